@@ -1,0 +1,100 @@
+// Package destinations defines where a backup can be written to and read
+// from, and turns a --dest spec such as "downloads", "folder:/srv/b",
+// "usb:WALLETS" or "proton:/Backups/Cake" into a Destination.
+//
+// A destination knows how to store bytes safely on its medium; it knows
+// nothing of the backup format. The backup package streams into a Pending
+// and hands Commit a Check that reads the stored bytes back, so a
+// destination can refuse to publish a backup that does not verify.
+package destinations
+
+import (
+	"context"
+	"errors"
+	"io"
+	"time"
+)
+
+// Destination is one place backups live: a folder, a removable drive, a
+// cloud folder. Implementations must be safe for use by one goroutine at a
+// time; they need not be safe for concurrent use.
+type Destination interface {
+	// Spec returns the canonical --dest spec of this destination, such as
+	// "folder:/home/ana/Downloads"; opening it again yields the same place.
+	Spec() string
+
+	// Create starts a new backup called name. sizeHint is the expected size
+	// in bytes (or -1 when unknown); destinations use it to refuse early
+	// when there is not enough room. Nothing is visible under name until
+	// Pending.Commit succeeds. If name is already taken, Commit publishes
+	// the backup under a new unique name and reports it in Entry.Name;
+	// an existing backup is never overwritten.
+	Create(ctx context.Context, name string, sizeHint int64) (Pending, error)
+
+	// List returns the backups stored here, oldest first. Files in
+	// progress (temporary files, drafts) are not listed.
+	List(ctx context.Context) ([]Entry, error)
+
+	// Open opens the backup called name for reading. It returns an error
+	// wrapping ErrNotFound when there is no such backup.
+	Open(ctx context.Context, name string) (Reader, error)
+
+	// Delete removes the backup called name. It returns an error wrapping
+	// ErrNotFound when there is no such backup.
+	Delete(ctx context.Context, name string) error
+}
+
+// Pending is a backup being written. Exactly one of Commit or Abort must be
+// called; Abort after a successful Commit does nothing, so it can be
+// deferred.
+type Pending interface {
+	io.Writer
+
+	// Commit makes everything written so far durable, reads it back from
+	// the medium and passes it to check (when check is not nil), and only
+	// if check succeeds publishes it under its final name. On any error
+	// nothing is left behind: no temporary file, no draft, no partial
+	// revision.
+	Commit(ctx context.Context, check Check) (Entry, error)
+
+	// Abort discards everything written and removes any temporary state.
+	Abort(ctx context.Context) error
+}
+
+// Check inspects a stored backup before it is published. It reads the
+// bytes as they are on the medium, not as they were sent.
+type Check func(ctx context.Context, r io.ReaderAt, size int64) error
+
+// Reader reads a stored backup.
+type Reader interface {
+	io.ReaderAt
+	io.Closer
+	// Size is the length of the backup in bytes.
+	Size() int64
+}
+
+// Entry describes one stored backup.
+type Entry struct {
+	// Name is the backup's name within its destination, e.g.
+	// "cake_wallet_backup_2026-11-25_010203".
+	Name string `json:"name"`
+	// Size is the length of the backup in bytes.
+	Size int64 `json:"size"`
+	// ModTime is when the backup was stored.
+	ModTime time.Time `json:"time"`
+	// Location is where the backup is, for people: a file path, or a spec
+	// such as "proton:/Backups/Cake/NAME".
+	Location string `json:"location"`
+}
+
+// ErrNotFound is wrapped by errors for a backup or place that does not
+// exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrNoSpace is wrapped by errors for a destination that is out of room
+// (a full disk, an exhausted cloud quota).
+var ErrNoSpace = errors.New("not enough space")
+
+// ErrReadOnly is wrapped by errors for a destination that cannot be
+// written to (a read-only mount, missing permission).
+var ErrReadOnly = errors.New("destination is read-only")

@@ -1,0 +1,115 @@
+package destinations
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// Spec is a parsed --dest value: a scheme such as "folder", "downloads",
+// "usb" or "proton", and the scheme's argument (possibly empty).
+type Spec struct {
+	Scheme string
+	Arg    string
+}
+
+// String returns the spec in its canonical "scheme:arg" form.
+func (s Spec) String() string {
+	if s.Arg == "" {
+		return s.Scheme
+	}
+	return s.Scheme + ":" + s.Arg
+}
+
+// ParseSpec parses a --dest value. A bare absolute path is read as
+// "folder:PATH". Scheme names are lower-case letters.
+func ParseSpec(spec string) (Spec, error) {
+	spec = strings.TrimSpace(spec)
+	if spec == "" {
+		return Spec{}, fmt.Errorf("empty destination: use downloads, folder:PATH, usb[:LABEL] or proton:/PATH")
+	}
+	if filepath.IsAbs(spec) {
+		return Spec{Scheme: "folder", Arg: filepath.Clean(spec)}, nil
+	}
+	scheme, arg, _ := strings.Cut(spec, ":")
+	if !isScheme(scheme) {
+		return Spec{}, fmt.Errorf("destination %q: want downloads, folder:PATH, usb[:LABEL], proton:/PATH or an absolute path", spec)
+	}
+	return Spec{Scheme: scheme, Arg: arg}, nil
+}
+
+func isScheme(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// Opener opens the destination for one scheme, given the spec's argument.
+type Opener func(ctx context.Context, arg string) (Destination, error)
+
+// Registry maps spec schemes to the openers of their destinations. The CLI
+// builds one at start-up; adding a destination is one Register call.
+type Registry struct {
+	openers map[string]Opener
+	help    map[string]string
+}
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry {
+	return &Registry{openers: map[string]Opener{}, help: map[string]string{}}
+}
+
+// Register adds the opener for scheme, with a one-line usage such as
+// "folder:PATH  a folder on this computer". It panics if scheme is
+// registered twice, which is a programming error.
+func (r *Registry) Register(scheme, usage string, open Opener) {
+	if _, dup := r.openers[scheme]; dup {
+		panic("destinations: scheme registered twice: " + scheme)
+	}
+	r.openers[scheme] = open
+	r.help[scheme] = usage
+}
+
+// Open parses spec and opens its destination.
+func (r *Registry) Open(ctx context.Context, spec string) (Destination, error) {
+	s, err := ParseSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	open, ok := r.openers[s.Scheme]
+	if !ok {
+		return nil, fmt.Errorf("destination %q: unknown kind %q (known: %s)", spec, s.Scheme, strings.Join(r.Schemes(), ", "))
+	}
+	d, err := open(ctx, s.Arg)
+	if err != nil {
+		return nil, fmt.Errorf("destination %s: %w", s, err)
+	}
+	return d, nil
+}
+
+// Schemes returns the registered scheme names, sorted.
+func (r *Registry) Schemes() []string {
+	names := make([]string, 0, len(r.openers))
+	for n := range r.openers {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Usage returns one usage line per registered scheme, sorted by scheme.
+func (r *Registry) Usage() []string {
+	var lines []string
+	for _, n := range r.Schemes() {
+		lines = append(lines, r.help[n])
+	}
+	return lines
+}

@@ -1,0 +1,60 @@
+package destinations
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestParseSpec(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    Spec
+		wantErr bool
+	}{
+		{in: "downloads", want: Spec{Scheme: "downloads"}},
+		{in: "folder:/srv/backups", want: Spec{Scheme: "folder", Arg: "/srv/backups"}},
+		{in: "folder:relative/dir", want: Spec{Scheme: "folder", Arg: "relative/dir"}},
+		{in: "/srv/backups/", want: Spec{Scheme: "folder", Arg: "/srv/backups"}},
+		{in: "usb", want: Spec{Scheme: "usb"}},
+		{in: "usb:WALLETS", want: Spec{Scheme: "usb", Arg: "WALLETS"}},
+		{in: "usb:/media/ana/STICK", want: Spec{Scheme: "usb", Arg: "/media/ana/STICK"}},
+		{in: "proton:/Backups/Cake", want: Spec{Scheme: "proton", Arg: "/Backups/Cake"}},
+		{in: "  downloads ", want: Spec{Scheme: "downloads"}},
+		{in: "", wantErr: true},
+		{in: "relative/path", wantErr: true},
+		{in: "Folder:/x", wantErr: true},
+		{in: ":x", wantErr: true},
+	}
+	for _, tt := range tests {
+		got, err := ParseSpec(tt.in)
+		if (err != nil) != tt.wantErr {
+			t.Errorf("ParseSpec(%q) error = %v, wantErr %v", tt.in, err, tt.wantErr)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("ParseSpec(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestRegistryOpen(t *testing.T) {
+	r := NewRegistry()
+	var gotArg string
+	errOpen := errors.New("no such drive")
+	r.Register("usb", "usb[:LABEL]", func(ctx context.Context, arg string) (Destination, error) {
+		gotArg = arg
+		return nil, errOpen
+	})
+	if _, err := r.Open(context.Background(), "usb:STICK"); !errors.Is(err, errOpen) {
+		t.Fatalf("Open error = %v, want it to wrap the opener's", err)
+	}
+	if gotArg != "STICK" {
+		t.Fatalf("opener got arg %q, want STICK", gotArg)
+	}
+	_, err := r.Open(context.Background(), "ftp:host")
+	if err == nil || !strings.Contains(err.Error(), `unknown kind "ftp"`) || !strings.Contains(err.Error(), "usb") {
+		t.Fatalf("unknown scheme error = %v, want it to name the kind and the known ones", err)
+	}
+}
