@@ -1,0 +1,44 @@
+package main
+
+import (
+	"errors"
+	"strings"
+)
+
+// Exit codes, distinct so scripts and timers can tell failures apart.
+const (
+	exitOK            = 0
+	exitFailure       = 1 // anything else: I/O, network, destination errors
+	exitUsage         = 2 // bad flags or arguments
+	exitWrongPassword = 3 // the password does not open the backup
+	exitDamaged       = 4 // the backup file is damaged or not a backup
+)
+
+// codedError carries the exit code an error should end the process with.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
+// usageError marks err as a command-line usage mistake (exit code 2).
+func usageError(err error) error { return &codedError{code: exitUsage, err: err} }
+
+// withCode marks err with an exit code.
+func withCode(code int, err error) error { return &codedError{code: code, err: err} }
+
+// exitCode returns the exit code for err.
+func exitCode(err error) int {
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return ce.code
+	}
+	return exitFailure
+}
+
+// oneLine folds an error message onto a single line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,73 @@
+// Command cakebackup makes encrypted, Cake Wallet-compatible backups of a
+// wallet app's data and stores them where their owner wants: the Downloads
+// folder, a USB flash drive, any folder, or Proton Drive.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version is the cakebackup release, written into every backup's metadata.
+const version = "0.1.0"
+
+// appName is written into every backup's README.txt.
+const appName = "cakebackup"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, &env{
+		stdin:  os.Stdin,
+		stdout: os.Stdout,
+		stderr: os.Stderr,
+		getenv: os.Getenv,
+	})
+	stop()
+	os.Exit(code)
+}
+
+// env is everything a command touches outside its flags: the standard
+// streams and the environment. Tests build one with buffers.
+type env struct {
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+// newApp builds the command tree. Each command lives in a file of its own
+// and is built by a function taking the shared env.
+func newApp(e *env) *cli.App {
+	return &cli.App{
+		Name:            appName,
+		Usage:           "encrypted, Cake Wallet-compatible backups of your wallets",
+		Version:         version,
+		Reader:          e.stdin,
+		Writer:          e.stdout,
+		ErrWriter:       e.stderr,
+		HideHelpCommand: true,
+		Commands:        []*cli.Command{},
+		// Errors are printed once, as one line, by run.
+		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError: func(c *cli.Context, err error, _ bool) error {
+			return usageError(err)
+		},
+	}
+}
+
+// run executes the command line in args and returns the process exit code.
+// Every failure is printed as exactly one line on stderr.
+func run(ctx context.Context, args []string, e *env) int {
+	err := newApp(e).RunContext(ctx, args)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "cakebackup: %s\n", oneLine(err.Error()))
+	return exitCode(err)
+}
