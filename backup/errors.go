@@ -1,0 +1,45 @@
+package backup
+
+import (
+	"errors"
+	"fmt"
+)
+
+// The four blob errors FORMAT.md asks readers to keep apart, and the
+// container- and restore-level ones.
+var (
+	// ErrBadLength is wrapped when a blob is too short to hold its header.
+	ErrBadLength = errors.New("backup data has a bad length (truncated or not a backup)")
+	// ErrUnsupportedVersion is wrapped when a blob or container has a
+	// version this program does not know.
+	ErrUnsupportedVersion = errors.New("unsupported backup version")
+	// ErrBadChecksum is wrapped when a checksum does not match: the file
+	// was damaged in transfer or on disk.
+	ErrBadChecksum = errors.New("backup checksum mismatch (the file is damaged)")
+	// ErrDecrypt is wrapped when decryption fails: a wrong password, or
+	// data tampered with after its checksum was recomputed.
+	ErrDecrypt = errors.New("cannot decrypt backup: wrong password or tampered data")
+	// ErrLegacyV1 is wrapped for version 1 backups, which need a secret
+	// built into the Cake Wallet app and are not supported.
+	ErrLegacyV1 = errors.New("legacy version 1 backup is not supported: restore it in Cake Wallet and export a new backup")
+	// ErrNotBackup is wrapped when the container or its metadata is
+	// damaged, or the file is not a Cake Wallet backup at all.
+	ErrNotBackup = errors.New("not a Cake Wallet backup, or its container is damaged")
+	// ErrTargetNotEmpty is wrapped when Restore is asked to write into a
+	// folder that already holds something.
+	ErrTargetNotEmpty = errors.New("restore target folder is not empty")
+)
+
+// ChunkError reports which chunk of a v3 container failed.
+type ChunkError struct {
+	// Index is the chunk's position, counting from 0.
+	Index int
+	// Err is what went wrong with it.
+	Err error
+}
+
+// Error returns "chunk N: <reason>".
+func (e *ChunkError) Error() string { return fmt.Sprintf("chunk %d: %v", e.Index, e.Err) }
+
+// Unwrap returns the underlying error.
+func (e *ChunkError) Unwrap() error { return e.Err }
