@@ -1,0 +1,301 @@
+package schedule
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Config is the schedule config file: the user's default destination and
+// the scheduled jobs. It is TOML:
+//
+//	default_dest = "usb:WALLETS"
+//
+//	[[job]]
+//	name = "nightly"
+//	source = "/home/ana/.local/share/cake_wallet"
+//	dest = "proton:/Backups/Cake"
+//	every = "24h"            # or: cron = "30 2 * * *"
+//	password_keyring = true  # or: password_file = "/path" / password_env = "VAR"
+//	keep_daily = 7
+//	keep_weekly = 4
+type Config struct {
+	// DefaultDest is the --dest spec used when none is given, on the
+	// command line or in a job. Empty means none was chosen.
+	DefaultDest string `toml:"default_dest,omitempty"`
+	// Jobs are the scheduled backups, in file order.
+	Jobs []Job `toml:"job,omitempty"`
+}
+
+// Job is one scheduled backup.
+type Job struct {
+	// Name identifies the job; letters, digits, '_' and '-' only. It is
+	// part of every backup's name, which is how retention finds them.
+	Name string `toml:"name"`
+	// Source is the wallet app's data folder.
+	Source string `toml:"source"`
+	// Settings is an optional settings JSON file to include.
+	Settings string `toml:"settings,omitempty"`
+	// Dest is the --dest spec; empty means the config's DefaultDest.
+	Dest string `toml:"dest,omitempty"`
+	// Every is an interval such as "24h"; exactly one of Every and Cron is
+	// set.
+	Every string `toml:"every,omitempty"`
+	// Cron is a five-field cron expression such as "30 2 * * *", or a
+	// descriptor such as "@daily".
+	Cron string `toml:"cron,omitempty"`
+	// PasswordFile, PasswordKeyring and PasswordEnv say where the backup
+	// password comes from; exactly one is set. A file must be mode 0600
+	// or 0400.
+	PasswordFile    string `toml:"password_file,omitempty"`
+	PasswordKeyring bool   `toml:"password_keyring,omitempty"`
+	PasswordEnv     string `toml:"password_env,omitempty"`
+	// Retention says which of this job's older backups to keep.
+	Retention
+}
+
+// Retention is a restic-style keep policy. A backup is kept when any rule
+// keeps it; when no rule is set, every backup is kept.
+type Retention struct {
+	// KeepLast keeps the newest N backups.
+	KeepLast int `toml:"keep_last,omitempty"`
+	// KeepDaily keeps the newest backup of each of the last N days that
+	// have one; KeepWeekly, KeepMonthly likewise for ISO weeks and months.
+	KeepDaily   int `toml:"keep_daily,omitempty"`
+	KeepWeekly  int `toml:"keep_weekly,omitempty"`
+	KeepMonthly int `toml:"keep_monthly,omitempty"`
+}
+
+// Empty reports whether no rule is set (keep everything).
+func (r Retention) Empty() bool {
+	return r.KeepLast == 0 && r.KeepDaily == 0 && r.KeepWeekly == 0 && r.KeepMonthly == 0
+}
+
+// Job returns the job called name.
+func (c *Config) Job(name string) (Job, bool) {
+	for _, j := range c.Jobs {
+		if j.Name == name {
+			return j, true
+		}
+	}
+	return Job{}, false
+}
+
+// DestFor returns the destination spec job writes to: its own, or else the
+// config's default.
+func (c *Config) DestFor(job Job) string {
+	if job.Dest != "" {
+		return job.Dest
+	}
+	return c.DefaultDest
+}
+
+// tomlLineError matches the decoder's errors that are not ParseErrors.
+var tomlLineError = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
+
+// LoadConfig reads and validates the config file at path. A file that does
+// not exist yet is an empty config, not an error. Errors name the file,
+// the line and the field at fault.
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return parseConfig(path, data)
+}
+
+// parseConfig decodes and validates data, read from path.
+func parseConfig(path string, data []byte) (*Config, error) {
+	var c Config
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			where := path
+			if pe.Position.Line > 0 {
+				where = fmt.Sprintf("%s:%d", path, pe.Position.Line)
+			}
+			if pe.LastKey != "" {
+				return nil, fmt.Errorf("%s: %s: %s", where, pe.LastKey, pe.Message)
+			}
+			return nil, fmt.Errorf("%s: %s", where, pe.Message)
+		}
+		// Type mismatches come as "toml: line N (last key "K"): msg".
+		if m := tomlLineError.FindStringSubmatch(err.Error()); m != nil {
+			return nil, fmt.Errorf("%s:%s: %s: %s", path, m[1], m[2], m[3])
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	lines := newKeyLines(data)
+	if und := md.Undecoded(); len(und) > 0 {
+		// The metadata does not say which [[job]] an unknown key sits in;
+		// its first occurrence is reported.
+		k := und[0]
+		return nil, &FieldError{Path: path, Line: lines.find(-1, k[len(k)-1]), Field: k.String(), Msg: "unknown field"}
+	}
+	if err := c.validate(); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			fe.Path = path
+			fe.Line = lines.find(fe.job, fe.key)
+		}
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Save validates c and writes it to path atomically (a temporary file in
+// the same folder, synced, then renamed), mode 0600. The folder is created
+// (0700) when missing.
+func (c *Config) Save(path string) error {
+	if err := c.validate(); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			fe.Path = path
+		}
+		return fmt.Errorf("not saving config: %w", err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString("# cakebackup schedule config; edit with `cakebackup schedule add/remove`.\n")
+	if err := toml.NewEncoder(&buf).Encode(c); err != nil {
+		return fmt.Errorf("encode config: %w", err)
+	}
+	if err := writeFileAtomic(path, buf.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("save config: %w", err)
+	}
+	return nil
+}
+
+// FieldError is a config value that is wrong, with where it is.
+type FieldError struct {
+	Path  string // config file
+	Line  int    // 1-based; 0 when unknown
+	Field string // e.g. "job[2].every" or "default_dest"
+	Msg   string
+
+	job int    // index of the job, -1 for top level
+	key string // TOML key within the job or top level
+}
+
+func (e *FieldError) Error() string {
+	where := e.Path
+	if e.Line > 0 {
+		where = fmt.Sprintf("%s:%d", e.Path, e.Line)
+	}
+	if where == "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", where, e.Field, e.Msg)
+}
+
+// keyLines locates "key = value" lines in a TOML file, by [[job]] table.
+type keyLines struct {
+	top  map[string]int
+	jobs []map[string]int // per [[job]]: key -> line; "" -> header line
+}
+
+func newKeyLines(data []byte) keyLines {
+	kl := keyLines{top: map[string]int{}}
+	cur := kl.top
+	for i, raw := range strings.Split(string(data), "\n") {
+		line := strings.TrimSpace(raw)
+		switch {
+		case strings.HasPrefix(line, "[["):
+			name := strings.TrimSpace(strings.Trim(strings.SplitN(line, "#", 2)[0], "[] \t"))
+			if name == "job" {
+				cur = map[string]int{"": i + 1}
+				kl.jobs = append(kl.jobs, cur)
+			} else {
+				cur = map[string]int{}
+			}
+		case strings.HasPrefix(line, "["):
+			cur = map[string]int{}
+		default:
+			key, _, ok := strings.Cut(line, "=")
+			if !ok || strings.HasPrefix(line, "#") {
+				continue
+			}
+			key = strings.Trim(strings.TrimSpace(key), `"'`)
+			if _, seen := cur[key]; !seen {
+				cur[key] = i + 1
+			}
+		}
+	}
+	return kl
+}
+
+// find returns the line of key in job (or at top level when job < 0 and
+// the key is not a job key), falling back to the job's header line.
+func (kl keyLines) find(job int, key string) int {
+	if job < 0 {
+		if l, ok := kl.top[key]; ok {
+			return l
+		}
+		for _, m := range kl.jobs {
+			if l, ok := m[key]; ok {
+				return l
+			}
+		}
+		return 0
+	}
+	if job >= len(kl.jobs) {
+		return 0
+	}
+	if l, ok := kl.jobs[job][key]; ok {
+		return l
+	}
+	return kl.jobs[job][""]
+}
+
+// writeFileAtomic writes data to path through a synced temporary file in
+// the same folder and a rename, so readers see the old or the new file,
+// never a part.
+func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(perm); err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	ok = true
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}

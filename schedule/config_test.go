@@ -1,0 +1,141 @@
+package schedule
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestConfigSaveLoadRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "sub", "config.toml")
+	want := &Config{
+		DefaultDest: "usb:WALLETS",
+		Jobs: []Job{
+			{Name: "nightly", Source: "/data/cake", Dest: "folder:/srv/b", Every: "24h", PasswordFile: "/etc/pw",
+				Retention: Retention{KeepLast: 3, KeepDaily: 7, KeepWeekly: 4, KeepMonthly: 12}},
+			{Name: "proton-weekly", Source: "/data/cake", Settings: "/data/s.json", Cron: "30 2 * * 0", PasswordKeyring: true},
+			{Name: "env_job", Source: "/data/cake", Every: "90m", PasswordEnv: "CAKE_PW"},
+		},
+	}
+	if err := want.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Fatalf("config mode = %v, want 0600", fi.Mode().Perm())
+	}
+	got, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, want)
+	}
+	// Saving again replaces the file and leaves no temporary file.
+	got.DefaultDest = "downloads"
+	if err := got.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	if len(entries) != 1 {
+		t.Fatalf("folder holds %d entries after two saves, want 1", len(entries))
+	}
+	again, err := LoadConfig(path)
+	if err != nil || again.DefaultDest != "downloads" {
+		t.Fatalf("after second save: %+v, %v", again, err)
+	}
+}
+
+func TestConfigMissingFileIsEmpty(t *testing.T) {
+	c, err := LoadConfig(filepath.Join(t.TempDir(), "none.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DefaultDest != "" || len(c.Jobs) != 0 {
+		t.Fatalf("missing file gave %+v", c)
+	}
+	// The folder picker's use: set the default destination on a fresh config.
+	path := filepath.Join(t.TempDir(), "c.toml")
+	c.DefaultDest = "folder:/media/x"
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := LoadConfig(path)
+	if err != nil || c2.DefaultDest != "folder:/media/x" {
+		t.Fatalf("got %+v, %v", c2, err)
+	}
+}
+
+func TestConfigSaveRefusesInvalid(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.toml")
+	c := &Config{Jobs: []Job{{Name: "bad name", Source: "/x", Dest: "downloads", Every: "1h", PasswordEnv: "P"}}}
+	if err := c.Save(path); err == nil {
+		t.Fatal("saved an invalid config")
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("invalid config left a file: %v", err)
+	}
+}
+
+func TestConfigValidationNamesLineAndField(t *testing.T) {
+	const good = `default_dest = "downloads"
+
+[[job]]
+name = "a"
+source = "/data"
+every = "24h"
+password_env = "PW"
+`
+	tests := []struct {
+		name     string
+		text     string
+		wantLine string // "c.toml:N"
+		wantIn   string
+	}{
+		{"bad interval", good + "\n[[job]]\nname = \"b\"\nsource = \"/d\"\nevery = \"soon\"\npassword_env = \"PW\"\n", "c.toml:12", `job "b": every`},
+		{"short interval", strings.Replace(good, `"24h"`, `"5s"`, 1), "c.toml:6", "shorter than"},
+		{"bad cron", strings.Replace(good, `every = "24h"`, `cron = "61 * * * *"`, 1), "c.toml:6", `job "a": cron`},
+		{"both timings", strings.Replace(good, `every = "24h"`, "every = \"24h\"\ncron = \"@daily\"", 1), "c.toml:7", "not both"},
+		{"no timing", strings.Replace(good, `every = "24h"`, "", 1), "c.toml:3", "every"},
+		{"bad name", strings.Replace(good, `name = "a"`, `name = "a b"`, 1), "c.toml:4", "letters, digits"},
+		{"relative source", strings.Replace(good, `"/data"`, `"data"`, 1), "c.toml:5", "absolute"},
+		{"no password", strings.Replace(good, `password_env = "PW"`, "", 1), "c.toml:3", "no password source"},
+		{"two passwords", good + "password_keyring = true\n", "c.toml:", "only one"},
+		{"bad dest", good + "dest = \"ftp server\"\n", "c.toml:8", "dest"},
+		{"no dest", strings.Replace(good, `default_dest = "downloads"`, "", 1), "c.toml:3", "no default_dest"},
+		{"negative keep", good + "keep_daily = -1\n", "c.toml:8", "keep_daily"},
+		{"unknown field", good + "keep_dayly = 3\n", "c.toml:8", "unknown field"},
+		{"duplicate", good + "\n" + good[strings.Index(good, "[[job]]"):], "c.toml:10", "already defined"},
+		{"wrong type", strings.Replace(good, `"24h"`, `24`, 1), "c.toml:6", "every"},
+		{"syntax", good + "name = \n", "c.toml:8", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "c.toml")
+			if err := os.WriteFile(path, []byte(tt.text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := LoadConfig(path)
+			if err == nil {
+				t.Fatal("invalid config loaded without error")
+			}
+			msg := err.Error()
+			if strings.Contains(msg, "\n") {
+				t.Errorf("error spans lines: %q", msg)
+			}
+			if !strings.Contains(msg, tt.wantLine) || !strings.Contains(msg, tt.wantIn) {
+				t.Errorf("error %q, want it to contain %q and %q", msg, tt.wantLine, tt.wantIn)
+			}
+		})
+	}
+	path := filepath.Join(t.TempDir(), "c.toml")
+	os.WriteFile(path, []byte(good), 0o600)
+	if _, err := LoadConfig(path); err != nil {
+		t.Fatalf("good config: %v", err)
+	}
+}

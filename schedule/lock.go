@@ -1,0 +1,73 @@
+package schedule
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrLocked is returned when another process holds a job's lock.
+var ErrLocked = errors.New("locked by another process")
+
+// Lock is a held flock on a lock file. It is released when the process
+// exits, even if it crashes.
+type Lock struct {
+	f *os.File
+}
+
+// LockJob takes the lock of job name in dir without waiting. It returns
+// an error wrapping ErrLocked when another scheduler runs the job.
+func LockJob(dir, name string) (*Lock, error) {
+	if err := ValidateJobName(name); err != nil {
+		return nil, err
+	}
+	l, err := acquireLock(filepath.Join(dir, name+".lock"), false)
+	if err != nil {
+		return nil, fmt.Errorf("job %s: %w", name, err)
+	}
+	return l, nil
+}
+
+// acquireLock opens (creating 0600) and flocks path; wait says whether to
+// block until the lock is free.
+func acquireLock(path string, wait bool) (*Lock, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	how := unix.LOCK_EX
+	if !wait {
+		how |= unix.LOCK_NB
+	}
+	for {
+		err = unix.Flock(int(f.Fd()), how)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return nil, ErrLocked
+		}
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return &Lock{f: f}, nil
+}
+
+// Release drops the lock. The lock file stays, so that the next locker
+// flocks the same inode.
+func (l *Lock) Release() error {
+	if l == nil || l.f == nil {
+		return nil
+	}
+	err := l.f.Close()
+	l.f = nil
+	return err
+}

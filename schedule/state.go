@@ -1,0 +1,138 @@
+package schedule
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Results of a run, as recorded in the state file.
+const (
+	ResultOK      = "ok"
+	ResultFailed  = "failed"
+	ResultAborted = "aborted" // stopped by a signal; nothing was left behind
+)
+
+// JobState is what the state file remembers of one job's last run.
+type JobState struct {
+	// LastStart and LastEnd bound the last run; zero when it never ran.
+	LastStart time.Time `json:"last_start"`
+	LastEnd   time.Time `json:"last_end"`
+	// LastResult is ResultOK, ResultFailed or ResultAborted.
+	LastResult string `json:"last_result,omitempty"`
+	// LastError is the one-line error of a run that did not succeed.
+	LastError string `json:"last_error,omitempty"`
+	// LastSuccess is when the last successful run started.
+	LastSuccess time.Time `json:"last_success"`
+	// LastBackup is where the last successful run stored its backup, and
+	// LastSize its size in bytes.
+	LastBackup string `json:"last_backup,omitempty"`
+	LastSize   int64  `json:"last_size,omitempty"`
+}
+
+// State is the state file: per-job last runs, keyed by job name.
+type State struct {
+	Jobs map[string]JobState `json:"jobs"`
+}
+
+// StateStore reads and updates the state file. Updates from several
+// processes are serialised with a lock file next to it.
+type StateStore struct {
+	// Path is the state file, e.g. ~/.local/state/cakebackup/state.json.
+	Path string
+}
+
+// Load reads the state; a missing file is an empty state.
+func (s StateStore) Load() (*State, error) {
+	st := &State{Jobs: map[string]JobState{}}
+	data, err := os.ReadFile(s.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	if err := json.Unmarshal(data, st); err != nil {
+		return nil, fmt.Errorf("state file %s is damaged (%v): remove it to start afresh", s.Path, err)
+	}
+	if st.Jobs == nil {
+		st.Jobs = map[string]JobState{}
+	}
+	return st, nil
+}
+
+// Job returns the recorded state of the job called name.
+func (s StateStore) Job(name string) (JobState, error) {
+	st, err := s.Load()
+	if err != nil {
+		return JobState{}, err
+	}
+	return st.Jobs[name], nil
+}
+
+// Record stores js as the state of the job called name, atomically and
+// under the state lock, keeping other jobs' entries as they are on disk.
+func (s StateStore) Record(name string, js JobState) error {
+	lock, err := acquireLock(s.Path+".lock", true)
+	if err != nil {
+		return fmt.Errorf("lock state file: %w", err)
+	}
+	defer lock.Release()
+	st, err := s.Load()
+	if err != nil {
+		return err
+	}
+	st.Jobs[name] = js
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	if err := writeFileAtomic(s.Path, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write state: %w", err)
+	}
+	return nil
+}
+
+// Paths are the files the scheduler uses, derived from the XDG base
+// directory variables.
+type Paths struct {
+	Config string // config.toml
+	State  string // state.json
+	Locks  string // folder of per-job lock files
+}
+
+// DefaultPaths returns the standard locations, reading XDG_CONFIG_HOME,
+// XDG_STATE_HOME and HOME through getenv:
+// $XDG_CONFIG_HOME/cakebackup/config.toml and
+// $XDG_STATE_HOME/cakebackup/{state.json,locks/}.
+func DefaultPaths(getenv func(string) string) (Paths, error) {
+	cfg, err := xdgDir(getenv, "XDG_CONFIG_HOME", ".config")
+	if err != nil {
+		return Paths{}, err
+	}
+	state, err := xdgDir(getenv, "XDG_STATE_HOME", filepath.Join(".local", "state"))
+	if err != nil {
+		return Paths{}, err
+	}
+	return Paths{
+		Config: filepath.Join(cfg, "cakebackup", "config.toml"),
+		State:  filepath.Join(state, "cakebackup", "state.json"),
+		Locks:  filepath.Join(state, "cakebackup", "locks"),
+	}, nil
+}
+
+// xdgDir returns $env when it is an absolute path, else $HOME/fallback.
+func xdgDir(getenv func(string) string, env, fallback string) (string, error) {
+	if d := getenv(env); filepath.IsAbs(d) {
+		return d, nil
+	}
+	home := getenv("HOME")
+	if !filepath.IsAbs(home) {
+		return "", fmt.Errorf("cannot find the %s folder: neither %s nor HOME is set to an absolute path", fallback, env)
+	}
+	return filepath.Join(home, fallback), nil
+}

@@ -1,0 +1,132 @@
+package schedule
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+// jobNamePattern is what a job name may be: it becomes part of file names,
+// lock file names and systemd unit names.
+var jobNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// envNamePattern is what a password_env variable name may be.
+var envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// ValidateJobName returns an error unless name is a valid job name.
+func ValidateJobName(name string) error {
+	if !jobNamePattern.MatchString(name) {
+		return fmt.Errorf("job name %q: use 1 to 64 letters, digits, '_' or '-'", name)
+	}
+	return nil
+}
+
+// validate checks the whole config; the first problem is returned as a
+// *FieldError without Path and Line, which the caller fills in.
+func (c *Config) validate() error {
+	if c.DefaultDest != "" {
+		if _, err := destinations.ParseSpec(c.DefaultDest); err != nil {
+			return &FieldError{Field: "default_dest", Msg: err.Error(), job: -1, key: "default_dest"}
+		}
+	}
+	seen := map[string]bool{}
+	for i, j := range c.Jobs {
+		if err := c.validateJob(j); err != nil {
+			err.job = i
+			if j.Name != "" {
+				err.Field = fmt.Sprintf("job %q: %s", j.Name, err.key)
+			} else {
+				err.Field = fmt.Sprintf("job #%d: %s", i+1, err.key)
+			}
+			return err
+		}
+		if seen[j.Name] {
+			return &FieldError{Field: fmt.Sprintf("job %q: name", j.Name), Msg: "a job of that name is already defined", job: i, key: "name"}
+		}
+		seen[j.Name] = true
+	}
+	return nil
+}
+
+// Validate checks one job as it would be checked in the config file c.
+func (c *Config) Validate(j Job) error {
+	if err := c.validateJob(j); err != nil {
+		return fmt.Errorf("%s: %s", err.key, err.Msg)
+	}
+	return nil
+}
+
+func (c *Config) validateJob(j Job) *FieldError {
+	bad := func(key, format string, args ...any) *FieldError {
+		return &FieldError{Msg: fmt.Sprintf(format, args...), key: key}
+	}
+	if j.Name == "" {
+		return bad("name", "missing")
+	}
+	if err := ValidateJobName(j.Name); err != nil {
+		return bad("name", "%v", err)
+	}
+	if j.Source == "" {
+		return bad("source", "missing: the wallet data folder to back up")
+	}
+	if !filepath.IsAbs(j.Source) {
+		return bad("source", "%q is not an absolute path", j.Source)
+	}
+	if j.Settings != "" && !filepath.IsAbs(j.Settings) {
+		return bad("settings", "%q is not an absolute path", j.Settings)
+	}
+	switch dest := c.DestFor(j); {
+	case dest == "":
+		return bad("dest", "missing, and the config has no default_dest")
+	default:
+		if _, err := destinations.ParseSpec(dest); err != nil {
+			return bad("dest", "%v", err)
+		}
+	}
+	switch {
+	case j.Every == "" && j.Cron == "":
+		return bad("every", `missing: set every = "24h" or cron = "30 2 * * *"`)
+	case j.Every != "" && j.Cron != "":
+		return bad("cron", "set either every or cron, not both")
+	}
+	if _, err := j.Schedule(); err != nil {
+		key := "every"
+		if j.Cron != "" {
+			key = "cron"
+		}
+		return bad(key, "%v", err)
+	}
+	sources := 0
+	if j.PasswordFile != "" {
+		sources++
+		if !filepath.IsAbs(j.PasswordFile) {
+			return bad("password_file", "%q is not an absolute path", j.PasswordFile)
+		}
+	}
+	if j.PasswordKeyring {
+		sources++
+	}
+	if j.PasswordEnv != "" {
+		sources++
+		if !envNamePattern.MatchString(j.PasswordEnv) {
+			return bad("password_env", "%q is not an environment variable name", j.PasswordEnv)
+		}
+	}
+	switch {
+	case sources == 0:
+		return bad("password_file", "no password source: set password_file, password_keyring = true or password_env")
+	case sources > 1:
+		return bad("password_file", "set only one of password_file, password_keyring and password_env")
+	}
+	for _, k := range []struct {
+		key string
+		n   int
+	}{{"keep_last", j.KeepLast}, {"keep_daily", j.KeepDaily}, {"keep_weekly", j.KeepWeekly}, {"keep_monthly", j.KeepMonthly}} {
+		if k.n < 0 {
+			return bad(k.key, "%d is negative", k.n)
+		}
+	}
+	return nil
+}
