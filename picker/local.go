@@ -1,0 +1,157 @@
+package picker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// LocalFolders is the FolderSource for this computer's file system.
+// Removable drives are offered as shortcuts, and the specs it returns name
+// the Downloads folder and whole drives by their portable spec
+// ("downloads", "usb:LABEL") so a saved default survives a changed mount
+// point.
+type LocalFolders struct {
+	// Start is the folder browsing starts in, usually Downloads.
+	Start string
+	// Downloads is the user's Downloads folder; picking it yields the
+	// spec "downloads". Empty disables that mapping.
+	Downloads string
+	// Drives are the removable drives, shown at the top of every listing.
+	Drives []Place
+}
+
+// Name implements FolderSource.
+func (l LocalFolders) Name() string { return "This computer" }
+
+// Root implements FolderSource.
+func (l LocalFolders) Root() string { return filepath.Clean(l.Start) }
+
+// Places implements PlaceLister: the removable drives.
+func (l LocalFolders) Places() []Place { return l.Drives }
+
+// List implements FolderSource. It lists the sub-folders of dir (and
+// symbolic links to folders), leaving out hidden ones, sorted by name
+// without regard to case.
+func (l LocalFolders) List(ctx context.Context, dir string) ([]Folder, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open folder %s: %w", dir, pathErrCause(err))
+	}
+	var folders []Folder
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		isDir := e.IsDir()
+		if e.Type()&fs.ModeSymlink != 0 {
+			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
+				isDir = true
+			}
+		}
+		if isDir {
+			folders = append(folders, Folder{Name: e.Name(), Path: p})
+		}
+	}
+	sort.SliceStable(folders, func(i, j int) bool {
+		a, b := strings.ToLower(folders[i].Name), strings.ToLower(folders[j].Name)
+		if a != b {
+			return a < b
+		}
+		return folders[i].Name < folders[j].Name
+	})
+	return folders, nil
+}
+
+// Parent implements FolderSource.
+func (l LocalFolders) Parent(dir string) (string, bool) {
+	dir = filepath.Clean(dir)
+	up := filepath.Dir(dir)
+	return up, up != dir
+}
+
+// Mkdir implements FolderSource. The new folder is private to its owner
+// (0700): it is meant for wallet backups.
+func (l LocalFolders) Mkdir(ctx context.Context, dir, name string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	if err := CheckFolderName(name); err != nil {
+		return "", err
+	}
+	p := filepath.Join(dir, name)
+	if err := os.Mkdir(p, 0o700); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return "", fmt.Errorf("create folder %s: it already exists", p)
+		}
+		return "", fmt.Errorf("create folder %s: %w", p, pathErrCause(err))
+	}
+	return p, nil
+}
+
+// Spec implements FolderSource: "usb:LABEL" for the top of a removable
+// drive with a unique label, "downloads" for the Downloads folder, and
+// "folder:PATH" for anything else.
+func (l LocalFolders) Spec(dir string) string {
+	dir = filepath.Clean(dir)
+	for _, d := range l.Drives {
+		if d.Label != "" && filepath.Clean(d.Path) == dir && l.labelUnique(d.Label) {
+			return "usb:" + d.Label
+		}
+	}
+	if l.Downloads != "" && filepath.Clean(l.Downloads) == dir {
+		return "downloads"
+	}
+	return "folder:" + dir
+}
+
+func (l LocalFolders) labelUnique(label string) bool {
+	n := 0
+	for _, d := range l.Drives {
+		if d.Label == label {
+			n++
+		}
+	}
+	return n == 1
+}
+
+// pathErrCause strips the operation and path from a *fs.PathError so
+// messages that already name the path do not repeat it.
+func pathErrCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// CheckFolderName reports whether name can be a new folder's name on any
+// source: not empty, not "." or "..", no path separators or control
+// characters, at most 255 bytes.
+func CheckFolderName(name string) error {
+	switch {
+	case strings.TrimSpace(name) == "":
+		return errors.New("folder name is empty")
+	case name == "." || name == "..":
+		return fmt.Errorf("folder name %q is not allowed", name)
+	case strings.ContainsAny(name, `/\`):
+		return fmt.Errorf("folder name %q: must not contain / or \\", name)
+	case len(name) > 255:
+		return errors.New("folder name is longer than 255 bytes")
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("folder name %q: must not contain control characters", name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package picker
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLocalFoldersSpec(t *testing.T) {
+	l := LocalFolders{
+		Downloads: "/home/ana/Downloads",
+		Drives: []Place{
+			{Label: "WALLETS", Path: "/media/ana/WALLETS"},
+			{Label: "", Path: "/media/ana/0C4A-11F2"},
+			{Label: "USB", Path: "/media/ana/USB"},
+			{Label: "USB", Path: "/media/ana/USB1"},
+		},
+	}
+	tests := []struct{ dir, want string }{
+		{"/home/ana/Downloads", "downloads"},
+		{"/home/ana/Downloads/", "downloads"},
+		{"/home/ana/Downloads/Cake", "folder:/home/ana/Downloads/Cake"},
+		{"/media/ana/WALLETS", "usb:WALLETS"},
+		{"/media/ana/WALLETS/sub", "folder:/media/ana/WALLETS/sub"},
+		{"/media/ana/0C4A-11F2", "folder:/media/ana/0C4A-11F2"}, // no label
+		{"/media/ana/USB", "folder:/media/ana/USB"},             // label not unique
+		{"/srv/b", "folder:/srv/b"},
+	}
+	for _, tc := range tests {
+		if got := l.Spec(tc.dir); got != tc.want {
+			t.Errorf("Spec(%q) = %q, want %q", tc.dir, got, tc.want)
+		}
+	}
+	if got := (LocalFolders{}).Spec("/home/ana/Downloads"); got != "folder:/home/ana/Downloads" {
+		t.Errorf("without Downloads set, Spec = %q", got)
+	}
+}
+
+func TestLocalFoldersList(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"b", "A", "c", ".git"} {
+		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "file"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "c"), filepath.Join(dir, "link-to-c")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "file"), filepath.Join(dir, "link-to-file")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LocalFolders{}.List(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range got {
+		names = append(names, f.Name)
+		if f.Path != filepath.Join(dir, f.Name) {
+			t.Errorf("path of %s = %s", f.Name, f.Path)
+		}
+	}
+	if strings.Join(names, ",") != "A,b,c,link-to-c" {
+		t.Errorf("List = %v, want A,b,c,link-to-c", names)
+	}
+
+	_, err = LocalFolders{}.List(context.Background(), filepath.Join(dir, "missing"))
+	if !errors.Is(err, os.ErrNotExist) || strings.Count(err.Error(), "missing") != 1 {
+		t.Errorf("List(missing) = %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := (LocalFolders{}).List(ctx, dir); !errors.Is(err, context.Canceled) {
+		t.Errorf("List with cancelled context = %v", err)
+	}
+}
+
+func TestLocalFoldersParent(t *testing.T) {
+	tests := []struct {
+		dir, want string
+		ok        bool
+	}{
+		{"/home/ana", "/home", true},
+		{"/home/ana/", "/home", true},
+		{"/home", "/", true},
+		{"/", "/", false},
+	}
+	for _, tc := range tests {
+		got, ok := LocalFolders{}.Parent(tc.dir)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("Parent(%q) = %q, %v; want %q, %v", tc.dir, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestCheckFolderName(t *testing.T) {
+	tests := []struct {
+		name string
+		ok   bool
+	}{
+		{"Backups", true},
+		{"Cake backups 2026", true},
+		{"кошелёк", true},
+		{"", false},
+		{"   ", false},
+		{".", false},
+		{"..", false},
+		{"a/b", false},
+		{`a\b`, false},
+		{"a\x00b", false},
+		{"a\nb", false},
+		{strings.Repeat("x", 256), false},
+	}
+	for _, tc := range tests {
+		err := CheckFolderName(tc.name)
+		if (err == nil) != tc.ok {
+			t.Errorf("CheckFolderName(%q) = %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+}
+
+func TestLocalFoldersMkdir(t *testing.T) {
+	dir := t.TempDir()
+	l := LocalFolders{}
+	p, err := l.Mkdir(context.Background(), dir, "New")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != 0o700 || p != filepath.Join(dir, "New") {
+		t.Fatalf("Mkdir made %q (%v, %v)", p, fi, err)
+	}
+	if _, err := l.Mkdir(context.Background(), dir, "New"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("second Mkdir = %v", err)
+	}
+	if _, err := l.Mkdir(context.Background(), dir, "../escape"); err == nil {
+		t.Error("Mkdir accepted a path in the name")
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dir), "escape")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("folder made outside dir: %v", err)
+	}
+	if _, err := l.Mkdir(context.Background(), filepath.Join(dir, "missing"), "x"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Mkdir in missing folder = %v", err)
+	}
+}
