@@ -6,9 +6,15 @@
 package local
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/cakebackup/cakebackup/destinations"
 )
@@ -16,15 +22,35 @@ import (
 // Folder is a destination that stores each backup as one file in a
 // directory.
 type Folder struct {
-	dir  string // absolute path
+	dir  string // absolute, clean path
 	spec string
+	// room, when set, is asked before a backup starts whether the folder
+	// has space for sizeHint bytes.
+	room func(dir string, sizeHint int64) error
 }
 
 // NewFolder returns the destination for the existing directory dir, made
 // absolute. It does not create dir: a mistyped path should fail loudly,
 // not quietly grow a new folder.
 func NewFolder(dir string) (*Folder, error) {
-	return nil, errors.New("folder: not implemented yet")
+	if strings.TrimSpace(dir) == "" {
+		return nil, errors.New("no folder given: use folder:PATH")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("folder %s: %w", dir, err)
+	}
+	info, err := os.Stat(abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("folder %s does not exist: %w", abs, destinations.ErrNotFound)
+	}
+	if err != nil {
+		return nil, explain("opening folder "+abs, err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", abs)
+	}
+	return &Folder{dir: abs, spec: "folder:" + abs, room: checkRoom}, nil
 }
 
 // Dir returns the folder's absolute path.
@@ -34,23 +60,148 @@ func (f *Folder) Dir() string { return f.dir }
 func (f *Folder) Spec() string { return f.spec }
 
 // Create starts writing the backup called name into a hidden temporary
-// file in the folder.
+// file in the folder. When sizeHint is known and the folder's file system
+// has less room than that, it fails at once with an error wrapping
+// destinations.ErrNoSpace.
 func (f *Folder) Create(ctx context.Context, name string, sizeHint int64) (destinations.Pending, error) {
-	return nil, fmt.Errorf("create %s: not implemented yet", name)
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	if f.room != nil && sizeHint >= 0 {
+		if err := f.room(f.dir, sizeHint); err != nil {
+			return nil, err
+		}
+	}
+	p, err := createPending(ctx, f.dir, name)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // List returns the regular files in the folder that are not temporary
 // files of an unfinished backup, oldest first.
 func (f *Folder) List(ctx context.Context) ([]destinations.Entry, error) {
-	return nil, errors.New("list: not implemented yet")
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	dirents, err := os.ReadDir(f.dir)
+	if err != nil {
+		return nil, explain("listing "+f.dir, err)
+	}
+	var entries []destinations.Entry
+	for _, de := range dirents {
+		if !de.Type().IsRegular() || isTempName(de.Name()) {
+			continue
+		}
+		info, err := de.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // deleted since ReadDir
+		}
+		if err != nil {
+			return nil, explain("listing "+f.dir, err)
+		}
+		entries = append(entries, destinations.Entry{
+			Name:     de.Name(),
+			Size:     info.Size(),
+			ModTime:  info.ModTime(),
+			Location: filepath.Join(f.dir, de.Name()),
+		})
+	}
+	slices.SortFunc(entries, func(a, b destinations.Entry) int {
+		return cmp.Or(a.ModTime.Compare(b.ModTime), cmp.Compare(a.Name, b.Name))
+	})
+	return entries, nil
 }
 
 // Open opens the backup file called name.
 func (f *Folder) Open(ctx context.Context, name string) (destinations.Reader, error) {
-	return nil, errors.New("open: not implemented yet")
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkName(name); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(f.dir, name)
+	file, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("no backup %s in %s: %w", name, f.dir, destinations.ErrNotFound)
+	}
+	if err != nil {
+		return nil, explain("opening "+path, err)
+	}
+	info, err := file.Stat()
+	if err != nil {
+		file.Close()
+		return nil, explain("opening "+path, err)
+	}
+	if !info.Mode().IsRegular() {
+		file.Close()
+		return nil, fmt.Errorf("%s is not a backup file: %w", path, destinations.ErrNotFound)
+	}
+	return &fileReader{File: file, size: info.Size()}, nil
 }
 
-// Delete removes the backup file called name.
+// Delete removes the backup file called name and flushes the folder.
 func (f *Folder) Delete(ctx context.Context, name string) error {
-	return errors.New("delete: not implemented yet")
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := checkName(name); err != nil {
+		return err
+	}
+	path := filepath.Join(f.dir, name)
+	info, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("no backup %s in %s: %w", name, f.dir, destinations.ErrNotFound)
+	}
+	if err != nil {
+		return explain("deleting "+path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return fmt.Errorf("%s is not a backup file: %w", path, destinations.ErrNotFound)
+	}
+	if err := os.Remove(path); err != nil {
+		return explain("deleting "+path, err)
+	}
+	dir, err := openDir(f.dir)
+	if err != nil {
+		return explain("deleting "+path, err)
+	}
+	defer dir.close()
+	if err := dir.sync(); err != nil {
+		return explain("deleting "+path, err)
+	}
+	return nil
+}
+
+// fileReader is a stored backup open for reading.
+type fileReader struct {
+	*os.File
+	size int64
+}
+
+// Size returns the backup's length in bytes.
+func (r *fileReader) Size() int64 { return r.size }
+
+// maxNameLen leaves room in a 255-byte file name for the temporary
+// file's prefix and suffix and a "-N" conflict suffix.
+const maxNameLen = 200
+
+// checkName refuses backup names that are not a plain file name, or that
+// could be mistaken for a temporary file.
+func checkName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("empty backup name")
+	case len(name) > maxNameLen:
+		return fmt.Errorf("backup name %.40q... is longer than %d bytes", name, maxNameLen)
+	case strings.HasPrefix(name, "."):
+		return fmt.Errorf("backup name %q must not start with a dot", name)
+	case strings.ContainsAny(name, "/\\\x00"):
+		return fmt.Errorf("backup name %q must be a plain file name, without / or \\", name)
+	case strings.Contains(name, tempMarker):
+		return fmt.Errorf("backup name %q must not contain %q", name, tempMarker)
+	}
+	return nil
 }

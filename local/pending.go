@@ -1,0 +1,232 @@
+package local
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+// tempMarker is part of every temporary file's name:
+// ".NAME.cakebackup-tmp-RANDOM". List never shows such files.
+const tempMarker = ".cakebackup-tmp-"
+
+// maxNameTries bounds the NAME-2, NAME-3... search for a free name.
+const maxNameTries = 10000
+
+// pendingFile is a backup being written to a hidden temporary file in its
+// folder. Commit flushes it, reads it back for the check and only then
+// renames it to its final name, never replacing an existing file.
+type pendingFile struct {
+	dir     *dirHandle
+	name    string // the wanted final name
+	tmpName string
+	file    *os.File // nil once closed
+	err     error    // the first write error; the temp file is gone then
+	done    bool     // committed, aborted or failed
+	where   string   // the folder, for messages
+}
+
+// createPending opens a new temporary file for name in dir.
+func createPending(ctx context.Context, dirPath, name string) (*pendingFile, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	op := fmt.Sprintf("starting backup %s in %s", name, dirPath)
+	dir, err := openDir(dirPath)
+	if err != nil {
+		return nil, explain(op, err)
+	}
+	var file *os.File
+	var tmpName string
+	for range 100 {
+		tmpName = "." + name + tempMarker + randomSuffix()
+		file, err = dir.createExclusive(tmpName)
+		if !errors.Is(err, fs.ErrExist) {
+			break
+		}
+	}
+	if err != nil {
+		dir.close()
+		return nil, explain(op, err)
+	}
+	return &pendingFile{dir: dir, name: name, tmpName: tmpName, file: file, where: dirPath}, nil
+}
+
+func randomSuffix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
+}
+
+// Write appends p to the temporary file. After the first failure the
+// temporary file is removed at once (freeing a full drive) and every
+// later call returns the same error.
+func (p *pendingFile) Write(b []byte) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	if p.done {
+		return 0, fmt.Errorf("writing backup %s: already finished", p.name)
+	}
+	n, err := p.file.Write(b)
+	if err != nil {
+		p.err = explain(fmt.Sprintf("writing backup %s to %s", p.name, p.where), err)
+		p.discard()
+		return n, p.err
+	}
+	return n, nil
+}
+
+// Commit flushes the backup to the medium, reads it back through check
+// and publishes it under its name, or NAME-2, NAME-3... if that is taken.
+func (p *pendingFile) Commit(ctx context.Context, check destinations.Check) (destinations.Entry, error) {
+	if p.err != nil {
+		return destinations.Entry{}, p.err
+	}
+	if p.done {
+		return destinations.Entry{}, fmt.Errorf("committing backup %s: already finished", p.name)
+	}
+	entry, err := p.commit(ctx, check)
+	if err != nil {
+		p.err = err
+		p.discard()
+		return destinations.Entry{}, err
+	}
+	p.done = true
+	p.dir.close()
+	return entry, nil
+}
+
+func (p *pendingFile) commit(ctx context.Context, check destinations.Check) (destinations.Entry, error) {
+	op := fmt.Sprintf("saving backup %s to %s", p.name, p.where)
+	if err := ctx.Err(); err != nil {
+		return destinations.Entry{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if err := p.file.Sync(); err != nil {
+		return destinations.Entry{}, explain(op, err)
+	}
+	info, err := p.file.Stat()
+	if err != nil {
+		return destinations.Entry{}, explain(op, err)
+	}
+	dropCache(p.file)
+	err = p.file.Close()
+	p.file = nil
+	if err != nil {
+		return destinations.Entry{}, explain(op, err)
+	}
+	if check != nil {
+		if err := p.check(ctx, check); err != nil {
+			return destinations.Entry{}, err
+		}
+	}
+	if err := p.stillMounted(); err != nil {
+		return destinations.Entry{}, explain(op, err)
+	}
+	final, err := p.publish()
+	if err != nil {
+		return destinations.Entry{}, explain(op, err)
+	}
+	if err := p.dir.sync(); err != nil {
+		// The rename may not survive a power cut: take it back rather
+		// than report a backup that might vanish.
+		_ = p.dir.remove(final)
+		return destinations.Entry{}, explain(op, err)
+	}
+	path := filepath.Join(p.where, final)
+	return destinations.Entry{Name: final, Size: info.Size(), ModTime: info.ModTime(), Location: path}, nil
+}
+
+// check reopens the temporary file, so the bytes come from the medium
+// rather than from the writer's buffers, and passes it to check.
+func (p *pendingFile) check(ctx context.Context, check destinations.Check) error {
+	op := fmt.Sprintf("reading back backup %s from %s", p.name, p.where)
+	r, err := p.dir.openRead(p.tmpName)
+	if err != nil {
+		return explain(op, err)
+	}
+	defer r.Close()
+	info, err := r.Stat()
+	if err != nil {
+		return explain(op, err)
+	}
+	if err := check(ctx, r, info.Size()); err != nil {
+		return fmt.Errorf("checking backup %s in %s: %w", p.name, p.where, err)
+	}
+	return nil
+}
+
+// stillMounted fails when the folder's path no longer leads to the
+// directory being written, as after a drive was unmounted mid-write:
+// publishing there would put the backup where nobody will find it.
+func (p *pendingFile) stillMounted() error {
+	open, err := p.dir.stat()
+	if err != nil {
+		return err
+	}
+	now, err := os.Stat(p.where)
+	if err != nil || !os.SameFile(open, now) {
+		return &fs.PathError{Op: "stat", Path: p.where, Err: errDriveGone}
+	}
+	return nil
+}
+
+// publish renames the temporary file to the first free name of NAME,
+// NAME-2, NAME-3...
+func (p *pendingFile) publish() (string, error) {
+	final := p.name
+	for i := 2; i <= maxNameTries; i++ {
+		err := p.dir.renameNoReplace(p.tmpName, final)
+		if err == nil {
+			return final, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+		final = fmt.Sprintf("%s-%d", p.name, i)
+	}
+	return "", fmt.Errorf("no free name like %s after %d tries", p.name, maxNameTries)
+}
+
+// Abort removes the temporary file. It does nothing after Commit.
+func (p *pendingFile) Abort(ctx context.Context) error {
+	if p.done {
+		return nil
+	}
+	return p.discard()
+}
+
+// discard closes and removes the temporary file and the directory handle.
+func (p *pendingFile) discard() error {
+	if p.done {
+		return nil
+	}
+	p.done = true
+	if p.file != nil {
+		p.file.Close()
+		p.file = nil
+	}
+	err := p.dir.remove(p.tmpName)
+	if errors.Is(err, fs.ErrNotExist) {
+		err = nil
+	}
+	p.dir.close()
+	if err != nil {
+		return explain(fmt.Sprintf("removing the unfinished backup %s from %s", p.name, p.where), err)
+	}
+	return nil
+}
+
+// isTempName reports whether name is a temporary file of an unfinished
+// backup.
+func isTempName(name string) bool {
+	return strings.HasPrefix(name, ".") && strings.Contains(name, tempMarker)
+}

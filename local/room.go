@@ -1,0 +1,39 @@
+package local
+
+import (
+	"fmt"
+
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+// checkRoom fails, wrapping destinations.ErrNoSpace, when the file system
+// holding dir has fewer than need bytes free. When the free space cannot
+// be read it does not stand in the way: the write itself will then fail
+// clearly if the drive fills up.
+func checkRoom(dir string, need int64) error {
+	_, free, err := diskSpace(dir)
+	if err != nil || need <= free {
+		return nil
+	}
+	return fmt.Errorf("not enough room in %s: the backup needs %s, the drive has %s free: %w",
+		dir, humanBytes(need), humanBytes(free), destinations.ErrNoSpace)
+}
+
+// withMargin is need plus room for file-system overhead: 1 MiB plus 1%.
+func withMargin(need int64) int64 {
+	return need + 1<<20 + need/100
+}
+
+// humanBytes formats n as "512 B", "3.4 MiB", "1.2 GiB".
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

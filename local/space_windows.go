@@ -1,0 +1,21 @@
+package local
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/windows"
+)
+
+// diskSpace returns the total and available bytes of the volume holding
+// path.
+func diskSpace(path string) (total, free int64, err error) {
+	p, err := windows.UTF16PtrFromString(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	var avail, size, totalFree uint64
+	if err := windows.GetDiskFreeSpaceEx(p, &avail, &size, &totalFree); err != nil {
+		return 0, 0, fmt.Errorf("free space of %s: %w", path, err)
+	}
+	return int64(size), int64(avail), nil
+}
