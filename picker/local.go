@@ -12,16 +12,13 @@ import (
 )
 
 // LocalFolders is the FolderSource for this computer's file system.
-// Removable drives are offered as shortcuts, and the specs it returns name
-// the Downloads folder and whole drives by their portable spec
-// ("downloads", "usb:LABEL") so a saved default survives a changed mount
-// point.
+// Removable drives are offered as shortcuts. A whole drive is named by its
+// label ("usb:LABEL"), so a saved choice survives a changed mount point;
+// every other folder, Downloads included, by its path ("folder:PATH"), so
+// it means the same folder under a scheduler's environment.
 type LocalFolders struct {
 	// Start is the folder browsing starts in, usually Downloads.
 	Start string
-	// Downloads is the user's Downloads folder; picking it yields the
-	// spec "downloads". Empty disables that mapping.
-	Downloads string
 	// Drives are the removable drives, shown at the top of every listing.
 	Drives []Place
 }
@@ -99,17 +96,13 @@ func (l LocalFolders) Mkdir(ctx context.Context, dir, name string) (string, erro
 }
 
 // Spec implements FolderSource: "usb:LABEL" for the top of a removable
-// drive with a unique label, "downloads" for the Downloads folder, and
-// "folder:PATH" for anything else.
+// drive with a unique label, "folder:PATH" for anything else.
 func (l LocalFolders) Spec(dir string) string {
 	dir = filepath.Clean(dir)
 	for _, d := range l.Drives {
 		if d.Label != "" && filepath.Clean(d.Path) == dir && l.labelUnique(d.Label) {
 			return "usb:" + d.Label
 		}
-	}
-	if l.Downloads != "" && filepath.Clean(l.Downloads) == dir {
-		return "downloads"
 	}
 	return "folder:" + dir
 }

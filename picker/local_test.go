@@ -11,7 +11,6 @@ import (
 
 func TestLocalFoldersSpec(t *testing.T) {
 	l := LocalFolders{
-		Downloads: "/home/ana/Downloads",
 		Drives: []Place{
 			{Label: "WALLETS", Path: "/media/ana/WALLETS"},
 			{Label: "", Path: "/media/ana/0C4A-11F2"},
@@ -20,8 +19,8 @@ func TestLocalFoldersSpec(t *testing.T) {
 		},
 	}
 	tests := []struct{ dir, want string }{
-		{"/home/ana/Downloads", "downloads"},
-		{"/home/ana/Downloads/", "downloads"},
+		{"/home/ana/Downloads", "folder:/home/ana/Downloads"},
+		{"/home/ana/Downloads/", "folder:/home/ana/Downloads"},
 		{"/home/ana/Downloads/Cake", "folder:/home/ana/Downloads/Cake"},
 		{"/media/ana/WALLETS", "usb:WALLETS"},
 		{"/media/ana/WALLETS/sub", "folder:/media/ana/WALLETS/sub"},
@@ -33,9 +32,6 @@ func TestLocalFoldersSpec(t *testing.T) {
 		if got := l.Spec(tc.dir); got != tc.want {
 			t.Errorf("Spec(%q) = %q, want %q", tc.dir, got, tc.want)
 		}
-	}
-	if got := (LocalFolders{}).Spec("/home/ana/Downloads"); got != "folder:/home/ana/Downloads" {
-		t.Errorf("without Downloads set, Spec = %q", got)
 	}
 }
 

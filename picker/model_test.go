@@ -115,9 +115,8 @@ func tree(t *testing.T) (home string, local LocalFolders) {
 		t.Fatal(err)
 	}
 	return home, LocalFolders{
-		Start:     dl,
-		Downloads: dl,
-		Drives:    []Place{{Label: "WALLETS", Path: filepath.Join(home, "media", "WALLETS")}},
+		Start:  dl,
+		Drives: []Place{{Label: "WALLETS", Path: filepath.Join(home, "media", "WALLETS")}},
 	}
 }
 
@@ -130,11 +129,11 @@ func TestPickModelChoosesFolder(t *testing.T) {
 		keys []tea.KeyMsg
 		want string
 	}{
-		{"enter picks downloads", press("enter"), "downloads"},
+		{"enter picks downloads", press("enter"), "folder:" + dl},
 		{"open Alpha and use it", keys(times(3, press("down")), press("enter"), press("enter")), "folder:" + filepath.Join(dl, "Alpha")},
 		{"j and k move too", keys(text("jjjjk"), press("enter"), press("enter")), "folder:" + filepath.Join(dl, "Alpha")},
 		{"right opens", keys(times(4, press("down")), press("right"), press("enter")), "folder:" + filepath.Join(dl, "beta")},
-		{"right on use line does nothing", keys(press("right"), press("enter")), "downloads"},
+		{"right on use line does nothing", keys(press("right"), press("enter")), "folder:" + dl},
 		{"nested folder", keys(times(3, press("down")), press("enter"), times(3, press("down")), press("enter"), press("enter")), "folder:" + filepath.Join(dl, "Alpha", "inner")},
 		{"drive at the top", keys(press("down"), press("enter"), press("enter")), "usb:WALLETS"},
 		{"folder on drive", keys(press("down"), press("enter"), times(3, press("down")), press("enter"), press("enter")), "folder:" + filepath.Join(home, "media", "WALLETS", "old")},
@@ -142,8 +141,8 @@ func TestPickModelChoosesFolder(t *testing.T) {
 		{"left goes up", keys(press("left"), press("left"), press("enter")), "folder:" + filepath.Dir(home)},
 		{"dotdot goes up", keys(times(2, press("down")), press("enter"), press("enter")), "folder:" + home},
 		{"up then back into Documents", keys(press("backspace"), times(3, press("down")), press("enter"), press("enter")), "folder:" + filepath.Join(home, "Documents")},
-		{"cursor stops at the ends", keys(times(20, press("down")), times(30, press("up")), press("enter")), "downloads"},
-		{"end then home", keys(text("G"), text("g"), press("enter")), "downloads"},
+		{"cursor stops at the ends", keys(times(20, press("down")), times(30, press("up")), press("enter")), "folder:" + dl},
+		{"end then home", keys(text("G"), text("g"), press("enter")), "folder:" + dl},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -261,7 +260,7 @@ func TestPickModelRejectsBadFolderNames(t *testing.T) {
 				s.send(press("esc")...)
 			}
 			s.send(press("enter")...)
-			if c, ok := s.model().Choice(); !ok || c.Spec != "downloads" {
+			if c, ok := s.model().Choice(); !ok || c.Spec != "folder:"+dl {
 				t.Errorf("choice = %+v, %v", c, ok)
 			}
 		})

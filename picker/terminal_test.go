@@ -18,7 +18,7 @@ func TestPickRunTerminal(t *testing.T) {
 		want    string
 		wantErr error
 	}{
-		{"enter", "\r", "downloads", nil},
+		{"enter", "\r", "folder:" + filepath.Join(home, "Downloads"), nil},
 		{"arrows", "\x1b[B\x1b[B\x1b[B\r\r", "folder:" + filepath.Join(home, "Downloads", "Alpha"), nil},
 		{"new folder", "nSafe\r\r", "folder:" + filepath.Join(home, "Downloads", "Safe"), nil},
 		{"q cancels", "q", "", ErrNoDestination},
