@@ -1,0 +1,122 @@
+package schedule
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/zalando/go-keyring"
+)
+
+// KeyringService is the service name cakebackup's passwords are stored
+// under in the OS keyring; the account is the job name.
+const KeyringService = "cakebackup"
+
+// ErrNoPassword is wrapped by errors for a job whose password cannot be
+// found unattended.
+var ErrNoPassword = errors.New("no password")
+
+// SecretStore is an OS keyring.
+type SecretStore interface {
+	Get(service, user string) (string, error)
+	Set(service, user, secret string) error
+}
+
+// OSKeyring is the system keyring: Secret Service on Linux, Keychain on
+// macOS, Credential Manager on Windows.
+type OSKeyring struct{}
+
+// Get implements SecretStore.
+func (OSKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+
+// Set implements SecretStore.
+func (OSKeyring) Set(service, user, secret string) error { return keyring.Set(service, user, secret) }
+
+// PasswordSource finds a job's password without asking anyone.
+type PasswordSource struct {
+	Getenv  func(string) string
+	Keyring SecretStore
+}
+
+// Password returns job's backup password from its password_file,
+// password_keyring or password_env. It never prompts; a missing or unsafe
+// secret is an error wrapping ErrNoPassword that says how to fix it. The
+// password itself never appears in an error.
+func (s PasswordSource) Password(job Job) (string, error) {
+	switch {
+	case job.PasswordFile != "":
+		return ReadPasswordFile(job.PasswordFile)
+	case job.PasswordKeyring:
+		pw, err := s.Keyring.Get(KeyringService, job.Name)
+		if errors.Is(err, keyring.ErrNotFound) {
+			return "", fmt.Errorf("job %s: %w in the OS keyring: run `cakebackup schedule set-password %s`", job.Name, ErrNoPassword, job.Name)
+		}
+		if err != nil {
+			return "", fmt.Errorf("job %s: %w: no OS keyring available (%s): use password_file or password_env instead", job.Name, ErrNoPassword, oneLine(err.Error()))
+		}
+		if pw == "" {
+			return "", fmt.Errorf("job %s: %w: the OS keyring holds an empty password", job.Name, ErrNoPassword)
+		}
+		return pw, nil
+	case job.PasswordEnv != "":
+		pw := s.Getenv(job.PasswordEnv)
+		if pw == "" {
+			return "", fmt.Errorf("job %s: %w: environment variable %s is not set", job.Name, ErrNoPassword, job.PasswordEnv)
+		}
+		return pw, nil
+	}
+	return "", fmt.Errorf("job %s: %w source: set password_file, password_keyring or password_env", job.Name, ErrNoPassword)
+}
+
+// StorePassword saves pw in the OS keyring for job, for password_keyring.
+func (s PasswordSource) StorePassword(job, pw string) error {
+	if pw == "" {
+		return errors.New("refusing to store an empty password")
+	}
+	if err := s.Keyring.Set(KeyringService, job, pw); err != nil {
+		return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", oneLine(err.Error()))
+	}
+	return nil
+}
+
+// maxPasswordFile bounds what is read from a password file.
+const maxPasswordFile = 4096
+
+// ReadPasswordFile reads a password from path: the file's first line. It
+// refuses a file that others can read or write (anything but 0600 or
+// 0400), that is not a regular file, or that is empty.
+func ReadPasswordFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("password file: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("password file: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("password file %s: %w: not a regular file", path, ErrNoPassword)
+	}
+	if perm := fi.Mode().Perm(); perm != 0o600 && perm != 0o400 {
+		return "", fmt.Errorf("password file %s: %w: mode is %04o, want 0600 or 0400 (chmod 600 %s)", path, ErrNoPassword, perm, path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
+	if err != nil {
+		return "", fmt.Errorf("password file %s: %w", path, err)
+	}
+	if len(data) > maxPasswordFile {
+		return "", fmt.Errorf("password file %s: %w: longer than %d bytes", path, ErrNoPassword, maxPasswordFile)
+	}
+	pw, _, _ := strings.Cut(string(data), "\n")
+	pw = strings.TrimSuffix(pw, "\r")
+	if pw == "" {
+		return "", fmt.Errorf("password file %s: %w: the first line is empty", path, ErrNoPassword)
+	}
+	return pw, nil
+}
+
+// oneLine folds a message onto one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,206 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+// Run is one run of a job: the job and the name its backup gets.
+type Run struct {
+	Job        Job
+	BackupName string
+}
+
+// Result is what a successful run made.
+type Result struct {
+	// Entry is the committed and verified backup.
+	Entry destinations.Entry
+}
+
+// RunFunc makes the backup for one run. It must leave nothing behind when
+// it fails or when ctx is cancelled.
+type RunFunc func(ctx context.Context, run Run) (Result, error)
+
+// PruneFunc applies a job's retention after a successful run; newest is
+// the backup that run made.
+type PruneFunc func(ctx context.Context, job Job, newest destinations.Entry) (PrunePlan, error)
+
+// maxSleep bounds one wait of the loop, so a suspended machine or a clock
+// change is noticed within a minute.
+const maxSleep = time.Minute
+
+// Scheduler runs due jobs, one at a time.
+type Scheduler struct {
+	Jobs  []Job
+	Run   RunFunc
+	Prune PruneFunc // nil: no pruning
+	Clock Clock
+	State StateStore
+	// LockDir holds one lock file per job, so two schedulers never run
+	// the same job at once.
+	LockDir string
+	Log     *slog.Logger
+}
+
+// ErrRunFailed is wrapped by the error of a pass in which a run failed.
+var ErrRunFailed = errors.New("scheduled backup failed")
+
+// RunDue runs every job that is due now, in order, and returns an error
+// wrapping ErrRunFailed when any run failed (each failure is also logged
+// and recorded in the state file). A job another process holds the lock of
+// is skipped. When ctx is cancelled the run in progress is aborted and
+// recorded as such, and RunDue returns ctx's error.
+func (s *Scheduler) RunDue(ctx context.Context) error {
+	var failed []error
+	for _, job := range s.Jobs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := s.runIfDue(ctx, job)
+		switch {
+		case err == nil, errors.Is(err, ErrLocked):
+		case ctx.Err() != nil:
+			return ctx.Err()
+		default:
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%w: %w", ErrRunFailed, errors.Join(failed...))
+	}
+	return nil
+}
+
+// Loop runs due jobs until ctx is cancelled, sleeping until the next one
+// is due. Failed runs are logged and recorded, and retried per NextRun.
+// It returns nil when ctx is cancelled, after aborting the run in
+// progress; other errors (an unreadable state file) end it early.
+func (s *Scheduler) Loop(ctx context.Context) error {
+	for {
+		if err := s.RunDue(ctx); err != nil && !errors.Is(err, ErrRunFailed) {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		next, err := s.NextDue()
+		if err != nil {
+			return err
+		}
+		wait := min(next.Sub(s.Clock.Now()), maxSleep)
+		if wait < time.Second {
+			// A job that stays due (its lock is held elsewhere) is
+			// looked at again after a pause, not in a busy loop.
+			wait = time.Second
+		}
+		if err := s.Clock.Sleep(ctx, wait); err != nil {
+			return nil
+		}
+	}
+}
+
+// NextDue returns the earliest next run over all jobs.
+func (s *Scheduler) NextDue() (time.Time, error) {
+	st, err := s.State.Load()
+	if err != nil {
+		return time.Time{}, err
+	}
+	var next time.Time
+	for i, job := range s.Jobs {
+		t, err := job.Schedule()
+		if err != nil {
+			return time.Time{}, fmt.Errorf("job %s: %w", job.Name, err)
+		}
+		n := NextRun(t, st.Jobs[job.Name])
+		if i == 0 || n.Before(next) {
+			next = n
+		}
+	}
+	return next, nil
+}
+
+// runIfDue runs job if it is due, under its lock.
+func (s *Scheduler) runIfDue(ctx context.Context, job Job) error {
+	timing, err := job.Schedule()
+	if err != nil {
+		return fmt.Errorf("job %s: %w", job.Name, err)
+	}
+	last, err := s.State.Job(job.Name)
+	if err != nil {
+		return err
+	}
+	if !Due(timing, last, s.Clock.Now()) {
+		return nil
+	}
+	lock, err := LockJob(s.LockDir, job.Name)
+	if errors.Is(err, ErrLocked) {
+		s.Log.Info("skipped: another scheduler is running this job", "job", job.Name)
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	// Another scheduler may have run the job between the check and the
+	// lock: look again.
+	if last, err = s.State.Job(job.Name); err != nil {
+		return err
+	}
+	if !Due(timing, last, s.Clock.Now()) {
+		return nil
+	}
+	return s.runLocked(ctx, job, last)
+}
+
+// runLocked runs job once, prunes, records and logs the outcome.
+func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error {
+	start := s.Clock.Now()
+	res, err := s.Run(ctx, Run{Job: job, BackupName: BackupName(job.Name, start)})
+	var plan PrunePlan
+	if err == nil && s.Prune != nil {
+		plan, err = s.Prune(ctx, job, res.Entry)
+		if err != nil {
+			err = fmt.Errorf("backup %s was made, but pruning failed: %w", res.Entry.Location, err)
+		}
+	}
+	end := s.Clock.Now()
+	js := last
+	js.LastStart, js.LastEnd, js.LastError = start, end, ""
+	attrs := []any{"job", job.Name, "start", start.Format(time.RFC3339), "duration", end.Sub(start).Round(time.Millisecond)}
+	switch {
+	case err == nil:
+		js.LastResult, js.LastSuccess = ResultOK, start
+		js.LastBackup, js.LastSize = res.Entry.Location, res.Entry.Size
+		attrs = append(attrs, "result", ResultOK, "size", res.Entry.Size, "where", res.Entry.Location,
+			"kept", len(plan.Keep), "pruned", len(plan.Remove))
+		if len(plan.Rejected) > 0 {
+			attrs = append(attrs, "not_backups", len(plan.Rejected))
+		}
+	case ctx.Err() != nil:
+		js.LastResult, js.LastError = ResultAborted, "stopped by a signal before it finished; nothing was left behind"
+		attrs = append(attrs, "result", ResultAborted)
+	default:
+		js.LastResult, js.LastError = ResultFailed, oneLine(err.Error())
+		attrs = append(attrs, "result", ResultFailed, "error", js.LastError)
+	}
+	if rerr := s.State.Record(job.Name, js); rerr != nil {
+		s.Log.Error("cannot record run", "job", job.Name, "error", oneLine(rerr.Error()))
+		if err == nil {
+			err = rerr
+		}
+	}
+	if js.LastResult == ResultOK {
+		s.Log.Info("backup", attrs...)
+	} else {
+		s.Log.Error("backup", attrs...)
+	}
+	if err != nil {
+		return fmt.Errorf("job %s: %w", job.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,313 @@
+package schedule
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+type schedulerFixture struct {
+	sched  *Scheduler
+	clock  *fakeClock
+	run    *folderRun
+	dir    string // destination folder
+	source string
+	log    *bytes.Buffer
+}
+
+func newSchedulerFixture(t *testing.T, job Job, start time.Time) *schedulerFixture {
+	t.Helper()
+	dest, dir := newFolder(t)
+	source := t.TempDir()
+	if err := os.WriteFile(filepath.Join(source, "wallet.dat"), bytes.Repeat([]byte("wallet"), 1000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	job.Source = source
+	state := t.TempDir()
+	clock := &fakeClock{now: start}
+	run := &folderRun{dest: dest, source: source}
+	var log bytes.Buffer
+	pruner := Pruner{Store: dest, Verify: verifyTestBackup, Location: time.UTC}
+	s := &Scheduler{
+		Jobs:    []Job{job},
+		Run:     run.run,
+		Prune:   pruner.Prune,
+		Clock:   clock,
+		State:   StateStore{Path: filepath.Join(state, "state.json")},
+		LockDir: filepath.Join(state, "locks"),
+		Log:     slog.New(slog.NewTextHandler(&log, nil)),
+	}
+	return &schedulerFixture{sched: s, clock: clock, run: run, dir: dir, source: source, log: &log}
+}
+
+func runNames(runs []Run) []string {
+	var out []string
+	for _, r := range runs {
+		out = append(out, r.BackupName)
+	}
+	return out
+}
+
+func TestSchedulerLoopRunsOnTimeAndPrunes(t *testing.T) {
+	start := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		job  Job
+		want []time.Time // run start times
+		keep int
+	}{
+		{"every 24h keep-last 3", Job{Name: "nightly", Every: "24h", Retention: Retention{KeepLast: 3}},
+			[]time.Time{start, start.Add(24 * time.Hour), start.Add(48 * time.Hour), start.Add(72 * time.Hour), start.Add(96 * time.Hour)}, 3},
+		{"cron 02:30 keep-daily 2", Job{Name: "cron", Cron: "30 2 * * *", Retention: Retention{KeepDaily: 2}},
+			[]time.Time{start, time.Date(2026, 11, 21, 2, 30, 0, 0, time.UTC), time.Date(2026, 11, 22, 2, 30, 0, 0, time.UTC)}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newSchedulerFixture(t, tt.job, start)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			inner := f.sched.Prune
+			f.sched.Prune = func(ctx context.Context, job Job, newest destinations.Entry) (PrunePlan, error) {
+				plan, err := inner(ctx, job, newest)
+				if len(f.run.runs) == len(tt.want) {
+					cancel() // stop the loop after the last expected run
+				}
+				return plan, err
+			}
+			if err := f.sched.Loop(ctx); err != nil {
+				t.Fatalf("Loop = %v, want nil after cancel", err)
+			}
+			var want []string
+			for _, w := range tt.want {
+				want = append(want, BackupName(tt.job.Name, w))
+			}
+			if got := runNames(f.run.runs); !slices.Equal(got, want) {
+				t.Fatalf("runs = %v\nwant   %v", got, want)
+			}
+			// The newest backups stay, the older ones were pruned.
+			if got := dirNames(t, f.dir); !slices.Equal(got, want[len(want)-tt.keep:]) {
+				t.Fatalf("folder = %v, want %v", got, want[len(want)-tt.keep:])
+			}
+			js, err := f.sched.State.Job(tt.job.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if js.LastResult != ResultOK || !js.LastSuccess.Equal(tt.want[len(tt.want)-1]) ||
+				js.LastBackup != filepath.Join(f.dir, want[len(want)-1]) || js.LastSize == 0 {
+				t.Fatalf("state = %+v", js)
+			}
+			lines := strings.Split(strings.TrimSpace(f.log.String()), "\n")
+			if len(lines) != len(tt.want) {
+				t.Fatalf("%d log lines for %d runs:\n%s", len(lines), len(tt.want), f.log)
+			}
+			for _, l := range lines {
+				for _, field := range []string{"job=" + tt.job.Name, "result=ok", "size=", "duration=", "where=" + f.dir, "start="} {
+					if !strings.Contains(l, field) {
+						t.Errorf("log line %q lacks %q", l, field)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestSchedulerCatchesUpMissedRunOnce(t *testing.T) {
+	now := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	f := newSchedulerFixture(t, Job{Name: "nightly", Cron: "30 2 * * *"}, now)
+	// The machine was off for five nights.
+	if err := f.sched.State.Record("nightly", JobState{LastStart: now.AddDate(0, 0, -5), LastResult: ResultOK}); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for range 3 {
+		if err := f.sched.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := runNames(f.run.runs); !slices.Equal(got, []string{BackupName("nightly", now)}) {
+		t.Fatalf("runs = %v, want one catch-up run", got)
+	}
+	next, err := f.sched.NextDue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 11, 26, 2, 30, 0, 0, time.UTC); !next.Equal(want) {
+		t.Fatalf("next run %v, want %v", next, want)
+	}
+}
+
+func TestSchedulerFailureIsRecordedAndRetried(t *testing.T) {
+	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	f := newSchedulerFixture(t, Job{Name: "usb", Every: "24h"}, now)
+	// The source folder is gone (the wallet app was moved).
+	if err := os.RemoveAll(f.source); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	err := f.sched.RunDue(ctx)
+	if !errors.Is(err, ErrRunFailed) || !strings.Contains(err.Error(), "read source") {
+		t.Fatalf("RunDue = %v, want a failure naming the source", err)
+	}
+	js, _ := f.sched.State.Job("usb")
+	if js.LastResult != ResultFailed || !strings.Contains(js.LastError, "read source") || !js.LastSuccess.IsZero() {
+		t.Fatalf("state = %+v", js)
+	}
+	if !strings.Contains(f.log.String(), "level=ERROR") || !strings.Contains(f.log.String(), "result=failed") {
+		t.Fatalf("log = %q", f.log)
+	}
+	if got := dirNames(t, f.dir); len(got) != 0 {
+		t.Fatalf("failed run left %v", got)
+	}
+	// Not retried at once, but after an hour; then it works again.
+	if err := f.sched.RunDue(ctx); err != nil || len(f.run.runs) != 1 {
+		t.Fatalf("retried at once: %v, %d runs", err, len(f.run.runs))
+	}
+	if err := os.MkdirAll(f.source, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.now = now.Add(RetryAfter)
+	if err := f.sched.RunDue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	js, _ = f.sched.State.Job("usb")
+	if js.LastResult != ResultOK || js.LastError != "" || len(dirNames(t, f.dir)) != 1 {
+		t.Fatalf("after retry: state %+v, folder %v", js, dirNames(t, f.dir))
+	}
+}
+
+func TestSchedulerSkipsJobLockedElsewhere(t *testing.T) {
+	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	f := newSchedulerFixture(t, Job{Name: "nightly", Every: "24h"}, now)
+	held, err := LockJob(f.sched.LockDir, "nightly")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.sched.RunDue(context.Background()); err != nil {
+		t.Fatalf("RunDue with the job locked elsewhere = %v, want nil (skipped)", err)
+	}
+	if len(f.run.runs) != 0 {
+		t.Fatal("ran a job another scheduler holds the lock of")
+	}
+	if !strings.Contains(f.log.String(), "another scheduler") {
+		t.Fatalf("log = %q", f.log)
+	}
+	held.Release()
+	if err := f.sched.RunDue(context.Background()); err != nil || len(f.run.runs) != 1 {
+		t.Fatalf("after release: %v, %d runs", err, len(f.run.runs))
+	}
+}
+
+func TestLockContention(t *testing.T) {
+	dir := t.TempDir()
+	a, err := LockJob(dir, "job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LockJob(dir, "job"); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second lock = %v, want ErrLocked", err)
+	}
+	other, err := LockJob(dir, "other")
+	if err != nil {
+		t.Fatalf("another job's lock: %v", err)
+	}
+	other.Release()
+	if err := a.Release(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := LockJob(dir, "job")
+	if err != nil {
+		t.Fatalf("lock after release: %v", err)
+	}
+	b.Release()
+	fi, err := os.Stat(filepath.Join(dir, "job.lock"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("lock file: %v, %v", fi, err)
+	}
+	if _, err := LockJob(dir, "../escape"); err == nil {
+		t.Fatal("locked a job name with a path in it")
+	}
+}
+
+// TestSchedulerSIGTERMMidRun sends the test process a real SIGTERM while a
+// backup is being written: the loop must abort the run, leave no file at
+// all in the destination, record the run as aborted and return nil.
+func TestSchedulerSIGTERMMidRun(t *testing.T) {
+	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	f := newSchedulerFixture(t, Job{Name: "nightly", Every: "24h", Retention: Retention{KeepLast: 1}}, now)
+	// An older good backup must survive the aborted run.
+	old := BackupName("nightly", now.AddDate(0, 0, -1))
+	if err := os.WriteFile(filepath.Join(f.dir, old), encodeTestBackup([]byte("old")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	f.run.pieces = 10
+	f.run.onWrite = func(n int) {
+		if n == 3 {
+			syscall.Kill(os.Getpid(), syscall.SIGTERM)
+			<-ctx.Done() // the signal is delivered asynchronously
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- f.sched.Loop(ctx) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Loop after SIGTERM = %v, want nil", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Loop did not stop after SIGTERM")
+	}
+	if got := dirNames(t, f.dir); !slices.Equal(got, []string{old}) {
+		t.Fatalf("folder after aborted run = %v, want only %s", got, old)
+	}
+	js, err := f.sched.State.Job("nightly")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if js.LastResult != ResultAborted {
+		t.Fatalf("state = %+v, want aborted", js)
+	}
+	if !strings.Contains(f.log.String(), "result=aborted") {
+		t.Fatalf("log = %q", f.log)
+	}
+}
+
+func TestStateFileIsPrivateAndKeepsOtherJobs(t *testing.T) {
+	s := StateStore{Path: filepath.Join(t.TempDir(), "cakebackup", "state.json")}
+	at := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	if err := s.Record("a", JobState{LastStart: at, LastResult: ResultOK}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Record("b", JobState{LastStart: at, LastResult: ResultFailed, LastError: "disk full"}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Jobs["a"].LastResult != ResultOK || st.Jobs["b"].LastError != "disk full" || !st.Jobs["a"].LastStart.Equal(at) {
+		t.Fatalf("state = %+v", st)
+	}
+	fi, err := os.Stat(s.Path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("state file mode: %v %v", fi, err)
+	}
+	if err := os.WriteFile(s.Path, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(); err == nil || !strings.Contains(err.Error(), "damaged") {
+		t.Fatalf("damaged state: %v", err)
+	}
+}
