@@ -1,0 +1,226 @@
+// Package proton stores backups on Proton Drive through rclone's
+// Proton-API-Bridge, which encrypts every file name and block with the
+// account's keys on this machine before anything leaves it; the backups
+// themselves are already encrypted with the user's backup password.
+//
+// A Destination is one Drive folder, named by a spec such as
+// "proton:/Backups/Cake". Uploads stream through the bridge under a
+// temporary name, are downloaded back and compared (SHA-512) with what
+// was sent, and only then are renamed to a name no other file has. Login
+// sessions are cached by a SessionStore so scheduled runs need no
+// password; Proton's errors become one-line errors a user can act on.
+package proton
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	protonapi "github.com/rclone/go-proton-api"
+
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+// Destination is a folder on Proton Drive holding backups.
+type Destination struct {
+	drive *Drive
+	path  folderPath
+	// folderID is the folder's link ID once known; the folder is only
+	// created by the first upload.
+	folderID string
+}
+
+// NewDestination returns the destination for the folder named by arg, the
+// argument of a "proton:" spec such as "/Backups/Cake". Nothing is
+// created on the Drive until the first backup is stored.
+func NewDestination(d *Drive, arg string) (*Destination, error) {
+	p, err := parseFolderPath(arg)
+	if err != nil {
+		return nil, err
+	}
+	return &Destination{drive: d, path: p}, nil
+}
+
+// Spec implements destinations.Destination.
+func (d *Destination) Spec() string { return "proton:" + d.path.String() }
+
+// location returns the spec of a backup in this folder, for people.
+func (d *Destination) location(name string) string {
+	if len(d.path) == 0 {
+		return "proton:/" + name
+	}
+	return d.Spec() + "/" + name
+}
+
+// folder returns the folder's link ID. Missing folders are created when
+// create is set; otherwise a missing folder is ErrNotFound.
+func (d *Destination) folder(ctx context.Context, create bool) (string, error) {
+	if d.folderID != "" {
+		return d.folderID, nil
+	}
+	b := d.drive.bridge
+	id := b.RootLink.LinkID
+	for i, name := range d.path {
+		where := folderPath(d.path[:i+1]).String()
+		link, err := b.SearchByNameInActiveFolderByID(ctx, id, name, false, true, protonapi.LinkStateActive)
+		if err != nil {
+			return "", d.drive.translate(err, "finding folder "+where)
+		}
+		if link != nil {
+			id = link.LinkID
+			continue
+		}
+		if !create {
+			return "", fmt.Errorf("Proton Drive folder %s: %w", where, destinations.ErrNotFound)
+		}
+		newID, err := b.CreateNewFolderByID(ctx, id, name)
+		if err != nil {
+			if errors.Is(d.drive.translate(err, ""), ErrNameTaken) {
+				return "", fmt.Errorf("Proton Drive path %s: a file of that name is in the way of the folder", where)
+			}
+			return "", d.drive.translate(err, "creating folder "+where)
+		}
+		id = newID
+	}
+	d.folderID = id
+	return id, nil
+}
+
+// findFile returns the file called name in the folder, in the given
+// state, or nil.
+func (d *Destination) findFile(ctx context.Context, folderID, name string, state protonapi.LinkState) (*protonapi.Link, error) {
+	link, err := d.drive.bridge.SearchByNameInActiveFolderByID(ctx, folderID, name, true, false, state)
+	if err != nil {
+		return nil, d.drive.translate(err, "looking for "+d.location(name))
+	}
+	return link, nil
+}
+
+// findBackup returns the active file called name, or an error wrapping
+// ErrNotFound.
+func (d *Destination) findBackup(ctx context.Context, name string) (*protonapi.Link, error) {
+	if err := checkName(name); err != nil {
+		return nil, fmt.Errorf("%s: %w", d.location(name), destinations.ErrNotFound)
+	}
+	folderID, err := d.folder(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	link, err := d.findFile(ctx, folderID, name, protonapi.LinkStateActive)
+	if err != nil {
+		return nil, err
+	}
+	if link == nil {
+		return nil, fmt.Errorf("%s: %w", d.location(name), destinations.ErrNotFound)
+	}
+	return link, nil
+}
+
+// List implements destinations.Destination. Uploads in progress (and
+// folders) are not listed; a missing folder holds no backups.
+func (d *Destination) List(ctx context.Context) ([]destinations.Entry, error) {
+	folderID, err := d.folder(ctx, false)
+	if errors.Is(err, destinations.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	items, err := d.drive.bridge.ListDirectory(ctx, folderID)
+	if err != nil {
+		return nil, d.drive.translate(err, "listing "+d.Spec())
+	}
+	var entries []destinations.Entry
+	for _, it := range items {
+		if it.IsFolder || isTemporaryName(it.Name) {
+			continue
+		}
+		e := destinations.Entry{
+			Name:     it.Name,
+			Size:     it.Link.Size,
+			ModTime:  time.Unix(it.Link.ModifyTime, 0),
+			Location: d.location(it.Name),
+		}
+		// The link's own size counts encrypted blocks; the real size and
+		// time are in the revision's encrypted attributes.
+		attrs, err := d.drive.bridge.GetActiveRevisionAttrs(ctx, it.Link)
+		if err != nil {
+			return nil, d.drive.translate(err, "reading the size of "+e.Location)
+		}
+		if attrs != nil {
+			e.Size = attrs.Size
+			e.ModTime = attrs.ModificationTime
+		}
+		entries = append(entries, e)
+	}
+	sort.SliceStable(entries, func(i, j int) bool {
+		if !entries[i].ModTime.Equal(entries[j].ModTime) {
+			return entries[i].ModTime.Before(entries[j].ModTime)
+		}
+		return entries[i].Name < entries[j].Name
+	})
+	return entries, nil
+}
+
+// Open implements destinations.Destination. The backup is downloaded,
+// decrypted by the bridge, into a 0600 temporary file: what it holds is
+// the backup file, itself encrypted with the backup password.
+func (d *Destination) Open(ctx context.Context, name string) (destinations.Reader, error) {
+	link, err := d.findBackup(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	f, err := d.download(ctx, link.LinkID, d.location(name))
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Delete implements destinations.Destination. The backup goes to Proton
+// Drive's trash, where its owner can still restore it.
+func (d *Destination) Delete(ctx context.Context, name string) error {
+	link, err := d.findBackup(ctx, name)
+	if err != nil {
+		return err
+	}
+	if err := d.drive.bridge.MoveFileToTrashByID(ctx, link.LinkID); err != nil {
+		return d.drive.translate(err, "moving "+d.location(name)+" to the trash")
+	}
+	return nil
+}
+
+// Create implements destinations.Destination. See upload.
+func (d *Destination) Create(ctx context.Context, name string, sizeHint int64) (destinations.Pending, error) {
+	if err := checkBackupName(name); err != nil {
+		return nil, err
+	}
+	if sizeHint > 0 {
+		if err := d.checkRoom(ctx, sizeHint); err != nil {
+			return nil, err
+		}
+	}
+	folderID, err := d.folder(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	return d.startUpload(ctx, folderID, name)
+}
+
+// checkRoom refuses early a backup that cannot fit in the account's
+// storage, rather than after uploading most of it.
+func (d *Destination) checkRoom(ctx context.Context, size int64) error {
+	a, err := d.drive.Account(ctx)
+	if err != nil {
+		return err
+	}
+	if a.MaxSpace <= 0 {
+		return nil // Unknown: the upload will tell.
+	}
+	if free := a.MaxSpace - a.UsedSpace; size > free {
+		return fmt.Errorf("%s: the backup needs %d bytes and the Proton account has %d free: %w", d.Spec(), size, max(free, 0), destinations.ErrNoSpace)
+	}
+	return nil
+}

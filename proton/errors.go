@@ -1,0 +1,187 @@
+package proton
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	bridge "github.com/rclone/Proton-API-Bridge"
+	bridgecommon "github.com/rclone/Proton-API-Bridge/common"
+	protonapi "github.com/rclone/go-proton-api"
+
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+// Errors a Proton user can act on. Every error from this package that
+// comes from Proton wraps one of these (or destinations.ErrNoSpace,
+// destinations.ErrNotFound), so the message is one clear line.
+var (
+	// ErrSessionExpired: the cached session was revoked or expired.
+	ErrSessionExpired = errors.New("the Proton session has expired or was revoked: run `cakebackup proton login` again")
+	// ErrWrongPassword: Proton rejected the username or password.
+	ErrWrongPassword = errors.New("Proton rejected the username or password")
+	// ErrTwoFactorRequired: the account has 2FA and no code was given.
+	ErrTwoFactorRequired = errors.New("this Proton account needs a two-factor code: give it with --proton-2fa or at the prompt")
+	// ErrWrongTwoFactor: Proton rejected the two-factor code.
+	ErrWrongTwoFactor = errors.New("Proton rejected the two-factor code")
+	// ErrMailboxPasswordRequired: the account uses a second (mailbox)
+	// password and none was given.
+	ErrMailboxPasswordRequired = errors.New("this Proton account needs its mailbox password too")
+	// ErrHumanVerification: Proton wants a CAPTCHA solved before it lets
+	// this client log in.
+	ErrHumanVerification = errors.New("Proton asks for a human verification (CAPTCHA): log in once at https://drive.proton.me in a web browser, then run `cakebackup proton login` again")
+	// ErrRateLimited: Proton kept refusing requests as too many even
+	// after waiting as it asked.
+	ErrRateLimited = errors.New("Proton Drive is limiting the rate of requests (HTTP 429): try again in a few minutes")
+	// ErrServer: Proton's servers failed (HTTP 5xx) on every retry.
+	ErrServer = errors.New("Proton Drive's servers had an error: try again later")
+	// ErrNetwork: the API could not be reached, or the connection broke.
+	ErrNetwork = errors.New("cannot reach Proton Drive (network error): check the connection and try again")
+	// ErrNameTaken: a file or folder of that name already exists.
+	ErrNameTaken = errors.New("a file or folder of that name already exists on Proton Drive")
+	// ErrDraftExists: another upload of the same name is in progress or
+	// was interrupted (seen in the Proton Drive apps as a failed upload).
+	ErrDraftExists = errors.New("an unfinished upload of that name is on Proton Drive: remove it in the Proton Drive app and try again")
+)
+
+// Proton API codes this package tells apart. Codes marked "Drive" are
+// from Proton's Drive clients; the rest are in go-proton-api.
+const (
+	codeWrongPassword         = protonapi.PasswordWrong             // 8002
+	codeHumanVerification     = protonapi.HumanVerificationRequired // 9001
+	codeRefreshTokenInvalid   = protonapi.AuthRefreshTokenInvalid   // 10013
+	codeNameExists            = protonapi.AFileOrFolderNameExist    // 2500, Drive
+	codeNotFound              = protonapi.Code(2501)                // Drive: "File or folder not found"
+	codeInsufficientQuota     = protonapi.Code(200001)              // Drive: storage quota exceeded
+	codeInsufficientSpace     = protonapi.Code(200002)              // Drive: not enough space
+	codeMaxFileSizeForPlan    = protonapi.Code(200100)              // Drive: file too big for the plan
+	codeInvalidAccessToken    = protonapi.Code(401)                 // sent with HTTP 401
+	statusInsufficientStorage = http.StatusInsufficientStorage      // 507
+)
+
+// translate turns an error from the bridge or go-proton-api into one that
+// wraps the sentinel a user can act on, keeping Proton's message for
+// detail. what says what was being done, e.g. "uploading NAME". It
+// returns nil for nil and leaves errors of this package alone.
+func translate(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if isOurs(err) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	sentinel := classify(err)
+	if sentinel == nil {
+		return fmt.Errorf("%s on Proton Drive: %w", what, err)
+	}
+	detail := detailOf(err)
+	if detail == "" {
+		return fmt.Errorf("%s: %w", what, sentinel)
+	}
+	return fmt.Errorf("%s: %w (%s)", what, sentinel, detail)
+}
+
+// isOurs reports errors already translated, or from the caller's side.
+func isOurs(err error) bool {
+	for _, s := range []error{
+		ErrSessionExpired, ErrWrongPassword, ErrTwoFactorRequired, ErrWrongTwoFactor,
+		ErrMailboxPasswordRequired, ErrHumanVerification, ErrRateLimited, ErrServer,
+		ErrNetwork, ErrNameTaken, ErrDraftExists, ErrNotLoggedIn,
+		destinations.ErrNoSpace, destinations.ErrNotFound, destinations.ErrReadOnly,
+		context.Canceled, context.DeadlineExceeded,
+	} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// classify returns the sentinel err means, or nil when it has no
+// particular meaning for the user.
+func classify(err error) error {
+	switch {
+	case errors.Is(err, bridgecommon.Err2FACodeRequired):
+		return ErrTwoFactorRequired
+	case errors.Is(err, bridgecommon.ErrMailboxPasswordRequired):
+		return ErrMailboxPasswordRequired
+	case errors.Is(err, bridge.ErrDraftExists), errors.Is(err, protonapi.ErrADraftExist):
+		return ErrDraftExists
+	case errors.Is(err, protonapi.ErrFileNameExist), errors.Is(err, protonapi.ErrFolderNameExist):
+		return ErrNameTaken
+	}
+	if apiErr, ok := apiError(err); ok {
+		return classifyAPI(err, apiErr)
+	}
+	// A failed token refresh is a resty error wrapped in this text by
+	// go-proton-api; the response behind it was a 4xx.
+	if strings.Contains(err.Error(), "failed to refresh auth, de-auth") {
+		return ErrSessionExpired
+	}
+	var netErr *protonapi.NetError
+	var opErr *net.OpError
+	var urlErr *url.Error
+	if errors.As(err, &netErr) || errors.As(err, &opErr) || errors.As(err, &urlErr) ||
+		errors.Is(err, io.ErrUnexpectedEOF) {
+		return ErrNetwork
+	}
+	return nil
+}
+
+// classifyAPI classifies an error the API answered with.
+func classifyAPI(err error, e *protonapi.APIError) error {
+	msg := strings.ToLower(e.Message)
+	switch {
+	case e.Code == codeHumanVerification:
+		return ErrHumanVerification
+	case e.Code == codeWrongPassword && strings.Contains(err.Error(), "/auth/v4/2fa"):
+		return ErrWrongTwoFactor
+	case e.Code == codeWrongPassword:
+		return ErrWrongPassword
+	case e.Code == codeRefreshTokenInvalid, e.Status == http.StatusUnauthorized, e.Code == codeInvalidAccessToken:
+		return ErrSessionExpired
+	case e.Code == codeInsufficientQuota, e.Code == codeInsufficientSpace, e.Code == codeMaxFileSizeForPlan,
+		e.Status == statusInsufficientStorage, strings.Contains(msg, "quota"), strings.Contains(msg, "storage space"):
+		return destinations.ErrNoSpace
+	case e.Code == codeNameExists:
+		return ErrNameTaken
+	case e.Code == codeNotFound, e.Status == http.StatusNotFound:
+		return destinations.ErrNotFound
+	case e.Status == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case e.Status >= 500:
+		return ErrServer
+	case e.Status == http.StatusForbidden:
+		return destinations.ErrReadOnly
+	}
+	return nil
+}
+
+// apiError finds Proton's APIError in err's chain; go-proton-api wraps it
+// both by pointer and by value.
+func apiError(err error) (*protonapi.APIError, bool) {
+	var p *protonapi.APIError
+	if errors.As(err, &p) {
+		return p, true
+	}
+	var v protonapi.APIError
+	if errors.As(err, &v) {
+		return &v, true
+	}
+	return nil, false
+}
+
+// detailOf returns Proton's own words for err, when it said something,
+// on one line. It never includes request URLs, which carry IDs only but
+// make the line long and unreadable.
+func detailOf(err error) string {
+	if e, ok := apiError(err); ok && e.Message != "" {
+		return strings.Join(strings.Fields(fmt.Sprintf("Proton: %s, code %d, HTTP %d", e.Message, e.Code, e.Status)), " ")
+	}
+	return ""
+}

@@ -1,0 +1,91 @@
+package proton
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseFolderPath(t *testing.T) {
+	for _, tc := range []struct {
+		arg     string
+		want    string // canonical path; "" means an error is expected
+		wantErr string
+	}{
+		{arg: "/Backups/Cake", want: "/Backups/Cake"},
+		{arg: "/", want: "/"},
+		{arg: "//Backups//Cake/", want: "/Backups/Cake"},
+		{arg: "/Mes sauvegardes/Cake Wallet", want: "/Mes sauvegardes/Cake Wallet"},
+		{arg: "Backups/Cake", wantErr: "must start with /"},
+		{arg: "", wantErr: "must start with /"},
+		{arg: "/Backups/../etc", wantErr: `".." is not allowed`},
+		{arg: "/./Backups", wantErr: `"." is not allowed`},
+		{arg: "/Back\x00ups", wantErr: "control character"},
+		{arg: "/ Backups", wantErr: "space"},
+		{arg: "/" + strings.Repeat("x", 256), wantErr: "longer than 255"},
+	} {
+		p, err := parseFolderPath(tc.arg)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("parseFolderPath(%q) = %v, %v; want error containing %q", tc.arg, p, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || p.String() != tc.want {
+			t.Errorf("parseFolderPath(%q) = %q, %v; want %q", tc.arg, p.String(), err, tc.want)
+		}
+	}
+}
+
+func TestCheckBackupName(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{
+		{"cake_wallet_backup_2026-11-25_010203", true},
+		{"backup.zip", true},
+		{".hidden", false},
+		{".backup.uploading-0011223344556677", false},
+		{"a/b", false},
+		{"", false},
+		{"..", false},
+		{strings.Repeat("n", 200), true},
+		{strings.Repeat("n", 240), false},
+	} {
+		if err := checkBackupName(tc.name); (err == nil) != tc.ok {
+			t.Errorf("checkBackupName(%q) = %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+}
+
+func TestCandidateName(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		n    int
+		want string
+	}{
+		{"cake_wallet_backup_2026-11-25_010203", 1, "cake_wallet_backup_2026-11-25_010203"},
+		{"cake_wallet_backup_2026-11-25_010203", 2, "cake_wallet_backup_2026-11-25_010203-2"},
+		{"backup.zip", 3, "backup-3.zip"},
+		{"same", 12, "same-12"},
+	} {
+		if got := candidateName(tc.name, tc.n); got != tc.want {
+			t.Errorf("candidateName(%q, %d) = %q, want %q", tc.name, tc.n, got, tc.want)
+		}
+	}
+}
+
+func TestTemporaryNamesAreHidden(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		temp bool
+	}{
+		{".cake_backup.uploading-0011223344556677", true},
+		{"cake_backup", false},
+		{"cake_backup.uploading-notreally", false},
+		{".profile", false},
+	} {
+		if got := isTemporaryName(tc.name); got != tc.temp {
+			t.Errorf("isTemporaryName(%q) = %v, want %v", tc.name, got, tc.temp)
+		}
+	}
+}

@@ -1,0 +1,49 @@
+package proton
+
+import (
+	"context"
+
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+// Scheme is the --dest scheme of Proton Drive destinations.
+const Scheme = "proton"
+
+// Register adds the "proton" scheme to r. Opening "proton:/PATH" uses the
+// session cached for the user whose environment getenv reads, and the API
+// URL in $CAKEBACKUP_PROTON_URL (Proton's own when unset).
+func Register(r *destinations.Registry, getenv func(string) string) {
+	r.Register(Scheme, "proton:/PATH  a folder on Proton Drive (run `cakebackup proton login` first)",
+		func(ctx context.Context, arg string) (destinations.Destination, error) {
+			return Open(ctx, arg, getenv)
+		})
+}
+
+// Open connects with the cached session and returns the destination for
+// the Drive folder arg, such as "/Backups/Cake".
+func Open(ctx context.Context, arg string, getenv func(string) string) (*Destination, error) {
+	p, err := parseFolderPath(arg)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := OptionsFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	d, err := Connect(ctx, opts, NewSessionStore(getenv))
+	if err != nil {
+		return nil, err
+	}
+	return &Destination{drive: d, path: p}, nil
+}
+
+// LoggedIn reports whether a Proton session is cached, and for which
+// user, without any network I/O (a cached session may still have been
+// revoked since). It is for listing destinations.
+func LoggedIn(ctx context.Context, getenv func(string) string) (user string, ok bool) {
+	s, err := NewSessionStore(getenv).Load(ctx)
+	if err != nil {
+		return "", false
+	}
+	return s.Username, true
+}

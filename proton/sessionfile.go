@@ -1,0 +1,172 @@
+package proton
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+)
+
+// sessionFileName is the session cache's name in cakebackup's config dir.
+const sessionFileName = "proton-session.json"
+
+// sessionFile keeps the session in a 0600 JSON file in cakebackup's
+// config dir (0700), for machines without an OS keyring.
+type sessionFile struct {
+	getenv func(string) string
+}
+
+// path returns $XDG_CONFIG_HOME/cakebackup/proton-session.json, with the
+// platform's usual config dir when XDG_CONFIG_HOME is unset.
+func (f *sessionFile) path() (string, error) {
+	dir := f.getenv("XDG_CONFIG_HOME")
+	if !filepath.IsAbs(dir) {
+		// The XDG spec says a relative value is invalid and is ignored.
+		dir = ""
+	}
+	if dir == "" {
+		home := f.getenv("HOME")
+		switch runtime.GOOS {
+		case "windows":
+			dir = f.getenv("APPDATA")
+		case "darwin":
+			if home != "" {
+				dir = filepath.Join(home, "Library", "Application Support")
+			}
+		default:
+			if home != "" {
+				dir = filepath.Join(home, ".config")
+			}
+		}
+	}
+	if dir == "" {
+		return "", errors.New("no config directory: set XDG_CONFIG_HOME or HOME")
+	}
+	return filepath.Join(dir, "cakebackup", sessionFileName), nil
+}
+
+func (f *sessionFile) Where() string {
+	p, err := f.path()
+	if err != nil {
+		return "a session file"
+	}
+	return p
+}
+
+func (f *sessionFile) Load(ctx context.Context) (Session, error) {
+	if err := ctx.Err(); err != nil {
+		return Session{}, err
+	}
+	p, err := f.path()
+	if err != nil {
+		return Session{}, err
+	}
+	fh, err := os.Open(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Session{}, ErrNotLoggedIn
+	}
+	if err != nil {
+		return Session{}, fmt.Errorf("reading the Proton session: %w", err)
+	}
+	defer fh.Close()
+	info, err := fh.Stat()
+	if err != nil {
+		return Session{}, fmt.Errorf("reading the Proton session: %w", err)
+	}
+	if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
+		return Session{}, fmt.Errorf("the Proton session file %s can be read by other users (mode %04o): delete it and run `cakebackup proton login`", p, info.Mode().Perm())
+	}
+	// The file is tiny; anything past 64 KiB is not ours.
+	data, err := io.ReadAll(io.LimitReader(fh, 64<<10))
+	if err != nil {
+		return Session{}, fmt.Errorf("reading the Proton session %s: %w", p, err)
+	}
+	s, err := decodeSession(data)
+	if err != nil {
+		return Session{}, fmt.Errorf("the Proton session file %s: %w", p, err)
+	}
+	return s, nil
+}
+
+// Save writes the session to a new 0600 file and renames it into place,
+// so a crash leaves either the old session or the new one.
+func (f *sessionFile) Save(ctx context.Context, s Session) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	data, err := encodeSession(s)
+	if err != nil {
+		return err
+	}
+	p, err := f.path()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(p)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("saving the Proton session: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".proton-session-*.tmp") // CreateTemp makes it 0600.
+	if err != nil {
+		return fmt.Errorf("saving the Proton session: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // Fails harmlessly once renamed.
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("saving the Proton session: %w", err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("saving the Proton session: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("saving the Proton session: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("saving the Proton session: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), p); err != nil {
+		return fmt.Errorf("saving the Proton session: %w", err)
+	}
+	return nil
+}
+
+func (f *sessionFile) Delete(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p, err := f.path()
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing the Proton session: %w", err)
+	}
+	return nil
+}
+
+func encodeSession(s Session) ([]byte, error) {
+	if err := s.validate(); err != nil {
+		return nil, fmt.Errorf("refusing to save an unusable Proton session: %w", err)
+	}
+	return json.Marshal(s)
+}
+
+// decodeSession parses a cached session. Its errors never quote the
+// input, which holds tokens.
+func decodeSession(data []byte) (Session, error) {
+	var s Session
+	if err := json.Unmarshal(data, &s); err != nil {
+		return Session{}, errors.New("damaged (not valid JSON): run `cakebackup proton login` again")
+	}
+	if err := s.validate(); err != nil {
+		return Session{}, fmt.Errorf("damaged (%w): run `cakebackup proton login` again", err)
+	}
+	return s, nil
+}

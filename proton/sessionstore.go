@@ -1,0 +1,126 @@
+package proton
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/zalando/go-keyring"
+)
+
+// ErrNotLoggedIn is wrapped by errors for a command that needs a Proton
+// session when none is cached.
+var ErrNotLoggedIn = errors.New("not logged in to Proton: run `cakebackup proton login`")
+
+// SessionStore keeps the one cached Proton session of this user.
+type SessionStore interface {
+	// Load returns the cached session, or an error wrapping
+	// ErrNotLoggedIn when there is none.
+	Load(ctx context.Context) (Session, error)
+	// Save replaces the cached session.
+	Save(ctx context.Context, s Session) error
+	// Delete removes the cached session; deleting nothing is no error.
+	Delete(ctx context.Context) error
+	// Where says, for people, where the session is kept.
+	Where() string
+}
+
+// Keyring entry names: one session per OS user.
+const (
+	keyringService = "cakebackup"
+	keyringAccount = "proton"
+)
+
+// secretKeyring is the OS keyring as go-keyring exposes it; tests use an
+// in-memory one, since CI machines have no keyring daemon.
+type secretKeyring interface {
+	Get(service, user string) (string, error)
+	Set(service, user, secret string) error
+	Delete(service, user string) error
+}
+
+// osKeyring is the operating system's keyring: the Secret Service over
+// D-Bus on Linux, the Keychain on macOS, the Credential Manager on Windows.
+type osKeyring struct{}
+
+func (osKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (osKeyring) Set(service, user, secret string) error   { return keyring.Set(service, user, secret) }
+func (osKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
+
+// NewSessionStore returns the session cache of the user whose environment
+// getenv reads: the OS keyring where there is one, else a 0600 file
+// $XDG_CONFIG_HOME/cakebackup/proton-session.json.
+func NewSessionStore(getenv func(string) string) SessionStore {
+	return &keyringOrFile{keyring: osKeyring{}, file: &sessionFile{getenv: getenv}}
+}
+
+// keyringOrFile keeps the session in the keyring when it works and in the
+// file otherwise. A session lives in one place only: saving to the
+// keyring removes a file left from a time the keyring was unavailable.
+type keyringOrFile struct {
+	keyring secretKeyring
+	file    *sessionFile
+	// inKeyring records where the last Load or Save found the session,
+	// for Where.
+	inKeyring bool
+}
+
+func (k *keyringOrFile) Load(ctx context.Context) (Session, error) {
+	if err := ctx.Err(); err != nil {
+		return Session{}, err
+	}
+	secret, err := k.keyring.Get(keyringService, keyringAccount)
+	if err == nil {
+		s, err := decodeSession([]byte(secret))
+		if err != nil {
+			return Session{}, fmt.Errorf("Proton session in the OS keyring: %w", err)
+		}
+		k.inKeyring = true
+		return s, nil
+	}
+	// Not in the keyring, or no keyring here: the file may hold it.
+	k.inKeyring = false
+	return k.file.Load(ctx)
+}
+
+func (k *keyringOrFile) Save(ctx context.Context, s Session) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	data, err := encodeSession(s)
+	if err != nil {
+		return err
+	}
+	if err := k.keyring.Set(keyringService, keyringAccount, string(data)); err == nil {
+		k.inKeyring = true
+		// The keyring now holds the newest session; a file would be stale.
+		return k.file.Delete(ctx)
+	}
+	k.inKeyring = false
+	return k.file.Save(ctx, s)
+}
+
+func (k *keyringOrFile) Delete(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var errs []error
+	if err := k.keyring.Delete(keyringService, keyringAccount); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		// A missing keyring holds nothing to delete; only report failures
+		// when the keyring itself still has the secret.
+		if _, getErr := k.keyring.Get(keyringService, keyringAccount); getErr == nil {
+			errs = append(errs, fmt.Errorf("removing the Proton session from the OS keyring: %w", err))
+		}
+	}
+	if err := k.file.Delete(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func (k *keyringOrFile) Where() string {
+	if k.inKeyring {
+		return "the OS keyring"
+	}
+	return k.file.Where()
+}

@@ -1,0 +1,252 @@
+package proton
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/zalando/go-keyring"
+)
+
+func testSession() Session {
+	return Session{
+		Username:      "ana@example.com",
+		APIURL:        "http://127.0.0.1:1",
+		UID:           "uid-1",
+		AccessToken:   "access-SECRET-1",
+		RefreshToken:  "refresh-SECRET-1",
+		SaltedKeyPass: "c2FsdGVkLVNFQ1JFVA==",
+	}
+}
+
+// envWith returns a getenv reading only the given variables.
+func envWith(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+// memKeyring is an OS keyring stand-in; broken makes it fail like a
+// machine without a Secret Service.
+type memKeyring struct {
+	secrets map[string]string
+	broken  bool
+}
+
+var errNoKeyring = errors.New("org.freedesktop.secrets was not provided by any .service files")
+
+func (m *memKeyring) Get(service, user string) (string, error) {
+	if m.broken {
+		return "", errNoKeyring
+	}
+	s, ok := m.secrets[service+"/"+user]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return s, nil
+}
+
+func (m *memKeyring) Set(service, user, secret string) error {
+	if m.broken {
+		return errNoKeyring
+	}
+	m.secrets[service+"/"+user] = secret
+	return nil
+}
+
+func (m *memKeyring) Delete(service, user string) error {
+	if m.broken {
+		return errNoKeyring
+	}
+	if _, ok := m.secrets[service+"/"+user]; !ok {
+		return keyring.ErrNotFound
+	}
+	delete(m.secrets, service+"/"+user)
+	return nil
+}
+
+func TestSessionStoreRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name      string
+		keyring   secretKeyring
+		wantFile  bool
+		wantWhere string
+	}{
+		{"keyring", &memKeyring{secrets: map[string]string{}}, false, "the OS keyring"},
+		{"no keyring daemon", &memKeyring{broken: true}, true, "proton-session.json"},
+		// This machine's real keyring: on CI there is no Secret Service,
+		// so it must fall back to the file; with one, the keyring is used.
+		{"os keyring", osKeyring{}, osKeyringBroken(), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			getenv := envWith(map[string]string{"XDG_CONFIG_HOME": dir, "HOME": "/nonexistent"})
+			st := &keyringOrFile{keyring: tc.keyring, file: &sessionFile{getenv: getenv}}
+			if tc.name == "os keyring" {
+				t.Cleanup(func() { _ = st.Delete(ctx) })
+			}
+			if _, err := st.Load(ctx); !errors.Is(err, ErrNotLoggedIn) {
+				t.Fatalf("Load before Save = %v, want ErrNotLoggedIn", err)
+			}
+			want := testSession()
+			if err := st.Save(ctx, want); err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.Load(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != want {
+				t.Fatalf("Load = %#v, want the saved session", got)
+			}
+			path := filepath.Join(dir, "cakebackup", "proton-session.json")
+			info, err := os.Stat(path)
+			if tc.wantFile {
+				if err != nil {
+					t.Fatalf("no session file: %v", err)
+				}
+				if info.Mode().Perm() != 0o600 {
+					t.Fatalf("session file mode %04o, want 0600", info.Mode().Perm())
+				}
+				dirInfo, err := os.Stat(filepath.Dir(path))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if dirInfo.Mode().Perm() != 0o700 {
+					t.Fatalf("config dir mode %04o, want 0700", dirInfo.Mode().Perm())
+				}
+			} else if err == nil {
+				t.Fatal("session written to a file although the keyring took it")
+			}
+			if tc.wantWhere != "" && !strings.Contains(st.Where(), tc.wantWhere) {
+				t.Fatalf("Where() = %q, want it to mention %q", st.Where(), tc.wantWhere)
+			}
+			entries, err := os.ReadDir(filepath.Dir(path))
+			if err == nil && len(entries) > 1 {
+				t.Fatalf("temporary files left in the config dir: %v", entries)
+			}
+			if err := st.Delete(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Load(ctx); !errors.Is(err, ErrNotLoggedIn) {
+				t.Fatalf("Load after Delete = %v, want ErrNotLoggedIn", err)
+			}
+			if _, err := os.Stat(path); err == nil {
+				t.Fatal("session file still there after Delete")
+			}
+			if err := st.Delete(ctx); err != nil {
+				t.Fatalf("second Delete = %v, want nil", err)
+			}
+		})
+	}
+}
+
+// osKeyringBroken reports whether this machine has no usable OS keyring.
+func osKeyringBroken() bool {
+	_, err := keyring.Get(keyringService, "cakebackup-test-probe")
+	return err != nil && !errors.Is(err, keyring.ErrNotFound)
+}
+
+func TestSessionMovesFromFileToKeyring(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	getenv := envWith(map[string]string{"XDG_CONFIG_HOME": dir})
+	kr := &memKeyring{secrets: map[string]string{}, broken: true}
+	st := &keyringOrFile{keyring: kr, file: &sessionFile{getenv: getenv}}
+	old := testSession()
+	if err := st.Save(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	// The keyring comes back (the user logged into a desktop session).
+	kr.broken = false
+	if got, err := st.Load(ctx); err != nil || got != old {
+		t.Fatalf("Load = %v, %v; want the file's session", got, err)
+	}
+	newer := old
+	newer.RefreshToken = "refresh-SECRET-2"
+	if err := st.Save(ctx, newer); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "cakebackup", sessionFileName)); err == nil {
+		t.Fatal("stale session file kept after saving to the keyring")
+	}
+	if got, err := st.Load(ctx); err != nil || got != newer {
+		t.Fatalf("Load = %v, %v; want the newer session", got, err)
+	}
+}
+
+func TestSessionFileRefusesBadFiles(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		content string
+		mode    os.FileMode
+		want    string
+	}{
+		{"readable by others", `{"uid":"u","access_token":"a","refresh_token":"r","salted_key_pass":"s"}`, 0o644, "read by other users"},
+		{"not JSON", "access-SECRET-garbage", 0o600, "damaged"},
+		{"no tokens", `{"uid":"u","salted_key_pass":"s"}`, 0o600, "no tokens"},
+		{"no key pass", `{"uid":"u","access_token":"a","refresh_token":"r"}`, 0o600, "no key passphrase"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "cakebackup", sessionFileName)
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(tc.content), tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(path, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			f := &sessionFile{getenv: envWith(map[string]string{"XDG_CONFIG_HOME": dir})}
+			_, err := f.Load(ctx)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Load = %v, want an error mentioning %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error %q quotes the file or is not one line", err)
+			}
+		})
+	}
+}
+
+func TestSessionFilePath(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"XDG_CONFIG_HOME": "/x/conf", "HOME": "/home/ana"}, "/x/conf/cakebackup/proton-session.json"},
+		{map[string]string{"XDG_CONFIG_HOME": "relative/conf", "HOME": "/home/ana"}, "/home/ana/.config/cakebackup/proton-session.json"},
+		{map[string]string{"HOME": "/home/ana"}, "/home/ana/.config/cakebackup/proton-session.json"},
+		{map[string]string{}, ""},
+	} {
+		got, err := (&sessionFile{getenv: envWith(tc.env)}).path()
+		if tc.want == "" {
+			if err == nil {
+				t.Errorf("path(%v) = %q, want an error", tc.env, got)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("path(%v) = %q, %v; want %q", tc.env, got, err, tc.want)
+		}
+	}
+}
+
+func TestSessionNeverPrintsSecrets(t *testing.T) {
+	s := testSession()
+	for _, out := range []string{s.String(), s.GoString(), fmtAll(s)} {
+		if strings.Contains(out, "SECRET") || strings.Contains(out, "c2FsdGVk") {
+			t.Fatalf("printed session %q shows a secret", out)
+		}
+	}
+}
+
+func fmtAll(s Session) string {
+	return strings.Join([]string{fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s", s, s, s, s), fmt.Sprint(&s)}, " ")
+}
