@@ -1,0 +1,344 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"runtime"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/picker"
+	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// pickTitle is the title of the desktop's folder chooser.
+const pickTitle = "Choose where to save your wallet backups"
+
+func pickCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "pick",
+		Usage: "choose where backups go by browsing, and print its --dest spec",
+		Description: "Opens the desktop's folder chooser, or without a desktop a terminal picker that\n" +
+			"browses folders, removable drives and (when logged in) Proton Drive.\n" +
+			"Only the chosen spec is printed on stdout, so dest=$(cakebackup pick) works.",
+		ArgsUsage: " ",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "terminal", Aliases: []string{"t"}, Usage: "use the terminal picker even on a desktop (it also browses Proton Drive)"},
+			&cli.BoolFlag{Name: "save-default", Usage: "save the choice as the default destination in the config file"},
+			&cli.StringFlag{Name: "save-to-job", Usage: "save the choice as the destination of scheduled job `NAME`"},
+			&cli.StringFlag{Name: "config", Usage: "config `FILE` (default $XDG_CONFIG_HOME/cakebackup/config.toml)"},
+		},
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError(err)
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError(fmt.Errorf("pick takes no arguments, got %q", c.Args().First()))
+			}
+			save := pickSave{toDefault: c.Bool("save-default"), toJob: c.String("save-to-job")}
+			if c.IsSet("save-to-job") && save.toJob == "" {
+				return usageError(errors.New("--save-to-job needs a job name"))
+			}
+			if save.toDefault || save.toJob != "" {
+				p, err := e.configPath(c.String("config"))
+				if err != nil {
+					return err
+				}
+				save.config = p
+				// Refuse a job that does not exist before asking anything.
+				if err := save.apply(""); err != nil {
+					return err
+				}
+			}
+			spec, err := e.pick(c.Context, c.Bool("terminal"))
+			if err != nil {
+				return err
+			}
+			if err := save.apply(spec); err != nil {
+				return err
+			}
+			if _, err := fmt.Fprintln(e.stdout, spec); err != nil {
+				return fmt.Errorf("print the chosen destination: %w", err)
+			}
+			save.report(e.stderr, spec)
+			return nil
+		},
+	}
+}
+
+// pickDest lets the person choose a destination by browsing and returns
+// its --dest spec; `create --pick` uses it. Cancelling returns an error
+// wrapping picker.ErrNoDestination ("no destination chosen").
+func (e *env) pickDest(ctx context.Context) (string, error) {
+	return e.pick(ctx, false)
+}
+
+// pick shows the desktop's folder chooser when there is a desktop
+// session, and the terminal picker otherwise, when forced, or when the
+// desktop's chooser fails to run.
+func (e *env) pick(ctx context.Context, terminalOnly bool) (string, error) {
+	folders := e.localFolders(ctx)
+	if !terminalOnly {
+		if dialog, ok := picker.FindNativeDialog(runtime.GOOS, e.getenv); ok {
+			dir, err := dialog.Choose(ctx, folders.Start, pickTitle)
+			switch {
+			case err == nil:
+				return folders.Spec(dir), nil
+			case errors.Is(err, picker.ErrNoDestination), ctx.Err() != nil:
+				return "", err
+			}
+			fmt.Fprintf(e.stderr, "cakebackup: %s; using the terminal picker\n", oneLine(err.Error()))
+		}
+	}
+	in, out, closeTerm, err := e.pickerTerminal()
+	if err != nil {
+		return "", err
+	}
+	defer closeTerm()
+	sources := []picker.FolderSource{folders}
+	if p, ok := e.protonFolders(ctx); ok {
+		defer p.close(ctx)
+		sources = append(sources, p)
+	}
+	choice, err := picker.RunTerminal(ctx, in, out, sources)
+	if err != nil {
+		return "", err
+	}
+	return choice.Spec, nil
+}
+
+// localFolders is this computer's folders, starting in Downloads (or the
+// home folder when there is no Downloads folder), with the removable
+// drives plugged in now at the top.
+func (e *env) localFolders(ctx context.Context) picker.LocalFolders {
+	start := string(os.PathSeparator)
+	if home := e.getenv("HOME"); home != "" && isDir(home) {
+		start = home
+	}
+	if dl, err := local.DownloadsDir(e.getenv); err == nil && isDir(dl) {
+		start = dl
+	}
+	var places []picker.Place
+	// Without drive detection the picker still browses every folder, so
+	// a failure here is not worth stopping for.
+	if drives, err := e.detector().Drives(ctx); err == nil {
+		for _, d := range drives {
+			places = append(places, picker.Place{Label: d.Label, Path: d.MountPoint})
+		}
+	}
+	return picker.LocalFolders{Start: start, Drives: places}
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// pickerTerminal returns where the terminal picker reads keys and draws:
+// stdin, and stderr (or the controlling terminal when stderr is
+// redirected), never stdout, which carries the result. Without a terminal
+// on stdin there is nobody to ask.
+func (e *env) pickerTerminal() (in io.Reader, out io.Writer, closeTerm func(), err error) {
+	stdin, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(stdin.Fd())) {
+		return nil, nil, nil, errors.New("no terminal to show the folder picker on: use --dest SPEC (see `cakebackup dests`)")
+	}
+	if stderr, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(stderr.Fd())) {
+		return stdin, stderr, func() {}, nil
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("no terminal to draw the folder picker on: %w", err)
+	}
+	return stdin, tty, func() { tty.Close() }, nil
+}
+
+// configPath is the config file named by --config, or the default one.
+func (e *env) configPath(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	paths, err := schedule.DefaultPaths(e.getenv)
+	if err != nil {
+		return "", fmt.Errorf("config file: %w (use --config FILE)", err)
+	}
+	return paths.Config, nil
+}
+
+// pickSave is where a picked destination is to be saved, if anywhere.
+type pickSave struct {
+	config    string // config file; "" means save nowhere
+	toDefault bool
+	toJob     string
+}
+
+// apply writes spec into the config file as asked. With an empty spec it
+// only checks that it could: the file loads and the job exists. The file
+// is read afresh each time, so edits made while the picker was open are
+// kept.
+func (s pickSave) apply(spec string) error {
+	if s.config == "" {
+		return nil
+	}
+	cfg, err := schedule.LoadConfig(s.config)
+	if err != nil {
+		return err
+	}
+	if s.toDefault {
+		cfg.DefaultDest = spec
+	}
+	if s.toJob != "" {
+		i := jobIndex(cfg, s.toJob)
+		if i < 0 {
+			return usageError(fmt.Errorf("no scheduled job %q in %s%s", s.toJob, s.config, knownJobs(cfg)))
+		}
+		cfg.Jobs[i].Dest = spec
+	}
+	if spec == "" {
+		return nil
+	}
+	if err := cfg.Save(s.config); err != nil {
+		return fmt.Errorf("saving the chosen destination: %w", err)
+	}
+	return nil
+}
+
+// report tells the person, on stderr, where the choice was saved.
+func (s pickSave) report(w io.Writer, spec string) {
+	if s.toDefault {
+		fmt.Fprintf(w, "Saved %s as the default destination in %s\n", spec, s.config)
+	}
+	if s.toJob != "" {
+		fmt.Fprintf(w, "Saved %s as the destination of job %q in %s\n", spec, s.toJob, s.config)
+	}
+}
+
+func jobIndex(cfg *schedule.Config, name string) int {
+	for i, j := range cfg.Jobs {
+		if j.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func knownJobs(cfg *schedule.Config) string {
+	if len(cfg.Jobs) == 0 {
+		return " (there are no jobs yet)"
+	}
+	names := make([]string, len(cfg.Jobs))
+	for i, j := range cfg.Jobs {
+		names[i] = j.Name
+	}
+	return " (jobs: " + strings.Join(names, ", ") + ")"
+}
+
+// protonFolderTree is what browsing Proton Drive needs of a connected
+// *proton.Drive: the names of the folders in a folder ("/" is the root,
+// "/Backups/Cake" a folder under it) and creating one.
+type protonFolderTree interface {
+	Folders(ctx context.Context, dir string) ([]string, error)
+	MakeFolder(ctx context.Context, dir, name string) error
+}
+
+// protonFolders returns Proton Drive as a picker source when the user is
+// logged in and this build's proton package can list folders. It connects
+// only when first browsed, so the picker opens at once.
+func (e *env) protonFolders(ctx context.Context) (*protonSource, bool) {
+	if _, ok := any((*proton.Drive)(nil)).(protonFolderTree); !ok {
+		return nil, false
+	}
+	store := proton.NewSessionStore(e.getenv)
+	if _, err := store.Load(ctx); errors.Is(err, proton.ErrNotLoggedIn) {
+		return nil, false
+	}
+	return &protonSource{connect: func(ctx context.Context) (*proton.Drive, error) {
+		opts, err := proton.OptionsFromEnv(e.getenv)
+		if err != nil {
+			return nil, err
+		}
+		return proton.Connect(ctx, opts, store)
+	}}, true
+}
+
+// protonSource is the picker.FolderSource for Proton Drive.
+type protonSource struct {
+	connect func(ctx context.Context) (*proton.Drive, error)
+	drive   *proton.Drive
+}
+
+func (p *protonSource) tree(ctx context.Context) (protonFolderTree, error) {
+	if p.drive == nil {
+		d, err := p.connect(ctx)
+		if err != nil {
+			return nil, err
+		}
+		p.drive = d
+	}
+	t, ok := any(p.drive).(protonFolderTree)
+	if !ok {
+		return nil, errors.New("this build cannot browse Proton Drive folders")
+	}
+	return t, nil
+}
+
+func (p *protonSource) close(ctx context.Context) {
+	if p.drive != nil {
+		p.drive.Close(ctx)
+	}
+}
+
+// Name implements picker.FolderSource.
+func (p *protonSource) Name() string { return "Proton Drive" }
+
+// Root implements picker.FolderSource.
+func (p *protonSource) Root() string { return "/" }
+
+// List implements picker.FolderSource.
+func (p *protonSource) List(ctx context.Context, dir string) ([]picker.Folder, error) {
+	t, err := p.tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names, err := t.Folders(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	folders := make([]picker.Folder, len(names))
+	for i, n := range names {
+		folders[i] = picker.Folder{Name: n, Path: path.Join(dir, n)}
+	}
+	return folders, nil
+}
+
+// Parent implements picker.FolderSource.
+func (p *protonSource) Parent(dir string) (string, bool) {
+	up := path.Dir(dir)
+	return up, dir != "/"
+}
+
+// Mkdir implements picker.FolderSource.
+func (p *protonSource) Mkdir(ctx context.Context, dir, name string) (string, error) {
+	if err := picker.CheckFolderName(name); err != nil {
+		return "", err
+	}
+	t, err := p.tree(ctx)
+	if err != nil {
+		return "", err
+	}
+	if err := t.MakeFolder(ctx, dir, name); err != nil {
+		return "", err
+	}
+	return path.Join(dir, name), nil
+}
+
+// Spec implements picker.FolderSource.
+func (p *protonSource) Spec(dir string) string { return "proton:" + dir }

@@ -1,0 +1,316 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// pickRun is one in-process run of cakebackup with a desktop whose folder
+// chooser is a real executable the test writes: a shell script called
+// zenity that records its arguments and then runs a given body.
+type pickRun struct {
+	t      *testing.T
+	home   string
+	vars   map[string]string
+	zenity string // folder holding the fake zenity and its "args" record
+	stdout bytes.Buffer
+	stderr bytes.Buffer
+}
+
+// newPickRun sets up a home folder with Downloads, and a desktop whose
+// chooser runs body.
+func newPickRun(t *testing.T, body string) *pickRun {
+	t.Helper()
+	if runtime.GOOS == "windows" {
+		t.Skip("the fake folder chooser is a shell script")
+	}
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, "Downloads"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	bin := t.TempDir()
+	script := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + filepath.Join(bin, "args") + "'\n" + body + "\n"
+	if err := os.WriteFile(filepath.Join(bin, "zenity"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &pickRun{t: t, home: home, zenity: bin, vars: map[string]string{
+		"HOME":            home,
+		"XDG_CONFIG_HOME": filepath.Join(home, ".config"),
+		"XDG_STATE_HOME":  filepath.Join(home, ".local", "state"),
+		"DISPLAY":         ":0",
+		"PATH":            bin,
+	}}
+}
+
+func (p *pickRun) run(args ...string) int {
+	p.t.Helper()
+	p.stdout.Reset()
+	p.stderr.Reset()
+	return run(context.Background(), append([]string{"cakebackup"}, args...), &env{
+		stdin:  strings.NewReader(""),
+		stdout: &p.stdout,
+		stderr: &p.stderr,
+		getenv: func(k string) string { return p.vars[k] },
+	})
+}
+
+// chooserRan reports whether the fake chooser was started, and with what.
+func (p *pickRun) chooserRan() ([]string, bool) {
+	b, err := os.ReadFile(filepath.Join(p.zenity, "args"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false
+	}
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n"), true
+}
+
+func (p *pickRun) defaultConfig() string {
+	return filepath.Join(p.home, ".config", "cakebackup", "config.toml")
+}
+
+func TestPickPrintsNativeChoice(t *testing.T) {
+	chosen := t.TempDir()
+	p := newPickRun(t, "echo '"+chosen+"'")
+	if code := p.run("pick"); code != 0 {
+		t.Fatalf("exit %d: %s", code, p.stderr.String())
+	}
+	if got, want := p.stdout.String(), "folder:"+chosen+"\n"; got != want {
+		t.Errorf("stdout = %q, want %q", got, want)
+	}
+	if p.stderr.Len() != 0 {
+		t.Errorf("stderr = %q", p.stderr.String())
+	}
+	args, ran := p.chooserRan()
+	if !ran {
+		t.Fatal("the desktop's chooser did not run")
+	}
+	wantStart := "--filename=" + filepath.Join(p.home, "Downloads") + "/"
+	if !strings.Contains(strings.Join(args, "\n"), wantStart) || !strings.Contains(strings.Join(args, "\n"), "--directory") {
+		t.Errorf("chooser args = %q, want --directory and %s", args, wantStart)
+	}
+	if _, err := os.Stat(p.defaultConfig()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("pick without --save-* touched the config: %v", err)
+	}
+}
+
+func TestPickCancelWritesNothing(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"plain", []string{"pick"}},
+		{"save default", []string{"pick", "--save-default"}},
+		{"save default to --config", []string{"pick", "--save-default", "--config", "CONFIG"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPickRun(t, "exit 1") // zenity's Cancel
+			config := filepath.Join(t.TempDir(), "sub", "config.toml")
+			for i, a := range tc.args {
+				if a == "CONFIG" {
+					tc.args[i] = config
+				}
+			}
+			code := p.run(tc.args...)
+			if code == 0 {
+				t.Fatal("cancel exited 0")
+			}
+			if got := p.stderr.String(); got != "cakebackup: no destination chosen\n" {
+				t.Errorf("stderr = %q", got)
+			}
+			if p.stdout.Len() != 0 {
+				t.Errorf("stdout = %q, want nothing", p.stdout.String())
+			}
+			for _, f := range []string{p.defaultConfig(), config, filepath.Dir(config)} {
+				if _, err := os.Stat(f); !errors.Is(err, fs.ErrNotExist) {
+					t.Errorf("%s exists after cancel", f)
+				}
+			}
+		})
+	}
+}
+
+func TestPickSavesDefault(t *testing.T) {
+	chosen := t.TempDir()
+	tests := []struct {
+		name   string
+		config string // "" means the default path
+	}{
+		{"xdg config", ""},
+		{"--config", filepath.Join(t.TempDir(), "my.toml")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPickRun(t, "echo '"+chosen+"'")
+			args := []string{"pick", "--save-default"}
+			path := p.defaultConfig()
+			if tc.config != "" {
+				args = append(args, "--config", tc.config)
+				path = tc.config
+			}
+			if code := p.run(args...); code != 0 {
+				t.Fatalf("exit %d: %s", code, p.stderr.String())
+			}
+			want := "folder:" + chosen
+			if p.stdout.String() != want+"\n" {
+				t.Errorf("stdout = %q", p.stdout.String())
+			}
+			cfg, err := schedule.LoadConfig(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.DefaultDest != want {
+				t.Errorf("default_dest = %q, want %q", cfg.DefaultDest, want)
+			}
+			fi, err := os.Stat(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fi.Mode().Perm() != 0o600 {
+				t.Errorf("config mode = %v, want 0600", fi.Mode().Perm())
+			}
+			if !strings.Contains(p.stderr.String(), "default destination") {
+				t.Errorf("stderr does not say what was saved: %q", p.stderr.String())
+			}
+		})
+	}
+}
+
+// jobConfig is a config file with two jobs.
+func jobConfig(t *testing.T, dir string) string {
+	t.Helper()
+	pw := filepath.Join(dir, "pw")
+	text := `default_dest = "usb:OLD"
+
+[[job]]
+name = "nightly"
+source = "/srv/wallets"
+dest = "folder:/srv/old"
+every = "24h"
+password_file = "` + pw + `"
+keep_daily = 7
+
+[[job]]
+name = "weekly"
+source = "/srv/wallets"
+cron = "0 3 * * 0"
+password_keyring = true
+`
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := schedule.LoadConfig(path); err != nil {
+		t.Fatalf("test config does not load: %v", err)
+	}
+	return path
+}
+
+func TestPickSavesToJob(t *testing.T) {
+	chosen := t.TempDir()
+	p := newPickRun(t, "echo '"+chosen+"'")
+	path := jobConfig(t, t.TempDir())
+	if code := p.run("pick", "--save-to-job", "weekly", "--config", path); code != 0 {
+		t.Fatalf("exit %d: %s", code, p.stderr.String())
+	}
+	cfg, err := schedule.LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	weekly, _ := cfg.Job("weekly")
+	nightly, _ := cfg.Job("nightly")
+	if weekly.Dest != "folder:"+chosen {
+		t.Errorf("weekly dest = %q", weekly.Dest)
+	}
+	if nightly.Dest != "folder:/srv/old" || nightly.KeepDaily != 7 || cfg.DefaultDest != "usb:OLD" || weekly.Cron != "0 3 * * 0" || !weekly.PasswordKeyring {
+		t.Errorf("other settings changed: %+v", cfg)
+	}
+}
+
+func TestPickRefusesUnknownJobBeforeAsking(t *testing.T) {
+	p := newPickRun(t, "echo /")
+	path := jobConfig(t, t.TempDir())
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := p.run("pick", "--save-to-job", "hourly", "--config", path)
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+	if msg := p.stderr.String(); !strings.Contains(msg, `"hourly"`) || !strings.Contains(msg, "nightly, weekly") || strings.Count(msg, "\n") != 1 {
+		t.Errorf("stderr = %q", msg)
+	}
+	if _, ran := p.chooserRan(); ran {
+		t.Error("the chooser was shown for a job that does not exist")
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before, after) {
+		t.Error("config changed")
+	}
+}
+
+func TestPickWithoutDesktopOrTerminal(t *testing.T) {
+	tests := []struct {
+		name     string
+		body     string
+		display  string
+		wantWarn bool
+	}{
+		{"no desktop", "echo /", "", false},
+		{"chooser fails", "echo 'cannot open display' >&2; exit 255", ":0", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := newPickRun(t, tc.body)
+			p.vars["DISPLAY"] = tc.display
+			if code := p.run("pick"); code == 0 {
+				t.Fatalf("exit 0, stdout %q", p.stdout.String())
+			}
+			msg := p.stderr.String()
+			if !strings.Contains(msg, "no terminal to show the folder picker on") {
+				t.Errorf("stderr = %q", msg)
+			}
+			if got := strings.Contains(msg, "cannot open display"); got != tc.wantWarn {
+				t.Errorf("stderr = %q; want the chooser's failure mentioned: %v", msg, tc.wantWarn)
+			}
+			if p.stdout.Len() != 0 {
+				t.Errorf("stdout = %q", p.stdout.String())
+			}
+			if _, ran := p.chooserRan(); ran == (tc.display == "") {
+				t.Errorf("chooser ran = %v with DISPLAY=%q", ran, tc.display)
+			}
+		})
+	}
+}
+
+func TestPickUsageErrors(t *testing.T) {
+	tests := [][]string{
+		{"pick", "extra"},
+		{"pick", "--save-to-job", ""},
+		{"pick", "--no-such-flag"},
+	}
+	for _, args := range tests {
+		p := newPickRun(t, "echo /")
+		if code := p.run(args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d (stderr %q)", args, code, exitUsage, p.stderr.String())
+		}
+		if _, ran := p.chooserRan(); ran {
+			t.Errorf("%q: the chooser ran", args)
+		}
+	}
+}
