@@ -1,0 +1,283 @@
+package protontest
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/ProtonMail/gopenpgp/v3/crypto"
+	"github.com/rclone/go-proton-api"
+)
+
+// AddUser creates an account called username with one address, and gives
+// it what a new Proton Drive account has: an active volume, a main share
+// (primary flag, main type) and a root folder.
+//
+// The drive keys are made client-side, as Proton's clients do: AddUser logs
+// in over SRP like any client, unlocks the address key with the password,
+// generates the share key and the root node key, encrypts their passphrases
+// to the address key (share) and share key (root) and signs them with the
+// address key. The server only receives the resulting armored, locked keys
+// and encrypted passphrases, names and hash keys.
+func (s *Server) AddUser(username, password string) error {
+	if username == "" || password == "" {
+		return errors.New("protontest: AddUser needs a username and a password")
+	}
+	if _, err := s.store.userIDByName(username); err == nil {
+		return fmt.Errorf("protontest: user %q already exists", username)
+	}
+	userID, addrID, err := s.core.CreateUser(username, []byte(password))
+	if err != nil {
+		return fmt.Errorf("protontest: create user %q: %w", username, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	drive, err := s.newDriveKeys(ctx, username, password, addrID)
+	if err != nil {
+		return fmt.Errorf("protontest: set up drive of %q: %w", username, err)
+	}
+
+	now := time.Now().Unix()
+	a := &account{
+		UserID:     userID,
+		Username:   username,
+		AddressID:  addrID,
+		Email:      drive.email,
+		VolumeID:   newID(),
+		ShareID:    newID(),
+		CreateTime: now,
+	}
+	rootID := newID()
+	share := &shareRecord{
+		UserID: userID,
+		Share: proton.Share{
+			ShareMetadata: proton.ShareMetadata{
+				ShareID:      a.ShareID,
+				LinkID:       rootID,
+				VolumeID:     a.VolumeID,
+				Type:         proton.ShareTypeMain,
+				State:        proton.ShareStateActive,
+				CreationTime: now,
+				ModifyTime:   now,
+				Creator:      drive.email,
+				Flags:        proton.PrimaryShare,
+			},
+			AddressID:           addrID,
+			AddressKeyID:        drive.addressKeyID,
+			Key:                 drive.shareKey,
+			Passphrase:          drive.sharePassphrase,
+			PassphraseSignature: drive.sharePassphraseSignature,
+		},
+	}
+	root := &linkRecord{
+		ShareID: a.ShareID,
+		UserID:  userID,
+		Link: proton.Link{
+			LinkID:                  rootID,
+			Type:                    proton.LinkTypeFolder,
+			Name:                    drive.rootName,
+			NameSignatureEmail:      drive.email,
+			State:                   proton.LinkStateActive,
+			MIMEType:                "Folder",
+			CreateTime:              now,
+			ModifyTime:              now,
+			NodeKey:                 drive.rootNodeKey,
+			NodePassphrase:          drive.rootPassphrase,
+			NodePassphraseSignature: drive.rootPassphraseSignature,
+			SignatureEmail:          drive.email,
+			FolderProperties:        &proton.FolderProperties{NodeHashKey: drive.rootHashKey},
+		},
+	}
+
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	s.store.meta.Accounts[userID] = a
+	s.store.meta.Shares[a.ShareID] = share
+	s.store.meta.Links[rootID] = root
+	if err := s.store.saveLocked(); err != nil {
+		return fmt.Errorf("protontest: add user %q: %w", username, err)
+	}
+	return nil
+}
+
+// driveKeys is the encrypted key material of a new drive, as a client
+// sends it to the server.
+type driveKeys struct {
+	email                    string
+	addressKeyID             string
+	shareKey                 string
+	sharePassphrase          string
+	sharePassphraseSignature string
+	rootNodeKey              string
+	rootPassphrase           string
+	rootPassphraseSignature  string
+	rootName                 string
+	rootHashKey              string
+}
+
+// newDriveKeys logs in as the user against the composed core server and
+// builds the drive keys client-side.
+func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID string) (*driveKeys, error) {
+	m := proton.New(
+		proton.WithHostURL(s.coreURL.String()),
+		proton.WithAppVersion("web-drive@5.0.0"),
+		proton.WithTransport(&http.Transport{}),
+	)
+	defer m.Close()
+	c, _, err := m.NewClientWithLogin(ctx, username, []byte(password))
+	if err != nil {
+		return nil, fmt.Errorf("log in: %w", err)
+	}
+	defer c.Close()
+	defer func() { _ = c.AuthDelete(ctx) }()
+
+	user, err := c.GetUser(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("get user: %w", err)
+	}
+	addrs, err := c.GetAddresses(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("get addresses: %w", err)
+	}
+	salts, err := c.GetSalts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("get salts: %w", err)
+	}
+	saltedKeyPass, err := salts.SaltForKey([]byte(password), user.Keys.Primary().ID)
+	if err != nil {
+		return nil, fmt.Errorf("salt key password: %w", err)
+	}
+	userKR, addrKRs, err := proton.Unlock(user, addrs, saltedKeyPass, nil)
+	if err != nil {
+		return nil, fmt.Errorf("unlock keys: %w", err)
+	}
+	defer userKR.ClearPrivateParams()
+	for _, kr := range addrKRs {
+		defer kr.ClearPrivateParams()
+	}
+	addrKR, ok := addrKRs[addrID]
+	if !ok {
+		return nil, errors.New("address key not found")
+	}
+	var addr proton.Address
+	for _, a := range addrs {
+		if a.ID == addrID {
+			addr = a
+		}
+	}
+	if addr.ID == "" {
+		return nil, errors.New("address not found")
+	}
+	return buildDriveKeys(addr.Email, addr.Keys.Primary().ID, addrKR)
+}
+
+// buildDriveKeys mirrors Proton-API-Bridge's crypto.go: generateCryptoKey,
+// encryptWithSignature and the folder name and hash key setters.
+func buildDriveKeys(email, addressKeyID string, addrKR *crypto.KeyRing) (*driveKeys, error) {
+	k := &driveKeys{email: email, addressKeyID: addressKeyID}
+
+	sharePass, shareKey, err := newLockedKey()
+	if err != nil {
+		return nil, fmt.Errorf("share key: %w", err)
+	}
+	k.shareKey = shareKey
+	k.sharePassphrase, k.sharePassphraseSignature, err = encryptAndSign(addrKR, addrKR, sharePass)
+	if err != nil {
+		return nil, fmt.Errorf("share passphrase: %w", err)
+	}
+	shareKR, err := unlockKey(shareKey, sharePass)
+	if err != nil {
+		return nil, fmt.Errorf("share key: %w", err)
+	}
+	defer shareKR.ClearPrivateParams()
+
+	rootPass, rootKey, err := newLockedKey()
+	if err != nil {
+		return nil, fmt.Errorf("root key: %w", err)
+	}
+	k.rootNodeKey = rootKey
+	k.rootPassphrase, k.rootPassphraseSignature, err = encryptAndSign(shareKR, addrKR, rootPass)
+	if err != nil {
+		return nil, fmt.Errorf("root passphrase: %w", err)
+	}
+	rootKR, err := unlockKey(rootKey, rootPass)
+	if err != nil {
+		return nil, fmt.Errorf("root key: %w", err)
+	}
+	defer rootKR.ClearPrivateParams()
+
+	// The request type's setters encrypt the name to the parent (here the
+	// share) key signed by the address key, and the hash key to the node
+	// key signed by itself, exactly as for any folder.
+	var req proton.CreateFolderReq
+	if err := req.SetName("root", addrKR, shareKR); err != nil {
+		return nil, fmt.Errorf("root name: %w", err)
+	}
+	if err := req.SetNodeHashKey(rootKR); err != nil {
+		return nil, fmt.Errorf("root hash key: %w", err)
+	}
+	k.rootName = req.Name
+	k.rootHashKey = req.NodeHashKey
+	return k, nil
+}
+
+// newLockedKey generates a node or share key locked with a random
+// passphrase, returning the passphrase and the armored locked key.
+func newLockedKey() ([]byte, string, error) {
+	token, err := crypto.RandomToken(32)
+	if err != nil {
+		return nil, "", fmt.Errorf("passphrase: %w", err)
+	}
+	passphrase := []byte(base64.StdEncoding.EncodeToString(token))
+	pgp := crypto.PGP()
+	key, err := pgp.KeyGeneration().AddUserId("Drive key", "noreply@protonmail.com").New().GenerateKey()
+	if err != nil {
+		return nil, "", fmt.Errorf("generate key: %w", err)
+	}
+	defer key.ClearPrivateParams()
+	locked, err := pgp.LockKey(key, passphrase)
+	if err != nil {
+		return nil, "", fmt.Errorf("lock key: %w", err)
+	}
+	armored, err := locked.Armor()
+	if err != nil {
+		return nil, "", fmt.Errorf("armor key: %w", err)
+	}
+	return passphrase, armored, nil
+}
+
+// encryptAndSign encrypts b to kr and signs it with addrKR (detached).
+func encryptAndSign(kr, addrKR *crypto.KeyRing, b []byte) (string, string, error) {
+	enc, err := proton.EncryptMessageNonAead(kr, b, nil)
+	if err != nil {
+		return "", "", fmt.Errorf("encrypt: %w", err)
+	}
+	encArmored, err := enc.Armor()
+	if err != nil {
+		return "", "", fmt.Errorf("armor: %w", err)
+	}
+	signer, err := crypto.PGP().Sign().SigningKeys(addrKR).Detached().New()
+	if err != nil {
+		return "", "", fmt.Errorf("sign: %w", err)
+	}
+	sig, err := signer.Sign(b, crypto.Armor)
+	if err != nil {
+		return "", "", fmt.Errorf("sign: %w", err)
+	}
+	return encArmored, string(sig), nil
+}
+
+func unlockKey(armored string, passphrase []byte) (*crypto.KeyRing, error) {
+	locked, err := crypto.NewKeyFromArmored(armored)
+	if err != nil {
+		return nil, fmt.Errorf("read key: %w", err)
+	}
+	unlocked, err := locked.Unlock(passphrase)
+	if err != nil {
+		return nil, fmt.Errorf("unlock key: %w", err)
+	}
+	return crypto.NewKeyRing(unlocked)
+}

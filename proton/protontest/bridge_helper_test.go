@@ -1,0 +1,68 @@
+package protontest
+
+import (
+	"context"
+	"testing"
+
+	bridge "github.com/rclone/Proton-API-Bridge"
+	"github.com/rclone/Proton-API-Bridge/common"
+	"github.com/rclone/go-proton-api"
+)
+
+// testLogger sends the bridge's and go-proton-api's log lines to t.Logf.
+type testLogger struct{ t testing.TB }
+
+func (l testLogger) Errorf(format string, v ...any) { l.t.Logf("ERROR: "+format, v...) }
+func (l testLogger) Warnf(format string, v ...any)  { l.t.Logf("WARN: "+format, v...) }
+func (l testLogger) Debugf(format string, v ...any) { l.t.Logf("DEBUG: "+format, v...) }
+
+const (
+	testUser     = "alice"
+	testPassword = "correct horse battery staple"
+)
+
+// newTestServer starts a server with one user; it is closed with the test.
+func newTestServer(t testing.TB, opts Options) *Server {
+	t.Helper()
+	srv, err := New(opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	if err := srv.AddUser(testUser, testPassword); err != nil {
+		t.Fatalf("AddUser: %v", err)
+	}
+	return srv
+}
+
+// bridgeConfig is how cakebackup configures the bridge, pointed at srv.
+func bridgeConfig(t testing.TB, srv *Server, user, password string) *common.Config {
+	cfg := common.NewConfigWithDefaultValues()
+	cfg.AppVersion = "macos-drive@1.0.0-alpha.1+rclone"
+	cfg.UserAgent = "cakebackup-test"
+	cfg.Transport = srv.Transport()
+	cfg.Logger = testLogger{t}
+	cfg.FirstLoginCredential = &common.FirstLoginCredentialData{Username: user, Password: password}
+	cfg.EnableCaching = false
+	cfg.ConcurrentBlockUploadCount = 4
+	cfg.ConcurrentFileCryptoCount = 2
+	return cfg
+}
+
+// loginBridge logs the real bridge into srv and logs it out with the test.
+func loginBridge(t testing.TB, ctx context.Context, cfg *common.Config) *bridge.ProtonDrive {
+	t.Helper()
+	drive, cred, err := bridge.NewProtonDrive(ctx, cfg, func(proton.Auth) {}, func() {})
+	if err != nil {
+		t.Fatalf("NewProtonDrive: %v", err)
+	}
+	if cred == nil || cred.UID == "" || cred.AccessToken == "" {
+		t.Fatalf("NewProtonDrive returned no credential: %+v", cred)
+	}
+	t.Cleanup(func() { _ = drive.Logout(context.Background()) })
+	return drive
+}

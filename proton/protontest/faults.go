@@ -1,0 +1,139 @@
+package protontest
+
+import (
+	"context"
+	"math"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// failure is one queued FailNext instruction.
+type failure struct {
+	remaining  int
+	status     int
+	retryAfter time.Duration
+}
+
+// faults holds the fault-injection knobs and per-route call counts.
+type faults struct {
+	mu        sync.Mutex
+	failNext  map[string][]*failure
+	dropAfter int64
+	dropCount int
+	latency   time.Duration
+	calls     map[string]int
+}
+
+func newFaults() *faults {
+	return &faults{failNext: map[string][]*failure{}, calls: map[string]int{}}
+}
+
+// FailNext makes the next n calls of route fail with HTTP status. For 429
+// and 503 a Retry-After header of retryAfter (rounded up to whole seconds)
+// is sent; go-proton-api retries those statuses after Retry-After plus up
+// to 9 s of random jitter. Calls queue: a second
+// FailNext for the same route takes effect after the first is used up.
+//
+// A route is named "METHOD PATTERN" with the pattern exactly as in the
+// Route... constants, e.g. RouteRequestBlockUpload ("POST /drive/blocks")
+// or RouteUploadBlock ("POST /storage/blocks"). Routes served by the
+// composed core server are named by method and literal path, e.g.
+// "POST /auth/v4" or "GET /core/v4/users".
+func (s *Server) FailNext(route string, n int, status int, retryAfter time.Duration) {
+	if n <= 0 {
+		return
+	}
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.failNext[route] = append(s.faults.failNext[route], &failure{remaining: n, status: status, retryAfter: retryAfter})
+}
+
+// DropBlockUploadAfter makes the next count block uploads (RouteUploadBlock)
+// read n bytes of the request body and then drop the connection without a
+// response, like a network failure half-way through an upload.
+func (s *Server) DropBlockUploadAfter(n int64, count int) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.dropAfter = n
+	s.faults.dropCount = count
+}
+
+// SetLatency delays every request by d before it is handled (0 disables).
+func (s *Server) SetLatency(d time.Duration) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	s.faults.latency = d
+}
+
+// SetQuota limits each account's stored bytes (encrypted block sizes).
+// Block upload requests and uploads that would exceed it fail with HTTP
+// 422 and CodeQuotaExceeded. bytes < 0 removes the limit (the default).
+func (s *Server) SetQuota(bytes int64) {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	s.store.quota = bytes
+}
+
+// Calls returns how many requests for route reached the server, including
+// ones failed by FailNext or dropped. Route names are as for FailNext.
+func (s *Server) Calls(route string) int {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	return s.faults.calls[route]
+}
+
+// arrive counts a call and returns the latency to apply and the failure to
+// inject, if any.
+func (f *faults) arrive(route string) (time.Duration, *failure) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls[route]++
+	queue := f.failNext[route]
+	if len(queue) == 0 {
+		return f.latency, nil
+	}
+	head := queue[0]
+	head.remaining--
+	if head.remaining <= 0 {
+		f.failNext[route] = queue[1:]
+	}
+	return f.latency, &failure{status: head.status, retryAfter: head.retryAfter}
+}
+
+// takeDrop reports whether this block upload should be dropped, and after
+// how many bytes.
+func (f *faults) takeDrop() (int64, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.dropCount <= 0 {
+		return 0, false
+	}
+	f.dropCount--
+	return f.dropAfter, true
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+func writeInjectedFailure(w http.ResponseWriter, f *failure) {
+	if f.status == http.StatusTooManyRequests || f.status == http.StatusServiceUnavailable {
+		secs := int(math.Ceil(f.retryAfter.Seconds()))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	if f.status == http.StatusTooManyRequests {
+		writeAPIError(w, f.status, CodeTooManyRequests, "Too many recent API requests")
+		return
+	}
+	writeAPIError(w, f.status, f.status, http.StatusText(f.status))
+}

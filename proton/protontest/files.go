@@ -1,0 +1,341 @@
+package protontest
+
+import (
+	"encoding/base64"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/rclone/go-proton-api"
+)
+
+func (s *Server) handleCreateFile(w http.ResponseWriter, r *http.Request, userID string) {
+	var req proton.CreateFileReq
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	switch {
+	case req.ParentLinkID == "" || req.Hash == "" || req.MIMEType == "":
+		invalid(w, "ParentLinkID, Hash and MIMEType are required")
+		return
+	case !isPGPMessage(req.Name) || !isPGPMessage(req.NodePassphrase):
+		invalid(w, "Name and NodePassphrase must be encrypted")
+		return
+	case !isPGPPrivateKey(req.NodeKey) || !isPGPSignature(req.NodePassphraseSignature) || !isPGPSignature(req.ContentKeyPacketSignature):
+		invalid(w, "NodeKey and signatures are required")
+		return
+	}
+	if b, err := base64.StdEncoding.DecodeString(req.ContentKeyPacket); err != nil || len(b) == 0 {
+		invalid(w, "ContentKeyPacket must be a base64 key packet")
+		return
+	}
+	shareID := r.PathValue("shareID")
+
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	a, ok := s.accountLocked(userID)
+	if !ok || req.SignatureAddress != a.Email {
+		invalid(w, "SignatureAddress is not an address of this account")
+		return
+	}
+	parent, ok := s.activeFolderLocked(shareID, req.ParentLinkID, userID)
+	if !ok {
+		notFound(w)
+		return
+	}
+	// A name held by an active file or by another upload's draft gives 422
+	// 2500; the bridge then looks the link up and decides what to do.
+	if s.nameTakenLocked(parent.Link.LinkID, req.Hash, "") {
+		nameExists(w)
+		return
+	}
+	now := time.Now().Unix()
+	rev := &revisionRecord{
+		Revision: proton.RevisionMetadata{
+			ID:             newID(),
+			CreateTime:     now,
+			SignatureEmail: req.SignatureAddress,
+			State:          proton.RevisionStateDraft,
+		},
+		Blocks: map[int]string{},
+	}
+	l := &linkRecord{
+		ShareID: shareID,
+		UserID:  userID,
+		Link: proton.Link{
+			LinkID:                  newID(),
+			ParentLinkID:            parent.Link.LinkID,
+			Type:                    proton.LinkTypeFile,
+			Name:                    req.Name,
+			NameSignatureEmail:      req.SignatureAddress,
+			Hash:                    req.Hash,
+			State:                   proton.LinkStateDraft,
+			MIMEType:                req.MIMEType,
+			CreateTime:              now,
+			ModifyTime:              now,
+			NodeKey:                 req.NodeKey,
+			NodePassphrase:          req.NodePassphrase,
+			NodePassphraseSignature: req.NodePassphraseSignature,
+			SignatureEmail:          req.SignatureAddress,
+			FileProperties: &proton.FileProperties{
+				ContentKeyPacket:          req.ContentKeyPacket,
+				ContentKeyPacketSignature: req.ContentKeyPacketSignature,
+			},
+		},
+	}
+	rev.LinkID = l.Link.LinkID
+	s.store.meta.Links[l.Link.LinkID] = l
+	s.store.meta.Revisions[rev.Revision.ID] = rev
+	if err := s.store.saveLocked(); err != nil {
+		storageFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Code int
+		File proton.CreateFileRes
+	}{CodeSuccess, proton.CreateFileRes{ID: l.Link.LinkID, RevisionID: rev.Revision.ID}})
+}
+
+// fileLocked returns a file link of the share.
+func (s *Server) fileLocked(r *http.Request, userID string) (*linkRecord, bool) {
+	l, ok := s.linkLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
+	if !ok || l.Link.Type != proton.LinkTypeFile {
+		return nil, false
+	}
+	return l, true
+}
+
+// revisionsLocked lists a link's revisions, oldest first.
+func (s *Server) revisionsLocked(linkID string) []*revisionRecord {
+	var out []*revisionRecord
+	for _, rev := range s.store.meta.Revisions {
+		if rev.LinkID == linkID {
+			out = append(out, rev)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Revision.CreateTime != out[j].Revision.CreateTime {
+			return out[i].Revision.CreateTime < out[j].Revision.CreateTime
+		}
+		return out[i].Revision.ID < out[j].Revision.ID
+	})
+	return out
+}
+
+func (s *Server) handleListRevisions(w http.ResponseWriter, r *http.Request, userID string) {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	l, ok := s.fileLocked(r, userID)
+	// The real API answers 2501 for a link that only has a draft revision
+	// (Proton-API-Bridge's handleRevisionConflict documents this).
+	if !ok || l.Link.State == proton.LinkStateDraft {
+		notFound(w)
+		return
+	}
+	revs := []proton.RevisionMetadata{}
+	for _, rev := range s.revisionsLocked(l.Link.LinkID) {
+		revs = append(revs, rev.Revision)
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Code      int
+		Revisions []proton.RevisionMetadata
+	}{CodeSuccess, revs})
+}
+
+func (s *Server) handleCreateRevision(w http.ResponseWriter, r *http.Request, userID string) {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	l, ok := s.fileLocked(r, userID)
+	if !ok || l.Link.State != proton.LinkStateActive {
+		notFound(w)
+		return
+	}
+	a, _ := s.accountLocked(userID)
+	for _, rev := range s.revisionsLocked(l.Link.LinkID) {
+		if rev.Revision.State == proton.RevisionStateDraft {
+			writeAPIError(w, http.StatusConflict, CodeAlreadyExists, "A draft revision already exists for this file")
+			return
+		}
+	}
+	rev := &revisionRecord{
+		LinkID: l.Link.LinkID,
+		Revision: proton.RevisionMetadata{
+			ID:             newID(),
+			CreateTime:     time.Now().Unix(),
+			SignatureEmail: a.Email,
+			State:          proton.RevisionStateDraft,
+		},
+		Blocks: map[int]string{},
+	}
+	s.store.meta.Revisions[rev.Revision.ID] = rev
+	if err := s.store.saveLocked(); err != nil {
+		storageFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Code     int
+		Revision proton.CreateRevisionRes
+	}{CodeSuccess, proton.CreateRevisionRes{ID: rev.Revision.ID}})
+}
+
+// revisionLocked returns the revision named in the path if it belongs to
+// the file named in the path.
+func (s *Server) revisionLocked(r *http.Request, userID string) (*linkRecord, *revisionRecord, bool) {
+	l, ok := s.fileLocked(r, userID)
+	if !ok {
+		return nil, nil, false
+	}
+	rev, ok := s.store.meta.Revisions[r.PathValue("revisionID")]
+	if !ok || rev.LinkID != l.Link.LinkID {
+		return nil, nil, false
+	}
+	return l, rev, true
+}
+
+// sortedBlocksLocked returns a revision's blocks by index.
+func (s *Server) sortedBlocksLocked(rev *revisionRecord) []*blockRecord {
+	var out []*blockRecord
+	for _, id := range rev.Blocks {
+		if b, ok := s.store.meta.Blocks[id]; ok {
+			out = append(out, b)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
+	return out
+}
+
+func (s *Server) handleGetRevision(w http.ResponseWriter, r *http.Request, userID string) {
+	q := r.URL.Query()
+	from, pageSize := 1, 0
+	if v := q.Get("FromBlockIndex"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			invalid(w, "Invalid FromBlockIndex")
+			return
+		}
+		from = n
+	}
+	if v := q.Get("PageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			invalid(w, "Invalid PageSize")
+			return
+		}
+		pageSize = n
+	}
+
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	_, rev, ok := s.revisionLocked(r, userID)
+	if !ok {
+		notFound(w)
+		return
+	}
+	out := proton.Revision{RevisionMetadata: rev.Revision, Blocks: []proton.Block{}}
+	for _, b := range s.sortedBlocksLocked(rev) {
+		if !b.Uploaded || b.Index < from {
+			continue
+		}
+		if pageSize > 0 && len(out.Blocks) == pageSize {
+			break
+		}
+		out.Blocks = append(out.Blocks, proton.Block{
+			Index:          b.Index,
+			BareURL:        s.url + "/storage/blocks/" + b.ID,
+			Token:          b.DownloadToken,
+			Hash:           b.Hash,
+			EncSignature:   b.EncSignature,
+			SignatureEmail: b.SignatureEmail,
+		})
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Code     int
+		Revision proton.Revision
+	}{CodeSuccess, out})
+}
+
+func (s *Server) handleCommitRevision(w http.ResponseWriter, r *http.Request, userID string) {
+	var req proton.CommitRevisionReq
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	if !isPGPSignature(req.ManifestSignature) {
+		invalid(w, "ManifestSignature is required")
+		return
+	}
+	if req.XAttr != "" && !isPGPMessage(req.XAttr) {
+		invalid(w, "XAttr must be encrypted")
+		return
+	}
+
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	a, ok := s.accountLocked(userID)
+	if !ok || req.SignatureAddress != a.Email {
+		invalid(w, "SignatureAddress is not an address of this account")
+		return
+	}
+	l, rev, ok := s.revisionLocked(r, userID)
+	if !ok {
+		notFound(w)
+		return
+	}
+	if rev.Revision.State != proton.RevisionStateDraft {
+		invalid(w, "Only a draft revision can be committed")
+		return
+	}
+	var size int64
+	for i, b := range s.sortedBlocksLocked(rev) {
+		if b.Index != i+1 {
+			invalid(w, "Revision blocks are not contiguous")
+			return
+		}
+		if !b.Uploaded {
+			invalid(w, "Not all blocks of the revision were uploaded")
+			return
+		}
+		size += b.Size
+	}
+	for _, other := range s.revisionsLocked(l.Link.LinkID) {
+		if other.Revision.State == proton.RevisionStateActive {
+			other.Revision.State = proton.RevisionStateObsolete
+		}
+	}
+	rev.Revision.State = proton.RevisionStateActive
+	rev.Revision.Size = size
+	rev.Revision.ManifestSignature = req.ManifestSignature
+	rev.Revision.SignatureEmail = req.SignatureAddress
+	rev.Revision.XAttr = req.XAttr
+
+	l.Link.State = proton.LinkStateActive
+	l.Link.Size = size
+	l.Link.XAttr = req.XAttr
+	l.Link.ModifyTime = time.Now().Unix()
+	l.Link.FileProperties.ActiveRevision = rev.Revision
+	if err := s.store.saveLocked(); err != nil {
+		storageFailure(w, err)
+		return
+	}
+	writeOK(w)
+}
+
+func (s *Server) handleDeleteRevision(w http.ResponseWriter, r *http.Request, userID string) {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	_, rev, ok := s.revisionLocked(r, userID)
+	if !ok {
+		notFound(w)
+		return
+	}
+	if rev.Revision.State == proton.RevisionStateActive {
+		invalid(w, "The active revision cannot be deleted")
+		return
+	}
+	s.store.deleteRevisionLocked(rev.Revision.ID)
+	if err := s.store.saveLocked(); err != nil {
+		storageFailure(w, err)
+		return
+	}
+	writeOK(w)
+}

@@ -1,0 +1,391 @@
+package protontest
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/gopenpgp/v3/armor"
+	"github.com/rclone/go-proton-api"
+)
+
+// maxChildrenPageSize is the largest page go-proton-api asks for.
+const maxChildrenPageSize = 150
+
+// isPGPMessage reports whether s is an armored OpenPGP message: names,
+// passphrases and extended attributes must arrive encrypted.
+func isPGPMessage(s string) bool {
+	if !strings.Contains(s, "-----BEGIN PGP MESSAGE-----") {
+		return false
+	}
+	_, err := armor.Unarmor(s)
+	return err == nil
+}
+
+// isPGPSignature reports whether s is an armored OpenPGP signature.
+func isPGPSignature(s string) bool {
+	if !strings.Contains(s, "-----BEGIN PGP SIGNATURE-----") {
+		return false
+	}
+	_, err := armor.Unarmor(s)
+	return err == nil
+}
+
+// isPGPPrivateKey reports whether s is an armored (locked) private key.
+func isPGPPrivateKey(s string) bool {
+	if !strings.Contains(s, "-----BEGIN PGP PRIVATE KEY BLOCK-----") {
+		return false
+	}
+	_, err := armor.Unarmor(s)
+	return err == nil
+}
+
+// childrenLocked lists parentID's children, oldest first.
+func (s *Server) childrenLocked(parentID string) []*linkRecord {
+	var out []*linkRecord
+	for _, l := range s.store.meta.Links {
+		if l.Link.ParentLinkID == parentID {
+			out = append(out, l)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Link.CreateTime != out[j].Link.CreateTime {
+			return out[i].Link.CreateTime < out[j].Link.CreateTime
+		}
+		return out[i].Link.LinkID < out[j].Link.LinkID
+	})
+	return out
+}
+
+// nameTakenLocked reports whether a draft or active child of parentID other
+// than exceptID has the name hash. Trashed links do not hold their name.
+func (s *Server) nameTakenLocked(parentID, hash, exceptID string) bool {
+	for _, c := range s.childrenLocked(parentID) {
+		if c.Link.LinkID == exceptID || c.Link.Hash != hash {
+			continue
+		}
+		if c.Link.State == proton.LinkStateActive || c.Link.State == proton.LinkStateDraft {
+			return true
+		}
+	}
+	return false
+}
+
+// activeFolderLocked returns linkID if it is an active folder of the share.
+func (s *Server) activeFolderLocked(shareID, linkID, userID string) (*linkRecord, bool) {
+	l, ok := s.linkLocked(shareID, linkID, userID)
+	if !ok || l.Link.Type != proton.LinkTypeFolder || l.Link.State != proton.LinkStateActive {
+		return nil, false
+	}
+	return l, true
+}
+
+func (s *Server) handleGetLink(w http.ResponseWriter, r *http.Request, userID string) {
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	l, ok := s.linkLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
+	if !ok {
+		notFound(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Code int
+		Link proton.Link
+	}{CodeSuccess, l.Link})
+}
+
+func (s *Server) handleListChildren(w http.ResponseWriter, r *http.Request, userID string) {
+	q := r.URL.Query()
+	page, pageSize := 0, 50
+	if v := q.Get("Page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			invalid(w, "Invalid Page")
+			return
+		}
+		page = n
+	}
+	if v := q.Get("PageSize"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxChildrenPageSize {
+			invalid(w, "Invalid PageSize")
+			return
+		}
+		pageSize = n
+	}
+	showAll := q.Get("ShowAll") == "1"
+
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	parent, ok := s.linkLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
+	if !ok || parent.Link.Type != proton.LinkTypeFolder {
+		notFound(w)
+		return
+	}
+	links := []proton.Link{}
+	for _, c := range s.childrenLocked(parent.Link.LinkID) {
+		if c.Link.State == proton.LinkStateActive || (showAll && (c.Link.State == proton.LinkStateDraft || c.Link.State == proton.LinkStateTrashed)) {
+			links = append(links, c.Link)
+		}
+	}
+	start := page * pageSize
+	if start > len(links) {
+		start = len(links)
+	}
+	end := min(start+pageSize, len(links))
+	writeJSON(w, http.StatusOK, struct {
+		Code  int
+		Links []proton.Link
+	}{CodeSuccess, links[start:end]})
+}
+
+func (s *Server) handleCreateFolder(w http.ResponseWriter, r *http.Request, userID string) {
+	var req proton.CreateFolderReq
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	switch {
+	case req.ParentLinkID == "" || req.Hash == "":
+		invalid(w, "ParentLinkID and Hash are required")
+		return
+	case !isPGPMessage(req.Name) || !isPGPMessage(req.NodePassphrase) || !isPGPMessage(req.NodeHashKey):
+		invalid(w, "Name, NodePassphrase and NodeHashKey must be encrypted")
+		return
+	case !isPGPPrivateKey(req.NodeKey) || !isPGPSignature(req.NodePassphraseSignature):
+		invalid(w, "NodeKey and NodePassphraseSignature are required")
+		return
+	}
+	shareID := r.PathValue("shareID")
+
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	a, ok := s.accountLocked(userID)
+	if !ok || req.SignatureAddress != a.Email {
+		invalid(w, "SignatureAddress is not an address of this account")
+		return
+	}
+	parent, ok := s.activeFolderLocked(shareID, req.ParentLinkID, userID)
+	if !ok {
+		notFound(w)
+		return
+	}
+	if s.nameTakenLocked(parent.Link.LinkID, req.Hash, "") {
+		nameExists(w)
+		return
+	}
+	now := time.Now().Unix()
+	l := &linkRecord{
+		ShareID: shareID,
+		UserID:  userID,
+		Link: proton.Link{
+			LinkID:                  newID(),
+			ParentLinkID:            parent.Link.LinkID,
+			Type:                    proton.LinkTypeFolder,
+			Name:                    req.Name,
+			NameSignatureEmail:      req.SignatureAddress,
+			Hash:                    req.Hash,
+			State:                   proton.LinkStateActive,
+			MIMEType:                "Folder",
+			CreateTime:              now,
+			ModifyTime:              now,
+			NodeKey:                 req.NodeKey,
+			NodePassphrase:          req.NodePassphrase,
+			NodePassphraseSignature: req.NodePassphraseSignature,
+			SignatureEmail:          req.SignatureAddress,
+			FolderProperties:        &proton.FolderProperties{NodeHashKey: req.NodeHashKey},
+		},
+	}
+	s.store.meta.Links[l.Link.LinkID] = l
+	if err := s.store.saveLocked(); err != nil {
+		storageFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Code   int
+		Folder proton.CreateFolderRes
+	}{CodeSuccess, proton.CreateFolderRes{ID: l.Link.LinkID}})
+}
+
+func (s *Server) handleCheckAvailableHashes(w http.ResponseWriter, r *http.Request, userID string) {
+	var req proton.CheckAvailableHashesReq
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	parent, ok := s.linkLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
+	if !ok || parent.Link.Type != proton.LinkTypeFolder {
+		notFound(w)
+		return
+	}
+	available := []string{}
+	for _, h := range req.Hashes {
+		if !s.nameTakenLocked(parent.Link.LinkID, h, "") {
+			available = append(available, h)
+		}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Code              int
+		AvailableHashes   []string
+		PendingHashesData []proton.PendingHashData
+	}{CodeSuccess, available, []proton.PendingHashData{}})
+}
+
+func (s *Server) handleMoveLink(w http.ResponseWriter, r *http.Request, userID string) {
+	var req proton.MoveLinkReq
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	switch {
+	case req.ParentLinkID == "" || req.Hash == "":
+		invalid(w, "ParentLinkID and Hash are required")
+		return
+	case !isPGPMessage(req.Name) || !isPGPMessage(req.NodePassphrase):
+		invalid(w, "Name and NodePassphrase must be encrypted")
+		return
+	case req.NodePassphraseSignature != "" && !isPGPSignature(req.NodePassphraseSignature):
+		invalid(w, "Invalid NodePassphraseSignature")
+		return
+	}
+	shareID := r.PathValue("shareID")
+
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	a, ok := s.accountLocked(userID)
+	if !ok || req.NameSignatureEmail != a.Email {
+		invalid(w, "NameSignatureEmail is not an address of this account")
+		return
+	}
+	l, ok := s.linkLocked(shareID, r.PathValue("linkID"), userID)
+	if !ok || l.Link.State != proton.LinkStateActive {
+		notFound(w)
+		return
+	}
+	if l.Link.ParentLinkID == "" {
+		invalid(w, "The root folder cannot be moved")
+		return
+	}
+	if req.OriginalHash != "" && req.OriginalHash != l.Link.Hash {
+		invalid(w, "OriginalHash does not match the current name")
+		return
+	}
+	dst, ok := s.activeFolderLocked(shareID, req.ParentLinkID, userID)
+	if !ok {
+		notFound(w)
+		return
+	}
+	for p := dst; p != nil; p = s.store.meta.Links[p.Link.ParentLinkID] {
+		if p.Link.LinkID == l.Link.LinkID {
+			invalid(w, "A folder cannot be moved into itself")
+			return
+		}
+		if p.Link.ParentLinkID == "" {
+			break
+		}
+	}
+	if s.nameTakenLocked(dst.Link.LinkID, req.Hash, l.Link.LinkID) {
+		nameExists(w)
+		return
+	}
+	l.Link.ParentLinkID = dst.Link.LinkID
+	l.Link.Name = req.Name
+	l.Link.Hash = req.Hash
+	l.Link.NameSignatureEmail = req.NameSignatureEmail
+	l.Link.NodePassphrase = req.NodePassphrase
+	if req.NodePassphraseSignature != "" {
+		l.Link.NodePassphraseSignature = req.NodePassphraseSignature
+		l.Link.SignatureEmail = req.SignatureEmail
+	}
+	l.Link.ModifyTime = time.Now().Unix()
+	if err := s.store.saveLocked(); err != nil {
+		storageFailure(w, err)
+		return
+	}
+	writeOK(w)
+}
+
+// linkResult is one entry of a multi-link response.
+type linkResult struct {
+	LinkID   string
+	Response apiError
+}
+
+func (s *Server) handleTrashChildren(w http.ResponseWriter, r *http.Request, userID string) {
+	s.changeChildren(w, r, userID, func(c *linkRecord) (int, string) {
+		if c.Link.State == proton.LinkStateTrashed {
+			return CodeSuccess, ""
+		}
+		c.Link.State = proton.LinkStateTrashed
+		c.Link.ModifyTime = time.Now().Unix()
+		return CodeSuccess, ""
+	})
+}
+
+func (s *Server) handleDeleteChildren(w http.ResponseWriter, r *http.Request, userID string) {
+	s.changeChildren(w, r, userID, func(c *linkRecord) (int, string) {
+		s.store.deleteLinkLocked(c.Link.LinkID)
+		return CodeSuccess, ""
+	})
+}
+
+// changeChildren applies change to each child named in {"LinkIDs": [...]}
+// and replies with one result per link, as Proton's *_multiple routes do.
+func (s *Server) changeChildren(w http.ResponseWriter, r *http.Request, userID string, change func(*linkRecord) (int, string)) {
+	var req struct{ LinkIDs []string }
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	shareID := r.PathValue("shareID")
+
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	parent, ok := s.linkLocked(shareID, r.PathValue("linkID"), userID)
+	if !ok || parent.Link.Type != proton.LinkTypeFolder {
+		notFound(w)
+		return
+	}
+	results := []linkResult{}
+	for _, id := range req.LinkIDs {
+		c, ok := s.linkLocked(shareID, id, userID)
+		if !ok || c.Link.ParentLinkID != parent.Link.LinkID {
+			results = append(results, linkResult{LinkID: id, Response: apiError{Code: CodeNotFound, Error: "File or folder not found"}})
+			continue
+		}
+		code, msg := change(c)
+		results = append(results, linkResult{LinkID: id, Response: apiError{Code: code, Error: msg}})
+	}
+	if err := s.store.saveLocked(); err != nil {
+		storageFailure(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Code      int
+		Responses []linkResult
+	}{CodeMulti, results})
+}
+
+func (s *Server) handleEmptyTrash(w http.ResponseWriter, r *http.Request, userID string) {
+	shareID := r.PathValue("shareID")
+	s.store.mu.Lock()
+	defer s.store.mu.Unlock()
+	if _, ok := s.shareLocked(shareID, userID); !ok {
+		writeAPIError(w, http.StatusUnprocessableEntity, CodeNotFound, "Share not found")
+		return
+	}
+	var trashed []string
+	for id, l := range s.store.meta.Links {
+		if l.ShareID == shareID && l.Link.State == proton.LinkStateTrashed {
+			trashed = append(trashed, id)
+		}
+	}
+	for _, id := range trashed {
+		s.store.deleteLinkLocked(id)
+	}
+	if err := s.store.saveLocked(); err != nil {
+		storageFailure(w, err)
+		return
+	}
+	writeOK(w)
+}

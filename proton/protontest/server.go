@@ -1,0 +1,180 @@
+// Package protontest runs a fake Proton Drive API server on loopback, in
+// the spirit of go-proton-api's own server package: the real, unmodified
+// Proton-API-Bridge logs into it over HTTP and works against it.
+//
+// Authentication, users, addresses, keys and salts are served by composing
+// go-proton-api's server (SRP login, sessions, token refresh). Every
+// /drive/... route the bridge calls, and the block storage URLs, are served
+// here. The server stores and returns what clients send; it never holds a
+// private key in the clear and never decrypts anything. See README.md for
+// the list of routes and what is simplified.
+package protontest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/cakebackup/cakebackup/proton/endpoint"
+	"github.com/rclone/go-proton-api/server"
+)
+
+// Options configures a Server.
+type Options struct {
+	// DataDir, when set, keeps drive data on disk so a test can inspect
+	// exactly what the server received: encrypted blocks as files under
+	// DataDir/blocks and all metadata in DataDir/metadata.json, all 0600.
+	// "" keeps everything in memory.
+	DataDir string
+
+	// Addr is the loopback address to listen on; "" means 127.0.0.1:0.
+	// Non-loopback addresses are refused: the fake has no real security.
+	Addr string
+
+	// Logf, when set, receives one line per request (method, path,
+	// status). Headers and bodies are never logged.
+	Logf func(format string, args ...any)
+}
+
+// Server is a fake Proton Drive API server. All methods are safe for
+// concurrent use.
+type Server struct {
+	core     *server.Server
+	coreURL  *url.URL
+	coreHTTP *http.Client
+
+	listener net.Listener
+	http     *http.Server
+	url      string
+	logf     func(format string, args ...any)
+
+	store  *store
+	faults *faults
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// New starts a fake Proton Drive API server listening on loopback.
+func New(opts Options) (*Server, error) {
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	if err := requireLoopback(addr); err != nil {
+		return nil, err
+	}
+	st, err := newStore(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("protontest: listen on %s: %w", addr, err)
+	}
+
+	core := server.New(server.WithTLS(false), server.WithLogger(io.Discard))
+	coreURL, err := url.Parse(core.GetHostURL())
+	if err != nil {
+		core.Close()
+		_ = l.Close()
+		return nil, fmt.Errorf("protontest: core server URL: %w", err)
+	}
+
+	s := &Server{
+		core:     core,
+		coreURL:  coreURL,
+		coreHTTP: &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second},
+		listener: l,
+		url:      "http://" + l.Addr().String(),
+		logf:     opts.Logf,
+		store:    st,
+		faults:   newFaults(),
+	}
+	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.http.Serve(l) }()
+	return s, nil
+}
+
+func requireLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("protontest: listen address %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("protontest: listen address %q is not a loopback address", addr)
+	}
+	return nil
+}
+
+// URL returns the API base URL, e.g. "http://127.0.0.1:41234". Clients use
+// it as go-proton-api's host URL, or reach it through Transport.
+func (s *Server) URL() string { return s.url }
+
+// Transport returns a RoundTripper that sends requests for Proton's API
+// hosts to this server (see endpoint.Transport). Give it to the bridge as
+// common.Config.Transport.
+func (s *Server) Transport() http.RoundTripper {
+	base, _ := url.Parse(s.url) // s.url is always well formed.
+	return endpoint.Transport(base, &http.Transport{})
+}
+
+// Close stops the server and the composed core server. Stored data under
+// Options.DataDir stays on disk.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := s.http.Shutdown(ctx)
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = s.http.Close()
+		}
+		s.core.Close()
+		s.coreHTTP.CloseIdleConnections()
+		if err != nil {
+			s.closeErr = fmt.Errorf("protontest: close: %w", err)
+		}
+	})
+	return s.closeErr
+}
+
+// SetAuthLife sets how long new access tokens stay valid; expired tokens
+// get 401 and the client refreshes them, as against the real API.
+func (s *Server) SetAuthLife(d time.Duration) { s.core.SetAuthLife(d) }
+
+// RevokeSessions ends every session of the user called username, as
+// logging out everywhere does; the user's refresh tokens stop working too.
+func (s *Server) RevokeSessions(username string) error {
+	userID, err := s.store.userIDByName(username)
+	if err != nil {
+		return err
+	}
+	if err := s.core.RevokeUser(userID); err != nil {
+		return fmt.Errorf("protontest: revoke sessions of %q: %w", username, err)
+	}
+	return nil
+}
+
+// coreProxy forwards everything that is not a drive or storage route to
+// the composed go-proton-api server.
+func (s *Server) coreProxy() http.Handler {
+	target := s.coreURL
+	return &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			r.Out.Host = target.Host
+		},
+		Transport: s.coreHTTP.Transport,
+	}
+}

@@ -1,0 +1,228 @@
+package protontest
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/rclone/go-proton-api"
+)
+
+// metadata is everything the server knows except block contents. It is
+// what DataDir/metadata.json holds.
+type metadata struct {
+	Accounts  map[string]*account        // by user ID
+	Shares    map[string]*shareRecord    // by share ID
+	Links     map[string]*linkRecord     // by link ID
+	Revisions map[string]*revisionRecord // by revision ID
+	Blocks    map[string]*blockRecord    // by block ID
+}
+
+// account is one user's drive: a volume with a main share whose root is a
+// folder link.
+type account struct {
+	UserID     string
+	Username   string
+	AddressID  string
+	Email      string
+	VolumeID   string
+	ShareID    string
+	CreateTime int64
+}
+
+type shareRecord struct {
+	Share  proton.Share
+	UserID string
+}
+
+type linkRecord struct {
+	Link    proton.Link
+	ShareID string
+	UserID  string
+}
+
+type revisionRecord struct {
+	Revision proton.RevisionMetadata
+	LinkID   string
+	// Blocks maps a block index (from 1) to its block ID.
+	Blocks map[int]string
+}
+
+type blockRecord struct {
+	ID             string
+	LinkID         string
+	RevisionID     string
+	Index          int
+	Size           int64
+	Hash           string
+	EncSignature   string
+	SignatureEmail string
+	UploadToken    string
+	DownloadToken  string
+	Uploaded       bool
+}
+
+// store holds the drive state. Handlers lock mu for the whole of a request's
+// read-modify-write and call saveLocked after changing anything.
+type store struct {
+	mu      sync.Mutex
+	dataDir string
+	meta    metadata
+	// blocks holds block contents when dataDir is "".
+	blocks map[string][]byte
+	// quota is the per-account storage limit in bytes; < 0 is unlimited.
+	quota int64
+}
+
+func newStore(dataDir string) (*store, error) {
+	st := &store{
+		dataDir: dataDir,
+		meta: metadata{
+			Accounts:  map[string]*account{},
+			Shares:    map[string]*shareRecord{},
+			Links:     map[string]*linkRecord{},
+			Revisions: map[string]*revisionRecord{},
+			Blocks:    map[string]*blockRecord{},
+		},
+		blocks: map[string][]byte{},
+		quota:  -1,
+	}
+	if dataDir != "" {
+		if err := os.MkdirAll(filepath.Join(dataDir, "blocks"), 0o700); err != nil {
+			return nil, fmt.Errorf("protontest: data dir: %w", err)
+		}
+	}
+	return st, nil
+}
+
+// newID returns a random identifier shaped like Proton's (URL-safe base64).
+func newID() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails on Linux.
+	return base64.URLEncoding.EncodeToString(b)
+}
+
+// saveLocked writes metadata.json atomically when the store is on disk.
+func (st *store) saveLocked() error {
+	if st.dataDir == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(&st.meta, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode metadata: %w", err)
+	}
+	return writeFileAtomic(filepath.Join(st.dataDir, "metadata.json"), b)
+}
+
+func writeFileAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.Write(b); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func (st *store) blockPath(id string) string {
+	return filepath.Join(st.dataDir, "blocks", id)
+}
+
+func (st *store) putBlockDataLocked(id string, data []byte) error {
+	if st.dataDir == "" {
+		st.blocks[id] = data
+		return nil
+	}
+	return writeFileAtomic(st.blockPath(id), data)
+}
+
+func (st *store) blockDataLocked(id string) ([]byte, error) {
+	if st.dataDir == "" {
+		b, ok := st.blocks[id]
+		if !ok {
+			return nil, fmt.Errorf("block %s has no data", id)
+		}
+		return b, nil
+	}
+	b, err := os.ReadFile(st.blockPath(id))
+	if err != nil {
+		return nil, fmt.Errorf("read block: %w", err)
+	}
+	return b, nil
+}
+
+func (st *store) deleteBlockLocked(id string) {
+	delete(st.meta.Blocks, id)
+	delete(st.blocks, id)
+	if st.dataDir != "" {
+		_ = os.Remove(st.blockPath(id))
+	}
+}
+
+func (st *store) deleteRevisionLocked(id string) {
+	rev, ok := st.meta.Revisions[id]
+	if !ok {
+		return
+	}
+	for _, blockID := range rev.Blocks {
+		st.deleteBlockLocked(blockID)
+	}
+	delete(st.meta.Revisions, id)
+}
+
+// deleteLinkLocked removes a link, its descendants, their revisions and
+// blocks for good.
+func (st *store) deleteLinkLocked(id string) {
+	for childID, child := range st.meta.Links {
+		if child.Link.ParentLinkID == id {
+			st.deleteLinkLocked(childID)
+		}
+	}
+	for revID, rev := range st.meta.Revisions {
+		if rev.LinkID == id {
+			st.deleteRevisionLocked(revID)
+		}
+	}
+	delete(st.meta.Links, id)
+}
+
+// usedSpaceLocked is the bytes of uploaded blocks stored for userID.
+func (st *store) usedSpaceLocked(userID string) int64 {
+	var used int64
+	for _, b := range st.meta.Blocks {
+		if !b.Uploaded {
+			continue
+		}
+		if l, ok := st.meta.Links[b.LinkID]; ok && l.UserID == userID {
+			used += b.Size
+		}
+	}
+	return used
+}
+
+var errUnknownUser = errors.New("protontest: no such user")
+
+func (st *store) userIDByName(username string) (string, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, a := range st.meta.Accounts {
+		if a.Username == username {
+			return a.UserID, nil
+		}
+	}
+	return "", fmt.Errorf("%w: %q", errUnknownUser, username)
+}
