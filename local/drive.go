@@ -2,7 +2,8 @@ package local
 
 import (
 	"context"
-	"errors"
+	"slices"
+	"strings"
 )
 
 // Drive is a mounted removable drive such as a USB stick or an SD card.
@@ -17,20 +18,61 @@ type Drive struct {
 	Removable  bool   // the medium reports itself removable
 }
 
+// String describes the drive for people, e.g.
+// "WALLETS (/media/ana/WALLETS, vfat, 3.2 GiB free of 7.5 GiB)".
+func (d Drive) String() string {
+	return d.Label + " (" + d.MountPoint + ", " + d.FSType + ", " + humanBytes(d.Free) + " free of " + humanBytes(d.Size) + ")"
+}
+
 // Detector finds removable drives. Its zero value looks at the running
 // system; tests point its roots at fixture trees.
 type Detector struct {
-	ProcRoot   string   // where proc is found; "" means "/"
-	SysRoot    string   // where sys is found; "" means "/"
-	DevRoot    string   // where dev/disk/by-label is found; "" means "/"
-	MountRoots []string // extra places removable media are mounted; nil means /media/$USER, /run/media/$USER, /media
-	Getenv     func(string) string
+	ProcRoot string // where proc/self/mountinfo is found; "" means "/"
+	SysRoot  string // where sys/dev/block and sys/class/block are found; "" means "/"
+	DevRoot  string // where dev/disk/by-label is found; "" means "/"
+	// MountRoots are where desktops mount removable media; a mount below
+	// one whose device cannot be classified (no sysfs entry) still counts
+	// as removable. nil means /media and /run/media/$USER. On macOS they
+	// are where volumes are listed; nil means /Volumes.
+	MountRoots []string
+	Getenv     func(string) string // nil means an empty environment
 	// Space reports a mounted file system's total and available bytes;
 	// nil means the real statfs.
 	Space func(path string) (total, free int64, err error)
 }
 
 // Drives returns the mounted removable drives, sorted by mount point.
+// Drives whose free space cannot be read (gone, or not readable) are left
+// out.
 func (d Detector) Drives(ctx context.Context) ([]Drive, error) {
-	return nil, errors.New("drives: not implemented yet")
+	drives, err := d.drives(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(drives, func(a, b Drive) int { return strings.Compare(a.MountPoint, b.MountPoint) })
+	return drives, nil
+}
+
+// space returns d.Space, or the real statfs.
+func (d Detector) space() func(string) (int64, int64, error) {
+	if d.Space != nil {
+		return d.Space
+	}
+	return diskSpace
+}
+
+// getenv returns d.Getenv(key), or "" without one.
+func (d Detector) getenv(key string) string {
+	if d.Getenv == nil {
+		return ""
+	}
+	return d.Getenv(key)
+}
+
+// rootOr returns root, or "/" when it is empty.
+func rootOr(root string) string {
+	if root == "" {
+		return "/"
+	}
+	return root
 }
