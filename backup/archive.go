@@ -1,16 +1,50 @@
 package backup
 
 import (
+	"archive/zip"
 	"context"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"path"
+	"sort"
+	"strings"
 	"time"
 )
 
-// Archive is an opened backup: a v3 container or a bare v2 blob.
+// Entry names of the v3 container. Cake Wallet writes them in this order
+// (data.bin, metadata.json, README.txt), and so do we.
+const (
+	dataEntry     = "data.bin"
+	metadataEntry = "metadata.json"
+	readmeEntry   = "README.txt"
+)
+
+// maxReadmeSize bounds what we read of README.txt.
+const maxReadmeSize = 64 << 10
+
+// Archive is an opened backup: a v3 container or a bare v2 blob. Its
+// methods may be called one at a time; it is not safe for concurrent use.
 type Archive struct {
 	r    io.ReaderAt
 	size int64
+	info Info
+
+	// data is data.bin of a v3 container, nil for a bare v2 blob (whose
+	// data is the whole file).
+	data *zip.File
+	// chunks describe the blobs in the data stream, in order. A bare v2
+	// blob is one chunk with unknown plain length and no SHA-512s.
+	chunks []chunkInfo
+}
+
+// chunkInfo locates one blob in the data stream and says what it should
+// hash to.
+type chunkInfo struct {
+	encOff, encLen     int64
+	plainOff, plainLen int64  // plainLen is -1 when unknown (bare v2 blob)
+	encSum, plainSum   []byte // nil for a bare v2 blob
 }
 
 // Info describes an opened backup.
@@ -40,39 +74,184 @@ type Entry struct {
 
 // Open reads the structure of a backup of the given size: a v3 container
 // (starting with "PK") or a bare v2 blob (starting with 0x02). A version 1
-// backup yields ErrLegacyV1.
+// backup yields ErrLegacyV1. Open reads only the container's directory,
+// metadata.json and README.txt; CheckIntegrity and Verify read the rest.
 func Open(r io.ReaderAt, size int64) (*Archive, error) {
-	return nil, errors.New("backup.Open: not implemented")
+	if size <= 0 {
+		return nil, fmt.Errorf("the file is empty: %w", ErrBadLength)
+	}
+	var first [1]byte
+	if _, err := r.ReadAt(first[:], 0); err != nil {
+		return nil, fmt.Errorf("reading backup: %w", err)
+	}
+	switch first[0] {
+	case legacyVersion:
+		return nil, ErrLegacyV1
+	case blobVersion:
+		return openBareBlob(r, size)
+	case 'P':
+		return openContainer(r, size)
+	default:
+		return nil, fmt.Errorf("first byte 0x%02x is neither a v2 blob nor a ZIP container: %w", first[0], ErrUnsupportedVersion)
+	}
+}
+
+func openBareBlob(r io.ReaderAt, size int64) (*Archive, error) {
+	if size < minBlobLen {
+		return nil, fmt.Errorf("%d bytes is shorter than a v2 blob header: %w", size, ErrBadLength)
+	}
+	return &Archive{
+		r:      r,
+		size:   size,
+		info:   Info{Version: blobVersion, Size: size, Chunks: 1},
+		chunks: []chunkInfo{{encLen: size, plainLen: -1}},
+	}, nil
+}
+
+func openContainer(r io.ReaderAt, size int64) (*Archive, error) {
+	zr, err := zip.NewReader(r, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return nil, fmt.Errorf("%w: %w", ErrNotBackup, err)
+	}
+	entries := map[string]*zip.File{}
+	for _, f := range zr.File {
+		switch f.Name {
+		case dataEntry, metadataEntry, readmeEntry:
+			if entries[f.Name] != nil {
+				return nil, fmt.Errorf("the container holds %s twice: %w", f.Name, ErrNotBackup)
+			}
+			entries[f.Name] = f
+		}
+	}
+	for _, name := range []string{metadataEntry, dataEntry} {
+		if entries[name] == nil {
+			return nil, fmt.Errorf("the container has no %s: %w", name, ErrNotBackup)
+		}
+	}
+	raw, err := readEntry(entries[metadataEntry], maxMetadataSize)
+	if err != nil {
+		return nil, err
+	}
+	meta, err := decodeMetadata(raw)
+	if err != nil {
+		return nil, err
+	}
+	a := &Archive{
+		r:    r,
+		size: size,
+		data: entries[dataEntry],
+		info: Info{
+			Version:    containerVersion,
+			AppVersion: meta.CakeVersion,
+			Size:       size,
+			Chunks:     len(meta.Chunks),
+			SHA512:     strings.ToLower(meta.SHA512),
+		},
+	}
+	if f := entries[readmeEntry]; f != nil {
+		if text, err := readEntry(f, maxReadmeSize); err == nil {
+			facts := parseReadme(string(text))
+			a.info.AppName, a.info.Created = facts.appName, facts.created
+			if a.info.AppVersion == "" {
+				a.info.AppVersion = facts.appVersion
+			}
+		}
+	}
+	var encOff, plainOff int64
+	for _, c := range meta.Chunks {
+		encSum, _ := hex.DecodeString(c.SHA512.Encrypted) // validated by decodeMetadata
+		plainSum, _ := hex.DecodeString(c.SHA512.Plain)
+		a.chunks = append(a.chunks, chunkInfo{
+			encOff: encOff, encLen: c.Length.Encrypted,
+			plainOff: plainOff, plainLen: c.Length.Plain,
+			encSum: encSum, plainSum: plainSum,
+		})
+		encOff += c.Length.Encrypted
+		plainOff += c.Length.Plain
+		if encOff < 0 || plainOff < 0 {
+			return nil, fmt.Errorf("metadata.json chunk lengths overflow: %w", ErrNotBackup)
+		}
+	}
+	if uint64(encOff) != a.data.UncompressedSize64 {
+		return nil, fmt.Errorf("metadata.json chunks add up to %d bytes but data.bin holds %d: %w",
+			encOff, a.data.UncompressedSize64, ErrNotBackup)
+	}
+	a.info.PlainSize = plainOff
+	return a, nil
+}
+
+// readEntry reads a small container entry whole, refusing one larger than
+// limit.
+func readEntry(f *zip.File, limit int64) ([]byte, error) {
+	if f.UncompressedSize64 > uint64(limit) {
+		return nil, fmt.Errorf("%s is too large (%d bytes): %w", f.Name, f.UncompressedSize64, ErrNotBackup)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w: %w", f.Name, ErrNotBackup, err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w: %w", f.Name, ErrNotBackup, err)
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%s is too large: %w", f.Name, ErrNotBackup)
+	}
+	return b, nil
 }
 
 // Info returns what is known about the backup without decrypting it.
-func (a *Archive) Info() Info { return Info{} }
+func (a *Archive) Info() Info { return a.info }
 
-// CheckIntegrity checks, without the password, the container, its metadata
-// and each chunk's encrypted SHA-512 and BLAKE2b checksum.
-func (a *Archive) CheckIntegrity(ctx context.Context) error {
-	return errors.New("backup.CheckIntegrity: not implemented")
+// openData returns the data stream: data.bin's bytes, or the whole file
+// for a bare v2 blob.
+func (a *Archive) openData() (io.ReadCloser, error) {
+	if a.data == nil {
+		return io.NopCloser(io.NewSectionReader(a.r, 0, a.size)), nil
+	}
+	rc, err := a.data.Open()
+	if err != nil {
+		return nil, fmt.Errorf("opening data.bin: %w: %w", ErrNotBackup, err)
+	}
+	return rc, nil
 }
 
-// Verify runs CheckIntegrity, then decrypts every chunk and checks the
-// plaintext SHA-512s, the whole archive's SHA-512 and that every entry of
-// the inner ZIP reads back with a correct CRC.
-func (a *Archive) Verify(ctx context.Context, password string) error {
-	return errors.New("backup.Verify: not implemented")
-}
-
-// List returns the files in the inner archive.
-func (a *Archive) List(ctx context.Context, password string) ([]Entry, error) {
-	return nil, errors.New("backup.List: not implemented")
+// dataReaderAt returns random access to the data stream when it is stored
+// uncompressed (always for our backups), or nil when it must be inflated
+// from the start.
+func (a *Archive) dataReaderAt() io.ReaderAt {
+	if a.data == nil {
+		return a.r
+	}
+	if a.data.Method != zip.Store || a.data.CompressedSize64 != a.data.UncompressedSize64 {
+		return nil
+	}
+	off, err := a.data.DataOffset()
+	if err != nil || off < 0 || off > a.size || uint64(a.size-off) < a.data.CompressedSize64 {
+		return nil
+	}
+	return io.NewSectionReader(a.r, off, int64(a.data.CompressedSize64))
 }
 
 // Wallets returns the wallets found in entries, as "<type>/<name>" (such as
 // "monero/main") from paths "wallets/<type>/<name>/...", sorted.
-func (a *Archive) Wallets(entries []Entry) []string { return nil }
-
-// Decrypt streams the inner archive to w, checking every chunk as it goes.
-func (a *Archive) Decrypt(ctx context.Context, password string, w io.Writer) error {
-	return errors.New("backup.Decrypt: not implemented")
+func (a *Archive) Wallets(entries []Entry) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range entries {
+		parts := strings.Split(path.Clean(e.Name), "/")
+		if len(parts) < 4 || parts[0] != "wallets" || parts[1] == "" || parts[2] == "" {
+			continue
+		}
+		w := parts[1] + "/" + parts[2]
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // IntegrityCheck opens the backup and checks it without a password. It has

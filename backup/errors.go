@@ -43,3 +43,8 @@ func (e *ChunkError) Error() string { return fmt.Sprintf("chunk %d: %v", e.Index
 
 // Unwrap returns the underlying error.
 func (e *ChunkError) Unwrap() error { return e.Err }
+
+// ErrUnsafePath is wrapped when an entry of the inner archive would land
+// outside the restore folder (an absolute path, "..", a backslash) or is a
+// symbolic link or special file.
+var ErrUnsafePath = errors.New("unsafe entry in backup")

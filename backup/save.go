@@ -2,7 +2,7 @@ package backup
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"github.com/cakebackup/cakebackup/destinations"
 )
@@ -10,7 +10,28 @@ import (
 // Save writes src as a backup called name to d: it creates a pending
 // backup sized by EstimateSize, streams it with Write, and commits it with
 // IntegrityCheck so the destination publishes only a backup that reads
-// back intact. On any error the pending backup is aborted.
+// back intact. On any error the pending backup is aborted and nothing is
+// left behind.
 func Save(ctx context.Context, d destinations.Destination, name string, src *Source, opts WriteOptions) (destinations.Entry, *Summary, error) {
-	return destinations.Entry{}, nil, errors.New("backup.Save: not implemented")
+	pending, err := d.Create(ctx, name, EstimateSize(src))
+	if err != nil {
+		return destinations.Entry{}, nil, err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			// Abort uses its own context: ctx may be why we are aborting.
+			_ = pending.Abort(context.WithoutCancel(ctx))
+		}
+	}()
+	sum, err := Write(ctx, pending, src, opts)
+	if err != nil {
+		return destinations.Entry{}, nil, err
+	}
+	entry, err := pending.Commit(ctx, IntegrityCheck)
+	if err != nil {
+		return destinations.Entry{}, nil, fmt.Errorf("saving %s: %w", name, err)
+	}
+	committed = true
+	return entry, sum, nil
 }

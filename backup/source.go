@@ -3,8 +3,17 @@ package backup
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
 	"time"
 )
+
+// preferencesEntry is where the app keeps its settings in the inner
+// archive.
+const preferencesEntry = "~_preferences_dump"
 
 // File is one file to put into the inner archive.
 type File struct {
@@ -30,9 +39,92 @@ type Source struct {
 }
 
 // Collect lists every regular file under dir, keeping its path relative to
-// dir. settingsFile, when not empty, is added as "~_preferences_dump".
-// Symlinks and special files are skipped and reported in Skipped. An
-// unreadable file or folder is an error naming it.
+// dir. settingsFile, when not empty, is added as "~_preferences_dump" (in
+// place of one in dir). Symlinks and special files are skipped and
+// reported in Skipped. An unreadable file or folder is an error naming it.
 func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
-	return nil, errors.New("backup.Collect: not implemented")
+	src := &Source{}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("wallet folder: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("wallet folder %s is not a folder", dir)
+	}
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return fmt.Errorf("cannot place %s in the backup: %w", path, err)
+		}
+		name := filepath.ToSlash(rel)
+		switch t := d.Type(); {
+		case d.IsDir():
+			return nil
+		case t&fs.ModeSymlink != 0:
+			src.Skipped = append(src.Skipped, "skipped symlink "+name)
+			return nil
+		case !t.IsRegular():
+			src.Skipped = append(src.Skipped, "skipped special file "+name)
+			return nil
+		}
+		if settingsFile != "" && name == preferencesEntry {
+			src.Skipped = append(src.Skipped, "skipped "+name+" (replaced by the settings file)")
+			return nil
+		}
+		f, err := collectFile(name, path)
+		if err != nil {
+			return err
+		}
+		src.Files = append(src.Files, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if settingsFile != "" {
+		f, err := collectFile(preferencesEntry, settingsFile)
+		if err != nil {
+			return nil, fmt.Errorf("settings file: %w", err)
+		}
+		src.Files = append(src.Files, f)
+	}
+	sort.Slice(src.Files, func(i, j int) bool { return src.Files[i].Name < src.Files[j].Name })
+	for _, f := range src.Files {
+		src.TotalSize += f.Size
+	}
+	return src, nil
+}
+
+// collectFile checks that path is a regular file we can open and records
+// it under name.
+func collectFile(name, path string) (File, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return File{}, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return File{}, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return File{}, fmt.Errorf("%s is not a regular file", path)
+	}
+	return File{Name: name, Path: path, Size: fi.Size(), ModTime: fi.ModTime()}, nil
+}
+
+// unwrapPathErr drops the *fs.PathError wrapper so the path is not
+// repeated in our message.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

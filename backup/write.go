@@ -1,18 +1,28 @@
 package backup
 
 import (
+	"archive/zip"
 	"context"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"os"
+	"runtime"
 	"time"
 )
+
+// defaultAppName is written to README.txt when WriteOptions.AppName is
+// empty. Cake Wallet refuses to import a backup whose README names another
+// app, so this keeps our backups importable.
+const defaultAppName = "Cake Wallet"
 
 // WriteOptions configure Write.
 type WriteOptions struct {
 	// Password seals the backup.
 	Password string
 	// AppName goes in README.txt: "This is a <AppName> backup. Do not
-	// modify this archive."
+	// modify this archive." Empty means "Cake Wallet".
 	AppName string
 	// AppVersion is metadata "cakeVersion" and goes in README.txt.
 	AppVersion string
@@ -25,6 +35,9 @@ type WriteOptions struct {
 	// OnProgress, when not nil, is called with the number of plaintext
 	// source bytes consumed since its previous call.
 	OnProgress func(n int64)
+
+	// chunkSize overrides the 24 MiB chunk size; tests use small chunks.
+	chunkSize int
 }
 
 // Summary describes a backup Write produced.
@@ -39,13 +52,170 @@ type Summary struct {
 	SHA512 string
 }
 
-// Write streams src as a v3 container to w in one pass.
+// copyBufferSize is how much of a source file is copied at a time.
+const copyBufferSize = 1 << 20
+
+// Write streams src as a v3 container to w in one pass: the files go into
+// an inner ZIP (stored, since wallet files are already encrypted), which is
+// cut into chunks sealed in parallel and written as data.bin, followed by
+// metadata.json and README.txt. Nothing is written to disk but w, and
+// memory is bounded by a few chunks whatever the size of src. On error, w
+// holds a partial container that the caller must discard.
 func Write(ctx context.Context, w io.Writer, src *Source, opts WriteOptions) (*Summary, error) {
-	return nil, errors.New("backup.Write: not implemented")
+	if opts.Password == "" {
+		return nil, errors.New("the backup password is empty")
+	}
+	if opts.AppName == "" {
+		opts.AppName = defaultAppName
+	}
+	if opts.Now.IsZero() {
+		opts.Now = time.Now()
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.NumCPU()
+	}
+	if opts.chunkSize <= 0 {
+		opts.chunkSize = defaultChunkSize
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	salt, err := newSalt()
+	if err != nil {
+		return nil, err
+	}
+	key, err := deriveKey(opts.Password, salt)
+	if err != nil {
+		return nil, err
+	}
+
+	cw := &countingWriter{w: w}
+	outer := zip.NewWriter(cw)
+	dataW, err := outer.CreateHeader(&zip.FileHeader{Name: dataEntry, Method: zip.Store, Modified: opts.Now})
+	if err != nil {
+		return nil, fmt.Errorf("writing container: %w", err)
+	}
+	sealer := newChunkSealer(ctx, dataW, key, salt, opts.chunkSize, opts.Workers)
+	if err := writeInner(ctx, sealer, src, opts.OnProgress); err != nil {
+		sealer.Abort(err)
+		return nil, err
+	}
+	records, err := sealer.Close()
+	if err != nil {
+		return nil, err
+	}
+	sum := sealer.sum()
+	meta, err := encodeMetadata(&metadata{
+		Version:     new(containerVersion),
+		SHA512:      hex.EncodeToString(sum),
+		Chunks:      records,
+		CakeVersion: opts.AppVersion,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range []struct {
+		name string
+		body []byte
+	}{
+		{metadataEntry, meta},
+		{readmeEntry, renderReadme(opts.AppName, opts.AppVersion, opts.Now)},
+	} {
+		ew, err := outer.CreateHeader(&zip.FileHeader{Name: e.name, Method: zip.Store, Modified: opts.Now})
+		if err != nil {
+			return nil, fmt.Errorf("writing container: %w", err)
+		}
+		if _, err := ew.Write(e.body); err != nil {
+			return nil, fmt.Errorf("writing container: %w", err)
+		}
+	}
+	if err := outer.Close(); err != nil {
+		return nil, fmt.Errorf("writing container: %w", err)
+	}
+	return &Summary{Size: cw.n, PlainSize: sealer.plain, Chunks: len(records), SHA512: hex.EncodeToString(sum)}, nil
+}
+
+// writeInner writes the inner ZIP of src to sealer.
+func writeInner(ctx context.Context, sealer io.Writer, src *Source, onProgress func(int64)) error {
+	inner := zip.NewWriter(sealer)
+	buf := make([]byte, copyBufferSize)
+	for _, f := range src.Files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := addFile(ctx, inner, f, buf, onProgress); err != nil {
+			return err
+		}
+	}
+	if err := inner.Close(); err != nil {
+		return fmt.Errorf("writing the archive: %w", err)
+	}
+	return nil
+}
+
+// addFile stores one source file in the inner ZIP.
+func addFile(ctx context.Context, inner *zip.Writer, f File, buf []byte, onProgress func(int64)) error {
+	in, err := os.Open(f.Path)
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", f.Path, unwrapPathErr(err))
+	}
+	defer in.Close()
+	hdr := &zip.FileHeader{Name: f.Name, Method: zip.Store, Modified: f.ModTime}
+	hdr.SetMode(0o600)
+	ew, err := inner.CreateHeader(hdr)
+	if err != nil {
+		return fmt.Errorf("writing the archive: %w", err)
+	}
+	for {
+		n, rerr := in.Read(buf)
+		if n > 0 {
+			if _, err := ew.Write(buf[:n]); err != nil {
+				return fmt.Errorf("writing the archive: %w", err)
+			}
+			if onProgress != nil {
+				onProgress(int64(n))
+			}
+		}
+		if rerr == io.EOF {
+			return nil
+		}
+		if rerr != nil {
+			return fmt.Errorf("cannot read %s: %w", f.Path, unwrapPathErr(rerr))
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// countingWriter counts the bytes that reach w.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // EstimateSize returns an upper bound of the size of the container Write
 // produces for src, for free-space checks.
 func EstimateSize(src *Source) int64 {
-	return -1
+	// Inner ZIP: per file a local header, data descriptor and central
+	// directory record, each with the name and at most a timestamp and a
+	// Zip64 extra field; then the end records.
+	const perFile = 30 + 24 + 46 + 2*(9+32)
+	plain := int64(22 + 56 + 20)
+	for _, f := range src.Files {
+		plain += f.Size + perFile + 2*int64(len(f.Name))
+	}
+	chunks := (plain + defaultChunkSize - 1) / defaultChunkSize
+	if chunks == 0 {
+		chunks = 1
+	}
+	// Outer ZIP: data.bin, metadata.json (about 400 bytes a chunk) and
+	// README.txt with their headers.
+	return plain + chunks*(blobOverhead+512) + 8192
 }

@@ -1,0 +1,158 @@
+package backup
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha512"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+)
+
+// chunkErr attributes err to chunk i of a container; a bare v2 blob has no
+// chunks to name.
+func (a *Archive) chunkErr(i int, err error) error {
+	if a.data == nil {
+		return err
+	}
+	return &ChunkError{Index: i, Err: err}
+}
+
+// openChunk checks the encrypted bytes of chunk i against metadata.json and
+// the blob's own checksum, and, when keys is not nil, decrypts it (in
+// place: buf needs tagSize bytes of spare capacity to avoid a copy) and
+// checks the plaintext's SHA-512. It returns the plaintext, or nil when
+// only checking.
+func (a *Archive) openChunk(i int, buf []byte, keys *keyCache) ([]byte, error) {
+	c := a.chunks[i]
+	if int64(len(buf)) != c.encLen {
+		return nil, a.chunkErr(i, fmt.Errorf("got %d of %d bytes: %w", len(buf), c.encLen, ErrBadLength))
+	}
+	if c.encSum != nil {
+		if sum := sha512.Sum512(buf); !bytes.Equal(sum[:], c.encSum) {
+			return nil, a.chunkErr(i, fmt.Errorf("SHA-512 of the encrypted data does not match metadata.json: %w", ErrBadChecksum))
+		}
+	}
+	bl, err := parseBlob(buf)
+	if err != nil {
+		return nil, a.chunkErr(i, err)
+	}
+	if c.plainLen >= 0 && int64(len(bl.ciphertext)) != c.plainLen {
+		return nil, a.chunkErr(i, fmt.Errorf("blob layout does not match the lengths in metadata.json: %w", ErrNotBackup))
+	}
+	if keys == nil {
+		return nil, nil
+	}
+	key, err := keys.key(bl.salt)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := bl.open(key)
+	if err != nil {
+		return nil, a.chunkErr(i, err)
+	}
+	if c.plainSum != nil {
+		if sum := sha512.Sum512(plain); !bytes.Equal(sum[:], c.plainSum) {
+			return nil, a.chunkErr(i, fmt.Errorf("SHA-512 of the decrypted data does not match metadata.json: %w", ErrBadChecksum))
+		}
+	}
+	return plain, nil
+}
+
+// streamChunks reads the data stream once, front to back, and passes each
+// chunk through openChunk on all cores; sink receives the results in
+// order (plain is nil when keys is nil). Memory is bounded by a few
+// chunks.
+func (a *Archive) streamChunks(ctx context.Context, keys *keyCache, sink func(i int, plain []byte) error) error {
+	rc, err := a.openData()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	workers := runtime.NumCPU()
+	pool := newOrderedPool(ctx, workers, workers+2,
+		func(j *chunkJob) error {
+			plain, err := a.openChunk(j.index, j.buf, keys)
+			j.out = plain
+			return err
+		},
+		func(j *chunkJob) error { return sink(j.index, j.out) })
+	for i, c := range a.chunks {
+		j, err := pool.get()
+		if err != nil {
+			break // close reports the pool's error
+		}
+		if int64(cap(j.buf)) < c.encLen+tagSize {
+			j.buf = make([]byte, c.encLen, c.encLen+tagSize)
+		}
+		j.buf = j.buf[:c.encLen]
+		if _, err := io.ReadFull(rc, j.buf); err != nil {
+			pool.release(j)
+			pool.abort(a.chunkErr(i, dataReadErr(err)))
+			return a.chunkErr(i, dataReadErr(err))
+		}
+		pool.submit(j)
+	}
+	if err := pool.close(); err != nil {
+		return err
+	}
+	// Reading to the end makes the ZIP reader check data.bin's CRC-32.
+	if n, err := io.Copy(io.Discard, rc); err != nil || n != 0 {
+		if err == nil {
+			err = fmt.Errorf("data.bin is longer than its chunks: %w", ErrNotBackup)
+		}
+		return dataReadErr(err)
+	}
+	return nil
+}
+
+// dataReadErr classifies a failure to read data.bin: running short means
+// a bad length, a ZIP checksum failure means damage.
+func dataReadErr(err error) error {
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return fmt.Errorf("data ends early: %w", ErrBadLength)
+	case errors.Is(err, ErrNotBackup), errors.Is(err, ErrBadLength), errors.Is(err, ErrBadChecksum):
+		return err
+	default:
+		return fmt.Errorf("reading data.bin: %w: %w", ErrBadChecksum, err)
+	}
+}
+
+// CheckIntegrity checks, without the password, the container, its metadata
+// and each chunk's encrypted SHA-512 and BLAKE2b checksum.
+func (a *Archive) CheckIntegrity(ctx context.Context) error {
+	return a.streamChunks(ctx, nil, func(int, []byte) error { return nil })
+}
+
+// Decrypt streams the inner archive to w, checking every chunk as it goes
+// and, at the end, the SHA-512 of the whole. A chunk reaches w only after
+// it was authenticated.
+func (a *Archive) Decrypt(ctx context.Context, password string, w io.Writer) error {
+	whole := sha512.New()
+	err := a.streamChunks(ctx, newKeyCache(password), func(_ int, plain []byte) error {
+		whole.Write(plain)
+		if _, err := w.Write(plain); err != nil {
+			return fmt.Errorf("writing decrypted data: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return a.checkWhole(whole.Sum(nil))
+}
+
+// checkWhole compares the SHA-512 of the whole inner archive with
+// metadata.json (a bare v2 blob has none to compare).
+func (a *Archive) checkWhole(sum []byte) error {
+	if a.data == nil {
+		return nil
+	}
+	want, _ := hexDecode(a.info.SHA512)
+	if !bytes.Equal(sum, want) {
+		return fmt.Errorf("SHA-512 of the decrypted archive does not match metadata.json: %w", ErrBadChecksum)
+	}
+	return nil
+}

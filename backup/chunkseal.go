@@ -1,0 +1,143 @@
+package backup
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha512"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+)
+
+// defaultChunkSize is the plaintext length of every chunk but the last, as in the
+// app (BackupServiceV3.chunkSize, 24 MiB).
+const defaultChunkSize = 24 << 20
+
+// chunkSealer is an io.WriteCloser that cuts the inner archive into chunks,
+// seals each as a v2 blob on several goroutines and writes the blobs to
+// out in order. All chunks share one salt, so the key is derived once.
+// It also hashes the whole plaintext. Not safe for concurrent use.
+type chunkSealer struct {
+	pool      *orderedPool
+	out       io.Writer
+	key, salt []byte
+	size      int // plaintext bytes per chunk
+
+	cur     *chunkJob
+	whole   hash.Hash
+	plain   int64
+	written int64
+	records []chunkRecord
+	closed  bool
+}
+
+// newChunkSealer starts the sealing goroutines; Close or Abort must be
+// called. Memory in flight is bounded by workers+2 chunk buffers.
+func newChunkSealer(ctx context.Context, out io.Writer, key, salt []byte, size, workers int) *chunkSealer {
+	s := &chunkSealer{out: out, key: key, salt: salt, size: size, whole: sha512.New()}
+	s.pool = newOrderedPool(ctx, workers, workers+2, s.seal, s.emit)
+	return s
+}
+
+// seal runs on a worker: it hashes the plaintext, seals it in place and
+// hashes the blob.
+func (s *chunkSealer) seal(j *chunkJob) error {
+	plainSum := sha512.Sum512(j.buf[blobOverhead : blobOverhead+j.n])
+	var nonce [xNonceSize]byte
+	if _, err := rand.Read(nonce[:]); err != nil {
+		return fmt.Errorf("reading random nonce: %w", err)
+	}
+	sealed, err := sealBlobInPlace(j.buf, j.n, s.key, s.salt, nonce[:])
+	if err != nil {
+		return err
+	}
+	encSum := sha512.Sum512(sealed)
+	j.out = sealed
+	j.rec = chunkRecord{
+		SHA512: chunkSums{Encrypted: hex.EncodeToString(encSum[:]), Plain: hex.EncodeToString(plainSum[:])},
+		Length: chunkLengths{Encrypted: int64(len(sealed)), Plain: int64(j.n)},
+	}
+	return nil
+}
+
+// emit runs on the sink goroutine, in chunk order.
+func (s *chunkSealer) emit(j *chunkJob) error {
+	n, err := s.out.Write(j.out)
+	s.written += int64(n)
+	if err != nil {
+		return fmt.Errorf("writing chunk %d: %w", j.index, err)
+	}
+	s.records = append(s.records, j.rec)
+	return nil
+}
+
+// Write buffers p into chunks, handing each full one to the workers.
+func (s *chunkSealer) Write(p []byte) (int, error) {
+	if s.closed {
+		return 0, fmt.Errorf("internal error: write to closed chunk sealer")
+	}
+	total := 0
+	for len(p) > 0 {
+		if s.cur == nil {
+			j, err := s.pool.get()
+			if err != nil {
+				return total, err
+			}
+			if cap(j.buf) < blobOverhead+s.size+tagSize {
+				j.buf = make([]byte, blobOverhead+s.size+tagSize)
+			}
+			j.n = 0
+			s.cur = j
+		}
+		m := copy(s.cur.buf[blobOverhead+s.cur.n:blobOverhead+s.size], p)
+		s.whole.Write(p[:m])
+		s.cur.n += m
+		s.plain += int64(m)
+		total += m
+		p = p[m:]
+		if s.cur.n == s.size {
+			s.pool.submit(s.cur)
+			s.cur = nil
+		}
+	}
+	return total, nil
+}
+
+// Close seals the last partial chunk, waits for every chunk to be written
+// and returns the chunks' records. No chunk follows a full last one: like
+// the app, an inner archive of exactly k chunks makes k blobs.
+func (s *chunkSealer) Close() ([]chunkRecord, error) {
+	if s.closed {
+		return nil, fmt.Errorf("internal error: chunk sealer closed twice")
+	}
+	s.closed = true
+	if s.cur != nil {
+		if s.cur.n > 0 {
+			s.pool.submit(s.cur)
+		} else {
+			s.pool.release(s.cur)
+		}
+		s.cur = nil
+	}
+	if err := s.pool.close(); err != nil {
+		return nil, err
+	}
+	return s.records, nil
+}
+
+// Abort stops the workers and waits for them, discarding everything.
+func (s *chunkSealer) Abort(err error) {
+	if s.closed {
+		return
+	}
+	s.closed = true
+	if s.cur != nil {
+		s.pool.release(s.cur)
+		s.cur = nil
+	}
+	s.pool.abort(err)
+}
+
+// sum returns the SHA-512 of everything written.
+func (s *chunkSealer) sum() []byte { return s.whole.Sum(nil) }
