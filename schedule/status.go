@@ -1,0 +1,48 @@
+package schedule
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// JobStatus is one row of `schedule status`.
+type JobStatus struct {
+	Job  string
+	Last JobState
+	// Next is when the job runs next; zero means it is due now.
+	Next time.Time
+	// Failing is set when the last run did not succeed.
+	Failing bool
+}
+
+// Status returns one row per job in c, failing jobs first, then in config
+// order.
+func Status(c *Config, st *State) ([]JobStatus, error) {
+	rows := make([]JobStatus, 0, len(c.Jobs))
+	for _, j := range c.Jobs {
+		t, err := j.Schedule()
+		if err != nil {
+			return nil, fmt.Errorf("job %s: %w", j.Name, err)
+		}
+		last := st.Jobs[j.Name]
+		rows = append(rows, JobStatus{
+			Job:     j.Name,
+			Last:    last,
+			Next:    NextRun(t, last),
+			Failing: last.LastResult != "" && last.LastResult != ResultOK,
+		})
+	}
+	slices.SortStableFunc(rows, func(a, b JobStatus) int {
+		return cmp.Compare(boolRank(a.Failing), boolRank(b.Failing))
+	})
+	return rows, nil
+}
+
+func boolRank(failing bool) int {
+	if failing {
+		return 0
+	}
+	return 1
+}

@@ -1,0 +1,209 @@
+package schedule
+
+import (
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// standInExecutable makes an executable file for units to point at;
+// systemd-analyze verify checks that ExecStart's program exists.
+func standInExecutable(t *testing.T) string {
+	t.Helper()
+	exe := filepath.Join(t.TempDir(), "bin dir", "cakebackup")
+	if err := os.MkdirAll(filepath.Dir(exe), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(exe, []byte("#!/bin/sh\nexit 0\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return exe
+}
+
+func TestSystemdUnits(t *testing.T) {
+	exe := standInExecutable(t)
+	analyze, _ := exec.LookPath("systemd-analyze")
+	tests := []struct {
+		job      Job
+		config   string
+		calendar string
+	}{
+		{Job{Name: "nightly", Every: "24h"}, "/home/ana/.config/cakebackup/config.toml", "OnCalendar=*:0/15"},
+		{Job{Name: "often", Every: "5m"}, "/etc/cake backup/100%.toml", "OnCalendar=*:0/5"},
+		{Job{Name: "odd_interval", Every: "90s"}, "/c.toml", "OnCalendar=*:0/1"},
+		{Job{Name: "cron-job", Cron: "30 2 * * *"}, "/srv/$HOME/c.toml", "OnCalendar=*:0/5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.job.Name, func(t *testing.T) {
+			u := UnitTarget{Executable: exe, Config: tt.config, Job: tt.job}
+			service, timer, err := SystemdUnits(u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(timer, tt.calendar+"\n") || !strings.Contains(timer, "Persistent=true\n") ||
+				!strings.Contains(timer, "Unit="+SystemdUnitName(tt.job.Name)+".service\n") {
+				t.Fatalf("timer:\n%s", timer)
+			}
+			if !strings.Contains(service, "Type=oneshot\n") || !strings.Contains(service, "--job "+tt.job.Name+" --once\n") {
+				t.Fatalf("service:\n%s", service)
+			}
+			if analyze == "" {
+				t.Log("systemd-analyze not installed: units not verified by systemd")
+				return
+			}
+			dir := t.TempDir()
+			name := SystemdUnitName(tt.job.Name)
+			files := []string{filepath.Join(dir, name+".service"), filepath.Join(dir, name+".timer")}
+			os.WriteFile(files[0], []byte(service), 0o644)
+			os.WriteFile(files[1], []byte(timer), 0o644)
+			out, err := exec.Command(analyze, "verify", files[0], files[1]).CombinedOutput()
+			if err != nil || len(out) > 0 {
+				t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
+			}
+		})
+	}
+	if analyze != "" {
+		// The check above can fail: a unit whose program is missing does not verify.
+		dir := t.TempDir()
+		service, _, _ := SystemdUnits(UnitTarget{Executable: filepath.Join(dir, "missing"), Config: "/c.toml", Job: Job{Name: "j", Every: "1h"}})
+		f := filepath.Join(dir, "cakebackup-j.service")
+		os.WriteFile(f, []byte(service), 0o644)
+		if err := exec.Command(analyze, "verify", f).Run(); err == nil {
+			t.Fatal("systemd-analyze verify accepted a unit with a missing program")
+		}
+	}
+}
+
+func TestSystemdQuote(t *testing.T) {
+	tests := map[string]string{
+		"/usr/bin/cakebackup": "/usr/bin/cakebackup",
+		"/a b/c":              `"/a b/c"`,
+		"100%":                "100%%",
+		"$HOME":               "$$HOME",
+		`say "hi"`:            `"say \"hi\""`,
+		"":                    `""`,
+	}
+	for in, want := range tests {
+		if got := systemdQuote(in); got != want {
+			t.Errorf("systemdQuote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestInstallUninstallSystemd(t *testing.T) {
+	cfgHome := t.TempDir()
+	getenv := func(k string) string {
+		return map[string]string{"XDG_CONFIG_HOME": cfgHome, "HOME": "/nonexistent"}[k]
+	}
+	u := UnitTarget{Executable: standInExecutable(t), Config: "/c.toml", Job: Job{Name: "nightly", Every: "24h"}}
+	inst, err := Install("linux", getenv, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(cfgHome, "systemd", "user")
+	want := []string{filepath.Join(dir, "cakebackup-nightly.service"), filepath.Join(dir, "cakebackup-nightly.timer")}
+	if !slices.Equal(inst.Files, want) {
+		t.Fatalf("files = %v, want %v", inst.Files, want)
+	}
+	for _, f := range want {
+		fi, err := os.Stat(f)
+		if err != nil || fi.Mode().Perm() != 0o644 {
+			t.Fatalf("%s: %v %v", f, fi, err)
+		}
+	}
+	if !strings.Contains(inst.Next, "systemctl --user enable --now cakebackup-nightly.timer") {
+		t.Fatalf("instructions: %q", inst.Next)
+	}
+	// What `systemctl --user enable` would add.
+	wants := filepath.Join(dir, "timers.target.wants", "cakebackup-nightly.timer")
+	os.MkdirAll(filepath.Dir(wants), 0o755)
+	if err := os.Symlink(want[1], wants); err != nil {
+		t.Fatal(err)
+	}
+	un, err := Uninstall("linux", getenv, "nightly")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(un.Files) != 3 {
+		t.Fatalf("removed %v", un.Files)
+	}
+	for _, f := range append(want, wants) {
+		if _, err := os.Lstat(f); !os.IsNotExist(err) {
+			t.Fatalf("%s still there: %v", f, err)
+		}
+	}
+	// Uninstalling again is fine and removes nothing.
+	if un, err := Uninstall("linux", getenv, "nightly"); err != nil || len(un.Files) != 0 {
+		t.Fatalf("second uninstall: %v %v", un, err)
+	}
+}
+
+func TestInstallLaunchdAndSchtasks(t *testing.T) {
+	home := t.TempDir()
+	getenv := func(k string) string { return map[string]string{"HOME": home}[k] }
+	exe := "/Applications/Cake Backup.app/Contents/MacOS/cakebackup"
+	u := UnitTarget{Executable: exe, Config: "/Users/ana/<cfg>&.toml", Job: Job{Name: "nightly", Cron: "@daily"}}
+	inst, err := Install("darwin", getenv, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plistPath := filepath.Join(home, "Library", "LaunchAgents", "org.cakebackup.nightly.plist")
+	if !slices.Equal(inst.Files, []string{plistPath}) || !strings.Contains(inst.Next, "launchctl bootstrap") {
+		t.Fatalf("installed %+v", inst)
+	}
+	data, err := os.ReadFile(plistPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Parse the plist back: the program arguments survive XML escaping.
+	var plist struct {
+		Dict struct {
+			Keys    []string `xml:"key"`
+			Strings []string `xml:"string"`
+			Array   struct {
+				Strings []string `xml:"string"`
+			} `xml:"array"`
+			Integer int `xml:"integer"`
+		} `xml:"dict"`
+	}
+	if err := xml.Unmarshal(data, &plist); err != nil {
+		t.Fatalf("plist is not XML: %v\n%s", err, data)
+	}
+	wantArgs := []string{exe, "schedule", "run", "--config", u.Config, "--job", "nightly", "--once"}
+	if !slices.Equal(plist.Dict.Array.Strings, wantArgs) {
+		t.Fatalf("ProgramArguments = %q, want %q", plist.Dict.Array.Strings, wantArgs)
+	}
+	if plist.Dict.Strings[0] != "org.cakebackup.nightly" || plist.Dict.Integer != 300 {
+		t.Fatalf("label %q interval %d", plist.Dict.Strings[0], plist.Dict.Integer)
+	}
+	un, err := Uninstall("darwin", getenv, "nightly")
+	if err != nil || len(un.Files) != 1 || !strings.Contains(un.Next, "launchctl bootout") {
+		t.Fatalf("uninstall: %+v %v", un, err)
+	}
+	if _, err := os.Stat(plistPath); !os.IsNotExist(err) {
+		t.Fatal("plist still there")
+	}
+
+	win := UnitTarget{Executable: `C:\Program Files\cakebackup.exe`, Config: `C:\cfg.toml`, Job: Job{Name: "nightly", Every: "24h"}}
+	// filepath.IsAbs is per-OS; build the Windows case by hand on Unix.
+	if filepath.IsAbs(win.Executable) {
+		inst, err := Install("windows", getenv, win)
+		if err != nil || !strings.Contains(inst.Next, `schtasks /Create`) {
+			t.Fatalf("windows: %+v %v", inst, err)
+		}
+	}
+	cmd, err := SchtasksCommand(UnitTarget{Executable: "/opt/cake backup/cakebackup", Config: "/c.toml", Job: Job{Name: "n", Every: "24h"}})
+	if err != nil || cmd != `schtasks /Create /F /TN "cakebackup n" /SC MINUTE /MO 15 /TR "\"/opt/cake backup/cakebackup\" schedule run --config /c.toml --job n --once"` {
+		t.Fatalf("schtasks = %s, %v", cmd, err)
+	}
+	if _, err := Install("linux", getenv, UnitTarget{Executable: "cakebackup", Config: "/c.toml", Job: Job{Name: "n", Every: "1h"}}); err == nil {
+		t.Fatal("installed a unit with a relative executable path")
+	}
+	if _, err := Install("plan9", getenv, u); err == nil {
+		t.Fatal("installed on an unsupported OS")
+	}
+}
