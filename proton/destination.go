@@ -60,29 +60,9 @@ func (d *Destination) folder(ctx context.Context, create bool) (string, error) {
 	if d.folderID != "" {
 		return d.folderID, nil
 	}
-	b := d.drive.bridge
-	id := b.RootLink.LinkID
-	for i, name := range d.path {
-		where := folderPath(d.path[:i+1]).String()
-		link, err := b.SearchByNameInActiveFolderByID(ctx, id, name, false, true, protonapi.LinkStateActive)
-		if err != nil {
-			return "", d.drive.translate(err, "finding folder "+where)
-		}
-		if link != nil {
-			id = link.LinkID
-			continue
-		}
-		if !create {
-			return "", fmt.Errorf("Proton Drive folder %s: %w", where, destinations.ErrNotFound)
-		}
-		newID, err := b.CreateNewFolderByID(ctx, id, name)
-		if err != nil {
-			if errors.Is(d.drive.translate(err, ""), ErrNameTaken) {
-				return "", fmt.Errorf("Proton Drive path %s: a file of that name is in the way of the folder", where)
-			}
-			return "", d.drive.translate(err, "creating folder "+where)
-		}
-		id = newID
+	id, err := d.drive.resolveFolder(ctx, d.path, create)
+	if err != nil {
+		return "", err
 	}
 	d.folderID = id
 	return id, nil

@@ -43,10 +43,16 @@ type Options struct {
 // URL from $CAKEBACKUP_PROTON_URL.
 func OptionsFromEnv(getenv func(string) string) (Options, error) {
 	opts := Options{APIURL: strings.TrimSpace(getenv(URLEnv))}
-	if _, err := opts.transport(); err != nil {
+	if err := opts.Check(); err != nil {
 		return Options{}, fmt.Errorf("$%s: %w", URLEnv, err)
 	}
 	return opts, nil
+}
+
+// Check reports an APIURL that is not an http(s) URL.
+func (o Options) Check() error {
+	_, err := o.transport()
+	return err
 }
 
 // transport returns the RoundTripper the bridge is given.

@@ -40,8 +40,9 @@ func Open(ctx context.Context, arg string, getenv func(string) string) (*Destina
 // LoggedIn reports whether a Proton session is cached, and for which
 // user, without any network I/O (a cached session may still have been
 // revoked since). It is for listing destinations.
-func LoggedIn(ctx context.Context, getenv func(string) string) (user string, ok bool) {
-	s, err := NewSessionStore(getenv).Load(ctx)
+func LoggedIn(getenv func(string) string) (user string, ok bool) {
+	// Loading is local I/O of a few hundred bytes; nothing to cancel.
+	s, err := NewSessionStore(getenv).Load(context.Background())
 	if err != nil {
 		return "", false
 	}

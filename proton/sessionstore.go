@@ -47,11 +47,20 @@ func (osKeyring) Get(service, user string) (string, error) { return keyring.Get(
 func (osKeyring) Set(service, user, secret string) error   { return keyring.Set(service, user, secret) }
 func (osKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
 
+// SessionEnv, set to "file", keeps the session in the file even where
+// an OS keyring exists: for servers whose timers run outside the desktop
+// session that unlocks the keyring, and for tests.
+const SessionEnv = "CAKEBACKUP_PROTON_SESSION"
+
 // NewSessionStore returns the session cache of the user whose environment
 // getenv reads: the OS keyring where there is one, else a 0600 file
 // $XDG_CONFIG_HOME/cakebackup/proton-session.json.
 func NewSessionStore(getenv func(string) string) SessionStore {
-	return &keyringOrFile{keyring: osKeyring{}, file: &sessionFile{getenv: getenv}}
+	file := &sessionFile{getenv: getenv}
+	if getenv(SessionEnv) == "file" {
+		return file
+	}
+	return &keyringOrFile{keyring: osKeyring{}, file: file}
 }
 
 // keyringOrFile keeps the session in the keyring when it works and in the

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/cakebackup/cakebackup/proton"
+)
+
+// protonPasswordEnv is the environment variable a script can give the
+// Proton account password in.
+const protonPasswordEnv = "CAKEBACKUP_PROTON_PASSWORD"
+
+// protonCommand is `cakebackup proton login|logout|whoami`: it manages the
+// cached Proton session that proton:/PATH destinations use.
+func protonCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "proton",
+		Usage: "log in to Proton Drive, log out, or show who is logged in",
+		Subcommands: []*cli.Command{
+			protonLoginCommand(e),
+			protonLogoutCommand(e),
+			protonWhoamiCommand(e),
+		},
+	}
+}
+
+// protonURLFlag is --proton-url, on each subcommand so it can follow it.
+func protonURLFlag() cli.Flag {
+	return &cli.StringFlag{Name: "proton-url", Usage: "Proton API base `URL` (default: $" + proton.URLEnv + ", else Proton's own)"}
+}
+
+// protonOptions returns the API options: --proton-url, else the
+// environment.
+func (e *env) protonOptions(c *cli.Context) (proton.Options, error) {
+	opts, err := proton.OptionsFromEnv(e.getenv)
+	if err != nil {
+		return proton.Options{}, usageError(err)
+	}
+	if u := c.String("proton-url"); u != "" {
+		opts.APIURL = u
+		if err := opts.Check(); err != nil {
+			return proton.Options{}, usageError(fmt.Errorf("--proton-url: %w", err))
+		}
+	}
+	return opts, nil
+}
+
+func protonLoginCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "login",
+		Usage: "log in to Proton and keep the session, so backups need no password",
+		Description: "Asks for the username, the password (hidden), and the two-factor code and mailbox password\n" +
+			"when the account needs them. Scripts give them with the flags below or $" + protonPasswordEnv + ";\n" +
+			"without a terminal, answers are read from standard input, one per line, in that order.\n" +
+			"The session is kept in the OS keyring, or in a 0600 file under the config directory.",
+		Flags: []cli.Flag{
+			protonURLFlag(),
+			&cli.StringFlag{Name: "proton-user", Usage: "Proton `USERNAME` or email address"},
+			&cli.StringFlag{Name: "proton-password-file", Usage: "read the Proton password from the first line of `FILE`"},
+			&cli.StringFlag{Name: "proton-2fa", Usage: "current two-factor `CODE`, for accounts with 2FA"},
+			&cli.StringFlag{Name: "proton-mailbox-password-file", Usage: "read the mailbox password of a two-password account from `FILE`"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError(fmt.Errorf("proton login takes no arguments"))
+			}
+			opts, err := e.protonOptions(c)
+			if err != nil {
+				return err
+			}
+			ask := e.protonPrompter()
+			cred := proton.Credentials{Username: strings.TrimSpace(c.String("proton-user")), TwoFactorCode: strings.TrimSpace(c.String("proton-2fa"))}
+			if cred.Username == "" {
+				if cred.Username, err = ask.line("Proton username: ", "--proton-user"); err != nil {
+					return err
+				}
+			}
+			if cred.Password, err = e.protonSecret(c, ask, "proton-password-file", protonPasswordEnv, "Proton password: "); err != nil {
+				return err
+			}
+			if f := c.String("proton-mailbox-password-file"); f != "" {
+				if cred.MailboxPassword, err = secretFromFile(f); err != nil {
+					return usageError(fmt.Errorf("--proton-mailbox-password-file: %w", err))
+				}
+			}
+			session, err := protonLogin(c.Context, opts, cred, ask)
+			if err != nil {
+				return err
+			}
+			store := proton.NewSessionStore(e.getenv)
+			if err := store.Save(c.Context, session); err != nil {
+				return fmt.Errorf("logged in, but the session could not be kept: %w", err)
+			}
+			fmt.Fprintf(e.stdout, "Logged in to Proton Drive as %s; the session is kept in %s.\n", session.Username, store.Where())
+			return nil
+		},
+	}
+}
+
+// protonLogin logs in, asking for the two-factor code and the mailbox
+// password when Proton says the account needs them.
+func protonLogin(ctx context.Context, opts proton.Options, cred proton.Credentials, ask *protonPrompter) (proton.Session, error) {
+	for {
+		s, err := proton.Login(ctx, opts, cred)
+		switch {
+		case err == nil:
+			return s, nil
+		case errors.Is(err, proton.ErrTwoFactorRequired) && cred.TwoFactorCode == "":
+			if cred.TwoFactorCode, err = ask.line("Two-factor code: ", "--proton-2fa"); err != nil {
+				return proton.Session{}, err
+			}
+		case errors.Is(err, proton.ErrMailboxPasswordRequired) && cred.MailboxPassword == "":
+			if cred.MailboxPassword, err = ask.secret("Mailbox password: ", "--proton-mailbox-password-file"); err != nil {
+				return proton.Session{}, err
+			}
+		default:
+			return proton.Session{}, err
+		}
+	}
+}
+
+func protonLogoutCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "logout",
+		Usage: "end the Proton session at Proton and forget it here",
+		Flags: []cli.Flag{protonURLFlag()},
+		Action: func(c *cli.Context) error {
+			opts, err := e.protonOptions(c)
+			if err != nil {
+				return err
+			}
+			store := proton.NewSessionStore(e.getenv)
+			if _, err := store.Load(c.Context); errors.Is(err, proton.ErrNotLoggedIn) {
+				fmt.Fprintln(e.stdout, "Not logged in to Proton.")
+				return nil
+			}
+			// Revoke first; forget the session here whatever happens, since
+			// the user asked for it to be gone from this machine.
+			var revokeErr error
+			d, err := proton.Connect(c.Context, opts, store)
+			if err == nil {
+				revokeErr = d.Logout(c.Context)
+			} else {
+				revokeErr = err
+			}
+			if err := store.Delete(c.Context); err != nil {
+				return err
+			}
+			if revokeErr != nil && !errors.Is(revokeErr, proton.ErrSessionExpired) {
+				return fmt.Errorf("the session is forgotten here, but Proton could not be told to end it (%w); end it in Proton's web settings under Security, Sessions", revokeErr)
+			}
+			fmt.Fprintln(e.stdout, "Logged out of Proton.")
+			return nil
+		},
+	}
+}
+
+func protonWhoamiCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "whoami",
+		Usage: "show which Proton account backups go to, and whether its session still works",
+		Flags: []cli.Flag{protonURLFlag()},
+		Action: func(c *cli.Context) error {
+			opts, err := e.protonOptions(c)
+			if err != nil {
+				return err
+			}
+			store := proton.NewSessionStore(e.getenv)
+			d, err := proton.Connect(c.Context, opts, store)
+			if err != nil {
+				return err
+			}
+			defer d.Close(c.Context)
+			a, err := d.Account(c.Context)
+			if err != nil {
+				return err
+			}
+			space := humanBytes(a.UsedSpace) + " used"
+			if a.MaxSpace > 0 {
+				space += " of " + humanBytes(a.MaxSpace)
+			}
+			fmt.Fprintf(e.stdout, "%s (%s), %s; session kept in %s\n", a.Username, a.Email, space, store.Where())
+			return d.SaveError()
+		},
+	}
+}
+
+// protonSecret returns a secret from --FLAG (a file), from $envVar, or
+// from the prompter, in that order.
+func (e *env) protonSecret(c *cli.Context, ask *protonPrompter, flag, envVar, prompt string) (string, error) {
+	if f := c.String(flag); f != "" {
+		s, err := secretFromFile(f)
+		if err != nil {
+			return "", usageError(fmt.Errorf("--%s: %w", flag, err))
+		}
+		return s, nil
+	}
+	if s := e.getenv(envVar); s != "" {
+		return s, nil
+	}
+	return ask.secret(prompt, "--"+flag+" or $"+envVar)
+}
+
+// secretFromFile returns the first line of a file, without its line end.
+func secretFromFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	line, err := bufio.NewReader(io.LimitReader(f, 64<<10)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", fmt.Errorf("%s: the first line is empty", path)
+	}
+	return line, nil
+}
+
+// protonPrompter asks the user for login answers: on the terminal, with
+// secrets hidden; without one, one line each from standard input.
+type protonPrompter struct {
+	in     *bufio.Reader
+	tty    *os.File // nil without a terminal
+	prompt io.Writer
+}
+
+func (e *env) protonPrompter() *protonPrompter {
+	p := &protonPrompter{in: bufio.NewReader(e.stdin), prompt: e.stderr}
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.tty = f
+	}
+	return p
+}
+
+// line asks for a visible answer. how names the flag that gives it
+// without asking, for the error when there is nobody to ask.
+func (p *protonPrompter) line(prompt, how string) (string, error) {
+	if p.tty != nil {
+		fmt.Fprint(p.prompt, prompt)
+	}
+	s, err := p.in.ReadString('\n')
+	s = strings.TrimSpace(s)
+	if s == "" {
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("reading %s: %w", strings.TrimSuffix(prompt, ": "), err)
+		}
+		return "", usageError(fmt.Errorf("%s needed: give it with %s", strings.ToLower(strings.TrimSuffix(prompt, ": ")), how))
+	}
+	return s, nil
+}
+
+// secret asks for a hidden answer.
+func (p *protonPrompter) secret(prompt, how string) (string, error) {
+	if p.tty == nil {
+		s, err := p.in.ReadString('\n')
+		s = strings.TrimRight(s, "\r\n")
+		if s == "" {
+			if err != nil && !errors.Is(err, io.EOF) {
+				return "", fmt.Errorf("reading %s: %w", strings.TrimSuffix(prompt, ": "), err)
+			}
+			return "", usageError(fmt.Errorf("%s needed: give it with %s", strings.ToLower(strings.TrimSuffix(prompt, ": ")), how))
+		}
+		return s, nil
+	}
+	fmt.Fprint(p.prompt, prompt)
+	b, err := term.ReadPassword(int(p.tty.Fd()))
+	fmt.Fprintln(p.prompt)
+	if err != nil {
+		return "", fmt.Errorf("reading %s: %w", strings.TrimSuffix(prompt, ": "), err)
+	}
+	if len(b) == 0 {
+		return "", usageError(fmt.Errorf("%s is empty", strings.ToLower(strings.TrimSuffix(prompt, ": "))))
+	}
+	return string(b), nil
+}

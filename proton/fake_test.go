@@ -1,0 +1,103 @@
+package proton
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync/atomic"
+	"testing"
+
+	protonapi "github.com/rclone/go-proton-api"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/proton/protontest"
+)
+
+// The fake server's account used by the tests.
+const (
+	fakeUser     = "ana"
+	fakePassword = "a long and correct test password"
+)
+
+// fakeProton is a fake Proton Drive on loopback with one account logged
+// in, its session kept in a file under a temporary config dir.
+type fakeProton struct {
+	srv    *protontest.Server
+	opts   Options
+	getenv func(string) string
+	store  SessionStore
+	folder atomic.Int64
+}
+
+func newFakeProton(t testing.TB) *fakeProton {
+	t.Helper()
+	srv, err := protontest.New(protontest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	if err := srv.AddUser(fakeUser, fakePassword); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"XDG_CONFIG_HOME": t.TempDir(),
+		URLEnv:            srv.URL(),
+		// Never touch the real keyring of a developer's desktop.
+		SessionEnv: "file",
+	}
+	f := &fakeProton{srv: srv, opts: Options{APIURL: srv.URL()}, getenv: func(k string) string { return env[k] }}
+	f.store = NewSessionStore(f.getenv)
+	s, err := Login(context.Background(), f.opts, Credentials{Username: fakeUser, Password: fakePassword})
+	if err != nil {
+		t.Fatalf("Login: %v", err)
+	}
+	if err := f.store.Save(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// connect opens the Drive with the cached session.
+func (f *fakeProton) connect(t testing.TB) *Drive {
+	t.Helper()
+	d, err := Connect(context.Background(), f.opts, f.store)
+	if err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	t.Cleanup(func() { d.Close(context.Background()) })
+	return d
+}
+
+// newDest returns a destination in a new folder /Backups/tN.
+func (f *fakeProton) newDest(t testing.TB) *Destination {
+	t.Helper()
+	d, err := NewDestination(f.connect(t), fmt.Sprintf("/Backups/t%d", f.folder.Add(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// residue lists every file link the server holds in the destination's
+// folder, whatever its state (draft, active, trashed), as "ID state".
+// Names are encrypted on the server, so links are told apart by ID.
+func (f *fakeProton) residue(t testing.TB, dest destinations.Destination) []string {
+	t.Helper()
+	d := dest.(*Destination)
+	folderID, err := d.folder(context.Background(), false)
+	if err != nil {
+		return nil // No folder yet: nothing in it.
+	}
+	stored, err := f.srv.Stored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range stored.Links {
+		if l.ParentLinkID == folderID && l.Type == protonapi.LinkTypeFile && l.State != protonapi.LinkStateDeleted {
+			out = append(out, fmt.Sprintf("%s %d", l.LinkID, l.State))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
