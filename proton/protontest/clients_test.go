@@ -1,0 +1,44 @@
+package protontest
+
+import (
+	"bytes"
+	"context"
+	"testing"
+)
+
+func TestBridgeTwoClientsOneAccount(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	ctx := context.Background()
+	a := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	b := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	if a.RootLink.LinkID != b.RootLink.LinkID {
+		t.Fatalf("clients see different roots: %s and %s", a.RootLink.LinkID, b.RootLink.LinkID)
+	}
+	root := a.RootLink.LinkID
+
+	fromA := randomBytes(t, 100_000)
+	idA := upload(t, ctx, a, root, "from-a.cake", fromA)
+	if got := download(t, ctx, b, idA); !bytes.Equal(got, fromA) {
+		t.Fatal("client B reads different bytes than client A wrote")
+	}
+	fromB := randomBytes(t, 10)
+	upload(t, ctx, b, root, "from-b.cake", fromB)
+	if got, want := listNames(t, ctx, a, root), []string{"from-a.cake", "from-b.cake"}; !equalStrings(got, want) {
+		t.Fatalf("client A lists %q, want %q", got, want)
+	}
+
+	// A second account sees nothing of the first.
+	if err := srv.AddUser("bob", "another password"); err != nil {
+		t.Fatal(err)
+	}
+	bob := loginBridge(t, ctx, bridgeConfig(t, srv, "bob", "another password"))
+	if bob.MainShare.ShareID == a.MainShare.ShareID {
+		t.Fatal("two accounts share a main share")
+	}
+	if got := listNames(t, ctx, bob, bob.RootLink.LinkID); len(got) != 0 {
+		t.Fatalf("bob's new drive lists %q", got)
+	}
+	if _, err := bob.GetLink(ctx, idA); err == nil {
+		t.Fatal("bob can read alice's link")
+	}
+}

@@ -1,0 +1,65 @@
+package protontest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	bridge "github.com/rclone/Proton-API-Bridge"
+	"github.com/rclone/go-proton-api"
+)
+
+// TestBridgeDraftConflicts covers the "draft exists" paths: an upload that
+// stopped after its blocks (testParam 2 in the bridge) leaves a draft link;
+// a new upload of the same name is refused unless ReplaceExistingDraft.
+func TestBridgeDraftConflicts(t *testing.T) {
+	tests := []struct {
+		name         string
+		replaceDraft bool
+		activeFirst  bool // the file already has an active revision
+		wantErr      error
+	}{
+		{"draft link, keep", false, false, bridge.ErrDraftExists},
+		{"draft link, replace", true, false, nil},
+		{"draft revision on active file, keep", false, true, bridge.ErrDraftExists},
+		{"draft revision on active file, replace", true, true, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newTestServer(t, Options{})
+			ctx := context.Background()
+			cfg := bridgeConfig(t, srv, testUser, testPassword)
+			cfg.ReplaceExistingDraft = tc.replaceDraft
+			drive := loginBridge(t, ctx, cfg)
+			root := drive.RootLink.LinkID
+
+			if tc.activeFirst {
+				upload(t, ctx, drive, root, "b.cake", []byte("first"))
+			}
+			if _, _, err := drive.UploadFileByReader(ctx, root, "b.cake", time.Now(), bytes.NewReader([]byte("interrupted")), 2); err != nil {
+				t.Fatalf("interrupted upload: %v", err)
+			}
+			want := []byte("second")
+			id, _, err := drive.UploadFileByReader(ctx, root, "b.cake", time.Now(), bytes.NewReader(want), 0)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("upload over a draft: got %v, want %v", err, tc.wantErr)
+			}
+			if tc.wantErr != nil {
+				return
+			}
+			if got := download(t, ctx, drive, id); !bytes.Equal(got, want) {
+				t.Fatalf("downloaded %q, want %q", got, want)
+			}
+			link, err := drive.GetLink(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			drafts, err := drive.GetRevisions(ctx, link, proton.RevisionStateDraft)
+			if err != nil || len(drafts) != 0 {
+				t.Fatalf("draft revisions left: %d, %v", len(drafts), err)
+			}
+		})
+	}
+}
