@@ -19,7 +19,7 @@ func (d Detector) drives(ctx context.Context) ([]Drive, error) {
 	}
 	bootInfo, err := os.Stat("/")
 	if err != nil {
-		return nil, fmt.Errorf("looking for removable drives: %w", err)
+		return nil, fmt.Errorf("reading the mount table: %w", err)
 	}
 	space := d.space()
 	var drives []Drive

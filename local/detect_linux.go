@@ -18,12 +18,12 @@ func (d Detector) drives(ctx context.Context) ([]Drive, error) {
 	mountinfo := filepath.Join(rootOr(d.ProcRoot), "proc/self/mountinfo")
 	f, err := os.Open(mountinfo)
 	if err != nil {
-		return nil, fmt.Errorf("looking for removable drives: %w", err)
+		return nil, fmt.Errorf("reading the mount table: %w", err)
 	}
 	mounts, err := parseMountinfo(f)
 	f.Close()
 	if err != nil {
-		return nil, fmt.Errorf("looking for removable drives: %s: %w", mountinfo, err)
+		return nil, fmt.Errorf("reading the mount table %s: %w", mountinfo, err)
 	}
 	labels := d.labels()
 	roots := d.mediaRoots()

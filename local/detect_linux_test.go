@@ -16,13 +16,20 @@ import (
 // and /dev tree) in a temporary folder and returns that root.
 func fixtureMachine(t *testing.T, name string) string {
 	t.Helper()
+	return fixtureMachineWith(t, name, func(s string) string { return s })
+}
+
+// fixtureMachineWith is fixtureMachine with the mountinfo passed through
+// edit first.
+func fixtureMachineWith(t *testing.T, name string, edit func(mountinfo string) string) string {
+	t.Helper()
 	root := t.TempDir()
 	src := filepath.Join("testdata", "drives", name)
 	mountinfo, err := os.ReadFile(filepath.Join(src, "mountinfo"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(root, "proc/self/mountinfo"), string(mountinfo))
+	writeFile(t, filepath.Join(root, "proc/self/mountinfo"), edit(string(mountinfo)))
 	tree, err := os.Open(filepath.Join(src, "tree"))
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ func (d Detector) drives(ctx context.Context) ([]Drive, error) {
 	buf := make([]uint16, 256)
 	n, err := windows.GetLogicalDriveStrings(uint32(len(buf)), &buf[0])
 	if err != nil {
-		return nil, fmt.Errorf("looking for removable drives: %w", err)
+		return nil, fmt.Errorf("reading the mount table: %w", err)
 	}
 	space := d.space()
 	var drives []Drive

@@ -1,21 +1,85 @@
 package local
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
 
 // BackupFolder is the folder on a drive that backups go into.
 const BackupFolder = "cake_wallet_backups"
 
-// DriveFolder is a destination in a folder on a removable drive.
+// maxFATFileSize is the largest file FAT32 (and FAT16) can hold.
+const maxFATFileSize = 1<<32 - 1
+
+// ErrFileTooLarge is wrapped by the error for a backup larger than the
+// drive's file system can hold in one file (4 GiB on FAT32). Backups are
+// never split across files.
+var ErrFileTooLarge = errors.New("file too large for the drive's file system")
+
+// DriveFolder is a destination in a folder on a removable drive. Before a
+// backup starts it checks the drive has room for it with a margin, and
+// that its file system can hold a file that large.
 type DriveFolder struct {
 	*Folder
 	drive Drive
 }
 
-// NewDrive returns the destination for folder on drv, relative to its
-// mount point ("" means BackupFolder), creating it with mode 0700.
+// NewDrive returns the destination for folder on drv, a path relative to
+// the drive's mount point ("" means BackupFolder). The folder is created
+// with mode 0700 if missing. Its Spec is "usb:LABEL", or
+// "usb:MOUNTPOINT" for a drive without a label.
 func NewDrive(drv Drive, folder string) (*DriveFolder, error) {
-	return nil, errors.New("usb: not implemented yet")
+	if folder == "" {
+		folder = BackupFolder
+	}
+	if filepath.IsAbs(folder) || !filepath.IsLocal(folder) {
+		return nil, fmt.Errorf("folder %q on drive %s must be a path inside the drive", folder, drv.Label)
+	}
+	info, err := os.Stat(drv.MountPoint)
+	if err != nil {
+		return nil, explain("opening drive "+drv.Label+" at "+drv.MountPoint, err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("drive %s: %s is not a folder", drv.Label, drv.MountPoint)
+	}
+	dir := filepath.Join(drv.MountPoint, folder)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, explain(fmt.Sprintf("creating %s on drive %s", dir, drv.Label), err)
+	}
+	f, err := NewFolder(dir)
+	if err != nil {
+		return nil, err
+	}
+	f.spec = "usb:" + drv.MountPoint
+	if drv.Label != "" {
+		f.spec = "usb:" + drv.Label
+	}
+	f.room = func(dir string, sizeHint int64) error { return driveRoom(drv, dir, sizeHint) }
+	return &DriveFolder{Folder: f, drive: drv}, nil
 }
 
 // Drive returns the drive the destination is on.
 func (d *DriveFolder) Drive() Drive { return d.drive }
+
+// driveRoom refuses a backup of sizeHint bytes that the drive's file
+// system cannot hold in one file, or that does not fit in its free space
+// with a margin for the file system's own bookkeeping.
+func driveRoom(drv Drive, dir string, sizeHint int64) error {
+	if isFAT(drv.FSType) && sizeHint > maxFATFileSize {
+		return fmt.Errorf("the backup (%s) is too large for drive %s: its FAT file system holds at most 4 GiB per file and backups are not split; use a drive formatted as exFAT, or another destination: %w",
+			humanBytes(sizeHint), drv.Label, ErrFileTooLarge)
+	}
+	return checkRoom(dir, sizeHint, driveMargin(sizeHint))
+}
+
+// isFAT reports whether fsType names a FAT12/16/32 file system.
+func isFAT(fsType string) bool {
+	switch strings.ToLower(fsType) {
+	case "vfat", "msdos", "fat", "fat32", "msdosfs":
+		return true
+	}
+	return false
+}

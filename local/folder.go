@@ -50,8 +50,11 @@ func NewFolder(dir string) (*Folder, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("%s is not a folder", abs)
 	}
-	return &Folder{dir: abs, spec: "folder:" + abs, room: checkRoom}, nil
+	return &Folder{dir: abs, spec: "folder:" + abs, room: folderRoom}, nil
 }
+
+// folderRoom refuses a backup larger than the folder's free space.
+func folderRoom(dir string, sizeHint int64) error { return checkRoom(dir, sizeHint, 0) }
 
 // Dir returns the folder's absolute path.
 func (f *Folder) Dir() string { return f.dir }

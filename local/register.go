@@ -2,6 +2,10 @@ package local
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/cakebackup/cakebackup/destinations"
 )
@@ -13,4 +17,122 @@ type ChooseDrive func(ctx context.Context, drives []Drive) (Drive, error)
 // is asked when "usb" finds several drives; nil means there is nobody to
 // ask, and the error lists the drives and how to pick one.
 func Register(r *destinations.Registry, getenv func(string) string, det Detector, choose ChooseDrive) {
+	r.Register("folder", "folder:PATH  a folder on this computer (it must exist)", func(ctx context.Context, arg string) (destinations.Destination, error) {
+		if arg == "" {
+			return nil, errors.New("no folder given: use folder:PATH")
+		}
+		return NewFolder(expandHome(arg, getenv))
+	})
+	r.Register("downloads", "downloads  your Downloads folder", func(ctx context.Context, arg string) (destinations.Destination, error) {
+		if arg != "" {
+			return nil, fmt.Errorf("downloads takes no argument (got %q); for another folder use folder:PATH", arg)
+		}
+		return NewDownloads(getenv)
+	})
+	r.Register("usb", "usb[:LABEL|:/MOUNT/POINT]  a USB stick or SD card, in its "+BackupFolder+" folder", func(ctx context.Context, arg string) (destinations.Destination, error) {
+		drives, err := det.Drives(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("looking for removable drives: %w", err)
+		}
+		drv, err := pickDrive(ctx, drives, arg, choose)
+		if err != nil {
+			return nil, err
+		}
+		d, err := NewDrive(drv, "")
+		if err != nil {
+			return nil, err
+		}
+		if drv.Label != "" && labelCount(drives, drv.Label) > 1 {
+			d.spec = "usb:" + drv.MountPoint // the label alone would not find it again
+		}
+		return d, nil
+	})
+}
+
+// pickDrive chooses among drives: the one whose label or mount point is
+// arg, or with arg "" the only one, or the one choose picks.
+func pickDrive(ctx context.Context, drives []Drive, arg string, choose ChooseDrive) (Drive, error) {
+	if len(drives) == 0 {
+		if arg != "" {
+			return Drive{}, fmt.Errorf("no removable drive found (looking for %q): plug one in, or use folder:PATH", arg)
+		}
+		return Drive{}, errors.New("no removable drive found: plug one in, or use folder:PATH")
+	}
+	if arg == "" {
+		if len(drives) == 1 {
+			return drives[0], nil
+		}
+		if choose == nil {
+			return Drive{}, fmt.Errorf("several removable drives are plugged in: %s; pick one with usb:LABEL or usb:/MOUNT/POINT", listDrives(drives))
+		}
+		drv, err := choose(ctx, drives)
+		if err != nil {
+			return Drive{}, fmt.Errorf("choosing a drive: %w", err)
+		}
+		return drv, nil
+	}
+	if filepath.IsAbs(arg) {
+		want := filepath.Clean(arg)
+		for _, d := range drives {
+			if d.MountPoint == want {
+				return d, nil
+			}
+		}
+		return Drive{}, fmt.Errorf("no removable drive is mounted at %s; drives found: %s", want, listDrives(drives))
+	}
+	var matches []Drive
+	for _, d := range drives {
+		if d.Label == arg {
+			matches = append(matches, d)
+		}
+	}
+	if len(matches) == 0 {
+		for _, d := range drives {
+			if strings.EqualFold(d.Label, arg) {
+				matches = append(matches, d)
+			}
+		}
+	}
+	switch len(matches) {
+	case 1:
+		return matches[0], nil
+	case 0:
+		return Drive{}, fmt.Errorf("no removable drive labelled %q; drives found: %s", arg, listDrives(drives))
+	}
+	return Drive{}, fmt.Errorf("several removable drives are labelled %q: %s; pick one with usb:/MOUNT/POINT", arg, listDrives(matches))
+}
+
+func labelCount(drives []Drive, label string) int {
+	n := 0
+	for _, d := range drives {
+		if d.Label == label {
+			n++
+		}
+	}
+	return n
+}
+
+// listDrives describes drives on one line.
+func listDrives(drives []Drive) string {
+	parts := make([]string, len(drives))
+	for i, d := range drives {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// expandHome turns a leading "~/" into $HOME/, since the shell does not
+// expand it after "folder:".
+func expandHome(path string, getenv func(string) string) string {
+	home := getenv("HOME")
+	if home == "" {
+		return path
+	}
+	if path == "~" {
+		return home
+	}
+	if rest, ok := strings.CutPrefix(path, "~/"); ok {
+		return filepath.Join(home, rest)
+	}
+	return path
 }

@@ -7,21 +7,26 @@ import (
 )
 
 // checkRoom fails, wrapping destinations.ErrNoSpace, when the file system
-// holding dir has fewer than need bytes free. When the free space cannot
-// be read it does not stand in the way: the write itself will then fail
-// clearly if the drive fills up.
-func checkRoom(dir string, need int64) error {
+// holding dir has fewer than size+spare bytes free. When the free space
+// cannot be read it does not stand in the way: the write itself will then
+// fail clearly if the drive fills up.
+func checkRoom(dir string, size, spare int64) error {
 	_, free, err := diskSpace(dir)
-	if err != nil || need <= free {
+	if err != nil || size+spare <= free {
 		return nil
 	}
+	need := humanBytes(size)
+	if spare > 0 {
+		need += " (plus " + humanBytes(spare) + " to spare)"
+	}
 	return fmt.Errorf("not enough room in %s: the backup needs %s, the drive has %s free: %w",
-		dir, humanBytes(need), humanBytes(free), destinations.ErrNoSpace)
+		dir, need, humanBytes(free), destinations.ErrNoSpace)
 }
 
-// withMargin is need plus room for file-system overhead: 1 MiB plus 1%.
-func withMargin(need int64) int64 {
-	return need + 1<<20 + need/100
+// driveMargin is the room kept free on a drive beyond the backup's size,
+// for the file system's own bookkeeping: 1 MiB plus 1%.
+func driveMargin(size int64) int64 {
+	return 1<<20 + size/100
 }
 
 // humanBytes formats n as "512 B", "3.4 MiB", "1.2 GiB".

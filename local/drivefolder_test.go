@@ -1,0 +1,138 @@
+package local
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/destinations/destinationtest"
+)
+
+func TestDriveFolderConformance(t *testing.T) {
+	destinationtest.Run(t, destinationtest.Harness{
+		New: func(t *testing.T) destinations.Destination {
+			d, err := NewDrive(Drive{Label: "STICK", MountPoint: t.TempDir(), FSType: "ext4"}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return d
+		},
+		Residue: func(t *testing.T, d destinations.Destination) []string {
+			return residue(t, d.(*DriveFolder).Dir())
+		},
+	})
+}
+
+func TestNewDrive(t *testing.T) {
+	mnt := t.TempDir()
+	tests := []struct {
+		name    string
+		drive   Drive
+		folder  string
+		wantDir string
+		spec    string
+		errWant string
+	}{
+		{name: "default folder", drive: Drive{Label: "STICK", MountPoint: mnt}, wantDir: mnt + "/" + BackupFolder, spec: "usb:STICK"},
+		{name: "own folder", drive: Drive{Label: "STICK", MountPoint: mnt}, folder: "wallets/cake", wantDir: mnt + "/wallets/cake", spec: "usb:STICK"},
+		{name: "no label", drive: Drive{MountPoint: mnt}, wantDir: mnt + "/" + BackupFolder, spec: "usb:" + mnt},
+		{name: "escaping folder", drive: Drive{Label: "STICK", MountPoint: mnt}, folder: "../out", errWant: "must be a path inside the drive"},
+		{name: "absolute folder", drive: Drive{Label: "STICK", MountPoint: mnt}, folder: "/etc", errWant: "must be a path inside the drive"},
+		{name: "gone", drive: Drive{Label: "STICK", MountPoint: mnt + "/unplugged"}, errWant: "opening drive STICK at " + mnt + "/unplugged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := NewDrive(tt.drive, tt.folder)
+			if tt.errWant != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.errWant) {
+					t.Fatalf("NewDrive = %v, want an error saying %q", err, tt.errWant)
+				}
+				if _, serr := os.Stat(filepath.Join(mnt, "..", "out")); serr == nil {
+					t.Fatal("NewDrive created a folder outside the drive")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Dir() != tt.wantDir || d.Spec() != tt.spec || d.Drive() != tt.drive {
+				t.Fatalf("Dir, Spec, Drive = %s, %s, %+v; want %s, %s, %+v", d.Dir(), d.Spec(), d.Drive(), tt.wantDir, tt.spec, tt.drive)
+			}
+			if info, err := os.Stat(tt.wantDir); err != nil || !info.IsDir() || info.Mode().Perm() != 0o700 {
+				t.Fatalf("backup folder %s: %v (want a 0700 folder)", tt.wantDir, err)
+			}
+		})
+	}
+}
+
+func TestDriveRefusesBeforeWriting(t *testing.T) {
+	tests := []struct {
+		name     string
+		fsType   string
+		sizeHint int64
+		is       error
+		errWant  []string
+	}{
+		{name: "FAT32 4 GiB", fsType: "vfat", sizeHint: 4 << 30, is: ErrFileTooLarge, errWant: []string{"too large for drive STICK", "at most 4 GiB per file", "not split"}},
+		{name: "msdos 5 GiB", fsType: "msdos", sizeHint: 5 << 30, is: ErrFileTooLarge, errWant: []string{"at most 4 GiB per file"}},
+		{name: "more than the drive has", fsType: "ext4", sizeHint: 1 << 58, is: destinations.ErrNoSpace, errWant: []string{"the backup needs 256.0 PiB (plus 2.6 PiB to spare), the drive has", "free"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := NewDrive(Drive{Label: "STICK", MountPoint: t.TempDir(), FSType: tt.fsType}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := d.Create(context.Background(), "big", tt.sizeHint)
+			if err == nil {
+				p.Abort(context.Background())
+				t.Fatal("Create succeeded")
+			}
+			if !errors.Is(err, tt.is) {
+				t.Fatalf("Create = %v, want it to wrap %v", err, tt.is)
+			}
+			for _, w := range tt.errWant {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+			if got := residue(t, d.Dir()); len(got) != 0 {
+				t.Fatalf("refused backup left %v", got)
+			}
+		})
+	}
+}
+
+// put writes data as name and commits it, checking the stored bytes.
+func put(t *testing.T, d destinations.Destination, name string, data []byte) destinations.Entry {
+	t.Helper()
+	ctx := context.Background()
+	p, err := d.Create(ctx, name, int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Abort(ctx)
+	if _, err := p.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	e, err := p.Commit(ctx, func(ctx context.Context, r io.ReaderAt, size int64) error {
+		got := make([]byte, size)
+		if _, err := r.ReadAt(got, 0); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if !bytes.Equal(got, data) {
+			return errors.New("stored bytes differ")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
