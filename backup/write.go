@@ -62,6 +62,14 @@ const copyBufferSize = 1 << 20
 // memory is bounded by a few chunks whatever the size of src. On error, w
 // holds a partial container that the caller must discard.
 func Write(ctx context.Context, w io.Writer, src *Source, opts WriteOptions) (*Summary, error) {
+	return writeContainer(ctx, w, opts, func(sealer io.Writer) error {
+		return writeInner(ctx, sealer, src, opts.OnProgress)
+	})
+}
+
+// writeContainer writes a v3 container whose inner archive is whatever
+// produce writes to the chunk sealer it is given.
+func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce func(io.Writer) error) (*Summary, error) {
 	if opts.Password == "" {
 		return nil, errors.New("the backup password is empty")
 	}
@@ -96,7 +104,7 @@ func Write(ctx context.Context, w io.Writer, src *Source, opts WriteOptions) (*S
 		return nil, fmt.Errorf("writing container: %w", err)
 	}
 	sealer := newChunkSealer(ctx, dataW, key, salt, opts.chunkSize, opts.Workers)
-	if err := writeInner(ctx, sealer, src, opts.OnProgress); err != nil {
+	if err := produce(sealer); err != nil {
 		sealer.Abort(err)
 		return nil, err
 	}

@@ -1,0 +1,214 @@
+package backup
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// testPassword is used by every test that does not test passwords.
+const testPassword = "correct horse battery staple"
+
+// writeTree creates files (slash names) with their contents under dir.
+func writeTree(t testing.TB, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// readTree returns every regular file under dir by slash name, failing on
+// anything else, and checks the permissions restore promises.
+func readTree(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if fi.Mode().Perm() != 0o700 {
+				t.Errorf("folder %s has mode %v, want 0700", p, fi.Mode().Perm())
+			}
+			return nil
+		}
+		if !fi.Mode().IsRegular() {
+			t.Errorf("%s is not a regular file", p)
+			return nil
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("file %s has mode %v, want 0600", p, fi.Mode().Perm())
+		}
+		rel, _ := filepath.Rel(dir, p)
+		b, err := os.ReadFile(p)
+		out[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func randomBytes(t testing.TB, n int) []byte {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// makeBackup collects dir (and settings) and writes a container to memory.
+func makeBackup(t testing.TB, dir, settings string, opts WriteOptions) ([]byte, *Summary) {
+	t.Helper()
+	src, err := Collect(context.Background(), dir, settings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Password == "" {
+		opts.Password = testPassword
+	}
+	var buf bytes.Buffer
+	sum, err := Write(context.Background(), &buf, src, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Size != int64(buf.Len()) {
+		t.Fatalf("Summary.Size = %d, wrote %d", sum.Size, buf.Len())
+	}
+	return buf.Bytes(), sum
+}
+
+// openBytes opens a backup held in memory.
+func openBytes(b []byte) (*Archive, error) {
+	return Open(bytes.NewReader(b), int64(len(b)))
+}
+
+// zipEntry is one entry of a hand-made inner archive.
+type zipEntry struct {
+	name string
+	body []byte
+	mode fs.FileMode // 0 means a 0600 file
+}
+
+// innerZip builds an inner archive from entries, in order.
+func innerZip(t testing.TB, entries []zipEntry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		h := &zip.FileHeader{Name: e.name, Method: zip.Store, Modified: time.Unix(1700000000, 0)}
+		if e.mode != 0 {
+			h.SetMode(e.mode)
+		} else {
+			h.SetMode(0o600)
+		}
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(e.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// sealInner wraps arbitrary inner archive bytes into a container with the
+// real writer, cut into chunks of chunk bytes.
+func sealInner(t testing.TB, inner []byte, chunk int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	_, err := writeContainer(context.Background(), &buf, WriteOptions{Password: testPassword, AppVersion: "9.9.9", chunkSize: chunk},
+		func(w io.Writer) error { _, err := w.Write(inner); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// containerParts returns the entries of a container by name.
+func containerParts(t testing.TB, b []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[f.Name] = body
+	}
+	return parts
+}
+
+// rebuildContainer writes a container from the given entries, in order,
+// with method (zip.Store or zip.Deflate) for each.
+func rebuildContainer(t testing.TB, method uint16, entries ...zipEntry) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range entries {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write(e.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func hexSHA512(b []byte) string {
+	s := sha512.Sum512(b)
+	return hex.EncodeToString(s[:])
+}
+
+// assertAbsent fails if path exists, and if anything but path's own
+// parent contents were left beside it.
+func assertAbsent(t *testing.T, path string) {
+	t.Helper()
+	if _, err := os.Lstat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("%s exists after a failed restore (err %v)", path, err)
+	}
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	for _, e := range entries {
+		t.Errorf("left behind: %s", e.Name())
+	}
+}
