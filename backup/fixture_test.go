@@ -212,3 +212,15 @@ func assertAbsent(t *testing.T, path string) {
 		t.Errorf("left behind: %s", e.Name())
 	}
 }
+
+func bytesIndex(b, sub []byte) int {
+	i := bytes.Index(b, sub)
+	if i < 0 {
+		panic("test data lost its marker")
+	}
+	return i
+}
+
+func contextCancelled(t *testing.T) (context.Context, context.CancelFunc) {
+	return context.WithCancel(t.Context())
+}

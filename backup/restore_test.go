@@ -1,0 +1,155 @@
+package backup
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestRestoreRefusesUnsafeEntries seals hand-made inner archives whose
+// entries try to escape the target folder.
+func TestRestoreRefusesUnsafeEntries(t *testing.T) {
+	tests := []struct {
+		name  string
+		entry zipEntry
+	}{
+		{"parent", zipEntry{name: "../evil", body: []byte("x")}},
+		{"parent inside", zipEntry{name: "wallets/../../evil", body: []byte("x")}},
+		{"absolute", zipEntry{name: "/tmp/evil", body: []byte("x")}},
+		{"backslash parent", zipEntry{name: "..\\evil", body: []byte("x")}},
+		{"backslash absolute", zipEntry{name: "\\tmp\\evil", body: []byte("x")}},
+		{"drive letter", zipEntry{name: "C:/evil", body: []byte("x")}},
+		{"symlink", zipEntry{name: "wallets/link", body: []byte("/etc/passwd"), mode: fs.ModeSymlink | 0o777}},
+		{"device", zipEntry{name: "wallets/dev", body: nil, mode: fs.ModeDevice | 0o600}},
+		{"empty name", zipEntry{name: "", body: []byte("x")}},
+		{"trailing parent", zipEntry{name: "wallets/..", body: []byte("x")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inner := innerZip(t, []zipEntry{{name: "wallets/monero/ok/ok", body: []byte("fine")}, tt.entry})
+			a, err := openBytes(sealInner(t, inner, 64))
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := t.TempDir()
+			target := filepath.Join(base, "sub", "out")
+			err = a.Restore(t.Context(), testPassword, target)
+			if !errors.Is(err, ErrUnsafePath) {
+				t.Fatalf("got %v, want ErrUnsafePath", err)
+			}
+			assertAbsent(t, target)
+			if _, err := os.Lstat(filepath.Join(base, "evil")); err == nil {
+				t.Error("an entry escaped the target folder")
+			}
+		})
+	}
+}
+
+func TestRestoreTarget(t *testing.T) {
+	b := smallBackup(t)
+	a, err := openBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("not empty", func(t *testing.T) {
+		target := filepath.Join(t.TempDir(), "full")
+		writeTree(t, target, map[string][]byte{"mine": []byte("keep me")})
+		if err := a.Restore(t.Context(), testPassword, target); !errors.Is(err, ErrTargetNotEmpty) {
+			t.Fatalf("got %v", err)
+		}
+		got := readTree(t, target)
+		if len(got) != 1 || string(got["mine"]) != "keep me" {
+			t.Errorf("target changed: %q", got)
+		}
+		if entries, _ := os.ReadDir(filepath.Dir(target)); len(entries) != 1 {
+			t.Errorf("left beside the target: %v", entries)
+		}
+	})
+	t.Run("a file", func(t *testing.T) {
+		target := filepath.Join(t.TempDir(), "file")
+		os.WriteFile(target, []byte("x"), 0o600)
+		if err := a.Restore(t.Context(), testPassword, target); !errors.Is(err, ErrTargetNotEmpty) {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("empty folder is replaced", func(t *testing.T) {
+		target := filepath.Join(t.TempDir(), "empty")
+		if err := os.Mkdir(target, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Restore(t.Context(), testPassword, target); err != nil {
+			t.Fatal(err)
+		}
+		if got := readTree(t, target); len(got) != 3 {
+			t.Errorf("restored %d files", len(got))
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		target := filepath.Join(t.TempDir(), "out")
+		ctx, cancel := contextCancelled(t)
+		cancel()
+		if err := a.Restore(ctx, testPassword, target); err == nil {
+			t.Fatal("restore with a cancelled context succeeded")
+		}
+		assertAbsent(t, target)
+	})
+	t.Run("duplicate entries", func(t *testing.T) {
+		inner := innerZip(t, []zipEntry{{name: "a", body: []byte("1")}, {name: "a", body: []byte("2")}})
+		a, err := openBytes(sealInner(t, inner, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := filepath.Join(t.TempDir(), "out")
+		if err := a.Restore(t.Context(), testPassword, target); err == nil {
+			t.Fatal("restored an archive with one name twice")
+		}
+		assertAbsent(t, target)
+	})
+	t.Run("folder entries", func(t *testing.T) {
+		inner := innerZip(t, []zipEntry{{name: "wallets/", mode: fs.ModeDir | 0o755}, {name: "wallets/x/y", body: []byte("y")}})
+		a, err := openBytes(sealInner(t, inner, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		target := filepath.Join(t.TempDir(), "out")
+		if err := a.Restore(t.Context(), testPassword, target); err != nil {
+			t.Fatal(err)
+		}
+		if got := readTree(t, target); string(got["wallets/x/y"]) != "y" {
+			t.Errorf("restored %q", got)
+		}
+	})
+}
+
+// TestRestoreDamagedInnerArchive seals an inner "archive" whose CRC-32 is
+// wrong: every chunk decrypts, but the ZIP check must stop the restore.
+func TestRestoreDamagedInnerArchive(t *testing.T) {
+	inner := innerZip(t, []zipEntry{{name: "wallets/monero/a/a", body: []byte("precious wallet data")}})
+	i := bytesIndex(inner, []byte("precious"))
+	inner[i] ^= 1
+	a, err := openBytes(sealInner(t, inner, 50))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.CheckIntegrity(t.Context()); err != nil {
+		t.Fatalf("CheckIntegrity: %v", err)
+	}
+	if err := a.Verify(t.Context(), testPassword); !errors.Is(err, ErrNotBackup) {
+		t.Errorf("Verify: %v", err)
+	}
+	target := filepath.Join(t.TempDir(), "out")
+	if err := a.Restore(t.Context(), testPassword, target); !errors.Is(err, ErrNotBackup) {
+		t.Errorf("Restore: %v", err)
+	}
+	assertAbsent(t, target)
+	// Not a ZIP at all.
+	a, err = openBytes(sealInner(t, []byte("just some bytes, no zip"), 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Verify(t.Context(), testPassword); !errors.Is(err, ErrNotBackup) {
+		t.Errorf("Verify of a non-ZIP: %v", err)
+	}
+}
