@@ -56,7 +56,7 @@ func bridgeConfig(t testing.TB, srv *Server, user, password string) *common.Conf
 // loginBridge logs the real bridge into srv and logs it out with the test.
 func loginBridge(t testing.TB, ctx context.Context, cfg *common.Config) *bridge.ProtonDrive {
 	t.Helper()
-	drive, cred, err := bridge.NewProtonDrive(ctx, cfg, func(proton.Auth) {}, func() {})
+	drive, cred, err := newBridgeWithAuthHandler(ctx, cfg, func(proton.Auth) {})
 	if err != nil {
 		t.Fatalf("NewProtonDrive: %v", err)
 	}
@@ -65,4 +65,8 @@ func loginBridge(t testing.TB, ctx context.Context, cfg *common.Config) *bridge.
 	}
 	t.Cleanup(func() { _ = drive.Logout(context.Background()) })
 	return drive
+}
+
+func newBridgeWithAuthHandler(ctx context.Context, cfg *common.Config, onAuth func(proton.Auth)) (*bridge.ProtonDrive, *common.ProtonDriveCredential, error) {
+	return bridge.NewProtonDrive(ctx, cfg, onAuth, func() {})
 }

@@ -1,0 +1,105 @@
+package protontest
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/rclone/go-proton-api"
+)
+
+// rawGet sends GET path to srv with the given headers and returns the
+// status and Proton error code.
+func rawGet(t *testing.T, srv *Server, path string, headers map[string]string) (int, int) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, srv.URL()+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct{ Code int }
+	_ = json.NewDecoder(res.Body).Decode(&body)
+	return res.StatusCode, body.Code
+}
+
+func TestDriveRoutesNeedASession(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	ctx := context.Background()
+	cfg := bridgeConfig(t, srv, testUser, testPassword)
+	drive := loginBridge(t, ctx, cfg)
+	uid, token := cfg.ReusableCredential.UID, cfg.ReusableCredential.AccessToken
+	share := drive.MainShare.ShareID
+	root := drive.RootLink.LinkID
+
+	tests := []struct {
+		name       string
+		path       string
+		headers    map[string]string
+		wantStatus int
+	}{
+		{"no headers", "/drive/volumes", nil, http.StatusUnauthorized},
+		{"no token", "/drive/volumes", map[string]string{"x-pm-uid": uid, "x-pm-appversion": cfg.AppVersion}, http.StatusUnauthorized},
+		{"wrong token", "/drive/volumes", map[string]string{"x-pm-uid": uid, "Authorization": "Bearer nope", "x-pm-appversion": cfg.AppVersion}, http.StatusUnauthorized},
+		{"wrong uid", "/drive/shares/" + share + "/links/" + root, map[string]string{"x-pm-uid": "nope", "Authorization": "Bearer " + token, "x-pm-appversion": cfg.AppVersion}, http.StatusUnauthorized},
+		{"no app version", "/drive/volumes", map[string]string{"x-pm-uid": uid, "Authorization": "Bearer " + token}, http.StatusBadRequest},
+		{"valid session", "/drive/shares/" + share + "/links/" + root, map[string]string{"x-pm-uid": uid, "Authorization": "Bearer " + token, "x-pm-appversion": cfg.AppVersion}, http.StatusOK},
+		{"valid session, unknown link", "/drive/shares/" + share + "/links/nope", map[string]string{"x-pm-uid": uid, "Authorization": "Bearer " + token, "x-pm-appversion": cfg.AppVersion}, http.StatusUnprocessableEntity},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if status, code := rawGet(t, srv, tc.path, tc.headers); status != tc.wantStatus {
+				t.Fatalf("status %d (code %d), want %d", status, code, tc.wantStatus)
+			}
+		})
+	}
+}
+
+// TestTokensRefresh: an expired access token gets 401 on a drive route;
+// go-proton-api refreshes it on the core route and retries.
+func TestTokensRefresh(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	ctx := context.Background()
+	srv.SetAuthLife(2 * time.Second)
+	cfg := bridgeConfig(t, srv, testUser, testPassword)
+	refreshed := 0
+	drive, _, err := newBridgeWithAuthHandler(ctx, cfg, func(proton.Auth) { refreshed++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer drive.Logout(ctx)
+	time.Sleep(2500 * time.Millisecond)
+
+	if _, err := drive.ListDirectory(ctx, drive.RootLink.LinkID); err != nil {
+		t.Fatalf("list after the token expired: %v", err)
+	}
+	if got := srv.Calls("POST /auth/v4/refresh"); got != 1 {
+		t.Errorf("server saw %d refreshes, want 1", got)
+	}
+	if refreshed != 1 {
+		t.Errorf("bridge auth handler called %d times, want 1", refreshed)
+	}
+}
+
+func TestRevokedSessionFails(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	ctx := context.Background()
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	if err := srv.RevokeSessions(testUser); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := drive.ListDirectory(ctx, drive.RootLink.LinkID); err == nil {
+		t.Fatal("list with a revoked session succeeded")
+	}
+	if err := srv.RevokeSessions("nobody"); err == nil {
+		t.Fatal("RevokeSessions of an unknown user succeeded")
+	}
+}
