@@ -1,0 +1,304 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// scheduleCLI is a CLI with a config file path and a folder destination.
+type scheduleCLI struct {
+	*cliRun
+	config string
+	dest   string
+	pw     string // password file, 0600
+}
+
+func newScheduleCLI(t *testing.T) *scheduleCLI {
+	c := newCLI(t)
+	return &scheduleCLI{
+		cliRun: c,
+		config: filepath.Join(c.vars["XDG_CONFIG_HOME"], "cakebackup", "config.toml"),
+		dest:   t.TempDir(),
+		pw:     writePasswordFile(t, "scheduled-secret-password-9f2k"),
+	}
+}
+
+func (s *scheduleCLI) state(t *testing.T) schedule.StateStore {
+	t.Helper()
+	paths, err := schedule.DefaultPaths(func(k string) string { return s.vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schedule.StateStore{Path: paths.State}
+}
+
+// backups lists the files in the destination folder, hidden ones too.
+func (s *scheduleCLI) backups(t *testing.T) []string {
+	t.Helper()
+	des, err := os.ReadDir(s.dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, de := range des {
+		out = append(out, de.Name())
+	}
+	return out
+}
+
+// pretendLastRunWas moves the job's last run back, as if d had passed.
+func (s *scheduleCLI) pretendLastRunWas(t *testing.T, job string, d time.Duration) {
+	t.Helper()
+	st := s.state(t)
+	js, err := st.Job(job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js.LastStart = js.LastStart.Add(-d)
+	if err := st.Record(job, js); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestScheduleAddListRemove(t *testing.T) {
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest,
+		"--every", "24h", "--password-file", s.pw, "--keep-daily", "7", "--keep-weekly", "4", "nightly")
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "proton:/Backups/Cake",
+		"--cron", "30 2 * * *", "--password-keyring", "cloud")
+	fi, err := os.Stat(s.config)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("config: %v %v", fi, err)
+	}
+	cfg, err := schedule.LoadConfig(s.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(sampleWallets)
+	if len(cfg.Jobs) != 2 || cfg.Jobs[0].Source != abs || cfg.Jobs[0].KeepDaily != 7 || !cfg.Jobs[1].PasswordKeyring {
+		t.Fatalf("config = %+v", cfg)
+	}
+	out := s.mustRun("schedule", "list")
+	for _, want := range []string{"nightly", "every 24h", "daily 7, weekly 4", "cloud", "cron 30 2 * * *", "keyring", "proton:/Backups/Cake"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("list lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "scheduled-secret") {
+		t.Fatal("list shows a password")
+	}
+
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"schedule", "add", "--source", sampleWallets, "--every", "1h", "--password-env", "X", "nightly"}, "already exists"},
+		{[]string{"schedule", "add", "--source", sampleWallets, "--every", "1h", "--password-env", "X", "bad name"}, "letters, digits"},
+		{[]string{"schedule", "add", "--source", sampleWallets, "--dest", "downloads", "--every", "soon", "--password-env", "X", "j"}, "every"},
+		{[]string{"schedule", "add", "--source", sampleWallets, "--dest", "downloads", "--every", "1h", "j"}, "no password source"},
+		{[]string{"schedule", "remove", "nope"}, `no job "nope"`},
+		{[]string{"schedule", "prune", "nightly", "--dry-run"}, "options go before the job name"},
+		{[]string{"schedule", "install", "nope"}, `no job "nope"`},
+	}
+	for _, tt := range tests {
+		if code := s.run(tt.args...); code != exitUsage || !strings.Contains(s.stderr.String(), tt.want) ||
+			strings.Count(s.stderr.String(), "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q on one line", tt.args, code, s.stderr.String(), tt.want)
+		}
+	}
+
+	s.mustRun("schedule", "remove", "nightly")
+	cfg, _ = schedule.LoadConfig(s.config)
+	if len(cfg.Jobs) != 1 || cfg.Jobs[0].Name != "cloud" {
+		t.Fatalf("after remove: %+v", cfg.Jobs)
+	}
+}
+
+func TestScheduleConfigErrorNamesLine(t *testing.T) {
+	s := newScheduleCLI(t)
+	os.MkdirAll(filepath.Dir(s.config), 0o700)
+	text := "[[job]]\nname = \"n\"\nsource = \"/x\"\ndest = \"downloads\"\nevery = \"nightly\"\npassword_env = \"P\"\n"
+	if err := os.WriteFile(s.config, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := s.run("schedule", "list"); code != exitUsage || !strings.Contains(s.stderr.String(), "config.toml:5: job \"n\": every") {
+		t.Fatalf("exit %d, stderr %q", code, s.stderr.String())
+	}
+}
+
+// TestScheduleRunOnceBacksUpAndPrunes is the timer's path end to end: real
+// backups of the sample wallets into a folder, one per due pass, pruned to
+// keep-last 2, never touching a damaged file that looks like a backup.
+func TestScheduleRunOnceBacksUpAndPrunes(t *testing.T) {
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--settings", sampleSettings,
+		"--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "--keep-last", "2", "nightly")
+	damaged := schedule.BackupName("nightly", time.Now().AddDate(0, 0, -30))
+	if err := os.WriteFile(filepath.Join(s.dest, damaged), []byte("not a backup at all"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var made []string
+	for i := range 3 {
+		s.mustRun("schedule", "run", "--config", s.config, "--job", "nightly", "--once")
+		js, err := s.state(t).Job("nightly")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if js.LastResult != schedule.ResultOK || !strings.HasPrefix(js.LastBackup, s.dest) {
+			t.Fatalf("run %d: state %+v; stderr %s", i, js, s.stderr.String())
+		}
+		made = append(made, filepath.Base(js.LastBackup))
+		log := s.stderr.String()
+		for _, want := range []string{"job=nightly", "result=ok", "size=", "duration=", "where=" + js.LastBackup} {
+			if !strings.Contains(log, want) {
+				t.Errorf("log lacks %q: %s", want, log)
+			}
+		}
+		if strings.Contains(log, "scheduled-secret") {
+			t.Fatal("the password is in the log")
+		}
+		// Not due again right away: a second pass does nothing.
+		s.mustRun("schedule", "run", "--config", s.config, "--job", "nightly", "--once")
+		if strings.Contains(s.stderr.String(), "result=") {
+			t.Fatalf("ran again before due: %s", s.stderr.String())
+		}
+		s.pretendLastRunWas(t, "nightly", 25*time.Hour)
+		time.Sleep(time.Second) // backup names have one-second resolution
+	}
+	got := s.backups(t)
+	want := []string{damaged, made[1], made[2]}
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("folder = %v, want %v", got, want)
+	}
+	for _, name := range made[1:] {
+		path := filepath.Join(s.dest, name)
+		fi, _ := os.Stat(path)
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v", name, fi.Mode().Perm())
+		}
+		s.mustRun("verify", "--password-file", s.pw, path)
+	}
+	// A dry run shows what would go and deletes nothing.
+	out := s.mustRun("schedule", "prune", "--config", s.config, "--dry-run", "nightly")
+	if !strings.Contains(out, "keep          "+filepath.Join(s.dest, made[2])) || !strings.Contains(out, "not a backup") {
+		t.Fatalf("prune --dry-run:\n%s", out)
+	}
+	if !slices.Equal(s.backups(t), got) {
+		t.Fatal("dry run deleted files")
+	}
+}
+
+func TestScheduleFailureIsVisible(t *testing.T) {
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "good")
+	loose := writePasswordFile(t, "scheduled-secret-password-9f2k")
+	os.Chmod(loose, 0o644)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", loose, "loose")
+	code := s.run("schedule", "run", "--once")
+	if code == exitOK {
+		t.Fatal("a failed run exited 0 under --once")
+	}
+	if strings.Contains(s.stderr.String(), "scheduled-secret") {
+		t.Fatal("the password is in the output")
+	}
+	js, _ := s.state(t).Job("loose")
+	if js.LastResult != schedule.ResultFailed || !strings.Contains(js.LastError, "want 0600 or 0400") {
+		t.Fatalf("state of loose = %+v", js)
+	}
+	if got := s.backups(t); len(got) != 1 {
+		t.Fatalf("folder = %v, want the good job's one backup", got)
+	}
+	out := s.mustRun("schedule", "status")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "loose") || !strings.Contains(lines[1], "FAILED") ||
+		!strings.Contains(lines[1], "0644") || !strings.HasPrefix(lines[2], "good") || !strings.Contains(lines[2], " ok ") {
+		t.Fatalf("status:\n%s", out)
+	}
+	s.mustRun("schedule", "status", "--json")
+	var rows []statusJSON
+	if err := json.Unmarshal(s.stdout.Bytes(), &rows); err != nil || len(rows) != 2 || !rows[0].Failing || rows[0].Job != "loose" {
+		t.Fatalf("status --json: %v %+v", err, rows)
+	}
+}
+
+func TestScheduleRunFailsFastWithoutSecret(t *testing.T) {
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "1h", "--password-env", "NIGHTLY_PW", "envjob")
+	done := make(chan int, 1)
+	go func() { done <- s.run("schedule", "run") }()
+	select {
+	case code := <-done:
+		if code == exitOK || !strings.Contains(s.stderr.String(), "NIGHTLY_PW is not set") {
+			t.Fatalf("exit %d, stderr %q", code, s.stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the scheduler started without the job's password")
+	}
+	if got := s.backups(t); len(got) != 0 {
+		t.Fatalf("folder = %v", got)
+	}
+}
+
+func TestScheduleRunAdHoc(t *testing.T) {
+	s := newScheduleCLI(t)
+	for range 2 {
+		s.mustRun("schedule", "run", "--once", "--source", sampleWallets, "--dest", "folder:"+s.dest,
+			"--every", "1h", "--keep-last", "1", "--password-file", s.pw, "--job", "quick")
+		s.pretendLastRunWas(t, "quick", 2*time.Hour)
+		time.Sleep(time.Second)
+	}
+	got := s.backups(t)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "cake_wallet_backup_quick_") {
+		t.Fatalf("folder = %v, want one backup of job quick", got)
+	}
+	if code := s.run("schedule", "run", "--once", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "1h"); code != exitUsage ||
+		!strings.Contains(s.stderr.String(), "never asks for the password") {
+		t.Fatalf("without password: exit %d, %q", code, s.stderr.String())
+	}
+	loose := writePasswordFile(t, "x")
+	os.Chmod(loose, 0o644)
+	if code := s.run("schedule", "run", "--once", "--source", sampleWallets, "--every", "1h", "--password-file", loose); code != exitUsage ||
+		!strings.Contains(s.stderr.String(), "0644") {
+		t.Fatalf("loose password file: exit %d, %q", code, s.stderr.String())
+	}
+}
+
+func TestScheduleInstallUninstall(t *testing.T) {
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
+	out := s.mustRun("schedule", "install", "nightly")
+	unitDir := filepath.Join(s.vars["XDG_CONFIG_HOME"], "systemd", "user")
+	service := filepath.Join(unitDir, "cakebackup-nightly.service")
+	timer := filepath.Join(unitDir, "cakebackup-nightly.timer")
+	if !strings.Contains(out, "systemctl --user enable --now cakebackup-nightly.timer") {
+		t.Fatalf("install said:\n%s", out)
+	}
+	data, err := os.ReadFile(service)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "schedule run --config "+s.config+" --job nightly --once") {
+		t.Fatalf("service:\n%s", data)
+	}
+	if analyze, err := exec.LookPath("systemd-analyze"); err == nil {
+		// ExecStart names this test binary, which exists.
+		if out, err := exec.Command(analyze, "verify", service, timer).CombinedOutput(); err != nil {
+			t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
+		}
+	}
+	s.mustRun("schedule", "uninstall", "nightly")
+	for _, f := range []string{service, timer} {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Fatalf("%s still there", f)
+		}
+	}
+}
