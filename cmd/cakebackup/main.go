@@ -44,7 +44,7 @@ type env struct {
 // newApp builds the command tree. Each command lives in a file of its own
 // and is built by a function taking the shared env.
 func newApp(e *env) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:            appName,
 		Usage:           "encrypted, Cake Wallet-compatible backups of your wallets",
 		Version:         version,
@@ -52,19 +52,38 @@ func newApp(e *env) *cli.App {
 		Writer:          e.stdout,
 		ErrWriter:       e.stderr,
 		HideHelpCommand: true,
-		Commands:        []*cli.Command{},
+		Commands: []*cli.Command{
+			createCommand(e),
+			verifyCommand(e),
+			inspectCommand(e),
+			restoreCommand(e),
+			lsCommand(e),
+			destsCommand(e),
+			pickCommand(e),
+			scheduleCommand(e),
+			protonCommand(e),
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError(fmt.Errorf("unknown command %q (see cakebackup --help)", c.Args().First()))
+			}
+			return cli.ShowAppHelp(c)
+		},
 		// Errors are printed once, as one line, by run.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
 			return usageError(err)
 		},
 	}
+	usageErrorsEverywhere(app.Commands)
+	return app
 }
 
 // run executes the command line in args and returns the process exit code.
 // Every failure is printed as exactly one line on stderr.
 func run(ctx context.Context, args []string, e *env) int {
-	err := newApp(e).RunContext(ctx, args)
+	app := newApp(e)
+	err := app.RunContext(ctx, interspersed(app, args))
 	if err == nil {
 		return exitOK
 	}

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli runs cakebackup in-process with the given environment and stdin.
+type cliRun struct {
+	t      *testing.T
+	vars   map[string]string
+	stdin  string
+	stdout bytes.Buffer
+	stderr bytes.Buffer
+}
+
+func newCLI(t *testing.T) *cliRun {
+	t.Helper()
+	home := t.TempDir()
+	return &cliRun{t: t, vars: map[string]string{
+		"HOME":            home,
+		"XDG_CONFIG_HOME": filepath.Join(home, ".config"),
+		"XDG_STATE_HOME":  filepath.Join(home, ".local", "state"),
+		"XDG_DATA_HOME":   filepath.Join(home, ".local", "share"),
+	}}
+}
+
+// run executes args and returns the exit code; stdout and stderr are kept
+// from this run only.
+func (c *cliRun) run(args ...string) int {
+	c.t.Helper()
+	c.stdout.Reset()
+	c.stderr.Reset()
+	return run(context.Background(), append([]string{"cakebackup"}, args...), &env{
+		stdin:  strings.NewReader(c.stdin),
+		stdout: &c.stdout,
+		stderr: &c.stderr,
+		getenv: func(k string) string { return c.vars[k] },
+	})
+}
+
+// mustRun runs args and fails the test unless they exit 0.
+func (c *cliRun) mustRun(args ...string) string {
+	c.t.Helper()
+	if code := c.run(args...); code != 0 {
+		c.t.Fatalf("cakebackup %s: exit %d, stderr: %s", strings.Join(args, " "), code, c.stderr.String())
+	}
+	return c.stdout.String()
+}
+
+const (
+	sampleWallets  = "../../examples/wallets"
+	sampleSettings = "../../examples/settings.json"
+)
+
+func writePasswordFile(t *testing.T, pw string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(p, []byte(pw+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// createBackup makes a backup of the sample wallets into a new folder and
+// returns its path.
+func createBackup(t *testing.T, c *cliRun, pwFile string) string {
+	t.Helper()
+	dir := t.TempDir()
+	out := c.mustRun("create", "--source", sampleWallets, "--settings", sampleSettings,
+		"--dest", "folder:"+dir, "--password-file", pwFile, "--json")
+	var res createdJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("create --json printed %q: %v", out, err)
+	}
+	if !res.Verified || res.Location != filepath.Join(dir, res.Name) {
+		t.Fatalf("create result = %+v, want a verified backup in %s", res, dir)
+	}
+	return res.Location
+}
+
+// readTree returns every regular file under dir by slash path.
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestCreateVerifyInspectRestore(t *testing.T) {
+	c := newCLI(t)
+	const pw = "correct horse battery staple 42"
+	pwFile := writePasswordFile(t, pw)
+	file := createBackup(t, c, pwFile)
+
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("backup mode = %v, want 0600", fi.Mode().Perm())
+	}
+	if !strings.Contains(c.stderr.String(), "generated password is recommended") {
+		t.Errorf("no warning about a user-chosen password on stderr: %q", c.stderr.String())
+	}
+
+	if out := c.mustRun("verify", file); !strings.Contains(out, "OK") {
+		t.Errorf("verify without password printed %q", out)
+	}
+	if out := c.mustRun("verify", file, "--password-file", pwFile); !strings.Contains(out, "decrypts") {
+		t.Errorf("verify with password printed %q", out)
+	}
+
+	var info inspectJSON
+	if err := json.Unmarshal([]byte(c.mustRun("inspect", file, "--json", "--password-file", pwFile)), &info); err != nil {
+		t.Fatal(err)
+	}
+	if info.Version != 3 || info.AppName != appName || info.Chunks != 1 || len(info.Wallets) == 0 {
+		t.Errorf("inspect = %+v, want version 3 by %s with 1 chunk and wallets", info.Info, appName)
+	}
+
+	to := filepath.Join(t.TempDir(), "restored")
+	c.mustRun("restore", file, "--to", to, "--password-file", pwFile)
+	got := readTree(t, to)
+	want := readTree(t, sampleWallets)
+	settings, err := os.ReadFile(sampleSettings)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want["~_preferences_dump"] = settings
+	if len(got) != len(want) {
+		t.Errorf("restored %d files, want %d", len(got), len(want))
+	}
+	for name, b := range want {
+		if !bytes.Equal(got[name], b) {
+			t.Errorf("restored %s differs from the original", name)
+		}
+	}
+
+	if out := c.mustRun("ls", "folder:"+filepath.Dir(file)); !strings.Contains(out, filepath.Base(file)) {
+		t.Errorf("ls printed %q, want the backup listed", out)
+	}
+	for _, s := range []string{c.stdout.String(), c.stderr.String()} {
+		if strings.Contains(s, pw) {
+			t.Fatal("the user's password was printed")
+		}
+	}
+}
+
+func TestCreateGeneratesPasswordAndShowsItOnce(t *testing.T) {
+	c := newCLI(t)
+	out := c.mustRun("create", "--source", sampleWallets, "--quiet")
+	if !strings.Contains(out, "SAVE THIS PASSWORD") {
+		t.Fatalf("no password notice in %q", out)
+	}
+	// The password is the indented line of the notice.
+	var pw string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "    ") && strings.TrimSpace(line) != "" {
+			pw = strings.TrimSpace(line)
+		}
+	}
+	if len(pw) < 20 {
+		t.Fatalf("generated password %q looks too short", pw)
+	}
+	if strings.Contains(c.stderr.String(), pw) {
+		t.Error("generated password also went to stderr")
+	}
+	// It went to Downloads by default, and the password opens it.
+	downloads := filepath.Join(c.vars["HOME"], "Downloads")
+	entries, err := os.ReadDir(downloads)
+	if err != nil || len(entries) != 1 || !strings.HasPrefix(entries[0].Name(), "cake_wallet_backup_") {
+		t.Fatalf("Downloads holds %v (err %v), want one backup", entries, err)
+	}
+	c.vars[passwordEnv] = pw
+	c.mustRun("verify", filepath.Join(downloads, entries[0].Name()))
+}
+
+func TestFailuresExitWithOneLine(t *testing.T) {
+	c := newCLI(t)
+	pwFile := writePasswordFile(t, "the right password, long enough")
+	wrongFile := writePasswordFile(t, "a wrong password, also long")
+	file := createBackup(t, c, pwFile)
+
+	damaged := filepath.Join(t.TempDir(), "damaged")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[200] ^= 0x40 // inside data.bin: a flipped bit in transit
+	if err := os.WriteFile(damaged, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	notBackup := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notBackup, []byte("just some text"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	nonEmpty := t.TempDir()
+	if err := os.WriteFile(filepath.Join(nonEmpty, "keep"), []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string // in the error line
+	}{
+		{"no source", []string{"create"}, exitUsage, "source"},
+		{"unknown command", []string{"backup-everything"}, exitUsage, "unknown command"},
+		{"unknown flag", []string{"create", "--sauce", "x"}, exitUsage, "sauce"},
+		{"stray argument", []string{"create", "--source", sampleWallets, "extra"}, exitUsage, "extra"},
+		{"missing source dir", []string{"create", "--source", "/nonexistent/wallets", "--dest", "folder:" + t.TempDir(), "--password-file", pwFile}, exitFailure, "/nonexistent/wallets"},
+		{"bad dest", []string{"create", "--source", sampleWallets, "--dest", "ftp:x", "--password-file", pwFile}, exitFailure, "ftp"},
+		{"bad name", []string{"create", "--source", sampleWallets, "--name", "../up", "--password-file", pwFile}, exitUsage, "--name"},
+		{"two password sources", []string{"verify", file, "--password-file", pwFile, "--password-stdin"}, exitUsage, "one way"},
+		{"restore without --to", []string{"restore", file, "--password-file", pwFile}, exitUsage, "to"},
+		{"restore without password", []string{"restore", file, "--to", t.TempDir() + "/x"}, exitUsage, "password"},
+		{"wrong password", []string{"verify", file, "--password-file", wrongFile}, exitWrongPassword, "password"},
+		{"wrong password restore", []string{"restore", file, "--to", filepath.Join(t.TempDir(), "r"), "--password-file", wrongFile}, exitWrongPassword, "password"},
+		{"damaged", []string{"verify", damaged}, exitDamaged, "chunk 0"},
+		{"not a backup", []string{"inspect", notBackup}, exitDamaged, "notes.txt"},
+		{"missing file", []string{"verify", "/nonexistent/backup"}, exitUsage, "no such backup"},
+		{"restore into non-empty", []string{"restore", file, "--to", nonEmpty, "--password-file", pwFile}, exitFailure, "empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code := c.run(tt.args...)
+			stderr := c.stderr.String()
+			if code != tt.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tt.code, stderr)
+			}
+			lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+			last := lines[len(lines)-1]
+			if !strings.HasPrefix(last, "cakebackup: ") || !strings.Contains(last, tt.want) {
+				t.Errorf("error line %q, want it to start with cakebackup: and mention %q", last, tt.want)
+			}
+			for _, l := range lines[:len(lines)-1] {
+				if !strings.HasPrefix(l, "warning: ") {
+					t.Errorf("extra stderr line %q", l)
+				}
+			}
+			if strings.Contains(stderr, "goroutine") || strings.Contains(stderr, "panic") {
+				t.Errorf("stack trace on stderr: %s", stderr)
+			}
+		})
+	}
+	if got := readTree(t, nonEmpty); len(got) != 1 || string(got["keep"]) != "mine" {
+		t.Errorf("restore into a non-empty folder changed it: %v", got)
+	}
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// savedDefaultDest is the default destination saved in the config file
+// (by `cakebackup pick --save-default`), or "" when none is saved.
+func (e *env) savedDefaultDest(configFlag string) (string, error) {
+	path, err := e.configPath(configFlag)
+	if err != nil {
+		return "", err
+	}
+	cfg, err := schedule.LoadConfig(path)
+	if err != nil {
+		return "", fmt.Errorf("reading the saved default destination: %w", err)
+	}
+	return cfg.DefaultDest, nil
+}
+
+// protonDests lists Proton Drive when a session is cached.
+func (e *env) protonDests() []availableDest {
+	user, ok := proton.LoggedIn(e.getenv)
+	if !ok {
+		return nil
+	}
+	return []availableDest{{Spec: "proton:/", Kind: "proton", Description: "Proton Drive of " + user}}
+}

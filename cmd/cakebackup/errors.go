@@ -1,0 +1,27 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/cakebackup/cakebackup/backup"
+)
+
+// backupExit gives errors from reading or verifying a backup the exit code
+// that tells a wrong password from a damaged file.
+func backupExit(err error) error {
+	if err == nil {
+		return nil
+	}
+	var chunk *backup.ChunkError
+	switch {
+	case exitCode(err) != exitFailure:
+		return err
+	case errors.Is(err, backup.ErrDecrypt):
+		return withCode(exitWrongPassword, err)
+	case errors.Is(err, backup.ErrBadLength), errors.Is(err, backup.ErrUnsupportedVersion),
+		errors.Is(err, backup.ErrBadChecksum), errors.Is(err, backup.ErrNotBackup),
+		errors.Is(err, backup.ErrLegacyV1), errors.As(err, &chunk):
+		return withCode(exitDamaged, err)
+	}
+	return err
+}

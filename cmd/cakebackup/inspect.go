@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/backup"
+)
+
+func inspectCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "inspect",
+		Usage:     "show what a backup is; with the password, the wallets and files inside",
+		ArgsUsage: "FILE",
+		Flags: append([]cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+		}, passwordFlags()...),
+		Action: func(c *cli.Context) error {
+			arg, err := oneArg(c, "backup FILE")
+			if err != nil {
+				return err
+			}
+			pw, _, err := e.readPassword(c)
+			withPassword := err == nil
+			if err != nil && !errors.Is(err, errNoPassword) {
+				return err
+			}
+			r, err := e.openStored(c.Context, arg)
+			if err != nil {
+				return err
+			}
+			defer r.Close()
+			a, err := backup.Open(r, r.Size())
+			if err != nil {
+				return backupExit(fmt.Errorf("%s: %w", arg, err))
+			}
+			out := inspectJSON{Info: a.Info()}
+			if withPassword {
+				if out.Files, err = a.List(c.Context, pw); err != nil {
+					return backupExit(fmt.Errorf("%s: %w", arg, err))
+				}
+				out.Wallets = a.Wallets(out.Files)
+			}
+			if c.Bool("json") {
+				return writeJSON(e.stdout, out)
+			}
+			e.printInspect(arg, out, withPassword)
+			return nil
+		},
+	}
+}
+
+type inspectJSON struct {
+	backup.Info
+	Wallets []string       `json:"wallets,omitempty"`
+	Files   []backup.Entry `json:"files,omitempty"`
+}
+
+func (e *env) printInspect(arg string, out inspectJSON, withPassword bool) {
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "File:\t%s\n", arg)
+	fmt.Fprintf(tw, "Format:\tversion %d\n", out.Version)
+	if out.AppName != "" {
+		fmt.Fprintf(tw, "Made by:\t%s %s\n", out.AppName, out.AppVersion)
+	}
+	if !out.Created.IsZero() {
+		fmt.Fprintf(tw, "Created:\t%s\n", out.Created.Local().Format(time.DateTime))
+	}
+	fmt.Fprintf(tw, "Size:\t%s (%s of data)\n", humanBytes(out.Size), humanBytes(out.PlainSize))
+	fmt.Fprintf(tw, "Chunks:\t%d\n", out.Chunks)
+	tw.Flush()
+	if !withPassword {
+		fmt.Fprintln(e.stdout, "(give the password to list the wallets and files inside)")
+		return
+	}
+	fmt.Fprintf(e.stdout, "\nWallets (%d):\n", len(out.Wallets))
+	for _, w := range out.Wallets {
+		fmt.Fprintf(e.stdout, "  %s\n", w)
+	}
+	fmt.Fprintf(e.stdout, "\nFiles (%d):\n", len(out.Files))
+	tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, f := range out.Files {
+		fmt.Fprintf(tw, "  %s\t  %s\n", humanBytes(f.Size), f.Name)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"io"
+	"os"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// progress shows bytes, rate and time left on a terminal, and nothing
+// anywhere else: logs of scheduled runs stay clean.
+type progress struct {
+	out io.Writer
+	bar *progressbar.ProgressBar
+	off bool
+}
+
+// newProgress returns a progress display on w, which stays silent when
+// quiet is set or w is not a terminal.
+func newProgress(w io.Writer, quiet bool) *progress {
+	f, ok := w.(*os.File)
+	return &progress{out: w, off: quiet || !ok || !term.IsTerminal(int(f.Fd()))}
+}
+
+// start shows the bar for total bytes.
+func (p *progress) start(total int64) {
+	if p.off {
+		return
+	}
+	p.bar = progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(p.out),
+		progressbar.OptionSetDescription("Backing up"),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionFullWidth(),
+	)
+}
+
+// add counts n more bytes done.
+func (p *progress) add(n int64) {
+	if p.bar != nil {
+		_ = p.bar.Add64(n)
+	}
+}
+
+// finish removes the bar; ok says whether the work completed.
+func (p *progress) finish(ok bool) {
+	if p.bar == nil {
+		return
+	}
+	if ok {
+		_ = p.bar.Finish()
+	} else {
+		_ = p.bar.Clear()
+	}
+	p.bar = nil
+}

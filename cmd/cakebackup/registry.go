@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/proton"
+)
+
+// registry returns every destination cakebackup knows, one line each.
+func (e *env) registry() *destinations.Registry {
+	r := destinations.NewRegistry()
+	local.Register(r, e.getenv, e.detector(), e.chooseDrive())
+	proton.Register(r, e.getenv)
+	return r
+}
+
+// detector finds removable drives on this machine.
+func (e *env) detector() local.Detector {
+	return local.Detector{Getenv: e.getenv}
+}
+
+// chooseDrive asks on the terminal which drive to use when several are
+// plugged in; without a terminal there is nobody to ask.
+func (e *env) chooseDrive() local.ChooseDrive {
+	in, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return nil
+	}
+	return func(ctx context.Context, drives []local.Drive) (local.Drive, error) {
+		fmt.Fprintln(e.stderr, "Several removable drives are plugged in:")
+		for i, d := range drives {
+			fmt.Fprintf(e.stderr, "  %d) %s  %s  (%s free)\n", i+1, d.Label, d.MountPoint, humanBytes(d.Free))
+		}
+		fmt.Fprintf(e.stderr, "Which one? [1-%d]: ", len(drives))
+		line, err := bufio.NewReader(in).ReadString('\n')
+		if err != nil {
+			return local.Drive{}, fmt.Errorf("reading your choice: %w", err)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(line))
+		if err != nil || n < 1 || n > len(drives) {
+			return local.Drive{}, errors.New("no drive chosen")
+		}
+		return drives[n-1], nil
+	}
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+// openDest opens a --dest spec.
+func (e *env) openDest(ctx context.Context, spec string) (destinations.Destination, error) {
+	return e.registry().Open(ctx, spec)
+}
+
+// openStored opens a backup named on the command line: a file path, or a
+// destination spec followed by the backup's name, such as
+// proton:/Backups/Cake/cake_wallet_backup_2026-11-25_010203.
+func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, error) {
+	if fi, err := os.Stat(arg); err == nil {
+		if !fi.Mode().IsRegular() {
+			return nil, usageError(fmt.Errorf("%s is not a backup file", arg))
+		}
+		f, err := os.Open(arg)
+		if err != nil {
+			return nil, err
+		}
+		return &fileReader{File: f, size: fi.Size()}, nil
+	}
+	spec, err := destinations.ParseSpec(arg)
+	if err != nil || spec.Scheme == "folder" {
+		return nil, usageError(fmt.Errorf("%s: no such backup file", arg))
+	}
+	dir, name := path.Split(spec.Arg)
+	if name == "" {
+		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s/NAME (see cakebackup ls %s)", arg, strings.TrimSuffix(arg, "/"), arg))
+	}
+	dest, err := e.openDest(ctx, destinations.Spec{Scheme: spec.Scheme, Arg: path.Clean(dir)}.String())
+	if err != nil {
+		return nil, err
+	}
+	r, err := dest.Open(ctx, name)
+	if errors.Is(err, destinations.ErrNotFound) {
+		return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, dest.Spec()))
+	}
+	return r, err
+}
+
+// fileReader is a backup file given by its path.
+type fileReader struct {
+	*os.File
+	size int64
+}
+
+func (f *fileReader) Size() int64 { return f.size }
+
+// notFound reports whether err means a missing file or backup.
+func notFound(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, destinations.ErrNotFound)
+}
