@@ -104,7 +104,7 @@ func (e *env) pick(ctx context.Context, terminalOnly bool) (string, error) {
 	}
 	defer closeTerm()
 	sources := []picker.FolderSource{folders}
-	if p, ok := e.protonFolders(ctx); ok {
+	if p, ok := e.protonFolders(); ok {
 		defer p.close(ctx)
 		sources = append(sources, p)
 	}
@@ -249,50 +249,49 @@ type protonFolderTree interface {
 	MakeFolder(ctx context.Context, dir, name string) error
 }
 
-// protonFolders returns Proton Drive as a picker source when the user is
-// logged in and this build's proton package can list folders. It connects
-// only when first browsed, so the picker opens at once.
-func (e *env) protonFolders(ctx context.Context) (*protonSource, bool) {
-	if _, ok := any((*proton.Drive)(nil)).(protonFolderTree); !ok {
+// protonFolders returns Proton Drive as a picker source when a Proton
+// session is cached. It connects only when first browsed, so the picker
+// opens at once and works offline for local folders.
+func (e *env) protonFolders() (*protonSource, bool) {
+	if _, ok := proton.LoggedIn(e.getenv); !ok {
 		return nil, false
 	}
-	store := proton.NewSessionStore(e.getenv)
-	if _, err := store.Load(ctx); errors.Is(err, proton.ErrNotLoggedIn) {
-		return nil, false
-	}
-	return &protonSource{connect: func(ctx context.Context) (*proton.Drive, error) {
+	return &protonSource{connect: func(ctx context.Context) (protonFolderTree, func(context.Context), error) {
 		opts, err := proton.OptionsFromEnv(e.getenv)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return proton.Connect(ctx, opts, store)
+		d, err := proton.Connect(ctx, opts, proton.NewSessionStore(e.getenv))
+		if err != nil {
+			return nil, nil, err
+		}
+		return d, d.Close, nil
 	}}, true
 }
 
 // protonSource is the picker.FolderSource for Proton Drive.
 type protonSource struct {
-	connect func(ctx context.Context) (*proton.Drive, error)
-	drive   *proton.Drive
+	// connect opens the Drive and returns it with the function that
+	// closes it.
+	connect func(ctx context.Context) (protonFolderTree, func(context.Context), error)
+	tree    protonFolderTree // nil until connected
+	closer  func(context.Context)
 }
 
-func (p *protonSource) tree(ctx context.Context) (protonFolderTree, error) {
-	if p.drive == nil {
-		d, err := p.connect(ctx)
+func (p *protonSource) folders(ctx context.Context) (protonFolderTree, error) {
+	if p.tree == nil {
+		t, closer, err := p.connect(ctx)
 		if err != nil {
 			return nil, err
 		}
-		p.drive = d
+		p.tree, p.closer = t, closer
 	}
-	t, ok := any(p.drive).(protonFolderTree)
-	if !ok {
-		return nil, errors.New("this build cannot browse Proton Drive folders")
-	}
-	return t, nil
+	return p.tree, nil
 }
 
 func (p *protonSource) close(ctx context.Context) {
-	if p.drive != nil {
-		p.drive.Close(ctx)
+	if p.closer != nil {
+		p.closer(ctx)
 	}
 }
 
@@ -304,7 +303,7 @@ func (p *protonSource) Root() string { return "/" }
 
 // List implements picker.FolderSource.
 func (p *protonSource) List(ctx context.Context, dir string) ([]picker.Folder, error) {
-	t, err := p.tree(ctx)
+	t, err := p.folders(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -330,7 +329,7 @@ func (p *protonSource) Mkdir(ctx context.Context, dir, name string) (string, err
 	if err := picker.CheckFolderName(name); err != nil {
 		return "", err
 	}
-	t, err := p.tree(ctx)
+	t, err := p.folders(ctx)
 	if err != nil {
 		return "", err
 	}

@@ -1,0 +1,278 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// Keys as a terminal sends them.
+const (
+	keyDown  = "\x1b[B"
+	keyEnter = "\r"
+	keyEsc   = "\x1b"
+)
+
+// screen collects what a program draws on its pseudo-terminal, and
+// answers the cursor-position query (ESC [6n) as every terminal does:
+// bubbletea's start-up asks it (through termenv) and would otherwise wait
+// seconds for an answer.
+type screen struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	done chan struct{}
+}
+
+// cursorQuery is the terminal status query a terminal must answer.
+const cursorQuery = "\x1b[6n"
+
+func newScreen(tty io.ReadWriter) *screen {
+	s := &screen{done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		chunk := make([]byte, 4096)
+		answered := 0
+		for {
+			n, err := tty.Read(chunk)
+			s.mu.Lock()
+			s.buf.Write(chunk[:n])
+			asked := strings.Count(s.buf.String(), cursorQuery)
+			s.mu.Unlock()
+			for ; answered < asked; answered++ {
+				tty.Write([]byte("\x1b[1;1R"))
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return s
+}
+
+func (s *screen) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+// waitFor waits until the program has drawn text.
+func (s *screen) waitFor(t *testing.T, text string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(s.String(), text) {
+		select {
+		case <-s.done:
+			if !strings.Contains(s.String(), text) {
+				t.Fatalf("the program ended without showing %q; it showed:\n%q", text, s.String())
+			}
+			return
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%q never appeared on the terminal; it shows:\n%q", text, s.String())
+		}
+	}
+}
+
+// ptyProgram is the real cakebackup binary running in a pseudo-terminal,
+// with no desktop session, so the terminal picker is used.
+type ptyProgram struct {
+	cmd    *exec.Cmd
+	tty    *os.File
+	screen *screen
+}
+
+func startInPTY(t *testing.T, bin, home string, args ...string) *ptyProgram {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = []string{
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_STATE_HOME=" + filepath.Join(home, ".local", "state"),
+		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
+		"PATH=" + os.Getenv("PATH"),
+		"TERM=xterm-256color",
+		// No DISPLAY or WAYLAND_DISPLAY: no desktop.
+	}
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 30, Cols: 120})
+	if err != nil {
+		t.Fatalf("start in a pseudo-terminal: %v", err)
+	}
+	p := &ptyProgram{cmd: cmd, tty: tty, screen: newScreen(tty)}
+	t.Cleanup(func() {
+		if p.cmd.ProcessState == nil {
+			p.cmd.Process.Kill()
+			p.cmd.Wait()
+		}
+		tty.Close()
+	})
+	return p
+}
+
+func (p *ptyProgram) send(t *testing.T, keys ...string) {
+	t.Helper()
+	for _, k := range keys {
+		if _, err := p.tty.Write([]byte(k)); err != nil {
+			t.Fatalf("typing: %v", err)
+		}
+	}
+}
+
+// wait waits for the program to end and returns its exit code.
+func (p *ptyProgram) wait(t *testing.T) int {
+	t.Helper()
+	exited := make(chan error, 1)
+	go func() { exited <- p.cmd.Wait() }()
+	select {
+	case err := <-exited:
+		var ee *exec.ExitError
+		if err != nil && !errors.As(err, &ee) {
+			t.Fatal(err)
+		}
+		select { // the last output, read until the terminal closes
+		case <-p.screen.done:
+		case <-time.After(2 * time.Second):
+		}
+		return p.cmd.ProcessState.ExitCode()
+	case <-time.After(2 * time.Minute):
+		p.cmd.Process.Kill()
+		t.Fatalf("cakebackup did not finish; the terminal shows:\n%q", p.screen.String())
+		return -1
+	}
+}
+
+// buildCakebackup builds the real binary from this package.
+func buildCakebackup(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "cakebackup")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// pickHome is a home folder whose Downloads holds two folders; in the
+// picker they are the third and fourth lines, after "[ Use this folder ]"
+// and "..".
+func pickHome(t *testing.T) (home, downloads string) {
+	t.Helper()
+	home = t.TempDir()
+	downloads = filepath.Join(home, "Downloads")
+	for _, d := range []string{"Old", "Wallet backups"} {
+		if err := os.MkdirAll(filepath.Join(downloads, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return home, downloads
+}
+
+func TestPickEndToEnd(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("needs a Unix pseudo-terminal")
+	}
+	bin := buildCakebackup(t)
+	wallets, err := filepath.Abs(filepath.Join("..", "..", "examples", "wallets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("create --pick stores the backup in the picked folder", func(t *testing.T) {
+		home, downloads := pickHome(t)
+		pwFile := filepath.Join(t.TempDir(), "pw")
+		if err := os.WriteFile(pwFile, []byte("correct horse battery staple\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p := startInPTY(t, bin, home, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
+		p.screen.waitFor(t, "Use this folder")
+		p.send(t, keyDown, keyDown, keyDown, keyEnter) // open "Wallet backups"
+		p.screen.waitFor(t, filepath.Join(downloads, "Wallet backups"))
+		p.send(t, keyEnter) // [ Use this folder ]
+		if code := p.wait(t); code != 0 {
+			t.Fatalf("exit %d; the terminal shows:\n%q", code, p.screen.String())
+		}
+		picked := filepath.Join(downloads, "Wallet backups")
+		entries, err := os.ReadDir(picked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 {
+			t.Fatalf("picked folder holds %d entries, want one backup: %v", len(entries), entries)
+		}
+		fi, err := entries[0].Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 || fi.Size() == 0 {
+			t.Errorf("backup %s: mode %v, size %d; want a non-empty 0600 file", fi.Name(), fi.Mode(), fi.Size())
+		}
+		if es, _ := os.ReadDir(downloads); len(es) != 2 {
+			t.Errorf("Downloads holds %v, want only the two folders", es)
+		}
+		if es, _ := os.ReadDir(filepath.Join(downloads, "Old")); len(es) != 0 {
+			t.Errorf("Old holds %v, want nothing", es)
+		}
+	})
+
+	t.Run("create --pick cancelled stores nothing", func(t *testing.T) {
+		home, downloads := pickHome(t)
+		pwFile := filepath.Join(t.TempDir(), "pw")
+		if err := os.WriteFile(pwFile, []byte("correct horse battery staple\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p := startInPTY(t, bin, home, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
+		p.screen.waitFor(t, "Use this folder")
+		p.send(t, keyDown, keyDown, keyEnter)
+		p.screen.waitFor(t, filepath.Join(downloads, "Old"))
+		p.send(t, keyEsc)
+		if code := p.wait(t); code == 0 {
+			t.Fatal("cancelled create exited 0")
+		}
+		if !strings.Contains(p.screen.String(), "no destination chosen") {
+			t.Errorf("the terminal does not say why:\n%q", p.screen.String())
+		}
+		var files []string
+		filepath.WalkDir(home, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				files = append(files, path)
+			}
+			return nil
+		})
+		if len(files) != 0 {
+			t.Errorf("cancelled create left files: %v", files)
+		}
+	})
+
+	t.Run("pick --save-default prints and saves the picked folder", func(t *testing.T) {
+		home, downloads := pickHome(t)
+		p := startInPTY(t, bin, home, "pick", "--save-default")
+		p.screen.waitFor(t, "Use this folder")
+		p.send(t, keyDown, keyDown, keyEnter, keyEnter) // Old, then use it
+		if code := p.wait(t); code != 0 {
+			t.Fatalf("exit %d; the terminal shows:\n%q", code, p.screen.String())
+		}
+		want := "folder:" + filepath.Join(downloads, "Old")
+		if !strings.Contains(p.screen.String(), want+"\r\n") {
+			t.Errorf("%s not printed; the terminal shows:\n%q", want, p.screen.String())
+		}
+		cfg, err := schedule.LoadConfig(filepath.Join(home, ".config", "cakebackup", "config.toml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.DefaultDest != want {
+			t.Errorf("default_dest = %q, want %q", cfg.DefaultDest, want)
+		}
+	})
+}
