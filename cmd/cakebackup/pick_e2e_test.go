@@ -218,6 +218,10 @@ func TestPickEndToEnd(t *testing.T) {
 		if !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 || fi.Size() == 0 {
 			t.Errorf("backup %s: mode %v, size %d; want a non-empty 0600 file", fi.Name(), fi.Mode(), fi.Size())
 		}
+		backupFile := filepath.Join(picked, fi.Name())
+		if out, err := exec.Command(bin, "verify", "--password-file", pwFile, backupFile).CombinedOutput(); err != nil {
+			t.Errorf("the picked backup does not verify: %v\n%s", err, out)
+		}
 		if es, _ := os.ReadDir(downloads); len(es) != 2 {
 			t.Errorf("Downloads holds %v, want only the two folders", es)
 		}
