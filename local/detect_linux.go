@@ -9,7 +9,8 @@ import (
 	"strings"
 )
 
-// drives joins the mount table with sysfs: a mounted block device counts
+// drives joins the mount table with sysfs (and udev's records, for the
+// real type of FUSE file systems): a mounted block device counts
 // when its disk says it is removable, is an SD card, or hangs off a USB
 // bus. Loop and other virtual devices, CD/DVD drives, the root and boot
 // file systems and internal disks are left out; a device mounted twice
@@ -55,6 +56,13 @@ func (d Detector) drives(ctx context.Context) ([]Drive, error) {
 		}
 		drv.MountPoint = m.MountPoint
 		drv.FSType = m.FSType
+		if strings.HasPrefix(m.FSType, "fuse") && m.Major != 0 {
+			// FUSE hides the real file system (exFAT, NTFS, FAT); udev
+			// knows it, and the FAT file-size limit depends on it.
+			if t := d.udevFSType(m.Major, m.Minor); t != "" {
+				drv.FSType = t
+			}
+		}
 		drv.Label = labels[filepath.Base(drv.Device)]
 		if drv.Label == "" {
 			drv.Label = filepath.Base(m.MountPoint)
@@ -143,6 +151,22 @@ func (d Detector) labels() map[string]string {
 		labels[filepath.Base(target)] = unescapeUdev(de.Name())
 	}
 	return labels
+}
+
+// udevFSType returns the file system type udev's blkid probe found on
+// block device major:minor, or "" when udev has no record of it.
+func (d Detector) udevFSType(major, minor int) string {
+	data := filepath.Join(rootOr(d.RunRoot), "run/udev/data", "b"+strconv.Itoa(major)+":"+strconv.Itoa(minor))
+	b, err := os.ReadFile(data)
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if t, ok := strings.CutPrefix(line, "E:ID_FS_TYPE="); ok {
+			return strings.TrimSpace(t)
+		}
+	}
+	return ""
 }
 
 // unescapeUdev decodes udev's \xNN escapes ("MY\x20STICK").

@@ -49,7 +49,7 @@ func fixtureMachineWith(t *testing.T, name string, edit func(mountinfo string) s
 		}
 		switch kind {
 		case "file":
-			err = os.WriteFile(full, []byte(value+"\n"), 0o644)
+			err = os.WriteFile(full, []byte(strings.ReplaceAll(value, `\n`, "\n")+"\n"), 0o644)
 		case "link":
 			err = os.Symlink(value, full)
 		default:
@@ -87,6 +87,7 @@ func TestDetectorDrives(t *testing.T) {
 		"/home/ana/stick-old":     {8 * gib, 7 * gib},
 		"/media/ana/SD CARD":      {32 * gib, 30 * gib},
 		"/media/ana/Windows":      {200 * gib, 20 * gib},
+		"/media/ana/BTRSTICK":     {32 * gib, 31 * gib},
 		"/media/ana/FUSESTICK":    {64 * gib, 60 * gib},
 		"/run/media/ana/Big Disk": {1000 * gib, 900 * gib},
 		"/media/ana/mystery":      {16 * gib, 1 * gib},
@@ -103,7 +104,8 @@ func TestDetectorDrives(t *testing.T) {
 			machine: "laptop",
 			user:    "ana",
 			want: []Drive{
-				{Label: "FUSESTICK", MountPoint: "/media/ana/FUSESTICK", Device: "/dev/sdd1", FSType: "fuseblk", Size: 64 * gib, Free: 60 * gib, USB: true, Removable: true},
+				{Label: "BTRSTICK", MountPoint: "/media/ana/BTRSTICK", Device: "/dev/sdg1", FSType: "btrfs", Size: 32 * gib, Free: 31 * gib, USB: true, Removable: true},
+				{Label: "FUSESTICK", MountPoint: "/media/ana/FUSESTICK", Device: "/dev/sdd1", FSType: "exfat", Size: 64 * gib, Free: 60 * gib, USB: true, Removable: true},
 				{Label: "SD CARD", MountPoint: "/media/ana/SD CARD", Device: "/dev/mmcblk0p1", FSType: "exfat", Size: 32 * gib, Free: 30 * gib, Removable: true},
 				{Label: "WALLETS", MountPoint: "/media/ana/WALLETS", Device: "/dev/sdb1", FSType: "vfat", Size: 8 * gib, Free: 7 * gib, USB: true, Removable: true},
 				{Label: "mystery", MountPoint: "/media/ana/mystery", Device: "/dev/sde1", FSType: "ext4", Size: 16 * gib, Free: 1 * gib, Removable: true},
@@ -117,7 +119,8 @@ func TestDetectorDrives(t *testing.T) {
 			user:    "ana",
 			roots:   []string{},
 			want: []Drive{
-				{Label: "FUSESTICK", MountPoint: "/media/ana/FUSESTICK", Device: "/dev/sdd1", FSType: "fuseblk", Size: 64 * gib, Free: 60 * gib, USB: true, Removable: true},
+				{Label: "BTRSTICK", MountPoint: "/media/ana/BTRSTICK", Device: "/dev/sdg1", FSType: "btrfs", Size: 32 * gib, Free: 31 * gib, USB: true, Removable: true},
+				{Label: "FUSESTICK", MountPoint: "/media/ana/FUSESTICK", Device: "/dev/sdd1", FSType: "exfat", Size: 64 * gib, Free: 60 * gib, USB: true, Removable: true},
 				{Label: "SD CARD", MountPoint: "/media/ana/SD CARD", Device: "/dev/mmcblk0p1", FSType: "exfat", Size: 32 * gib, Free: 30 * gib, Removable: true},
 				{Label: "WALLETS", MountPoint: "/media/ana/WALLETS", Device: "/dev/sdb1", FSType: "vfat", Size: 8 * gib, Free: 7 * gib, USB: true, Removable: true},
 				{Label: "Big Disk", MountPoint: "/run/media/ana/Big Disk", Device: "/dev/sdc1", FSType: "ext4", Size: 1000 * gib, Free: 900 * gib, USB: true},
@@ -140,6 +143,7 @@ func TestDetectorDrives(t *testing.T) {
 				ProcRoot:   root,
 				SysRoot:    root,
 				DevRoot:    root,
+				RunRoot:    root,
 				MountRoots: tt.roots,
 				Getenv:     envOf(map[string]string{"USER": tt.user}),
 				Space:      space,

@@ -59,17 +59,35 @@ func (d *dirHandle) remove(name string) error {
 func (d *dirHandle) renameNoReplace(from, to string) error {
 	err := unix.Renameat2(d.fd(), from, d.fd(), to, unix.RENAME_NOREPLACE)
 	if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS) {
-		// The file system cannot rename without replacing; a hard link
-		// fails the same way when to is taken.
+		// The file system cannot rename without replacing (FUSE file
+		// systems such as exfat-fuse and ntfs-3g); a hard link fails the
+		// same way when to is taken.
 		err = unix.Linkat(d.fd(), from, d.fd(), to, 0)
 		if err == nil {
 			err = unix.Unlinkat(d.fd(), from, 0)
+		} else if !errors.Is(err, unix.EEXIST) {
+			// No hard links either: check, then rename. Another program
+			// creating the same name in between is the one race left.
+			err = d.renameIfFree(from, to)
 		}
 	}
 	if err != nil {
 		return &os.LinkError{Op: "rename", Old: d.path + "/" + from, New: d.path + "/" + to, Err: err}
 	}
 	return nil
+}
+
+// renameIfFree renames from to to unless to exists.
+func (d *dirHandle) renameIfFree(from, to string) error {
+	var st unix.Stat_t
+	err := unix.Fstatat(d.fd(), to, &st, unix.AT_SYMLINK_NOFOLLOW)
+	if err == nil {
+		return unix.EEXIST
+	}
+	if !errors.Is(err, unix.ENOENT) {
+		return err
+	}
+	return unix.Renameat(d.fd(), from, d.fd(), to)
 }
 
 // sync flushes the directory's entries to the medium.

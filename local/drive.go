@@ -30,6 +30,7 @@ type Detector struct {
 	ProcRoot string // where proc/self/mountinfo is found; "" means "/"
 	SysRoot  string // where sys/dev/block and sys/class/block are found; "" means "/"
 	DevRoot  string // where dev/disk/by-label is found; "" means "/"
+	RunRoot  string // where run/udev/data is found; "" means "/"
 	// MountRoots are where desktops mount removable media; a mount below
 	// one whose device cannot be classified (no sysfs entry) still counts
 	// as removable. nil means /media and /run/media/$USER. On macOS they

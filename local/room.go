@@ -8,11 +8,13 @@ import (
 
 // checkRoom fails, wrapping destinations.ErrNoSpace, when the file system
 // holding dir has fewer than size+spare bytes free. When the free space
-// cannot be read it does not stand in the way: the write itself will then
+// is not known it does not stand in the way: the write itself will then
 // fail clearly if the drive fills up.
 func checkRoom(dir string, size, spare int64) error {
-	_, free, err := diskSpace(dir)
-	if err != nil || size+spare <= free {
+	total, free, err := diskSpace(dir)
+	if err != nil || total == 0 || size+spare <= free {
+		// total is 0 where the file system does not report its size
+		// (some FUSE file systems).
 		return nil
 	}
 	need := humanBytes(size)

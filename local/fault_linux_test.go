@@ -1,0 +1,367 @@
+package local
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"golang.org/x/sys/unix"
+)
+
+func randomBytes(t *testing.T, n int) []byte {
+	t.Helper()
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// verifyAgainst is a Check that compares the stored bytes with want.
+func verifyAgainst(want []byte) destinations.Check {
+	return func(ctx context.Context, r io.ReaderAt, size int64) error {
+		got := make([]byte, size)
+		if _, err := r.ReadAt(got, 0); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if !bytes.Equal(got, want) {
+			return errors.New("stored bytes differ")
+		}
+		return nil
+	}
+}
+
+// writeAll writes data in 32 KiB pieces, calling between(i) before piece
+// i, and returns the first error.
+func writeAll(p destinations.Pending, data []byte, between func(written int)) error {
+	const piece = 32 << 10
+	for off := 0; off < len(data); off += piece {
+		if between != nil {
+			between(off)
+		}
+		if _, err := p.Write(data[off:min(off+piece, len(data))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// fillUp writes to path until its file system is full.
+func fillUp(t *testing.T, path string) {
+	t.Helper()
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	chunk := make([]byte, 4096)
+	for {
+		if _, err := f.Write(chunk); err != nil {
+			if !errors.Is(err, unix.ENOSPC) {
+				t.Fatalf("filling the drive: %v", err)
+			}
+			return
+		}
+	}
+}
+
+func TestFullDrive(t *testing.T) {
+	tests := []struct {
+		name      string
+		tmpfsSize string
+		drive     bool  // a DriveFolder (with its margin) rather than a Folder
+		sizeHint  int64 // -1: unknown
+		size      int
+		fillAt    int    // another program fills the drive once this much is written; 0: never
+		errWant   string // what the error says
+	}{
+		{name: "size known, folder", tmpfsSize: "256k", sizeHint: 512 << 10, size: 512 << 10, errWant: "not enough room in "},
+		{name: "size unknown, folder", tmpfsSize: "256k", sizeHint: -1, size: 512 << 10, errWant: "the drive is full"},
+		{name: "size known, margin too small", tmpfsSize: "2m", drive: true, sizeHint: 1 << 20, size: 1 << 20, errWant: "(plus 1.0 MiB to spare), the drive has"},
+		{name: "filled by another program mid-write", tmpfsSize: "4m", drive: true, sizeHint: 1 << 20, size: 1 << 20, fillAt: 256 << 10, errWant: "the drive is full"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			mnt := mountTmpfs(t, "size="+tt.tmpfsSize+",mode=0755")
+			var d destinations.Destination
+			var dir string
+			if tt.drive {
+				df, err := NewDrive(Drive{Label: "TINY", MountPoint: mnt, FSType: "tmpfs"}, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				d, dir = df, df.Dir()
+			} else {
+				f, err := NewFolder(mnt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				d, dir = f, f.Dir()
+			}
+			put(t, d, "older", randomBytes(t, 8<<10))
+			before := snapshot(t, mnt)
+			filler := filepath.Join(mnt, "filler")
+
+			p, err := d.Create(ctx, "new", tt.sizeHint)
+			if err == nil {
+				defer p.Abort(ctx)
+				data := randomBytes(t, tt.size)
+				err = writeAll(p, data, func(written int) {
+					if tt.fillAt > 0 && written == tt.fillAt {
+						fillUp(t, filler)
+					}
+				})
+				if err == nil {
+					t.Fatal("the whole backup fit on a drive too small for it")
+				}
+				if _, cerr := p.Commit(ctx, verifyAgainst(data)); !errors.Is(cerr, destinations.ErrNoSpace) {
+					t.Fatalf("Commit after a failed write = %v, want the write's error", cerr)
+				}
+			}
+			if !errors.Is(err, destinations.ErrNoSpace) {
+				t.Fatalf("error %v does not wrap ErrNoSpace", err)
+			}
+			if !strings.Contains(err.Error(), tt.errWant) || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error %q, want one line saying %q", err, tt.errWant)
+			}
+			os.Remove(filler)
+			sameFiles(t, before, snapshot(t, mnt))
+			if list, err := d.List(ctx); err != nil || len(list) != 1 || list[0].Name != "older" {
+				t.Fatalf("List = %v, %v; want only the older backup", list, err)
+			}
+			_ = dir
+		})
+	}
+}
+
+func TestReadOnlyDrive(t *testing.T) {
+	ctx := context.Background()
+	mnt := mountTmpfs(t, "size=4m,mode=0755")
+	df, err := NewDrive(Drive{Label: "LOCKED", MountPoint: mnt, FSType: "tmpfs"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, df, "older", randomBytes(t, 8<<10))
+	remountReadOnly(t, mnt)
+	before := snapshot(t, mnt)
+
+	tests := []struct {
+		name string
+		do   func() error
+	}{
+		{"create backup", func() error {
+			p, err := df.Create(ctx, "new", 100)
+			if err == nil {
+				p.Abort(ctx)
+			}
+			return err
+		}},
+		{"create backup folder", func() error {
+			_, err := NewDrive(Drive{Label: "LOCKED", MountPoint: mnt}, "elsewhere")
+			return err
+		}},
+		{"delete backup", func() error { return df.Delete(ctx, "older") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.do()
+			if !errors.Is(err, destinations.ErrReadOnly) {
+				t.Fatalf("error %v does not wrap ErrReadOnly", err)
+			}
+			if !strings.Contains(err.Error(), "the drive is read-only") {
+				t.Fatalf("error %q does not say the drive is read-only", err)
+			}
+			sameFiles(t, before, snapshot(t, mnt))
+		})
+	}
+	if got, err := df.List(ctx); err != nil || len(got) != 1 {
+		t.Fatalf("List on a read-only drive = %v, %v", got, err)
+	}
+}
+
+// TestDriveUnmountedMidWrite unmounts the drive (lazily, as a desktop
+// does when the stick is pulled) while a backup is being written. The
+// file system stays reachable through a second mount, so the test can
+// see what was left on it.
+func TestDriveUnmountedMidWrite(t *testing.T) {
+	ctx := context.Background()
+	mnt := mountTmpfs(t, "size=4m,mode=0755")
+	still := bindMount(t, mnt)
+	df, err := NewDrive(Drive{Label: "PULLED", MountPoint: mnt, FSType: "tmpfs"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, df, "older", randomBytes(t, 8<<10))
+	before := snapshot(t, still)
+
+	p, err := df.Create(ctx, "new", 512<<10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Abort(ctx)
+	data := randomBytes(t, 512<<10)
+	var werr error
+	werr = writeAll(p, data, func(written int) {
+		if written == 256<<10 {
+			if err := unix.Unmount(mnt, unix.MNT_DETACH); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	_, err = p.Commit(ctx, verifyAgainst(data))
+	if werr != nil {
+		err = werr
+	}
+	if err == nil {
+		t.Fatal("a backup written to an unmounted drive was reported saved")
+	}
+	if !strings.Contains(err.Error(), "the drive was removed or unmounted") {
+		t.Fatalf("error %q does not say the drive went away", err)
+	}
+	sameFiles(t, before, snapshot(t, still))
+	if _, err := os.Stat(filepath.Join(mnt, BackupFolder, "new")); err == nil {
+		t.Fatal("the backup appeared at the old mount point's folder")
+	}
+}
+
+// TestVFATStick detects a real FAT32 file system on a loop device as a
+// USB stick (the loop device's number is described in a fixture sysfs as
+// a USB disk), opens it as usb:LABEL and writes to it.
+func TestVFATStick(t *testing.T) {
+	ctx := context.Background()
+	mnt, loopDev := mountVFAT(t, "CAKETEST", 40<<20)
+	var st unix.Stat_t
+	if err := unix.Stat(loopDev, &st); err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	// What udev would have recorded for the loop device, for the fuseblk
+	// mount whose type the mount table does not tell.
+	writeFile(t, filepath.Join(root, "run/udev/data/b"+devNumber(st.Rdev)), "E:ID_FS_LABEL=CAKETEST\nE:ID_FS_TYPE=vfat\n")
+	dev := filepath.Join(root, "sys/devices/pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0/block/sdx")
+	writeFile(t, filepath.Join(dev, "removable"), "1\n")
+	writeFile(t, filepath.Join(dev, "sdx1/partition"), "1\n")
+	for link, target := range map[string]string{
+		"sys/dev/block/" + devNumber(st.Rdev): "../../devices/pci0000:00/0000:00:14.0/usb2/2-1/2-1:1.0/host6/target6:0:0/6:0:0:0/block/sdx/sdx1",
+		"dev/disk/by-label/CAKETEST":          "../../sdx1",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, link)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, filepath.Join(root, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	det := Detector{SysRoot: root, DevRoot: root, RunRoot: root, MountRoots: []string{}} // the real mount table and statfs
+	drives, err := det.Drives(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(drives) != 1 {
+		t.Fatalf("Drives = %v, want the one stick", drives)
+	}
+	drv := drives[0]
+	if drv.MountPoint != mnt || drv.Label != "CAKETEST" || drv.FSType != "vfat" || drv.Device != "/dev/sdx1" || !drv.USB || !drv.Removable {
+		t.Fatalf("drive = %#v", drv)
+	}
+	total, free, err := diskSpace(mnt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if drv.Size != total || drv.Free != free {
+		t.Fatalf("drive size %d, free %d; statfs says %d, %d", drv.Size, drv.Free, total, free)
+	}
+
+	r := destinations.NewRegistry()
+	Register(r, envOf(nil), det, nil)
+	d, err := r.Open(ctx, "usb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Spec() != "usb:CAKETEST" {
+		t.Fatalf("Spec = %q", d.Spec())
+	}
+	first := randomBytes(t, 1<<20)
+	put(t, d, "wallet", first)
+	second := randomBytes(t, 1<<20)
+	if e := put(t, d, "wallet", second); e.Name != "wallet-2" {
+		t.Fatalf("second backup named %q, want wallet-2", e.Name)
+	}
+	for name, want := range map[string][]byte{"wallet": first, "wallet-2": second} {
+		got, err := os.ReadFile(filepath.Join(mnt, BackupFolder, name))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("%s on the stick: %v, or its bytes differ", name, err)
+		}
+	}
+	before := snapshot(t, mnt)
+
+	refusals := []struct {
+		name     string
+		sizeHint int64
+		is       error
+		errWant  string
+	}{
+		{"FAT32 limit", 4 << 30, ErrFileTooLarge, "at most 4 GiB per file"},
+		{"more than is free", 100 << 20, destinations.ErrNoSpace, "the drive has"},
+	}
+	for _, tt := range refusals {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.is == destinations.ErrNoSpace && total == 0 {
+				t.Skip("this FAT driver (fusefat) does not report free space, so there is nothing to check against")
+			}
+			p, err := d.Create(ctx, "big", tt.sizeHint)
+			if err == nil {
+				p.Abort(ctx)
+				t.Fatal("Create succeeded")
+			}
+			if !errors.Is(err, tt.is) || !strings.Contains(err.Error(), tt.errWant) {
+				t.Fatalf("Create = %v, want %v saying %q", err, tt.is, tt.errWant)
+			}
+			sameFiles(t, before, snapshot(t, mnt))
+		})
+	}
+
+	t.Run("fills up mid-write", func(t *testing.T) {
+		p, err := d.Create(ctx, "huge", -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Abort(ctx)
+		err = writeAll(p, randomBytes(t, 48<<20), nil)
+		if err == nil {
+			t.Fatal("48 MiB fit on a 40 MiB stick")
+		}
+		// fusefat says EPERM where the kernel's vfat says ENOSPC.
+		if total != 0 && (!errors.Is(err, destinations.ErrNoSpace) || !strings.Contains(err.Error(), "the drive is full")) {
+			t.Fatalf("writing past the end of the stick = %v, want the drive is full", err)
+		}
+		if _, cerr := p.Commit(ctx, nil); cerr == nil {
+			t.Fatal("Commit after a failed write succeeded")
+		}
+		sameFiles(t, before, snapshot(t, mnt))
+	})
+}
+
+// devNumber formats a device number as sysfs names it, "MAJOR:MINOR".
+func devNumber(dev uint64) string {
+	return itoa(unix.Major(dev)) + ":" + itoa(unix.Minor(dev))
+}
+
+func itoa(n uint32) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for ; n > 0; n /= 10 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+	}
+	return string(b)
+}
