@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cakebackup/cakebackup/picker"
+	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/proton/protontest"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -312,5 +317,128 @@ func TestPickUsageErrors(t *testing.T) {
 		if _, ran := p.chooserRan(); ran {
 			t.Errorf("%q: the chooser ran", args)
 		}
+	}
+}
+
+// fakeProtonEnv starts a fake Proton Drive on loopback, logs a user in
+// and returns the environment of a cakebackup that has the session.
+func fakeProtonEnv(t *testing.T) (*env, *proton.Drive) {
+	t.Helper()
+	srv, err := protontest.New(protontest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	const user, password = "ana", "a long and correct test password"
+	if err := srv.AddUser(user, password); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{
+		"HOME":            t.TempDir(),
+		"XDG_CONFIG_HOME": t.TempDir(),
+		proton.URLEnv:     srv.URL(),
+		proton.SessionEnv: "file", // never the developer's real keyring
+	}
+	getenv := func(k string) string { return vars[k] }
+	ctx := context.Background()
+	opts := proton.Options{APIURL: srv.URL()}
+	s, err := proton.Login(ctx, opts, proton.Credentials{Username: user, Password: password})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := proton.NewSessionStore(getenv)
+	if err := store.Save(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	d, err := proton.Connect(ctx, opts, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close(ctx) })
+	return &env{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, getenv: getenv}, d
+}
+
+// The terminal picker browses Proton Drive and makes folders there, over
+// real HTTP to the fake server.
+func TestPickProtonDrive(t *testing.T) {
+	e, drive := fakeProtonEnv(t)
+	ctx := context.Background()
+	if err := drive.MakeFolder(ctx, "/", "Backups"); err != nil {
+		t.Fatal(err)
+	}
+	if err := drive.MakeFolder(ctx, "/Backups", "Cake"); err != nil {
+		t.Fatal(err)
+	}
+	// At the Drive's root there is no "..": the lines are
+	// [ Use this folder ], Backups/.
+	tests := []struct {
+		name     string
+		keys     string
+		want     string
+		wantMade string // a folder the picker should have made
+	}{
+		{"root", "\t\r", "proton:/", ""},
+		{"open a folder", "\t\x1b[B\r\r", "proton:/Backups", ""},
+		{"nested, then up", "\t\x1b[B\r\x1b[B\x1b[B\r\x7f\r", "proton:/Backups", ""},
+		{"nested", "\t\x1b[B\r\x1b[B\x1b[B\r\r", "proton:/Backups/Cake", ""},
+		{"new folder", "\t\x1b[B\rnWallets 2026\r\r", "proton:/Backups/Wallets 2026", "Wallets 2026"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src, ok := e.protonFolders()
+			if !ok {
+				t.Fatal("logged in, but Proton Drive is not offered")
+			}
+			defer src.close(ctx)
+			local := picker.LocalFolders{Start: t.TempDir()}
+			c, err := picker.RunTerminal(ctx, strings.NewReader(tc.keys), io.Discard, []picker.FolderSource{local, src})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Spec != tc.want || c.Source != "Proton Drive" {
+				t.Errorf("choice = %+v, want %s on Proton Drive", c, tc.want)
+			}
+			if tc.wantMade != "" {
+				names, err := drive.Folders(ctx, "/Backups")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !slices.Contains(names, tc.wantMade) {
+					t.Errorf("/Backups holds %q, want %q made", names, tc.wantMade)
+				}
+			}
+		})
+	}
+}
+
+func TestPickProtonDriveOnlyWhenLoggedIn(t *testing.T) {
+	e := &env{getenv: func(k string) string {
+		return map[string]string{"HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir(), proton.SessionEnv: "file"}[k]
+	}}
+	if _, ok := e.protonFolders(); ok {
+		t.Error("Proton Drive offered without a session")
+	}
+}
+
+// A Proton failure while browsing is shown in the picker, which stays
+// usable: here the listing fails and the person goes back to local
+// folders and picks one.
+func TestPickProtonDriveFailureKeepsPicker(t *testing.T) {
+	ctx := context.Background()
+	src := &protonSource{connect: func(context.Context) (protonFolderTree, func(context.Context), error) {
+		return nil, nil, errors.New("Proton Drive is unreachable")
+	}}
+	dir := t.TempDir()
+	// Tab to Proton Drive (fails), try to go down, Tab back, pick.
+	c, err := picker.RunTerminal(ctx, strings.NewReader("\t\x1b[B\t\r"), io.Discard,
+		[]picker.FolderSource{picker.LocalFolders{Start: dir}, src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Spec != "folder:"+dir {
+		t.Errorf("choice = %+v", c)
+	}
+	if _, err := src.Mkdir(ctx, "/", "x"); err == nil || !strings.Contains(err.Error(), "unreachable") {
+		t.Errorf("Mkdir while unreachable = %v", err)
 	}
 }
