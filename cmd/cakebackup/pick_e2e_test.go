@@ -96,6 +96,12 @@ type ptyProgram struct {
 
 func startInPTY(t *testing.T, bin, home string, args ...string) *ptyProgram {
 	t.Helper()
+	return startInPTYWithEnv(t, bin, home, nil, args...)
+}
+
+// startInPTYWithEnv is startInPTY with more environment variables.
+func startInPTYWithEnv(t *testing.T, bin, home string, extraEnv []string, args ...string) *ptyProgram {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = []string{
 		"HOME=" + home,
@@ -104,8 +110,9 @@ func startInPTY(t *testing.T, bin, home string, args ...string) *ptyProgram {
 		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
 		"PATH=" + os.Getenv("PATH"),
 		"TERM=xterm-256color",
-		// No DISPLAY or WAYLAND_DISPLAY: no desktop.
+		// No DISPLAY or WAYLAND_DISPLAY: no desktop, unless extraEnv says.
 	}
+	cmd.Env = append(cmd.Env, extraEnv...)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 30, Cols: 120})
 	if err != nil {
 		t.Fatalf("start in a pseudo-terminal: %v", err)
@@ -277,6 +284,54 @@ func TestPickEndToEnd(t *testing.T) {
 		}
 		if cfg.DefaultDest != want {
 			t.Errorf("default_dest = %q, want %q", cfg.DefaultDest, want)
+		}
+	})
+	// A desktop session whose chooser is a fake zenity on PATH.
+	desktop := func(t *testing.T, chosen string) (env []string, ran func() bool) {
+		dir := t.TempDir()
+		marker := filepath.Join(dir, "ran")
+		script := "#!/bin/sh\ntouch '" + marker + "'\necho '" + chosen + "'\n"
+		if err := os.WriteFile(filepath.Join(dir, "zenity"), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return []string{"DISPLAY=:0", "PATH=" + dir + string(os.PathListSeparator) + os.Getenv("PATH")},
+			func() bool { _, err := os.Stat(marker); return err == nil }
+	}
+
+	t.Run("create --pick on a desktop uses its chooser", func(t *testing.T) {
+		home, downloads := pickHome(t)
+		picked := filepath.Join(downloads, "Old")
+		extra, ran := desktop(t, picked)
+		pwFile := filepath.Join(t.TempDir(), "pw")
+		if err := os.WriteFile(pwFile, []byte("correct horse battery staple\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p := startInPTYWithEnv(t, bin, home, extra, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
+		if code := p.wait(t); code != 0 {
+			t.Fatalf("exit %d; the terminal shows:\n%q", code, p.screen.String())
+		}
+		if !ran() {
+			t.Error("the desktop's chooser did not run")
+		}
+		if es, _ := os.ReadDir(picked); len(es) != 1 {
+			t.Errorf("%s holds %v, want the backup", picked, es)
+		}
+	})
+
+	t.Run("pick --terminal on a desktop uses the terminal picker", func(t *testing.T) {
+		home, downloads := pickHome(t)
+		extra, ran := desktop(t, "/")
+		p := startInPTYWithEnv(t, bin, home, extra, "pick", "--terminal")
+		p.screen.waitFor(t, "Use this folder")
+		p.send(t, keyEnter)
+		if code := p.wait(t); code != 0 {
+			t.Fatalf("exit %d; the terminal shows:\n%q", code, p.screen.String())
+		}
+		if ran() {
+			t.Error("the desktop's chooser ran despite --terminal")
+		}
+		if want := "folder:" + downloads + "\r\n"; !strings.Contains(p.screen.String(), want) {
+			t.Errorf("%q not printed; the terminal shows:\n%q", want, p.screen.String())
 		}
 	})
 }
