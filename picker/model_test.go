@@ -395,3 +395,18 @@ func TestPickModelKeepsKeysTypedWhileLoading(t *testing.T) {
 		t.Fatalf("choice = %+v, %v; want %s", c, ok, want)
 	}
 }
+
+func TestPickModelHintsInEmptyFolder(t *testing.T) {
+	home, local := tree(t)
+	s := start(t, local)
+	if strings.Contains(s.m.View(), "no folders here") {
+		t.Error("hint shown in a folder with folders")
+	}
+	s.send(keys(times(4, press("down")), press("enter"))...) // beta/ is empty
+	if got := s.model().dirs[0]; got != filepath.Join(home, "Downloads", "beta") {
+		t.Fatalf("in %s", got)
+	}
+	if !strings.Contains(s.m.View(), "no folders here") {
+		t.Errorf("no hint in an empty folder:\n%s", s.m.View())
+	}
+}

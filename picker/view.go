@@ -54,6 +54,9 @@ func (m Model) View() string {
 		}
 		b.WriteString(cursor + m.items[i].label + "\n")
 	}
+	if !m.loading && !m.hasFolders() && end-m.offset < rows {
+		b.WriteString("  (no folders here: press n to make one)\n")
+	}
 	b.WriteString("\n")
 	switch {
 	case m.naming:
@@ -77,4 +80,13 @@ func (m Model) View() string {
 	}
 	b.WriteString(" · Esc cancel\n")
 	return b.String()
+}
+
+func (m Model) hasFolders() bool {
+	for _, it := range m.items {
+		if it.kind == itemFolder {
+			return true
+		}
+	}
+	return false
 }
