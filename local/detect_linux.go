@@ -218,3 +218,19 @@ func readTrimmed(path string) string {
 	}
 	return strings.TrimSpace(string(b))
 }
+
+// getenv returns d.Getenv(key), or "" without one.
+func (d Detector) getenv(key string) string {
+	if d.Getenv == nil {
+		return ""
+	}
+	return d.Getenv(key)
+}
+
+// rootOr returns root, or "/" when it is empty.
+func rootOr(root string) string {
+	if root == "" {
+		return "/"
+	}
+	return root
+}

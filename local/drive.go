@@ -61,19 +61,3 @@ func (d Detector) space() func(string) (int64, int64, error) {
 	}
 	return diskSpace
 }
-
-// getenv returns d.Getenv(key), or "" without one.
-func (d Detector) getenv(key string) string {
-	if d.Getenv == nil {
-		return ""
-	}
-	return d.Getenv(key)
-}
-
-// rootOr returns root, or "/" when it is empty.
-func rootOr(root string) string {
-	if root == "" {
-		return "/"
-	}
-	return root
-}

@@ -1,10 +1,8 @@
 package local
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,32 +105,4 @@ func TestDriveRefusesBeforeWriting(t *testing.T) {
 			}
 		})
 	}
-}
-
-// put writes data as name and commits it, checking the stored bytes.
-func put(t *testing.T, d destinations.Destination, name string, data []byte) destinations.Entry {
-	t.Helper()
-	ctx := context.Background()
-	p, err := d.Create(ctx, name, int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Abort(ctx)
-	if _, err := p.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	e, err := p.Commit(ctx, func(ctx context.Context, r io.ReaderAt, size int64) error {
-		got := make([]byte, size)
-		if _, err := r.ReadAt(got, 0); err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		if !bytes.Equal(got, data) {
-			return errors.New("stored bytes differ")
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
 }

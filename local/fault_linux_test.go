@@ -92,19 +92,18 @@ func TestFullDrive(t *testing.T) {
 			ctx := context.Background()
 			mnt := mountTmpfs(t, "size="+tt.tmpfsSize+",mode=0755")
 			var d destinations.Destination
-			var dir string
 			if tt.drive {
 				df, err := NewDrive(Drive{Label: "TINY", MountPoint: mnt, FSType: "tmpfs"}, "")
 				if err != nil {
 					t.Fatal(err)
 				}
-				d, dir = df, df.Dir()
+				d = df
 			} else {
 				f, err := NewFolder(mnt)
 				if err != nil {
 					t.Fatal(err)
 				}
-				d, dir = f, f.Dir()
+				d = f
 			}
 			put(t, d, "older", randomBytes(t, 8<<10))
 			before := snapshot(t, mnt)
@@ -137,7 +136,6 @@ func TestFullDrive(t *testing.T) {
 			if list, err := d.List(ctx); err != nil || len(list) != 1 || list[0].Name != "older" {
 				t.Fatalf("List = %v, %v; want only the older backup", list, err)
 			}
-			_ = dir
 		})
 	}
 }
@@ -208,8 +206,7 @@ func TestDriveUnmountedMidWrite(t *testing.T) {
 	}
 	defer p.Abort(ctx)
 	data := randomBytes(t, 512<<10)
-	var werr error
-	werr = writeAll(p, data, func(written int) {
+	werr := writeAll(p, data, func(written int) {
 		if written == 256<<10 {
 			if err := unix.Unmount(mnt, unix.MNT_DETACH); err != nil {
 				t.Fatal(err)
