@@ -1,8 +1,8 @@
 package local
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
