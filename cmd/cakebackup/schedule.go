@@ -731,9 +731,6 @@ func (e *env) loadScheduleConfig(c *cli.Context) (string, *schedule.Config, erro
 
 // oneJobArg is the single JOB argument.
 func oneJobArg(c *cli.Context) (string, error) {
-	if c.NArg() > 1 && strings.HasPrefix(c.Args().Get(1), "-") {
-		return "", usageError(fmt.Errorf("options go before the job name: cakebackup schedule %s [options] JOB", c.Command.Name))
-	}
 	if c.NArg() != 1 {
 		return "", usageError(fmt.Errorf("%s takes one JOB name", c.Command.Name))
 	}

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -105,7 +108,6 @@ func TestScheduleAddListRemove(t *testing.T) {
 		{[]string{"schedule", "add", "--source", sampleWallets, "--dest", "downloads", "--every", "soon", "--password-env", "X", "j"}, "every"},
 		{[]string{"schedule", "add", "--source", sampleWallets, "--dest", "downloads", "--every", "1h", "j"}, "no password source"},
 		{[]string{"schedule", "remove", "nope"}, `no job "nope"`},
-		{[]string{"schedule", "prune", "nightly", "--dry-run"}, "options go before the job name"},
 		{[]string{"schedule", "install", "nope"}, `no job "nope"`},
 	}
 	for _, tt := range tests {
@@ -188,7 +190,7 @@ func TestScheduleRunOnceBacksUpAndPrunes(t *testing.T) {
 		s.mustRun("verify", "--password-file", s.pw, path)
 	}
 	// A dry run shows what would go and deletes nothing.
-	out := s.mustRun("schedule", "prune", "--config", s.config, "--dry-run", "nightly")
+	out := s.mustRun("schedule", "prune", "nightly", "--config", s.config, "--dry-run")
 	if !strings.Contains(out, "keep          "+filepath.Join(s.dest, made[2])) || !strings.Contains(out, "not a backup") {
 		t.Fatalf("prune --dry-run:\n%s", out)
 	}
@@ -300,5 +302,68 @@ func TestScheduleInstallUninstall(t *testing.T) {
 		if _, err := os.Stat(f); !os.IsNotExist(err) {
 			t.Fatalf("%s still there", f)
 		}
+	}
+}
+
+func TestScheduleKeyringUnavailableIsClear(t *testing.T) {
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
+		t.Skip("a real OS keyring may be present; this test does not write to it")
+	}
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-keyring", "kr")
+	s.stdin = "typed-secret-password\n"
+	if code := s.run("schedule", "set-password", "--password-stdin", "kr"); code == exitOK ||
+		!strings.Contains(s.stderr.String(), "no OS keyring available") || strings.Contains(s.stderr.String(), "typed-secret") {
+		t.Fatalf("set-password: exit %d, %q", code, s.stderr.String())
+	}
+	if code := s.run("schedule", "run", "--once"); code == exitOK {
+		t.Fatal("run without a keyring exited 0")
+	}
+	js, _ := s.state(t).Job("kr")
+	if js.LastResult != schedule.ResultFailed || !strings.Contains(js.LastError, "keyring") {
+		t.Fatalf("state = %+v", js)
+	}
+}
+
+// TestScheduleLoopStopsCleanly runs the foreground scheduler, lets it make
+// the due backup, then cancels it as SIGTERM does in main: exit 0.
+func TestScheduleLoopStopsCleanly(t *testing.T) {
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "loop")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"cakebackup", "schedule", "run"}, &env{
+			stdin: strings.NewReader(""), stdout: io.Discard, stderr: &stderr,
+			getenv: func(k string) string { return s.vars[k] },
+		})
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		js, err := s.state(t).Job("loop")
+		if err == nil && js.LastResult != "" {
+			if js.LastResult != schedule.ResultOK {
+				t.Fatalf("state = %+v", js)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the scheduler made no backup")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Fatalf("exit %d after cancel; stderr %s", code, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the scheduler did not stop")
+	}
+	if got := s.backups(t); len(got) != 1 || !strings.HasPrefix(got[0], "cake_wallet_backup_loop_") {
+		t.Fatalf("folder = %v", got)
 	}
 }
