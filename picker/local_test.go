@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-func TestLocalFoldersSpec(t *testing.T) {
+func TestPickLocalFoldersSpec(t *testing.T) {
 	l := LocalFolders{
 		Drives: []Place{
 			{Label: "WALLETS", Path: "/media/ana/WALLETS"},
@@ -35,7 +35,7 @@ func TestLocalFoldersSpec(t *testing.T) {
 	}
 }
 
-func TestLocalFoldersList(t *testing.T) {
+func TestPickLocalFoldersList(t *testing.T) {
 	dir := t.TempDir()
 	for _, d := range []string{"b", "A", "c", ".git"} {
 		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
@@ -77,7 +77,7 @@ func TestLocalFoldersList(t *testing.T) {
 	}
 }
 
-func TestLocalFoldersParent(t *testing.T) {
+func TestPickLocalFoldersParent(t *testing.T) {
 	tests := []struct {
 		dir, want string
 		ok        bool
@@ -95,7 +95,7 @@ func TestLocalFoldersParent(t *testing.T) {
 	}
 }
 
-func TestCheckFolderName(t *testing.T) {
+func TestPickCheckFolderName(t *testing.T) {
 	tests := []struct {
 		name string
 		ok   bool
@@ -121,7 +121,7 @@ func TestCheckFolderName(t *testing.T) {
 	}
 }
 
-func TestLocalFoldersMkdir(t *testing.T) {
+func TestPickLocalFoldersMkdir(t *testing.T) {
 	dir := t.TempDir()
 	l := LocalFolders{}
 	p, err := l.Mkdir(context.Background(), dir, "New")

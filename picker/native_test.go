@@ -40,7 +40,7 @@ func envOf(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
-func TestFindNativeDialog(t *testing.T) {
+func TestPickFindNativeDialog(t *testing.T) {
 	zenityDir := fakeProgram(t, "zenity", "exit 0")
 	kdialogDir := fakeProgram(t, "kdialog", "exit 0")
 	both := zenityDir + string(os.PathListSeparator) + kdialogDir
@@ -79,7 +79,7 @@ func TestFindNativeDialog(t *testing.T) {
 	}
 }
 
-func TestNativeDialogChoose(t *testing.T) {
+func TestPickNativeDialogChoose(t *testing.T) {
 	chosen := t.TempDir()
 	start := filepath.Join(t.TempDir(), "Downloads")
 	file := filepath.Join(chosen, "a-file")
@@ -142,7 +142,7 @@ func TestNativeDialogChoose(t *testing.T) {
 
 // The start folder reaches osascript and PowerShell through the
 // environment, never inside script text, so no path can break the script.
-func TestNativeDialogStartFolderViaEnvironment(t *testing.T) {
+func TestPickNativeDialogStartFolderViaEnvironment(t *testing.T) {
 	start := t.TempDir() + `/it's "odd"`
 	if err := os.Mkdir(start, 0o755); err != nil {
 		t.Fatal(err)
@@ -167,7 +167,7 @@ func TestNativeDialogStartFolderViaEnvironment(t *testing.T) {
 	}
 }
 
-func TestNativeDialogOsascriptCancel(t *testing.T) {
+func TestPickNativeDialogOsascriptCancel(t *testing.T) {
 	tests := []struct {
 		body   string
 		cancel bool
@@ -184,7 +184,7 @@ func TestNativeDialogOsascriptCancel(t *testing.T) {
 	}
 }
 
-func TestNativeDialogEndsWithContext(t *testing.T) {
+func TestPickNativeDialogEndsWithContext(t *testing.T) {
 	dir := fakeProgram(t, "zenity", "exec sleep 30")
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
