@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -17,12 +19,19 @@ import (
 // says otherwise, like the app's "Save to Downloads".
 const defaultDest = "downloads"
 
+// targetApps are the apps that restore our backups. The app refuses a
+// backup whose README.txt names another app ("This backup was created in
+// X and cannot be restored in Y"), so README.txt names the app the backup
+// is for, not cakebackup.
+func targetApps() []string { return []string{"Cake Wallet", "Monero.com"} }
+
 // backupJob is one backup to make: what to back up, where, and how.
 type backupJob struct {
 	Source, Settings string // wallet data folder, optional settings JSON
 	Dest             string // --dest spec
 	Name             string // backup name; "" means the default timestamped name
 	Password         string
+	ForApp           string // the app that will restore it; "" means Cake Wallet
 	// OnProgress, when set, is called with plaintext bytes consumed.
 	OnProgress func(n int64)
 	// OnCollected, when set, is called once the source is collected,
@@ -49,6 +58,13 @@ func (e *env) makeBackup(ctx context.Context, job backupJob) (*backupResult, err
 	if job.Password == "" {
 		return nil, errors.New("no backup password")
 	}
+	forApp := job.ForApp
+	if forApp == "" {
+		forApp = targetApps()[0]
+	}
+	if !slices.Contains(targetApps(), forApp) {
+		return nil, usageError(fmt.Errorf("unknown app %q: backups can be made for %s", forApp, strings.Join(targetApps(), " or ")))
+	}
 	src, err := backup.Collect(ctx, job.Source, job.Settings)
 	if err != nil {
 		return nil, err
@@ -67,8 +83,8 @@ func (e *env) makeBackup(ctx context.Context, job backupJob) (*backupResult, err
 	}
 	entry, sum, err := backup.Save(ctx, dest, name, src, backup.WriteOptions{
 		Password:   job.Password,
-		AppName:    appName,
-		AppVersion: version,
+		AppName:    forApp,
+		AppVersion: appName + " " + version,
 		Now:        now,
 		OnProgress: job.OnProgress,
 	})
@@ -89,6 +105,7 @@ func createCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "dest", Aliases: []string{"d"}, Usage: "where to put it: downloads, folder:PATH, usb[:LABEL], proton:/PATH (`SPEC`)"},
 			&cli.BoolFlag{Name: "pick", Usage: "choose the destination folder by browsing"},
 			&cli.StringFlag{Name: "name", Usage: "backup file `NAME` (default cake_wallet_backup_YYYY-MM-DD_HHMMSS)"},
+			&cli.StringFlag{Name: "for-app", Value: targetApps()[0], Usage: "the `APP` that will restore it: \"Cake Wallet\" or \"Monero.com\""},
 			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
@@ -121,6 +138,7 @@ func createCommand(e *env) *cli.Command {
 				Dest:        spec,
 				Name:        c.String("name"),
 				Password:    pw,
+				ForApp:      c.String("for-app"),
 				OnProgress:  bar.add,
 				OnCollected: func(src *backup.Source) { e.warnSkipped(src.Skipped); bar.start(src.TotalSize) },
 			})
