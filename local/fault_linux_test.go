@@ -362,3 +362,42 @@ func itoa(n uint32) string {
 	}
 	return string(b)
 }
+
+// TestFakeCapacityStick writes to a drive that is smaller than it says:
+// every Write succeeds, and the failure shows only when Commit flushes
+// the backup to the medium. Commit must report it and leave nothing.
+func TestFakeCapacityStick(t *testing.T) {
+	ctx := context.Background()
+	mnt := mountFakeCapacity(t, "8m", "64m")
+	d, err := NewDrive(Drive{Label: "FAKE", MountPoint: mnt, FSType: "ext4"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, d, "older", randomBytes(t, 64<<10))
+	before := snapshot(t, mnt)
+
+	p, err := d.Create(ctx, "new", 16<<20)
+	if err != nil {
+		t.Fatalf("Create: %v (the drive claims enough room)", err)
+	}
+	defer p.Abort(ctx)
+	data := randomBytes(t, 16<<20)
+	if err := writeAll(p, data, nil); err != nil {
+		t.Fatalf("Write: %v (should fail only when flushed)", err)
+	}
+	checked := false
+	_, err = p.Commit(ctx, func(ctx context.Context, r io.ReaderAt, size int64) error {
+		checked = true
+		return verifyAgainst(data)(ctx, r, size)
+	})
+	if err == nil {
+		t.Fatal("a backup that never reached the medium was reported saved")
+	}
+	if checked {
+		t.Fatal("the check ran although flushing failed")
+	}
+	if !errors.Is(err, destinations.ErrNoSpace) || !strings.Contains(err.Error(), "saving backup new") || !strings.Contains(err.Error(), "the drive is full") {
+		t.Fatalf("Commit = %v, want an error saying saving the backup failed because the drive is full", err)
+	}
+	sameFiles(t, before, snapshot(t, mnt))
+}

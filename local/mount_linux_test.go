@@ -160,3 +160,42 @@ func sameFiles(t *testing.T, before, after map[string][sha256.Size]byte) {
 		}
 	}
 }
+
+// mountFakeCapacity mounts an ext4 file system that claims imgSize bytes
+// but is stored in a tmpfs of only realSize, like a counterfeit USB stick:
+// writes succeed into memory and fail once flushed to the medium.
+func mountFakeCapacity(t *testing.T, realSize, imgSize string) string {
+	t.Helper()
+	backing := mountTmpfs(t, "size="+realSize)
+	mkfs, err := exec.LookPath("mkfs.ext4")
+	if err != nil {
+		t.Skip("mkfs.ext4 not found: install the e2fsprogs package")
+	}
+	img := filepath.Join(backing, "stick.img")
+	if out, err := exec.Command("truncate", "-s", imgSize, img).CombinedOutput(); err != nil {
+		t.Fatalf("truncate: %v: %s", err, out)
+	}
+	if out, err := exec.Command(mkfs, "-q", "-O", "^has_journal", "-E", "lazy_itable_init=1,lazy_journal_init=1", img).CombinedOutput(); err != nil {
+		t.Fatalf("mkfs.ext4: %v: %s", err, out)
+	}
+	out, err := exec.Command("losetup", "--find", "--show", img).CombinedOutput()
+	if err != nil {
+		t.Skipf("cannot set up a loop device here: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	loopDev := strings.TrimSpace(string(out))
+	t.Cleanup(func() {
+		if out, err := exec.Command("losetup", "-d", loopDev).CombinedOutput(); err != nil {
+			t.Errorf("losetup -d %s: %v: %s", loopDev, err, out)
+		}
+	})
+	mnt := t.TempDir()
+	if err := unix.Mount(loopDev, mnt, "ext4", unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+		t.Skipf("cannot mount ext4 from a loop device here: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := unix.Unmount(mnt, 0); err != nil {
+			t.Errorf("unmount %s: %v", mnt, err)
+		}
+	})
+	return mnt
+}
