@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -33,6 +34,8 @@ func newScheduleCLI(t *testing.T) *scheduleCLI {
 		pw:     writePasswordFile(t, "scheduled-secret-password-9f2k"),
 	}
 }
+
+func (s *scheduleCLI) getenv(k string) string { return s.vars[k] }
 
 func (s *scheduleCLI) state(t *testing.T) schedule.StateStore {
 	t.Helper()
@@ -365,5 +368,47 @@ func TestScheduleLoopStopsCleanly(t *testing.T) {
 	}
 	if got := s.backups(t); len(got) != 1 || !strings.HasPrefix(got[0], "cake_wallet_backup_loop_") {
 		t.Fatalf("folder = %v", got)
+	}
+}
+
+// TestScheduleToProtonDrive runs a job twice, unattended, to a fake Proton
+// Drive on loopback with the cached session, and prunes to keep-last 1.
+func TestScheduleToProtonDrive(t *testing.T) {
+	if testing.Short() {
+		t.Skip("about 20 s: each run logs in to the fake Proton server twice (backup, prune)")
+	}
+	e, drive := fakeProtonEnv(t)
+	ctx := context.Background()
+	if err := drive.MakeFolder(ctx, "/", "Backups"); err != nil {
+		t.Fatal(err)
+	}
+	s := newScheduleCLI(t)
+	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", proton.URLEnv, proton.SessionEnv} {
+		s.vars[k] = e.getenv(k)
+	}
+	s.config = filepath.Join(s.vars["XDG_CONFIG_HOME"], "cakebackup", "config.toml")
+	s.mustRun("schedule", "add", "cloud", "--source", sampleWallets, "--dest", "proton:/Backups",
+		"--cron", "@daily", "--password-file", s.pw, "--keep-last", "1")
+	var made []string
+	for range 2 {
+		s.mustRun("schedule", "run", "--once")
+		js, err := s.state(t).Job("cloud")
+		if err != nil || js.LastResult != schedule.ResultOK {
+			t.Fatalf("state %+v %v; stderr %s", js, err, s.stderr.String())
+		}
+		made = append(made, js.LastBackup)
+		s.pretendLastRunWas(t, "cloud", 48*time.Hour)
+		time.Sleep(time.Second)
+	}
+	dest, err := proton.Open(ctx, "/Backups", s.getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := dest.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Location != made[1] || !strings.HasPrefix(list[0].Name, "cake_wallet_backup_cloud_") {
+		t.Fatalf("Proton folder holds %+v, want only %s", list, made[1])
 	}
 }
