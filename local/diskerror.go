@@ -53,7 +53,7 @@ func explain(op string, err error) error {
 const (
 	reasonFull     = "the drive is full"
 	reasonReadOnly = "the drive is read-only"
-	reasonDenied   = "permission denied"
+	reasonDenied   = "no permission to write there"
 	reasonIO       = "the drive could not be read or written; was it unplugged?"
 	reasonGone     = "the drive was removed or unmounted"
 	reasonTooBig   = "the file is too large for this drive's file system"

@@ -21,7 +21,11 @@ type Drive struct {
 // String describes the drive for people, e.g.
 // "WALLETS (/media/ana/WALLETS, vfat, 3.2 GiB free of 7.5 GiB)".
 func (d Drive) String() string {
-	return d.Label + " (" + d.MountPoint + ", " + d.FSType + ", " + humanBytes(d.Free) + " free of " + humanBytes(d.Size) + ")"
+	s := d.Label + " (" + d.MountPoint + ", " + d.FSType
+	if d.Size > 0 { // some FUSE file systems do not report their size
+		s += ", " + humanBytes(d.Free) + " free of " + humanBytes(d.Size)
+	}
+	return s + ")"
 }
 
 // Detector finds removable drives. Its zero value looks at the running

@@ -70,6 +70,9 @@ func (f *Folder) Create(ctx context.Context, name string, sizeHint int64) (desti
 	if err := checkName(name); err != nil {
 		return nil, err
 	}
+	if strings.HasPrefix(name, ".") {
+		return nil, fmt.Errorf("backup name %q must not start with a dot: the backup would be hidden", name)
+	}
 	if f.room != nil && sizeHint >= 0 {
 		if err := f.room(f.dir, sizeHint); err != nil {
 			return nil, err
@@ -199,8 +202,8 @@ func checkName(name string) error {
 		return errors.New("empty backup name")
 	case len(name) > maxNameLen:
 		return fmt.Errorf("backup name %.40q... is longer than %d bytes", name, maxNameLen)
-	case strings.HasPrefix(name, "."):
-		return fmt.Errorf("backup name %q must not start with a dot", name)
+	case name == "." || name == "..":
+		return fmt.Errorf("backup name %q is not a file name", name)
 	case strings.ContainsAny(name, "/\\\x00"):
 		return fmt.Errorf("backup name %q must be a plain file name, without / or \\", name)
 	case strings.Contains(name, tempMarker):

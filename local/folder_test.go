@@ -119,7 +119,11 @@ func TestBadNamesAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	for _, name := range []string{"", ".", "..", ".hidden", "a/b", "../escape", `a\b`, "a\x00b", "x" + tempMarker + "1", string(make([]byte, 300))} {
+	if p, err := f.Create(ctx, ".hidden", 1); err == nil {
+		p.Abort(ctx)
+		t.Error("Create(.hidden) succeeded")
+	}
+	for _, name := range []string{"", ".", "..", "a/b", "../escape", `a\b`, "a\x00b", "x" + tempMarker + "1", "." + "y" + tempMarker + "2", string(make([]byte, 300))} {
 		if p, err := f.Create(ctx, name, 1); err == nil {
 			p.Abort(ctx)
 			t.Errorf("Create(%q) succeeded", name)
@@ -246,6 +250,16 @@ func TestListSkipsDirsAndTempFiles(t *testing.T) {
 	}
 	if want := []string{"old", ".notes"}; !slices.Equal(names, want) {
 		t.Fatalf("List = %v, want %v", names, want)
+	}
+	for _, e := range list {
+		r, err := f.Open(context.Background(), e.Name)
+		if err != nil {
+			t.Fatalf("Open(%s) of a listed file: %v", e.Name, err)
+		}
+		r.Close()
+	}
+	if err := f.Delete(context.Background(), ".notes"); err != nil {
+		t.Fatalf("Delete of a listed file: %v", err)
 	}
 }
 

@@ -78,8 +78,7 @@ func (p *pendingFile) Write(b []byte) (int, error) {
 	}
 	n, err := p.file.Write(b)
 	if err != nil {
-		p.err = explain(fmt.Sprintf("writing backup %s to %s", p.name, p.where), err)
-		p.discard()
+		p.err = p.fail(explain(fmt.Sprintf("writing backup %s to %s", p.name, p.where), err))
 		return n, p.err
 	}
 	return n, nil
@@ -96,9 +95,8 @@ func (p *pendingFile) Commit(ctx context.Context, check destinations.Check) (des
 	}
 	entry, err := p.commit(ctx, check)
 	if err != nil {
-		p.err = err
-		p.discard()
-		return destinations.Entry{}, err
+		p.err = p.fail(err)
+		return destinations.Entry{}, p.err
 	}
 	p.done = true
 	p.dir.close()
@@ -194,6 +192,15 @@ func (p *pendingFile) publish() (string, error) {
 		final = fmt.Sprintf("%s-%d", p.name, i)
 	}
 	return "", fmt.Errorf("no free name like %s after %d tries", p.name, maxNameTries)
+}
+
+// fail discards the temporary file after err and returns err, telling
+// also when the temporary file could not be removed.
+func (p *pendingFile) fail(err error) error {
+	if derr := p.discard(); derr != nil {
+		return fmt.Errorf("%w; also %v", err, derr)
+	}
+	return err
 }
 
 // Abort removes the temporary file. It does nothing after Commit.

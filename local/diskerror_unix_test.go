@@ -1,0 +1,66 @@
+//go:build unix
+
+package local
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"golang.org/x/sys/unix"
+)
+
+// TestExplain covers the system errors that the mount-based fault tests
+// cannot produce as root (EACCES, EIO, ENODEV, EFBIG, EDQUOT).
+func TestExplain(t *testing.T) {
+	tests := []struct {
+		errno unix.Errno
+		want  string
+		is    error
+	}{
+		{unix.ENOSPC, "writing x: the drive is full (no space left on device)", destinations.ErrNoSpace},
+		{unix.EDQUOT, "writing x: the drive is full (disk quota exceeded)", destinations.ErrNoSpace},
+		{unix.EROFS, "writing x: the drive is read-only (read-only file system)", destinations.ErrReadOnly},
+		{unix.EACCES, "writing x: no permission to write there (permission denied)", destinations.ErrReadOnly},
+		{unix.EIO, "writing x: the drive could not be read or written; was it unplugged? (input/output error)", nil},
+		{unix.ENODEV, "writing x: the drive was removed or unmounted (no such device)", nil},
+		{unix.EFBIG, "writing x: the file is too large for this drive's file system (file too large)", nil},
+		{unix.EBADF, "writing x: failed (bad file descriptor)", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.errno.Error(), func(t *testing.T) {
+			sys := &fs.PathError{Op: "write", Path: "/media/STICK/.x" + tempMarker + "1", Err: tt.errno}
+			err := explain("writing x", sys)
+			if err.Error() != tt.want {
+				t.Fatalf("explain = %q, want %q", err, tt.want)
+			}
+			if !errors.Is(err, tt.errno) {
+				t.Fatal("the system error is not wrapped")
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Fatalf("does not wrap %v", tt.is)
+			}
+			for _, s := range []error{destinations.ErrNoSpace, destinations.ErrReadOnly} {
+				if s != tt.is && errors.Is(err, s) {
+					t.Fatalf("wraps %v too", s)
+				}
+			}
+			if again := explain("other", err); again != err {
+				t.Fatalf("explaining twice gives %q", again)
+			}
+		})
+	}
+	if explain("x", nil) != nil {
+		t.Fatal("explain(nil) is not nil")
+	}
+	gone := explain("saving x", &fs.PathError{Op: "stat", Path: "/media/STICK", Err: errDriveGone})
+	if !strings.Contains(gone.Error(), "the drive was removed or unmounted") {
+		t.Fatalf("explain(errDriveGone) = %q", gone)
+	}
+	if !errors.Is(explain("x", &os.LinkError{Op: "rename", Old: "a", New: "b", Err: unix.ENOSPC}), destinations.ErrNoSpace) {
+		t.Fatal("a LinkError's errno is not seen")
+	}
+}
