@@ -91,6 +91,7 @@ func TestDetectorDrives(t *testing.T) {
 		"/media/ana/FUSESTICK":    {64 * gib, 60 * gib},
 		"/run/media/ana/Big Disk": {1000 * gib, 900 * gib},
 		"/media/ana/mystery":      {16 * gib, 1 * gib},
+		"/home/pi/cake":           {4 * gib, 3 * gib},
 		"/media/pi/STICK":         {4 * gib, 3 * gib},
 		"/data":                   {2000 * gib, 1000 * gib},
 	})
@@ -128,7 +129,9 @@ func TestDetectorDrives(t *testing.T) {
 		},
 		{machine: "desktop", user: "bob", want: nil},
 		{
-			// The SD card the Pi boots from is the system, not a drive.
+			// The SD card the Pi boots from is the system, not a drive;
+			// the stick is listed at its whole mount, not at the bind
+			// mount of a subfolder listed before it.
 			machine: "pi",
 			user:    "pi",
 			want: []Drive{
