@@ -103,6 +103,7 @@ password_env = "PW"
 		{"both timings", strings.Replace(good, `every = "24h"`, "every = \"24h\"\ncron = \"@daily\"", 1), "c.toml:7", "not both"},
 		{"no timing", strings.Replace(good, `every = "24h"`, "", 1), "c.toml:3", "every"},
 		{"bad name", strings.Replace(good, `name = "a"`, `name = "a b"`, 1), "c.toml:4", "letters, digits"},
+		{"relative folder dest", good + "dest = \"folder:backups\"\n", "c.toml:8", "absolute"},
 		{"relative source", strings.Replace(good, `"/data"`, `"data"`, 1), "c.toml:5", "absolute"},
 		{"no password", strings.Replace(good, `password_env = "PW"`, "", 1), "c.toml:3", "no password source"},
 		{"two passwords", good + "password_keyring = true\n", "c.toml:", "only one"},

@@ -161,21 +161,24 @@ func (s *Scheduler) runIfDue(ctx context.Context, job Job) error {
 func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error {
 	start := s.Clock.Now()
 	res, err := s.Run(ctx, Run{Job: job, BackupName: BackupName(job.Name, start)})
+	js := last
 	var plan PrunePlan
-	if err == nil && s.Prune != nil {
-		plan, err = s.Prune(ctx, job, res.Entry)
-		if err != nil {
-			err = fmt.Errorf("backup %s was made, but pruning failed: %w", res.Entry.Location, err)
+	if err == nil {
+		// The backup is made and verified, whatever pruning does next.
+		js.LastSuccess, js.LastBackup, js.LastSize = start, res.Entry.Location, res.Entry.Size
+		if s.Prune != nil {
+			plan, err = s.Prune(ctx, job, res.Entry)
+			if err != nil {
+				err = fmt.Errorf("backup %s was made, but pruning failed: %w", res.Entry.Location, err)
+			}
 		}
 	}
 	end := s.Clock.Now()
-	js := last
 	js.LastStart, js.LastEnd, js.LastError = start, end, ""
 	attrs := []any{"job", job.Name, "start", start.Format(time.RFC3339), "duration", end.Sub(start).Round(time.Millisecond)}
 	switch {
 	case err == nil:
-		js.LastResult, js.LastSuccess = ResultOK, start
-		js.LastBackup, js.LastSize = res.Entry.Location, res.Entry.Size
+		js.LastResult = ResultOK
 		attrs = append(attrs, "result", ResultOK, "size", res.Entry.Size, "where", res.Entry.Location,
 			"kept", len(plan.Keep), "pruned", len(plan.Remove))
 		if len(plan.Rejected) > 0 {

@@ -81,8 +81,14 @@ func (c *Config) validateJob(j Job) *FieldError {
 	case dest == "":
 		return bad("dest", "missing, and the config has no default_dest")
 	default:
-		if _, err := destinations.ParseSpec(dest); err != nil {
+		spec, err := destinations.ParseSpec(dest)
+		if err != nil {
 			return bad("dest", "%v", err)
+		}
+		// A timer's working folder is not the user's: a relative folder
+		// would point somewhere else.
+		if spec.Scheme == "folder" && !filepath.IsAbs(spec.Arg) {
+			return bad("dest", "folder %q is not an absolute path", spec.Arg)
 		}
 	}
 	switch {

@@ -77,6 +77,14 @@ func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
 			KeepWeekly: c.Int("keep-weekly"), KeepMonthly: c.Int("keep-monthly"),
 		},
 	}
+	// A timer does not start in the user's working folder.
+	if spec, err := destinations.ParseSpec(j.Dest); err == nil && spec.Scheme == "folder" && spec.Arg != "" && !filepath.IsAbs(spec.Arg) {
+		a, err := filepath.Abs(spec.Arg)
+		if err != nil {
+			return j, usageError(fmt.Errorf("--dest: %w", err))
+		}
+		j.Dest = "folder:" + a
+	}
 	var err error
 	if j.Source, err = abs("source"); err != nil {
 		return j, err
@@ -601,6 +609,9 @@ func scheduleInstallCommand(e *env) *cli.Command {
 			fmt.Fprintf(e.stdout, "To enable it, run:\n  %s\n", strings.ReplaceAll(inst.Next, "\n", "\n  "))
 			if job.PasswordEnv != "" {
 				fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
+			} else if _, err := (schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}).Password(job); err != nil {
+				// Better to hear it now than from tomorrow's failed run.
+				fmt.Fprintf(e.stderr, "warning: %s\n", oneLine(err.Error()))
 			}
 			return nil
 		},

@@ -120,6 +120,13 @@ func TestScheduleAddListRemove(t *testing.T) {
 		}
 	}
 
+	// A relative folder is made absolute: a timer does not start here.
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:rel/backups", "--every", "1h", "--password-env", "P", "relative")
+	cfg, _ = schedule.LoadConfig(s.config)
+	if j, _ := cfg.Job("relative"); !strings.HasPrefix(j.Dest, "folder:/") || !strings.HasSuffix(j.Dest, "/rel/backups") {
+		t.Fatalf("relative dest saved as %q", j.Dest)
+	}
+	s.mustRun("schedule", "remove", "relative")
 	s.mustRun("schedule", "remove", "nightly")
 	cfg, _ = schedule.LoadConfig(s.config)
 	if len(cfg.Jobs) != 1 || cfg.Jobs[0].Name != "cloud" {
@@ -299,6 +306,14 @@ func TestScheduleInstallUninstall(t *testing.T) {
 		if out, err := exec.Command(analyze, "verify", service, timer).CombinedOutput(); err != nil {
 			t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
 		}
+	}
+	if strings.Contains(s.stderr.String(), "warning") {
+		t.Fatalf("install warned about a good password file: %s", s.stderr.String())
+	}
+	os.Chmod(s.pw, 0o644)
+	s.mustRun("schedule", "install", "nightly")
+	if !strings.Contains(s.stderr.String(), "warning: password file") || !strings.Contains(s.stderr.String(), "0644") {
+		t.Fatalf("install did not warn about a loose password file: %q", s.stderr.String())
 	}
 	s.mustRun("schedule", "uninstall", "nightly")
 	for _, f := range []string{service, timer} {
