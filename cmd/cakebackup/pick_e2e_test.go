@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/creack/pty"
 
+	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -332,6 +334,47 @@ func TestPickEndToEnd(t *testing.T) {
 		}
 		if want := "folder:" + downloads + "\r\n"; !strings.Contains(p.screen.String(), want) {
 			t.Errorf("%q not printed; the terminal shows:\n%q", want, p.screen.String())
+		}
+	})
+	t.Run("create --pick stores the backup in a picked Proton Drive folder", func(t *testing.T) {
+		fake, drive := fakeProtonEnv(t)
+		ctx := context.Background()
+		if err := drive.MakeFolder(ctx, "/", "Backups"); err != nil {
+			t.Fatal(err)
+		}
+		home, downloads := pickHome(t)
+		pwFile := filepath.Join(t.TempDir(), "pw")
+		if err := os.WriteFile(pwFile, []byte("correct horse battery staple\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		extra := []string{
+			"XDG_CONFIG_HOME=" + fake.getenv("XDG_CONFIG_HOME"),
+			proton.URLEnv + "=" + fake.getenv(proton.URLEnv),
+			proton.SessionEnv + "=file",
+		}
+		p := startInPTYWithEnv(t, bin, home, extra, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
+		p.screen.waitFor(t, "(Tab: Proton Drive)")
+		p.send(t, "\t") // to Proton Drive: [ Use this folder ], Backups/
+		p.screen.waitFor(t, "Backups/")
+		p.send(t, keyDown, keyEnter) // open /Backups
+		p.screen.waitFor(t, "no folders here") // /Backups is listed
+		p.send(t, keyEnter) // use it
+		if code := p.wait(t); code != 0 {
+			t.Fatalf("exit %d; the terminal shows:\n%q", code, p.screen.String())
+		}
+		dest, err := proton.NewDestination(drive, "/Backups")
+		if err != nil {
+			t.Fatal(err)
+		}
+		entries, err := dest.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 || entries[0].Size == 0 {
+			t.Fatalf("/Backups on Proton Drive holds %+v, want one backup", entries)
+		}
+		if es, _ := os.ReadDir(downloads); len(es) != 2 {
+			t.Errorf("Downloads holds %v; the backup went there too", es)
 		}
 	})
 }
