@@ -1,0 +1,79 @@
+//go:build unix
+
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// TestScheduleSIGTERMMidBackup runs the real binary's foreground scheduler
+// and sends it SIGTERM while a backup is being written: it must exit 0,
+// leave nothing in the destination and record the run as aborted.
+func TestScheduleSIGTERMMidBackup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and backs up 48 MB")
+	}
+	s := newScheduleCLI(t)
+	source := t.TempDir()
+	big := make([]byte, 48<<20) // random, so it takes a while to compress and encrypt
+	rand.Read(big)
+	if err := os.WriteFile(filepath.Join(source, "wallet.keys"), big, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s.mustRun("schedule", "add", "--source", source, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "--keep-last", "1", "big")
+
+	cmd := exec.Command(buildCakebackup(t), "schedule", "run")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"} {
+		cmd.Env = append(cmd.Env, k+"="+s.vars[k])
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+
+	// Wait for the backup's temporary file to appear, then stop the scheduler.
+	deadline := time.Now().Add(time.Minute)
+	for len(s.backups(t)) == 0 {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no backup started; stderr: %s", stderr.String())
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("scheduler after SIGTERM: %v; stderr: %s", err, stderr.String())
+		}
+	case <-time.After(time.Minute):
+		cmd.Process.Kill()
+		t.Fatal("the scheduler did not stop after SIGTERM")
+	}
+	if got := s.backups(t); len(got) != 0 {
+		t.Fatalf("destination after SIGTERM holds %v, want nothing", got)
+	}
+	js, err := s.state(t).Job("big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if js.LastResult != schedule.ResultAborted || !strings.Contains(stderr.String(), "result=aborted") {
+		t.Fatalf("state %+v; stderr: %s", js, stderr.String())
+	}
+}
