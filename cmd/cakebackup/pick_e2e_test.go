@@ -356,9 +356,9 @@ func TestPickEndToEnd(t *testing.T) {
 		p.screen.waitFor(t, "(Tab: Proton Drive)")
 		p.send(t, "\t") // to Proton Drive: [ Use this folder ], Backups/
 		p.screen.waitFor(t, "Backups/")
-		p.send(t, keyDown, keyEnter) // open /Backups
+		p.send(t, keyDown, keyEnter)           // open /Backups
 		p.screen.waitFor(t, "no folders here") // /Backups is listed
-		p.send(t, keyEnter) // use it
+		p.send(t, keyEnter)                    // use it
 		if code := p.wait(t); code != 0 {
 			t.Fatalf("exit %d; the terminal shows:\n%q", code, p.screen.String())
 		}
