@@ -8,6 +8,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	f := newFakeProton(t)
 	destinationtest.Run(t, destinationtest.Harness{
 		New:     func(t *testing.T) destinations.Destination { return f.newDest(t) },

@@ -3,11 +3,12 @@ package proton
 import (
 	"context"
 	"crypto/sha512"
+	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"os"
 	"runtime"
+	"time"
 )
 
 // tempFile is a downloaded backup in a 0600 temporary file, removed on
@@ -34,16 +35,40 @@ func (t *tempFile) Close() error {
 	return err
 }
 
+// downloadAttempts is how many times a download is tried when it fails
+// in a way a retry may fix (a server error, a broken connection).
+const downloadAttempts = 3
+
 // download fetches the active revision of a file through the bridge, which
-// checks each block's hash and signature while decrypting, into a
-// temporary file, and returns it with the SHA-512 of its bytes in sum.
+// checks each block's hash and signature while decrypting it, into a
+// temporary file.
 func (d *Destination) download(ctx context.Context, linkID, what string) (*tempFile, error) {
-	t, _, err := d.downloadSum(ctx, linkID, what, nil)
+	t, _, err := d.downloadSum(ctx, linkID, what)
 	return t, err
 }
 
-// downloadSum is download, also hashing the bytes with h when not nil.
-func (d *Destination) downloadSum(ctx context.Context, linkID, what string, h hash.Hash) (*tempFile, []byte, error) {
+// downloadSum is download, also returning the SHA-512 of the bytes.
+func (d *Destination) downloadSum(ctx context.Context, linkID, what string) (*tempFile, []byte, error) {
+	for attempt := 1; ; attempt++ {
+		t, sum, err := d.downloadOnce(ctx, linkID, what)
+		if err == nil || attempt == downloadAttempts || !transient(err) {
+			return t, sum, err
+		}
+		select {
+		case <-time.After(time.Duration(attempt) * time.Second):
+		case <-ctx.Done():
+			return nil, nil, errors.Join(err, ctx.Err())
+		}
+	}
+}
+
+// transient reports errors a later try may not meet.
+func transient(err error) bool {
+	return errors.Is(err, ErrServer) || errors.Is(err, ErrNetwork) ||
+		errors.Is(err, ErrDamagedDownload) || errors.Is(err, ErrRateLimited)
+}
+
+func (d *Destination) downloadOnce(ctx context.Context, linkID, what string) (*tempFile, []byte, error) {
 	rc, _, _, err := d.drive.bridge.DownloadFileByID(ctx, linkID, 0)
 	if err != nil {
 		return nil, nil, d.drive.translate(err, "downloading "+what)
@@ -54,16 +79,12 @@ func (d *Destination) downloadSum(ctx context.Context, linkID, what string, h ha
 		return nil, nil, fmt.Errorf("downloading %s: %w", what, err)
 	}
 	if runtime.GOOS != "windows" {
-		// Unlinked now, gone for sure when closed or when we crash.
+		// Unlinked now, so gone for sure when closed, even after a crash.
 		_ = os.Remove(f.Name())
 	}
 	t := &tempFile{f: f}
-	var w io.Writer = f
-	if h == nil {
-		h = sha512.New()
-	}
-	w = io.MultiWriter(f, h)
-	n, err := io.Copy(w, ctxReader{ctx: ctx, r: rc})
+	h := sha512.New()
+	n, err := io.Copy(io.MultiWriter(f, h), ctxReader{ctx: ctx, r: rc})
 	if err != nil {
 		t.Close()
 		return nil, nil, d.drive.translate(err, "downloading "+what)

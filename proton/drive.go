@@ -65,14 +65,14 @@ func (o Options) transport() (http.RoundTripper, error) {
 			next = http.DefaultTransport
 		}
 	}
-	if o.APIURL == "" {
-		return next, nil
+	if o.APIURL != "" {
+		u, err := url.Parse(o.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("Proton API URL %q: want http://HOST[:PORT][/PATH] or https://...", o.APIURL)
+		}
+		next = endpoint.Transport(u, next)
 	}
-	u, err := url.Parse(o.APIURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("Proton API URL %q: want http://HOST[:PORT][/PATH] or https://...", o.APIURL)
-	}
-	return endpoint.Transport(u, next), nil
+	return newBlockTransport(next), nil
 }
 
 // config returns a bridge configuration for these options, with no

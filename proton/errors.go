@@ -44,6 +44,9 @@ var (
 	ErrNetwork = errors.New("cannot reach Proton Drive (network error): check the connection and try again")
 	// ErrNameTaken: a file or folder of that name already exists.
 	ErrNameTaken = errors.New("a file or folder of that name already exists on Proton Drive")
+	// ErrDamagedDownload: a downloaded block did not decrypt or did not
+	// match its hash or signature.
+	ErrDamagedDownload = errors.New("Proton Drive sent data that does not decrypt or verify (a server or network fault): try again")
 	// ErrDraftExists: another upload of the same name is in progress or
 	// was interrupted (seen in the Proton Drive apps as a failed upload).
 	ErrDraftExists = errors.New("an unfinished upload of that name is on Proton Drive: remove it in the Proton Drive app and try again")
@@ -77,7 +80,7 @@ func translate(err error, what string) error {
 	}
 	sentinel := classify(err)
 	if sentinel == nil {
-		return fmt.Errorf("%s on Proton Drive: %w", what, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	detail := detailOf(err)
 	if detail == "" {
@@ -91,7 +94,7 @@ func isOurs(err error) bool {
 	for _, s := range []error{
 		ErrSessionExpired, ErrWrongPassword, ErrTwoFactorRequired, ErrWrongTwoFactor,
 		ErrMailboxPasswordRequired, ErrHumanVerification, ErrRateLimited, ErrServer,
-		ErrNetwork, ErrNameTaken, ErrDraftExists, ErrNotLoggedIn,
+		ErrNetwork, ErrNameTaken, ErrDraftExists, ErrNotLoggedIn, ErrDamagedDownload,
 		destinations.ErrNoSpace, destinations.ErrNotFound, destinations.ErrReadOnly,
 		context.Canceled, context.DeadlineExceeded,
 	} {
@@ -114,9 +117,22 @@ func classify(err error) error {
 		return ErrDraftExists
 	case errors.Is(err, protonapi.ErrFileNameExist), errors.Is(err, protonapi.ErrFolderNameExist):
 		return ErrNameTaken
+	case errors.Is(err, protonapi.ErrInvalidProof):
+		// The server's SRP proof does not match the one this password
+		// gives: Proton normally refuses a wrong password before that.
+		return ErrWrongPassword
 	}
 	if apiErr, ok := apiError(err); ok {
 		return classifyAPI(err, apiErr)
+	}
+	var blockErr *blockStatusError
+	if errors.As(err, &blockErr) {
+		return classifyAPI(err, &protonapi.APIError{Status: blockErr.Status})
+	}
+	if errors.Is(err, bridge.ErrDownloadedBlockHashVerificationFailed) || strings.Contains(err.Error(), "gopenpgp:") {
+		// The bridge checks each block's hash and signature and decrypts
+		// it; garbage from a broken transfer fails there.
+		return ErrDamagedDownload
 	}
 	// A failed token refresh is a resty error wrapped in this text by
 	// go-proton-api; the response behind it was a 4xx.

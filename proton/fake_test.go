@@ -29,13 +29,18 @@ type fakeProton struct {
 	folder atomic.Int64
 }
 
-func newFakeProton(t testing.TB) *fakeProton {
+// newFakeProton starts a fake server; setup, when given, runs on it before
+// the login.
+func newFakeProton(t testing.TB, setup ...func(*protontest.Server)) *fakeProton {
 	t.Helper()
 	srv, err := protontest.New(protontest.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
+	for _, fn := range setup {
+		fn(srv)
+	}
 	if err := srv.AddUser(fakeUser, fakePassword); err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,7 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 		where := p[:i+1].String()
 		link, err := b.SearchByNameInActiveFolderByID(ctx, id, name, false, true, protonapi.LinkStateActive)
 		if err != nil {
-			return "", d.translate(err, "finding folder "+where)
+			return "", d.translate(err, "finding Proton Drive folder "+where)
 		}
 		if link != nil {
 			id = link.LinkID
@@ -32,7 +32,7 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 		}
 		newID, err := b.CreateNewFolderByID(ctx, id, name)
 		if err != nil {
-			err = d.translate(err, "creating folder "+where)
+			err = d.translate(err, "creating Proton Drive folder "+where)
 			if errors.Is(err, ErrNameTaken) {
 				return "", fmt.Errorf("Proton Drive path %s: a file of that name is in the way of the folder", where)
 			}
@@ -84,7 +84,7 @@ func (d *Drive) MakeFolder(ctx context.Context, dir, name string) error {
 		return err
 	}
 	if _, err := d.bridge.CreateNewFolderByID(ctx, id, name); err != nil {
-		return d.translate(err, "creating folder "+append(p[:len(p):len(p)], name).String())
+		return d.translate(err, "creating Proton Drive folder "+append(p[:len(p):len(p)], name).String())
 	}
 	return nil
 }

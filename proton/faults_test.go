@@ -1,0 +1,190 @@
+package proton
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/proton/protontest"
+)
+
+// putBackup stores data as name through d and returns the entry or the
+// error of Create, Write or Commit.
+func putBackup(ctx context.Context, d destinations.Destination, name string, data []byte) (destinations.Entry, error) {
+	p, err := d.Create(ctx, name, int64(len(data)))
+	if err != nil {
+		return destinations.Entry{}, err
+	}
+	defer p.Abort(ctx)
+	if _, err := p.Write(data); err != nil {
+		return destinations.Entry{}, err
+	}
+	return p.Commit(ctx, func(ctx context.Context, r io.ReaderAt, size int64) error {
+		got := make([]byte, size)
+		if _, err := r.ReadAt(got, 0); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if !bytes.Equal(got, data) {
+			return errors.New("stored bytes differ")
+		}
+		return nil
+	})
+}
+
+// readBackup reads the backup called name in full.
+func readBackup(t *testing.T, d destinations.Destination, name string) []byte {
+	t.Helper()
+	r, err := d.Open(context.Background(), name)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", name, err)
+	}
+	defer r.Close()
+	got, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
+	if err != nil {
+		t.Fatalf("reading %s: %v", name, err)
+	}
+	return got
+}
+
+// putDirect stores data as name in d's folder with the bridge's own
+// upload, which publishes under the final name at once: a quick way to
+// set up an existing backup.
+func putDirect(t *testing.T, d *Destination, name string, data []byte) {
+	t.Helper()
+	ctx := context.Background()
+	folderID, err := d.folder(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.drive.bridge.UploadFileByReader(ctx, folderID, name, time.Now(), bytes.NewReader(data), 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func randomBytes(t testing.TB, n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestFaults injects each fault of the fake server into an upload next to
+// an older backup. A fault the client can ride out (one 429 or 503, a
+// dropped connection) must end in a backup that reads back identical; one
+// it cannot must end in the expected one-line error, with nothing left on
+// the Drive but the older backup, unchanged.
+func TestFaults(t *testing.T) {
+	const size = 2*4<<20 + 777 // Three blocks.
+	for _, tc := range []struct {
+		name    string
+		inject  func(s *protontest.Server)
+		wantErr error // nil: the backup must succeed
+	}{
+		{
+			name:   "one 429 on block request is retried",
+			inject: func(s *protontest.Server) { s.FailNext(protontest.RouteRequestBlockUpload, 1, 429, time.Second) },
+		},
+		{
+			name: "429 on every try is a rate limit error",
+			// go-proton-api tries 4 times in all.
+			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteRequestBlockUpload, 4, 429, 0) },
+			wantErr: ErrRateLimited,
+		},
+		{
+			name:   "one 503 on file creation is retried",
+			inject: func(s *protontest.Server) { s.FailNext(protontest.RouteCreateFile, 1, 503, 0) },
+		},
+		{
+			name:    "500 on block upload",
+			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteUploadBlock, 1, 500, 0) },
+			wantErr: ErrServer,
+		},
+		{
+			name:    "500 on revision commit",
+			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteCommitRevision, 1, 500, 0) },
+			wantErr: ErrServer,
+		},
+		{
+			name:   "one 500 while downloading to verify is retried",
+			inject: func(s *protontest.Server) { s.FailNext(protontest.RouteDownloadBlock, 1, 500, 0) },
+		},
+		{
+			name: "500 on every download to verify",
+			// 3 downloads of 4 tries each.
+			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteDownloadBlock, 12, 500, 0) },
+			wantErr: ErrServer,
+		},
+		{
+			name:    "500 on the final rename",
+			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteMoveLink, 1, 500, 0) },
+			wantErr: ErrServer,
+		},
+		{
+			name:   "connection dropped mid-block is retried",
+			inject: func(s *protontest.Server) { s.DropBlockUploadAfter(100<<10, 2) },
+		},
+		{
+			name:    "connection dropped mid-block on every try",
+			inject:  func(s *protontest.Server) { s.DropBlockUploadAfter(100<<10, 1000) },
+			wantErr: ErrNetwork,
+		},
+		{
+			name:    "quota exceeded",
+			inject:  func(s *protontest.Server) { s.SetQuota(6 << 20) },
+			wantErr: destinations.ErrNoSpace,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			f := newFakeProton(t)
+			d := f.newDest(t)
+			older := []byte("an older backup that must survive")
+			putDirect(t, d, "older", older)
+			before := f.residue(t, d)
+			payload := randomBytes(t, size)
+
+			tc.inject(f.srv)
+			e, err := putBackup(ctx, d, "newer", payload)
+			f.srv.SetQuota(-1)
+			f.srv.DropBlockUploadAfter(0, 0)
+
+			if tc.wantErr == nil {
+				if err != nil {
+					t.Fatalf("backup failed: %v", err)
+				}
+				if got := readBackup(t, d, e.Name); !bytes.Equal(got, payload) {
+					t.Fatal("backup does not read back identical")
+				}
+			} else {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("backup error = %v, want %v", err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), "\n") {
+					t.Fatalf("error is not one line: %q", err)
+				}
+				if after := f.residue(t, d); !slices.Equal(before, after) {
+					t.Fatalf("failed upload left %v on the Drive (before: %v)", after, before)
+				}
+				list, err := d.List(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(list) != 1 || list[0].Name != "older" {
+					t.Fatalf("List after failure = %v, want only the older backup", list)
+				}
+			}
+			if got := readBackup(t, d, "older"); !bytes.Equal(got, older) {
+				t.Fatal("the older backup changed")
+			}
+		})
+	}
+}

@@ -1,0 +1,168 @@
+package proton
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/proton/protontest"
+)
+
+// TestSessionReuseWithoutPassword: after one login, a later run connects
+// with the cached session only, and the cache holds no password.
+func TestSessionReuseWithoutPassword(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFakeProton(t)
+	path := filepath.Join(f.getenv("XDG_CONFIG_HOME"), "cakebackup", sessionFileName)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(raw, []byte(fakePassword)) {
+		t.Fatal("the session cache holds the account password")
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 {
+		t.Fatalf("session cache mode %04o, want 0600", info.Mode().Perm())
+	}
+
+	// A new process: only the environment, no credentials.
+	dest, err := Open(ctx, "/Backups/Cake", f.getenv)
+	if err != nil {
+		t.Fatalf("Open with the cached session: %v", err)
+	}
+	payload := randomBytes(t, 70<<10)
+	e, err := putBackup(ctx, dest, "reused", payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Location != "proton:/Backups/Cake/reused" {
+		t.Fatalf("Location = %q", e.Location)
+	}
+	again, err := Open(ctx, "/Backups/Cake", f.getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := again.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 || list[0].Name != "reused" || list[0].Size != int64(len(payload)) || !list[0].ModTime.Equal(e.ModTime) {
+		t.Fatalf("List = %+v, want the one backup as committed (%+v)", list, e)
+	}
+	if user, ok := LoggedIn(f.getenv); !ok || user != fakeUser {
+		t.Fatalf("LoggedIn = %q, %v", user, ok)
+	}
+}
+
+// TestRefreshedTokensAreSaved: when the access token expires mid-run the
+// client refreshes it, and the new single-use refresh token reaches the
+// cache, so the next run still works.
+func TestRefreshedTokensAreSaved(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFakeProton(t, func(s *protontest.Server) { s.SetAuthLife(2 * time.Second) })
+	before, err := f.store.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := f.connect(t)
+	time.Sleep(3 * time.Second)
+	if _, err := d.Account(ctx); err != nil {
+		t.Fatalf("Account after the access token expired: %v", err)
+	}
+	if err := d.SaveError(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := f.store.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.RefreshToken == before.RefreshToken || after.AccessToken == before.AccessToken {
+		t.Fatal("the refreshed tokens were not written back to the cache")
+	}
+	d2, err := Connect(ctx, f.opts, f.store)
+	if err != nil {
+		t.Fatalf("Connect with the refreshed session: %v", err)
+	}
+	defer d2.Close(ctx)
+	if _, err := d2.Account(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRevokedSession: a session revoked at Proton (logged out everywhere)
+// gives one line telling the user to log in again.
+func TestRevokedSession(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFakeProton(t)
+	if err := f.srv.RevokeSessions(fakeUser); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(ctx, "/Backups/Cake", f.getenv)
+	if !errors.Is(err, ErrSessionExpired) {
+		t.Fatalf("Open with a revoked session = %v, want ErrSessionExpired", err)
+	}
+	if strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "cakebackup proton login") {
+		t.Fatalf("error %q: want one line naming the login command", err)
+	}
+}
+
+// TestLogoutRevokes: after Logout the session no longer works at Proton.
+func TestLogoutRevokes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFakeProton(t)
+	d, err := Connect(ctx, f.opts, f.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Connect(ctx, f.opts, f.store); !errors.Is(err, ErrSessionExpired) {
+		t.Fatalf("Connect after Logout = %v, want ErrSessionExpired", err)
+	}
+}
+
+func TestLoginRefusals(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFakeProton(t)
+	for _, tc := range []struct {
+		name string
+		cred Credentials
+		want error
+	}{
+		{"wrong password", Credentials{Username: fakeUser, Password: "not it"}, ErrWrongPassword},
+	} {
+		_, err := Login(ctx, f.opts, tc.cred)
+		if !errors.Is(err, tc.want) {
+			t.Errorf("%s: Login = %v, want %v", tc.name, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), tc.cred.Password) {
+			t.Errorf("%s: error %q shows the password", tc.name, err)
+		}
+	}
+}
+
+// TestSessionForAnotherServer: a session made against one API URL is not
+// sent to another.
+func TestSessionForAnotherServer(t *testing.T) {
+	t.Parallel()
+	f := newFakeProton(t)
+	_, err := Connect(context.Background(), Options{APIURL: "http://127.0.0.1:9"}, f.store)
+	if err == nil || !strings.Contains(err.Error(), "log in again") && !strings.Contains(err.Error(), "login` again") {
+		t.Fatalf("Connect to another API = %v, want a refusal", err)
+	}
+}
