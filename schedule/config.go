@@ -29,34 +29,34 @@ import (
 type Config struct {
 	// DefaultDest is the --dest spec used when none is given, on the
 	// command line or in a job. Empty means none was chosen.
-	DefaultDest string `toml:"default_dest,omitempty"`
+	DefaultDest string `toml:"default_dest,omitempty" json:"default_dest,omitempty"`
 	// Jobs are the scheduled backups, in file order.
-	Jobs []Job `toml:"job,omitempty"`
+	Jobs []Job `toml:"job,omitempty" json:"jobs"`
 }
 
 // Job is one scheduled backup.
 type Job struct {
 	// Name identifies the job; letters, digits, '_' and '-' only. It is
 	// part of every backup's name, which is how retention finds them.
-	Name string `toml:"name"`
+	Name string `toml:"name" json:"name"`
 	// Source is the wallet app's data folder.
-	Source string `toml:"source"`
+	Source string `toml:"source" json:"source"`
 	// Settings is an optional settings JSON file to include.
-	Settings string `toml:"settings,omitempty"`
+	Settings string `toml:"settings,omitempty" json:"settings,omitempty"`
 	// Dest is the --dest spec; empty means the config's DefaultDest.
-	Dest string `toml:"dest,omitempty"`
+	Dest string `toml:"dest,omitempty" json:"dest,omitempty"`
 	// Every is an interval such as "24h"; exactly one of Every and Cron is
 	// set.
-	Every string `toml:"every,omitempty"`
+	Every string `toml:"every,omitempty" json:"every,omitempty"`
 	// Cron is a five-field cron expression such as "30 2 * * *", or a
 	// descriptor such as "@daily".
-	Cron string `toml:"cron,omitempty"`
+	Cron string `toml:"cron,omitempty" json:"cron,omitempty"`
 	// PasswordFile, PasswordKeyring and PasswordEnv say where the backup
 	// password comes from; exactly one is set. A file must be mode 0600
 	// or 0400.
-	PasswordFile    string `toml:"password_file,omitempty"`
-	PasswordKeyring bool   `toml:"password_keyring,omitempty"`
-	PasswordEnv     string `toml:"password_env,omitempty"`
+	PasswordFile    string `toml:"password_file,omitempty" json:"password_file,omitempty"`
+	PasswordKeyring bool   `toml:"password_keyring,omitempty" json:"password_keyring,omitempty"`
+	PasswordEnv     string `toml:"password_env,omitempty" json:"password_env,omitempty"`
 	// Retention says which of this job's older backups to keep.
 	Retention
 }
@@ -65,12 +65,12 @@ type Job struct {
 // keeps it; when no rule is set, every backup is kept.
 type Retention struct {
 	// KeepLast keeps the newest N backups.
-	KeepLast int `toml:"keep_last,omitempty"`
+	KeepLast int `toml:"keep_last,omitempty" json:"keep_last,omitempty"`
 	// KeepDaily keeps the newest backup of each of the last N days that
 	// have one; KeepWeekly, KeepMonthly likewise for ISO weeks and months.
-	KeepDaily   int `toml:"keep_daily,omitempty"`
-	KeepWeekly  int `toml:"keep_weekly,omitempty"`
-	KeepMonthly int `toml:"keep_monthly,omitempty"`
+	KeepDaily   int `toml:"keep_daily,omitempty" json:"keep_daily,omitempty"`
+	KeepWeekly  int `toml:"keep_weekly,omitempty" json:"keep_weekly,omitempty"`
+	KeepMonthly int `toml:"keep_monthly,omitempty" json:"keep_monthly,omitempty"`
 }
 
 // Empty reports whether no rule is set (keep everything).
