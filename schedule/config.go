@@ -187,6 +187,7 @@ type FieldError struct {
 	key string // TOML key within the job or top level
 }
 
+// Error returns "FILE:LINE: FIELD: MESSAGE" on one line.
 func (e *FieldError) Error() string {
 	where := e.Path
 	if e.Line > 0 {

@@ -28,6 +28,7 @@ type Interval time.Duration
 // Next implements Timing.
 func (d Interval) Next(last time.Time) time.Time { return last.Add(time.Duration(d)) }
 
+// String returns "every DURATION".
 func (d Interval) String() string { return "every " + time.Duration(d).String() }
 
 // Cron runs a job at the times of a cron expression.
@@ -49,6 +50,7 @@ func ParseCron(expr string) (Cron, error) {
 // Next implements Timing.
 func (c Cron) Next(last time.Time) time.Time { return c.sched.Next(last) }
 
+// String returns "cron EXPR".
 func (c Cron) String() string { return "cron " + c.expr }
 
 // Schedule returns the job's timing.

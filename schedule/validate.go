@@ -50,8 +50,8 @@ func (c *Config) validate() error {
 	return nil
 }
 
-// Validate checks one job as it would be checked in the config file c.
-func (c *Config) Validate(j Job) error {
+// ValidateJob checks one job as it would be checked in the config file c.
+func (c *Config) ValidateJob(j Job) error {
 	if err := c.validateJob(j); err != nil {
 		return fmt.Errorf("%s: %s", err.key, err.Msg)
 	}

@@ -129,7 +129,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 				return err
 			}
 			job.PasswordKeyring, job.PasswordEnv = c.Bool("password-keyring"), c.String("password-env")
-			if err := cfg.Validate(job); err != nil {
+			if err := cfg.ValidateJob(job); err != nil {
 				return usageError(fmt.Errorf("job %s: %w", name, err))
 			}
 			cfg.Jobs = append(cfg.Jobs, job)
@@ -456,7 +456,7 @@ func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, func(schedule.Job
 		// as having a password source for validation; it is not re-read.
 		job.PasswordEnv = passwordEnv
 	}
-	if err := cfg.Validate(job); err != nil {
+	if err := cfg.ValidateJob(job); err != nil {
 		return nil, nil, usageError(err)
 	}
 	cfg.Jobs = []schedule.Job{job}
