@@ -43,7 +43,7 @@ func validName(name string) error {
 	case len(name) > 200:
 		return errors.New("--name is too long (at most 200 bytes)")
 	case strings.ContainsAny(name, `/\:`):
-		return fmt.Errorf("--name %q must be a plain file name, without / \\ or :", name)
+		return fmt.Errorf("--name %q must be a plain file name (no /, \\ or : in it)", name)
 	case strings.HasPrefix(name, "."):
 		return fmt.Errorf("--name %q must not start with a dot", name)
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"strings"
@@ -57,8 +56,3 @@ type fileReader struct {
 }
 
 func (f *fileReader) Size() int64 { return f.size }
-
-// notFound reports whether err means a missing file or backup.
-func notFound(err error) bool {
-	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, destinations.ErrNotFound)
-}
