@@ -1,0 +1,150 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/proton/protontest"
+)
+
+const (
+	protonTestUser     = "ana"
+	protonTestPassword = "proton account password, long enough"
+)
+
+// newProtonCLI returns a CLI pointed at a fresh fake Proton server with
+// one account, keeping sessions in a file (never a real keyring).
+func newProtonCLI(t *testing.T) (*cliRun, *protontest.Server) {
+	t.Helper()
+	srv, err := protontest.New(protontest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	if err := srv.AddUser(protonTestUser, protonTestPassword); err != nil {
+		t.Fatal(err)
+	}
+	c := newCLI(t)
+	c.vars[proton.URLEnv] = srv.URL()
+	c.vars[proton.SessionEnv] = "file"
+	return c, srv
+}
+
+// oneLineError checks a failed run printed exactly one line on stderr
+// and that it mentions want.
+func oneLineError(t *testing.T, c *cliRun, code int, want string) {
+	t.Helper()
+	msg := c.stderr.String()
+	t.Logf("exit %d: %s", code, strings.TrimSpace(msg))
+	if code == 0 {
+		t.Fatalf("exit 0, want a failure mentioning %q", want)
+	}
+	if strings.Count(msg, "\n") != 1 || !strings.Contains(msg, want) {
+		t.Fatalf("stderr %q: want one line mentioning %q", msg, want)
+	}
+	if strings.Contains(msg, protonTestPassword) {
+		t.Fatalf("stderr shows the password: %q", msg)
+	}
+}
+
+// TestProtonEndToEnd: log in once, then create, list and restore a backup
+// on the fake Proton Drive with no Proton password, then log out.
+func TestProtonEndToEnd(t *testing.T) {
+	c, _ := newProtonCLI(t)
+
+	// A script: username on stdin, password in the environment.
+	c.stdin = protonTestUser + "\n"
+	c.vars[protonPasswordEnv] = protonTestPassword
+	if out := c.mustRun("proton", "login"); !strings.Contains(out, "Logged in to Proton Drive as "+protonTestUser) {
+		t.Fatalf("login printed %q", out)
+	}
+	delete(c.vars, protonPasswordEnv)
+	c.stdin = ""
+	session, err := os.ReadFile(filepath.Join(c.vars["XDG_CONFIG_HOME"], "cakebackup", "proton-session.json"))
+	if err != nil {
+		t.Fatalf("no session file: %v", err)
+	}
+	if strings.Contains(string(session), protonTestPassword) {
+		t.Fatal("the session file holds the password")
+	}
+	if out := c.mustRun("proton", "whoami"); !strings.Contains(out, protonTestUser) {
+		t.Fatalf("whoami printed %q", out)
+	}
+
+	pwFile := writePasswordFile(t, "backup password for the wallets")
+	out := c.mustRun("create", "--source", sampleWallets, "--settings", sampleSettings,
+		"--dest", "proton:/Backups/Cake", "--password-file", pwFile, "--json", "--quiet")
+	var res createdJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("create --json printed %q: %v", out, err)
+	}
+	if !res.Verified || res.Location != "proton:/Backups/Cake/"+res.Name {
+		t.Fatalf("create result %+v", res)
+	}
+
+	var entries []destinations.Entry
+	if err := json.Unmarshal([]byte(c.mustRun("ls", "proton:/Backups/Cake", "--json")), &entries); err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Name != res.Name || entries[0].Size != res.Size {
+		t.Fatalf("ls = %+v, want the one backup %s of %d bytes", entries, res.Name, res.Size)
+	}
+
+	to := filepath.Join(t.TempDir(), "restored")
+	c.mustRun("restore", res.Location, "--to", to, "--password-file", pwFile)
+	var restored int
+	err = filepath.WalkDir(to, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			restored++
+		}
+		return err
+	})
+	if err != nil || restored == 0 {
+		t.Fatalf("restore wrote %d files (%v)", restored, err)
+	}
+
+	if out := c.mustRun("proton", "logout"); !strings.Contains(out, "Logged out") {
+		t.Fatalf("logout printed %q", out)
+	}
+	oneLineError(t, c, c.run("proton", "whoami"), "cakebackup proton login")
+	oneLineError(t, c, c.run("ls", "proton:/Backups/Cake"), "cakebackup proton login")
+}
+
+func TestProtonLoginFailures(t *testing.T) {
+	c, srv := newProtonCLI(t)
+	for _, tc := range []struct {
+		name  string
+		args  []string
+		stdin string
+		env   string
+		want  string
+	}{
+		{"wrong password", []string{"proton", "login", "--proton-user", protonTestUser}, "", "wrong", "rejected the username or password"},
+		{"no password and no terminal", []string{"proton", "login", "--proton-user", protonTestUser}, "", "", "password needed"},
+		{"bad URL", []string{"proton", "login", "--proton-url", "ftp://x"}, "", "", "proton-url"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c.stdin = tc.stdin
+			c.vars[protonPasswordEnv] = tc.env
+			oneLineError(t, c, c.run(tc.args...), tc.want)
+		})
+	}
+
+	// A session revoked at Proton: one line saying to log in again.
+	c.vars[protonPasswordEnv] = protonTestPassword
+	c.mustRun("proton", "login", "--proton-user", protonTestUser)
+	if err := srv.RevokeSessions(protonTestUser); err != nil {
+		t.Fatal(err)
+	}
+	oneLineError(t, c, c.run("proton", "whoami"), "expired or was revoked")
+	// Logging out of a dead session still forgets it here.
+	c.mustRun("proton", "logout")
+	if out := c.mustRun("proton", "logout"); !strings.Contains(out, "Not logged in") {
+		t.Fatalf("second logout printed %q", out)
+	}
+}
