@@ -97,9 +97,6 @@ func (c *Config) DestFor(job Job) string {
 	return c.DefaultDest
 }
 
-// tomlLineError matches the decoder's errors that are not ParseErrors.
-var tomlLineError = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
-
 // LoadConfig reads and validates the config file at path. A file that does
 // not exist yet is an empty config, not an error. Errors name the file,
 // the line and the field at fault.
@@ -131,6 +128,7 @@ func parseConfig(path string, data []byte) (*Config, error) {
 			return nil, fmt.Errorf("%s: %s", where, pe.Message)
 		}
 		// Type mismatches come as "toml: line N (last key "K"): msg".
+		tomlLineError := regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 		if m := tomlLineError.FindStringSubmatch(err.Error()); m != nil {
 			return nil, fmt.Errorf("%s:%s: %s: %s", path, m[1], m[2], m[3])
 		}

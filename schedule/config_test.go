@@ -140,3 +140,19 @@ password_env = "PW"
 		t.Fatalf("good config: %v", err)
 	}
 }
+
+func TestValidateJobNameAndEnvName(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"nightly": true, "usb-weekly_2": true, strings.Repeat("a", 64): true,
+		"": false, "a b": false, "../x": false, "a.b": false, "é": false, strings.Repeat("a", 65): false,
+	} {
+		if err := ValidateJobName(name); (err == nil) != ok {
+			t.Errorf("ValidateJobName(%q) = %v, want ok %v", name, err, ok)
+		}
+	}
+	for name, ok := range map[string]bool{"CAKE_PW": true, "_x1": true, "": false, "1X": false, "A-B": false, "A B": false} {
+		if isEnvName(name) != ok {
+			t.Errorf("isEnvName(%q) != %v", name, ok)
+		}
+	}
+}

@@ -3,24 +3,42 @@ package schedule
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 
 	"github.com/cakebackup/cakebackup/destinations"
 )
 
-// jobNamePattern is what a job name may be: it becomes part of file names,
-// lock file names and systemd unit names.
-var jobNamePattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+// maxJobName bounds job names, which become parts of file names.
+const maxJobName = 64
 
-// envNamePattern is what a password_env variable name may be.
-var envNamePattern = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
-// ValidateJobName returns an error unless name is a valid job name.
+// ValidateJobName returns an error unless name is a valid job name: 1 to
+// 64 ASCII letters, digits, '_' or '-'. It becomes part of backup file
+// names, lock file names and systemd unit names.
 func ValidateJobName(name string) error {
-	if !jobNamePattern.MatchString(name) {
-		return fmt.Errorf("job name %q: use 1 to 64 letters, digits, '_' or '-'", name)
+	ok := name != "" && len(name) <= maxJobName
+	for _, r := range name {
+		ok = ok && (isASCIIAlnum(r) || r == '_' || r == '-')
+	}
+	if !ok {
+		return fmt.Errorf("job name %q: use 1 to %d letters, digits, '_' or '-'", name, maxJobName)
 	}
 	return nil
+}
+
+// isEnvName reports whether s is a portable environment variable name.
+func isEnvName(s string) bool {
+	if s == "" || (s[0] >= '0' && s[0] <= '9') {
+		return false
+	}
+	for _, r := range s {
+		if !isASCIIAlnum(r) && r != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
 }
 
 // validate checks the whole config; the first problem is returned as a
@@ -116,7 +134,7 @@ func (c *Config) validateJob(j Job) *FieldError {
 	}
 	if j.PasswordEnv != "" {
 		sources++
-		if !envNamePattern.MatchString(j.PasswordEnv) {
+		if !isEnvName(j.PasswordEnv) {
 			return bad("password_env", "%q is not an environment variable name", j.PasswordEnv)
 		}
 	}
