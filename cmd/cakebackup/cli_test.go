@@ -193,6 +193,19 @@ func TestCreateGeneratesPasswordAndShowsItOnce(t *testing.T) {
 	c.mustRun("verify", filepath.Join(downloads, entries[0].Name()))
 }
 
+func TestShortPasswordGetsAStrongWarning(t *testing.T) {
+	c := newCLI(t)
+	c.vars[passwordEnv] = "hunter2"
+	c.mustRun("create", "--source", sampleWallets, "--dest", "folder:"+t.TempDir())
+	stderr := c.stderr.String()
+	if !strings.Contains(stderr, "warning: DANGER") || strings.Contains(stderr, "hunter2") {
+		t.Errorf("stderr %q: want a DANGER warning that does not repeat the password", stderr)
+	}
+	if strings.Contains(stderr, "Warning: ") {
+		t.Errorf("stderr %q repeats the warning prefix", stderr)
+	}
+}
+
 func TestFailuresExitWithOneLine(t *testing.T) {
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "the right password, long enough")

@@ -180,7 +180,7 @@ func (e *env) createPassword(c *cli.Context) (pw string, generated bool, err err
 	case err == nil:
 		fmt.Fprintf(e.stderr, "warning: using the password from %s; a generated password is recommended (omit the password options to get one)\n", source)
 		if w := backup.PasswordStrengthWarning(pw); w != "" {
-			fmt.Fprintf(e.stderr, "warning: %s\n", w)
+			fmt.Fprintf(e.stderr, "warning: %s\n", strings.TrimPrefix(w, "Warning: "))
 		}
 		return pw, false, nil
 	case errors.Is(err, errNoPassword):
