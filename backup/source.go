@@ -104,6 +104,12 @@ func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 // collectFile checks that path is a regular file we can open and records
 // it under name.
 func collectFile(name, path string) (File, error) {
+	// Look before opening: opening a FIFO for reading would block.
+	if fi, err := os.Stat(path); err != nil {
+		return File{}, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+	} else if !fi.Mode().IsRegular() {
+		return File{}, fmt.Errorf("%s is not a regular file", path)
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		return File{}, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))

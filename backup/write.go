@@ -163,6 +163,12 @@ func writeInner(ctx context.Context, sealer io.Writer, src *Source, onProgress f
 
 // addFile stores one source file in the inner ZIP.
 func addFile(ctx context.Context, inner *zip.Writer, f File, buf []byte, onProgress func(int64)) error {
+	// Look before opening: a file replaced by a FIFO would block the open.
+	if fi, err := os.Stat(f.Path); err != nil {
+		return fmt.Errorf("cannot read %s: %w", f.Path, unwrapPathErr(err))
+	} else if !fi.Mode().IsRegular() {
+		return fmt.Errorf("cannot read %s: it is no longer a regular file", f.Path)
+	}
 	in, err := os.Open(f.Path)
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", f.Path, unwrapPathErr(err))
