@@ -34,7 +34,8 @@ type PruneFunc func(ctx context.Context, job Job, newest destinations.Entry) (Pr
 // change is noticed within a minute.
 const maxSleep = time.Minute
 
-// Scheduler runs due jobs, one at a time.
+// Scheduler runs due jobs, one at a time. Every field but Prune must be
+// set.
 type Scheduler struct {
 	Jobs  []Job
 	Run   RunFunc
