@@ -157,6 +157,13 @@ func openContainer(r io.ReaderAt, size int64) (*Archive, error) {
 			}
 		}
 	}
+	// The sizes in the ZIP directory are claims; hold them to what the file
+	// can contain (deflate expands at most about 1032 times).
+	if d := a.data; d.CompressedSize64 > uint64(size) ||
+		(d.Method == zip.Store && d.UncompressedSize64 != d.CompressedSize64) ||
+		d.UncompressedSize64 > 1100*d.CompressedSize64+1024 {
+		return nil, fmt.Errorf("data.bin has impossible sizes: %w", ErrNotBackup)
+	}
 	var encOff, plainOff int64
 	for _, c := range meta.Chunks {
 		encSum, _ := hex.DecodeString(c.SHA512.Encrypted) // validated by decodeMetadata

@@ -39,6 +39,10 @@ type chunkLengths struct {
 // containerVersion is metadata.json's "version" for the format we write.
 const containerVersion = 3
 
+// maxChunkLen bounds a chunk's length so a damaged metadata.json cannot
+// make a reader allocate without limit. The app writes 24 MiB chunks.
+const maxChunkLen = 64<<20 + blobOverhead
+
 // maxMetadataSize bounds what we read of metadata.json: about 350 bytes per
 // 24 MiB chunk leaves room for backups far beyond any wallet's size.
 const maxMetadataSize = 64 << 20
@@ -78,6 +82,10 @@ func decodeMetadata(b []byte) (*metadata, error) {
 	for i, c := range m.Chunks {
 		if !isSHA512Hex(c.SHA512.Encrypted) || !isSHA512Hex(c.SHA512.Plain) {
 			return nil, &ChunkError{Index: i, Err: fmt.Errorf("metadata.json has an invalid sha512sum: %w", ErrNotBackup)}
+		}
+		if c.Length.Encrypted > maxChunkLen {
+			return nil, &ChunkError{Index: i, Err: fmt.Errorf("metadata.json claims %d bytes, more than any backup writer uses: %w",
+				c.Length.Encrypted, ErrNotBackup)}
 		}
 		overhead := c.Length.Encrypted - c.Length.Plain
 		if c.Length.Plain < 0 || (overhead != blobOverhead && overhead != minBlobLen) {

@@ -45,8 +45,11 @@ func GeneratePassword() (string, error) {
 	return b.String(), nil
 }
 
-// Thresholds for PasswordStrengthWarning, in estimated bits.
+// Thresholds for PasswordStrengthWarning, in characters and estimated
+// bits. Backups meet offline guessing, so short is weak whatever its mix.
 const (
+	minPasswordLen       = 8
+	goodPasswordLen      = 12
 	weakPasswordBits     = 60
 	veryWeakPasswordBits = 40
 )
@@ -61,9 +64,9 @@ func PasswordStrengthWarning(pw string) string {
 	switch {
 	case n == 0:
 		return "DANGER: the password is empty."
-	case bits < veryWeakPasswordBits:
+	case n < minPasswordLen || bits < veryWeakPasswordBits:
 		return fmt.Sprintf("DANGER: this %d-character password can be guessed quickly by anyone who gets the backup file; use a generated password or at least 16 random characters.", n)
-	case bits < weakPasswordBits:
+	case n < goodPasswordLen || bits < weakPasswordBits:
 		return fmt.Sprintf("Warning: this %d-character password is weak against offline guessing; consider a generated password or at least 16 random characters.", n)
 	}
 	return ""
