@@ -1,0 +1,121 @@
+package proton
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// benchSize is the backup size of the upload benchmarks.
+const benchSize = 256 << 20
+
+// patternReader yields n bytes of a fixed random 1 MiB pattern, so both
+// benchmarks send the same bytes without holding 256 MiB in memory.
+type patternReader struct {
+	pattern []byte
+	left    int64
+	off     int
+}
+
+func newPatternReader(pattern []byte, n int64) *patternReader {
+	return &patternReader{pattern: pattern, left: n}
+}
+
+func (p *patternReader) Read(b []byte) (int, error) {
+	if p.left == 0 {
+		return 0, io.EOF
+	}
+	if int64(len(b)) > p.left {
+		b = b[:p.left]
+	}
+	n := copy(b, p.pattern[p.off:])
+	p.off = (p.off + n) % len(p.pattern)
+	p.left -= int64(n)
+	return n, nil
+}
+
+// BenchmarkUpload256MiB streams a 256 MiB backup through the Destination.
+// "stream" stops when the bridge has committed the revision (the cost of
+// the pipe and hashing on top of the bridge's upload); "commit" is the
+// whole Commit: the upload, the verifying download, and the rename, which
+// the bridge follows with a fixed 5 s pause.
+func BenchmarkUpload256MiB(b *testing.B) {
+	f := newFakeProton(b)
+	pattern := randomBytes(b, 1<<20)
+	var n atomic.Int64
+	for _, mode := range []string{"stream", "commit"} {
+		b.Run(mode, func(b *testing.B) {
+			dest := f.newDest(b)
+			ctx := context.Background()
+			b.SetBytes(benchSize)
+			b.ResetTimer()
+			for range b.N {
+				name := fmt.Sprintf("bench-%d", n.Add(1))
+				p, err := dest.Create(ctx, name, benchSize)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(p, newPatternReader(pattern, benchSize)); err != nil {
+					b.Fatal(err)
+				}
+				if mode == "stream" {
+					u := p.(*upload)
+					u.finished = true
+					u.pw.Close()
+					<-u.done
+					if u.err != nil {
+						b.Fatal(u.err)
+					}
+					b.StopTimer()
+					if err := u.cleanup(ctx); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					continue
+				}
+				if _, err := p.Commit(ctx, nil); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				// Deleted for good, so the fake frees the blocks.
+				link, err := dest.findBackup(ctx, name)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := dest.drive.deleteForever(ctx, dest.folderID, link.LinkID); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// BenchmarkBridgeUploadFileByReader256MiB is the bridge's own upload of
+// the same bytes, the baseline for BenchmarkUpload256MiB/stream.
+func BenchmarkBridgeUploadFileByReader256MiB(b *testing.B) {
+	f := newFakeProton(b)
+	pattern := randomBytes(b, 1<<20)
+	dest := f.newDest(b)
+	ctx := context.Background()
+	folderID, err := dest.folder(ctx, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(benchSize)
+	b.ResetTimer()
+	for i := range b.N {
+		linkID, _, err := dest.drive.bridge.UploadFileByReader(ctx, folderID, fmt.Sprintf("bridge-%d", i), time.Now(), newPatternReader(pattern, benchSize), 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := dest.drive.deleteForever(ctx, folderID, linkID); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
