@@ -15,6 +15,7 @@ import (
 // stopped after its blocks (testParam 2 in the bridge) leaves a draft link;
 // a new upload of the same name is refused unless ReplaceExistingDraft.
 func TestBridgeDraftConflicts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name         string
 		replaceDraft bool

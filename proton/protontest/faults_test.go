@@ -106,6 +106,7 @@ func TestFaultNotRetried(t *testing.T) {
 // hash) refuses it, the upload fails and a draft link is left behind;
 // uploading again with ReplaceExistingDraft replaces the draft.
 func TestFaultDroppedBlockUpload(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, Options{})
 	ctx := context.Background()
 	cfg := bridgeConfig(t, srv, testUser, testPassword)

@@ -95,6 +95,7 @@ func blocksOf(d StoredData, linkID string) int {
 }
 
 func TestBridgeFileLifecycle(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, Options{})
 	ctx := context.Background()
 	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))

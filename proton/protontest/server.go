@@ -80,7 +80,7 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("protontest: listen on %s: %w", addr, err)
 	}
 
-	core := server.New(server.WithTLS(false), server.WithLogger(io.Discard))
+	core := newCoreServer()
 	coreURL, err := url.Parse(core.GetHostURL())
 	if err != nil {
 		core.Close()
@@ -101,6 +101,19 @@ func New(opts Options) (*Server, error) {
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.http.Serve(l) }()
 	return s, nil
+}
+
+// coreServerBuild serialises server.New: it sets gin's process-wide mode
+// and registers routes that read it, which races when tests start servers
+// in parallel. This lock guards go-proton-api's global, not state of ours.
+var coreServerBuild sync.Mutex
+
+// newCoreServer starts go-proton-api's server on its own loopback port,
+// without TLS; it only ever talks to this process.
+func newCoreServer() *server.Server {
+	coreServerBuild.Lock()
+	defer coreServerBuild.Unlock()
+	return server.New(server.WithTLS(false), server.WithLogger(io.Discard))
 }
 
 func requireLoopback(addr string) error {

@@ -66,6 +66,7 @@ func TestDriveRoutesNeedASession(t *testing.T) {
 // TestTokensRefresh: an expired access token gets 401 on a drive route;
 // go-proton-api refreshes it on the core route and retries.
 func TestTokensRefresh(t *testing.T) {
+	t.Parallel()
 	srv := newTestServer(t, Options{})
 	ctx := context.Background()
 	srv.SetAuthLife(2 * time.Second)

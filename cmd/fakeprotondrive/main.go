@@ -1,0 +1,116 @@
+// Command fakeprotondrive runs the fake Proton Drive API server of
+// proton/protontest standalone, for local trials against a Proton Drive
+// destination:
+//
+//	fakeprotondrive --listen 127.0.0.1:0 --user NAME --password PW [--data-dir DIR]
+//
+// It prints the API base URL as the first line of standard output and
+// serves until SIGINT or SIGTERM. The password may instead come from the
+// FAKEPROTONDRIVE_PASSWORD environment variable, which keeps it out of the
+// process list.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/cakebackup/cakebackup/proton/protontest"
+)
+
+// passwordEnv names the environment variable read when --password is not
+// given.
+const passwordEnv = "FAKEPROTONDRIVE_PASSWORD"
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks errors in the command line.
+var errUsage = errors.New("usage")
+
+// config is the parsed command line.
+type config struct {
+	listen   string
+	user     string
+	password string
+	dataDir  string
+	verbose  bool
+}
+
+func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("fakeprotondrive", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "loopback `address` to listen on")
+	fs.StringVar(&c.user, "user", "", "`name` of the account to create")
+	fs.StringVar(&c.password, "password", "", "`password` of the account (or set "+passwordEnv+")")
+	fs.StringVar(&c.dataDir, "data-dir", "", "keep blocks and metadata under `dir` (default: in memory)")
+	fs.BoolVar(&c.verbose, "verbose", false, "log every request (method, path, status) to stderr")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+		}
+		return c, fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if c.password == "" {
+		c.password = getenv(passwordEnv)
+	}
+	if c.user == "" || c.password == "" {
+		return c, fmt.Errorf("%w: --user and --password (or %s) are required", errUsage, passwordEnv)
+	}
+	return c, nil
+}
+
+// run serves until ctx is done and returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	c, err := parseArgs(args, getenv, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "fakeprotondrive: %v\n", err)
+		return exitUsage
+	}
+	opts := protontest.Options{DataDir: c.dataDir, Addr: c.listen}
+	if c.verbose {
+		opts.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
+	}
+	srv, err := protontest.New(opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "fakeprotondrive: %v\n", err)
+		return exitFailure
+	}
+	defer srv.Close()
+	if err := srv.AddUser(c.user, c.password); err != nil {
+		fmt.Fprintf(stderr, "fakeprotondrive: %v\n", err)
+		return exitFailure
+	}
+	if _, err := fmt.Fprintln(stdout, srv.URL()); err != nil {
+		fmt.Fprintf(stderr, "fakeprotondrive: write URL: %v\n", err)
+		return exitFailure
+	}
+	fmt.Fprintf(stderr, "fakeprotondrive: serving user %q at %s until interrupted\n", c.user, srv.URL())
+	<-ctx.Done()
+	if err := srv.Close(); err != nil {
+		fmt.Fprintf(stderr, "fakeprotondrive: %v\n", err)
+		return exitFailure
+	}
+	return exitOK
+}
