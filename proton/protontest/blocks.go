@@ -185,22 +185,22 @@ func (s *Server) handleUploadBlock(w http.ResponseWriter, r *http.Request) {
 func readBlockPart(r *http.Request, size int64) ([]byte, error) {
 	mr, err := r.MultipartReader()
 	if err != nil {
-		return nil, errors.New("Block upload must be multipart/form-data")
+		return nil, errors.New("block upload must be multipart/form-data")
 	}
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
-			return nil, errors.New("Block upload has no Block field")
+			return nil, errors.New("block upload has no Block field")
 		}
 		if err != nil {
-			return nil, errors.New("Malformed multipart body")
+			return nil, errors.New("malformed multipart body")
 		}
 		if part.FormName() != "Block" {
 			continue
 		}
 		var buf bytes.Buffer
 		if _, err := io.Copy(&buf, io.LimitReader(part, size+1)); err != nil {
-			return nil, errors.New("Malformed multipart body")
+			return nil, errors.New("malformed multipart body")
 		}
 		return buf.Bytes(), nil
 	}
