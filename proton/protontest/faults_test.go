@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -168,13 +169,40 @@ func TestFaultQuota(t *testing.T) {
 		t.Fatalf("upload over quota: %v, want 422 with code %d", err, CodeQuotaExceeded)
 	}
 	d := stored(t, srv)
-	if _, active := draftAndActiveFiles(d); active != 0 || len(d.Blocks) != 0 {
-		t.Fatalf("over-quota upload stored %d active files and %d blocks", active, len(d.Blocks))
+	if drafts, active := draftAndActiveFiles(d); drafts != 1 || active != 0 || len(d.Blocks) != 0 {
+		t.Fatalf("over-quota upload left %d drafts, %d active files and %d blocks; want 1, 0, 0", drafts, active, len(d.Blocks))
 	}
 
 	small := randomBytes(t, 100_000)
 	id := upload(t, ctx, drive, root, "small.cake", small)
 	if got := download(t, ctx, drive, id); !bytes.Equal(got, small) {
 		t.Fatal("download under quota differs")
+	}
+}
+
+// TestFaultBlockDownload: go-proton-api's GetBlock ignores the HTTP status,
+// so a failed block download reaches the bridge as block data; it fails to
+// decrypt and the download returns an error instead of wrong bytes.
+func TestFaultBlockDownload(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	ctx := context.Background()
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	data := randomBytes(t, 10_000)
+	id := upload(t, ctx, drive, drive.RootLink.LinkID, "f.cake", data)
+
+	srv.FailNext(RouteDownloadBlock, 1, http.StatusInternalServerError, 0)
+	r, _, _, err := drive.DownloadFileByID(ctx, id, 0)
+	if err == nil {
+		got, readErr := io.ReadAll(r)
+		_ = r.Close()
+		if readErr == nil {
+			t.Fatalf("download during a storage failure returned %d bytes and no error", len(got))
+		}
+	}
+	if got := srv.Calls(RouteDownloadBlock); got != 1 {
+		t.Errorf("server saw %d block downloads, want 1", got)
+	}
+	if got := download(t, ctx, drive, id); !bytes.Equal(got, data) {
+		t.Fatal("download after the failure differs")
 	}
 }

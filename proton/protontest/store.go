@@ -93,6 +93,11 @@ func newStore(dataDir string) (*store, error) {
 		quota:  -1,
 	}
 	if dataDir != "" {
+		// Accounts and their keys live in the core server's memory, so a
+		// drive left by an earlier run could never be unlocked again.
+		if _, err := os.Stat(filepath.Join(dataDir, "metadata.json")); err == nil {
+			return nil, fmt.Errorf("protontest: data dir %s already holds a fake drive; use an empty directory", dataDir)
+		}
 		if err := os.MkdirAll(filepath.Join(dataDir, "blocks"), 0o700); err != nil {
 			return nil, fmt.Errorf("protontest: data dir: %w", err)
 		}
