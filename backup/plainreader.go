@@ -39,11 +39,11 @@ type cachedChunk struct {
 	plain []byte
 }
 
-func newPlainReader(ctx context.Context, a *Archive, password string) (*plainReader, error) {
+func newPlainReader(ctx context.Context, a *Archive, keys *keyCache) (*plainReader, error) {
 	p := &plainReader{
 		ctx:    ctx,
 		a:      a,
-		keys:   newKeyCache(password),
+		keys:   keys,
 		dataAt: a.dataReaderAt(),
 		whole:  sha512.New(),
 		size:   a.info.PlainSize,

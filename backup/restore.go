@@ -36,7 +36,7 @@ func (a *Archive) Restore(ctx context.Context, password, dir string) (err error)
 		}
 	}()
 
-	pr, zr, err := a.openInner(ctx, password)
+	pr, zr, err := a.openInner(ctx, newKeyCache(password))
 	if err != nil {
 		return err
 	}
