@@ -68,7 +68,7 @@ func (o Options) transport() (http.RoundTripper, error) {
 	if o.APIURL != "" {
 		u, err := url.Parse(o.APIURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("Proton API URL %q: want http://HOST[:PORT][/PATH] or https://...", o.APIURL)
+			return nil, fmt.Errorf("API URL %q: want an http:// or https:// URL", o.APIURL)
 		}
 		next = endpoint.Transport(u, next)
 	}
@@ -129,7 +129,7 @@ type Drive struct {
 // session. The caller saves it; Login keeps nothing.
 func Login(ctx context.Context, opts Options, cred Credentials) (Session, error) {
 	if cred.Username == "" || cred.Password == "" {
-		return Session{}, errors.New("Proton login needs a username and a password")
+		return Session{}, errors.New("logging in to Proton needs a username and a password")
 	}
 	cfg, err := opts.config()
 	if err != nil {

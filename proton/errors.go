@@ -24,29 +24,29 @@ var (
 	// ErrSessionExpired: the cached session was revoked or expired.
 	ErrSessionExpired = errors.New("the Proton session has expired or was revoked: run `cakebackup proton login` again")
 	// ErrWrongPassword: Proton rejected the username or password.
-	ErrWrongPassword = errors.New("Proton rejected the username or password")
+	ErrWrongPassword = errors.New("the Proton username or password is wrong")
 	// ErrTwoFactorRequired: the account has 2FA and no code was given.
 	ErrTwoFactorRequired = errors.New("this Proton account needs a two-factor code: give it with --proton-2fa or at the prompt")
 	// ErrWrongTwoFactor: Proton rejected the two-factor code.
-	ErrWrongTwoFactor = errors.New("Proton rejected the two-factor code")
+	ErrWrongTwoFactor = errors.New("the two-factor code was refused by Proton")
 	// ErrMailboxPasswordRequired: the account uses a second (mailbox)
 	// password and none was given.
 	ErrMailboxPasswordRequired = errors.New("this Proton account needs its mailbox password too")
 	// ErrHumanVerification: Proton wants a CAPTCHA solved before it lets
 	// this client log in.
-	ErrHumanVerification = errors.New("Proton asks for a human verification (CAPTCHA): log in once at https://drive.proton.me in a web browser, then run `cakebackup proton login` again")
+	ErrHumanVerification = errors.New("human verification (CAPTCHA) required by Proton: log in once at https://drive.proton.me in a web browser, then run `cakebackup proton login` again")
 	// ErrRateLimited: Proton kept refusing requests as too many even
 	// after waiting as it asked.
-	ErrRateLimited = errors.New("Proton Drive is limiting the rate of requests (HTTP 429): try again in a few minutes")
+	ErrRateLimited = errors.New("too many requests: Proton Drive is limiting the rate (HTTP 429); try again in a few minutes")
 	// ErrServer: Proton's servers failed (HTTP 5xx) on every retry.
-	ErrServer = errors.New("Proton Drive's servers had an error: try again later")
+	ErrServer = errors.New("server error at Proton Drive: try again later")
 	// ErrNetwork: the API could not be reached, or the connection broke.
 	ErrNetwork = errors.New("cannot reach Proton Drive (network error): check the connection and try again")
 	// ErrNameTaken: a file or folder of that name already exists.
 	ErrNameTaken = errors.New("a file or folder of that name already exists on Proton Drive")
 	// ErrDamagedDownload: a downloaded block did not decrypt or did not
 	// match its hash or signature.
-	ErrDamagedDownload = errors.New("Proton Drive sent data that does not decrypt or verify (a server or network fault): try again")
+	ErrDamagedDownload = errors.New("data downloaded from Proton Drive does not decrypt or verify (a server or network fault): try again")
 	// ErrDraftExists: another upload of the same name is in progress or
 	// was interrupted (seen in the Proton Drive apps as a failed upload).
 	ErrDraftExists = errors.New("an unfinished upload of that name is on Proton Drive: remove it in the Proton Drive app and try again")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -81,9 +82,14 @@ func randomBytes(t testing.TB, n int) []byte {
 // dropped connection) must end in a backup that reads back identical; one
 // it cannot must end in the expected one-line error, with nothing left on
 // the Drive but the older backup, unchanged.
+//
+// Faults are server-wide, so the cases run one after another, in two
+// groups with a server each; every case uses up exactly the faults it
+// queues, or resets them.
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	const size = 2*4<<20 + 777 // Three blocks.
-	for _, tc := range []struct {
+	cases := []struct {
 		name    string
 		inject  func(s *protontest.Server)
 		wantErr error // nil: the backup must succeed
@@ -141,50 +147,62 @@ func TestFaults(t *testing.T) {
 			inject:  func(s *protontest.Server) { s.SetQuota(6 << 20) },
 			wantErr: destinations.ErrNoSpace,
 		},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	}
+	for group := range 2 {
+		t.Run(fmt.Sprintf("group%d", group), func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
 			f := newFakeProton(t)
-			d := f.newDest(t)
-			older := []byte("an older backup that must survive")
-			putDirect(t, d, "older", older)
-			before := f.residue(t, d)
-			payload := randomBytes(t, size)
-
-			tc.inject(f.srv)
-			e, err := putBackup(ctx, d, "newer", payload)
-			f.srv.SetQuota(-1)
-			f.srv.DropBlockUploadAfter(0, 0)
-
-			if tc.wantErr == nil {
-				if err != nil {
-					t.Fatalf("backup failed: %v", err)
+			for i, tc := range cases {
+				if i%2 != group {
+					continue
 				}
-				if got := readBackup(t, d, e.Name); !bytes.Equal(got, payload) {
-					t.Fatal("backup does not read back identical")
-				}
-			} else {
-				if !errors.Is(err, tc.wantErr) {
-					t.Fatalf("backup error = %v, want %v", err, tc.wantErr)
-				}
-				if strings.Contains(err.Error(), "\n") {
-					t.Fatalf("error is not one line: %q", err)
-				}
-				if after := f.residue(t, d); !slices.Equal(before, after) {
-					t.Fatalf("failed upload left %v on the Drive (before: %v)", after, before)
-				}
-				list, err := d.List(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(list) != 1 || list[0].Name != "older" {
-					t.Fatalf("List after failure = %v, want only the older backup", list)
-				}
-			}
-			if got := readBackup(t, d, "older"); !bytes.Equal(got, older) {
-				t.Fatal("the older backup changed")
+				t.Run(tc.name, func(t *testing.T) { runFault(t, f, size, tc.inject, tc.wantErr) })
 			}
 		})
+	}
+}
+
+// runFault stores an older backup, injects a fault and stores a newer
+// one, and checks the outcome.
+func runFault(t *testing.T, f *fakeProton, size int, inject func(*protontest.Server), wantErr error) {
+	ctx := context.Background()
+	d := f.newDest(t)
+	older := []byte("an older backup that must survive")
+	putDirect(t, d, "older", older)
+	before := f.residue(t, d)
+	payload := randomBytes(t, size)
+
+	inject(f.srv)
+	e, err := putBackup(ctx, d, "newer", payload)
+	f.srv.SetQuota(-1)
+	f.srv.DropBlockUploadAfter(0, 0)
+
+	if wantErr == nil {
+		if err != nil {
+			t.Fatalf("backup failed: %v", err)
+		}
+		if got := readBackup(t, d, e.Name); !bytes.Equal(got, payload) {
+			t.Fatal("backup does not read back identical")
+		}
+	} else {
+		if !errors.Is(err, wantErr) {
+			t.Fatalf("backup error = %v, want %v", err, wantErr)
+		}
+		if strings.Contains(err.Error(), "\n") {
+			t.Fatalf("error is not one line: %q", err)
+		}
+		if after := f.residue(t, d); !slices.Equal(before, after) {
+			t.Fatalf("failed upload left %v on the Drive (before: %v)", after, before)
+		}
+		list, err := d.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 || list[0].Name != "older" {
+			t.Fatalf("List after failure = %v, want only the older backup", list)
+		}
+	}
+	if got := readBackup(t, d, "older"); !bytes.Equal(got, older) {
+		t.Fatal("the older backup changed")
 	}
 }

@@ -20,7 +20,7 @@ type folderPath []string
 // the folder a spec names is plain to see.
 func parseFolderPath(arg string) (folderPath, error) {
 	if !strings.HasPrefix(arg, "/") {
-		return nil, fmt.Errorf("Proton Drive path %q must start with / (e.g. proton:/Backups/Cake)", arg)
+		return nil, fmt.Errorf("path %q must start with / (e.g. proton:/Backups/Cake)", arg)
 	}
 	var segs folderPath
 	for _, seg := range strings.Split(arg, "/") {
@@ -28,7 +28,7 @@ func parseFolderPath(arg string) (folderPath, error) {
 			continue
 		}
 		if err := checkName(seg); err != nil {
-			return nil, fmt.Errorf("Proton Drive path %q: folder %w", arg, err)
+			return nil, fmt.Errorf("path %q: folder %w", arg, err)
 		}
 		segs = append(segs, seg)
 	}

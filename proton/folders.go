@@ -28,13 +28,13 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 			continue
 		}
 		if !create {
-			return "", fmt.Errorf("Proton Drive folder %s: %w", where, destinations.ErrNotFound)
+			return "", fmt.Errorf("folder %s on Proton Drive: %w", where, destinations.ErrNotFound)
 		}
 		newID, err := b.CreateNewFolderByID(ctx, id, name)
 		if err != nil {
 			err = d.translate(err, "creating Proton Drive folder "+where)
 			if errors.Is(err, ErrNameTaken) {
-				return "", fmt.Errorf("Proton Drive path %s: a file of that name is in the way of the folder", where)
+				return "", fmt.Errorf("folder %s on Proton Drive: a file of that name is in the way", where)
 			}
 			return "", err
 		}
@@ -77,7 +77,7 @@ func (d *Drive) MakeFolder(ctx context.Context, dir, name string) error {
 		return err
 	}
 	if err := checkName(name); err != nil {
-		return fmt.Errorf("Proton Drive folder %w", err)
+		return fmt.Errorf("folder %w", err)
 	}
 	id, err := d.resolveFolder(ctx, p, false)
 	if err != nil {

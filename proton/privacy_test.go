@@ -6,13 +6,11 @@ import (
 	"testing"
 )
 
-// TestServerNeverSeesPlaintext: names and bytes are encrypted on this
+// checkServerNeverSeesPlaintext: names and bytes are encrypted on this
 // machine; nothing the server stores holds the backup's name, its folder
 // names, the temporary upload name or any run of its bytes.
-func TestServerNeverSeesPlaintext(t *testing.T) {
-	t.Parallel()
+func checkServerNeverSeesPlaintext(t *testing.T, f *fakeProton) {
 	ctx := context.Background()
-	f := newFakeProton(t)
 	dest, err := NewDestination(f.connect(t), "/CakeVaultFolder/Nested")
 	if err != nil {
 		t.Fatal(err)

@@ -13,12 +13,29 @@ import (
 	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
-// TestSessionReuseWithoutPassword: after one login, a later run connects
-// with the cached session only, and the cache holds no password.
-func TestSessionReuseWithoutPassword(t *testing.T) {
+// TestOneAccount runs the checks that can share one account on one fake
+// server, one after another.
+func TestOneAccount(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	f := newFakeProton(t)
+	for _, c := range []struct {
+		name  string
+		check func(*testing.T, *fakeProton)
+	}{
+		{"SessionReuseWithoutPassword", checkSessionReuseWithoutPassword},
+		{"LogoutRevokes", checkLogoutRevokes},
+		{"LoginRefusals", checkLoginRefusals},
+		{"SessionForAnotherServer", checkSessionForAnotherServer},
+		{"ServerNeverSeesPlaintext", checkServerNeverSeesPlaintext},
+	} {
+		t.Run(c.name, func(t *testing.T) { c.check(t, f) })
+	}
+}
+
+// checkSessionReuseWithoutPassword: after one login, a later run connects
+// with the cached session only, and the cache holds no password.
+func checkSessionReuseWithoutPassword(t *testing.T, f *fakeProton) {
+	ctx := context.Background()
 	path := filepath.Join(f.getenv("XDG_CONFIG_HOME"), "cakebackup", sessionFileName)
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -118,27 +135,33 @@ func TestRevokedSession(t *testing.T) {
 	}
 }
 
-// TestLogoutRevokes: after Logout the session no longer works at Proton.
-func TestLogoutRevokes(t *testing.T) {
-	t.Parallel()
+// checkLogoutRevokes: after Logout the session no longer works at Proton.
+func checkLogoutRevokes(t *testing.T, f *fakeProton) {
 	ctx := context.Background()
-	f := newFakeProton(t)
-	d, err := Connect(ctx, f.opts, f.store)
+	// A session of its own, so the account's other sessions live on.
+	s, err := Login(ctx, f.opts, Credentials{Username: fakeUser, Password: fakePassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &sessionFile{getenv: envWith(map[string]string{"XDG_CONFIG_HOME": t.TempDir()})}
+	if err := store.Save(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Connect(ctx, f.opts, store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := d.Logout(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Connect(ctx, f.opts, f.store); !errors.Is(err, ErrSessionExpired) {
+	if _, err := Connect(ctx, f.opts, store); !errors.Is(err, ErrSessionExpired) {
 		t.Fatalf("Connect after Logout = %v, want ErrSessionExpired", err)
 	}
 }
 
-func TestLoginRefusals(t *testing.T) {
-	t.Parallel()
+// checkLoginRefusals: a wrong password is refused in plain words.
+func checkLoginRefusals(t *testing.T, f *fakeProton) {
 	ctx := context.Background()
-	f := newFakeProton(t)
 	for _, tc := range []struct {
 		name string
 		cred Credentials
@@ -156,11 +179,9 @@ func TestLoginRefusals(t *testing.T) {
 	}
 }
 
-// TestSessionForAnotherServer: a session made against one API URL is not
+// checkSessionForAnotherServer: a session made against one API URL is not
 // sent to another.
-func TestSessionForAnotherServer(t *testing.T) {
-	t.Parallel()
-	f := newFakeProton(t)
+func checkSessionForAnotherServer(t *testing.T, f *fakeProton) {
 	_, err := Connect(context.Background(), Options{APIURL: "http://127.0.0.1:9"}, f.store)
 	if err == nil || !strings.Contains(err.Error(), "log in again") && !strings.Contains(err.Error(), "login` again") {
 		t.Fatalf("Connect to another API = %v, want a refusal", err)

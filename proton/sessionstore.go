@@ -82,7 +82,7 @@ func (k *keyringOrFile) Load(ctx context.Context) (Session, error) {
 	if err == nil {
 		s, err := decodeSession([]byte(secret))
 		if err != nil {
-			return Session{}, fmt.Errorf("Proton session in the OS keyring: %w", err)
+			return Session{}, fmt.Errorf("the Proton session in the OS keyring: %w", err)
 		}
 		k.inKeyring = true
 		return s, nil

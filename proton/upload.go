@@ -109,7 +109,7 @@ func (u *upload) Write(p []byte) (int, error) {
 // the file its final name.
 func (u *upload) Commit(ctx context.Context, check destinations.Check) (destinations.Entry, error) {
 	if u.finished {
-		return destinations.Entry{}, errors.New("Proton upload already committed or aborted")
+		return destinations.Entry{}, errors.New("commit of a finished Proton upload")
 	}
 	u.finished = true
 	u.pw.Close()
