@@ -206,3 +206,41 @@ func runFault(t *testing.T, f *fakeProton, size int, inject func(*protontest.Ser
 		t.Fatal("the older backup changed")
 	}
 }
+
+// checkCancelLeavesNothing: a backup cancelled mid-upload (Ctrl-C) is
+// removed from the Drive even though its context is done.
+func checkCancelLeavesNothing(t *testing.T, f *fakeProton) {
+	d := f.newDest(t)
+	putDirect(t, d, "older", []byte("older"))
+	before := f.residue(t, d)
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := d.Create(ctx, "cancelled", -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := randomBytes(t, 1<<20)
+	for range 9 {
+		if _, err := p.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	var werr error
+	for range 64 {
+		if _, werr = p.Write(chunk); werr != nil {
+			break
+		}
+	}
+	if werr == nil {
+		t.Fatal("writes go on succeeding after the context was cancelled")
+	}
+	if _, err := p.Commit(ctx, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Commit after cancel = %v, want context.Canceled", err)
+	}
+	if err := p.Abort(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after := f.residue(t, d); !slices.Equal(before, after) {
+		t.Fatalf("cancelled upload left %v (before: %v)", after, before)
+	}
+}

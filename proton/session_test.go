@@ -27,6 +27,7 @@ func TestOneAccount(t *testing.T) {
 		{"LoginRefusals", checkLoginRefusals},
 		{"SessionForAnotherServer", checkSessionForAnotherServer},
 		{"ServerNeverSeesPlaintext", checkServerNeverSeesPlaintext},
+		{"CancelLeavesNothing", checkCancelLeavesNothing},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.check(t, f) })
 	}
