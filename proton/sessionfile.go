@@ -50,6 +50,7 @@ func (f *sessionFile) path() (string, error) {
 	return filepath.Join(dir, "cakebackup", sessionFileName), nil
 }
 
+// Where implements SessionStore.
 func (f *sessionFile) Where() string {
 	p, err := f.path()
 	if err != nil {
@@ -58,6 +59,7 @@ func (f *sessionFile) Where() string {
 	return p
 }
 
+// Load implements SessionStore. A file other users can read is refused.
 func (f *sessionFile) Load(ctx context.Context) (Session, error) {
 	if err := ctx.Err(); err != nil {
 		return Session{}, err
@@ -137,6 +139,7 @@ func (f *sessionFile) Save(ctx context.Context, s Session) error {
 	return nil
 }
 
+// Delete implements SessionStore.
 func (f *sessionFile) Delete(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err

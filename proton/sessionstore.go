@@ -74,6 +74,7 @@ type keyringOrFile struct {
 	inKeyring bool
 }
 
+// Load implements SessionStore.
 func (k *keyringOrFile) Load(ctx context.Context) (Session, error) {
 	if err := ctx.Err(); err != nil {
 		return Session{}, err
@@ -92,6 +93,7 @@ func (k *keyringOrFile) Load(ctx context.Context) (Session, error) {
 	return k.file.Load(ctx)
 }
 
+// Save implements SessionStore.
 func (k *keyringOrFile) Save(ctx context.Context, s Session) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -109,6 +111,7 @@ func (k *keyringOrFile) Save(ctx context.Context, s Session) error {
 	return k.file.Save(ctx, s)
 }
 
+// Delete implements SessionStore: the session goes from both places.
 func (k *keyringOrFile) Delete(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -127,6 +130,7 @@ func (k *keyringOrFile) Delete(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
+// Where implements SessionStore.
 func (k *keyringOrFile) Where() string {
 	if k.inKeyring {
 		return "the OS keyring"
