@@ -92,7 +92,10 @@ func protonLoginCommand(e *env) *cli.Command {
 					return usageError(fmt.Errorf("--proton-mailbox-password-file: %w", err))
 				}
 			}
-			session, err := protonLogin(c.Context, opts, cred, ask)
+			login := func(ctx context.Context, cred proton.Credentials) (proton.Session, error) {
+				return proton.Login(ctx, opts, cred)
+			}
+			session, err := protonLogin(c.Context, login, cred, ask)
 			if err != nil {
 				return err
 			}
@@ -106,11 +109,11 @@ func protonLoginCommand(e *env) *cli.Command {
 	}
 }
 
-// protonLogin logs in, asking for the two-factor code and the mailbox
-// password when Proton says the account needs them.
-func protonLogin(ctx context.Context, opts proton.Options, cred proton.Credentials, ask *protonPrompter) (proton.Session, error) {
+// protonLogin logs in with login, asking for the two-factor code and the
+// mailbox password when Proton says the account needs them.
+func protonLogin(ctx context.Context, login func(context.Context, proton.Credentials) (proton.Session, error), cred proton.Credentials, ask *protonPrompter) (proton.Session, error) {
 	for {
-		s, err := proton.Login(ctx, opts, cred)
+		s, err := login(ctx, cred)
 		switch {
 		case err == nil:
 			return s, nil

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,7 +127,7 @@ func TestProtonLoginFailures(t *testing.T) {
 		env   string
 		want  string
 	}{
-		{"wrong password", []string{"proton", "login", "--proton-user", protonTestUser}, "", "wrong", "rejected the username or password"},
+		{"wrong password", []string{"proton", "login", "--proton-user", protonTestUser}, "", "wrong", "username or password is wrong"},
 		{"no password and no terminal", []string{"proton", "login", "--proton-user", protonTestUser}, "", "", "password needed"},
 		{"bad URL", []string{"proton", "login", "--proton-url", "ftp://x"}, "", "", "proton-url"},
 	} {
@@ -146,5 +149,68 @@ func TestProtonLoginFailures(t *testing.T) {
 	c.mustRun("proton", "logout")
 	if out := c.mustRun("proton", "logout"); !strings.Contains(out, "Not logged in") {
 		t.Fatalf("second logout printed %q", out)
+	}
+}
+
+// TestProtonLoginAsksWhatTheAccountNeeds drives the login dialogue: the
+// fake Proton server has no two-factor or two-password accounts, so login
+// here answers as Proton-API-Bridge does for such accounts.
+func TestProtonLoginAsksWhatTheAccountNeeds(t *testing.T) {
+	const code, mailbox = "123456", "mailbox secret"
+	for _, tc := range []struct {
+		name      string
+		needs2FA  bool
+		needsMbox bool
+		cred      proton.Credentials
+		stdin     string
+		want      error  // nil: logged in
+		wantMsg   string // for usage errors
+	}{
+		{name: "plain account", want: nil},
+		{name: "2FA from stdin", needs2FA: true, stdin: code + "\n"},
+		{name: "2FA from the flag", needs2FA: true, cred: proton.Credentials{TwoFactorCode: code}},
+		{name: "2FA then mailbox password", needs2FA: true, needsMbox: true, stdin: code + "\n" + mailbox + "\n"},
+		{name: "2FA missing", needs2FA: true, wantMsg: "two-factor code needed: give it with --proton-2fa"},
+		{name: "mailbox password missing", needsMbox: true, wantMsg: "mailbox password needed"},
+		{name: "wrong 2FA code", needs2FA: true, stdin: "000000\n", want: proton.ErrWrongTwoFactor},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var calls int
+			login := func(_ context.Context, c proton.Credentials) (proton.Session, error) {
+				calls++
+				if calls > 5 {
+					t.Fatal("login loops")
+				}
+				switch {
+				case tc.needs2FA && c.TwoFactorCode == "":
+					return proton.Session{}, proton.ErrTwoFactorRequired
+				case tc.needs2FA && c.TwoFactorCode != code:
+					return proton.Session{}, proton.ErrWrongTwoFactor
+				case tc.needsMbox && c.MailboxPassword == "":
+					return proton.Session{}, proton.ErrMailboxPasswordRequired
+				case tc.needsMbox && c.MailboxPassword != mailbox:
+					return proton.Session{}, errors.New("wrong mailbox password")
+				}
+				return proton.Session{Username: c.Username}, nil
+			}
+			cred := tc.cred
+			cred.Username, cred.Password = "ana", "pw"
+			e := &env{stdin: strings.NewReader(tc.stdin), stderr: io.Discard}
+			s, err := protonLogin(context.Background(), login, cred, e.protonPrompter())
+			switch {
+			case tc.wantMsg != "":
+				if err == nil || !strings.Contains(err.Error(), tc.wantMsg) || exitCode(err) != exitUsage {
+					t.Fatalf("protonLogin = %v (exit %d), want a usage error %q", err, exitCode(err), tc.wantMsg)
+				}
+			case tc.want != nil:
+				if !errors.Is(err, tc.want) {
+					t.Fatalf("protonLogin = %v, want %v", err, tc.want)
+				}
+			default:
+				if err != nil || s.Username != "ana" {
+					t.Fatalf("protonLogin = %v, %v; want logged in", s, err)
+				}
+			}
+		})
 	}
 }
