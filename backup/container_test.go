@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -285,10 +286,12 @@ func TestDataTampering(t *testing.T) {
 				} else {
 					checkErrKind(t, "CheckIntegrity", err, checkWant, 1)
 				}
+				before := runtime.NumGoroutine()
 				checkErrKind(t, "Verify", a.Verify(t.Context(), testPassword), want, 1)
 				target := t.TempDir() + "/out"
 				checkErrKind(t, "Restore", a.Restore(t.Context(), testPassword, target), want, 1)
 				assertAbsent(t, target)
+				waitGoroutines(t, before)
 			})
 		}
 	}

@@ -6,15 +6,18 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"runtime"
+	"slices"
 	"sort"
 )
 
 // plainReader gives random access (io.ReaderAt) to the inner archive so
 // archive/zip can read it, decrypting and checking chunks on demand and
 // keeping the last two in memory. Read front to back, as archive/zip does
-// when files are read in order, every chunk is decrypted once. It also
-// hashes chunks in order as they go by; finish hashes what was skipped and
-// compares the whole with metadata.json. Not safe for concurrent use.
+// when files are read in order, every chunk is decrypted once, and the
+// next ones are decrypted ahead on other goroutines. It also hashes chunks
+// in order as they go by; finish hashes what was skipped and compares the
+// whole with metadata.json. Not safe for concurrent use.
 type plainReader struct {
 	ctx    context.Context
 	a      *Archive
@@ -26,6 +29,9 @@ type plainReader struct {
 
 	cache  [2]cachedChunk
 	tick   int
+	ahead  []*chunkLoad // in flight, at most depth
+	depth  int
+	spare  [][]byte // buffers free for read-ahead
 	hashed int
 	whole  hash.Hash
 	size   int64
@@ -39,6 +45,15 @@ type cachedChunk struct {
 	plain []byte
 }
 
+// chunkLoad is a chunk being read and decrypted ahead of need.
+type chunkLoad struct {
+	index int
+	buf   []byte
+	plain []byte
+	err   error
+	done  chan struct{}
+}
+
 func newPlainReader(ctx context.Context, a *Archive, keys *keyCache) (*plainReader, error) {
 	p := &plainReader{
 		ctx:    ctx,
@@ -48,15 +63,22 @@ func newPlainReader(ctx context.Context, a *Archive, keys *keyCache) (*plainRead
 		whole:  sha512.New(),
 		size:   a.info.PlainSize,
 	}
+	if p.dataAt != nil {
+		// Reading ahead needs random access; a deflated data.bin is read
+		// in order on the caller's goroutine.
+		p.depth = min(runtime.NumCPU(), 2)
+	}
 	p.cache[0].index, p.cache[1].index = -1, -1
 	if a.data == nil {
 		// A bare v2 blob's plain size is known only once decrypted.
 		plain, err := p.chunk(0)
 		if err != nil {
+			p.Close()
 			return nil, err
 		}
 		p.size = int64(len(plain))
 		a.chunks[0].plainLen = p.size
+		a.info.PlainSize = p.size
 	}
 	return p, nil
 }
@@ -89,8 +111,8 @@ func (p *plainReader) ReadAt(b []byte, off int64) (int, error) {
 	return n, nil
 }
 
-// chunk returns the plaintext of chunk i, decrypting it if it is not
-// cached.
+// chunk returns the plaintext of chunk i: from the cache, from a finished
+// read-ahead, or decrypted now.
 func (p *plainReader) chunk(i int) ([]byte, error) {
 	if p.err != nil {
 		return nil, p.err
@@ -112,24 +134,91 @@ func (p *plainReader) chunk(i int) ([]byte, error) {
 		slot = &p.cache[1]
 	}
 	slot.index = -1
-	c := p.a.chunks[i]
-	if int64(cap(slot.buf)) < c.encLen+tagSize {
-		slot.buf = nil // let the old one go before allocating
-		slot.buf = make([]byte, c.encLen, c.encLen+tagSize)
+
+	var plain []byte
+	var err error
+	if load := p.takeAhead(i); load != nil {
+		<-load.done
+		p.spare = append(p.spare, slot.buf)
+		slot.buf, plain, err = load.buf, load.plain, load.err
+	} else {
+		c := p.a.chunks[i]
+		slot.buf = sizedBuffer(slot.buf, c.encLen)
+		buf := slot.buf[:c.encLen]
+		if err = p.readEncrypted(buf, c.encOff); err != nil {
+			err = p.a.chunkErr(i, dataReadErr(err))
+		} else {
+			plain, err = p.a.openChunk(i, buf, p.keys)
+		}
 	}
-	buf := slot.buf[:c.encLen]
-	if err := p.readEncrypted(buf, c.encOff); err != nil {
-		p.err = p.a.chunkErr(i, dataReadErr(err))
-		return nil, p.err
-	}
-	plain, err := p.a.openChunk(i, buf, p.keys)
 	if err != nil {
 		p.err = err
 		return nil, err
 	}
 	slot.index, slot.used, slot.plain = i, p.tick, plain
 	p.hashInOrder(i, plain)
+	p.readAhead(i)
 	return plain, nil
+}
+
+// takeAhead returns the read-ahead of chunk i if there is one, waiting
+// for and dropping read-aheads that are no longer useful.
+func (p *plainReader) takeAhead(i int) *chunkLoad {
+	var found *chunkLoad
+	keep := p.ahead[:0]
+	for _, l := range p.ahead {
+		switch {
+		case l.index == i:
+			found = l
+		case l.index > i && l.index <= i+p.depth:
+			keep = append(keep, l)
+		default:
+			<-l.done
+			p.spare = append(p.spare, l.buf)
+		}
+	}
+	clear(p.ahead[len(keep):])
+	p.ahead = keep
+	return found
+}
+
+// readAhead starts decrypting the chunks after i that are neither cached
+// nor already on their way.
+func (p *plainReader) readAhead(i int) {
+	for next := i + 1; next < len(p.a.chunks) && next <= i+p.depth && len(p.ahead) < p.depth; next++ {
+		if p.cached(next) || slices.ContainsFunc(p.ahead, func(l *chunkLoad) bool { return l.index == next }) {
+			continue
+		}
+		c := p.a.chunks[next]
+		var buf []byte
+		if n := len(p.spare); n > 0 {
+			buf, p.spare = p.spare[n-1], p.spare[:n-1]
+		}
+		l := &chunkLoad{index: next, buf: sizedBuffer(buf, c.encLen), done: make(chan struct{})}
+		p.ahead = append(p.ahead, l)
+		go func() {
+			defer close(l.done)
+			enc := l.buf[:c.encLen]
+			if _, err := p.dataAt.ReadAt(enc, c.encOff); err != nil && err != io.EOF {
+				l.err = p.a.chunkErr(l.index, dataReadErr(err))
+				return
+			}
+			l.plain, l.err = p.a.openChunk(l.index, enc, p.keys)
+		}()
+	}
+}
+
+func (p *plainReader) cached(i int) bool {
+	return p.cache[0].index == i || p.cache[1].index == i
+}
+
+// sizedBuffer returns buf if it can hold n bytes plus room for the AEAD
+// tag, or a new buffer that can.
+func sizedBuffer(buf []byte, n int64) []byte {
+	if int64(cap(buf)) >= n+tagSize {
+		return buf[:cap(buf)]
+	}
+	return make([]byte, n+tagSize)
 }
 
 // hashInOrder feeds chunk i to the whole-archive hash if it is the next
@@ -186,11 +275,21 @@ func (p *plainReader) finish() error {
 	return p.a.checkWhole(p.whole.Sum(nil))
 }
 
-// Close releases the stream and the cached plaintext.
+// Close waits for read-aheads, releases the stream and wipes the
+// plaintext it holds.
 func (p *plainReader) Close() {
+	for _, l := range p.ahead {
+		<-l.done
+		p.spare = append(p.spare, l.buf)
+	}
+	p.ahead = nil
 	p.closeStream()
 	for k := range p.cache {
-		clear(p.cache[k].buf[:cap(p.cache[k].buf)])
+		clear(p.cache[k].buf)
 		p.cache[k] = cachedChunk{index: -1}
 	}
+	for _, b := range p.spare {
+		clear(b)
+	}
+	p.spare = nil
 }

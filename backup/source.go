@@ -44,6 +44,11 @@ type Source struct {
 // reported in Skipped. An unreadable file or folder is an error naming it.
 func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 	src := &Source{}
+	// A wallet folder that is itself a symlink is followed; symlinks
+	// inside it are not.
+	if resolved, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = resolved
+	}
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("wallet folder: %w", err)

@@ -53,6 +53,14 @@ func TestCollect(t *testing.T) {
 		t.Errorf("settings come from %s", src.Files[2].Path)
 	}
 
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	if viaLink, err := Collect(t.Context(), link, ""); err != nil || len(viaLink.Files) != 3 {
+		t.Errorf("Collect through a symlinked folder: %v", err)
+	}
+
 	for _, tt := range []struct {
 		name, dir, settings, mention string
 	}{
