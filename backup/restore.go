@@ -22,25 +22,31 @@ func (a *Archive) Restore(ctx context.Context, password, dir string) (err error)
 	if err := checkRestoreTarget(dir); err != nil {
 		return err
 	}
-	parent := filepath.Dir(dir)
-	if err := os.MkdirAll(parent, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", parent, err)
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".restoring-")
-	if err != nil {
-		return fmt.Errorf("creating a temporary folder in %s: %w", parent, err)
-	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(tmp)
-		}
-	}()
-
+	// Open the inner archive first: a wrong password or a damaged
+	// directory fails before anything is created.
 	pr, zr, err := a.openInner(ctx, newKeyCache(password))
 	if err != nil {
 		return err
 	}
 	defer pr.Close()
+
+	parent := filepath.Dir(dir)
+	created, err := mkdirAllTracked(parent)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".restoring-")
+	if err != nil {
+		removeCreated(created)
+		return fmt.Errorf("creating a temporary folder in %s: %w", parent, err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+			removeCreated(created)
+		}
+	}()
+
 	for _, f := range zr.File {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -53,6 +59,37 @@ func (a *Archive) Restore(ctx context.Context, password, dir string) (err error)
 		return err
 	}
 	return moveIntoPlace(tmp, dir)
+}
+
+// mkdirAllTracked creates dir and its missing parents (0700) and returns
+// the ones it created, deepest last.
+func mkdirAllTracked(dir string) ([]string, error) {
+	var missing []string
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil {
+			break
+		}
+		missing = append(missing, d)
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	var created []string
+	for i := len(missing) - 1; i >= 0; i-- {
+		if err := os.Mkdir(missing[i], 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+			removeCreated(created)
+			return nil, fmt.Errorf("creating %s: %w", missing[i], err)
+		}
+		created = append(created, missing[i])
+	}
+	return created, nil
+}
+
+// removeCreated removes folders mkdirAllTracked made, if still empty.
+func removeCreated(created []string) {
+	for i := len(created) - 1; i >= 0; i-- {
+		os.Remove(created[i])
+	}
 }
 
 // checkRestoreTarget accepts a missing folder or an empty one.

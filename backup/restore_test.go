@@ -95,6 +95,26 @@ func TestRestoreTarget(t *testing.T) {
 		}
 		assertAbsent(t, target)
 	})
+	t.Run("missing parents are removed on failure", func(t *testing.T) {
+		base := t.TempDir()
+		target := filepath.Join(base, "new", "deeper", "out")
+		if err := a.Restore(t.Context(), "wrong password", target); !errors.Is(err, ErrDecrypt) {
+			t.Fatalf("got %v", err)
+		}
+		tampered := smallBackupTamperedAt(t, 0) // fails mid-extraction, after the folders were made
+		if err := tampered.Restore(t.Context(), testPassword, target); !errors.Is(err, ErrBadChecksum) {
+			t.Fatalf("got %v", err)
+		}
+		if entries, _ := os.ReadDir(base); len(entries) != 0 {
+			t.Errorf("left behind: %v", entries)
+		}
+		if err := a.Restore(t.Context(), testPassword, target); err != nil {
+			t.Fatal(err)
+		}
+		if got := readTree(t, filepath.Join(base, "new")); len(got) != 3 {
+			t.Errorf("restored %d files", len(got))
+		}
+	})
 	t.Run("duplicate entries", func(t *testing.T) {
 		inner := innerZip(t, []zipEntry{{name: "a", body: []byte("1")}, {name: "a", body: []byte("2")}})
 		a, err := openBytes(sealInner(t, inner, 0))
@@ -152,4 +172,24 @@ func TestRestoreDamagedInnerArchive(t *testing.T) {
 	if err := a.Verify(t.Context(), testPassword); !errors.Is(err, ErrNotBackup) {
 		t.Errorf("Verify of a non-ZIP: %v", err)
 	}
+}
+
+// smallBackupTamperedAt returns smallBackup with one ciphertext byte of
+// chunk i flipped.
+func smallBackupTamperedAt(t *testing.T, i int) *Archive {
+	t.Helper()
+	b := smallBackup(t)
+	a, err := openBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := a.data.DataOffset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[off+a.chunks[i].encOff+blobOverhead] ^= 1
+	if a, err = openBytes(b); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
