@@ -151,7 +151,11 @@ func (s *Server) handleCreateRevision(w http.ResponseWriter, r *http.Request, us
 		notFound(w)
 		return
 	}
-	a, _ := s.accountLocked(userID)
+	a, ok := s.accountLocked(userID)
+	if !ok {
+		notFound(w)
+		return
+	}
 	for _, rev := range s.revisionsLocked(l.Link.LinkID) {
 		if rev.Revision.State == proton.RevisionStateDraft {
 			writeAPIError(w, http.StatusConflict, CodeAlreadyExists, "A draft revision already exists for this file")
