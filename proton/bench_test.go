@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
 // benchSize is the backup size of the upload benchmarks.
@@ -117,5 +120,60 @@ func BenchmarkBridgeUploadFileByReader256MiB(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+	}
+}
+
+// BenchmarkUploadPeakHeap streams backups of growing size and reports the
+// peak heap in use: it must stay flat, as the upload holds only the
+// bridge's blocks in flight. The fake keeps blocks on disk, since it runs
+// in this process.
+func BenchmarkUploadPeakHeap(b *testing.B) {
+	f := newFakeProtonWith(b, protontest.Options{DataDir: b.TempDir()})
+	pattern := randomBytes(b, 1<<20)
+	for _, size := range []int64{64 << 20, 512 << 20} {
+		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {
+			dest := f.newDest(b)
+			ctx := context.Background()
+			var peak uint64
+			for range b.N {
+				runtime.GC()
+				stop := make(chan struct{})
+				sampled := make(chan uint64)
+				go func() {
+					var ms runtime.MemStats
+					var top uint64
+					for {
+						runtime.ReadMemStats(&ms)
+						top = max(top, ms.HeapInuse)
+						select {
+						case <-stop:
+							sampled <- top
+							return
+						case <-time.After(20 * time.Millisecond):
+						}
+					}
+				}()
+				p, err := dest.Create(ctx, "heap", size)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.Copy(p, newPatternReader(pattern, size)); err != nil {
+					b.Fatal(err)
+				}
+				u := p.(*upload)
+				u.finished = true
+				u.pw.Close()
+				<-u.done
+				close(stop)
+				peak = max(peak, <-sampled)
+				if u.err != nil {
+					b.Fatal(u.err)
+				}
+				if err := u.cleanup(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+		})
 	}
 }

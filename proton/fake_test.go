@@ -33,7 +33,13 @@ type fakeProton struct {
 // the login.
 func newFakeProton(t testing.TB, setup ...func(*protontest.Server)) *fakeProton {
 	t.Helper()
-	srv, err := protontest.New(protontest.Options{})
+	return newFakeProtonWith(t, protontest.Options{}, setup...)
+}
+
+// newFakeProtonWith is newFakeProton with server options.
+func newFakeProtonWith(t testing.TB, opts protontest.Options, setup ...func(*protontest.Server)) *fakeProton {
+	t.Helper()
+	srv, err := protontest.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
