@@ -1,0 +1,56 @@
+package protontest
+
+import (
+	"context"
+	"testing"
+
+	"github.com/ProtonMail/gopenpgp/v3/crypto"
+)
+
+// TestServerHoldsOnlyLockedKeys: every share and node key the server
+// stores, from AddUser and from bridge uploads, is locked with a
+// passphrase the server never sees in the clear.
+func TestServerHoldsOnlyLockedKeys(t *testing.T) {
+	srv := newTestServer(t, Options{})
+	ctx := context.Background()
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	folder, err := drive.CreateNewFolderByID(ctx, drive.RootLink.LinkID, "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	upload(t, ctx, drive, folder, "x.cake", []byte("x"))
+
+	d := stored(t, srv)
+	var keys []string
+	for _, sh := range d.Shares {
+		keys = append(keys, sh.Key)
+	}
+	for _, l := range d.Links {
+		keys = append(keys, l.NodeKey)
+	}
+	if len(keys) != 4 { // share, root, folder, file
+		t.Fatalf("server holds %d keys, want 4", len(keys))
+	}
+	for i, armored := range keys {
+		key, err := crypto.NewKeyFromArmored(armored)
+		if err != nil {
+			t.Fatalf("key %d: %v", i, err)
+		}
+		locked, err := key.IsLocked()
+		if err != nil || !locked {
+			t.Errorf("key %d is not locked (locked=%v, err=%v)", i, locked, err)
+		}
+	}
+	var passphrases []string
+	for _, sh := range d.Shares {
+		passphrases = append(passphrases, sh.Passphrase)
+	}
+	for _, l := range d.Links {
+		passphrases = append(passphrases, l.NodePassphrase)
+	}
+	for i, p := range passphrases {
+		if !isPGPMessage(p) {
+			t.Errorf("passphrase %d is not an encrypted message", i)
+		}
+	}
+}
