@@ -3,7 +3,10 @@ package protontest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,5 +105,35 @@ func TestRevokedSessionFails(t *testing.T) {
 	}
 	if err := srv.RevokeSessions("nobody"); err == nil {
 		t.Fatal("RevokeSessions of an unknown user succeeded")
+	}
+}
+
+// TestLogsHoldNoSecrets: the request log names method, path and status
+// only; passwords and tokens never appear.
+func TestLogsHoldNoSecrets(t *testing.T) {
+	var mu sync.Mutex
+	var lines []string
+	srv := newTestServer(t, Options{Logf: func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		lines = append(lines, fmt.Sprintf(format, args...))
+	}})
+	ctx := context.Background()
+	cfg := bridgeConfig(t, srv, testUser, testPassword)
+	drive := loginBridge(t, ctx, cfg)
+	upload(t, ctx, drive, drive.RootLink.LinkID, "secret-name.cake", []byte("secret content"))
+
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lines) < 10 {
+		t.Fatalf("only %d log lines", len(lines))
+	}
+	secrets := []string{testPassword, cfg.ReusableCredential.AccessToken, cfg.ReusableCredential.RefreshToken, cfg.ReusableCredential.SaltedKeyPass, "secret-name", "secret content"}
+	for _, line := range lines {
+		for _, s := range secrets {
+			if s != "" && strings.Contains(line, s) {
+				t.Fatalf("log line %q holds a secret", line)
+			}
+		}
 	}
 }
