@@ -178,6 +178,18 @@ func TestFaultQuota(t *testing.T) {
 	if got := download(t, ctx, drive, id); !bytes.Equal(got, small) {
 		t.Fatal("download under quota differs")
 	}
+
+	volumes, err := apiClient(t, srv).ListVolumes(ctx)
+	if err != nil || len(volumes) != 1 {
+		t.Fatalf("volumes: %d, %v", len(volumes), err)
+	}
+	v := volumes[0]
+	if v.MaxSpace == nil || *v.MaxSpace != 1<<20 {
+		t.Errorf("volume MaxSpace = %v, want 1 MiB", v.MaxSpace)
+	}
+	if v.UsedSpace <= int64(len(small)) || v.UsedSpace > int64(len(small))+4096 {
+		t.Errorf("volume UsedSpace = %d, want the encrypted size of %d bytes", v.UsedSpace, len(small))
+	}
 }
 
 // TestFaultBlockDownload: go-proton-api's GetBlock ignores the HTTP status,
