@@ -71,13 +71,25 @@ func (a *Archive) streamChunks(ctx context.Context, keys *keyCache, sink func(i 
 	}
 	defer rc.Close()
 	workers := runtime.NumCPU()
+	opened := 0 // chunks decrypted so far, counted in order by the sink
 	pool := newOrderedPool(ctx, workers, workers+2,
 		func(j *chunkJob) error {
 			plain, err := a.openChunk(j.index, j.buf, keys)
 			j.out = plain
 			return err
 		},
-		func(j *chunkJob) error { return sink(j.index, j.out) })
+		func(j *chunkJob) error {
+			if j.err != nil {
+				if opened > 0 {
+					return tamperedChunk(j.err)
+				}
+				return j.err
+			}
+			if keys != nil {
+				opened++
+			}
+			return sink(j.index, j.out)
+		})
 	for i, c := range a.chunks {
 		j, err := pool.get()
 		if err != nil {
@@ -105,6 +117,18 @@ func (a *Archive) streamChunks(ctx context.Context, keys *keyCache, sink func(i 
 		return dataReadErr(err)
 	}
 	return nil
+}
+
+// tamperedChunk reclassifies a chunk that fails authentication after
+// others decrypted with the same password: the password is right, so the
+// chunk was altered (with its checksums recomputed to match).
+func tamperedChunk(err error) error {
+	var ce *ChunkError
+	if errors.As(err, &ce) && errors.Is(ce.Err, ErrDecrypt) {
+		return &ChunkError{Index: ce.Index, Err: fmt.Errorf(
+			"fails authentication although other chunks decrypt with this password, so it was altered: %w", ErrBadChecksum)}
+	}
+	return err
 }
 
 // dataReadErr classifies a failure to read data.bin: running short means

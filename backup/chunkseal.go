@@ -63,6 +63,9 @@ func (s *chunkSealer) seal(j *chunkJob) error {
 
 // emit runs on the sink goroutine, in chunk order.
 func (s *chunkSealer) emit(j *chunkJob) error {
+	if j.err != nil {
+		return j.err
+	}
 	n, err := s.out.Write(j.out)
 	s.written += int64(n)
 	if err != nil {

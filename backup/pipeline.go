@@ -18,7 +18,8 @@ type chunkJob struct {
 }
 
 // orderedPool runs step on chunks in parallel and hands them to sink one
-// at a time in the order they were submitted. It owns a fixed number of
+// at a time in the order they were submitted; sink sees the step's error
+// in j.err and returns the error that stops the pool, if any. It owns a fixed number of
 // jobs, so the memory in flight is bounded by that number of buffers: the
 // producer blocks in get until the sink has released one. Any error, or
 // the cancellation of ctx, stops the pool and makes get fail.
@@ -85,11 +86,7 @@ func (p *orderedPool) runSink() {
 	for j := range p.order {
 		<-j.done
 		if p.ctx.Err() == nil {
-			err := j.err
-			if err == nil {
-				err = p.sink(j)
-			}
-			if err != nil {
+			if err := p.sink(j); err != nil {
 				p.cancel(err)
 			}
 		}

@@ -33,6 +33,7 @@ type plainReader struct {
 	depth  int
 	spare  [][]byte // buffers free for read-ahead
 	hashed int
+	opened int // chunks decrypted so far
 	whole  hash.Hash
 	size   int64
 	err    error // sticky: once a chunk fails, everything fails
@@ -152,9 +153,13 @@ func (p *plainReader) chunk(i int) ([]byte, error) {
 		}
 	}
 	if err != nil {
+		if p.opened > 0 {
+			err = tamperedChunk(err)
+		}
 		p.err = err
 		return nil, err
 	}
+	p.opened++
 	slot.index, slot.used, slot.plain = i, p.tick, plain
 	p.hashInOrder(i, plain)
 	p.readAhead(i)
