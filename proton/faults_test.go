@@ -244,3 +244,42 @@ func checkCancelLeavesNothing(t *testing.T, f *fakeProton) {
 		t.Fatalf("cancelled upload left %v (before: %v)", after, before)
 	}
 }
+
+// checkStaleUploadsRemoved: a temporary upload left by a crashed run is
+// removed by a later backup once it is old, and not while it may still be
+// another machine's upload in progress.
+func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
+	ctx := context.Background()
+	d := f.newDest(t)
+	putDirect(t, d, "kept", []byte("a backup"))
+	putDirect(t, d, ".kept.uploading-0011223344556677", []byte("left by a crash"))
+	if list, err := d.List(ctx); err != nil || len(list) != 1 || list[0].Name != "kept" {
+		t.Fatalf("List = %v, %v; want only the backup, not the temporary upload", list, err)
+	}
+	withLeftover := f.residue(t, d)
+	if len(withLeftover) != 2 {
+		t.Fatalf("residue = %v, want the backup and the leftover", withLeftover)
+	}
+	for _, tc := range []struct {
+		staleAfter time.Duration
+		want       int
+	}{
+		{time.Hour, 2}, // Young: kept.
+		{0, 1},         // Old: removed.
+	} {
+		d.staleAfter = tc.staleAfter
+		p, err := d.Create(ctx, "next", -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Abort(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := f.residue(t, d); len(got) != tc.want {
+			t.Fatalf("staleAfter %v: residue %v, want %d links", tc.staleAfter, got, tc.want)
+		}
+	}
+	if got := readBackup(t, d, "kept"); string(got) != "a backup" {
+		t.Fatal("the backup changed")
+	}
+}

@@ -22,8 +22,7 @@ func Register(r *destinations.Registry, getenv func(string) string) {
 // Open connects with the cached session and returns the destination for
 // the Drive folder arg, such as "/Backups/Cake".
 func Open(ctx context.Context, arg string, getenv func(string) string) (*Destination, error) {
-	p, err := parseFolderPath(arg)
-	if err != nil {
+	if _, err := parseFolderPath(arg); err != nil {
 		return nil, err
 	}
 	opts, err := OptionsFromEnv(getenv)
@@ -34,7 +33,7 @@ func Open(ctx context.Context, arg string, getenv func(string) string) (*Destina
 	if err != nil {
 		return nil, err
 	}
-	return &Destination{drive: d, path: p}, nil
+	return NewDestination(d, arg)
 }
 
 // LoggedIn reports whether a Proton session is cached, and for which

@@ -28,6 +28,7 @@ func TestOneAccount(t *testing.T) {
 		{"SessionForAnotherServer", checkSessionForAnotherServer},
 		{"ServerNeverSeesPlaintext", checkServerNeverSeesPlaintext},
 		{"CancelLeavesNothing", checkCancelLeavesNothing},
+		{"StaleUploadsRemoved", checkStaleUploadsRemoved},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.check(t, f) })
 	}
