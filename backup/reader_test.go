@@ -3,9 +3,11 @@ package backup
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -217,5 +219,36 @@ func TestBareV2Backup(t *testing.T) {
 	}
 	if err := a.Verify(t.Context(), "nope"); !errors.Is(err, ErrDecrypt) {
 		t.Errorf("wrong password: %v", err)
+	}
+}
+
+// TestReadCancel cancels Decrypt, Verify and CheckIntegrity part way: each
+// stops with the context's error and leaves no goroutine behind.
+func TestReadCancel(t *testing.T) {
+	b := smallBackup(t)
+	a, err := openBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(t.Context())
+	w := &cancellingWriter{limit: 1500, cancel: cancel}
+	if err := a.Decrypt(ctx, testPassword, w); !errors.Is(err, context.Canceled) {
+		t.Errorf("Decrypt: %v", err)
+	}
+	waitGoroutines(t, before)
+	for name, run := range map[string]func(context.Context) error{
+		"Verify":         func(ctx context.Context) error { return a.Verify(ctx, testPassword) },
+		"CheckIntegrity": a.CheckIntegrity,
+		"Restore": func(ctx context.Context) error {
+			return a.Restore(ctx, testPassword, filepath.Join(t.TempDir(), "out"))
+		},
+	} {
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		if err := run(ctx); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: %v", name, err)
+		}
+		waitGoroutines(t, before)
 	}
 }
