@@ -285,8 +285,14 @@ func closeWithoutRevoking(ctx context.Context, pd *bridge.ProtonDrive) {
 
 // deleteForever permanently deletes children of a folder, skipping the
 // trash. The bridge has no call for it (it only trashes), so this uses
-// go-proton-api's client with the same session and transport.
+// go-proton-api's client with the session's access token. That client is
+// given no refresh token: refreshing rotates the refresh token, which
+// would leave the bridge's own client with a dead one. A bridge call
+// first renews an expired access token the bridge's way.
 func (d *Drive) deleteForever(ctx context.Context, parentLinkID string, linkIDs ...string) error {
+	if _, err := d.bridge.About(ctx); err != nil {
+		return d.translate(err, "deleting from Proton Drive")
+	}
 	t, err := d.opts.transport()
 	if err != nil {
 		return err
@@ -299,12 +305,10 @@ func (d *Drive) deleteForever(ctx context.Context, parentLinkID string, linkIDs 
 	)
 	defer m.Close()
 	s := d.currentSession()
-	c := m.NewClient(s.UID, s.AccessToken, s.RefreshToken)
+	c := m.NewClient(s.UID, s.AccessToken, "")
 	defer c.Close()
-	c.AddAuthHandler(d.onAuth)
-	c.AddDeauthHandler(d.onDeauth)
 	if err := c.DeleteChildren(ctx, d.bridge.MainShare.ShareID, parentLinkID, linkIDs...); err != nil {
-		return d.translate(err, "deleting from Proton Drive")
+		return translate(err, "deleting from Proton Drive")
 	}
 	return nil
 }

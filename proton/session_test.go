@@ -109,6 +109,26 @@ func TestRefreshedTokensAreSaved(t *testing.T) {
 	if after.RefreshToken == before.RefreshToken || after.AccessToken == before.AccessToken {
 		t.Fatal("the refreshed tokens were not written back to the cache")
 	}
+	// Cleaning up after an abort, with the access token expired again,
+	// renews it without breaking the session for the next run.
+	dest, err := NewDestination(d, "/Backups/Refresh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := dest.Create(ctx, "aborted", -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Write(randomBytes(t, 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second)
+	if err := p.Abort(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.residue(t, dest); len(got) != 0 {
+		t.Fatalf("Abort left %v", got)
+	}
 	d2, err := Connect(ctx, f.opts, f.store)
 	if err != nil {
 		t.Fatalf("Connect with the refreshed session: %v", err)
