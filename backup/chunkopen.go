@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha512"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -174,7 +175,7 @@ func (a *Archive) checkWhole(sum []byte) error {
 	if a.data == nil {
 		return nil
 	}
-	want, _ := hexDecode(a.info.SHA512)
+	want, _ := hex.DecodeString(a.info.SHA512) // validated by decodeMetadata
 	if !bytes.Equal(sum, want) {
 		return fmt.Errorf("SHA-512 of the decrypted archive does not match metadata.json: %w", ErrBadChecksum)
 	}

@@ -103,5 +103,3 @@ func isSHA512Hex(s string) bool {
 	_, err := hex.DecodeString(s)
 	return err == nil
 }
-
-func hexDecode(s string) ([]byte, error) { return hex.DecodeString(s) }
