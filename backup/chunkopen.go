@@ -84,7 +84,7 @@ func (a *Archive) streamChunks(ctx context.Context, keys *keyCache, sink func(i 
 				if opened > 0 {
 					return tamperedChunk(j.err)
 				}
-				return j.err
+				return wrongPassword(j.err)
 			}
 			if keys != nil {
 				opened++
@@ -128,6 +128,17 @@ func tamperedChunk(err error) error {
 	if errors.As(err, &ce) && errors.Is(ce.Err, ErrDecrypt) {
 		return &ChunkError{Index: ce.Index, Err: fmt.Errorf(
 			"fails authentication although other chunks decrypt with this password, so it was altered: %w", ErrBadChecksum)}
+	}
+	return err
+}
+
+// wrongPassword drops the chunk from an authentication failure that comes
+// before any chunk decrypted: that is most likely a wrong password, and
+// naming a chunk would suggest damage.
+func wrongPassword(err error) error {
+	var ce *ChunkError
+	if errors.As(err, &ce) && errors.Is(ce.Err, ErrDecrypt) {
+		return ErrDecrypt
 	}
 	return err
 }

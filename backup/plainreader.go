@@ -155,6 +155,8 @@ func (p *plainReader) chunk(i int) ([]byte, error) {
 	if err != nil {
 		if p.opened > 0 {
 			err = tamperedChunk(err)
+		} else {
+			err = wrongPassword(err)
 		}
 		p.err = err
 		return nil, err

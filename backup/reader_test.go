@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -80,7 +81,7 @@ func TestWrongPassword(t *testing.T) {
 	_, err = a.List(t.Context(), wrong)
 	checkErrKind(t, "List", err, ErrDecrypt, -1)
 	var out bytes.Buffer
-	checkErrKind(t, "Decrypt", a.Decrypt(t.Context(), wrong, &out), ErrDecrypt, 0)
+	checkErrKind(t, "Decrypt", a.Decrypt(t.Context(), wrong, &out), ErrDecrypt, -1)
 	if out.Len() != 0 {
 		t.Errorf("Decrypt wrote %d bytes with a wrong password", out.Len())
 	}
@@ -90,6 +91,9 @@ func TestWrongPassword(t *testing.T) {
 	for _, e := range []error{a.Verify(t.Context(), wrong), a.Decrypt(t.Context(), wrong, &out)} {
 		if bytes.Contains([]byte(e.Error()), []byte(wrong)) {
 			t.Errorf("error contains the password: %v", e)
+		}
+		if strings.Contains(e.Error(), "chunk") {
+			t.Errorf("a wrong password is blamed on a chunk: %v", e)
 		}
 	}
 }

@@ -51,7 +51,7 @@ func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 	}
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return nil, fmt.Errorf("wallet folder: %w", err)
+		return nil, fmt.Errorf("wallet folder %s: %w", dir, unwrapPathErr(err))
 	}
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("wallet folder %s is not a folder", dir)
