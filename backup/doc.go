@@ -17,8 +17,8 @@
 //     "sha512sum" the whole inner archive.
 //   - Keys appear in the order version, sha512sum, chunks, cakeVersion, and
 //     in each chunk sha512sum{encrypted, plain}, length{encrypted, plain};
-//     the app encodes with JsonEncoder.withIndent('    '), so no HTML
-//     escaping and no trailing newline.
+//     the app encodes with a four-space JsonEncoder.withIndent, so no
+//     HTML escaping and no trailing newline.
 //   - README.txt is "This is a <app> backup. Do not modify this archive.",
 //     a blank line, "App version: <v>", a blank line, a support line and
 //     "This backup was created on <DateTime.toIso8601String()>". On import

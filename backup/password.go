@@ -56,8 +56,10 @@ const (
 
 // PasswordStrengthWarning returns "" for a password that looks strong
 // enough, or else a one-line warning (sterner for shorter ones). It never
-// repeats the password. The estimate is crude on purpose: length times the
-// size of the character classes used, halved for repeated characters.
+// repeats the password. The estimate is crude on purpose: under 8
+// characters is dangerous and under 12 weak whatever the mix; longer ones
+// are rated by length times the bits of the character classes used, with
+// repeated characters counting a quarter.
 func PasswordStrengthWarning(pw string) string {
 	bits := passwordBits(pw)
 	n := len([]rune(pw))
