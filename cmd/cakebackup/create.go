@@ -76,6 +76,7 @@ func (e *env) makeBackup(ctx context.Context, job backupJob) (*backupResult, err
 	if err != nil {
 		return nil, err
 	}
+	defer closeDest(dest)
 	now := time.Now()
 	name := job.Name
 	if name == "" {

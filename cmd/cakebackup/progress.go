@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -12,9 +13,10 @@ import (
 // progress shows bytes, rate and time left on a terminal, and nothing
 // anywhere else: logs of scheduled runs stay clean.
 type progress struct {
-	out io.Writer
-	bar *progressbar.ProgressBar
-	off bool
+	out         io.Writer
+	bar         *progressbar.ProgressBar
+	off         bool
+	done, total int64
 }
 
 // newProgress returns a progress display on w, which stays silent when
@@ -29,6 +31,7 @@ func (p *progress) start(total int64) {
 	if p.off {
 		return
 	}
+	p.total = total
 	p.bar = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(p.out),
 		progressbar.OptionSetDescription("Backing up"),
@@ -41,10 +44,17 @@ func (p *progress) start(total int64) {
 	)
 }
 
-// add counts n more bytes done.
+// add counts n more bytes done. Once all are in, the bar clears itself
+// and a line says that the stored copy is being read back and checked,
+// which for a large backup takes a while.
 func (p *progress) add(n int64) {
-	if p.bar != nil {
-		_ = p.bar.Add64(n)
+	if p.bar == nil || p.done >= p.total {
+		return
+	}
+	_ = p.bar.Add64(n)
+	p.done += n
+	if p.done >= p.total {
+		fmt.Fprintln(p.out, "Verifying the stored copy...")
 	}
 }
 

@@ -508,6 +508,7 @@ func (e *env) pruneFunc(cfg *schedule.Config, dryRun bool) schedule.PruneFunc {
 		if err != nil {
 			return schedule.PrunePlan{}, err
 		}
+		defer closeDest(dest)
 		p := schedule.Pruner{Store: dest, Verify: backup.IntegrityCheck, Location: time.Local, DryRun: dryRun}
 		return p.Prune(ctx, job, newest)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"strings"
@@ -14,6 +15,14 @@ import (
 // openDest opens a --dest spec.
 func (e *env) openDest(ctx context.Context, spec string) (destinations.Destination, error) {
 	return e.registry().Open(ctx, spec)
+}
+
+// closeDest releases what a destination holds open, such as a Proton
+// Drive connection: a long-running scheduler opens many.
+func closeDest(d destinations.Destination) {
+	if c, ok := d.(io.Closer); ok {
+		_ = c.Close()
+	}
 }
 
 // openStored opens a backup named on the command line: a file path, or a
@@ -43,10 +52,26 @@ func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, 
 		return nil, err
 	}
 	r, err := dest.Open(ctx, name)
-	if errors.Is(err, destinations.ErrNotFound) {
-		return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, dest.Spec()))
+	if err != nil {
+		closeDest(dest)
+		if errors.Is(err, destinations.ErrNotFound) {
+			return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, dest.Spec()))
+		}
+		return nil, err
 	}
-	return r, err
+	return &storedReader{Reader: r, dest: dest}, nil
+}
+
+// storedReader is a backup read from a destination, which it closes too.
+type storedReader struct {
+	destinations.Reader
+	dest destinations.Destination
+}
+
+func (r *storedReader) Close() error {
+	err := r.Reader.Close()
+	closeDest(r.dest)
+	return err
 }
 
 // fileReader is a backup file given by its path.
