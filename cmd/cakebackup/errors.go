@@ -20,7 +20,8 @@ func backupExit(err error) error {
 		return withCode(exitWrongPassword, err)
 	case errors.Is(err, backup.ErrBadLength), errors.Is(err, backup.ErrUnsupportedVersion),
 		errors.Is(err, backup.ErrBadChecksum), errors.Is(err, backup.ErrNotBackup),
-		errors.Is(err, backup.ErrLegacyV1), errors.As(err, &chunk):
+		errors.Is(err, backup.ErrLegacyV1), errors.Is(err, backup.ErrUnsafePath),
+		errors.As(err, &chunk):
 		return withCode(exitDamaged, err)
 	}
 	return err
