@@ -1,0 +1,34 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/backup"
+)
+
+func TestBackupExitCodes(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{fmt.Errorf("f: %w", backup.ErrDecrypt), exitWrongPassword},
+		{fmt.Errorf("f: %w", backup.ErrBadChecksum), exitDamaged},
+		{fmt.Errorf("f: %w", backup.ErrBadLength), exitDamaged},
+		{fmt.Errorf("f: %w", backup.ErrUnsupportedVersion), exitDamaged},
+		{fmt.Errorf("f: %w", backup.ErrNotBackup), exitDamaged},
+		{fmt.Errorf("f: %w", backup.ErrLegacyV1), exitDamaged},
+		{fmt.Errorf("f: %w", backup.ErrUnsafePath), exitDamaged},
+		{&backup.ChunkError{Index: 2, Err: errors.New("short")}, exitDamaged},
+		{fmt.Errorf("restore: %w", backup.ErrTargetNotEmpty), exitFailure},
+		{fmt.Errorf("open: %w", fs.ErrPermission), exitFailure},
+		{usageError(errors.New("bad flag")), exitUsage},
+	}
+	for _, tt := range tests {
+		if got := exitCode(backupExit(tt.err)); got != tt.want {
+			t.Errorf("backupExit(%v) exits %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
