@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -24,20 +23,15 @@ func inspectCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			pw, _, err := e.readPassword(c)
-			withPassword := err == nil
-			if err != nil && !errors.Is(err, errNoPassword) {
-				return err
-			}
-			r, err := e.openStored(c.Context, arg)
+			pw, withPassword, err := e.optionalPassword(c)
 			if err != nil {
 				return err
 			}
-			defer r.Close()
-			a, err := backup.Open(r, r.Size())
+			a, done, err := e.openArchive(c.Context, arg)
 			if err != nil {
-				return backupExit(fmt.Errorf("%s: %w", arg, err))
+				return err
 			}
+			defer done()
 			out := inspectJSON{Info: a.Info()}
 			if withPassword {
 				if out.Files, err = a.List(c.Context, pw); err != nil {

@@ -68,6 +68,16 @@ func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
 	return "", "", errNoPassword
 }
 
+// optionalPassword is readPassword for commands that do more with a
+// password but need none: given reports whether one was.
+func (e *env) optionalPassword(c *cli.Context) (pw string, given bool, err error) {
+	pw, _, err = e.readPassword(c)
+	if errors.Is(err, errNoPassword) {
+		return "", false, nil
+	}
+	return pw, err == nil, err
+}
+
 // passwordOrPrompt is readPassword, falling back to a hidden prompt when
 // standard input is a terminal. Without a terminal, a missing password is
 // a usage error.

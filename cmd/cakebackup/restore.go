@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/cakebackup/cakebackup/backup"
 )
 
 func restoreCommand(e *env) *cli.Command {
@@ -28,15 +26,11 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			r, err := e.openStored(c.Context, arg)
+			a, done, err := e.openArchive(c.Context, arg)
 			if err != nil {
 				return err
 			}
-			defer r.Close()
-			a, err := backup.Open(r, r.Size())
-			if err != nil {
-				return backupExit(fmt.Errorf("%s: %w", arg, err))
-			}
+			defer done()
 			to := c.String("to")
 			if err := a.Restore(c.Context, pw, to); err != nil {
 				return backupExit(fmt.Errorf("restore %s: %w", arg, err))

@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 )
 
@@ -72,6 +73,21 @@ func (r *storedReader) Close() error {
 	err := r.Reader.Close()
 	closeDest(r.dest)
 	return err
+}
+
+// openArchive opens the backup named on the command line as an archive.
+// The caller closes it with the returned function.
+func (e *env) openArchive(ctx context.Context, arg string) (*backup.Archive, func(), error) {
+	r, err := e.openStored(ctx, arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := backup.Open(r, r.Size())
+	if err != nil {
+		r.Close()
+		return nil, nil, backupExit(fmt.Errorf("%s: %w", arg, err))
+	}
+	return a, func() { r.Close() }, nil
 }
 
 // fileReader is a backup file given by its path.

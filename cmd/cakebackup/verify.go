@@ -1,12 +1,9 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/urfave/cli/v2"
-
-	"github.com/cakebackup/cakebackup/backup"
 )
 
 func verifyCommand(e *env) *cli.Command {
@@ -22,20 +19,15 @@ func verifyCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			pw, _, err := e.readPassword(c)
-			withPassword := err == nil
-			if err != nil && !errors.Is(err, errNoPassword) {
-				return err
-			}
-			r, err := e.openStored(c.Context, arg)
+			pw, withPassword, err := e.optionalPassword(c)
 			if err != nil {
 				return err
 			}
-			defer r.Close()
-			a, err := backup.Open(r, r.Size())
+			a, done, err := e.openArchive(c.Context, arg)
 			if err != nil {
-				return backupExit(fmt.Errorf("%s: %w", arg, err))
+				return err
 			}
+			defer done()
 			if withPassword {
 				err = a.Verify(c.Context, pw)
 			} else {
