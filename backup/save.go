@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 
 	"github.com/cakebackup/cakebackup/destinations"
 )
@@ -28,6 +29,10 @@ func Save(ctx context.Context, d destinations.Destination, name string, src *Sou
 	if err != nil {
 		return destinations.Entry{}, nil, err
 	}
+	// The write pipeline's chunk buffers are garbage now. Hand them back
+	// before the read-back check allocates its own, so that peak memory
+	// is that of one phase, not of both.
+	debug.FreeOSMemory()
 	entry, err := pending.Commit(ctx, IntegrityCheck)
 	if err != nil {
 		return destinations.Entry{}, nil, fmt.Errorf("saving %s: %w", name, err)
