@@ -113,11 +113,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "password-env", Usage: "read the password from environment variable `VAR`"},
 		}, timingFlags()...),
 		Action: func(c *cli.Context) error {
-			name, err := oneJobArg(c)
-			if err != nil {
-				return err
-			}
-			path, cfg, err := e.loadScheduleConfig(c)
+			name, path, cfg, err := e.jobArgConfig(c)
 			if err != nil {
 				return err
 			}
@@ -216,22 +212,16 @@ func scheduleRemoveCommand(e *env) *cli.Command {
 		ArgsUsage: "JOB",
 		Flags:     []cli.Flag{configFlag()},
 		Action: func(c *cli.Context) error {
-			name, err := oneJobArg(c)
+			path, cfg, job, err := e.configJob(c)
 			if err != nil {
 				return err
 			}
-			path, cfg, err := e.loadScheduleConfig(c)
-			if err != nil {
-				return err
-			}
+			name := job.Name
 			kept := cfg.Jobs[:0]
 			for _, j := range cfg.Jobs {
 				if j.Name != name {
 					kept = append(kept, j)
 				}
-			}
-			if len(kept) == len(cfg.Jobs) {
-				return usageError(fmt.Errorf("no job %q in %s", name, path))
 			}
 			cfg.Jobs = kept
 			if err := cfg.Save(path); err != nil {
@@ -255,18 +245,11 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
 		},
 		Action: func(c *cli.Context) error {
-			name, err := oneJobArg(c)
+			path, _, job, err := e.configJob(c)
 			if err != nil {
 				return err
 			}
-			path, cfg, err := e.loadScheduleConfig(c)
-			if err != nil {
-				return err
-			}
-			job, ok := cfg.Job(name)
-			if !ok {
-				return usageError(fmt.Errorf("no job %q in %s", name, path))
-			}
+			name := job.Name
 			pw, err := e.newJobPassword(c)
 			if err != nil {
 				return err
@@ -398,9 +381,9 @@ func (e *env) configSchedule(c *cli.Context) (*schedule.Config, func(schedule.Jo
 	if names := c.StringSlice("job"); len(names) > 0 {
 		var jobs []schedule.Job
 		for _, n := range names {
-			j, ok := cfg.Job(n)
-			if !ok {
-				return nil, nil, usageError(fmt.Errorf("no job %q in %s", n, path))
+			j, err := jobIn(cfg, path, n)
+			if err != nil {
+				return nil, nil, err
 			}
 			jobs = append(jobs, j)
 		}
@@ -524,18 +507,11 @@ func schedulePruneCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "show what would be deleted, delete nothing"},
 		},
 		Action: func(c *cli.Context) error {
-			name, err := oneJobArg(c)
+			_, cfg, job, err := e.configJob(c)
 			if err != nil {
 				return err
 			}
-			path, cfg, err := e.loadScheduleConfig(c)
-			if err != nil {
-				return err
-			}
-			job, ok := cfg.Job(name)
-			if !ok {
-				return usageError(fmt.Errorf("no job %q in %s", name, path))
-			}
+			name := job.Name
 			if job.Retention.Empty() {
 				fmt.Fprintf(e.stdout, "Job %s keeps all its backups (no keep_* rule).\n", name)
 				return nil
@@ -577,17 +553,9 @@ func scheduleInstallCommand(e *env) *cli.Command {
 		ArgsUsage: "JOB",
 		Flags:     []cli.Flag{configFlag()},
 		Action: func(c *cli.Context) error {
-			name, err := oneJobArg(c)
+			path, _, job, err := e.configJob(c)
 			if err != nil {
 				return err
-			}
-			path, cfg, err := e.loadScheduleConfig(c)
-			if err != nil {
-				return err
-			}
-			job, ok := cfg.Job(name)
-			if !ok {
-				return usageError(fmt.Errorf("no job %q in %s", name, path))
 			}
 			exe, err := os.Executable()
 			if err != nil {
@@ -739,6 +707,40 @@ func (e *env) loadScheduleConfig(c *cli.Context) (string, *schedule.Config, erro
 		return "", nil, usageError(err)
 	}
 	return path, cfg, nil
+}
+
+// jobArgConfig is the single JOB argument and the --config file (or the
+// default one) it is looked up in.
+func (e *env) jobArgConfig(c *cli.Context) (name, path string, cfg *schedule.Config, err error) {
+	if name, err = oneJobArg(c); err != nil {
+		return "", "", nil, err
+	}
+	if path, cfg, err = e.loadScheduleConfig(c); err != nil {
+		return "", "", nil, err
+	}
+	return name, path, cfg, nil
+}
+
+// configJob is the job the single JOB argument names, with the config
+// file it is in.
+func (e *env) configJob(c *cli.Context) (path string, cfg *schedule.Config, job schedule.Job, err error) {
+	name, path, cfg, err := e.jobArgConfig(c)
+	if err != nil {
+		return "", nil, schedule.Job{}, err
+	}
+	if job, err = jobIn(cfg, path, name); err != nil {
+		return "", nil, schedule.Job{}, err
+	}
+	return path, cfg, job, nil
+}
+
+// jobIn is the job called name in cfg, loaded from path.
+func jobIn(cfg *schedule.Config, path, name string) (schedule.Job, error) {
+	j, ok := cfg.Job(name)
+	if !ok {
+		return schedule.Job{}, usageError(fmt.Errorf("no job %q in %s", name, path))
+	}
+	return j, nil
 }
 
 // oneJobArg is the single JOB argument.
