@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/destinations/destinationtest"
 	"golang.org/x/sys/unix"
 )
 
@@ -22,20 +23,6 @@ func randomBytes(t *testing.T, n int) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// verifyAgainst is a Check that compares the stored bytes with want.
-func verifyAgainst(want []byte) destinations.Check {
-	return func(ctx context.Context, r io.ReaderAt, size int64) error {
-		got := make([]byte, size)
-		if _, err := r.ReadAt(got, 0); err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		if !bytes.Equal(got, want) {
-			return errors.New("stored bytes differ")
-		}
-		return nil
-	}
 }
 
 // writeAll writes data in 32 KiB pieces, calling between(i) before piece
@@ -105,7 +92,7 @@ func TestFullDrive(t *testing.T) {
 				}
 				d = f
 			}
-			put(t, d, "older", randomBytes(t, 8<<10))
+			destinationtest.Put(t, d, "older", randomBytes(t, 8<<10))
 			before := snapshot(t, mnt)
 			filler := filepath.Join(mnt, "filler")
 
@@ -121,7 +108,7 @@ func TestFullDrive(t *testing.T) {
 				if err == nil {
 					t.Fatal("the whole backup fit on a drive too small for it")
 				}
-				if _, cerr := p.Commit(ctx, verifyAgainst(data)); !errors.Is(cerr, destinations.ErrNoSpace) {
+				if _, cerr := p.Commit(ctx, destinationtest.SameBytes(data)); !errors.Is(cerr, destinations.ErrNoSpace) {
 					t.Fatalf("Commit after a failed write = %v, want the write's error", cerr)
 				}
 			}
@@ -147,7 +134,7 @@ func TestReadOnlyDrive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	put(t, df, "older", randomBytes(t, 8<<10))
+	destinationtest.Put(t, df, "older", randomBytes(t, 8<<10))
 	remountReadOnly(t, mnt)
 	before := snapshot(t, mnt)
 
@@ -197,7 +184,7 @@ func TestDriveUnmountedMidWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	put(t, df, "older", randomBytes(t, 8<<10))
+	destinationtest.Put(t, df, "older", randomBytes(t, 8<<10))
 	before := snapshot(t, still)
 
 	p, err := df.Create(ctx, "new", 512<<10)
@@ -213,7 +200,7 @@ func TestDriveUnmountedMidWrite(t *testing.T) {
 			}
 		}
 	})
-	_, err = p.Commit(ctx, verifyAgainst(data))
+	_, err = p.Commit(ctx, destinationtest.SameBytes(data))
 	if werr != nil {
 		err = werr
 	}
@@ -287,9 +274,9 @@ func TestVFATStick(t *testing.T) {
 		t.Fatalf("Spec = %q", d.Spec())
 	}
 	first := randomBytes(t, 1<<20)
-	put(t, d, "wallet", first)
+	destinationtest.Put(t, d, "wallet", first)
 	second := randomBytes(t, 1<<20)
-	if e := put(t, d, "wallet", second); e.Name != "wallet-2" {
+	if e := destinationtest.Put(t, d, "wallet", second); e.Name != "wallet-2" {
 		t.Fatalf("second backup named %q, want wallet-2", e.Name)
 	}
 	for name, want := range map[string][]byte{"wallet": first, "wallet-2": second} {
@@ -373,7 +360,7 @@ func TestFakeCapacityStick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	put(t, d, "older", randomBytes(t, 64<<10))
+	destinationtest.Put(t, d, "older", randomBytes(t, 64<<10))
 	before := snapshot(t, mnt)
 
 	p, err := d.Create(ctx, "new", 16<<20)
@@ -388,7 +375,7 @@ func TestFakeCapacityStick(t *testing.T) {
 	checked := false
 	_, err = p.Commit(ctx, func(ctx context.Context, r io.ReaderAt, size int64) error {
 		checked = true
-		return verifyAgainst(data)(ctx, r, size)
+		return destinationtest.SameBytes(data)(ctx, r, size)
 	})
 	if err == nil {
 		t.Fatal("a backup that never reached the medium was reported saved")

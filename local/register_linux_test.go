@@ -1,16 +1,15 @@
 package local
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/destinations/destinationtest"
 )
 
 // sticksMachine builds the "sticks" fixture with only the devices in
@@ -134,7 +133,7 @@ func TestRegisterUSB(t *testing.T) {
 			if err != nil || info.Mode().Perm() != 0o700 {
 				t.Fatalf("backup folder: %v, mode %v; want it made with 0700", err, info.Mode().Perm())
 			}
-			put(t, d, "backup", []byte("coins"))
+			destinationtest.Put(t, d, "backup", []byte("coins"))
 			if got, err := os.ReadFile(filepath.Join(wantDir, "backup")); err != nil || string(got) != "coins" {
 				t.Fatalf("backup on the drive holds %q, %v", got, err)
 			}
@@ -182,32 +181,4 @@ func TestRegisterFolderAndDownloads(t *testing.T) {
 			}
 		})
 	}
-}
-
-// put writes data as name and commits it, checking the stored bytes.
-func put(t *testing.T, d destinations.Destination, name string, data []byte) destinations.Entry {
-	t.Helper()
-	ctx := context.Background()
-	p, err := d.Create(ctx, name, int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Abort(ctx)
-	if _, err := p.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	e, err := p.Commit(ctx, func(ctx context.Context, r io.ReaderAt, size int64) error {
-		got := make([]byte, size)
-		if _, err := r.ReadAt(got, 0); err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		if !bytes.Equal(got, data) {
-			return errors.New("stored bytes differ")
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
 }

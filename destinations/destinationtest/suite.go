@@ -41,7 +41,7 @@ func Run(t *testing.T, h Harness) {
 
 	t.Run("WriteListReadDelete", func(t *testing.T) {
 		d := h.New(t)
-		e := put(t, d, "backup_one", payload)
+		e := Put(t, d, "backup_one", payload)
 		if e.Name != "backup_one" || e.Size != int64(len(payload)) {
 			t.Fatalf("commit entry = %+v, want name backup_one size %d", e, len(payload))
 		}
@@ -52,7 +52,7 @@ func Run(t *testing.T, h Harness) {
 		if names := entryNames(list); !slices.Equal(names, []string{"backup_one"}) {
 			t.Fatalf("List = %v, want [backup_one]", names)
 		}
-		if got := read(t, d, "backup_one"); !bytes.Equal(got, payload) {
+		if got := ReadAll(t, d, "backup_one"); !bytes.Equal(got, payload) {
 			t.Fatalf("read back %d bytes, differ from the %d written", len(got), len(payload))
 		}
 		if err := d.Delete(ctx, "backup_one"); err != nil {
@@ -69,8 +69,8 @@ func Run(t *testing.T, h Harness) {
 
 	t.Run("EmptyBackup", func(t *testing.T) {
 		d := h.New(t)
-		put(t, d, "empty", nil)
-		if got := read(t, d, "empty"); len(got) != 0 {
+		Put(t, d, "empty", nil)
+		if got := ReadAll(t, d, "empty"); len(got) != 0 {
 			t.Fatalf("read back %d bytes, want 0", len(got))
 		}
 	})
@@ -78,15 +78,15 @@ func Run(t *testing.T, h Harness) {
 	t.Run("NameConflictNeverOverwrites", func(t *testing.T) {
 		d := h.New(t)
 		first := []byte("first backup")
-		put(t, d, "same", first)
-		e := put(t, d, "same", payload)
+		Put(t, d, "same", first)
+		e := Put(t, d, "same", payload)
 		if e.Name == "same" {
 			t.Fatal("second backup committed under the taken name")
 		}
-		if got := read(t, d, "same"); !bytes.Equal(got, first) {
+		if got := ReadAll(t, d, "same"); !bytes.Equal(got, first) {
 			t.Fatal("existing backup was changed by a second one of the same name")
 		}
-		if got := read(t, d, e.Name); !bytes.Equal(got, payload) {
+		if got := ReadAll(t, d, e.Name); !bytes.Equal(got, payload) {
 			t.Fatalf("backup under new name %q does not read back", e.Name)
 		}
 	})
@@ -111,7 +111,7 @@ func Run(t *testing.T, h Harness) {
 
 	t.Run("FailedCheckLeavesNothing", func(t *testing.T) {
 		d := h.New(t)
-		put(t, d, "keep", []byte("an older good backup"))
+		Put(t, d, "keep", []byte("an older good backup"))
 		before := h.Residue(t, d)
 		p, err := d.Create(ctx, "bad", int64(len(payload)))
 		if err != nil {
@@ -139,7 +139,7 @@ func Run(t *testing.T, h Harness) {
 		if after := h.Residue(t, d); !slices.Equal(before, after) {
 			t.Fatalf("failed check left %v (before: %v)", after, before)
 		}
-		if got := read(t, d, "keep"); string(got) != "an older good backup" {
+		if got := ReadAll(t, d, "keep"); string(got) != "an older good backup" {
 			t.Fatal("failed write changed an older backup")
 		}
 	})
@@ -162,9 +162,9 @@ func Run(t *testing.T, h Harness) {
 	})
 }
 
-// put writes data as name and commits it with a check that compares what
-// was stored against data.
-func put(t *testing.T, d destinations.Destination, name string, data []byte) destinations.Entry {
+// Put writes data as name to d and commits it with SameBytes(data),
+// failing t if any step fails. It returns the committed entry.
+func Put(t testing.TB, d destinations.Destination, name string, data []byte) destinations.Entry {
 	t.Helper()
 	ctx := context.Background()
 	p, err := d.Create(ctx, name, int64(len(data)))
@@ -175,23 +175,31 @@ func put(t *testing.T, d destinations.Destination, name string, data []byte) des
 	if _, err := p.Write(data); err != nil {
 		t.Fatal(err)
 	}
-	e, err := p.Commit(ctx, func(ctx context.Context, r io.ReaderAt, size int64) error {
-		got := make([]byte, size)
-		if _, err := r.ReadAt(got, 0); err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		if !bytes.Equal(got, data) {
-			return errors.New("stored bytes differ from written bytes")
-		}
-		return nil
-	})
+	e, err := p.Commit(ctx, SameBytes(data))
 	if err != nil {
 		t.Fatalf("Commit(%s): %v", name, err)
 	}
 	return e
 }
 
-func read(t *testing.T, d destinations.Destination, name string) []byte {
+// SameBytes is a Check that passes only when the stored bytes are
+// exactly want.
+func SameBytes(want []byte) destinations.Check {
+	return func(ctx context.Context, r io.ReaderAt, size int64) error {
+		got := make([]byte, size)
+		if _, err := r.ReadAt(got, 0); err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if !bytes.Equal(got, want) {
+			return errors.New("stored bytes differ from written bytes")
+		}
+		return nil
+	}
+}
+
+// ReadAll opens the entry called name in d and returns all its bytes,
+// failing t if it cannot.
+func ReadAll(t testing.TB, d destinations.Destination, name string) []byte {
 	t.Helper()
 	r, err := d.Open(context.Background(), name)
 	if err != nil {
