@@ -6,13 +6,13 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/destinations/destinationtest"
 	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
@@ -27,31 +27,7 @@ func putBackup(ctx context.Context, d destinations.Destination, name string, dat
 	if _, err := p.Write(data); err != nil {
 		return destinations.Entry{}, err
 	}
-	return p.Commit(ctx, func(ctx context.Context, r io.ReaderAt, size int64) error {
-		got := make([]byte, size)
-		if _, err := r.ReadAt(got, 0); err != nil && !errors.Is(err, io.EOF) {
-			return err
-		}
-		if !bytes.Equal(got, data) {
-			return errors.New("stored bytes differ")
-		}
-		return nil
-	})
-}
-
-// readBackup reads the backup called name in full.
-func readBackup(t *testing.T, d destinations.Destination, name string) []byte {
-	t.Helper()
-	r, err := d.Open(context.Background(), name)
-	if err != nil {
-		t.Fatalf("Open(%s): %v", name, err)
-	}
-	defer r.Close()
-	got, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
-	if err != nil {
-		t.Fatalf("reading %s: %v", name, err)
-	}
-	return got
+	return p.Commit(ctx, destinationtest.SameBytes(data))
 }
 
 // putDirect stores data as name in d's folder with the bridge's own
@@ -181,7 +157,7 @@ func runFault(t *testing.T, f *fakeProton, size int, inject func(*protontest.Ser
 		if err != nil {
 			t.Fatalf("backup failed: %v", err)
 		}
-		if got := readBackup(t, d, e.Name); !bytes.Equal(got, payload) {
+		if got := destinationtest.ReadAll(t, d, e.Name); !bytes.Equal(got, payload) {
 			t.Fatal("backup does not read back identical")
 		}
 	} else {
@@ -202,7 +178,7 @@ func runFault(t *testing.T, f *fakeProton, size int, inject func(*protontest.Ser
 			t.Fatalf("List after failure = %v, want only the older backup", list)
 		}
 	}
-	if got := readBackup(t, d, "older"); !bytes.Equal(got, older) {
+	if got := destinationtest.ReadAll(t, d, "older"); !bytes.Equal(got, older) {
 		t.Fatal("the older backup changed")
 	}
 }
@@ -279,7 +255,7 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 			t.Fatalf("staleAfter %v: residue %v, want %d links", tc.staleAfter, got, tc.want)
 		}
 	}
-	if got := readBackup(t, d, "kept"); string(got) != "a backup" {
+	if got := destinationtest.ReadAll(t, d, "kept"); string(got) != "a backup" {
 		t.Fatal("the backup changed")
 	}
 }
