@@ -3,6 +3,8 @@ package protontest
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strconv"
 )
 
 // Proton API response codes the fake uses. The numbers are the real API's
@@ -48,8 +50,16 @@ func writeOK(w http.ResponseWriter) {
 	writeJSON(w, http.StatusOK, map[string]int{"Code": CodeSuccess})
 }
 
+// linkNotFound is the message of CodeNotFound for a missing file or folder.
+const linkNotFound = "File or folder not found"
+
 func notFound(w http.ResponseWriter) {
-	writeAPIError(w, http.StatusUnprocessableEntity, CodeNotFound, "File or folder not found")
+	missing(w, linkNotFound)
+}
+
+// missing replies 422 with CodeNotFound and msg, e.g. "Share not found".
+func missing(w http.ResponseWriter, msg string) {
+	writeAPIError(w, http.StatusUnprocessableEntity, CodeNotFound, msg)
 }
 
 func invalid(w http.ResponseWriter, msg string) {
@@ -62,6 +72,36 @@ func nameExists(w http.ResponseWriter) {
 
 func storageFailure(w http.ResponseWriter, err error) {
 	writeAPIError(w, http.StatusInternalServerError, http.StatusInternalServerError, "Internal server error: "+err.Error())
+}
+
+// saveThenReplyLocked writes the store's metadata and then replies 200
+// with reply, or with {"Code": 1000} when reply is nil; a failed write gets
+// 500 instead. The caller holds s.store.mu.
+func (s *Server) saveThenReplyLocked(w http.ResponseWriter, reply any) {
+	if err := s.store.saveLocked(); err != nil {
+		storageFailure(w, err)
+		return
+	}
+	if reply == nil {
+		writeOK(w)
+		return
+	}
+	writeJSON(w, http.StatusOK, reply)
+}
+
+// queryInt reads the integer query parameter name, def when it is absent,
+// replying 422 "Invalid <name>" when it is not a number from lo to hi.
+func queryInt(w http.ResponseWriter, q url.Values, name string, def, lo, hi int) (int, bool) {
+	v := q.Get(name)
+	if v == "" {
+		return def, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		invalid(w, "Invalid "+name)
+		return 0, false
+	}
+	return n, true
 }
 
 // decodeBody reads a JSON request body into v, replying 422 on bad input.

@@ -55,13 +55,8 @@ func (s *Server) handleRequestBlockUpload(w http.ResponseWriter, r *http.Request
 		invalid(w, "AddressID is not an address of this account")
 		return
 	}
-	l, ok := s.linkLocked(req.ShareID, req.LinkID, userID)
-	if !ok || l.Link.Type != proton.LinkTypeFile {
-		notFound(w)
-		return
-	}
-	rev, ok := s.store.meta.Revisions[req.RevisionID]
-	if !ok || rev.LinkID != l.Link.LinkID || rev.Revision.State != proton.RevisionStateDraft {
+	l, rev, ok := s.revisionLocked(req.ShareID, req.LinkID, req.RevisionID, userID)
+	if !ok || rev.Revision.State != proton.RevisionStateDraft {
 		notFound(w)
 		return
 	}
@@ -90,11 +85,7 @@ func (s *Server) handleRequestBlockUpload(w http.ResponseWriter, r *http.Request
 		rev.Blocks[info.Index] = b.ID
 		links = append(links, proton.BlockUploadLink{Token: b.UploadToken, BareURL: s.url + "/storage/blocks"})
 	}
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
+	s.saveThenReplyLocked(w, struct {
 		Code        int
 		UploadLinks []proton.BlockUploadLink
 	}{CodeSuccess, links})
@@ -173,11 +164,7 @@ func (s *Server) handleUploadBlock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b.Uploaded = true
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	writeOK(w)
+	s.saveThenReplyLocked(w, nil)
 }
 
 // readBlockPart reads the multipart field "Block" of an upload, refusing

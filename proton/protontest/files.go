@@ -2,9 +2,9 @@ package protontest
 
 import (
 	"encoding/base64"
+	"math"
 	"net/http"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/rclone/go-proton-api"
@@ -30,80 +30,52 @@ func (s *Server) handleCreateFile(w http.ResponseWriter, r *http.Request, userID
 		invalid(w, "ContentKeyPacket must be a base64 key packet")
 		return
 	}
-	shareID := r.PathValue("shareID")
-
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	a, ok := s.accountLocked(userID)
-	if !ok || req.SignatureAddress != a.Email {
-		invalid(w, "SignatureAddress is not an address of this account")
-		return
-	}
-	parent, ok := s.activeFolderLocked(shareID, req.ParentLinkID, userID)
+	l, ok := s.createChildLocked(w, r.PathValue("shareID"), userID, req.SignatureAddress, proton.Link{
+		ParentLinkID:            req.ParentLinkID,
+		Type:                    proton.LinkTypeFile,
+		Name:                    req.Name,
+		Hash:                    req.Hash,
+		State:                   proton.LinkStateDraft,
+		MIMEType:                req.MIMEType,
+		NodeKey:                 req.NodeKey,
+		NodePassphrase:          req.NodePassphrase,
+		NodePassphraseSignature: req.NodePassphraseSignature,
+		FileProperties: &proton.FileProperties{
+			ContentKeyPacket:          req.ContentKeyPacket,
+			ContentKeyPacketSignature: req.ContentKeyPacketSignature,
+		},
+	})
 	if !ok {
-		notFound(w)
 		return
 	}
-	// A name held by an active file or by another upload's draft gives 422
-	// 2500; the bridge then looks the link up and decides what to do.
-	if s.nameTakenLocked(parent.Link.LinkID, req.Hash, "") {
-		nameExists(w)
-		return
-	}
-	now := time.Now().Unix()
-	rev := &revisionRecord{
-		Revision: proton.RevisionMetadata{
-			ID:             newID(),
-			CreateTime:     now,
-			SignatureEmail: req.SignatureAddress,
-			State:          proton.RevisionStateDraft,
-		},
-		Blocks: map[int]string{},
-	}
-	l := &linkRecord{
-		ShareID: shareID,
-		UserID:  userID,
-		Link: proton.Link{
-			LinkID:                  newID(),
-			ParentLinkID:            parent.Link.LinkID,
-			Type:                    proton.LinkTypeFile,
-			Name:                    req.Name,
-			NameSignatureEmail:      req.SignatureAddress,
-			Hash:                    req.Hash,
-			State:                   proton.LinkStateDraft,
-			MIMEType:                req.MIMEType,
-			CreateTime:              now,
-			ModifyTime:              now,
-			NodeKey:                 req.NodeKey,
-			NodePassphrase:          req.NodePassphrase,
-			NodePassphraseSignature: req.NodePassphraseSignature,
-			SignatureEmail:          req.SignatureAddress,
-			FileProperties: &proton.FileProperties{
-				ContentKeyPacket:          req.ContentKeyPacket,
-				ContentKeyPacketSignature: req.ContentKeyPacketSignature,
-			},
-		},
-	}
-	rev.LinkID = l.Link.LinkID
-	s.store.meta.Links[l.Link.LinkID] = l
-	s.store.meta.Revisions[rev.Revision.ID] = rev
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
+	rev := s.newDraftRevisionLocked(l, l.Link.CreateTime, req.SignatureAddress)
+	s.saveThenReplyLocked(w, struct {
 		Code int
 		File proton.CreateFileRes
 	}{CodeSuccess, proton.CreateFileRes{ID: l.Link.LinkID, RevisionID: rev.Revision.ID}})
 }
 
-// fileLocked returns a file link of the share.
-func (s *Server) fileLocked(r *http.Request, userID string) (*linkRecord, bool) {
-	l, ok := s.linkLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
-	if !ok || l.Link.Type != proton.LinkTypeFile {
-		return nil, false
+// newDraftRevisionLocked adds an empty draft revision of file l.
+func (s *Server) newDraftRevisionLocked(l *linkRecord, createTime int64, signatureEmail string) *revisionRecord {
+	rev := &revisionRecord{
+		LinkID: l.Link.LinkID,
+		Revision: proton.RevisionMetadata{
+			ID:             newID(),
+			CreateTime:     createTime,
+			SignatureEmail: signatureEmail,
+			State:          proton.RevisionStateDraft,
+		},
+		Blocks: map[int]string{},
 	}
-	return l, true
+	s.store.meta.Revisions[rev.Revision.ID] = rev
+	return rev
+}
+
+// fileLocked returns linkID if it is a file of the share.
+func (s *Server) fileLocked(shareID, linkID, userID string) (*linkRecord, bool) {
+	return s.linkOfTypeLocked(shareID, linkID, userID, proton.LinkTypeFile)
 }
 
 // revisionsLocked lists a link's revisions, oldest first.
@@ -126,7 +98,7 @@ func (s *Server) revisionsLocked(linkID string) []*revisionRecord {
 func (s *Server) handleListRevisions(w http.ResponseWriter, r *http.Request, userID string) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	l, ok := s.fileLocked(r, userID)
+	l, ok := s.fileLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
 	// The real API answers 2501 for a link that only has a draft revision
 	// (Proton-API-Bridge's handleRevisionConflict documents this).
 	if !ok || l.Link.State == proton.LinkStateDraft {
@@ -146,7 +118,7 @@ func (s *Server) handleListRevisions(w http.ResponseWriter, r *http.Request, use
 func (s *Server) handleCreateRevision(w http.ResponseWriter, r *http.Request, userID string) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	l, ok := s.fileLocked(r, userID)
+	l, ok := s.fileLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
 	if !ok || l.Link.State != proton.LinkStateActive {
 		notFound(w)
 		return
@@ -162,35 +134,27 @@ func (s *Server) handleCreateRevision(w http.ResponseWriter, r *http.Request, us
 			return
 		}
 	}
-	rev := &revisionRecord{
-		LinkID: l.Link.LinkID,
-		Revision: proton.RevisionMetadata{
-			ID:             newID(),
-			CreateTime:     time.Now().Unix(),
-			SignatureEmail: a.Email,
-			State:          proton.RevisionStateDraft,
-		},
-		Blocks: map[int]string{},
-	}
-	s.store.meta.Revisions[rev.Revision.ID] = rev
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
+	rev := s.newDraftRevisionLocked(l, time.Now().Unix(), a.Email)
+	s.saveThenReplyLocked(w, struct {
 		Code     int
 		Revision proton.CreateRevisionRes
 	}{CodeSuccess, proton.CreateRevisionRes{ID: rev.Revision.ID}})
 }
 
-// revisionLocked returns the revision named in the path if it belongs to
-// the file named in the path.
-func (s *Server) revisionLocked(r *http.Request, userID string) (*linkRecord, *revisionRecord, bool) {
-	l, ok := s.fileLocked(r, userID)
+// revisionInPathLocked returns the revision named in the path if it
+// belongs to the file named in the path.
+func (s *Server) revisionInPathLocked(r *http.Request, userID string) (*linkRecord, *revisionRecord, bool) {
+	return s.revisionLocked(r.PathValue("shareID"), r.PathValue("linkID"), r.PathValue("revisionID"), userID)
+}
+
+// revisionLocked returns revisionID if it is a revision of the file linkID
+// of the share.
+func (s *Server) revisionLocked(shareID, linkID, revisionID, userID string) (*linkRecord, *revisionRecord, bool) {
+	l, ok := s.fileLocked(shareID, linkID, userID)
 	if !ok {
 		return nil, nil, false
 	}
-	rev, ok := s.store.meta.Revisions[r.PathValue("revisionID")]
+	rev, ok := s.store.meta.Revisions[revisionID]
 	if !ok || rev.LinkID != l.Link.LinkID {
 		return nil, nil, false
 	}
@@ -211,27 +175,18 @@ func (s *Server) sortedBlocksLocked(rev *revisionRecord) []*blockRecord {
 
 func (s *Server) handleGetRevision(w http.ResponseWriter, r *http.Request, userID string) {
 	q := r.URL.Query()
-	from, pageSize := 1, 0
-	if v := q.Get("FromBlockIndex"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			invalid(w, "Invalid FromBlockIndex")
-			return
-		}
-		from = n
+	from, ok := queryInt(w, q, "FromBlockIndex", 1, 1, math.MaxInt)
+	if !ok {
+		return
 	}
-	if v := q.Get("PageSize"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			invalid(w, "Invalid PageSize")
-			return
-		}
-		pageSize = n
+	pageSize, ok := queryInt(w, q, "PageSize", 0, 1, math.MaxInt)
+	if !ok {
+		return
 	}
 
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	_, rev, ok := s.revisionLocked(r, userID)
+	_, rev, ok := s.revisionInPathLocked(r, userID)
 	if !ok {
 		notFound(w)
 		return
@@ -275,12 +230,10 @@ func (s *Server) handleCommitRevision(w http.ResponseWriter, r *http.Request, us
 
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	a, ok := s.accountLocked(userID)
-	if !ok || req.SignatureAddress != a.Email {
-		invalid(w, "SignatureAddress is not an address of this account")
+	if _, ok := s.signerLocked(w, userID, "SignatureAddress", req.SignatureAddress); !ok {
 		return
 	}
-	l, rev, ok := s.revisionLocked(r, userID)
+	l, rev, ok := s.revisionInPathLocked(r, userID)
 	if !ok {
 		notFound(w)
 		return
@@ -317,17 +270,13 @@ func (s *Server) handleCommitRevision(w http.ResponseWriter, r *http.Request, us
 	l.Link.XAttr = req.XAttr
 	l.Link.ModifyTime = time.Now().Unix()
 	l.Link.FileProperties.ActiveRevision = rev.Revision
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	writeOK(w)
+	s.saveThenReplyLocked(w, nil)
 }
 
 func (s *Server) handleDeleteRevision(w http.ResponseWriter, r *http.Request, userID string) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	_, rev, ok := s.revisionLocked(r, userID)
+	_, rev, ok := s.revisionInPathLocked(r, userID)
 	if !ok {
 		notFound(w)
 		return
@@ -337,9 +286,5 @@ func (s *Server) handleDeleteRevision(w http.ResponseWriter, r *http.Request, us
 		return
 	}
 	s.store.deleteRevisionLocked(rev.Revision.ID)
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	writeOK(w)
+	s.saveThenReplyLocked(w, nil)
 }

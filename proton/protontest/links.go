@@ -1,9 +1,9 @@
 package protontest
 
 import (
+	"math"
 	"net/http"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -17,25 +17,23 @@ const maxChildrenPageSize = 150
 // isPGPMessage reports whether s is an armored OpenPGP message: names,
 // passphrases and extended attributes must arrive encrypted.
 func isPGPMessage(s string) bool {
-	if !strings.Contains(s, "-----BEGIN PGP MESSAGE-----") {
-		return false
-	}
-	_, err := armor.Unarmor(s)
-	return err == nil
+	return isArmored(s, "PGP MESSAGE")
 }
 
 // isPGPSignature reports whether s is an armored OpenPGP signature.
 func isPGPSignature(s string) bool {
-	if !strings.Contains(s, "-----BEGIN PGP SIGNATURE-----") {
-		return false
-	}
-	_, err := armor.Unarmor(s)
-	return err == nil
+	return isArmored(s, "PGP SIGNATURE")
 }
 
 // isPGPPrivateKey reports whether s is an armored (locked) private key.
 func isPGPPrivateKey(s string) bool {
-	if !strings.Contains(s, "-----BEGIN PGP PRIVATE KEY BLOCK-----") {
+	return isArmored(s, "PGP PRIVATE KEY BLOCK")
+}
+
+// isArmored reports whether s holds an OpenPGP armor block of the given
+// type (the text between "-----BEGIN " and "-----") and unarmors cleanly.
+func isArmored(s, blockType string) bool {
+	if !strings.Contains(s, "-----BEGIN "+blockType+"-----") {
 		return false
 	}
 	_, err := armor.Unarmor(s)
@@ -73,12 +71,46 @@ func (s *Server) nameTakenLocked(parentID, hash, exceptID string) bool {
 	return false
 }
 
+// folderLocked returns linkID if it is a folder of the share.
+func (s *Server) folderLocked(shareID, linkID, userID string) (*linkRecord, bool) {
+	return s.linkOfTypeLocked(shareID, linkID, userID, proton.LinkTypeFolder)
+}
+
 // activeFolderLocked returns linkID if it is an active folder of the share.
 func (s *Server) activeFolderLocked(shareID, linkID, userID string) (*linkRecord, bool) {
-	l, ok := s.linkLocked(shareID, linkID, userID)
-	if !ok || l.Link.Type != proton.LinkTypeFolder || l.Link.State != proton.LinkStateActive {
+	l, ok := s.folderLocked(shareID, linkID, userID)
+	if !ok || l.Link.State != proton.LinkStateActive {
 		return nil, false
 	}
+	return l, true
+}
+
+// createChildLocked adds link, a file or folder from a create request
+// signed by signer, under link.ParentLinkID in shareID, setting its ID,
+// times and signature emails. Otherwise it replies 422: CodeInvalidValue
+// when signer is not the caller's address, CodeNotFound when the parent is
+// not an active folder of the share, and CodeAlreadyExists when an active
+// link or another upload's draft holds the name hash (the bridge then looks
+// the link up and decides what to do).
+func (s *Server) createChildLocked(w http.ResponseWriter, shareID, userID, signer string, link proton.Link) (*linkRecord, bool) {
+	if _, ok := s.signerLocked(w, userID, "SignatureAddress", signer); !ok {
+		return nil, false
+	}
+	parent, ok := s.activeFolderLocked(shareID, link.ParentLinkID, userID)
+	if !ok {
+		notFound(w)
+		return nil, false
+	}
+	if s.nameTakenLocked(parent.Link.LinkID, link.Hash, "") {
+		nameExists(w)
+		return nil, false
+	}
+	now := time.Now().Unix()
+	link.LinkID = newID()
+	link.CreateTime, link.ModifyTime = now, now
+	link.NameSignatureEmail, link.SignatureEmail = signer, signer
+	l := &linkRecord{ShareID: shareID, UserID: userID, Link: link}
+	s.store.meta.Links[l.Link.LinkID] = l
 	return l, true
 }
 
@@ -98,29 +130,20 @@ func (s *Server) handleGetLink(w http.ResponseWriter, r *http.Request, userID st
 
 func (s *Server) handleListChildren(w http.ResponseWriter, r *http.Request, userID string) {
 	q := r.URL.Query()
-	page, pageSize := 0, 50
-	if v := q.Get("Page"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			invalid(w, "Invalid Page")
-			return
-		}
-		page = n
+	page, ok := queryInt(w, q, "Page", 0, 0, math.MaxInt)
+	if !ok {
+		return
 	}
-	if v := q.Get("PageSize"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > maxChildrenPageSize {
-			invalid(w, "Invalid PageSize")
-			return
-		}
-		pageSize = n
+	pageSize, ok := queryInt(w, q, "PageSize", 50, 1, maxChildrenPageSize)
+	if !ok {
+		return
 	}
 	showAll := q.Get("ShowAll") == "1"
 
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	parent, ok := s.linkLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
-	if !ok || parent.Link.Type != proton.LinkTypeFolder {
+	parent, ok := s.folderLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
+	if !ok {
 		notFound(w)
 		return
 	}
@@ -157,52 +180,24 @@ func (s *Server) handleCreateFolder(w http.ResponseWriter, r *http.Request, user
 		invalid(w, "NodeKey and NodePassphraseSignature are required")
 		return
 	}
-	shareID := r.PathValue("shareID")
-
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	a, ok := s.accountLocked(userID)
-	if !ok || req.SignatureAddress != a.Email {
-		invalid(w, "SignatureAddress is not an address of this account")
-		return
-	}
-	parent, ok := s.activeFolderLocked(shareID, req.ParentLinkID, userID)
+	l, ok := s.createChildLocked(w, r.PathValue("shareID"), userID, req.SignatureAddress, proton.Link{
+		ParentLinkID:            req.ParentLinkID,
+		Type:                    proton.LinkTypeFolder,
+		Name:                    req.Name,
+		Hash:                    req.Hash,
+		State:                   proton.LinkStateActive,
+		MIMEType:                "Folder",
+		NodeKey:                 req.NodeKey,
+		NodePassphrase:          req.NodePassphrase,
+		NodePassphraseSignature: req.NodePassphraseSignature,
+		FolderProperties:        &proton.FolderProperties{NodeHashKey: req.NodeHashKey},
+	})
 	if !ok {
-		notFound(w)
 		return
 	}
-	if s.nameTakenLocked(parent.Link.LinkID, req.Hash, "") {
-		nameExists(w)
-		return
-	}
-	now := time.Now().Unix()
-	l := &linkRecord{
-		ShareID: shareID,
-		UserID:  userID,
-		Link: proton.Link{
-			LinkID:                  newID(),
-			ParentLinkID:            parent.Link.LinkID,
-			Type:                    proton.LinkTypeFolder,
-			Name:                    req.Name,
-			NameSignatureEmail:      req.SignatureAddress,
-			Hash:                    req.Hash,
-			State:                   proton.LinkStateActive,
-			MIMEType:                "Folder",
-			CreateTime:              now,
-			ModifyTime:              now,
-			NodeKey:                 req.NodeKey,
-			NodePassphrase:          req.NodePassphrase,
-			NodePassphraseSignature: req.NodePassphraseSignature,
-			SignatureEmail:          req.SignatureAddress,
-			FolderProperties:        &proton.FolderProperties{NodeHashKey: req.NodeHashKey},
-		},
-	}
-	s.store.meta.Links[l.Link.LinkID] = l
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
+	s.saveThenReplyLocked(w, struct {
 		Code   int
 		Folder proton.CreateFolderRes
 	}{CodeSuccess, proton.CreateFolderRes{ID: l.Link.LinkID}})
@@ -215,8 +210,8 @@ func (s *Server) handleCheckAvailableHashes(w http.ResponseWriter, r *http.Reque
 	}
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	parent, ok := s.linkLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
-	if !ok || parent.Link.Type != proton.LinkTypeFolder {
+	parent, ok := s.folderLocked(r.PathValue("shareID"), r.PathValue("linkID"), userID)
+	if !ok {
 		notFound(w)
 		return
 	}
@@ -253,9 +248,7 @@ func (s *Server) handleMoveLink(w http.ResponseWriter, r *http.Request, userID s
 
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	a, ok := s.accountLocked(userID)
-	if !ok || req.NameSignatureEmail != a.Email {
-		invalid(w, "NameSignatureEmail is not an address of this account")
+	if _, ok := s.signerLocked(w, userID, "NameSignatureEmail", req.NameSignatureEmail); !ok {
 		return
 	}
 	l, ok := s.linkLocked(shareID, r.PathValue("linkID"), userID)
@@ -299,11 +292,7 @@ func (s *Server) handleMoveLink(w http.ResponseWriter, r *http.Request, userID s
 		l.Link.SignatureEmail = req.SignatureEmail
 	}
 	l.Link.ModifyTime = time.Now().Unix()
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	writeOK(w)
+	s.saveThenReplyLocked(w, nil)
 }
 
 // linkResult is one entry of a multi-link response.
@@ -341,8 +330,8 @@ func (s *Server) changeChildren(w http.ResponseWriter, r *http.Request, userID s
 
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	parent, ok := s.linkLocked(shareID, r.PathValue("linkID"), userID)
-	if !ok || parent.Link.Type != proton.LinkTypeFolder {
+	parent, ok := s.folderLocked(shareID, r.PathValue("linkID"), userID)
+	if !ok {
 		notFound(w)
 		return
 	}
@@ -350,17 +339,13 @@ func (s *Server) changeChildren(w http.ResponseWriter, r *http.Request, userID s
 	for _, id := range req.LinkIDs {
 		c, ok := s.linkLocked(shareID, id, userID)
 		if !ok || c.Link.ParentLinkID != parent.Link.LinkID {
-			results = append(results, linkResult{LinkID: id, Response: apiError{Code: CodeNotFound, Error: "File or folder not found"}})
+			results = append(results, linkResult{LinkID: id, Response: apiError{Code: CodeNotFound, Error: linkNotFound}})
 			continue
 		}
 		code, msg := change(c)
 		results = append(results, linkResult{LinkID: id, Response: apiError{Code: code, Error: msg}})
 	}
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, struct {
+	s.saveThenReplyLocked(w, struct {
 		Code      int
 		Responses []linkResult
 	}{CodeMulti, results})
@@ -371,7 +356,7 @@ func (s *Server) handleEmptyTrash(w http.ResponseWriter, r *http.Request, userID
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
 	if _, ok := s.shareLocked(shareID, userID); !ok {
-		writeAPIError(w, http.StatusUnprocessableEntity, CodeNotFound, "Share not found")
+		missing(w, "Share not found")
 		return
 	}
 	var trashed []string
@@ -383,9 +368,5 @@ func (s *Server) handleEmptyTrash(w http.ResponseWriter, r *http.Request, userID
 	for _, id := range trashed {
 		s.store.deleteLinkLocked(id)
 	}
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	writeOK(w)
+	s.saveThenReplyLocked(w, nil)
 }

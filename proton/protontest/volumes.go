@@ -44,7 +44,7 @@ func (s *Server) handleGetVolume(w http.ResponseWriter, r *http.Request, userID 
 	defer s.store.mu.Unlock()
 	a, ok := s.store.meta.Accounts[userID]
 	if !ok || a.VolumeID != r.PathValue("volumeID") {
-		writeAPIError(w, http.StatusUnprocessableEntity, CodeNotFound, "Volume not found")
+		missing(w, "Volume not found")
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
@@ -74,7 +74,7 @@ func (s *Server) handleGetShare(w http.ResponseWriter, r *http.Request, userID s
 	defer s.store.mu.Unlock()
 	sh, ok := s.shareLocked(r.PathValue("shareID"), userID)
 	if !ok {
-		writeAPIError(w, http.StatusUnprocessableEntity, CodeNotFound, "Share not found")
+		missing(w, "Share not found")
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
@@ -104,8 +104,30 @@ func (s *Server) linkLocked(shareID, linkID, userID string) (*linkRecord, bool) 
 	return l, true
 }
 
+// linkOfTypeLocked returns a link of shareID's volume owned by userID if it
+// is a file or a folder as typ says.
+func (s *Server) linkOfTypeLocked(shareID, linkID, userID string, typ proton.LinkType) (*linkRecord, bool) {
+	l, ok := s.linkLocked(shareID, linkID, userID)
+	if !ok || l.Link.Type != typ {
+		return nil, false
+	}
+	return l, true
+}
+
 // accountLocked returns the account of userID.
 func (s *Server) accountLocked(userID string) (*account, bool) {
 	a, ok := s.store.meta.Accounts[userID]
 	return a, ok
+}
+
+// signerLocked returns userID's account if email, the request's field
+// (e.g. "SignatureAddress"), is its address; otherwise it replies 422 with
+// CodeInvalidValue.
+func (s *Server) signerLocked(w http.ResponseWriter, userID, field, email string) (*account, bool) {
+	a, ok := s.accountLocked(userID)
+	if !ok || email != a.Email {
+		invalid(w, field+" is not an address of this account")
+		return nil, false
+	}
+	return a, true
 }
