@@ -80,19 +80,9 @@ func (s *Server) fileLocked(shareID, linkID, userID string) (*linkRecord, bool) 
 
 // revisionsLocked lists a link's revisions, oldest first.
 func (s *Server) revisionsLocked(linkID string) []*revisionRecord {
-	var out []*revisionRecord
-	for _, rev := range s.store.meta.Revisions {
-		if rev.LinkID == linkID {
-			out = append(out, rev)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Revision.CreateTime != out[j].Revision.CreateTime {
-			return out[i].Revision.CreateTime < out[j].Revision.CreateTime
-		}
-		return out[i].Revision.ID < out[j].Revision.ID
-	})
-	return out
+	return oldestFirst(s.store.meta.Revisions,
+		func(rev *revisionRecord) bool { return rev.LinkID == linkID },
+		func(rev *revisionRecord) (int64, string) { return rev.Revision.CreateTime, rev.Revision.ID })
 }
 
 func (s *Server) handleListRevisions(w http.ResponseWriter, r *http.Request, userID string) {
@@ -142,9 +132,14 @@ func (s *Server) handleCreateRevision(w http.ResponseWriter, r *http.Request, us
 }
 
 // revisionInPathLocked returns the revision named in the path if it
-// belongs to the file named in the path.
-func (s *Server) revisionInPathLocked(r *http.Request, userID string) (*linkRecord, *revisionRecord, bool) {
-	return s.revisionLocked(r.PathValue("shareID"), r.PathValue("linkID"), r.PathValue("revisionID"), userID)
+// belongs to the file named in the path; otherwise it replies 422 with
+// CodeNotFound.
+func (s *Server) revisionInPathLocked(w http.ResponseWriter, r *http.Request, userID string) (*linkRecord, *revisionRecord, bool) {
+	l, rev, ok := s.revisionLocked(r.PathValue("shareID"), r.PathValue("linkID"), r.PathValue("revisionID"), userID)
+	if !ok {
+		notFound(w)
+	}
+	return l, rev, ok
 }
 
 // revisionLocked returns revisionID if it is a revision of the file linkID
@@ -186,9 +181,8 @@ func (s *Server) handleGetRevision(w http.ResponseWriter, r *http.Request, userI
 
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	_, rev, ok := s.revisionInPathLocked(r, userID)
+	_, rev, ok := s.revisionInPathLocked(w, r, userID)
 	if !ok {
-		notFound(w)
 		return
 	}
 	out := proton.Revision{RevisionMetadata: rev.Revision, Blocks: []proton.Block{}}
@@ -233,9 +227,8 @@ func (s *Server) handleCommitRevision(w http.ResponseWriter, r *http.Request, us
 	if _, ok := s.signerLocked(w, userID, "SignatureAddress", req.SignatureAddress); !ok {
 		return
 	}
-	l, rev, ok := s.revisionInPathLocked(r, userID)
+	l, rev, ok := s.revisionInPathLocked(w, r, userID)
 	if !ok {
-		notFound(w)
 		return
 	}
 	if rev.Revision.State != proton.RevisionStateDraft {
@@ -276,9 +269,8 @@ func (s *Server) handleCommitRevision(w http.ResponseWriter, r *http.Request, us
 func (s *Server) handleDeleteRevision(w http.ResponseWriter, r *http.Request, userID string) {
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	_, rev, ok := s.revisionInPathLocked(r, userID)
+	_, rev, ok := s.revisionInPathLocked(w, r, userID)
 	if !ok {
-		notFound(w)
 		return
 	}
 	if rev.Revision.State == proton.RevisionStateActive {

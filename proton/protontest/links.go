@@ -42,17 +42,27 @@ func isArmored(s, blockType string) bool {
 
 // childrenLocked lists parentID's children, oldest first.
 func (s *Server) childrenLocked(parentID string) []*linkRecord {
-	var out []*linkRecord
-	for _, l := range s.store.meta.Links {
-		if l.Link.ParentLinkID == parentID {
-			out = append(out, l)
+	return oldestFirst(s.store.meta.Links,
+		func(l *linkRecord) bool { return l.Link.ParentLinkID == parentID },
+		func(l *linkRecord) (int64, string) { return l.Link.CreateTime, l.Link.LinkID })
+}
+
+// oldestFirst returns the records of m that keep accepts, ordered by the
+// creation time and then the ID that created reports.
+func oldestFirst[R any](m map[string]*R, keep func(*R) bool, created func(*R) (int64, string)) []*R {
+	var out []*R
+	for _, rec := range m {
+		if keep(rec) {
+			out = append(out, rec)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
-		if out[i].Link.CreateTime != out[j].Link.CreateTime {
-			return out[i].Link.CreateTime < out[j].Link.CreateTime
+		ti, idi := created(out[i])
+		tj, idj := created(out[j])
+		if ti != tj {
+			return ti < tj
 		}
-		return out[i].Link.LinkID < out[j].Link.LinkID
+		return idi < idj
 	})
 	return out
 }
