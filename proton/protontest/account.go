@@ -179,33 +179,15 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 func buildDriveKeys(email, addressKeyID string, addrKR *crypto.KeyRing) (*driveKeys, error) {
 	k := &driveKeys{email: email, addressKeyID: addressKeyID}
 
-	sharePass, shareKey, err := newLockedKey()
+	shareKR, err := newDriveKey("share", addrKR, addrKR, &k.shareKey, &k.sharePassphrase, &k.sharePassphraseSignature)
 	if err != nil {
-		return nil, fmt.Errorf("share key: %w", err)
-	}
-	k.shareKey = shareKey
-	k.sharePassphrase, k.sharePassphraseSignature, err = encryptAndSign(addrKR, addrKR, sharePass)
-	if err != nil {
-		return nil, fmt.Errorf("share passphrase: %w", err)
-	}
-	shareKR, err := unlockKey(shareKey, sharePass)
-	if err != nil {
-		return nil, fmt.Errorf("share key: %w", err)
+		return nil, err
 	}
 	defer shareKR.ClearPrivateParams()
 
-	rootPass, rootKey, err := newLockedKey()
+	rootKR, err := newDriveKey("root", shareKR, addrKR, &k.rootNodeKey, &k.rootPassphrase, &k.rootPassphraseSignature)
 	if err != nil {
-		return nil, fmt.Errorf("root key: %w", err)
-	}
-	k.rootNodeKey = rootKey
-	k.rootPassphrase, k.rootPassphraseSignature, err = encryptAndSign(shareKR, addrKR, rootPass)
-	if err != nil {
-		return nil, fmt.Errorf("root passphrase: %w", err)
-	}
-	rootKR, err := unlockKey(rootKey, rootPass)
-	if err != nil {
-		return nil, fmt.Errorf("root key: %w", err)
+		return nil, err
 	}
 	defer rootKR.ClearPrivateParams()
 
@@ -222,6 +204,28 @@ func buildDriveKeys(email, addressKeyID string, addrKR *crypto.KeyRing) (*driveK
 	k.rootName = req.Name
 	k.rootHashKey = req.NodeHashKey
 	return k, nil
+}
+
+// newDriveKey generates a share or node key (what names it in errors)
+// locked with a random passphrase, encrypts the passphrase to parentKR and
+// signs it with addrKR. It stores the armored locked key, the encrypted
+// passphrase and its signature in key, passphrase and signature, and
+// returns the unlocked key ring, which the caller clears.
+func newDriveKey(what string, parentKR, addrKR *crypto.KeyRing, key, passphrase, signature *string) (*crypto.KeyRing, error) {
+	pass, locked, err := newLockedKey()
+	if err != nil {
+		return nil, fmt.Errorf("%s key: %w", what, err)
+	}
+	*key = locked
+	*passphrase, *signature, err = encryptAndSign(parentKR, addrKR, pass)
+	if err != nil {
+		return nil, fmt.Errorf("%s passphrase: %w", what, err)
+	}
+	kr, err := unlockKey(locked, pass)
+	if err != nil {
+		return nil, fmt.Errorf("%s key: %w", what, err)
+	}
+	return kr, nil
 }
 
 // newLockedKey generates a node or share key locked with a random
