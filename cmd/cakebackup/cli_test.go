@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/local"
 )
 
 // cli runs cakebackup in-process with the given environment and stdin.
@@ -16,6 +18,7 @@ type cliRun struct {
 	t      *testing.T
 	vars   map[string]string
 	stdin  string
+	drives *local.Detector // nil: this machine's drives
 	stdout bytes.Buffer
 	stderr bytes.Buffer
 }
@@ -42,6 +45,7 @@ func (c *cliRun) run(args ...string) int {
 		stdout: &c.stdout,
 		stderr: &c.stderr,
 		getenv: func(k string) string { return c.vars[k] },
+		drives: c.drives,
 	})
 }
 

@@ -12,6 +12,8 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/local"
 )
 
 // version is the cakebackup release, written into every backup's metadata.
@@ -39,6 +41,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// drives overrides where removable drives are looked for; nil means
+	// this machine's /proc and /sys. Tests describe a drive with it.
+	drives *local.Detector
 }
 
 // newApp builds the command tree. Each command lives in a file of its own

@@ -26,6 +26,9 @@ func (e *env) registry() *destinations.Registry {
 
 // detector finds removable drives on this machine.
 func (e *env) detector() local.Detector {
+	if e.drives != nil {
+		return *e.drives
+	}
 	return local.Detector{Getenv: e.getenv}
 }
 

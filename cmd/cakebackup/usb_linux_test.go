@@ -1,0 +1,175 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/cakebackup/cakebackup/local"
+)
+
+// usbStick mounts a real ext4 file system on a loop device and describes
+// that device to the drive detector as a partition of a removable USB
+// disk, as sysfs and udev do for a plugged-in stick. The mount table and
+// statfs are the machine's own. It needs root, losetup and mkfs.ext4.
+func usbStick(t *testing.T, label string, size int64) (mnt string, det *local.Detector) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a test stick needs root")
+	}
+	for _, tool := range []string{"losetup", "mkfs.ext4", "mount", "umount"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("no %s (Debian packages util-linux, e2fsprogs, mount)", tool)
+		}
+	}
+	dir := t.TempDir()
+	img := filepath.Join(dir, "stick.img")
+	if err := os.WriteFile(img, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(img, size); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("mkfs.ext4", "-q", "-L", label, img).CombinedOutput(); err != nil {
+		t.Fatalf("mkfs.ext4: %v: %s", err, out)
+	}
+	out, err := exec.Command("losetup", "--find", "--show", img).CombinedOutput()
+	if err != nil {
+		t.Skipf("no loop device here: %v: %s", err, out)
+	}
+	loop := strings.TrimSpace(string(out))
+	t.Cleanup(func() { _ = exec.Command("losetup", "-d", loop).Run() })
+	mnt = filepath.Join(dir, "media", label)
+	if err := os.MkdirAll(mnt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("mount", loop, mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount ext4 here: %v: %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", mnt).Run() })
+
+	var st unix.Stat_t
+	if err := unix.Stat(loop, &st); err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	disk := "sys/devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1:1.0/host7/target7:0:0/7:0:0:0/block/sdz"
+	files := map[string]string{
+		disk + "/removable":         "1\n",
+		disk + "/sdz1/partition":    "1\n",
+		disk + "/device/type":       "0\n",
+		"run/udev/data/placeholder": "",
+	}
+	for name, content := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		fmt.Sprintf("sys/dev/block/%d:%d", unix.Major(st.Rdev), unix.Minor(st.Rdev)): "../../" + strings.TrimPrefix(disk, "sys/") + "/sdz1",
+		"dev/disk/by-label/" + label: "../../sdz1",
+	}
+	for link, target := range links {
+		p := filepath.Join(root, link)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return mnt, &local.Detector{SysRoot: root, DevRoot: root, RunRoot: root, MountRoots: []string{}}
+}
+
+// TestCreateToUSBStick: `create --dest usb` finds the one stick, writes
+// the backup into cake_wallet_backups/ on it, and it verifies and restores.
+func TestCreateToUSBStick(t *testing.T) {
+	mnt, det := usbStick(t, "CAKEUSB", 64<<20)
+	c := newCLI(t)
+	c.drives = det
+	pwFile := writePasswordFile(t, "a strong enough password for the stick")
+
+	var dests []availableDest
+	if err := json.Unmarshal([]byte(c.mustRun("dests", "--json")), &dests); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, d := range dests {
+		found = found || (d.Spec == "usb:CAKEUSB" && d.Path == mnt && d.Free > 0)
+	}
+	if !found {
+		t.Fatalf("dests = %+v, want usb:CAKEUSB at %s", dests, mnt)
+	}
+
+	var res createdJSON
+	out := c.mustRun("create", "--source", sampleWallets, "--dest", "usb", "--password-file", pwFile, "--json")
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(mnt, local.BackupFolder, res.Name)
+	if res.Location != want {
+		t.Fatalf("backup at %s, want %s", res.Location, want)
+	}
+	fi, err := os.Stat(want)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("backup on the stick: %v, mode %v", err, fi.Mode())
+	}
+	c.mustRun("verify", want, "--password-file", pwFile)
+	to := filepath.Join(t.TempDir(), "restored")
+	c.mustRun("restore", "usb:CAKEUSB/"+res.Name, "--to", to, "--password-file", pwFile)
+	if got, want := readTree(t, to), readTree(t, sampleWallets); len(got) != len(want) {
+		t.Fatalf("restored %d files, want %d", len(got), len(want))
+	}
+}
+
+// TestCreateToFullUSBStick: a stick with too little room ends in one line,
+// exit 1, and leaves the stick as it was.
+func TestCreateToFullUSBStick(t *testing.T) {
+	mnt, det := usbStick(t, "FULLUSB", 16<<20)
+	c := newCLI(t)
+	c.drives = det
+	pwFile := writePasswordFile(t, "a strong enough password for the stick")
+
+	// Wallet data larger than the stick's free space.
+	src := t.TempDir()
+	big := make([]byte, 20<<20)
+	if _, err := rand.Read(big); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(src, "wallets", "monero", "big"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "wallets", "monero", "big", "cache"), big, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(mnt, "holiday.jpg"), []byte("the owner's own file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, mnt)
+
+	code := c.run("create", "--source", src, "--dest", "usb:FULLUSB", "--password-file", pwFile)
+	stderr := c.stderr.String()
+	if code != exitFailure {
+		t.Fatalf("exit %d, want %d; stderr %q", code, exitFailure, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "cakebackup: ") || !strings.Contains(last, "space") {
+		t.Errorf("error line %q, want one line about space", last)
+	}
+	after := readTree(t, mnt)
+	if len(after) != len(before) || string(after["holiday.jpg"]) != "the owner's own file" {
+		t.Errorf("the stick changed: before %d files, after %d", len(before), len(after))
+	}
+}
