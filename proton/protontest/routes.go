@@ -73,7 +73,9 @@ func (s *Server) routes() http.Handler {
 	})
 	mux.Handle("/drive/", s.withFaults("", unknown))
 	mux.Handle("/storage/", s.withFaults("", unknown))
-	mux.Handle("/", s.withFaults("", s.coreProxy()))
+	mux.Handle(RouteAuth, s.withFaults(RouteAuth, http.HandlerFunc(s.handleAuth)))
+	mux.Handle(RouteAuth2FA, s.withFaults(RouteAuth2FA, http.HandlerFunc(s.handleAuth2FA)))
+	mux.Handle("/", s.withFaults("", s.coreGate(s.coreProxy())))
 	return s.withLog(mux)
 }
 
@@ -96,11 +98,13 @@ func (s *Server) withFaults(route string, next http.Handler) http.Handler {
 }
 
 // withSession checks the x-pm-uid and bearer token against the composed
-// core server's sessions (see session.go) and passes the user ID on.
+// core server's sessions (see session.go), refuses sessions that have not
+// passed two-factor authentication (see twofactor.go) and passes the user
+// ID on.
 func (s *Server) withSession(h driveHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		userID, ok := s.authenticate(w, r)
-		if !ok {
+		if !ok || s.refuseUnverified(w, r) {
 			return
 		}
 		h(w, r, userID)

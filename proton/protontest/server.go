@@ -55,8 +55,9 @@ type Server struct {
 	url      string
 	logf     func(format string, args ...any)
 
-	store  *store
-	faults *faults
+	store     *store
+	faults    *faults
+	twoFactor *twoFactor
 
 	closeOnce sync.Once
 	closeErr  error
@@ -97,6 +98,8 @@ func New(opts Options) (*Server, error) {
 		logf:     opts.Logf,
 		store:    st,
 		faults:   newFaults(),
+
+		twoFactor: newTwoFactor(),
 	}
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.http.Serve(l) }()
