@@ -58,6 +58,7 @@ type Server struct {
 	store     *store
 	faults    *faults
 	twoFactor *twoFactor
+	mailbox   *mailboxKeys
 
 	closeOnce sync.Once
 	closeErr  error
@@ -100,6 +101,7 @@ func New(opts Options) (*Server, error) {
 		faults:   newFaults(),
 
 		twoFactor: newTwoFactor(),
+		mailbox:   newMailboxKeys(),
 	}
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.http.Serve(l) }()
@@ -183,7 +185,8 @@ func (s *Server) RevokeSessions(username string) error {
 }
 
 // coreProxy forwards everything that is not a drive or storage route to
-// the composed go-proton-api server.
+// the composed go-proton-api server, serving the re-locked user keys of
+// two-password accounts (see mailbox.go).
 func (s *Server) coreProxy() http.Handler {
 	target := s.coreURL
 	return &httputil.ReverseProxy{
@@ -191,6 +194,7 @@ func (s *Server) coreProxy() http.Handler {
 			r.SetURL(target)
 			r.Out.Host = target.Host
 		},
-		Transport: s.coreHTTP.Transport,
+		Transport:      s.coreHTTP.Transport,
+		ModifyResponse: s.serveRelockedKeys,
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
 
 	"github.com/rclone/go-proton-api"
@@ -152,7 +153,8 @@ const maxAuthBody = 1 << 20
 
 // handleAuth passes a password login to the core server and, when the
 // account has 2FA, reports it in the reply and holds the new session back
-// until it passes POST /auth/v4/2fa.
+// until it passes POST /auth/v4/2fa; for a two-password account it reports
+// PasswordMode 2 (see mailbox.go).
 func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAuthBody))
 	if err != nil {
@@ -178,7 +180,7 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if res.StatusCode == http.StatusOK {
-		if reply, err = s.markTwoFactor(reply); err != nil {
+		if reply, err = s.markLogin(reply); err != nil {
 			storageFailure(w, err)
 			return
 		}
@@ -192,9 +194,10 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(reply)
 }
 
-// markTwoFactor rewrites a successful login reply for an account with 2FA:
-// "2FA".Enabled gets the TOTP bit and the session is held back.
-func (s *Server) markTwoFactor(reply []byte) ([]byte, error) {
+// markLogin rewrites a successful login reply: for an account with 2FA,
+// "2FA".Enabled gets the TOTP bit and the session is held back; for a
+// two-password account, PasswordMode becomes 2.
+func (s *Server) markLogin(reply []byte) ([]byte, error) {
 	var auth struct {
 		UserID string
 		UID    string
@@ -202,19 +205,26 @@ func (s *Server) markTwoFactor(reply []byte) ([]byte, error) {
 	if err := json.Unmarshal(reply, &auth); err != nil {
 		return nil, fmt.Errorf("read login reply: %w", err)
 	}
-	if !s.twoFactor.startLogin(auth.UserID, auth.UID) {
+	twoFA := s.twoFactor.startLogin(auth.UserID, auth.UID)
+	twoPassword := s.mailbox.twoPassword(auth.UserID)
+	if !twoFA && !twoPassword {
 		return reply, nil
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(reply, &fields); err != nil {
 		return nil, fmt.Errorf("read login reply: %w", err)
 	}
-	info, err := json.Marshal(proton.TwoFAInfo{Enabled: proton.HasTOTP})
-	if err != nil {
-		return nil, err
+	if twoFA {
+		info, err := json.Marshal(proton.TwoFAInfo{Enabled: proton.HasTOTP})
+		if err != nil {
+			return nil, err
+		}
+		fields["2FA"] = info
+		fields["Scope"] = json.RawMessage(`"twofactor"`)
 	}
-	fields["2FA"] = info
-	fields["Scope"] = json.RawMessage(`"twofactor"`)
+	if twoPassword {
+		fields["PasswordMode"] = json.RawMessage(strconv.Itoa(int(proton.TwoPasswordMode)))
+	}
 	return json.Marshal(fields)
 }
 

@@ -1,0 +1,242 @@
+package protontest
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/ProtonMail/gopenpgp/v3/crypto"
+	"github.com/rclone/go-proton-api"
+)
+
+// Two-password accounts: Proton's older accounts log in with one password
+// (SRP) and unlock their keys with a second, the mailbox password; the
+// login reply says PasswordMode 2. go-proton-api's server keeps one salt
+// per account for both the SRP verifier and the key passphrase, so the
+// fake does this in front of it: it re-locks the user keys with the
+// mailbox password under a fresh key salt and serves those locked keys and
+// salts in place of the core server's in GET /core/v4/users and GET
+// /core/v4/keys/salts. The address keys are unchanged: their tokens are
+// encrypted to the user key, whose key material stays the same.
+
+// relockedKey is a user key locked with a mailbox password.
+type relockedKey struct {
+	salt       string // base64, as in KeySalts
+	privateKey string // armored, locked
+}
+
+// mailboxKeys holds the two-password accounts and their re-locked keys.
+type mailboxKeys struct {
+	mu    sync.Mutex
+	users map[string]bool         // user IDs in two-password mode
+	keys  map[string]*relockedKey // by user key ID
+}
+
+func newMailboxKeys() *mailboxKeys {
+	return &mailboxKeys{users: map[string]bool{}, keys: map[string]*relockedKey{}}
+}
+
+func (mk *mailboxKeys) twoPassword(userID string) bool {
+	mk.mu.Lock()
+	defer mk.mu.Unlock()
+	return mk.users[userID]
+}
+
+func (mk *mailboxKeys) relocked(keyID string) (*relockedKey, bool) {
+	mk.mu.Lock()
+	defer mk.mu.Unlock()
+	k, ok := mk.keys[keyID]
+	return k, ok
+}
+
+// RequireMailboxPassword puts the account called username in two-password
+// mode: password (its login password, which the fake does not keep) still
+// logs in, the login reply says PasswordMode 2, and the account's user keys
+// unlock only with mailboxPassword. This cannot be undone.
+func (s *Server) RequireMailboxPassword(username, password, mailboxPassword string) error {
+	if mailboxPassword == "" {
+		return fmt.Errorf("protontest: RequireMailboxPassword needs a mailbox password")
+	}
+	userID, err := s.store.userIDByName(username)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	keys, err := s.relockUserKeys(ctx, username, password, mailboxPassword)
+	if err != nil {
+		return fmt.Errorf("protontest: mailbox password of %q: %w", username, err)
+	}
+	s.mailbox.mu.Lock()
+	defer s.mailbox.mu.Unlock()
+	for id, k := range keys {
+		s.mailbox.keys[id] = k
+	}
+	s.mailbox.users[userID] = true
+	return nil
+}
+
+// relockUserKeys logs in to the core server as the user, unlocks each user
+// key with the login password and locks it again with the mailbox password
+// under a new salt, as a client changing to two-password mode would.
+func (s *Server) relockUserKeys(ctx context.Context, username, password, mailboxPassword string) (map[string]*relockedKey, error) {
+	m := proton.New(
+		proton.WithHostURL(s.coreURL.String()),
+		proton.WithAppVersion("web-drive@5.0.0"),
+		proton.WithTransport(&http.Transport{}),
+	)
+	defer m.Close()
+	c, _, err := m.NewClientWithLogin(ctx, username, []byte(password))
+	if err != nil {
+		return nil, fmt.Errorf("log in: %w", err)
+	}
+	defer c.Close()
+	defer func() { _ = c.AuthDelete(ctx) }()
+	user, err := c.GetUser(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("get user: %w", err)
+	}
+	salts, err := c.GetSalts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("get salts: %w", err)
+	}
+	out := map[string]*relockedKey{}
+	for _, k := range user.Keys {
+		oldPass, err := salts.SaltForKey([]byte(password), k.ID)
+		if err != nil {
+			return nil, fmt.Errorf("salt key password: %w", err)
+		}
+		locked, err := crypto.NewKey(k.PrivateKey)
+		if err != nil {
+			return nil, fmt.Errorf("read user key: %w", err)
+		}
+		unlocked, err := locked.Unlock(oldPass)
+		if err != nil {
+			return nil, fmt.Errorf("unlock user key: %w", err)
+		}
+		salt, err := crypto.RandomToken(16)
+		if err != nil {
+			unlocked.ClearPrivateParams()
+			return nil, err
+		}
+		b64Salt := base64.StdEncoding.EncodeToString(salt)
+		newPass, err := proton.Salts{{ID: k.ID, KeySalt: b64Salt}}.SaltForKey([]byte(mailboxPassword), k.ID)
+		if err != nil || newPass == nil {
+			unlocked.ClearPrivateParams()
+			return nil, fmt.Errorf("salt mailbox password: %v", err)
+		}
+		relocked, err := crypto.PGP().LockKey(unlocked, newPass)
+		unlocked.ClearPrivateParams()
+		if err != nil {
+			return nil, fmt.Errorf("lock user key: %w", err)
+		}
+		armored, err := relocked.Armor()
+		if err != nil {
+			return nil, fmt.Errorf("armor user key: %w", err)
+		}
+		out[k.ID] = &relockedKey{salt: b64Salt, privateKey: armored}
+	}
+	return out, nil
+}
+
+// serveRelockedKeys is the core proxy's ModifyResponse: in successful
+// replies of GET /core/v4/users and GET /core/v4/keys/salts it puts the
+// re-locked keys and their salts in place of the core server's.
+func (s *Server) serveRelockedKeys(res *http.Response) error {
+	if res.StatusCode != http.StatusOK || res.Request.Method != http.MethodGet {
+		return nil
+	}
+	var rewrite func([]byte) ([]byte, error)
+	switch res.Request.URL.Path {
+	case "/core/v4/users":
+		rewrite = s.rewriteUser
+	case "/core/v4/keys/salts":
+		rewrite = s.rewriteSalts
+	default:
+		return nil
+	}
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxAuthBody))
+	_ = res.Body.Close()
+	if err != nil {
+		return err
+	}
+	if body, err = rewrite(body); err != nil {
+		return err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	res.ContentLength = int64(len(body))
+	res.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	return nil
+}
+
+// rewriteUser replaces User.Keys[].PrivateKey of re-locked keys.
+func (s *Server) rewriteUser(body []byte) ([]byte, error) {
+	var reply map[string]json.RawMessage
+	if err := json.Unmarshal(body, &reply); err != nil {
+		return nil, fmt.Errorf("read user reply: %w", err)
+	}
+	var user map[string]json.RawMessage
+	if err := json.Unmarshal(reply["User"], &user); err != nil {
+		return nil, fmt.Errorf("read user reply: %w", err)
+	}
+	var keys []map[string]json.RawMessage
+	if err := json.Unmarshal(user["Keys"], &keys); err != nil {
+		return nil, fmt.Errorf("read user keys: %w", err)
+	}
+	changed := false
+	for _, k := range keys {
+		var id string
+		if err := json.Unmarshal(k["ID"], &id); err != nil {
+			continue
+		}
+		if rk, ok := s.mailbox.relocked(id); ok {
+			k["PrivateKey"], _ = json.Marshal(rk.privateKey)
+			changed = true
+		}
+	}
+	if !changed {
+		return body, nil
+	}
+	var err error
+	if user["Keys"], err = json.Marshal(keys); err != nil {
+		return nil, err
+	}
+	if reply["User"], err = json.Marshal(user); err != nil {
+		return nil, err
+	}
+	return json.Marshal(reply)
+}
+
+// rewriteSalts replaces KeySalts[].KeySalt of re-locked keys.
+func (s *Server) rewriteSalts(body []byte) ([]byte, error) {
+	var reply map[string]json.RawMessage
+	if err := json.Unmarshal(body, &reply); err != nil {
+		return nil, fmt.Errorf("read salts reply: %w", err)
+	}
+	var salts []proton.Salt
+	if err := json.Unmarshal(reply["KeySalts"], &salts); err != nil {
+		return nil, fmt.Errorf("read salts: %w", err)
+	}
+	changed := false
+	for i := range salts {
+		if rk, ok := s.mailbox.relocked(salts[i].ID); ok {
+			salts[i].KeySalt = rk.salt
+			changed = true
+		}
+	}
+	if !changed {
+		return body, nil
+	}
+	var err error
+	if reply["KeySalts"], err = json.Marshal(salts); err != nil {
+		return nil, err
+	}
+	return json.Marshal(reply)
+}
