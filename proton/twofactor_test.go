@@ -126,3 +126,49 @@ func TestTwoFactorSkippedSessionHasNoDriveAccess(t *testing.T) {
 		t.Errorf("drive routes were reached %d times", after-before)
 	}
 }
+
+// TestLoginMailboxPassword logs in to a two-password account with 2FA:
+// without the mailbox password Login says so; with it the saved session
+// opens the Drive with no password at all.
+func TestLoginMailboxPassword(t *testing.T) {
+	const mailbox = "a second, mailbox password"
+	f := newFakeProton(t)
+	if err := f.srv.RequireMailboxPassword(fakeUser, fakePassword, mailbox); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.srv.RequireTwoFactor(fakeUser, fakeTwoFactorCode); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	cred := Credentials{Username: fakeUser, Password: fakePassword, TwoFactorCode: fakeTwoFactorCode}
+	if _, err := Login(ctx, f.opts, cred); !errors.Is(err, ErrMailboxPasswordRequired) {
+		t.Fatalf("Login without the mailbox password = %v, want %v", err, ErrMailboxPasswordRequired)
+	}
+	cred.MailboxPassword = "not the mailbox password"
+	_, err := Login(ctx, f.opts, cred)
+	if err == nil || strings.Contains(err.Error(), cred.MailboxPassword) {
+		t.Fatalf("Login with a wrong mailbox password = %v, want an error without the password", err)
+	}
+	t.Logf("wrong mailbox password: %v", err)
+	cred.MailboxPassword = mailbox
+	s, err := Login(ctx, f.opts, cred)
+	if err != nil {
+		t.Fatalf("Login: %v", err)
+	}
+	if err := f.store.Save(ctx, s); err != nil {
+		t.Fatal(err)
+	}
+	acct, err := f.connect(t).Account(ctx)
+	if err != nil {
+		t.Fatalf("Account: %v", err)
+	}
+	if acct.Username != fakeUser {
+		t.Fatalf("Account = %+v", acct)
+	}
+	dest := f.newDest(t)
+	data := []byte("backup of a two-password account")
+	destinationtest.Put(t, dest, "cake_wallet_backup_mbox", data)
+	if got := destinationtest.ReadAll(t, dest, "cake_wallet_backup_mbox"); !bytes.Equal(got, data) {
+		t.Fatal("backup read back differs")
+	}
+}
