@@ -75,3 +75,36 @@ func TestProtonLoginTwoFactor(t *testing.T) {
 		})
 	}
 }
+
+// TestProtonLoginTwoPasswords: a two-password account with 2FA, both
+// answers on standard input in the order the help gives (code, then
+// mailbox password); with only the code the login asks for the rest.
+func TestProtonLoginTwoPasswords(t *testing.T) {
+	const code, mailbox = "975310", "mailbox password of the account"
+	c, srv := newProtonCLI(t)
+	if err := srv.RequireMailboxPassword(protonTestUser, protonTestPassword, mailbox); err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.RequireTwoFactor(protonTestUser, code); err != nil {
+		t.Fatal(err)
+	}
+	pwFile := writePasswordFile(t, protonTestPassword)
+	login := []string{"proton", "login", "--proton-user", protonTestUser, "--proton-password-file", pwFile}
+
+	c.stdin = code + "\n"
+	oneLineError(t, c, c.run(login...), "mailbox password needed")
+
+	c.stdin = code + "\n" + mailbox + "\n"
+	if out := c.mustRun(login...); !strings.Contains(out, "Logged in to Proton Drive as "+protonTestUser) {
+		t.Fatalf("login printed %q", out)
+	}
+	for _, out := range []string{c.stdout.String(), c.stderr.String()} {
+		if strings.Contains(out, mailbox) || strings.Contains(out, code) || strings.Contains(out, protonTestPassword) {
+			t.Fatalf("output %q shows a secret", out)
+		}
+	}
+	c.stdin = ""
+	if out := c.mustRun("proton", "whoami"); !strings.Contains(out, protonTestUser) {
+		t.Fatalf("whoami printed %q", out)
+	}
+}
