@@ -19,19 +19,12 @@ func inspectCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
-			arg, err := oneArg(c, "backup FILE")
+			b, err := e.openGivenBackup(c)
 			if err != nil {
 				return err
 			}
-			pw, withPassword, err := e.optionalPassword(c)
-			if err != nil {
-				return err
-			}
-			a, done, err := e.openArchive(c.Context, arg)
-			if err != nil {
-				return err
-			}
-			defer done()
+			defer b.close()
+			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
 			out := inspectJSON{Info: a.Info()}
 			if withPassword {
 				if out.Files, err = a.List(c.Context, pw); err != nil {

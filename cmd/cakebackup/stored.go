@@ -9,6 +9,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 )
@@ -88,6 +90,34 @@ func (e *env) openArchive(ctx context.Context, arg string) (*backup.Archive, fun
 		return nil, nil, backupExit(fmt.Errorf("%s: %w", arg, err))
 	}
 	return a, func() { r.Close() }, nil
+}
+
+// givenBackup is the backup a command was given as its one argument,
+// opened, with the password if one was given.
+type givenBackup struct {
+	arg          string
+	archive      *backup.Archive
+	password     string
+	withPassword bool
+	close        func()
+}
+
+// openGivenBackup opens the command's one backup argument, reading the
+// password first when one was given.
+func (e *env) openGivenBackup(c *cli.Context) (*givenBackup, error) {
+	arg, err := oneArg(c, "backup FILE")
+	if err != nil {
+		return nil, err
+	}
+	pw, withPassword, err := e.optionalPassword(c)
+	if err != nil {
+		return nil, err
+	}
+	a, done, err := e.openArchive(c.Context, arg)
+	if err != nil {
+		return nil, err
+	}
+	return &givenBackup{arg: arg, archive: a, password: pw, withPassword: withPassword, close: done}, nil
 }
 
 // fileReader is a backup file given by its path.

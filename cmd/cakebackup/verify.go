@@ -15,19 +15,12 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
-			arg, err := oneArg(c, "backup FILE")
+			b, err := e.openGivenBackup(c)
 			if err != nil {
 				return err
 			}
-			pw, withPassword, err := e.optionalPassword(c)
-			if err != nil {
-				return err
-			}
-			a, done, err := e.openArchive(c.Context, arg)
-			if err != nil {
-				return err
-			}
-			defer done()
+			defer b.close()
+			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
 			if withPassword {
 				err = a.Verify(c.Context, pw)
 			} else {
