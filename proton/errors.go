@@ -32,6 +32,10 @@ var (
 	// ErrMailboxPasswordRequired: the account uses a second (mailbox)
 	// password and none was given.
 	ErrMailboxPasswordRequired = errors.New("this Proton account needs its mailbox password too")
+	// ErrKeysLocked: the account's keys did not unlock: a wrong mailbox
+	// password on a two-password account, or a cached session whose key
+	// passphrase no longer works (the password was changed).
+	ErrKeysLocked = errors.New("your Proton keys did not unlock: check the mailbox password (two-password accounts), or run `cakebackup proton login` again if the password changed")
 	// ErrHumanVerification: Proton wants a CAPTCHA solved before it lets
 	// this client log in.
 	ErrHumanVerification = errors.New("human verification (CAPTCHA) required by Proton: log in once at https://drive.proton.me in a web browser, then run `cakebackup proton login` again")
@@ -93,7 +97,7 @@ func translate(err error, what string) error {
 func isOurs(err error) bool {
 	for _, s := range []error{
 		ErrSessionExpired, ErrWrongPassword, ErrTwoFactorRequired, ErrWrongTwoFactor,
-		ErrMailboxPasswordRequired, ErrHumanVerification, ErrRateLimited, ErrServer,
+		ErrMailboxPasswordRequired, ErrKeysLocked, ErrHumanVerification, ErrRateLimited, ErrServer,
 		ErrNetwork, ErrNameTaken, ErrDraftExists, ErrNotLoggedIn, ErrDamagedDownload,
 		destinations.ErrNoSpace, destinations.ErrNotFound, destinations.ErrReadOnly,
 		context.Canceled, context.DeadlineExceeded,
@@ -133,6 +137,11 @@ func classify(err error) error {
 		// The bridge checks each block's hash and signature and decrypts
 		// it; garbage from a broken transfer fails there.
 		return ErrDamagedDownload
+	}
+	// go-proton-api's Unlock wraps its failure in this text, with no
+	// sentinel to match.
+	if strings.Contains(err.Error(), "failed to unlock user keys") {
+		return ErrKeysLocked
 	}
 	// A failed token refresh is a resty error wrapped in this text by
 	// go-proton-api; the response behind it was a 4xx.

@@ -146,8 +146,8 @@ func TestLoginMailboxPassword(t *testing.T) {
 	}
 	cred.MailboxPassword = "not the mailbox password"
 	_, err := Login(ctx, f.opts, cred)
-	if err == nil || strings.Contains(err.Error(), cred.MailboxPassword) {
-		t.Fatalf("Login with a wrong mailbox password = %v, want an error without the password", err)
+	if !errors.Is(err, ErrKeysLocked) || strings.Contains(err.Error(), cred.MailboxPassword) {
+		t.Fatalf("Login with a wrong mailbox password = %v, want %v, without the password", err, ErrKeysLocked)
 	}
 	t.Logf("wrong mailbox password: %v", err)
 	cred.MailboxPassword = mailbox

@@ -152,9 +152,10 @@ func TestProtonLoginFailures(t *testing.T) {
 	}
 }
 
-// TestProtonLoginAsksWhatTheAccountNeeds drives the login dialogue: the
-// fake Proton server has no two-factor or two-password accounts, so login
-// here answers as Proton-API-Bridge does for such accounts.
+// TestProtonLoginAsksWhatTheAccountNeeds drives the order and wording of
+// the login dialogue with a login that answers as Proton-API-Bridge does
+// for such accounts; proton_2fa_test.go runs the same dialogue against
+// the fake server's two-factor and two-password accounts.
 func TestProtonLoginAsksWhatTheAccountNeeds(t *testing.T) {
 	const code, mailbox = "123456", "mailbox secret"
 	for _, tc := range []struct {
