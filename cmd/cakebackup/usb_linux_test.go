@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/schedule"
 )
 
 // usbStick mounts a real ext4 file system on a loop device and describes
@@ -172,4 +174,37 @@ func TestCreateToFullUSBStick(t *testing.T) {
 	if len(after) != len(before) || string(after["holiday.jpg"]) != "the owner's own file" {
 		t.Errorf("the stick changed: before %d files, after %d", len(before), len(after))
 	}
+}
+
+// TestScheduleToUSBStick: a scheduled job backs up to the stick when due,
+// unattended, and prunes its older backup there after the new one verified.
+func TestScheduleToUSBStick(t *testing.T) {
+	mnt, det := usbStick(t, "NIGHTLY", 64<<20)
+	s := newScheduleCLI(t)
+	s.drives = det
+	s.mustRun("schedule", "add", "nightly", "--source", sampleWallets, "--dest", "usb:NIGHTLY",
+		"--every", "24h", "--keep-last", "1", "--password-file", s.pw)
+	folder := filepath.Join(mnt, local.BackupFolder)
+	var made []string
+	for range 2 {
+		s.mustRun("schedule", "run", "--config", s.config, "--job", "nightly", "--once")
+		js, err := s.state(t).Job("nightly")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if js.LastResult != schedule.ResultOK || filepath.Dir(js.LastBackup) != folder {
+			t.Fatalf("state %+v, want a good backup in %s; stderr %s", js, folder, s.stderr.String())
+		}
+		made = append(made, filepath.Base(js.LastBackup))
+		s.pretendLastRunWas(t, "nightly", 25*time.Hour)
+		time.Sleep(time.Second) // backup names have one-second resolution
+	}
+	ents, err := os.ReadDir(folder)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ents) != 1 || ents[0].Name() != made[1] {
+		t.Fatalf("stick holds %v, want only the newest backup %s", ents, made[1])
+	}
+	s.mustRun("verify", filepath.Join(folder, made[1]), "--password-file", s.pw)
 }
