@@ -17,21 +17,34 @@ import (
 // ~/.config/user-dirs.dirs), else ~/Downloads. The environment is read
 // through getenv only.
 func DownloadsDir(getenv func(string) string) (string, error) {
+	return xdgUserDir(getenv, "XDG_DOWNLOAD_DIR", "Downloads")
+}
+
+// DocumentsDir returns the user's Documents folder: XDG_DOCUMENTS_DIR from
+// the XDG user-dirs file, else ~/Documents. The environment is read
+// through getenv only.
+func DocumentsDir(getenv func(string) string) (string, error) {
+	return xdgUserDir(getenv, "XDG_DOCUMENTS_DIR", "Documents")
+}
+
+// xdgUserDir returns the folder key names in the XDG user-dirs file, else
+// ~/name.
+func xdgUserDir(getenv func(string) string, key, name string) (string, error) {
 	home := getenv("HOME")
 	if !filepath.IsAbs(home) {
-		return "", errors.New("cannot find the Downloads folder: HOME is not set; use folder:PATH")
+		return "", fmt.Errorf("cannot find the %s folder: HOME is not set; use folder:PATH", name)
 	}
 	configHome := getenv("XDG_CONFIG_HOME")
 	if !filepath.IsAbs(configHome) {
 		configHome = filepath.Join(home, ".config")
 	}
 	file := filepath.Join(configHome, "user-dirs.dirs")
-	dir, err := userDirFromFile(file, "XDG_DOWNLOAD_DIR", home)
+	dir, err := userDirFromFile(file, key, home)
 	if err != nil {
 		return "", err
 	}
 	if dir == "" {
-		return filepath.Join(home, "Downloads"), nil
+		return filepath.Join(home, name), nil
 	}
 	return dir, nil
 }

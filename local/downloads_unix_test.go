@@ -5,6 +5,7 @@ package local
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -84,5 +85,32 @@ func writeFile(t *testing.T, path, data string) {
 	}
 	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestDocumentsDir(t *testing.T) {
+	tests := []struct {
+		name     string
+		userDirs string // contents of ~/.config/user-dirs.dirs; "" means no file
+		want     string // with HOME standing for the home folder
+	}{
+		{"no user-dirs file", "", "HOME/Documents"},
+		{"its own key", "XDG_DOWNLOAD_DIR=\"$HOME/dl\"\nXDG_DOCUMENTS_DIR=\"$HOME/Dokumente\"\n", "HOME/Dokumente"},
+		{"not the downloads key", "XDG_DOWNLOAD_DIR=\"$HOME/dl\"\n", "HOME/Documents"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := t.TempDir()
+			if tt.userDirs != "" {
+				writeFile(t, filepath.Join(home, ".config", "user-dirs.dirs"), tt.userDirs)
+			}
+			got, err := DocumentsDir(envOf(map[string]string{"HOME": home}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.Replace(tt.want, "HOME", home, 1); got != want {
+				t.Errorf("DocumentsDir = %q, want %q", got, want)
+			}
+		})
 	}
 }

@@ -14,3 +14,12 @@ func DownloadsDir(getenv func(string) string) (string, error) {
 	}
 	return dir, nil
 }
+
+// DocumentsDir returns the user's Documents known folder.
+func DocumentsDir(getenv func(string) string) (string, error) {
+	dir, err := windows.KnownFolderPath(windows.FOLDERID_Documents, 0)
+	if err != nil {
+		return "", fmt.Errorf("finding the Documents folder: %w", err)
+	}
+	return dir, nil
+}

@@ -101,7 +101,7 @@ func createCommand(e *env) *cli.Command {
 		Usage:     "make an encrypted backup of a wallet data folder",
 		ArgsUsage: " ",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (required)"},
+			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (default: Cake Wallet's, from $CAKE_WALLET_DIR or ~/Documents/cake_wallet on Linux)"},
 			&cli.StringFlag{Name: "settings", Usage: "the app's settings JSON `FILE` (stored as ~_preferences_dump)"},
 			&cli.StringFlag{Name: "dest", Aliases: []string{"d"}, Usage: "where to put it: downloads, folder:PATH, usb[:LABEL], proton:/PATH (`SPEC`)"},
 			&cli.BoolFlag{Name: "pick", Usage: "choose the destination folder by browsing"},
@@ -115,7 +115,8 @@ func createCommand(e *env) *cli.Command {
 			if c.NArg() > 0 {
 				return usageError(fmt.Errorf("create takes no arguments, got %q (did you mean --source?)", c.Args().First()))
 			}
-			if err := requireFlags(c, "source"); err != nil {
+			source, err := e.createSource(c)
+			if err != nil {
 				return err
 			}
 			if c.IsSet("dest") && c.Bool("pick") {
@@ -134,7 +135,7 @@ func createCommand(e *env) *cli.Command {
 			}
 			bar := newProgress(e.stderr, c.Bool("quiet") || c.Bool("json"))
 			res, err := e.makeBackup(c.Context, backupJob{
-				Source:      c.String("source"),
+				Source:      source,
 				Settings:    c.String("settings"),
 				Dest:        spec,
 				Name:        c.String("name"),
@@ -150,6 +151,23 @@ func createCommand(e *env) *cli.Command {
 			return e.printCreated(c.Bool("json"), res, pw, generated)
 		},
 	}
+}
+
+// createSource is --source, or else Cake Wallet's own data folder when it
+// is found; create says which folder it backs up.
+func (e *env) createSource(c *cli.Context) (string, error) {
+	if c.IsSet("source") {
+		return c.String("source"), nil
+	}
+	dir, ok := e.cakeWalletDataDir()
+	if !ok {
+		if dir == "" {
+			return "", usageError(errors.New("create needs --source DIR: the wallet app's data folder"))
+		}
+		return "", usageError(fmt.Errorf("create needs --source DIR: no Cake Wallet data found in %s", dir))
+	}
+	fmt.Fprintf(e.stderr, "Backing up Cake Wallet's data folder %s\n", dir)
+	return dir, nil
 }
 
 // chosenDest is the --dest spec, a picked one, the saved default, or

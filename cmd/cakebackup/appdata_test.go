@@ -1,0 +1,85 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// installCakeWallet copies the sample wallets where Cake Wallet desktop
+// keeps its data, dir, as the app lays it out (wallets/ inside).
+func installCakeWallet(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(dir, os.DirFS(sampleWallets)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCakeWalletDataDir(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("Cake Wallet's default data folder is known on Linux only")
+	}
+	tests := []struct {
+		name    string
+		install string // where the app's data is, relative to HOME; "" for none
+		envDir  string // $CAKE_WALLET_DIR relative to HOME; "" for unset
+		want    string // relative to HOME
+		wantOK  bool
+	}{
+		{"documents default", "Documents/cake_wallet", "", "Documents/cake_wallet", true},
+		{"env wins", "elsewhere/cw", "elsewhere/cw", "elsewhere/cw", true},
+		{"env set but empty folder", "Documents/cake_wallet", "empty", "empty", false},
+		{"not installed", "", "", "Documents/cake_wallet", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newCLI(t)
+			home := c.vars["HOME"]
+			if tt.install != "" {
+				installCakeWallet(t, filepath.Join(home, tt.install))
+			}
+			if tt.envDir != "" {
+				c.vars[cakeWalletDirEnv] = filepath.Join(home, tt.envDir)
+			}
+			e := &env{getenv: func(k string) string { return c.vars[k] }}
+			got, ok := e.cakeWalletDataDir()
+			if got != filepath.Join(home, tt.want) || ok != tt.wantOK {
+				t.Errorf("cakeWalletDataDir = %q, %v; want %q, %v", got, ok, filepath.Join(home, tt.want), tt.wantOK)
+			}
+		})
+	}
+}
+
+// TestCreateWithoutSourceBacksUpCakeWallet: with the app installed, a
+// backup needs no path at all.
+func TestCreateWithoutSourceBacksUpCakeWallet(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("Cake Wallet's default data folder is known on Linux only")
+	}
+	c := newCLI(t)
+	data := filepath.Join(c.vars["HOME"], "Documents", "cake_wallet")
+	installCakeWallet(t, data)
+	out := c.mustRun("create", "--json")
+	if !strings.Contains(c.stderr.String(), "Backing up Cake Wallet's data folder "+data) {
+		t.Errorf("stderr %q does not say which folder it backs up", c.stderr.String())
+	}
+	var res createdJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Password == "" || filepath.Dir(res.Location) != filepath.Join(c.vars["HOME"], "Downloads") {
+		t.Fatalf("result %+v: want a generated password and a backup in Downloads", res)
+	}
+	c.vars[passwordEnv] = res.Password
+	to := filepath.Join(t.TempDir(), "restored")
+	c.mustRun("restore", res.Location, "--to", to)
+	if got, want := readTree(t, to), readTree(t, data); len(got) != len(want) {
+		t.Errorf("restored %d files, want %d", len(got), len(want))
+	}
+}
