@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -236,6 +237,36 @@ func TestPickEndToEnd(t *testing.T) {
 		}
 		if es, _ := os.ReadDir(filepath.Join(downloads, "Old")); len(es) != 0 {
 			t.Errorf("Old holds %v, want nothing", es)
+		}
+	})
+
+	t.Run("create --pick with no path typed at all", func(t *testing.T) {
+		if runtime.GOOS != "linux" {
+			t.Skip("Cake Wallet's default data folder is known on Linux only")
+		}
+		home, downloads := pickHome(t)
+		installCakeWallet(t, filepath.Join(home, "Documents", "cake_wallet"))
+		p := startInPTY(t, bin, home, "create", "--pick", "--quiet")
+		p.screen.waitFor(t, "Use this folder")
+		p.send(t, keyDown, keyDown, keyDown, keyEnter) // open "Wallet backups"
+		p.screen.waitFor(t, filepath.Join(downloads, "Wallet backups"))
+		p.send(t, keyEnter) // [ Use this folder ]
+		if code := p.wait(t); code != 0 {
+			t.Fatalf("exit %d; the terminal shows:\n%q", code, p.screen.String())
+		}
+		pw := regexp.MustCompile(`[2-9a-z]{5}(-[2-9a-z]{5}){5}`).FindString(p.screen.String())
+		if pw == "" || !strings.Contains(p.screen.String(), "SAVE THIS PASSWORD") {
+			t.Fatalf("no generated password shown; the terminal shows:\n%q", p.screen.String())
+		}
+		picked := filepath.Join(downloads, "Wallet backups")
+		entries, err := os.ReadDir(picked)
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("picked folder holds %v (%v), want one backup", entries, err)
+		}
+		verify := exec.Command(bin, "verify", "--password-stdin", filepath.Join(picked, entries[0].Name()))
+		verify.Stdin = strings.NewReader(pw + "\n")
+		if out, err := verify.CombinedOutput(); err != nil {
+			t.Errorf("the backup does not open with the password shown: %v\n%s", err, out)
 		}
 	})
 
