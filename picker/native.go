@@ -176,10 +176,14 @@ func (d NativeDialog) Choose(ctx context.Context, start, title string) (string, 
 // cancelled tells a cancelled dialog from a failed one by its exit code:
 // zenity exits 1 when cancelled and 5 when it timed out, kdialog and the
 // PowerShell script exit 1, and osascript reports AppleScript's "User
-// canceled" error -128.
+// canceled" error -128. GTK also makes zenity exit 1 when it cannot reach
+// the display (a stale DISPLAY), which is a failure, not a choice.
 func (d NativeDialog) cancelled(code int, stderr string) bool {
 	switch d.Kind {
 	case "zenity":
+		if strings.Contains(stderr, "cannot open display") {
+			return false
+		}
 		return code == 1 || code == 5
 	case "osascript":
 		return code == 1 && strings.Contains(stderr, "-128")
