@@ -118,9 +118,10 @@ type driveKeys struct {
 	rootHashKey              string
 }
 
-// newDriveKeys logs in as the user against the composed core server and
-// builds the drive keys client-side.
-func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID string) (*driveKeys, error) {
+// asUser logs in to the composed core server as username, as a client
+// does, and passes fn the client, the user and the key salts. The session
+// is ended afterwards.
+func (s *Server) asUser(ctx context.Context, username, password string, fn func(c *proton.Client, user proton.User, salts proton.Salts) error) error {
 	m := proton.New(
 		proton.WithHostURL(s.coreURL.String()),
 		proton.WithAppVersion("web-drive@5.0.0"),
@@ -129,49 +130,59 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 	defer m.Close()
 	c, _, err := m.NewClientWithLogin(ctx, username, []byte(password))
 	if err != nil {
-		return nil, fmt.Errorf("log in: %w", err)
+		return fmt.Errorf("log in: %w", err)
 	}
 	defer c.Close()
 	defer func() { _ = c.AuthDelete(ctx) }()
-
 	user, err := c.GetUser(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("get user: %w", err)
-	}
-	addrs, err := c.GetAddresses(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("get addresses: %w", err)
+		return fmt.Errorf("get user: %w", err)
 	}
 	salts, err := c.GetSalts(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("get salts: %w", err)
+		return fmt.Errorf("get salts: %w", err)
 	}
-	saltedKeyPass, err := salts.SaltForKey([]byte(password), user.Keys.Primary().ID)
-	if err != nil {
-		return nil, fmt.Errorf("salt key password: %w", err)
-	}
-	userKR, addrKRs, err := proton.Unlock(user, addrs, saltedKeyPass, nil)
-	if err != nil {
-		return nil, fmt.Errorf("unlock keys: %w", err)
-	}
-	defer userKR.ClearPrivateParams()
-	for _, kr := range addrKRs {
-		defer kr.ClearPrivateParams()
-	}
-	addrKR, ok := addrKRs[addrID]
-	if !ok {
-		return nil, errors.New("address key not found")
-	}
-	var addr proton.Address
-	for _, a := range addrs {
-		if a.ID == addrID {
-			addr = a
+	return fn(c, user, salts)
+}
+
+// newDriveKeys logs in as the user against the composed core server and
+// builds the drive keys client-side.
+func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID string) (*driveKeys, error) {
+	var keys *driveKeys
+	err := s.asUser(ctx, username, password, func(c *proton.Client, user proton.User, salts proton.Salts) error {
+		addrs, err := c.GetAddresses(ctx)
+		if err != nil {
+			return fmt.Errorf("get addresses: %w", err)
 		}
-	}
-	if addr.ID == "" {
-		return nil, errors.New("address not found")
-	}
-	return buildDriveKeys(addr.Email, addr.Keys.Primary().ID, addrKR)
+		saltedKeyPass, err := salts.SaltForKey([]byte(password), user.Keys.Primary().ID)
+		if err != nil {
+			return fmt.Errorf("salt key password: %w", err)
+		}
+		userKR, addrKRs, err := proton.Unlock(user, addrs, saltedKeyPass, nil)
+		if err != nil {
+			return fmt.Errorf("unlock keys: %w", err)
+		}
+		defer userKR.ClearPrivateParams()
+		for _, kr := range addrKRs {
+			defer kr.ClearPrivateParams()
+		}
+		addrKR, ok := addrKRs[addrID]
+		if !ok {
+			return errors.New("address key not found")
+		}
+		var addr proton.Address
+		for _, a := range addrs {
+			if a.ID == addrID {
+				addr = a
+			}
+		}
+		if addr.ID == "" {
+			return errors.New("address not found")
+		}
+		keys, err = buildDriveKeys(addr.Email, addr.Keys.Primary().ID, addrKR)
+		return err
+	})
+	return keys, err
 }
 
 // buildDriveKeys mirrors Proton-API-Bridge's crypto.go: generateCryptoKey,

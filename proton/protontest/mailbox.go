@@ -87,63 +87,48 @@ func (s *Server) RequireMailboxPassword(username, password, mailboxPassword stri
 // key with the login password and locks it again with the mailbox password
 // under a new salt, as a client changing to two-password mode would.
 func (s *Server) relockUserKeys(ctx context.Context, username, password, mailboxPassword string) (map[string]*relockedKey, error) {
-	m := proton.New(
-		proton.WithHostURL(s.coreURL.String()),
-		proton.WithAppVersion("web-drive@5.0.0"),
-		proton.WithTransport(&http.Transport{}),
-	)
-	defer m.Close()
-	c, _, err := m.NewClientWithLogin(ctx, username, []byte(password))
-	if err != nil {
-		return nil, fmt.Errorf("log in: %w", err)
-	}
-	defer c.Close()
-	defer func() { _ = c.AuthDelete(ctx) }()
-	user, err := c.GetUser(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("get user: %w", err)
-	}
-	salts, err := c.GetSalts(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("get salts: %w", err)
-	}
-	out := map[string]*relockedKey{}
-	for _, k := range user.Keys {
-		oldPass, err := salts.SaltForKey([]byte(password), k.ID)
-		if err != nil {
-			return nil, fmt.Errorf("salt key password: %w", err)
-		}
-		locked, err := crypto.NewKey(k.PrivateKey)
-		if err != nil {
-			return nil, fmt.Errorf("read user key: %w", err)
-		}
-		unlocked, err := locked.Unlock(oldPass)
-		if err != nil {
-			return nil, fmt.Errorf("unlock user key: %w", err)
-		}
-		salt, err := crypto.RandomToken(16)
-		if err != nil {
+	var keys map[string]*relockedKey
+	err := s.asUser(ctx, username, password, func(_ *proton.Client, user proton.User, salts proton.Salts) error {
+		out := map[string]*relockedKey{}
+		for _, k := range user.Keys {
+			oldPass, err := salts.SaltForKey([]byte(password), k.ID)
+			if err != nil {
+				return fmt.Errorf("salt key password: %w", err)
+			}
+			locked, err := crypto.NewKey(k.PrivateKey)
+			if err != nil {
+				return fmt.Errorf("read user key: %w", err)
+			}
+			unlocked, err := locked.Unlock(oldPass)
+			if err != nil {
+				return fmt.Errorf("unlock user key: %w", err)
+			}
+			salt, err := crypto.RandomToken(16)
+			if err != nil {
+				unlocked.ClearPrivateParams()
+				return err
+			}
+			b64Salt := base64.StdEncoding.EncodeToString(salt)
+			newPass, err := proton.Salts{{ID: k.ID, KeySalt: b64Salt}}.SaltForKey([]byte(mailboxPassword), k.ID)
+			if err != nil || newPass == nil {
+				unlocked.ClearPrivateParams()
+				return fmt.Errorf("salt mailbox password: %v", err)
+			}
+			relocked, err := crypto.PGP().LockKey(unlocked, newPass)
 			unlocked.ClearPrivateParams()
-			return nil, err
+			if err != nil {
+				return fmt.Errorf("lock user key: %w", err)
+			}
+			armored, err := relocked.Armor()
+			if err != nil {
+				return fmt.Errorf("armor user key: %w", err)
+			}
+			out[k.ID] = &relockedKey{salt: b64Salt, privateKey: armored}
 		}
-		b64Salt := base64.StdEncoding.EncodeToString(salt)
-		newPass, err := proton.Salts{{ID: k.ID, KeySalt: b64Salt}}.SaltForKey([]byte(mailboxPassword), k.ID)
-		if err != nil || newPass == nil {
-			unlocked.ClearPrivateParams()
-			return nil, fmt.Errorf("salt mailbox password: %v", err)
-		}
-		relocked, err := crypto.PGP().LockKey(unlocked, newPass)
-		unlocked.ClearPrivateParams()
-		if err != nil {
-			return nil, fmt.Errorf("lock user key: %w", err)
-		}
-		armored, err := relocked.Armor()
-		if err != nil {
-			return nil, fmt.Errorf("armor user key: %w", err)
-		}
-		out[k.ID] = &relockedKey{salt: b64Salt, privateKey: armored}
-	}
-	return out, nil
+		keys = out
+		return nil
+	})
+	return keys, err
 }
 
 // serveRelockedKeys is the core proxy's ModifyResponse: in successful
