@@ -262,10 +262,7 @@ func TestPickRealDesktopChooser(t *testing.T) {
 		t.Fatal(err)
 	}
 	display := startXvfb(t)
-	pwFile := filepath.Join(t.TempDir(), "pw")
-	if err := os.WriteFile(pwFile, []byte("correct horse battery staple\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pwFile := writePasswordFile(t, "correct horse battery staple")
 
 	t.Run("pick prints the folder typed into the chooser", func(t *testing.T) {
 		home, downloads := pickHome(t)

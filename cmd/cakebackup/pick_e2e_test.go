@@ -201,10 +201,7 @@ func TestPickEndToEnd(t *testing.T) {
 
 	t.Run("create --pick stores the backup in the picked folder", func(t *testing.T) {
 		home, downloads := pickHome(t)
-		pwFile := filepath.Join(t.TempDir(), "pw")
-		if err := os.WriteFile(pwFile, []byte("correct horse battery staple\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		pwFile := writePasswordFile(t, "correct horse battery staple")
 		p := startInPTY(t, bin, home, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
 		p.screen.waitFor(t, "Use this folder")
 		p.send(t, keyDown, keyDown, keyDown, keyEnter) // open "Wallet backups"
@@ -272,10 +269,7 @@ func TestPickEndToEnd(t *testing.T) {
 
 	t.Run("create --pick cancelled stores nothing", func(t *testing.T) {
 		home, downloads := pickHome(t)
-		pwFile := filepath.Join(t.TempDir(), "pw")
-		if err := os.WriteFile(pwFile, []byte("correct horse battery staple\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		pwFile := writePasswordFile(t, "correct horse battery staple")
 		p := startInPTY(t, bin, home, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
 		p.screen.waitFor(t, "Use this folder")
 		p.send(t, keyDown, keyDown, keyEnter)
@@ -335,10 +329,7 @@ func TestPickEndToEnd(t *testing.T) {
 		home, downloads := pickHome(t)
 		picked := filepath.Join(downloads, "Old")
 		extra, ran := desktop(t, picked)
-		pwFile := filepath.Join(t.TempDir(), "pw")
-		if err := os.WriteFile(pwFile, []byte("correct horse battery staple\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		pwFile := writePasswordFile(t, "correct horse battery staple")
 		p := startInPTYWithEnv(t, bin, home, extra, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
 		if code := p.wait(t); code != 0 {
 			t.Fatalf("exit %d; the terminal shows:\n%q", code, p.screen.String())
@@ -374,10 +365,7 @@ func TestPickEndToEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		home, downloads := pickHome(t)
-		pwFile := filepath.Join(t.TempDir(), "pw")
-		if err := os.WriteFile(pwFile, []byte("correct horse battery staple\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		pwFile := writePasswordFile(t, "correct horse battery staple")
 		extra := []string{
 			"XDG_CONFIG_HOME=" + fake.getenv("XDG_CONFIG_HOME"),
 			proton.URLEnv + "=" + fake.getenv(proton.URLEnv),
