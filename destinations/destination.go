@@ -42,6 +42,11 @@ type Destination interface {
 	// Delete removes the backup called name. It returns an error wrapping
 	// ErrNotFound when there is no such backup.
 	Delete(ctx context.Context, name string) error
+
+	// Close releases what the destination holds open, such as a cloud
+	// connection; a long-running scheduler opens many. The destination
+	// is not used after Close.
+	Close() error
 }
 
 // Pending is a backup being written. Exactly one of Commit or Abort must be

@@ -62,6 +62,9 @@ func (f *Folder) Dir() string { return f.dir }
 // Spec returns "folder:DIR".
 func (f *Folder) Spec() string { return f.spec }
 
+// Close does nothing: a folder holds nothing open between calls.
+func (f *Folder) Close() error { return nil }
+
 // Create starts writing the backup called name into a hidden temporary
 // file in the folder. When sizeHint is known and the folder's file system
 // has less room than that, it fails at once with an error wrapping

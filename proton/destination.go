@@ -51,8 +51,6 @@ func NewDestination(d *Drive, arg string) (*Destination, error) {
 }
 
 // Close ends the destination's connection to Proton, keeping the session.
-// destinations.Destination has no Close; a long-running process (the
-// scheduler) calls this through io.Closer when done with the destination.
 func (d *Destination) Close() error {
 	d.drive.Close(context.Background())
 	return nil
