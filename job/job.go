@@ -1,0 +1,177 @@
+// Package job is the one path from what is backed up to where it is kept.
+// Make collects a wallet data folder, produces the encrypted backup once
+// and streams it to one or more destinations, each of which reads its copy
+// back and checks it before publishing it. Send ships a backup that already
+// exists (an export made by the wallet app) byte for byte, after checking
+// it, to the same destinations with the same verified commit.
+//
+// The command line and the scheduler both call this package; it knows the
+// backup format only through the backup package and the places only
+// through the destinations package.
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+// Opener opens a destination from its --dest spec; a
+// destinations.Registry's Open method is one.
+type Opener func(ctx context.Context, spec string) (destinations.Destination, error)
+
+// Stored is what became of a backup at one destination.
+type Stored struct {
+	// Dest is the destination's spec as it was given.
+	Dest string
+	// Entry is the stored and verified backup; empty when Err is set.
+	Entry destinations.Entry
+	// AlreadyThere is true when Send found the same bytes already stored
+	// there (under Entry.Name) and stored nothing new.
+	AlreadyThere bool
+	// Err is why the backup is not at this destination, or nil.
+	Err error
+}
+
+// Stores is the outcome at each destination of one backup, in the order
+// the destinations were given.
+type Stores []Stored
+
+// Err returns nil when every destination holds a verified copy, the only
+// destination's error when there was one, and otherwise a
+// *DestinationsError naming each failure.
+func (s Stores) Err() error {
+	var failed Stores
+	for _, st := range s {
+		if st.Err != nil {
+			failed = append(failed, st)
+		}
+	}
+	switch {
+	case len(failed) == 0:
+		return nil
+	case len(s) == 1:
+		return failed[0].Err
+	}
+	return &DestinationsError{Failed: failed, Total: len(s)}
+}
+
+// Good returns the destinations that hold a verified copy.
+func (s Stores) Good() Stores {
+	var good Stores
+	for _, st := range s {
+		if st.Err == nil {
+			good = append(good, st)
+		}
+	}
+	return good
+}
+
+// DestinationsError is the error of a backup that some of several
+// destinations could not store. The others hold a verified copy.
+type DestinationsError struct {
+	Failed Stores // each failed destination, with its error
+	Total  int    // how many destinations there were
+}
+
+func (e *DestinationsError) Error() string {
+	parts := make([]string, len(e.Failed))
+	for i, f := range e.Failed {
+		parts[i] = f.Err.Error()
+	}
+	return fmt.Sprintf("%d of %d destinations failed: %s", len(e.Failed), e.Total, strings.Join(parts, "; "))
+}
+
+// Unwrap returns each destination's error, so errors.Is finds, say,
+// destinations.ErrNoSpace behind any of them.
+func (e *DestinationsError) Unwrap() []error {
+	errs := make([]error, len(e.Failed))
+	for i, f := range e.Failed {
+		errs[i] = f.Err
+	}
+	return errs
+}
+
+// ErrNoDestination is returned when a job names no destination.
+var ErrNoDestination = errors.New("no destination given")
+
+// ErrNoPassword is returned by Make when the backup password is empty.
+var ErrNoPassword = errors.New("no backup password")
+
+// UnknownAppError is returned by Make for a target app that does not
+// restore our backups.
+type UnknownAppError struct{ App string }
+
+func (e *UnknownAppError) Error() string {
+	return fmt.Sprintf("unknown app %q: backups can be made for %s", e.App, strings.Join(TargetApps(), " or "))
+}
+
+// TargetApps are the apps a backup can be made for, the default first.
+// The app refuses a backup whose README.txt names another app ("This
+// backup was created in X and cannot be restored in Y"), so README.txt
+// names the app the backup is for.
+func TargetApps() []string { return []string{"Cake Wallet", "Monero.com"} }
+
+// backupPrefix starts every backup's name, as the app names its exports.
+const backupPrefix = "cake_wallet_backup_"
+
+// nameTimeLayout is the time stamp in backup names.
+const nameTimeLayout = "2006-01-02_150405"
+
+// BackupName returns the name of a backup made at t: for a one-off
+// backup (jobName "") cake_wallet_backup_YYYY-MM-DD_HHMMSS, and for a
+// scheduled job's cake_wallet_backup_<job>_YYYY-MM-DD_HHMMSS, in t's
+// location.
+func BackupName(jobName string, t time.Time) string {
+	if jobName == "" {
+		return backupPrefix + t.Format(nameTimeLayout)
+	}
+	return backupPrefix + jobName + "_" + t.Format(nameTimeLayout)
+}
+
+// openAll opens each spec, recording the ones that fail. The caller
+// closes what it returns with closeAll.
+func openAll(ctx context.Context, open Opener, specs []string) ([]destinations.Destination, Stores) {
+	dests := make([]destinations.Destination, len(specs))
+	stores := make(Stores, len(specs))
+	for i, spec := range specs {
+		stores[i].Dest = spec
+		d, err := open(ctx, spec)
+		if err != nil {
+			stores[i].Err = err
+			continue
+		}
+		dests[i] = d
+	}
+	return dests, stores
+}
+
+// closeAll releases what the destinations hold open, such as a Proton
+// Drive connection.
+func closeAll(dests []destinations.Destination) {
+	for _, d := range dests {
+		if d != nil {
+			_ = d.Close()
+		}
+	}
+}
+
+// checkDests refuses an empty or repeated destination list: writing the
+// same place twice would only make a second, renamed copy.
+func checkDests(specs []string) error {
+	if len(specs) == 0 {
+		return ErrNoDestination
+	}
+	seen := map[string]bool{}
+	for _, s := range specs {
+		if seen[s] {
+			return fmt.Errorf("destination %s is given twice", s)
+		}
+		seen[s] = true
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+// Backup is a backup to make from a wallet data folder.
+type Backup struct {
+	// Source is the wallet app's data folder; Settings, when set, the
+	// app's settings JSON, stored as ~_preferences_dump.
+	Source, Settings string
+	// Dests are the --dest specs to store it at; at least one.
+	Dests []string
+	// Name is the backup's name; "" means BackupName("", Now).
+	Name string
+	// Password seals the backup.
+	Password string
+	// ForApp is the app that will restore it, one of TargetApps; ""
+	// means the first.
+	ForApp string
+	// AppVersion names the program that made it (cakeVersion and
+	// README.txt's "App version:" line), e.g. "cakebackup 0.1.0".
+	AppVersion string
+	// Now is the creation time; zero means time.Now().
+	Now time.Time
+	// OnCollected, when set, is called once the source is collected,
+	// before anything is written.
+	OnCollected func(src *backup.Source)
+	// OnProgress, when set, is called with plaintext bytes consumed.
+	OnProgress func(n int64)
+}
+
+// Made is a backup Make produced.
+type Made struct {
+	// Name is the name it was made under (a destination may have stored
+	// it under another when that one was taken: see Stores).
+	Name    string
+	Summary *backup.Summary
+	// Skipped are the source entries that were not backed up, one line
+	// each.
+	Skipped []string
+	// Stores is the outcome at each destination.
+	Stores Stores
+}
+
+// Make collects b.Source, produces the encrypted backup once and streams
+// it to every destination in b.Dests at the same time; no copy of it,
+// plain or encrypted, is kept anywhere else. Each destination then reads
+// its copy back from its medium and checks it with backup.IntegrityCheck
+// before publishing it.
+//
+// A destination that fails (cannot be opened, runs out of room, fails its
+// check) drops out without stopping the others. Make returns a non-nil
+// *Made whenever the backup was produced, with each destination's
+// outcome, and an error when any destination failed (Stores.Err). When
+// the backup cannot be produced at all (a missing source, a cancelled
+// context) it returns that error and nothing is left at any destination.
+func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
+	if b.Password == "" {
+		return nil, ErrNoPassword
+	}
+	if b.ForApp == "" {
+		b.ForApp = TargetApps()[0]
+	}
+	if !slices.Contains(TargetApps(), b.ForApp) {
+		return nil, &UnknownAppError{App: b.ForApp}
+	}
+	if err := checkDests(b.Dests); err != nil {
+		return nil, err
+	}
+	if b.Now.IsZero() {
+		b.Now = time.Now()
+	}
+	if b.Name == "" {
+		b.Name = BackupName("", b.Now)
+	}
+	src, err := backup.Collect(ctx, b.Source, b.Settings)
+	if err != nil {
+		return nil, err
+	}
+	if b.OnCollected != nil {
+		b.OnCollected(src)
+	}
+	dests, stores := openAll(ctx, open, b.Dests)
+	defer closeAll(dests)
+	if err := stores.allFailed(); err != nil {
+		return nil, err
+	}
+
+	fan := &fanOut{stores: stores}
+	defer fan.abortAll(ctx)
+	size := backup.EstimateSize(src)
+	for i, d := range dests {
+		if d == nil {
+			continue
+		}
+		p, err := d.Create(ctx, b.Name, size)
+		if err != nil {
+			stores[i].Err = fmt.Errorf("backup to %s: %w", d.Spec(), err)
+			continue
+		}
+		fan.add(i, d.Spec(), p)
+	}
+	if err := stores.allFailed(); err != nil {
+		return nil, err
+	}
+
+	sum, err := backup.Write(ctx, fan, src, backup.WriteOptions{
+		Password:   b.Password,
+		AppName:    b.ForApp,
+		AppVersion: b.AppVersion,
+		Now:        b.Now,
+		OnProgress: b.OnProgress,
+	})
+	if err != nil {
+		return nil, fan.writeErr(err)
+	}
+	// The write pipeline's chunk buffers are garbage now. Hand them back
+	// before the read-back checks allocate their own, so that peak memory
+	// is that of one phase, not of both.
+	debug.FreeOSMemory()
+	fan.commitAll(ctx, backup.IntegrityCheck)
+	return &Made{Name: b.Name, Summary: sum, Skipped: src.Skipped, Stores: stores}, stores.Err()
+}
+
+// allFailed returns an error when no destination is left to write to.
+func (s Stores) allFailed() error {
+	for _, st := range s {
+		if st.Err == nil {
+			return nil
+		}
+	}
+	return s.Err()
+}
+
+// fanOut writes one stream to several pending backups. A pending backup
+// whose Write fails is aborted and dropped, its error recorded in its
+// Stored; the stream fails only when none is left.
+type fanOut struct {
+	stores  Stores
+	pending []pendingAt
+}
+
+// pendingAt is a pending backup and the index of its destination.
+type pendingAt struct {
+	i    int
+	spec string
+	p    destinations.Pending
+}
+
+func (f *fanOut) add(i int, spec string, p destinations.Pending) {
+	f.pending = append(f.pending, pendingAt{i: i, spec: spec, p: p})
+}
+
+// errNoneLeft stops the stream once every destination has failed; the
+// caller reports the destinations' own errors instead.
+var errNoneLeft = errors.New("every destination failed")
+
+func (f *fanOut) Write(b []byte) (int, error) {
+	live := f.pending[:0]
+	for _, pa := range f.pending {
+		if _, err := pa.p.Write(b); err != nil {
+			f.stores[pa.i].Err = fmt.Errorf("backup to %s: %w", pa.spec, err)
+			_ = pa.p.Abort(context.Background())
+			continue
+		}
+		live = append(live, pa)
+	}
+	f.pending = live
+	if len(live) == 0 {
+		return 0, errNoneLeft
+	}
+	return len(b), nil
+}
+
+// writeErr is the error of a failed Write: the destinations' errors when
+// they all failed, else the producer's (the source, the context).
+func (f *fanOut) writeErr(err error) error {
+	if len(f.pending) == 0 {
+		if e := f.stores.Err(); e != nil {
+			return e
+		}
+	}
+	return err
+}
+
+// commitAll commits each pending backup in turn with check, recording the
+// outcome.
+func (f *fanOut) commitAll(ctx context.Context, check destinations.Check) {
+	for _, pa := range f.pending {
+		e, err := pa.p.Commit(ctx, check)
+		if err != nil {
+			f.stores[pa.i].Err = fmt.Errorf("backup to %s: %w", pa.spec, err)
+			continue
+		}
+		f.stores[pa.i].Entry = e
+	}
+	f.pending = nil
+}
+
+// abortAll aborts whatever was not committed. It uses its own context:
+// ctx may be why we are aborting.
+func (f *fanOut) abortAll(ctx context.Context) {
+	for _, pa := range f.pending {
+		_ = pa.p.Abort(context.WithoutCancel(ctx))
+	}
+	f.pending = nil
+}

@@ -1,0 +1,155 @@
+package job_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/job"
+)
+
+// export makes a backup file standing in for one the app exported, and
+// returns its path and the wallet folder it holds.
+func export(t *testing.T, name string) (string, string) {
+	t.Helper()
+	dir := walletDir(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key " + name)})
+	out := t.TempDir()
+	if _, err := job.Make(t.Context(), opener(), job.Backup{Source: dir, Dests: []string{"folder:" + out}, Name: name, Password: savePassword}); err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Join(out, name), dir
+}
+
+func names(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+func TestSendStoresTheSameBytesOnce(t *testing.T) {
+	file, wallets := export(t, "cake_wallet_backup_export")
+	orig, _ := os.ReadFile(file)
+	a, b := t.TempDir(), t.TempDir()
+	sent, err := job.Send(t.Context(), opener(), job.Shipment{File: file, Dests: []string{"folder:" + a, "folder:" + b}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent.Size != int64(len(orig)) || sent.Info.Version != 3 || len(sent.Stores) != 2 {
+		t.Fatalf("sent %+v", sent)
+	}
+	for _, dir := range []string{a, b} {
+		got, err := os.ReadFile(filepath.Join(dir, "cake_wallet_backup_export"))
+		if err != nil || !bytes.Equal(got, orig) {
+			t.Fatalf("%s: the copy is not the file's bytes (%v)", dir, err)
+		}
+		if fi, _ := os.Stat(filepath.Join(dir, "cake_wallet_backup_export")); fi.Mode().Perm() != 0o600 {
+			t.Errorf("copy mode %v, want 0600", fi.Mode().Perm())
+		}
+	}
+	restoreAndCompare(t, filepath.Join(b, "cake_wallet_backup_export"), wallets)
+
+	// Again, and under another name: nothing new is stored.
+	renamed := filepath.Join(t.TempDir(), "renamed")
+	os.WriteFile(renamed, orig, 0o600)
+	for _, f := range []string{file, renamed} {
+		again, err := job.Send(t.Context(), opener(), job.Shipment{File: f, Dests: []string{"folder:" + a, "folder:" + b}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range again.Stores {
+			if !st.AlreadyThere || st.Entry.Name != "cake_wallet_backup_export" {
+				t.Errorf("re-send of %s to %s: %+v, want already there", filepath.Base(f), st.Dest, st)
+			}
+		}
+	}
+	if got := names(t, a); !slices.Equal(got, []string{"cake_wallet_backup_export"}) {
+		t.Errorf("folder holds %v after re-sends", got)
+	}
+}
+
+func TestSendNeverOverwritesAnotherBackupOfTheSameName(t *testing.T) {
+	first, _ := export(t, "cake_wallet_backup_x")
+	second, _ := export(t, "cake_wallet_backup_x")
+	out := t.TempDir()
+	for _, f := range []string{first, second} {
+		if _, err := job.Send(t.Context(), opener(), job.Shipment{File: f, Dests: []string{"folder:" + out}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := names(t, out)
+	if len(got) != 2 {
+		t.Fatalf("folder holds %v, want both backups", got)
+	}
+	firstBytes, _ := os.ReadFile(first)
+	if kept, _ := os.ReadFile(filepath.Join(out, "cake_wallet_backup_x")); !bytes.Equal(kept, firstBytes) {
+		t.Error("the first backup was overwritten")
+	}
+}
+
+func TestSendRefusesBadFilesAndSendsNothing(t *testing.T) {
+	file, _ := export(t, "good")
+	orig, _ := os.ReadFile(file)
+	damaged := filepath.Join(t.TempDir(), "damaged")
+	bad := bytes.Clone(orig)
+	bad[30+len("data.bin")+130] ^= 0x40 // inside data.bin, the first entry, stored
+	os.WriteFile(damaged, bad, 0o600)
+	notes := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(notes, []byte("not a backup"), 0o600)
+	empty := filepath.Join(t.TempDir(), "empty")
+	os.WriteFile(empty, nil, 0o600)
+
+	cases := []struct {
+		name, file, password string
+		want                 error
+	}{
+		{"bit flip", damaged, "", backup.ErrBadChecksum},
+		{"not a backup", notes, "", backup.ErrUnsupportedVersion},
+		{"empty", empty, "", backup.ErrBadLength},
+		{"wrong password", file, "not the password", backup.ErrDecrypt},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := t.TempDir()
+			_, err := job.Send(t.Context(), opener(), job.Shipment{File: c.file, Dests: []string{"folder:" + out}, Password: c.password})
+			if !errors.Is(err, c.want) {
+				t.Fatalf("Send: %v, want %v", err, c.want)
+			}
+			assertEmpty(t, out)
+		})
+	}
+}
+
+func TestSendWithPasswordChecksEverything(t *testing.T) {
+	file, _ := export(t, "good")
+	out := t.TempDir()
+	if _, err := job.Send(t.Context(), opener(), job.Shipment{File: file, Dests: []string{"folder:" + out}, Password: savePassword}); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(t, out); !slices.Equal(got, []string{"good"}) {
+		t.Errorf("folder holds %v", got)
+	}
+}
+
+func TestSendKeepsGoodCopyWhenADestinationFails(t *testing.T) {
+	file, _ := export(t, "good")
+	out := t.TempDir()
+	sent, err := job.Send(t.Context(), opener(), job.Shipment{File: file, Dests: []string{"folder:" + filepath.Join(out, "missing"), "folder:" + out}})
+	var de *job.DestinationsError
+	if !errors.As(err, &de) || len(de.Failed) != 1 {
+		t.Fatalf("Send: %v, want one failed destination", err)
+	}
+	if sent.Stores[1].Err != nil || sent.Stores[1].Entry.Name != "good" {
+		t.Fatalf("stores %+v", sent.Stores)
+	}
+}
