@@ -45,6 +45,9 @@ type Job struct {
 	Settings string `toml:"settings,omitempty" json:"settings,omitempty"`
 	// Dest is the --dest spec; empty means the config's DefaultDest.
 	Dest string `toml:"dest,omitempty" json:"dest,omitempty"`
+	// Dests, instead of Dest, are several --dest specs: each run stores
+	// its backup at every one, and retention applies at each.
+	Dests []string `toml:"dests,omitempty" json:"dests,omitempty"`
 	// Every is an interval such as "24h"; exactly one of Every and Cron is
 	// set.
 	Every string `toml:"every,omitempty" json:"every,omitempty"`
@@ -88,13 +91,18 @@ func (c *Config) Job(name string) (Job, bool) {
 	return Job{}, false
 }
 
-// DestFor returns the destination spec job writes to: its own, or else the
-// config's default.
-func (c *Config) DestFor(job Job) string {
-	if job.Dest != "" {
-		return job.Dest
+// DestsFor returns the destination specs job writes to: its own, or else
+// the config's default; none when neither is set.
+func (c *Config) DestsFor(job Job) []string {
+	switch {
+	case len(job.Dests) > 0:
+		return job.Dests
+	case job.Dest != "":
+		return []string{job.Dest}
+	case c.DefaultDest != "":
+		return []string{c.DefaultDest}
 	}
-	return c.DefaultDest
+	return nil
 }
 
 // LoadConfig reads and validates the config file at path. A file that does

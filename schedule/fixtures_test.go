@@ -127,7 +127,7 @@ func (f *folderRun) run(ctx context.Context, run Run) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Entry: e}, nil
+	return Result{Copies: []Copy{{Dest: f.dest.Spec(), Entry: e}}}, nil
 }
 
 // fakeClock is a Clock whose Sleep moves time forward at once.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
@@ -16,19 +17,29 @@ type Run struct {
 	BackupName string
 }
 
-// Result is what a successful run made.
-type Result struct {
-	// Entry is the committed and verified backup.
+// Copy is a run's backup at one of the job's destinations.
+type Copy struct {
+	// Dest is the destination's spec, as the job gives it.
+	Dest string
+	// Entry is the committed and verified backup there.
 	Entry destinations.Entry
 }
 
+// Result is what a run made: the verified copies of its backup. A run that
+// failed at some of its destinations returns the copies the others hold
+// together with its error.
+type Result struct {
+	Copies []Copy
+}
+
 // RunFunc makes the backup for one run. It must leave nothing behind when
-// it fails or when ctx is cancelled.
+// it fails or when ctx is cancelled, but for the verified copies it
+// returns.
 type RunFunc func(ctx context.Context, run Run) (Result, error)
 
-// PruneFunc applies a job's retention after a successful run; newest is
-// the backup that run made.
-type PruneFunc func(ctx context.Context, job Job, newest destinations.Entry) (PrunePlan, error)
+// PruneFunc applies a job's retention at one destination after the run
+// stored a verified copy there; newest is that copy.
+type PruneFunc func(ctx context.Context, job Job, newest Copy) (PrunePlan, error)
 
 // maxSleep bounds one wait of the loop, so a suspended machine or a clock
 // change is noticed within a minute.
@@ -164,14 +175,15 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	res, err := s.Run(ctx, Run{Job: job, BackupName: BackupName(job.Name, start)})
 	js := last
 	var plan PrunePlan
-	if err == nil {
-		// The backup is made and verified, whatever pruning does next.
-		js.LastSuccess, js.LastBackup, js.LastSize = start, res.Entry.Location, res.Entry.Size
-		if s.Prune != nil {
-			plan, err = s.Prune(ctx, job, res.Entry)
-			if err != nil {
-				err = fmt.Errorf("backup %s was made, but pruning failed: %w", res.Entry.Location, err)
-			}
+	if len(res.Copies) > 0 {
+		// The backup is made and verified there, whatever pruning does
+		// next; a destination that failed this run is not pruned.
+		if err == nil {
+			js.LastSuccess = start
+		}
+		js.LastBackup, js.LastSize = res.locations(), res.Copies[0].Entry.Size
+		if perr := s.prune(ctx, job, res.Copies, &plan); perr != nil && err == nil {
+			err = perr
 		}
 	}
 	end := s.Clock.Now()
@@ -180,7 +192,7 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	switch {
 	case err == nil:
 		js.LastResult = ResultOK
-		attrs = append(attrs, "result", ResultOK, "size", res.Entry.Size, "where", res.Entry.Location,
+		attrs = append(attrs, "result", ResultOK, "size", js.LastSize, "where", js.LastBackup,
 			"kept", len(plan.Keep), "pruned", len(plan.Remove))
 		if len(plan.Rejected) > 0 {
 			attrs = append(attrs, "not_backups", len(plan.Rejected))
@@ -207,4 +219,35 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 		return fmt.Errorf("job %s: %w", job.Name, err)
 	}
 	return nil
+}
+
+// prune applies job's retention at each destination holding a copy,
+// adding up the plans; it goes on after a failure and returns the first.
+func (s *Scheduler) prune(ctx context.Context, job Job, copies []Copy, plan *PrunePlan) error {
+	if s.Prune == nil {
+		return nil
+	}
+	var first error
+	for _, c := range copies {
+		p, err := s.Prune(ctx, job, c)
+		if err != nil {
+			if first == nil {
+				first = fmt.Errorf("backup %s was made, but pruning failed: %w", c.Entry.Location, err)
+			}
+			continue
+		}
+		plan.Keep = append(plan.Keep, p.Keep...)
+		plan.Remove = append(plan.Remove, p.Remove...)
+		plan.Rejected = append(plan.Rejected, p.Rejected...)
+	}
+	return first
+}
+
+// locations names where the copies are, for the log and the state file.
+func (r Result) locations() string {
+	locs := make([]string, len(r.Copies))
+	for i, c := range r.Copies {
+		locs[i] = c.Entry.Location
+	}
+	return strings.Join(locs, ", ")
 }

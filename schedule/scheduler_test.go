@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/cakebackup/cakebackup/destinations"
 )
 
 type schedulerFixture struct {
@@ -40,7 +38,7 @@ func newSchedulerFixture(t *testing.T, job Job, start time.Time) *schedulerFixtu
 	s := &Scheduler{
 		Jobs:    []Job{job},
 		Run:     run.run,
-		Prune:   pruner.Prune,
+		Prune:   pruneWith(pruner),
 		Clock:   clock,
 		State:   StateStore{Path: filepath.Join(state, "state.json")},
 		LockDir: filepath.Join(state, "locks"),
@@ -76,7 +74,7 @@ func TestSchedulerLoopRunsOnTimeAndPrunes(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			inner := f.sched.Prune
-			f.sched.Prune = func(ctx context.Context, job Job, newest destinations.Entry) (PrunePlan, error) {
+			f.sched.Prune = func(ctx context.Context, job Job, newest Copy) (PrunePlan, error) {
 				plan, err := inner(ctx, job, newest)
 				if len(f.run.runs) == len(tt.want) {
 					cancel() // stop the loop after the last expected run
@@ -196,7 +194,7 @@ func TestSchedulerPruneFailureIsVisible(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(otherDir, old), encodeTestBackup(nil), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	f.sched.Prune = Pruner{Store: other, Verify: verifyTestBackup, Location: time.UTC}.Prune
+	f.sched.Prune = pruneWith(Pruner{Store: other, Verify: verifyTestBackup, Location: time.UTC})
 	err := f.sched.RunDue(context.Background())
 	if !errors.Is(err, ErrRunFailed) || !strings.Contains(err.Error(), "pruning failed") {
 		t.Fatalf("RunDue = %v", err)
@@ -289,5 +287,13 @@ func TestStateFileIsPrivateAndKeepsOtherJobs(t *testing.T) {
 	}
 	if _, err := s.Load(); err == nil || !strings.Contains(err.Error(), "damaged") {
 		t.Fatalf("damaged state: %v", err)
+	}
+}
+
+// pruneWith is the scheduler's PruneFunc for a job with one destination,
+// whose backups p prunes.
+func pruneWith(p Pruner) PruneFunc {
+	return func(ctx context.Context, job Job, newest Copy) (PrunePlan, error) {
+		return p.Prune(ctx, job, newest.Entry)
 	}
 }

@@ -95,19 +95,32 @@ func (c *Config) validateJob(j Job) *FieldError {
 	if j.Settings != "" && !filepath.IsAbs(j.Settings) {
 		return bad("settings", "%q is not an absolute path", j.Settings)
 	}
-	switch dest := c.DestFor(j); {
-	case dest == "":
+	destKey := "dest"
+	if len(j.Dests) > 0 {
+		destKey = "dests"
+	}
+	dests := c.DestsFor(j)
+	switch {
+	case j.Dest != "" && len(j.Dests) > 0:
+		return bad("dests", "set either dest or dests, not both")
+	case len(dests) == 0:
 		return bad("dest", "missing, and the config has no default_dest")
-	default:
+	}
+	seen := map[string]bool{}
+	for _, dest := range dests {
 		spec, err := destinations.ParseSpec(dest)
 		if err != nil {
-			return bad("dest", "%v", err)
+			return bad(destKey, "%v", err)
 		}
 		// A timer's working folder is not the user's: a relative folder
 		// would point somewhere else.
 		if spec.Scheme == "folder" && !filepath.IsAbs(spec.Arg) {
-			return bad("dest", "folder %q is not an absolute path", spec.Arg)
+			return bad(destKey, "folder %q is not an absolute path", spec.Arg)
 		}
+		if seen[spec.String()] {
+			return bad(destKey, "%s is given twice", dest)
+		}
+		seen[spec.String()] = true
 	}
 	switch {
 	case j.Every == "" && j.Cron == "":

@@ -1,98 +1,34 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/job"
 )
 
 // defaultDest is where backups go when neither --dest nor a saved default
 // says otherwise, like the app's "Save to Downloads".
 const defaultDest = "downloads"
 
-// targetApps are the apps that restore our backups. The app refuses a
-// backup whose README.txt names another app ("This backup was created in
-// X and cannot be restored in Y"), so README.txt names the app the backup
-// is for, not cakebackup.
-func targetApps() []string { return []string{"Cake Wallet", "Monero.com"} }
+// appVersion names this program in every backup it makes (cakeVersion and
+// README.txt's "App version:" line).
+func appVersion() string { return appName + " " + version }
 
-// backupJob is one backup to make: what to back up, where, and how.
-type backupJob struct {
-	Source, Settings string // wallet data folder, optional settings JSON
-	Dest             string // --dest spec
-	Name             string // backup name; "" means the default timestamped name
-	Password         string
-	ForApp           string // the app that will restore it; "" means Cake Wallet
-	// OnProgress, when set, is called with plaintext bytes consumed.
-	OnProgress func(n int64)
-	// OnCollected, when set, is called once the source is collected,
-	// before anything is written.
-	OnCollected func(src *backup.Source)
-}
-
-// backupResult is a made, stored and verified backup.
-type backupResult struct {
-	Entry   destinations.Entry
-	Summary *backup.Summary
-	Skipped []string // source entries that were not backed up, one line each
-}
-
-// defaultBackupName is the name a backup made at t gets.
-func defaultBackupName(t time.Time) string {
-	return "cake_wallet_backup_" + t.Format("2006-01-02_150405")
-}
-
-// makeBackup collects job's source, streams the encrypted backup to its
-// destination and has the destination verify what it stored before
-// publishing it. On failure nothing is left at the destination.
-func (e *env) makeBackup(ctx context.Context, job backupJob) (*backupResult, error) {
-	if job.Password == "" {
-		return nil, errors.New("no backup password")
+// jobErr gives the orchestration package's errors their exit codes: a
+// mistake on the command line is a usage error, a damaged backup exit 4.
+func jobErr(err error) error {
+	var unknownApp *job.UnknownAppError
+	if errors.As(err, &unknownApp) || errors.Is(err, job.ErrNoDestination) {
+		return usageError(err)
 	}
-	forApp := job.ForApp
-	if forApp == "" {
-		forApp = targetApps()[0]
-	}
-	if !slices.Contains(targetApps(), forApp) {
-		return nil, usageError(fmt.Errorf("unknown app %q: backups can be made for %s", forApp, strings.Join(targetApps(), " or ")))
-	}
-	src, err := backup.Collect(ctx, job.Source, job.Settings)
-	if err != nil {
-		return nil, err
-	}
-	if job.OnCollected != nil {
-		job.OnCollected(src)
-	}
-	dest, err := e.openDest(ctx, job.Dest)
-	if err != nil {
-		return nil, err
-	}
-	defer closeDest(dest)
-	now := time.Now()
-	name := job.Name
-	if name == "" {
-		name = defaultBackupName(now)
-	}
-	entry, sum, err := backup.Save(ctx, dest, name, src, backup.WriteOptions{
-		Password:   job.Password,
-		AppName:    forApp,
-		AppVersion: appName + " " + version,
-		Now:        now,
-		OnProgress: job.OnProgress,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("backup to %s: %w", dest.Spec(), err)
-	}
-	return &backupResult{Entry: entry, Summary: sum, Skipped: src.Skipped}, nil
+	return backupExit(err)
 }
 
 func createCommand(e *env) *cli.Command {
@@ -103,10 +39,10 @@ func createCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (default: Cake Wallet's, from $CAKE_WALLET_DIR or ~/Documents/cake_wallet on Linux)"},
 			&cli.StringFlag{Name: "settings", Usage: "the app's settings JSON `FILE` (stored as ~_preferences_dump)"},
-			&cli.StringFlag{Name: "dest", Aliases: []string{"d"}, Usage: "where to put it: downloads, folder:PATH, usb[:LABEL], proton:/PATH (`SPEC`)"},
+			destFlag(),
 			&cli.BoolFlag{Name: "pick", Usage: "choose the destination folder by browsing"},
 			&cli.StringFlag{Name: "name", Usage: "backup file `NAME` (default cake_wallet_backup_YYYY-MM-DD_HHMMSS)"},
-			&cli.StringFlag{Name: "for-app", Value: targetApps()[0], Usage: "the `APP` that will restore it: \"Cake Wallet\" or \"Monero.com\""},
+			&cli.StringFlag{Name: "for-app", Value: job.TargetApps()[0], Usage: "the `APP` that will restore it: \"Cake Wallet\" or \"Monero.com\""},
 			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
@@ -125,7 +61,7 @@ func createCommand(e *env) *cli.Command {
 			if err := validName(c.String("name")); err != nil {
 				return usageError(err)
 			}
-			spec, err := e.chosenDest(c)
+			specs, err := e.chosenDests(c)
 			if err != nil {
 				return err
 			}
@@ -134,21 +70,27 @@ func createCommand(e *env) *cli.Command {
 				return err
 			}
 			bar := newProgress(e.stderr, c.Bool("quiet") || c.Bool("json"))
-			res, err := e.makeBackup(c.Context, backupJob{
+			made, err := job.Make(c.Context, e.registry().Open, job.Backup{
 				Source:      source,
 				Settings:    c.String("settings"),
-				Dest:        spec,
+				Dests:       specs,
 				Name:        c.String("name"),
 				Password:    pw,
 				ForApp:      c.String("for-app"),
+				AppVersion:  appVersion(),
 				OnProgress:  bar.add,
 				OnCollected: func(src *backup.Source) { e.warnSkipped(src.Skipped); bar.start(src.TotalSize) },
 			})
 			bar.finish(err == nil)
-			if err != nil {
-				return backupExit(err)
+			if made == nil {
+				return jobErr(err)
 			}
-			return e.printCreated(c.Bool("json"), res, pw, generated)
+			// Some destinations may hold a verified copy while others
+			// failed: say where each one stands, then fail.
+			if perr := e.printCreated(c.Bool("json"), c.Bool("quiet"), made, pw, generated); perr != nil {
+				return perr
+			}
+			return jobErr(err)
 		},
 	}
 }
@@ -170,24 +112,42 @@ func (e *env) createSource(c *cli.Context) (string, error) {
 	return dir, nil
 }
 
-// chosenDest is the --dest spec, a picked one, the saved default, or
-// Downloads.
-func (e *env) chosenDest(c *cli.Context) (string, error) {
-	if c.IsSet("dest") {
-		if _, err := destinations.ParseSpec(c.String("dest")); err != nil {
-			return "", usageError(err)
+// destFlag is --dest, which may repeat: the backup goes to each.
+func destFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "where to put it: downloads, folder:PATH, usb[:LABEL], proton:/PATH; repeat for several (`SPEC`)"}
+}
+
+// givenDests returns the --dest specs, checked, or nil when none was
+// given.
+func givenDests(c *cli.Context) ([]string, error) {
+	specs := c.StringSlice("dest")
+	for _, s := range specs {
+		if _, err := destinations.ParseSpec(s); err != nil {
+			return nil, usageError(err)
 		}
-		return c.String("dest"), nil
+	}
+	return specs, nil
+}
+
+// chosenDests are the --dest specs, a picked one, the saved default, or
+// Downloads.
+func (e *env) chosenDests(c *cli.Context) ([]string, error) {
+	if specs, err := givenDests(c); err != nil || len(specs) > 0 {
+		return specs, err
 	}
 	if c.Bool("pick") {
-		return e.pickDest(c.Context)
+		spec, err := e.pickDest(c.Context)
+		if err != nil {
+			return nil, err
+		}
+		return []string{spec}, nil
 	}
 	if saved, err := e.savedDefaultDest(c.String("config")); err != nil {
-		return "", err
+		return nil, err
 	} else if saved != "" {
-		return saved, nil
+		return []string{saved}, nil
 	}
-	return defaultDest, nil
+	return []string{defaultDest}, nil
 }
 
 // createPassword returns the password for a new backup: the user's own
@@ -219,18 +179,25 @@ func (e *env) warnSkipped(skipped []string) {
 	}
 }
 
-// printCreated reports a stored backup: where it went and, when the
-// password was generated, the password, once.
-func (e *env) printCreated(asJSON bool, res *backupResult, pw string, generated bool) error {
+// snapshotNote is what create says of every backup it makes, so nobody
+// takes it for an export the app can import.
+const snapshotNote = "This backup was made by cakebackup from a data folder: restore it with `cakebackup restore`; the app cannot import it (no app-sealed keychain dump)."
+
+// printCreated reports a made backup: where each destination stands and,
+// when the password was generated, the password, once.
+func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, generated bool) error {
 	if asJSON {
 		out := createdJSON{
-			Location: res.Entry.Location,
-			Name:     res.Entry.Name,
-			Size:     res.Entry.Size,
-			Chunks:   res.Summary.Chunks,
-			SHA512:   res.Summary.SHA512,
-			Verified: true,
-			Skipped:  res.Skipped,
+			Name:         made.Name,
+			Size:         made.Summary.Size,
+			Chunks:       made.Summary.Chunks,
+			SHA512:       made.Summary.SHA512,
+			Destinations: storesJSON(made.Stores),
+			Skipped:      made.Skipped,
+		}
+		if len(made.Stores.Good()) > 0 {
+			out.Location = made.Stores.Good()[0].Entry.Location
+			out.Verified = made.Stores.Err() == nil
 		}
 		if generated {
 			out.Password = pw
@@ -240,21 +207,58 @@ func (e *env) printCreated(asJSON bool, res *backupResult, pw string, generated 
 	if generated {
 		printPasswordNotice(e.stdout, pw)
 	}
-	fmt.Fprintf(e.stdout, "Backup saved and verified: %s (%s)\n", res.Entry.Location, humanBytes(res.Entry.Size))
+	for _, st := range made.Stores {
+		if st.Err != nil {
+			fmt.Fprintf(e.stdout, "NOT saved to %s: %s\n", st.Dest, oneLine(st.Err.Error()))
+			continue
+		}
+		fmt.Fprintf(e.stdout, "Backup saved and verified: %s (%s)\n", st.Entry.Location, humanBytes(st.Entry.Size))
+	}
+	if !quiet && len(made.Stores.Good()) > 0 {
+		fmt.Fprintln(e.stdout, snapshotNote)
+	}
 	return nil
 }
 
 type createdJSON struct {
-	Location string   `json:"location"`
-	Name     string   `json:"name"`
-	Size     int64    `json:"size"`
-	Chunks   int      `json:"chunks"`
-	SHA512   string   `json:"inner_sha512"`
-	Verified bool     `json:"verified"`
-	Skipped  []string `json:"skipped,omitempty"`
+	// Location is the first destination's copy; Destinations has each.
+	Location string `json:"location,omitempty"`
+	Name     string `json:"name"`
+	Size     int64  `json:"size"`
+	Chunks   int    `json:"chunks"`
+	// AppCanImport is always false: only the app's own exports can go
+	// back into the app.
+	AppCanImport bool        `json:"app_can_import"`
+	SHA512       string      `json:"inner_sha512"`
+	Verified     bool        `json:"verified"`
+	Destinations []storeJSON `json:"destinations"`
+	Skipped      []string    `json:"skipped,omitempty"`
 	// Password is set only when cakebackup generated it: this is the one
 	// time it is shown.
 	Password string `json:"generated_password,omitempty"`
+}
+
+// storeJSON is one destination's outcome.
+type storeJSON struct {
+	Dest         string `json:"dest"`
+	OK           bool   `json:"ok"`
+	AlreadyThere bool   `json:"already_there,omitempty"`
+	Name         string `json:"name,omitempty"`
+	Location     string `json:"location,omitempty"`
+	Size         int64  `json:"size,omitempty"`
+	Error        string `json:"error,omitempty"`
+}
+
+func storesJSON(stores job.Stores) []storeJSON {
+	out := make([]storeJSON, len(stores))
+	for i, st := range stores {
+		out[i] = storeJSON{Dest: st.Dest, OK: st.Err == nil, AlreadyThere: st.AlreadyThere,
+			Name: st.Entry.Name, Location: st.Entry.Location, Size: st.Entry.Size}
+		if st.Err != nil {
+			out[i].Error = oneLine(st.Err.Error())
+		}
+	}
+	return out
 }
 
 // printPasswordNotice shows a generated password once, where the user

@@ -33,7 +33,7 @@ func lsCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			defer closeDest(dest)
+			defer dest.Close()
 			entries, err := dest.List(c.Context)
 			if err != nil {
 				return fmt.Errorf("listing %s: %w", dest.Spec(), err)

@@ -57,8 +57,11 @@ func newApp(e *env) *cli.App {
 		Writer:          e.stdout,
 		ErrWriter:       e.stderr,
 		HideHelpCommand: true,
+		// A folder path may hold a comma: --dest repeats instead.
+		DisableSliceFlagSeparator: true,
 		Commands: []*cli.Command{
 			createCommand(e),
+			sendCommand(e),
 			verifyCommand(e),
 			inspectCommand(e),
 			restoreCommand(e),

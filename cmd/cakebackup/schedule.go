@@ -17,6 +17,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -71,19 +72,28 @@ func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
 		return a, nil
 	}
 	j := schedule.Job{
-		Name: name, Dest: c.String("dest"), Every: c.String("every"), Cron: c.String("cron"),
+		Name: name, Every: c.String("every"), Cron: c.String("cron"),
 		Retention: schedule.Retention{
 			KeepLast: c.Int("keep-last"), KeepDaily: c.Int("keep-daily"),
 			KeepWeekly: c.Int("keep-weekly"), KeepMonthly: c.Int("keep-monthly"),
 		},
 	}
-	// A timer does not start in the user's working folder.
-	if spec, err := destinations.ParseSpec(j.Dest); err == nil && spec.Scheme == "folder" && spec.Arg != "" && !filepath.IsAbs(spec.Arg) {
-		a, err := filepath.Abs(spec.Arg)
-		if err != nil {
-			return j, usageError(fmt.Errorf("--dest: %w", err))
+	var dests []string
+	for _, d := range c.StringSlice("dest") {
+		// A timer does not start in the user's working folder.
+		if spec, err := destinations.ParseSpec(d); err == nil && spec.Scheme == "folder" && spec.Arg != "" && !filepath.IsAbs(spec.Arg) {
+			a, err := filepath.Abs(spec.Arg)
+			if err != nil {
+				return j, usageError(fmt.Errorf("--dest: %w", err))
+			}
+			d = "folder:" + a
 		}
-		j.Dest = "folder:" + a
+		dests = append(dests, d)
+	}
+	if len(dests) == 1 {
+		j.Dest = dests[0]
+	} else {
+		j.Dests = dests
 	}
 	var err error
 	if j.Source, err = abs("source"); err != nil {
@@ -107,7 +117,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 			configFlag(),
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (required)"},
 			&cli.StringFlag{Name: "settings", Usage: "the app's settings JSON `FILE`"},
-			&cli.StringFlag{Name: "dest", Aliases: []string{"d"}, Usage: "destination `SPEC` (default: the config's default_dest)"},
+			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "destination `SPEC`, repeatable (default: the config's default_dest)"},
 			&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (mode 0600 or 0400)"},
 			&cli.BoolFlag{Name: "password-keyring", Usage: "read the password from the OS keyring (see schedule set-password)"},
 			&cli.StringFlag{Name: "password-env", Usage: "read the password from environment variable `VAR`"},
@@ -169,7 +179,7 @@ func scheduleListCommand(e *env) *cli.Command {
 				if j.Cron != "" {
 					when = "cron " + j.Cron
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, when, j.Source, cfg.DestFor(j), passwordSourceOf(j), keepOf(j.Retention))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, when, j.Source, strings.Join(cfg.DestsFor(j), " "), passwordSourceOf(j), keepOf(j.Retention))
 			}
 			return tw.Flush()
 		},
@@ -326,7 +336,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "once", Usage: "run the due jobs once and exit"},
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "ad hoc: the wallet app's data `DIR`"},
 			&cli.StringFlag{Name: "settings", Usage: "ad hoc: the app's settings JSON `FILE`"},
-			&cli.StringFlag{Name: "dest", Aliases: []string{"d"}, Usage: "ad hoc: destination `SPEC`"},
+			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "ad hoc: destination `SPEC`, repeatable"},
 		}, append(timingFlags(), passwordFlags()...)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -459,21 +469,26 @@ func (e *env) scheduler(cfg *schedule.Config, password func(schedule.Job) (strin
 		if err != nil {
 			return schedule.Result{}, err
 		}
-		res, err := e.makeBackup(ctx, backupJob{
-			Source: r.Job.Source, Settings: r.Job.Settings, Dest: cfg.DestFor(r.Job), Name: r.BackupName, Password: pw,
+		made, err := job.Make(ctx, e.registry().Open, job.Backup{
+			Source: r.Job.Source, Settings: r.Job.Settings, Dests: cfg.DestsFor(r.Job), Name: r.BackupName,
+			Password: pw, AppVersion: appVersion(),
 		})
-		if err != nil {
+		if made == nil {
 			return schedule.Result{}, err
 		}
-		for _, s := range res.Skipped {
+		for _, s := range made.Skipped {
 			fmt.Fprintf(e.stderr, "warning: job %s: %s\n", r.Job.Name, s)
 		}
-		return schedule.Result{Entry: res.Entry}, nil
+		var res schedule.Result
+		for _, st := range made.Stores.Good() {
+			res.Copies = append(res.Copies, schedule.Copy{Dest: st.Dest, Entry: st.Entry})
+		}
+		return res, err
 	}
 	return &schedule.Scheduler{
 		Jobs:    cfg.Jobs,
 		Run:     run,
-		Prune:   e.pruneFunc(cfg, false),
+		Prune:   e.pruneFunc(false),
 		Clock:   schedule.SystemClock{},
 		State:   schedule.StateStore{Path: paths.State},
 		LockDir: paths.Locks,
@@ -481,19 +496,19 @@ func (e *env) scheduler(cfg *schedule.Config, password func(schedule.Job) (strin
 	}, nil
 }
 
-// pruneFunc prunes a job's backups at its destination.
-func (e *env) pruneFunc(cfg *schedule.Config, dryRun bool) schedule.PruneFunc {
-	return func(ctx context.Context, job schedule.Job, newest destinations.Entry) (schedule.PrunePlan, error) {
-		if job.Retention.Empty() {
+// pruneFunc prunes a job's backups at one of its destinations.
+func (e *env) pruneFunc(dryRun bool) schedule.PruneFunc {
+	return func(ctx context.Context, j schedule.Job, newest schedule.Copy) (schedule.PrunePlan, error) {
+		if j.Retention.Empty() {
 			return schedule.PrunePlan{}, nil
 		}
-		dest, err := e.openDest(ctx, cfg.DestFor(job))
+		dest, err := e.openDest(ctx, newest.Dest)
 		if err != nil {
 			return schedule.PrunePlan{}, err
 		}
-		defer closeDest(dest)
+		defer dest.Close()
 		p := schedule.Pruner{Store: dest, Verify: backup.IntegrityCheck, Location: time.Local, DryRun: dryRun}
-		return p.Prune(ctx, job, newest)
+		return p.Prune(ctx, j, newest.Entry)
 	}
 }
 
@@ -527,21 +542,25 @@ func schedulePruneCommand(e *env) *cli.Command {
 			}
 			defer lock.Release()
 			dry := c.Bool("dry-run")
-			plan, err := e.pruneFunc(cfg, dry)(c.Context, job, destinations.Entry{})
 			verb := "deleted"
 			if dry {
 				verb = "would delete"
 			}
-			for _, d := range plan.Keep {
-				fmt.Fprintf(e.stdout, "keep          %s\n", d.Location)
+			var errs []error
+			for _, spec := range cfg.DestsFor(job) {
+				plan, err := e.pruneFunc(dry)(c.Context, job, schedule.Copy{Dest: spec})
+				for _, d := range plan.Keep {
+					fmt.Fprintf(e.stdout, "keep          %s\n", d.Location)
+				}
+				for _, d := range plan.Remove {
+					fmt.Fprintf(e.stdout, "%-13s %s\n", verb, d.Location)
+				}
+				for _, r := range plan.Rejected {
+					fmt.Fprintf(e.stdout, "not a backup  %s (%s); left alone\n", r.Location, oneLine(r.Err.Error()))
+				}
+				errs = append(errs, err)
 			}
-			for _, d := range plan.Remove {
-				fmt.Fprintf(e.stdout, "%-13s %s\n", verb, d.Location)
-			}
-			for _, r := range plan.Rejected {
-				fmt.Fprintf(e.stdout, "not a backup  %s (%s); left alone\n", r.Location, oneLine(r.Err.Error()))
-			}
-			return err
+			return errors.Join(errs...)
 		},
 	}
 }

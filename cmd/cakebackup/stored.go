@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"strings"
@@ -18,14 +17,6 @@ import (
 // openDest opens a --dest spec.
 func (e *env) openDest(ctx context.Context, spec string) (destinations.Destination, error) {
 	return e.registry().Open(ctx, spec)
-}
-
-// closeDest releases what a destination holds open, such as a Proton
-// Drive connection: a long-running scheduler opens many.
-func closeDest(d destinations.Destination) {
-	if c, ok := d.(io.Closer); ok {
-		_ = c.Close()
-	}
 }
 
 // openStored opens a backup named on the command line: a file path, or a
@@ -56,7 +47,7 @@ func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, 
 	}
 	r, err := dest.Open(ctx, name)
 	if err != nil {
-		closeDest(dest)
+		dest.Close()
 		if errors.Is(err, destinations.ErrNotFound) {
 			return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, dest.Spec()))
 		}
@@ -73,7 +64,7 @@ type storedReader struct {
 
 func (r *storedReader) Close() error {
 	err := r.Reader.Close()
-	closeDest(r.dest)
+	r.dest.Close()
 	return err
 }
 
