@@ -25,12 +25,14 @@ func inspectCommand(e *env) *cli.Command {
 			}
 			defer b.close()
 			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
-			out := inspectJSON{Info: a.Info()}
+			out := inspectJSON{Info: a.Info(), MadeBy: makerName(a.Info().Maker())}
 			if withPassword {
 				if out.Files, err = a.List(c.Context, pw); err != nil {
 					return backupExit(fmt.Errorf("%s: %w", arg, err))
 				}
 				out.Wallets = a.Wallets(out.Files)
+				importable := backup.AppImportable(out.Info, out.Files)
+				out.AppCanImport = &importable
 			}
 			if c.Bool("json") {
 				return writeJSON(e.stdout, out)
@@ -43,17 +45,20 @@ func inspectCommand(e *env) *cli.Command {
 
 type inspectJSON struct {
 	backup.Info
-	Wallets []string       `json:"wallets,omitempty"`
-	Files   []backup.Entry `json:"files,omitempty"`
+	// MadeBy is "app", "cakebackup" or "unknown", from the metadata.
+	MadeBy string `json:"made_by"`
+	// AppCanImport, known only with the password, is whether the wallet
+	// app can import the backup (it holds an app-sealed keychain dump).
+	AppCanImport *bool          `json:"app_can_import,omitempty"`
+	Wallets      []string       `json:"wallets,omitempty"`
+	Files        []backup.Entry `json:"files,omitempty"`
 }
 
 func (e *env) printInspect(arg string, out inspectJSON, withPassword bool) {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "File:\t%s\n", arg)
 	fmt.Fprintf(tw, "Format:\tversion %d\n", out.Version)
-	if out.AppName != "" {
-		fmt.Fprintf(tw, "Made by:\t%s %s\n", out.AppName, out.AppVersion)
-	}
+	fmt.Fprintf(tw, "Made by:\t%s\n", describeMaker(out.Info, out.Files))
 	if !out.Created.IsZero() {
 		fmt.Fprintf(tw, "Created:\t%s\n", out.Created.Local().Format(time.DateTime))
 	}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/job"
+)
+
+func sendCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "send",
+		Usage:     "check backups the wallet app exported and store them, unchanged, at destinations",
+		ArgsUsage: "FILE...",
+		Description: "Each FILE is checked first (structure and every chunk's checksums; with a password, everything is\n" +
+			"decrypted too); a damaged file or one that is not a backup is refused and sent nowhere (exit 4).\n" +
+			"Its bytes are then copied to each --dest, read back from the medium and compared before they get\n" +
+			"their final name. A destination that already holds the same bytes, under any name, is skipped.",
+		Flags: append([]cli.Flag{
+			destFlag(),
+			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
+			&cli.BoolFlag{Name: "json", Usage: "print a JSON array, one object per file"},
+		}, passwordFlags()...),
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return usageError(errors.New("send needs at least one backup FILE (an export saved by the wallet app)"))
+			}
+			specs, err := e.chosenDests(c)
+			if err != nil {
+				return err
+			}
+			pw, _, err := e.optionalPassword(c)
+			if err != nil {
+				return err
+			}
+			var (
+				results []sentJSON
+				failed  []error
+			)
+			for _, file := range c.Args().Slice() {
+				sent, err := job.Send(c.Context, e.registry().Open, job.Shipment{File: file, Dests: specs, Password: pw})
+				if err != nil {
+					err = jobErr(err)
+					failed = append(failed, err)
+				}
+				if c.Bool("json") {
+					results = append(results, newSentJSON(file, sent, err))
+					continue
+				}
+				e.printSent(file, sent, err)
+			}
+			if c.Bool("json") {
+				if err := writeJSON(e.stdout, results); err != nil {
+					return err
+				}
+			}
+			switch len(failed) {
+			case 0:
+				return nil
+			case 1:
+				return failed[0]
+			}
+			// The exit code is the first failure's; every file's result
+			// was printed above.
+			return fmt.Errorf("%d of %d files were not sent everywhere; the first: %w", len(failed), c.NArg(), failed[0])
+		},
+	}
+}
+
+// printSent reports one file: where it went, or why it went nowhere.
+func (e *env) printSent(file string, sent *job.Sent, err error) {
+	if sent == nil {
+		fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, oneLine(err.Error()))
+		return
+	}
+	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, describeMaker(sent.Info, nil), humanBytes(sent.Size))
+	for _, st := range sent.Stores {
+		switch {
+		case st.Err != nil:
+			fmt.Fprintf(e.stdout, "  NOT sent to %s: %s\n", st.Dest, oneLine(st.Err.Error()))
+		case st.AlreadyThere:
+			fmt.Fprintf(e.stdout, "  already there: %s\n", st.Entry.Location)
+		default:
+			fmt.Fprintf(e.stdout, "  sent and verified: %s\n", st.Entry.Location)
+		}
+	}
+}
+
+// sentJSON is one file's result in send --json.
+type sentJSON struct {
+	File         string      `json:"file"`
+	OK           bool        `json:"ok"`
+	Size         int64       `json:"size,omitempty"`
+	SHA512       string      `json:"sha512,omitempty"`
+	MadeBy       string      `json:"made_by,omitempty"`
+	Error        string      `json:"error,omitempty"`
+	ExitCode     int         `json:"exit_code,omitempty"`
+	Destinations []storeJSON `json:"destinations,omitempty"`
+}
+
+func newSentJSON(file string, sent *job.Sent, err error) sentJSON {
+	out := sentJSON{File: file, OK: err == nil}
+	if err != nil {
+		out.Error, out.ExitCode = oneLine(err.Error()), exitCode(err)
+	}
+	if sent != nil {
+		out.Size, out.SHA512, out.MadeBy = sent.Size, sent.SHA512, makerName(sent.Info.Maker())
+		out.Destinations = storesJSON(sent.Stores)
+	}
+	return out
+}
+
+// makerName is a backup.Maker in JSON.
+func makerName(m backup.Maker) string {
+	switch m {
+	case backup.MakerApp:
+		return "app"
+	case backup.MakerCakebackup:
+		return "cakebackup"
+	}
+	return "unknown"
+}
+
+// describeMaker says who made a backup and so who can restore it. With
+// the inner archive's entries (read with the password) it can tell for
+// sure whether the app can import it; without, it says what the metadata
+// claims.
+func describeMaker(info backup.Info, entries []backup.Entry) string {
+	switch info.Maker() {
+	case backup.MakerCakebackup:
+		return "made by cakebackup from a data folder: restore it with `cakebackup restore`; the app cannot import it (no app-sealed keychain dump)"
+	case backup.MakerApp:
+		app := info.AppName
+		if app == "" {
+			app = "the wallet app"
+		}
+		switch {
+		case entries == nil:
+			return fmt.Sprintf("made by %s %s (from its metadata): an app export, which the app can import", app, info.AppVersion)
+		case backup.AppImportable(info, entries):
+			return fmt.Sprintf("made by %s %s: the app can import it", app, info.AppVersion)
+		}
+		return fmt.Sprintf("made by %s %s, but it holds no keychain dump: the app's import will fail; restore it with `cakebackup restore`", app, info.AppVersion)
+	}
+	if entries != nil && backup.AppImportable(info, entries) {
+		return "a bare v2 backup holding the app's keychain dump: the app can import it"
+	}
+	return "a bare v2 backup, which does not say who made it"
+}

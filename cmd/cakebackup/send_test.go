@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// appExportPassword is the password of the app-style exports the tests
+// make.
+const appExportPassword = "the password the app showed once"
+
+// appExport makes a backup as the wallet app exports it, with the
+// independent implementation of the format (backup/testdata/cakeformat.py),
+// from the sample wallets plus a stand-in for the app-sealed keychain
+// dump. kind is v3, v2 (a bare XChaCha20 blob) or v2chacha (the 2022
+// layout). The test is skipped where python3-nacl is missing; CI has it.
+func appExport(t *testing.T, kind string) string {
+	t.Helper()
+	py := "/usr/bin/python3"
+	if out, err := exec.Command(py, "-c", "import nacl.bindings").CombinedOutput(); err != nil {
+		t.Skipf("python3-nacl is not installed (apt-get install python3-nacl): %s", bytes.TrimSpace(out))
+	}
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(sampleWallets)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "~_keychain_dump"), []byte("sealed by the app "+kind), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "cake_wallet_backup_2026-11-25_1011")
+	cmd := exec.Command(py, "../../backup/testdata/cakeformat.py", "encrypt", writePasswordFile(t, appExportPassword), src, out, kind)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("cakeformat.py encrypt: %v: %s", err, b)
+	}
+	return out
+}
+
+func TestSendAppExports(t *testing.T) {
+	for _, kind := range []string{"v3", "v2", "v2chacha"} {
+		t.Run(kind, func(t *testing.T) {
+			c := newCLI(t)
+			file := appExport(t, kind)
+			orig, _ := os.ReadFile(file)
+			a, b := t.TempDir(), t.TempDir()
+			out := c.mustRun("send", file, "--dest", "folder:"+a, "--dest", b)
+			if strings.Count(out, "sent and verified") != 2 {
+				t.Fatalf("send printed %q", out)
+			}
+			for _, dir := range []string{a, b} {
+				got, err := os.ReadFile(filepath.Join(dir, filepath.Base(file)))
+				if err != nil || !bytes.Equal(got, orig) {
+					t.Fatalf("%s: copy differs from the export (%v)", dir, err)
+				}
+			}
+			// The copy is what the app made: the app can import it.
+			pwFile := writePasswordFile(t, appExportPassword)
+			copyPath := filepath.Join(b, filepath.Base(file))
+			if out := c.mustRun("inspect", copyPath, "--password-file", pwFile); !strings.Contains(out, "the app can import it") {
+				t.Errorf("inspect printed %q", out)
+			}
+			// Sending again stores nothing new.
+			if out := c.mustRun("send", file, "--dest", "folder:"+a, "--dest", b); strings.Count(out, "already there") != 2 {
+				t.Fatalf("second send printed %q", out)
+			}
+			if entries, _ := os.ReadDir(a); len(entries) != 1 {
+				t.Fatalf("%s holds %d files after two sends", a, len(entries))
+			}
+		})
+	}
+}
+
+func TestSendWithPassword(t *testing.T) {
+	c := newCLI(t)
+	file := appExport(t, "v3")
+	out := t.TempDir()
+	code := c.run("send", file, "--dest", "folder:"+out, "--password-file", writePasswordFile(t, "not the password"))
+	oneLineError(t, c, code, "wrong password")
+	if code != exitWrongPassword {
+		t.Errorf("exit %d, want %d", code, exitWrongPassword)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Fatalf("a refused file was sent: %d files", len(entries))
+	}
+	c.mustRun("send", file, "--dest", "folder:"+out, "--password-file", writePasswordFile(t, appExportPassword))
+}
+
+func TestSendRefusesDamagedFile(t *testing.T) {
+	c := newCLI(t)
+	file := appExport(t, "v2")
+	b, _ := os.ReadFile(file)
+	b[len(b)-10] ^= 1
+	damaged := filepath.Join(t.TempDir(), "damaged")
+	os.WriteFile(damaged, b, 0o600)
+	out := t.TempDir()
+	code := c.run("send", damaged, "--dest", "folder:"+out)
+	oneLineError(t, c, code, "damaged")
+	if code != exitDamaged {
+		t.Errorf("exit %d, want %d", code, exitDamaged)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Fatalf("a damaged file was sent: %d files", len(entries))
+	}
+	notBackup := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(notBackup, []byte("shopping list"), 0o600)
+	if code := c.run("send", notBackup, "--dest", "folder:"+out); code != exitDamaged {
+		t.Errorf("send of a text file: exit %d, want %d", code, exitDamaged)
+	}
+}
+
+func TestSendOneDestinationFailing(t *testing.T) {
+	c := newCLI(t)
+	file := appExport(t, "v3")
+	good := t.TempDir()
+	missing := filepath.Join(t.TempDir(), "gone")
+	code := c.run("send", file, "--dest", "folder:"+missing, "--dest", "folder:"+good, "--json")
+	if code != exitFailure {
+		t.Fatalf("exit %d, want %d; stderr %s", code, exitFailure, c.stderr.String())
+	}
+	var res []sentJSON
+	if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
+		t.Fatalf("send --json printed %q: %v", c.stdout.String(), err)
+	}
+	if len(res) != 1 || res[0].OK || res[0].MadeBy != "app" || len(res[0].Destinations) != 2 ||
+		res[0].Destinations[0].OK || !res[0].Destinations[1].OK {
+		t.Fatalf("send --json = %+v", res)
+	}
+	if _, err := os.Stat(filepath.Join(good, filepath.Base(file))); err != nil {
+		t.Fatalf("the good destination has no copy: %v", err)
+	}
+}
+
+func TestInspectTellsTheTwoKindsApart(t *testing.T) {
+	c := newCLI(t)
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	ours := createBackup(t, c, pwFile)
+	for _, args := range [][]string{{"inspect", ours}, {"inspect", ours, "--password-file", pwFile}} {
+		if out := c.mustRun(args...); !strings.Contains(out, "the app cannot import it") {
+			t.Errorf("%v printed %q", args, out)
+		}
+	}
+	export := appExport(t, "v3")
+	if out := c.mustRun("inspect", export); !strings.Contains(out, "the app can import") || !strings.Contains(out, "Cake Wallet 4.28.0") {
+		t.Errorf("inspect of an app export printed %q", out)
+	}
+	var res inspectJSON
+	if err := json.Unmarshal([]byte(c.mustRun("inspect", export, "--json", "--password-file", writePasswordFile(t, appExportPassword))), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.MadeBy != "app" || res.AppCanImport == nil || !*res.AppCanImport {
+		t.Errorf("inspect --json = %+v", res)
+	}
+}
+
+func TestCreateSaysTheAppCannotImportIt(t *testing.T) {
+	c := newCLI(t)
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	out := c.mustRun("create", "--source", sampleWallets, "--dest", "folder:"+t.TempDir(), "--password-file", pwFile)
+	if !strings.Contains(out, "the app cannot import it") {
+		t.Errorf("create printed %q", out)
+	}
+	if out := c.mustRun("create", "--source", sampleWallets, "--dest", "folder:"+t.TempDir(), "--password-file", pwFile, "--quiet"); strings.Contains(out, "import") {
+		t.Errorf("create --quiet printed %q", out)
+	}
+}
+
+func TestCreateToSeveralDestinations(t *testing.T) {
+	c := newCLI(t)
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	a, b := t.TempDir(), t.TempDir()
+	missing := filepath.Join(t.TempDir(), "unplugged")
+	code := c.run("create", "--source", sampleWallets, "--dest", "folder:"+a, "--dest", "folder:"+missing, "--dest", b, "--password-file", pwFile)
+	if code != exitFailure {
+		t.Fatalf("exit %d, want %d", code, exitFailure)
+	}
+	out := c.stdout.String()
+	if strings.Count(out, "Backup saved and verified") != 2 || !strings.Contains(out, "NOT saved to folder:"+missing) {
+		t.Errorf("create printed %q", out)
+	}
+	for _, dir := range []string{a, b} {
+		entries, _ := os.ReadDir(dir)
+		if len(entries) != 1 {
+			t.Fatalf("%s holds %d files", dir, len(entries))
+		}
+		c.mustRun("verify", filepath.Join(dir, entries[0].Name()), "--password-file", pwFile)
+	}
+}
