@@ -1,6 +1,8 @@
-// Command cakebackup makes encrypted, Cake Wallet-compatible backups of a
-// wallet app's data and stores them where their owner wants: the Downloads
-// folder, a USB flash drive, any folder, or Proton Drive.
+// Command cakebackup makes encrypted backups of a wallet app's data in
+// Cake Wallet's backup format, ships the app's own exports unchanged, and
+// keeps both where their owner wants them: the Downloads folder, a USB
+// flash drive, any folder, or Proton Drive. Only the app's exports can be
+// imported back into the app.
 package main
 
 import (
@@ -51,7 +53,7 @@ type env struct {
 func newApp(e *env) *cli.App {
 	app := &cli.App{
 		Name:            appName,
-		Usage:           "encrypted, Cake Wallet-compatible backups of your wallets",
+		Usage:           "encrypted backups of your Cake Wallet / Monero.com wallets, and a safe home for the app's own exports",
 		Version:         version,
 		Reader:          e.stdin,
 		Writer:          e.stdout,
