@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/cakebackup/cakebackup/filelock"
 )
 
 // ErrLocked is returned when another process holds a job's lock.
-var ErrLocked = errors.New("locked by another process")
+var ErrLocked = filelock.ErrLocked
 
 // Lock is a held flock on a lock file. It is released when the process
 // exits, even if it crashes.
@@ -39,7 +41,11 @@ func acquireLock(path string, wait bool) (*Lock, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := flock(f, wait); err != nil {
+	take := filelock.TryLock
+	if wait {
+		take = filelock.Lock
+	}
+	if err := take(f); err != nil {
 		f.Close()
 		if errors.Is(err, ErrLocked) {
 			return nil, ErrLocked

@@ -1,6 +1,6 @@
 //go:build unix
 
-package schedule
+package filelock
 
 import (
 	"errors"
@@ -9,9 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// flock takes an exclusive flock on f, returning ErrLocked when wait is
-// false and another open file holds it.
-func flock(f *os.File, wait bool) error {
+func lock(f *os.File, wait bool) error {
 	how := unix.LOCK_EX
 	if !wait {
 		how |= unix.LOCK_NB
