@@ -49,6 +49,22 @@ type Destination interface {
 	Close() error
 }
 
+// Reclaimer is a Destination that can remove what interrupted writes
+// left behind: temporary files, drafts and uploads whose writer is gone
+// (crashed, killed, cut off). The job package calls it before each write,
+// so leftovers never pile up nor count against the free-space check.
+// Reclaim must never touch a published backup or another live writer's
+// work.
+type Reclaimer interface {
+	Reclaim(ctx context.Context) (Reclaimed, error)
+}
+
+// Reclaimed is what Reclaim removed.
+type Reclaimed struct {
+	Files int   `json:"files"`
+	Bytes int64 `json:"bytes"`
+}
+
 // Pending is a backup being written. Exactly one of Commit or Abort must be
 // called; Abort after a successful Commit does nothing, so it can be
 // deferred.

@@ -35,6 +35,9 @@ type Stored struct {
 	AlreadyThere bool
 	// Err is why the backup is not at this destination, or nil.
 	Err error
+	// Reclaimed is what interrupted earlier runs had left there and was
+	// removed before this one wrote.
+	Reclaimed destinations.Reclaimed
 }
 
 // Stores is the outcome at each destination of one backup, in the order
@@ -146,6 +149,11 @@ func openAll(ctx context.Context, open Opener, specs []string) ([]destinations.D
 			continue
 		}
 		dests[i] = d
+		if r, ok := d.(destinations.Reclaimer); ok {
+			// A leftover that cannot be removed now is tried again next
+			// time; it does not stop this backup.
+			stores[i].Reclaimed, _ = r.Reclaim(ctx)
+		}
 	}
 	return dests, stores
 }

@@ -12,10 +12,13 @@ import (
 	"strings"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/filelock"
 )
 
 // tempMarker is part of every temporary file's name:
-// ".NAME.cakebackup-tmp-RANDOM". List never shows such files.
+// ".NAME.cakebackup-tmp-PID-RANDOM". List never shows such files. The PID
+// is for people; whether the writer is alive is told by a lock its
+// writer holds on the file until it is published or removed.
 const tempMarker = ".cakebackup-tmp-"
 
 // maxNameTries bounds the NAME-2, NAME-3... search for a free name.
@@ -29,6 +32,7 @@ type pendingFile struct {
 	name    string // the wanted final name
 	tmpName string
 	file    *os.File // nil once closed
+	lock    *os.File // holds the file's lock while the backup is unfinished
 	err     error    // the first write error; the temp file is gone then
 	done    bool     // committed, aborted or failed
 	where   string   // the folder, for messages
@@ -47,7 +51,7 @@ func createPending(ctx context.Context, dirPath, name string) (*pendingFile, err
 	var file *os.File
 	var tmpName string
 	for range 100 {
-		tmpName = "." + name + tempMarker + randomSuffix()
+		tmpName = fmt.Sprintf(".%s%s%d-%s", name, tempMarker, os.Getpid(), randomSuffix())
 		file, err = dir.createExclusive(tmpName)
 		if !errors.Is(err, fs.ErrExist) {
 			break
@@ -57,7 +61,17 @@ func createPending(ctx context.Context, dirPath, name string) (*pendingFile, err
 		dir.close()
 		return nil, explain(op, err)
 	}
-	return &pendingFile{dir: dir, name: name, tmpName: tmpName, file: file, where: dirPath}, nil
+	p := &pendingFile{dir: dir, name: name, tmpName: tmpName, file: file, where: dirPath}
+	// The lock is on a second handle, which stays open while the writer's
+	// is closed for the read-back, so the file is never unlocked before
+	// it is published or removed.
+	if p.lock, err = dir.openRead(tmpName); err == nil {
+		err = filelock.TryLock(p.lock)
+	}
+	if err != nil {
+		return nil, p.fail(explain(op, err))
+	}
+	return p, nil
 }
 
 func randomSuffix() string {
@@ -99,8 +113,17 @@ func (p *pendingFile) Commit(ctx context.Context, check destinations.Check) (des
 		return destinations.Entry{}, p.err
 	}
 	p.done = true
+	p.unlock()
 	p.dir.close()
 	return entry, nil
+}
+
+// unlock lets go of the temporary file's lock.
+func (p *pendingFile) unlock() {
+	if p.lock != nil {
+		p.lock.Close()
+		p.lock = nil
+	}
 }
 
 func (p *pendingFile) commit(ctx context.Context, check destinations.Check) (destinations.Entry, error) {
@@ -225,6 +248,7 @@ func (p *pendingFile) discard() error {
 	if errors.Is(err, fs.ErrNotExist) {
 		err = nil
 	}
+	p.unlock()
 	p.dir.close()
 	if err != nil {
 		return explain(fmt.Sprintf("removing the unfinished backup %s from %s", p.name, p.where), err)

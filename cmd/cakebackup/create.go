@@ -208,6 +208,7 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 		printPasswordNotice(e.stdout, pw)
 	}
 	for _, st := range made.Stores {
+		e.printReclaimed(st)
 		if st.Err != nil {
 			fmt.Fprintf(e.stdout, "NOT saved to %s: %s\n", st.Dest, oneLine(st.Err.Error()))
 			continue
@@ -238,6 +239,14 @@ type createdJSON struct {
 	Password string `json:"generated_password,omitempty"`
 }
 
+// printReclaimed says what interrupted earlier runs had left at a
+// destination and was removed.
+func (e *env) printReclaimed(st job.Stored) {
+	if n := st.Reclaimed.Files; n > 0 {
+		fmt.Fprintf(e.stdout, "Removed %d leftover file(s) of interrupted backups from %s (%s)\n", n, st.Dest, humanBytes(st.Reclaimed.Bytes))
+	}
+}
+
 // storeJSON is one destination's outcome.
 type storeJSON struct {
 	Dest         string `json:"dest"`
@@ -247,6 +256,9 @@ type storeJSON struct {
 	Location     string `json:"location,omitempty"`
 	Size         int64  `json:"size,omitempty"`
 	Error        string `json:"error,omitempty"`
+	// Reclaimed is what interrupted earlier runs had left there and was
+	// removed first.
+	Reclaimed *destinations.Reclaimed `json:"reclaimed,omitempty"`
 }
 
 func storesJSON(stores job.Stores) []storeJSON {
@@ -256,6 +268,9 @@ func storesJSON(stores job.Stores) []storeJSON {
 			Name: st.Entry.Name, Location: st.Entry.Location, Size: st.Entry.Size}
 		if st.Err != nil {
 			out[i].Error = oneLine(st.Err.Error())
+		}
+		if st.Reclaimed.Files > 0 {
+			out[i].Reclaimed = &st.Reclaimed
 		}
 	}
 	return out

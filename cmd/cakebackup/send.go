@@ -78,6 +78,7 @@ func (e *env) printSent(file string, sent *job.Sent, err error) {
 	}
 	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, describeMaker(sent.Info, nil), humanBytes(sent.Size))
 	for _, st := range sent.Stores {
+		e.printReclaimed(st)
 		switch {
 		case st.Err != nil:
 			fmt.Fprintf(e.stdout, "  NOT sent to %s: %s\n", st.Dest, oneLine(st.Err.Error()))

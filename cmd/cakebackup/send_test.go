@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // appExportPassword is the password of the app-style exports the tests
@@ -187,5 +188,25 @@ func TestCreateToSeveralDestinations(t *testing.T) {
 			t.Fatalf("%s holds %d files", dir, len(entries))
 		}
 		c.mustRun("verify", filepath.Join(dir, entries[0].Name()), "--password-file", pwFile)
+	}
+}
+
+// TestCreateRemovesLeftoversOfInterruptedRuns: the hidden temporary file
+// a killed create left is removed by the next create, which says so.
+func TestCreateRemovesLeftoversOfInterruptedRuns(t *testing.T) {
+	c := newCLI(t)
+	dir := t.TempDir()
+	leftover := filepath.Join(dir, ".cake_wallet_backup_2026-01-01_000000.cakebackup-tmp-4242-0123456789ab")
+	if err := os.WriteFile(leftover, make([]byte, 3000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(leftover, old, old)
+	out := c.mustRun("create", "--source", sampleWallets, "--dest", "folder:"+dir, "--password-file", writePasswordFile(t, "correct horse battery staple 42"))
+	if !strings.Contains(out, "Removed 1 leftover file(s) of interrupted backups from folder:"+dir) {
+		t.Errorf("create printed %q", out)
+	}
+	if _, err := os.Stat(leftover); err == nil {
+		t.Error("the leftover is still there")
 	}
 }
