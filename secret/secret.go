@@ -1,0 +1,89 @@
+// Package secret reads passwords the one careful way cakebackup has: the
+// first line of a file, of standard input or of a hidden terminal prompt,
+// never more than MaxSize bytes of it, never from a file others can read;
+// and keeps them out of what cakebackup hands to other programs.
+package secret
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+)
+
+// MaxSize bounds how much of any password source is read: a password is
+// one line, and a source such as /dev/zero must not fill the memory.
+const MaxSize = 4096
+
+// ErrEmpty is returned for a source whose first line is empty: an empty
+// password protects nothing.
+var ErrEmpty = errors.New("the first line is empty")
+
+// ErrTooLong is returned for a source with no line end in its first
+// MaxSize bytes.
+var ErrTooLong = fmt.Errorf("no line end within the first %d bytes", MaxSize)
+
+// ModeError is returned for a password file that other users may read or
+// write.
+type ModeError struct {
+	Path string
+	Mode fs.FileMode
+}
+
+func (e *ModeError) Error() string {
+	return fmt.Sprintf("%s has mode %04o: a password file must be readable by its owner only (0600 or 0400)", e.Path, e.Mode.Perm())
+}
+
+// FirstLine reads the first line of r, without its line end ("\n" or
+// "\r\n"), reading at most MaxSize bytes.
+func FirstLine(r io.Reader) (string, error) {
+	br := bufio.NewReaderSize(io.LimitReader(r, MaxSize+1), 512)
+	line, err := br.ReadString('\n')
+	switch {
+	case err == nil:
+	case errors.Is(err, io.EOF):
+		if len(line) > MaxSize {
+			return "", ErrTooLong
+		}
+	default:
+		return "", err
+	}
+	if !strings.HasSuffix(line, "\n") && len(line) > MaxSize {
+		return "", ErrTooLong
+	}
+	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+	if line == "" {
+		return "", ErrEmpty
+	}
+	return line, nil
+}
+
+// ReadFile returns the first line of the file at path. A regular file
+// must not be readable or writable by group or others (0600, 0400); a
+// pipe or device (a shell's <(pass show x)) is read as it is, bounded
+// like every source.
+func ReadFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case fi.IsDir():
+		return "", fmt.Errorf("%s is a folder, not a password file", path)
+	case fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0:
+		return "", &ModeError{Path: path, Mode: fi.Mode()}
+	}
+	pw, err := FirstLine(f)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return pw, nil
+}
