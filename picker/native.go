@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // NativeDialog is a desktop's own folder chooser, run as a child process:
@@ -134,7 +136,9 @@ func appleScriptString(s string) string {
 // an error wrapping ErrNoDestination when they cancel.
 func (d NativeDialog) Choose(ctx context.Context, start, title string) (string, error) {
 	cmd := exec.CommandContext(ctx, d.Program, d.args(start, title)...)
-	cmd.Env = append(os.Environ(), startEnv+"="+start)
+	// The chooser is another program: it gets no secret cakebackup was
+	// given through the environment.
+	cmd.Env = append(secret.ScrubEnv(os.Environ()), startEnv+"="+start)
 	// A dialog killed on cancellation may leave a child holding its
 	// output open; do not wait for it forever.
 	cmd.WaitDelay = time.Second

@@ -193,3 +193,23 @@ func TestPickNativeDialogEndsWithContext(t *testing.T) {
 		t.Fatalf("err = %v, want deadline exceeded", err)
 	}
 }
+
+// TestPickNativeDialogGetsNoSecrets: a password cakebackup was given in
+// its environment does not reach the chooser, another program.
+func TestPickNativeDialogGetsNoSecrets(t *testing.T) {
+	start := t.TempDir()
+	t.Setenv("CAKEBACKUP_PASSWORD", "backup secret")
+	t.Setenv("CAKEBACKUP_PROTON_PASSWORD", "proton secret")
+	dir := fakeProgram(t, "zenity", `env > "$(dirname "$0")/env"; printf '%s\n' "`+start+`"`)
+	d := NativeDialog{Kind: "zenity", Program: filepath.Join(dir, "zenity")}
+	if _, err := d.Choose(context.Background(), start, "Pick"); err != nil {
+		t.Fatal(err)
+	}
+	env, err := os.ReadFile(filepath.Join(dir, "env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(env), "secret") || !strings.Contains(string(env), "PATH=") {
+		t.Fatalf("the chooser's environment:\n%s", env)
+	}
+}

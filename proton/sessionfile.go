@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/cakebackup/cakebackup/config"
 )
 
 // sessionFileName is the session cache's name in cakebackup's config dir.
@@ -21,33 +23,14 @@ type sessionFile struct {
 	getenv func(string) string
 }
 
-// path returns $XDG_CONFIG_HOME/cakebackup/proton-session.json, with the
-// platform's usual config dir when XDG_CONFIG_HOME is unset.
+// path returns proton-session.json in cakebackup's config folder (see
+// config.Env.Dir).
 func (f *sessionFile) path() (string, error) {
-	dir := f.getenv("XDG_CONFIG_HOME")
-	if !filepath.IsAbs(dir) {
-		// The XDG spec says a relative value is invalid and is ignored.
-		dir = ""
+	dir, err := config.OSEnv(f.getenv).Dir()
+	if err != nil {
+		return "", err
 	}
-	if dir == "" {
-		home := f.getenv("HOME")
-		switch runtime.GOOS {
-		case "windows":
-			dir = f.getenv("APPDATA")
-		case "darwin":
-			if home != "" {
-				dir = filepath.Join(home, "Library", "Application Support")
-			}
-		default:
-			if home != "" {
-				dir = filepath.Join(home, ".config")
-			}
-		}
-	}
-	if dir == "" {
-		return "", errors.New("no config directory: set XDG_CONFIG_HOME or HOME")
-	}
-	return filepath.Join(dir, "cakebackup", sessionFileName), nil
+	return filepath.Join(dir, sessionFileName), nil
 }
 
 // Where implements SessionStore.
@@ -110,7 +93,7 @@ func (f *sessionFile) Save(ctx context.Context, s Session) error {
 		return err
 	}
 	dir := filepath.Dir(p)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := config.PrivateDir(dir); err != nil {
 		return fmt.Errorf("saving the Proton session: %w", err)
 	}
 	tmp, err := os.CreateTemp(dir, ".proton-session-*.tmp") // CreateTemp makes it 0600.

@@ -3,11 +3,11 @@ package schedule
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // KeyringService is the service name cakebackup's passwords are stored
@@ -81,39 +81,13 @@ func (s PasswordSource) StorePassword(job, pw string) error {
 	return nil
 }
 
-// maxPasswordFile bounds what is read from a password file.
-const maxPasswordFile = 4096
-
-// ReadPasswordFile reads a password from path: the file's first line. It
-// refuses a file that others can read or write (anything but 0600 or
-// 0400), that is not a regular file, or that is empty.
+// ReadPasswordFile reads a password from path the way every password
+// file is read (secret.ReadFile: the first line, at most 4 KiB, from a
+// file only its owner can read). Errors wrap ErrNoPassword.
 func ReadPasswordFile(path string) (string, error) {
-	f, err := os.Open(path)
+	pw, err := secret.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("password file: %w", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", fmt.Errorf("password file: %w", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("password file %s: %w: not a regular file", path, ErrNoPassword)
-	}
-	if perm := fi.Mode().Perm(); perm != 0o600 && perm != 0o400 {
-		return "", fmt.Errorf("password file %s: %w: mode is %04o, want 0600 or 0400 (chmod 600 %s)", path, ErrNoPassword, perm, path)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, maxPasswordFile+1))
-	if err != nil {
-		return "", fmt.Errorf("password file %s: %w", path, err)
-	}
-	if len(data) > maxPasswordFile {
-		return "", fmt.Errorf("password file %s: %w: longer than %d bytes", path, ErrNoPassword, maxPasswordFile)
-	}
-	pw, _, _ := strings.Cut(string(data), "\n")
-	pw = strings.TrimSuffix(pw, "\r")
-	if pw == "" {
-		return "", fmt.Errorf("password file %s: %w: the first line is empty", path, ErrNoPassword)
+		return "", fmt.Errorf("password file: %w: %w", ErrNoPassword, err)
 	}
 	return pw, nil
 }

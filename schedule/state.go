@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/cakebackup/cakebackup/config"
 )
 
 // Results of a run, as recorded in the state file.
@@ -105,23 +107,24 @@ type Paths struct {
 	Locks  string // folder of per-job lock files
 }
 
-// DefaultPaths returns the standard locations, reading XDG_CONFIG_HOME,
-// XDG_STATE_HOME and HOME through getenv:
-// $XDG_CONFIG_HOME/cakebackup/config.toml and
-// $XDG_STATE_HOME/cakebackup/{state.json,locks/}.
+// DefaultPaths returns the standard locations, from config's one
+// resolver (reading XDG_CONFIG_HOME, XDG_STATE_HOME, HOME, APPDATA and
+// LOCALAPPDATA through getenv): config.toml in the config folder,
+// state.json and locks/ in the state folder.
 func DefaultPaths(getenv func(string) string) (Paths, error) {
-	cfg, err := xdgDir(getenv, "XDG_CONFIG_HOME", ".config")
+	e := config.OSEnv(getenv)
+	cfg, err := e.File()
 	if err != nil {
 		return Paths{}, err
 	}
-	state, err := xdgDir(getenv, "XDG_STATE_HOME", filepath.Join(".local", "state"))
+	state, err := e.StateDir()
 	if err != nil {
 		return Paths{}, err
 	}
 	return Paths{
-		Config: filepath.Join(cfg, "cakebackup", "config.toml"),
-		State:  filepath.Join(state, "cakebackup", "state.json"),
-		Locks:  filepath.Join(state, "cakebackup", "locks"),
+		Config: cfg,
+		State:  filepath.Join(state, "state.json"),
+		Locks:  filepath.Join(state, "locks"),
 	}, nil
 }
 

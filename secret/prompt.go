@@ -18,7 +18,7 @@ func Prompt(tty *os.File, w io.Writer, label string) (string, error) {
 	b, err := term.ReadPassword(int(tty.Fd()))
 	fmt.Fprintln(w)
 	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", label, err)
+		return "", fmt.Errorf("reading from the terminal: %w", err)
 	}
 	if len(b) == 0 {
 		return "", ErrEmpty

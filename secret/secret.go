@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 	"strings"
 )
 
@@ -34,31 +35,48 @@ type ModeError struct {
 }
 
 func (e *ModeError) Error() string {
-	return fmt.Sprintf("%s has mode %04o: a password file must be readable by its owner only (0600 or 0400)", e.Path, e.Mode.Perm())
+	return fmt.Sprintf("%s: mode is %04o, want 0600 or 0400 (chmod 600 %s): a password file must be readable by its owner only", e.Path, e.Mode.Perm(), e.Path)
+}
+
+// groupOrOthers reports whether a file's mode lets group or others at
+// it. Windows has no Unix modes (Go reports 0666 or 0444 for every file),
+// and its ACLs are not judged here.
+func groupOrOthers(mode fs.FileMode) bool {
+	return runtime.GOOS != "windows" && mode.Perm()&0o077 != 0
 }
 
 // FirstLine reads the first line of r, without its line end ("\n" or
-// "\r\n"), reading at most MaxSize bytes.
+// "\r\n"), reading at most MaxSize bytes past it.
 func FirstLine(r io.Reader) (string, error) {
-	br := bufio.NewReaderSize(io.LimitReader(r, MaxSize+1), 512)
-	line, err := br.ReadString('\n')
-	switch {
-	case err == nil:
-	case errors.Is(err, io.EOF):
-		if len(line) > MaxSize {
+	return ReadLine(bufio.NewReaderSize(io.LimitReader(r, MaxSize+1), 512))
+}
+
+// ReadLine reads the next line from br, without its line end, refusing a
+// line longer than MaxSize or an empty one. It reads nothing past the
+// line, so br can go on to give the next answer.
+func ReadLine(br *bufio.Reader) (string, error) {
+	var line []byte
+	for {
+		b, err := br.ReadByte()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		if b == '\n' {
+			break
+		}
+		if len(line) == MaxSize {
 			return "", ErrTooLong
 		}
-	default:
-		return "", err
+		line = append(line, b)
 	}
-	if !strings.HasSuffix(line, "\n") && len(line) > MaxSize {
-		return "", ErrTooLong
-	}
-	line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
-	if line == "" {
+	s := strings.TrimSuffix(string(line), "\r")
+	if s == "" {
 		return "", ErrEmpty
 	}
-	return line, nil
+	return s, nil
 }
 
 // ReadFile returns the first line of the file at path. A regular file
@@ -77,8 +95,8 @@ func ReadFile(path string) (string, error) {
 	}
 	switch {
 	case fi.IsDir():
-		return "", fmt.Errorf("%s is a folder, not a password file", path)
-	case fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0:
+		return "", fmt.Errorf("%s is a folder, not a regular file", path)
+	case fi.Mode().IsRegular() && groupOrOthers(fi.Mode()):
 		return "", &ModeError{Path: path, Mode: fi.Mode()}
 	}
 	pw, err := FirstLine(f)

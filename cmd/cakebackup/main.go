@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // version is the cakebackup release, written into every backup's metadata.
@@ -25,6 +26,8 @@ const version = "0.1.0"
 const appName = "cakebackup"
 
 func main() {
+	// A core dump would hold every password this process read.
+	_ = secret.NoCoreDumps()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args, &env{
 		stdin:  os.Stdin,

@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
+
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // passwordEnv is the environment variable a script can set the backup
@@ -46,18 +44,13 @@ func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
 	}
 	switch {
 	case file != "":
-		f, err := os.Open(file)
+		pw, err = secret.ReadFile(file)
 		if err != nil {
 			return "", "", usageError(fmt.Errorf("password file: %w", err))
 		}
-		defer f.Close()
-		pw, err = firstLine(f)
-		if err != nil {
-			return "", "", usageError(fmt.Errorf("password file %s: %w", file, err))
-		}
 		return pw, "password file", nil
 	case stdin:
-		pw, err = firstLine(e.stdin)
+		pw, err = secret.FirstLine(e.stdin)
 		if err != nil {
 			return "", "", usageError(fmt.Errorf("password from standard input: %w", err))
 		}
@@ -86,32 +79,13 @@ func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
 	if !errors.Is(err, errNoPassword) {
 		return pw, err
 	}
-	f, ok := e.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	f, _ := e.stdin.(*os.File)
+	if !secret.IsTerminal(f) {
 		return "", usageError(fmt.Errorf("%s needs the backup password: use --password-file, --password-stdin or $%s", what, passwordEnv))
 	}
-	fmt.Fprint(e.stderr, "Backup password: ")
-	b, err := term.ReadPassword(int(f.Fd()))
-	fmt.Fprintln(e.stderr)
-	if err != nil {
-		return "", fmt.Errorf("reading password: %w", err)
-	}
-	if len(b) == 0 {
+	pw, err = secret.Prompt(f, e.stderr, "Backup password: ")
+	if errors.Is(err, secret.ErrEmpty) {
 		return "", usageError(errors.New("empty password"))
 	}
-	return string(b), nil
-}
-
-// firstLine reads up to the first newline and strips a trailing "\r".
-// An empty first line is an error: an empty password protects nothing.
-func firstLine(r io.Reader) (string, error) {
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", err
-	}
-	line = strings.TrimRight(line, "\r\n")
-	if line == "" {
-		return "", errors.New("the password is empty")
-	}
-	return line, nil
+	return pw, err
 }

@@ -7,12 +7,14 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/cakebackup/cakebackup/config"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/picker"
 	"github.com/cakebackup/cakebackup/proton"
@@ -166,11 +168,16 @@ func (e *env) configPath(flag string) (string, error) {
 	if flag != "" {
 		return flag, nil
 	}
-	paths, err := schedule.DefaultPaths(e.getenv)
+	path, err := config.OSEnv(e.getenv).File()
 	if err != nil {
 		return "", fmt.Errorf("config file: %w (use --config FILE)", err)
 	}
-	return paths.Config, nil
+	// The folder is cakebackup's own and may hold secrets (the Proton
+	// session): open to its owner only.
+	if err := config.PrivateDir(filepath.Dir(path)); err != nil {
+		return "", fmt.Errorf("config folder: %w", err)
+	}
+	return path, nil
 }
 
 // pickSave is where a picked destination is to be saved, if anywhere.

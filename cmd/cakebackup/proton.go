@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // protonPasswordEnv is the environment variable a script can give the
@@ -98,7 +99,7 @@ func protonLoginCommand(e *env) *cli.Command {
 				return err
 			}
 			if f := c.String("proton-mailbox-password-file"); f != "" {
-				if cred.MailboxPassword, err = secretFromFile(f); err != nil {
+				if cred.MailboxPassword, err = secret.ReadFile(f); err != nil {
 					return usageError(fmt.Errorf("--proton-mailbox-password-file: %w", err))
 				}
 			}
@@ -209,7 +210,7 @@ func protonWhoamiCommand(e *env) *cli.Command {
 // from the prompter, in that order.
 func (e *env) protonSecret(c *cli.Context, ask *protonPrompter, flag, envVar, prompt string) (string, error) {
 	if f := c.String(flag); f != "" {
-		s, err := secretFromFile(f)
+		s, err := secret.ReadFile(f)
 		if err != nil {
 			return "", usageError(fmt.Errorf("--%s: %w", flag, err))
 		}
@@ -219,24 +220,6 @@ func (e *env) protonSecret(c *cli.Context, ask *protonPrompter, flag, envVar, pr
 		return s, nil
 	}
 	return ask.secret(prompt, "--"+flag+" or $"+envVar)
-}
-
-// secretFromFile returns the first line of a file, without its line end.
-func secretFromFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	line, err := bufio.NewReader(io.LimitReader(f, 64<<10)).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return "", err
-	}
-	line = strings.TrimRight(line, "\r\n")
-	if line == "" {
-		return "", fmt.Errorf("%s: the first line is empty", path)
-	}
-	return line, nil
 }
 
 // protonPrompter asks the user for login answers: on the terminal, with
@@ -274,25 +257,23 @@ func (p *protonPrompter) line(prompt, how string) (string, error) {
 
 // secret asks for a hidden answer.
 func (p *protonPrompter) secret(prompt, how string) (string, error) {
+	what := strings.TrimSuffix(prompt, ": ")
 	if p.tty == nil {
-		s, err := p.in.ReadString('\n')
-		s = strings.TrimRight(s, "\r\n")
-		if s == "" {
-			if err != nil && !errors.Is(err, io.EOF) {
-				return "", fmt.Errorf("reading %s: %w", strings.TrimSuffix(prompt, ": "), err)
-			}
-			return "", usageError(fmt.Errorf("%s needed: give it with %s", strings.ToLower(strings.TrimSuffix(prompt, ": ")), how))
+		s, err := secret.ReadLine(p.in)
+		switch {
+		case errors.Is(err, secret.ErrEmpty):
+			return "", usageError(fmt.Errorf("%s needed: give it with %s", strings.ToLower(what), how))
+		case err != nil:
+			return "", fmt.Errorf("reading %s: %w", what, err)
 		}
 		return s, nil
 	}
-	fmt.Fprint(p.prompt, prompt)
-	b, err := term.ReadPassword(int(p.tty.Fd()))
-	fmt.Fprintln(p.prompt)
-	if err != nil {
-		return "", fmt.Errorf("reading %s: %w", strings.TrimSuffix(prompt, ": "), err)
+	s, err := secret.Prompt(p.tty, p.prompt, prompt)
+	switch {
+	case errors.Is(err, secret.ErrEmpty):
+		return "", usageError(fmt.Errorf("%s is empty", strings.ToLower(what)))
+	case err != nil:
+		return "", fmt.Errorf("reading %s: %w", what, err)
 	}
-	if len(b) == 0 {
-		return "", usageError(fmt.Errorf("%s is empty", strings.ToLower(strings.TrimSuffix(prompt, ": "))))
-	}
-	return string(b), nil
+	return s, nil
 }

@@ -13,12 +13,12 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // adhocJob is the name of the one job `schedule run --source ...` runs
@@ -290,25 +290,22 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 	case c.Bool("generate"):
 		return backup.GeneratePassword()
 	case c.Bool("password-stdin"):
-		pw, err := firstLine(e.stdin)
+		pw, err := secret.FirstLine(e.stdin)
 		if err != nil {
 			return "", usageError(fmt.Errorf("password from standard input: %w", err))
 		}
 		return pw, nil
 	}
-	f, ok := e.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
+	f, _ := e.stdin.(*os.File)
+	if !secret.IsTerminal(f) {
 		return "", usageError(errors.New("no terminal to type the password on: use --generate or --password-stdin"))
 	}
 	var typed [2]string
 	for i, prompt := range []string{"New backup password: ", "Again: "} {
-		fmt.Fprint(e.stderr, prompt)
-		b, err := term.ReadPassword(int(f.Fd()))
-		fmt.Fprintln(e.stderr)
-		if err != nil {
-			return "", fmt.Errorf("reading password: %w", err)
+		var err error
+		if typed[i], err = secret.Prompt(f, e.stderr, prompt); err != nil {
+			return "", err
 		}
-		typed[i] = string(b)
 	}
 	if typed[0] != typed[1] {
 		return "", usageError(errors.New("the two passwords differ"))
