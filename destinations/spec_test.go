@@ -58,3 +58,26 @@ func TestRegistryOpen(t *testing.T) {
 		t.Fatalf("unknown scheme error = %v, want it to name the kind and the known ones", err)
 	}
 }
+
+func TestSplitBackup(t *testing.T) {
+	tests := []struct {
+		in, dest, name string
+		err            error
+	}{
+		{"proton:/Backups/Cake/cake_wallet_backup_1", "proton:/Backups/Cake", "cake_wallet_backup_1", nil},
+		{"proton:/b", "proton:/", "b", nil},
+		{"usb:WALLETS/b", "usb:WALLETS", "b", nil},
+		{"usb:/media/a/STICK/b", "usb:/media/a/STICK", "b", nil},
+		{"downloads:b", "downloads", "b", nil},
+		{"folder:/srv/backups/b", "folder:/srv/backups", "b", nil},
+		{"/srv/backups/b", "folder:/srv/backups", "b", nil},
+		{"proton:/Backups/Cake/", "", "", ErrNoBackupName},
+		{"usb", "", "", ErrNoBackupName},
+	}
+	for _, tt := range tests {
+		d, name, err := SplitBackup(tt.in)
+		if d.String() != tt.dest && err == nil || name != tt.name || !errors.Is(err, tt.err) {
+			t.Errorf("SplitBackup(%q) = %q, %q, %v; want %q, %q, %v", tt.in, d, name, err, tt.dest, tt.name, tt.err)
+		}
+	}
+}

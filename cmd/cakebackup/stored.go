@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -33,39 +32,18 @@ func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, 
 		}
 		return &fileReader{File: f, size: fi.Size()}, nil
 	}
-	spec, err := destinations.ParseSpec(arg)
-	if err != nil || spec.Scheme == "folder" {
+	ds, _, err := destinations.SplitBackup(arg)
+	switch {
+	case errors.Is(err, destinations.ErrNoBackupName):
+		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s/NAME (see cakebackup ls %s)", arg, strings.TrimSuffix(arg, "/"), arg))
+	case err != nil || ds.Scheme == "folder":
 		return nil, usageError(fmt.Errorf("%s: no such backup file", arg))
 	}
-	dir, name := path.Split(spec.Arg)
-	if name == "" {
-		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s/NAME (see cakebackup ls %s)", arg, strings.TrimSuffix(arg, "/"), arg))
+	r, err := e.registry().OpenBackup(ctx, arg)
+	if errors.Is(err, destinations.ErrNotFound) {
+		return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, ds))
 	}
-	dest, err := e.openDest(ctx, destinations.Spec{Scheme: spec.Scheme, Arg: path.Clean(dir)}.String())
-	if err != nil {
-		return nil, err
-	}
-	r, err := dest.Open(ctx, name)
-	if err != nil {
-		dest.Close()
-		if errors.Is(err, destinations.ErrNotFound) {
-			return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, dest.Spec()))
-		}
-		return nil, err
-	}
-	return &storedReader{Reader: r, dest: dest}, nil
-}
-
-// storedReader is a backup read from a destination, which it closes too.
-type storedReader struct {
-	destinations.Reader
-	dest destinations.Destination
-}
-
-func (r *storedReader) Close() error {
-	err := r.Reader.Close()
-	r.dest.Close()
-	return err
+	return r, err
 }
 
 // openArchive opens the backup named on the command line as an archive.

@@ -1,0 +1,65 @@
+package destinations
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+)
+
+// ErrNoBackupName is wrapped by OpenBackup's error for a spec that names
+// a place but no backup in it, such as "proton:/Backups/Cake/".
+var ErrNoBackupName = errors.New("names a folder, not a backup")
+
+// SplitBackup splits a backup's spec, a destination spec followed by the
+// backup's name ("proton:/Backups/Cake/NAME", "usb:WALLETS/NAME",
+// "downloads:NAME"), into the destination's spec and the name.
+func SplitBackup(spec string) (dest Spec, name string, err error) {
+	s, err := ParseSpec(spec)
+	if err != nil {
+		return Spec{}, "", err
+	}
+	dir, name := path.Split(s.Arg)
+	if name == "" {
+		return Spec{}, "", fmt.Errorf("%s %w", spec, ErrNoBackupName)
+	}
+	if dir != "" {
+		dir = path.Clean(dir)
+	}
+	return Spec{Scheme: s.Scheme, Arg: dir}, name, nil
+}
+
+// OpenBackup opens the backup spec names (see SplitBackup) for reading.
+// Closing the returned Reader closes its destination too. A backup that
+// is not there gives an error wrapping ErrNotFound.
+func (r *Registry) OpenBackup(ctx context.Context, spec string) (Reader, error) {
+	ds, name, err := SplitBackup(spec)
+	if err != nil {
+		return nil, err
+	}
+	d, err := r.Open(ctx, ds.String())
+	if err != nil {
+		return nil, err
+	}
+	rd, err := d.Open(ctx, name)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("%s: %w", strings.TrimSuffix(d.Spec(), "/")+"/"+name, err)
+	}
+	return &backupReader{Reader: rd, dest: d}, nil
+}
+
+// backupReader is a backup read from a destination, which it closes too.
+type backupReader struct {
+	Reader
+	dest Destination
+}
+
+func (b *backupReader) Close() error {
+	err := b.Reader.Close()
+	if cerr := b.dest.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
