@@ -36,6 +36,10 @@ type Backup struct {
 	OnCollected func(src *backup.Source)
 	// OnProgress, when set, is called with plaintext bytes consumed.
 	OnProgress func(n int64)
+	// VerifyFull makes each destination's read-back check run the whole
+	// integrity check (every chunk's SHA-512 and BLAKE2b) besides
+	// comparing the stored bytes with what was written.
+	VerifyFull bool
 }
 
 // Made is a backup Make produced.
@@ -54,8 +58,9 @@ type Made struct {
 // Make collects b.Source, produces the encrypted backup once and streams
 // it to every destination in b.Dests at the same time; no copy of it,
 // plain or encrypted, is kept anywhere else. Each destination then reads
-// its copy back from its medium and checks it with backup.IntegrityCheck
-// before publishing it.
+// its copy back from its medium and checks it before publishing it: the
+// bytes must be those written (a digest taken while writing) and open as
+// a backup; with b.VerifyFull, every chunk's checksums are checked too.
 //
 // A destination that fails (cannot be opened, runs out of room, fails its
 // check) drops out without stopping the others. Make returns a non-nil
@@ -95,7 +100,7 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 		return nil, err
 	}
 
-	fan := &fanOut{stores: stores}
+	fan := &fanOut{stores: stores, digest: newStreamDigest()}
 	defer fan.abortAll(ctx)
 	size := backup.EstimateSize(src)
 	for i, d := range dests {
@@ -127,7 +132,7 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	// before the read-back checks allocate their own, so that peak memory
 	// is that of one phase, not of both.
 	debug.FreeOSMemory()
-	fan.commitAll(ctx, backup.IntegrityCheck)
+	fan.commitAll(ctx, readBackCheck(fan.digest, b.VerifyFull))
 	return &Made{Name: b.Name, Summary: sum, Skipped: src.Skipped, Stores: stores}, stores.Err()
 }
 
@@ -147,6 +152,7 @@ func (s Stores) allFailed() error {
 type fanOut struct {
 	stores  Stores
 	pending []pendingAt
+	digest  *streamDigest // of every byte written
 }
 
 // pendingAt is a pending backup and the index of its destination.
@@ -165,6 +171,7 @@ func (f *fanOut) add(i int, spec string, p destinations.Pending) {
 var errNoneLeft = errors.New("every destination failed")
 
 func (f *fanOut) Write(b []byte) (int, error) {
+	f.digest.Write(b)
 	live := f.pending[:0]
 	for _, pa := range f.pending {
 		if _, err := pa.p.Write(b); err != nil {

@@ -44,6 +44,7 @@ func createCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "name", Usage: "backup file `NAME` (default cake_wallet_backup_YYYY-MM-DD_HHMMSS)"},
 			&cli.StringFlag{Name: "for-app", Value: job.TargetApps()[0], Usage: "the `APP` that will restore it: \"Cake Wallet\" or \"Monero.com\""},
 			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
+			&cli.BoolFlag{Name: "verify-full", Usage: "check every chunk's checksums in each stored copy too (the copy is always compared with what was written)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
 		}, passwordFlags()...),
@@ -78,6 +79,7 @@ func createCommand(e *env) *cli.Command {
 				Password:    pw,
 				ForApp:      c.String("for-app"),
 				AppVersion:  appVersion(),
+				VerifyFull:  c.Bool("verify-full"),
 				OnProgress:  bar.add,
 				OnCollected: func(src *backup.Source) { e.warnSkipped(src.Skipped); bar.start(src.TotalSize) },
 			})
