@@ -39,6 +39,7 @@ func createCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (default: Cake Wallet's, from $CAKE_WALLET_DIR or ~/Documents/cake_wallet on Linux)"},
 			&cli.StringFlag{Name: "settings", Usage: "the app's settings JSON `FILE` (stored as ~_preferences_dump)"},
+			allowEmptyFlag(),
 			destFlag(),
 			&cli.BoolFlag{Name: "pick", Usage: "choose the destination folder by browsing"},
 			&cli.StringFlag{Name: "name", Usage: "backup file `NAME` (default cake_wallet_backup_YYYY-MM-DD_HHMMSS)"},
@@ -54,6 +55,12 @@ func createCommand(e *env) *cli.Command {
 			}
 			source, err := e.createSource(c)
 			if err != nil {
+				return err
+			}
+			if err := checkSource(source, c.Bool("allow-empty")); err != nil {
+				return err
+			}
+			if err := checkSettings(c.String("settings")); err != nil {
 				return err
 			}
 			if c.IsSet("dest") && c.Bool("pick") {

@@ -152,7 +152,7 @@ func TestCreateToFullUSBStick(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(src, "wallets", "monero", "big"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(src, "wallets", "monero", "big", "cache"), big, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(src, "wallets", "monero", "big", "big"), big, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(mnt, "holiday.jpg"), []byte("the owner's own file"), 0o644); err != nil {
