@@ -168,35 +168,6 @@ func TestCreateVerifyInspectRestore(t *testing.T) {
 	}
 }
 
-func TestCreateGeneratesPasswordAndShowsItOnce(t *testing.T) {
-	c := newCLI(t)
-	out := c.mustRun("create", "--source", sampleWallets, "--quiet")
-	if !strings.Contains(out, "SAVE THIS PASSWORD") {
-		t.Fatalf("no password notice in %q", out)
-	}
-	// The password is the indented line of the notice.
-	var pw string
-	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "    ") && strings.TrimSpace(line) != "" {
-			pw = strings.TrimSpace(line)
-		}
-	}
-	if len(pw) < 20 {
-		t.Fatalf("generated password %q looks too short", pw)
-	}
-	if strings.Contains(c.stderr.String(), pw) {
-		t.Error("generated password also went to stderr")
-	}
-	// It went to Downloads by default, and the password opens it.
-	downloads := filepath.Join(c.vars["HOME"], "Downloads")
-	entries, err := os.ReadDir(downloads)
-	if err != nil || len(entries) != 1 || !strings.HasPrefix(entries[0].Name(), "cake_wallet_backup_") {
-		t.Fatalf("Downloads holds %v (err %v), want one backup", entries, err)
-	}
-	c.vars[passwordEnv] = pw
-	c.mustRun("verify", filepath.Join(downloads, entries[0].Name()))
-}
-
 func TestShortPasswordGetsAStrongWarning(t *testing.T) {
 	c := newCLI(t)
 	c.vars[passwordEnv] = "hunter2"

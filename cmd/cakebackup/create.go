@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -48,6 +49,7 @@ func createCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "verify-full", Usage: "check every chunk's checksums in each stored copy too (the copy is always compared with what was written)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
+			passwordOutFlag(),
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -77,6 +79,10 @@ func createCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			pwOut, err := e.keepGeneratedPassword(c, pw, generated)
+			if err != nil {
+				return err
+			}
 			bar := newProgress(e.stderr, c.Bool("quiet") || c.Bool("json"))
 			made, err := job.Make(c.Context, e.registry().Open, job.Backup{
 				Source:      source,
@@ -92,11 +98,17 @@ func createCommand(e *env) *cli.Command {
 			})
 			bar.finish(err == nil)
 			if made == nil {
+				if pwOut != "" {
+					os.Remove(pwOut) // the password of no backup
+				}
 				return jobErr(err)
+			}
+			if pwOut != "" && !c.Bool("json") {
+				e.printPasswordSaved(pwOut)
 			}
 			// Some destinations may hold a verified copy while others
 			// failed: say where each one stands, then fail.
-			if perr := e.printCreated(c.Bool("json"), c.Bool("quiet"), made, pw, generated); perr != nil {
+			if perr := e.printCreated(c.Bool("json"), c.Bool("quiet"), made, pw, generated && (pwOut == "" || c.Bool("json"))); perr != nil {
 				return perr
 			}
 			return jobErr(err)
@@ -294,9 +306,9 @@ Your backup is encrypted with this generated password:
 
     %s
 
-Write it down or keep it in a password manager. It is shown
-only now and stored nowhere: without it the backup cannot be
-restored.
+Type it exactly as shown, with its dashes. Write it down or
+keep it in a password manager. It is shown only now and
+stored nowhere: without it the backup cannot be restored.
 ============================================================
 
 `, pw)

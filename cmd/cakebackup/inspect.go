@@ -30,6 +30,7 @@ func inspectCommand(e *env) *cli.Command {
 				if out.Files, err = a.List(c.Context, pw); err != nil {
 					return backupExit(fmt.Errorf("%s: %w", arg, err))
 				}
+				e.noteCanonical(b.canonical)
 				out.Wallets = a.Wallets(out.Files)
 				importable := backup.AppImportable(out.Info, out.Files)
 				out.AppCanImport = &importable

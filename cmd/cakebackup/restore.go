@@ -31,10 +31,15 @@ func restoreCommand(e *env) *cli.Command {
 				return err
 			}
 			defer done()
+			pw, canonical, err := a.AcceptedPassword(c.Context, pw)
+			if err != nil {
+				return err
+			}
 			to := c.String("to")
 			if err := a.Restore(c.Context, pw, to); err != nil {
 				return backupExit(fmt.Errorf("restore %s: %w", arg, err))
 			}
+			e.noteCanonical(canonical)
 			fmt.Fprintf(e.stdout, "Restored %s into %s\n", arg, to)
 			return nil
 		},

@@ -68,7 +68,10 @@ type givenBackup struct {
 	archive      *backup.Archive
 	password     string
 	withPassword bool
-	close        func()
+	// canonical is set when only the password's canonical form opened
+	// the backup (see backup.CanonicalPassword).
+	canonical bool
+	close     func()
 }
 
 // openGivenBackup opens the command's one backup argument, reading the
@@ -86,7 +89,14 @@ func (e *env) openGivenBackup(c *cli.Context) (*givenBackup, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &givenBackup{arg: arg, archive: a, password: pw, withPassword: withPassword, close: done}, nil
+	var canonical bool
+	if withPassword {
+		if pw, canonical, err = a.AcceptedPassword(c.Context, pw); err != nil {
+			done()
+			return nil, err
+		}
+	}
+	return &givenBackup{arg: arg, archive: a, password: pw, withPassword: withPassword, canonical: canonical, close: done}, nil
 }
 
 // fileReader is a backup file given by its path.

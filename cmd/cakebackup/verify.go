@@ -29,6 +29,7 @@ func verifyCommand(e *env) *cli.Command {
 			if err != nil {
 				return backupExit(fmt.Errorf("%s: %w", arg, err))
 			}
+			e.noteCanonical(b.canonical)
 			info := a.Info()
 			level := "checksums"
 			if withPassword {
