@@ -19,8 +19,10 @@ type cliRun struct {
 	vars   map[string]string
 	stdin  string
 	drives *local.Detector // nil: this machine's drives
-	stdout bytes.Buffer
-	stderr bytes.Buffer
+	// executable stands for the program's path; nil: the test binary.
+	executable func() (string, error)
+	stdout     bytes.Buffer
+	stderr     bytes.Buffer
 }
 
 func newCLI(t *testing.T) *cliRun {
@@ -41,11 +43,12 @@ func (c *cliRun) run(args ...string) int {
 	c.stdout.Reset()
 	c.stderr.Reset()
 	return run(context.Background(), append([]string{"cakebackup"}, args...), &env{
-		stdin:  strings.NewReader(c.stdin),
-		stdout: &c.stdout,
-		stderr: &c.stderr,
-		getenv: func(k string) string { return c.vars[k] },
-		drives: c.drives,
+		stdin:      strings.NewReader(c.stdin),
+		stdout:     &c.stdout,
+		stderr:     &c.stderr,
+		getenv:     func(k string) string { return c.vars[k] },
+		drives:     c.drives,
+		executable: c.executable,
 	})
 }
 

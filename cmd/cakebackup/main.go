@@ -49,6 +49,9 @@ type env struct {
 	// drives overrides where removable drives are looked for; nil means
 	// this machine's /proc and /sys. Tests describe a drive with it.
 	drives *local.Detector
+	// executable is this program's path for the timers schedule install
+	// writes; nil means os.Executable. Tests name an installed program.
+	executable func() (string, error)
 }
 
 // newApp builds the command tree. Each command lives in a file of its own

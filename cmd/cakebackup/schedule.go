@@ -121,6 +121,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (mode 0600 or 0400)"},
 			&cli.BoolFlag{Name: "password-keyring", Usage: "read the password from the OS keyring (see schedule set-password)"},
 			&cli.StringFlag{Name: "password-env", Usage: "read the password from environment variable `VAR`"},
+			allowEmptyFlag(),
 		}, timingFlags()...),
 		Action: func(c *cli.Context) error {
 			name, path, cfg, err := e.jobArgConfig(c)
@@ -138,9 +139,16 @@ func scheduleAddCommand(e *env) *cli.Command {
 			if err := cfg.ValidateJob(job); err != nil {
 				return usageError(fmt.Errorf("job %s: %w", name, err))
 			}
+			warnings, err := e.checkNewJob(c.Context, cfg, job, c.Bool("allow-empty"))
+			if err != nil {
+				return err
+			}
 			cfg.Jobs = append(cfg.Jobs, job)
 			if err := cfg.Save(path); err != nil {
 				return err
+			}
+			for _, w := range warnings {
+				fmt.Fprintf(e.stderr, "warning: %s\n", w)
 			}
 			fmt.Fprintf(e.stdout, "Added job %s to %s\n", name, path)
 			if job.PasswordKeyring {
@@ -331,6 +339,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 			configFlag(),
 			&cli.StringSliceFlag{Name: "job", Usage: "run only job `NAME` (repeatable); names the job when ad hoc"},
 			&cli.BoolFlag{Name: "once", Usage: "run the due jobs once and exit"},
+			&cli.StringSliceFlag{Name: "now", Usage: "run job `NAME` now whatever its schedule, and exit (repeatable)"},
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "ad hoc: the wallet app's data `DIR`"},
 			&cli.StringFlag{Name: "settings", Usage: "ad hoc: the app's settings JSON `FILE`"},
 			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "ad hoc: destination `SPEC`, repeatable"},
@@ -344,6 +353,9 @@ func scheduleRunCommand(e *env) *cli.Command {
 				pw  func(schedule.Job) (string, error)
 				err error
 			)
+			if c.IsSet("now") {
+				return e.runJobsNow(c)
+			}
 			if c.IsSet("source") {
 				cfg, pw, err = e.adhocSchedule(c)
 			} else {
@@ -357,6 +369,9 @@ func scheduleRunCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.Bool("once") {
+				if err := e.sayNotDue(c, sched); err != nil {
+					return err
+				}
 				if err := sched.RunDue(c.Context); err != nil && c.Context.Err() == nil {
 					return err
 				}
@@ -573,12 +588,9 @@ func scheduleInstallCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			exe, err := os.Executable()
+			exe, err := e.installableExecutable()
 			if err != nil {
-				return fmt.Errorf("finding the cakebackup program: %w", err)
-			}
-			if exe, err = filepath.EvalSymlinks(exe); err != nil {
-				return fmt.Errorf("finding the cakebackup program: %w", err)
+				return err
 			}
 			absConfig, err := filepath.Abs(path)
 			if err != nil {

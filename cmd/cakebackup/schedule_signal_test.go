@@ -27,7 +27,11 @@ func TestScheduleSIGTERMMidBackup(t *testing.T) {
 	source := t.TempDir()
 	big := make([]byte, 48<<20) // random, so it takes a while to compress and encrypt
 	rand.Read(big)
-	if err := os.WriteFile(filepath.Join(source, "wallet.keys"), big, 0o600); err != nil {
+	wallet := filepath.Join(source, "wallets", "monero", "big")
+	if err := os.MkdirAll(wallet, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(wallet, "big.keys"), big, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	s.mustRun("schedule", "add", "--source", source, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "--keep-last", "1", "big")

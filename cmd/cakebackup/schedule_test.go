@@ -121,6 +121,7 @@ func TestScheduleAddListRemove(t *testing.T) {
 	}
 
 	// A relative folder is made absolute: a timer does not start here.
+	s.vars["P"] = "a-password-in-the-environment"
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:rel/backups", "--every", "1h", "--password-env", "P", "relative")
 	cfg, _ = schedule.LoadConfig(s.config)
 	if j, _ := cfg.Job("relative"); !strings.HasPrefix(j.Dest, "folder:/") || !strings.HasSuffix(j.Dest, "/rel/backups") {
@@ -213,8 +214,8 @@ func TestScheduleFailureIsVisible(t *testing.T) {
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "good")
 	loose := writePasswordFile(t, "scheduled-secret-password-9f2k")
-	os.Chmod(loose, 0o644)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", loose, "loose")
+	os.Chmod(loose, 0o644) // after add, which refuses it
 	code := s.run("schedule", "run", "--once")
 	if code == exitOK {
 		t.Fatal("a failed run exited 0 under --once")
@@ -244,7 +245,9 @@ func TestScheduleFailureIsVisible(t *testing.T) {
 
 func TestScheduleRunFailsFastWithoutSecret(t *testing.T) {
 	s := newScheduleCLI(t)
+	s.vars["NIGHTLY_PW"] = "set when the job was added"
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "1h", "--password-env", "NIGHTLY_PW", "envjob")
+	delete(s.vars, "NIGHTLY_PW")
 	done := make(chan int, 1)
 	go func() { done <- s.run("schedule", "run") }()
 	select {
@@ -287,6 +290,7 @@ func TestScheduleRunAdHoc(t *testing.T) {
 func TestScheduleInstallUninstall(t *testing.T) {
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
+	s.executable = installedProgram(t)
 	out := s.mustRun("schedule", "install", "nightly")
 	unitDir := filepath.Join(s.vars["XDG_CONFIG_HOME"], "systemd", "user")
 	service := filepath.Join(unitDir, "cakebackup-nightly.service")
@@ -302,7 +306,7 @@ func TestScheduleInstallUninstall(t *testing.T) {
 		t.Fatalf("service:\n%s", data)
 	}
 	if analyze, err := exec.LookPath("systemd-analyze"); err == nil {
-		// ExecStart names this test binary, which exists.
+		// ExecStart names an installed program, which exists.
 		if out, err := exec.Command(analyze, "verify", service, timer).CombinedOutput(); err != nil {
 			t.Fatalf("systemd-analyze verify: %v\n%s", err, out)
 		}

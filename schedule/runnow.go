@@ -1,0 +1,99 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrUnknownJob is wrapped when RunNow is asked for a job the scheduler
+// does not have.
+var ErrUnknownJob = errors.New("no such job")
+
+// RunNow runs the named jobs at once, in the order given, whatever their
+// schedule: under their lock (a job another process is running fails with
+// an error wrapping ErrLocked), pruned, recorded in the state file and
+// logged like any scheduled run. Every name is checked before anything
+// runs. It returns an error wrapping ErrRunFailed when a run failed, and
+// ctx's error when it was cancelled.
+func (s *Scheduler) RunNow(ctx context.Context, names []string) error {
+	jobs := make([]Job, 0, len(names))
+	for _, n := range names {
+		j, ok := s.job(n)
+		if !ok {
+			return fmt.Errorf("job %s: %w", n, ErrUnknownJob)
+		}
+		jobs = append(jobs, j)
+	}
+	var failed []error
+	for _, job := range jobs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := s.runNow(ctx, job)
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			return ctx.Err()
+		default:
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%w: %w", ErrRunFailed, errors.Join(failed...))
+	}
+	return nil
+}
+
+// runNow runs job under its lock, due or not.
+func (s *Scheduler) runNow(ctx context.Context, job Job) error {
+	lock, err := LockJob(s.LockDir, job.Name)
+	if err != nil {
+		return fmt.Errorf("job %s: %w", job.Name, err)
+	}
+	defer lock.Release()
+	last, err := s.State.Job(job.Name)
+	if err != nil {
+		return err
+	}
+	return s.runLocked(ctx, job, last)
+}
+
+// job is the scheduler's job called name.
+func (s *Scheduler) job(name string) (Job, bool) {
+	for _, j := range s.Jobs {
+		if j.Name == name {
+			return j, true
+		}
+	}
+	return Job{}, false
+}
+
+// Waiting is a job that is not due yet.
+type Waiting struct {
+	Job string
+	// Next is when it is due.
+	Next time.Time
+}
+
+// NotDue returns the jobs that are not due now, in order, with when they
+// are, so a single pass (RunDue) can say why it ran nothing for them.
+func (s *Scheduler) NotDue() ([]Waiting, error) {
+	st, err := s.State.Load()
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now()
+	var out []Waiting
+	for _, job := range s.Jobs {
+		t, err := job.Schedule()
+		if err != nil {
+			return nil, fmt.Errorf("job %s: %w", job.Name, err)
+		}
+		if last := st.Jobs[job.Name]; !Due(t, last, now) {
+			out = append(out, Waiting{Job: job.Name, Next: NextRun(t, last)})
+		}
+	}
+	return out, nil
+}
