@@ -26,12 +26,19 @@ func (s *Scheduler) RunNow(ctx context.Context, names []string) error {
 		}
 		jobs = append(jobs, j)
 	}
+	return runEach(ctx, jobs, s.runNow)
+}
+
+// runEach calls run for each job in turn, going on after a failure, and
+// returns an error wrapping ErrRunFailed and every failure, or ctx's error
+// as soon as ctx is cancelled.
+func runEach(ctx context.Context, jobs []Job, run func(context.Context, Job) error) error {
 	var failed []error
 	for _, job := range jobs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		err := s.runNow(ctx, job)
+		err := run(ctx, job)
 		switch {
 		case err == nil:
 		case ctx.Err() != nil:

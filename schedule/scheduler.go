@@ -68,24 +68,12 @@ var ErrRunFailed = errors.New("scheduled backup failed")
 // is skipped. When ctx is cancelled the run in progress is aborted and
 // recorded as such, and RunDue returns ctx's error.
 func (s *Scheduler) RunDue(ctx context.Context) error {
-	var failed []error
-	for _, job := range s.Jobs {
-		if err := ctx.Err(); err != nil {
+	return runEach(ctx, s.Jobs, func(ctx context.Context, job Job) error {
+		if err := s.runIfDue(ctx, job); !errors.Is(err, ErrLocked) {
 			return err
 		}
-		err := s.runIfDue(ctx, job)
-		switch {
-		case err == nil, errors.Is(err, ErrLocked):
-		case ctx.Err() != nil:
-			return ctx.Err()
-		default:
-			failed = append(failed, err)
-		}
-	}
-	if len(failed) > 0 {
-		return fmt.Errorf("%w: %w", ErrRunFailed, errors.Join(failed...))
-	}
-	return nil
+		return nil
+	})
 }
 
 // Loop runs due jobs until ctx is cancelled, sleeping until the next one

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -28,9 +26,8 @@ const destProbeTimeout = 30 * time.Second
 // a destination that is not there now (an unplugged stick), a password
 // not yet in the keyring. Failures are usage errors.
 func (e *env) checkNewJob(ctx context.Context, cfg *schedule.Config, job schedule.Job, allowEmpty bool) (warnings []string, err error) {
-	if _, err := os.Stat(job.Source); err != nil {
-		return nil, usageError(fmt.Errorf("job %s: source %s: %w", job.Name, job.Source, unwrapPath(err)))
-	}
+	// A missing source is a mistake here, where create leaves it to the
+	// backup to report.
 	if err := checkSource(job.Source, allowEmpty); err != nil {
 		return nil, usageError(fmt.Errorf("job %s: %w", job.Name, err))
 	}
@@ -75,15 +72,6 @@ func (e *env) probeDest(ctx context.Context, spec string) error {
 		return err
 	}
 	return d.Close()
-}
-
-// unwrapPath drops the *fs.PathError wrapper so a path is not repeated.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // checkInstallable refuses, with the fix, to point a timer at a program
