@@ -97,14 +97,13 @@ func createCommand(e *env) *cli.Command {
 				OnCollected: func(src *backup.Source) { e.warnSkipped(src.Skipped); bar.start(src.TotalSize) },
 			})
 			bar.finish(err == nil)
-			if made == nil {
-				if pwOut != "" {
-					os.Remove(pwOut) // the password of no backup
-				}
-				return jobErr(err)
-			}
-			if pwOut != "" && !c.Bool("json") {
+			if pwOut != "" && (made == nil || len(made.Stores.Good()) == 0) {
+				os.Remove(pwOut) // the password of no backup
+			} else if pwOut != "" && !c.Bool("json") {
 				e.printPasswordSaved(pwOut)
+			}
+			if made == nil {
+				return jobErr(err)
 			}
 			// Some destinations may hold a verified copy while others
 			// failed: say where each one stands, then fail.
