@@ -23,9 +23,7 @@ func TestCollect(t *testing.T) {
 	if err := os.Symlink("/etc/passwd", filepath.Join(dir, "b", "link")); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Mkfifo(filepath.Join(dir, "fifo"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	mkfifo(t, filepath.Join(dir, "fifo"))
 	settings := filepath.Join(t.TempDir(), "settings.json")
 	os.WriteFile(settings, []byte(`{"x":1}`), 0o600)
 

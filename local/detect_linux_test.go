@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -63,20 +62,6 @@ func fixtureMachineWith(t *testing.T, name string, edit func(mountinfo string) s
 		t.Fatal(err)
 	}
 	return root
-}
-
-const gib = 1 << 30
-
-// fakeSpace reports sizes for known mount points and fails for others,
-// as statfs fails for a drive pulled out a moment ago.
-func fakeSpace(sizes map[string][2]int64) func(string) (int64, int64, error) {
-	return func(path string) (int64, int64, error) {
-		s, ok := sizes[path]
-		if !ok {
-			return 0, 0, errors.New("statfs " + path + ": no such device")
-		}
-		return s[0], s[1], nil
-	}
 }
 
 func TestDetectorDrives(t *testing.T) {
@@ -160,14 +145,6 @@ func TestDetectorDrives(t *testing.T) {
 			}
 		})
 	}
-}
-
-func drivesText(ds []Drive) string {
-	var b strings.Builder
-	for _, d := range ds {
-		fmt.Fprintf(&b, "  %#v\n", d)
-	}
-	return b.String()
 }
 
 func TestDetectorErrors(t *testing.T) {

@@ -3,54 +3,35 @@ package local
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"golang.org/x/sys/windows"
 )
 
-// drives lists the drive letters whose type is DRIVE_REMOVABLE (USB
-// sticks and SD cards; USB hard disks report as fixed and are not listed).
+// drives asks Windows about every drive letter and lets winDrives choose.
 func (d Detector) drives(ctx context.Context) ([]Drive, error) {
-	buf := make([]uint16, 256)
+	buf := make([]uint16, 26*4+1) // every letter: "X:\" and a NUL
 	n, err := windows.GetLogicalDriveStrings(uint32(len(buf)), &buf[0])
 	if err != nil {
 		return nil, fmt.Errorf("reading the mount table: %w", err)
 	}
-	space := d.space()
-	var drives []Drive
-	for _, root := range strings.Split(windows.UTF16ToString(buf[:n]), "\x00") {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		if root == "" {
-			continue
-		}
+	if int(n) > len(buf) {
+		return nil, fmt.Errorf("reading the mount table: %d characters of drive names do not fit in %d", n, len(buf))
+	}
+	var vols []winVolume
+	for _, root := range driveRoots(buf[:n]) {
 		p, err := windows.UTF16PtrFromString(root)
-		if err != nil || windows.GetDriveType(p) != windows.DRIVE_REMOVABLE {
-			continue
-		}
-		label := make([]uint16, windows.MAX_PATH+1)
-		fsName := make([]uint16, windows.MAX_PATH+1)
-		if err := windows.GetVolumeInformation(p, &label[0], uint32(len(label)), nil, nil, nil, &fsName[0], uint32(len(fsName))); err != nil {
-			continue // no medium in the slot
-		}
-		total, free, err := space(root)
 		if err != nil {
 			continue
 		}
-		name := windows.UTF16ToString(label)
-		if name == "" {
-			name = strings.TrimSuffix(root, `\`)
+		v := winVolume{Root: root, Removable: windows.GetDriveType(p) == windows.DRIVE_REMOVABLE}
+		if v.Removable {
+			label := make([]uint16, windows.MAX_PATH+1)
+			fsName := make([]uint16, windows.MAX_PATH+1)
+			if err := windows.GetVolumeInformation(p, &label[0], uint32(len(label)), nil, nil, nil, &fsName[0], uint32(len(fsName))); err == nil {
+				v.HasMedium, v.Label, v.FSName = true, windows.UTF16ToString(label), windows.UTF16ToString(fsName)
+			}
 		}
-		drives = append(drives, Drive{
-			Label:      name,
-			MountPoint: root,
-			Device:     strings.TrimSuffix(root, `\`),
-			FSType:     strings.ToLower(windows.UTF16ToString(fsName)),
-			Size:       total,
-			Free:       free,
-			Removable:  true,
-		})
+		vols = append(vols, v)
 	}
-	return drives, nil
+	return winDrives(ctx, vols, d.space())
 }

@@ -1,25 +1,15 @@
 package local
 
 import (
-	"fmt"
-
 	"golang.org/x/sys/windows"
 )
 
-// DownloadsDir returns the user's Downloads known folder.
-func DownloadsDir(getenv func(string) string) (string, error) {
-	dir, err := windows.KnownFolderPath(windows.FOLDERID_Downloads, 0)
-	if err != nil {
-		return "", fmt.Errorf("finding the Downloads folder: %w", err)
+// askKnownFolder asks the Windows shell where f is.
+func askKnownFolder(f knownFolder, _ func(string) string) (osAnswer, error) {
+	id := windows.FOLDERID_Downloads
+	if f == folderDocuments {
+		id = windows.FOLDERID_Documents
 	}
-	return dir, nil
-}
-
-// DocumentsDir returns the user's Documents known folder.
-func DocumentsDir(getenv func(string) string) (string, error) {
-	dir, err := windows.KnownFolderPath(windows.FOLDERID_Documents, 0)
-	if err != nil {
-		return "", fmt.Errorf("finding the Documents folder: %w", err)
-	}
-	return dir, nil
+	dir, err := windows.KnownFolderPath(id, 0)
+	return osAnswer{shellPath: dir, shellErr: err}, nil
 }
