@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/winpath"
 )
 
 // UnitTarget is where and how a job is started by the OS: the absolute
@@ -25,12 +27,18 @@ func (u UnitTarget) args() []string {
 	return []string{u.Executable, "schedule", "run", "--config", u.Config, "--job", u.Job.Name, "--once"}
 }
 
-func (u UnitTarget) check() error {
-	if !filepath.IsAbs(u.Executable) || !filepath.IsAbs(u.Config) {
+// check refuses a target the OS timer could not start: relative paths
+// (by the rules of the timer's system, isAbs) or a bad job name.
+func (u UnitTarget) check(isAbs func(string) bool) error {
+	if !isAbs(u.Executable) || !isAbs(u.Config) {
 		return errors.New("the executable and config paths must be absolute")
 	}
 	return ValidateJobName(u.Job.Name)
 }
+
+// unixAbs is filepath.IsAbs on Unix, for the units of Unix service
+// managers wherever they are made.
+func unixAbs(p string) bool { return strings.HasPrefix(p, "/") }
 
 // maxTick is how often an OS timer wakes a long-interval job to see
 // whether it is due; cronTick is the same for cron jobs, which can fall
@@ -62,7 +70,7 @@ func SystemdUnitName(job string) string { return "cakebackup-" + job }
 // timer. The timer is Persistent, so a run missed while the machine was
 // off starts at boot.
 func SystemdUnits(u UnitTarget) (service, timer string, err error) {
-	if err := u.check(); err != nil {
+	if err := u.check(unixAbs); err != nil {
 		return "", "", err
 	}
 	var exec []string
@@ -112,7 +120,7 @@ func LaunchdLabel(job string) string { return "org.cakebackup." + job }
 // at load; a StartInterval missed during sleep fires on wake. Output goes
 // to logFile.
 func LaunchdPlist(u UnitTarget, logFile string) (string, error) {
-	if err := u.check(); err != nil {
+	if err := u.check(unixAbs); err != nil {
 		return "", err
 	}
 	esc := func(s string) string {
@@ -148,20 +156,33 @@ func LaunchdPlist(u UnitTarget, logFile string) (string, error) {
 `, esc(LaunchdLabel(u.Job.Name)), args.String(), int(timerTick(u.Job)/time.Second), esc(logFile), esc(logFile)), nil
 }
 
+// maxTaskRun is the longest command line schtasks /TR accepts.
+const maxTaskRun = 261
+
 // SchtasksCommand returns the Windows command that creates job's task.
+// Its /TR quotes words with spaces as \"...\", the form schtasks documents;
+// a path holding a double quote (which Windows file names cannot) or a
+// command line longer than schtasks takes is refused.
 func SchtasksCommand(u UnitTarget) (string, error) {
-	if err := u.check(); err != nil {
+	if err := u.check(winpath.IsAbs); err != nil {
 		return "", err
 	}
 	var tr []string
 	for _, a := range u.args() {
+		if strings.Contains(a, `"`) {
+			return "", fmt.Errorf("cannot schedule %q: a Windows path has no double quotes", a)
+		}
 		if strings.ContainsAny(a, " \t") {
-			a = `\"` + a + `\"`
+			a = `"` + a + `"`
 		}
 		tr = append(tr, a)
 	}
+	run := strings.Join(tr, " ")
+	if len(run) > maxTaskRun {
+		return "", fmt.Errorf("the task's command line is %d characters, more than the %d schtasks takes: move cakebackup or the config file to a shorter path", len(run), maxTaskRun)
+	}
 	return fmt.Sprintf(`schtasks /Create /F /TN "cakebackup %s" /SC MINUTE /MO %d /TR "%s"`,
-		u.Job.Name, int(timerTick(u.Job)/time.Minute), strings.Join(tr, " ")), nil
+		u.Job.Name, int(timerTick(u.Job)/time.Minute), strings.ReplaceAll(run, `"`, `\"`)), nil
 }
 
 // Installed says what Install or Uninstall did and what the user still

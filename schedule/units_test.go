@@ -188,22 +188,64 @@ func TestInstallLaunchdAndSchtasks(t *testing.T) {
 		t.Fatal("plist still there")
 	}
 
-	win := UnitTarget{Executable: `C:\Program Files\cakebackup.exe`, Config: `C:\cfg.toml`, Job: Job{Name: "nightly", Every: "24h"}}
-	// filepath.IsAbs is per-OS; build the Windows case by hand on Unix.
-	if filepath.IsAbs(win.Executable) {
-		inst, err := Install("windows", getenv, win)
-		if err != nil || !strings.Contains(inst.Next, `schtasks /Create`) {
-			t.Fatalf("windows: %+v %v", inst, err)
-		}
-	}
-	cmd, err := SchtasksCommand(UnitTarget{Executable: "/opt/cake backup/cakebackup", Config: "/c.toml", Job: Job{Name: "n", Every: "24h"}})
-	if err != nil || cmd != `schtasks /Create /F /TN "cakebackup n" /SC MINUTE /MO 15 /TR "\"/opt/cake backup/cakebackup\" schedule run --config /c.toml --job n --once"` {
-		t.Fatalf("schtasks = %s, %v", cmd, err)
+	if _, err := LaunchdPlist(UnitTarget{Executable: `C:\cakebackup.exe`, Config: "/c.toml", Job: Job{Name: "n", Every: "1h"}}, "/log"); err == nil {
+		t.Fatal("a launchd agent for a Windows path")
 	}
 	if _, err := Install("linux", getenv, UnitTarget{Executable: "cakebackup", Config: "/c.toml", Job: Job{Name: "n", Every: "1h"}}); err == nil {
 		t.Fatal("installed a unit with a relative executable path")
 	}
 	if _, err := Install("plan9", getenv, u); err == nil {
 		t.Fatal("installed on an unsupported OS")
+	}
+}
+
+// TestSchtasks runs the Windows timer decisions here: the schtasks
+// command for Windows paths, quoted as schtasks documents, within the
+// length /TR takes.
+func TestSchtasks(t *testing.T) {
+	tests := []struct {
+		name    string
+		u       UnitTarget
+		want    string
+		wantErr string
+	}{
+		{"spaces quoted", UnitTarget{Executable: `C:\Program Files\cakebackup\cakebackup.exe`, Config: `C:\Users\ana\AppData\Roaming\cakebackup\config.toml`, Job: Job{Name: "nightly", Every: "24h"}},
+			`schtasks /Create /F /TN "cakebackup nightly" /SC MINUTE /MO 15 /TR "\"C:\Program Files\cakebackup\cakebackup.exe\" schedule run --config C:\Users\ana\AppData\Roaming\cakebackup\config.toml --job nightly --once"`, ""},
+		{"cron ticks every 5 minutes", UnitTarget{Executable: `D:\cb.exe`, Config: `\\nas\home\my cfg.toml`, Job: Job{Name: "c", Cron: "0 3 * * *"}},
+			`schtasks /Create /F /TN "cakebackup c" /SC MINUTE /MO 5 /TR "D:\cb.exe schedule run --config \"\\nas\home\my cfg.toml\" --job c --once"`, ""},
+		{"unix path", UnitTarget{Executable: "/opt/cake backup/cakebackup", Config: `C:\c.toml`, Job: Job{Name: "n", Every: "24h"}}, "", "absolute"},
+		{"drive-relative path", UnitTarget{Executable: `C:cakebackup.exe`, Config: `C:\c.toml`, Job: Job{Name: "n", Every: "24h"}}, "", "absolute"},
+		{"too long", UnitTarget{Executable: `C:\` + strings.Repeat("x", 200) + `\cakebackup.exe`, Config: `C:\c.toml`, Job: Job{Name: "n", Every: "24h"}}, "", "more than the 261"},
+		{"double quote", UnitTarget{Executable: `C:\cb.exe`, Config: `C:\a"b.toml`, Job: Job{Name: "n", Every: "24h"}}, "", "no double quotes"},
+		{"bad job name", UnitTarget{Executable: `C:\cb.exe`, Config: `C:\c.toml`, Job: Job{Name: `a" & del *`, Every: "24h"}}, "", "job"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := SchtasksCommand(tt.u)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("SchtasksCommand = %q, %v; want an error with %q", got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("SchtasksCommand =\n%s, %v\nwant\n%s", got, err, tt.want)
+			}
+		})
+	}
+
+	// Install for Windows writes nothing here and prints the command.
+	home := t.TempDir()
+	getenv := func(k string) string { return map[string]string{"HOME": home}[k] }
+	inst, err := Install("windows", getenv, tests[0].u)
+	if err != nil || len(inst.Files) != 0 || inst.Next != tests[0].want {
+		t.Fatalf("Install(windows) = %+v, %v", inst, err)
+	}
+	if entries, _ := os.ReadDir(home); len(entries) != 0 {
+		t.Fatalf("Install(windows) wrote %v", entries)
+	}
+	un, err := Uninstall("windows", getenv, "nightly")
+	if err != nil || len(un.Files) != 0 || un.Next != `schtasks /Delete /F /TN "cakebackup nightly"` {
+		t.Fatalf("Uninstall(windows) = %+v, %v", un, err)
 	}
 }

@@ -16,17 +16,25 @@ func IsAbs(p string) bool {
 	return len(p) >= 3 && isLetter(p[0]) && p[1] == ':' && isSep(p[2])
 }
 
-// Join joins dir and name with one backslash, keeping a separator that
-// ends dir (C:\ + x is C:\x) and dropping any that start name.
-func Join(dir, name string) string {
-	name = strings.TrimLeft(name, `\/`)
-	if dir == "" {
-		return name
+// Join joins path elements with one backslash between each, keeping a
+// separator that ends an element (C:\ + x is C:\x) and dropping those
+// that start the next. Empty elements are skipped.
+func Join(elem ...string) string {
+	p := ""
+	for _, e := range elem {
+		if e == "" {
+			continue
+		}
+		switch {
+		case p == "":
+			p = e
+		case isSep(p[len(p)-1]):
+			p += strings.TrimLeft(e, `\/`)
+		default:
+			p += `\` + strings.TrimLeft(e, `\/`)
+		}
 	}
-	if isSep(dir[len(dir)-1]) {
-		return dir + name
-	}
-	return dir + `\` + name
+	return p
 }
 
 func isSep(c byte) bool { return c == '\\' || c == '/' }

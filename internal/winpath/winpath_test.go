@@ -44,16 +44,21 @@ func TestIsAbsMatchesFilepathOnWindows(t *testing.T) {
 }
 
 func TestJoin(t *testing.T) {
-	tests := []struct{ dir, name, want string }{
-		{`C:\Users\ana`, "Downloads", `C:\Users\ana\Downloads`},
-		{`C:\Users\ana\`, "Downloads", `C:\Users\ana\Downloads`},
-		{`C:\`, `\x`, `C:\x`},
-		{`\\srv\share`, "d", `\\srv\share\d`},
-		{"", "d", "d"},
+	tests := []struct {
+		elem []string
+		want string
+	}{
+		{[]string{`C:\Users\ana`, "Downloads"}, `C:\Users\ana\Downloads`},
+		{[]string{`C:\Users\ana\`, "Downloads"}, `C:\Users\ana\Downloads`},
+		{[]string{`C:\`, `\x`}, `C:\x`},
+		{[]string{`\\srv\share`, "d"}, `\\srv\share\d`},
+		{[]string{`C:\Users\ana\AppData\Roaming`, "cakebackup", "s.json"}, `C:\Users\ana\AppData\Roaming\cakebackup\s.json`},
+		{[]string{"", "d", ""}, "d"},
+		{nil, ""},
 	}
 	for _, tt := range tests {
-		if got := Join(tt.dir, tt.name); got != tt.want {
-			t.Errorf("Join(%q, %q) = %q, want %q", tt.dir, tt.name, got, tt.want)
+		if got := Join(tt.elem...); got != tt.want {
+			t.Errorf("Join(%q) = %q, want %q", tt.elem, got, tt.want)
 		}
 	}
 }
