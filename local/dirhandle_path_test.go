@@ -84,6 +84,14 @@ func TestPathDirRenameNoReplace(t *testing.T) {
 			if renames != wantRenames {
 				t.Fatalf("%d plain renames, want %d", renames, wantRenames)
 			}
+			if f, err := d.openRead("final"); err != nil {
+				t.Fatal(err)
+			} else {
+				f.Close()
+			}
+			if fi, err := d.stat(); err != nil || !fi.IsDir() {
+				t.Fatalf("stat = %v, %v", fi, err)
+			}
 			if err := d.sync(); err != nil {
 				t.Fatal(err)
 			}
