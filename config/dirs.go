@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/cakebackup/cakebackup/internal/winpath"
 )
 
 // appDir is the folder of cakebackup's own inside the OS's config and
@@ -104,7 +106,7 @@ func (e Env) abs(variable string) string {
 // judged as Windows paths when the tests run on Linux.
 func isAbs(p, goos string) bool {
 	if goos == "windows" {
-		return len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') || len(p) >= 2 && p[0] == '\\' && p[1] == '\\'
+		return winpath.IsAbs(p)
 	}
 	return filepath.IsAbs(p)
 }
