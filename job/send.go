@@ -65,23 +65,11 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	if err := checkDests(s.Dests); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(s.File)
+	f, sent, err := openChecked(ctx, s.File, s.Password)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file: %w", s.File, backup.ErrNotBackup)
-	}
-	sent, err := checkExport(ctx, f, fi.Size(), s.Password)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.File, err)
-	}
-	sent.File = s.File
 	name := s.Name
 	if name == "" {
 		name = filepath.Base(s.File)
@@ -105,6 +93,43 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	}
 	sent.Stores = stores
 	return sent, stores.Err()
+}
+
+// Check checks the backup in file as Send does before sending it and
+// returns what Send would ship (without Stores): its structure, size and
+// SHA-512. Errors are Send's.
+func Check(ctx context.Context, file, password string) (*Sent, error) {
+	f, sent, err := openChecked(ctx, file, password)
+	if err != nil {
+		return nil, err
+	}
+	f.Close()
+	return sent, nil
+}
+
+// openChecked opens file, checks it is a regular file holding a backup
+// that passes checkExport, and returns it open with what the check found.
+func openChecked(ctx context.Context, file, password string) (*os.File, *Sent, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s is not a regular file: %w", file, backup.ErrNotBackup)
+	}
+	sent, err := checkExport(ctx, f, fi.Size(), password)
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", file, err)
+	}
+	sent.File = file
+	return f, sent, nil
 }
 
 // checkExport checks a backup as Send does before sending it, and hashes

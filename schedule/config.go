@@ -39,8 +39,16 @@ type Job struct {
 	// Name identifies the job; letters, digits, '_' and '-' only. It is
 	// part of every backup's name, which is how retention finds them.
 	Name string `toml:"name" json:"name"`
-	// Source is the wallet app's data folder.
-	Source string `toml:"source" json:"source"`
+	// Source is the wallet app's data folder. A watch job has none.
+	Source string `toml:"source,omitempty" json:"source,omitempty"`
+	// Watch, instead of Source, makes this a watch job: each run ships
+	// the wallet app's new exports found in this folder, unchanged, to
+	// the job's destinations (see package inbox). It is an absolute path
+	// or "downloads", the user's Downloads folder found when the job runs.
+	Watch string `toml:"watch,omitempty" json:"watch,omitempty"`
+	// RemoveAfterSend, for a watch job, deletes an export from the
+	// watched folder once every destination holds a verified copy.
+	RemoveAfterSend bool `toml:"remove_after_send,omitempty" json:"remove_after_send,omitempty"`
 	// Settings is an optional settings JSON file to include.
 	Settings string `toml:"settings,omitempty" json:"settings,omitempty"`
 	// Dest is the --dest spec; empty means the config's DefaultDest.
@@ -64,6 +72,10 @@ type Job struct {
 	Retention
 }
 
+// WatchDownloads as a job's Watch folder means the user's Downloads
+// folder, wherever it is found when the job runs.
+const WatchDownloads = "downloads"
+
 // Retention is a restic-style keep policy. A backup is kept when any rule
 // keeps it; when no rule is set, every backup is kept.
 type Retention struct {
@@ -74,6 +86,12 @@ type Retention struct {
 	KeepDaily   int `toml:"keep_daily,omitempty" json:"keep_daily,omitempty"`
 	KeepWeekly  int `toml:"keep_weekly,omitempty" json:"keep_weekly,omitempty"`
 	KeepMonthly int `toml:"keep_monthly,omitempty" json:"keep_monthly,omitempty"`
+}
+
+// HasPasswordSource reports whether the job names where its password
+// comes from.
+func (j Job) HasPasswordSource() bool {
+	return j.PasswordFile != "" || j.PasswordKeyring || j.PasswordEnv != ""
 }
 
 // Empty reports whether no rule is set (keep everything).
@@ -176,7 +194,7 @@ func (c *Config) Save(path string) error {
 	if err := toml.NewEncoder(&buf).Encode(c); err != nil {
 		return fmt.Errorf("encode config: %w", err)
 	}
-	if err := writeFileAtomic(path, buf.Bytes(), 0o600); err != nil {
+	if err := WriteFileAtomic(path, buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("save config: %w", err)
 	}
 	return nil
@@ -264,10 +282,10 @@ func (kl keyLines) find(job int, key string) int {
 	return kl.jobs[job][""]
 }
 
-// writeFileAtomic writes data to path through a synced temporary file in
+// WriteFileAtomic writes data to path through a synced temporary file in
 // the same folder and a rename, so readers see the old or the new file,
 // never a part.
-func writeFileAtomic(path string, data []byte, perm fs.FileMode) error {
+func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err

@@ -31,6 +31,11 @@ func LockJob(dir, name string) (*Lock, error) {
 	return l, nil
 }
 
+// LockFile takes the lock on the lock file path (created 0600 with its
+// folder) without waiting. It returns ErrLocked when another process
+// holds it.
+func LockFile(path string) (*Lock, error) { return acquireLock(path, false) }
+
 // acquireLock opens (creating 0600) and flocks path; wait says whether to
 // block until the lock is free.
 func acquireLock(path string, wait bool) (*Lock, error) {

@@ -93,7 +93,7 @@ func (s StateStore) Record(name string, js JobState) error {
 	if err != nil {
 		return fmt.Errorf("encode state: %w", err)
 	}
-	if err := writeFileAtomic(s.Path, append(data, '\n'), 0o600); err != nil {
+	if err := WriteFileAtomic(s.Path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write state: %w", err)
 	}
 	return nil

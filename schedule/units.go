@@ -306,7 +306,7 @@ func systemdUserDir(getenv func(string) string) (string, error) {
 // password, only where to find one) and are 0644 as service managers
 // expect.
 func writeUnit(path, content string) error {
-	if err := writeFileAtomic(path, []byte(content), 0o644); err != nil {
+	if err := WriteFileAtomic(path, []byte(content), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

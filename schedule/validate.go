@@ -86,10 +86,17 @@ func (c *Config) validateJob(j Job) *FieldError {
 	if err := ValidateJobName(j.Name); err != nil {
 		return bad("name", "%v", err)
 	}
-	if j.Source == "" {
-		return bad("source", "missing: the wallet data folder to back up")
-	}
-	if !filepath.IsAbs(j.Source) {
+	switch {
+	case j.Watch != "" && (j.Source != "" || j.Settings != ""):
+		return bad("watch", "a watch job ships the app's exports: set either watch or source, not both")
+	case j.Watch != "" && j.Watch != WatchDownloads && !filepath.IsAbs(j.Watch):
+		return bad("watch", "%q is not an absolute path (or %q)", j.Watch, WatchDownloads)
+	case j.Watch == "" && j.RemoveAfterSend:
+		return bad("remove_after_send", "only a watch job ships exports it could remove")
+	case j.Watch != "":
+	case j.Source == "":
+		return bad("source", "missing: the wallet data folder to back up (or watch, a folder the app exports to)")
+	case !filepath.IsAbs(j.Source):
 		return bad("source", "%q is not an absolute path", j.Source)
 	}
 	if j.Settings != "" && !filepath.IsAbs(j.Settings) {
@@ -152,6 +159,9 @@ func (c *Config) validateJob(j Job) *FieldError {
 		}
 	}
 	switch {
+	case sources == 0 && j.Watch != "":
+		// The app's exports are checked without a password; with one,
+		// each is decrypted too.
 	case sources == 0:
 		return bad("password_file", "no password source: set password_file, password_keyring = true or password_env")
 	case sources > 1:
