@@ -1,0 +1,224 @@
+package inbox_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/job"
+	"github.com/cakebackup/cakebackup/local"
+)
+
+// exportPassword seals the app-style exports the tests make.
+const exportPassword = "the password the app showed once"
+
+// opener opens folder: specs as the command line does.
+func opener() job.Opener {
+	r := destinations.NewRegistry()
+	local.Register(r, func(string) string { return "" }, local.Detector{}, nil)
+	return r.Open
+}
+
+// appExport makes a backup as the wallet app exports it, with the
+// independent implementation of the format (backup/testdata/cakeformat.py),
+// and returns its bytes. kind is v3 or v2 (a bare blob); every export
+// differs (fresh salt and nonce, and tag in the keychain dump stand-in).
+// The test is skipped where python3-nacl is missing; CI has it.
+func appExport(t *testing.T, kind, tag string) []byte {
+	t.Helper()
+	py := "/usr/bin/python3"
+	if out, err := exec.Command(py, "-c", "import nacl.bindings").CombinedOutput(); err != nil {
+		t.Skipf("python3-nacl is not installed (apt-get install python3-nacl): %s", bytes.TrimSpace(out))
+	}
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS("../examples/wallets")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "~_keychain_dump"), []byte("sealed by the app "+tag), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pw := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pw, []byte(exportPassword+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "export")
+	if b, err := exec.Command(py, "../backup/testdata/cakeformat.py", "encrypt", pw, src, out, kind).CombinedOutput(); err != nil {
+		t.Fatalf("cakeformat.py encrypt: %v: %s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// fixture is a watched folder, its state file and destinations.
+type fixture struct {
+	dir, state string
+}
+
+func newFixture(t *testing.T) *fixture {
+	return &fixture{dir: t.TempDir(), state: filepath.Join(t.TempDir(), "state", "inbox.json")}
+}
+
+// inbox returns an Inbox over the fixture's folder and state shipping to
+// the folders dests.
+func (f *fixture) inbox(dests ...string) *inbox.Inbox {
+	specs := make([]string, len(dests))
+	for i, d := range dests {
+		specs[i] = "folder:" + d
+	}
+	return &inbox.Inbox{Dir: f.dir, Dests: specs, Open: opener(), State: f.state, Settle: 100 * time.Millisecond}
+}
+
+// drop writes b into the watched folder under name, all at once.
+func (f *fixture) drop(t *testing.T, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(f.dir, name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// files lists the names in dir.
+func files(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
+// holdsOnly checks dir holds exactly the given exports' bytes, each once.
+func holdsOnly(t *testing.T, dir string, want ...[]byte) {
+	t.Helper()
+	names := files(t, dir)
+	if len(names) != len(want) {
+		t.Fatalf("%s holds %v, want %d files", dir, names, len(want))
+	}
+	var got [][]byte
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, b)
+	}
+	for _, w := range want {
+		if !slices.ContainsFunc(got, func(g []byte) bool { return bytes.Equal(g, w) }) {
+			t.Fatalf("%s (%v) lacks an export", dir, names)
+		}
+	}
+}
+
+// once runs one Once pass and fails the test on a pass-level error.
+func once(t *testing.T, in *inbox.Inbox) *inbox.Report {
+	t.Helper()
+	rep, err := in.Once(t.Context())
+	if rep == nil {
+		t.Fatalf("Once: %v", err)
+	}
+	return rep
+}
+
+// status returns the status the report gives the file called name, and
+// whether it lists it.
+func status(rep *inbox.Report, name string) (inbox.Status, bool) {
+	for _, f := range rep.Files {
+		if filepath.Base(f.Path) == name {
+			return f.Status, true
+		}
+	}
+	return 0, false
+}
+
+// watching runs in.Watch in the background and collects its reports; the
+// watcher stops at the end of the test.
+type watching struct {
+	mu      sync.Mutex
+	reports []*inbox.Report
+	stop    func()
+	done    chan error
+}
+
+func watch(t *testing.T, in *inbox.Inbox) *watching {
+	t.Helper()
+	w := &watching{done: make(chan error, 1)}
+	in.Observe = func(r *inbox.Report) {
+		w.mu.Lock()
+		w.reports = append(w.reports, r)
+		w.mu.Unlock()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.stop = func() {
+		cancel()
+		if err := <-w.done; err != nil {
+			t.Errorf("Watch: %v", err)
+		}
+		w.done <- nil
+	}
+	go func() { w.done <- in.Watch(ctx) }()
+	t.Cleanup(w.stop)
+	return w
+}
+
+// waitFor polls the reports until cond holds, failing after a deadline.
+func (w *watching) waitFor(t *testing.T, what string, cond func([]*inbox.Report) bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		w.mu.Lock()
+		ok := cond(w.reports)
+		w.mu.Unlock()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for the watcher: %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// count returns how many reports give name the status s (at size, when
+// size >= 0).
+func count(reports []*inbox.Report, name string, s inbox.Status, size int64) int {
+	n := 0
+	for _, r := range reports {
+		for _, f := range r.Files {
+			if filepath.Base(f.Path) == name && f.Status == s && (size < 0 || f.Size == size) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// smallDisk mounts a tmpfs of size bytes, as root; elsewhere the test is
+// skipped.
+func smallDisk(t *testing.T, size string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root")
+	}
+	mnt := t.TempDir()
+	if err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", mnt).Run(); err != nil {
+		t.Skip("cannot mount a tmpfs:", err)
+	}
+	t.Cleanup(func() { exec.Command("umount", mnt).Run() })
+	return mnt
+}

@@ -1,0 +1,287 @@
+package inbox_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// TestSlowWriteIsShippedOnceComplete: an export written in pieces with
+// pauses longer than the settle interval is looked at after each piece
+// and left alone (a part is not a backup), and shipped exactly once when
+// whole. The watcher runs on real fsnotify events.
+func TestSlowWriteIsShippedOnceComplete(t *testing.T) {
+	for _, kind := range []string{"v3", "v2"} {
+		t.Run(kind, func(t *testing.T) {
+			export := appExport(t, kind, "slow "+kind)
+			f := newFixture(t)
+			a, b := t.TempDir(), t.TempDir()
+			in := f.inbox(a, b)
+			in.Poll = time.Hour // events only
+			w := watch(t, in)
+			const name = "cake_wallet_backup_2026-12-01_0930"
+			out, err := os.OpenFile(filepath.Join(f.dir, name), os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			piece := len(export)/4 + 1
+			written := 0
+			for written < len(export) {
+				end := min(written+piece, len(export))
+				if _, err := out.Write(export[written:end]); err != nil {
+					t.Fatal(err)
+				}
+				written = end
+				if written == len(export) {
+					break
+				}
+				// The pause lasts until the watcher has settled on and
+				// judged this part.
+				w.waitFor(t, "a part judged", func(r []*inbox.Report) bool {
+					return count(r, name, inbox.NotBackup, int64(written)) > 0
+				})
+				holdsOnly(t, a)
+				holdsOnly(t, b)
+			}
+			w.waitFor(t, "the whole export shipped", func(r []*inbox.Report) bool {
+				return count(r, name, inbox.Shipped, -1) > 0
+			})
+			holdsOnly(t, a, export)
+			holdsOnly(t, b, export)
+			// Another event makes another pass: nothing is shipped again.
+			f.drop(t, "notes.txt", []byte("shopping list"))
+			w.waitFor(t, "notes.txt judged", func(r []*inbox.Report) bool {
+				return count(r, "notes.txt", inbox.NotBackup, -1) > 0
+			})
+			w.stop()
+			if n := count(w.reports, name, inbox.Shipped, -1); n != 1 {
+				t.Fatalf("shipped %d times", n)
+			}
+			holdsOnly(t, a, export)
+			holdsOnly(t, b, export)
+			if got, _ := os.ReadFile(filepath.Join(f.dir, name)); !bytes.Equal(got, export) {
+				t.Fatal("the source export changed")
+			}
+		})
+	}
+}
+
+// TestShippedOnceAcrossRestarts: a new watcher with the same state file
+// neither ships nor even re-reads an export shipped before, and a renamed
+// or copied export is recognised by its content and not shipped again.
+func TestShippedOnceAcrossRestarts(t *testing.T) {
+	export := appExport(t, "v3", "restart")
+	f := newFixture(t)
+	dest := t.TempDir()
+	src := f.drop(t, "cake_wallet_backup_2026-12-01_1000", export)
+	if rep := once(t, f.inbox(dest)); rep.Err() != nil {
+		t.Fatal(rep.Err())
+	} else if s, _ := status(rep, filepath.Base(src)); s != inbox.Shipped {
+		t.Fatalf("status %v, want shipped", s)
+	}
+	holdsOnly(t, dest, export)
+	fi, err := os.Stat(f.state)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("state file: %v, mode %v", err, fi.Mode())
+	}
+
+	// A restarted watcher: the file is known by path, size and time.
+	w := watch(t, f.inbox(dest))
+	w.waitFor(t, "a first pass", func(r []*inbox.Report) bool { return len(r) > 0 })
+	w.stop()
+	if len(w.reports[0].Files) != 0 {
+		t.Fatalf("the restarted watcher looked at %+v", w.reports[0].Files)
+	}
+
+	// Renamed, and copied under another name (a new time).
+	renamed := filepath.Join(f.dir, "wallets-before-trip")
+	if err := os.Rename(src, renamed); err != nil {
+		t.Fatal(err)
+	}
+	f.drop(t, "cake_wallet_backup_copy", export)
+	rep := once(t, f.inbox(dest))
+	for _, name := range []string{"wallets-before-trip", "cake_wallet_backup_copy"} {
+		if s, ok := status(rep, name); !ok || s != inbox.Known {
+			t.Errorf("%s: status %v (listed %v), want already shipped", name, s, ok)
+		}
+	}
+	holdsOnly(t, dest, export)
+}
+
+// TestRemoveAfterSend: the export stays while a destination fails and is
+// removed once every destination holds a verified copy.
+func TestRemoveAfterSend(t *testing.T) {
+	export := appExport(t, "v2", "remove")
+	f := newFixture(t)
+	good := t.TempDir()
+	unplugged := filepath.Join(t.TempDir(), "stick")
+	in := f.inbox(good, unplugged)
+	in.RemoveAfterSend = true
+	src := f.drop(t, "cake_wallet_backup_2026-12-01_1100", export)
+
+	rep, err := in.Once(t.Context())
+	if err == nil {
+		t.Fatal("Once succeeded with a destination missing")
+	}
+	if s, _ := status(rep, filepath.Base(src)); s != inbox.Failed {
+		t.Fatalf("status %v, want failed", s)
+	}
+	if _, err := os.Stat(src); err != nil {
+		t.Fatalf("the export was removed while a destination failed: %v", err)
+	}
+	holdsOnly(t, good, export)
+
+	if err := os.Mkdir(unplugged, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if rep := once(t, in); rep.Err() != nil {
+		t.Fatal(rep.Err())
+	}
+	if _, err := os.Stat(src); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the export is still there: %v", err)
+	}
+	holdsOnly(t, good, export)
+	holdsOnly(t, unplugged, export)
+}
+
+// TestRemoveAfterSendFullDisk: a destination without room keeps the
+// export in the folder.
+func TestRemoveAfterSendFullDisk(t *testing.T) {
+	export := appExport(t, "v3", "full")
+	full := smallDisk(t, "64k")
+	// Fill it up.
+	if err := os.WriteFile(filepath.Join(full, "filler"), make([]byte, 64<<10), 0o600); err != nil && !errors.Is(err, syscall.ENOSPC) {
+		t.Fatal(err)
+	}
+	f := newFixture(t)
+	good := t.TempDir()
+	in := f.inbox(good, full)
+	in.RemoveAfterSend = true
+	src := f.drop(t, "cake_wallet_backup_2026-12-01_1130", export)
+	if _, err := in.Once(t.Context()); err == nil {
+		t.Fatal("Once succeeded with a full destination")
+	}
+	if _, err := os.Stat(src); err != nil {
+		t.Fatalf("the export was removed: %v", err)
+	}
+	holdsOnly(t, good, export)
+}
+
+// TestOnlyExportsAreShipped: text files, hidden files and downloads in
+// progress are never shipped, even when they hold a backup's bytes; a
+// file that is not a backup is read once.
+func TestOnlyExportsAreShipped(t *testing.T) {
+	export := appExport(t, "v3", "only")
+	f := newFixture(t)
+	dest := t.TempDir()
+	f.drop(t, "notes.txt", []byte("shopping list"))
+	f.drop(t, "photo.zip", []byte("PK\x03\x04 not really a zip"))
+	f.drop(t, ".hidden_backup", export)
+	f.drop(t, "cake_wallet_backup.crdownload", export)
+	damaged := bytes.Clone(export)
+	damaged[len(damaged)/2] ^= 1
+	f.drop(t, "cake_wallet_backup_damaged", damaged)
+	rep := once(t, f.inbox(dest))
+	for _, name := range []string{"notes.txt", "photo.zip", "cake_wallet_backup_damaged"} {
+		if s, _ := status(rep, name); s != inbox.NotBackup {
+			t.Errorf("%s: status %v, want not a backup", name, s)
+		}
+	}
+	for _, name := range []string{".hidden_backup", "cake_wallet_backup.crdownload"} {
+		if _, ok := status(rep, name); ok {
+			t.Errorf("%s was looked at", name)
+		}
+	}
+	holdsOnly(t, dest)
+	if rep := once(t, f.inbox(dest)); len(rep.Files) != 0 {
+		t.Errorf("the second run looked again at %+v", rep.Files)
+	}
+	holdsOnly(t, dest)
+}
+
+// TestRetentionKeepsN: retention keeps the newest exports shipped to a
+// destination, by the export's time, never touches other files there or
+// the watched folder, and a pruned export is not shipped again.
+func TestRetentionKeepsN(t *testing.T) {
+	f := newFixture(t)
+	dest := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dest, "cake_wallet_backup_2020-01-01_0000"), []byte("the owner's own file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in := f.inbox(dest)
+	in.Retention = schedule.Retention{KeepLast: 2}
+	day := time.Date(2026, 11, 1, 9, 0, 0, 0, time.Local)
+	var exports [][]byte
+	for i := range 3 {
+		e := appExport(t, "v3", "day "+string(rune('a'+i)))
+		exports = append(exports, e)
+		p := f.drop(t, "export-"+string(rune('a'+i)), e)
+		tm := day.AddDate(0, 0, i)
+		if err := os.Chtimes(p, tm, tm); err != nil {
+			t.Fatal(err)
+		}
+		if rep := once(t, in); rep.Err() != nil {
+			t.Fatal(rep.Err())
+		}
+	}
+	names := files(t, dest)
+	if len(names) != 3 || !strings.Contains(strings.Join(names, " "), "cake_wallet_backup_2020-01-01_0000") {
+		t.Fatalf("destination holds %v, want the owner's file and two exports", names)
+	}
+	if err := os.Remove(filepath.Join(dest, "cake_wallet_backup_2020-01-01_0000")); err != nil {
+		t.Fatal(err)
+	}
+	holdsOnly(t, dest, exports[1], exports[2])
+	if got := files(t, f.dir); len(got) != 3 {
+		t.Fatalf("the watched folder holds %v, want the three exports", got)
+	}
+	// The pruned export, still in the folder, is not shipped again, not
+	// even under another name.
+	if err := os.Rename(filepath.Join(f.dir, "export-a"), filepath.Join(f.dir, "export-a-renamed")); err != nil {
+		t.Fatal(err)
+	}
+	if rep := once(t, in); rep.Err() != nil {
+		t.Fatal(rep.Err())
+	}
+	holdsOnly(t, dest, exports[1], exports[2])
+}
+
+// TestPollingFallback: with events off, polling alone finds an export.
+func TestPollingFallback(t *testing.T) {
+	export := appExport(t, "v2", "poll")
+	f := newFixture(t)
+	dest := t.TempDir()
+	in := f.inbox(dest)
+	in.PollOnly, in.Poll = true, 50*time.Millisecond
+	w := watch(t, in)
+	f.drop(t, "cake_wallet_backup_2026-12-01_1200", export)
+	w.waitFor(t, "shipped by polling", func(r []*inbox.Report) bool {
+		return count(r, "cake_wallet_backup_2026-12-01_1200", inbox.Shipped, -1) > 0
+	})
+	holdsOnly(t, dest, export)
+}
+
+// TestOneInboxAtATime: a second process on the same state file is told
+// it is busy; a destination that is the watched folder is refused.
+func TestOneInboxAtATime(t *testing.T) {
+	f := newFixture(t)
+	dest := t.TempDir()
+	w := watch(t, f.inbox(dest))
+	w.waitFor(t, "a first pass", func(r []*inbox.Report) bool { return len(r) > 0 })
+	if _, err := f.inbox(dest).Once(t.Context()); !errors.Is(err, inbox.ErrBusy) {
+		t.Fatalf("second inbox: %v, want ErrBusy", err)
+	}
+	w.stop()
+	if _, err := f.inbox(f.dir).Once(t.Context()); !errors.Is(err, inbox.ErrDestIsInbox) {
+		t.Fatalf("inbox shipping to itself: %v, want ErrDestIsInbox", err)
+	}
+}

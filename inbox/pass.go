@@ -1,0 +1,376 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/job"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// runner is an inbox in use: its lock, its state and what it saw.
+type runner struct {
+	in   *Inbox
+	dir  string // absolute
+	lock *schedule.Lock
+	st   *state
+	// dirty is set when st differs from the state file.
+	dirty bool
+	// looks are the sizes and times files had when first seen so, for
+	// the settle rule.
+	looks map[string]look
+	// told is the last problem logged per path, so a problem that stays
+	// is logged once.
+	told map[string]string
+}
+
+// look is a file's size and time as seen at a moment.
+type look struct {
+	size  int64
+	mtime time.Time
+	at    time.Time
+}
+
+// start checks the inbox, takes its lock and loads its state.
+func (in *Inbox) start() (*runner, error) {
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	dir, err := filepath.Abs(in.Dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range in.Dests {
+		if spec, err := destinations.ParseSpec(d); err == nil && spec.Scheme == "folder" && sameDir(spec.Arg, dir) {
+			return nil, fmt.Errorf("%w: %s", ErrDestIsInbox, d)
+		}
+	}
+	lock, err := schedule.LockFile(in.State + ".lock")
+	if errors.Is(err, schedule.ErrLocked) {
+		return nil, fmt.Errorf("%w (%s)", ErrBusy, dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	st, err := loadState(in.State, dir)
+	if err != nil {
+		lock.Release()
+		return nil, err
+	}
+	return &runner{in: in, dir: dir, lock: lock, st: st, looks: map[string]look{}, told: map[string]string{}}, nil
+}
+
+func (r *runner) close() { r.lock.Release() }
+
+// sameDir reports whether path names the folder dir (absolute).
+func sameDir(path, dir string) bool {
+	a, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	if a == dir {
+		return true
+	}
+	fa, err1 := os.Stat(a)
+	fd, err2 := os.Stat(dir)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fd)
+}
+
+// pass looks at every file of the folder (or, with only, those paths),
+// ships what is ready, applies retention where something new was stored
+// and saves the state.
+func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error) {
+	entries, err := os.ReadDir(r.dir)
+	if err != nil {
+		return nil, fmt.Errorf("reading the watched folder: %w", err)
+	}
+	rep := &Report{}
+	now := time.Now()
+	seen := map[string]bool{}
+	stored := map[string]bool{}
+	for _, e := range entries {
+		if ctx.Err() != nil {
+			break
+		}
+		name := e.Name()
+		if ignoredName(name) || !e.Type().IsRegular() {
+			continue
+		}
+		path := filepath.Join(r.dir, name)
+		seen[path] = true
+		if only != nil && !only[path] {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue // gone since the listing
+		}
+		if f, report := r.file(ctx, path, info, now, stored); report {
+			rep.Files = append(rep.Files, f)
+			if f.Status == Failed {
+				rep.Errs = append(rep.Errs, f.Err)
+			}
+		}
+	}
+	if only == nil && ctx.Err() == nil {
+		r.forgetGone(seen)
+	}
+	for _, dest := range r.in.Dests {
+		if !stored[dest] || ctx.Err() != nil {
+			continue
+		}
+		pruned, err := r.prune(ctx, dest)
+		rep.Pruned = append(rep.Pruned, pruned...)
+		if err != nil {
+			rep.Errs = append(rep.Errs, err)
+		}
+	}
+	if r.dirty {
+		if err := r.st.save(r.in.State); err != nil {
+			return rep, err
+		}
+		r.dirty = false
+	}
+	if r.in.Observe != nil {
+		r.in.Observe(rep)
+	}
+	return rep, ctx.Err()
+}
+
+// forgetGone drops what is remembered of files no longer in the folder.
+func (r *runner) forgetGone(seen map[string]bool) {
+	for path := range r.st.Files {
+		if !seen[path] {
+			delete(r.st.Files, path)
+			r.dirty = true
+		}
+	}
+	for path := range r.looks {
+		if !seen[path] {
+			delete(r.looks, path)
+		}
+	}
+	for path := range r.told {
+		if !seen[path] {
+			delete(r.told, path)
+		}
+	}
+}
+
+// file handles one file of the folder and says whether to report it: a
+// known export that needed nothing is reported only when it was first
+// judged in this pass.
+func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now time.Time, stored map[string]bool) (File, bool) {
+	size, mtime := info.Size(), info.ModTime()
+	f := File{Path: path, Size: size}
+	m, known := r.st.Files[path]
+	fresh := !known || !m.same(size, mtime)
+	if fresh {
+		if !r.settled(path, size, mtime, now) {
+			f.Status = Settling
+			return f, true
+		}
+		var err error
+		m, err = r.judge(ctx, path, size, mtime)
+		switch {
+		case errors.Is(err, errChanged):
+			delete(r.looks, path)
+			f.Status = Settling
+			return f, true
+		case err != nil:
+			f.Status, f.Err = Failed, err
+			r.tell(path, err.Error(), func() {
+				r.in.log().Error("cannot read", "file", filepath.Base(path), "error", oneLine(err.Error()))
+			})
+			return f, true
+		}
+		r.st.Files[path] = m
+		r.dirty = true
+	}
+	delete(r.looks, path)
+	if m.NotBackup != "" {
+		f.Status, f.Err = NotBackup, errors.New(m.NotBackup)
+		r.tell(path, m.NotBackup, func() {
+			r.in.log().Info("left alone: not a backup (or not a whole one yet)", "file", filepath.Base(path), "size", size, "reason", m.NotBackup)
+		})
+		return f, fresh
+	}
+	f.SHA512 = m.SHA512
+	var missing []string
+	for _, d := range r.in.Dests {
+		if !r.st.holds(d, m.SHA512) {
+			missing = append(missing, d)
+		}
+	}
+	f.Status = Known
+	if len(missing) > 0 {
+		r.ship(ctx, &f, m, missing, now, stored)
+	}
+	if r.in.RemoveAfterSend && f.Status != Failed {
+		r.remove(&f, m)
+	}
+	return f, fresh || f.Status != Known || f.Removed
+}
+
+// settled reports whether the file had this size and time at a look at
+// least the settle interval ago, and records this look otherwise.
+func (r *runner) settled(path string, size int64, mtime, now time.Time) bool {
+	l, ok := r.looks[path]
+	if !ok || l.size != size || !l.mtime.Equal(mtime) {
+		r.looks[path] = look{size: size, mtime: mtime, at: now}
+		return false
+	}
+	return now.Sub(l.at) >= r.in.settle()
+}
+
+// errChanged is returned by judge for a file that changed while it was
+// read.
+var errChanged = errors.New("the file changed while it was checked")
+
+// judge checks a settled file: an export gets its SHA-512 remembered,
+// anything else the reason it is not one. Only a failure to read the file
+// at all is returned as an error.
+func (r *runner) judge(ctx context.Context, path string, size int64, mtime time.Time) (memo, error) {
+	m := memo{Size: size, ModTime: mtime}
+	sent, err := job.Check(ctx, path, r.in.Password)
+	if err != nil && (ctx.Err() != nil || !rejected(err)) {
+		return m, err
+	}
+	fi, serr := os.Lstat(path)
+	if serr != nil || !m.same(fi.Size(), fi.ModTime()) || (sent != nil && sent.Size != size) {
+		return m, errChanged
+	}
+	if err != nil {
+		m.NotBackup = oneLine(err.Error())
+		return m, nil
+	}
+	m.SHA512 = sent.SHA512
+	return m, nil
+}
+
+// rejected reports whether err is a file's check saying it is not a
+// whole, intact backup (or does not decrypt with the password), rather
+// than a failure to read it.
+func rejected(err error) bool {
+	var chunk *backup.ChunkError
+	for _, e := range []error{backup.ErrNotBackup, backup.ErrBadLength, backup.ErrUnsupportedVersion,
+		backup.ErrBadChecksum, backup.ErrDecrypt, backup.ErrLegacyV1, backup.ErrUnsafePath} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return errors.As(err, &chunk)
+}
+
+// ship sends the export to the destinations that never had it and
+// records where it is now, logging one line.
+func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, now time.Time, stored map[string]bool) {
+	sent, err := job.Send(ctx, r.in.Open, job.Shipment{File: f.Path, Dests: missing, Password: r.in.Password})
+	f.Sent = sent
+	if sent == nil {
+		// It no longer passes its check or cannot be read: judge it
+		// afresh next time.
+		delete(r.st.Files, f.Path)
+		r.dirty = true
+		f.Status, f.Err = Failed, err
+		r.logShip(f, missing, err)
+		return
+	}
+	for _, s := range sent.Stores {
+		if s.Err != nil {
+			continue
+		}
+		r.st.record(s.Dest, sent.SHA512, Copy{Name: s.Entry.Name, Size: sent.Size, Made: m.ModTime, Shipped: now, Ours: !s.AlreadyThere})
+		r.dirty = true
+		if !s.AlreadyThere {
+			stored[s.Dest] = true
+		}
+	}
+	if sent.SHA512 != m.SHA512 {
+		delete(r.st.Files, f.Path)
+		r.dirty = true
+	}
+	f.Status = Shipped
+	if err != nil {
+		f.Status, f.Err = Failed, err
+	}
+	r.logShip(f, missing, err)
+}
+
+// logShip logs one line for a file sent (or not) to dests. A failure is
+// logged again only when it changes.
+func (r *runner) logShip(f *File, dests []string, err error) {
+	var outcome []string
+	if f.Sent != nil {
+		for _, s := range f.Sent.Stores {
+			switch {
+			case s.Err != nil:
+				outcome = append(outcome, s.Dest+" FAILED: "+oneLine(s.Err.Error()))
+			case s.AlreadyThere:
+				outcome = append(outcome, s.Dest+" already there as "+s.Entry.Name)
+			default:
+				outcome = append(outcome, s.Dest+" verified as "+s.Entry.Name)
+			}
+		}
+	} else {
+		outcome = append(outcome, strings.Join(dests, ", ")+" not sent: "+oneLine(err.Error()))
+	}
+	attrs := []any{"file", filepath.Base(f.Path), "size", f.Size, "dests", strings.Join(outcome, "; ")}
+	if err == nil {
+		delete(r.told, f.Path)
+		r.in.log().Info("shipped", append(attrs, "result", "ok")...)
+		return
+	}
+	r.tell(f.Path, strings.Join(outcome, "; "), func() {
+		r.in.log().Error("shipped", append(attrs, "result", "failed")...)
+	})
+}
+
+// remove deletes the export from the folder when every destination holds
+// a verified copy and the file is still the one that was shipped.
+func (r *runner) remove(f *File, m memo) {
+	if f.Sent != nil && f.Sent.SHA512 != m.SHA512 {
+		return
+	}
+	for _, d := range r.in.Dests {
+		if !r.st.present(d, m.SHA512) {
+			return
+		}
+	}
+	fi, err := os.Lstat(f.Path)
+	if err != nil || !m.same(fi.Size(), fi.ModTime()) {
+		return
+	}
+	if err := os.Remove(f.Path); err != nil {
+		r.tell(f.Path, err.Error(), func() {
+			r.in.log().Error("cannot remove the shipped export", "file", filepath.Base(f.Path), "error", oneLine(err.Error()))
+		})
+		return
+	}
+	delete(r.st.Files, f.Path)
+	r.dirty = true
+	f.Removed = true
+	r.in.log().Info("removed from the folder: every destination holds a verified copy", "file", filepath.Base(f.Path))
+}
+
+// tell runs logIt unless the same problem was already logged for path.
+func (r *runner) tell(path, problem string, logIt func()) {
+	if r.told[path] == problem {
+		return
+	}
+	r.told[path] = problem
+	logIt()
+}
+
+// oneLine keeps log values and state on one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,94 @@
+package inbox
+
+import (
+	"context"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// prune applies the inbox's retention at dest, which has just stored and
+// verified a new copy. Only copies this inbox stored there count, dated by
+// their export's time, and only those whose bytes still have the recorded
+// SHA-512: a file of the same name that was replaced is neither counted
+// nor deleted. Deletions go oldest first and stop at the first error.
+func (r *runner) prune(ctx context.Context, dest string) ([]Pruned, error) {
+	if r.in.Retention.Empty() {
+		return nil, nil
+	}
+	ours := map[string]string{} // name there -> SHA-512
+	copies := r.st.Dests[dest]
+	for sum, c := range copies {
+		if c.Ours && !c.Pruned {
+			ours[c.Name] = sum
+		}
+	}
+	d, err := r.in.Open(ctx, dest)
+	if err != nil {
+		return nil, fmt.Errorf("retention at %s: %w", dest, err)
+	}
+	defer d.Close()
+	list, err := d.List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("retention at %s: %w", dest, err)
+	}
+	var good []schedule.Dated
+	for _, e := range list {
+		sum, ok := ours[e.Name]
+		if !ok {
+			continue
+		}
+		if err := hasHash(ctx, d, e, sum, copies[sum].Size); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			r.in.log().Warn("retention leaves a copy alone: it is not the export that was shipped", "dest", dest, "name", e.Name, "error", oneLine(err.Error()))
+			continue
+		}
+		good = append(good, schedule.Dated{Entry: e, Time: copies[sum].Made})
+	}
+	_, remove := r.in.Retention.Apply(good)
+	var pruned []Pruned
+	for i := len(remove) - 1; i >= 0; i-- {
+		name := remove[i].Name
+		if err := d.Delete(ctx, name); err != nil && !errors.Is(err, destinations.ErrNotFound) {
+			return pruned, fmt.Errorf("retention at %s: delete %s: %w", dest, name, err)
+		}
+		sum := ours[name]
+		c := copies[sum]
+		c.Pruned = true
+		copies[sum] = c
+		r.dirty = true
+		pruned = append(pruned, Pruned{Dest: dest, Name: name})
+		r.in.log().Info("pruned", "dest", dest, "name", name)
+	}
+	return pruned, nil
+}
+
+// errNotShipped is returned by hasHash for a copy whose bytes differ.
+var errNotShipped = errors.New("its bytes differ from the shipped export's")
+
+// hasHash checks that the stored copy e at d has the SHA-512 sum.
+func hasHash(ctx context.Context, d destinations.Destination, e destinations.Entry, sum string, size int64) error {
+	if e.Size != size {
+		return errNotShipped
+	}
+	rd, err := d.Open(ctx, e.Name)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	h := sha512.New()
+	if _, err := io.Copy(h, io.NewSectionReader(rd, 0, rd.Size())); err != nil {
+		return err
+	}
+	if hex.EncodeToString(h.Sum(nil)) != sum {
+		return errNotShipped
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package inbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// stateVersion is the layout of the state file.
+const stateVersion = 1
+
+// state is the state file: what is known of the folder's files and what
+// was shipped where.
+type state struct {
+	Version int    `json:"version"`
+	Dir     string `json:"dir"`
+	// Files remembers each file of the folder by path, with its size and
+	// modification time when it was judged.
+	Files map[string]memo `json:"files"`
+	// Dests holds, per destination spec, the exports stored there by
+	// SHA-512.
+	Dests map[string]map[string]Copy `json:"dests"`
+}
+
+// memo is what a file was found to be, valid while its size and
+// modification time stay the same.
+type memo struct {
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mtime"`
+	// SHA512 is set for a backup; NotBackup, the reason, for anything
+	// else.
+	SHA512    string `json:"sha512,omitempty"`
+	NotBackup string `json:"not_backup,omitempty"`
+}
+
+// Copy is an export stored at a destination.
+type Copy struct {
+	// Name is its name there.
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+	// Made is the export's modification time in the folder, which
+	// retention dates it by.
+	Made time.Time `json:"made"`
+	// Shipped is when it was stored, or found already there.
+	Shipped time.Time `json:"shipped"`
+	// Ours is set when this inbox stored it; a copy that was already
+	// there is never deleted by retention.
+	Ours bool `json:"ours,omitempty"`
+	// Pruned is set once retention removed it; it is not shipped again.
+	Pruned bool `json:"pruned,omitempty"`
+}
+
+// same reports whether m describes a file of this size and time.
+func (m memo) same(size int64, mtime time.Time) bool {
+	return m.Size == size && m.ModTime.Equal(mtime)
+}
+
+// loadState reads the state file; a missing one is an empty state.
+func loadState(path, dir string) (*state, error) {
+	st := &state{Version: stateVersion, Dir: dir, Files: map[string]memo{}, Dests: map[string]map[string]Copy{}}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read inbox state: %w", err)
+	}
+	if err := json.Unmarshal(data, st); err != nil {
+		return nil, fmt.Errorf("inbox state file %s is damaged (%v): remove it to start afresh (destinations that already hold an export are then skipped, not written again)", path, err)
+	}
+	if st.Version != stateVersion {
+		return nil, fmt.Errorf("inbox state file %s has version %d; this program knows %d", path, st.Version, stateVersion)
+	}
+	if st.Files == nil {
+		st.Files = map[string]memo{}
+	}
+	if st.Dests == nil {
+		st.Dests = map[string]map[string]Copy{}
+	}
+	return st, nil
+}
+
+// save writes the state atomically, mode 0600.
+func (st *state) save(path string) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode inbox state: %w", err)
+	}
+	if err := schedule.WriteFileAtomic(path, append(data, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write inbox state: %w", err)
+	}
+	return nil
+}
+
+// holds reports whether dest was given the export with this hash, and so
+// must not get it again (even when retention has since removed it).
+func (st *state) holds(dest, sum string) bool {
+	_, ok := st.Dests[dest][sum]
+	return ok
+}
+
+// present reports whether dest still holds a verified copy of the export.
+func (st *state) present(dest, sum string) bool {
+	c, ok := st.Dests[dest][sum]
+	return ok && !c.Pruned
+}
+
+func (st *state) record(dest, sum string, c Copy) {
+	if st.Dests[dest] == nil {
+		st.Dests[dest] = map[string]Copy{}
+	}
+	st.Dests[dest][sum] = c
+}
