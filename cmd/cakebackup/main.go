@@ -70,6 +70,7 @@ func newApp(e *env) *cli.App {
 		Commands: []*cli.Command{
 			createCommand(e),
 			sendCommand(e),
+			watchCommand(e),
 			verifyCommand(e),
 			inspectCommand(e),
 			restoreCommand(e),

@@ -48,9 +48,15 @@ func configFlag() cli.Flag {
 }
 
 func timingFlags() []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "every", Usage: "run every `DURATION`, such as 24h or 90m"},
 		&cli.StringFlag{Name: "cron", Usage: "run at the times of a cron `EXPR`, such as \"30 2 * * *\" or @daily"},
+	}, keepFlags()...)
+}
+
+// keepFlags are the retention rules.
+func keepFlags() []cli.Flag {
+	return []cli.Flag{
 		&cli.IntFlag{Name: "keep-last", Usage: "keep the newest `N` backups"},
 		&cli.IntFlag{Name: "keep-daily", Usage: "keep the newest backup of each of the last `N` days"},
 		&cli.IntFlag{Name: "keep-weekly", Usage: "keep the newest backup of each of the last `N` weeks"},
@@ -73,10 +79,7 @@ func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
 	}
 	j := schedule.Job{
 		Name: name, Every: c.String("every"), Cron: c.String("cron"),
-		Retention: schedule.Retention{
-			KeepLast: c.Int("keep-last"), KeepDaily: c.Int("keep-daily"),
-			KeepWeekly: c.Int("keep-weekly"), KeepMonthly: c.Int("keep-monthly"),
-		},
+		Retention: retentionFromFlags(c), RemoveAfterSend: c.Bool("remove-after-send"),
 	}
 	var dests []string
 	for _, d := range c.StringSlice("dest") {
@@ -105,7 +108,21 @@ func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
 	if j.PasswordFile, err = abs("password-file"); err != nil {
 		return j, err
 	}
+	// "downloads" is found when the job runs, as Downloads may move.
+	if j.Watch = c.String("watch"); j.Watch != schedule.WatchDownloads {
+		if j.Watch, err = abs("watch"); err != nil {
+			return j, err
+		}
+	}
 	return j, nil
+}
+
+// retentionFromFlags is the --keep-* rules.
+func retentionFromFlags(c *cli.Context) schedule.Retention {
+	return schedule.Retention{
+		KeepLast: c.Int("keep-last"), KeepDaily: c.Int("keep-daily"),
+		KeepWeekly: c.Int("keep-weekly"), KeepMonthly: c.Int("keep-monthly"),
+	}
 }
 
 func scheduleAddCommand(e *env) *cli.Command {
@@ -115,7 +132,9 @@ func scheduleAddCommand(e *env) *cli.Command {
 		ArgsUsage: "JOB",
 		Flags: append([]cli.Flag{
 			configFlag(),
-			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (required)"},
+			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (this or --watch is required)"},
+			&cli.StringFlag{Name: "watch", Usage: "instead of --source: ship the app's exports found in `DIR` (or \"downloads\": the Downloads folder)"},
+			&cli.BoolFlag{Name: "remove-after-send", Usage: "with --watch: delete an export once every destination holds a verified copy"},
 			&cli.StringFlag{Name: "settings", Usage: "the app's settings JSON `FILE`"},
 			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "destination `SPEC`, repeatable (default: the config's default_dest)"},
 			&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (mode 0600 or 0400)"},
@@ -187,7 +206,11 @@ func scheduleListCommand(e *env) *cli.Command {
 				if j.Cron != "" {
 					when = "cron " + j.Cron
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, when, j.Source, strings.Join(cfg.DestsFor(j), " "), passwordSourceOf(j), keepOf(j.Retention))
+				source := j.Source
+				if j.Watch != "" {
+					source = "watch " + j.Watch
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, when, source, strings.Join(cfg.DestsFor(j), " "), passwordSourceOf(j), keepOf(j.Retention))
 			}
 			return tw.Flush()
 		},
@@ -379,6 +402,9 @@ func scheduleRunCommand(e *env) *cli.Command {
 			}
 			// Fail fast on a missing secret rather than at 3 a.m.
 			for _, j := range cfg.Jobs {
+				if j.Watch != "" && !j.HasPasswordSource() {
+					continue
+				}
 				if _, err := pw(j); err != nil {
 					return err
 				}
@@ -476,7 +502,11 @@ func (e *env) scheduler(cfg *schedule.Config, password func(schedule.Job) (strin
 	if err != nil {
 		return nil, err
 	}
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	run := func(ctx context.Context, r schedule.Run) (schedule.Result, error) {
+		if r.Job.Watch != "" {
+			return e.shipInbox(ctx, cfg, r.Job, password, log)
+		}
 		pw, err := password(r.Job)
 		if err != nil {
 			return schedule.Result{}, err
@@ -504,14 +534,15 @@ func (e *env) scheduler(cfg *schedule.Config, password func(schedule.Job) (strin
 		Clock:   schedule.SystemClock{},
 		State:   schedule.StateStore{Path: paths.State},
 		LockDir: paths.Locks,
-		Log:     slog.New(slog.NewTextHandler(e.stderr, nil)),
+		Log:     log,
 	}, nil
 }
 
 // pruneFunc prunes a job's backups at one of its destinations.
 func (e *env) pruneFunc(dryRun bool) schedule.PruneFunc {
 	return func(ctx context.Context, j schedule.Job, newest schedule.Copy) (schedule.PrunePlan, error) {
-		if j.Retention.Empty() {
+		// A watch job prunes the copies it shipped as it ships them.
+		if j.Retention.Empty() || j.Watch != "" {
 			return schedule.PrunePlan{}, nil
 		}
 		dest, err := e.openDest(ctx, newest.Dest)
@@ -541,6 +572,10 @@ func schedulePruneCommand(e *env) *cli.Command {
 			name := job.Name
 			if job.Retention.Empty() {
 				fmt.Fprintf(e.stdout, "Job %s keeps all its backups (no keep_* rule).\n", name)
+				return nil
+			}
+			if job.Watch != "" {
+				fmt.Fprintf(e.stdout, "Job %s applies its keep_* rules to the exports it shipped each time it ships one.\n", name)
 				return nil
 			}
 			paths, err := schedule.DefaultPaths(e.getenv)
@@ -606,6 +641,8 @@ func scheduleInstallCommand(e *env) *cli.Command {
 			fmt.Fprintf(e.stdout, "To enable it, run:\n  %s\n", strings.ReplaceAll(inst.Next, "\n", "\n  "))
 			if job.PasswordEnv != "" {
 				fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
+			} else if job.Watch != "" && !job.HasPasswordSource() {
+				// Exports are checked without a password.
 			} else if _, err := (schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}).Password(job); err != nil {
 				// Better to hear it now than from tomorrow's failed run.
 				fmt.Fprintf(e.stderr, "warning: %s\n", oneLine(err.Error()))

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// dropExport puts an app-style export of kind into dir, as the app's
+// "Save to Downloads" does, and returns its path and bytes.
+func dropExport(t *testing.T, dir, kind string) (string, []byte) {
+	t.Helper()
+	b, err := os.ReadFile(appExport(t, kind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(dir, "cake_wallet_backup_2026-12-01_0800")
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p, b
+}
+
+// sameFile checks path holds want.
+func sameFile(t *testing.T, path string, want []byte) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("%s does not hold the export (%v)", path, err)
+	}
+}
+
+func TestWatchOnce(t *testing.T) {
+	c := newCLI(t)
+	in, dest := t.TempDir(), t.TempDir()
+	src, export := dropExport(t, in, "v3")
+	if err := os.WriteFile(filepath.Join(in, "notes.txt"), []byte("shopping list"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.mustRun("watch", in, "--dest", "folder:"+dest, "--once", "--settle", "50ms")
+	log := c.stderr.String()
+	if strings.Count(log, "msg=shipped") != 1 || !strings.Contains(log, "file="+filepath.Base(src)) || !strings.Contains(log, "result=ok") {
+		t.Fatalf("log: %s", log)
+	}
+	sameFile(t, filepath.Join(dest, filepath.Base(src)), export)
+	if entries, _ := os.ReadDir(dest); len(entries) != 1 {
+		t.Fatalf("destination holds %d files", len(entries))
+	}
+	// Again, and from a renamed file: nothing is shipped.
+	if err := os.Rename(src, filepath.Join(in, "renamed")); err != nil {
+		t.Fatal(err)
+	}
+	c.mustRun("watch", in, "--dest", "folder:"+dest, "--once", "--settle", "50ms")
+	if strings.Contains(c.stderr.String(), "msg=shipped") {
+		t.Fatalf("shipped again: %s", c.stderr.String())
+	}
+	if entries, _ := os.ReadDir(dest); len(entries) != 1 {
+		t.Fatalf("destination holds %d files", len(entries))
+	}
+	// State files sit next to the scheduler's, private.
+	states, _ := filepath.Glob(filepath.Join(c.vars["XDG_STATE_HOME"], "cakebackup", "inbox-dir-*.json"))
+	if len(states) != 1 {
+		t.Fatalf("state files %v", states)
+	}
+	if fi, _ := os.Stat(states[0]); fi.Mode().Perm() != 0o600 {
+		t.Errorf("state file mode %v", fi.Mode().Perm())
+	}
+
+	// Shipping into the watched folder itself is refused.
+	code := c.run("watch", in, "--dest", "folder:"+in, "--once")
+	oneLineError(t, c, code, "is the watched folder")
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestWatchRemoveAfterSend: with a destination missing the export stays
+// and the run fails; once it is there, the export is removed.
+func TestWatchRemoveAfterSend(t *testing.T) {
+	c := newCLI(t)
+	in, good := t.TempDir(), t.TempDir()
+	missing := filepath.Join(t.TempDir(), "stick")
+	src, export := dropExport(t, in, "v2")
+	args := []string{"watch", in, "--dest", "folder:" + good, "--dest", "folder:" + missing, "--remove-after-send", "--once", "--settle", "50ms"}
+	if code := c.run(args...); code != exitFailure {
+		t.Fatalf("exit %d, want %d; stderr %s", code, exitFailure, c.stderr.String())
+	}
+	sameFile(t, src, export)
+	sameFile(t, filepath.Join(good, filepath.Base(src)), export)
+	if err := os.Mkdir(missing, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c.mustRun(args...)
+	if _, err := os.Stat(src); !os.IsNotExist(err) {
+		t.Fatalf("the export is still in the folder: %v", err)
+	}
+	sameFile(t, filepath.Join(missing, filepath.Base(src)), export)
+}
+
+// TestWatchForeground: the foreground watcher ships an export dropped
+// while it runs, once, and stops cleanly when cancelled.
+func TestWatchForeground(t *testing.T) {
+	c := newCLI(t)
+	in, dest := t.TempDir(), t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"cakebackup", "watch", in, "--dest", "folder:" + dest, "--settle", "100ms", "--keep-last", "1"}, &env{
+			stdin: strings.NewReader(""), stdout: &c.stdout, stderr: &c.stderr,
+			getenv: func(k string) string { return c.vars[k] },
+		})
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	_, export := dropExport(t, in, "v3")
+	target := filepath.Join(dest, "cake_wallet_backup_2026-12-01_0800")
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(target); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the export was not shipped")
+		}
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Fatalf("watch exited %d: %s", code, c.stderr.String())
+	}
+	done <- exitOK
+	sameFile(t, target, export)
+	if n := strings.Count(c.stderr.String(), "msg=shipped"); n != 1 {
+		t.Fatalf("%d shipped lines: %s", n, c.stderr.String())
+	}
+}
+
+// TestWatchJobToUSBAndProton is the end-to-end case: an app
+// export dropped into a watched folder lands, verified, on a USB stick
+// and on (fake) Proton Drive exactly once, through a scheduled watch job
+// run twice; a failing destination shows in schedule status.
+func TestWatchJobToUSBAndProton(t *testing.T) {
+	mnt, det := usbStick(t, "WATCHUSB", 32<<20)
+	c, _ := newProtonCLI(t)
+	c.drives = det
+	c.stdin = protonTestUser + "\n"
+	c.vars[protonPasswordEnv] = protonTestPassword
+	c.mustRun("proton", "login")
+	delete(c.vars, protonPasswordEnv)
+	c.stdin = ""
+	s := &scheduleCLI{cliRun: c, config: filepath.Join(c.vars["XDG_CONFIG_HOME"], "cakebackup", "config.toml")}
+
+	in := t.TempDir()
+	s.mustRun("schedule", "add", "exports", "--watch", in, "--dest", "usb:WATCHUSB", "--dest", "proton:/Backups/Cake", "--every", "1h")
+	if out := s.mustRun("schedule", "list"); !strings.Contains(out, "watch "+in) {
+		t.Fatalf("list:\n%s", out)
+	}
+	src, export := dropExport(t, in, "v3")
+	name := filepath.Base(src)
+
+	for run := range 2 {
+		s.mustRun("schedule", "run", "--job", "exports", "--once")
+		log := s.stderr.String()
+		if n := strings.Count(log, "msg=shipped"); n != 1-run {
+			t.Fatalf("run %d: %d shipped lines: %s", run, n, log)
+		}
+		js, err := s.state(t).Job("exports")
+		if err != nil || js.LastResult != schedule.ResultOK {
+			t.Fatalf("run %d: state %+v (%v); log %s", run, js, err, log)
+		}
+		sameFile(t, filepath.Join(mnt, local.BackupFolder, name), export)
+		if entries, _ := os.ReadDir(filepath.Join(mnt, local.BackupFolder)); len(entries) != 1 {
+			t.Fatalf("run %d: the stick holds %d files", run, len(entries))
+		}
+		var entries []destinations.Entry
+		if err := json.Unmarshal([]byte(s.mustRun("ls", "proton:/Backups/Cake", "--json")), &entries); err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 1 || entries[0].Name != name || entries[0].Size != int64(len(export)) {
+			t.Fatalf("run %d: Proton Drive holds %+v", run, entries)
+		}
+		s.pretendLastRunWas(t, "exports", 2*time.Hour)
+	}
+	// The copy on Proton Drive is the app's export: it verifies with the
+	// app's password and the app can import it.
+	pw := writePasswordFile(t, appExportPassword)
+	if out := s.mustRun("inspect", "proton:/Backups/Cake/"+name, "--password-file", pw); !strings.Contains(out, "the app can import it") {
+		t.Errorf("inspect printed %q", out)
+	}
+	s.mustRun("verify", "proton:/Backups/Cake/"+name, "--password-file", pw)
+
+	// A watch job whose destination is gone fails visibly.
+	s.mustRun("schedule", "add", "broken", "--watch", in, "--dest", "folder:"+filepath.Join(t.TempDir(), "gone"), "--every", "1h")
+	if code := s.run("schedule", "run", "--job", "broken", "--once"); code != exitFailure {
+		t.Fatalf("exit %d, want %d: %s", code, exitFailure, s.stderr.String())
+	}
+	out := s.mustRun("schedule", "status")
+	if !strings.Contains(out, "broken") || !strings.Contains(out, "FAILED") {
+		t.Fatalf("status:\n%s", out)
+	}
+}
