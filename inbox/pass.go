@@ -330,7 +330,7 @@ func (r *runner) logShip(f *File, dests []string, err error) {
 		return
 	}
 	r.tell(f.Path, strings.Join(outcome, "; "), func() {
-		r.in.log().Error("shipped", append(attrs, "result", "failed")...)
+		r.in.log().Error("ship failed", append(attrs, "result", "failed")...)
 	})
 }
 

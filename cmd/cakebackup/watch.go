@@ -33,8 +33,8 @@ func watchCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
 			&cli.BoolFlag{Name: "remove-after-send", Usage: "delete an export from DIR once every destination holds a verified copy"},
 			&cli.BoolFlag{Name: "once", Usage: "look once (waiting for files still being written), ship, and exit"},
-			&cli.DurationFlag{Name: "settle", Value: inbox.DefaultSettle, Usage: "how long a file must stay unchanged before it is checked"},
-			&cli.DurationFlag{Name: "poll", Value: inbox.DefaultPoll, Usage: "look at the whole folder this often, whatever file system events say"},
+			&cli.DurationFlag{Name: "settle", Value: inbox.DefaultSettle, Usage: "how long a file must stay unchanged (`DURATION`) before it is checked"},
+			&cli.DurationFlag{Name: "poll", Value: inbox.DefaultPoll, Usage: "look at the whole folder every `DURATION`, whatever file system events say"},
 		}, keepFlags()...), passwordFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
