@@ -105,9 +105,13 @@ const (
 	Shipped
 	// Known: every destination already held it; nothing was sent.
 	Known
-	// Failed: the file could not be checked or sent to some
-	// destination; the next pass tries again.
+	// Failed: the file could not be sent to some destination; the next
+	// pass tries again.
 	Failed
+	// Unreadable: the file could not be read to be checked (no
+	// permission, say); the next pass tries again. It is logged once and
+	// does not fail the pass.
+	Unreadable
 )
 
 func (s Status) String() string {
@@ -122,6 +126,8 @@ func (s Status) String() string {
 		return "already shipped"
 	case Failed:
 		return "failed"
+	case Unreadable:
+		return "unreadable"
 	}
 	return fmt.Sprintf("Status(%d)", int(s))
 }
@@ -138,7 +144,7 @@ type File struct {
 	// Removed is set when the file was removed from the folder after
 	// every destination held it.
 	Removed bool
-	// Err is why the file is NotBackup or Failed.
+	// Err is why the file is NotBackup, Failed or Unreadable.
 	Err error
 }
 

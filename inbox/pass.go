@@ -186,7 +186,7 @@ func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now ti
 			f.Status = Settling
 			return f, true
 		case err != nil:
-			f.Status, f.Err = Failed, err
+			f.Status, f.Err = Unreadable, err
 			r.tell(path, err.Error(), func() {
 				r.in.log().Error("cannot read", "file", filepath.Base(path), "error", oneLine(err.Error()))
 			})

@@ -60,7 +60,7 @@ func watchCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			in, err := e.newInbox(dir, specs, "dir-"+shortHash(dir), slog.New(slog.NewTextHandler(e.stderr, nil)))
+			in, err := e.newInbox(dir, specs, slog.New(slog.NewTextHandler(e.stderr, nil)))
 			if err != nil {
 				return err
 			}
@@ -76,9 +76,11 @@ func watchCommand(e *env) *cli.Command {
 	}
 }
 
-// newInbox is an inbox over dir shipping to specs, with its state file
-// next to the scheduler's (key names it) and the CLI's destinations.
-func (e *env) newInbox(dir string, specs []string, key string, log *slog.Logger) (*inbox.Inbox, error) {
+// newInbox is an inbox over dir shipping to specs, with the CLI's
+// destinations and its state file next to the scheduler's, named for dir:
+// `watch DIR` and a watch job on DIR share it, so what one shipped the
+// other never ships again, and they never ship from DIR at once.
+func (e *env) newInbox(dir string, specs []string, log *slog.Logger) (*inbox.Inbox, error) {
 	for _, s := range specs {
 		if e.isFolder(s, dir) {
 			return nil, usageError(fmt.Errorf("destination %s is the watched folder %s: give another --dest", s, dir))
@@ -92,7 +94,7 @@ func (e *env) newInbox(dir string, specs []string, key string, log *slog.Logger)
 		Dir:   dir,
 		Dests: specs,
 		Open:  e.registry().Open,
-		State: filepath.Join(filepath.Dir(paths.State), "inbox-"+key+".json"),
+		State: filepath.Join(filepath.Dir(paths.State), "inbox-"+shortHash(dir)+".json"),
 		Log:   log,
 	}, nil
 }
@@ -131,7 +133,7 @@ func inboxErr(err error) error {
 	case errors.Is(err, inbox.ErrDestIsInbox):
 		return usageError(err)
 	case errors.Is(err, inbox.ErrBusy):
-		return fmt.Errorf("%w: stop the other `cakebackup watch` (or wait for the scheduled run) first", err)
+		return fmt.Errorf("%w: only one `cakebackup watch` or watch job at a time ships from a folder", err)
 	case err != nil:
 		return jobErr(err)
 	}
@@ -161,7 +163,7 @@ func (e *env) shipInbox(ctx context.Context, cfg *schedule.Config, j schedule.Jo
 	if err != nil {
 		return schedule.Result{}, err
 	}
-	in, err := e.newInbox(dir, cfg.DestsFor(j), "job-"+j.Name, log.With("job", j.Name))
+	in, err := e.newInbox(dir, cfg.DestsFor(j), log.With("job", j.Name))
 	if err != nil {
 		return schedule.Result{}, err
 	}

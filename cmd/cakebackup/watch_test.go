@@ -67,7 +67,7 @@ func TestWatchOnce(t *testing.T) {
 		t.Fatalf("destination holds %d files", len(entries))
 	}
 	// State files sit next to the scheduler's, private.
-	states, _ := filepath.Glob(filepath.Join(c.vars["XDG_STATE_HOME"], "cakebackup", "inbox-dir-*.json"))
+	states, _ := filepath.Glob(filepath.Join(c.vars["XDG_STATE_HOME"], "cakebackup", "inbox-*.json"))
 	if len(states) != 1 {
 		t.Fatalf("state files %v", states)
 	}
@@ -133,6 +133,10 @@ func TestWatchForeground(t *testing.T) {
 			t.Fatal("the export was not shipped")
 		}
 	}
+	// A second watcher of the same folder is refused while this one runs.
+	other := newCLI(t)
+	other.vars = c.vars
+	oneLineError(t, other, other.run("watch", in, "--dest", "folder:"+dest, "--once"), "only one")
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Fatalf("watch exited %d: %s", code, c.stderr.String())
