@@ -207,18 +207,3 @@ func count(reports []*inbox.Report, name string, s inbox.Status, size int64) int
 	}
 	return n
 }
-
-// smallDisk mounts a tmpfs of size bytes, as root; elsewhere the test is
-// skipped.
-func smallDisk(t *testing.T, size string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root")
-	}
-	mnt := t.TempDir()
-	if err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", mnt).Run(); err != nil {
-		t.Skip("cannot mount a tmpfs:", err)
-	}
-	t.Cleanup(func() { exec.Command("umount", mnt).Run() })
-	return mnt
-}

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -151,29 +150,6 @@ func TestRemoveAfterSend(t *testing.T) {
 	}
 	holdsOnly(t, good, export)
 	holdsOnly(t, unplugged, export)
-}
-
-// TestRemoveAfterSendFullDisk: a destination without room keeps the
-// export in the folder.
-func TestRemoveAfterSendFullDisk(t *testing.T) {
-	export := appExport(t, "v3", "full")
-	full := smallDisk(t, "64k")
-	// Fill it up.
-	if err := os.WriteFile(filepath.Join(full, "filler"), make([]byte, 64<<10), 0o600); err != nil && !errors.Is(err, syscall.ENOSPC) {
-		t.Fatal(err)
-	}
-	f := newFixture(t)
-	good := t.TempDir()
-	in := f.inbox(good, full)
-	in.RemoveAfterSend = true
-	src := f.drop(t, "cake_wallet_backup_2026-12-01_1130", export)
-	if _, err := in.Once(t.Context()); err == nil {
-		t.Fatal("Once succeeded with a full destination")
-	}
-	if _, err := os.Stat(src); err != nil {
-		t.Fatalf("the export was removed: %v", err)
-	}
-	holdsOnly(t, good, export)
 }
 
 // TestOnlyExportsAreShipped: text files, hidden files and downloads in

@@ -212,3 +212,33 @@ func TestWatchJobToUSBAndProton(t *testing.T) {
 		t.Fatalf("status:\n%s", out)
 	}
 }
+
+// TestScheduleAddWatch: a watch job keeps "downloads" as it is, makes a
+// relative folder absolute, needs no password, and refuses a source too.
+func TestScheduleAddWatch(t *testing.T) {
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "dl", "--watch", "downloads", "--dest", "usb:WALLETS", "--every", "15m", "--remove-after-send", "--keep-last", "3")
+	s.mustRun("schedule", "add", "rel", "--watch", "exports", "--dest", "folder:"+s.dest, "--every", "1h")
+	cfg, err := schedule.LoadConfig(s.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs("exports")
+	if dl, _ := cfg.Job("dl"); dl.Watch != schedule.WatchDownloads || !dl.RemoveAfterSend || dl.KeepLast != 3 || dl.Source != "" {
+		t.Fatalf("job dl = %+v", dl)
+	}
+	if rel, _ := cfg.Job("rel"); rel.Watch != abs {
+		t.Fatalf("job rel watches %q, want %q", rel.Watch, abs)
+	}
+	for _, args := range [][]string{
+		{"schedule", "add", "both", "--watch", "downloads", "--source", sampleWallets, "--dest", "usb", "--every", "1h"},
+		{"schedule", "add", "rm", "--source", sampleWallets, "--dest", "usb", "--every", "1h", "--password-env", "P", "--remove-after-send"},
+	} {
+		if code := s.run(args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d; stderr %s", args, code, exitUsage, s.stderr.String())
+		}
+	}
+	if out := s.mustRun("schedule", "prune", "dl"); !strings.Contains(out, "each time it ships") {
+		t.Errorf("prune printed %q", out)
+	}
+}
