@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,6 +48,11 @@ func (in *Inbox) start() (*runner, error) {
 	dir, err := filepath.Abs(in.Dir)
 	if err != nil {
 		return nil, err
+	}
+	if fi, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("the watched folder: %w", err)
+	} else if !fi.IsDir() {
+		return nil, fmt.Errorf("the watched folder %s is not a folder", dir)
 	}
 	for _, d := range in.Dests {
 		if spec, err := destinations.ParseSpec(d); err == nil && spec.Scheme == "folder" && sameDir(spec.Arg, dir) {
@@ -199,7 +205,13 @@ func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now ti
 	if m.NotBackup != "" {
 		f.Status, f.Err = NotBackup, errors.New(m.NotBackup)
 		r.tell(path, m.NotBackup, func() {
-			r.in.log().Info("left alone: not a backup (or not a whole one yet)", "file", filepath.Base(path), "size", size, "reason", m.NotBackup)
+			// Most files in Downloads are no backups: only one that
+			// looks like a backup but does not verify is worth a word.
+			level, msg := slog.LevelDebug, "left alone: not a backup"
+			if m.Damaged {
+				level, msg = slog.LevelWarn, "not shipped: it does not verify (damaged, not whole yet, or another password)"
+			}
+			r.in.log().Log(ctx, level, msg, "file", filepath.Base(path), "size", size, "reason", m.NotBackup)
 		})
 		return f, fresh
 	}
@@ -249,7 +261,9 @@ func (r *runner) judge(ctx context.Context, path string, size int64, mtime time.
 		return m, errChanged
 	}
 	if err != nil {
+		var chunk *backup.ChunkError
 		m.NotBackup = oneLine(err.Error())
+		m.Damaged = errors.Is(err, backup.ErrBadChecksum) || errors.Is(err, backup.ErrDecrypt) || errors.As(err, &chunk)
 		return m, nil
 	}
 	m.SHA512 = sent.SHA512

@@ -36,6 +36,9 @@ type memo struct {
 	// else.
 	SHA512    string `json:"sha512,omitempty"`
 	NotBackup string `json:"not_backup,omitempty"`
+	// Damaged is set for a file that is a backup by its structure but
+	// does not verify.
+	Damaged bool `json:"damaged,omitempty"`
 }
 
 // Copy is an export stored at a destination.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -51,6 +52,9 @@ func watchCommand(e *env) *cli.Command {
 			dir, err := filepath.Abs(dir)
 			if err != nil {
 				return usageError(err)
+			}
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				return usageError(fmt.Errorf("%s is not a folder to watch", dir))
 			}
 			specs, err := e.chosenDests(c)
 			if err != nil {

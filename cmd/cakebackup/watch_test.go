@@ -75,8 +75,13 @@ func TestWatchOnce(t *testing.T) {
 		t.Errorf("state file mode %v", fi.Mode().Perm())
 	}
 
+	code := c.run("watch", filepath.Join(in, "nope"), "--dest", "folder:"+dest, "--once")
+	oneLineError(t, c, code, "not a folder to watch")
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
 	// Shipping into the watched folder itself is refused.
-	code := c.run("watch", in, "--dest", "folder:"+in, "--once")
+	code = c.run("watch", in, "--dest", "folder:"+in, "--once")
 	oneLineError(t, c, code, "is the watched folder")
 	if code != exitUsage {
 		t.Errorf("exit %d, want %d", code, exitUsage)
