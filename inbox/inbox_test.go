@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"bytes"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,7 +167,14 @@ func TestOnlyExportsAreShipped(t *testing.T) {
 	damaged := bytes.Clone(export)
 	damaged[len(damaged)/2] ^= 1
 	f.drop(t, "cake_wallet_backup_damaged", damaged)
-	rep := once(t, f.inbox(dest))
+	var log bytes.Buffer
+	in := f.inbox(dest)
+	in.Log = slog.New(slog.NewTextHandler(&log, nil))
+	rep := once(t, in)
+	// Only the damaged export is worth a line.
+	if strings.Count(log.String(), "\n") != 1 || !strings.Contains(log.String(), "cake_wallet_backup_damaged") || !strings.Contains(log.String(), "does not verify") {
+		t.Errorf("log:\n%s", log.String())
+	}
 	for _, name := range []string{"notes.txt", "photo.zip", "cake_wallet_backup_damaged"} {
 		if s, _ := status(rep, name); s != inbox.NotBackup {
 			t.Errorf("%s: status %v, want not a backup", name, s)
