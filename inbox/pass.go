@@ -325,6 +325,9 @@ func (r *runner) logShip(f *File, dests []string, err error) {
 	var outcome []string
 	if f.Sent != nil {
 		for _, s := range f.Sent.Stores {
+			if s.Reclaimed.Files > 0 {
+				outcome = append(outcome, fmt.Sprintf("%s: removed %d leftover file(s) of interrupted runs", s.Dest, s.Reclaimed.Files))
+			}
 			switch {
 			case s.Err != nil:
 				outcome = append(outcome, s.Dest+" FAILED: "+oneLine(s.Err.Error()))
