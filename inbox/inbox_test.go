@@ -269,3 +269,19 @@ func TestOneInboxAtATime(t *testing.T) {
 		t.Fatalf("inbox shipping to itself: %v, want ErrDestIsInbox", err)
 	}
 }
+
+// TestDamagedStateFile: a state file that cannot be read stops the inbox
+// with a line saying what to do, rather than shipping everything again.
+func TestDamagedStateFile(t *testing.T) {
+	f := newFixture(t)
+	if err := os.MkdirAll(filepath.Dir(f.state), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f.state, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.inbox(t.TempDir()).Once(t.Context())
+	if err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), "remove it") {
+		t.Fatalf("Once: %v", err)
+	}
+}
