@@ -48,7 +48,9 @@ type Inbox struct {
 	// Dir is the watched folder.
 	Dir string
 	// Dests are the --dest specs every export is stored at; at least
-	// one, none of them Dir itself.
+	// one, none of them Dir itself. What was shipped is recorded per
+	// spec as given: "usb" (whichever stick is plugged in) counts as one
+	// destination.
 	Dests []string
 	// Open opens a destination from its spec.
 	Open job.Opener
