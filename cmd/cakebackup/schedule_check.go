@@ -28,7 +28,11 @@ const destProbeTimeout = 30 * time.Second
 func (e *env) checkNewJob(ctx context.Context, cfg *schedule.Config, job schedule.Job, allowEmpty bool) (warnings []string, err error) {
 	// A missing source is a mistake here, where create leaves it to the
 	// backup to report.
-	if err := checkSource(job.Source, allowEmpty); err != nil {
+	if job.Watch != "" {
+		if err := e.checkWatchDir(job); err != nil {
+			return nil, usageError(fmt.Errorf("job %s: %w", job.Name, err))
+		}
+	} else if err := checkSource(job.Source, allowEmpty); err != nil {
 		return nil, usageError(fmt.Errorf("job %s: %w", job.Name, err))
 	}
 	if err := checkSettings(job.Settings); err != nil {

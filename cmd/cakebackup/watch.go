@@ -153,6 +153,18 @@ func (e *env) watchDir(j schedule.Job) (string, error) {
 	return j.Watch, nil
 }
 
+// checkWatchDir refuses a watch job whose folder is not there.
+func (e *env) checkWatchDir(j schedule.Job) error {
+	dir, err := e.watchDir(j)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("%s is not a folder to watch", dir)
+	}
+	return nil
+}
+
 // shipInbox is a scheduled run of a watch job: one look at its folder,
 // shipping what is ready to the job's destinations.
 func (e *env) shipInbox(ctx context.Context, cfg *schedule.Config, j schedule.Job, password func(schedule.Job) (string, error), log *slog.Logger) (schedule.Result, error) {

@@ -222,13 +222,24 @@ func TestWatchJobToUSBAndProton(t *testing.T) {
 // relative folder absolute, needs no password, and refuses a source too.
 func TestScheduleAddWatch(t *testing.T) {
 	s := newScheduleCLI(t)
+	downloads, err := local.DownloadsDir(s.getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code := s.run("schedule", "add", "dl", "--watch", "downloads", "--dest", "usb:WALLETS", "--every", "15m"); code != exitUsage ||
+		!strings.Contains(s.stderr.String(), "not a folder to watch") {
+		t.Fatalf("a missing Downloads folder: exit %d, stderr %s", code, s.stderr.String())
+	}
+	if err := os.MkdirAll(downloads, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	s.mustRun("schedule", "add", "dl", "--watch", "downloads", "--dest", "usb:WALLETS", "--every", "15m", "--remove-after-send", "--keep-last", "3")
-	s.mustRun("schedule", "add", "rel", "--watch", "exports", "--dest", "folder:"+s.dest, "--every", "1h")
+	s.mustRun("schedule", "add", "rel", "--watch", "../../examples", "--dest", "folder:"+s.dest, "--every", "1h")
 	cfg, err := schedule.LoadConfig(s.config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	abs, _ := filepath.Abs("exports")
+	abs, _ := filepath.Abs("../../examples")
 	if dl, _ := cfg.Job("dl"); dl.Watch != schedule.WatchDownloads || !dl.RemoveAfterSend || dl.KeepLast != 3 || dl.Source != "" {
 		t.Fatalf("job dl = %+v", dl)
 	}
