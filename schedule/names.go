@@ -18,17 +18,19 @@ func BackupName(job string, t time.Time) string {
 }
 
 // ParseBackupName reports whether name is a backup made by job, and when
-// (read in loc). A destination that had to rename a backup to avoid a
-// clash may have added a suffix such as "-1" or " (1)"; that still
-// matches. Another job's backups never match: job names cannot make the
-// time stamp parse.
+// (read in loc). The name must be exactly the job's prefix and a time
+// stamp, optionally followed by the number a destination adds to avoid a
+// clash ("-2", as local folders and Proton Drive do, or " (2)", as
+// browsers' download folders do). Anything else after the stamp is
+// refused, so another job whose name starts with this job's name and a
+// time stamp (job "a" and job "a_2026-01-01_000000-x") never matches.
 func ParseBackupName(job, name string, loc *time.Location) (time.Time, bool) {
 	rest, ok := strings.CutPrefix(name, backupPrefix+job+"_")
 	if !ok || len(rest) < len(nameTimeLayout) {
 		return time.Time{}, false
 	}
 	stamp, suffix := rest[:len(nameTimeLayout)], rest[len(nameTimeLayout):]
-	if suffix != "" && !strings.ContainsRune("- (.", rune(suffix[0])) {
+	if !isClashSuffix(suffix) {
 		return time.Time{}, false
 	}
 	t, err := time.ParseInLocation(nameTimeLayout, stamp, loc)
@@ -36,4 +38,32 @@ func ParseBackupName(job, name string, loc *time.Location) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// maxClashDigits bounds the number in a clash suffix.
+const maxClashDigits = 6
+
+// isClashSuffix accepts "", "-N" and " (N)" with N a decimal number.
+func isClashSuffix(s string) bool {
+	if s == "" {
+		return true
+	}
+	var digits string
+	switch {
+	case strings.HasPrefix(s, "-"):
+		digits = s[1:]
+	case strings.HasPrefix(s, " (") && strings.HasSuffix(s, ")"):
+		digits = s[2 : len(s)-1]
+	default:
+		return false
+	}
+	if digits == "" || len(digits) > maxClashDigits {
+		return false
+	}
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
