@@ -151,6 +151,26 @@ func sealInner(t testing.TB, inner []byte, chunk int) []byte {
 	return buf.Bytes()
 }
 
+// testKeys and testSalt let tests that seal many small backups derive the
+// key once: sealInnerFast seals with them and restores and verifies can
+// pass testKeys.
+var (
+	testKeys = newKeyCache(testPassword)
+	testSalt = []byte("0123456789abcdef")
+)
+
+// sealInnerFast is sealInner with the shared test salt and keys.
+func sealInnerFast(t testing.TB, inner []byte, chunk int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	_, err := writeContainer(context.Background(), &buf, WriteOptions{Password: testPassword, AppVersion: "9.9.9", chunkSize: chunk, salt: testSalt, keys: testKeys},
+		func(w io.Writer) error { _, err := w.Write(inner); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 // containerParts returns the entries of a container by name.
 func containerParts(t testing.TB, b []byte) map[string][]byte {
 	t.Helper()

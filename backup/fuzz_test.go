@@ -22,7 +22,7 @@ func exercise(t *testing.T, keys *keyCache, b []byte) {
 	if err := a.CheckIntegrity(ctx); err != nil {
 		return
 	}
-	_ = a.verify(ctx, keys)
+	_ = a.verify(ctx, keys, RestoreOptions{})
 }
 
 func FuzzOpenBlob(f *testing.F) {

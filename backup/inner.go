@@ -11,20 +11,50 @@ import (
 
 // openInner opens the inner archive for random access, decrypting chunks
 // as archive/zip asks for them. The caller must Close the plainReader.
-func (a *Archive) openInner(ctx context.Context, keys *keyCache) (*plainReader, *zip.Reader, error) {
+func (a *Archive) openInner(ctx context.Context, keys *keyCache) (*plainReader, *zip.Reader, innerDirectory, error) {
 	pr, err := newPlainReader(ctx, a, keys)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, innerDirectory{}, err
+	}
+	fail := func(err error) (*plainReader, *zip.Reader, innerDirectory, error) {
+		pr.Close()
+		if pr.err != nil {
+			return nil, nil, innerDirectory{}, pr.err
+		}
+		return nil, nil, innerDirectory{}, err
+	}
+	// Look at the directory's size before archive/zip reads it whole.
+	dir, err := readInnerDirectory(pr, pr.Size())
+	if err != nil {
+		return fail(err)
 	}
 	zr, err := zip.NewReader(pr, pr.Size())
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		pr.Close()
-		if pr.err != nil {
-			return nil, nil, pr.err
-		}
-		return nil, nil, fmt.Errorf("the decrypted archive is not a valid ZIP (%v): %w", err, ErrNotBackup)
+		return fail(fmt.Errorf("the decrypted archive is not a valid ZIP (%v): %w", err, ErrNotBackup))
 	}
-	return pr, zr, nil
+	return pr, zr, dir, nil
+}
+
+// planInner opens the inner archive and checks every entry the way a
+// restore will (planExtraction). The caller must Close the plainReader.
+func (a *Archive) planInner(ctx context.Context, keys *keyCache, opts RestoreOptions) (*plainReader, *extractPlan, error) {
+	pr, zr, dir, err := a.openInner(ctx, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	offsets, err := localHeaderOffsets(pr, dir, zr.File)
+	if err == nil {
+		var plan *extractPlan
+		plan, err = planExtraction(zr, offsets, dir.offset, opts.maxSize(pr.Size()))
+		if err == nil {
+			return pr, plan, nil
+		}
+	}
+	pr.Close()
+	if pr.err != nil {
+		return nil, nil, pr.err
+	}
+	return nil, nil, err
 }
 
 // innerErr prefers the decryption error that made archive/zip fail.
@@ -42,7 +72,7 @@ func innerErr(pr *plainReader, name string, err error) error {
 // List returns the files in the inner archive. It decrypts only the chunks
 // holding the archive's directory.
 func (a *Archive) List(ctx context.Context, password string) ([]Entry, error) {
-	pr, zr, err := a.openInner(ctx, newKeyCache(password))
+	pr, zr, _, err := a.openInner(ctx, newKeyCache(password))
 	if err != nil {
 		return nil, err
 	}
@@ -59,26 +89,32 @@ func (a *Archive) List(ctx context.Context, password string) ([]Entry, error) {
 
 // Verify checks everything CheckIntegrity checks (each chunk's encrypted
 // SHA-512 and BLAKE2b), then decrypts every chunk and checks the plain
-// SHA-512s, the whole archive's SHA-512 and that every entry of the inner
-// ZIP reads back with a correct CRC-32.
+// SHA-512s, the whole archive's SHA-512, that every entry of the inner
+// ZIP reads back with a correct CRC-32, and that Restore would accept
+// every entry (names, types, duplicates, sizes within the default limit).
 func (a *Archive) Verify(ctx context.Context, password string) error {
-	return a.verify(ctx, newKeyCache(password))
+	return a.VerifyWith(ctx, password, RestoreOptions{})
 }
 
-// verify is Verify with keys that may already be derived (the fuzz tests
-// share them between inputs).
-func (a *Archive) verify(ctx context.Context, keys *keyCache) error {
-	pr, zr, err := a.openInner(ctx, keys)
+// VerifyWith is Verify applying the limits of a restore made with opts.
+func (a *Archive) VerifyWith(ctx context.Context, password string, opts RestoreOptions) error {
+	return a.verify(ctx, newKeyCache(password), opts)
+}
+
+// verify is VerifyWith with keys that may already be derived (the fuzz
+// tests share them between inputs).
+func (a *Archive) verify(ctx context.Context, keys *keyCache, opts RestoreOptions) error {
+	pr, plan, err := a.planInner(ctx, keys, opts)
 	if err != nil {
 		return err
 	}
 	defer pr.Close()
-	for _, f := range zr.File {
+	for _, e := range plan.entries {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := readToEnd(f); err != nil {
-			return innerErr(pr, f.Name, err)
+		if err := readToEnd(e.file); err != nil {
+			return innerErr(pr, e.file.Name, err)
 		}
 	}
 	return pr.finish()

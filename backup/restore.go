@@ -9,36 +9,71 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+
+	"github.com/cakebackup/cakebackup/diskspace"
 )
 
-// Restore extracts the backup into dir, which must be absent or empty
-// (ErrTargetNotEmpty otherwise). It works in a temporary folder beside dir
-// and renames it into place only when everything is extracted and
-// verified; on any error nothing is left behind. Files are created 0600
-// and folders 0700.
-func (a *Archive) Restore(ctx context.Context, password, dir string) (err error) {
+// Restore is RestoreWith with default options, for callers that need no
+// result.
+func (a *Archive) Restore(ctx context.Context, password, dir string) error {
+	_, err := a.RestoreWith(ctx, password, dir, RestoreOptions{})
+	return err
+}
+
+// RestoreResult is what a restore did besides restoring.
+type RestoreResult struct {
+	// Files is the number of files restored; Size their bytes.
+	Files int
+	Size  int64
+	// Reclaimed describes the temporary folders of interrupted restores
+	// that this one removed from beside the target.
+	Reclaimed Reclaimed
+}
+
+// RestoreWith extracts the backup into dir, which must be absent or empty
+// (ErrTargetNotEmpty otherwise). Every entry is checked first, as Verify
+// checks it (planExtraction), and the total is checked against
+// opts.MaxSize (ErrTooLarge) and the free space (ErrNoSpace) before
+// anything is written. It works in a temporary folder beside dir, named
+// for this process, and renames it into place only when everything is
+// extracted, verified and on disk; on any error nothing is left behind,
+// and what a killed restore left is removed by the next one in the same
+// parent folder. Files are created 0600 and folders 0700.
+func (a *Archive) RestoreWith(ctx context.Context, password, dir string, opts RestoreOptions) (*RestoreResult, error) {
+	return a.restore(ctx, newKeyCache(password), dir, opts)
+}
+
+// restore is RestoreWith with keys that may already be derived.
+func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts RestoreOptions) (_ *RestoreResult, err error) {
 	dir = filepath.Clean(dir)
 	if err := checkRestoreTarget(dir); err != nil {
-		return err
+		return nil, err
 	}
-	// Open the inner archive first: a wrong password or a damaged
-	// directory fails before anything is created.
-	pr, zr, err := a.openInner(ctx, newKeyCache(password))
+	// Open and check the inner archive first: a wrong password, a damaged
+	// directory or an unsafe entry fails before anything is created.
+	pr, plan, err := a.planInner(ctx, keys, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer pr.Close()
 
 	parent := filepath.Dir(dir)
+	res := &RestoreResult{}
+	res.Reclaimed, err = removeStaleRestores(parent)
+	if err != nil {
+		return res, err
+	}
+	if err := checkFreeSpace(parent, plan.diskSize); err != nil {
+		return res, err
+	}
 	created, err := mkdirAllTracked(parent)
 	if err != nil {
-		return err
+		return res, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".restoring-")
+	tmp, err := os.MkdirTemp(parent, restoringPrefix(dir))
 	if err != nil {
 		removeCreated(created)
-		return fmt.Errorf("creating a temporary folder in %s: %w", parent, err)
+		return res, fmt.Errorf("creating a temporary folder in %s: %w", parent, err)
 	}
 	defer func() {
 		if err != nil {
@@ -47,18 +82,46 @@ func (a *Archive) Restore(ctx context.Context, password, dir string) (err error)
 		}
 	}()
 
-	for _, f := range zr.File {
+	for _, e := range plan.entries {
 		if err := ctx.Err(); err != nil {
-			return err
+			return res, err
 		}
-		if err := extractEntry(pr, f, tmp); err != nil {
-			return err
+		if err := extractEntry(pr, e, tmp); err != nil {
+			return res, err
+		}
+		if !e.dir {
+			res.Files++
+			res.Size += int64(e.file.UncompressedSize64)
 		}
 	}
 	if err := pr.finish(); err != nil {
-		return err
+		return res, err
 	}
-	return moveIntoPlace(tmp, dir)
+	return res, moveIntoPlace(tmp, dir)
+}
+
+// ErrNoSpace is wrapped when the restore target's file system has less
+// free space than the backup's files need.
+var ErrNoSpace = errors.New("not enough free space")
+
+// checkFreeSpace refuses to start a restore that needs more than the free
+// space of the file system holding dir (or its nearest existing parent).
+// Where free space is unknown, it lets the restore try.
+func checkFreeSpace(dir string, need int64) error {
+	for {
+		if _, err := os.Stat(dir); err == nil || filepath.Dir(dir) == dir {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	_, free, err := diskspace.Of(dir)
+	if err != nil {
+		return nil
+	}
+	if need > free {
+		return fmt.Errorf("restoring needs %s but %s has %s free: %w", formatBytes(need), dir, formatBytes(free), ErrNoSpace)
+	}
+	return nil
 }
 
 // mkdirAllTracked creates dir and its missing parents (0700) and returns
@@ -146,51 +209,16 @@ func moveIntoPlace(tmp, dir string) error {
 	return nil
 }
 
-// localPath turns an entry name into a path below the restore folder, or
-// refuses it: absolute paths, "..", backslashes, NUL bytes, drive letters.
-func localPath(name string) (string, error) {
-	unsafe := func(why string) error {
-		return fmt.Errorf("entry %q %s: %w", name, why, ErrUnsafePath)
-	}
-	trimmed := strings.TrimSuffix(name, "/")
-	switch {
-	case trimmed == "":
-		return "", unsafe("has an empty name")
-	case strings.ContainsAny(name, "\\\x00"):
-		return "", unsafe("contains a backslash or NUL byte")
-	case strings.HasPrefix(name, "/"):
-		return "", unsafe("is an absolute path")
-	case len(trimmed) >= 2 && trimmed[1] == ':':
-		return "", unsafe("starts with a drive letter")
-	}
-	for _, part := range strings.Split(trimmed, "/") {
-		if part == ".." {
-			return "", unsafe("leaves the target folder")
-		}
-	}
-	p := filepath.FromSlash(trimmed)
-	if !filepath.IsLocal(p) {
-		return "", unsafe("leaves the target folder")
-	}
-	return p, nil
-}
-
-// extractEntry writes one entry of the inner archive below root.
-func extractEntry(pr *plainReader, f *zip.File, root string) error {
-	rel, err := localPath(f.Name)
-	if err != nil {
-		return err
-	}
+// extractEntry writes one entry of the inner archive, checked by
+// planExtraction, below root.
+func extractEntry(pr *plainReader, e plannedEntry, root string) error {
+	f, rel := e.file, e.rel
 	target := filepath.Join(root, rel)
-	mode := f.Mode()
-	switch {
-	case mode.IsDir() || strings.HasSuffix(f.Name, "/"):
+	if e.dir {
 		if err := os.MkdirAll(target, 0o700); err != nil {
 			return fmt.Errorf("creating folder %s: %w", rel, err)
 		}
 		return nil
-	case !mode.IsRegular():
-		return fmt.Errorf("entry %q is a %v, not a regular file: %w", f.Name, mode.Type(), ErrUnsafePath)
 	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
 		return fmt.Errorf("creating folder for %s: %w", rel, err)

@@ -49,7 +49,7 @@ func TestRoundTrip(t *testing.T) {
 				"wallets/monero/Ünïcødé wallet/Ünïcødé wallet":        []byte("ü"),
 				"wallets/bitcoin/日本語/日本語.keys":                        []byte("日本"),
 				"wallets/litecoin/emoji 🍰/emoji 🍰":                    []byte("cake"),
-				"name with spaces and 'quotes' & <html>/file (1).txt": []byte("x"),
+				"name with spaces and 'quotes' & [html]/file (1).txt": []byte("x"),
 			},
 			wantChunks: 1,
 			wallets:    []string{"bitcoin/日本語", "litecoin/emoji 🍰", "monero/Ünïcødé wallet"},

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -38,12 +39,32 @@ type Source struct {
 	Skipped []string
 }
 
+// ErrUnportableName is wrapped when a wallet's file has a name that a
+// restore could not recreate on every supported system.
+var ErrUnportableName = errors.New("name cannot be restored on every system")
+
+// walletsFolder holds the wallets; a file left out there would be a
+// wallet missing from the backup.
+const walletsFolder = "wallets/"
+
 // Collect lists every regular file under dir, keeping its path relative to
 // dir. settingsFile, when not empty, is added as "~_preferences_dump" (in
 // place of one in dir). Symlinks and special files are skipped and
-// reported in Skipped. An unreadable file or folder is an error naming it.
+// reported in Skipped. Names follow the rule Restore applies
+// (entryNameProblem, and no two names that are one file on macOS or
+// Windows): outside "wallets/" a file or folder breaking it is skipped and
+// reported; inside, where it would be a wallet left out, it is an error
+// (ErrUnportableName). An unreadable file or folder is an error naming it.
 func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 	src := &Source{}
+	names := newNameSet(0)
+	unportable := func(name, why string) error {
+		if strings.HasPrefix(name, walletsFolder) {
+			return fmt.Errorf("%s %s: %w", name, why, ErrUnportableName)
+		}
+		src.Skipped = append(src.Skipped, "skipped "+name+": it "+why+", so it could not be restored everywhere")
+		return nil
+	}
 	// A wallet folder that is itself a symlink is followed; symlinks
 	// inside it are not.
 	if resolved, err := filepath.EvalSymlinks(dir); err == nil {
@@ -68,6 +89,18 @@ func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 			return fmt.Errorf("cannot place %s in the backup: %w", path, err)
 		}
 		name := filepath.ToSlash(rel)
+		if name == "." {
+			return nil
+		}
+		if why := entryNameProblem(name); why != "" {
+			if err := unportable(name, why); err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
 		switch t := d.Type(); {
 		case d.IsDir():
 			return nil
@@ -82,6 +115,9 @@ func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 			src.Skipped = append(src.Skipped, "skipped "+name+" (replaced by the settings file)")
 			return nil
 		}
+		if other, ok := names.add(name, false); !ok {
+			return unportable(name, "is the same file as "+other+" on macOS and Windows, or lies inside it")
+		}
 		f, err := collectFile(name, path)
 		if err != nil {
 			return err
@@ -93,6 +129,9 @@ func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 		return nil, err
 	}
 	if settingsFile != "" {
+		if other, ok := names.add(preferencesEntry, false); !ok {
+			return nil, fmt.Errorf("settings file: %s is the same file as %s on macOS and Windows: %w", preferencesEntry, other, ErrUnportableName)
+		}
 		f, err := collectFile(preferencesEntry, settingsFile)
 		if err != nil {
 			return nil, fmt.Errorf("settings file: %w", err)

@@ -38,6 +38,10 @@ type WriteOptions struct {
 
 	// chunkSize overrides the 24 MiB chunk size; tests use small chunks.
 	chunkSize int
+	// salt and keys, when set, replace the random salt and the key
+	// derivation, so tests sealing many backups derive the key once.
+	salt []byte
+	keys *keyCache
 }
 
 // Summary describes a backup Write produced.
@@ -88,11 +92,18 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	salt, err := newSalt()
-	if err != nil {
-		return nil, err
+	salt := opts.salt
+	if salt == nil {
+		var err error
+		if salt, err = newSalt(); err != nil {
+			return nil, err
+		}
 	}
-	key, err := deriveKey(opts.Password, salt)
+	keys := opts.keys
+	if keys == nil {
+		keys = newKeyCache(opts.Password)
+	}
+	key, err := keys.key(salt)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,10 @@
+//go:build !linux && !darwin && !windows
+
+package diskspace
+
+import "errors"
+
+// Of is not known on this system: it returns errors.ErrUnsupported.
+func Of(path string) (total, free int64, err error) {
+	return 0, 0, errors.ErrUnsupported
+}
