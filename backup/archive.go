@@ -34,6 +34,8 @@ type Archive struct {
 	// data is data.bin of a v3 container, nil for a bare v2 blob (whose
 	// data is the whole file).
 	data *zip.File
+	// outer are all the container's entries, for their CRC-32 checks.
+	outer []*zip.File
 	// chunks describe the blobs in the data stream, in order. A bare v2
 	// blob is one chunk with unknown plain length and no SHA-512s.
 	chunks []chunkInfo
@@ -137,9 +139,10 @@ func openContainer(r io.ReaderAt, size int64) (*Archive, error) {
 		return nil, err
 	}
 	a := &Archive{
-		r:    r,
-		size: size,
-		data: entries[dataEntry],
+		r:     r,
+		size:  size,
+		data:  entries[dataEntry],
+		outer: zr.File,
 		info: Info{
 			Version:    containerVersion,
 			AppVersion: meta.CakeVersion,
@@ -157,12 +160,10 @@ func openContainer(r io.ReaderAt, size int64) (*Archive, error) {
 			}
 		}
 	}
-	// The sizes in the ZIP directory are claims; hold them to what the file
-	// can contain (deflate expands at most about 1032 times).
-	if d := a.data; d.CompressedSize64 > uint64(size) ||
-		(d.Method == zip.Store && d.UncompressedSize64 != d.CompressedSize64) ||
-		d.UncompressedSize64 > 1100*d.CompressedSize64+1024 {
-		return nil, fmt.Errorf("data.bin has impossible sizes: %w", ErrNotBackup)
+	for _, f := range zr.File {
+		if !possibleSizes(f, size) {
+			return nil, fmt.Errorf("%s has impossible sizes: %w", f.Name, ErrNotBackup)
+		}
 	}
 	var encOff, plainOff int64
 	for _, c := range meta.Chunks {
@@ -187,6 +188,49 @@ func openContainer(r io.ReaderAt, size int64) (*Archive, error) {
 	return a, nil
 }
 
+// possibleSizes holds the sizes in the ZIP directory, which are claims, to
+// what a file of size bytes can contain (deflate expands at most about
+// 1032 times).
+func possibleSizes(f *zip.File, size int64) bool {
+	return f.CompressedSize64 <= uint64(size) &&
+		(f.Method != zip.Store || f.UncompressedSize64 == f.CompressedSize64) &&
+		f.UncompressedSize64 <= 1100*f.CompressedSize64+1024
+}
+
+// outerReadErr classifies a failure to read entry name of the container:
+// a CRC-32 mismatch is damage, anything else a broken container.
+func outerReadErr(name string, err error) error {
+	if errors.Is(err, zip.ErrChecksum) {
+		return fmt.Errorf("%s is damaged (its CRC-32 does not match): %w", name, ErrBadChecksum)
+	}
+	return fmt.Errorf("reading %s: %w: %w", name, ErrNotBackup, err)
+}
+
+// checkOuter reads every entry of the container to its end, which makes
+// archive/zip check its CRC-32; withData includes data.bin, which
+// CheckIntegrity checks as it streams it. Readers of the app's backups
+// read README.txt and metadata.json too, so damage there is damage.
+func (a *Archive) checkOuter(ctx context.Context, withData bool) error {
+	for _, f := range a.outer {
+		if f == a.data && !withData {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return outerReadErr(f.Name, err)
+		}
+		_, err = io.Copy(io.Discard, rc)
+		rc.Close()
+		if err != nil {
+			return outerReadErr(f.Name, err)
+		}
+	}
+	return nil
+}
+
 // readEntry reads a small container entry whole, refusing one larger than
 // limit.
 func readEntry(f *zip.File, limit int64) ([]byte, error) {
@@ -195,12 +239,12 @@ func readEntry(f *zip.File, limit int64) ([]byte, error) {
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w: %w", f.Name, ErrNotBackup, err)
+		return nil, outerReadErr(f.Name, err)
 	}
 	defer rc.Close()
 	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w: %w", f.Name, ErrNotBackup, err)
+		return nil, outerReadErr(f.Name, err)
 	}
 	if int64(len(b)) > limit {
 		return nil, fmt.Errorf("%s is too large: %w", f.Name, ErrNotBackup)

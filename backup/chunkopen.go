@@ -156,9 +156,13 @@ func dataReadErr(err error) error {
 	}
 }
 
-// CheckIntegrity checks, without the password, the container, its metadata
-// and each chunk's encrypted SHA-512 and BLAKE2b checksum.
+// CheckIntegrity checks, without the password, the container (every
+// entry's CRC-32), its metadata and each chunk's encrypted SHA-512 and
+// BLAKE2b checksum.
 func (a *Archive) CheckIntegrity(ctx context.Context) error {
+	if err := a.checkOuter(ctx, false); err != nil {
+		return err
+	}
 	return a.streamChunks(ctx, nil, func(int, []byte) error { return nil })
 }
 

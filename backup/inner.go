@@ -104,6 +104,9 @@ func (a *Archive) VerifyWith(ctx context.Context, password string, opts RestoreO
 // verify is VerifyWith with keys that may already be derived (the fuzz
 // tests share them between inputs).
 func (a *Archive) verify(ctx context.Context, keys *keyCache, opts RestoreOptions) error {
+	if err := a.checkOuter(ctx, true); err != nil {
+		return err
+	}
 	pr, plan, err := a.planInner(ctx, keys, opts)
 	if err != nil {
 		return err
