@@ -160,6 +160,10 @@ func dataReadErr(err error) error {
 // entry's CRC-32), its metadata and each chunk's encrypted SHA-512 and
 // BLAKE2b checksum.
 func (a *Archive) CheckIntegrity(ctx context.Context) error {
+	if a.data == nil {
+		_, err := scanBareBlob(ctx, a.r, a.size)
+		return err
+	}
 	if err := a.checkOuter(ctx, false); err != nil {
 		return err
 	}
@@ -170,6 +174,17 @@ func (a *Archive) CheckIntegrity(ctx context.Context) error {
 // and, at the end, the SHA-512 of the whole. A chunk reaches w only after
 // it was authenticated.
 func (a *Archive) Decrypt(ctx context.Context, password string, w io.Writer) error {
+	if a.data == nil {
+		bare, err := a.openBarePlain(ctx, newKeyCache(password))
+		if err != nil {
+			return err
+		}
+		defer bare.Close()
+		if _, err := io.Copy(w, io.NewSectionReader(bare, 0, bare.size)); err != nil {
+			return fmt.Errorf("writing decrypted data: %w", err)
+		}
+		return nil
+	}
 	whole := sha512.New()
 	err := a.streamChunks(ctx, newKeyCache(password), func(_ int, plain []byte) error {
 		whole.Write(plain)

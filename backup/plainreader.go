@@ -27,6 +27,8 @@ type plainReader struct {
 	stream    io.ReadCloser // sequential fallback for a compressed data.bin
 	streamPos int64
 
+	bare *plainFile // the decrypted plaintext of a bare v2 blob
+
 	cache  [2]cachedChunk
 	tick   int
 	ahead  []*chunkLoad // in flight, at most depth
@@ -71,13 +73,13 @@ func newPlainReader(ctx context.Context, a *Archive, keys *keyCache) (*plainRead
 	}
 	p.cache[0].index, p.cache[1].index = -1, -1
 	if a.data == nil {
-		// A bare v2 blob's plain size is known only once decrypted.
-		plain, err := p.chunk(0)
+		// A bare v2 blob can be of any size: it is decrypted to a
+		// temporary file, and its plain size is known only then.
+		bare, err := a.openBarePlain(ctx, keys)
 		if err != nil {
-			p.Close()
 			return nil, err
 		}
-		p.size = int64(len(plain))
+		p.bare, p.size, p.hashed = bare, bare.size, 1
 		a.chunks[0].plainLen = p.size
 		a.info.PlainSize = p.size
 	}
@@ -91,6 +93,16 @@ func (p *plainReader) Size() int64 { return p.size }
 func (p *plainReader) ReadAt(b []byte, off int64) (int, error) {
 	if off < 0 {
 		return 0, fmt.Errorf("negative offset")
+	}
+	if p.bare != nil {
+		if off >= p.size {
+			return 0, io.EOF
+		}
+		n, err := p.bare.ReadAt(b[:min(int64(len(b)), p.size-off)], off)
+		if err == nil && n < len(b) {
+			err = io.EOF
+		}
+		return n, err
 	}
 	n := 0
 	for n < len(b) {
@@ -291,6 +303,10 @@ func (p *plainReader) Close() {
 	}
 	p.ahead = nil
 	p.closeStream()
+	if p.bare != nil {
+		p.bare.Close()
+		p.bare = nil
+	}
 	for k := range p.cache {
 		clear(p.cache[k].buf)
 		p.cache[k] = cachedChunk{index: -1}
