@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+
+	"github.com/cakebackup/cakebackup/backup"
 
 	"github.com/urfave/cli/v2"
 )
@@ -13,6 +16,7 @@ func restoreCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE|DEST/NAME",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "to", Usage: "the `DIR` to restore into; it must be absent or empty (required)"},
+			&cli.StringFlag{Name: "max-size", Usage: "write at most `SIZE` (such as 20G); the default is 32 times the backup's size, at least 256 MiB"},
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
 			arg, err := oneArg(c, "backup FILE")
@@ -21,6 +25,12 @@ func restoreCommand(e *env) *cli.Command {
 			}
 			if err := requireFlags(c, "to"); err != nil {
 				return err
+			}
+			var opts backup.RestoreOptions
+			if s := c.String("max-size"); s != "" {
+				if opts.MaxSize, err = parseSize(s); err != nil {
+					return usageError(fmt.Errorf("--max-size: %w", err))
+				}
 			}
 			pw, err := e.passwordOrPrompt(c, "restore")
 			if err != nil {
@@ -36,7 +46,15 @@ func restoreCommand(e *env) *cli.Command {
 				return err
 			}
 			to := c.String("to")
-			if err := a.Restore(c.Context, pw, to); err != nil {
+			res, err := a.RestoreWith(c.Context, pw, to, opts)
+			if res != nil && res.Reclaimed.Items > 0 {
+				fmt.Fprintf(e.stderr, "Removed %d folder(s) left by interrupted restores beside %s (%s)\n",
+					res.Reclaimed.Items, to, humanBytes(res.Reclaimed.Bytes))
+			}
+			if errors.Is(err, backup.ErrTooLarge) {
+				return fmt.Errorf("restore %s: %w (if you trust this backup, raise the limit with --max-size)", arg, err)
+			}
+			if err != nil {
 				return backupExit(fmt.Errorf("restore %s: %w", arg, err))
 			}
 			e.noteCanonical(canonical)

@@ -1,0 +1,168 @@
+package backup
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRestoringOwner(t *testing.T) {
+	tests := []struct {
+		name string
+		pid  int
+		ok   bool
+	}{
+		{".out.restoring-123-456", 123, true},
+		{".my.wallets.restoring-9-1", 9, true},
+		{".x.restoring-1-2-3.restoring-77-88", 77, true},
+		{".out.restoring-123456789", 0, false}, // made before the pid was recorded
+		{"out.restoring-1-2", 0, false},
+		{".out.restoring--2", 0, false},
+		{".out.restoring-0-2", 0, false},
+		{".out.restoring-12-", 0, false},
+		{".out.restoring-1x-2", 0, false},
+	}
+	for _, tt := range tests {
+		pid, ok := restoringOwner(tt.name)
+		if pid != tt.pid || ok != tt.ok {
+			t.Errorf("restoringOwner(%q) = %d, %v", tt.name, pid, ok)
+		}
+	}
+	if pid, ok := restoringOwner(restoringPrefix("/a/out") + "42"); !ok || pid != os.Getpid() {
+		t.Errorf("our own prefix reads as %d, %v", pid, ok)
+	}
+}
+
+// deadPID returns the id of a process that has exited.
+func deadPID(t *testing.T) int {
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skipf("cannot run true: %v", err)
+	}
+	return cmd.ProcessState.Pid()
+}
+
+// TestRestoreRemovesStaleLeftovers puts beside the target the temporary
+// folders of a dead restore, of a live process and of an old version
+// (no pid): the restore removes only the dead one and says how much it
+// reclaimed.
+func TestRestoreRemovesStaleLeftovers(t *testing.T) {
+	parent := t.TempDir()
+	dead := filepath.Join(parent, ".other.restoring-"+strconv.Itoa(deadPID(t))+"-1")
+	live := filepath.Join(parent, ".other.restoring-1-2") // init never exits
+	legacy := filepath.Join(parent, ".other.restoring-12345")
+	for _, d := range []string{dead, live, legacy} {
+		writeTree(t, d, map[string][]byte{"wallets/monero/x/x.keys": bytes.Repeat([]byte("k"), 1000), "a": []byte("abc")})
+	}
+	a, err := openBytes(smallBackup(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.RestoreWith(t.Context(), testPassword, filepath.Join(parent, "out"), RestoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reclaimed != (Reclaimed{Items: 1, Bytes: 1003}) {
+		t.Errorf("Reclaimed = %+v", res.Reclaimed)
+	}
+	if _, err := os.Stat(dead); err == nil {
+		t.Error("the dead restore's folder is still there")
+	}
+	for _, d := range []string{live, legacy} {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("%s was removed: %v", d, err)
+		}
+	}
+}
+
+// TestRestoreKilled kills a real restore (this test binary, run again as
+// a child) with SIGKILL while it writes, then restores again into the
+// same parent folder: the killed run's decrypted files are removed.
+func TestRestoreKilled(t *testing.T) {
+	if os.Getenv("CAKEBACKUP_TEST_CHILD_RESTORE") != "" {
+		return // the child's work is done by TestRestoreChild
+	}
+	dir := t.TempDir()
+	backupPath := filepath.Join(dir, "backup.zip")
+	if err := os.WriteFile(backupPath, sealInnerFast(t, manySmallFiles(t, 500, 4096), 64<<10), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	parent := filepath.Join(dir, "restores")
+	child := exec.Command(os.Args[0], "-test.run=^TestRestoreChild$")
+	child.Env = append(os.Environ(), "CAKEBACKUP_TEST_CHILD_RESTORE="+backupPath, "CAKEBACKUP_TEST_CHILD_TARGET="+filepath.Join(parent, "first"))
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	prefix := ".first.restoring-" + strconv.Itoa(child.Process.Pid) + "-"
+	var leftover string
+	for deadline := time.Now().Add(60 * time.Second); leftover == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		entries, _ := os.ReadDir(parent)
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), prefix) {
+				if files, _ := os.ReadDir(filepath.Join(parent, e.Name(), "wallets", "monero", "w")); len(files) > 10 {
+					leftover = filepath.Join(parent, e.Name())
+				}
+			}
+		}
+	}
+	child.Process.Kill()
+	child.Wait()
+	if leftover == "" {
+		t.Fatal("the child restore never started writing (or finished first)")
+	}
+	if _, err := os.Stat(filepath.Join(parent, "first")); err == nil {
+		t.Fatal("the child finished before it was killed")
+	}
+	f, err := os.Open(backupPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	a, err := Open(f, fi.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.restore(t.Context(), testKeys, filepath.Join(parent, "second"), RestoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reclaimed.Items != 1 || res.Reclaimed.Bytes == 0 {
+		t.Errorf("Reclaimed = %+v", res.Reclaimed)
+	}
+	entries, _ := os.ReadDir(parent)
+	if len(entries) != 1 || entries[0].Name() != "second" {
+		t.Errorf("beside the restore: %v", entries)
+	}
+}
+
+// TestRestoreChild is the restore TestRestoreKilled kills.
+func TestRestoreChild(t *testing.T) {
+	path := os.Getenv("CAKEBACKUP_TEST_CHILD_RESTORE")
+	if path == "" {
+		t.Skip("run by TestRestoreKilled")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	// Slow reads keep the restore going until it is killed.
+	a, err := Open(slowReaderAt{f}, fi.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.restore(t.Context(), testKeys, os.Getenv("CAKEBACKUP_TEST_CHILD_TARGET"), RestoreOptions{})
+}
+
+type slowReaderAt struct{ r *os.File }
+
+func (s slowReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	time.Sleep(50 * time.Millisecond)
+	return s.r.ReadAt(p, off)
+}
