@@ -82,11 +82,12 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 		}
 	}()
 
+	x := &extractor{pr: pr, root: tmp}
 	for _, e := range plan.entries {
 		if err := ctx.Err(); err != nil {
 			return res, err
 		}
-		if err := extractEntry(pr, e, tmp); err != nil {
+		if err := x.extract(e); err != nil {
 			return res, err
 		}
 		if !e.dir {
@@ -95,6 +96,9 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 		}
 	}
 	if err := pr.finish(); err != nil {
+		return res, err
+	}
+	if err := syncTree(tmp); err != nil {
 		return res, err
 	}
 	return res, moveIntoPlace(tmp, dir)
@@ -209,19 +213,31 @@ func moveIntoPlace(tmp, dir string) error {
 	return nil
 }
 
-// extractEntry writes one entry of the inner archive, checked by
-// planExtraction, below root.
-func extractEntry(pr *plainReader, e plannedEntry, root string) error {
-	f, rel := e.file, e.rel
-	target := filepath.Join(root, rel)
+// extractor writes entries of the inner archive below root.
+type extractor struct {
+	pr   *plainReader
+	root string
+	// made is the last folder created, so that a folder's many files
+	// do not each pay for MkdirAll.
+	made string
+	buf  []byte
+}
+
+// extract writes one entry, checked by planExtraction.
+func (x *extractor) extract(e plannedEntry) error {
+	pr, f, rel := x.pr, e.file, e.rel
+	target := filepath.Join(x.root, rel)
 	if e.dir {
 		if err := os.MkdirAll(target, 0o700); err != nil {
 			return fmt.Errorf("creating folder %s: %w", rel, err)
 		}
 		return nil
 	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
-		return fmt.Errorf("creating folder for %s: %w", rel, err)
+	if parent := filepath.Dir(target); parent != x.made {
+		if err := os.MkdirAll(parent, 0o700); err != nil {
+			return fmt.Errorf("creating folder for %s: %w", rel, err)
+		}
+		x.made = parent
 	}
 	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
@@ -232,7 +248,10 @@ func extractEntry(pr *plainReader, e plannedEntry, root string) error {
 		out.Close()
 		return innerErr(pr, f.Name, err)
 	}
-	_, err = io.Copy(out, rc)
+	if x.buf == nil {
+		x.buf = make([]byte, 64<<10)
+	}
+	_, err = io.CopyBuffer(struct{ io.Writer }{out}, rc, x.buf)
 	rc.Close()
 	if err != nil {
 		out.Close()
@@ -241,7 +260,7 @@ func extractEntry(pr *plainReader, e plannedEntry, root string) error {
 		}
 		return fmt.Errorf("writing %s: %w", rel, err)
 	}
-	if err := out.Sync(); err != nil {
+	if err := syncFile(out); err != nil {
 		out.Close()
 		return fmt.Errorf("writing %s: %w", rel, err)
 	}
