@@ -37,8 +37,8 @@ type blobStream struct {
 // scanBareBlob checks a bare blob's version, length and BLAKE2b checksum,
 // in that order, as parseBlob does for a blob in memory.
 func scanBareBlob(ctx context.Context, r io.ReaderAt, size int64) (*blobStream, error) {
-	if size < minBlobLen {
-		return nil, fmt.Errorf("%d bytes is shorter than the %d-byte header: %w", size, minBlobLen, ErrBadLength)
+	if size <= 0 {
+		return nil, fmt.Errorf("empty data: %w", ErrBadLength)
 	}
 	head := make([]byte, min(size, blobOverhead))
 	if _, err := r.ReadAt(head, 0); err != nil && !(err == io.EOF && len(head) > 0) {
@@ -50,6 +50,9 @@ func scanBareBlob(ctx context.Context, r io.ReaderAt, size int64) (*blobStream, 
 		return nil, ErrLegacyV1
 	default:
 		return nil, fmt.Errorf("version byte %d: %w", head[0], ErrUnsupportedVersion)
+	}
+	if size < minBlobLen {
+		return nil, fmt.Errorf("%d bytes is shorter than the %d-byte header: %w", size, minBlobLen, ErrBadLength)
 	}
 	// One candidate per nonce layout, tried in parseBlob's order; the two
 	// checksums are computed at once, each reading the file itself.

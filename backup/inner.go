@@ -23,16 +23,35 @@ func (a *Archive) openInner(ctx context.Context, keys *keyCache) (*plainReader, 
 		}
 		return nil, nil, innerDirectory{}, err
 	}
-	// Look at the directory's size before archive/zip reads it whole.
-	dir, err := readInnerDirectory(pr, pr.Size())
+	zr, dir, err := readInnerZip(pr, pr.Size())
 	if err != nil {
 		return fail(err)
 	}
-	zr, err := zip.NewReader(pr, pr.Size())
-	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		return fail(fmt.Errorf("the decrypted archive is not a valid ZIP (%v): %w", err, ErrNotBackup))
-	}
 	return pr, zr, dir, nil
+}
+
+// readInnerZip reads the directory of the inner archive in r, looking at
+// its size before archive/zip reads it whole.
+func readInnerZip(r io.ReaderAt, size int64) (*zip.Reader, innerDirectory, error) {
+	dir, err := readInnerDirectory(r, size)
+	if err != nil {
+		return nil, dir, err
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		return nil, dir, fmt.Errorf("the decrypted archive is not a valid ZIP (%v): %w", err, ErrNotBackup)
+	}
+	return zr, dir, nil
+}
+
+// planZip checks every entry of the inner archive zr the way a restore
+// will (planExtraction), reading the directory again from r.
+func planZip(r io.ReaderAt, zr *zip.Reader, dir innerDirectory, limit int64) (*extractPlan, error) {
+	offsets, err := localHeaderOffsets(r, dir, zr.File)
+	if err != nil {
+		return nil, err
+	}
+	return planExtraction(zr, offsets, dir.offset, limit)
 }
 
 // planInner opens the inner archive and checks every entry the way a
@@ -42,13 +61,9 @@ func (a *Archive) planInner(ctx context.Context, keys *keyCache, opts RestoreOpt
 	if err != nil {
 		return nil, nil, err
 	}
-	offsets, err := localHeaderOffsets(pr, dir, zr.File)
+	plan, err := planZip(pr, zr, dir, opts.maxSize(pr.Size()))
 	if err == nil {
-		var plan *extractPlan
-		plan, err = planExtraction(zr, offsets, dir.offset, opts.maxSize(pr.Size()))
-		if err == nil {
-			return pr, plan, nil
-		}
+		return pr, plan, nil
 	}
 	pr.Close()
 	if pr.err != nil {
@@ -57,9 +72,10 @@ func (a *Archive) planInner(ctx context.Context, keys *keyCache, opts RestoreOpt
 	return nil, nil, err
 }
 
-// innerErr prefers the decryption error that made archive/zip fail.
+// innerErr prefers the decryption error that made archive/zip fail (pr
+// may be nil when the archive is not encrypted).
 func innerErr(pr *plainReader, name string, err error) error {
-	if pr.err != nil {
+	if pr != nil && pr.err != nil {
 		return pr.err
 	}
 	if errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrAlgorithm) ||
@@ -112,6 +128,14 @@ func (a *Archive) verify(ctx context.Context, keys *keyCache, opts RestoreOption
 		return err
 	}
 	defer pr.Close()
+	if err := readPlanned(ctx, pr, plan); err != nil {
+		return err
+	}
+	return pr.finish()
+}
+
+// readPlanned reads every planned entry to its end, in plan order.
+func readPlanned(ctx context.Context, pr *plainReader, plan *extractPlan) error {
 	for _, e := range plan.entries {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -120,7 +144,7 @@ func (a *Archive) verify(ctx context.Context, keys *keyCache, opts RestoreOption
 			return innerErr(pr, e.file.Name, err)
 		}
 	}
-	return pr.finish()
+	return nil
 }
 
 // readToEnd reads a file of the inner archive, which makes archive/zip

@@ -255,7 +255,7 @@ func (x *extractor) extract(e plannedEntry) error {
 	rc.Close()
 	if err != nil {
 		out.Close()
-		if pr.err != nil || isZipReadErr(err) {
+		if (pr != nil && pr.err != nil) || isZipReadErr(err) {
 			return innerErr(pr, f.Name, err)
 		}
 		return fmt.Errorf("writing %s: %w", rel, err)
