@@ -242,12 +242,17 @@ func readEntry(f *zip.File, limit int64) ([]byte, error) {
 		return nil, outerReadErr(f.Name, err)
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
+	// archive/zip holds the entry to its declared size and checks the
+	// CRC-32 when a read reaches the end.
+	b := make([]byte, f.UncompressedSize64)
+	if _, err := io.ReadFull(rc, b); err != nil {
 		return nil, outerReadErr(f.Name, err)
 	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is too large: %w", f.Name, ErrNotBackup)
+	if n, err := rc.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		if err == nil || err == io.EOF {
+			err = fmt.Errorf("longer than its declared size")
+		}
+		return nil, outerReadErr(f.Name, err)
 	}
 	return b, nil
 }

@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/binary"
 	"errors"
@@ -198,4 +199,41 @@ func TestRestoreNoSpace(t *testing.T) {
 		t.Fatalf("got %v, want ErrNoSpace", err)
 	}
 	assertAbsent(t, target)
+}
+
+// TestHugeMetadataBoundedMemory is the "many chunks" hostile file: a
+// metadata.json of the largest size a reader accepts, listing tens of
+// thousands of empty chunks. Opening and checking it stays well under
+// 200 MiB; one byte more is refused.
+func TestHugeMetadataBoundedMemory(t *testing.T) {
+	rec := `{"sha512sum":{"encrypted":"` + strings.Repeat("a", 128) + `","plain":"` + strings.Repeat("b", 128) + `"},"length":{"encrypted":121,"plain":0}},`
+	n := (maxMetadataSize - 400) / len(rec)
+	meta := `{"version":3,"sha512sum":"` + strings.Repeat("0", 128) + `","chunks":[` + strings.Repeat(rec, n)
+	meta = meta[:len(meta)-1] + `]}`
+	b := rebuildContainer(t, zip.Store,
+		zipEntry{name: "data.bin", body: make([]byte, 121*n)},
+		zipEntry{name: "metadata.json", body: []byte(meta)})
+	meta = ""
+	resetPeakRSS()
+	a, err := openBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Info().Chunks != n {
+		t.Fatalf("%d chunks", a.Info().Chunks)
+	}
+	if err := a.CheckIntegrity(t.Context()); !errors.Is(err, ErrBadChecksum) {
+		t.Errorf("CheckIntegrity: %v", err)
+	}
+	if rss := peakRSS(); rss > 200<<20 {
+		t.Errorf("peak RSS %d MiB", rss>>20)
+	} else {
+		t.Logf("%d chunks, peak RSS %d MiB", n, rss>>20)
+	}
+	big := rebuildContainer(t, zip.Store,
+		zipEntry{name: "data.bin", body: nil},
+		zipEntry{name: "metadata.json", body: make([]byte, maxMetadataSize+1)})
+	if _, err := openBytes(big); !errors.Is(err, ErrNotBackup) {
+		t.Errorf("oversized metadata.json: %v", err)
+	}
 }

@@ -43,9 +43,11 @@ const containerVersion = 3
 // make a reader allocate without limit. The app writes 24 MiB chunks.
 const maxChunkLen = 64<<20 + blobOverhead
 
-// maxMetadataSize bounds what we read of metadata.json: about 350 bytes per
-// 24 MiB chunk leaves room for backups far beyond any wallet's size.
-const maxMetadataSize = 64 << 20
+// maxMetadataSize bounds what we read of metadata.json: at about 350 bytes
+// per 24 MiB chunk, 16 MiB describe backups of over a terabyte, and
+// decoding them stays within the memory a reader may use (a 64 MiB file
+// decoded into 260 MiB).
+const maxMetadataSize = 16 << 20
 
 // encodeMetadata renders metadata.json the way the app does: 4-space
 // indentation, no HTML escaping, no trailing newline.
