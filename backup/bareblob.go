@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"sync"
 
-	"golang.org/x/crypto/blake2b"
 	"golang.org/x/crypto/chacha20"
 	//lint:ignore SA1019 the AEAD is assembled from its parts to stream a blob of any size, as chacha20poly1305 assembles it
 	"golang.org/x/crypto/poly1305"
@@ -44,12 +43,8 @@ func scanBareBlob(ctx context.Context, r io.ReaderAt, size int64) (*blobStream, 
 	if _, err := r.ReadAt(head, 0); err != nil && !(err == io.EOF && len(head) > 0) {
 		return nil, fmt.Errorf("reading backup: %w", err)
 	}
-	switch head[0] {
-	case blobVersion:
-	case legacyVersion:
-		return nil, ErrLegacyV1
-	default:
-		return nil, fmt.Errorf("version byte %d: %w", head[0], ErrUnsupportedVersion)
+	if err := checkBlobVersion(head[0]); err != nil {
+		return nil, err
 	}
 	if size < minBlobLen {
 		return nil, fmt.Errorf("%d bytes is shorter than the %d-byte header: %w", size, minBlobLen, ErrBadLength)
@@ -94,10 +89,7 @@ func scanBareBlob(ctx context.Context, r io.ReaderAt, size int64) (*blobStream, 
 // blobChecksumAt computes blobChecksum for the header hdr and the
 // ciphertext r holds from off to size, reading it in pieces.
 func blobChecksumAt(ctx context.Context, r io.ReaderAt, hdr []byte, off, size int64) ([]byte, error) {
-	h, _ := blake2b.New512(nil) // cannot fail without a key
-	h.Write([]byte{byte(len(blobAAD))})
-	h.Write([]byte(blobAAD))
-	h.Write(hdr)
+	h := newBlobHash(hdr)
 	buf := make([]byte, bareBufSize)
 	for off < size {
 		if err := ctx.Err(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/sha512"
 	"fmt"
+	"hash"
 
 	"golang.org/x/crypto/blake2b"
 	"golang.org/x/crypto/chacha20poly1305"
@@ -65,12 +66,30 @@ func newSalt() ([]byte, error) {
 // blobChecksum computes the BLAKE2b-512 checksum of a blob whose header
 // fields are given separately from its ciphertext.
 func blobChecksum(sum []byte, header, ciphertext []byte) []byte {
+	h := newBlobHash(header)
+	h.Write(ciphertext)
+	return h.Sum(sum)
+}
+
+// newBlobHash starts a blob's BLAKE2b-512 checksum with everything before
+// the ciphertext: len(AAD), the AAD and the header fields.
+func newBlobHash(header []byte) hash.Hash {
 	h, _ := blake2b.New512(nil) // cannot fail without a key
 	h.Write([]byte{byte(len(blobAAD))})
 	h.Write([]byte(blobAAD))
 	h.Write(header)
-	h.Write(ciphertext)
-	return h.Sum(sum)
+	return h
+}
+
+// checkBlobVersion accepts a v2 blob's first byte.
+func checkBlobVersion(v byte) error {
+	switch v {
+	case blobVersion:
+		return nil
+	case legacyVersion:
+		return ErrLegacyV1
+	}
+	return fmt.Errorf("version byte %d: %w", v, ErrUnsupportedVersion)
 }
 
 // sealBlobInPlace seals the plaintext held in buf[blobOverhead:blobOverhead+n]
@@ -125,12 +144,8 @@ func parseBlob(b []byte) (*blob, error) {
 	if len(b) == 0 {
 		return nil, fmt.Errorf("empty data: %w", ErrBadLength)
 	}
-	switch b[0] {
-	case blobVersion:
-	case legacyVersion:
-		return nil, ErrLegacyV1
-	default:
-		return nil, fmt.Errorf("version byte %d: %w", b[0], ErrUnsupportedVersion)
+	if err := checkBlobVersion(b[0]); err != nil {
+		return nil, err
 	}
 	if len(b) < minBlobLen {
 		return nil, fmt.Errorf("%d bytes is shorter than the %d-byte header: %w", len(b), minBlobLen, ErrBadLength)
