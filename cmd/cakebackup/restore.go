@@ -16,7 +16,7 @@ func restoreCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE|DEST/NAME",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "to", Usage: "the `DIR` to restore into; it must be absent or empty (required)"},
-			&cli.StringFlag{Name: "max-size", Usage: "write at most `SIZE` (such as 20G); the default is 32 times the backup's size, at least 256 MiB"},
+			maxSizeFlag(),
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
 			arg, err := oneArg(c, "backup FILE")
@@ -26,11 +26,9 @@ func restoreCommand(e *env) *cli.Command {
 			if err := requireFlags(c, "to"); err != nil {
 				return err
 			}
-			var opts backup.RestoreOptions
-			if s := c.String("max-size"); s != "" {
-				if opts.MaxSize, err = parseSize(s); err != nil {
-					return usageError(fmt.Errorf("--max-size: %w", err))
-				}
+			opts, err := restoreOptions(c)
+			if err != nil {
+				return err
 			}
 			pw, err := e.passwordOrPrompt(c, "restore")
 			if err != nil {
@@ -52,7 +50,7 @@ func restoreCommand(e *env) *cli.Command {
 					res.Reclaimed.Items, to, humanBytes(res.Reclaimed.Bytes))
 			}
 			if errors.Is(err, backup.ErrTooLarge) {
-				return fmt.Errorf("restore %s: %w (if you trust this backup, raise the limit with --max-size)", arg, err)
+				return tooLargeHint(fmt.Errorf("restore %s: %w", arg, err))
 			}
 			if err != nil {
 				return backupExit(fmt.Errorf("restore %s: %w", arg, err))

@@ -29,6 +29,10 @@ func TestRestoreMaxSizeAndLeftovers(t *testing.T) {
 	if entries, _ := os.ReadDir(parent); len(entries) != 0 {
 		t.Errorf("left behind: %v", entries)
 	}
+	if code := c.run("verify", b, "--password-file", pw, "--max-size", "1K"); code != 1 || !strings.Contains(c.stderr.String(), "--max-size") {
+		t.Errorf("verify --max-size 1K: exit %d, stderr %q", code, c.stderr.String())
+	}
+	c.mustRun("verify", b, "--password-file", pw, "--max-size", "1G")
 	if code := c.run("restore", b, "--to", target, "--password-file", pw, "--max-size", "lots"); code != 2 {
 		t.Errorf("--max-size lots: exit %d", code)
 	}

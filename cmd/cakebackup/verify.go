@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+
+	"github.com/cakebackup/cakebackup/backup"
 
 	"github.com/urfave/cli/v2"
 )
@@ -13,8 +16,13 @@ func verifyCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE",
 		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
+			maxSizeFlag(),
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
+			opts, err := restoreOptions(c)
+			if err != nil {
+				return err
+			}
 			b, err := e.openGivenBackup(c)
 			if err != nil {
 				return err
@@ -22,9 +30,12 @@ func verifyCommand(e *env) *cli.Command {
 			defer b.close()
 			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
 			if withPassword {
-				err = a.Verify(c.Context, pw)
+				err = a.VerifyWith(c.Context, pw, opts)
 			} else {
 				err = a.CheckIntegrity(c.Context)
+			}
+			if errors.Is(err, backup.ErrTooLarge) {
+				return tooLargeHint(fmt.Errorf("%s: %w", arg, err))
 			}
 			if err != nil {
 				return backupExit(fmt.Errorf("%s: %w", arg, err))
