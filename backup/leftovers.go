@@ -8,14 +8,23 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/cakebackup/cakebackup/filelock"
 )
 
 // A restore works in a folder ".<target>.restoring-<pid>-<random>" beside
-// its target. The process id says whose it is: when that process is gone
-// (killed, or the machine lost power), the folder is a leftover holding
+// its target, and holds a lock on the file of the same name plus ".lock"
+// until it is done. When the lock can be taken (or, while there is no
+// lock file, when the process is no longer running) its restore was
+// killed or the machine lost power: the folder is a leftover holding
 // decrypted wallet files, and the next restore into the same parent
-// folder removes it.
-const restoringMark = ".restoring-"
+// folder removes it. The lock works across PID namespaces (containers,
+// sandboxes) and is not fooled by a reused PID; the PID covers the
+// moments before the lock file exists and after it is gone.
+const (
+	restoringMark = ".restoring-"
+	lockSuffix    = ".lock"
+)
 
 // restoringPrefix is the os.MkdirTemp pattern of a restore into dir by
 // this process.
@@ -65,19 +74,78 @@ func removeStaleRestores(parent string) (Reclaimed, error) {
 		return r, fmt.Errorf("reading %s: %w", parent, err)
 	}
 	for _, e := range entries {
-		pid, ok := restoringOwner(e.Name())
-		if !ok || !e.IsDir() || pid == os.Getpid() || processRunning(pid) {
+		name := e.Name()
+		folder, isLock := strings.CutSuffix(name, lockSuffix)
+		pid, ok := restoringOwner(folder)
+		if !ok || (isLock && e.Type().IsRegular() && exists(filepath.Join(parent, folder))) {
+			continue // not ours, or a lock file judged with its folder
+		}
+		p := filepath.Join(parent, folder)
+		lock, alive := restoreAlive(p+lockSuffix, pid)
+		if alive {
 			continue
 		}
-		p := filepath.Join(parent, e.Name())
-		size := treeSize(p)
-		if err := os.RemoveAll(p); err != nil {
-			return r, fmt.Errorf("removing %s, left by an interrupted restore: %w", p, err)
+		if !isLock && e.IsDir() {
+			size := treeSize(p)
+			if err := os.RemoveAll(p); err != nil {
+				closeLock(lock)
+				return r, fmt.Errorf("removing %s, left by an interrupted restore: %w", p, err)
+			}
+			r.Items++
+			r.Bytes += size
 		}
-		r.Items++
-		r.Bytes += size
+		closeLock(lock)
+		os.Remove(p + lockSuffix)
 	}
 	return r, nil
+}
+
+// restoreAlive reports whether the restore owning a temporary folder may
+// still be running. When the lock file exists its lock decides, and
+// lock is returned holding it (close it once the leftover is removed);
+// without one, the process id does. When in doubt it says yes.
+func restoreAlive(lockPath string, pid int) (lock *os.File, alive bool) {
+	f, err := os.OpenFile(lockPath, os.O_RDWR, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, pid == os.Getpid() || processRunning(pid)
+	}
+	if err != nil {
+		return nil, true
+	}
+	if err := filelock.TryLock(f); err != nil {
+		f.Close()
+		return nil, true
+	}
+	return f, false
+}
+
+func closeLock(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// restoreLock creates the lock file of the temporary folder tmp and locks
+// it for as long as the restore runs; release unlocks and removes it.
+func restoreLock(tmp string) (release func(), err error) {
+	f, err := os.OpenFile(tmp+lockSuffix, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("creating the lock of %s: %w", tmp, err)
+	}
+	if err := filelock.TryLock(f); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("locking %s: %w", f.Name(), err)
+	}
+	return func() {
+		f.Close()
+		os.Remove(f.Name())
+	}, nil
 }
 
 // treeSize adds up the sizes of the regular files under dir.

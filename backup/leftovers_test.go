@@ -53,11 +53,28 @@ func deadPID(t *testing.T) int {
 // reclaimed.
 func TestRestoreRemovesStaleLeftovers(t *testing.T) {
 	parent := t.TempDir()
-	dead := filepath.Join(parent, ".other.restoring-"+strconv.Itoa(deadPID(t))+"-1")
+	gone := strconv.Itoa(deadPID(t))
+	dead := filepath.Join(parent, ".other.restoring-"+gone+"-1")
 	live := filepath.Join(parent, ".other.restoring-1-2") // init never exits
 	legacy := filepath.Join(parent, ".other.restoring-12345")
-	for _, d := range []string{dead, live, legacy} {
+	// The lock decides when there is one: held, the folder stays even
+	// though its pid is gone (another PID namespace); free, it goes
+	// although its pid is running (a reused pid).
+	held := filepath.Join(parent, ".other.restoring-"+gone+"-3")
+	freed := filepath.Join(parent, ".other.restoring-1-4")
+	orphanLock := filepath.Join(parent, ".other.restoring-"+gone+"-5"+lockSuffix)
+	for _, d := range []string{dead, live, legacy, held, freed} {
 		writeTree(t, d, map[string][]byte{"wallets/monero/x/x.keys": bytes.Repeat([]byte("k"), 1000), "a": []byte("abc")})
+	}
+	release, err := restoreLock(held)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	for _, f := range []string{freed + lockSuffix, orphanLock} {
+		if err := os.WriteFile(f, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	a, err := openBytes(smallBackup(t))
 	if err != nil {
@@ -67,13 +84,15 @@ func TestRestoreRemovesStaleLeftovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Reclaimed != (Reclaimed{Items: 1, Bytes: 1003}) {
+	if res.Reclaimed != (Reclaimed{Items: 2, Bytes: 2006}) {
 		t.Errorf("Reclaimed = %+v", res.Reclaimed)
 	}
-	if _, err := os.Stat(dead); err == nil {
-		t.Error("the dead restore's folder is still there")
+	for _, d := range []string{dead, freed, freed + lockSuffix, orphanLock} {
+		if _, err := os.Lstat(d); err == nil {
+			t.Errorf("%s, left by a dead restore, is still there", d)
+		}
 	}
-	for _, d := range []string{live, legacy} {
+	for _, d := range []string{live, legacy, held, held + lockSuffix} {
 		if _, err := os.Stat(d); err != nil {
 			t.Errorf("%s was removed: %v", d, err)
 		}

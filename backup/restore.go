@@ -75,9 +75,18 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 		removeCreated(created)
 		return res, fmt.Errorf("creating a temporary folder in %s: %w", parent, err)
 	}
+	unlock, err := restoreLock(tmp)
+	if err != nil {
+		os.RemoveAll(tmp)
+		removeCreated(created)
+		return res, err
+	}
 	defer func() {
 		if err != nil {
 			os.RemoveAll(tmp)
+		}
+		unlock()
+		if err != nil {
 			removeCreated(created)
 		}
 	}()
