@@ -237,3 +237,44 @@ func TestHugeMetadataBoundedMemory(t *testing.T) {
 		t.Errorf("oversized metadata.json: %v", err)
 	}
 }
+
+// TestZip64Directory plans an inner archive of more than 65,535 entries,
+// which archive/zip writes with a Zip64 end record: the directory and
+// every local header offset are found.
+func TestZip64Directory(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	const n = 70_000
+	for i := range n {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("d%02d/f%05d", i%50, i), Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte{byte(i)})
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b := buf.Bytes()
+	r := bytes.NewReader(b)
+	zr, dir, err := readInnerZip(r, int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dir.records != n {
+		t.Fatalf("%d records", dir.records)
+	}
+	plan, err := planZip(r, zr, dir, 1<<30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range plan.entries {
+		off, err := e.file.DataOffset()
+		if err != nil || off != e.off+localHeaderLen+int64(len(e.file.Name)) {
+			t.Fatalf("entry %d: offset %d, data at %d (%v)", i, e.off, off, err)
+		}
+	}
+	if err := readPlanned(t.Context(), nil, plan); err != nil {
+		t.Fatal(err)
+	}
+}
