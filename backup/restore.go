@@ -248,7 +248,7 @@ func (x *extractor) extract(e plannedEntry) error {
 		}
 		x.made = parent
 	}
-	out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	out, err := createExclusive(target)
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", rel, err)
 	}

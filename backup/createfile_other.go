@@ -1,0 +1,10 @@
+//go:build !unix
+
+package backup
+
+import "os"
+
+// createExclusive creates path (0600) for writing, failing if it exists.
+func createExclusive(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+}
