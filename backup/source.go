@@ -43,10 +43,6 @@ type Source struct {
 // restore could not recreate on every supported system.
 var ErrUnportableName = errors.New("name cannot be restored on every system")
 
-// walletsFolder holds the wallets; a file left out there would be a
-// wallet missing from the backup.
-const walletsFolder = "wallets/"
-
 // Collect lists every regular file under dir, keeping its path relative to
 // dir. settingsFile, when not empty, is added as "~_preferences_dump" (in
 // place of one in dir). Symlinks and special files are skipped and
@@ -59,7 +55,9 @@ func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 	src := &Source{}
 	names := newNameSet(0)
 	unportable := func(name, why string) error {
-		if strings.HasPrefix(name, walletsFolder) {
+		// A file left out of the wallets folder would be a wallet
+		// missing from the backup.
+		if strings.HasPrefix(name, walletsFolder+"/") {
 			return fmt.Errorf("%s %s: %w", name, why, ErrUnportableName)
 		}
 		src.Skipped = append(src.Skipped, "skipped "+name+": it "+why+", so it could not be restored everywhere")
