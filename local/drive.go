@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/cakebackup/cakebackup/diskspace"
 )
 
 // Drive is a mounted removable drive such as a USB stick or an SD card.
@@ -63,5 +65,5 @@ func (d Detector) space() func(string) (int64, int64, error) {
 	if d.Space != nil {
 		return d.Space
 	}
-	return diskSpace
+	return diskspace.Of
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/diskspace"
 	"github.com/cakebackup/cakebackup/destinations/destinationtest"
 	"golang.org/x/sys/unix"
 )
@@ -256,7 +257,7 @@ func TestVFATStick(t *testing.T) {
 	if drv.MountPoint != mnt || drv.Label != "CAKETEST" || drv.FSType != "vfat" || drv.Device != "/dev/sdx1" || !drv.USB || !drv.Removable {
 		t.Fatalf("drive = %#v", drv)
 	}
-	total, free, err := diskSpace(mnt)
+	total, free, err := diskspace.Of(mnt)
 	if err != nil {
 		t.Fatal(err)
 	}

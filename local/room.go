@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/diskspace"
 )
 
 // checkRoom fails, wrapping destinations.ErrNoSpace, when the file system
@@ -11,7 +12,7 @@ import (
 // is not known it does not stand in the way: the write itself will then
 // fail clearly if the drive fills up.
 func checkRoom(dir string, size, spare int64) error {
-	total, free, err := diskSpace(dir)
+	total, free, err := diskspace.Of(dir)
 	if err != nil || total == 0 || size+spare <= free {
 		// total is 0 where the file system does not report its size
 		// (some FUSE file systems).
