@@ -28,9 +28,10 @@ type Hook struct {
 func (h Hook) Name() string { return "hook " + h.Command }
 
 // Notify implements Notifier. The command runs through the shell (sh -c,
-// or cmd /C on Windows) and is killed when ctx ends.
+// or cmd /C on Windows) and is killed when ctx ends. A Test event runs
+// it whatever its Kinds.
 func (h Hook) Notify(ctx context.Context, e Event) error {
-	wanted := false
+	wanted := e.Kind == Test
 	for _, k := range h.Kinds {
 		wanted = wanted || k == e.Kind
 	}

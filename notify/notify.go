@@ -22,6 +22,9 @@ const (
 	Failure   Kind = "failure"
 	Overdue   Kind = "overdue"
 	Recovered Kind = "recovered" // ok again after failing or being overdue
+	// Test is sent by `cakebackup notify test` through every channel: a
+	// Hook runs for it whatever its Kinds, a Ping sends it to URL/log.
+	Test Kind = "test"
 )
 
 // Event is one thing worth telling about a job.
@@ -44,7 +47,7 @@ type Event struct {
 func (e Event) Title() string {
 	verb := map[Kind]string{
 		Start: "started", Success: "succeeded", Failure: "failed",
-		Overdue: "is overdue", Recovered: "is working again",
+		Overdue: "is overdue", Recovered: "is working again", Test: "sent a test notification",
 	}[e.Kind]
 	return fmt.Sprintf("cakebackup: job %s %s", e.Job, verb)
 }
@@ -57,6 +60,8 @@ func (e Event) Message() string {
 		if e.File != "" {
 			parts = append(parts, "Backup "+e.File+" saved and verified.")
 		}
+	case Test:
+		parts = append(parts, "Notifications for this job reach you here.")
 	case Failure, Overdue:
 		if e.Error != "" {
 			parts = append(parts, e.Error)

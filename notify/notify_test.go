@@ -1,14 +1,12 @@
 package notify
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -17,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/godbus/dbus/v5"
+	"github.com/cakebackup/cakebackup/notify/notifytest"
 )
 
 var failed = Event{Job: "nightly", Kind: Failure, Time: time.Date(2026, 12, 1, 2, 30, 0, 0, time.UTC),
@@ -50,12 +48,13 @@ func TestPing(t *testing.T) {
 	rec, url := newRecorder(t)
 	p := Ping{URL: url + "/ping/abc"}
 	ok := Event{Job: "nightly", Kind: Success, File: "/media/x/b"}
-	for _, e := range []Event{{Job: "nightly", Kind: Start}, ok, failed, {Job: "nightly", Kind: Overdue}, {Job: "nightly", Kind: Recovered}} {
+	for _, e := range []Event{{Job: "nightly", Kind: Start}, ok, failed, {Job: "nightly", Kind: Overdue}, {Job: "nightly", Kind: Recovered}, {Job: "nightly", Kind: Test}} {
 		if err := p.Notify(context.Background(), e); err != nil {
 			t.Fatal(err)
 		}
 	}
-	want := []string{"POST /ping/abc/start ", "POST /ping/abc ", "POST /ping/abc/fail Proton session expired"}
+	want := []string{"POST /ping/abc/start ", "POST /ping/abc ", "POST /ping/abc/fail Proton session expired",
+		"POST /ping/abc/log Notifications for this job reach you here."}
 	if !slices.Equal(rec.reqs, want) {
 		t.Fatalf("pings %q, want %q", rec.reqs, want)
 	}
@@ -101,6 +100,13 @@ func TestHook(t *testing.T) {
 	if _, err := os.Stat(envFile); err == nil {
 		t.Fatal("a failure hook ran for a success")
 	}
+	if err := h.Notify(context.Background(), Event{Job: "nightly", Kind: Test}); err != nil {
+		t.Fatal(err)
+	}
+	if env, _ := os.ReadFile(envFile); !strings.Contains(string(env), "CAKEBACKUP_EVENT=test\n") {
+		t.Fatal("a test event did not run the hook")
+	}
+	out.Reset()
 	e := failed
 	e.Dests = []string{"usb:W", "proton:/B"}
 	if err := h.Notify(context.Background(), e); err != nil {
@@ -138,71 +144,23 @@ func TestOsascriptCommand(t *testing.T) {
 	}
 }
 
-// notifications is a freedesktop notification service on a test bus.
-type notifications struct {
-	mu   sync.Mutex
-	got  [][2]string
-	urge []byte
-}
-
-func (n *notifications) Notify(app string, id uint32, icon, summary, body string, actions []string, hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.got = append(n.got, [2]string{summary, body})
-	u, _ := hints["urgency"].Value().(byte)
-	n.urge = append(n.urge, u)
-	return uint32(len(n.got)), nil
-}
-
-// privateBus starts a dbus-daemon of the test's own and returns its
-// address; the test is skipped where Debian's dbus-daemon is missing.
-func privateBus(t *testing.T) string {
-	t.Helper()
-	daemon, err := exec.LookPath("dbus-daemon")
-	if err != nil {
-		t.Skip("no dbus-daemon (Debian package dbus-daemon)")
-	}
-	cmd := exec.Command(daemon, "--session", "--nofork", "--print-address")
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon printed no address: %v", err)
-	}
-	return strings.TrimSpace(addr)
-}
-
 func TestDesktopOverDBus(t *testing.T) {
-	addr := privateBus(t)
-	conn, err := dbus.Connect(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	svc := &notifications{}
-	if err := conn.Export(svc, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
-		t.Fatal(err)
-	}
-	if reply, err := conn.RequestName("org.freedesktop.Notifications", dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
-		t.Fatalf("RequestName: %v %v", reply, err)
-	}
+	addr, svc := notifytest.SessionBus(t)
 	d := Desktop{GOOS: "linux", Bus: addr}
 	for _, e := range []Event{{Job: "nightly", Kind: Start}, {Job: "nightly", Kind: Success}, failed, {Job: "nightly", Kind: Recovered}} {
 		if err := d.Notify(context.Background(), e); err != nil {
 			t.Fatal(err)
 		}
 	}
-	svc.mu.Lock()
-	defer svc.mu.Unlock()
-	if len(svc.got) != 2 || svc.got[0][0] != "cakebackup: job nightly failed" || !strings.Contains(svc.got[0][1], "proton login") ||
-		svc.got[1][0] != "cakebackup: job nightly is working again" || !slices.Equal(svc.urge, []byte{2, 1}) {
-		t.Fatalf("notifications %q, urgencies %v", svc.got, svc.urge)
+	got := svc.Got()
+	if len(got) != 2 || got[0].Summary != "cakebackup: job nightly failed" || !strings.Contains(got[0].Body, "proton login") ||
+		got[1].Summary != "cakebackup: job nightly is working again" || got[0].Urgency != 2 || got[1].Urgency != 1 {
+		t.Fatalf("notifications %+v", got)
 	}
 	// No notification service on the bus: one clear error.
-	conn.ReleaseName("org.freedesktop.Notifications")
+	if err := svc.Leave(); err != nil {
+		t.Fatal(err)
+	}
 	if err := d.Notify(context.Background(), failed); err == nil {
 		t.Error("a bus without a notification service took the notification")
 	}

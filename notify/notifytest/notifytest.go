@@ -1,0 +1,88 @@
+// Package notifytest runs a private D-Bus session bus with a desktop
+// notification service on it, for tests of desktop notifications.
+package notifytest
+
+import (
+	"bufio"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// Notification is one notification the service was sent.
+type Notification struct {
+	Summary, Body string
+	Urgency       byte
+}
+
+// Service is a freedesktop.org notification service on a test bus. It
+// records what it is sent.
+type Service struct {
+	conn *dbus.Conn
+	mu   sync.Mutex
+	got  []Notification
+}
+
+// Notify implements org.freedesktop.Notifications.Notify.
+func (s *Service) Notify(app string, id uint32, icon, summary, body string, actions []string, hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, _ := hints["urgency"].Value().(byte)
+	s.got = append(s.got, Notification{Summary: summary, Body: body, Urgency: u})
+	return uint32(len(s.got)), nil
+}
+
+// Got returns the notifications received so far.
+func (s *Service) Got() []Notification {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Notification(nil), s.got...)
+}
+
+// Leave takes the service off the bus, so the bus has no notification
+// service.
+func (s *Service) Leave() error {
+	_, err := s.conn.ReleaseName("org.freedesktop.Notifications")
+	return err
+}
+
+// SessionBus starts a dbus-daemon of the test's own, puts a notification
+// Service on it and returns the bus address and the service. The test is
+// skipped where Debian's dbus-daemon is missing.
+func SessionBus(t *testing.T) (string, *Service) {
+	t.Helper()
+	daemon, err := exec.LookPath("dbus-daemon")
+	if err != nil {
+		t.Skip("no dbus-daemon (Debian package dbus-daemon)")
+	}
+	cmd := exec.Command(daemon, "--session", "--nofork", "--print-address")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("dbus-daemon printed no address: %v", err)
+	}
+	addr = strings.TrimSpace(addr)
+	conn, err := dbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	svc := &Service{conn: conn}
+	if err := conn.Export(svc, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
+		t.Fatal(err)
+	}
+	if reply, err := conn.RequestName("org.freedesktop.Notifications", dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("RequestName: %v %v", reply, err)
+	}
+	return addr, svc
+}
