@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cakebackup/cakebackup/secret"
 )
@@ -42,6 +43,9 @@ func (h Hook) Notify(ctx context.Context, e Event) error {
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = append(secret.ScrubEnv(os.Environ()), hookEnv(e)...)
 	cmd.Stdout, cmd.Stderr = h.Output, h.Output
+	// A child of the shell may outlive it holding the output pipe: stop
+	// waiting for it soon after the shell is killed.
+	cmd.WaitDelay = time.Second
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			return fmt.Errorf("stopped after its time ran out: %w", ctx.Err())

@@ -3,15 +3,11 @@ package notify
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,31 +17,9 @@ import (
 var failed = Event{Job: "nightly", Kind: Failure, Time: time.Date(2026, 12, 1, 2, 30, 0, 0, time.UTC),
 	Error: "Proton session expired", Fix: "run `cakebackup proton login`"}
 
-// recorder is a loopback HTTP server that records what it is sent.
-type recorder struct {
-	mu   sync.Mutex
-	reqs []string // "METHOD PATH BODY"
-	hdr  []http.Header
-}
-
-func newRecorder(t *testing.T) (*recorder, string) {
-	rec := &recorder{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		rec.mu.Lock()
-		rec.reqs = append(rec.reqs, r.Method+" "+r.URL.Path+" "+string(body))
-		rec.hdr = append(rec.hdr, r.Header.Clone())
-		rec.mu.Unlock()
-		if strings.Contains(r.URL.Path, "/broken") {
-			http.Error(w, "no", http.StatusInternalServerError)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return rec, srv.URL
-}
-
 func TestPing(t *testing.T) {
-	rec, url := newRecorder(t)
+	rec := notifytest.NewRecorder(t)
+	url := rec.URL
 	p := Ping{URL: url + "/ping/abc"}
 	ok := Event{Job: "nightly", Kind: Success, File: "/media/x/b"}
 	for _, e := range []Event{{Job: "nightly", Kind: Start}, ok, failed, {Job: "nightly", Kind: Overdue}, {Job: "nightly", Kind: Recovered}, {Job: "nightly", Kind: Test}} {
@@ -55,8 +29,8 @@ func TestPing(t *testing.T) {
 	}
 	want := []string{"POST /ping/abc/start ", "POST /ping/abc ", "POST /ping/abc/fail Proton session expired",
 		"POST /ping/abc/log Notifications for this job reach you here."}
-	if !slices.Equal(rec.reqs, want) {
-		t.Fatalf("pings %q, want %q", rec.reqs, want)
+	if got := rec.Lines(); !slices.Equal(got, want) {
+		t.Fatalf("pings %q, want %q", got, want)
 	}
 	if err := (Ping{URL: url + "/broken"}).Notify(context.Background(), ok); err == nil || !strings.Contains(err.Error(), "500") {
 		t.Errorf("a failing ping service: %v", err)
@@ -64,23 +38,24 @@ func TestPing(t *testing.T) {
 }
 
 func TestWebhook(t *testing.T) {
-	rec, url := newRecorder(t)
-	if err := (Webhook{URL: url + "/cakebackup"}).Notify(context.Background(), failed); err != nil {
+	rec := notifytest.NewRecorder(t)
+	if err := (Webhook{URL: rec.URL + "/cakebackup"}).Notify(context.Background(), failed); err != nil {
 		t.Fatal(err)
 	}
-	if len(rec.reqs) != 1 {
-		t.Fatalf("requests %q", rec.reqs)
+	reqs := rec.Requests()
+	if len(reqs) != 1 || reqs[0].Method != "POST" || reqs[0].Path != "/cakebackup" {
+		t.Fatalf("requests %+v", reqs)
 	}
 	var body WebhookBody
-	if err := json.Unmarshal([]byte(strings.TrimPrefix(rec.reqs[0], "POST /cakebackup ")), &body); err != nil {
+	if err := json.Unmarshal([]byte(reqs[0].Body), &body); err != nil {
 		t.Fatal(err)
 	}
 	if body.Job != "nightly" || body.Event != Failure || body.Error != failed.Error || body.Fix != failed.Fix ||
 		body.Title != "cakebackup: job nightly failed" || !strings.Contains(body.Message, "proton login") {
 		t.Errorf("webhook body %+v", body)
 	}
-	if rec.hdr[0].Get("Title") != body.Title || rec.hdr[0].Get("Content-Type") != "application/json" {
-		t.Errorf("headers %v", rec.hdr[0])
+	if reqs[0].Header.Get("Title") != body.Title || reqs[0].Header.Get("Content-Type") != "application/json" {
+		t.Errorf("headers %v", reqs[0].Header)
 	}
 }
 
@@ -167,7 +142,7 @@ func TestDesktopOverDBus(t *testing.T) {
 }
 
 func TestSendReportsUndelivered(t *testing.T) {
-	_, url := newRecorder(t)
+	url := notifytest.NewRecorder(t).URL
 	got := Send(context.Background(), []Notifier{Ping{URL: url + "/broken"}, Webhook{URL: url + "/ok"}}, failed, time.Second)
 	if len(got) != 1 || got[0].Notifier != "ping "+url+"/broken" {
 		t.Fatalf("undelivered %+v", got)

@@ -30,6 +30,9 @@ type Config struct {
 	// DefaultDest is the --dest spec used when none is given, on the
 	// command line or in a job. Empty means none was chosen.
 	DefaultDest string `toml:"default_dest,omitempty" json:"default_dest,omitempty"`
+	// Alerts at the top level apply to every job that does not set the
+	// same key itself.
+	Alerts
 	// Jobs are the scheduled backups, in file order.
 	Jobs []Job `toml:"job,omitempty" json:"jobs"`
 }
@@ -70,6 +73,8 @@ type Job struct {
 	PasswordEnv     string `toml:"password_env,omitempty" json:"password_env,omitempty"`
 	// Retention says which of this job's older backups to keep.
 	Retention
+	// Alerts say when the job is overdue and whom to tell.
+	Alerts
 }
 
 // WatchDownloads as a job's Watch folder means the user's Downloads

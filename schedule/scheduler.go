@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/notify"
 )
 
 // Run is one run of a job: the job and the name its backup gets.
@@ -57,6 +58,13 @@ type Scheduler struct {
 	// the same job at once.
 	LockDir string
 	Log     *slog.Logger
+	// Desktop shows desktop notifications for jobs with notify_desktop;
+	// nil: this system's (notify.Desktop).
+	Desktop notify.Notifier
+	// Fix, when set, says what the person should do about a run's
+	// error, for notifications ("run `cakebackup proton login`"); ""
+	// when it does not know.
+	Fix func(job Job, err error) string
 }
 
 // ErrRunFailed is wrapped by the error of a pass in which a run failed.
@@ -68,12 +76,20 @@ var ErrRunFailed = errors.New("scheduled backup failed")
 // is skipped. When ctx is cancelled the run in progress is aborted and
 // recorded as such, and RunDue returns ctx's error.
 func (s *Scheduler) RunDue(ctx context.Context) error {
-	return runEach(ctx, s.Jobs, func(ctx context.Context, job Job) error {
+	err := runEach(ctx, s.Jobs, func(ctx context.Context, job Job) error {
 		if err := s.runIfDue(ctx, job); !errors.Is(err, ErrLocked) {
 			return err
 		}
 		return nil
 	})
+	if ctx.Err() != nil {
+		return err
+	}
+	// A job that turned overdue since the last pass is told about now.
+	if oerr := s.checkOverdue(ctx); oerr != nil {
+		s.Log.Error("cannot check for overdue jobs", "error", oneLine(oerr.Error()))
+	}
+	return err
 }
 
 // Loop runs due jobs until ctx is cancelled, sleeping until the next one
@@ -160,6 +176,7 @@ func (s *Scheduler) runIfDue(ctx context.Context, job Job) error {
 // runLocked runs job once, prunes, records and logs the outcome.
 func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error {
 	start := s.Clock.Now()
+	s.notifyStart(ctx, job, start)
 	res, err := s.Run(ctx, Run{Job: job, BackupName: BackupName(job.Name, start)})
 	js := last
 	var plan PrunePlan
@@ -192,6 +209,7 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 		js.LastResult, js.LastError = ResultFailed, oneLine(err.Error())
 		attrs = append(attrs, "result", ResultFailed, "error", js.LastError)
 	}
+	alerts := s.runAlerts(job, &js, res, err, end)
 	if rerr := s.State.Record(job.Name, js); rerr != nil {
 		s.Log.Error("cannot record run", "job", job.Name, "error", oneLine(rerr.Error()))
 		if err == nil {
@@ -203,6 +221,7 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	} else {
 		s.Log.Error("backup", attrs...)
 	}
+	s.send(ctx, job, alerts)
 	if err != nil {
 		return fmt.Errorf("job %s: %w", job.Name, err)
 	}

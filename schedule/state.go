@@ -34,6 +34,12 @@ type JobState struct {
 	// LastSize its size in bytes.
 	LastBackup string `json:"last_backup,omitempty"`
 	LastSize   int64  `json:"last_size,omitempty"`
+	// LastFix is what the person should do about the last failure, when
+	// known ("plug in the stick labelled X"); notifications carry it.
+	LastFix string `json:"last_fix,omitempty"`
+	// Notified is the condition the scheduler last told about: "ok",
+	// "failing" or "overdue"; empty when it told nothing yet.
+	Notified string `json:"notified,omitempty"`
 }
 
 // State is the state file: per-job last runs, keyed by job name.

@@ -15,6 +15,10 @@ type JobStatus struct {
 	Next time.Time
 	// Failing is set when the last run did not succeed.
 	Failing bool
+	// Overdue is set by StatusAt when the last verified backup is older
+	// than WarnAfter.
+	Overdue   bool
+	WarnAfter time.Duration
 }
 
 // Status returns one row per job in c, failing jobs first, then in config

@@ -49,6 +49,9 @@ func (c *Config) validate() error {
 			return &FieldError{Field: "default_dest", Msg: err.Error(), job: -1, key: "default_dest"}
 		}
 	}
+	if key, msg := c.Alerts.validate(); key != "" {
+		return &FieldError{Field: key, Msg: msg, job: -1, key: key}
+	}
 	seen := map[string]bool{}
 	for i, j := range c.Jobs {
 		if err := c.validateJob(j); err != nil {
@@ -174,6 +177,9 @@ func (c *Config) validateJob(j Job) *FieldError {
 		if k.n < 0 {
 			return bad(k.key, "%d is negative", k.n)
 		}
+	}
+	if key, msg := j.Alerts.validate(); key != "" {
+		return bad(key, "%s", msg)
 	}
 	return nil
 }

@@ -4,6 +4,9 @@ package notifytest
 
 import (
 	"bufio"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"strings"
 	"sync"
@@ -85,4 +88,51 @@ func SessionBus(t *testing.T) (string, *Service) {
 		t.Fatalf("RequestName: %v %v", reply, err)
 	}
 	return addr, svc
+}
+
+// Recorder is a loopback HTTP server that records the requests it is
+// sent, answering 500 to paths holding "/broken" and 200 to the rest.
+type Recorder struct {
+	URL string
+	mu  sync.Mutex
+	req []Request
+}
+
+// Request is one request a Recorder got.
+type Request struct {
+	Method, Path, Body string
+	Header             http.Header
+}
+
+// NewRecorder starts a Recorder, closed when the test ends.
+func NewRecorder(t *testing.T) *Recorder {
+	rec := &Recorder{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rec.mu.Lock()
+		rec.req = append(rec.req, Request{Method: r.Method, Path: r.URL.Path, Body: string(body), Header: r.Header.Clone()})
+		rec.mu.Unlock()
+		if strings.Contains(r.URL.Path, "/broken") {
+			http.Error(w, "no", http.StatusInternalServerError)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	rec.URL = srv.URL
+	return rec
+}
+
+// Requests returns the requests so far.
+func (r *Recorder) Requests() []Request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]Request(nil), r.req...)
+}
+
+// Lines returns the requests so far as "METHOD PATH BODY".
+func (r *Recorder) Lines() []string {
+	var out []string
+	for _, q := range r.Requests() {
+		out = append(out, q.Method+" "+q.Path+" "+q.Body)
+	}
+	return out
 }

@@ -1,0 +1,66 @@
+package schedule
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// Conditions of a job, as the scheduler last notified them (JobState.Notified).
+const (
+	conditionOK      = "ok"
+	conditionFailing = "failing"
+	conditionOverdue = "overdue"
+)
+
+// IsOverdue reports whether js's last verified backup is older than
+// warnAfter at now. A job that never made a backup is not overdue (it
+// is new, or failing).
+func IsOverdue(js JobState, warnAfter time.Duration, now time.Time) bool {
+	return !js.LastSuccess.IsZero() && now.Sub(js.LastSuccess) > warnAfter
+}
+
+// condition is what js says of a job at now: overdue, failing or ok, or
+// "" when nothing is known (it never ran, or its last run was stopped by
+// a signal and so says nothing new).
+func condition(js JobState, warnAfter time.Duration, now time.Time) string {
+	switch {
+	case IsOverdue(js, warnAfter, now):
+		return conditionOverdue
+	case js.LastResult == ResultFailed:
+		return conditionFailing
+	case js.LastResult == ResultOK:
+		return conditionOK
+	}
+	return ""
+}
+
+// StatusAt is Status with each row's WarnAfter and Overdue filled in for
+// now, overdue jobs first, then failing ones, then the rest in config
+// order. c's top-level alerts apply.
+func StatusAt(c *Config, st *State, now time.Time) ([]JobStatus, error) {
+	rows, err := Status(c, st)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		job, _ := c.Job(rows[i].Job)
+		job.Alerts = job.Alerts.Merge(c.Alerts)
+		if rows[i].WarnAfter, err = WarnAfterOf(job, now); err != nil {
+			return nil, fmt.Errorf("job %s: %w", job.Name, err)
+		}
+		rows[i].Overdue = IsOverdue(rows[i].Last, rows[i].WarnAfter, now)
+	}
+	rank := func(r JobStatus) int {
+		switch {
+		case r.Overdue:
+			return 0
+		case r.Failing:
+			return 1
+		}
+		return 2
+	}
+	slices.SortStableFunc(rows, func(a, b JobStatus) int { return cmp.Compare(rank(a), rank(b)) })
+	return rows, nil
+}
