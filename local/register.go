@@ -53,10 +53,7 @@ func Register(r *destinations.Registry, getenv func(string) string, det Detector
 // arg, or with arg "" the only one, or the one choose picks.
 func pickDrive(ctx context.Context, drives []Drive, arg string, choose ChooseDrive) (Drive, error) {
 	if len(drives) == 0 {
-		if arg != "" {
-			return Drive{}, fmt.Errorf("no removable drive found (looking for %q): plug one in, or use folder:PATH", arg)
-		}
-		return Drive{}, errors.New("no removable drive found: plug one in, or use folder:PATH")
+		return Drive{}, &NoDriveError{Want: arg}
 	}
 	if arg == "" {
 		if len(drives) == 1 {
@@ -78,7 +75,7 @@ func pickDrive(ctx context.Context, drives []Drive, arg string, choose ChooseDri
 				return d, nil
 			}
 		}
-		return Drive{}, fmt.Errorf("no removable drive is mounted at %s; drives found: %s", want, listDrives(drives))
+		return Drive{}, &NoDriveError{Want: want, Found: drives}
 	}
 	var matches []Drive
 	for _, d := range drives {
@@ -97,9 +94,30 @@ func pickDrive(ctx context.Context, drives []Drive, arg string, choose ChooseDri
 	case 1:
 		return matches[0], nil
 	case 0:
-		return Drive{}, fmt.Errorf("no removable drive labelled %q; drives found: %s", arg, listDrives(drives))
+		return Drive{}, &NoDriveError{Want: arg, Found: drives}
 	}
 	return Drive{}, fmt.Errorf("several removable drives are labelled %q: %s; pick one with usb:/MOUNT/POINT", arg, listDrives(matches))
+}
+
+// NoDriveError is the error of a usb destination whose drive is not
+// plugged in: none is, or none has the label or mount point it names.
+type NoDriveError struct {
+	// Want is the label or mount point looked for; "" for any drive.
+	Want string
+	// Found are the removable drives that are plugged in.
+	Found []Drive
+}
+
+func (e *NoDriveError) Error() string {
+	switch {
+	case len(e.Found) == 0 && e.Want == "":
+		return "no removable drive found: plug one in, or use folder:PATH"
+	case len(e.Found) == 0:
+		return fmt.Sprintf("no removable drive found (looking for %q): plug one in, or use folder:PATH", e.Want)
+	case filepath.IsAbs(e.Want):
+		return fmt.Sprintf("no removable drive is mounted at %s; drives found: %s", e.Want, listDrives(e.Found))
+	}
+	return fmt.Sprintf("no removable drive labelled %q; drives found: %s", e.Want, listDrives(e.Found))
 }
 
 func labelCount(drives []Drive, label string) int {

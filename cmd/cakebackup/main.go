@@ -79,6 +79,7 @@ func newApp(e *env) *cli.App {
 			pickCommand(e),
 			scheduleCommand(e),
 			protonCommand(e),
+			notifyCommand(e),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

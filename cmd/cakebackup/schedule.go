@@ -141,7 +141,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "password-keyring", Usage: "read the password from the OS keyring (see schedule set-password)"},
 			&cli.StringFlag{Name: "password-env", Usage: "read the password from environment variable `VAR`"},
 			allowEmptyFlag(),
-		}, timingFlags()...),
+		}, append(timingFlags(), alertFlags()...)...),
 		Action: func(c *cli.Context) error {
 			name, path, cfg, err := e.jobArgConfig(c)
 			if err != nil {
@@ -155,6 +155,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 				return err
 			}
 			job.PasswordKeyring, job.PasswordEnv = c.Bool("password-keyring"), c.String("password-env")
+			job.Alerts = alertsFromFlags(c)
 			if err := cfg.ValidateJob(job); err != nil {
 				return usageError(fmt.Errorf("job %s: %w", name, err))
 			}
@@ -528,7 +529,9 @@ func (e *env) scheduler(cfg *schedule.Config, password func(schedule.Job) (strin
 		return res, err
 	}
 	return &schedule.Scheduler{
-		Jobs:    cfg.Jobs,
+		Jobs:    cfg.WithAlerts(cfg.Jobs),
+		Desktop: e.desktop(),
+		Fix:     fixFor,
 		Run:     run,
 		Prune:   e.pruneFunc(false),
 		Clock:   schedule.SystemClock{},
@@ -687,12 +690,17 @@ type statusJSON struct {
 	LastBackup string     `json:"last_backup,omitempty"`
 	Next       time.Time  `json:"next_run"`
 	Failing    bool       `json:"failing"`
+	Overdue    bool       `json:"overdue"`
+	// LastSuccess is when the last verified backup was made; WarnAfter
+	// how old it may grow (seconds) before the job is overdue.
+	LastSuccess *time.Time `json:"last_success,omitempty"`
+	WarnAfter   float64    `json:"warn_after_seconds"`
 }
 
 func scheduleStatusCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "status",
-		Usage: "last run, result and next run of each job, failures first",
+		Usage: "last run, result and next run of each job, overdue and failing ones first; exits 1 if any",
 		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print a JSON array"}},
 		Action: func(c *cli.Context) error {
 			_, cfg, err := e.loadScheduleConfig(c)
@@ -707,11 +715,11 @@ func scheduleStatusCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			rows, err := schedule.Status(cfg, st)
+			now := time.Now()
+			rows, err := schedule.StatusAt(cfg, st, now)
 			if err != nil {
 				return err
 			}
-			now := time.Now()
 			if c.Bool("json") {
 				out := make([]statusJSON, 0, len(rows))
 				for _, r := range rows {
@@ -719,12 +727,19 @@ func scheduleStatusCommand(e *env) *cli.Command {
 					if !r.Last.LastStart.IsZero() {
 						s.LastStart = &r.Last.LastStart
 					}
+					if !r.Last.LastSuccess.IsZero() {
+						s.LastSuccess = &r.Last.LastSuccess
+					}
+					s.Overdue, s.WarnAfter = r.Overdue, r.WarnAfter.Seconds()
 					if s.Next.IsZero() {
 						s.Next = now
 					}
 					out = append(out, s)
 				}
-				return writeJSON(e.stdout, out)
+				if err := writeJSON(e.stdout, out); err != nil {
+					return err
+				}
+				return attentionError(rows)
 			}
 			if len(rows) == 0 {
 				fmt.Fprintln(e.stdout, "No scheduled jobs.")
@@ -739,11 +754,17 @@ func scheduleStatusCommand(e *env) *cli.Command {
 					result = r.Last.LastResult
 				}
 				switch {
+				case r.Overdue:
+					result = "OVERDUE"
+					detail = overdueDetail(r)
 				case r.Failing:
 					result = strings.ToUpper(result)
 					detail = r.Last.LastError
 					if !r.Last.LastSuccess.IsZero() {
 						detail += fmt.Sprintf(" (last success %s)", r.Last.LastSuccess.Local().Format("2006-01-02 15:04"))
+					}
+					if r.Last.LastFix != "" {
+						detail += "; to fix: " + r.Last.LastFix
 					}
 				case r.Last.LastResult == schedule.ResultOK:
 					detail = fmt.Sprintf("%s (%s)", r.Last.LastBackup, humanBytes(r.Last.LastSize))
@@ -756,7 +777,10 @@ func scheduleStatusCommand(e *env) *cli.Command {
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Job, last, result, next, detail)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			return attentionError(rows)
 		},
 	}
 }

@@ -230,13 +230,19 @@ func TestScheduleFailureIsVisible(t *testing.T) {
 	if got := s.backups(t); len(got) != 1 {
 		t.Fatalf("folder = %v, want the good job's one backup", got)
 	}
-	out := s.mustRun("schedule", "status")
+	// A failing job makes status exit 1, for login scripts and monitoring.
+	if code := s.run("schedule", "status"); code != exitFailure || !strings.Contains(s.stderr.String(), "loose (failing)") {
+		t.Fatalf("status: exit %d, stderr %q", code, s.stderr.String())
+	}
+	out := s.stdout.String()
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[1], "loose") || !strings.Contains(lines[1], "FAILED") ||
 		!strings.Contains(lines[1], "0644") || !strings.HasPrefix(lines[2], "good") || !strings.Contains(lines[2], " ok ") {
 		t.Fatalf("status:\n%s", out)
 	}
-	s.mustRun("schedule", "status", "--json")
+	if code := s.run("schedule", "status", "--json"); code != exitFailure {
+		t.Fatalf("status --json: exit %d", code)
+	}
 	var rows []statusJSON
 	if err := json.Unmarshal(s.stdout.Bytes(), &rows); err != nil || len(rows) != 2 || !rows[0].Failing || rows[0].Job != "loose" {
 		t.Fatalf("status --json: %v %+v", err, rows)

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/notify"
+	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// alertFlags are schedule add's flags for overdue warnings and
+// notifications; each is a key of the job's table in the config file.
+func alertFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "warn-after", Usage: "the job is overdue when its last verified backup is older than `DURATION` (default 3x the interval, at least 26h)"},
+		&cli.StringFlag{Name: "on-failure", Usage: "run shell `COMMAND` when the job starts failing (the result in CAKEBACKUP_* variables)"},
+		&cli.StringFlag{Name: "on-success", Usage: "run shell `COMMAND` after every successful run"},
+		&cli.StringFlag{Name: "on-overdue", Usage: "run shell `COMMAND` when the job turns overdue"},
+		&cli.StringFlag{Name: "ping-url", Usage: "ping `URL` in the style of Healthchecks.io: URL/start, URL, URL/fail"},
+		&cli.StringFlag{Name: "webhook", Usage: "POST a JSON event to `URL` when the job fails, turns overdue or works again"},
+		&cli.BoolFlag{Name: "notify-desktop", Usage: "show a desktop notification when the job fails, turns overdue or works again"},
+	}
+}
+
+// alertsFromFlags is the job's alerts from schedule add's flags.
+func alertsFromFlags(c *cli.Context) schedule.Alerts {
+	return schedule.Alerts{
+		WarnAfter: c.String("warn-after"), OnFailure: c.String("on-failure"), OnSuccess: c.String("on-success"),
+		OnOverdue: c.String("on-overdue"), PingURL: c.String("ping-url"), Webhook: c.String("webhook"),
+		NotifyDesktop: c.Bool("notify-desktop"),
+	}
+}
+
+// desktop is the desktop notifier: the session bus of this environment.
+func (e *env) desktop() notify.Notifier {
+	return notify.Desktop{GOOS: runtime.GOOS, Bus: e.getenv("DBUS_SESSION_BUS_ADDRESS")}
+}
+
+// fixFor says what the person should do about a scheduled run's error,
+// for notifications; "" when there is nothing particular to say.
+func fixFor(_ schedule.Job, err error) string {
+	var noDrive *local.NoDriveError
+	switch {
+	case errors.Is(err, proton.ErrSessionExpired), errors.Is(err, proton.ErrNotLoggedIn), errors.Is(err, proton.ErrKeysLocked):
+		return "run `cakebackup proton login`"
+	case errors.As(err, &noDrive) && noDrive.Want == "":
+		return "plug in the USB stick"
+	case errors.As(err, &noDrive) && filepath.IsAbs(noDrive.Want):
+		return "plug in the stick mounted at " + noDrive.Want
+	case errors.As(err, &noDrive):
+		return fmt.Sprintf("plug in the stick labelled %s", noDrive.Want)
+	}
+	return ""
+}
+
+func notifyCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "notify",
+		Usage: "check the notifications of scheduled jobs",
+		Subcommands: []*cli.Command{{
+			Name:      "test",
+			Usage:     "send a test notification through each of a job's channels (ping, webhook, desktop, hooks)",
+			ArgsUsage: "JOB",
+			Flags:     []cli.Flag{configFlag()},
+			Action: func(c *cli.Context) error {
+				path, cfg, job, err := e.configJob(c)
+				if err != nil {
+					return err
+				}
+				job = cfg.WithAlerts([]schedule.Job{job})[0]
+				out := &prefixWriter{w: e.stdout, prefix: "  | "}
+				perRun, onChange := job.Alerts.Notifiers(e.desktop(), out)
+				channels := append(perRun, onChange...)
+				if len(channels) == 0 {
+					return usageError(fmt.Errorf("job %s has no notifications: set ping_url, webhook, notify_desktop or on_* hooks in %s, or at its top for every job", job.Name, path))
+				}
+				event := notify.Event{Job: job.Name, Kind: notify.Test, Time: time.Now()}
+				failed := 0
+				for _, n := range channels {
+					fmt.Fprintf(e.stdout, "%s ...\n", n.Name())
+					if u := schedule.Deliver(c.Context, []notify.Notifier{n}, event, job.Alerts.HookTimeoutOrDefault()); len(u) > 0 {
+						failed++
+						fmt.Fprintf(e.stdout, "  failed: %s\n", oneLine(u[0].Err.Error()))
+						continue
+					}
+					fmt.Fprintln(e.stdout, "  sent")
+				}
+				if failed > 0 {
+					return fmt.Errorf("%d of %d notification channels of job %s failed", failed, len(channels), job.Name)
+				}
+				return nil
+			},
+		}},
+	}
+}
+
+// prefixWriter starts each line written through it with prefix. A hook
+// writes its stdout and stderr through one, one Write at a time.
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+	mid    bool // in the middle of a line
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	var out []byte
+	for _, c := range b {
+		if !p.mid {
+			out = append(out, p.prefix...)
+		}
+		out = append(out, c)
+		p.mid = c != '\n'
+	}
+	if _, err := p.w.Write(out); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// attentionError is the error of `schedule status` when jobs are overdue
+// or failing: the exit code 1 lets a login script or monitoring notice.
+func attentionError(rows []schedule.JobStatus) error {
+	var bad []string
+	for _, r := range rows {
+		switch {
+		case r.Overdue:
+			bad = append(bad, r.Job+" (overdue)")
+		case r.Failing:
+			bad = append(bad, r.Job+" (failing)")
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d of %d jobs need attention: %s", len(bad), len(rows), strings.Join(bad, ", "))
+}
+
+// overdueDetail says since when an overdue job has no verified backup,
+// and why, for `schedule status`.
+func overdueDetail(r schedule.JobStatus) string {
+	d := fmt.Sprintf("no verified backup since %s (warn after %s)",
+		r.Last.LastSuccess.Local().Format("2006-01-02 15:04"), r.WarnAfter)
+	if r.Failing && r.Last.LastError != "" {
+		d += "; last run: " + r.Last.LastError
+	}
+	if r.Last.LastFix != "" {
+		d += "; to fix: " + r.Last.LastFix
+	}
+	return d
+}
