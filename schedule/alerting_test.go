@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,23 +12,6 @@ import (
 	"github.com/cakebackup/cakebackup/notify"
 	"github.com/cakebackup/cakebackup/notify/notifytest"
 )
-
-// webhookEvents are the events of the webhook requests rec got.
-func webhookEvents(t *testing.T, rec *notifytest.Recorder, path string) []notify.WebhookBody {
-	t.Helper()
-	var out []notify.WebhookBody
-	for _, r := range rec.Requests() {
-		if r.Path != path {
-			continue
-		}
-		var b notify.WebhookBody
-		if err := json.Unmarshal([]byte(r.Body), &b); err != nil {
-			t.Fatalf("webhook body %q: %v", r.Body, err)
-		}
-		out = append(out, b)
-	}
-	return out
-}
 
 // kinds lists the events' kinds.
 func kinds(bodies []notify.WebhookBody) []notify.Kind {
@@ -110,7 +92,7 @@ func TestAlertsDriveAJobOverdueAndBack(t *testing.T) {
 	if got := pings(rec); !slices.Equal(got, wantPings) {
 		t.Errorf("pings %q\nwant  %q", got, wantPings)
 	}
-	events := webhookEvents(t, rec, "/hook")
+	events := notifytest.JSONBodies[notify.WebhookBody](t, rec, "/hook")
 	if got := kinds(events); !slices.Equal(got, []notify.Kind{notify.Failure, notify.Overdue, notify.Recovered}) {
 		t.Fatalf("webhook events %v", got)
 	}
@@ -267,6 +249,14 @@ webhook = "https://ntfy.sh/mine"
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Saving keeps the top-level keys.
+	saved := filepath.Join(t.TempDir(), "config.toml")
+	if err := c.Save(saved); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := LoadConfig(saved); err != nil || again.Alerts != c.Alerts || again.Jobs[0].Alerts != c.Jobs[0].Alerts {
+		t.Fatalf("saved and loaded: %v %+v", err, again)
+	}
 	j := c.WithAlerts(c.Jobs)[0]
 	if j.PingURL != "https://hc-ping.com/abc" || !j.NotifyDesktop || j.WarnAfter != "50h" || j.OnFailure != "mail -s failed me" ||
 		j.Webhook != "https://ntfy.sh/mine" || j.HookTimeoutOrDefault() != 30*time.Second {
@@ -320,7 +310,7 @@ func TestLoopNotifiesOverdueBetweenRuns(t *testing.T) {
 	if err := f.sched.Loop(ctx); err != nil {
 		t.Fatal(err)
 	}
-	events := webhookEvents(t, rec, "/hook")
+	events := notifytest.JSONBodies[notify.WebhookBody](t, rec, "/hook")
 	if len(events) != 1 || events[0].Event != notify.Overdue || events[0].Time.Sub(start) > 2*time.Hour+2*time.Minute {
 		t.Fatalf("events %+v (at %v)", events, f.clock.Now())
 	}

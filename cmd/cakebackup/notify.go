@@ -134,7 +134,9 @@ func attentionError(rows []schedule.JobStatus) error {
 		switch {
 		case r.Overdue:
 			bad = append(bad, r.Job+" (overdue)")
-		case r.Failing:
+		case r.Last.LastResult == schedule.ResultFailed:
+			// A run stopped by a signal left nothing behind and is
+			// caught up: it is shown, not reported.
 			bad = append(bad, r.Job+" (failing)")
 		}
 	}

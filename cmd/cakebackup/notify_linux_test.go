@@ -29,7 +29,7 @@ func TestScheduledStickAbsentPastWarnAfter(t *testing.T) {
 			t.Fatalf("a run without the stick: exit %d", code)
 		}
 	}
-	events := webhookBodies(t, rec, "/hook")
+	events := notifytest.JSONBodies[notify.WebhookBody](t, rec, "/hook")
 	if len(events) != 2 || events[0].Event != notify.Failure || events[1].Event != notify.Overdue {
 		t.Fatalf("webhook events %+v", events)
 	}

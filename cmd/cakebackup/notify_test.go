@@ -18,22 +18,6 @@ import (
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
-// webhookBodies decodes the webhook requests rec got at path.
-func webhookBodies(t *testing.T, rec *notifytest.Recorder, path string) []notify.WebhookBody {
-	t.Helper()
-	var out []notify.WebhookBody
-	for _, r := range rec.Requests() {
-		if r.Path == path {
-			var b notify.WebhookBody
-			if err := json.Unmarshal([]byte(r.Body), &b); err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
 // pretendLastSuccessWas moves the job's last run and last verified backup
 // back by d.
 func (s *scheduleCLI) pretendLastSuccessWas(t *testing.T, name string, d time.Duration) {
@@ -126,7 +110,7 @@ func TestNotifyTest(t *testing.T) {
 	if len(reqs) != 2 || reqs[0].Path != "/ping/abc/log" || reqs[1].Path != "/hook" {
 		t.Fatalf("requests %+v", reqs)
 	}
-	if b := webhookBodies(t, rec, "/hook"); b[0].Event != notify.Test || b[0].Job != "nightly" {
+	if b := notifytest.JSONBodies[notify.WebhookBody](t, rec, "/hook"); b[0].Event != notify.Test || b[0].Job != "nightly" {
 		t.Errorf("webhook %+v", b)
 	}
 	if got := desktop.Got(); len(got) != 1 || !strings.Contains(got[0].Summary, "test") {
@@ -189,7 +173,7 @@ func TestScheduledProtonSessionExpiredNotifies(t *testing.T) {
 			t.Fatalf("a run on a dead session: exit %d", code)
 		}
 	}
-	events := webhookBodies(t, rec, "/hook")
+	events := notifytest.JSONBodies[notify.WebhookBody](t, rec, "/hook")
 	if len(events) != 1 || events[0].Event != notify.Failure || events[0].Fix != "run `cakebackup proton login`" {
 		t.Fatalf("webhook events %+v", events)
 	}

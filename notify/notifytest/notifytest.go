@@ -4,6 +4,7 @@ package notifytest
 
 import (
 	"bufio"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -133,6 +134,23 @@ func (r *Recorder) Lines() []string {
 	var out []string
 	for _, q := range r.Requests() {
 		out = append(out, q.Method+" "+q.Path+" "+q.Body)
+	}
+	return out
+}
+
+// JSONBodies decodes the bodies of the requests r got at path as Ts.
+func JSONBodies[T any](t *testing.T, r *Recorder, path string) []T {
+	t.Helper()
+	var out []T
+	for _, q := range r.Requests() {
+		if q.Path != path {
+			continue
+		}
+		var v T
+		if err := json.Unmarshal([]byte(q.Body), &v); err != nil {
+			t.Fatalf("body of %s %q: %v", q.Path, q.Body, err)
+		}
+		out = append(out, v)
 	}
 	return out
 }
