@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,11 +19,15 @@ import (
 // event in environment variables (CAKEBACKUP_JOB, CAKEBACKUP_EVENT,
 // CAKEBACKUP_ERROR, CAKEBACKUP_FIX, CAKEBACKUP_FILE, CAKEBACKUP_SIZE,
 // CAKEBACKUP_DESTINATIONS) and never a password: the variables that may
-// hold one are taken out of its environment. Its output goes to Output.
+// hold one are taken out of its environment, with those named in Scrub.
+// Its output goes to Output.
 type Hook struct {
 	Command string
 	Kinds   []Kind
 	Output  io.Writer // nil: discarded
+	// Scrub names more variables to take out of the command's
+	// environment, such as the ones jobs read their passwords from.
+	Scrub []string
 }
 
 // Name implements Notifier.
@@ -41,7 +46,7 @@ func (h Hook) Notify(ctx context.Context, e Event) error {
 	}
 	name, args := shellCommand(runtime.GOOS, h.Command)
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = append(secret.ScrubEnv(os.Environ()), hookEnv(e)...)
+	cmd.Env = append(h.scrub(secret.ScrubEnv(os.Environ())), hookEnv(e)...)
 	cmd.Stdout, cmd.Stderr = h.Output, h.Output
 	// A child of the shell may outlive it holding the output pipe: stop
 	// waiting for it soon after the shell is killed.
@@ -53,6 +58,18 @@ func (h Hook) Notify(ctx context.Context, e Event) error {
 		return err
 	}
 	return nil
+}
+
+// scrub returns env without the variables named in h.Scrub.
+func (h Hook) scrub(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		key, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(h.Scrub, key) {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // shellCommand is how a hook's command line is run on goos.

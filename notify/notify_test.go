@@ -65,10 +65,11 @@ func TestHook(t *testing.T) {
 	}
 	t.Setenv("CAKEBACKUP_PASSWORD", "the backup password")
 	t.Setenv("CAKEBACKUP_PROTON_PASSWORD", "the proton password")
+	t.Setenv("NIGHTLY_PW", "the job's password")
 	dir := t.TempDir()
 	envFile := filepath.Join(dir, "env")
 	var out strings.Builder
-	h := Hook{Command: "env > '" + envFile + "'; echo hook ran", Kinds: []Kind{Failure}, Output: &out}
+	h := Hook{Command: "env > '" + envFile + "'; echo hook ran", Kinds: []Kind{Failure}, Output: &out, Scrub: []string{"NIGHTLY_PW"}}
 	if err := h.Notify(context.Background(), Event{Job: "nightly", Kind: Success}); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"runtime"
 	"strings"
 	"sync"
@@ -24,13 +25,14 @@ const maxHookOutput = 16 << 10
 // run's start, success and failure (the ping; the on_success hook),
 // onChange get the events of a job that starts failing, turns overdue or
 // works again (the webhook, the desktop, the on_failure and on_overdue
-// hooks). Hooks write their output to hookOut.
-func (a Alerts) Notifiers(desktop notify.Notifier, hookOut io.Writer) (perRun, onChange []notify.Notifier) {
+// hooks). Hooks write their output to hookOut, and never see the
+// variables named in scrub (the jobs' password_env).
+func (a Alerts) Notifiers(desktop notify.Notifier, hookOut io.Writer, scrub []string) (perRun, onChange []notify.Notifier) {
 	if a.PingURL != "" {
 		perRun = append(perRun, notify.Ping{URL: a.PingURL})
 	}
 	if a.OnSuccess != "" {
-		perRun = append(perRun, notify.Hook{Command: a.OnSuccess, Kinds: []notify.Kind{notify.Success}, Output: hookOut})
+		perRun = append(perRun, notify.Hook{Command: a.OnSuccess, Kinds: []notify.Kind{notify.Success}, Output: hookOut, Scrub: scrub})
 	}
 	if a.Webhook != "" {
 		onChange = append(onChange, notify.Webhook{URL: a.Webhook})
@@ -42,12 +44,23 @@ func (a Alerts) Notifiers(desktop notify.Notifier, hookOut io.Writer) (perRun, o
 		onChange = append(onChange, desktop)
 	}
 	if a.OnFailure != "" {
-		onChange = append(onChange, notify.Hook{Command: a.OnFailure, Kinds: []notify.Kind{notify.Failure}, Output: hookOut})
+		onChange = append(onChange, notify.Hook{Command: a.OnFailure, Kinds: []notify.Kind{notify.Failure}, Output: hookOut, Scrub: scrub})
 	}
 	if a.OnOverdue != "" {
-		onChange = append(onChange, notify.Hook{Command: a.OnOverdue, Kinds: []notify.Kind{notify.Overdue}, Output: hookOut})
+		onChange = append(onChange, notify.Hook{Command: a.OnOverdue, Kinds: []notify.Kind{notify.Overdue}, Output: hookOut, Scrub: scrub})
 	}
 	return perRun, onChange
+}
+
+// PasswordEnvs are the environment variables jobs read passwords from.
+func PasswordEnvs(jobs []Job) []string {
+	var names []string
+	for _, j := range jobs {
+		if j.PasswordEnv != "" {
+			names = append(names, j.PasswordEnv)
+		}
+	}
+	return names
 }
 
 // Deliver sends e through each notifier, hooks bounded by the hook
@@ -200,12 +213,16 @@ func (s *Scheduler) checkJobOverdue(ctx context.Context, job Job) error {
 // printed and each notifier that failed.
 func (s *Scheduler) send(ctx context.Context, job Job, alerts []alert) {
 	out := &boundedBuffer{max: maxHookOutput}
-	perRun, onChange := job.Alerts.Notifiers(s.Desktop, out)
+	perRun, onChange := job.Alerts.Notifiers(s.Desktop, out, PasswordEnvs(s.Jobs))
 	for _, a := range alerts {
 		ns := perRun
 		if a.onChange {
 			ns = onChange
-			s.Log.Warn("notify", "job", job.Name, "event", string(a.event.Kind), "message", a.event.Message())
+			level := slog.LevelWarn
+			if a.event.Kind == notify.Recovered {
+				level = slog.LevelInfo
+			}
+			s.Log.Log(ctx, level, "notify", "job", job.Name, "event", string(a.event.Kind), "message", a.event.Message())
 		}
 		for _, u := range Deliver(ctx, ns, a.event, job.Alerts.HookTimeoutOrDefault()) {
 			s.Log.Error("notification not delivered", "job", job.Name, "event", string(a.event.Kind),

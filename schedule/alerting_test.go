@@ -134,12 +134,21 @@ func TestAlertsDriveAJobOverdueAndBack(t *testing.T) {
 func TestHooksEnvironmentAndFailures(t *testing.T) {
 	t.Setenv("CAKEBACKUP_PASSWORD", "the-backup-password-x7")
 	t.Setenv("CAKEBACKUP_PROTON_PASSWORD", "the-proton-password-y8")
+	t.Setenv("NIGHTLY_PW", "the-nightly-password-z9")
+	t.Setenv("OTHER_PW", "the-other-password-w1")
 	envFile := filepath.Join(t.TempDir(), "env")
-	job := Job{Name: "nightly", Every: "24h", Alerts: Alerts{
+	job := Job{Name: "nightly", Every: "24h", PasswordEnv: "NIGHTLY_PW", Alerts: Alerts{
 		OnSuccess: "env > '" + envFile + "'; echo broken >&2; exit 3", HookTimeout: "300ms",
 		OnFailure: "sleep 20",
 	}}
-	f := newSchedulerFixture(t, job, time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
+	start := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
+	f := newSchedulerFixture(t, job, start)
+	// Another job, not due, reads its password from another variable,
+	// which the first job's hooks must not see either.
+	f.sched.Jobs = append(f.sched.Jobs, Job{Name: "other", Every: "24h", PasswordEnv: "OTHER_PW"})
+	if err := f.sched.State.Record("other", JobState{LastStart: start, LastResult: ResultOK, LastSuccess: start}); err != nil {
+		t.Fatal(err)
+	}
 	if err := f.sched.RunDue(context.Background()); err != nil {
 		t.Fatalf("a failing hook failed the backup: %v", err)
 	}

@@ -78,7 +78,7 @@ func notifyCommand(e *env) *cli.Command {
 				}
 				job = cfg.WithAlerts([]schedule.Job{job})[0]
 				out := &prefixWriter{w: e.stdout, prefix: "  | "}
-				perRun, onChange := job.Alerts.Notifiers(e.desktop(), out)
+				perRun, onChange := job.Alerts.Notifiers(e.desktop(), out, schedule.PasswordEnvs(cfg.Jobs))
 				channels := append(perRun, onChange...)
 				if len(channels) == 0 {
 					return usageError(fmt.Errorf("job %s has no notifications: set ping_url, webhook, notify_desktop or on_* hooks in %s, or at its top for every job", job.Name, path))
