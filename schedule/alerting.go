@@ -97,6 +97,9 @@ func (s *Scheduler) runAlerts(job Job, js *JobState, res Result, err error, now 
 	if js.LastResult == ResultAborted {
 		return nil
 	}
+	if js.LastResult == ResultOK {
+		js.LastOK = js.LastStart
+	}
 	js.LastFix = ""
 	if err != nil && s.Fix != nil {
 		js.LastFix = s.Fix(job, err)
@@ -125,7 +128,7 @@ func (s *Scheduler) transition(job Job, js *JobState, now time.Time) (notify.Eve
 	if err != nil {
 		return notify.Event{}, false
 	}
-	cond := condition(*js, warnAfter, now)
+	cond := condition(job, *js, warnAfter, now)
 	prev := js.Notified
 	if prev == "" {
 		prev = conditionOK
@@ -142,8 +145,12 @@ func (s *Scheduler) transition(job Job, js *JobState, now time.Time) (notify.Eve
 		e.Kind = notify.Failure
 	case conditionOverdue:
 		e.Kind = notify.Overdue
-		e.Error = fmt.Sprintf("No verified backup for %s (the last one is from %s).",
-			roundAge(now.Sub(js.LastSuccess)), js.LastSuccess.Local().Format("2006-01-02 15:04"))
+		if job.Watch != "" {
+			e.Error = fmt.Sprintf("No look through %s without an error for %s.", job.Watch, roundAge(now.Sub(js.LastOK)))
+		} else {
+			e.Error = fmt.Sprintf("No verified backup for %s (the last one is from %s).",
+				roundAge(now.Sub(js.LastSuccess)), js.LastSuccess.Local().Format("2006-01-02 15:04"))
+		}
 		if js.LastResult == ResultFailed && js.LastError != "" {
 			e.Error += " The last run failed: " + js.LastError
 		} else {

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -322,5 +323,34 @@ func TestLoopNotifiesOverdueBetweenRuns(t *testing.T) {
 	events := notifytest.JSONBodies[notify.WebhookBody](t, rec, "/hook")
 	if len(events) != 1 || events[0].Event != notify.Overdue || events[0].Time.Sub(start) > 2*time.Hour+2*time.Minute {
 		t.Fatalf("events %+v (at %v)", events, f.clock.Now())
+	}
+}
+
+// A watch job has nothing to send until the app exports a backup: it is
+// overdue only when its runs stop succeeding, not when no export comes.
+func TestWatchJobOverdueOnlyWhenItsRunsFail(t *testing.T) {
+	rec := notifytest.NewRecorder(t)
+	start := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
+	job := Job{Name: "exports", Watch: "/home/ana/Downloads", Every: "1h", Alerts: Alerts{WarnAfter: "3h", Webhook: rec.URL + "/hook"}}
+	f := newSchedulerFixture(t, job, start)
+	var fail error
+	f.sched.Run = func(ctx context.Context, r Run) (Result, error) { return Result{}, fail }
+	ctx := context.Background()
+	for range 10 { // nothing new to ship for 10 hours
+		f.sched.RunDue(ctx)
+		f.clock.Sleep(ctx, time.Hour)
+	}
+	if events := notifytest.JSONBodies[notify.WebhookBody](t, rec, "/hook"); len(events) != 0 {
+		t.Fatalf("a watch job with nothing to send notified %+v", events)
+	}
+	fail = errors.New("destination folder:/gone: not found")
+	for range 5 {
+		f.sched.RunDue(ctx)
+		f.clock.Sleep(ctx, time.Hour)
+	}
+	events := notifytest.JSONBodies[notify.WebhookBody](t, rec, "/hook")
+	if got := kinds(events); !slices.Equal(got, []notify.Kind{notify.Failure, notify.Overdue}) ||
+		!strings.Contains(events[1].Error, "/home/ana/Downloads") {
+		t.Fatalf("webhook events %+v", events)
 	}
 }

@@ -14,19 +14,25 @@ const (
 	conditionOverdue = "overdue"
 )
 
-// IsOverdue reports whether js's last verified backup is older than
-// warnAfter at now. A job that never made a backup is not overdue (it
-// is new, or failing).
-func IsOverdue(js JobState, warnAfter time.Duration, now time.Time) bool {
-	return !js.LastSuccess.IsZero() && now.Sub(js.LastSuccess) > warnAfter
+// IsOverdue reports whether job, in state js, has gone longer than
+// warnAfter at now without doing its work: making a verified backup, or
+// for a watch job (which has nothing to send until the app exports one)
+// looking through its folder without an error. A job that never did is
+// not overdue (it is new, or failing).
+func IsOverdue(job Job, js JobState, warnAfter time.Duration, now time.Time) bool {
+	last := js.LastSuccess
+	if job.Watch != "" {
+		last = js.LastOK
+	}
+	return !last.IsZero() && now.Sub(last) > warnAfter
 }
 
 // condition is what js says of a job at now: overdue, failing or ok, or
 // "" when nothing is known (it never ran, or its last run was stopped by
 // a signal and so says nothing new).
-func condition(js JobState, warnAfter time.Duration, now time.Time) string {
+func condition(job Job, js JobState, warnAfter time.Duration, now time.Time) string {
 	switch {
-	case IsOverdue(js, warnAfter, now):
+	case IsOverdue(job, js, warnAfter, now):
 		return conditionOverdue
 	case js.LastResult == ResultFailed:
 		return conditionFailing
@@ -50,7 +56,7 @@ func StatusAt(c *Config, st *State, now time.Time) ([]JobStatus, error) {
 		if rows[i].WarnAfter, err = WarnAfterOf(job, now); err != nil {
 			return nil, fmt.Errorf("job %s: %w", job.Name, err)
 		}
-		rows[i].Overdue = IsOverdue(rows[i].Last, rows[i].WarnAfter, now)
+		rows[i].Overdue = IsOverdue(job, rows[i].Last, rows[i].WarnAfter, now)
 	}
 	rank := func(r JobStatus) int {
 		switch {

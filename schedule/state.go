@@ -37,6 +37,9 @@ type JobState struct {
 	// LastFix is what the person should do about the last failure, when
 	// known ("plug in the stick labelled X"); notifications carry it.
 	LastFix string `json:"last_fix,omitempty"`
+	// LastOK is when the last run that ended without an error started;
+	// a watch job's runs succeed without a backup when nothing is new.
+	LastOK time.Time `json:"last_ok,omitzero"`
 	// Notified is the condition the scheduler last told about: "ok",
 	// "failing" or "overdue"; empty when it told nothing yet.
 	Notified string `json:"notified,omitempty"`

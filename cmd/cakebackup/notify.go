@@ -146,11 +146,14 @@ func attentionError(rows []schedule.JobStatus) error {
 	return fmt.Errorf("%d of %d jobs need attention: %s", len(bad), len(rows), strings.Join(bad, ", "))
 }
 
-// overdueDetail says since when an overdue job has no verified backup,
-// and why, for `schedule status`.
-func overdueDetail(r schedule.JobStatus) string {
-	d := fmt.Sprintf("no verified backup since %s (warn after %s)",
-		r.Last.LastSuccess.Local().Format("2006-01-02 15:04"), r.WarnAfter)
+// overdueDetail says since when an overdue job has no verified backup
+// (a watch job: no run without an error), and why, for `schedule status`.
+func overdueDetail(cfg *schedule.Config, r schedule.JobStatus) string {
+	since, what := r.Last.LastSuccess, "no verified backup"
+	if j, _ := cfg.Job(r.Job); j.Watch != "" {
+		since, what = r.Last.LastOK, "no run without an error"
+	}
+	d := fmt.Sprintf("%s since %s (warn after %s)", what, since.Local().Format("2006-01-02 15:04"), r.WarnAfter)
 	if r.Failing && r.Last.LastError != "" {
 		d += "; last run: " + r.Last.LastError
 	}

@@ -756,7 +756,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 				switch {
 				case r.Overdue:
 					result = "OVERDUE"
-					detail = overdueDetail(r)
+					detail = overdueDetail(cfg, r)
 				case r.Failing:
 					result = strings.ToUpper(result)
 					detail = r.Last.LastError
