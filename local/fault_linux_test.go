@@ -12,8 +12,8 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/destinations"
-	"github.com/cakebackup/cakebackup/diskspace"
 	"github.com/cakebackup/cakebackup/destinations/destinationtest"
+	"github.com/cakebackup/cakebackup/diskspace"
 	"golang.org/x/sys/unix"
 )
 
