@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,19 +53,33 @@ type env struct {
 	// executable is this program's path for the timers schedule install
 	// writes; nil means os.Executable. Tests name an installed program.
 	executable func() (string, error)
+
+	// Set by the global flags for this run.
+	quiet, verbose bool
+	// notes are the run's messages for stderr besides its result and its
+	// error, printed once the command has succeeded.
+	notes []string
+	// advisedOwnPassword is set once the advice against a user-chosen
+	// password has been given in this run.
+	advisedOwnPassword bool
 }
 
 // newApp builds the command tree. Each command lives in a file of its own
 // and is built by a function taking the shared env.
 func newApp(e *env) *cli.App {
 	app := &cli.App{
-		Name:            appName,
-		Usage:           "encrypted backups of your Cake Wallet / Monero.com wallets, and a safe home for the app's own exports",
-		Version:         version,
-		Reader:          e.stdin,
-		Writer:          e.stdout,
-		ErrWriter:       e.stderr,
-		HideHelpCommand: true,
+		Name:    appName,
+		Usage:   "encrypted backups of your Cake Wallet / Monero.com wallets, and a safe home for the app's own exports",
+		Version: version,
+		// --version is ours (globalFlags): urfave's also answers to -v,
+		// which people expect to mean "verbose".
+		HideVersion:          true,
+		EnableBashCompletion: true,
+		Reader:               e.stdin,
+		Writer:               e.stdout,
+		ErrWriter:            e.stderr,
+		Flags:                globalFlags(),
+		Before:               e.readGlobalFlags,
 		// A folder path may hold a comma: --dest repeats instead.
 		DisableSliceFlagSeparator: true,
 		Commands: []*cli.Command{
@@ -79,7 +94,12 @@ func newApp(e *env) *cli.App {
 			pickCommand(e),
 			scheduleCommand(e),
 			protonCommand(e),
+			versionCommand(e),
+			completionCommand(e),
+			manCommand(e),
+			helpCommand(e),
 		},
+		HideHelpCommand: true, // ours is in Commands
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usageError(fmt.Errorf("unknown command %q (see cakebackup --help)", c.Args().First()))
@@ -93,15 +113,19 @@ func newApp(e *env) *cli.App {
 		},
 	}
 	usageErrorsEverywhere(app.Commands)
+	// Setup adds the help command and flag, which interspersed must know.
+	app.Setup()
 	return app
 }
 
 // run executes the command line in args and returns the process exit code.
-// Every failure is printed as exactly one line on stderr.
+// Every failure is printed as exactly one line on stderr, and nothing else
+// is: the run's notes and warnings are printed only after success.
 func run(ctx context.Context, args []string, e *env) int {
 	app := newApp(e)
 	err := app.RunContext(ctx, interspersed(app, args))
-	if err == nil {
+	if err == nil || errors.Is(err, errVersionShown) {
+		e.flushNotes()
 		return exitOK
 	}
 	fmt.Fprintf(e.stderr, "cakebackup: %s\n", oneLine(err.Error()))

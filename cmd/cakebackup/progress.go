@@ -3,11 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 // progress shows bytes, rate and time left on a terminal, and nothing
@@ -22,8 +20,7 @@ type progress struct {
 // newProgress returns a progress display on w, which stays silent when
 // quiet is set or w is not a terminal.
 func newProgress(w io.Writer, quiet bool) *progress {
-	f, ok := w.(*os.File)
-	return &progress{out: w, off: quiet || !ok || !term.IsTerminal(int(f.Fd()))}
+	return &progress{out: w, off: quiet || !isTerminal(w)}
 }
 
 // start shows the bar for total bytes.

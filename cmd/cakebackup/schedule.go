@@ -345,7 +345,7 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 		return "", usageError(errors.New("empty password"))
 	}
 	if w := backup.PasswordStrengthWarning(typed[0]); w != "" {
-		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		e.warn("%s", w)
 	}
 	return typed[0], nil
 }
@@ -645,7 +645,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 				// Exports are checked without a password.
 			} else if _, err := (schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}).Password(job); err != nil {
 				// Better to hear it now than from tomorrow's failed run.
-				fmt.Fprintf(e.stderr, "warning: %s\n", oneLine(err.Error()))
+				e.warn("%s", oneLine(err.Error()))
 			}
 			return nil
 		},

@@ -21,6 +21,8 @@ func verifyCommand(e *env) *cli.Command {
 			}
 			defer b.close()
 			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
+			info := a.Info()
+			e.detail("%s: format version %d, %d chunks, %s", arg, info.Version, info.Chunks, humanBytes(info.Size))
 			if withPassword {
 				err = a.Verify(c.Context, pw)
 			} else {
@@ -30,7 +32,6 @@ func verifyCommand(e *env) *cli.Command {
 				return backupExit(fmt.Errorf("%s: %w", arg, err))
 			}
 			e.noteCanonical(b.canonical)
-			info := a.Info()
 			level := "checksums"
 			if withPassword {
 				level = "full"
