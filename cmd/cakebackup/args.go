@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -108,8 +110,48 @@ func takesValue(flags []cli.Flag, arg string) bool {
 // help subcommand out (`cakebackup help schedule` is the way).
 func usageErrorsEverywhere(cmds []*cli.Command) {
 	for _, c := range cmds {
-		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usageError(err) }
+		flags := slices.Concat(c.Flags, globalFlags())
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return flagUsageError(flags, err) }
 		c.HideHelpCommand = true
+		if c.Action == nil && len(c.Subcommands) > 0 {
+			c.Action = unknownSubcommand
+		}
 		usageErrorsEverywhere(c.Subcommands)
 	}
+}
+
+// flagUsageError makes a flag parsing error a usage error and, for an
+// unknown flag, suggests the closest of flags.
+func flagUsageError(flags []cli.Flag, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		var names []string
+		for _, f := range flags {
+			for _, n := range f.Names() {
+				if len(n) > 1 {
+					names = append(names, "--"+n)
+				}
+			}
+		}
+		name = strings.TrimLeft(name, "-")
+		if len(name) > 1 {
+			name = "--" + name
+		} else {
+			name = "-" + name
+		}
+		return usageError(fmt.Errorf("unknown flag %s%s", name, didYouMean("--"+strings.TrimLeft(name, "-"), names)))
+	}
+	return usageError(err)
+}
+
+// unknownSubcommand is the action of a command that only groups others
+// (schedule, proton): without a subcommand it shows its help, with an
+// unknown one it says so.
+func unknownSubcommand(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return cli.ShowSubcommandHelp(c)
+	}
+	name := c.Args().First()
+	return usageError(fmt.Errorf("unknown command \"%s %s\"%s (see cakebackup help %s)",
+		c.Command.Name, name, didYouMean(name, commandNames(c.Command.Subcommands)), c.Command.Name))
 }

@@ -29,7 +29,7 @@ const appName = "cakebackup"
 func main() {
 	// A core dump would hold every password this process read.
 	_ = secret.NoCoreDumps()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible(context.Background())
 	code := run(ctx, os.Args, &env{
 		stdin:  os.Stdin,
 		stdout: os.Stdout,
@@ -38,6 +38,38 @@ func main() {
 	})
 	stop()
 	os.Exit(code)
+}
+
+// interruptedError is the cause of a run's context ending on SIGINT
+// (Ctrl-C) or SIGTERM: the command stops, cleans up, and the process
+// exits with 128 + the signal's number, as shells report it.
+type interruptedError struct{ code int }
+
+func (*interruptedError) Error() string { return "interrupted" }
+
+// interruptible returns a context that ends on SIGINT or SIGTERM with an
+// *interruptedError as its cause.
+func interruptible(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			code := 130 // 128 + SIGINT
+			if sig == syscall.SIGTERM {
+				code = 143 // 128 + SIGTERM
+			}
+			cancel(&interruptedError{code: code})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
 }
 
 // env is everything a command touches outside its flags: the standard
@@ -102,14 +134,15 @@ func newApp(e *env) *cli.App {
 		HideHelpCommand: true, // ours is in Commands
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usageError(fmt.Errorf("unknown command %q (see cakebackup --help)", c.Args().First()))
+				name := c.Args().First()
+				return usageError(fmt.Errorf("unknown command %q%s (see cakebackup help)", name, didYouMean(name, commandNames(c.App.Commands))))
 			}
 			return cli.ShowAppHelp(c)
 		},
 		// Errors are printed once, as one line, by run.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError(err)
+			return flagUsageError(c.App.Flags, err)
 		},
 	}
 	usageErrorsEverywhere(app.Commands)
@@ -128,6 +161,12 @@ func run(ctx context.Context, args []string, e *env) int {
 		e.flushNotes()
 		return exitOK
 	}
+	var intr *interruptedError
+	if errors.As(context.Cause(ctx), &intr) {
+		fmt.Fprintln(e.stderr, "cakebackup: interrupted")
+		return intr.code
+	}
+	err = e.explain(err)
 	fmt.Fprintf(e.stderr, "cakebackup: %s\n", oneLine(err.Error()))
 	return exitCode(err)
 }
