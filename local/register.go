@@ -42,9 +42,7 @@ func Register(r *destinations.Registry, getenv func(string) string, det Detector
 		if err != nil {
 			return nil, err
 		}
-		if drv.Label != "" && labelCount(drives, drv.Label) > 1 {
-			d.spec = "usb:" + drv.MountPoint // the label alone would not find it again
-		}
+		d.spec = DriveSpec(drv, drives)
 		return d, nil
 	})
 }
@@ -100,16 +98,6 @@ func pickDrive(ctx context.Context, drives []Drive, arg string, choose ChooseDri
 		return Drive{}, fmt.Errorf("no removable drive labelled %q; drives found: %s", arg, listDrives(drives))
 	}
 	return Drive{}, fmt.Errorf("several removable drives are labelled %q: %s; pick one with usb:/MOUNT/POINT", arg, listDrives(matches))
-}
-
-func labelCount(drives []Drive, label string) int {
-	n := 0
-	for _, d := range drives {
-		if d.Label == label {
-			n++
-		}
-	}
-	return n
 }
 
 // listDrives describes drives on one line.

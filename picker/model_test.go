@@ -110,7 +110,7 @@ func tree(t *testing.T) (home string, local LocalFolders) {
 	}
 	return home, LocalFolders{
 		Start:  dl,
-		Drives: []Place{{Label: "WALLETS", Path: filepath.Join(home, "media", "WALLETS")}},
+		Drives: []Place{{Label: "WALLETS", Path: filepath.Join(home, "media", "WALLETS"), Spec: "usb:WALLETS"}},
 	}
 }
 

@@ -35,7 +35,7 @@ func destsCommand(e *env) *cli.Command {
 				return fmt.Errorf("looking for removable drives: %w", err)
 			}
 			for _, d := range drives {
-				out = append(out, availableDest{Spec: driveSpec(d), Kind: "usb", Description: "removable drive " + d.Label, Path: d.MountPoint, Free: d.Free})
+				out = append(out, availableDest{Spec: local.DriveSpec(d, drives), Kind: "usb", Description: "removable drive " + d.Label, Path: d.MountPoint, Free: d.Free})
 			}
 			out = append(out, e.protonDests()...)
 			if c.Bool("json") {
@@ -53,12 +53,4 @@ func destsCommand(e *env) *cli.Command {
 			return tw.Flush()
 		},
 	}
-}
-
-// driveSpec is the --dest spec that picks drive d.
-func driveSpec(d local.Drive) string {
-	if d.Label != "" {
-		return "usb:" + d.Label
-	}
-	return "usb:" + d.MountPoint
 }
