@@ -23,7 +23,7 @@ func destsCommand(e *env) *cli.Command {
 		Name:  "dests",
 		Usage: "list the destinations available now: Downloads, removable drives, Proton Drive",
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "json", Usage: "print a JSON array"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 		},
 		Action: func(c *cli.Context) error {
 			var out []availableDest
@@ -39,7 +39,10 @@ func destsCommand(e *env) *cli.Command {
 			}
 			out = append(out, e.protonDests()...)
 			if c.Bool("json") {
-				return writeJSON(e.stdout, out)
+				if out == nil {
+					out = []availableDest{}
+				}
+				return writeJSON(e.stdout, map[string][]availableDest{"destinations": out})
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "DEST\tWHAT\tWHERE\tFREE")

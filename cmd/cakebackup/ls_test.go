@@ -115,12 +115,12 @@ func TestTwoDrivesWithOneLabel(t *testing.T) {
 	c.drives = &local.Detector{ProcRoot: root, SysRoot: root, DevRoot: root, RunRoot: root, MountRoots: []string{media},
 		Space: func(string) (int64, int64, error) { return 8 << 30, 4 << 30, nil }}
 
-	var dests []availableDest
+	var dests struct{ Destinations []availableDest }
 	if err := json.Unmarshal([]byte(c.mustRun("dests", "--json")), &dests); err != nil {
 		t.Fatal(err)
 	}
 	var specs []string
-	for _, d := range dests {
+	for _, d := range dests.Destinations {
 		if d.Kind == "usb" {
 			specs = append(specs, d.Spec)
 		}

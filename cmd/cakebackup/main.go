@@ -91,6 +91,9 @@ type env struct {
 	// notes are the run's messages for stderr besides its result and its
 	// error, printed once the command has succeeded.
 	notes []string
+	// readProgress, when set, shows the reading of the backup a command
+	// opens (verify, restore).
+	readProgress *progress
 	// advisedOwnPassword is set once the advice against a user-chosen
 	// password has been given in this run.
 	advisedOwnPassword bool
@@ -161,12 +164,37 @@ func run(ctx context.Context, args []string, e *env) int {
 		e.flushNotes()
 		return exitOK
 	}
+	msg, code := "", 0
 	var intr *interruptedError
 	if errors.As(context.Cause(ctx), &intr) {
-		fmt.Fprintln(e.stderr, "cakebackup: interrupted")
-		return intr.code
+		msg, code = "interrupted", intr.code
+	} else {
+		err = e.explain(err)
+		msg, code = oneLine(err.Error()), exitCode(err)
 	}
-	err = e.explain(err)
-	fmt.Fprintf(e.stderr, "cakebackup: %s\n", oneLine(err.Error()))
-	return exitCode(err)
+	fmt.Fprintf(e.stderr, "cakebackup: %s\n", msg)
+	if jsonRequested(args) {
+		_ = writeJSON(e.stdout, failureJSON{Error: msg, ExitCode: code})
+	}
+	return code
+}
+
+// failureJSON is what a failed command given --json prints on stdout, so
+// a script reading stdout always gets one JSON object.
+type failureJSON struct {
+	Error    string `json:"error"`
+	ExitCode int    `json:"exit_code"`
+}
+
+// jsonRequested reports whether --json is among args' flags.
+func jsonRequested(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--json", "-json", "--json=true", "-json=true":
+			return true
+		}
+	}
+	return false
 }

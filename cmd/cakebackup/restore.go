@@ -13,6 +13,7 @@ func restoreCommand(e *env) *cli.Command {
 		ArgsUsage: "FILE|DEST/NAME",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "to", Usage: "the `DIR` to restore into; it must be absent or empty (required)"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
 			arg, err := oneArg(c, "backup FILE")
@@ -26,8 +27,10 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Restoring")
 			a, done, err := e.openArchive(c.Context, arg)
 			if err != nil {
+				e.readProgress.finish(false)
 				return err
 			}
 			defer done()
@@ -36,12 +39,25 @@ func restoreCommand(e *env) *cli.Command {
 				return err
 			}
 			to := c.String("to")
-			if err := a.Restore(c.Context, pw, to); err != nil {
+			err = a.Restore(c.Context, pw, to)
+			e.readProgress.finish(err == nil)
+			if err != nil {
 				return backupExit(fmt.Errorf("restore %s: %w", arg, err))
 			}
 			e.noteCanonical(canonical)
+			if c.Bool("json") {
+				return writeJSON(e.stdout, restoredJSON{File: arg, To: to, OK: true, Chunks: a.Info().Chunks})
+			}
 			fmt.Fprintf(e.stdout, "Restored %s into %s\n", arg, to)
 			return nil
 		},
 	}
+}
+
+// restoredJSON is what restore --json prints.
+type restoredJSON struct {
+	File   string `json:"file"`
+	To     string `json:"restored_to"`
+	OK     bool   `json:"ok"`
+	Chunks int    `json:"chunks"`
 }

@@ -693,7 +693,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "status",
 		Usage: "last run, result and next run of each job, failures first",
-		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print a JSON array"}},
+		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print one JSON object"}},
 		Action: func(c *cli.Context) error {
 			_, cfg, err := e.loadScheduleConfig(c)
 			if err != nil {
@@ -724,7 +724,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 					}
 					out = append(out, s)
 				}
-				return writeJSON(e.stdout, out)
+				return writeJSON(e.stdout, map[string][]statusJSON{"jobs": out})
 			}
 			if len(rows) == 0 {
 				fmt.Fprintln(e.stdout, "No scheduled jobs.")

@@ -15,8 +15,10 @@ func verifyCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
+			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Verifying")
 			b, err := e.openGivenBackup(c)
 			if err != nil {
+				e.readProgress.finish(false)
 				return err
 			}
 			defer b.close()
@@ -28,6 +30,7 @@ func verifyCommand(e *env) *cli.Command {
 			} else {
 				err = a.CheckIntegrity(c.Context)
 			}
+			e.readProgress.finish(err == nil)
 			if err != nil {
 				return backupExit(fmt.Errorf("%s: %w", arg, err))
 			}
@@ -37,7 +40,7 @@ func verifyCommand(e *env) *cli.Command {
 				level = "full"
 			}
 			if c.Bool("json") {
-				return writeJSON(e.stdout, map[string]any{"file": arg, "ok": true, "level": level, "chunks": info.Chunks})
+				return writeJSON(e.stdout, verifiedJSON{File: arg, OK: true, Level: level, Chunks: info.Chunks})
 			}
 			if withPassword {
 				fmt.Fprintf(e.stdout, "OK: %s decrypts with this password and every chunk and file checks out (%d chunks)\n", arg, info.Chunks)
@@ -47,6 +50,15 @@ func verifyCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// verifiedJSON is what verify --json prints.
+type verifiedJSON struct {
+	File string `json:"file"`
+	OK   bool   `json:"ok"`
+	// Level is "checksums" without a password, "full" with one.
+	Level  string `json:"level"`
+	Chunks int    `json:"chunks"`
 }
 
 // requireFlags returns a usage error naming the first of names that was
