@@ -1,18 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"io"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/creack/pty"
 )
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
@@ -127,38 +121,13 @@ func TestVerifyRestoreProgressOnTerminal(t *testing.T) {
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	file := createBackup(t, c, pwFile)
-	onTerminal := func(args ...string) string {
-		t.Helper()
-		ptmx, tty, err := pty.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ptmx.Close()
-		var seen bytes.Buffer
-		read := make(chan struct{})
-		go func() { io.Copy(&seen, ptmx); close(read) }()
-		var stdout bytes.Buffer
-		code := run(context.Background(), append([]string{"cakebackup"}, args...), &env{
-			stdin: strings.NewReader(""), stdout: &stdout, stderr: tty,
-			getenv: func(k string) string { return c.vars[k] },
-		})
-		tty.Close()
-		select {
-		case <-read:
-		case <-time.After(5 * time.Second):
-		}
-		if code != 0 {
-			t.Fatalf("%v: exit %d: %q", args, code, seen.String())
-		}
-		return seen.String()
-	}
-	if got := onTerminal("verify", file, "--password-file", pwFile); !strings.Contains(got, "Verifying") || !strings.Contains(got, "B/") {
+	if got := c.mustRunWithTerminalStderr("verify", file, "--password-file", pwFile); !strings.Contains(got, "Verifying") || !strings.Contains(got, "B/") {
 		t.Errorf("verify showed no progress on the terminal: %q", got)
 	}
-	if got := onTerminal("restore", file, "--to", filepath.Join(t.TempDir(), "r"), "--password-file", pwFile); !strings.Contains(got, "Restoring") {
+	if got := c.mustRunWithTerminalStderr("restore", file, "--to", filepath.Join(t.TempDir(), "r"), "--password-file", pwFile); !strings.Contains(got, "Restoring") {
 		t.Errorf("restore showed no progress on the terminal: %q", got)
 	}
-	if got := onTerminal("verify", file, "-q"); got != "" {
+	if got := c.mustRunWithTerminalStderr("verify", file, "-q"); got != "" {
 		t.Errorf("verify -q wrote %q on the terminal", got)
 	}
 }

@@ -134,40 +134,51 @@ func TestOwnPasswordAdviceOnlyOnTerminal(t *testing.T) {
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	const advice = "a generated password is recommended"
-	runOnTerminal := func(args ...string) string {
-		t.Helper()
-		ptmx, tty, err := pty.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer ptmx.Close()
-		var seen bytes.Buffer
-		read := make(chan struct{})
-		go func() { io.Copy(&seen, ptmx); close(read) }()
-		var stdout bytes.Buffer
-		code := run(context.Background(), append([]string{"cakebackup"}, args...), &env{
-			stdin: strings.NewReader(""), stdout: &stdout, stderr: tty,
-			getenv: func(k string) string { return c.vars[k] },
-		})
-		tty.Close()
-		select {
-		case <-read:
-		case <-time.After(5 * time.Second):
-		}
-		if code != 0 {
-			t.Fatalf("%v: exit %d, terminal: %q", args, code, seen.String())
-		}
-		return seen.String()
-	}
 	create := []string{"create", "--source", sampleWallets, "--dest", "folder:" + t.TempDir(), "--password-file", pwFile}
-	if got := runOnTerminal(create...); strings.Count(got, advice) != 1 {
+	if got := c.mustRunWithTerminalStderr(create...); strings.Count(got, advice) != 1 {
 		t.Errorf("terminal shows the advice %d times, want once: %q", strings.Count(got, advice), got)
 	}
-	if got := runOnTerminal(append(create, "-q")...); strings.Contains(got, advice) {
+	if got := c.mustRunWithTerminalStderr(append(create, "-q")...); strings.Contains(got, advice) {
 		t.Errorf("advice shown with -q: %q", got)
 	}
 	c.mustRun(create...)
 	if strings.Contains(c.stderr.String(), advice) {
 		t.Errorf("advice shown without a terminal: %q", c.stderr.String())
 	}
+}
+
+// runWithTerminalStderr runs cakebackup in-process with a pseudo-terminal
+// as its stderr and returns what the terminal showed and the exit code.
+func (c *cliRun) runWithTerminalStderr(args ...string) (string, int) {
+	c.t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer ptmx.Close()
+	var seen bytes.Buffer
+	read := make(chan struct{})
+	go func() { io.Copy(&seen, ptmx); close(read) }()
+	c.stdout.Reset()
+	code := run(context.Background(), append([]string{"cakebackup"}, args...), &env{
+		stdin: strings.NewReader(c.stdin), stdout: &c.stdout, stderr: tty,
+		getenv: func(k string) string { return c.vars[k] },
+	})
+	tty.Close()
+	select {
+	case <-read:
+	case <-time.After(5 * time.Second):
+	}
+	return seen.String(), code
+}
+
+// mustRunWithTerminalStderr is runWithTerminalStderr for a run that must
+// succeed.
+func (c *cliRun) mustRunWithTerminalStderr(args ...string) string {
+	c.t.Helper()
+	seen, code := c.runWithTerminalStderr(args...)
+	if code != 0 {
+		c.t.Fatalf("%v: exit %d, terminal: %q", args, code, seen)
+	}
+	return seen
 }
