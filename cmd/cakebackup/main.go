@@ -158,6 +158,8 @@ func newApp(e *env) *cli.App {
 // Every failure is printed as exactly one line on stderr, and nothing else
 // is: the run's notes and warnings are printed only after success.
 func run(ctx context.Context, args []string, e *env) int {
+	stdout := &countingWriter{w: e.stdout}
+	e.stdout = stdout
 	app := newApp(e)
 	err := app.RunContext(ctx, interspersed(app, args))
 	if err == nil || errors.Is(err, errVersionShown) {
@@ -173,7 +175,9 @@ func run(ctx context.Context, args []string, e *env) int {
 		msg, code = oneLine(err.Error()), exitCode(err)
 	}
 	fmt.Fprintf(e.stderr, "cakebackup: %s\n", msg)
-	if jsonRequested(args) {
+	// A command that printed its own JSON result (send, a create that
+	// stored some copies) has said where each thing stands.
+	if jsonRequested(args) && stdout.n == 0 {
 		_ = writeJSON(e.stdout, failureJSON{Error: msg, ExitCode: code})
 	}
 	return code
@@ -184,6 +188,18 @@ func run(ctx context.Context, args []string, e *env) int {
 type failureJSON struct {
 	Error    string `json:"error"`
 	ExitCode int    `json:"exit_code"`
+}
+
+// countingWriter counts what a run wrote on stdout.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 // jsonRequested reports whether --json is among args' flags.
