@@ -124,6 +124,9 @@ func usageErrorsEverywhere(cmds []*cli.Command) {
 // unknown flag, suggests the closest of flags.
 func flagUsageError(flags []cli.Flag, err error) error {
 	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return usageError(fmt.Errorf("%s needs a value", dashed(name)))
+	}
 	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
 		var names []string
 		for _, f := range flags {
@@ -133,12 +136,7 @@ func flagUsageError(flags []cli.Flag, err error) error {
 				}
 			}
 		}
-		name = strings.TrimLeft(name, "-")
-		if len(name) > 1 {
-			name = "--" + name
-		} else {
-			name = "-" + name
-		}
+		name = dashed(name)
 		return usageError(fmt.Errorf("unknown flag %s%s", name, didYouMean("--"+strings.TrimLeft(name, "-"), names)))
 	}
 	return usageError(err)
@@ -154,4 +152,13 @@ func unknownSubcommand(c *cli.Context) error {
 	name := c.Args().First()
 	return usageError(fmt.Errorf("unknown command \"%s %s\"%s (see cakebackup help %s)",
 		c.Command.Name, name, didYouMean(name, commandNames(c.Command.Subcommands)), c.Command.Name))
+}
+
+// dashed writes a flag name as people type it: -q, --quiet.
+func dashed(name string) string {
+	name = strings.TrimLeft(name, "-")
+	if len(name) > 1 {
+		return "--" + name
+	}
+	return "-" + name
 }

@@ -111,6 +111,7 @@ func TestUsageMistakesExit2(t *testing.T) {
 		{[]string{"-v"}, `did you mean "--verbose" or "--version"`},
 		{[]string{"restore", "f"}, "--to"},
 		{[]string{"ls", "a", "b"}, "at most one"},
+		{[]string{"create", "--dest"}, "--dest needs a value"},
 	}
 	for _, tt := range tests {
 		code := c.run(tt.args...)
