@@ -196,6 +196,15 @@ type countingWriter struct {
 	n int64
 }
 
+// Fd passes on the file descriptor of the writer underneath, so terminal
+// checks see through the count; ^0 (no such descriptor) for others.
+func (c *countingWriter) Fd() uintptr {
+	if f, ok := c.w.(interface{ Fd() uintptr }); ok {
+		return f.Fd()
+	}
+	return ^uintptr(0)
+}
+
 func (c *countingWriter) Write(b []byte) (int, error) {
 	n, err := c.w.Write(b)
 	c.n += int64(n)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -74,8 +73,9 @@ func (e *env) adviseOwnPassword(source string) {
 	e.note("note: using the password from %s; a generated password is recommended (omit the password options to get one)", source)
 }
 
-// isTerminal reports whether w is a terminal.
+// isTerminal reports whether w is a terminal: an *os.File, or a writer
+// wrapping one that passes its Fd on (as run's stdout does).
 func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
 }
