@@ -1,5 +1,6 @@
 // Package backup reads and writes Cake Wallet backups: the v2 encrypted
-// blob and the v3 ZIP container described in /work/shared/FORMAT.md.
+// blob and the v3 ZIP container described in docs/FORMAT.md (at the root
+// of the repository).
 //
 // Writing streams a wallet folder into an inner ZIP archive, cuts it into
 // 24 MiB chunks, seals each chunk as an independent v2 blob in parallel and

@@ -35,7 +35,7 @@ func ParseSpec(spec string) (Spec, error) {
 	}
 	scheme, arg, _ := strings.Cut(spec, ":")
 	if !isScheme(scheme) {
-		return Spec{}, fmt.Errorf("destination %q: want downloads, folder:PATH, usb[:LABEL], proton:/PATH or an absolute path", spec)
+		return Spec{}, &KindError{Spec: spec, Kind: scheme}
 	}
 	return Spec{Scheme: scheme, Arg: arg}, nil
 }
@@ -50,6 +50,24 @@ func isScheme(s string) bool {
 		}
 	}
 	return true
+}
+
+// KindError reports a destination spec whose kind is not one of the
+// registered kinds, or cannot be a kind at all (such as "Downloads").
+type KindError struct {
+	// Spec is the spec as given; Kind the part before the colon.
+	Spec, Kind string
+	// Known are the registry's kinds, sorted; nil when the spec was only
+	// parsed.
+	Known []string
+}
+
+// Error says what the spec should have looked like.
+func (e *KindError) Error() string {
+	if e.Known == nil {
+		return fmt.Sprintf("destination %q: want downloads, folder:PATH, usb[:LABEL], proton:/PATH or an absolute path", e.Spec)
+	}
+	return fmt.Sprintf("destination %q: unknown kind %q (known: %s)", e.Spec, e.Kind, strings.Join(e.Known, ", "))
 }
 
 // Opener opens the destination for one scheme, given the spec's argument.
@@ -86,7 +104,7 @@ func (r *Registry) Open(ctx context.Context, spec string) (Destination, error) {
 	}
 	open, ok := r.openers[s.Scheme]
 	if !ok {
-		return nil, fmt.Errorf("destination %q: unknown kind %q (known: %s)", spec, s.Scheme, strings.Join(r.Schemes(), ", "))
+		return nil, &KindError{Spec: spec, Kind: s.Scheme, Known: r.Schemes()}
 	}
 	d, err := open(ctx, s.Arg)
 	if err != nil {

@@ -30,6 +30,22 @@ func (d Drive) String() string {
 	return s + ")"
 }
 
+// DriveSpec is the --dest spec that finds drv again among drives (the
+// drives plugged in with it): "usb:LABEL", unless the drive has no label
+// or another of drives has the same one, then "usb:MOUNTPOINT". Every spec
+// cakebackup shows for a drive comes from here.
+func DriveSpec(drv Drive, drives []Drive) string {
+	if drv.Label == "" {
+		return "usb:" + drv.MountPoint
+	}
+	for _, d := range drives {
+		if d.Label == drv.Label && d.MountPoint != drv.MountPoint {
+			return "usb:" + drv.MountPoint
+		}
+	}
+	return "usb:" + drv.Label
+}
+
 // Detector finds removable drives. Its zero value looks at the running
 // system; tests point its roots at fixture trees.
 type Detector struct {

@@ -29,8 +29,8 @@ type DriveFolder struct {
 
 // NewDrive returns the destination for folder on drv, a path relative to
 // the drive's mount point ("" means BackupFolder). The folder is created
-// with mode 0700 if missing. Its Spec is "usb:LABEL", or
-// "usb:MOUNTPOINT" for a drive without a label.
+// with mode 0700 if missing. Its Spec is DriveSpec(drv, nil): Register
+// sets the one that tells drv from the other drives plugged in.
 func NewDrive(drv Drive, folder string) (*DriveFolder, error) {
 	if folder == "" {
 		folder = BackupFolder
@@ -53,10 +53,7 @@ func NewDrive(drv Drive, folder string) (*DriveFolder, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.spec = "usb:" + drv.MountPoint
-	if drv.Label != "" {
-		f.spec = "usb:" + drv.Label
-	}
+	f.spec = DriveSpec(drv, nil)
 	f.room = func(dir string, sizeHint int64) error { return driveRoom(drv, dir, sizeHint) }
 	return &DriveFolder{Folder: f, drive: drv}, nil
 }

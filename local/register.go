@@ -42,9 +42,7 @@ func Register(r *destinations.Registry, getenv func(string) string, det Detector
 		if err != nil {
 			return nil, err
 		}
-		if drv.Label != "" && labelCount(drives, drv.Label) > 1 {
-			d.spec = "usb:" + drv.MountPoint // the label alone would not find it again
-		}
+		d.spec = DriveSpec(drv, drives)
 		return d, nil
 	})
 }
@@ -118,16 +116,6 @@ func (e *NoDriveError) Error() string {
 		return fmt.Sprintf("no removable drive is mounted at %s; drives found: %s", e.Want, listDrives(e.Found))
 	}
 	return fmt.Sprintf("no removable drive labelled %q; drives found: %s", e.Want, listDrives(e.Found))
-}
-
-func labelCount(drives []Drive, label string) int {
-	n := 0
-	for _, d := range drives {
-		if d.Label == label {
-			n++
-		}
-	}
-	return n
 }
 
 // listDrives describes drives on one line.

@@ -95,26 +95,16 @@ func (l LocalFolders) Mkdir(ctx context.Context, dir, name string) (string, erro
 	return p, nil
 }
 
-// Spec implements FolderSource: "usb:LABEL" for the top of a removable
-// drive with a unique label, "folder:PATH" for anything else.
+// Spec implements FolderSource: the drive's own spec for the top of a
+// removable drive (Place.Spec), "folder:PATH" for anything else.
 func (l LocalFolders) Spec(dir string) string {
 	dir = filepath.Clean(dir)
 	for _, d := range l.Drives {
-		if d.Label != "" && filepath.Clean(d.Path) == dir && l.labelUnique(d.Label) {
-			return "usb:" + d.Label
+		if d.Spec != "" && filepath.Clean(d.Path) == dir {
+			return d.Spec
 		}
 	}
 	return "folder:" + dir
-}
-
-func (l LocalFolders) labelUnique(label string) bool {
-	n := 0
-	for _, d := range l.Drives {
-		if d.Label == label {
-			n++
-		}
-	}
-	return n == 1
 }
 
 // pathErrCause strips the operation and path from a *fs.PathError so

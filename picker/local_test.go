@@ -12,10 +12,9 @@ import (
 func TestPickLocalFoldersSpec(t *testing.T) {
 	l := LocalFolders{
 		Drives: []Place{
-			{Label: "WALLETS", Path: "/media/ana/WALLETS"},
+			{Label: "WALLETS", Path: "/media/ana/WALLETS", Spec: "usb:WALLETS"},
 			{Label: "", Path: "/media/ana/0C4A-11F2"},
-			{Label: "USB", Path: "/media/ana/USB"},
-			{Label: "USB", Path: "/media/ana/USB1"},
+			{Label: "USB", Path: "/media/ana/USB", Spec: "usb:/media/ana/USB"},
 		},
 	}
 	tests := []struct{ dir, want string }{
@@ -24,8 +23,8 @@ func TestPickLocalFoldersSpec(t *testing.T) {
 		{"/home/ana/Downloads/Cake", "folder:/home/ana/Downloads/Cake"},
 		{"/media/ana/WALLETS", "usb:WALLETS"},
 		{"/media/ana/WALLETS/sub", "folder:/media/ana/WALLETS/sub"},
-		{"/media/ana/0C4A-11F2", "folder:/media/ana/0C4A-11F2"}, // no label
-		{"/media/ana/USB", "folder:/media/ana/USB"},             // label not unique
+		{"/media/ana/0C4A-11F2", "folder:/media/ana/0C4A-11F2"}, // no spec given
+		{"/media/ana/USB", "usb:/media/ana/USB"},
 		{"/srv/b", "folder:/srv/b"},
 	}
 	for _, tc := range tests {

@@ -3,8 +3,11 @@ package picker
 import (
 	"context"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 )
 
 // Model is the terminal folder picker as a bubbletea model. It is driven
@@ -35,7 +38,7 @@ type Model struct {
 
 	// typedAhead holds keys pressed while a folder was loading; they are
 	// replayed once it has loaded, so fast typing is not lost.
-	typedAhead []tea.KeyMsg
+	typedAhead []tea.KeyPressMsg
 
 	choice    *Choice
 	cancelled bool
@@ -139,11 +142,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m.replayTypedAhead()
 		}
 		return m, m.list(m.active, msg.path)
-	case tea.KeyMsg:
-		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+	case tea.PasteMsg:
+		// Pasted text only makes sense as a new folder's name.
+		if m.naming && !m.loading {
+			m.newName = append(m.newName, []rune(strings.Map(dropControl, msg.Content))...)
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		if utf8.RuneCountInString(msg.Text) > 1 {
 			return m.eachRune(msg)
 		}
-		if msg.Type == tea.KeyCtrlC || (m.loading && msg.Type == tea.KeyEsc) {
+		if msg.String() == "ctrl+c" || (m.loading && msg.Code == tea.KeyEscape) {
 			m.cancelled = true
 			return m, tea.Quit
 		}
@@ -160,10 +169,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // writing to a pseudo-terminal) one by one, as if typed slowly. Once one
 // of them starts loading, the rest wait in typedAhead, so at most one
 // command results.
-func (m Model) eachRune(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) eachRune(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	var first tea.Cmd
-	for _, r := range msg.Runes {
-		next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+	for _, r := range msg.Text {
+		next, cmd := m.Update(tea.KeyPressMsg{Code: r, Text: string(r), Mod: msg.Mod})
 		m = next.(Model)
 		if first == nil {
 			first = cmd
@@ -172,7 +181,7 @@ func (m Model) eachRune(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, first
 }
 
-func (m Model) key(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) key(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.naming {
 		return m.nameKey(msg)
 	}
@@ -237,7 +246,7 @@ func (m Model) buildItems(folders []Folder) []item {
 	return items
 }
 
-func (m Model) browseKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+func (m Model) browseKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	switch msg.String() {
 	case "esc", "q":
 		m.cancelled = true
@@ -300,12 +309,12 @@ func (m Model) open(dir string) (tea.Model, tea.Cmd) {
 	return m, m.list(m.active, dir)
 }
 
-func (m Model) nameKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch msg.Type {
-	case tea.KeyEsc:
+func (m Model) nameKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case msg.Code == tea.KeyEscape:
 		m.naming = false
 		m.newName = nil
-	case tea.KeyEnter:
+	case msg.Code == tea.KeyEnter:
 		name := string(m.newName)
 		if err := CheckFolderName(name); err != nil {
 			m.status = err.Error()
@@ -316,15 +325,21 @@ func (m Model) nameKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.loading = true
 		m.status = ""
 		return m, m.mkdir(m.active, m.dirs[m.active], name)
-	case tea.KeyBackspace, tea.KeyCtrlH:
+	case msg.Code == tea.KeyBackspace || msg.String() == "ctrl+h":
 		if len(m.newName) > 0 {
 			m.newName = m.newName[:len(m.newName)-1]
 		}
-	case tea.KeyRunes, tea.KeySpace:
-		m.newName = append(m.newName, msg.Runes...)
-		if msg.Type == tea.KeySpace && len(msg.Runes) == 0 {
-			m.newName = append(m.newName, ' ')
-		}
+	case msg.Text != "":
+		m.newName = append(m.newName, []rune(msg.Text)...)
 	}
 	return m, nil
+}
+
+// dropControl removes control characters (line breaks of a paste) from a
+// folder name.
+func dropControl(r rune) rune {
+	if unicode.IsControl(r) {
+		return -1
+	}
+	return r
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 )
 
 // session drives a Model the way bubbletea does: every message goes to
@@ -37,7 +37,7 @@ func (s *session) run(cmd tea.Cmd) {
 	}
 }
 
-func (s *session) send(keys ...tea.KeyMsg) {
+func (s *session) send(keys ...tea.KeyPressMsg) {
 	s.t.Helper()
 	for _, k := range keys {
 		if s.quit {
@@ -51,23 +51,17 @@ func (s *session) send(keys ...tea.KeyMsg) {
 
 func (s *session) model() Model { return s.m.(Model) }
 
-func key(t tea.KeyType) tea.KeyMsg { return tea.KeyMsg{Type: t} }
-
 // text is the key messages for typing str.
-func text(str string) []tea.KeyMsg {
-	var keys []tea.KeyMsg
+func text(str string) []tea.KeyPressMsg {
+	var keys []tea.KeyPressMsg
 	for _, r := range str {
-		if r == ' ' {
-			keys = append(keys, tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
-			continue
-		}
-		keys = append(keys, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		keys = append(keys, tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 	return keys
 }
 
-func keys(groups ...[]tea.KeyMsg) []tea.KeyMsg {
-	var all []tea.KeyMsg
+func keys(groups ...[]tea.KeyPressMsg) []tea.KeyPressMsg {
+	var all []tea.KeyPressMsg
 	for _, g := range groups {
 		all = append(all, g...)
 	}
@@ -75,25 +69,25 @@ func keys(groups ...[]tea.KeyMsg) []tea.KeyMsg {
 }
 
 // press returns the key messages for named keys.
-func press(names ...string) []tea.KeyMsg {
-	types := map[string]tea.KeyType{
-		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
-		"enter": tea.KeyEnter, "backspace": tea.KeyBackspace, "esc": tea.KeyEsc,
-		"tab": tea.KeyTab, "ctrl+c": tea.KeyCtrlC,
+func press(names ...string) []tea.KeyPressMsg {
+	codes := map[string]tea.Key{
+		"up": {Code: tea.KeyUp}, "down": {Code: tea.KeyDown}, "left": {Code: tea.KeyLeft}, "right": {Code: tea.KeyRight},
+		"enter": {Code: tea.KeyEnter}, "backspace": {Code: tea.KeyBackspace}, "esc": {Code: tea.KeyEscape},
+		"tab": {Code: tea.KeyTab}, "ctrl+c": {Code: 'c', Mod: tea.ModCtrl},
 	}
-	var all []tea.KeyMsg
+	var all []tea.KeyPressMsg
 	for _, n := range names {
-		t, ok := types[n]
+		k, ok := codes[n]
 		if !ok {
 			panic("press: unknown key " + n)
 		}
-		all = append(all, key(t))
+		all = append(all, tea.KeyPressMsg(k))
 	}
 	return all
 }
 
-func times(n int, k []tea.KeyMsg) []tea.KeyMsg {
-	var all []tea.KeyMsg
+func times(n int, k []tea.KeyPressMsg) []tea.KeyPressMsg {
+	var all []tea.KeyPressMsg
 	for range n {
 		all = append(all, k...)
 	}
@@ -116,7 +110,7 @@ func tree(t *testing.T) (home string, local LocalFolders) {
 	}
 	return home, LocalFolders{
 		Start:  dl,
-		Drives: []Place{{Label: "WALLETS", Path: filepath.Join(home, "media", "WALLETS")}},
+		Drives: []Place{{Label: "WALLETS", Path: filepath.Join(home, "media", "WALLETS"), Spec: "usb:WALLETS"}},
 	}
 }
 
@@ -126,7 +120,7 @@ func TestPickModelChoosesFolder(t *testing.T) {
 	dl := filepath.Join(home, "Downloads")
 	tests := []struct {
 		name string
-		keys []tea.KeyMsg
+		keys []tea.KeyPressMsg
 		want string
 	}{
 		{"enter picks downloads", press("enter"), "folder:" + dl},
@@ -149,7 +143,7 @@ func TestPickModelChoosesFolder(t *testing.T) {
 			s := start(t, local)
 			s.send(tc.keys...)
 			if !s.quit {
-				t.Fatalf("picker still running; view:\n%s", s.m.View())
+				t.Fatalf("picker still running; view:\n%s", s.m.View().Content)
 			}
 			c, ok := s.model().Choice()
 			if !ok {
@@ -169,7 +163,7 @@ func TestPickModelCancels(t *testing.T) {
 	_, local := tree(t)
 	tests := []struct {
 		name string
-		keys []tea.KeyMsg
+		keys []tea.KeyPressMsg
 	}{
 		{"esc", press("esc")},
 		{"q", text("q")},
@@ -188,7 +182,7 @@ func TestPickModelCancels(t *testing.T) {
 			if c, ok := s.model().Choice(); ok {
 				t.Fatalf("cancel chose %+v", c)
 			}
-			if v := s.m.View(); v != "" {
+			if v := s.m.View().Content; v != "" {
 				t.Errorf("view after cancel = %q, want empty", v)
 			}
 		})
@@ -241,7 +235,7 @@ func TestPickModelRejectsBadFolderNames(t *testing.T) {
 			if s.quit {
 				t.Fatal("picker quit")
 			}
-			view := s.m.View()
+			view := s.m.View().Content
 			if !strings.Contains(view, tc.wantErr) {
 				t.Errorf("view does not mention %q:\n%s", tc.wantErr, view)
 			}
@@ -278,7 +272,7 @@ func TestPickModelStaysWhenFolderVanishes(t *testing.T) {
 	if got := s.model().dirs[0]; got != dl {
 		t.Fatalf("picker moved into a vanished folder: %q", got)
 	}
-	if v := s.m.View(); !strings.Contains(v, "beta") || !strings.Contains(v, "no such file") {
+	if v := s.m.View().Content; !strings.Contains(v, "beta") || !strings.Contains(v, "no such file") {
 		t.Errorf("view does not explain the failure:\n%s", v)
 	}
 	s.send(press("up")...)
@@ -292,7 +286,7 @@ func TestPickModelStaysWhenFolderVanishes(t *testing.T) {
 func TestPickModelListsOnlyVisibleFolders(t *testing.T) {
 	_, local := tree(t)
 	s := start(t, local)
-	v := s.m.View()
+	v := s.m.View().Content
 	for _, want := range []string{"[ Use this folder ]", "⏏ WALLETS", "..", "Alpha/", "beta/"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("view lacks %q", want)
@@ -319,7 +313,7 @@ func TestPickModelScrollsLongListings(t *testing.T) {
 	s.send() // no keys: just the listing
 	s.m, _ = s.m.Update(tea.WindowSizeMsg{Width: 80, Height: 12})
 	s.send(times(35, press("down"))...) // items: use, .., then fAa.. : cursor on the 34th folder
-	v := s.m.View()
+	v := s.m.View().Content
 	if lines := strings.Count(v, "\n"); lines > 12 {
 		t.Errorf("view is %d lines, taller than the 12-row terminal:\n%s", lines, v)
 	}
@@ -353,7 +347,7 @@ func TestPickModelSwitchesSources(t *testing.T) {
 	other := otherTree{LocalFolders{Start: cloud}}
 	tests := []struct {
 		name       string
-		keys       []tea.KeyMsg
+		keys       []tea.KeyPressMsg
 		wantSpec   string
 		wantSource string
 	}{
@@ -368,7 +362,7 @@ func TestPickModelSwitchesSources(t *testing.T) {
 			s.send(tc.keys...)
 			c, ok := s.model().Choice()
 			if !ok {
-				t.Fatalf("no choice; view:\n%s", s.m.View())
+				t.Fatalf("no choice; view:\n%s", s.m.View().Content)
 			}
 			if c.Spec != tc.wantSpec || c.Source != tc.wantSource {
 				t.Errorf("choice = %+v, want spec %q from %q", c, tc.wantSpec, tc.wantSource)
@@ -399,14 +393,14 @@ func TestPickModelKeepsKeysTypedWhileLoading(t *testing.T) {
 func TestPickModelHintsInEmptyFolder(t *testing.T) {
 	home, local := tree(t)
 	s := start(t, local)
-	if strings.Contains(s.m.View(), "no folders here") {
+	if strings.Contains(s.m.View().Content, "no folders here") {
 		t.Error("hint shown in a folder with folders")
 	}
 	s.send(keys(times(4, press("down")), press("enter"))...) // beta/ is empty
 	if got := s.model().dirs[0]; got != filepath.Join(home, "Downloads", "beta") {
 		t.Fatalf("in %s", got)
 	}
-	if !strings.Contains(s.m.View(), "no folders here") {
-		t.Errorf("no hint in an empty folder:\n%s", s.m.View())
+	if !strings.Contains(s.m.View().Content, "no folders here") {
+		t.Errorf("no hint in an empty folder:\n%s", s.m.View().Content)
 	}
 }

@@ -48,6 +48,9 @@ type Place struct {
 	Label string
 	// Path is the folder the shortcut opens.
 	Path string
+	// Spec, when set, is the --dest spec for choosing Path itself (such
+	// as "usb:LABEL" for the top of a drive); otherwise it is a folder.
+	Spec string
 }
 
 // PlaceLister is implemented by sources that offer shortcuts (removable

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 )
 
 // RunTerminal runs the terminal picker, reading keys from in and drawing

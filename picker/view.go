@@ -2,6 +2,8 @@ package picker
 
 import (
 	"strings"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 // Lines of the view that are not list rows: title, folder, blank, blank,
@@ -32,7 +34,12 @@ func (m *Model) scroll() {
 
 // View implements tea.Model. Once the picker is done it draws nothing,
 // so the terminal is left clean.
-func (m Model) View() string {
+func (m Model) View() tea.View {
+	return tea.NewView(m.render())
+}
+
+// render draws the picker as text.
+func (m Model) render() string {
 	if m.choice != nil || m.cancelled {
 		return ""
 	}

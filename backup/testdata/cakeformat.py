@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """An independent implementation of the Cake Wallet backup format, used as a
-test oracle for the Go package. Written from ../../../shared/FORMAT.md and the
+test oracle for the Go package. Written from docs/FORMAT.md and the
 app's lib/core/backup_service_v3.dart, on libsodium (PyNaCl) and Python's
 standard library, sharing no code with cakebackup.
 

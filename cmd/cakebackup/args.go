@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -9,23 +11,28 @@ import (
 // interspersed moves the flags that follow a command's positional
 // arguments in front of them, so `verify FILE --password-file PW` works
 // as people type it: urfave/cli v2 stops reading flags at the first
-// positional argument. Everything after "--" stays positional.
+// positional argument. Everything after "--" stays positional. Global
+// flags (--quiet, --verbose, --version) may be written anywhere; they are
+// moved before the command. A completion request is left as it is.
 func interspersed(app *cli.App, args []string) []string {
-	if len(args) < 2 {
+	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
 		return args
 	}
-	out := []string{args[0]}
+	var global, path, flagArgs, positional []string
 	cmds, flags := app.Commands, app.Flags
 	i := 1
 	for ; i < len(args); i++ {
+		if isGlobalFlag(args[i]) {
+			global = append(global, args[i])
+			continue
+		}
 		c := findCommand(cmds, args[i])
 		if c == nil {
 			break
 		}
-		out = append(out, args[i])
+		path = append(path, args[i])
 		cmds, flags = c.Subcommands, c.Flags
 	}
-	var flagArgs, positional []string
 	for ; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
@@ -36,18 +43,40 @@ func interspersed(app *cli.App, args []string) []string {
 			positional = append(positional, a)
 			continue
 		}
+		if isGlobalFlag(a) {
+			global = append(global, a)
+			continue
+		}
 		flagArgs = append(flagArgs, a)
 		if !strings.Contains(a, "=") && takesValue(flags, a) && i+1 < len(args) {
 			i++
 			flagArgs = append(flagArgs, args[i])
 		}
 	}
+	out := append([]string{args[0]}, global...)
+	out = append(out, path...)
 	out = append(out, flagArgs...)
 	if len(positional) > 0 {
 		out = append(out, "--")
 		out = append(out, positional...)
 	}
 	return out
+}
+
+// isGlobalFlag reports whether arg is one of globalFlags.
+func isGlobalFlag(arg string) bool {
+	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	if !strings.HasPrefix(arg, "-") {
+		return false
+	}
+	for _, f := range globalFlags() {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func findCommand(cmds []*cli.Command, name string) *cli.Command {
@@ -77,10 +106,59 @@ func takesValue(flags []cli.Flag, arg string) bool {
 }
 
 // usageErrorsEverywhere makes flag errors of every command, at every
-// depth, usage errors (exit code 2).
+// depth, usage errors (exit code 2). It also keeps urfave/cli's shared
+// help subcommand out (`cakebackup help schedule` is the way).
 func usageErrorsEverywhere(cmds []*cli.Command) {
 	for _, c := range cmds {
-		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usageError(err) }
+		flags := slices.Concat(c.Flags, globalFlags())
+		c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return flagUsageError(flags, err) }
+		c.HideHelpCommand = true
+		if c.Action == nil && len(c.Subcommands) > 0 {
+			c.Action = unknownSubcommand
+		}
 		usageErrorsEverywhere(c.Subcommands)
 	}
+}
+
+// flagUsageError makes a flag parsing error a usage error and, for an
+// unknown flag, suggests the closest of flags.
+func flagUsageError(flags []cli.Flag, err error) error {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return usageError(fmt.Errorf("%s needs a value", dashed(name)))
+	}
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		var names []string
+		for _, f := range flags {
+			for _, n := range f.Names() {
+				if len(n) > 1 {
+					names = append(names, "--"+n)
+				}
+			}
+		}
+		name = dashed(name)
+		return usageError(fmt.Errorf("unknown flag %s%s", name, didYouMean("--"+strings.TrimLeft(name, "-"), names)))
+	}
+	return usageError(err)
+}
+
+// unknownSubcommand is the action of a command that only groups others
+// (schedule, proton): without a subcommand it shows its help, with an
+// unknown one it says so.
+func unknownSubcommand(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return cli.ShowSubcommandHelp(c)
+	}
+	name := c.Args().First()
+	return usageError(fmt.Errorf("unknown command \"%s %s\"%s (see cakebackup help %s)",
+		c.Command.Name, name, didYouMean(name, commandNames(c.Command.Subcommands)), c.Command.Name))
+}
+
+// dashed writes a flag name as people type it: -q, --quiet.
+func dashed(name string) string {
+	name = strings.TrimLeft(name, "-")
+	if len(name) > 1 {
+		return "--" + name
+	}
+	return "-" + name
 }

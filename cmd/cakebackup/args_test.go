@@ -17,7 +17,11 @@ func TestInterspersed(t *testing.T) {
 		{[]string{"cb", "verify", "--json", "F", "--password-stdin"}, []string{"cb", "verify", "--json", "--password-stdin", "--", "F"}},
 		{[]string{"cb", "restore", "F", "--to", "D"}, []string{"cb", "restore", "--to", "D", "--", "F"}},
 		{[]string{"cb", "restore", "--", "-odd-name", "--to", "D"}, []string{"cb", "restore", "--", "-odd-name", "--to", "D"}},
-		{[]string{"cb", "create", "--source", "S", "--quiet"}, []string{"cb", "create", "--source", "S", "--quiet"}},
+		{[]string{"cb", "create", "--source", "S", "--quiet"}, []string{"cb", "--quiet", "create", "--source", "S"}},
+		{[]string{"cb", "-q", "create", "-s", "S"}, []string{"cb", "-q", "create", "-s", "S"}},
+		{[]string{"cb", "verify", "F", "--verbose"}, []string{"cb", "--verbose", "verify", "--", "F"}},
+		{[]string{"cb", "schedule", "list", "-q"}, []string{"cb", "-q", "schedule", "list"}},
+		{[]string{"cb", "create", "--generate-bash-completion"}, []string{"cb", "create", "--generate-bash-completion"}},
 		{[]string{"cb", "nosuch", "x"}, []string{"cb", "--", "nosuch", "x"}},
 	}
 	for _, tt := range tests {

@@ -47,7 +47,6 @@ func createCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "for-app", Value: job.TargetApps()[0], Usage: "the `APP` that will restore it: \"Cake Wallet\" or \"Monero.com\""},
 			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
 			&cli.BoolFlag{Name: "verify-full", Usage: "check every chunk's checksums in each stored copy too (the copy is always compared with what was written)"},
-			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress bar"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
 			passwordOutFlag(),
 		}, passwordFlags()...),
@@ -83,7 +82,7 @@ func createCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			bar := newProgress(e.stderr, c.Bool("quiet") || c.Bool("json"))
+			bar := newProgress(e.stderr, e.quiet || c.Bool("json"))
 			made, err := job.Make(c.Context, e.registry().Open, job.Backup{
 				Source:      source,
 				Settings:    c.String("settings"),
@@ -107,7 +106,7 @@ func createCommand(e *env) *cli.Command {
 			}
 			// Some destinations may hold a verified copy while others
 			// failed: say where each one stands, then fail.
-			if perr := e.printCreated(c.Bool("json"), c.Bool("quiet"), made, pw, generated && (pwOut == "" || c.Bool("json"))); perr != nil {
+			if perr := e.printCreated(c.Bool("json"), e.quiet, made, pw, generated && (pwOut == "" || c.Bool("json"))); perr != nil {
 				return perr
 			}
 			return jobErr(err)
@@ -128,7 +127,7 @@ func (e *env) createSource(c *cli.Context) (string, error) {
 		}
 		return "", usageError(fmt.Errorf("create needs --source DIR: no Cake Wallet data found in %s", dir))
 	}
-	fmt.Fprintf(e.stderr, "Backing up Cake Wallet's data folder %s\n", dir)
+	e.note("Backing up Cake Wallet's data folder %s", dir)
 	return dir, nil
 }
 
@@ -177,9 +176,9 @@ func (e *env) createPassword(c *cli.Context) (pw string, generated bool, err err
 	pw, source, err := e.readPassword(c)
 	switch {
 	case err == nil:
-		fmt.Fprintf(e.stderr, "warning: using the password from %s; a generated password is recommended (omit the password options to get one)\n", source)
+		e.adviseOwnPassword(source)
 		if w := backup.PasswordStrengthWarning(pw); w != "" {
-			fmt.Fprintf(e.stderr, "warning: %s\n", strings.TrimPrefix(w, "Warning: "))
+			e.warn("%s", strings.TrimPrefix(w, "Warning: "))
 		}
 		return pw, false, nil
 	case errors.Is(err, errNoPassword):
@@ -195,7 +194,7 @@ func (e *env) createPassword(c *cli.Context) (pw string, generated bool, err err
 
 func (e *env) warnSkipped(skipped []string) {
 	for _, s := range skipped {
-		fmt.Fprintf(e.stderr, "warning: %s\n", s)
+		e.warn("%s", s)
 	}
 }
 

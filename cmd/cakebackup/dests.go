@@ -23,7 +23,7 @@ func destsCommand(e *env) *cli.Command {
 		Name:  "dests",
 		Usage: "list the destinations available now: Downloads, removable drives, Proton Drive",
 		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "json", Usage: "print a JSON array"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 		},
 		Action: func(c *cli.Context) error {
 			var out []availableDest
@@ -35,11 +35,14 @@ func destsCommand(e *env) *cli.Command {
 				return fmt.Errorf("looking for removable drives: %w", err)
 			}
 			for _, d := range drives {
-				out = append(out, availableDest{Spec: driveSpec(d), Kind: "usb", Description: "removable drive " + d.Label, Path: d.MountPoint, Free: d.Free})
+				out = append(out, availableDest{Spec: local.DriveSpec(d, drives), Kind: "usb", Description: "removable drive " + d.Label, Path: d.MountPoint, Free: d.Free})
 			}
 			out = append(out, e.protonDests()...)
 			if c.Bool("json") {
-				return writeJSON(e.stdout, out)
+				if out == nil {
+					out = []availableDest{}
+				}
+				return writeJSON(e.stdout, map[string][]availableDest{"destinations": out})
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "DEST\tWHAT\tWHERE\tFREE")
@@ -53,12 +56,4 @@ func destsCommand(e *env) *cli.Command {
 			return tw.Flush()
 		},
 	}
-}
-
-// driveSpec is the --dest spec that picks drive d.
-func driveSpec(d local.Drive) string {
-	if d.Label != "" {
-		return "usb:" + d.Label
-	}
-	return "usb:" + d.MountPoint
 }

@@ -2,7 +2,10 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+
+	"github.com/cakebackup/cakebackup/destinations"
 )
 
 // Exit codes, distinct so scripts and timers can tell failures apart.
@@ -41,4 +44,19 @@ func exitCode(err error) int {
 // oneLine folds an error message onto a single line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// explain gives mistakes that libraries report, and that are the user's to
+// fix, the usage exit code and a suggestion: a destination kind that is
+// not one (`--dest downlaods`, `--dest Downloads`).
+func (e *env) explain(err error) error {
+	var kind *destinations.KindError
+	if errors.As(err, &kind) {
+		known := kind.Known
+		if known == nil {
+			known = e.registry().Schemes()
+		}
+		return usageError(fmt.Errorf("%w%s", err, didYouMean(kind.Kind, known)))
+	}
+	return err
 }

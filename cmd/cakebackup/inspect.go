@@ -25,48 +25,85 @@ func inspectCommand(e *env) *cli.Command {
 			}
 			defer b.close()
 			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
-			out := inspectJSON{Info: a.Info(), MadeBy: makerName(a.Info().Maker())}
+			info := a.Info()
+			var files []backup.Entry
 			if withPassword {
-				if out.Files, err = a.List(c.Context, pw); err != nil {
+				if files, err = a.List(c.Context, pw); err != nil {
 					return backupExit(fmt.Errorf("%s: %w", arg, err))
 				}
 				e.noteCanonical(b.canonical)
-				out.Wallets = a.Wallets(out.Files)
-				importable := backup.AppImportable(out.Info, out.Files)
-				out.AppCanImport = &importable
 			}
+			out := newInspectJSON(arg, info, a.Wallets(files), files, withPassword)
 			if c.Bool("json") {
 				return writeJSON(e.stdout, out)
 			}
-			e.printInspect(arg, out, withPassword)
+			e.printInspect(info, files, out)
 			return nil
 		},
 	}
 }
 
+// inspectJSON is what inspect --json prints.
 type inspectJSON struct {
-	backup.Info
+	File string `json:"file"`
+	// Version is 2 for a bare blob, 3 for a container.
+	Version int `json:"version"`
 	// MadeBy is "app", "cakebackup" or "unknown", from the metadata.
 	MadeBy string `json:"made_by"`
+	// ForApp is the app README.txt names: the one the backup is for.
+	ForApp     string     `json:"for_app,omitempty"`
+	AppVersion string     `json:"app_version,omitempty"`
+	Created    *time.Time `json:"created,omitempty"`
+	Size       int64      `json:"size"`
+	PlainSize  int64      `json:"plain_size"`
+	Chunks     int        `json:"chunks"`
+	SHA512     string     `json:"inner_sha512,omitempty"`
+	// Decrypted says whether a password was given: only then are the
+	// wallets and files known, and whether the app can import it.
+	Decrypted bool `json:"decrypted"`
 	// AppCanImport, known only with the password, is whether the wallet
 	// app can import the backup (it holds an app-sealed keychain dump).
-	AppCanImport *bool          `json:"app_can_import,omitempty"`
-	Wallets      []string       `json:"wallets,omitempty"`
-	Files        []backup.Entry `json:"files,omitempty"`
+	AppCanImport *bool             `json:"app_can_import,omitempty"`
+	Wallets      []string          `json:"wallets,omitempty"`
+	Files        []inspectFileJSON `json:"files,omitempty"`
 }
 
-func (e *env) printInspect(arg string, out inspectJSON, withPassword bool) {
+type inspectFileJSON struct {
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+}
+
+func newInspectJSON(arg string, info backup.Info, wallets []string, files []backup.Entry, decrypted bool) inspectJSON {
+	out := inspectJSON{
+		File: arg, Version: info.Version, MadeBy: makerName(info.Maker()), ForApp: info.AppName, AppVersion: info.AppVersion,
+		Size: info.Size, PlainSize: info.PlainSize, Chunks: info.Chunks, SHA512: info.SHA512,
+		Decrypted: decrypted, Wallets: wallets,
+	}
+	if !info.Created.IsZero() {
+		out.Created = &info.Created
+	}
+	if decrypted {
+		importable := backup.AppImportable(info, files)
+		out.AppCanImport = &importable
+	}
+	for _, f := range files {
+		out.Files = append(out.Files, inspectFileJSON(f))
+	}
+	return out
+}
+
+func (e *env) printInspect(info backup.Info, files []backup.Entry, out inspectJSON) {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "File:\t%s\n", arg)
+	fmt.Fprintf(tw, "File:\t%s\n", out.File)
 	fmt.Fprintf(tw, "Format:\tversion %d\n", out.Version)
-	fmt.Fprintf(tw, "Made by:\t%s\n", describeMaker(out.Info, out.Files))
-	if !out.Created.IsZero() {
-		fmt.Fprintf(tw, "Created:\t%s\n", out.Created.Local().Format(time.DateTime))
+	fmt.Fprintf(tw, "Made by:\t%s\n", describeMaker(info, files))
+	if !info.Created.IsZero() {
+		fmt.Fprintf(tw, "Created:\t%s\n", info.Created.Local().Format(time.DateTime))
 	}
 	fmt.Fprintf(tw, "Size:\t%s (%s of data)\n", humanBytes(out.Size), humanBytes(out.PlainSize))
 	fmt.Fprintf(tw, "Chunks:\t%d\n", out.Chunks)
 	tw.Flush()
-	if !withPassword {
+	if !out.Decrypted {
 		fmt.Fprintln(e.stdout, "(give the password to list the wallets and files inside)")
 		return
 	}

@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -28,7 +29,7 @@ const appName = "cakebackup"
 func main() {
 	// A core dump would hold every password this process read.
 	_ = secret.NoCoreDumps()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible(context.Background())
 	code := run(ctx, os.Args, &env{
 		stdin:  os.Stdin,
 		stdout: os.Stdout,
@@ -37,6 +38,38 @@ func main() {
 	})
 	stop()
 	os.Exit(code)
+}
+
+// interruptedError is the cause of a run's context ending on SIGINT
+// (Ctrl-C) or SIGTERM: the command stops, cleans up, and the process
+// exits with 128 + the signal's number, as shells report it.
+type interruptedError struct{ code int }
+
+func (*interruptedError) Error() string { return "interrupted" }
+
+// interruptible returns a context that ends on SIGINT or SIGTERM with an
+// *interruptedError as its cause.
+func interruptible(parent context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case sig := <-sigs:
+			code := 130 // 128 + SIGINT
+			if sig == syscall.SIGTERM {
+				code = 143 // 128 + SIGTERM
+			}
+			cancel(&interruptedError{code: code})
+		case <-done:
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		close(done)
+		cancel(nil)
+	}
 }
 
 // env is everything a command touches outside its flags: the standard
@@ -52,19 +85,36 @@ type env struct {
 	// executable is this program's path for the timers schedule install
 	// writes; nil means os.Executable. Tests name an installed program.
 	executable func() (string, error)
+
+	// Set by the global flags for this run.
+	quiet, verbose bool
+	// notes are the run's messages for stderr besides its result and its
+	// error, printed once the command has succeeded.
+	notes []string
+	// readProgress, when set, shows the reading of the backup a command
+	// opens (verify, restore).
+	readProgress *progress
+	// advisedOwnPassword is set once the advice against a user-chosen
+	// password has been given in this run.
+	advisedOwnPassword bool
 }
 
 // newApp builds the command tree. Each command lives in a file of its own
 // and is built by a function taking the shared env.
 func newApp(e *env) *cli.App {
 	app := &cli.App{
-		Name:            appName,
-		Usage:           "encrypted backups of your Cake Wallet / Monero.com wallets, and a safe home for the app's own exports",
-		Version:         version,
-		Reader:          e.stdin,
-		Writer:          e.stdout,
-		ErrWriter:       e.stderr,
-		HideHelpCommand: true,
+		Name:    appName,
+		Usage:   "encrypted backups of your Cake Wallet / Monero.com wallets, and a safe home for the app's own exports",
+		Version: version,
+		// --version is ours (globalFlags): urfave's also answers to -v,
+		// which people expect to mean "verbose".
+		HideVersion:          true,
+		EnableBashCompletion: true,
+		Reader:               e.stdin,
+		Writer:               e.stdout,
+		ErrWriter:            e.stderr,
+		Flags:                globalFlags(),
+		Before:               e.readGlobalFlags,
 		// A folder path may hold a comma: --dest repeats instead.
 		DisableSliceFlagSeparator: true,
 		Commands: []*cli.Command{
@@ -80,31 +130,97 @@ func newApp(e *env) *cli.App {
 			scheduleCommand(e),
 			protonCommand(e),
 			notifyCommand(e),
+			versionCommand(e),
+			completionCommand(e),
+			manCommand(e),
+			helpCommand(e),
 		},
+		HideHelpCommand: true, // ours is in Commands
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
-				return usageError(fmt.Errorf("unknown command %q (see cakebackup --help)", c.Args().First()))
+				name := c.Args().First()
+				return usageError(fmt.Errorf("unknown command %q%s (see cakebackup help)", name, didYouMean(name, commandNames(c.App.Commands))))
 			}
 			return cli.ShowAppHelp(c)
 		},
 		// Errors are printed once, as one line, by run.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError(err)
+			return flagUsageError(c.App.Flags, err)
 		},
 	}
 	usageErrorsEverywhere(app.Commands)
+	// Setup adds the help command and flag, which interspersed must know.
+	app.Setup()
 	return app
 }
 
 // run executes the command line in args and returns the process exit code.
-// Every failure is printed as exactly one line on stderr.
+// Every failure is printed as exactly one line on stderr, and nothing else
+// is: the run's notes and warnings are printed only after success.
 func run(ctx context.Context, args []string, e *env) int {
+	stdout := &countingWriter{w: e.stdout}
+	e.stdout = stdout
 	app := newApp(e)
 	err := app.RunContext(ctx, interspersed(app, args))
-	if err == nil {
+	if err == nil || errors.Is(err, errVersionShown) {
+		e.flushNotes()
 		return exitOK
 	}
-	fmt.Fprintf(e.stderr, "cakebackup: %s\n", oneLine(err.Error()))
-	return exitCode(err)
+	msg, code := "", 0
+	var intr *interruptedError
+	if errors.As(context.Cause(ctx), &intr) {
+		msg, code = "interrupted", intr.code
+	} else {
+		err = e.explain(err)
+		msg, code = oneLine(err.Error()), exitCode(err)
+	}
+	fmt.Fprintf(e.stderr, "cakebackup: %s\n", msg)
+	// A command that printed its own JSON result (send, a create that
+	// stored some copies) has said where each thing stands.
+	if jsonRequested(args) && stdout.n == 0 {
+		_ = writeJSON(e.stdout, failureJSON{Error: msg, ExitCode: code})
+	}
+	return code
+}
+
+// failureJSON is what a failed command given --json prints on stdout, so
+// a script reading stdout always gets one JSON object.
+type failureJSON struct {
+	Error    string `json:"error"`
+	ExitCode int    `json:"exit_code"`
+}
+
+// countingWriter counts what a run wrote on stdout.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+// Fd passes on the file descriptor of the writer underneath, so terminal
+// checks see through the count; ^0 (no such descriptor) for others.
+func (c *countingWriter) Fd() uintptr {
+	if f, ok := c.w.(interface{ Fd() uintptr }); ok {
+		return f.Fd()
+	}
+	return ^uintptr(0)
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// jsonRequested reports whether --json is among args' flags.
+func jsonRequested(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--json", "-json", "--json=true", "-json=true":
+			return true
+		}
+	}
+	return false
 }

@@ -82,8 +82,10 @@ func TestScheduleStatusOverdue(t *testing.T) {
 	if code := s.run("schedule", "status", "--json"); code != exitFailure {
 		t.Fatalf("status --json: exit %d", code)
 	}
-	var rows []map[string]any
-	if err := json.Unmarshal(s.stdout.Bytes(), &rows); err != nil || len(rows) != 2 {
+	var status struct{ Jobs []map[string]any }
+	err := json.Unmarshal(s.stdout.Bytes(), &status)
+	rows := status.Jobs
+	if err != nil || len(rows) != 2 {
 		t.Fatalf("status --json: %v %s", err, s.stdout.String())
 	}
 	if rows[0]["job"] != "stale" || rows[0]["overdue"] != true || rows[0]["warn_after_seconds"] != float64(72*3600) ||

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
 	"github.com/cakebackup/cakebackup/secret"
 )
@@ -83,9 +86,35 @@ func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
 	if !secret.IsTerminal(f) {
 		return "", usageError(fmt.Errorf("%s needs the backup password: use --password-file, --password-stdin or $%s", what, passwordEnv))
 	}
-	pw, err = secret.Prompt(f, e.stderr, "Backup password: ")
+	pw, err = promptContext(c.Context, f, e.stderr, "Backup password: ")
 	if errors.Is(err, secret.ErrEmpty) {
 		return "", usageError(errors.New("empty password"))
 	}
 	return pw, err
+}
+
+// promptContext is secret.Prompt that gives up when ctx ends (Ctrl-C at
+// the prompt: the terminal does not echo, so the read would wait for
+// Enter), putting the terminal back as it was.
+func promptContext(ctx context.Context, tty *os.File, w io.Writer, label string) (string, error) {
+	state, stateErr := term.GetState(int(tty.Fd()))
+	type answer struct {
+		pw  string
+		err error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		pw, err := secret.Prompt(tty, w, label)
+		answered <- answer{pw, err}
+	}()
+	select {
+	case a := <-answered:
+		return a.pw, a.err
+	case <-ctx.Done():
+		if stateErr == nil {
+			_ = term.Restore(int(tty.Fd()), state)
+		}
+		fmt.Fprintln(w)
+		return "", context.Cause(ctx)
+	}
 }

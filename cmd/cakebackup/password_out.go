@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 )
 
 // passwordOutFlag is where create saves a generated password when there
@@ -18,8 +17,7 @@ func passwordOutFlag() cli.Flag {
 
 // stdoutIsTerminal reports whether what create prints reaches a person.
 func (e *env) stdoutIsTerminal() bool {
-	f, ok := e.stdout.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
+	return isTerminal(e.stdout)
 }
 
 // keepGeneratedPassword makes sure a generated password reaches its owner

@@ -133,7 +133,7 @@ func (e *env) localFolders(ctx context.Context) picker.LocalFolders {
 	// a failure here is not worth stopping for.
 	if drives, err := e.detector().Drives(ctx); err == nil {
 		for _, d := range drives {
-			places = append(places, picker.Place{Label: d.Label, Path: d.MountPoint})
+			places = append(places, picker.Place{Label: d.Label, Path: d.MountPoint, Spec: local.DriveSpec(d, drives)})
 		}
 	}
 	return picker.LocalFolders{Start: start, Drives: places}

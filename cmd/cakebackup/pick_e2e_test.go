@@ -29,9 +29,8 @@ const (
 )
 
 // screen collects what a program draws on its pseudo-terminal, and
-// answers the cursor-position query (ESC [6n) as every terminal does:
-// bubbletea's start-up asks it (through termenv) and would otherwise wait
-// seconds for an answer.
+// answers the cursor-position query (ESC [6n) as every terminal does, in
+// case the picker's terminal library asks it.
 type screen struct {
 	mu   sync.Mutex
 	buf  bytes.Buffer

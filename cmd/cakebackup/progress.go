@@ -3,11 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
+
+	"github.com/cakebackup/cakebackup/destinations"
 )
 
 // progress shows bytes, rate and time left on a terminal, and nothing
@@ -17,13 +17,43 @@ type progress struct {
 	bar         *progressbar.ProgressBar
 	off         bool
 	done, total int64
+	label       string // what is being done, e.g. "Backing up"
+	doneNote    string // a line printed once all bytes are in, or ""
 }
 
-// newProgress returns a progress display on w, which stays silent when
-// quiet is set or w is not a terminal.
+// newProgress returns the progress display of a backup being made on w,
+// which stays silent when quiet is set or w is not a terminal.
 func newProgress(w io.Writer, quiet bool) *progress {
-	f, ok := w.(*os.File)
-	return &progress{out: w, off: quiet || !ok || !term.IsTerminal(int(f.Fd()))}
+	return &progress{out: w, off: quiet || !isTerminal(w), label: "Backing up", doneNote: "Verifying the stored copy..."}
+}
+
+// newReadProgress is newProgress for reading a backup (verify, restore):
+// the bytes counted are those read from the backup file.
+func newReadProgress(w io.Writer, quiet bool, label string) *progress {
+	return &progress{out: w, off: quiet || !isTerminal(w), label: label}
+}
+
+// countReads returns r, counting what is read from it on e.readProgress
+// (over r's whole size) when a command set one.
+func (e *env) countReads(r destinations.Reader) io.ReaderAt {
+	p := e.readProgress
+	if p == nil || p.off {
+		return r
+	}
+	p.start(r.Size())
+	return readCounter{r: r, add: p.add}
+}
+
+// readCounter is an io.ReaderAt that reports the bytes read through it.
+type readCounter struct {
+	r   io.ReaderAt
+	add func(n int64)
+}
+
+func (c readCounter) ReadAt(b []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(b, off)
+	c.add(int64(n))
+	return n, err
 }
 
 // start shows the bar for total bytes.
@@ -34,7 +64,7 @@ func (p *progress) start(total int64) {
 	p.total = total
 	p.bar = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(p.out),
-		progressbar.OptionSetDescription("Backing up"),
+		progressbar.OptionSetDescription(p.label),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
@@ -53,8 +83,8 @@ func (p *progress) add(n int64) {
 	}
 	_ = p.bar.Add64(n)
 	p.done += n
-	if p.done >= p.total {
-		fmt.Fprintln(p.out, "Verifying the stored copy...")
+	if p.done >= p.total && p.doneNote != "" {
+		fmt.Fprintln(p.out, p.doneNote)
 	}
 }
 

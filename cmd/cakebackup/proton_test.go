@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/proton/protontest"
 )
@@ -90,10 +89,11 @@ func TestProtonEndToEnd(t *testing.T) {
 		t.Fatalf("create result %+v", res)
 	}
 
-	var entries []destinations.Entry
-	if err := json.Unmarshal([]byte(c.mustRun("ls", "proton:/Backups/Cake", "--json")), &entries); err != nil {
+	var listed lsJSON
+	if err := json.Unmarshal([]byte(c.mustRun("ls", "proton:/Backups/Cake", "--json")), &listed); err != nil {
 		t.Fatal(err)
 	}
+	entries := listed.Backups
 	if len(entries) != 1 || entries[0].Name != res.Name || entries[0].Size != res.Size {
 		t.Fatalf("ls = %+v, want the one backup %s of %d bytes", entries, res.Name, res.Size)
 	}

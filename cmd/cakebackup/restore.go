@@ -17,6 +17,7 @@ func restoreCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "to", Usage: "the `DIR` to restore into; it must be absent or empty (required)"},
 			maxSizeFlag(),
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
 			arg, err := oneArg(c, "backup FILE")
@@ -34,8 +35,10 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Restoring")
 			a, done, err := e.openArchive(c.Context, arg)
 			if err != nil {
+				e.readProgress.finish(false)
 				return err
 			}
 			defer done()
@@ -45,8 +48,9 @@ func restoreCommand(e *env) *cli.Command {
 			}
 			to := c.String("to")
 			res, err := a.RestoreWith(c.Context, pw, to, opts)
+			e.readProgress.finish(err == nil)
 			if res != nil && res.Reclaimed.Items > 0 {
-				fmt.Fprintf(e.stderr, "Removed %d folder(s) left by interrupted restores beside %s (%s)\n",
+				e.note("Removed %d folder(s) left by interrupted restores beside %s (%s)",
 					res.Reclaimed.Items, to, humanBytes(res.Reclaimed.Bytes))
 			}
 			if errors.Is(err, backup.ErrTooLarge) {
@@ -56,8 +60,19 @@ func restoreCommand(e *env) *cli.Command {
 				return backupExit(fmt.Errorf("restore %s: %w", arg, err))
 			}
 			e.noteCanonical(canonical)
+			if c.Bool("json") {
+				return writeJSON(e.stdout, restoredJSON{File: arg, To: to, OK: true, Chunks: a.Info().Chunks})
+			}
 			fmt.Fprintf(e.stdout, "Restored %s into %s\n", arg, to)
 			return nil
 		},
 	}
+}
+
+// restoredJSON is what restore --json prints.
+type restoredJSON struct {
+	File   string `json:"file"`
+	To     string `json:"restored_to"`
+	OK     bool   `json:"ok"`
+	Chunks int    `json:"chunks"`
 }

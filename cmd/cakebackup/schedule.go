@@ -346,7 +346,7 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 		return "", usageError(errors.New("empty password"))
 	}
 	if w := backup.PasswordStrengthWarning(typed[0]); w != "" {
-		fmt.Fprintf(e.stderr, "warning: %s\n", w)
+		e.warn("%s", w)
 	}
 	return typed[0], nil
 }
@@ -648,7 +648,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 				// Exports are checked without a password.
 			} else if _, err := (schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}).Password(job); err != nil {
 				// Better to hear it now than from tomorrow's failed run.
-				fmt.Fprintf(e.stderr, "warning: %s\n", oneLine(err.Error()))
+				e.warn("%s", oneLine(err.Error()))
 			}
 			return nil
 		},
@@ -701,7 +701,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "status",
 		Usage: "last run, result and next run of each job, overdue and failing ones first; exits 1 if any",
-		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print a JSON array"}},
+		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print one JSON object"}},
 		Action: func(c *cli.Context) error {
 			_, cfg, err := e.loadScheduleConfig(c)
 			if err != nil {
@@ -736,7 +736,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 					}
 					out = append(out, s)
 				}
-				if err := writeJSON(e.stdout, out); err != nil {
+				if err := writeJSON(e.stdout, map[string][]statusJSON{"jobs": out}); err != nil {
 					return err
 				}
 				return attentionError(rows)

@@ -243,9 +243,10 @@ func TestScheduleFailureIsVisible(t *testing.T) {
 	if code := s.run("schedule", "status", "--json"); code != exitFailure {
 		t.Fatalf("status --json: exit %d", code)
 	}
-	var rows []statusJSON
-	if err := json.Unmarshal(s.stdout.Bytes(), &rows); err != nil || len(rows) != 2 || !rows[0].Failing || rows[0].Job != "loose" {
-		t.Fatalf("status --json: %v %+v", err, rows)
+	var status struct{ Jobs []statusJSON }
+	err := json.Unmarshal(s.stdout.Bytes(), &status)
+	if rows := status.Jobs; err != nil || len(rows) != 2 || !rows[0].Failing || rows[0].Job != "loose" {
+		t.Fatalf("status --json: %v %+v", err, status)
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/proton/protontest"
 )
@@ -44,10 +43,11 @@ func TestSendToUSBStickAndProton(t *testing.T) {
 	if err != nil || !bytes.Equal(onStick, orig) {
 		t.Fatalf("the stick's copy differs from the export (%v)", err)
 	}
-	var entries []destinations.Entry
-	if err := json.Unmarshal([]byte(c.mustRun("ls", "proton:/Backups/Cake", "--json")), &entries); err != nil {
+	var listed lsJSON
+	if err := json.Unmarshal([]byte(c.mustRun("ls", "proton:/Backups/Cake", "--json")), &listed); err != nil {
 		t.Fatal(err)
 	}
+	entries := listed.Backups
 	if len(entries) != 1 || entries[0].Name != name || entries[0].Size != int64(len(orig)) {
 		t.Fatalf("ls proton = %+v", entries)
 	}

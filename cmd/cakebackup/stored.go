@@ -53,7 +53,7 @@ func (e *env) openArchive(ctx context.Context, arg string) (*backup.Archive, fun
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := backup.Open(r, r.Size())
+	a, err := backup.Open(e.countReads(r), r.Size())
 	if err != nil {
 		r.Close()
 		return nil, nil, backupExit(fmt.Errorf("%s: %w", arg, err))

@@ -102,12 +102,12 @@ func TestCreateToUSBStick(t *testing.T) {
 	c.drives = det
 	pwFile := writePasswordFile(t, "a strong enough password for the stick")
 
-	var dests []availableDest
+	var dests struct{ Destinations []availableDest }
 	if err := json.Unmarshal([]byte(c.mustRun("dests", "--json")), &dests); err != nil {
 		t.Fatal(err)
 	}
 	found := false
-	for _, d := range dests {
+	for _, d := range dests.Destinations {
 		found = found || (d.Spec == "usb:CAKEUSB" && d.Path == mnt && d.Free > 0)
 	}
 	if !found {

@@ -23,17 +23,22 @@ func verifyCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Verifying")
 			b, err := e.openGivenBackup(c)
 			if err != nil {
+				e.readProgress.finish(false)
 				return err
 			}
 			defer b.close()
 			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
+			info := a.Info()
+			e.detail("%s: format version %d, %d chunks, %s", arg, info.Version, info.Chunks, humanBytes(info.Size))
 			if withPassword {
 				err = a.VerifyWith(c.Context, pw, opts)
 			} else {
 				err = a.CheckIntegrity(c.Context)
 			}
+			e.readProgress.finish(err == nil)
 			if errors.Is(err, backup.ErrTooLarge) {
 				return tooLargeHint(fmt.Errorf("%s: %w", arg, err))
 			}
@@ -41,13 +46,12 @@ func verifyCommand(e *env) *cli.Command {
 				return backupExit(fmt.Errorf("%s: %w", arg, err))
 			}
 			e.noteCanonical(b.canonical)
-			info := a.Info()
 			level := "checksums"
 			if withPassword {
 				level = "full"
 			}
 			if c.Bool("json") {
-				return writeJSON(e.stdout, map[string]any{"file": arg, "ok": true, "level": level, "chunks": info.Chunks})
+				return writeJSON(e.stdout, verifiedJSON{File: arg, OK: true, Level: level, Chunks: info.Chunks})
 			}
 			if withPassword {
 				fmt.Fprintf(e.stdout, "OK: %s decrypts with this password and every chunk and file checks out (%d chunks)\n", arg, info.Chunks)
@@ -57,6 +61,15 @@ func verifyCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// verifiedJSON is what verify --json prints.
+type verifiedJSON struct {
+	File string `json:"file"`
+	OK   bool   `json:"ok"`
+	// Level is "checksums" without a password, "full" with one.
+	Level  string `json:"level"`
+	Chunks int    `json:"chunks"`
 }
 
 // requireFlags returns a usage error naming the first of names that was

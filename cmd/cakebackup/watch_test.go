@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -190,10 +189,11 @@ func TestWatchJobToUSBAndProton(t *testing.T) {
 		if entries, _ := os.ReadDir(filepath.Join(mnt, local.BackupFolder)); len(entries) != 1 {
 			t.Fatalf("run %d: the stick holds %d files", run, len(entries))
 		}
-		var entries []destinations.Entry
-		if err := json.Unmarshal([]byte(s.mustRun("ls", "proton:/Backups/Cake", "--json")), &entries); err != nil {
+		var listed lsJSON
+		if err := json.Unmarshal([]byte(s.mustRun("ls", "proton:/Backups/Cake", "--json")), &listed); err != nil {
 			t.Fatal(err)
 		}
+		entries := listed.Backups
 		if len(entries) != 1 || entries[0].Name != name || entries[0].Size != int64(len(export)) {
 			t.Fatalf("run %d: Proton Drive holds %+v", run, entries)
 		}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestVersionNamesGoAndPlatform(t *testing.T) {
+	c := newCLI(t)
+	want := "cakebackup " + version + " (" + runtime.Version() + ", " + runtime.GOOS + "/" + runtime.GOARCH + ")\n"
+	for _, args := range [][]string{{"--version"}, {"version"}, {"verify", "--version"}} {
+		if out := c.mustRun(args...); out != want {
+			t.Errorf("%v printed %q, want %q", args, out, want)
+		}
+	}
+	if code := c.run("-v"); code != exitUsage {
+		t.Errorf("-v: exit %d, want %d (it no longer means version)", code, exitUsage)
+	}
+	if out := c.mustRun("version", "--json"); !strings.Contains(out, `"go_version": "`+runtime.Version()+`"`) {
+		t.Errorf("version --json printed %q", out)
+	}
+}
+
+func TestHelpCommand(t *testing.T) {
+	c := newCLI(t)
+	out := c.mustRun("help")
+	for _, cmd := range []string{"create", "verify", "restore", "completion", "man", "version", "--quiet", "--verbose"} {
+		if !strings.Contains(out, cmd) {
+			t.Errorf("help does not mention %s:\n%s", cmd, out)
+		}
+	}
+	if out := c.mustRun("help", "restore"); !strings.Contains(out, "--to") {
+		t.Errorf("help restore does not show --to:\n%s", out)
+	}
+	if out := c.mustRun("help", "schedule", "add"); !strings.Contains(out, "--every") {
+		t.Errorf("help schedule add does not show --every:\n%s", out)
+	}
+	if code := c.run("help", "restroe"); code != exitUsage || !strings.Contains(c.stderr.String(), `did you mean "restore"`) {
+		t.Errorf("help restroe: exit %d, stderr %q", code, c.stderr.String())
+	}
+}
+
+// TestBashCompletion loads the script into a real bash and asks it to
+// complete, as the shell does on Tab, with the real binary on PATH.
+func TestBashCompletion(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil || runtime.GOOS == "windows" {
+		t.Skip("no bash")
+	}
+	c := newCLI(t)
+	script := filepath.Join(t.TempDir(), "cakebackup.bash")
+	if err := os.WriteFile(script, []byte(c.mustRun("completion", "bash")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bin := buildCakebackup(t)
+	complete := func(words ...string) string {
+		t.Helper()
+		cmd := exec.Command(bash, "--norc", "-c", `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($#-1)); _cakebackup; echo "${COMPREPLY[*]}"`, "_", script)
+		cmd.Args = append(cmd.Args, words...)
+		cmd.Env = []string{"PATH=" + filepath.Dir(bin) + ":" + os.Getenv("PATH"), "HOME=" + c.vars["HOME"]}
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("bash: %v\n%s", err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	if got := complete("cakebackup", "cr"); got != "create" {
+		t.Errorf("completing \"cr\" gave %q, want create", got)
+	}
+	if got := complete("cakebackup", "restore", "--t"); got != "--to" {
+		t.Errorf("completing \"restore --t\" gave %q, want --to", got)
+	}
+}
+
+func TestZshAndFishCompletion(t *testing.T) {
+	c := newCLI(t)
+	if out := c.mustRun("completion", "zsh"); !strings.Contains(out, "compdef _cakebackup cakebackup") {
+		t.Errorf("zsh script: %q", out)
+	}
+	out := c.mustRun("completion", "fish")
+	for _, want := range []string{"complete -c cakebackup", "create", "password-file"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("fish script lacks %q", want)
+		}
+	}
+	for _, args := range [][]string{{"completion"}, {"completion", "tcsh"}} {
+		if code := c.run(args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+	if c.run("completion", "bsh"); !strings.Contains(c.stderr.String(), `did you mean "bash"`) {
+		t.Errorf("completion bsh: %q", c.stderr.String())
+	}
+}
+
+// TestManPage renders the generated page with the system's roff.
+func TestManPage(t *testing.T) {
+	c := newCLI(t)
+	page := c.mustRun("man")
+	if !strings.Contains(page, ".TH cakebackup 1") {
+		t.Fatalf("not a man page: %.200q", page)
+	}
+	nroff, err := exec.LookPath("nroff")
+	if err != nil {
+		t.Skip("no nroff to render the page")
+	}
+	cmd := exec.Command(nroff, "-man", "-ww")
+	cmd.Stdin = strings.NewReader(page)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("nroff: %v; %s", err, stderr.String())
+	}
+	out = regexp.MustCompile(`.\x08`).ReplaceAll(out, nil) // bold and underline overstrikes
+	for _, want := range []string{"create", "password-file", "restore", "completion"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("rendered page lacks %q", want)
+		}
+	}
+}
+
+func TestQuietAndVerbose(t *testing.T) {
+	c := newCLI(t)
+	data, err := filepath.Abs(sampleWallets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.vars[cakeWalletDirEnv] = data
+	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
+	dir := t.TempDir()
+	c.mustRun("create", "--dest", "folder:"+dir, "--password-file", pwFile, "--name", "one")
+	if !strings.Contains(c.stderr.String(), "Backing up Cake Wallet's data folder") {
+		t.Errorf("no note of the source folder: %q", c.stderr.String())
+	}
+	c.mustRun("create", "--dest", "folder:"+dir, "--password-file", pwFile, "--name", "two", "-q")
+	if c.stderr.Len() != 0 {
+		t.Errorf("create -q wrote to stderr: %q", c.stderr.String())
+	}
+	c.mustRun("--quiet", "create", "--dest", "folder:"+dir, "--password-file", pwFile, "--name", "three")
+	if c.stderr.Len() != 0 {
+		t.Errorf("--quiet create wrote to stderr: %q", c.stderr.String())
+	}
+
+	file := filepath.Join(dir, "one")
+	c.mustRun("verify", file)
+	if c.stderr.Len() != 0 {
+		t.Errorf("verify wrote to stderr: %q", c.stderr.String())
+	}
+	c.mustRun("verify", file, "--verbose")
+	if !strings.Contains(c.stderr.String(), "format version 3, 1 chunks") {
+		t.Errorf("verify --verbose gave no details: %q", c.stderr.String())
+	}
+	if code := c.run("verify", file, "-q", "--verbose"); code != exitUsage {
+		t.Errorf("-q --verbose: exit %d, want %d", code, exitUsage)
+	}
+}

@@ -1,0 +1,149 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// TestLsShowsOnlyBackups: ls of Downloads lists backups by name or by
+// content and counts the other files.
+func TestLsShowsOnlyBackups(t *testing.T) {
+	c := newCLI(t)
+	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
+	file := createBackup(t, c, pwFile)
+	downloads := filepath.Join(c.vars["HOME"], "Downloads")
+	if err := os.MkdirAll(downloads, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{
+		"cake_wallet_backup_2026-01-01_000000": b, // by name
+		"renamed by hand":                      b, // by content
+		"notes.txt":                            []byte("my notes\n"),
+		"photo.jpg":                            {0xff, 0xd8, 0xff, 0xe0},
+		"PK-not-a-zip":                         []byte("PK but nothing else"),
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(downloads, name), content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := c.mustRun("ls")
+	for _, want := range []string{"cake_wallet_backup_2026-01-01_000000", "renamed by hand", "3 other files ignored"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ls printed %q, want %q in it", out, want)
+		}
+	}
+	for _, not := range []string{"notes.txt", "photo.jpg", "PK-not-a-zip"} {
+		if strings.Contains(out, not) {
+			t.Errorf("ls lists %s: %q", not, out)
+		}
+	}
+	var listed lsJSON
+	if err := json.Unmarshal([]byte(c.mustRun("ls", "--json")), &listed); err != nil {
+		t.Fatal(err)
+	}
+	if len(listed.Backups) != 2 || listed.Ignored != 3 || listed.Destination != "folder:"+downloads {
+		t.Errorf("ls --json = %+v, want 2 backups and 3 ignored in %s", listed, downloads)
+	}
+	c.mustRun("ls", "--verbose")
+	if !strings.Contains(c.stderr.String(), "ignored notes.txt: not a backup") {
+		t.Errorf("ls --verbose does not name the ignored files: %q", c.stderr.String())
+	}
+}
+
+// TestLsUsesSavedDefault: ls without a destination lists the saved default
+// destination, from the usual config file or from --config.
+func TestLsUsesSavedDefault(t *testing.T) {
+	c := newCLI(t)
+	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
+	file := createBackup(t, c, pwFile)
+	paths, err := schedule.DefaultPaths(func(k string) string { return c.vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := paths.Config
+	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("default_dest = %q\n", "folder:"+filepath.Dir(file))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := c.mustRun("ls"); !strings.Contains(out, filepath.Base(file)) {
+		t.Errorf("ls with a saved default printed %q, want %s", out, filepath.Base(file))
+	}
+	other := filepath.Join(t.TempDir(), "other.toml")
+	if err := os.WriteFile(other, []byte(fmt.Sprintf("default_dest = %q\n", "folder:"+t.TempDir())), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := c.mustRun("ls", "--config", other); !strings.HasPrefix(out, "No backups at folder:") {
+		t.Errorf("ls --config printed %q, want its empty folder", out)
+	}
+}
+
+// TestTwoDrivesWithOneLabel: two sticks labelled WALLETS get specs that
+// tell them apart, in dests and in create, and ls finds each backup.
+func TestTwoDrivesWithOneLabel(t *testing.T) {
+	c := newCLI(t)
+	root := t.TempDir()
+	media := filepath.Join(root, "media")
+	first, second := filepath.Join(media, "ana", "WALLETS"), filepath.Join(media, "bob", "WALLETS")
+	for _, d := range []string{first, second} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mountinfo := fmt.Sprintf("28 1 259:2 / / rw - ext4 /dev/nvme0n1p2 rw\n"+
+		"700 28 8:17 / %s rw,relatime - vfat /dev/sdb1 rw\n"+
+		"710 28 8:33 / %s rw,relatime - vfat /dev/sdc1 rw\n", first, second)
+	if err := os.MkdirAll(filepath.Join(root, "proc", "self"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "proc", "self", "mountinfo"), []byte(mountinfo), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.drives = &local.Detector{ProcRoot: root, SysRoot: root, DevRoot: root, RunRoot: root, MountRoots: []string{media},
+		Space: func(string) (int64, int64, error) { return 8 << 30, 4 << 30, nil }}
+
+	var dests struct{ Destinations []availableDest }
+	if err := json.Unmarshal([]byte(c.mustRun("dests", "--json")), &dests); err != nil {
+		t.Fatal(err)
+	}
+	var specs []string
+	for _, d := range dests.Destinations {
+		if d.Kind == "usb" {
+			specs = append(specs, d.Spec)
+		}
+	}
+	if want := []string{"usb:" + first, "usb:" + second}; fmt.Sprint(specs) != fmt.Sprint(want) {
+		t.Fatalf("dests gives %v for two drives labelled WALLETS, want %v", specs, want)
+	}
+	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
+	for i, spec := range specs {
+		var res createdJSON
+		out := c.mustRun("create", "--source", sampleWallets, "--dest", spec, "--password-file", pwFile, "--json", "--name", fmt.Sprint("b", i))
+		if err := json.Unmarshal([]byte(out), &res); err != nil {
+			t.Fatal(err)
+		}
+		mount := strings.TrimPrefix(spec, "usb:")
+		if res.Location != filepath.Join(mount, local.BackupFolder, res.Name) {
+			t.Errorf("create --dest %s stored %s", spec, res.Location)
+		}
+		if out := c.mustRun("ls", spec); !strings.Contains(out, res.Name) {
+			t.Errorf("ls %s printed %q", spec, out)
+		}
+	}
+	if code := c.run("ls", "usb:WALLETS"); code == 0 || !strings.Contains(c.stderr.String(), "usb:/MOUNT/POINT") {
+		t.Errorf("ls usb:WALLETS: exit %d, stderr %q; want the shared label refused with the fix", code, c.stderr.String())
+	}
+}

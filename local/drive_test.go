@@ -1,0 +1,28 @@
+package local
+
+import "testing"
+
+func TestDriveSpec(t *testing.T) {
+	wallets := Drive{Label: "WALLETS", MountPoint: "/media/ana/WALLETS"}
+	twin := Drive{Label: "WALLETS", MountPoint: "/media/ana/WALLETS1"}
+	other := Drive{Label: "wallets", MountPoint: "/media/ana/wallets"}
+	noLabel := Drive{MountPoint: "/media/ana/0C4A-11F2"}
+	tests := []struct {
+		name   string
+		drv    Drive
+		drives []Drive
+		want   string
+	}{
+		{"alone", wallets, nil, "usb:WALLETS"},
+		{"itself in the list", wallets, []Drive{wallets}, "usb:WALLETS"},
+		{"label shared", wallets, []Drive{wallets, twin}, "usb:/media/ana/WALLETS"},
+		{"the other twin", twin, []Drive{wallets, twin}, "usb:/media/ana/WALLETS1"},
+		{"labels differ in case only", wallets, []Drive{wallets, other}, "usb:WALLETS"},
+		{"no label", noLabel, []Drive{noLabel, wallets}, "usb:/media/ana/0C4A-11F2"},
+	}
+	for _, tt := range tests {
+		if got := DriveSpec(tt.drv, tt.drives); got != tt.want {
+			t.Errorf("%s: DriveSpec = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
