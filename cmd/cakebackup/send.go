@@ -22,7 +22,7 @@ func sendCommand(e *env) *cli.Command {
 		Flags: append([]cli.Flag{
 			destFlag(),
 			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
-			&cli.BoolFlag{Name: "json", Usage: "print a JSON array, one object per file"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object, with a result per file"},
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
@@ -53,7 +53,7 @@ func sendCommand(e *env) *cli.Command {
 				e.printSent(file, sent, err)
 			}
 			if c.Bool("json") {
-				if err := writeJSON(e.stdout, results); err != nil {
+				if err := writeJSON(e.stdout, sentFilesJSON{Files: results}); err != nil {
 					return err
 				}
 			}
@@ -88,6 +88,11 @@ func (e *env) printSent(file string, sent *job.Sent, err error) {
 			fmt.Fprintf(e.stdout, "  sent and verified: %s\n", st.Entry.Location)
 		}
 	}
+}
+
+// sentFilesJSON is what send --json prints: one result per file.
+type sentFilesJSON struct {
+	Files []sentJSON `json:"files"`
 }
 
 // sentJSON is one file's result in send --json.

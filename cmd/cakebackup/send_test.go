@@ -122,8 +122,10 @@ func TestSendOneDestinationFailing(t *testing.T) {
 	if code != exitFailure {
 		t.Fatalf("exit %d, want %d; stderr %s", code, exitFailure, c.stderr.String())
 	}
-	var res []sentJSON
-	if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
+	var out sentFilesJSON
+	err := json.Unmarshal(c.stdout.Bytes(), &out)
+	res := out.Files
+	if err != nil {
 		t.Fatalf("send --json printed %q: %v", c.stdout.String(), err)
 	}
 	if len(res) != 1 || res[0].OK || res[0].MadeBy != "app" || len(res[0].Destinations) != 2 ||
