@@ -2,8 +2,10 @@ package schedule
 
 import (
 	"context"
+	"crypto/sha512"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -97,6 +99,14 @@ type Pruner struct {
 	Location *time.Location
 	// DryRun computes the plan without deleting anything.
 	DryRun bool
+	// Memo, when set and the store is a destinations.Identifier, holds
+	// the last full read of each backup: one whose size and identity are
+	// unchanged counts as it was then without being read again; any other
+	// is read in full and the result recorded in Memo (the caller saves
+	// it).
+	Memo *Memo
+	// Now is the clock of the records (time.Now when nil).
+	Now func() time.Time
 }
 
 // Prune applies job's retention to the backups in the store that job made
@@ -136,7 +146,7 @@ func (p Pruner) Prune(ctx context.Context, job Job, newest destinations.Entry) (
 	}
 	var good []Dated
 	for _, d := range ours {
-		if err := p.verify(ctx, d.Name); err != nil {
+		if err := p.verify(ctx, d.Entry); err != nil {
 			if ctx.Err() != nil {
 				return plan, fmt.Errorf("prune %s: %w", job.Name, ctx.Err())
 			}
@@ -168,15 +178,61 @@ func (p Pruner) Prune(ctx context.Context, job Job, newest destinations.Entry) (
 		if err := p.Store.Delete(ctx, name); err != nil && !errors.Is(err, destinations.ErrNotFound) {
 			return plan, fmt.Errorf("prune %s: delete %s: %w", job.Name, name, err)
 		}
+		p.Memo.Forget(name)
 	}
 	return plan, nil
 }
 
-func (p Pruner) verify(ctx context.Context, name string) error {
-	r, err := p.Store.Open(ctx, name)
+// verify checks the backup e, trusting the memo when the stored object is
+// the one it last read.
+func (p Pruner) verify(ctx context.Context, e destinations.Entry) error {
+	identity := ""
+	if idr, ok := p.Store.(destinations.Identifier); ok && p.Memo != nil {
+		// An object that cannot be identified is read in full.
+		if id, err := idr.Identity(ctx, e.Name); err == nil {
+			identity = id
+			if v, ok := p.Memo.Lookup(e.Name, e.Size, id); ok {
+				if v.OK() {
+					return nil
+				}
+				return fmt.Errorf("%w (unchanged since %s)", errors.New(v.Error), v.At.Format(time.RFC3339))
+			}
+		}
+	}
+	r, err := p.Store.Open(ctx, e.Name)
 	if err != nil {
 		return fmt.Errorf("open: %w", err)
 	}
 	defer r.Close()
-	return p.Verify(ctx, r, r.Size())
+	sum, err := VerifyAndSum(ctx, p.Verify, r)
+	var readErr *SumReadError
+	if identity != "" && ctx.Err() == nil && !errors.As(err, &readErr) {
+		now := time.Now
+		if p.Now != nil {
+			now = p.Now
+		}
+		p.Memo.Record(e.Name, r.Size(), identity, sum, now(), err)
+	}
+	return err
+}
+
+// SumReadError is a read error met while summing a backup that verified;
+// it says nothing of the backup itself.
+type SumReadError struct{ Err error }
+
+func (e *SumReadError) Error() string { return "read: " + e.Err.Error() }
+func (e *SumReadError) Unwrap() error { return e.Err }
+
+// VerifyAndSum runs verify on the stored backup r and, when it passes,
+// returns the SHA-512 of its bytes. A read error while summing is a
+// *SumReadError.
+func VerifyAndSum(ctx context.Context, verify destinations.Check, r destinations.Reader) ([]byte, error) {
+	if err := verify(ctx, r, r.Size()); err != nil {
+		return nil, err
+	}
+	h := sha512.New()
+	if _, err := io.Copy(h, io.NewSectionReader(r, 0, r.Size())); err != nil {
+		return nil, &SumReadError{Err: err}
+	}
+	return h.Sum(nil), nil
 }

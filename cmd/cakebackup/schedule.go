@@ -553,8 +553,19 @@ func (e *env) pruneFunc(dryRun bool) schedule.PruneFunc {
 			return schedule.PrunePlan{}, err
 		}
 		defer dest.Close()
-		p := schedule.Pruner{Store: dest, Verify: backup.IntegrityCheck, Location: time.Local, DryRun: dryRun}
-		return p.Prune(ctx, j, newest.Entry)
+		paths, err := schedule.DefaultPaths(e.getenv)
+		if err != nil {
+			return schedule.PrunePlan{}, err
+		}
+		// What verified before and has not changed since is not read again.
+		verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
+		memo, err := verified.Memo(newest.Dest)
+		if err != nil {
+			return schedule.PrunePlan{}, err
+		}
+		p := schedule.Pruner{Store: dest, Verify: backup.IntegrityCheck, Location: time.Local, DryRun: dryRun, Memo: memo}
+		plan, err := p.Prune(ctx, j, newest.Entry)
+		return plan, errors.Join(err, verified.Save(memo))
 	}
 }
 

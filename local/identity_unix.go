@@ -1,0 +1,16 @@
+//go:build unix
+
+package local
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+func fileNumber(info fs.FileInfo) (fileID, bool) {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return fileID{}, false
+	}
+	return fileID{dev: uint64(st.Dev), ino: uint64(st.Ino)}, true //nolint:unconvert // Dev's type differs by system.
+}

@@ -1,0 +1,136 @@
+package proton
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/proton/protontest"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// errNotGood is what the test's check says of bytes that are not a
+// "backup".
+var errNotGood = errors.New("not a good backup")
+
+// startsGood is the test's check: a good backup starts with "GOOD".
+func startsGood(_ context.Context, r io.ReaderAt, size int64) error {
+	buf := make([]byte, 4)
+	if size < 4 {
+		return errNotGood
+	}
+	if _, err := r.ReadAt(buf, 0); err != nil {
+		return err
+	}
+	if string(buf) != "GOOD" {
+		return errNotGood
+	}
+	return nil
+}
+
+// A Proton job with 10 stored backups prunes twice: the second run
+// downloads no block, since every backup is the revision that verified. A
+// new revision uploaded behind our back is read again and, being bad, is
+// left out of the good set and remembered as failed.
+func TestPruneRemembersVerifiedRevisions(t *testing.T) {
+	ctx := context.Background()
+	f := newFakeProton(t)
+	d := f.connect(t)
+	dest, err := NewDestination(d, "/Backups/Cake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := schedule.Job{Name: "daily", Retention: schedule.Retention{KeepLast: 20}}
+	base := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
+	var names []string
+	for i := range 10 {
+		name := schedule.BackupName(job.Name, base.Add(time.Duration(i)*24*time.Hour))
+		p, err := dest.Create(ctx, name, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(p, "GOOD backup "+name); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Commit(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, name)
+	}
+	store := schedule.VerifiedStore{Path: filepath.Join(t.TempDir(), "verified.json")}
+	prune := func() schedule.PrunePlan {
+		t.Helper()
+		memo, err := store.Memo(dest.Spec())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := schedule.Pruner{Store: dest, Verify: startsGood, Location: time.UTC, Memo: memo}
+		plan, err := p.Prune(ctx, job, destinations.Entry{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := store.Save(memo); err != nil {
+			t.Fatal(err)
+		}
+		return plan
+	}
+	downloads := func() int { return f.srv.Calls(protontest.RouteDownloadBlock) }
+
+	before := downloads()
+	if plan := prune(); len(plan.Keep) != 10 || len(plan.Rejected) != 0 {
+		t.Fatalf("first run: kept %d, rejected %d; want 10, 0", len(plan.Keep), len(plan.Rejected))
+	}
+	if got := downloads() - before; got < 10 {
+		t.Fatalf("first run downloaded %d blocks; want every backup read (>= 10)", got)
+	}
+	before = downloads()
+	if plan := prune(); len(plan.Keep) != 10 || len(plan.Rejected) != 0 {
+		t.Fatalf("second run: kept %d, rejected %d; want 10, 0", len(plan.Keep), len(plan.Rejected))
+	}
+	if got := downloads() - before; got != 0 {
+		t.Fatalf("second run downloaded %d blocks; want 0", got)
+	}
+	vf, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := vf.Dests[dest.Spec()][names[3]]; rec.SHA512 == "" || !strings.Contains(rec.Identity, "revision=") || !rec.OK() {
+		t.Fatalf("record of %s = %+v; want a verified SHA-512 and revision", names[3], rec)
+	}
+
+	// A new revision of the 4th backup, uploaded behind our back.
+	folderID, err := dest.folder(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := d.bridge.UploadFileByReader(ctx, folderID, names[3], time.Now(), bytes.NewReader([]byte("BAD! replaced")), 0); err != nil {
+		t.Fatal(err)
+	}
+	for run := range 2 {
+		before = downloads()
+		plan := prune()
+		if len(plan.Keep) != 9 || len(plan.Rejected) != 1 || plan.Rejected[0].Name != names[3] || !strings.Contains(plan.Rejected[0].Err.Error(), errNotGood.Error()) {
+			t.Fatalf("run %d after the new revision: kept %d, rejected %+v; want 9 and %s", run, len(plan.Keep), plan.Rejected, names[3])
+		}
+		want := 1 // only the changed backup is read
+		if run == 1 {
+			want = 0 // unchanged since it failed
+		}
+		if got := downloads() - before; got != want {
+			t.Fatalf("run %d after the new revision downloaded %d blocks; want %d", run, got, want)
+		}
+	}
+	memo, err := store.Memo(dest.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed := memo.Failed(); len(failed) != 1 || failed[0].Name != names[3] {
+		t.Fatalf("failed = %+v; want %s", failed, names[3])
+	}
+}
