@@ -2,8 +2,11 @@ package job
 
 import (
 	"context"
+	"crypto/sha512"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -100,7 +103,7 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 		return nil, err
 	}
 
-	fan := &fanOut{stores: stores, digest: newStreamDigest()}
+	fan := &fanOut{stores: stores, digest: newStreamDigest(), sha: sha512.New()}
 	defer fan.abortAll(ctx)
 	size := backup.EstimateSize(src)
 	for i, d := range dests {
@@ -133,6 +136,7 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	// is that of one phase, not of both.
 	debug.FreeOSMemory()
 	fan.commitAll(ctx, readBackCheck(fan.digest, b.VerifyFull))
+	identify(ctx, dests, stores, hex.EncodeToString(fan.sha.Sum(nil)))
 	return &Made{Name: b.Name, Summary: sum, Skipped: src.Skipped, Stores: stores}, stores.Err()
 }
 
@@ -153,6 +157,7 @@ type fanOut struct {
 	stores  Stores
 	pending []pendingAt
 	digest  *streamDigest // of every byte written
+	sha     hash.Hash     // SHA-512 of every byte written, for the record
 }
 
 // pendingAt is a pending backup and the index of its destination.
@@ -172,6 +177,7 @@ var errNoneLeft = errors.New("every destination failed")
 
 func (f *fanOut) Write(b []byte) (int, error) {
 	f.digest.Write(b)
+	f.sha.Write(b)
 	live := f.pending[:0]
 	for _, pa := range f.pending {
 		if _, err := pa.p.Write(b); err != nil {

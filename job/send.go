@@ -91,6 +91,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		}
 		stores[i].Entry, stores[i].AlreadyThere = entry, already
 	}
+	identify(ctx, dests, stores, sent.SHA512)
 	sent.Stores = stores
 	return sent, stores.Err()
 }

@@ -154,14 +154,33 @@ func (m *Memo) Record(name string, size int64, identity string, sum []byte, at t
 	if err != nil {
 		v.Error = err.Error()
 	}
+	m.set(v)
+}
+
+func (m *Memo) set(v Verified) {
 	if m.known == nil {
 		m.known = map[string]Verified{}
 	}
-	m.known[name] = v
+	m.known[v.Name] = v
 	if m.changed == nil {
 		m.changed = map[string]*Verified{}
 	}
-	m.changed[name] = &v
+	m.changed[v.Name] = &v
+}
+
+// RecordStored remembers a copy at the destination spec that its writer
+// has just stored and read back: name, size, the hex SHA-512 of its bytes
+// and its identity. A copy without an identity is not recorded.
+func (s VerifiedStore) RecordStored(spec, name string, size int64, sha512Hex, identity string, at time.Time) error {
+	if identity == "" {
+		return nil
+	}
+	m, err := s.Memo(spec)
+	if err != nil {
+		return err
+	}
+	m.set(Verified{Name: name, Size: size, SHA512: sha512Hex, Identity: identity, At: at.UTC()})
+	return s.Save(m)
 }
 
 // Forget drops what is known of name (deleted, or gone).

@@ -523,8 +523,13 @@ func (e *env) scheduler(cfg *schedule.Config, password func(schedule.Job) (strin
 			fmt.Fprintf(e.stderr, "warning: job %s: %s\n", r.Job.Name, s)
 		}
 		var res schedule.Result
+		verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
 		for _, st := range made.Stores.Good() {
 			res.Copies = append(res.Copies, schedule.Copy{Dest: st.Dest, Entry: st.Entry})
+			// Read back as it was stored: retention need not read it again.
+			if rerr := verified.RecordStored(st.Dest, st.Entry.Name, st.Entry.Size, st.SHA512, st.Identity, time.Now()); rerr != nil {
+				log.Warn("cannot record the verified backup", "job", r.Job.Name, "err", rerr)
+			}
 		}
 		return res, err
 	}
