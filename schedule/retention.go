@@ -206,7 +206,9 @@ func (p Pruner) verify(ctx context.Context, e destinations.Entry) error {
 	defer r.Close()
 	sum, err := VerifyAndSum(ctx, p.Verify, r)
 	var readErr *SumReadError
-	if identity != "" && ctx.Err() == nil && !errors.As(err, &readErr) {
+	// Recorded even without an identity, which never matches: the failure
+	// is reported, the backup read again next time.
+	if p.Memo != nil && ctx.Err() == nil && !errors.As(err, &readErr) {
 		now := time.Now
 		if p.Now != nil {
 			now = p.Now

@@ -36,6 +36,9 @@ func (v Verified) OK() bool { return v.Error == "" }
 // It is kept apart from the state file so that each has one concern.
 type VerifiedFile struct {
 	Dests map[string]map[string]Verified `json:"dests"`
+	// Checks counts the checks run per destination spec; a rotating
+	// check_subset moves on by one group each time.
+	Checks map[string]int `json:"checks,omitempty"`
 }
 
 // VerifiedStore reads and updates the verification file. Updates from
@@ -72,13 +75,13 @@ func (s VerifiedStore) Memo(spec string) (*Memo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Memo{Spec: spec, known: maps.Clone(vf.Dests[spec]), changed: map[string]*Verified{}}, nil
+	return &Memo{Spec: spec, known: maps.Clone(vf.Dests[spec]), changed: map[string]*Verified{}, checks: vf.Checks[spec]}, nil
 }
 
 // Save merges what m learnt into the file, atomically and under its lock,
 // keeping other destinations and backups as they are on disk.
 func (s VerifiedStore) Save(m *Memo) error {
-	if m == nil || len(m.changed) == 0 {
+	if m == nil || (len(m.changed) == 0 && !m.counted) {
 		return nil
 	}
 	lock, err := acquireLock(s.Path+".lock", true)
@@ -106,6 +109,12 @@ func (s VerifiedStore) Save(m *Memo) error {
 	} else {
 		vf.Dests[m.Spec] = recs
 	}
+	if m.counted {
+		if vf.Checks == nil {
+			vf.Checks = map[string]int{}
+		}
+		vf.Checks[m.Spec]++
+	}
 	data, err := json.MarshalIndent(vf, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode verification file: %w", err)
@@ -114,6 +123,7 @@ func (s VerifiedStore) Save(m *Memo) error {
 		return fmt.Errorf("write verification file: %w", err)
 	}
 	m.changed = map[string]*Verified{}
+	m.counted = false
 	return nil
 }
 
@@ -124,6 +134,35 @@ type Memo struct {
 	Spec    string
 	known   map[string]Verified
 	changed map[string]*Verified
+	checks  int  // checks run before this one
+	counted bool // this run is a check to count
+}
+
+// Runs returns how many checks ran at the destination before.
+func (m *Memo) Runs() int {
+	if m == nil {
+		return 0
+	}
+	return m.checks
+}
+
+// CountRun counts this run as a check; Save adds it.
+func (m *Memo) CountRun() {
+	if m != nil {
+		m.counted = true
+	}
+}
+
+// ForgetUnlisted drops what is known of backups not in listed.
+func (m *Memo) ForgetUnlisted(listed map[string]bool) {
+	if m == nil {
+		return
+	}
+	for name := range maps.Clone(m.known) {
+		if !listed[name] {
+			m.Forget(name)
+		}
+	}
 }
 
 // Lookup returns the last full read of name when the backup is still the

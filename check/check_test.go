@@ -1,0 +1,226 @@
+package check_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/check"
+	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+var errNotGood = errors.New("not a good backup")
+
+// startsGood is the test's verify: a good backup starts with "GOOD".
+func startsGood(_ context.Context, r io.ReaderAt, size int64) error {
+	buf := make([]byte, 4)
+	if size < 4 {
+		return errNotGood
+	}
+	if _, err := r.ReadAt(buf, 0); err != nil {
+		return err
+	}
+	if string(buf) != "GOOD" {
+		return errNotGood
+	}
+	return nil
+}
+
+type fixture struct {
+	dir   string
+	dest  *local.Folder
+	store schedule.VerifiedStore
+	names []string
+}
+
+func newFixture(t *testing.T, n int) *fixture {
+	t.Helper()
+	f := &fixture{dir: t.TempDir(), store: schedule.VerifiedStore{Path: filepath.Join(t.TempDir(), "verified.json")}}
+	base := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
+	for i := range n {
+		name := schedule.BackupName("daily", base.AddDate(0, 0, i))
+		if err := os.WriteFile(filepath.Join(f.dir, name), []byte("GOOD "+name), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f.names = append(f.names, name)
+	}
+	d, err := local.NewFolder(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.dest = d
+	return f
+}
+
+// run runs a check with a memo loaded from and saved to the store.
+func (f *fixture) run(t *testing.T, opts check.Options) (*check.Report, error) {
+	t.Helper()
+	memo, err := f.store.Memo(f.dest.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Memo, opts.Verify = memo, startsGood
+	rep, err := check.Run(context.Background(), f.dest, opts)
+	if serr := f.store.Save(memo); serr != nil {
+		t.Fatal(serr)
+	}
+	return rep, err
+}
+
+func readNames(rep *check.Report) []string {
+	var out []string
+	for _, r := range rep.Results {
+		if r.Read {
+			out = append(out, r.Name)
+		}
+	}
+	return out
+}
+
+// A rotating N/T check reads every backup once in T runs, and only what
+// it must plus its group on each run.
+func TestRotationCoversAllInTRuns(t *testing.T) {
+	f := newFixture(t, 20)
+	rep, err := f.run(t, check.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readNames(rep); len(got) != 20 {
+		t.Fatalf("the first check read %d backups; want all 20 (none known)", len(got))
+	}
+	if rep, err = f.run(t, check.Options{}); err != nil || rep.ReadCount != 0 {
+		t.Fatalf("a check without a subset read %d (%v); want 0", rep.ReadCount, err)
+	}
+	const T = 4
+	seen := map[string]int{}
+	groups := map[int]bool{}
+	for run := range T {
+		rep, err := f.run(t, check.Options{Subset: check.Subset{N: 1, T: T}, Rotate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups[rep.Group] = true
+		for _, name := range readNames(rep) {
+			seen[name]++
+			if check.Group(name, T) != rep.Group-1 {
+				t.Errorf("run %d read %s of group %d; the run's group is %d", run, name, check.Group(name, T)+1, rep.Group)
+			}
+		}
+		for _, r := range rep.Results {
+			if !r.Read && r.Status != check.Unchanged {
+				t.Errorf("run %d: %s is %s", run, r.Name, r.Status)
+			}
+		}
+	}
+	if len(groups) != T {
+		t.Errorf("groups read = %v; want all %d", groups, T)
+	}
+	for _, name := range f.names {
+		if seen[name] != 1 {
+			t.Errorf("%s was read %d times in %d runs; want once", name, seen[name], T)
+		}
+	}
+}
+
+// A backup rewritten behind our back is read again although it is not in
+// the subset; a bad one fails the check, named, and stays failed.
+func TestChangedBackupIsReadAndFails(t *testing.T) {
+	f := newFixture(t, 5)
+	if _, err := f.run(t, check.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	bad := f.names[2]
+	path := filepath.Join(f.dir, bad)
+	if err := os.WriteFile(path, []byte("BAD! "+bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+	for run := range 2 {
+		rep, err := f.run(t, check.Options{})
+		if !errors.Is(err, check.ErrFailed) || !strings.Contains(err.Error(), path) {
+			t.Fatalf("run %d: error %v; want ErrFailed naming %s", run, err, path)
+		}
+		failed := rep.Failed()
+		if len(failed) != 1 || failed[0].Name != bad {
+			t.Fatalf("run %d: failed %+v; want %s", run, failed, bad)
+		}
+		if want := 1 - run; rep.ReadCount != want {
+			t.Errorf("run %d read %d backups; want %d (unchanged since it failed: not read again)", run, rep.ReadCount, want)
+		}
+	}
+	memo, err := f.store.Memo(f.dest.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := memo.Failed(); len(got) != 1 || got[0].Name != bad {
+		t.Errorf("recorded failures %+v; want %s", got, bad)
+	}
+	// Removed by hand: forgotten, not a failure.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.run(t, check.Options{}); err != nil {
+		t.Fatalf("after removing the bad backup: %v", err)
+	}
+}
+
+// P% and SIZE read random subsets of the requested extent.
+func TestRandomSubsets(t *testing.T) {
+	f := newFixture(t, 10)
+	if _, err := f.run(t, check.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	rep, err := f.run(t, check.Options{Subset: check.Subset{Percent: 30}, Rand: rnd})
+	if err != nil || rep.ReadCount != 3 {
+		t.Fatalf("30%% read %d (%v); want 3", rep.ReadCount, err)
+	}
+	size := rep.Results[0].Size // all the same size
+	rep, err = f.run(t, check.Options{Subset: check.Subset{Bytes: 4*size + size/2}, Rand: rnd})
+	if err != nil || rep.ReadCount != 4 || rep.ReadBytes != 4*size {
+		t.Fatalf("a budget of 4.5 backups read %d, %d bytes (%v); want 4", rep.ReadCount, rep.ReadBytes, err)
+	}
+}
+
+func TestParseSubset(t *testing.T) {
+	size := func(s string) (int64, error) {
+		if s == "1K" {
+			return 1024, nil
+		}
+		return 0, errors.New("bad size")
+	}
+	for _, tc := range []struct {
+		in   string
+		want check.Subset
+		ok   bool
+	}{
+		{"1/7", check.Subset{N: 1, T: 7}, true},
+		{"7/7", check.Subset{N: 7, T: 7}, true},
+		{"0/7", check.Subset{}, false},
+		{"8/7", check.Subset{}, false},
+		{"1/0", check.Subset{}, false},
+		{"25%", check.Subset{Percent: 25}, true},
+		{"0%", check.Subset{}, false},
+		{"101%", check.Subset{}, false},
+		{"1K", check.Subset{Bytes: 1024}, true},
+		{"lots", check.Subset{}, false},
+	} {
+		got, err := check.ParseSubset(tc.in, size)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("ParseSubset(%q) = %+v, %v", tc.in, got, err)
+		}
+		if err != nil && !errors.Is(err, check.ErrBadSubset) {
+			t.Errorf("ParseSubset(%q) error %v does not wrap ErrBadSubset", tc.in, err)
+		}
+	}
+}
