@@ -41,13 +41,12 @@ var ErrBadSubset = errors.New("not a subset")
 // "500M"), as restic's --read-data-subset.
 func ParseSubset(s string, size func(string) (int64, error)) (Subset, error) {
 	s = strings.TrimSpace(s)
-	if n, t, ok := strings.Cut(s, "/"); ok {
-		ni, err1 := strconv.Atoi(n)
-		ti, err2 := strconv.Atoi(t)
-		if err1 != nil || err2 != nil || ti < 1 || ni < 1 || ni > ti {
-			return Subset{}, fmt.Errorf("%w: %q (N/T needs 1 <= N <= T)", ErrBadSubset, s)
+	if strings.Contains(s, "/") {
+		n, t, err := schedule.ParseGroup(s)
+		if err != nil {
+			return Subset{}, fmt.Errorf("%w: %v", ErrBadSubset, err)
 		}
-		return Subset{N: ni, T: ti}, nil
+		return Subset{N: n, T: t}, nil
 	}
 	if p, ok := strings.CutSuffix(s, "%"); ok {
 		v, err := strconv.ParseFloat(p, 64)

@@ -42,6 +42,9 @@ type Stored struct {
 	// when it has none: see destinations.Identifier). A later check
 	// that finds the same identity need not read the backup again.
 	SHA512, Identity string
+	// Spec is the destination's canonical spec (Destination.Spec), under
+	// which its verification records are kept.
+	Spec string
 }
 
 // Stores is the outcome at each destination of one backup, in the order

@@ -75,6 +75,10 @@ type Job struct {
 	Retention
 	// Alerts say when the job is overdue and whom to tell.
 	Alerts
+	// CheckSubset, such as "1/7", makes each run also check the job's
+	// destinations: every backup's size and identity, and a full read of
+	// the next of T groups (so T runs read everything).
+	CheckSubset string `toml:"check_subset,omitempty" json:"check_subset,omitempty"`
 }
 
 // WatchDownloads as a job's Watch folder means the user's Downloads

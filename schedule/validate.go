@@ -102,6 +102,11 @@ func (c *Config) validateJob(j Job) *FieldError {
 	case !filepath.IsAbs(j.Source):
 		return bad("source", "%q is not an absolute path", j.Source)
 	}
+	if j.CheckSubset != "" {
+		if _, _, err := ParseGroup(j.CheckSubset); err != nil {
+			return bad("check_subset", "%v", err)
+		}
+	}
 	if j.Settings != "" && !filepath.IsAbs(j.Settings) {
 		return bad("settings", "%q is not an absolute path", j.Settings)
 	}

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -246,4 +248,15 @@ func (m *Memo) Failed() []Verified {
 		}
 	}
 	return out
+}
+
+// ParseGroup reads a subset "N/T": the N-th (1-based) of T groups.
+func ParseGroup(s string) (n, t int, err error) {
+	ns, ts, ok := strings.Cut(strings.TrimSpace(s), "/")
+	n, err1 := strconv.Atoi(ns)
+	t, err2 := strconv.Atoi(ts)
+	if !ok || err1 != nil || err2 != nil || t < 1 || n < 1 || n > t {
+		return 0, 0, fmt.Errorf("%q is not N/T with 1 <= N <= T, such as 1/7", s)
+	}
+	return n, t, nil
 }

@@ -122,6 +122,7 @@ func newApp(e *env) *cli.App {
 			sendCommand(e),
 			watchCommand(e),
 			verifyCommand(e),
+			checkCommand(e),
 			inspectCommand(e),
 			restoreCommand(e),
 			lsCommand(e),

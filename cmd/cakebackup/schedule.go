@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -527,7 +528,7 @@ func (e *env) scheduler(cfg *schedule.Config, password func(schedule.Job) (strin
 		for _, st := range made.Stores.Good() {
 			res.Copies = append(res.Copies, schedule.Copy{Dest: st.Dest, Entry: st.Entry})
 			// Read back as it was stored: retention need not read it again.
-			if rerr := verified.RecordStored(st.Dest, st.Entry.Name, st.Entry.Size, st.SHA512, st.Identity, time.Now()); rerr != nil {
+			if rerr := verified.RecordStored(st.Spec, st.Entry.Name, st.Entry.Size, st.SHA512, st.Identity, time.Now()); rerr != nil {
 				log.Warn("cannot record the verified backup", "job", r.Job.Name, "err", rerr)
 			}
 		}
@@ -546,11 +547,13 @@ func (e *env) scheduler(cfg *schedule.Config, password func(schedule.Job) (strin
 	}, nil
 }
 
-// pruneFunc prunes a job's backups at one of its destinations.
+// pruneFunc prunes a job's backups at one of its destinations and, when
+// the job has a check_subset, checks that destination (not in a dry run).
 func (e *env) pruneFunc(dryRun bool) schedule.PruneFunc {
 	return func(ctx context.Context, j schedule.Job, newest schedule.Copy) (schedule.PrunePlan, error) {
 		// A watch job prunes the copies it shipped as it ships them.
-		if j.Retention.Empty() || j.Watch != "" {
+		checking := j.CheckSubset != "" && !dryRun
+		if (j.Retention.Empty() && !checking) || j.Watch != "" {
 			return schedule.PrunePlan{}, nil
 		}
 		dest, err := e.openDest(ctx, newest.Dest)
@@ -558,19 +561,33 @@ func (e *env) pruneFunc(dryRun bool) schedule.PruneFunc {
 			return schedule.PrunePlan{}, err
 		}
 		defer dest.Close()
-		paths, err := schedule.DefaultPaths(e.getenv)
-		if err != nil {
-			return schedule.PrunePlan{}, err
+		var plan schedule.PrunePlan
+		if !j.Retention.Empty() {
+			paths, err := schedule.DefaultPaths(e.getenv)
+			if err != nil {
+				return plan, err
+			}
+			// What verified before and has not changed since is not read again.
+			verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
+			memo, err := verified.Memo(dest.Spec())
+			if err != nil {
+				return plan, err
+			}
+			p := schedule.Pruner{Store: dest, Verify: backup.IntegrityCheck, Location: time.Local, DryRun: dryRun, Memo: memo}
+			plan, err = p.Prune(ctx, j, newest.Entry)
+			if err = errors.Join(err, verified.Save(memo)); err != nil {
+				return plan, err
+			}
 		}
-		// What verified before and has not changed since is not read again.
-		verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
-		memo, err := verified.Memo(newest.Dest)
-		if err != nil {
-			return schedule.PrunePlan{}, err
+		if checking {
+			n, t, err := schedule.ParseGroup(j.CheckSubset)
+			if err != nil {
+				return plan, err
+			}
+			_, err = e.runCheck(ctx, dest, check.Options{Subset: check.Subset{N: n, T: t}, Rotate: true})
+			return plan, err
 		}
-		p := schedule.Pruner{Store: dest, Verify: backup.IntegrityCheck, Location: time.Local, DryRun: dryRun, Memo: memo}
-		plan, err := p.Prune(ctx, j, newest.Entry)
-		return plan, errors.Join(err, verified.Save(memo))
+		return plan, nil
 	}
 }
 

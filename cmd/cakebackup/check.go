@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/check"
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+func checkCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "check every backup at a destination: size and identity of all, a full read of new, changed and a subset",
+		ArgsUsage: "DEST",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "read-data-subset", Usage: "also read in full `N/T` (the N-th of T groups), P% (at random) or SIZE (such as 500M, at random)"},
+			&cli.BoolFlag{Name: "rotate", Usage: "with N/T, move on by one group on each check at this destination"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON report"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageError(fmt.Errorf("check takes one destination, such as proton:/Backups/Cake or folder:/media/usb"))
+			}
+			var opts check.Options
+			if s := c.String("read-data-subset"); s != "" {
+				sub, err := check.ParseSubset(s, parseSize)
+				if err != nil {
+					return usageError(fmt.Errorf("--read-data-subset: %w", err))
+				}
+				opts.Subset = sub
+			}
+			if c.Bool("rotate") && opts.Subset.T == 0 {
+				return usageError(errors.New("--rotate needs --read-data-subset N/T"))
+			}
+			opts.Rotate = c.Bool("rotate")
+			dest, err := e.openDest(c.Context, c.Args().First())
+			if err != nil {
+				return err
+			}
+			defer dest.Close()
+			rep, err := e.runCheck(c.Context, dest, opts)
+			if rep == nil {
+				return err
+			}
+			if c.Bool("json") {
+				if jerr := writeJSON(e.stdout, rep); jerr != nil {
+					return jerr
+				}
+			} else {
+				for _, r := range rep.Results {
+					line := fmt.Sprintf("%-10s %s", r.Status, r.Location)
+					if r.Error != "" {
+						line += " (" + oneLine(r.Error) + ")"
+					}
+					fmt.Fprintln(e.stdout, line)
+				}
+				fmt.Fprintf(e.stdout, "%d backups, %d read in full (%d bytes)", len(rep.Results), rep.ReadCount, rep.ReadBytes)
+				if rep.Groups > 0 {
+					fmt.Fprintf(e.stdout, ", group %d/%d", rep.Group, rep.Groups)
+				}
+				fmt.Fprintln(e.stdout)
+			}
+			return err
+		},
+	}
+}
+
+// runCheck checks dest with the format's integrity check, recording the
+// results in the verification file. A backup that failed is exit code 4.
+func (e *env) runCheck(ctx context.Context, dest destinations.Destination, opts check.Options) (*check.Report, error) {
+	paths, err := schedule.DefaultPaths(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
+	memo, err := verified.Memo(dest.Spec())
+	if err != nil {
+		return nil, err
+	}
+	opts.Memo, opts.Verify = memo, backup.IntegrityCheck
+	rep, err := check.Run(ctx, dest, opts)
+	err = errors.Join(err, verified.Save(memo))
+	if errors.Is(err, check.ErrFailed) {
+		err = withCode(exitDamaged, err)
+	}
+	return rep, err
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// check reads every backup the first time, nothing unchanged the next,
+// and a damaged file (rewritten behind our back) fails with exit 4 naming
+// it; the verification file is private.
+func TestCheckCommand(t *testing.T) {
+	c := newCLI(t)
+	pw := writePasswordFile(t, "a long and unguessable test password")
+	first := createBackup(t, c, pw)
+	dir := filepath.Dir(first)
+	second := filepath.Join(dir, "cake_wallet_backup_copy")
+	data, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(second, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	report := func(args ...string) (int, map[string]any) {
+		t.Helper()
+		code := c.run(append([]string{"check", "--json"}, args...)...)
+		var rep map[string]any
+		if err := json.Unmarshal(c.stdout.Bytes(), &rep); err != nil {
+			t.Fatalf("check --json printed %q (stderr %s): %v", c.stdout.String(), c.stderr.String(), err)
+		}
+		return code, rep
+	}
+	// create recorded nothing (it is not a scheduled job): both are read.
+	if code, rep := report("folder:" + dir); code != 0 || rep["read"].(float64) != 2 {
+		t.Fatalf("first check: exit %d, report %v; want 2 read", code, rep)
+	}
+	if code, rep := report("folder:" + dir); code != 0 || rep["read"].(float64) != 0 {
+		t.Fatalf("second check: exit %d, report %v; want nothing read", code, rep)
+	}
+	if code, rep := report("folder:"+dir, "--read-data-subset", "100%"); code != 0 || rep["read"].(float64) != 2 {
+		t.Fatalf("check of 100%%: exit %d, report %v; want 2 read", code, rep)
+	}
+	state := filepath.Join(c.vars["XDG_STATE_HOME"], "cakebackup", "verified.json")
+	if fi, err := os.Stat(state); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("verification file: %v, %v; want mode 0600", fi, err)
+	}
+
+	data[len(data)/2] ^= 0xff
+	if err := os.WriteFile(second, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(second, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.run("check", "folder:"+dir); code != exitDamaged {
+		t.Fatalf("check of a damaged backup: exit %d, want %d; stdout %s stderr %s", code, exitDamaged, c.stdout.String(), c.stderr.String())
+	}
+	if msg := c.stderr.String(); !strings.Contains(msg, second) || strings.Count(strings.TrimSpace(msg), "\n") != 0 {
+		t.Errorf("stderr %q: want one line naming %s", msg, second)
+	}
+	if !strings.Contains(c.stdout.String(), "failed     "+second) {
+		t.Errorf("stdout %q does not list %s as failed", c.stdout.String(), second)
+	}
+	if code := c.run("check", "folder:"+dir, "--read-data-subset", "0/7"); code != exitUsage {
+		t.Errorf("--read-data-subset 0/7: exit %d, want %d", code, exitUsage)
+	}
+}
