@@ -260,3 +260,25 @@ func ParseGroup(s string) (n, t int, err error) {
 	}
 	return n, t, nil
 }
+
+// FailedBackup is a stored backup whose last full read failed.
+type FailedBackup struct {
+	Dest string `json:"dest"`
+	Verified
+}
+
+// FailedFor returns the failed backups that job made (matched by name,
+// read in loc), at any destination, by destination and name.
+func (vf *VerifiedFile) FailedFor(job string, loc *time.Location) []FailedBackup {
+	var out []FailedBackup
+	for _, spec := range slices.Sorted(maps.Keys(vf.Dests)) {
+		recs := vf.Dests[spec]
+		for _, name := range slices.Sorted(maps.Keys(recs)) {
+			v := recs[name]
+			if _, ok := ParseBackupName(job, name, loc); ok && !v.OK() {
+				out = append(out, FailedBackup{Dest: spec, Verified: v})
+			}
+		}
+	}
+	return out
+}

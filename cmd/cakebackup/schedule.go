@@ -728,6 +728,8 @@ type statusJSON struct {
 	// how old it may grow (seconds) before the job is overdue.
 	LastSuccess *time.Time `json:"last_success,omitempty"`
 	WarnAfter   float64    `json:"warn_after_seconds"`
+	// FailedBackups are the job's stored backups that failed a check.
+	FailedBackups []schedule.FailedBackup `json:"failed_backups,omitempty"`
 }
 
 func scheduleStatusCommand(e *env) *cli.Command {
@@ -753,6 +755,11 @@ func scheduleStatusCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			// Backups that failed a check (retention or check_subset).
+			vf, err := schedule.VerifiedStore{Path: paths.VerifiedPath()}.Load()
+			if err != nil {
+				return err
+			}
 			if c.Bool("json") {
 				out := make([]statusJSON, 0, len(rows))
 				for _, r := range rows {
@@ -767,12 +774,13 @@ func scheduleStatusCommand(e *env) *cli.Command {
 					if s.Next.IsZero() {
 						s.Next = now
 					}
+					s.FailedBackups = vf.FailedFor(r.Job, time.Local)
 					out = append(out, s)
 				}
 				if err := writeJSON(e.stdout, map[string][]statusJSON{"jobs": out}); err != nil {
 					return err
 				}
-				return attentionError(rows)
+				return statusError(rows, vf)
 			}
 			if len(rows) == 0 {
 				fmt.Fprintln(e.stdout, "No scheduled jobs.")
@@ -813,9 +821,33 @@ func scheduleStatusCommand(e *env) *cli.Command {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			return attentionError(rows)
+			for _, r := range rows {
+				for _, f := range vf.FailedFor(r.Job, time.Local) {
+					fmt.Fprintf(e.stdout, "DAMAGED backup of job %s at %s: %s (%s, checked %s); retention keeps it but never counts it as good\n",
+						r.Job, f.Dest, f.Name, oneLine(f.Error), f.At.Local().Format("2006-01-02 15:04"))
+				}
+			}
+			return statusError(rows, vf)
 		},
 	}
+}
+
+// statusError is status's error: the jobs that need attention and the
+// backups that failed a check.
+func statusError(rows []schedule.JobStatus, vf *schedule.VerifiedFile) error {
+	var damaged int
+	for _, r := range rows {
+		damaged += len(vf.FailedFor(r.Job, time.Local))
+	}
+	err := attentionError(rows)
+	if damaged == 0 {
+		return err
+	}
+	msg := fmt.Sprintf("%d stored backups failed a check", damaged)
+	if err != nil {
+		msg = err.Error() + "; " + msg
+	}
+	return errors.New(msg)
 }
 
 // loadScheduleConfig loads the --config file or the default one.
