@@ -3,7 +3,6 @@ package check_test
 import (
 	"context"
 	"errors"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,26 +11,13 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/check"
+	"github.com/cakebackup/cakebackup/destinations/destinationtest"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
-var errNotGood = errors.New("not a good backup")
-
 // startsGood is the test's verify: a good backup starts with "GOOD".
-func startsGood(_ context.Context, r io.ReaderAt, size int64) error {
-	buf := make([]byte, 4)
-	if size < 4 {
-		return errNotGood
-	}
-	if _, err := r.ReadAt(buf, 0); err != nil {
-		return err
-	}
-	if string(buf) != "GOOD" {
-		return errNotGood
-	}
-	return nil
-}
+var startsGood = destinationtest.PrefixCheck("GOOD")
 
 type fixture struct {
 	dir   string

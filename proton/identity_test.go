@@ -3,7 +3,6 @@ package proton
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"path/filepath"
 	"strings"
@@ -11,28 +10,13 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/destinations/destinationtest"
 	"github.com/cakebackup/cakebackup/proton/protontest"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
 // errNotGood is what the test's check says of bytes that are not a
 // "backup".
-var errNotGood = errors.New("not a good backup")
-
-// startsGood is the test's check: a good backup starts with "GOOD".
-func startsGood(_ context.Context, r io.ReaderAt, size int64) error {
-	buf := make([]byte, 4)
-	if size < 4 {
-		return errNotGood
-	}
-	if _, err := r.ReadAt(buf, 0); err != nil {
-		return err
-	}
-	if string(buf) != "GOOD" {
-		return errNotGood
-	}
-	return nil
-}
 
 // A Proton job with 10 stored backups prunes twice: the second run
 // downloads no block, since every backup is the revision that verified. A
@@ -40,6 +24,7 @@ func startsGood(_ context.Context, r io.ReaderAt, size int64) error {
 // left out of the good set and remembered as failed.
 func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 	ctx := context.Background()
+	startsGood := destinationtest.PrefixCheck("GOOD") // the test's "backups" start with GOOD
 	f := newFakeProton(t)
 	d := f.connect(t)
 	dest, err := NewDestination(d, "/Backups/Cake")
@@ -115,7 +100,7 @@ func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 	for run := range 2 {
 		before = downloads()
 		plan := prune()
-		if len(plan.Keep) != 9 || len(plan.Rejected) != 1 || plan.Rejected[0].Name != names[3] || !strings.Contains(plan.Rejected[0].Err.Error(), errNotGood.Error()) {
+		if len(plan.Keep) != 9 || len(plan.Rejected) != 1 || plan.Rejected[0].Name != names[3] || !strings.Contains(plan.Rejected[0].Err.Error(), destinationtest.ErrNoPrefix.Error()) {
 			t.Fatalf("run %d after the new revision: kept %d, rejected %+v; want 9 and %s", run, len(plan.Keep), plan.Rejected, names[3])
 		}
 		want := 1 // only the changed backup is read
