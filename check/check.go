@@ -141,13 +141,14 @@ type Options struct {
 
 // Run checks every backup at dest (named like a backup or not: a check
 // covers the destination). It returns an error wrapping ErrFailed, naming
-// the backups, when any failed; other errors (listing) stop the check.
+// the backups, when any failed; a destination that cannot be listed is an
+// error and no report.
 func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Report, error) {
-	rep := &Report{Dest: dest.Spec()}
 	entries, err := dest.List(ctx)
 	if err != nil {
-		return rep, err
+		return nil, err
 	}
+	rep := &Report{Dest: dest.Spec()}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
