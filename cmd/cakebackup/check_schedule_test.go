@@ -54,11 +54,12 @@ func TestScheduleRecordsAndReportsChecks(t *testing.T) {
 	if msg := s.stderr.String(); !strings.Contains(msg, "1 stored backups failed a check") {
 		t.Errorf("status stderr %q", msg)
 	}
-	var rows []statusJSON
+	var status struct{ Jobs []statusJSON }
 	s.run("schedule", "status", "--config", s.config, "--json")
-	if err := json.Unmarshal(s.stdout.Bytes(), &rows); err != nil {
+	if err := json.Unmarshal(s.stdout.Bytes(), &status); err != nil {
 		t.Fatal(err)
 	}
+	rows := status.Jobs
 	if len(rows) != 1 || len(rows[0].FailedBackups) != 1 || rows[0].FailedBackups[0].Name != damaged {
 		t.Fatalf("status --json = %+v; want %s failed", rows, damaged)
 	}

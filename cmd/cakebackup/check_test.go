@@ -66,6 +66,11 @@ func TestCheckCommand(t *testing.T) {
 	if !strings.Contains(c.stdout.String(), "failed     "+second) {
 		t.Errorf("stdout %q does not list %s as failed", c.stdout.String(), second)
 	}
+	// With --json the report is the one object on stdout, failures in it.
+	code, rep := report("folder:" + dir)
+	if code != exitDamaged || !strings.Contains(c.stdout.String(), `"status": "failed"`) || rep["error"] != nil {
+		t.Errorf("check --json of a damaged backup: exit %d, stdout %s", code, c.stdout.String())
+	}
 	if code := c.run("check", "folder:"+dir, "--read-data-subset", "0/7"); code != exitUsage {
 		t.Errorf("--read-data-subset 0/7: exit %d, want %d", code, exitUsage)
 	}
