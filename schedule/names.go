@@ -3,6 +3,8 @@ package schedule
 import (
 	"strings"
 	"time"
+
+	"github.com/cakebackup/cakebackup/job"
 )
 
 // backupPrefix starts every backup name, as Cake Wallet names its exports.
@@ -12,9 +14,11 @@ const backupPrefix = "cake_wallet_backup_"
 const nameTimeLayout = "2006-01-02_150405"
 
 // BackupName returns the name of a backup made by job at t:
-// cake_wallet_backup_<job>_YYYY-MM-DD_HHMMSS, in t's location.
-func BackupName(job string, t time.Time) string {
-	return backupPrefix + job + "_" + t.Format(nameTimeLayout)
+// cake_wallet_backup_<job>_YYYY-MM-DD_HHMMSS, in t's location. It is
+// job.BackupName, the one naming rule create shares; ParseBackupName is
+// its inverse.
+func BackupName(jobName string, t time.Time) string {
+	return job.BackupName(jobName, t)
 }
 
 // ParseBackupName reports whether name is a backup made by job, and when
