@@ -76,8 +76,9 @@ type Opener func(ctx context.Context, arg string) (Destination, error)
 // Registry maps spec schemes to the openers of their destinations. The CLI
 // builds one at start-up; adding a destination is one Register call.
 type Registry struct {
-	openers map[string]Opener
-	help    map[string]string
+	openers  map[string]Opener
+	help     map[string]string
+	discover []discovery
 }
 
 // NewRegistry returns an empty registry.

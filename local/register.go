@@ -45,6 +45,24 @@ func Register(r *destinations.Registry, getenv func(string) string, det Detector
 		d.spec = DriveSpec(drv, drives)
 		return d, nil
 	})
+	r.RegisterDiscovery("downloads", func(ctx context.Context) ([]destinations.Place, error) {
+		dir, err := DownloadsDir(getenv)
+		if err != nil {
+			return nil, nil // no Downloads folder here: nothing to list
+		}
+		return []destinations.Place{{Spec: "downloads", Kind: "downloads", Description: "your Downloads folder", Path: dir}}, nil
+	})
+	r.RegisterDiscovery("usb", func(ctx context.Context) ([]destinations.Place, error) {
+		drives, err := det.Drives(ctx)
+		if err != nil {
+			return nil, err
+		}
+		places := make([]destinations.Place, len(drives))
+		for i, d := range drives {
+			places[i] = destinations.Place{Spec: DriveSpec(d, drives), Kind: "usb", Description: "removable drive " + d.Label, Path: d.MountPoint, Free: d.Free}
+		}
+		return places, nil
+	})
 }
 
 // pickDrive chooses among drives: the one whose label or mount point is

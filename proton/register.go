@@ -17,6 +17,13 @@ func Register(r *destinations.Registry, getenv func(string) string) {
 		func(ctx context.Context, arg string) (destinations.Destination, error) {
 			return Open(ctx, arg, getenv)
 		})
+	r.RegisterDiscovery(Scheme, func(ctx context.Context) ([]destinations.Place, error) {
+		user, ok := LoggedIn(getenv)
+		if !ok {
+			return nil, nil
+		}
+		return []destinations.Place{{Spec: Scheme + ":/", Kind: Scheme, Description: "Proton Drive of " + user}}, nil
+	})
 }
 
 // Open connects with the cached session and returns the destination for

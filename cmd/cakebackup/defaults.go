@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 
-	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -19,13 +18,4 @@ func (e *env) savedDefaultDest(configFlag string) (string, error) {
 		return "", fmt.Errorf("reading the saved default destination: %w", err)
 	}
 	return cfg.DefaultDest, nil
-}
-
-// protonDests lists Proton Drive when a session is cached.
-func (e *env) protonDests() []availableDest {
-	user, ok := proton.LoggedIn(e.getenv)
-	if !ok {
-		return nil
-	}
-	return []availableDest{{Spec: "proton:/", Kind: "proton", Description: "Proton Drive of " + user}}
 }

@@ -6,17 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/destinations"
 )
-
-// availableDest is one place a backup can go right now.
-type availableDest struct {
-	Spec        string `json:"spec"`
-	Kind        string `json:"kind"`
-	Description string `json:"description"`
-	Path        string `json:"path,omitempty"`
-	Free        int64  `json:"free_bytes,omitempty"`
-}
 
 func destsCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -26,23 +17,15 @@ func destsCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 		},
 		Action: func(c *cli.Context) error {
-			var out []availableDest
-			if dir, err := local.DownloadsDir(e.getenv); err == nil {
-				out = append(out, availableDest{Spec: "downloads", Kind: "downloads", Description: "your Downloads folder", Path: dir})
-			}
-			drives, err := e.detector().Drives(c.Context)
+			out, err := e.registry().Available(c.Context)
 			if err != nil {
-				return fmt.Errorf("looking for removable drives: %w", err)
+				return err
 			}
-			for _, d := range drives {
-				out = append(out, availableDest{Spec: local.DriveSpec(d, drives), Kind: "usb", Description: "removable drive " + d.Label, Path: d.MountPoint, Free: d.Free})
-			}
-			out = append(out, e.protonDests()...)
 			if c.Bool("json") {
 				if out == nil {
-					out = []availableDest{}
+					out = []destinations.Place{}
 				}
-				return writeJSON(e.stdout, map[string][]availableDest{"destinations": out})
+				return writeJSON(e.stdout, map[string][]destinations.Place{"destinations": out})
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "DEST\tWHAT\tWHERE\tFREE")

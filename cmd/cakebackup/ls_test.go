@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -115,7 +116,7 @@ func TestTwoDrivesWithOneLabel(t *testing.T) {
 	c.drives = &local.Detector{ProcRoot: root, SysRoot: root, DevRoot: root, RunRoot: root, MountRoots: []string{media},
 		Space: func(string) (int64, int64, error) { return 8 << 30, 4 << 30, nil }}
 
-	var dests struct{ Destinations []availableDest }
+	var dests struct{ Destinations []destinations.Place }
 	if err := json.Unmarshal([]byte(c.mustRun("dests", "--json")), &dests); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -102,7 +103,7 @@ func TestCreateToUSBStick(t *testing.T) {
 	c.drives = det
 	pwFile := writePasswordFile(t, "a strong enough password for the stick")
 
-	var dests struct{ Destinations []availableDest }
+	var dests struct{ Destinations []destinations.Place }
 	if err := json.Unmarshal([]byte(c.mustRun("dests", "--json")), &dests); err != nil {
 		t.Fatal(err)
 	}
