@@ -21,11 +21,6 @@ import (
 // Proton API base URL, such as a local test server.
 const URLEnv = "CAKEBACKUP_PROTON_URL"
 
-// appVersion is sent as x-pm-appversion; Proton's API refuses clients
-// without one. It follows the form Proton's Drive clients use, as rclone
-// does.
-const appVersion = "macos-drive@1.0.0-alpha.1+cakebackup"
-
 // Options say where Proton's API is and how to reach it.
 type Options struct {
 	// APIURL is the base URL of the API; empty means Proton's own.
@@ -37,12 +32,17 @@ type Options struct {
 	// Log receives the bridge's warnings and errors (retries, rate
 	// limits), one per line; nil discards them. They never hold secrets.
 	Log io.Writer
+	// AppVersion is sent as x-pm-appversion on every request, and Proton
+	// refuses clients whose value it does not accept (ErrAppVersionRefused).
+	// Use AppVersion(release); empty means AppVersion("") (a fallback).
+	AppVersion string
 }
 
 // OptionsFromEnv returns the options the environment asks for: the API
-// URL from $CAKEBACKUP_PROTON_URL.
+// URL from $CAKEBACKUP_PROTON_URL and the app version from
+// $CAKEBACKUP_PROTON_APP_VERSION.
 func OptionsFromEnv(getenv func(string) string) (Options, error) {
-	opts := Options{APIURL: strings.TrimSpace(getenv(URLEnv))}
+	opts := Options{APIURL: strings.TrimSpace(getenv(URLEnv)), AppVersion: strings.TrimSpace(getenv(AppVersionEnv))}
 	if err := opts.Check(); err != nil {
 		return Options{}, fmt.Errorf("$%s: %w", URLEnv, err)
 	}
@@ -53,6 +53,14 @@ func OptionsFromEnv(getenv func(string) string) (Options, error) {
 func (o Options) Check() error {
 	_, err := o.transport()
 	return err
+}
+
+// appVersion returns the x-pm-appversion value to send.
+func (o Options) appVersion() string {
+	if o.AppVersion == "" {
+		return AppVersion("")
+	}
+	return o.AppVersion
 }
 
 // transport returns the RoundTripper the bridge is given.
@@ -84,7 +92,7 @@ func (o Options) config() (*bridgeConfig, error) {
 		return nil, err
 	}
 	c := bridge.NewDefaultConfig()
-	c.AppVersion = appVersion
+	c.AppVersion = o.appVersion()
 	c.UserAgent = "cakebackup"
 	c.Transport = t
 	c.Logger = bridgeLogger{w: o.Log}
@@ -298,7 +306,7 @@ func (d *Drive) deleteForever(ctx context.Context, parentLinkID string, linkIDs 
 		return err
 	}
 	m := protonapi.New(
-		protonapi.WithAppVersion(appVersion),
+		protonapi.WithAppVersion(d.opts.appVersion()),
 		protonapi.WithUserAgent("cakebackup"),
 		protonapi.WithTransport(t),
 		protonapi.WithLogger(bridgeLogger{w: d.opts.Log}),

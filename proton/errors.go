@@ -36,6 +36,10 @@ var (
 	// password on a two-password account, or a cached session whose key
 	// passphrase no longer works (the password was changed).
 	ErrKeysLocked = errors.New("your Proton keys did not unlock: check the mailbox password (two-password accounts), or run `cakebackup proton login` again if the password changed")
+	// ErrAppVersionRefused: Proton refused the x-pm-appversion this build
+	// sends (Code 2028 "This version of the app is no longer supported",
+	// or 2000 "You are using an outdated version of the app").
+	ErrAppVersionRefused = errors.New("this version of cakebackup is no longer accepted by Proton: update it")
 	// ErrHumanVerification: Proton wants a CAPTCHA solved before it lets
 	// this client log in.
 	ErrHumanVerification = errors.New("human verification (CAPTCHA) required by Proton: log in once at https://drive.proton.me in a web browser, then run `cakebackup proton login` again")
@@ -62,6 +66,8 @@ const (
 	codeWrongPassword         = protonapi.PasswordWrong             // 8002
 	codeHumanVerification     = protonapi.HumanVerificationRequired // 9001
 	codeRefreshTokenInvalid   = protonapi.AuthRefreshTokenInvalid   // 10013
+	codeAppVersionRefused     = protonapi.Code(2028)                // "This version of the app is no longer supported" (rclone issue 9764)
+	codeAppVersionOutdated    = protonapi.Code(2000)                // "You are using an outdated version of the app" (rclone issue 7864)
 	codeNameExists            = protonapi.AFileOrFolderNameExist    // 2500, Drive
 	codeNotFound              = protonapi.Code(2501)                // Drive: "File or folder not found"
 	codeInsufficientQuota     = protonapi.Code(200001)              // Drive: storage quota exceeded
@@ -97,7 +103,7 @@ func translate(err error, what string) error {
 func isOurs(err error) bool {
 	for _, s := range []error{
 		ErrSessionExpired, ErrWrongPassword, ErrTwoFactorRequired, ErrWrongTwoFactor,
-		ErrMailboxPasswordRequired, ErrKeysLocked, ErrHumanVerification, ErrRateLimited, ErrServer,
+		ErrMailboxPasswordRequired, ErrKeysLocked, ErrHumanVerification, ErrAppVersionRefused, ErrRateLimited, ErrServer,
 		ErrNetwork, ErrNameTaken, ErrDraftExists, ErrNotLoggedIn, ErrDamagedDownload,
 		destinations.ErrNoSpace, destinations.ErrNotFound, destinations.ErrReadOnly,
 		context.Canceled, context.DeadlineExceeded,
@@ -162,6 +168,8 @@ func classify(err error) error {
 func classifyAPI(err error, e *protonapi.APIError) error {
 	msg := strings.ToLower(e.Message)
 	switch {
+	case isAppVersionRefusal(e):
+		return ErrAppVersionRefused
 	case e.Code == codeHumanVerification:
 		return ErrHumanVerification
 	case e.Code == codeWrongPassword && strings.Contains(err.Error(), "/auth/v4/2fa"):
@@ -185,6 +193,22 @@ func classifyAPI(err error, e *protonapi.APIError) error {
 		return destinations.ErrReadOnly
 	}
 	return nil
+}
+
+// isAppVersionRefusal reports Proton refusing the client's app version.
+// Code 2028 also comes with "Our systems detected unusual activity" when
+// Proton's abuse protection blocks an account (reported on rclone's
+// tracker); that is not about the version and keeps Proton's words.
+// 2000 is a generic code, so its message must name the version.
+func isAppVersionRefusal(e *protonapi.APIError) bool {
+	msg := strings.ToLower(e.Message)
+	switch e.Code {
+	case codeAppVersionRefused:
+		return !strings.Contains(msg, "unusual activity")
+	case codeAppVersionOutdated:
+		return strings.Contains(msg, "version")
+	}
+	return false
 }
 
 // apiError finds Proton's APIError in err's chain; go-proton-api wraps it

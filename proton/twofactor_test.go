@@ -86,7 +86,7 @@ func TestTwoFactorSkippedSessionHasNoDriveAccess(t *testing.T) {
 	ctx := context.Background()
 	m := protonapi.New(
 		protonapi.WithHostURL(f.srv.URL()),
-		protonapi.WithAppVersion(appVersion),
+		protonapi.WithAppVersion(f.opts.appVersion()),
 		protonapi.WithTransport(&http.Transport{}),
 	)
 	t.Cleanup(m.Close)

@@ -34,6 +34,60 @@ func protonCommand(e *env) *cli.Command {
 	}
 }
 
+// protonAppVersionFlag is the global --proton-app-version, for when
+// Proton changes which client versions it accepts before cakebackup is
+// updated.
+func protonAppVersionFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:  "proton-app-version",
+		Usage: "identify to Proton as `VERSION` (x-pm-appversion; default: $" + proton.AppVersionEnv + ", else " + proton.AppVersion(version) + ")",
+	}
+}
+
+// useProtonAppVersion runs before every command: the proton package,
+// which reads its settings from the environment, sees the app version of
+// --proton-app-version, else of $CAKEBACKUP_PROTON_APP_VERSION, else the
+// one derived from this build's version.
+func (e *env) useProtonAppVersion(c *cli.Context) error {
+	v := strings.TrimSpace(c.String("proton-app-version"))
+	if v == "" {
+		v = strings.TrimSpace(e.getenv(proton.AppVersionEnv))
+	}
+	if v == "" {
+		v = proton.AppVersion(version)
+	}
+	getenv := e.getenv
+	e.getenv = func(k string) string {
+		if k == proton.AppVersionEnv {
+			return v
+		}
+		return getenv(k)
+	}
+	return nil
+}
+
+// protonHint words the Proton errors a user fixes with a flag or a
+// command as the one line that says which.
+func protonHint(err error) error {
+	switch {
+	case errors.Is(err, proton.ErrAppVersionRefused):
+		return withCode(exitCode(err), &hintedError{msg: "Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)", err: err})
+	case errors.Is(err, proton.ErrSessionExpired):
+		return withCode(exitCode(err), &hintedError{msg: "Proton session expired: run `cakebackup proton login`", err: err})
+	}
+	return err
+}
+
+// hintedError is an error worded for the command line; errors.Is still
+// finds its cause.
+type hintedError struct {
+	msg string
+	err error
+}
+
+func (h *hintedError) Error() string { return h.msg }
+func (h *hintedError) Unwrap() error { return h.err }
+
 // protonURLFlag is --proton-url, on each subcommand so it can follow it.
 func protonURLFlag() cli.Flag {
 	return &cli.StringFlag{Name: "proton-url", Usage: "Proton API base `URL` (default: $" + proton.URLEnv + ", else Proton's own)"}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -144,12 +145,59 @@ func TestProtonLoginFailures(t *testing.T) {
 	if err := srv.RevokeSessions(protonTestUser); err != nil {
 		t.Fatal(err)
 	}
-	oneLineError(t, c, c.run("proton", "whoami"), "expired or was revoked")
+	oneLineError(t, c, c.run("proton", "whoami"), "Proton session expired: run `cakebackup proton login`")
 	// Logging out of a dead session still forgets it here.
 	c.mustRun("proton", "logout")
 	if out := c.mustRun("proton", "logout"); !strings.Contains(out, "Not logged in") {
 		t.Fatalf("second logout printed %q", out)
 	}
+}
+
+// TestProtonAppVersion: cakebackup identifies with the app version
+// derived from its own version, which the fake (like Proton) accepts; an
+// outdated one, or one Proton has since retired, is refused with one line
+// naming the way out; --proton-app-version gets past a retirement.
+func TestProtonAppVersion(t *testing.T) {
+	c, srv := newProtonCLI(t)
+	derived := proton.AppVersion(version)
+	if derived != "external-drive-cakebackup@"+version+"-stable" {
+		t.Fatalf("derived app version %q", derived)
+	}
+	// Only the derived value gets in: logging in proves it was sent.
+	srv.SetAppVersions(regexp.MustCompile("^" + regexp.QuoteMeta(derived) + "$"))
+	c.vars[protonPasswordEnv] = protonTestPassword
+	c.mustRun("proton", "login", "--proton-user", protonTestUser)
+	c.mustRun("ls", "proton:/")
+
+	const refused = "cakebackup: Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)\n"
+	for _, tc := range []struct {
+		name string
+		env  string
+		args []string
+	}{
+		{"outdated in the environment, login", "macos-drive@1.0.0-alpha.1+cakebackup", []string{"proton", "login", "--proton-user", protonTestUser}},
+		{"outdated in the environment, ls", "macos-drive@1.0.0-alpha.1+cakebackup", []string{"ls", "proton:/"}},
+		{"outdated flag, whoami", "", []string{"--proton-app-version", "macos-drive@1.0.0-alpha.1", "proton", "whoami"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c.vars[proton.AppVersionEnv] = tc.env
+			code := c.run(tc.args...)
+			if code != exitFailure || c.stderr.String() != refused {
+				t.Fatalf("exit %d, stderr %q; want exit 1 and %q", code, c.stderr.String(), refused)
+			}
+		})
+	}
+	c.vars[proton.AppVersionEnv] = ""
+
+	// Proton retires this version: the flag (or the variable) gets past it
+	// without a new login.
+	srv.SetAppVersions(regexp.MustCompile(`^external-drive-cakebackup@9\.`))
+	if code := c.run("ls", "proton:/"); code != exitFailure || !strings.Contains(c.stderr.String(), "--proton-app-version") {
+		t.Fatalf("retired version: exit %d, stderr %q", code, c.stderr.String())
+	}
+	c.mustRun("--proton-app-version", "external-drive-cakebackup@9.0.0-stable", "ls", "proton:/")
+	c.vars[proton.AppVersionEnv] = "external-drive-cakebackup@9.0.0-stable"
+	c.mustRun("proton", "whoami")
 }
 
 // TestProtonLoginAsksWhatTheAccountNeeds drives the order and wording of

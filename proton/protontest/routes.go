@@ -76,7 +76,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle(RouteAuth, s.withFaults(RouteAuth, http.HandlerFunc(s.handleAuth)))
 	mux.Handle(RouteAuth2FA, s.withFaults(RouteAuth2FA, http.HandlerFunc(s.handleAuth2FA)))
 	mux.Handle("/", s.withFaults("", s.coreGate(s.coreProxy())))
-	return s.withLog(mux)
+	return s.withLog(s.withAppVersion(mux))
 }
 
 // withFaults counts the call and applies latency and FailNext. An empty
