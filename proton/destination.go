@@ -13,7 +13,6 @@ package proton
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -112,12 +111,11 @@ func (d *Destination) findBackup(ctx context.Context, name string) (*protonapi.L
 }
 
 // List implements destinations.Destination. Uploads in progress (and
-// folders) are not listed; a missing folder holds no backups.
+// folders) are not listed. A missing folder is an error wrapping
+// destinations.ErrNotFound, as for a local folder: listing never creates
+// it (the first backup does).
 func (d *Destination) List(ctx context.Context) ([]destinations.Entry, error) {
 	folderID, err := d.folder(ctx, false)
-	if errors.Is(err, destinations.ErrNotFound) {
-		return nil, nil
-	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,13 @@
 package proton
 
 import (
+	"context"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/destinations"
 )
 
 func TestParseFolderPath(t *testing.T) {
@@ -87,5 +92,28 @@ func TestTemporaryNamesAreHidden(t *testing.T) {
 		if got := isTemporaryName(tc.name); got != tc.temp {
 			t.Errorf("isTemporaryName(%q) = %v, want %v", tc.name, got, tc.temp)
 		}
+	}
+}
+
+// TestListMissingFolder: listing a folder that is not there fails with
+// ErrNotFound and creates nothing.
+func TestListMissingFolder(t *testing.T) {
+	t.Parallel()
+	f := newFakeProton(t)
+	d := f.connect(t)
+	dest, err := NewDestination(d, "/Missing/Deeper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = dest.List(context.Background())
+	if !errors.Is(err, destinations.ErrNotFound) || !strings.Contains(err.Error(), "no such folder /Missing") {
+		t.Fatalf("List = %v, want no such folder /Missing (ErrNotFound)", err)
+	}
+	names, err := d.Folders(context.Background(), "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(names, "Missing") {
+		t.Fatalf("listing created the folder: %v", names)
 	}
 }

@@ -28,7 +28,7 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 			continue
 		}
 		if !create {
-			return "", fmt.Errorf("folder %s on Proton Drive: %w", where, destinations.ErrNotFound)
+			return "", fmt.Errorf("no such folder %s on Proton Drive: %w", where, destinations.ErrNotFound)
 		}
 		newID, err := b.CreateNewFolderByID(ctx, id, name)
 		if err != nil {

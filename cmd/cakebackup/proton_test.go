@@ -112,6 +112,12 @@ func TestProtonEndToEnd(t *testing.T) {
 		t.Fatalf("restore wrote %d files (%v)", restored, err)
 	}
 
+	// A missing folder is an error, as for folder:, and ls does not make it.
+	oneLineError(t, c, c.run("ls", "proton:/Backups/Missing"), "no such folder /Backups/Missing on Proton Drive")
+	if code := c.run("ls", "proton:/Backups/Missing"); code != exitFailure {
+		t.Fatalf("second ls of a missing folder: exit %d (was it created?)", code)
+	}
+
 	if out := c.mustRun("proton", "logout"); !strings.Contains(out, "Logged out") {
 		t.Fatalf("logout printed %q", out)
 	}
