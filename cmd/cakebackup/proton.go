@@ -165,7 +165,14 @@ func protonLoginCommand(e *env) *cli.Command {
 				return err
 			}
 			store := proton.NewSessionStore(e.getenv)
-			if err := store.Save(c.Context, session); err != nil {
+			// Not while another cakebackup is saving renewed tokens.
+			unlock, err := store.Lock(c.Context)
+			if err != nil {
+				return fmt.Errorf("logged in, but the session could not be kept: %w", err)
+			}
+			err = store.Save(c.Context, session)
+			unlock()
+			if err != nil {
 				return fmt.Errorf("logged in, but the session could not be kept: %w", err)
 			}
 			fmt.Fprintf(e.stdout, "Logged in to Proton Drive as %s; the session is kept in %s.\n", session.Username, store.Where())

@@ -65,6 +65,7 @@ type Server struct {
 	twoFactor   *twoFactor
 	mailbox     *mailboxKeys
 	appVersions appVersions
+	refreshes   refreshes
 
 	closeOnce sync.Once
 	closeErr  error
