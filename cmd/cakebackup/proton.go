@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -262,9 +263,22 @@ func protonWhoamiCommand(e *env) *cli.Command {
 				space += " of " + humanBytes(a.MaxSpace)
 			}
 			fmt.Fprintf(e.stdout, "%s (%s), %s; session kept in %s\n", a.Username, a.Email, space, store.Where())
+			// Asking for the account may have renewed the session: the
+			// cache has the latest times.
+			if s, err := store.Load(c.Context); err == nil {
+				fmt.Fprintf(e.stdout, "Session made %s, last renewed %s\n", sessionTime(s.Created, "at an unknown time"), sessionTime(s.Refreshed, "never"))
+			}
 			return d.SaveError()
 		},
 	}
+}
+
+// sessionTime formats a session's time for whoami, or says unknown.
+func sessionTime(t time.Time, unknown string) string {
+	if t.IsZero() {
+		return unknown
+	}
+	return t.Local().Format("2006-01-02 15:04 MST")
 }
 
 // protonSecret returns a secret from --FLAG (a file), from $envVar, or

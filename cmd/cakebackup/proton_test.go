@@ -4,12 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/proton/protontest"
@@ -75,7 +79,7 @@ func TestProtonEndToEnd(t *testing.T) {
 	if strings.Contains(string(session), protonTestPassword) {
 		t.Fatal("the session file holds the password")
 	}
-	if out := c.mustRun("proton", "whoami"); !strings.Contains(out, protonTestUser) {
+	if out := c.mustRun("proton", "whoami"); !strings.Contains(out, protonTestUser) || !strings.Contains(out, "Session made "+time.Now().Format("2006-01-02")) || !strings.Contains(out, "last renewed never") {
 		t.Fatalf("whoami printed %q", out)
 	}
 
@@ -267,5 +271,74 @@ func TestProtonLoginAsksWhatTheAccountNeeds(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// helperEnv, set to 1, makes TestProtonHelperProcess run cakebackup.
+const helperEnv = "CAKEBACKUP_TEST_HELPER"
+
+// TestProtonHelperProcess is not a test of its own: other tests run the
+// test binary as cakebackup through it, with cakebackup's arguments after
+// "--", to have real separate processes.
+func TestProtonHelperProcess(t *testing.T) {
+	if os.Getenv(helperEnv) != "1" {
+		t.Skip("runs only as a helper process")
+	}
+	os.Exit(run(context.Background(), append([]string{"cakebackup"}, flag.Args()...), &env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+	}))
+}
+
+// TestProtonTwoProcessesShareSession: two cakebackup processes, one
+// making backups and one listing them, each in a loop, share one cached
+// session whose access token lives 2 seconds, so they renew it all the
+// time and often at once. The fake refuses every spent refresh token;
+// none may be presented, and the session must work afterwards. The loops
+// run for about 15 s to keep the suite fast: the race comes at once, as
+// both first runs start with the same expired token (with the renewal
+// lock taken out, the first `ls` fails with "Proton session expired").
+func TestProtonTwoProcessesShareSession(t *testing.T) {
+	c, srv := newProtonCLI(t)
+	c.vars[protonPasswordEnv] = protonTestPassword
+	c.mustRun("proton", "login", "--proton-user", protonTestUser)
+	delete(c.vars, protonPasswordEnv)
+	pwFile := writePasswordFile(t, "backup password for the wallets")
+	create := []string{"create", "--source", sampleWallets, "--settings", sampleSettings, "--dest", "proton:/Race", "--password-file", pwFile, "--quiet"}
+	c.mustRun(create...)
+	srv.SetAuthLife(2 * time.Second)
+
+	environ := []string{helperEnv + "=1", "PATH=" + os.Getenv("PATH")}
+	for k, v := range c.vars {
+		environ = append(environ, k+"="+v)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	deadline := time.Now().Add(15 * time.Second)
+	var wg sync.WaitGroup
+	runs := make([]int, 2)
+	for i, args := range [][]string{create, {"ls", "proton:/Race"}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for runs[i] == 0 || time.Now().Before(deadline) {
+				cmd := exec.CommandContext(ctx, os.Args[0], append([]string{"-test.run=^TestProtonHelperProcess$", "--"}, args...)...)
+				cmd.Env = environ
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Errorf("cakebackup %s: %v: %s", args[0], err, out)
+					return
+				}
+				runs[i]++
+			}
+		}()
+	}
+	wg.Wait()
+	granted, refused := srv.Refreshes()
+	t.Logf("%d backups and %d listings; %d refreshes granted, %d refused", runs[0], runs[1], granted, refused)
+	if refused != 0 || granted == 0 {
+		t.Fatalf("%d refreshes refused (want none), %d granted (want some)", refused, granted)
+	}
+	if out := c.mustRun("proton", "whoami"); strings.Contains(out, "last renewed never") {
+		t.Fatalf("whoami after the renewals: %q", out)
 	}
 }
