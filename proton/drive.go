@@ -301,11 +301,10 @@ func closeWithoutRevoking(ctx context.Context, pd *bridge.ProtonDrive) {
 	_ = pd.Logout(ctx) // Without a revoke there is no I/O to fail.
 }
 
-// deleteForever permanently deletes children of a folder, skipping the
-// trash. The bridge has no call for it (it only trashes), so this uses
-// go-proton-api's client with the session's tokens; its refreshes go
-// through the Drive's refresher like the bridge's own.
-func (d *Drive) deleteForever(ctx context.Context, parentLinkID string, linkIDs ...string) error {
+// withClient runs fn with a go-proton-api client on the session's
+// tokens, for what the bridge has no call for. Its refreshes go through
+// the Drive's refresher like the bridge's own.
+func (d *Drive) withClient(ctx context.Context, fn func(c *protonapi.Client) error) error {
 	m := protonapi.New(
 		protonapi.WithAppVersion(d.opts.appVersion()),
 		protonapi.WithUserAgent("cakebackup"),
@@ -316,8 +315,14 @@ func (d *Drive) deleteForever(ctx context.Context, parentLinkID string, linkIDs 
 	s := d.currentSession()
 	c := m.NewClient(s.UID, s.AccessToken, s.RefreshToken)
 	defer c.Close()
-	if err := c.DeleteChildren(ctx, d.bridge.MainShare.ShareID, parentLinkID, linkIDs...); err != nil {
-		return d.translate(err, "deleting from Proton Drive")
-	}
-	return nil
+	return fn(c)
+}
+
+// deleteForever permanently deletes children of a folder, skipping the
+// trash. The bridge has no call for it (it only trashes).
+func (d *Drive) deleteForever(ctx context.Context, parentLinkID string, linkIDs ...string) error {
+	err := d.withClient(ctx, func(c *protonapi.Client) error {
+		return c.DeleteChildren(ctx, d.bridge.MainShare.ShareID, parentLinkID, linkIDs...)
+	})
+	return d.translate(err, "deleting from Proton Drive")
 }

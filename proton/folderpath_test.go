@@ -85,12 +85,29 @@ func TestTemporaryNamesAreHidden(t *testing.T) {
 		temp bool
 	}{
 		{".cake_backup.uploading-0011223344556677", true},
+		{".cake_backup.uploading-0badc0de-4242-1764600000-0011223344556677", true},
 		{"cake_backup", false},
 		{"cake_backup.uploading-notreally", false},
 		{".profile", false},
 	} {
 		if got := isTemporaryName(tc.name); got != tc.temp {
 			t.Errorf("isTemporaryName(%q) = %v, want %v", tc.name, got, tc.temp)
+		}
+	}
+}
+
+func TestParseWriter(t *testing.T) {
+	w := uploadWriter{host: "0badc0de", pid: 4242, start: 1764600000}
+	if len(w.tag()) > maxWriterTagBytes {
+		t.Fatalf("tag %q is longer than %d bytes", w.tag(), maxWriterTagBytes)
+	}
+	got, ok := parseWriter(".b.zip" + uploadingMarker + w.tag() + "-0011223344556677")
+	if !ok || got != w {
+		t.Fatalf("parseWriter = %+v, %v; want %+v", got, ok, w)
+	}
+	for _, name := range []string{".b" + uploadingMarker + "0011223344556677", ".b" + uploadingMarker + "x-1-2-3", ".b" + uploadingMarker + "0badc0de-0-1-2"} {
+		if _, ok := parseWriter(name); ok {
+			t.Errorf("parseWriter(%q) found a writer", name)
 		}
 	}
 }
