@@ -60,6 +60,40 @@ var (
 	ErrDraftExists = errors.New("an unfinished upload of that name is on Proton Drive: remove it in the Proton Drive app and try again")
 )
 
+// ErrFolderUnusable is wrapped by a *FolderError.
+var ErrFolderUnusable = errors.New("a folder on Proton Drive cannot be used by cakebackup")
+
+// FolderError: a folder on the way to a destination was made by a newer
+// Proton Drive app in a form the bridge cannot look up by name (rclone
+// issue 9622), or the names in it do not decrypt. cakebackup neither
+// uses it nor creates a second folder of the same name next to it.
+type FolderError struct {
+	// Folder is the folder at fault, "/Backups".
+	Folder string
+	// Wanted is the whole path asked for, "/Backups/Cake".
+	Wanted string
+	// Unreadable: the names in Folder do not decrypt; otherwise Folder
+	// exists but its name hash is not one the bridge can match.
+	Unreadable bool
+	// Err is the decryption error, when Unreadable.
+	Err error
+}
+
+func (e *FolderError) Error() string {
+	if e.Unreadable {
+		return fmt.Sprintf("the names in folder %s on Proton Drive do not decrypt (made by another Proton Drive app?), so cakebackup cannot tell what is there", e.Folder)
+	}
+	return fmt.Sprintf("folder %s on Proton Drive was made by a newer Proton Drive app in a form cakebackup cannot open; it is left alone and no second %s is made", e.Folder, e.Folder)
+}
+
+// Unwrap returns ErrFolderUnusable (and the decryption error).
+func (e *FolderError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrFolderUnusable, e.Err}
+	}
+	return []error{ErrFolderUnusable}
+}
+
 // Proton API codes this package tells apart. Codes marked "Drive" are
 // from Proton's Drive clients; the rest are in go-proton-api.
 const (
@@ -104,7 +138,7 @@ func isOurs(err error) bool {
 	for _, s := range []error{
 		ErrSessionExpired, ErrWrongPassword, ErrTwoFactorRequired, ErrWrongTwoFactor,
 		ErrMailboxPasswordRequired, ErrKeysLocked, ErrHumanVerification, ErrAppVersionRefused, ErrRateLimited, ErrServer,
-		ErrNetwork, ErrNameTaken, ErrDraftExists, ErrNotLoggedIn, ErrDamagedDownload,
+		ErrNetwork, ErrNameTaken, ErrDraftExists, ErrFolderUnusable, ErrNotLoggedIn, ErrDamagedDownload,
 		destinations.ErrNoSpace, destinations.ErrNotFound, destinations.ErrReadOnly,
 		context.Canceled, context.DeadlineExceeded,
 	} {

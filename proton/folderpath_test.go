@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	protonapi "github.com/rclone/go-proton-api"
+
 	"github.com/cakebackup/cakebackup/destinations"
 )
 
@@ -132,5 +134,67 @@ func TestListMissingFolder(t *testing.T) {
 	}
 	if slices.Contains(names, "Missing") {
 		t.Fatalf("listing created the folder: %v", names)
+	}
+}
+
+// TestFolderOfNewerApp: a folder whose name hash the bridge cannot match
+// (made by a Proton Drive 3.x app, rclone issue 9622) is named in the
+// error, and no second folder of that name is made next to it, neither
+// by a backup nor by ls; a folder whose contents' names do not decrypt is
+// refused the same way.
+func TestFolderOfNewerApp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFakeProton(t)
+	d := f.connect(t)
+	if err := d.MakeFolder(ctx, "/", "Backups"); err != nil {
+		t.Fatal(err)
+	}
+	root := d.bridge.RootLink.LinkID
+	link, err := d.bridge.SearchByNameInActiveFolderByID(ctx, root, "Backups", false, true, protonapi.LinkStateActive)
+	if err != nil || link == nil {
+		t.Fatalf("Backups: %v, %v", link, err)
+	}
+	if err := f.srv.SetNameHash(link.LinkID, "sdk3-name-hash-the-bridge-cannot-compute"); err != nil {
+		t.Fatal(err)
+	}
+	for _, create := range []bool{false, true} {
+		dest, err := NewDestination(f.connect(t), "/Backups/Cake")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if create {
+			_, err = dest.Create(ctx, "b", -1)
+		} else {
+			_, err = dest.List(ctx)
+		}
+		var fe *FolderError
+		if !errors.As(err, &fe) || fe.Folder != "/Backups" || fe.Wanted != "/Backups/Cake" || !errors.Is(err, ErrFolderUnusable) {
+			t.Fatalf("create %v: %v, want a FolderError for /Backups", create, err)
+		}
+		if !strings.Contains(err.Error(), "folder /Backups on Proton Drive was made by a newer Proton Drive app") {
+			t.Fatalf("error %q does not say which folder", err)
+		}
+	}
+	names, err := d.Folders(ctx, "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(names, []string{"Backups"}) {
+		t.Fatalf("root folders %v, want the one Backups", names)
+	}
+
+	// Names that do not decrypt.
+	if err := f.srv.SetEncryptedName(link.LinkID, "-----BEGIN PGP MESSAGE-----\n\nnot a message\n-----END PGP MESSAGE-----\n"); err != nil {
+		t.Fatal(err)
+	}
+	dest, err := NewDestination(f.connect(t), "/Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = dest.Create(ctx, "b", -1)
+	var fe *FolderError
+	if !errors.As(err, &fe) || !fe.Unreadable || fe.Folder != "/" {
+		t.Fatalf("Create next to an unreadable name: %v, want an unreadable FolderError for /", err)
 	}
 }

@@ -76,6 +76,10 @@ func protonHint(err error) error {
 	case errors.Is(err, proton.ErrSessionExpired):
 		return withCode(exitCode(err), &hintedError{msg: "Proton session expired: run `cakebackup proton login`", err: err})
 	}
+	var fe *proton.FolderError
+	if errors.As(err, &fe) {
+		return withCode(exitCode(err), &hintedError{msg: err.Error() + "; use a folder cakebackup makes itself, such as proton:/cakebackup" + fe.Wanted, err: err})
+	}
 	return err
 }
 

@@ -10,10 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	protonapi "github.com/rclone/go-proton-api"
 
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/proton/protontest"
@@ -271,6 +274,42 @@ func TestProtonLoginAsksWhatTheAccountNeeds(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestProtonFolderOfNewerApp: a folder the bridge cannot look up (made by
+// a Proton Drive 3.x app, rclone issue 9622) is named in one line that
+// suggests a folder cakebackup makes, and is not duplicated.
+func TestProtonFolderOfNewerApp(t *testing.T) {
+	c, srv := newProtonCLI(t)
+	c.vars[protonPasswordEnv] = protonTestPassword
+	c.mustRun("proton", "login", "--proton-user", protonTestUser)
+	stored, err := srv.Stored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pwFile := writePasswordFile(t, "backup password for the wallets")
+	c.mustRun("create", "--source", sampleWallets, "--settings", sampleSettings, "--dest", "proton:/Backups", "--password-file", pwFile, "--quiet")
+	after, err := srv.Stored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var backups string
+	for _, l := range after.Links {
+		if l.Type == protonapi.LinkTypeFolder && !slices.ContainsFunc(stored.Links, func(o protonapi.Link) bool { return o.LinkID == l.LinkID }) {
+			backups = l.LinkID // the one folder the backup made
+		}
+	}
+	if err := srv.SetNameHash(backups, "sdk3-name-hash"); err != nil {
+		t.Fatal(err)
+	}
+	oneLineError(t, c, c.run("ls", "proton:/Backups/Cake"), "folder /Backups on Proton Drive was made by a newer Proton Drive app")
+	if !strings.Contains(c.stderr.String(), "use a folder cakebackup makes itself, such as proton:/cakebackup/Backups/Cake") {
+		t.Fatalf("no suggestion: %q", c.stderr.String())
+	}
+	code := c.run("create", "--source", sampleWallets, "--settings", sampleSettings, "--dest", "proton:/Backups", "--password-file", pwFile, "--quiet")
+	if lines := strings.Split(strings.TrimSpace(c.stderr.String()), "\n"); code != exitFailure || !strings.Contains(lines[len(lines)-1], "no second /Backups is made") {
+		t.Fatalf("create into it: exit %d, stderr %q", code, c.stderr.String())
 	}
 }
 
