@@ -32,6 +32,10 @@ type Options struct {
 	// Log receives the bridge's warnings and errors (retries, rate
 	// limits), one per line; nil discards them. They never hold secrets.
 	Log io.Writer
+	// MemoryBudget is roughly how much memory an upload may hold; it sets
+	// how many blocks are sent at once (see blockUploads). 0 means
+	// DefaultMemoryBudget.
+	MemoryBudget int64
 	// AppVersion is sent as x-pm-appversion on every request, and Proton
 	// refuses clients whose value it does not accept (ErrAppVersionRefused).
 	// Use AppVersion(release); empty means AppVersion("") (a fallback).
@@ -103,6 +107,7 @@ func (o Options) config() (*bridgeConfig, error) {
 	// The bridge's link cache drops the entries the bridge itself
 	// changes, and a Drive lives for one command.
 	c.EnableCaching = true
+	c.ConcurrentBlockUploadCount = blockUploads(o.MemoryBudget)
 	return c, nil
 }
 

@@ -33,7 +33,7 @@ func (e *env) readGlobalFlags(c *cli.Context) error {
 		fmt.Fprintln(e.stdout, versionLine())
 		return errVersionShown
 	}
-	return e.useProtonAppVersion(c)
+	return e.before(c)
 }
 
 // note records an informational line for stderr, left out with --quiet.
