@@ -79,11 +79,11 @@ func checkBackupName(name string) error {
 
 // uploadingMarker sits between a backup's name and the writer's tag and a
 // random ID in the temporary name it is uploaded under:
-// ".NAME.uploading-HOST-PID-START-0123456789abcdef" (see leftovers.go).
+// ".NAME.uploading-HOST-PID-START-0a1b2c" (see leftovers.go).
 const uploadingMarker = ".uploading-"
 
 // tempIDBytes is the number of random bytes in a temporary name.
-const tempIDBytes = 8
+const tempIDBytes = 3
 
 // isTemporaryName reports a name of an upload in progress.
 func isTemporaryName(name string) bool {

@@ -22,7 +22,7 @@ import (
 // HOST is the first 8 hex digits of the SHA-256 of the host name (names
 // on Proton Drive are encrypted, but a host name is nobody's business),
 // PID the writing process, START the Unix time the upload began, RANDOM
-// 16 hex digits. A temporary upload, whether a draft (the bridge stopped
+// 6 hex digits. A temporary upload, whether a draft (the bridge stopped
 // midway) or an active file (the run died between upload and rename), is
 // stale, and removed by the next backup to its folder, when
 //
@@ -46,8 +46,9 @@ func (w uploadWriter) tag() string {
 	return fmt.Sprintf("%s-%d-%d", w.host, w.pid, w.start)
 }
 
-// maxWriterTagBytes bounds tag: 8 + 1 + 10 + 1 + 19.
-const maxWriterTagBytes = 39
+// maxWriterTagBytes bounds tag: 8 + 1 + 10 (a 32-bit PID) + 1 + 10 (Unix
+// seconds until the year 2286).
+const maxWriterTagBytes = 30
 
 // thisHost returns the HOST of this machine's temporary names.
 func thisHost() string {

@@ -1,8 +1,8 @@
 package proton
 
-// DefaultMemoryBudget is the memory budget of an upload: with it, a
-// whole `cakebackup create` to Proton (backup writer included) stays
-// under 200 MiB RSS (see README.md).
+// DefaultMemoryBudget is the memory budget of an upload, one block in
+// flight: with it, a whole `cakebackup create` to Proton (backup writer
+// included) stays under 200 MiB RSS (see README.md).
 const DefaultMemoryBudget = 44 << 20
 
 // Memory of an upload, measured on the bridge's code (Proton-API-Bridge
@@ -19,8 +19,9 @@ const (
 
 // blockUploads is ConcurrentBlockUploadCount for a memory budget: what
 // the budget leaves after a batch, per block in flight, from 1 to 8.
-// Throughput to the fake server is the same with 2 as with 8 (the
-// bridge encrypts on one goroutine; see README.md).
+// On loopback, one block in flight uploads about as fast as eight (the
+// bridge encrypts on one goroutine and waits for each batch; see
+// README.md); over a slow link more help, at blockInFlight each.
 func blockUploads(budget int64) int {
 	if budget <= 0 {
 		budget = DefaultMemoryBudget
