@@ -7,19 +7,19 @@ import (
 	"os"
 	"path/filepath"
 	"time"
-)
 
-// errLockBusy: another open file holds the lock.
-var errLockBusy = errors.New("lock held elsewhere")
+	"github.com/cakebackup/cakebackup/filelock"
+)
 
 // lockPoll is how often a busy session lock is tried again.
 const lockPoll = 20 * time.Millisecond
 
 // lockFile takes an exclusive lock on the file at path (created 0600 in a
 // 0700 folder), waiting until it is free or ctx is done, and returns the
-// function that releases it. The lock is the operating system's (flock on
-// Unix, LockFileEx on Windows), so it ends with the process, and two
-// processes, or two opens in one process, exclude each other.
+// function that releases it. The lock is the operating system's
+// (package filelock), so it ends with the process, and two processes, or
+// two opens in one process, exclude each other. It is tried rather than
+// waited for, so that ctx can end the wait.
 func lockFile(ctx context.Context, path string) (func(), error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("locking the Proton session: %w", err)
@@ -31,11 +31,11 @@ func lockFile(ctx context.Context, path string) (func(), error) {
 	t := time.NewTicker(lockPoll)
 	defer t.Stop()
 	for {
-		err := tryLock(f)
+		err := filelock.TryLock(f)
 		if err == nil {
 			return func() { _ = f.Close() }, nil // Closing releases the lock.
 		}
-		if !errors.Is(err, errLockBusy) {
+		if !errors.Is(err, filelock.ErrLocked) {
 			_ = f.Close()
 			return nil, fmt.Errorf("locking the Proton session %s: %w", path, err)
 		}
