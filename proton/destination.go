@@ -13,6 +13,7 @@ package proton
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -115,12 +116,22 @@ func (d *Destination) findBackup(ctx context.Context, name string) (*protonapi.L
 	return link, nil
 }
 
+// CheckFolder reports, with an error wrapping destinations.ErrNotFound,
+// a folder that does not exist yet, without creating it. `ls` uses it to
+// fail as for a missing local folder; a backup creates the folder.
+func (d *Destination) CheckFolder(ctx context.Context) error {
+	_, err := d.folder(ctx, false)
+	return err
+}
+
 // List implements destinations.Destination. Uploads in progress (and
-// folders) are not listed. A missing folder is an error wrapping
-// destinations.ErrNotFound, as for a local folder: listing never creates
-// it (the first backup does).
+// folders) are not listed. A missing folder holds no backups (the first
+// backup creates it); listing never creates it.
 func (d *Destination) List(ctx context.Context) ([]destinations.Entry, error) {
 	folderID, err := d.folder(ctx, false)
+	if errors.Is(err, destinations.ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}

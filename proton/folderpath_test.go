@@ -114,8 +114,8 @@ func TestParseWriter(t *testing.T) {
 	}
 }
 
-// TestListMissingFolder: listing a folder that is not there fails with
-// ErrNotFound and creates nothing.
+// TestListMissingFolder: checking a folder that is not there fails with
+// ErrNotFound; neither that nor listing it (no backups) creates it.
 func TestListMissingFolder(t *testing.T) {
 	t.Parallel()
 	f := newFakeProton(t)
@@ -124,9 +124,12 @@ func TestListMissingFolder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = dest.List(context.Background())
+	err = dest.CheckFolder(context.Background())
 	if !errors.Is(err, destinations.ErrNotFound) || !strings.Contains(err.Error(), "no such folder /Missing") {
-		t.Fatalf("List = %v, want no such folder /Missing (ErrNotFound)", err)
+		t.Fatalf("CheckFolder = %v, want no such folder /Missing (ErrNotFound)", err)
+	}
+	if list, err := dest.List(context.Background()); err != nil || len(list) != 0 {
+		t.Fatalf("List = %v, %v; want no backups", list, err)
 	}
 	names, err := d.Folders(context.Background(), "/")
 	if err != nil {
@@ -166,7 +169,7 @@ func TestFolderOfNewerApp(t *testing.T) {
 		if create {
 			_, err = dest.Create(ctx, "b", -1)
 		} else {
-			_, err = dest.List(ctx)
+			err = dest.CheckFolder(ctx)
 		}
 		var fe *FolderError
 		if !errors.As(err, &fe) || fe.Folder != "/Backups" || fe.Wanted != "/Backups/Cake" || !errors.Is(err, ErrFolderUnusable) {
