@@ -22,6 +22,7 @@ import (
 	protonapi "github.com/rclone/go-proton-api"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/process"
 )
 
 // Destination is a folder on Proton Drive holding backups.
@@ -51,7 +52,7 @@ func NewDestination(d *Drive, arg string) (*Destination, error) {
 	return &Destination{drive: d, path: p, leftovers: leftovers{
 		self:    uploadWriter{host: thisHost(), pid: os.Getpid()},
 		maxAge:  staleUploadAge,
-		running: processRunning,
+		running: process.Running,
 	}}, nil
 }
 

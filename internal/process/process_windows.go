@@ -1,19 +1,12 @@
-//go:build windows
-
-package proton
+package process
 
 import "golang.org/x/sys/windows"
 
-// stillActive is the exit code GetExitCodeProcess reports for a process
-// that has not ended.
-const stillActive = 259
-
-// processRunning reports whether a process with this PID exists on this
-// machine.
-func processRunning(pid int) bool {
+// Running reports whether a process with this id is still running.
+func Running(pid int) bool {
 	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
 	if err != nil {
-		// Access denied means it exists.
+		// Access denied means it exists; any other error that it does not.
 		return err == windows.ERROR_ACCESS_DENIED
 	}
 	defer windows.CloseHandle(h)
@@ -21,5 +14,6 @@ func processRunning(pid int) bool {
 	if err := windows.GetExitCodeProcess(h, &code); err != nil {
 		return true
 	}
+	const stillActive = 259
 	return code == stillActive
 }
