@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/cakebackup/cakebackup/filelock"
+	"github.com/cakebackup/cakebackup/internal/process"
 )
 
 // A restore works in a folder ".<target>.restoring-<pid>-<random>" beside
@@ -107,7 +108,7 @@ func removeStaleRestores(parent string) (Reclaimed, error) {
 func restoreAlive(lockPath string, pid int) (lock *os.File, alive bool) {
 	f, err := os.OpenFile(lockPath, os.O_RDWR, 0)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, pid == os.Getpid() || processRunning(pid)
+		return nil, pid == os.Getpid() || process.Running(pid)
 	}
 	if err != nil {
 		return nil, true

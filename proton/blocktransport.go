@@ -80,12 +80,26 @@ func (t *blockTransport) download(req *http.Request) (*http.Response, error) {
 	return nil, &blockStatusError{Method: req.Method, Status: res.StatusCode}
 }
 
+// readBody reads a block upload's body, up to maxBlockRequest+1 bytes,
+// into one buffer of the announced length when there is one: growing a
+// buffer while reading a 4 MiB body leaves as much again as garbage.
+func readBody(req *http.Request) ([]byte, error) {
+	if n := req.ContentLength; n > 0 && n <= maxBlockRequest {
+		data := make([]byte, n)
+		if _, err := io.ReadFull(req.Body, data); err != nil {
+			return nil, err
+		}
+		return data, nil
+	}
+	return io.ReadAll(io.LimitReader(req.Body, maxBlockRequest+1))
+}
+
 func (t *blockTransport) upload(req *http.Request, token string) (*http.Response, error) {
 	t.mu.Lock()
 	body, seen := t.bodies[token]
 	t.mu.Unlock()
 	if !seen {
-		data, err := io.ReadAll(io.LimitReader(req.Body, maxBlockRequest+1))
+		data, err := readBody(req)
 		req.Body.Close()
 		if err != nil {
 			return nil, err

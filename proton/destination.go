@@ -15,12 +15,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"time"
 
 	protonapi "github.com/rclone/go-proton-api"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/process"
 )
 
 // Destination is a folder on Proton Drive holding backups.
@@ -30,14 +32,14 @@ type Destination struct {
 	// folderID is the folder's link ID once known; the folder is only
 	// created by the first upload.
 	folderID string
-	// staleAfter is the age past which a temporary upload is taken to be
-	// left by a crashed run and removed.
-	staleAfter time.Duration
+	// leftovers tells the temporary uploads of dead runs, which Create
+	// removes, from uploads in progress (see leftovers.go).
+	leftovers leftovers
 }
 
-// staleUploadAge is how old a temporary upload must be before Create
-// removes it: far longer than any upload takes.
-const staleUploadAge = 24 * time.Hour
+// staleUploadAge is the age past which any temporary upload is taken to
+// be left by a dead run: far longer than any upload takes.
+const staleUploadAge = 12 * time.Hour
 
 // NewDestination returns the destination for the folder named by arg, the
 // argument of a "proton:" spec such as "/Backups/Cake". Nothing is
@@ -47,7 +49,11 @@ func NewDestination(d *Drive, arg string) (*Destination, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Destination{drive: d, path: p, staleAfter: staleUploadAge}, nil
+	return &Destination{drive: d, path: p, leftovers: leftovers{
+		self:    uploadWriter{host: thisHost(), pid: os.Getpid()},
+		maxAge:  staleUploadAge,
+		running: process.Running,
+	}}, nil
 }
 
 // Close ends the destination's connection to Proton, keeping the session.
@@ -111,8 +117,17 @@ func (d *Destination) findBackup(ctx context.Context, name string) (*protonapi.L
 	return link, nil
 }
 
+// CheckFolder reports, with an error wrapping destinations.ErrNotFound,
+// a folder that does not exist yet, without creating it. `ls` uses it to
+// fail as for a missing local folder; a backup creates the folder.
+func (d *Destination) CheckFolder(ctx context.Context) error {
+	_, err := d.folder(ctx, false)
+	return err
+}
+
 // List implements destinations.Destination. Uploads in progress (and
-// folders) are not listed; a missing folder holds no backups.
+// folders) are not listed. A missing folder holds no backups (the first
+// backup creates it); listing never creates it.
 func (d *Destination) List(ctx context.Context) ([]destinations.Entry, error) {
 	folderID, err := d.folder(ctx, false)
 	if errors.Is(err, destinations.ErrNotFound) {
@@ -202,29 +217,6 @@ func (d *Destination) Create(ctx context.Context, name string, sizeHint int64) (
 	// Housekeeping only: a failure here must not cost the new backup.
 	_ = d.removeStaleUploads(ctx, folderID)
 	return d.startUpload(ctx, folderID, name)
-}
-
-// removeStaleUploads deletes temporary uploads that a crashed run left
-// between the bridge's commit and the rename: hidden from List, but
-// taking space. Young ones may be another machine's upload in progress.
-func (d *Destination) removeStaleUploads(ctx context.Context, folderID string) error {
-	items, err := d.drive.bridge.ListDirectory(ctx, folderID)
-	if err != nil {
-		return d.drive.translate(err, "listing "+d.Spec())
-	}
-	var stale []string
-	for _, it := range items {
-		if !it.IsFolder && isTemporaryName(it.Name) && time.Since(time.Unix(it.Link.CreateTime, 0)) >= d.staleAfter {
-			stale = append(stale, it.Link.LinkID)
-		}
-	}
-	if len(stale) == 0 {
-		return nil
-	}
-	if err := d.drive.deleteForever(ctx, folderID, stale...); err != nil {
-		return fmt.Errorf("removing %d unfinished uploads left in %s: %w", len(stale), d.Spec(), err)
-	}
-	return nil
 }
 
 // checkRoom refuses early a backup that cannot fit in the account's

@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
-	"sync/atomic"
+	"time"
 
 	bridge "github.com/rclone/Proton-API-Bridge"
 	protonapi "github.com/rclone/go-proton-api"
@@ -20,11 +20,6 @@ import (
 // URLEnv is the environment variable that points cakebackup at another
 // Proton API base URL, such as a local test server.
 const URLEnv = "CAKEBACKUP_PROTON_URL"
-
-// appVersion is sent as x-pm-appversion; Proton's API refuses clients
-// without one. It follows the form Proton's Drive clients use, as rclone
-// does.
-const appVersion = "macos-drive@1.0.0-alpha.1+cakebackup"
 
 // Options say where Proton's API is and how to reach it.
 type Options struct {
@@ -37,12 +32,21 @@ type Options struct {
 	// Log receives the bridge's warnings and errors (retries, rate
 	// limits), one per line; nil discards them. They never hold secrets.
 	Log io.Writer
+	// MemoryBudget is roughly how much memory an upload may hold; it sets
+	// how many blocks are sent at once (see blockUploads). 0 means
+	// DefaultMemoryBudget.
+	MemoryBudget int64
+	// AppVersion is sent as x-pm-appversion on every request, and Proton
+	// refuses clients whose value it does not accept (ErrAppVersionRefused).
+	// Use AppVersion(release); empty means AppVersion("") (a fallback).
+	AppVersion string
 }
 
 // OptionsFromEnv returns the options the environment asks for: the API
-// URL from $CAKEBACKUP_PROTON_URL.
+// URL from $CAKEBACKUP_PROTON_URL and the app version from
+// $CAKEBACKUP_PROTON_APP_VERSION.
 func OptionsFromEnv(getenv func(string) string) (Options, error) {
-	opts := Options{APIURL: strings.TrimSpace(getenv(URLEnv))}
+	opts := Options{APIURL: strings.TrimSpace(getenv(URLEnv)), AppVersion: strings.TrimSpace(getenv(AppVersionEnv))}
 	if err := opts.Check(); err != nil {
 		return Options{}, fmt.Errorf("$%s: %w", URLEnv, err)
 	}
@@ -53,6 +57,14 @@ func OptionsFromEnv(getenv func(string) string) (Options, error) {
 func (o Options) Check() error {
 	_, err := o.transport()
 	return err
+}
+
+// appVersion returns the x-pm-appversion value to send.
+func (o Options) appVersion() string {
+	if o.AppVersion == "" {
+		return AppVersion("")
+	}
+	return o.AppVersion
 }
 
 // transport returns the RoundTripper the bridge is given.
@@ -84,7 +96,7 @@ func (o Options) config() (*bridgeConfig, error) {
 		return nil, err
 	}
 	c := bridge.NewDefaultConfig()
-	c.AppVersion = appVersion
+	c.AppVersion = o.appVersion()
 	c.UserAgent = "cakebackup"
 	c.Transport = t
 	c.Logger = bridgeLogger{w: o.Log}
@@ -95,6 +107,7 @@ func (o Options) config() (*bridgeConfig, error) {
 	// The bridge's link cache drops the entries the bridge itself
 	// changes, and a Drive lives for one command.
 	c.EnableCaching = true
+	c.ConcurrentBlockUploadCount = blockUploads(o.MemoryBudget)
 	return c, nil
 }
 
@@ -120,8 +133,9 @@ type Drive struct {
 	session Session
 	saveErr error
 
-	// expired is set when the API refused to refresh the session.
-	expired atomic.Bool
+	// refresher renews the session's tokens for every client of the
+	// Drive, and knows whether Proton refused to.
+	refresher *refresher
 }
 
 // Login logs in with a username and password (and 2FA code or mailbox
@@ -140,7 +154,17 @@ func Login(ctx context.Context, opts Options, cred Credentials) (Session, error)
 	cfg.FirstLoginCredential.Password = cred.Password
 	cfg.FirstLoginCredential.TwoFA = cred.TwoFactorCode
 	cfg.FirstLoginCredential.MailboxPassword = cred.MailboxPassword
-	pd, creds, err := bridge.NewProtonDrive(ctx, cfg, func(protonapi.Auth) {}, func() {})
+	// The bridge returns the tokens of the login, but go-proton-api may
+	// have renewed them since (a slow login, a short-lived token), and a
+	// renewal spends the refresh token: the newest tokens are kept.
+	var mu sync.Mutex
+	var renewed *protonapi.Auth
+	onAuth := func(a protonapi.Auth) {
+		mu.Lock()
+		defer mu.Unlock()
+		renewed = &a
+	}
+	pd, creds, err := bridge.NewProtonDrive(ctx, cfg, onAuth, func() {})
 	// The password must not outlive the call in the bridge's config.
 	cfg.FirstLoginCredential.Password = ""
 	cfg.FirstLoginCredential.MailboxPassword = ""
@@ -148,6 +172,7 @@ func Login(ctx context.Context, opts Options, cred Credentials) (Session, error)
 		return Session{}, translate(err, "logging in to Proton")
 	}
 	s := Session{
+		Created:       time.Now().UTC().Truncate(time.Second),
 		Username:      cred.Username,
 		APIURL:        opts.APIURL,
 		UID:           creds.UID,
@@ -155,6 +180,11 @@ func Login(ctx context.Context, opts Options, cred Credentials) (Session, error)
 		RefreshToken:  creds.RefreshToken,
 		SaltedKeyPass: creds.SaltedKeyPass,
 	}
+	mu.Lock()
+	if renewed != nil {
+		s.AccessToken, s.RefreshToken = renewed.AccessToken, renewed.RefreshToken
+	}
+	mu.Unlock()
 	closeWithoutRevoking(ctx, pd)
 	return s, nil
 }
@@ -180,7 +210,11 @@ func Connect(ctx context.Context, opts Options, store SessionStore) (*Drive, err
 	cfg.ReusableCredential.RefreshToken = s.RefreshToken
 	cfg.ReusableCredential.SaltedKeyPass = s.SaltedKeyPass
 	d := &Drive{opts: opts, store: store, session: s}
-	pd, _, err := bridge.NewProtonDrive(ctx, cfg, d.onAuth, d.onDeauth)
+	d.refresher = &refresher{next: cfg.Transport, store: store, renewed: d.renewed}
+	cfg.Transport = d.refresher
+	// Refreshes are handled, saved and judged by the refresher; the
+	// bridge's handlers have nothing left to do.
+	pd, _, err := bridge.NewProtonDrive(ctx, cfg, func(protonapi.Auth) {}, func() {})
 	if err != nil {
 		return nil, d.translate(err, "opening Proton Drive")
 	}
@@ -195,26 +229,15 @@ func apiName(u string) string {
 	return u
 }
 
-// onAuth is called by go-proton-api with new tokens after a refresh. The
-// refresh token is single-use, so the new one must reach the store or the
-// next run is logged out.
-func (d *Drive) onAuth(a protonapi.Auth) {
+// renewed takes the session's new tokens from the refresher.
+func (d *Drive) renewed(s Session, saveErr error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if a.UID != "" {
-		d.session.UID = a.UID
-	}
-	d.session.AccessToken = a.AccessToken
-	d.session.RefreshToken = a.RefreshToken
-	// No context reaches an auth handler; the store's I/O is local and
-	// short.
-	if err := d.store.Save(context.Background(), d.session); err != nil {
-		d.saveErr = err
+	d.session = s
+	if saveErr != nil {
+		d.saveErr = saveErr
 	}
 }
-
-// onDeauth is called when the API refused to refresh the session.
-func (d *Drive) onDeauth() { d.expired.Store(true) }
 
 // SaveError returns the error of the last failed write-back of refreshed
 // tokens, or nil. A caller reports it: the next run would need a login.
@@ -237,7 +260,7 @@ func (d *Drive) translate(err error, what string) error {
 	if err == nil {
 		return nil
 	}
-	if d.expired.Load() && !errors.Is(err, context.Canceled) {
+	if d.refresher.dead.Load() && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%s: %w", what, ErrSessionExpired)
 	}
 	return translate(err, what)
@@ -283,32 +306,28 @@ func closeWithoutRevoking(ctx context.Context, pd *bridge.ProtonDrive) {
 	_ = pd.Logout(ctx) // Without a revoke there is no I/O to fail.
 }
 
-// deleteForever permanently deletes children of a folder, skipping the
-// trash. The bridge has no call for it (it only trashes), so this uses
-// go-proton-api's client with the session's access token. That client is
-// given no refresh token: refreshing rotates the refresh token, which
-// would leave the bridge's own client with a dead one. A bridge call
-// first renews an expired access token the bridge's way.
-func (d *Drive) deleteForever(ctx context.Context, parentLinkID string, linkIDs ...string) error {
-	if _, err := d.bridge.About(ctx); err != nil {
-		return d.translate(err, "deleting from Proton Drive")
-	}
-	t, err := d.opts.transport()
-	if err != nil {
-		return err
-	}
+// withClient runs fn with a go-proton-api client on the session's
+// tokens, for what the bridge has no call for. Its refreshes go through
+// the Drive's refresher like the bridge's own.
+func (d *Drive) withClient(ctx context.Context, fn func(c *protonapi.Client) error) error {
 	m := protonapi.New(
-		protonapi.WithAppVersion(appVersion),
+		protonapi.WithAppVersion(d.opts.appVersion()),
 		protonapi.WithUserAgent("cakebackup"),
-		protonapi.WithTransport(t),
+		protonapi.WithTransport(d.refresher),
 		protonapi.WithLogger(bridgeLogger{w: d.opts.Log}),
 	)
 	defer m.Close()
 	s := d.currentSession()
-	c := m.NewClient(s.UID, s.AccessToken, "")
+	c := m.NewClient(s.UID, s.AccessToken, s.RefreshToken)
 	defer c.Close()
-	if err := c.DeleteChildren(ctx, d.bridge.MainShare.ShareID, parentLinkID, linkIDs...); err != nil {
-		return translate(err, "deleting from Proton Drive")
-	}
-	return nil
+	return fn(c)
+}
+
+// deleteForever permanently deletes children of a folder, skipping the
+// trash. The bridge has no call for it (it only trashes).
+func (d *Drive) deleteForever(ctx context.Context, parentLinkID string, linkIDs ...string) error {
+	err := d.withClient(ctx, func(c *protonapi.Client) error {
+		return c.DeleteChildren(ctx, d.bridge.MainShare.ShareID, parentLinkID, linkIDs...)
+	})
+	return d.translate(err, "deleting from Proton Drive")
 }

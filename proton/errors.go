@@ -36,6 +36,10 @@ var (
 	// password on a two-password account, or a cached session whose key
 	// passphrase no longer works (the password was changed).
 	ErrKeysLocked = errors.New("your Proton keys did not unlock: check the mailbox password (two-password accounts), or run `cakebackup proton login` again if the password changed")
+	// ErrAppVersionRefused: Proton refused the x-pm-appversion this build
+	// sends (Code 2028 "This version of the app is no longer supported",
+	// or 2000 "You are using an outdated version of the app").
+	ErrAppVersionRefused = errors.New("this version of cakebackup is no longer accepted by Proton: update it")
 	// ErrHumanVerification: Proton wants a CAPTCHA solved before it lets
 	// this client log in.
 	ErrHumanVerification = errors.New("human verification (CAPTCHA) required by Proton: log in once at https://drive.proton.me in a web browser, then run `cakebackup proton login` again")
@@ -56,12 +60,48 @@ var (
 	ErrDraftExists = errors.New("an unfinished upload of that name is on Proton Drive: remove it in the Proton Drive app and try again")
 )
 
+// ErrFolderUnusable is wrapped by a *FolderError.
+var ErrFolderUnusable = errors.New("a folder on Proton Drive cannot be used by cakebackup")
+
+// FolderError: a folder on the way to a destination was made by a newer
+// Proton Drive app in a form the bridge cannot look up by name (rclone
+// issue 9622), or the names in it do not decrypt. cakebackup neither
+// uses it nor creates a second folder of the same name next to it.
+type FolderError struct {
+	// Folder is the folder at fault, "/Backups".
+	Folder string
+	// Wanted is the whole path asked for, "/Backups/Cake".
+	Wanted string
+	// Unreadable: the names in Folder do not decrypt; otherwise Folder
+	// exists but its name hash is not one the bridge can match.
+	Unreadable bool
+	// Err is the decryption error, when Unreadable.
+	Err error
+}
+
+func (e *FolderError) Error() string {
+	if e.Unreadable {
+		return fmt.Sprintf("the names in folder %s on Proton Drive do not decrypt (made by another Proton Drive app?), so cakebackup cannot tell what is there", e.Folder)
+	}
+	return fmt.Sprintf("folder %s on Proton Drive was made by a newer Proton Drive app in a form cakebackup cannot open; it is left alone and no second %s is made", e.Folder, e.Folder)
+}
+
+// Unwrap returns ErrFolderUnusable (and the decryption error).
+func (e *FolderError) Unwrap() []error {
+	if e.Err != nil {
+		return []error{ErrFolderUnusable, e.Err}
+	}
+	return []error{ErrFolderUnusable}
+}
+
 // Proton API codes this package tells apart. Codes marked "Drive" are
 // from Proton's Drive clients; the rest are in go-proton-api.
 const (
 	codeWrongPassword         = protonapi.PasswordWrong             // 8002
 	codeHumanVerification     = protonapi.HumanVerificationRequired // 9001
 	codeRefreshTokenInvalid   = protonapi.AuthRefreshTokenInvalid   // 10013
+	codeAppVersionRefused     = protonapi.Code(2028)                // "This version of the app is no longer supported" (rclone issue 9764)
+	codeAppVersionOutdated    = protonapi.Code(2000)                // "You are using an outdated version of the app" (rclone issue 7864)
 	codeNameExists            = protonapi.AFileOrFolderNameExist    // 2500, Drive
 	codeNotFound              = protonapi.Code(2501)                // Drive: "File or folder not found"
 	codeInsufficientQuota     = protonapi.Code(200001)              // Drive: storage quota exceeded
@@ -97,8 +137,8 @@ func translate(err error, what string) error {
 func isOurs(err error) bool {
 	for _, s := range []error{
 		ErrSessionExpired, ErrWrongPassword, ErrTwoFactorRequired, ErrWrongTwoFactor,
-		ErrMailboxPasswordRequired, ErrKeysLocked, ErrHumanVerification, ErrRateLimited, ErrServer,
-		ErrNetwork, ErrNameTaken, ErrDraftExists, ErrNotLoggedIn, ErrDamagedDownload,
+		ErrMailboxPasswordRequired, ErrKeysLocked, ErrHumanVerification, ErrAppVersionRefused, ErrRateLimited, ErrServer,
+		ErrNetwork, ErrNameTaken, ErrDraftExists, ErrFolderUnusable, ErrNotLoggedIn, ErrDamagedDownload,
 		destinations.ErrNoSpace, destinations.ErrNotFound, destinations.ErrReadOnly,
 		context.Canceled, context.DeadlineExceeded,
 	} {
@@ -162,6 +202,8 @@ func classify(err error) error {
 func classifyAPI(err error, e *protonapi.APIError) error {
 	msg := strings.ToLower(e.Message)
 	switch {
+	case isAppVersionRefusal(e):
+		return ErrAppVersionRefused
 	case e.Code == codeHumanVerification:
 		return ErrHumanVerification
 	case e.Code == codeWrongPassword && strings.Contains(err.Error(), "/auth/v4/2fa"):
@@ -185,6 +227,22 @@ func classifyAPI(err error, e *protonapi.APIError) error {
 		return destinations.ErrReadOnly
 	}
 	return nil
+}
+
+// isAppVersionRefusal reports Proton refusing the client's app version.
+// Code 2028 also comes with "Our systems detected unusual activity" when
+// Proton's abuse protection blocks an account (reported on rclone's
+// tracker); that is not about the version and keeps Proton's words.
+// 2000 is a generic code, so its message must name the version.
+func isAppVersionRefusal(e *protonapi.APIError) bool {
+	msg := strings.ToLower(e.Message)
+	switch e.Code {
+	case codeAppVersionRefused:
+		return !strings.Contains(msg, "unusual activity")
+	case codeAppVersionOutdated:
+		return strings.Contains(msg, "version")
+	}
+	return false
 }
 
 // apiError finds Proton's APIError in err's chain; go-proton-api wraps it

@@ -37,6 +37,10 @@ func TestAPIErrorsOverHTTP(t *testing.T) {
 		{"server error", 500, 500, "Internal server error", ErrServer},
 		{"unauthorized", 401, 401, "Invalid access token", ErrSessionExpired},
 		{"refresh token invalid", 422, 10013, "Invalid refresh token", ErrSessionExpired},
+		// rclone issue 9764.
+		{"app version refused", 422, 2028, "This version of the app is no longer supported, please update to continue using the app", ErrAppVersionRefused},
+		// rclone issue 7864.
+		{"app version outdated", 400, 2000, "You are using an outdated version of the app. Please update to upload this file", ErrAppVersionRefused},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -53,6 +57,17 @@ func TestAPIErrorsOverHTTP(t *testing.T) {
 				t.Fatalf("error %q is not one line or shows the password", msg)
 			}
 		})
+	}
+}
+
+// TestAbuseBlockIsNotAVersionProblem: Proton's abuse protection answers
+// with code 2028 too (reported on rclone's tracker after clients tried
+// app version strings in a loop); telling the user to update would
+// mislead, so Proton's own words are kept.
+func TestAbuseBlockIsNotAVersionProblem(t *testing.T) {
+	err := translate(&protonapi.APIError{Status: 422, Code: 2028, Message: "Our systems detected unusual activity targeting your account."}, "logging in")
+	if errors.Is(err, ErrAppVersionRefused) || !strings.Contains(err.Error(), "unusual activity") {
+		t.Fatalf("got %v", err)
 	}
 }
 

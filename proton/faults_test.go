@@ -6,10 +6,16 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
+
+	protonapi "github.com/rclone/go-proton-api"
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/destinations/destinationtest"
@@ -33,16 +39,18 @@ func putBackup(ctx context.Context, d destinations.Destination, name string, dat
 // putDirect stores data as name in d's folder with the bridge's own
 // upload, which publishes under the final name at once: a quick way to
 // set up an existing backup.
-func putDirect(t *testing.T, d *Destination, name string, data []byte) {
+func putDirect(t *testing.T, d *Destination, name string, data []byte) string {
 	t.Helper()
 	ctx := context.Background()
 	folderID, err := d.folder(ctx, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := d.drive.bridge.UploadFileByReader(ctx, folderID, name, time.Now(), bytes.NewReader(data), 0); err != nil {
+	id, _, err := d.drive.bridge.UploadFileByReader(ctx, folderID, name, time.Now(), bytes.NewReader(data), 0)
+	if err != nil {
 		t.Fatal(err)
 	}
+	return id
 }
 
 func randomBytes(t testing.TB, n int) []byte {
@@ -221,29 +229,51 @@ func checkCancelLeavesNothing(t *testing.T, f *fakeProton) {
 	}
 }
 
-// checkStaleUploadsRemoved: a temporary upload left by a crashed run is
-// removed by a later backup once it is old, and not while it may still be
-// another machine's upload in progress.
+// checkStaleUploadsRemoved: temporary uploads, drafts and active files,
+// left by runs that died are removed by the next backup to the folder;
+// those of a process still running on this host, or young ones of
+// another host, are left alone until they are old.
 func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 	ctx := context.Background()
 	d := f.newDest(t)
 	putDirect(t, d, "kept", []byte("a backup"))
-	putDirect(t, d, ".kept.uploading-0011223344556677", []byte("left by a crash"))
-	if list, err := d.List(ctx); err != nil || len(list) != 1 || list[0].Name != "kept" {
-		t.Fatalf("List = %v, %v; want only the backup, not the temporary upload", list, err)
-	}
-	withLeftover := f.residue(t, d)
-	if len(withLeftover) != 2 {
-		t.Fatalf("residue = %v, want the backup and the leftover", withLeftover)
-	}
-	for _, tc := range []struct {
-		staleAfter time.Duration
-		want       int
-	}{
-		{time.Hour, 2}, // Young: kept.
-		{0, 1},         // Old: removed.
+	self, dead, now := d.leftovers.self, deadPID(t), time.Now().Unix()
+	temp := func(w uploadWriter, random string) string { return ".kept" + uploadingMarker + w.tag() + "-" + random }
+	removed := map[string]bool{} // link ID: whether the next backup removes it
+	for name, gone := range map[string]bool{
+		temp(uploadWriter{self.host, dead, now}, "0011223344556677"):            true,  // this host, process gone
+		temp(uploadWriter{self.host, os.Getppid(), now}, "0011223344556677"):    false, // this host, still running
+		temp(uploadWriter{"0badc0de", dead, now}, "0011223344556677"):           false, // another host, young
+		temp(uploadWriter{"0badc0de", dead, now - 13*3600}, "0011223344556677"): true,  // another host, old
+		".kept" + uploadingMarker + "0011223344556677":                          false, // the older form, young
 	} {
-		d.staleAfter = tc.staleAfter
+		removed[putDirect(t, d, name, []byte("left by a crash"))] = gone
+	}
+	// A draft: the run died while the bridge was uploading.
+	folderID, err := d.folder(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := temp(uploadWriter{self.host, dead, now}, "8899aabbccddeeff")
+	broken := io.MultiReader(bytes.NewReader(randomBytes(t, 5<<20)), iotest.ErrReader(errors.New("the run died")))
+	if _, _, err := d.drive.bridge.UploadFileByReader(ctx, folderID, draft, time.Now(), broken, 0); err == nil {
+		t.Fatal("an upload from a failing reader succeeded")
+	}
+	if list, err := d.List(ctx); err != nil || len(list) != 1 || list[0].Name != "kept" {
+		t.Fatalf("List = %v, %v; want only the backup, not the temporary uploads", list, err)
+	}
+	before := f.residue(t, d)
+	drafts := 0
+	for _, r := range before {
+		if _, state, _ := strings.Cut(r, " "); state == fmt.Sprint(int(protonapi.LinkStateDraft)) {
+			drafts++
+		}
+	}
+	if len(before) != 7 || drafts != 1 {
+		t.Fatalf("residue = %v, want the backup, five temporary uploads and a draft", before)
+	}
+
+	nextBackup := func() []string {
 		p, err := d.Create(ctx, "next", -1)
 		if err != nil {
 			t.Fatal(err)
@@ -251,11 +281,38 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 		if err := p.Abort(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := f.residue(t, d); len(got) != tc.want {
-			t.Fatalf("staleAfter %v: residue %v, want %d links", tc.staleAfter, got, tc.want)
+		return f.residue(t, d)
+	}
+	after := nextBackup()
+	left := map[string]bool{}
+	for _, r := range after {
+		id, state, _ := strings.Cut(r, " ")
+		left[id] = true
+		if state == fmt.Sprint(int(protonapi.LinkStateDraft)) {
+			t.Errorf("the draft of a dead run is still there: %v", after)
 		}
+	}
+	for id, gone := range removed {
+		if left[id] == gone {
+			t.Errorf("link %s: removed = %v, want %v", id, !gone, gone)
+		}
+	}
+	// Once old enough, every temporary upload goes.
+	d.leftovers.maxAge = 0
+	if got := nextBackup(); len(got) != 1 {
+		t.Fatalf("residue = %v, want only the backup", got)
 	}
 	if got := destinationtest.ReadAll(t, d, "kept"); string(got) != "a backup" {
 		t.Fatal("the backup changed")
 	}
+}
+
+// deadPID returns the PID of a process that has ended.
+func deadPID(t *testing.T) int {
+	t.Helper()
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skipf("cannot run a process: %v", err)
+	}
+	return cmd.Process.Pid
 }

@@ -71,18 +71,19 @@ func checkBackupName(name string) error {
 	}
 	// Room for a "-N" suffix when the name is taken and for the temporary
 	// name's prefix and suffix.
-	if len(name) > maxNameBytes-len(".")-len(uploadingMarker)-2*tempIDBytes-len("-9999") {
+	if len(name) > maxNameBytes-len(".")-len(uploadingMarker)-maxWriterTagBytes-len("-")-2*tempIDBytes-len("-9999") {
 		return fmt.Errorf("backup name is too long (%d bytes)", len(name))
 	}
 	return nil
 }
 
-// uploadingMarker sits between a backup's name and a random ID in the
-// temporary name it is uploaded under: ".NAME.uploading-0123abcd".
+// uploadingMarker sits between a backup's name and the writer's tag and a
+// random ID in the temporary name it is uploaded under:
+// ".NAME.uploading-HOST-PID-START-0a1b2c" (see leftovers.go).
 const uploadingMarker = ".uploading-"
 
 // tempIDBytes is the number of random bytes in a temporary name.
-const tempIDBytes = 8
+const tempIDBytes = 3
 
 // isTemporaryName reports a name of an upload in progress.
 func isTemporaryName(name string) bool {

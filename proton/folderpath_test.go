@@ -1,8 +1,15 @@
 package proton
 
 import (
+	"context"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	protonapi "github.com/rclone/go-proton-api"
+
+	"github.com/cakebackup/cakebackup/destinations"
 )
 
 func TestParseFolderPath(t *testing.T) {
@@ -80,6 +87,7 @@ func TestTemporaryNamesAreHidden(t *testing.T) {
 		temp bool
 	}{
 		{".cake_backup.uploading-0011223344556677", true},
+		{".cake_backup.uploading-0badc0de-4242-1764600000-0011223344556677", true},
 		{"cake_backup", false},
 		{"cake_backup.uploading-notreally", false},
 		{".profile", false},
@@ -87,5 +95,109 @@ func TestTemporaryNamesAreHidden(t *testing.T) {
 		if got := isTemporaryName(tc.name); got != tc.temp {
 			t.Errorf("isTemporaryName(%q) = %v, want %v", tc.name, got, tc.temp)
 		}
+	}
+}
+
+func TestParseWriter(t *testing.T) {
+	w := uploadWriter{host: "0badc0de", pid: 4242, start: 1764600000}
+	if len(w.tag()) > maxWriterTagBytes {
+		t.Fatalf("tag %q is longer than %d bytes", w.tag(), maxWriterTagBytes)
+	}
+	got, ok := parseWriter(".b.zip" + uploadingMarker + w.tag() + "-0011223344556677")
+	if !ok || got != w {
+		t.Fatalf("parseWriter = %+v, %v; want %+v", got, ok, w)
+	}
+	for _, name := range []string{".b" + uploadingMarker + "0011223344556677", ".b" + uploadingMarker + "x-1-2-3", ".b" + uploadingMarker + "0badc0de-0-1-2"} {
+		if _, ok := parseWriter(name); ok {
+			t.Errorf("parseWriter(%q) found a writer", name)
+		}
+	}
+}
+
+// TestListMissingFolder: checking a folder that is not there fails with
+// ErrNotFound; neither that nor listing it (no backups) creates it.
+func TestListMissingFolder(t *testing.T) {
+	t.Parallel()
+	f := newFakeProton(t)
+	d := f.connect(t)
+	dest, err := NewDestination(d, "/Missing/Deeper")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = dest.CheckFolder(context.Background())
+	if !errors.Is(err, destinations.ErrNotFound) || !strings.Contains(err.Error(), "no such folder /Missing") {
+		t.Fatalf("CheckFolder = %v, want no such folder /Missing (ErrNotFound)", err)
+	}
+	if list, err := dest.List(context.Background()); err != nil || len(list) != 0 {
+		t.Fatalf("List = %v, %v; want no backups", list, err)
+	}
+	names, err := d.Folders(context.Background(), "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(names, "Missing") {
+		t.Fatalf("listing created the folder: %v", names)
+	}
+}
+
+// TestFolderOfNewerApp: a folder whose name hash the bridge cannot match
+// (made by a Proton Drive 3.x app, rclone issue 9622) is named in the
+// error, and no second folder of that name is made next to it, neither
+// by a backup nor by ls; a folder whose contents' names do not decrypt is
+// refused the same way.
+func TestFolderOfNewerApp(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFakeProton(t)
+	d := f.connect(t)
+	if err := d.MakeFolder(ctx, "/", "Backups"); err != nil {
+		t.Fatal(err)
+	}
+	root := d.bridge.RootLink.LinkID
+	link, err := d.bridge.SearchByNameInActiveFolderByID(ctx, root, "Backups", false, true, protonapi.LinkStateActive)
+	if err != nil || link == nil {
+		t.Fatalf("Backups: %v, %v", link, err)
+	}
+	if err := f.srv.SetNameHash(link.LinkID, "sdk3-name-hash-the-bridge-cannot-compute"); err != nil {
+		t.Fatal(err)
+	}
+	for _, create := range []bool{false, true} {
+		dest, err := NewDestination(f.connect(t), "/Backups/Cake")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if create {
+			_, err = dest.Create(ctx, "b", -1)
+		} else {
+			err = dest.CheckFolder(ctx)
+		}
+		var fe *FolderError
+		if !errors.As(err, &fe) || fe.Folder != "/Backups" || fe.Wanted != "/Backups/Cake" || !errors.Is(err, ErrFolderUnusable) {
+			t.Fatalf("create %v: %v, want a FolderError for /Backups", create, err)
+		}
+		if !strings.Contains(err.Error(), "folder /Backups on Proton Drive was made by a newer Proton Drive app") {
+			t.Fatalf("error %q does not say which folder", err)
+		}
+	}
+	names, err := d.Folders(ctx, "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(names, []string{"Backups"}) {
+		t.Fatalf("root folders %v, want the one Backups", names)
+	}
+
+	// Names that do not decrypt.
+	if err := f.srv.SetEncryptedName(link.LinkID, "-----BEGIN PGP MESSAGE-----\n\nnot a message\n-----END PGP MESSAGE-----\n"); err != nil {
+		t.Fatal(err)
+	}
+	dest, err := NewDestination(f.connect(t), "/Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = dest.Create(ctx, "b", -1)
+	var fe *FolderError
+	if !errors.As(err, &fe) || !fe.Unreadable || fe.Folder != "/" {
+		t.Fatalf("Create next to an unreadable name: %v, want an unreadable FolderError for /", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	protonapi "github.com/rclone/go-proton-api"
 
@@ -27,8 +28,14 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 			id = link.LinkID
 			continue
 		}
+		// The name hash did not match. A folder of this name made by a
+		// newer Proton Drive app may still be there (rclone issue 9622):
+		// never create a second one next to it.
+		if err := d.checkNoHiddenTwin(ctx, id, p[:i], p[:i+1], p); err != nil {
+			return "", err
+		}
 		if !create {
-			return "", fmt.Errorf("folder %s on Proton Drive: %w", where, destinations.ErrNotFound)
+			return "", fmt.Errorf("no such folder %s on Proton Drive: %w", where, destinations.ErrNotFound)
 		}
 		newID, err := b.CreateNewFolderByID(ctx, id, name)
 		if err != nil {
@@ -41,6 +48,27 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 		id = newID
 	}
 	return id, nil
+}
+
+// checkNoHiddenTwin looks, by decrypted name, for the item the name-hash
+// lookup of folder want (in parent) missed, and returns a *FolderError
+// when there is one, or when the names in parent do not decrypt.
+func (d *Drive) checkNoHiddenTwin(ctx context.Context, parentID string, parent, want, full folderPath) error {
+	items, err := d.bridge.ListDirectory(ctx, parentID)
+	if err != nil {
+		if _, isAPI := apiError(err); !isAPI && strings.Contains(err.Error(), "openpgp") {
+			// Names that do not decrypt with this account's keys.
+			return &FolderError{Folder: parent.String(), Wanted: full.String(), Unreadable: true, Err: err}
+		}
+		return d.translate(err, "listing Proton Drive folder "+parent.String())
+	}
+	name := want[len(want)-1]
+	for _, it := range items {
+		if it.Name == name && it.IsFolder {
+			return &FolderError{Folder: want.String(), Wanted: full.String()}
+		}
+	}
+	return nil
 }
 
 // Folders returns the names of the folders in the Drive folder dir ("/"

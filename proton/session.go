@@ -3,6 +3,7 @@ package proton
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Session is a reusable Proton login: what a scheduled run needs to reach
@@ -24,6 +25,10 @@ type Session struct {
 	// SaltedKeyPass unlocks the account's keys (base64, as the bridge
 	// keeps it).
 	SaltedKeyPass string `json:"salted_key_pass"`
+	// Created is when the session was made by logging in.
+	Created time.Time `json:"created,omitzero"`
+	// Refreshed is when Proton last renewed its tokens; zero if never.
+	Refreshed time.Time `json:"refreshed,omitzero"`
 }
 
 // String describes the session without its secrets.

@@ -17,6 +17,9 @@ import (
 // sessionFileName is the session cache's name in cakebackup's config dir.
 const sessionFileName = "proton-session.json"
 
+// sessionLockName is the lock file beside it (see SessionStore.Lock).
+const sessionLockName = "proton-session.lock"
+
 // sessionFile keeps the session in a 0600 JSON file in cakebackup's
 // config dir (0700), for machines without an OS keyring.
 type sessionFile struct {
@@ -40,6 +43,16 @@ func (f *sessionFile) Where() string {
 		return "a session file"
 	}
 	return p
+}
+
+// Lock implements SessionStore with a lock on
+// $XDG_CONFIG_HOME/cakebackup/proton-session.lock.
+func (f *sessionFile) Lock(ctx context.Context) (func(), error) {
+	p, err := f.path()
+	if err != nil {
+		return nil, err
+	}
+	return lockFile(ctx, filepath.Join(filepath.Dir(p), sessionLockName))
 }
 
 // Load implements SessionStore. A file other users can read is refused.

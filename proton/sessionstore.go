@@ -23,6 +23,12 @@ type SessionStore interface {
 	Delete(ctx context.Context) error
 	// Where says, for people, where the session is kept.
 	Where() string
+	// Lock waits until this process holds the lock that lets one
+	// process at a time, on this machine, renew the session: from loading
+	// it, through the refresh, to saving the new tokens (refresh tokens
+	// are single-use). It returns the function that releases the lock.
+	// Load and Save do not take it themselves.
+	Lock(ctx context.Context) (unlock func(), err error)
 }
 
 // Keyring entry names: one session per OS user.
@@ -129,6 +135,10 @@ func (k *keyringOrFile) Delete(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Lock implements SessionStore: a lock file beside the session file
+// serves the keyring too, which has no locks of its own.
+func (k *keyringOrFile) Lock(ctx context.Context) (func(), error) { return k.file.Lock(ctx) }
 
 // Where implements SessionStore.
 func (k *keyringOrFile) Where() string {

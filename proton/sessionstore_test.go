@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
 )
@@ -249,4 +250,35 @@ func TestSessionNeverPrintsSecrets(t *testing.T) {
 
 func fmtAll(s Session) string {
 	return strings.Join([]string{fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s", s, s, s, s), fmt.Sprint(&s)}, " ")
+}
+
+// TestSessionLock: the session lock excludes a second holder, even in the
+// same process (another Drive), until it is released; it is a 0600 file
+// beside the session file, and serves the keyring store too.
+func TestSessionLock(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	getenv := envWith(map[string]string{"XDG_CONFIG_HOME": dir})
+	stores := []SessionStore{&sessionFile{getenv: getenv}, &keyringOrFile{keyring: &memKeyring{secrets: map[string]string{}}, file: &sessionFile{getenv: getenv}}}
+	unlock, err := stores[0].Lock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stores {
+		short, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		if _, err := s.Lock(short); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("%T: second Lock = %v, want it to wait", s, err)
+		}
+		cancel()
+	}
+	unlock()
+	unlock2, err := stores[1].Lock(ctx)
+	if err != nil {
+		t.Fatalf("Lock after release: %v", err)
+	}
+	unlock2()
+	info, err := os.Stat(filepath.Join(dir, "cakebackup", sessionLockName))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("lock file: %v, mode %v", err, info.Mode())
+	}
 }

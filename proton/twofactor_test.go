@@ -20,6 +20,7 @@ const fakeTwoFactorCode = "314159"
 // bridge over HTTP: no code, a wrong code, the right code (then a backup
 // goes up and comes back with the saved session).
 func TestLoginTwoFactor(t *testing.T) {
+	t.Parallel()
 	f := newFakeProton(t)
 	if err := f.srv.RequireTwoFactor(fakeUser, fakeTwoFactorCode); err != nil {
 		t.Fatal(err)
@@ -79,6 +80,7 @@ func TestLoginTwoFactor(t *testing.T) {
 // never would) and connects with it: the server refuses it before any
 // drive route is reached.
 func TestTwoFactorSkippedSessionHasNoDriveAccess(t *testing.T) {
+	t.Parallel()
 	f := newFakeProton(t)
 	if err := f.srv.RequireTwoFactor(fakeUser, fakeTwoFactorCode); err != nil {
 		t.Fatal(err)
@@ -86,7 +88,7 @@ func TestTwoFactorSkippedSessionHasNoDriveAccess(t *testing.T) {
 	ctx := context.Background()
 	m := protonapi.New(
 		protonapi.WithHostURL(f.srv.URL()),
-		protonapi.WithAppVersion(appVersion),
+		protonapi.WithAppVersion(f.opts.appVersion()),
 		protonapi.WithTransport(&http.Transport{}),
 	)
 	t.Cleanup(m.Close)
@@ -131,6 +133,7 @@ func TestTwoFactorSkippedSessionHasNoDriveAccess(t *testing.T) {
 // without the mailbox password Login says so; with it the saved session
 // opens the Drive with no password at all.
 func TestLoginMailboxPassword(t *testing.T) {
+	t.Parallel()
 	const mailbox = "a second, mailbox password"
 	f := newFakeProton(t)
 	if err := f.srv.RequireMailboxPassword(fakeUser, fakePassword, mailbox); err != nil {

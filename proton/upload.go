@@ -60,14 +60,17 @@ func (d *Destination) startUpload(ctx context.Context, folderID, name string) (*
 	if _, err := rand.Read(id); err != nil {
 		return nil, err
 	}
+	now := time.Now()
+	writer := d.leftovers.self
+	writer.start = now.Unix()
 	pr, pw := io.Pipe()
 	u := &upload{
+		tempName: "." + name + uploadingMarker + writer.tag() + "-" + hex.EncodeToString(id),
 		dest:     d,
 		folderID: folderID,
 		name:     name,
-		tempName: "." + name + uploadingMarker + hex.EncodeToString(id),
 		// Proton keeps whole seconds; List must show what Commit said.
-		modTime: time.Now().Truncate(time.Second),
+		modTime: now.Truncate(time.Second),
 		pw:      pw,
 		sum:     sha512.New(),
 		done:    make(chan struct{}),

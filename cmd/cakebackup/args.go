@@ -23,7 +23,7 @@ func interspersed(app *cli.App, args []string) []string {
 	i := 1
 	for ; i < len(args); i++ {
 		if isGlobalFlag(args[i]) {
-			global = append(global, args[i])
+			global, i = appendGlobal(global, args, i)
 			continue
 		}
 		c := findCommand(cmds, args[i])
@@ -44,7 +44,7 @@ func interspersed(app *cli.App, args []string) []string {
 			continue
 		}
 		if isGlobalFlag(a) {
-			global = append(global, a)
+			global, i = appendGlobal(global, args, i)
 			continue
 		}
 		flagArgs = append(flagArgs, a)
@@ -61,6 +61,18 @@ func interspersed(app *cli.App, args []string) []string {
 		out = append(out, positional...)
 	}
 	return out
+}
+
+// appendGlobal appends the global flag args[i], and its value when it
+// takes one (--proton-app-version V), and returns the index of the last
+// argument used.
+func appendGlobal(global, args []string, i int) ([]string, int) {
+	global = append(global, args[i])
+	if !strings.Contains(args[i], "=") && takesValue(globalFlags(), args[i]) && i+1 < len(args) {
+		i++
+		global = append(global, args[i])
+	}
+	return global, i
 }
 
 // isGlobalFlag reports whether arg is one of globalFlags.

@@ -20,6 +20,8 @@ func TestInterspersed(t *testing.T) {
 		{[]string{"cb", "create", "--source", "S", "--quiet"}, []string{"cb", "--quiet", "create", "--source", "S"}},
 		{[]string{"cb", "-q", "create", "-s", "S"}, []string{"cb", "-q", "create", "-s", "S"}},
 		{[]string{"cb", "verify", "F", "--verbose"}, []string{"cb", "--verbose", "verify", "--", "F"}},
+		{[]string{"cb", "--proton-app-version", "V", "ls", "proton:/"}, []string{"cb", "--proton-app-version", "V", "ls", "--", "proton:/"}},
+		{[]string{"cb", "ls", "proton:/", "--proton-app-version", "V"}, []string{"cb", "--proton-app-version", "V", "ls", "--", "proton:/"}},
 		{[]string{"cb", "schedule", "list", "-q"}, []string{"cb", "-q", "schedule", "list"}},
 		{[]string{"cb", "create", "--generate-bash-completion"}, []string{"cb", "create", "--generate-bash-completion"}},
 		{[]string{"cb", "nosuch", "x"}, []string{"cb", "--", "nosuch", "x"}},

@@ -51,6 +51,13 @@ func lsCommand(e *env) *cli.Command {
 				return err
 			}
 			defer dest.Close()
+			// A cloud folder is made by the first backup, so it can be
+			// missing after opening; ls fails then, as for a local one.
+			if f, ok := dest.(interface{ CheckFolder(context.Context) error }); ok {
+				if err := f.CheckFolder(c.Context); err != nil {
+					return fmt.Errorf("listing %s: %w", dest.Spec(), err)
+				}
+			}
 			entries, err := dest.List(c.Context)
 			if err != nil {
 				return fmt.Errorf("listing %s: %w", dest.Spec(), err)

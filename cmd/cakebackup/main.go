@@ -173,7 +173,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	if errors.As(context.Cause(ctx), &intr) {
 		msg, code = "interrupted", intr.code
 	} else {
-		err = e.explain(err)
+		err = e.explain(protonHint(err))
 		msg, code = oneLine(err.Error()), exitCode(err)
 	}
 	fmt.Fprintf(e.stderr, "cakebackup: %s\n", msg)

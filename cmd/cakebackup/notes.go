@@ -16,6 +16,7 @@ func globalFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results and errors: no progress, notes or advice"},
 		&cli.BoolFlag{Name: "verbose", Usage: "also print details of what is done (on stderr)"},
 		&cli.BoolFlag{Name: "version", Usage: "print the version and exit"},
+		protonAppVersionFlag(),
 	}
 }
 
@@ -32,7 +33,7 @@ func (e *env) readGlobalFlags(c *cli.Context) error {
 		fmt.Fprintln(e.stdout, versionLine())
 		return errVersionShown
 	}
-	return nil
+	return e.before(c)
 }
 
 // note records an informational line for stderr, left out with --quiet.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
@@ -33,6 +34,64 @@ func protonCommand(e *env) *cli.Command {
 		},
 	}
 }
+
+// protonAppVersionFlag is the global --proton-app-version, for when
+// Proton changes which client versions it accepts before cakebackup is
+// updated.
+func protonAppVersionFlag() cli.Flag {
+	return &cli.StringFlag{
+		Name:  "proton-app-version",
+		Usage: "identify to Proton as `VERSION` (x-pm-appversion; default: $" + proton.AppVersionEnv + ", else " + proton.AppVersion(version) + ")",
+	}
+}
+
+// useProtonAppVersion runs before every command: the proton package,
+// which reads its settings from the environment, sees the app version of
+// --proton-app-version, else of $CAKEBACKUP_PROTON_APP_VERSION, else the
+// one derived from this build's version.
+func (e *env) useProtonAppVersion(c *cli.Context) error {
+	v := strings.TrimSpace(c.String("proton-app-version"))
+	if v == "" {
+		v = strings.TrimSpace(e.getenv(proton.AppVersionEnv))
+	}
+	if v == "" {
+		v = proton.AppVersion(version)
+	}
+	getenv := e.getenv
+	e.getenv = func(k string) string {
+		if k == proton.AppVersionEnv {
+			return v
+		}
+		return getenv(k)
+	}
+	return nil
+}
+
+// protonHint words the Proton errors a user fixes with a flag or a
+// command as the one line that says which.
+func protonHint(err error) error {
+	switch {
+	case errors.Is(err, proton.ErrAppVersionRefused):
+		return withCode(exitCode(err), &hintedError{msg: "Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)", err: err})
+	case errors.Is(err, proton.ErrSessionExpired):
+		return withCode(exitCode(err), &hintedError{msg: "Proton session expired: run `cakebackup proton login`", err: err})
+	}
+	var fe *proton.FolderError
+	if errors.As(err, &fe) {
+		return withCode(exitCode(err), &hintedError{msg: err.Error() + "; use a folder cakebackup makes itself, such as proton:/cakebackup" + fe.Wanted, err: err})
+	}
+	return err
+}
+
+// hintedError is an error worded for the command line; errors.Is still
+// finds its cause.
+type hintedError struct {
+	msg string
+	err error
+}
+
+func (h *hintedError) Error() string { return h.msg }
+func (h *hintedError) Unwrap() error { return h.err }
 
 // protonURLFlag is --proton-url, on each subcommand so it can follow it.
 func protonURLFlag() cli.Flag {
@@ -111,7 +170,14 @@ func protonLoginCommand(e *env) *cli.Command {
 				return err
 			}
 			store := proton.NewSessionStore(e.getenv)
-			if err := store.Save(c.Context, session); err != nil {
+			// Not while another cakebackup is saving renewed tokens.
+			unlock, err := store.Lock(c.Context)
+			if err != nil {
+				return fmt.Errorf("logged in, but the session could not be kept: %w", err)
+			}
+			err = store.Save(c.Context, session)
+			unlock()
+			if err != nil {
 				return fmt.Errorf("logged in, but the session could not be kept: %w", err)
 			}
 			fmt.Fprintf(e.stdout, "Logged in to Proton Drive as %s; the session is kept in %s.\n", session.Username, store.Where())
@@ -201,9 +267,22 @@ func protonWhoamiCommand(e *env) *cli.Command {
 				space += " of " + humanBytes(a.MaxSpace)
 			}
 			fmt.Fprintf(e.stdout, "%s (%s), %s; session kept in %s\n", a.Username, a.Email, space, store.Where())
+			// Asking for the account may have renewed the session: the
+			// cache has the latest times.
+			if s, err := store.Load(c.Context); err == nil {
+				fmt.Fprintf(e.stdout, "Session made %s, last renewed %s\n", sessionTime(s.Created, "at an unknown time"), sessionTime(s.Refreshed, "never"))
+			}
 			return d.SaveError()
 		},
 	}
+}
+
+// sessionTime formats a session's time for whoami, or says unknown.
+func sessionTime(t time.Time, unknown string) string {
+	if t.IsZero() {
+		return unknown
+	}
+	return t.Local().Format("2006-01-02 15:04 MST")
 }
 
 // protonSecret returns a secret from --FLAG (a file), from $envVar, or

@@ -4,11 +4,19 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	protonapi "github.com/rclone/go-proton-api"
 
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/proton/protontest"
@@ -74,7 +82,7 @@ func TestProtonEndToEnd(t *testing.T) {
 	if strings.Contains(string(session), protonTestPassword) {
 		t.Fatal("the session file holds the password")
 	}
-	if out := c.mustRun("proton", "whoami"); !strings.Contains(out, protonTestUser) {
+	if out := c.mustRun("proton", "whoami"); !strings.Contains(out, protonTestUser) || !strings.Contains(out, "Session made "+time.Now().Format("2006-01-02")) || !strings.Contains(out, "last renewed never") {
 		t.Fatalf("whoami printed %q", out)
 	}
 
@@ -111,6 +119,12 @@ func TestProtonEndToEnd(t *testing.T) {
 		t.Fatalf("restore wrote %d files (%v)", restored, err)
 	}
 
+	// A missing folder is an error, as for folder:, and ls does not make it.
+	oneLineError(t, c, c.run("ls", "proton:/Backups/Missing"), "no such folder /Backups/Missing on Proton Drive")
+	if code := c.run("ls", "proton:/Backups/Missing"); code != exitFailure {
+		t.Fatalf("second ls of a missing folder: exit %d (was it created?)", code)
+	}
+
 	if out := c.mustRun("proton", "logout"); !strings.Contains(out, "Logged out") {
 		t.Fatalf("logout printed %q", out)
 	}
@@ -144,12 +158,59 @@ func TestProtonLoginFailures(t *testing.T) {
 	if err := srv.RevokeSessions(protonTestUser); err != nil {
 		t.Fatal(err)
 	}
-	oneLineError(t, c, c.run("proton", "whoami"), "expired or was revoked")
+	oneLineError(t, c, c.run("proton", "whoami"), "Proton session expired: run `cakebackup proton login`")
 	// Logging out of a dead session still forgets it here.
 	c.mustRun("proton", "logout")
 	if out := c.mustRun("proton", "logout"); !strings.Contains(out, "Not logged in") {
 		t.Fatalf("second logout printed %q", out)
 	}
+}
+
+// TestProtonAppVersion: cakebackup identifies with the app version
+// derived from its own version, which the fake (like Proton) accepts; an
+// outdated one, or one Proton has since retired, is refused with one line
+// naming the way out; --proton-app-version gets past a retirement.
+func TestProtonAppVersion(t *testing.T) {
+	c, srv := newProtonCLI(t)
+	derived := proton.AppVersion(version)
+	if derived != "external-drive-cakebackup@"+version+"-stable" {
+		t.Fatalf("derived app version %q", derived)
+	}
+	// Only the derived value gets in: logging in proves it was sent.
+	srv.SetAppVersions(regexp.MustCompile("^" + regexp.QuoteMeta(derived) + "$"))
+	c.vars[protonPasswordEnv] = protonTestPassword
+	c.mustRun("proton", "login", "--proton-user", protonTestUser)
+	c.mustRun("ls", "proton:/")
+
+	const refused = "cakebackup: Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)\n"
+	for _, tc := range []struct {
+		name string
+		env  string
+		args []string
+	}{
+		{"outdated in the environment, login", "macos-drive@1.0.0-alpha.1+cakebackup", []string{"proton", "login", "--proton-user", protonTestUser}},
+		{"outdated in the environment, ls", "macos-drive@1.0.0-alpha.1+cakebackup", []string{"ls", "proton:/"}},
+		{"outdated flag, whoami", "", []string{"--proton-app-version", "macos-drive@1.0.0-alpha.1", "proton", "whoami"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c.vars[proton.AppVersionEnv] = tc.env
+			code := c.run(tc.args...)
+			if code != exitFailure || c.stderr.String() != refused {
+				t.Fatalf("exit %d, stderr %q; want exit 1 and %q", code, c.stderr.String(), refused)
+			}
+		})
+	}
+	c.vars[proton.AppVersionEnv] = ""
+
+	// Proton retires this version: the flag (or the variable) gets past it
+	// without a new login.
+	srv.SetAppVersions(regexp.MustCompile(`^external-drive-cakebackup@9\.`))
+	if code := c.run("ls", "proton:/"); code != exitFailure || !strings.Contains(c.stderr.String(), "--proton-app-version") {
+		t.Fatalf("retired version: exit %d, stderr %q", code, c.stderr.String())
+	}
+	c.mustRun("--proton-app-version", "external-drive-cakebackup@9.0.0-stable", "ls", "proton:/")
+	c.vars[proton.AppVersionEnv] = "external-drive-cakebackup@9.0.0-stable"
+	c.mustRun("proton", "whoami")
 }
 
 // TestProtonLoginAsksWhatTheAccountNeeds drives the order and wording of
@@ -213,5 +274,110 @@ func TestProtonLoginAsksWhatTheAccountNeeds(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestProtonFolderOfNewerApp: a folder the bridge cannot look up (made by
+// a Proton Drive 3.x app, rclone issue 9622) is named in one line that
+// suggests a folder cakebackup makes, and is not duplicated.
+func TestProtonFolderOfNewerApp(t *testing.T) {
+	c, srv := newProtonCLI(t)
+	c.vars[protonPasswordEnv] = protonTestPassword
+	c.mustRun("proton", "login", "--proton-user", protonTestUser)
+	stored, err := srv.Stored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pwFile := writePasswordFile(t, "backup password for the wallets")
+	c.mustRun("create", "--source", sampleWallets, "--settings", sampleSettings, "--dest", "proton:/Backups", "--password-file", pwFile, "--quiet")
+	after, err := srv.Stored()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var backups string
+	for _, l := range after.Links {
+		if l.Type == protonapi.LinkTypeFolder && !slices.ContainsFunc(stored.Links, func(o protonapi.Link) bool { return o.LinkID == l.LinkID }) {
+			backups = l.LinkID // the one folder the backup made
+		}
+	}
+	if err := srv.SetNameHash(backups, "sdk3-name-hash"); err != nil {
+		t.Fatal(err)
+	}
+	oneLineError(t, c, c.run("ls", "proton:/Backups/Cake"), "folder /Backups on Proton Drive was made by a newer Proton Drive app")
+	if !strings.Contains(c.stderr.String(), "use a folder cakebackup makes itself, such as proton:/cakebackup/Backups/Cake") {
+		t.Fatalf("no suggestion: %q", c.stderr.String())
+	}
+	code := c.run("create", "--source", sampleWallets, "--settings", sampleSettings, "--dest", "proton:/Backups", "--password-file", pwFile, "--quiet")
+	if lines := strings.Split(strings.TrimSpace(c.stderr.String()), "\n"); code != exitFailure || !strings.Contains(lines[len(lines)-1], "no second /Backups is made") {
+		t.Fatalf("create into it: exit %d, stderr %q", code, c.stderr.String())
+	}
+}
+
+// helperEnv, set to 1, makes TestProtonHelperProcess run cakebackup.
+const helperEnv = "CAKEBACKUP_TEST_HELPER"
+
+// TestProtonHelperProcess is not a test of its own: other tests run the
+// test binary as cakebackup through it, with cakebackup's arguments after
+// "--", to have real separate processes.
+func TestProtonHelperProcess(t *testing.T) {
+	if os.Getenv(helperEnv) != "1" {
+		t.Skip("runs only as a helper process")
+	}
+	os.Exit(run(context.Background(), append([]string{"cakebackup"}, flag.Args()...), &env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
+	}))
+}
+
+// TestProtonTwoProcessesShareSession: two cakebackup processes, one
+// making backups and one listing them, each in a loop, share one cached
+// session whose access token lives 2 seconds, so they renew it all the
+// time and often at once. The fake refuses every spent refresh token;
+// none may be presented, and the session must work afterwards. The loops
+// run for about 15 s to keep the suite fast: the race comes at once, as
+// both first runs start with the same expired token (with the renewal
+// lock taken out, the first `ls` fails with "Proton session expired").
+func TestProtonTwoProcessesShareSession(t *testing.T) {
+	c, srv := newProtonCLI(t)
+	c.vars[protonPasswordEnv] = protonTestPassword
+	c.mustRun("proton", "login", "--proton-user", protonTestUser)
+	delete(c.vars, protonPasswordEnv)
+	pwFile := writePasswordFile(t, "backup password for the wallets")
+	create := []string{"create", "--source", sampleWallets, "--settings", sampleSettings, "--dest", "proton:/Race", "--password-file", pwFile, "--quiet"}
+	c.mustRun(create...)
+	srv.SetAuthLife(2 * time.Second)
+
+	environ := []string{helperEnv + "=1", "PATH=" + os.Getenv("PATH")}
+	for k, v := range c.vars {
+		environ = append(environ, k+"="+v)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	deadline := time.Now().Add(15 * time.Second)
+	var wg sync.WaitGroup
+	runs := make([]int, 2)
+	for i, args := range [][]string{create, {"ls", "proton:/Race"}} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for runs[i] == 0 || time.Now().Before(deadline) {
+				cmd := exec.CommandContext(ctx, os.Args[0], append([]string{"-test.run=^TestProtonHelperProcess$", "--"}, args...)...)
+				cmd.Env = environ
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Errorf("cakebackup %s: %v: %s", args[0], err, out)
+					return
+				}
+				runs[i]++
+			}
+		}()
+	}
+	wg.Wait()
+	granted, refused := srv.Refreshes()
+	t.Logf("%d backups and %d listings; %d refreshes granted, %d refused", runs[0], runs[1], granted, refused)
+	if refused != 0 || granted == 0 {
+		t.Fatalf("%d refreshes refused (want none), %d granted (want some)", refused, granted)
+	}
+	if out := c.mustRun("proton", "whoami"); strings.Contains(out, "last renewed never") {
+		t.Fatalf("whoami after the renewals: %q", out)
 	}
 }

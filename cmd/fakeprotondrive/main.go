@@ -2,7 +2,7 @@
 // proton/protontest standalone, for local trials against a Proton Drive
 // destination:
 //
-//	fakeprotondrive --listen 127.0.0.1:0 --user NAME --password PW [--data-dir DIR]
+//	fakeprotondrive --listen 127.0.0.1:0 --user NAME --password PW [--data-dir DIR] [--app-versions REGEXP]
 //
 // It prints the API base URL as the first line of standard output and
 // serves until SIGINT or SIGTERM. The password may instead come from the
@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"syscall"
 
 	"github.com/cakebackup/cakebackup/proton/protontest"
@@ -51,6 +52,9 @@ type config struct {
 	password string
 	dataDir  string
 	verbose  bool
+	// appVersions is the accepted x-pm-appversion pattern; nil means
+	// protontest.DefaultAppVersions.
+	appVersions *regexp.Regexp
 }
 
 func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -62,6 +66,7 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (con
 	fs.StringVar(&c.password, "password", "", "`password` of the account (or set "+passwordEnv+")")
 	fs.StringVar(&c.dataDir, "data-dir", "", "keep blocks and metadata under `dir` (default: in memory)")
 	fs.BoolVar(&c.verbose, "verbose", false, "log every request (method, path, status) to stderr")
+	appVersions := fs.String("app-versions", "", "accept x-pm-appversion values matching this `regexp` (default: external-drive-NAME@X.Y.Z-CHANNEL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -71,6 +76,13 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (con
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if *appVersions != "" {
+		re, err := regexp.Compile(*appVersions)
+		if err != nil {
+			return c, fmt.Errorf("%w: --app-versions: %w", errUsage, err)
+		}
+		c.appVersions = re
 	}
 	if c.password == "" {
 		c.password = getenv(passwordEnv)
@@ -88,7 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "fakeprotondrive: %v\n", err)
 		return exitUsage
 	}
-	opts := protontest.Options{DataDir: c.dataDir, Addr: c.listen}
+	opts := protontest.Options{DataDir: c.dataDir, Addr: c.listen, AppVersions: c.appVersions}
 	if c.verbose {
 		opts.Logf = func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
 	}

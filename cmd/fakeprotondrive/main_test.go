@@ -89,7 +89,7 @@ func TestServesUntilCancelled(t *testing.T) {
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 
 	cfg := common.NewConfigWithDefaultValues()
-	cfg.AppVersion = "macos-drive@1.0.0-alpha.1+rclone"
+	cfg.AppVersion = "external-drive-fakeprotondrive-test@1.0.0-stable"
 	cfg.Transport = endpoint.Transport(base, nil)
 	cfg.Logger = testLogger{t}
 	cfg.FirstLoginCredential = &common.FirstLoginCredentialData{Username: "trial", Password: "s3cret pass"}

@@ -16,6 +16,9 @@ func (l testLogger) Errorf(format string, v ...any) { l.t.Logf("ERROR: "+format,
 func (l testLogger) Warnf(format string, v ...any)  { l.t.Logf("WARN: "+format, v...) }
 func (l testLogger) Debugf(format string, v ...any) { l.t.Logf("DEBUG: "+format, v...) }
 
+// testAppVersion is an x-pm-appversion of the form Proton accepts.
+const testAppVersion = "external-drive-protontest@1.0.0-stable"
+
 const (
 	testUser     = "alice"
 	testPassword = "correct horse battery staple"
@@ -42,7 +45,7 @@ func newTestServer(t testing.TB, opts Options) *Server {
 // bridgeConfig is how cakebackup configures the bridge, pointed at srv.
 func bridgeConfig(t testing.TB, srv *Server, user, password string) *common.Config {
 	cfg := common.NewConfigWithDefaultValues()
-	cfg.AppVersion = "macos-drive@1.0.0-alpha.1+rclone"
+	cfg.AppVersion = testAppVersion
 	cfg.UserAgent = "cakebackup-test"
 	cfg.Transport = srv.Transport()
 	cfg.Logger = testLogger{t}

@@ -75,8 +75,9 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("/storage/", s.withFaults("", unknown))
 	mux.Handle(RouteAuth, s.withFaults(RouteAuth, http.HandlerFunc(s.handleAuth)))
 	mux.Handle(RouteAuth2FA, s.withFaults(RouteAuth2FA, http.HandlerFunc(s.handleAuth2FA)))
+	mux.Handle(RouteAuthRefresh, s.withFaults(RouteAuthRefresh, s.handleRefresh(s.coreGate(s.coreProxy()))))
 	mux.Handle("/", s.withFaults("", s.coreGate(s.coreProxy())))
-	return s.withLog(mux)
+	return s.withLog(s.withAppVersion(mux))
 }
 
 // withFaults counts the call and applies latency and FailNext. An empty

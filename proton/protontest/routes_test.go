@@ -17,7 +17,7 @@ import (
 // bridge makes only in situations that are hard to reach through it.
 func apiClient(t *testing.T, srv *Server) *proton.Client {
 	t.Helper()
-	m := proton.New(proton.WithHostURL(srv.URL()), proton.WithAppVersion("web-drive@5.0.0"), proton.WithRetryCount(0))
+	m := proton.New(proton.WithHostURL(srv.URL()), proton.WithAppVersion(testAppVersion), proton.WithRetryCount(0))
 	t.Cleanup(m.Close)
 	c, _, err := m.NewClientWithLogin(context.Background(), testUser, []byte(testPassword))
 	if err != nil {
@@ -215,6 +215,7 @@ func TestDownloadNeedsTheStorageToken(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		req.Header.Set("x-pm-appversion", testAppVersion)
 		if token != "" {
 			req.Header.Set("pm-storage-token", token)
 		}

@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"regexp"
 	"sync"
 	"time"
 
@@ -41,6 +42,10 @@ type Options struct {
 	// Logf, when set, receives one line per request (method, path,
 	// status). Headers and bodies are never logged.
 	Logf func(format string, args ...any)
+
+	// AppVersions is the form of x-pm-appversion the server accepts (see
+	// SetAppVersions); nil means DefaultAppVersions.
+	AppVersions *regexp.Regexp
 }
 
 // Server is a fake Proton Drive API server. All methods are safe for
@@ -55,10 +60,12 @@ type Server struct {
 	url      string
 	logf     func(format string, args ...any)
 
-	store     *store
-	faults    *faults
-	twoFactor *twoFactor
-	mailbox   *mailboxKeys
+	store       *store
+	faults      *faults
+	twoFactor   *twoFactor
+	mailbox     *mailboxKeys
+	appVersions appVersions
+	refreshes   refreshes
 
 	closeOnce sync.Once
 	closeErr  error
@@ -103,6 +110,7 @@ func New(opts Options) (*Server, error) {
 		twoFactor: newTwoFactor(),
 		mailbox:   newMailboxKeys(),
 	}
+	s.SetAppVersions(opts.AppVersions)
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.http.Serve(l) }()
 	return s, nil

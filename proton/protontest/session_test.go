@@ -49,11 +49,12 @@ func TestDriveRoutesNeedASession(t *testing.T) {
 		headers    map[string]string
 		wantStatus int
 	}{
-		{"no headers", "/drive/volumes", nil, http.StatusUnauthorized},
+		{"no headers", "/drive/volumes", map[string]string{"x-pm-appversion": cfg.AppVersion}, http.StatusUnauthorized},
 		{"no token", "/drive/volumes", map[string]string{"x-pm-uid": uid, "x-pm-appversion": cfg.AppVersion}, http.StatusUnauthorized},
 		{"wrong token", "/drive/volumes", map[string]string{"x-pm-uid": uid, "Authorization": "Bearer nope", "x-pm-appversion": cfg.AppVersion}, http.StatusUnauthorized},
 		{"wrong uid", "/drive/shares/" + share + "/links/" + root, map[string]string{"x-pm-uid": "nope", "Authorization": "Bearer " + token, "x-pm-appversion": cfg.AppVersion}, http.StatusUnauthorized},
-		{"no app version", "/drive/volumes", map[string]string{"x-pm-uid": uid, "Authorization": "Bearer " + token}, http.StatusBadRequest},
+		{"no app version", "/drive/volumes", map[string]string{"x-pm-uid": uid, "Authorization": "Bearer " + token}, http.StatusUnprocessableEntity},
+		{"outdated app version", "/drive/volumes", map[string]string{"x-pm-uid": uid, "Authorization": "Bearer " + token, "x-pm-appversion": "macos-drive@1.0.0-alpha.1+rclone"}, http.StatusUnprocessableEntity},
 		{"valid session", "/drive/shares/" + share + "/links/" + root, map[string]string{"x-pm-uid": uid, "Authorization": "Bearer " + token, "x-pm-appversion": cfg.AppVersion}, http.StatusOK},
 		{"valid session, unknown link", "/drive/shares/" + share + "/links/nope", map[string]string{"x-pm-uid": uid, "Authorization": "Bearer " + token, "x-pm-appversion": cfg.AppVersion}, http.StatusUnprocessableEntity},
 	}

@@ -84,7 +84,7 @@ func TestSessionWithoutTwoFactorHasNoAccess(t *testing.T) {
 	ctx := context.Background()
 	m := proton.New(
 		proton.WithHostURL(srv.URL()),
-		proton.WithAppVersion("macos-drive@1.0.0-alpha.1+rclone"),
+		proton.WithAppVersion(testAppVersion),
 		proton.WithTransport(&http.Transport{}),
 	)
 	t.Cleanup(m.Close)
@@ -161,7 +161,7 @@ func TestUnverifiedSessionCanLogOut(t *testing.T) {
 	ctx := context.Background()
 	m := proton.New(
 		proton.WithHostURL(srv.URL()),
-		proton.WithAppVersion("macos-drive@1.0.0-alpha.1+rclone"),
+		proton.WithAppVersion(testAppVersion),
 		proton.WithTransport(&http.Transport{}),
 	)
 	t.Cleanup(m.Close)

@@ -1,9 +1,9 @@
-package backup
+package process
 
 import "golang.org/x/sys/windows"
 
-// processRunning reports whether a process with this id is still running.
-func processRunning(pid int) bool {
+// Running reports whether a process with this id is still running.
+func Running(pid int) bool {
 	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
 	if err != nil {
 		// Access denied means it exists; any other error that it does not.

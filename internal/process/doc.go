@@ -1,0 +1,4 @@
+// Package process tells whether a process of this machine is still
+// running, for the owners of leftovers (temporary files and uploads named
+// after the PID that wrote them).
+package process

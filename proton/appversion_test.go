@@ -1,0 +1,37 @@
+package proton
+
+import (
+	"regexp"
+	"testing"
+)
+
+// protonAppVersionPattern is the form Proton accepts from third-party
+// Drive clients, as rclone's backend/protondrive tests check it.
+var protonAppVersionPattern = regexp.MustCompile(`(?i)^external-drive(-[a-z_]+)+@[0-9]+\.[0-9]+\.[0-9]+(\.[0-9]+)?-((stable|beta|RC|alpha)(([.-]?\d+)*)?)?([.-]?dev)?(\+.*)?$`)
+
+func TestAppVersion(t *testing.T) {
+	tests := []struct{ release, want string }{
+		{"0.1.0", "external-drive-cakebackup@0.1.0-stable"},
+		{"v1.73.5", "external-drive-cakebackup@1.73.5-stable"},
+		{"1.74.0-DEV", "external-drive-cakebackup@1.74.0-dev"},
+		{"1.2.0+linux.amd64", "external-drive-cakebackup@1.2.0-stable+linux.amd64"},
+		{"v1.74.0-beta.9519.990f33f2a.fix-protondrive-sdk-2026", "external-drive-cakebackup@1.74.0-beta.9519+990f33f2a.fix-protondrive-sdk-2026"},
+		{"v1.74.0-beta.9519.990f33f2a.fix/protondrive-sdk-2026", "external-drive-cakebackup@1.74.0-beta.9519+990f33f2a.fix-protondrive-sdk-2026"},
+		{"2.0.0-beta", "external-drive-cakebackup@2.0.0-beta"},
+		{"2.0.0-rc.1", "external-drive-cakebackup@1.0.0-stable"},
+		{"1.2", "external-drive-cakebackup@1.0.0-stable"},
+		{"not-a-version", "external-drive-cakebackup@1.0.0-stable"},
+		{"", "external-drive-cakebackup@1.0.0-stable"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.release, func(t *testing.T) {
+			got := AppVersion(tc.release)
+			if got != tc.want {
+				t.Fatalf("AppVersion(%q) = %q, want %q", tc.release, got, tc.want)
+			}
+			if !protonAppVersionPattern.MatchString(got) {
+				t.Fatalf("%q does not have the form Proton accepts", got)
+			}
+		})
+	}
+}
