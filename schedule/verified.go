@@ -20,7 +20,9 @@ import (
 // bytes, the destination's identity of the object) and whether it
 // verified then.
 type Verified struct {
-	Name     string `json:"name"`
+	Name string `json:"name"`
+	// Job is the scheduled job that made the backup, when one did.
+	Job      string `json:"job,omitempty"`
 	Size     int64  `json:"size"`
 	SHA512   string `json:"sha512,omitempty"`
 	Identity string `json:"identity"`
@@ -202,6 +204,9 @@ func (m *Memo) set(v Verified) {
 	if m.known == nil {
 		m.known = map[string]Verified{}
 	}
+	if old, ok := m.known[v.Name]; ok && v.Job == "" {
+		v.Job = old.Job // a later read does not forget who made it
+	}
 	m.known[v.Name] = v
 	if m.changed == nil {
 		m.changed = map[string]*Verified{}
@@ -209,10 +214,10 @@ func (m *Memo) set(v Verified) {
 	m.changed[v.Name] = &v
 }
 
-// RecordStored remembers a copy at the destination spec that its writer
-// has just stored and read back: name, size, the hex SHA-512 of its bytes
-// and its identity. A copy without an identity is not recorded.
-func (s VerifiedStore) RecordStored(spec, name string, size int64, sha512Hex, identity string, at time.Time) error {
+// RecordStored remembers a copy at the destination spec that job (""
+// for none) has just stored and read back: name, size, the hex SHA-512 of
+// its bytes and its identity. A copy without an identity is not recorded.
+func (s VerifiedStore) RecordStored(spec, job, name string, size int64, sha512Hex, identity string, at time.Time) error {
 	if identity == "" {
 		return nil
 	}
@@ -220,7 +225,7 @@ func (s VerifiedStore) RecordStored(spec, name string, size int64, sha512Hex, id
 	if err != nil {
 		return err
 	}
-	m.set(Verified{Name: name, Size: size, SHA512: sha512Hex, Identity: identity, At: at.UTC()})
+	m.set(Verified{Name: name, Job: job, Size: size, SHA512: sha512Hex, Identity: identity, At: at.UTC()})
 	return s.Save(m)
 }
 

@@ -109,3 +109,29 @@ func TestPruneRemembersVerifiedFiles(t *testing.T) {
 		t.Fatalf("failed = %+v; want %s", failed, names[2])
 	}
 }
+
+// TestRecordStoredKeepsTheJob: the state records which job made a backup,
+// and a later full read of it does not forget that.
+func TestRecordStoredKeepsTheJob(t *testing.T) {
+	s := VerifiedStore{Path: filepath.Join(t.TempDir(), "verified.json")}
+	at := time.Date(2026, 12, 1, 2, 30, 0, 0, time.UTC)
+	if err := s.RecordStored("folder:/b", "nightly", "cake_wallet_backup_nightly_2026-12-01_023000", 100, "ab", "id1", at); err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Memo("folder:/b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Record("cake_wallet_backup_nightly_2026-12-01_023000", 100, "id2", nil, at.Add(time.Hour), nil)
+	if err := s.Save(m); err != nil {
+		t.Fatal(err)
+	}
+	vf, err := s.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := vf.Dests["folder:/b"]["cake_wallet_backup_nightly_2026-12-01_023000"]
+	if v.Job != "nightly" || v.Identity != "id2" {
+		t.Fatalf("recorded %+v, want job nightly and the new identity", v)
+	}
+}

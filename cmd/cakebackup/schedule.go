@@ -528,7 +528,7 @@ func (e *env) scheduler(cfg *schedule.Config, password func(schedule.Job) (strin
 		for _, st := range made.Stores.Good() {
 			res.Copies = append(res.Copies, schedule.Copy{Dest: st.Dest, Entry: st.Entry})
 			// Read back as it was stored: retention need not read it again.
-			if rerr := verified.RecordStored(st.Spec, st.Entry.Name, st.Entry.Size, st.SHA512, st.Identity, time.Now()); rerr != nil {
+			if rerr := verified.RecordStored(st.Spec, r.Job.Name, st.Entry.Name, st.Entry.Size, st.SHA512, st.Identity, time.Now()); rerr != nil {
 				log.Warn("cannot record the verified backup", "job", r.Job.Name, "err", rerr)
 			}
 		}
