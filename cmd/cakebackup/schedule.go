@@ -393,6 +393,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			e.warnStaleProtonSession(c.Context, cfg, time.Now(), sched.Log)
 			if c.Bool("once") {
 				if err := e.sayNotDue(c, sched); err != nil {
 					return err
