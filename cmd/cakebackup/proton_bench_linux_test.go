@@ -43,7 +43,7 @@ func BenchmarkProtonCreatePeakRSS(b *testing.B) {
 	}
 	delete(vars, protonPasswordEnv)
 	src := filepath.Join(b.TempDir(), "data")
-	wallet := filepath.Join(src, "wallets", "monero", "w1", "cache")
+	wallet := filepath.Join(src, "wallets", "monero", "w1", "w1") // named as the app names a wallet file
 	if err := os.MkdirAll(filepath.Dir(wallet), 0o700); err != nil {
 		b.Fatal(err)
 	}
