@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/cakebackup/cakebackup/bytesize"
 )
 
 // ErrTooLarge is wrapped when a backup would write more than the size
@@ -127,7 +129,7 @@ func planExtraction(zr *zip.Reader, offsets []int64, dirOffset, limit int64) (*e
 			plan.diskSize += diskBlock
 		}
 		if plan.size > limit {
-			return nil, fmt.Errorf("its files add up to more than %s: %w", formatBytes(limit), ErrTooLarge)
+			return nil, fmt.Errorf("its files add up to more than %s: %w", bytesize.Format(limit), ErrTooLarge)
 		}
 	}
 	slices.SortStableFunc(plan.entries, func(a, b plannedEntry) int { return cmp.Compare(a.off, b.off) })
@@ -162,18 +164,4 @@ func fileKind(m fs.FileMode) string {
 		return "device"
 	}
 	return "special file"
-}
-
-// formatBytes renders n in binary units for messages.
-func formatBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d bytes", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

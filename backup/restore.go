@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/diskspace"
 )
 
@@ -132,7 +133,7 @@ func checkFreeSpace(dir string, need int64) error {
 		return nil
 	}
 	if need > free {
-		return fmt.Errorf("restoring needs %s but %s has %s free: %w", formatBytes(need), dir, formatBytes(free), ErrNoSpace)
+		return fmt.Errorf("restoring needs %s but %s has %s free: %w", bytesize.Format(need), dir, bytesize.Format(free), ErrNoSpace)
 	}
 	return nil
 }

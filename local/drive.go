@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/diskspace"
 )
 
@@ -25,7 +26,7 @@ type Drive struct {
 func (d Drive) String() string {
 	s := d.Label + " (" + d.MountPoint + ", " + d.FSType
 	if d.Size > 0 { // some FUSE file systems do not report their size
-		s += ", " + humanBytes(d.Free) + " free of " + humanBytes(d.Size)
+		s += ", " + bytesize.Format(d.Free) + " free of " + bytesize.Format(d.Size)
 	}
 	return s + ")"
 }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/cakebackup/cakebackup/bytesize"
 )
 
 // BackupFolder is the folder on a drive that backups go into.
@@ -67,7 +69,7 @@ func (d *DriveFolder) Drive() Drive { return d.drive }
 func driveRoom(drv Drive, dir string, sizeHint int64) error {
 	if isFAT(drv.FSType) && sizeHint > maxFATFileSize {
 		return fmt.Errorf("the backup (%s) is too large for drive %s: its FAT file system holds at most 4 GiB per file and backups are not split; use a drive formatted as exFAT, or another destination: %w",
-			humanBytes(sizeHint), drv.Label, ErrFileTooLarge)
+			bytesize.Format(sizeHint), drv.Label, ErrFileTooLarge)
 	}
 	return checkRoom(dir, sizeHint, driveMargin(sizeHint))
 }

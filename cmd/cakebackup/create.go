@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
 )
@@ -232,7 +233,7 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 			fmt.Fprintf(e.stdout, "NOT saved to %s: %s\n", st.Dest, oneLine(st.Err.Error()))
 			continue
 		}
-		fmt.Fprintf(e.stdout, "Backup saved and verified: %s (%s)\n", st.Entry.Location, humanBytes(st.Entry.Size))
+		fmt.Fprintf(e.stdout, "Backup saved and verified: %s (%s)\n", st.Entry.Location, bytesize.Format(st.Entry.Size))
 	}
 	if !quiet && len(made.Stores.Good()) > 0 {
 		fmt.Fprintln(e.stdout, snapshotNote)
@@ -262,7 +263,7 @@ type createdJSON struct {
 // destination and was removed.
 func (e *env) printReclaimed(st job.Stored) {
 	if n := st.Reclaimed.Files; n > 0 {
-		fmt.Fprintf(e.stdout, "Removed %d leftover file(s) of interrupted backups from %s (%s)\n", n, st.Dest, humanBytes(st.Reclaimed.Bytes))
+		fmt.Fprintf(e.stdout, "Removed %d leftover file(s) of interrupted backups from %s (%s)\n", n, st.Dest, bytesize.Format(st.Reclaimed.Bytes))
 	}
 }
 

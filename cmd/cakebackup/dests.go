@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
 )
 
@@ -32,7 +33,7 @@ func destsCommand(e *env) *cli.Command {
 			for _, d := range out {
 				free := ""
 				if d.Free > 0 {
-					free = humanBytes(d.Free)
+					free = bytesize.Format(d.Free)
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Spec, d.Description, d.Path, free)
 			}

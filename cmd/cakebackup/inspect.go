@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/bytesize"
 )
 
 func inspectCommand(e *env) *cli.Command {
@@ -100,7 +101,7 @@ func (e *env) printInspect(info backup.Info, files []backup.Entry, out inspectJS
 	if !info.Created.IsZero() {
 		fmt.Fprintf(tw, "Created:\t%s\n", info.Created.Local().Format(time.DateTime))
 	}
-	fmt.Fprintf(tw, "Size:\t%s (%s of data)\n", humanBytes(out.Size), humanBytes(out.PlainSize))
+	fmt.Fprintf(tw, "Size:\t%s (%s of data)\n", bytesize.Format(out.Size), bytesize.Format(out.PlainSize))
 	fmt.Fprintf(tw, "Chunks:\t%d\n", out.Chunks)
 	tw.Flush()
 	if !out.Decrypted {
@@ -114,7 +115,7 @@ func (e *env) printInspect(info backup.Info, files []backup.Entry, out inspectJS
 	fmt.Fprintf(e.stdout, "\nFiles (%d):\n", len(out.Files))
 	tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, f := range out.Files {
-		fmt.Fprintf(tw, "  %s\t  %s\n", humanBytes(f.Size), f.Name)
+		fmt.Fprintf(tw, "  %s\t  %s\n", bytesize.Format(f.Size), f.Name)
 	}
 	tw.Flush()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
 )
 
@@ -91,7 +92,7 @@ func printLs(e *env, out lsJSON) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSIZE\tTIME")
 	for _, en := range out.Backups {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", en.Name, humanBytes(en.Size), en.ModTime.Local().Format(time.DateTime))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", en.Name, bytesize.Format(en.Size), en.ModTime.Local().Format(time.DateTime))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

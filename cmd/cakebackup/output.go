@@ -19,20 +19,6 @@ func writeJSON(w io.Writer, v any) error {
 	return nil
 }
 
-// humanBytes formats n in binary units, e.g. "24.0 MiB".
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
 // validName checks a --name: one plain file name, nothing that could point
 // elsewhere or hide the file. The empty name (use the default) is valid.
 func validName(name string) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/secret"
 )
@@ -262,9 +263,9 @@ func protonWhoamiCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			space := humanBytes(a.UsedSpace) + " used"
+			space := bytesize.Format(a.UsedSpace) + " used"
 			if a.MaxSpace > 0 {
-				space += " of " + humanBytes(a.MaxSpace)
+				space += " of " + bytesize.Format(a.MaxSpace)
 			}
 			fmt.Fprintf(e.stdout, "%s (%s), %s; session kept in %s\n", a.Username, a.Email, space, store.Where())
 			// Asking for the account may have renewed the session: the

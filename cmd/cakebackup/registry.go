@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/proton"
@@ -42,7 +43,7 @@ func (e *env) chooseDrive() local.ChooseDrive {
 	return func(ctx context.Context, drives []local.Drive) (local.Drive, error) {
 		fmt.Fprintln(e.stderr, "Several removable drives are plugged in:")
 		for i, d := range drives {
-			fmt.Fprintf(e.stderr, "  %d) %s  %s  (%s free)\n", i+1, d.Label, d.MountPoint, humanBytes(d.Free))
+			fmt.Fprintf(e.stderr, "  %d) %s  %s  (%s free)\n", i+1, d.Label, d.MountPoint, bytesize.Format(d.Free))
 		}
 		fmt.Fprintf(e.stderr, "Which one? [1-%d]: ", len(drives))
 		line, err := bufio.NewReader(in).ReadString('\n')

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/bytesize"
 
 	"github.com/urfave/cli/v2"
 )
@@ -51,7 +52,7 @@ func restoreCommand(e *env) *cli.Command {
 			e.readProgress.finish(err == nil)
 			if res != nil && res.Reclaimed.Items > 0 {
 				e.note("Removed %d folder(s) left by interrupted restores beside %s (%s)",
-					res.Reclaimed.Items, to, humanBytes(res.Reclaimed.Bytes))
+					res.Reclaimed.Items, to, bytesize.Format(res.Reclaimed.Bytes))
 			}
 			if errors.Is(err, backup.ErrTooLarge) {
 				return tooLargeHint(fmt.Errorf("restore %s: %w", arg, err))

@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
@@ -809,7 +810,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 						detail += "; to fix: " + r.Last.LastFix
 					}
 				case r.Last.LastResult == schedule.ResultOK:
-					detail = fmt.Sprintf("%s (%s)", r.Last.LastBackup, humanBytes(r.Last.LastSize))
+					detail = fmt.Sprintf("%s (%s)", r.Last.LastBackup, bytesize.Format(r.Last.LastSize))
 				}
 				next := "now"
 				if !r.Next.IsZero() && r.Next.After(now) {

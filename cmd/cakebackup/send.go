@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -76,7 +77,7 @@ func (e *env) printSent(file string, sent *job.Sent, err error) {
 		fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, oneLine(err.Error()))
 		return
 	}
-	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, describeMaker(sent.Info, nil), humanBytes(sent.Size))
+	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, describeMaker(sent.Info, nil), bytesize.Format(sent.Size))
 	for _, st := range sent.Stores {
 		e.printReclaimed(st)
 		switch {

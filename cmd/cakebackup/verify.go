@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/bytesize"
 
 	"github.com/urfave/cli/v2"
 )
@@ -32,7 +33,7 @@ func verifyCommand(e *env) *cli.Command {
 			defer b.close()
 			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
 			info := a.Info()
-			e.detail("%s: format version %d, %d chunks, %s", arg, info.Version, info.Chunks, humanBytes(info.Size))
+			e.detail("%s: format version %d, %d chunks, %s", arg, info.Version, info.Chunks, bytesize.Format(info.Size))
 			if withPassword {
 				err = a.VerifyWith(c.Context, pw, opts)
 			} else {
