@@ -6,6 +6,23 @@
 // nothing of the backup format. The backup package streams into a Pending
 // and hands Commit a Check that reads the stored bytes back, so a
 // destination can refuse to publish a backup that does not verify.
+//
+// # Adding a destination
+//
+// A new kind of place is one package and one registry line. The package
+// implements Destination (and, where its medium allows, the optional
+// Reclaimer, to remove what interrupted runs left, and Identifier, so
+// unchanged backups need not be read again) and exports a Register
+// function that calls Registry.Register with its scheme, a one-line usage
+// and an Opener, plus Registry.RegisterDiscovery if it can list the places
+// it offers; see local.Register and proton.Register. The command line then
+// gains it by one call next to theirs in cmd/cakebackup/registry.go: every
+// command that takes --dest, the dests listing and the scheduler use the
+// registry and nothing else. The proof that it is safe to store wallets
+// there is the conformance suite: a test that passes a Harness to
+// destinationtest.Run, which checks that writes are invisible until
+// committed, a failed check or an abort leaves nothing behind, names never
+// collide and nothing is overwritten.
 package destinations
 
 import (
