@@ -15,8 +15,8 @@ import (
 
 // The fake server's account used by the tests.
 const (
-	fakeUser     = "ana"
-	fakePassword = "a long and correct test password"
+	fakeUser     = protontest.TestUser
+	fakePassword = protontest.TestPassword
 )
 
 // fakeProton is a fake Proton Drive on loopback with one account logged
@@ -39,17 +39,11 @@ func newFakeProton(t testing.TB, setup ...func(*protontest.Server)) *fakeProton 
 // newFakeProtonWith is newFakeProton with server options.
 func newFakeProtonWith(t testing.TB, opts protontest.Options, setup ...func(*protontest.Server)) *fakeProton {
 	t.Helper()
-	srv, err := protontest.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	topts := []protontest.TestOption{protontest.WithOptions(opts)}
 	for _, fn := range setup {
-		fn(srv)
+		topts = append(topts, protontest.WithSetup(fn))
 	}
-	if err := srv.AddUser(fakeUser, fakePassword); err != nil {
-		t.Fatal(err)
-	}
+	srv := protontest.NewForTest(t, topts...).Server
 	env := map[string]string{
 		"XDG_CONFIG_HOME": t.TempDir(),
 		URLEnv:            srv.URL(),

@@ -324,15 +324,8 @@ func TestPickUsageErrors(t *testing.T) {
 // and returns the environment of a cakebackup that has the session.
 func fakeProtonEnv(t *testing.T) (*env, *proton.Drive) {
 	t.Helper()
-	srv, err := protontest.New(protontest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	const user, password = "ana", "a long and correct test password"
-	if err := srv.AddUser(user, password); err != nil {
-		t.Fatal(err)
-	}
+	srv := protontest.NewForTest(t)
+	user, password := srv.Username, srv.Password
 	vars := map[string]string{
 		"HOME":            t.TempDir(),
 		"XDG_CONFIG_HOME": t.TempDir(),

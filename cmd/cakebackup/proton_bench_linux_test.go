@@ -22,14 +22,8 @@ import (
 // verifying download and check). Linux only (rusage Maxrss in KiB).
 func BenchmarkProtonCreatePeakRSS(b *testing.B) {
 	const size = 512 << 20
-	srv, err := protontest.New(protontest.Options{DataDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = srv.Close() })
-	if err := srv.AddUser(protonTestUser, protonTestPassword); err != nil {
-		b.Fatal(err)
-	}
+	srv := protontest.NewForTest(b, protontest.WithOptions(protontest.Options{DataDir: b.TempDir()}),
+		protontest.WithUser(protonTestUser, protonTestPassword))
 	home := b.TempDir()
 	vars := map[string]string{
 		"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config"),

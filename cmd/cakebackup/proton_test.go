@@ -31,14 +31,7 @@ const (
 // one account, keeping sessions in a file (never a real keyring).
 func newProtonCLI(t *testing.T) (*cliRun, *protontest.Server) {
 	t.Helper()
-	srv, err := protontest.New(protontest.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
-	if err := srv.AddUser(protonTestUser, protonTestPassword); err != nil {
-		t.Fatal(err)
-	}
+	srv := protontest.NewForTest(t, protontest.WithUser(protonTestUser, protonTestPassword)).Server
 	c := newCLI(t)
 	c.vars[proton.URLEnv] = srv.URL()
 	c.vars[proton.SessionEnv] = "file"

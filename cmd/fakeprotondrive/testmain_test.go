@@ -4,13 +4,13 @@ import (
 	"os"
 	"testing"
 
-	"github.com/rclone/go-proton-api/server/backend"
+	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
-// TestMain makes account creation fast, as go-proton-api's own server tests
-// do: user and address keys come from one precomputed key instead of fresh
-// 2048-bit RSA keys.
+// TestMain makes account creation fast, as NewForTest does: the servers
+// these tests start with New make cheap curve25519 keys instead of 4096-bit
+// RSA keys.
 func TestMain(m *testing.M) {
-	backend.GenerateKey = backend.FastGenerateKey
+	protontest.UseFastKeys()
 	os.Exit(m.Run())
 }

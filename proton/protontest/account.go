@@ -179,24 +179,25 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 		if addr.ID == "" {
 			return errors.New("address not found")
 		}
-		keys, err = buildDriveKeys(addr.Email, addr.Keys.Primary().ID, addrKR)
+		keys, err = buildDriveKeys(s.pgp, addr.Email, addr.Keys.Primary().ID, addrKR)
 		return err
 	})
 	return keys, err
 }
 
 // buildDriveKeys mirrors Proton-API-Bridge's crypto.go: generateCryptoKey,
-// encryptWithSignature and the folder name and hash key setters.
-func buildDriveKeys(email, addressKeyID string, addrKR *crypto.KeyRing) (*driveKeys, error) {
+// encryptWithSignature and the folder name and hash key setters. pgp
+// generates and locks the keys.
+func buildDriveKeys(pgp *crypto.PGPHandle, email, addressKeyID string, addrKR *crypto.KeyRing) (*driveKeys, error) {
 	k := &driveKeys{email: email, addressKeyID: addressKeyID}
 
-	shareKR, err := newDriveKey("share", addrKR, addrKR, &k.shareKey, &k.sharePassphrase, &k.sharePassphraseSignature)
+	shareKR, err := newDriveKey(pgp, "share", addrKR, addrKR, &k.shareKey, &k.sharePassphrase, &k.sharePassphraseSignature)
 	if err != nil {
 		return nil, err
 	}
 	defer shareKR.ClearPrivateParams()
 
-	rootKR, err := newDriveKey("root", shareKR, addrKR, &k.rootNodeKey, &k.rootPassphrase, &k.rootPassphraseSignature)
+	rootKR, err := newDriveKey(pgp, "root", shareKR, addrKR, &k.rootNodeKey, &k.rootPassphrase, &k.rootPassphraseSignature)
 	if err != nil {
 		return nil, err
 	}
@@ -222,8 +223,8 @@ func buildDriveKeys(email, addressKeyID string, addrKR *crypto.KeyRing) (*driveK
 // signs it with addrKR. It stores the armored locked key, the encrypted
 // passphrase and its signature in key, passphrase and signature, and
 // returns the unlocked key ring, which the caller clears.
-func newDriveKey(what string, parentKR, addrKR *crypto.KeyRing, key, passphrase, signature *string) (*crypto.KeyRing, error) {
-	pass, locked, err := newLockedKey()
+func newDriveKey(pgp *crypto.PGPHandle, what string, parentKR, addrKR *crypto.KeyRing, key, passphrase, signature *string) (*crypto.KeyRing, error) {
+	pass, locked, err := newLockedKey(pgp)
 	if err != nil {
 		return nil, fmt.Errorf("%s key: %w", what, err)
 	}
@@ -241,13 +242,12 @@ func newDriveKey(what string, parentKR, addrKR *crypto.KeyRing, key, passphrase,
 
 // newLockedKey generates a node or share key locked with a random
 // passphrase, returning the passphrase and the armored locked key.
-func newLockedKey() ([]byte, string, error) {
+func newLockedKey(pgp *crypto.PGPHandle) ([]byte, string, error) {
 	token, err := crypto.RandomToken(32)
 	if err != nil {
 		return nil, "", fmt.Errorf("passphrase: %w", err)
 	}
 	passphrase := []byte(base64.StdEncoding.EncodeToString(token))
-	pgp := crypto.PGP()
 	key, err := pgp.KeyGeneration().AddUserId("Drive key", "noreply@protonmail.com").New().GenerateKey()
 	if err != nil {
 		return nil, "", fmt.Errorf("generate key: %w", err)

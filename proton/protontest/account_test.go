@@ -11,9 +11,9 @@ import (
 // stores, from AddUser and from bridge uploads, is locked with a
 // passphrase the server never sees in the clear.
 func TestServerHoldsOnlyLockedKeys(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 	folder, err := drive.CreateNewFolderByID(ctx, drive.RootLink.LinkID, "f")
 	if err != nil {
 		t.Fatal(err)

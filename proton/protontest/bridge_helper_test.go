@@ -19,29 +19,6 @@ func (l testLogger) Debugf(format string, v ...any) { l.t.Logf("DEBUG: "+format,
 // testAppVersion is an x-pm-appversion of the form Proton accepts.
 const testAppVersion = "external-drive-protontest@1.0.0-stable"
 
-const (
-	testUser     = "alice"
-	testPassword = "correct horse battery staple"
-)
-
-// newTestServer starts a server with one user; it is closed with the test.
-func newTestServer(t testing.TB, opts Options) *Server {
-	t.Helper()
-	srv, err := New(opts)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	})
-	if err := srv.AddUser(testUser, testPassword); err != nil {
-		t.Fatalf("AddUser: %v", err)
-	}
-	return srv
-}
-
 // bridgeConfig is how cakebackup configures the bridge, pointed at srv.
 func bridgeConfig(t testing.TB, srv *Server, user, password string) *common.Config {
 	cfg := common.NewConfigWithDefaultValues()

@@ -7,10 +7,10 @@ import (
 )
 
 func TestBridgeTwoClientsOneAccount(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := NewForTest(t).Server
 	ctx := context.Background()
-	a := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
-	b := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	a := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	b := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 	if a.RootLink.LinkID != b.RootLink.LinkID {
 		t.Fatalf("clients see different roots: %s and %s", a.RootLink.LinkID, b.RootLink.LinkID)
 	}

@@ -11,9 +11,9 @@ import (
 
 func TestDataDirHoldsWhatTheServerReceived(t *testing.T) {
 	dir := t.TempDir()
-	srv := newTestServer(t, Options{DataDir: dir})
+	srv := NewForTest(t, WithOptions(Options{DataDir: dir})).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 
 	data := randomBytes(t, blockSize+1000) // 2 blocks
 	id := upload(t, ctx, drive, drive.RootLink.LinkID, "on-disk.cake", data)

@@ -29,9 +29,9 @@ func TestBridgeDraftConflicts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newTestServer(t, Options{})
+			srv := NewForTest(t).Server
 			ctx := context.Background()
-			cfg := bridgeConfig(t, srv, testUser, testPassword)
+			cfg := bridgeConfig(t, srv, TestUser, TestPassword)
 			cfg.ReplaceExistingDraft = tc.replaceDraft
 			drive := loginBridge(t, ctx, cfg)
 			root := drive.RootLink.LinkID

@@ -43,9 +43,9 @@ func TestFaultRetried(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.route, func(t *testing.T) {
 			t.Parallel()
-			srv := newTestServer(t, Options{})
+			srv := NewForTest(t).Server
 			ctx := context.Background()
-			drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+			drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 			data := randomBytes(t, 50_000)
 
 			srv.FailNext(tc.route, 1, tc.status, 0)
@@ -79,9 +79,9 @@ func TestFaultNotRetried(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := newTestServer(t, Options{})
+			srv := NewForTest(t).Server
 			ctx := context.Background()
-			drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+			drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 
 			srv.FailNext(tc.route, 1, tc.status, 0)
 			_, _, err := drive.UploadFileByReader(ctx, drive.RootLink.LinkID, "f.cake", time.Now(), bytes.NewReader([]byte("data")), 0)
@@ -108,9 +108,9 @@ func TestFaultNotRetried(t *testing.T) {
 // uploading again with ReplaceExistingDraft replaces the draft.
 func TestFaultDroppedBlockUpload(t *testing.T) {
 	t.Parallel()
-	srv := newTestServer(t, Options{})
+	srv := NewForTest(t).Server
 	ctx := context.Background()
-	cfg := bridgeConfig(t, srv, testUser, testPassword)
+	cfg := bridgeConfig(t, srv, TestUser, TestPassword)
 	drive := loginBridge(t, ctx, cfg)
 	root := drive.RootLink.LinkID
 	data := randomBytes(t, 200_000)
@@ -139,9 +139,9 @@ func TestFaultDroppedBlockUpload(t *testing.T) {
 }
 
 func TestFaultLatency(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 	root := drive.RootLink.LinkID
 
 	srv.SetLatency(300 * time.Millisecond)
@@ -157,9 +157,9 @@ func TestFaultLatency(t *testing.T) {
 }
 
 func TestFaultQuota(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 	root := drive.RootLink.LinkID
 
 	srv.SetQuota(1 << 20)
@@ -196,9 +196,9 @@ func TestFaultQuota(t *testing.T) {
 // so a failed block download reaches the bridge as block data; it fails to
 // decrypt and the download returns an error instead of wrong bytes.
 func TestFaultBlockDownload(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 	data := randomBytes(t, 10_000)
 	id := upload(t, ctx, drive, drive.RootLink.LinkID, "f.cake", data)
 

@@ -6,9 +6,9 @@ import (
 )
 
 func TestBridgeLogsInAndListsRoot(t *testing.T) {
-	srv := newTestServer(t, Options{Logf: t.Logf})
+	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 
 	if drive.RootLink == nil || drive.RootLink.LinkID == "" {
 		t.Fatal("no root link")

@@ -19,7 +19,7 @@ func apiClient(t *testing.T, srv *Server) *proton.Client {
 	t.Helper()
 	m := proton.New(proton.WithHostURL(srv.URL()), proton.WithAppVersion(testAppVersion), proton.WithRetryCount(0))
 	t.Cleanup(m.Close)
-	c, _, err := m.NewClientWithLogin(context.Background(), testUser, []byte(testPassword))
+	c, _, err := m.NewClientWithLogin(context.Background(), TestUser, []byte(TestPassword))
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
@@ -67,9 +67,9 @@ func apiStatus(err error) (int, proton.Code) {
 }
 
 func TestRouteErrors(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 	c := apiClient(t, srv)
 	share := drive.MainShare.ShareID
 	root := drive.RootLink.LinkID
@@ -155,9 +155,9 @@ func TestRouteErrors(t *testing.T) {
 // through the API with well-formed but throwaway ciphertext, which keeps
 // the test fast; the bridge's decryption is covered elsewhere.
 func TestChildrenArePaged(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 	c := apiClient(t, srv)
 	share, root := drive.MainShare.ShareID, drive.RootLink.LinkID
 	msg, sig := pgpStrings(t)
@@ -200,9 +200,9 @@ func TestChildrenArePaged(t *testing.T) {
 // GetBlock does not look at the status (it asks resty not to parse the
 // response), so through it an error body would arrive as block data.
 func TestDownloadNeedsTheStorageToken(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
 	fileID := upload(t, ctx, drive, drive.RootLink.LinkID, "f.cake", []byte("content"))
 	var blockID string
 	for _, b := range stored(t, srv).Blocks {

@@ -23,6 +23,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ProtonMail/gopenpgp/v3/crypto"
+
 	"github.com/cakebackup/cakebackup/proton/endpoint"
 	"github.com/rclone/go-proton-api/server"
 )
@@ -67,6 +69,10 @@ type Server struct {
 	appVersions appVersions
 	refreshes   refreshes
 
+	// pgp generates and locks the keys the server makes for accounts
+	// (drive keys, re-locked user keys); NewForTest makes it cheap.
+	pgp *crypto.PGPHandle
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -109,6 +115,7 @@ func New(opts Options) (*Server, error) {
 
 		twoFactor: newTwoFactor(),
 		mailbox:   newMailboxKeys(),
+		pgp:       crypto.PGP(),
 	}
 	s.SetAppVersions(opts.AppVersions)
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}

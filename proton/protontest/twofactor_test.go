@@ -15,8 +15,8 @@ const testTwoFactorCode = "123456"
 // TestBridgeTwoFactorLogin logs the real bridge into an account with 2FA
 // with no code, a wrong code and the right code.
 func TestBridgeTwoFactorLogin(t *testing.T) {
-	srv := newTestServer(t, Options{Logf: t.Logf})
-	if err := srv.RequireTwoFactor(testUser, testTwoFactorCode); err != nil {
+	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
+	if err := srv.RequireTwoFactor(TestUser, testTwoFactorCode); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -37,7 +37,7 @@ func TestBridgeTwoFactorLogin(t *testing.T) {
 			if tc.name == "right code" {
 				code = testTwoFactorCode
 			}
-			cfg := bridgeConfig(t, srv, testUser, testPassword)
+			cfg := bridgeConfig(t, srv, TestUser, TestPassword)
 			cfg.FirstLoginCredential.TwoFA = code
 			drive, _, err := newBridgeWithAuthHandler(ctx, cfg, func(proton.Auth) {})
 			switch {
@@ -77,8 +77,8 @@ func TestBridgeTwoFactorLogin(t *testing.T) {
 // client and skips the 2FA step: core and drive calls get 403 until the
 // right code is given, a wrong one changes nothing, logout still works.
 func TestSessionWithoutTwoFactorHasNoAccess(t *testing.T) {
-	srv := newTestServer(t, Options{Logf: t.Logf})
-	if err := srv.RequireTwoFactor(testUser, testTwoFactorCode); err != nil {
+	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
+	if err := srv.RequireTwoFactor(TestUser, testTwoFactorCode); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -88,7 +88,7 @@ func TestSessionWithoutTwoFactorHasNoAccess(t *testing.T) {
 		proton.WithTransport(&http.Transport{}),
 	)
 	t.Cleanup(m.Close)
-	c, auth, err := m.NewClientWithLogin(ctx, testUser, []byte(testPassword))
+	c, auth, err := m.NewClientWithLogin(ctx, TestUser, []byte(TestPassword))
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
@@ -148,11 +148,11 @@ func TestSessionWithoutTwoFactorHasNoAccess(t *testing.T) {
 // TestUnverifiedSessionCanLogOut checks that a session held back by 2FA
 // can still be ended, and that accounts without 2FA are unaffected.
 func TestUnverifiedSessionCanLogOut(t *testing.T) {
-	srv := newTestServer(t, Options{})
+	srv := NewForTest(t).Server
 	if err := srv.AddUser("bob", "bob's password"); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.RequireTwoFactor(testUser, testTwoFactorCode); err != nil {
+	if err := srv.RequireTwoFactor(TestUser, testTwoFactorCode); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.RequireTwoFactor("nobody", testTwoFactorCode); err == nil {
@@ -178,7 +178,7 @@ func TestUnverifiedSessionCanLogOut(t *testing.T) {
 		t.Errorf("bob: ListVolumes: %v", err)
 	}
 
-	alice, _, err := m.NewClientWithLogin(ctx, testUser, []byte(testPassword))
+	alice, _, err := m.NewClientWithLogin(ctx, TestUser, []byte(TestPassword))
 	if err != nil {
 		t.Fatalf("login alice: %v", err)
 	}
