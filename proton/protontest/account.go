@@ -26,7 +26,7 @@ func (s *Server) AddUser(username, password string) error {
 	if username == "" || password == "" {
 		return errors.New("protontest: AddUser needs a username and a password")
 	}
-	if _, err := s.store.userIDByName(username); err == nil {
+	if _, err := s.drive.userIDByName(username); err == nil {
 		return fmt.Errorf("protontest: user %q already exists", username)
 	}
 	userID, addrID, err := s.core.CreateUser(username, []byte(password))
@@ -35,7 +35,7 @@ func (s *Server) AddUser(username, password string) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	drive, err := s.newDriveKeys(ctx, username, password, addrID)
+	keys, err := s.newDriveKeys(ctx, username, password, addrID)
 	if err != nil {
 		return fmt.Errorf("protontest: set up drive of %q: %w", username, err)
 	}
@@ -45,7 +45,7 @@ func (s *Server) AddUser(username, password string) error {
 		UserID:     userID,
 		Username:   username,
 		AddressID:  addrID,
-		Email:      drive.email,
+		Email:      keys.email,
 		VolumeID:   newID(),
 		ShareID:    newID(),
 		CreateTime: now,
@@ -62,14 +62,14 @@ func (s *Server) AddUser(username, password string) error {
 				State:        proton.ShareStateActive,
 				CreationTime: now,
 				ModifyTime:   now,
-				Creator:      drive.email,
+				Creator:      keys.email,
 				Flags:        proton.PrimaryShare,
 			},
 			AddressID:           addrID,
-			AddressKeyID:        drive.addressKeyID,
-			Key:                 drive.shareKey,
-			Passphrase:          drive.sharePassphrase,
-			PassphraseSignature: drive.sharePassphraseSignature,
+			AddressKeyID:        keys.addressKeyID,
+			Key:                 keys.shareKey,
+			Passphrase:          keys.sharePassphrase,
+			PassphraseSignature: keys.sharePassphraseSignature,
 		},
 	}
 	root := &linkRecord{
@@ -78,26 +78,21 @@ func (s *Server) AddUser(username, password string) error {
 		Link: proton.Link{
 			LinkID:                  rootID,
 			Type:                    proton.LinkTypeFolder,
-			Name:                    drive.rootName,
-			NameSignatureEmail:      drive.email,
+			Name:                    keys.rootName,
+			NameSignatureEmail:      keys.email,
 			State:                   proton.LinkStateActive,
 			MIMEType:                "Folder",
 			CreateTime:              now,
 			ModifyTime:              now,
-			NodeKey:                 drive.rootNodeKey,
-			NodePassphrase:          drive.rootPassphrase,
-			NodePassphraseSignature: drive.rootPassphraseSignature,
-			SignatureEmail:          drive.email,
-			FolderProperties:        &proton.FolderProperties{NodeHashKey: drive.rootHashKey},
+			NodeKey:                 keys.rootNodeKey,
+			NodePassphrase:          keys.rootPassphrase,
+			NodePassphraseSignature: keys.rootPassphraseSignature,
+			SignatureEmail:          keys.email,
+			FolderProperties:        &proton.FolderProperties{NodeHashKey: keys.rootHashKey},
 		},
 	}
 
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	s.store.meta.Accounts[userID] = a
-	s.store.meta.Shares[a.ShareID] = share
-	s.store.meta.Links[rootID] = root
-	if err := s.store.saveLocked(); err != nil {
+	if err := s.drive.addAccount(a, share, root); err != nil {
 		return fmt.Errorf("protontest: add user %q: %w", username, err)
 	}
 	return nil

@@ -2,6 +2,8 @@ package protontest
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,8 +32,40 @@ const (
 	CodeQuotaExceeded = 200001
 )
 
-// apiError is the JSON body of every Proton API error.
+// apiError is a refusal in the API's terms: the HTTP status, Proton's
+// code and message. The drive state returns it; writeError turns it into
+// the reply. Any other error is a failure of the fake itself (500).
 type apiError struct {
+	Status int
+	Code   int
+	Msg    string
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("%s (Code=%d, Status=%d)", e.Msg, e.Code, e.Status)
+}
+
+// linkNotFound is the message of CodeNotFound for a missing file or folder.
+const linkNotFound = "File or folder not found"
+
+// Refusals of the drive state.
+var (
+	errLinkNotFound   = &apiError{http.StatusUnprocessableEntity, CodeNotFound, linkNotFound}
+	errShareNotFound  = &apiError{http.StatusUnprocessableEntity, CodeNotFound, "Share not found"}
+	errVolumeNotFound = &apiError{http.StatusUnprocessableEntity, CodeNotFound, "Volume not found"}
+	errNameExists     = &apiError{http.StatusUnprocessableEntity, CodeAlreadyExists, "A file or folder with that name already exists"}
+	errDraftExists    = &apiError{http.StatusConflict, CodeAlreadyExists, "A draft revision already exists for this file"}
+	errQuota          = &apiError{http.StatusUnprocessableEntity, CodeQuotaExceeded, "Storage quota exceeded"}
+	errStorageToken   = &apiError{http.StatusForbidden, http.StatusForbidden, "Invalid storage token"}
+)
+
+// errInvalid is a 422 CodeInvalidValue refusal with msg.
+func errInvalid(msg string) *apiError {
+	return &apiError{http.StatusUnprocessableEntity, CodeInvalidValue, msg}
+}
+
+// errorBody is the JSON body of every Proton API error.
+type errorBody struct {
 	Code  int
 	Error string
 }
@@ -43,50 +77,39 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeAPIError(w http.ResponseWriter, status, code int, msg string) {
-	writeJSON(w, status, apiError{Code: code, Error: msg})
+	writeJSON(w, status, errorBody{Code: code, Error: msg})
 }
 
-func writeOK(w http.ResponseWriter) {
-	writeJSON(w, http.StatusOK, map[string]int{"Code": CodeSuccess})
+// writeError replies with err: an *apiError as the API would, anything
+// else as 500.
+func writeError(w http.ResponseWriter, err error) {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		writeAPIError(w, ae.Status, ae.Code, ae.Msg)
+		return
+	}
+	storageFailure(w, err)
 }
 
-// linkNotFound is the message of CodeNotFound for a missing file or folder.
-const linkNotFound = "File or folder not found"
-
-func notFound(w http.ResponseWriter) {
-	missing(w, linkNotFound)
-}
-
-// missing replies 422 with CodeNotFound and msg, e.g. "Share not found".
-func missing(w http.ResponseWriter, msg string) {
-	writeAPIError(w, http.StatusUnprocessableEntity, CodeNotFound, msg)
+// reply answers a drive request: err as writeError does, otherwise 200
+// with v, or with {"Code": 1000} when v is nil.
+func reply(w http.ResponseWriter, v any, err error) {
+	switch {
+	case err != nil:
+		writeError(w, err)
+	case v == nil:
+		writeJSON(w, http.StatusOK, map[string]int{"Code": CodeSuccess})
+	default:
+		writeJSON(w, http.StatusOK, v)
+	}
 }
 
 func invalid(w http.ResponseWriter, msg string) {
-	writeAPIError(w, http.StatusUnprocessableEntity, CodeInvalidValue, msg)
-}
-
-func nameExists(w http.ResponseWriter) {
-	writeAPIError(w, http.StatusUnprocessableEntity, CodeAlreadyExists, "A file or folder with that name already exists")
+	writeError(w, errInvalid(msg))
 }
 
 func storageFailure(w http.ResponseWriter, err error) {
 	writeAPIError(w, http.StatusInternalServerError, http.StatusInternalServerError, "Internal server error: "+err.Error())
-}
-
-// saveThenReplyLocked writes the store's metadata and then replies 200
-// with reply, or with {"Code": 1000} when reply is nil; a failed write gets
-// 500 instead. The caller holds s.store.mu.
-func (s *Server) saveThenReplyLocked(w http.ResponseWriter, reply any) {
-	if err := s.store.saveLocked(); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	if reply == nil {
-		writeOK(w)
-		return
-	}
-	writeJSON(w, http.StatusOK, reply)
 }
 
 // queryInt reads the integer query parameter name, def when it is absent,

@@ -59,9 +59,13 @@ func (s *Server) SetAppVersions(pattern *regexp.Regexp) {
 	if pattern == nil {
 		pattern = DefaultAppVersions
 	}
-	s.appVersions.mu.Lock()
-	defer s.appVersions.mu.Unlock()
-	s.appVersions.pattern = pattern
+	s.appVersions.set(pattern)
+}
+
+func (a *appVersions) set(pattern *regexp.Regexp) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.pattern = pattern
 }
 
 // withAppVersion refuses a request whose x-pm-appversion is missing or

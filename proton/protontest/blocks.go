@@ -15,10 +15,6 @@ import (
 // plus encryption overhead.
 const maxBlockSize = 5 << 20
 
-func quotaExceeded(w http.ResponseWriter) {
-	writeAPIError(w, http.StatusUnprocessableEntity, CodeQuotaExceeded, "Storage quota exceeded")
-}
-
 func (s *Server) handleRequestBlockUpload(w http.ResponseWriter, r *http.Request, userID string) {
 	var req proton.BlockUploadReq
 	if !decodeBody(w, r, &req) {
@@ -48,60 +44,11 @@ func (s *Server) handleRequestBlockUpload(w http.ResponseWriter, r *http.Request
 		requested += b.Size
 	}
 
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	a, ok := s.accountLocked(userID)
-	if !ok || req.AddressID != a.AddressID {
-		invalid(w, "AddressID is not an address of this account")
-		return
-	}
-	l, rev, ok := s.revisionLocked(req.ShareID, req.LinkID, req.RevisionID, userID)
-	if !ok || rev.Revision.State != proton.RevisionStateDraft {
-		notFound(w)
-		return
-	}
-	if q := s.store.quota; q >= 0 && s.store.usedSpaceLocked(userID)+requested > q {
-		quotaExceeded(w)
-		return
-	}
-	links := make([]proton.BlockUploadLink, 0, len(req.BlockList))
-	for _, info := range req.BlockList {
-		if old, ok := rev.Blocks[info.Index]; ok {
-			s.store.deleteBlockLocked(old)
-		}
-		b := &blockRecord{
-			ID:             newID(),
-			LinkID:         l.Link.LinkID,
-			RevisionID:     rev.Revision.ID,
-			Index:          info.Index,
-			Size:           info.Size,
-			Hash:           info.Hash,
-			EncSignature:   info.EncSignature,
-			SignatureEmail: a.Email,
-			UploadToken:    newID(),
-			DownloadToken:  newID(),
-		}
-		s.store.meta.Blocks[b.ID] = b
-		rev.Blocks[info.Index] = b.ID
-		links = append(links, proton.BlockUploadLink{Token: b.UploadToken, BareURL: s.url + "/storage/blocks"})
-	}
-	s.saveThenReplyLocked(w, struct {
+	links, err := s.drive.requestBlockUpload(userID, req, requested)
+	reply(w, struct {
 		Code        int
 		UploadLinks []proton.BlockUploadLink
-	}{CodeSuccess, links})
-}
-
-// blockByUploadTokenLocked finds the pending block an upload token is for.
-func (s *Server) blockByUploadTokenLocked(token string) (*blockRecord, bool) {
-	if token == "" {
-		return nil, false
-	}
-	for _, b := range s.store.meta.Blocks {
-		if b.UploadToken == token {
-			return b, true
-		}
-	}
-	return nil, false
+	}{CodeSuccess, links}, err)
 }
 
 // dropConnection reads n bytes of the request body and closes the
@@ -122,16 +69,9 @@ func (s *Server) handleUploadBlock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := r.Header.Get("pm-storage-token")
-	s.store.mu.Lock()
-	b, ok := s.blockByUploadTokenLocked(token)
-	var size int64
-	var hash string
-	if ok {
-		size, hash = b.Size, b.Hash
-	}
-	s.store.mu.Unlock()
-	if !ok {
-		writeAPIError(w, http.StatusForbidden, http.StatusForbidden, "Invalid storage token")
+	size, hash, err := s.drive.pendingBlock(token)
+	if err != nil {
+		writeError(w, err)
 		return
 	}
 
@@ -146,25 +86,7 @@ func (s *Server) handleUploadBlock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	b, ok = s.blockByUploadTokenLocked(token)
-	if !ok {
-		writeAPIError(w, http.StatusForbidden, http.StatusForbidden, "Invalid storage token")
-		return
-	}
-	if l, ok := s.store.meta.Links[b.LinkID]; ok && !b.Uploaded {
-		if q := s.store.quota; q >= 0 && s.store.usedSpaceLocked(l.UserID)+b.Size > q {
-			quotaExceeded(w)
-			return
-		}
-	}
-	if err := s.store.putBlockDataLocked(b.ID, data); err != nil {
-		storageFailure(w, err)
-		return
-	}
-	b.Uploaded = true
-	s.saveThenReplyLocked(w, nil)
+	reply(w, nil, s.drive.putBlock(token, data))
 }
 
 // readBlockPart reads the multipart field "Block" of an upload, refusing
@@ -194,18 +116,9 @@ func readBlockPart(r *http.Request, size int64) ([]byte, error) {
 }
 
 func (s *Server) handleDownloadBlock(w http.ResponseWriter, r *http.Request) {
-	token := r.Header.Get("pm-storage-token")
-	s.store.mu.Lock()
-	b, ok := s.store.meta.Blocks[r.PathValue("blockID")]
-	if !ok || !b.Uploaded || token == "" || token != b.DownloadToken {
-		s.store.mu.Unlock()
-		writeAPIError(w, http.StatusForbidden, http.StatusForbidden, "Invalid storage token")
-		return
-	}
-	data, err := s.store.blockDataLocked(b.ID)
-	s.store.mu.Unlock()
+	data, err := s.drive.blockData(r.PathValue("blockID"), r.Header.Get("pm-storage-token"))
 	if err != nil {
-		storageFailure(w, err)
+		writeError(w, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/octet-stream")

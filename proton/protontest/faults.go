@@ -45,43 +45,49 @@ func (s *Server) FailNext(route string, n int, status int, retryAfter time.Durat
 	if n <= 0 {
 		return
 	}
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	s.faults.failNext[route] = append(s.faults.failNext[route], &failure{remaining: n, status: status, retryAfter: retryAfter})
+	s.faults.queue(route, &failure{remaining: n, status: status, retryAfter: retryAfter})
 }
 
 // DropBlockUploadAfter makes the next count block uploads (RouteUploadBlock)
 // read n bytes of the request body and then drop the connection without a
 // response, like a network failure half-way through an upload.
-func (s *Server) DropBlockUploadAfter(n int64, count int) {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	s.faults.dropAfter = n
-	s.faults.dropCount = count
-}
+func (s *Server) DropBlockUploadAfter(n int64, count int) { s.faults.setDrop(n, count) }
 
 // SetLatency delays every request by d before it is handled (0 disables).
-func (s *Server) SetLatency(d time.Duration) {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	s.faults.latency = d
-}
+func (s *Server) SetLatency(d time.Duration) { s.faults.setLatency(d) }
 
 // SetQuota limits each account's stored bytes (encrypted block sizes).
 // Block upload requests and uploads that would exceed it fail with HTTP
 // 422 and CodeQuotaExceeded. bytes < 0 removes the limit (the default).
-func (s *Server) SetQuota(bytes int64) {
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	s.store.quota = bytes
-}
+func (s *Server) SetQuota(bytes int64) { s.drive.setQuota(bytes) }
 
 // Calls returns how many requests for route reached the server, including
 // ones failed by FailNext or dropped. Route names are as for FailNext.
-func (s *Server) Calls(route string) int {
-	s.faults.mu.Lock()
-	defer s.faults.mu.Unlock()
-	return s.faults.calls[route]
+func (s *Server) Calls(route string) int { return s.faults.callCount(route) }
+
+func (f *faults) queue(route string, fail *failure) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.failNext[route] = append(f.failNext[route], fail)
+}
+
+func (f *faults) setDrop(n int64, count int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.dropAfter = n
+	f.dropCount = count
+}
+
+func (f *faults) setLatency(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.latency = d
+}
+
+func (f *faults) callCount(route string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[route]
 }
 
 // arrive counts a call and returns the latency to apply and the failure to

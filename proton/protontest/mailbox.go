@@ -64,7 +64,7 @@ func (s *Server) RequireMailboxPassword(username, password, mailboxPassword stri
 	if mailboxPassword == "" {
 		return fmt.Errorf("protontest: RequireMailboxPassword needs a mailbox password")
 	}
-	userID, err := s.store.userIDByName(username)
+	userID, err := s.drive.userIDByName(username)
 	if err != nil {
 		return err
 	}
@@ -74,13 +74,18 @@ func (s *Server) RequireMailboxPassword(username, password, mailboxPassword stri
 	if err != nil {
 		return fmt.Errorf("protontest: mailbox password of %q: %w", username, err)
 	}
-	s.mailbox.mu.Lock()
-	defer s.mailbox.mu.Unlock()
-	for id, k := range keys {
-		s.mailbox.keys[id] = k
-	}
-	s.mailbox.users[userID] = true
+	s.mailbox.add(userID, keys)
 	return nil
+}
+
+// add puts userID in two-password mode with its re-locked keys.
+func (mk *mailboxKeys) add(userID string, keys map[string]*relockedKey) {
+	mk.mu.Lock()
+	defer mk.mu.Unlock()
+	for id, k := range keys {
+		mk.keys[id] = k
+	}
+	mk.users[userID] = true
 }
 
 // relockUserKeys logs in to the core server as the user, unlocks each user

@@ -1,8 +1,6 @@
 package protontest
 
 import (
-	"fmt"
-
 	"github.com/rclone/go-proton-api"
 )
 
@@ -30,12 +28,5 @@ func (s *Server) SetEncryptedName(linkID, name string) error {
 }
 
 func (s *Server) editLink(linkID string, fn func(*proton.Link)) error {
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
-	rec, ok := s.store.meta.Links[linkID]
-	if !ok {
-		return fmt.Errorf("protontest: no link %q", linkID)
-	}
-	fn(&rec.Link)
-	return s.store.saveLocked()
+	return s.drive.editLink(linkID, fn)
 }

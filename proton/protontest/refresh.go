@@ -37,10 +37,25 @@ type refreshes struct {
 // Refreshes returns how many token refreshes the server granted and how
 // many it refused with CodeRefreshTokenInvalid. Failures injected with
 // FailNext are in neither.
-func (s *Server) Refreshes() (granted, refused int) {
-	s.refreshes.mu.Lock()
-	defer s.refreshes.mu.Unlock()
-	return s.refreshes.ok, s.refreshes.refused
+func (s *Server) Refreshes() (granted, refused int) { return s.refreshes.counts() }
+
+func (rc *refreshes) counts() (granted, refused int) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.ok, rc.refused
+}
+
+// count records the outcome of a refresh the core server answered with
+// status.
+func (rc *refreshes) count(status int) {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	switch {
+	case status >= 400 && status < 500:
+		rc.refused++
+	case status == http.StatusOK:
+		rc.ok++
+	}
 }
 
 // handleRefresh passes a refresh to the core server and words a refusal
@@ -50,17 +65,10 @@ func (s *Server) handleRefresh(next http.Handler) http.Handler {
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
 		res := rec.Result()
+		s.refreshes.count(res.StatusCode)
 		if res.StatusCode >= 400 && res.StatusCode < 500 {
-			s.refreshes.mu.Lock()
-			s.refreshes.refused++
-			s.refreshes.mu.Unlock()
 			writeAPIError(w, http.StatusBadRequest, CodeRefreshTokenInvalid, "Invalid refresh token")
 			return
-		}
-		if res.StatusCode == http.StatusOK {
-			s.refreshes.mu.Lock()
-			s.refreshes.ok++
-			s.refreshes.mu.Unlock()
 		}
 		for k, v := range res.Header {
 			w.Header()[k] = v

@@ -62,7 +62,7 @@ type Server struct {
 	url      string
 	logf     func(format string, args ...any)
 
-	store       *store
+	drive       *drive
 	faults      *faults
 	twoFactor   *twoFactor
 	mailbox     *mailboxKeys
@@ -86,13 +86,15 @@ func New(opts Options) (*Server, error) {
 	if err := requireLoopback(addr); err != nil {
 		return nil, err
 	}
-	st, err := newStore(opts.DataDir)
-	if err != nil {
-		return nil, err
-	}
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("protontest: listen on %s: %w", addr, err)
+	}
+	baseURL := "http://" + l.Addr().String()
+	d, err := newDrive(opts.DataDir, baseURL+"/storage/blocks")
+	if err != nil {
+		_ = l.Close()
+		return nil, err
 	}
 
 	core := newCoreServer()
@@ -108,9 +110,9 @@ func New(opts Options) (*Server, error) {
 		coreURL:  coreURL,
 		coreHTTP: &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second},
 		listener: l,
-		url:      "http://" + l.Addr().String(),
+		url:      baseURL,
 		logf:     opts.Logf,
-		store:    st,
+		drive:    d,
 		faults:   newFaults(),
 
 		twoFactor: newTwoFactor(),
@@ -189,7 +191,7 @@ func (s *Server) SetAuthLife(d time.Duration) { s.core.SetAuthLife(d) }
 // RevokeSessions ends every session of the user called username, as
 // logging out everywhere does; the user's refresh tokens stop working too.
 func (s *Server) RevokeSessions(username string) error {
-	userID, err := s.store.userIDByName(username)
+	userID, err := s.drive.userIDByName(username)
 	if err != nil {
 		return err
 	}

@@ -36,24 +36,27 @@ type StoredBlock struct {
 
 // Stored returns a snapshot of the stored shares, links, revisions and
 // uploaded blocks, each sorted by ID.
-func (s *Server) Stored() (StoredData, error) {
-	s.store.mu.Lock()
-	defer s.store.mu.Unlock()
+func (s *Server) Stored() (StoredData, error) { return s.drive.stored() }
+
+// stored is Server.Stored.
+func (st *drive) stored() (StoredData, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
 	var d StoredData
-	for _, sh := range s.store.meta.Shares {
+	for _, sh := range st.meta.Shares {
 		d.Shares = append(d.Shares, sh.Share)
 	}
-	for _, l := range s.store.meta.Links {
+	for _, l := range st.meta.Links {
 		d.Links = append(d.Links, l.Link)
 	}
-	for _, rev := range s.store.meta.Revisions {
+	for _, rev := range st.meta.Revisions {
 		d.Revisions = append(d.Revisions, StoredRevision{LinkID: rev.LinkID, RevisionMetadata: rev.Revision})
 	}
-	for _, b := range s.store.meta.Blocks {
+	for _, b := range st.meta.Blocks {
 		if !b.Uploaded {
 			continue
 		}
-		data, err := s.store.blockDataLocked(b.ID)
+		data, err := st.blockDataLocked(b.ID)
 		if err != nil {
 			return StoredData{}, err
 		}

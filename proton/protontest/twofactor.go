@@ -65,18 +65,23 @@ func newTwoFactor() *twoFactor {
 // already are not affected. An empty code turns 2FA off again for new
 // logins.
 func (s *Server) RequireTwoFactor(username, code string) error {
-	userID, err := s.store.userIDByName(username)
+	userID, err := s.drive.userIDByName(username)
 	if err != nil {
 		return err
 	}
-	s.twoFactor.mu.Lock()
-	defer s.twoFactor.mu.Unlock()
-	if code == "" {
-		delete(s.twoFactor.codes, userID)
-		return nil
-	}
-	s.twoFactor.codes[userID] = code
+	s.twoFactor.setCode(userID, code)
 	return nil
+}
+
+// setCode sets the code userID's 2FA accepts; "" turns 2FA off.
+func (tf *twoFactor) setCode(userID, code string) {
+	tf.mu.Lock()
+	defer tf.mu.Unlock()
+	if code == "" {
+		delete(tf.codes, userID)
+		return
+	}
+	tf.codes[userID] = code
 }
 
 // startLogin marks the new session uid of userID as waiting for 2FA when

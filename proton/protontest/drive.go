@@ -67,21 +67,28 @@ type blockRecord struct {
 	Uploaded       bool
 }
 
-// store holds the drive state. Handlers lock mu for the whole of a request's
-// read-modify-write and call saveLocked after changing anything.
-type store struct {
+// drive is the state of the fake, in the spirit of go-proton-api's
+// server/backend: every exported-to-handlers method takes mu itself for the
+// whole of its read-modify-write, saves after changing anything and
+// returns an *apiError for what the API refuses. It knows nothing of HTTP
+// requests. Methods named ...Locked expect mu held.
+type drive struct {
 	mu      sync.Mutex
 	dataDir string
-	meta    metadata
+	// storageURL is where blocks are uploaded and downloaded, as handed out
+	// in upload links and revision block lists.
+	storageURL string
+	meta       metadata
 	// blocks holds block contents when dataDir is "".
 	blocks map[string][]byte
 	// quota is the per-account storage limit in bytes; < 0 is unlimited.
 	quota int64
 }
 
-func newStore(dataDir string) (*store, error) {
-	st := &store{
-		dataDir: dataDir,
+func newDrive(dataDir, storageURL string) (*drive, error) {
+	st := &drive{
+		dataDir:    dataDir,
+		storageURL: storageURL,
 		meta: metadata{
 			Accounts:  map[string]*account{},
 			Shares:    map[string]*shareRecord{},
@@ -113,7 +120,7 @@ func newID() string {
 }
 
 // saveLocked writes metadata.json atomically when the store is on disk.
-func (st *store) saveLocked() error {
+func (st *drive) saveLocked() error {
 	if st.dataDir == "" {
 		return nil
 	}
@@ -143,11 +150,11 @@ func writeFileAtomic(path string, b []byte) error {
 	return nil
 }
 
-func (st *store) blockPath(id string) string {
+func (st *drive) blockPath(id string) string {
 	return filepath.Join(st.dataDir, "blocks", id)
 }
 
-func (st *store) putBlockDataLocked(id string, data []byte) error {
+func (st *drive) putBlockDataLocked(id string, data []byte) error {
 	if st.dataDir == "" {
 		st.blocks[id] = data
 		return nil
@@ -155,7 +162,7 @@ func (st *store) putBlockDataLocked(id string, data []byte) error {
 	return writeFileAtomic(st.blockPath(id), data)
 }
 
-func (st *store) blockDataLocked(id string) ([]byte, error) {
+func (st *drive) blockDataLocked(id string) ([]byte, error) {
 	if st.dataDir == "" {
 		b, ok := st.blocks[id]
 		if !ok {
@@ -170,7 +177,7 @@ func (st *store) blockDataLocked(id string) ([]byte, error) {
 	return b, nil
 }
 
-func (st *store) deleteBlockLocked(id string) {
+func (st *drive) deleteBlockLocked(id string) {
 	delete(st.meta.Blocks, id)
 	delete(st.blocks, id)
 	if st.dataDir != "" {
@@ -178,7 +185,7 @@ func (st *store) deleteBlockLocked(id string) {
 	}
 }
 
-func (st *store) deleteRevisionLocked(id string) {
+func (st *drive) deleteRevisionLocked(id string) {
 	rev, ok := st.meta.Revisions[id]
 	if !ok {
 		return
@@ -191,7 +198,7 @@ func (st *store) deleteRevisionLocked(id string) {
 
 // deleteLinkLocked removes a link, its descendants, their revisions and
 // blocks for good.
-func (st *store) deleteLinkLocked(id string) {
+func (st *drive) deleteLinkLocked(id string) {
 	for childID, child := range st.meta.Links {
 		if child.Link.ParentLinkID == id {
 			st.deleteLinkLocked(childID)
@@ -206,7 +213,7 @@ func (st *store) deleteLinkLocked(id string) {
 }
 
 // usedSpaceLocked is the bytes of uploaded blocks stored for userID.
-func (st *store) usedSpaceLocked(userID string) int64 {
+func (st *drive) usedSpaceLocked(userID string) int64 {
 	var used int64
 	for _, b := range st.meta.Blocks {
 		if !b.Uploaded {
@@ -221,7 +228,8 @@ func (st *store) usedSpaceLocked(userID string) int64 {
 
 var errUnknownUser = errors.New("protontest: no such user")
 
-func (st *store) userIDByName(username string) (string, error) {
+// userIDByName returns the user ID of the account called username.
+func (st *drive) userIDByName(username string) (string, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	for _, a := range st.meta.Accounts {
@@ -230,4 +238,33 @@ func (st *store) userIDByName(username string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%w: %q", errUnknownUser, username)
+}
+
+// setQuota sets the per-account storage limit; bytes < 0 removes it.
+func (st *drive) setQuota(bytes int64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.quota = bytes
+}
+
+// addAccount stores a new account with its main share and root folder.
+func (st *drive) addAccount(a *account, share *shareRecord, root *linkRecord) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.meta.Accounts[a.UserID] = a
+	st.meta.Shares[share.Share.ShareID] = share
+	st.meta.Links[root.Link.LinkID] = root
+	return st.saveLocked()
+}
+
+// editLink changes the link linkID with fn, whoever owns it.
+func (st *drive) editLink(linkID string, fn func(*proton.Link)) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rec, ok := st.meta.Links[linkID]
+	if !ok {
+		return fmt.Errorf("protontest: no link %q", linkID)
+	}
+	fn(&rec.Link)
+	return st.saveLocked()
 }
