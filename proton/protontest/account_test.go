@@ -13,7 +13,7 @@ import (
 func TestServerHoldsOnlyLockedKeys(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 	folder, err := drive.CreateNewFolderByID(ctx, drive.RootLink.LinkID, "f")
 	if err != nil {
 		t.Fatal(err)

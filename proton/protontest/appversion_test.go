@@ -19,7 +19,7 @@ func TestAppVersionRefused(t *testing.T) {
 	ctx := context.Background()
 
 	for _, v := range []string{"macos-drive@1.0.0-alpha.1+rclone", "macos-drive@1.0.0-alpha.1", "web-drive@5.0.0", "external-drive-x@1.0"} {
-		cfg := bridgeConfig(t, srv, TestUser, TestPassword)
+		cfg := bridgeConfig(t, srv, testUser, testPassword)
 		cfg.AppVersion = v
 		_, _, err := newBridgeWithAuthHandler(ctx, cfg, func(proton.Auth) {})
 		var apiErr *proton.APIError
@@ -34,7 +34,7 @@ func TestAppVersionRefused(t *testing.T) {
 		t.Fatalf("no x-pm-appversion: %d / %d, want 422 / %d", status, code, CodeAppVersionRefused)
 	}
 
-	cfg := bridgeConfig(t, srv, TestUser, TestPassword)
+	cfg := bridgeConfig(t, srv, testUser, testPassword)
 	drive := loginBridge(t, ctx, cfg)
 	srv.SetAppVersions(regexp.MustCompile(`^external-drive-protontest@2\.`))
 	_, err := drive.About(ctx)

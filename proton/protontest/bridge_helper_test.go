@@ -19,6 +19,12 @@ func (l testLogger) Debugf(format string, v ...any) { l.t.Logf("DEBUG: "+format,
 // testAppVersion is an x-pm-appversion of the form Proton accepts.
 const testAppVersion = "external-drive-protontest@1.0.0-stable"
 
+// The account NewForTest makes.
+const (
+	testUser     = TestUser
+	testPassword = TestPassword
+)
+
 // bridgeConfig is how cakebackup configures the bridge, pointed at srv.
 func bridgeConfig(t testing.TB, srv *Server, user, password string) *common.Config {
 	cfg := common.NewConfigWithDefaultValues()

@@ -9,8 +9,8 @@ import (
 func TestBridgeTwoClientsOneAccount(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	a := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
-	b := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	a := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	b := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 	if a.RootLink.LinkID != b.RootLink.LinkID {
 		t.Fatalf("clients see different roots: %s and %s", a.RootLink.LinkID, b.RootLink.LinkID)
 	}

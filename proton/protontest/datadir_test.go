@@ -13,7 +13,7 @@ func TestDataDirHoldsWhatTheServerReceived(t *testing.T) {
 	dir := t.TempDir()
 	srv := NewForTest(t, WithOptions(Options{DataDir: dir})).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 
 	data := randomBytes(t, blockSize+1000) // 2 blocks
 	id := upload(t, ctx, drive, drive.RootLink.LinkID, "on-disk.cake", data)

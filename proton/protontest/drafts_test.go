@@ -31,7 +31,7 @@ func TestBridgeDraftConflicts(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := NewForTest(t).Server
 			ctx := context.Background()
-			cfg := bridgeConfig(t, srv, TestUser, TestPassword)
+			cfg := bridgeConfig(t, srv, testUser, testPassword)
 			cfg.ReplaceExistingDraft = tc.replaceDraft
 			drive := loginBridge(t, ctx, cfg)
 			root := drive.RootLink.LinkID

@@ -45,7 +45,7 @@ func TestFaultRetried(t *testing.T) {
 			t.Parallel()
 			srv := NewForTest(t).Server
 			ctx := context.Background()
-			drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+			drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 			data := randomBytes(t, 50_000)
 
 			srv.FailNext(tc.route, 1, tc.status, 0)
@@ -81,7 +81,7 @@ func TestFaultNotRetried(t *testing.T) {
 			t.Parallel()
 			srv := NewForTest(t).Server
 			ctx := context.Background()
-			drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+			drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 
 			srv.FailNext(tc.route, 1, tc.status, 0)
 			_, _, err := drive.UploadFileByReader(ctx, drive.RootLink.LinkID, "f.cake", time.Now(), bytes.NewReader([]byte("data")), 0)
@@ -110,7 +110,7 @@ func TestFaultDroppedBlockUpload(t *testing.T) {
 	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	cfg := bridgeConfig(t, srv, TestUser, TestPassword)
+	cfg := bridgeConfig(t, srv, testUser, testPassword)
 	drive := loginBridge(t, ctx, cfg)
 	root := drive.RootLink.LinkID
 	data := randomBytes(t, 200_000)
@@ -141,7 +141,7 @@ func TestFaultDroppedBlockUpload(t *testing.T) {
 func TestFaultLatency(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 	root := drive.RootLink.LinkID
 
 	srv.SetLatency(300 * time.Millisecond)
@@ -159,7 +159,7 @@ func TestFaultLatency(t *testing.T) {
 func TestFaultQuota(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 	root := drive.RootLink.LinkID
 
 	srv.SetQuota(1 << 20)
@@ -198,7 +198,7 @@ func TestFaultQuota(t *testing.T) {
 func TestFaultBlockDownload(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 	data := randomBytes(t, 10_000)
 	id := upload(t, ctx, drive, drive.RootLink.LinkID, "f.cake", data)
 

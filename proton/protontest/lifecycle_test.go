@@ -98,7 +98,7 @@ func TestBridgeFileLifecycle(t *testing.T) {
 	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 	root := drive.RootLink.LinkID
 
 	folderID, err := drive.CreateNewFolderByID(ctx, root, "Cake Backups")
@@ -130,7 +130,7 @@ func TestBridgeFileLifecycle(t *testing.T) {
 	if n := blocksOf(d, emptyID); n != 0 {
 		t.Errorf("server holds %d blocks for the empty file, want 0", n)
 	}
-	for _, secret := range [][]byte{big[:64], big[2*blockSize : 2*blockSize+64], []byte("wallet-2026-11-25.cake"), []byte("Cake Backups"), []byte(TestPassword)} {
+	for _, secret := range [][]byte{big[:64], big[2*blockSize : 2*blockSize+64], []byte("wallet-2026-11-25.cake"), []byte("Cake Backups"), []byte(testPassword)} {
 		if d.Contains(secret) {
 			t.Errorf("plaintext %q reached the server", secret[:min(len(secret), 24)])
 		}

@@ -8,7 +8,7 @@ import (
 func TestBridgeLogsInAndListsRoot(t *testing.T) {
 	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 
 	if drive.RootLink == nil || drive.RootLink.LinkID == "" {
 		t.Fatal("no root link")

@@ -17,10 +17,10 @@ const testMailboxPassword = "the second, mailbox password"
 // the mailbox password it works and the drive is usable.
 func TestBridgeTwoPasswordLogin(t *testing.T) {
 	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
-	if err := srv.RequireMailboxPassword(TestUser, TestPassword, testMailboxPassword); err != nil {
+	if err := srv.RequireMailboxPassword(testUser, testPassword, testMailboxPassword); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.RequireTwoFactor(TestUser, testTwoFactorCode); err != nil {
+	if err := srv.RequireTwoFactor(testUser, testTwoFactorCode); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -31,11 +31,11 @@ func TestBridgeTwoPasswordLogin(t *testing.T) {
 		wantIs  error
 	}{
 		{name: "no mailbox password", wantErr: true, wantIs: common.ErrMailboxPasswordRequired},
-		{name: "login password as mailbox password", mailbox: TestPassword, wantErr: true},
+		{name: "login password as mailbox password", mailbox: testPassword, wantErr: true},
 		{name: "mailbox password", mailbox: testMailboxPassword},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := bridgeConfig(t, srv, TestUser, TestPassword)
+			cfg := bridgeConfig(t, srv, testUser, testPassword)
 			cfg.FirstLoginCredential.TwoFA = testTwoFactorCode
 			cfg.FirstLoginCredential.MailboxPassword = tc.mailbox
 			drive, cred, err := newBridgeWithAuthHandler(ctx, cfg, func(proton.Auth) {})

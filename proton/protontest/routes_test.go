@@ -19,7 +19,7 @@ func apiClient(t *testing.T, srv *Server) *proton.Client {
 	t.Helper()
 	m := proton.New(proton.WithHostURL(srv.URL()), proton.WithAppVersion(testAppVersion), proton.WithRetryCount(0))
 	t.Cleanup(m.Close)
-	c, _, err := m.NewClientWithLogin(context.Background(), TestUser, []byte(TestPassword))
+	c, _, err := m.NewClientWithLogin(context.Background(), testUser, []byte(testPassword))
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
@@ -69,7 +69,7 @@ func apiStatus(err error) (int, proton.Code) {
 func TestRouteErrors(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 	c := apiClient(t, srv)
 	share := drive.MainShare.ShareID
 	root := drive.RootLink.LinkID
@@ -157,7 +157,7 @@ func TestRouteErrors(t *testing.T) {
 func TestChildrenArePaged(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 	c := apiClient(t, srv)
 	share, root := drive.MainShare.ShareID, drive.RootLink.LinkID
 	msg, sig := pgpStrings(t)
@@ -202,7 +202,7 @@ func TestChildrenArePaged(t *testing.T) {
 func TestDownloadNeedsTheStorageToken(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 	fileID := upload(t, ctx, drive, drive.RootLink.LinkID, "f.cake", []byte("content"))
 	var blockID string
 	for _, b := range stored(t, srv).Blocks {

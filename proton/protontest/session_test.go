@@ -37,7 +37,7 @@ func rawGet(t *testing.T, srv *Server, path string, headers map[string]string) (
 func TestDriveRoutesNeedASession(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	cfg := bridgeConfig(t, srv, TestUser, TestPassword)
+	cfg := bridgeConfig(t, srv, testUser, testPassword)
 	drive := loginBridge(t, ctx, cfg)
 	uid, token := cfg.ReusableCredential.UID, cfg.ReusableCredential.AccessToken
 	share := drive.MainShare.ShareID
@@ -74,7 +74,7 @@ func TestTokensRefresh(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	srv.SetAuthLife(2 * time.Second)
-	cfg := bridgeConfig(t, srv, TestUser, TestPassword)
+	cfg := bridgeConfig(t, srv, testUser, testPassword)
 	refreshed := 0
 	drive, _, err := newBridgeWithAuthHandler(ctx, cfg, func(proton.Auth) { refreshed++ })
 	if err != nil {
@@ -97,8 +97,8 @@ func TestTokensRefresh(t *testing.T) {
 func TestRevokedSessionFails(t *testing.T) {
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, TestUser, TestPassword))
-	if err := srv.RevokeSessions(TestUser); err != nil {
+	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	if err := srv.RevokeSessions(testUser); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := drive.ListDirectory(ctx, drive.RootLink.LinkID); err == nil {
@@ -120,7 +120,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 		lines = append(lines, fmt.Sprintf(format, args...))
 	}})).Server
 	ctx := context.Background()
-	cfg := bridgeConfig(t, srv, TestUser, TestPassword)
+	cfg := bridgeConfig(t, srv, testUser, testPassword)
 	drive := loginBridge(t, ctx, cfg)
 	upload(t, ctx, drive, drive.RootLink.LinkID, "secret-name.cake", []byte("secret content"))
 
@@ -129,7 +129,7 @@ func TestLogsHoldNoSecrets(t *testing.T) {
 	if len(lines) < 10 {
 		t.Fatalf("only %d log lines", len(lines))
 	}
-	secrets := []string{TestPassword, cfg.ReusableCredential.AccessToken, cfg.ReusableCredential.RefreshToken, cfg.ReusableCredential.SaltedKeyPass, "secret-name", "secret content"}
+	secrets := []string{testPassword, cfg.ReusableCredential.AccessToken, cfg.ReusableCredential.RefreshToken, cfg.ReusableCredential.SaltedKeyPass, "secret-name", "secret content"}
 	for _, line := range lines {
 		for _, s := range secrets {
 			if s != "" && strings.Contains(line, s) {

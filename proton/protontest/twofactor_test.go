@@ -16,7 +16,7 @@ const testTwoFactorCode = "123456"
 // with no code, a wrong code and the right code.
 func TestBridgeTwoFactorLogin(t *testing.T) {
 	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
-	if err := srv.RequireTwoFactor(TestUser, testTwoFactorCode); err != nil {
+	if err := srv.RequireTwoFactor(testUser, testTwoFactorCode); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -37,7 +37,7 @@ func TestBridgeTwoFactorLogin(t *testing.T) {
 			if tc.name == "right code" {
 				code = testTwoFactorCode
 			}
-			cfg := bridgeConfig(t, srv, TestUser, TestPassword)
+			cfg := bridgeConfig(t, srv, testUser, testPassword)
 			cfg.FirstLoginCredential.TwoFA = code
 			drive, _, err := newBridgeWithAuthHandler(ctx, cfg, func(proton.Auth) {})
 			switch {
@@ -78,7 +78,7 @@ func TestBridgeTwoFactorLogin(t *testing.T) {
 // right code is given, a wrong one changes nothing, logout still works.
 func TestSessionWithoutTwoFactorHasNoAccess(t *testing.T) {
 	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
-	if err := srv.RequireTwoFactor(TestUser, testTwoFactorCode); err != nil {
+	if err := srv.RequireTwoFactor(testUser, testTwoFactorCode); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -88,7 +88,7 @@ func TestSessionWithoutTwoFactorHasNoAccess(t *testing.T) {
 		proton.WithTransport(&http.Transport{}),
 	)
 	t.Cleanup(m.Close)
-	c, auth, err := m.NewClientWithLogin(ctx, TestUser, []byte(TestPassword))
+	c, auth, err := m.NewClientWithLogin(ctx, testUser, []byte(testPassword))
 	if err != nil {
 		t.Fatalf("login: %v", err)
 	}
@@ -152,7 +152,7 @@ func TestUnverifiedSessionCanLogOut(t *testing.T) {
 	if err := srv.AddUser("bob", "bob's password"); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.RequireTwoFactor(TestUser, testTwoFactorCode); err != nil {
+	if err := srv.RequireTwoFactor(testUser, testTwoFactorCode); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.RequireTwoFactor("nobody", testTwoFactorCode); err == nil {
@@ -178,7 +178,7 @@ func TestUnverifiedSessionCanLogOut(t *testing.T) {
 		t.Errorf("bob: ListVolumes: %v", err)
 	}
 
-	alice, _, err := m.NewClientWithLogin(ctx, TestUser, []byte(TestPassword))
+	alice, _, err := m.NewClientWithLogin(ctx, testUser, []byte(testPassword))
 	if err != nil {
 		t.Fatalf("login alice: %v", err)
 	}
