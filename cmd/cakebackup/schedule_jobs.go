@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -62,55 +61,22 @@ func keepFlags() []cli.Flag {
 	}
 }
 
-// jobFromFlags builds a job from the add / ad-hoc run flags.
+// jobFromFlags builds a job from the add / ad-hoc run flags, its paths
+// made absolute.
 func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
-	abs := func(flag string) (string, error) {
-		v := c.String(flag)
-		if v == "" {
-			return "", nil
-		}
-		a, err := filepath.Abs(v)
-		if err != nil {
-			return "", usageError(fmt.Errorf("--%s: %w", flag, err))
-		}
-		return a, nil
-	}
 	j := schedule.Job{
 		Name: name, Every: c.String("every"), Cron: c.String("cron"),
-		Retention: retentionFromFlags(c), RemoveAfterSend: c.Bool("remove-after-send"),
+		Source: c.String("source"), Settings: c.String("settings"), PasswordFile: c.String("password-file"),
+		Watch: c.String("watch"), Retention: retentionFromFlags(c), RemoveAfterSend: c.Bool("remove-after-send"),
 	}
-	var dests []string
-	for _, d := range c.StringSlice("dest") {
-		// A timer does not start in the user's working folder.
-		if spec, err := destinations.ParseSpec(d); err == nil && spec.Scheme == "folder" && spec.Arg != "" && !filepath.IsAbs(spec.Arg) {
-			a, err := filepath.Abs(spec.Arg)
-			if err != nil {
-				return j, usageError(fmt.Errorf("--dest: %w", err))
-			}
-			d = "folder:" + a
-		}
-		dests = append(dests, d)
-	}
-	if len(dests) == 1 {
+	if dests := c.StringSlice("dest"); len(dests) == 1 {
 		j.Dest = dests[0]
-	} else {
+	} else if len(dests) > 1 {
 		j.Dests = dests
 	}
-	var err error
-	if j.Source, err = abs("source"); err != nil {
-		return j, err
-	}
-	if j.Settings, err = abs("settings"); err != nil {
-		return j, err
-	}
-	if j.PasswordFile, err = abs("password-file"); err != nil {
-		return j, err
-	}
-	// "downloads" is found when the job runs, as Downloads may move.
-	if j.Watch = c.String("watch"); j.Watch != schedule.WatchDownloads {
-		if j.Watch, err = abs("watch"); err != nil {
-			return j, err
-		}
+	j, err := j.Absolute()
+	if err != nil {
+		return j, usageError(err)
 	}
 	return j, nil
 }
@@ -201,48 +167,11 @@ func scheduleListCommand(e *env) *cli.Command {
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "JOB\tWHEN\tSOURCE\tDEST\tPASSWORD\tKEEP")
 			for _, j := range cfg.Jobs {
-				when := "every " + j.Every
-				if j.Cron != "" {
-					when = "cron " + j.Cron
-				}
-				source := j.Source
-				if j.Watch != "" {
-					source = "watch " + j.Watch
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, when, source, strings.Join(cfg.DestsFor(j), " "), passwordSourceOf(j), keepOf(j.Retention))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.When(), j.What(), strings.Join(cfg.DestsFor(j), " "), j.PasswordFrom(), j.KeepSummary())
 			}
 			return tw.Flush()
 		},
 	}
-}
-
-// passwordSourceOf says where a job's password comes from, never what it is.
-func passwordSourceOf(j schedule.Job) string {
-	switch {
-	case j.PasswordFile != "":
-		return "file " + j.PasswordFile
-	case j.PasswordKeyring:
-		return "keyring"
-	case j.PasswordEnv != "":
-		return "env $" + j.PasswordEnv
-	}
-	return "none"
-}
-
-func keepOf(r schedule.Retention) string {
-	if r.Empty() {
-		return "all"
-	}
-	var parts []string
-	for _, k := range []struct {
-		n    int
-		name string
-	}{{r.KeepLast, "last"}, {r.KeepDaily, "daily"}, {r.KeepWeekly, "weekly"}, {r.KeepMonthly, "monthly"}} {
-		if k.n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", k.name, k.n))
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 func scheduleRemoveCommand(e *env) *cli.Command {
@@ -257,13 +186,7 @@ func scheduleRemoveCommand(e *env) *cli.Command {
 				return err
 			}
 			name := job.Name
-			kept := cfg.Jobs[:0]
-			for _, j := range cfg.Jobs {
-				if j.Name != name {
-					kept = append(kept, j)
-				}
-			}
-			cfg.Jobs = kept
+			cfg.Remove(name)
 			if err := cfg.Save(path); err != nil {
 				return err
 			}
@@ -304,7 +227,7 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 			fmt.Fprintf(e.stdout, "Stored the password of job %s in the OS keyring.\n", name)
 			if !job.PasswordKeyring {
 				fmt.Fprintf(e.stdout, "Note: job %s reads its password from %s; set password_keyring = true (and remove the other source) in %s to use this one.\n",
-					name, passwordSourceOf(job), path)
+					name, job.PasswordFrom(), path)
 			}
 			return nil
 		},
