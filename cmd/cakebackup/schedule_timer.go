@@ -1,8 +1,8 @@
 package main
 
 import (
+	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -41,7 +41,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 			fmt.Fprintf(e.stdout, "To enable it, run:\n  %s\n", strings.ReplaceAll(inst.Next, "\n", "\n  "))
 			if job.PasswordEnv != "" {
 				fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
-			} else if job.Watch != "" && !job.HasPasswordSource() {
+			} else if !job.NeedsPassword() {
 				// Exports are checked without a password.
 			} else if _, err := (schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}).Password(job); err != nil {
 				// Better to hear it now than from tomorrow's failed run.
@@ -78,41 +78,12 @@ func scheduleUninstallCommand(e *env) *cli.Command {
 	}
 }
 
-// checkInstallable refuses, with the fix, to point a timer at a program
-// that will not stay where it is: one `go run` built in the Go build
-// cache, or any in a temporary folder. goCache is $GOCACHE (may be "").
-func checkInstallable(exe, goCache, tempDir string) error {
-	within := func(dir string) bool {
-		if dir == "" {
-			return false
-		}
-		rel, err := filepath.Rel(dir, exe)
-		return err == nil && filepath.IsLocal(rel)
-	}
-	slash := strings.ReplaceAll(exe, `\`, "/")
-	if within(goCache) || within(tempDir) || strings.Contains(slash, "/go-build") {
-		return usageError(fmt.Errorf("%s is a temporary build (go run or a temporary folder) that will be gone: install cakebackup with `go install ./cmd/cakebackup`, then run the installed cakebackup's schedule install", exe))
-	}
-	return nil
-}
-
-// installableExecutable is this program's path, resolved, unless it will
-// not stay where it is (see checkInstallable).
+// installableExecutable is this program's path for a timer; a temporary
+// build is a usage error that says how to install cakebackup.
 func (e *env) installableExecutable() (string, error) {
-	find := e.executable
-	if find == nil {
-		find = os.Executable
+	exe, err := schedule.InstallableExecutable(e.executable, e.getenv)
+	if tmp := (*schedule.TemporaryBuildError)(nil); errors.As(err, &tmp) {
+		return "", usageError(fmt.Errorf("%w: install cakebackup with `go install ./cmd/cakebackup`, then run the installed cakebackup's schedule install", err))
 	}
-	exe, err := find()
-	if err != nil {
-		return "", fmt.Errorf("finding the cakebackup program: %w", err)
-	}
-	if exe, err = filepath.EvalSymlinks(exe); err != nil {
-		return "", fmt.Errorf("finding the cakebackup program: %w", err)
-	}
-	tmp := os.TempDir()
-	if resolved, err := filepath.EvalSymlinks(tmp); err == nil {
-		tmp = resolved
-	}
-	return exe, checkInstallable(exe, e.getenv("GOCACHE"), tmp)
+	return exe, err
 }
