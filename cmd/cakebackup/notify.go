@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/notify"
 	"github.com/cakebackup/cakebackup/proton"
@@ -57,6 +58,8 @@ func fixFor(_ schedule.Job, err error) string {
 		return "plug in the stick mounted at " + noDrive.Want
 	case errors.As(err, &noDrive):
 		return fmt.Sprintf("plug in the stick labelled %s", noDrive.Want)
+	case errors.Is(err, inbox.ErrBusy):
+		return "only one `cakebackup watch` or watch job at a time ships from a folder: stop the other"
 	}
 	return ""
 }

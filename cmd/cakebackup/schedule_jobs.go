@@ -5,16 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
-	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/schedule/runner"
 	"github.com/cakebackup/cakebackup/secret"
 )
 
@@ -132,7 +130,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 				return err
 			}
 			for _, w := range warnings {
-				fmt.Fprintf(e.stderr, "warning: %s\n", w)
+				fmt.Fprintf(e.stderr, "warning: %s\n", oneLine(w.Error()))
 			}
 			fmt.Fprintf(e.stdout, "Added job %s to %s\n", name, path)
 			if job.PasswordKeyring {
@@ -331,65 +329,29 @@ func oneJobArg(c *cli.Context) (string, error) {
 	return name, nil
 }
 
-// destProbeTimeout bounds how long schedule add waits on one destination
-// (a network one) when it checks that it is there.
-const destProbeTimeout = 30 * time.Second
-
 // checkNewJob checks what schedule add can check now, so a mistake shows
 // when the job is added rather than at its first run: the source is a
-// wallet data folder (see checkSource), the settings file JSON, and the
-// password can be found. It returns warnings for what may be fine later:
-// a destination that is not there now (an unplugged stick), a password
-// not yet in the keyring. Failures are usage errors.
-func (e *env) checkNewJob(ctx context.Context, cfg *schedule.Config, job schedule.Job, allowEmpty bool) (warnings []string, err error) {
+// wallet data folder (see checkSource), the settings file JSON, and what
+// the runner checks (see runner.CheckJob). Its warnings are for what may
+// be fine later. Failures are usage errors.
+func (e *env) checkNewJob(ctx context.Context, cfg *schedule.Config, job schedule.Job, allowEmpty bool) (warnings []error, err error) {
 	// A missing source is a mistake here, where create leaves it to the
 	// backup to report.
-	if job.Watch != "" {
-		if err := e.checkWatchDir(job); err != nil {
+	if job.Watch == "" {
+		if err := checkSource(job.Source, allowEmpty); err != nil {
 			return nil, usageError(fmt.Errorf("job %s: %w", job.Name, err))
 		}
-	} else if err := checkSource(job.Source, allowEmpty); err != nil {
-		return nil, usageError(fmt.Errorf("job %s: %w", job.Name, err))
 	}
 	if err := checkSettings(job.Settings); err != nil {
 		return nil, err
 	}
-	switch {
-	case job.PasswordFile != "":
-		if _, err := schedule.ReadPasswordFile(job.PasswordFile); err != nil {
-			return nil, usageError(fmt.Errorf("job %s: %w", job.Name, err))
-		}
-	case job.PasswordEnv != "":
-		if e.getenv(job.PasswordEnv) == "" {
-			return nil, usageError(fmt.Errorf("job %s: environment variable %s is not set: set it here and where the job will run, or use --password-file", job.Name, job.PasswordEnv))
-		}
-	case job.PasswordKeyring:
-		src := schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}
-		if _, err := src.Password(job); err != nil {
-			warnings = append(warnings, oneLine(err.Error()))
-		}
+	src := schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}
+	warnings, err = e.runner().CheckJob(ctx, cfg, job, src.Password)
+	if unset := (*runner.EnvUnsetError)(nil); errors.As(err, &unset) {
+		err = fmt.Errorf("%w: set it here and where the job will run, or use --password-file", err)
 	}
-	reg := e.registry()
-	for _, spec := range cfg.DestsFor(job) {
-		if s, err := destinations.ParseSpec(spec); err == nil && !slices.Contains(reg.Schemes(), s.Scheme) {
-			return nil, usageError(fmt.Errorf("job %s: destination %s: unknown kind %q (known: %s)", job.Name, spec, s.Scheme, strings.Join(reg.Schemes(), ", ")))
-		}
-	}
-	for _, spec := range cfg.DestsFor(job) {
-		if err := e.probeDest(ctx, spec); err != nil {
-			warnings = append(warnings, fmt.Sprintf("job %s: %s is not available now (%s); its runs fail until it is", job.Name, spec, oneLine(err.Error())))
-		}
+	if err != nil {
+		return nil, usageError(err)
 	}
 	return warnings, nil
-}
-
-// probeDest opens a destination to see that it is there now.
-func (e *env) probeDest(ctx context.Context, spec string) error {
-	ctx, cancel := context.WithTimeout(ctx, destProbeTimeout)
-	defer cancel()
-	d, err := e.openDest(ctx, spec)
-	if err != nil {
-		return err
-	}
-	return d.Close()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,10 +8,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/check"
-	"github.com/cakebackup/cakebackup/job"
+	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/schedule/runner"
 )
 
 func scheduleRunCommand(e *env) *cli.Command {
@@ -38,7 +37,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 			}
 			var (
 				cfg *schedule.Config
-				pw  func(schedule.Job) (string, error)
+				pw  runner.PasswordFunc
 				err error
 			)
 			if c.IsSet("now") {
@@ -56,19 +55,22 @@ func scheduleRunCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			e.warnStaleProtonSession(c.Context, cfg, time.Now(), sched.Log)
+			if user, age, warn := e.runner().StaleProtonSession(c.Context, cfg, time.Now()); warn {
+				sched.Log.Warn("the Proton session has not been renewed for a long time and may soon expire: run `cakebackup proton login` to keep scheduled backups going",
+					"user", user, "days", int(age.Hours()/24))
+			}
 			if c.Bool("once") {
 				if err := e.sayNotDue(c, sched); err != nil {
 					return err
 				}
 				if err := sched.RunDue(c.Context); err != nil && c.Context.Err() == nil {
-					return err
+					return scheduledErr(err)
 				}
 				return nil
 			}
 			// Fail fast on a missing secret rather than at 3 a.m.
 			for _, j := range cfg.Jobs {
-				if j.Watch != "" && !j.HasPasswordSource() {
+				if !j.NeedsPassword() {
 					continue
 				}
 				if _, err := pw(j); err != nil {
@@ -82,7 +84,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 }
 
 // configSchedule loads the config's jobs (or the --job ones) for run.
-func (e *env) configSchedule(c *cli.Context) (*schedule.Config, func(schedule.Job) (string, error), error) {
+func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFunc, error) {
 	for _, f := range []string{"settings", "dest", "every", "cron", "keep-last", "keep-daily", "keep-weekly", "keep-monthly", "password-file", "password-stdin"} {
 		if c.IsSet(f) {
 			return nil, nil, usageError(fmt.Errorf("--%s is for an ad hoc job: give --source too, or put it in the config file", f))
@@ -112,7 +114,7 @@ func (e *env) configSchedule(c *cli.Context) (*schedule.Config, func(schedule.Jo
 
 // adhocSchedule builds the one job given by flags; its password is read
 // once, now, from the create command's password options.
-func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, func(schedule.Job) (string, error), error) {
+func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFunc, error) {
 	name := adhocJob
 	if names := c.StringSlice("job"); len(names) > 1 {
 		return nil, nil, usageError(errors.New("an ad hoc run is one job: give --job once"))
@@ -160,99 +162,31 @@ func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, func(schedule.Job
 	return cfg, password, nil
 }
 
-// scheduler wires the schedule package to the backup pipeline: runs make
-// a backup with makeBackup, pruning checks files with the format's
-// integrity check, and one log line per run goes to stderr.
-func (e *env) scheduler(cfg *schedule.Config, password func(schedule.Job) (string, error)) (*schedule.Scheduler, error) {
-	paths, err := schedule.DefaultPaths(e.getenv)
-	if err != nil {
-		return nil, err
+// runner is the scheduled work's library: backups, watch jobs, pruning,
+// checks; its log and warnings go to stderr.
+func (e *env) runner() runner.Runner {
+	return runner.Runner{
+		Getenv: e.getenv, Registry: e.registry(), AppVersion: appVersion(),
+		Log: slog.New(slog.NewTextHandler(e.stderr, nil)), Warnings: e.stderr,
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	run := func(ctx context.Context, r schedule.Run) (schedule.Result, error) {
-		if r.Job.Watch != "" {
-			return e.shipInbox(ctx, cfg, r.Job, password, log)
-		}
-		pw, err := password(r.Job)
-		if err != nil {
-			return schedule.Result{}, err
-		}
-		made, err := job.Make(ctx, e.registry().Open, job.Backup{
-			Source: r.Job.Source, Settings: r.Job.Settings, Dests: cfg.DestsFor(r.Job), Name: r.BackupName,
-			Password: pw, AppVersion: appVersion(),
-		})
-		if made == nil {
-			return schedule.Result{}, err
-		}
-		for _, s := range made.Skipped {
-			fmt.Fprintf(e.stderr, "warning: job %s: %s\n", r.Job.Name, s)
-		}
-		var res schedule.Result
-		verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
-		for _, st := range made.Stores.Good() {
-			res.Copies = append(res.Copies, schedule.Copy{Dest: st.Dest, Entry: st.Entry})
-			// Read back as it was stored: retention need not read it again.
-			if rerr := verified.RecordStored(st.Spec, r.Job.Name, st.Entry.Name, st.Entry.Size, st.SHA512, st.Identity, time.Now()); rerr != nil {
-				log.Warn("cannot record the verified backup", "job", r.Job.Name, "err", rerr)
-			}
-		}
-		return res, err
-	}
-	return &schedule.Scheduler{
-		Jobs:    cfg.WithAlerts(cfg.Jobs),
-		Desktop: e.desktop(),
-		Fix:     fixFor,
-		Run:     run,
-		Prune:   e.pruneFunc(false),
-		Clock:   schedule.SystemClock{},
-		State:   schedule.StateStore{Path: paths.State},
-		LockDir: paths.Locks,
-		Log:     log,
-	}, nil
 }
 
-// pruneFunc prunes a job's backups at one of its destinations and, when
-// the job has a check_subset, checks that destination (not in a dry run).
-func (e *env) pruneFunc(dryRun bool) schedule.PruneFunc {
-	return func(ctx context.Context, j schedule.Job, newest schedule.Copy) (schedule.PrunePlan, error) {
-		// A watch job prunes the copies it shipped as it ships them.
-		checking := j.CheckSubset != "" && !dryRun
-		if (j.Retention.Empty() && !checking) || j.Watch != "" {
-			return schedule.PrunePlan{}, nil
-		}
-		dest, err := e.openDest(ctx, newest.Dest)
-		if err != nil {
-			return schedule.PrunePlan{}, err
-		}
-		defer dest.Close()
-		var plan schedule.PrunePlan
-		if !j.Retention.Empty() {
-			paths, err := schedule.DefaultPaths(e.getenv)
-			if err != nil {
-				return plan, err
-			}
-			// What verified before and has not changed since is not read again.
-			verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
-			memo, err := verified.Memo(dest.Spec())
-			if err != nil {
-				return plan, err
-			}
-			p := schedule.Pruner{Store: dest, Verify: backup.IntegrityCheck, Location: time.Local, DryRun: dryRun, Memo: memo}
-			plan, err = p.Prune(ctx, j, newest.Entry)
-			if err = errors.Join(err, verified.Save(memo)); err != nil {
-				return plan, err
-			}
-		}
-		if checking {
-			n, t, err := schedule.ParseGroup(j.CheckSubset)
-			if err != nil {
-				return plan, err
-			}
-			_, err = e.runCheck(ctx, dest, check.Options{Subset: check.Subset{N: n, T: t}, Rotate: true})
-			return plan, err
-		}
-		return plan, nil
+// scheduler is the runner's scheduler over cfg's jobs, with this
+// environment's desktop notifications and the CLI's fixes.
+func (e *env) scheduler(cfg *schedule.Config, password runner.PasswordFunc) (*schedule.Scheduler, error) {
+	return e.runner().Scheduler(cfg, password, e.desktop(), fixFor)
+}
+
+// scheduledErr gives the errors of scheduled work their exit codes and
+// hints: a backup that failed a check is exit 4.
+func scheduledErr(err error) error {
+	switch {
+	case errors.Is(err, check.ErrFailed):
+		return withCode(exitDamaged, err)
+	case errors.Is(err, inbox.ErrDestIsInbox), errors.Is(err, inbox.ErrBusy):
+		return inboxErr(err)
 	}
+	return err
 }
 
 func schedulePruneCommand(e *env) *cli.Command {
@@ -278,24 +212,13 @@ func schedulePruneCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stdout, "Job %s applies its keep_* rules to the exports it shipped each time it ships one.\n", name)
 				return nil
 			}
-			paths, err := schedule.DefaultPaths(e.getenv)
-			if err != nil {
-				return err
-			}
-			// Do not prune under a scheduler that is writing this job's backup.
-			lock, err := schedule.LockJob(paths.Locks, name)
-			if err != nil {
-				return err
-			}
-			defer lock.Release()
 			dry := c.Bool("dry-run")
 			verb := "deleted"
 			if dry {
 				verb = "would delete"
 			}
-			var errs []error
-			for _, spec := range cfg.DestsFor(job) {
-				plan, err := e.pruneFunc(dry)(c.Context, job, schedule.Copy{Dest: spec})
+			plans, err := e.runner().PruneJob(c.Context, job, cfg.DestsFor(job), dry)
+			for _, plan := range plans {
 				for _, d := range plan.Keep {
 					fmt.Fprintf(e.stdout, "keep          %s\n", d.Location)
 				}
@@ -305,9 +228,8 @@ func schedulePruneCommand(e *env) *cli.Command {
 				for _, r := range plan.Rejected {
 					fmt.Fprintf(e.stdout, "not a backup  %s (%s); left alone\n", r.Location, oneLine(r.Err.Error()))
 				}
-				errs = append(errs, err)
 			}
-			return errors.Join(errs...)
+			return scheduledErr(err)
 		},
 	}
 }
@@ -339,7 +261,7 @@ func (e *env) runJobsNow(c *cli.Context) error {
 		return err
 	}
 	if err := sched.RunNow(c.Context, names); err != nil && c.Context.Err() == nil {
-		return err
+		return scheduledErr(err)
 	}
 	return nil
 }
