@@ -215,8 +215,7 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			src := schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}
-			if err := src.StorePassword(name, pw); err != nil {
+			if err := e.jobPasswords().StorePassword(name, pw); err != nil {
 				return err
 			}
 			if c.Bool("generate") {
@@ -268,6 +267,12 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 		e.warn("%s", w)
 	}
 	return typed[0], nil
+}
+
+// jobPasswords reads the jobs' passwords from where each says: a file,
+// the OS keyring or the environment.
+func (e *env) jobPasswords() schedule.PasswordSource {
+	return schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}
 }
 
 // loadScheduleConfig loads the --config file or the default one.
@@ -345,8 +350,7 @@ func (e *env) checkNewJob(ctx context.Context, cfg *schedule.Config, job schedul
 	if err := checkSettings(job.Settings); err != nil {
 		return nil, err
 	}
-	src := schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}
-	warnings, err = e.runner().CheckJob(ctx, cfg, job, src.Password)
+	warnings, err = e.runner().CheckJob(ctx, cfg, job, e.jobPasswords().Password)
 	if unset := (*runner.EnvUnsetError)(nil); errors.As(err, &unset) {
 		err = fmt.Errorf("%w: set it here and where the job will run, or use --password-file", err)
 	}
