@@ -68,14 +68,8 @@ func scheduleRunCommand(e *env) *cli.Command {
 				}
 				return nil
 			}
-			// Fail fast on a missing secret rather than at 3 a.m.
-			for _, j := range cfg.Jobs {
-				if !j.NeedsPassword() {
-					continue
-				}
-				if _, err := pw(j); err != nil {
-					return err
-				}
+			if err := runner.CheckPasswords(cfg.Jobs, pw); err != nil {
+				return err
 			}
 			sched.Log.Info("scheduler started", "jobs", len(cfg.Jobs))
 			return sched.Loop(c.Context)

@@ -45,6 +45,21 @@ type Runner struct {
 // PasswordFunc returns a job's backup password.
 type PasswordFunc func(schedule.Job) (string, error)
 
+// CheckPasswords returns the first error of reading the password of a
+// job of jobs that needs one: a long-running scheduler fails on start
+// rather than at 3 a.m.
+func CheckPasswords(jobs []schedule.Job, password PasswordFunc) error {
+	for _, j := range jobs {
+		if !j.NeedsPassword() {
+			continue
+		}
+		if _, err := password(j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r Runner) log() *slog.Logger {
 	if r.Log == nil {
 		return slog.New(slog.DiscardHandler)

@@ -176,3 +176,28 @@ func TestStaleProtonSession(t *testing.T) {
 		t.Error("no warning the next day")
 	}
 }
+
+func TestCheckPasswords(t *testing.T) {
+	missing := errors.New("no password")
+	byName := func(j schedule.Job) (string, error) {
+		if j.Name == "missing" {
+			return "", missing
+		}
+		return password, nil
+	}
+	tests := []struct {
+		name string
+		jobs []schedule.Job
+		want error
+	}{
+		{"all there", []schedule.Job{{Name: "a", Source: "/d"}, {Name: "w", Watch: "/in", PasswordFile: "/pw"}}, nil},
+		{"a backup job without", []schedule.Job{{Name: "a", Source: "/d"}, {Name: "missing", Source: "/d"}}, missing},
+		{"a watch job needs none", []schedule.Job{{Name: "missing", Watch: "/in"}}, nil},
+		{"unless it names one", []schedule.Job{{Name: "missing", Watch: "/in", PasswordKeyring: true}}, missing},
+	}
+	for _, tt := range tests {
+		if err := runner.CheckPasswords(tt.jobs, byName); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+			t.Errorf("%s: CheckPasswords = %v, want %v", tt.name, err, tt.want)
+		}
+	}
+}
