@@ -19,6 +19,7 @@ type DestIsInboxError struct {
 	Dest, Dir string
 }
 
+// Error names the destination and the folder.
 func (e *DestIsInboxError) Error() string {
 	return "destination " + e.Dest + " is the watched folder " + e.Dir
 }

@@ -14,6 +14,7 @@ type TemporaryBuildError struct {
 	Exe string
 }
 
+// Error says the program will be gone.
 func (e *TemporaryBuildError) Error() string {
 	return e.Exe + " is a temporary build (go run or a temporary folder) that will be gone"
 }

@@ -111,6 +111,8 @@ type AttentionError struct {
 	Damaged int
 }
 
+// Error names the jobs that need attention and counts the damaged
+// backups, such as "1 of 2 jobs need attention: stale (overdue)".
 func (e *AttentionError) Error() string {
 	var parts []string
 	if len(e.Jobs) > 0 {

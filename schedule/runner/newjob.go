@@ -19,9 +19,11 @@ const ProbeTimeout = 30 * time.Second
 // EnvUnsetError is returned by CheckJob for a job whose password
 // variable is not set.
 type EnvUnsetError struct {
+	// Job is the job; Var the variable it reads its password from.
 	Job, Var string
 }
 
+// Error names the job and the variable.
 func (e *EnvUnsetError) Error() string {
 	return fmt.Sprintf("job %s: environment variable %s is not set", e.Job, e.Var)
 }
@@ -29,14 +31,18 @@ func (e *EnvUnsetError) Error() string {
 // UnavailableError is CheckJob's warning for a destination that cannot
 // be opened now.
 type UnavailableError struct {
+	// Job is the job, Dest the destination spec, Err why it could not
+	// be opened.
 	Job, Dest string
 	Err       error
 }
 
+// Error names the job and the destination, and says why.
 func (e *UnavailableError) Error() string {
 	return fmt.Sprintf("job %s: %s is not available now (%v); its runs fail until it is", e.Job, e.Dest, e.Err)
 }
 
+// Unwrap returns why the destination could not be opened.
 func (e *UnavailableError) Unwrap() error { return e.Err }
 
 // CheckJob checks what can be checked now of a job about to be added to
