@@ -73,5 +73,5 @@ func checkCommand(e *env) *cli.Command {
 // results in the verification file. A backup that failed is exit code 4.
 func (e *env) runCheck(ctx context.Context, dest destinations.Destination, opts check.Options) (*check.Report, error) {
 	rep, err := e.runner().Check(ctx, dest, opts)
-	return rep, scheduledErr(err)
+	return rep, runnerErr(err)
 }

@@ -64,7 +64,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 					return err
 				}
 				if err := sched.RunDue(c.Context); err != nil && c.Context.Err() == nil {
-					return scheduledErr(err)
+					return runnerErr(err)
 				}
 				return nil
 			}
@@ -169,9 +169,10 @@ func (e *env) scheduler(cfg *schedule.Config, password runner.PasswordFunc) (*sc
 	return e.runner().Scheduler(cfg, password, e.desktop(), fixFor)
 }
 
-// scheduledErr gives the errors of scheduled work their exit codes and
-// hints: a backup that failed a check is exit 4.
-func scheduledErr(err error) error {
+// runnerErr gives the errors of the runner's work (scheduled runs,
+// prune, check) their exit codes and hints: a backup that failed a check
+// is exit 4.
+func runnerErr(err error) error {
 	switch {
 	case errors.Is(err, check.ErrFailed):
 		return withCode(exitDamaged, err)
@@ -221,7 +222,7 @@ func schedulePruneCommand(e *env) *cli.Command {
 					fmt.Fprintf(e.stdout, "not a backup  %s (%s); left alone\n", r.Location, oneLine(r.Err.Error()))
 				}
 			}
-			return scheduledErr(err)
+			return runnerErr(err)
 		},
 	}
 }
@@ -253,7 +254,7 @@ func (e *env) runJobsNow(c *cli.Context) error {
 		return err
 	}
 	if err := sched.RunNow(c.Context, names); err != nil && c.Context.Err() == nil {
-		return scheduledErr(err)
+		return runnerErr(err)
 	}
 	return nil
 }
