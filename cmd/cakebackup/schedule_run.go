@@ -9,7 +9,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/check"
-	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
 )
@@ -176,7 +175,7 @@ func runnerErr(err error) error {
 	switch {
 	case errors.Is(err, check.ErrFailed):
 		return withCode(exitDamaged, err)
-	case errors.Is(err, inbox.ErrDestIsInbox), errors.Is(err, inbox.ErrBusy):
+	case errors.As(err, new(*runner.ShipError)):
 		return inboxErr(err)
 	}
 	return err

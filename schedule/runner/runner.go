@@ -141,12 +141,26 @@ func (r Runner) ship(ctx context.Context, paths schedule.Paths, dests []string, 
 	}
 	in, err := inbox.New(dir, dests, r.Registry.Open, paths, r.Getenv, r.log().With("job", j.Name))
 	if err != nil {
-		return schedule.Result{}, err
+		return schedule.Result{}, &ShipError{Err: err}
 	}
 	in.Password, in.RemoveAfterSend, in.Retention = pw, j.RemoveAfterSend, j.Retention
 	rep, err := in.Once(ctx)
+	if err != nil {
+		err = &ShipError{Err: err}
+	}
 	return rep.Result(), err
 }
+
+// ShipError marks the error of a watch job's pass over its folder (the
+// inbox's error, or why there is no inbox), so the caller can word it as
+// it words the inbox's.
+type ShipError struct{ Err error }
+
+// Error is the inbox's error.
+func (e *ShipError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the inbox's error.
+func (e *ShipError) Unwrap() error { return e.Err }
 
 // Prune returns the scheduler's prune step: it applies a job's retention
 // at the destination of its newest copy and, when the job has a

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -159,8 +160,8 @@ func TestStaleProtonSession(t *testing.T) {
 	if err := proton.NewSessionStore(r.Getenv).Save(context.Background(), proton.Session{Username: "alice", UID: "u", AccessToken: "a", RefreshToken: "r", SaltedKeyPass: "k", Created: old, Refreshed: old}); err != nil {
 		t.Fatal(err)
 	}
-	local := &schedule.Config{Jobs: []schedule.Job{{Name: "j", Dest: "usb"}}}
-	if _, _, warn := r.StaleProtonSession(t.Context(), local, time.Now()); warn {
+	offline := &schedule.Config{Jobs: []schedule.Job{{Name: "j", Dest: "usb"}}}
+	if _, _, warn := r.StaleProtonSession(t.Context(), offline, time.Now()); warn {
 		t.Error("warned for a config that does not use Proton Drive")
 	}
 	cloud := &schedule.Config{DefaultDest: "proton:/Backups", Jobs: []schedule.Job{{Name: "j"}}}
@@ -199,5 +200,28 @@ func TestCheckPasswords(t *testing.T) {
 		if err := runner.CheckPasswords(tt.jobs, byName); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 			t.Errorf("%s: CheckPasswords = %v, want %v", tt.name, err, tt.want)
 		}
+	}
+}
+
+// A watch job's run ships through the inbox; what the inbox refuses is a
+// *ShipError, for the caller to word.
+func TestSchedulerShipsAWatchJob(t *testing.T) {
+	r := newRunner(t)
+	in, out := t.TempDir(), t.TempDir()
+	cfg := &schedule.Config{Jobs: []schedule.Job{
+		{Name: "inbox", Watch: in, Dest: "folder:" + out, Every: "1h"},
+		{Name: "loop", Watch: in, Dest: "folder:" + in, Every: "1h"},
+	}}
+	sched, err := r.Scheduler(cfg, fixed("", errors.New("no password needed")), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sched.RunNow(t.Context(), []string{"inbox"}); err != nil {
+		t.Fatalf("a pass over an empty folder: %v", err)
+	}
+	err = sched.RunNow(t.Context(), []string{"loop"})
+	var ship *runner.ShipError
+	if !errors.As(err, &ship) || !errors.Is(err, inbox.ErrDestIsInbox) {
+		t.Fatalf("shipping into the watched folder: %v; want a *ShipError wrapping ErrDestIsInbox", err)
 	}
 }
