@@ -19,6 +19,12 @@ type JobStatus struct {
 	// than WarnAfter.
 	Overdue   bool
 	WarnAfter time.Duration
+	// Watch is set for a watch job, whose work is looking through its
+	// folder rather than making a backup.
+	Watch bool
+	// Failed are the job's stored backups that failed a check (by
+	// retention or check_subset); set by LoadStatus.
+	Failed []FailedBackup
 }
 
 // Status returns one row per job in c, failing jobs first, then in config
@@ -36,6 +42,7 @@ func Status(c *Config, st *State) ([]JobStatus, error) {
 			Last:    last,
 			Next:    NextRun(t, last),
 			Failing: last.LastResult != "" && last.LastResult != ResultOK,
+			Watch:   j.Watch != "",
 		})
 	}
 	slices.SortStableFunc(rows, func(a, b JobStatus) int {

@@ -7,10 +7,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/destinations"
-	"github.com/cakebackup/cakebackup/schedule"
 )
 
 func checkCommand(e *env) *cli.Command {
@@ -74,20 +72,6 @@ func checkCommand(e *env) *cli.Command {
 // runCheck checks dest with the format's integrity check, recording the
 // results in the verification file. A backup that failed is exit code 4.
 func (e *env) runCheck(ctx context.Context, dest destinations.Destination, opts check.Options) (*check.Report, error) {
-	paths, err := schedule.DefaultPaths(e.getenv)
-	if err != nil {
-		return nil, err
-	}
-	verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
-	memo, err := verified.Memo(dest.Spec())
-	if err != nil {
-		return nil, err
-	}
-	opts.Memo, opts.Verify = memo, backup.IntegrityCheck
-	rep, err := check.Run(ctx, dest, opts)
-	err = errors.Join(err, verified.Save(memo))
-	if errors.Is(err, check.ErrFailed) {
-		err = withCode(exitDamaged, err)
-	}
-	return rep, err
+	rep, err := e.runner().Check(ctx, dest, opts)
+	return rep, runnerErr(err)
 }

@@ -54,7 +54,7 @@ func TestScheduleRecordsAndReportsChecks(t *testing.T) {
 	if msg := s.stderr.String(); !strings.Contains(msg, "1 stored backups failed a check") {
 		t.Errorf("status stderr %q", msg)
 	}
-	var status struct{ Jobs []statusJSON }
+	var status struct{ Jobs []schedule.JobReport }
 	s.run("schedule", "status", "--config", s.config, "--json")
 	if err := json.Unmarshal(s.stdout.Bytes(), &status); err != nil {
 		t.Fatal(err)

@@ -6,11 +6,11 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/notify"
 	"github.com/cakebackup/cakebackup/proton"
@@ -58,6 +58,8 @@ func fixFor(_ schedule.Job, err error) string {
 		return "plug in the stick mounted at " + noDrive.Want
 	case errors.As(err, &noDrive):
 		return fmt.Sprintf("plug in the stick labelled %s", noDrive.Want)
+	case errors.Is(err, inbox.ErrBusy):
+		return "only one `cakebackup watch` or watch job at a time ships from a folder: stop the other"
 	}
 	return ""
 }
@@ -124,41 +126,4 @@ func (p *prefixWriter) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	return len(b), nil
-}
-
-// attentionError is the error of `schedule status` when jobs are overdue
-// or failing: the exit code 1 lets a login script or monitoring notice.
-func attentionError(rows []schedule.JobStatus) error {
-	var bad []string
-	for _, r := range rows {
-		switch {
-		case r.Overdue:
-			bad = append(bad, r.Job+" (overdue)")
-		case r.Last.LastResult == schedule.ResultFailed:
-			// A run stopped by a signal left nothing behind and is
-			// caught up: it is shown, not reported.
-			bad = append(bad, r.Job+" (failing)")
-		}
-	}
-	if len(bad) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%d of %d jobs need attention: %s", len(bad), len(rows), strings.Join(bad, ", "))
-}
-
-// overdueDetail says since when an overdue job has no verified backup
-// (a watch job: no run without an error), and why, for `schedule status`.
-func overdueDetail(cfg *schedule.Config, r schedule.JobStatus) string {
-	since, what := r.Last.LastSuccess, "no verified backup"
-	if j, _ := cfg.Job(r.Job); j.Watch != "" {
-		since, what = r.Last.LastOK, "no run without an error"
-	}
-	d := fmt.Sprintf("%s since %s (warn after %s)", what, since.Local().Format("2006-01-02 15:04"), r.WarnAfter)
-	if r.Failing && r.Last.LastError != "" {
-		d += "; last run: " + r.Last.LastError
-	}
-	if r.Last.LastFix != "" {
-		d += "; to fix: " + r.Last.LastFix
-	}
-	return d
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/notify"
@@ -144,6 +145,7 @@ func TestFixFor(t *testing.T) {
 			"plug in the stick labelled WALLETS"},
 		{&local.NoDriveError{Want: "/media/ana/STICK"}, "plug in the stick mounted at /media/ana/STICK"},
 		{&local.NoDriveError{}, "plug in the USB stick"},
+		{fmt.Errorf("%w (/home/ana/Downloads)", inbox.ErrBusy), "only one `cakebackup watch` or watch job at a time ships from a folder: stop the other"},
 		{errors.New("disk full"), ""},
 	}
 	for _, tt := range tests {

@@ -12,24 +12,6 @@ import (
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
-func TestSessionAge(t *testing.T) {
-	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	tests := []struct {
-		s    proton.Session
-		age  time.Duration
-		want bool
-	}{
-		{proton.Session{Created: now.Add(-30 * 24 * time.Hour), Refreshed: now.Add(-time.Hour)}, time.Hour, true},
-		{proton.Session{Created: now.Add(-21 * 24 * time.Hour)}, 21 * 24 * time.Hour, true},
-		{proton.Session{}, 0, false},
-	}
-	for _, tt := range tests {
-		if age, ok := sessionAge(tt.s, now); age != tt.age || ok != tt.want {
-			t.Errorf("sessionAge(%v) = %v, %v; want %v, %v", tt.s, age, ok, tt.age, tt.want)
-		}
-	}
-}
-
 // TestScheduleRunWarnsOfAnAgingProtonSession: a Proton job's scheduled
 // run warns once a day when the session has not been renewed for 20
 // days, before it dies.

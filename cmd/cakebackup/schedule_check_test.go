@@ -166,28 +166,3 @@ func TestScheduleInstallRefusesATemporaryBuild(t *testing.T) {
 		t.Errorf("a refused install wrote unit files (%v)", err)
 	}
 }
-
-func TestCheckInstallable(t *testing.T) {
-	tests := []struct {
-		exe, goCache, tmp string
-		ok                bool
-	}{
-		{"/usr/local/bin/cakebackup", "/home/u/.cache/go-build", "/tmp", true},
-		{"/home/u/go/bin/cakebackup", "/home/u/.cache/go-build", "/tmp", true},
-		{"/tmp/go-build123/b001/exe/cakebackup", "", "/tmp", false},
-		{"/var/folders/x/T/go-build9/b001/exe/cakebackup", "", "/var/folders/x/T", false},
-		{"/srv/cache/gobuild/ab/cakebackup", "/srv/cache/gobuild", "/tmp", false},
-		{"/tmp/cakebackup", "", "/tmp", false},
-		{"/tmpfoo/cakebackup", "", "/tmp", true},
-		{`C:\Users\u\AppData\Local\Temp\go-build1\b001\exe\cakebackup.exe`, "", `C:\Users\u\AppData\Local\Temp`, false},
-	}
-	for _, tt := range tests {
-		err := checkInstallable(tt.exe, tt.goCache, tt.tmp)
-		if (err == nil) != tt.ok {
-			t.Errorf("checkInstallable(%q, %q, %q) = %v; want ok %v", tt.exe, tt.goCache, tt.tmp, err, tt.ok)
-		}
-		if err != nil && (exitCode(err) != exitUsage || !strings.Contains(err.Error(), "go install ./cmd/cakebackup")) {
-			t.Errorf("error %v: want a usage error with the fix", err)
-		}
-	}
-}

@@ -243,7 +243,7 @@ func TestScheduleFailureIsVisible(t *testing.T) {
 	if code := s.run("schedule", "status", "--json"); code != exitFailure {
 		t.Fatalf("status --json: exit %d", code)
 	}
-	var status struct{ Jobs []statusJSON }
+	var status struct{ Jobs []schedule.JobReport }
 	err := json.Unmarshal(s.stdout.Bytes(), &status)
 	if rows := status.Jobs; err != nil || len(rows) != 2 || !rows[0].Failing || rows[0].Job != "loose" {
 		t.Fatalf("status --json: %v %+v", err, status)

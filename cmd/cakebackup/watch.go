@@ -1,9 +1,6 @@
 package main
 
 import (
-	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,7 +10,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -64,9 +60,13 @@ func watchCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			in, err := e.newInbox(dir, specs, slog.New(slog.NewTextHandler(e.stderr, nil)))
+			paths, err := schedule.DefaultPaths(e.getenv)
 			if err != nil {
 				return err
+			}
+			in, err := inbox.New(dir, specs, e.registry().Open, paths, e.getenv, slog.New(slog.NewTextHandler(e.stderr, nil)))
+			if err != nil {
+				return inboxErr(err)
 			}
 			in.Password, in.RemoveAfterSend, in.Retention = pw, c.Bool("remove-after-send"), retentionFromFlags(c)
 			in.Settle, in.Poll = c.Duration("settle"), c.Duration("poll")
@@ -80,121 +80,15 @@ func watchCommand(e *env) *cli.Command {
 	}
 }
 
-// newInbox is an inbox over dir shipping to specs, with the CLI's
-// destinations and its state file next to the scheduler's, named for dir:
-// `watch DIR` and a watch job on DIR share it, so what one shipped the
-// other never ships again, and they never ship from DIR at once.
-func (e *env) newInbox(dir string, specs []string, log *slog.Logger) (*inbox.Inbox, error) {
-	for _, s := range specs {
-		if e.isFolder(s, dir) {
-			return nil, usageError(fmt.Errorf("destination %s is the watched folder %s: give another --dest", s, dir))
-		}
-	}
-	paths, err := schedule.DefaultPaths(e.getenv)
-	if err != nil {
-		return nil, err
-	}
-	return &inbox.Inbox{
-		Dir:   dir,
-		Dests: specs,
-		Open:  e.registry().Open,
-		State: filepath.Join(filepath.Dir(paths.State), "inbox-"+shortHash(dir)+".json"),
-		Log:   log,
-	}, nil
-}
-
-// isFolder reports whether spec stores into the folder dir: a folder:
-// spec naming it, or downloads when dir is the Downloads folder.
-func (e *env) isFolder(spec, dir string) bool {
-	s, err := destinations.ParseSpec(spec)
-	if err != nil {
-		return false
-	}
-	var path string
-	switch s.Scheme {
-	case "folder":
-		path = s.Arg
-	case "downloads":
-		if path, err = local.DownloadsDir(e.getenv); err != nil {
-			return false
-		}
-	default:
-		return false
-	}
-	abs, err := filepath.Abs(path)
-	return err == nil && abs == dir
-}
-
-// shortHash names a folder's state file.
-func shortHash(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:8])
-}
-
 // inboxErr gives an inbox's errors the CLI's wording.
 func inboxErr(err error) error {
 	switch {
 	case errors.Is(err, inbox.ErrDestIsInbox):
-		return usageError(err)
+		return usageError(fmt.Errorf("%w: give another --dest", err))
 	case errors.Is(err, inbox.ErrBusy):
 		return fmt.Errorf("%w: only one `cakebackup watch` or watch job at a time ships from a folder", err)
 	case err != nil:
 		return jobErr(err)
 	}
 	return nil
-}
-
-// watchDir is the folder a watch job watches: its watch path, or the
-// Downloads folder for "downloads".
-func (e *env) watchDir(j schedule.Job) (string, error) {
-	if j.Watch == schedule.WatchDownloads {
-		return local.DownloadsDir(e.getenv)
-	}
-	return j.Watch, nil
-}
-
-// checkWatchDir refuses a watch job whose folder is not there.
-func (e *env) checkWatchDir(j schedule.Job) error {
-	dir, err := e.watchDir(j)
-	if err != nil {
-		return err
-	}
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return fmt.Errorf("%s is not a folder to watch", dir)
-	}
-	return nil
-}
-
-// shipInbox is a scheduled run of a watch job: one look at its folder,
-// shipping what is ready to the job's destinations.
-func (e *env) shipInbox(ctx context.Context, cfg *schedule.Config, j schedule.Job, password func(schedule.Job) (string, error), log *slog.Logger) (schedule.Result, error) {
-	var pw string
-	if j.HasPasswordSource() {
-		var err error
-		if pw, err = password(j); err != nil {
-			return schedule.Result{}, err
-		}
-	}
-	dir, err := e.watchDir(j)
-	if err != nil {
-		return schedule.Result{}, err
-	}
-	in, err := e.newInbox(dir, cfg.DestsFor(j), log.With("job", j.Name))
-	if err != nil {
-		return schedule.Result{}, err
-	}
-	in.Password, in.RemoveAfterSend, in.Retention = pw, j.RemoveAfterSend, j.Retention
-	rep, err := in.Once(ctx)
-	var res schedule.Result
-	if rep != nil {
-		for _, f := range rep.Files {
-			if f.Sent == nil {
-				continue
-			}
-			for _, st := range f.Sent.Stores.Good() {
-				res.Copies = append(res.Copies, schedule.Copy{Dest: st.Dest, Entry: st.Entry})
-			}
-		}
-	}
-	return res, inboxErr(err)
 }

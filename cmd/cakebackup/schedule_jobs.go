@@ -1,0 +1,361 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/schedule/runner"
+	"github.com/cakebackup/cakebackup/secret"
+)
+
+// adhocJob is the name of the one job `schedule run --source ...` runs
+// when --job does not name it.
+const adhocJob = "adhoc"
+
+func scheduleCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "schedule",
+		Usage: "back up unattended on a schedule: jobs, a scheduler, timers, retention",
+		Subcommands: []*cli.Command{
+			scheduleAddCommand(e),
+			scheduleListCommand(e),
+			scheduleRemoveCommand(e),
+			scheduleSetPasswordCommand(e),
+			scheduleRunCommand(e),
+			schedulePruneCommand(e),
+			scheduleInstallCommand(e),
+			scheduleUninstallCommand(e),
+			scheduleStatusCommand(e),
+		},
+	}
+}
+
+func configFlag() cli.Flag {
+	return &cli.StringFlag{Name: "config", Usage: "config `FILE` (default $XDG_CONFIG_HOME/cakebackup/config.toml)"}
+}
+
+func timingFlags() []cli.Flag {
+	return append([]cli.Flag{
+		&cli.StringFlag{Name: "every", Usage: "run every `DURATION`, such as 24h or 90m"},
+		&cli.StringFlag{Name: "cron", Usage: "run at the times of a cron `EXPR`, such as \"30 2 * * *\" or @daily"},
+	}, keepFlags()...)
+}
+
+// keepFlags are the retention rules.
+func keepFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.IntFlag{Name: "keep-last", Usage: "keep the newest `N` backups"},
+		&cli.IntFlag{Name: "keep-daily", Usage: "keep the newest backup of each of the last `N` days"},
+		&cli.IntFlag{Name: "keep-weekly", Usage: "keep the newest backup of each of the last `N` weeks"},
+		&cli.IntFlag{Name: "keep-monthly", Usage: "keep the newest backup of each of the last `N` months"},
+	}
+}
+
+// jobFromFlags builds a job from the add / ad-hoc run flags, its paths
+// made absolute.
+func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
+	j := schedule.Job{
+		Name: name, Every: c.String("every"), Cron: c.String("cron"),
+		Source: c.String("source"), Settings: c.String("settings"), PasswordFile: c.String("password-file"),
+		Watch: c.String("watch"), Retention: retentionFromFlags(c), RemoveAfterSend: c.Bool("remove-after-send"),
+	}
+	if dests := c.StringSlice("dest"); len(dests) == 1 {
+		j.Dest = dests[0]
+	} else if len(dests) > 1 {
+		j.Dests = dests
+	}
+	j, err := j.Absolute()
+	if err != nil {
+		return j, usageError(err)
+	}
+	return j, nil
+}
+
+// retentionFromFlags is the --keep-* rules.
+func retentionFromFlags(c *cli.Context) schedule.Retention {
+	return schedule.Retention{
+		KeepLast: c.Int("keep-last"), KeepDaily: c.Int("keep-daily"),
+		KeepWeekly: c.Int("keep-weekly"), KeepMonthly: c.Int("keep-monthly"),
+	}
+}
+
+func scheduleAddCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "add",
+		Usage:     "add a scheduled backup job to the config file",
+		ArgsUsage: "JOB",
+		Flags: append([]cli.Flag{
+			configFlag(),
+			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (this or --watch is required)"},
+			&cli.StringFlag{Name: "watch", Usage: "instead of --source: ship the app's exports found in `DIR` (or \"downloads\": the Downloads folder)"},
+			&cli.BoolFlag{Name: "remove-after-send", Usage: "with --watch: delete an export once every destination holds a verified copy"},
+			&cli.StringFlag{Name: "settings", Usage: "the app's settings JSON `FILE`"},
+			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "destination `SPEC`, repeatable (default: the config's default_dest)"},
+			&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (mode 0600 or 0400)"},
+			&cli.BoolFlag{Name: "password-keyring", Usage: "read the password from the OS keyring (see schedule set-password)"},
+			&cli.StringFlag{Name: "password-env", Usage: "read the password from environment variable `VAR`"},
+			allowEmptyFlag(),
+		}, append(timingFlags(), alertFlags()...)...),
+		Action: func(c *cli.Context) error {
+			name, path, cfg, err := e.jobArgConfig(c)
+			if err != nil {
+				return err
+			}
+			if _, dup := cfg.Job(name); dup {
+				return usageError(fmt.Errorf("job %q already exists in %s (remove it first)", name, path))
+			}
+			job, err := jobFromFlags(c, name)
+			if err != nil {
+				return err
+			}
+			job.PasswordKeyring, job.PasswordEnv = c.Bool("password-keyring"), c.String("password-env")
+			job.Alerts = alertsFromFlags(c)
+			if err := cfg.ValidateJob(job); err != nil {
+				return usageError(fmt.Errorf("job %s: %w", name, err))
+			}
+			warnings, err := e.checkNewJob(c.Context, cfg, job, c.Bool("allow-empty"))
+			if err != nil {
+				return err
+			}
+			cfg.Jobs = append(cfg.Jobs, job)
+			if err := cfg.Save(path); err != nil {
+				return err
+			}
+			for _, w := range warnings {
+				fmt.Fprintf(e.stderr, "warning: %s\n", oneLine(w.Error()))
+			}
+			fmt.Fprintf(e.stdout, "Added job %s to %s\n", name, path)
+			if job.PasswordKeyring {
+				fmt.Fprintf(e.stdout, "Store its password with: cakebackup schedule set-password %s\n", name)
+			}
+			fmt.Fprintf(e.stdout, "Start it from a timer with: cakebackup schedule install %s\n", name)
+			return nil
+		},
+	}
+}
+
+func scheduleListCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "list",
+		Usage: "list the scheduled jobs",
+		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print the config as JSON"}},
+		Action: func(c *cli.Context) error {
+			_, cfg, err := e.loadScheduleConfig(c)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return writeJSON(e.stdout, cfg)
+			}
+			if cfg.DefaultDest != "" {
+				fmt.Fprintf(e.stdout, "Default destination: %s\n", cfg.DefaultDest)
+			}
+			if len(cfg.Jobs) == 0 {
+				fmt.Fprintln(e.stdout, "No scheduled jobs (add one with: cakebackup schedule add JOB ...)")
+				return nil
+			}
+			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "JOB\tWHEN\tSOURCE\tDEST\tPASSWORD\tKEEP")
+			for _, j := range cfg.Jobs {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.When(), j.What(), strings.Join(cfg.DestsFor(j), " "), j.PasswordFrom(), j.KeepSummary())
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func scheduleRemoveCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "remove",
+		Usage:     "remove a job from the config file (its backups stay)",
+		ArgsUsage: "JOB",
+		Flags:     []cli.Flag{configFlag()},
+		Action: func(c *cli.Context) error {
+			path, cfg, job, err := e.configJob(c)
+			if err != nil {
+				return err
+			}
+			name := job.Name
+			cfg.Remove(name)
+			if err := cfg.Save(path); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Removed job %s from %s; its backups were not touched.\n", name, path)
+			fmt.Fprintf(e.stdout, "If you installed a timer for it: cakebackup schedule uninstall %s\n", name)
+			return nil
+		},
+	}
+}
+
+func scheduleSetPasswordCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "set-password",
+		Usage:     "store a job's backup password in the OS keyring",
+		ArgsUsage: "JOB",
+		Flags: []cli.Flag{
+			configFlag(),
+			&cli.BoolFlag{Name: "generate", Usage: "generate a strong password, store it and show it once"},
+			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
+		},
+		Action: func(c *cli.Context) error {
+			path, _, job, err := e.configJob(c)
+			if err != nil {
+				return err
+			}
+			name := job.Name
+			pw, err := e.newJobPassword(c)
+			if err != nil {
+				return err
+			}
+			if err := e.jobPasswords().StorePassword(name, pw); err != nil {
+				return err
+			}
+			if c.Bool("generate") {
+				printPasswordNotice(e.stdout, pw)
+			}
+			fmt.Fprintf(e.stdout, "Stored the password of job %s in the OS keyring.\n", name)
+			if !job.PasswordKeyring {
+				fmt.Fprintf(e.stdout, "Note: job %s reads its password from %s; set password_keyring = true (and remove the other source) in %s to use this one.\n",
+					name, job.PasswordFrom(), path)
+			}
+			return nil
+		},
+	}
+}
+
+// newJobPassword is a generated password, one from standard input, or one
+// typed twice on the terminal.
+func (e *env) newJobPassword(c *cli.Context) (string, error) {
+	switch {
+	case c.Bool("generate") && c.Bool("password-stdin"):
+		return "", usageError(errors.New("use --generate or --password-stdin, not both"))
+	case c.Bool("generate"):
+		return backup.GeneratePassword()
+	case c.Bool("password-stdin"):
+		pw, err := secret.FirstLine(e.stdin)
+		if err != nil {
+			return "", usageError(fmt.Errorf("password from standard input: %w", err))
+		}
+		return pw, nil
+	}
+	f, _ := e.stdin.(*os.File)
+	if !secret.IsTerminal(f) {
+		return "", usageError(errors.New("no terminal to type the password on: use --generate or --password-stdin"))
+	}
+	var typed [2]string
+	for i, prompt := range []string{"New backup password: ", "Again: "} {
+		var err error
+		if typed[i], err = secret.Prompt(f, e.stderr, prompt); err != nil {
+			return "", err
+		}
+	}
+	if typed[0] != typed[1] {
+		return "", usageError(errors.New("the two passwords differ"))
+	}
+	if typed[0] == "" {
+		return "", usageError(errors.New("empty password"))
+	}
+	if w := backup.PasswordStrengthWarning(typed[0]); w != "" {
+		e.warn("%s", w)
+	}
+	return typed[0], nil
+}
+
+// jobPasswords reads the jobs' passwords from where each says: a file,
+// the OS keyring or the environment.
+func (e *env) jobPasswords() schedule.PasswordSource {
+	return schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}
+}
+
+// loadScheduleConfig loads the --config file or the default one.
+func (e *env) loadScheduleConfig(c *cli.Context) (string, *schedule.Config, error) {
+	path, err := e.configPath(c.String("config"))
+	if err != nil {
+		return "", nil, err
+	}
+	cfg, err := schedule.LoadConfig(path)
+	if err != nil {
+		return "", nil, usageError(err)
+	}
+	return path, cfg, nil
+}
+
+// jobArgConfig is the single JOB argument and the --config file (or the
+// default one) it is looked up in.
+func (e *env) jobArgConfig(c *cli.Context) (name, path string, cfg *schedule.Config, err error) {
+	if name, err = oneJobArg(c); err != nil {
+		return "", "", nil, err
+	}
+	if path, cfg, err = e.loadScheduleConfig(c); err != nil {
+		return "", "", nil, err
+	}
+	return name, path, cfg, nil
+}
+
+// configJob is the job the single JOB argument names, with the config
+// file it is in.
+func (e *env) configJob(c *cli.Context) (path string, cfg *schedule.Config, job schedule.Job, err error) {
+	name, path, cfg, err := e.jobArgConfig(c)
+	if err != nil {
+		return "", nil, schedule.Job{}, err
+	}
+	if job, err = jobIn(cfg, path, name); err != nil {
+		return "", nil, schedule.Job{}, err
+	}
+	return path, cfg, job, nil
+}
+
+// jobIn is the job called name in cfg, loaded from path.
+func jobIn(cfg *schedule.Config, path, name string) (schedule.Job, error) {
+	j, ok := cfg.Job(name)
+	if !ok {
+		return schedule.Job{}, usageError(fmt.Errorf("no job %q in %s", name, path))
+	}
+	return j, nil
+}
+
+// oneJobArg is the single JOB argument.
+func oneJobArg(c *cli.Context) (string, error) {
+	if c.NArg() != 1 {
+		return "", usageError(fmt.Errorf("%s takes one JOB name", c.Command.Name))
+	}
+	name := c.Args().First()
+	if err := schedule.ValidateJobName(name); err != nil {
+		return "", usageError(err)
+	}
+	return name, nil
+}
+
+// checkNewJob checks what schedule add can check now, so a mistake shows
+// when the job is added rather than at its first run: the source is a
+// wallet data folder (see checkSource), the settings file JSON, and what
+// the runner checks (see runner.CheckJob). Its warnings are for what may
+// be fine later. Failures are usage errors.
+func (e *env) checkNewJob(ctx context.Context, cfg *schedule.Config, job schedule.Job, allowEmpty bool) (warnings []error, err error) {
+	// A missing source is a mistake here, where create leaves it to the
+	// backup to report.
+	if job.Watch == "" {
+		if err := checkSource(job.Source, allowEmpty); err != nil {
+			return nil, usageError(fmt.Errorf("job %s: %w", job.Name, err))
+		}
+	}
+	if err := checkSettings(job.Settings); err != nil {
+		return nil, err
+	}
+	warnings, err = e.runner().CheckJob(ctx, cfg, job, e.jobPasswords().Password)
+	if unset := (*runner.EnvUnsetError)(nil); errors.As(err, &unset) {
+		err = fmt.Errorf("%w: set it here and where the job will run, or use --password-file", err)
+	}
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return warnings, nil
+}

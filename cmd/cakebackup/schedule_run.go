@@ -1,0 +1,277 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/check"
+	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/schedule/runner"
+)
+
+func scheduleRunCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "run",
+		Usage: "run due jobs in the foreground until stopped (for systemd, launchd, containers)",
+		Description: "With --config (or the default config) it runs the config's jobs, or those named by --job.\n" +
+			"Ad hoc, for one job without a config: --source DIR [--dest SPEC] (--every DUR | --cron EXPR) [--keep-last N]\n" +
+			"with the password from --password-file, --password-stdin or $" + passwordEnv + ".\n" +
+			"--once runs one pass of the due jobs and exits non-zero if any failed (what timers use).",
+		Flags: append([]cli.Flag{
+			configFlag(),
+			&cli.StringSliceFlag{Name: "job", Usage: "run only job `NAME` (repeatable); names the job when ad hoc"},
+			&cli.BoolFlag{Name: "once", Usage: "run the due jobs once and exit"},
+			&cli.StringSliceFlag{Name: "now", Usage: "run job `NAME` now whatever its schedule, and exit (repeatable)"},
+			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "ad hoc: the wallet app's data `DIR`"},
+			&cli.StringFlag{Name: "settings", Usage: "ad hoc: the app's settings JSON `FILE`"},
+			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "ad hoc: destination `SPEC`, repeatable"},
+		}, append(timingFlags(), passwordFlags()...)...),
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError(fmt.Errorf("run takes no arguments, got %q", c.Args().First()))
+			}
+			var (
+				cfg *schedule.Config
+				pw  runner.PasswordFunc
+				err error
+			)
+			if c.IsSet("now") {
+				return e.runJobsNow(c)
+			}
+			if c.IsSet("source") {
+				cfg, pw, err = e.adhocSchedule(c)
+			} else {
+				cfg, pw, err = e.configSchedule(c)
+			}
+			if err != nil {
+				return err
+			}
+			sched, err := e.scheduler(cfg, pw)
+			if err != nil {
+				return err
+			}
+			if user, age, warn := e.runner().StaleProtonSession(c.Context, cfg, time.Now()); warn {
+				sched.Log.Warn("the Proton session has not been renewed for a long time and may soon expire: run `cakebackup proton login` to keep scheduled backups going",
+					"user", user, "days", int(age.Hours()/24))
+			}
+			if c.Bool("once") {
+				if err := e.sayNotDue(c, sched); err != nil {
+					return err
+				}
+				if err := sched.RunDue(c.Context); err != nil && c.Context.Err() == nil {
+					return runnerErr(err)
+				}
+				return nil
+			}
+			if err := runner.CheckPasswords(cfg.Jobs, pw); err != nil {
+				return err
+			}
+			sched.Log.Info("scheduler started", "jobs", len(cfg.Jobs))
+			return sched.Loop(c.Context)
+		},
+	}
+}
+
+// configSchedule loads the config's jobs (or the --job ones) for run.
+func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFunc, error) {
+	for _, f := range []string{"settings", "dest", "every", "cron", "keep-last", "keep-daily", "keep-weekly", "keep-monthly", "password-file", "password-stdin"} {
+		if c.IsSet(f) {
+			return nil, nil, usageError(fmt.Errorf("--%s is for an ad hoc job: give --source too, or put it in the config file", f))
+		}
+	}
+	path, cfg, err := e.loadScheduleConfig(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if names := c.StringSlice("job"); len(names) > 0 {
+		var jobs []schedule.Job
+		for _, n := range names {
+			j, err := jobIn(cfg, path, n)
+			if err != nil {
+				return nil, nil, err
+			}
+			jobs = append(jobs, j)
+		}
+		cfg.Jobs = jobs
+	}
+	if len(cfg.Jobs) == 0 {
+		return nil, nil, usageError(fmt.Errorf("no jobs in %s: add one with `cakebackup schedule add`, or run one ad hoc with --source", path))
+	}
+	return cfg, e.jobPasswords().Password, nil
+}
+
+// adhocSchedule builds the one job given by flags; its password is read
+// once, now, from the create command's password options.
+func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFunc, error) {
+	name := adhocJob
+	if names := c.StringSlice("job"); len(names) > 1 {
+		return nil, nil, usageError(errors.New("an ad hoc run is one job: give --job once"))
+	} else if len(names) == 1 {
+		name = names[0]
+	}
+	job, err := jobFromFlags(c, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The destination defaults as for create: the saved default, else
+	// Downloads.
+	_, cfg, err := e.loadScheduleConfig(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg.Jobs = nil
+	if cfg.DefaultDest == "" {
+		cfg.DefaultDest = defaultDest
+	}
+	pw, _, err := e.readPassword(c) // also refuses two sources at once
+	if errors.Is(err, errNoPassword) {
+		return nil, nil, usageError(fmt.Errorf("a scheduled run never asks for the password: use --password-file, --password-stdin or $%s", passwordEnv))
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	password := func(schedule.Job) (string, error) { return pw, nil }
+	if job.PasswordFile != "" {
+		// Read afresh each run, and only from a private file.
+		if _, err := e.jobPasswords().Password(job); err != nil {
+			return nil, nil, usageError(err)
+		}
+		password = e.jobPasswords().Password
+	} else {
+		// Given once on start (stdin or environment): this marks the job
+		// as having a password source for validation; it is not re-read.
+		job.PasswordEnv = passwordEnv
+	}
+	if err := cfg.ValidateJob(job); err != nil {
+		return nil, nil, usageError(err)
+	}
+	cfg.Jobs = []schedule.Job{job}
+	return cfg, password, nil
+}
+
+// runner is the scheduled work's library: backups, watch jobs, pruning,
+// checks; its log and warnings go to stderr.
+func (e *env) runner() runner.Runner {
+	return runner.Runner{
+		Getenv: e.getenv, Registry: e.registry(), AppVersion: appVersion(),
+		Log: slog.New(slog.NewTextHandler(e.stderr, nil)), Warnings: e.stderr,
+	}
+}
+
+// scheduler is the runner's scheduler over cfg's jobs, with this
+// environment's desktop notifications and the CLI's fixes.
+func (e *env) scheduler(cfg *schedule.Config, password runner.PasswordFunc) (*schedule.Scheduler, error) {
+	return e.runner().Scheduler(cfg, password, e.desktop(), fixFor)
+}
+
+// runnerErr gives the errors of the runner's work (scheduled runs,
+// prune, check) their exit codes and hints: a backup that failed a check
+// is exit 4.
+func runnerErr(err error) error {
+	switch {
+	case errors.Is(err, check.ErrFailed):
+		return withCode(exitDamaged, err)
+	case errors.As(err, new(*runner.ShipError)):
+		return inboxErr(err)
+	}
+	return err
+}
+
+func schedulePruneCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "prune",
+		Usage:     "apply a job's retention to its backups now",
+		ArgsUsage: "JOB",
+		Flags: []cli.Flag{
+			configFlag(),
+			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "show what would be deleted, delete nothing"},
+		},
+		Action: func(c *cli.Context) error {
+			_, cfg, job, err := e.configJob(c)
+			if err != nil {
+				return err
+			}
+			name := job.Name
+			if job.Retention.Empty() {
+				fmt.Fprintf(e.stdout, "Job %s keeps all its backups (no keep_* rule).\n", name)
+				return nil
+			}
+			if job.Watch != "" {
+				fmt.Fprintf(e.stdout, "Job %s applies its keep_* rules to the exports it shipped each time it ships one.\n", name)
+				return nil
+			}
+			dry := c.Bool("dry-run")
+			verb := "deleted"
+			if dry {
+				verb = "would delete"
+			}
+			plans, err := e.runner().PruneJob(c.Context, job, cfg.DestsFor(job), dry)
+			for _, plan := range plans {
+				for _, d := range plan.Keep {
+					fmt.Fprintf(e.stdout, "keep          %s\n", d.Location)
+				}
+				for _, d := range plan.Remove {
+					fmt.Fprintf(e.stdout, "%-13s %s\n", verb, d.Location)
+				}
+				for _, r := range plan.Rejected {
+					fmt.Fprintf(e.stdout, "not a backup  %s (%s); left alone\n", r.Location, oneLine(r.Err.Error()))
+				}
+			}
+			return runnerErr(err)
+		},
+	}
+}
+
+// runJobsNow is schedule run --now: the named jobs of the config, at
+// once, whatever their schedule.
+func (e *env) runJobsNow(c *cli.Context) error {
+	for _, f := range []string{"source", "job"} {
+		if c.IsSet(f) {
+			return usageError(fmt.Errorf("--now runs the config's jobs it names, once: leave out --%s", f))
+		}
+	}
+	cfg, pw, err := e.configSchedule(c)
+	if err != nil {
+		return err
+	}
+	names := c.StringSlice("now")
+	path, err := e.configPath(c.String("config"))
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := jobIn(cfg, path, n); err != nil {
+			return err
+		}
+	}
+	sched, err := e.scheduler(cfg, pw)
+	if err != nil {
+		return err
+	}
+	if err := sched.RunNow(c.Context, names); err != nil && c.Context.Err() == nil {
+		return runnerErr(err)
+	}
+	return nil
+}
+
+// sayNotDue tells, one line each on stderr, which jobs a single pass
+// leaves alone because they are not due, and when they are.
+func (e *env) sayNotDue(c *cli.Context, sched *schedule.Scheduler) error {
+	waiting, err := sched.NotDue()
+	if err != nil {
+		return err
+	}
+	config := ""
+	if c.IsSet("config") {
+		config = " --config " + c.String("config")
+	}
+	for _, w := range waiting {
+		fmt.Fprintf(e.stderr, "job %s is not due until %s (to run it now: cakebackup schedule run%s --now %s)\n",
+			w.Job, w.Next.Local().Format("2006-01-02 15:04"), config, w.Job)
+	}
+	return nil
+}

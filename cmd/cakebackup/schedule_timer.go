@@ -1,0 +1,89 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+func scheduleInstallCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "install",
+		Usage:     "start a job from the OS timer: systemd (Linux), launchd (macOS), schtasks (Windows)",
+		ArgsUsage: "JOB",
+		Flags:     []cli.Flag{configFlag()},
+		Action: func(c *cli.Context) error {
+			path, _, job, err := e.configJob(c)
+			if err != nil {
+				return err
+			}
+			exe, err := e.installableExecutable()
+			if err != nil {
+				return err
+			}
+			absConfig, err := filepath.Abs(path)
+			if err != nil {
+				return err
+			}
+			inst, err := schedule.Install(runtime.GOOS, e.getenv, schedule.UnitTarget{Executable: exe, Config: absConfig, Job: job})
+			if err != nil {
+				return err
+			}
+			for _, f := range inst.Files {
+				fmt.Fprintf(e.stdout, "Wrote %s\n", f)
+			}
+			fmt.Fprintf(e.stdout, "To enable it, run:\n  %s\n", strings.ReplaceAll(inst.Next, "\n", "\n  "))
+			if job.PasswordEnv != "" {
+				fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
+			} else if !job.NeedsPassword() {
+				// Exports are checked without a password.
+			} else if _, err := e.jobPasswords().Password(job); err != nil {
+				// Better to hear it now than from tomorrow's failed run.
+				e.warn("%s", oneLine(err.Error()))
+			}
+			return nil
+		},
+	}
+}
+
+func scheduleUninstallCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "uninstall",
+		Usage:     "remove what schedule install wrote for a job",
+		ArgsUsage: "JOB",
+		Action: func(c *cli.Context) error {
+			name, err := oneJobArg(c)
+			if err != nil {
+				return err
+			}
+			inst, err := schedule.Uninstall(runtime.GOOS, e.getenv, name)
+			if err != nil {
+				return err
+			}
+			if len(inst.Files) == 0 && runtime.GOOS != "windows" {
+				fmt.Fprintf(e.stdout, "Nothing installed for job %s.\n", name)
+			}
+			for _, f := range inst.Files {
+				fmt.Fprintf(e.stdout, "Removed %s\n", f)
+			}
+			fmt.Fprintf(e.stdout, "To stop what is still loaded, run:\n  %s\n", inst.Next)
+			return nil
+		},
+	}
+}
+
+// installableExecutable is this program's path for a timer; a temporary
+// build is a usage error that says how to install cakebackup.
+func (e *env) installableExecutable() (string, error) {
+	exe, err := schedule.InstallableExecutable(e.executable, e.getenv)
+	if tmp := (*schedule.TemporaryBuildError)(nil); errors.As(err, &tmp) {
+		return "", usageError(fmt.Errorf("%w: install cakebackup with `go install ./cmd/cakebackup`, then run the installed cakebackup's schedule install", err))
+	}
+	return exe, err
+}

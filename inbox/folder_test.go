@@ -1,0 +1,60 @@
+package inbox_test
+
+import (
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+func TestNewRefusesTheWatchedFolderAndSharesState(t *testing.T) {
+	home := t.TempDir()
+	downloads := filepath.Join(home, "Downloads")
+	getenv := func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return ""
+	}
+	paths := schedule.Paths{State: filepath.Join(home, "state", "state.json")}
+	other := t.TempDir()
+	tests := []struct {
+		name, dir string
+		dests     []string
+		refused   string // the destination refused, "" for none
+	}{
+		{"a folder elsewhere", downloads, []string{"folder:" + other}, ""},
+		{"the folder itself", other, []string{"usb", "folder:" + other}, "folder:" + other},
+		{"downloads into Downloads", downloads, []string{"downloads"}, "downloads"},
+		{"downloads from elsewhere", other, []string{"downloads"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := inbox.New(tt.dir, tt.dests, opener(), paths, getenv, nil)
+			var refused *inbox.DestIsInboxError
+			switch {
+			case tt.refused == "" && err != nil:
+				t.Fatalf("New: %v", err)
+			case tt.refused != "" && (!errors.As(err, &refused) || !errors.Is(err, inbox.ErrDestIsInbox) || refused.Dest != tt.refused):
+				t.Fatalf("New: %v, want %s refused", err, tt.refused)
+			case tt.refused == "" && filepath.Dir(in.State) != filepath.Dir(paths.State):
+				t.Errorf("state file %s is not next to the scheduler's", in.State)
+			}
+		})
+	}
+	a, _ := inbox.New(other, []string{"usb"}, opener(), paths, getenv, nil)
+	b, _ := inbox.New(other, []string{"folder:" + downloads}, opener(), paths, getenv, nil)
+	c, _ := inbox.New(downloads, []string{"usb"}, opener(), paths, getenv, nil)
+	if a.State != b.State || a.State == c.State {
+		t.Errorf("state files %s, %s, %s: want one per watched folder", a.State, b.State, c.State)
+	}
+
+	if dir, err := inbox.Folder(schedule.Job{Watch: schedule.WatchDownloads}, getenv); err != nil || dir != downloads {
+		t.Errorf("Folder(downloads) = %q, %v; want %s", dir, err, downloads)
+	}
+	if dir, err := inbox.Folder(schedule.Job{Watch: other}, getenv); err != nil || dir != other {
+		t.Errorf("Folder(%s) = %q, %v", other, dir, err)
+	}
+}

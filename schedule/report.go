@@ -1,0 +1,146 @@
+package schedule
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cakebackup/cakebackup/bytesize"
+)
+
+// timeLayout is how status details show a time, in local time.
+const timeLayout = "2006-01-02 15:04"
+
+// LoadStatus reads the state and verification files under paths and
+// returns the status of each job of c at now (see StatusAt), with the
+// stored backups of each that failed a check.
+func LoadStatus(c *Config, paths Paths, now time.Time) ([]JobStatus, error) {
+	st, err := StateStore{Path: paths.State}.Load()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := StatusAt(c, st, now)
+	if err != nil {
+		return nil, err
+	}
+	vf, err := VerifiedStore{Path: paths.VerifiedPath()}.Load()
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].Failed = vf.FailedFor(rows[i].Job, time.Local)
+	}
+	return rows, nil
+}
+
+// Detail says in one line what a job's row needs to say: since when an
+// overdue job has done no work and why, a failing job's error, or the
+// last backup of a job that works.
+func (r JobStatus) Detail() string {
+	var d string
+	switch {
+	case r.Overdue:
+		since, what := r.Last.LastSuccess, "no verified backup"
+		if r.Watch {
+			since, what = r.Last.LastOK, "no run without an error"
+		}
+		d = fmt.Sprintf("%s since %s (warn after %s)", what, since.Local().Format(timeLayout), r.WarnAfter)
+		if r.Failing && r.Last.LastError != "" {
+			d += "; last run: " + r.Last.LastError
+		}
+	case r.Failing:
+		d = r.Last.LastError
+		if !r.Last.LastSuccess.IsZero() {
+			d += fmt.Sprintf(" (last success %s)", r.Last.LastSuccess.Local().Format(timeLayout))
+		}
+	case r.Last.LastResult == ResultOK:
+		return fmt.Sprintf("%s (%s)", r.Last.LastBackup, bytesize.Format(r.Last.LastSize))
+	default:
+		return ""
+	}
+	if r.Last.LastFix != "" {
+		d += "; to fix: " + r.Last.LastFix
+	}
+	return d
+}
+
+// JobReport is one job's status as `schedule status --json` prints it.
+type JobReport struct {
+	Job        string     `json:"job"`
+	LastStart  *time.Time `json:"last_start,omitempty"`
+	Result     string     `json:"result,omitempty"`
+	Error      string     `json:"error,omitempty"`
+	LastBackup string     `json:"last_backup,omitempty"`
+	Next       time.Time  `json:"next_run"`
+	Failing    bool       `json:"failing"`
+	Overdue    bool       `json:"overdue"`
+	// LastSuccess is when the last verified backup was made; WarnAfter
+	// how old it may grow (seconds) before the job is overdue.
+	LastSuccess *time.Time `json:"last_success,omitempty"`
+	WarnAfter   float64    `json:"warn_after_seconds"`
+	// FailedBackups are the job's stored backups that failed a check.
+	FailedBackups []FailedBackup `json:"failed_backups,omitempty"`
+}
+
+// Report is r as a JobReport; a job due now has now as its next run.
+func (r JobStatus) Report(now time.Time) JobReport {
+	s := JobReport{
+		Job: r.Job, Result: r.Last.LastResult, Error: r.Last.LastError, LastBackup: r.Last.LastBackup, Next: r.Next,
+		Failing: r.Failing, Overdue: r.Overdue, WarnAfter: r.WarnAfter.Seconds(), FailedBackups: r.Failed,
+	}
+	if !r.Last.LastStart.IsZero() {
+		s.LastStart = &r.Last.LastStart
+	}
+	if !r.Last.LastSuccess.IsZero() {
+		s.LastSuccess = &r.Last.LastSuccess
+	}
+	if s.Next.IsZero() {
+		s.Next = now
+	}
+	return s
+}
+
+// AttentionError is returned by Attention when jobs are overdue or
+// failing, or stored backups failed a check.
+type AttentionError struct {
+	// Jobs names each job that needs attention and why, such as
+	// "nightly (overdue)"; Total is the number of jobs.
+	Jobs  []string
+	Total int
+	// Damaged counts the stored backups that failed a check.
+	Damaged int
+}
+
+// Error names the jobs that need attention and counts the damaged
+// backups, such as "1 of 2 jobs need attention: stale (overdue)".
+func (e *AttentionError) Error() string {
+	var parts []string
+	if len(e.Jobs) > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d jobs need attention: %s", len(e.Jobs), e.Total, strings.Join(e.Jobs, ", ")))
+	}
+	if e.Damaged > 0 {
+		parts = append(parts, fmt.Sprintf("%d stored backups failed a check", e.Damaged))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// Attention returns an *AttentionError when some job of rows is overdue
+// or its last run failed, or some of its stored backups failed a check;
+// nil when all is well. A run stopped by a signal left nothing behind and
+// is caught up: it is shown, not reported.
+func Attention(rows []JobStatus) error {
+	e := &AttentionError{Total: len(rows)}
+	for _, r := range rows {
+		switch {
+		case r.Overdue:
+			e.Jobs = append(e.Jobs, r.Job+" (overdue)")
+		case r.Last.LastResult == ResultFailed:
+			e.Jobs = append(e.Jobs, r.Job+" (failing)")
+		}
+		e.Damaged += len(r.Failed)
+	}
+	if len(e.Jobs) == 0 && e.Damaged == 0 {
+		return nil
+	}
+	return e
+}

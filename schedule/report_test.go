@@ -1,0 +1,60 @@
+package schedule
+
+import (
+	"testing"
+	"time"
+)
+
+func TestAttentionAndDetail(t *testing.T) {
+	at := time.Date(2026, 11, 25, 3, 0, 0, 0, time.Local)
+	stamp := at.Format(timeLayout)
+	failed := []FailedBackup{{Dest: "folder:/b", Verified: Verified{Name: "x", Error: "bad"}}}
+	tests := []struct {
+		name      string
+		rows      []JobStatus
+		attention string // "" when none
+		detail    string // of the first row
+	}{
+		{"all well", []JobStatus{{Job: "a", Last: JobState{LastResult: ResultOK, LastBackup: "folder:/b/x", LastSize: 2048}}},
+			"", "folder:/b/x (2.0 KiB)"},
+		{"never ran", []JobStatus{{Job: "a"}}, "", ""},
+		{"overdue", []JobStatus{
+			{Job: "stale", Overdue: true, Failing: true, WarnAfter: 26 * time.Hour, Last: JobState{LastResult: ResultFailed, LastSuccess: at, LastError: "no space", LastFix: "free some"}},
+			{Job: "fine", Last: JobState{LastResult: ResultOK}}},
+			"1 of 2 jobs need attention: stale (overdue)", "no verified backup since " + stamp + " (warn after 26h0m0s); last run: no space; to fix: free some"},
+		{"overdue watch job", []JobStatus{{Job: "w", Watch: true, Overdue: true, WarnAfter: time.Hour, Last: JobState{LastResult: ResultOK, LastOK: at}}},
+			"1 of 1 jobs need attention: w (overdue)", "no run without an error since " + stamp + " (warn after 1h0m0s)"},
+		{"failing", []JobStatus{{Job: "f", Failing: true, Last: JobState{LastResult: ResultFailed, LastError: "gone", LastSuccess: at}}},
+			"1 of 1 jobs need attention: f (failing)", "gone (last success " + stamp + ")"},
+		{"stopped by a signal is shown, not reported", []JobStatus{{Job: "s", Failing: true, Last: JobState{LastResult: ResultAborted, LastError: "interrupted"}}},
+			"", "interrupted"},
+		{"damaged backups", []JobStatus{{Job: "d", Failed: failed, Last: JobState{LastResult: ResultOK, LastBackup: "folder:/b/y"}}},
+			"1 stored backups failed a check", "folder:/b/y (0 B)"},
+		{"both", []JobStatus{{Job: "f", Failing: true, Failed: failed, Last: JobState{LastResult: ResultFailed, LastError: "e"}}},
+			"1 of 1 jobs need attention: f (failing); 1 stored backups failed a check", "e"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := Attention(tt.rows)
+			if got := ""; err != nil {
+				got = err.Error()
+				if got != tt.attention {
+					t.Errorf("Attention = %q, want %q", got, tt.attention)
+				}
+			} else if tt.attention != "" {
+				t.Errorf("Attention = nil, want %q", tt.attention)
+			}
+			if got := tt.rows[0].Detail(); got != tt.detail {
+				t.Errorf("Detail = %q, want %q", got, tt.detail)
+			}
+		})
+	}
+}
+
+func TestJobReport(t *testing.T) {
+	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	r := JobStatus{Job: "a", WarnAfter: time.Hour, Last: JobState{LastStart: now.Add(-time.Hour), LastResult: ResultOK}}.Report(now)
+	if r.Job != "a" || !r.Next.Equal(now) || r.LastStart == nil || r.LastSuccess != nil || r.WarnAfter != 3600 || r.Result != ResultOK {
+		t.Errorf("Report = %+v", r)
+	}
+}

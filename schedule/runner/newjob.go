@@ -1,0 +1,103 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// ProbeTimeout bounds how long CheckJob waits on one destination (a
+// network one) when it checks that it is there.
+const ProbeTimeout = 30 * time.Second
+
+// EnvUnsetError is returned by CheckJob for a job whose password
+// variable is not set.
+type EnvUnsetError struct {
+	// Job is the job; Var the variable it reads its password from.
+	Job, Var string
+}
+
+// Error names the job and the variable.
+func (e *EnvUnsetError) Error() string {
+	return fmt.Sprintf("job %s: environment variable %s is not set", e.Job, e.Var)
+}
+
+// UnavailableError is CheckJob's warning for a destination that cannot
+// be opened now.
+type UnavailableError struct {
+	// Job is the job, Dest the destination spec, Err why it could not
+	// be opened.
+	Job, Dest string
+	Err       error
+}
+
+// Error names the job and the destination, and says why.
+func (e *UnavailableError) Error() string {
+	return fmt.Sprintf("job %s: %s is not available now (%v); its runs fail until it is", e.Job, e.Dest, e.Err)
+}
+
+// Unwrap returns why the destination could not be opened.
+func (e *UnavailableError) Unwrap() error { return e.Err }
+
+// CheckJob checks what can be checked now of a job about to be added to
+// cfg, so a mistake shows when it is added rather than at its first run:
+// a watch job's folder is there, its password can be read (password
+// gives it), every destination is of a kind the registry knows. It
+// returns warnings for what may be fine later: a destination that is not
+// there now (an unplugged stick), a password not yet in the keyring. The
+// source and settings of a backup job are the caller's to check, as
+// create checks them.
+func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.Job, password PasswordFunc) (warnings []error, err error) {
+	if j.Watch != "" {
+		dir, err := inbox.Folder(j, r.Getenv)
+		if err != nil {
+			return nil, fmt.Errorf("job %s: %w", j.Name, err)
+		}
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			return nil, fmt.Errorf("job %s: %s is not a folder to watch", j.Name, dir)
+		}
+	}
+	switch {
+	case j.PasswordEnv != "":
+		if r.Getenv(j.PasswordEnv) == "" {
+			return nil, &EnvUnsetError{Job: j.Name, Var: j.PasswordEnv}
+		}
+	case j.PasswordFile != "":
+		if _, err := password(j); err != nil {
+			return nil, fmt.Errorf("job %s: %w", j.Name, err)
+		}
+	case j.PasswordKeyring:
+		if _, err := password(j); err != nil {
+			warnings = append(warnings, err)
+		}
+	}
+	known := r.Registry.Schemes()
+	for _, spec := range cfg.DestsFor(j) {
+		if s, err := destinations.ParseSpec(spec); err == nil && !slices.Contains(known, s.Scheme) {
+			return nil, fmt.Errorf("job %s: %w", j.Name, &destinations.KindError{Spec: spec, Kind: s.Scheme, Known: known})
+		}
+	}
+	for _, spec := range cfg.DestsFor(j) {
+		if err := r.probe(ctx, spec); err != nil {
+			warnings = append(warnings, &UnavailableError{Job: j.Name, Dest: spec, Err: err})
+		}
+	}
+	return warnings, nil
+}
+
+// probe opens a destination to see that it is there now.
+func (r Runner) probe(ctx context.Context, spec string) error {
+	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
+	defer cancel()
+	d, err := r.Registry.Open(ctx, spec)
+	if err != nil {
+		return err
+	}
+	return d.Close()
+}

@@ -1,0 +1,251 @@
+// Package runner runs scheduled jobs with cakebackup's pipeline: a run of
+// a backup job makes a backup with job.Make and records each verified
+// copy, a run of a watch job ships its folder's new exports with package
+// inbox, and pruning applies a job's retention (and its check_subset)
+// with the format's integrity check. It also checks a new job against
+// this machine before it is saved, and tells when a Proton session is
+// growing old. Package schedule decides when; this package does the work,
+// and the CLI only wires flags to it.
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/check"
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/job"
+	"github.com/cakebackup/cakebackup/notify"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// Runner is what scheduled work needs from its surroundings.
+type Runner struct {
+	// Getenv reads the environment: where the state files are, the
+	// Downloads folder.
+	Getenv func(string) string
+	// Registry opens destinations and names the kinds it knows.
+	Registry *destinations.Registry
+	// AppVersion names the program in every backup it makes, such as
+	// "cakebackup 0.1.0".
+	AppVersion string
+	// Log gets one line per run and per problem; nil discards.
+	Log *slog.Logger
+	// Warnings gets a "warning: job NAME: ..." line for each source
+	// entry a backup left out; nil discards.
+	Warnings io.Writer
+}
+
+// PasswordFunc returns a job's backup password.
+type PasswordFunc func(schedule.Job) (string, error)
+
+// CheckPasswords returns the first error of reading the password of a
+// job of jobs that needs one: a long-running scheduler fails on start
+// rather than at 3 a.m.
+func CheckPasswords(jobs []schedule.Job, password PasswordFunc) error {
+	for _, j := range jobs {
+		if !j.NeedsPassword() {
+			continue
+		}
+		if _, err := password(j); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r Runner) log() *slog.Logger {
+	if r.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return r.Log
+}
+
+// Scheduler returns a scheduler over cfg's jobs (with cfg's alerts) that
+// runs them as this package does, with its state and locks in the
+// default places. desktop shows desktop notifications; fix says what to
+// do about a run's error.
+func (r Runner) Scheduler(cfg *schedule.Config, password PasswordFunc, desktop notify.Notifier, fix func(schedule.Job, error) string) (*schedule.Scheduler, error) {
+	paths, err := schedule.DefaultPaths(r.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &schedule.Scheduler{
+		Jobs:    cfg.WithAlerts(cfg.Jobs),
+		Desktop: desktop,
+		Fix:     fix,
+		Run: func(ctx context.Context, run schedule.Run) (schedule.Result, error) {
+			if run.Job.Watch != "" {
+				return r.ship(ctx, paths, cfg.DestsFor(run.Job), run.Job, password)
+			}
+			return r.backUp(ctx, paths, cfg.DestsFor(run.Job), run, password)
+		},
+		Prune:   r.Prune(false),
+		Clock:   schedule.SystemClock{},
+		State:   schedule.StateStore{Path: paths.State},
+		LockDir: paths.Locks,
+		Log:     r.log(),
+	}, nil
+}
+
+// backUp makes a backup job's backup at dests and records each copy as
+// verified: it was read back as it was stored, so retention need not
+// read it again.
+func (r Runner) backUp(ctx context.Context, paths schedule.Paths, dests []string, run schedule.Run, password PasswordFunc) (schedule.Result, error) {
+	pw, err := password(run.Job)
+	if err != nil {
+		return schedule.Result{}, err
+	}
+	made, err := job.Make(ctx, r.Registry.Open, job.Backup{
+		Source: run.Job.Source, Settings: run.Job.Settings, Dests: dests, Name: run.BackupName,
+		Password: pw, AppVersion: r.AppVersion,
+	})
+	if made == nil {
+		return schedule.Result{}, err
+	}
+	if r.Warnings != nil {
+		for _, s := range made.Skipped {
+			fmt.Fprintf(r.Warnings, "warning: job %s: %s\n", run.Job.Name, s)
+		}
+	}
+	var res schedule.Result
+	verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
+	for _, st := range made.Stores.Good() {
+		res.Copies = append(res.Copies, schedule.Copy{Dest: st.Dest, Entry: st.Entry})
+		if rerr := verified.RecordStored(st.Spec, run.Job.Name, st.Entry.Name, st.Entry.Size, st.SHA512, st.Identity, time.Now()); rerr != nil {
+			r.log().Warn("cannot record the verified backup", "job", run.Job.Name, "err", rerr)
+		}
+	}
+	return res, err
+}
+
+// ship is a run of a watch job: one look at its folder, shipping what is
+// ready to dests.
+func (r Runner) ship(ctx context.Context, paths schedule.Paths, dests []string, j schedule.Job, password PasswordFunc) (schedule.Result, error) {
+	var pw string
+	if j.NeedsPassword() {
+		var err error
+		if pw, err = password(j); err != nil {
+			return schedule.Result{}, err
+		}
+	}
+	dir, err := inbox.Folder(j, r.Getenv)
+	if err != nil {
+		return schedule.Result{}, err
+	}
+	in, err := inbox.New(dir, dests, r.Registry.Open, paths, r.Getenv, r.log().With("job", j.Name))
+	if err != nil {
+		return schedule.Result{}, &ShipError{Err: err}
+	}
+	in.Password, in.RemoveAfterSend, in.Retention = pw, j.RemoveAfterSend, j.Retention
+	rep, err := in.Once(ctx)
+	if err != nil {
+		err = &ShipError{Err: err}
+	}
+	return rep.Result(), err
+}
+
+// ShipError marks the error of a watch job's pass over its folder (the
+// inbox's error, or why there is no inbox), so the caller can word it as
+// it words the inbox's.
+type ShipError struct{ Err error }
+
+// Error is the inbox's error.
+func (e *ShipError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the inbox's error.
+func (e *ShipError) Unwrap() error { return e.Err }
+
+// Prune returns the scheduler's prune step: it applies a job's retention
+// at the destination of its newest copy and, when the job has a
+// check_subset (and this is not a dry run), checks that destination. A
+// watch job prunes the copies it shipped as it ships them, so here it
+// prunes nothing.
+func (r Runner) Prune(dryRun bool) schedule.PruneFunc {
+	return func(ctx context.Context, j schedule.Job, newest schedule.Copy) (schedule.PrunePlan, error) {
+		checking := j.CheckSubset != "" && !dryRun
+		if (j.Retention.Empty() && !checking) || j.Watch != "" {
+			return schedule.PrunePlan{}, nil
+		}
+		dest, err := r.Registry.Open(ctx, newest.Dest)
+		if err != nil {
+			return schedule.PrunePlan{}, err
+		}
+		defer dest.Close()
+		var plan schedule.PrunePlan
+		if !j.Retention.Empty() {
+			paths, err := schedule.DefaultPaths(r.Getenv)
+			if err != nil {
+				return plan, err
+			}
+			// What verified before and has not changed since is not read again.
+			verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
+			memo, err := verified.Memo(dest.Spec())
+			if err != nil {
+				return plan, err
+			}
+			p := schedule.Pruner{Store: dest, Verify: backup.IntegrityCheck, Location: time.Local, DryRun: dryRun, Memo: memo}
+			plan, err = p.Prune(ctx, j, newest.Entry)
+			if err = errors.Join(err, verified.Save(memo)); err != nil {
+				return plan, err
+			}
+		}
+		if checking {
+			n, t, err := schedule.ParseGroup(j.CheckSubset)
+			if err != nil {
+				return plan, err
+			}
+			_, err = r.Check(ctx, dest, check.Options{Subset: check.Subset{N: n, T: t}, Rotate: true})
+			return plan, err
+		}
+		return plan, nil
+	}
+}
+
+// PruneJob applies job's retention now at each of its destinations
+// (dests), under the job's lock so no scheduler writes its backup
+// meanwhile, and returns the plan at each, in the order of dests. It goes
+// on after a destination fails and returns every failure.
+func (r Runner) PruneJob(ctx context.Context, j schedule.Job, dests []string, dryRun bool) ([]schedule.PrunePlan, error) {
+	paths, err := schedule.DefaultPaths(r.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	lock, err := schedule.LockJob(paths.Locks, j.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	plans := make([]schedule.PrunePlan, len(dests))
+	var errs []error
+	for i, spec := range dests {
+		plans[i], err = r.Prune(dryRun)(ctx, j, schedule.Copy{Dest: spec})
+		errs = append(errs, err)
+	}
+	return plans, errors.Join(errs...)
+}
+
+// Check checks dest with the format's integrity check (opts.Verify and
+// opts.Memo are set here), recording the results in the verification
+// file, so a later check or prune need not read again what has not
+// changed. A backup that failed makes an error wrapping check.ErrFailed.
+func (r Runner) Check(ctx context.Context, dest destinations.Destination, opts check.Options) (*check.Report, error) {
+	paths, err := schedule.DefaultPaths(r.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	verified := schedule.VerifiedStore{Path: paths.VerifiedPath()}
+	memo, err := verified.Memo(dest.Spec())
+	if err != nil {
+		return nil, err
+	}
+	opts.Memo, opts.Verify = memo, backup.IntegrityCheck
+	rep, err := check.Run(ctx, dest, opts)
+	return rep, errors.Join(err, verified.Save(memo))
+}

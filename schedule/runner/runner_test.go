@@ -1,0 +1,227 @@
+package runner_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/check"
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/schedule/runner"
+)
+
+const password = "a long and unguessable test password"
+
+// newRunner is a runner over the local destinations, its state in a
+// temporary folder.
+func newRunner(t *testing.T) runner.Runner {
+	t.Helper()
+	vars := map[string]string{"HOME": t.TempDir(), "XDG_STATE_HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir()}
+	getenv := func(k string) string { return vars[k] }
+	reg := destinations.NewRegistry()
+	local.Register(reg, getenv, local.Detector{Getenv: getenv}, nil)
+	return runner.Runner{Getenv: getenv, Registry: reg, AppVersion: "cakebackup test"}
+}
+
+func fixed(pw string, err error) runner.PasswordFunc {
+	return func(schedule.Job) (string, error) { return pw, err }
+}
+
+func TestCheckJob(t *testing.T) {
+	r := newRunner(t)
+	dest := "folder:" + t.TempDir()
+	gone := "folder:" + filepath.Join(t.TempDir(), "not-yet")
+	noPassword := errors.New("no password in the keyring")
+	tests := []struct {
+		name     string
+		job      schedule.Job
+		password runner.PasswordFunc
+		fails    func(error) bool // nil: no error
+		warnings int
+	}{
+		{"all there", schedule.Job{Name: "j", Source: "/d", Dest: dest, PasswordFile: "/pw"}, fixed(password, nil), nil, 0},
+		{"watch folder missing", schedule.Job{Name: "j", Watch: "/nonexistent/in", Dest: dest}, nil,
+			func(err error) bool { return strings.Contains(err.Error(), "/nonexistent/in is not a folder to watch") }, 0},
+		{"password variable unset", schedule.Job{Name: "j", Source: "/d", Dest: dest, PasswordEnv: "UNSET_PW"}, nil,
+			func(err error) bool { var u *runner.EnvUnsetError; return errors.As(err, &u) && u.Var == "UNSET_PW" }, 0},
+		{"password file unreadable", schedule.Job{Name: "j", Source: "/d", Dest: dest, PasswordFile: "/pw"}, fixed("", os.ErrNotExist),
+			func(err error) bool {
+				return errors.Is(err, os.ErrNotExist) && strings.HasPrefix(err.Error(), "job j: ")
+			}, 0},
+		{"unknown kind", schedule.Job{Name: "j", Source: "/d", Dest: "ftp:x", PasswordFile: "/pw"}, fixed(password, nil),
+			func(err error) bool {
+				var k *destinations.KindError
+				return errors.As(err, &k) && k.Kind == "ftp" && len(k.Known) > 0
+			}, 0},
+		{"no password in the keyring yet", schedule.Job{Name: "j", Source: "/d", Dest: dest, PasswordKeyring: true}, fixed("", noPassword), nil, 1},
+		{"destinations not there now", schedule.Job{Name: "j", Source: "/d", Dests: []string{gone, dest, "usb:NO-SUCH-STICK"}, PasswordFile: "/pw"}, fixed(password, nil), nil, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			warnings, err := r.CheckJob(t.Context(), &schedule.Config{}, tt.job, tt.password)
+			switch {
+			case tt.fails == nil && err != nil:
+				t.Fatalf("CheckJob: %v", err)
+			case tt.fails != nil && (err == nil || !tt.fails(err)):
+				t.Fatalf("CheckJob: %v; not the error wanted", err)
+			case len(warnings) != tt.warnings:
+				t.Fatalf("warnings %v, want %d", warnings, tt.warnings)
+			}
+			for _, w := range warnings {
+				var u *runner.UnavailableError
+				if errors.As(w, &u) && (u.Job != "j" || !strings.Contains(w.Error(), "is not available now")) {
+					t.Errorf("warning %q", w)
+				}
+			}
+		})
+	}
+}
+
+// A scheduled run makes a backup at each destination, records it as
+// verified, and the job's retention prunes the older ones; the check of
+// the destination reads what is there.
+func TestSchedulerBacksUpPrunesAndChecks(t *testing.T) {
+	r := newRunner(t)
+	src := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(src, "wallets", "monero", "main"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "wallets", "monero", "main", "main.keys"), []byte("spend key"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	old := schedule.BackupName("nightly", time.Now().AddDate(0, 0, -3))
+	if err := os.WriteFile(filepath.Join(out, old), []byte("not a backup at all"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := &schedule.Config{Jobs: []schedule.Job{{Name: "nightly", Source: src, Dest: "folder:" + out, Every: "24h", PasswordFile: "/pw",
+		Retention: schedule.Retention{KeepLast: 1}}}}
+	sched, err := r.Scheduler(cfg, fixed(password, nil), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sched.RunNow(t.Context(), []string{"nightly"}); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The damaged file is never counted as a backup, so never pruned.
+	if len(entries) != 2 {
+		t.Fatalf("destination holds %v, want the new backup and the damaged file", entries)
+	}
+	paths, err := schedule.DefaultPaths(r.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := schedule.LoadStatus(cfg, paths, time.Now())
+	if err != nil || len(rows) != 1 || rows[0].Last.LastResult != schedule.ResultOK || len(rows[0].Failed) != 1 || rows[0].Failed[0].Name != old {
+		t.Fatalf("status %+v, %v; want the run ok and %s failed", rows, err, old)
+	}
+
+	plans, err := r.PruneJob(t.Context(), cfg.Jobs[0], cfg.DestsFor(cfg.Jobs[0]), true)
+	if err != nil || len(plans) != 1 || len(plans[0].Keep) != 1 || len(plans[0].Remove) != 0 || len(plans[0].Rejected) != 1 {
+		t.Fatalf("dry-run prune: %+v, %v", plans, err)
+	}
+
+	dest, err := r.Registry.Open(t.Context(), "folder:"+out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dest.Close()
+	rep, err := r.Check(t.Context(), dest, check.Options{})
+	if !errors.Is(err, check.ErrFailed) || rep == nil || len(rep.Failed()) != 1 {
+		t.Fatalf("check: %+v, %v; want %s failed", rep, err, old)
+	}
+}
+
+// The stale session warning comes once a day, and only for a config
+// that stores at Proton Drive.
+func TestStaleProtonSession(t *testing.T) {
+	r := newRunner(t)
+	vars := map[string]string{proton.SessionEnv: "file"}
+	getenv := r.Getenv
+	r.Getenv = func(k string) string {
+		if v, ok := vars[k]; ok {
+			return v
+		}
+		return getenv(k)
+	}
+	old := time.Now().Add(-25 * 24 * time.Hour)
+	if err := proton.NewSessionStore(r.Getenv).Save(context.Background(), proton.Session{Username: "alice", UID: "u", AccessToken: "a", RefreshToken: "r", SaltedKeyPass: "k", Created: old, Refreshed: old}); err != nil {
+		t.Fatal(err)
+	}
+	offline := &schedule.Config{Jobs: []schedule.Job{{Name: "j", Dest: "usb"}}}
+	if _, _, warn := r.StaleProtonSession(t.Context(), offline, time.Now()); warn {
+		t.Error("warned for a config that does not use Proton Drive")
+	}
+	cloud := &schedule.Config{DefaultDest: "proton:/Backups", Jobs: []schedule.Job{{Name: "j"}}}
+	now := time.Now()
+	user, age, warn := r.StaleProtonSession(t.Context(), cloud, now)
+	if !warn || user != "alice" || int(age.Hours()/24) != 25 {
+		t.Fatalf("first look: %q, %v, %v; want alice's 25-day-old session", user, age, warn)
+	}
+	if _, _, warn := r.StaleProtonSession(t.Context(), cloud, now.Add(time.Hour)); warn {
+		t.Error("warned twice in a day")
+	}
+	if _, _, warn := r.StaleProtonSession(t.Context(), cloud, now.Add(25*time.Hour)); !warn {
+		t.Error("no warning the next day")
+	}
+}
+
+func TestCheckPasswords(t *testing.T) {
+	missing := errors.New("no password")
+	byName := func(j schedule.Job) (string, error) {
+		if j.Name == "missing" {
+			return "", missing
+		}
+		return password, nil
+	}
+	tests := []struct {
+		name string
+		jobs []schedule.Job
+		want error
+	}{
+		{"all there", []schedule.Job{{Name: "a", Source: "/d"}, {Name: "w", Watch: "/in", PasswordFile: "/pw"}}, nil},
+		{"a backup job without", []schedule.Job{{Name: "a", Source: "/d"}, {Name: "missing", Source: "/d"}}, missing},
+		{"a watch job needs none", []schedule.Job{{Name: "missing", Watch: "/in"}}, nil},
+		{"unless it names one", []schedule.Job{{Name: "missing", Watch: "/in", PasswordKeyring: true}}, missing},
+	}
+	for _, tt := range tests {
+		if err := runner.CheckPasswords(tt.jobs, byName); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+			t.Errorf("%s: CheckPasswords = %v, want %v", tt.name, err, tt.want)
+		}
+	}
+}
+
+// A watch job's run ships through the inbox; what the inbox refuses is a
+// *ShipError, for the caller to word.
+func TestSchedulerShipsAWatchJob(t *testing.T) {
+	r := newRunner(t)
+	in, out := t.TempDir(), t.TempDir()
+	cfg := &schedule.Config{Jobs: []schedule.Job{
+		{Name: "inbox", Watch: in, Dest: "folder:" + out, Every: "1h"},
+		{Name: "loop", Watch: in, Dest: "folder:" + in, Every: "1h"},
+	}}
+	sched, err := r.Scheduler(cfg, fixed("", errors.New("no password needed")), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sched.RunNow(t.Context(), []string{"inbox"}); err != nil {
+		t.Fatalf("a pass over an empty folder: %v", err)
+	}
+	err = sched.RunNow(t.Context(), []string{"loop"})
+	var ship *runner.ShipError
+	if !errors.As(err, &ship) || !errors.Is(err, inbox.ErrDestIsInbox) {
+		t.Fatalf("shipping into the watched folder: %v; want a *ShipError wrapping ErrDestIsInbox", err)
+	}
+}
