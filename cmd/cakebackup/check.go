@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/destinations"
 )
@@ -27,7 +28,7 @@ func checkCommand(e *env) *cli.Command {
 			}
 			var opts check.Options
 			if s := c.String("read-data-subset"); s != "" {
-				sub, err := check.ParseSubset(s, parseSize)
+				sub, err := check.ParseSubset(s, bytesize.Parse)
 				if err != nil {
 					return usageError(fmt.Errorf("--read-data-subset: %w", err))
 				}
