@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/zalando/go-keyring"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // ErrNotLoggedIn is wrapped by errors for a command that needs a Proton
@@ -37,22 +37,6 @@ const (
 	keyringAccount = "proton"
 )
 
-// secretKeyring is the OS keyring as go-keyring exposes it; tests use an
-// in-memory one, since CI machines have no keyring daemon.
-type secretKeyring interface {
-	Get(service, user string) (string, error)
-	Set(service, user, secret string) error
-	Delete(service, user string) error
-}
-
-// osKeyring is the operating system's keyring: the Secret Service over
-// D-Bus on Linux, the Keychain on macOS, the Credential Manager on Windows.
-type osKeyring struct{}
-
-func (osKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
-func (osKeyring) Set(service, user, secret string) error   { return keyring.Set(service, user, secret) }
-func (osKeyring) Delete(service, user string) error        { return keyring.Delete(service, user) }
-
 // SessionEnv, set to "file", keeps the session in the file even where
 // an OS keyring exists: for servers whose timers run outside the desktop
 // session that unlocks the keyring, and for tests.
@@ -66,14 +50,14 @@ func NewSessionStore(getenv func(string) string) SessionStore {
 	if getenv(SessionEnv) == "file" {
 		return file
 	}
-	return &keyringOrFile{keyring: osKeyring{}, file: file}
+	return &keyringOrFile{keyring: secret.OSKeyring{}, file: file}
 }
 
 // keyringOrFile keeps the session in the keyring when it works and in the
 // file otherwise. A session lives in one place only: saving to the
 // keyring removes a file left from a time the keyring was unavailable.
 type keyringOrFile struct {
-	keyring secretKeyring
+	keyring secret.Keyring
 	file    *sessionFile
 	// inKeyring records where the last Load or Save found the session,
 	// for Where.
@@ -85,9 +69,9 @@ func (k *keyringOrFile) Load(ctx context.Context) (Session, error) {
 	if err := ctx.Err(); err != nil {
 		return Session{}, err
 	}
-	secret, err := k.keyring.Get(keyringService, keyringAccount)
+	stored, err := k.keyring.Get(keyringService, keyringAccount)
 	if err == nil {
-		s, err := decodeSession([]byte(secret))
+		s, err := decodeSession([]byte(stored))
 		if err != nil {
 			return Session{}, fmt.Errorf("the Proton session in the OS keyring: %w", err)
 		}
@@ -123,7 +107,7 @@ func (k *keyringOrFile) Delete(ctx context.Context) error {
 		return err
 	}
 	var errs []error
-	if err := k.keyring.Delete(keyringService, keyringAccount); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+	if err := k.keyring.Delete(keyringService, keyringAccount); err != nil && !errors.Is(err, secret.ErrNotInKeyring) {
 		// A missing keyring holds nothing to delete; only report failures
 		// when the keyring itself still has the secret.
 		if _, getErr := k.keyring.Get(keyringService, keyringAccount); getErr == nil {

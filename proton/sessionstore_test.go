@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 func testSession() Session {
@@ -72,7 +74,7 @@ func TestSessionStoreRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name      string
-		keyring   secretKeyring
+		keyring   secret.Keyring
 		wantFile  bool
 		wantWhere string
 	}{
@@ -80,7 +82,7 @@ func TestSessionStoreRoundTrip(t *testing.T) {
 		{"no keyring daemon", &memKeyring{broken: true}, true, "proton-session.json"},
 		// This machine's real keyring: on CI there is no Secret Service,
 		// so it must fall back to the file; with one, the keyring is used.
-		{"os keyring", osKeyring{}, osKeyringBroken(), ""},
+		{"os keyring", secret.OSKeyring{}, osKeyringBroken(), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

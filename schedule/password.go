@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/zalando/go-keyring"
-
 	"github.com/cakebackup/cakebackup/secret"
 )
 
@@ -18,21 +16,14 @@ const KeyringService = "cakebackup"
 // found unattended.
 var ErrNoPassword = errors.New("no password")
 
-// SecretStore is an OS keyring.
+// SecretStore is the part of a secret.Keyring a job's password needs.
 type SecretStore interface {
 	Get(service, user string) (string, error)
 	Set(service, user, secret string) error
 }
 
-// OSKeyring is the system keyring: Secret Service on Linux, Keychain on
-// macOS, Credential Manager on Windows.
-type OSKeyring struct{}
-
-// Get implements SecretStore.
-func (OSKeyring) Get(service, user string) (string, error) { return keyring.Get(service, user) }
-
-// Set implements SecretStore.
-func (OSKeyring) Set(service, user, secret string) error { return keyring.Set(service, user, secret) }
+// OSKeyring is the system keyring (secret.OSKeyring).
+type OSKeyring = secret.OSKeyring
 
 // PasswordSource finds a job's password without asking anyone.
 type PasswordSource struct {
@@ -50,7 +41,7 @@ func (s PasswordSource) Password(job Job) (string, error) {
 		return ReadPasswordFile(job.PasswordFile)
 	case job.PasswordKeyring:
 		pw, err := s.Keyring.Get(KeyringService, job.Name)
-		if errors.Is(err, keyring.ErrNotFound) {
+		if errors.Is(err, secret.ErrNotInKeyring) {
 			return "", fmt.Errorf("job %s: %w in the OS keyring: run `cakebackup schedule set-password %s`", job.Name, ErrNoPassword, job.Name)
 		}
 		if err != nil {
