@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/proton"
@@ -148,10 +144,10 @@ func protonLoginCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			ask := e.protonPrompter()
+			ask := protonAsker{secret.NewPrompter(e.stdin, e.stderr)}
 			cred := proton.Credentials{Username: strings.TrimSpace(c.String("proton-user")), TwoFactorCode: strings.TrimSpace(c.String("proton-2fa"))}
 			if cred.Username == "" {
-				if cred.Username, err = ask.line("Proton username: ", "--proton-user"); err != nil {
+				if cred.Username, err = ask.ask(false, "Proton username: ", "--proton-user"); err != nil {
 					return err
 				}
 			}
@@ -166,46 +162,17 @@ func protonLoginCommand(e *env) *cli.Command {
 			login := func(ctx context.Context, cred proton.Credentials) (proton.Session, error) {
 				return proton.Login(ctx, opts, cred)
 			}
-			session, err := protonLogin(c.Context, login, cred, ask)
+			session, err := proton.LoginAsking(c.Context, login, cred, ask)
 			if err != nil {
 				return err
 			}
 			store := proton.NewSessionStore(e.getenv)
-			// Not while another cakebackup is saving renewed tokens.
-			unlock, err := store.Lock(c.Context)
-			if err != nil {
-				return fmt.Errorf("logged in, but the session could not be kept: %w", err)
-			}
-			err = store.Save(c.Context, session)
-			unlock()
-			if err != nil {
-				return fmt.Errorf("logged in, but the session could not be kept: %w", err)
+			if err := proton.Keep(c.Context, store, session); err != nil {
+				return err
 			}
 			fmt.Fprintf(e.stdout, "Logged in to Proton Drive as %s; the session is kept in %s.\n", session.Username, store.Where())
 			return nil
 		},
-	}
-}
-
-// protonLogin logs in with login, asking for the two-factor code and the
-// mailbox password when Proton says the account needs them.
-func protonLogin(ctx context.Context, login func(context.Context, proton.Credentials) (proton.Session, error), cred proton.Credentials, ask *protonPrompter) (proton.Session, error) {
-	for {
-		s, err := login(ctx, cred)
-		switch {
-		case err == nil:
-			return s, nil
-		case errors.Is(err, proton.ErrTwoFactorRequired) && cred.TwoFactorCode == "":
-			if cred.TwoFactorCode, err = ask.line("Two-factor code: ", "--proton-2fa"); err != nil {
-				return proton.Session{}, err
-			}
-		case errors.Is(err, proton.ErrMailboxPasswordRequired) && cred.MailboxPassword == "":
-			if cred.MailboxPassword, err = ask.secret("Mailbox password: ", "--proton-mailbox-password-file"); err != nil {
-				return proton.Session{}, err
-			}
-		default:
-			return proton.Session{}, err
-		}
 	}
 }
 
@@ -219,24 +186,13 @@ func protonLogoutCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := store.Load(c.Context); errors.Is(err, proton.ErrNotLoggedIn) {
+			err = proton.Logout(c.Context, opts, store)
+			if errors.Is(err, proton.ErrNotLoggedIn) {
 				fmt.Fprintln(e.stdout, "Not logged in to Proton.")
 				return nil
 			}
-			// Revoke first; forget the session here whatever happens, since
-			// the user asked for it to be gone from this machine.
-			var revokeErr error
-			d, err := proton.Connect(c.Context, opts, store)
-			if err == nil {
-				revokeErr = d.Logout(c.Context)
-			} else {
-				revokeErr = err
-			}
-			if err := store.Delete(c.Context); err != nil {
+			if err != nil {
 				return err
-			}
-			if revokeErr != nil && !errors.Is(revokeErr, proton.ErrSessionExpired) {
-				return fmt.Errorf("the session is forgotten here, but Proton could not be told to end it (%w); end it in Proton's web settings under Security, Sessions", revokeErr)
 			}
 			fmt.Fprintln(e.stdout, "Logged out of Proton.")
 			return nil
@@ -288,7 +244,7 @@ func sessionTime(t time.Time, unknown string) string {
 
 // protonSecret returns a secret from --FLAG (a file), from $envVar, or
 // from the prompter, in that order.
-func (e *env) protonSecret(c *cli.Context, ask *protonPrompter, flag, envVar, prompt string) (string, error) {
+func (e *env) protonSecret(c *cli.Context, ask protonAsker, flag, envVar, prompt string) (string, error) {
 	if f := c.String(flag); f != "" {
 		s, err := secret.ReadFile(f)
 		if err != nil {
@@ -299,61 +255,37 @@ func (e *env) protonSecret(c *cli.Context, ask *protonPrompter, flag, envVar, pr
 	if s := e.getenv(envVar); s != "" {
 		return s, nil
 	}
-	return ask.secret(prompt, "--"+flag+" or $"+envVar)
+	return ask.ask(true, prompt, "--"+flag+" or $"+envVar)
 }
 
-// protonPrompter asks the user for login answers: on the terminal, with
-// secrets hidden; without one, one line each from standard input.
-type protonPrompter struct {
-	in     *bufio.Reader
-	tty    *os.File // nil without a terminal
-	prompt io.Writer
-}
+// protonAsker asks the person for login answers; a missing one is a
+// usage error naming the flag that gives it.
+type protonAsker struct{ p *secret.Prompter }
 
-func (e *env) protonPrompter() *protonPrompter {
-	p := &protonPrompter{in: bufio.NewReader(e.stdin), prompt: e.stderr}
-	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		p.tty = f
+// ask asks for a visible or hidden answer. how names the flag that gives
+// it without asking, for when there is nobody to ask.
+func (a protonAsker) ask(hidden bool, prompt, how string) (string, error) {
+	answer := a.p.Line
+	if hidden {
+		answer = a.p.Hidden
 	}
-	return p
-}
-
-// line asks for a visible answer. how names the flag that gives it
-// without asking, for the error when there is nobody to ask.
-func (p *protonPrompter) line(prompt, how string) (string, error) {
-	if p.tty != nil {
-		fmt.Fprint(p.prompt, prompt)
-	}
-	s, err := p.in.ReadString('\n')
-	s = strings.TrimSpace(s)
-	if s == "" {
-		if err != nil && !errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("reading %s: %w", strings.TrimSuffix(prompt, ": "), err)
-		}
-		return "", usageError(fmt.Errorf("%s needed: give it with %s", strings.ToLower(strings.TrimSuffix(prompt, ": ")), how))
-	}
-	return s, nil
-}
-
-// secret asks for a hidden answer.
-func (p *protonPrompter) secret(prompt, how string) (string, error) {
-	what := strings.TrimSuffix(prompt, ": ")
-	if p.tty == nil {
-		s, err := secret.ReadLine(p.in)
-		switch {
-		case errors.Is(err, secret.ErrEmpty):
-			return "", usageError(fmt.Errorf("%s needed: give it with %s", strings.ToLower(what), how))
-		case err != nil:
-			return "", fmt.Errorf("reading %s: %w", what, err)
-		}
-		return s, nil
-	}
-	s, err := secret.Prompt(p.tty, p.prompt, prompt)
+	s, err := answer(prompt)
+	what := strings.ToLower(strings.TrimSuffix(prompt, ": "))
 	switch {
+	case errors.Is(err, secret.ErrNoAnswer):
+		return "", usageError(fmt.Errorf("%s needed: give it with %s", what, how))
 	case errors.Is(err, secret.ErrEmpty):
-		return "", usageError(fmt.Errorf("%s is empty", strings.ToLower(what)))
-	case err != nil:
-		return "", fmt.Errorf("reading %s: %w", what, err)
+		return "", usageError(fmt.Errorf("%s is empty", what))
 	}
-	return s, nil
+	return s, err
+}
+
+// TwoFactorCode implements proton.Asker.
+func (a protonAsker) TwoFactorCode(context.Context) (string, error) {
+	return a.ask(false, "Two-factor code: ", "--proton-2fa")
+}
+
+// MailboxPassword implements proton.Asker.
+func (a protonAsker) MailboxPassword(context.Context) (string, error) {
+	return a.ask(true, "Mailbox password: ", "--proton-mailbox-password-file")
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/proton/protontest"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 const (
@@ -250,20 +251,20 @@ func TestProtonLoginAsksWhatTheAccountNeeds(t *testing.T) {
 			}
 			cred := tc.cred
 			cred.Username, cred.Password = "ana", "pw"
-			e := &env{stdin: strings.NewReader(tc.stdin), stderr: io.Discard}
-			s, err := protonLogin(context.Background(), login, cred, e.protonPrompter())
+			ask := protonAsker{secret.NewPrompter(strings.NewReader(tc.stdin), io.Discard)}
+			s, err := proton.LoginAsking(context.Background(), login, cred, ask)
 			switch {
 			case tc.wantMsg != "":
 				if err == nil || !strings.Contains(err.Error(), tc.wantMsg) || exitCode(err) != exitUsage {
-					t.Fatalf("protonLogin = %v (exit %d), want a usage error %q", err, exitCode(err), tc.wantMsg)
+					t.Fatalf("LoginAsking = %v (exit %d), want a usage error %q", err, exitCode(err), tc.wantMsg)
 				}
 			case tc.want != nil:
 				if !errors.Is(err, tc.want) {
-					t.Fatalf("protonLogin = %v, want %v", err, tc.want)
+					t.Fatalf("LoginAsking = %v, want %v", err, tc.want)
 				}
 			default:
 				if err != nil || s.Username != "ana" {
-					t.Fatalf("protonLogin = %v, %v; want logged in", s, err)
+					t.Fatalf("LoginAsking = %v, %v; want logged in", s, err)
 				}
 			}
 		})
