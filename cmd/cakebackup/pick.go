@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -17,7 +16,7 @@ import (
 	"github.com/cakebackup/cakebackup/config"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/picker"
-	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/picker/protondrive"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -106,8 +105,8 @@ func (e *env) pick(ctx context.Context, terminalOnly bool) (string, error) {
 	}
 	defer closeTerm()
 	sources := []picker.FolderSource{folders}
-	if p, ok := e.protonFolders(); ok {
-		defer p.close(ctx)
+	if p, ok := protondrive.LoggedIn(e.getenv); ok {
+		defer p.Close(ctx)
 		sources = append(sources, p)
 	}
 	choice, err := picker.RunTerminal(ctx, in, out, sources)
@@ -247,104 +246,3 @@ func knownJobs(cfg *schedule.Config) string {
 	}
 	return " (jobs: " + strings.Join(names, ", ") + ")"
 }
-
-// protonFolderTree is what browsing Proton Drive needs of a connected
-// *proton.Drive: the names of the folders in a folder ("/" is the root,
-// "/Backups/Cake" a folder under it) and creating one.
-type protonFolderTree interface {
-	Folders(ctx context.Context, dir string) ([]string, error)
-	MakeFolder(ctx context.Context, dir, name string) error
-}
-
-// protonFolders returns Proton Drive as a picker source when a Proton
-// session is cached. It connects only when first browsed, so the picker
-// opens at once and works offline for local folders.
-func (e *env) protonFolders() (*protonSource, bool) {
-	if _, ok := proton.LoggedIn(e.getenv); !ok {
-		return nil, false
-	}
-	return &protonSource{connect: func(ctx context.Context) (protonFolderTree, func(context.Context), error) {
-		opts, err := proton.OptionsFromEnv(e.getenv)
-		if err != nil {
-			return nil, nil, err
-		}
-		d, err := proton.Connect(ctx, opts, proton.NewSessionStore(e.getenv))
-		if err != nil {
-			return nil, nil, err
-		}
-		return d, d.Close, nil
-	}}, true
-}
-
-// protonSource is the picker.FolderSource for Proton Drive.
-type protonSource struct {
-	// connect opens the Drive and returns it with the function that
-	// closes it.
-	connect func(ctx context.Context) (protonFolderTree, func(context.Context), error)
-	tree    protonFolderTree // nil until connected
-	closer  func(context.Context)
-}
-
-func (p *protonSource) folders(ctx context.Context) (protonFolderTree, error) {
-	if p.tree == nil {
-		t, closer, err := p.connect(ctx)
-		if err != nil {
-			return nil, err
-		}
-		p.tree, p.closer = t, closer
-	}
-	return p.tree, nil
-}
-
-func (p *protonSource) close(ctx context.Context) {
-	if p.closer != nil {
-		p.closer(ctx)
-	}
-}
-
-// Name implements picker.FolderSource.
-func (p *protonSource) Name() string { return "Proton Drive" }
-
-// Root implements picker.FolderSource.
-func (p *protonSource) Root() string { return "/" }
-
-// List implements picker.FolderSource.
-func (p *protonSource) List(ctx context.Context, dir string) ([]picker.Folder, error) {
-	t, err := p.folders(ctx)
-	if err != nil {
-		return nil, err
-	}
-	names, err := t.Folders(ctx, dir)
-	if err != nil {
-		return nil, err
-	}
-	folders := make([]picker.Folder, len(names))
-	for i, n := range names {
-		folders[i] = picker.Folder{Name: n, Path: path.Join(dir, n)}
-	}
-	return folders, nil
-}
-
-// Parent implements picker.FolderSource.
-func (p *protonSource) Parent(dir string) (string, bool) {
-	up := path.Dir(dir)
-	return up, dir != "/"
-}
-
-// Mkdir implements picker.FolderSource.
-func (p *protonSource) Mkdir(ctx context.Context, dir, name string) (string, error) {
-	if err := picker.CheckFolderName(name); err != nil {
-		return "", err
-	}
-	t, err := p.folders(ctx)
-	if err != nil {
-		return "", err
-	}
-	if err := t.MakeFolder(ctx, dir, name); err != nil {
-		return "", err
-	}
-	return path.Join(dir, name), nil
-}
-
-// Spec implements picker.FolderSource.
-func (p *protonSource) Spec(dir string) string { return "proton:" + dir }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/picker"
+	"github.com/cakebackup/cakebackup/picker/protondrive"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/proton/protontest"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -378,11 +379,11 @@ func TestPickProtonDrive(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			src, ok := e.protonFolders()
+			src, ok := protondrive.LoggedIn(e.getenv)
 			if !ok {
 				t.Fatal("logged in, but Proton Drive is not offered")
 			}
-			defer src.close(ctx)
+			defer src.Close(ctx)
 			local := picker.LocalFolders{Start: t.TempDir()}
 			c, err := picker.RunTerminal(ctx, strings.NewReader(tc.keys), io.Discard, []picker.FolderSource{local, src})
 			if err != nil {
@@ -401,37 +402,5 @@ func TestPickProtonDrive(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestPickProtonDriveOnlyWhenLoggedIn(t *testing.T) {
-	e := &env{getenv: func(k string) string {
-		return map[string]string{"HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir(), proton.SessionEnv: "file"}[k]
-	}}
-	if _, ok := e.protonFolders(); ok {
-		t.Error("Proton Drive offered without a session")
-	}
-}
-
-// A Proton failure while browsing is shown in the picker, which stays
-// usable: here the listing fails and the person goes back to local
-// folders and picks one.
-func TestPickProtonDriveFailureKeepsPicker(t *testing.T) {
-	ctx := context.Background()
-	src := &protonSource{connect: func(context.Context) (protonFolderTree, func(context.Context), error) {
-		return nil, nil, errors.New("Proton Drive is unreachable")
-	}}
-	dir := t.TempDir()
-	// Tab to Proton Drive (fails), try to go down, Tab back, pick.
-	c, err := picker.RunTerminal(ctx, strings.NewReader("\t\x1b[B\t\r"), io.Discard,
-		[]picker.FolderSource{picker.LocalFolders{Start: dir}, src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Spec != "folder:"+dir {
-		t.Errorf("choice = %+v", c)
-	}
-	if _, err := src.Mkdir(ctx, "/", "x"); err == nil || !strings.Contains(err.Error(), "unreachable") {
-		t.Errorf("Mkdir while unreachable = %v", err)
 	}
 }
