@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/cakebackup/cakebackup/secret"
 )
@@ -28,40 +25,26 @@ func passwordFlags() []cli.Flag {
 }
 
 // errNoPassword means none of the password sources was given.
-var errNoPassword = errors.New("no password given")
+var errNoPassword = secret.ErrNoPassword
 
 // readPassword returns the password from --password-file, --password-stdin
-// or $CAKEBACKUP_PASSWORD, in that order of precedence, and which source it
-// came from. Giving more than one source is a usage error. It returns
-// errNoPassword when none was given.
+// or $CAKEBACKUP_PASSWORD, and which source it came from. Giving more than
+// one source is a usage error. It returns errNoPassword when none was
+// given.
 func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
-	file, stdin, fromEnv := c.String("password-file"), c.Bool("password-stdin"), e.getenv(passwordEnv)
-	given := 0
-	for _, set := range []bool{file != "", stdin, fromEnv != ""} {
-		if set {
-			given++
-		}
+	src := secret.Sources{File: c.String("password-file"), Env: e.getenv(passwordEnv), EnvName: "$" + passwordEnv}
+	if c.Bool("password-stdin") {
+		src.Stdin = e.stdin
 	}
-	if given > 1 {
-		return "", "", usageError(fmt.Errorf("give the password one way only: --password-file, --password-stdin or $%s", passwordEnv))
-	}
+	pw, source, err = src.Read()
+	var failed *secret.SourceError
 	switch {
-	case file != "":
-		pw, err = secret.ReadFile(file)
-		if err != nil {
-			return "", "", usageError(fmt.Errorf("password file: %w", err))
-		}
-		return pw, "password file", nil
-	case stdin:
-		pw, err = secret.FirstLine(e.stdin)
-		if err != nil {
-			return "", "", usageError(fmt.Errorf("password from standard input: %w", err))
-		}
-		return pw, "standard input", nil
-	case fromEnv != "":
-		return fromEnv, "$" + passwordEnv, nil
+	case errors.Is(err, secret.ErrSeveralSources):
+		return "", "", usageError(fmt.Errorf("give the password one way only: --password-file, --password-stdin or $%s", passwordEnv))
+	case errors.As(err, &failed):
+		return "", "", usageError(err)
 	}
-	return "", "", errNoPassword
+	return pw, source, err
 }
 
 // optionalPassword is readPassword for commands that do more with a
@@ -86,35 +69,9 @@ func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
 	if !secret.IsTerminal(f) {
 		return "", usageError(fmt.Errorf("%s needs the backup password: use --password-file, --password-stdin or $%s", what, passwordEnv))
 	}
-	pw, err = promptContext(c.Context, f, e.stderr, "Backup password: ")
+	pw, err = secret.PromptContext(c.Context, f, e.stderr, "Backup password: ")
 	if errors.Is(err, secret.ErrEmpty) {
 		return "", usageError(errors.New("empty password"))
 	}
 	return pw, err
-}
-
-// promptContext is secret.Prompt that gives up when ctx ends (Ctrl-C at
-// the prompt: the terminal does not echo, so the read would wait for
-// Enter), putting the terminal back as it was.
-func promptContext(ctx context.Context, tty *os.File, w io.Writer, label string) (string, error) {
-	state, stateErr := term.GetState(int(tty.Fd()))
-	type answer struct {
-		pw  string
-		err error
-	}
-	answered := make(chan answer, 1)
-	go func() {
-		pw, err := secret.Prompt(tty, w, label)
-		answered <- answer{pw, err}
-	}()
-	select {
-	case a := <-answered:
-		return a.pw, a.err
-	case <-ctx.Done():
-		if stateErr == nil {
-			_ = term.Restore(int(tty.Fd()), state)
-		}
-		fmt.Fprintln(w)
-		return "", context.Cause(ctx)
-	}
 }

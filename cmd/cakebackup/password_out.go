@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 
+	"github.com/cakebackup/cakebackup/secret"
 	"github.com/urfave/cli/v2"
 )
 
@@ -40,25 +40,16 @@ func (e *env) keepGeneratedPassword(c *cli.Context, pw string, generated bool) (
 	return "", usageError(errors.New("no terminal to show the generated password on: add --password-out FILE to save it in a file, or --json to get it in the result"))
 }
 
-// writePasswordOut creates path (0600; an existing file is never
-// overwritten) holding pw and a newline, and syncs it to disk.
+// writePasswordOut saves pw in a new file path (secret.WriteNew).
 func writePasswordOut(path, pw string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
+	err := secret.WriteNew(path, pw)
+	var pathErr *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrExist):
 		return usageError(fmt.Errorf("--password-out %s already exists; it is never overwritten: give a new file name", path))
-	}
-	if err != nil {
+	case errors.As(err, &pathErr) && pathErr.Op == "open":
 		return usageError(fmt.Errorf("--password-out: %w", err))
-	}
-	_, err = f.WriteString(pw + "\n")
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(path)
+	case err != nil:
 		return fmt.Errorf("saving the generated password in %s: %w", path, err)
 	}
 	return nil

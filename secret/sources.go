@@ -1,0 +1,121 @@
+package secret
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// ErrNoPassword is returned by Sources.Read when no source was given.
+var ErrNoPassword = errors.New("no password given")
+
+// ErrSeveralSources is returned by Sources.Read when more than one source
+// was given: which one was meant is not for cakebackup to guess.
+var ErrSeveralSources = errors.New("the password was given more than one way")
+
+// Sources are the ways a person gives a password of their own: a file,
+// standard input, an environment variable. There is deliberately no
+// command-line argument: argv is visible to every user of the machine.
+type Sources struct {
+	// File is a password file to read the first line of, or "".
+	File string
+	// Stdin, when not nil, is standard input to read the first line of.
+	Stdin io.Reader
+	// Env is the value of the environment variable EnvName, or "".
+	Env, EnvName string
+}
+
+// SourceError is a password source that was given but gave no password.
+type SourceError struct {
+	// From is "password file" or "password from standard input".
+	From string
+	Err  error
+}
+
+func (e *SourceError) Error() string { return e.From + ": " + e.Err.Error() }
+
+// Unwrap returns why the source gave no password.
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// Read returns the password and where it came from ("password file",
+// "standard input" or EnvName). It returns ErrSeveralSources when more
+// than one source is given, ErrNoPassword when none is, and a
+// *SourceError when the one given fails.
+func (s Sources) Read() (pw, from string, err error) {
+	given := 0
+	for _, set := range []bool{s.File != "", s.Stdin != nil, s.Env != ""} {
+		if set {
+			given++
+		}
+	}
+	switch {
+	case given > 1:
+		return "", "", ErrSeveralSources
+	case s.File != "":
+		if pw, err = ReadFile(s.File); err != nil {
+			return "", "", &SourceError{From: "password file", Err: err}
+		}
+		return pw, "password file", nil
+	case s.Stdin != nil:
+		if pw, err = FirstLine(s.Stdin); err != nil {
+			return "", "", &SourceError{From: "password from standard input", Err: err}
+		}
+		return pw, "standard input", nil
+	case s.Env != "":
+		return s.Env, s.EnvName, nil
+	}
+	return "", "", ErrNoPassword
+}
+
+// PromptContext is Prompt that gives up when ctx ends (Ctrl-C at the
+// prompt: the terminal does not echo, so the read would wait for Enter),
+// putting the terminal back as it was and returning ctx's cause.
+func PromptContext(ctx context.Context, tty *os.File, w io.Writer, label string) (string, error) {
+	state, stateErr := term.GetState(int(tty.Fd()))
+	type answer struct {
+		pw  string
+		err error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		pw, err := Prompt(tty, w, label)
+		answered <- answer{pw, err}
+	}()
+	select {
+	case a := <-answered:
+		return a.pw, a.err
+	case <-ctx.Done():
+		if stateErr == nil {
+			_ = term.Restore(int(tty.Fd()), state)
+		}
+		fmt.Fprintln(w)
+		return "", context.Cause(ctx)
+	}
+}
+
+// WriteNew creates the file path, open to its owner only (0600), holding
+// pw and a newline, and syncs it to disk. An existing file is never
+// overwritten (the error wraps fs.ErrExist), and a file that could not be
+// written whole is removed. Errors are *fs.PathError.
+func WriteNew(path, pw string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.WriteString(pw + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
+}
