@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"strings"
 )
@@ -63,3 +64,50 @@ func (b *backupReader) Close() error {
 	}
 	return err
 }
+
+// ErrNotAFile is wrapped by OpenStored's error for a path that exists but
+// is a folder or a device, not a file.
+var ErrNotAFile = errors.New("is not a backup file")
+
+// ErrNoSuchFile is wrapped by OpenStored's error for an argument that is
+// neither an existing file nor a backup at a destination other than a
+// folder.
+var ErrNoSuchFile = errors.New("no such backup file")
+
+// OpenStored opens a backup named the way people name one: the path of a
+// file, or a destination spec followed by the backup's name (see
+// SplitBackup), such as
+// proton:/Backups/Cake/cake_wallet_backup_2026-11-25_010203. Besides
+// OpenBackup's errors, it returns ones wrapping ErrNotAFile and
+// ErrNoSuchFile.
+func (r *Registry) OpenStored(ctx context.Context, arg string) (Reader, error) {
+	if fi, err := os.Stat(arg); err == nil {
+		if !fi.Mode().IsRegular() {
+			return nil, fmt.Errorf("%s %w", arg, ErrNotAFile)
+		}
+		f, err := os.Open(arg)
+		if err != nil {
+			return nil, err
+		}
+		return &fileReader{File: f, size: fi.Size()}, nil
+	}
+	ds, _, err := SplitBackup(arg)
+	switch {
+	case errors.Is(err, ErrNoBackupName):
+		return nil, err
+	case err != nil || ds.Scheme == "folder":
+		// A path that is not there: saying "not found at folder:..."
+		// would only confuse.
+		return nil, fmt.Errorf("%s: %w", arg, ErrNoSuchFile)
+	}
+	return r.OpenBackup(ctx, arg)
+}
+
+// fileReader is a backup file given by its path.
+type fileReader struct {
+	*os.File
+	size int64
+}
+
+// Size implements Reader.
+func (f *fileReader) Size() int64 { return f.size }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -19,28 +18,16 @@ func (e *env) openDest(ctx context.Context, spec string) (destinations.Destinati
 }
 
 // openStored opens a backup named on the command line: a file path, or a
-// destination spec followed by the backup's name, such as
-// proton:/Backups/Cake/cake_wallet_backup_2026-11-25_010203.
+// destination spec followed by the backup's name.
 func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, error) {
-	if fi, err := os.Stat(arg); err == nil {
-		if !fi.Mode().IsRegular() {
-			return nil, usageError(fmt.Errorf("%s is not a backup file", arg))
-		}
-		f, err := os.Open(arg)
-		if err != nil {
-			return nil, err
-		}
-		return &fileReader{File: f, size: fi.Size()}, nil
-	}
-	ds, _, err := destinations.SplitBackup(arg)
+	r, err := e.registry().OpenStored(ctx, arg)
 	switch {
 	case errors.Is(err, destinations.ErrNoBackupName):
 		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s/NAME (see cakebackup ls %s)", arg, strings.TrimSuffix(arg, "/"), arg))
-	case err != nil || ds.Scheme == "folder":
-		return nil, usageError(fmt.Errorf("%s: no such backup file", arg))
-	}
-	r, err := e.registry().OpenBackup(ctx, arg)
-	if errors.Is(err, destinations.ErrNotFound) {
+	case errors.Is(err, destinations.ErrNotAFile), errors.Is(err, destinations.ErrNoSuchFile):
+		return nil, usageError(err)
+	case errors.Is(err, destinations.ErrNotFound):
+		ds, _, _ := destinations.SplitBackup(arg)
 		return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, ds))
 	}
 	return r, err
@@ -98,11 +85,3 @@ func (e *env) openGivenBackup(c *cli.Context) (*givenBackup, error) {
 	}
 	return &givenBackup{arg: arg, archive: a, password: pw, withPassword: withPassword, canonical: canonical, close: done}, nil
 }
-
-// fileReader is a backup file given by its path.
-type fileReader struct {
-	*os.File
-	size int64
-}
-
-func (f *fileReader) Size() int64 { return f.size }

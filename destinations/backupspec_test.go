@@ -1,0 +1,40 @@
+package destinations
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestOpenStored(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "cake_wallet_backup_1")
+	if err := os.WriteFile(file, []byte("backup bytes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRegistry().OpenStored(context.Background(), file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
+	r.Close()
+	if err != nil || string(b) != "backup bytes" {
+		t.Fatalf("read %q, %v", b, err)
+	}
+	for _, tt := range []struct {
+		arg  string
+		want error
+	}{
+		{dir, ErrNotAFile},
+		{filepath.Join(dir, "missing"), ErrNoSuchFile},
+		{"folder:" + filepath.Join(dir, "missing"), ErrNoSuchFile},
+		{"proton:/Backups/", ErrNoBackupName},
+	} {
+		if _, err := NewRegistry().OpenStored(context.Background(), tt.arg); !errors.Is(err, tt.want) {
+			t.Errorf("OpenStored(%q) = %v, want %v", tt.arg, err, tt.want)
+		}
+	}
+}
