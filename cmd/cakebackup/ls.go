@@ -2,17 +2,15 @@ package main
 
 import (
 	"cmp"
-	"context"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/job"
 )
 
 // lsJSON is what ls --json prints.
@@ -52,25 +50,13 @@ func lsCommand(e *env) *cli.Command {
 				return err
 			}
 			defer dest.Close()
-			// A cloud folder is made by the first backup, so it can be
-			// missing after opening; ls fails then, as for a local one.
-			if f, ok := dest.(interface{ CheckFolder(context.Context) error }); ok {
-				if err := f.CheckFolder(c.Context); err != nil {
-					return fmt.Errorf("listing %s: %w", dest.Spec(), err)
-				}
-			}
-			entries, err := dest.List(c.Context)
+			l, err := job.List(c.Context, dest)
 			if err != nil {
-				return fmt.Errorf("listing %s: %w", dest.Spec(), err)
+				return err
 			}
-			out := lsJSON{Destination: dest.Spec(), Backups: []destinations.Entry{}}
-			for _, en := range entries {
-				if isBackup(c.Context, dest, en) {
-					out.Backups = append(out.Backups, en)
-				} else {
-					out.Ignored++
-					e.detail("ignored %s: not a backup", en.Name)
-				}
+			out := lsJSON{Destination: dest.Spec(), Backups: l.Backups, Ignored: len(l.Others)}
+			for _, en := range l.Others {
+				e.detail("ignored %s: not a backup", en.Name)
 			}
 			if c.Bool("json") {
 				return writeJSON(e.stdout, out)
@@ -99,26 +85,6 @@ func printLs(e *env, out lsJSON) error {
 	}
 	_, err := fmt.Fprint(e.stdout, ignored)
 	return err
-}
-
-// backupNamePrefix starts the names the app and cakebackup give backups.
-const backupNamePrefix = "cake_wallet_backup"
-
-// isBackup tells backups from other files: by the name the app and
-// cakebackup give them, else by content (a v3 container or a v2 blob, as
-// backup.Open recognises them from the first bytes and the container's
-// directory).
-func isBackup(ctx context.Context, dest destinations.Destination, en destinations.Entry) bool {
-	if strings.HasPrefix(en.Name, backupNamePrefix) {
-		return true
-	}
-	r, err := dest.Open(ctx, en.Name)
-	if err != nil {
-		return false
-	}
-	defer r.Close()
-	_, err = backup.Open(r, r.Size())
-	return err == nil
 }
 
 func plural(n int, one, many string) string {

@@ -1,0 +1,58 @@
+package job
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/cakebackup/cakebackup/backup"
+)
+
+// CheckSource refuses a data folder to back up that holds no wallets or
+// is the folder next to the app's data folder (a backup of the parent
+// would nest the wallets one level too deep), with the
+// *backup.DataFolderError that says which, unless allowEmpty. Other
+// problems (a missing or unreadable folder) are returned as they are.
+func CheckSource(dir string, allowEmpty bool) error {
+	err := backup.CheckDataFolder(dir)
+	var notData *backup.DataFolderError
+	if allowEmpty && errors.As(err, &notData) {
+		return nil
+	}
+	return err
+}
+
+// SettingsError is a settings file that is not the app's settings JSON.
+type SettingsError struct {
+	Path string
+	// Why is what is wrong with it: the JSON error, or "null".
+	Why string
+}
+
+func (e *SettingsError) Error() string {
+	return fmt.Sprintf("%s is not the app's settings JSON (%s)", e.Path, e.Why)
+}
+
+// CheckSettings refuses, with a *SettingsError, a settings file that is
+// not a JSON object: the app keeps its settings as one JSON object of
+// keys and values (see examples/settings.json), and a restore would hand
+// anything else to the app as its settings. The empty path (no settings)
+// passes.
+func CheckSettings(path string) error {
+	if path == "" {
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return &SettingsError{Path: path, Why: err.Error()}
+	}
+	if obj == nil {
+		return &SettingsError{Path: path, Why: "null"}
+	}
+	return nil
+}
