@@ -21,41 +21,6 @@ func installCakeWallet(t *testing.T, dir string) {
 	}
 }
 
-func TestCakeWalletDataDir(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("Cake Wallet's default data folder is known on Linux only")
-	}
-	tests := []struct {
-		name    string
-		install string // where the app's data is, relative to HOME; "" for none
-		envDir  string // $CAKE_WALLET_DIR relative to HOME; "" for unset
-		want    string // relative to HOME
-		wantOK  bool
-	}{
-		{"documents default", "Documents/cake_wallet", "", "Documents/cake_wallet", true},
-		{"env wins", "elsewhere/cw", "elsewhere/cw", "elsewhere/cw", true},
-		{"env set but empty folder", "Documents/cake_wallet", "empty", "empty", false},
-		{"not installed", "", "", "Documents/cake_wallet", false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := newCLI(t)
-			home := c.vars["HOME"]
-			if tt.install != "" {
-				installCakeWallet(t, filepath.Join(home, tt.install))
-			}
-			if tt.envDir != "" {
-				c.vars[cakeWalletDirEnv] = filepath.Join(home, tt.envDir)
-			}
-			e := &env{getenv: func(k string) string { return c.vars[k] }}
-			got, ok := e.cakeWalletDataDir()
-			if got != filepath.Join(home, tt.want) || ok != tt.wantOK {
-				t.Errorf("cakeWalletDataDir = %q, %v; want %q, %v", got, ok, filepath.Join(home, tt.want), tt.wantOK)
-			}
-		})
-	}
-}
-
 // TestCreateWithoutSourceBacksUpCakeWallet: with the app installed, a
 // backup needs no path at all.
 func TestCreateWithoutSourceBacksUpCakeWallet(t *testing.T) {

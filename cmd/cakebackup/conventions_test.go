@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/local"
 )
 
 func TestVersionNamesGoAndPlatform(t *testing.T) {
@@ -132,7 +134,7 @@ func TestQuietAndVerbose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.vars[cakeWalletDirEnv] = data
+	c.vars[local.CakeWalletDirEnv] = data
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	dir := t.TempDir()
 	c.mustRun("create", "--dest", "folder:"+dir, "--password-file", pwFile, "--name", "one")

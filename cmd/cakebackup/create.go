@@ -13,6 +13,7 @@ import (
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
+	"github.com/cakebackup/cakebackup/local"
 )
 
 // defaultDest is where backups go when neither --dest nor a saved default
@@ -121,7 +122,7 @@ func (e *env) createSource(c *cli.Context) (string, error) {
 	if c.IsSet("source") {
 		return c.String("source"), nil
 	}
-	dir, ok := e.cakeWalletDataDir()
+	dir, ok := local.CakeWalletDataDir(e.getenv)
 	if !ok {
 		if dir == "" {
 			return "", usageError(errors.New("create needs --source DIR: the wallet app's data folder"))
