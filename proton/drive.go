@@ -198,7 +198,7 @@ func Connect(ctx context.Context, opts Options, store SessionStore) (*Drive, err
 		return nil, err
 	}
 	if s.APIURL != opts.APIURL {
-		return nil, fmt.Errorf("the cached Proton session is for API %s, not %s: run `cakebackup proton login` again", apiName(s.APIURL), apiName(opts.APIURL))
+		return nil, &SessionError{Problem: fmt.Sprintf("the cached Proton session is for API %s, not %s", apiName(s.APIURL), apiName(opts.APIURL))}
 	}
 	cfg, err := opts.config()
 	if err != nil {

@@ -19,14 +19,15 @@ import (
 
 // Errors a Proton user can act on. Every error from this package that
 // comes from Proton wraps one of these (or destinations.ErrNoSpace,
-// destinations.ErrNotFound), so the message is one clear line.
+// destinations.ErrNotFound), so the message is one clear line. The
+// command or flag that fixes one is the caller's to add.
 var (
 	// ErrSessionExpired: the cached session was revoked or expired.
-	ErrSessionExpired = errors.New("the Proton session has expired or was revoked: run `cakebackup proton login` again")
+	ErrSessionExpired = errors.New("the Proton session has expired or was revoked")
 	// ErrWrongPassword: Proton rejected the username or password.
 	ErrWrongPassword = errors.New("the Proton username or password is wrong")
 	// ErrTwoFactorRequired: the account has 2FA and no code was given.
-	ErrTwoFactorRequired = errors.New("this Proton account needs a two-factor code: give it with --proton-2fa or at the prompt")
+	ErrTwoFactorRequired = errors.New("this Proton account needs a two-factor code")
 	// ErrWrongTwoFactor: Proton rejected the two-factor code.
 	ErrWrongTwoFactor = errors.New("the two-factor code was refused by Proton")
 	// ErrMailboxPasswordRequired: the account uses a second (mailbox)
@@ -34,15 +35,16 @@ var (
 	ErrMailboxPasswordRequired = errors.New("this Proton account needs its mailbox password too")
 	// ErrKeysLocked: the account's keys did not unlock: a wrong mailbox
 	// password on a two-password account, or a cached session whose key
-	// passphrase no longer works (the password was changed).
-	ErrKeysLocked = errors.New("your Proton keys did not unlock: check the mailbox password (two-password accounts), or run `cakebackup proton login` again if the password changed")
+	// passphrase no longer works (the password was changed: a new login
+	// fixes that).
+	ErrKeysLocked = errors.New("your Proton keys did not unlock: check the mailbox password (two-password accounts)")
 	// ErrAppVersionRefused: Proton refused the x-pm-appversion this build
 	// sends (Code 2028 "This version of the app is no longer supported",
 	// or 2000 "You are using an outdated version of the app").
 	ErrAppVersionRefused = errors.New("this version of cakebackup is no longer accepted by Proton: update it")
 	// ErrHumanVerification: Proton wants a CAPTCHA solved before it lets
-	// this client log in.
-	ErrHumanVerification = errors.New("human verification (CAPTCHA) required by Proton: log in once at https://drive.proton.me in a web browser, then run `cakebackup proton login` again")
+	// this client log in; after that, a new login goes through.
+	ErrHumanVerification = errors.New("human verification (CAPTCHA) required by Proton: log in once at https://drive.proton.me in a web browser")
 	// ErrRateLimited: Proton kept refusing requests as too many even
 	// after waiting as it asked.
 	ErrRateLimited = errors.New("too many requests: Proton Drive is limiting the rate (HTTP 429); try again in a few minutes")

@@ -77,7 +77,7 @@ func (f *sessionFile) Load(ctx context.Context) (Session, error) {
 		return Session{}, fmt.Errorf("reading the Proton session: %w", err)
 	}
 	if runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0 {
-		return Session{}, fmt.Errorf("the Proton session file %s can be read by other users (mode %04o): delete it and run `cakebackup proton login`", p, info.Mode().Perm())
+		return Session{}, &SessionError{Problem: fmt.Sprintf("the Proton session file %s can be read by other users (mode %04o)", p, info.Mode().Perm()), Exposed: true}
 	}
 	// The file is tiny; anything past 64 KiB is not ours.
 	data, err := io.ReadAll(io.LimitReader(fh, 64<<10))
@@ -162,10 +162,10 @@ func encodeSession(s Session) ([]byte, error) {
 func decodeSession(data []byte) (Session, error) {
 	var s Session
 	if err := json.Unmarshal(data, &s); err != nil {
-		return Session{}, errors.New("damaged (not valid JSON): run `cakebackup proton login` again")
+		return Session{}, &SessionError{Problem: "damaged (not valid JSON)"}
 	}
 	if err := s.validate(); err != nil {
-		return Session{}, fmt.Errorf("damaged (%w): run `cakebackup proton login` again", err)
+		return Session{}, &SessionError{Problem: fmt.Sprintf("damaged (%v)", err), Err: err}
 	}
 	return s, nil
 }

@@ -10,7 +10,25 @@ import (
 
 // ErrNotLoggedIn is wrapped by errors for a command that needs a Proton
 // session when none is cached.
-var ErrNotLoggedIn = errors.New("not logged in to Proton: run `cakebackup proton login`")
+var ErrNotLoggedIn = errors.New("not logged in to Proton")
+
+// SessionError is a cached session that cannot be used: made for another
+// Proton API, damaged, or in a file other users can read. A new login
+// replaces it.
+type SessionError struct {
+	// Problem says what is wrong, for people.
+	Problem string
+	// Exposed: the session file can be read by other users, so its
+	// tokens may be known to them; it is to be deleted, not reused.
+	Exposed bool
+	// Err is the cause, if any.
+	Err error
+}
+
+func (e *SessionError) Error() string { return e.Problem }
+
+// Unwrap returns the cause.
+func (e *SessionError) Unwrap() error { return e.Err }
 
 // SessionStore keeps the one cached Proton session of this user.
 type SessionStore interface {

@@ -25,6 +25,17 @@ type SecretStore interface {
 // OSKeyring is the system keyring (secret.OSKeyring).
 type OSKeyring = secret.OSKeyring
 
+// NotInKeyringError: a job reads its password from the OS keyring, which
+// works but holds none for it.
+type NotInKeyringError struct{ Job string }
+
+func (e *NotInKeyringError) Error() string {
+	return fmt.Sprintf("job %s: %v in the OS keyring", e.Job, ErrNoPassword)
+}
+
+// Unwrap returns ErrNoPassword and secret.ErrNotInKeyring.
+func (e *NotInKeyringError) Unwrap() []error { return []error{ErrNoPassword, secret.ErrNotInKeyring} }
+
 // PasswordSource finds a job's password without asking anyone.
 type PasswordSource struct {
 	Getenv  func(string) string
@@ -42,7 +53,7 @@ func (s PasswordSource) Password(job Job) (string, error) {
 	case job.PasswordKeyring:
 		pw, err := s.Keyring.Get(KeyringService, job.Name)
 		if errors.Is(err, secret.ErrNotInKeyring) {
-			return "", fmt.Errorf("job %s: %w in the OS keyring: run `cakebackup schedule set-password %s`", job.Name, ErrNoPassword, job.Name)
+			return "", &NotInKeyringError{Job: job.Name}
 		}
 		if err != nil {
 			return "", fmt.Errorf("job %s: %w: no OS keyring available (%s): use password_file or password_env instead", job.Name, ErrNoPassword, oneLine(err.Error()))

@@ -57,7 +57,7 @@ func TestPasswordSources(t *testing.T) {
 		{"env", Job{Name: "j", PasswordEnv: "CAKE_PW"}, nil, secret, ""},
 		{"env unset", Job{Name: "j", PasswordEnv: "NOPE"}, nil, "", "NOPE is not set"},
 		{"keyring", Job{Name: "stored", PasswordKeyring: true}, OSKeyring{}, secret, ""},
-		{"keyring without entry", Job{Name: "other", PasswordKeyring: true}, OSKeyring{}, "", "schedule set-password other"},
+		{"keyring without entry", Job{Name: "other", PasswordKeyring: true}, OSKeyring{}, "", "job other: no password in the OS keyring"},
 		{"no keyring service", Job{Name: "j", PasswordKeyring: true}, brokenKeyring{}, "", "no OS keyring available"},
 		{"no source", Job{Name: "j"}, nil, "", "no password source"},
 	}

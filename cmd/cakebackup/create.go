@@ -231,7 +231,7 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 	for _, st := range made.Stores {
 		e.printReclaimed(st)
 		if st.Err != nil {
-			fmt.Fprintf(e.stdout, "NOT saved to %s: %s\n", st.Dest, oneLine(st.Err.Error()))
+			fmt.Fprintf(e.stdout, "NOT saved to %s: %s\n", st.Dest, message(st.Err))
 			continue
 		}
 		fmt.Fprintf(e.stdout, "Backup saved and verified: %s (%s)\n", st.Entry.Location, bytesize.Format(st.Entry.Size))
@@ -288,7 +288,7 @@ func storesJSON(stores job.Stores) []storeJSON {
 		out[i] = storeJSON{Dest: st.Dest, OK: st.Err == nil, AlreadyThere: st.AlreadyThere,
 			Name: st.Entry.Name, Location: st.Entry.Location, Size: st.Entry.Size}
 		if st.Err != nil {
-			out[i].Error = oneLine(st.Err.Error())
+			out[i].Error = message(st.Err)
 		}
 		if st.Reclaimed.Files > 0 {
 			out[i].Reclaimed = &st.Reclaimed

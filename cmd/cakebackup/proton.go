@@ -64,32 +64,6 @@ func (e *env) useProtonAppVersion(c *cli.Context) error {
 	return nil
 }
 
-// protonHint words the Proton errors a user fixes with a flag or a
-// command as the one line that says which.
-func protonHint(err error) error {
-	switch {
-	case errors.Is(err, proton.ErrAppVersionRefused):
-		return withCode(exitCode(err), &hintedError{msg: "Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)", err: err})
-	case errors.Is(err, proton.ErrSessionExpired):
-		return withCode(exitCode(err), &hintedError{msg: "Proton session expired: run `cakebackup proton login`", err: err})
-	}
-	var fe *proton.FolderError
-	if errors.As(err, &fe) {
-		return withCode(exitCode(err), &hintedError{msg: err.Error() + "; use a folder cakebackup makes itself, such as proton:/cakebackup" + fe.Wanted, err: err})
-	}
-	return err
-}
-
-// hintedError is an error worded for the command line; errors.Is still
-// finds its cause.
-type hintedError struct {
-	msg string
-	err error
-}
-
-func (h *hintedError) Error() string { return h.msg }
-func (h *hintedError) Unwrap() error { return h.err }
-
 // protonURLFlag is --proton-url, on each subcommand so it can follow it.
 func protonURLFlag() cli.Flag {
 	return &cli.StringFlag{Name: "proton-url", Usage: "Proton API base `URL` (default: $" + proton.URLEnv + ", else Proton's own)"}

@@ -74,7 +74,7 @@ func sendCommand(e *env) *cli.Command {
 // printSent reports one file: where it went, or why it went nowhere.
 func (e *env) printSent(file string, sent *job.Sent, err error) {
 	if sent == nil {
-		fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, oneLine(err.Error()))
+		fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, message(err))
 		return
 	}
 	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, describeMaker(sent.Info, nil), bytesize.Format(sent.Size))
@@ -82,7 +82,7 @@ func (e *env) printSent(file string, sent *job.Sent, err error) {
 		e.printReclaimed(st)
 		switch {
 		case st.Err != nil:
-			fmt.Fprintf(e.stdout, "  NOT sent to %s: %s\n", st.Dest, oneLine(st.Err.Error()))
+			fmt.Fprintf(e.stdout, "  NOT sent to %s: %s\n", st.Dest, message(st.Err))
 		case st.AlreadyThere:
 			fmt.Fprintf(e.stdout, "  already there: %s\n", st.Entry.Location)
 		default:
@@ -111,7 +111,7 @@ type sentJSON struct {
 func newSentJSON(file string, sent *job.Sent, err error) sentJSON {
 	out := sentJSON{File: file, OK: err == nil}
 	if err != nil {
-		out.Error, out.ExitCode = oneLine(err.Error()), exitCode(err)
+		out.Error, out.ExitCode = message(err), exitCode(err)
 	}
 	if sent != nil {
 		out.Size, out.SHA512, out.MadeBy = sent.Size, sent.SHA512, makerName(sent.Info.Maker())

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// hintedError is an error worded for the command line; errors.Is still
+// finds its cause.
+type hintedError struct {
+	msg string
+	err error
+}
+
+func (h *hintedError) Error() string { return h.msg }
+func (h *hintedError) Unwrap() error { return h.err }
+
+// protonHint words the Proton errors a user fixes with a flag or a
+// command as the one line that says which; other errors get their fix
+// from withFix.
+func protonHint(err error) error {
+	switch {
+	case errors.Is(err, proton.ErrAppVersionRefused):
+		return withCode(exitCode(err), &hintedError{msg: "Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)", err: err})
+	case errors.Is(err, proton.ErrSessionExpired):
+		return withCode(exitCode(err), &hintedError{msg: "Proton session expired: run `cakebackup proton login`", err: err})
+	}
+	var fe *proton.FolderError
+	if errors.As(err, &fe) {
+		return withCode(exitCode(err), &hintedError{msg: err.Error() + "; use a folder cakebackup makes itself, such as proton:/cakebackup" + fe.Wanted, err: err})
+	}
+	return withFix(err)
+}
+
+// fixOf returns the command or flag that fixes err, if cakebackup knows
+// one, and the error in err's chain whose words it follows.
+func fixOf(err error) (after error, fix string) {
+	const login = "`cakebackup proton login`"
+	var session *proton.SessionError
+	var noKeyring *schedule.NotInKeyringError
+	switch {
+	case errors.As(err, &session) && session.Exposed:
+		return session, ": delete it and run " + login
+	case errors.As(err, &session):
+		return session, ": run " + login + " again"
+	case errors.Is(err, proton.ErrNotLoggedIn):
+		return proton.ErrNotLoggedIn, ": run " + login
+	case errors.Is(err, proton.ErrSessionExpired):
+		return proton.ErrSessionExpired, ": run " + login + " again"
+	case errors.Is(err, proton.ErrKeysLocked):
+		return proton.ErrKeysLocked, ", or run " + login + " again if the password changed"
+	case errors.Is(err, proton.ErrHumanVerification):
+		return proton.ErrHumanVerification, ", then run " + login + " again"
+	case errors.Is(err, proton.ErrTwoFactorRequired):
+		return proton.ErrTwoFactorRequired, ": give it with --proton-2fa or at the prompt"
+	case errors.As(err, &noKeyring):
+		return noKeyring, fmt.Sprintf(": run `cakebackup schedule set-password %s`", noKeyring.Job)
+	}
+	return nil, ""
+}
+
+// withFix adds to err's message, right after the words of the error it
+// fixes, the command or flag that fixes it. Libraries say what is wrong;
+// how to fix it with cakebackup is said here.
+func withFix(err error) error {
+	after, fix := fixOf(err)
+	if after == nil {
+		return err
+	}
+	words := after.Error()
+	msg := err.Error()
+	if i := strings.Index(msg, words); i >= 0 {
+		msg = msg[:i+len(words)] + fix + msg[i+len(words):]
+	} else {
+		msg += fix
+	}
+	return &hintedError{msg: msg, err: err}
+}
+
+// message is err's one line for people, with its fix.
+func message(err error) string { return oneLine(withFix(err).Error()) }

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// The libraries say what is wrong; withFix adds the cakebackup command or
+// flag that fixes it, so the line people see is what it always was.
+func TestWithFix(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("uploading x: %w (Proton: Invalid access token, code 401, HTTP 401)", proton.ErrSessionExpired),
+			"uploading x: the Proton session has expired or was revoked: run `cakebackup proton login` again (Proton: Invalid access token, code 401, HTTP 401)"},
+		{fmt.Errorf("destination proton:/B: %w", proton.ErrNotLoggedIn),
+			"destination proton:/B: not logged in to Proton: run `cakebackup proton login`"},
+		{fmt.Errorf("logging in to Proton: %w", proton.ErrTwoFactorRequired),
+			"logging in to Proton: this Proton account needs a two-factor code: give it with --proton-2fa or at the prompt"},
+		{fmt.Errorf("opening Proton Drive: %w", proton.ErrKeysLocked),
+			"opening Proton Drive: your Proton keys did not unlock: check the mailbox password (two-password accounts), or run `cakebackup proton login` again if the password changed"},
+		{fmt.Errorf("logging in to Proton: %w", proton.ErrHumanVerification),
+			"logging in to Proton: human verification (CAPTCHA) required by Proton: log in once at https://drive.proton.me in a web browser, then run `cakebackup proton login` again"},
+		{&proton.SessionError{Problem: "the Proton session file /c/proton-session.json can be read by other users (mode 0644)", Exposed: true},
+			"the Proton session file /c/proton-session.json can be read by other users (mode 0644): delete it and run `cakebackup proton login`"},
+		{fmt.Errorf("the Proton session file /c/s.json: %w", &proton.SessionError{Problem: "damaged (not valid JSON)"}),
+			"the Proton session file /c/s.json: damaged (not valid JSON): run `cakebackup proton login` again"},
+		{&proton.SessionError{Problem: "the cached Proton session is for API a, not b"},
+			"the cached Proton session is for API a, not b: run `cakebackup proton login` again"},
+		{fmt.Errorf("run: %w", &schedule.NotInKeyringError{Job: "nightly"}),
+			"run: job nightly: no password in the OS keyring: run `cakebackup schedule set-password nightly`"},
+		{errors.New("disk full"), "disk full"},
+	}
+	for _, tt := range tests {
+		got := withFix(tt.err)
+		if got.Error() != tt.want {
+			t.Errorf("withFix(%q)\n = %q\nwant %q", tt.err, got, tt.want)
+		}
+		if !errors.Is(got, tt.err) {
+			t.Errorf("withFix(%q) lost its cause", tt.err)
+		}
+	}
+}
