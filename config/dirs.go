@@ -74,6 +74,29 @@ func (e Env) File() (string, error) {
 	return filepath.Join(dir, "config.toml"), nil
 }
 
+// DirError is File's folder that could not be made private.
+type DirError struct{ Err error }
+
+func (e *DirError) Error() string { return "config folder: " + e.Err.Error() }
+
+// Unwrap returns why.
+func (e *DirError) Unwrap() error { return e.Err }
+
+// PrivateFile returns File, once its folder exists and is open to its
+// owner only (PrivateDir): the folder is cakebackup's own and may hold
+// secrets (the Proton session). A folder that cannot be made so is a
+// *DirError.
+func (e Env) PrivateFile() (string, error) {
+	path, err := e.File()
+	if err != nil {
+		return "", err
+	}
+	if err := PrivateDir(filepath.Dir(path)); err != nil {
+		return "", &DirError{Err: err}
+	}
+	return path, nil
+}
+
 // base resolves an XDG variable, else the OS's folder: rules maps a GOOS
 // ("" for any other) to "VARIABLE:relative path".
 func (e Env) base(xdg string, rules map[string]string) (string, error) {

@@ -69,3 +69,30 @@ func TestPrivateDir(t *testing.T) {
 		t.Fatalf("mode %v, want 0700", fi.Mode().Perm())
 	}
 }
+
+func TestPrivateFile(t *testing.T) {
+	base := t.TempDir()
+	env := config.Env{GOOS: "linux", Getenv: func(k string) string {
+		return map[string]string{"XDG_CONFIG_HOME": base}[k]
+	}}
+	if err := os.MkdirAll(filepath.Join(base, "cakebackup"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path, err := env.PrivateFile()
+	if err != nil || path != filepath.Join(base, "cakebackup", "config.toml") {
+		t.Fatalf("PrivateFile = %q, %v", path, err)
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("config folder %v, %v; want mode 0700", fi.Mode(), err)
+	}
+	blocked := config.Env{GOOS: "linux", Getenv: func(k string) string {
+		return map[string]string{"XDG_CONFIG_HOME": filepath.Join(path, "file-in-the-way")}[k]
+	}}
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var dirErr *config.DirError
+	if _, err := blocked.PrivateFile(); !errors.As(err, &dirErr) {
+		t.Fatalf("PrivateFile under a file = %v, want a *config.DirError", err)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -167,16 +166,12 @@ func (e *env) configPath(flag string) (string, error) {
 	if flag != "" {
 		return flag, nil
 	}
-	path, err := config.OSEnv(e.getenv).File()
-	if err != nil {
+	path, err := config.OSEnv(e.getenv).PrivateFile()
+	var dirErr *config.DirError
+	if err != nil && !errors.As(err, &dirErr) {
 		return "", fmt.Errorf("config file: %w (use --config FILE)", err)
 	}
-	// The folder is cakebackup's own and may hold secrets (the Proton
-	// session): open to its owner only.
-	if err := config.PrivateDir(filepath.Dir(path)); err != nil {
-		return "", fmt.Errorf("config folder: %w", err)
-	}
-	return path, nil
+	return path, err
 }
 
 // pickSave is where a picked destination is to be saved, if anywhere.
