@@ -77,6 +77,7 @@ func (e Env) File() (string, error) {
 // DirError is File's folder that could not be made private.
 type DirError struct{ Err error }
 
+// Error implements error.
 func (e *DirError) Error() string { return "config folder: " + e.Err.Error() }
 
 // Unwrap returns why.

@@ -30,6 +30,7 @@ type SettingsError struct {
 	Why string
 }
 
+// Error implements error.
 func (e *SettingsError) Error() string {
 	return fmt.Sprintf("%s is not the app's settings JSON (%s)", e.Path, e.Why)
 }

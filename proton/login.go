@@ -88,6 +88,7 @@ func Logout(ctx context.Context, opts Options, store SessionStore) error {
 // told to end it.
 type RevokeError struct{ Err error }
 
+// Error implements error.
 func (e *RevokeError) Error() string {
 	return fmt.Sprintf("the session is forgotten here, but Proton could not be told to end it (%v); end it in Proton's web settings under Security, Sessions", e.Err)
 }

@@ -25,6 +25,7 @@ type SessionError struct {
 	Err error
 }
 
+// Error implements error.
 func (e *SessionError) Error() string { return e.Problem }
 
 // Unwrap returns the cause.

@@ -29,6 +29,7 @@ type OSKeyring = secret.OSKeyring
 // works but holds none for it.
 type NotInKeyringError struct{ Job string }
 
+// Error implements error.
 func (e *NotInKeyringError) Error() string {
 	return fmt.Sprintf("job %s: %v in the OS keyring", e.Job, ErrNoPassword)
 }

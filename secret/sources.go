@@ -36,6 +36,7 @@ type SourceError struct {
 	Err  error
 }
 
+// Error implements error.
 func (e *SourceError) Error() string { return e.From + ": " + e.Err.Error() }
 
 // Unwrap returns why the source gave no password.
