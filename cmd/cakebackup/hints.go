@@ -38,36 +38,36 @@ func protonHint(err error) error {
 
 // fixOf returns the command or flag that fixes err, if cakebackup knows
 // one, and the error in err's chain whose words it follows.
-func fixOf(err error) (after error, fix string) {
+func fixOf(err error) (fix string, after error) {
 	const login = "`cakebackup proton login`"
 	var session *proton.SessionError
 	var noKeyring *schedule.NotInKeyringError
 	switch {
 	case errors.As(err, &session) && session.Exposed:
-		return session, ": delete it and run " + login
+		return ": delete it and run " + login, session
 	case errors.As(err, &session):
-		return session, ": run " + login + " again"
+		return ": run " + login + " again", session
 	case errors.Is(err, proton.ErrNotLoggedIn):
-		return proton.ErrNotLoggedIn, ": run " + login
+		return ": run " + login, proton.ErrNotLoggedIn
 	case errors.Is(err, proton.ErrSessionExpired):
-		return proton.ErrSessionExpired, ": run " + login + " again"
+		return ": run " + login + " again", proton.ErrSessionExpired
 	case errors.Is(err, proton.ErrKeysLocked):
-		return proton.ErrKeysLocked, ", or run " + login + " again if the password changed"
+		return ", or run " + login + " again if the password changed", proton.ErrKeysLocked
 	case errors.Is(err, proton.ErrHumanVerification):
-		return proton.ErrHumanVerification, ", then run " + login + " again"
+		return ", then run " + login + " again", proton.ErrHumanVerification
 	case errors.Is(err, proton.ErrTwoFactorRequired):
-		return proton.ErrTwoFactorRequired, ": give it with --proton-2fa or at the prompt"
+		return ": give it with --proton-2fa or at the prompt", proton.ErrTwoFactorRequired
 	case errors.As(err, &noKeyring):
-		return noKeyring, fmt.Sprintf(": run `cakebackup schedule set-password %s`", noKeyring.Job)
+		return fmt.Sprintf(": run `cakebackup schedule set-password %s`", noKeyring.Job), noKeyring
 	}
-	return nil, ""
+	return "", nil
 }
 
 // withFix adds to err's message, right after the words of the error it
 // fixes, the command or flag that fixes it. Libraries say what is wrong;
 // how to fix it with cakebackup is said here.
 func withFix(err error) error {
-	after, fix := fixOf(err)
+	fix, after := fixOf(err)
 	if after == nil {
 		return err
 	}
