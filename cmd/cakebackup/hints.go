@@ -83,3 +83,16 @@ func withFix(err error) error {
 
 // message is err's one line for people, with its fix.
 func message(err error) string { return oneLine(withFix(err).Error()) }
+
+// jobPasswordSource is schedule.PasswordSource whose errors say how to
+// fix them with cakebackup, wherever they are shown or recorded.
+type jobPasswordSource struct{ schedule.PasswordSource }
+
+// Password is schedule.PasswordSource.Password, with the fix.
+func (s jobPasswordSource) Password(j schedule.Job) (string, error) {
+	pw, err := s.PasswordSource.Password(j)
+	if err != nil {
+		return "", withFix(err)
+	}
+	return pw, nil
+}

@@ -271,8 +271,8 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 
 // jobPasswords reads the jobs' passwords from where each says: a file,
 // the OS keyring or the environment.
-func (e *env) jobPasswords() schedule.PasswordSource {
-	return schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}
+func (e *env) jobPasswords() jobPasswordSource {
+	return jobPasswordSource{schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}}
 }
 
 // loadScheduleConfig loads the --config file or the default one.
