@@ -9,6 +9,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/ctxio"
 )
 
 // ErrReadBackDiffers is wrapped by the read-back check's error when a
@@ -61,7 +62,7 @@ func readBackCheck(written *streamDigest, full bool) destinations.Check {
 			return fmt.Errorf("%w: %d bytes stored, %d written", ErrReadBackDiffers, size, written.n)
 		}
 		got := written.same()
-		if _, err := io.Copy(got, ctxReader{ctx, io.NewSectionReader(r, 0, size)}); err != nil {
+		if _, err := io.Copy(got, ctxio.NewReader(ctx, io.NewSectionReader(r, 0, size))); err != nil {
 			return err
 		}
 		if got.a.Sum64() != written.a.Sum64() || got.b.Sum64() != written.b.Sum64() {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/ctxio"
 )
 
 // Shipment is an existing backup file to store at destinations as it is:
@@ -172,7 +173,7 @@ func shipTo(ctx context.Context, d destinations.Destination, name string, r io.R
 		}
 	}()
 	h := sha512.New()
-	if _, err := io.Copy(io.MultiWriter(p, h), ctxReader{ctx, io.NewSectionReader(r, 0, size)}); err != nil {
+	if _, err := io.Copy(io.MultiWriter(p, h), ctxio.NewReader(ctx, io.NewSectionReader(r, 0, size))); err != nil {
 		return destinations.Entry{}, false, err
 	}
 	if hex.EncodeToString(h.Sum(nil)) != sum {
@@ -239,21 +240,8 @@ func sameBytes(size int64, sum string) destinations.Check {
 // of r.
 func hashReaderAt(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
 	h := sha512.New()
-	if _, err := io.Copy(h, ctxReader{ctx, io.NewSectionReader(r, 0, size)}); err != nil {
+	if _, err := io.Copy(h, ctxio.NewReader(ctx, io.NewSectionReader(r, 0, size))); err != nil {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// ctxReader stops a long copy when its context is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
