@@ -120,12 +120,13 @@ func TestSendRefusesBadFilesAndSendsNothing(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			out := t.TempDir()
-			_, err := job.Send(t.Context(), opener(), job.Shipment{File: c.file, Dests: []string{"folder:" + out}, Password: c.password})
+			out, other := t.TempDir(), t.TempDir()
+			_, err := job.Send(t.Context(), opener(), job.Shipment{File: c.file, Dests: []string{"folder:" + out, "folder:" + other}, Password: c.password})
 			if !errors.Is(err, c.want) {
 				t.Fatalf("Send: %v, want %v", err, c.want)
 			}
 			assertEmpty(t, out)
+			assertEmpty(t, other)
 		})
 	}
 }
