@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
@@ -192,5 +193,32 @@ func TestPassThroughPassesReadsOnInOrder(t *testing.T) {
 		if !bytes.Equal(got.Bytes(), file) {
 			t.Fatalf("round %d: the sink got %d bytes that are not the file's %d", round, got.Len(), len(file))
 		}
+	}
+}
+
+// TestUnchanged: a file whose size or modification time moved while it
+// was sent is ErrChangedWhileSending, covering the bytes the check read
+// twice.
+func TestUnchanged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "export")
+	os.WriteFile(path, []byte("some bytes"), 0o600)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	if err := unchanged(f, fi); err != nil {
+		t.Fatalf("untouched: %v", err)
+	}
+	os.Chtimes(path, fi.ModTime(), fi.ModTime().Add(time.Second))
+	if err := unchanged(f, fi); !errors.Is(err, ErrChangedWhileSending) {
+		t.Fatalf("touched: %v, want ErrChangedWhileSending", err)
+	}
+	os.Chtimes(path, fi.ModTime(), fi.ModTime())
+	os.WriteFile(path, []byte("some bytes and more"), 0o600)
+	os.Chtimes(path, fi.ModTime(), fi.ModTime())
+	if err := unchanged(f, fi); !errors.Is(err, ErrChangedWhileSending) {
+		t.Fatalf("grown: %v, want ErrChangedWhileSending", err)
 	}
 }
