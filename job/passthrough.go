@@ -1,6 +1,7 @@
 package job
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -29,7 +30,7 @@ import (
 type passThrough struct {
 	r    io.ReaderAt
 	size int64
-	sink io.Writer
+	sink *bufio.Writer      // gathers small reads (the CRC-32 pass reads 8 KiB at a time)
 	stop context.CancelFunc // cancels the check once the stream failed
 
 	mu       sync.Mutex
@@ -65,7 +66,7 @@ const (
 )
 
 func newPassThrough(r io.ReaderAt, size int64, sink io.Writer, stop context.CancelFunc) *passThrough {
-	p := &passThrough{r: r, size: size, sink: sink, stop: stop, inFlight: map[int]span{}}
+	p := &passThrough{r: r, size: size, sink: bufio.NewWriterSize(sink, fillSize), stop: stop, inFlight: map[int]span{}}
 	p.moved = sync.NewCond(&p.mu)
 	return p
 }
@@ -193,7 +194,11 @@ func (p *passThrough) fail(err error) {
 func (p *passThrough) finish() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.fill(p.size)
+	if p.fill(p.size) {
+		if err := p.sink.Flush(); err != nil {
+			p.fail(err)
+		}
+	}
 	return p.err
 }
 
