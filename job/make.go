@@ -115,7 +115,7 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 			stores[i].Err = fmt.Errorf("backup to %s: %w", d.Spec(), err)
 			continue
 		}
-		fan.add(i, d.Spec(), p)
+		fan.add(i, "backup to "+d.Spec(), p)
 	}
 	if err := stores.allFailed(); err != nil {
 		return nil, err
@@ -158,17 +158,21 @@ type fanOut struct {
 	pending []pendingAt
 	digest  *streamDigest // of every byte written
 	sha     hash.Hash     // SHA-512 of every byte written, for the record
+	// keepGoing keeps the stream going when no destination is left, for
+	// its digests (Send's check reads the file anyway).
+	keepGoing bool
 }
 
-// pendingAt is a pending backup and the index of its destination.
+// pendingAt is a pending backup, the index of its destination and what
+// its errors start with ("backup to SPEC").
 type pendingAt struct {
 	i    int
-	spec string
+	what string
 	p    destinations.Pending
 }
 
-func (f *fanOut) add(i int, spec string, p destinations.Pending) {
-	f.pending = append(f.pending, pendingAt{i: i, spec: spec, p: p})
+func (f *fanOut) add(i int, what string, p destinations.Pending) {
+	f.pending = append(f.pending, pendingAt{i: i, what: what, p: p})
 }
 
 // errNoneLeft stops the stream once every destination has failed; the
@@ -181,14 +185,14 @@ func (f *fanOut) Write(b []byte) (int, error) {
 	live := f.pending[:0]
 	for _, pa := range f.pending {
 		if _, err := pa.p.Write(b); err != nil {
-			f.stores[pa.i].Err = fmt.Errorf("backup to %s: %w", pa.spec, err)
+			f.stores[pa.i].Err = fmt.Errorf("%s: %w", pa.what, err)
 			_ = pa.p.Abort(context.Background())
 			continue
 		}
 		live = append(live, pa)
 	}
 	f.pending = live
-	if len(live) == 0 {
+	if len(live) == 0 && !f.keepGoing {
 		return 0, errNoneLeft
 	}
 	return len(b), nil
@@ -211,7 +215,7 @@ func (f *fanOut) commitAll(ctx context.Context, check destinations.Check) {
 	for _, pa := range f.pending {
 		e, err := pa.p.Commit(ctx, check)
 		if err != nil {
-			f.stores[pa.i].Err = fmt.Errorf("backup to %s: %w", pa.spec, err)
+			f.stores[pa.i].Err = fmt.Errorf("%s: %w", pa.what, err)
 			continue
 		}
 		f.stores[pa.i].Entry = e

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/ctxio"
 )
 
 // ErrReadBackDiffers is wrapped by the read-back check's error when a
@@ -51,6 +52,11 @@ func (d *streamDigest) same() *streamDigest {
 	return e
 }
 
+// equal reports whether e, made with d.same(), digested the same bytes.
+func (d *streamDigest) equal(e *streamDigest) bool {
+	return d.n == e.n && d.a.Sum64() == e.a.Sum64() && d.b.Sum64() == e.b.Sum64()
+}
+
 // readBackCheck is the check a made backup's copies pass before they are
 // published: the stored bytes have the size and digest of what was
 // written, and open as a backup (container, metadata). With full, the
@@ -61,10 +67,10 @@ func readBackCheck(written *streamDigest, full bool) destinations.Check {
 			return fmt.Errorf("%w: %d bytes stored, %d written", ErrReadBackDiffers, size, written.n)
 		}
 		got := written.same()
-		if _, err := io.Copy(got, ctxReader{ctx, io.NewSectionReader(r, 0, size)}); err != nil {
+		if _, err := io.Copy(got, ctxio.NewReader(ctx, io.NewSectionReader(r, 0, size))); err != nil {
 			return err
 		}
-		if got.a.Sum64() != written.a.Sum64() || got.b.Sum64() != written.b.Sum64() {
+		if !got.equal(written) {
 			return ErrReadBackDiffers
 		}
 		if full {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/ctxio"
 )
 
 // Shipment is an existing backup file to store at destinations as it is:
@@ -44,28 +45,35 @@ type Sent struct {
 	Stores Stores
 }
 
-// ErrChangedWhileSending is returned when the file's bytes changed
-// between its check and its copy to a destination; nothing is published.
+// ErrChangedWhileSending is returned when the file's bytes changed while
+// they were checked and sent; nothing is published.
 var ErrChangedWhileSending = errors.New("the file changed while it was being sent")
 
 // Send checks the backup in s.File and stores it, byte for byte, at every
 // destination in s.Dests. The check always covers the container's
 // structure and every chunk's checksums; with s.Password it decrypts
-// everything too. A file that fails the check is refused before anything
-// is sent: the error wraps the backup package's (backup.ErrNotBackup,
-// backup.ErrBadChecksum, backup.ErrWrongPassword, ...).
+// everything too. A file that fails the check is refused and nothing is
+// left at any destination: the error wraps the backup package's
+// (backup.ErrNotBackup, backup.ErrBadChecksum, backup.ErrWrongPassword,
+// ...).
+//
+// The file is read once: the check and the copies to every destination
+// share the read (see passThrough), and each copy is published only after
+// the check passed and the copy read back from the medium has the bytes
+// written (a digest taken while writing, as Make does).
 //
 // A destination that already holds the same bytes, under any name, is
 // left as it is and reported as AlreadyThere. Elsewhere the file is
-// copied under s.Name (or a unique variant, never over another file) and
-// published only once the copy read back from the medium has the file's
-// SHA-512. A failed destination does not stop the others: Send returns
-// each one's outcome and, when any failed, an error (Stores.Err).
+// stored under s.Name (or a unique variant, never over another file). A
+// destination holding a backup of the same size but other bytes gets its
+// copy from a second read, once the file's digest is known. A failed
+// destination does not stop the others: Send returns each one's outcome
+// and, when any failed, an error (Stores.Err).
 func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	if err := checkDests(s.Dests); err != nil {
 		return nil, err
 	}
-	f, sent, err := openChecked(ctx, s.File, s.Password)
+	f, fi, err := openRegular(s.File)
 	if err != nil {
 		return nil, err
 	}
@@ -76,15 +84,44 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	}
 	dests, stores := openAll(ctx, open, s.Dests)
 	defer closeAll(dests)
+
+	fan := &fanOut{stores: stores, digest: newStreamDigest(), sha: sha512.New(), keepGoing: true}
+	defer fan.abortAll(ctx)
+	same := make([][]destinations.Entry, len(dests)) // per destination, its backups of this size
 	for i, d := range dests {
 		if d == nil {
 			continue
 		}
-		if err := ctx.Err(); err != nil {
-			stores[i].Err = err
+		same[i], err = sameSize(ctx, d, fi.Size())
+		if err != nil {
+			stores[i].Err = fmt.Errorf("sending to %s: %w", d.Spec(), err)
 			continue
 		}
-		entry, already, err := shipTo(ctx, d, name, f, sent.Size, sent.SHA512)
+		if len(same[i]) > 0 {
+			continue // sent, if at all, once the file's digest is known
+		}
+		p, err := d.Create(ctx, name, fi.Size())
+		if err != nil {
+			stores[i].Err = fmt.Errorf("sending to %s: %w", d.Spec(), err)
+			continue
+		}
+		fan.add(i, "sending to "+d.Spec(), p)
+	}
+
+	sent, err := checkAndStream(ctx, f, fi.Size(), s.Password, fan)
+	if err == nil {
+		err = unchanged(f, fi)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.File, err)
+	}
+	sent.File = s.File
+	fan.commitAll(ctx, readBackCheck(fan.digest, false))
+	for i, d := range dests {
+		if len(same[i]) == 0 || stores[i].Err != nil {
+			continue
+		}
+		entry, already, err := shipTo(ctx, d, name, f, same[i], fan.digest, sent.SHA512)
 		if err != nil {
 			stores[i].Err = fmt.Errorf("sending to %s: %w", d.Spec(), err)
 			continue
@@ -98,19 +135,27 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 
 // Check checks the backup in file as Send does before sending it and
 // returns what Send would ship (without Stores): its structure, size and
-// SHA-512. Errors are Send's.
+// SHA-512, from one read of the file. Errors are Send's.
 func Check(ctx context.Context, file, password string) (*Sent, error) {
-	f, sent, err := openChecked(ctx, file, password)
+	f, fi, err := openRegular(file)
 	if err != nil {
 		return nil, err
 	}
-	f.Close()
+	defer f.Close()
+	fan := &fanOut{digest: newStreamDigest(), sha: sha512.New(), keepGoing: true}
+	sent, err := checkAndStream(ctx, f, fi.Size(), password, fan)
+	if err == nil {
+		err = unchanged(f, fi)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	sent.File = file
 	return sent, nil
 }
 
-// openChecked opens file, checks it is a regular file holding a backup
-// that passes checkExport, and returns it open with what the check found.
-func openChecked(ctx context.Context, file, password string) (*os.File, *Sent, error) {
+// openRegular opens file, which must be a regular file.
+func openRegular(file string) (*os.File, os.FileInfo, error) {
 	f, err := os.Open(file)
 	if err != nil {
 		return nil, nil, err
@@ -124,136 +169,108 @@ func openChecked(ctx context.Context, file, password string) (*os.File, *Sent, e
 		f.Close()
 		return nil, nil, fmt.Errorf("%s is not a regular file: %w", file, backup.ErrNotBackup)
 	}
-	sent, err := checkExport(ctx, f, fi.Size(), password)
-	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("%s: %w", file, err)
-	}
-	sent.File = file
-	return f, sent, nil
+	return f, fi, nil
 }
 
-// checkExport checks a backup as Send does before sending it, and hashes
-// its bytes.
-func checkExport(ctx context.Context, r io.ReaderAt, size int64, password string) (*Sent, error) {
-	a, err := backup.Open(r, size)
+// checkAndStream checks the backup r holds (size bytes) and streams its
+// bytes to fan in the same read. With a password it decrypts and checks
+// everything, else it runs the password-free integrity check. Every byte
+// the check read is a byte sent (ErrChangedWhileSending when not).
+func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password string, fan *fanOut) (*Sent, error) {
+	checkCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	pt := newPassThrough(r, size, fan, stop)
+	a, err := backup.Open(pt, size)
+	if err == nil {
+		if password != "" {
+			err = a.Verify(checkCtx, password)
+		} else {
+			err = a.CheckIntegrity(checkCtx)
+		}
+	}
+	if serr := pt.failed(); serr != nil && ctx.Err() == nil {
+		return nil, serr // the check was stopped by the stream, not by the file
+	}
 	if err != nil {
 		return nil, err
 	}
-	if password != "" {
-		err = a.Verify(ctx, password)
-	} else {
-		err = a.CheckIntegrity(ctx)
-	}
-	if err != nil {
+	if err := pt.finish(); err != nil {
 		return nil, err
 	}
-	sum, err := hashReaderAt(ctx, r, size)
-	if err != nil {
-		return nil, err
-	}
-	return &Sent{Info: a.Info(), Size: size, SHA512: sum}, nil
+	return &Sent{Info: a.Info(), Size: size, SHA512: hex.EncodeToString(fan.sha.Sum(nil))}, nil
 }
 
-// shipTo stores the size bytes of r at d under name, unless d already
-// holds them.
-func shipTo(ctx context.Context, d destinations.Destination, name string, r io.ReaderAt, size int64, sum string) (destinations.Entry, bool, error) {
-	if e, ok, err := findSame(ctx, d, size, sum); err != nil || ok {
-		return e, ok, err
+// unchanged returns ErrChangedWhileSending when f's size or modification
+// time is no longer what fi says: the check read some bytes twice (a
+// header), and only the ones at the stream's front are compared.
+func unchanged(f *os.File, fi os.FileInfo) error {
+	now, err := f.Stat()
+	if err != nil {
+		return err
 	}
-	p, err := d.Create(ctx, name, size)
+	if now.Size() != fi.Size() || !now.ModTime().Equal(fi.ModTime()) {
+		return ErrChangedWhileSending
+	}
+	return nil
+}
+
+// sameSize lists d's backups of size bytes: the only ones that can hold
+// the file already.
+func sameSize(ctx context.Context, d destinations.Destination, size int64) ([]destinations.Entry, error) {
+	list, err := d.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []destinations.Entry
+	for _, e := range list {
+		if e.Size == size {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// shipTo stores the file r at d under name unless one of d's backups in
+// candidates holds the same bytes (as digest, of the file, tells). The
+// copy is a second read of the file, which must still have the SHA-512
+// sum the first read found.
+func shipTo(ctx context.Context, d destinations.Destination, name string, r io.ReaderAt, candidates []destinations.Entry, digest *streamDigest, sum string) (destinations.Entry, bool, error) {
+	for _, e := range candidates {
+		same, err := holds(ctx, d, e.Name, digest)
+		if err != nil {
+			return destinations.Entry{}, false, err
+		}
+		if same {
+			return e, true, nil
+		}
+	}
+	p, err := d.Create(ctx, name, digest.n)
 	if err != nil {
 		return destinations.Entry{}, false, err
 	}
-	committed := false
-	defer func() {
-		if !committed {
-			_ = p.Abort(context.WithoutCancel(ctx))
-		}
-	}()
-	h := sha512.New()
-	if _, err := io.Copy(io.MultiWriter(p, h), ctxReader{ctx, io.NewSectionReader(r, 0, size)}); err != nil {
+	defer func() { _ = p.Abort(context.WithoutCancel(ctx)) }() // does nothing after Commit
+	written, h := digest.same(), sha512.New()
+	if _, err := io.Copy(io.MultiWriter(p, written, h), ctxio.NewReader(ctx, io.NewSectionReader(r, 0, digest.n))); err != nil {
 		return destinations.Entry{}, false, err
 	}
 	if hex.EncodeToString(h.Sum(nil)) != sum {
 		return destinations.Entry{}, false, ErrChangedWhileSending
 	}
-	e, err := p.Commit(ctx, sameBytes(size, sum))
+	e, err := p.Commit(ctx, readBackCheck(written, false))
+	return e, false, err
+}
+
+// holds reports whether d's backup name has the bytes digest was taken
+// of.
+func holds(ctx context.Context, d destinations.Destination, name string, digest *streamDigest) (bool, error) {
+	r, err := d.Open(ctx, name)
 	if err != nil {
-		return destinations.Entry{}, false, err
+		return false, err
 	}
-	committed = true
-	return e, false, nil
-}
-
-// findSame looks at d for a backup holding exactly the bytes with this
-// size and SHA-512. Only backups of the same size are read.
-func findSame(ctx context.Context, d destinations.Destination, size int64, sum string) (destinations.Entry, bool, error) {
-	list, err := d.List(ctx)
-	if err != nil {
-		return destinations.Entry{}, false, err
+	defer r.Close()
+	got := digest.same()
+	if _, err := io.Copy(got, ctxio.NewReader(ctx, io.NewSectionReader(r, 0, r.Size()))); err != nil {
+		return false, err
 	}
-	for _, e := range list {
-		if e.Size != size {
-			continue
-		}
-		r, err := d.Open(ctx, e.Name)
-		if err != nil {
-			return destinations.Entry{}, false, err
-		}
-		got, err := hashReaderAt(ctx, r, r.Size())
-		r.Close()
-		if err != nil {
-			return destinations.Entry{}, false, err
-		}
-		if got == sum {
-			return e, true, nil
-		}
-	}
-	return destinations.Entry{}, false, nil
-}
-
-// ErrStoredBytesDiffer is returned by the read-back check of Send when the
-// medium returns other bytes than were sent.
-var ErrStoredBytesDiffer = errors.New("the stored copy differs from the file sent")
-
-// sameBytes is the read-back check of a sent file: the stored copy must
-// have its size and SHA-512.
-func sameBytes(size int64, sum string) destinations.Check {
-	return func(ctx context.Context, r io.ReaderAt, n int64) error {
-		if n != size {
-			return fmt.Errorf("%w: %d bytes stored, %d sent", ErrStoredBytesDiffer, n, size)
-		}
-		got, err := hashReaderAt(ctx, r, n)
-		if err != nil {
-			return err
-		}
-		if got != sum {
-			return ErrStoredBytesDiffer
-		}
-		return nil
-	}
-}
-
-// hashReaderAt returns the lower-case hex SHA-512 of the first size bytes
-// of r.
-func hashReaderAt(ctx context.Context, r io.ReaderAt, size int64) (string, error) {
-	h := sha512.New()
-	if _, err := io.Copy(h, ctxReader{ctx, io.NewSectionReader(r, 0, size)}); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// ctxReader stops a long copy when its context is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
+	return got.equal(digest), nil
 }

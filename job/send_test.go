@@ -120,12 +120,13 @@ func TestSendRefusesBadFilesAndSendsNothing(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			out := t.TempDir()
-			_, err := job.Send(t.Context(), opener(), job.Shipment{File: c.file, Dests: []string{"folder:" + out}, Password: c.password})
+			out, other := t.TempDir(), t.TempDir()
+			_, err := job.Send(t.Context(), opener(), job.Shipment{File: c.file, Dests: []string{"folder:" + out, "folder:" + other}, Password: c.password})
 			if !errors.Is(err, c.want) {
 				t.Fatalf("Send: %v, want %v", err, c.want)
 			}
 			assertEmpty(t, out)
+			assertEmpty(t, other)
 		})
 	}
 }
@@ -151,5 +152,40 @@ func TestSendKeepsGoodCopyWhenADestinationFails(t *testing.T) {
 	}
 	if sent.Stores[1].Err != nil || sent.Stores[1].Entry.Name != "good" {
 		t.Fatalf("stores %+v", sent.Stores)
+	}
+}
+
+// TestSendToADestinationHoldingAnotherBackupOfTheSameSize: a destination
+// that holds a backup of the same size but other bytes still gets the
+// file (from a second read, once the file's digest says it is not
+// there), beside a destination that gets it from the first.
+func TestSendToADestinationHoldingAnotherBackupOfTheSameSize(t *testing.T) {
+	first, _ := export(t, "cake_wallet_backup_x")
+	second, _ := export(t, "cake_wallet_backup_x")
+	firstBytes, _ := os.ReadFile(first)
+	secondBytes, _ := os.ReadFile(second)
+	if len(firstBytes) != len(secondBytes) || bytes.Equal(firstBytes, secondBytes) {
+		t.Fatalf("the two exports are %d and %d bytes; the test needs the same size, other bytes", len(firstBytes), len(secondBytes))
+	}
+	holding, fresh := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(holding, "cake_wallet_backup_x"), firstBytes, 0o600)
+	sent, err := job.Send(t.Context(), opener(), job.Shipment{File: second, Dests: []string{"folder:" + holding, "folder:" + fresh}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, st := range sent.Stores {
+		if st.AlreadyThere {
+			t.Errorf("destination %d: already there, but it held other bytes", i)
+		}
+		got, err := os.ReadFile(st.Entry.Location)
+		if err != nil || !bytes.Equal(got, secondBytes) {
+			t.Errorf("destination %d: %s does not hold the file sent (%v)", i, st.Entry.Location, err)
+		}
+	}
+	if kept, _ := os.ReadFile(filepath.Join(holding, "cake_wallet_backup_x")); !bytes.Equal(kept, firstBytes) {
+		t.Error("the backup already there was overwritten")
+	}
+	if got := names(t, holding); len(got) != 2 {
+		t.Errorf("the holding folder has %v, want both backups", got)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"runtime"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/ctxio"
 )
 
 // tempFile is a downloaded backup in a 0600 temporary file, removed on
@@ -84,26 +86,13 @@ func (d *Destination) downloadOnce(ctx context.Context, linkID, what string) (*t
 	}
 	t := &tempFile{f: f}
 	h := sha512.New()
-	n, err := io.Copy(io.MultiWriter(f, h), ctxReader{ctx: ctx, r: rc})
+	// The bridge's reader checks ctx only between blocks of 4 MiB, and not
+	// at all once the last block is buffered.
+	n, err := io.Copy(io.MultiWriter(f, h), ctxio.NewReader(ctx, rc))
 	if err != nil {
 		t.Close()
 		return nil, nil, d.drive.translate(err, "downloading "+what)
 	}
 	t.size = n
 	return t, h.Sum(nil), nil
-}
-
-// ctxReader stops a copy when ctx is done; the bridge's reader only
-// checks its context between blocks of 4 MiB, and not at all once the
-// last block is buffered.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }

@@ -16,10 +16,11 @@ func sendCommand(e *env) *cli.Command {
 		Name:      "send",
 		Usage:     "check backups the wallet app exported and store them, unchanged, at destinations",
 		ArgsUsage: "FILE...",
-		Description: "Each FILE is checked first (structure and every chunk's checksums; with a password, everything is\n" +
-			"decrypted too); a damaged file or one that is not a backup is refused and sent nowhere (exit 4).\n" +
-			"Its bytes are then copied to each --dest, read back from the medium and compared before they get\n" +
-			"their final name. A destination that already holds the same bytes, under any name, is skipped.",
+		Description: "Each FILE is checked (structure and every chunk's checksums; with a password, everything is\n" +
+			"decrypted too) in the same read that copies it to each --dest; a damaged file or one that is not a\n" +
+			"backup is refused and left nowhere (exit 4). Each copy is read back from the medium and compared\n" +
+			"before it gets its final name. A destination that already holds the same bytes, under any name,\n" +
+			"is skipped.",
 		Flags: append([]cli.Flag{
 			destFlag(),
 			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},

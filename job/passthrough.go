@@ -1,0 +1,210 @@
+package job
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"sync"
+)
+
+// passThrough lets a backup's check and its copy share one read of the
+// file. The check reads the file through ReadAt, as the backup package
+// does, and every byte it reads at the front of the stream (the next
+// byte not yet passed on) goes on to the sink from the check's own
+// buffer, before the check sees it: so the bytes sent are the bytes
+// checked. The check reads the container's directory and metadata at the
+// end of the file first; such reads ahead of the front are remembered as
+// a digest and compared with the bytes when the stream reaches them
+// (ErrChangedWhileSending when they differ). A small gap the check skips
+// (a local file header's name) is read here; finish reads what the check
+// never reached (the container's tail) and passes it on.
+//
+// Reads from several goroutines (a read-ahead) are passed on in file
+// order: a read ahead of the front waits while another read in flight
+// will reach it.
+//
+// A sink error stops the passing on (failed) but not the check's reads:
+// the check's verdict on the file must not be mistaken for a
+// destination's failure.
+type passThrough struct {
+	r    io.ReaderAt
+	size int64
+	sink *bufio.Writer      // gathers small reads (the CRC-32 pass reads 8 KiB at a time)
+	stop context.CancelFunc // cancels the check once the stream failed
+
+	mu       sync.Mutex
+	moved    *sync.Cond   // signalled when front moves or a read lands
+	front    int64        // bytes passed on so far
+	inFlight map[int]span // reads under way, by ticket
+	ticket   int
+	ahead    []sighting
+	err      error // sticky: ErrChangedWhileSending or the sink's error
+	buf      []byte
+}
+
+// span is the bytes from off up to end.
+type span struct{ off, end int64 }
+
+// sighting is bytes the check read ahead of the front, and the digest of
+// the stream's bytes at the same place as they go by.
+type sighting struct {
+	off, end  int64
+	seen, got *streamDigest
+}
+
+const (
+	// maxGap is the largest skip the stream reads itself rather than
+	// leaving to finish: local file headers and descriptors, not data.
+	maxGap = 1 << 20
+	// maxSightings bounds the memory of reads ahead (a container with
+	// many entries). Reads beyond it are covered by the file's
+	// unchanged size and modification time only.
+	maxSightings = 4096
+	// fillSize is how much finish and gap fills read at a time.
+	fillSize = 1 << 20
+)
+
+func newPassThrough(r io.ReaderAt, size int64, sink io.Writer, stop context.CancelFunc) *passThrough {
+	p := &passThrough{r: r, size: size, sink: bufio.NewWriterSize(sink, fillSize), stop: stop, inFlight: map[int]span{}}
+	p.moved = sync.NewCond(&p.mu)
+	return p
+}
+
+// ReadAt reads the file for the check and passes on what it can.
+func (p *passThrough) ReadAt(b []byte, off int64) (int, error) {
+	p.mu.Lock()
+	p.ticket++
+	t := p.ticket
+	p.inFlight[t] = span{off, off + int64(len(b))}
+	p.mu.Unlock()
+
+	n, err := p.r.ReadAt(b, off)
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.inFlight, t)
+	p.moved.Broadcast()
+	if n <= 0 || p.err != nil {
+		return n, err
+	}
+	got := b[:n]
+	if end := off + int64(n); end > p.size {
+		got = got[:max(0, p.size-off)]
+	}
+	for off > p.front && p.frontComing() {
+		p.moved.Wait()
+	}
+	p.take(got, off)
+	return n, err
+}
+
+// frontComing reports whether a read in flight covers the front, so it
+// will move the front on when it lands.
+func (p *passThrough) frontComing() bool {
+	for _, s := range p.inFlight {
+		if s.off <= p.front && p.front < s.end {
+			return true
+		}
+	}
+	return false
+}
+
+// take passes on b, read at off, as far as it extends the stream, or
+// remembers it when it lies ahead.
+func (p *passThrough) take(b []byte, off int64) {
+	end := off + int64(len(b))
+	switch {
+	case p.err != nil || end <= p.front:
+		// Behind the front: bytes already sent, read again.
+	case off <= p.front:
+		p.pass(b[p.front-off:])
+	case off-p.front <= maxGap:
+		if p.fill(off) {
+			p.pass(b)
+		}
+	case len(p.ahead) < maxSightings:
+		seen := newStreamDigest()
+		seen.Write(b)
+		p.ahead = append(p.ahead, sighting{off: off, end: end, seen: seen, got: seen.same()})
+	}
+}
+
+// fill reads and passes on the bytes from the front to off, which the
+// check skipped. It reports whether the stream is still good.
+func (p *passThrough) fill(off int64) bool {
+	for p.err == nil && p.front < off {
+		if p.buf == nil {
+			p.buf = make([]byte, fillSize)
+		}
+		b := p.buf[:min(int64(len(p.buf)), off-p.front)]
+		n, err := p.r.ReadAt(b, p.front)
+		if n < len(b) {
+			if err == nil || errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			p.fail(err)
+			return false
+		}
+		p.pass(b)
+	}
+	return p.err == nil
+}
+
+// pass sends b, the bytes at the front, to the sink, and compares them
+// with whatever the check saw of them earlier.
+func (p *passThrough) pass(b []byte) {
+	if len(b) == 0 || p.err != nil {
+		return
+	}
+	start, end := p.front, p.front+int64(len(b))
+	keep := p.ahead[:0]
+	for _, s := range p.ahead {
+		lo, hi := max(s.off, start), min(s.end, end)
+		if lo < hi {
+			s.got.Write(b[lo-start : hi-start])
+		}
+		if s.end > end {
+			keep = append(keep, s)
+			continue
+		}
+		if !s.seen.equal(s.got) {
+			p.fail(ErrChangedWhileSending)
+			return
+		}
+	}
+	p.ahead = keep
+	if _, err := p.sink.Write(b); err != nil {
+		p.fail(err)
+		return
+	}
+	p.front = end
+	p.moved.Broadcast()
+}
+
+func (p *passThrough) fail(err error) {
+	if p.err == nil {
+		p.err = err
+		p.stop()
+	}
+}
+
+// finish passes on the rest of the file after the check is done, and
+// returns the stream's error: ErrChangedWhileSending, or the sink's.
+func (p *passThrough) finish() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.fill(p.size) {
+		if err := p.sink.Flush(); err != nil {
+			p.fail(err)
+		}
+	}
+	return p.err
+}
+
+// failed returns why the stream stopped, or nil.
+func (p *passThrough) failed() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.err
+}

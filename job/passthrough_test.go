@@ -1,0 +1,224 @@
+package job
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha512"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/destinations"
+)
+
+const testPassword = "a test password"
+
+// threeChunks is a backup of 50 MiB of random data: three chunks of the
+// app's 24 MiB, so the check reads ahead on several goroutines.
+var threeChunks = sync.OnceValues(func() ([]byte, error) {
+	dir, err := os.MkdirTemp("", "passthrough")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	wallet := filepath.Join(dir, "wallets", "monero", "big")
+	if err := os.MkdirAll(wallet, 0o700); err != nil {
+		return nil, err
+	}
+	data := make([]byte, 50<<20)
+	rand.Read(data)
+	if err := os.WriteFile(filepath.Join(wallet, "big.keys"), data, 0o600); err != nil {
+		return nil, err
+	}
+	src, err := backup.Collect(context.Background(), dir, "")
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if _, err := backup.Write(context.Background(), &buf, src, backup.WriteOptions{Password: testPassword}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+})
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.ReaderAt
+	n atomic.Int64
+}
+
+func (c *countingReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// TestCheckAndStreamReadsOnce: the check and the stream share one read of
+// the file, and what is streamed is the file, byte for byte. Streaming
+// adds to the check's own reads only the container's tail (metadata.json,
+// README.txt, the directory), which the check reads first and the stream
+// again when it gets there. The password-free check reads the file once;
+// Verify reads data.bin twice itself (once for the container's CRC-32,
+// once to decrypt) and the last chunk, which holds the inner directory,
+// once more.
+func TestCheckAndStreamReadsOnce(t *testing.T) {
+	file, err := threeChunks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	size := int64(len(file))
+	want := sha512.Sum512(file)
+	const tail = 64 << 10
+	for _, c := range []struct {
+		name, password string
+		most           int64 // the most the check alone may read
+	}{
+		{"integrity", "", size + tail},
+		{"password", testPassword, 2*size + 25<<20},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			alone := &countingReader{r: bytes.NewReader(file)}
+			a, err := backup.Open(alone, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.password != "" {
+				err = a.Verify(t.Context(), c.password)
+			} else {
+				err = a.CheckIntegrity(t.Context())
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if alone.n.Load() > c.most {
+				t.Errorf("the check alone read %d bytes of %d", alone.n.Load(), size)
+			}
+
+			r := &countingReader{r: bytes.NewReader(file)}
+			var got bytes.Buffer
+			fan := &fanOut{stores: make(Stores, 1), digest: newStreamDigest(), sha: sha512.New(), keepGoing: true}
+			fan.add(0, "test", writerPending{&got})
+			sent, err := checkAndStream(t.Context(), r, size, c.password, fan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), file) {
+				t.Fatalf("streamed %d bytes that are not the file's %d", got.Len(), size)
+			}
+			if sent.SHA512 != hex.EncodeToString(want[:]) || sent.Size != size || sent.Info.Chunks != 3 {
+				t.Errorf("sent %+v", sent)
+			}
+			if n := r.n.Load(); n > alone.n.Load()+tail {
+				t.Errorf("checking and streaming read %d bytes, the check alone %d", n, alone.n.Load())
+			}
+		})
+	}
+}
+
+// writerPending is a Pending that writes to a writer, for tests.
+type writerPending struct{ io.Writer }
+
+func (writerPending) Commit(context.Context, destinations.Check) (destinations.Entry, error) {
+	return destinations.Entry{}, nil
+}
+
+func (writerPending) Abort(context.Context) error { return nil }
+
+// TestCheckAndStreamRefusesBytesThatChanged: bytes the check read ahead of
+// the stream (the container's metadata) that are different when the
+// stream reaches them are ErrChangedWhileSending, not sent as checked.
+func TestCheckAndStreamRefusesBytesThatChanged(t *testing.T) {
+	file, err := threeChunks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	changing := &changingReader{b: bytes.Clone(file), at: int64(len(file)) - 30}
+	fan := &fanOut{digest: newStreamDigest(), sha: sha512.New(), keepGoing: true}
+	_, err = checkAndStream(t.Context(), changing, int64(len(file)), "", fan)
+	if !errors.Is(err, ErrChangedWhileSending) {
+		t.Fatalf("checkAndStream: %v, want ErrChangedWhileSending", err)
+	}
+}
+
+// changingReader changes the byte at at once a read lands in the middle
+// of the file, after the check read the container's tail: an app
+// overwriting its export while it is sent.
+type changingReader struct {
+	mu      sync.Mutex
+	b       []byte
+	at      int64
+	changed bool
+}
+
+func (c *changingReader) ReadAt(p []byte, off int64) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if off > 1<<20 && off < c.at-1<<20 && !c.changed {
+		c.b[c.at] ^= 0x01
+		c.changed = true
+	}
+	return bytes.NewReader(c.b).ReadAt(p, off)
+}
+
+// TestPassThroughPassesReadsOnInOrder: however reads from several
+// goroutines land, the sink gets the file in order, once.
+func TestPassThroughPassesReadsOnInOrder(t *testing.T) {
+	file := make([]byte, 3<<20+12345)
+	rand.Read(file)
+	for round := range 20 {
+		var got bytes.Buffer
+		pt := newPassThrough(bytes.NewReader(file), int64(len(file)), &got, func() {})
+		var wg sync.WaitGroup
+		piece := 256<<10 + round*1000
+		for off := 0; off < len(file); off += piece {
+			wg.Go(func() {
+				b := make([]byte, min(piece, len(file)-off))
+				if _, err := pt.ReadAt(b, int64(off)); err != nil && err != io.EOF {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if err := pt.finish(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), file) {
+			t.Fatalf("round %d: the sink got %d bytes that are not the file's %d", round, got.Len(), len(file))
+		}
+	}
+}
+
+// TestUnchanged: a file whose size or modification time moved while it
+// was sent is ErrChangedWhileSending, covering the bytes the check read
+// twice.
+func TestUnchanged(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "export")
+	os.WriteFile(path, []byte("some bytes"), 0o600)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	if err := unchanged(f, fi); err != nil {
+		t.Fatalf("untouched: %v", err)
+	}
+	os.Chtimes(path, fi.ModTime(), fi.ModTime().Add(time.Second))
+	if err := unchanged(f, fi); !errors.Is(err, ErrChangedWhileSending) {
+		t.Fatalf("touched: %v, want ErrChangedWhileSending", err)
+	}
+	os.Chtimes(path, fi.ModTime(), fi.ModTime())
+	os.WriteFile(path, []byte("some bytes and more"), 0o600)
+	os.Chtimes(path, fi.ModTime(), fi.ModTime())
+	if err := unchanged(f, fi); !errors.Is(err, ErrChangedWhileSending) {
+		t.Fatalf("grown: %v, want ErrChangedWhileSending", err)
+	}
+}
