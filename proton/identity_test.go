@@ -3,9 +3,11 @@ package proton
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +25,7 @@ import (
 // new revision uploaded behind our back is read again and, being bad, is
 // left out of the good set and remembered as failed.
 func TestPruneRemembersVerifiedRevisions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	startsGood := destinationtest.PrefixCheck("GOOD") // the test's "backups" start with GOOD
 	f := newFakeProton(t)
@@ -35,18 +38,31 @@ func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 	base := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
 	var names []string
 	for i := range 10 {
-		name := schedule.BackupName(job.Name, base.Add(time.Duration(i)*24*time.Hour))
-		p, err := dest.Create(ctx, name, -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.WriteString(p, "GOOD backup "+name); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := p.Commit(ctx, nil); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, name)
+		names = append(names, schedule.BackupName(job.Name, base.Add(time.Duration(i)*24*time.Hour)))
+	}
+	// The ten backups are stored at once, as ten runs could: each waits
+	// out the bridge's pause after its rename. The folder is made first,
+	// so they do not race to make it.
+	if _, err := dest.folder(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	errs := make([]error, len(names))
+	var wg sync.WaitGroup
+	for i, name := range names {
+		wg.Go(func() {
+			p, err := dest.Create(ctx, name, -1)
+			if err == nil {
+				_, err = io.WriteString(p, "GOOD backup "+name)
+			}
+			if err == nil {
+				_, err = p.Commit(ctx, nil)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
 	}
 	store := schedule.VerifiedStore{Path: filepath.Join(t.TempDir(), "verified.json")}
 	prune := func() schedule.PrunePlan {

@@ -19,6 +19,8 @@ import (
 // see everything stored on its medium, including temporary files or drafts
 // that List hides. Residue returns one string per stored object (a file
 // name, a link name); it is compared before and after failed writes.
+// The suite's cases run in parallel, so New must return destinations that
+// do not share stored objects (a new folder each).
 type Harness struct {
 	New     func(t *testing.T) destinations.Destination
 	Residue func(t *testing.T, d destinations.Destination) []string
@@ -27,7 +29,8 @@ type Harness struct {
 	Size int
 }
 
-// Run runs the suite against h.
+// Run runs the suite against h, its cases in parallel: a remote
+// destination spends most of a case waiting on the network.
 func Run(t *testing.T, h Harness) {
 	size := h.Size
 	if size == 0 {
@@ -40,6 +43,7 @@ func Run(t *testing.T, h Harness) {
 	ctx := context.Background()
 
 	t.Run("WriteListReadDelete", func(t *testing.T) {
+		t.Parallel()
 		d := h.New(t)
 		e := Put(t, d, "backup_one", payload)
 		if e.Name != "backup_one" || e.Size != int64(len(payload)) {
@@ -68,6 +72,7 @@ func Run(t *testing.T, h Harness) {
 	})
 
 	t.Run("EmptyBackup", func(t *testing.T) {
+		t.Parallel()
 		d := h.New(t)
 		Put(t, d, "empty", nil)
 		if got := ReadAll(t, d, "empty"); len(got) != 0 {
@@ -76,6 +81,7 @@ func Run(t *testing.T, h Harness) {
 	})
 
 	t.Run("NameConflictNeverOverwrites", func(t *testing.T) {
+		t.Parallel()
 		d := h.New(t)
 		first := []byte("first backup")
 		Put(t, d, "same", first)
@@ -92,6 +98,7 @@ func Run(t *testing.T, h Harness) {
 	})
 
 	t.Run("AbortLeavesNothing", func(t *testing.T) {
+		t.Parallel()
 		d := h.New(t)
 		before := h.Residue(t, d)
 		p, err := d.Create(ctx, "aborted", int64(len(payload)))
@@ -110,6 +117,7 @@ func Run(t *testing.T, h Harness) {
 	})
 
 	t.Run("FailedCheckLeavesNothing", func(t *testing.T) {
+		t.Parallel()
 		d := h.New(t)
 		Put(t, d, "keep", []byte("an older good backup"))
 		before := h.Residue(t, d)
@@ -145,6 +153,7 @@ func Run(t *testing.T, h Harness) {
 	})
 
 	t.Run("MissingIsNotFound", func(t *testing.T) {
+		t.Parallel()
 		d := h.New(t)
 		if _, err := d.Open(ctx, "nope"); !errors.Is(err, destinations.ErrNotFound) {
 			t.Fatalf("Open(missing) = %v, want ErrNotFound", err)
@@ -155,6 +164,7 @@ func Run(t *testing.T, h Harness) {
 	})
 
 	t.Run("SpecReopens", func(t *testing.T) {
+		t.Parallel()
 		d := h.New(t)
 		if _, err := destinations.ParseSpec(d.Spec()); err != nil {
 			t.Fatalf("Spec() = %q does not parse: %v", d.Spec(), err)
