@@ -162,17 +162,6 @@ func (p *ptyProgram) wait(t *testing.T) int {
 	}
 }
 
-// buildCakebackup builds the real binary from this package.
-func buildCakebackup(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "cakebackup")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // pickHome is a home folder whose Downloads holds two folders; in the
 // picker they are the third and fourth lines, after "[ Use this folder ]"
 // and "..".

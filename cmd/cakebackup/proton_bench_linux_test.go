@@ -53,10 +53,7 @@ func BenchmarkProtonCreatePeakRSS(b *testing.B) {
 	if err := os.WriteFile(pwFile, []byte("backup password for the benchmark\n"), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	bin := filepath.Join(b.TempDir(), "cakebackup")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildCakebackup(b)
 	var environ []string
 	for k, v := range vars {
 		environ = append(environ, k+"="+v)
