@@ -69,7 +69,9 @@ func randomBytes(t testing.TB, n int) []byte {
 //
 // Faults are server-wide, so the cases run one after another, in two
 // groups with a server each; every case uses up exactly the faults it
-// queues, or resets them.
+// queues, or resets them. Cases alternate between the groups, and those
+// that succeed (and wait out the bridge's pause after the rename) are
+// split evenly.
 func TestFaults(t *testing.T) {
 	t.Parallel()
 	const size = 2*4<<20 + 777 // Three blocks.
@@ -89,13 +91,13 @@ func TestFaults(t *testing.T) {
 			wantErr: ErrRateLimited,
 		},
 		{
-			name:   "one 503 on file creation is retried",
-			inject: func(s *protontest.Server) { s.FailNext(protontest.RouteCreateFile, 1, 503, 0) },
-		},
-		{
 			name:    "500 on block upload",
 			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteUploadBlock, 1, 500, 0) },
 			wantErr: ErrServer,
+		},
+		{
+			name:   "one 503 on file creation is retried",
+			inject: func(s *protontest.Server) { s.FailNext(protontest.RouteCreateFile, 1, 503, 0) },
 		},
 		{
 			name:    "500 on revision commit",

@@ -14,7 +14,7 @@ import (
 )
 
 // TestOneAccount runs the checks that can share one account on one fake
-// server, one after another.
+// server, at once: each works in a folder or session of its own.
 func TestOneAccount(t *testing.T) {
 	t.Parallel()
 	f := newFakeProton(t)
@@ -30,7 +30,10 @@ func TestOneAccount(t *testing.T) {
 		{"CancelLeavesNothing", checkCancelLeavesNothing},
 		{"StaleUploadsRemoved", checkStaleUploadsRemoved},
 	} {
-		t.Run(c.name, func(t *testing.T) { c.check(t, f) })
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			c.check(t, f)
+		})
 	}
 }
 
