@@ -24,6 +24,7 @@ func installCakeWallet(t *testing.T, dir string) {
 // TestCreateWithoutSourceBacksUpCakeWallet: with the app installed, a
 // backup needs no path at all.
 func TestCreateWithoutSourceBacksUpCakeWallet(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("Cake Wallet's default data folder is known on Linux only")
 	}

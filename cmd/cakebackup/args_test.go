@@ -6,6 +6,7 @@ import (
 )
 
 func TestInterspersed(t *testing.T) {
+	t.Parallel()
 	app := newApp(&env{getenv: func(string) string { return "" }})
 	tests := []struct {
 		in, want []string

@@ -16,6 +16,7 @@ import (
 // check and `schedule status` reports it; check_subset checks after each
 // run.
 func TestScheduleRecordsAndReportsChecks(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest,
 		"--every", "24h", "--password-file", s.pw, "--keep-last", "3", "nightly")

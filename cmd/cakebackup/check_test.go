@@ -13,6 +13,7 @@ import (
 // and a damaged file (rewritten behind our back) fails with exit 4 naming
 // it; the verification file is private.
 func TestCheckCommand(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pw := writePasswordFile(t, "a long and unguessable test password")
 	first := createBackup(t, c, pw)

@@ -112,6 +112,7 @@ func readTree(t *testing.T, dir string) map[string][]byte {
 }
 
 func TestCreateVerifyInspectRestore(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	const pw = "correct horse battery staple 42"
 	pwFile := writePasswordFile(t, pw)
@@ -172,6 +173,7 @@ func TestCreateVerifyInspectRestore(t *testing.T) {
 }
 
 func TestShortPasswordGetsAStrongWarning(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	c.vars[passwordEnv] = "hunter2"
 	c.mustRun("create", "--source", sampleWallets, "--dest", "folder:"+t.TempDir())
@@ -185,6 +187,7 @@ func TestShortPasswordGetsAStrongWarning(t *testing.T) {
 }
 
 func TestFailuresExitWithOneLine(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "the right password, long enough")
 	wrongFile := writePasswordFile(t, "a wrong password, also long")

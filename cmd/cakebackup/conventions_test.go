@@ -14,6 +14,7 @@ import (
 )
 
 func TestVersionNamesGoAndPlatform(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	want := "cakebackup " + version + " (" + runtime.Version() + ", " + runtime.GOOS + "/" + runtime.GOARCH + ")\n"
 	for _, args := range [][]string{{"--version"}, {"version"}, {"verify", "--version"}} {
@@ -30,6 +31,7 @@ func TestVersionNamesGoAndPlatform(t *testing.T) {
 }
 
 func TestHelpCommand(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	out := c.mustRun("help")
 	for _, cmd := range []string{"create", "verify", "restore", "completion", "man", "version", "--quiet", "--verbose"} {
@@ -51,6 +53,7 @@ func TestHelpCommand(t *testing.T) {
 // TestBashCompletion loads the script into a real bash and asks it to
 // complete, as the shell does on Tab, with the real binary on PATH.
 func TestBashCompletion(t *testing.T) {
+	t.Parallel()
 	bash, err := exec.LookPath("bash")
 	if err != nil || runtime.GOOS == "windows" {
 		t.Skip("no bash")
@@ -81,6 +84,7 @@ func TestBashCompletion(t *testing.T) {
 }
 
 func TestZshAndFishCompletion(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	if out := c.mustRun("completion", "zsh"); !strings.Contains(out, "compdef _cakebackup cakebackup") {
 		t.Errorf("zsh script: %q", out)
@@ -103,6 +107,7 @@ func TestZshAndFishCompletion(t *testing.T) {
 
 // TestManPage renders the generated page with the system's roff.
 func TestManPage(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	page := c.mustRun("man")
 	if !strings.Contains(page, ".TH cakebackup 1") {
@@ -129,6 +134,7 @@ func TestManPage(t *testing.T) {
 }
 
 func TestQuietAndVerbose(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	data, err := filepath.Abs(sampleWallets)
 	if err != nil {

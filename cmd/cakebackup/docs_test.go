@@ -12,6 +12,7 @@ import (
 // README and docs/ names a file of the repository, so a fresh clone has no
 // broken link and nothing points outside it.
 func TestDocsLinksStayInRepository(t *testing.T) {
+	t.Parallel()
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestBackupExitCodes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		want int

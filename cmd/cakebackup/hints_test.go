@@ -12,6 +12,7 @@ import (
 // The libraries say what is wrong; withFix adds the cakebackup command or
 // flag that fixes it, so the line people see is what it always was.
 func TestWithFix(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		want string

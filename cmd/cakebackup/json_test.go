@@ -40,6 +40,7 @@ func checkKeys(t *testing.T, what string, v any) {
 // TestJSONOneStyle runs every command that has --json and checks that
 // each prints one object with snake_case keys.
 func TestJSONOneStyle(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	file := createBackup(t, c, pwFile)
@@ -81,6 +82,7 @@ func TestJSONOneStyle(t *testing.T) {
 // object on stdout, with the error and the exit code, and one line on
 // stderr.
 func TestJSONFailure(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	file := createBackup(t, c, pwFile)
@@ -115,6 +117,7 @@ func TestJSONFailure(t *testing.T) {
 // a terminal's stderr, as create does; never elsewhere (the one-line
 // error tests and TestQuietAndVerbose hold stderr to that).
 func TestVerifyRestoreProgressOnTerminal(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("needs a Unix pseudo-terminal")
 	}

@@ -16,6 +16,7 @@ import (
 // TestLsShowsOnlyBackups: ls of Downloads lists backups by name or by
 // content and counts the other files.
 func TestLsShowsOnlyBackups(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	file := createBackup(t, c, pwFile)
@@ -66,6 +67,7 @@ func TestLsShowsOnlyBackups(t *testing.T) {
 // TestLsUsesSavedDefault: ls without a destination lists the saved default
 // destination, from the usual config file or from --config.
 func TestLsUsesSavedDefault(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	file := createBackup(t, c, pwFile)
@@ -95,6 +97,7 @@ func TestLsUsesSavedDefault(t *testing.T) {
 // TestTwoDrivesWithOneLabel: two sticks labelled WALLETS get specs that
 // tell them apart, in dests and in create, and ls finds each backup.
 func TestTwoDrivesWithOneLabel(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	root := t.TempDir()
 	media := filepath.Join(root, "media")

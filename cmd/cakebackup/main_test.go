@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/testparallel"
 )
 
 // binDir is where buildCakebackup puts the binary; TestMain makes it and
@@ -33,7 +35,11 @@ func buildCakebackup(t testing.TB) string {
 	return bin
 }
 
+// TestMain builds nothing up front, and lets eight tests run at once:
+// most of them wait on child processes, terminals, a display or the
+// Proton bridge's 5-second pause after each rename, not on a CPU.
 func TestMain(m *testing.M) {
+	testparallel.Default(8)
 	dir, err := os.MkdirTemp("", "cakebackup-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

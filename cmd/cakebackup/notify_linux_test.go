@@ -14,6 +14,7 @@ import (
 // failing and one when it turns overdue, each saying to plug in the stick
 // by its label.
 func TestScheduledStickAbsentPastWarnAfter(t *testing.T) {
+	t.Parallel()
 	_, det := usbStick(t, "WALLETS", 64<<20)
 	rec := notifytest.NewRecorder(t)
 	s := newScheduleCLI(t)

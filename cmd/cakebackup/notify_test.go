@@ -35,6 +35,7 @@ func (s *scheduleCLI) pretendLastSuccessWas(t *testing.T, name string, d time.Du
 }
 
 func TestScheduleAddAlertFlags(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw,
 		"--warn-after", "50h", "--on-failure", "notify-send failed", "--on-success", "true", "--on-overdue", "echo late",
@@ -65,6 +66,7 @@ func TestScheduleAddAlertFlags(t *testing.T) {
 // A job whose last verified backup is older than warn_after is OVERDUE,
 // first in the list, and status exits 1.
 func TestScheduleStatusOverdue(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	for _, name := range []string{"fresh", "stale"} {
 		s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, name)
@@ -97,6 +99,7 @@ func TestScheduleStatusOverdue(t *testing.T) {
 
 // notify test sends through every channel and says how each went.
 func TestNotifyTest(t *testing.T) {
+	t.Parallel()
 	rec := notifytest.NewRecorder(t)
 	bus, desktop := notifytest.SessionBus(t)
 	s := newScheduleCLI(t)
@@ -135,6 +138,7 @@ func TestNotifyTest(t *testing.T) {
 }
 
 func TestFixFor(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		err  error
 		want string
@@ -158,6 +162,7 @@ func TestFixFor(t *testing.T) {
 // A Proton job whose session died tells, through the webhook, to log in
 // again, once however many runs fail.
 func TestScheduledProtonSessionExpiredNotifies(t *testing.T) {
+	t.Parallel()
 	c, srv := newProtonCLI(t)
 	rec := notifytest.NewRecorder(t)
 	s := &scheduleCLI{cliRun: c, config: filepath.Join(c.vars["XDG_CONFIG_HOME"], "cakebackup", "config.toml"),

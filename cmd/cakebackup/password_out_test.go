@@ -31,6 +31,7 @@ func downloadsBackups(t *testing.T, home string) []string {
 // Without a terminal (stdout is a buffer here), a generated password has
 // nowhere to go: create refuses before making anything.
 func TestCreateWithoutTerminalNeedsPasswordOutOrJSON(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	if code := c.run("create", "--source", sampleWallets, "--quiet"); code != exitUsage {
 		t.Fatalf("exit %d, want %d; stderr %q", code, exitUsage, c.stderr.String())
@@ -56,6 +57,7 @@ func TestCreateWithoutTerminalNeedsPasswordOutOrJSON(t *testing.T) {
 }
 
 func TestCreatePasswordOut(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwOut := filepath.Join(t.TempDir(), "backup-password.txt")
 	out := c.mustRun("create", "--source", sampleWallets, "--password-out", pwOut, "--quiet")
@@ -133,6 +135,7 @@ func TestCreatePasswordOut(t *testing.T) {
 // A generated password typed in upper case, without its dashes or with a
 // space still opens the backup, and the user is told how to type it.
 func TestGeneratedPasswordTypedLoosely(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwOut := filepath.Join(t.TempDir(), "pw")
 	c.mustRun("create", "--source", sampleWallets, "--password-out", pwOut, "--quiet")
@@ -189,6 +192,7 @@ func TestGeneratedPasswordTypedLoosely(t *testing.T) {
 // On a real terminal the generated password is shown, with the advice to
 // type it exactly, and create succeeds.
 func TestCreateShowsGeneratedPasswordOnTerminal(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("needs a Unix pseudo-terminal")
 	}

@@ -251,6 +251,7 @@ func filesUnder(t *testing.T, root string) []string {
 // session (Xvfb) where its folder chooser is the real zenity, and answers
 // the GTK dialog with real key presses (xdotool).
 func TestPickRealDesktopChooser(t *testing.T) {
+	t.Parallel()
 	for _, prog := range []string{"Xvfb", "zenity", "xdotool"} {
 		if _, err := exec.LookPath(prog); err != nil {
 			t.Skipf("needs %s on PATH (Debian packages xvfb, zenity, xdotool) to run the real desktop folder chooser", prog)

@@ -178,6 +178,7 @@ func pickHome(t *testing.T) (home, downloads string) {
 }
 
 func TestPickEndToEnd(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("needs a Unix pseudo-terminal")
 	}

@@ -86,6 +86,7 @@ func (p *pickRun) defaultConfig() string {
 }
 
 func TestPickPrintsNativeChoice(t *testing.T) {
+	t.Parallel()
 	chosen := t.TempDir()
 	p := newPickRun(t, "echo '"+chosen+"'")
 	if code := p.run("pick"); code != 0 {
@@ -111,6 +112,7 @@ func TestPickPrintsNativeChoice(t *testing.T) {
 }
 
 func TestPickCancelWritesNothing(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -148,6 +150,7 @@ func TestPickCancelWritesNothing(t *testing.T) {
 }
 
 func TestPickSavesDefault(t *testing.T) {
+	t.Parallel()
 	chosen := t.TempDir()
 	tests := []struct {
 		name   string
@@ -224,6 +227,7 @@ password_keyring = true
 }
 
 func TestPickSavesToJob(t *testing.T) {
+	t.Parallel()
 	chosen := t.TempDir()
 	p := newPickRun(t, "echo '"+chosen+"'")
 	path := jobConfig(t, t.TempDir())
@@ -245,6 +249,7 @@ func TestPickSavesToJob(t *testing.T) {
 }
 
 func TestPickRefusesUnknownJobBeforeAsking(t *testing.T) {
+	t.Parallel()
 	p := newPickRun(t, "echo /")
 	path := jobConfig(t, t.TempDir())
 	before, err := os.ReadFile(path)
@@ -271,6 +276,7 @@ func TestPickRefusesUnknownJobBeforeAsking(t *testing.T) {
 }
 
 func TestPickWithoutDesktopOrTerminal(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		body     string
@@ -305,6 +311,7 @@ func TestPickWithoutDesktopOrTerminal(t *testing.T) {
 }
 
 func TestPickUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := [][]string{
 		{"pick", "extra"},
 		{"pick", "--save-to-job", ""},
@@ -355,6 +362,7 @@ func fakeProtonEnv(t *testing.T) (*env, *proton.Drive) {
 // The terminal picker browses Proton Drive and makes folders there, over
 // real HTTP to the fake server.
 func TestPickProtonDrive(t *testing.T) {
+	t.Parallel()
 	e, drive := fakeProtonEnv(t)
 	ctx := context.Background()
 	if err := drive.MakeFolder(ctx, "/", "Backups"); err != nil {

@@ -12,6 +12,7 @@ import (
 // code read from standard input (no terminal) logs in; a missing or wrong
 // code fails with one line. The code and the password never show.
 func TestProtonLoginTwoFactor(t *testing.T) {
+	t.Parallel()
 	const code = "246810"
 	c, srv := newProtonCLI(t)
 	if err := srv.RequireTwoFactor(protonTestUser, code); err != nil {
@@ -80,6 +81,7 @@ func TestProtonLoginTwoFactor(t *testing.T) {
 // answers on standard input in the order the help gives (code, then
 // mailbox password); with only the code the login asks for the rest.
 func TestProtonLoginTwoPasswords(t *testing.T) {
+	t.Parallel()
 	const code, mailbox = "975310", "mailbox password of the account"
 	c, srv := newProtonCLI(t)
 	if err := srv.RequireMailboxPassword(protonTestUser, protonTestPassword, mailbox); err != nil {

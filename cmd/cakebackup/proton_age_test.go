@@ -16,6 +16,7 @@ import (
 // run warns once a day when the session has not been renewed for 20
 // days, before it dies.
 func TestScheduleRunWarnsOfAnAgingProtonSession(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.vars[proton.SessionEnv] = "file"
 	old := time.Now().Add(-25 * 24 * time.Hour)

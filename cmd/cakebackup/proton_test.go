@@ -59,6 +59,7 @@ func oneLineError(t *testing.T, c *cliRun, code int, want string) {
 // TestProtonEndToEnd: log in once, then create, list and restore a backup
 // on the fake Proton Drive with no Proton password, then log out.
 func TestProtonEndToEnd(t *testing.T) {
+	t.Parallel()
 	c, _ := newProtonCLI(t)
 
 	// A script: username on stdin, password in the environment.
@@ -127,6 +128,7 @@ func TestProtonEndToEnd(t *testing.T) {
 }
 
 func TestProtonLoginFailures(t *testing.T) {
+	t.Parallel()
 	c, srv := newProtonCLI(t)
 	for _, tc := range []struct {
 		name  string
@@ -165,6 +167,7 @@ func TestProtonLoginFailures(t *testing.T) {
 // outdated one, or one Proton has since retired, is refused with one line
 // naming the way out; --proton-app-version gets past a retirement.
 func TestProtonAppVersion(t *testing.T) {
+	t.Parallel()
 	c, srv := newProtonCLI(t)
 	derived := proton.AppVersion(version)
 	if derived != "external-drive-cakebackup@"+version+"-stable" {
@@ -212,6 +215,7 @@ func TestProtonAppVersion(t *testing.T) {
 // for such accounts; proton_2fa_test.go runs the same dialogue against
 // the fake server's two-factor and two-password accounts.
 func TestProtonLoginAsksWhatTheAccountNeeds(t *testing.T) {
+	t.Parallel()
 	const code, mailbox = "123456", "mailbox secret"
 	for _, tc := range []struct {
 		name      string
@@ -275,6 +279,7 @@ func TestProtonLoginAsksWhatTheAccountNeeds(t *testing.T) {
 // a Proton Drive 3.x app, rclone issue 9622) is named in one line that
 // suggests a folder cakebackup makes, and is not duplicated.
 func TestProtonFolderOfNewerApp(t *testing.T) {
+	t.Parallel()
 	c, srv := newProtonCLI(t)
 	c.vars[protonPasswordEnv] = protonTestPassword
 	c.mustRun("proton", "login", "--proton-user", protonTestUser)
@@ -331,6 +336,7 @@ func TestProtonHelperProcess(t *testing.T) {
 // both first runs start with the same expired token (with the renewal
 // lock taken out, the first `ls` fails with "Proton session expired").
 func TestProtonTwoProcessesShareSession(t *testing.T) {
+	t.Parallel()
 	c, srv := newProtonCLI(t)
 	c.vars[protonPasswordEnv] = protonTestPassword
 	c.mustRun("proton", "login", "--proton-user", protonTestUser)

@@ -14,6 +14,7 @@ import (
 // bad value is a usage error; a restore removes a dead restore's folder
 // beside its target and says so.
 func TestRestoreMaxSizeAndLeftovers(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pw := writePasswordFile(t, "correct horse battery staple")
 	b := createBackup(t, c, pw)

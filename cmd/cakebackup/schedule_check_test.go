@@ -23,6 +23,7 @@ func installedProgram(t *testing.T) func() (string, error) {
 }
 
 func TestScheduleAddChecksWhatItCan(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	empty := t.TempDir()
 	examples := t.TempDir()
@@ -99,6 +100,7 @@ func TestScheduleAddChecksWhatItCan(t *testing.T) {
 }
 
 func TestScheduleRunOnceAndNow(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "nightly", "--every", "24h", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--password-file", s.pw)
 	s.mustRun("schedule", "run", "--once")
@@ -155,6 +157,7 @@ func TestScheduleRunOnceAndNow(t *testing.T) {
 }
 
 func TestScheduleInstallRefusesATemporaryBuild(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "nightly", "--every", "24h", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--password-file", s.pw)
 	// This test binary was built in the Go build cache, as `go run` does.

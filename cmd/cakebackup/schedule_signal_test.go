@@ -20,6 +20,7 @@ import (
 // and sends it SIGTERM while a backup is being written: it must exit 0,
 // leave nothing in the destination and record the run as aborted.
 func TestScheduleSIGTERMMidBackup(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary and backs up 48 MB")
 	}

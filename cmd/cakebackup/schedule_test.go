@@ -75,6 +75,7 @@ func (s *scheduleCLI) pretendLastRunWas(t *testing.T, job string, d time.Duratio
 }
 
 func TestScheduleAddListRemove(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest,
 		"--every", "24h", "--password-file", s.pw, "--keep-daily", "7", "--keep-weekly", "4", "nightly")
@@ -136,6 +137,7 @@ func TestScheduleAddListRemove(t *testing.T) {
 }
 
 func TestScheduleConfigErrorNamesLine(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	os.MkdirAll(filepath.Dir(s.config), 0o700)
 	text := "[[job]]\nname = \"n\"\nsource = \"/x\"\ndest = \"downloads\"\nevery = \"nightly\"\npassword_env = \"P\"\n"
@@ -151,6 +153,7 @@ func TestScheduleConfigErrorNamesLine(t *testing.T) {
 // backups of the sample wallets into a folder, one per due pass, pruned to
 // keep-last 2, never touching a damaged file that looks like a backup.
 func TestScheduleRunOnceBacksUpAndPrunes(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--settings", sampleSettings,
 		"--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "--keep-last", "2", "nightly")
@@ -211,6 +214,7 @@ func TestScheduleRunOnceBacksUpAndPrunes(t *testing.T) {
 }
 
 func TestScheduleFailureIsVisible(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "good")
 	loose := writePasswordFile(t, "scheduled-secret-password-9f2k")
@@ -251,6 +255,7 @@ func TestScheduleFailureIsVisible(t *testing.T) {
 }
 
 func TestScheduleRunFailsFastWithoutSecret(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.vars["NIGHTLY_PW"] = "set when the job was added"
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "1h", "--password-env", "NIGHTLY_PW", "envjob")
@@ -271,6 +276,7 @@ func TestScheduleRunFailsFastWithoutSecret(t *testing.T) {
 }
 
 func TestScheduleRunAdHoc(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	for range 2 {
 		s.mustRun("schedule", "run", "--once", "--source", sampleWallets, "--dest", "folder:"+s.dest,
@@ -295,6 +301,7 @@ func TestScheduleRunAdHoc(t *testing.T) {
 }
 
 func TestScheduleInstallUninstall(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
 	s.executable = installedProgram(t)
@@ -335,6 +342,7 @@ func TestScheduleInstallUninstall(t *testing.T) {
 }
 
 func TestScheduleKeyringUnavailableIsClear(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") != "" {
 		t.Skip("a real OS keyring may be present; this test does not write to it")
 	}
@@ -357,6 +365,7 @@ func TestScheduleKeyringUnavailableIsClear(t *testing.T) {
 // TestScheduleLoopStopsCleanly runs the foreground scheduler, lets it make
 // the due backup, then cancels it as SIGTERM does in main: exit 0.
 func TestScheduleLoopStopsCleanly(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "loop")
 	ctx, cancel := context.WithCancel(context.Background())
@@ -400,6 +409,7 @@ func TestScheduleLoopStopsCleanly(t *testing.T) {
 // TestScheduleToProtonDrive runs a job twice, unattended, to a fake Proton
 // Drive on loopback with the cached session, and prunes to keep-last 1.
 func TestScheduleToProtonDrive(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("about 20 s: each run logs in to the fake Proton server twice (backup, prune)")
 	}

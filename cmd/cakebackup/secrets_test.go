@@ -10,6 +10,7 @@ import (
 // TestPasswordSourcesAreBounded: a password file that never ends a line
 // (/dev/zero) is refused at once in one line, as is one others can read.
 func TestPasswordSourcesAreBounded(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	out := t.TempDir()
 	loose := writePasswordFile(t, "correct horse battery staple 42")
@@ -33,6 +34,7 @@ func TestPasswordSourcesAreBounded(t *testing.T) {
 // HOME, no state folder), create still finds its saved default and works;
 // the config folder is made or tightened to 0700.
 func TestCreateNeedsOnlyTheConfigFolder(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	cfgHome := c.vars["XDG_CONFIG_HOME"]
 	c.vars = map[string]string{"XDG_CONFIG_HOME": cfgHome}

@@ -28,6 +28,7 @@ func loggedInProtonCLI(t *testing.T) (*cliRun, *protontest.Server) {
 // verified, to a real stick and to (fake) Proton Drive in one run, and a
 // second run uploads nothing.
 func TestSendToUSBStickAndProton(t *testing.T) {
+	t.Parallel()
 	mnt, det := usbStick(t, "SENDUSB", 64<<20)
 	c, srv := loggedInProtonCLI(t)
 	c.drives = det
@@ -70,6 +71,7 @@ func TestSendToUSBStickAndProton(t *testing.T) {
 // (quota), the stick keeps its verified copy, and the run exits 1 saying
 // which destination failed.
 func TestSendKeepsStickCopyWhenProtonIsFull(t *testing.T) {
+	t.Parallel()
 	mnt, det := usbStick(t, "HALFUSB", 64<<20)
 	c, srv := loggedInProtonCLI(t)
 	c.drives = det

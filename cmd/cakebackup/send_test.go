@@ -42,6 +42,7 @@ func appExport(t *testing.T, kind string) string {
 }
 
 func TestSendAppExports(t *testing.T) {
+	t.Parallel()
 	for _, kind := range []string{"v3", "v2", "v2chacha"} {
 		t.Run(kind, func(t *testing.T) {
 			c := newCLI(t)
@@ -76,6 +77,7 @@ func TestSendAppExports(t *testing.T) {
 }
 
 func TestSendWithPassword(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	file := appExport(t, "v3")
 	out := t.TempDir()
@@ -91,6 +93,7 @@ func TestSendWithPassword(t *testing.T) {
 }
 
 func TestSendRefusesDamagedFile(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	file := appExport(t, "v2")
 	b, _ := os.ReadFile(file)
@@ -114,6 +117,7 @@ func TestSendRefusesDamagedFile(t *testing.T) {
 }
 
 func TestSendOneDestinationFailing(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	file := appExport(t, "v3")
 	good := t.TempDir()
@@ -138,6 +142,7 @@ func TestSendOneDestinationFailing(t *testing.T) {
 }
 
 func TestInspectTellsTheTwoKindsApart(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "correct horse battery staple 42")
 	ours := createBackup(t, c, pwFile)
@@ -160,6 +165,7 @@ func TestInspectTellsTheTwoKindsApart(t *testing.T) {
 }
 
 func TestCreateSaysTheAppCannotImportIt(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "correct horse battery staple 42")
 	out := c.mustRun("create", "--source", sampleWallets, "--dest", "folder:"+t.TempDir(), "--password-file", pwFile)
@@ -172,6 +178,7 @@ func TestCreateSaysTheAppCannotImportIt(t *testing.T) {
 }
 
 func TestCreateToSeveralDestinations(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "correct horse battery staple 42")
 	a, b := t.TempDir(), t.TempDir()
@@ -196,6 +203,7 @@ func TestCreateToSeveralDestinations(t *testing.T) {
 // TestCreateRemovesLeftoversOfInterruptedRuns: the hidden temporary file
 // a killed create left is removed by the next create, which says so.
 func TestCreateRemovesLeftoversOfInterruptedRuns(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	dir := t.TempDir()
 	leftover := filepath.Join(dir, ".cake_wallet_backup_2026-01-01_000000.cakebackup-tmp-4242-0123456789ab")

@@ -30,6 +30,7 @@ func oneErrorLine(t *testing.T, c *cliRun, want ...string) string {
 }
 
 func TestCreateRefusesAFolderWithoutWallets(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "a long enough password for these tests")
 	empty := t.TempDir()

@@ -19,6 +19,7 @@ import (
 // and write no escape sequence (a colour or cursor query would be one, and
 // would wait for an answer that never comes).
 func TestNoTerminalQueriesOutsideThePicker(t *testing.T) {
+	t.Parallel()
 	bin := buildCakebackup(t)
 	home := t.TempDir()
 	for _, args := range [][]string{{"--version"}, {"--help"}, {"dests"}, {"verify", "missing-file"}} {

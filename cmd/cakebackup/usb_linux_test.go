@@ -98,6 +98,7 @@ func usbStick(t *testing.T, label string, size int64) (mnt string, det *local.De
 // TestCreateToUSBStick: `create --dest usb` finds the one stick, writes
 // the backup into cake_wallet_backups/ on it, and it verifies and restores.
 func TestCreateToUSBStick(t *testing.T) {
+	t.Parallel()
 	mnt, det := usbStick(t, "CAKEUSB", 64<<20)
 	c := newCLI(t)
 	c.drives = det
@@ -139,6 +140,7 @@ func TestCreateToUSBStick(t *testing.T) {
 // TestCreateToFullUSBStick: a stick with too little room ends in one line,
 // exit 1, and leaves the stick as it was.
 func TestCreateToFullUSBStick(t *testing.T) {
+	t.Parallel()
 	mnt, det := usbStick(t, "FULLUSB", 16<<20)
 	c := newCLI(t)
 	c.drives = det
@@ -180,6 +182,7 @@ func TestCreateToFullUSBStick(t *testing.T) {
 // TestScheduleToUSBStick: a scheduled job backs up to the stick when due,
 // unattended, and prunes its older backup there after the new one verified.
 func TestScheduleToUSBStick(t *testing.T) {
+	t.Parallel()
 	mnt, det := usbStick(t, "NIGHTLY", 64<<20)
 	s := newScheduleCLI(t)
 	s.drives = det

@@ -14,6 +14,7 @@ import (
 // password (the terminal does not echo) ends the run at once with
 // "interrupted" and 130, and leaves the terminal echoing again.
 func TestInterruptAtPasswordPrompt(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	file := createBackup(t, c, pwFile)

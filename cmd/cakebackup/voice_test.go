@@ -21,6 +21,7 @@ import (
 // real SIGINT and SIGTERM: one line "interrupted", exit 130 or 143, and
 // nothing left at the destination.
 func TestSignalsInterrupt(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("POSIX signals")
 	}
@@ -93,6 +94,7 @@ func TestSignalsInterrupt(t *testing.T) {
 // TestUsageMistakesExit2 checks that every kind of usage mistake exits 2
 // with one line, suggesting the fix for typos.
 func TestUsageMistakesExit2(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	tests := []struct {
@@ -129,6 +131,7 @@ func TestUsageMistakesExit2(t *testing.T) {
 // password shows once when stderr is a terminal, never with -q and never
 // in logs.
 func TestOwnPasswordAdviceOnlyOnTerminal(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("needs a Unix pseudo-terminal")
 	}

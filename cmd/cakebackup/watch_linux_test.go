@@ -17,6 +17,7 @@ import (
 // and on (fake) Proton Drive exactly once, through a scheduled watch job
 // run twice; a failing destination shows in schedule status.
 func TestWatchJobToUSBAndProton(t *testing.T) {
+	t.Parallel()
 	mnt, det := usbStick(t, "WATCHUSB", 32<<20)
 	c, _ := newProtonCLI(t)
 	c.drives = det

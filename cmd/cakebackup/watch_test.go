@@ -38,6 +38,7 @@ func sameFile(t *testing.T, path string, want []byte) {
 }
 
 func TestWatchOnce(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	in, dest := t.TempDir(), t.TempDir()
 	src, export := dropExport(t, in, "v3")
@@ -89,6 +90,7 @@ func TestWatchOnce(t *testing.T) {
 // TestWatchRemoveAfterSend: with a destination missing the export stays
 // and the run fails; once it is there, the export is removed.
 func TestWatchRemoveAfterSend(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	in, good := t.TempDir(), t.TempDir()
 	missing := filepath.Join(t.TempDir(), "stick")
@@ -112,6 +114,7 @@ func TestWatchRemoveAfterSend(t *testing.T) {
 // TestWatchForeground: the foreground watcher ships an export dropped
 // while it runs, once, and stops cleanly when cancelled.
 func TestWatchForeground(t *testing.T) {
+	t.Parallel()
 	c := newCLI(t)
 	in, dest := t.TempDir(), t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -154,6 +157,7 @@ func TestWatchForeground(t *testing.T) {
 // TestScheduleAddWatch: a watch job keeps "downloads" as it is, makes a
 // relative folder absolute, needs no password, and refuses a source too.
 func TestScheduleAddWatch(t *testing.T) {
+	t.Parallel()
 	s := newScheduleCLI(t)
 	downloads, err := local.DownloadsDir(s.getenv)
 	if err != nil {
