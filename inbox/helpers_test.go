@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -13,12 +12,10 @@ import (
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 )
-
-// exportPassword seals the app-style exports the tests make.
-const exportPassword = "the password the app showed once"
 
 // opener opens folder: specs as the command line does.
 func opener() job.Opener {
@@ -27,33 +24,11 @@ func opener() job.Opener {
 	return r.Open
 }
 
-// appExport makes a backup as the wallet app exports it, with the
-// independent implementation of the format (backup/testdata/cakeformat.py),
-// and returns its bytes. kind is v3 or v2 (a bare blob); every export
-// differs (fresh salt and nonce, and tag in the keychain dump stand-in).
-// The test is skipped where python3-nacl is missing; CI has it.
+// appExport makes an export as the wallet app does (see
+// wallettest.AppExport) and returns its bytes.
 func appExport(t *testing.T, kind, tag string) []byte {
 	t.Helper()
-	py := "/usr/bin/python3"
-	if out, err := exec.Command(py, "-c", "import nacl.bindings").CombinedOutput(); err != nil {
-		t.Skipf("python3-nacl is not installed (apt-get install python3-nacl): %s", bytes.TrimSpace(out))
-	}
-	src := t.TempDir()
-	if err := os.CopyFS(src, os.DirFS("../examples/wallets")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(src, "~_keychain_dump"), []byte("sealed by the app "+tag), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pw := filepath.Join(t.TempDir(), "pw")
-	if err := os.WriteFile(pw, []byte(exportPassword+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "export")
-	if b, err := exec.Command(py, "../backup/testdata/cakeformat.py", "encrypt", pw, src, out, kind).CombinedOutput(); err != nil {
-		t.Fatalf("cakeformat.py encrypt: %v: %s", err, b)
-	}
-	b, err := os.ReadFile(out)
+	b, err := os.ReadFile(wallettest.AppExport(t, kind, tag))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
 )
 
 // Make and Send report each stored copy's SHA-512 and the destination's
 // identity of it, so the next check can trust it without reading it.
 func TestStoredCopiesAreIdentified(t *testing.T) {
-	dir := walletDir(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key")})
+	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key")})
 	out, out2 := t.TempDir(), t.TempDir()
 	made, err := job.Make(t.Context(), opener(), job.Backup{
 		Source: dir, Dests: []string{"folder:" + out}, Name: "cake_wallet_backup_2026-11-25_010203",

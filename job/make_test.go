@@ -10,26 +10,14 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
 )
 
 const savePassword = "a long and unguessable test password"
 
-func walletDir(t *testing.T, files map[string][]byte) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o700)
-		if err := os.WriteFile(p, body, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestMakeToFolder(t *testing.T) {
-	dir := walletDir(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("PLAINTEXT-MARKER spend key")})
+	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("PLAINTEXT-MARKER spend key")})
 	out := t.TempDir()
 	made, err := job.Make(t.Context(), opener(), job.Backup{
 		Source: dir, Dests: []string{"folder:" + out}, Name: "cake_wallet_backup_2026-11-25_010203",
@@ -69,7 +57,7 @@ func TestMakeToFolder(t *testing.T) {
 }
 
 func TestMakeLeavesNothingOnFailure(t *testing.T) {
-	dir := walletDir(t, map[string][]byte{"wallets/monero/main/main": bytes.Repeat([]byte("x"), 1000)})
+	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main": bytes.Repeat([]byte("x"), 1000)})
 	t.Run("cancelled", func(t *testing.T) {
 		out := t.TempDir()
 		ctx, cancel := context.WithCancel(t.Context())
@@ -90,7 +78,7 @@ func TestMakeLeavesNothingOnFailure(t *testing.T) {
 		mnt := smallDisk(t, "2m")
 		// The wallet grows after it was collected, so the size estimate
 		// passes the free-space check and the disk fills mid-write.
-		grown := walletDir(t, map[string][]byte{"wallets/monero/main/main": []byte("small")})
+		grown := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main": []byte("small")})
 		grow := func(*backup.Source) {
 			os.WriteFile(filepath.Join(grown, "wallets/monero/main/main"), make([]byte, 3<<20), 0o600)
 		}

@@ -8,11 +8,12 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
 )
 
 func TestMakeToSeveralDestinations(t *testing.T) {
-	dir := walletDir(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key")})
+	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key")})
 	a, b := t.TempDir(), t.TempDir()
 	made, err := job.Make(t.Context(), opener(), job.Backup{
 		Source: dir, Dests: []string{"folder:" + a, "folder:" + b}, Name: "two", Password: savePassword,
@@ -38,7 +39,7 @@ func TestMakeToSeveralDestinations(t *testing.T) {
 }
 
 func TestMakeKeepsGoodCopyWhenADestinationFails(t *testing.T) {
-	dir := walletDir(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key")})
+	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key")})
 	good := t.TempDir()
 	missing := filepath.Join(t.TempDir(), "unplugged")
 	made, err := job.Make(t.Context(), opener(), job.Backup{
@@ -57,7 +58,7 @@ func TestMakeKeepsGoodCopyWhenADestinationFails(t *testing.T) {
 func TestMakeSurvivesADestinationFillingUp(t *testing.T) {
 	full := smallDisk(t, "1m")
 	good := t.TempDir()
-	dir := walletDir(t, map[string][]byte{"wallets/monero/main/cache": []byte("small")})
+	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/cache": []byte("small")})
 	// The wallet grows after it was collected, so the size estimate
 	// passes the free-space check and the small disk fills mid-write.
 	grow := func() {
@@ -78,7 +79,7 @@ func TestMakeSurvivesADestinationFillingUp(t *testing.T) {
 }
 
 func TestMakeRefusesRepeatedOrNoDestination(t *testing.T) {
-	dir := walletDir(t, map[string][]byte{"wallets/a/a.keys": []byte("k")})
+	dir := wallettest.Folder(t, map[string][]byte{"wallets/a/a.keys": []byte("k")})
 	out := t.TempDir()
 	for _, dests := range [][]string{nil, {"folder:" + out, "folder:" + out}} {
 		if _, err := job.Make(t.Context(), opener(), job.Backup{Source: dir, Dests: dests, Password: savePassword}); err == nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -16,7 +17,7 @@ import (
 // returns its path and the wallet folder it holds.
 func export(t *testing.T, name string) (string, string) {
 	t.Helper()
-	dir := walletDir(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key " + name)})
+	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key " + name)})
 	out := t.TempDir()
 	if _, err := job.Make(t.Context(), opener(), job.Backup{Source: dir, Dests: []string{"folder:" + out}, Name: name, Password: savePassword}); err != nil {
 		t.Fatal(err)

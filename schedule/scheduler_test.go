@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 type schedulerFixture struct {
@@ -25,10 +27,7 @@ type schedulerFixture struct {
 func newSchedulerFixture(t *testing.T, job Job, start time.Time) *schedulerFixture {
 	t.Helper()
 	dest, dir := newFolder(t)
-	source := t.TempDir()
-	if err := os.WriteFile(filepath.Join(source, "wallet.dat"), bytes.Repeat([]byte("wallet"), 1000), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	source := wallettest.Folder(t, map[string][]byte{"wallet.dat": bytes.Repeat([]byte("wallet"), 1000)})
 	job.Source = source
 	state := t.TempDir()
 	clock := &fakeClock{now: start}

@@ -4,41 +4,23 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // appExportPassword is the password of the app-style exports the tests
 // make.
-const appExportPassword = "the password the app showed once"
+const appExportPassword = wallettest.AppExportPassword
 
-// appExport makes a backup as the wallet app exports it, with the
-// independent implementation of the format (backup/testdata/cakeformat.py),
-// from the sample wallets plus a stand-in for the app-sealed keychain
-// dump. kind is v3, v2 (a bare XChaCha20 blob) or v2chacha (the 2022
-// layout). The test is skipped where python3-nacl is missing; CI has it.
+// appExport makes an export as the wallet app does, with the keychain
+// dump's stand-in naming kind (see wallettest.AppExport).
 func appExport(t *testing.T, kind string) string {
 	t.Helper()
-	py := "/usr/bin/python3"
-	if out, err := exec.Command(py, "-c", "import nacl.bindings").CombinedOutput(); err != nil {
-		t.Skipf("python3-nacl is not installed (apt-get install python3-nacl): %s", bytes.TrimSpace(out))
-	}
-	src := t.TempDir()
-	if err := os.CopyFS(src, os.DirFS(sampleWallets)); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(src, "~_keychain_dump"), []byte("sealed by the app "+kind), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out := filepath.Join(t.TempDir(), "cake_wallet_backup_2026-11-25_1011")
-	cmd := exec.Command(py, "../../backup/testdata/cakeformat.py", "encrypt", writePasswordFile(t, appExportPassword), src, out, kind)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("cakeformat.py encrypt: %v: %s", err, b)
-	}
-	return out
+	return wallettest.AppExport(t, kind, kind)
 }
 
 func TestSendAppExports(t *testing.T) {
