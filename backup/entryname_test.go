@@ -81,6 +81,7 @@ func TestEntryNameRule(t *testing.T) {
 // must give a backup that verifies and restores, with the names the rule
 // refuses reported as skipped (outside wallets/) or refused (inside).
 func TestNamesCreateVerifyRestoreAgree(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("verify and restore", func(t *testing.T) {
 		for _, tt := range hostileNames {

@@ -117,6 +117,7 @@ func writePassword(t *testing.T) string {
 // TestInteropOurBackupOpensElsewhere: a backup we write is opened, checked
 // and unzipped by the independent implementation.
 func TestInteropOurBackupOpensElsewhere(t *testing.T) {
+	t.Parallel()
 	py := oracle(t)
 	ctx := context.Background()
 	srcDir := interopSource(t)
@@ -164,11 +165,13 @@ func TestInteropOurBackupOpensElsewhere(t *testing.T) {
 // TestInteropTheirBackupRestoresHere: backups written by the independent
 // implementation, in each layout the app has used, verify and restore here.
 func TestInteropTheirBackupRestoresHere(t *testing.T) {
+	t.Parallel()
 	py := oracle(t)
 	srcDir := interopSource(t)
 	pwFile := writePassword(t)
 	for _, kind := range []string{"v3", "v2", "v2chacha"} {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			ctx := context.Background()
 			file := filepath.Join(t.TempDir(), "their-backup")
 			if err := exec.Command(py[0], py[1], "encrypt", pwFile, srcDir, file, kind).Run(); err != nil {

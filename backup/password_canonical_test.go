@@ -55,6 +55,7 @@ func TestGeneratedPasswordIsCanonical(t *testing.T) {
 }
 
 func TestAcceptedPassword(t *testing.T) {
+	t.Parallel()
 	pw, err := GeneratePassword()
 	if err != nil {
 		t.Fatal(err)

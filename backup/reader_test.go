@@ -68,6 +68,7 @@ func TestTruncatedBlob(t *testing.T) {
 }
 
 func TestWrongPassword(t *testing.T) {
+	t.Parallel()
 	b := smallBackup(t)
 	a, err := openBytes(b)
 	if err != nil {

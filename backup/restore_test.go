@@ -11,6 +11,7 @@ import (
 // TestRestoreRefusesUnsafeEntries seals hand-made inner archives whose
 // entries try to escape the target folder.
 func TestRestoreRefusesUnsafeEntries(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		entry zipEntry
@@ -48,6 +49,7 @@ func TestRestoreRefusesUnsafeEntries(t *testing.T) {
 }
 
 func TestRestoreTarget(t *testing.T) {
+	t.Parallel()
 	b := smallBackup(t)
 	a, err := openBytes(b)
 	if err != nil {

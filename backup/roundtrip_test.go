@@ -15,6 +15,7 @@ import (
 )
 
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	many := map[string][]byte{}
 	for i := range 300 {
 		many[fmt.Sprintf("wallets/monero/w%03d/w%03d.keys", i%7, i)] = []byte(fmt.Sprintf("key %d", i))
@@ -186,6 +187,7 @@ func checkBackup(t *testing.T, b []byte, sum *Summary, want map[string][]byte, w
 // TestRoundTripRealChunkSize uses the real 24 MiB chunks: 25 MiB of
 // random data makes two.
 func TestRoundTripRealChunkSize(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	files := map[string][]byte{"wallets/monero/big/big": randomBytes(t, 25<<20), "wallets/monero/big/big.keys": []byte("k")}
 	writeTree(t, dir, files)
