@@ -11,6 +11,7 @@ import (
 // stores, from AddUser and from bridge uploads, is locked with a
 // passphrase the server never sees in the clear.
 func TestServerHoldsOnlyLockedKeys(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))

@@ -7,6 +7,7 @@ import (
 )
 
 func TestBridgeTwoClientsOneAccount(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	a := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))

@@ -10,6 +10,7 @@ import (
 )
 
 func TestDataDirHoldsWhatTheServerReceived(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	srv := NewForTest(t, WithOptions(Options{DataDir: dir})).Server
 	ctx := context.Background()
@@ -87,6 +88,7 @@ func TestDataDirHoldsWhatTheServerReceived(t *testing.T) {
 }
 
 func TestNewRefusesNonLoopback(t *testing.T) {
+	t.Parallel()
 	for _, addr := range []string{"0.0.0.0:0", "192.0.2.1:0", ":0", "nonsense"} {
 		if srv, err := New(Options{Addr: addr}); err == nil {
 			_ = srv.Close()

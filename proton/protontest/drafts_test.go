@@ -29,6 +29,7 @@ func TestBridgeDraftConflicts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			srv := NewForTest(t).Server
 			ctx := context.Background()
 			cfg := bridgeConfig(t, srv, testUser, testPassword)

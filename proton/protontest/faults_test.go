@@ -32,6 +32,7 @@ func draftAndActiveFiles(d StoredData) (drafts, active int) {
 // (plus up to 9 s of jitter), so one such reply on a JSON route does not
 // fail the upload; the server sees the retry.
 func TestFaultRetried(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		route  string
 		status int
@@ -64,6 +65,7 @@ func TestFaultRetried(t *testing.T) {
 // bridge as *proton.APIError with the server's status and code, and leave
 // what the real service would leave behind.
 func TestFaultNotRetried(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		route      string
@@ -139,6 +141,7 @@ func TestFaultDroppedBlockUpload(t *testing.T) {
 }
 
 func TestFaultLatency(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
@@ -157,6 +160,7 @@ func TestFaultLatency(t *testing.T) {
 }
 
 func TestFaultQuota(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
@@ -196,6 +200,7 @@ func TestFaultQuota(t *testing.T) {
 // so a failed block download reaches the bridge as block data; it fails to
 // decrypt and the download returns an error instead of wrong bytes.
 func TestFaultBlockDownload(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))

@@ -6,6 +6,7 @@ import (
 )
 
 func TestBridgeLogsInAndListsRoot(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
 	ctx := context.Background()
 	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))

@@ -16,6 +16,7 @@ const testMailboxPassword = "the second, mailbox password"
 // with the login password in its place the keys do not unlock, and with
 // the mailbox password it works and the drive is usable.
 func TestBridgeTwoPasswordLogin(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
 	if err := srv.RequireMailboxPassword(testUser, testPassword, testMailboxPassword); err != nil {
 		t.Fatal(err)

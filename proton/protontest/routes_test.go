@@ -67,6 +67,7 @@ func apiStatus(err error) (int, proton.Code) {
 }
 
 func TestRouteErrors(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
@@ -155,6 +156,7 @@ func TestRouteErrors(t *testing.T) {
 // through the API with well-formed but throwaway ciphertext, which keeps
 // the test fast; the bridge's decryption is covered elsewhere.
 func TestChildrenArePaged(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
@@ -200,6 +202,7 @@ func TestChildrenArePaged(t *testing.T) {
 // GetBlock does not look at the status (it asks resty not to parse the
 // response), so through it an error body would arrive as block data.
 func TestDownloadNeedsTheStorageToken(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))

@@ -35,6 +35,7 @@ func rawGet(t *testing.T, srv *Server, path string, headers map[string]string) (
 }
 
 func TestDriveRoutesNeedASession(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	cfg := bridgeConfig(t, srv, testUser, testPassword)
@@ -73,7 +74,10 @@ func TestTokensRefresh(t *testing.T) {
 	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
-	srv.SetAuthLife(2 * time.Second)
+	// Long enough that the refreshed token outlives the retried call on a
+	// busy machine running the tests in parallel.
+	const life = 5 * time.Second
+	srv.SetAuthLife(life)
 	cfg := bridgeConfig(t, srv, testUser, testPassword)
 	refreshed := 0
 	drive, _, err := newBridgeWithAuthHandler(ctx, cfg, func(proton.Auth) { refreshed++ })
@@ -81,7 +85,7 @@ func TestTokensRefresh(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer drive.Logout(ctx)
-	time.Sleep(2500 * time.Millisecond)
+	time.Sleep(life + 500*time.Millisecond)
 
 	if _, err := drive.ListDirectory(ctx, drive.RootLink.LinkID); err != nil {
 		t.Fatalf("list after the token expired: %v", err)
@@ -95,6 +99,7 @@ func TestTokensRefresh(t *testing.T) {
 }
 
 func TestRevokedSessionFails(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	ctx := context.Background()
 	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
@@ -112,6 +117,7 @@ func TestRevokedSessionFails(t *testing.T) {
 // TestLogsHoldNoSecrets: the request log names method, path and status
 // only; passwords and tokens never appear.
 func TestLogsHoldNoSecrets(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var lines []string
 	srv := NewForTest(t, WithOptions(Options{Logf: func(format string, args ...any) {

@@ -15,6 +15,7 @@ const testTwoFactorCode = "123456"
 // TestBridgeTwoFactorLogin logs the real bridge into an account with 2FA
 // with no code, a wrong code and the right code.
 func TestBridgeTwoFactorLogin(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
 	if err := srv.RequireTwoFactor(testUser, testTwoFactorCode); err != nil {
 		t.Fatal(err)
@@ -77,6 +78,7 @@ func TestBridgeTwoFactorLogin(t *testing.T) {
 // client and skips the 2FA step: core and drive calls get 403 until the
 // right code is given, a wrong one changes nothing, logout still works.
 func TestSessionWithoutTwoFactorHasNoAccess(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t, WithOptions(Options{Logf: t.Logf})).Server
 	if err := srv.RequireTwoFactor(testUser, testTwoFactorCode); err != nil {
 		t.Fatal(err)
@@ -148,6 +150,7 @@ func TestSessionWithoutTwoFactorHasNoAccess(t *testing.T) {
 // TestUnverifiedSessionCanLogOut checks that a session held back by 2FA
 // can still be ended, and that accounts without 2FA are unaffected.
 func TestUnverifiedSessionCanLogOut(t *testing.T) {
+	t.Parallel()
 	srv := NewForTest(t).Server
 	if err := srv.AddUser("bob", "bob's password"); err != nil {
 		t.Fatal(err)
