@@ -67,11 +67,12 @@ func randomBytes(t testing.TB, n int) []byte {
 // it cannot must end in the expected one-line error, with nothing left on
 // the Drive but the older backup, unchanged.
 //
-// Faults are server-wide, so the cases run one after another, in two
+// Faults are server-wide, so the cases run one after another, in four
 // groups with a server each; every case uses up exactly the faults it
-// queues, or resets them. Cases alternate between the groups, and those
-// that succeed (and wait out the bridge's pause after the rename) are
-// split evenly.
+// queues, or resets them. Cases go round the groups in order: first the
+// four that succeed (and wait out the bridge's pause after the rename),
+// then the two that wait out retries, so no group waits much longer than
+// another.
 func TestFaults(t *testing.T) {
 	t.Parallel()
 	const size = 2*4<<20 + 777 // Three blocks.
@@ -85,28 +86,22 @@ func TestFaults(t *testing.T) {
 			inject: func(s *protontest.Server) { s.FailNext(protontest.RouteRequestBlockUpload, 1, 429, time.Second) },
 		},
 		{
-			name: "429 on every try is a rate limit error",
-			// go-proton-api tries 4 times in all.
-			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteRequestBlockUpload, 4, 429, 0) },
-			wantErr: ErrRateLimited,
-		},
-		{
-			name:    "500 on block upload",
-			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteUploadBlock, 1, 500, 0) },
-			wantErr: ErrServer,
-		},
-		{
 			name:   "one 503 on file creation is retried",
 			inject: func(s *protontest.Server) { s.FailNext(protontest.RouteCreateFile, 1, 503, 0) },
 		},
 		{
-			name:    "500 on revision commit",
-			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteCommitRevision, 1, 500, 0) },
-			wantErr: ErrServer,
-		},
-		{
 			name:   "one 500 while downloading to verify is retried",
 			inject: func(s *protontest.Server) { s.FailNext(protontest.RouteDownloadBlock, 1, 500, 0) },
+		},
+		{
+			name:   "connection dropped mid-block is retried",
+			inject: func(s *protontest.Server) { s.DropBlockUploadAfter(100<<10, 2) },
+		},
+		{
+			name: "429 on every try is a rate limit error",
+			// go-proton-api tries 4 times in all.
+			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteRequestBlockUpload, 4, 429, 0) },
+			wantErr: ErrRateLimited,
 		},
 		{
 			name: "500 on every download to verify",
@@ -115,13 +110,19 @@ func TestFaults(t *testing.T) {
 			wantErr: ErrServer,
 		},
 		{
-			name:    "500 on the final rename",
-			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteMoveLink, 1, 500, 0) },
+			name:    "500 on block upload",
+			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteUploadBlock, 1, 500, 0) },
 			wantErr: ErrServer,
 		},
 		{
-			name:   "connection dropped mid-block is retried",
-			inject: func(s *protontest.Server) { s.DropBlockUploadAfter(100<<10, 2) },
+			name:    "500 on revision commit",
+			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteCommitRevision, 1, 500, 0) },
+			wantErr: ErrServer,
+		},
+		{
+			name:    "500 on the final rename",
+			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteMoveLink, 1, 500, 0) },
+			wantErr: ErrServer,
 		},
 		{
 			name:    "connection dropped mid-block on every try",
@@ -134,12 +135,13 @@ func TestFaults(t *testing.T) {
 			wantErr: destinations.ErrNoSpace,
 		},
 	}
-	for group := range 2 {
+	const groups = 4
+	for group := range groups {
 		t.Run(fmt.Sprintf("group%d", group), func(t *testing.T) {
 			t.Parallel()
 			f := newFakeProton(t)
 			for i, tc := range cases {
-				if i%2 != group {
+				if i%groups != group {
 					continue
 				}
 				t.Run(tc.name, func(t *testing.T) { runFault(t, f, size, tc.inject, tc.wantErr) })
