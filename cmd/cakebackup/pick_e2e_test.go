@@ -189,6 +189,7 @@ func TestPickEndToEnd(t *testing.T) {
 	}
 
 	t.Run("create --pick stores the backup in the picked folder", func(t *testing.T) {
+		t.Parallel()
 		home, downloads := pickHome(t)
 		pwFile := writePasswordFile(t, "correct horse battery staple")
 		p := startInPTY(t, bin, home, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
@@ -227,6 +228,7 @@ func TestPickEndToEnd(t *testing.T) {
 	})
 
 	t.Run("create --pick with no path typed at all", func(t *testing.T) {
+		t.Parallel()
 		if runtime.GOOS != "linux" {
 			t.Skip("Cake Wallet's default data folder is known on Linux only")
 		}
@@ -257,6 +259,7 @@ func TestPickEndToEnd(t *testing.T) {
 	})
 
 	t.Run("create --pick cancelled stores nothing", func(t *testing.T) {
+		t.Parallel()
 		home, downloads := pickHome(t)
 		pwFile := writePasswordFile(t, "correct horse battery staple")
 		p := startInPTY(t, bin, home, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
@@ -283,6 +286,7 @@ func TestPickEndToEnd(t *testing.T) {
 	})
 
 	t.Run("pick --save-default prints and saves the picked folder", func(t *testing.T) {
+		t.Parallel()
 		home, downloads := pickHome(t)
 		p := startInPTY(t, bin, home, "pick", "--save-default")
 		p.screen.waitFor(t, "Use this folder")
@@ -315,6 +319,7 @@ func TestPickEndToEnd(t *testing.T) {
 	}
 
 	t.Run("create --pick on a desktop uses its chooser", func(t *testing.T) {
+		t.Parallel()
 		home, downloads := pickHome(t)
 		picked := filepath.Join(downloads, "Old")
 		extra, ran := desktop(t, picked)
@@ -332,6 +337,7 @@ func TestPickEndToEnd(t *testing.T) {
 	})
 
 	t.Run("pick --terminal on a desktop uses the terminal picker", func(t *testing.T) {
+		t.Parallel()
 		home, downloads := pickHome(t)
 		extra, ran := desktop(t, "/")
 		p := startInPTYWithEnv(t, bin, home, extra, "pick", "--terminal")
@@ -348,6 +354,7 @@ func TestPickEndToEnd(t *testing.T) {
 		}
 	})
 	t.Run("create --pick stores the backup in a picked Proton Drive folder", func(t *testing.T) {
+		t.Parallel()
 		fake, drive := fakeProtonEnv(t)
 		ctx := context.Background()
 		if err := drive.MakeFolder(ctx, "/", "Backups"); err != nil {
