@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // The interop tests check byte compatibility against testdata/cakeformat.py,
@@ -44,28 +45,14 @@ func oracle(t *testing.T) []string {
 // second 24 MiB chunk, and a non-ASCII name.
 func interopSource(t *testing.T) string {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../examples/wallets")); err != nil {
-		t.Fatal(err)
-	}
 	big := make([]byte, 26<<20)
 	if _, err := rand.Read(big); err != nil {
 		t.Fatal(err)
 	}
-	files := map[string][]byte{
+	return wallettest.Sample(t, map[string][]byte{
 		"wallets/monero/große Brieftasche/cache.bin": big,
 		"wallets/bitcoin/empty/empty.txt":            nil,
-	}
-	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
+	})
 }
 
 // treeHashes returns the SHA-256 of every file under dir by slash path.

@@ -12,6 +12,7 @@ import (
 	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -90,13 +91,7 @@ func TestCheckJob(t *testing.T) {
 // the destination reads what is there.
 func TestSchedulerBacksUpPrunesAndChecks(t *testing.T) {
 	r := newRunner(t)
-	src := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(src, "wallets", "monero", "main"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(src, "wallets", "monero", "main", "main.keys"), []byte("spend key"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	src := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key")})
 	out := t.TempDir()
 	old := schedule.BackupName("nightly", time.Now().AddDate(0, 0, -3))
 	if err := os.WriteFile(filepath.Join(out, old), []byte("not a backup at all"), 0o600); err != nil {
