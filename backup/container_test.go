@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // TestContainerLayout checks what the app relies on: the three entries in
@@ -18,7 +20,7 @@ import (
 // README lines.
 func TestContainerLayout(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string][]byte{"wallets/monero/a/a": []byte("hello")})
+	wallettest.Write(t, dir, map[string][]byte{"wallets/monero/a/a": []byte("hello")})
 	now := time.Date(2026, 11, 25, 1, 2, 3, 4_005_000, time.UTC)
 	b, sum := makeBackup(t, dir, "", WriteOptions{AppName: "Cake Wallet", AppVersion: "4.20.0", Now: now})
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
@@ -107,7 +109,7 @@ func TestEmptyMetadataChunks(t *testing.T) {
 func smallBackup(t *testing.T) []byte {
 	t.Helper()
 	dir := t.TempDir()
-	writeTree(t, dir, map[string][]byte{
+	wallettest.Write(t, dir, map[string][]byte{
 		"wallets/monero/a/a":      bytes.Repeat([]byte("monero "), 300),
 		"wallets/monero/a/a.keys": []byte("keys"),
 		"wallets/bitcoin/b/b":     bytes.Repeat([]byte("bitcoin "), 200),

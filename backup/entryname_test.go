@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // hostileNames are entry names from the adversarial runs and the rules of
@@ -134,7 +136,7 @@ func TestNamesCreateVerifyRestoreAgree(t *testing.T) {
 			}
 		}
 		// Two names that are one file on macOS and Windows.
-		writeTree(t, dir, map[string][]byte{"Case/x": []byte("1"), "case/x": []byte("2")})
+		wallettest.Write(t, dir, map[string][]byte{"Case/x": []byte("1"), "case/x": []byte("2")})
 		if len(skipped) < 20 {
 			t.Fatalf("only %d refused names could be created on disk", len(skipped))
 		}
@@ -182,7 +184,7 @@ func TestNamesCreateVerifyRestoreAgree(t *testing.T) {
 		// Inside wallets/ a name that cannot be restored is an error, not
 		// a wallet quietly left out.
 		for _, name := range []string{"wallets/monero/a:b/a:b.keys", "wallets/monero/trail /k", "wallets/x/K", "wallets/x/k"} {
-			writeTree(t, dir, map[string][]byte{name: []byte("w")})
+			wallettest.Write(t, dir, map[string][]byte{name: []byte("w")})
 		}
 		if _, err := Collect(ctx, dir, ""); !errors.Is(err, ErrUnportableName) || !strings.Contains(err.Error(), "a:b") {
 			t.Errorf("Collect with an unportable wallet name: %v", err)

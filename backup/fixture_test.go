@@ -19,20 +19,6 @@ import (
 // testPassword is used by every test that does not test passwords.
 const testPassword = "correct horse battery staple"
 
-// writeTree creates files (slash names) with their contents under dir.
-func writeTree(t testing.TB, dir string, files map[string][]byte) {
-	t.Helper()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, body, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // readTree returns every regular file under dir by slash name, failing on
 // anything else, and checks the permissions restore promises.
 func readTree(t testing.TB, dir string) map[string][]byte {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 func TestRestoringOwner(t *testing.T) {
@@ -64,7 +66,7 @@ func TestRestoreRemovesStaleLeftovers(t *testing.T) {
 	freed := filepath.Join(parent, ".other.restoring-1-4")
 	orphanLock := filepath.Join(parent, ".other.restoring-"+gone+"-5"+lockSuffix)
 	for _, d := range []string{dead, live, legacy, held, freed} {
-		writeTree(t, d, map[string][]byte{"wallets/monero/x/x.keys": bytes.Repeat([]byte("k"), 1000), "a": []byte("abc")})
+		wallettest.Write(t, d, map[string][]byte{"wallets/monero/x/x.keys": bytes.Repeat([]byte("k"), 1000), "a": []byte("abc")})
 	}
 	release, err := restoreLock(held)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // TestRestoreRefusesUnsafeEntries seals hand-made inner archives whose
@@ -57,7 +59,7 @@ func TestRestoreTarget(t *testing.T) {
 	}
 	t.Run("not empty", func(t *testing.T) {
 		target := filepath.Join(t.TempDir(), "full")
-		writeTree(t, target, map[string][]byte{"mine": []byte("keep me")})
+		wallettest.Write(t, target, map[string][]byte{"mine": []byte("keep me")})
 		if err := a.Restore(t.Context(), testPassword, target); !errors.Is(err, ErrTargetNotEmpty) {
 			t.Fatalf("got %v", err)
 		}

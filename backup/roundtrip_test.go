@@ -12,6 +12,8 @@ import (
 	"reflect"
 	"sort"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -70,7 +72,7 @@ func TestRoundTrip(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeTree(t, dir, tt.files)
+			wallettest.Write(t, dir, tt.files)
 			var settings string
 			want := map[string][]byte{}
 			for k, v := range tt.files {
@@ -190,7 +192,7 @@ func TestRoundTripRealChunkSize(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	files := map[string][]byte{"wallets/monero/big/big": randomBytes(t, 25<<20), "wallets/monero/big/big.keys": []byte("k")}
-	writeTree(t, dir, files)
+	wallettest.Write(t, dir, files)
 	b, sum := makeBackup(t, dir, "", WriteOptions{AppName: "Cake Wallet", AppVersion: "4.20.0"})
 	if sum.Chunks != 2 {
 		t.Errorf("%d chunks, want 2", sum.Chunks)

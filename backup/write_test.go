@@ -11,11 +11,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 func TestCollect(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string][]byte{
+	wallettest.Write(t, dir, map[string][]byte{
 		"b/file":             []byte("bb"),
 		"a":                  []byte("a"),
 		"~_preferences_dump": []byte("old settings"),
@@ -83,7 +85,7 @@ func TestCollect(t *testing.T) {
 // unreadable.)
 func TestWriteSourceVanished(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string][]byte{"wallets/monero/a/a.keys": []byte("k"), "wallets/monero/a/a": []byte("c")})
+	wallettest.Write(t, dir, map[string][]byte{"wallets/monero/a/a.keys": []byte("k"), "wallets/monero/a/a": []byte("c")})
 	src, err := Collect(t.Context(), dir, "")
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +110,7 @@ func TestWriteSourceVanished(t *testing.T) {
 
 func TestWriteErrors(t *testing.T) {
 	dir := t.TempDir()
-	writeTree(t, dir, map[string][]byte{"a": randomBytes(t, 5000)})
+	wallettest.Write(t, dir, map[string][]byte{"a": randomBytes(t, 5000)})
 	src, err := Collect(t.Context(), dir, "")
 	if err != nil {
 		t.Fatal(err)
@@ -154,7 +156,7 @@ func (w *cancellingWriter) Write(p []byte) (int, error) {
 func TestWriteCancel(t *testing.T) {
 	dir := t.TempDir()
 	for i := range 20 {
-		writeTree(t, dir, map[string][]byte{filepath.Join("w", string(rune('a'+i))): randomBytes(t, 20000)})
+		wallettest.Write(t, dir, map[string][]byte{filepath.Join("w", string(rune('a'+i))): randomBytes(t, 20000)})
 	}
 	src, err := Collect(t.Context(), dir, "")
 	if err != nil {
@@ -193,7 +195,7 @@ func TestEstimateSizeIsAnUpperBound(t *testing.T) {
 		{"wallets/x/y/z": randomBytes(t, 100000), strings.Repeat("long name ", 20): []byte("x")},
 	} {
 		dir := t.TempDir()
-		writeTree(t, dir, files)
+		wallettest.Write(t, dir, files)
 		src, err := Collect(t.Context(), dir, "")
 		if err != nil {
 			t.Fatal(err)

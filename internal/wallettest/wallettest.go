@@ -16,7 +16,7 @@ import (
 func Folder(t testing.TB, files map[string][]byte) string {
 	t.Helper()
 	dir := t.TempDir()
-	write(t, dir, files)
+	Write(t, dir, files)
 	return dir
 }
 
@@ -29,7 +29,7 @@ func Sample(t testing.TB, files map[string][]byte) string {
 	if err := os.CopyFS(dir, os.DirFS(repoPath(t, "examples", "wallets"))); err != nil {
 		t.Fatal(err)
 	}
-	write(t, dir, files)
+	Write(t, dir, files)
 	return dir
 }
 
@@ -63,7 +63,9 @@ func AppExport(t testing.TB, kind, tag string) string {
 	return out
 }
 
-func write(t testing.TB, dir string, files map[string][]byte) {
+// Write writes files, keyed by slash-separated path, into dir, making the
+// folders on their way, as Folder does.
+func Write(t testing.TB, dir string, files map[string][]byte) {
 	t.Helper()
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
