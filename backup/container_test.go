@@ -237,7 +237,7 @@ func checkErrKind(t *testing.T, what string, err, want error, chunkIdx int) {
 // blob; the encrypted SHA-512 in metadata.json catches all of them without
 // a password. Recomputing that SHA-512 lets the blob's own checks speak.
 func TestDataTampering(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it counts the process's goroutines.
 	orig := smallBackup(t)
 	parts := containerParts(t, orig)
 	a, err := openBytes(orig)
