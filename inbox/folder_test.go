@@ -10,7 +10,6 @@ import (
 )
 
 func TestNewRefusesTheWatchedFolderAndSharesState(t *testing.T) {
-	t.Parallel()
 	home := t.TempDir()
 	downloads := filepath.Join(home, "Downloads")
 	getenv := func(k string) string {
