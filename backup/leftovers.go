@@ -122,7 +122,7 @@ func restoreAlive(lockPath string, pid int) (lock *os.File, alive bool) {
 
 func closeLock(f *os.File) {
 	if f != nil {
-		f.Close()
+		filelock.Release(f)
 	}
 }
 
@@ -144,7 +144,7 @@ func restoreLock(tmp string) (release func(), err error) {
 		return nil, fmt.Errorf("locking %s: %w", f.Name(), err)
 	}
 	return func() {
-		f.Close()
+		filelock.Release(f)
 		os.Remove(f.Name())
 	}, nil
 }

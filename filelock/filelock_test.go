@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/filelock"
@@ -45,6 +46,9 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 		if err != nil {
 			os.Exit(2)
 		}
+		// Without this the collector may finalize f, closing it and
+		// dropping the lock while the child still runs.
+		defer runtime.KeepAlive(f)
 		if filelock.TryLock(f) != nil {
 			os.Exit(3)
 		}
@@ -75,5 +79,49 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 	cmd.Wait()
 	if err := filelock.TryLock(f); err != nil {
 		t.Fatalf("TryLock after the holder was killed = %v", err)
+	}
+}
+
+// TestReleaseWhileAChildHoldsACopy: a child process that holds a copy of
+// the locked file's descriptor (as every child does between its start and
+// the exec of its program) does not keep a released lock held.
+func TestReleaseWhileAChildHoldsACopy(t *testing.T) {
+	if os.Getenv("FILELOCK_SLEEP") != "" {
+		os.Stdout.WriteString("started\n")
+		select {}
+	}
+	path := filepath.Join(t.TempDir(), "lock")
+	a, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := filelock.TryLock(a); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestReleaseWhileAChildHoldsACopy$")
+	cmd.Env = append(os.Environ(), "FILELOCK_SLEEP=1")
+	cmd.ExtraFiles = []*os.File{a} // the child's copy of the descriptor
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	buf := make([]byte, 8)
+	if _, err := out.Read(buf); err != nil || string(buf) != "started\n" {
+		t.Fatalf("child said %q (%v)", buf, err)
+	}
+	if err := filelock.Release(a); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := filelock.TryLock(b); err != nil {
+		t.Fatalf("TryLock after Release while a child holds a copy = %v, want the lock", err)
 	}
 }

@@ -28,3 +28,12 @@ func lock(f *os.File, wait bool) error {
 		}
 	}
 }
+
+func unlock(f *os.File) error {
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_UN)
+		if !errors.Is(err, unix.EINTR) {
+			return err
+		}
+	}
+}

@@ -26,3 +26,12 @@ func lock(f *os.File, wait bool) error {
 	}
 	return err
 }
+
+func unlock(f *os.File) error {
+	ol := &windows.Overlapped{Offset: uint32(lockOffset & 0xffffffff), OffsetHigh: uint32(lockOffset >> 32)}
+	err := windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, ol)
+	if errors.Is(err, windows.ERROR_NOT_LOCKED) {
+		return nil
+	}
+	return err
+}

@@ -58,10 +58,11 @@ func removeIfUnlocked(path string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close()
 	if err := filelock.TryLock(f); err != nil {
+		f.Close()
 		return 0, err
 	}
+	defer filelock.Release(f)
 	info, err := f.Stat()
 	if err != nil {
 		return 0, err

@@ -121,7 +121,7 @@ func (p *pendingFile) Commit(ctx context.Context, check destinations.Check) (des
 // unlock lets go of the temporary file's lock.
 func (p *pendingFile) unlock() {
 	if p.lock != nil {
-		p.lock.Close()
+		filelock.Release(p.lock)
 		p.lock = nil
 	}
 }

@@ -33,7 +33,7 @@ func lockFile(ctx context.Context, path string) (func(), error) {
 	for {
 		err := filelock.TryLock(f)
 		if err == nil {
-			return func() { _ = f.Close() }, nil // Closing releases the lock.
+			return func() { _ = filelock.Release(f) }, nil
 		}
 		if !errors.Is(err, filelock.ErrLocked) {
 			_ = f.Close()

@@ -66,7 +66,7 @@ func (l *Lock) Release() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	err := l.f.Close()
+	err := filelock.Release(l.f)
 	l.f = nil
 	return err
 }
