@@ -10,6 +10,7 @@ import (
 )
 
 func TestNewRefusesTheWatchedFolderAndSharesState(t *testing.T) {
+	t.Parallel()
 	home := t.TempDir()
 	downloads := filepath.Join(home, "Downloads")
 	getenv := func(k string) string {

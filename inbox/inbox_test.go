@@ -19,6 +19,7 @@ import (
 // and left alone (a part is not a backup), and shipped exactly once when
 // whole. The watcher runs on real fsnotify events.
 func TestSlowWriteIsShippedOnceComplete(t *testing.T) {
+	t.Parallel()
 	for _, kind := range []string{"v3", "v2"} {
 		t.Run(kind, func(t *testing.T) {
 			export := appExport(t, kind, "slow "+kind)
@@ -79,6 +80,7 @@ func TestSlowWriteIsShippedOnceComplete(t *testing.T) {
 // neither ships nor even re-reads an export shipped before, and a renamed
 // or copied export is recognised by its content and not shipped again.
 func TestShippedOnceAcrossRestarts(t *testing.T) {
+	t.Parallel()
 	export := appExport(t, "v3", "restart")
 	f := newFixture(t)
 	dest := t.TempDir()
@@ -120,6 +122,7 @@ func TestShippedOnceAcrossRestarts(t *testing.T) {
 // TestRemoveAfterSend: the export stays while a destination fails and is
 // removed once every destination holds a verified copy.
 func TestRemoveAfterSend(t *testing.T) {
+	t.Parallel()
 	export := appExport(t, "v2", "remove")
 	f := newFixture(t)
 	good := t.TempDir()
@@ -157,6 +160,7 @@ func TestRemoveAfterSend(t *testing.T) {
 // progress are never shipped, even when they hold a backup's bytes; a
 // file that is not a backup is read once.
 func TestOnlyExportsAreShipped(t *testing.T) {
+	t.Parallel()
 	export := appExport(t, "v3", "only")
 	f := newFixture(t)
 	dest := t.TempDir()
@@ -196,6 +200,7 @@ func TestOnlyExportsAreShipped(t *testing.T) {
 // destination, by the export's time, never touches other files there or
 // the watched folder, and a pruned export is not shipped again.
 func TestRetentionKeepsN(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	dest := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dest, "cake_wallet_backup_2020-01-01_0000"), []byte("the owner's own file"), 0o600); err != nil {
@@ -241,6 +246,7 @@ func TestRetentionKeepsN(t *testing.T) {
 
 // TestPollingFallback: with events off, polling alone finds an export.
 func TestPollingFallback(t *testing.T) {
+	t.Parallel()
 	export := appExport(t, "v2", "poll")
 	f := newFixture(t)
 	dest := t.TempDir()
@@ -257,6 +263,7 @@ func TestPollingFallback(t *testing.T) {
 // TestOneInboxAtATime: a second process on the same state file is told
 // it is busy; a destination that is the watched folder is refused.
 func TestOneInboxAtATime(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	dest := t.TempDir()
 	w := watch(t, f.inbox(dest))
@@ -273,6 +280,7 @@ func TestOneInboxAtATime(t *testing.T) {
 // TestDamagedStateFile: a state file that cannot be read stops the inbox
 // with a line saying what to do, rather than shipping everything again.
 func TestDamagedStateFile(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	if err := os.MkdirAll(filepath.Dir(f.state), 0o700); err != nil {
 		t.Fatal(err)
