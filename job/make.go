@@ -2,8 +2,6 @@ package job
 
 import (
 	"context"
-	"crypto/sha512"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -103,7 +101,9 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 		return nil, err
 	}
 
-	fan := &fanOut{stores: stores, digest: newStreamDigest(), sha: sha512.New()}
+	// The record's SHA-512 is taken by the read-back (readBackCheck), not
+	// while writing: fan.sha stays nil.
+	fan := &fanOut{stores: stores, digest: newStreamDigest()}
 	defer fan.abortAll(ctx)
 	size := backup.EstimateSize(src)
 	for i, d := range dests {
@@ -135,8 +135,9 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	// before the read-back checks allocate their own, so that peak memory
 	// is that of one phase, not of both.
 	debug.FreeOSMemory()
-	fan.commitAll(ctx, readBackCheck(fan.digest, b.VerifyFull))
-	identify(ctx, dests, stores, hex.EncodeToString(fan.sha.Sum(nil)))
+	var record storedSum
+	fan.commitAll(ctx, readBackCheck(fan.digest, b.VerifyFull, &record))
+	identify(ctx, dests, stores, record.hex())
 	return &Made{Name: b.Name, Summary: sum, Skipped: src.Skipped, Stores: stores}, stores.Err()
 }
 
@@ -157,7 +158,7 @@ type fanOut struct {
 	stores  Stores
 	pending []pendingAt
 	digest  *streamDigest // of every byte written
-	sha     hash.Hash     // SHA-512 of every byte written, for the record
+	sha     hash.Hash     // when set, SHA-512 of every byte written, for the record
 	// keepGoing keeps the stream going when no destination is left, for
 	// its digests (Send's check reads the file anyway).
 	keepGoing bool
@@ -181,7 +182,9 @@ var errNoneLeft = errors.New("every destination failed")
 
 func (f *fanOut) Write(b []byte) (int, error) {
 	f.digest.Write(b)
-	f.sha.Write(b)
+	if f.sha != nil {
+		f.sha.Write(b)
+	}
 	live := f.pending[:0]
 	for _, pa := range f.pending {
 		if _, err := pa.p.Write(b); err != nil {

@@ -2,9 +2,14 @@ package job_test
 
 import (
 	"bytes"
+	"context"
+	"crypto/sha512"
+	"encoding/hex"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/destinations"
@@ -87,4 +92,74 @@ func TestMakeRefusesRepeatedOrNoDestination(t *testing.T) {
 		}
 	}
 	assertEmpty(t, out)
+}
+
+// flakyOpener opens "flaky:DIR" as the folder DIR whose read-back returns
+// the stored bytes with one byte changed, as a fake-capacity stick or a
+// flaky cable would, and every other spec as opener() does.
+func flakyOpener() job.Opener {
+	open := opener()
+	return func(ctx context.Context, spec string) (destinations.Destination, error) {
+		dir, ok := strings.CutPrefix(spec, "flaky:")
+		if !ok {
+			return open(ctx, spec)
+		}
+		d, err := open(ctx, "folder:"+dir)
+		return flakyDest{d}, err
+	}
+}
+
+type flakyDest struct{ destinations.Destination }
+
+func (d flakyDest) Create(ctx context.Context, name string, size int64) (destinations.Pending, error) {
+	p, err := d.Destination.Create(ctx, name, size)
+	return flakyPending{p}, err
+}
+
+type flakyPending struct{ destinations.Pending }
+
+func (p flakyPending) Commit(ctx context.Context, check destinations.Check) (destinations.Entry, error) {
+	return p.Pending.Commit(ctx, func(ctx context.Context, r io.ReaderAt, size int64) error {
+		return check(ctx, flippedAt{r, size / 2}, size)
+	})
+}
+
+// flippedAt reads r with the byte at offset at flipped.
+type flippedAt struct {
+	r  io.ReaderAt
+	at int64
+}
+
+func (f flippedAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := f.r.ReadAt(p, off)
+	if i := f.at - off; i >= 0 && i < int64(n) {
+		p[i] ^= 0x40
+	}
+	return n, err
+}
+
+// The SHA-512 recorded for a made backup is taken while reading a copy
+// back: when the first destination's medium returns other bytes, that
+// copy fails and the sum comes from the next copy, the stored bytes.
+func TestMakeRecordsTheSHA512OfACopyThatReadsBack(t *testing.T) {
+	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/cache": bytes.Repeat([]byte("wallet"), 1<<19)})
+	bad, good := t.TempDir(), t.TempDir()
+	made, err := job.Make(t.Context(), flakyOpener(), job.Backup{
+		Source: dir, Dests: []string{"flaky:" + bad, "folder:" + good}, Name: "b", Password: savePassword,
+	})
+	if !errors.Is(err, job.ErrReadBackDiffers) || made == nil {
+		t.Fatalf("Make: %v, want the flaky copy failing with ErrReadBackDiffers", err)
+	}
+	if !errors.Is(made.Stores[0].Err, job.ErrReadBackDiffers) || made.Stores[0].SHA512 != "" || made.Stores[1].Err != nil {
+		t.Fatalf("stores %+v", made.Stores)
+	}
+	assertEmpty(t, bad)
+	data, err := os.ReadFile(filepath.Join(good, "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := sha512.Sum512(data); made.Stores[1].SHA512 != hex.EncodeToString(sum[:]) {
+		t.Errorf("SHA512 %q is not that of the stored file", made.Stores[1].SHA512)
+	}
+	restoreAndCompare(t, filepath.Join(good, "b"), dir)
 }

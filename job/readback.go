@@ -2,10 +2,14 @@ package job
 
 import (
 	"context"
+	"crypto/sha512"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/maphash"
 	"io"
+	"sync"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
@@ -61,17 +65,33 @@ func (d *streamDigest) equal(e *streamDigest) bool {
 // published: the stored bytes have the size and digest of what was
 // written, and open as a backup (container, metadata). With full, the
 // whole integrity check (every chunk's SHA-512 and BLAKE2b) runs too.
-func readBackCheck(written *streamDigest, full bool) destinations.Check {
+//
+// With record non-nil and not yet taken, the check also takes the SHA-512
+// of the bytes it reads back and keeps it in record once they match the
+// digest written: it is then the SHA-512 of the stored bytes, of this copy
+// and of every other copy whose digest matches. Taking it here rather than
+// while writing keeps that pass off the writer, where the CPU sealing the
+// chunks bounds the time, and puts it where the medium's reads do.
+func readBackCheck(written *streamDigest, full bool, record *storedSum) destinations.Check {
 	return func(ctx context.Context, r io.ReaderAt, size int64) error {
 		if size != written.n {
 			return fmt.Errorf("%w: %d bytes stored, %d written", ErrReadBackDiffers, size, written.n)
 		}
 		got := written.same()
-		if _, err := io.Copy(got, ctxio.NewReader(ctx, io.NewSectionReader(r, 0, size))); err != nil {
+		var w io.Writer = got
+		var sha hash.Hash
+		if record != nil && record.sum == nil {
+			sha = sha512.New()
+			w = io.MultiWriter(got, sha)
+		}
+		if err := copyAhead(ctx, w, io.NewSectionReader(r, 0, size)); err != nil {
 			return err
 		}
 		if !got.equal(written) {
 			return ErrReadBackDiffers
+		}
+		if sha != nil {
+			record.sum = sha.Sum(nil)
 		}
 		if full {
 			return backup.IntegrityCheck(ctx, r, size)
@@ -79,4 +99,79 @@ func readBackCheck(written *streamDigest, full bool) destinations.Check {
 		_, err := backup.Open(r, size)
 		return err
 	}
+}
+
+// storedSum is the SHA-512 of a made backup's stored bytes, for the record
+// (verified.json), once a read-back check took it.
+type storedSum struct {
+	sum []byte // nil until taken
+}
+
+// hex returns the sum in hex, "" when no check took it.
+func (s *storedSum) hex() string {
+	if s.sum == nil {
+		return ""
+	}
+	return hex.EncodeToString(s.sum)
+}
+
+// The read-back reads aheadBlocks blocks of aheadBlock bytes ahead of its
+// hashing.
+const (
+	aheadBlock  = 1 << 20
+	aheadBlocks = 4
+)
+
+// copyAhead copies r to w until r's end, as io.Copy does, but reads in
+// another goroutine up to aheadBlocks blocks ahead of w, so that waiting
+// on the medium (a cold disk, a download) and hashing what came overlap.
+// It stops within one block of ctx being done. It returns when the
+// reading goroutine has stopped.
+func copyAhead(ctx context.Context, w io.Writer, r io.Reader) error {
+	r = ctxio.NewReader(ctx, r)
+	free := make(chan []byte, aheadBlocks)
+	for range aheadBlocks {
+		free <- make([]byte, aheadBlock)
+	}
+	// filled holds every buffer at once if need be: sends never block.
+	filled := make(chan []byte, aheadBlocks)
+	stop := make(chan struct{})
+	var readErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(filled)
+		for {
+			var b []byte
+			select {
+			case b = <-free:
+			case <-stop:
+				return
+			}
+			n, err := io.ReadFull(r, b)
+			if n > 0 {
+				filled <- b[:n]
+			}
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				return
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+		}
+	}()
+	for b := range filled {
+		if _, err := w.Write(b); err != nil {
+			close(stop)
+			for range filled {
+			}
+			wg.Wait()
+			return err
+		}
+		free <- b[:cap(b)]
+	}
+	wg.Wait()
+	return readErr
 }

@@ -3,11 +3,14 @@ package job
 import (
 	"bytes"
 	"context"
+	"crypto/sha512"
+	"encoding/hex"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/iotest"
 
 	"github.com/cakebackup/cakebackup/backup"
 )
@@ -31,7 +34,7 @@ func TestReadBackCheck(t *testing.T) {
 	written := buf.Bytes()
 	ctx := context.Background()
 	for _, full := range []bool{false, true} {
-		check := readBackCheck(d, full)
+		check := readBackCheck(d, full, nil)
 		if err := check(ctx, bytes.NewReader(written), int64(len(written))); err != nil {
 			t.Fatalf("full=%v: the written bytes fail: %v", full, err)
 		}
@@ -51,3 +54,74 @@ func TestReadBackCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestReadBackCheckRecords: with a record, the check keeps the SHA-512 of
+// the bytes read back only once they match what was written, and a copy
+// checked after that is still compared in full.
+func TestReadBackCheckRecords(t *testing.T) {
+	written := bytes.Repeat([]byte("stored bytes "), 300000) // ~3.7 MiB: several read-ahead blocks
+	d := newStreamDigest()
+	d.Write(written)
+	ctx := context.Background()
+	var record storedSum
+	check := readBackCheck(d, false, &record)
+	bad := bytes.Clone(written)
+	bad[len(bad)-1] ^= 0x01
+	if err := check(ctx, bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrReadBackDiffers) {
+		t.Fatalf("a changed copy: %v", err)
+	}
+	if record.hex() != "" {
+		t.Fatalf("a changed copy's sum %s was recorded", record.hex())
+	}
+	// The bytes are not a backup: the check fails after the comparison,
+	// which is what made them the stored bytes.
+	_ = check(ctx, bytes.NewReader(written), int64(len(written)))
+	if want := sha512.Sum512(written); record.hex() != hex.EncodeToString(want[:]) {
+		t.Fatalf("recorded %q, want the SHA-512 of the bytes read back", record.hex())
+	}
+	taken := record.hex()
+	if err := check(ctx, bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrReadBackDiffers) {
+		t.Fatalf("a changed copy after the record was taken: %v", err)
+	}
+	if record.hex() != taken {
+		t.Fatalf("the record changed to %s", record.hex())
+	}
+}
+
+// TestCopyAhead: every byte arrives in order at any length around the
+// block size; a reader's error, a writer's error and a cancelled context
+// stop the copy with that error.
+func TestCopyAhead(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{0, 1, aheadBlock - 1, aheadBlock, aheadBlock + 1, aheadBlocks*aheadBlock*2 + 7} {
+		src := make([]byte, n)
+		for i := range src {
+			src[i] = byte(i * 7 / 5)
+		}
+		var got bytes.Buffer
+		if err := copyAhead(ctx, &got, bytes.NewReader(src)); err != nil || !bytes.Equal(got.Bytes(), src) {
+			t.Errorf("%d bytes: %v, %d bytes copied, equal %v", n, err, got.Len(), bytes.Equal(got.Bytes(), src))
+		}
+	}
+	big := bytes.NewReader(make([]byte, 10*aheadBlock))
+	broken := errors.New("the medium went away")
+	r := io.MultiReader(io.LimitReader(big, 3*aheadBlock+5), iotest.ErrReader(broken))
+	if err := copyAhead(ctx, io.Discard, r); !errors.Is(err, broken) {
+		t.Errorf("reader failing: %v", err)
+	}
+	full := errors.New("writer full")
+	big.Seek(0, io.SeekStart)
+	if err := copyAhead(ctx, failingWriter{full}, big); !errors.Is(err, full) {
+		t.Errorf("writer failing: %v", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	big.Seek(0, io.SeekStart)
+	if err := copyAhead(cancelled, io.Discard, big); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
+	}
+}
+
+type failingWriter struct{ err error }
+
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }

@@ -116,7 +116,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
 	sent.File = s.File
-	fan.commitAll(ctx, readBackCheck(fan.digest, false))
+	fan.commitAll(ctx, readBackCheck(fan.digest, false, nil))
 	for i, d := range dests {
 		if len(same[i]) == 0 || stores[i].Err != nil {
 			continue
@@ -256,7 +256,7 @@ func shipTo(ctx context.Context, d destinations.Destination, name string, r io.R
 	if hex.EncodeToString(h.Sum(nil)) != sum {
 		return destinations.Entry{}, false, ErrChangedWhileSending
 	}
-	e, err := p.Commit(ctx, readBackCheck(written, false))
+	e, err := p.Commit(ctx, readBackCheck(written, false, nil))
 	return e, false, err
 }
 
