@@ -114,7 +114,9 @@ func smallBackup(t *testing.T) []byte {
 		"wallets/monero/a/a.keys": []byte("keys"),
 		"wallets/bitcoin/b/b":     bytes.Repeat([]byte("bitcoin "), 200),
 	})
-	b, sum := makeBackup(t, dir, "", WriteOptions{AppVersion: "4.20.0", chunkSize: 1024})
+	// The shared test salt and keys: the key is derived once per process,
+	// and readers given testKeys need not derive it again.
+	b, sum := makeBackup(t, dir, "", WriteOptions{AppVersion: "4.20.0", chunkSize: 1024, salt: testSalt, keys: testKeys})
 	if sum.Chunks < 3 {
 		t.Fatalf("only %d chunks", sum.Chunks)
 	}
@@ -205,10 +207,13 @@ func TestMetadataTampering(t *testing.T) {
 			} else if err != nil {
 				t.Errorf("CheckIntegrity: %v", err)
 			}
-			checkErrKind(t, "Verify", a.Verify(t.Context(), testPassword), tt.verify, tt.chunkIdx)
+			// Verify and Restore with the shared keys (smallBackup seals
+			// with them), Decrypt from the password.
+			checkErrKind(t, "Verify", a.verify(t.Context(), testKeys, RestoreOptions{}), tt.verify, tt.chunkIdx)
 			checkErrKind(t, "Decrypt", a.Decrypt(t.Context(), testPassword, &bytes.Buffer{}), tt.verify, tt.chunkIdx)
 			target := t.TempDir() + "/out"
-			checkErrKind(t, "Restore", a.Restore(t.Context(), testPassword, target), tt.verify, tt.chunkIdx)
+			_, err = a.restore(t.Context(), testKeys, target, RestoreOptions{})
+			checkErrKind(t, "Restore", err, tt.verify, tt.chunkIdx)
 			assertAbsent(t, target)
 		})
 	}
@@ -294,10 +299,13 @@ func TestDataTampering(t *testing.T) {
 					checkErrKind(t, "CheckIntegrity", err, checkWant, 1)
 				}
 				before := runtime.NumGoroutine()
-				checkErrKind(t, "Verify", a.Verify(t.Context(), testPassword), want, 1)
+				// Verify and Restore with the shared keys (smallBackup seals
+				// with them), Decrypt from the password.
+				checkErrKind(t, "Verify", a.verify(t.Context(), testKeys, RestoreOptions{}), want, 1)
 				checkErrKind(t, "Decrypt", a.Decrypt(t.Context(), testPassword, io.Discard), want, 1)
 				target := t.TempDir() + "/out"
-				checkErrKind(t, "Restore", a.Restore(t.Context(), testPassword, target), want, 1)
+				_, err = a.restore(t.Context(), testKeys, target, RestoreOptions{})
+				checkErrKind(t, "Restore", err, want, 1)
 				assertAbsent(t, target)
 				waitGoroutines(t, before)
 			})

@@ -32,13 +32,13 @@ func TestRestoreRefusesUnsafeEntries(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			inner := innerZip(t, []zipEntry{{name: "wallets/monero/ok/ok", body: []byte("fine")}, tt.entry})
-			a, err := openBytes(sealInner(t, inner, 64))
+			a, err := openBytes(sealInnerFast(t, inner, 64))
 			if err != nil {
 				t.Fatal(err)
 			}
 			base := t.TempDir()
 			target := filepath.Join(base, "sub", "out")
-			err = a.Restore(t.Context(), testPassword, target)
+			_, err = a.restore(t.Context(), testKeys, target, RestoreOptions{})
 			if !errors.Is(err, ErrUnsafePath) {
 				t.Fatalf("got %v, want ErrUnsafePath", err)
 			}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	protonapi "github.com/rclone/go-proton-api"
 
@@ -43,7 +44,8 @@ func newFakeProtonWith(t testing.TB, opts protontest.Options, setup ...func(*pro
 	for _, fn := range setup {
 		topts = append(topts, protontest.WithSetup(fn))
 	}
-	srv := protontest.NewForTest(t, topts...).Server
+	ts := protontest.NewForTest(t, topts...)
+	srv := ts.Server
 	env := map[string]string{
 		"XDG_CONFIG_HOME": t.TempDir(),
 		URLEnv:            srv.URL(),
@@ -52,9 +54,17 @@ func newFakeProtonWith(t testing.TB, opts protontest.Options, setup ...func(*pro
 	}
 	f := &fakeProton{srv: srv, opts: Options{APIURL: srv.URL()}, getenv: func(k string) string { return env[k] }}
 	f.store = NewSessionStore(f.getenv)
-	s, err := Login(context.Background(), f.opts, Credentials{Username: fakeUser, Password: fakePassword})
-	if err != nil {
-		t.Fatalf("Login: %v", err)
+	// The session of the server's own SRP login is saved as Login would
+	// save one: Login's own tests log in; the others need not pay for a
+	// second login.
+	s := Session{
+		Created:       time.Now().UTC().Truncate(time.Second),
+		Username:      fakeUser,
+		APIURL:        srv.URL(),
+		UID:           ts.Session.UID,
+		AccessToken:   ts.Session.AccessToken,
+		RefreshToken:  ts.Session.RefreshToken,
+		SaltedKeyPass: ts.Session.SaltedKeyPass,
 	}
 	if err := f.store.Save(context.Background(), s); err != nil {
 		t.Fatal(err)

@@ -23,21 +23,28 @@ import (
 // address key. The server only receives the resulting armored, locked keys
 // and encrypted passphrases, names and hash keys.
 func (s *Server) AddUser(username, password string) error {
+	_, err := s.addUser(username, password, false)
+	return err
+}
+
+// addUser is AddUser; with keep it keeps the session of its SRP login
+// alive and returns it instead of ending it.
+func (s *Server) addUser(username, password string, keep bool) (*LoggedIn, error) {
 	if username == "" || password == "" {
-		return errors.New("protontest: AddUser needs a username and a password")
+		return nil, errors.New("protontest: AddUser needs a username and a password")
 	}
 	if _, err := s.drive.userIDByName(username); err == nil {
-		return fmt.Errorf("protontest: user %q already exists", username)
+		return nil, fmt.Errorf("protontest: user %q already exists", username)
 	}
 	userID, addrID, err := s.core.CreateUser(username, []byte(password))
 	if err != nil {
-		return fmt.Errorf("protontest: create user %q: %w", username, err)
+		return nil, fmt.Errorf("protontest: create user %q: %w", username, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	keys, err := s.newDriveKeys(ctx, username, password, addrID)
+	keys, session, err := s.newDriveKeys(ctx, username, password, addrID, keep)
 	if err != nil {
-		return fmt.Errorf("protontest: set up drive of %q: %w", username, err)
+		return nil, fmt.Errorf("protontest: set up drive of %q: %w", username, err)
 	}
 
 	now := time.Now().Unix()
@@ -93,9 +100,18 @@ func (s *Server) AddUser(username, password string) error {
 	}
 
 	if err := s.drive.addAccount(a, share, root); err != nil {
-		return fmt.Errorf("protontest: add user %q: %w", username, err)
+		return nil, fmt.Errorf("protontest: add user %q: %w", username, err)
 	}
-	return nil
+	return session, nil
+}
+
+// LoggedIn is a session of an account made by logging in over SRP, with
+// what the bridge keeps of it to reconnect without the password (its
+// ReusableCredential).
+type LoggedIn struct {
+	UID, AccessToken, RefreshToken string
+	// SaltedKeyPass unlocks the account's keys, base64 as the bridge keeps it.
+	SaltedKeyPass string
 }
 
 // driveKeys is the encrypted key material of a new drive, as a client
@@ -117,18 +133,28 @@ type driveKeys struct {
 // does, and passes fn the client, the user and the key salts. The session
 // is ended afterwards.
 func (s *Server) asUser(ctx context.Context, username, password string, fn func(c *proton.Client, user proton.User, salts proton.Salts) error) error {
+	return s.asUserKeep(ctx, username, password, nil, fn)
+}
+
+// asUserKeep is asUser; with a non-nil keep the session is not ended but
+// stored in keep (its tokens; fn fills in SaltedKeyPass).
+func (s *Server) asUserKeep(ctx context.Context, username, password string, keep *LoggedIn, fn func(c *proton.Client, user proton.User, salts proton.Salts) error) error {
 	m := proton.New(
 		proton.WithHostURL(s.coreURL.String()),
 		proton.WithAppVersion("web-drive@5.0.0"),
 		proton.WithTransport(&http.Transport{}),
 	)
 	defer m.Close()
-	c, _, err := m.NewClientWithLogin(ctx, username, []byte(password))
+	c, auth, err := m.NewClientWithLogin(ctx, username, []byte(password))
 	if err != nil {
 		return fmt.Errorf("log in: %w", err)
 	}
 	defer c.Close()
-	defer func() { _ = c.AuthDelete(ctx) }()
+	if keep != nil {
+		keep.UID, keep.AccessToken, keep.RefreshToken = auth.UID, auth.AccessToken, auth.RefreshToken
+	} else {
+		defer func() { _ = c.AuthDelete(ctx) }()
+	}
 	user, err := c.GetUser(ctx)
 	if err != nil {
 		return fmt.Errorf("get user: %w", err)
@@ -142,9 +168,13 @@ func (s *Server) asUser(ctx context.Context, username, password string, fn func(
 
 // newDriveKeys logs in as the user against the composed core server and
 // builds the drive keys client-side.
-func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID string) (*driveKeys, error) {
+func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID string, keep bool) (*driveKeys, *LoggedIn, error) {
 	var keys *driveKeys
-	err := s.asUser(ctx, username, password, func(c *proton.Client, user proton.User, salts proton.Salts) error {
+	var session *LoggedIn
+	if keep {
+		session = &LoggedIn{}
+	}
+	err := s.asUserKeep(ctx, username, password, session, func(c *proton.Client, user proton.User, salts proton.Salts) error {
 		addrs, err := c.GetAddresses(ctx)
 		if err != nil {
 			return fmt.Errorf("get addresses: %w", err)
@@ -152,6 +182,9 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 		saltedKeyPass, err := salts.SaltForKey([]byte(password), user.Keys.Primary().ID)
 		if err != nil {
 			return fmt.Errorf("salt key password: %w", err)
+		}
+		if session != nil {
+			session.SaltedKeyPass = base64.StdEncoding.EncodeToString(saltedKeyPass)
 		}
 		userKR, addrKRs, err := proton.Unlock(user, addrs, saltedKeyPass, nil)
 		if err != nil {
@@ -177,7 +210,7 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 		keys, err = buildDriveKeys(s.pgp, addr.Email, addr.Keys.Primary().ID, addrKR)
 		return err
 	})
-	return keys, err
+	return keys, session, err
 }
 
 // buildDriveKeys mirrors Proton-API-Bridge's crypto.go: generateCryptoKey,

@@ -21,6 +21,11 @@ type TestServer struct {
 	*Server
 	// Username and Password log in to the account.
 	Username, Password string
+	// Session is the live session of the SRP login that set up the
+	// account's drive: a test whose point is not logging in can save it
+	// as a client's session instead of logging in again (two bcrypt
+	// hashes and an SRP exchange per login).
+	Session LoggedIn
 }
 
 // TestOption changes what NewForTest sets up.
@@ -72,10 +77,11 @@ func NewForTest(t testing.TB, opts ...TestOption) *TestServer {
 	for _, fn := range c.setup {
 		fn(srv)
 	}
-	if err := srv.AddUser(c.username, c.password); err != nil {
+	session, err := srv.addUser(c.username, c.password, true)
+	if err != nil {
 		t.Fatalf("protontest: %v", err)
 	}
-	return &TestServer{Server: srv, Username: c.username, Password: c.password}
+	return &TestServer{Server: srv, Username: c.username, Password: c.password, Session: *session}
 }
 
 // fastPGP generates curve25519 keys and locks them with the fewest S2K
