@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ProtonMail/gopenpgp/v3/crypto"
 	bridge "github.com/rclone/Proton-API-Bridge"
 	protonapi "github.com/rclone/go-proton-api"
 
@@ -132,6 +133,11 @@ type Drive struct {
 	mu      sync.Mutex
 	session Session
 	saveErr error
+	// folderKeys holds the folders' node key rings once unlocked, by
+	// link ID: unlocking one costs a 16 MiB key derivation, and a link
+	// keeps its node key for good (a move re-encrypts its passphrase,
+	// not the key).
+	folderKeys map[string]*crypto.KeyRing
 
 	// refresher renews the session's tokens for every client of the
 	// Drive, and knows whether Proton refused to.

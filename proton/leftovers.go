@@ -148,9 +148,19 @@ func (d *Destination) removeStaleUploads(ctx context.Context, folderID string) e
 // folderKeyRing returns the node key ring of the folder linkID, unlocked
 // from the share's key down through its parents.
 func (d *Drive) folderKeyRing(ctx context.Context, linkID string) (*crypto.KeyRing, error) {
+	d.mu.Lock()
+	kr, ok := d.folderKeys[linkID]
+	d.mu.Unlock()
+	if ok {
+		return kr, nil
+	}
 	b := d.bridge
 	if linkID == b.RootLink.LinkID {
-		return b.RootLink.GetKeyRing(b.MainShareKR, b.DefaultAddrKR)
+		kr, err := b.RootLink.GetKeyRing(b.MainShareKR, b.DefaultAddrKR)
+		if err != nil {
+			return nil, err
+		}
+		return d.keepFolderKey(linkID, kr), nil
 	}
 	link, err := b.GetLink(ctx, linkID)
 	if err != nil {
@@ -160,5 +170,19 @@ func (d *Drive) folderKeyRing(ctx context.Context, linkID string) (*crypto.KeyRi
 	if err != nil {
 		return nil, err
 	}
-	return link.GetKeyRing(parent, b.DefaultAddrKR)
+	if kr, err = link.GetKeyRing(parent, b.DefaultAddrKR); err != nil {
+		return nil, err
+	}
+	return d.keepFolderKey(linkID, kr), nil
+}
+
+// keepFolderKey remembers the unlocked key ring of folder linkID.
+func (d *Drive) keepFolderKey(linkID string, kr *crypto.KeyRing) *crypto.KeyRing {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.folderKeys == nil {
+		d.folderKeys = make(map[string]*crypto.KeyRing)
+	}
+	d.folderKeys[linkID] = kr
+	return kr
 }
