@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -261,4 +262,114 @@ func BenchmarkRestoreManySmallFiles(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(files)*float64(b.N)/b.Elapsed().Seconds(), "files/s")
+}
+
+// BenchmarkRead times the three ways of reading a backup of the wallet
+// folder (verify without the password, verify with it, restore) against
+// one SHA-512 pass over the same files, in one run so that all share the
+// machine's load. Each reports its time as a multiple of the SHA-512 pass
+// ("x-sha512") and, where the sha512sum command exists, of it
+// ("x-sha512sum"). Run it with -benchtime 1x.
+func BenchmarkRead(b *testing.B) {
+	dir := makeBenchWallets(b, benchDataSize)
+	src, err := Collect(context.Background(), dir, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "backup")
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := Write(context.Background(), f, src, WriteOptions{Password: testPassword}); err != nil {
+		b.Fatal(err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var paths []string
+	for _, sf := range src.Files {
+		paths = append(paths, sf.Path)
+	}
+	var goSHA, cmdSHA time.Duration
+	ratios := func(b *testing.B) {
+		if goSHA > 0 {
+			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(goSHA), "x-sha512")
+		}
+		if cmdSHA > 0 {
+			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(cmdSHA), "x-sha512sum")
+		}
+	}
+	b.Run("sha512", func(b *testing.B) {
+		b.SetBytes(src.TotalSize)
+		buf := make([]byte, copyBufferSize)
+		for range b.N {
+			h := sha512.New()
+			for _, p := range paths {
+				in, err := os.Open(p)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.CopyBuffer(h, in, buf); err != nil {
+					b.Fatal(err)
+				}
+				in.Close()
+			}
+			h.Sum(nil)
+		}
+		goSHA = b.Elapsed() / time.Duration(b.N)
+	})
+	if cmd, err := exec.LookPath("sha512sum"); err == nil {
+		b.Run("sha512sum", func(b *testing.B) {
+			b.SetBytes(src.TotalSize)
+			for range b.N {
+				if out, err := exec.Command(cmd, paths...).CombinedOutput(); err != nil {
+					b.Fatalf("%s: %v", out, err)
+				}
+			}
+			cmdSHA = b.Elapsed() / time.Duration(b.N)
+			ratios(b)
+		})
+	}
+	open := func(b *testing.B) *Archive {
+		a, err := Open(f, fi.Size())
+		if err != nil {
+			b.Fatal(err)
+		}
+		return a
+	}
+	b.Run("verify-without-password", func(b *testing.B) {
+		b.SetBytes(src.TotalSize)
+		for range b.N {
+			if err := open(b).CheckIntegrity(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		ratios(b)
+	})
+	b.Run("verify", func(b *testing.B) {
+		b.SetBytes(src.TotalSize)
+		for range b.N {
+			if err := open(b).Verify(context.Background(), testPassword); err != nil {
+				b.Fatal(err)
+			}
+		}
+		ratios(b)
+	})
+	targets := b.TempDir()
+	b.Run("restore", func(b *testing.B) {
+		b.SetBytes(src.TotalSize)
+		for i := range b.N {
+			target := filepath.Join(targets, strconv.Itoa(i))
+			if err := open(b).Restore(context.Background(), testPassword, target); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			os.RemoveAll(target)
+			b.StartTimer()
+		}
+		ratios(b)
+	})
 }
