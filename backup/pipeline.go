@@ -15,11 +15,16 @@ type chunkJob struct {
 	rec   chunkRecord
 	err   error
 	done  chan struct{}
+	// kept is set by a sink that hands the job on instead of finishing
+	// with it; whoever holds it then gives it back with release.
+	kept bool
 }
 
 // orderedPool runs step on chunks in parallel and hands them to sink one
 // at a time in the order they were submitted; sink sees the step's error
-// in j.err and returns the error that stops the pool, if any. It owns a fixed number of
+// in j.err and returns the error that stops the pool, if any. A sink may
+// keep a job past its return (j.kept) for a consumer that releases it
+// later. It owns a fixed number of
 // jobs, so the memory in flight is bounded by that number of buffers: the
 // producer blocks in get until the sink has released one. Any error, or
 // the cancellation of ctx, stops the pool and makes get fail.
@@ -90,8 +95,10 @@ func (p *orderedPool) runSink() {
 				p.cancel(err)
 			}
 		}
-		j.out = nil
-		p.free <- j
+		if !j.kept {
+			j.out = nil
+			p.free <- j
+		}
 	}
 }
 
@@ -109,8 +116,12 @@ func (p *orderedPool) get() (*chunkJob, error) {
 	}
 }
 
-// release gives back a job obtained from get without submitting it.
-func (p *orderedPool) release(j *chunkJob) { p.free <- j }
+// release gives back a job obtained from get without submitting it, or
+// one a sink kept. It never blocks.
+func (p *orderedPool) release(j *chunkJob) {
+	j.kept, j.out = false, nil
+	p.free <- j
+}
 
 // submit queues a job obtained from get; jobs reach the sink in the order
 // of their submission. It never blocks.
