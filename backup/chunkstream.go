@@ -50,11 +50,11 @@ func (a *Archive) newChunkStream(ctx context.Context, keys *keyCache) *chunkStre
 			if j.err == nil && s.whole != nil {
 				s.whole.Write(j.out)
 			}
+			err := j.err // j is the reader's once sent
 			// out has room for every job, so this never blocks.
-			j.kept = true
 			s.out <- j
-			return j.err // the first failure stops the pool
-		})
+			return err // the first failure stops the pool
+		}, true)
 	go s.read()
 	return s
 }

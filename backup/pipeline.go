@@ -15,16 +15,13 @@ type chunkJob struct {
 	rec   chunkRecord
 	err   error
 	done  chan struct{}
-	// kept is set by a sink that hands the job on instead of finishing
-	// with it; whoever holds it then gives it back with release.
-	kept bool
 }
 
 // orderedPool runs step on chunks in parallel and hands them to sink one
 // at a time in the order they were submitted; sink sees the step's error
-// in j.err and returns the error that stops the pool, if any. A sink may
-// keep a job past its return (j.kept) for a consumer that releases it
-// later. It owns a fixed number of
+// in j.err and returns the error that stops the pool, if any. A keeping
+// pool's sink owns the jobs it is given: it hands them on, and whoever
+// holds one gives it back with release. It owns a fixed number of
 // jobs, so the memory in flight is bounded by that number of buffers: the
 // producer blocks in get until the sink has released one. Any error, or
 // the cancellation of ctx, stops the pool and makes get fail.
@@ -33,6 +30,7 @@ type orderedPool struct {
 	cancel context.CancelCauseFunc
 	step   func(*chunkJob) error
 	sink   func(*chunkJob) error
+	keeps  bool // the sink keeps the jobs it is given
 
 	free  chan *chunkJob
 	work  chan *chunkJob
@@ -44,8 +42,9 @@ type orderedPool struct {
 }
 
 // newOrderedPool starts workers goroutines running step and one running
-// sink, with jobs jobs in circulation. close must be called.
-func newOrderedPool(ctx context.Context, workers, jobs int, step, sink func(*chunkJob) error) *orderedPool {
+// sink, with jobs jobs in circulation; with keeps, the sink keeps the jobs
+// it is given. close must be called.
+func newOrderedPool(ctx context.Context, workers, jobs int, step, sink func(*chunkJob) error, keeps bool) *orderedPool {
 	if workers < 1 {
 		workers = 1
 	}
@@ -58,6 +57,7 @@ func newOrderedPool(ctx context.Context, workers, jobs int, step, sink func(*chu
 		cancel:   cancel,
 		step:     step,
 		sink:     sink,
+		keeps:    keeps,
 		free:     make(chan *chunkJob, jobs),
 		work:     make(chan *chunkJob, jobs),
 		order:    make(chan *chunkJob, jobs),
@@ -91,14 +91,16 @@ func (p *orderedPool) runSink() {
 	for j := range p.order {
 		<-j.done
 		if p.ctx.Err() == nil {
-			if err := p.sink(j); err != nil {
+			err := p.sink(j)
+			if err != nil {
 				p.cancel(err)
 			}
+			if p.keeps {
+				continue // j is the sink's now
+			}
 		}
-		if !j.kept {
-			j.out = nil
-			p.free <- j
-		}
+		j.out = nil
+		p.free <- j
 	}
 }
 
@@ -119,7 +121,7 @@ func (p *orderedPool) get() (*chunkJob, error) {
 // release gives back a job obtained from get without submitting it, or
 // one a sink kept. It never blocks.
 func (p *orderedPool) release(j *chunkJob) {
-	j.kept, j.out = false, nil
+	j.out = nil
 	p.free <- j
 }
 
