@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,26 +152,7 @@ func BenchmarkWriteMemory(b *testing.B) {
 	}
 	for _, size := range sizes {
 		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {
-			dir := b.TempDir()
-			const files = 8
-			for i := range files {
-				p := filepath.Join(dir, "wallets", "monero", fmt.Sprintf("w%d", i), "cache")
-				if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
-					b.Fatal(err)
-				}
-				f, err := os.Create(p)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if err := f.Truncate(size / files); err != nil {
-					b.Fatal(err)
-				}
-				f.Close()
-			}
-			src, err := Collect(context.Background(), dir, "")
-			if err != nil {
-				b.Fatal(err)
-			}
+			src := sparseWallets(b, size)
 			runtime.GC()
 			resetPeakRSS()
 			b.SetBytes(size)
@@ -189,6 +171,107 @@ func BenchmarkWriteMemory(b *testing.B) {
 				b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MiB")
 			}
 		})
+	}
+}
+
+// sparseWallets collects a wallet folder of size bytes in sparse files,
+// which cost no disk.
+func sparseWallets(b *testing.B, size int64) *Source {
+	b.Helper()
+	dir := b.TempDir()
+	const files = 8
+	for i := range files {
+		p := filepath.Join(dir, "wallets", "monero", fmt.Sprintf("w%d", i), "cache")
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			b.Fatal(err)
+		}
+		f, err := os.Create(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Truncate(size / files); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+	}
+	src, err := Collect(context.Background(), dir, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return src
+}
+
+// BenchmarkReadMemory measures the memory verify without and with the
+// password and restore hold while reading backups of growing size (of
+// sparse wallet files, as in BenchmarkWriteMemory). Peak heap and peak
+// RSS should stay flat as size grows. Run it with -benchtime 1x.
+func BenchmarkReadMemory(b *testing.B) {
+	sizes := []int64{256 << 20, 1 << 30, 2 << 30}
+	if testing.Short() {
+		sizes = sizes[:1]
+	}
+	for _, size := range sizes {
+		path := filepath.Join(b.TempDir(), "backup")
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, err = Write(context.Background(), f, sparseWallets(b, size), WriteOptions{Password: testPassword})
+		f.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		reads := []struct {
+			name string
+			read func(a *Archive, target string) error
+		}{
+			{"verify-without-password", func(a *Archive, _ string) error { return a.CheckIntegrity(context.Background()) }},
+			{"verify", func(a *Archive, _ string) error { return a.Verify(context.Background(), testPassword) }},
+			{"restore", func(a *Archive, target string) error { return a.Restore(context.Background(), testPassword, target) }},
+		}
+		for _, rd := range reads {
+			b.Run(fmt.Sprintf("%dMiB/%s", size>>20, rd.name), func(b *testing.B) {
+				targets := b.TempDir()
+				b.SetBytes(size)
+				var peakHeap, peakSys, rss uint64
+				for i := range b.N {
+					b.StopTimer()
+					f, err := os.Open(path)
+					if err != nil {
+						b.Fatal(err)
+					}
+					fi, err := f.Stat()
+					if err != nil {
+						b.Fatal(err)
+					}
+					a, err := Open(f, fi.Size())
+					if err != nil {
+						b.Fatal(err)
+					}
+					target := filepath.Join(targets, strconv.Itoa(i))
+					debug.FreeOSMemory()
+					resetPeakRSS()
+					b.StartTimer()
+					stop := sampleMemory(&peakHeap, &peakSys)
+					err = rd.read(a, target)
+					stop()
+					b.StopTimer()
+					rss = max(rss, uint64(peakRSS()))
+					f.Close()
+					os.RemoveAll(target)
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+				}
+				b.ReportMetric(float64(peakHeap)/(1<<20), "peak-heap-MiB")
+				b.ReportMetric(float64(peakSys)/(1<<20), "peak-sys-MiB")
+				if rss > 0 {
+					b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MiB")
+				}
+			})
+		}
+		os.Remove(path)
 	}
 }
 
