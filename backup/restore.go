@@ -263,7 +263,7 @@ func (x *extractor) write(e plannedEntry, r io.Reader) error {
 	if x.buf == nil {
 		x.buf = make([]byte, entryBufferSize)
 	}
-	_, err = io.CopyBuffer(struct{ io.Writer }{out}, r, x.buf)
+	_, err = io.CopyBuffer(&writebackWriter{f: out}, r, x.buf)
 	if err != nil {
 		out.Close()
 		return fmt.Errorf("writing %s: %w", rel, err)
@@ -279,4 +279,27 @@ func (x *extractor) write(e plannedEntry, r io.Reader) error {
 		os.Chtimes(target, f.Modified, f.Modified)
 	}
 	return nil
+}
+
+// writebackStep is how many bytes of a restored file are written before
+// their writeback is started (startWriteback).
+const writebackStep = 8 << 20
+
+// writebackWriter writes to f, starting the writeback of every
+// writebackStep bytes as it goes. Smaller files, and the tail of larger
+// ones, are left to syncTree: a system call per file would slow a restore
+// of many small files.
+type writebackWriter struct {
+	f        *os.File
+	off, end int64 // bytes written; bytes whose writeback has started
+}
+
+func (w *writebackWriter) Write(b []byte) (int, error) {
+	n, err := w.f.Write(b)
+	w.off += int64(n)
+	if w.off-w.end >= writebackStep {
+		startWriteback(w.f, w.end, w.off-w.end)
+		w.end = w.off
+	}
+	return n, err
 }
