@@ -163,17 +163,32 @@ func (a *Archive) readAll(ctx context.Context, pr *plainReader, plan *extractPla
 }
 
 // outerFirst reports damage to the container's entries, found by reading
-// all of them (checkOuter), in preference to err, the failure of a read
-// that may have run into it first: a damaged container is named as such,
-// whichever check noticed. It reads the file again only after a failure.
+// all of them (checkOuter), in preference to err, a verdict on the
+// backup's contents from a read that may have run into that damage first:
+// a damaged container is named as such, whichever check noticed, as when
+// Verify checked the container before anything else. It reads the file
+// again only after such a failure; not after a wrong password (plain
+// ErrDecrypt), which must stay quick to report even for a backup read
+// over the network, nor after a failure to write.
 func (a *Archive) outerFirst(ctx context.Context, err error) error {
-	if err == nil || ctx.Err() != nil {
+	if err == nil || ctx.Err() != nil || !isContentVerdict(err) {
 		return err
 	}
 	if outer := a.checkOuter(ctx, true); outer != nil && ctx.Err() == nil {
 		return outer
 	}
 	return err
+}
+
+// isContentVerdict tells the errors that judge the backup's contents
+// (damage, an unsafe or oversized entry) from the others.
+func isContentVerdict(err error) bool {
+	for _, kind := range []error{ErrBadChecksum, ErrBadLength, ErrNotBackup, ErrUnsupportedVersion, ErrLegacyV1, ErrUnsafePath, ErrTooLarge} {
+		if errors.Is(err, kind) {
+			return true
+		}
+	}
+	return false
 }
 
 // entryVisitor consumes one planned entry; r reads its bytes (through

@@ -15,9 +15,9 @@ import (
 // are read in the order of their data, take their chunks from it, so each
 // chunk is decrypted once. Other reads (the directory at the end, read
 // first, or a chunk read again) decrypt into two private buffers kept as
-// a cache. The stream also hashes the chunks;
-// finish reads what no read went through and compares the whole with
-// metadata.json. Not safe for concurrent use.
+// a cache. The stream also hashes the chunks; finish reads what no read
+// went through and compares the whole with metadata.json. Not safe for
+// concurrent use.
 type plainReader struct {
 	ctx    context.Context
 	a      *Archive
