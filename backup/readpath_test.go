@@ -91,7 +91,9 @@ func TestReadCancelMidway(t *testing.T) {
 	orig := sealInnerFast(t, manySmallFiles(t, 300, 200), 4096)
 	before := runtime.NumGoroutine()
 	for name, run := range map[string]func(context.Context, *Archive, string) error{
-		"Verify": func(ctx context.Context, a *Archive, _ string) error { return a.verify(ctx, testKeys, RestoreOptions{}) },
+		"Verify": func(ctx context.Context, a *Archive, _ string) error {
+			return a.verify(ctx, testKeys, RestoreOptions{})
+		},
 		"Restore": func(ctx context.Context, a *Archive, target string) error {
 			_, err := a.restore(ctx, testKeys, target, RestoreOptions{})
 			return err
