@@ -64,19 +64,24 @@ func BenchmarkSHA512Pass(b *testing.B) {
 	b.ResetTimer()
 	buf := make([]byte, copyBufferSize)
 	for range b.N {
-		h := sha512.New()
-		for _, f := range src.Files {
-			in, err := os.Open(f.Path)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := io.CopyBuffer(h, in, buf); err != nil {
-				b.Fatal(err)
-			}
-			in.Close()
-		}
-		h.Sum(nil)
+		sha512Files(b, src, buf)
 	}
+}
+
+// sha512Files reads src's files through one SHA-512, as sha512sum would.
+func sha512Files(b *testing.B, src *Source, buf []byte) {
+	h := sha512.New()
+	for _, f := range src.Files {
+		in, err := os.Open(f.Path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.CopyBuffer(h, in, buf); err != nil {
+			b.Fatal(err)
+		}
+		in.Close()
+	}
+	h.Sum(nil)
 }
 
 // BenchmarkCreate writes a backup of the wallet folder to a file.
@@ -104,6 +109,25 @@ func BenchmarkCreate(b *testing.B) {
 	}
 }
 
+// writeBenchBackup writes a backup of src to a file and returns it open,
+// with its size. The benchmark closes it.
+func writeBenchBackup(b *testing.B, src *Source) (*os.File, int64) {
+	b.Helper()
+	f, err := os.Create(filepath.Join(b.TempDir(), "backup"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { f.Close() })
+	if _, err := Write(context.Background(), f, src, WriteOptions{Password: testPassword}); err != nil {
+		b.Fatal(err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f, fi.Size()
+}
+
 // BenchmarkRestore restores a backup of the wallet folder.
 func BenchmarkRestore(b *testing.B) {
 	dir := makeBenchWallets(b, benchDataSize)
@@ -111,17 +135,9 @@ func BenchmarkRestore(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join(b.TempDir(), "backup")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := Write(context.Background(), f, src, WriteOptions{Password: testPassword}); err != nil {
-		b.Fatal(err)
-	}
-	fi, _ := f.Stat()
+	f, size := writeBenchBackup(b, src)
 	os.RemoveAll(dir) // leave room and page cache for the restore
-	a, err := Open(f, fi.Size())
+	a, err := Open(f, size)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -138,7 +154,6 @@ func BenchmarkRestore(b *testing.B) {
 		os.RemoveAll(target)
 		b.StartTimer()
 	}
-	f.Close()
 }
 
 // BenchmarkWriteMemory measures the memory Write holds while streaming
@@ -211,16 +226,7 @@ func BenchmarkReadMemory(b *testing.B) {
 		sizes = sizes[:1]
 	}
 	for _, size := range sizes {
-		path := filepath.Join(b.TempDir(), "backup")
-		f, err := os.Create(path)
-		if err != nil {
-			b.Fatal(err)
-		}
-		_, err = Write(context.Background(), f, sparseWallets(b, size), WriteOptions{Password: testPassword})
-		f.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
+		f, fileSize := writeBenchBackup(b, sparseWallets(b, size))
 		reads := []struct {
 			name string
 			read func(a *Archive, target string) error
@@ -236,15 +242,7 @@ func BenchmarkReadMemory(b *testing.B) {
 				var peakHeap, peakSys, rss uint64
 				for i := range b.N {
 					b.StopTimer()
-					f, err := os.Open(path)
-					if err != nil {
-						b.Fatal(err)
-					}
-					fi, err := f.Stat()
-					if err != nil {
-						b.Fatal(err)
-					}
-					a, err := Open(f, fi.Size())
+					a, err := Open(f, fileSize)
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -257,7 +255,6 @@ func BenchmarkReadMemory(b *testing.B) {
 					stop()
 					b.StopTimer()
 					rss = max(rss, uint64(peakRSS()))
-					f.Close()
 					os.RemoveAll(target)
 					if err != nil {
 						b.Fatal(err)
@@ -271,7 +268,8 @@ func BenchmarkReadMemory(b *testing.B) {
 				}
 			})
 		}
-		os.Remove(path)
+		f.Close()
+		os.Remove(f.Name())
 	}
 }
 
@@ -361,19 +359,7 @@ func BenchmarkRead(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	path := filepath.Join(b.TempDir(), "backup")
-	f, err := os.Create(path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := Write(context.Background(), f, src, WriteOptions{Password: testPassword}); err != nil {
-		b.Fatal(err)
-	}
-	fi, err := f.Stat()
-	if err != nil {
-		b.Fatal(err)
-	}
+	f, size := writeBenchBackup(b, src)
 	var paths []string
 	for _, sf := range src.Files {
 		paths = append(paths, sf.Path)
@@ -394,18 +380,7 @@ func BenchmarkRead(b *testing.B) {
 		b.SetBytes(src.TotalSize)
 		buf := make([]byte, copyBufferSize)
 		for range b.N {
-			h := sha512.New()
-			for _, p := range paths {
-				in, err := os.Open(p)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := io.CopyBuffer(h, in, buf); err != nil {
-					b.Fatal(err)
-				}
-				in.Close()
-			}
-			h.Sum(nil)
+			sha512Files(b, src, buf)
 		}
 		goSHA = b.Elapsed() / time.Duration(b.N)
 		ratios(b)
@@ -427,7 +402,7 @@ func BenchmarkRead(b *testing.B) {
 		})
 	}
 	open := func(b *testing.B) *Archive {
-		a, err := Open(f, fi.Size())
+		a, err := Open(f, size)
 		if err != nil {
 			b.Fatal(err)
 		}
