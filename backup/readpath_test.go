@@ -17,6 +17,7 @@ import (
 // they share one reading path, so a backup that verifies restores and one
 // that does not restore fails to verify.
 func TestVerifyAndRestoreAgree(t *testing.T) {
+	t.Parallel()
 	orig := smallBackup(t)
 	for off := 0; off < len(orig); off += 97 {
 		b := bytes.Clone(orig)
@@ -42,6 +43,7 @@ func TestVerifyAndRestoreAgree(t *testing.T) {
 // named; with it, Verify and Restore name the damaged container entry, as
 // Verify did when it checked the container before anything else.
 func TestDamagedDataBinNamed(t *testing.T) {
+	t.Parallel()
 	orig := smallBackup(t)
 	a, err := openBytes(orig)
 	if err != nil {
@@ -88,6 +90,7 @@ func (c *cancellingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 // chunks are being decrypted ahead of the reader: each stops with the
 // context's error, leaves no goroutine behind and Restore no folder.
 func TestReadCancelMidway(t *testing.T) {
+	// Not parallel: it counts the process's goroutines.
 	orig := sealInnerFast(t, manySmallFiles(t, 300, 200), 4096)
 	before := runtime.NumGoroutine()
 	for name, run := range map[string]func(context.Context, *Archive, string) error{
