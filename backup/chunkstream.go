@@ -20,6 +20,7 @@ var errStreamClosed = errors.New("chunk stream closed")
 // reader releases one. With keys it also hashes the plaintext, in order,
 // for checkWhole. next and close are for one goroutine.
 type chunkStream struct {
+	ctx  context.Context
 	a    *Archive
 	pool *orderedPool
 	out  chan *chunkJob // opened chunks in order, filled by the pool's sink
@@ -36,7 +37,7 @@ type chunkStream struct {
 func (a *Archive) newChunkStream(ctx context.Context, keys *keyCache) *chunkStream {
 	workers := runtime.GOMAXPROCS(0)
 	jobs := workers + 2
-	s := &chunkStream{a: a, out: make(chan *chunkJob, jobs)}
+	s := &chunkStream{ctx: ctx, a: a, out: make(chan *chunkJob, jobs)}
 	if keys != nil {
 		s.whole = sha512.New()
 	}
@@ -107,6 +108,9 @@ func (s *chunkStream) read() {
 // when it was cancelled.
 func (s *chunkStream) next() (*chunkJob, error) {
 	s.release()
+	if err := s.ctx.Err(); err != nil {
+		return nil, context.Cause(s.ctx) // chunks opened ahead stay unread
+	}
 	j, ok := <-s.out
 	if !ok {
 		return nil, s.err
