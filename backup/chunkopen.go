@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 )
 
 // chunkErr attributes err to chunk i of a container; a bare v2 blob has no
@@ -61,63 +60,37 @@ func (a *Archive) openChunk(i int, buf []byte, keys *keyCache) ([]byte, error) {
 	return plain, nil
 }
 
-// streamChunks reads the data stream once, front to back, and passes each
-// chunk through openChunk on all cores; sink receives the results in
-// order (plain is nil when keys is nil). Memory is bounded by a few
-// chunks.
-func (a *Archive) streamChunks(ctx context.Context, keys *keyCache, sink func(i int, plain []byte) error) error {
-	rc, err := a.openData()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	workers := runtime.NumCPU()
-	opened := 0 // chunks decrypted so far, counted in order by the sink
-	pool := newOrderedPool(ctx, workers, workers+2,
-		func(j *chunkJob) error {
-			plain, err := a.openChunk(j.index, j.buf, keys)
-			j.out = plain
-			return err
-		},
-		func(j *chunkJob) error {
-			if j.err != nil {
-				if opened > 0 {
-					return tamperedChunk(j.err)
-				}
-				return wrongPassword(j.err)
-			}
-			if keys != nil {
-				opened++
-			}
-			return sink(j.index, j.out)
-		})
-	for i, c := range a.chunks {
-		j, err := pool.get()
+// streamChunks passes every chunk, opened by a chunkStream, to sink in
+// order (plain is nil when keys is nil) and returns the stream, drained,
+// for its sum. The caller must close it.
+func (a *Archive) streamChunks(ctx context.Context, keys *keyCache, sink func(i int, plain []byte) error) (*chunkStream, error) {
+	s := a.newChunkStream(ctx, keys)
+	opened := 0 // chunks decrypted so far
+	for {
+		j, err := s.next()
 		if err != nil {
-			break // close reports the pool's error
+			return s, classifyChunkErr(err, opened)
 		}
-		if int64(cap(j.buf)) < c.encLen+tagSize {
-			j.buf = make([]byte, c.encLen, c.encLen+tagSize)
+		if j == nil {
+			return s, nil
 		}
-		j.buf = j.buf[:c.encLen]
-		if _, err := io.ReadFull(rc, j.buf); err != nil {
-			pool.release(j)
-			pool.abort(a.chunkErr(i, dataReadErr(err)))
-			return a.chunkErr(i, dataReadErr(err))
+		if keys != nil {
+			opened++
 		}
-		pool.submit(j)
+		if err := sink(j.index, j.out); err != nil {
+			return s, err
+		}
 	}
-	if err := pool.close(); err != nil {
-		return err
+}
+
+// classifyChunkErr names what an authentication failure most likely
+// means, given how many chunks decrypted before it with the same
+// password.
+func classifyChunkErr(err error, opened int) error {
+	if opened > 0 {
+		return tamperedChunk(err)
 	}
-	// Reading to the end makes the ZIP reader check data.bin's CRC-32.
-	if n, err := io.Copy(io.Discard, rc); err != nil || n != 0 {
-		if err == nil {
-			err = fmt.Errorf("data.bin is longer than its chunks: %w", ErrNotBackup)
-		}
-		return dataReadErr(err)
-	}
-	return nil
+	return wrongPassword(err)
 }
 
 // tamperedChunk reclassifies a chunk that fails authentication after
@@ -167,7 +140,9 @@ func (a *Archive) CheckIntegrity(ctx context.Context) error {
 	if err := a.checkOuter(ctx, false); err != nil {
 		return err
 	}
-	return a.streamChunks(ctx, nil, func(int, []byte) error { return nil })
+	s, err := a.streamChunks(ctx, nil, func(int, []byte) error { return nil })
+	s.close()
+	return err
 }
 
 // Decrypt streams the inner archive to w, checking every chunk as it goes
@@ -185,18 +160,17 @@ func (a *Archive) Decrypt(ctx context.Context, password string, w io.Writer) err
 		}
 		return nil
 	}
-	whole := sha512.New()
-	err := a.streamChunks(ctx, newKeyCache(password), func(_ int, plain []byte) error {
-		whole.Write(plain)
+	s, err := a.streamChunks(ctx, newKeyCache(password), func(_ int, plain []byte) error {
 		if _, err := w.Write(plain); err != nil {
 			return fmt.Errorf("writing decrypted data: %w", err)
 		}
 		return nil
 	})
+	defer s.close()
 	if err != nil {
 		return err
 	}
-	return a.checkWhole(whole.Sum(nil))
+	return a.checkWhole(s.sum())
 }
 
 // checkWhole compares the SHA-512 of the whole inner archive with

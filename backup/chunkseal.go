@@ -36,7 +36,7 @@ type chunkSealer struct {
 // called. Memory in flight is bounded by workers+2 chunk buffers.
 func newChunkSealer(ctx context.Context, out io.Writer, key, salt []byte, size, workers int) *chunkSealer {
 	s := &chunkSealer{out: out, key: key, salt: salt, size: size, whole: sha512.New()}
-	s.pool = newOrderedPool(ctx, workers, workers+2, s.seal, s.emit)
+	s.pool = newOrderedPool(ctx, workers, workers+2, s.seal, s.emit, false)
 	return s
 }
 

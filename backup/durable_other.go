@@ -12,3 +12,6 @@ func syncFile(f *os.File) error { return f.Sync() }
 
 // syncTree has nothing left to do: every file was synced.
 func syncTree(string) error { return nil }
+
+// startWriteback is a no-op here: syncFile writes each file out.
+func startWriteback(*os.File, int64, int64) {}

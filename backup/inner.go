@@ -10,11 +10,16 @@ import (
 )
 
 // openInner opens the inner archive for random access, decrypting chunks
-// as archive/zip asks for them. The caller must Close the plainReader.
-func (a *Archive) openInner(ctx context.Context, keys *keyCache) (*plainReader, *zip.Reader, innerDirectory, error) {
+// as archive/zip asks for them; with whole, for a caller that will read
+// all of it, every chunk starts decrypting in order while the directory
+// is read. The caller must Close the plainReader.
+func (a *Archive) openInner(ctx context.Context, keys *keyCache, whole bool) (*plainReader, *zip.Reader, innerDirectory, error) {
 	pr, err := newPlainReader(ctx, a, keys)
 	if err != nil {
 		return nil, nil, innerDirectory{}, err
+	}
+	if whole {
+		pr.sequential()
 	}
 	fail := func(err error) (*plainReader, *zip.Reader, innerDirectory, error) {
 		pr.Close()
@@ -54,10 +59,11 @@ func planZip(r io.ReaderAt, zr *zip.Reader, dir innerDirectory, limit int64) (*e
 	return planExtraction(zr, offsets, dir.offset, limit)
 }
 
-// planInner opens the inner archive and checks every entry the way a
-// restore will (planExtraction). The caller must Close the plainReader.
+// planInner opens the inner archive for reading it whole and checks every
+// entry the way a restore will (planExtraction). The caller must Close the
+// plainReader.
 func (a *Archive) planInner(ctx context.Context, keys *keyCache, opts RestoreOptions) (*plainReader, *extractPlan, error) {
-	pr, zr, dir, err := a.openInner(ctx, keys)
+	pr, zr, dir, err := a.openInner(ctx, keys, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -88,7 +94,7 @@ func innerErr(pr *plainReader, name string, err error) error {
 // List returns the files in the inner archive. It decrypts only the chunks
 // holding the archive's directory.
 func (a *Archive) List(ctx context.Context, password string) ([]Entry, error) {
-	pr, zr, _, err := a.openInner(ctx, newKeyCache(password))
+	pr, zr, _, err := a.openInner(ctx, newKeyCache(password), false)
 	if err != nil {
 		return nil, err
 	}
@@ -118,43 +124,135 @@ func (a *Archive) VerifyWith(ctx context.Context, password string, opts RestoreO
 }
 
 // verify is VerifyWith with keys that may already be derived (the fuzz
-// tests share them between inputs).
+// tests share them between inputs). It is a restore that writes nothing:
+// the same openPlanned and readAll, with entries read to io.Discard.
 func (a *Archive) verify(ctx context.Context, keys *keyCache, opts RestoreOptions) error {
-	if err := a.checkOuter(ctx, true); err != nil {
-		return err
-	}
-	pr, plan, err := a.planInner(ctx, keys, opts)
+	pr, plan, err := a.openPlanned(ctx, keys, opts)
 	if err != nil {
 		return err
 	}
 	defer pr.Close()
-	if err := readPlanned(ctx, pr, plan); err != nil {
+	return a.readAll(ctx, pr, plan, discardEntry)
+}
+
+// openPlanned is the first half of the reading Verify and Restore share:
+// it checks the container's entries, opens the inner archive, checks every
+// entry the way a restore will (planInner) and starts decrypting every
+// chunk in order. The caller must Close the plainReader.
+func (a *Archive) openPlanned(ctx context.Context, keys *keyCache, opts RestoreOptions) (*plainReader, *extractPlan, error) {
+	// data.bin's CRC-32 is checked as the chunks stream by (chunkStream).
+	if err := a.checkOuter(ctx, false); err != nil {
+		return nil, nil, a.outerFirst(ctx, err)
+	}
+	pr, plan, err := a.planInner(ctx, keys, opts)
+	if err != nil {
+		return nil, nil, a.outerFirst(ctx, err)
+	}
+	return pr, plan, nil
+}
+
+// readAll is the second half: it reads every planned entry to its end
+// through visit, in plan order, then the chunks no entry covers, and
+// checks the SHA-512 of the whole.
+func (a *Archive) readAll(ctx context.Context, pr *plainReader, plan *extractPlan, visit entryVisitor) error {
+	err := readEntries(ctx, pr, plan, visit)
+	if err == nil {
+		err = pr.finish()
+	}
+	return a.outerFirst(ctx, err)
+}
+
+// outerFirst reports damage to the container's entries, found by reading
+// all of them (checkOuter), in preference to err, a verdict on the
+// backup's contents from a read that may have run into that damage first:
+// a damaged container is named as such, whichever check noticed, as when
+// Verify checked the container before anything else. It reads the file
+// again only after such a failure; not after a wrong password (plain
+// ErrDecrypt), which must stay quick to report even for a backup read
+// over the network, nor after a failure to write.
+func (a *Archive) outerFirst(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() != nil || !isContentVerdict(err) {
 		return err
 	}
-	return pr.finish()
+	if outer := a.checkOuter(ctx, true); outer != nil && ctx.Err() == nil {
+		return outer
+	}
+	return err
 }
+
+// isContentVerdict tells the errors that judge the backup's contents
+// (damage, an unsafe or oversized entry) from the others.
+func isContentVerdict(err error) bool {
+	for _, kind := range []error{ErrBadChecksum, ErrBadLength, ErrNotBackup, ErrUnsupportedVersion, ErrLegacyV1, ErrUnsafePath, ErrTooLarge} {
+		if errors.Is(err, kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// entryVisitor consumes one planned entry; r reads its bytes (through
+// archive/zip, which checks the CRC-32 at the end). It need not read r to
+// its end.
+type entryVisitor func(e plannedEntry, r io.Reader) error
+
+// discardEntry is Verify's visitor.
+func discardEntry(plannedEntry, io.Reader) error { return nil }
 
 // readPlanned reads every planned entry to its end, in plan order.
 func readPlanned(ctx context.Context, pr *plainReader, plan *extractPlan) error {
+	return readEntries(ctx, pr, plan, discardEntry)
+}
+
+// entryBufferSize is how much of an entry is read at a time.
+const entryBufferSize = 256 << 10
+
+// readEntries hands every planned entry to visit, in plan order.
+func readEntries(ctx context.Context, pr *plainReader, plan *extractPlan, visit entryVisitor) error {
+	buf := make([]byte, entryBufferSize)
 	for _, e := range plan.entries {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := readToEnd(e.file); err != nil {
-			return innerErr(pr, e.file.Name, err)
+		if err := visitEntry(pr, e, visit, buf); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// readToEnd reads a file of the inner archive, which makes archive/zip
-// check its CRC-32.
-func readToEnd(f *zip.File) error {
-	rc, err := f.Open()
+// visitEntry opens entry e, hands it to visit and reads what visit left
+// of it into buf, so that archive/zip checks its CRC-32. A failure to
+// read the entry is reported as damage (innerErr) before one of visit's
+// own.
+func visitEntry(pr *plainReader, e plannedEntry, visit entryVisitor, buf []byte) error {
+	rc, err := e.file.Open()
 	if err != nil {
-		return err
+		return innerErr(pr, e.file.Name, err)
 	}
 	defer rc.Close()
-	_, err = io.Copy(io.Discard, rc)
+	r := &entryReader{r: rc}
+	err = visit(e, r)
+	if r.err == nil && err == nil {
+		_, err = io.CopyBuffer(struct{ io.Writer }{io.Discard}, r, buf) // not io.Discard's small buffers
+	}
+	if r.err != nil || (pr != nil && pr.err != nil) {
+		return innerErr(pr, e.file.Name, r.err)
+	}
 	return err
+}
+
+// entryReader remembers the first failure of reading an entry, to tell
+// it from a failure of what the bytes were written to.
+type entryReader struct {
+	r   io.Reader
+	err error
+}
+
+func (r *entryReader) Read(b []byte) (int, error) {
+	n, err := r.r.Read(b)
+	if err != nil && err != io.EOF && r.err == nil {
+		r.err = err
+	}
+	return n, err
 }

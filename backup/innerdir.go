@@ -50,16 +50,22 @@ func readInnerDirectory(r io.ReaderAt, size int64) (innerDirectory, error) {
 	bad := func(why string) (innerDirectory, error) {
 		return innerDirectory{}, fmt.Errorf("the decrypted archive's directory %s: %w", why, ErrNotBackup)
 	}
-	tailLen := min(size, dirEndLen+maxCommentLen)
-	tail := make([]byte, tailLen)
-	if _, err := r.ReadAt(tail, size-tailLen); err != nil && err != io.EOF {
-		return innerDirectory{}, err
-	}
+	// Like archive/zip, look in the last KiB first: an archive with no
+	// long comment ends there, and reading back 64 KiB would decrypt more
+	// chunks than the directory needs.
+	var tail []byte
+	var tailLen int64
 	at := -1
-	for i := len(tail) - dirEndLen; i >= 0; i-- {
-		if binary.LittleEndian.Uint32(tail[i:]) == dirEndSig &&
-			i+dirEndLen+int(binary.LittleEndian.Uint16(tail[i+20:])) <= len(tail) {
-			at = i
+	for _, n := range []int64{1024, dirEndLen + maxCommentLen} {
+		if n = min(size, n); n == tailLen {
+			break // the first block already covered the whole archive
+		}
+		tailLen = n
+		tail = make([]byte, tailLen)
+		if _, err := r.ReadAt(tail, size-tailLen); err != nil && err != io.EOF {
+			return innerDirectory{}, err
+		}
+		if at = findDirectoryEnd(tail); at >= 0 {
 			break
 		}
 	}
@@ -101,6 +107,18 @@ func readInnerDirectory(r io.ReaderAt, size int64) (innerDirectory, error) {
 		return bad("is not where its end record says")
 	}
 	return d, nil
+}
+
+// findDirectoryEnd returns where in tail, the end of an archive, the last
+// end of central directory record whose comment fits starts, or -1.
+func findDirectoryEnd(tail []byte) int {
+	for i := len(tail) - dirEndLen; i >= 0; i-- {
+		if binary.LittleEndian.Uint32(tail[i:]) == dirEndSig &&
+			i+dirEndLen+int(binary.LittleEndian.Uint16(tail[i+20:])) <= len(tail) {
+			return i
+		}
+	}
+	return -1
 }
 
 // localHeaderOffsets returns where the local header of each of files (the

@@ -66,7 +66,7 @@ func (a *Archive) AcceptedPassword(ctx context.Context, pw string) (accepted str
 // checkPassword decrypts as little as opening the inner archive takes:
 // ErrDecrypt means the password is wrong.
 func (a *Archive) checkPassword(ctx context.Context, pw string) error {
-	pr, _, _, err := a.openInner(ctx, newKeyCache(pw))
+	pr, _, _, err := a.openInner(ctx, newKeyCache(pw), false)
 	if err != nil {
 		return err
 	}

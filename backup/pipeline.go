@@ -19,7 +19,9 @@ type chunkJob struct {
 
 // orderedPool runs step on chunks in parallel and hands them to sink one
 // at a time in the order they were submitted; sink sees the step's error
-// in j.err and returns the error that stops the pool, if any. It owns a fixed number of
+// in j.err and returns the error that stops the pool, if any. A keeping
+// pool's sink owns the jobs it is given: it hands them on, and whoever
+// holds one gives it back with release. It owns a fixed number of
 // jobs, so the memory in flight is bounded by that number of buffers: the
 // producer blocks in get until the sink has released one. Any error, or
 // the cancellation of ctx, stops the pool and makes get fail.
@@ -28,6 +30,7 @@ type orderedPool struct {
 	cancel context.CancelCauseFunc
 	step   func(*chunkJob) error
 	sink   func(*chunkJob) error
+	keeps  bool // the sink keeps the jobs it is given
 
 	free  chan *chunkJob
 	work  chan *chunkJob
@@ -39,8 +42,9 @@ type orderedPool struct {
 }
 
 // newOrderedPool starts workers goroutines running step and one running
-// sink, with jobs jobs in circulation. close must be called.
-func newOrderedPool(ctx context.Context, workers, jobs int, step, sink func(*chunkJob) error) *orderedPool {
+// sink, with jobs jobs in circulation; with keeps, the sink keeps the jobs
+// it is given. close must be called.
+func newOrderedPool(ctx context.Context, workers, jobs int, step, sink func(*chunkJob) error, keeps bool) *orderedPool {
 	if workers < 1 {
 		workers = 1
 	}
@@ -53,6 +57,7 @@ func newOrderedPool(ctx context.Context, workers, jobs int, step, sink func(*chu
 		cancel:   cancel,
 		step:     step,
 		sink:     sink,
+		keeps:    keeps,
 		free:     make(chan *chunkJob, jobs),
 		work:     make(chan *chunkJob, jobs),
 		order:    make(chan *chunkJob, jobs),
@@ -86,8 +91,12 @@ func (p *orderedPool) runSink() {
 	for j := range p.order {
 		<-j.done
 		if p.ctx.Err() == nil {
-			if err := p.sink(j); err != nil {
+			err := p.sink(j)
+			if err != nil {
 				p.cancel(err)
+			}
+			if p.keeps {
+				continue // j is the sink's now
 			}
 		}
 		j.out = nil
@@ -109,8 +118,12 @@ func (p *orderedPool) get() (*chunkJob, error) {
 	}
 }
 
-// release gives back a job obtained from get without submitting it.
-func (p *orderedPool) release(j *chunkJob) { p.free <- j }
+// release gives back a job obtained from get without submitting it, or
+// one a sink kept. It never blocks.
+func (p *orderedPool) release(j *chunkJob) {
+	j.out = nil
+	p.free <- j
+}
 
 // submit queues a job obtained from get; jobs reach the sink in the order
 // of their submission. It never blocks.

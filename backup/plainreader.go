@@ -2,43 +2,40 @@ package backup
 
 import (
 	"context"
-	"crypto/sha512"
 	"fmt"
-	"hash"
 	"io"
-	"runtime"
-	"slices"
 	"sort"
 )
 
 // plainReader gives random access (io.ReaderAt) to the inner archive so
-// archive/zip can read it, decrypting and checking chunks on demand and
-// keeping the last two in memory. Read front to back, as archive/zip does
-// when files are read in order, every chunk is decrypted once, and the
-// next ones are decrypted ahead on other goroutines. It also hashes chunks
-// in order as they go by; finish hashes what was skipped and compares the
-// whole with metadata.json. Not safe for concurrent use.
+// archive/zip can read it, decrypting and checking chunks on demand.
+// Verify and Restore start a chunkStream (sequential), which opens every
+// chunk in order on all cores ahead of the reads; once reads reach its
+// front (chunk 0), those that go forward, as archive/zip's do when files
+// are read in the order of their data, take their chunks from it, so each
+// chunk is decrypted once. Other reads (the directory at the end, read
+// first, or a chunk read again) decrypt into two private buffers kept as
+// a cache. The stream also hashes the chunks; finish reads what no read
+// went through and compares the whole with metadata.json. Not safe for
+// concurrent use.
 type plainReader struct {
 	ctx    context.Context
 	a      *Archive
 	keys   *keyCache
 	dataAt io.ReaderAt // random access to the data stream, or nil
 
-	stream    io.ReadCloser // sequential fallback for a compressed data.bin
-	streamPos int64
+	seq    io.ReadCloser // sequential fallback for a compressed data.bin
+	seqPos int64
 
 	bare *plainFile // the decrypted plaintext of a bare v2 blob
 
-	cache  [2]cachedChunk
-	tick   int
-	ahead  []*chunkLoad // in flight, at most depth
-	depth  int
-	spare  [][]byte // buffers free for read-ahead
-	hashed int
-	opened int // chunks decrypted so far
-	whole  hash.Hash
-	size   int64
-	err    error // sticky: once a chunk fails, everything fails
+	chunks    *chunkStream // nil until sequential
+	following bool         // reads have reached the stream's front
+	cache     [2]cachedChunk
+	tick      int
+	opened    int // chunks decrypted so far
+	size      int64
+	err       error // sticky: once a chunk fails, everything fails
 }
 
 type cachedChunk struct {
@@ -48,28 +45,13 @@ type cachedChunk struct {
 	plain []byte
 }
 
-// chunkLoad is a chunk being read and decrypted ahead of need.
-type chunkLoad struct {
-	index int
-	buf   []byte
-	plain []byte
-	err   error
-	done  chan struct{}
-}
-
 func newPlainReader(ctx context.Context, a *Archive, keys *keyCache) (*plainReader, error) {
 	p := &plainReader{
 		ctx:    ctx,
 		a:      a,
 		keys:   keys,
 		dataAt: a.dataReaderAt(),
-		whole:  sha512.New(),
 		size:   a.info.PlainSize,
-	}
-	if p.dataAt != nil {
-		// Reading ahead needs random access; a deflated data.bin is read
-		// in order on the caller's goroutine.
-		p.depth = min(runtime.NumCPU(), 2)
 	}
 	p.cache[0].index, p.cache[1].index = -1, -1
 	if a.data == nil {
@@ -79,11 +61,19 @@ func newPlainReader(ctx context.Context, a *Archive, keys *keyCache) (*plainRead
 		if err != nil {
 			return nil, err
 		}
-		p.bare, p.size, p.hashed = bare, bare.size, 1
+		p.bare, p.size = bare, bare.size
 		a.chunks[0].plainLen = p.size
 		a.info.PlainSize = p.size
 	}
 	return p, nil
+}
+
+// sequential starts opening every chunk in order in the background, for a
+// reader that will read the whole archive.
+func (p *plainReader) sequential() {
+	if p.bare == nil && p.chunks == nil {
+		p.chunks = p.a.newChunkStream(p.ctx, p.keys)
+	}
 }
 
 // Size is the length of the inner archive.
@@ -124,17 +114,20 @@ func (p *plainReader) ReadAt(b []byte, off int64) (int, error) {
 	return n, nil
 }
 
-// chunk returns the plaintext of chunk i: from the cache, from a finished
-// read-ahead, or decrypted now.
+// chunk returns the plaintext of chunk i: the stream's current chunk,
+// a cached one, the stream's next ones, or decrypted now.
 func (p *plainReader) chunk(i int) ([]byte, error) {
 	if p.err != nil {
 		return nil, p.err
+	}
+	s := p.chunks
+	if s != nil && s.held != nil && s.held.index == i {
+		return s.held.out, nil
 	}
 	p.tick++
 	for k := range p.cache {
 		if p.cache[k].index == i {
 			p.cache[k].used = p.tick
-			p.hashInOrder(i, p.cache[k].plain)
 			return p.cache[k].plain, nil
 		}
 	}
@@ -142,93 +135,52 @@ func (p *plainReader) chunk(i int) ([]byte, error) {
 		p.err = err
 		return nil, err
 	}
+	if s != nil && (i == s.pos || (p.following && i > s.pos)) {
+		// Reads that reached the stream's front follow it, skipping
+		// what they do not need; the others (the directory, at the
+		// end) are served apart until then.
+		p.following = true
+		for {
+			j, err := s.next()
+			if err == nil && j == nil {
+				err = fmt.Errorf("internal error: chunk %d is past the end", i)
+			}
+			if err != nil {
+				return nil, p.fail(err)
+			}
+			p.opened++
+			if j.index == i {
+				return j.out, nil
+			}
+		}
+	}
 	slot := &p.cache[0]
 	if p.cache[1].used < slot.used {
 		slot = &p.cache[1]
 	}
 	slot.index = -1
-
+	c := p.a.chunks[i]
+	slot.buf = sizedBuffer(slot.buf, c.encLen)
+	buf := slot.buf[:c.encLen]
 	var plain []byte
-	var err error
-	if load := p.takeAhead(i); load != nil {
-		<-load.done
-		p.spare = append(p.spare, slot.buf)
-		slot.buf, plain, err = load.buf, load.plain, load.err
+	err := p.readEncrypted(buf, c.encOff)
+	if err != nil {
+		err = p.a.chunkErr(i, dataReadErr(err))
 	} else {
-		c := p.a.chunks[i]
-		slot.buf = sizedBuffer(slot.buf, c.encLen)
-		buf := slot.buf[:c.encLen]
-		if err = p.readEncrypted(buf, c.encOff); err != nil {
-			err = p.a.chunkErr(i, dataReadErr(err))
-		} else {
-			plain, err = p.a.openChunk(i, buf, p.keys)
-		}
+		plain, err = p.a.openChunk(i, buf, p.keys)
 	}
 	if err != nil {
-		if p.opened > 0 {
-			err = tamperedChunk(err)
-		} else {
-			err = wrongPassword(err)
-		}
-		p.err = err
-		return nil, err
+		return nil, p.fail(err)
 	}
 	p.opened++
 	slot.index, slot.used, slot.plain = i, p.tick, plain
-	p.hashInOrder(i, plain)
-	p.readAhead(i)
 	return plain, nil
 }
 
-// takeAhead returns the read-ahead of chunk i if there is one, waiting
-// for and dropping read-aheads that are no longer useful.
-func (p *plainReader) takeAhead(i int) *chunkLoad {
-	var found *chunkLoad
-	keep := p.ahead[:0]
-	for _, l := range p.ahead {
-		switch {
-		case l.index == i:
-			found = l
-		case l.index > i && l.index <= i+p.depth:
-			keep = append(keep, l)
-		default:
-			<-l.done
-			p.spare = append(p.spare, l.buf)
-		}
-	}
-	clear(p.ahead[len(keep):])
-	p.ahead = keep
-	return found
-}
-
-// readAhead starts decrypting the chunks after i that are neither cached
-// nor already on their way.
-func (p *plainReader) readAhead(i int) {
-	for next := i + 1; next < len(p.a.chunks) && next <= i+p.depth && len(p.ahead) < p.depth; next++ {
-		if p.cached(next) || slices.ContainsFunc(p.ahead, func(l *chunkLoad) bool { return l.index == next }) {
-			continue
-		}
-		c := p.a.chunks[next]
-		var buf []byte
-		if n := len(p.spare); n > 0 {
-			buf, p.spare = p.spare[n-1], p.spare[:n-1]
-		}
-		l := &chunkLoad{index: next, buf: sizedBuffer(buf, c.encLen), done: make(chan struct{})}
-		p.ahead = append(p.ahead, l)
-		go func() {
-			defer close(l.done)
-			enc := l.buf[:c.encLen]
-			if _, err := p.dataAt.ReadAt(enc, c.encOff); err != nil && err != io.EOF {
-				l.err = p.a.chunkErr(l.index, dataReadErr(err))
-				return
-			}
-			l.plain, l.err = p.a.openChunk(l.index, enc, p.keys)
-		}()
-	}
-}
-
-func (p *plainReader) cached(i int) bool {
-	return p.cache[0].index == i || p.cache[1].index == i
+// fail records the first failure, classified by classifyChunkErr.
+func (p *plainReader) fail(err error) error {
+	p.err = classifyChunkErr(err, p.opened)
+	return p.err
 }
 
 // sizedBuffer returns buf if it can hold n bytes plus room for the AEAD
@@ -240,15 +192,6 @@ func sizedBuffer(buf []byte, n int64) []byte {
 	return make([]byte, n+tagSize)
 }
 
-// hashInOrder feeds chunk i to the whole-archive hash if it is the next
-// one due.
-func (p *plainReader) hashInOrder(i int, plain []byte) {
-	if i == p.hashed {
-		p.whole.Write(plain)
-		p.hashed++
-	}
-}
-
 // readEncrypted fills buf with the data stream's bytes at off.
 func (p *plainReader) readEncrypted(buf []byte, off int64) error {
 	if p.dataAt != nil {
@@ -258,51 +201,62 @@ func (p *plainReader) readEncrypted(buf []byte, off int64) error {
 		}
 		return err
 	}
-	if p.stream == nil || off < p.streamPos {
-		p.closeStream()
+	if p.seq == nil || off < p.seqPos {
+		p.closeSeq()
 		rc, err := p.a.openData()
 		if err != nil {
 			return err
 		}
-		p.stream, p.streamPos = rc, 0
+		p.seq, p.seqPos = rc, 0
 	}
-	if _, err := io.CopyN(io.Discard, p.stream, off-p.streamPos); err != nil {
+	if _, err := io.CopyN(io.Discard, p.seq, off-p.seqPos); err != nil {
 		return err
 	}
-	if _, err := io.ReadFull(p.stream, buf); err != nil {
+	if _, err := io.ReadFull(p.seq, buf); err != nil {
 		return err
 	}
-	p.streamPos = off + int64(len(buf))
+	p.seqPos = off + int64(len(buf))
 	return nil
 }
 
-func (p *plainReader) closeStream() {
-	if p.stream != nil {
-		p.stream.Close()
-		p.stream = nil
+func (p *plainReader) closeSeq() {
+	if p.seq != nil {
+		p.seq.Close()
+		p.seq = nil
 	}
 }
 
-// finish decrypts and hashes the chunks no read went through, then checks
-// the SHA-512 of the whole inner archive.
+// finish opens the chunks no read went through, then checks the SHA-512
+// of the whole inner archive.
 func (p *plainReader) finish() error {
-	for p.hashed < len(p.a.chunks) {
-		if _, err := p.chunk(p.hashed); err != nil {
-			return err
-		}
+	if p.err != nil {
+		return p.err
 	}
-	return p.a.checkWhole(p.whole.Sum(nil))
+	if p.bare != nil {
+		return nil // a bare v2 blob has no checksum of its plaintext
+	}
+	p.sequential()
+	for {
+		j, err := p.chunks.next()
+		if err != nil {
+			return p.fail(err)
+		}
+		if j == nil {
+			break
+		}
+		p.opened++
+	}
+	return p.a.checkWhole(p.chunks.sum())
 }
 
-// Close waits for read-aheads, releases the stream and wipes the
+// Close stops the stream, releases the data stream and wipes the
 // plaintext it holds.
 func (p *plainReader) Close() {
-	for _, l := range p.ahead {
-		<-l.done
-		p.spare = append(p.spare, l.buf)
+	if p.chunks != nil {
+		p.chunks.close()
+		p.chunks = nil
 	}
-	p.ahead = nil
-	p.closeStream()
+	p.closeSeq()
 	if p.bare != nil {
 		p.bare.Close()
 		p.bare = nil
@@ -311,8 +265,4 @@ func (p *plainReader) Close() {
 		clear(p.cache[k].buf)
 		p.cache[k] = cachedChunk{index: -1}
 	}
-	for _, b := range p.spare {
-		clear(b)
-	}
-	p.spare = nil
 }

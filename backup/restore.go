@@ -1,7 +1,6 @@
 package backup
 
 import (
-	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
@@ -50,9 +49,10 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 	if err := checkRestoreTarget(dir); err != nil {
 		return nil, err
 	}
-	// Open and check the inner archive first: a wrong password, a damaged
-	// directory or an unsafe entry fails before anything is created.
-	pr, plan, err := a.planInner(ctx, keys, opts)
+	// Open and check the inner archive first, as Verify does: a wrong
+	// password, a damaged directory or an unsafe entry fails before
+	// anything is created.
+	pr, plan, err := a.openPlanned(ctx, keys, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -92,20 +92,19 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 		}
 	}()
 
+	// Then read it as Verify does (readAll), writing each entry out.
 	x := &extractor{pr: pr, root: tmp}
-	for _, e := range plan.entries {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		if err := x.extract(e); err != nil {
-			return res, err
+	err = a.readAll(ctx, pr, plan, func(e plannedEntry, r io.Reader) error {
+		if err := x.write(e, r); err != nil {
+			return err
 		}
 		if !e.dir {
 			res.Files++
 			res.Size += int64(e.file.UncompressedSize64)
 		}
-	}
-	if err := pr.finish(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return res, err
 	}
 	if err := syncTree(tmp); err != nil {
@@ -233,9 +232,17 @@ type extractor struct {
 	buf  []byte
 }
 
-// extract writes one entry, checked by planExtraction.
+// extract writes one entry, checked by planExtraction, as restore does.
 func (x *extractor) extract(e plannedEntry) error {
-	pr, f, rel := x.pr, e.file, e.rel
+	if x.buf == nil {
+		x.buf = make([]byte, entryBufferSize)
+	}
+	return visitEntry(x.pr, e, x.write, x.buf)
+}
+
+// write creates entry e below root from r, which reads its bytes.
+func (x *extractor) write(e plannedEntry, r io.Reader) error {
+	f, rel := e.file, e.rel
 	target := filepath.Join(x.root, rel)
 	if e.dir {
 		if err := os.MkdirAll(target, 0o700); err != nil {
@@ -253,21 +260,12 @@ func (x *extractor) extract(e plannedEntry) error {
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", rel, err)
 	}
-	rc, err := f.Open()
-	if err != nil {
-		out.Close()
-		return innerErr(pr, f.Name, err)
-	}
 	if x.buf == nil {
-		x.buf = make([]byte, 64<<10)
+		x.buf = make([]byte, entryBufferSize)
 	}
-	_, err = io.CopyBuffer(struct{ io.Writer }{out}, rc, x.buf)
-	rc.Close()
+	_, err = io.CopyBuffer(&writebackWriter{f: out}, r, x.buf)
 	if err != nil {
 		out.Close()
-		if (pr != nil && pr.err != nil) || isZipReadErr(err) {
-			return innerErr(pr, f.Name, err)
-		}
 		return fmt.Errorf("writing %s: %w", rel, err)
 	}
 	if err := syncFile(out); err != nil {
@@ -283,7 +281,25 @@ func (x *extractor) extract(e plannedEntry) error {
 	return nil
 }
 
-func isZipReadErr(err error) bool {
-	return errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) ||
-		errors.Is(err, zip.ErrAlgorithm) || errors.Is(err, io.ErrUnexpectedEOF)
+// writebackStep is how many bytes of a restored file are written before
+// their writeback is started (startWriteback).
+const writebackStep = 8 << 20
+
+// writebackWriter writes to f, starting the writeback of every
+// writebackStep bytes as it goes. Smaller files, and the tail of larger
+// ones, are left to syncTree: a system call per file would slow a restore
+// of many small files.
+type writebackWriter struct {
+	f        *os.File
+	off, end int64 // bytes written; bytes whose writeback has started
+}
+
+func (w *writebackWriter) Write(b []byte) (int, error) {
+	n, err := w.f.Write(b)
+	w.off += int64(n)
+	if w.off-w.end >= writebackStep {
+		startWriteback(w.f, w.end, w.off-w.end)
+		w.end = w.off
+	}
+	return n, err
 }

@@ -1,0 +1,155 @@
+package backup
+
+import (
+	"context"
+	"crypto/sha512"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"runtime"
+)
+
+// errStreamClosed stops a chunkStream whose reader has gone.
+var errStreamClosed = errors.New("chunk stream closed")
+
+// chunkStream reads the data stream once, front to back, on its own
+// goroutine, opens the chunks (openChunk) on all cores in an orderedPool
+// and hands them out in order through next. At most a few chunks are in
+// memory, the one the reader holds included: reading stalls until the
+// reader releases one. With keys it also hashes the plaintext, in order,
+// for checkWhole. next and close are for one goroutine.
+type chunkStream struct {
+	ctx  context.Context
+	a    *Archive
+	pool *orderedPool
+	out  chan *chunkJob // opened chunks in order, filled by the pool's sink
+	held *chunkJob      // the chunk next returned last
+	pos  int            // the index of the chunk next returns next
+
+	// whole is written by the sink and err by the reading goroutine;
+	// both are read only once out is closed.
+	whole hash.Hash
+	err   error
+}
+
+// newChunkStream starts reading; close must be called.
+func (a *Archive) newChunkStream(ctx context.Context, keys *keyCache) *chunkStream {
+	workers := runtime.GOMAXPROCS(0)
+	jobs := workers + 2
+	s := &chunkStream{ctx: ctx, a: a, out: make(chan *chunkJob, jobs)}
+	if keys != nil {
+		s.whole = sha512.New()
+	}
+	s.pool = newOrderedPool(ctx, workers, jobs,
+		func(j *chunkJob) error {
+			plain, err := a.openChunk(j.index, j.buf, keys)
+			j.out = plain
+			return err
+		},
+		func(j *chunkJob) error {
+			if j.err == nil && s.whole != nil {
+				s.whole.Write(j.out)
+			}
+			err := j.err // j is the reader's once sent
+			// out has room for every job, so this never blocks.
+			s.out <- j
+			return err // the first failure stops the pool
+		}, true)
+	go s.read()
+	return s
+}
+
+// read feeds the pool the data stream's chunks, then checks that the
+// stream ends with the last chunk (for data.bin, archive/zip checks its
+// CRC-32 there), and closes out once every chunk went through the sink.
+func (s *chunkStream) read() {
+	defer close(s.out)
+	var readErr error
+	rc, err := s.a.openData()
+	if err != nil {
+		readErr = err
+	} else {
+		defer rc.Close()
+		for i, c := range s.a.chunks {
+			j, err := s.pool.get()
+			if err != nil {
+				break // the pool stopped; close reports why
+			}
+			j.buf = sizedBuffer(j.buf, c.encLen)[:c.encLen]
+			if _, err := io.ReadFull(rc, j.buf); err != nil {
+				s.pool.release(j)
+				readErr = s.a.chunkErr(i, dataReadErr(err))
+				break
+			}
+			s.pool.submit(j)
+		}
+	}
+	// The chunks before a read error still go out first, in order.
+	if err := s.pool.close(); err != nil {
+		s.err = err
+		return
+	}
+	if readErr != nil {
+		s.err = readErr
+		return
+	}
+	if n, err := io.Copy(io.Discard, rc); err != nil || n != 0 {
+		if err == nil {
+			err = fmt.Errorf("data.bin is longer than its chunks: %w", ErrNotBackup)
+		}
+		s.err = dataReadErr(err)
+	}
+}
+
+// next releases the chunk it returned before and returns the next one,
+// or nil after the last. A chunk that failed its checks, and a failure to
+// read the stream, are returned as the error; so is the context's cause
+// when it was cancelled.
+func (s *chunkStream) next() (*chunkJob, error) {
+	s.release()
+	if err := s.ctx.Err(); err != nil {
+		return nil, context.Cause(s.ctx) // chunks opened ahead stay unread
+	}
+	j, ok := <-s.out
+	if !ok {
+		return nil, s.err
+	}
+	s.pos++
+	if j.err != nil {
+		err := j.err
+		s.pool.release(j)
+		return nil, err
+	}
+	s.held = j
+	return j, nil
+}
+
+func (s *chunkStream) release() {
+	if s.held != nil {
+		s.pool.release(s.held)
+		s.held = nil
+	}
+}
+
+// sum returns the SHA-512 of every chunk's plaintext; valid once next
+// returned nil, nil.
+func (s *chunkStream) sum() []byte { return s.whole.Sum(nil) }
+
+// close stops the stream, waits for its goroutines and wipes the
+// buffers, which hold plaintext.
+func (s *chunkStream) close() {
+	s.release()
+	s.pool.cancel(errStreamClosed)
+	for j := range s.out { // closed once the pool has stopped
+		s.pool.release(j)
+	}
+	for {
+		select {
+		case j := <-s.pool.free:
+			clear(j.buf[:cap(j.buf)])
+		default:
+			return
+		}
+	}
+}

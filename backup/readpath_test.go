@@ -1,0 +1,121 @@
+package backup
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// TestVerifyAndRestoreAgree flips one byte at many places of a backup and
+// checks that Verify and Restore give the same verdict, word for word:
+// they share one reading path, so a backup that verifies restores and one
+// that does not restore fails to verify.
+func TestVerifyAndRestoreAgree(t *testing.T) {
+	t.Parallel()
+	orig := smallBackup(t)
+	for off := 0; off < len(orig); off += 97 {
+		b := bytes.Clone(orig)
+		b[off] ^= 0x10
+		a, err := openBytes(b)
+		if err != nil {
+			continue // Open refused it; neither reader runs
+		}
+		verr := a.Verify(t.Context(), testPassword)
+		target := filepath.Join(t.TempDir(), "out")
+		_, rerr := a.restore(t.Context(), testKeys, target, RestoreOptions{})
+		if (verr == nil) != (rerr == nil) || (verr != nil && verr.Error() != rerr.Error()) {
+			t.Errorf("byte %d flipped: Verify says %v, Restore says %v", off, verr, rerr)
+		}
+		if rerr != nil {
+			assertAbsent(t, target)
+		}
+	}
+}
+
+// TestDamagedDataBinNamed damages data.bin without fixing its CRC-32, as
+// a flipped bit in transit does: without the password the chunk is
+// named; with it, Verify and Restore name the damaged container entry, as
+// Verify did when it checked the container before anything else.
+func TestDamagedDataBinNamed(t *testing.T) {
+	t.Parallel()
+	orig := smallBackup(t)
+	a, err := openBytes(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off, err := a.data.DataOffset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bytes.Clone(orig)
+	c1 := a.chunks[1]
+	b[off+c1.encOff+c1.encLen/2] ^= 0x01
+	if a, err = openBytes(b); err != nil {
+		t.Fatal(err)
+	}
+	checkErrKind(t, "CheckIntegrity", a.CheckIntegrity(t.Context()), ErrBadChecksum, 1)
+	checkOuterDamage(t, "Verify", a.Verify(t.Context(), testPassword), "data.bin")
+	target := filepath.Join(t.TempDir(), "out")
+	checkOuterDamage(t, "Restore", a.Restore(t.Context(), testPassword, target), "data.bin")
+	assertAbsent(t, target)
+	// A wrong password is still reported as such, without reading the
+	// whole file again.
+	if err := a.Verify(t.Context(), "not the password"); !errors.Is(err, ErrDecrypt) || strings.Contains(err.Error(), "chunk") {
+		t.Errorf("wrong password: %v", err)
+	}
+}
+
+// cancellingReaderAt cancels a context once n bytes were read through it.
+type cancellingReaderAt struct {
+	r      io.ReaderAt
+	n      atomic.Int64
+	limit  int64
+	cancel context.CancelFunc
+}
+
+func (c *cancellingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if c.n.Add(int64(len(p))) > c.limit {
+		c.cancel()
+	}
+	return c.r.ReadAt(p, off)
+}
+
+// TestReadCancelMidway cancels Verify, Restore and CheckIntegrity while
+// chunks are being decrypted ahead of the reader: each stops with the
+// context's error, leaves no goroutine behind and Restore no folder.
+func TestReadCancelMidway(t *testing.T) {
+	// Not parallel: it counts the process's goroutines.
+	orig := sealInnerFast(t, manySmallFiles(t, 300, 200), 4096)
+	before := runtime.NumGoroutine()
+	for name, run := range map[string]func(context.Context, *Archive, string) error{
+		"Verify": func(ctx context.Context, a *Archive, _ string) error {
+			return a.verify(ctx, testKeys, RestoreOptions{})
+		},
+		"Restore": func(ctx context.Context, a *Archive, target string) error {
+			_, err := a.restore(ctx, testKeys, target, RestoreOptions{})
+			return err
+		},
+		"CheckIntegrity": func(ctx context.Context, a *Archive, _ string) error { return a.CheckIntegrity(ctx) },
+	} {
+		ctx, cancel := context.WithCancel(t.Context())
+		r := &cancellingReaderAt{r: bytes.NewReader(orig), limit: int64(len(orig)) / 2, cancel: cancel}
+		a, err := Open(r, int64(len(orig)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.n.Store(0)
+		target := filepath.Join(t.TempDir(), "out")
+		if err := run(ctx, a, target); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: %v", name, err)
+		}
+		cancel()
+		assertAbsent(t, target)
+		waitGoroutines(t, before)
+	}
+}
