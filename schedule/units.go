@@ -242,8 +242,15 @@ func Install(goos string, getenv func(string) string, u UnitTarget) (Installed, 
 		}
 		return Installed{Next: cmd}, nil
 	}
-	return Installed{}, fmt.Errorf("installing a timer is not supported on %s: run `cakebackup schedule run` from your own service manager", goos)
+	return Installed{}, &NoTimersError{GOOS: goos}
 }
+
+// NoTimersError is Install's and Uninstall's error on an OS whose timers
+// cakebackup does not know; jobs still run from any service manager that
+// starts `schedule run`.
+type NoTimersError struct{ GOOS string }
+
+func (e *NoTimersError) Error() string { return "timers are not supported on " + e.GOOS }
 
 // Uninstall removes what Install wrote for job (files already gone are no
 // error) and says how to stop what is still loaded.
@@ -277,7 +284,7 @@ func Uninstall(goos string, getenv func(string) string, job string) (Installed, 
 	case "windows":
 		return Installed{Next: fmt.Sprintf(`schtasks /Delete /F /TN "cakebackup %s"`, job)}, nil
 	default:
-		return Installed{}, fmt.Errorf("timers are not supported on %s", goos)
+		return Installed{}, &NoTimersError{GOOS: goos}
 	}
 	var removed []string
 	for _, f := range files {

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"encoding/xml"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -247,5 +248,28 @@ func TestSchtasks(t *testing.T) {
 	un, err := Uninstall("windows", getenv, "nightly")
 	if err != nil || len(un.Files) != 0 || un.Next != `schtasks /Delete /F /TN "cakebackup nightly"` {
 		t.Fatalf("Uninstall(windows) = %+v, %v", un, err)
+	}
+}
+
+// TestNoTimers: on an OS without known timers, Install and Uninstall say
+// so with a typed error, and write nothing.
+func TestNoTimers(t *testing.T) {
+	home := t.TempDir()
+	getenv := func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return ""
+	}
+	_, err := Install("plan9", getenv, UnitTarget{Executable: "/bin/cakebackup", Config: "/c.toml", Job: Job{Name: "daily", Every: "24h"}})
+	var nt *NoTimersError
+	if !errors.As(err, &nt) || nt.GOOS != "plan9" || err.Error() != "timers are not supported on plan9" {
+		t.Fatalf("Install on plan9 = %v", err)
+	}
+	if _, err := Uninstall("plan9", getenv, "daily"); !errors.As(err, &nt) {
+		t.Fatalf("Uninstall on plan9 = %v", err)
+	}
+	if entries, _ := os.ReadDir(home); len(entries) != 0 {
+		t.Fatalf("wrote %v", entries)
 	}
 }

@@ -42,6 +42,7 @@ func fixOf(err error) (fix string, after error) {
 	const login = "`cakebackup proton login`"
 	var session *proton.SessionError
 	var noKeyring *schedule.NotInKeyringError
+	var noTimers *schedule.NoTimersError
 	switch {
 	case errors.As(err, &session) && session.Exposed:
 		return ": delete it and run " + login, session
@@ -57,6 +58,8 @@ func fixOf(err error) (fix string, after error) {
 		return ", then run " + login + " again", proton.ErrHumanVerification
 	case errors.Is(err, proton.ErrTwoFactorRequired):
 		return ": give it with --proton-2fa or at the prompt", proton.ErrTwoFactorRequired
+	case errors.As(err, &noTimers):
+		return ": run `cakebackup schedule run` from your own service manager", noTimers
 	case errors.As(err, &noKeyring):
 		return fmt.Sprintf(": run `cakebackup schedule set-password %s`", noKeyring.Job), noKeyring
 	}

@@ -35,6 +35,8 @@ func TestWithFix(t *testing.T) {
 			"the cached Proton session is for API a, not b: run `cakebackup proton login` again"},
 		{fmt.Errorf("run: %w", &schedule.NotInKeyringError{Job: "nightly"}),
 			"run: job nightly: no password in the OS keyring: run `cakebackup schedule set-password nightly`"},
+		{&schedule.NoTimersError{GOOS: "plan9"},
+			"timers are not supported on plan9: run `cakebackup schedule run` from your own service manager"},
 		{errors.New("disk full"), "disk full"},
 	}
 	for _, tt := range tests {
