@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	protonapi "github.com/rclone/go-proton-api"
@@ -199,5 +200,49 @@ func TestFolderOfNewerApp(t *testing.T) {
 	var fe *FolderError
 	if !errors.As(err, &fe) || !fe.Unreadable || fe.Folder != "/" {
 		t.Fatalf("Create next to an unreadable name: %v, want an unreadable FolderError for /", err)
+	}
+}
+
+// TestRunsMakeOneFolderAtOnce: runs that make the same new folders at the
+// same moment (two jobs due at once) all end up in one folder, never in
+// an error that calls the other run's folder a newer app's.
+func TestRunsMakeOneFolderAtOnce(t *testing.T) {
+	t.Parallel()
+	f := newFakeProton(t)
+	ctx := context.Background()
+	p, err := parseFolderPath("/Race/Cake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const runs = 4
+	drives := make([]*Drive, runs)
+	for i := range drives {
+		drives[i] = f.connect(t)
+	}
+	ids := make([]string, runs)
+	errs := make([]error, runs)
+	var wg sync.WaitGroup
+	for i, d := range drives {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ids[i], errs[i] = d.resolveFolder(ctx, p, true)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("run %d: %v", i, err)
+		}
+		if ids[i] != ids[0] {
+			t.Fatalf("runs made different folders: %v", ids)
+		}
+	}
+	names, err := drives[0].Folders(ctx, "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(names, []string{"Race"}) {
+		t.Fatalf("root folders %v, want one Race", names)
 	}
 }

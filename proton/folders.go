@@ -20,18 +20,24 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 	id := b.RootLink.LinkID
 	for i, name := range p {
 		where := p[:i+1].String()
-		link, err := b.SearchByNameInActiveFolderByID(ctx, id, name, false, true, protonapi.LinkStateActive)
+		found, err := d.folderByHash(ctx, id, name, where)
 		if err != nil {
-			return "", d.translate(err, "finding Proton Drive folder "+where)
+			return "", err
 		}
-		if link != nil {
-			id = link.LinkID
+		if found != "" {
+			id = found
 			continue
 		}
 		// The name hash did not match. A folder of this name made by a
 		// newer Proton Drive app may still be there (rclone issue 9622):
 		// never create a second one next to it.
 		if err := d.checkNoHiddenTwin(ctx, id, p[:i], p[:i+1], p); err != nil {
+			// Unless another run made it, as we make folders, between
+			// the lookup and the listing.
+			if found, ferr := d.folderByHash(ctx, id, name, where); ferr == nil && found != "" {
+				id = found
+				continue
+			}
 			return "", err
 		}
 		if !create {
@@ -40,14 +46,36 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 		newID, err := b.CreateNewFolderByID(ctx, id, name)
 		if err != nil {
 			err = d.translate(err, "creating Proton Drive folder "+where)
-			if errors.Is(err, ErrNameTaken) {
+			if !errors.Is(err, ErrNameTaken) {
+				return "", err
+			}
+			// Taken since the lookup: by another run's folder, which is
+			// ours to use, or by a file.
+			found, ferr := d.folderByHash(ctx, id, name, where)
+			if ferr != nil {
+				return "", ferr
+			}
+			if found == "" {
 				return "", fmt.Errorf("folder %s on Proton Drive: a file of that name is in the way", where)
 			}
-			return "", err
+			newID = found
 		}
 		id = newID
 	}
 	return id, nil
+}
+
+// folderByHash returns the link ID of the active folder called name in
+// the folder parentID, found by its name hash, or "" when there is none.
+func (d *Drive) folderByHash(ctx context.Context, parentID, name, where string) (string, error) {
+	link, err := d.bridge.SearchByNameInActiveFolderByID(ctx, parentID, name, false, true, protonapi.LinkStateActive)
+	if err != nil {
+		return "", d.translate(err, "finding Proton Drive folder "+where)
+	}
+	if link == nil {
+		return "", nil
+	}
+	return link.LinkID, nil
 }
 
 // checkNoHiddenTwin looks, by decrypted name, for the item the name-hash
