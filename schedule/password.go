@@ -22,9 +22,6 @@ type SecretStore interface {
 	Set(service, user, secret string) error
 }
 
-// OSKeyring is the system keyring (secret.OSKeyring).
-type OSKeyring = secret.OSKeyring
-
 // NotInKeyringError: a job reads its password from the OS keyring, which
 // works but holds none for it.
 type NotInKeyringError struct{ Job string }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // brokenKeyring is an OS keyring that is not there, as on a server with
@@ -22,7 +24,7 @@ func (brokenKeyring) Set(string, string, string) error {
 }
 
 func TestPasswordSources(t *testing.T) {
-	const secret = "correct horse battery staple"
+	const pw = "correct horse battery staple"
 	dir := t.TempDir()
 	write := func(name, content string, mode os.FileMode) string {
 		p := filepath.Join(dir, name)
@@ -35,10 +37,10 @@ func TestPasswordSources(t *testing.T) {
 		return p
 	}
 	keyring.MockInit()
-	if err := (PasswordSource{Keyring: OSKeyring{}}).StorePassword("stored", secret); err != nil {
+	if err := (PasswordSource{Keyring: secret.OSKeyring{}}).StorePassword("stored", pw); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"CAKE_PW": secret}
+	env := map[string]string{"CAKE_PW": pw}
 	getenv := func(k string) string { return env[k] }
 	tests := []struct {
 		name    string
@@ -47,17 +49,17 @@ func TestPasswordSources(t *testing.T) {
 		want    string
 		wantErr string
 	}{
-		{"file 0600", Job{Name: "j", PasswordFile: write("a", secret+"\n", 0o600)}, nil, secret, ""},
-		{"file 0400, CRLF", Job{Name: "j", PasswordFile: write("b", secret+"\r\nsecond line", 0o400)}, nil, secret, ""},
-		{"file 0644 refused", Job{Name: "j", PasswordFile: write("c", secret, 0o644)}, nil, "", "want 0600 or 0400"},
-		{"file 0640 refused", Job{Name: "j", PasswordFile: write("d", secret, 0o640)}, nil, "", "0640"},
+		{"file 0600", Job{Name: "j", PasswordFile: write("a", pw+"\n", 0o600)}, nil, pw, ""},
+		{"file 0400, CRLF", Job{Name: "j", PasswordFile: write("b", pw+"\r\nsecond line", 0o400)}, nil, pw, ""},
+		{"file 0644 refused", Job{Name: "j", PasswordFile: write("c", pw, 0o644)}, nil, "", "want 0600 or 0400"},
+		{"file 0640 refused", Job{Name: "j", PasswordFile: write("d", pw, 0o640)}, nil, "", "0640"},
 		{"empty file", Job{Name: "j", PasswordFile: write("e", "\n", 0o600)}, nil, "", "empty"},
 		{"missing file", Job{Name: "j", PasswordFile: filepath.Join(dir, "none")}, nil, "", "no such file"},
 		{"folder", Job{Name: "j", PasswordFile: dir}, nil, "", "not a regular file"},
-		{"env", Job{Name: "j", PasswordEnv: "CAKE_PW"}, nil, secret, ""},
+		{"env", Job{Name: "j", PasswordEnv: "CAKE_PW"}, nil, pw, ""},
 		{"env unset", Job{Name: "j", PasswordEnv: "NOPE"}, nil, "", "NOPE is not set"},
-		{"keyring", Job{Name: "stored", PasswordKeyring: true}, OSKeyring{}, secret, ""},
-		{"keyring without entry", Job{Name: "other", PasswordKeyring: true}, OSKeyring{}, "", "job other: no password in the OS keyring"},
+		{"keyring", Job{Name: "stored", PasswordKeyring: true}, secret.OSKeyring{}, pw, ""},
+		{"keyring without entry", Job{Name: "other", PasswordKeyring: true}, secret.OSKeyring{}, "", "job other: no password in the OS keyring"},
 		{"no keyring service", Job{Name: "j", PasswordKeyring: true}, brokenKeyring{}, "", "no OS keyring available"},
 		{"no source", Job{Name: "j"}, nil, "", "no password source"},
 	}
@@ -68,7 +70,7 @@ func TestPasswordSources(t *testing.T) {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
 				}
-				if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), "\n") {
+				if strings.Contains(err.Error(), pw) || strings.Contains(err.Error(), "\n") {
 					t.Fatalf("error leaks the password or spans lines: %q", err)
 				}
 				return
@@ -78,8 +80,8 @@ func TestPasswordSources(t *testing.T) {
 			}
 		})
 	}
-	if err := (PasswordSource{Keyring: brokenKeyring{}}).StorePassword("j", secret); err == nil ||
-		!strings.Contains(err.Error(), "password_file") || strings.Contains(err.Error(), secret) {
+	if err := (PasswordSource{Keyring: brokenKeyring{}}).StorePassword("j", pw); err == nil ||
+		!strings.Contains(err.Error(), "password_file") || strings.Contains(err.Error(), pw) {
 		t.Fatalf("StorePassword without keyring: %v", err)
 	}
 }

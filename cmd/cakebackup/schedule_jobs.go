@@ -272,7 +272,7 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 // jobPasswords reads the jobs' passwords from where each says: a file,
 // the OS keyring or the environment.
 func (e *env) jobPasswords() jobPasswordSource {
-	return jobPasswordSource{schedule.PasswordSource{Getenv: e.getenv, Keyring: schedule.OSKeyring{}}}
+	return jobPasswordSource{schedule.PasswordSource{Getenv: e.getenv, Keyring: secret.OSKeyring{}}}
 }
 
 // loadScheduleConfig loads the --config file or the default one.
