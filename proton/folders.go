@@ -43,7 +43,7 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 		if !create {
 			return "", fmt.Errorf("no such folder %s on Proton Drive: %w", where, destinations.ErrNotFound)
 		}
-		newID, err := b.CreateNewFolderByID(ctx, id, name)
+		newID, err := createFolder(ctx, b, id, name)
 		if err != nil {
 			err = d.translate(err, "creating Proton Drive folder "+where)
 			if !errors.Is(err, ErrNameTaken) {

@@ -77,7 +77,7 @@ func (d *Destination) startUpload(ctx context.Context, folderID, name string) (*
 	}
 	go func() {
 		defer close(u.done)
-		linkID, _, err := d.drive.bridge.UploadFileByReader(ctx, folderID, u.tempName, u.modTime, pr, 0)
+		linkID, err := uploadByReader(ctx, d.drive.bridge, folderID, u.tempName, u.modTime, pr)
 		u.linkID, u.err = linkID, err
 		if err == nil {
 			// The bridge read to the end; a Write now would be lost.

@@ -14,6 +14,7 @@ type failure struct {
 	remaining  int
 	status     int
 	retryAfter time.Duration
+	hangUp     bool // close the connection without a response
 }
 
 // faults holds the fault-injection knobs and per-route call counts.
@@ -46,6 +47,18 @@ func (s *Server) FailNext(route string, n int, status int, retryAfter time.Durat
 		return
 	}
 	s.faults.queue(route, &failure{remaining: n, status: status, retryAfter: retryAfter})
+}
+
+// HangUpNext makes the next n calls of route end with the connection
+// closed before any response, like a network failure or a request
+// abandoned on the way. Routes are named as for FailNext; calls queue with
+// FailNext's. go-proton-api retries a dropped connection a few times
+// (catchDropError), so n larger than its retries makes the call fail.
+func (s *Server) HangUpNext(route string, n int) {
+	if n <= 0 {
+		return
+	}
+	s.faults.queue(route, &failure{remaining: n, hangUp: true})
 }
 
 // DropBlockUploadAfter makes the next count block uploads (RouteUploadBlock)
@@ -105,7 +118,7 @@ func (f *faults) arrive(route string) (time.Duration, *failure) {
 	if head.remaining <= 0 {
 		f.failNext[route] = queue[1:]
 	}
-	return f.latency, &failure{status: head.status, retryAfter: head.retryAfter}
+	return f.latency, &failure{status: head.status, retryAfter: head.retryAfter, hangUp: head.hangUp}
 }
 
 // takeDrop reports whether this block upload should be dropped, and after

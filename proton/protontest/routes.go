@@ -80,7 +80,7 @@ func (s *Server) routes() http.Handler {
 	return s.withLog(s.withAppVersion(mux))
 }
 
-// withFaults counts the call and applies latency and FailNext. An empty
+// withFaults counts the call and applies latency, FailNext and HangUpNext. An empty
 // route means "name the route by method and literal path".
 func (s *Server) withFaults(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -90,7 +90,11 @@ func (s *Server) withFaults(route string, next http.Handler) http.Handler {
 		}
 		latency, fail := s.faults.arrive(name)
 		sleepCtx(r.Context(), latency)
-		if fail != nil {
+		switch {
+		case fail != nil && fail.hangUp:
+			dropConnection(w, r, 0)
+			return
+		case fail != nil:
 			writeInjectedFailure(w, fail)
 			return
 		}
