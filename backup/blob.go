@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"hash"
 
-	"golang.org/x/crypto/blake2b"
 	"golang.org/x/crypto/chacha20poly1305"
+
+	"github.com/cakebackup/cakebackup/internal/blake2b"
 )
 
 // The v2 blob, in FORMAT.md's words: version, PBKDF salt, AEAD nonce,
