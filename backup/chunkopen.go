@@ -7,8 +7,32 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 )
+
+// hashPiece is the most one call into a hash is given at a time. SHA-512
+// runs in assembly, which Go cannot preempt: a garbage collection that
+// must stop the world would otherwise wait, with every other core idle,
+// for a whole chunk (tens of milliseconds) to be hashed.
+const hashPiece = 1 << 20
+
+// writePieces writes b to h hashPiece bytes at a time.
+func writePieces(h hash.Hash, b []byte) {
+	for len(b) > 0 {
+		n := min(len(b), hashPiece)
+		h.Write(b[:n])
+		b = b[n:]
+	}
+}
+
+// sha512Equal reports whether the SHA-512 of b is sum.
+func sha512Equal(b, sum []byte) bool {
+	h := sha512.New()
+	writePieces(h, b)
+	var got [sha512.Size]byte
+	return bytes.Equal(h.Sum(got[:0]), sum)
+}
 
 // chunkErr attributes err to chunk i of a container; a bare v2 blob has no
 // chunks to name.
@@ -30,7 +54,7 @@ func (a *Archive) openChunk(i int, buf []byte, keys *keyCache) ([]byte, error) {
 		return nil, a.chunkErr(i, fmt.Errorf("got %d of %d bytes: %w", len(buf), c.encLen, ErrBadLength))
 	}
 	if c.encSum != nil {
-		if sum := sha512.Sum512(buf); !bytes.Equal(sum[:], c.encSum) {
+		if !sha512Equal(buf, c.encSum) {
 			return nil, a.chunkErr(i, fmt.Errorf("SHA-512 of the encrypted data does not match metadata.json: %w", ErrBadChecksum))
 		}
 	}
@@ -53,7 +77,7 @@ func (a *Archive) openChunk(i int, buf []byte, keys *keyCache) ([]byte, error) {
 		return nil, a.chunkErr(i, err)
 	}
 	if c.plainSum != nil {
-		if sum := sha512.Sum512(plain); !bytes.Equal(sum[:], c.plainSum) {
+		if !sha512Equal(plain, c.plainSum) {
 			return nil, a.chunkErr(i, fmt.Errorf("SHA-512 of the decrypted data does not match metadata.json: %w", ErrBadChecksum))
 		}
 	}

@@ -49,13 +49,23 @@ func (a *Archive) newChunkStream(ctx context.Context, keys *keyCache) *chunkStre
 		},
 		func(j *chunkJob) error {
 			if j.err == nil && s.whole != nil {
-				s.whole.Write(j.out)
+				writePieces(s.whole, j.out)
 			}
 			err := j.err // j is the reader's once sent
 			// out has room for every job, so this never blocks.
 			s.out <- j
 			return err // the first failure stops the pool
 		}, true)
+	// The first chunks' buffers are made now, before any hashing starts:
+	// the garbage collections their making sets off then have no hashing
+	// to wait for (see hashPiece). Later chunks reuse them.
+	for i := range jobs {
+		j := <-s.pool.free
+		if i < len(a.chunks) {
+			j.buf = sizedBuffer(j.buf, a.chunks[i].encLen)
+		}
+		s.pool.free <- j
+	}
 	go s.read()
 	return s
 }
