@@ -53,12 +53,21 @@ func (a *Archive) openChunk(i int, buf []byte, keys *keyCache) ([]byte, error) {
 	if int64(len(buf)) != c.encLen {
 		return nil, a.chunkErr(i, fmt.Errorf("got %d of %d bytes: %w", len(buf), c.encLen, ErrBadLength))
 	}
+	// The SHA-512 and the BLAKE2b checksum (parseBlob) of the encrypted
+	// bytes are taken at once, on two goroutines: the other workers may
+	// have no chunk left (the last chunks, the inner directory's chunk
+	// read first), and a core would idle. The SHA-512's verdict comes
+	// first, as if it ran first.
+	encOK := make(chan bool, 1)
 	if c.encSum != nil {
-		if !sha512Equal(buf, c.encSum) {
-			return nil, a.chunkErr(i, fmt.Errorf("SHA-512 of the encrypted data does not match metadata.json: %w", ErrBadChecksum))
-		}
+		go func() { encOK <- sha512Equal(buf, c.encSum) }()
+	} else {
+		encOK <- true
 	}
 	bl, err := parseBlob(buf)
+	if !<-encOK {
+		return nil, a.chunkErr(i, fmt.Errorf("SHA-512 of the encrypted data does not match metadata.json: %w", ErrBadChecksum))
+	}
 	if err != nil {
 		return nil, a.chunkErr(i, err)
 	}
