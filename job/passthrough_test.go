@@ -104,7 +104,7 @@ func TestCheckAndStreamReadsOnce(t *testing.T) {
 
 			r := &countingReader{r: bytes.NewReader(file)}
 			var got bytes.Buffer
-			fan := &fanOut{stores: make(Stores, 1), digest: newStreamDigest(), sha: sha512.New(), keepGoing: true}
+			fan := &fanOut{stores: make(Stores, 1), digest: newStreamDigest(), keepGoing: true}
 			fan.add(0, "test", writerPending{&got})
 			sent, err := checkAndStream(t.Context(), r, size, c.password, fan)
 			if err != nil {
@@ -141,7 +141,7 @@ func TestCheckAndStreamRefusesBytesThatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	changing := &changingReader{b: bytes.Clone(file), at: int64(len(file)) - 30}
-	fan := &fanOut{digest: newStreamDigest(), sha: sha512.New(), keepGoing: true}
+	fan := &fanOut{digest: newStreamDigest(), keepGoing: true}
 	_, err = checkAndStream(t.Context(), changing, int64(len(file)), "", fan)
 	if !errors.Is(err, ErrChangedWhileSending) {
 		t.Fatalf("checkAndStream: %v, want ErrChangedWhileSending", err)

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -85,7 +86,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	dests, stores := openAll(ctx, open, s.Dests)
 	defer closeAll(dests)
 
-	fan := &fanOut{stores: stores, digest: newStreamDigest(), sha: sha512.New(), keepGoing: true}
+	fan := &fanOut{stores: stores, digest: newStreamDigest(), keepGoing: true}
 	defer fan.abortAll(ctx)
 	same := make([][]destinations.Entry, len(dests)) // per destination, its backups of this size
 	for i, d := range dests {
@@ -142,7 +143,7 @@ func Check(ctx context.Context, file, password string) (*Sent, error) {
 		return nil, err
 	}
 	defer f.Close()
-	fan := &fanOut{digest: newStreamDigest(), sha: sha512.New(), keepGoing: true}
+	fan := &fanOut{digest: newStreamDigest(), keepGoing: true}
 	sent, err := checkAndStream(ctx, f, fi.Size(), password, fan)
 	if err == nil {
 		err = unchanged(f, fi)
@@ -175,11 +176,14 @@ func openRegular(file string) (*os.File, os.FileInfo, error) {
 // checkAndStream checks the backup r holds (size bytes) and streams its
 // bytes to fan in the same read. With a password it decrypts and checks
 // everything, else it runs the password-free integrity check. Every byte
-// the check read is a byte sent (ErrChangedWhileSending when not).
+// the check read is a byte sent (ErrChangedWhileSending when not). The
+// SHA-512 of the bytes is taken beside fan's writes (hashBeside).
 func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password string, fan *fanOut) (*Sent, error) {
 	checkCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	pt := newPassThrough(r, size, fan, stop)
+	sha := newHashBeside(fan, sha512.New())
+	defer sha.close()
+	pt := newPassThrough(r, size, sha, stop)
 	a, err := backup.Open(pt, size)
 	if err == nil {
 		if password != "" {
@@ -197,8 +201,41 @@ func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password str
 	if err := pt.finish(); err != nil {
 		return nil, err
 	}
-	return &Sent{Info: a.Info(), Size: size, SHA512: hex.EncodeToString(fan.sha.Sum(nil))}, nil
+	return &Sent{Info: a.Info(), Size: size, SHA512: hex.EncodeToString(sha.h.Sum(nil))}, nil
 }
+
+// hashBeside writes to w and to the hash h at the same time: w on the
+// caller's goroutine, h on its own, each Write returning once both are
+// done with the bytes, which they share (no copy). The check's reading
+// goroutine passes every byte on (passThrough): hashing the file beside
+// the copies' writes rather than before them shortens its work per
+// chunk, which the check's workers wait on. close must be called.
+type hashBeside struct {
+	w    io.Writer
+	h    hash.Hash
+	in   chan []byte
+	done chan struct{}
+}
+
+func newHashBeside(w io.Writer, h hash.Hash) *hashBeside {
+	b := &hashBeside{w: w, h: h, in: make(chan []byte), done: make(chan struct{})}
+	go func() {
+		for p := range b.in {
+			h.Write(p)
+			b.done <- struct{}{}
+		}
+	}()
+	return b
+}
+
+func (b *hashBeside) Write(p []byte) (int, error) {
+	b.in <- p
+	n, err := b.w.Write(p)
+	<-b.done
+	return n, err
+}
+
+func (b *hashBeside) close() { close(b.in) }
 
 // unchanged returns ErrChangedWhileSending when f's size or modification
 // time is no longer what fi says: the check read some bytes twice (a
