@@ -7,9 +7,11 @@ standard library, sharing no code with cakebackup.
   cakeformat.py decrypt PWFILE BACKUP OUTDIR   open a v3 container or bare v2
       blob, check every checksum, extract the inner ZIP into OUTDIR and print
       {"kind", "readme_app", "files": {name: sha256}} as JSON
-  cakeformat.py encrypt PWFILE SRCDIR OUT KIND  zip SRCDIR (deflated, like the
-      app) and seal it as KIND: v3 (app layout), v2 (bare XChaCha20 blob) or
-      v2chacha (the 2022 ChaCha20 layout with a 12-byte nonce)
+  cakeformat.py encrypt PWFILE SRCDIR OUT KIND [CHUNK]  zip SRCDIR (deflated,
+      like the app) and seal it as KIND: v3 (app layout), v2 (bare XChaCha20
+      blob) or v2chacha (the 2022 ChaCha20 layout with a 12-byte nonce). A v3
+      container is cut into chunks of CHUNK plaintext bytes, 24 MiB (the
+      app's) when absent; tests pass less to get several chunks cheaply.
 
 The password is read from PWFILE, never from the command line.
 """
@@ -107,10 +109,10 @@ def zip_dir(src):
     return buf.getvalue()
 
 
-def write_v3(password, inner):
+def write_v3(password, inner, chunk_size=CHUNK):
     blobs, chunks = [], []
-    for off in range(0, len(inner), CHUNK):
-        plain = inner[off:off + CHUNK]
+    for off in range(0, len(inner), chunk_size):
+        plain = inner[off:off + chunk_size]
         blob = seal(password, plain)
         blobs.append(blob)
         chunks.append({"sha512sum": {"encrypted": hashlib.sha512(blob).hexdigest(),
@@ -147,7 +149,7 @@ def main(argv):
         inner = zip_dir(argv[3])
         kind = argv[5]
         if kind == "v3":
-            out = write_v3(password, inner)
+            out = write_v3(password, inner, int(argv[6]) if len(argv) > 6 else CHUNK)
         else:
             out = seal(password, inner, legacy_chacha=(kind == "v2chacha"))
         with open(argv[4], "wb") as f:
