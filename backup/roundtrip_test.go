@@ -71,6 +71,7 @@ func TestRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			wallettest.Write(t, dir, tt.files)
 			var settings string
@@ -86,11 +87,14 @@ func TestRoundTrip(t *testing.T) {
 				want["~_preferences_dump"] = tt.settings
 			}
 			var progress int64
+			// The shared test salt and keys: the key is derived once per
+			// process, not at each Write, Verify and Restore.
 			b, sum := makeBackup(t, dir, settings, WriteOptions{
 				AppName: "Cake Wallet", AppVersion: "4.20.0", chunkSize: tt.chunk,
 				OnProgress: func(n int64) { progress += n },
+				salt:       testSalt, keys: testKeys,
 			})
-			checkBackup(t, b, sum, want, tt.wantChunks, tt.wallets)
+			checkBackup(t, b, sum, testKeys, want, tt.wantChunks, tt.wallets)
 			var total int64
 			for _, v := range want {
 				total += int64(len(v))
@@ -103,7 +107,10 @@ func TestRoundTrip(t *testing.T) {
 }
 
 // checkBackup runs every reader on backup b and compares with want.
-func checkBackup(t *testing.T, b []byte, sum *Summary, want map[string][]byte, wantChunks int, wallets []string) {
+// Verify and Restore run as verify and restore with keys, the keys b was
+// sealed with (what Verify and Restore do after deriving them from
+// testPassword); List and Decrypt derive the key from testPassword.
+func checkBackup(t *testing.T, b []byte, sum *Summary, keys *keyCache, want map[string][]byte, wantChunks int, wallets []string) {
 	t.Helper()
 	ctx := context.Background()
 	a, err := openBytes(b)
@@ -126,7 +133,7 @@ func checkBackup(t *testing.T, b []byte, sum *Summary, want map[string][]byte, w
 	if err := a.CheckIntegrity(ctx); err != nil {
 		t.Fatalf("CheckIntegrity: %v", err)
 	}
-	if err := a.Verify(ctx, testPassword); err != nil {
+	if err := a.verify(ctx, keys, RestoreOptions{}); err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
 
@@ -168,7 +175,7 @@ func checkBackup(t *testing.T, b []byte, sum *Summary, want map[string][]byte, w
 	}
 
 	target := filepath.Join(t.TempDir(), "restored")
-	if err := a.Restore(ctx, testPassword, target); err != nil {
+	if _, err := a.restore(ctx, keys, target, RestoreOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got := readTree(t, target)
@@ -186,14 +193,16 @@ func checkBackup(t *testing.T, b []byte, sum *Summary, want map[string][]byte, w
 	}
 }
 
-// TestRoundTripRealChunkSize uses the real 24 MiB chunks: 25 MiB of
-// random data makes two.
+// TestRoundTripRealChunkSize uses the real 24 MiB chunks: 24 MiB of
+// random data and the ZIP headers around it make two. Write draws its own
+// salt, as by default; keys only keeps the key it derives for the readers.
 func TestRoundTripRealChunkSize(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	files := map[string][]byte{"wallets/monero/big/big": randomBytes(t, 25<<20), "wallets/monero/big/big.keys": []byte("k")}
+	files := map[string][]byte{"wallets/monero/big/big": randomBytes(t, defaultChunkSize), "wallets/monero/big/big.keys": []byte("k")}
 	wallettest.Write(t, dir, files)
-	b, sum := makeBackup(t, dir, "", WriteOptions{AppName: "Cake Wallet", AppVersion: "4.20.0"})
+	keys := newKeyCache(testPassword)
+	b, sum := makeBackup(t, dir, "", WriteOptions{AppName: "Cake Wallet", AppVersion: "4.20.0", keys: keys})
 	if sum.Chunks != 2 {
 		t.Errorf("%d chunks, want 2", sum.Chunks)
 	}
@@ -204,7 +213,7 @@ func TestRoundTripRealChunkSize(t *testing.T) {
 	if l := a.chunks[0].encLen - blobOverhead; l != defaultChunkSize {
 		t.Errorf("first chunk holds %d plaintext bytes, want %d", l, defaultChunkSize)
 	}
-	checkBackup(t, b, sum, files, 2, []string{"monero/big"})
+	checkBackup(t, b, sum, keys, files, 2, []string{"monero/big"})
 }
 
 // TestExampleWallets backs up the sample data shipped in examples/.
