@@ -165,16 +165,16 @@ func TestNamesCreateVerifyRestoreAgree(t *testing.T) {
 		if !slices.Equal(files, want) {
 			t.Fatalf("collected %q\nwant      %q", files, want)
 		}
-		b, _ := makeBackup(t, dir, "", WriteOptions{})
+		b, _ := makeBackup(t, dir, "", WriteOptions{salt: testSalt, keys: testKeys})
 		a, err := openBytes(b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Verify(ctx, testPassword); err != nil {
+		if err := a.verify(ctx, testKeys, RestoreOptions{}); err != nil {
 			t.Fatalf("Verify: %v", err)
 		}
 		target := filepath.Join(t.TempDir(), "out")
-		if err := a.Restore(ctx, testPassword, target); err != nil {
+		if _, err := a.restore(ctx, testKeys, target, RestoreOptions{}); err != nil {
 			t.Fatalf("Restore: %v", err)
 		}
 		if got := readTree(t, target); len(got) != len(want) {

@@ -156,11 +156,12 @@ func TestAppStyleContainer(t *testing.T) {
 	if err := a.CheckIntegrity(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Verify(t.Context(), testPassword); err != nil {
+	// With the shared keys smallBackup seals with.
+	if err := a.verify(t.Context(), testKeys, RestoreOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	target := filepath.Join(t.TempDir(), "out")
-	if err := a.Restore(t.Context(), testPassword, target); err != nil {
+	if _, err := a.restore(t.Context(), testKeys, target, RestoreOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got := readTree(t, target)

@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -57,10 +58,17 @@ func TestRestoreTarget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// restore is Restore with the shared keys smallBackup and
+	// sealInnerFast seal with, so that the key is not derived again for
+	// each restore; the password's own path is checked once, below.
+	restore := func(ctx context.Context, a *Archive, target string) error {
+		_, err := a.restore(ctx, testKeys, target, RestoreOptions{})
+		return err
+	}
 	t.Run("not empty", func(t *testing.T) {
 		target := filepath.Join(t.TempDir(), "full")
 		wallettest.Write(t, target, map[string][]byte{"mine": []byte("keep me")})
-		if err := a.Restore(t.Context(), testPassword, target); !errors.Is(err, ErrTargetNotEmpty) {
+		if err := restore(t.Context(), a, target); !errors.Is(err, ErrTargetNotEmpty) {
 			t.Fatalf("got %v", err)
 		}
 		got := readTree(t, target)
@@ -74,7 +82,7 @@ func TestRestoreTarget(t *testing.T) {
 	t.Run("a file", func(t *testing.T) {
 		target := filepath.Join(t.TempDir(), "file")
 		os.WriteFile(target, []byte("x"), 0o600)
-		if err := a.Restore(t.Context(), testPassword, target); !errors.Is(err, ErrTargetNotEmpty) {
+		if err := restore(t.Context(), a, target); !errors.Is(err, ErrTargetNotEmpty) {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -83,7 +91,7 @@ func TestRestoreTarget(t *testing.T) {
 		if err := os.Mkdir(target, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Restore(t.Context(), testPassword, target); err != nil {
+		if err := restore(t.Context(), a, target); err != nil {
 			t.Fatal(err)
 		}
 		if got := readTree(t, target); len(got) != 3 {
@@ -94,7 +102,7 @@ func TestRestoreTarget(t *testing.T) {
 		target := filepath.Join(t.TempDir(), "out")
 		ctx, cancel := contextCancelled(t)
 		cancel()
-		if err := a.Restore(ctx, testPassword, target); err == nil {
+		if err := restore(ctx, a, target); err == nil {
 			t.Fatal("restore with a cancelled context succeeded")
 		}
 		assertAbsent(t, target)
@@ -106,13 +114,13 @@ func TestRestoreTarget(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 		tampered := smallBackupTamperedAt(t, 0) // fails mid-extraction, after the folders were made
-		if err := tampered.Restore(t.Context(), testPassword, target); !errors.Is(err, ErrBadChecksum) {
+		if err := restore(t.Context(), tampered, target); !errors.Is(err, ErrBadChecksum) {
 			t.Fatalf("got %v", err)
 		}
 		if entries, _ := os.ReadDir(base); len(entries) != 0 {
 			t.Errorf("left behind: %v", entries)
 		}
-		if err := a.Restore(t.Context(), testPassword, target); err != nil {
+		if err := restore(t.Context(), a, target); err != nil {
 			t.Fatal(err)
 		}
 		if got := readTree(t, filepath.Join(base, "new")); len(got) != 3 {
@@ -121,24 +129,24 @@ func TestRestoreTarget(t *testing.T) {
 	})
 	t.Run("duplicate entries", func(t *testing.T) {
 		inner := innerZip(t, []zipEntry{{name: "a", body: []byte("1")}, {name: "a", body: []byte("2")}})
-		a, err := openBytes(sealInner(t, inner, 0))
+		a, err := openBytes(sealInnerFast(t, inner, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
 		target := filepath.Join(t.TempDir(), "out")
-		if err := a.Restore(t.Context(), testPassword, target); err == nil {
+		if err := restore(t.Context(), a, target); err == nil {
 			t.Fatal("restored an archive with one name twice")
 		}
 		assertAbsent(t, target)
 	})
 	t.Run("folder entries", func(t *testing.T) {
 		inner := innerZip(t, []zipEntry{{name: "wallets/", mode: fs.ModeDir | 0o755}, {name: "wallets/x/y", body: []byte("y")}})
-		a, err := openBytes(sealInner(t, inner, 0))
+		a, err := openBytes(sealInnerFast(t, inner, 0))
 		if err != nil {
 			t.Fatal(err)
 		}
 		target := filepath.Join(t.TempDir(), "out")
-		if err := a.Restore(t.Context(), testPassword, target); err != nil {
+		if err := restore(t.Context(), a, target); err != nil {
 			t.Fatal(err)
 		}
 		if got := readTree(t, target); string(got["wallets/x/y"]) != "y" {
@@ -153,27 +161,28 @@ func TestRestoreDamagedInnerArchive(t *testing.T) {
 	inner := innerZip(t, []zipEntry{{name: "wallets/monero/a/a", body: []byte("precious wallet data")}})
 	i := bytesIndex(inner, []byte("precious"))
 	inner[i] ^= 1
-	a, err := openBytes(sealInner(t, inner, 50))
+	// The shared test salt and keys: the key is derived once per process.
+	a, err := openBytes(sealInnerFast(t, inner, 50))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := a.CheckIntegrity(t.Context()); err != nil {
 		t.Fatalf("CheckIntegrity: %v", err)
 	}
-	if err := a.Verify(t.Context(), testPassword); !errors.Is(err, ErrNotBackup) {
+	if err := a.verify(t.Context(), testKeys, RestoreOptions{}); !errors.Is(err, ErrNotBackup) {
 		t.Errorf("Verify: %v", err)
 	}
 	target := filepath.Join(t.TempDir(), "out")
-	if err := a.Restore(t.Context(), testPassword, target); !errors.Is(err, ErrNotBackup) {
+	if _, err := a.restore(t.Context(), testKeys, target, RestoreOptions{}); !errors.Is(err, ErrNotBackup) {
 		t.Errorf("Restore: %v", err)
 	}
 	assertAbsent(t, target)
 	// Not a ZIP at all.
-	a, err = openBytes(sealInner(t, []byte("just some bytes, no zip"), 0))
+	a, err = openBytes(sealInnerFast(t, []byte("just some bytes, no zip"), 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Verify(t.Context(), testPassword); !errors.Is(err, ErrNotBackup) {
+	if err := a.verify(t.Context(), testKeys, RestoreOptions{}); !errors.Is(err, ErrNotBackup) {
 		t.Errorf("Verify of a non-ZIP: %v", err)
 	}
 }

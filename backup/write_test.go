@@ -166,7 +166,7 @@ func TestWriteCancel(t *testing.T) {
 		before := runtime.NumGoroutine()
 		ctx, cancel := context.WithCancel(t.Context())
 		w := &cancellingWriter{limit: limit, cancel: cancel}
-		_, err := Write(ctx, w, src, WriteOptions{Password: testPassword, chunkSize: 4096, Workers: 3})
+		_, err := Write(ctx, w, src, WriteOptions{Password: testPassword, chunkSize: 4096, Workers: 3, salt: testSalt, keys: testKeys})
 		cancel()
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("limit %d: got %v, want context.Canceled", limit, err)
@@ -200,7 +200,7 @@ func TestEstimateSizeIsAnUpperBound(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := makeBackup(t, dir, "", WriteOptions{AppName: strings.Repeat("A", 100), AppVersion: "1.0"})
+		b, _ := makeBackup(t, dir, "", WriteOptions{AppName: strings.Repeat("A", 100), AppVersion: "1.0", salt: testSalt, keys: testKeys})
 		if est := EstimateSize(src); est < int64(len(b)) {
 			t.Errorf("EstimateSize = %d, backup is %d bytes", est, len(b))
 		}
