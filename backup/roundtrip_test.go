@@ -156,6 +156,7 @@ func checkBackup(t *testing.T, b []byte, sum *Summary, keys *keyCache, want map[
 	}
 
 	var plain bytes.Buffer
+	plain.Grow(int(sum.PlainSize))
 	if err := a.Decrypt(ctx, testPassword, &plain); err != nil {
 		t.Fatal(err)
 	}
