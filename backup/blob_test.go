@@ -44,6 +44,7 @@ func TestSealMatchesVector(t *testing.T) {
 }
 
 func TestOpenVectors(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		name, blob string
 		nonceLen   int
@@ -98,6 +99,7 @@ func TestOpenVectors(t *testing.T) {
 }
 
 func TestSealBlobRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 1, 63, 64, 65, 1000} {
 		plain := randomBytes(t, n)
 		b, err := sealBlob("pw", plain)
@@ -123,6 +125,7 @@ func TestSealBlobRoundTrip(t *testing.T) {
 // without recomputing its checksum, and checks which of the four errors
 // FORMAT.md asks to keep apart comes out.
 func TestBlobFieldTampering(t *testing.T) {
+	t.Parallel()
 	orig, _ := hex.DecodeString(vectorXBlob)
 	fields := []struct {
 		name string

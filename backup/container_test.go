@@ -19,6 +19,7 @@ import (
 // its order, metadata.json's keys, order, indentation and values, and the
 // README lines.
 func TestContainerLayout(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	wallettest.Write(t, dir, map[string][]byte{"wallets/monero/a/a": []byte("hello")})
 	now := time.Date(2026, 11, 25, 1, 2, 3, 4_005_000, time.UTC)
@@ -126,6 +127,7 @@ func smallBackup(t *testing.T) []byte {
 // TestMetadataTampering edits metadata.json and checks the kind of error
 // each reader reports.
 func TestMetadataTampering(t *testing.T) {
+	t.Parallel()
 	orig := smallBackup(t)
 	parts := containerParts(t, orig)
 	var m map[string]any

@@ -57,6 +57,7 @@ func openGolden(t *testing.T, data []byte) (*backup.Archive, error) {
 // TestGoldenBackupsRestore: each golden backup opens, verifies with its
 // password and restores exactly its files; a wrong password is refused.
 func TestGoldenBackupsRestore(t *testing.T) {
+	t.Parallel()
 	for _, g := range goldenBackups {
 		t.Run(g.file, func(t *testing.T) {
 			ctx := context.Background()
@@ -118,6 +119,7 @@ func TestGoldenBackupsRestore(t *testing.T) {
 // sizes in a local file header are ignored in favour of the central
 // directory's, so flipping one there changes nothing restored.)
 func TestGoldenBackupsDamaged(t *testing.T) {
+	t.Parallel()
 	for _, g := range goldenBackups {
 		t.Run(g.file, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata", "golden", g.file))

@@ -96,6 +96,7 @@ func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 // data, so each chunk is read (and decrypted) about once, not once per
 // entry.
 func TestRoundRobinDirectory(t *testing.T) {
+	t.Parallel()
 	inner := roundRobinDirectory(t, manySmallFiles(t, 400, 100), 7)
 	b := sealInnerFast(t, inner, 2048)
 	cr := &countingReaderAt{r: bytes.NewReader(b)}
@@ -242,6 +243,7 @@ func TestHugeMetadataBoundedMemory(t *testing.T) {
 // which archive/zip writes with a Zip64 end record: the directory and
 // every local header offset are found.
 func TestZip64Directory(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	const n = 70_000

@@ -105,6 +105,7 @@ func TestRestoreRemovesStaleLeftovers(t *testing.T) {
 // a child) with SIGKILL while it writes, then restores again into the
 // same parent folder: the killed run's decrypted files are removed.
 func TestRestoreKilled(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("CAKEBACKUP_TEST_CHILD_RESTORE") != "" {
 		return // the child's work is done by TestRestoreChild
 	}

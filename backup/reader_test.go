@@ -52,6 +52,7 @@ func TestTruncation(t *testing.T) {
 
 // TestTruncatedBlob cuts a bare v2 blob at every offset.
 func TestTruncatedBlob(t *testing.T) {
+	t.Parallel()
 	orig, err := sealBlob(testPassword, innerZip(t, []zipEntry{{name: "a", body: []byte("hello")}}))
 	if err != nil {
 		t.Fatal(err)
@@ -185,6 +186,7 @@ func TestAppStyleContainer(t *testing.T) {
 // TestBareV2Backup restores an old-style backup: the inner archive sealed
 // as one v2 blob, no container.
 func TestBareV2Backup(t *testing.T) {
+	t.Parallel()
 	inner := innerZip(t, []zipEntry{
 		{name: "wallets/monero/old/old.keys", body: []byte("old keys")},
 		{name: "~_preferences_dump", body: []byte("{}")},

@@ -158,6 +158,7 @@ func TestRestoreTarget(t *testing.T) {
 // TestRestoreDamagedInnerArchive seals an inner "archive" whose CRC-32 is
 // wrong: every chunk decrypts, but the ZIP check must stop the restore.
 func TestRestoreDamagedInnerArchive(t *testing.T) {
+	t.Parallel()
 	inner := innerZip(t, []zipEntry{{name: "wallets/monero/a/a", body: []byte("precious wallet data")}})
 	i := bytesIndex(inner, []byte("precious"))
 	inner[i] ^= 1

@@ -219,6 +219,7 @@ func TestRoundTripRealChunkSize(t *testing.T) {
 
 // TestExampleWallets backs up the sample data shipped in examples/.
 func TestExampleWallets(t *testing.T) {
+	t.Parallel()
 	dir, settings := filepath.Join("..", "examples", "wallets"), filepath.Join("..", "examples", "settings.json")
 	b, sum := makeBackup(t, dir, settings, WriteOptions{AppName: "Cake Wallet", AppVersion: "4.20.0"})
 	a, err := openBytes(b)

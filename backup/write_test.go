@@ -189,6 +189,7 @@ func waitGoroutines(t *testing.T, n int) {
 }
 
 func TestEstimateSizeIsAnUpperBound(t *testing.T) {
+	t.Parallel()
 	for _, files := range []map[string][]byte{
 		nil,
 		{"a": nil},
