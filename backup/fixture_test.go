@@ -166,6 +166,24 @@ func sealInnerFast(t testing.TB, inner []byte, chunk int) []byte {
 	return buf.Bytes()
 }
 
+// sealBlobFast seals plaintext into a v2 blob as sealBlob does, with a
+// fresh random nonce, but under the shared test salt and keys.
+func sealBlobFast(t testing.TB, plaintext []byte) []byte {
+	t.Helper()
+	key, err := testKeys.key(testSalt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nonce := randomBytes(t, xNonceSize)
+	buf := make([]byte, blobOverhead+len(plaintext), blobOverhead+len(plaintext)+tagSize)
+	copy(buf[blobOverhead:], plaintext)
+	b, err := sealBlobInPlace(buf, len(plaintext), key, testSalt, nonce)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // containerParts returns the entries of a container by name.
 func containerParts(t testing.TB, b []byte) map[string][]byte {
 	t.Helper()

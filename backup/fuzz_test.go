@@ -14,8 +14,9 @@ import (
 )
 
 // exercise runs Open, CheckIntegrity and Verify on b. It must never panic;
-// errors are expected. keys is shared between inputs so that mutants of
-// a valid seed, which keep its salt, do not each pay for PBKDF2. (List, Decrypt and Restore share Verify's reading
+// errors are expected. keys is shared between inputs (the fuzz targets
+// pass testKeys, which the seeds are sealed with) so that mutants of a
+// valid seed, which keep its salt, do not each pay for PBKDF2. (List, Decrypt and Restore share Verify's reading
 // code; running them too would triple the key derivations per input.)
 func exercise(t *testing.T, keys *keyCache, b []byte) {
 	ctx := context.Background()
@@ -33,10 +34,7 @@ func exercise(t *testing.T, keys *keyCache, b []byte) {
 func FuzzOpenBlob(f *testing.F) {
 	x, _ := hex.DecodeString(vectorXBlob)
 	legacy, _ := hex.DecodeString(vectorLegacy)
-	sealed, err := sealBlob(testPassword, innerZip(f, []zipEntry{{name: "wallets/a/b/c", body: []byte("c")}}))
-	if err != nil {
-		f.Fatal(err)
-	}
+	sealed := sealBlobFast(f, innerZip(f, []zipEntry{{name: "wallets/a/b/c", body: []byte("c")}}))
 	f.Add(x)
 	f.Add(legacy)
 	f.Add(sealed)
@@ -45,18 +43,17 @@ func FuzzOpenBlob(f *testing.F) {
 	f.Add([]byte{2})
 	f.Add(append([]byte{1}, x[1:]...))
 	f.Add(x[:minBlobLen])
-	keys := newKeyCache(testPassword)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if _, err := parseBlob(b); err == nil && len(b) < minBlobLen {
 			t.Fatalf("parsed a %d-byte blob", len(b))
 		}
-		exercise(t, keys, b)
+		exercise(t, testKeys, b)
 	})
 }
 
 func FuzzOpenContainer(f *testing.F) {
 	inner := innerZip(f, []zipEntry{{name: "wallets/monero/a/a", body: bytes.Repeat([]byte("a"), 300)}, {name: "~_preferences_dump", body: []byte("{}")}})
-	good := sealInner(f, inner, 128)
+	good := sealInnerFast(f, inner, 128)
 	f.Add(good)
 	f.Add(good[:len(good)/2])
 	parts := containerParts(f, good)
@@ -67,9 +64,8 @@ func FuzzOpenContainer(f *testing.F) {
 		zipEntry{name: "data.bin", body: parts["data.bin"]},
 		zipEntry{name: "metadata.json", body: []byte(`{"version":3,"sha512sum":"00","chunks":[{"length":{"encrypted":99999999999,"plain":1}}]}`)}))
 	f.Add([]byte("PK\x05\x06" + string(make([]byte, 18))))
-	keys := newKeyCache(testPassword)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		exercise(t, keys, b)
+		exercise(t, testKeys, b)
 	})
 }
 
@@ -202,22 +198,18 @@ func FuzzMetadata(f *testing.F) {
 func FuzzBareBlobReader(f *testing.F) {
 	x, _ := hex.DecodeString(vectorXBlob)
 	legacy, _ := hex.DecodeString(vectorLegacy)
-	sealed, err := sealBlob(testPassword, []byte("some plaintext"))
-	if err != nil {
-		f.Fatal(err)
-	}
+	sealed := sealBlobFast(f, []byte("some plaintext"))
 	for _, s := range [][]byte{x, legacy, sealed, {2}, x[:minBlobLen], append([]byte{2}, make([]byte, 4096)...)} {
 		f.Add(s)
 	}
-	keys := newKeyCache(testPassword)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) == 0 {
 			return
 		}
-		want, wantErr := openInMemory(b, keys)
+		want, wantErr := openInMemory(b, testKeys)
 		a := &Archive{r: bytes.NewReader(b), size: int64(len(b))}
 		var got []byte
-		pf, gotErr := a.openBarePlain(t.Context(), keys)
+		pf, gotErr := a.openBarePlain(t.Context(), testKeys)
 		if gotErr == nil {
 			got = make([]byte, pf.size)
 			pf.ReadAt(got, 0)
