@@ -74,16 +74,7 @@ func newOneSaltSealer(t *testing.T, password string) func(plaintext []byte) []by
 	if err != nil {
 		t.Fatal(err)
 	}
-	return func(plaintext []byte) []byte {
-		nonce := randomBytes(t, xNonceSize)
-		buf := make([]byte, blobOverhead+len(plaintext), blobOverhead+len(plaintext)+tagSize)
-		copy(buf[blobOverhead:], plaintext)
-		b, err := sealBlobInPlace(buf, len(plaintext), key, salt, nonce)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	return func(plaintext []byte) []byte { return sealBlobWith(t, key, salt, plaintext) }
 }
 
 func openInMemory(b []byte, keys *keyCache) ([]byte, error) {

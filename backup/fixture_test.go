@@ -133,19 +133,6 @@ func innerZip(t testing.TB, entries []zipEntry) []byte {
 	return buf.Bytes()
 }
 
-// sealInner wraps arbitrary inner archive bytes into a container with the
-// real writer, cut into chunks of chunk bytes.
-func sealInner(t testing.TB, inner []byte, chunk int) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	_, err := writeContainer(context.Background(), &buf, WriteOptions{Password: testPassword, AppVersion: "9.9.9", chunkSize: chunk},
-		func(w io.Writer) error { _, err := w.Write(inner); return err })
-	if err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // testKeys and testSalt let tests that seal many small backups derive the
 // key once: sealInnerFast seals with them and restores and verifies can
 // pass testKeys.
@@ -154,7 +141,9 @@ var (
 	testSalt = []byte("0123456789abcdef")
 )
 
-// sealInnerFast is sealInner with the shared test salt and keys.
+// sealInnerFast wraps arbitrary inner archive bytes into a container with
+// the real writer, cut into chunks of chunk bytes, under the shared test
+// salt and keys.
 func sealInnerFast(t testing.TB, inner []byte, chunk int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -174,10 +163,17 @@ func sealBlobFast(t testing.TB, plaintext []byte) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return sealBlobWith(t, key, testSalt, plaintext)
+}
+
+// sealBlobWith seals plaintext into a v2 blob under key and salt, with a
+// fresh random nonce.
+func sealBlobWith(t testing.TB, key, salt, plaintext []byte) []byte {
+	t.Helper()
 	nonce := randomBytes(t, xNonceSize)
 	buf := make([]byte, blobOverhead+len(plaintext), blobOverhead+len(plaintext)+tagSize)
 	copy(buf[blobOverhead:], plaintext)
-	b, err := sealBlobInPlace(buf, len(plaintext), key, testSalt, nonce)
+	b, err := sealBlobInPlace(buf, len(plaintext), key, salt, nonce)
 	if err != nil {
 		t.Fatal(err)
 	}
