@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -33,8 +34,12 @@ var threeChunks = sync.OnceValues(func() ([]byte, error) {
 	if err := os.MkdirAll(wallet, 0o700); err != nil {
 		return nil, err
 	}
+	// A ChaCha8 stream from a random seed: as random as crypto/rand for
+	// the check, and 25 times faster to make 50 MiB of.
+	var seed [32]byte
+	rand.Read(seed[:])
 	data := make([]byte, 50<<20)
-	rand.Read(data)
+	mrand.NewChaCha8(seed).Read(data)
 	if err := os.WriteFile(filepath.Join(wallet, "big.keys"), data, 0o600); err != nil {
 		return nil, err
 	}
@@ -43,6 +48,7 @@ var threeChunks = sync.OnceValues(func() ([]byte, error) {
 		return nil, err
 	}
 	var buf bytes.Buffer
+	buf.Grow(int(backup.EstimateSize(src))) // no copying as it grows
 	if _, err := backup.Write(context.Background(), &buf, src, backup.WriteOptions{Password: testPassword}); err != nil {
 		return nil, err
 	}
@@ -104,6 +110,7 @@ func TestCheckAndStreamReadsOnce(t *testing.T) {
 
 			r := &countingReader{r: bytes.NewReader(file)}
 			var got bytes.Buffer
+			got.Grow(len(file))
 			fan := &fanOut{stores: make(Stores, 1), digest: newStreamDigest(), keepGoing: true}
 			fan.add(0, "test", writerPending{&got})
 			sent, err := checkAndStream(t.Context(), r, size, c.password, fan)
