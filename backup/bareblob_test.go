@@ -19,15 +19,14 @@ func TestBareBlobStreamingMatchesAEAD(t *testing.T) {
 	legacy, _ := hex.DecodeString(vectorLegacy)
 	var blobs [][]byte
 	blobs = append(blobs, x, legacy)
-	// One salt for all, as in our own backups: the key is derived once,
-	// for sealing and for both readers, instead of twice per blob.
-	seal := newOneSaltSealer(t, testPassword)
+	// One salt for all, as in our own backups: the shared test salt and
+	// keys, for sealing and for both readers.
 	for _, n := range []int{0, 1, 15, 16, 17, bareBufSize - 1, bareBufSize, bareBufSize + 33} {
-		blobs = append(blobs, seal(randomBytes(t, n)))
+		blobs = append(blobs, sealBlobFast(t, randomBytes(t, n)))
 	}
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	keys := newKeyCache(testPassword)
+	keys := testKeys
 	vkeys := newKeyCache(vectorPassword)
 	for i, b := range blobs {
 		k := keys
@@ -58,23 +57,6 @@ func TestBareBlobStreamingMatchesAEAD(t *testing.T) {
 	if _, err := openStreaming(t, blobs[2], newKeyCache("wrong")); !errors.Is(err, ErrDecrypt) {
 		t.Errorf("wrong password: %v", err)
 	}
-}
-
-// newOneSaltSealer returns a function that seals each plaintext into a v2
-// blob as sealBlob does, with a fresh random nonce, but under one salt
-// drawn here and a key derived once (PBKDF2's fixed rounds dominate a
-// small test's time).
-func newOneSaltSealer(t *testing.T, password string) func(plaintext []byte) []byte {
-	t.Helper()
-	salt, err := newSalt()
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := deriveKey(password, salt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return func(plaintext []byte) []byte { return sealBlobWith(t, key, salt, plaintext) }
 }
 
 func openInMemory(b []byte, keys *keyCache) ([]byte, error) {

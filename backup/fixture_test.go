@@ -163,17 +163,10 @@ func sealBlobFast(t testing.TB, plaintext []byte) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sealBlobWith(t, key, testSalt, plaintext)
-}
-
-// sealBlobWith seals plaintext into a v2 blob under key and salt, with a
-// fresh random nonce.
-func sealBlobWith(t testing.TB, key, salt, plaintext []byte) []byte {
-	t.Helper()
 	nonce := randomBytes(t, xNonceSize)
 	buf := make([]byte, blobOverhead+len(plaintext), blobOverhead+len(plaintext)+tagSize)
 	copy(buf[blobOverhead:], plaintext)
-	b, err := sealBlobInPlace(buf, len(plaintext), key, salt, nonce)
+	b, err := sealBlobInPlace(buf, len(plaintext), key, testSalt, nonce)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func TestOuterEntriesCRC(t *testing.T) {
 	if err := a.CheckIntegrity(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Verify(t.Context(), testPassword); err != nil {
+	if err := a.verify(t.Context(), testKeys, RestoreOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -53,10 +53,7 @@ func TestTruncation(t *testing.T) {
 // TestTruncatedBlob cuts a bare v2 blob at every offset.
 func TestTruncatedBlob(t *testing.T) {
 	t.Parallel()
-	orig, err := sealBlob(testPassword, innerZip(t, []zipEntry{{name: "a", body: []byte("hello")}}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	orig := sealBlobFast(t, innerZip(t, []zipEntry{{name: "a", body: []byte("hello")}}))
 	for off := 0; off < len(orig); off++ {
 		a, err := openBytes(orig[:off])
 		if err == nil {
@@ -103,7 +100,7 @@ func TestWrongPassword(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	good := smallBackup(t)
 	parts := containerParts(t, good)
-	blob, _ := sealBlob(testPassword, []byte("x"))
+	blob := sealBlobFast(t, []byte("x"))
 	tests := []struct {
 		name string
 		b    []byte
@@ -191,10 +188,9 @@ func TestBareV2Backup(t *testing.T) {
 		{name: "wallets/monero/old/old.keys", body: []byte("old keys")},
 		{name: "~_preferences_dump", body: []byte("{}")},
 	})
-	b, err := sealBlob(testPassword, inner)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// Sealed and read with the shared test salt and keys; List and the
+	// wrong password go through the password.
+	b := sealBlobFast(t, inner)
 	path := filepath.Join(t.TempDir(), "cake_wallet_backup_old")
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
@@ -208,7 +204,7 @@ func TestBareV2Backup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Verify(t.Context(), testPassword); err != nil {
+	if err := a.verify(t.Context(), testKeys, RestoreOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := a.List(t.Context(), testPassword)
@@ -219,7 +215,7 @@ func TestBareV2Backup(t *testing.T) {
 		t.Errorf("Wallets = %q", w)
 	}
 	target := filepath.Join(t.TempDir(), "out")
-	if err := a.Restore(t.Context(), testPassword, target); err != nil {
+	if _, err := a.restore(t.Context(), testKeys, target, RestoreOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := readTree(t, target); string(got["wallets/monero/old/old.keys"]) != "old keys" {

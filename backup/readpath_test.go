@@ -63,9 +63,11 @@ func TestDamagedDataBinNamed(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkErrKind(t, "CheckIntegrity", a.CheckIntegrity(t.Context()), ErrBadChecksum, 1)
-	checkOuterDamage(t, "Verify", a.Verify(t.Context(), testPassword), "data.bin")
+	// With the shared keys smallBackup seals with.
+	checkOuterDamage(t, "Verify", a.verify(t.Context(), testKeys, RestoreOptions{}), "data.bin")
 	target := filepath.Join(t.TempDir(), "out")
-	checkOuterDamage(t, "Restore", a.Restore(t.Context(), testPassword, target), "data.bin")
+	_, err = a.restore(t.Context(), testKeys, target, RestoreOptions{})
+	checkOuterDamage(t, "Restore", err, "data.bin")
 	assertAbsent(t, target)
 	// A wrong password is still reported as such, without reading the
 	// whole file again.

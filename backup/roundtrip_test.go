@@ -221,7 +221,7 @@ func TestRoundTripRealChunkSize(t *testing.T) {
 func TestExampleWallets(t *testing.T) {
 	t.Parallel()
 	dir, settings := filepath.Join("..", "examples", "wallets"), filepath.Join("..", "examples", "settings.json")
-	b, sum := makeBackup(t, dir, settings, WriteOptions{AppName: "Cake Wallet", AppVersion: "4.20.0"})
+	b, sum := makeBackup(t, dir, settings, WriteOptions{AppName: "Cake Wallet", AppVersion: "4.20.0", salt: testSalt, keys: testKeys})
 	a, err := openBytes(b)
 	if err != nil {
 		t.Fatal(err)

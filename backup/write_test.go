@@ -94,7 +94,7 @@ func TestWriteSourceVanished(t *testing.T) {
 	if err := os.Remove(gone); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Write(t.Context(), &bytes.Buffer{}, src, WriteOptions{Password: testPassword})
+	_, err = Write(t.Context(), &bytes.Buffer{}, src, WriteOptions{Password: testPassword, salt: testSalt, keys: testKeys})
 	if err == nil || !strings.Contains(err.Error(), gone) {
 		t.Errorf("got %v, want an error naming %s", err, gone)
 	}
@@ -102,7 +102,7 @@ func TestWriteSourceVanished(t *testing.T) {
 	if err := os.Mkdir(gone, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	_, err = Write(t.Context(), &bytes.Buffer{}, src, WriteOptions{Password: testPassword})
+	_, err = Write(t.Context(), &bytes.Buffer{}, src, WriteOptions{Password: testPassword, salt: testSalt, keys: testKeys})
 	if err == nil || !strings.Contains(err.Error(), gone) {
 		t.Errorf("got %v, want an error naming %s", err, gone)
 	}
