@@ -12,9 +12,10 @@ import (
 // passphrase the server never sees in the clear.
 func TestServerHoldsOnlyLockedKeys(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 	folder, err := drive.CreateNewFolderByID(ctx, drive.RootLink.LinkID, "f")
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,44 @@ func bridgeConfig(t testing.TB, srv *Server, user, password string) *common.Conf
 	return cfg
 }
 
+// sessionConfig is bridgeConfig on the session NewForTest's own login
+// kept, as cakebackup starts the bridge from a saved session: for tests
+// whose point is not logging in, which need not pay for another SRP login
+// (two bcrypt hashes and a primality test of the SRP modulus).
+func sessionConfig(t testing.TB, ts *TestServer) *common.Config {
+	cfg := bridgeConfig(t, ts.Server, ts.Username, ts.Password)
+	cfg.FirstLoginCredential = &common.FirstLoginCredentialData{}
+	cfg.UseReusableLogin = true
+	cfg.ReusableCredential = &common.ReusableCredentialData{
+		UID:           ts.Session.UID,
+		AccessToken:   ts.Session.AccessToken,
+		RefreshToken:  ts.Session.RefreshToken,
+		SaltedKeyPass: ts.Session.SaltedKeyPass,
+	}
+	return cfg
+}
+
+// sessionBridge starts the real bridge on ts's kept session (see
+// sessionConfig) and closes it with the test. It does not revoke the
+// session: other clients of the test may share it.
+func sessionBridge(t testing.TB, ctx context.Context, cfg *common.Config) *bridge.ProtonDrive {
+	t.Helper()
+	if !cfg.UseReusableLogin {
+		t.Fatal("sessionBridge needs a sessionConfig")
+	}
+	drive, _, err := newBridgeWithAuthHandler(ctx, cfg, func(proton.Auth) {})
+	if err != nil {
+		t.Fatalf("NewProtonDrive: %v", err)
+	}
+	t.Cleanup(func() {
+		// The bridge revokes the session on Logout only when no credential
+		// file is configured; the name is never written to.
+		drive.Config.CredentialCacheFile = "the test keeps the session"
+		_ = drive.Logout(context.Background())
+	})
+	return drive
+}
+
 // loginBridge logs the real bridge into srv and logs it out with the test.
 func loginBridge(t testing.TB, ctx context.Context, cfg *common.Config) *bridge.ProtonDrive {
 	t.Helper()

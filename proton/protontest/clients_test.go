@@ -8,9 +8,12 @@ import (
 
 func TestBridgeTwoClientsOneAccount(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	a := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	// A starts on the session of NewForTest's login, B logs in: two
+	// sessions of one account.
+	a := sessionBridge(t, ctx, sessionConfig(t, ts))
 	b := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
 	if a.RootLink.LinkID != b.RootLink.LinkID {
 		t.Fatalf("clients see different roots: %s and %s", a.RootLink.LinkID, b.RootLink.LinkID)

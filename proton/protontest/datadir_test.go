@@ -12,9 +12,9 @@ import (
 func TestDataDirHoldsWhatTheServerReceived(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	srv := NewForTest(t, WithOptions(Options{DataDir: dir})).Server
+	ts := NewForTest(t, WithOptions(Options{DataDir: dir}))
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 
 	data := randomBytes(t, blockSize+1000) // 2 blocks
 	id := upload(t, ctx, drive, drive.RootLink.LinkID, "on-disk.cake", data)

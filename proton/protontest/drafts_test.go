@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -27,24 +28,27 @@ func TestBridgeDraftConflicts(t *testing.T) {
 		{"draft revision on active file, keep", false, true, bridge.ErrDraftExists},
 		{"draft revision on active file, replace", true, true, nil},
 	}
-	for _, tc := range tests {
+	// The cases share an account, each with its own client and file name:
+	// a draft is a property of one name in one folder.
+	ts := NewForTest(t)
+	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := NewForTest(t).Server
 			ctx := context.Background()
-			cfg := bridgeConfig(t, srv, testUser, testPassword)
+			cfg := sessionConfig(t, ts)
 			cfg.ReplaceExistingDraft = tc.replaceDraft
-			drive := loginBridge(t, ctx, cfg)
+			drive := sessionBridge(t, ctx, cfg)
 			root := drive.RootLink.LinkID
+			name := fmt.Sprintf("b%d.cake", i)
 
 			if tc.activeFirst {
-				upload(t, ctx, drive, root, "b.cake", []byte("first"))
+				upload(t, ctx, drive, root, name, []byte("first"))
 			}
-			if _, _, err := drive.UploadFileByReader(ctx, root, "b.cake", time.Now(), bytes.NewReader([]byte("interrupted")), 2); err != nil {
+			if _, _, err := drive.UploadFileByReader(ctx, root, name, time.Now(), bytes.NewReader([]byte("interrupted")), 2); err != nil {
 				t.Fatalf("interrupted upload: %v", err)
 			}
 			want := []byte("second")
-			id, _, err := drive.UploadFileByReader(ctx, root, "b.cake", time.Now(), bytes.NewReader(want), 0)
+			id, _, err := drive.UploadFileByReader(ctx, root, name, time.Now(), bytes.NewReader(want), 0)
 			if !errors.Is(err, tc.wantErr) {
 				t.Fatalf("upload over a draft: got %v, want %v", err, tc.wantErr)
 			}

@@ -44,9 +44,10 @@ func TestFaultRetried(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.route, func(t *testing.T) {
 			t.Parallel()
-			srv := NewForTest(t).Server
+			ts := NewForTest(t)
+			srv := ts.Server
 			ctx := context.Background()
-			drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+			drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 			data := randomBytes(t, 50_000)
 
 			srv.FailNext(tc.route, 1, tc.status, 0)
@@ -81,9 +82,10 @@ func TestFaultNotRetried(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := NewForTest(t).Server
+			ts := NewForTest(t)
+			srv := ts.Server
 			ctx := context.Background()
-			drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+			drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 
 			srv.FailNext(tc.route, 1, tc.status, 0)
 			_, _, err := drive.UploadFileByReader(ctx, drive.RootLink.LinkID, "f.cake", time.Now(), bytes.NewReader([]byte("data")), 0)
@@ -110,10 +112,11 @@ func TestFaultNotRetried(t *testing.T) {
 // uploading again with ReplaceExistingDraft replaces the draft.
 func TestFaultDroppedBlockUpload(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	cfg := bridgeConfig(t, srv, testUser, testPassword)
-	drive := loginBridge(t, ctx, cfg)
+	cfg := sessionConfig(t, ts)
+	drive := sessionBridge(t, ctx, cfg)
 	root := drive.RootLink.LinkID
 	data := randomBytes(t, 200_000)
 
@@ -142,9 +145,10 @@ func TestFaultDroppedBlockUpload(t *testing.T) {
 
 func TestFaultLatency(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 	root := drive.RootLink.LinkID
 
 	srv.SetLatency(300 * time.Millisecond)
@@ -161,9 +165,10 @@ func TestFaultLatency(t *testing.T) {
 
 func TestFaultQuota(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 	root := drive.RootLink.LinkID
 
 	srv.SetQuota(1 << 20)
@@ -183,7 +188,7 @@ func TestFaultQuota(t *testing.T) {
 		t.Fatal("download under quota differs")
 	}
 
-	volumes, err := apiClient(t, srv).ListVolumes(ctx)
+	volumes, err := apiClient(t, ts).ListVolumes(ctx)
 	if err != nil || len(volumes) != 1 {
 		t.Fatalf("volumes: %d, %v", len(volumes), err)
 	}
@@ -201,9 +206,10 @@ func TestFaultQuota(t *testing.T) {
 // decrypt and the download returns an error instead of wrong bytes.
 func TestFaultBlockDownload(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 	data := randomBytes(t, 10_000)
 	id := upload(t, ctx, drive, drive.RootLink.LinkID, "f.cake", data)
 

@@ -96,9 +96,10 @@ func blocksOf(d StoredData, linkID string) int {
 
 func TestBridgeFileLifecycle(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 	root := drive.RootLink.LinkID
 
 	folderID, err := drive.CreateNewFolderByID(ctx, root, "Cake Backups")

@@ -13,16 +13,14 @@ import (
 	"github.com/rclone/go-proton-api"
 )
 
-// apiClient logs a plain go-proton-api client into srv, for calls the
-// bridge makes only in situations that are hard to reach through it.
-func apiClient(t *testing.T, srv *Server) *proton.Client {
+// apiClient is a plain go-proton-api client on ts's kept session, for
+// calls the bridge makes only in situations that are hard to reach
+// through it.
+func apiClient(t *testing.T, ts *TestServer) *proton.Client {
 	t.Helper()
-	m := proton.New(proton.WithHostURL(srv.URL()), proton.WithAppVersion(testAppVersion), proton.WithRetryCount(0))
+	m := proton.New(proton.WithHostURL(ts.URL()), proton.WithAppVersion(testAppVersion), proton.WithRetryCount(0))
 	t.Cleanup(m.Close)
-	c, _, err := m.NewClientWithLogin(context.Background(), testUser, []byte(testPassword))
-	if err != nil {
-		t.Fatalf("login: %v", err)
-	}
+	c := m.NewClient(ts.Session.UID, ts.Session.AccessToken, ts.Session.RefreshToken)
 	t.Cleanup(c.Close)
 	return c
 }
@@ -68,10 +66,11 @@ func apiStatus(err error) (int, proton.Code) {
 
 func TestRouteErrors(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
-	c := apiClient(t, srv)
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
+	c := apiClient(t, ts)
 	share := drive.MainShare.ShareID
 	root := drive.RootLink.LinkID
 	email := drive.MainShare.Creator
@@ -157,10 +156,11 @@ func TestRouteErrors(t *testing.T) {
 // the test fast; the bridge's decryption is covered elsewhere.
 func TestChildrenArePaged(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
-	c := apiClient(t, srv)
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
+	c := apiClient(t, ts)
 	share, root := drive.MainShare.ShareID, drive.RootLink.LinkID
 	msg, sig := pgpStrings(t)
 	const n = 151
@@ -203,9 +203,10 @@ func TestChildrenArePaged(t *testing.T) {
 // response), so through it an error body would arrive as block data.
 func TestDownloadNeedsTheStorageToken(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 	fileID := upload(t, ctx, drive, drive.RootLink.LinkID, "f.cake", []byte("content"))
 	var blockID string
 	for _, b := range stored(t, srv).Blocks {

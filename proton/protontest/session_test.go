@@ -36,10 +36,11 @@ func rawGet(t *testing.T, srv *Server, path string, headers map[string]string) (
 
 func TestDriveRoutesNeedASession(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	cfg := bridgeConfig(t, srv, testUser, testPassword)
-	drive := loginBridge(t, ctx, cfg)
+	cfg := sessionConfig(t, ts)
+	drive := sessionBridge(t, ctx, cfg)
 	uid, token := cfg.ReusableCredential.UID, cfg.ReusableCredential.AccessToken
 	share := drive.MainShare.ShareID
 	root := drive.RootLink.LinkID
@@ -100,9 +101,10 @@ func TestTokensRefresh(t *testing.T) {
 
 func TestRevokedSessionFails(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	ts := NewForTest(t)
+	srv := ts.Server
 	ctx := context.Background()
-	drive := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 	if err := srv.RevokeSessions(testUser); err != nil {
 		t.Fatal(err)
 	}
