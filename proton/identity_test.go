@@ -20,10 +20,12 @@ import (
 // errNotGood is what the test's check says of bytes that are not a
 // "backup".
 
-// A Proton job with 10 stored backups prunes twice: the second run
+// A Proton job with 4 stored backups prunes twice: the second run
 // downloads no block, since every backup is the revision that verified. A
 // new revision uploaded behind our back is read again and, being bad, is
-// left out of the good set and remembered as failed.
+// left out of the good set and remembered as failed. (Four backups, not
+// more: every lookup of a file unlocks its node key, which the bridge
+// locks with a 16 MiB key derivation.)
 func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -36,11 +38,12 @@ func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 	}
 	job := schedule.Job{Name: "daily", Retention: schedule.Retention{KeepLast: 20}}
 	base := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
+	const n = 4
 	var names []string
-	for i := range 10 {
+	for i := range n {
 		names = append(names, schedule.BackupName(job.Name, base.Add(time.Duration(i)*24*time.Hour)))
 	}
-	// The ten backups are stored at once, as ten runs could: each waits
+	// The backups are stored at once, as ten runs could: each waits
 	// out the bridge's pause after its rename. The folder is made first,
 	// so they do not race to make it.
 	if _, err := dest.folder(ctx, true); err != nil {
@@ -84,15 +87,15 @@ func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 	downloads := func() int { return f.srv.Calls(protontest.RouteDownloadBlock) }
 
 	before := downloads()
-	if plan := prune(); len(plan.Keep) != 10 || len(plan.Rejected) != 0 {
-		t.Fatalf("first run: kept %d, rejected %d; want 10, 0", len(plan.Keep), len(plan.Rejected))
+	if plan := prune(); len(plan.Keep) != n || len(plan.Rejected) != 0 {
+		t.Fatalf("first run: kept %d, rejected %d; want %d, 0", len(plan.Keep), len(plan.Rejected), n)
 	}
-	if got := downloads() - before; got < 10 {
-		t.Fatalf("first run downloaded %d blocks; want every backup read (>= 10)", got)
+	if got := downloads() - before; got < n {
+		t.Fatalf("first run downloaded %d blocks; want every backup read (>= %d)", got, n)
 	}
 	before = downloads()
-	if plan := prune(); len(plan.Keep) != 10 || len(plan.Rejected) != 0 {
-		t.Fatalf("second run: kept %d, rejected %d; want 10, 0", len(plan.Keep), len(plan.Rejected))
+	if plan := prune(); len(plan.Keep) != n || len(plan.Rejected) != 0 {
+		t.Fatalf("second run: kept %d, rejected %d; want %d, 0", len(plan.Keep), len(plan.Rejected), n)
 	}
 	if got := downloads() - before; got != 0 {
 		t.Fatalf("second run downloaded %d blocks; want 0", got)
@@ -101,23 +104,24 @@ func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rec := vf.Dests[dest.Spec()][names[3]]; rec.SHA512 == "" || !strings.Contains(rec.Identity, "revision=") || !rec.OK() {
-		t.Fatalf("record of %s = %+v; want a verified SHA-512 and revision", names[3], rec)
+	bad := names[2]
+	if rec := vf.Dests[dest.Spec()][bad]; rec.SHA512 == "" || !strings.Contains(rec.Identity, "revision=") || !rec.OK() {
+		t.Fatalf("record of %s = %+v; want a verified SHA-512 and revision", bad, rec)
 	}
 
-	// A new revision of the 4th backup, uploaded behind our back.
+	// A new revision of the 3rd backup, uploaded behind our back.
 	folderID, err := dest.folder(ctx, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := d.bridge.UploadFileByReader(ctx, folderID, names[3], time.Now(), bytes.NewReader([]byte("BAD! replaced")), 0); err != nil {
+	if _, _, err := d.bridge.UploadFileByReader(ctx, folderID, bad, time.Now(), bytes.NewReader([]byte("BAD! replaced")), 0); err != nil {
 		t.Fatal(err)
 	}
 	for run := range 2 {
 		before = downloads()
 		plan := prune()
-		if len(plan.Keep) != 9 || len(plan.Rejected) != 1 || plan.Rejected[0].Name != names[3] || !strings.Contains(plan.Rejected[0].Err.Error(), destinationtest.ErrNoPrefix.Error()) {
-			t.Fatalf("run %d after the new revision: kept %d, rejected %+v; want 9 and %s", run, len(plan.Keep), plan.Rejected, names[3])
+		if len(plan.Keep) != n-1 || len(plan.Rejected) != 1 || plan.Rejected[0].Name != bad || !strings.Contains(plan.Rejected[0].Err.Error(), destinationtest.ErrNoPrefix.Error()) {
+			t.Fatalf("run %d after the new revision: kept %d, rejected %+v; want %d and %s", run, len(plan.Keep), plan.Rejected, n-1, bad)
 		}
 		want := 1 // only the changed backup is read
 		if run == 1 {
@@ -131,7 +135,7 @@ func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if failed := memo.Failed(); len(failed) != 1 || failed[0].Name != names[3] {
-		t.Fatalf("failed = %+v; want %s", failed, names[3])
+	if failed := memo.Failed(); len(failed) != 1 || failed[0].Name != bad {
+		t.Fatalf("failed = %+v; want %s", failed, bad)
 	}
 }
