@@ -17,8 +17,8 @@ import (
 // (primary flag, main type) and a root folder.
 //
 // The drive keys are made client-side, as Proton's clients do: AddUser logs
-// in over SRP like any client, unlocks the address key with the password,
-// generates the share key and the root node key, encrypts their passphrases
+// in over SRP like any client, unlocks the address key with the key
+// password (see keyPassword), generates the share key and the root node key, encrypts their passphrases
 // to the address key (share) and share key (root) and signs them with the
 // address key. The server only receives the resulting armored, locked keys
 // and encrypted passphrases, names and hash keys.
@@ -179,7 +179,7 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 		if err != nil {
 			return fmt.Errorf("get addresses: %w", err)
 		}
-		saltedKeyPass, err := salts.SaltForKey([]byte(password), user.Keys.Primary().ID)
+		saltedKeyPass, err := keyPassword(user.Keys.Primary(), salts, password)
 		if err != nil {
 			return fmt.Errorf("salt key password: %w", err)
 		}

@@ -2,9 +2,11 @@ package protontest
 
 import (
 	"context"
+	"encoding/base64"
 	"testing"
 
 	"github.com/ProtonMail/gopenpgp/v3/crypto"
+	"github.com/rclone/go-proton-api"
 )
 
 // TestServerHoldsOnlyLockedKeys: every share and node key the server
@@ -54,5 +56,41 @@ func TestServerHoldsOnlyLockedKeys(t *testing.T) {
 		if !isPGPMessage(p) {
 			t.Errorf("passphrase %d is not an encrypted message", i)
 		}
+	}
+}
+
+// TestKeptSessionKeyPassIsTheDerivedOne: NewForTest takes its session's
+// key password from what the server's key generation was given (see
+// fastKeyPassphrases) instead of deriving it again; it must be what a
+// client derives from the password and the key salt, and unlock the key.
+func TestKeptSessionKeyPassIsTheDerivedOne(t *testing.T) {
+	t.Parallel()
+	ts := NewForTest(t)
+	ctx := context.Background()
+	c := apiClient(t, ts)
+	user, err := c.GetUser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	salts, err := c.GetSalts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := fastKeyPassphrases.Load(string(user.Keys.Primary().PrivateKey)); !ok {
+		t.Error("the user key's password was not remembered: NewForTest derives it again")
+	}
+	derived, err := salts.SaltForKey([]byte(ts.Password), user.Keys.Primary().ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kept := ts.Session.SaltedKeyPass; kept != base64.StdEncoding.EncodeToString(derived) {
+		t.Fatal("the kept session's key password is not the one derived from the password")
+	}
+	addrs, err := c.GetAddresses(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := proton.Unlock(user, addrs, derived, nil); err != nil {
+		t.Fatalf("the key password does not unlock the user key: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/s2k"
 	"github.com/ProtonMail/gopenpgp/v3/crypto"
 	"github.com/ProtonMail/gopenpgp/v3/profile"
+	"github.com/rclone/go-proton-api"
 	"github.com/rclone/go-proton-api/server/backend"
 )
 
@@ -108,7 +109,8 @@ func UseFastKeys() {
 }
 
 // fastGenerateKey has the signature of backend.GenerateKey; it ignores the
-// requested key type and size.
+// requested key type and size. It remembers each key's passphrase in
+// fastKeyPassphrases.
 func fastGenerateKey(name, email string, passphrase []byte, _ string, _ int) (string, error) {
 	key, err := fastPGP.KeyGeneration().AddUserId(name, email).New().GenerateKey()
 	if err != nil {
@@ -119,5 +121,32 @@ func fastGenerateKey(name, email string, passphrase []byte, _ string, _ int) (st
 	if err != nil {
 		return "", err
 	}
+	raw, err := locked.Serialize()
+	if err != nil {
+		return "", err
+	}
+	fastKeyPassphrases.Store(string(raw), string(passphrase))
 	return locked.Armor()
+}
+
+// fastKeyPassphrases maps each key fastGenerateKey made (serialized, as a
+// go-proton-api client holds it in proton.Key.PrivateKey) to the
+// passphrase it locked it with. For a user key that is the key password
+// go-proton-api's CreateUser derived from the account password and the
+// key salt (bcrypt, cost 10): exactly what a client's Salts.SaltForKey
+// derives again at login. NewForTest's own login takes it from here
+// instead, one bcrypt hash less per account; the bridge and every login
+// a test makes still derive it. It lives as long as the process, like the
+// backend.GenerateKey hook that fills it, and holds only test accounts'
+// key passwords.
+var fastKeyPassphrases sync.Map
+
+// keyPassword returns the password of a user key: the one fastGenerateKey
+// remembered when it made the key, or else the one SaltForKey derives from
+// password and the key salt, as a client does.
+func keyPassword(key proton.Key, salts proton.Salts, password string) ([]byte, error) {
+	if pass, ok := fastKeyPassphrases.Load(string(key.PrivateKey)); ok {
+		return []byte(pass.(string)), nil
+	}
+	return salts.SaltForKey([]byte(password), key.ID)
 }

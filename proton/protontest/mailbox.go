@@ -96,7 +96,7 @@ func (s *Server) relockUserKeys(ctx context.Context, username, password, mailbox
 	err := s.asUser(ctx, username, password, func(_ *proton.Client, user proton.User, salts proton.Salts) error {
 		out := map[string]*relockedKey{}
 		for _, k := range user.Keys {
-			oldPass, err := salts.SaltForKey([]byte(password), k.ID)
+			oldPass, err := keyPassword(k, salts, password)
 			if err != nil {
 				return fmt.Errorf("salt key password: %w", err)
 			}
