@@ -67,12 +67,14 @@ func randomBytes(t testing.TB, n int) []byte {
 // it cannot must end in the expected one-line error, with nothing left on
 // the Drive but the older backup, unchanged.
 //
-// Faults are server-wide, so the cases run one after another, in four
+// Faults are server-wide, so the cases run one after another, in five
 // groups with a server each; every case uses up exactly the faults it
 // queues, or resets them. Cases go round the groups in order: first the
 // four that succeed (and wait out the bridge's pause after the rename),
-// then the two that wait out retries, so no group waits much longer than
-// another.
+// then the one that waits out three retries (go-proton-api waits
+// Retry-After plus 0 to 9 s of jitter before each), which so has the
+// fifth group to itself but for a case that fails at once, then those
+// that fail at once, so no group waits much longer than another.
 func TestFaults(t *testing.T) {
 	t.Parallel()
 	const size = 2*4<<20 + 777 // Three blocks.
@@ -135,7 +137,7 @@ func TestFaults(t *testing.T) {
 			wantErr: destinations.ErrNoSpace,
 		},
 	}
-	const groups = 4
+	const groups = 5
 	for group := range groups {
 		t.Run(fmt.Sprintf("group%d", group), func(t *testing.T) {
 			t.Parallel()
