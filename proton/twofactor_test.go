@@ -36,6 +36,7 @@ func TestLoginTwoFactor(t *testing.T) {
 		{"wrong password with a right code", fakeTwoFactorCode, ErrWrongPassword},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // each login is its own session
 			cred := Credentials{Username: fakeUser, Password: fakePassword, TwoFactorCode: tc.code}
 			if tc.want == ErrWrongPassword {
 				cred.Password = "not the password"
@@ -52,6 +53,7 @@ func TestLoginTwoFactor(t *testing.T) {
 	}
 
 	t.Run("right code", func(t *testing.T) {
+		t.Parallel()
 		s, err := Login(ctx, f.opts, Credentials{Username: fakeUser, Password: fakePassword, TwoFactorCode: fakeTwoFactorCode})
 		if err != nil {
 			t.Fatalf("Login: %v", err)
