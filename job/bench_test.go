@@ -5,9 +5,11 @@ import (
 	"crypto/sha512"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/cakebackup/cakebackup/job"
 )
@@ -35,9 +37,44 @@ func benchWallets(b *testing.B) string {
 // BenchmarkMake is a whole create to a folder: collect, seal, write,
 // flush, read back and check, publish. "readback=digest" compares the
 // copy with a digest taken while writing (the default); "readback=full"
-// also re-checks every chunk's checksums (--verify-full).
+// also re-checks every chunk's checksums (--verify-full). "sha512sum" is
+// one pass of sha512sum over the same files, the baseline of issue 15's
+// goals (create within 2.1 times its wall time and 3.6 times its CPU
+// time); x-sha512sum and x-sha512sum-cpu are the ratios to it. On Linux
+// every run reads the wallet files from the disk, as after a reboot.
+// Run it with -benchtime 1x.
 func BenchmarkMake(b *testing.B) {
 	src := benchWallets(b)
+	var baseWall, baseCPU float64
+	b.Run("sha512sum", func(b *testing.B) {
+		cmd, err := exec.LookPath("sha512sum")
+		if err != nil {
+			b.Skip(err)
+		}
+		var files []string
+		filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				files = append(files, path)
+			}
+			return err
+		})
+		b.SetBytes(benchSize)
+		var used, wall time.Duration
+		for range b.N {
+			b.StopTimer()
+			dropCached(b, src)
+			b.StartTimer()
+			start := time.Now()
+			c := exec.Command(cmd, files...)
+			if out, err := c.CombinedOutput(); err != nil {
+				b.Fatalf("%s: %v", out, err)
+			}
+			wall += time.Since(start)
+			used += c.ProcessState.UserTime() + c.ProcessState.SystemTime()
+		}
+		baseWall, baseCPU = wall.Seconds()/float64(b.N), used.Seconds()/float64(b.N)
+		b.ReportMetric(baseCPU, "cpu-s")
+	})
 	for _, full := range []bool{false, true} {
 		name := "readback=digest"
 		if full {
@@ -45,8 +82,13 @@ func BenchmarkMake(b *testing.B) {
 		}
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(benchSize)
+			var used, wall time.Duration
 			for i := range b.N {
+				b.StopTimer()
 				out := b.TempDir()
+				dropCached(b, src)
+				b.StartTimer()
+				start, cpu := time.Now(), processCPU()
 				_, err := job.Make(b.Context(), opener(), job.Backup{
 					Source: src, Dests: []string{"folder:" + out}, Name: "b" + strconv.Itoa(i),
 					Password: "a benchmark password", VerifyFull: full,
@@ -54,6 +96,14 @@ func BenchmarkMake(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
+				wall += time.Since(start)
+				used += processCPU() - cpu
+			}
+			perOp := used.Seconds() / float64(b.N)
+			b.ReportMetric(perOp, "cpu-s")
+			if baseWall > 0 && baseCPU > 0 {
+				b.ReportMetric(wall.Seconds()/float64(b.N)/baseWall, "x-sha512sum")
+				b.ReportMetric(perOp/baseCPU, "x-sha512sum-cpu")
 			}
 		})
 	}
