@@ -10,6 +10,8 @@ import (
 	"os"
 	"runtime"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/directio"
 )
 
 // defaultAppName is written to README.txt when WriteOptions.AppName is
@@ -157,7 +159,7 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 // writeInner writes the inner ZIP of src to sealer.
 func writeInner(ctx context.Context, sealer io.Writer, src *Source, onProgress func(int64)) error {
 	inner := zip.NewWriter(sealer)
-	buf := make([]byte, copyBufferSize)
+	buf := directio.Buffer(copyBufferSize)
 	for _, f := range src.Files {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -191,8 +193,11 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, buf []byte, onProgr
 	if err != nil {
 		return fmt.Errorf("writing the archive: %w", err)
 	}
+	// Read directly (directio) when the file is not cached: the kernel
+	// then copies nothing, which took as much CPU time as a hash.
+	r := directio.NewReader(in)
 	for {
-		n, rerr := in.Read(buf)
+		n, rerr := r.Read(buf)
 		if n > 0 {
 			if _, err := ew.Write(buf[:n]); err != nil {
 				return fmt.Errorf("writing the archive: %w", err)

@@ -104,3 +104,12 @@ func (d *dirHandle) close() error { return d.f.Close() }
 func dropCache(f *os.File) {
 	_ = unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
 }
+
+// startWriteback asks the kernel to start writing the n bytes of f at off
+// to the medium, without waiting, so that the disk works while the rest
+// of the backup is produced and the flush before the read-back finds
+// little left to write. Failures of the writes are reported by that
+// flush (fsync); sync_file_range only reports them when asked to wait.
+func startWriteback(f *os.File, off, n int64) {
+	_ = unix.SyncFileRange(int(f.Fd()), off, n, unix.SYNC_FILE_RANGE_WRITE)
+}

@@ -74,6 +74,7 @@ func TestFullDrive(t *testing.T) {
 		{name: "size unknown, folder", tmpfsSize: "256k", sizeHint: -1, size: 512 << 10, errWant: "the drive is full"},
 		{name: "size known, margin too small", tmpfsSize: "2m", drive: true, sizeHint: 1 << 20, size: 1 << 20, errWant: "(plus 1.0 MiB to spare), the drive has"},
 		{name: "filled by another program mid-write", tmpfsSize: "4m", drive: true, sizeHint: 1 << 20, size: 1 << 20, fillAt: 256 << 10, errWant: "the drive is full"},
+		{name: "filled mid-write, written directly", tmpfsSize: "72m", sizeHint: directMin, size: directMin, fillAt: 2 * directBuffer, errWant: "the drive is full"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,6 +101,9 @@ func TestFullDrive(t *testing.T) {
 			p, err := d.Create(ctx, "new", tt.sizeHint)
 			if err == nil {
 				defer p.Abort(ctx)
+				if pf, ok := p.(*pendingFile); ok && (pf.direct != nil) != (tt.sizeHint >= directMin) {
+					t.Fatalf("written directly: %v, for a size hint of %d", pf.direct != nil, tt.sizeHint)
+				}
 				data := randomBytes(t, tt.size)
 				err = writeAll(p, data, func(written int) {
 					if tt.fillAt > 0 && written == tt.fillAt {
@@ -388,4 +392,39 @@ func TestFakeCapacityStick(t *testing.T) {
 		t.Fatalf("Commit = %v, want an error saying saving the backup failed because the drive is full", err)
 	}
 	sameFiles(t, before, snapshot(t, mnt))
+}
+
+// TestLargeBackupWrittenDirectly: a backup of at least directMin bytes
+// is written around the page cache, in pieces of any size, and reads back
+// and publishes with the same bytes, its unaligned end included.
+func TestLargeBackupWrittenDirectly(t *testing.T) {
+	ctx := context.Background()
+	d, err := NewFolder(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := randomBytes(t, directMin+12345)
+	p, err := d.Create(ctx, "big", int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Abort(ctx)
+	if p.(*pendingFile).direct == nil {
+		t.Fatal("a large backup on the test's file system is not written directly")
+	}
+	pieces := []int{121, 24 << 20, 1, 4095, 3 << 20}
+	for off, i := 0, 0; off < len(data); i++ {
+		n := min(pieces[i%len(pieces)], len(data)-off)
+		if _, err := p.Write(data[off : off+n]); err != nil {
+			t.Fatal(err)
+		}
+		off += n
+	}
+	e, err := p.Commit(ctx, destinationtest.SameBytes(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := destinationtest.ReadAll(t, d, e.Name); !bytes.Equal(got, data) || e.Size != int64(len(data)) {
+		t.Fatalf("published %d bytes (entry says %d), not the %d written", len(got), e.Size, len(data))
+	}
 }

@@ -81,7 +81,7 @@ func (f *Folder) Create(ctx context.Context, name string, sizeHint int64) (desti
 			return nil, err
 		}
 	}
-	p, err := createPending(ctx, f.dir, name)
+	p, err := createPending(ctx, f.dir, name, sizeHint)
 	if err != nil {
 		return nil, err
 	}

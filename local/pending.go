@@ -13,6 +13,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/filelock"
+	"github.com/cakebackup/cakebackup/internal/directio"
 )
 
 // tempMarker is part of every temporary file's name:
@@ -31,15 +32,29 @@ type pendingFile struct {
 	dir     *dirHandle
 	name    string // the wanted final name
 	tmpName string
-	file    *os.File // nil once closed
-	lock    *os.File // holds the file's lock while the backup is unfinished
-	err     error    // the first write error; the temp file is gone then
-	done    bool     // committed, aborted or failed
-	where   string   // the folder, for messages
+	file    *os.File         // nil once closed
+	direct  *directio.Writer // when not nil, writes go through it to file
+	lock    *os.File         // holds the file's lock while the backup is unfinished
+	err     error            // the first write error; the temp file is gone then
+	written int64            // bytes written
+	started int64            // bytes whose writeback was started (startWriteback)
+	done    bool             // committed, aborted or failed
+	where   string           // the folder, for messages
 }
 
-// createPending opens a new temporary file for name in dir.
-func createPending(ctx context.Context, dirPath, name string) (*pendingFile, error) {
+// Backups of at least directMin bytes (by their size hint) are written
+// directly (directio), directBuffer bytes at a time: the kernel then
+// neither copies them into the page cache nor writes them out of it at
+// the flush, and the read-back finds nothing of them cached. Smaller ones
+// go through the page cache, where a write error shows at once.
+const (
+	directMin    = 64 << 20
+	directBuffer = 8 << 20
+)
+
+// createPending opens a new temporary file for name in dir; sizeHint is
+// the backup's expected size, or -1.
+func createPending(ctx context.Context, dirPath, name string, sizeHint int64) (*pendingFile, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -71,6 +86,9 @@ func createPending(ctx context.Context, dirPath, name string) (*pendingFile, err
 	if err != nil {
 		return nil, p.fail(explain(op, err))
 	}
+	if sizeHint >= directMin {
+		p.direct = directio.NewWriter(file, directBuffer)
+	}
 	return p, nil
 }
 
@@ -90,13 +108,28 @@ func (p *pendingFile) Write(b []byte) (int, error) {
 	if p.done {
 		return 0, fmt.Errorf("writing backup %s: already finished", p.name)
 	}
-	n, err := p.file.Write(b)
+	var n int
+	var err error
+	if p.direct != nil {
+		n, err = p.direct.Write(b)
+	} else {
+		n, err = p.file.Write(b)
+	}
 	if err != nil {
 		p.err = p.fail(explain(fmt.Sprintf("writing backup %s to %s", p.name, p.where), err))
 		return n, p.err
 	}
+	p.written += int64(n)
+	if p.direct == nil && p.written-p.started >= writeBehind {
+		startWriteback(p.file, p.started, p.written-p.started)
+		p.started = p.written
+	}
 	return n, nil
 }
+
+// writeBehind is how many written bytes gather before their writeback is
+// started.
+const writeBehind = 8 << 20
 
 // Commit flushes the backup to the medium, reads it back through check
 // and publishes it under its name, or NAME-2, NAME-3... if that is taken.
@@ -130,6 +163,11 @@ func (p *pendingFile) commit(ctx context.Context, check destinations.Check) (des
 	op := fmt.Sprintf("saving backup %s to %s", p.name, p.where)
 	if err := ctx.Err(); err != nil {
 		return destinations.Entry{}, fmt.Errorf("%s: %w", op, err)
+	}
+	if p.direct != nil {
+		if err := p.direct.Close(); err != nil {
+			return destinations.Entry{}, explain(fmt.Sprintf("writing backup %s to %s", p.name, p.where), err)
+		}
 	}
 	if err := p.file.Sync(); err != nil {
 		return destinations.Entry{}, explain(op, err)
@@ -167,7 +205,9 @@ func (p *pendingFile) commit(ctx context.Context, check destinations.Check) (des
 }
 
 // check reopens the temporary file, so the bytes come from the medium
-// rather than from the writer's buffers, and passes it to check.
+// rather than from the writer's buffers, and passes it to check. It reads
+// directly (directio) where the file system allows, which reads the
+// medium whatever is cached; elsewhere dropCache emptied the cache.
 func (p *pendingFile) check(ctx context.Context, check destinations.Check) error {
 	op := fmt.Sprintf("reading back backup %s from %s", p.name, p.where)
 	r, err := p.dir.openRead(p.tmpName)
@@ -179,7 +219,7 @@ func (p *pendingFile) check(ctx context.Context, check destinations.Check) error
 	if err != nil {
 		return explain(op, err)
 	}
-	if err := check(ctx, r, info.Size()); err != nil {
+	if err := check(ctx, directio.NewReaderAt(r), info.Size()); err != nil {
 		return fmt.Errorf("checking backup %s in %s: %w", p.name, p.where, err)
 	}
 	return nil

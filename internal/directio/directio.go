@@ -1,0 +1,281 @@
+// Package directio reads and writes large files around the page cache
+// (O_DIRECT on Linux): the disk then moves the bytes to and from our
+// buffers itself, where the kernel would otherwise copy every byte
+// between them and cached pages it allocates and frees again. For a
+// backup that is most of the kernel's CPU time, and a read-back that
+// must come from the medium gets exactly that.
+//
+// Direct reads and writes need offsets, lengths and buffers aligned to
+// the disk's blocks; the types here take any and send only the aligned
+// part straight to the disk. Where the system or the file system does not
+// do direct I/O, or refuses an alignment (EINVAL), they go through the
+// page cache as plain reads and writes do.
+package directio
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"unsafe"
+)
+
+// Align is the alignment of direct reads and writes: 4096 covers disks of
+// 512- and 4096-byte sectors.
+const Align = 4096
+
+// Buffer returns n bytes starting at an address Align divides.
+func Buffer(n int) []byte {
+	b := make([]byte, n+Align)
+	skip := 0
+	if rem := int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) % Align); rem != 0 {
+		skip = Align - rem
+	}
+	return b[skip : skip+n : skip+n]
+}
+
+// aligned reports whether b starts at an address Align divides.
+func aligned(b []byte) bool {
+	return uintptr(unsafe.Pointer(unsafe.SliceData(b)))%Align == 0
+}
+
+// isInvalid tells the error of a direct read or write the file system
+// refused (a misalignment, or no direct I/O at all).
+func isInvalid(err error) bool { return errors.Is(err, syscall.EINVAL) }
+
+// Reader reads a file from its current offset, directly while the reads
+// can be (the offset and the caller's buffer aligned), then through the
+// page cache: after the short read at the end of a file whose size is not
+// aligned, or after a refusal.
+type Reader struct {
+	f      *os.File
+	off    int64
+	direct bool
+}
+
+// NewReader returns a reader of f, reading directly when f is mostly not
+// in the page cache: a file already cached is cheaper to copy from there
+// than to read from the disk again.
+func NewReader(f *os.File) *Reader {
+	r := &Reader{f: f}
+	if off, err := f.Seek(0, io.SeekCurrent); err == nil && off%Align == 0 && cold(f) {
+		r.off = off
+		r.direct = setDirect(f, true) == nil
+	}
+	return r
+}
+
+// Read reads into p; for a direct read, p should start at an aligned
+// address (Buffer) and hold at least Align bytes.
+func (r *Reader) Read(p []byte) (int, error) {
+	if r.direct && (r.off%Align != 0 || len(p) < Align || !aligned(p)) {
+		r.buffered()
+	}
+	if !r.direct {
+		return r.f.Read(p)
+	}
+	n, err := r.f.Read(p[:len(p)&^(Align-1)])
+	r.off += int64(n)
+	if err != nil && isInvalid(err) && n == 0 && r.buffered() {
+		return r.f.Read(p)
+	}
+	return n, err
+}
+
+// buffered turns direct reads off, reporting whether they are.
+func (r *Reader) buffered() bool {
+	if setDirect(r.f, false) == nil {
+		r.direct = false
+	}
+	return !r.direct
+}
+
+// ReaderAt reads a file at any offset into any buffer, directly where the
+// file system allows: straight into the caller's buffer when it and the
+// offset are aligned, else through an aligned bounce buffer. Reads may run
+// in parallel, as io.ReaderAt allows; those through the bounce buffer take
+// turns.
+type ReaderAt struct {
+	f        *os.File
+	buffered atomic.Bool // direct reads are off
+
+	mu     sync.Mutex
+	bounce []byte // aligned, allocated on first use
+}
+
+// bounceSize is the most one read through the bounce buffer reads.
+const bounceSize = 1 << 20
+
+// NewReaderAt returns a ReaderAt of f, reading directly if f's file system
+// allows it. Its reads then come from the medium, never from cached
+// pages. Closing f is the caller's business.
+func NewReaderAt(f *os.File) *ReaderAt {
+	r := &ReaderAt{f: f}
+	if setDirect(f, true) != nil {
+		r.buffered.Store(true)
+	}
+	return r
+}
+
+// Direct reports whether r reads directly.
+func (r *ReaderAt) Direct() bool { return !r.buffered.Load() }
+
+// ReadAt reads len(p) bytes at off, as io.ReaderAt does.
+func (r *ReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, &fs.PathError{Op: "read", Path: r.f.Name(), Err: fs.ErrInvalid}
+	}
+	n := 0
+	for len(p) > 0 {
+		if r.buffered.Load() {
+			m, err := r.f.ReadAt(p, off)
+			return n + m, err
+		}
+		m, eof, err := r.readDirect(p, off)
+		if err != nil && isInvalid(err) && m == 0 {
+			if err := r.stopDirect(); err != nil {
+				return n, err
+			}
+			continue
+		}
+		n += m
+		p = p[m:]
+		off += int64(m)
+		if err != nil {
+			return n, &fs.PathError{Op: "read", Path: r.f.Name(), Err: err}
+		}
+		if eof && len(p) > 0 {
+			return n, io.EOF
+		}
+	}
+	return n, nil
+}
+
+// stopDirect turns direct reads off: later reads go through the page
+// cache.
+func (r *ReaderAt) stopDirect() error {
+	if err := setDirect(r.f, false); err != nil {
+		return &fs.PathError{Op: "read", Path: r.f.Name(), Err: err}
+	}
+	r.buffered.Store(true)
+	return nil
+}
+
+// readDirect reads what it can of p at off with one direct read: straight
+// into p when p and off are aligned, else through the bounce buffer. eof
+// tells that the read reached the file's end.
+func (r *ReaderAt) readDirect(p []byte, off int64) (n int, eof bool, err error) {
+	if off%Align == 0 && len(p) >= Align && aligned(p) {
+		want := len(p) &^ (Align - 1)
+		n, err := pread(r.f, p[:want], off)
+		return n, n < want, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.bounce == nil {
+		r.bounce = Buffer(bounceSize)
+	}
+	start := off &^ (Align - 1)
+	skip := int(off - start)
+	want := min((skip+len(p)+Align-1)&^(Align-1), len(r.bounce))
+	got, err := pread(r.f, r.bounce[:want], start)
+	if err != nil || got <= skip {
+		return 0, got < want, err
+	}
+	return copy(p, r.bounce[skip:got]), got < want, nil
+}
+
+// Writer writes a file from its current offset, which must be aligned,
+// gathering what it is given in an aligned buffer that goes to the disk
+// directly each time it is full. Close writes what is left. A direct
+// write the file system refuses is made again through the page cache,
+// as are all later ones.
+//
+// A write error can therefore show up one buffer later than a plain
+// file's would, or only in Close.
+type Writer struct {
+	f      *os.File
+	buf    []byte // len: the bytes gathered
+	direct bool
+	err    error
+}
+
+// NewWriter returns a writer of f gathering size bytes (a multiple of
+// Align) at a time, or nil when f cannot be written directly: then write
+// to f itself.
+func NewWriter(f *os.File, size int) *Writer {
+	if off, err := f.Seek(0, io.SeekCurrent); err != nil || off%Align != 0 || setDirect(f, true) != nil {
+		return nil
+	}
+	return &Writer{f: f, buf: Buffer(size)[:0], direct: true}
+}
+
+// Write gathers p, writing every full buffer.
+func (w *Writer) Write(p []byte) (int, error) {
+	n := 0
+	for len(p) > 0 {
+		if w.err != nil {
+			return n, w.err
+		}
+		m := copy(w.buf[len(w.buf):cap(w.buf)], p)
+		w.buf = w.buf[:len(w.buf)+m]
+		n += m
+		p = p[m:]
+		if len(w.buf) == cap(w.buf) {
+			w.flush()
+		}
+	}
+	return n, w.err
+}
+
+// flush writes the gathered bytes: directly all but the unaligned end,
+// which stays gathered, or all of them through the page cache.
+func (w *Writer) flush() {
+	if w.direct {
+		full := len(w.buf) &^ (Align - 1)
+		m, err := w.f.Write(w.buf[:full])
+		w.buf = w.buf[:copy(w.buf, w.buf[m:])]
+		if err == nil {
+			return
+		}
+		if !isInvalid(err) || m%Align != 0 {
+			w.err = err
+			return
+		}
+		// Refused: go on through the page cache.
+		if err := setDirect(w.f, false); err != nil {
+			w.err = err
+			return
+		}
+		w.direct = false
+	}
+	if _, err := w.f.Write(w.buf); err != nil {
+		w.err = err
+		return
+	}
+	w.buf = w.buf[:0]
+}
+
+// Close writes what is gathered, the unaligned end through the page cache,
+// and returns the first error of any write. It leaves the file open.
+func (w *Writer) Close() error {
+	if w.err == nil && len(w.buf) > 0 {
+		w.flush()
+	}
+	if w.err == nil && len(w.buf) > 0 {
+		if err := setDirect(w.f, false); err != nil {
+			w.err = err
+		} else {
+			w.direct = false
+			w.flush()
+		}
+	}
+	if w.err == nil {
+		w.err = os.ErrClosed // for any later Write
+		return nil
+	}
+	return w.err
+}

@@ -1,0 +1,225 @@
+package directio
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// randomFile writes n random bytes to a new file, flushed to the disk,
+// and returns its path and contents.
+func randomFile(t *testing.T, n int) (string, []byte) {
+	t.Helper()
+	data := make([]byte, n)
+	rand.Read(data)
+	path := filepath.Join(t.TempDir(), "f")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	return path, data
+}
+
+func open(t *testing.T, path string) *os.File {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// TestReaderAt reads a file whose size is not aligned at aligned and
+// unaligned offsets, into aligned and unaligned buffers, across its end,
+// directly and through the page cache, and in parallel.
+func TestReaderAt(t *testing.T) {
+	size := 2*bounceSize + 3*Align + 100
+	path, data := randomFile(t, size)
+	reads := []struct {
+		name      string
+		off, n    int
+		unaligned bool // the buffer starts one byte past an aligned address
+	}{
+		{name: "aligned", off: 0, n: bounceSize},
+		{name: "aligned, past the bounce size", off: Align, n: bounceSize + 2*Align},
+		{name: "unaligned offset", off: 17, n: 3 * Align},
+		{name: "unaligned buffer", off: Align, n: bounceSize + 5, unaligned: true},
+		{name: "small", off: size - 300, n: 10},
+		{name: "longer than the bounce buffer, unaligned", off: 1, n: 2*bounceSize + 10},
+		{name: "to the end", off: size - 2*Align - 10, n: 2*Align + 10},
+		{name: "across the end", off: size - 50, n: Align},
+		{name: "aligned across the end", off: size &^ (Align - 1), n: 2 * Align},
+		{name: "at the end", off: size, n: 10},
+		{name: "past the end", off: size + 5*Align, n: Align},
+	}
+	for _, mode := range []string{"direct", "buffered"} {
+		r := NewReaderAt(open(t, path))
+		if mode == "buffered" {
+			if err := r.stopDirect(); err != nil && runtime.GOOS == "linux" {
+				t.Fatal(err)
+			}
+		} else if runtime.GOOS == "linux" && !r.Direct() {
+			t.Fatal("a file in the test's folder on Linux is not read directly")
+		}
+		for _, rd := range reads {
+			t.Run(mode+"/"+rd.name, func(t *testing.T) {
+				buf := Buffer(rd.n + 1)[:rd.n]
+				if rd.unaligned {
+					buf = Buffer(rd.n + 1)[1:]
+				}
+				n, err := r.ReadAt(buf, int64(rd.off))
+				want := data[min(rd.off, size):min(rd.off+rd.n, size)]
+				if n != len(want) || !bytes.Equal(buf[:n], want) {
+					t.Fatalf("ReadAt read %d bytes, want %d (same bytes: %v)", n, len(want), bytes.Equal(buf[:n], want))
+				}
+				if wantEOF := len(want) < rd.n; wantEOF != (err == io.EOF) || (!wantEOF && err != nil) {
+					t.Fatalf("ReadAt error %v, want io.EOF: %v", err, wantEOF)
+				}
+			})
+		}
+		t.Run(mode+"/parallel", func(t *testing.T) {
+			var wg sync.WaitGroup
+			errs := make(chan error, 8)
+			for i := range 8 {
+				wg.Go(func() {
+					off, n := i*(size/8)+i, size/8-i
+					buf := make([]byte, n)
+					if _, err := r.ReadAt(buf, int64(off)); err != nil {
+						errs <- err
+					} else if !bytes.Equal(buf, data[off:off+n]) {
+						errs <- errors.New("other bytes read")
+					}
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// TestReader reads a file that is not cached to its end, through an
+// aligned and an unaligned buffer, and one that is.
+func TestReader(t *testing.T) {
+	path, data := randomFile(t, bounceSize+Align+123)
+	for _, tt := range []struct {
+		name      string
+		unaligned bool
+		cached    bool
+	}{
+		{name: "aligned buffer"},
+		{name: "unaligned buffer", unaligned: true},
+		{name: "cached", cached: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := open(t, path)
+			if tt.cached {
+				if _, err := io.Copy(io.Discard, f); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := f.Seek(0, io.SeekStart); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				dropCache(t, f)
+			}
+			r := NewReader(f)
+			if runtime.GOOS == "linux" && r.direct == tt.cached && cachestatWorks(f) {
+				t.Fatalf("direct = %v for a file cached: %v", r.direct, tt.cached)
+			}
+			buf := Buffer(256<<10 + 1)
+			if tt.unaligned {
+				buf = buf[1:]
+			} else {
+				buf = buf[:256<<10]
+			}
+			var got bytes.Buffer
+			if _, err := io.CopyBuffer(struct{ io.Writer }{&got}, struct{ io.Reader }{r}, buf); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), data) {
+				t.Fatalf("read %d bytes, not the %d written", got.Len(), len(data))
+			}
+		})
+	}
+}
+
+// TestWriter writes pieces of every size to a new file and checks the
+// file holds them, for files whose size is aligned and not.
+func TestWriter(t *testing.T) {
+	for _, size := range []int{0, 100, 4 * Align, 3*bounceSize + 7} {
+		data := make([]byte, size)
+		rand.Read(data)
+		path := filepath.Join(t.TempDir(), "f")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := NewWriter(f, 64*Align)
+		if runtime.GOOS == "linux" && w == nil {
+			t.Fatal("a file in the test's folder on Linux cannot be written directly")
+		}
+		var out io.Writer = f
+		if w != nil {
+			out = w
+		}
+		pieces := []int{1, Align - 1, 3, 64*Align + 5, 2 * Align, 100000}
+		for off, i := 0, 0; off < size; i++ {
+			n := min(pieces[i%len(pieces)], size-off)
+			if m, err := out.Write(data[off : off+n]); m != n || err != nil {
+				t.Fatalf("Write = %d, %v", m, err)
+			}
+			off += n
+		}
+		if w != nil {
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Write([]byte("x")); !errors.Is(err, os.ErrClosed) {
+				t.Fatalf("Write after Close: %v", err)
+			}
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, data) {
+			t.Fatalf("size %d: the file holds %d other bytes", size, len(got))
+		}
+	}
+}
+
+// TestWriterNeedsAnAlignedStart: a file not written from an aligned
+// offset is written plainly.
+func TestWriterNeedsAnAlignedStart(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write([]byte("header")); err != nil {
+		t.Fatal(err)
+	}
+	if w := NewWriter(f, Align); w != nil {
+		t.Fatal("NewWriter of a file at an unaligned offset")
+	}
+}
