@@ -88,7 +88,7 @@ func (s *chunkSealer) Write(p []byte) (int, error) {
 				return total, err
 			}
 			if cap(j.buf) < blobOverhead+s.size+tagSize {
-				j.buf = make([]byte, blobOverhead+s.size+tagSize)
+				j.buf = chunkBuffer(blobOverhead + s.size + tagSize)
 			}
 			j.n = 0
 			s.cur = j
