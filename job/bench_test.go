@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/internal/process"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -88,7 +89,7 @@ func BenchmarkMake(b *testing.B) {
 				out := b.TempDir()
 				dropCached(b, src)
 				b.StartTimer()
-				start, cpu := time.Now(), processCPU()
+				start, cpu := time.Now(), process.CPUTime()
 				_, err := job.Make(b.Context(), opener(), job.Backup{
 					Source: src, Dests: []string{"folder:" + out}, Name: "b" + strconv.Itoa(i),
 					Password: "a benchmark password", VerifyFull: full,
@@ -97,7 +98,7 @@ func BenchmarkMake(b *testing.B) {
 					b.Fatal(err)
 				}
 				wall += time.Since(start)
-				used += processCPU() - cpu
+				used += process.CPUTime() - cpu
 			}
 			perOp := used.Seconds() / float64(b.N)
 			b.ReportMetric(perOp, "cpu-s")

@@ -1,14 +1,15 @@
 //go:build unix
 
-package backup
+package process
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU returns the user and system time the process has used.
-func processCPU() time.Duration {
+// CPUTime returns the user and system time this process has used, for
+// benchmarks that report CPU time; 0 when it cannot tell.
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
