@@ -193,9 +193,13 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, buf []byte, onProgr
 	if err != nil {
 		return fmt.Errorf("writing the archive: %w", err)
 	}
-	// Read directly (directio) when the file is not cached: the kernel
-	// then copies nothing, which took as much CPU time as a hash.
-	r := directio.NewReader(in)
+	// Read a large file directly (directio) when it is not cached: the
+	// kernel then copies nothing, which took as much CPU time as a hash.
+	// A small one is not worth the extra system calls.
+	var r io.Reader = in
+	if f.Size >= copyBufferSize {
+		r = directio.NewReader(in)
+	}
 	for {
 		n, rerr := r.Read(buf)
 		if n > 0 {
