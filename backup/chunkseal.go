@@ -43,7 +43,7 @@ func newChunkSealer(ctx context.Context, out io.Writer, key, salt []byte, size, 
 // seal runs on a worker: it hashes the plaintext, seals it in place and
 // hashes the blob.
 func (s *chunkSealer) seal(j *chunkJob) error {
-	plainSum := sha512.Sum512(j.buf[blobOverhead : blobOverhead+j.n])
+	plainSum := sha512Pieces(j.buf[blobOverhead : blobOverhead+j.n])
 	var nonce [xNonceSize]byte
 	if _, err := rand.Read(nonce[:]); err != nil {
 		return fmt.Errorf("reading random nonce: %w", err)
@@ -52,13 +52,21 @@ func (s *chunkSealer) seal(j *chunkJob) error {
 	if err != nil {
 		return err
 	}
-	encSum := sha512.Sum512(sealed)
+	encSum := sha512Pieces(sealed)
 	j.out = sealed
 	j.rec = chunkRecord{
-		SHA512: chunkSums{Encrypted: hex.EncodeToString(encSum[:]), Plain: hex.EncodeToString(plainSum[:])},
+		SHA512: chunkSums{Encrypted: hex.EncodeToString(encSum), Plain: hex.EncodeToString(plainSum)},
 		Length: chunkLengths{Encrypted: int64(len(sealed)), Plain: int64(j.n)},
 	}
 	return nil
+}
+
+// sha512Pieces returns the SHA-512 of b, hashed hashPiece bytes at a time
+// so that a garbage collection need not wait for a whole chunk.
+func sha512Pieces(b []byte) []byte {
+	h := sha512.New()
+	writePieces(h, b)
+	return h.Sum(nil)
 }
 
 // emit runs on the sink goroutine, in chunk order.
