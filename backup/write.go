@@ -193,21 +193,27 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, buf []byte, onProgr
 	if err != nil {
 		return fmt.Errorf("writing the archive: %w", err)
 	}
-	// Read a large file directly (directio) when it is not cached: the
-	// kernel then copies nothing, which took as much CPU time as a hash.
-	// A small one is not worth the extra system calls.
-	var r io.Reader = in
+	// A large file is read ahead of its hashing, directly (directio) when
+	// it is not cached: the kernel then copies nothing, which took as
+	// much CPU time as a hash. A small one is not worth the extra system
+	// calls and goroutine.
+	next := func() ([]byte, error) {
+		n, err := in.Read(buf)
+		return buf[:n], err
+	}
 	if f.Size >= copyBufferSize {
-		r = directio.NewReader(in)
+		ahead := directio.NewAhead(directio.NewReader(in), copyBufferSize, readAhead)
+		defer ahead.Close()
+		next = ahead.Next
 	}
 	for {
-		n, rerr := r.Read(buf)
-		if n > 0 {
-			if _, err := ew.Write(buf[:n]); err != nil {
+		b, rerr := next()
+		if len(b) > 0 {
+			if _, err := ew.Write(b); err != nil {
 				return fmt.Errorf("writing the archive: %w", err)
 			}
 			if onProgress != nil {
-				onProgress(int64(n))
+				onProgress(int64(len(b)))
 			}
 		}
 		if rerr == io.EOF {
@@ -221,6 +227,9 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, buf []byte, onProgr
 		}
 	}
 }
+
+// readAhead is how many blocks of a large wallet file are read ahead.
+const readAhead = 4
 
 // countingWriter counts the bytes that reach w.
 type countingWriter struct {

@@ -279,3 +279,82 @@ func (w *Writer) Close() error {
 	}
 	return w.err
 }
+
+// Ahead reads r in blocks, a goroutine reading up to a number of blocks
+// ahead of its caller, so that waiting on the disk and using what came
+// overlap: direct reads get no read-ahead from the kernel. Close must be
+// called.
+type Ahead struct {
+	filled chan aheadBlock
+	free   chan []byte
+	stop   chan struct{}
+	cur    []byte // the block Next handed out last
+}
+
+type aheadBlock struct {
+	b   []byte
+	err error
+}
+
+// NewAhead starts reading r into blocks aligned buffers of size bytes.
+func NewAhead(r io.Reader, size, blocks int) *Ahead {
+	a := &Ahead{
+		filled: make(chan aheadBlock, blocks+1), // every buffer and an error: sends never block
+		free:   make(chan []byte, blocks),
+		stop:   make(chan struct{}),
+	}
+	for range blocks {
+		a.free <- Buffer(size)
+	}
+	go a.run(r)
+	return a
+}
+
+func (a *Ahead) run(r io.Reader) {
+	defer close(a.filled)
+	for {
+		var b []byte
+		select {
+		case b = <-a.free:
+		case <-a.stop:
+			return
+		}
+		n, err := io.ReadFull(r, b)
+		if n > 0 {
+			a.filled <- aheadBlock{b: b[:n]}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return
+		}
+		if err != nil {
+			a.filled <- aheadBlock{err: err}
+			return
+		}
+	}
+}
+
+// Next returns the next block, valid until the next call of Next or
+// Close, or io.EOF after the last one, or the error that stopped the
+// reading.
+func (a *Ahead) Next() ([]byte, error) {
+	if a.cur != nil {
+		a.free <- a.cur[:cap(a.cur)]
+		a.cur = nil
+	}
+	blk, ok := <-a.filled
+	if !ok {
+		return nil, io.EOF
+	}
+	if blk.err != nil {
+		return nil, blk.err
+	}
+	a.cur = blk.b
+	return blk.b, nil
+}
+
+// Close stops the reading goroutine and waits for it.
+func (a *Ahead) Close() {
+	close(a.stop)
+	for range a.filled {
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"testing/iotest"
 )
 
 // randomFile writes n random bytes to a new file, flushed to the disk,
@@ -223,3 +224,50 @@ func TestWriterNeedsAnAlignedStart(t *testing.T) {
 		t.Fatal("NewWriter of a file at an unaligned offset")
 	}
 }
+
+// TestAhead: the blocks Next hands out are the file's bytes in order,
+// then io.EOF; a read error comes after the bytes read before it; Close
+// stops the reading midway.
+func TestAhead(t *testing.T) {
+	path, data := randomFile(t, 5*64<<10+77)
+	f := open(t, path)
+	dropCache(t, f)
+	a := NewAhead(NewReader(f), 64<<10, 3)
+	var got []byte
+	for {
+		b, err := a.Next()
+		got = append(got, b...)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.Close()
+	if !bytes.Equal(got, data) {
+		t.Fatalf("read %d bytes, not the %d of the file", len(got), len(data))
+	}
+
+	failing := io.MultiReader(bytes.NewReader(data[:100<<10]), iotest.ErrReader(errTest))
+	a = NewAhead(failing, 64<<10, 2)
+	got = got[:0]
+	var err error
+	for err == nil {
+		var b []byte
+		b, err = a.Next()
+		got = append(got, b...)
+	}
+	a.Close()
+	if !errors.Is(err, errTest) || !bytes.Equal(got, data[:len(got)]) || len(got) < 64<<10 {
+		t.Fatalf("after %d bytes: %v, want the bytes before the error, then the error", len(got), err)
+	}
+
+	a = NewAhead(bytes.NewReader(data), 64<<10, 2)
+	if _, err := a.Next(); err != nil {
+		t.Fatal(err)
+	}
+	a.Close() // must return although blocks are left
+}
+
+var errTest = errors.New("test read error")
