@@ -82,7 +82,9 @@ func readBackCheck(written *streamDigest, full bool, record *storedSum) destinat
 		var sha hash.Hash
 		if record != nil && record.sum == nil {
 			sha = sha512.New()
-			w = io.MultiWriter(got, sha)
+			fork := newForkWriter(got, sha)
+			defer fork.close()
+			w = fork
 		}
 		if err := copyAhead(ctx, w, io.NewSectionReader(r, 0, size)); err != nil {
 			return err
@@ -100,6 +102,38 @@ func readBackCheck(written *streamDigest, full bool, record *storedSum) destinat
 		return err
 	}
 }
+
+// forkWriter writes each block to a and, in another goroutine at the same
+// time, to b, and returns once both are done with it: the read-back's
+// digest and SHA-512 then take two cores, and the read-back about the
+// time of the SHA-512 alone. a and b must be writers that never fail
+// (hashes).
+type forkWriter struct {
+	a, b   io.Writer
+	blocks chan []byte
+	done   chan struct{}
+}
+
+func newForkWriter(a, b io.Writer) *forkWriter {
+	f := &forkWriter{a: a, b: b, blocks: make(chan []byte), done: make(chan struct{})}
+	go func() {
+		for p := range f.blocks {
+			f.b.Write(p)
+			f.done <- struct{}{}
+		}
+	}()
+	return f
+}
+
+func (f *forkWriter) Write(p []byte) (int, error) {
+	f.blocks <- p
+	f.a.Write(p)
+	<-f.done
+	return len(p), nil
+}
+
+// close stops the other goroutine.
+func (f *forkWriter) close() { close(f.blocks) }
 
 // storedSum is the SHA-512 of a made backup's stored bytes, for the record
 // (verified.json), once a read-back check took it.
