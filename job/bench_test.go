@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/internal/process"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -63,7 +64,7 @@ func BenchmarkMake(b *testing.B) {
 		var used, wall time.Duration
 		for range b.N {
 			b.StopTimer()
-			dropCached(b, src)
+			wallettest.DropCached(b, src)
 			b.StartTimer()
 			start := time.Now()
 			c := exec.Command(cmd, files...)
@@ -87,7 +88,7 @@ func BenchmarkMake(b *testing.B) {
 			for i := range b.N {
 				b.StopTimer()
 				out := b.TempDir()
-				dropCached(b, src)
+				wallettest.DropCached(b, src)
 				b.StartTimer()
 				start, cpu := time.Now(), process.CPUTime()
 				_, err := job.Make(b.Context(), opener(), job.Backup{

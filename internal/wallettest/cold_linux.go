@@ -1,4 +1,4 @@
-package job_test
+package wallettest
 
 import (
 	"os"
@@ -8,10 +8,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// dropCached flushes the files under dir and evicts them from the page
-// cache, so that a benchmark reads them from the disk, as after a reboot.
-func dropCached(b *testing.B, dir string) {
-	b.Helper()
+// DropCached flushes the files under dir and evicts them from the page
+// cache, so that they are read from the disk, as after a reboot.
+func DropCached(t testing.TB, dir string) {
+	t.Helper()
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil || !d.Type().IsRegular() {
 			return err
@@ -27,6 +27,6 @@ func dropCached(b *testing.B, dir string) {
 		return unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
 	})
 	if err != nil {
-		b.Fatal(err)
+		t.Fatal(err)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // TestColdWalletFilesRoundTrip: wallet files that are not in the page
@@ -15,32 +15,12 @@ import (
 // and one not, come back from the backup byte for byte.
 func TestColdWalletFilesRoundTrip(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
 	want := map[string][]byte{
 		"wallets/monero/a/a": randomBytes(t, 3<<20),
 		"wallets/monero/b/b": randomBytes(t, 2<<20+4097),
 	}
-	for name, body := range want {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, body, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = f.Sync()
-		if err == nil {
-			err = unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
-		}
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := wallettest.Folder(t, want)
+	wallettest.DropCached(t, dir)
 	b, _ := makeBackup(t, dir, "", WriteOptions{chunkSize: 1 << 20})
 	a, err := openBytes(b)
 	if err != nil {
