@@ -63,7 +63,7 @@ func TestBashCompletion(t *testing.T) {
 	if err := os.WriteFile(script, []byte(c.mustRun("completion", "bash")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	bin := buildCakebackup(t)
+	bin := programPath(t)
 	complete := func(words ...string) string {
 		t.Helper()
 		cmd := exec.Command(bash, "--norc", "-c", `source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($#-1)); _cakebackup; echo "${COMPREPLY[*]}"`, "_", script)

@@ -2,23 +2,29 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/internal/testparallel"
 )
 
-// binDir is where buildCakebackup puts the binary; TestMain makes it and
-// removes it after the tests.
+// programName is the name the tests start the program by.
+const programName = "cakebackup"
+
+// binDir is where the program is put for the tests that run it as a
+// separate process; TestMain makes it and removes it after the tests.
 var binDir string
 
-// builtBinary builds the real binary from this package once for all the
-// tests that run it as a program: linking it costs seconds of CPU.
+// builtBinary builds the real binary from this package once, for the
+// benchmarks that measure it.
 var builtBinary = sync.OnceValues(func() (string, error) {
-	bin := filepath.Join(binDir, "cakebackup")
+	bin := filepath.Join(binDir, "built", programName)
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
@@ -26,19 +32,76 @@ var builtBinary = sync.OnceValues(func() (string, error) {
 })
 
 // buildCakebackup returns the real binary built from this package.
-func buildCakebackup(t testing.TB) string {
-	t.Helper()
+func buildCakebackup(b *testing.B) string {
+	b.Helper()
 	bin, err := builtBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return bin
+}
+
+// testProgram puts the program, once for all the tests that run it as a
+// separate process, in binDir under programName: this test binary, which
+// holds the same package main and runs its main when started under that
+// name (see TestMain). Linking a second binary with go build cost about
+// 4 s of CPU per run of these tests, and held up every test that needed
+// it for as long.
+var testProgram = sync.OnceValues(func() (string, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(binDir, programName)
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	// A hard link, so that the process's own path (/proc/self/exe) is
+	// bin; a copy where the two folders are on different file systems.
+	if err := os.Link(self, bin); err == nil {
+		return bin, nil
+	}
+	return bin, copyExecutable(self, bin)
+})
+
+// copyExecutable copies the file at from to a new executable file to.
+func copyExecutable(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o700)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// programPath returns the path of the program as the tests run it in a
+// separate process: in a terminal, a desktop session, to get a signal.
+func programPath(t *testing.T) string {
+	t.Helper()
+	bin, err := testProgram()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return bin
 }
 
-// TestMain builds nothing up front, and lets eight tests run at once:
-// most of them wait on child processes, terminals, a display or the
-// Proton bridge's 5-second pause after each rename, not on a CPU.
+// TestMain runs the program itself when this binary was started under
+// programName (by a test, through programPath); otherwise it lets
+// eight tests run at once: most of them wait on child processes,
+// terminals, a display or the Proton bridge's 5-second pause after each
+// rename, not on a CPU.
 func TestMain(m *testing.M) {
+	if strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe") == programName {
+		main() // exits
+	}
 	testparallel.Default(8)
 	dir, err := os.MkdirTemp("", "cakebackup-test-")
 	if err != nil {

@@ -196,7 +196,7 @@ func TestCreateShowsGeneratedPasswordOnTerminal(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("needs a Unix pseudo-terminal")
 	}
-	bin := buildCakebackup(t)
+	bin := programPath(t)
 	wallets, err := filepath.Abs(sampleWallets)
 	if err != nil {
 		t.Fatal(err)

@@ -257,7 +257,7 @@ func TestPickRealDesktopChooser(t *testing.T) {
 			t.Skipf("needs %s on PATH (Debian packages xvfb, zenity, xdotool) to run the real desktop folder chooser", prog)
 		}
 	}
-	bin := buildCakebackup(t)
+	bin := programPath(t)
 	wallets, err := filepath.Abs(filepath.Join("..", "..", "examples", "wallets"))
 	if err != nil {
 		t.Fatal(err)

@@ -182,7 +182,7 @@ func TestPickEndToEnd(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("needs a Unix pseudo-terminal")
 	}
-	bin := buildCakebackup(t)
+	bin := programPath(t)
 	wallets, err := filepath.Abs(filepath.Join("..", "..", "examples", "wallets"))
 	if err != nil {
 		t.Fatal(err)

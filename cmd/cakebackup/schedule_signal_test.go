@@ -37,7 +37,7 @@ func TestScheduleSIGTERMMidBackup(t *testing.T) {
 	}
 	s.mustRun("schedule", "add", "--source", source, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "--keep-last", "1", "big")
 
-	cmd := exec.Command(buildCakebackup(t), "schedule", "run")
+	cmd := exec.Command(programPath(t), "schedule", "run")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
 	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"} {
 		cmd.Env = append(cmd.Env, k+"="+s.vars[k])

@@ -20,7 +20,7 @@ import (
 // would wait for an answer that never comes).
 func TestNoTerminalQueriesOutsideThePicker(t *testing.T) {
 	t.Parallel()
-	bin := buildCakebackup(t)
+	bin := programPath(t)
 	home := t.TempDir()
 	for _, args := range [][]string{{"--version"}, {"--help"}, {"dests"}, {"verify", "missing-file"}} {
 		t.Run(args[0], func(t *testing.T) {

@@ -18,7 +18,7 @@ func TestInterruptAtPasswordPrompt(t *testing.T) {
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	file := createBackup(t, c, pwFile)
-	bin := buildCakebackup(t)
+	bin := programPath(t)
 	home := t.TempDir()
 	to := filepath.Join(t.TempDir(), "restored")
 	p := startInPTY(t, bin, home, "restore", file, "--to", to)

@@ -28,7 +28,7 @@ func TestSignalsInterrupt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and backs up 48 MB")
 	}
-	bin := buildCakebackup(t)
+	bin := programPath(t)
 	source := t.TempDir()
 	big := make([]byte, 48<<20) // random, so it takes a while to compress and encrypt
 	rand.Read(big)
