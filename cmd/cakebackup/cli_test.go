@@ -189,9 +189,8 @@ func TestShortPasswordGetsAStrongWarning(t *testing.T) {
 func TestFailuresExitWithOneLine(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	pwFile := writePasswordFile(t, "the right password, long enough")
+	file, pwFile := sampleBackup(t)
 	wrongFile := writePasswordFile(t, "a wrong password, also long")
-	file := createBackup(t, c, pwFile)
 
 	damaged := filepath.Join(t.TempDir(), "damaged")
 	b, err := os.ReadFile(file)

@@ -42,8 +42,7 @@ func checkKeys(t *testing.T, what string, v any) {
 func TestJSONOneStyle(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
-	file := createBackup(t, c, pwFile)
+	file, pwFile := sampleBackup(t)
 	cfg := filepath.Join(t.TempDir(), "config.toml")
 	c.mustRun("schedule", "add", "--config", cfg, "--source", sampleWallets, "--dest", "folder:"+filepath.Dir(file), "--every", "24h", "--password-file", pwFile, "daily")
 	commands := [][]string{
@@ -84,8 +83,7 @@ func TestJSONOneStyle(t *testing.T) {
 func TestJSONFailure(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
-	file := createBackup(t, c, pwFile)
+	file, _ := sampleBackup(t)
 	wrong := writePasswordFile(t, "not the password at all, sorry 1")
 	tests := []struct {
 		args []string
@@ -122,8 +120,7 @@ func TestVerifyRestoreProgressOnTerminal(t *testing.T) {
 		t.Skip("needs a Unix pseudo-terminal")
 	}
 	c := newCLI(t)
-	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
-	file := createBackup(t, c, pwFile)
+	file, pwFile := sampleBackup(t)
 	if got := c.mustRunWithTerminalStderr("verify", file, "--password-file", pwFile); !strings.Contains(got, "Verifying") || !strings.Contains(got, "B/") {
 		t.Errorf("verify showed no progress on the terminal: %q", got)
 	}

@@ -18,8 +18,7 @@ import (
 func TestLsShowsOnlyBackups(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
-	file := createBackup(t, c, pwFile)
+	file, _ := sampleBackup(t)
 	downloads := filepath.Join(c.vars["HOME"], "Downloads")
 	if err := os.MkdirAll(downloads, 0o700); err != nil {
 		t.Fatal(err)
@@ -69,8 +68,7 @@ func TestLsShowsOnlyBackups(t *testing.T) {
 func TestLsUsesSavedDefault(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
-	file := createBackup(t, c, pwFile)
+	file, _ := sampleBackup(t)
 	paths, err := schedule.DefaultPaths(func(k string) string { return c.vars[k] })
 	if err != nil {
 		t.Fatal(err)

@@ -16,8 +16,7 @@ import (
 func TestRestoreMaxSizeAndLeftovers(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	pw := writePasswordFile(t, "correct horse battery staple")
-	b := createBackup(t, c, pw)
+	b, pw := sampleBackup(t)
 	parent := t.TempDir()
 	target := filepath.Join(parent, "out")
 

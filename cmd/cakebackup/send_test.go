@@ -16,17 +16,24 @@ import (
 // make.
 const appExportPassword = wallettest.AppExportPassword
 
-// appExport makes an export as the wallet app does, with the keychain
-// dump's stand-in naming kind (see wallettest.AppExport).
+// appExport returns the test's own copy, alone in a new folder, of an
+// export made as the wallet app does, with the keychain dump's stand-in
+// naming kind (see wallettest.AppExport). One export of each kind is made
+// per run of the tests (fixtures_test.go).
 func appExport(t *testing.T, kind string) string {
 	t.Helper()
-	return wallettest.AppExport(t, kind, kind)
+	f, ok := appExports[kind]
+	if !ok {
+		t.Fatalf("no app export of kind %q", kind)
+	}
+	return f.copyFor(t)
 }
 
 func TestSendAppExports(t *testing.T) {
 	t.Parallel()
 	for _, kind := range []string{"v3", "v2", "v2chacha"} {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			c := newCLI(t)
 			file := appExport(t, kind)
 			orig, _ := os.ReadFile(file)
@@ -126,8 +133,7 @@ func TestSendOneDestinationFailing(t *testing.T) {
 func TestInspectTellsTheTwoKindsApart(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	pwFile := writePasswordFile(t, "correct horse battery staple 42")
-	ours := createBackup(t, c, pwFile)
+	ours, pwFile := sampleBackup(t)
 	for _, args := range [][]string{{"inspect", ours}, {"inspect", ours, "--password-file", pwFile}} {
 		if out := c.mustRun(args...); !strings.Contains(out, "the app cannot import it") {
 			t.Errorf("%v printed %q", args, out)

@@ -15,9 +15,7 @@ import (
 // "interrupted" and 130, and leaves the terminal echoing again.
 func TestInterruptAtPasswordPrompt(t *testing.T) {
 	t.Parallel()
-	c := newCLI(t)
-	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
-	file := createBackup(t, c, pwFile)
+	file, _ := sampleBackup(t)
 	bin := programPath(t)
 	home := t.TempDir()
 	to := filepath.Join(t.TempDir(), "restored")

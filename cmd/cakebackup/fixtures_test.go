@@ -1,0 +1,93 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
+)
+
+// fixture is a file made once per run of the tests, by the first test that
+// asks for it, and given to each test that asks as its own copy: tests
+// that only read a backup need not pay for making one (a key derivation
+// per create, two Python runs per app export).
+type fixture struct {
+	name string // the file's name in binDir/fixtures
+	make func(t *testing.T) string
+
+	once    sync.Once
+	path    string // "" when making it failed or was skipped
+	skipped bool   // the test that made it was skipped (e.g. no python3-nacl)
+}
+
+// copyFor returns a new copy of the fixture, under its original name, in
+// a temporary folder of t's, making the fixture first if no test has.
+func (f *fixture) copyFor(t *testing.T) string {
+	t.Helper()
+	f.once.Do(func() {
+		defer func() { f.skipped = f.path == "" && t.Skipped() }() // also on t.Skip or t.Fatal
+		made := f.make(t)
+		keep := filepath.Join(binDir, "fixtures", f.name, filepath.Base(made))
+		if err := os.MkdirAll(filepath.Dir(keep), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		copyFile(t, made, keep)
+		f.path = keep
+	})
+	if f.path == "" {
+		if f.skipped {
+			t.Skipf("fixture %s: skipped in the test that made it first", f.name)
+		}
+		t.Fatalf("fixture %s could not be made (see the test that made it first)", f.name)
+	}
+	to := filepath.Join(t.TempDir(), filepath.Base(f.path))
+	copyFile(t, f.path, to)
+	return to
+}
+
+// copyFile copies the file at from to a new 0600 file at to.
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// appExports are app-style exports of each kind (see appExport).
+var appExports = map[string]*fixture{
+	"v3":       appExportFixture("v3"),
+	"v2":       appExportFixture("v2"),
+	"v2chacha": appExportFixture("v2chacha"),
+}
+
+// appExportFixture is an export of kind as wallettest.AppExport makes it,
+// with the kind as the keychain dump's stand-in.
+func appExportFixture(kind string) *fixture {
+	return &fixture{name: "export-" + kind, make: func(t *testing.T) string {
+		return wallettest.AppExport(t, kind, kind)
+	}}
+}
+
+// sampleBackupPassword is the password of sampleBackup.
+const sampleBackupPassword = "correct horse battery staple 42"
+
+// sampleBackupFixture is a backup of the sample wallets and settings made
+// by createBackup, with sampleBackupPassword.
+var sampleBackupFixture = &fixture{name: "sample-backup", make: func(t *testing.T) string {
+	return createBackup(t, newCLI(t), writePasswordFile(t, sampleBackupPassword))
+}}
+
+// sampleBackup returns the test's own copy, alone in a new folder, of a
+// backup of the sample wallets and settings that create made and
+// verified, and a file holding its password; for the tests about reading
+// backups, not making them.
+func sampleBackup(t *testing.T) (file, pwFile string) {
+	t.Helper()
+	return sampleBackupFixture.copyFor(t), writePasswordFile(t, sampleBackupPassword)
+}
