@@ -163,13 +163,10 @@ func TestFixFor(t *testing.T) {
 // again, once however many runs fail.
 func TestScheduledProtonSessionExpiredNotifies(t *testing.T) {
 	t.Parallel()
-	c, srv := newProtonCLI(t)
+	c, srv := loggedInProtonCLI(t)
 	rec := notifytest.NewRecorder(t)
 	s := &scheduleCLI{cliRun: c, config: filepath.Join(c.vars["XDG_CONFIG_HOME"], "cakebackup", "config.toml"),
 		pw: writePasswordFile(t, "scheduled-secret-password-9f2k")}
-	c.vars[protonPasswordEnv] = protonTestPassword
-	c.mustRun("proton", "login", "--proton-user", protonTestUser)
-	delete(c.vars, protonPasswordEnv)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "proton:/Backups", "--every", "1h", "--password-file", s.pw,
 		"--webhook", rec.URL+"/hook", "cloud")
 	s.mustRun("schedule", "run", "--once")

@@ -328,12 +328,12 @@ func TestPickUsageErrors(t *testing.T) {
 	}
 }
 
-// fakeProtonEnv starts a fake Proton Drive on loopback, logs a user in
-// and returns the environment of a cakebackup that has the session.
+// fakeProtonEnv starts a fake Proton Drive on loopback, saves the session
+// of its own login (saveProtonSession) and returns the environment of a
+// cakebackup that has the session, and the Drive opened with it.
 func fakeProtonEnv(t *testing.T) (*env, *proton.Drive) {
 	t.Helper()
 	srv := protontest.NewForTest(t)
-	user, password := srv.Username, srv.Password
 	vars := map[string]string{
 		"HOME":            t.TempDir(),
 		"XDG_CONFIG_HOME": t.TempDir(),
@@ -343,15 +343,8 @@ func fakeProtonEnv(t *testing.T) (*env, *proton.Drive) {
 	getenv := func(k string) string { return vars[k] }
 	ctx := context.Background()
 	opts := proton.Options{APIURL: srv.URL()}
-	s, err := proton.Login(ctx, opts, proton.Credentials{Username: user, Password: password})
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := proton.NewSessionStore(getenv)
-	if err := store.Save(ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	d, err := proton.Connect(ctx, opts, store)
+	saveProtonSession(t, srv, getenv)
+	d, err := proton.Connect(ctx, opts, proton.NewSessionStore(getenv))
 	if err != nil {
 		t.Fatal(err)
 	}

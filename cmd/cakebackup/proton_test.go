@@ -30,13 +30,43 @@ const (
 
 // newProtonCLI returns a CLI pointed at a fresh fake Proton server with
 // one account, keeping sessions in a file (never a real keyring).
-func newProtonCLI(t *testing.T) (*cliRun, *protontest.Server) {
+func newProtonCLI(t *testing.T) (*cliRun, *protontest.TestServer) {
 	t.Helper()
-	srv := protontest.NewForTest(t, protontest.WithUser(protonTestUser, protonTestPassword)).Server
+	srv := protontest.NewForTest(t, protontest.WithUser(protonTestUser, protonTestPassword))
 	c := newCLI(t)
 	c.vars[proton.URLEnv] = srv.URL()
 	c.vars[proton.SessionEnv] = "file"
 	return c, srv
+}
+
+// loggedInProtonCLI is newProtonCLI logged in: the session of the fake
+// server's own SRP login is saved where `cakebackup proton login` saves
+// one, as Login would have made it, for the tests whose point is not
+// logging in (a login costs four bcrypt hashes and an SRP exchange;
+// TestProtonEndToEnd and the login tests log in).
+func loggedInProtonCLI(t *testing.T) (*cliRun, *protontest.TestServer) {
+	t.Helper()
+	c, srv := newProtonCLI(t)
+	saveProtonSession(t, srv, func(k string) string { return c.vars[k] })
+	return c, srv
+}
+
+// saveProtonSession saves the session of srv's own login in the session
+// store getenv names.
+func saveProtonSession(t *testing.T, srv *protontest.TestServer, getenv func(string) string) {
+	t.Helper()
+	s := proton.Session{
+		Created:       time.Now().UTC().Truncate(time.Second),
+		Username:      srv.Username,
+		APIURL:        srv.URL(),
+		UID:           srv.Session.UID,
+		AccessToken:   srv.Session.AccessToken,
+		RefreshToken:  srv.Session.RefreshToken,
+		SaltedKeyPass: srv.Session.SaltedKeyPass,
+	}
+	if err := proton.NewSessionStore(getenv).Save(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // oneLineError checks a failed run printed exactly one line on stderr
@@ -280,9 +310,7 @@ func TestProtonLoginAsksWhatTheAccountNeeds(t *testing.T) {
 // suggests a folder cakebackup makes, and is not duplicated.
 func TestProtonFolderOfNewerApp(t *testing.T) {
 	t.Parallel()
-	c, srv := newProtonCLI(t)
-	c.vars[protonPasswordEnv] = protonTestPassword
-	c.mustRun("proton", "login", "--proton-user", protonTestUser)
+	c, srv := loggedInProtonCLI(t)
 	stored, err := srv.Stored()
 	if err != nil {
 		t.Fatal(err)
@@ -337,10 +365,7 @@ func TestProtonHelperProcess(t *testing.T) {
 // lock taken out, the first `ls` fails with "Proton session expired").
 func TestProtonTwoProcessesShareSession(t *testing.T) {
 	t.Parallel()
-	c, srv := newProtonCLI(t)
-	c.vars[protonPasswordEnv] = protonTestPassword
-	c.mustRun("proton", "login", "--proton-user", protonTestUser)
-	delete(c.vars, protonPasswordEnv)
+	c, srv := loggedInProtonCLI(t)
 	pwFile := writePasswordFile(t, "backup password for the wallets")
 	create := []string{"create", "--source", sampleWallets, "--settings", sampleSettings, "--dest", "proton:/Race", "--password-file", pwFile, "--quiet"}
 	c.mustRun(create...)

@@ -12,18 +12,6 @@ import (
 	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
-// loggedInProtonCLI is a CLI logged in to a fresh fake Proton Drive.
-func loggedInProtonCLI(t *testing.T) (*cliRun, *protontest.Server) {
-	t.Helper()
-	c, srv := newProtonCLI(t)
-	c.stdin = protonTestUser + "\n"
-	c.vars[protonPasswordEnv] = protonTestPassword
-	c.mustRun("proton", "login")
-	delete(c.vars, protonPasswordEnv)
-	c.stdin = ""
-	return c, srv
-}
-
 // TestSendToUSBStickAndProton: an app export goes, unchanged and
 // verified, to a real stick and to (fake) Proton Drive in one run, and a
 // second run uploads nothing.

@@ -19,13 +19,8 @@ import (
 func TestWatchJobToUSBAndProton(t *testing.T) {
 	t.Parallel()
 	mnt, det := usbStick(t, "WATCHUSB", 32<<20)
-	c, _ := newProtonCLI(t)
+	c, _ := loggedInProtonCLI(t)
 	c.drives = det
-	c.stdin = protonTestUser + "\n"
-	c.vars[protonPasswordEnv] = protonTestPassword
-	c.mustRun("proton", "login")
-	delete(c.vars, protonPasswordEnv)
-	c.stdin = ""
 	s := &scheduleCLI{cliRun: c, config: filepath.Join(c.vars["XDG_CONFIG_HOME"], "cakebackup", "config.toml")}
 
 	in := t.TempDir()
