@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/rand"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -90,4 +92,35 @@ var sampleBackupFixture = &fixture{name: "sample-backup", make: func(t *testing.
 func sampleBackup(t *testing.T) (file, pwFile string) {
 	t.Helper()
 	return sampleBackupFixture.copyFor(t), writePasswordFile(t, sampleBackupPassword)
+}
+
+// bigWallets makes, once per run, a wallet data folder holding one
+// 48 MiB wallet file of random bytes: random data does not compress, so
+// a backup of it takes a while (time to interrupt it) and needs more
+// room than a small stick has. The tests only read it.
+var bigWallets = sync.OnceValues(func() (string, error) {
+	dir := filepath.Join(binDir, "fixtures", "big-wallets")
+	wallet := filepath.Join(dir, "wallets", "monero", "big")
+	if err := os.MkdirAll(wallet, 0o700); err != nil {
+		return "", err
+	}
+	f, err := os.OpenFile(filepath.Join(wallet, "big.keys"), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.CopyN(f, rand.Reader, 48<<20); err != nil {
+		f.Close()
+		return "", err
+	}
+	return dir, f.Close()
+})
+
+// bigWalletSource returns the folder bigWallets made.
+func bigWalletSource(t *testing.T) string {
+	t.Helper()
+	dir, err := bigWallets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

@@ -4,10 +4,8 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -25,16 +23,7 @@ func TestScheduleSIGTERMMidBackup(t *testing.T) {
 		t.Skip("builds the binary and backs up 48 MB")
 	}
 	s := newScheduleCLI(t)
-	source := t.TempDir()
-	big := make([]byte, 48<<20) // random, so it takes a while to compress and encrypt
-	rand.Read(big)
-	wallet := filepath.Join(source, "wallets", "monero", "big")
-	if err := os.MkdirAll(wallet, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(wallet, "big.keys"), big, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	source := bigWalletSource(t) // random, so it takes a while to compress and encrypt
 	s.mustRun("schedule", "add", "--source", source, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "--keep-last", "1", "big")
 
 	cmd := exec.Command(programPath(t), "schedule", "run")

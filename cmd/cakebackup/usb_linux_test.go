@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -147,17 +146,7 @@ func TestCreateToFullUSBStick(t *testing.T) {
 	pwFile := writePasswordFile(t, "a strong enough password for the stick")
 
 	// Wallet data larger than the stick's free space.
-	src := t.TempDir()
-	big := make([]byte, 20<<20)
-	if _, err := rand.Read(big); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(src, "wallets", "monero", "big"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(src, "wallets", "monero", "big", "big"), big, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	src := bigWalletSource(t)
 	if err := os.WriteFile(filepath.Join(mnt, "holiday.jpg"), []byte("the owner's own file"), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"io"
 	"os"
 	"os/exec"
@@ -29,15 +28,7 @@ func TestSignalsInterrupt(t *testing.T) {
 		t.Skip("builds the binary and backs up 48 MB")
 	}
 	bin := programPath(t)
-	source := t.TempDir()
-	big := make([]byte, 48<<20) // random, so it takes a while to compress and encrypt
-	rand.Read(big)
-	if err := os.MkdirAll(filepath.Join(source, "wallets", "monero", "big"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(source, "wallets", "monero", "big", "big.keys"), big, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	source := bigWalletSource(t) // random, so it takes a while to compress and encrypt
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	for _, tc := range []struct {
 		sig  syscall.Signal
