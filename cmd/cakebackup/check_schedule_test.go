@@ -76,7 +76,7 @@ func TestScheduleRecordsAndReportsChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.pretendLastRunWas(t, "nightly", 25*time.Hour)
-	time.Sleep(time.Second) // backup names have one-second resolution
+	nextSecond() // backup names have one-second resolution
 	s.run("schedule", "run", "--config", s.config, "--job", "nightly", "--once")
 	js, err = s.state(t).Job("nightly")
 	if err != nil {

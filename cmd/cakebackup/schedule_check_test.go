@@ -121,7 +121,7 @@ func TestScheduleRunOnceAndNow(t *testing.T) {
 	}
 
 	// --now runs it anyway, and it is recorded like any run.
-	time.Sleep(time.Second) // a new backup name
+	nextSecond() // backup names have one-second resolution
 	s.mustRun("schedule", "run", "--now", "nightly")
 	if got := s.backups(t); len(got) != 2 {
 		t.Fatalf("--now made %v, want a second backup", got)
@@ -146,7 +146,7 @@ func TestScheduleRunOnceAndNow(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Release()
-	time.Sleep(time.Second)
+	nextSecond() // backup names have one-second resolution
 	if code := s.run("schedule", "run", "--now", "nightly"); code != exitFailure {
 		t.Fatalf("--now under another's lock: exit %d, want %d", code, exitFailure)
 	}

@@ -187,7 +187,7 @@ func TestScheduleRunOnceBacksUpAndPrunes(t *testing.T) {
 			t.Fatalf("ran again before due: %s", s.stderr.String())
 		}
 		s.pretendLastRunWas(t, "nightly", 25*time.Hour)
-		time.Sleep(time.Second) // backup names have one-second resolution
+		nextSecond() // backup names have one-second resolution
 	}
 	got := s.backups(t)
 	want := []string{damaged, made[1], made[2]}
@@ -282,7 +282,7 @@ func TestScheduleRunAdHoc(t *testing.T) {
 		s.mustRun("schedule", "run", "--once", "--source", sampleWallets, "--dest", "folder:"+s.dest,
 			"--every", "1h", "--keep-last", "1", "--password-file", s.pw, "--job", "quick")
 		s.pretendLastRunWas(t, "quick", 2*time.Hour)
-		time.Sleep(time.Second)
+		nextSecond() // backup names have one-second resolution
 	}
 	got := s.backups(t)
 	if len(got) != 1 || !strings.HasPrefix(got[0], "cake_wallet_backup_quick_") {
@@ -434,7 +434,7 @@ func TestScheduleToProtonDrive(t *testing.T) {
 		}
 		made = append(made, js.LastBackup)
 		s.pretendLastRunWas(t, "cloud", 48*time.Hour)
-		time.Sleep(time.Second)
+		nextSecond() // backup names have one-second resolution
 	}
 	dest, err := proton.Open(ctx, "/Backups", s.getenv)
 	if err != nil {
@@ -447,4 +447,11 @@ func TestScheduleToProtonDrive(t *testing.T) {
 	if len(list) != 1 || list[0].Location != made[1] || !strings.HasPrefix(list[0].Name, "cake_wallet_backup_cloud_") {
 		t.Fatalf("Proton folder holds %+v, want only %s", list, made[1])
 	}
+}
+
+// nextSecond waits until the clock reaches the next whole second: backup
+// names have one-second resolution, so a backup started after it is
+// named apart from every backup started before.
+func nextSecond() {
+	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 }

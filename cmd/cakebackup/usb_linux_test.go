@@ -190,7 +190,7 @@ func TestScheduleToUSBStick(t *testing.T) {
 		}
 		made = append(made, filepath.Base(js.LastBackup))
 		s.pretendLastRunWas(t, "nightly", 25*time.Hour)
-		time.Sleep(time.Second) // backup names have one-second resolution
+		nextSecond() // backup names have one-second resolution
 	}
 	ents, err := os.ReadDir(folder)
 	if err != nil {
