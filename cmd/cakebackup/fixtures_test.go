@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/internal/wallettest"
@@ -123,4 +124,19 @@ func bigWalletSource(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// writeScript writes an executable script to path. It holds
+// syscall.ForkLock while the file is open for writing, so that no process
+// started meanwhile by another test inherits the open file: running the
+// script would then fail with "text file busy" (ETXTBSY) until that
+// process has called exec (Go issue 22315). Seen with the fake zenity.
+func writeScript(t *testing.T, path, script string) {
+	t.Helper()
+	syscall.ForkLock.RLock()
+	err := os.WriteFile(path, []byte(script), 0o755)
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		t.Fatal(err)
+	}
 }

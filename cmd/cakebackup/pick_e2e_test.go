@@ -311,9 +311,7 @@ func TestPickEndToEnd(t *testing.T) {
 		dir := t.TempDir()
 		marker := filepath.Join(dir, "ran")
 		script := "#!/bin/sh\ntouch '" + marker + "'\necho '" + chosen + "'\n"
-		if err := os.WriteFile(filepath.Join(dir, "zenity"), []byte(script), 0o755); err != nil {
-			t.Fatal(err)
-		}
+		writeScript(t, filepath.Join(dir, "zenity"), script)
 		return []string{"DISPLAY=:0", "PATH=" + dir + string(os.PathListSeparator) + os.Getenv("PATH")},
 			func() bool { _, err := os.Stat(marker); return err == nil }
 	}

@@ -45,9 +45,7 @@ func newPickRun(t *testing.T, body string) *pickRun {
 	}
 	bin := t.TempDir()
 	script := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done > '" + filepath.Join(bin, "args") + "'\n" + body + "\n"
-	if err := os.WriteFile(filepath.Join(bin, "zenity"), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
+	writeScript(t, filepath.Join(bin, "zenity"), script)
 	return &pickRun{t: t, home: home, zenity: bin, vars: map[string]string{
 		"HOME":            home,
 		"XDG_CONFIG_HOME": filepath.Join(home, ".config"),
