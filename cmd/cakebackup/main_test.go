@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -20,26 +19,6 @@ const programName = "cakebackup"
 // binDir is where the program is put for the tests that run it as a
 // separate process; TestMain makes it and removes it after the tests.
 var binDir string
-
-// builtBinary builds the real binary from this package once, for the
-// benchmarks that measure it.
-var builtBinary = sync.OnceValues(func() (string, error) {
-	bin := filepath.Join(binDir, "built", programName)
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		return "", fmt.Errorf("go build: %v\n%s", err, out)
-	}
-	return bin, nil
-})
-
-// buildCakebackup returns the real binary built from this package.
-func buildCakebackup(b *testing.B) string {
-	b.Helper()
-	bin, err := builtBinary()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return bin
-}
 
 // testProgram puts the program, once for all the tests that run it as a
 // separate process, in binDir under programName: this test binary, which
