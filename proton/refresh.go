@@ -2,6 +2,7 @@ package proton
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,9 @@ import (
 
 // refreshPath is the API route that renews a session's tokens.
 const refreshPath = "/auth/v4/refresh"
+
+// refreshTimeout bounds a refresh once it is sent: see RoundTrip.
+const refreshTimeout = 30 * time.Second
 
 // maxAuthBody bounds the refresh requests and replies read here, which
 // are a few hundred bytes.
@@ -86,15 +90,21 @@ func (r *refresher) RoundTrip(req *http.Request) (*http.Response, error) {
 		r.renewed(stored, nil)
 		return authReply(req, stored)
 	}
-	res, reply, err := r.try(req, fields, sent)
+	// Once sent, a refresh spends the cached token whether or not the
+	// caller still waits: its answer is taken and saved even after the
+	// caller's context ends (Ctrl-C, a deadline), or the next run would
+	// find only a spent token. refreshTimeout bounds the wait.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
+	defer cancel()
+	res, reply, err := r.try(ctx, req, fields, sent)
 	if err != nil || res.StatusCode == http.StatusOK || !refused(res.StatusCode, reply.Code) {
-		return r.finish(req, res, reply, stored, ours, err)
+		return r.finish(ctx, res, reply, stored, ours, err)
 	}
 	if again, err := r.store.Load(ctx); err == nil && again.UID == uid && again.RefreshToken != sent {
 		stored, ours = again, true
-		res, reply, err = r.try(req, fields, again.RefreshToken)
+		res, reply, err = r.try(ctx, req, fields, again.RefreshToken)
 		if err != nil || res.StatusCode == http.StatusOK || !refused(res.StatusCode, reply.Code) {
-			return r.finish(req, res, reply, stored, ours, err)
+			return r.finish(ctx, res, reply, stored, ours, err)
 		}
 	}
 	r.dead.Store(true)
@@ -114,7 +124,7 @@ type authReplyBody struct {
 // finish saves the tokens of a granted refresh when the store still holds
 // this session (not after a logout or a new login), and passes the reply
 // on.
-func (r *refresher) finish(req *http.Request, res *http.Response, reply authReplyBody, stored Session, ours bool, err error) (*http.Response, error) {
+func (r *refresher) finish(ctx context.Context, res *http.Response, reply authReplyBody, stored Session, ours bool, err error) (*http.Response, error) {
 	if err != nil || res.StatusCode != http.StatusOK || reply.AccessToken == "" || reply.RefreshToken == "" {
 		return res, err
 	}
@@ -123,7 +133,7 @@ func (r *refresher) finish(req *http.Request, res *http.Response, reply authRepl
 	s.Refreshed = time.Now().UTC().Truncate(time.Second)
 	var saveErr error
 	if ours {
-		saveErr = r.store.Save(req.Context(), s)
+		saveErr = r.store.Save(ctx, s)
 	}
 	r.unsaved = ""
 	if saveErr != nil {
@@ -133,15 +143,15 @@ func (r *refresher) finish(req *http.Request, res *http.Response, reply authRepl
 	return res, nil
 }
 
-// try sends the refresh with refresh token ref and reads the reply, which
-// is handed back unread.
-func (r *refresher) try(req *http.Request, fields map[string]any, ref string) (*http.Response, authReplyBody, error) {
+// try sends the refresh with refresh token ref under ctx and reads the
+// reply, which is handed back unread.
+func (r *refresher) try(ctx context.Context, req *http.Request, fields map[string]any, ref string) (*http.Response, authReplyBody, error) {
 	fields["RefreshToken"] = ref
 	body, err := json.Marshal(fields)
 	if err != nil {
 		return nil, authReplyBody{}, err
 	}
-	res, err := r.forward(req, body)
+	res, err := r.forward(req.WithContext(ctx), body)
 	if err != nil {
 		return nil, authReplyBody{}, err
 	}
