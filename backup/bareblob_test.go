@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // TestBareBlobStreamingMatchesAEAD reads blobs of both layouts, and sizes
@@ -22,7 +24,7 @@ func TestBareBlobStreamingMatchesAEAD(t *testing.T) {
 	// One salt for all, as in our own backups: the shared test salt and
 	// keys, for sealing and for both readers.
 	for _, n := range []int{0, 1, 15, 16, 17, bareBufSize - 1, bareBufSize, bareBufSize + 33} {
-		blobs = append(blobs, sealBlobFast(t, randomBytes(t, n)))
+		blobs = append(blobs, sealBlobFast(t, wallettest.RandomBytes(t, n)))
 	}
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // Test vectors computed independently of this package by a Python script
@@ -101,7 +103,7 @@ func TestOpenVectors(t *testing.T) {
 func TestSealBlobRoundTrip(t *testing.T) {
 	t.Parallel()
 	for _, n := range []int{0, 1, 63, 64, 65, 1000} {
-		plain := randomBytes(t, n)
+		plain := wallettest.RandomBytes(t, n)
 		b, err := sealBlob("pw", plain)
 		if err != nil {
 			t.Fatal(err)

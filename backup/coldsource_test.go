@@ -16,8 +16,8 @@ import (
 func TestColdWalletFilesRoundTrip(t *testing.T) {
 	t.Parallel()
 	want := map[string][]byte{
-		"wallets/monero/a/a": randomBytes(t, 3<<20),
-		"wallets/monero/b/b": randomBytes(t, 2<<20+4097),
+		"wallets/monero/a/a": wallettest.RandomBytes(t, 3<<20),
+		"wallets/monero/b/b": wallettest.RandomBytes(t, 2<<20+4097),
 	}
 	dir := wallettest.Folder(t, want)
 	wallettest.DropCached(t, dir)

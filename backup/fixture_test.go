@@ -4,17 +4,17 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"io"
 	"io/fs"
-	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // testPassword is used by every test that does not test passwords.
@@ -55,22 +55,6 @@ func readTree(t testing.TB, dir string) map[string][]byte {
 		t.Fatal(err)
 	}
 	return out
-}
-
-// randomBytes returns n random bytes for test data: a ChaCha8 stream from
-// a random seed, some 25 times faster than crypto/rand for the 24 MiB a
-// real chunk takes, and as unpredictable for what tests do with it.
-func randomBytes(t testing.TB, n int) []byte {
-	t.Helper()
-	var seed [32]byte
-	if _, err := rand.Read(seed[:]); err != nil {
-		t.Fatal(err)
-	}
-	b := make([]byte, n)
-	if _, err := mrand.NewChaCha8(seed).Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // makeBackup collects dir (and settings) and writes a container to memory.
@@ -163,7 +147,7 @@ func sealBlobFast(t testing.TB, plaintext []byte) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nonce := randomBytes(t, xNonceSize)
+	nonce := wallettest.RandomBytes(t, xNonceSize)
 	buf := make([]byte, blobOverhead+len(plaintext), blobOverhead+len(plaintext)+tagSize)
 	copy(buf[blobOverhead:], plaintext)
 	b, err := sealBlobInPlace(buf, len(plaintext), key, testSalt, nonce)

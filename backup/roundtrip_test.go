@@ -200,7 +200,7 @@ func checkBackup(t *testing.T, b []byte, sum *Summary, keys *keyCache, want map[
 func TestRoundTripRealChunkSize(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	files := map[string][]byte{"wallets/monero/big/big": randomBytes(t, defaultChunkSize), "wallets/monero/big/big.keys": []byte("k")}
+	files := map[string][]byte{"wallets/monero/big/big": wallettest.RandomBytes(t, defaultChunkSize), "wallets/monero/big/big.keys": []byte("k")}
 	wallettest.Write(t, dir, files)
 	keys := newKeyCache(testPassword)
 	b, sum := makeBackup(t, dir, "", WriteOptions{AppName: "Cake Wallet", AppVersion: "4.20.0", keys: keys})

@@ -110,7 +110,7 @@ func TestWriteSourceVanished(t *testing.T) {
 
 func TestWriteErrors(t *testing.T) {
 	dir := t.TempDir()
-	wallettest.Write(t, dir, map[string][]byte{"a": randomBytes(t, 5000)})
+	wallettest.Write(t, dir, map[string][]byte{"a": wallettest.RandomBytes(t, 5000)})
 	src, err := Collect(t.Context(), dir, "")
 	if err != nil {
 		t.Fatal(err)
@@ -156,7 +156,7 @@ func (w *cancellingWriter) Write(p []byte) (int, error) {
 func TestWriteCancel(t *testing.T) {
 	dir := t.TempDir()
 	for i := range 20 {
-		wallettest.Write(t, dir, map[string][]byte{filepath.Join("w", string(rune('a'+i))): randomBytes(t, 20000)})
+		wallettest.Write(t, dir, map[string][]byte{filepath.Join("w", string(rune('a'+i))): wallettest.RandomBytes(t, 20000)})
 	}
 	src, err := Collect(t.Context(), dir, "")
 	if err != nil {
@@ -193,7 +193,7 @@ func TestEstimateSizeIsAnUpperBound(t *testing.T) {
 	for _, files := range []map[string][]byte{
 		nil,
 		{"a": nil},
-		{"wallets/x/y/z": randomBytes(t, 100000), strings.Repeat("long name ", 20): []byte("x")},
+		{"wallets/x/y/z": wallettest.RandomBytes(t, 100000), strings.Repeat("long name ", 20): []byte("x")},
 	} {
 		dir := t.TempDir()
 		wallettest.Write(t, dir, files)

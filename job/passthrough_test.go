@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 const testPassword = "a test password"
@@ -34,13 +34,7 @@ var threeChunks = sync.OnceValues(func() ([]byte, error) {
 	if err := os.MkdirAll(wallet, 0o700); err != nil {
 		return nil, err
 	}
-	// A ChaCha8 stream from a random seed: as random as crypto/rand for
-	// the check, and 25 times faster to make 50 MiB of.
-	var seed [32]byte
-	rand.Read(seed[:])
-	data := make([]byte, 50<<20)
-	mrand.NewChaCha8(seed).Read(data)
-	if err := os.WriteFile(filepath.Join(wallet, "big.keys"), data, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(wallet, "big.keys"), wallettest.Random(50<<20), 0o600); err != nil {
 		return nil, err
 	}
 	src, err := backup.Collect(context.Background(), dir, "")

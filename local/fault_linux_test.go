@@ -3,7 +3,6 @@ package local
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"io"
 	"os"
@@ -14,17 +13,9 @@ import (
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/destinations/destinationtest"
 	"github.com/cakebackup/cakebackup/diskspace"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"golang.org/x/sys/unix"
 )
-
-func randomBytes(t *testing.T, n int) []byte {
-	t.Helper()
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // writeAll writes data in 32 KiB pieces, calling between(i) before piece
 // i, and returns the first error.
@@ -94,7 +85,7 @@ func TestFullDrive(t *testing.T) {
 				}
 				d = f
 			}
-			destinationtest.Put(t, d, "older", randomBytes(t, 8<<10))
+			destinationtest.Put(t, d, "older", wallettest.RandomBytes(t, 8<<10))
 			before := snapshot(t, mnt)
 			filler := filepath.Join(mnt, "filler")
 
@@ -104,7 +95,7 @@ func TestFullDrive(t *testing.T) {
 				if pf, ok := p.(*pendingFile); ok && (pf.direct != nil) != (tt.sizeHint >= directMin) {
 					t.Fatalf("written directly: %v, for a size hint of %d", pf.direct != nil, tt.sizeHint)
 				}
-				data := randomBytes(t, tt.size)
+				data := wallettest.RandomBytes(t, tt.size)
 				err = writeAll(p, data, func(written int) {
 					if tt.fillAt > 0 && written == tt.fillAt {
 						fillUp(t, filler)
@@ -139,7 +130,7 @@ func TestReadOnlyDrive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	destinationtest.Put(t, df, "older", randomBytes(t, 8<<10))
+	destinationtest.Put(t, df, "older", wallettest.RandomBytes(t, 8<<10))
 	remountReadOnly(t, mnt)
 	before := snapshot(t, mnt)
 
@@ -189,7 +180,7 @@ func TestDriveUnmountedMidWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	destinationtest.Put(t, df, "older", randomBytes(t, 8<<10))
+	destinationtest.Put(t, df, "older", wallettest.RandomBytes(t, 8<<10))
 	before := snapshot(t, still)
 
 	p, err := df.Create(ctx, "new", 512<<10)
@@ -197,7 +188,7 @@ func TestDriveUnmountedMidWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Abort(ctx)
-	data := randomBytes(t, 512<<10)
+	data := wallettest.RandomBytes(t, 512<<10)
 	werr := writeAll(p, data, func(written int) {
 		if written == 256<<10 {
 			if err := unix.Unmount(mnt, unix.MNT_DETACH); err != nil {
@@ -278,9 +269,9 @@ func TestVFATStick(t *testing.T) {
 	if d.Spec() != "usb:CAKETEST" {
 		t.Fatalf("Spec = %q", d.Spec())
 	}
-	first := randomBytes(t, 1<<20)
+	first := wallettest.RandomBytes(t, 1<<20)
 	destinationtest.Put(t, d, "wallet", first)
-	second := randomBytes(t, 1<<20)
+	second := wallettest.RandomBytes(t, 1<<20)
 	if e := destinationtest.Put(t, d, "wallet", second); e.Name != "wallet-2" {
 		t.Fatalf("second backup named %q, want wallet-2", e.Name)
 	}
@@ -324,7 +315,7 @@ func TestVFATStick(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer p.Abort(ctx)
-		err = writeAll(p, randomBytes(t, 48<<20), nil)
+		err = writeAll(p, wallettest.RandomBytes(t, 48<<20), nil)
 		if err == nil {
 			t.Fatal("48 MiB fit on a 40 MiB stick")
 		}
@@ -365,7 +356,7 @@ func TestFakeCapacityStick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	destinationtest.Put(t, d, "older", randomBytes(t, 64<<10))
+	destinationtest.Put(t, d, "older", wallettest.RandomBytes(t, 64<<10))
 	before := snapshot(t, mnt)
 
 	p, err := d.Create(ctx, "new", 16<<20)
@@ -373,7 +364,7 @@ func TestFakeCapacityStick(t *testing.T) {
 		t.Fatalf("Create: %v (the drive claims enough room)", err)
 	}
 	defer p.Abort(ctx)
-	data := randomBytes(t, 16<<20)
+	data := wallettest.RandomBytes(t, 16<<20)
 	if err := writeAll(p, data, nil); err != nil {
 		t.Fatalf("Write: %v (should fail only when flushed)", err)
 	}
@@ -403,7 +394,7 @@ func TestLargeBackupWrittenDirectly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data := randomBytes(t, directMin+12345)
+	data := wallettest.RandomBytes(t, directMin+12345)
 	p, err := d.Create(ctx, "big", int64(len(data)))
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
@@ -52,7 +53,7 @@ func (p *patternReader) Read(b []byte) (int, error) {
 // throughput the budget costs.
 func BenchmarkUpload256MiB(b *testing.B) {
 	f := newFakeProton(b)
-	pattern := randomBytes(b, 1<<20)
+	pattern := wallettest.RandomBytes(b, 1<<20)
 	var n atomic.Int64
 	for _, mode := range []string{"stream", "stream-8-blocks", "commit"} {
 		b.Run(mode, func(b *testing.B) {
@@ -110,7 +111,7 @@ func BenchmarkUpload256MiB(b *testing.B) {
 // the same bytes, the baseline for BenchmarkUpload256MiB/stream.
 func BenchmarkBridgeUploadFileByReader256MiB(b *testing.B) {
 	f := newFakeProton(b)
-	pattern := randomBytes(b, 1<<20)
+	pattern := wallettest.RandomBytes(b, 1<<20)
 	dest := f.newDest(b)
 	ctx := context.Background()
 	folderID, err := dest.folder(ctx, true)
@@ -138,7 +139,7 @@ func BenchmarkBridgeUploadFileByReader256MiB(b *testing.B) {
 // in this process.
 func BenchmarkUploadPeakHeap(b *testing.B) {
 	f := newFakeProtonWith(b, protontest.Options{DataDir: b.TempDir()})
-	pattern := randomBytes(b, 1<<20)
+	pattern := wallettest.RandomBytes(b, 1<<20)
 	for _, size := range []int64{64 << 20, 512 << 20} {
 		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {
 			dest := f.newDest(b)

@@ -3,7 +3,6 @@ package proton
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/destinations/destinationtest"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
@@ -51,14 +51,6 @@ func putDirect(t *testing.T, d *Destination, name string, data []byte) string {
 		t.Fatal(err)
 	}
 	return id
-}
-
-func randomBytes(t testing.TB, n int) []byte {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 // TestFaults injects each fault of the fake server into an upload next to
@@ -160,7 +152,7 @@ func runFault(t *testing.T, f *fakeProton, size int, inject func(*protontest.Ser
 	older := []byte("an older backup that must survive")
 	putDirect(t, d, "older", older)
 	before := f.residue(t, d)
-	payload := randomBytes(t, size)
+	payload := wallettest.RandomBytes(t, size)
 
 	inject(f.srv)
 	e, err := putBackup(ctx, d, "newer", payload)
@@ -208,7 +200,7 @@ func checkCancelLeavesNothing(t *testing.T, f *fakeProton) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chunk := randomBytes(t, 1<<20)
+	chunk := wallettest.RandomBytes(t, 1<<20)
 	for range 9 {
 		if _, err := p.Write(chunk); err != nil {
 			t.Fatal(err)
@@ -261,7 +253,7 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 		t.Fatal(err)
 	}
 	draft := temp(uploadWriter{self.host, dead, now}, "8899aabbccddeeff")
-	broken := io.MultiReader(bytes.NewReader(randomBytes(t, 5<<20)), iotest.ErrReader(errors.New("the run died")))
+	broken := io.MultiReader(bytes.NewReader(wallettest.RandomBytes(t, 5<<20)), iotest.ErrReader(errors.New("the run died")))
 	if _, _, err := d.drive.bridge.UploadFileByReader(ctx, folderID, draft, time.Now(), broken, 0); err == nil {
 		t.Fatal("an upload from a failing reader succeeded")
 	}

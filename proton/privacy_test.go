@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // checkServerNeverSeesPlaintext: names and bytes are encrypted on this
@@ -16,7 +18,7 @@ func checkServerNeverSeesPlaintext(t *testing.T, f *fakeProton) {
 		t.Fatal(err)
 	}
 	const name = "cake_wallet_backup_2026-11-25_PLAINNAME"
-	payload := randomBytes(t, 2*4<<20+4321)
+	payload := wallettest.RandomBytes(t, 2*4<<20+4321)
 	if _, err := putBackup(ctx, dest, name, payload); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
@@ -62,7 +63,7 @@ func checkSessionReuseWithoutPassword(t *testing.T, f *fakeProton) {
 	if err != nil {
 		t.Fatalf("Open with the cached session: %v", err)
 	}
-	payload := randomBytes(t, 70<<10)
+	payload := wallettest.RandomBytes(t, 70<<10)
 	e, err := putBackup(ctx, dest, "reused", payload)
 	if err != nil {
 		t.Fatal(err)
@@ -122,7 +123,7 @@ func TestRefreshedTokensAreSaved(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Write(randomBytes(t, 1<<20)); err != nil {
+	if _, err := p.Write(wallettest.RandomBytes(t, 1<<20)); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(3 * time.Second)

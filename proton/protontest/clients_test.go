@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 func TestBridgeTwoClientsOneAccount(t *testing.T) {
@@ -20,12 +22,12 @@ func TestBridgeTwoClientsOneAccount(t *testing.T) {
 	}
 	root := a.RootLink.LinkID
 
-	fromA := randomBytes(t, 100_000)
+	fromA := wallettest.RandomBytes(t, 100_000)
 	idA := upload(t, ctx, a, root, "from-a.cake", fromA)
 	if got := download(t, ctx, b, idA); !bytes.Equal(got, fromA) {
 		t.Fatal("client B reads different bytes than client A wrote")
 	}
-	fromB := randomBytes(t, 10)
+	fromB := wallettest.RandomBytes(t, 10)
 	upload(t, ctx, b, root, "from-b.cake", fromB)
 	if got, want := listNames(t, ctx, a, root), []string{"from-a.cake", "from-b.cake"}; !equalStrings(got, want) {
 		t.Fatalf("client A lists %q, want %q", got, want)

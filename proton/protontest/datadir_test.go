@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 func TestDataDirHoldsWhatTheServerReceived(t *testing.T) {
@@ -16,7 +18,7 @@ func TestDataDirHoldsWhatTheServerReceived(t *testing.T) {
 	ctx := context.Background()
 	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
 
-	data := randomBytes(t, blockSize+1000) // 2 blocks
+	data := wallettest.RandomBytes(t, blockSize+1000) // 2 blocks
 	id := upload(t, ctx, drive, drive.RootLink.LinkID, "on-disk.cake", data)
 	if got := download(t, ctx, drive, id); !bytes.Equal(got, data) {
 		t.Fatal("download from a data-dir server differs")

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/rclone/go-proton-api"
 )
 
@@ -48,7 +49,7 @@ func TestFaultRetried(t *testing.T) {
 			srv := ts.Server
 			ctx := context.Background()
 			drive := sessionBridge(t, ctx, sessionConfig(t, ts))
-			data := randomBytes(t, 50_000)
+			data := wallettest.RandomBytes(t, 50_000)
 
 			srv.FailNext(tc.route, 1, tc.status, 0)
 			id := upload(t, ctx, drive, drive.RootLink.LinkID, "retried.cake", data)
@@ -118,7 +119,7 @@ func TestFaultDroppedBlockUpload(t *testing.T) {
 	cfg := sessionConfig(t, ts)
 	drive := sessionBridge(t, ctx, cfg)
 	root := drive.RootLink.LinkID
-	data := randomBytes(t, 200_000)
+	data := wallettest.RandomBytes(t, 200_000)
 
 	srv.DropBlockUploadAfter(64<<10, 1)
 	_, _, err := drive.UploadFileByReader(ctx, root, "dropped.cake", time.Now(), bytes.NewReader(data), 0)
@@ -172,7 +173,7 @@ func TestFaultQuota(t *testing.T) {
 	root := drive.RootLink.LinkID
 
 	srv.SetQuota(1 << 20)
-	_, _, err := drive.UploadFileByReader(ctx, root, "too-big.cake", time.Now(), bytes.NewReader(randomBytes(t, 2<<20)), 0)
+	_, _, err := drive.UploadFileByReader(ctx, root, "too-big.cake", time.Now(), bytes.NewReader(wallettest.RandomBytes(t, 2<<20)), 0)
 	var apiErr *proton.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != CodeQuotaExceeded || apiErr.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("upload over quota: %v, want 422 with code %d", err, CodeQuotaExceeded)
@@ -182,7 +183,7 @@ func TestFaultQuota(t *testing.T) {
 		t.Fatalf("over-quota upload left %d drafts, %d active files and %d blocks; want 1, 0, 0", drafts, active, len(d.Blocks))
 	}
 
-	small := randomBytes(t, 100_000)
+	small := wallettest.RandomBytes(t, 100_000)
 	id := upload(t, ctx, drive, root, "small.cake", small)
 	if got := download(t, ctx, drive, id); !bytes.Equal(got, small) {
 		t.Fatal("download under quota differs")
@@ -210,7 +211,7 @@ func TestFaultBlockDownload(t *testing.T) {
 	srv := ts.Server
 	ctx := context.Background()
 	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
-	data := randomBytes(t, 10_000)
+	data := wallettest.RandomBytes(t, 10_000)
 	id := upload(t, ctx, drive, drive.RootLink.LinkID, "f.cake", data)
 
 	srv.FailNext(RouteDownloadBlock, 1, http.StatusInternalServerError, 0)

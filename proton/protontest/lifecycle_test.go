@@ -3,28 +3,19 @@ package protontest
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"errors"
 	"io"
 	"sort"
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 	bridge "github.com/rclone/Proton-API-Bridge"
 	"github.com/rclone/go-proton-api"
 )
 
 // blockSize is the bridge's UPLOAD_BLOCK_SIZE.
 const blockSize = 4 << 20
-
-func randomBytes(t testing.TB, n int) []byte {
-	t.Helper()
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 func upload(t testing.TB, ctx context.Context, drive *bridge.ProtonDrive, parentID, name string, data []byte) string {
 	t.Helper()
@@ -110,7 +101,7 @@ func TestBridgeFileLifecycle(t *testing.T) {
 		t.Fatalf("second folder with the same name: got %v, want ErrFolderNameExist", err)
 	}
 
-	big := randomBytes(t, 3*blockSize+123_457) // 4 blocks
+	big := wallettest.RandomBytes(t, 3*blockSize+123_457) // 4 blocks
 	bigID := upload(t, ctx, drive, folderID, "wallet-2026-11-25.cake", big)
 	emptyID := upload(t, ctx, drive, folderID, "empty.cake", nil)
 
@@ -138,7 +129,7 @@ func TestBridgeFileLifecycle(t *testing.T) {
 	}
 
 	// A second upload under the same name becomes a new revision.
-	newer := randomBytes(t, blockSize+1)
+	newer := wallettest.RandomBytes(t, blockSize+1)
 	if id := upload(t, ctx, drive, folderID, "wallet-2026-11-25.cake", newer); id != bigID {
 		t.Fatalf("new revision went to link %s, want %s", id, bigID)
 	}
