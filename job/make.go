@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -102,7 +101,7 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	}
 
 	// The record's SHA-512 is taken by the read-back (readBackCheck), not
-	// while writing: fan.sha stays nil.
+	// while writing.
 	fan := &fanOut{stores: stores, digest: newStreamDigest()}
 	defer fan.abortAll(ctx)
 	size := backup.EstimateSize(src)
@@ -158,7 +157,6 @@ type fanOut struct {
 	stores  Stores
 	pending []pendingAt
 	digest  *streamDigest // of every byte written
-	sha     hash.Hash     // when set, SHA-512 of every byte written, for the record
 	// keepGoing keeps the stream going when no destination is left, for
 	// its digests (Send's check reads the file anyway).
 	keepGoing bool
@@ -182,9 +180,6 @@ var errNoneLeft = errors.New("every destination failed")
 
 func (f *fanOut) Write(b []byte) (int, error) {
 	f.digest.Write(b)
-	if f.sha != nil {
-		f.sha.Write(b)
-	}
 	live := f.pending[:0]
 	for _, pa := range f.pending {
 		if _, err := pa.p.Write(b); err != nil {
