@@ -9,11 +9,11 @@ import (
 	"hash"
 	"hash/maphash"
 	"io"
-	"sync"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/ctxio"
+	"github.com/cakebackup/cakebackup/internal/directio"
 )
 
 // ErrReadBackDiffers is wrapped by the read-back check's error when a
@@ -157,55 +157,23 @@ const (
 )
 
 // copyAhead copies r to w until r's end, as io.Copy does, but reads in
-// another goroutine up to aheadBlocks blocks ahead of w, so that waiting
-// on the medium (a cold disk, a download) and hashing what came overlap.
-// It stops within one block of ctx being done. It returns when the
-// reading goroutine has stopped.
+// another goroutine (directio.Ahead) up to aheadBlocks blocks ahead of w,
+// so that waiting on the medium (a cold disk, a download) and hashing
+// what came overlap. It stops within one block of ctx being done. It
+// returns when the reading goroutine has stopped.
 func copyAhead(ctx context.Context, w io.Writer, r io.Reader) error {
-	r = ctxio.NewReader(ctx, r)
-	free := make(chan []byte, aheadBlocks)
-	for range aheadBlocks {
-		free <- make([]byte, aheadBlock)
-	}
-	// filled holds every buffer at once if need be: sends never block.
-	filled := make(chan []byte, aheadBlocks)
-	stop := make(chan struct{})
-	var readErr error
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer close(filled)
-		for {
-			var b []byte
-			select {
-			case b = <-free:
-			case <-stop:
-				return
-			}
-			n, err := io.ReadFull(r, b)
-			if n > 0 {
-				filled <- b[:n]
-			}
-			if err == io.EOF || err == io.ErrUnexpectedEOF {
-				return
-			}
-			if err != nil {
-				readErr = err
-				return
-			}
+	a := directio.NewAhead(ctxio.NewReader(ctx, r), aheadBlock, aheadBlocks)
+	defer a.Close()
+	for {
+		b, err := a.Next()
+		if err == io.EOF {
+			return nil
 		}
-	}()
-	for b := range filled {
-		if _, err := w.Write(b); err != nil {
-			close(stop)
-			for range filled {
-			}
-			wg.Wait()
+		if err != nil {
 			return err
 		}
-		free <- b[:cap(b)]
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
 	}
-	wg.Wait()
-	return readErr
 }

@@ -282,8 +282,8 @@ func (w *Writer) Close() error {
 
 // Ahead reads r in blocks, a goroutine reading up to a number of blocks
 // ahead of its caller, so that waiting on the disk and using what came
-// overlap: direct reads get no read-ahead from the kernel. Close must be
-// called.
+// overlap: direct reads get no read-ahead from the kernel, downloads none
+// at all. Close must be called.
 type Ahead struct {
 	filled chan aheadBlock
 	free   chan []byte
