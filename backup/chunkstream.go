@@ -87,7 +87,7 @@ func (s *chunkStream) read() {
 				break // the pool stopped; close reports why
 			}
 			j.buf = sizedBuffer(j.buf, c.encLen)[:c.encLen]
-			if _, err := io.ReadFull(rc, j.buf); err != nil {
+			if err := readPieces(rc, j.buf); err != nil {
 				s.pool.release(j)
 				readErr = s.a.chunkErr(i, dataReadErr(err))
 				break
@@ -162,4 +162,28 @@ func (s *chunkStream) close() {
 			return
 		}
 	}
+}
+
+// readPiece is how much readPieces asks for at a time: a fraction of a
+// core's L2 cache.
+const readPiece = 256 << 10
+
+// readPieces fills buf from r readPiece bytes at a time, so that a reader
+// checking a checksum as it reads (archive/zip's CRC-32 of data.bin) goes
+// over bytes the kernel has just copied, still in the cache, rather than
+// over a whole chunk from memory: over a 24 MiB buffer the CRC-32 ran ten
+// times slower than over a cached one. Short data is io.ErrUnexpectedEOF,
+// or io.EOF when none was read.
+func readPieces(r io.Reader, buf []byte) error {
+	for off := 0; off < len(buf); {
+		n, err := io.ReadFull(r, buf[off:min(len(buf), off+readPiece)])
+		off += n
+		if err == io.EOF && off > 0 {
+			return io.ErrUnexpectedEOF
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

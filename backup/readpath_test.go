@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 )
 
 // TestVerifyAndRestoreAgree flips one byte at many places of a backup and
@@ -122,5 +123,41 @@ func TestReadCancelMidway(t *testing.T) {
 		cancel()
 		assertAbsent(t, target)
 		waitGoroutines(t, before)
+	}
+}
+
+// TestReadPieces checks that reading a chunk in pieces fills it exactly
+// and tells an early end apart from no data at all, as io.ReadFull does.
+func TestReadPieces(t *testing.T) {
+	t.Parallel()
+	data := make([]byte, 3*readPiece+5)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	tests := []struct {
+		name    string
+		avail   int // bytes the reader has
+		want    int // bytes asked for
+		wantErr error
+	}{
+		{"exact", len(data), len(data), nil},
+		{"more than asked", len(data), 2 * readPiece, nil},
+		{"short inside a piece", readPiece + 10, 2 * readPiece, io.ErrUnexpectedEOF},
+		{"short at a piece's end", readPiece, 2 * readPiece, io.ErrUnexpectedEOF},
+		{"nothing", 0, readPiece, io.EOF},
+		{"nothing asked", 0, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			buf := make([]byte, tt.want)
+			// OneByteReader makes every piece take many reads.
+			err := readPieces(iotest.OneByteReader(bytes.NewReader(data[:tt.avail])), buf)
+			if err != tt.wantErr {
+				t.Fatalf("readPieces: %v, want %v", err, tt.wantErr)
+			}
+			if n := min(tt.avail, tt.want); !bytes.Equal(buf[:n], data[:n]) {
+				t.Fatal("the bytes read differ from the reader's")
+			}
+		})
 	}
 }
