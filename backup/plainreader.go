@@ -189,7 +189,7 @@ func sizedBuffer(buf []byte, n int64) []byte {
 	if int64(cap(buf)) >= n+tagSize {
 		return buf[:cap(buf)]
 	}
-	return make([]byte, n+tagSize)
+	return chunkBuffer(int(n + tagSize))
 }
 
 // readEncrypted fills buf with the data stream's bytes at off.
