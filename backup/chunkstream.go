@@ -147,7 +147,7 @@ func (s *chunkStream) release() {
 func (s *chunkStream) sum() []byte { return s.whole.Sum(nil) }
 
 // close stops the stream, waits for its goroutines and wipes the
-// buffers, which hold plaintext.
+// buffers when they held plaintext.
 func (s *chunkStream) close() {
 	s.release()
 	s.pool.cancel(errStreamClosed)
@@ -157,7 +157,9 @@ func (s *chunkStream) close() {
 	for {
 		select {
 		case j := <-s.pool.free:
-			clear(j.buf[:cap(j.buf)])
+			if s.whole != nil { // without keys the buffers held only encrypted bytes
+				clear(j.buf[:cap(j.buf)])
+			}
 		default:
 			return
 		}
