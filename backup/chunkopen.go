@@ -30,9 +30,18 @@ func writePieces(h hash.Hash, b []byte) {
 func sha512Equal(b, sum []byte) bool {
 	h := sha512.New()
 	writePieces(h, b)
+	return sumEqual(h, sum)
+}
+
+// sumEqual reports whether h's sum is sum.
+func sumEqual(h hash.Hash, sum []byte) bool {
 	var got [sha512.Size]byte
 	return bytes.Equal(h.Sum(got[:0]), sum)
 }
+
+// errPlainSum is the failure of a chunk whose plaintext's SHA-512 is not
+// the one metadata.json gives.
+var errPlainSum = fmt.Errorf("SHA-512 of the decrypted data does not match metadata.json: %w", ErrBadChecksum)
 
 // chunkErr attributes err to chunk i of a container; a bare v2 blob has no
 // chunks to name.
@@ -45,10 +54,10 @@ func (a *Archive) chunkErr(i int, err error) error {
 
 // openChunk checks the encrypted bytes of chunk i against metadata.json and
 // the blob's own checksum, and, when keys is not nil, decrypts it (in
-// place: buf needs tagSize bytes of spare capacity to avoid a copy) and
-// checks the plaintext's SHA-512. It returns the plaintext, or nil when
-// only checking.
-func (a *Archive) openChunk(i int, buf []byte, keys *keyCache) ([]byte, error) {
+// place: buf needs tagSize bytes of spare capacity to avoid a copy) and,
+// unless the caller does it (plainLater), checks the plaintext's SHA-512.
+// It returns the plaintext, or nil when only checking.
+func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, plainLater bool) ([]byte, error) {
 	c := a.chunks[i]
 	if int64(len(buf)) != c.encLen {
 		return nil, a.chunkErr(i, fmt.Errorf("got %d of %d bytes: %w", len(buf), c.encLen, ErrBadLength))
@@ -85,10 +94,8 @@ func (a *Archive) openChunk(i int, buf []byte, keys *keyCache) ([]byte, error) {
 	if err != nil {
 		return nil, a.chunkErr(i, err)
 	}
-	if c.plainSum != nil {
-		if !sha512Equal(plain, c.plainSum) {
-			return nil, a.chunkErr(i, fmt.Errorf("SHA-512 of the decrypted data does not match metadata.json: %w", ErrBadChecksum))
-		}
+	if c.plainSum != nil && !plainLater && !sha512Equal(plain, c.plainSum) {
+		return nil, a.chunkErr(i, errPlainSum)
 	}
 	return plain, nil
 }

@@ -8,6 +8,8 @@ import (
 	"hash"
 	"io"
 	"runtime"
+
+	"github.com/cakebackup/cakebackup/internal/sha512pair"
 )
 
 // errStreamClosed stops a chunkStream whose reader has gone.
@@ -41,14 +43,25 @@ func (a *Archive) newChunkStream(ctx context.Context, keys *keyCache) *chunkStre
 	if keys != nil {
 		s.whole = sha512.New()
 	}
+	// The plaintext goes into two SHA-512s: its chunk's, checked against
+	// metadata.json, and the whole archive's, taken in order here in the
+	// sink. Where sha512pair hashes both in about the time of one, the
+	// sink takes both; else the chunk's is taken by the workers.
+	pair := keys != nil && a.pairHash()
 	s.pool = newOrderedPool(ctx, workers, jobs,
 		func(j *chunkJob) error {
-			plain, err := a.openChunk(j.index, j.buf, keys)
+			plain, err := a.openChunk(j.index, j.buf, keys, pair)
 			j.out = plain
 			return err
 		},
 		func(j *chunkJob) error {
-			if j.err == nil && s.whole != nil {
+			switch {
+			case j.err != nil || s.whole == nil:
+			case pair:
+				if !a.sumPlainWith(j.index, j.out, s.whole) {
+					j.err = a.chunkErr(j.index, errPlainSum)
+				}
+			default:
 				writePieces(s.whole, j.out)
 			}
 			err := j.err // j is the reader's once sent
@@ -188,4 +201,34 @@ func readPieces(r io.Reader, buf []byte) error {
 		}
 	}
 	return nil
+}
+
+// pairHash reports whether a chunkStream's sink should take each chunk's
+// plaintext SHA-512 along with the whole archive's (sumPlainWith): where
+// sha512pair hashes both at once, and every chunk but the last holds
+// whole SHA-512 blocks, as the app's 24 MiB chunks do, so that the whole
+// archive's hash starts every chunk on a block boundary.
+func (a *Archive) pairHash() bool {
+	if !sha512pair.Fast() {
+		return false
+	}
+	for _, c := range a.chunks[:max(len(a.chunks)-1, 0)] {
+		if c.plainLen%sha512.BlockSize != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// sumPlainWith writes chunk i's plaintext to whole and reports whether
+// its own SHA-512, taken at the same time, is the one metadata.json
+// gives.
+func (a *Archive) sumPlainWith(i int, plain []byte, whole hash.Hash) bool {
+	h := sha512.New()
+	for b := plain; len(b) > 0; {
+		n := min(len(b), hashPiece)
+		sha512pair.Write(whole, h, b[:n])
+		b = b[n:]
+	}
+	return a.chunks[i].plainSum == nil || sumEqual(h, a.chunks[i].plainSum)
 }

@@ -109,6 +109,12 @@ func TestEmptyMetadataChunks(t *testing.T) {
 // smallBackup returns a backup of a few files cut into 3 or more chunks.
 func smallBackup(t *testing.T) []byte {
 	t.Helper()
+	return smallBackupChunked(t, 1024)
+}
+
+// smallBackupChunked is smallBackup cut into chunks of chunk bytes.
+func smallBackupChunked(t *testing.T, chunk int) []byte {
+	t.Helper()
 	dir := t.TempDir()
 	wallettest.Write(t, dir, map[string][]byte{
 		"wallets/monero/a/a":      bytes.Repeat([]byte("monero "), 300),
@@ -117,7 +123,7 @@ func smallBackup(t *testing.T) []byte {
 	})
 	// The shared test salt and keys: the key is derived once per process,
 	// and readers given testKeys need not derive it again.
-	b, sum := makeBackup(t, dir, "", WriteOptions{AppVersion: "4.20.0", chunkSize: 1024, salt: testSalt, keys: testKeys})
+	b, sum := makeBackup(t, dir, "", WriteOptions{AppVersion: "4.20.0", chunkSize: chunk, salt: testSalt, keys: testKeys})
 	if sum.Chunks < 3 {
 		t.Fatalf("only %d chunks", sum.Chunks)
 	}
@@ -125,10 +131,22 @@ func smallBackup(t *testing.T) []byte {
 }
 
 // TestMetadataTampering edits metadata.json and checks the kind of error
-// each reader reports.
+// each reader reports. Chunks of 1024 bytes are whole SHA-512 blocks, so
+// a reader may take each chunk's plaintext SHA-512 along with the whole
+// archive's, in order (pairHash); chunks of 1000 bytes are not, and the
+// workers take it.
 func TestMetadataTampering(t *testing.T) {
 	t.Parallel()
-	orig := smallBackup(t)
+	for _, chunk := range []int{1024, 1000} {
+		t.Run(fmt.Sprintf("chunks of %d", chunk), func(t *testing.T) {
+			t.Parallel()
+			testMetadataTampering(t, chunk)
+		})
+	}
+}
+
+func testMetadataTampering(t *testing.T, chunkSize int) {
+	orig := smallBackupChunked(t, chunkSize)
 	parts := containerParts(t, orig)
 	var m map[string]any
 	if err := json.Unmarshal(parts["metadata.json"], &m); err != nil {
