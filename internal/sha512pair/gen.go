@@ -84,7 +84,7 @@ func main() {
 // Registers: DI the states, SI the block, DX the end of the whole
 // blocks; X0-X7 the working variables a-h of both states (state a in
 // the low lane, state b in the high one), X8-X15 the states at the
-// block's start, X16-X19 temporaries; R8-R13 the message schedule.
+// block's start, X16-X21 temporaries; R8-R13 the message schedule.
 TEXT ·blocks(SB), 0, $%d-32
 	MOVQ h+0(FP), DI
 	MOVQ p_base+8(FP), SI
@@ -115,26 +115,32 @@ TEXT ·blocks(SB), 0, $%d-32
 	for t := range rounds {
 		a, bb, c, d, e, f, g, h := v(0, t), v(1, t), v(2, t), v(3, t), v(4, t), v(5, t), v(6, t), v(7, t)
 		p("\n\t// round %d", t)
-		// h += k[t] + w[t]; h += Ch(e, f, g); h += Σ1(e): h is T1.
-		p("\tVPADDQ.BCST %s, %s, %s", kw(t), h, h)
+		// The rounds' chains, not the vector ALUs, bound the speed, and
+		// a vector operation takes two cycles on Zen 5: the sums are
+		// ordered so that the next e is three operations after e and the
+		// next a three after a. T1 is summed twice, once onto d.
+		// X20 = h + k[t] + w[t]; X16 = Ch(e, f, g); X17 = Σ1(e).
+		p("\tVPADDQ.BCST %s, %s, X20", kw(t), h)
 		p("\tVMOVDQA64 %s, X16", e)
 		p("\tVPTERNLOGQ $0xca, %s, %s, X16", g, f)
 		p("\tVPROLQ $50, %s, X17", e)
 		p("\tVPROLQ $46, %s, X18", e)
 		p("\tVPROLQ $23, %s, X19", e)
 		p("\tVPTERNLOGQ $0x96, X19, X18, X17")
-		p("\tVPADDQ X16, %s, %s", h, h)
-		p("\tVPADDQ X17, %s, %s", h, h)
 		// d += T1: the next round's e.
-		p("\tVPADDQ %s, %s, %s", h, d, d)
-		// T2 = Σ0(a) + Maj(a, b, c); h = T1 + T2: the next round's a.
+		p("\tVPADDQ X20, %s, %s", d, d)
+		p("\tVPADDQ X16, %s, %s", d, d)
+		p("\tVPADDQ X17, %s, %s", d, d)
+		// h = T1 + Maj(a, b, c) + Σ0(a): the next round's a.
+		p("\tVPADDQ X16, X20, %s", h)
+		p("\tVPADDQ X17, %s, %s", h, h)
 		p("\tVPROLQ $36, %s, X16", a)
-		p("\tVPROLQ $30, %s, X17", a)
-		p("\tVPROLQ $25, %s, X18", a)
-		p("\tVPTERNLOGQ $0x96, X18, X17, X16")
-		p("\tVMOVDQA64 %s, X19", a)
-		p("\tVPTERNLOGQ $0xe8, %s, %s, X19", c, bb)
-		p("\tVPADDQ X19, X16, X16")
+		p("\tVPROLQ $30, %s, X18", a)
+		p("\tVPROLQ $25, %s, X19", a)
+		p("\tVPTERNLOGQ $0x96, X19, X18, X16")
+		p("\tVMOVDQA64 %s, X21", a)
+		p("\tVPTERNLOGQ $0xe8, %s, %s, X21", c, bb)
+		p("\tVPADDQ X21, %s, %s", h, h)
 		p("\tVPADDQ X16, %s, %s", h, h)
 		if n := t + 16; n < rounds {
 			// w[n] = σ1(w[n-2]) + w[n-7] + σ0(w[n-15]) + w[n-16],
