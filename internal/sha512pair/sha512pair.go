@@ -67,7 +67,10 @@ func Write(a, b hash.Hash, p []byte) {
 
 // write is Write, with kernel false forcing the two plain writes.
 func write(a, b hash.Hash, p []byte, kernel bool) {
-	if !kernel || len(p) < blockSize || a == b {
+	// Compared only once both are crypto/sha512's (pointers), a == b
+	// cannot panic on an uncomparable hash.
+	if !kernel || len(p) < blockSize ||
+		reflect.TypeOf(a) != digestType || reflect.TypeOf(b) != digestType || a == b {
 		a.Write(p)
 		b.Write(p)
 		return
@@ -96,12 +99,9 @@ func write(a, b hash.Hash, p []byte, kernel bool) {
 }
 
 // load puts h's chain value into lane lane of s and returns the length
-// hashed so far; ok is false unless h is crypto/sha512's, its state
-// encodes as expected and it has no partial block buffered.
+// hashed so far; ok is false unless h's state encodes as expected and
+// it has no partial block buffered.
 func load(h hash.Hash, buf *[marshaledSize]byte, s *[16]uint64, lane int) (length uint64, ok bool) {
-	if reflect.TypeOf(h) != digestType {
-		return 0, false
-	}
 	m, ok := h.(encoding.BinaryAppender)
 	if !ok {
 		return 0, false
