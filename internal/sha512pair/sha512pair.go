@@ -139,6 +139,7 @@ func store(h hash.Hash, buf *[marshaledSize]byte, s *[16]uint64, lane int, lengt
 	h.Write(p[n:])
 }
 
-// Fast reports whether Write hashes the pair in one pass here; where it
-// does not, Write is two plain writes.
-func Fast() bool { return false }
+// Fast reports whether Write hashes the pair in one pass here (for
+// hashes on block boundaries); where it does not, Write is two plain
+// writes.
+func Fast() bool { return hasKernel() }
