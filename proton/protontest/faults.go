@@ -2,6 +2,7 @@ package protontest
 
 import (
 	"context"
+	"maps"
 	"math"
 	"net/http"
 	"strconv"
@@ -78,6 +79,10 @@ func (s *Server) SetQuota(bytes int64) { s.drive.setQuota(bytes) }
 // ones failed by FailNext or dropped. Route names are as for FailNext.
 func (s *Server) Calls(route string) int { return s.faults.callCount(route) }
 
+// CallCounts returns how many requests reached the server so far, by
+// route named as for Calls, for every route called at least once.
+func (s *Server) CallCounts() map[string]int { return s.faults.callCounts() }
+
 func (f *faults) queue(route string, fail *failure) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -95,6 +100,12 @@ func (f *faults) setLatency(d time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.latency = d
+}
+
+func (f *faults) callCounts() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return maps.Clone(f.calls)
 }
 
 func (f *faults) callCount(route string) int {
