@@ -87,14 +87,20 @@ func (d *Destination) folder(ctx context.Context, create bool) (string, error) {
 	return id, nil
 }
 
-// findFile returns the file called name in the folder, in the given
-// state, or nil.
-func (d *Destination) findFile(ctx context.Context, folderID, name string, state protonapi.LinkState) (*protonapi.Link, error) {
-	link, err := d.drive.bridge.SearchByNameInActiveFolderByID(ctx, folderID, name, true, false, state)
+// findFiles lists the folder once and returns the file called name in
+// it in each of the given states, or nil for a state it is not in.
+func (d *Destination) findFiles(ctx context.Context, folderID, name string, states ...protonapi.LinkState) ([]*protonapi.Link, error) {
+	list, err := d.drive.list(ctx, folderID)
 	if err != nil {
 		return nil, d.drive.translate(err, "looking for "+d.location(name))
 	}
-	return link, nil
+	links := make([]*protonapi.Link, len(states))
+	for i, state := range states {
+		if links[i], err = list.find(name, protonapi.LinkTypeFile, state); err != nil {
+			return nil, d.drive.translate(err, "looking for "+d.location(name))
+		}
+	}
+	return links, nil
 }
 
 // findBackup returns the active file called name, or an error wrapping
@@ -107,10 +113,11 @@ func (d *Destination) findBackup(ctx context.Context, name string) (*protonapi.L
 	if err != nil {
 		return nil, err
 	}
-	link, err := d.findFile(ctx, folderID, name, protonapi.LinkStateActive)
+	links, err := d.findFiles(ctx, folderID, name, protonapi.LinkStateActive)
 	if err != nil {
 		return nil, err
 	}
+	link := links[0]
 	if link == nil {
 		return nil, fmt.Errorf("%s: %w", d.location(name), destinations.ErrNotFound)
 	}
@@ -136,30 +143,34 @@ func (d *Destination) List(ctx context.Context) ([]destinations.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	items, err := d.drive.bridge.ListDirectory(ctx, folderID)
+	list, err := d.drive.list(ctx, folderID)
+	var items []child
+	if err == nil {
+		items, err = list.active(ctx)
+	}
 	if err != nil {
 		return nil, d.drive.translate(err, "listing "+d.Spec())
 	}
 	var entries []destinations.Entry
 	for _, it := range items {
-		if it.IsFolder || isTemporaryName(it.Name) {
+		if it.folder || isTemporaryName(it.name) {
 			continue
 		}
 		e := destinations.Entry{
-			Name:     it.Name,
-			Size:     it.Link.Size,
-			ModTime:  time.Unix(it.Link.ModifyTime, 0),
-			Location: d.location(it.Name),
+			Name:     it.name,
+			Size:     it.link.Size,
+			ModTime:  time.Unix(it.link.ModifyTime, 0),
+			Location: d.location(it.name),
 		}
 		// The link's own size counts encrypted blocks; the real size and
 		// time are in the revision's encrypted attributes.
-		attrs, err := d.drive.bridge.GetActiveRevisionAttrs(ctx, it.Link)
+		size, modTime, ok, err := list.attrs(ctx, it.link)
 		if err != nil {
 			return nil, d.drive.translate(err, "reading the size of "+e.Location)
 		}
-		if attrs != nil {
-			e.Size = attrs.Size
-			e.ModTime = attrs.ModificationTime
+		if ok {
+			e.Size = size
+			e.ModTime = modTime
 		}
 		entries = append(entries, e)
 	}

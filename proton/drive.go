@@ -133,11 +133,15 @@ type Drive struct {
 	mu      sync.Mutex
 	session Session
 	saveErr error
-	// folderKeys holds the folders' node key rings once unlocked, by
-	// link ID: unlocking one costs a 16 MiB key derivation, and a link
-	// keeps its node key for good (a move re-encrypts its passphrase,
-	// not the key).
-	folderKeys map[string]*crypto.KeyRing
+	// keys holds the folders' keys once unlocked, links the folders
+	// found by name whose keys are not unlocked yet, and addrKeys the
+	// account's addresses' public keys once read, for the life of the
+	// Drive (see lookup.go).
+	keys     map[string]*folderKeys
+	links    map[string]*protonapi.Link
+	addrKeys map[string]*crypto.KeyRing
+	// unlocked counts the folder keys unlocked, which tests check.
+	unlocked int
 
 	// refresher renews the session's tokens for every client of the
 	// Drive, and knows whether Proton refused to.

@@ -14,13 +14,15 @@ import (
 
 // resolveFolder walks p from the Drive's root and returns the folder's
 // link ID. Missing folders are created when create is set; otherwise a
-// missing folder is an error wrapping destinations.ErrNotFound.
+// missing folder is an error wrapping destinations.ErrNotFound. Each
+// folder on the way is listed once: the listing answers both the lookup
+// by name hash and the check for a folder the hash does not find.
 func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (string, error) {
 	b := d.bridge
 	id := b.RootLink.LinkID
 	for i, name := range p {
 		where := p[:i+1].String()
-		found, err := d.folderByHash(ctx, id, name, where)
+		list, found, err := d.folderByHash(ctx, id, name, where)
 		if err != nil {
 			return "", err
 		}
@@ -30,14 +32,9 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 		}
 		// The name hash did not match. A folder of this name made by a
 		// newer Proton Drive app may still be there (rclone issue 9622):
-		// never create a second one next to it.
-		if err := d.checkNoHiddenTwin(ctx, id, p[:i], p[:i+1], p); err != nil {
-			// Unless another run made it, as we make folders, between
-			// the lookup and the listing.
-			if found, ferr := d.folderByHash(ctx, id, name, where); ferr == nil && found != "" {
-				id = found
-				continue
-			}
+		// never create a second one next to it. The same listing says:
+		// a folder another run made meanwhile would match by hash.
+		if err := d.checkNoHiddenTwin(ctx, list, p[:i], p[:i+1], p); err != nil {
 			return "", err
 		}
 		if !create {
@@ -51,7 +48,7 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 			}
 			// Taken since the lookup: by another run's folder, which is
 			// ours to use, or by a file.
-			found, ferr := d.folderByHash(ctx, id, name, where)
+			_, found, ferr := d.folderByHash(ctx, id, name, where)
 			if ferr != nil {
 				return "", ferr
 			}
@@ -65,24 +62,31 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 	return id, nil
 }
 
-// folderByHash returns the link ID of the active folder called name in
-// the folder parentID, found by its name hash, or "" when there is none.
-func (d *Drive) folderByHash(ctx context.Context, parentID, name, where string) (string, error) {
-	link, err := d.bridge.SearchByNameInActiveFolderByID(ctx, parentID, name, false, true, protonapi.LinkStateActive)
+// folderByHash lists the folder parentID and returns the listing and the
+// link ID of the active folder called name in it, found by its name
+// hash, or "" when there is none.
+func (d *Drive) folderByHash(ctx context.Context, parentID, name, where string) (*folderList, string, error) {
+	list, err := d.list(ctx, parentID)
 	if err != nil {
-		return "", d.translate(err, "finding Proton Drive folder "+where)
+		return nil, "", d.translate(err, "finding Proton Drive folder "+where)
+	}
+	link, err := list.find(name, protonapi.LinkTypeFolder, protonapi.LinkStateActive)
+	if err != nil {
+		return nil, "", d.translate(err, "finding Proton Drive folder "+where)
 	}
 	if link == nil {
-		return "", nil
+		return list, "", nil
 	}
-	return link.LinkID, nil
+	d.knowFolder(*link)
+	return list, link.LinkID, nil
 }
 
-// checkNoHiddenTwin looks, by decrypted name, for the item the name-hash
-// lookup of folder want (in parent) missed, and returns a *FolderError
-// when there is one, or when the names in parent do not decrypt.
-func (d *Drive) checkNoHiddenTwin(ctx context.Context, parentID string, parent, want, full folderPath) error {
-	items, err := d.bridge.ListDirectory(ctx, parentID)
+// checkNoHiddenTwin looks in the listing of parent, by decrypted name,
+// for the item the name-hash lookup of folder want missed, and returns a
+// *FolderError when there is one, or when the names in parent do not
+// decrypt.
+func (d *Drive) checkNoHiddenTwin(ctx context.Context, list *folderList, parent, want, full folderPath) error {
+	items, err := list.active(ctx)
 	if err != nil {
 		if _, isAPI := apiError(err); !isAPI && strings.Contains(err.Error(), "openpgp") {
 			// Names that do not decrypt with this account's keys.
@@ -92,7 +96,7 @@ func (d *Drive) checkNoHiddenTwin(ctx context.Context, parentID string, parent, 
 	}
 	name := want[len(want)-1]
 	for _, it := range items {
-		if it.Name == name && it.IsFolder {
+		if it.name == name && it.folder {
 			return &FolderError{Folder: want.String(), Wanted: full.String()}
 		}
 	}
@@ -111,14 +115,18 @@ func (d *Drive) Folders(ctx context.Context, dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	items, err := d.bridge.ListDirectory(ctx, id)
+	list, err := d.list(ctx, id)
+	var items []child
+	if err == nil {
+		items, err = list.active(ctx)
+	}
 	if err != nil {
 		return nil, d.translate(err, "listing Proton Drive folder "+p.String())
 	}
 	var names []string
 	for _, it := range items {
-		if it.IsFolder {
-			names = append(names, it.Name)
+		if it.folder {
+			names = append(names, it.name)
 		}
 	}
 	sort.Strings(names)

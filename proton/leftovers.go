@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ProtonMail/gopenpgp/v3/crypto"
 	protonapi "github.com/rclone/go-proton-api"
 )
 
@@ -103,38 +102,27 @@ func (l leftovers) stale(name string, created, now time.Time) bool {
 
 // removeStaleUploads deletes for good the temporary uploads, drafts and
 // active files, that dead runs left in the folder: hidden from List, but
-// taking space, and a draft keeps its name taken. The bridge's listing
-// skips drafts, so the folder is listed here with go-proton-api and the
-// names decrypted with the folder's key.
+// taking space, and a draft keeps its name taken.
 func (d *Destination) removeStaleUploads(ctx context.Context, folderID string) error {
-	var stale []string
-	err := d.drive.withClient(ctx, func(c *protonapi.Client) error {
-		kr, err := d.drive.folderKeyRing(ctx, folderID)
-		if err != nil {
-			return err
-		}
-		children, err := c.ListChildren(ctx, d.drive.bridge.MainShare.ShareID, folderID, true)
-		if err != nil {
-			return err
-		}
-		now := time.Now()
-		for _, l := range children {
-			if l.Type != protonapi.LinkTypeFile || (l.State != protonapi.LinkStateDraft && l.State != protonapi.LinkStateActive) {
-				continue
-			}
-			// A name that does not decrypt with our keys is not ours.
-			name, err := l.GetName(kr, d.drive.bridge.DefaultAddrKR)
-			if err != nil || !isTemporaryName(name) {
-				continue
-			}
-			if d.leftovers.stale(name, time.Unix(l.CreateTime, 0), now) {
-				stale = append(stale, l.LinkID)
-			}
-		}
-		return nil
-	})
+	list, err := d.drive.list(ctx, folderID)
 	if err != nil {
 		return d.drive.translate(err, "looking for unfinished uploads in "+d.Spec())
+	}
+	var stale []string
+	now := time.Now()
+	for i := range list.links {
+		l := &list.links[i]
+		if l.Type != protonapi.LinkTypeFile || (l.State != protonapi.LinkStateDraft && l.State != protonapi.LinkStateActive) {
+			continue
+		}
+		// A name that does not decrypt with our keys is not ours.
+		name, err := list.name(ctx, l)
+		if err != nil || !isTemporaryName(name) {
+			continue
+		}
+		if d.leftovers.stale(name, time.Unix(l.CreateTime, 0), now) {
+			stale = append(stale, l.LinkID)
+		}
 	}
 	if len(stale) == 0 {
 		return nil
@@ -143,46 +131,4 @@ func (d *Destination) removeStaleUploads(ctx context.Context, folderID string) e
 		return fmt.Errorf("removing %d unfinished uploads left in %s: %w", len(stale), d.Spec(), err)
 	}
 	return nil
-}
-
-// folderKeyRing returns the node key ring of the folder linkID, unlocked
-// from the share's key down through its parents.
-func (d *Drive) folderKeyRing(ctx context.Context, linkID string) (*crypto.KeyRing, error) {
-	d.mu.Lock()
-	kr, ok := d.folderKeys[linkID]
-	d.mu.Unlock()
-	if ok {
-		return kr, nil
-	}
-	b := d.bridge
-	if linkID == b.RootLink.LinkID {
-		kr, err := b.RootLink.GetKeyRing(b.MainShareKR, b.DefaultAddrKR)
-		if err != nil {
-			return nil, err
-		}
-		return d.keepFolderKey(linkID, kr), nil
-	}
-	link, err := b.GetLink(ctx, linkID)
-	if err != nil {
-		return nil, err
-	}
-	parent, err := d.folderKeyRing(ctx, link.ParentLinkID)
-	if err != nil {
-		return nil, err
-	}
-	if kr, err = link.GetKeyRing(parent, b.DefaultAddrKR); err != nil {
-		return nil, err
-	}
-	return d.keepFolderKey(linkID, kr), nil
-}
-
-// keepFolderKey remembers the unlocked key ring of folder linkID.
-func (d *Drive) keepFolderKey(linkID string, kr *crypto.KeyRing) *crypto.KeyRing {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.folderKeys == nil {
-		d.folderKeys = make(map[string]*crypto.KeyRing)
-	}
-	d.folderKeys[linkID] = kr
-	return kr
 }

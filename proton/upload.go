@@ -163,13 +163,17 @@ func (u *upload) verifyAndCheck(ctx context.Context, check destinations.Check) e
 // an existing file is never replaced, even one that appears meanwhile.
 func (u *upload) publish(ctx context.Context) (string, error) {
 	b := u.dest.drive.bridge
-	items, err := b.ListDirectory(ctx, u.folderID)
+	list, err := u.dest.drive.list(ctx, u.folderID)
+	var items []child
+	if err == nil {
+		items, err = list.active(ctx)
+	}
 	if err != nil {
 		return "", u.dest.drive.translate(err, "listing "+u.dest.Spec())
 	}
 	taken := make(map[string]bool, len(items))
 	for _, it := range items {
-		taken[it.Name] = true
+		taken[it.name] = true
 	}
 	for n := 1; n <= maxNameAttempts; n++ {
 		cand := candidateName(u.name, n)
@@ -210,11 +214,11 @@ func (u *upload) cleanup(ctx context.Context) error {
 	if u.linkID != "" {
 		ids = append(ids, u.linkID)
 	}
-	for _, state := range []protonapi.LinkState{protonapi.LinkStateDraft, protonapi.LinkStateActive} {
-		link, err := d.findFile(ctx, u.folderID, u.tempName, state)
-		if err != nil {
-			return fmt.Errorf("removing the unfinished upload %s: %w", u.tempName, err)
-		}
+	links, err := d.findFiles(ctx, u.folderID, u.tempName, protonapi.LinkStateDraft, protonapi.LinkStateActive)
+	if err != nil {
+		return fmt.Errorf("removing the unfinished upload %s: %w", u.tempName, err)
+	}
+	for _, link := range links {
 		if link != nil && link.LinkID != u.linkID {
 			ids = append(ids, link.LinkID)
 		}
@@ -222,7 +226,7 @@ func (u *upload) cleanup(ctx context.Context) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	err := d.drive.deleteForever(ctx, u.folderID, ids...)
+	err = d.drive.deleteForever(ctx, u.folderID, ids...)
 	if err == nil {
 		return nil
 	}
