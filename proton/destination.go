@@ -191,7 +191,7 @@ func (d *Destination) Open(ctx context.Context, name string) (destinations.Reade
 	if err != nil {
 		return nil, err
 	}
-	f, err := d.download(ctx, link.LinkID, d.location(name))
+	f, err := d.download(ctx, fileRef{link: link}, d.location(name))
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"time"
 
+	protonapi "github.com/rclone/go-proton-api"
+
 	"github.com/cakebackup/cakebackup/internal/ctxio"
 )
 
@@ -41,18 +43,25 @@ func (t *tempFile) Close() error {
 // in a way a retry may fix (a server error, a broken connection).
 const downloadAttempts = 3
 
+// fileRef names a file to download: by the link a listing just returned,
+// which spares the bridge reading it again, or by its ID.
+type fileRef struct {
+	link *protonapi.Link
+	id   string
+}
+
 // download fetches the active revision of a file through the bridge, which
 // checks each block's hash and signature while decrypting it, into a
 // temporary file.
-func (d *Destination) download(ctx context.Context, linkID, what string) (*tempFile, error) {
-	t, _, err := d.downloadSum(ctx, linkID, what)
+func (d *Destination) download(ctx context.Context, file fileRef, what string) (*tempFile, error) {
+	t, _, err := d.downloadSum(ctx, file, what)
 	return t, err
 }
 
 // downloadSum is download, also returning the SHA-512 of the bytes.
-func (d *Destination) downloadSum(ctx context.Context, linkID, what string) (*tempFile, []byte, error) {
+func (d *Destination) downloadSum(ctx context.Context, file fileRef, what string) (*tempFile, []byte, error) {
 	for attempt := 1; ; attempt++ {
-		t, sum, err := d.downloadOnce(ctx, linkID, what)
+		t, sum, err := d.downloadOnce(ctx, file, what)
 		if err == nil || attempt == downloadAttempts || !transient(err) {
 			return t, sum, err
 		}
@@ -70,8 +79,15 @@ func transient(err error) bool {
 		errors.Is(err, ErrDamagedDownload) || errors.Is(err, ErrRateLimited)
 }
 
-func (d *Destination) downloadOnce(ctx context.Context, linkID, what string) (*tempFile, []byte, error) {
-	rc, _, _, err := d.drive.bridge.DownloadFileByID(ctx, linkID, 0)
+func (d *Destination) downloadOnce(ctx context.Context, file fileRef, what string) (*tempFile, []byte, error) {
+	var rc io.ReadCloser
+	var err error
+	if file.link != nil {
+		// The revision and its blocks are still read afresh.
+		rc, _, _, err = d.drive.bridge.DownloadFile(ctx, file.link, 0)
+	} else {
+		rc, _, _, err = d.drive.bridge.DownloadFileByID(ctx, file.id, 0)
+	}
 	if err != nil {
 		return nil, nil, d.drive.translate(err, "downloading "+what)
 	}

@@ -141,7 +141,7 @@ func (u *upload) Commit(ctx context.Context, check destinations.Check) (destinat
 // written, and hands it to check.
 func (u *upload) verifyAndCheck(ctx context.Context, check destinations.Check) error {
 	what := u.dest.location(u.name)
-	got, sum, err := u.dest.downloadSum(ctx, u.linkID, "the uploaded "+what+" to verify it")
+	got, sum, err := u.dest.downloadSum(ctx, fileRef{id: u.linkID}, "the uploaded "+what+" to verify it")
 	if err != nil {
 		return err
 	}
