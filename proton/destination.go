@@ -143,11 +143,7 @@ func (d *Destination) List(ctx context.Context) ([]destinations.Entry, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := d.drive.list(ctx, folderID)
-	var items []child
-	if err == nil {
-		items, err = list.active(ctx)
-	}
+	list, items, err := d.drive.listActive(ctx, folderID)
 	if err != nil {
 		return nil, d.drive.translate(err, "listing "+d.Spec())
 	}

@@ -115,11 +115,7 @@ func (d *Drive) Folders(ctx context.Context, dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	list, err := d.list(ctx, id)
-	var items []child
-	if err == nil {
-		items, err = list.active(ctx)
-	}
+	_, items, err := d.listActive(ctx, id)
 	if err != nil {
 		return nil, d.translate(err, "listing Proton Drive folder "+p.String())
 	}

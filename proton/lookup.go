@@ -89,6 +89,7 @@ func (d *Drive) folderKeys(ctx context.Context, linkID string) (*folderKeys, err
 		d.keys = make(map[string]*folderKeys)
 	}
 	d.keys[linkID] = k
+	delete(d.links, linkID)
 	d.unlocked++
 	return k, nil
 }
@@ -269,6 +270,20 @@ func (l *folderList) active(ctx context.Context) ([]child, error) {
 		out = append(out, child{link: c, name: name, folder: c.Type == protonapi.LinkTypeFolder})
 	}
 	return out, nil
+}
+
+// listActive lists the folder linkID and names its active children, as
+// the bridge's ListDirectory does.
+func (d *Drive) listActive(ctx context.Context, linkID string) (*folderList, []child, error) {
+	list, err := d.list(ctx, linkID)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := list.active(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return list, items, nil
 }
 
 // name decrypts the name of the child c.

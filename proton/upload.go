@@ -163,11 +163,7 @@ func (u *upload) verifyAndCheck(ctx context.Context, check destinations.Check) e
 // an existing file is never replaced, even one that appears meanwhile.
 func (u *upload) publish(ctx context.Context) (string, error) {
 	b := u.dest.drive.bridge
-	list, err := u.dest.drive.list(ctx, u.folderID)
-	var items []child
-	if err == nil {
-		items, err = list.active(ctx)
-	}
+	_, items, err := u.dest.drive.listActive(ctx, u.folderID)
 	if err != nil {
 		return "", u.dest.drive.translate(err, "listing "+u.dest.Spec())
 	}
