@@ -7,6 +7,9 @@ import (
 	"io"
 	"testing"
 
+	"github.com/ProtonMail/gopenpgp/v3/crypto"
+	bridge "github.com/rclone/Proton-API-Bridge"
+
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/proton/protontest"
 )
@@ -146,5 +149,66 @@ func TestFolderKeysUnlockedOnce(t *testing.T) {
 	defer drive.mu.Unlock()
 	if drive.unlocked != 3 {
 		t.Fatalf("%d folder keys unlocked, want 3", drive.unlocked)
+	}
+}
+
+// TestVerifier: signatures by the share's address are checked with the
+// bridge's key ring, those of other addresses with the account's address
+// keys, read once (public keys only), and an address not the account's
+// gives the bridge's error, as the bridge's own check does.
+func TestVerifier(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFakeProton(t)
+	drive := f.connect(t)
+	creator := drive.bridge.MainShare.Creator
+	signer, err := crypto.PGP().Sign().SigningKeys(drive.bridge.DefaultAddrKR).Detached().New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte("a name")
+	sig, err := signer.Sign(data, crypto.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := func(kr *crypto.KeyRing) bool {
+		v, err := crypto.PGP().Verify().VerificationKeys(kr).New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := v.VerifyDetached(data, sig, crypto.Bytes)
+		return err == nil && res.SignatureError() == nil
+	}
+
+	before := f.srv.Calls("GET /core/v4/addresses")
+	for _, emails := range [][]string{{creator}, {"", creator}, {creator, creator}} {
+		kr, err := drive.verifier(ctx, emails)
+		if err != nil || !checks(kr) {
+			t.Fatalf("verifier(%q) = %v; does not check the share address's signature", emails, err)
+		}
+	}
+	if n := f.srv.Calls("GET /core/v4/addresses") - before; n != 0 {
+		t.Fatalf("the share's own address read the addresses %d times", n)
+	}
+	for range 2 {
+		addrs, err := drive.addressKeys(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kr := addrs[creator]
+		if kr == nil || !checks(kr) {
+			t.Fatalf("the address keys of %s do not check its signature", creator)
+		}
+		for _, k := range kr.GetKeys() {
+			if k.IsPrivate() {
+				t.Fatal("a private key among the address keys")
+			}
+		}
+	}
+	if n := f.srv.Calls("GET /core/v4/addresses") - before; n != 1 {
+		t.Fatalf("addresses read %d times, want once", n)
+	}
+	if _, err := drive.verifier(ctx, []string{"stranger@example.com"}); !errors.Is(err, bridge.ErrNoKeyringForSignatureVerification) {
+		t.Fatalf("verifier of a stranger = %v, want the bridge's ErrNoKeyringForSignatureVerification", err)
 	}
 }
