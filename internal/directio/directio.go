@@ -21,14 +21,21 @@ import (
 	"sync/atomic"
 	"syscall"
 	"unsafe"
+
+	"github.com/cakebackup/cakebackup/internal/hugepage"
 )
 
 // Align is the alignment of direct reads and writes: 4096 covers disks of
 // 512- and 4096-byte sectors.
 const Align = 4096
 
-// Buffer returns n bytes starting at an address Align divides.
+// Buffer returns n bytes starting at an address Align divides. One of at
+// least a huge page is backed by huge pages where the kernel has them
+// (hugepage.Buffer), which are faulted in 512 times less often.
 func Buffer(n int) []byte {
+	if n >= hugepage.Size {
+		return hugepage.Buffer(n) // aligned on a huge page
+	}
 	b := make([]byte, n+Align)
 	skip := 0
 	if rem := int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) % Align); rem != 0 {
@@ -297,14 +304,18 @@ type aheadBlock struct {
 }
 
 // NewAhead starts reading r into blocks aligned buffers of size bytes.
+// They are cut from one Buffer, so that together they may be backed by
+// huge pages when each alone is too small for one.
 func NewAhead(r io.Reader, size, blocks int) *Ahead {
 	a := &Ahead{
 		filled: make(chan aheadBlock, blocks+1), // every buffer and an error: sends never block
 		free:   make(chan []byte, blocks),
 		stop:   make(chan struct{}),
 	}
-	for range blocks {
-		a.free <- Buffer(size)
+	step := (size + Align - 1) &^ (Align - 1) // each block aligned
+	slab := Buffer(step * blocks)
+	for i := range blocks {
+		a.free <- slab[i*step : i*step+size : i*step+size]
 	}
 	go a.run(r)
 	return a
