@@ -403,6 +403,10 @@ func TestLargeBackupWrittenDirectly(t *testing.T) {
 	if p.(*pendingFile).direct == nil {
 		t.Fatal("a large backup on the test's file system is not written directly")
 	}
+	fl := p.(*pendingFile).flusher
+	if fl == nil {
+		t.Fatal("a backup written directly has no flusher")
+	}
 	pieces := []int{121, 24 << 20, 1, 4095, 3 << 20}
 	for off, i := 0, 0; off < len(data); i++ {
 		n := min(pieces[i%len(pieces)], len(data)-off)
@@ -417,5 +421,73 @@ func TestLargeBackupWrittenDirectly(t *testing.T) {
 	}
 	if got := destinationtest.ReadAll(t, d, e.Name); !bytes.Equal(got, data) || e.Size != int64(len(data)) {
 		t.Fatalf("published %d bytes (entry says %d), not the %d written", len(got), e.Size, len(data))
+	}
+	if !stopped(fl) {
+		t.Fatal("the flusher still runs after Commit")
+	}
+}
+
+// stopped reports whether fl's goroutine has ended.
+func stopped(fl *flusher) bool {
+	select {
+	case <-fl.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// TestFlusherStopsOnAbort: a backup written directly and given up midway
+// stops its flusher, which flushed while it was written, and leaves
+// nothing behind.
+func TestFlusherStopsOnAbort(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d, err := NewFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := d.Create(ctx, "big", 2*flushBehind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf := p.(*pendingFile)
+	fl := pf.flusher
+	if fl == nil {
+		t.Skip("the test's file system is not written directly")
+	}
+	if err := writeAll(p, wallettest.RandomBytes(t, flushBehind+directBuffer), nil); err != nil {
+		t.Fatal(err)
+	}
+	if pf.kicked == 0 {
+		t.Fatalf("%d bytes written, no flush asked for", pf.written)
+	}
+	if err := p.Abort(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !stopped(fl) {
+		t.Fatal("the flusher still runs after Abort")
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("left behind: %v", left)
+	}
+}
+
+// TestFlusherKeepsItsError: a flush that fails is reported when the
+// flusher stops, since a later fsync of the same file may not report it
+// again; kicks never block, before or after.
+func TestFlusherKeepsItsError(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "f"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := newFlusher(f)
+	fl.kick()
+	fl.kick()
+	f.Close() // the next flush fails
+	fl.kick()
+	fl.kick()
+	if err := fl.stop(); !errors.Is(err, os.ErrClosed) {
+		t.Fatalf("stop = %v, want the failed flush's error", err)
 	}
 }

@@ -34,6 +34,8 @@ type pendingFile struct {
 	tmpName string
 	file    *os.File         // nil once closed
 	direct  *directio.Writer // when not nil, writes go through it to file
+	flusher *flusher         // flushes a direct file while it is written
+	kicked  int64            // bytes written at the flusher's last kick
 	lock    *os.File         // holds the file's lock while the backup is unfinished
 	err     error            // the first write error; the temp file is gone then
 	written int64            // bytes written
@@ -88,6 +90,9 @@ func createPending(ctx context.Context, dirPath, name string, sizeHint int64) (*
 	}
 	if sizeHint >= directMin {
 		p.direct = directio.NewWriter(file, directBuffer)
+		if p.direct != nil {
+			p.flusher = newFlusher(file)
+		}
 	}
 	return p, nil
 }
@@ -124,12 +129,67 @@ func (p *pendingFile) Write(b []byte) (int, error) {
 		startWriteback(p.file, p.started, p.written-p.started)
 		p.started = p.written
 	}
+	if p.flusher != nil && p.written-p.kicked >= flushBehind {
+		p.flusher.kick()
+		p.kicked = p.written
+	}
 	return n, nil
 }
 
 // writeBehind is how many written bytes gather before their writeback is
 // started.
 const writeBehind = 8 << 20
+
+// flushBehind is how many bytes written directly gather before the
+// flusher is asked to flush them to the medium.
+const flushBehind = 64 << 20
+
+// flusher flushes a file to its medium (fsync) in another goroutine
+// each time it is kicked, while the file is still being written. Direct
+// writes reach the disk but may sit in its volatile cache (or, in a
+// virtual machine, the host's page cache) until a flush: flushing as the
+// backup is written leaves the final fsync little to wait for, where it
+// took a quarter of a second for 512 MiB. The final fsync is still made;
+// a flush error is kept for it, since a later fsync on the same file may
+// not report it again.
+type flusher struct {
+	f     *os.File
+	kicks chan struct{}
+	done  chan struct{}
+	err   error // the first flush error; read after done is closed
+}
+
+func newFlusher(f *os.File) *flusher {
+	fl := &flusher{f: f, kicks: make(chan struct{}, 1), done: make(chan struct{})}
+	go fl.run()
+	return fl
+}
+
+func (fl *flusher) run() {
+	defer close(fl.done)
+	for range fl.kicks {
+		if fl.err == nil {
+			fl.err = fl.f.Sync()
+		}
+	}
+}
+
+// kick asks for a flush; one asked for while another runs is made after
+// it, and further ones are merged into it. It never blocks.
+func (fl *flusher) kick() {
+	select {
+	case fl.kicks <- struct{}{}:
+	default:
+	}
+}
+
+// stop waits for the flushes asked for and returns the first error of
+// any. It must be called once, before the file is closed.
+func (fl *flusher) stop() error {
+	close(fl.kicks)
+	<-fl.done
+	return fl.err
+}
 
 // Commit flushes the backup to the medium, reads it back through check
 // and publishes it under its name, or NAME-2, NAME-3... if that is taken.
@@ -168,6 +228,9 @@ func (p *pendingFile) commit(ctx context.Context, check destinations.Check) (des
 		if err := p.direct.Close(); err != nil {
 			return destinations.Entry{}, explain(fmt.Sprintf("writing backup %s to %s", p.name, p.where), err)
 		}
+	}
+	if err := p.stopFlusher(); err != nil {
+		return destinations.Entry{}, explain(op, err)
 	}
 	if err := p.file.Sync(); err != nil {
 		return destinations.Entry{}, explain(op, err)
@@ -280,6 +343,7 @@ func (p *pendingFile) discard() error {
 		return nil
 	}
 	p.done = true
+	_ = p.stopFlusher()
 	if p.file != nil {
 		p.file.Close()
 		p.file = nil
@@ -294,6 +358,16 @@ func (p *pendingFile) discard() error {
 		return explain(fmt.Sprintf("removing the unfinished backup %s from %s", p.name, p.where), err)
 	}
 	return nil
+}
+
+// stopFlusher stops the flusher, if any is running, and returns its error.
+func (p *pendingFile) stopFlusher() error {
+	if p.flusher == nil {
+		return nil
+	}
+	err := p.flusher.stop()
+	p.flusher = nil
+	return err
 }
 
 // isTempName reports whether name is a temporary file of an unfinished
