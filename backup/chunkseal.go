@@ -69,15 +69,24 @@ func sha512Pieces(b []byte) []byte {
 	return h.Sum(nil)
 }
 
-// emit runs on the sink goroutine, in chunk order.
+// emit runs on the sink goroutine, in chunk order. It writes the blob
+// readPiece bytes at a time: each write goes through several passes over
+// its bytes (archive/zip's CRC-32, the caller's digest and SHA-512, the
+// copy into a destination's buffer), and over a piece only the first
+// reads memory, the others the cache; over a whole 24 MiB blob each read
+// memory. Nor does a caller's hash then hold the goroutine for a whole
+// blob, which a garbage collection would wait for (see hashPiece).
 func (s *chunkSealer) emit(j *chunkJob) error {
 	if j.err != nil {
 		return j.err
 	}
-	n, err := s.out.Write(j.out)
-	s.written += int64(n)
-	if err != nil {
-		return fmt.Errorf("writing chunk %d: %w", j.index, err)
+	for b := j.out; len(b) > 0; {
+		n, err := s.out.Write(b[:min(len(b), readPiece)])
+		s.written += int64(n)
+		if err != nil {
+			return fmt.Errorf("writing chunk %d: %w", j.index, err)
+		}
+		b = b[n:]
 	}
 	s.records = append(s.records, j.rec)
 	return nil
