@@ -2,8 +2,10 @@ package job
 
 import (
 	"context"
+	"crypto/sha512"
 	"errors"
 	"fmt"
+	"io"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -100,8 +102,6 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 		return nil, err
 	}
 
-	// The record's SHA-512 is taken by the read-back (readBackCheck), not
-	// while writing.
 	fan := &fanOut{stores: stores, digest: newStreamDigest()}
 	defer fan.abortAll(ctx)
 	size := backup.EstimateSize(src)
@@ -120,7 +120,11 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 		return nil, err
 	}
 
-	sum, err := backup.Write(ctx, fan, src, backup.WriteOptions{
+	// The record's SHA-512 is taken as the bytes are written, on the
+	// goroutine that writes the sealed chunks in order; the read-back
+	// tells whether it is that of the stored bytes (storedSum).
+	sha := sha512.New()
+	sum, err := backup.Write(ctx, io.MultiWriter(fan, sha), src, backup.WriteOptions{
 		Password:   b.Password,
 		AppName:    b.ForApp,
 		AppVersion: b.AppVersion,
@@ -134,7 +138,7 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	// before the read-back checks allocate their own, so that peak memory
 	// is that of one phase, not of both.
 	debug.FreeOSMemory()
-	var record storedSum
+	record := storedSum{sum: sha.Sum(nil)}
 	fan.commitAll(ctx, readBackCheck(fan.digest, b.VerifyFull, &record))
 	identify(ctx, dests, stores, record.hex())
 	return &Made{Name: b.Name, Summary: sum, Skipped: src.Skipped, Stores: stores}, stores.Err()

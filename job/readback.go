@@ -2,11 +2,9 @@ package job
 
 import (
 	"context"
-	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"hash/maphash"
 	"io"
 
@@ -66,34 +64,24 @@ func (d *streamDigest) equal(e *streamDigest) bool {
 // written, and open as a backup (container, metadata). With full, the
 // whole integrity check (every chunk's SHA-512 and BLAKE2b) runs too.
 //
-// With record non-nil and not yet taken, the check also takes the SHA-512
-// of the bytes it reads back and keeps it in record once they match the
-// digest written: it is then the SHA-512 of the stored bytes, of this copy
-// and of every other copy whose digest matches. Taking it here rather than
-// while writing keeps that pass off the writer, where the CPU sealing the
-// chunks bounds the time, and puts it where the medium's reads do.
+// With record non-nil, a copy whose bytes match the digest written marks
+// record's SHA-512, taken of the bytes as they were written, as that of
+// the stored bytes: of this copy and of every other copy whose digest
+// matches.
 func readBackCheck(written *streamDigest, full bool, record *storedSum) destinations.Check {
 	return func(ctx context.Context, r io.ReaderAt, size int64) error {
 		if size != written.n {
 			return fmt.Errorf("%w: %d bytes stored, %d written", ErrReadBackDiffers, size, written.n)
 		}
 		got := written.same()
-		var w io.Writer = got
-		var sha hash.Hash
-		if record != nil && record.sum == nil {
-			sha = sha512.New()
-			fork := newForkWriter(got, sha)
-			defer fork.close()
-			w = fork
-		}
-		if err := copyAhead(ctx, w, io.NewSectionReader(r, 0, size)); err != nil {
+		if err := copyAhead(ctx, got, io.NewSectionReader(r, 0, size)); err != nil {
 			return err
 		}
 		if !got.equal(written) {
 			return ErrReadBackDiffers
 		}
-		if sha != nil {
-			record.sum = sha.Sum(nil)
+		if record != nil {
+			record.stored = true
 		}
 		if full {
 			return backup.IntegrityCheck(ctx, r, size)
@@ -103,47 +91,22 @@ func readBackCheck(written *streamDigest, full bool, record *storedSum) destinat
 	}
 }
 
-// forkWriter writes each block to a and, in another goroutine at the same
-// time, to b, and returns once both are done with it: the read-back's
-// digest and SHA-512 then take two cores, and the read-back about the
-// time of the SHA-512 alone. a and b must be writers that never fail
-// (hashes).
-type forkWriter struct {
-	a, b   io.Writer
-	blocks chan []byte
-	done   chan struct{}
-}
-
-func newForkWriter(a, b io.Writer) *forkWriter {
-	f := &forkWriter{a: a, b: b, blocks: make(chan []byte), done: make(chan struct{})}
-	go func() {
-		for p := range f.blocks {
-			f.b.Write(p)
-			f.done <- struct{}{}
-		}
-	}()
-	return f
-}
-
-func (f *forkWriter) Write(p []byte) (int, error) {
-	f.blocks <- p
-	f.a.Write(p)
-	<-f.done
-	return len(p), nil
-}
-
-// close stops the other goroutine.
-func (f *forkWriter) close() { close(f.blocks) }
-
-// storedSum is the SHA-512 of a made backup's stored bytes, for the record
-// (verified.json), once a read-back check took it.
+// storedSum is the SHA-512 of a made backup's bytes, taken as they were
+// written, for the record (verified.json). It is only told once a copy
+// read back matched the digest written: it is then the SHA-512 of the
+// stored bytes.
+//
+// Taking it while writing rather than in the read-back puts that pass
+// where both cores share the work (sealing the chunks) instead of where
+// it was the one thing running on one core while the other waited.
 type storedSum struct {
-	sum []byte // nil until taken
+	sum    []byte
+	stored bool // a copy read back matched the digest written
 }
 
-// hex returns the sum in hex, "" when no check took it.
+// hex returns the sum in hex, "" until a copy read back matched.
 func (s *storedSum) hex() string {
-	if s.sum == nil {
+	if !s.stored {
 		return ""
 	}
 	return hex.EncodeToString(s.sum)
