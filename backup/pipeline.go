@@ -12,9 +12,12 @@ type chunkJob struct {
 	buf   []byte // owned by the job; sized by the producer
 	n     int    // meaningful input bytes, as the producer defines them
 	out   []byte // the step's result, usually a slice of buf
-	rec   chunkRecord
-	err   error
-	done  chan struct{}
+	// plainSum is the SHA-512 of a chunk's plaintext when the producer
+	// took it (a chunk sealer with pair), else nil.
+	plainSum []byte
+	rec      chunkRecord
+	err      error
+	done     chan struct{}
 }
 
 // orderedPool runs step on chunks in parallel and hands them to sink one

@@ -40,6 +40,11 @@ type WriteOptions struct {
 
 	// chunkSize overrides the 24 MiB chunk size; tests use small chunks.
 	chunkSize int
+	// pairPlain makes the sealer take each chunk's plaintext SHA-512
+	// along with the whole archive's (pairPlain) even where sha512pair is
+	// not fast, so tests cover that path; chunkSize must then be whole
+	// SHA-512 blocks.
+	pairPlain bool
 	// salt and keys, when set, replace the random salt and the key
 	// derivation, so tests sealing many backups derive the key once.
 	salt []byte
@@ -116,7 +121,8 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 	if err != nil {
 		return nil, fmt.Errorf("writing container: %w", err)
 	}
-	sealer := newChunkSealer(ctx, dataW, key, salt, opts.chunkSize, opts.Workers)
+	pair := opts.pairPlain || pairPlain(opts.chunkSize)
+	sealer := newChunkSealer(ctx, dataW, key, salt, opts.chunkSize, opts.Workers, pair)
 	if err := produce(sealer); err != nil {
 		sealer.Abort(err)
 		return nil, err

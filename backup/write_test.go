@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -204,6 +205,47 @@ func TestEstimateSizeIsAnUpperBound(t *testing.T) {
 		b, _ := makeBackup(t, dir, "", WriteOptions{AppName: strings.Repeat("A", 100), AppVersion: "1.0", salt: testSalt, keys: testKeys})
 		if est := EstimateSize(src); est < int64(len(b)) {
 			t.Errorf("EstimateSize = %d, backup is %d bytes", est, len(b))
+		}
+	}
+}
+
+// TestWritePairsPlainSums: where the sealer takes each chunk's plaintext
+// SHA-512 along with the whole archive's (pairPlain), the backup has the
+// same plaintext sums as where the workers take them, and every reader,
+// Verify checking each chunk's plaintext sum included, accepts it.
+func TestWritePairsPlainSums(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := map[string][]byte{
+		"wallets/monero/a/a":      wallettest.RandomBytes(t, 5000),
+		"wallets/monero/a/a.keys": []byte("keys"),
+		"wallets/bitcoin/b/b":     wallettest.RandomBytes(t, 3000),
+	}
+	wallettest.Write(t, dir, files)
+	const chunk = 1024 // whole SHA-512 blocks
+	plainSums := func(b []byte) []string {
+		meta, err := decodeMetadata(containerParts(t, b)["metadata.json"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sums []string
+		for _, c := range meta.Chunks {
+			sums = append(sums, c.SHA512.Plain)
+		}
+		return sums
+	}
+	workers, wsum := makeBackup(t, dir, "", WriteOptions{AppVersion: "4.20.0", chunkSize: chunk, salt: testSalt, keys: testKeys})
+	paired, psum := makeBackup(t, dir, "", WriteOptions{AppVersion: "4.20.0", chunkSize: chunk, pairPlain: true, salt: testSalt, keys: testKeys})
+	if psum.SHA512 != wsum.SHA512 || psum.Chunks != wsum.Chunks || psum.Chunks < 3 {
+		t.Fatalf("paired %+v, workers %+v", psum, wsum)
+	}
+	if p, w := plainSums(paired), plainSums(workers); !slices.Equal(p, w) {
+		t.Fatalf("plaintext sums paired %v, workers %v", p, w)
+	}
+	checkBackup(t, paired, psum, testKeys, files, -1, []string{"bitcoin/b", "monero/a"})
+	for _, size := range []int{1000, chunk + 1} {
+		if pairPlain(size) {
+			t.Errorf("pairPlain(%d): chunks that are not whole SHA-512 blocks paired", size)
 		}
 	}
 }
