@@ -21,10 +21,11 @@ const defaultChunkSize = 24 << 20
 // out in order. All chunks share one salt, so the key is derived once.
 // It also hashes the whole plaintext. Not safe for concurrent use.
 type chunkSealer struct {
-	pool      *orderedPool
-	out       io.Writer
-	key, salt []byte
-	size      int // plaintext bytes per chunk
+	pool *orderedPool
+	out  io.Writer
+	keys *keyCache // gives the key for salt, deriving it once
+	salt []byte
+	size int // plaintext bytes per chunk
 
 	cur     *chunkJob
 	whole   hash.Hash
@@ -44,8 +45,8 @@ type chunkSealer struct {
 // (sha512pair); else the workers take the chunk's. pair needs size to be
 // whole SHA-512 blocks, so that the whole archive's hash starts every
 // chunk on a block boundary; pairPlain tells where it is worth it.
-func newChunkSealer(ctx context.Context, out io.Writer, key, salt []byte, size, workers int, pair bool) *chunkSealer {
-	s := &chunkSealer{out: out, key: key, salt: salt, size: size, whole: sha512.New(), pair: pair}
+func newChunkSealer(ctx context.Context, out io.Writer, keys *keyCache, salt []byte, size, workers int, pair bool) *chunkSealer {
+	s := &chunkSealer{out: out, keys: keys, salt: salt, size: size, whole: sha512.New(), pair: pair}
 	s.pool = newOrderedPool(ctx, workers, workers+2, s.seal, s.emit, false)
 	return s
 }
@@ -69,7 +70,11 @@ func (s *chunkSealer) seal(j *chunkJob) error {
 	if _, err := rand.Read(nonce[:]); err != nil {
 		return fmt.Errorf("reading random nonce: %w", err)
 	}
-	sealed, err := sealBlobInPlace(j.buf, j.n, s.key, s.salt, nonce[:])
+	key, err := s.keys.key(s.salt) // waits for the derivation on the first chunks
+	if err != nil {
+		return err
+	}
+	sealed, err := sealBlobInPlace(j.buf, j.n, key, s.salt, nonce[:])
 	if err != nil {
 		return err
 	}

@@ -110,10 +110,15 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 	if keys == nil {
 		keys = newKeyCache(opts.Password)
 	}
-	key, err := keys.key(salt)
-	if err != nil {
-		return nil, err
-	}
+	// The key derivation (PBKDF2, about 0.1 s on one core) runs while the
+	// first chunk is read; the workers wait for it (keyCache) before
+	// sealing. It ends before we return.
+	derived := make(chan struct{})
+	go func() {
+		defer close(derived)
+		_, _ = keys.key(salt) // the workers get the key, or its error
+	}()
+	defer func() { <-derived }()
 
 	cw := &countingWriter{w: w}
 	outer := zip.NewWriter(cw)
@@ -122,7 +127,7 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 		return nil, fmt.Errorf("writing container: %w", err)
 	}
 	pair := opts.pairPlain || pairPlain(opts.chunkSize)
-	sealer := newChunkSealer(ctx, dataW, key, salt, opts.chunkSize, opts.Workers, pair)
+	sealer := newChunkSealer(ctx, dataW, keys, salt, opts.chunkSize, opts.Workers, pair)
 	if err := produce(sealer); err != nil {
 		sealer.Abort(err)
 		return nil, err
