@@ -31,6 +31,7 @@ type chunkSealer struct {
 	whole   hash.Hash
 	pair    bool      // Write takes each chunk's SHA-512 with whole's
 	curSum  hash.Hash // cur's plaintext SHA-512, with pair
+	hashed  int       // bytes of cur's plaintext in whole (and curSum)
 	plain   int64
 	written int64
 	records []chunkRecord
@@ -136,19 +137,18 @@ func (s *chunkSealer) Write(p []byte) (int, error) {
 			j.n = 0
 			j.plainSum = nil
 			s.cur = j
+			s.hashed = 0
 			if s.pair {
 				s.curSum = sha512.New()
 			}
 		}
 		m := copy(s.cur.buf[blobOverhead+s.cur.n:blobOverhead+s.size], p)
-		if s.pair {
-			for b := p[:m]; len(b) > 0; b = b[min(len(b), hashPiece):] {
-				sha512pair.Write(s.whole, s.curSum, b[:min(len(b), hashPiece)])
-			}
-		} else {
-			s.whole.Write(p[:m])
-		}
 		s.cur.n += m
+		// With pair, only whole blocks are hashed until the chunk is
+		// submitted: the pair kernel runs only on hashes standing on a
+		// block boundary, and the writes (archive/zip's headers, the
+		// files' blocks) are of any length.
+		s.hashUpTo(s.cur.n &^ (sha512.BlockSize - 1))
 		s.plain += int64(m)
 		total += m
 		p = p[m:]
@@ -159,9 +159,27 @@ func (s *chunkSealer) Write(p []byte) (int, error) {
 	return total, nil
 }
 
+// hashUpTo hashes the current chunk's plaintext up to end into whole,
+// and with pair into the chunk's SHA-512 at the same time, hashPiece
+// bytes at a time. The bytes have just been copied: they are in the
+// cache.
+func (s *chunkSealer) hashUpTo(end int) {
+	plain := s.cur.buf[blobOverhead : blobOverhead+end]
+	for s.hashed < end {
+		b := plain[s.hashed:min(end, s.hashed+hashPiece)]
+		if s.pair {
+			sha512pair.Write(s.whole, s.curSum, b)
+		} else {
+			s.whole.Write(b)
+		}
+		s.hashed += len(b)
+	}
+}
+
 // submit hands the current chunk to the workers, with its plaintext's
 // SHA-512 when Write took it.
 func (s *chunkSealer) submit() {
+	s.hashUpTo(s.cur.n)
 	if s.pair {
 		s.cur.plainSum = s.curSum.Sum(nil)
 	}

@@ -40,11 +40,11 @@ type WriteOptions struct {
 
 	// chunkSize overrides the 24 MiB chunk size; tests use small chunks.
 	chunkSize int
-	// pairPlain makes the sealer take each chunk's plaintext SHA-512
-	// along with the whole archive's (pairPlain) even where sha512pair is
-	// not fast, so tests cover that path; chunkSize must then be whole
-	// SHA-512 blocks.
-	pairPlain bool
+	// pairPlain, when set, says whether the sealer takes each chunk's
+	// plaintext SHA-512 along with the whole archive's, where sha512pair
+	// is fast or not, so that tests cover both paths; chunkSize must then
+	// be whole SHA-512 blocks. nil: where it is worth it (pairPlain).
+	pairPlain *bool
 	// salt and keys, when set, replace the random salt and the key
 	// derivation, so tests sealing many backups derive the key once.
 	salt []byte
@@ -126,7 +126,10 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 	if err != nil {
 		return nil, fmt.Errorf("writing container: %w", err)
 	}
-	pair := opts.pairPlain || pairPlain(opts.chunkSize)
+	pair := pairPlain(opts.chunkSize)
+	if opts.pairPlain != nil {
+		pair = *opts.pairPlain
+	}
 	sealer := newChunkSealer(ctx, dataW, keys, salt, opts.chunkSize, opts.Workers, pair)
 	if err := produce(sealer); err != nil {
 		sealer.Abort(err)

@@ -234,8 +234,8 @@ func TestWritePairsPlainSums(t *testing.T) {
 		}
 		return sums
 	}
-	workers, wsum := makeBackup(t, dir, "", WriteOptions{AppVersion: "4.20.0", chunkSize: chunk, salt: testSalt, keys: testKeys})
-	paired, psum := makeBackup(t, dir, "", WriteOptions{AppVersion: "4.20.0", chunkSize: chunk, pairPlain: true, salt: testSalt, keys: testKeys})
+	workers, wsum := makeBackup(t, dir, "", WriteOptions{AppVersion: "4.20.0", chunkSize: chunk, pairPlain: new(false), salt: testSalt, keys: testKeys})
+	paired, psum := makeBackup(t, dir, "", WriteOptions{AppVersion: "4.20.0", chunkSize: chunk, pairPlain: new(true), salt: testSalt, keys: testKeys})
 	if psum.SHA512 != wsum.SHA512 || psum.Chunks != wsum.Chunks || psum.Chunks < 3 {
 		t.Fatalf("paired %+v, workers %+v", psum, wsum)
 	}
