@@ -12,12 +12,14 @@ import (
 
 // TestColdWalletFilesRoundTrip: wallet files that are not in the page
 // cache, which create reads directly (directio), one of an aligned size
-// and one not, come back from the backup byte for byte.
+// and one not, and one of more blocks than are read ahead, come back from
+// the backup byte for byte.
 func TestColdWalletFilesRoundTrip(t *testing.T) {
 	t.Parallel()
 	want := map[string][]byte{
 		"wallets/monero/a/a": wallettest.RandomBytes(t, 3<<20),
 		"wallets/monero/b/b": wallettest.RandomBytes(t, 2<<20+4097),
+		"wallets/monero/c/c": wallettest.RandomBytes(t, readAhead*readBlock+readBlock/2+4097),
 	}
 	dir := wallettest.Folder(t, want)
 	wallettest.DropCached(t, dir)

@@ -216,19 +216,23 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, buf []byte, onProgr
 		return buf[:n], err
 	}
 	if f.Size >= copyBufferSize {
-		ahead := directio.NewAhead(directio.NewReader(in), copyBufferSize, readAhead)
+		ahead := directio.NewAhead(directio.NewReader(in), readBlock, readAhead)
 		defer ahead.Close()
 		next = ahead.Next
 	}
 	for {
 		b, rerr := next()
-		if len(b) > 0 {
-			if _, err := ew.Write(b); err != nil {
+		for len(b) > 0 {
+			// A piece at a time, so that the copy after the CRC-32 reads
+			// the cache.
+			piece := b[:min(len(b), copyBufferSize)]
+			if _, err := ew.Write(piece); err != nil {
 				return fmt.Errorf("writing the archive: %w", err)
 			}
 			if onProgress != nil {
-				onProgress(int64(len(b)))
+				onProgress(int64(len(piece)))
 			}
+			b = b[len(piece):]
 		}
 		if rerr == io.EOF {
 			return nil
@@ -242,8 +246,12 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, buf []byte, onProgr
 	}
 }
 
-// readAhead is how many blocks of a large wallet file are read ahead.
-const readAhead = 4
+// A large wallet file is read readBlock bytes at a time, up to readAhead
+// blocks ahead.
+const (
+	readBlock = 4 << 20
+	readAhead = 2
+)
 
 // countingWriter counts the bytes that reach w.
 type countingWriter struct {

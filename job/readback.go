@@ -115,8 +115,8 @@ func (s *storedSum) hex() string {
 // The read-back reads aheadBlocks blocks of aheadBlock bytes ahead of its
 // hashing.
 const (
-	aheadBlock  = 1 << 20
-	aheadBlocks = 4
+	aheadBlock  = 4 << 20
+	aheadBlocks = 2
 )
 
 // copyAhead copies r to w until r's end, as io.Copy does, but reads in
