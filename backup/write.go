@@ -173,12 +173,12 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 // writeInner writes the inner ZIP of src to sealer.
 func writeInner(ctx context.Context, sealer io.Writer, src *Source, onProgress func(int64)) error {
 	inner := zip.NewWriter(sealer)
-	buf := directio.Buffer(copyBufferSize)
+	bufs := &copyBuffers{}
 	for _, f := range src.Files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := addFile(ctx, inner, f, buf, onProgress); err != nil {
+		if err := addFile(ctx, inner, f, bufs, onProgress); err != nil {
 			return err
 		}
 	}
@@ -188,8 +188,15 @@ func writeInner(ctx context.Context, sealer io.Writer, src *Source, onProgress f
 	return nil
 }
 
+// copyBuffers are the buffers addFile copies files with, allocated on
+// first use and reused for every file.
+type copyBuffers struct {
+	small []byte   // a small file's, read at once
+	ahead [][]byte // a large file's read-ahead blocks
+}
+
 // addFile stores one source file in the inner ZIP.
-func addFile(ctx context.Context, inner *zip.Writer, f File, buf []byte, onProgress func(int64)) error {
+func addFile(ctx context.Context, inner *zip.Writer, f File, bufs *copyBuffers, onProgress func(int64)) error {
 	// Look before opening: a file replaced by a FIFO would block the open.
 	if fi, err := os.Stat(f.Path); err != nil {
 		return fmt.Errorf("cannot read %s: %w", f.Path, unwrapPathErr(err))
@@ -211,14 +218,22 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, buf []byte, onProgr
 	// it is not cached: the kernel then copies nothing, which took as
 	// much CPU time as a hash. A small one is not worth the extra system
 	// calls and goroutine.
-	next := func() ([]byte, error) {
-		n, err := in.Read(buf)
-		return buf[:n], err
-	}
+	var next func() ([]byte, error)
 	if f.Size >= copyBufferSize {
-		ahead := directio.NewAhead(directio.NewReader(in), readBlock, readAhead)
+		if bufs.ahead == nil {
+			bufs.ahead = directio.Blocks(readBlock, readAhead)
+		}
+		ahead := directio.NewAheadWith(directio.NewReader(in), bufs.ahead)
 		defer ahead.Close()
 		next = ahead.Next
+	} else {
+		if bufs.small == nil {
+			bufs.small = make([]byte, copyBufferSize)
+		}
+		next = func() ([]byte, error) {
+			n, err := in.Read(bufs.small)
+			return bufs.small[:n], err
+		}
 	}
 	for {
 		b, rerr := next()

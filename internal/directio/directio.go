@@ -303,19 +303,38 @@ type aheadBlock struct {
 	err error
 }
 
-// NewAhead starts reading r into blocks aligned buffers of size bytes.
-// They are cut from one Buffer, so that together they may be backed by
-// huge pages when each alone is too small for one.
+// NewAhead starts reading r into blocks aligned buffers of size bytes
+// (Blocks).
 func NewAhead(r io.Reader, size, blocks int) *Ahead {
+	return NewAheadWith(r, Blocks(size, blocks))
+}
+
+// Blocks returns n aligned buffers of size bytes for an Ahead. They are
+// cut from one Buffer, so that together they may be backed by huge pages
+// when each alone is too small for one.
+func Blocks(size, n int) [][]byte {
+	step := (size + Align - 1) &^ (Align - 1) // each block aligned
+	slab := Buffer(step * n)
+	blocks := make([][]byte, n)
+	for i := range blocks {
+		blocks[i] = slab[i*step : i*step+size : i*step+size]
+	}
+	return blocks
+}
+
+// NewAheadWith starts reading r into blocks, aligned buffers (Blocks),
+// which are the Ahead's until its Close returns: a caller reading many
+// files in turn can then give them to the next file's Ahead rather than
+// have each allocate its own, garbage that piles up in memory until the
+// next collection.
+func NewAheadWith(r io.Reader, blocks [][]byte) *Ahead {
 	a := &Ahead{
-		filled: make(chan aheadBlock, blocks+1), // every buffer and an error: sends never block
-		free:   make(chan []byte, blocks),
+		filled: make(chan aheadBlock, len(blocks)+1), // every buffer and an error: sends never block
+		free:   make(chan []byte, len(blocks)),
 		stop:   make(chan struct{}),
 	}
-	step := (size + Align - 1) &^ (Align - 1) // each block aligned
-	slab := Buffer(step * blocks)
-	for i := range blocks {
-		a.free <- slab[i*step : i*step+size : i*step+size]
+	for _, b := range blocks {
+		a.free <- b
 	}
 	go a.run(r)
 	return a
