@@ -2,9 +2,11 @@ package job
 
 import (
 	"context"
+	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/maphash"
 	"io"
 
@@ -64,21 +66,34 @@ func (d *streamDigest) equal(e *streamDigest) bool {
 // written, and open as a backup (container, metadata). With full, the
 // whole integrity check (every chunk's SHA-512 and BLAKE2b) runs too.
 //
-// With record non-nil, a copy whose bytes match the digest written marks
-// record's SHA-512, taken of the bytes as they were written, as that of
-// the stored bytes: of this copy and of every other copy whose digest
-// matches.
+// With record non-nil, a copy whose bytes match the digest written gives
+// the record the SHA-512 of the stored bytes: of this copy and of every
+// other copy whose digest matches. Where the caller took it as the bytes
+// were written (record.sum set, as create does, where both cores share
+// the pass with the sealing), the match only marks it as that; else the
+// check takes it of the bytes it reads back, beside the digest.
 func readBackCheck(written *streamDigest, full bool, record *storedSum) destinations.Check {
 	return func(ctx context.Context, r io.ReaderAt, size int64) error {
 		if size != written.n {
 			return fmt.Errorf("%w: %d bytes stored, %d written", ErrReadBackDiffers, size, written.n)
 		}
 		got := written.same()
-		if err := copyAhead(ctx, got, io.NewSectionReader(r, 0, size)); err != nil {
+		var w io.Writer = got
+		var sha hash.Hash
+		if record != nil && record.sum == nil {
+			sha = sha512.New()
+			fork := newForkWriter(got, sha)
+			defer fork.close()
+			w = fork
+		}
+		if err := copyAhead(ctx, w, io.NewSectionReader(r, 0, size)); err != nil {
 			return err
 		}
 		if !got.equal(written) {
 			return ErrReadBackDiffers
+		}
+		if sha != nil {
+			record.sum = sha.Sum(nil)
 		}
 		if record != nil {
 			record.stored = true
@@ -91,22 +106,50 @@ func readBackCheck(written *streamDigest, full bool, record *storedSum) destinat
 	}
 }
 
-// storedSum is the SHA-512 of a made backup's bytes, taken as they were
-// written, for the record (verified.json). It is only told once a copy
-// read back matched the digest written: it is then the SHA-512 of the
-// stored bytes.
-//
-// Taking it while writing rather than in the read-back puts that pass
-// where both cores share the work (sealing the chunks) instead of where
-// it was the one thing running on one core while the other waited.
+// forkWriter writes each block to a and, in another goroutine at the same
+// time, to b, and returns once both are done with it: the read-back's
+// digest and SHA-512 then take two cores, and the read-back about the
+// time of the SHA-512 alone. a and b must be writers that never fail
+// (hashes).
+type forkWriter struct {
+	a, b   io.Writer
+	blocks chan []byte
+	done   chan struct{}
+}
+
+func newForkWriter(a, b io.Writer) *forkWriter {
+	f := &forkWriter{a: a, b: b, blocks: make(chan []byte), done: make(chan struct{})}
+	go func() {
+		for p := range f.blocks {
+			f.b.Write(p)
+			f.done <- struct{}{}
+		}
+	}()
+	return f
+}
+
+func (f *forkWriter) Write(p []byte) (int, error) {
+	f.blocks <- p
+	f.a.Write(p)
+	<-f.done
+	return len(p), nil
+}
+
+// close stops the other goroutine.
+func (f *forkWriter) close() { close(f.blocks) }
+
+// storedSum is the SHA-512 of a made backup's stored bytes, for the record
+// (verified.json): taken while writing or by a read-back check
+// (readBackCheck), and told only once a copy read back matched the digest
+// written.
 type storedSum struct {
-	sum    []byte
-	stored bool // a copy read back matched the digest written
+	sum    []byte // nil until taken
+	stored bool   // a copy read back matched the digest written
 }
 
 // hex returns the sum in hex, "" until a copy read back matched.
 func (s *storedSum) hex() string {
-	if !s.stored {
+	if !s.stored || s.sum == nil {
 		return ""
 	}
 	return hex.EncodeToString(s.sum)

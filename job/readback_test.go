@@ -55,33 +55,47 @@ func TestReadBackCheck(t *testing.T) {
 	}
 }
 
-// TestReadBackCheckRecords: with a record, the SHA-512 taken as the bytes
-// were written is told only once a copy read back matches what was
-// written, and a copy checked after that is still compared in full.
+// TestReadBackCheckRecords: with a record, the SHA-512 of the stored
+// bytes is told only once a copy read back matches what was written,
+// whether it was taken while writing or is taken by the read-back, and a
+// copy checked after that is still compared in full.
 func TestReadBackCheckRecords(t *testing.T) {
-	written := bytes.Repeat([]byte("stored bytes "), 300000) // ~3.7 MiB: several read-ahead blocks
-	d := newStreamDigest()
-	d.Write(written)
-	ctx := context.Background()
+	written := bytes.Repeat([]byte("stored bytes "), 700000) // ~8.7 MiB: several read-ahead blocks
 	want := sha512.Sum512(written)
-	record := storedSum{sum: want[:]}
-	check := readBackCheck(d, false, &record)
-	bad := bytes.Clone(written)
-	bad[len(bad)-1] ^= 0x01
-	if err := check(ctx, bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrReadBackDiffers) {
-		t.Fatalf("a changed copy: %v", err)
-	}
-	if record.hex() != "" {
-		t.Fatalf("the sum %s was told after only a changed copy", record.hex())
-	}
-	// The bytes are not a backup: the check fails after the comparison,
-	// which is what made them the stored bytes.
-	_ = check(ctx, bytes.NewReader(written), int64(len(written)))
-	if record.hex() != hex.EncodeToString(want[:]) {
-		t.Fatalf("recorded %q, want the SHA-512 of the bytes read back", record.hex())
-	}
-	if err := check(ctx, bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrReadBackDiffers) {
-		t.Fatalf("a changed copy after the record was told: %v", err)
+	for _, tt := range []struct {
+		name  string
+		taken []byte // the sum taken while writing; nil: by the read-back
+	}{
+		{"taken while writing", want[:]},
+		{"taken by the read-back", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := newStreamDigest()
+			d.Write(written)
+			ctx := context.Background()
+			record := storedSum{sum: tt.taken}
+			check := readBackCheck(d, false, &record)
+			bad := bytes.Clone(written)
+			bad[len(bad)-1] ^= 0x01
+			if err := check(ctx, bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrReadBackDiffers) {
+				t.Fatalf("a changed copy: %v", err)
+			}
+			if record.hex() != "" {
+				t.Fatalf("the sum %s was told after only a changed copy", record.hex())
+			}
+			// The bytes are not a backup: the check fails after the
+			// comparison, which is what made them the stored bytes.
+			_ = check(ctx, bytes.NewReader(written), int64(len(written)))
+			if record.hex() != hex.EncodeToString(want[:]) {
+				t.Fatalf("recorded %q, want the SHA-512 of the bytes read back", record.hex())
+			}
+			if err := check(ctx, bytes.NewReader(bad), int64(len(bad))); !errors.Is(err, ErrReadBackDiffers) {
+				t.Fatalf("a changed copy after the record was told: %v", err)
+			}
+			if record.hex() != hex.EncodeToString(want[:]) {
+				t.Fatalf("the record changed to %s", record.hex())
+			}
+		})
 	}
 }
 
