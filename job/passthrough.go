@@ -30,7 +30,8 @@ import (
 type passThrough struct {
 	r    io.ReaderAt
 	size int64
-	sink *bufio.Writer      // gathers small reads (the CRC-32 pass reads 8 KiB at a time)
+	out  io.Writer          // the sink
+	sink *bufio.Writer      // gathers small reads (the CRC-32 pass reads 8 KiB at a time) for out
 	stop context.CancelFunc // cancels the check once the stream failed
 
 	mu       sync.Mutex
@@ -63,10 +64,16 @@ const (
 	maxSightings = 4096
 	// fillSize is how much finish and gap fills read at a time.
 	fillSize = 1 << 20
+	// passPiece is the most a read at the stream's front reads before
+	// passing the bytes on: about a core's L2 cache, and directio's
+	// bounce buffer.
+	passPiece = 1 << 20
+	// bigPass is the least the stream passes on without gathering it.
+	bigPass = 64 << 10
 )
 
 func newPassThrough(r io.ReaderAt, size int64, sink io.Writer, stop context.CancelFunc) *passThrough {
-	p := &passThrough{r: r, size: size, sink: bufio.NewWriterSize(sink, fillSize), stop: stop, inFlight: map[int]span{}}
+	p := &passThrough{r: r, size: size, out: sink, sink: bufio.NewWriterSize(sink, bigPass), stop: stop, inFlight: map[int]span{}}
 	p.moved = sync.NewCond(&p.mu)
 	return p
 }
@@ -77,8 +84,12 @@ func (p *passThrough) ReadAt(b []byte, off int64) (int, error) {
 	p.ticket++
 	t := p.ticket
 	p.inFlight[t] = span{off, off + int64(len(b))}
+	atFront := off == p.front && p.err == nil && len(b) > passPiece
 	p.mu.Unlock()
 
+	if atFront {
+		return p.readAtFront(b, off, t)
+	}
 	n, err := p.r.ReadAt(b, off)
 
 	p.mu.Lock()
@@ -88,15 +99,74 @@ func (p *passThrough) ReadAt(b []byte, off int64) (int, error) {
 	if n <= 0 || p.err != nil {
 		return n, err
 	}
-	got := b[:n]
-	if end := off + int64(n); end > p.size {
-		got = got[:max(0, p.size-off)]
-	}
 	for off > p.front && p.frontComing() {
 		p.moved.Wait()
 	}
-	p.take(got, off)
+	p.take(p.clip(b[:n], off), off)
 	return n, err
+}
+
+// readAtFront reads b at off, where the stream's front was, a piece at a
+// time, and passes each piece on as soon as it is read, while its bytes
+// are still in the CPU's cache: the digest, the copies and the SHA-512
+// then read them from there rather than from memory, as they would after
+// a read of a whole chunk (24 MiB). The next piece is read, into its own
+// part of b, while one is passed on, so that waiting on the disk (direct
+// reads get no read-ahead from the kernel) overlaps the passing. The
+// pieces end at multiples of passPiece in the file, so that a direct
+// read's aligned blocks (directio.ReaderAt) are read once each. t is the
+// read's ticket.
+func (p *passThrough) readAtFront(b []byte, off int64, t int) (int, error) {
+	type landed struct {
+		n   int
+		err error
+	}
+	landing := make(chan landed, 1)
+	read := func(lo int) { // starts reading the piece at lo
+		at := off + int64(lo)
+		hi := int(min(off+int64(len(b)), (at/passPiece+1)*passPiece) - off)
+		go func() {
+			n, err := p.r.ReadAt(b[lo:hi], at)
+			if n < hi-lo && err == nil {
+				err = io.ErrNoProgress // a ReaderAt breaking its contract
+			}
+			landing <- landed{n, err}
+		}()
+	}
+	n := 0
+	read(0)
+	var err error
+	for {
+		l := <-landing
+		lo := n
+		n, err = n+l.n, l.err
+		more := err == nil && n < len(b)
+		if more {
+			read(n) // no read is in flight now
+		}
+		if l.n > 0 {
+			p.mu.Lock()
+			p.take(p.clip(b[lo:n], off+int64(lo)), off+int64(lo))
+			p.mu.Unlock()
+		}
+		if !more {
+			break
+		}
+	}
+	p.mu.Lock()
+	delete(p.inFlight, t)
+	p.moved.Broadcast()
+	p.mu.Unlock()
+	return n, err
+}
+
+// clip returns the part of b, read at off, that lies within the file's
+// size as it was when the check started.
+func (p *passThrough) clip(b []byte, off int64) []byte {
+	if end := off + int64(len(b)); end > p.size {
+		return b[:max(0, p.size-off)]
+	}
+	return b
 }
 
 // frontComing reports whether a read in flight covers the front, so it
@@ -174,12 +244,26 @@ func (p *passThrough) pass(b []byte) {
 		}
 	}
 	p.ahead = keep
-	if _, err := p.sink.Write(b); err != nil {
+	if err := p.send(b); err != nil {
 		p.fail(err)
 		return
 	}
 	p.front = end
 	p.moved.Broadcast()
+}
+
+// send writes b to the sink: gathered with others when small, else as it
+// is, not copied, after what was gathered.
+func (p *passThrough) send(b []byte) error {
+	if len(b) < bigPass {
+		_, err := p.sink.Write(b)
+		return err
+	}
+	if err := p.sink.Flush(); err != nil {
+		return err
+	}
+	_, err := p.out.Write(b)
+	return err
 }
 
 func (p *passThrough) fail(err error) {

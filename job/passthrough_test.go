@@ -179,6 +179,9 @@ func TestPassThroughPassesReadsOnInOrder(t *testing.T) {
 		pt := newPassThrough(bytes.NewReader(file), int64(len(file)), &got, func() {})
 		var wg sync.WaitGroup
 		piece := 256<<10 + round*1000
+		if round%2 == 1 {
+			piece = passPiece + round*100003 // read at the front a piece at a time
+		}
 		for off := 0; off < len(file); off += piece {
 			wg.Go(func() {
 				b := make([]byte, min(piece, len(file)-off))
@@ -222,4 +225,40 @@ func TestUnchanged(t *testing.T) {
 	if err := unchanged(f, fi); !errors.Is(err, ErrChangedWhileSending) {
 		t.Fatalf("grown: %v, want ErrChangedWhileSending", err)
 	}
+}
+
+// TestPassThroughFrontReadFails: a read at the stream's front that fails
+// part way returns the error and the bytes read before it, and the sink
+// gets those bytes, in order, and nothing after them.
+func TestPassThroughFrontReadFails(t *testing.T) {
+	file := wallettest.RandomBytes(t, 5<<20)
+	bad := errors.New("a medium error")
+	r := &failingReader{b: file, at: 3<<20 + 17, err: bad}
+	var got bytes.Buffer
+	pt := newPassThrough(r, int64(len(file)), &got, func() {})
+	b := make([]byte, 4<<20)
+	n, err := pt.ReadAt(b, 0)
+	if !errors.Is(err, bad) || n != int(r.at) || !bytes.Equal(b[:n], file[:n]) {
+		t.Fatalf("ReadAt: %d bytes (the file's: %v), %v; want %d and the medium's error", n, bytes.Equal(b[:n], file[:n]), err, r.at)
+	}
+	if err := pt.sink.Flush(); err != nil { // the last few bytes are gathered
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), file[:n]) {
+		t.Fatalf("the sink got %d bytes, want the %d read", got.Len(), n)
+	}
+}
+
+// failingReader reads b but fails at offset at with err.
+type failingReader struct {
+	b   []byte
+	at  int64
+	err error
+}
+
+func (f *failingReader) ReadAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) <= f.at {
+		return copy(p, f.b[off:]), nil
+	}
+	return copy(p, f.b[off:max(off, f.at)]), f.err
 }
