@@ -14,6 +14,7 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/ctxio"
+	"github.com/cakebackup/cakebackup/internal/directio"
 )
 
 // Shipment is an existing backup file to store at destinations as it is:
@@ -109,7 +110,8 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		fan.add(i, "sending to "+d.Spec(), p)
 	}
 
-	sent, err := checkAndStream(ctx, f, fi.Size(), s.Password, fan)
+	src := directio.NewColdReaderAt(f)
+	sent, err := checkAndStream(ctx, src, fi.Size(), s.Password, fan)
 	if err == nil {
 		err = unchanged(f, fi)
 	}
@@ -122,7 +124,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		if len(same[i]) == 0 || stores[i].Err != nil {
 			continue
 		}
-		entry, already, err := shipTo(ctx, d, name, f, same[i], fan.digest, sent.SHA512)
+		entry, already, err := shipTo(ctx, d, name, src, same[i], fan.digest, sent.SHA512)
 		if err != nil {
 			stores[i].Err = fmt.Errorf("sending to %s: %w", d.Spec(), err)
 			continue
@@ -144,7 +146,7 @@ func Check(ctx context.Context, file, password string) (*Sent, error) {
 	}
 	defer f.Close()
 	fan := &fanOut{digest: newStreamDigest(), keepGoing: true}
-	sent, err := checkAndStream(ctx, f, fi.Size(), password, fan)
+	sent, err := checkAndStream(ctx, directio.NewColdReaderAt(f), fi.Size(), password, fan)
 	if err == nil {
 		err = unchanged(f, fi)
 	}
@@ -287,7 +289,7 @@ func shipTo(ctx context.Context, d destinations.Destination, name string, r io.R
 	}
 	defer func() { _ = p.Abort(context.WithoutCancel(ctx)) }() // does nothing after Commit
 	written, h := digest.same(), sha512.New()
-	if _, err := io.Copy(io.MultiWriter(p, written, h), ctxio.NewReader(ctx, io.NewSectionReader(r, 0, digest.n))); err != nil {
+	if err := copyAhead(ctx, io.MultiWriter(p, written, h), io.NewSectionReader(r, 0, digest.n)); err != nil {
 		return destinations.Entry{}, false, err
 	}
 	if hex.EncodeToString(h.Sum(nil)) != sum {

@@ -159,7 +159,8 @@ func TestSendKeepsGoodCopyWhenADestinationFails(t *testing.T) {
 // TestSendToADestinationHoldingAnotherBackupOfTheSameSize: a destination
 // that holds a backup of the same size but other bytes still gets the
 // file (from a second read, once the file's digest says it is not
-// there), beside a destination that gets it from the first.
+// there), beside a destination that gets it from the first; whether the
+// file is in the page cache (read through it) or not (read directly).
 func TestSendToADestinationHoldingAnotherBackupOfTheSameSize(t *testing.T) {
 	first, _ := export(t, "cake_wallet_backup_x")
 	second, _ := export(t, "cake_wallet_backup_x")
@@ -168,25 +169,32 @@ func TestSendToADestinationHoldingAnotherBackupOfTheSameSize(t *testing.T) {
 	if len(firstBytes) != len(secondBytes) || bytes.Equal(firstBytes, secondBytes) {
 		t.Fatalf("the two exports are %d and %d bytes; the test needs the same size, other bytes", len(firstBytes), len(secondBytes))
 	}
-	holding, fresh := t.TempDir(), t.TempDir()
-	os.WriteFile(filepath.Join(holding, "cake_wallet_backup_x"), firstBytes, 0o600)
-	sent, err := job.Send(t.Context(), opener(), job.Shipment{File: second, Dests: []string{"folder:" + holding, "folder:" + fresh}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, st := range sent.Stores {
-		if st.AlreadyThere {
-			t.Errorf("destination %d: already there, but it held other bytes", i)
-		}
-		got, err := os.ReadFile(st.Entry.Location)
-		if err != nil || !bytes.Equal(got, secondBytes) {
-			t.Errorf("destination %d: %s does not hold the file sent (%v)", i, st.Entry.Location, err)
-		}
-	}
-	if kept, _ := os.ReadFile(filepath.Join(holding, "cake_wallet_backup_x")); !bytes.Equal(kept, firstBytes) {
-		t.Error("the backup already there was overwritten")
-	}
-	if got := names(t, holding); len(got) != 2 {
-		t.Errorf("the holding folder has %v, want both backups", got)
+	for _, cold := range []bool{false, true} {
+		t.Run(map[bool]string{false: "cached", true: "not cached"}[cold], func(t *testing.T) {
+			holding, fresh := t.TempDir(), t.TempDir()
+			os.WriteFile(filepath.Join(holding, "cake_wallet_backup_x"), firstBytes, 0o600)
+			if cold {
+				dropCache(t, second)
+			}
+			sent, err := job.Send(t.Context(), opener(), job.Shipment{File: second, Dests: []string{"folder:" + holding, "folder:" + fresh}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, st := range sent.Stores {
+				if st.AlreadyThere {
+					t.Errorf("destination %d: already there, but it held other bytes", i)
+				}
+				got, err := os.ReadFile(st.Entry.Location)
+				if err != nil || !bytes.Equal(got, secondBytes) {
+					t.Errorf("destination %d: %s does not hold the file sent (%v)", i, st.Entry.Location, err)
+				}
+			}
+			if kept, _ := os.ReadFile(filepath.Join(holding, "cake_wallet_backup_x")); !bytes.Equal(kept, firstBytes) {
+				t.Error("the backup already there was overwritten")
+			}
+			if got := names(t, holding); len(got) != 2 {
+				t.Errorf("the holding folder has %v, want both backups", got)
+			}
+		})
 	}
 }

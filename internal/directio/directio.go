@@ -120,6 +120,19 @@ func NewReaderAt(f *os.File) *ReaderAt {
 	return r
 }
 
+// NewColdReaderAt returns a ReaderAt of f that reads directly, as
+// NewReaderAt's does, when f is mostly not in the page cache, and through
+// the page cache when it is: a cached file is cheaper to copy from there
+// than to read from the disk again (as NewReader decides).
+func NewColdReaderAt(f *os.File) *ReaderAt {
+	if !cold(f) {
+		r := &ReaderAt{f: f}
+		r.buffered.Store(true)
+		return r
+	}
+	return NewReaderAt(f)
+}
+
 // Direct reports whether r reads directly.
 func (r *ReaderAt) Direct() bool { return !r.buffered.Load() }
 

@@ -115,6 +115,30 @@ func TestReaderAt(t *testing.T) {
 	}
 }
 
+// TestColdReaderAt: a file not in the page cache is read directly, one
+// that is through the cache; both read the file's bytes.
+func TestColdReaderAt(t *testing.T) {
+	path, data := randomFile(t, bounceSize+Align+123)
+	for _, cached := range []bool{false, true} {
+		f := open(t, path)
+		if cached {
+			if _, err := io.Copy(io.Discard, f); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			dropCache(t, f)
+		}
+		r := NewColdReaderAt(f)
+		if runtime.GOOS == "linux" && r.Direct() == cached && cachestatWorks(f) {
+			t.Errorf("cached %v: reads directly: %v", cached, r.Direct())
+		}
+		got := make([]byte, len(data)-5)
+		if n, err := r.ReadAt(got, 5); n != len(got) || err != nil || !bytes.Equal(got, data[5:]) {
+			t.Errorf("cached %v: read %d bytes (%v), the file's: %v", cached, n, err, bytes.Equal(got, data[5:]))
+		}
+	}
+}
+
 // TestReader reads a file that is not cached to its end, through an
 // aligned and an unaligned buffer, and one that is.
 func TestReader(t *testing.T) {
