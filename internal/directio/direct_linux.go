@@ -3,6 +3,7 @@ package directio
 import (
 	"errors"
 	"os"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,6 +21,18 @@ func setDirect(f *os.File, on bool) error {
 	}
 	_, err = unix.FcntlInt(f.Fd(), unix.F_SETFL, flags)
 	return err
+}
+
+// adviseHuge asks the kernel to back the huge pages b covers whole with
+// huge pages (MADV_HUGEPAGE; the transparent huge pages setting
+// "madvise" gives them only where asked).
+func adviseHuge(b []byte) {
+	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	lo := (start + hugePage - 1) &^ (hugePage - 1)
+	hi := (start + uintptr(len(b))) &^ (hugePage - 1)
+	if hi > lo {
+		_ = unix.Madvise(b[lo-start:hi-start], unix.MADV_HUGEPAGE)
+	}
 }
 
 // cold reports whether at most half of f's pages are in the page cache,

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"testing/iotest"
+	"time"
+	"unsafe"
 )
 
 // randomFile writes n random bytes to a new file, flushed to the disk,
@@ -112,6 +114,21 @@ func TestReaderAt(t *testing.T) {
 				t.Error(err)
 			}
 		})
+	}
+}
+
+// TestBuffer: buffers start aligned, huge ones at a huge page, and hold
+// the bytes asked for.
+func TestBuffer(t *testing.T) {
+	for _, c := range []struct{ n, align int }{{1, Align}, {bounceSize, Align}, {hugePage - 1, Align}, {hugePage, hugePage}, {4*hugePage + 100, hugePage}} {
+		b := Buffer(c.n)
+		if len(b) != c.n || cap(b) != c.n {
+			t.Errorf("Buffer(%d): len %d cap %d", c.n, len(b), cap(b))
+		}
+		if addr := uintptr(unsafe.Pointer(unsafe.SliceData(b))); addr%uintptr(c.align) != 0 {
+			t.Errorf("Buffer(%d) starts at %#x, not a multiple of %d", c.n, addr, c.align)
+		}
+		b[c.n-1] = 1 // writable to its end
 	}
 }
 
@@ -285,6 +302,26 @@ func TestAhead(t *testing.T) {
 	a.Close()
 	if !errors.Is(err, errTest) || !bytes.Equal(got, data[:len(got)]) || len(got) < 64<<10 {
 		t.Fatalf("after %d bytes: %v, want the bytes before the error, then the error", len(got), err)
+	}
+
+	// Blocks of a size Align does not divide, read ahead while used: they
+	// must not overlap in their shared buffer.
+	a = NewAhead(bytes.NewReader(data), 5000, 3)
+	got = got[:0]
+	for {
+		b, err := a.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond) // the reader fills the other blocks meanwhile
+		got = append(got, b...)
+	}
+	a.Close()
+	if !bytes.Equal(got, data) {
+		t.Fatalf("5000-byte blocks: read %d bytes, not the %d of the file", len(got), len(data))
 	}
 
 	a = NewAhead(bytes.NewReader(data), 64<<10, 2)
