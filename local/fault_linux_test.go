@@ -419,3 +419,35 @@ func TestLargeBackupWrittenDirectly(t *testing.T) {
 		t.Fatalf("published %d bytes (entry says %d), not the %d written", len(got), e.Size, len(data))
 	}
 }
+
+// TestLargeBackupReadBackFails: a backup written directly, whose flush
+// runs beside its read-back, is not published when the read-back check
+// fails, and its temporary file is gone.
+func TestLargeBackupReadBackFails(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d, err := NewFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := wallettest.RandomBytes(t, directMin+100)
+	p, err := d.Create(ctx, "big", int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Abort(ctx)
+	if p.(*pendingFile).direct == nil {
+		t.Fatal("a large backup on the test's file system is not written directly")
+	}
+	if err := writeAll(p, data, nil); err != nil {
+		t.Fatal(err)
+	}
+	other := bytes.Clone(data)
+	other[len(other)/2] ^= 0x01
+	if _, err := p.Commit(ctx, destinationtest.SameBytes(other)); err == nil {
+		t.Fatal("a backup whose read-back failed was published")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("left %v behind", entries)
+	}
+}

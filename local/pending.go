@@ -169,7 +169,23 @@ func (p *pendingFile) commit(ctx context.Context, check destinations.Check) (des
 			return destinations.Entry{}, explain(fmt.Sprintf("writing backup %s to %s", p.name, p.where), err)
 		}
 	}
-	if err := p.file.Sync(); err != nil {
+	if p.direct != nil && p.direct.Direct() && check != nil {
+		// Every byte went to the disk directly but the unaligned end,
+		// which a direct read writes out before reading it: the read-back
+		// reads the medium whether the flush is done or not, so the flush
+		// (a disk cache's write-out) runs beside it. Publishing waits
+		// for both, and a failed flush is the error.
+		flushed := make(chan error, 1)
+		go func() { flushed <- p.file.Sync() }()
+		checkErr := p.check(ctx, check)
+		if err := <-flushed; err != nil {
+			return destinations.Entry{}, explain(op, err)
+		}
+		if checkErr != nil {
+			return destinations.Entry{}, checkErr
+		}
+		check = nil // done
+	} else if err := p.file.Sync(); err != nil {
 		return destinations.Entry{}, explain(op, err)
 	}
 	info, err := p.file.Stat()

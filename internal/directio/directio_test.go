@@ -233,6 +233,9 @@ func TestWriter(t *testing.T) {
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
 			}
+			if !w.Direct() { // the unaligned end through the cache does not count
+				t.Errorf("size %d: a write was refused", size)
+			}
 			if _, err := w.Write([]byte("x")); !errors.Is(err, os.ErrClosed) {
 				t.Fatalf("Write after Close: %v", err)
 			}
