@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"sync"
+
+	"github.com/cakebackup/cakebackup/internal/directio"
 )
 
 // passThrough lets a backup's check and its copy share one read of the
@@ -22,7 +24,8 @@ import (
 //
 // Reads from several goroutines (a read-ahead) are passed on in file
 // order: a read ahead of the front waits while another read in flight
-// will reach it.
+// will reach it. When r reads directly (directio.ReaderAt), reads at the
+// front are served from a read-ahead of its own (frontAhead).
 //
 // A sink error stops the passing on (failed) but not the check's reads:
 // the check's verdict on the file must not be mistaken for a
@@ -42,6 +45,7 @@ type passThrough struct {
 	ahead    []sighting
 	err      error // sticky: ErrChangedWhileSending or the sink's error
 	buf      []byte
+	seq      *frontAhead // reads ahead of the front when r reads directly, else nil
 }
 
 // span is the bytes from off up to end.
@@ -64,10 +68,6 @@ const (
 	maxSightings = 4096
 	// fillSize is how much finish and gap fills read at a time.
 	fillSize = 1 << 20
-	// passPiece is the most a read at the stream's front reads before
-	// passing the bytes on: about a core's L2 cache, and directio's
-	// bounce buffer.
-	passPiece = 1 << 20
 	// bigPass is the least the stream passes on without gathering it.
 	bigPass = 64 << 10
 )
@@ -75,7 +75,31 @@ const (
 func newPassThrough(r io.ReaderAt, size int64, sink io.Writer, stop context.CancelFunc) *passThrough {
 	p := &passThrough{r: r, size: size, out: sink, sink: bufio.NewWriterSize(sink, bigPass), stop: stop, inFlight: map[int]span{}}
 	p.moved = sync.NewCond(&p.mu)
+	if d, ok := r.(interface{ Direct() bool }); ok && d.Direct() {
+		p.seq = &frontAhead{r: r, size: size}
+	}
 	return p
+}
+
+// readFront reads b at off, the front, from the read-ahead if there is
+// one.
+func (p *passThrough) readFront(b []byte, off int64) (int, error) {
+	n := 0
+	if p.seq != nil {
+		n = p.seq.read(b, off)
+	}
+	if n == len(b) {
+		return n, nil
+	}
+	m, err := p.r.ReadAt(b[n:], off+int64(n))
+	return n + m, err
+}
+
+// close stops the read-ahead; the passThrough is not read after.
+func (p *passThrough) close() {
+	if p.seq != nil {
+		p.seq.close()
+	}
 }
 
 // ReadAt reads the file for the check and passes on what it can.
@@ -84,13 +108,16 @@ func (p *passThrough) ReadAt(b []byte, off int64) (int, error) {
 	p.ticket++
 	t := p.ticket
 	p.inFlight[t] = span{off, off + int64(len(b))}
-	atFront := off == p.front && p.err == nil && len(b) > passPiece
+	atFront := off == p.front && p.err == nil && p.seq != nil
 	p.mu.Unlock()
 
+	var n int
+	var err error
 	if atFront {
-		return p.readAtFront(b, off, t)
+		n, err = p.readFront(b, off)
+	} else {
+		n, err = p.r.ReadAt(b, off)
 	}
-	n, err := p.r.ReadAt(b, off)
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -106,58 +133,63 @@ func (p *passThrough) ReadAt(b []byte, off int64) (int, error) {
 	return n, err
 }
 
-// readAtFront reads b at off, where the stream's front was, a piece at a
-// time, and passes each piece on as soon as it is read, while its bytes
-// are still in the CPU's cache: the digest, the copies and the SHA-512
-// then read them from there rather than from memory, as they would after
-// a read of a whole chunk (24 MiB). The next piece is read, into its own
-// part of b, while one is passed on, so that waiting on the disk (direct
-// reads get no read-ahead from the kernel) overlaps the passing. The
-// pieces end at multiples of passPiece in the file, so that a direct
-// read's aligned blocks (directio.ReaderAt) are read once each. t is the
-// read's ticket.
-func (p *passThrough) readAtFront(b []byte, off int64, t int) (int, error) {
-	type landed struct {
-		n   int
-		err error
-	}
-	landing := make(chan landed, 1)
-	read := func(lo int) { // starts reading the piece at lo
-		at := off + int64(lo)
-		hi := int(min(off+int64(len(b)), (at/passPiece+1)*passPiece) - off)
-		go func() {
-			n, err := p.r.ReadAt(b[lo:hi], at)
-			if n < hi-lo && err == nil {
-				err = io.ErrNoProgress // a ReaderAt breaking its contract
-			}
-			landing <- landed{n, err}
-		}()
+// frontAhead reads a file that is read directly ahead of the stream's
+// front, in aligned blocks on its own goroutine (directio.Ahead): direct
+// reads get no read-ahead from the kernel, and the check reads data.bin
+// a quarter of a MiB at a time, each read otherwise waiting on the disk
+// with nothing else to do. The blocks are read straight into aligned
+// buffers (no bounce buffer), and the check's reads at the front are
+// copied from them.
+type frontAhead struct {
+	mu   sync.Mutex
+	r    io.ReaderAt
+	size int64
+	a    *directio.Ahead // started by the first read
+	off  int64           // the file offset of blk
+	blk  []byte          // the block Next returned last
+	done bool            // the blocks ended or failed: the caller reads r
+}
+
+// read copies what it can of the file at off into b from the blocks,
+// skipping blocks behind off, and returns how many bytes it copied; the
+// caller reads the rest itself (and gets any error from there).
+func (f *frontAhead) read(b []byte, off int64) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.a == nil && !f.done {
+		f.off = off &^ (directio.Align - 1) // aligned, as direct reads need
+		f.a = directio.NewAhead(io.NewSectionReader(f.r, f.off, f.size-f.off), aheadBlock, aheadBlocks)
 	}
 	n := 0
-	read(0)
-	var err error
-	for {
-		l := <-landing
-		lo := n
-		n, err = n+l.n, l.err
-		more := err == nil && n < len(b)
-		if more {
-			read(n) // no read is in flight now
+	for n < len(b) && !f.done {
+		at := off + int64(n)
+		if at < f.off {
+			break // behind the blocks: not a read at the front
 		}
-		if l.n > 0 {
-			p.mu.Lock()
-			p.take(p.clip(b[lo:n], off+int64(lo)), off+int64(lo))
-			p.mu.Unlock()
+		if at >= f.off+int64(len(f.blk)) {
+			blk, err := f.a.Next()
+			if err != nil {
+				f.done = true
+				break
+			}
+			f.off += int64(len(f.blk))
+			f.blk = blk
+			continue
 		}
-		if !more {
-			break
-		}
+		n += copy(b[n:], f.blk[at-f.off:])
 	}
-	p.mu.Lock()
-	delete(p.inFlight, t)
-	p.moved.Broadcast()
-	p.mu.Unlock()
-	return n, err
+	return n
+}
+
+// close stops the reading goroutine.
+func (f *frontAhead) close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.a != nil {
+		f.a.Close()
+		f.a = nil
+	}
+	f.done = true
 }
 
 // clip returns the part of b, read at off, that lies within the file's
@@ -208,7 +240,7 @@ func (p *passThrough) fill(off int64) bool {
 			p.buf = make([]byte, fillSize)
 		}
 		b := p.buf[:min(int64(len(p.buf)), off-p.front)]
-		n, err := p.r.ReadAt(b, p.front)
+		n, err := p.readFront(b, p.front)
 		if n < len(b) {
 			if err == nil || errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF

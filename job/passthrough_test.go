@@ -180,7 +180,7 @@ func TestPassThroughPassesReadsOnInOrder(t *testing.T) {
 		var wg sync.WaitGroup
 		piece := 256<<10 + round*1000
 		if round%2 == 1 {
-			piece = passPiece + round*100003 // read at the front a piece at a time
+			piece = 1<<20 + round*100003 // reads larger than the read-ahead's blocks
 		}
 		for off := 0; off < len(file); off += piece {
 			wg.Go(func() {
@@ -261,4 +261,54 @@ func (f *failingReader) ReadAt(p []byte, off int64) (int, error) {
 		return copy(p, f.b[off:]), nil
 	}
 	return copy(p, f.b[off:max(off, f.at)]), f.err
+}
+
+// directReader is a ReaderAt that says it reads directly, as a
+// directio.ReaderAt of an uncached file does, and counts its reads.
+type directReader struct {
+	r     *bytes.Reader
+	reads atomic.Int64
+}
+
+func (d *directReader) ReadAt(p []byte, off int64) (int, error) {
+	d.reads.Add(1)
+	return d.r.ReadAt(p, off)
+}
+
+func (d *directReader) Direct() bool { return true }
+
+// TestPassThroughReadsAheadOfTheFront: from a file read directly, reads
+// at the front come from the stream's own read-ahead, in blocks of a
+// MiB, and the sink still gets the file in order, once, also when the
+// check reads ahead of the front, skips a gap and leaves the tail to
+// finish.
+func TestPassThroughReadsAheadOfTheFront(t *testing.T) {
+	file := wallettest.RandomBytes(t, 5<<20+123)
+	r := &directReader{r: bytes.NewReader(file)}
+	var got bytes.Buffer
+	pt := newPassThrough(r, int64(len(file)), &got, func() {})
+	defer pt.close()
+	tail := make([]byte, 100)
+	if _, err := pt.ReadAt(tail, int64(len(file)-200)); err != nil { // read ahead, as the directory is
+		t.Fatal(err)
+	}
+	head := make([]byte, 30)
+	if _, err := pt.ReadAt(head, 0); err != nil {
+		t.Fatal(err)
+	}
+	const piece = 256 << 10
+	for off := 100; off+piece <= len(file)-1000; off += piece { // a 70-byte gap after the head
+		if _, err := pt.ReadAt(make([]byte, piece), int64(off)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pt.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), file) {
+		t.Fatalf("the sink got %d bytes that are not the file's %d", got.Len(), len(file))
+	}
+	if n := r.reads.Load(); n > int64(len(file)/aheadBlock+4) {
+		t.Errorf("%d reads of the file: the front was not read ahead in blocks", n)
+	}
 }

@@ -208,6 +208,7 @@ func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password str
 		sink = beside
 	}
 	pt := newPassThrough(r, size, sink, stop)
+	defer pt.close()
 	a, err := backup.Open(pt, size)
 	if err == nil {
 		if password != "" {
