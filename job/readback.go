@@ -38,7 +38,7 @@ var ErrReadBackDiffers = errors.New("the stored copy differs from what was writt
 // authentication are, and `verify` runs them in full.
 type streamDigest struct {
 	seed   uint64
-	blocks *xxh3.Hasher // of the whole blocks' hashes, in order
+	blocks *xxh3.Hasher // of the whole blocks' hashes, in order; nil before the first
 	part   []byte       // the bytes of the block under way
 	n      int64
 }
@@ -56,8 +56,11 @@ func newStreamDigest() *streamDigest {
 	return newSeededDigest(seed)
 }
 
+// newSeededDigest returns an empty digest under seed. It takes no more
+// memory than the bytes it holds until it has a whole block: a
+// passThrough keeps thousands of digests of short reads.
 func newSeededDigest(seed uint64) *streamDigest {
-	return &streamDigest{seed: seed, blocks: xxh3.NewSeed(seed)}
+	return &streamDigest{seed: seed}
 }
 
 func (d *streamDigest) Write(p []byte) (int, error) {
@@ -82,6 +85,9 @@ func (d *streamDigest) Write(p []byte) (int, error) {
 }
 
 func (d *streamDigest) block(b []byte) {
+	if d.blocks == nil {
+		d.blocks = xxh3.NewSeed(d.seed)
+	}
 	sum := xxh3.Hash128Seed(b, d.seed).Bytes()
 	d.blocks.Write(sum[:])
 }
@@ -92,8 +98,16 @@ func (d *streamDigest) same() *streamDigest { return newSeededDigest(d.seed) }
 // equal reports whether e, made with d.same(), digested the same bytes.
 // Equal lengths put the blocks' bounds at the same places.
 func (d *streamDigest) equal(e *streamDigest) bool {
-	return d.n == e.n && d.blocks.Sum128() == e.blocks.Sum128() &&
+	return d.n == e.n && d.blocksSum() == e.blocksSum() &&
 		xxh3.Hash128Seed(d.part, d.seed) == xxh3.Hash128Seed(e.part, e.seed)
+}
+
+// blocksSum is the hash of the whole blocks' hashes; zero without any.
+func (d *streamDigest) blocksSum() xxh3.Uint128 {
+	if d.blocks == nil {
+		return xxh3.Uint128{}
+	}
+	return d.blocks.Sum128()
 }
 
 // readBackCheck is the check a made backup's copies pass before they are

@@ -159,9 +159,18 @@ func TestStreamDigest(t *testing.T) {
 	if d.equal(short) {
 		t.Error("one byte short: the digest is the same")
 	}
+	for _, n := range []int{0, 1, 100, digestBlock - 1} { // no whole block
+		a, b, c := d.same(), d.same(), d.same()
+		a.Write(data[:n])
+		b.Write(data[:n])
+		c.Write(data[1 : n+1])
+		if !a.equal(b) || n > 0 && a.equal(c) {
+			t.Errorf("%d bytes: equal to the same bytes %v, to others %v", n, a.equal(b), a.equal(c))
+		}
+	}
 	other := newStreamDigest()
 	other.Write(data)
-	if d.seed == other.seed || d.blocks.Sum128() == other.blocks.Sum128() {
+	if d.seed == other.seed || d.blocksSum() == other.blocksSum() {
 		t.Error("two digests got the same seed or sum")
 	}
 }
