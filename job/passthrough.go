@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"sync"
+
+	"github.com/cakebackup/cakebackup/internal/directio"
 )
 
 // passThrough lets a backup's check and its copy share one read of the
@@ -22,7 +24,8 @@ import (
 //
 // Reads from several goroutines (a read-ahead) are passed on in file
 // order: a read ahead of the front waits while another read in flight
-// will reach it.
+// will reach it. When r reads directly (directio.ReaderAt), reads at the
+// front are served from a read-ahead of its own (frontAhead).
 //
 // A sink error stops the passing on (failed) but not the check's reads:
 // the check's verdict on the file must not be mistaken for a
@@ -30,7 +33,8 @@ import (
 type passThrough struct {
 	r    io.ReaderAt
 	size int64
-	sink *bufio.Writer      // gathers small reads (the CRC-32 pass reads 8 KiB at a time)
+	out  io.Writer          // the sink
+	sink *bufio.Writer      // gathers small reads (the CRC-32 pass reads 8 KiB at a time) for out
 	stop context.CancelFunc // cancels the check once the stream failed
 
 	mu       sync.Mutex
@@ -41,6 +45,7 @@ type passThrough struct {
 	ahead    []sighting
 	err      error // sticky: ErrChangedWhileSending or the sink's error
 	buf      []byte
+	seq      *frontAhead // reads ahead of the front when r reads directly, else nil
 }
 
 // span is the bytes from off up to end.
@@ -63,12 +68,38 @@ const (
 	maxSightings = 4096
 	// fillSize is how much finish and gap fills read at a time.
 	fillSize = 1 << 20
+	// bigPass is the least the stream passes on without gathering it.
+	bigPass = 64 << 10
 )
 
 func newPassThrough(r io.ReaderAt, size int64, sink io.Writer, stop context.CancelFunc) *passThrough {
-	p := &passThrough{r: r, size: size, sink: bufio.NewWriterSize(sink, fillSize), stop: stop, inFlight: map[int]span{}}
+	p := &passThrough{r: r, size: size, out: sink, sink: bufio.NewWriterSize(sink, bigPass), stop: stop, inFlight: map[int]span{}}
 	p.moved = sync.NewCond(&p.mu)
+	if d, ok := r.(interface{ Direct() bool }); ok && d.Direct() {
+		p.seq = &frontAhead{r: r, size: size}
+	}
 	return p
+}
+
+// readFront reads b at off, the front, from the read-ahead if there is
+// one.
+func (p *passThrough) readFront(b []byte, off int64) (int, error) {
+	n := 0
+	if p.seq != nil {
+		n = p.seq.read(b, off)
+	}
+	if n == len(b) {
+		return n, nil
+	}
+	m, err := p.r.ReadAt(b[n:], off+int64(n))
+	return n + m, err
+}
+
+// close stops the read-ahead; the passThrough is not read after.
+func (p *passThrough) close() {
+	if p.seq != nil {
+		p.seq.close()
+	}
 }
 
 // ReadAt reads the file for the check and passes on what it can.
@@ -77,9 +108,16 @@ func (p *passThrough) ReadAt(b []byte, off int64) (int, error) {
 	p.ticket++
 	t := p.ticket
 	p.inFlight[t] = span{off, off + int64(len(b))}
+	atFront := off == p.front && p.err == nil && p.seq != nil
 	p.mu.Unlock()
 
-	n, err := p.r.ReadAt(b, off)
+	var n int
+	var err error
+	if atFront {
+		n, err = p.readFront(b, off)
+	} else {
+		n, err = p.r.ReadAt(b, off)
+	}
 
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -88,15 +126,79 @@ func (p *passThrough) ReadAt(b []byte, off int64) (int, error) {
 	if n <= 0 || p.err != nil {
 		return n, err
 	}
-	got := b[:n]
-	if end := off + int64(n); end > p.size {
-		got = got[:max(0, p.size-off)]
-	}
 	for off > p.front && p.frontComing() {
 		p.moved.Wait()
 	}
-	p.take(got, off)
+	p.take(p.clip(b[:n], off), off)
 	return n, err
+}
+
+// frontAhead reads a file that is read directly ahead of the stream's
+// front, in aligned blocks on its own goroutine (directio.Ahead): direct
+// reads get no read-ahead from the kernel, and the check reads data.bin
+// a quarter of a MiB at a time, each read otherwise waiting on the disk
+// with nothing else to do. The blocks are read straight into aligned
+// buffers (no bounce buffer), and the check's reads at the front are
+// copied from them.
+type frontAhead struct {
+	mu   sync.Mutex
+	r    io.ReaderAt
+	size int64
+	a    *directio.Ahead // started by the first read
+	off  int64           // the file offset of blk
+	blk  []byte          // the block Next returned last
+	done bool            // the blocks ended or failed: the caller reads r
+}
+
+// read copies what it can of the file at off into b from the blocks,
+// skipping blocks behind off, and returns how many bytes it copied; the
+// caller reads the rest itself (and gets any error from there).
+func (f *frontAhead) read(b []byte, off int64) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.a == nil && !f.done {
+		f.off = off &^ (directio.Align - 1) // aligned, as direct reads need
+		f.a = directio.NewAhead(io.NewSectionReader(f.r, f.off, f.size-f.off), aheadBlock, aheadBlocks)
+	}
+	n := 0
+	for n < len(b) && !f.done {
+		at := off + int64(n)
+		if at < f.off {
+			break // behind the blocks: not a read at the front
+		}
+		if at >= f.off+int64(len(f.blk)) {
+			blk, err := f.a.Next()
+			if err != nil {
+				f.done = true
+				break
+			}
+			f.off += int64(len(f.blk))
+			f.blk = blk
+			continue
+		}
+		n += copy(b[n:], f.blk[at-f.off:])
+	}
+	return n
+}
+
+// close stops the reading goroutine.
+func (f *frontAhead) close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.a != nil {
+		f.a.Close()
+		f.a = nil
+	}
+	f.done = true
+}
+
+// clip returns the part of b, read at off, that lies within the file's
+// size as it was when the check started.
+func (p *passThrough) clip(b []byte, off int64) []byte {
+	if end := off + int64(len(b)); end > p.size {
+		return b[:max(0, p.size-off)]
+	}
+	return b
 }
 
 // frontComing reports whether a read in flight covers the front, so it
@@ -138,7 +240,7 @@ func (p *passThrough) fill(off int64) bool {
 			p.buf = make([]byte, fillSize)
 		}
 		b := p.buf[:min(int64(len(p.buf)), off-p.front)]
-		n, err := p.r.ReadAt(b, p.front)
+		n, err := p.readFront(b, p.front)
 		if n < len(b) {
 			if err == nil || errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
@@ -174,12 +276,26 @@ func (p *passThrough) pass(b []byte) {
 		}
 	}
 	p.ahead = keep
-	if _, err := p.sink.Write(b); err != nil {
+	if err := p.send(b); err != nil {
 		p.fail(err)
 		return
 	}
 	p.front = end
 	p.moved.Broadcast()
+}
+
+// send writes b to the sink: gathered with others when small, else as it
+// is, not copied, after what was gathered.
+func (p *passThrough) send(b []byte) error {
+	if len(b) < bigPass {
+		_, err := p.sink.Write(b)
+		return err
+	}
+	if err := p.sink.Flush(); err != nil {
+		return err
+	}
+	_, err := p.out.Write(b)
+	return err
 }
 
 func (p *passThrough) fail(err error) {

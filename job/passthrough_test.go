@@ -107,7 +107,7 @@ func TestCheckAndStreamReadsOnce(t *testing.T) {
 			got.Grow(len(file))
 			fan := &fanOut{stores: make(Stores, 1), digest: newStreamDigest(), keepGoing: true}
 			fan.add(0, "test", writerPending{&got})
-			sent, err := checkAndStream(t.Context(), r, size, c.password, fan)
+			sent, err := checkAndStream(t.Context(), r, size, c.password, fan, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +143,7 @@ func TestCheckAndStreamRefusesBytesThatChanged(t *testing.T) {
 	}
 	changing := &changingReader{b: bytes.Clone(file), at: int64(len(file)) - 30}
 	fan := &fanOut{digest: newStreamDigest(), keepGoing: true}
-	_, err = checkAndStream(t.Context(), changing, int64(len(file)), "", fan)
+	_, err = checkAndStream(t.Context(), changing, int64(len(file)), "", fan, true)
 	if !errors.Is(err, ErrChangedWhileSending) {
 		t.Fatalf("checkAndStream: %v, want ErrChangedWhileSending", err)
 	}
@@ -179,6 +179,9 @@ func TestPassThroughPassesReadsOnInOrder(t *testing.T) {
 		pt := newPassThrough(bytes.NewReader(file), int64(len(file)), &got, func() {})
 		var wg sync.WaitGroup
 		piece := 256<<10 + round*1000
+		if round%2 == 1 {
+			piece = 1<<20 + round*100003 // reads larger than the read-ahead's blocks
+		}
 		for off := 0; off < len(file); off += piece {
 			wg.Go(func() {
 				b := make([]byte, min(piece, len(file)-off))
@@ -221,5 +224,91 @@ func TestUnchanged(t *testing.T) {
 	os.Chtimes(path, fi.ModTime(), fi.ModTime())
 	if err := unchanged(f, fi); !errors.Is(err, ErrChangedWhileSending) {
 		t.Fatalf("grown: %v, want ErrChangedWhileSending", err)
+	}
+}
+
+// TestPassThroughFrontReadFails: a read at the stream's front that fails
+// part way returns the error and the bytes read before it, and the sink
+// gets those bytes, in order, and nothing after them.
+func TestPassThroughFrontReadFails(t *testing.T) {
+	file := wallettest.RandomBytes(t, 5<<20)
+	bad := errors.New("a medium error")
+	r := &failingReader{b: file, at: 3<<20 + 17, err: bad}
+	var got bytes.Buffer
+	pt := newPassThrough(r, int64(len(file)), &got, func() {})
+	b := make([]byte, 4<<20)
+	n, err := pt.ReadAt(b, 0)
+	if !errors.Is(err, bad) || n != int(r.at) || !bytes.Equal(b[:n], file[:n]) {
+		t.Fatalf("ReadAt: %d bytes (the file's: %v), %v; want %d and the medium's error", n, bytes.Equal(b[:n], file[:n]), err, r.at)
+	}
+	if err := pt.sink.Flush(); err != nil { // the last few bytes are gathered
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), file[:n]) {
+		t.Fatalf("the sink got %d bytes, want the %d read", got.Len(), n)
+	}
+}
+
+// failingReader reads b but fails at offset at with err.
+type failingReader struct {
+	b   []byte
+	at  int64
+	err error
+}
+
+func (f *failingReader) ReadAt(p []byte, off int64) (int, error) {
+	if off+int64(len(p)) <= f.at {
+		return copy(p, f.b[off:]), nil
+	}
+	return copy(p, f.b[off:max(off, f.at)]), f.err
+}
+
+// directReader is a ReaderAt that says it reads directly, as a
+// directio.ReaderAt of an uncached file does, and counts its reads.
+type directReader struct {
+	r     *bytes.Reader
+	reads atomic.Int64
+}
+
+func (d *directReader) ReadAt(p []byte, off int64) (int, error) {
+	d.reads.Add(1)
+	return d.r.ReadAt(p, off)
+}
+
+func (d *directReader) Direct() bool { return true }
+
+// TestPassThroughReadsAheadOfTheFront: from a file read directly, reads
+// at the front come from the stream's own read-ahead, in blocks of a
+// MiB, and the sink still gets the file in order, once, also when the
+// check reads ahead of the front, skips a gap and leaves the tail to
+// finish.
+func TestPassThroughReadsAheadOfTheFront(t *testing.T) {
+	file := wallettest.RandomBytes(t, 5<<20+123)
+	r := &directReader{r: bytes.NewReader(file)}
+	var got bytes.Buffer
+	pt := newPassThrough(r, int64(len(file)), &got, func() {})
+	defer pt.close()
+	tail := make([]byte, 100)
+	if _, err := pt.ReadAt(tail, int64(len(file)-200)); err != nil { // read ahead, as the directory is
+		t.Fatal(err)
+	}
+	head := make([]byte, 30)
+	if _, err := pt.ReadAt(head, 0); err != nil {
+		t.Fatal(err)
+	}
+	const piece = 256 << 10
+	for off := 100; off+piece <= len(file)-1000; off += piece { // a 70-byte gap after the head
+		if _, err := pt.ReadAt(make([]byte, piece), int64(off)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := pt.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), file) {
+		t.Fatalf("the sink got %d bytes that are not the file's %d", got.Len(), len(file))
+	}
+	if n := r.reads.Load(); n > int64(len(file)/aheadBlock+4) {
+		t.Errorf("%d reads of the file: the front was not read ahead in blocks", n)
 	}
 }

@@ -2,18 +2,20 @@ package job
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha512"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
-	"hash/maphash"
 	"io"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/ctxio"
 	"github.com/cakebackup/cakebackup/internal/directio"
+	"github.com/zeebo/xxh3"
 )
 
 // ErrReadBackDiffers is wrapped by the read-back check's error when a
@@ -24,41 +26,88 @@ var ErrReadBackDiffers = errors.New("the stored copy differs from what was writt
 // streamDigest is a 128-bit digest of a backup's bytes, computed while
 // they stream out, so the read-back check compares what the medium
 // returns with what was written without re-doing the format's own
-// hashing. Its two halves are maphash sums under independent random
-// seeds: at memory speed, and for corruption (which cannot see the seeds)
-// a false match has a chance of 2^-128. It proves nothing against an
-// attacker, which is not its job: the format's checksums and the
-// password's authentication are, and `verify` runs them in full.
+// hashing. It hashes the stream in blocks of digestBlock bytes with
+// XXH3's 128-bit hash under a random seed, and the blocks' hashes in turn
+// with a streaming XXH3 under the same seed: at memory speed (tens of
+// GB/s on bytes in the cache, where maphash's streaming Write, 128 bytes
+// a call, ran at about 2 GB/s for the two 64-bit halves it took). The
+// blocks are hashed where they lie, not copied into XXH3's streaming
+// buffer first. For corruption (which cannot see the seed) a false match
+// has a chance of about 2^-128. It proves nothing against an attacker,
+// which is not its job: the format's checksums and the password's
+// authentication are, and `verify` runs them in full.
 type streamDigest struct {
-	a, b maphash.Hash
-	n    int64
+	seed   uint64
+	blocks *xxh3.Hasher // of the whole blocks' hashes, in order; nil before the first
+	part   []byte       // the bytes of the block under way
+	n      int64
 }
 
+// digestBlock is how many bytes of the stream one hash call takes.
+const digestBlock = 64 << 10
+
 func newStreamDigest() *streamDigest {
-	d := &streamDigest{}
-	d.a.SetSeed(maphash.MakeSeed())
-	d.b.SetSeed(maphash.MakeSeed())
-	return d
+	var b [8]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	seed := binary.LittleEndian.Uint64(b[:])
+	if seed == 0 {
+		seed = 1 // xxh3 takes 0 as no seed
+	}
+	return newSeededDigest(seed)
+}
+
+// newSeededDigest returns an empty digest under seed. It takes no more
+// memory than the bytes it holds until it has a whole block: a
+// passThrough keeps thousands of digests of short reads.
+func newSeededDigest(seed uint64) *streamDigest {
+	return &streamDigest{seed: seed}
 }
 
 func (d *streamDigest) Write(p []byte) (int, error) {
-	d.a.Write(p)
-	d.b.Write(p)
-	d.n += int64(len(p))
-	return len(p), nil
+	n := len(p)
+	d.n += int64(n)
+	if len(d.part) > 0 {
+		m := min(len(p), digestBlock-len(d.part))
+		d.part = append(d.part, p[:m]...)
+		p = p[m:]
+		if len(d.part) < digestBlock {
+			return n, nil
+		}
+		d.block(d.part)
+		d.part = d.part[:0]
+	}
+	for len(p) >= digestBlock {
+		d.block(p[:digestBlock])
+		p = p[digestBlock:]
+	}
+	d.part = append(d.part, p...) // grows only as far as the bytes need
+	return n, nil
 }
 
-// same returns a digest under the same seeds, empty.
-func (d *streamDigest) same() *streamDigest {
-	e := &streamDigest{}
-	e.a.SetSeed(d.a.Seed())
-	e.b.SetSeed(d.b.Seed())
-	return e
+func (d *streamDigest) block(b []byte) {
+	if d.blocks == nil {
+		d.blocks = xxh3.NewSeed(d.seed)
+	}
+	sum := xxh3.Hash128Seed(b, d.seed).Bytes()
+	d.blocks.Write(sum[:])
 }
+
+// same returns a digest under the same seed, empty.
+func (d *streamDigest) same() *streamDigest { return newSeededDigest(d.seed) }
 
 // equal reports whether e, made with d.same(), digested the same bytes.
+// Equal lengths put the blocks' bounds at the same places.
 func (d *streamDigest) equal(e *streamDigest) bool {
-	return d.n == e.n && d.a.Sum64() == e.a.Sum64() && d.b.Sum64() == e.b.Sum64()
+	return d.n == e.n && d.blocksSum() == e.blocksSum() &&
+		xxh3.Hash128Seed(d.part, d.seed) == xxh3.Hash128Seed(e.part, e.seed)
+}
+
+// blocksSum is the hash of the whole blocks' hashes; zero without any.
+func (d *streamDigest) blocksSum() xxh3.Uint128 {
+	if d.blocks == nil {
+		return xxh3.Uint128{}
+	}
+	return d.blocks.Sum128()
 }
 
 // readBackCheck is the check a made backup's copies pass before they are

@@ -13,6 +13,7 @@ import (
 	"testing/iotest"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // TestReadBackCheck: the check publishing relies on refuses a copy the
@@ -136,3 +137,51 @@ func TestCopyAhead(t *testing.T) {
 type failingWriter struct{ err error }
 
 func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// TestStreamDigest: the digest depends on the bytes only, not on how the
+// writes split them (the writer's and the read-back's pieces differ), and
+// tells apart bytes differing anywhere, in content or length.
+func TestStreamDigest(t *testing.T) {
+	data := wallettest.RandomBytes(t, 3<<20+17)
+	d := newStreamDigest()
+	d.Write(data)
+	for _, piece := range []int{1, 7, 1000, digestBlock - 1, digestBlock, digestBlock + 1, 1 << 20, len(data)} {
+		e := d.same()
+		for p := data; len(p) > 0; {
+			n := min(piece, len(p))
+			e.Write(p[:n])
+			p = p[n:]
+		}
+		if !d.equal(e) {
+			t.Errorf("written %d bytes at a time: the digest differs", piece)
+		}
+	}
+	for _, i := range []int{0, 200, digestBlock, len(data) / 2, len(data) - 1} {
+		bad := bytes.Clone(data)
+		bad[i] ^= 0x80
+		e := d.same()
+		e.Write(bad)
+		if d.equal(e) {
+			t.Errorf("byte %d changed: the digest is the same", i)
+		}
+	}
+	short := d.same()
+	short.Write(data[:len(data)-1])
+	if d.equal(short) {
+		t.Error("one byte short: the digest is the same")
+	}
+	for _, n := range []int{0, 1, 100, digestBlock - 1} { // no whole block
+		a, b, c := d.same(), d.same(), d.same()
+		a.Write(data[:n])
+		b.Write(data[:n])
+		c.Write(data[1 : n+1])
+		if !a.equal(b) || n > 0 && a.equal(c) {
+			t.Errorf("%d bytes: equal to the same bytes %v, to others %v", n, a.equal(b), a.equal(c))
+		}
+	}
+	other := newStreamDigest()
+	other.Write(data)
+	if d.seed == other.seed || d.blocksSum() == other.blocksSum() {
+		t.Error("two digests got the same seed or sum")
+	}
+}

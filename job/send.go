@@ -14,6 +14,7 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/ctxio"
+	"github.com/cakebackup/cakebackup/internal/directio"
 )
 
 // Shipment is an existing backup file to store at destinations as it is:
@@ -109,7 +110,14 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		fan.add(i, "sending to "+d.Spec(), p)
 	}
 
-	sent, err := checkAndStream(ctx, f, fi.Size(), s.Password, fan)
+	src := directio.NewColdReaderAt(f)
+	// The file's SHA-512 is taken in the read-back of the first copy that
+	// matches the digest written (as Make takes the record's), where the
+	// CPU waits on the medium, rather than beside the writes, where the
+	// check's hashing keeps every core busy. Without a copy to read back
+	// it is taken beside the check's read.
+	beside := len(fan.pending) == 0
+	sent, err := checkAndStream(ctx, src, fi.Size(), s.Password, fan, beside)
 	if err == nil {
 		err = unchanged(f, fi)
 	}
@@ -117,12 +125,21 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		return nil, fmt.Errorf("%s: %w", s.File, err)
 	}
 	sent.File = s.File
-	fan.commitAll(ctx, readBackCheck(fan.digest, false, nil))
+	var record storedSum
+	fan.commitAll(ctx, readBackCheck(fan.digest, false, &record))
+	if !beside {
+		if record.sum == nil { // no copy read back: read the file again
+			if record.sum, err = fileSum(ctx, src, fan.digest); err != nil {
+				return nil, fmt.Errorf("%s: %w", s.File, err)
+			}
+		}
+		sent.SHA512 = record.hex()
+	}
 	for i, d := range dests {
 		if len(same[i]) == 0 || stores[i].Err != nil {
 			continue
 		}
-		entry, already, err := shipTo(ctx, d, name, f, same[i], fan.digest, sent.SHA512)
+		entry, already, err := shipTo(ctx, d, name, src, same[i], fan.digest, sent.SHA512)
 		if err != nil {
 			stores[i].Err = fmt.Errorf("sending to %s: %w", d.Spec(), err)
 			continue
@@ -144,7 +161,7 @@ func Check(ctx context.Context, file, password string) (*Sent, error) {
 	}
 	defer f.Close()
 	fan := &fanOut{digest: newStreamDigest(), keepGoing: true}
-	sent, err := checkAndStream(ctx, f, fi.Size(), password, fan)
+	sent, err := checkAndStream(ctx, directio.NewColdReaderAt(f), fi.Size(), password, fan, true)
 	if err == nil {
 		err = unchanged(f, fi)
 	}
@@ -176,14 +193,22 @@ func openRegular(file string) (*os.File, os.FileInfo, error) {
 // checkAndStream checks the backup r holds (size bytes) and streams its
 // bytes to fan in the same read. With a password it decrypts and checks
 // everything, else it runs the password-free integrity check. Every byte
-// the check read is a byte sent (ErrChangedWhileSending when not). The
-// SHA-512 of the bytes is taken beside fan's writes (hashBeside).
-func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password string, fan *fanOut) (*Sent, error) {
+// the check read is a byte sent (ErrChangedWhileSending when not). With
+// sha, the SHA-512 of the bytes is taken beside fan's writes (hashBeside)
+// into the result's SHA512; without, that is left "".
+func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password string, fan *fanOut, sha bool) (*Sent, error) {
 	checkCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	sha := newHashBeside(fan, sha512.New())
-	defer sha.close()
-	pt := newPassThrough(r, size, sha, stop)
+	var sink io.Writer = fan
+	var h hash.Hash
+	if sha {
+		h = sha512.New()
+		beside := newHashBeside(fan, h)
+		defer beside.close()
+		sink = beside
+	}
+	pt := newPassThrough(r, size, sink, stop)
+	defer pt.close()
 	a, err := backup.Open(pt, size)
 	if err == nil {
 		if password != "" {
@@ -201,7 +226,27 @@ func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password str
 	if err := pt.finish(); err != nil {
 		return nil, err
 	}
-	return &Sent{Info: a.Info(), Size: size, SHA512: hex.EncodeToString(sha.h.Sum(nil))}, nil
+	sent := &Sent{Info: a.Info(), Size: size}
+	if h != nil {
+		sent.SHA512 = hex.EncodeToString(h.Sum(nil))
+	}
+	return sent, nil
+}
+
+// fileSum reads the file r holds again and returns its SHA-512, once its
+// bytes are still those digest was taken of (ErrChangedWhileSending when
+// not).
+func fileSum(ctx context.Context, r io.ReaderAt, digest *streamDigest) ([]byte, error) {
+	got, h := digest.same(), sha512.New()
+	fork := newForkWriter(got, h)
+	defer fork.close()
+	if err := copyAhead(ctx, fork, io.NewSectionReader(r, 0, digest.n)); err != nil {
+		return nil, err
+	}
+	if !got.equal(digest) {
+		return nil, ErrChangedWhileSending
+	}
+	return h.Sum(nil), nil
 }
 
 // hashBeside writes to w and to the hash h at the same time: w on the
@@ -287,7 +332,7 @@ func shipTo(ctx context.Context, d destinations.Destination, name string, r io.R
 	}
 	defer func() { _ = p.Abort(context.WithoutCancel(ctx)) }() // does nothing after Commit
 	written, h := digest.same(), sha512.New()
-	if _, err := io.Copy(io.MultiWriter(p, written, h), ctxio.NewReader(ctx, io.NewSectionReader(r, 0, digest.n))); err != nil {
+	if err := copyAhead(ctx, io.MultiWriter(p, written, h), io.NewSectionReader(r, 0, digest.n)); err != nil {
 		return destinations.Entry{}, false, err
 	}
 	if hex.EncodeToString(h.Sum(nil)) != sum {

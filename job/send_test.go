@@ -2,6 +2,8 @@ package job_test
 
 import (
 	"bytes"
+	"crypto/sha512"
+	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
@@ -159,7 +161,8 @@ func TestSendKeepsGoodCopyWhenADestinationFails(t *testing.T) {
 // TestSendToADestinationHoldingAnotherBackupOfTheSameSize: a destination
 // that holds a backup of the same size but other bytes still gets the
 // file (from a second read, once the file's digest says it is not
-// there), beside a destination that gets it from the first.
+// there), beside a destination that gets it from the first; whether the
+// file is in the page cache (read through it) or not (read directly).
 func TestSendToADestinationHoldingAnotherBackupOfTheSameSize(t *testing.T) {
 	first, _ := export(t, "cake_wallet_backup_x")
 	second, _ := export(t, "cake_wallet_backup_x")
@@ -168,25 +171,84 @@ func TestSendToADestinationHoldingAnotherBackupOfTheSameSize(t *testing.T) {
 	if len(firstBytes) != len(secondBytes) || bytes.Equal(firstBytes, secondBytes) {
 		t.Fatalf("the two exports are %d and %d bytes; the test needs the same size, other bytes", len(firstBytes), len(secondBytes))
 	}
-	holding, fresh := t.TempDir(), t.TempDir()
-	os.WriteFile(filepath.Join(holding, "cake_wallet_backup_x"), firstBytes, 0o600)
-	sent, err := job.Send(t.Context(), opener(), job.Shipment{File: second, Dests: []string{"folder:" + holding, "folder:" + fresh}})
+	for _, cold := range []bool{false, true} {
+		t.Run(map[bool]string{false: "cached", true: "not cached"}[cold], func(t *testing.T) {
+			holding, fresh := t.TempDir(), t.TempDir()
+			os.WriteFile(filepath.Join(holding, "cake_wallet_backup_x"), firstBytes, 0o600)
+			if cold {
+				dropCache(t, second)
+			}
+			sent, err := job.Send(t.Context(), opener(), job.Shipment{File: second, Dests: []string{"folder:" + holding, "folder:" + fresh}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, st := range sent.Stores {
+				if st.AlreadyThere {
+					t.Errorf("destination %d: already there, but it held other bytes", i)
+				}
+				got, err := os.ReadFile(st.Entry.Location)
+				if err != nil || !bytes.Equal(got, secondBytes) {
+					t.Errorf("destination %d: %s does not hold the file sent (%v)", i, st.Entry.Location, err)
+				}
+			}
+			if kept, _ := os.ReadFile(filepath.Join(holding, "cake_wallet_backup_x")); !bytes.Equal(kept, firstBytes) {
+				t.Error("the backup already there was overwritten")
+			}
+			if got := names(t, holding); len(got) != 2 {
+				t.Errorf("the holding folder has %v, want both backups", got)
+			}
+		})
+	}
+}
+
+// TestSendReportsTheFileSHA512: the SHA-512 Send reports is the file's,
+// whether the first copy that reads back takes it, a later one does
+// because the first medium returned other bytes, no copy reads back and
+// the file is read again, or no copy is written at all.
+func TestSendReportsTheFileSHA512(t *testing.T) {
+	file, _ := export(t, "b")
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, st := range sent.Stores {
-		if st.AlreadyThere {
-			t.Errorf("destination %d: already there, but it held other bytes", i)
-		}
-		got, err := os.ReadFile(st.Entry.Location)
-		if err != nil || !bytes.Equal(got, secondBytes) {
-			t.Errorf("destination %d: %s does not hold the file sent (%v)", i, st.Entry.Location, err)
-		}
-	}
-	if kept, _ := os.ReadFile(filepath.Join(holding, "cake_wallet_backup_x")); !bytes.Equal(kept, firstBytes) {
-		t.Error("the backup already there was overwritten")
-	}
-	if got := names(t, holding); len(got) != 2 {
-		t.Errorf("the holding folder has %v, want both backups", got)
+	sum := sha512.Sum512(data)
+	holding := t.TempDir()
+	os.WriteFile(filepath.Join(holding, "b"), data, 0o600)
+	for _, c := range []struct {
+		name   string
+		dests  []string
+		failed int // destinations failing
+	}{
+		{"one folder", []string{"folder:" + t.TempDir()}, 0},
+		{"the first medium returns other bytes", []string{"flaky:" + t.TempDir(), "folder:" + t.TempDir()}, 1},
+		{"no copy reads back", []string{"flaky:" + t.TempDir()}, 1},
+		{"already there", []string{"folder:" + holding}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			sent, err := job.Send(t.Context(), flakyOpener(), job.Shipment{File: file, Dests: c.dests})
+			if c.failed == 0 && err != nil || c.failed > 0 && !errors.Is(err, job.ErrReadBackDiffers) {
+				t.Fatalf("Send: %v, want %d destinations failing", err, c.failed)
+			}
+			if sent == nil {
+				t.Fatal("Send returned no result")
+			}
+			failed := 0
+			for _, st := range sent.Stores {
+				if st.Err != nil {
+					failed++
+				}
+			}
+			if failed != c.failed {
+				t.Fatalf("%d destinations failed, want %d: %+v", failed, c.failed, sent.Stores)
+			}
+			if sent.SHA512 != hex.EncodeToString(sum[:]) {
+				t.Errorf("SHA512 %q is not the file's", sent.SHA512)
+			}
+			for i, st := range sent.Stores {
+				if st.Err == nil && st.SHA512 != sent.SHA512 {
+					t.Errorf("destination %d: SHA512 %q, not the file's", i, st.SHA512)
+				}
+			}
+		})
 	}
 }

@@ -386,44 +386,70 @@ func TestFakeCapacityStick(t *testing.T) {
 }
 
 // TestLargeBackupWrittenDirectly: a backup of at least directMin bytes
-// is written around the page cache, in pieces of any size, and reads back
-// and publishes with the same bytes, its unaligned end included.
+// is written around the page cache, in pieces of any size, flushed as it
+// is written, and reads back and publishes with the same bytes, its
+// unaligned end included; when the read-back check fails, it is not
+// published and leaves nothing. Either way its flusher has stopped.
 func TestLargeBackupWrittenDirectly(t *testing.T) {
-	ctx := context.Background()
-	d, err := NewFolder(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
 	data := wallettest.RandomBytes(t, directMin+12345)
-	p, err := d.Create(ctx, "big", int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Abort(ctx)
-	if p.(*pendingFile).direct == nil {
-		t.Fatal("a large backup on the test's file system is not written directly")
-	}
-	fl := p.(*pendingFile).flusher
-	if fl == nil {
-		t.Fatal("a backup written directly has no flusher")
-	}
-	pieces := []int{121, 24 << 20, 1, 4095, 3 << 20}
-	for off, i := 0, 0; off < len(data); i++ {
-		n := min(pieces[i%len(pieces)], len(data)-off)
-		if _, err := p.Write(data[off : off+n]); err != nil {
-			t.Fatal(err)
-		}
-		off += n
-	}
-	e, err := p.Commit(ctx, destinationtest.SameBytes(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := destinationtest.ReadAll(t, d, e.Name); !bytes.Equal(got, data) || e.Size != int64(len(data)) {
-		t.Fatalf("published %d bytes (entry says %d), not the %d written", len(got), e.Size, len(data))
-	}
-	if !stopped(fl) {
-		t.Fatal("the flusher still runs after Commit")
+	changed := bytes.Clone(data)
+	changed[len(changed)/2] ^= 0x01
+	for _, c := range []struct {
+		name     string
+		readBack []byte // what the check wants to read back
+	}{
+		{"published", data},
+		{"read-back differs", changed},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			d, err := NewFolder(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := d.Create(ctx, "big", int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Abort(ctx)
+			if p.(*pendingFile).direct == nil {
+				t.Fatal("a large backup on the test's file system is not written directly")
+			}
+			fl := p.(*pendingFile).flusher
+			if fl == nil {
+				t.Fatal("a backup written directly has no flusher")
+			}
+			defer func() {
+				if !stopped(fl) {
+					t.Error("the flusher still runs after Commit")
+				}
+			}()
+			pieces := []int{121, 24 << 20, 1, 4095, 3 << 20}
+			for off, i := 0, 0; off < len(data); i++ {
+				n := min(pieces[i%len(pieces)], len(data)-off)
+				if _, err := p.Write(data[off : off+n]); err != nil {
+					t.Fatal(err)
+				}
+				off += n
+			}
+			e, err := p.Commit(ctx, destinationtest.SameBytes(c.readBack))
+			if !bytes.Equal(c.readBack, data) {
+				if err == nil {
+					t.Fatal("a backup whose read-back failed was published")
+				}
+				if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+					t.Fatalf("left %v behind", entries)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := destinationtest.ReadAll(t, d, e.Name); !bytes.Equal(got, data) || e.Size != int64(len(data)) {
+				t.Fatalf("published %d bytes (entry says %d), not the %d written", len(got), e.Size, len(data))
+			}
+		})
 	}
 }
 

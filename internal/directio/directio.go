@@ -127,6 +127,19 @@ func NewReaderAt(f *os.File) *ReaderAt {
 	return r
 }
 
+// NewColdReaderAt returns a ReaderAt of f that reads directly, as
+// NewReaderAt's does, when f is mostly not in the page cache, and through
+// the page cache when it is: a cached file is cheaper to copy from there
+// than to read from the disk again (as NewReader decides).
+func NewColdReaderAt(f *os.File) *ReaderAt {
+	if !cold(f) {
+		r := &ReaderAt{f: f}
+		r.buffered.Store(true)
+		return r
+	}
+	return NewReaderAt(f)
+}
+
 // Direct reports whether r reads directly.
 func (r *ReaderAt) Direct() bool { return !r.buffered.Load() }
 
@@ -204,10 +217,11 @@ func (r *ReaderAt) readDirect(p []byte, off int64) (n int, eof bool, err error) 
 // A write error can therefore show up one buffer later than a plain
 // file's would, or only in Close.
 type Writer struct {
-	f      *os.File
-	buf    []byte // len: the bytes gathered
-	direct bool
-	err    error
+	f       *os.File
+	buf     []byte // len: the bytes gathered
+	direct  bool
+	refused bool // a direct write was refused: the rest went through the cache
+	err     error
 }
 
 // NewWriter returns a writer of f gathering size bytes (a multiple of
@@ -253,6 +267,7 @@ func (w *Writer) flush() {
 			return
 		}
 		// Refused: go on through the page cache.
+		w.refused = true
 		if err := setDirect(w.f, false); err != nil {
 			w.err = err
 			return
@@ -265,6 +280,11 @@ func (w *Writer) flush() {
 	}
 	w.buf = w.buf[:0]
 }
+
+// Direct reports whether every write so far went to the disk directly:
+// none was refused. After Close only the unaligned end went through the
+// page cache.
+func (w *Writer) Direct() bool { return !w.refused }
 
 // Close writes what is gathered, the unaligned end through the page cache,
 // and returns the first error of any write. It leaves the file open.

@@ -11,6 +11,10 @@ import (
 	"sync"
 	"testing"
 	"testing/iotest"
+	"time"
+	"unsafe"
+
+	"github.com/cakebackup/cakebackup/internal/hugepage"
 )
 
 // randomFile writes n random bytes to a new file, flushed to the disk,
@@ -115,6 +119,45 @@ func TestReaderAt(t *testing.T) {
 	}
 }
 
+// TestBuffer: buffers start aligned, huge ones at a huge page, and hold
+// the bytes asked for.
+func TestBuffer(t *testing.T) {
+	for _, c := range []struct{ n, align int }{{1, Align}, {bounceSize, Align}, {hugepage.Size - 1, Align}, {hugepage.Size, hugepage.Size}, {4*hugepage.Size + 100, hugepage.Size}} {
+		b := Buffer(c.n)
+		if len(b) != c.n || cap(b) != c.n {
+			t.Errorf("Buffer(%d): len %d cap %d", c.n, len(b), cap(b))
+		}
+		if addr := uintptr(unsafe.Pointer(unsafe.SliceData(b))); addr%uintptr(c.align) != 0 {
+			t.Errorf("Buffer(%d) starts at %#x, not a multiple of %d", c.n, addr, c.align)
+		}
+		b[c.n-1] = 1 // writable to its end
+	}
+}
+
+// TestColdReaderAt: a file not in the page cache is read directly, one
+// that is through the cache; both read the file's bytes.
+func TestColdReaderAt(t *testing.T) {
+	path, data := randomFile(t, bounceSize+Align+123)
+	for _, cached := range []bool{false, true} {
+		f := open(t, path)
+		if cached {
+			if _, err := io.Copy(io.Discard, f); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			dropCache(t, f)
+		}
+		r := NewColdReaderAt(f)
+		if runtime.GOOS == "linux" && r.Direct() == cached && cachestatWorks(f) {
+			t.Errorf("cached %v: reads directly: %v", cached, r.Direct())
+		}
+		got := make([]byte, len(data)-5)
+		if n, err := r.ReadAt(got, 5); n != len(got) || err != nil || !bytes.Equal(got, data[5:]) {
+			t.Errorf("cached %v: read %d bytes (%v), the file's: %v", cached, n, err, bytes.Equal(got, data[5:]))
+		}
+	}
+}
+
 // TestReader reads a file that is not cached to its end, through an
 // aligned and an unaligned buffer, and one that is.
 func TestReader(t *testing.T) {
@@ -192,6 +235,9 @@ func TestWriter(t *testing.T) {
 			if err := w.Close(); err != nil {
 				t.Fatal(err)
 			}
+			if !w.Direct() { // the unaligned end through the cache does not count
+				t.Errorf("size %d: a write was refused", size)
+			}
 			if _, err := w.Write([]byte("x")); !errors.Is(err, os.ErrClosed) {
 				t.Fatalf("Write after Close: %v", err)
 			}
@@ -261,6 +307,26 @@ func TestAhead(t *testing.T) {
 	a.Close()
 	if !errors.Is(err, errTest) || !bytes.Equal(got, data[:len(got)]) || len(got) < 64<<10 {
 		t.Fatalf("after %d bytes: %v, want the bytes before the error, then the error", len(got), err)
+	}
+
+	// Blocks of a size Align does not divide, read ahead while used: they
+	// must not overlap in their shared buffer.
+	a = NewAhead(bytes.NewReader(data), 5000, 3)
+	got = got[:0]
+	for {
+		b, err := a.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Millisecond) // the reader fills the other blocks meanwhile
+		got = append(got, b...)
+	}
+	a.Close()
+	if !bytes.Equal(got, data) {
+		t.Fatalf("5000-byte blocks: read %d bytes, not the %d of the file", len(got), len(data))
 	}
 
 	a = NewAhead(bytes.NewReader(data), 64<<10, 2)
