@@ -128,12 +128,13 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	var record storedSum
 	fan.commitAll(ctx, readBackCheck(fan.digest, false, &record))
 	if !beside {
-		if record.sum == nil { // no copy read back: read the file again
-			if record.sum, err = fileSum(ctx, src, fan.digest); err != nil {
+		sum := record.sum
+		if !record.stored { // no copy read back: read the file again
+			if sum, err = fileSum(ctx, src, fan.digest); err != nil {
 				return nil, fmt.Errorf("%s: %w", s.File, err)
 			}
 		}
-		sent.SHA512 = record.hex()
+		sent.SHA512 = hex.EncodeToString(sum)
 	}
 	for i, d := range dests {
 		if len(same[i]) == 0 || stores[i].Err != nil {
