@@ -134,7 +134,8 @@ func smallBackupChunked(t *testing.T, chunk int) []byte {
 // each reader reports. Chunks of 1024 bytes are whole SHA-512 blocks, so
 // a reader may take each chunk's plaintext SHA-512 along with the whole
 // archive's, in order (pairHash); chunks of 1000 bytes are not, and the
-// workers take it.
+// workers take it: only the case of a wrong plaintext SHA-512 tells the
+// two apart, so only that one runs with both.
 func TestMetadataTampering(t *testing.T) {
 	t.Parallel()
 	for _, chunk := range []int{1024, 1000} {
@@ -201,6 +202,9 @@ func testMetadataTampering(t *testing.T, chunkSize int) {
 		{name: "not JSON", raw: []byte("{\"version\": 3,"), openErr: ErrNotBackup, chunkIdx: -1},
 	}
 	for _, tt := range tests {
+		if chunkSize != 1024 && tt.name != "chunk 2 plain checksum" {
+			continue
+		}
 		t.Run(tt.name, func(t *testing.T) {
 			meta := tt.raw
 			if meta == nil {
