@@ -56,7 +56,7 @@ func newChunkSealer(ctx context.Context, out io.Writer, keys *keyCache, salt []b
 // should take each chunk's SHA-512 along with the whole archive's: where
 // sha512pair hashes both in about the time of one, and size is whole
 // SHA-512 blocks (the app's 24 MiB is).
-func pairPlain(size int) bool {
+func pairPlain(size int64) bool {
 	return sha512pair.Fast() && size%sha512.BlockSize == 0
 }
 

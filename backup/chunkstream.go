@@ -204,20 +204,15 @@ func readPieces(r io.Reader, buf []byte) error {
 }
 
 // pairHash reports whether a chunkStream's sink should take each chunk's
-// plaintext SHA-512 along with the whole archive's (sumPlainWith): where
-// sha512pair hashes both at once, and every chunk but the last holds
-// whole SHA-512 blocks, as the app's 24 MiB chunks do, so that the whole
-// archive's hash starts every chunk on a block boundary.
+// plaintext SHA-512 along with the whole archive's (sumPlainWith), by the
+// rule the writer follows (pairPlain) for every chunk but the last.
 func (a *Archive) pairHash() bool {
-	if !sha512pair.Fast() {
-		return false
-	}
 	for _, c := range a.chunks[:max(len(a.chunks)-1, 0)] {
-		if c.plainLen%sha512.BlockSize != 0 {
+		if !pairPlain(c.plainLen) {
 			return false
 		}
 	}
-	return true
+	return sha512pair.Fast()
 }
 
 // sumPlainWith writes chunk i's plaintext to whole and reports whether

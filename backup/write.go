@@ -126,7 +126,7 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 	if err != nil {
 		return nil, fmt.Errorf("writing container: %w", err)
 	}
-	pair := pairPlain(opts.chunkSize)
+	pair := pairPlain(int64(opts.chunkSize))
 	if opts.pairPlain != nil {
 		pair = *opts.pairPlain
 	}

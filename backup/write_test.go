@@ -243,7 +243,7 @@ func TestWritePairsPlainSums(t *testing.T) {
 		t.Fatalf("plaintext sums paired %v, workers %v", p, w)
 	}
 	checkBackup(t, paired, psum, testKeys, files, -1, []string{"bitcoin/b", "monero/a"})
-	for _, size := range []int{1000, chunk + 1} {
+	for _, size := range []int64{1000, chunk + 1} {
 		if pairPlain(size) {
 			t.Errorf("pairPlain(%d): chunks that are not whole SHA-512 blocks paired", size)
 		}
