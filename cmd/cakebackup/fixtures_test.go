@@ -95,11 +95,11 @@ func sampleBackup(t *testing.T) (file, pwFile string) {
 	return sampleBackupFixture.copyFor(t), writePasswordFile(t, sampleBackupPassword)
 }
 
-// bigWallets makes, once per run, a wallet data folder holding one
+// bigWalletSource makes, once per run, a wallet data folder holding one
 // 48 MiB wallet file of random bytes: random data does not compress, so
 // a backup of it takes a while (time to interrupt it) and needs more
 // room than a small stick has. The tests only read it.
-var bigWallets = sync.OnceValues(func() (string, error) {
+var bigWalletSource = onceFixture(func() (string, error) {
 	dir := filepath.Join(binDir, "fixtures", "big-wallets")
 	wallet := filepath.Join(dir, "wallets", "monero", "big")
 	if err := os.MkdirAll(wallet, 0o700); err != nil {
@@ -116,16 +116,6 @@ var bigWallets = sync.OnceValues(func() (string, error) {
 	return dir, f.Close()
 })
 
-// bigWalletSource returns the folder bigWallets made.
-func bigWalletSource(t *testing.T) string {
-	t.Helper()
-	dir, err := bigWallets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // writeScript writes an executable script to path. It holds
 // syscall.ForkLock while the file is open for writing, so that no process
 // started meanwhile by another test inherits the open file: running the
@@ -138,5 +128,20 @@ func writeScript(t *testing.T, path, script string) {
 	syscall.ForkLock.RUnlock()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// onceFixture returns the getter of a fixture that build makes once per
+// run, for every test (or benchmark) that asks: it gives build's result,
+// and fails the caller with build's error.
+func onceFixture(build func() (string, error)) func(testing.TB) string {
+	get := sync.OnceValues(build)
+	return func(tb testing.TB) string {
+		tb.Helper()
+		v, err := get()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return v
 	}
 }

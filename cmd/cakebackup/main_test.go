@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/internal/testparallel"
@@ -20,13 +19,14 @@ const programName = "cakebackup"
 // separate process; TestMain makes it and removes it after the tests.
 var binDir string
 
-// testProgram puts the program, once for all the tests that run it as a
-// separate process, in binDir under programName: this test binary, which
+// programPath puts the program, once for all the tests that run it as a
+// separate process (in a terminal, a desktop session, to get a signal),
+// in binDir under programName: this test binary, which
 // holds the same package main and runs its main when started under that
 // name (see TestMain). Linking a second binary with go build cost about
 // 4 s of CPU per run of these tests, and held up every test that needed
 // it for as long.
-var testProgram = sync.OnceValues(func() (string, error) {
+var programPath = onceFixture(func() (string, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return "", err
@@ -59,17 +59,6 @@ func copyExecutable(from, to string) error {
 		return err
 	}
 	return out.Close()
-}
-
-// programPath returns the path of the program as the tests run it in a
-// separate process: in a terminal, a desktop session, to get a signal.
-func programPath(t *testing.T) string {
-	t.Helper()
-	bin, err := testProgram()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return bin
 }
 
 // TestMain runs the program itself when this binary was started under

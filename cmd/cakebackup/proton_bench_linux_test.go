@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 
@@ -76,22 +75,12 @@ func BenchmarkProtonCreatePeakRSS(b *testing.B) {
 	b.ReportMetric(float64(peak)/(1<<20), "peak-rss-MiB")
 }
 
-// builtBinary builds the real binary from this package once, for the
+// buildCakebackup builds the real binary from this package once, for the
 // benchmarks that measure it.
-var builtBinary = sync.OnceValues(func() (string, error) {
+var buildCakebackup = onceFixture(func() (string, error) {
 	bin := filepath.Join(binDir, "built", programName)
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		return "", fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	return bin, nil
 })
-
-// buildCakebackup returns the real binary built from this package.
-func buildCakebackup(b *testing.B) string {
-	b.Helper()
-	bin, err := builtBinary()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return bin
-}
