@@ -5,6 +5,5 @@ import "github.com/cakebackup/cakebackup/internal/hugepage"
 // chunkBuffer returns a buffer of n bytes for a chunk, backed by huge
 // pages where the kernel has them (hugepage.Buffer): a chunk buffer is
 // then faulted in a dozen times rather than six thousand (4 KiB pages),
-// which cost a few percent of a create's CPU time, and the buffer starts
-// on a huge page, so that neither end is faulted 4 KiB at a time.
+// which cost a few percent of a create's CPU time.
 func chunkBuffer(n int) []byte { return hugepage.Buffer(n) }

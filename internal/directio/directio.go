@@ -34,7 +34,7 @@ const Align = 4096
 // (hugepage.Buffer), which are faulted in 512 times less often.
 func Buffer(n int) []byte {
 	if n >= hugepage.Size {
-		return hugepage.Buffer(n) // aligned on a huge page
+		return hugepage.Buffer(n) // aligned on 4096 bytes, Align
 	}
 	b := make([]byte, n+Align)
 	skip := 0

@@ -119,10 +119,10 @@ func TestReaderAt(t *testing.T) {
 	}
 }
 
-// TestBuffer: buffers start aligned, huge ones at a huge page, and hold
+// TestBuffer: buffers start aligned, huge ones too (hugepage.Buffer), and hold
 // the bytes asked for.
 func TestBuffer(t *testing.T) {
-	for _, c := range []struct{ n, align int }{{1, Align}, {bounceSize, Align}, {hugepage.Size - 1, Align}, {hugepage.Size, hugepage.Size}, {4*hugepage.Size + 100, hugepage.Size}} {
+	for _, c := range []struct{ n, align int }{{1, Align}, {bounceSize, Align}, {hugepage.Size - 1, Align}, {hugepage.Size, Align}, {4*hugepage.Size + 100, Align}} {
 		b := Buffer(c.n)
 		if len(b) != c.n || cap(b) != c.n {
 			t.Errorf("Buffer(%d): len %d cap %d", c.n, len(b), cap(b))
