@@ -89,7 +89,7 @@ func (r *Registry) OpenStored(ctx context.Context, arg string) (Reader, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &fileReader{File: f, size: fi.Size()}, nil
+		return NewFileReader(f, fi.Size()), nil
 	}
 	ds, _, err := SplitBackup(arg)
 	switch {
@@ -102,12 +102,3 @@ func (r *Registry) OpenStored(ctx context.Context, arg string) (Reader, error) {
 	}
 	return r.OpenBackup(ctx, arg)
 }
-
-// fileReader is a backup file given by its path.
-type fileReader struct {
-	*os.File
-	size int64
-}
-
-// Size implements Reader.
-func (f *fileReader) Size() int64 { return f.size }

@@ -148,7 +148,7 @@ func (f *Folder) Open(ctx context.Context, name string) (destinations.Reader, er
 		file.Close()
 		return nil, fmt.Errorf("%s is not a backup file: %w", path, destinations.ErrNotFound)
 	}
-	return &fileReader{File: file, size: info.Size()}, nil
+	return destinations.NewFileReader(file, info.Size()), nil
 }
 
 // Delete removes the backup file called name and flushes the folder.
@@ -183,15 +183,6 @@ func (f *Folder) Delete(ctx context.Context, name string) error {
 	}
 	return nil
 }
-
-// fileReader is a stored backup open for reading.
-type fileReader struct {
-	*os.File
-	size int64
-}
-
-// Size returns the backup's length in bytes.
-func (r *fileReader) Size() int64 { return r.size }
 
 // maxNameLen leaves room in a 255-byte file name for the temporary
 // file's prefix and suffix and a "-N" conflict suffix.

@@ -1,0 +1,102 @@
+package directio
+
+import (
+	"io"
+	"sync"
+)
+
+// Sequential is an io.ReaderAt that serves a run of reads going forward
+// through a file from blocks read ahead on another goroutine (Ahead):
+// direct reads get no read-ahead from the kernel, and a reader going
+// through a backup a quarter of a MiB at a time would otherwise wait on
+// the disk for each read with nothing else to do. The blocks are read
+// straight into aligned buffers and copied from there, in user space.
+//
+// The run starts at the first read of at least RunStart bytes; small
+// reads before it (a ZIP's directory at the end of the file, headers) go
+// to the underlying ReaderAt. So does any read behind the run's blocks or
+// far ahead of them. Sequential is safe for concurrent use; Close stops
+// the reading goroutine.
+type Sequential struct {
+	r      io.ReaderAt
+	size   int64
+	block  int
+	blocks int
+
+	mu   sync.Mutex
+	a    *Ahead // started by the run's first read
+	off  int64  // the file offset of blk
+	blk  []byte // the block Next returned last
+	done bool   // the blocks ended or failed, or Close was called
+}
+
+// RunStart is the size of the read that starts a Sequential's run.
+const RunStart = 64 << 10
+
+// NewSequential returns a Sequential reading r, of size bytes, blocks
+// blocks of block bytes (a multiple of Align) ahead of the run's reads.
+func NewSequential(r io.ReaderAt, size int64, block, blocks int) *Sequential {
+	return &Sequential{r: r, size: size, block: block, blocks: blocks}
+}
+
+// ReadAt reads len(p) bytes at off, as io.ReaderAt does.
+func (s *Sequential) ReadAt(p []byte, off int64) (int, error) {
+	n := s.fromBlocks(p, off)
+	if n == len(p) {
+		return n, nil
+	}
+	m, err := s.r.ReadAt(p[n:], off+int64(n))
+	return n + m, err
+}
+
+// fromBlocks copies what it can of the file at off into p from the
+// blocks, skipping blocks behind off, and returns how many bytes it
+// copied; the caller reads the rest itself (and gets any error from
+// there).
+func (s *Sequential) fromBlocks(p []byte, off int64) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done || off >= s.size {
+		return 0
+	}
+	if s.a == nil {
+		if len(p) < RunStart {
+			return 0
+		}
+		s.off = off &^ (Align - 1) // aligned, as direct reads need
+		s.a = NewAhead(io.NewSectionReader(s.r, s.off, s.size-s.off), s.block, s.blocks)
+	}
+	// A read behind the blocks, or beyond those read or coming, is not
+	// the run's.
+	if off < s.off || off >= s.off+int64(len(s.blk))+int64(s.block*s.blocks) {
+		return 0
+	}
+	n := 0
+	for n < len(p) {
+		at := off + int64(n)
+		if at >= s.off+int64(len(s.blk)) {
+			blk, err := s.a.Next()
+			if err != nil {
+				s.done = true // the caller's own read gets the error, if any
+				break
+			}
+			s.off += int64(len(s.blk))
+			s.blk = blk
+			continue
+		}
+		n += copy(p[n:], s.blk[at-s.off:])
+	}
+	return n
+}
+
+// Close stops the reading goroutine; later reads go to the underlying
+// ReaderAt.
+func (s *Sequential) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.a != nil {
+		s.a.Close()
+		s.a = nil
+	}
+	s.done = true
+}
