@@ -70,27 +70,35 @@ func prefixes(t testing.TB, lengths ...int) map[int]hash.Hash {
 	return m
 }
 
-// check writes p through write to clones of a and b and through two
+// check writes p through writeTwo to clones of a and b and through two
 // plain writes to other clones, and fails unless both sums agree.
 func check(t *testing.T, a, b hash.Hash, p []byte, kernel bool) {
 	t.Helper()
+	checkTwo(t, a, p, b, p, kernel)
+}
+
+// checkTwo writes pa and pb through writeTwo to clones of a and b and
+// through plain writes to other clones, and fails unless both sums
+// agree, then and after more plain writes.
+func checkTwo(t testing.TB, a hash.Hash, pa []byte, b hash.Hash, pb []byte, kernel bool) {
+	t.Helper()
 	gotA, gotB, wantA, wantB := clone(t, a), clone(t, b), clone(t, a), clone(t, b)
-	write(gotA, gotB, p, kernel)
-	wantA.Write(p)
-	wantB.Write(p)
+	writeTwo(gotA, pa, gotB, pb, kernel)
+	wantA.Write(pa)
+	wantB.Write(pb)
 	if !bytes.Equal(gotA.Sum(nil), wantA.Sum(nil)) {
-		t.Fatalf("len %d: first hash's sum differs from a plain write's", len(p))
+		t.Fatalf("lengths %d, %d: first hash's sum differs from a plain write's", len(pa), len(pb))
 	}
 	if !bytes.Equal(gotB.Sum(nil), wantB.Sum(nil)) {
-		t.Fatalf("len %d: second hash's sum differs from a plain write's", len(p))
+		t.Fatalf("lengths %d, %d: second hash's sum differs from a plain write's", len(pa), len(pb))
 	}
 	// The hashes go on as the plain ones do.
-	gotA.Write(p[:len(p)/2])
-	wantA.Write(p[:len(p)/2])
-	gotB.Write(p[:len(p)/3])
-	wantB.Write(p[:len(p)/3])
+	gotA.Write(pa[:len(pa)/2])
+	wantA.Write(pa[:len(pa)/2])
+	gotB.Write(pb[:len(pb)/3])
+	wantB.Write(pb[:len(pb)/3])
 	if !bytes.Equal(gotA.Sum(nil), wantA.Sum(nil)) || !bytes.Equal(gotB.Sum(nil), wantB.Sum(nil)) {
-		t.Fatalf("len %d: the hashes' states after write differ from plain writes'", len(p))
+		t.Fatalf("lengths %d, %d: the hashes' states after writeTwo differ from plain writes'", len(pa), len(pb))
 	}
 }
 
@@ -165,12 +173,12 @@ func TestWriteVectors(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(modeName(kernel)+"/"+tt.name, func(t *testing.T) {
 				a, b := sha512.New(), clone(t, chunk)
-				write(a, b, []byte(tt.msg), kernel)
+				writeTwo(a, []byte(tt.msg), b, []byte(tt.msg), kernel)
 				if got := hex.EncodeToString(a.Sum(nil)); got != tt.sum {
 					t.Errorf("sum %s, want %s", got, tt.sum)
 				}
 				c := sha512.New()
-				write(c, sha512.New(), []byte(tt.msg), kernel)
+				writeTwo(c, []byte(tt.msg), sha512.New(), []byte(tt.msg), kernel)
 				if got := hex.EncodeToString(c.Sum(nil)); got != tt.sum {
 					t.Errorf("with a fresh second hash: sum %s, want %s", got, tt.sum)
 				}
