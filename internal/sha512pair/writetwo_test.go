@@ -2,7 +2,6 @@ package sha512pair
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
 	"fmt"
@@ -117,64 +116,6 @@ func TestWriteTwoVectors(t *testing.T) {
 				t.Errorf("896 bits: sum %s, want %s", got, bits896)
 			}
 		})
-	}
-}
-
-// TestWriteTwoOtherHashes gives WriteTwo hashes whose state it does not
-// know, or the same hash twice: it must write to each as two writes
-// would. A pair of SHA-512 hashes, which the kernel takes, is the
-// control.
-func TestWriteTwoOtherHashes(t *testing.T) {
-	p, q := data(1000, 18), data(700, 19)
-	tests := []struct {
-		name string
-		a, b func() hash.Hash
-	}{
-		{"SHA-512, the kernel's", sha512.New, sha512.New},
-		{"SHA-384", sha512.New384, sha512.New384},
-		{"SHA-512/256 and SHA-512", sha512.New512_256, sha512.New},
-		{"SHA-512 and SHA-256", sha512.New, sha256.New},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a, b, wantA, wantB := tt.a(), tt.b(), tt.a(), tt.b()
-			WriteTwo(a, p, b, q)
-			wantA.Write(p)
-			wantB.Write(q)
-			if !bytes.Equal(a.Sum(nil), wantA.Sum(nil)) || !bytes.Equal(b.Sum(nil), wantB.Sum(nil)) {
-				t.Fatal("sums differ from two plain writes'")
-			}
-		})
-	}
-	t.Run("same hash twice", func(t *testing.T) {
-		h, want := sha512.New(), sha512.New()
-		WriteTwo(h, p, h, q)
-		want.Write(p)
-		want.Write(q)
-		if !bytes.Equal(h.Sum(nil), want.Sum(nil)) {
-			t.Fatal("sum differs from two plain writes in order")
-		}
-	})
-}
-
-// TestWriteTwoAllocs checks that WriteTwo costs at most one small
-// allocation, its state buffer, however long the messages are.
-func TestWriteTwoAllocs(t *testing.T) {
-	if raceEnabled {
-		t.Skip("the race detector allocates")
-	}
-	a, b, wantA, wantB := sha512.New(), sha512.New(), sha512.New(), sha512.New()
-	p, q := data(1<<20, 20), data(1<<20+5, 21)
-	runs := 0
-	if n := testing.AllocsPerRun(10, func() { WriteTwo(a, p, b, q[:1<<20]); runs++ }); n > 1 {
-		t.Errorf("%v allocations per WriteTwo, want at most 1", n)
-	}
-	for range runs {
-		wantA.Write(p)
-		wantB.Write(q[:1<<20])
-	}
-	if !bytes.Equal(a.Sum(nil), wantA.Sum(nil)) || !bytes.Equal(b.Sum(nil), wantB.Sum(nil)) {
-		t.Error("sums differ from plain writes'")
 	}
 }
 
