@@ -5,5 +5,5 @@ package sha512pair
 // hasKernel reports whether this build has a kernel: this one has none.
 func hasKernel() bool { return false }
 
-// blocks is never called without a kernel.
-func blocks(h *[16]uint64, p []byte) { panic("sha512pair: no kernel") }
+// blocks2 is never called without a kernel.
+func blocks2(h *[16]uint64, p, q []byte) { panic("sha512pair: no kernel") }

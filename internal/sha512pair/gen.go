@@ -5,13 +5,13 @@
 //go:build ignore
 
 // gen writes blocks_amd64.s: SHA-512's compression function (FIPS 180-4,
-// section 6.4.2) for two states fed the same message blocks. The message
-// schedule is computed once, on the scalar ALUs, sixteen rounds ahead of
-// its use; the rounds of the two states run side by side in the two
-// 64-bit lanes of XMM registers with AVX-512VL's VPROLQ for the rotates
-// and VPTERNLOGQ for the three-way XORs, Ch and Maj. The round constants
-// and the shape of a round follow crypto/sha512's sha512block.go. Run it
-// with go generate.
+// section 6.4.2) for two states fed two messages' blocks. Both message
+// schedules are computed on the scalar ALUs, sixteen rounds ahead of
+// their use, and interleaved with the rounds; the rounds of the two
+// states run side by side in the two 64-bit lanes of XMM registers with
+// AVX-512VL's VPROLQ for the rotates and VPTERNLOGQ for the three-way
+// XORs, Ch and Maj. The round constants and the shape of a round follow
+// crypto/sha512's sha512block.go. Run it with go generate.
 package main
 
 import (
@@ -45,21 +45,48 @@ var k = [80]uint64{
 	0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
 }
 
-// The frame holds the message schedule w[0..79] and, after it, w[t]+k[t]
-// for each round t.
+const rounds = 80
+
+// The frame holds, for each round t, w[t] of the first message and of
+// the second side by side, then w[t]+k[t] of both side by side: the 16
+// bytes one VPADDQ adds to both lanes.
 const (
-	wOff   = 0
-	kwOff  = 8 * 80
-	frame  = 2 * 8 * 80
-	rounds = 80
+	wOff  = 0
+	kwOff = 16 * rounds
+	frame = 2 * 16 * rounds
 )
 
-func w(t int) string  { return fmt.Sprintf("%d(SP)", wOff+8*t) }
-func kw(t int) string { return fmt.Sprintf("%d(SP)", kwOff+8*t) }
+// loopRounds is how many rounds the loop over rounds 0 to 63 takes at a
+// time: after eight, the working variables stand in their first
+// registers again.
+const loopRounds = 8
 
-// chain is the register that holds w[t] for t >= 14 while w[t+2] is
-// computed from it: R8 for even t, R9 for odd t.
-func chain(t int) string { return []string{"R8", "R9"}[t%2] }
+// stream is one message's schedule: where its words come from and which
+// registers compute them.
+type stream struct {
+	name  string
+	lane  int       // 0 for p, 1 for q
+	src   string    // the register pointing at the block
+	chain [2]string // w[t] for t >= 14 while w[t+2] is computed: even, odd t
+}
+
+var streams = [2]stream{
+	{"p", 0, "SI", [2]string{"R8", "R9"}},
+	{"q", 1, "CX", [2]string{"R10", "R11"}},
+}
+
+// w and kw address the stream's w[t] and w[t]+k[t] in the frame; with
+// indexed, t counts from the loop's first round, whose offset into the
+// frame R14 holds.
+func (s stream) w(t int, indexed bool) string  { return frameAddr(wOff+16*t+8*s.lane, indexed) }
+func (s stream) kw(t int, indexed bool) string { return frameAddr(kwOff+16*t+8*s.lane, indexed) }
+
+func frameAddr(off int, indexed bool) string {
+	if indexed {
+		return fmt.Sprintf("%d(SP)(R14*1)", off)
+	}
+	return fmt.Sprintf("%d(SP)", off)
+}
 
 // v names the register holding working variable j (0 for a ... 7 for h)
 // in round t: the variables move one register along each round instead
@@ -78,102 +105,88 @@ func main() {
 //go:build amd64 && !purego
 
 #include "textflag.h"
-
-// func blocks(h *[16]uint64, p []byte)
+`)
+	p("// k512 holds the round constants.")
+	for t, c := range k {
+		p("DATA k512<>+%d(SB)/8, $%#016x", 8*t, c)
+	}
+	p("GLOBL k512<>(SB), RODATA, $%d", 8*len(k))
+	p(`
+// func blocks2(h *[16]uint64, p, q []byte)
 //
-// Registers: DI the states, SI the block, DX the end of the whole
-// blocks; X0-X7 the working variables a-h of both states (state a in
-// the low lane, state b in the high one), X8-X15 the states at the
-// block's start, X16-X21 temporaries; R8-R13 the message schedule.
-TEXT ·blocks(SB), 0, $%d-32
+// Registers: DI the states, SI the block of p, CX that of q, DX the end
+// of p's whole blocks; X0-X7 the working variables a-h of both states
+// (p's state in the low lane, q's in the high one), X8-X15 the states
+// at the block's start, X16-X21 temporaries; R8-R9 p's message
+// schedule, R10-R11 q's, R12, R13, AX and BX scratch; R14 the offset of
+// the loop's first round into the frame, R15 its round constants.
+//
+// Unrolled over all 80 rounds, with both schedules, the block's code
+// would not fit the micro-op cache, and decoding it would take more
+// than twice as long as the rounds: rounds 0 to 63 loop over eight
+// rounds at a time, with the round constants read from k512, and the
+// last sixteen, which compute no schedule, are unrolled.
+TEXT ·blocks2(SB), 0, $%d-56
 	MOVQ h+0(FP), DI
 	MOVQ p_base+8(FP), SI
 	MOVQ p_len+16(FP), DX
+	MOVQ q_base+32(FP), CX
 	ANDQ $~127, DX
 	JZ   done
 	ADDQ SI, DX`, frame)
 	for i := range 8 {
 		p("\tVMOVDQU %d(DI), X%d", 16*i, i)
 	}
-	p("\nloop:")
+	p("\nblock:")
 	for i := range 8 {
 		p("\tVMOVDQA X%d, X%d", i, i+8)
 	}
-	p("\n\t// w[0..15]: the block's words, big-endian")
+	p("\n\t// w[0..15] of both blocks, big-endian")
 	for t := range 16 {
-		r := "AX"
-		if t >= 14 {
-			r = chain(t)
+		for _, s := range streams {
+			r := "AX"
+			if t >= 14 {
+				r = s.chain[t%2]
+			}
+			p("\tMOVQ %d(%s), %s", 8*t, s.src, r)
+			p("\tBSWAPQ %s", r)
+			p("\tMOVQ %s, %s", r, s.w(t, false))
+			p("\tMOVQ k512<>+%d(SB), BX", 8*t)
+			p("\tADDQ %s, BX", r)
+			p("\tMOVQ BX, %s", s.kw(t, false))
 		}
-		p("\tMOVQ %d(SI), %s", 8*t, r)
-		p("\tBSWAPQ %s", r)
-		p("\tMOVQ %s, %s", r, w(t))
-		p("\tMOVQ $%#016x, BX", k[t])
-		p("\tADDQ %s, BX", r)
-		p("\tMOVQ BX, %s", kw(t))
 	}
-	for t := range rounds {
-		a, bb, c, d, e, f, g, h := v(0, t), v(1, t), v(2, t), v(3, t), v(4, t), v(5, t), v(6, t), v(7, t)
+	p("\tXORQ R14, R14")
+	p("\tLEAQ k512<>(SB), R15")
+	p("\nrounds:")
+	for t := range loopRounds {
+		p("\n\t// round r+%d, r = R14/16", t)
+		roundA(p, t, streams[0].kw(t, true))
+		// One message's schedule goes between the round's halves, the
+		// other's after it, for the out-of-order core to run in the
+		// shadow of the rounds' chains (both after the round run some
+		// per cent slower).
+		schedule(p, streams[0], t+16)
+		roundB(p, t)
+		schedule(p, streams[1], t+16)
+	}
+	p(`	ADDQ $%d, R14
+	ADDQ $%d, R15
+	CMPQ R14, $%d
+	JB   rounds`, 16*loopRounds, 8*loopRounds, 16*(rounds-16))
+	for t := rounds - 16; t < rounds; t++ {
 		p("\n\t// round %d", t)
-		// The rounds' chains, not the vector ALUs, bound the speed, and
-		// a vector operation takes two cycles on Zen 5: the sums are
-		// ordered so that the next e is three operations after e and the
-		// next a three after a. T1 is summed twice, once onto d.
-		// X20 = h + k[t] + w[t]; X16 = Ch(e, f, g); X17 = Σ1(e).
-		p("\tVPADDQ.BCST %s, %s, X20", kw(t), h)
-		p("\tVMOVDQA64 %s, X16", e)
-		p("\tVPTERNLOGQ $0xca, %s, %s, X16", g, f)
-		p("\tVPROLQ $50, %s, X17", e)
-		p("\tVPROLQ $46, %s, X18", e)
-		p("\tVPROLQ $23, %s, X19", e)
-		p("\tVPTERNLOGQ $0x96, X19, X18, X17")
-		// d += T1: the next round's e.
-		p("\tVPADDQ X20, %s, %s", d, d)
-		p("\tVPADDQ X16, %s, %s", d, d)
-		p("\tVPADDQ X17, %s, %s", d, d)
-		// h = T1 + Maj(a, b, c) + Σ0(a): the next round's a.
-		p("\tVPADDQ X16, X20, %s", h)
-		p("\tVPADDQ X17, %s, %s", h, h)
-		p("\tVPROLQ $36, %s, X16", a)
-		p("\tVPROLQ $30, %s, X18", a)
-		p("\tVPROLQ $25, %s, X19", a)
-		p("\tVPTERNLOGQ $0x96, X19, X18, X16")
-		p("\tVMOVDQA64 %s, X21", a)
-		p("\tVPTERNLOGQ $0xe8, %s, %s, X21", c, bb)
-		p("\tVPADDQ X21, %s, %s", h, h)
-		p("\tVPADDQ X16, %s, %s", h, h)
-		if n := t + 16; n < rounds {
-			// w[n] = σ1(w[n-2]) + w[n-7] + σ0(w[n-15]) + w[n-16],
-			// with w[n-2] in the chain register that then takes w[n].
-			r := chain(n)
-			p("\t// w[%d]", n)
-			p("\tMOVQ %s, R10", w(n-15))
-			p("\tRORXQ $1, R10, R11")
-			p("\tRORXQ $8, R10, R12")
-			p("\tSHRQ $7, R10")
-			p("\tXORQ R11, R10")
-			p("\tXORQ R12, R10")
-			p("\tADDQ %s, R10", w(n-16))
-			p("\tADDQ %s, R10", w(n-7))
-			p("\tRORXQ $19, %s, R11", r)
-			p("\tRORXQ $61, %s, R12", r)
-			p("\tSHRQ $6, %s", r)
-			p("\tXORQ R11, %s", r)
-			p("\tXORQ R12, %s", r)
-			p("\tADDQ R10, %s", r)
-			p("\tMOVQ %s, %s", r, w(n))
-			p("\tMOVQ $%#016x, R13", k[n])
-			p("\tADDQ %s, R13", r)
-			p("\tMOVQ R13, %s", kw(n))
-		}
+		roundA(p, t, streams[0].kw(t, false))
+		roundB(p, t)
 	}
 	p("")
 	for i := range 8 {
 		p("\tVPADDQ X%d, X%d, X%d", i+8, i, i)
 	}
 	p(`	ADDQ $128, SI
+	ADDQ $128, CX
 	CMPQ SI, DX
-	JB   loop
+	JB   block
 `)
 	for i := range 8 {
 		p("\tVMOVDQU X%d, %d(DI)", i, 16*i)
@@ -184,4 +197,71 @@ done:
 	if err := os.WriteFile("blocks_amd64.s", b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// roundA writes the first half of round t: T1 into X20, X16 and X17,
+// and d += T1, the next round's e; kw addresses w[t]+k[t] of both
+// messages.
+func roundA(p func(string, ...any), t int, kw string) {
+	d, e, f, g, h := v(3, t), v(4, t), v(5, t), v(6, t), v(7, t)
+	// The rounds' chains, not the vector ALUs, bound the speed, and
+	// a vector operation takes two cycles on Zen 5: the sums are
+	// ordered so that the next e is three operations after e and the
+	// next a three after a. T1 is summed twice, once onto d.
+	// X20 = h + k[t] + w[t]; X16 = Ch(e, f, g); X17 = Σ1(e).
+	p("\tVPADDQ %s, %s, X20", kw, h)
+	p("\tVMOVDQA64 %s, X16", e)
+	p("\tVPTERNLOGQ $0xca, %s, %s, X16", g, f)
+	p("\tVPROLQ $50, %s, X17", e)
+	p("\tVPROLQ $46, %s, X18", e)
+	p("\tVPROLQ $23, %s, X19", e)
+	p("\tVPTERNLOGQ $0x96, X19, X18, X17")
+	// d += T1: the next round's e.
+	p("\tVPADDQ X20, %s, %s", d, d)
+	p("\tVPADDQ X16, %s, %s", d, d)
+	p("\tVPADDQ X17, %s, %s", d, d)
+}
+
+// roundB writes the second half of round t: h = T1 + Maj(a, b, c) +
+// Σ0(a), the next round's a.
+func roundB(p func(string, ...any), t int) {
+	a, b, c, h := v(0, t), v(1, t), v(2, t), v(7, t)
+	p("\tVPADDQ X16, X20, %s", h)
+	p("\tVPADDQ X17, %s, %s", h, h)
+	p("\tVPROLQ $36, %s, X16", a)
+	p("\tVPROLQ $30, %s, X18", a)
+	p("\tVPROLQ $25, %s, X19", a)
+	p("\tVPTERNLOGQ $0x96, X19, X18, X16")
+	p("\tVMOVDQA64 %s, X21", a)
+	p("\tVPTERNLOGQ $0xe8, %s, %s, X21", c, b)
+	p("\tVPADDQ X21, %s, %s", h, h)
+	p("\tVPADDQ X16, %s, %s", h, h)
+}
+
+// schedule writes, in the loop over rounds, s's w[n] = σ1(w[n-2]) +
+// w[n-7] + σ0(w[n-15]) + w[n-16] and w[n]+k[n], n counted from the
+// loop's first round, with w[n-2] in the chain register that then takes
+// w[n]. R12, R13, AX and BX are scratch, shared by both streams: the
+// core renames them.
+func schedule(p func(string, ...any), s stream, n int) {
+	r := s.chain[n%2]
+	p("\t// w[r+%d] of %s", n, s.name)
+	p("\tMOVQ %s, R12", s.w(n-15, true))
+	p("\tRORXQ $1, R12, R13")
+	p("\tRORXQ $8, R12, AX")
+	p("\tSHRQ $7, R12")
+	p("\tXORQ R13, R12")
+	p("\tXORQ AX, R12")
+	p("\tADDQ %s, R12", s.w(n-16, true))
+	p("\tADDQ %s, R12", s.w(n-7, true))
+	p("\tRORXQ $19, %s, R13", r)
+	p("\tRORXQ $61, %s, AX", r)
+	p("\tSHRQ $6, %s", r)
+	p("\tXORQ R13, %s", r)
+	p("\tXORQ AX, %s", r)
+	p("\tADDQ R12, %s", r)
+	p("\tMOVQ %s, %s", r, s.w(n, true))
+	p("\tMOVQ %d(R15), BX", 8*n)
+	p("\tADDQ %s, BX", r)
+	p("\tMOVQ BX, %s", s.kw(n, true))
 }

@@ -1,32 +1,49 @@
-// Package sha512pair hashes the same bytes into two SHA-512 hashes at
-// once.
+// Package sha512pair runs two SHA-512 hashes at once: over the same
+// bytes (Write) or over two different messages (WriteTwo); a Hasher
+// hashes whole buffers of several goroutines two at a time.
 //
 // A backup hashes its plaintext twice: each chunk's SHA-512 and the
-// SHA-512 of the whole inner archive, over the same bytes. Two SHA-512
-// states fed the same message blocks share the message schedule, and
-// their two rounds can run side by side in one vector register, so the
-// pair costs less than two passes.
+// SHA-512 of the whole inner archive, over the same bytes; verifying
+// hashes two chunks, or a file and a chunk, over different bytes. The
+// rounds of two SHA-512 states can run side by side in one vector
+// register, so the pair costs less than two passes.
 //
-// On amd64 with AVX-512F, AVX-512VL and BMI2, Write runs both states
-// through one assembly kernel (blocks_amd64.s, written by gen.go) when
-// both hashes stand on a block boundary; everywhere else, and with the
-// purego build tag, it writes to one hash and then to the other.
-//
-// Measured on the 2-core build machine (AMD EPYC "Turin-like", Zen 5,
-// shared with other jobs, load average 6-9), 1 MiB per call:
-//
-//	BenchmarkWrite      446-476 MB/s of input (into both hashes)
-//	BenchmarkTwoWrites  294-342 MB/s
-//	thread CPU time, best of 15 x 16 MiB: 608-622 MB/s against
-//	394-412 MB/s, 1.51-1.54x
+// On amd64 with AVX-512F, AVX-512VL and BMI2, Write and WriteTwo run
+// both states through one assembly kernel (blocks_amd64.s, written by
+// gen.go) when both hashes stand on a block boundary; everywhere else,
+// and with the purego build tag, they write to one hash and then to the
+// other. Write is WriteTwo with the same bytes for both.
 //
 // The kernel is bound by the rounds' dependency chains, not by the
 // vector units: on Zen 5 VPADDQ, VPROLQ and VPTERNLOGQ each take two
 // cycles, and only two pipes rotate, so Σ0 and Σ1 (three rotates and a
 // three-way XOR) take five. With the sums ordered so that each chain is
 // Σ and one add per round, a round costs about eight cycles, against
-// about 6.7 for one state of crypto/sha512's scalar AVX2 code. The
-// message schedule, on the scalar ALUs, costs nothing measurable.
+// about 6.7 for one state of crypto/sha512's scalar AVX2 code. The two
+// message schedules, on the scalar ALUs, run in the rounds' shadow and
+// cost nothing measurable, provided the loop stays small enough for the
+// micro-op cache (see gen.go): fully unrolled, the kernel ran at less
+// than half the speed. Fed the same bytes twice, it runs as fast as the
+// former kernel that computed one schedule for both states (within one
+// or two per cent, the noise of the machine).
+//
+// Measured on the 2-core build machine (AMD EPYC, Zen 5, shared with
+// other jobs, load average 4-6), 1 MiB per call, best of eight runs of
+// go test -run XXX -bench Write -benchtime 16x -count 8, in cpu-MB/s
+// (MB of each hash's input per second of the process's CPU time):
+//
+//	BenchmarkWrite      601 MB/s  (same bytes into both hashes)
+//	BenchmarkWriteTwo   597 MB/s  (two buffers, each into its hash)
+//	BenchmarkTwoWrites  406 MB/s  (plain, one hash after the other)
+//
+// that is 1.47-1.48x. Two goroutines hashing a 24 MiB buffer each, best
+// of six runs of go test -run XXX -bench 'Hasher|Sum512Concurrent'
+// -benchtime 4x -count 6, in CPU time per pair of buffers:
+//
+//	BenchmarkHasher             42.0-43.1 ms  (one core, 1169-1197 cpu-MB/s)
+//	BenchmarkSum512Concurrent   60.5-62.7 ms  (two cores, 803-832 cpu-MB/s)
+//
+// 0.69-0.71 of the CPU time.
 package sha512pair
 
 import (
@@ -62,17 +79,27 @@ var digestType = reflect.TypeOf(sha512.New())
 // Write writes p to a and b, hashes made by crypto/sha512.New, as
 // a.Write(p) and b.Write(p) would.
 func Write(a, b hash.Hash, p []byte) {
-	write(a, b, p, hasKernel())
+	writeTwo(a, p, b, p, hasKernel())
 }
 
-// write is Write, with kernel false forcing the two plain writes.
-func write(a, b hash.Hash, p []byte, kernel bool) {
+// WriteTwo writes pa to a and pb to b, as a.Write(pa) and b.Write(pb)
+// would. Where both are hashes made by crypto/sha512.New standing on a
+// block boundary, the whole blocks of the shorter message and as many
+// of the other's bytes go through the kernel together; the rest is
+// written plainly.
+func WriteTwo(a hash.Hash, pa []byte, b hash.Hash, pb []byte) {
+	writeTwo(a, pa, b, pb, hasKernel())
+}
+
+// writeTwo is WriteTwo, with kernel false forcing the two plain writes.
+func writeTwo(a hash.Hash, pa []byte, b hash.Hash, pb []byte, kernel bool) {
+	n := min(len(pa), len(pb)) &^ (blockSize - 1)
 	// Compared only once both are crypto/sha512's (pointers), a == b
 	// cannot panic on an uncomparable hash.
-	if !kernel || len(p) < blockSize ||
+	if !kernel || n == 0 ||
 		reflect.TypeOf(a) != digestType || reflect.TypeOf(b) != digestType || a == b {
-		a.Write(p)
-		b.Write(p)
+		a.Write(pa)
+		b.Write(pb)
 		return
 	}
 	// One buffer serves both states: at a block boundary the encoding
@@ -84,18 +111,17 @@ func write(a, b hash.Hash, p []byte, kernel bool) {
 	lenA, okA := load(a, &buf, &s, 0)
 	lenB, okB := load(b, &buf, &s, 1)
 	if !okA || !okB {
-		a.Write(p)
-		b.Write(p)
+		a.Write(pa)
+		b.Write(pb)
 		return
 	}
-	n := len(p) &^ (blockSize - 1)
-	for q := p[:n]; len(q) > 0; {
-		m := min(len(q), maxKernel)
-		blocks(&s, q[:m])
-		q = q[m:]
+	for i := 0; i < n; {
+		m := min(n-i, maxKernel)
+		blocks2(&s, pa[i:i+m], pb[i:i+m])
+		i += m
 	}
-	store(a, &buf, &s, 0, lenA+uint64(n), p, n)
-	store(b, &buf, &s, 1, lenB+uint64(n), p, n)
+	store(a, &buf, &s, 0, lenA+uint64(n), pa, n)
+	store(b, &buf, &s, 1, lenB+uint64(n), pb, n)
 }
 
 // load puts h's chain value into lane lane of s and returns the length
@@ -139,7 +165,7 @@ func store(h hash.Hash, buf *[marshaledSize]byte, s *[16]uint64, lane int, lengt
 	h.Write(p[n:])
 }
 
-// Fast reports whether Write hashes the pair in one pass here (for
-// hashes on block boundaries); where it does not, Write is two plain
-// writes.
+// Fast reports whether Write and WriteTwo hash the pair in one pass
+// here (for hashes on block boundaries); where they do not, they are
+// two plain writes.
 func Fast() bool { return hasKernel() }

@@ -70,27 +70,35 @@ func prefixes(t testing.TB, lengths ...int) map[int]hash.Hash {
 	return m
 }
 
-// check writes p through write to clones of a and b and through two
+// check writes p through writeTwo to clones of a and b and through two
 // plain writes to other clones, and fails unless both sums agree.
 func check(t *testing.T, a, b hash.Hash, p []byte, kernel bool) {
 	t.Helper()
+	checkTwo(t, a, p, b, p, kernel)
+}
+
+// checkTwo writes pa and pb through writeTwo to clones of a and b and
+// through plain writes to other clones, and fails unless both sums
+// agree, then and after more plain writes.
+func checkTwo(t testing.TB, a hash.Hash, pa []byte, b hash.Hash, pb []byte, kernel bool) {
+	t.Helper()
 	gotA, gotB, wantA, wantB := clone(t, a), clone(t, b), clone(t, a), clone(t, b)
-	write(gotA, gotB, p, kernel)
-	wantA.Write(p)
-	wantB.Write(p)
+	writeTwo(gotA, pa, gotB, pb, kernel)
+	wantA.Write(pa)
+	wantB.Write(pb)
 	if !bytes.Equal(gotA.Sum(nil), wantA.Sum(nil)) {
-		t.Fatalf("len %d: first hash's sum differs from a plain write's", len(p))
+		t.Fatalf("lengths %d, %d: first hash's sum differs from a plain write's", len(pa), len(pb))
 	}
 	if !bytes.Equal(gotB.Sum(nil), wantB.Sum(nil)) {
-		t.Fatalf("len %d: second hash's sum differs from a plain write's", len(p))
+		t.Fatalf("lengths %d, %d: second hash's sum differs from a plain write's", len(pa), len(pb))
 	}
 	// The hashes go on as the plain ones do.
-	gotA.Write(p[:len(p)/2])
-	wantA.Write(p[:len(p)/2])
-	gotB.Write(p[:len(p)/3])
-	wantB.Write(p[:len(p)/3])
+	gotA.Write(pa[:len(pa)/2])
+	wantA.Write(pa[:len(pa)/2])
+	gotB.Write(pb[:len(pb)/3])
+	wantB.Write(pb[:len(pb)/3])
 	if !bytes.Equal(gotA.Sum(nil), wantA.Sum(nil)) || !bytes.Equal(gotB.Sum(nil), wantB.Sum(nil)) {
-		t.Fatalf("len %d: the hashes' states after write differ from plain writes'", len(p))
+		t.Fatalf("lengths %d, %d: the hashes' states after writeTwo differ from plain writes'", len(pa), len(pb))
 	}
 }
 
@@ -165,12 +173,12 @@ func TestWriteVectors(t *testing.T) {
 		for _, tt := range tests {
 			t.Run(modeName(kernel)+"/"+tt.name, func(t *testing.T) {
 				a, b := sha512.New(), clone(t, chunk)
-				write(a, b, []byte(tt.msg), kernel)
+				writeTwo(a, []byte(tt.msg), b, []byte(tt.msg), kernel)
 				if got := hex.EncodeToString(a.Sum(nil)); got != tt.sum {
 					t.Errorf("sum %s, want %s", got, tt.sum)
 				}
 				c := sha512.New()
-				write(c, sha512.New(), []byte(tt.msg), kernel)
+				writeTwo(c, []byte(tt.msg), sha512.New(), []byte(tt.msg), kernel)
 				if got := hex.EncodeToString(c.Sum(nil)); got != tt.sum {
 					t.Errorf("with a fresh second hash: sum %s, want %s", got, tt.sum)
 				}
@@ -179,11 +187,22 @@ func TestWriteVectors(t *testing.T) {
 	}
 }
 
-// TestWriteOtherHashes gives Write hashes whose state it does not know,
-// or the same hash twice: it must write to each as two writes would. A
-// pair of SHA-512 hashes, which the kernel takes, is the control.
+// apis lists the two ways in: Write, with the same bytes for both
+// hashes, and WriteTwo, with two messages.
+var apis = []struct {
+	name  string
+	write func(a hash.Hash, pa []byte, b hash.Hash, pb []byte)
+	same  bool // pb is pa
+}{
+	{"Write", func(a hash.Hash, pa []byte, b hash.Hash, _ []byte) { Write(a, b, pa) }, true},
+	{"WriteTwo", WriteTwo, false},
+}
+
+// TestWriteOtherHashes gives Write and WriteTwo hashes whose state they
+// do not know, or the same hash twice: they must write to each as plain
+// writes in order would. A pair of SHA-512 hashes, which the kernel
+// takes, is the control.
 func TestWriteOtherHashes(t *testing.T) {
-	p := data(1000, 4)
 	tests := []struct {
 		name string
 		a, b func() hash.Hash
@@ -193,43 +212,62 @@ func TestWriteOtherHashes(t *testing.T) {
 		{"SHA-512/256 and SHA-512", sha512.New512_256, sha512.New},
 		{"SHA-512 and SHA-256", sha512.New, sha256.New},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a, b, wantA, wantB := tt.a(), tt.b(), tt.a(), tt.b()
-			Write(a, b, p)
-			wantA.Write(p)
-			wantB.Write(p)
-			if !bytes.Equal(a.Sum(nil), wantA.Sum(nil)) || !bytes.Equal(b.Sum(nil), wantB.Sum(nil)) {
-				t.Fatal("sums differ from two plain writes'")
+	for _, api := range apis {
+		pa, pb := data(1000, 4), data(700, 18)
+		if api.same {
+			pb = pa
+		}
+		for _, tt := range tests {
+			t.Run(api.name+"/"+tt.name, func(t *testing.T) {
+				a, b, wantA, wantB := tt.a(), tt.b(), tt.a(), tt.b()
+				api.write(a, pa, b, pb)
+				wantA.Write(pa)
+				wantB.Write(pb)
+				if !bytes.Equal(a.Sum(nil), wantA.Sum(nil)) || !bytes.Equal(b.Sum(nil), wantB.Sum(nil)) {
+					t.Fatal("sums differ from two plain writes'")
+				}
+			})
+		}
+		t.Run(api.name+"/same hash twice", func(t *testing.T) {
+			h, want := sha512.New(), sha512.New()
+			api.write(h, pa, h, pb)
+			want.Write(pa)
+			want.Write(pb)
+			if !bytes.Equal(h.Sum(nil), want.Sum(nil)) {
+				t.Fatal("sum differs from two plain writes in order")
 			}
 		})
 	}
-	t.Run("same hash twice", func(t *testing.T) {
-		h, want := sha512.New(), sha512.New()
-		Write(h, h, p)
-		want.Write(p)
-		want.Write(p)
-		if !bytes.Equal(h.Sum(nil), want.Sum(nil)) {
-			t.Fatal("sum differs from two plain writes'")
-		}
-	})
 }
 
-// TestWriteAllocs checks that Write costs at most one small allocation,
-// its state buffer, however long p is, and that the sums come out right.
+// TestWriteAllocs checks that Write and WriteTwo cost at most one small
+// allocation, their state buffer, however long the messages are, and
+// that the sums come out right.
 func TestWriteAllocs(t *testing.T) {
-	a, b, want := sha512.New(), sha512.New(), sha512.New()
-	b.Write(data(128, 9))
-	p := data(1<<20, 5)
-	runs := 0
-	if n := testing.AllocsPerRun(10, func() { Write(a, b, p); runs++ }); n > 1 {
-		t.Errorf("%v allocations per Write, want at most 1", n)
+	if raceEnabled {
+		t.Skip("the race detector allocates")
 	}
-	for range runs {
-		want.Write(p)
-	}
-	if !bytes.Equal(a.Sum(nil), want.Sum(nil)) {
-		t.Error("sum differs from plain writes'")
+	for _, api := range apis {
+		t.Run(api.name, func(t *testing.T) {
+			a, b, wantA, wantB := sha512.New(), sha512.New(), sha512.New(), sha512.New()
+			b.Write(data(128, 9))
+			wantB.Write(data(128, 9))
+			pa, pb := data(1<<20, 5), data(1<<20, 20)
+			if api.same {
+				pb = pa
+			}
+			runs := 0
+			if n := testing.AllocsPerRun(10, func() { api.write(a, pa, b, pb); runs++ }); n > 1 {
+				t.Errorf("%v allocations per call, want at most 1", n)
+			}
+			for range runs {
+				wantA.Write(pa)
+				wantB.Write(pb)
+			}
+			if !bytes.Equal(a.Sum(nil), wantA.Sum(nil)) || !bytes.Equal(b.Sum(nil), wantB.Sum(nil)) {
+				t.Error("sums differ from plain writes'")
+			}
+		})
 	}
 }
 
