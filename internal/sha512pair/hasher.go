@@ -2,51 +2,56 @@ package sha512pair
 
 import (
 	"crypto/sha512"
+	"encoding"
+	"encoding/binary"
 	"hash"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
 
-// piece is how much of a lone buffer a Hasher's worker hashes before it
-// looks for another to pair it with: a multiple of the block size, so
-// that the hash stands on a block boundary whenever it looks.
+// piece is how much of a buffer a Hasher's worker hashes before it
+// looks again at the buffers waiting: a multiple of the block size, so
+// that a hash stands on a block boundary whenever it looks.
 const piece = maxKernel
 
-// A Hasher computes SHA-512 sums of whole buffers for several
-// goroutines, two buffers at a time through WriteTwo where the kernel
-// runs (Fast): a worker hashing one buffer looks, after each MiB, for
-// another caller waiting, and hashes the two together until one ends,
-// then goes on with the other. Two callers hashing at once thus cost
-// about two thirds of the CPU time of two crypto/sha512.Sum512 calls,
-// on one core, leaving the other free for other work.
+// A Hasher takes SHA-512 hashes of buffers for several goroutines, two
+// buffers at a time through WriteTwo where the kernel runs (Fast): its
+// worker hashes a MiB of each of the two buffers with the least left to
+// hash, then looks again at what waits, so that a short buffer (a piece
+// of a stream, see Write) does not wait for two long ones to end. Two
+// callers hashing at once thus cost about two thirds of the CPU time of
+// two crypto/sha512 hashes, on one core, leaving the other free for other
+// work.
 //
-// Buffers under 1 MiB are hashed on the caller's goroutine: pairing
-// them would save little, and they would wait for the worker's pair in
-// hand to end. Where the kernel does not run, Sum512 hashes every
-// buffer on the caller's goroutine, as it does on a Hasher not made by
-// NewHasher. A Hasher is safe for concurrent use.
+// Sum512's buffers under 1 MiB are hashed on the caller's goroutine:
+// pairing them would save little. Where the kernel does not run,
+// every buffer is hashed on the caller's goroutine, as on a Hasher not
+// made by NewHasher or after Close. A Hasher is safe for concurrent use.
 type Hasher struct {
 	jobs   chan *job
 	closed chan struct{}
 	once   sync.Once
 	wg     sync.WaitGroup
 
-	// minQueued is the shortest buffer given to the workers: piece, or
-	// 0 in tests, for the workers to take every size.
+	// minQueued is the shortest buffer Sum512 gives to the workers:
+	// piece, or 0 in tests, for the workers to take every size.
 	minQueued int
 
 	// paired counts the bytes hashed two at a time, for tests.
 	paired atomic.Int64
 }
 
-// job is one Sum512 call's buffer, its hash, and how far it has come.
+// job is one call's buffer, its hash, and how far it has come.
 type job struct {
 	p    []byte
 	h    hash.Hash
 	off  int
 	done chan struct{}
 }
+
+func (j *job) rest() int { return len(j.p) - j.off }
 
 // NewHasher returns a Hasher with max(1, GOMAXPROCS/2) workers where the
 // kernel runs, each hashing up to two buffers at once; Close stops them.
@@ -64,78 +69,133 @@ func NewHasher() *Hasher {
 }
 
 // Sum512 returns the SHA-512 sum of b, as crypto/sha512.Sum512 does,
-// once it is hashed. b must not change until Sum512 returns. After
-// Close, it hashes b on the caller's goroutine.
+// once it is hashed. b must not change until Sum512 returns.
 func (h *Hasher) Sum512(b []byte) [64]byte {
-	if hasKernel() && h.jobs != nil && len(b) >= h.minQueued {
-		j := &job{p: b, h: sha512.New(), done: make(chan struct{})}
-		select {
-		case h.jobs <- j:
-			<-j.done
-			var sum [64]byte
-			j.h.Sum(sum[:0])
-			return sum
-		case <-h.closed:
-		}
+	var sum [64]byte
+	if len(b) < h.minQueued || !h.queue(sha512.New(), b, &sum) {
+		sum = sha512.Sum512(b)
 	}
-	return sha512.Sum512(b)
+	return sum
+}
+
+// Write writes p to d, as d.Write(p) would, and returns once it is
+// hashed: a piece of a stream whose hash should be taken with other
+// buffers. d must be a hash made by crypto/sha512.New for the kernel to
+// take it, and nobody else's until Write returns; p must not change
+// until then.
+func (h *Hasher) Write(d hash.Hash, p []byte) {
+	// The kernel takes a hash on a block boundary: the bytes up to the
+	// next one are written here.
+	if r := partial(d); r > 0 {
+		n := min(len(p), blockSize-r)
+		d.Write(p[:n])
+		p = p[n:]
+	}
+	if len(p) < blockSize || !h.queue(d, p, nil) {
+		d.Write(p)
+	}
+}
+
+// partial returns how many bytes d holds of an unfinished block, or 0
+// when that cannot be told (the kernel then does not take d anyway).
+func partial(d hash.Hash) int {
+	m, ok := d.(encoding.BinaryAppender)
+	if !ok {
+		return 0
+	}
+	var buf [marshaledSize]byte
+	enc, err := m.AppendBinary(buf[:0])
+	if err != nil || len(enc) != marshaledSize || string(enc[:hOff]) != magic {
+		return 0
+	}
+	return int(binary.BigEndian.Uint64(enc[lenOff:]) % blockSize)
+}
+
+// queue has a worker write p to d, and sum d into sum when sum is not
+// nil; it reports false, having done nothing, when no worker is there to
+// do it.
+func (h *Hasher) queue(d hash.Hash, p []byte, sum *[64]byte) bool {
+	if !hasKernel() || h.jobs == nil {
+		return false
+	}
+	j := &job{p: p, h: d, done: make(chan struct{})}
+	select {
+	case h.jobs <- j:
+		<-j.done
+		if sum != nil {
+			d.Sum(sum[:0])
+		}
+		return true
+	case <-h.closed:
+		return false
+	}
 }
 
 // Close stops the workers once the buffers they have taken are hashed,
-// and returns when they have ended. Sum512 calls that are waiting, or
-// come later, hash on their own goroutines. Close may be called more
-// than once.
+// and returns when they have ended. Calls that are waiting, or come
+// later, hash on their own goroutines. Close may be called more than
+// once.
 func (h *Hasher) Close() {
 	h.once.Do(func() { close(h.closed) })
 	h.wg.Wait()
 }
 
-// work takes jobs until Close.
+// work takes jobs until Close: a piece of the two with the least left at
+// a time (of the one, when alone), looking for new ones between pieces.
 func (h *Hasher) work() {
 	defer h.wg.Done()
-	var cur *job
+	var held []*job
 	for {
-		if cur == nil {
+		if len(held) == 0 {
 			select {
-			case cur = <-h.jobs:
+			case j := <-h.jobs:
+				held = append(held, j)
 			case <-h.closed:
 				return
 			}
 		}
-		// A lone job goes a piece at a time, while no other waits.
-		select {
-		case other := <-h.jobs:
-			cur = h.pair(cur, other)
-		default:
-			n := min(len(cur.p)-cur.off, piece)
-			cur.h.Write(cur.p[cur.off : cur.off+n])
-			cur.off += n
-			if cur.off == len(cur.p) {
-				close(cur.done)
-				cur = nil
+	take:
+		for {
+			select {
+			case j := <-h.jobs:
+				held = append(held, j)
+			default:
+				break take
 			}
 		}
+		slices.SortFunc(held, func(a, b *job) int { return a.rest() - b.rest() })
+		if len(held) == 1 {
+			a := held[0]
+			n := min(a.rest(), piece)
+			a.h.Write(a.p[a.off : a.off+n])
+			a.off += n
+		} else {
+			h.step(held[0], held[1])
+		}
+		kept := held[:0]
+		for _, j := range held {
+			if j.rest() == 0 {
+				close(j.done)
+			} else {
+				kept = append(kept, j)
+			}
+		}
+		clear(held[len(kept):])
+		held = kept
 	}
 }
 
-// pair hashes a and b together until one of them ends, which it
-// finishes, and returns the other, still on a block boundary, or nil
-// when both have ended.
-func (h *Hasher) pair(a, b *job) *job {
-	restA, restB := len(a.p)-a.off, len(b.p)-b.off
-	if restB < restA {
-		a, b, restA, restB = b, a, restB, restA
+// step hashes a piece of a and b together, a having no more left than b:
+// a's rest when it is a piece or less, its tail included, else a piece;
+// as many of b's whole blocks. b stays on a block boundary.
+func (h *Hasher) step(a, b *job) {
+	n := min(a.rest(), piece)
+	m := n &^ (blockSize - 1)
+	if n == a.rest() && n == b.rest() {
+		m = n // both end: b's tail too
 	}
-	// a ends: its whole rest goes, with as many of b's whole blocks.
-	n := restA &^ (blockSize - 1)
-	WriteTwo(a.h, a.p[a.off:], b.h, b.p[b.off:b.off+n])
-	h.paired.Add(int64(2 * n))
-	a.off = len(a.p)
-	b.off += n
-	close(a.done)
-	if b.off == len(b.p) {
-		close(b.done)
-		return nil
-	}
-	return b
+	WriteTwo(a.h, a.p[a.off:a.off+n], b.h, b.p[b.off:b.off+m])
+	h.paired.Add(int64(2 * (n &^ (blockSize - 1))))
+	a.off += n
+	b.off += m
 }
