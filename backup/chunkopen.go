@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
+
+	"github.com/cakebackup/cakebackup/internal/sha512pair"
 )
 
 // hashPiece is the most one call into a hash is given at a time. SHA-512
@@ -27,10 +29,20 @@ func writePieces(h hash.Hash, b []byte) {
 }
 
 // sha512Equal reports whether the SHA-512 of b is sum.
-func sha512Equal(b, sum []byte) bool {
+func sha512Equal(b, sum []byte) bool { return bytes.Equal(sha512Sum(nil, b), sum) }
+
+// sha512Sum returns the SHA-512 of b, taken through hs when there is one
+// and it hashes two buffers at once (see chunkStream), else here a piece
+// at a time, so that a garbage collection need not wait for a whole
+// chunk.
+func sha512Sum(hs *sha512pair.Hasher, b []byte) []byte {
+	if hs != nil && sha512pair.Fast() {
+		sum := hs.Sum512(b)
+		return sum[:]
+	}
 	h := sha512.New()
 	writePieces(h, b)
-	return sumEqual(h, sum)
+	return h.Sum(nil)
 }
 
 // sumEqual reports whether h's sum is sum.
@@ -56,8 +68,9 @@ func (a *Archive) chunkErr(i int, err error) error {
 // the blob's own checksum, and, when keys is not nil, decrypts it (in
 // place: buf needs tagSize bytes of spare capacity to avoid a copy) and,
 // unless the caller does it (plainLater), checks the plaintext's SHA-512.
+// The encrypted bytes' SHA-512 is taken through hs, which may be nil.
 // It returns the plaintext, or nil when only checking.
-func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, plainLater bool) ([]byte, error) {
+func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, hs *sha512pair.Hasher, plainLater bool) ([]byte, error) {
 	c := a.chunks[i]
 	if int64(len(buf)) != c.encLen {
 		return nil, a.chunkErr(i, fmt.Errorf("got %d of %d bytes: %w", len(buf), c.encLen, ErrBadLength))
@@ -69,7 +82,7 @@ func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, plainLater bool) 
 	// first, as if it ran first.
 	encOK := make(chan bool, 1)
 	if c.encSum != nil {
-		go func() { encOK <- sha512Equal(buf, c.encSum) }()
+		go func() { encOK <- bytes.Equal(sha512Sum(hs, buf), c.encSum) }()
 	} else {
 		encOK <- true
 	}

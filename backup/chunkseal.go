@@ -22,6 +22,7 @@ const defaultChunkSize = 24 << 20
 // It also hashes the whole plaintext. Not safe for concurrent use.
 type chunkSealer struct {
 	pool *orderedPool
+	hs   *sha512pair.Hasher // the workers' SHA-512s, two at a time
 	out  io.Writer
 	keys *keyCache // gives the key for salt, deriving it once
 	salt []byte
@@ -47,7 +48,7 @@ type chunkSealer struct {
 // whole SHA-512 blocks, so that the whole archive's hash starts every
 // chunk on a block boundary; pairPlain tells where it is worth it.
 func newChunkSealer(ctx context.Context, out io.Writer, keys *keyCache, salt []byte, size, workers int, pair bool) *chunkSealer {
-	s := &chunkSealer{out: out, keys: keys, salt: salt, size: size, whole: sha512.New(), pair: pair}
+	s := &chunkSealer{out: out, hs: sha512pair.NewHasher(), keys: keys, salt: salt, size: size, whole: sha512.New(), pair: pair}
 	s.pool = newOrderedPool(ctx, workers, workers+2, s.seal, s.emit, false)
 	return s
 }
@@ -65,7 +66,7 @@ func pairPlain(size int64) bool {
 func (s *chunkSealer) seal(j *chunkJob) error {
 	plainSum := j.plainSum
 	if plainSum == nil {
-		plainSum = sha512Pieces(j.buf[blobOverhead : blobOverhead+j.n])
+		plainSum = sha512Sum(s.hs, j.buf[blobOverhead:blobOverhead+j.n])
 	}
 	var nonce [xNonceSize]byte
 	if _, err := rand.Read(nonce[:]); err != nil {
@@ -79,21 +80,13 @@ func (s *chunkSealer) seal(j *chunkJob) error {
 	if err != nil {
 		return err
 	}
-	encSum := sha512Pieces(sealed)
+	encSum := sha512Sum(s.hs, sealed)
 	j.out = sealed
 	j.rec = chunkRecord{
 		SHA512: chunkSums{Encrypted: hex.EncodeToString(encSum), Plain: hex.EncodeToString(plainSum)},
 		Length: chunkLengths{Encrypted: int64(len(sealed)), Plain: int64(j.n)},
 	}
 	return nil
-}
-
-// sha512Pieces returns the SHA-512 of b, hashed hashPiece bytes at a time
-// so that a garbage collection need not wait for a whole chunk.
-func sha512Pieces(b []byte) []byte {
-	h := sha512.New()
-	writePieces(h, b)
-	return h.Sum(nil)
 }
 
 // emit runs on the sink goroutine, in chunk order. It writes the blob
@@ -203,7 +196,9 @@ func (s *chunkSealer) Close() ([]chunkRecord, error) {
 		}
 		s.cur = nil
 	}
-	if err := s.pool.close(); err != nil {
+	err := s.pool.close()
+	s.hs.Close()
+	if err != nil {
 		return nil, err
 	}
 	return s.records, nil
@@ -220,6 +215,7 @@ func (s *chunkSealer) Abort(err error) {
 		s.cur = nil
 	}
 	s.pool.abort(err)
+	s.hs.Close()
 }
 
 // sum returns the SHA-512 of everything written.
