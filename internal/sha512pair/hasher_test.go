@@ -1,7 +1,6 @@
 package sha512pair
 
 import (
-	"crypto/sha256"
 	"crypto/sha512"
 	"fmt"
 	"math/rand/v2"
@@ -157,58 +156,5 @@ func BenchmarkSum512Concurrent(b *testing.B) {
 		wg.Go(func() { sha512.Sum512(p) })
 		wg.Go(func() { sha512.Sum512(q) })
 		wg.Wait()
-	}
-}
-
-// TestHasherWrite writes streams through a Hasher in pieces of random
-// lengths (most not whole blocks, so the hashes stand between block
-// boundaries) while other goroutines take whole sums, and checks each
-// stream's hash against crypto/sha512's of its bytes; where the kernel
-// runs, the pieces were hashed paired with something at least once.
-func TestHasherWrite(t *testing.T) {
-	const mib = 1 << 20
-	src := data(6*mib, 34)
-	h := NewHasher()
-	defer h.Close()
-	var wg sync.WaitGroup
-	for g := range 3 {
-		wg.Go(func() {
-			r := rand.New(rand.NewPCG(35, uint64(g)))
-			d := sha512.New()
-			end := 0
-			for end < len(src) {
-				n := min(len(src)-end, r.IntN(300<<10))
-				h.Write(d, src[end:end+n])
-				end += n
-			}
-			if got, want := d.Sum(nil), sha512.Sum512(src); string(got) != string(want[:]) {
-				t.Errorf("stream %d: its hash differs from crypto/sha512's", g)
-			}
-		})
-	}
-	for g := range 2 {
-		wg.Go(func() {
-			for i := range 4 {
-				p := src[i*mib+g : i*mib+g+mib+333]
-				if h.Sum512(p) != sha512.Sum512(p) {
-					t.Errorf("sum %d of goroutine %d differs from crypto/sha512's", i, g)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if hasKernel() && h.paired.Load() == 0 {
-		t.Error("nothing was hashed paired")
-	}
-
-	// A hash the kernel cannot take, and a zero Hasher, still get every
-	// byte.
-	var zero Hasher
-	for _, hs := range []*Hasher{h, &zero} {
-		d := sha256.New()
-		hs.Write(d, src[:5*mib+7])
-		if got, want := d.Sum(nil), sha256.Sum256(src[:5*mib+7]); string(got) != string(want[:]) {
-			t.Error("a SHA-256 written through the Hasher differs")
-		}
 	}
 }
