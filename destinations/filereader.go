@@ -31,7 +31,7 @@ const (
 func NewFileReader(file *os.File, size int64) Reader {
 	fr := &fileReader{file: file, r: file, size: size}
 	if d := directio.NewColdReaderAt(file); d.Direct() {
-		fr.seq = directio.NewSequential(d, size, readAheadBlock, readAheadBlocks)
+		fr.seq = directio.NewSequential(d, size, readAheadBlock, readAheadBlocks, directio.RunStart)
 		fr.r = fr.seq
 	}
 	return fr

@@ -25,7 +25,7 @@ import (
 // Reads from several goroutines (a read-ahead) are passed on in file
 // order: a read ahead of the front waits while another read in flight
 // will reach it. When r reads directly (directio.ReaderAt), reads at the
-// front are served from a read-ahead of its own (frontAhead).
+// front are served from a read-ahead of its own (directio.Sequential).
 //
 // A sink error stops the passing on (failed) but not the check's reads:
 // the check's verdict on the file must not be mistaken for a
@@ -45,7 +45,7 @@ type passThrough struct {
 	ahead    []sighting
 	err      error // sticky: ErrChangedWhileSending or the sink's error
 	buf      []byte
-	seq      *frontAhead // reads ahead of the front when r reads directly, else nil
+	seq      *directio.Sequential // reads ahead of the front when r reads directly, else nil
 }
 
 // span is the bytes from off up to end.
@@ -76,29 +76,26 @@ func newPassThrough(r io.ReaderAt, size int64, sink io.Writer, stop context.Canc
 	p := &passThrough{r: r, size: size, out: sink, sink: bufio.NewWriterSize(sink, bigPass), stop: stop, inFlight: map[int]span{}}
 	p.moved = sync.NewCond(&p.mu)
 	if d, ok := r.(interface{ Direct() bool }); ok && d.Direct() {
-		p.seq = &frontAhead{r: r, size: size}
+		p.seq = directio.NewSequential(r, size, aheadBlock, aheadBlocks, 0) // readFront reads only at the front
 	}
 	return p
 }
 
 // readFront reads b at off, the front, from the read-ahead if there is
-// one.
+// one: direct reads get no read-ahead from the kernel, and the check
+// reads data.bin a quarter of a MiB at a time, each read otherwise
+// waiting on the disk with nothing else to do.
 func (p *passThrough) readFront(b []byte, off int64) (int, error) {
-	n := 0
 	if p.seq != nil {
-		n = p.seq.read(b, off)
+		return p.seq.ReadAt(b, off)
 	}
-	if n == len(b) {
-		return n, nil
-	}
-	m, err := p.r.ReadAt(b[n:], off+int64(n))
-	return n + m, err
+	return p.r.ReadAt(b, off)
 }
 
 // close stops the read-ahead; the passThrough is not read after.
 func (p *passThrough) close() {
 	if p.seq != nil {
-		p.seq.close()
+		p.seq.Close()
 	}
 }
 
@@ -131,65 +128,6 @@ func (p *passThrough) ReadAt(b []byte, off int64) (int, error) {
 	}
 	p.take(p.clip(b[:n], off), off)
 	return n, err
-}
-
-// frontAhead reads a file that is read directly ahead of the stream's
-// front, in aligned blocks on its own goroutine (directio.Ahead): direct
-// reads get no read-ahead from the kernel, and the check reads data.bin
-// a quarter of a MiB at a time, each read otherwise waiting on the disk
-// with nothing else to do. The blocks are read straight into aligned
-// buffers (no bounce buffer), and the check's reads at the front are
-// copied from them.
-type frontAhead struct {
-	mu   sync.Mutex
-	r    io.ReaderAt
-	size int64
-	a    *directio.Ahead // started by the first read
-	off  int64           // the file offset of blk
-	blk  []byte          // the block Next returned last
-	done bool            // the blocks ended or failed: the caller reads r
-}
-
-// read copies what it can of the file at off into b from the blocks,
-// skipping blocks behind off, and returns how many bytes it copied; the
-// caller reads the rest itself (and gets any error from there).
-func (f *frontAhead) read(b []byte, off int64) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.a == nil && !f.done {
-		f.off = off &^ (directio.Align - 1) // aligned, as direct reads need
-		f.a = directio.NewAhead(io.NewSectionReader(f.r, f.off, f.size-f.off), aheadBlock, aheadBlocks)
-	}
-	n := 0
-	for n < len(b) && !f.done {
-		at := off + int64(n)
-		if at < f.off {
-			break // behind the blocks: not a read at the front
-		}
-		if at >= f.off+int64(len(f.blk)) {
-			blk, err := f.a.Next()
-			if err != nil {
-				f.done = true
-				break
-			}
-			f.off += int64(len(f.blk))
-			f.blk = blk
-			continue
-		}
-		n += copy(b[n:], f.blk[at-f.off:])
-	}
-	return n
-}
-
-// close stops the reading goroutine.
-func (f *frontAhead) close() {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.a != nil {
-		f.a.Close()
-		f.a = nil
-	}
-	f.done = true
 }
 
 // clip returns the part of b, read at off, that lies within the file's

@@ -12,9 +12,9 @@ import (
 // the disk for each read with nothing else to do. The blocks are read
 // straight into aligned buffers and copied from there, in user space.
 //
-// The run starts at the first read of at least RunStart bytes; small
-// reads before it (a ZIP's directory at the end of the file, headers) go
-// to the underlying ReaderAt. So does any read behind the run's blocks or
+// The run starts at the first read of at least minRun bytes (RunStart
+// for a reader that also reads a ZIP's directory at the end of the file
+// and headers, which then go to the underlying ReaderAt). So does any read behind the run's blocks or
 // far ahead of them. Sequential is safe for concurrent use; Close stops
 // the reading goroutine.
 type Sequential struct {
@@ -22,6 +22,7 @@ type Sequential struct {
 	size   int64
 	block  int
 	blocks int
+	minRun int
 
 	mu   sync.Mutex
 	a    *Ahead // started by the run's first read
@@ -30,13 +31,15 @@ type Sequential struct {
 	done bool   // the blocks ended or failed, or Close was called
 }
 
-// RunStart is the size of the read that starts a Sequential's run.
+// RunStart is a size of read that tells a run: bigger than a ZIP's
+// headers and directory, smaller than a reader going through data.
 const RunStart = 64 << 10
 
 // NewSequential returns a Sequential reading r, of size bytes, blocks
-// blocks of block bytes (a multiple of Align) ahead of the run's reads.
-func NewSequential(r io.ReaderAt, size int64, block, blocks int) *Sequential {
-	return &Sequential{r: r, size: size, block: block, blocks: blocks}
+// blocks of block bytes (a multiple of Align) ahead of the run's reads,
+// the run starting at the first read of at least minRun bytes.
+func NewSequential(r io.ReaderAt, size int64, block, blocks, minRun int) *Sequential {
+	return &Sequential{r: r, size: size, block: block, blocks: blocks, minRun: minRun}
 }
 
 // ReadAt reads len(p) bytes at off, as io.ReaderAt does.
@@ -60,7 +63,7 @@ func (s *Sequential) fromBlocks(p []byte, off int64) int {
 		return 0
 	}
 	if s.a == nil {
-		if len(p) < RunStart {
+		if len(p) < s.minRun {
 			return 0
 		}
 		s.off = off &^ (Align - 1) // aligned, as direct reads need

@@ -31,7 +31,7 @@ func TestSequential(t *testing.T) {
 	f := open(t, path)
 	dropCache(t, f)
 	c := &countingReaderAt{r: NewReaderAt(f)}
-	s := NewSequential(c, int64(size), block, 3)
+	s := NewSequential(c, int64(size), block, 3, RunStart)
 	defer s.Close()
 
 	read := func(off, n int) {
@@ -73,7 +73,7 @@ func TestSequential(t *testing.T) {
 func TestSequentialFailure(t *testing.T) {
 	data := bytes.Repeat([]byte("cake"), 100<<10)
 	r := &failAfter{r: bytes.NewReader(data), at: 200 << 10}
-	s := NewSequential(r, int64(len(data)), 64<<10, 2)
+	s := NewSequential(r, int64(len(data)), 64<<10, 2, RunStart)
 	defer s.Close()
 	p := make([]byte, 128<<10)
 	if n, err := s.ReadAt(p, 0); n != len(p) || err != nil || !bytes.Equal(p, data[:len(p)]) {
