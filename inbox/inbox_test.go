@@ -22,6 +22,7 @@ func TestSlowWriteIsShippedOnceComplete(t *testing.T) {
 	t.Parallel()
 	for _, kind := range []string{"v3", "v2"} {
 		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
 			export := appExport(t, kind, "slow "+kind)
 			f := newFixture(t)
 			a, b := t.TempDir(), t.TempDir()
