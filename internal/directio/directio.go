@@ -27,22 +27,13 @@ import (
 
 // Align is the alignment of direct reads and writes: 4096 covers disks of
 // 512- and 4096-byte sectors.
-const Align = 4096
+const Align = hugepage.PageSize
 
-// Buffer returns n bytes starting at an address Align divides. One of at
-// least a huge page is backed by huge pages where the kernel has them
-// (hugepage.Buffer), which are faulted in 512 times less often.
-func Buffer(n int) []byte {
-	if n >= hugepage.Size {
-		return hugepage.Buffer(n) // aligned on 4096 bytes, Align
-	}
-	b := make([]byte, n+Align)
-	skip := 0
-	if rem := int(uintptr(unsafe.Pointer(unsafe.SliceData(b))) % Align); rem != 0 {
-		skip = Align - rem
-	}
-	return b[skip : skip+n : skip+n]
-}
+// Buffer returns n bytes starting at an address Align divides
+// (hugepage.Buffer). One of at least a huge page is backed by
+// huge pages where the kernel has them, which are faulted in 512 times
+// less often.
+func Buffer(n int) []byte { return hugepage.Buffer(n) }
 
 // aligned reports whether b starts at an address Align divides.
 func aligned(b []byte) bool {

@@ -9,17 +9,17 @@ import "unsafe"
 // Size is the size of a huge page on x86-64 and arm64.
 const Size = 2 << 20
 
-// pageSize is the ordinary page size Buffer aligns to (direct I/O's
-// alignment too).
-const pageSize = 4096
+// PageSize is the ordinary page size Buffer aligns to, which is also
+// direct I/O's alignment (directio.Align).
+const PageSize = 4096
 
 // Buffer returns a buffer of n bytes (its length and capacity), starting
-// at an address pageSize divides. For one of at least Size bytes, the kernel
-// is asked (MADV_HUGEPAGE, on Linux) to back the huge pages wholly inside
-// it with huge pages; the parts before the first and after the last are
-// ordinary pages. It is advice: where transparent huge pages are off, or
-// the kernel has none free, the pages are ordinary ones. A smaller buffer
-// is an ordinary one.
+// at an address PageSize divides (as direct I/O needs). For one of at
+// least Size bytes, the kernel is asked (MADV_HUGEPAGE, on Linux) to back
+// the huge pages wholly inside it with huge pages; the parts before the
+// first and after the last are ordinary pages. It is advice: where
+// transparent huge pages are off, or the kernel has none free, the pages
+// are ordinary ones. A smaller buffer is in ordinary pages.
 //
 // The buffer is not moved to start on a huge page, which would have its
 // first bytes on one too: measured on 2026-12-02, that made a whole
@@ -27,13 +27,13 @@ const pageSize = 4096
 // in six runs, against 52 to 54 s in five without (the same peak RSS);
 // the cause was not found.
 func Buffer(n int) []byte {
-	if n < Size {
-		return make([]byte, n)
-	}
-	b := make([]byte, n+pageSize)
+	b := make([]byte, n+PageSize)
 	start := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	skip := (pageSize - start%pageSize) % pageSize
+	skip := (PageSize - start%PageSize) % PageSize
 	b, start = b[skip:skip+uintptr(n):skip+uintptr(n)], start+skip
+	if n < Size {
+		return b
+	}
 	lo := (start + Size - 1) &^ (Size - 1)
 	hi := (start + uintptr(n)) &^ (Size - 1)
 	if hi > lo {

@@ -14,10 +14,8 @@ func TestBufferShape(t *testing.T) {
 		if len(b) != n || cap(b) != n {
 			t.Errorf("Buffer(%d): len %d cap %d", n, len(b), cap(b))
 		}
-		if n >= Size {
-			if addr := uintptr(unsafe.Pointer(unsafe.SliceData(b))); addr%4096 != 0 {
-				t.Errorf("Buffer(%d) starts at %#x, not at a multiple of 4096", n, addr)
-			}
+		if addr := uintptr(unsafe.Pointer(unsafe.SliceData(b))); addr%4096 != 0 {
+			t.Errorf("Buffer(%d) starts at %#x, not at a multiple of 4096", n, addr)
 		}
 		for i := range b {
 			b[i] = byte(i)
