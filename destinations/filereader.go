@@ -1,7 +1,6 @@
 package destinations
 
 import (
-	"io"
 	"os"
 
 	"github.com/cakebackup/cakebackup/internal/directio"
@@ -10,8 +9,7 @@ import (
 // fileReader is a backup file open for reading.
 type fileReader struct {
 	file *os.File
-	r    io.ReaderAt
-	seq  *directio.Sequential // when not nil, r: the file is read directly
+	seq  *directio.Sequential // when not nil, the file is read directly through it
 	size int64
 }
 
@@ -29,16 +27,20 @@ const (
 // kernel's copy of every byte out of pages it caches for nothing can
 // take more CPU than checking the bytes does.
 func NewFileReader(file *os.File, size int64) Reader {
-	fr := &fileReader{file: file, r: file, size: size}
+	fr := &fileReader{file: file, size: size}
 	if d := directio.NewColdReaderAt(file); d.Direct() {
 		fr.seq = directio.NewSequential(d, size, readAheadBlock, readAheadBlocks, directio.RunStart)
-		fr.r = fr.seq
 	}
 	return fr
 }
 
 // ReadAt implements Reader.
-func (f *fileReader) ReadAt(p []byte, off int64) (int, error) { return f.r.ReadAt(p, off) }
+func (f *fileReader) ReadAt(p []byte, off int64) (int, error) {
+	if f.seq != nil {
+		return f.seq.ReadAt(p, off)
+	}
+	return f.file.ReadAt(p, off)
+}
 
 // Close stops the read-ahead and closes the file.
 func (f *fileReader) Close() error {
