@@ -126,33 +126,47 @@ func readBackCheck(written *streamDigest, full bool, record *storedSum) destinat
 		if size != written.n {
 			return fmt.Errorf("%w: %d bytes stored, %d written", ErrReadBackDiffers, size, written.n)
 		}
-		got := written.same()
-		var w io.Writer = got
-		var sha hash.Hash
-		if record != nil && record.sum == nil {
-			sha = sha512.New()
-			fork := newForkWriter(got, sha)
-			defer fork.close()
-			w = fork
-		}
-		if err := copyAhead(ctx, w, io.NewSectionReader(r, 0, size)); err != nil {
+		same, sum, err := readDigest(ctx, r, written, record != nil && record.sum == nil)
+		if err != nil {
 			return err
 		}
-		if !got.equal(written) {
+		if !same {
 			return ErrReadBackDiffers
 		}
-		if sha != nil {
-			record.sum = sha.Sum(nil)
-		}
 		if record != nil {
+			if sum != nil {
+				record.sum = sum
+			}
 			record.stored = true
 		}
 		if full {
 			return backup.IntegrityCheck(ctx, r, size)
 		}
-		_, err := backup.Open(r, size)
+		_, err = backup.Open(r, size)
 		return err
 	}
+}
+
+// readDigest reads the first written.n bytes of r and reports whether
+// they have the digest written has; with sha, it also returns their
+// SHA-512, taken beside the digest (forkWriter).
+func readDigest(ctx context.Context, r io.ReaderAt, written *streamDigest, sha bool) (same bool, sum []byte, err error) {
+	got := written.same()
+	var w io.Writer = got
+	var h hash.Hash
+	if sha {
+		h = sha512.New()
+		fork := newForkWriter(got, h)
+		defer fork.close()
+		w = fork
+	}
+	if err := copyAhead(ctx, w, io.NewSectionReader(r, 0, written.n)); err != nil {
+		return false, nil, err
+	}
+	if h != nil {
+		sum = h.Sum(nil)
+	}
+	return got.equal(written), sum, nil
 }
 
 // forkWriter writes each block to a and, in another goroutine at the same

@@ -238,16 +238,14 @@ func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password str
 // bytes are still those digest was taken of (ErrChangedWhileSending when
 // not).
 func fileSum(ctx context.Context, r io.ReaderAt, digest *streamDigest) ([]byte, error) {
-	got, h := digest.same(), sha512.New()
-	fork := newForkWriter(got, h)
-	defer fork.close()
-	if err := copyAhead(ctx, fork, io.NewSectionReader(r, 0, digest.n)); err != nil {
+	same, sum, err := readDigest(ctx, r, digest, true)
+	if err != nil {
 		return nil, err
 	}
-	if !got.equal(digest) {
+	if !same {
 		return nil, ErrChangedWhileSending
 	}
-	return h.Sum(nil), nil
+	return sum, nil
 }
 
 // hashBeside writes to w and to the hash h at the same time: w on the
