@@ -149,16 +149,18 @@ func readBackCheck(written *streamDigest, full bool, record *storedSum) destinat
 
 // readDigest reads the first written.n bytes of r and reports whether
 // they have the digest written has; with sha, it also returns their
-// SHA-512, taken beside the digest (forkWriter).
+// SHA-512, taken beside the digest (hashBeside): the read-back's digest
+// and SHA-512 then take two cores, and the read-back about the time of
+// the SHA-512 alone.
 func readDigest(ctx context.Context, r io.ReaderAt, written *streamDigest, sha bool) (same bool, sum []byte, err error) {
 	got := written.same()
 	var w io.Writer = got
 	var h hash.Hash
 	if sha {
 		h = sha512.New()
-		fork := newForkWriter(got, h)
-		defer fork.close()
-		w = fork
+		beside := newHashBeside(got, h)
+		defer beside.close()
+		w = beside
 	}
 	if err := copyAhead(ctx, w, io.NewSectionReader(r, 0, written.n)); err != nil {
 		return false, nil, err
@@ -168,38 +170,6 @@ func readDigest(ctx context.Context, r io.ReaderAt, written *streamDigest, sha b
 	}
 	return got.equal(written), sum, nil
 }
-
-// forkWriter writes each block to a and, in another goroutine at the same
-// time, to b, and returns once both are done with it: the read-back's
-// digest and SHA-512 then take two cores, and the read-back about the
-// time of the SHA-512 alone. a and b must be writers that never fail
-// (hashes).
-type forkWriter struct {
-	a, b   io.Writer
-	blocks chan []byte
-	done   chan struct{}
-}
-
-func newForkWriter(a, b io.Writer) *forkWriter {
-	f := &forkWriter{a: a, b: b, blocks: make(chan []byte), done: make(chan struct{})}
-	go func() {
-		for p := range f.blocks {
-			f.b.Write(p)
-			f.done <- struct{}{}
-		}
-	}()
-	return f
-}
-
-func (f *forkWriter) Write(p []byte) (int, error) {
-	f.blocks <- p
-	f.a.Write(p)
-	<-f.done
-	return len(p), nil
-}
-
-// close stops the other goroutine.
-func (f *forkWriter) close() { close(f.blocks) }
 
 // storedSum is the SHA-512 of a made backup's stored bytes, for the record
 // (verified.json): taken while writing or by a read-back check

@@ -250,9 +250,9 @@ func fileSum(ctx context.Context, r io.ReaderAt, digest *streamDigest) ([]byte, 
 
 // hashBeside writes to w and to the hash h at the same time: w on the
 // caller's goroutine, h on its own, each Write returning once both are
-// done with the bytes, which they share (no copy). The check's reading
-// goroutine passes every byte on (passThrough): hashing the file beside
-// the copies' writes rather than before them shortens its work per
+// done with the bytes, which they share (no copy). In send, the check's
+// reading goroutine passes every byte on (passThrough): hashing the file
+// beside the copies' writes rather than before them shortens its work per
 // chunk, which the check's workers wait on. close must be called.
 type hashBeside struct {
 	w    io.Writer
