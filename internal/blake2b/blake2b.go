@@ -16,6 +16,30 @@
 //
 // New512 and Sum512 have x/crypto's signatures, so a caller changes
 // only its import.
+//
+// WriteTwo and a Hasher hash two different messages at once where the
+// CPU has AVX-512F and AVX-512VL (Fast): an assembly kernel
+// (pair_amd64.s, made by genpair.go) keeps each of the sixteen words of
+// the work vector in an XMM register of its own, one message per 64-bit
+// lane, so G runs for both with plain two-lane operations and no
+// shuffles. x/crypto has nothing like it: its AVX2 code spreads one
+// message's state over four lanes. The kernel is bound by the latency of
+// G's chain (twelve dependent operations, two cycles each on Zen 5), not
+// by the vector units; a pair costs about three quarters of two passes
+// of the Go code. On the 2-core build machine (AMD EPYC, Zen 5, shared,
+// load average about 3), go test -run XXX -bench 'Two|Hasher'
+// -benchtime 20x, in MB/s of both messages per second of CPU time:
+//
+//	BenchmarkTwo/kernel                 1223-1272  (two 1 MiB messages)
+//	BenchmarkTwo/internal-twice          639-948
+//	BenchmarkTwo/x-crypto-twice          548-557
+//	BenchmarkHasher/hasher              1214-1256  (two goroutines, 24 MiB each)
+//	BenchmarkHasher/internal-concurrent  781-921
+//	BenchmarkHasher/x-crypto-concurrent  579-581
+//
+// The kernel lives here rather than in a package of its own because it
+// shares the digest, whose state it takes and gives back, and the Go
+// compression function, which hashes what it cannot.
 package blake2b
 
 import (
