@@ -67,9 +67,23 @@ func newSalt() ([]byte, error) {
 // blobChecksum computes the BLAKE2b-512 checksum of a blob whose header
 // fields are given separately from its ciphertext.
 func blobChecksum(sum []byte, header, ciphertext []byte) []byte {
-	h := newBlobHash(header)
-	h.Write(ciphertext)
-	return h.Sum(sum)
+	return blobChecksumWith(nil, sum, header, ciphertext)
+}
+
+// blobChecksumWith is blobChecksum taken through bh, which pairs it
+// with another goroutine's checksum where its kernel runs (see
+// chunkHashers); with a nil bh, or where the kernel does not run, it is
+// taken here.
+func blobChecksumWith(bh *blake2b.Hasher, sum []byte, header, ciphertext []byte) []byte {
+	if bh == nil || !blake2b.Fast() {
+		h := newBlobHash(header)
+		h.Write(ciphertext)
+		return h.Sum(sum)
+	}
+	var buf [1 + len(blobAAD) + blobOverhead - checksumSize]byte
+	prefix := append(append(append(buf[:0], byte(len(blobAAD))), blobAAD...), header...)
+	s := bh.Sum512(prefix, ciphertext)
+	return append(sum, s[:]...)
 }
 
 // newBlobHash starts a blob's BLAKE2b-512 checksum with everything before
@@ -98,6 +112,12 @@ func checkBlobVersion(v byte) error {
 // blobOverhead+n+tagSize bytes because the AEAD appends its tag before we
 // move it into the header. nonce must be fresh and random.
 func sealBlobInPlace(buf []byte, n int, key, salt, nonce []byte) ([]byte, error) {
+	return sealBlobInPlaceWith(nil, buf, n, key, salt, nonce)
+}
+
+// sealBlobInPlaceWith is sealBlobInPlace with the checksum taken through
+// bh (see blobChecksumWith).
+func sealBlobInPlaceWith(bh *blake2b.Hasher, buf []byte, n int, key, salt, nonce []byte) ([]byte, error) {
 	if cap(buf) < blobOverhead+n+tagSize {
 		return nil, fmt.Errorf("internal error: seal buffer too small")
 	}
@@ -114,7 +134,7 @@ func sealBlobInPlace(buf []byte, n int, key, salt, nonce []byte) ([]byte, error)
 	copy(hdr[1+saltSize:], nonce)
 	copy(hdr[1+saltSize+xNonceSize:], sealed[n:])
 	ciphertext := buf[blobOverhead : blobOverhead+n]
-	blobChecksum(buf[len(hdr):len(hdr)], hdr, ciphertext)
+	blobChecksumWith(bh, buf[len(hdr):len(hdr)], hdr, ciphertext)
 	return buf[:blobOverhead+n], nil
 }
 
@@ -141,7 +161,11 @@ func sealBlob(password string, plaintext []byte) ([]byte, error) {
 // parseBlob checks a blob's version, length and checksum, in that order,
 // without a passphrase. It accepts both the XChaCha20 layout and the 2022
 // ChaCha20 one, telling them apart by which checksum validates.
-func parseBlob(b []byte) (*blob, error) {
+func parseBlob(b []byte) (*blob, error) { return parseBlobWith(nil, b) }
+
+// parseBlobWith is parseBlob with the checksums taken through bh (see
+// blobChecksumWith).
+func parseBlobWith(bh *blake2b.Hasher, b []byte) (*blob, error) {
 	if len(b) == 0 {
 		return nil, fmt.Errorf("empty data: %w", ErrBadLength)
 	}
@@ -158,7 +182,7 @@ func parseBlob(b []byte) (*blob, error) {
 			continue
 		}
 		hdr, stored, ciphertext := b[:hdrLen], b[hdrLen:hdrLen+checksumSize], b[hdrLen+checksumSize:]
-		if bytes.Equal(blobChecksum(sum[:0], hdr, ciphertext), stored) {
+		if bytes.Equal(blobChecksumWith(bh, sum[:0], hdr, ciphertext), stored) {
 			return &blob{
 				salt:       hdr[1 : 1+saltSize],
 				nonce:      hdr[1+saltSize : 1+saltSize+nonceSize],

@@ -10,6 +10,7 @@ import (
 	"hash"
 	"io"
 
+	"github.com/cakebackup/cakebackup/internal/blake2b"
 	"github.com/cakebackup/cakebackup/internal/sha512pair"
 )
 
@@ -45,6 +46,33 @@ func sha512Sum(hs *sha512pair.Hasher, b []byte) []byte {
 	return h.Sum(nil)
 }
 
+// chunkHashers take the chunks' checksums for the goroutines that open
+// or seal them: their SHA-512s and their BLAKE2b-512s, each two chunks
+// at a time where its kernel runs. With more than one worker on the
+// chunks, a chunk's checksum is most often taken while another's is.
+type chunkHashers struct {
+	sha *sha512pair.Hasher
+	b2  *blake2b.Hasher
+}
+
+func newChunkHashers() *chunkHashers {
+	return &chunkHashers{sha: sha512pair.NewHasher(), b2: blake2b.NewHasher()}
+}
+
+// close stops the Hashers' workers.
+func (h *chunkHashers) close() {
+	h.sha.Close()
+	h.b2.Close()
+}
+
+// hashers returns h's two Hashers, nil for a nil h.
+func (h *chunkHashers) hashers() (*sha512pair.Hasher, *blake2b.Hasher) {
+	if h == nil {
+		return nil, nil
+	}
+	return h.sha, h.b2
+}
+
 // sumEqual reports whether h's sum is sum.
 func sumEqual(h hash.Hash, sum []byte) bool {
 	var got [sha512.Size]byte
@@ -68,10 +96,12 @@ func (a *Archive) chunkErr(i int, err error) error {
 // the blob's own checksum, and, when keys is not nil, decrypts it (in
 // place: buf needs tagSize bytes of spare capacity to avoid a copy) and,
 // unless the caller does it (plainLater), checks the plaintext's SHA-512.
-// The encrypted bytes' SHA-512 is taken through hs, which may be nil.
-// It returns the plaintext, or nil when only checking.
-func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, hs *sha512pair.Hasher, plainLater bool) ([]byte, error) {
+// The encrypted bytes' SHA-512 and the blob's checksum are taken through
+// hs, which may be nil. It returns the plaintext, or nil when only
+// checking.
+func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, hs *chunkHashers, plainLater bool) ([]byte, error) {
 	c := a.chunks[i]
+	sha, b2 := hs.hashers()
 	if int64(len(buf)) != c.encLen {
 		return nil, a.chunkErr(i, fmt.Errorf("got %d of %d bytes: %w", len(buf), c.encLen, ErrBadLength))
 	}
@@ -82,11 +112,11 @@ func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, hs *sha512pair.Ha
 	// first, as if it ran first.
 	encOK := make(chan bool, 1)
 	if c.encSum != nil {
-		go func() { encOK <- bytes.Equal(sha512Sum(hs, buf), c.encSum) }()
+		go func() { encOK <- bytes.Equal(sha512Sum(sha, buf), c.encSum) }()
 	} else {
 		encOK <- true
 	}
-	bl, err := parseBlob(buf)
+	bl, err := parseBlobWith(b2, buf)
 	if !<-encOK {
 		return nil, a.chunkErr(i, fmt.Errorf("SHA-512 of the encrypted data does not match metadata.json: %w", ErrBadChecksum))
 	}

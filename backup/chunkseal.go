@@ -22,7 +22,7 @@ const defaultChunkSize = 24 << 20
 // It also hashes the whole plaintext. Not safe for concurrent use.
 type chunkSealer struct {
 	pool *orderedPool
-	hs   *sha512pair.Hasher // the workers' SHA-512s, two at a time
+	hs   *chunkHashers // the workers' SHA-512s and BLAKE2b-512s, two at a time
 	out  io.Writer
 	keys *keyCache // gives the key for salt, deriving it once
 	salt []byte
@@ -48,7 +48,7 @@ type chunkSealer struct {
 // whole SHA-512 blocks, so that the whole archive's hash starts every
 // chunk on a block boundary; pairPlain tells where it is worth it.
 func newChunkSealer(ctx context.Context, out io.Writer, keys *keyCache, salt []byte, size, workers int, pair bool) *chunkSealer {
-	s := &chunkSealer{out: out, hs: sha512pair.NewHasher(), keys: keys, salt: salt, size: size, whole: sha512.New(), pair: pair}
+	s := &chunkSealer{out: out, hs: newChunkHashers(), keys: keys, salt: salt, size: size, whole: sha512.New(), pair: pair}
 	s.pool = newOrderedPool(ctx, workers, workers+2, s.seal, s.emit, false)
 	return s
 }
@@ -66,7 +66,7 @@ func pairPlain(size int64) bool {
 func (s *chunkSealer) seal(j *chunkJob) error {
 	plainSum := j.plainSum
 	if plainSum == nil {
-		plainSum = sha512Sum(s.hs, j.buf[blobOverhead:blobOverhead+j.n])
+		plainSum = sha512Sum(s.hs.sha, j.buf[blobOverhead:blobOverhead+j.n])
 	}
 	var nonce [xNonceSize]byte
 	if _, err := rand.Read(nonce[:]); err != nil {
@@ -76,11 +76,11 @@ func (s *chunkSealer) seal(j *chunkJob) error {
 	if err != nil {
 		return err
 	}
-	sealed, err := sealBlobInPlace(j.buf, j.n, key, s.salt, nonce[:])
+	sealed, err := sealBlobInPlaceWith(s.hs.b2, j.buf, j.n, key, s.salt, nonce[:])
 	if err != nil {
 		return err
 	}
-	encSum := sha512Sum(s.hs, sealed)
+	encSum := sha512Sum(s.hs.sha, sealed)
 	j.out = sealed
 	j.rec = chunkRecord{
 		SHA512: chunkSums{Encrypted: hex.EncodeToString(encSum), Plain: hex.EncodeToString(plainSum)},
@@ -197,7 +197,7 @@ func (s *chunkSealer) Close() ([]chunkRecord, error) {
 		s.cur = nil
 	}
 	err := s.pool.close()
-	s.hs.Close()
+	s.hs.close()
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ func (s *chunkSealer) Abort(err error) {
 		s.cur = nil
 	}
 	s.pool.abort(err)
-	s.hs.Close()
+	s.hs.close()
 }
 
 // sum returns the SHA-512 of everything written.

@@ -25,10 +25,10 @@ type chunkStream struct {
 	ctx  context.Context
 	a    *Archive
 	pool *orderedPool
-	hs   *sha512pair.Hasher // the encrypted chunks' SHA-512s, two at a time
-	out  chan *chunkJob     // opened chunks in order, filled by the pool's sink
-	held *chunkJob          // the chunk next returned last
-	pos  int                // the index of the chunk next returns next
+	hs   *chunkHashers  // the encrypted chunks' SHA-512s and BLAKE2b-512s, two at a time
+	out  chan *chunkJob // opened chunks in order, filled by the pool's sink
+	held *chunkJob      // the chunk next returned last
+	pos  int            // the index of the chunk next returns next
 
 	// whole is written by the sink and err by the reading goroutine;
 	// both are read only once out is closed.
@@ -40,7 +40,7 @@ type chunkStream struct {
 func (a *Archive) newChunkStream(ctx context.Context, keys *keyCache) *chunkStream {
 	workers := runtime.GOMAXPROCS(0)
 	jobs := workers + 2
-	s := &chunkStream{ctx: ctx, a: a, hs: sha512pair.NewHasher(), out: make(chan *chunkJob, jobs)}
+	s := &chunkStream{ctx: ctx, a: a, hs: newChunkHashers(), out: make(chan *chunkJob, jobs)}
 	if keys != nil {
 		s.whole = sha512.New()
 	}
@@ -168,7 +168,7 @@ func (s *chunkStream) close() {
 	for j := range s.out { // closed once the pool has stopped
 		s.pool.release(j)
 	}
-	s.hs.Close()
+	s.hs.close()
 	for {
 		select {
 		case j := <-s.pool.free:
