@@ -19,7 +19,7 @@
 //
 // WriteTwo and a Hasher hash two different messages at once where the
 // CPU has AVX-512F and AVX-512VL (Fast): an assembly kernel
-// (pair_amd64.s, made by genpair.go) keeps each of the sixteen words of
+// (pair_amd64.s, made by gen.go) keeps each of the sixteen words of
 // the work vector in an XMM register of its own, one message per 64-bit
 // lane, so G runs for both with plain two-lane operations and no
 // shuffles. x/crypto has nothing like it: its AVX2 code spreads one

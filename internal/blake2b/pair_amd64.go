@@ -4,8 +4,6 @@ package blake2b
 
 import "golang.org/x/sys/cpu"
 
-//go:generate go run genpair.go
-
 // hasKernel reports whether this CPU runs blocks2: it needs AVX-512F
 // and AVX-512VL (VPRORQ and VPTERNLOGQ on XMM registers).
 func hasKernel() bool {

@@ -2,6 +2,7 @@ package blake2b
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -13,29 +14,22 @@ import (
 	xblake2b "golang.org/x/crypto/blake2b"
 )
 
-// modes lists the paths writeTwo can take on this machine: the two plain
+// paths names the ways writeTwo can go on this machine: the two plain
 // writes always, the kernel where the CPU has it.
-func modes() []bool {
+func paths() map[string]bool {
+	m := map[string]bool{"plain": false}
 	if hasKernel() {
-		return []bool{false, true}
+		m["kernel"] = true
 	}
-	return []bool{false}
-}
-
-func modeName(kernel bool) string {
-	if kernel {
-		return "kernel"
-	}
-	return "plain"
+	return m
 }
 
 // data returns n pseudo-random bytes, the same for the same n and seed.
 func data(n int, seed uint64) []byte {
-	r := rand.New(rand.NewPCG(seed, 0xb1a4e2b))
+	var key [32]byte
+	binary.LittleEndian.PutUint64(key[:], seed)
 	p := make([]byte, n)
-	for i := range p {
-		p[i] = byte(r.Uint32())
-	}
+	rand.NewChaCha8(key).Read(p) // never fails
 	return p
 }
 
@@ -64,19 +58,19 @@ func checkTwo(t testing.TB, preA, pa, preB, pb []byte, kernel bool) {
 	a, b := started(preA), started(preB)
 	writeTwo(a, pa, b, pb, kernel)
 	if got, want := a.Sum(nil), xSum(preA, pa); !bytes.Equal(got, want) {
-		t.Fatalf("%s: prefixes %d, %d, lengths %d, %d: first sum %x, want %x", modeName(kernel), len(preA), len(preB), len(pa), len(pb), got, want)
+		t.Fatalf("kernel %v: prefixes %d, %d, lengths %d, %d: first sum %x, want %x", kernel, len(preA), len(preB), len(pa), len(pb), got, want)
 	}
 	if got, want := b.Sum(nil), xSum(preB, pb); !bytes.Equal(got, want) {
-		t.Fatalf("%s: prefixes %d, %d, lengths %d, %d: second sum %x, want %x", modeName(kernel), len(preA), len(preB), len(pa), len(pb), got, want)
+		t.Fatalf("kernel %v: prefixes %d, %d, lengths %d, %d: second sum %x, want %x", kernel, len(preA), len(preB), len(pa), len(pb), got, want)
 	}
 	// The digests go on as x/crypto's do.
 	a.Write(pb)
 	b.Write(pa[:len(pa)/3])
 	if got, want := a.Sum(nil), xSum(preA, pa, pb); !bytes.Equal(got, want) {
-		t.Fatalf("%s: lengths %d, %d: first digest's state after writeTwo is wrong", modeName(kernel), len(pa), len(pb))
+		t.Fatalf("kernel %v: lengths %d, %d: first digest's state after writeTwo is wrong", kernel, len(pa), len(pb))
 	}
 	if got, want := b.Sum(nil), xSum(preB, pb, pa[:len(pa)/3]); !bytes.Equal(got, want) {
-		t.Fatalf("%s: lengths %d, %d: second digest's state after writeTwo is wrong", modeName(kernel), len(pa), len(pb))
+		t.Fatalf("kernel %v: lengths %d, %d: second digest's state after writeTwo is wrong", kernel, len(pa), len(pb))
 	}
 }
 
@@ -93,8 +87,8 @@ var prefixLengths = []int{0, 5, 67, 79, 127, 128, 129, 256, 300}
 // other, after every pair of prefixes in a few combinations.
 func TestWriteTwoLengths(t *testing.T) {
 	src := [2][]byte{data(16384+300, 1), data(16384+300, 2)}
-	for _, kernel := range modes() {
-		t.Run(modeName(kernel), func(t *testing.T) {
+	for name, kernel := range paths() {
+		t.Run(name, func(t *testing.T) {
 			for i, preA := range prefixLengths {
 				preB := prefixLengths[(i*5+3)%len(prefixLengths)]
 				for _, na := range pairLengths {
@@ -111,8 +105,8 @@ func TestWriteTwoLengths(t *testing.T) {
 // every alignment) of two buffers after random prefixes.
 func TestWriteTwoRandom(t *testing.T) {
 	src := [2][]byte{data(8192, 3), data(8192, 4)}
-	for _, kernel := range modes() {
-		t.Run(modeName(kernel), func(t *testing.T) {
+	for name, kernel := range paths() {
+		t.Run(name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(5, 6))
 			for range 2000 {
 				var ps, pres [2][]byte
@@ -140,9 +134,9 @@ func TestWriteTwoLong(t *testing.T) {
 		{k, k}, {k + 1, k + 1}, {k - 128, k + 128}, {k + 128, k - 1}, {k + 129, 3 * k},
 		{2*k + 133, 2 * k}, {3*k + 77, k + 129}, {3 * k, 3*k + 256},
 	}
-	for _, kernel := range modes() {
+	for name, kernel := range paths() {
 		for _, n := range lengths {
-			t.Run(fmt.Sprintf("%s/%d,%d", modeName(kernel), n[0], n[1]), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/%d,%d", name, n[0], n[1]), func(t *testing.T) {
 				checkTwo(t, nil, p[:n[0]], q[:79], q[79:79+n[1]], kernel)
 				checkTwo(t, p[:128], q[3:n[1]+3], nil, p[1:n[0]+1], kernel)
 			})
@@ -163,9 +157,9 @@ func TestWriteTwoVectors(t *testing.T) {
 		{"a million a", strings.Repeat("a", 1000000), "98fb3efb7206fd19ebf69b6f312cf7b64e3b94dbe1a17107913975a793f177e1d077609d7fba363cbba00d05f7aa4e4fa8715d6428104c0a75643b0ff3fd3eaf"},
 	}
 	as := []byte(tests[2].in)
-	for _, kernel := range modes() {
+	for name, kernel := range paths() {
 		for _, tt := range tests {
-			t.Run(modeName(kernel)+"/"+tt.name, func(t *testing.T) {
+			t.Run(name+"/"+tt.name, func(t *testing.T) {
 				for _, other := range [][]byte{as, as[:200_001], data(777_777, 9)} {
 					a, b := started(nil), started(nil)
 					writeTwo(a, []byte(tt.in), b, other, kernel)
@@ -259,7 +253,7 @@ func FuzzWriteTwo(f *testing.F) {
 		preA, preB = preA%512, preB%512
 		na, nb = na%(16<<10), nb%(16<<10)
 		p, q := data(int(preA)+int(na), seed), data(int(preB)+int(nb), ^seed)
-		for _, kernel := range modes() {
+		for _, kernel := range paths() {
 			checkTwo(t, p[:preA], p[preA:], q[:preB], q[preB:], kernel)
 		}
 	})

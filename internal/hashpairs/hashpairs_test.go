@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
 // plainKernel hashes with crypto/sha512, WriteTwo as two plain writes,
@@ -38,15 +40,6 @@ func (k *plainKernel) kernel() Kernel[hash.Hash] {
 	}
 }
 
-func data(n int, seed uint64) []byte {
-	r := rand.New(rand.NewPCG(seed, 1))
-	p := make([]byte, n)
-	for i := range p {
-		p[i] = byte(r.Uint32())
-	}
-	return p
-}
-
 // TestConcurrent has many goroutines hash buffers of random sizes
 // through one Scheduler at once: every sum is crypto/sha512's, and the
 // worker paired some.
@@ -54,7 +47,7 @@ func TestConcurrent(t *testing.T) {
 	var k plainKernel
 	s := New(k.kernel())
 	defer s.Close()
-	src := data(3<<20, 2)
+	src := wallettest.Random(3 << 20)
 	var wg sync.WaitGroup
 	for g := range 8 {
 		wg.Go(func() {
@@ -92,7 +85,7 @@ func TestClose(t *testing.T) {
 	before := runtime.NumGoroutine()
 	var k plainKernel
 	s := New(k.kernel())
-	p := data(2<<20+3, 4)
+	p := wallettest.Random(2<<20 + 3)
 	want := sha512.Sum512(p)
 	var wg sync.WaitGroup
 	for i := range 6 {
