@@ -15,6 +15,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // How much of a buffer a worker hashes before it looks again at the
@@ -25,6 +26,14 @@ const (
 	loneStep = 64 << 10
 	pairStep = 256 << 10
 )
+
+// pairWait is how long a worker left with one buffer waits for another
+// to pair it with, once per buffer, before hashing it alone. Callers
+// that hash in turn (a backup's chunk workers, each waiting for two
+// hashes of its chunk) come back staggered: the hash that finished a
+// chunk first would otherwise take the other worker's chunk alone, at a
+// third more CPU time, until its worker brings the next one.
+const pairWait = 4 * time.Millisecond
 
 // Kernel is how a Scheduler hashes into states of type S.
 type Kernel[S any] struct {
@@ -46,23 +55,27 @@ type Kernel[S any] struct {
 // through its Kernel's WriteTwo: its worker hashes a step of each of the
 // two buffers with the least left to hash, then looks again at what
 // waits, so that a buffer coming while two others are hashed waits for a
-// step, not for one of them to end. A nil Scheduler, or one closed,
-// takes no buffers. A Scheduler is safe for concurrent use.
+// step, not for one of them to end. Left with one buffer, it waits a
+// little (pairWait) for another before hashing it alone. A nil
+// Scheduler, or one closed, takes no buffers. A Scheduler is safe for
+// concurrent use.
 type Scheduler[S any] struct {
 	k       Kernel[S]
 	mu      sync.Mutex
 	queue   []*job[S] // given, not yet taken by a worker
 	waiting *sync.Cond
+	seeking int // workers waiting for a buffer to pair theirs with
 	closed  bool
 	wg      sync.WaitGroup
 }
 
 // job is one call's buffer, its state, and how far it has come.
 type job[S any] struct {
-	p    []byte
-	s    S
-	off  int
-	done chan struct{}
+	p      []byte
+	s      S
+	off    int
+	done   chan struct{}
+	waited bool // a worker waited for a partner for it
 }
 
 func (j *job[S]) rest() int { return len(j.p) - j.off }
@@ -96,7 +109,7 @@ func (s *Scheduler[S]) Hash(st S, p []byte) bool {
 	}
 	j := &job[S]{p: p, s: st, done: make(chan struct{})}
 	s.queue = append(s.queue, j)
-	s.waiting.Signal()
+	s.waiting.Broadcast()
 	s.mu.Unlock()
 	<-j.done
 	return true
@@ -117,21 +130,45 @@ func (s *Scheduler[S]) Close() {
 }
 
 // take moves the queued jobs to held, waiting for one when held is
-// empty; it returns false once the Scheduler is closed and nothing is
-// left.
+// empty, and for pairWait when held is one job that has not waited yet;
+// it returns false once the Scheduler is closed and nothing is left.
+// An idle worker leaves new jobs to the workers waiting for a partner.
 func (s *Scheduler[S]) take(held []*job[S]) ([]*job[S], bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for len(held) == 0 && len(s.queue) == 0 {
-		if s.closed {
+	for len(held) == 0 && len(s.queue) <= s.seeking {
+		if s.closed && len(s.queue) == 0 {
 			return held, false
 		}
 		s.waiting.Wait()
 	}
+	held = s.takeQueue(held)
+	if len(held) == 1 && !held[0].waited {
+		held[0].waited = true
+		expired := false
+		t := time.AfterFunc(pairWait, func() {
+			s.mu.Lock()
+			expired = true
+			s.waiting.Broadcast()
+			s.mu.Unlock()
+		})
+		s.seeking++
+		for len(s.queue) == 0 && !s.closed && !expired {
+			s.waiting.Wait()
+		}
+		s.seeking--
+		t.Stop()
+		held = s.takeQueue(held)
+	}
+	return held, true
+}
+
+// takeQueue moves the queued jobs to held; s.mu is held.
+func (s *Scheduler[S]) takeQueue(held []*job[S]) []*job[S] {
 	held = append(held, s.queue...)
 	clear(s.queue)
 	s.queue = s.queue[:0]
-	return held, true
+	return held
 }
 
 // work hashes the jobs until Close: a step of the two with the least

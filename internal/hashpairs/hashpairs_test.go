@@ -120,3 +120,27 @@ func TestClose(t *testing.T) {
 		t.Errorf("%d goroutines after Close, %d before New", n, before)
 	}
 }
+
+// TestStaggered has a second caller come a millisecond after the first,
+// well within pairWait: the worker waits for it rather than start the
+// first buffer alone, and pairs the two from their first bytes to the
+// end of the shorter. The machine is shared; of five tries, one must
+// pair every byte.
+func TestStaggered(t *testing.T) {
+	p, q := wallettest.Random(4<<20), wallettest.Random(4<<20+128)
+	for try := range 5 {
+		var k plainKernel
+		s := New(k.kernel())
+		var wg sync.WaitGroup
+		wg.Go(func() { s.Hash(sha512.New(), p) })
+		time.Sleep(time.Millisecond)
+		wg.Go(func() { s.Hash(sha512.New(), q) })
+		wg.Wait()
+		s.Close()
+		if k.paired.Load() == 2*int64(len(p)) {
+			return
+		}
+		t.Logf("try %d: %d of %d bytes paired", try, k.paired.Load(), 2*len(p))
+	}
+	t.Error("a caller a millisecond late was never paired from the start")
+}
