@@ -3,6 +3,7 @@ package hashpairs
 import (
 	"bytes"
 	"crypto/sha512"
+	"fmt"
 	"hash"
 	"math/rand/v2"
 	"runtime"
@@ -42,8 +43,19 @@ func (k *plainKernel) kernel() Kernel[hash.Hash] {
 
 // TestConcurrent has many goroutines hash buffers of random sizes
 // through one Scheduler at once: every sum is crypto/sha512's, and the
-// worker paired some.
+// worker paired some. With GOMAXPROCS 6 the Scheduler has three workers,
+// which share the queue (an idle one leaves new buffers to one waiting
+// for a partner).
 func TestConcurrent(t *testing.T) {
+	for _, procs := range []int{runtime.GOMAXPROCS(0), 6} {
+		t.Run(fmt.Sprint("GOMAXPROCS ", procs), func(t *testing.T) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			testConcurrent(t)
+		})
+	}
+}
+
+func testConcurrent(t *testing.T) {
 	var k plainKernel
 	s := New(k.kernel())
 	defer s.Close()
