@@ -138,7 +138,7 @@ func BenchmarkBridgeUploadFileByReader256MiB(b *testing.B) {
 // bridge's blocks in flight. The fake keeps blocks on disk, since it runs
 // in this process.
 func BenchmarkUploadPeakHeap(b *testing.B) {
-	f := newFakeProtonWith(b, protontest.Options{DataDir: b.TempDir()})
+	f := newFakeProtonWith(b, protontest.WithOptions(protontest.Options{DataDir: b.TempDir()}))
 	pattern := wallettest.RandomBytes(b, 1<<20)
 	for _, size := range []int64{64 << 20, 512 << 20} {
 		b.Run(fmt.Sprintf("%dMiB", size>>20), func(b *testing.B) {

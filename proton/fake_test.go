@@ -31,20 +31,25 @@ type fakeProton struct {
 }
 
 // newFakeProton starts a fake server; setup, when given, runs on it before
-// the login.
+// the login. The setups here set SetAuthLife, which changes the core
+// server for every session, so a server with setups gets a core server of
+// its own (see protontest.NewForTest).
 func newFakeProton(t testing.TB, setup ...func(*protontest.Server)) *fakeProton {
 	t.Helper()
-	return newFakeProtonWith(t, protontest.Options{}, setup...)
+	var opts []protontest.TestOption
+	for _, fn := range setup {
+		opts = append(opts, protontest.WithSetup(fn))
+	}
+	if len(setup) > 0 {
+		opts = append(opts, protontest.WithOwnCore())
+	}
+	return newFakeProtonWith(t, opts...)
 }
 
-// newFakeProtonWith is newFakeProton with server options.
-func newFakeProtonWith(t testing.TB, opts protontest.Options, setup ...func(*protontest.Server)) *fakeProton {
+// newFakeProtonWith is newFakeProton with NewForTest's options.
+func newFakeProtonWith(t testing.TB, opts ...protontest.TestOption) *fakeProton {
 	t.Helper()
-	topts := []protontest.TestOption{protontest.WithOptions(opts)}
-	for _, fn := range setup {
-		topts = append(topts, protontest.WithSetup(fn))
-	}
-	ts := protontest.NewForTest(t, topts...)
+	ts := protontest.NewForTest(t, opts...)
 	srv := ts.Server
 	env := map[string]string{
 		"XDG_CONFIG_HOME": t.TempDir(),

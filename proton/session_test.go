@@ -148,7 +148,7 @@ func TestRefreshedTokensAreSaved(t *testing.T) {
 func TestRevokedSession(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProton(t)
+	f := newFakeProtonWith(t, protontest.WithOwnCore())
 	if err := f.srv.RevokeSessions(fakeUser); err != nil {
 		t.Fatal(err)
 	}

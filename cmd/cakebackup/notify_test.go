@@ -16,6 +16,7 @@ import (
 	"github.com/cakebackup/cakebackup/notify"
 	"github.com/cakebackup/cakebackup/notify/notifytest"
 	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/proton/protontest"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -163,7 +164,7 @@ func TestFixFor(t *testing.T) {
 // again, once however many runs fail.
 func TestScheduledProtonSessionExpiredNotifies(t *testing.T) {
 	t.Parallel()
-	c, srv := loggedInProtonCLI(t)
+	c, srv := loggedInProtonCLI(t, protontest.WithOwnCore())
 	rec := notifytest.NewRecorder(t)
 	s := &scheduleCLI{cliRun: c, config: filepath.Join(c.vars["XDG_CONFIG_HOME"], "cakebackup", "config.toml"),
 		pw: writePasswordFile(t, "scheduled-secret-password-9f2k")}

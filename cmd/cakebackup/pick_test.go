@@ -331,7 +331,7 @@ func TestPickUsageErrors(t *testing.T) {
 // cakebackup that has the session, and the Drive opened with it.
 func fakeProtonEnv(t *testing.T) (*env, *proton.Drive) {
 	t.Helper()
-	srv := protontest.NewForTest(t)
+	srv := protontest.NewForTest(t, protontest.WithUser(protonTestUser, protonTestPassword))
 	vars := map[string]string{
 		"HOME":            t.TempDir(),
 		"XDG_CONFIG_HOME": t.TempDir(),

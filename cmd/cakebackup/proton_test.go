@@ -29,10 +29,12 @@ const (
 )
 
 // newProtonCLI returns a CLI pointed at a fresh fake Proton server with
-// one account, keeping sessions in a file (never a real keyring).
-func newProtonCLI(t *testing.T) (*cliRun, *protontest.TestServer) {
+// one account, keeping sessions in a file (never a real keyring). opts go
+// to NewForTest: a test that revokes sessions or shortens their life needs
+// protontest.WithOwnCore.
+func newProtonCLI(t *testing.T, opts ...protontest.TestOption) (*cliRun, *protontest.TestServer) {
 	t.Helper()
-	srv := protontest.NewForTest(t, protontest.WithUser(protonTestUser, protonTestPassword))
+	srv := protontest.NewForTest(t, append(opts, protontest.WithUser(protonTestUser, protonTestPassword))...)
 	c := newCLI(t)
 	c.vars[proton.URLEnv] = srv.URL()
 	c.vars[proton.SessionEnv] = "file"
@@ -44,9 +46,9 @@ func newProtonCLI(t *testing.T) (*cliRun, *protontest.TestServer) {
 // one, as Login would have made it, for the tests whose point is not
 // logging in (a login costs four bcrypt hashes and an SRP exchange;
 // TestProtonEndToEnd and the login tests log in).
-func loggedInProtonCLI(t *testing.T) (*cliRun, *protontest.TestServer) {
+func loggedInProtonCLI(t *testing.T, opts ...protontest.TestOption) (*cliRun, *protontest.TestServer) {
 	t.Helper()
-	c, srv := newProtonCLI(t)
+	c, srv := newProtonCLI(t, opts...)
 	saveProtonSession(t, srv, func(k string) string { return c.vars[k] })
 	return c, srv
 }
@@ -159,7 +161,7 @@ func TestProtonEndToEnd(t *testing.T) {
 
 func TestProtonLoginFailures(t *testing.T) {
 	t.Parallel()
-	c, srv := newProtonCLI(t)
+	c, srv := newProtonCLI(t, protontest.WithOwnCore())
 	for _, tc := range []struct {
 		name  string
 		args  []string
@@ -353,7 +355,7 @@ func TestProtonFolderOfNewerApp(t *testing.T) {
 // times the CPU.
 func TestProtonTwoProcessesShareSession(t *testing.T) {
 	t.Parallel()
-	c, srv := loggedInProtonCLI(t)
+	c, srv := loggedInProtonCLI(t, protontest.WithOwnCore())
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	drive, err := proton.Connect(ctx, proton.Options{APIURL: srv.URL()}, proton.NewSessionStore(func(k string) string { return c.vars[k] }))

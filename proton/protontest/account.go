@@ -1,10 +1,13 @@
 package protontest
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -21,7 +24,10 @@ import (
 // password (see keyPassword), generates the share key and the root node key, encrypts their passphrases
 // to the address key (share) and share key (root) and signs them with the
 // address key. The server only receives the resulting armored, locked keys
-// and encrypted passphrases, names and hash keys.
+// and encrypted passphrases, names and hash keys. On a server that shares
+// its core server (see NewForTest) the account and its drive keys are made
+// once per process and each server stores its own share and root folder
+// built from them.
 func (s *Server) AddUser(username, password string) error {
 	_, err := s.addUser(username, password, false)
 	return err
@@ -36,15 +42,34 @@ func (s *Server) addUser(username, password string, keep bool) (*LoggedIn, error
 	if _, err := s.drive.userIDByName(username); err == nil {
 		return nil, fmt.Errorf("protontest: user %q already exists", username)
 	}
-	userID, addrID, err := s.core.CreateUser(username, []byte(password))
-	if err != nil {
-		return nil, fmt.Errorf("protontest: create user %q: %w", username, err)
-	}
+	var (
+		userID, addrID string
+		keys           *driveKeys
+		session        *LoggedIn
+	)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	keys, session, err := s.newDriveKeys(ctx, username, password, addrID, keep)
-	if err != nil {
-		return nil, fmt.Errorf("protontest: set up drive of %q: %w", username, err)
+	if s.coreShared {
+		acc, err := s.sharedAccount(ctx, username, password)
+		if err != nil {
+			return nil, err
+		}
+		userID, addrID, keys = acc.userID, acc.addrID, acc.keys
+		if keep {
+			if session, err = s.logIn(ctx, username, password); err != nil {
+				return nil, fmt.Errorf("protontest: log in as %q: %w", username, err)
+			}
+		}
+	} else {
+		var err error
+		userID, addrID, err = s.core.CreateUser(username, []byte(password))
+		if err != nil {
+			return nil, fmt.Errorf("protontest: create user %q: %w", username, err)
+		}
+		keys, session, err = s.newDriveKeys(ctx, username, password, addrID, keep)
+		if err != nil {
+			return nil, fmt.Errorf("protontest: set up drive of %q: %w", username, err)
+		}
 	}
 
 	now := time.Now().Unix()
@@ -105,6 +130,37 @@ func (s *Server) addUser(username, password string, keep bool) (*LoggedIn, error
 	return session, nil
 }
 
+// onlyOwnUsers serves POST /auth/v4/info, a login's first step, for the
+// accounts this server holds. A core server shared with other servers (see
+// NewForTest) holds their accounts too; a name that is not an account here
+// is passed on as "", which no account has, so the client gets the core
+// server's own reply for an unknown user, as from a core server of its
+// own.
+func (s *Server) onlyOwnUsers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAuthBody))
+		if err != nil {
+			invalid(w, "Invalid request body")
+			return
+		}
+		var fields map[string]json.RawMessage
+		var name string
+		if json.Unmarshal(body, &fields) == nil && json.Unmarshal(fields["Username"], &name) == nil {
+			if _, err := s.drive.userIDByName(name); err != nil {
+				fields["Username"] = json.RawMessage(`""`)
+				if body, err = json.Marshal(fields); err != nil {
+					storageFailure(w, err)
+					return
+				}
+			}
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		r.Header.Del("Content-Length")
+		next.ServeHTTP(w, r)
+	})
+}
+
 // LoggedIn is a session of an account made by logging in over SRP, with
 // what the bridge keeps of it to reconnect without the password (its
 // ReusableCredential).
@@ -112,6 +168,32 @@ type LoggedIn struct {
 	UID, AccessToken, RefreshToken string
 	// SaltedKeyPass unlocks the account's keys, base64 as the bridge keeps it.
 	SaltedKeyPass string
+}
+
+// setKeyPass sets SaltedKeyPass from the key password; on a nil l it does
+// nothing.
+func (l *LoggedIn) setKeyPass(saltedKeyPass []byte) {
+	if l != nil {
+		l.SaltedKeyPass = base64.StdEncoding.EncodeToString(saltedKeyPass)
+	}
+}
+
+// logIn logs in to the composed core server as username over SRP, as a
+// client does, and returns the live session.
+func (s *Server) logIn(ctx context.Context, username, password string) (*LoggedIn, error) {
+	session := &LoggedIn{}
+	err := s.asUserKeep(ctx, username, password, session, func(_ *proton.Client, user proton.User, salts proton.Salts) error {
+		saltedKeyPass, err := keyPassword(user.Keys.Primary(), salts, password)
+		if err != nil {
+			return fmt.Errorf("salt key password: %w", err)
+		}
+		session.setKeyPass(saltedKeyPass)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return session, nil
 }
 
 // driveKeys is the encrypted key material of a new drive, as a client
@@ -183,9 +265,7 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 		if err != nil {
 			return fmt.Errorf("salt key password: %w", err)
 		}
-		if session != nil {
-			session.SaltedKeyPass = base64.StdEncoding.EncodeToString(saltedKeyPass)
-		}
+		session.setKeyPass(saltedKeyPass)
 		userKR, addrKRs, err := proton.Unlock(user, addrs, saltedKeyPass, nil)
 		if err != nil {
 			return fmt.Errorf("unlock keys: %w", err)

@@ -1,6 +1,8 @@
 package protontest
 
 import (
+	"context"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -8,6 +10,7 @@ import (
 	"github.com/ProtonMail/gopenpgp/v3/crypto"
 	"github.com/ProtonMail/gopenpgp/v3/profile"
 	"github.com/rclone/go-proton-api"
+	"github.com/rclone/go-proton-api/server"
 	"github.com/rclone/go-proton-api/server/backend"
 )
 
@@ -22,10 +25,11 @@ type TestServer struct {
 	*Server
 	// Username and Password log in to the account.
 	Username, Password string
-	// Session is the live session of the SRP login that set up the
-	// account's drive: a test whose point is not logging in can save it
-	// as a client's session instead of logging in again (two bcrypt
-	// hashes and an SRP exchange per login).
+	// Session is a live session of the account, from an SRP login
+	// NewForTest made for this server: a test whose point is not logging
+	// in can save it as a client's session instead of logging in again
+	// (a bcrypt hash and an SRP exchange per login). No other server's
+	// test holds it.
 	Session LoggedIn
 }
 
@@ -36,6 +40,7 @@ type testConfig struct {
 	opts               Options
 	username, password string
 	setup              []func(*Server)
+	ownCore            bool
 }
 
 // WithOptions starts the server with opts (DataDir, Logf, AppVersions).
@@ -54,10 +59,28 @@ func WithSetup(fn func(*Server)) TestOption {
 	return func(c *testConfig) { c.setup = append(c.setup, fn) }
 }
 
+// WithOwnCore gives the server a core server of its own (see NewForTest),
+// for a test that changes what the core server holds for every session of
+// an account: SetAuthLife, RevokeSessions.
+func WithOwnCore() TestOption {
+	return func(c *testConfig) { c.ownCore = true }
+}
+
 // NewForTest starts a server on loopback for a test, closes it with the
 // test, and creates one account (TestUser, TestPassword unless WithUser
 // says otherwise) with its drive. Account keys are made the cheap way (see
-// UseFastKeys); everything else is as with New.
+// UseFastKeys).
+//
+// Unless WithOwnCore says otherwise, the server's core server (logins,
+// sessions, users, their keys and salts) is one go-proton-api server that
+// all of the process's NewForTest servers share, and an account with its
+// drive keys is made on it once per username and reused (see
+// sharedAccount): making one costs three bcrypt hashes, a safe-prime check
+// and an SRP login. Everything else is the server's own: drive contents,
+// Calls, faults, two-factor and mailbox-password settings, app versions.
+// Each server still logs in for its Session, refuses logins to accounts it
+// does not hold (see onlyOwnUsers), and refuses SetAuthLife and
+// RevokeSessions, which would reach other tests' sessions.
 func NewForTest(t testing.TB, opts ...TestOption) *TestServer {
 	t.Helper()
 	UseFastKeys()
@@ -65,7 +88,11 @@ func NewForTest(t testing.TB, opts ...TestOption) *TestServer {
 	for _, o := range opts {
 		o(&c)
 	}
-	srv, err := New(c.opts)
+	var core *server.Server
+	if !c.ownCore {
+		core = sharedCoreServer()
+	}
+	srv, err := newServer(c.opts, core)
 	if err != nil {
 		t.Fatalf("protontest: %v", err)
 	}
@@ -149,4 +176,66 @@ func keyPassword(key proton.Key, salts proton.Salts, password string) ([]byte, e
 		return []byte(pass.(string)), nil
 	}
 	return salts.SaltForKey([]byte(password), key.ID)
+}
+
+// sharedCore is the core server NewForTest's servers share unless
+// WithOwnCore, started on first use and left running until the process
+// ends, with the accounts made on it by username. Like fastKeyPassphrases
+// it serves tests only and holds only test accounts.
+var sharedCore struct {
+	once     sync.Once
+	srv      *server.Server
+	mu       sync.Mutex
+	accounts map[string]*sharedAccount
+}
+
+// sharedAccount is an account on the shared core server, with the drive
+// keys made for it once; each server that holds the account stores its
+// own copy of the share and root folder built from them.
+type sharedAccount struct {
+	password       string
+	once           sync.Once
+	userID, addrID string
+	keys           *driveKeys
+	err            error
+}
+
+// sharedCoreServer returns the shared core server, starting it the first
+// time.
+func sharedCoreServer() *server.Server {
+	sharedCore.once.Do(func() {
+		sharedCore.srv = newCoreServer()
+		sharedCore.accounts = map[string]*sharedAccount{}
+	})
+	return sharedCore.srv
+}
+
+// sharedAccount returns the account called username on the shared core
+// server, creating it and its drive keys (as addUser does on a server of
+// its own) the first time any server asks. An account of that name made
+// with another password is an error: the core server holds one account
+// per name.
+func (s *Server) sharedAccount(ctx context.Context, username, password string) (*sharedAccount, error) {
+	sharedCore.mu.Lock()
+	a, ok := sharedCore.accounts[username]
+	if !ok {
+		a = &sharedAccount{password: password}
+		sharedCore.accounts[username] = a
+	}
+	sharedCore.mu.Unlock()
+	if a.password != password {
+		return nil, fmt.Errorf("protontest: user %q exists with another password on the shared core server; start the server WithOwnCore", username)
+	}
+	a.once.Do(func() {
+		a.userID, a.addrID, a.err = s.core.CreateUser(username, []byte(password))
+		if a.err != nil {
+			a.err = fmt.Errorf("protontest: create user %q: %w", username, a.err)
+			return
+		}
+		a.keys, _, a.err = s.newDriveKeys(ctx, username, password, a.addrID, false)
+		if a.err != nil {
+			a.err = fmt.Errorf("protontest: set up drive of %q: %w", username, a.err)
+		}
+	})
+	return a, a.err
 }

@@ -76,6 +76,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle(RouteAuth, s.withFaults(RouteAuth, http.HandlerFunc(s.handleAuth)))
 	mux.Handle(RouteAuth2FA, s.withFaults(RouteAuth2FA, http.HandlerFunc(s.handleAuth2FA)))
 	mux.Handle(RouteAuthRefresh, s.withFaults(RouteAuthRefresh, s.handleRefresh(s.coreGate(s.coreProxy()))))
+	mux.Handle("POST /auth/v4/info", s.withFaults("", s.coreGate(s.onlyOwnUsers(s.coreProxy()))))
 	mux.Handle("/", s.withFaults("", s.coreGate(s.coreProxy())))
 	return s.withLog(s.withAppVersion(mux))
 }

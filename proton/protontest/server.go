@@ -56,6 +56,9 @@ type Server struct {
 	core     *server.Server
 	coreURL  *url.URL
 	coreHTTP *http.Client
+	// coreShared says core is the process's shared core server (see
+	// NewForTest), which this server must neither close nor change.
+	coreShared bool
 
 	listener net.Listener
 	http     *http.Server
@@ -79,6 +82,13 @@ type Server struct {
 
 // New starts a fake Proton Drive API server listening on loopback.
 func New(opts Options) (*Server, error) {
+	return newServer(opts, nil)
+}
+
+// newServer is New; a non-nil core is a core server shared with other
+// servers (see NewForTest), which the new server uses instead of starting
+// its own.
+func newServer(opts Options, shared *server.Server) (*Server, error) {
 	addr := opts.Addr
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -97,23 +107,29 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 
-	core := newCoreServer()
+	core := shared
+	if core == nil {
+		core = newCoreServer()
+	}
 	coreURL, err := url.Parse(core.GetHostURL())
 	if err != nil {
-		core.Close()
+		if shared == nil {
+			core.Close()
+		}
 		_ = l.Close()
 		return nil, fmt.Errorf("protontest: core server URL: %w", err)
 	}
 
 	s := &Server{
-		core:     core,
-		coreURL:  coreURL,
-		coreHTTP: &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second},
-		listener: l,
-		url:      baseURL,
-		logf:     opts.Logf,
-		drive:    d,
-		faults:   newFaults(),
+		core:       core,
+		coreURL:    coreURL,
+		coreHTTP:   &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second},
+		coreShared: shared != nil,
+		listener:   l,
+		url:        baseURL,
+		logf:       opts.Logf,
+		drive:      d,
+		faults:     newFaults(),
 
 		twoFactor: newTwoFactor(),
 		mailbox:   newMailboxKeys(),
@@ -165,8 +181,8 @@ func (s *Server) Transport() http.RoundTripper {
 	return endpoint.Transport(base, &http.Transport{})
 }
 
-// Close stops the server and the composed core server. Stored data under
-// Options.DataDir stays on disk.
+// Close stops the server and the composed core server, unless that is
+// shared (see NewForTest). Stored data under Options.DataDir stays on disk.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -175,7 +191,9 @@ func (s *Server) Close() error {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = s.http.Close()
 		}
-		s.core.Close()
+		if !s.coreShared {
+			s.core.Close()
+		}
 		s.coreHTTP.CloseIdleConnections()
 		if err != nil {
 			s.closeErr = fmt.Errorf("protontest: close: %w", err)
@@ -185,15 +203,31 @@ func (s *Server) Close() error {
 }
 
 // SetAuthLife sets how long new access tokens stay valid; expired tokens
-// get 401 and the client refreshes them, as against the real API.
-func (s *Server) SetAuthLife(d time.Duration) { s.core.SetAuthLife(d) }
+// get 401 and the client refreshes them, as against the real API. It
+// panics on a server that shares its core server (see WithOwnCore): the
+// change would reach other tests' servers.
+func (s *Server) SetAuthLife(d time.Duration) {
+	if s.coreShared {
+		panic("protontest: SetAuthLife on a server that shares its core server; start it with WithOwnCore")
+	}
+	s.core.SetAuthLife(d)
+}
+
+// errSharedCore refuses a change to the core server of a server that
+// shares it (see WithOwnCore).
+var errSharedCore = errors.New("protontest: the server shares its core server with other tests' servers; start it with WithOwnCore")
 
 // RevokeSessions ends every session of the user called username, as
 // logging out everywhere does; the user's refresh tokens stop working too.
+// A server that shares its core server refuses (errSharedCore): other
+// tests' sessions of the same account would end too.
 func (s *Server) RevokeSessions(username string) error {
 	userID, err := s.drive.userIDByName(username)
 	if err != nil {
 		return err
+	}
+	if s.coreShared {
+		return errSharedCore
 	}
 	if err := s.core.RevokeUser(userID); err != nil {
 		return fmt.Errorf("protontest: revoke sessions of %q: %w", username, err)

@@ -73,7 +73,7 @@ func TestDriveRoutesNeedASession(t *testing.T) {
 // go-proton-api refreshes it on the core route and retries.
 func TestTokensRefresh(t *testing.T) {
 	t.Parallel()
-	srv := NewForTest(t).Server
+	srv := NewForTest(t, WithOwnCore()).Server
 	ctx := context.Background()
 	// Long enough that the refreshed token outlives the retried call on a
 	// busy machine running the tests in parallel.
@@ -101,7 +101,7 @@ func TestTokensRefresh(t *testing.T) {
 
 func TestRevokedSessionFails(t *testing.T) {
 	t.Parallel()
-	ts := NewForTest(t)
+	ts := NewForTest(t, WithOwnCore())
 	srv := ts.Server
 	ctx := context.Background()
 	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
