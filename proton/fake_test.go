@@ -59,17 +59,18 @@ func newFakeProtonWith(t testing.TB, opts ...protontest.TestOption) *fakeProton 
 	}
 	f := &fakeProton{srv: srv, opts: Options{APIURL: srv.URL()}, getenv: func(k string) string { return env[k] }}
 	f.store = NewSessionStore(f.getenv)
-	// The session of the server's own SRP login is saved as Login would
-	// save one: Login's own tests log in; the others need not pay for a
-	// second login.
+	// The server's session of the account (TestServer.Session) is saved
+	// as Login would save one: Login's own tests log in; the others need
+	// not pay for another login.
+	session := ts.Session()
 	s := Session{
 		Created:       time.Now().UTC().Truncate(time.Second),
 		Username:      fakeUser,
 		APIURL:        srv.URL(),
-		UID:           ts.Session.UID,
-		AccessToken:   ts.Session.AccessToken,
-		RefreshToken:  ts.Session.RefreshToken,
-		SaltedKeyPass: ts.Session.SaltedKeyPass,
+		UID:           session.UID,
+		AccessToken:   session.AccessToken,
+		RefreshToken:  session.RefreshToken,
+		SaltedKeyPass: session.SaltedKeyPass,
 	}
 	if err := f.store.Save(context.Background(), s); err != nil {
 		t.Fatal(err)

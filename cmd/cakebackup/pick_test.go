@@ -326,8 +326,8 @@ func TestPickUsageErrors(t *testing.T) {
 	}
 }
 
-// fakeProtonEnv starts a fake Proton Drive on loopback, saves the session
-// of its own login (saveProtonSession) and returns the environment of a
+// fakeProtonEnv starts a fake Proton Drive on loopback, saves its session
+// of the account (saveProtonSession) and returns the environment of a
 // cakebackup that has the session, and the Drive opened with it.
 func fakeProtonEnv(t *testing.T) (*env, *proton.Drive) {
 	t.Helper()

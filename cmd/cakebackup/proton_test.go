@@ -41,11 +41,11 @@ func newProtonCLI(t *testing.T, opts ...protontest.TestOption) (*cliRun, *proton
 	return c, srv
 }
 
-// loggedInProtonCLI is newProtonCLI logged in: the session of the fake
-// server's own SRP login is saved where `cakebackup proton login` saves
-// one, as Login would have made it, for the tests whose point is not
-// logging in (a login costs four bcrypt hashes and an SRP exchange;
-// TestProtonEndToEnd and the login tests log in).
+// loggedInProtonCLI is newProtonCLI logged in: the fake server's session
+// of the account (TestServer.Session) is saved where `cakebackup proton
+// login` saves one, as Login would have made it, for the tests whose
+// point is not logging in (a login costs bcrypt hashes and an SRP
+// exchange; TestProtonEndToEnd and the login tests log in).
 func loggedInProtonCLI(t *testing.T, opts ...protontest.TestOption) (*cliRun, *protontest.TestServer) {
 	t.Helper()
 	c, srv := newProtonCLI(t, opts...)
@@ -53,18 +53,19 @@ func loggedInProtonCLI(t *testing.T, opts ...protontest.TestOption) (*cliRun, *p
 	return c, srv
 }
 
-// saveProtonSession saves the session of srv's own login in the session
-// store getenv names.
+// saveProtonSession saves srv's session of the account (see
+// protontest.TestServer.Session) in the session store getenv names.
 func saveProtonSession(t *testing.T, srv *protontest.TestServer, getenv func(string) string) {
 	t.Helper()
+	session := srv.Session()
 	s := proton.Session{
 		Created:       time.Now().UTC().Truncate(time.Second),
 		Username:      srv.Username,
 		APIURL:        srv.URL(),
-		UID:           srv.Session.UID,
-		AccessToken:   srv.Session.AccessToken,
-		RefreshToken:  srv.Session.RefreshToken,
-		SaltedKeyPass: srv.Session.SaltedKeyPass,
+		UID:           session.UID,
+		AccessToken:   session.AccessToken,
+		RefreshToken:  session.RefreshToken,
+		SaltedKeyPass: session.SaltedKeyPass,
 	}
 	if err := proton.NewSessionStore(getenv).Save(context.Background(), s); err != nil {
 		t.Fatal(err)

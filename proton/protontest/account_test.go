@@ -83,7 +83,7 @@ func TestKeptSessionKeyPassIsTheDerivedOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if kept := ts.Session.SaltedKeyPass; kept != base64.StdEncoding.EncodeToString(derived) {
+	if kept := ts.Session().SaltedKeyPass; kept != base64.StdEncoding.EncodeToString(derived) {
 		t.Fatal("the kept session's key password is not the one derived from the password")
 	}
 	addrs, err := c.GetAddresses(ctx)

@@ -39,19 +39,21 @@ func bridgeConfig(t testing.TB, srv *Server, user, password string) *common.Conf
 	return cfg
 }
 
-// sessionConfig is bridgeConfig on the session NewForTest's own login
-// kept, as cakebackup starts the bridge from a saved session: for tests
-// whose point is not logging in, which need not pay for another SRP login
-// (two bcrypt hashes and a primality test of the SRP modulus).
+// sessionConfig is bridgeConfig on ts's session of the account
+// (TestServer.Session), as cakebackup starts the bridge from a saved
+// session: for tests whose point is not logging in, which need not pay for
+// another SRP login (two bcrypt hashes and a primality test of the SRP
+// modulus).
 func sessionConfig(t testing.TB, ts *TestServer) *common.Config {
 	cfg := bridgeConfig(t, ts.Server, ts.Username, ts.Password)
 	cfg.FirstLoginCredential = &common.FirstLoginCredentialData{}
 	cfg.UseReusableLogin = true
+	session := ts.Session()
 	cfg.ReusableCredential = &common.ReusableCredentialData{
-		UID:           ts.Session.UID,
-		AccessToken:   ts.Session.AccessToken,
-		RefreshToken:  ts.Session.RefreshToken,
-		SaltedKeyPass: ts.Session.SaltedKeyPass,
+		UID:           session.UID,
+		AccessToken:   session.AccessToken,
+		RefreshToken:  session.RefreshToken,
+		SaltedKeyPass: session.SaltedKeyPass,
 	}
 	return cfg
 }

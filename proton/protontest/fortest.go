@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp/s2k"
 	"github.com/ProtonMail/gopenpgp/v3/crypto"
@@ -25,12 +26,39 @@ type TestServer struct {
 	*Server
 	// Username and Password log in to the account.
 	Username, Password string
-	// Session is a live session of the account, from an SRP login
-	// NewForTest made for this server: a test whose point is not logging
-	// in can save it as a client's session instead of logging in again
-	// (a bcrypt hash and an SRP exchange per login). No other server's
-	// test holds it.
-	Session LoggedIn
+
+	t           testing.TB
+	sessionOnce sync.Once
+	session     *LoggedIn
+}
+
+// Session returns a live session of the account, from an SRP login made
+// for this server: a test whose point is not logging in can save it as a
+// client's session instead of logging in again. No other server's test
+// holds it. On a server with its own core server it is the session of the
+// login that set up the account's drive; on one that shares its core
+// server it is that of the login that made the account, if no server took
+// it yet, or else a new login the first time Session is called (a bcrypt
+// hash and an SRP exchange), so tests that do not call it do not pay.
+// The test fails if the login does.
+func (ts *TestServer) Session() LoggedIn {
+	ts.t.Helper()
+	ts.sessionOnce.Do(func() {
+		if ts.session != nil {
+			return
+		}
+		if ts.session = takeSpareSession(ts.Username); ts.session != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		var err error
+		if ts.session, err = ts.logIn(ctx, ts.Username, ts.Password); err != nil {
+			ts.session = &LoggedIn{}
+			ts.t.Fatalf("protontest: log in as %q: %v", ts.Username, err)
+		}
+	})
+	return *ts.session
 }
 
 // TestOption changes what NewForTest sets up.
@@ -78,9 +106,10 @@ func WithOwnCore() TestOption {
 // sharedAccount): making one costs three bcrypt hashes, a safe-prime check
 // and an SRP login. Everything else is the server's own: drive contents,
 // Calls, faults, two-factor and mailbox-password settings, app versions.
-// Each server still logs in for its Session, refuses logins to accounts it
-// does not hold (see onlyOwnUsers), and refuses SetAuthLife and
-// RevokeSessions, which would reach other tests' sessions.
+// Each server refuses logins to accounts it does not hold (see
+// onlyOwnUsers), has a session of its own (see TestServer.Session), and
+// refuses SetAuthLife and RevokeSessions, which would reach other tests'
+// sessions.
 func NewForTest(t testing.TB, opts ...TestOption) *TestServer {
 	t.Helper()
 	UseFastKeys()
@@ -109,7 +138,7 @@ func NewForTest(t testing.TB, opts ...TestOption) *TestServer {
 	if err != nil {
 		t.Fatalf("protontest: %v", err)
 	}
-	return &TestServer{Server: srv, Username: c.username, Password: c.password, Session: *session}
+	return &TestServer{Server: srv, Username: c.username, Password: c.password, t: t, session: session}
 }
 
 // fastPGP generates curve25519 keys and locks them with the fewest S2K
@@ -161,9 +190,9 @@ func fastGenerateKey(name, email string, passphrase []byte, _ string, _ int) (st
 // passphrase it locked it with. For a user key that is the key password
 // go-proton-api's CreateUser derived from the account password and the
 // key salt (bcrypt, cost 10): exactly what a client's Salts.SaltForKey
-// derives again at login. NewForTest's own login takes it from here
-// instead, one bcrypt hash less per account; the bridge and every login
-// a test makes still derive it. It lives as long as the process, like the
+// derives again at login. NewForTest's own logins (for the drive keys and
+// TestServer.Session) take it from here instead, one bcrypt hash less per
+// login; the bridge and every login a test makes still derive it. It lives as long as the process, like the
 // backend.GenerateKey hook that fills it, and holds only test accounts'
 // key passwords.
 var fastKeyPassphrases sync.Map
@@ -191,13 +220,30 @@ var sharedCore struct {
 
 // sharedAccount is an account on the shared core server, with the drive
 // keys made for it once; each server that holds the account stores its
-// own copy of the share and root folder built from them.
+// own copy of the share and root folder built from them. spare is the
+// session of the login that made the keys until a TestServer takes it
+// (see TestServer.Session); sharedCore.mu guards it.
 type sharedAccount struct {
 	password       string
 	once           sync.Once
 	userID, addrID string
 	keys           *driveKeys
+	spare          *LoggedIn
 	err            error
+}
+
+// takeSpareSession returns the spare session of the shared account called
+// username, once, or nil.
+func takeSpareSession(username string) *LoggedIn {
+	sharedCore.mu.Lock()
+	defer sharedCore.mu.Unlock()
+	a := sharedCore.accounts[username]
+	if a == nil {
+		return nil
+	}
+	spare := a.spare
+	a.spare = nil
+	return spare
 }
 
 // sharedCoreServer returns the shared core server, starting it the first
@@ -232,10 +278,15 @@ func (s *Server) sharedAccount(ctx context.Context, username, password string) (
 			a.err = fmt.Errorf("protontest: create user %q: %w", username, a.err)
 			return
 		}
-		a.keys, _, a.err = s.newDriveKeys(ctx, username, password, a.addrID, false)
+		var spare *LoggedIn
+		a.keys, spare, a.err = s.newDriveKeys(ctx, username, password, a.addrID, true)
 		if a.err != nil {
 			a.err = fmt.Errorf("protontest: set up drive of %q: %w", username, a.err)
+			return
 		}
+		sharedCore.mu.Lock()
+		a.spare = spare
+		sharedCore.mu.Unlock()
 	})
 	return a, a.err
 }

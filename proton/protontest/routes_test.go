@@ -13,14 +13,14 @@ import (
 	"github.com/rclone/go-proton-api"
 )
 
-// apiClient is a plain go-proton-api client on ts's kept session, for
+// apiClient is a plain go-proton-api client on ts's session, for
 // calls the bridge makes only in situations that are hard to reach
 // through it.
 func apiClient(t *testing.T, ts *TestServer) *proton.Client {
 	t.Helper()
 	m := proton.New(proton.WithHostURL(ts.URL()), proton.WithAppVersion(testAppVersion), proton.WithRetryCount(0))
 	t.Cleanup(m.Close)
-	c := m.NewClient(ts.Session.UID, ts.Session.AccessToken, ts.Session.RefreshToken)
+	c := m.NewClient(ts.Session().UID, ts.Session().AccessToken, ts.Session().RefreshToken)
 	t.Cleanup(c.Close)
 	return c
 }

@@ -18,7 +18,7 @@ func TestSharedCoreKeepsServersApart(t *testing.T) {
 	t.Parallel()
 	a, b := NewForTest(t), NewForTest(t)
 	own := NewForTest(t, WithOwnCore())
-	if a.Session.UID == b.Session.UID || a.Session.AccessToken == b.Session.AccessToken {
+	if a.Session().UID == b.Session().UID || a.Session().AccessToken == b.Session().AccessToken {
 		t.Error("two servers hold the same session")
 	}
 	storedA, err := a.Stored()
