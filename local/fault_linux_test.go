@@ -217,7 +217,7 @@ func TestDriveUnmountedMidWrite(t *testing.T) {
 // a USB disk), opens it as usb:LABEL and writes to it.
 func TestVFATStick(t *testing.T) {
 	ctx := context.Background()
-	mnt, loopDev := mountVFAT(t, "CAKETEST", 40<<20)
+	mnt, loopDev := mountVFAT(t, "CAKETEST", 40<<20, 8<<20)
 	var st unix.Stat_t
 	if err := unix.Stat(loopDev, &st); err != nil {
 		t.Fatal(err)
@@ -317,7 +317,7 @@ func TestVFATStick(t *testing.T) {
 		defer p.Abort(ctx)
 		err = writeAll(p, wallettest.RandomBytes(t, 48<<20), nil)
 		if err == nil {
-			t.Fatal("48 MiB fit on a 40 MiB stick")
+			t.Fatal("48 MiB fit on a 40 MiB stick with 8 MiB usable")
 		}
 		// fusefat says EPERM where the kernel's vfat says ENOSPC.
 		if total != 0 && (!errors.Is(err, destinations.ErrNoSpace) || !strings.Contains(err.Error(), "the drive is full")) {
