@@ -82,7 +82,7 @@ func WithUser(username, password string) TestOption {
 }
 
 // WithSetup runs fn on the server before the account is created, e.g. to
-// set SetAuthLife or inject faults.
+// inject faults, or to set SetAuthLife on a server WithOwnCore.
 func WithSetup(fn func(*Server)) TestOption {
 	return func(c *testConfig) { c.setup = append(c.setup, fn) }
 }
