@@ -208,6 +208,10 @@ type driveKeys struct {
 	rootHashKey              string
 }
 
+// coreAppVersion is the x-pm-appversion of the server's own requests to
+// the core server.
+const coreAppVersion = "web-drive@5.0.0"
+
 // asUser logs in to the composed core server as username, as a client
 // does, and passes fn the client, the user and the key salts. The session
 // is ended afterwards.
@@ -220,11 +224,11 @@ func (s *Server) asUser(ctx context.Context, username, password string, fn func(
 func (s *Server) asUserKeep(ctx context.Context, username, password string, keep *LoggedIn, fn func(c *proton.Client, user proton.User, salts proton.Salts) error) error {
 	m := proton.New(
 		proton.WithHostURL(s.coreURL.String()),
-		proton.WithAppVersion("web-drive@5.0.0"),
+		proton.WithAppVersion(coreAppVersion),
 		proton.WithTransport(&http.Transport{}),
 	)
 	defer m.Close()
-	c, auth, err := m.NewClientWithLogin(ctx, username, []byte(password))
+	c, auth, err := s.srpLogin(ctx, m, username, password)
 	if err != nil {
 		return fmt.Errorf("log in: %w", err)
 	}
