@@ -30,20 +30,10 @@ type fakeProton struct {
 	folder atomic.Int64
 }
 
-// newFakeProton starts a fake server; setup, when given, runs on it before
-// the login. The setups here set SetAuthLife, which changes the core
-// server for every session, so a server with setups gets a core server of
-// its own (see protontest.NewForTest).
-func newFakeProton(t testing.TB, setup ...func(*protontest.Server)) *fakeProton {
+// newFakeProton starts a fake server.
+func newFakeProton(t testing.TB) *fakeProton {
 	t.Helper()
-	var opts []protontest.TestOption
-	for _, fn := range setup {
-		opts = append(opts, protontest.WithSetup(fn))
-	}
-	if len(setup) > 0 {
-		opts = append(opts, protontest.WithOwnCore())
-	}
-	return newFakeProtonWith(t, opts...)
+	return newFakeProtonWith(t)
 }
 
 // newFakeProtonWith is newFakeProton with NewForTest's options.

@@ -37,7 +37,7 @@ const authLife = 3 * time.Second
 func TestDrivesShareOneSession(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProton(t, func(s *protontest.Server) { s.SetAuthLife(authLife) })
+	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
 	drives := []*Drive{f.connect(t), f.connect(t)}
 	const calls, pause = 18, authLife / 6
 	var wg sync.WaitGroup
@@ -80,7 +80,7 @@ func TestDrivesShareOneSession(t *testing.T) {
 func TestRefreshServerErrorKeepsSession(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProton(t, func(s *protontest.Server) { s.SetAuthLife(authLife) })
+	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
 	d := f.connect(t)
 	before, err := f.store.Load(ctx)
 	if err != nil {
@@ -113,7 +113,7 @@ func TestRefreshServerErrorKeepsSession(t *testing.T) {
 func TestRefreshRefusedMarksSessionDead(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProton(t, func(s *protontest.Server) { s.SetAuthLife(authLife) })
+	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
 	d := f.connect(t)
 	cached, err := f.store.Load(ctx)
 	if err != nil {
@@ -139,7 +139,7 @@ func TestRefreshRefusedMarksSessionDead(t *testing.T) {
 func TestRefreshRetriedWithTokenSavedMeanwhile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProton(t, func(s *protontest.Server) { s.SetAuthLife(authLife) })
+	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
 	store := &hookedStore{SessionStore: f.store}
 	d, err := Connect(ctx, f.opts, store)
 	if err != nil {

@@ -41,7 +41,7 @@ func (g *grantThenGiveUp) RoundTrip(req *http.Request) (*http.Response, error) {
 // leave the next run with a dead session and a new login to do.
 func TestGrantedRefreshSavedWhenCallerGivesUp(t *testing.T) {
 	t.Parallel()
-	f := newFakeProton(t, func(s *protontest.Server) { s.SetAuthLife(authLife) })
+	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts := f.opts

@@ -93,7 +93,7 @@ func checkSessionReuseWithoutPassword(t *testing.T, f *fakeProton) {
 func TestRefreshedTokensAreSaved(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProton(t, func(s *protontest.Server) { s.SetAuthLife(2 * time.Second) })
+	f := newFakeProtonWith(t, protontest.WithAuthLife(2*time.Second))
 	before, err := f.store.Load(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -51,8 +51,8 @@ func (s *Server) addUser(username, password string, keep bool) (*LoggedIn, error
 	)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if s.coreShared {
-		acc, err := s.sharedAccount(ctx, username, password)
+	if s.shared != nil {
+		acc, err := s.shared.account(ctx, s, username, password)
 		if err != nil {
 			return nil, err
 		}

@@ -47,8 +47,10 @@ func (ts *TestServer) Session() LoggedIn {
 		if ts.session != nil {
 			return
 		}
-		if ts.session = takeSpareSession(ts.Username); ts.session != nil {
-			return
+		if ts.shared != nil {
+			if ts.session = ts.shared.takeSpare(ts.Username); ts.session != nil {
+				return
+			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -69,6 +71,7 @@ type testConfig struct {
 	username, password string
 	setup              []func(*Server)
 	ownCore            bool
+	authLife           time.Duration
 }
 
 // WithOptions starts the server with opts (DataDir, Logf, AppVersions).
@@ -82,16 +85,24 @@ func WithUser(username, password string) TestOption {
 }
 
 // WithSetup runs fn on the server before the account is created, e.g. to
-// inject faults, or to set SetAuthLife on a server WithOwnCore.
+// inject faults.
 func WithSetup(fn func(*Server)) TestOption {
 	return func(c *testConfig) { c.setup = append(c.setup, fn) }
 }
 
 // WithOwnCore gives the server a core server of its own (see NewForTest),
 // for a test that changes what the core server holds for every session of
-// an account: SetAuthLife, RevokeSessions.
+// an account once the server runs: SetAuthLife, RevokeSessions.
 func WithOwnCore() TestOption {
 	return func(c *testConfig) { c.ownCore = true }
+}
+
+// WithAuthLife makes new access tokens live d (see SetAuthLife) from the
+// start: the server shares the core server of the process's servers with
+// that token life, one per life (see NewForTest), or sets it on a core
+// server of its own.
+func WithAuthLife(d time.Duration) TestOption {
+	return func(c *testConfig) { c.authLife = d }
 }
 
 // NewForTest starts a server on loopback for a test, closes it with the
@@ -101,10 +112,10 @@ func WithOwnCore() TestOption {
 //
 // Unless WithOwnCore says otherwise, the server's core server (logins,
 // sessions, users, their keys and salts) is one go-proton-api server that
-// all of the process's NewForTest servers share, and an account with its
-// drive keys is made on it once per username and reused (see
-// sharedAccount): making one costs three bcrypt hashes, a safe-prime check
-// and an SRP login. Everything else is the server's own: drive contents,
+// all of the process's NewForTest servers with the same WithAuthLife
+// share, and an account with its drive keys is made on it once per
+// username and reused (see sharedCore.account): making one costs three
+// bcrypt hashes, a safe-prime check and an SRP login. Everything else is the server's own: drive contents,
 // Calls, faults, two-factor and mailbox-password settings, app versions.
 // Each server refuses logins to accounts it does not hold (see
 // onlyOwnUsers), has a session of its own (see TestServer.Session), and
@@ -117,13 +128,16 @@ func NewForTest(t testing.TB, opts ...TestOption) *TestServer {
 	for _, o := range opts {
 		o(&c)
 	}
-	var core *server.Server
+	var shared *sharedCore
 	if !c.ownCore {
-		core = sharedCoreServer()
+		shared = sharedCoreFor(c.authLife)
 	}
-	srv, err := newServer(c.opts, core)
+	srv, err := newServer(c.opts, shared)
 	if err != nil {
 		t.Fatalf("protontest: %v", err)
+	}
+	if c.ownCore && c.authLife > 0 {
+		srv.SetAuthLife(c.authLife)
 	}
 	t.Cleanup(func() {
 		if err := srv.Close(); err != nil {
@@ -207,22 +221,47 @@ func keyPassword(key proton.Key, salts proton.Salts, password string) ([]byte, e
 	return salts.SaltForKey([]byte(password), key.ID)
 }
 
-// sharedCore is the core server NewForTest's servers share unless
-// WithOwnCore, started on first use and left running until the process
-// ends, with the accounts made on it by username. Like fastKeyPassphrases
-// it serves tests only and holds only test accounts.
-var sharedCore struct {
-	once     sync.Once
+// sharedCores are the core servers NewForTest's servers share unless
+// WithOwnCore, one per access token life (0: go-proton-api's default),
+// each started on first use and left running until the process ends. Like
+// fastKeyPassphrases they serve tests only and hold only test accounts.
+var sharedCores struct {
+	mu     sync.Mutex
+	byLife map[time.Duration]*sharedCore
+}
+
+// sharedCore is a shared core server with the accounts made on it, by
+// username.
+type sharedCore struct {
 	srv      *server.Server
 	mu       sync.Mutex
 	accounts map[string]*sharedAccount
 }
 
-// sharedAccount is an account on the shared core server, with the drive
+// sharedCoreFor returns the shared core server whose access tokens live
+// life, starting it the first time.
+func sharedCoreFor(life time.Duration) *sharedCore {
+	sharedCores.mu.Lock()
+	defer sharedCores.mu.Unlock()
+	if c, ok := sharedCores.byLife[life]; ok {
+		return c
+	}
+	c := &sharedCore{srv: newCoreServer(), accounts: map[string]*sharedAccount{}}
+	if life > 0 {
+		c.srv.SetAuthLife(life)
+	}
+	if sharedCores.byLife == nil {
+		sharedCores.byLife = map[time.Duration]*sharedCore{}
+	}
+	sharedCores.byLife[life] = c
+	return c
+}
+
+// sharedAccount is an account on a shared core server, with the drive
 // keys made for it once; each server that holds the account stores its
 // own copy of the share and root folder built from them. spare is the
 // session of the login that made the keys until a TestServer takes it
-// (see TestServer.Session); sharedCore.mu guards it.
+// (see TestServer.Session); the core's mu guards it.
 type sharedAccount struct {
 	password       string
 	once           sync.Once
@@ -232,12 +271,12 @@ type sharedAccount struct {
 	err            error
 }
 
-// takeSpareSession returns the spare session of the shared account called
-// username, once, or nil.
-func takeSpareSession(username string) *LoggedIn {
-	sharedCore.mu.Lock()
-	defer sharedCore.mu.Unlock()
-	a := sharedCore.accounts[username]
+// takeSpare returns the spare session of the account called username,
+// once, or nil.
+func (c *sharedCore) takeSpare(username string) *LoggedIn {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a := c.accounts[username]
 	if a == nil {
 		return nil
 	}
@@ -246,34 +285,23 @@ func takeSpareSession(username string) *LoggedIn {
 	return spare
 }
 
-// sharedCoreServer returns the shared core server, starting it the first
-// time.
-func sharedCoreServer() *server.Server {
-	sharedCore.once.Do(func() {
-		sharedCore.srv = newCoreServer()
-		sharedCore.accounts = map[string]*sharedAccount{}
-	})
-	return sharedCore.srv
-}
-
-// sharedAccount returns the account called username on the shared core
-// server, creating it and its drive keys (as addUser does on a server of
-// its own) the first time any server asks. An account of that name made
-// with another password is an error: the core server holds one account
-// per name.
-func (s *Server) sharedAccount(ctx context.Context, username, password string) (*sharedAccount, error) {
-	sharedCore.mu.Lock()
-	a, ok := sharedCore.accounts[username]
+// account returns the account called username on c, creating it and its
+// drive keys through s (as addUser does on a server of its own) the first
+// time any server asks. An account of that name made with another
+// password is an error: the core server holds one account per name.
+func (c *sharedCore) account(ctx context.Context, s *Server, username, password string) (*sharedAccount, error) {
+	c.mu.Lock()
+	a, ok := c.accounts[username]
 	if !ok {
 		a = &sharedAccount{password: password}
-		sharedCore.accounts[username] = a
+		c.accounts[username] = a
 	}
-	sharedCore.mu.Unlock()
+	c.mu.Unlock()
 	if a.password != password {
 		return nil, fmt.Errorf("protontest: user %q exists with another password on the shared core server; start the server WithOwnCore", username)
 	}
 	a.once.Do(func() {
-		a.userID, a.addrID, a.err = s.core.CreateUser(username, []byte(password))
+		a.userID, a.addrID, a.err = c.srv.CreateUser(username, []byte(password))
 		if a.err != nil {
 			a.err = fmt.Errorf("protontest: create user %q: %w", username, a.err)
 			return
@@ -284,9 +312,9 @@ func (s *Server) sharedAccount(ctx context.Context, username, password string) (
 			a.err = fmt.Errorf("protontest: set up drive of %q: %w", username, a.err)
 			return
 		}
-		sharedCore.mu.Lock()
+		c.mu.Lock()
 		a.spare = spare
-		sharedCore.mu.Unlock()
+		c.mu.Unlock()
 	})
 	return a, a.err
 }

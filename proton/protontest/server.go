@@ -56,9 +56,10 @@ type Server struct {
 	core     *server.Server
 	coreURL  *url.URL
 	coreHTTP *http.Client
-	// coreShared says core is the process's shared core server (see
-	// NewForTest), which this server must neither close nor change.
-	coreShared bool
+	// shared is the shared core server that core is (see NewForTest),
+	// which this server must neither close nor change; nil when core is
+	// the server's own.
+	shared *sharedCore
 
 	listener net.Listener
 	http     *http.Server
@@ -85,10 +86,10 @@ func New(opts Options) (*Server, error) {
 	return newServer(opts, nil)
 }
 
-// newServer is New; a non-nil core is a core server shared with other
+// newServer is New; a non-nil shared is a core server shared with other
 // servers (see NewForTest), which the new server uses instead of starting
 // its own.
-func newServer(opts Options, shared *server.Server) (*Server, error) {
+func newServer(opts Options, shared *sharedCore) (*Server, error) {
 	addr := opts.Addr
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -107,8 +108,10 @@ func newServer(opts Options, shared *server.Server) (*Server, error) {
 		return nil, err
 	}
 
-	core := shared
-	if core == nil {
+	var core *server.Server
+	if shared != nil {
+		core = shared.srv
+	} else {
 		core = newCoreServer()
 	}
 	coreURL, err := url.Parse(core.GetHostURL())
@@ -121,15 +124,15 @@ func newServer(opts Options, shared *server.Server) (*Server, error) {
 	}
 
 	s := &Server{
-		core:       core,
-		coreURL:    coreURL,
-		coreHTTP:   &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second},
-		coreShared: shared != nil,
-		listener:   l,
-		url:        baseURL,
-		logf:       opts.Logf,
-		drive:      d,
-		faults:     newFaults(),
+		core:     core,
+		coreURL:  coreURL,
+		coreHTTP: &http.Client{Transport: &http.Transport{}, Timeout: 30 * time.Second},
+		shared:   shared,
+		listener: l,
+		url:      baseURL,
+		logf:     opts.Logf,
+		drive:    d,
+		faults:   newFaults(),
 
 		twoFactor: newTwoFactor(),
 		mailbox:   newMailboxKeys(),
@@ -191,7 +194,7 @@ func (s *Server) Close() error {
 		if errors.Is(err, context.DeadlineExceeded) {
 			err = s.http.Close()
 		}
-		if !s.coreShared {
+		if s.shared == nil {
 			s.core.Close()
 		}
 		s.coreHTTP.CloseIdleConnections()
@@ -204,11 +207,11 @@ func (s *Server) Close() error {
 
 // SetAuthLife sets how long new access tokens stay valid; expired tokens
 // get 401 and the client refreshes them, as against the real API. It
-// panics on a server that shares its core server (see WithOwnCore): the
-// change would reach other tests' servers.
+// panics on a server that shares its core server (see WithAuthLife and
+// WithOwnCore): the change would reach other tests' servers.
 func (s *Server) SetAuthLife(d time.Duration) {
-	if s.coreShared {
-		panic("protontest: SetAuthLife on a server that shares its core server; start it with WithOwnCore")
+	if s.shared != nil {
+		panic("protontest: SetAuthLife on a server that shares its core server; start it WithAuthLife or WithOwnCore")
 	}
 	s.core.SetAuthLife(d)
 }
@@ -226,7 +229,7 @@ func (s *Server) RevokeSessions(username string) error {
 	if err != nil {
 		return err
 	}
-	if s.coreShared {
+	if s.shared != nil {
 		return errSharedCore
 	}
 	if err := s.core.RevokeUser(userID); err != nil {
