@@ -212,6 +212,16 @@ type driveKeys struct {
 // the core server.
 const coreAppVersion = "web-drive@5.0.0"
 
+// coreManager returns a go-proton-api client manager for the composed
+// core server; the caller closes it.
+func (s *Server) coreManager() *proton.Manager {
+	return proton.New(
+		proton.WithHostURL(s.coreURL.String()),
+		proton.WithAppVersion(coreAppVersion),
+		proton.WithTransport(&http.Transport{}),
+	)
+}
+
 // asUser logs in to the composed core server as username, as a client
 // does, and passes fn the client, the user and the key salts. The session
 // is ended afterwards.
@@ -222,11 +232,7 @@ func (s *Server) asUser(ctx context.Context, username, password string, fn func(
 // asUserKeep is asUser; with a non-nil keep the session is not ended but
 // stored in keep (its tokens; fn fills in SaltedKeyPass).
 func (s *Server) asUserKeep(ctx context.Context, username, password string, keep *LoggedIn, fn func(c *proton.Client, user proton.User, salts proton.Salts) error) error {
-	m := proton.New(
-		proton.WithHostURL(s.coreURL.String()),
-		proton.WithAppVersion(coreAppVersion),
-		proton.WithTransport(&http.Transport{}),
-	)
+	m := s.coreManager()
 	defer m.Close()
 	c, auth, err := s.srpLogin(ctx, m, username, password)
 	if err != nil {

@@ -3,11 +3,8 @@ package protontest
 import (
 	"bytes"
 	"context"
-	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/rclone/go-proton-api"
 )
 
 // TestSRPLoginRemembersTheHash: the server's own logins derive the SRP
@@ -20,11 +17,7 @@ func TestSRPLoginRemembersTheHash(t *testing.T) {
 	srv := NewForTest(t, WithUser(user, password)).Server
 	ctx := context.Background()
 	login := func(password string) error {
-		m := proton.New(
-			proton.WithHostURL(srv.coreURL.String()),
-			proton.WithAppVersion(coreAppVersion),
-			proton.WithTransport(&http.Transport{}),
-		)
+		m := srv.coreManager()
 		defer m.Close()
 		c, _, err := srv.srpLogin(ctx, m, user, password)
 		if err != nil {
