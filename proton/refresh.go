@@ -23,6 +23,18 @@ const refreshTimeout = 30 * time.Second
 // are a few hundred bytes.
 const maxAuthBody = 64 << 10
 
+// handoverUnknownLife is how recently tokens whose life no reply gave
+// must have been renewed for step 2 to hand them over (see fresh). The
+// race it serves takes a second at most; a longer wait costs only one
+// more refresh. Session.Refreshed is truncated to seconds: tokens handed
+// over are less than this old, and all renewed less than a second before
+// this bound are handed over.
+const handoverUnknownLife = 2 * time.Second
+
+// maxExpiresIn bounds the ExpiresIn believed (seconds, a year): a larger
+// one is taken as unknown rather than overflow a time.Duration.
+const maxExpiresIn = 366 * 24 * 3600
+
 // refresher renews the session one process at a time.
 //
 // Refresh tokens are single-use: when two processes sharing the cached
@@ -34,7 +46,16 @@ const maxAuthBody = 64 << 10
 //
 //  1. takes the store's lock (SessionStore.Lock) and re-reads the session;
 //  2. if another process (or another client of this one) has renewed it
-//     since, answers with those tokens instead of refreshing again;
+//     since, answers with those tokens instead of refreshing again, but
+//     only while they are fresh (see fresh): at least half of their
+//     access token's life left, by the Expires the refresh reply gave,
+//     or, when no reply said, renewed less than handoverUnknownLife ago.
+//     That covers the race the handover exists for (two clients get 401
+//     at once; the second gets the first's brand-new tokens). Tokens
+//     renewed longer ago (another Drive or process renewed them a token
+//     life ago) may expire before the caller's retried call arrives; the
+//     stored refresh token is then the latest, unspent one, and step 3
+//     refreshes with it;
 //  3. otherwise refreshes, saves the new tokens and only then lets go of
 //     the lock;
 //  4. if Proton refuses the refresh, re-reads the store once more and, if
@@ -85,10 +106,16 @@ func (r *refresher) RoundTrip(req *http.Request) (*http.Response, error) {
 
 	stored, err := r.store.Load(ctx)
 	ours := err == nil && stored.UID == uid
+	ref := sent
 	if ours && stored.RefreshToken != sent && stored.AccessToken != "" && sent != r.unsaved {
 		// Renewed meanwhile: the token this client holds is spent.
-		r.renewed(stored, nil)
-		return authReply(req, stored)
+		if fresh(stored, time.Now()) {
+			r.renewed(stored, nil)
+			return authReply(req, stored)
+		}
+		// Too old to hand over: renew them with the stored refresh token,
+		// the latest one.
+		ref = stored.RefreshToken
 	}
 	// Once sent, a refresh spends the cached token whether or not the
 	// caller still waits: its answer is taken and saved even after the
@@ -96,15 +123,17 @@ func (r *refresher) RoundTrip(req *http.Request) (*http.Response, error) {
 	// find only a spent token. refreshTimeout bounds the wait.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 	defer cancel()
-	res, reply, err := r.try(ctx, req, fields, sent)
+	start := time.Now()
+	res, reply, err := r.try(ctx, req, fields, ref)
 	if err != nil || res.StatusCode == http.StatusOK || !refused(res.StatusCode, reply.Code) {
-		return r.finish(ctx, res, reply, stored, ours, err)
+		return r.finish(ctx, res, reply, stored, ours, start, err)
 	}
-	if again, err := r.store.Load(ctx); err == nil && again.UID == uid && again.RefreshToken != sent {
+	if again, err := r.store.Load(ctx); err == nil && again.UID == uid && again.RefreshToken != ref {
 		stored, ours = again, true
+		start = time.Now()
 		res, reply, err = r.try(ctx, req, fields, again.RefreshToken)
 		if err != nil || res.StatusCode == http.StatusOK || !refused(res.StatusCode, reply.Code) {
-			return r.finish(ctx, res, reply, stored, ours, err)
+			return r.finish(ctx, res, reply, stored, ours, start, err)
 		}
 	}
 	r.dead.Store(true)
@@ -119,18 +148,42 @@ type authReplyBody struct {
 	RefreshToken string
 	TokenType    string `json:",omitempty"`
 	Scope        string `json:",omitempty"`
+	// ExpiresIn is the access token's life in seconds (see
+	// protontest's refresh.go for where the real API says so).
+	ExpiresIn int64 `json:",omitempty"`
 }
 
-// finish saves the tokens of a granted refresh when the store still holds
-// this session (not after a logout or a new login), and passes the reply
-// on.
-func (r *refresher) finish(ctx context.Context, res *http.Response, reply authReplyBody, stored Session, ours bool, err error) (*http.Response, error) {
+// fresh reports whether step 2 of the refresher may hand over the tokens
+// of s at now: at least half of the access token's life left when a
+// refresh reply gave it (Expires), else renewed less than
+// handoverUnknownLife ago.
+func fresh(s Session, now time.Time) bool {
+	if s.Refreshed.IsZero() {
+		return false
+	}
+	if !s.Expires.IsZero() {
+		life := s.Expires.Sub(s.Refreshed)
+		return life > 0 && s.Expires.Sub(now) >= life/2
+	}
+	return now.Sub(s.Refreshed) < handoverUnknownLife
+}
+
+// finish saves the tokens of a granted refresh sent at start when the
+// store still holds this session (not after a logout or a new login), and
+// passes the reply on.
+func (r *refresher) finish(ctx context.Context, res *http.Response, reply authReplyBody, stored Session, ours bool, start time.Time, err error) (*http.Response, error) {
 	if err != nil || res.StatusCode != http.StatusOK || reply.AccessToken == "" || reply.RefreshToken == "" {
 		return res, err
 	}
 	s := stored
 	s.AccessToken, s.RefreshToken = reply.AccessToken, reply.RefreshToken
 	s.Refreshed = time.Now().UTC().Truncate(time.Second)
+	s.Expires = time.Time{}
+	if reply.ExpiresIn > 0 && reply.ExpiresIn < maxExpiresIn {
+		// Counted from the sending, not the reply: the token was made in
+		// between, so this is never later than Proton's own expiry.
+		s.Expires = start.UTC().Add(time.Duration(reply.ExpiresIn) * time.Second)
+	}
 	var saveErr error
 	if ours {
 		saveErr = r.store.Save(ctx, s)

@@ -29,6 +29,10 @@ type Session struct {
 	Created time.Time `json:"created,omitzero"`
 	// Refreshed is when Proton last renewed its tokens; zero if never.
 	Refreshed time.Time `json:"refreshed,omitzero"`
+	// Expires is when the access token stops working, as the last
+	// refresh's reply said (its ExpiresIn); zero if it did not say, or
+	// the token came from a login or an older cakebackup.
+	Expires time.Time `json:"expires,omitzero"`
 }
 
 // String describes the session without its secrets.

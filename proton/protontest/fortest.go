@@ -233,7 +233,9 @@ var sharedCores struct {
 // sharedCore is a shared core server with the accounts made on it, by
 // username.
 type sharedCore struct {
-	srv      *server.Server
+	srv *server.Server
+	// life is how long its access tokens live; 0 is the core's default.
+	life     time.Duration
 	mu       sync.Mutex
 	accounts map[string]*sharedAccount
 }
@@ -246,7 +248,7 @@ func sharedCoreFor(life time.Duration) *sharedCore {
 	if c, ok := sharedCores.byLife[life]; ok {
 		return c
 	}
-	c := &sharedCore{srv: newCoreServer(), accounts: map[string]*sharedAccount{}}
+	c := &sharedCore{srv: newCoreServer(), life: life, accounts: map[string]*sharedAccount{}}
 	if life > 0 {
 		c.srv.SetAuthLife(life)
 	}

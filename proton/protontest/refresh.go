@@ -1,9 +1,12 @@
 package protontest
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"sync"
+	"time"
 )
 
 // RouteAuthRefresh is the token refresh, named as FailNext and Calls
@@ -26,6 +29,12 @@ const CodeRefreshTokenInvalid = 10013
 // 401 on its next call, which is the case to handle. Access tokens live
 // as long as SetAuthLife says (about a day at Proton, reported, not
 // confirmed; refresh tokens about a month, not enforced here).
+//
+// Proton's refresh reply says how long the new access token lives:
+// ExpiresIn, in seconds (ProtonCore's AuthRefreshResponse decodes
+// "ExpiresIn" beside AccessToken, RefreshToken, TokenType and Scope).
+// go-proton-api's server leaves it out, so the fake adds it, from the
+// life SetAuthLife or WithAuthLife gave, in whole seconds.
 
 // refreshes counts the outcomes of token refreshes.
 type refreshes struct {
@@ -70,10 +79,30 @@ func (s *Server) handleRefresh(next http.Handler) http.Handler {
 			writeAPIError(w, http.StatusBadRequest, CodeRefreshTokenInvalid, "Invalid refresh token")
 			return
 		}
+		body := rec.Body.Bytes()
+		if res.StatusCode == http.StatusOK {
+			body = withExpiresIn(body, time.Duration(s.authLife.Load()))
+		}
 		for k, v := range res.Header {
 			w.Header()[k] = v
 		}
+		w.Header().Del("Content-Length")
 		w.WriteHeader(res.StatusCode)
-		_, _ = rec.Body.WriteTo(w)
+		_, _ = w.Write(body)
 	})
+}
+
+// withExpiresIn adds ExpiresIn (whole seconds of life) to the JSON
+// object body; a body that is no object is left as it is.
+func withExpiresIn(body []byte, life time.Duration) []byte {
+	var reply map[string]json.RawMessage
+	if json.Unmarshal(body, &reply) != nil || reply == nil {
+		return body
+	}
+	reply["ExpiresIn"] = json.RawMessage(strconv.FormatInt(int64(life/time.Second), 10))
+	out, err := json.Marshal(reply)
+	if err != nil {
+		return body
+	}
+	return out
 }

@@ -21,6 +21,7 @@ import (
 	"net/url"
 	"regexp"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ProtonMail/gopenpgp/v3/crypto"
@@ -72,6 +73,9 @@ type Server struct {
 	mailbox     *mailboxKeys
 	appVersions appVersions
 	refreshes   refreshes
+	// authLife is how long the core server's new access tokens live,
+	// for the ExpiresIn of refresh replies (see handleRefresh).
+	authLife atomic.Int64
 
 	// pgp generates and locks the keys the server makes for accounts
 	// (drive keys, re-locked user keys); NewForTest makes it cheap.
@@ -138,6 +142,10 @@ func newServer(opts Options, shared *sharedCore) (*Server, error) {
 		mailbox:   newMailboxKeys(),
 		pgp:       crypto.PGP(),
 	}
+	s.authLife.Store(int64(coreAuthLife))
+	if shared != nil && shared.life > 0 {
+		s.authLife.Store(int64(shared.life))
+	}
 	s.SetAppVersions(opts.AppVersions)
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.http.Serve(l) }()
@@ -148,6 +156,10 @@ func newServer(opts Options, shared *sharedCore) (*Server, error) {
 // and registers routes that read it, which races when tests start servers
 // in parallel. This lock guards go-proton-api's global, not state of ours.
 var coreServerBuild sync.Mutex
+
+// coreAuthLife is how long access tokens live on go-proton-api's server
+// until SetAuthLife (its server.New).
+const coreAuthLife = time.Hour
 
 // newCoreServer starts go-proton-api's server on its own loopback port,
 // without TLS; it only ever talks to this process.
@@ -214,6 +226,7 @@ func (s *Server) SetAuthLife(d time.Duration) {
 		panic("protontest: SetAuthLife on a server that shares its core server; start it WithAuthLife or WithOwnCore")
 	}
 	s.core.SetAuthLife(d)
+	s.authLife.Store(int64(d))
 }
 
 // errSharedCore refuses a change to the core server of a server that
