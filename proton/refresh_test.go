@@ -26,20 +26,16 @@ const authLife = 3 * time.Second
 // the session. The fake refuses every reuse of a refresh token.
 //
 // A Drive whose token expired is handed the tokens the other renewed (the
-// refresher's step 2), which may be nearly as old as the token that
-// expired: they have at least authLife less one pause and the call's own
-// time left, and the retried call must reach the server within that. With
-// a pause of authLife/2 that margin was 1.5 s, and once, at a load of
-// about 8, a starved retry came later and got 401 (reproduced by hand: a
-// token handed over 0.3 s before it expired and 0.5 s of latency give
-// "session has expired or was revoked (401)"). A pause of authLife/6
-// leaves 2.5 s, over the same 9 s of calls.
+// refresher's step 2) only while at least half of their life is left;
+// older ones it renews itself. (Before that rule, with a pause of
+// authLife/2, a starved retry once came after the tokens it had been
+// handed expired and got 401.)
 func TestDrivesShareOneSession(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
 	drives := []*Drive{f.connect(t), f.connect(t)}
-	const calls, pause = 18, authLife / 6
+	const calls, pause = 6, authLife / 2
 	var wg sync.WaitGroup
 	for i, d := range drives {
 		wg.Add(1)
