@@ -139,3 +139,37 @@ func writeOldSessionFile(t *testing.T, f *fakeProton, s Session) {
 		t.Fatalf("loading the old session file: %v", err)
 	}
 }
+
+// TestFresh: the rule of the refresher's step 2 for handing stored
+// tokens over.
+func TestFresh(t *testing.T) {
+	now := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	for _, tc := range []struct {
+		name               string
+		refreshed, expires time.Duration // before now; expires after now
+		noRefreshed, noExp bool
+		want               bool
+	}{
+		{name: "just renewed, a day left", refreshed: time.Second, expires: day - time.Second, want: true},
+		{name: "half its life left", refreshed: day / 2, expires: day / 2, want: true},
+		{name: "under half left", refreshed: day/2 + time.Minute, expires: day/2 - time.Minute, want: false},
+		{name: "expired", refreshed: day + time.Minute, expires: -time.Minute, want: false},
+		{name: "no life known, renewed 1s ago", refreshed: time.Second, noExp: true, want: true},
+		{name: "no life known, renewed 3s ago", refreshed: 3 * time.Second, noExp: true, want: false},
+		{name: "never renewed", noRefreshed: true, expires: day, want: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var s Session
+			if !tc.noRefreshed {
+				s.Refreshed = now.Add(-tc.refreshed)
+			}
+			if !tc.noExp {
+				s.Expires = now.Add(tc.expires)
+			}
+			if got := fresh(s, now); got != tc.want {
+				t.Fatalf("fresh = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
