@@ -49,7 +49,7 @@ import (
 	"math/bits"
 )
 
-//go:generate go run gen.go
+//go:generate go run gen.go fusedgen.go
 
 const (
 	// BlockSize is BLAKE2b's block size in bytes.

@@ -113,6 +113,7 @@ func hashBlocks(h *[8]uint64, c *[2]uint64, flag uint64, blocks []byte) {
 		log.Fatal(err)
 	}
 	writePair()
+	writeFused()
 }
 
 // iv is BLAKE2b's initialization vector (RFC 7693, section 2.6).
@@ -205,38 +206,11 @@ TEXT ·blocks2(SB), 0, $256-64
 	p("\tVMOVDQA64 X25, X13")
 	p("\tVMOVDQU64 iv2<>+96(SB), X14")
 	p("\tVMOVDQU64 iv2<>+112(SB), X15")
-	// VPSHUFD for the rotation by 32 and VPSHUFB for 24 and 16, as in
-	// x/crypto's AVX2 code, measured no faster than VPRORQ here.
-	rot := func(n int, r string) { p("\tVPRORQ $%d, %s, %s", n, r, r) }
 	for r := range 12 {
-		s := sigma[r%10]
-		p("\n\t// round %d", r)
-		// The four calls of G of a step are independent: written
-		// side by side, operation by operation, for the core to
-		// find the work of the other three while one waits.
-		for step := range 2 {
-			gs := mix[4*step : 4*step+4]
-			each := func(f func(k int, a, b, c, d string)) {
-				for k, v := range gs {
-					f(4*step+k, x(v[0]), x(v[1]), x(v[2]), x(v[3]))
-				}
-			}
-			// a += b + m: a is ready before b, so the message word
-			// is added first, out of the chain through b.
-			each(func(k int, a, b, c, d string) { p("\tVPADDQ %s, %s, %s", msg(s[2*k]), a, a) })
-			each(func(k int, a, b, c, d string) { p("\tVPADDQ %s, %s, %s", b, a, a) })
-			each(func(k int, a, b, c, d string) { p("\tVPXORQ %s, %s, %s", a, d, d) })
-			each(func(k int, a, b, c, d string) { rot(32, d) })
-			each(func(k int, a, b, c, d string) { p("\tVPADDQ %s, %s, %s", d, c, c) })
-			each(func(k int, a, b, c, d string) { p("\tVPXORQ %s, %s, %s", c, b, b) })
-			each(func(k int, a, b, c, d string) { rot(24, b) })
-			each(func(k int, a, b, c, d string) { p("\tVPADDQ %s, %s, %s", msg(s[2*k+1]), a, a) })
-			each(func(k int, a, b, c, d string) { p("\tVPADDQ %s, %s, %s", b, a, a) })
-			each(func(k int, a, b, c, d string) { p("\tVPXORQ %s, %s, %s", a, d, d) })
-			each(func(k int, a, b, c, d string) { rot(16, d) })
-			each(func(k int, a, b, c, d string) { p("\tVPADDQ %s, %s, %s", d, c, c) })
-			each(func(k int, a, b, c, d string) { p("\tVPXORQ %s, %s, %s", c, b, b) })
-			each(func(k int, a, b, c, d string) { rot(63, b) })
+		for _, l := range roundLines(r, func(w int, a string) string {
+			return fmt.Sprintf("VPADDQ %s, %s, %s", msg(w), a, a)
+		}) {
+			p("%s", l)
 		}
 	}
 	p("\n\t// h ^= v[0..7] ^ v[8..15]")
@@ -259,4 +233,45 @@ done:
 	if err := os.WriteFile("pair_amd64.s", b.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// roundLines returns round r of the kernels' G calls on the registers
+// X0-X15, one instruction a line; addMsg writes the instruction adding
+// message word w to the register a.
+func roundLines(r int, addMsg func(w int, a string) string) []string {
+	var l []string
+	p := func(format string, args ...any) { l = append(l, fmt.Sprintf(format, args...)) }
+	s := sigma[r%10]
+	p("\n\t// round %d", r)
+	// VPSHUFD for the rotation by 32 and VPSHUFB for 24 and 16, as in
+	// x/crypto's AVX2 code, measured no faster than VPRORQ here.
+	rot := func(n int, r string) { p("\tVPRORQ $%d, %s, %s", n, r, r) }
+	// The four calls of G of a step are independent: written side by
+	// side, operation by operation, for the core to find the work of
+	// the other three while one waits.
+	for step := range 2 {
+		gs := mix[4*step : 4*step+4]
+		each := func(f func(k int, a, b, c, d string)) {
+			for k, v := range gs {
+				f(4*step+k, x(v[0]), x(v[1]), x(v[2]), x(v[3]))
+			}
+		}
+		// a += b + m: a is ready before b, so the message word is
+		// added first, out of the chain through b.
+		each(func(k int, a, b, c, d string) { p("\t%s", addMsg(s[2*k], a)) })
+		each(func(k int, a, b, c, d string) { p("\tVPADDQ %s, %s, %s", b, a, a) })
+		each(func(k int, a, b, c, d string) { p("\tVPXORQ %s, %s, %s", a, d, d) })
+		each(func(k int, a, b, c, d string) { rot(32, d) })
+		each(func(k int, a, b, c, d string) { p("\tVPADDQ %s, %s, %s", d, c, c) })
+		each(func(k int, a, b, c, d string) { p("\tVPXORQ %s, %s, %s", c, b, b) })
+		each(func(k int, a, b, c, d string) { rot(24, b) })
+		each(func(k int, a, b, c, d string) { p("\t%s", addMsg(s[2*k+1], a)) })
+		each(func(k int, a, b, c, d string) { p("\tVPADDQ %s, %s, %s", b, a, a) })
+		each(func(k int, a, b, c, d string) { p("\tVPXORQ %s, %s, %s", a, d, d) })
+		each(func(k int, a, b, c, d string) { rot(16, d) })
+		each(func(k int, a, b, c, d string) { p("\tVPADDQ %s, %s, %s", d, c, c) })
+		each(func(k int, a, b, c, d string) { p("\tVPXORQ %s, %s, %s", c, b, b) })
+		each(func(k int, a, b, c, d string) { rot(63, b) })
+	}
+	return l
 }

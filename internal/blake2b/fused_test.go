@@ -1,0 +1,70 @@
+package blake2b
+
+import (
+	"bytes"
+	"crypto/sha512"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	xblake2b "golang.org/x/crypto/blake2b"
+)
+
+// checkFused compares SHA512AndSum512 with crypto/sha512 and x/crypto's
+// BLAKE2b over shaMsg and prefix followed by p.
+func checkFused(t *testing.T, shaMsg, prefix, p []byte) {
+	t.Helper()
+	sha, sum := SHA512AndSum512(shaMsg, prefix, p)
+	if want := sha512.Sum512(shaMsg); sha != want {
+		t.Fatalf("SHA-512 of %d bytes: got %x, want %x", len(shaMsg), sha[:8], want[:8])
+	}
+	if want := xblake2b.Sum512(append(append([]byte(nil), prefix...), p...)); sum != want {
+		t.Fatalf("BLAKE2b of %d+%d bytes: got %x, want %x", len(prefix), len(p), sum[:8], want[:8])
+	}
+}
+
+func TestSHA512AndSum512Lengths(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	buf := make([]byte, 3<<20)
+	for i := range buf {
+		buf[i] = byte(r.Uint32())
+	}
+	lens := []int{0, 1, 63, 111, 112, 127, 128, 129, 255, 256, 257, 384, 1000, 4096, 4097, 1<<20 + 5}
+	prefixes := []int{0, 1, 40, 127, 128, 129}
+	for _, ls := range lens {
+		for _, lb := range lens {
+			for _, pl := range prefixes {
+				t.Run(fmt.Sprintf("%d/%d+%d", ls, pl, lb), func(t *testing.T) {
+					checkFused(t, buf[:ls], buf[len(buf)-pl:], buf[7:7+lb])
+				})
+			}
+		}
+	}
+}
+
+// TestSHA512AndSum512Blob takes the two checksums of a 24 MiB blob as a
+// backup does: SHA-512 over all of it, BLAKE2b over a 40-byte prefix
+// and the blob after its 121-byte header, longer than one kernel call.
+func TestSHA512AndSum512Blob(t *testing.T) {
+	blob := make([]byte, 24<<20+121+7)
+	for i := range blob {
+		blob[i] = byte(i * 7 >> 3)
+	}
+	checkFused(t, blob, bytes.Repeat([]byte{3}, 40), blob[121:])
+}
+
+func FuzzSHA512AndSum512(f *testing.F) {
+	f.Add([]byte("abc"), 0, 0)
+	f.Add(bytes.Repeat([]byte{1}, 1000), 121, 40)
+	f.Fuzz(func(t *testing.T, b []byte, skip, prefix int) {
+		skip, prefix = abs(skip)%(len(b)+1), abs(prefix)%(len(b)+1)
+		checkFused(t, b, b[:prefix], b[skip:])
+	})
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -(i + 1)
+	}
+	return i
+}
