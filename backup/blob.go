@@ -80,10 +80,40 @@ func blobChecksumWith(bh *blake2b.Hasher, sum []byte, header, ciphertext []byte)
 		h.Write(ciphertext)
 		return h.Sum(sum)
 	}
-	var buf [1 + len(blobAAD) + blobOverhead - checksumSize]byte
-	prefix := append(append(append(buf[:0], byte(len(blobAAD))), blobAAD...), header...)
-	s := bh.Sum512(prefix, ciphertext)
+	var buf blobPrefixBuf
+	s := bh.Sum512(blobPrefix(&buf, header), ciphertext)
 	return append(sum, s[:]...)
+}
+
+// blobPrefixBuf holds the bytes a blob's checksum covers before the
+// ciphertext, for blobPrefix.
+type blobPrefixBuf [1 + len(blobAAD) + blobOverhead - checksumSize]byte
+
+// blobPrefix returns in buf what a blob's checksum covers before the
+// ciphertext: len(AAD), the AAD and the header fields.
+func blobPrefix(buf *blobPrefixBuf, header []byte) []byte {
+	return append(append(append(buf[:0], byte(len(blobAAD))), blobAAD...), header...)
+}
+
+// blobParts splits b at the header, checksum and ciphertext of the layout
+// with nonceSize-byte nonces; ok is false when b is too short for it.
+func blobParts(b []byte, nonceSize int) (hdr, stored, ciphertext []byte, ok bool) {
+	hdrLen := 1 + saltSize + nonceSize + tagSize
+	if len(b) < hdrLen+checksumSize {
+		return nil, nil, nil, false
+	}
+	return b[:hdrLen], b[hdrLen : hdrLen+checksumSize], b[hdrLen+checksumSize:], true
+}
+
+// newBlob is the blob of header hdr, with nonceSize-byte nonces, and
+// ciphertext, once its checksum validated.
+func newBlob(hdr []byte, nonceSize int, ciphertext []byte) *blob {
+	return &blob{
+		salt:       hdr[1 : 1+saltSize],
+		nonce:      hdr[1+saltSize : 1+saltSize+nonceSize],
+		tag:        hdr[1+saltSize+nonceSize:],
+		ciphertext: ciphertext,
+	}
 }
 
 // newBlobHash starts a blob's BLAKE2b-512 checksum with everything before
@@ -177,18 +207,9 @@ func parseBlobWith(bh *blake2b.Hasher, b []byte) (*blob, error) {
 	}
 	var sum [checksumSize]byte
 	for _, nonceSize := range []int{xNonceSize, legacyNonceLen} {
-		hdrLen := 1 + saltSize + nonceSize + tagSize
-		if len(b) < hdrLen+checksumSize {
-			continue
-		}
-		hdr, stored, ciphertext := b[:hdrLen], b[hdrLen:hdrLen+checksumSize], b[hdrLen+checksumSize:]
-		if bytes.Equal(blobChecksumWith(bh, sum[:0], hdr, ciphertext), stored) {
-			return &blob{
-				salt:       hdr[1 : 1+saltSize],
-				nonce:      hdr[1+saltSize : 1+saltSize+nonceSize],
-				tag:        hdr[1+saltSize+nonceSize:],
-				ciphertext: ciphertext,
-			}, nil
+		hdr, stored, ciphertext, ok := blobParts(b, nonceSize)
+		if ok && bytes.Equal(blobChecksumWith(bh, sum[:0], hdr, ciphertext), stored) {
+			return newBlob(hdr, nonceSize, ciphertext), nil
 		}
 	}
 	return nil, fmt.Errorf("BLAKE2b checksum does not match: %w", ErrBadChecksum)

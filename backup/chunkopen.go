@@ -105,21 +105,7 @@ func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, hs *chunkHashers,
 	if int64(len(buf)) != c.encLen {
 		return nil, a.chunkErr(i, fmt.Errorf("got %d of %d bytes: %w", len(buf), c.encLen, ErrBadLength))
 	}
-	// The SHA-512 and the BLAKE2b checksum (parseBlob) of the encrypted
-	// bytes are taken at once, on two goroutines: the other workers may
-	// have no chunk left (the last chunks, the inner directory's chunk
-	// read first), and a core would idle. The SHA-512's verdict comes
-	// first, as if it ran first.
-	encOK := make(chan bool, 1)
-	if c.encSum != nil {
-		go func() { encOK <- bytes.Equal(sha512Sum(sha, buf), c.encSum) }()
-	} else {
-		encOK <- true
-	}
-	bl, err := parseBlobWith(b2, buf)
-	if !<-encOK {
-		return nil, a.chunkErr(i, fmt.Errorf("SHA-512 of the encrypted data does not match metadata.json: %w", ErrBadChecksum))
-	}
+	bl, err := checkEncrypted(buf, c.encSum, sha, b2)
 	if err != nil {
 		return nil, a.chunkErr(i, err)
 	}
@@ -141,6 +127,47 @@ func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, hs *chunkHashers,
 		return nil, a.chunkErr(i, errPlainSum)
 	}
 	return plain, nil
+}
+
+// errEncSum is the failure of a chunk whose encrypted bytes' SHA-512 is
+// not the one metadata.json gives.
+var errEncSum = fmt.Errorf("SHA-512 of the encrypted data does not match metadata.json: %w", ErrBadChecksum)
+
+// checkEncrypted checks a chunk's encrypted bytes buf against encSum, their
+// SHA-512 from metadata.json when it gives one, and parses the blob they
+// hold (parseBlob), reporting the SHA-512's failure before the blob's.
+//
+// Where blake2b's fused kernel runs (FusedFast), both checksums of a
+// blob in the XChaCha20 layout are taken in one pass; the blob parses
+// then without hashing again, unless its checksum does not match, when
+// parseBlob tries the 2022 layout and reports the failure. Elsewhere
+// they are taken through the Hashers sha and b2 (either may be nil) at
+// once, on two goroutines: the other workers may have no chunk left
+// (the last chunks, the inner directory's chunk read first), and a core
+// would idle.
+func checkEncrypted(buf, encSum []byte, sha *sha512pair.Hasher, b2 *blake2b.Hasher) (*blob, error) {
+	if hdr, stored, ciphertext, ok := blobParts(buf, xNonceSize); ok && encSum != nil && blake2b.FusedFast() {
+		var pbuf blobPrefixBuf
+		encGot, sum := blake2b.SHA512AndSum512(buf, blobPrefix(&pbuf, hdr), ciphertext)
+		if !bytes.Equal(encGot[:], encSum) {
+			return nil, errEncSum
+		}
+		if checkBlobVersion(buf[0]) == nil && bytes.Equal(sum[:], stored) {
+			return newBlob(hdr, xNonceSize, ciphertext), nil
+		}
+		return parseBlobWith(b2, buf)
+	}
+	encOK := make(chan bool, 1)
+	if encSum != nil {
+		go func() { encOK <- bytes.Equal(sha512Sum(sha, buf), encSum) }()
+	} else {
+		encOK <- true
+	}
+	bl, err := parseBlobWith(b2, buf)
+	if !<-encOK {
+		return nil, errEncSum
+	}
+	return bl, err
 }
 
 // streamChunks passes every chunk, opened by a chunkStream, to sink in

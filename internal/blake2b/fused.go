@@ -12,6 +12,10 @@ var sha512IV = [8]uint64{
 	0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
 }
 
+// FusedFast reports whether SHA512AndSum512 takes both checksums in one
+// pass here; where it does not, it takes one after the other.
+func FusedFast() bool { return hasFused() }
+
 // SHA512AndSum512 returns the SHA-512 of shaMsg, as crypto/sha512.Sum512
 // does, and the BLAKE2b-512 checksum of prefix followed by p, as Sum512
 // of their concatenation does: a v2 blob's two checksums, over the
