@@ -6,12 +6,6 @@ import (
 	"math"
 )
 
-// sha512IV is SHA-512's initial hash value (FIPS 180-4, section 5.3.5).
-var sha512IV = [8]uint64{
-	0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-	0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
-}
-
 // FusedFast reports whether SHA512AndSum512 takes both checksums in one
 // pass here; where it does not, it takes one after the other.
 func FusedFast() bool { return hasFused() }
@@ -54,7 +48,7 @@ func SHA512AndSum512(shaMsg, prefix, p []byte) (sha [sha512.Size]byte, sum [Size
 	if d.c[0] > math.MaxUint64-uint64(n) {
 		n = 0 // the counter would carry: hashBlocks does that
 	}
-	sh := sha512IV
+	sh := iv // BLAKE2b's initialization vector is SHA-512's (RFC 7693, section 2.6)
 	for i := 0; i < n; {
 		m := min(n-i, maxKernel)
 		fused(&sh, &d.h, &d.c, shaMsg[i:i+m], p[i:i+m])

@@ -55,13 +55,15 @@ func shaK() [80]uint64 {
 	return k
 }
 
-// Frame layout of the fused kernel: w[t] for t < 80, w[t]+k[t], and the
-// end of p's blocks.
+// Frame layout of the fused kernel: w[t] for t < 80, w[t]+k[t], w[t]
+// again stored in pairs from odd t (see shaSchedule), and the end of p's
+// blocks.
 const (
-	fwOff  = 0
-	fkwOff = 8 * 80
-	fEnd   = 16 * 80
-	fFrame = fEnd + 8
+	fwOff   = 0
+	fkwOff  = 8 * 80
+	foddOff = 16 * 80
+	fEnd    = 24 * 80
+	fFrame  = fEnd + 8
 )
 
 // sv names the register of SHA-512's working variable j (0 for a ... 7
@@ -111,26 +113,36 @@ func shaRound(t int) []string {
 }
 
 // shaSchedule returns the vector code for w[n] and w[n+1] (n even, at
-// least 16) and their sums with k[n], k[n+1]. X31 holds w[n-2], w[n-1]
-// and then w[n], w[n+1].
+// least 16) and their sums with k[n], k[n+1]. The pair w[n-2], w[n-1]
+// is in X31 for n/2 even, X30 for n/2 odd, and the new pair goes into
+// the other. The pairs w[t], w[t+1] for odd t are also stored as one,
+// in the frame's odd copy of w, for the loads of w[n-15] and w[n-7]
+// to be forwarded from one store rather than wait for two.
 func shaSchedule(n int) []string {
 	w := func(t int) string { return fmt.Sprintf("%d(SP)", fwOff+8*t) }
+	odd := func(t int) string { return fmt.Sprintf("%d(SP)", foddOff+8*t) }
+	prev, next := "X31", "X30"
+	if n/2%2 == 1 {
+		prev, next = next, prev
+	}
 	return []string{
 		fmt.Sprintf("\t// w[%d], w[%d]", n, n+1),
-		fmt.Sprintf("\tVMOVDQU64 %s, X26", w(n-15)),
+		fmt.Sprintf("\tVMOVDQU64 %s, X26", odd(n-15)),
 		"\tVPRORQ $1, X26, X27",
 		"\tVPRORQ $8, X26, X28",
 		"\tVPSRLQ $7, X26, X26",
 		"\tVPTERNLOGQ $0x96, X28, X27, X26",
 		fmt.Sprintf("\tVPADDQ %s, X26, X26", w(n-16)),
-		fmt.Sprintf("\tVPADDQ %s, X26, X26", w(n-7)),
-		"\tVPRORQ $19, X31, X27",
-		"\tVPRORQ $61, X31, X28",
-		"\tVPSRLQ $6, X31, X29",
+		fmt.Sprintf("\tVPADDQ %s, X26, X26", odd(n-7)),
+		fmt.Sprintf("\tVPRORQ $19, %s, X27", prev),
+		fmt.Sprintf("\tVPRORQ $61, %s, X28", prev),
+		fmt.Sprintf("\tVPSRLQ $6, %s, X29", prev),
 		"\tVPTERNLOGQ $0x96, X28, X27, X29",
-		"\tVPADDQ X29, X26, X31",
-		fmt.Sprintf("\tVMOVDQU64 X31, %s", w(n)),
-		fmt.Sprintf("\tVPADDQ k512<>+%d(SB), X31, X26", 8*n),
+		fmt.Sprintf("\tVPADDQ X29, X26, %s", next),
+		fmt.Sprintf("\tVMOVDQU64 %s, %s", next, w(n)),
+		fmt.Sprintf("\tVPALIGNR $8, %s, %s, X28", prev, next),
+		fmt.Sprintf("\tVMOVDQU64 X28, %s", odd(n-1)),
+		fmt.Sprintf("\tVPADDQ k512<>+%d(SB), %s, X26", 8*n, next),
 		fmt.Sprintf("\tVMOVDQU64 X26, %d(SP)", fkwOff+8*n),
 	}
 }
@@ -218,6 +230,7 @@ TEXT ·fused(SB), 0, $%d-72
 		p("\tVMOVDQU64 %d(SI), Z26", 64*half)
 		p("\tVPSHUFB bswap64<>(SB), Z26, Z26")
 		p("\tVMOVDQU64 Z26, %d(SP)", fwOff+64*half)
+		p("\tVMOVDQU64 Z26, %d(SP)", foddOff+64*half)
 		p("\tVPADDQ k512<>+%d(SB), Z26, Z27", 64*half)
 		p("\tVMOVDQU64 Z27, %d(SP)", fkwOff+64*half)
 	}
