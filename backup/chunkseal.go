@@ -37,6 +37,14 @@ type chunkSealer struct {
 	written int64
 	records []chunkRecord
 	closed  bool
+
+	// With outSum, each blob's SHA-512 is taken by outSum as the blob
+	// goes out, the blob's bytes being those at dataStart+written in it,
+	// along with the output's (see outputSum); outChunks are the sums,
+	// one per record, complete once the output is flushed (fillSums).
+	outSum    *outputSum
+	dataStart int64
+	outChunks []*outputChunk
 }
 
 // newChunkSealer starts the sealing goroutines; Close or Abort must be
@@ -80,10 +88,13 @@ func (s *chunkSealer) seal(j *chunkJob) error {
 	if err != nil {
 		return err
 	}
-	encSum := sha512Sum(s.hs.sha, sealed)
+	var encHex string
+	if s.outSum == nil {
+		encHex = hex.EncodeToString(sha512Sum(s.hs.sha, sealed))
+	}
 	j.out = sealed
 	j.rec = chunkRecord{
-		SHA512: chunkSums{Encrypted: hex.EncodeToString(encSum), Plain: hex.EncodeToString(plainSum)},
+		SHA512: chunkSums{Encrypted: encHex, Plain: hex.EncodeToString(plainSum)},
 		Length: chunkLengths{Encrypted: int64(len(sealed)), Plain: int64(j.n)},
 	}
 	return nil
@@ -99,6 +110,9 @@ func (s *chunkSealer) seal(j *chunkJob) error {
 func (s *chunkSealer) emit(j *chunkJob) error {
 	if j.err != nil {
 		return j.err
+	}
+	if s.outSum != nil {
+		s.outChunks = append(s.outChunks, s.outSum.pairChunk(s.dataStart+s.written, int64(len(j.out))))
 	}
 	for b := j.out; len(b) > 0; {
 		n, err := s.out.Write(b[:min(len(b), readPiece)])
@@ -216,6 +230,15 @@ func (s *chunkSealer) Abort(err error) {
 	}
 	s.pool.abort(err)
 	s.hs.close()
+}
+
+// fillSums puts each blob's SHA-512, taken by outSum, into its record,
+// once the output holds every blob (flushed), and returns the records.
+func (s *chunkSealer) fillSums(records []chunkRecord) []chunkRecord {
+	for i, c := range s.outChunks {
+		records[i].SHA512.Encrypted = hex.EncodeToString(c.h.Sum(nil))
+	}
+	return records
 }
 
 // sum returns the SHA-512 of everything written.

@@ -3,6 +3,7 @@ package backup
 import (
 	"archive/zip"
 	"context"
+	"crypto/sha512"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/internal/directio"
+	"github.com/cakebackup/cakebackup/internal/sha512pair"
 )
 
 // defaultAppName is written to README.txt when WriteOptions.AppName is
@@ -37,6 +39,10 @@ type WriteOptions struct {
 	// OnProgress, when not nil, is called with the number of plaintext
 	// source bytes consumed since its previous call.
 	OnProgress func(n int64)
+	// SumOutput has Write take the SHA-512 of the bytes it writes to w,
+	// into Summary.OutputSHA512. Where sha512pair runs two SHA-512s at
+	// once, each sealed chunk's SHA-512 is then taken in the same pass.
+	SumOutput bool
 
 	// chunkSize overrides the 24 MiB chunk size; tests use small chunks.
 	chunkSize int
@@ -61,6 +67,9 @@ type Summary struct {
 	Chunks int
 	// SHA512 is the lower-case hex SHA-512 of the inner archive.
 	SHA512 string
+	// OutputSHA512 is the SHA-512 of the Size bytes written, with
+	// WriteOptions.SumOutput; else nil.
+	OutputSHA512 []byte
 }
 
 // copyBufferSize is how much of a source file is copied at a time.
@@ -120,7 +129,10 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 	}()
 	defer func() { <-derived }()
 
-	cw := &countingWriter{w: w}
+	cw := &outputSum{w: w}
+	if opts.SumOutput {
+		cw.whole = sha512.New()
+	}
 	outer := zip.NewWriter(cw)
 	dataW, err := outer.CreateHeader(&zip.FileHeader{Name: dataEntry, Method: zip.Store, Modified: opts.Now})
 	if err != nil {
@@ -131,6 +143,15 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 		pair = *opts.pairPlain
 	}
 	sealer := newChunkSealer(ctx, dataW, keys, salt, opts.chunkSize, opts.Workers, pair)
+	if opts.SumOutput && sha512pair.Fast() {
+		// data.bin's bytes start where the output stands once its header
+		// is out of archive/zip's buffer.
+		if err := outer.Flush(); err != nil {
+			sealer.Abort(err)
+			return nil, fmt.Errorf("writing container: %w", err)
+		}
+		sealer.outSum, sealer.dataStart = cw, cw.n
+	}
 	if err := produce(sealer); err != nil {
 		sealer.Abort(err)
 		return nil, err
@@ -139,6 +160,10 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 	if err != nil {
 		return nil, err
 	}
+	if err := outer.Flush(); err != nil { // the last blob's end, for its SHA-512
+		return nil, fmt.Errorf("writing container: %w", err)
+	}
+	records = sealer.fillSums(records)
 	sum := sealer.sum()
 	meta, err := encodeMetadata(&metadata{
 		Version:     new(containerVersion),
@@ -167,7 +192,11 @@ func writeContainer(ctx context.Context, w io.Writer, opts WriteOptions, produce
 	if err := outer.Close(); err != nil {
 		return nil, fmt.Errorf("writing container: %w", err)
 	}
-	return &Summary{Size: cw.n, PlainSize: sealer.plain, Chunks: len(records), SHA512: hex.EncodeToString(sum)}, nil
+	summary := &Summary{Size: cw.n, PlainSize: sealer.plain, Chunks: len(records), SHA512: hex.EncodeToString(sum)}
+	if cw.whole != nil {
+		summary.OutputSHA512 = cw.whole.Sum(nil)
+	}
+	return summary, nil
 }
 
 // writeInner writes the inner ZIP of src to sealer.
@@ -267,18 +296,6 @@ const (
 	readBlock = 4 << 20
 	readAhead = 2
 )
-
-// countingWriter counts the bytes that reach w.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
-}
 
 // EstimateSize returns an upper bound of the size of the container Write
 // produces for src, for free-space checks.
