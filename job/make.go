@@ -2,10 +2,8 @@ package job
 
 import (
 	"context"
-	"crypto/sha512"
 	"errors"
 	"fmt"
-	"io"
 	"runtime/debug"
 	"slices"
 	"time"
@@ -121,15 +119,16 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	}
 
 	// The record's SHA-512 is taken as the bytes are written, on the
-	// goroutine that writes the sealed chunks in order; the read-back
-	// tells whether it is that of the stored bytes (storedSum).
-	sha := sha512.New()
-	sum, err := backup.Write(ctx, io.MultiWriter(fan, sha), src, backup.WriteOptions{
+	// goroutine that writes the sealed chunks in order, along with each
+	// chunk's (SumOutput); the read-back tells whether it is that of the
+	// stored bytes (storedSum).
+	sum, err := backup.Write(ctx, fan, src, backup.WriteOptions{
 		Password:   b.Password,
 		AppName:    b.ForApp,
 		AppVersion: b.AppVersion,
 		Now:        b.Now,
 		OnProgress: b.OnProgress,
+		SumOutput:  true,
 	})
 	if err != nil {
 		return nil, fan.writeErr(err)
@@ -138,7 +137,7 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	// before the read-back checks allocate their own, so that peak memory
 	// is that of one phase, not of both.
 	debug.FreeOSMemory()
-	record := storedSum{sum: sha.Sum(nil)}
+	record := storedSum{sum: sum.OutputSHA512}
 	fan.commitAll(ctx, readBackCheck(fan.digest, b.VerifyFull, &record))
 	identify(ctx, dests, stores, record.hex())
 	return &Made{Name: b.Name, Summary: sum, Skipped: src.Skipped, Stores: stores}, stores.Err()
