@@ -172,9 +172,22 @@ func (d *digest) Write(p []byte) (n int, err error) {
 // Sum appends the checksum of the bytes written so far to b. It does not
 // change the state, so writing may go on.
 func (d *digest) Sum(b []byte) []byte {
-	var sum [Size]byte
-	finalize(&sum, d.h, d.c, d.block[:d.offset])
+	sum := d.checksum()
 	return append(b, sum[:]...)
+}
+
+// checksum returns the checksum of what d has taken, leaving d as it is.
+func (d *digest) checksum() (sum [Size]byte) {
+	finalize(&sum, d.h, d.c, d.block[:d.offset])
+	return sum
+}
+
+// newWith returns a new digest that has taken prefix.
+func newWith(prefix []byte) *digest {
+	d := new(digest)
+	d.Reset()
+	d.Write(prefix)
+	return d
 }
 
 // finalize compresses the last, possibly short or empty, block rest

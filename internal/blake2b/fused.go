@@ -24,16 +24,11 @@ func FusedFast() bool { return hasFused() }
 // hashed alone. Elsewhere the two are hashed one after the other.
 func SHA512AndSum512(shaMsg, prefix, p []byte) (sha [sha512.Size]byte, sum [Size]byte) {
 	if !hasFused() {
-		d := new(digest)
-		d.Reset()
-		d.Write(prefix)
+		d := newWith(prefix)
 		d.Write(p)
-		finalize(&sum, d.h, d.c, d.block[:d.offset])
-		return sha512.Sum512(shaMsg), sum
+		return sha512.Sum512(shaMsg), d.checksum()
 	}
-	d := new(digest)
-	d.Reset()
-	d.Write(prefix)
+	d := newWith(prefix)
 	p = d.fill(p)
 	if len(p) > 0 && d.offset == BlockSize {
 		hashBlocks(&d.h, &d.c, 0, d.block[:])
@@ -55,8 +50,7 @@ func SHA512AndSum512(shaMsg, prefix, p []byte) (sha [sha512.Size]byte, sum [Size
 		i += m
 	}
 	d.Write(p[n:])
-	finalize(&sum, d.h, d.c, d.block[:d.offset])
-	return sha512Rest(sh, shaMsg, n), sum
+	return sha512Rest(sh, shaMsg, n), d.checksum()
 }
 
 // sha512Rest finishes the SHA-512 of msg whose first n bytes have gone

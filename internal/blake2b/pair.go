@@ -142,15 +142,11 @@ func NewHasher() *Hasher {
 // it is hashed; the prefix (a blob's header) is hashed on the caller's
 // goroutine. p must not change until Sum512 returns.
 func (h *Hasher) Sum512(prefix, p []byte) [Size]byte {
-	d := new(digest)
-	d.Reset()
-	d.Write(prefix)
+	d := newWith(prefix)
 	if len(p) < h.minQueued || !h.sched.Hash(d, p) {
 		d.Write(p)
 	}
-	var sum [Size]byte
-	finalize(&sum, d.h, d.c, d.block[:d.offset])
-	return sum
+	return d.checksum()
 }
 
 // Close stops the workers once every buffer given to them is hashed, and
