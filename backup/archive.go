@@ -39,6 +39,8 @@ type Archive struct {
 	// chunks describe the blobs in the data stream, in order. A bare v2
 	// blob is one chunk with unknown plain length and no SHA-512s.
 	chunks []chunkInfo
+	// keys are the key caches of the passwords given so far (keysFor).
+	keys map[string]*keyCache
 }
 
 // chunkInfo locates one blob in the data stream and says what it should

@@ -260,7 +260,7 @@ func (a *Archive) CheckIntegrity(ctx context.Context) error {
 // it was authenticated.
 func (a *Archive) Decrypt(ctx context.Context, password string, w io.Writer) error {
 	if a.data == nil {
-		bare, err := a.openBarePlain(ctx, newKeyCache(password))
+		bare, err := a.openBarePlain(ctx, a.keysFor(password))
 		if err != nil {
 			return err
 		}
@@ -270,7 +270,7 @@ func (a *Archive) Decrypt(ctx context.Context, password string, w io.Writer) err
 		}
 		return nil
 	}
-	s, err := a.streamChunks(ctx, newKeyCache(password), func(_ int, plain []byte) error {
+	s, err := a.streamChunks(ctx, a.keysFor(password), func(_ int, plain []byte) error {
 		if _, err := w.Write(plain); err != nil {
 			return fmt.Errorf("writing decrypted data: %w", err)
 		}

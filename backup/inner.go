@@ -94,7 +94,7 @@ func innerErr(pr *plainReader, name string, err error) error {
 // List returns the files in the inner archive. It decrypts only the chunks
 // holding the archive's directory.
 func (a *Archive) List(ctx context.Context, password string) ([]Entry, error) {
-	pr, zr, _, err := a.openInner(ctx, newKeyCache(password), false)
+	pr, zr, _, err := a.openInner(ctx, a.keysFor(password), false)
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +120,7 @@ func (a *Archive) Verify(ctx context.Context, password string) error {
 
 // VerifyWith is Verify applying the limits of a restore made with opts.
 func (a *Archive) VerifyWith(ctx context.Context, password string, opts RestoreOptions) error {
-	return a.verify(ctx, newKeyCache(password), opts)
+	return a.verify(ctx, a.keysFor(password), opts)
 }
 
 // verify is VerifyWith with keys that may already be derived (the fuzz

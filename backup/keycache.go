@@ -34,3 +34,19 @@ func (c *keyCache) key(salt []byte) ([]byte, error) {
 	k.once.Do(func() { k.key, k.err = deriveKey(c.password, salt) })
 	return k.key, k.err
 }
+
+// keysFor returns a's key cache for password, made on first use. Every
+// method taking a password goes through it, so each key is derived once
+// per Archive: AcceptedPassword's checks and the operation that follows
+// them share their keys. The keys live as long as a.
+func (a *Archive) keysFor(password string) *keyCache {
+	if k, ok := a.keys[password]; ok {
+		return k
+	}
+	if a.keys == nil {
+		a.keys = map[string]*keyCache{}
+	}
+	k := newKeyCache(password)
+	a.keys[password] = k
+	return k
+}

@@ -46,9 +46,10 @@ func CanonicalPassword(pw string) (canonical string, ok bool) {
 // AcceptedPassword returns the password to open a with: pw itself, or,
 // when pw looks like a generated password typed differently (see
 // CanonicalPassword) and a refuses it, its canonical form if a accepts
-// that, with canonical true. Only then does it decrypt anything twice:
-// every other case returns pw untouched and leaves errors, a wrong
-// password among them, to the operation that uses it.
+// that, with canonical true. Only then does it decrypt anything twice
+// (the keys it derives are kept for the operation that follows, see
+// keysFor): every other case returns pw untouched and leaves errors, a
+// wrong password among them, to the operation that uses it.
 func (a *Archive) AcceptedPassword(ctx context.Context, pw string) (accepted string, canonical bool, err error) {
 	canon, ok := CanonicalPassword(pw)
 	if !ok || canon == pw {
@@ -66,7 +67,7 @@ func (a *Archive) AcceptedPassword(ctx context.Context, pw string) (accepted str
 // checkPassword decrypts as little as opening the inner archive takes:
 // ErrDecrypt means the password is wrong.
 func (a *Archive) checkPassword(ctx context.Context, pw string) error {
-	pr, _, _, err := a.openInner(ctx, newKeyCache(pw), false)
+	pr, _, _, err := a.openInner(ctx, a.keysFor(pw), false)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,8 @@ package backup
 import (
 	"context"
 	"errors"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -90,6 +92,63 @@ func TestAcceptedPassword(t *testing.T) {
 			verr := a.Verify(ctx, got)
 			if wantOK := tt.want == pw; (verr == nil) != wantOK || (!wantOK && !errors.Is(verr, ErrDecrypt)) {
 				t.Errorf("Verify with the accepted password: %v", verr)
+			}
+		})
+	}
+}
+
+// TestPasswordKeysDerivedOnce checks that every method taking a password
+// finds its keys in the Archive's cache, so that a password accepted in
+// its canonical form is not derived again by the operation that follows.
+func TestPasswordKeysDerivedOnce(t *testing.T) {
+	t.Parallel()
+	pw, err := GeneratePassword()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := makeBackup(t, "../examples/wallets", "", WriteOptions{Password: pw})
+	ctx := context.Background()
+	calls := []struct {
+		name string
+		call func(a *Archive) error
+	}{
+		{"List", func(a *Archive) error { _, err := a.List(ctx, pw); return err }},
+		{"VerifyWith", func(a *Archive) error { return a.VerifyWith(ctx, pw, RestoreOptions{}) }},
+		{"RestoreWith", func(a *Archive) error {
+			_, err := a.RestoreWith(ctx, pw, filepath.Join(t.TempDir(), "out"), RestoreOptions{})
+			return err
+		}},
+		{"Decrypt", func(a *Archive) error { return a.Decrypt(ctx, pw, io.Discard) }},
+		{"AcceptedPassword", func(a *Archive) error {
+			_, _, err := a.AcceptedPassword(ctx, strings.ToUpper(pw))
+			return err
+		}},
+	}
+	for _, tc := range calls {
+		t.Run(tc.name, func(t *testing.T) {
+			a, err := openBytes(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tc.call(a); err != nil {
+				t.Fatal(err)
+			}
+			keys := a.keys[pw]
+			if keys == nil || len(keys.keys) != 1 {
+				t.Fatalf("after %s the Archive holds no derived key for the password (%v)", tc.name, a.keys)
+			}
+			var derived *cachedKey
+			for _, k := range keys.keys {
+				derived = k
+			}
+			// The operation after an accepted password uses the same key.
+			if err := a.Verify(ctx, pw); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range a.keys[pw].keys {
+				if k != derived {
+					t.Errorf("Verify after %s derived the key again", tc.name)
+				}
 			}
 		})
 	}

@@ -40,7 +40,7 @@ type RestoreResult struct {
 // and what a killed restore left is removed by the next one in the same
 // parent folder. Files are created 0600 and folders 0700.
 func (a *Archive) RestoreWith(ctx context.Context, password, dir string, opts RestoreOptions) (*RestoreResult, error) {
-	return a.restore(ctx, newKeyCache(password), dir, opts)
+	return a.restore(ctx, a.keysFor(password), dir, opts)
 }
 
 // restore is RestoreWith with keys that may already be derived.
