@@ -118,6 +118,58 @@ func (c *Config) Job(name string) (Job, bool) {
 	return Job{}, false
 }
 
+// Find returns the job called name, or an *UnknownJobError naming the
+// jobs there are.
+func (c *Config) Find(name string) (Job, error) {
+	if j, ok := c.Job(name); ok {
+		return j, nil
+	}
+	known := make([]string, len(c.Jobs))
+	for i, j := range c.Jobs {
+		known[i] = j.Name
+	}
+	return Job{}, &UnknownJobError{Name: name, Known: known}
+}
+
+// SetDest makes spec the one destination of the job called name, in
+// place of its dest or dests, and returns the ones it replaced (nil when
+// the job used the config's default_dest). An unknown name is an
+// *UnknownJobError.
+func (c *Config) SetDest(name, spec string) (replaced []string, err error) {
+	for i := range c.Jobs {
+		j := &c.Jobs[i]
+		if j.Name != name {
+			continue
+		}
+		switch {
+		case len(j.Dests) > 0:
+			replaced = j.Dests
+		case j.Dest != "":
+			replaced = []string{j.Dest}
+		}
+		j.Dest, j.Dests = spec, nil
+		return replaced, nil
+	}
+	_, err = c.Find(name)
+	return nil, err
+}
+
+// UnknownJobError is a job name that a config does not hold. It wraps
+// ErrUnknownJob.
+type UnknownJobError struct {
+	Name  string
+	Known []string // the names of the config's jobs, in order
+}
+
+func (e *UnknownJobError) Error() string {
+	if len(e.Known) == 0 {
+		return fmt.Sprintf("no job %q (there are no jobs yet)", e.Name)
+	}
+	return fmt.Sprintf("no job %q (jobs: %s)", e.Name, strings.Join(e.Known, ", "))
+}
+
+func (e *UnknownJobError) Unwrap() error { return ErrUnknownJob }
+
 // DestsFor returns the destination specs job writes to: its own, or else
 // the config's default; none when neither is set.
 func (c *Config) DestsFor(job Job) []string {

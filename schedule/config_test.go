@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -154,5 +155,53 @@ func TestValidateJobNameAndEnvName(t *testing.T) {
 		if isEnvName(name) != ok {
 			t.Errorf("isEnvName(%q) != %v", name, ok)
 		}
+	}
+}
+
+func TestSetDest(t *testing.T) {
+	jobs := func() *Config {
+		return &Config{DefaultDest: "downloads", Jobs: []Job{
+			{Name: "one", Dest: "folder:/a"},
+			{Name: "many", Dests: []string{"folder:/a", "usb:STICK"}},
+			{Name: "default"},
+		}}
+	}
+	tests := []struct {
+		job          string
+		wantReplaced []string
+		wantErr      string
+	}{
+		{"one", []string{"folder:/a"}, ""},
+		{"many", []string{"folder:/a", "usb:STICK"}, ""},
+		{"default", nil, ""},
+		{"none", nil, `no job "none" (jobs: one, many, default)`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.job, func(t *testing.T) {
+			c := jobs()
+			replaced, err := c.SetDest(tt.job, "folder:/new")
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr || !errors.Is(err, ErrUnknownJob) {
+					t.Fatalf("SetDest = %v, want %q wrapping ErrUnknownJob", err, tt.wantErr)
+				}
+				if !reflect.DeepEqual(c, jobs()) {
+					t.Errorf("a refused SetDest changed the config: %+v", c)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(replaced, tt.wantReplaced) {
+				t.Fatalf("SetDest = %q, %v; want %q", replaced, err, tt.wantReplaced)
+			}
+			j, _ := c.Job(tt.job)
+			if got := c.DestsFor(j); !reflect.DeepEqual(got, []string{"folder:/new"}) {
+				t.Errorf("the job stores to %q after SetDest", got)
+			}
+			if j.Dests != nil {
+				t.Errorf("dests left beside dest: %q", j.Dests)
+			}
+		})
+	}
+	if _, err := (&Config{}).Find("x"); err == nil || err.Error() != `no job "x" (there are no jobs yet)` {
+		t.Errorf("Find in an empty config = %v", err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // ErrUnknownJob is wrapped when RunNow is asked for a job the scheduler
-// does not have.
+// does not have, and by *UnknownJobError.
 var ErrUnknownJob = errors.New("no such job")
 
 // RunNow runs the named jobs at once, in the order given, whatever their

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -43,7 +44,7 @@ func pickCommand(e *env) *cli.Command {
 			if c.NArg() > 0 {
 				return usageError(fmt.Errorf("pick takes no arguments, got %q", c.Args().First()))
 			}
-			save := pickSave{toDefault: c.Bool("save-default"), toJob: c.String("save-to-job")}
+			save := &pickSave{toDefault: c.Bool("save-default"), toJob: c.String("save-to-job")}
 			if c.IsSet("save-to-job") && save.toJob == "" {
 				return usageError(errors.New("--save-to-job needs a job name"))
 			}
@@ -179,13 +180,15 @@ type pickSave struct {
 	config    string // config file; "" means save nowhere
 	toDefault bool
 	toJob     string
+	// replaced are the job's destinations the choice took the place of.
+	replaced []string
 }
 
 // apply writes spec into the config file as asked. With an empty spec it
 // only checks that it could: the file loads and the job exists. The file
 // is read afresh each time, so edits made while the picker was open are
 // kept.
-func (s pickSave) apply(spec string) error {
+func (s *pickSave) apply(spec string) error {
 	if s.config == "" {
 		return nil
 	}
@@ -197,11 +200,9 @@ func (s pickSave) apply(spec string) error {
 		cfg.DefaultDest = spec
 	}
 	if s.toJob != "" {
-		i := jobIndex(cfg, s.toJob)
-		if i < 0 {
-			return usageError(fmt.Errorf("no scheduled job %q in %s%s", s.toJob, s.config, knownJobs(cfg)))
+		if s.replaced, err = cfg.SetDest(s.toJob, spec); err != nil {
+			return usageError(fmt.Errorf("%s: %w", s.config, err))
 		}
-		cfg.Jobs[i].Dest = spec
 	}
 	if spec == "" {
 		return nil
@@ -213,31 +214,16 @@ func (s pickSave) apply(spec string) error {
 }
 
 // report tells the person, on stderr, where the choice was saved.
-func (s pickSave) report(w io.Writer, spec string) {
+func (s *pickSave) report(w io.Writer, spec string) {
 	if s.toDefault {
 		fmt.Fprintf(w, "Saved %s as the default destination in %s\n", spec, s.config)
 	}
-	if s.toJob != "" {
-		fmt.Fprintf(w, "Saved %s as the destination of job %q in %s\n", spec, s.toJob, s.config)
+	if s.toJob == "" {
+		return
 	}
-}
-
-func jobIndex(cfg *schedule.Config, name string) int {
-	for i, j := range cfg.Jobs {
-		if j.Name == name {
-			return i
-		}
+	fmt.Fprintf(w, "Saved %s as the destination of job %q in %s", spec, s.toJob, s.config)
+	if len(s.replaced) > 0 && !slices.Equal(s.replaced, []string{spec}) {
+		fmt.Fprintf(w, " (it was: %s)", strings.Join(s.replaced, " "))
 	}
-	return -1
-}
-
-func knownJobs(cfg *schedule.Config) string {
-	if len(cfg.Jobs) == 0 {
-		return " (there are no jobs yet)"
-	}
-	names := make([]string, len(cfg.Jobs))
-	for i, j := range cfg.Jobs {
-		names[i] = j.Name
-	}
-	return " (jobs: " + strings.Join(names, ", ") + ")"
+	fmt.Fprintln(w)
 }

@@ -403,3 +403,38 @@ func TestPickProtonDrive(t *testing.T) {
 		})
 	}
 }
+
+// TestPickSavesToJobWithSeveralDests: a job storing to several
+// destinations (dests) gets the chosen one instead of all of them, and
+// says which it replaced; the config still loads.
+func TestPickSavesToJobWithSeveralDests(t *testing.T) {
+	t.Parallel()
+	chosen := t.TempDir()
+	p := newPickRun(t, "echo '"+chosen+"'")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	text := `[[job]]
+name = "twice"
+source = "/srv/wallets"
+dests = ["folder:/srv/a", "folder:/srv/b"]
+every = "24h"
+password_keyring = true
+`
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.run("pick", "--save-to-job", "twice", "--config", path); code != 0 {
+		t.Fatalf("exit %d: %s", code, p.stderr.String())
+	}
+	cfg, err := schedule.LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, _ := cfg.Job("twice")
+	if got := cfg.DestsFor(twice); !slices.Equal(got, []string{"folder:" + chosen}) {
+		t.Errorf("the job now stores to %q, want only the chosen folder", got)
+	}
+	if msg := p.stderr.String(); !strings.Contains(msg, "folder:/srv/a folder:/srv/b") {
+		t.Errorf("stderr does not say which destinations were replaced: %q", msg)
+	}
+}

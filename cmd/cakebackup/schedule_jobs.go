@@ -315,9 +315,9 @@ func (e *env) configJob(c *cli.Context) (path string, cfg *schedule.Config, job 
 
 // jobIn is the job called name in cfg, loaded from path.
 func jobIn(cfg *schedule.Config, path, name string) (schedule.Job, error) {
-	j, ok := cfg.Job(name)
-	if !ok {
-		return schedule.Job{}, usageError(fmt.Errorf("no job %q in %s", name, path))
+	j, err := cfg.Find(name)
+	if err != nil {
+		return schedule.Job{}, usageError(fmt.Errorf("%s: %w", path, err))
 	}
 	return j, nil
 }
