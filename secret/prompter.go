@@ -2,6 +2,7 @@ package secret
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,12 +35,19 @@ func NewPrompter(in io.Reader, prompt io.Writer) *Prompter {
 }
 
 // Line asks for a visible answer and returns it without surrounding
-// spaces.
-func (p *Prompter) Line(prompt string) (string, error) {
+// spaces. When ctx ends first (Ctrl-C: a read from a terminal waits for
+// Enter) it returns ctx's cause, and the Prompter is not to be used again.
+func (p *Prompter) Line(ctx context.Context, prompt string) (string, error) {
 	if p.tty != nil {
 		fmt.Fprint(p.prompt, prompt)
 	}
-	s, err := p.in.ReadString('\n')
+	s, err := readUntil(ctx, func() (string, error) { return p.in.ReadString('\n') })
+	if ctx.Err() != nil {
+		if p.tty != nil {
+			fmt.Fprintln(p.prompt)
+		}
+		return "", context.Cause(ctx)
+	}
 	s = strings.TrimSpace(s)
 	if s == "" {
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -51,24 +59,48 @@ func (p *Prompter) Line(prompt string) (string, error) {
 }
 
 // Hidden asks for a secret answer, bounded like every secret (ReadLine).
-// An empty answer typed on the terminal is ErrEmpty.
-func (p *Prompter) Hidden(prompt string) (string, error) {
+// An empty answer typed on the terminal is ErrEmpty. When ctx ends first
+// it returns ctx's cause, as Line does, with the terminal put back.
+func (p *Prompter) Hidden(ctx context.Context, prompt string) (string, error) {
 	what := strings.TrimSuffix(prompt, ": ")
 	var s string
 	var err error
 	if p.tty == nil {
-		s, err = ReadLine(p.in)
+		s, err = readUntil(ctx, func() (string, error) { return ReadLine(p.in) })
 		if errors.Is(err, ErrEmpty) {
 			return "", ErrNoAnswer
 		}
 	} else {
-		s, err = Prompt(p.tty, p.prompt, prompt)
+		s, err = PromptContext(ctx, p.tty, p.prompt, prompt)
 	}
 	switch {
+	case ctx.Err() != nil:
+		return "", context.Cause(ctx)
 	case errors.Is(err, ErrEmpty):
 		return "", ErrEmpty
 	case err != nil:
 		return "", fmt.Errorf("reading %s: %w", what, err)
 	}
 	return s, nil
+}
+
+// readUntil returns what read returns, or ctx's cause when ctx ends
+// first. read runs on a goroutine of its own, left to end with the
+// process when ctx wins.
+func readUntil(ctx context.Context, read func() (string, error)) (string, error) {
+	type answer struct {
+		s   string
+		err error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		s, err := read()
+		answered <- answer{s, err}
+	}()
+	select {
+	case a := <-answered:
+		return a.s, a.err
+	case <-ctx.Done():
+		return "", context.Cause(ctx)
+	}
 }

@@ -72,30 +72,21 @@ func (s Sources) Read() (pw, from string, err error) {
 	return "", "", ErrNoPassword
 }
 
-// PromptContext is Prompt that gives up when ctx ends (Ctrl-C at the
+// PromptContext shows label on w and reads one line from the terminal
+// tty without echoing it. It gives up when ctx ends (Ctrl-C at the
 // prompt: the terminal does not echo, so the read would wait for Enter),
 // putting the terminal back as it was and returning ctx's cause.
 func PromptContext(ctx context.Context, tty *os.File, w io.Writer, label string) (string, error) {
 	state, stateErr := term.GetState(int(tty.Fd()))
-	type answer struct {
-		pw  string
-		err error
-	}
-	answered := make(chan answer, 1)
-	go func() {
-		pw, err := Prompt(tty, w, label)
-		answered <- answer{pw, err}
-	}()
-	select {
-	case a := <-answered:
-		return a.pw, a.err
-	case <-ctx.Done():
+	pw, err := readUntil(ctx, func() (string, error) { return prompt(tty, w, label) })
+	if ctx.Err() != nil {
 		if stateErr == nil {
 			_ = term.Restore(int(tty.Fd()), state)
 		}
 		fmt.Fprintln(w)
 		return "", context.Cause(ctx)
 	}
+	return pw, err
 }
 
 // WriteNew creates the file path, open to its owner only (0600), holding

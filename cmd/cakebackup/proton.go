@@ -121,7 +121,7 @@ func protonLoginCommand(e *env) *cli.Command {
 			ask := protonAsker{secret.NewPrompter(e.stdin, e.stderr)}
 			cred := proton.Credentials{Username: strings.TrimSpace(c.String("proton-user")), TwoFactorCode: strings.TrimSpace(c.String("proton-2fa"))}
 			if cred.Username == "" {
-				if cred.Username, err = ask.ask(false, "Proton username: ", "--proton-user"); err != nil {
+				if cred.Username, err = ask.ask(c.Context, false, "Proton username: ", "--proton-user"); err != nil {
 					return err
 				}
 			}
@@ -229,7 +229,7 @@ func (e *env) protonSecret(c *cli.Context, ask protonAsker, flag, envVar, prompt
 	if s := e.getenv(envVar); s != "" {
 		return s, nil
 	}
-	return ask.ask(true, prompt, "--"+flag+" or $"+envVar)
+	return ask.ask(c.Context, true, prompt, "--"+flag+" or $"+envVar)
 }
 
 // protonAsker asks the person for login answers; a missing one is a
@@ -238,12 +238,12 @@ type protonAsker struct{ p *secret.Prompter }
 
 // ask asks for a visible or hidden answer. how names the flag that gives
 // it without asking, for when there is nobody to ask.
-func (a protonAsker) ask(hidden bool, prompt, how string) (string, error) {
+func (a protonAsker) ask(ctx context.Context, hidden bool, prompt, how string) (string, error) {
 	answer := a.p.Line
 	if hidden {
 		answer = a.p.Hidden
 	}
-	s, err := answer(prompt)
+	s, err := answer(ctx, prompt)
 	what := strings.ToLower(strings.TrimSuffix(prompt, ": "))
 	switch {
 	case errors.Is(err, secret.ErrNoAnswer):
@@ -255,11 +255,11 @@ func (a protonAsker) ask(hidden bool, prompt, how string) (string, error) {
 }
 
 // TwoFactorCode implements proton.Asker.
-func (a protonAsker) TwoFactorCode(context.Context) (string, error) {
-	return a.ask(false, "Two-factor code: ", "--proton-2fa")
+func (a protonAsker) TwoFactorCode(ctx context.Context) (string, error) {
+	return a.ask(ctx, false, "Two-factor code: ", "--proton-2fa")
 }
 
 // MailboxPassword implements proton.Asker.
-func (a protonAsker) MailboxPassword(context.Context) (string, error) {
-	return a.ask(true, "Mailbox password: ", "--proton-mailbox-password-file")
+func (a protonAsker) MailboxPassword(ctx context.Context) (string, error) {
+	return a.ask(ctx, true, "Mailbox password: ", "--proton-mailbox-password-file")
 }

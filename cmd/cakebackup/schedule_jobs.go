@@ -253,7 +253,7 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 	var typed [2]string
 	for i, prompt := range []string{"New backup password: ", "Again: "} {
 		var err error
-		if typed[i], err = secret.Prompt(f, e.stderr, prompt); err != nil {
+		if typed[i], err = secret.PromptContext(c.Context, f, e.stderr, prompt); err != nil {
 			return "", err
 		}
 	}
