@@ -97,25 +97,8 @@ func TestLsUsesSavedDefault(t *testing.T) {
 func TestTwoDrivesWithOneLabel(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	root := t.TempDir()
-	media := filepath.Join(root, "media")
-	first, second := filepath.Join(media, "ana", "WALLETS"), filepath.Join(media, "bob", "WALLETS")
-	for _, d := range []string{first, second} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	mountinfo := fmt.Sprintf("28 1 259:2 / / rw - ext4 /dev/nvme0n1p2 rw\n"+
-		"700 28 8:17 / %s rw,relatime - vfat /dev/sdb1 rw\n"+
-		"710 28 8:33 / %s rw,relatime - vfat /dev/sdc1 rw\n", first, second)
-	if err := os.MkdirAll(filepath.Join(root, "proc", "self"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(root, "proc", "self", "mountinfo"), []byte(mountinfo), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c.drives = &local.Detector{ProcRoot: root, SysRoot: root, DevRoot: root, RunRoot: root, MountRoots: []string{media},
-		Space: func(string) (int64, int64, error) { return 8 << 30, 4 << 30, nil }}
+	var first, second string
+	c.drives, first, second = twoSticks(t)
 
 	var dests struct{ Destinations []destinations.Place }
 	if err := json.Unmarshal([]byte(c.mustRun("dests", "--json")), &dests); err != nil {
@@ -148,4 +131,29 @@ func TestTwoDrivesWithOneLabel(t *testing.T) {
 	if code := c.run("ls", "usb:WALLETS"); code == 0 || !strings.Contains(c.stderr.String(), "usb:/MOUNT/POINT") {
 		t.Errorf("ls usb:WALLETS: exit %d, stderr %q; want the shared label refused with the fix", code, c.stderr.String())
 	}
+}
+
+// twoSticks describes two USB sticks labelled WALLETS, mounted at first
+// and second (folders in a temporary folder), to a drive Detector.
+func twoSticks(t *testing.T) (d *local.Detector, first, second string) {
+	t.Helper()
+	root := t.TempDir()
+	media := filepath.Join(root, "media")
+	first, second = filepath.Join(media, "ana", "WALLETS"), filepath.Join(media, "bob", "WALLETS")
+	for _, d := range []string{first, second} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mountinfo := fmt.Sprintf("28 1 259:2 / / rw - ext4 /dev/nvme0n1p2 rw\n"+
+		"700 28 8:17 / %s rw,relatime - vfat /dev/sdb1 rw\n"+
+		"710 28 8:33 / %s rw,relatime - vfat /dev/sdc1 rw\n", first, second)
+	if err := os.MkdirAll(filepath.Join(root, "proc", "self"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "proc", "self", "mountinfo"), []byte(mountinfo), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &local.Detector{ProcRoot: root, SysRoot: root, DevRoot: root, RunRoot: root, MountRoots: []string{media},
+		Space: func(string) (int64, int64, error) { return 8 << 30, 4 << 30, nil }}, first, second
 }

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 
 	"golang.org/x/term"
 
@@ -15,6 +13,7 @@ import (
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // registry returns every destination cakebackup knows, one line each.
@@ -45,12 +44,11 @@ func (e *env) chooseDrive() local.ChooseDrive {
 		for i, d := range drives {
 			fmt.Fprintf(e.stderr, "  %d) %s  %s  (%s free)\n", i+1, d.Label, d.MountPoint, bytesize.Format(d.Free))
 		}
-		fmt.Fprintf(e.stderr, "Which one? [1-%d]: ", len(drives))
-		line, err := bufio.NewReader(in).ReadString('\n')
-		if err != nil {
+		line, err := secret.NewPrompter(in, e.stderr).Line(ctx, fmt.Sprintf("Which one? [1-%d]: ", len(drives)))
+		if err != nil && !errors.Is(err, secret.ErrNoAnswer) {
 			return local.Drive{}, fmt.Errorf("reading your choice: %w", err)
 		}
-		n, err := strconv.Atoi(strings.TrimSpace(line))
+		n, err := strconv.Atoi(line)
 		if err != nil || n < 1 || n > len(drives) {
 			return local.Drive{}, errors.New("no drive chosen")
 		}
