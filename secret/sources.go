@@ -45,8 +45,10 @@ func (e *SourceError) Unwrap() error { return e.Err }
 // Read returns the password and where it came from ("password file",
 // "standard input" or EnvName). It returns ErrSeveralSources when more
 // than one source is given, ErrNoPassword when none is, and a
-// *SourceError when the one given fails.
-func (s Sources) Read() (pw, from string, err error) {
+// *SourceError when the one given fails. A read that waits (a terminal
+// on standard input, a named pipe as the file) gives up when ctx ends,
+// returning ctx's cause.
+func (s Sources) Read(ctx context.Context) (pw, from string, err error) {
 	given := 0
 	for _, set := range []bool{s.File != "", s.Stdin != nil, s.Env != ""} {
 		if set {
@@ -57,12 +59,20 @@ func (s Sources) Read() (pw, from string, err error) {
 	case given > 1:
 		return "", "", ErrSeveralSources
 	case s.File != "":
-		if pw, err = ReadFile(s.File); err != nil {
+		pw, err = readUntil(ctx, func() (string, error) { return ReadFile(s.File) })
+		if ctx.Err() != nil {
+			return "", "", context.Cause(ctx)
+		}
+		if err != nil {
 			return "", "", &SourceError{From: "password file", Err: err}
 		}
 		return pw, "password file", nil
 	case s.Stdin != nil:
-		if pw, err = FirstLine(s.Stdin); err != nil {
+		pw, err = readUntil(ctx, func() (string, error) { return FirstLine(s.Stdin) })
+		if ctx.Err() != nil {
+			return "", "", context.Cause(ctx)
+		}
+		if err != nil {
 			return "", "", &SourceError{From: "password from standard input", Err: err}
 		}
 		return pw, "standard input", nil

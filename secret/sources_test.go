@@ -1,6 +1,7 @@
 package secret
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"os"
@@ -32,7 +33,7 @@ func TestSourcesRead(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			pw, from, err := tt.src.Read()
+			pw, from, err := tt.src.Read(context.Background())
 			if !errors.Is(err, tt.wantErr) || pw != tt.want || from != tt.wantFrom {
 				t.Fatalf("Read = %q, %q, %v; want %q, %q, %v", pw, from, err, tt.want, tt.wantFrom, tt.wantErr)
 			}

@@ -36,7 +36,7 @@ func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
 	if c.Bool("password-stdin") {
 		src.Stdin = e.stdin
 	}
-	pw, source, err = src.Read()
+	pw, source, err = src.Read(c.Context)
 	var failed *secret.SourceError
 	switch {
 	case errors.Is(err, secret.ErrSeveralSources):

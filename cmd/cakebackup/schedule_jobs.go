@@ -240,11 +240,11 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 	case c.Bool("generate"):
 		return backup.GeneratePassword()
 	case c.Bool("password-stdin"):
-		pw, err := secret.FirstLine(e.stdin)
-		if err != nil {
-			return "", usageError(fmt.Errorf("password from standard input: %w", err))
+		pw, _, err := secret.Sources{Stdin: e.stdin}.Read(c.Context)
+		if errors.As(err, new(*secret.SourceError)) {
+			return "", usageError(err)
 		}
-		return pw, nil
+		return pw, err
 	}
 	f, _ := e.stdin.(*os.File)
 	if !secret.IsTerminal(f) {
