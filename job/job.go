@@ -109,6 +109,11 @@ func (e *DestinationsError) Unwrap() []error {
 // ErrNoDestination is returned when a job names no destination.
 var ErrNoDestination = errors.New("no destination given")
 
+// ErrDestTwice is wrapped by the error of a backup or a shipment that
+// names one place twice, spelled alike or not (folder:/srv/b and
+// /srv/b/): it would only get a second, renamed copy.
+var ErrDestTwice = errors.New("give each destination once")
+
 // ErrNoPassword is returned by Make when the backup password is empty.
 var ErrNoPassword = errors.New("no backup password")
 
@@ -184,9 +189,26 @@ func checkDests(specs []string) error {
 	seen := map[string]bool{}
 	for _, s := range specs {
 		if seen[s] {
-			return fmt.Errorf("destination %s is given twice", s)
+			return fmt.Errorf("destination %s is given twice: %w", s, ErrDestTwice)
 		}
 		seen[s] = true
+	}
+	return nil
+}
+
+// checkOpened refuses two opened destinations that are one place under
+// different spellings (folder:DIR and DIR/), which checkDests cannot
+// tell apart: each destination's Spec is its canonical name.
+func checkOpened(specs []string, dests []destinations.Destination) error {
+	first := map[string]int{}
+	for i, d := range dests {
+		if d == nil {
+			continue
+		}
+		if j, ok := first[d.Spec()]; ok {
+			return fmt.Errorf("destinations %s and %s are the same place, %s: %w", specs[j], specs[i], d.Spec(), ErrDestTwice)
+		}
+		first[d.Spec()] = i
 	}
 	return nil
 }

@@ -96,6 +96,9 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	}
 	dests, stores := openAll(ctx, open, b.Dests)
 	defer closeAll(dests)
+	if err := checkOpened(b.Dests, dests); err != nil {
+		return nil, err
+	}
 	if err := stores.allFailed(); err != nil {
 		return nil, err
 	}

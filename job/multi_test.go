@@ -83,15 +83,38 @@ func TestMakeSurvivesADestinationFillingUp(t *testing.T) {
 	restoreAndCompare(t, filepath.Join(good, "b"), dir)
 }
 
-func TestMakeRefusesRepeatedOrNoDestination(t *testing.T) {
+// TestMakeAndSendRefuseRepeatedOrNoDestination: no destination, or one
+// place named twice, however it is spelled (folder:DIR, DIR, DIR/), is
+// refused before anything is written; writing it twice would only leave
+// a second, renamed copy beside the first.
+func TestMakeAndSendRefuseRepeatedOrNoDestination(t *testing.T) {
 	dir := wallettest.Folder(t, map[string][]byte{"wallets/a/a.keys": []byte("k")})
+	file, _ := export(t, "exported")
 	out := t.TempDir()
-	for _, dests := range [][]string{nil, {"folder:" + out, "folder:" + out}} {
-		if _, err := job.Make(t.Context(), opener(), job.Backup{Source: dir, Dests: dests, Password: savePassword}); err == nil {
-			t.Errorf("Make to %v succeeded", dests)
-		}
+	cases := []struct {
+		name  string
+		dests []string
+		want  error
+	}{
+		{"none", nil, job.ErrNoDestination},
+		{"same spec twice", []string{"folder:" + out, "folder:" + out}, job.ErrDestTwice},
+		{"folder and bare path", []string{"folder:" + out, out}, job.ErrDestTwice},
+		{"trailing slash", []string{out, "folder:" + out + "/"}, job.ErrDestTwice},
+		{"dot segment", []string{"folder:" + out, "folder:" + filepath.Join(out, "..") + "/./" + filepath.Base(out)}, job.ErrDestTwice},
 	}
-	assertEmpty(t, out)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := job.Make(t.Context(), opener(), job.Backup{Source: dir, Dests: c.dests, Password: savePassword})
+			if !errors.Is(err, c.want) {
+				t.Errorf("Make to %v: %v, want %v", c.dests, err, c.want)
+			}
+			_, err = job.Send(t.Context(), opener(), job.Shipment{File: file, Dests: c.dests})
+			if !errors.Is(err, c.want) {
+				t.Errorf("Send to %v: %v, want %v", c.dests, err, c.want)
+			}
+			assertEmpty(t, out)
+		})
+	}
 }
 
 // flakyOpener opens "flaky:DIR" as the folder DIR whose read-back returns

@@ -86,6 +86,9 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	}
 	dests, stores := openAll(ctx, open, s.Dests)
 	defer closeAll(dests)
+	if err := checkOpened(s.Dests, dests); err != nil {
+		return nil, err
+	}
 
 	fan := &fanOut{stores: stores, digest: newStreamDigest(), keepGoing: true}
 	defer fan.abortAll(ctx)

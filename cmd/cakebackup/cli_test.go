@@ -258,3 +258,32 @@ func TestFailuresExitWithOneLine(t *testing.T) {
 		t.Errorf("restore into a non-empty folder changed it: %v", got)
 	}
 }
+
+// TestOnePlaceGivenTwiceIsAUsageError: create and send refuse one folder
+// named twice, however it is spelled, with the usage exit code and
+// nothing written, rather than a second, renamed copy beside the first
+// (or exit 1 when the spelling is the same).
+func TestOnePlaceGivenTwiceIsAUsageError(t *testing.T) {
+	t.Parallel()
+	file, _ := sampleBackup(t)
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	out := t.TempDir()
+	for _, dests := range [][]string{
+		{"folder:" + out, "folder:" + out},
+		{"folder:" + out, out + "/"},
+	} {
+		flags := []string{"--dest", dests[0], "--dest", dests[1]}
+		for _, args := range [][]string{
+			append([]string{"create", "--source", sampleWallets, "--password-file", pwFile}, flags...),
+			append([]string{"send", file}, flags...),
+		} {
+			c := newCLI(t)
+			if code := c.run(args...); code != exitUsage {
+				t.Errorf("%s: exit %d, want %d; stderr: %s", strings.Join(args, " "), code, exitUsage, c.stderr.String())
+			}
+			if got := readTree(t, out); len(got) != 0 {
+				t.Fatalf("%s left %d files in %s", strings.Join(args, " "), len(got), out)
+			}
+		}
+	}
+}

@@ -28,7 +28,7 @@ func appVersion() string { return appName + " " + version }
 // mistake on the command line is a usage error, a damaged backup exit 4.
 func jobErr(err error) error {
 	var unknownApp *job.UnknownAppError
-	if errors.As(err, &unknownApp) || errors.Is(err, job.ErrNoDestination) {
+	if errors.As(err, &unknownApp) || errors.Is(err, job.ErrNoDestination) || errors.Is(err, job.ErrDestTwice) {
 		return usageError(err)
 	}
 	return backupExit(err)
