@@ -35,6 +35,23 @@ func appExport(t *testing.T, kind, tag string) []byte {
 	return b
 }
 
+// snapshot makes a backup with job.Make (a cakebackup snapshot, which is
+// shipped as an export is, and needs no Python to make) and returns its
+// bytes; tag makes its wallet, and so its bytes, its own.
+func snapshot(t *testing.T, tag string) []byte {
+	t.Helper()
+	src := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key " + tag)})
+	out := t.TempDir()
+	if _, err := job.Make(t.Context(), opener(), job.Backup{Source: src, Dests: []string{"folder:" + out}, Name: "b", Password: "snapshot password " + tag}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 // fixture is a watched folder, its state file and destinations.
 type fixture struct {
 	dir, state string

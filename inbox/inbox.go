@@ -167,8 +167,29 @@ type Report struct {
 	Errs []error
 }
 
-// Err joins the pass's failures; nil when there were none.
-func (r *Report) Err() error { return errors.Join(r.Errs...) }
+// Err is the pass's failures as one *PassError; nil when there were none.
+func (r *Report) Err() error {
+	if len(r.Errs) == 0 {
+		return nil
+	}
+	return &PassError{Errs: r.Errs}
+}
+
+// PassError is what failed in a pass: exports not shipped everywhere,
+// retention that failed at a destination. Its message is the one
+// failure, or how many there were and the first; every one is wrapped.
+type PassError struct{ Errs []error }
+
+// Error says what failed, in one line for one failure.
+func (e *PassError) Error() string {
+	if len(e.Errs) == 1 {
+		return e.Errs[0].Error()
+	}
+	return fmt.Sprintf("%d failures in one look at the folder; the first: %v", len(e.Errs), e.Errs[0])
+}
+
+// Unwrap returns every failure, for errors.Is and errors.As.
+func (e *PassError) Unwrap() []error { return e.Errs }
 
 // Settling reports whether some file is waiting to settle.
 func (r *Report) Settling() bool {

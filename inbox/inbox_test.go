@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -292,5 +293,30 @@ func TestDamagedStateFile(t *testing.T) {
 	_, err := f.inbox(t.TempDir()).Once(t.Context())
 	if err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), "remove it") {
 		t.Fatalf("Once: %v", err)
+	}
+}
+
+// TestPassFailuresMakeOneLine: a pass where several exports fail (a
+// destination missing) ends with one error of one line, which says how
+// many failed and names the first file, rather than every failure run
+// together; the causes stay reachable with errors.Is.
+func TestPassFailuresMakeOneLine(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	for _, name := range []string{"export-a", "export-b"} {
+		f.drop(t, name, snapshot(t, name))
+	}
+	missing := filepath.Join(t.TempDir(), "unplugged")
+	_, err := f.inbox(missing).Once(t.Context())
+	if err == nil {
+		t.Fatal("Once succeeded with the destination missing")
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "\n") || strings.Count(msg, "does not exist") != 1 ||
+		!strings.Contains(msg, "2 ") || !strings.Contains(msg, "export-a") {
+		t.Errorf("Once: %q, want one line counting 2 failures and naming export-a", msg)
+	}
+	if !errors.Is(err, destinations.ErrNotFound) {
+		t.Errorf("Once: %v, want it to wrap destinations.ErrNotFound", err)
 	}
 }

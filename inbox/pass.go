@@ -122,7 +122,7 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error
 		if f, report := r.file(ctx, path, info, now, stored); report {
 			rep.Files = append(rep.Files, f)
 			if f.Status == Failed {
-				rep.Errs = append(rep.Errs, f.Err)
+				rep.Errs = append(rep.Errs, fmt.Errorf("%s: %w", name, f.Err))
 			}
 		}
 	}
