@@ -86,17 +86,25 @@ func Folder(j schedule.Job, getenv func(string) string) (string, error) {
 }
 
 // Result is what the pass stored, as a scheduled run records it: each
-// verified copy of each export shipped.
+// verified copy of each export shipped that retention did not remove in
+// the same pass.
 func (r *Report) Result() schedule.Result {
 	var res schedule.Result
 	if r == nil {
 		return res
+	}
+	pruned := map[Pruned]bool{}
+	for _, p := range r.Pruned {
+		pruned[p] = true
 	}
 	for _, f := range r.Files {
 		if f.Sent == nil {
 			continue
 		}
 		for _, st := range f.Sent.Stores.Good() {
+			if pruned[Pruned{Dest: st.Dest, Name: st.Entry.Name}] {
+				continue
+			}
 			res.Copies = append(res.Copies, schedule.Copy{Dest: st.Dest, Entry: st.Entry})
 		}
 	}

@@ -320,3 +320,39 @@ func TestPassFailuresMakeOneLine(t *testing.T) {
 		t.Errorf("Once: %v, want it to wrap destinations.ErrNotFound", err)
 	}
 }
+
+// TestResultLeavesOutCopiesPrunedInThePass: when one pass ships two
+// exports and retention removes the older copy at once, the result a
+// watch job records (its last backup, what its hooks hear) names only
+// copies that are still there.
+func TestResultLeavesOutCopiesPrunedInThePass(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	dest := t.TempDir()
+	in := f.inbox(dest)
+	in.Retention = schedule.Retention{KeepLast: 1}
+	day := time.Date(2026, 11, 1, 9, 0, 0, 0, time.Local)
+	for i, name := range []string{"export-a", "export-b"} {
+		p := f.drop(t, name, snapshot(t, name))
+		tm := day.AddDate(0, 0, i)
+		if err := os.Chtimes(p, tm, tm); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := once(t, in)
+	if rep.Err() != nil {
+		t.Fatal(rep.Err())
+	}
+	if len(rep.Pruned) != 1 {
+		t.Fatalf("pruned %v, want the older copy", rep.Pruned)
+	}
+	copies := rep.Result().Copies
+	if len(copies) != 1 || copies[0].Entry.Name != "export-b" {
+		t.Errorf("result copies %+v, want only export-b's", copies)
+	}
+	for _, c := range copies {
+		if _, err := os.Stat(c.Entry.Location); err != nil {
+			t.Errorf("the result names %s: %v", c.Entry.Location, err)
+		}
+	}
+}
