@@ -118,8 +118,9 @@ func takesValue(flags []cli.Flag, arg string) bool {
 }
 
 // usageErrorsEverywhere makes flag errors of every command, at every
-// depth, usage errors (exit code 2). It also keeps urfave/cli's shared
-// help subcommand out (`cakebackup help schedule` is the way).
+// depth, usage errors (exit code 2), and so are arguments given to a
+// command whose usage names none. It also keeps urfave/cli's shared help
+// subcommand out (`cakebackup help schedule` is the way).
 func usageErrorsEverywhere(cmds []*cli.Command) {
 	for _, c := range cmds {
 		flags := slices.Concat(c.Flags, globalFlags())
@@ -128,7 +129,25 @@ func usageErrorsEverywhere(cmds []*cli.Command) {
 		if c.Action == nil && len(c.Subcommands) > 0 {
 			c.Action = unknownSubcommand
 		}
+		// A usage of " " marks a command that words the refusal itself
+		// (create suggests --source).
+		if action := c.Action; action != nil && len(c.Subcommands) == 0 && c.ArgsUsage == "" {
+			c.Action = refuseArgs(action)
+		}
 		usageErrorsEverywhere(c.Subcommands)
+	}
+}
+
+// refuseArgs wraps the action of a command whose usage names no
+// argument so that it refuses any, before doing anything: an ignored
+// argument (`schedule status daily`, `proton logout alice`) would look
+// obeyed.
+func refuseArgs(action cli.ActionFunc) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if c.NArg() > 0 {
+			return usageError(errUnexpectedArgs(c))
+		}
+		return action(c)
 	}
 }
 

@@ -87,9 +87,6 @@ func manCommand(e *env) *cli.Command {
 		Description: "Read it with: cakebackup man | man -l -\n" +
 			"   or install it: cakebackup man > ~/.local/share/man/man1/cakebackup.1",
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usageError(errUnexpectedArgs(c))
-			}
 			page, err := c.App.ToManWithSection(1) // section 1: user commands
 			if err != nil {
 				return fmt.Errorf("making the manual page: %w", err)
@@ -103,5 +100,11 @@ func manCommand(e *env) *cli.Command {
 // errUnexpectedArgs is the usage error of a command that takes no
 // arguments.
 func errUnexpectedArgs(c *cli.Context) error {
-	return fmt.Errorf("%s takes no arguments, got %s", c.Command.Name, strings.Join(c.Args().Slice(), " "))
+	var names []string // the command's path, such as "schedule status"
+	for _, l := range c.Lineage() {
+		if l.Command != nil && l.Command.Name != "" && l.Command.Name != appName {
+			names = append([]string{l.Command.Name}, names...)
+		}
+	}
+	return fmt.Errorf("%s takes no arguments, got %s", strings.Join(names, " "), strings.Join(c.Args().Slice(), " "))
 }

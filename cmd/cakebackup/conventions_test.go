@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/local"
 )
@@ -167,5 +170,43 @@ func TestQuietAndVerbose(t *testing.T) {
 	}
 	if code := c.run("verify", file, "-q", "--verbose"); code != exitUsage {
 		t.Errorf("-q --verbose: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestCommandsWithoutArgumentsRefuseThem: every command whose usage names
+// no argument refuses one with the usage exit code and one line, before
+// doing anything, rather than ignoring it (`schedule status daily` would
+// otherwise show every job, and fail on another job's failure).
+func TestCommandsWithoutArgumentsRefuseThem(t *testing.T) {
+	t.Parallel()
+	var leaves [][]string
+	var walk func(path []string, cmds []*cli.Command)
+	walk = func(path []string, cmds []*cli.Command) {
+		for _, cmd := range cmds {
+			p := append(slices.Clone(path), cmd.Name)
+			if len(cmd.Subcommands) > 0 {
+				walk(p, cmd.Subcommands)
+				continue
+			}
+			if strings.TrimSpace(cmd.ArgsUsage) == "" {
+				leaves = append(leaves, p)
+			}
+		}
+	}
+	walk(nil, newApp(&env{getenv: func(string) string { return "" }}).Commands)
+	if len(leaves) < 5 {
+		t.Fatalf("found only %v", leaves)
+	}
+	for _, path := range leaves {
+		t.Run(strings.Join(path, " "), func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			c.stdin = ""
+			code := c.run(append(path, "stray-argument")...)
+			stderr := c.stderr.String()
+			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "stray-argument") {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line naming the argument", code, stderr, exitUsage)
+			}
+		})
 	}
 }

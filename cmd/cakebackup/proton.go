@@ -111,9 +111,6 @@ func protonLoginCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "proton-mailbox-password-file", Usage: "read the mailbox password of a two-password account from `FILE`"},
 		},
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usageError(fmt.Errorf("proton login takes no arguments"))
-			}
 			opts, err := e.protonOptions(c)
 			if err != nil {
 				return err

@@ -31,9 +31,6 @@ func scheduleRunCommand(e *env) *cli.Command {
 			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "ad hoc: destination `SPEC`, repeatable"},
 		}, append(timingFlags(), passwordFlags()...)...),
 		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usageError(fmt.Errorf("run takes no arguments, got %q", c.Args().First()))
-			}
 			var (
 				cfg *schedule.Config
 				pw  runner.PasswordFunc
