@@ -93,6 +93,10 @@ func (r *Registry) OpenStored(ctx context.Context, arg string) (Reader, error) {
 	}
 	ds, _, err := SplitBackup(arg)
 	switch {
+	case errors.Is(err, ErrNoBackupName) && !strings.Contains(arg, ":") && r.openers[strings.TrimSpace(arg)] == nil:
+		// A bare word that is no destination kind: a file name in the
+		// current folder, mistyped or gone.
+		return nil, fmt.Errorf("%s: %w", arg, ErrNoSuchFile)
 	case errors.Is(err, ErrNoBackupName):
 		return nil, err
 	case err != nil || ds.Scheme == "folder":

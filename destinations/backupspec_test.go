@@ -32,8 +32,17 @@ func TestOpenStored(t *testing.T) {
 		{filepath.Join(dir, "missing"), ErrNoSuchFile},
 		{"folder:" + filepath.Join(dir, "missing"), ErrNoSuchFile},
 		{"proton:/Backups/", ErrNoBackupName},
+		// A registered kind alone names a place, not a backup.
+		{"downloads", ErrNoBackupName},
+		// A file name in the current folder that is not there (a typo)
+		// is a missing file, not a destination kind without a name.
+		{"mybackup", ErrNoSuchFile},
 	} {
-		if _, err := NewRegistry().OpenStored(context.Background(), tt.arg); !errors.Is(err, tt.want) {
+		r := NewRegistry()
+		r.Register("downloads", "downloads  your Downloads folder", func(context.Context, string) (Destination, error) {
+			return nil, errors.New("not opened in this test")
+		})
+		if _, err := r.OpenStored(context.Background(), tt.arg); !errors.Is(err, tt.want) {
 			t.Errorf("OpenStored(%q) = %v, want %v", tt.arg, err, tt.want)
 		}
 	}
