@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -156,4 +157,28 @@ func twoSticks(t *testing.T) (d *local.Detector, first, second string) {
 	}
 	return &local.Detector{ProcRoot: root, SysRoot: root, DevRoot: root, RunRoot: root, MountRoots: []string{media},
 		Space: func(string) (int64, int64, error) { return 8 << 30, 4 << 30, nil }}, first, second
+}
+
+// TestPlaceWithoutNameHintWorks: verify given a destination without a
+// backup's name suggests a spelling that, with a name from ls, opens the
+// backup (downloads:NAME; downloads/NAME is a missing relative file).
+func TestPlaceWithoutNameHintWorks(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	file, _ := sampleBackup(t)
+	downloads := filepath.Join(c.vars["HOME"], "Downloads")
+	if err := os.MkdirAll(downloads, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, file, filepath.Join(downloads, filepath.Base(file)))
+	if code := c.run("verify", "downloads"); code != exitUsage {
+		t.Fatalf("verify downloads: exit %d, stderr %s", code, c.stderr.String())
+	}
+	hint := regexp.MustCompile(`e\.g\. (\S+)NAME`).FindStringSubmatch(c.stderr.String())
+	if hint == nil {
+		t.Fatalf("verify downloads: no example in %q", c.stderr.String())
+	}
+	if code := c.run("verify", hint[1]+filepath.Base(file)); code != exitOK {
+		t.Errorf("the hint %sNAME does not work: exit %d, stderr %s", hint[1], code, c.stderr.String())
+	}
 }

@@ -23,7 +23,7 @@ func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, 
 	r, err := e.registry().OpenStored(ctx, arg)
 	switch {
 	case errors.Is(err, destinations.ErrNoBackupName):
-		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s/NAME (see cakebackup ls %s)", arg, strings.TrimSuffix(arg, "/"), arg))
+		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s (see cakebackup ls %s)", arg, withBackupName(arg, "NAME"), arg))
 	case errors.Is(err, destinations.ErrNotAFile), errors.Is(err, destinations.ErrNoSuchFile):
 		return nil, usageError(err)
 	case errors.Is(err, destinations.ErrNotFound):
@@ -31,6 +31,18 @@ func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, 
 		return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, ds))
 	}
 	return r, err
+}
+
+// withBackupName spells the backup called name at the destination spec:
+// downloads:NAME for a kind alone, proton:/Backups/NAME for a folder.
+func withBackupName(spec, name string) string {
+	switch {
+	case !strings.Contains(spec, ":"):
+		return spec + ":" + name
+	case strings.HasSuffix(spec, ":"):
+		return spec + name
+	}
+	return strings.TrimSuffix(spec, "/") + "/" + name
 }
 
 // openArchive opens the backup named on the command line as an archive.
