@@ -148,7 +148,7 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Dest: dest.Spec()}
+	rep := &Report{Dest: dest.Spec(), Results: []Result{}} // [] in JSON, never null
 	now := opts.Now
 	if now == nil {
 		now = time.Now

@@ -131,3 +131,32 @@ func TestVerifyRestoreProgressOnTerminal(t *testing.T) {
 		t.Errorf("verify -q wrote %q on the terminal", got)
 	}
 }
+
+// TestJSONEmptyListsAreArrays: a list with nothing in it is [], never
+// null, so a script can iterate it (jq '.jobs[]') without a special case:
+// schedule list with no config file yet, check of an empty folder, ls of
+// one.
+func TestJSONEmptyListsAreArrays(t *testing.T) {
+	t.Parallel()
+	empty := t.TempDir()
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	for _, tt := range []struct {
+		args []string
+		key  string
+	}{
+		{[]string{"schedule", "list", "--config", cfg}, "jobs"},
+		{[]string{"schedule", "status", "--config", cfg}, "jobs"},
+		{[]string{"check", "folder:" + empty}, "backups"},
+		{[]string{"ls", "folder:" + empty}, "backups"},
+	} {
+		c := newCLI(t)
+		out := c.mustRun(append(tt.args, "--json")...)
+		var v map[string]any
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Fatalf("%v: %v in %s", tt.args, err, out)
+		}
+		if list, ok := v[tt.key].([]any); !ok || len(list) != 0 {
+			t.Errorf("%v: %q is %#v, want []", tt.args, tt.key, v[tt.key])
+		}
+	}
+}

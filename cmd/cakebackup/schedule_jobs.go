@@ -153,6 +153,9 @@ func scheduleListCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.Bool("json") {
+				if cfg.Jobs == nil {
+					cfg.Jobs = []schedule.Job{} // [] in JSON, never null
+				}
 				return writeJSON(e.stdout, cfg)
 			}
 			if cfg.DefaultDest != "" {
