@@ -132,6 +132,11 @@ func (c *Config) validateJob(j Job) *FieldError {
 		if spec.Scheme == "folder" && !filepath.IsAbs(spec.Arg) {
 			return bad(destKey, "folder %q is not an absolute path", spec.Arg)
 		}
+		// One folder spelled two ways (folder:/b, /b/, /./b) is one
+		// place: a run would refuse it.
+		if spec.Scheme == "folder" {
+			spec.Arg = filepath.Clean(spec.Arg)
+		}
 		if seen[spec.String()] {
 			return bad(destKey, "%s is given twice", dest)
 		}
