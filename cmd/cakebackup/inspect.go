@@ -26,7 +26,6 @@ func inspectCommand(e *env) *cli.Command {
 			}
 			defer b.close()
 			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
-			info := a.Info()
 			var files []backup.Entry
 			if withPassword {
 				if files, err = a.List(c.Context, pw); err != nil {
@@ -34,6 +33,9 @@ func inspectCommand(e *env) *cli.Command {
 				}
 				e.noteCanonical(b.canonical)
 			}
+			// After List: a bare v2 blob's plain size is known only once
+			// it is decrypted.
+			info := a.Info()
 			out := newInspectJSON(arg, info, a.Wallets(files), files, withPassword)
 			if c.Bool("json") {
 				return writeJSON(e.stdout, out)
@@ -56,9 +58,11 @@ type inspectJSON struct {
 	AppVersion string     `json:"app_version,omitempty"`
 	Created    *time.Time `json:"created,omitempty"`
 	Size       int64      `json:"size"`
-	PlainSize  int64      `json:"plain_size"`
-	Chunks     int        `json:"chunks"`
-	SHA512     string     `json:"inner_sha512,omitempty"`
+	// PlainSize is the inner archive's size; absent when unknown (a
+	// bare v2 blob without the password).
+	PlainSize int64  `json:"plain_size,omitempty"`
+	Chunks    int    `json:"chunks"`
+	SHA512    string `json:"inner_sha512,omitempty"`
 	// Decrypted says whether a password was given: only then are the
 	// wallets and files known, and whether the app can import it.
 	Decrypted bool `json:"decrypted"`
@@ -101,7 +105,11 @@ func (e *env) printInspect(info backup.Info, files []backup.Entry, out inspectJS
 	if !info.Created.IsZero() {
 		fmt.Fprintf(tw, "Created:\t%s\n", info.Created.Local().Format(time.DateTime))
 	}
-	fmt.Fprintf(tw, "Size:\t%s (%s of data)\n", bytesize.Format(out.Size), bytesize.Format(out.PlainSize))
+	if out.PlainSize > 0 {
+		fmt.Fprintf(tw, "Size:\t%s (%s of data)\n", bytesize.Format(out.Size), bytesize.Format(out.PlainSize))
+	} else {
+		fmt.Fprintf(tw, "Size:\t%s\n", bytesize.Format(out.Size))
+	}
 	fmt.Fprintf(tw, "Chunks:\t%d\n", out.Chunks)
 	tw.Flush()
 	if !out.Decrypted {

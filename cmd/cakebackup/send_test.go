@@ -208,3 +208,33 @@ func TestCreateRemovesLeftoversOfInterruptedRuns(t *testing.T) {
 		t.Error("the leftover is still there")
 	}
 }
+
+// TestInspectBareBlobPlainSize: a bare v2 blob does not say how much data
+// it holds. Without the password inspect gives no data size (not "0 B of
+// data", and no plain_size in JSON); with it, the size it decrypted to.
+func TestInspectBareBlobPlainSize(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	export := appExport(t, "v2")
+	pwFile := writePasswordFile(t, appExportPassword)
+	if out := c.mustRun("inspect", export); strings.Contains(out, "of data") {
+		t.Errorf("inspect without the password printed a data size:\n%s", out)
+	}
+	var without map[string]any
+	if err := json.Unmarshal([]byte(c.mustRun("inspect", export, "--json")), &without); err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := without["plain_size"]; ok {
+		t.Errorf("inspect --json without the password: plain_size %v, want none", v)
+	}
+	var with inspectJSON
+	if err := json.Unmarshal([]byte(c.mustRun("inspect", export, "--json", "--password-file", pwFile)), &with); err != nil {
+		t.Fatal(err)
+	}
+	if with.PlainSize <= 0 {
+		t.Errorf("inspect --json with the password: plain_size %d, want the decrypted size", with.PlainSize)
+	}
+	if out := c.mustRun("inspect", export, "--password-file", pwFile); strings.Contains(out, "(0 B of data)") {
+		t.Errorf("inspect with the password printed:\n%s", out)
+	}
+}
