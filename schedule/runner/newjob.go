@@ -47,8 +47,9 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 
 // CheckJob checks what can be checked now of a job about to be added to
 // cfg, so a mistake shows when it is added rather than at its first run:
-// a watch job's folder is there, its password can be read (password
-// gives it), every destination is of a kind the registry knows. It
+// a watch job's folder is there and no destination stores into it, its
+// password can be read (password gives it), every destination is of a
+// kind the registry knows. It
 // returns warnings for what may be fine later: a destination that is not
 // there now (an unplugged stick), a password not yet in the keyring. The
 // source and settings of a backup job are the caller's to check, as
@@ -61,6 +62,11 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 		}
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 			return nil, fmt.Errorf("job %s: %s is not a folder to watch", j.Name, dir)
+		}
+		// A destination in the watched folder is refused by every run:
+		// refuse it now.
+		if _, err := inbox.New(dir, cfg.DestsFor(j), r.Registry.Open, schedule.Paths{}, r.Getenv, nil); err != nil {
+			return nil, fmt.Errorf("job %s: %w", j.Name, err)
 		}
 	}
 	switch {

@@ -41,6 +41,7 @@ func TestCheckJob(t *testing.T) {
 	dest := "folder:" + t.TempDir()
 	gone := "folder:" + filepath.Join(t.TempDir(), "not-yet")
 	noPassword := errors.New("no password in the keyring")
+	watched := t.TempDir()
 	tests := []struct {
 		name     string
 		job      schedule.Job
@@ -61,6 +62,10 @@ func TestCheckJob(t *testing.T) {
 			func(err error) bool {
 				var k *destinations.KindError
 				return errors.As(err, &k) && k.Kind == "ftp" && len(k.Known) > 0
+			}, 0},
+		{"watch job storing into its own folder", schedule.Job{Name: "j", Watch: watched, Dests: []string{dest, watched + "/"}}, nil,
+			func(err error) bool {
+				return errors.Is(err, inbox.ErrDestIsInbox) && strings.HasPrefix(err.Error(), "job j: ")
 			}, 0},
 		{"no password in the keyring yet", schedule.Job{Name: "j", Source: "/d", Dest: dest, PasswordKeyring: true}, fixed("", noPassword), nil, 1},
 		{"destinations not there now", schedule.Job{Name: "j", Source: "/d", Dests: []string{gone, dest, "usb:NO-SUCH-STICK"}, PasswordFile: "/pw"}, fixed(password, nil), nil, 2},
