@@ -90,8 +90,10 @@ func (c *Config) validateJob(j Job) *FieldError {
 		return bad("name", "%v", err)
 	}
 	switch {
-	case j.Watch != "" && (j.Source != "" || j.Settings != ""):
+	case j.Watch != "" && j.Source != "":
 		return bad("watch", "a watch job ships the app's exports: set either watch or source, not both")
+	case j.Watch != "" && j.Settings != "":
+		return bad("settings", "a watch job ships the app's exports unchanged: settings are only for a backup of a source")
 	case j.Watch != "" && j.Watch != WatchDownloads && !filepath.IsAbs(j.Watch):
 		return bad("watch", "%q is not an absolute path (or %q)", j.Watch, WatchDownloads)
 	case j.Watch == "" && j.RemoveAfterSend:

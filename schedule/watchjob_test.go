@@ -8,7 +8,7 @@ import (
 
 // TestWatchJobs: a watch job has a folder instead of a source, needs no
 // password and round-trips through the config file; mixed or relative
-// settings are refused with the field named.
+// settings are refused with the field named (the one given).
 func TestWatchJobs(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "config.toml")
 	c := &Config{Jobs: []Job{
@@ -31,6 +31,9 @@ func TestWatchJobs(t *testing.T) {
 		want string
 	}{
 		{Job{Name: "j", Watch: "/in", Source: "/data", Dest: "usb", Every: "1h"}, "watch: a watch job"},
+		// Settings alone with watch: the message names settings, not a
+		// source that was never given.
+		{Job{Name: "j", Watch: "/in", Settings: "/prefs.json", Dest: "usb", Every: "1h"}, "settings: a watch job"},
 		{Job{Name: "j", Watch: "Downloads", Dest: "usb", Every: "1h"}, "watch: \"Downloads\" is not an absolute path"},
 		{Job{Name: "j", Source: "/data", Dest: "usb", Every: "1h", PasswordEnv: "X", RemoveAfterSend: true}, "remove_after_send"},
 		{Job{Name: "j", Source: "/data", Dest: "usb", Every: "1h"}, "no password source"},
