@@ -70,6 +70,14 @@ func (e *KindError) Error() string {
 	return fmt.Sprintf("destination %q: unknown kind %q (known: %s)", e.Spec, e.Kind, strings.Join(e.Known, ", "))
 }
 
+// ArgError is an opener's error for a spec argument that cannot be right
+// whatever is plugged in or logged in, such as folder: without a path:
+// the person's to fix, not the machine's.
+type ArgError struct{ Reason string }
+
+// Error says what is wrong with the argument and what to write instead.
+func (e *ArgError) Error() string { return e.Reason }
+
 // Opener opens the destination for one scheme, given the spec's argument.
 type Opener func(ctx context.Context, arg string) (Destination, error)
 

@@ -196,10 +196,18 @@ func checkDests(specs []string) error {
 	return nil
 }
 
-// checkOpened refuses two opened destinations that are one place under
-// different spellings (folder:DIR and DIR/), which checkDests cannot
-// tell apart: each destination's Spec is its canonical name.
-func checkOpened(specs []string, dests []destinations.Destination) error {
+// checkOpened refuses, before anything is written, a destination list
+// holding a spec whose argument cannot be right (a
+// *destinations.ArgError, such as folder: without a path), and two
+// opened destinations that are one place under different spellings
+// (folder:DIR and DIR/), which checkDests cannot tell apart: each
+// destination's Spec is its canonical name.
+func checkOpened(specs []string, dests []destinations.Destination, stores Stores) error {
+	for _, st := range stores {
+		if argErr := (*destinations.ArgError)(nil); errors.As(st.Err, &argErr) {
+			return st.Err
+		}
+	}
 	first := map[string]int{}
 	for i, d := range dests {
 		if d == nil {

@@ -96,7 +96,7 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	}
 	dests, stores := openAll(ctx, open, b.Dests)
 	defer closeAll(dests)
-	if err := checkOpened(b.Dests, dests); err != nil {
+	if err := checkOpened(b.Dests, dests, stores); err != nil {
 		return nil, err
 	}
 	if err := stores.allFailed(); err != nil {

@@ -86,7 +86,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	}
 	dests, stores := openAll(ctx, open, s.Dests)
 	defer closeAll(dests)
-	if err := checkOpened(s.Dests, dests); err != nil {
+	if err := checkOpened(s.Dests, dests, stores); err != nil {
 		return nil, err
 	}
 

@@ -2,7 +2,6 @@ package local
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -19,13 +18,13 @@ type ChooseDrive func(ctx context.Context, drives []Drive) (Drive, error)
 func Register(r *destinations.Registry, getenv func(string) string, det Detector, choose ChooseDrive) {
 	r.Register("folder", "folder:PATH  a folder on this computer (it must exist)", func(ctx context.Context, arg string) (destinations.Destination, error) {
 		if arg == "" {
-			return nil, errors.New("no folder given: use folder:PATH")
+			return nil, &destinations.ArgError{Reason: "no folder given: use folder:PATH"}
 		}
 		return NewFolder(expandHome(arg, getenv))
 	})
 	r.Register("downloads", "downloads  your Downloads folder", func(ctx context.Context, arg string) (destinations.Destination, error) {
 		if arg != "" {
-			return nil, fmt.Errorf("downloads takes no argument (got %q); for another folder use folder:PATH", arg)
+			return nil, &destinations.ArgError{Reason: fmt.Sprintf("downloads takes no argument (got %q); for another folder use folder:PATH", arg)}
 		}
 		return NewDownloads(getenv)
 	})

@@ -287,3 +287,31 @@ func TestOnePlaceGivenTwiceIsAUsageError(t *testing.T) {
 		}
 	}
 }
+
+// TestDestinationArgumentMistakesAreUsageErrors: a spec whose argument
+// cannot be right whatever is plugged in (folder: without a path,
+// downloads: with one) is a usage error, exit 2, not a failure, and
+// nothing is written anywhere.
+func TestDestinationArgumentMistakesAreUsageErrors(t *testing.T) {
+	t.Parallel()
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	good := t.TempDir()
+	file, _ := sampleBackup(t)
+	for _, spec := range []string{"folder:", "downloads:elsewhere"} {
+		c := newCLI(t)
+		// Refused before anything is written, even beside a good
+		// destination.
+		if code := c.run("create", "--source", sampleWallets, "--password-file", pwFile, "--dest", good, "--dest", spec); code != exitUsage {
+			t.Errorf("create --dest %s: exit %d, want %d; stderr: %s", spec, code, exitUsage, c.stderr.String())
+		}
+		if code := c.run("send", file, "--dest", good, "--dest", spec, "--json"); code != exitUsage || !strings.Contains(c.stdout.String(), `"exit_code": 2`) {
+			t.Errorf("send --dest %s --json: exit %d, want %d and the same in the result; stdout: %s", spec, code, exitUsage, c.stdout.String())
+		}
+		if got := readTree(t, good); len(got) != 0 {
+			t.Errorf("--dest %s beside %s left %d files there", spec, good, len(got))
+		}
+		if code := c.run("ls", spec); code != exitUsage {
+			t.Errorf("ls %s: exit %d, want %d; stderr: %s", spec, code, exitUsage, c.stderr.String())
+		}
+	}
+}

@@ -27,8 +27,11 @@ func appVersion() string { return appName + " " + version }
 // jobErr gives the orchestration package's errors their exit codes: a
 // mistake on the command line is a usage error, a damaged backup exit 4.
 func jobErr(err error) error {
-	var unknownApp *job.UnknownAppError
-	if errors.As(err, &unknownApp) || errors.Is(err, job.ErrNoDestination) || errors.Is(err, job.ErrDestTwice) {
+	var (
+		unknownApp *job.UnknownAppError
+		badArg     *destinations.ArgError
+	)
+	if errors.As(err, &unknownApp) || errors.As(err, &badArg) || errors.Is(err, job.ErrNoDestination) || errors.Is(err, job.ErrDestTwice) {
 		return usageError(err)
 	}
 	return backupExit(err)

@@ -48,8 +48,12 @@ func oneLine(s string) string {
 
 // explain gives mistakes that libraries report, and that are the user's to
 // fix, the usage exit code and a suggestion: a destination kind that is
-// not one (`--dest downlaods`, `--dest Downloads`).
+// not one (`--dest downlaods`, `--dest Downloads`), an argument that
+// cannot be right (`--dest folder:`).
 func (e *env) explain(err error) error {
+	if argErr := (*destinations.ArgError)(nil); errors.As(err, &argErr) {
+		return usageError(err)
+	}
 	var kind *destinations.KindError
 	if errors.As(err, &kind) {
 		known := kind.Known
