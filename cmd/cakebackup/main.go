@@ -47,6 +47,17 @@ type interruptedError struct{ code int }
 
 func (*interruptedError) Error() string { return "interrupted" }
 
+// withSignalCode gives err the exit code of the signal that ended ctx,
+// when one did: a part of the result (one file of send) stopped by it
+// reports the code the process ends with.
+func withSignalCode(ctx context.Context, err error) error {
+	var intr *interruptedError
+	if err != nil && errors.As(context.Cause(ctx), &intr) {
+		return withCode(intr.code, err)
+	}
+	return err
+}
+
 // interruptible returns a context that ends on SIGINT or SIGTERM with an
 // *interruptedError as its cause.
 func interruptible(parent context.Context) (context.Context, func()) {

@@ -45,7 +45,7 @@ func sendCommand(e *env) *cli.Command {
 			for _, file := range c.Args().Slice() {
 				sent, err := job.Send(c.Context, e.registry().Open, job.Shipment{File: file, Dests: specs, Password: pw})
 				if err != nil {
-					err = jobErr(err)
+					err = withSignalCode(c.Context, jobErr(err))
 					failed = append(failed, err)
 				}
 				if c.Bool("json") {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -236,5 +237,26 @@ func TestInspectBareBlobPlainSize(t *testing.T) {
 	}
 	if out := c.mustRun("inspect", export, "--password-file", pwFile); strings.Contains(out, "(0 B of data)") {
 		t.Errorf("inspect with the password printed:\n%s", out)
+	}
+}
+
+// TestSendJSONInterruptedExitCode: a send stopped by a signal gives each
+// file the exit code the process ends with (143 for SIGTERM), not 1.
+func TestSendJSONInterruptedExitCode(t *testing.T) {
+	t.Parallel()
+	file, _ := sampleBackup(t)
+	c := newCLI(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(&interruptedError{code: 143})
+	code := run(ctx, []string{"cakebackup", "send", file, "--dest", t.TempDir(), "--json"}, &env{
+		stdin: strings.NewReader(""), stdout: &c.stdout, stderr: &c.stderr,
+		getenv: func(k string) string { return c.vars[k] },
+	})
+	var res sentFilesJSON
+	if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
+		t.Fatalf("stdout %q: %v", c.stdout.String(), err)
+	}
+	if code != 143 || len(res.Files) != 1 || res.Files[0].ExitCode != 143 {
+		t.Errorf("exit %d, result %+v; want 143 for both", code, res.Files)
 	}
 }
