@@ -42,12 +42,16 @@ type PasswordSource struct {
 
 // Password returns job's backup password from its password_file,
 // password_keyring or password_env. It never prompts; a missing or unsafe
-// secret is an error wrapping ErrNoPassword that says how to fix it. The
-// password itself never appears in an error.
+// secret is an error wrapping ErrNoPassword that names the job and says
+// how to fix it. The password itself never appears in an error.
 func (s PasswordSource) Password(job Job) (string, error) {
 	switch {
 	case job.PasswordFile != "":
-		return ReadPasswordFile(job.PasswordFile)
+		pw, err := ReadPasswordFile(job.PasswordFile)
+		if err != nil {
+			return "", WithJobName(job.Name, err)
+		}
+		return pw, nil
 	case job.PasswordKeyring:
 		pw, err := s.Keyring.Get(KeyringService, job.Name)
 		if errors.Is(err, secret.ErrNotInKeyring) {
@@ -87,9 +91,18 @@ func (s PasswordSource) StorePassword(job, pw string) error {
 func ReadPasswordFile(path string) (string, error) {
 	pw, err := secret.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("password file: %w: %w", ErrNoPassword, err)
+		return "", fmt.Errorf("%w from the password file: %w", ErrNoPassword, err)
 	}
 	return pw, nil
+}
+
+// WithJobName prefixes err with "job NAME: " unless it begins so
+// already, as Password's errors do: a message names its job once.
+func WithJobName(name string, err error) error {
+	if strings.HasPrefix(err.Error(), "job "+name+": ") {
+		return err
+	}
+	return fmt.Errorf("job %s: %w", name, err)
 }
 
 // oneLine folds a message onto one line.

@@ -73,6 +73,11 @@ func TestPasswordSources(t *testing.T) {
 				if strings.Contains(err.Error(), pw) || strings.Contains(err.Error(), "\n") {
 					t.Fatalf("error leaks the password or spans lines: %q", err)
 				}
+				// A scheduler checking every job's password names the
+				// one that failed.
+				if !strings.HasPrefix(err.Error(), "job "+tt.job.Name+": ") || !errors.Is(err, ErrNoPassword) {
+					t.Fatalf("err = %q, want it to name job %s and wrap ErrNoPassword", err, tt.job.Name)
+				}
 				return
 			}
 			if err != nil || got != tt.want {

@@ -223,7 +223,7 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	}
 	s.send(ctx, job, alerts)
 	if err != nil {
-		return fmt.Errorf("job %s: %w", job.Name, err)
+		return WithJobName(job.Name, err)
 	}
 	return nil
 }

@@ -330,7 +330,7 @@ func TestScheduleInstallUninstall(t *testing.T) {
 	}
 	os.Chmod(s.pw, 0o644)
 	s.mustRun("schedule", "install", "nightly")
-	if !strings.Contains(s.stderr.String(), "warning: password file") || !strings.Contains(s.stderr.String(), "0644") {
+	if !strings.Contains(s.stderr.String(), "warning: job nightly: ") || !strings.Contains(s.stderr.String(), "password file") || !strings.Contains(s.stderr.String(), "0644") {
 		t.Fatalf("install did not warn about a loose password file: %q", s.stderr.String())
 	}
 	s.mustRun("schedule", "uninstall", "nightly")

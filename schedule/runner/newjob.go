@@ -76,7 +76,7 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 		}
 	case j.PasswordFile != "":
 		if _, err := password(j); err != nil {
-			return nil, fmt.Errorf("job %s: %w", j.Name, err)
+			return nil, schedule.WithJobName(j.Name, err)
 		}
 	case j.PasswordKeyring:
 		if _, err := password(j); err != nil {
