@@ -48,16 +48,32 @@ func runEach(ctx context.Context, jobs []Job, run func(context.Context, Job) err
 		}
 	}
 	if len(failed) > 0 {
-		return fmt.Errorf("%w: %w", ErrRunFailed, errors.Join(failed...))
+		return &RunsError{Failed: failed}
 	}
 	return nil
 }
+
+// RunsError is the error of a pass or a RunNow in which runs failed: it
+// wraps ErrRunFailed and every run's error, and says in one line how many
+// failed and the first (each is logged as it fails).
+type RunsError struct{ Failed []error }
+
+// Error is the one failure, or how many there were and the first.
+func (e *RunsError) Error() string {
+	if len(e.Failed) == 1 {
+		return fmt.Sprintf("%v: %v", ErrRunFailed, e.Failed[0])
+	}
+	return fmt.Sprintf("%v: %d runs failed; the first: %v", ErrRunFailed, len(e.Failed), e.Failed[0])
+}
+
+// Unwrap returns ErrRunFailed and every run's error.
+func (e *RunsError) Unwrap() []error { return append([]error{ErrRunFailed}, e.Failed...) }
 
 // runNow runs job under its lock, due or not.
 func (s *Scheduler) runNow(ctx context.Context, job Job) error {
 	lock, err := LockJob(s.LockDir, job.Name)
 	if err != nil {
-		return fmt.Errorf("job %s: %w", job.Name, err)
+		return WithJobName(job.Name, err)
 	}
 	defer lock.Release()
 	last, err := s.State.Job(job.Name)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -71,5 +72,30 @@ func TestRunNowRefusesUnknownJobsAndRespectsTheLock(t *testing.T) {
 	lock.Release()
 	if err := f.sched.RunNow(ctx, []string{"nightly"}); err != nil || len(f.run.runs) != 1 {
 		t.Fatalf("RunNow after the lock was released = %v, %d runs", err, len(f.run.runs))
+	}
+}
+
+// TestRunNowFailuresMakeOneLine: when several runs fail, the error is one
+// line that counts them and gives the first, not every message run
+// together; each stays reachable with errors.Is.
+func TestRunNowFailuresMakeOneLine(t *testing.T) {
+	start := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	f := newSchedulerFixture(t, Job{Name: "nightly", Every: "24h"}, start)
+	f.sched.Jobs = append(f.sched.Jobs, Job{Name: "weekly", Every: "168h", Source: f.source})
+	for _, name := range []string{"nightly", "weekly"} {
+		lock, err := LockJob(f.sched.LockDir, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lock.Release()
+	}
+	err := f.sched.RunNow(context.Background(), []string{"nightly", "weekly"})
+	if !errors.Is(err, ErrRunFailed) || !errors.Is(err, ErrLocked) {
+		t.Fatalf("RunNow = %v, want ErrRunFailed and ErrLocked", err)
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "\n") || strings.Contains(msg, "weekly") ||
+		!strings.Contains(msg, "2 ") || !strings.Contains(msg, "job nightly") {
+		t.Errorf("RunNow: %q, want one line counting 2 failed runs and giving job nightly's", msg)
 	}
 }

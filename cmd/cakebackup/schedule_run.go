@@ -167,9 +167,17 @@ func (e *env) scheduler(cfg *schedule.Config, password runner.PasswordFunc) (*sc
 
 // runnerErr gives the errors of the runner's work (scheduled runs,
 // prune, check) their exit codes and hints: a backup that failed a check
-// is exit 4.
+// is exit 4. When several runs failed, each was logged with its own
+// error; a hint meant for one of them would mislead on the line that
+// gives the first, so it gets none.
 func runnerErr(err error) error {
+	var runs *schedule.RunsError
+	several := errors.As(err, &runs) && len(runs.Failed) > 1
 	switch {
+	case several && errors.Is(err, check.ErrFailed):
+		return withCode(exitDamaged, err)
+	case several:
+		return err
 	case errors.Is(err, check.ErrFailed):
 		return withCode(exitDamaged, err)
 	case errors.As(err, new(*runner.ShipError)):

@@ -455,3 +455,40 @@ func TestScheduleToProtonDrive(t *testing.T) {
 func nextSecond() {
 	time.Sleep(time.Until(time.Now().Truncate(time.Second).Add(time.Second)))
 }
+
+// TestRunNowSeveralFailuresNoStrayHint: when several jobs fail, the one
+// line names the first failure and carries no hint meant for another
+// (a watch job's "give another --dest" after a password error).
+func TestRunNowSeveralFailuresNoStrayHint(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	loose := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(loose, []byte("a password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	watched := t.TempDir()
+	s.mustRun("schedule", "add", "first", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "1h", "--password-file", loose)
+	s.mustRun("schedule", "add", "second", "--watch", watched, "--dest", "folder:"+s.dest, "--every", "1h")
+	if err := os.Chmod(loose, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The watch job's destination becomes its own folder behind the
+	// config check's back, as an edit by hand would.
+	cfg, err := os.ReadFile(s.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(cfg), `watch = "`+watched+`"`+"\n  dest = \"folder:"+s.dest+`"`, `watch = "`+watched+`"`+"\n  dest = \"folder:"+watched+`"`, 1)
+	if edited == string(cfg) {
+		t.Fatalf("config not as expected:\n%s", cfg)
+	}
+	if err := os.WriteFile(s.config, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code := s.run("schedule", "run", "--now", "first", "--now", "second")
+	stderr := s.stderr.String()
+	last := stderr[strings.LastIndex(strings.TrimSuffix(stderr, "\n"), "\n")+1:]
+	if code == exitOK || !strings.Contains(last, "2 runs failed") || !strings.Contains(last, "job first") || strings.Contains(last, "give another --dest") {
+		t.Errorf("exit %d, last line %q; want the count, job first's error and no hint for job second", code, last)
+	}
+}
