@@ -87,6 +87,7 @@ func (e *env) pickDest(ctx context.Context) (string, error) {
 // desktop's chooser fails to run.
 func (e *env) pick(ctx context.Context, terminalOnly bool) (string, error) {
 	folders := e.localFolders(ctx)
+	var dialogErr error // why the desktop's chooser failed, if it did
 	if !terminalOnly {
 		if dialog, ok := picker.FindNativeDialog(runtime.GOOS, e.getenv); ok {
 			dir, err := dialog.Choose(ctx, folders.Start, pickTitle)
@@ -96,12 +97,19 @@ func (e *env) pick(ctx context.Context, terminalOnly bool) (string, error) {
 			case errors.Is(err, picker.ErrNoDestination), ctx.Err() != nil:
 				return "", err
 			}
-			fmt.Fprintf(e.stderr, "cakebackup: %s; using the terminal picker\n", oneLine(err.Error()))
+			dialogErr = err
 		}
 	}
 	in, out, closeTerm, err := e.pickerTerminal()
 	if err != nil {
+		if dialogErr != nil {
+			// One line for the failure: both reasons.
+			return "", fmt.Errorf("%s; and %w", oneLine(dialogErr.Error()), err)
+		}
 		return "", err
+	}
+	if dialogErr != nil {
+		fmt.Fprintf(e.stderr, "cakebackup: %s; using the terminal picker\n", oneLine(dialogErr.Error()))
 	}
 	defer closeTerm()
 	sources := []picker.FolderSource{folders}

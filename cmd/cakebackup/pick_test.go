@@ -292,8 +292,8 @@ func TestPickWithoutDesktopOrTerminal(t *testing.T) {
 				t.Fatalf("exit 0, stdout %q", p.stdout.String())
 			}
 			msg := p.stderr.String()
-			if !strings.Contains(msg, "no terminal to show the folder picker on") {
-				t.Errorf("stderr = %q", msg)
+			if !strings.Contains(msg, "no terminal to show the folder picker on") || strings.Count(msg, "\n") != 1 {
+				t.Errorf("stderr = %q; want one line", msg)
 			}
 			if got := strings.Contains(msg, "cannot open display"); got != tc.wantWarn {
 				t.Errorf("stderr = %q; want the chooser's failure mentioned: %v", msg, tc.wantWarn)
