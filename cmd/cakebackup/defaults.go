@@ -15,7 +15,9 @@ func (e *env) savedDefaultDest(configFlag string) (string, error) {
 	}
 	cfg, err := schedule.LoadConfig(path)
 	if err != nil {
-		return "", fmt.Errorf("reading the saved default destination: %w", err)
+		// A config that does not load is the person's to fix, as for
+		// the schedule commands (loadScheduleConfig).
+		return "", usageError(fmt.Errorf("reading the saved default destination: %w", err))
 	}
 	return cfg.DefaultDest, nil
 }

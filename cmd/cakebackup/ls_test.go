@@ -182,3 +182,30 @@ func TestPlaceWithoutNameHintWorks(t *testing.T) {
 		t.Errorf("the hint %sNAME does not work: exit %d, stderr %s", hint[1], code, c.stderr.String())
 	}
 }
+
+// TestBrokenConfigIsAUsageErrorEverywhere: a config file that does not
+// parse stops create, send and ls (which read its default_dest) with the
+// usage exit code, as it stops the schedule commands.
+func TestBrokenConfigIsAUsageErrorEverywhere(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	file, pwFile := sampleBackup(t)
+	cfg := filepath.Join(c.vars["XDG_CONFIG_HOME"], "cakebackup", "config.toml")
+	if err := os.MkdirAll(filepath.Dir(cfg), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfg, []byte("default_dest = \n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"schedule", "list"},
+		{"create", "--source", sampleWallets, "--password-file", pwFile},
+		{"send", file},
+		{"ls"},
+	} {
+		code := c.run(args...)
+		if code != exitUsage || !strings.Contains(c.stderr.String(), cfg) || strings.Count(c.stderr.String(), "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want %d and one line naming %s", args, code, c.stderr.String(), exitUsage, cfg)
+		}
+	}
+}
