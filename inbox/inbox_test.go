@@ -2,6 +2,7 @@ package inbox_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"os"
@@ -354,5 +355,37 @@ func TestResultLeavesOutCopiesPrunedInThePass(t *testing.T) {
 		if _, err := os.Stat(c.Entry.Location); err != nil {
 			t.Errorf("the result names %s: %v", c.Entry.Location, err)
 		}
+	}
+}
+
+// TestStoppedShipmentIsNotLoggedAsAFailure: a watcher stopped (Ctrl-C,
+// SIGTERM) while it ships logs no "ship failed" error for the export it
+// was interrupted on; the next run ships it.
+func TestStoppedShipmentIsNotLoggedAsAFailure(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.drop(t, "export-a", snapshot(t, "a"))
+	dest := t.TempDir()
+	in := f.inbox(dest)
+	var log bytes.Buffer
+	in.Log = slog.New(slog.NewTextHandler(&log, nil))
+	ctx, cancel := context.WithCancel(t.Context())
+	open := in.Open
+	in.Open = func(ctx context.Context, spec string) (destinations.Destination, error) {
+		cancel() // the signal arrives as the shipment starts
+		return open(ctx, spec)
+	}
+	if _, err := in.Once(ctx); err == nil {
+		t.Fatal("Once succeeded though stopped")
+	}
+	if strings.Contains(log.String(), "level=ERROR") {
+		t.Errorf("a stopped shipment was logged as an error:\n%s", log.String())
+	}
+	in.Open = open
+	if rep := once(t, in); rep.Err() != nil {
+		t.Fatal(rep.Err())
+	}
+	if got := files(t, dest); len(got) != 1 {
+		t.Errorf("destination holds %v after the next run, want the export", got)
 	}
 }

@@ -295,7 +295,7 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 		delete(r.st.Files, f.Path)
 		r.dirty = true
 		f.Status, f.Err = Failed, err
-		r.logShip(f, missing, err)
+		r.logShip(ctx, f, missing, err)
 		return
 	}
 	for _, s := range sent.Stores {
@@ -316,12 +316,17 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 	if err != nil {
 		f.Status, f.Err = Failed, err
 	}
-	r.logShip(f, missing, err)
+	r.logShip(ctx, f, missing, err)
 }
 
 // logShip logs one line for a file sent (or not) to dests. A failure is
-// logged again only when it changes.
-func (r *runner) logShip(f *File, dests []string, err error) {
+// logged again only when it changes; a shipment stopped by ctx (Ctrl-C,
+// SIGTERM) is no failure, and is shipped next time.
+func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error) {
+	if err != nil && ctx.Err() != nil {
+		r.in.log().Info("stopped before it was shipped everywhere; it is shipped next time", "file", filepath.Base(f.Path))
+		return
+	}
 	var outcome []string
 	if f.Sent != nil {
 		for _, s := range f.Sent.Stores {
