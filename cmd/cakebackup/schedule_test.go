@@ -492,3 +492,31 @@ func TestRunNowSeveralFailuresNoStrayHint(t *testing.T) {
 		t.Errorf("exit %d, last line %q; want the count, job first's error and no hint for job second", code, last)
 	}
 }
+
+// TestPruneNamesADamagedBackupSo: prune --dry-run calls a job's backup
+// that fails its check damaged (as schedule status does), not "not a
+// backup".
+func TestPruneNamesADamagedBackupSo(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h",
+		"--password-file", s.pw, "--keep-last", "2", "nightly")
+	s.mustRun("schedule", "run", "--now", "nightly")
+	made := s.backups(t)
+	if len(made) != 1 {
+		t.Fatalf("folder holds %v", made)
+	}
+	path := filepath.Join(s.dest, made[0])
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x40
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := s.mustRun("schedule", "prune", "nightly", "--dry-run")
+	if !strings.Contains(out, "damaged       "+path) || strings.Contains(out, "not a backup") {
+		t.Errorf("prune --dry-run:\n%s\nwant %s called damaged", out, path)
+	}
+}
