@@ -139,13 +139,13 @@ func TestVerifyRestoreProgressOnTerminal(t *testing.T) {
 func TestJSONEmptyListsAreArrays(t *testing.T) {
 	t.Parallel()
 	empty := t.TempDir()
-	cfg := filepath.Join(t.TempDir(), "config.toml")
 	for _, tt := range []struct {
 		args []string
 		key  string
 	}{
-		{[]string{"schedule", "list", "--config", cfg}, "jobs"},
-		{[]string{"schedule", "status", "--config", cfg}, "jobs"},
+		// A new home: no config file yet.
+		{[]string{"schedule", "list"}, "jobs"},
+		{[]string{"schedule", "status"}, "jobs"},
 		{[]string{"check", "folder:" + empty}, "backups"},
 		{[]string{"ls", "folder:" + empty}, "backups"},
 	} {

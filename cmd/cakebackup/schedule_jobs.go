@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -148,7 +149,7 @@ func scheduleListCommand(e *env) *cli.Command {
 		Usage: "list the scheduled jobs",
 		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print the config as JSON"}},
 		Action: func(c *cli.Context) error {
-			_, cfg, err := e.loadScheduleConfig(c)
+			_, cfg, err := e.loadGivenScheduleConfig(c)
 			if err != nil {
 				return err
 			}
@@ -287,6 +288,23 @@ func (e *env) loadScheduleConfig(c *cli.Context) (string, *schedule.Config, erro
 	cfg, err := schedule.LoadConfig(path)
 	if err != nil {
 		return "", nil, usageError(err)
+	}
+	return path, cfg, nil
+}
+
+// loadGivenScheduleConfig is loadScheduleConfig for the commands that
+// only read the config (list, status): a --config file that is not there
+// is a mistake (a typo in a monitoring script would otherwise read as "no
+// jobs, all well"), while the default file may not exist yet.
+func (e *env) loadGivenScheduleConfig(c *cli.Context) (string, *schedule.Config, error) {
+	path, cfg, err := e.loadScheduleConfig(c)
+	if err != nil {
+		return "", nil, err
+	}
+	if c.String("config") != "" {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return "", nil, usageError(fmt.Errorf("%s: no such config file (schedule add creates it)", path))
+		}
 	}
 	return path, cfg, nil
 }

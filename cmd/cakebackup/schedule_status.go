@@ -17,7 +17,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 		Usage: "last run, result and next run of each job, overdue and failing ones first; exits 1 if any",
 		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print one JSON object"}},
 		Action: func(c *cli.Context) error {
-			_, cfg, err := e.loadScheduleConfig(c)
+			_, cfg, err := e.loadGivenScheduleConfig(c)
 			if err != nil {
 				return err
 			}

@@ -520,3 +520,27 @@ func TestPruneNamesADamagedBackupSo(t *testing.T) {
 		t.Errorf("prune --dry-run:\n%s\nwant %s called damaged", out, path)
 	}
 }
+
+// TestStatusOfAMissingConfigFileFails: schedule status and list given a
+// --config file that is not there (a typo in a monitoring script) say so
+// with the usage exit code, rather than "No scheduled jobs" and exit 0,
+// which would read as all being well. Without --config, a machine with
+// no jobs yet still just has none.
+func TestStatusOfAMissingConfigFileFails(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "cofnig.toml")
+	for _, args := range [][]string{
+		{"schedule", "status", "--config", missing},
+		{"schedule", "status", "--config", missing, "--json"},
+		{"schedule", "list", "--config", missing},
+	} {
+		c := newCLI(t)
+		if code := c.run(args...); code != exitUsage || !strings.Contains(c.stderr.String(), missing) {
+			t.Errorf("%v: exit %d, stderr %q; want %d naming the file", args, code, c.stderr.String(), exitUsage)
+		}
+	}
+	c := newCLI(t)
+	if out := c.mustRun("schedule", "status"); !strings.Contains(out, "No scheduled jobs") {
+		t.Errorf("schedule status with no config yet printed %q", out)
+	}
+}
