@@ -269,7 +269,13 @@ func (e *env) runJobsNow(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := sched.RunNow(c.Context, names); err != nil && c.Context.Err() == nil {
+	// Unlike the scheduler under a service manager (run, run --once),
+	// --now is run by a person, as create is: stopped, it says so and
+	// exits 130 or 143 (run prints "interrupted" from the context's cause).
+	if err := sched.RunNow(c.Context, names); err != nil {
+		if c.Context.Err() != nil {
+			return err
+		}
 		return runnerErr(err)
 	}
 	return nil

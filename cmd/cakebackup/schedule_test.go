@@ -544,3 +544,25 @@ func TestStatusOfAMissingConfigFileFails(t *testing.T) {
 		t.Errorf("schedule status with no config yet printed %q", out)
 	}
 }
+
+// TestRunNowInterruptedSaysSo: schedule run --now, which a person runs at
+// a terminal as they run create, stopped by Ctrl-C says "interrupted" and
+// exits 130 like any command, not 0 as if the backup had been made.
+func TestRunNowInterruptedSaysSo(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(&interruptedError{code: 130})
+	s.stdout.Reset()
+	s.stderr.Reset()
+	code := run(ctx, []string{"cakebackup", "schedule", "run", "--now", "nightly"}, &env{
+		stdin: strings.NewReader(""), stdout: &s.stdout, stderr: &s.stderr, getenv: s.getenv,
+	})
+	if code != 130 || !strings.Contains(s.stderr.String(), "interrupted") {
+		t.Errorf("exit %d, stderr %q; want 130 and interrupted", code, s.stderr.String())
+	}
+	if got := s.backups(t); len(got) != 0 {
+		t.Errorf("destination holds %v", got)
+	}
+}
