@@ -87,12 +87,13 @@ func Folder(j schedule.Job, getenv func(string) string) (string, error) {
 
 // Result is what the pass stored, as a scheduled run records it: each
 // verified copy of each export shipped that retention did not remove in
-// the same pass.
+// the same pass, and how many copies retention removed.
 func (r *Report) Result() schedule.Result {
 	var res schedule.Result
 	if r == nil {
 		return res
 	}
+	res.Pruned = len(r.Pruned)
 	pruned := map[Pruned]bool{}
 	for _, p := range r.Pruned {
 		pruned[p] = true

@@ -351,6 +351,9 @@ func TestResultLeavesOutCopiesPrunedInThePass(t *testing.T) {
 	if len(copies) != 1 || copies[0].Entry.Name != "export-b" {
 		t.Errorf("result copies %+v, want only export-b's", copies)
 	}
+	if n := rep.Result().Pruned; n != 1 {
+		t.Errorf("result counts %d pruned, want 1", n)
+	}
 	for _, c := range copies {
 		if _, err := os.Stat(c.Entry.Location); err != nil {
 			t.Errorf("the result names %s: %v", c.Entry.Location, err)

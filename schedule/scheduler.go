@@ -31,6 +31,9 @@ type Copy struct {
 // together with its error.
 type Result struct {
 	Copies []Copy
+	// Pruned counts the copies the run's own retention removed (a watch
+	// job's, which prunes as it ships); the Prune step's are apart.
+	Pruned int
 }
 
 // RunFunc makes the backup for one run. It must leave nothing behind when
@@ -197,8 +200,11 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	switch {
 	case err == nil:
 		js.LastResult = ResultOK
-		attrs = append(attrs, "result", ResultOK, "size", js.LastSize, "where", js.LastBackup,
-			"kept", len(plan.Keep), "pruned", len(plan.Remove))
+		attrs = append(attrs, "result", ResultOK, "size", js.LastSize, "where", js.LastBackup)
+		if job.Watch == "" {
+			attrs = append(attrs, "kept", len(plan.Keep))
+		}
+		attrs = append(attrs, "pruned", len(plan.Remove)+res.Pruned)
 		if len(plan.Rejected) > 0 {
 			attrs = append(attrs, "not_backups", len(plan.Rejected))
 		}

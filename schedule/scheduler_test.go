@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
@@ -294,5 +295,24 @@ func TestStateFileIsPrivateAndKeepsOtherJobs(t *testing.T) {
 func pruneWith(p Pruner) PruneFunc {
 	return func(ctx context.Context, job Job, newest Copy) (PrunePlan, error) {
 		return p.Prune(ctx, job, newest.Entry)
+	}
+}
+
+// TestWatchRunLogsWhatItPruned: a watch job's run, whose retention runs
+// as it ships (Result.Pruned), logs how many copies it pruned, and no
+// kept count it does not know, rather than "kept=0 pruned=0".
+func TestWatchRunLogsWhatItPruned(t *testing.T) {
+	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	f := newSchedulerFixture(t, Job{Name: "exports", Watch: "/in", Every: "15m", Retention: Retention{KeepLast: 1}}, now)
+	f.sched.Prune = nil
+	f.sched.Run = func(context.Context, Run) (Result, error) {
+		return Result{Copies: []Copy{{Dest: "folder:/out", Entry: destinations.Entry{Name: "b", Location: "/out/b", Size: 3}}}, Pruned: 2}, nil
+	}
+	if err := f.sched.RunDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	log := f.log.String()
+	if !strings.Contains(log, "pruned=2") || strings.Contains(log, "kept=") {
+		t.Errorf("log = %q, want pruned=2 and no kept count", log)
 	}
 }
