@@ -15,7 +15,11 @@ import (
 // The run starts at the first read of at least minRun bytes (RunStart
 // for a reader that also reads a ZIP's directory at the end of the file
 // and headers, which then go to the underlying ReaderAt). So does any read behind the run's blocks or
-// far ahead of them. Sequential is safe for concurrent use; Close stops
+// far ahead of them. With a minRun above 0, a read of at least minRun
+// bytes there, or after the run's blocks reached the end of the file,
+// starts a new run: a backup's check reads one chunk at the end first
+// (the inner archive's directory), then goes through the data from the
+// front. Sequential is safe for concurrent use; Close stops
 // the reading goroutine.
 type Sequential struct {
 	r      io.ReaderAt
@@ -24,11 +28,13 @@ type Sequential struct {
 	blocks int
 	minRun int
 
-	mu   sync.Mutex
-	a    *Ahead // started by the run's first read
-	off  int64  // the file offset of blk
-	blk  []byte // the block Next returned last
-	done bool   // the blocks ended or failed, or Close was called
+	mu    sync.Mutex
+	a     *Ahead   // started by the run's first read
+	off   int64    // the file offset of blk
+	blk   []byte   // the block Next returned last
+	bufs  [][]byte // the blocks' buffers, made for the first run
+	ended bool     // the run's blocks reached the end of the file
+	done  bool     // the blocks failed, or Close was called
 }
 
 // RunStart is a size of read that tells a run: bigger than a ZIP's
@@ -62,23 +68,35 @@ func (s *Sequential) fromBlocks(p []byte, off int64) int {
 	if s.done || off >= s.size {
 		return 0
 	}
+	// A read behind the blocks, or beyond those read or coming, is not
+	// the run's; a big one starts a new run, where the caller allows.
+	if s.a != nil && (s.ended || off < s.off || off >= s.off+int64(len(s.blk))+int64(s.block*s.blocks)) {
+		if s.minRun == 0 || len(p) < s.minRun {
+			return 0
+		}
+		s.a.Close()
+		s.a = nil
+	}
 	if s.a == nil {
 		if len(p) < s.minRun {
 			return 0
 		}
+		if s.bufs == nil {
+			s.bufs = Blocks(s.block, s.blocks)
+		}
 		s.off = off &^ (Align - 1) // aligned, as direct reads need
-		s.a = NewAhead(io.NewSectionReader(s.r, s.off, s.size-s.off), s.block, s.blocks)
-	}
-	// A read behind the blocks, or beyond those read or coming, is not
-	// the run's.
-	if off < s.off || off >= s.off+int64(len(s.blk))+int64(s.block*s.blocks) {
-		return 0
+		s.blk, s.ended = nil, false
+		s.a = NewAheadWith(io.NewSectionReader(s.r, s.off, s.size-s.off), s.bufs)
 	}
 	n := 0
 	for n < len(p) {
 		at := off + int64(n)
 		if at >= s.off+int64(len(s.blk)) {
 			blk, err := s.a.Next()
+			if err == io.EOF {
+				s.ended = true // the rest is the caller's to read
+				break
+			}
 			if err != nil {
 				s.done = true // the caller's own read gets the error, if any
 				break

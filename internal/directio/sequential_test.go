@@ -98,3 +98,52 @@ func (f *failAfter) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return f.r.ReadAt(p, off)
 }
+
+// TestSequentialNewRun reads a file as a backup's check with the
+// password does: one big read of a chunk near the end (the inner
+// archive's directory), then a run from the front. The run from the
+// front is served from blocks read ahead, not read by read from the
+// file, where the caller allows new runs (minRun above 0); with minRun
+// 0 every read off the first run goes to the file, as before.
+func TestSequentialNewRun(t *testing.T) {
+	const block = 4 * RunStart
+	size := 40*block + 1234
+	path, data := randomFile(t, size)
+	for _, c := range []struct {
+		minRun   int
+		maxReads int64 // reads reaching the file for the run from the front
+	}{
+		{minRun: RunStart, maxReads: 30 + 3 + 2},
+		{minRun: 0, maxReads: 1 << 20},
+	} {
+		f := open(t, path)
+		dropCache(t, f)
+		cr := &countingReaderAt{r: NewReaderAt(f)}
+		s := NewSequential(cr, int64(size), block, 3, c.minRun)
+		read := func(off, n int) {
+			t.Helper()
+			p := make([]byte, n)
+			got, err := s.ReadAt(p, int64(off))
+			want := min(n, size-off)
+			if got != want || !bytes.Equal(p[:got], data[off:off+want]) || (err != nil && !errors.Is(err, io.EOF)) {
+				t.Fatalf("minRun %d: ReadAt(%d bytes at %d) = %d bytes, %v; want the file's %d", c.minRun, n, off, got, err, want)
+			}
+		}
+		read(size-3*block-100, 3*block) // a chunk near the end
+		read(size-50, 50)               // the end of the file
+		start := cr.reads.Load()
+		for off := 555; off < 30*block; off += RunStart {
+			read(off, RunStart)
+		}
+		n := cr.reads.Load() - start
+		if n > c.maxReads {
+			t.Errorf("minRun %d: %d reads reached the file for a run of 30 blocks, want at most %d", c.minRun, n, c.maxReads)
+		}
+		if c.minRun == 0 && n < 30*4 {
+			t.Errorf("minRun 0: %d reads reached the file, want every one of the run's 120 (no new run)", n)
+		}
+		read(size-RunStart, 2*RunStart) // to the end and past it
+		s.Close()
+		f.Close()
+	}
+}
