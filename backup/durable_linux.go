@@ -20,6 +20,18 @@ func startWriteback(f *os.File, off, n int64) {
 	_ = unix.SyncFileRange(int(f.Fd()), off, n, unix.SYNC_FILE_RANGE_WRITE)
 }
 
+// flushData makes what was written to f durable (fdatasync(2)), for a
+// file written directly: its bytes are already out of the page cache, so
+// this waits only for the disk to empty its own cache.
+func flushData(f *os.File) error {
+	for {
+		err := unix.Fdatasync(int(f.Fd()))
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
 // syncFile is a no-op here; syncTree does the work.
 func syncFile(*os.File) error { return nil }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/diskspace"
+	"github.com/cakebackup/cakebackup/internal/directio"
 )
 
 // Restore is RestoreWith with default options, for callers that need no
@@ -230,6 +231,10 @@ type extractor struct {
 	// do not each pay for MkdirAll.
 	made string
 	buf  []byte
+	// direct opens a file for direct writes (directio.NewWriter when
+	// nil); pieces are copyDirect's buffers, made on first use.
+	direct directWriter
+	pieces [][]byte
 }
 
 // extract writes one entry, checked by planExtraction, as restore does.
@@ -260,11 +265,7 @@ func (x *extractor) write(e plannedEntry, r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("creating %s: %w", rel, err)
 	}
-	if x.buf == nil {
-		x.buf = make([]byte, entryBufferSize)
-	}
-	_, err = io.CopyBuffer(&writebackWriter{f: out}, r, x.buf)
-	if err != nil {
+	if err := x.copy(out, int64(f.UncompressedSize64), r); err != nil {
 		out.Close()
 		return fmt.Errorf("writing %s: %w", rel, err)
 	}
@@ -279,6 +280,28 @@ func (x *extractor) write(e plannedEntry, r io.Reader) error {
 		os.Chtimes(target, f.Modified, f.Modified)
 	}
 	return nil
+}
+
+// copy writes r's bytes, size of them, to out: directly (copyDirect) when
+// they are many and out allows it, else through the page cache.
+func (x *extractor) copy(out *os.File, size int64, r io.Reader) error {
+	if size >= directMin {
+		direct := x.direct
+		if direct == nil {
+			direct = directio.NewWriter
+		}
+		if w := direct(out, directGather); w != nil {
+			if x.pieces == nil {
+				x.pieces = directio.Blocks(directPiece, directPieces)
+			}
+			return copyDirect(out, w, r, x.pieces)
+		}
+	}
+	if x.buf == nil {
+		x.buf = make([]byte, entryBufferSize)
+	}
+	_, err := io.CopyBuffer(&writebackWriter{f: out}, r, x.buf)
+	return err
 }
 
 // writebackStep is how many bytes of a restored file are written before
