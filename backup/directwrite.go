@@ -13,10 +13,11 @@ import (
 // the bytes from our buffers, where writing through the cache made the
 // kernel fill fresh cached pages, costly on a virtual machine, on the
 // core the decryption needed. Smaller files go through the cache, written
-// out together by syncTree: a direct write waits for the disk, which many
-// small files would each pay.
+// out together by syncTree: each file written directly waits for its last
+// write, which made a restore of a desktop data folder (4 of its 40 files
+// of 4 to 14 MiB) 10% slower when directMin was 4 MiB.
 const (
-	directMin = 4 << 20
+	directMin = 32 << 20
 	// directGather is what the direct writer gathers per write.
 	directGather = 4 << 20
 	// directPiece and directPieces are the buffers the reading side

@@ -20,7 +20,7 @@ import (
 // written directly.
 func TestExtractLargeFiles(t *testing.T) {
 	t.Parallel()
-	sizes := []int{0, directMin - 1, directMin, directMin + directGather + directPiece + 4097}
+	sizes := []int{0, 5, directMin - 1, directMin + directPiece + 4097}
 	var entries []zipEntry
 	want := map[string][]byte{}
 	for i, n := range sizes {
@@ -43,7 +43,7 @@ func TestExtractLargeFiles(t *testing.T) {
 		refuse     bool
 		wantDirect int // files written directly, on Linux
 	}{
-		{name: "direct", wantDirect: 2},
+		{name: "direct", wantDirect: 1},
 		{name: "refused", refuse: true},
 	}
 	for _, tt := range tests {
@@ -89,17 +89,24 @@ func TestExtractLargeFiles(t *testing.T) {
 	}
 }
 
-// endless reads zeros, failing with errTooFar after limit bytes.
-type endless struct{ left int }
+// counting reads left bytes, each its offset's low byte, then fails
+// with end.
+type counting struct {
+	off, left int
+	end       error
+}
 
 var errTooFar = errors.New("read past the limit")
 
-func (r *endless) Read(b []byte) (int, error) {
+func (r *counting) Read(b []byte) (int, error) {
 	if r.left <= 0 {
-		return 0, errTooFar
+		return 0, r.end
 	}
 	n := min(len(b), r.left)
-	clear(b[:n])
+	for i := range b[:n] {
+		b[i] = byte(r.off + i)
+	}
+	r.off += n
 	r.left -= n
 	return n, nil
 }
@@ -119,9 +126,10 @@ func (r *failingReader) Read(b []byte) (int, error) {
 	return n, nil
 }
 
-// TestCopyDirectErrors: copyDirect returns a failure to read as it is, and
-// a failure to write without reading on to the end.
-func TestCopyDirectErrors(t *testing.T) {
+// TestCopyDirect: copyDirect writes what it reads, past a flush and with
+// an unaligned end; it returns a failure to read as it is, and a failure
+// to write without reading on to the end.
+func TestCopyDirect(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("direct writes are Linux's")
 	}
@@ -132,11 +140,13 @@ func TestCopyDirectErrors(t *testing.T) {
 		readOnly bool // the file cannot be written: every write fails
 		r        io.Reader
 		want     error
+		size     int // the file's size after a copy that succeeds
 	}{
+		{name: "copies", r: &counting{left: directFlushStep + directPiece + 7, end: io.EOF}, size: directFlushStep + directPiece + 7},
 		{name: "read fails", r: &failingReader{n: 3*directPiece + 5}, want: errRead},
 		// A write to a file open for reading fails with EBADF; reading
 		// on to the end would fail with errTooFar.
-		{name: "write fails", readOnly: true, r: &endless{left: limit}, want: syscall.EBADF},
+		{name: "write fails", readOnly: true, r: &counting{left: limit, end: errTooFar}, want: syscall.EBADF},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -160,6 +170,21 @@ func TestCopyDirectErrors(t *testing.T) {
 			err = copyDirect(f, w, tt.r, directio.Blocks(directPiece, directPieces))
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("copyDirect = %v, want %v", err, tt.want)
+			}
+			if tt.want != nil {
+				return
+			}
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != tt.size {
+				t.Fatalf("the file holds %d bytes, want %d", len(got), tt.size)
+			}
+			for i, c := range got {
+				if c != byte(i) {
+					t.Fatalf("byte %d is %d, want %d", i, c, byte(i))
+				}
 			}
 		})
 	}
