@@ -35,8 +35,10 @@ func TestAPIErrorsOverHTTP(t *testing.T) {
 		{"name taken", 422, 2500, "A file or folder with that name already exists", ErrNameTaken},
 		{"not found", 422, 2501, "File or folder not found", destinations.ErrNotFound},
 		{"server error", 500, 500, "Internal server error", ErrServer},
-		{"unauthorized", 401, 401, "Invalid access token", ErrSessionExpired},
-		{"refresh token invalid", 422, 10013, "Invalid refresh token", ErrSessionExpired},
+		// A login has no session to expire: a refusal of its own steps
+		// means wrong credentials (TestTranslateLibraryErrors has them elsewhere).
+		{"unauthorized", 401, 401, "Invalid access token", ErrWrongPassword},
+		{"refresh token invalid", 422, 10013, "Invalid refresh token", ErrWrongPassword},
 		// rclone issue 9764.
 		{"app version refused", 422, 2028, "This version of the app is no longer supported, please update to continue using the app", ErrAppVersionRefused},
 		// rclone issue 7864.
@@ -104,6 +106,8 @@ func TestTranslateLibraryErrors(t *testing.T) {
 		{"block storage 503", &blockStatusError{Method: "GET", Status: 503}, ErrServer},
 		{"block storage 429", &blockStatusError{Method: "POST", Status: 429}, ErrRateLimited},
 		{"block hash mismatch", bridge.ErrDownloadedBlockHashVerificationFailed, ErrDamagedDownload},
+		{"unauthorized", apiErr(401, 401, "https://drive-api.proton.me/core/v4/users"), ErrSessionExpired},
+		{"refresh token invalid", apiErr(422, 10013, "https://drive-api.proton.me/auth/v4/refresh"), ErrSessionExpired},
 		{"refresh refused", errors.New("failed to refresh auth: failed to refresh auth, de-auth: 422"), ErrSessionExpired},
 		{"quota by message", apiErr(422, 2011, "x"), nil},
 	} {

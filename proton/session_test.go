@@ -185,7 +185,9 @@ func checkLogoutRevokes(t *testing.T, f *fakeProton) {
 	}
 }
 
-// checkLoginRefusals: a wrong password is refused in plain words.
+// checkLoginRefusals: a wrong password, or a username Proton does not
+// know, is refused in plain words; never as an expired session, which a
+// login has not got.
 func checkLoginRefusals(t *testing.T, f *fakeProton) {
 	ctx := context.Background()
 	for _, tc := range []struct {
@@ -194,6 +196,7 @@ func checkLoginRefusals(t *testing.T, f *fakeProton) {
 		want error
 	}{
 		{"wrong password", Credentials{Username: fakeUser, Password: "not it"}, ErrWrongPassword},
+		{"unknown username", Credentials{Username: "no-such-user", Password: "not it"}, ErrWrongPassword},
 	} {
 		_, err := Login(ctx, f.opts, tc.cred)
 		if !errors.Is(err, tc.want) {
