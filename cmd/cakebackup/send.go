@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -75,7 +76,7 @@ func sendCommand(e *env) *cli.Command {
 // printSent reports one file: where it went, or why it went nowhere.
 func (e *env) printSent(file string, sent *job.Sent, err error) {
 	if sent == nil {
-		fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, message(err))
+		fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, withoutName(message(err), file+": "))
 		return
 	}
 	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, describeMaker(sent.Info, nil), bytesize.Format(sent.Size))
@@ -83,13 +84,24 @@ func (e *env) printSent(file string, sent *job.Sent, err error) {
 		e.printReclaimed(st)
 		switch {
 		case st.Err != nil:
-			fmt.Fprintf(e.stdout, "  NOT sent to %s: %s\n", st.Dest, message(st.Err))
+			fmt.Fprintf(e.stdout, "  NOT sent to %s: %s\n", st.Dest, withoutName(message(st.Err), "destination "+st.Dest+": ", st.Dest+": "))
 		case st.AlreadyThere:
 			fmt.Fprintf(e.stdout, "  already there: %s\n", st.Entry.Location)
 		default:
 			fmt.Fprintf(e.stdout, "  sent and verified: %s\n", st.Entry.Location)
 		}
 	}
+}
+
+// withoutName is msg without the first of prefixes it starts with: a
+// result line names its file or destination already.
+func withoutName(msg string, prefixes ...string) string {
+	for _, p := range prefixes {
+		if rest, ok := strings.CutPrefix(msg, p); ok {
+			return rest
+		}
+	}
+	return msg
 }
 
 // sentFilesJSON is what send --json prints: one result per file.

@@ -260,3 +260,42 @@ func TestSendJSONInterruptedExitCode(t *testing.T) {
 		t.Errorf("exit %d, result %+v; want 143 for both", code, res.Files)
 	}
 }
+
+// TestSendResultNamesEachThingOnce: a file's or a destination's result
+// line names it once, not again in the error that follows.
+func TestSendResultNamesEachThingOnce(t *testing.T) {
+	t.Parallel()
+	notBackup := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notBackup, []byte("shopping list"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := "folder:" + filepath.Join(t.TempDir(), "gone")
+	for _, tc := range []struct {
+		name       string
+		file, dest string
+		line       string // the result line's start, naming the thing
+		thing      string // named once in that line
+	}{
+		{"a file that is not a backup", notBackup, "folder:" + t.TempDir(), notBackup + ": NOT sent: ", notBackup},
+		{"a destination that fails", appExport(t, "v3"), missing, "  NOT sent to " + missing + ": ", missing},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			if code := c.run("send", tc.file, "--dest", tc.dest); code == 0 {
+				t.Fatal("send succeeded")
+			}
+			var line string
+			for _, l := range strings.Split(c.stdout.String(), "\n") {
+				if strings.HasPrefix(l, tc.line) {
+					line = l
+				}
+			}
+			if line == "" {
+				t.Fatalf("no line starting %q in %q", tc.line, c.stdout.String())
+			}
+			if n := strings.Count(line, tc.thing); n != 1 {
+				t.Errorf("%q names %s %d times, want once", line, tc.thing, n)
+			}
+		})
+	}
+}
