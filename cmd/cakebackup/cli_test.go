@@ -315,3 +315,24 @@ func TestDestinationArgumentMistakesAreUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifySaysOneChunk: verify of a one-chunk backup says "1 chunk",
+// with the password and without.
+func TestVerifySaysOneChunk(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	file := createBackup(t, c, pwFile)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"without the password", []string{"verify", file}},
+		{"with the password", []string{"verify", file, "--password-file", pwFile}},
+	} {
+		out := c.mustRun(tc.args...)
+		if !strings.Contains(out, "(1 chunk") || strings.Contains(out, "1 chunks") {
+			t.Errorf("%s: verify printed %q, want (1 chunk", tc.name, out)
+		}
+	}
+}

@@ -165,7 +165,7 @@ func TestQuietAndVerbose(t *testing.T) {
 		t.Errorf("verify wrote to stderr: %q", c.stderr.String())
 	}
 	c.mustRun("verify", file, "--verbose")
-	if !strings.Contains(c.stderr.String(), "format version 3, 1 chunks") {
+	if !strings.Contains(c.stderr.String(), "format version 3, 1 chunk,") {
 		t.Errorf("verify --verbose gave no details: %q", c.stderr.String())
 	}
 	if code := c.run("verify", file, "-q", "--verbose"); code != exitUsage {

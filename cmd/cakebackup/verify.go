@@ -33,7 +33,7 @@ func verifyCommand(e *env) *cli.Command {
 			defer b.close()
 			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
 			info := a.Info()
-			e.detail("%s: format version %d, %d chunks, %s", arg, info.Version, info.Chunks, bytesize.Format(info.Size))
+			e.detail("%s: format version %d, %d %s, %s", arg, info.Version, info.Chunks, plural(info.Chunks, "chunk", "chunks"), bytesize.Format(info.Size))
 			if withPassword {
 				err = a.VerifyWith(c.Context, pw, opts)
 			} else {
@@ -55,9 +55,9 @@ func verifyCommand(e *env) *cli.Command {
 				return writeJSON(e.stdout, verifiedJSON{File: arg, OK: true, Level: level, Chunks: info.Chunks})
 			}
 			if withPassword {
-				fmt.Fprintf(e.stdout, "OK: %s decrypts with this password and every chunk and file checks out (%d chunks)\n", arg, info.Chunks)
+				fmt.Fprintf(e.stdout, "OK: %s decrypts with this password and every chunk and file checks out (%d %s)\n", arg, info.Chunks, plural(info.Chunks, "chunk", "chunks"))
 			} else {
-				fmt.Fprintf(e.stdout, "OK: %s is intact (%d chunks; give the password to also check it decrypts)\n", arg, info.Chunks)
+				fmt.Fprintf(e.stdout, "OK: %s is intact (%d %s; give the password to also check it decrypts)\n", arg, info.Chunks, plural(info.Chunks, "chunk", "chunks"))
 			}
 			return nil
 		},
