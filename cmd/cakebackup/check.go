@@ -59,7 +59,11 @@ func checkCommand(e *env) *cli.Command {
 					}
 					fmt.Fprintln(e.stdout, line)
 				}
-				fmt.Fprintf(e.stdout, "%d backups, %d read in full (%d bytes)", len(rep.Results), rep.ReadCount, rep.ReadBytes)
+				n := len(rep.Results)
+				fmt.Fprintf(e.stdout, "%d %s, %d read in full", n, plural(n, "backup", "backups"), rep.ReadCount)
+				if rep.ReadCount > 0 {
+					fmt.Fprintf(e.stdout, " (%s)", bytesize.Format(rep.ReadBytes))
+				}
 				if rep.Groups > 0 {
 					fmt.Fprintf(e.stdout, ", group %d/%d", rep.Group, rep.Groups)
 				}

@@ -2,11 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cakebackup/cakebackup/bytesize"
 )
 
 // check reads every backup the first time, nothing unchanged the next,
@@ -74,5 +77,27 @@ func TestCheckCommand(t *testing.T) {
 	}
 	if code := c.run("check", "folder:"+dir, "--read-data-subset", "0/7"); code != exitUsage {
 		t.Errorf("--read-data-subset 0/7: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestCheckSummaryInWords: check's last line counts in words and gives the
+// size read as every message does ("1 backup, 1 read in full (4.8 KiB)").
+func TestCheckSummaryInWords(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	file := createBackup(t, c, writePasswordFile(t, "a long and unguessable test password"))
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, want string
+	}{
+		{"first check reads it", fmt.Sprintf("1 backup, 1 read in full (%s)\n", bytesize.Format(fi.Size()))},
+		{"second check reads nothing", "1 backup, 0 read in full\n"},
+	} {
+		if out := c.mustRun("check", "folder:"+filepath.Dir(file)); !strings.HasSuffix(out, tc.want) {
+			t.Errorf("%s: check printed %q, want it to end %q", tc.name, out, tc.want)
+		}
 	}
 }
