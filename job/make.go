@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/cakebackup/cakebackup/backup"
@@ -75,9 +76,13 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	if b.ForApp == "" {
 		b.ForApp = TargetApps()[0]
 	}
-	if !slices.Contains(TargetApps(), b.ForApp) {
+	// A name typed in another case ("monero.com") is the app's; README.txt
+	// gets the app's own spelling, which the app compares exactly.
+	i := slices.IndexFunc(TargetApps(), func(app string) bool { return strings.EqualFold(app, b.ForApp) })
+	if i < 0 {
 		return nil, &UnknownAppError{App: b.ForApp}
 	}
+	b.ForApp = TargetApps()[i]
 	if err := checkDests(b.Dests); err != nil {
 		return nil, err
 	}

@@ -100,3 +100,45 @@ func assertEmpty(t *testing.T, dir string) {
 		t.Errorf("left behind in %s: %s", dir, e.Name())
 	}
 }
+
+// TestMakeForAppAnySpelling: --for-app is matched whatever its case, and
+// README.txt names the app in its own spelling, which the app compares.
+func TestMakeForAppAnySpelling(t *testing.T) {
+	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("keys")})
+	for _, tc := range []struct {
+		forApp, want string
+	}{
+		{"Monero.com", "Monero.com"},
+		{"monero.com", "Monero.com"},
+		{"cake wallet", "Cake Wallet"},
+		{"", "Cake Wallet"},
+	} {
+		out := t.TempDir()
+		made, err := job.Make(t.Context(), opener(), job.Backup{
+			Source: dir, Dests: []string{"folder:" + out}, Password: savePassword, AppVersion: "1.0", ForApp: tc.forApp,
+		})
+		if err != nil {
+			t.Errorf("ForApp %q: %v", tc.forApp, err)
+			continue
+		}
+		f, err := os.Open(filepath.Join(out, made.Stores[0].Entry.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := f.Stat()
+		a, err := backup.Open(f, fi.Size())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Info().AppName; got != tc.want {
+			t.Errorf("ForApp %q: README.txt names %q, want %q", tc.forApp, got, tc.want)
+		}
+		f.Close()
+	}
+	var unknown *job.UnknownAppError
+	if _, err := job.Make(t.Context(), opener(), job.Backup{
+		Source: dir, Dests: []string{"folder:" + t.TempDir()}, Password: savePassword, ForApp: "Other Wallet",
+	}); !errors.As(err, &unknown) {
+		t.Errorf("ForApp Other Wallet: %v, want an UnknownAppError", err)
+	}
+}
