@@ -2,7 +2,9 @@ package local
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,16 +14,19 @@ import (
 )
 
 // NewDownloads returns the destination for the user's Downloads folder
-// (see DownloadsDir), creating it with mode 0700 if it is missing. Its
-// Spec is "folder:PATH", so it reopens the same folder even where the
-// environment differs, as under a scheduler.
+// (see DownloadsDir). A missing folder is not made here, since listing it
+// must create nothing: the first backup stored there makes it, with mode
+// 0700, and until then it lists as empty. Its Spec is "folder:PATH", so it
+// reopens the same folder even where the environment differs, as under a
+// scheduler.
 func NewDownloads(getenv func(string) string) (*Folder, error) {
 	dir, err := DownloadsDir(getenv)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, explain(fmt.Sprintf("creating the Downloads folder %s", dir), err)
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		dir = filepath.Clean(dir)
+		return &Folder{dir: dir, spec: "folder:" + dir, room: folderRoom, makeDir: true}, nil
 	}
 	return NewFolder(dir)
 }

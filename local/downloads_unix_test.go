@@ -3,6 +3,8 @@
 package local
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,19 +64,46 @@ func TestDownloadsDirNeedsHome(t *testing.T) {
 	}
 }
 
-func TestNewDownloadsCreatesPrivateFolder(t *testing.T) {
+// TestDownloadsCreatedByTheFirstBackup: a missing Downloads folder is not
+// made by opening or listing it (ls creates nothing), only by the first
+// backup stored there, with mode 0700.
+func TestDownloadsCreatedByTheFirstBackup(t *testing.T) {
+	ctx := t.Context()
 	home := t.TempDir()
 	writeFile(t, filepath.Join(home, ".config", "user-dirs.dirs"), "XDG_DOWNLOAD_DIR=\"$HOME/a/dl\"\n")
+	dir := filepath.Join(home, "a", "dl")
 	f, err := NewDownloads(envOf(map[string]string{"HOME": home}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	info, err := os.Stat(filepath.Join(home, "a", "dl"))
+	if f.Dir() != dir {
+		t.Fatalf("Downloads %s, want %s", f.Dir(), dir)
+	}
+	if list, err := f.List(ctx); err != nil || len(list) != 0 {
+		t.Fatalf("List of a missing Downloads = %v, %v; want nothing", list, err)
+	}
+	if _, err := os.Stat(filepath.Join(home, "a")); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("opening and listing Downloads made %s/a (%v)", home, err)
+	}
+	p, err := f.Create(ctx, "cake_wallet_backup_x", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Dir() != filepath.Join(home, "a", "dl") || info.Mode().Perm() != 0o700 {
-		t.Fatalf("Downloads %s mode %v, want %s/a/dl mode 0700", f.Dir(), info.Mode().Perm(), home)
+	if _, err := p.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Commit(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o700 {
+		t.Fatalf("Downloads made with mode %v, want 0700", info.Mode().Perm())
+	}
+	if list, err := f.List(ctx); err != nil || len(list) != 1 {
+		t.Fatalf("List after a backup = %v, %v; want it", list, err)
 	}
 }
 

@@ -27,6 +27,9 @@ type Folder struct {
 	// room, when set, is asked before a backup starts whether the folder
 	// has space for sizeHint bytes.
 	room func(dir string, sizeHint int64) error
+	// makeDir: dir may be missing (a Downloads folder no backup went to
+	// yet); the first backup makes it, and until then it lists as empty.
+	makeDir bool
 }
 
 // NewFolder returns the destination for the existing directory dir, made
@@ -76,6 +79,11 @@ func (f *Folder) Create(ctx context.Context, name string, sizeHint int64) (desti
 	if strings.HasPrefix(name, ".") {
 		return nil, fmt.Errorf("backup name %q must not start with a dot: the backup would be hidden", name)
 	}
+	if f.makeDir {
+		if err := os.MkdirAll(f.dir, 0o700); err != nil {
+			return nil, explain("creating the folder "+f.dir, err)
+		}
+	}
 	if f.room != nil && sizeHint >= 0 {
 		if err := f.room(f.dir, sizeHint); err != nil {
 			return nil, err
@@ -95,6 +103,9 @@ func (f *Folder) List(ctx context.Context) ([]destinations.Entry, error) {
 		return nil, err
 	}
 	dirents, err := os.ReadDir(f.dir)
+	if f.makeDir && errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, explain("listing "+f.dir, err)
 	}

@@ -25,6 +25,9 @@ const minLeftoverAge = time.Minute
 func (f *Folder) Reclaim(ctx context.Context) (destinations.Reclaimed, error) {
 	var done destinations.Reclaimed
 	dirents, err := os.ReadDir(f.dir)
+	if f.makeDir && errors.Is(err, fs.ErrNotExist) {
+		return done, nil // no backup went there yet
+	}
 	if err != nil {
 		return done, explain("looking for leftovers in "+f.dir, err)
 	}

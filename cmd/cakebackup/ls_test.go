@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -207,5 +209,25 @@ func TestBrokenConfigIsAUsageErrorEverywhere(t *testing.T) {
 		if code != exitUsage || !strings.Contains(c.stderr.String(), cfg) || strings.Count(c.stderr.String(), "\n") != 1 {
 			t.Errorf("%v: exit %d, stderr %q; want %d and one line naming %s", args, code, c.stderr.String(), exitUsage, cfg)
 		}
+	}
+}
+
+// TestMissingDownloadsMadeOnlyByABackup: in a home without Downloads, ls
+// and ls downloads list nothing and make no folder; create makes it.
+func TestMissingDownloadsMadeOnlyByABackup(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	downloads := filepath.Join(c.vars["HOME"], "Downloads")
+	for _, args := range [][]string{{"ls"}, {"ls", "downloads"}, {"ls", "--json"}} {
+		if out := c.mustRun(args...); !strings.Contains(out, downloads) {
+			t.Errorf("%v printed %q, want it to name %s", args, out, downloads)
+		}
+		if _, err := os.Stat(downloads); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("%v made %s (%v)", args, downloads, err)
+		}
+	}
+	c.mustRun("create", "--source", sampleWallets, "--password-file", writePasswordFile(t, "a long and unguessable test password"))
+	if fi, err := os.Stat(downloads); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("create to a missing Downloads: %v, %v; want a folder of mode 0700", fi, err)
 	}
 }
