@@ -161,7 +161,7 @@ func TestRemoveAfterSend(t *testing.T) {
 
 // TestOnlyExportsAreShipped: text files, hidden files and downloads in
 // progress are never shipped, even when they hold a backup's bytes; a
-// file that is not a backup is read once.
+// file that is not a backup is read and noted once.
 func TestOnlyExportsAreShipped(t *testing.T) {
 	t.Parallel()
 	export := appExport(t, "v3", "only")
@@ -193,8 +193,16 @@ func TestOnlyExportsAreShipped(t *testing.T) {
 		}
 	}
 	holdsOnly(t, dest)
-	if rep := once(t, f.inbox(dest)); len(rep.Files) != 0 {
+	// The next run (another watch --once, a watch job's next run) neither
+	// reads nor notes them again.
+	log.Reset()
+	in = f.inbox(dest)
+	in.Log = slog.New(slog.NewTextHandler(&log, nil))
+	if rep := once(t, in); len(rep.Files) != 0 {
 		t.Errorf("the second run looked again at %+v", rep.Files)
+	}
+	if log.Len() != 0 {
+		t.Errorf("the second run logged:\n%s", log.String())
 	}
 	holdsOnly(t, dest)
 }

@@ -204,6 +204,11 @@ func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now ti
 	delete(r.looks, path)
 	if m.NotBackup != "" {
 		f.Status, f.Err = NotBackup, errors.New(m.NotBackup)
+		if !fresh {
+			// Noted when it was judged, by this process or an earlier
+			// one (the state file remembers it): noted once.
+			return f, false
+		}
 		r.tell(path, m.NotBackup, func() {
 			// Most files in Downloads are no backups: only one that
 			// looks like a backup but does not verify is worth a word.
