@@ -139,11 +139,25 @@ type Options struct {
 	Now func() time.Time
 }
 
+// folderChecker is a destination whose folder can be missing after
+// opening (Proton Drive's, made by the first backup).
+type folderChecker interface {
+	CheckFolder(ctx context.Context) error
+}
+
 // Run checks every backup at dest (named like a backup or not: a check
 // covers the destination). It returns an error wrapping ErrFailed, naming
 // the backups, when any failed; a destination that cannot be listed is an
 // error and no report.
 func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Report, error) {
+	// A cloud folder no backup made yet lists as empty: a check of it
+	// fails, as ls does, rather than pass with nothing and forget what
+	// was recorded.
+	if f, ok := dest.(folderChecker); ok {
+		if err := f.CheckFolder(ctx); err != nil {
+			return nil, err
+		}
+	}
 	entries, err := dest.List(ctx)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package check_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/check"
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/destinations/destinationtest"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -208,5 +210,34 @@ func TestParseSubset(t *testing.T) {
 		if err != nil && !errors.Is(err, check.ErrBadSubset) {
 			t.Errorf("ParseSubset(%q) error %v does not wrap ErrBadSubset", tc.in, err)
 		}
+	}
+}
+
+// missingFolder is a destination whose folder is not there, as a Proton
+// Drive folder that no backup made yet lists as empty.
+type missingFolder struct{ *local.Folder }
+
+func (missingFolder) CheckFolder(context.Context) error {
+	return fmt.Errorf("no such folder: %w", destinations.ErrNotFound)
+}
+
+// TestMissingFolderFails: a check of a folder that is not there fails, as
+// ls does, rather than passing with no backups, and forgets nothing it
+// recorded.
+func TestMissingFolderFails(t *testing.T) {
+	f := newFixture(t, 1)
+	if _, err := f.run(t, check.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	memo, err := f.store.Memo(f.dest.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := check.Run(t.Context(), missingFolder{f.dest}, check.Options{Memo: memo, Verify: startsGood})
+	if !errors.Is(err, destinations.ErrNotFound) || rep != nil {
+		t.Fatalf("check of a missing folder = %+v, %v; want no report and ErrNotFound", rep, err)
+	}
+	if rep, err := f.run(t, check.Options{}); err != nil || len(readNames(rep)) != 0 {
+		t.Fatalf("after it, check read %v (%v); want nothing, the record kept", readNames(rep), err)
 	}
 }
