@@ -30,7 +30,9 @@ func Register(r *destinations.Registry, getenv func(string) string) {
 // the Drive folder arg, such as "/Backups/Cake".
 func Open(ctx context.Context, arg string, getenv func(string) string) (*Destination, error) {
 	if _, err := parseFolderPath(arg); err != nil {
-		return nil, err
+		// Wrong whatever the session: the person's to fix (exit 2),
+		// refused before any destination is written to.
+		return nil, &destinations.ArgError{Reason: err.Error()}
 	}
 	opts, err := OptionsFromEnv(getenv)
 	if err != nil {

@@ -291,14 +291,14 @@ func TestOnePlaceGivenTwiceIsAUsageError(t *testing.T) {
 
 // TestDestinationArgumentMistakesAreUsageErrors: a spec whose argument
 // cannot be right whatever is plugged in (folder: without a path,
-// downloads: with one) is a usage error, exit 2, not a failure, and
+// downloads: with one, proton: without its leading /) is a usage error, exit 2, not a failure, and
 // nothing is written anywhere.
 func TestDestinationArgumentMistakesAreUsageErrors(t *testing.T) {
 	t.Parallel()
 	pwFile := writePasswordFile(t, "correct horse battery staple 42")
 	good := t.TempDir()
 	file, _ := sampleBackup(t)
-	for _, spec := range []string{"folder:", "downloads:elsewhere"} {
+	for _, spec := range []string{"folder:", "downloads:elsewhere", "proton:", "proton:Backups"} {
 		c := newCLI(t)
 		// Refused before anything is written, even beside a good
 		// destination.
