@@ -231,3 +231,16 @@ func TestMissingDownloadsMadeOnlyByABackup(t *testing.T) {
 		t.Fatalf("create to a missing Downloads: %v, %v; want a folder of mode 0700", fi, err)
 	}
 }
+
+// TestProtonRootWithoutNameHint: verify proton: (the Drive's root, no
+// backup named) suggests spellings that parse: proton:/NAME and
+// ls proton:/, not proton:NAME and ls proton:.
+func TestProtonRootWithoutNameHint(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	code := c.run("verify", "proton:")
+	oneLineError(t, c, code, "proton:/NAME")
+	if code != exitUsage || !strings.Contains(c.stderr.String(), "ls proton:/)") {
+		t.Errorf("verify proton:: exit %d, stderr %q; want exit %d suggesting proton:/NAME and ls proton:/", code, c.stderr.String(), exitUsage)
+	}
+}

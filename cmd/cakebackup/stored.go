@@ -10,6 +10,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/proton"
 )
 
 // openDest opens a --dest spec.
@@ -23,7 +24,11 @@ func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, 
 	r, err := e.registry().OpenStored(ctx, arg)
 	switch {
 	case errors.Is(err, destinations.ErrNoBackupName):
-		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s (see cakebackup ls %s)", arg, withBackupName(arg, "NAME"), arg))
+		spec := arg
+		if spec == proton.Scheme+":" {
+			spec += "/" // the Drive's root is spelled proton:/
+		}
+		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s (see cakebackup ls %s)", arg, withBackupName(spec, "NAME"), spec))
 	case errors.Is(err, destinations.ErrNotAFile), errors.Is(err, destinations.ErrNoSuchFile):
 		return nil, usageError(err)
 	case errors.Is(err, destinations.ErrNotFound):
