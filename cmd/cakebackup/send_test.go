@@ -180,6 +180,10 @@ func TestCreateToSeveralDestinations(t *testing.T) {
 	if strings.Count(out, "Backup saved and verified") != 2 || !strings.Contains(out, "NOT saved to folder:"+missing) {
 		t.Errorf("create printed %q", out)
 	}
+	// The failed destination's line names it once.
+	if n := strings.Count(out, "folder:"+missing); n != 1 {
+		t.Errorf("create names folder:%s %d times, want once: %q", missing, n, out)
+	}
 	for _, dir := range []string{a, b} {
 		entries, _ := os.ReadDir(dir)
 		if len(entries) != 1 {
