@@ -340,8 +340,11 @@ func TestPickRealDesktopChooser(t *testing.T) {
 			t.Fatalf("pick exited 0 without a display; stdout: %q", p.stdout.String())
 		}
 		stderr := p.stderr.String()
-		if !strings.Contains(stderr, "cannot open display") || !strings.Contains(stderr, "using the terminal picker") {
-			t.Errorf("stderr does not say the chooser failed and the terminal picker was tried: %q", stderr)
+		// No terminal either: one line with both reasons, announcing no
+		// terminal picker that never comes.
+		if !strings.Contains(stderr, "cannot open display") || !strings.Contains(stderr, "no terminal to show the folder picker on") ||
+			strings.Contains(stderr, "using the terminal picker") || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("stderr does not say in one line that the chooser failed and there is no terminal: %q", stderr)
 		}
 		if strings.Contains(stderr, "no destination chosen") {
 			t.Errorf("a chooser that never opened was reported as a cancel: %q", stderr)
