@@ -32,7 +32,7 @@ type Destination struct {
 	// folderID is the folder's link ID once known; the folder is only
 	// created by the first upload.
 	folderID string
-	// leftovers tells the temporary uploads of dead runs, which Create
+	// leftovers tells the temporary uploads of dead runs, which Reclaim
 	// removes, from uploads in progress (see leftovers.go).
 	leftovers leftovers
 }
@@ -221,8 +221,6 @@ func (d *Destination) Create(ctx context.Context, name string, sizeHint int64) (
 	if err != nil {
 		return nil, err
 	}
-	// Housekeeping only: a failure here must not cost the new backup.
-	_ = d.removeStaleUploads(ctx, folderID)
 	return d.startUpload(ctx, folderID, name)
 }
 

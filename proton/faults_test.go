@@ -228,12 +228,19 @@ func checkCancelLeavesNothing(t *testing.T, f *fakeProton) {
 }
 
 // checkStaleUploadsRemoved: temporary uploads, drafts and active files,
-// left by runs that died are removed by the next backup to the folder;
-// those of a process still running on this host, or young ones of
-// another host, are left alone until they are old.
+// left by runs that died are removed, and counted, by the next backup to
+// the folder; those of a process still running on this host, or young
+// ones of another host, are left alone until they are old. A folder not
+// made yet has nothing to reclaim and is not made.
 func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 	ctx := context.Background()
 	d := f.newDest(t)
+	if got, err := d.Reclaim(ctx); err != nil || got != (destinations.Reclaimed{}) {
+		t.Fatalf("Reclaim of a folder not made yet = %+v, %v; want nothing", got, err)
+	}
+	if _, err := d.folder(ctx, false); !errors.Is(err, destinations.ErrNotFound) {
+		t.Fatalf("after Reclaim, the folder: %v, want not made", err)
+	}
 	putDirect(t, d, "kept", []byte("a backup"))
 	self, dead, now := d.leftovers.self, deadPID(t), time.Now().Unix()
 	temp := func(w uploadWriter, random string) string { return ".kept" + uploadingMarker + w.tag() + "-" + random }
@@ -271,7 +278,17 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 		t.Fatalf("residue = %v, want the backup, five temporary uploads and a draft", before)
 	}
 
-	nextBackup := func() []string {
+	// The next backup reclaims first (as the job package does), and
+	// says what it removed.
+	nextBackup := func(wantFiles int) []string {
+		t.Helper()
+		got, err := d.Reclaim(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Files != wantFiles || got.Bytes <= 0 {
+			t.Errorf("Reclaim = %+v, want %d files and their size", got, wantFiles)
+		}
 		p, err := d.Create(ctx, "next", -1)
 		if err != nil {
 			t.Fatal(err)
@@ -281,7 +298,7 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 		}
 		return f.residue(t, d)
 	}
-	after := nextBackup()
+	after := nextBackup(3)
 	left := map[string]bool{}
 	for _, r := range after {
 		id, state, _ := strings.Cut(r, " ")
@@ -297,7 +314,7 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 	}
 	// Once old enough, every temporary upload goes.
 	d.leftovers.maxAge = 0
-	if got := nextBackup(); len(got) != 1 {
+	if got := nextBackup(3); len(got) != 1 {
 		t.Fatalf("residue = %v, want only the backup", got)
 	}
 	if got := destinationtest.ReadAll(t, d, "kept"); string(got) != "a backup" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	protonapi "github.com/rclone/go-proton-api"
+
+	"github.com/cakebackup/cakebackup/destinations"
 )
 
 // Temporary uploads name their writer, so that a later run can tell the
@@ -23,7 +26,7 @@ import (
 // PID the writing process, START the Unix time the upload began, RANDOM
 // 6 hex digits. A temporary upload, whether a draft (the bridge stopped
 // midway) or an active file (the run died between upload and rename), is
-// stale, and removed by the next backup to its folder, when
+// stale, and removed by the next backup to its folder (Reclaim), when
 //
 //   - it began more than staleUploadAge ago, whoever wrote it; or
 //   - it was written on this host by a process that is no longer running.
@@ -100,15 +103,26 @@ func (l leftovers) stale(name string, created, now time.Time) bool {
 	return w.host == l.self.host && w.pid != l.self.pid && !l.running(w.pid)
 }
 
-// removeStaleUploads deletes for good the temporary uploads, drafts and
-// active files, that dead runs left in the folder: hidden from List, but
-// taking space, and a draft keeps its name taken.
-func (d *Destination) removeStaleUploads(ctx context.Context, folderID string) error {
+// Reclaim implements destinations.Reclaimer: it deletes for good the
+// temporary uploads, drafts and active files, that dead runs left in the
+// folder (hidden from List, but taking space, and a draft keeps its name
+// taken), and says how many and how many bytes of the Drive they took.
+// A folder not made yet holds none, and Reclaim does not make it.
+func (d *Destination) Reclaim(ctx context.Context) (destinations.Reclaimed, error) {
+	var done destinations.Reclaimed
+	folderID, err := d.folder(ctx, false)
+	if errors.Is(err, destinations.ErrNotFound) {
+		return done, nil // no backup went there yet
+	}
+	if err != nil {
+		return done, err
+	}
 	list, err := d.drive.list(ctx, folderID)
 	if err != nil {
-		return d.drive.translate(err, "looking for unfinished uploads in "+d.Spec())
+		return done, d.drive.translate(err, "looking for unfinished uploads in "+d.Spec())
 	}
 	var stale []string
+	var size int64
 	now := time.Now()
 	for i := range list.links {
 		l := &list.links[i]
@@ -122,13 +136,14 @@ func (d *Destination) removeStaleUploads(ctx context.Context, folderID string) e
 		}
 		if d.leftovers.stale(name, time.Unix(l.CreateTime, 0), now) {
 			stale = append(stale, l.LinkID)
+			size += l.Size
 		}
 	}
 	if len(stale) == 0 {
-		return nil
+		return done, nil
 	}
 	if err := d.drive.deleteForever(ctx, folderID, stale...); err != nil {
-		return fmt.Errorf("removing %d unfinished uploads left in %s: %w", len(stale), d.Spec(), err)
+		return done, fmt.Errorf("removing %d unfinished uploads left in %s: %w", len(stale), d.Spec(), err)
 	}
-	return nil
+	return destinations.Reclaimed{Files: len(stale), Bytes: size}, nil
 }
