@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -176,9 +177,14 @@ func Check(ctx context.Context, file, password string) (*Sent, error) {
 	return sent, nil
 }
 
-// openRegular opens file, which must be a regular file.
+// openRegular opens file, which must be a regular file. A file that is
+// not there is destinations.ErrNoSuchFile, as for a backup named to
+// verify or restore.
 func openRegular(file string) (*os.File, os.FileInfo, error) {
 	f, err := os.Open(file)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%s: %w", file, destinations.ErrNoSuchFile)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

@@ -31,7 +31,8 @@ func jobErr(err error) error {
 		unknownApp *job.UnknownAppError
 		badArg     *destinations.ArgError
 	)
-	if errors.As(err, &unknownApp) || errors.As(err, &badArg) || errors.Is(err, job.ErrNoDestination) || errors.Is(err, job.ErrDestTwice) {
+	if errors.As(err, &unknownApp) || errors.As(err, &badArg) || errors.Is(err, job.ErrNoDestination) || errors.Is(err, job.ErrDestTwice) ||
+		errors.Is(err, destinations.ErrNoSuchFile) {
 		return usageError(err)
 	}
 	return backupExit(err)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -299,6 +300,44 @@ func TestSendResultNamesEachThingOnce(t *testing.T) {
 			}
 			if n := strings.Count(line, tc.thing); n != 1 {
 				t.Errorf("%q names %s %d times, want once", line, tc.thing, n)
+			}
+		})
+	}
+}
+
+// TestSendMissingFile: a file that is not there is a usage error (exit
+// 2) worded as verify's, in the text result, the JSON result and the
+// exit code, not a failure (exit 1) with the system's "open F: ...".
+func TestSendMissingFile(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "nonexist")
+	want := missing + ": no such backup file"
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"verify", []string{"verify", missing}},
+		{"send", []string{"send", missing, "--dest", "folder:" + t.TempDir()}},
+		{"send --json", []string{"send", missing, "--dest", "folder:" + t.TempDir(), "--json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			code := c.run(tc.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if got := c.stderr.String(); got != "cakebackup: "+want+"\n" {
+				t.Errorf("stderr %q, want %q", got, "cakebackup: "+want+"\n")
+			}
+			if !slices.Contains(tc.args, "--json") {
+				return
+			}
+			var res sentFilesJSON
+			if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
+				t.Fatalf("stdout %q: %v", c.stdout.String(), err)
+			}
+			if len(res.Files) != 1 || res.Files[0].ExitCode != 2 || res.Files[0].Error != want {
+				t.Errorf("result %+v, want exit code 2 and error %q", res.Files, want)
 			}
 		})
 	}
