@@ -78,7 +78,7 @@ func TestNewFolderErrors(t *testing.T) {
 		want    string
 		notFund bool
 	}{
-		{"missing", filepath.Join(dir, "nope"), "folder " + filepath.Join(dir, "nope") + " does not exist: not found", true},
+		{"missing", filepath.Join(dir, "nope"), "folder " + filepath.Join(dir, "nope") + " does not exist", true},
 		{"file", file, file + " is not a folder", false},
 		{"empty", "", "no folder given: use folder:PATH", false},
 	}
