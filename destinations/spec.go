@@ -2,6 +2,7 @@ package destinations
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -105,7 +106,32 @@ func (r *Registry) Register(scheme, usage string, open Opener) {
 	r.help[scheme] = usage
 }
 
-// Open parses spec and opens its destination.
+// OpenError is Open's error for a destination that did not open.
+type OpenError struct {
+	// Spec is the destination, Err why it did not open.
+	Spec string
+	Err  error
+}
+
+// Error names the destination and says why: "destination S: ...". A
+// message that names the destination already says Err alone.
+func (e *OpenError) Error() string { return "destination " + e.Spec + ": " + e.Err.Error() }
+
+// Unwrap returns why the destination did not open.
+func (e *OpenError) Unwrap() error { return e.Err }
+
+// Cause is err without the destination's name when err is the OpenError
+// of spec, for a message that names spec itself; otherwise it is err.
+func Cause(err error, spec string) error {
+	var oe *OpenError
+	if errors.As(err, &oe) && oe.Spec == spec && err.Error() == oe.Error() {
+		return oe.Err
+	}
+	return err
+}
+
+// Open parses spec and opens its destination. Its error for a destination
+// that does not open is an *OpenError.
 func (r *Registry) Open(ctx context.Context, spec string) (Destination, error) {
 	s, err := ParseSpec(spec)
 	if err != nil {
@@ -117,7 +143,7 @@ func (r *Registry) Open(ctx context.Context, spec string) (Destination, error) {
 	}
 	d, err := open(ctx, s.Arg)
 	if err != nil {
-		return nil, fmt.Errorf("destination %s: %w", s, err)
+		return nil, &OpenError{Spec: s.String(), Err: err}
 	}
 	return d, nil
 }

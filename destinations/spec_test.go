@@ -3,6 +3,7 @@ package destinations
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -79,5 +80,38 @@ func TestSplitBackup(t *testing.T) {
 		if d.String() != tt.dest && err == nil || name != tt.name || !errors.Is(err, tt.err) {
 			t.Errorf("SplitBackup(%q) = %q, %q, %v; want %q, %q, %v", tt.in, d, name, err, tt.dest, tt.name, tt.err)
 		}
+	}
+}
+
+// TestCause: a message that names the destination gets Open's reason
+// without the name again; any other error stays whole, and Open's error
+// still matches what the opener's error matches.
+func TestCause(t *testing.T) {
+	r := NewRegistry()
+	r.Register("gone", "gone:X  never there", func(context.Context, string) (Destination, error) {
+		return nil, fmt.Errorf("drive X is unplugged: %w", ErrNotFound)
+	})
+	_, openErr := r.Open(context.Background(), "gone:X")
+	if !errors.Is(openErr, ErrNotFound) || openErr.Error() != "destination gone:X: drive X is unplugged: not found" {
+		t.Fatalf("Open: %v", openErr)
+	}
+	tests := []struct {
+		name string
+		err  error
+		spec string
+		want string
+	}{
+		{"its own destination", openErr, "gone:X", "drive X is unplugged: not found"},
+		{"another destination", openErr, "gone:Y", openErr.Error()},
+		{"wrapped with more", fmt.Errorf("sending: %w", openErr), "gone:X", "sending: " + openErr.Error()},
+		{"not an OpenError", ErrNotFound, "gone:X", "not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Cause(tt.err, tt.spec)
+			if got.Error() != tt.want || !errors.Is(got, ErrNotFound) {
+				t.Errorf("Cause = %q, want %q, still ErrNotFound", got, tt.want)
+			}
+		})
 	}
 }

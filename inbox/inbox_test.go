@@ -400,3 +400,31 @@ func TestStoppedShipmentIsNotLoggedAsAFailure(t *testing.T) {
 		t.Errorf("destination holds %v after the next run, want the export", got)
 	}
 }
+
+// TestFailedDestinationNamedOnce: the log line of a shipment to a
+// destination that does not open names it once ("D FAILED: why"), not
+// again in the reason ("D FAILED: destination D: why").
+func TestFailedDestinationNamedOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.drop(t, "export-a", snapshot(t, "a"))
+	missing := filepath.Join(t.TempDir(), "unplugged")
+	in := f.inbox(missing)
+	var log bytes.Buffer
+	in.Log = slog.New(slog.NewTextHandler(&log, nil))
+	if _, err := in.Once(t.Context()); err == nil {
+		t.Fatal("Once succeeded with the destination missing")
+	}
+	var line string
+	for _, l := range strings.Split(log.String(), "\n") {
+		if strings.Contains(l, "ship failed") {
+			line = l
+		}
+	}
+	if line == "" {
+		t.Fatalf("no ship failed line in:\n%s", log.String())
+	}
+	if n := strings.Count(line, "folder:"+missing); n != 1 || !strings.Contains(line, "FAILED") {
+		t.Errorf("%q names folder:%s %d times, want once, as FAILED", line, missing, n)
+	}
+}

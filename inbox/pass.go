@@ -340,7 +340,7 @@ func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error
 			}
 			switch {
 			case s.Err != nil:
-				outcome = append(outcome, s.Dest+" FAILED: "+oneLine(s.Err.Error()))
+				outcome = append(outcome, s.Dest+" FAILED: "+oneLine(destinations.Cause(s.Err, s.Dest).Error()))
 			case s.AlreadyThere:
 				outcome = append(outcome, s.Dest+" already there as "+s.Entry.Name)
 			default:

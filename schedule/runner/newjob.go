@@ -39,7 +39,7 @@ type UnavailableError struct {
 
 // Error names the job and the destination, and says why.
 func (e *UnavailableError) Error() string {
-	return fmt.Sprintf("job %s: %s is not available now (%v); its runs fail until it is", e.Job, e.Dest, e.Err)
+	return fmt.Sprintf("job %s: %s is not available now (%v); its runs fail until it is", e.Job, e.Dest, destinations.Cause(e.Err, e.Dest))
 }
 
 // Unwrap returns why the destination could not be opened.

@@ -86,6 +86,9 @@ func TestCheckJob(t *testing.T) {
 				if errors.As(w, &u) && (u.Job != "j" || !strings.Contains(w.Error(), "is not available now")) {
 					t.Errorf("warning %q", w)
 				}
+				if u != nil && strings.Count(w.Error(), u.Dest) != 1 {
+					t.Errorf("warning %q names %s more than once", w, u.Dest)
+				}
 			}
 		})
 	}
