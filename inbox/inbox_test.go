@@ -428,3 +428,30 @@ func TestFailedDestinationNamedOnce(t *testing.T) {
 		t.Errorf("%q names folder:%s %d times, want once, as FAILED", line, missing, n)
 	}
 }
+
+// TestNotBackupReasonNamesFileOnce: the log line of a file left alone
+// gives the file in file= and, in reason=, why alone, not the file's
+// full path again.
+func TestNotBackupReasonNamesFileOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	path := f.drop(t, "notes.txt", []byte("shopping list"))
+	in := f.inbox(t.TempDir())
+	var log bytes.Buffer
+	in.Log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if rep := once(t, in); rep.Err() != nil {
+		t.Fatal(rep.Err())
+	}
+	var line string
+	for _, l := range strings.Split(log.String(), "\n") {
+		if strings.Contains(l, "file=notes.txt") && strings.Contains(l, "reason=") {
+			line = l
+		}
+	}
+	if line == "" {
+		t.Fatalf("no line with file=notes.txt and a reason in:\n%s", log.String())
+	}
+	if strings.Contains(line, path) {
+		t.Errorf("%q gives the file's path again in its reason", line)
+	}
+}

@@ -267,7 +267,13 @@ func (r *runner) judge(ctx context.Context, path string, size int64, mtime time.
 	}
 	if err != nil {
 		var chunk *backup.ChunkError
-		m.NotBackup = oneLine(err.Error())
+		// The log line names the file already: the reason is why alone.
+		why := err
+		var fe *job.FileError
+		if errors.As(err, &fe) {
+			why = fe.Err
+		}
+		m.NotBackup = oneLine(why.Error())
 		m.Damaged = errors.Is(err, backup.ErrBadChecksum) || errors.Is(err, backup.ErrDecrypt) || errors.As(err, &chunk)
 		return m, nil
 	}

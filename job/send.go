@@ -126,7 +126,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		err = unchanged(f, fi)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.File, err)
+		return nil, &FileError{File: s.File, Err: err}
 	}
 	sent.File = s.File
 	var record storedSum
@@ -135,7 +135,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		sum := record.sum
 		if !record.stored { // no copy read back: read the file again
 			if sum, err = fileSum(ctx, src, fan.digest); err != nil {
-				return nil, fmt.Errorf("%s: %w", s.File, err)
+				return nil, &FileError{File: s.File, Err: err}
 			}
 		}
 		sent.SHA512 = hex.EncodeToString(sum)
@@ -156,6 +156,20 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	return sent, stores.Err()
 }
 
+// FileError is Send's and Check's error for a file that failed its
+// check or could not be read while it was: "FILE: why".
+type FileError struct {
+	// File is the file as given, Err why it failed.
+	File string
+	Err  error
+}
+
+// Error names the file and says why.
+func (e *FileError) Error() string { return e.File + ": " + e.Err.Error() }
+
+// Unwrap returns why the file failed.
+func (e *FileError) Unwrap() error { return e.Err }
+
 // Check checks the backup in file as Send does before sending it and
 // returns what Send would ship (without Stores): its structure, size and
 // SHA-512, from one read of the file. Errors are Send's.
@@ -171,7 +185,7 @@ func Check(ctx context.Context, file, password string) (*Sent, error) {
 		err = unchanged(f, fi)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", file, err)
+		return nil, &FileError{File: file, Err: err}
 	}
 	sent.File = file
 	return sent, nil
