@@ -129,6 +129,21 @@ type Entry struct {
 // exist.
 var ErrNotFound = errors.New("not found")
 
+// FolderMissingError is a destination's error for a backup named in a
+// folder that does not exist (not for a backup missing from a folder that
+// does). It wraps ErrNotFound; its message says so itself.
+type FolderMissingError struct {
+	// Msg says which folder is missing, such as "no such folder /Backups
+	// on Proton Drive".
+	Msg string
+}
+
+// Error says which folder is missing.
+func (e *FolderMissingError) Error() string { return e.Msg }
+
+// Unwrap returns ErrNotFound.
+func (e *FolderMissingError) Unwrap() error { return ErrNotFound }
+
 // ErrNoSpace is wrapped by errors for a destination that is out of room
 // (a full disk, an exhausted cloud quota).
 var ErrNoSpace = errors.New("not enough space")

@@ -38,7 +38,7 @@ func (d *Drive) resolveFolder(ctx context.Context, p folderPath, create bool) (s
 			return "", err
 		}
 		if !create {
-			return "", fmt.Errorf("no such folder %s on Proton Drive: %w", where, destinations.ErrNotFound)
+			return "", &destinations.FolderMissingError{Msg: "no such folder " + where + " on Proton Drive"}
 		}
 		newID, err := createFolder(ctx, b, id, name)
 		if err != nil {

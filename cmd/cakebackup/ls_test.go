@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -242,5 +243,37 @@ func TestProtonRootWithoutNameHint(t *testing.T) {
 	oneLineError(t, c, code, "proton:/NAME")
 	if code != exitUsage || !strings.Contains(c.stderr.String(), "ls proton:/)") {
 		t.Errorf("verify proton:: exit %d, stderr %q; want exit %d suggesting proton:/NAME and ls proton:/", code, c.stderr.String(), exitUsage)
+	}
+}
+
+// TestProtonMissingFolderHint: verify of a backup in a Proton folder
+// that is not there says the folder is missing (exit 2), and suggests no
+// `ls` of it, which would only say so again; a missing backup in a
+// folder that is there still suggests listing the folder.
+func TestProtonMissingFolderHint(t *testing.T) {
+	t.Parallel()
+	c, _ := loggedInProtonCLI(t)
+	c.mustRun("create", "--source", sampleWallets, "--dest", "proton:/Backups", "--password-file", writePasswordFile(t, "a long and unguessable test password"), "--quiet")
+	for _, tc := range []struct {
+		arg        string
+		want, hint string // in the message; hint "" for none
+	}{
+		{"proton:/nofolder/x", "proton:/nofolder/x: no such folder /nofolder on Proton Drive", ""},
+		{"proton:/Backups/gone/x", "proton:/Backups/gone/x: no such folder /Backups/gone on Proton Drive", ""},
+		{"proton:/Backups/x", "proton:/Backups/x: no such backup", "ls proton:/Backups"},
+	} {
+		t.Run(tc.arg, func(t *testing.T) {
+			c := *c
+			c.stdout, c.stderr = bytes.Buffer{}, bytes.Buffer{}
+			code := c.run("verify", tc.arg)
+			oneLineError(t, &c, code, tc.want)
+			msg := c.stderr.String()
+			if code != exitUsage || strings.Contains(msg, "not found") {
+				t.Errorf("exit %d, %q; want %d, saying it once", code, msg, exitUsage)
+			}
+			if (tc.hint == "") == strings.Contains(msg, "ls ") || !strings.Contains(msg, tc.hint) {
+				t.Errorf("%q: want the hint %q", msg, tc.hint)
+			}
+		})
 	}
 }

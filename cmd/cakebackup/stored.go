@@ -22,6 +22,7 @@ func (e *env) openDest(ctx context.Context, spec string) (destinations.Destinati
 // destination spec followed by the backup's name.
 func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, error) {
 	r, err := e.registry().OpenStored(ctx, arg)
+	var missing *destinations.FolderMissingError
 	switch {
 	case errors.Is(err, destinations.ErrNoBackupName):
 		spec := arg
@@ -31,6 +32,9 @@ func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, 
 		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s (see cakebackup ls %s)", arg, withBackupName(spec, "NAME"), spec))
 	case errors.Is(err, destinations.ErrNotAFile), errors.Is(err, destinations.ErrNoSuchFile):
 		return nil, usageError(err)
+	case errors.As(err, &missing):
+		// `ls` of the folder would only say it is missing.
+		return nil, usageError(fmt.Errorf("%s: %w", arg, missing))
 	case errors.Is(err, destinations.ErrNotFound):
 		ds, _, _ := destinations.SplitBackup(arg)
 		return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, ds))
