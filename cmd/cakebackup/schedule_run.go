@@ -173,14 +173,11 @@ func (e *env) scheduler(cfg *schedule.Config, password runner.PasswordFunc) (*sc
 // gives the first, so it gets none.
 func runnerErr(err error) error {
 	var runs *schedule.RunsError
-	several := errors.As(err, &runs) && len(runs.Failed) > 1
 	switch {
-	case several && errors.Is(err, check.ErrFailed):
-		return withCode(exitDamaged, err)
-	case several:
-		return err
 	case errors.Is(err, check.ErrFailed):
 		return withCode(exitDamaged, err)
+	case errors.As(err, &runs) && len(runs.Failed) > 1:
+		return err
 	case errors.As(err, new(*runner.ShipError)):
 		return inboxErr(err)
 	}
