@@ -240,7 +240,7 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 	for _, st := range made.Stores {
 		e.printReclaimed(st)
 		if st.Err != nil {
-			fmt.Fprintf(e.stdout, "NOT saved to %s: %s\n", st.Dest, withoutName(message(st.Err), "destination "+st.Dest+": ", st.Dest+": "))
+			fmt.Fprintf(e.stdout, "NOT saved to %s: %s\n", st.Dest, storeMessage(st))
 			continue
 		}
 		fmt.Fprintf(e.stdout, "Backup saved and verified: %s (%s)\n", st.Entry.Location, bytesize.Format(st.Entry.Size))

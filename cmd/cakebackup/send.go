@@ -84,13 +84,19 @@ func (e *env) printSent(file string, sent *job.Sent, err error) {
 		e.printReclaimed(st)
 		switch {
 		case st.Err != nil:
-			fmt.Fprintf(e.stdout, "  NOT sent to %s: %s\n", st.Dest, withoutName(message(st.Err), "destination "+st.Dest+": ", st.Dest+": "))
+			fmt.Fprintf(e.stdout, "  NOT sent to %s: %s\n", st.Dest, storeMessage(st))
 		case st.AlreadyThere:
 			fmt.Fprintf(e.stdout, "  already there: %s\n", st.Entry.Location)
 		default:
 			fmt.Fprintf(e.stdout, "  sent and verified: %s\n", st.Entry.Location)
 		}
 	}
+}
+
+// storeMessage is why a destination holds no copy, for a line that names
+// the destination already.
+func storeMessage(st job.Stored) string {
+	return withoutName(message(st.Err), "destination "+st.Dest+": ", st.Dest+": ")
 }
 
 // withoutName is msg without the first of prefixes it starts with: a
