@@ -129,9 +129,10 @@ type Entry struct {
 // exist.
 var ErrNotFound = errors.New("not found")
 
-// FolderMissingError is a destination's error for a backup named in a
-// folder that does not exist (not for a backup missing from a folder that
-// does). It wraps ErrNotFound; its message says so itself.
+// FolderMissingError is a destination's error for a folder that does not
+// exist: the folder a destination names, or the one a backup is named in
+// (not a backup missing from a folder that does). It wraps ErrNotFound;
+// its message says so itself.
 type FolderMissingError struct {
 	// Msg says which folder is missing, such as "no such folder /Backups
 	// on Proton Drive".

@@ -32,17 +32,6 @@ type Folder struct {
 	makeDir bool
 }
 
-// folderMissing is the error for a folder that does not exist: it wraps
-// destinations.ErrNotFound, and says so once ("folder X does not
-// exist", not "...: not found").
-type folderMissing string
-
-// Error names the folder.
-func (f folderMissing) Error() string { return "folder " + string(f) + " does not exist" }
-
-// Unwrap returns destinations.ErrNotFound.
-func (f folderMissing) Unwrap() error { return destinations.ErrNotFound }
-
 // NewFolder returns the destination for the existing directory dir, made
 // absolute. It does not create dir: a mistyped path should fail loudly,
 // not quietly grow a new folder.
@@ -56,7 +45,9 @@ func NewFolder(dir string) (*Folder, error) {
 	}
 	info, err := os.Stat(abs)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, folderMissing(abs)
+		// Wraps destinations.ErrNotFound and says so once ("folder X
+		// does not exist", not "...: not found").
+		return nil, &destinations.FolderMissingError{Msg: "folder " + abs + " does not exist"}
 	}
 	if err != nil {
 		return nil, explain("opening folder "+abs, err)
