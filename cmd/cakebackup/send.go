@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -44,9 +45,14 @@ func sendCommand(e *env) *cli.Command {
 				failed  []error
 			)
 			for _, file := range c.Args().Slice() {
-				sent, err := job.Send(c.Context, e.registry().Open, job.Shipment{File: file, Dests: specs, Password: pw})
+				var sent *job.Sent
+				err := sendable(file)
+				if err == nil {
+					sent, err = job.Send(c.Context, e.registry().Open, job.Shipment{File: file, Dests: specs, Password: pw})
+					err = jobErr(err)
+				}
 				if err != nil {
-					err = withSignalCode(c.Context, jobErr(err))
+					err = withSignalCode(c.Context, err)
 					failed = append(failed, err)
 				}
 				if c.Bool("json") {
@@ -72,6 +78,29 @@ func sendCommand(e *env) *cli.Command {
 		},
 	}
 }
+
+// sendable refuses, with the usage exit code as verify, inspect and
+// restore do, a FILE that names a folder or a device: the argument is
+// wrong, the file is not damaged (exit 4 is for a file that is not a
+// backup).
+func sendable(file string) error {
+	fi, err := os.Stat(file)
+	switch {
+	case err != nil:
+		return nil // Send says why it cannot open it
+	case fi.IsDir():
+		return usageError(&job.FileError{File: file, Err: errFolderNotFile})
+	case !fi.Mode().IsRegular():
+		return usageError(&job.FileError{File: file, Err: errNotRegular})
+	}
+	return nil
+}
+
+// Why send refuses a FILE argument that is no file (see sendable).
+var (
+	errFolderNotFile = errors.New("a folder, not a backup file")
+	errNotRegular    = errors.New("not a regular file")
+)
 
 // printSent reports one file: where it went, or why it went nowhere.
 func (e *env) printSent(file string, sent *job.Sent, err error) {
