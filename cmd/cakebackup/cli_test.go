@@ -233,7 +233,7 @@ func TestFailuresExitWithOneLine(t *testing.T) {
 		{"damaged", []string{"verify", damaged}, exitDamaged, "chunk 0"},
 		{"not a backup", []string{"inspect", notBackup}, exitDamaged, "notes.txt"},
 		{"missing file", []string{"verify", "/nonexistent/backup"}, exitUsage, "no such backup"},
-		{"restore into non-empty", []string{"restore", file, "--to", nonEmpty, "--password-file", pwFile}, exitFailure, "empty"},
+		{"restore into non-empty", []string{"restore", file, "--to", nonEmpty, "--password-file", pwFile}, exitUsage, "empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

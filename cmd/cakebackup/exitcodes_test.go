@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -32,5 +33,39 @@ func TestFolderGivenForABackupFile(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestRestoreToAFolderInUse: restore --to a folder that holds something,
+// or a file, is the usage error it is (exit 2), said in one line, with a
+// password or before one is asked for.
+func TestRestoreToAFolderInUse(t *testing.T) {
+	t.Parallel()
+	file, pwFile := sampleBackup(t)
+	notEmpty := t.TempDir()
+	aFile := filepath.Join(notEmpty, "kept.txt")
+	if err := os.WriteFile(aFile, []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, to, want string
+		password       []string
+	}{
+		{"a folder in use", notEmpty, "is not empty", []string{"--password-file", pwFile}},
+		{"a file", aFile, "exists and is not a folder", []string{"--password-file", pwFile}},
+		{"a folder in use, no password", notEmpty, "is not empty", nil}, // none on stdin either
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			code := c.run(append([]string{"restore", file, "--to", tc.to}, tc.password...)...)
+			stderr := c.stderr.String()
+			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "--to "+tc.to+" "+tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line saying --to %s %s", code, stderr, exitUsage, tc.to, tc.want)
+			}
+			if b, err := os.ReadFile(aFile); err != nil || string(b) != "mine" {
+				t.Errorf("%s now holds %q (%v)", aFile, b, err)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
@@ -32,6 +33,9 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			if err := checkRestoreTo(c.String("to")); err != nil {
+				return err
+			}
 			pw, err := e.passwordOrPrompt(c, "restore")
 			if err != nil {
 				return err
@@ -54,6 +58,10 @@ func restoreCommand(e *env) *cli.Command {
 				e.note("Removed %d folder(s) left by interrupted restores beside %s (%s)",
 					res.Reclaimed.Items, to, bytesize.Format(res.Reclaimed.Bytes))
 			}
+			if errors.Is(err, backup.ErrTargetNotEmpty) {
+				// Filled while the backup was read: still the --to given.
+				return usageError(fmt.Errorf("restore %s: %w", arg, err))
+			}
 			if errors.Is(err, backup.ErrTooLarge) {
 				return tooLargeHint(fmt.Errorf("restore %s: %w", arg, err))
 			}
@@ -68,6 +76,29 @@ func restoreCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// checkRestoreTo refuses a --to that restore would refuse only after the
+// password and the whole backup were read: a file, or a folder holding
+// anything. Where to restore is the person's choice, so it is a usage
+// error (exit 2). Anything else about the folder is left to restore.
+func checkRestoreTo(dir string) error {
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return nil
+	}
+	if !fi.IsDir() {
+		return usageError(fmt.Errorf("--to %s exists and is not a folder: restore into a new or empty folder", dir))
+	}
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	if names, _ := f.Readdirnames(1); len(names) > 0 {
+		return usageError(fmt.Errorf("--to %s is not empty: restore into a new or empty folder", dir))
+	}
+	return nil
 }
 
 // restoredJSON is what restore --json prints.
