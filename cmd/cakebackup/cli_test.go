@@ -221,7 +221,7 @@ func TestFailuresExitWithOneLine(t *testing.T) {
 		{"unknown flag", []string{"create", "--sauce", "x"}, exitUsage, "sauce"},
 		{"stray argument", []string{"create", "--source", sampleWallets, "extra"}, exitUsage, "extra"},
 		{"empty source", []string{"create", "--source", "", "--dest", "folder:" + t.TempDir(), "--password-file", pwFile}, exitUsage, "--source"},
-		{"missing source dir", []string{"create", "--source", "/nonexistent/wallets", "--dest", "folder:" + t.TempDir(), "--password-file", pwFile}, exitFailure, "/nonexistent/wallets"},
+		{"missing source dir", []string{"create", "--source", "/nonexistent/wallets", "--dest", "folder:" + t.TempDir(), "--password-file", pwFile}, exitUsage, "/nonexistent/wallets"},
 		{"bad dest", []string{"create", "--source", sampleWallets, "--dest", "ftp:x", "--password-file", pwFile}, exitUsage, "ftp"},
 		{"unknown app", []string{"create", "--source", sampleWallets, "--for-app", "Other Wallet", "--password-file", pwFile}, exitUsage, "Other Wallet"},
 		{"bad name", []string{"create", "--source", sampleWallets, "--name", "../up", "--password-file", pwFile}, exitUsage, "--name"},

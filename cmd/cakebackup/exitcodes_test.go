@@ -69,3 +69,31 @@ func TestRestoreToAFolderInUse(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateFromAMissingSource: a --source that is not there, or is a
+// file, is a usage error (exit 2) as an empty --source is, in one line
+// naming it and the flag.
+func TestCreateFromAMissingSource(t *testing.T) {
+	t.Parallel()
+	aFile := writePasswordFile(t, "not a folder")
+	missing := filepath.Join(t.TempDir(), "gone")
+	for _, tc := range []struct{ source, want string }{
+		{missing, "--source " + missing + ": no such file or folder"},
+		{aFile, "--source " + aFile + " is not a folder"},
+		{"", "--source is empty"},
+	} {
+		t.Run(tc.want, func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			dest := t.TempDir()
+			code := c.run("create", "--source", tc.source, "--dest", "folder:"+dest, "--password-file", aFile)
+			stderr := c.stderr.String()
+			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line saying %s", code, stderr, exitUsage, tc.want)
+			}
+			if entries, _ := os.ReadDir(dest); len(entries) != 0 {
+				t.Errorf("%s holds %d files", dest, len(entries))
+			}
+		})
+	}
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -17,9 +19,17 @@ func allowEmptyFlag() cli.Flag {
 }
 
 // checkSource is job.CheckSource, its refusals usage errors naming the
-// flag that fixes them.
+// flag that fixes them: a --source that is not there or is a file is as
+// much a mistake on the command line as an empty one.
 func checkSource(dir string, allowEmpty bool) error {
-	err := job.CheckSource(dir, allowEmpty)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usageError(fmt.Errorf("--source %s: no such file or folder", dir))
+	case err == nil && !fi.IsDir():
+		return usageError(fmt.Errorf("--source %s is not a folder: give the wallet app's data folder", dir))
+	}
+	err = job.CheckSource(dir, allowEmpty)
 	var notData *backup.DataFolderError
 	switch {
 	case errors.As(err, &notData) && notData.DataDir != "":
