@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -134,6 +135,9 @@ func usageErrorsEverywhere(cmds []*cli.Command) {
 		if action := c.Action; action != nil && len(c.Subcommands) == 0 && c.ArgsUsage == "" {
 			c.Action = refuseArgs(action)
 		}
+		if action := c.Action; action != nil {
+			c.Action = refuseFlagsAsPaths(append(flags, cli.HelpFlag), action)
+		}
 		usageErrorsEverywhere(c.Subcommands)
 	}
 }
@@ -149,6 +153,77 @@ func refuseArgs(action cli.ActionFunc) cli.ActionFunc {
 		}
 		return action(c)
 	}
+}
+
+// refuseFlagsAsPaths wraps the action of a command so that a flag naming
+// a file or a folder whose value is one of flags, and names nothing that
+// exists, is refused before anything is done: urfave/cli gives a string
+// flag the next word whatever it is, so `--password-file --json` would
+// read a password from a file called --json and lose --json.
+func refuseFlagsAsPaths(flags []cli.Flag, action cli.ActionFunc) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		for _, f := range c.Command.Flags {
+			what := pathArgument(f)
+			name := f.Names()[0]
+			if what == "" || !c.IsSet(name) {
+				continue
+			}
+			for _, v := range stringValues(c, f) {
+				if _, err := os.Lstat(v); err != nil && isFlag(flags, v) {
+					return usageError(fmt.Errorf("%s needs %s; got %s", dashed(name), what, v))
+				}
+			}
+		}
+		return action(c)
+	}
+}
+
+// pathArgument is what a flag whose value names a file or a folder takes,
+// "a file name" or "a folder name", as its usage's placeholder (`FILE`,
+// `DIR`) says; "" for other flags.
+func pathArgument(f cli.Flag) string {
+	doc, ok := f.(cli.DocGenerationFlag)
+	if !ok {
+		return ""
+	}
+	_, rest, ok := strings.Cut(doc.GetUsage(), "`")
+	placeholder, _, closed := strings.Cut(rest, "`")
+	switch {
+	case !ok || !closed:
+		return ""
+	case placeholder == "FILE":
+		return "a file name"
+	case placeholder == "DIR":
+		return "a folder name"
+	}
+	return ""
+}
+
+// stringValues are the values given to the string flag f.
+func stringValues(c *cli.Context, f cli.Flag) []string {
+	switch f := f.(type) {
+	case *cli.StringFlag:
+		return []string{c.String(f.Name)}
+	case *cli.StringSliceFlag:
+		return c.StringSlice(f.Name)
+	}
+	return nil
+}
+
+// isFlag reports whether arg is one of flags as written on a command
+// line, with one dash or two and without a value: --json, -q.
+func isFlag(flags []cli.Flag, arg string) bool {
+	name, ok := strings.CutPrefix(arg, "-")
+	if !ok {
+		return false
+	}
+	name = strings.TrimPrefix(name, "-")
+	for _, f := range flags {
+		if slices.Contains(f.Names(), name) {
+			return true
+		}
+	}
+	return false
 }
 
 // flagUsageError makes a flag parsing error a usage error and, for an

@@ -3,8 +3,11 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 // TestFolderGivenForABackupFile: every command that reads a backup FILE
@@ -95,5 +98,68 @@ func TestCreateFromAMissingSource(t *testing.T) {
 				t.Errorf("%s holds %d files", dest, len(entries))
 			}
 		})
+	}
+}
+
+// TestPathFlagGivenAFlag: a flag that takes a file or a folder, followed
+// by one of the command's own flags (urfave/cli gives it that word), is a
+// usage error naming both, in every command: `--password-file --json`
+// would otherwise read a password from a file called --json, and lose
+// --json.
+func TestPathFlagGivenAFlag(t *testing.T) {
+	t.Parallel()
+	type pathFlag struct {
+		command []string
+		flag    string // --password-file
+		what    string // "a file name"
+		next    string // the word the flag is given: one of the command's flags
+	}
+	var cases []pathFlag
+	var walk func(path []string, cmds []*cli.Command)
+	walk = func(path []string, cmds []*cli.Command) {
+		for _, cmd := range cmds {
+			p := append(slices.Clone(path), cmd.Name)
+			walk(p, cmd.Subcommands)
+			next := "-q"
+			for _, f := range cmd.Flags {
+				if slices.Contains(f.Names(), "json") {
+					next = "--json"
+				}
+			}
+			for _, f := range cmd.Flags {
+				if what := pathArgument(f); what != "" {
+					cases = append(cases, pathFlag{p, "--" + f.Names()[0], what, next})
+				}
+			}
+		}
+	}
+	walk(nil, newApp(&env{getenv: func(string) string { return "" }}).Commands)
+	if len(cases) < 10 {
+		t.Fatalf("found only %v", cases)
+	}
+	for _, tc := range cases {
+		t.Run(strings.Join(tc.command, " ")+" "+tc.flag, func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			code := c.run(append(slices.Clone(tc.command), tc.flag, tc.next)...)
+			stderr := c.stderr.String()
+			want := tc.flag + " needs " + tc.what + "; got " + tc.next
+			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line saying %s", code, stderr, exitUsage, want)
+			}
+		})
+	}
+}
+
+// TestPathFlagNamingAFileLikeAFlag: a file that is really called --json
+// is read, as it was asked for.
+func TestPathFlagNamingAFileLikeAFlag(t *testing.T) {
+	file, pwFile := sampleBackup(t)
+	dir := t.TempDir()
+	copyFile(t, pwFile, filepath.Join(dir, "--json"))
+	t.Chdir(dir)
+	c := newCLI(t)
+	if out := c.mustRun("verify", file, "--password-file", "--json"); strings.HasPrefix(out, "{") {
+		t.Errorf("verify printed JSON, without --json: %q", out)
 	}
 }
