@@ -3,13 +3,14 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -80,12 +81,15 @@ func sendCommand(e *env) *cli.Command {
 }
 
 // sendable refuses, with the usage exit code as verify, inspect and
-// restore do, a FILE that names a folder or a device: the argument is
-// wrong, the file is not damaged (exit 4 is for a file that is not a
-// backup).
+// restore do, a FILE that is not there or names a folder or a device:
+// the argument is wrong, the file is not damaged (exit 4 is for a file
+// that is not a backup). Each refusal is a *job.FileError, as Send's
+// errors about the file are.
 func sendable(file string) error {
 	fi, err := os.Stat(file)
 	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usageError(&job.FileError{File: file, Err: destinations.ErrNoSuchFile})
 	case err != nil:
 		return nil // Send says why it cannot open it
 	case fi.IsDir():
@@ -105,7 +109,7 @@ var (
 // printSent reports one file: where it went, or why it went nowhere.
 func (e *env) printSent(file string, sent *job.Sent, err error) {
 	if sent == nil {
-		fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, withoutName(message(err), file+": "))
+		fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, fileMessage(file, err))
 		return
 	}
 	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, describeMaker(sent.Info, nil), bytesize.Format(sent.Size))
@@ -123,20 +127,20 @@ func (e *env) printSent(file string, sent *job.Sent, err error) {
 }
 
 // storeMessage is why a destination holds no copy, for a line that names
-// the destination already.
+// the destination already: a destination that did not open is named by
+// its *destinations.OpenError, which is left out.
 func storeMessage(st job.Stored) string {
-	return withoutName(message(st.Err), "destination "+st.Dest+": ", st.Dest+": ")
+	return message(destinations.Cause(st.Err, st.Dest))
 }
 
-// withoutName is msg without the first of prefixes it starts with: a
-// result line names its file or destination already.
-func withoutName(msg string, prefixes ...string) string {
-	for _, p := range prefixes {
-		if rest, ok := strings.CutPrefix(msg, p); ok {
-			return rest
-		}
+// fileMessage is why file was not sent, for a line that names the file
+// already: when err is file's *job.FileError ("FILE: why"), its why.
+func fileMessage(file string, err error) string {
+	var fe *job.FileError
+	if errors.As(err, &fe) && fe.File == file && err.Error() == fe.Error() {
+		return message(fe.Err)
 	}
-	return msg
+	return message(err)
 }
 
 // sentFilesJSON is what send --json prints: one result per file.

@@ -275,6 +275,7 @@ func TestSendResultNamesEachThingOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	missing := "folder:" + filepath.Join(t.TempDir(), "gone")
+	gone, folder := filepath.Join(t.TempDir(), "gone.bak"), t.TempDir()
 	for _, tc := range []struct {
 		name       string
 		file, dest string
@@ -283,6 +284,9 @@ func TestSendResultNamesEachThingOnce(t *testing.T) {
 	}{
 		{"a file that is not a backup", notBackup, "folder:" + t.TempDir(), notBackup + ": NOT sent: ", notBackup},
 		{"a destination that fails", appExport(t, "v3"), missing, "  NOT sent to " + missing + ": ", missing},
+		{"a file that is not there", gone, "folder:" + t.TempDir(), gone + ": NOT sent: ", gone},
+		{"a folder", folder, "folder:" + t.TempDir(), folder + ": NOT sent: ", folder},
+		{"a destination with a fix", appExport(t, "v3"), "proton:/Backups/Cake", "  NOT sent to proton:/Backups/Cake: not logged in to Proton: run `cakebackup proton login`", "proton:/Backups/Cake"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t)
