@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -162,4 +163,49 @@ func TestPathFlagNamingAFileLikeAFlag(t *testing.T) {
 	if out := c.mustRun("verify", file, "--password-file", "--json"); strings.HasPrefix(out, "{") {
 		t.Errorf("verify printed JSON, without --json: %q", out)
 	}
+}
+
+// TestMissingConfigFile: a --config file that is not there, given to a
+// command that reads the saved default destination from it, is a usage
+// error naming it, rather than a backup or a listing of Downloads that
+// would look like the saved default's, with exit 0.
+func TestMissingConfigFile(t *testing.T) {
+	t.Parallel()
+	file, pwFile := sampleBackup(t)
+	missing := filepath.Join(t.TempDir(), "cofnig.toml")
+	for _, args := range [][]string{
+		{"ls", "--config", missing},
+		{"ls", "--config", missing, "--json"},
+		{"send", file, "--config", missing},
+		{"create", "--source", sampleWallets, "--password-file", pwFile, "--config", missing},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			code := c.run(args...)
+			stderr := c.stderr.String()
+			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, missing+": no such config file") {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line naming %s", code, stderr, exitUsage, missing)
+			}
+			if files := regularFilesUnder(t, c.vars["HOME"]); len(files) != 0 {
+				t.Errorf("wrote %v", files)
+			}
+		})
+	}
+}
+
+// regularFilesUnder lists the regular files in the tree at root.
+func regularFilesUnder(t *testing.T, root string) []string {
+	t.Helper()
+	var files []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
 }
