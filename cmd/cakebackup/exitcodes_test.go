@@ -209,3 +209,25 @@ func regularFilesUnder(t *testing.T, root string) []string {
 	}
 	return files
 }
+
+// TestPickWithoutATerminal: pick, or create --pick, with neither a
+// terminal nor a desktop to ask on is a usage error (exit 2), as a
+// password nobody can be asked for is: the command line must say it.
+func TestPickWithoutATerminal(t *testing.T) {
+	t.Parallel()
+	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
+	for _, args := range [][]string{
+		{"pick"},
+		{"create", "--source", sampleWallets, "--password-file", pwFile, "--pick"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t) // stdin is no terminal; no DISPLAY or WAYLAND_DISPLAY
+			code := c.run(args...)
+			stderr := c.stderr.String()
+			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "no terminal to show the folder picker on") {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line saying there is no terminal", code, stderr, exitUsage)
+			}
+		})
+	}
+}

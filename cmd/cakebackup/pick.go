@@ -158,7 +158,9 @@ func isDir(p string) bool {
 func (e *env) pickerTerminal() (in io.Reader, out io.Writer, closeTerm func(), err error) {
 	stdin, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(stdin.Fd())) {
-		return nil, nil, nil, errors.New("no terminal to show the folder picker on: run it in a terminal, or give --dest SPEC (see `cakebackup dests`)")
+		// Nobody to ask, as for a password (restore, --password-out):
+		// the command line must say it instead.
+		return nil, nil, nil, usageError(errors.New("no terminal to show the folder picker on: run it in a terminal, or give --dest SPEC (see `cakebackup dests`)"))
 	}
 	if stderr, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(stderr.Fd())) {
 		return stdin, stderr, func() {}, nil
