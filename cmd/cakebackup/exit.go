@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/cakebackup/cakebackup/destinations"
@@ -48,8 +49,9 @@ func oneLine(s string) string {
 
 // explain gives mistakes that libraries report, and that are the user's to
 // fix, the usage exit code and a suggestion: a destination kind that is
-// not one (`--dest downlaods`, `--dest Downloads`), an argument that
-// cannot be right (`--dest folder:`).
+// not one (`--dest downlaods`, `--dest Downloads`, `ls backups` for the
+// folder backups here), an argument that cannot be right (`--dest
+// folder:`).
 func (e *env) explain(err error) error {
 	if argErr := (*destinations.ArgError)(nil); errors.As(err, &argErr) {
 		return usageError(err)
@@ -60,7 +62,13 @@ func (e *env) explain(err error) error {
 		if known == nil {
 			known = e.registry().Schemes()
 		}
-		return usageError(fmt.Errorf("%w%s", err, didYouMean(kind.Kind, known)))
+		hint := didYouMean(kind.Kind, known)
+		if fi, statErr := os.Stat(kind.Spec); statErr == nil && fi.IsDir() {
+			// A folder here, named as rclone and restic take a bare
+			// path: say how to write it.
+			hint += fmt.Sprintf(" (for the folder %s here, write folder:%s)", kind.Spec, kind.Spec)
+		}
+		return usageError(fmt.Errorf("%w%s", err, hint))
 	}
 	return err
 }

@@ -231,3 +231,40 @@ func TestPickWithoutATerminal(t *testing.T) {
 		})
 	}
 }
+
+// TestRelativeFolderAsDestination: a destination written as the name of
+// a folder in the current one (`ls backups`, `--dest ./backups`) is
+// still a usage error, whose line says how to write it.
+func TestRelativeFolderAsDestination(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"backups", "Saved"} {
+		if err := os.Mkdir(filepath.Join(dir, name), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wallets, err := filepath.Abs(sampleWallets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"ls", "backups"}, "(for the folder backups here, write folder:backups)"},
+		{[]string{"check", "./backups"}, "(for the folder ./backups here, write folder:./backups)"},
+		{[]string{"create", "--source", wallets, "--password-file", pwFile, "--dest", "Saved"}, "(for the folder Saved here, write folder:Saved)"},
+	} {
+		c := newCLI(t)
+		code := c.run(tc.args...)
+		stderr := c.stderr.String()
+		if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d and one line ending %s", tc.args, code, stderr, exitUsage, tc.want)
+		}
+		if tc.args[0] == "ls" {
+			// What it says to write works.
+			c.mustRun("ls", "folder:backups")
+		}
+	}
+}
