@@ -128,9 +128,14 @@ func (e *env) printSent(file string, sent *job.Sent, err error) {
 
 // storeMessage is why a destination holds no copy, for a line that names
 // the destination already: a destination that did not open is named by
-// its *destinations.OpenError, which is left out.
+// its *destinations.OpenError, which is left out, whether the line names
+// it as given (/media/usb) or as the error does (folder:/media/usb).
 func storeMessage(st job.Stored) string {
-	return message(destinations.Cause(st.Err, st.Dest))
+	spec := st.Dest
+	if s, err := destinations.ParseSpec(spec); err == nil {
+		spec = s.String()
+	}
+	return message(destinations.Cause(st.Err, spec))
 }
 
 // fileMessage is why file was not sent, for a line that names the file

@@ -346,3 +346,32 @@ func TestSendMissingFile(t *testing.T) {
 		})
 	}
 }
+
+// TestDestinationGivenAsAPathNamedOnce: a destination given as a bare
+// path (/media/usb, not folder:/media/usb) that does not open is named
+// once in its result line too, not again as the error's
+// "destination folder:/media/usb: ...".
+func TestDestinationGivenAsAPathNamedOnce(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "unplugged")
+	want := "folder " + missing + " does not exist"
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	for _, tc := range []struct {
+		args []string
+		line string
+	}{
+		{[]string{"create", "--source", sampleWallets, "--password-file", pwFile, "--dest", t.TempDir(), "--dest", missing}, "NOT saved to " + missing + ": " + want},
+		{[]string{"send", appExport(t, "v3"), "--dest", missing}, "  NOT sent to " + missing + ": " + want},
+	} {
+		t.Run(tc.args[0], func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			if code := c.run(tc.args...); code != exitFailure {
+				t.Fatalf("exit %d, want %d; stderr %q", code, exitFailure, c.stderr.String())
+			}
+			if lines := strings.Split(c.stdout.String(), "\n"); !slices.Contains(lines, tc.line) {
+				t.Errorf("no line %q in %q", tc.line, c.stdout.String())
+			}
+		})
+	}
+}
