@@ -37,7 +37,7 @@ type Folder struct {
 // not quietly grow a new folder.
 func NewFolder(dir string) (*Folder, error) {
 	if strings.TrimSpace(dir) == "" {
-		return nil, errors.New("no folder given: use folder:PATH")
+		return nil, &destinations.ArgError{Reason: "no folder given: use folder:PATH"}
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -53,7 +53,8 @@ func NewFolder(dir string) (*Folder, error) {
 		return nil, explain("opening folder "+abs, err)
 	}
 	if !info.IsDir() {
-		return nil, fmt.Errorf("%s is not a folder", abs)
+		// The person's to fix, whatever is plugged in: a usage error.
+		return nil, &destinations.ArgError{Reason: abs + " is not a folder"}
 	}
 	return &Folder{dir: abs, spec: "folder:" + abs, room: folderRoom}, nil
 }

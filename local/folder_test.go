@@ -77,10 +77,11 @@ func TestNewFolderErrors(t *testing.T) {
 		dir     string
 		want    string
 		notFund bool
+		argErr  bool // the person's to fix: destinations.ArgError
 	}{
-		{"missing", filepath.Join(dir, "nope"), "folder " + filepath.Join(dir, "nope") + " does not exist", true},
-		{"file", file, file + " is not a folder", false},
-		{"empty", "", "no folder given: use folder:PATH", false},
+		{"missing", filepath.Join(dir, "nope"), "folder " + filepath.Join(dir, "nope") + " does not exist", true, false},
+		{"file", file, file + " is not a folder", false, true},
+		{"empty", "", "no folder given: use folder:PATH", false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -90,6 +91,10 @@ func TestNewFolderErrors(t *testing.T) {
 			}
 			if errors.Is(err, destinations.ErrNotFound) != tt.notFund {
 				t.Fatalf("errors.Is(ErrNotFound) = %v, want %v", !tt.notFund, tt.notFund)
+			}
+			var argErr *destinations.ArgError
+			if errors.As(err, &argErr) != tt.argErr {
+				t.Fatalf("errors.As(*ArgError) = %v, want %v", !tt.argErr, tt.argErr)
 			}
 			if _, serr := os.Stat(filepath.Join(dir, "nope")); serr == nil {
 				t.Fatal("NewFolder created a missing folder")

@@ -40,6 +40,36 @@ func TestFolderGivenForABackupFile(t *testing.T) {
 	}
 }
 
+// TestFileGivenForAFolder: a destination folder that is a file is the
+// person's mistake whatever is plugged in: the usage exit code, one line
+// naming it, and nothing written.
+func TestFileGivenForAFolder(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "afile")
+	if err := os.WriteFile(file, []byte("not a folder"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pwFile := writePasswordFile(t, "a password that is long enough to pass")
+	for _, args := range [][]string{
+		{"ls", "folder:" + file},
+		{"check", "folder:" + file},
+		{"create", "--source", t.TempDir(), "--allow-empty", "--dest", "folder:" + file, "--password-file", pwFile},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			code := c.run(args...)
+			stderr := c.stderr.String()
+			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, file+" is not a folder") {
+				t.Errorf("exit %d, stderr %q; want exit %d and one line saying %s is not a folder", code, stderr, exitUsage, file)
+			}
+			if b, err := os.ReadFile(file); err != nil || string(b) != "not a folder" {
+				t.Errorf("the file now holds %q (%v)", b, err)
+			}
+		})
+	}
+}
+
 // TestRestoreToAFolderInUse: restore --to a folder that holds something,
 // or a file, is the usage error it is (exit 2), said in one line, with a
 // password or before one is asked for.
