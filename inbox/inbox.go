@@ -96,8 +96,9 @@ var ErrDestIsInbox = errors.New("a destination is the watched folder itself")
 type Status int
 
 const (
-	// Settling: the file is new or changed since the last look; it is
-	// looked at again after the settle interval.
+	// Settling: the file is new or changed since the last look (or its
+	// check was stopped by ctx); it is looked at again after the settle
+	// interval.
 	Settling Status = iota
 	// NotBackup: the file is not a backup (or not yet a whole one); it
 	// is left alone until it changes.

@@ -191,6 +191,13 @@ func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now ti
 			delete(r.looks, path)
 			f.Status = Settling
 			return f, true
+		case err != nil && ctx.Err() != nil:
+			// Stopped by Ctrl-C or SIGTERM while it was read: no
+			// failure to read it. It is judged afresh next time.
+			delete(r.looks, path)
+			f.Status = Settling
+			r.in.log().Info("stopped before it was checked; it is checked next time", "file", filepath.Base(path))
+			return f, true
 		case err != nil:
 			f.Status, f.Err = Unreadable, err
 			r.tell(path, err.Error(), func() {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -72,5 +76,116 @@ func TestWatchJobToUSBAndProton(t *testing.T) {
 	code := s.run("schedule", "status")
 	if out := s.stdout.String(); code != exitFailure || !strings.Contains(out, "broken") || !strings.Contains(out, "FAILED") {
 		t.Fatalf("status: exit %d\n%s", code, out)
+	}
+}
+
+// bigSnapshotFixture is a 48 MiB backup of bigWalletSource made by
+// create: an export big enough that checking and shipping it take a
+// while, time to interrupt them.
+var bigSnapshotFixture = &fixture{name: "big-snapshot", make: func(t *testing.T) string {
+	dir := t.TempDir()
+	newCLI(t).mustRun("create", "--source", bigWalletSource(t), "--dest", "folder:"+dir, "--name", "cake_wallet_backup_2026-12-01_0800",
+		"--password-file", writePasswordFile(t, "a long and strong password for tests 9"))
+	return filepath.Join(dir, "cake_wallet_backup_2026-12-01_0800")
+}}
+
+// opened reports whether process pid has file open.
+func opened(pid int, file string) bool {
+	fds, _ := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/fd")
+	for _, fd := range fds {
+		if target, err := os.Readlink(filepath.Join("/proc", strconv.Itoa(pid), "fd", fd.Name())); err == nil && target == file {
+			return true
+		}
+	}
+	return false
+}
+
+// TestWatchOnceInterrupted stops a real `watch --once` with SIGINT while
+// it reads an export to check it, and with SIGTERM while it writes its
+// copy: like any command a person runs, it says "interrupted" (and
+// nothing else that reads as a failure) and exits 130 or 143, not 0 as if
+// it had shipped; nothing is left at the destination; the next run ships
+// the export.
+func TestWatchOnceInterrupted(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("runs the binary on a 48 MB export")
+	}
+	bin := programPath(t)
+	for _, tc := range []struct {
+		name string
+		sig  syscall.Signal
+		code int
+		// now says when to send sig: the process is checking or shipping.
+		now func(pid int, export, dest string) bool
+	}{
+		{"SIGINT while checking", syscall.SIGINT, 130, func(pid int, export, dest string) bool {
+			entries, _ := os.ReadDir(dest)
+			return len(entries) == 0 && opened(pid, export)
+		}},
+		{"SIGTERM while shipping", syscall.SIGTERM, 143, func(pid int, export, dest string) bool {
+			entries, _ := os.ReadDir(dest)
+			return len(entries) > 0
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			in, dest := t.TempDir(), t.TempDir()
+			export := filepath.Join(in, "cake_wallet_backup_2026-12-01_0800")
+			if err := os.Rename(bigSnapshotFixture.copyFor(t), export); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"watch", in, "--dest", "folder:" + dest, "--once", "--settle", "1ms"}
+			cmd := exec.Command(bin, args...)
+			cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+			for k, v := range c.vars {
+				cmd.Env = append(cmd.Env, k+"="+v)
+			}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan struct{})
+			go func() { cmd.Wait(); close(done) }()
+			for deadline := time.Now().Add(time.Minute); !tc.now(cmd.Process.Pid, export, dest); {
+				select {
+				case <-done:
+					t.Fatalf("watch ended before it was stopped: exit %d, stderr %s", cmd.ProcessState.ExitCode(), stderr.String())
+				default:
+				}
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatalf("never saw the moment to stop it; stderr: %s", stderr.String())
+				}
+				time.Sleep(time.Millisecond)
+			}
+			if err := cmd.Process.Signal(tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-done:
+			case <-time.After(time.Minute):
+				cmd.Process.Kill()
+				t.Fatalf("watch did not stop after %v", tc.sig)
+			}
+			log := stderr.String()
+			if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.HasSuffix(log, "cakebackup: interrupted\n") {
+				t.Fatalf("exit %d after %v, want %d and \"interrupted\"; stderr %q", code, tc.sig, tc.code, log)
+			}
+			if strings.Contains(log, "level=ERROR") {
+				t.Errorf("an interruption logged as an error: %q", log)
+			}
+			if entries, _ := os.ReadDir(dest); len(entries) != 0 {
+				t.Fatalf("destination holds %v after %v, want nothing", entries, tc.sig)
+			}
+			c.mustRun(args...)
+			b, err := os.ReadFile(export)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameFile(t, filepath.Join(dest, filepath.Base(export)), b)
+		})
 	}
 }
