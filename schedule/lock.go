@@ -26,7 +26,7 @@ func LockJob(dir, name string) (*Lock, error) {
 	}
 	l, err := acquireLock(filepath.Join(dir, name+".lock"), false)
 	if err != nil {
-		return nil, fmt.Errorf("job %s: %w", name, err)
+		return nil, &JobError{Job: name, Err: err}
 	}
 	return l, nil
 }

@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"time"
 )
@@ -54,7 +53,7 @@ func StatusAt(c *Config, st *State, now time.Time) ([]JobStatus, error) {
 		job, _ := c.Job(rows[i].Job)
 		job.Alerts = job.Alerts.Merge(c.Alerts)
 		if rows[i].WarnAfter, err = WarnAfterOf(job, now); err != nil {
-			return nil, fmt.Errorf("job %s: %w", job.Name, err)
+			return nil, &JobError{Job: job.Name, Err: err}
 		}
 		rows[i].Overdue = IsOverdue(job, rows[i].Last, rows[i].WarnAfter, now)
 	}

@@ -31,6 +31,9 @@ func (e *NotInKeyringError) Error() string {
 	return fmt.Sprintf("job %s: %v in the OS keyring", e.Job, ErrNoPassword)
 }
 
+// JobName is the job the message names.
+func (e *NotInKeyringError) JobName() string { return e.Job }
+
 // Unwrap returns ErrNoPassword and secret.ErrNotInKeyring.
 func (e *NotInKeyringError) Unwrap() []error { return []error{ErrNoPassword, secret.ErrNotInKeyring} }
 
@@ -58,20 +61,20 @@ func (s PasswordSource) Password(job Job) (string, error) {
 			return "", &NotInKeyringError{Job: job.Name}
 		}
 		if err != nil {
-			return "", fmt.Errorf("job %s: %w: no OS keyring available (%s): use password_file or password_env instead", job.Name, ErrNoPassword, oneLine(err.Error()))
+			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: no OS keyring available (%s): use password_file or password_env instead", ErrNoPassword, oneLine(err.Error()))}
 		}
 		if pw == "" {
-			return "", fmt.Errorf("job %s: %w: the OS keyring holds an empty password", job.Name, ErrNoPassword)
+			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: the OS keyring holds an empty password", ErrNoPassword)}
 		}
 		return pw, nil
 	case job.PasswordEnv != "":
 		pw := s.Getenv(job.PasswordEnv)
 		if pw == "" {
-			return "", fmt.Errorf("job %s: %w: environment variable %s is not set", job.Name, ErrNoPassword, job.PasswordEnv)
+			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: environment variable %s is not set", ErrNoPassword, job.PasswordEnv)}
 		}
 		return pw, nil
 	}
-	return "", fmt.Errorf("job %s: %w source: set password_file, password_keyring or password_env", job.Name, ErrNoPassword)
+	return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w source: set password_file, password_keyring or password_env", ErrNoPassword)}
 }
 
 // StorePassword saves pw in the OS keyring for job, for password_keyring.
@@ -94,15 +97,6 @@ func ReadPasswordFile(path string) (string, error) {
 		return "", fmt.Errorf("%w from the password file: %w", ErrNoPassword, err)
 	}
 	return pw, nil
-}
-
-// WithJobName prefixes err with "job NAME: " unless it begins so
-// already, as Password's errors do: a message names its job once.
-func WithJobName(name string, err error) error {
-	if strings.HasPrefix(err.Error(), "job "+name+": ") {
-		return err
-	}
-	return fmt.Errorf("job %s: %w", name, err)
 }
 
 // oneLine folds a message onto one line.

@@ -22,7 +22,7 @@ func (s *Scheduler) RunNow(ctx context.Context, names []string) error {
 	for _, n := range names {
 		j, ok := s.job(n)
 		if !ok {
-			return fmt.Errorf("job %s: %w", n, ErrUnknownJob)
+			return &JobError{Job: n, Err: ErrUnknownJob}
 		}
 		jobs = append(jobs, j)
 	}
@@ -112,7 +112,7 @@ func (s *Scheduler) NotDue() ([]Waiting, error) {
 	for _, job := range s.Jobs {
 		t, err := job.Schedule()
 		if err != nil {
-			return nil, fmt.Errorf("job %s: %w", job.Name, err)
+			return nil, &JobError{Job: job.Name, Err: err}
 		}
 		if last := st.Jobs[job.Name]; !Due(t, last, now) {
 			out = append(out, Waiting{Job: job.Name, Next: NextRun(t, last)})

@@ -133,7 +133,7 @@ func (s *Scheduler) NextDue() (time.Time, error) {
 	for i, job := range s.Jobs {
 		t, err := job.Schedule()
 		if err != nil {
-			return time.Time{}, fmt.Errorf("job %s: %w", job.Name, err)
+			return time.Time{}, &JobError{Job: job.Name, Err: err}
 		}
 		n := NextRun(t, st.Jobs[job.Name])
 		if i == 0 || n.Before(next) {
@@ -147,7 +147,7 @@ func (s *Scheduler) NextDue() (time.Time, error) {
 func (s *Scheduler) runIfDue(ctx context.Context, job Job) error {
 	timing, err := job.Schedule()
 	if err != nil {
-		return fmt.Errorf("job %s: %w", job.Name, err)
+		return &JobError{Job: job.Name, Err: err}
 	}
 	last, err := s.State.Job(job.Name)
 	if err != nil {

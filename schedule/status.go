@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"time"
 )
@@ -34,7 +33,7 @@ func Status(c *Config, st *State) ([]JobStatus, error) {
 	for _, j := range c.Jobs {
 		t, err := j.Schedule()
 		if err != nil {
-			return nil, fmt.Errorf("job %s: %w", j.Name, err)
+			return nil, &JobError{Job: j.Name, Err: err}
 		}
 		last := st.Jobs[j.Name]
 		rows = append(rows, JobStatus{

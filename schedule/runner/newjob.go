@@ -28,6 +28,9 @@ func (e *EnvUnsetError) Error() string {
 	return fmt.Sprintf("job %s: environment variable %s is not set", e.Job, e.Var)
 }
 
+// JobName is the job the message names.
+func (e *EnvUnsetError) JobName() string { return e.Job }
+
 // UnavailableError is CheckJob's warning for a destination that cannot
 // be opened now.
 type UnavailableError struct {
@@ -41,6 +44,9 @@ type UnavailableError struct {
 func (e *UnavailableError) Error() string {
 	return fmt.Sprintf("job %s: %s is not available now (%v); its runs fail until it is", e.Job, e.Dest, destinations.Cause(e.Err, e.Dest))
 }
+
+// JobName is the job the message names.
+func (e *UnavailableError) JobName() string { return e.Job }
 
 // Unwrap returns why the destination could not be opened.
 func (e *UnavailableError) Unwrap() error { return e.Err }
@@ -58,15 +64,15 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 	if j.Watch != "" {
 		dir, err := inbox.Folder(j, r.Getenv)
 		if err != nil {
-			return nil, fmt.Errorf("job %s: %w", j.Name, err)
+			return nil, &schedule.JobError{Job: j.Name, Err: err}
 		}
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return nil, fmt.Errorf("job %s: %s is not a folder to watch", j.Name, dir)
+			return nil, &schedule.JobError{Job: j.Name, Err: fmt.Errorf("%s is not a folder to watch", dir)}
 		}
 		// A destination in the watched folder is refused by every run:
 		// refuse it now.
 		if _, err := inbox.New(dir, cfg.DestsFor(j), r.Registry.Open, schedule.Paths{}, r.Getenv, nil); err != nil {
-			return nil, fmt.Errorf("job %s: %w", j.Name, err)
+			return nil, &schedule.JobError{Job: j.Name, Err: err}
 		}
 	}
 	switch {
@@ -86,7 +92,7 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 	known := r.Registry.Schemes()
 	for _, spec := range cfg.DestsFor(j) {
 		if s, err := destinations.ParseSpec(spec); err == nil && !slices.Contains(known, s.Scheme) {
-			return nil, fmt.Errorf("job %s: %w", j.Name, &destinations.KindError{Spec: spec, Kind: s.Scheme, Known: known})
+			return nil, &schedule.JobError{Job: j.Name, Err: &destinations.KindError{Spec: spec, Kind: s.Scheme, Known: known}}
 		}
 	}
 	for _, spec := range cfg.DestsFor(j) {
