@@ -92,9 +92,9 @@ func (s *Scheduler) notifyStart(ctx context.Context, job Job, start time.Time) {
 
 // runAlerts returns the events of a finished run whose state is now js
 // (the run's err and res), and records in js what was notified and the
-// fix for a failure. A run stopped by a signal tells nothing.
+// fix for a failure. A run stopped by a signal, or skipped, tells nothing.
 func (s *Scheduler) runAlerts(job Job, js *JobState, res Result, err error, now time.Time) []alert {
-	if js.LastResult == ResultAborted {
+	if js.LastResult == ResultAborted || js.LastResult == ResultSkipped {
 		return nil
 	}
 	if js.LastResult == ResultOK {

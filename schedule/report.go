@@ -34,8 +34,8 @@ func LoadStatus(c *Config, paths Paths, now time.Time) ([]JobStatus, error) {
 }
 
 // Detail says in one line what a job's row needs to say: since when an
-// overdue job has done no work and why, a failing job's error, or the
-// last backup of a job that works.
+// overdue job has done no work and why, a failing job's error, why the
+// last run was skipped, or the last backup of a job that works.
 func (r JobStatus) Detail() string {
 	var d string
 	switch {
@@ -53,6 +53,8 @@ func (r JobStatus) Detail() string {
 		if !r.Last.LastSuccess.IsZero() {
 			d += fmt.Sprintf(" (last success %s)", r.Last.LastSuccess.Local().Format(timeLayout))
 		}
+	case r.Last.LastResult == ResultSkipped:
+		return r.Last.LastError
 	case r.Last.LastResult == ResultOK:
 		return fmt.Sprintf("%s (%s)", r.Last.LastBackup, bytesize.Format(r.Last.LastSize))
 	default:

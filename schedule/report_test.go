@@ -28,6 +28,8 @@ func TestAttentionAndDetail(t *testing.T) {
 			"1 of 1 jobs need attention: f (failing)", "gone (last success " + stamp + ")"},
 		{"stopped by a signal is shown, not reported", []JobStatus{{Job: "s", Failing: true, Last: JobState{LastResult: ResultAborted, LastError: "interrupted"}}},
 			"", "interrupted"},
+		{"skipped is shown with why, not reported", []JobStatus{{Job: "w", Watch: true, Last: JobState{LastResult: ResultSkipped, LastError: "another cakebackup process is shipping from this folder"}}},
+			"", "another cakebackup process is shipping from this folder"},
 		{"damaged backups", []JobStatus{{Job: "d", Failed: failed, Last: JobState{LastResult: ResultOK, LastBackup: "folder:/b/y"}}},
 			"1 stored backups failed a check", "folder:/b/y (0 B)"},
 		{"both", []JobStatus{{Job: "f", Failing: true, Failed: failed, Last: JobState{LastResult: ResultFailed, LastError: "e"}}},

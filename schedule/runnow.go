@@ -15,8 +15,9 @@ var ErrUnknownJob = errors.New("no such job")
 // schedule: under their lock (a job another process is running fails with
 // an error wrapping ErrLocked), pruned, recorded in the state file and
 // logged like any scheduled run. Every name is checked before anything
-// runs. It returns an error wrapping ErrRunFailed when a run failed, and
-// ctx's error when it was cancelled.
+// runs. It returns an error wrapping ErrRunFailed when a run failed,
+// ctx's error when it was cancelled, and a *SkippedError when a run was
+// skipped.
 func (s *Scheduler) RunNow(ctx context.Context, names []string) error {
 	jobs := make([]Job, 0, len(names))
 	for _, n := range names {
@@ -31,9 +32,10 @@ func (s *Scheduler) RunNow(ctx context.Context, names []string) error {
 
 // runEach calls run for each job in turn, going on after a failure, and
 // returns an error wrapping ErrRunFailed and every failure, or ctx's error
-// as soon as ctx is cancelled.
+// as soon as ctx is cancelled. Runs that were skipped are no failures:
+// without one, their errors are returned joined.
 func runEach(ctx context.Context, jobs []Job, run func(context.Context, Job) error) error {
-	var failed []error
+	var failed, skips []error
 	for _, job := range jobs {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -43,6 +45,8 @@ func runEach(ctx context.Context, jobs []Job, run func(context.Context, Job) err
 		case err == nil:
 		case ctx.Err() != nil:
 			return ctx.Err()
+		case skipped(err):
+			skips = append(skips, err)
 		default:
 			failed = append(failed, err)
 		}
@@ -50,7 +54,7 @@ func runEach(ctx context.Context, jobs []Job, run func(context.Context, Job) err
 	if len(failed) > 0 {
 		return &RunsError{Failed: failed}
 	}
-	return nil
+	return errors.Join(skips...)
 }
 
 // RunsError is the error of a pass or a RunNow in which runs failed: it

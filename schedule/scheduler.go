@@ -73,14 +73,31 @@ type Scheduler struct {
 // ErrRunFailed is wrapped by the error of a pass in which a run failed.
 var ErrRunFailed = errors.New("scheduled backup failed")
 
+// SkippedError is a RunFunc's error for a run that did not happen, and
+// that is no failure of the job: another process was doing its work (a
+// `cakebackup watch` shipping from a watch job's folder). The run is
+// recorded as ResultSkipped with Err's message as why, is retried as a
+// failed run is, and notifies nothing.
+type SkippedError struct{ Err error }
+
+// Error says why the run was skipped.
+func (e *SkippedError) Error() string { return e.Err.Error() }
+
+// Unwrap returns why the run was skipped.
+func (e *SkippedError) Unwrap() error { return e.Err }
+
+// skipped reports whether err is a skipped run's.
+func skipped(err error) bool { return errors.As(err, new(*SkippedError)) }
+
 // RunDue runs every job that is due now, in order, and returns an error
 // wrapping ErrRunFailed when any run failed (each failure is also logged
 // and recorded in the state file). A job another process holds the lock of
-// is skipped. When ctx is cancelled the run in progress is aborted and
+// is skipped, and so is a run that finds another process doing its work
+// (recorded as ResultSkipped). When ctx is cancelled the run in progress is aborted and
 // recorded as such, and RunDue returns ctx's error.
 func (s *Scheduler) RunDue(ctx context.Context) error {
 	err := runEach(ctx, s.Jobs, func(ctx context.Context, job Job) error {
-		if err := s.runIfDue(ctx, job); !errors.Is(err, ErrLocked) {
+		if err := s.runIfDue(ctx, job); !errors.Is(err, ErrLocked) && !skipped(err) {
 			return err
 		}
 		return nil
@@ -211,6 +228,9 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	case ctx.Err() != nil:
 		js.LastResult, js.LastError = ResultAborted, "stopped by a signal before it finished; nothing was left behind"
 		attrs = append(attrs, "result", ResultAborted)
+	case skipped(err):
+		js.LastResult, js.LastError = ResultSkipped, oneLine(err.Error())
+		attrs = append(attrs, "result", ResultSkipped, "why", js.LastError)
 	default:
 		js.LastResult, js.LastError = ResultFailed, oneLine(err.Error())
 		attrs = append(attrs, "result", ResultFailed, "error", js.LastError)
@@ -222,7 +242,7 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 			err = rerr
 		}
 	}
-	if js.LastResult == ResultOK {
+	if js.LastResult == ResultOK || js.LastResult == ResultSkipped {
 		s.Log.Info("backup", attrs...)
 	} else {
 		s.Log.Error("backup", attrs...)

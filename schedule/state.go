@@ -17,6 +17,9 @@ const (
 	ResultOK      = "ok"
 	ResultFailed  = "failed"
 	ResultAborted = "aborted" // stopped by a signal; nothing was left behind
+	// ResultSkipped: the run did not happen, and that is no failure:
+	// another process was doing the job's work (see SkippedError).
+	ResultSkipped = "skipped"
 )
 
 // JobState is what the state file remembers of one job's last run.
@@ -24,9 +27,11 @@ type JobState struct {
 	// LastStart and LastEnd bound the last run; zero when it never ran.
 	LastStart time.Time `json:"last_start"`
 	LastEnd   time.Time `json:"last_end"`
-	// LastResult is ResultOK, ResultFailed or ResultAborted.
+	// LastResult is ResultOK, ResultFailed, ResultAborted or
+	// ResultSkipped.
 	LastResult string `json:"last_result,omitempty"`
-	// LastError is the one-line error of a run that did not succeed.
+	// LastError is the one-line error of a run that did not succeed, or
+	// why it was skipped.
 	LastError string `json:"last_error,omitempty"`
 	// LastSuccess is when the last successful run started.
 	LastSuccess time.Time `json:"last_success"`

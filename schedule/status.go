@@ -12,7 +12,8 @@ type JobStatus struct {
 	Last JobState
 	// Next is when the job runs next; zero means it is due now.
 	Next time.Time
-	// Failing is set when the last run did not succeed.
+	// Failing is set when the last run did not succeed; a skipped run
+	// (another process was doing its work) is not failing.
 	Failing bool
 	// Overdue is set by StatusAt when the last verified backup is older
 	// than WarnAfter.
@@ -40,7 +41,7 @@ func Status(c *Config, st *State) ([]JobStatus, error) {
 			Job:     j.Name,
 			Last:    last,
 			Next:    NextRun(t, last),
-			Failing: last.LastResult != "" && last.LastResult != ResultOK,
+			Failing: last.LastResult != "" && last.LastResult != ResultOK && last.LastResult != ResultSkipped,
 			Watch:   j.Watch != "",
 		})
 	}

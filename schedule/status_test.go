@@ -12,11 +12,13 @@ func TestStatusShowsFailuresFirst(t *testing.T) {
 		{Name: "never", Cron: "@daily"},
 		{Name: "broken", Every: "24h"},
 		{Name: "stopped", Every: "24h"},
+		{Name: "busy", Watch: "/home/ana/Downloads", Every: "24h"},
 	}}
 	st := &State{Jobs: map[string]JobState{
 		"ok":      {LastStart: at, LastResult: ResultOK},
 		"broken":  {LastStart: at, LastResult: ResultFailed, LastError: "no space"},
 		"stopped": {LastStart: at, LastResult: ResultAborted},
+		"busy":    {LastStart: at, LastResult: ResultSkipped, LastError: "another cakebackup process is shipping from this folder"},
 	}}
 	rows, err := Status(c, st)
 	if err != nil {
@@ -31,6 +33,7 @@ func TestStatusShowsFailuresFirst(t *testing.T) {
 		{"stopped", true, at.Add(RetryAfter)},
 		{"ok", false, at.Add(24 * time.Hour)},
 		{"never", false, time.Time{}},
+		{"busy", false, at.Add(RetryAfter)},
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows", len(rows))

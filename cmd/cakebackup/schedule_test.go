@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -564,5 +565,78 @@ func TestRunNowInterruptedSaysSo(t *testing.T) {
 	}
 	if got := s.backups(t); len(got) != 0 {
 		t.Errorf("destination holds %v", got)
+	}
+}
+
+// TestWatchJobBusyIsSkipped: a watch job that runs while a real
+// `cakebackup watch` ships from the same folder does nothing, and that is
+// no failure: its state and schedule status say "skipped" and why, the
+// pass exits 0 and no failure hook runs. Run with --now, it says in one
+// line why it did not run.
+func TestWatchJobBusyIsSkipped(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	in := t.TempDir()
+	hooked := filepath.Join(t.TempDir(), "hooked")
+	s.mustRun("schedule", "add", "exports", "--watch", in, "--dest", "folder:"+s.dest, "--every", "1h", "--on-failure", "touch '"+hooked+"'")
+
+	watch := exec.Command(programPath(t), "watch", in, "--dest", "folder:"+t.TempDir())
+	for k, v := range s.vars {
+		watch.Env = append(watch.Env, k+"="+v)
+	}
+	stderr, err := watch.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := watch.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		watch.Process.Kill()
+		watch.Wait()
+	})
+	if line, err := bufio.NewReader(stderr).ReadString('\n'); err != nil || !strings.HasPrefix(line, "Watching") {
+		t.Fatalf("watch said %q (%v)", line, err)
+	}
+	go io.Copy(io.Discard, stderr)
+	// It holds the folder once another watch of it is refused.
+	other := newCLI(t)
+	other.vars = s.vars
+	for deadline := time.Now().Add(time.Minute); other.run("watch", in, "--dest", "folder:"+s.dest, "--once") != exitFailure ||
+		!strings.Contains(other.stderr.String(), "only one"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("watch never held the folder: %s", other.stderr.String())
+		}
+	}
+
+	const why = "another cakebackup process is shipping from this folder"
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"schedule", "run", "--once"}, exitOK},
+		{[]string{"schedule", "run", "--now", "exports"}, exitFailure},
+	} {
+		code := s.run(tc.args...)
+		log := s.stderr.String()
+		if code != tc.code || !strings.Contains(log, "result=skipped") || strings.Contains(log, "level=ERROR") {
+			t.Fatalf("%v: exit %d, want %d; stderr %s", tc.args, code, tc.code, log)
+		}
+		lines := strings.Split(strings.TrimSuffix(log, "\n"), "\n")
+		if last := lines[len(lines)-1]; tc.code != exitOK && (!strings.HasPrefix(last, "cakebackup: job exports: "+why) || strings.Contains(last, "failed")) {
+			t.Errorf("%v: last line %q, want why the job did not run", tc.args, last)
+		}
+		js, err := s.state(t).Job("exports")
+		if err != nil || js.LastResult != schedule.ResultSkipped || !strings.Contains(js.LastError, why) || strings.Contains(js.LastError, "\n") {
+			t.Fatalf("%v: state %+v (%v)", tc.args, js, err)
+		}
+		s.pretendLastRunWas(t, "exports", 2*time.Hour)
+	}
+	out := s.mustRun("schedule", "status")
+	if !strings.Contains(out, "skipped") || !strings.Contains(out, why) || strings.Contains(out, "SKIPPED") {
+		t.Errorf("status:\n%s", out)
+	}
+	if _, err := os.Stat(hooked); err == nil {
+		t.Error("the on_failure hook ran for a skipped run")
 	}
 }

@@ -145,7 +145,11 @@ func (r Runner) ship(ctx context.Context, paths schedule.Paths, dests []string, 
 	}
 	in.Password, in.RemoveAfterSend, in.Retention = pw, j.RemoveAfterSend, j.Retention
 	rep, err := in.Once(ctx)
-	if err != nil {
+	switch {
+	case errors.Is(err, inbox.ErrBusy):
+		// A `cakebackup watch` of the folder ships what this run would.
+		return schedule.Result{}, &schedule.SkippedError{Err: &ShipError{Err: err}}
+	case err != nil:
 		err = &ShipError{Err: err}
 	}
 	return rep.Result(), err
