@@ -23,6 +23,7 @@ import (
 //	source = "/home/ana/.local/share/cake_wallet"
 //	dest = "proton:/Backups/Cake"
 //	every = "24h"            # or: cron = "30 2 * * *"
+//	for_app = "Monero.com"   # default: "Cake Wallet"
 //	password_keyring = true  # or: password_file = "/path" / password_env = "VAR"
 //	keep_daily = 7
 //	keep_weekly = 4
@@ -54,6 +55,10 @@ type Job struct {
 	RemoveAfterSend bool `toml:"remove_after_send,omitempty" json:"remove_after_send,omitempty"`
 	// Settings is an optional settings JSON file to include.
 	Settings string `toml:"settings,omitempty" json:"settings,omitempty"`
+	// ForApp is the app the job's backups are for, which their README.txt
+	// names (see job.TargetApps; any case); "" means the first, Cake
+	// Wallet. A watch job ships the app's exports unchanged: it has none.
+	ForApp string `toml:"for_app,omitempty" json:"for_app,omitempty"`
 	// Dest is the --dest spec; empty means the config's DefaultDest.
 	Dest string `toml:"dest,omitempty" json:"dest,omitempty"`
 	// Dests, instead of Dest, are several --dest specs: each run stores

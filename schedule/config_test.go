@@ -115,6 +115,8 @@ password_env = "PW"
 		{"dest twice, slash", good + "dests = [\"folder:/srv/b\", \"folder:/srv/b/\"]\n", "c.toml:8", "given twice"},
 		{"dest twice, dot", good + "dests = [\"folder:/srv/./b\", \"/srv/b\"]\n", "c.toml:8", "given twice"},
 		{"unknown field", good + "keep_dayly = 3\n", "c.toml:8", "unknown field"},
+		{"unknown app", good + "for_app = \"Mycelium\"\n", "c.toml:8", `for_app: unknown app "Mycelium"`},
+		{"app of a watch job", strings.Replace(good, `source = "/data"`, `watch = "downloads"`, 1) + "for_app = \"monero.com\"\n", "c.toml:8", "for_app"},
 		{"duplicate", good + "\n" + good[strings.Index(good, "[[job]]"):], "c.toml:10", "already defined"},
 		{"wrong type", strings.Replace(good, `"24h"`, `24`, 1), "c.toml:6", "every"},
 		{"syntax", good + "name = \n", "c.toml:8", ""},

@@ -70,10 +70,14 @@ func (j Job) When() string {
 	return "every " + j.Every
 }
 
-// What says what the job backs up: its source folder, or "watch DIR".
+// What says what the job backs up: its source folder (and the app its
+// backups are for, when the job names one), or "watch DIR".
 func (j Job) What() string {
 	if j.Watch != "" {
 		return "watch " + j.Watch
+	}
+	if app, ok := TargetApp(j.ForApp); ok {
+		return j.Source + " (for " + app + ")"
 	}
 	return j.Source
 }

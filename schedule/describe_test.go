@@ -45,6 +45,7 @@ func TestJobDescriptions(t *testing.T) {
 		{Job{Cron: "@daily", Watch: "downloads", Retention: Retention{KeepLast: 3, KeepWeekly: 2}}, "cron @daily", "watch downloads", "none", "last 3, weekly 2"},
 		{Job{Every: "1h", Source: "/d", PasswordKeyring: true, Retention: Retention{KeepDaily: 7, KeepMonthly: 1}}, "every 1h", "/d", "keyring", "daily 7, monthly 1"},
 		{Job{Every: "1h", Source: "/d", PasswordEnv: "PW"}, "every 1h", "/d", "env $PW", "all"},
+		{Job{Every: "1h", Source: "/d", ForApp: "monero.com", PasswordEnv: "PW"}, "every 1h", "/d (for Monero.com)", "env $PW", "all"},
 	}
 	for _, tt := range tests {
 		if got := [4]string{tt.job.When(), tt.job.What(), tt.job.PasswordFrom(), tt.job.KeepSummary()}; got != [4]string{tt.when, tt.what, tt.password, tt.keep} {

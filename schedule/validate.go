@@ -3,8 +3,11 @@ package schedule
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/job"
 )
 
 // maxJobName bounds job names, which become parts of file names.
@@ -22,6 +25,19 @@ func ValidateJobName(name string) error {
 		return fmt.Errorf("job name %q: use 1 to %d letters, digits, '_' or '-'", name, maxJobName)
 	}
 	return nil
+}
+
+// TargetApp returns the app a backup made for name is for, in the app's
+// own spelling (job.TargetApps), whatever the case name is typed in
+// ("monero.com" is Monero.com); false when no such app restores
+// cakebackup's backups.
+func TargetApp(name string) (string, bool) {
+	apps := job.TargetApps()
+	i := slices.IndexFunc(apps, func(app string) bool { return strings.EqualFold(app, name) })
+	if i < 0 {
+		return "", false
+	}
+	return apps[i], true
 }
 
 // isEnvName reports whether s is a portable environment variable name.
@@ -96,6 +112,8 @@ func (c *Config) validateJob(j Job) *FieldError {
 		return bad("settings", "a watch job ships the app's exports unchanged: settings are only for a backup of a source")
 	case j.Watch != "" && j.Watch != WatchDownloads && !filepath.IsAbs(j.Watch):
 		return bad("watch", "%q is not an absolute path (or %q)", j.Watch, WatchDownloads)
+	case j.Watch != "" && j.ForApp != "":
+		return bad("for_app", "a watch job ships the app's exports unchanged: for_app is only for a backup of a source")
 	case j.Watch == "" && j.RemoveAfterSend:
 		return bad("remove_after_send", "only a watch job ships exports it could remove")
 	case j.Watch != "":
@@ -103,6 +121,9 @@ func (c *Config) validateJob(j Job) *FieldError {
 		return bad("source", "missing: the wallet data folder to back up (or watch, a folder the app exports to)")
 	case !filepath.IsAbs(j.Source):
 		return bad("source", "%q is not an absolute path", j.Source)
+	}
+	if _, ok := TargetApp(j.ForApp); j.ForApp != "" && !ok {
+		return bad("for_app", "unknown app %q: backups can be made for %s", j.ForApp, strings.Join(job.TargetApps(), " or "))
 	}
 	if j.CheckSubset != "" {
 		if _, _, err := ParseGroup(j.CheckSubset); err != nil {

@@ -65,13 +65,17 @@ func keepFlags() []cli.Flag {
 func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
 	j := schedule.Job{
 		Name: name, Every: c.String("every"), Cron: c.String("cron"),
-		Source: c.String("source"), Settings: c.String("settings"), PasswordFile: c.String("password-file"),
+		Source: c.String("source"), Settings: c.String("settings"), PasswordFile: c.String("password-file"), ForApp: c.String("for-app"),
 		Watch: c.String("watch"), Retention: retentionFromFlags(c), RemoveAfterSend: c.Bool("remove-after-send"),
 	}
 	if dests := c.StringSlice("dest"); len(dests) == 1 {
 		j.Dest = dests[0]
 	} else if len(dests) > 1 {
 		j.Dests = dests
+	}
+	// Saved in the app's own spelling; validation refuses an unknown one.
+	if app, ok := schedule.TargetApp(j.ForApp); ok {
+		j.ForApp = app
 	}
 	j, err := j.Absolute()
 	if err != nil {
@@ -99,6 +103,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "watch", Usage: "instead of --source: ship the app's exports found in `DIR` (or \"downloads\": the Downloads folder)"},
 			&cli.BoolFlag{Name: "remove-after-send", Usage: "with --watch: delete an export once every destination holds a verified copy"},
 			&cli.StringFlag{Name: "settings", Usage: "the app's settings JSON `FILE`"},
+			&cli.StringFlag{Name: "for-app", Usage: "the `APP` that will restore the job's backups: \"Cake Wallet\" (the default) or \"Monero.com\""},
 			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "destination `SPEC`, repeatable (default: the config's default_dest)"},
 			&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (mode 0600 or 0400)"},
 			&cli.BoolFlag{Name: "password-keyring", Usage: "read the password from the OS keyring (see schedule set-password)"},

@@ -640,3 +640,61 @@ func TestWatchJobBusyIsSkipped(t *testing.T) {
 		t.Error("the on_failure hook ran for a skipped run")
 	}
 }
+
+// TestScheduleForApp: a job's --for-app, in any case, is kept in the
+// app's spelling as for_app, shown by schedule list, and names the app in
+// its backups' README.txt as create --for-app does. An unknown app, or
+// one for a watch job, is refused when the job is added and when the
+// config is read: exit 2, one line.
+func TestScheduleForApp(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "--for-app", "monero.COM", "mobile")
+	raw, err := os.ReadFile(s.config)
+	if err != nil || !strings.Contains(string(raw), `for_app = "Monero.com"`) {
+		t.Fatalf("config (%v):\n%s", err, raw)
+	}
+	if out := s.mustRun("schedule", "list"); !strings.Contains(out, "(for Monero.com)") {
+		t.Errorf("list:\n%s", out)
+	}
+	var listed struct {
+		Jobs []struct {
+			ForApp string `json:"for_app"`
+		} `json:"jobs"`
+	}
+	if err := json.Unmarshal([]byte(s.mustRun("schedule", "list", "--json")), &listed); err != nil || len(listed.Jobs) != 1 || listed.Jobs[0].ForApp != "Monero.com" {
+		t.Errorf("list --json: %+v (%v)", listed, err)
+	}
+	s.mustRun("schedule", "run", "--now", "mobile")
+	made := s.backups(t)
+	if len(made) != 1 {
+		t.Fatalf("destination holds %v", made)
+	}
+	var info inspectJSON
+	if err := json.Unmarshal([]byte(s.mustRun("inspect", filepath.Join(s.dest, made[0]), "--json", "--password-file", s.pw)), &info); err != nil || info.ForApp != "Monero.com" {
+		t.Fatalf("inspect: %+v (%v)", info, err)
+	}
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"schedule", "add", "--source", sampleWallets, "--dest", "folder:" + s.dest, "--every", "24h", "--password-file", s.pw, "--for-app", "Mycelium", "other"},
+			`for_app: unknown app "Mycelium"`},
+		{[]string{"schedule", "add", "--watch", t.TempDir(), "--dest", "folder:" + s.dest, "--every", "1h", "--for-app", "Monero.com", "exports"},
+			"for_app: a watch job ships the app's exports unchanged"},
+	} {
+		if code := s.run(tt.args...); code != exitUsage || strings.Count(s.stderr.String(), "\n") != 1 || !strings.Contains(s.stderr.String(), tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q on one line", tt.args, code, s.stderr.String(), tt.want)
+		}
+	}
+	if err := os.WriteFile(s.config, []byte(strings.Replace(string(raw), `"Monero.com"`, `"Mycelium"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"schedule", "list"}, {"schedule", "run", "--now", "mobile"}} {
+		if code := s.run(args...); code != exitUsage || strings.Count(s.stderr.String(), "\n") != 1 ||
+			!strings.Contains(s.stderr.String(), "config.toml:") || !strings.Contains(s.stderr.String(), `for_app: unknown app "Mycelium"`) {
+			t.Errorf("%v with for_app = Mycelium: exit %d, stderr %q", args, code, s.stderr.String())
+		}
+	}
+}

@@ -104,7 +104,7 @@ func (r Runner) backUp(ctx context.Context, paths schedule.Paths, dests []string
 	}
 	made, err := job.Make(ctx, r.Registry.Open, job.Backup{
 		Source: run.Job.Source, Settings: run.Job.Settings, Dests: dests, Name: run.BackupName,
-		Password: pw, AppVersion: r.AppVersion,
+		Password: pw, ForApp: run.Job.ForApp, AppVersion: r.AppVersion,
 	})
 	if made == nil {
 		return schedule.Result{}, err
