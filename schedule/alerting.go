@@ -151,9 +151,13 @@ func (s *Scheduler) transition(job Job, js *JobState, now time.Time) (notify.Eve
 			e.Error = fmt.Sprintf("No verified backup for %s (the last one is from %s).",
 				roundAge(now.Sub(js.LastSuccess)), js.LastSuccess.Local().Format("2006-01-02 15:04"))
 		}
-		if js.LastResult == ResultFailed && js.LastError != "" {
+		switch {
+		case js.LastResult == ResultFailed && js.LastError != "":
 			e.Error += " The last run failed: " + js.LastError
-		} else {
+		case js.LastResult == ResultSkipped && js.LastError != "":
+			e.Error += " The last run was skipped: " + js.LastError
+			e.Fix = ""
+		default:
 			e.Fix = ""
 		}
 	}

@@ -354,3 +354,39 @@ func TestWatchJobOverdueOnlyWhenItsRunsFail(t *testing.T) {
 		t.Fatalf("webhook events %+v", events)
 	}
 }
+
+// A watch job whose runs find another process shipping from its folder
+// is skipped: no failure is told, and it turns overdue only after
+// warn_after, saying why.
+func TestWatchJobSkippedIsNoFailure(t *testing.T) {
+	rec := notifytest.NewRecorder(t)
+	start := time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)
+	job := Job{Name: "exports", Watch: "/home/ana/Downloads", Every: "1h", Alerts: Alerts{WarnAfter: "3h", Webhook: rec.URL + "/hook"}}
+	f := newSchedulerFixture(t, job, start)
+	busy := &SkippedError{Err: errors.New("another cakebackup process is shipping from this folder")}
+	f.sched.Run = func(ctx context.Context, r Run) (Result, error) { return Result{}, busy }
+	ctx := context.Background()
+	if err := f.sched.RunDue(ctx); err != nil {
+		t.Fatalf("a skipped run: %v", err)
+	}
+	js, err := f.sched.State.Job("exports")
+	if err != nil || js.LastResult != ResultSkipped || js.LastError != busy.Error() {
+		t.Fatalf("state %+v (%v)", js, err)
+	}
+	if events := notifytest.JSONBodies[notify.WebhookBody](t, rec, "/hook"); len(events) != 0 {
+		t.Fatalf("a skipped run notified %+v", events)
+	}
+	// A job that has run fine turns overdue when it is skipped for longer
+	// than warn_after.
+	if err := f.sched.State.Record("exports", JobState{LastStart: start, LastResult: ResultOK, LastOK: start, Notified: conditionOK}); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		f.clock.Sleep(ctx, time.Hour)
+		f.sched.RunDue(ctx)
+	}
+	events := notifytest.JSONBodies[notify.WebhookBody](t, rec, "/hook")
+	if got := kinds(events); !slices.Equal(got, []notify.Kind{notify.Overdue}) || !strings.Contains(events[0].Error, "The last run was skipped: "+busy.Error()) {
+		t.Fatalf("webhook events %+v", events)
+	}
+}

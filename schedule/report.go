@@ -45,8 +45,11 @@ func (r JobStatus) Detail() string {
 			since, what = r.Last.LastOK, "no run without an error"
 		}
 		d = fmt.Sprintf("%s since %s (warn after %s)", what, since.Local().Format(timeLayout), r.WarnAfter)
-		if r.Failing && r.Last.LastError != "" {
+		switch {
+		case r.Failing && r.Last.LastError != "":
 			d += "; last run: " + r.Last.LastError
+		case r.Last.LastResult == ResultSkipped && r.Last.LastError != "":
+			d += "; last run skipped: " + r.Last.LastError
 		}
 	case r.Failing:
 		d = r.Last.LastError

@@ -28,6 +28,8 @@ func TestAttentionAndDetail(t *testing.T) {
 			"1 of 1 jobs need attention: f (failing)", "gone (last success " + stamp + ")"},
 		{"stopped by a signal is shown, not reported", []JobStatus{{Job: "s", Failing: true, Last: JobState{LastResult: ResultAborted, LastError: "interrupted"}}},
 			"", "interrupted"},
+		{"overdue watch job, skipped", []JobStatus{{Job: "w", Watch: true, Overdue: true, WarnAfter: time.Hour, Last: JobState{LastResult: ResultSkipped, LastOK: at, LastError: "busy"}}},
+			"1 of 1 jobs need attention: w (overdue)", "no run without an error since " + stamp + " (warn after 1h0m0s); last run skipped: busy"},
 		{"skipped is shown with why, not reported", []JobStatus{{Job: "w", Watch: true, Last: JobState{LastResult: ResultSkipped, LastError: "another cakebackup process is shipping from this folder"}}},
 			"", "another cakebackup process is shipping from this folder"},
 		{"damaged backups", []JobStatus{{Job: "d", Failed: failed, Last: JobState{LastResult: ResultOK, LastBackup: "folder:/b/y"}}},
