@@ -82,6 +82,10 @@ type Inbox struct {
 	Log *slog.Logger
 	// Observe, when set, is called with the report of every pass.
 	Observe func(*Report)
+	// Started, when set, is called once Watch holds the folder (its
+	// state file's lock), before its first pass: a watcher refused with
+	// ErrBusy never calls it.
+	Started func()
 }
 
 // ErrBusy is returned when another process is shipping from the same

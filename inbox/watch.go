@@ -26,6 +26,9 @@ func (in *Inbox) Watch(ctx context.Context) error {
 		return err
 	}
 	defer r.close()
+	if in.Started != nil {
+		in.Started()
+	}
 	poll := in.Poll
 	if poll <= 0 {
 		poll = DefaultPoll

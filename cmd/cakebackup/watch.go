@@ -74,7 +74,11 @@ func watchCommand(e *env) *cli.Command {
 				_, err := in.Once(c.Context)
 				return inboxErr(err)
 			}
-			fmt.Fprintf(e.stderr, "Watching %s for the wallet app's exports; shipping them to %s. Stop with Ctrl-C.\n", dir, strings.Join(specs, ", "))
+			// Said once it holds the folder: a watch refused because
+			// another one ships from it fails in one line.
+			in.Started = func() {
+				fmt.Fprintf(e.stderr, "Watching %s for the wallet app's exports; shipping them to %s. Stop with Ctrl-C.\n", dir, strings.Join(specs, ", "))
+			}
 			return inboxErr(in.Watch(c.Context))
 		},
 	}

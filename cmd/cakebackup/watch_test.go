@@ -139,10 +139,12 @@ func TestWatchForeground(t *testing.T) {
 			t.Fatal("the export was not shipped")
 		}
 	}
-	// A second watcher of the same folder is refused while this one runs.
+	// A second watcher of the same folder is refused while this one runs,
+	// in one line: it never says it is watching.
 	other := newCLI(t)
 	other.vars = c.vars
 	oneLineError(t, other, other.run("watch", in, "--dest", "folder:"+dest, "--once"), "only one")
+	oneLineError(t, other, other.run("watch", in, "--dest", "folder:"+dest), "only one")
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Fatalf("watch exited %d: %s", code, c.stderr.String())
