@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -130,6 +131,20 @@ func (e *UnknownAppError) Error() string {
 // backup was created in X and cannot be restored in Y"), so README.txt
 // names the app the backup is for.
 func TargetApps() []string { return []string{"Cake Wallet", "Monero.com"} }
+
+// TargetApp returns the app a backup made for name is for, in the app's
+// own spelling (one of TargetApps), whatever the case name is typed in
+// ("monero.com" is Monero.com): README.txt gets that spelling, which the
+// app compares exactly. It is false when no such app restores
+// cakebackup's backups.
+func TargetApp(name string) (string, bool) {
+	apps := TargetApps()
+	i := slices.IndexFunc(apps, func(app string) bool { return strings.EqualFold(app, name) })
+	if i < 0 {
+		return "", false
+	}
+	return apps[i], true
+}
 
 // backupPrefix starts every backup's name, as the app names its exports.
 const backupPrefix = "cake_wallet_backup_"

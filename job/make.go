@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/cakebackup/cakebackup/backup"
@@ -76,13 +74,11 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	if b.ForApp == "" {
 		b.ForApp = TargetApps()[0]
 	}
-	// A name typed in another case ("monero.com") is the app's; README.txt
-	// gets the app's own spelling, which the app compares exactly.
-	i := slices.IndexFunc(TargetApps(), func(app string) bool { return strings.EqualFold(app, b.ForApp) })
-	if i < 0 {
+	app, ok := TargetApp(b.ForApp)
+	if !ok {
 		return nil, &UnknownAppError{App: b.ForApp}
 	}
-	b.ForApp = TargetApps()[i]
+	b.ForApp = app
 	if err := checkDests(b.Dests); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/job"
 )
 
 // Absolute returns the job with its paths made absolute against the
@@ -76,7 +77,7 @@ func (j Job) What() string {
 	if j.Watch != "" {
 		return "watch " + j.Watch
 	}
-	if app, ok := TargetApp(j.ForApp); ok {
+	if app, ok := job.TargetApp(j.ForApp); ok {
 		return j.Source + " (for " + app + ")"
 	}
 	return j.Source

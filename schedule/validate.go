@@ -3,7 +3,6 @@ package schedule
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/cakebackup/cakebackup/destinations"
@@ -25,19 +24,6 @@ func ValidateJobName(name string) error {
 		return fmt.Errorf("job name %q: use 1 to %d letters, digits, '_' or '-'", name, maxJobName)
 	}
 	return nil
-}
-
-// TargetApp returns the app a backup made for name is for, in the app's
-// own spelling (job.TargetApps), whatever the case name is typed in
-// ("monero.com" is Monero.com); false when no such app restores
-// cakebackup's backups.
-func TargetApp(name string) (string, bool) {
-	apps := job.TargetApps()
-	i := slices.IndexFunc(apps, func(app string) bool { return strings.EqualFold(app, name) })
-	if i < 0 {
-		return "", false
-	}
-	return apps[i], true
 }
 
 // isEnvName reports whether s is a portable environment variable name.
@@ -122,7 +108,7 @@ func (c *Config) validateJob(j Job) *FieldError {
 	case !filepath.IsAbs(j.Source):
 		return bad("source", "%q is not an absolute path", j.Source)
 	}
-	if _, ok := TargetApp(j.ForApp); j.ForApp != "" && !ok {
+	if _, ok := job.TargetApp(j.ForApp); j.ForApp != "" && !ok {
 		return bad("for_app", "unknown app %q: backups can be made for %s", j.ForApp, strings.Join(job.TargetApps(), " or "))
 	}
 	if j.CheckSubset != "" {

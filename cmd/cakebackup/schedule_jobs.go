@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
 	"github.com/cakebackup/cakebackup/secret"
@@ -74,7 +75,7 @@ func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
 		j.Dests = dests
 	}
 	// Saved in the app's own spelling; validation refuses an unknown one.
-	if app, ok := schedule.TargetApp(j.ForApp); ok {
+	if app, ok := job.TargetApp(j.ForApp); ok {
 		j.ForApp = app
 	}
 	j, err := j.Absolute()
