@@ -11,9 +11,9 @@ import (
 // IsTerminal reports whether f is a terminal a prompt can be shown on.
 func IsTerminal(f *os.File) bool { return f != nil && term.IsTerminal(int(f.Fd())) }
 
-// prompt shows label on w and reads one line from the terminal tty
+// promptLine shows label on w and reads one line from the terminal tty
 // without echoing it. Callers use PromptContext, which Ctrl-C can end.
-func prompt(tty *os.File, w io.Writer, label string) (string, error) {
+func promptLine(tty *os.File, w io.Writer, label string) (string, error) {
 	fmt.Fprint(w, label)
 	b, err := term.ReadPassword(int(tty.Fd()))
 	fmt.Fprintln(w)

@@ -41,53 +41,54 @@ func (p *Prompter) Line(ctx context.Context, prompt string) (string, error) {
 	if p.tty != nil {
 		fmt.Fprint(p.prompt, prompt)
 	}
-	s, err := readUntil(ctx, func() (string, error) { return p.in.ReadString('\n') })
-	if ctx.Err() != nil {
+	return readUntil(ctx, func() (string, error) {
+		s, err := p.in.ReadString('\n')
+		s = strings.TrimSpace(s)
+		if s == "" {
+			if err != nil && !errors.Is(err, io.EOF) {
+				return "", fmt.Errorf("reading %s: %w", strings.TrimSuffix(prompt, ": "), err)
+			}
+			return "", ErrNoAnswer
+		}
+		return s, nil
+	}, func() {
 		if p.tty != nil {
 			fmt.Fprintln(p.prompt)
 		}
-		return "", context.Cause(ctx)
-	}
-	s = strings.TrimSpace(s)
-	if s == "" {
-		if err != nil && !errors.Is(err, io.EOF) {
-			return "", fmt.Errorf("reading %s: %w", strings.TrimSuffix(prompt, ": "), err)
-		}
-		return "", ErrNoAnswer
-	}
-	return s, nil
+	})
 }
 
 // Hidden asks for a secret answer, bounded like every secret (ReadLine).
 // An empty answer typed on the terminal is ErrEmpty. When ctx ends first
 // it returns ctx's cause, as Line does, with the terminal put back.
 func (p *Prompter) Hidden(ctx context.Context, prompt string) (string, error) {
-	what := strings.TrimSuffix(prompt, ": ")
-	var s string
-	var err error
-	if p.tty == nil {
-		s, err = readUntil(ctx, func() (string, error) { return ReadLine(p.in) })
-		if errors.Is(err, ErrEmpty) {
+	answer := func(s string, err error) (string, error) {
+		switch {
+		case errors.Is(err, ErrEmpty) && p.tty == nil:
 			return "", ErrNoAnswer
+		case errors.Is(err, ErrEmpty):
+			return "", ErrEmpty
+		case err != nil:
+			return "", fmt.Errorf("reading %s: %w", strings.TrimSuffix(prompt, ": "), err)
 		}
-	} else {
-		s, err = PromptContext(ctx, p.tty, p.prompt, prompt)
+		return s, nil
 	}
-	switch {
-	case ctx.Err() != nil:
-		return "", context.Cause(ctx)
-	case errors.Is(err, ErrEmpty):
-		return "", ErrEmpty
-	case err != nil:
-		return "", fmt.Errorf("reading %s: %w", what, err)
+	if p.tty == nil {
+		return readUntil(ctx, func() (string, error) { return answer(ReadLine(p.in)) }, nil)
 	}
-	return s, nil
+	return promptUntil(ctx, p.tty, p.prompt, func() (string, error) {
+		return answer(promptLine(p.tty, p.prompt, prompt))
+	})
 }
 
-// readUntil returns what read returns, or ctx's cause when ctx ends
-// first. read runs on a goroutine of its own, left to end with the
-// process when ctx wins.
-func readUntil(ctx context.Context, read func() (string, error)) (string, error) {
+// readUntil returns what read returns, or ctx's cause itself (not
+// wrapped) when ctx ends first or while read answers, calling ended
+// first when it is not nil (a terminal to put back, a line to end). It
+// is the one place a read learns of ctx: read runs on a goroutine of its
+// own, left to end with the process when ctx wins, so read gives its
+// errors in their final form and the caller returns readUntil's as they
+// are.
+func readUntil(ctx context.Context, read func() (string, error), ended func()) (string, error) {
 	type answer struct {
 		s   string
 		err error
@@ -97,10 +98,16 @@ func readUntil(ctx context.Context, read func() (string, error)) (string, error)
 		s, err := read()
 		answered <- answer{s, err}
 	}()
+	var a answer
 	select {
-	case a := <-answered:
-		return a.s, a.err
+	case a = <-answered:
 	case <-ctx.Done():
+	}
+	if ctx.Err() != nil { // also when both were ready and select chose the answer
+		if ended != nil {
+			ended()
+		}
 		return "", context.Cause(ctx)
 	}
+	return a.s, a.err
 }

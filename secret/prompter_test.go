@@ -51,3 +51,68 @@ func TestPrompterEndsWithContext(t *testing.T) {
 		}
 	}
 }
+
+// cancelingReader ends its context with cause as it is read, then gives
+// data and err: an answer that comes in as the person presses Ctrl-C.
+type cancelingReader struct {
+	cancel context.CancelCauseFunc
+	cause  error
+	data   string
+	err    error
+}
+
+func (r *cancelingReader) Read(b []byte) (int, error) {
+	r.cancel(r.cause)
+	n := copy(b, r.data)
+	r.data = r.data[n:]
+	if r.data == "" && r.err != nil {
+		return n, r.err
+	}
+	return n, nil
+}
+
+// A context that ends as a read answers wins over the answer, whatever it
+// is, and every reader returns its cause itself, not wrapped in
+// "reading ..." or a *SourceError. (Whether the answer is already waiting
+// when readUntil looks is up to the scheduler; the repeats give both
+// orders a chance.)
+func TestReadsReturnTheCauseItself(t *testing.T) {
+	stop := errors.New("interrupted")
+	reads := []struct {
+		name string
+		read func(context.Context, io.Reader) (string, error)
+	}{
+		{"Line", func(ctx context.Context, r io.Reader) (string, error) {
+			return NewPrompter(r, io.Discard).Line(ctx, "Username: ")
+		}},
+		{"Hidden", func(ctx context.Context, r io.Reader) (string, error) {
+			return NewPrompter(r, io.Discard).Hidden(ctx, "Password: ")
+		}},
+		{"Sources.Read", func(ctx context.Context, r io.Reader) (string, error) {
+			pw, _, err := Sources{Stdin: r}.Read(ctx)
+			return pw, err
+		}},
+	}
+	answers := []struct {
+		name string
+		data string
+		err  error
+	}{
+		{"an answer", "s3cret\n", nil},
+		{"a read error", "", io.ErrClosedPipe},
+		{"an empty line", "\n", nil},
+		{"the end of input", "", io.EOF},
+	}
+	for _, rd := range reads {
+		for _, a := range answers {
+			for range 20 { // select picks at random when both are ready
+				ctx, cancel := context.WithCancelCause(context.Background())
+				r := &cancelingReader{cancel: cancel, cause: stop, data: a.data, err: a.err}
+				got, err := rd.read(ctx, r)
+				if err != stop || got != "" {
+					t.Fatalf("%s of %s as the context ends = %q, %v; want \"\" and the cause itself", rd.name, a.name, got, err)
+				}
+			}
+		}
+	}
+}

@@ -59,21 +59,15 @@ func (s Sources) Read(ctx context.Context) (pw, from string, err error) {
 	case given > 1:
 		return "", "", ErrSeveralSources
 	case s.File != "":
-		pw, err = readUntil(ctx, func() (string, error) { return ReadFile(s.File) })
-		if ctx.Err() != nil {
-			return "", "", context.Cause(ctx)
-		}
+		pw, err = readUntil(ctx, fromSource("password file", func() (string, error) { return ReadFile(s.File) }), nil)
 		if err != nil {
-			return "", "", &SourceError{From: "password file", Err: err}
+			return "", "", err
 		}
 		return pw, "password file", nil
 	case s.Stdin != nil:
-		pw, err = readUntil(ctx, func() (string, error) { return FirstLine(s.Stdin) })
-		if ctx.Err() != nil {
-			return "", "", context.Cause(ctx)
-		}
+		pw, err = readUntil(ctx, fromSource("password from standard input", func() (string, error) { return FirstLine(s.Stdin) }), nil)
 		if err != nil {
-			return "", "", &SourceError{From: "password from standard input", Err: err}
+			return "", "", err
 		}
 		return pw, "standard input", nil
 	case s.Env != "":
@@ -82,21 +76,36 @@ func (s Sources) Read(ctx context.Context) (pw, from string, err error) {
 	return "", "", ErrNoPassword
 }
 
+// fromSource makes read's error a *SourceError from the source from.
+func fromSource(from string, read func() (string, error)) func() (string, error) {
+	return func() (string, error) {
+		pw, err := read()
+		if err != nil {
+			return "", &SourceError{From: from, Err: err}
+		}
+		return pw, nil
+	}
+}
+
 // PromptContext shows label on w and reads one line from the terminal
 // tty without echoing it. It gives up when ctx ends (Ctrl-C at the
 // prompt: the terminal does not echo, so the read would wait for Enter),
 // putting the terminal back as it was and returning ctx's cause.
 func PromptContext(ctx context.Context, tty *os.File, w io.Writer, label string) (string, error) {
+	return promptUntil(ctx, tty, w, func() (string, error) { return promptLine(tty, w, label) })
+}
+
+// promptUntil runs read, a prompt on the terminal tty, until ctx ends;
+// then it puts the terminal back as it was, ends the prompt's line on w
+// and returns ctx's cause.
+func promptUntil(ctx context.Context, tty *os.File, w io.Writer, read func() (string, error)) (string, error) {
 	state, stateErr := term.GetState(int(tty.Fd()))
-	pw, err := readUntil(ctx, func() (string, error) { return prompt(tty, w, label) })
-	if ctx.Err() != nil {
+	return readUntil(ctx, read, func() {
 		if stateErr == nil {
 			_ = term.Restore(int(tty.Fd()), state)
 		}
 		fmt.Fprintln(w)
-		return "", context.Cause(ctx)
-	}
-	return pw, err
+	})
 }
 
 // WriteNew creates the file path, open to its owner only (0600), holding
