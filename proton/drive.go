@@ -179,14 +179,9 @@ func Login(ctx context.Context, opts Options, cred Credentials) (Session, error)
 	cfg.FirstLoginCredential.Password = ""
 	cfg.FirstLoginCredential.MailboxPassword = ""
 	if err != nil {
-		// A login has no session to expire: a refusal of one of its own
-		// steps (go-proton-api's server answers 401 to /auth/v4/info for
-		// a username it does not know) means the credentials are wrong.
-		terr := translate(err, "logging in to Proton")
-		if errors.Is(terr, ErrSessionExpired) && strings.Contains(err.Error(), "/auth/v4") {
-			return Session{}, fmt.Errorf("logging in to Proton: %w", ErrWrongPassword)
-		}
-		return Session{}, terr
+		// Proton refuses a wrong username or password by its code (see
+		// codeWrongPassword, codeUsernameInvalid), which translate knows.
+		return Session{}, translate(err, "logging in to Proton")
 	}
 	s := Session{
 		Created:       time.Now().UTC().Truncate(time.Second),

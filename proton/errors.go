@@ -99,7 +99,8 @@ func (e *FolderError) Unwrap() []error {
 // Proton API codes this package tells apart. Codes marked "Drive" are
 // from Proton's Drive clients; the rest are in go-proton-api.
 const (
-	codeWrongPassword         = protonapi.PasswordWrong             // 8002
+	codeWrongPassword         = protonapi.PasswordWrong             // 8002, with 422 from POST /auth/v4 (rclone issue 9207)
+	codeUsernameInvalid       = protonapi.UsernameInvalid           // 6003, "still returned by login for non valid emails" (go-proton-api PR 22)
 	codeHumanVerification     = protonapi.HumanVerificationRequired // 9001
 	codeRefreshTokenInvalid   = protonapi.AuthRefreshTokenInvalid   // 10013
 	codeAppVersionRefused     = protonapi.Code(2028)                // "This version of the app is no longer supported" (rclone issue 9764)
@@ -210,7 +211,9 @@ func classifyAPI(err error, e *protonapi.APIError) error {
 		return ErrHumanVerification
 	case e.Code == codeWrongPassword && strings.Contains(err.Error(), "/auth/v4/2fa"):
 		return ErrWrongTwoFactor
-	case e.Code == codeWrongPassword:
+	case e.Code == codeWrongPassword, e.Code == codeUsernameInvalid:
+		// Proton Bridge, Proton's own client, takes both for a wrong
+		// username or password.
 		return ErrWrongPassword
 	case e.Code == codeRefreshTokenInvalid, e.Status == http.StatusUnauthorized, e.Code == codeInvalidAccessToken:
 		return ErrSessionExpired

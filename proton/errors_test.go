@@ -35,10 +35,13 @@ func TestAPIErrorsOverHTTP(t *testing.T) {
 		{"name taken", 422, 2500, "A file or folder with that name already exists", ErrNameTaken},
 		{"not found", 422, 2501, "File or folder not found", destinations.ErrNotFound},
 		{"server error", 500, 500, "Internal server error", ErrServer},
-		// A login has no session to expire: a refusal of its own steps
-		// means wrong credentials (TestTranslateLibraryErrors has them elsewhere).
-		{"unauthorized", 401, 401, "Invalid access token", ErrWrongPassword},
-		{"refresh token invalid", 422, 10013, "Invalid refresh token", ErrWrongPassword},
+		// Proton's code for a username it takes for no valid one
+		// (go-proton-api PR 22).
+		{"username invalid", 422, 6003, "Invalid username", ErrWrongPassword},
+		// Wrong credentials are told by their code, not by which step
+		// refused: a 401 is what it says even in a login.
+		{"unauthorized", 401, 401, "Invalid access token", ErrSessionExpired},
+		{"refresh token invalid", 422, 10013, "Invalid refresh token", ErrSessionExpired},
 		// rclone issue 9764.
 		{"app version refused", 422, 2028, "This version of the app is no longer supported, please update to continue using the app", ErrAppVersionRefused},
 		// rclone issue 7864.

@@ -128,11 +128,18 @@ func (s *Server) addUser(username, password string, keep bool) (*LoggedIn, error
 }
 
 // onlyOwnUsers serves POST /auth/v4/info, a login's first step, for the
-// accounts this server holds. A core server shared with other servers (see
-// NewForTest) holds their accounts too; a name that is not an account here
-// is passed on as "", which no account has, so the client gets the core
-// server's own reply for an unknown user, as from a core server of its
-// own.
+// accounts this server holds; a name that is not one of them is refused
+// here with 422 / 8002 "Incorrect login credentials. Please try again.",
+// the real API's answer to a wrong password (rclone issue 9207), so that a
+// client can tell wrong credentials from an expired session by the code.
+// What the real API answers for an unknown username is not confirmed from
+// public sources: it may refuse at this step (with 8002, or with 6003,
+// which go-proton-api PR 22 says login still returns "for non valid
+// emails", and which Proton Bridge treats as 8002), or serve made-up SRP
+// parameters and refuse at POST /auth/v4 with 8002. go-proton-api's server
+// answers 401 here, as to an expired session. A core server shared with
+// other servers (see NewForTest) holds their accounts too; they are
+// refused the same way.
 func (s *Server) onlyOwnUsers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAuthBody))
@@ -140,16 +147,14 @@ func (s *Server) onlyOwnUsers(next http.Handler) http.Handler {
 			invalid(w, "Invalid request body")
 			return
 		}
-		var fields map[string]json.RawMessage
-		var name string
-		if json.Unmarshal(body, &fields) == nil && json.Unmarshal(fields["Username"], &name) == nil {
-			if _, err := s.drive.userIDByName(name); err != nil {
-				fields["Username"] = json.RawMessage(`""`)
-				if body, err = json.Marshal(fields); err != nil {
-					storageFailure(w, err)
-					return
-				}
-			}
+		var req struct{ Username string }
+		if err := json.Unmarshal(body, &req); err != nil {
+			invalid(w, "Invalid request body")
+			return
+		}
+		if _, err := s.drive.userIDByName(req.Username); err != nil {
+			writeAPIError(w, http.StatusUnprocessableEntity, CodeWrongCredentials, wrongCredentials)
+			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))

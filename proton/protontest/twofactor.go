@@ -2,6 +2,7 @@ package protontest
 
 import (
 	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -184,6 +185,13 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, http.StatusBadGateway, http.StatusBadGateway, "Core server reply cut short")
 		return
 	}
+	if refused, err := s.refusedLogin(r.Context(), res.StatusCode, reply); err != nil {
+		storageFailure(w, err)
+		return
+	} else if refused {
+		writeAPIError(w, http.StatusUnprocessableEntity, CodeWrongCredentials, wrongCredentials)
+		return
+	}
 	if res.StatusCode == http.StatusOK {
 		if reply, err = s.markLogin(reply); err != nil {
 			storageFailure(w, err)
@@ -197,6 +205,50 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(res.StatusCode)
 	_, _ = w.Write(reply)
+}
+
+// refusedLogin reports whether the core server's reply to POST /auth/v4
+// (status, reply) refuses the login, as Proton answers a wrong password:
+// 422 / 8002 "Incorrect login credentials. Please try again." (client logs
+// in rclone issue 9207). go-proton-api's server answers a refused login
+// step with 401 instead, and a wrong SRP proof not at all: it grants a
+// session whose ServerProof is empty (its NewAuth tests the wrong
+// variable after VerifyProofs), which the client then rejects as
+// ErrInvalidProof. Such a session is revoked at the core server here, so
+// that a wrong password leaves no working tokens behind.
+func (s *Server) refusedLogin(ctx context.Context, status int, reply []byte) (bool, error) {
+	switch status {
+	case http.StatusUnauthorized:
+		return true, nil
+	case http.StatusOK:
+	default:
+		return false, nil
+	}
+	var auth struct {
+		UID, AccessToken, ServerProof string
+	}
+	if err := json.Unmarshal(reply, &auth); err != nil {
+		return false, fmt.Errorf("read login reply: %w", err)
+	}
+	if auth.ServerProof != "" {
+		return false, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodDelete, s.coreURL.String()+"/auth/v4", nil)
+	if err != nil {
+		return false, err
+	}
+	req.Header.Set("x-pm-uid", auth.UID)
+	req.Header.Set("Authorization", "Bearer "+auth.AccessToken)
+	req.Header.Set("x-pm-appversion", coreAppVersion)
+	res, err := s.coreHTTP.Do(req)
+	if err != nil {
+		return false, fmt.Errorf("revoke the session of a refused login: %w", err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return false, fmt.Errorf("revoke the session of a refused login: %s", res.Status)
+	}
+	return true, nil
 }
 
 // markLogin rewrites a successful login reply: for an account with 2FA,
