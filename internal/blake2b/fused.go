@@ -2,6 +2,7 @@ package blake2b
 
 import (
 	"crypto/sha512"
+	"encoding"
 	"encoding/binary"
 	"math"
 )
@@ -53,33 +54,42 @@ func SHA512AndSum512(shaMsg, prefix, p []byte) (sha [sha512.Size]byte, sum [Size
 	return sha512Rest(sh, shaMsg, n), d.checksum()
 }
 
-// sha512Rest finishes the SHA-512 of msg whose first n bytes have gone
-// into the chain value h: the rest, padded (FIPS 180-4, section 5.1.2),
-// goes through the kernel with a BLAKE2b state that is thrown away.
+// The encoding of crypto/sha512's state (crypto/internal/fips140/sha512,
+// AppendBinary), which the hash package promises later releases still
+// read: magic, h[0..7] big-endian, the buffered bytes padded with zeros
+// to a block, the length in bytes big-endian.
+const (
+	sha512Magic   = "sha\x07"
+	sha512HOff    = len(sha512Magic)
+	sha512LenOff  = sha512HOff + 8*8 + BlockSize
+	sha512EncSize = sha512LenOff + 8
+)
+
+// sha512Rest finishes the SHA-512 of msg whose first n bytes, whole
+// blocks, have gone into the chain value h: crypto/sha512, its state set
+// to h after n bytes, hashes the rest and pads the message (a blob's
+// header and at most a block or two). Should it refuse the state, it
+// hashes all of msg again.
 func sha512Rest(h [8]uint64, msg []byte, n int) [sha512.Size]byte {
-	var bh [8]uint64
-	var bc [2]uint64
-	rest := msg[n:]
-	whole := len(rest) &^ (BlockSize - 1)
-	for i := 0; i < whole; {
-		m := min(whole-i, maxKernel)
-		fused(&h, &bh, &bc, rest[i:i+m], rest[i:i+m])
-		i += m
+	enc := sha512State(h, uint64(n))
+	d := sha512.New()
+	if u, ok := d.(encoding.BinaryUnmarshaler); !ok || u.UnmarshalBinary(enc[:]) != nil {
+		return sha512.Sum512(msg)
 	}
-	var pad [2 * BlockSize]byte
-	k := copy(pad[:], rest[whole:])
-	pad[k] = 0x80
-	end := BlockSize
-	if k >= BlockSize-16 {
-		end = 2 * BlockSize
-	}
-	binary.BigEndian.PutUint64(pad[end-8:], uint64(len(msg))<<3)
-	binary.BigEndian.PutUint64(pad[end-16:], uint64(len(msg))>>61)
-	bc = [2]uint64{}
-	fused(&h, &bh, &bc, pad[:end], pad[:end])
+	d.Write(msg[n:])
 	var sum [sha512.Size]byte
-	for i, v := range h {
-		binary.BigEndian.PutUint64(sum[8*i:], v)
-	}
+	d.Sum(sum[:0])
 	return sum
+}
+
+// sha512State encodes crypto/sha512's state after length bytes, a whole
+// number of blocks, with chain value h.
+func sha512State(h [8]uint64, length uint64) [sha512EncSize]byte {
+	var enc [sha512EncSize]byte
+	copy(enc[:], sha512Magic)
+	for i, v := range h {
+		binary.BigEndian.PutUint64(enc[sha512HOff+8*i:], v)
+	}
+	binary.BigEndian.PutUint64(enc[sha512LenOff:], length)
+	return enc
 }

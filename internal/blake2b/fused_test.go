@@ -3,6 +3,8 @@ package blake2b
 import (
 	"bytes"
 	"crypto/sha512"
+	"encoding"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -67,4 +69,42 @@ func abs(i int) int {
 		return -(i + 1)
 	}
 	return i
+}
+
+// TestSHA512Rest: sha512Rest, given the chain value after 0 to 3 whole
+// blocks, finishes the SHA-512 of every message of up to 300 more bytes
+// as crypto/sha512 does: the padding (0x80, zeros, the length in bits)
+// falls in the last block or needs one more, at every boundary. The
+// state it builds is the one crypto/sha512 encodes at that point.
+func TestSHA512Rest(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	buf := make([]byte, 3*BlockSize+300)
+	for i := range buf {
+		buf[i] = byte(r.Uint32())
+	}
+	for blocks := range 4 {
+		n := blocks * BlockSize
+		ref := sha512.New()
+		ref.Write(buf[:n])
+		enc, err := ref.(encoding.BinaryMarshaler).MarshalBinary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h [8]uint64
+		for i := range h {
+			h[i] = binary.BigEndian.Uint64(enc[sha512HOff+8*i:])
+		}
+		if blocks == 0 && h != iv {
+			t.Fatalf("crypto/sha512 starts from %x, not SHA-512's initial value", h)
+		}
+		if built := sha512State(h, uint64(n)); !bytes.Equal(built[:], enc) {
+			t.Fatalf("after %d blocks: state built\n%x\nwant crypto/sha512's\n%x", blocks, built, enc)
+		}
+		for rest := 0; rest <= 300; rest++ {
+			msg := buf[:n+rest]
+			if got, want := sha512Rest(h, msg, n), sha512.Sum512(msg); got != want {
+				t.Fatalf("%d blocks and %d bytes: got %x, want %x", blocks, rest, got[:8], want[:8])
+			}
+		}
+	}
 }
