@@ -2,6 +2,7 @@ package filelock_test
 
 import (
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,19 +47,61 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 		if err != nil {
 			os.Exit(2)
 		}
-		// Without this the collector may finalize f, closing it and
-		// dropping the lock while the child still runs.
-		defer runtime.KeepAlive(f)
 		if filelock.TryLock(f) != nil {
 			os.Exit(3)
 		}
 		os.Stdout.WriteString("locked\n")
-		select {}
+		waitForParent()
+		// Until here the collector must not finalize f, which would
+		// close it and drop the lock while the child still runs.
+		runtime.KeepAlive(f)
+		os.Exit(0)
 	}
 	path := filepath.Join(t.TempDir(), "lock")
-	os.WriteFile(path, nil, 0o600)
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLockDiesWithItsProcess$")
 	cmd.Env = append(os.Environ(), "FILELOCK_HOLD="+path)
+	startCmd(t, cmd, "locked\n")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := filelock.TryLock(f); !errors.Is(err, filelock.ErrLocked) {
+		t.Fatalf("TryLock while the child holds it = %v", err)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	// Killed, not ended by itself before (on Windows a killed process
+	// has exited too).
+	if cmd.Wait(); cmd.ProcessState.Exited() && runtime.GOOS != "windows" {
+		t.Fatalf("the child ended by itself (%v), not by the kill", cmd.ProcessState)
+	}
+	if err := filelock.TryLock(f); err != nil {
+		t.Fatalf("TryLock after the holder was killed = %v", err)
+	}
+}
+
+// waitForParent blocks a child process until its parent closes the
+// child's standard input (or dies): its goroutine waits in a read. A
+// child blocked in select {} instead is ended at once by the runtime
+// ("all goroutines are asleep - deadlock!"), which dropped the child's
+// lock before the parent looked whenever the child's exit won the race.
+func waitForParent() { _, _ = io.Copy(io.Discard, os.Stdin) }
+
+// startCmd starts cmd, a child process running one test of this binary,
+// waits for it to write ready on its standard output and returns its
+// standard input, which ends it (waitForParent) when closed. The test
+// ends it at the latest.
+func startCmd(t *testing.T, cmd *exec.Cmd, ready string) io.Closer {
+	t.Helper()
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -66,20 +109,16 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	buf := make([]byte, 7)
-	if _, err := out.Read(buf); err != nil || string(buf) != "locked\n" {
-		t.Fatalf("child said %q (%v)", buf, err)
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	buf := make([]byte, len(ready))
+	if _, err := io.ReadFull(out, buf); err != nil || string(buf) != ready {
+		t.Fatalf("child said %q (%v), want %q", buf, err, ready)
 	}
-	f, _ := os.Open(path)
-	defer f.Close()
-	if err := filelock.TryLock(f); !errors.Is(err, filelock.ErrLocked) {
-		t.Fatalf("TryLock while the child holds it = %v", err)
-	}
-	cmd.Process.Kill()
-	cmd.Wait()
-	if err := filelock.TryLock(f); err != nil {
-		t.Fatalf("TryLock after the holder was killed = %v", err)
-	}
+	return stdin
 }
 
 // TestReleaseWhileAChildHoldsACopy: a child process that holds a copy of
@@ -88,7 +127,8 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 func TestReleaseWhileAChildHoldsACopy(t *testing.T) {
 	if os.Getenv("FILELOCK_SLEEP") != "" {
 		os.Stdout.WriteString("started\n")
-		select {}
+		waitForParent()
+		os.Exit(0)
 	}
 	path := filepath.Join(t.TempDir(), "lock")
 	a, err := os.Create(path)
@@ -101,18 +141,7 @@ func TestReleaseWhileAChildHoldsACopy(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestReleaseWhileAChildHoldsACopy$")
 	cmd.Env = append(os.Environ(), "FILELOCK_SLEEP=1")
 	cmd.ExtraFiles = []*os.File{a} // the child's copy of the descriptor
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cmd.Process.Kill(); cmd.Wait() }()
-	buf := make([]byte, 8)
-	if _, err := out.Read(buf); err != nil || string(buf) != "started\n" {
-		t.Fatalf("child said %q (%v)", buf, err)
-	}
+	stdin := startCmd(t, cmd, "started\n")
 	if err := filelock.Release(a); err != nil {
 		t.Fatal(err)
 	}
@@ -123,5 +152,10 @@ func TestReleaseWhileAChildHoldsACopy(t *testing.T) {
 	defer b.Close()
 	if err := filelock.TryLock(b); err != nil {
 		t.Fatalf("TryLock after Release while a child holds a copy = %v, want the lock", err)
+	}
+	// The child held its copy all along: it ends only now, when told.
+	stdin.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("child: %v, want it to end when told to", err)
 	}
 }
