@@ -82,14 +82,7 @@ var ErrNoSuchFile = errors.New("no such backup file")
 // ErrNoSuchFile.
 func (r *Registry) OpenStored(ctx context.Context, arg string) (Reader, error) {
 	if fi, err := os.Stat(arg); err == nil {
-		if !fi.Mode().IsRegular() {
-			return nil, fmt.Errorf("%s %w", arg, ErrNotAFile)
-		}
-		f, err := os.Open(arg)
-		if err != nil {
-			return nil, err
-		}
-		return NewFileReader(f, fi.Size()), nil
+		return openFile(arg, arg, fi)
 	}
 	ds, _, err := SplitBackup(arg)
 	switch {
@@ -99,10 +92,31 @@ func (r *Registry) OpenStored(ctx context.Context, arg string) (Reader, error) {
 		return nil, fmt.Errorf("%s: %w", arg, ErrNoSuchFile)
 	case errors.Is(err, ErrNoBackupName):
 		return nil, err
-	case err != nil || ds.Scheme == "folder":
+	case err == nil && ds.Scheme == "folder":
+		// folder:PATH names the file at PATH, as ls folder:DIR lists it.
+		if s, err := ParseSpec(arg); err == nil && s.Arg != "" {
+			if fi, err := os.Stat(s.Arg); err == nil {
+				return openFile(arg, s.Arg, fi)
+			}
+		}
 		// A path that is not there: saying "not found at folder:..."
 		// would only confuse.
 		return nil, fmt.Errorf("%s: %w", arg, ErrNoSuchFile)
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", arg, ErrNoSuchFile)
 	}
 	return r.OpenBackup(ctx, arg)
+}
+
+// openFile opens the local file at path, which arg names and fi
+// describes, for reading: only a regular file is a backup.
+func openFile(arg, path string, fi os.FileInfo) (Reader, error) {
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s %w", arg, ErrNotAFile)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return NewFileReader(f, fi.Size()), nil
 }

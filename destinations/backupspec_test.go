@@ -15,20 +15,24 @@ func TestOpenStored(t *testing.T) {
 	if err := os.WriteFile(file, []byte("backup bytes"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRegistry().OpenStored(context.Background(), file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
-	r.Close()
-	if err != nil || string(b) != "backup bytes" {
-		t.Fatalf("read %q, %v", b, err)
+	// The file's path, and folder:PATH as ls folder:DIR lists it.
+	for _, arg := range []string{file, "folder:" + file} {
+		r, err := NewRegistry().OpenStored(context.Background(), arg)
+		if err != nil {
+			t.Fatalf("OpenStored(%q): %v", arg, err)
+		}
+		b, err := io.ReadAll(io.NewSectionReader(r, 0, r.Size()))
+		r.Close()
+		if err != nil || string(b) != "backup bytes" {
+			t.Fatalf("OpenStored(%q): read %q, %v", arg, b, err)
+		}
 	}
 	for _, tt := range []struct {
 		arg  string
 		want error
 	}{
 		{dir, ErrNotAFile},
+		{"folder:" + dir, ErrNotAFile},
 		{filepath.Join(dir, "missing"), ErrNoSuchFile},
 		{"folder:" + filepath.Join(dir, "missing"), ErrNoSuchFile},
 		{"proton:/Backups/", ErrNoBackupName},
