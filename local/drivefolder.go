@@ -3,6 +3,7 @@ package local
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,9 +31,10 @@ type DriveFolder struct {
 }
 
 // NewDrive returns the destination for folder on drv, a path relative to
-// the drive's mount point ("" means BackupFolder). The folder is created
-// with mode 0700 if missing. Its Spec is DriveSpec(drv, nil): Register
-// sets the one that tells drv from the other drives plugged in.
+// the drive's mount point ("" means BackupFolder). A missing folder is
+// made, with mode 0700, by the first backup stored there; until then it
+// lists as empty. Its Spec is DriveSpec(drv, nil): Register sets the one
+// that tells drv from the other drives plugged in.
 func NewDrive(drv Drive, folder string) (*DriveFolder, error) {
 	if folder == "" {
 		folder = BackupFolder
@@ -48,11 +50,13 @@ func NewDrive(drv Drive, folder string) (*DriveFolder, error) {
 		return nil, fmt.Errorf("drive %s: %s is not a folder", drv.Label, drv.MountPoint)
 	}
 	dir := filepath.Join(drv.MountPoint, folder)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, explain(fmt.Sprintf("creating %s on drive %s", dir, drv.Label), err)
-	}
-	f, err := NewFolder(dir)
-	if err != nil {
+	var f *Folder
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		// Made by the first backup stored there, as Downloads is:
+		// listing a drive or reading from it must write nothing, and
+		// works on a write-protected one.
+		f = &Folder{dir: dir, makeDir: true}
+	} else if f, err = NewFolder(dir); err != nil {
 		return nil, err
 	}
 	f.spec = DriveSpec(drv, nil)

@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +47,12 @@ func TestNewDrive(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.wantDir != "" {
+				// Each case starts on a drive without its folder.
+				if err := os.RemoveAll(tt.wantDir); err != nil {
+					t.Fatal(err)
+				}
+			}
 			d, err := NewDrive(tt.drive, tt.folder)
 			if tt.errWant != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.errWant) {
@@ -62,6 +69,15 @@ func TestNewDrive(t *testing.T) {
 			if d.Dir() != tt.wantDir || d.Spec() != tt.spec || d.Drive() != tt.drive {
 				t.Fatalf("Dir, Spec, Drive = %s, %s, %+v; want %s, %s, %+v", d.Dir(), d.Spec(), d.Drive(), tt.wantDir, tt.spec, tt.drive)
 			}
+			// Opening the drive writes nothing on it: listing works and
+			// the first backup makes the folder, 0700.
+			if _, err := os.Lstat(tt.wantDir); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("NewDrive made %s before any backup went there (%v)", tt.wantDir, err)
+			}
+			if list, err := d.List(context.Background()); err != nil || len(list) != 0 {
+				t.Fatalf("List = %v, %v; want nothing", list, err)
+			}
+			destinationtest.Put(t, d, "first", []byte("backup"))
 			if info, err := os.Stat(tt.wantDir); err != nil || !info.IsDir() || info.Mode().Perm() != 0o700 {
 				t.Fatalf("backup folder %s: %v (want a 0700 folder)", tt.wantDir, err)
 			}
@@ -102,6 +118,9 @@ func TestDriveRefusesBeforeWriting(t *testing.T) {
 			}
 			if got := residue(t, d.Dir()); len(got) != 0 {
 				t.Fatalf("refused backup left %v", got)
+			}
+			if got := residue(t, d.Drive().MountPoint); len(got) != 0 {
+				t.Fatalf("refused backup left %v on the drive", got)
 			}
 		})
 	}

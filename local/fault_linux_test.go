@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -146,7 +147,14 @@ func TestReadOnlyDrive(t *testing.T) {
 			return err
 		}},
 		{"create backup folder", func() error {
-			_, err := NewDrive(Drive{Label: "LOCKED", MountPoint: mnt}, "elsewhere")
+			d, err := NewDrive(Drive{Label: "LOCKED", MountPoint: mnt}, "elsewhere")
+			if err != nil {
+				return fmt.Errorf("NewDrive: %w", err) // the error is Create's to give
+			}
+			p, err := d.Create(ctx, "new", 100)
+			if err == nil {
+				p.Abort(ctx)
+			}
 			return err
 		}},
 		{"delete backup", func() error { return df.Delete(ctx, "older") }},
@@ -165,6 +173,15 @@ func TestReadOnlyDrive(t *testing.T) {
 	}
 	if got, err := df.List(ctx); err != nil || len(got) != 1 {
 		t.Fatalf("List on a read-only drive = %v, %v", got, err)
+	}
+	// A write-protected stick (an SD card's lock switch) without the
+	// backup folder still opens and lists, empty.
+	other, err := NewDrive(Drive{Label: "LOCKED", MountPoint: mnt}, "elsewhere")
+	if err != nil {
+		t.Fatalf("NewDrive on a read-only drive: %v", err)
+	}
+	if got, err := other.List(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("List of a missing folder on a read-only drive = %v, %v", got, err)
 	}
 }
 

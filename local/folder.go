@@ -82,14 +82,22 @@ func (f *Folder) Create(ctx context.Context, name string, sizeHint int64) (desti
 	if strings.HasPrefix(name, ".") {
 		return nil, fmt.Errorf("backup name %q must not start with a dot: the backup would be hidden", name)
 	}
+	// The room is checked before the folder is made, so that a backup
+	// refused for want of space leaves nothing behind.
+	roomDir, missing := f.dir, false
 	if f.makeDir {
-		if err := os.MkdirAll(f.dir, 0o700); err != nil {
-			return nil, explain("creating the folder "+f.dir, err)
+		if _, err := os.Lstat(f.dir); errors.Is(err, fs.ErrNotExist) {
+			roomDir, missing = filepath.Dir(f.dir), true
 		}
 	}
 	if f.room != nil && sizeHint >= 0 {
-		if err := f.room(f.dir, sizeHint); err != nil {
+		if err := f.room(roomDir, sizeHint); err != nil {
 			return nil, err
+		}
+	}
+	if missing {
+		if err := os.MkdirAll(f.dir, 0o700); err != nil {
+			return nil, explain("creating the folder "+f.dir, err)
 		}
 	}
 	p, err := createPending(ctx, f.dir, name, sizeHint)

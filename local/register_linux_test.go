@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,11 +130,13 @@ func TestRegisterUSB(t *testing.T) {
 			if got, want := d.Spec(), strings.ReplaceAll(tt.specOut, "$MNT", mnt); got != want {
 				t.Fatalf("Spec = %q, want %q", got, want)
 			}
-			info, err := os.Stat(wantDir)
-			if err != nil || info.Mode().Perm() != 0o700 {
-				t.Fatalf("backup folder: %v, mode %v; want it made with 0700", err, info.Mode().Perm())
+			if _, err := os.Lstat(wantDir); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("opening the drive made %s before any backup went there (%v)", wantDir, err)
 			}
 			destinationtest.Put(t, d, "backup", []byte("coins"))
+			if info, err := os.Stat(wantDir); err != nil || info.Mode().Perm() != 0o700 {
+				t.Fatalf("backup folder: %v; want it made with 0700", err)
+			}
 			if got, err := os.ReadFile(filepath.Join(wantDir, "backup")); err != nil || string(got) != "coins" {
 				t.Fatalf("backup on the drive holds %q, %v", got, err)
 			}
