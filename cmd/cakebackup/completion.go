@@ -11,15 +11,24 @@ import (
 
 // Shell completion scripts. They ask cakebackup itself for the words
 // that fit (urfave/cli's --generate-bash-completion), so they follow the
-// command tree without being regenerated.
+// command tree without being regenerated. They never ask with a "--"
+// among the words: urfave/cli then runs the command instead, so a Tab
+// after "send FILE --" would have sent FILE.
 const (
 	bashCompletion = `# bash completion for cakebackup: source <(cakebackup completion bash)
 _cakebackup() {
   local cur=${COMP_WORDS[COMP_CWORD]}
   local words=("${COMP_WORDS[@]:0:COMP_CWORD}")
-  local opts
+  local opts w ask=$cur
+  COMPREPLY=()
+  # After a "--" cakebackup would run the command rather than list words:
+  # leave those to file names. A "--" being typed asks with "-" instead.
+  for w in "${words[@]:1}"; do
+    [[ $w == -- ]] && return 0
+  done
+  [[ $ask == -- ]] && ask=-
   if [[ $cur == -* ]]; then
-    opts=$("${words[@]}" "$cur" --generate-bash-completion 2>/dev/null)
+    opts=$("${words[@]}" "$ask" --generate-bash-completion 2>/dev/null)
   else
     opts=$("${words[@]}" --generate-bash-completion 2>/dev/null)
   fi
@@ -31,9 +40,18 @@ complete -o bashdefault -o default -F _cakebackup cakebackup
 # zsh completion for cakebackup: source <(cakebackup completion zsh)
 _cakebackup() {
   local -a opts
-  local cur=${words[-1]}
+  local cur=${words[-1]} ask=${words[-1]} w
+  # After a "--" cakebackup would run the command rather than list words:
+  # leave those to file names. A "--" being typed asks with "-" instead.
+  for w in "${(@)words[2,-2]}"; do
+    if [[ $w == -- ]]; then
+      _files
+      return
+    fi
+  done
+  [[ $ask == -- ]] && ask=-
   if [[ $cur == -* ]]; then
-    opts=("${(@f)$(${words[@]:0:#words[@]-1} $cur --generate-bash-completion 2>/dev/null)}")
+    opts=("${(@f)$(${words[@]:0:#words[@]-1} $ask --generate-bash-completion 2>/dev/null)}")
   else
     opts=("${(@f)$(${words[@]:0:#words[@]-1} --generate-bash-completion 2>/dev/null)}")
   fi

@@ -84,6 +84,63 @@ func TestBashCompletion(t *testing.T) {
 	if got := complete("cakebackup", "restore", "--t"); got != "--to" {
 		t.Errorf("completing \"restore --t\" gave %q, want --to", got)
 	}
+	// A Tab after "--" lists words and runs nothing: asked with a "--",
+	// cakebackup would run the command (here: send the backup).
+	file := createBackup(t, c, writePasswordFile(t, "correct horse battery staple 42"))
+	out := t.TempDir()
+	for _, words := range [][]string{
+		{"cakebackup", "send", file, "--dest", "folder:" + out, "--"},
+		{"cakebackup", "send", "--dest", "folder:" + out, "--", file, ""},
+	} {
+		got := complete(words...)
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Fatalf("completing %q sent the backup: %s holds %v", words, out, entries)
+		}
+		if want := words[len(words)-1] == "--"; want != strings.Contains(got, "--json") || strings.Contains(got, "NOT") {
+			t.Errorf("completing %q gave %q", words, got)
+		}
+	}
+}
+
+// TestZshCompletionAfterDashDash runs the zsh script's function in a real
+// zsh, with the completion system's functions stood in for: a Tab after
+// "--" must list words, never run the command.
+func TestZshCompletionAfterDashDash(t *testing.T) {
+	t.Parallel()
+	zsh, err := exec.LookPath("zsh")
+	if err != nil || runtime.GOOS == "windows" {
+		t.Skip("no zsh (Debian package zsh)")
+	}
+	c := newCLI(t)
+	script := filepath.Join(t.TempDir(), "cakebackup.zsh")
+	if err := os.WriteFile(script, []byte(c.mustRun("completion", "zsh")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bin := programPath(t)
+	file := createBackup(t, c, writePasswordFile(t, "correct horse battery staple 42"))
+	out := t.TempDir()
+	for _, words := range [][]string{
+		{"cakebackup", "send", file, "--dest", "folder:" + out, "--"},
+		{"cakebackup", "send", "--dest", "folder:" + out, "--", file, ""},
+	} {
+		cmd := exec.Command(zsh, "-f", "-c", `compdef() {}; _describe() { print -r -- "${opts[@]}" }; _files() { print -r -- FILES }; source "$1"; shift; words=("$@"); _cakebackup`, "_", script)
+		cmd.Args = append(cmd.Args, words...)
+		cmd.Env = []string{"PATH=" + filepath.Dir(bin) + ":" + os.Getenv("PATH"), "HOME=" + c.vars["HOME"]}
+		got, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("zsh: %v\n%s", err, got)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Fatalf("completing %q sent the backup: %s holds %v", words, out, entries)
+		}
+		want := "FILES"
+		if words[len(words)-1] == "--" {
+			want = "--json"
+		}
+		if !strings.Contains(string(got), want) || strings.Contains(string(got), "NOT") {
+			t.Errorf("completing %q gave %q, want %s", words, got, want)
+		}
+	}
 }
 
 func TestZshAndFishCompletion(t *testing.T) {
