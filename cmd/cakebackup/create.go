@@ -214,8 +214,11 @@ func (e *env) warnSkipped(skipped []string) {
 const snapshotNote = "This backup was made by cakebackup from a data folder: restore it with `cakebackup restore`; the app cannot import it (no app-sealed keychain dump)."
 
 // printCreated reports a made backup: where each destination stands and,
-// when the password was generated, the password, once.
+// when the password was generated and some destination holds the backup,
+// the password, once. A backup saved nowhere gets no password: written
+// down, it would only be taken for the next backup's.
 func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, generated bool) error {
+	generated = generated && len(made.Stores.Good()) > 0
 	if asJSON {
 		out := createdJSON{
 			Name:         made.Name,
