@@ -12,10 +12,11 @@ import (
 func IsTerminal(f *os.File) bool { return f != nil && term.IsTerminal(int(f.Fd())) }
 
 // promptLine shows label on w and reads one line from the terminal tty
-// without echoing it. Callers use PromptContext, which Ctrl-C can end.
+// without echoing it. Callers run it through promptUntil, which turns
+// echo off first where it can (hideEcho) and which Ctrl-C can end.
 func promptLine(tty *os.File, w io.Writer, label string) (string, error) {
 	fmt.Fprint(w, label)
-	b, err := term.ReadPassword(int(tty.Fd()))
+	b, err := readHiddenLine(tty)
 	fmt.Fprintln(w)
 	if err != nil {
 		return "", fmt.Errorf("reading from the terminal: %w", err)

@@ -97,9 +97,18 @@ func PromptContext(ctx context.Context, tty *os.File, w io.Writer, label string)
 
 // promptUntil runs read, a prompt on the terminal tty, until ctx ends;
 // then it puts the terminal back as it was, ends the prompt's line on w
-// and returns ctx's cause.
+// and returns ctx's cause. Where it can (hideEcho), it turns echo off
+// itself before read shows the prompt, and back on when read answers or
+// ctx ends, on this goroutine: a read turning echo off on its own
+// goroutine could do so after a Ctrl-C had put it back, leaving the shell
+// typing blind.
 func promptUntil(ctx context.Context, tty *os.File, w io.Writer, read func() (string, error)) (string, error) {
 	state, stateErr := term.GetState(int(tty.Fd()))
+	restore, err := hideEcho(tty)
+	if err != nil {
+		return "", fmt.Errorf("reading from the terminal: %w", err)
+	}
+	defer restore()
 	return readUntil(ctx, read, func() {
 		if stateErr == nil {
 			_ = term.Restore(int(tty.Fd()), state)

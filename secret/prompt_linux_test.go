@@ -1,0 +1,105 @@
+package secret_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+
+	"github.com/cakebackup/cakebackup/secret"
+)
+
+// writerFunc is an io.Writer made of a function.
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// TestPromptContextOnTerminal reads a password on a real pseudo-terminal:
+// echo is off by the time the prompt shows (else a Ctrl-C right after it
+// could put echo back before it went off, leaving the shell typing
+// blind), nothing typed is echoed, and after the answer or a Ctrl-C the
+// terminal echoes again.
+func TestPromptContextOnTerminal(t *testing.T) {
+	tests := []struct {
+		name   string
+		typed  string // written to the terminal once the prompt shows; "" for Ctrl-C
+		want   string
+		wantIs error
+	}{
+		{name: "answer", typed: "hunter2 wallet\n", want: "hunter2 wallet"},
+		{name: "answer with a backspace", typed: "hunter22\b\n", want: "hunter2"},
+		{name: "empty", typed: "\n", wantIs: secret.ErrEmpty},
+		{name: "Ctrl-C at the prompt", wantIs: context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ptmx, tty, err := pty.Open()
+			if err != nil {
+				t.Skip("no pseudo-terminal here:", err)
+			}
+			defer ptmx.Close()
+			defer tty.Close()
+			var echoed bytes.Buffer
+			done := make(chan struct{})
+			go func() { io.Copy(&echoed, ptmx); close(done) }()
+
+			echoing := func() bool {
+				tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+				if err != nil {
+					t.Error(err)
+					return false
+				}
+				return tio.Lflag&unix.ECHO != 0
+			}
+			if !echoing() {
+				t.Fatal("a new terminal does not echo")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var echoAtPrompt atomic.Bool
+			w := writerFunc(func(b []byte) (int, error) {
+				if strings.Contains(string(b), "Password:") {
+					echoAtPrompt.Store(echoing())
+					if tt.typed == "" {
+						cancel() // Ctrl-C as the prompt shows
+					} else if _, err := ptmx.WriteString(tt.typed); err != nil {
+						t.Error(err)
+					}
+				}
+				return len(b), nil
+			})
+			got, err := secret.PromptContext(ctx, tty, w, "Password: ")
+			if tt.wantIs != nil {
+				if !errors.Is(err, tt.wantIs) {
+					t.Fatalf("PromptContext = %q, %v; want %v", got, err, tt.wantIs)
+				}
+			} else if err != nil || got != tt.want {
+				t.Fatalf("PromptContext = %q, %v; want %q", got, err, tt.want)
+			}
+			if echoAtPrompt.Load() {
+				t.Error("the terminal still echoed when the prompt showed")
+			}
+			if !echoing() {
+				t.Error("the terminal was left without echo")
+			}
+			if tt.typed == "" {
+				// The reader left waiting on the terminal ends with the
+				// process in real use; here a line ends it.
+				if _, err := ptmx.WriteString("\n"); err != nil {
+					t.Error(err)
+				}
+			}
+			tty.Close()
+			<-done
+			if tt.typed != "" && strings.Contains(echoed.String(), strings.TrimSpace(tt.typed)) && tt.want != "" {
+				t.Errorf("the terminal echoed what was typed: %q", echoed.String())
+			}
+		})
+	}
+}
