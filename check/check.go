@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -106,6 +107,8 @@ type Report struct {
 	Groups    int   `json:"groups,omitempty"`
 	ReadCount int   `json:"read"`
 	ReadBytes int64 `json:"read_bytes"`
+	// Ignored counts the other files at the destination, as ls does.
+	Ignored int `json:"other_files_ignored"`
 }
 
 // Failed returns the backups that failed.
@@ -145,10 +148,13 @@ type folderChecker interface {
 	CheckFolder(ctx context.Context) error
 }
 
-// Run checks every backup at dest (named like a backup or not: a check
-// covers the destination). It returns an error wrapping ErrFailed, naming
-// the backups, when any failed; a destination that cannot be listed is an
-// error and no report.
+// Run checks every backup at dest: the files ls lists (named like a
+// backup, or recognised by their content; job.IsBackup) and any file
+// whose last read here verified, which may be damaged past recognition
+// since. Other files (the rest of a Downloads folder) are counted in
+// Report.Ignored, never read in full, and not recorded. It returns an
+// error wrapping ErrFailed, naming the backups, when any failed; a
+// destination that cannot be listed is an error and no report.
 func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Report, error) {
 	// A cloud folder no backup made yet lists as empty: a check of it
 	// fails, as ls does, rather than pass with nothing and forget what
@@ -158,11 +164,19 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 			return nil, err
 		}
 	}
-	entries, err := dest.List(ctx)
+	listing, err := dest.List(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rep := &Report{Dest: dest.Spec(), Results: []Result{}} // [] in JSON, never null
+	var entries []destinations.Entry
+	for _, e := range listing {
+		if opts.Memo.VerifiedOK(e.Name) || job.IsBackup(ctx, dest, e) {
+			entries = append(entries, e)
+		} else {
+			rep.Ignored++
+		}
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now

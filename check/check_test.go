@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -239,5 +240,62 @@ func TestMissingFolderFails(t *testing.T) {
 	}
 	if rep, err := f.run(t, check.Options{}); err != nil || len(readNames(rep)) != 0 {
 		t.Fatalf("after it, check read %v (%v); want nothing, the record kept", readNames(rep), err)
+	}
+}
+
+// A check covers the backups, as ls lists them, and leaves the other
+// files of a shared folder (Downloads) alone: not read, not failed, not
+// recorded, only counted. A file once verified here stays covered when
+// it no longer looks like a backup: it was one, and is damaged.
+func TestOtherFilesAreIgnored(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, 2)
+	others := map[string]string{
+		"taxes.pdf":    "%PDF-1.7 the owner's tax return",
+		"holiday.zip":  "PK\x03\x04 not a backup either",
+		"renamed_copy": "GOOD, verified once under this name",
+	}
+	for name, body := range others {
+		if err := os.WriteFile(filepath.Join(f.dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, err := f.dest.Identity(ctx, "renamed_copy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.RecordStored(f.dest.Spec(), "", "renamed_copy", int64(len(others["renamed_copy"])), "00", id, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+
+	rep, err := f.run(t, check.Options{})
+	if err != nil {
+		t.Fatalf("check failed on files that are not backups: %v", err)
+	}
+	var checked []string
+	for _, r := range rep.Results {
+		checked = append(checked, r.Name)
+	}
+	want := append(append([]string(nil), f.names...), "renamed_copy")
+	slices.Sort(checked)
+	slices.Sort(want)
+	if !slices.Equal(checked, want) || rep.Ignored != 2 {
+		t.Fatalf("checked %v, ignored %d; want %v and 2 ignored", checked, rep.Ignored, want)
+	}
+	memo, err := f.store.Memo(f.dest.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if failed := memo.Failed(); len(failed) != 0 {
+		t.Fatalf("recorded as failed: %+v", failed)
+	}
+
+	// Damaged past recognition, the once verified copy still fails.
+	if err := os.WriteFile(filepath.Join(f.dir, "renamed_copy"), []byte("BAD now"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, err = f.run(t, check.Options{})
+	if !errors.Is(err, check.ErrFailed) || len(rep.Failed()) != 1 || rep.Failed()[0].Name != "renamed_copy" {
+		t.Fatalf("check of a damaged once-verified copy = %v, %+v; want it failed", err, rep.Failed())
 	}
 }

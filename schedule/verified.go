@@ -184,6 +184,17 @@ func (m *Memo) Lookup(name string, size int64, identity string) (v Verified, ok 
 	return v, true
 }
 
+// VerifiedOK reports whether the last full read of name, whatever the
+// object then, verified: it was a backup, even if it no longer looks
+// like one.
+func (m *Memo) VerifiedOK(name string) bool {
+	if m == nil {
+		return false
+	}
+	v, ok := m.known[name]
+	return ok && v.OK()
+}
+
 // Record remembers a full read of name: sum is the SHA-512 of its bytes
 // and err nil when it verified.
 func (m *Memo) Record(name string, size int64, identity string, sum []byte, at time.Time, err error) {

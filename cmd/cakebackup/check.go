@@ -67,6 +67,9 @@ func checkCommand(e *env) *cli.Command {
 				if rep.Groups > 0 {
 					fmt.Fprintf(e.stdout, ", group %d/%d", rep.Group, rep.Groups)
 				}
+				if rep.Ignored > 0 {
+					fmt.Fprintf(e.stdout, "; %d other %s ignored (not backups)", rep.Ignored, plural(rep.Ignored, "file", "files"))
+				}
 				fmt.Fprintln(e.stdout)
 			}
 			return err
