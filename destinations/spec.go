@@ -122,12 +122,29 @@ func (e *OpenError) Unwrap() error { return e.Err }
 
 // Cause is err without the destination's name when err is the OpenError
 // of spec, for a message that names spec itself; otherwise it is err.
+// Specs are compared as parsed, so a message that spells the destination
+// as it was given (/media/usb) drops the OpenError's canonical
+// folder:/media/usb too.
 func Cause(err error, spec string) error {
 	var oe *OpenError
-	if errors.As(err, &oe) && oe.Spec == spec && err.Error() == oe.Error() {
+	if errors.As(err, &oe) && err.Error() == oe.Error() && sameSpec(oe.Spec, spec) {
 		return oe.Err
 	}
 	return err
+}
+
+// sameSpec reports whether a and b name one destination: equal as given,
+// or equal once parsed.
+func sameSpec(a, b string) bool {
+	if a == b {
+		return true
+	}
+	pa, err := ParseSpec(a)
+	if err != nil {
+		return false
+	}
+	pb, err := ParseSpec(b)
+	return err == nil && pa == pb
 }
 
 // Open parses spec and opens its destination. Its error for a destination

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -84,8 +85,9 @@ func TestSplitBackup(t *testing.T) {
 }
 
 // TestCause: a message that names the destination gets Open's reason
-// without the name again; any other error stays whole, and Open's error
-// still matches what the opener's error matches.
+// without the name again, however the message spells the destination (a
+// bare path for folder:PATH); any other error stays whole, and Open's
+// error still matches what the opener's error matches.
 func TestCause(t *testing.T) {
 	r := NewRegistry()
 	r.Register("gone", "gone:X  never there", func(context.Context, string) (Destination, error) {
@@ -94,6 +96,15 @@ func TestCause(t *testing.T) {
 	_, openErr := r.Open(context.Background(), "gone:X")
 	if !errors.Is(openErr, ErrNotFound) || openErr.Error() != "destination gone:X: drive X is unplugged: not found" {
 		t.Fatalf("Open: %v", openErr)
+	}
+	r.Register("folder", "folder:PATH  a folder", func(_ context.Context, arg string) (Destination, error) {
+		return nil, fmt.Errorf("folder %s is unplugged: %w", arg, ErrNotFound)
+	})
+	// A bare path is a folder: spec, which Open's error names canonically.
+	usb := filepath.Join(t.TempDir(), "usb")
+	_, folderErr := r.Open(context.Background(), usb)
+	if folderErr == nil || folderErr.Error() != "destination folder:"+usb+": folder "+usb+" is unplugged: not found" {
+		t.Fatalf("Open: %v", folderErr)
 	}
 	tests := []struct {
 		name string
@@ -105,6 +116,9 @@ func TestCause(t *testing.T) {
 		{"another destination", openErr, "gone:Y", openErr.Error()},
 		{"wrapped with more", fmt.Errorf("sending: %w", openErr), "gone:X", "sending: " + openErr.Error()},
 		{"not an OpenError", ErrNotFound, "gone:X", "not found"},
+		{"named as given, not canonical", folderErr, usb + string(filepath.Separator), "folder " + usb + " is unplugged: not found"},
+		{"another path", folderErr, usb + "2", folderErr.Error()},
+		{"not a spec", folderErr, "Downloads", folderErr.Error()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

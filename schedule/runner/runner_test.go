@@ -94,6 +94,27 @@ func TestCheckJob(t *testing.T) {
 	}
 }
 
+// TestUnavailableNamesTheDestinationOnce: CheckJob's warning for a
+// destination that is not there names it once, whether the job spells it
+// folder:PATH or as a bare path.
+func TestUnavailableNamesTheDestinationOnce(t *testing.T) {
+	r := newRunner(t)
+	gone := filepath.Join(t.TempDir(), "unplugged")
+	for _, dest := range []string{"folder:" + gone, gone} {
+		t.Run(dest, func(t *testing.T) {
+			j := schedule.Job{Name: "j", Source: "/d", Dest: dest, PasswordFile: "/pw"}
+			warnings, err := r.CheckJob(t.Context(), &schedule.Config{}, j, fixed(password, nil))
+			if err != nil || len(warnings) != 1 {
+				t.Fatalf("CheckJob: %v, %v; want one warning", warnings, err)
+			}
+			want := "job j: " + dest + " is not available now (folder " + gone + " does not exist); its runs fail until it is"
+			if got := warnings[0].Error(); got != want {
+				t.Errorf("warning %q\nwant    %q", got, want)
+			}
+		})
+	}
+}
+
 // A scheduled run makes a backup at each destination, records it as
 // verified, and the job's retention prunes the older ones; the check of
 // the destination reads what is there.
