@@ -118,11 +118,17 @@ func manCommand(e *env) *cli.Command {
 // errUnexpectedArgs is the usage error of a command that takes no
 // arguments.
 func errUnexpectedArgs(c *cli.Context) error {
-	var names []string // the command's path, such as "schedule status"
+	return fmt.Errorf("%s takes no arguments, got %s", commandPath(c), strings.Join(c.Args().Slice(), " "))
+}
+
+// commandPath is the command's path as typed after the program's name,
+// such as "schedule status", for a message that names the command.
+func commandPath(c *cli.Context) string {
+	var names []string
 	for _, l := range c.Lineage() {
 		if l.Command != nil && l.Command.Name != "" && l.Command.Name != appName {
 			names = append([]string{l.Command.Name}, names...)
 		}
 	}
-	return fmt.Errorf("%s takes no arguments, got %s", strings.Join(names, " "), strings.Join(c.Args().Slice(), " "))
+	return strings.Join(names, " ")
 }

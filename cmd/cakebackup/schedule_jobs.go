@@ -352,7 +352,7 @@ func jobIn(cfg *schedule.Config, path, name string) (schedule.Job, error) {
 // oneJobArg is the single JOB argument.
 func oneJobArg(c *cli.Context) (string, error) {
 	if c.NArg() != 1 {
-		return "", usageError(fmt.Errorf("%s takes one JOB name", c.Command.Name))
+		return "", usageError(fmt.Errorf("%s takes one JOB name", commandPath(c)))
 	}
 	name := c.Args().First()
 	if err := schedule.ValidateJobName(name); err != nil {

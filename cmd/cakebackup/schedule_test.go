@@ -690,3 +690,30 @@ func TestScheduleForApp(t *testing.T) {
 		}
 	}
 }
+
+// TestOneJobArgNamesTheCommand: a command that takes one JOB name and got
+// none or two names itself by its whole path, as the person typed it.
+func TestOneJobArgNamesTheCommand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"notify", "test"}, "notify test takes one JOB name"},
+		{[]string{"schedule", "add", "--source", sampleWallets, "--every", "1h", "--password-env", "X"}, "schedule add takes one JOB name"},
+		{[]string{"schedule", "remove", "a", "b"}, "schedule remove takes one JOB name"},
+		{[]string{"schedule", "set-password"}, "schedule set-password takes one JOB name"},
+		{[]string{"schedule", "prune"}, "schedule prune takes one JOB name"},
+		{[]string{"schedule", "install"}, "schedule install takes one JOB name"},
+		{[]string{"schedule", "uninstall"}, "schedule uninstall takes one JOB name"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args[:2], " "), func(t *testing.T) {
+			t.Parallel()
+			s := newScheduleCLI(t)
+			if code := s.run(tt.args...); code != exitUsage || s.stderr.String() != "cakebackup: "+tt.want+"\n" {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, s.stderr.String(), exitUsage, tt.want)
+			}
+		})
+	}
+}
