@@ -13,7 +13,9 @@ import (
 
 // Ping reports runs to a dead man's switch in the style of
 // Healthchecks.io: URL/start when a run begins, URL when it succeeds,
-// URL/fail with the error line as the body when it fails, and a test to
+// URL/fail with the error line as the body when it fails, URL with
+// "skipped: " and why as the body when a started run did not happen after
+// all (so the monitor sees it end, not hang), and a test to
 // URL/log, which Healthchecks.io records without counting it as a
 // success or a failure (https://healthchecks.io/docs/http_api/). The service
 // itself notices a job that stopped pinging, so overdue and recovered
@@ -37,6 +39,8 @@ func (p Ping) Notify(ctx context.Context, e Event) error {
 		url = base
 	case Failure:
 		url, body = base+"/fail", e.Error
+	case Skipped:
+		url, body = base, "skipped: "+e.Error
 	case Test:
 		url, body = base+"/log", e.Message()
 	default:

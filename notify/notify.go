@@ -22,6 +22,10 @@ const (
 	Failure   Kind = "failure"
 	Overdue   Kind = "overdue"
 	Recovered Kind = "recovered" // ok again after failing or being overdue
+	// Skipped is sent to pings only, to end a run whose start was sent
+	// but that did not happen after all: another process was doing its
+	// work (Error says which). A Ping sends it as a success, with why.
+	Skipped Kind = "skipped"
 	// Test is sent by `cakebackup notify test` through every channel: a
 	// Hook runs for it whatever its Kinds, a Ping sends it to URL/log.
 	Test Kind = "test"
@@ -47,7 +51,7 @@ type Event struct {
 func (e Event) Title() string {
 	verb := map[Kind]string{
 		Start: "started", Success: "succeeded", Failure: "failed",
-		Overdue: "is overdue", Recovered: "is working again", Test: "sent a test notification",
+		Overdue: "is overdue", Recovered: "is working again", Test: "sent a test notification", Skipped: "was skipped",
 	}[e.Kind]
 	return fmt.Sprintf("cakebackup: job %s %s", e.Job, verb)
 }
@@ -62,7 +66,7 @@ func (e Event) Message() string {
 		}
 	case Test:
 		parts = append(parts, "Notifications for this job reach you here.")
-	case Failure, Overdue:
+	case Failure, Overdue, Skipped:
 		if e.Error != "" {
 			parts = append(parts, e.Error)
 		}

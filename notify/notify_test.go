@@ -22,13 +22,15 @@ func TestPing(t *testing.T) {
 	url := rec.URL
 	p := Ping{URL: url + "/ping/abc"}
 	ok := Event{Job: "nightly", Kind: Success, File: "/media/x/b"}
-	for _, e := range []Event{{Job: "nightly", Kind: Start}, ok, failed, {Job: "nightly", Kind: Overdue}, {Job: "nightly", Kind: Recovered}, {Job: "nightly", Kind: Test}} {
+	skipped := Event{Job: "nightly", Kind: Skipped, Error: "another cakebackup process is shipping from this folder"}
+	for _, e := range []Event{{Job: "nightly", Kind: Start}, ok, failed, {Job: "nightly", Kind: Overdue}, {Job: "nightly", Kind: Recovered}, {Job: "nightly", Kind: Test}, skipped} {
 		if err := p.Notify(context.Background(), e); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want := []string{"POST /ping/abc/start ", "POST /ping/abc ", "POST /ping/abc/fail Proton session expired",
-		"POST /ping/abc/log Notifications for this job reach you here."}
+		"POST /ping/abc/log Notifications for this job reach you here.",
+		"POST /ping/abc skipped: another cakebackup process is shipping from this folder"}
 	if got := rec.Lines(); !slices.Equal(got, want) {
 		t.Fatalf("pings %q, want %q", got, want)
 	}

@@ -22,7 +22,8 @@ const notifyTimeout = 30 * time.Second
 const maxHookOutput = 16 << 10
 
 // Notifiers returns the notifiers a's keys configure: perRun get every
-// run's start, success and failure (the ping; the on_success hook),
+// run's start, success and failure, and the end of a started run that
+// was skipped (the ping; the on_success hook),
 // onChange get the events of a job that starts failing, turns overdue or
 // works again (the webhook, the desktop, the on_failure and on_overdue
 // hooks). Hooks write their output to hookOut, and never see the
@@ -92,8 +93,13 @@ func (s *Scheduler) notifyStart(ctx context.Context, job Job, start time.Time) {
 
 // runAlerts returns the events of a finished run whose state is now js
 // (the run's err and res), and records in js what was notified and the
-// fix for a failure. A run stopped by a signal, or skipped, tells nothing.
-func (s *Scheduler) runAlerts(job Job, js *JobState, res Result, err error, now time.Time) []alert {
+// fix for a failure. A run stopped by a signal, or skipped, tells nothing,
+// but a skipped run whose start was pinged (begun) ends it with a
+// notify.Skipped to the ping, so the monitor sees no run that hung.
+func (s *Scheduler) runAlerts(job Job, js *JobState, res Result, err error, now time.Time, begun bool) []alert {
+	if js.LastResult == ResultSkipped && begun {
+		return []alert{{event: notify.Event{Job: job.Name, Kind: notify.Skipped, Time: now, Error: js.LastError}}}
+	}
 	if js.LastResult == ResultAborted || js.LastResult == ResultSkipped {
 		return nil
 	}

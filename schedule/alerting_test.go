@@ -390,3 +390,53 @@ func TestWatchJobSkippedIsNoFailure(t *testing.T) {
 		t.Fatalf("webhook events %+v", events)
 	}
 }
+
+// TestPingStartWaitsForBegin: a run pings its start when its RunFunc says
+// it goes ahead (Run.Begin), so a run skipped before that pings nothing,
+// which a monitor takes for a run that did not happen, rather than a start
+// without an end, which it takes for a run that hung. A run that never
+// calls Begin pings its start as it ends; one that began and was then
+// skipped ends with a success ping saying why.
+func TestPingStartWaitsForBegin(t *testing.T) {
+	busy := &SkippedError{Err: errors.New("another cakebackup process is shipping from this folder")}
+	fail := errors.New("the stick is unplugged")
+	tests := []struct {
+		name   string
+		begin  int // how many times the run calls Begin
+		err    error
+		pings  []string
+		bodies []string
+	}{
+		{"skipped before it began", 0, busy, nil, nil},
+		{"began and succeeded", 1, nil, []string{"/start", ""}, []string{"", ""}},
+		{"began twice", 2, nil, []string{"/start", ""}, []string{"", ""}},
+		{"began and failed", 1, fail, []string{"/start", "/fail"}, []string{"", fail.Error()}},
+		{"never began, failed", 0, fail, []string{"/start", "/fail"}, []string{"", fail.Error()}},
+		{"never began, succeeded", 0, nil, []string{"/start", ""}, []string{"", ""}},
+		{"began, then skipped", 1, busy, []string{"/start", ""}, []string{"", "skipped: " + busy.Error()}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := notifytest.NewRecorder(t)
+			job := Job{Name: "exports", Watch: "/home/ana/Downloads", Every: "1h", Alerts: Alerts{PingURL: rec.URL + "/ping"}}
+			f := newSchedulerFixture(t, job, time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC))
+			f.sched.Run = func(ctx context.Context, r Run) (Result, error) {
+				for range tt.begin {
+					r.Begin()
+					if got := pings(rec); !slices.Equal(got, []string{"/start"}) {
+						t.Errorf("pings after Begin %q, want the start alone", got)
+					}
+				}
+				return Result{}, tt.err
+			}
+			f.sched.RunDue(context.Background())
+			var bodies []string
+			for _, r := range rec.Requests() {
+				bodies = append(bodies, r.Body)
+			}
+			if got := pings(rec); !slices.Equal(got, tt.pings) || !slices.Equal(bodies, tt.bodies) {
+				t.Errorf("pings %q with bodies %q\nwant  %q with %q", got, bodies, tt.pings, tt.bodies)
+			}
+		})
+	}
+}

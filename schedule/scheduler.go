@@ -16,6 +16,13 @@ import (
 type Run struct {
 	Job        Job
 	BackupName string
+	// Begin says the run goes ahead: the scheduler pings its start
+	// (ping_url's /start) then. A RunFunc calls it before its work, once
+	// it knows the run is not to be skipped, and before it returns; later
+	// calls do nothing. A run that returns without calling it has its
+	// start pinged as it ends, unless it was skipped: a skipped run pings
+	// nothing, not a start that never ends.
+	Begin func()
 }
 
 // Copy is a run's backup at one of the job's destinations.
@@ -196,8 +203,14 @@ func (s *Scheduler) runIfDue(ctx context.Context, job Job) error {
 // runLocked runs job once, prunes, records and logs the outcome.
 func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error {
 	start := s.Clock.Now()
-	s.notifyStart(ctx, job, start)
-	res, err := s.Run(ctx, Run{Job: job, BackupName: BackupName(job.Name, start)})
+	begun := false
+	begin := func() {
+		if !begun {
+			begun = true
+			s.notifyStart(ctx, job, start)
+		}
+	}
+	res, err := s.Run(ctx, Run{Job: job, BackupName: BackupName(job.Name, start), Begin: begin})
 	js := last
 	var plan PrunePlan
 	if len(res.Copies) > 0 {
@@ -235,7 +248,10 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 		js.LastResult, js.LastError = ResultFailed, oneLine(err.Error())
 		attrs = append(attrs, "result", ResultFailed, "error", js.LastError)
 	}
-	alerts := s.runAlerts(job, &js, res, err, end)
+	if js.LastResult == ResultOK || js.LastResult == ResultFailed {
+		begin() // a run that did not say it began: its start before its end
+	}
+	alerts := s.runAlerts(job, &js, res, err, end, begun)
 	if rerr := s.State.Record(job.Name, js); rerr != nil {
 		s.Log.Error("cannot record run", "job", job.Name, "error", oneLine(rerr.Error()))
 		if err == nil {

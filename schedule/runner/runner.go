@@ -82,8 +82,9 @@ func (r Runner) Scheduler(cfg *schedule.Config, password PasswordFunc, desktop n
 		Fix:     fix,
 		Run: func(ctx context.Context, run schedule.Run) (schedule.Result, error) {
 			if run.Job.Watch != "" {
-				return r.ship(ctx, paths, cfg.DestsFor(run.Job), run.Job, password)
+				return r.ship(ctx, paths, cfg.DestsFor(run.Job), run, password)
 			}
+			run.Begin()
 			return r.backUp(ctx, paths, cfg.DestsFor(run.Job), run, password)
 		},
 		Prune:   r.Prune(false),
@@ -126,8 +127,10 @@ func (r Runner) backUp(ctx context.Context, paths schedule.Paths, dests []string
 }
 
 // ship is a run of a watch job: one look at its folder, shipping what is
-// ready to dests.
-func (r Runner) ship(ctx context.Context, paths schedule.Paths, dests []string, j schedule.Job, password PasswordFunc) (schedule.Result, error) {
+// ready to dests. It begins the run (run.Begin) only once no other
+// process ships from the folder, so a skipped run pings nothing.
+func (r Runner) ship(ctx context.Context, paths schedule.Paths, dests []string, run schedule.Run, password PasswordFunc) (schedule.Result, error) {
+	j := run.Job
 	var pw string
 	if j.NeedsPassword() {
 		var err error
@@ -144,6 +147,12 @@ func (r Runner) ship(ctx context.Context, paths schedule.Paths, dests []string, 
 		return schedule.Result{}, &ShipError{Err: err}
 	}
 	in.Password, in.RemoveAfterSend, in.Retention = pw, j.RemoveAfterSend, j.Retention
+	// A busy folder is left to Once to refuse, without a start pinged;
+	// were it free again by then, the scheduler pings the start as the
+	// run ends.
+	if !busy(in) {
+		run.Begin()
+	}
 	rep, err := in.Once(ctx)
 	switch {
 	case errors.Is(err, inbox.ErrBusy):
@@ -153,6 +162,19 @@ func (r Runner) ship(ctx context.Context, paths schedule.Paths, dests []string, 
 		err = &ShipError{Err: err}
 	}
 	return rep.Result(), err
+}
+
+// busy reports whether another process holds in's folder now (the lock
+// on its state file, which Inbox.Once takes, named as inbox names it), so
+// a run would be skipped. Once still tells when a process takes the
+// folder after this look.
+func busy(in *inbox.Inbox) bool {
+	lock, err := schedule.LockFile(in.State + ".lock")
+	if err != nil {
+		return errors.Is(err, schedule.ErrLocked)
+	}
+	lock.Release()
+	return false
 }
 
 // ShipError marks the error of a watch job's pass over its folder (the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/notify/notifytest"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
@@ -247,5 +249,57 @@ func TestSchedulerShipsAWatchJob(t *testing.T) {
 	var ship *runner.ShipError
 	if !errors.As(err, &ship) || !errors.Is(err, inbox.ErrDestIsInbox) {
 		t.Fatalf("shipping into the watched folder: %v; want a *ShipError wrapping ErrDestIsInbox", err)
+	}
+}
+
+// TestSkippedWatchRunPingsNothing: a watch job's run while a `cakebackup
+// watch` ships from its folder is skipped before it pings its start, so a
+// ping_url monitor sees no run rather than one that never ended; a run
+// that goes ahead pings its start and its end.
+func TestSkippedWatchRunPingsNothing(t *testing.T) {
+	r := newRunner(t)
+	rec := notifytest.NewRecorder(t)
+	in, out := t.TempDir(), t.TempDir()
+	cfg := &schedule.Config{Jobs: []schedule.Job{
+		{Name: "inbox", Watch: in, Dest: "folder:" + out, Every: "1h", Alerts: schedule.Alerts{PingURL: rec.URL + "/ping"}},
+	}}
+	sched, err := r.Scheduler(cfg, fixed("", errors.New("no password needed")), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, err := schedule.DefaultPaths(r.Getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watcher, err := inbox.New(in, []string{"folder:" + out}, r.Registry.Open, paths, r.Getenv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, stopped := make(chan struct{}), make(chan error)
+	watcher.Started = func() { close(started) }
+	ctx, stop := context.WithCancel(t.Context())
+	go func() { stopped <- watcher.Watch(ctx) }()
+	select {
+	case <-started:
+	case err := <-stopped:
+		t.Fatalf("watch: %v", err)
+	}
+	err = sched.RunNow(t.Context(), []string{"inbox"})
+	stop()
+	if werr := <-stopped; werr != nil {
+		t.Fatalf("watch: %v", werr)
+	}
+	var skip *schedule.SkippedError
+	if !errors.As(err, &skip) || !errors.Is(err, inbox.ErrBusy) {
+		t.Fatalf("a run while the folder is watched: %v; want a *SkippedError wrapping ErrBusy", err)
+	}
+	if got := rec.Lines(); len(got) != 0 {
+		t.Errorf("a skipped run pinged %q", got)
+	}
+	if err := sched.RunNow(t.Context(), []string{"inbox"}); err != nil {
+		t.Fatalf("a run once the watch stopped: %v", err)
+	}
+	if got, want := rec.Lines(), []string{"POST /ping/start ", "POST /ping "}; !slices.Equal(got, want) {
+		t.Errorf("pings %q, want %q", got, want)
 	}
 }
