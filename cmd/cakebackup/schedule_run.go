@@ -19,7 +19,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 		Name:  "run",
 		Usage: "run due jobs in the foreground until stopped (for systemd, launchd, containers)",
 		Description: "With --config (or the default config) it runs the config's jobs, or those named by --job.\n" +
-			"Ad hoc, for one job without a config: --source DIR [--dest SPEC] (--every DUR | --cron EXPR) [--keep-last N]\n" +
+			"Ad hoc, for one job without a config: --source DIR [--dest SPEC] (--every DUR | --cron EXPR) [--keep-last N] [--for-app APP]\n" +
 			"with the password from --password-file, --password-stdin or $" + passwordEnv + ".\n" +
 			"--once runs one pass of the due jobs and exits non-zero if any failed (what timers use).",
 		Flags: append([]cli.Flag{
@@ -29,6 +29,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 			&cli.StringSliceFlag{Name: "now", Usage: "run job `NAME` now whatever its schedule, and exit (repeatable)"},
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "ad hoc: the wallet app's data `DIR`"},
 			&cli.StringFlag{Name: "settings", Usage: "ad hoc: the app's settings JSON `FILE`"},
+			&cli.StringFlag{Name: "for-app", Usage: "ad hoc: the `APP` that will restore the job's backups: \"Cake Wallet\" (the default) or \"Monero.com\""},
 			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "ad hoc: destination `SPEC`, repeatable"},
 		}, append(timingFlags(), passwordFlags()...)...),
 		Action: func(c *cli.Context) error {
@@ -76,7 +77,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 
 // configSchedule loads the config's jobs (or the --job ones) for run.
 func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFunc, error) {
-	for _, f := range []string{"settings", "dest", "every", "cron", "keep-last", "keep-daily", "keep-weekly", "keep-monthly", "password-file", "password-stdin"} {
+	for _, f := range []string{"settings", "for-app", "dest", "every", "cron", "keep-last", "keep-daily", "keep-weekly", "keep-monthly", "password-file", "password-stdin"} {
 		if c.IsSet(f) {
 			return nil, nil, usageError(fmt.Errorf("--%s is for an ad hoc job: give --source too, or put it in the config file", f))
 		}

@@ -717,3 +717,37 @@ func TestOneJobArgNamesTheCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestScheduleRunAdHocForApp: an ad hoc schedule run takes --for-app as
+// schedule add does: any case, kept in the app's spelling in README.txt;
+// an unknown app is refused, and so is --for-app for the config's jobs.
+func TestScheduleRunAdHocForApp(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "run", "--once", "--source", sampleWallets, "--dest", "folder:"+s.dest,
+		"--every", "1h", "--password-file", s.pw, "--job", "mobile", "--for-app", "monero.COM")
+	made := s.backups(t)
+	if len(made) != 1 {
+		t.Fatalf("destination holds %v", made)
+	}
+	var info inspectJSON
+	if err := json.Unmarshal([]byte(s.mustRun("inspect", filepath.Join(s.dest, made[0]), "--json", "--password-file", s.pw)), &info); err != nil || info.ForApp != "Monero.com" {
+		t.Fatalf("inspect: %+v (%v)", info, err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"schedule", "run", "--once", "--source", sampleWallets, "--dest", "folder:" + s.dest, "--every", "1h", "--password-file", s.pw, "--for-app", "Mycelium"},
+			`for_app: unknown app "Mycelium"`},
+		{[]string{"schedule", "run", "--once", "--for-app", "Monero.com"}, "--for-app is for an ad hoc job"},
+		{[]string{"schedule", "run", "--now", "mobile", "--for-app", "Monero.com"}, "--for-app is for an ad hoc job"},
+	} {
+		if code := s.run(tt.args...); code != exitUsage || strings.Count(s.stderr.String(), "\n") != 1 || !strings.Contains(s.stderr.String(), tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q on one line", tt.args, code, s.stderr.String(), tt.want)
+		}
+	}
+	if got := s.backups(t); len(got) != 1 {
+		t.Errorf("a refused run left %v", got)
+	}
+}
