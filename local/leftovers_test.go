@@ -1,11 +1,12 @@
 package local
 
 import (
-	"bufio"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,8 @@ import (
 
 // TestReclaimRemovesOnlyDeadWritersFiles: a writer killed mid-write
 // leaves its temporary file; the next Reclaim removes it and reports it,
-// while a live writer's file and a published backup stay.
+// while a live writer's file (in another process or this one) and a
+// published backup stay.
 func TestReclaimRemovesOnlyDeadWritersFiles(t *testing.T) {
 	if dir := os.Getenv("LOCAL_KILLED_WRITER"); dir != "" {
 		f, err := NewFolder(dir)
@@ -26,26 +28,49 @@ func TestReclaimRemovesOnlyDeadWritersFiles(t *testing.T) {
 		}
 		p.Write(make([]byte, 5000))
 		os.Stdout.WriteString("writing\n")
-		select {}
+		waitForParent()
+		// Until here the collector must not finalize the pending file,
+		// which would close it and drop its lock while the writer runs.
+		runtime.KeepAlive(p)
+		os.Exit(0)
 	}
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestReclaimRemovesOnlyDeadWritersFiles$")
 	cmd.Env = append(os.Environ(), "LOCAL_KILLED_WRITER="+dir)
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
+	startCmd(t, cmd, "writing\n")
+	// Every file is old enough to be a leftover.
+	ageAll := func() {
+		t.Helper()
+		old := time.Now().Add(-time.Hour)
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			if err := os.Chtimes(filepath.Join(dir, e.Name()), old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
-	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "writing\n" {
-		t.Fatalf("writer said %q (%v)", line, err)
-	}
-	cmd.Process.Kill()
-	cmd.Wait()
-
 	f, err := NewFolder(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	ageAll()
+	// While the writer lives, its file is locked and stays.
+	if got, err := f.Reclaim(ctx); err != nil || got.Files != 0 {
+		t.Fatalf("Reclaim while the writer lives = %+v, %v; want nothing removed", got, err)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	// Killed, not ended by itself before (on Windows a killed process
+	// has exited too).
+	if cmd.Wait(); cmd.ProcessState.Exited() && runtime.GOOS != "windows" {
+		t.Fatalf("the writer ended by itself (%v), not by the kill", cmd.ProcessState)
+	}
+
 	live, err := f.Create(ctx, "live", -1)
 	if err != nil {
 		t.Fatal(err)
@@ -55,12 +80,7 @@ func TestReclaimRemovesOnlyDeadWritersFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "published"), []byte("a backup"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// Every file is old enough to be a leftover.
-	old := time.Now().Add(-time.Hour)
-	ents, _ := os.ReadDir(dir)
-	for _, e := range ents {
-		os.Chtimes(filepath.Join(dir, e.Name()), old, old)
-	}
+	ageAll()
 
 	got, err := f.Reclaim(ctx)
 	if err != nil {
@@ -70,7 +90,7 @@ func TestReclaimRemovesOnlyDeadWritersFiles(t *testing.T) {
 		t.Fatalf("Reclaim = %+v, want the killed writer's one file of 5000 bytes", got)
 	}
 	var names []string
-	ents, _ = os.ReadDir(dir)
+	ents, _ := os.ReadDir(dir)
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
@@ -79,6 +99,39 @@ func TestReclaimRemovesOnlyDeadWritersFiles(t *testing.T) {
 	}
 	if _, err := live.Write([]byte(" and more")); err != nil {
 		t.Fatalf("the live writer was disturbed: %v", err)
+	}
+}
+
+// waitForParent blocks a child process until its parent closes the
+// child's standard input (or dies): its goroutine waits in a read. A
+// child blocked in select {} instead is ended at once by the runtime
+// ("all goroutines are asleep - deadlock!"), so it is never killed.
+func waitForParent() { _, _ = io.Copy(io.Discard, os.Stdin) }
+
+// startCmd starts cmd, a child process running one test of this binary,
+// and waits for it to write ready on its standard output. The test ends
+// it at the latest.
+func startCmd(t *testing.T, cmd *exec.Cmd, ready string) {
+	t.Helper()
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		stdin.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	buf := make([]byte, len(ready))
+	if _, err := io.ReadFull(out, buf); err != nil || string(buf) != ready {
+		t.Fatalf("child said %q (%v), want %q", buf, err, ready)
 	}
 }
 
