@@ -82,9 +82,9 @@ type Inbox struct {
 	Log *slog.Logger
 	// Observe, when set, is called with the report of every pass.
 	Observe func(*Report)
-	// Started, when set, is called once Watch holds the folder (its
-	// state file's lock), before its first pass: a watcher refused with
-	// ErrBusy never calls it.
+	// Started, when set, is called once Watch or Once holds the folder
+	// (its state file's lock), before its first pass: a watcher or a
+	// pass refused with ErrBusy never calls it.
 	Started func()
 }
 
@@ -261,6 +261,9 @@ func (in *Inbox) Once(ctx context.Context) (*Report, error) {
 		return nil, err
 	}
 	defer r.close()
+	if in.Started != nil {
+		in.Started()
+	}
 	rep, err := r.pass(ctx, nil)
 	if err != nil || !rep.Settling() {
 		return rep, passErr(rep, err)

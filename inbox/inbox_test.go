@@ -272,17 +272,25 @@ func TestPollingFallback(t *testing.T) {
 }
 
 // TestOneInboxAtATime: a second process on the same state file is told
-// it is busy; a destination that is the watched folder is refused.
+// it is busy, and is not told it started; a destination that is the watched folder is refused.
 func TestOneInboxAtATime(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	dest := t.TempDir()
 	w := watch(t, f.inbox(dest))
 	w.waitFor(t, "a first pass", func(r []*inbox.Report) bool { return len(r) > 0 })
-	if _, err := f.inbox(dest).Once(t.Context()); !errors.Is(err, inbox.ErrBusy) {
+	second, started := f.inbox(dest), 0
+	second.Started = func() { started++ }
+	if _, err := second.Once(t.Context()); !errors.Is(err, inbox.ErrBusy) {
 		t.Fatalf("second inbox: %v, want ErrBusy", err)
 	}
+	if started != 0 {
+		t.Fatalf("a pass refused as busy called Started %d times", started)
+	}
 	w.stop()
+	if _, err := second.Once(t.Context()); err != nil || started != 1 {
+		t.Fatalf("once the folder is free: Once = %v, Started called %d times, want nil and 1", err, started)
+	}
 	if _, err := f.inbox(f.dir).Once(t.Context()); !errors.Is(err, inbox.ErrDestIsInbox) {
 		t.Fatalf("inbox shipping to itself: %v, want ErrDestIsInbox", err)
 	}

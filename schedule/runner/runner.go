@@ -147,12 +147,9 @@ func (r Runner) ship(ctx context.Context, paths schedule.Paths, dests []string, 
 		return schedule.Result{}, &ShipError{Err: err}
 	}
 	in.Password, in.RemoveAfterSend, in.Retention = pw, j.RemoveAfterSend, j.Retention
-	// A busy folder is left to Once to refuse, without a start pinged;
-	// were it free again by then, the scheduler pings the start as the
-	// run ends.
-	if !busy(in) {
-		run.Begin()
-	}
+	// The start is pinged once the pass holds the folder: a pass refused
+	// because another process ships from it pings nothing.
+	in.Started = run.Begin
 	rep, err := in.Once(ctx)
 	switch {
 	case errors.Is(err, inbox.ErrBusy):
@@ -162,19 +159,6 @@ func (r Runner) ship(ctx context.Context, paths schedule.Paths, dests []string, 
 		err = &ShipError{Err: err}
 	}
 	return rep.Result(), err
-}
-
-// busy reports whether another process holds in's folder now (the lock
-// on its state file, which Inbox.Once takes, named as inbox names it), so
-// a run would be skipped. Once still tells when a process takes the
-// folder after this look.
-func busy(in *inbox.Inbox) bool {
-	lock, err := schedule.LockFile(in.State + ".lock")
-	if err != nil {
-		return errors.Is(err, schedule.ErrLocked)
-	}
-	lock.Release()
-	return false
 }
 
 // ShipError marks the error of a watch job's pass over its folder (the
