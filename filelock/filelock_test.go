@@ -2,7 +2,6 @@ package filelock_test
 
 import (
 	"errors"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/filelock"
+	"github.com/cakebackup/cakebackup/internal/childtest"
 )
 
 func TestTryLock(t *testing.T) {
@@ -51,7 +51,7 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 			os.Exit(3)
 		}
 		os.Stdout.WriteString("locked\n")
-		waitForParent()
+		childtest.WaitForParent()
 		// Until here the collector must not finalize f, which would
 		// close it and drop the lock while the child still runs.
 		runtime.KeepAlive(f)
@@ -63,7 +63,7 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 	}
 	cmd := exec.Command(os.Args[0], "-test.run=^TestLockDiesWithItsProcess$")
 	cmd.Env = append(os.Environ(), "FILELOCK_HOLD="+path)
-	startCmd(t, cmd, "locked\n")
+	childtest.Start(t, cmd, "locked\n")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -85,49 +85,13 @@ func TestLockDiesWithItsProcess(t *testing.T) {
 	}
 }
 
-// waitForParent blocks a child process until its parent closes the
-// child's standard input (or dies): its goroutine waits in a read. A
-// child blocked in select {} instead is ended at once by the runtime
-// ("all goroutines are asleep - deadlock!"), which dropped the child's
-// lock before the parent looked whenever the child's exit won the race.
-func waitForParent() { _, _ = io.Copy(io.Discard, os.Stdin) }
-
-// startCmd starts cmd, a child process running one test of this binary,
-// waits for it to write ready on its standard output and returns its
-// standard input, which ends it (waitForParent) when closed. The test
-// ends it at the latest.
-func startCmd(t *testing.T, cmd *exec.Cmd, ready string) io.Closer {
-	t.Helper()
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	buf := make([]byte, len(ready))
-	if _, err := io.ReadFull(out, buf); err != nil || string(buf) != ready {
-		t.Fatalf("child said %q (%v), want %q", buf, err, ready)
-	}
-	return stdin
-}
-
 // TestReleaseWhileAChildHoldsACopy: a child process that holds a copy of
 // the locked file's descriptor (as every child does between its start and
 // the exec of its program) does not keep a released lock held.
 func TestReleaseWhileAChildHoldsACopy(t *testing.T) {
 	if os.Getenv("FILELOCK_SLEEP") != "" {
 		os.Stdout.WriteString("started\n")
-		waitForParent()
+		childtest.WaitForParent()
 		os.Exit(0)
 	}
 	path := filepath.Join(t.TempDir(), "lock")
@@ -141,7 +105,7 @@ func TestReleaseWhileAChildHoldsACopy(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "-test.run=^TestReleaseWhileAChildHoldsACopy$")
 	cmd.Env = append(os.Environ(), "FILELOCK_SLEEP=1")
 	cmd.ExtraFiles = []*os.File{a} // the child's copy of the descriptor
-	stdin := startCmd(t, cmd, "started\n")
+	stdin := childtest.Start(t, cmd, "started\n")
 	if err := filelock.Release(a); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package local
 
 import (
 	"context"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/childtest"
 )
 
 // TestReclaimRemovesOnlyDeadWritersFiles: a writer killed mid-write
@@ -28,7 +29,7 @@ func TestReclaimRemovesOnlyDeadWritersFiles(t *testing.T) {
 		}
 		p.Write(make([]byte, 5000))
 		os.Stdout.WriteString("writing\n")
-		waitForParent()
+		childtest.WaitForParent()
 		// Until here the collector must not finalize the pending file,
 		// which would close it and drop its lock while the writer runs.
 		runtime.KeepAlive(p)
@@ -37,7 +38,7 @@ func TestReclaimRemovesOnlyDeadWritersFiles(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestReclaimRemovesOnlyDeadWritersFiles$")
 	cmd.Env = append(os.Environ(), "LOCAL_KILLED_WRITER="+dir)
-	startCmd(t, cmd, "writing\n")
+	childtest.Start(t, cmd, "writing\n")
 	// Every file is old enough to be a leftover.
 	ageAll := func() {
 		t.Helper()
@@ -99,39 +100,6 @@ func TestReclaimRemovesOnlyDeadWritersFiles(t *testing.T) {
 	}
 	if _, err := live.Write([]byte(" and more")); err != nil {
 		t.Fatalf("the live writer was disturbed: %v", err)
-	}
-}
-
-// waitForParent blocks a child process until its parent closes the
-// child's standard input (or dies): its goroutine waits in a read. A
-// child blocked in select {} instead is ended at once by the runtime
-// ("all goroutines are asleep - deadlock!"), so it is never killed.
-func waitForParent() { _, _ = io.Copy(io.Discard, os.Stdin) }
-
-// startCmd starts cmd, a child process running one test of this binary,
-// and waits for it to write ready on its standard output. The test ends
-// it at the latest.
-func startCmd(t *testing.T, cmd *exec.Cmd, ready string) {
-	t.Helper()
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	buf := make([]byte, len(ready))
-	if _, err := io.ReadFull(out, buf); err != nil || string(buf) != ready {
-		t.Fatalf("child said %q (%v), want %q", buf, err, ready)
 	}
 }
 
