@@ -44,28 +44,10 @@ func TestSignalsInterrupt(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			done := make(chan error, 1)
-			go func() { done <- cmd.Wait() }()
-			deadline := time.Now().Add(time.Minute)
-			for {
-				if entries, _ := os.ReadDir(dest); len(entries) > 0 {
-					break
-				}
-				if time.Now().After(deadline) {
-					cmd.Process.Kill()
-					t.Fatalf("no backup started; stderr: %s", stderr.String())
-				}
-				time.Sleep(2 * time.Millisecond)
-			}
-			if err := cmd.Process.Signal(tc.sig); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case <-done:
-			case <-time.After(time.Minute):
-				cmd.Process.Kill()
-				t.Fatalf("cakebackup did not stop after %v", tc.sig)
-			}
+			signalWhen(t, cmd, &stderr, tc.sig, func() bool {
+				entries, _ := os.ReadDir(dest)
+				return len(entries) > 0 // a backup started
+			})
 			if code := cmd.ProcessState.ExitCode(); code != tc.code {
 				t.Errorf("exit %d after %v, want %d; stderr %q", code, tc.sig, tc.code, stderr.String())
 			}

@@ -147,29 +147,7 @@ func TestWatchOnceInterrupted(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			done := make(chan struct{})
-			go func() { cmd.Wait(); close(done) }()
-			for deadline := time.Now().Add(time.Minute); !tc.now(cmd.Process.Pid, export, dest); {
-				select {
-				case <-done:
-					t.Fatalf("watch ended before it was stopped: exit %d, stderr %s", cmd.ProcessState.ExitCode(), stderr.String())
-				default:
-				}
-				if time.Now().After(deadline) {
-					cmd.Process.Kill()
-					t.Fatalf("never saw the moment to stop it; stderr: %s", stderr.String())
-				}
-				time.Sleep(time.Millisecond)
-			}
-			if err := cmd.Process.Signal(tc.sig); err != nil {
-				t.Fatal(err)
-			}
-			select {
-			case <-done:
-			case <-time.After(time.Minute):
-				cmd.Process.Kill()
-				t.Fatalf("watch did not stop after %v", tc.sig)
-			}
+			signalWhen(t, cmd, &stderr, tc.sig, func() bool { return tc.now(cmd.Process.Pid, export, dest) })
 			log := stderr.String()
 			if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.HasSuffix(log, "cakebackup: interrupted\n") {
 				t.Fatalf("exit %d after %v, want %d and \"interrupted\"; stderr %q", code, tc.sig, tc.code, log)
