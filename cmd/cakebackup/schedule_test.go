@@ -658,14 +658,7 @@ func TestScheduleForApp(t *testing.T) {
 		t.Errorf("list --json: %+v (%v)", listed, err)
 	}
 	s.mustRun("schedule", "run", "--now", "mobile")
-	made := s.backups(t)
-	if len(made) != 1 {
-		t.Fatalf("destination holds %v", made)
-	}
-	var info inspectJSON
-	if err := json.Unmarshal([]byte(s.mustRun("inspect", filepath.Join(s.dest, made[0]), "--json", "--password-file", s.pw)), &info); err != nil || info.ForApp != "Monero.com" {
-		t.Fatalf("inspect: %+v (%v)", info, err)
-	}
+	s.onlyBackupIsFor(t, "Monero.com")
 
 	for _, tt := range []struct {
 		args []string
@@ -718,6 +711,20 @@ func TestOneJobArgNamesTheCommand(t *testing.T) {
 	}
 }
 
+// onlyBackupIsFor fails the test unless the destination holds one backup,
+// made for app (README.txt names it, as inspect --json tells).
+func (s *scheduleCLI) onlyBackupIsFor(t *testing.T, app string) {
+	t.Helper()
+	made := s.backups(t)
+	if len(made) != 1 {
+		t.Fatalf("destination holds %v", made)
+	}
+	var info inspectJSON
+	if err := json.Unmarshal([]byte(s.mustRun("inspect", filepath.Join(s.dest, made[0]), "--json", "--password-file", s.pw)), &info); err != nil || info.ForApp != app {
+		t.Fatalf("inspect: %+v (%v), want a backup for %s", info, err, app)
+	}
+}
+
 // TestScheduleRunAdHocForApp: an ad hoc schedule run takes --for-app as
 // schedule add does: any case, kept in the app's spelling in README.txt;
 // an unknown app is refused, and so is --for-app for the config's jobs.
@@ -726,14 +733,7 @@ func TestScheduleRunAdHocForApp(t *testing.T) {
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "run", "--once", "--source", sampleWallets, "--dest", "folder:"+s.dest,
 		"--every", "1h", "--password-file", s.pw, "--job", "mobile", "--for-app", "monero.COM")
-	made := s.backups(t)
-	if len(made) != 1 {
-		t.Fatalf("destination holds %v", made)
-	}
-	var info inspectJSON
-	if err := json.Unmarshal([]byte(s.mustRun("inspect", filepath.Join(s.dest, made[0]), "--json", "--password-file", s.pw)), &info); err != nil || info.ForApp != "Monero.com" {
-		t.Fatalf("inspect: %+v (%v)", info, err)
-	}
+	s.onlyBackupIsFor(t, "Monero.com")
 	for _, tt := range []struct {
 		args []string
 		want string
