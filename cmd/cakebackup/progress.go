@@ -19,6 +19,11 @@ type progress struct {
 	done, total int64
 	label       string // what is being done, e.g. "Backing up"
 	doneNote    string // a line printed once all bytes are in, or ""
+	// held keeps the bar from showing until show is called: a command
+	// that opens its backup before a prompt must not draw over the prompt.
+	// Bytes read meanwhile are counted in pending.
+	held    bool
+	pending int64
 }
 
 // newProgress returns the progress display of a backup being made on w,
@@ -40,8 +45,27 @@ func (e *env) countReads(r destinations.Reader) io.ReaderAt {
 	if p == nil || p.off {
 		return r
 	}
+	if p.held {
+		p.total = r.Size()
+		return readCounter{r: r, add: p.add}
+	}
 	p.start(r.Size())
 	return readCounter{r: r, add: p.add}
+}
+
+// show starts a held bar (see progress.held), with the bytes read so far.
+func (p *progress) show() {
+	if p.off || !p.held {
+		return
+	}
+	p.held = false
+	if p.total == 0 {
+		return
+	}
+	p.start(p.total)
+	pending := p.pending
+	p.pending = 0
+	p.add(pending)
 }
 
 // readCounter is an io.ReaderAt that reports the bytes read through it.
@@ -78,6 +102,10 @@ func (p *progress) start(total int64) {
 // and a line says that the stored copy is being read back and checked,
 // which for a large backup takes a while.
 func (p *progress) add(n int64) {
+	if p.held {
+		p.pending += n
+		return
+	}
 	if p.bar == nil || p.done >= p.total {
 		return
 	}

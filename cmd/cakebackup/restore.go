@@ -36,17 +36,20 @@ func restoreCommand(e *env) *cli.Command {
 			if err := checkRestoreTo(c.String("to")); err != nil {
 				return err
 			}
+			// The backup opens (is there, and a backup at a glance) before
+			// the password is asked for; its bar shows only after the prompt.
+			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Restoring")
+			e.readProgress.held = true
+			a, done, err := e.openArchive(c.Context, arg)
+			if err != nil {
+				return err
+			}
+			defer done()
 			pw, err := e.passwordOrPrompt(c, "restore")
 			if err != nil {
 				return err
 			}
-			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Restoring")
-			a, done, err := e.openArchive(c.Context, arg)
-			if err != nil {
-				e.readProgress.finish(false)
-				return err
-			}
-			defer done()
+			e.readProgress.show()
 			pw, canonical, err := a.AcceptedPassword(c.Context, pw)
 			if err != nil {
 				return err

@@ -60,3 +60,45 @@ func TestInterruptAtPasswordPrompt(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoreChecksBeforePrompting: on a terminal, restore says what is
+// wrong with the backup file or the --to folder before it asks for the
+// password, and then never asks.
+func TestRestoreChecksBeforePrompting(t *testing.T) {
+	t.Parallel()
+	bin := programPath(t)
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk")
+	if err := os.WriteFile(junk, []byte("not a backup at all, just some text"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	full := filepath.Join(dir, "full")
+	if err := os.MkdirAll(filepath.Join(full, "something"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	file, _ := sampleBackup(t)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"missing file", []string{"restore", filepath.Join(dir, "missing"), "--to", filepath.Join(dir, "to1")}, 2, "no such backup file"},
+		{"not a backup", []string{"restore", junk, "--to", filepath.Join(dir, "to2")}, 4, "junk:"},
+		{"--to not empty", []string{"restore", file, "--to", full}, 2, "is not empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := startInPTY(t, bin, t.TempDir(), tt.args...)
+			code := p.wait(t)
+			out := p.screen.String()
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, terminal %q; want exit %d and %q", code, out, tt.code, tt.want)
+			}
+			if strings.Contains(out, "password") {
+				t.Errorf("asked for the password first: %q", out)
+			}
+		})
+	}
+}
