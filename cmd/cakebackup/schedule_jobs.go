@@ -185,7 +185,7 @@ func scheduleListCommand(e *env) *cli.Command {
 func scheduleRemoveCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "remove",
-		Usage:     "remove a job from the config file (its backups stay)",
+		Usage:     "remove a job from the config file, and the timer schedule install wrote for it (its backups stay)",
 		ArgsUsage: "JOB",
 		Flags:     []cli.Flag{configFlag()},
 		Action: func(c *cli.Context) error {
@@ -199,8 +199,7 @@ func scheduleRemoveCommand(e *env) *cli.Command {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "Removed job %s from %s; its backups were not touched.\n", name, path)
-			fmt.Fprintf(e.stdout, "If you installed a timer for it: cakebackup schedule uninstall %s\n", name)
-			return nil
+			return e.removeJobTimer(path, job)
 		},
 	}
 }

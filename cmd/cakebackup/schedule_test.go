@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -749,5 +750,63 @@ func TestScheduleRunAdHocForApp(t *testing.T) {
 	}
 	if got := s.backups(t); len(got) != 1 {
 		t.Errorf("a refused run left %v", got)
+	}
+}
+
+// TestScheduleRemoveUninstallsItsTimer: removing a job removes the timer
+// schedule install wrote for it from this config (else the timer would
+// start a job that is gone, and fail, every tick), says so when there is
+// none, and leaves one that runs a job of that name from another config.
+func TestScheduleRemoveUninstallsItsTimer(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("systemd units")
+	}
+	tests := []struct {
+		name      string
+		install   bool
+		otherUnit bool // a unit for the same name, from another config
+		want      string
+		unitsLeft bool
+	}{
+		{name: "installed", install: true, want: "systemctl --user stop cakebackup-nightly.timer"},
+		{name: "not installed", want: "No timer was installed for it."},
+		{name: "another config's", otherUnit: true, want: "from another config file", unitsLeft: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newScheduleCLI(t)
+			s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
+			unitDir := filepath.Join(s.vars["XDG_CONFIG_HOME"], "systemd", "user")
+			service := filepath.Join(unitDir, "cakebackup-nightly.service")
+			timer := filepath.Join(unitDir, "cakebackup-nightly.timer")
+			if tt.install {
+				s.executable = installedProgram(t)
+				s.mustRun("schedule", "install", "nightly")
+			}
+			if tt.otherUnit {
+				svc, tmr, err := schedule.SystemdUnits(schedule.UnitTarget{Executable: "/usr/bin/cakebackup", Config: "/srv/other.toml", Job: schedule.Job{Name: "nightly", Every: "24h"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				os.MkdirAll(unitDir, 0o700)
+				for f, content := range map[string]string{service: svc, timer: tmr} {
+					if err := os.WriteFile(f, []byte(content), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			out := s.mustRun("schedule", "remove", "nightly")
+			if !strings.Contains(out, tt.want) || strings.Contains(out, "If you installed") {
+				t.Errorf("remove said:\n%s\nwant %q", out, tt.want)
+			}
+			for _, f := range []string{service, timer} {
+				_, err := os.Stat(f)
+				if left := err == nil; left != tt.unitsLeft && (tt.install || tt.otherUnit) {
+					t.Errorf("%s left: %v, want %v", f, left, tt.unitsLeft)
+				}
+			}
+		})
 	}
 }
