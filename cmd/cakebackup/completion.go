@@ -109,10 +109,74 @@ func manCommand(e *env) *cli.Command {
 			if err != nil {
 				return fmt.Errorf("making the manual page: %w", err)
 			}
+			page, err = withManSections(page)
+			if err != nil {
+				return err
+			}
 			_, err = io.WriteString(e.stdout, page)
 			return err
 		},
 	}
+}
+
+// manDescription is the manual page's DESCRIPTION (roff), in README's
+// words: which backups the app can import, and which it cannot.
+const manDescription = `.SH DESCRIPTION
+cakebackup deals with two kinds of backup.
+
+.PP
+\fBApp exports\fP are made by the wallet app (Settings > Backup, with the
+password it shows once). Only a backup the app exported can go back into the
+app: use one to move to a new phone or desktop. \fBsend\fP and \fBwatch\fP
+check an export (no password needed) and copy it, byte for byte, to each
+destination; cakebackup never changes an export's bytes.
+
+.PP
+\fBcakebackup snapshots\fP are made by \fBcakebackup create\fP from a
+desktop wallet data folder. A snapshot restores with \fBcakebackup restore\fP
+only: the app cannot import it, since no third party can make the app-sealed
+keychain dump the app's import needs.
+
+.PP
+\fBcakebackup inspect FILE\fP tells the two kinds apart.
+
+`
+
+// manExitStatus is the manual page's EXIT STATUS section (roff).
+const manExitStatus = `
+.SH EXIT STATUS
+.TP
+.B 0
+success
+.TP
+.B 1
+failure: I/O, destination, network
+.TP
+.B 2
+usage error: a flag, an argument or a named thing that cannot be right, or a
+password or folder nobody can be asked for, with no terminal
+.TP
+.B 3
+wrong password
+.TP
+.B 4
+damaged file, or not a backup
+.TP
+.B 130
+interrupted (Ctrl-C); \fB143\fP for SIGTERM. Only \fBwatch\fP (without
+\fB--once\fP) and \fBschedule run\fP (without \fB--now\fP) exit 0 after a
+clean stop.
+`
+
+// withManSections adds DESCRIPTION (before the options) and EXIT STATUS
+// (at the end) to the page urfave/cli made.
+func withManSections(page string) (string, error) {
+	const options = ".SH GLOBAL OPTIONS"
+	i := strings.Index(page, options)
+	if i < 0 {
+		return "", errors.New("making the manual page: no GLOBAL OPTIONS section")
+	}
+	return page[:i] + manDescription + page[i:] + manExitStatus, nil
 }
 
 // errUnexpectedArgs is the usage error of a command that takes no

@@ -191,6 +191,17 @@ func TestManPage(t *testing.T) {
 			t.Errorf("rendered page lacks %q", want)
 		}
 	}
+	// The two kinds of backup and the exit codes, as README words them.
+	text := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{
+		"DESCRIPTION", "Only a backup the app exported can go back into the app",
+		"restores with cakebackup restore only: the app cannot import it",
+		"EXIT STATUS", "3 wrong password", "4 damaged file, or not a backup", "130 interrupted",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("rendered page lacks %q:\n%s", want, text)
+		}
+	}
 }
 
 func TestQuietAndVerbose(t *testing.T) {
