@@ -17,7 +17,7 @@ import (
 // Keys: up/down or k/j move; Enter (or right/l) opens the folder under
 // the cursor or, on "[ Use this folder ]", chooses the current folder;
 // Backspace/left/h goes up; n creates a new folder; Tab switches between
-// sources; Esc, q and Ctrl-C cancel.
+// sources; Esc and q cancel; Ctrl-C interrupts (see ErrInterrupted).
 type Model struct {
 	// ctx bounds the I/O the model's commands do; a bubbletea model has
 	// no other way to receive it.
@@ -42,6 +42,8 @@ type Model struct {
 
 	choice    *Choice
 	cancelled bool
+	// interrupted is set when Ctrl-C ended the picker (see ErrInterrupted).
+	interrupted bool
 }
 
 type itemKind int
@@ -99,6 +101,10 @@ func (m Model) Choice() (Choice, bool) {
 	return *m.choice, true
 }
 
+// Interrupted reports whether the picker ended on Ctrl-C, which stops the
+// command, rather than on Esc or q, which only cancel the choice.
+func (m Model) Interrupted() bool { return m.interrupted }
+
 // Init implements tea.Model: it lists the first folder.
 func (m Model) Init() tea.Cmd {
 	return m.list(m.active, m.dirs[m.active])
@@ -154,6 +160,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		if msg.String() == "ctrl+c" || (m.loading && msg.Code == tea.KeyEscape) {
 			m.cancelled = true
+			m.interrupted = msg.String() == "ctrl+c"
 			return m, tea.Quit
 		}
 		if m.loading {

@@ -162,15 +162,16 @@ func TestPickModelChoosesFolder(t *testing.T) {
 func TestPickModelCancels(t *testing.T) {
 	_, local := tree(t)
 	tests := []struct {
-		name string
-		keys []tea.KeyPressMsg
+		name        string
+		keys        []tea.KeyPressMsg
+		interrupted bool // Ctrl-C: the command stops (ErrInterrupted)
 	}{
-		{"esc", press("esc")},
-		{"q", text("q")},
-		{"ctrl-c", press("ctrl+c")},
-		{"after browsing", keys(times(3, press("down")), press("enter"), press("esc"))},
-		{"esc leaves the name prompt, then esc cancels", keys(text("n"), text("x"), press("esc"), press("esc"))},
-		{"ctrl-c while naming", keys(text("nab"), press("ctrl+c"))},
+		{"esc", press("esc"), false},
+		{"q", text("q"), false},
+		{"ctrl-c", press("ctrl+c"), true},
+		{"after browsing", keys(times(3, press("down")), press("enter"), press("esc")), false},
+		{"esc leaves the name prompt, then esc cancels", keys(text("n"), text("x"), press("esc"), press("esc")), false},
+		{"ctrl-c while naming", keys(text("nab"), press("ctrl+c")), true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -181,6 +182,9 @@ func TestPickModelCancels(t *testing.T) {
 			}
 			if c, ok := s.model().Choice(); ok {
 				t.Fatalf("cancel chose %+v", c)
+			}
+			if got := s.model().Interrupted(); got != tc.interrupted {
+				t.Errorf("Interrupted() = %v, want %v", got, tc.interrupted)
 			}
 			if v := s.m.View().Content; v != "" {
 				t.Errorf("view after cancel = %q, want empty", v)

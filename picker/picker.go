@@ -10,8 +10,15 @@ import (
 	"errors"
 )
 
-// ErrNoDestination is returned when the person cancels the picker.
+// ErrNoDestination is returned when the person cancels the picker (Esc
+// or q).
 var ErrNoDestination = errors.New("no destination chosen")
+
+// ErrInterrupted is returned when the person presses Ctrl-C in the
+// terminal picker: as everywhere else, it stops the command rather than
+// answering it. (The picker's raw terminal turns Ctrl-C into a key, not
+// SIGINT.)
+var ErrInterrupted = errors.New("interrupted")
 
 // FolderSource is one tree of folders the terminal picker can browse, such
 // as this computer's file system or Proton Drive. Paths are opaque to the

@@ -12,7 +12,8 @@ import (
 // RunTerminal runs the terminal picker, reading keys from in and drawing
 // on out (both normally the terminal; out must not be the stdout a spec is
 // printed to). It returns the chosen folder, or an error wrapping
-// ErrNoDestination when the person cancels.
+// ErrNoDestination when the person cancels (Esc, q) or ErrInterrupted on
+// Ctrl-C.
 func RunTerminal(ctx context.Context, in io.Reader, out io.Writer, sources []FolderSource) (Choice, error) {
 	if len(sources) == 0 {
 		return Choice{}, errors.New("folder picker: nothing to browse")
@@ -37,6 +38,9 @@ func RunTerminal(ctx context.Context, in io.Reader, out io.Writer, sources []Fol
 	}
 	if c, ok := m.Choice(); ok {
 		return c, nil
+	}
+	if m.Interrupted() {
+		return Choice{}, ErrInterrupted
 	}
 	return Choice{}, ErrNoDestination
 }

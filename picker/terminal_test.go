@@ -22,7 +22,7 @@ func TestPickRunTerminal(t *testing.T) {
 		{"arrows", "\x1b[B\x1b[B\x1b[B\r\r", "folder:" + filepath.Join(home, "Downloads", "Alpha"), nil},
 		{"new folder", "nSafe\r\r", "folder:" + filepath.Join(home, "Downloads", "Safe"), nil},
 		{"q cancels", "q", "", ErrNoDestination},
-		{"ctrl-c cancels", "\x03", "", ErrNoDestination},
+		{"ctrl-c interrupts", "\x03", "", ErrInterrupted},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

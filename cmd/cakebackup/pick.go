@@ -77,7 +77,8 @@ func pickCommand(e *env) *cli.Command {
 
 // pickDest lets the person choose a destination by browsing and returns
 // its --dest spec; `create --pick` uses it. Cancelling returns an error
-// wrapping picker.ErrNoDestination ("no destination chosen").
+// wrapping picker.ErrNoDestination ("no destination chosen"); Ctrl-C in
+// the terminal picker one wrapping picker.ErrInterrupted, exit code 130.
 func (e *env) pickDest(ctx context.Context) (string, error) {
 	return e.pick(ctx, false)
 }
@@ -118,6 +119,11 @@ func (e *env) pick(ctx context.Context, terminalOnly bool) (string, error) {
 		sources = append(sources, p)
 	}
 	choice, err := picker.RunTerminal(ctx, in, out, sources)
+	if errors.Is(err, picker.ErrInterrupted) {
+		// Ctrl-C, which the picker's raw terminal read as a key: the
+		// same end as Ctrl-C anywhere else.
+		return "", withCode(130, err)
+	}
 	if err != nil {
 		return "", err
 	}

@@ -26,6 +26,7 @@ const (
 	keyDown  = "\x1b[B"
 	keyEnter = "\r"
 	keyEsc   = "\x1b"
+	keyCtrlC = "\x03"
 )
 
 // screen collects what a program draws on its pseudo-terminal, and
@@ -258,32 +259,42 @@ func TestPickEndToEnd(t *testing.T) {
 		}
 	})
 
-	t.Run("create --pick cancelled stores nothing", func(t *testing.T) {
-		t.Parallel()
-		home, downloads := pickHome(t)
-		pwFile := writePasswordFile(t, "correct horse battery staple")
-		p := startInPTY(t, bin, home, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
-		p.screen.waitFor(t, "Use this folder")
-		p.send(t, keyDown, keyDown, keyEnter)
-		p.screen.waitFor(t, filepath.Join(downloads, "Old"))
-		p.send(t, keyEsc)
-		if code := p.wait(t); code == 0 {
-			t.Fatal("cancelled create exited 0")
-		}
-		if !strings.Contains(p.screen.String(), "no destination chosen") {
-			t.Errorf("the terminal does not say why:\n%q", p.screen.String())
-		}
-		var files []string
-		filepath.WalkDir(home, func(path string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				files = append(files, path)
+	// Esc cancels the choice (exit 1); Ctrl-C interrupts, as at any
+	// other prompt (130).
+	for _, tc := range []struct {
+		name, key, want string
+		code            int
+	}{
+		{"create --pick cancelled stores nothing", keyEsc, "cakebackup: no destination chosen", 1},
+		{"create --pick interrupted stores nothing", keyCtrlC, "cakebackup: interrupted", 130},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			home, downloads := pickHome(t)
+			pwFile := writePasswordFile(t, "correct horse battery staple")
+			p := startInPTY(t, bin, home, "create", "--source", wallets, "--pick", "--password-file", pwFile, "--quiet")
+			p.screen.waitFor(t, "Use this folder")
+			p.send(t, keyDown, keyDown, keyEnter)
+			p.screen.waitFor(t, filepath.Join(downloads, "Old"))
+			p.send(t, tc.key)
+			if code := p.wait(t); code != tc.code {
+				t.Errorf("exit %d, want %d", code, tc.code)
 			}
-			return nil
+			if !strings.Contains(p.screen.String(), tc.want) {
+				t.Errorf("the terminal does not say %q:\n%q", tc.want, p.screen.String())
+			}
+			var files []string
+			filepath.WalkDir(home, func(path string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					files = append(files, path)
+				}
+				return nil
+			})
+			if len(files) != 0 {
+				t.Errorf("create left files: %v", files)
+			}
 		})
-		if len(files) != 0 {
-			t.Errorf("cancelled create left files: %v", files)
-		}
-	})
+	}
 
 	t.Run("pick --save-default prints and saves the picked folder", func(t *testing.T) {
 		t.Parallel()
