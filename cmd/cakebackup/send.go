@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -53,8 +54,13 @@ func sendCommand(e *env) *cli.Command {
 					err = jobErr(err)
 				}
 				if err != nil {
-					err = withSignalCode(c.Context, err)
+					err = withSignalCode(c.Context, asInterruption(c.Context, err))
 					failed = append(failed, err)
+				}
+				if sent != nil {
+					for i := range sent.Stores {
+						sent.Stores[i].Err = asInterruption(c.Context, sent.Stores[i].Err)
+					}
 				}
 				if c.Bool("json") {
 					results = append(results, newSentJSON(file, sent, err))
@@ -78,6 +84,20 @@ func sendCommand(e *env) *cli.Command {
 			return fmt.Errorf("%d of %d files were not sent everywhere; the first: %w", len(failed), c.NArg(), failed[0])
 		},
 	}
+}
+
+// errInterrupted is what a file or a destination stopped by Ctrl-C or
+// SIGTERM reports, rather than the context's "context canceled".
+var errInterrupted = errors.New("interrupted")
+
+// asInterruption words err, when a signal ended ctx and err is only the
+// context ending, as the interruption it is.
+func asInterruption(ctx context.Context, err error) error {
+	var intr *interruptedError
+	if err != nil && errors.Is(err, context.Canceled) && errors.As(context.Cause(ctx), &intr) {
+		return errInterrupted
+	}
+	return err
 }
 
 // sendable refuses, with the usage exit code as verify, inspect and

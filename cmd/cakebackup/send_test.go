@@ -261,8 +261,26 @@ func TestSendJSONInterruptedExitCode(t *testing.T) {
 	if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
 		t.Fatalf("stdout %q: %v", c.stdout.String(), err)
 	}
-	if code != 143 || len(res.Files) != 1 || res.Files[0].ExitCode != 143 {
-		t.Errorf("exit %d, result %+v; want 143 for both", code, res.Files)
+	if code != 143 || len(res.Files) != 1 || res.Files[0].ExitCode != 143 || res.Files[0].Error != "interrupted" {
+		t.Errorf("exit %d, result %+v; want 143 for both, and the error \"interrupted\"", code, res.Files)
+	}
+}
+
+// TestSendInterruptedSaysSo: a file a signal stopped is reported as
+// interrupted, not with the context's "context canceled".
+func TestSendInterruptedSaysSo(t *testing.T) {
+	t.Parallel()
+	file, _ := sampleBackup(t)
+	c := newCLI(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(&interruptedError{code: 130})
+	code := run(ctx, []string{"cakebackup", "send", file, "--dest", t.TempDir()}, &env{
+		stdin: strings.NewReader(""), stdout: &c.stdout, stderr: &c.stderr,
+		getenv: func(k string) string { return c.vars[k] },
+	})
+	out := c.stdout.String() + c.stderr.String()
+	if code != 130 || strings.Contains(out, "context canceled") || !strings.Contains(c.stdout.String(), file+": NOT sent: interrupted\n") {
+		t.Errorf("exit %d, printed:\n%s\nwant 130 and %q", code, out, file+": NOT sent: interrupted")
 	}
 }
 
