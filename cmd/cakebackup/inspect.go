@@ -101,7 +101,11 @@ func (e *env) printInspect(info backup.Info, files []backup.Entry, out inspectJS
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "File:\t%s\n", out.File)
 	fmt.Fprintf(tw, "Format:\tversion %d\n", out.Version)
-	fmt.Fprintf(tw, "Made by:\t%s\n", describeMaker(info, files))
+	// describeMaker's words start "made by ..." or "a bare v2 backup ...".
+	fmt.Fprintf(tw, "Kind:\t%s\n", describeMaker(info, files))
+	if out.ForApp != "" {
+		fmt.Fprintf(tw, "For app:\t%s\n", out.ForApp)
+	}
 	if !info.Created.IsZero() {
 		fmt.Fprintf(tw, "Created:\t%s\n", info.Created.Local().Format(time.DateTime))
 	}

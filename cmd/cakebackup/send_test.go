@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -151,6 +152,33 @@ func TestInspectTellsTheTwoKindsApart(t *testing.T) {
 	}
 	if res.MadeBy != "app" || res.AppCanImport == nil || !*res.AppCanImport {
 		t.Errorf("inspect --json = %+v", res)
+	}
+}
+
+// TestInspectWording: inspect's text says who made a backup once, and
+// names the app a snapshot is for, as its JSON does (for_app).
+func TestInspectWording(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	dir := t.TempDir()
+	c.mustRun("create", "--source", sampleWallets, "--dest", "folder:"+dir, "--password-file", pwFile, "--for-app", "Monero.com", "--name", "monero")
+	tests := []struct {
+		name, file, forApp string
+	}{
+		{"snapshot for Monero.com", filepath.Join(dir, "monero"), "Monero.com"},
+		{"app export", appExport(t, "v3"), "Cake Wallet"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := c.mustRun("inspect", tt.file)
+			if n := strings.Count(strings.ToLower(out), "made by"); n != 1 {
+				t.Errorf("inspect says \"made by\" %d times, want once:\n%s", n, out)
+			}
+			if !regexp.MustCompile(`(?m)^For app: +` + regexp.QuoteMeta(tt.forApp) + `$`).MatchString(out) {
+				t.Errorf("inspect does not name the app %s:\n%s", tt.forApp, out)
+			}
+		})
 	}
 }
 
