@@ -52,7 +52,7 @@ func TestScheduleRecordsAndReportsChecks(t *testing.T) {
 	if out := s.stdout.String(); !strings.Contains(out, "DAMAGED backup of job nightly") || !strings.Contains(out, damaged) {
 		t.Fatalf("status does not report %s:\n%s", damaged, out)
 	}
-	if msg := s.stderr.String(); !strings.Contains(msg, "1 stored backups failed a check") {
+	if msg := s.stderr.String(); !strings.Contains(msg, "1 stored backup failed a check") {
 		t.Errorf("status stderr %q", msg)
 	}
 	var status struct{ Jobs []schedule.JobReport }

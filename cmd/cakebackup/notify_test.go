@@ -75,7 +75,7 @@ func TestScheduleStatusOverdue(t *testing.T) {
 	s.mustRun("schedule", "run", "--once")
 	s.mustRun("schedule", "status")
 	s.pretendLastSuccessWas(t, "stale", 73*time.Hour)
-	if code := s.run("schedule", "status"); code != exitFailure || !strings.Contains(s.stderr.String(), "1 of 2 jobs need attention: stale (overdue)") {
+	if code := s.run("schedule", "status"); code != exitFailure || !strings.Contains(s.stderr.String(), "1 of 2 jobs needs attention: stale (overdue)") {
 		t.Fatalf("status: exit %d, stderr %q", code, s.stderr.String())
 	}
 	lines := strings.Split(strings.TrimSpace(s.stdout.String()), "\n")
