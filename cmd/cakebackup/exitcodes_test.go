@@ -87,6 +87,7 @@ func TestRestoreToAFolderInUse(t *testing.T) {
 	}{
 		{"a folder in use", notEmpty, "is not empty", []string{"--password-file", pwFile}},
 		{"a file", aFile, "exists and is not a folder", []string{"--password-file", pwFile}},
+		{"a file, written as a folder", aFile + "/", "exists and is not a folder", []string{"--password-file", pwFile}},
 		{"a folder in use, no password", notEmpty, "is not empty", nil}, // none on stdin either
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,6 +97,9 @@ func TestRestoreToAFolderInUse(t *testing.T) {
 			stderr := c.stderr.String()
 			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "--to "+tc.to+" "+tc.want) {
 				t.Errorf("exit %d, stderr %q; want exit %d and one line saying --to %s %s", code, stderr, exitUsage, tc.to, tc.want)
+			}
+			if strings.Contains(stderr, "not a folder") && strings.Contains(stderr, "not empty") {
+				t.Errorf("stderr %q says both that it is no folder and that the folder is not empty", stderr)
 			}
 			if b, err := os.ReadFile(aFile); err != nil || string(b) != "mine" {
 				t.Errorf("%s now holds %q (%v)", aFile, b, err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
@@ -62,7 +63,11 @@ func restoreCommand(e *env) *cli.Command {
 					res.Reclaimed.Items, to, bytesize.Format(res.Reclaimed.Bytes))
 			}
 			if errors.Is(err, backup.ErrTargetNotEmpty) {
-				// Filled while the backup was read: still the --to given.
+				// Filled while the backup was read, or a file: still the
+				// --to given. Say which, in true words.
+				if toErr := checkRestoreTo(to); toErr != nil {
+					return toErr
+				}
 				return usageError(fmt.Errorf("restore %s: %w", arg, err))
 			}
 			if errors.Is(err, backup.ErrTooLarge) {
@@ -86,7 +91,8 @@ func restoreCommand(e *env) *cli.Command {
 // anything. Where to restore is the person's choice, so it is a usage
 // error (exit 2). Anything else about the folder is left to restore.
 func checkRestoreTo(dir string) error {
-	fi, err := os.Lstat(dir)
+	// Cleaned: "FILE/" is FILE, not a folder.
+	fi, err := os.Lstat(filepath.Clean(dir))
 	if err != nil {
 		return nil
 	}
