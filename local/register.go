@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/diskspace"
 )
 
 // ChooseDrive asks the user which of several removable drives to use.
@@ -49,7 +50,11 @@ func Register(r *destinations.Registry, getenv func(string) string, det Detector
 		if err != nil {
 			return nil, nil // no Downloads folder here: nothing to list
 		}
-		return []destinations.Place{{Spec: "downloads", Kind: "downloads", Description: "your Downloads folder", Path: dir}}, nil
+		place := destinations.Place{Spec: "downloads", Kind: "downloads", Description: "your Downloads folder", Path: dir}
+		if _, free, err := diskspace.Of(dir); err == nil {
+			place.Free = free // as for drives; unknown is left out
+		}
+		return []destinations.Place{place}, nil
 	})
 	r.RegisterDiscovery("usb", func(ctx context.Context) ([]destinations.Place, error) {
 		drives, err := det.Drives(ctx)

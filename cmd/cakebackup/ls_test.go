@@ -96,6 +96,28 @@ func TestLsUsesSavedDefault(t *testing.T) {
 	}
 }
 
+// TestDestsShowsFreeSpaceOfDownloads: dests gives the Downloads folder's
+// free space, as it does a drive's, in text and JSON.
+func TestDestsShowsFreeSpaceOfDownloads(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	downloads := filepath.Join(c.vars["HOME"], "Downloads")
+	if err := os.MkdirAll(downloads, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var dests struct{ Destinations []destinations.Place }
+	if err := json.Unmarshal([]byte(c.mustRun("dests", "--json")), &dests); err != nil {
+		t.Fatal(err)
+	}
+	if len(dests.Destinations) == 0 || dests.Destinations[0].Kind != "downloads" || dests.Destinations[0].Free <= 0 {
+		t.Fatalf("dests --json = %+v, want Downloads with its free space", dests.Destinations)
+	}
+	out := c.mustRun("dests")
+	if !regexp.MustCompile(`(?m)^downloads .*` + regexp.QuoteMeta(downloads) + ` +\d+(\.\d+)? [KMGT]?i?B$`).MatchString(out) {
+		t.Errorf("dests printed:\n%s\nwant Downloads with its free space", out)
+	}
+}
+
 // TestTwoDrivesWithOneLabel: two sticks labelled WALLETS get specs that
 // tell them apart, in dests and in create, and ls finds each backup.
 func TestTwoDrivesWithOneLabel(t *testing.T) {
