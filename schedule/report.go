@@ -120,13 +120,22 @@ type AttentionError struct {
 // backups, such as "1 of 2 jobs need attention: stale (overdue)".
 func (e *AttentionError) Error() string {
 	var parts []string
-	if len(e.Jobs) > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d jobs need attention: %s", len(e.Jobs), e.Total, strings.Join(e.Jobs, ", ")))
+	if n := len(e.Jobs); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d of %d %s %s attention: %s", n, e.Total,
+			plural(e.Total, "job", "jobs"), plural(n, "needs", "need"), strings.Join(e.Jobs, ", ")))
 	}
 	if e.Damaged > 0 {
-		parts = append(parts, fmt.Sprintf("%d stored backups failed a check", e.Damaged))
+		parts = append(parts, fmt.Sprintf("%d stored %s a check", e.Damaged, plural(e.Damaged, "backup failed", "backups failed")))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// plural is one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // Attention returns an *AttentionError when some job of rows is overdue

@@ -21,21 +21,21 @@ func TestAttentionAndDetail(t *testing.T) {
 		{"overdue", []JobStatus{
 			{Job: "stale", Overdue: true, Failing: true, WarnAfter: 26 * time.Hour, Last: JobState{LastResult: ResultFailed, LastSuccess: at, LastError: "no space", LastFix: "free some"}},
 			{Job: "fine", Last: JobState{LastResult: ResultOK}}},
-			"1 of 2 jobs need attention: stale (overdue)", "no verified backup since " + stamp + " (warn after 26h0m0s); last run: no space; to fix: free some"},
+			"1 of 2 jobs needs attention: stale (overdue)", "no verified backup since " + stamp + " (warn after 26h0m0s); last run: no space; to fix: free some"},
 		{"overdue watch job", []JobStatus{{Job: "w", Watch: true, Overdue: true, WarnAfter: time.Hour, Last: JobState{LastResult: ResultOK, LastOK: at}}},
-			"1 of 1 jobs need attention: w (overdue)", "no run without an error since " + stamp + " (warn after 1h0m0s)"},
+			"1 of 1 job needs attention: w (overdue)", "no run without an error since " + stamp + " (warn after 1h0m0s)"},
 		{"failing", []JobStatus{{Job: "f", Failing: true, Last: JobState{LastResult: ResultFailed, LastError: "gone", LastSuccess: at}}},
-			"1 of 1 jobs need attention: f (failing)", "gone (last success " + stamp + ")"},
+			"1 of 1 job needs attention: f (failing)", "gone (last success " + stamp + ")"},
 		{"stopped by a signal is shown, not reported", []JobStatus{{Job: "s", Failing: true, Last: JobState{LastResult: ResultAborted, LastError: "interrupted"}}},
 			"", "interrupted"},
 		{"overdue watch job, skipped", []JobStatus{{Job: "w", Watch: true, Overdue: true, WarnAfter: time.Hour, Last: JobState{LastResult: ResultSkipped, LastOK: at, LastError: "busy"}}},
-			"1 of 1 jobs need attention: w (overdue)", "no run without an error since " + stamp + " (warn after 1h0m0s); last run skipped: busy"},
+			"1 of 1 job needs attention: w (overdue)", "no run without an error since " + stamp + " (warn after 1h0m0s); last run skipped: busy"},
 		{"skipped is shown with why, not reported", []JobStatus{{Job: "w", Watch: true, Last: JobState{LastResult: ResultSkipped, LastError: "another cakebackup process is shipping from this folder"}}},
 			"", "another cakebackup process is shipping from this folder"},
 		{"damaged backups", []JobStatus{{Job: "d", Failed: failed, Last: JobState{LastResult: ResultOK, LastBackup: "folder:/b/y"}}},
-			"1 stored backups failed a check", "folder:/b/y (0 B)"},
+			"1 stored backup failed a check", "folder:/b/y (0 B)"},
 		{"both", []JobStatus{{Job: "f", Failing: true, Failed: failed, Last: JobState{LastResult: ResultFailed, LastError: "e"}}},
-			"1 of 1 jobs need attention: f (failing); 1 stored backups failed a check", "e"},
+			"1 of 1 job needs attention: f (failing); 1 stored backup failed a check", "e"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

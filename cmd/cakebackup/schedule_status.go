@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -39,7 +38,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 				if err := writeJSON(e.stdout, map[string][]schedule.JobReport{"jobs": out}); err != nil {
 					return err
 				}
-				return attention(rows)
+				return schedule.Attention(rows)
 			}
 			if len(rows) == 0 {
 				fmt.Fprintln(e.stdout, "No scheduled jobs.")
@@ -75,37 +74,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 						r.Job, f.Dest, f.Name, oneLine(f.Error), f.At.Local().Format(layout))
 				}
 			}
-			return attention(rows)
+			return schedule.Attention(rows)
 		},
 	}
 }
-
-// attention is schedule.Attention, its error worded with singular and
-// plural (see attentionError).
-func attention(rows []schedule.JobStatus) error {
-	err := schedule.Attention(rows)
-	var ae *schedule.AttentionError
-	if errors.As(err, &ae) {
-		return &attentionError{ae}
-	}
-	return err
-}
-
-// attentionError is a *schedule.AttentionError that says "1 stored backup
-// failed a check" and "1 of 2 jobs needs attention", not "backups" and
-// "need".
-type attentionError struct{ *schedule.AttentionError }
-
-func (e *attentionError) Error() string {
-	var parts []string
-	if n := len(e.Jobs); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d %s %s attention: %s", n, e.Total,
-			plural(e.Total, "job", "jobs"), plural(n, "needs", "need"), strings.Join(e.Jobs, ", ")))
-	}
-	if e.Damaged > 0 {
-		parts = append(parts, fmt.Sprintf("%d stored %s a check", e.Damaged, plural(e.Damaged, "backup failed", "backups failed")))
-	}
-	return strings.Join(parts, "; ")
-}
-
-func (e *attentionError) Unwrap() error { return e.AttentionError }
