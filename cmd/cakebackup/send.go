@@ -151,11 +151,7 @@ func (e *env) printSent(file string, sent *job.Sent, err error) {
 // its *destinations.OpenError, which is left out, whether the line names
 // it as given (/media/usb) or as the error does (folder:/media/usb).
 func storeMessage(st job.Stored) string {
-	spec := st.Dest
-	if s, err := destinations.ParseSpec(spec); err == nil {
-		spec = s.String()
-	}
-	return message(destinations.Cause(st.Err, spec))
+	return message(destinations.Cause(st.Err, st.Dest))
 }
 
 // fileMessage is why file was not sent, for a line that names the file
