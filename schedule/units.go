@@ -318,3 +318,74 @@ func writeUnit(path, content string) error {
 	}
 	return nil
 }
+
+// TimerState is what FindTimer finds installed for a job.
+type TimerState int
+
+const (
+	// NoTimer: nothing is installed under the job's name.
+	NoTimer TimerState = iota
+	// TimerForJob: the timer installed under the job's name runs that
+	// job from the config file given.
+	TimerForJob
+	// TimerForOther: the timer installed under the job's name runs a job
+	// of that name from another config file.
+	TimerForOther
+	// TimerUnseen: the OS keeps its timers where cakebackup does not
+	// look (Windows' task scheduler).
+	TimerUnseen
+)
+
+// FindTimer tells whether Install wrote a timer on goos for job, as
+// started from the config file at absConfig, and returns the file it
+// looked at ("" for TimerUnseen). It is NoTimersError's on an OS whose
+// timers cakebackup does not know.
+func FindTimer(goos string, getenv func(string) string, absConfig string, job Job) (TimerState, string, error) {
+	// The executable is not known here; the command line after it is,
+	// and it names the config file and the job.
+	u := UnitTarget{Executable: "/cakebackup", Config: absConfig, Job: job}
+	var file, marker string
+	switch goos {
+	case "linux":
+		dir, err := systemdUserDir(getenv)
+		if err != nil {
+			return NoTimer, "", err
+		}
+		service, _, err := SystemdUnits(u)
+		if err != nil {
+			return NoTimer, "", err
+		}
+		_, marker, _ = strings.Cut(service, "ExecStart=/cakebackup")
+		marker, _, _ = strings.Cut(marker, "\n")
+		file, marker = filepath.Join(dir, SystemdUnitName(job.Name)+".service"), marker+"\n"
+	case "darwin":
+		home := getenv("HOME")
+		if !filepath.IsAbs(home) {
+			return NoTimer, "", errors.New("HOME is not set to an absolute path")
+		}
+		plist, err := LaunchdPlist(u, "/log")
+		if err != nil {
+			return NoTimer, "", err
+		}
+		start := strings.Index(plist, "<string>schedule</string>")
+		end := strings.Index(plist, "<string>--once</string>")
+		if start < 0 || end < start {
+			return NoTimer, "", errors.New("cannot tell a launchd agent's command line")
+		}
+		file, marker = filepath.Join(home, "Library", "LaunchAgents", LaunchdLabel(job.Name)+".plist"), plist[start:end]
+	case "windows":
+		return TimerUnseen, "", nil
+	default:
+		return NoTimer, "", &NoTimersError{GOOS: goos}
+	}
+	data, err := os.ReadFile(file)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return NoTimer, file, nil
+	case err != nil:
+		return NoTimer, file, err
+	case !strings.Contains(string(data), marker):
+		return TimerForOther, file, nil
+	}
+	return TimerForJob, file, nil
+}

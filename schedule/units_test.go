@@ -273,3 +273,44 @@ func TestNoTimers(t *testing.T) {
 		t.Fatalf("wrote %v", entries)
 	}
 }
+
+// TestFindTimer: FindTimer tells a timer Install wrote for the job from
+// this config file from one of the same name from another config file,
+// and from none, where the OS keeps its timers in files; Windows' are
+// unseen.
+func TestFindTimer(t *testing.T) {
+	exe := standInExecutable(t)
+	job := Job{Name: "nightly", Every: "24h"}
+	for _, goos := range []string{"linux", "darwin"} {
+		for _, tt := range []struct {
+			name      string
+			installed string // the config file the installed timer runs, "" for none
+			want      TimerState
+		}{
+			{"none", "", NoTimer},
+			{"this config's", "/home/a/c.toml", TimerForJob},
+			{"another config's", "/home/a/other.toml", TimerForOther},
+		} {
+			t.Run(goos+" "+tt.name, func(t *testing.T) {
+				home := t.TempDir()
+				getenv := func(k string) string { return map[string]string{"HOME": home}[k] }
+				if tt.installed != "" {
+					if _, err := Install(goos, getenv, UnitTarget{Executable: exe, Config: tt.installed, Job: job}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				got, file, err := FindTimer(goos, getenv, "/home/a/c.toml", job)
+				if err != nil || got != tt.want || !strings.HasPrefix(file, home) {
+					t.Fatalf("FindTimer = %v, %q, %v; want %v and a file under %s", got, file, err, tt.want, home)
+				}
+			})
+		}
+	}
+	if got, _, err := FindTimer("windows", os.Getenv, "/c.toml", job); err != nil || got != TimerUnseen {
+		t.Errorf("windows: %v, %v; want TimerUnseen", got, err)
+	}
+	var none *NoTimersError
+	if _, _, err := FindTimer("plan9", os.Getenv, "/c.toml", job); !errors.As(err, &none) {
+		t.Errorf("plan9: %v, want a NoTimersError", err)
+	}
+}

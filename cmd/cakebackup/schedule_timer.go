@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -101,26 +99,20 @@ func (e *env) removeJobTimer(path string, job schedule.Job) error {
 	if err != nil {
 		return err
 	}
-	file, marker, err := timerFile(runtime.GOOS, e.getenv, absConfig, job)
+	state, file, err := schedule.FindTimer(runtime.GOOS, e.getenv, absConfig, job)
 	var none *schedule.NoTimersError
 	switch {
 	case errors.As(err, &none):
 		return nil
 	case err != nil:
-		return err
-	case file == "":
+		return fmt.Errorf("job %s was removed, but whether a timer for it is installed is unknown: %w", job.Name, err)
+	case state == schedule.TimerUnseen:
 		fmt.Fprintf(e.stdout, "If you created a scheduled task for it, delete it: schtasks /Delete /F /TN \"cakebackup %s\"\n", job.Name)
 		return nil
-	}
-	data, err := os.ReadFile(file)
-	if errors.Is(err, fs.ErrNotExist) {
+	case state == schedule.NoTimer:
 		fmt.Fprintf(e.stdout, "No timer was installed for it.\n")
 		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("job %s was removed, but whether a timer for it is installed is unknown: %w", job.Name, err)
-	}
-	if !strings.Contains(string(data), marker) {
+	case state == schedule.TimerForOther:
 		fmt.Fprintf(e.stdout, "The timer installed as %s runs a job %s from another config file; it was left in place (cakebackup schedule uninstall %s removes it).\n", file, job.Name, job.Name)
 		return nil
 	}
@@ -133,49 +125,4 @@ func (e *env) removeJobTimer(path string, job schedule.Job) error {
 	}
 	fmt.Fprintf(e.stdout, "Its timer is uninstalled. To stop what is still loaded, run:\n  %s\n", inst.Next)
 	return nil
-}
-
-// timerFile is the file schedule install writes for job on goos (the
-// systemd service, the launchd agent) and the part of it that names the
-// config file at absConfig and the job, or "" where install writes no
-// file (Windows).
-func timerFile(goos string, getenv func(string) string, absConfig string, job schedule.Job) (file, marker string, err error) {
-	// The executable is not known here; the command line after it is.
-	target := schedule.UnitTarget{Executable: "/cakebackup", Config: absConfig, Job: job}
-	switch goos {
-	case "linux":
-		cfg := getenv("XDG_CONFIG_HOME")
-		if !filepath.IsAbs(cfg) {
-			home := getenv("HOME")
-			if !filepath.IsAbs(home) {
-				return "", "", errors.New("cannot find the systemd user unit folder: neither XDG_CONFIG_HOME nor HOME is set to an absolute path")
-			}
-			cfg = filepath.Join(home, ".config")
-		}
-		service, _, err := schedule.SystemdUnits(target)
-		if err != nil {
-			return "", "", err
-		}
-		_, marker, _ = strings.Cut(service, "ExecStart=/cakebackup")
-		marker, _, _ = strings.Cut(marker, "\n")
-		return filepath.Join(cfg, "systemd", "user", schedule.SystemdUnitName(job.Name)+".service"), marker + "\n", nil
-	case "darwin":
-		home := getenv("HOME")
-		if !filepath.IsAbs(home) {
-			return "", "", errors.New("HOME is not set to an absolute path")
-		}
-		plist, err := schedule.LaunchdPlist(target, "/log")
-		if err != nil {
-			return "", "", err
-		}
-		start := strings.Index(plist, "<string>schedule</string>")
-		end := strings.Index(plist, "<string>--once</string>")
-		if start < 0 || end < start {
-			return "", "", errors.New("cannot tell a launchd agent's command line")
-		}
-		return filepath.Join(home, "Library", "LaunchAgents", schedule.LaunchdLabel(job.Name)+".plist"), plist[start:end], nil
-	case "windows":
-		return "", "", nil
-	}
-	return "", "", &schedule.NoTimersError{GOOS: goos}
 }
