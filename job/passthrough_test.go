@@ -107,7 +107,7 @@ func TestCheckAndStreamReadsOnce(t *testing.T) {
 			got.Grow(len(file))
 			fan := &fanOut{stores: make(Stores, 1), digest: newStreamDigest(), keepGoing: true}
 			fan.add(0, "test", writerPending{&got})
-			sent, err := checkAndStream(t.Context(), r, size, c.password, fan, true)
+			sent, err := checkAndStream(t.Context(), r, size, c.password, fan)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +143,7 @@ func TestCheckAndStreamRefusesBytesThatChanged(t *testing.T) {
 	}
 	changing := &changingReader{b: bytes.Clone(file), at: int64(len(file)) - 30}
 	fan := &fanOut{digest: newStreamDigest(), keepGoing: true}
-	_, err = checkAndStream(t.Context(), changing, int64(len(file)), "", fan, true)
+	_, err = checkAndStream(t.Context(), changing, int64(len(file)), "", fan)
 	if !errors.Is(err, ErrChangedWhileSending) {
 		t.Fatalf("checkAndStream: %v, want ErrChangedWhileSending", err)
 	}

@@ -171,6 +171,37 @@ func readDigest(ctx context.Context, r io.ReaderAt, written *streamDigest, sha b
 	return got.equal(written), sum, nil
 }
 
+// hashBeside writes to w and to the hash h at the same time: w on the
+// caller's goroutine, h on its own, each Write returning once both are
+// done with the bytes, which they share (no copy): a read-back's digest
+// and SHA-512 (readDigest) take two cores. close must be called.
+type hashBeside struct {
+	w    io.Writer
+	h    hash.Hash
+	in   chan []byte
+	done chan struct{}
+}
+
+func newHashBeside(w io.Writer, h hash.Hash) *hashBeside {
+	b := &hashBeside{w: w, h: h, in: make(chan []byte), done: make(chan struct{})}
+	go func() {
+		for p := range b.in {
+			h.Write(p)
+			b.done <- struct{}{}
+		}
+	}()
+	return b
+}
+
+func (b *hashBeside) Write(p []byte) (int, error) {
+	b.in <- p
+	n, err := b.w.Write(p)
+	<-b.done
+	return n, err
+}
+
+func (b *hashBeside) close() { close(b.in) }
+
 // storedSum is the SHA-512 of a made backup's stored bytes, for the record
 // (verified.json): taken while writing or by a read-back check
 // (readBackCheck), and told only once a copy read back matched the digest

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -115,13 +114,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	}
 
 	src := directio.NewColdReaderAt(f)
-	// The file's SHA-512 is taken in the read-back of the first copy that
-	// matches the digest written (as Make takes the record's), where the
-	// CPU waits on the medium, rather than beside the writes, where the
-	// check's hashing keeps every core busy. Without a copy to read back
-	// it is taken beside the check's read.
-	beside := len(fan.pending) == 0
-	sent, err := checkAndStream(ctx, src, fi.Size(), s.Password, fan, beside)
+	sent, err := checkAndStream(ctx, src, fi.Size(), s.Password, fan)
 	if err == nil {
 		err = unchanged(f, fi)
 	}
@@ -129,17 +122,10 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		return nil, &FileError{File: s.File, Err: err}
 	}
 	sent.File = s.File
-	var record storedSum
-	fan.commitAll(ctx, readBackCheck(fan.digest, false, &record))
-	if !beside {
-		sum := record.sum
-		if !record.stored { // no copy read back: read the file again
-			if sum, err = fileSum(ctx, src, fan.digest); err != nil {
-				return nil, &FileError{File: s.File, Err: err}
-			}
-		}
-		sent.SHA512 = hex.EncodeToString(sum)
-	}
+	// The file's SHA-512 was taken as it was written (writeBehind): the
+	// read-back of each copy only compares it with the digest written.
+	sum, _ := hex.DecodeString(sent.SHA512)
+	fan.commitAll(ctx, readBackCheck(fan.digest, false, &storedSum{sum: sum}))
 	for i, d := range dests {
 		if len(same[i]) == 0 || stores[i].Err != nil {
 			continue
@@ -180,7 +166,7 @@ func Check(ctx context.Context, file, password string) (*Sent, error) {
 	}
 	defer f.Close()
 	fan := &fanOut{digest: newStreamDigest(), keepGoing: true}
-	sent, err := checkAndStream(ctx, directio.NewColdReaderAt(f), fi.Size(), password, fan, true)
+	sent, err := checkAndStream(ctx, directio.NewColdReaderAt(f), fi.Size(), password, fan)
 	if err == nil {
 		err = unchanged(f, fi)
 	}
@@ -217,21 +203,16 @@ func openRegular(file string) (*os.File, os.FileInfo, error) {
 // checkAndStream checks the backup r holds (size bytes) and streams its
 // bytes to fan in the same read. With a password it decrypts and checks
 // everything, else it runs the password-free integrity check. Every byte
-// the check read is a byte sent (ErrChangedWhileSending when not). With
-// sha, the SHA-512 of the bytes is taken beside fan's writes (hashBeside)
-// into the result's SHA512; without, that is left "".
-func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password string, fan *fanOut, sha bool) (*Sent, error) {
+// the check read is a byte sent (ErrChangedWhileSending when not). The
+// bytes go to fan, and into the SHA-512 returned in the result, behind
+// the check's read (writeBehind).
+func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password string, fan *fanOut) (*Sent, error) {
 	checkCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	var sink io.Writer = fan
-	var h hash.Hash
-	if sha {
-		h = sha512.New()
-		beside := newHashBeside(fan, h)
-		defer beside.close()
-		sink = beside
-	}
-	pt := newPassThrough(r, size, sink, stop)
+	h := sha512.New()
+	behind := newWriteBehind(fan.Write, h)
+	defer behind.flush()
+	pt := newPassThrough(r, size, behind, stop)
 	defer pt.close()
 	a, err := backup.Open(pt, size)
 	if err == nil {
@@ -250,59 +231,11 @@ func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password str
 	if err := pt.finish(); err != nil {
 		return nil, err
 	}
-	sent := &Sent{Info: a.Info(), Size: size}
-	if h != nil {
-		sent.SHA512 = hex.EncodeToString(h.Sum(nil))
-	}
-	return sent, nil
-}
-
-// fileSum reads the file r holds again and returns its SHA-512, once its
-// bytes are still those digest was taken of (ErrChangedWhileSending when
-// not).
-func fileSum(ctx context.Context, r io.ReaderAt, digest *streamDigest) ([]byte, error) {
-	same, sum, err := readDigest(ctx, r, digest, true)
-	if err != nil {
+	if err := behind.flush(); err != nil {
 		return nil, err
 	}
-	if !same {
-		return nil, ErrChangedWhileSending
-	}
-	return sum, nil
+	return &Sent{Info: a.Info(), Size: size, SHA512: hex.EncodeToString(h.Sum(nil))}, nil
 }
-
-// hashBeside writes to w and to the hash h at the same time: w on the
-// caller's goroutine, h on its own, each Write returning once both are
-// done with the bytes, which they share (no copy). In send, the check's
-// reading goroutine passes every byte on (passThrough): hashing the file
-// beside the copies' writes rather than before them shortens its work per
-// chunk, which the check's workers wait on. close must be called.
-type hashBeside struct {
-	w    io.Writer
-	h    hash.Hash
-	in   chan []byte
-	done chan struct{}
-}
-
-func newHashBeside(w io.Writer, h hash.Hash) *hashBeside {
-	b := &hashBeside{w: w, h: h, in: make(chan []byte), done: make(chan struct{})}
-	go func() {
-		for p := range b.in {
-			h.Write(p)
-			b.done <- struct{}{}
-		}
-	}()
-	return b
-}
-
-func (b *hashBeside) Write(p []byte) (int, error) {
-	b.in <- p
-	n, err := b.w.Write(p)
-	<-b.done
-	return n, err
-}
-
-func (b *hashBeside) close() { close(b.in) }
 
 // unchanged returns ErrChangedWhileSending when f's size or modification
 // time is no longer what fi says: the check read some bytes twice (a

@@ -5,6 +5,7 @@ import (
 	"crypto/sha512"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -202,9 +203,9 @@ func TestSendToADestinationHoldingAnotherBackupOfTheSameSize(t *testing.T) {
 }
 
 // TestSendReportsTheFileSHA512: the SHA-512 Send reports is the file's,
-// whether the first copy that reads back takes it, a later one does
-// because the first medium returned other bytes, no copy reads back and
-// the file is read again, or no copy is written at all.
+// taken as the check reads it, whether the first copy reads back, only a
+// later one does because the first medium returned other bytes, no copy
+// reads back, or no copy is written at all.
 func TestSendReportsTheFileSHA512(t *testing.T) {
 	file, _ := export(t, "b")
 	data, err := os.ReadFile(file)
@@ -250,5 +251,51 @@ func TestSendReportsTheFileSHA512(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSendGoldenBackups: for each kind of backup (the app's v3 container
+// and bare v2 blobs of both layouts, made by the independent
+// implementation), Send stores the file's bytes and reports the file's
+// SHA-512, taken as the check read it, with or without the password; the
+// same file with a byte flipped in its data is refused and nothing is
+// left at the destination.
+func TestSendGoldenBackups(t *testing.T) {
+	const goldenPassword = "gölden pässword 🔑 v2 & v3" // backup/testdata/golden/generate.py's
+	for _, name := range []string{"v3.bin", "v2-xchacha.bin", "v2-chacha2022.bin"} {
+		data, err := os.ReadFile(filepath.Join("..", "backup", "testdata", "golden", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha512.Sum512(data)
+		damaged := bytes.Clone(data)
+		damaged[len(damaged)/2] ^= 0x10
+		for _, password := range []string{"", goldenPassword} {
+			t.Run(fmt.Sprintf("%s password=%t", name, password != ""), func(t *testing.T) {
+				in := t.TempDir()
+				good, bad := filepath.Join(in, name), filepath.Join(in, "damaged-"+name)
+				os.WriteFile(good, data, 0o600)
+				os.WriteFile(bad, damaged, 0o600)
+
+				out := t.TempDir()
+				sent, err := job.Send(t.Context(), opener(), job.Shipment{File: good, Dests: []string{"folder:" + out}, Password: password})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sent.SHA512 != hex.EncodeToString(sum[:]) {
+					t.Errorf("SHA512 %s is not the file's", sent.SHA512)
+				}
+				if got, err := os.ReadFile(filepath.Join(out, name)); err != nil || !bytes.Equal(got, data) {
+					t.Errorf("the copy is not the file (%v)", err)
+				}
+
+				out = t.TempDir()
+				_, err = job.Send(t.Context(), opener(), job.Shipment{File: bad, Dests: []string{"folder:" + out}, Password: password})
+				if !errors.Is(err, backup.ErrBadChecksum) && !errors.Is(err, backup.ErrDecrypt) {
+					t.Errorf("Send of the damaged file: %v, want a checksum or authentication failure", err)
+				}
+				assertEmpty(t, out)
+			})
+		}
 	}
 }
