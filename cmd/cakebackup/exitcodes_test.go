@@ -11,6 +11,15 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// wantOneLine fails the test unless a run exited with code and printed
+// one line on stderr that holds want.
+func wantOneLine(t *testing.T, code int, stderr string, wantCode int, want string) {
+	t.Helper()
+	if code != wantCode || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stderr %q; want exit %d and one line holding %q", code, stderr, wantCode, want)
+	}
+}
+
 // TestFolderGivenForABackupFile: every command that reads a backup FILE
 // refuses a folder given in its place with the usage exit code (the
 // argument is wrong; exit 4 would say a backup is damaged), as it does a
@@ -32,9 +41,7 @@ func TestFolderGivenForABackupFile(t *testing.T) {
 				c := newCLI(t)
 				code := c.run(args...)
 				stderr := c.stderr.String()
-				if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, arg) {
-					t.Errorf("exit %d, stderr %q; want exit %d and one line naming %s", code, stderr, exitUsage, arg)
-				}
+				wantOneLine(t, code, stderr, exitUsage, arg)
 			})
 		}
 	}
@@ -60,9 +67,7 @@ func TestFileGivenForAFolder(t *testing.T) {
 			c := newCLI(t)
 			code := c.run(args...)
 			stderr := c.stderr.String()
-			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, file+" is not a folder") {
-				t.Errorf("exit %d, stderr %q; want exit %d and one line saying %s is not a folder", code, stderr, exitUsage, file)
-			}
+			wantOneLine(t, code, stderr, exitUsage, file+" is not a folder")
 			if b, err := os.ReadFile(file); err != nil || string(b) != "not a folder" {
 				t.Errorf("the file now holds %q (%v)", b, err)
 			}
@@ -95,9 +100,7 @@ func TestRestoreToAFolderInUse(t *testing.T) {
 			c := newCLI(t)
 			code := c.run(append([]string{"restore", file, "--to", tc.to}, tc.password...)...)
 			stderr := c.stderr.String()
-			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "--to "+tc.to+" "+tc.want) {
-				t.Errorf("exit %d, stderr %q; want exit %d and one line saying --to %s %s", code, stderr, exitUsage, tc.to, tc.want)
-			}
+			wantOneLine(t, code, stderr, exitUsage, "--to "+tc.to+" "+tc.want)
 			if strings.Contains(stderr, "not a folder") && strings.Contains(stderr, "not empty") {
 				t.Errorf("stderr %q says both that it is no folder and that the folder is not empty", stderr)
 			}
@@ -126,9 +129,7 @@ func TestCreateFromAMissingSource(t *testing.T) {
 			dest := t.TempDir()
 			code := c.run("create", "--source", tc.source, "--dest", "folder:"+dest, "--password-file", aFile)
 			stderr := c.stderr.String()
-			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
-				t.Errorf("exit %d, stderr %q; want exit %d and one line saying %s", code, stderr, exitUsage, tc.want)
-			}
+			wantOneLine(t, code, stderr, exitUsage, tc.want)
 			if entries, _ := os.ReadDir(dest); len(entries) != 0 {
 				t.Errorf("%s holds %d files", dest, len(entries))
 			}
@@ -179,9 +180,7 @@ func TestPathFlagGivenAFlag(t *testing.T) {
 			code := c.run(append(slices.Clone(tc.command), tc.flag, tc.next)...)
 			stderr := c.stderr.String()
 			want := tc.flag + " needs " + tc.what + "; got " + tc.next
-			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, want) {
-				t.Errorf("exit %d, stderr %q; want exit %d and one line saying %s", code, stderr, exitUsage, want)
-			}
+			wantOneLine(t, code, stderr, exitUsage, want)
 		})
 	}
 }
@@ -218,9 +217,7 @@ func TestMissingConfigFile(t *testing.T) {
 			c := newCLI(t)
 			code := c.run(args...)
 			stderr := c.stderr.String()
-			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, missing+": no such config file") {
-				t.Errorf("exit %d, stderr %q; want exit %d and one line naming %s", code, stderr, exitUsage, missing)
-			}
+			wantOneLine(t, code, stderr, exitUsage, missing+": no such config file")
 			if files := regularFilesUnder(t, c.vars["HOME"]); len(files) != 0 {
 				t.Errorf("wrote %v", files)
 			}
@@ -259,9 +256,7 @@ func TestPickWithoutATerminal(t *testing.T) {
 			c := newCLI(t) // stdin is no terminal; no DISPLAY or WAYLAND_DISPLAY
 			code := c.run(args...)
 			stderr := c.stderr.String()
-			if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, "no terminal to show the folder picker on") {
-				t.Errorf("exit %d, stderr %q; want exit %d and one line saying there is no terminal", code, stderr, exitUsage)
-			}
+			wantOneLine(t, code, stderr, exitUsage, "no terminal to show the folder picker on")
 		})
 	}
 }
@@ -293,9 +288,7 @@ func TestRelativeFolderAsDestination(t *testing.T) {
 		c := newCLI(t)
 		code := c.run(tc.args...)
 		stderr := c.stderr.String()
-		if code != exitUsage || strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit %d and one line ending %s", tc.args, code, stderr, exitUsage, tc.want)
-		}
+		wantOneLine(t, code, stderr, exitUsage, tc.want)
 		if tc.args[0] == "ls" {
 			// What it says to write works.
 			c.mustRun("ls", "folder:backups")

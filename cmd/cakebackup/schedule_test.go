@@ -670,9 +670,7 @@ func TestScheduleForApp(t *testing.T) {
 		{[]string{"schedule", "add", "--watch", t.TempDir(), "--dest", "folder:" + s.dest, "--every", "1h", "--for-app", "Monero.com", "exports"},
 			"for_app: a watch job ships the app's exports unchanged"},
 	} {
-		if code := s.run(tt.args...); code != exitUsage || strings.Count(s.stderr.String(), "\n") != 1 || !strings.Contains(s.stderr.String(), tt.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q on one line", tt.args, code, s.stderr.String(), tt.want)
-		}
+		wantOneLine(t, s.run(tt.args...), s.stderr.String(), exitUsage, tt.want)
 	}
 	if err := os.WriteFile(s.config, []byte(strings.Replace(string(raw), `"Monero.com"`, `"Mycelium"`, 1)), 0o600); err != nil {
 		t.Fatal(err)
@@ -744,9 +742,7 @@ func TestScheduleRunAdHocForApp(t *testing.T) {
 		{[]string{"schedule", "run", "--once", "--for-app", "Monero.com"}, "--for-app is for an ad hoc job"},
 		{[]string{"schedule", "run", "--now", "mobile", "--for-app", "Monero.com"}, "--for-app is for an ad hoc job"},
 	} {
-		if code := s.run(tt.args...); code != exitUsage || strings.Count(s.stderr.String(), "\n") != 1 || !strings.Contains(s.stderr.String(), tt.want) {
-			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q on one line", tt.args, code, s.stderr.String(), tt.want)
-		}
+		wantOneLine(t, s.run(tt.args...), s.stderr.String(), exitUsage, tt.want)
 	}
 	if got := s.backups(t); len(got) != 1 {
 		t.Errorf("a refused run left %v", got)
