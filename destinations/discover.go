@@ -17,8 +17,9 @@ type Place struct {
 	Description string `json:"description"`
 	// Path is where it is on this machine, when it is on this machine.
 	Path string `json:"path,omitempty"`
-	// Free is its free space in bytes, when known.
-	Free int64 `json:"free_bytes,omitempty"`
+	// Free is its free space in bytes; nil when unknown (0 is a full
+	// disk).
+	Free *int64 `json:"free_bytes,omitempty"`
 }
 
 // Discover lists the places of one scheme that are available now.

@@ -52,7 +52,7 @@ func Register(r *destinations.Registry, getenv func(string) string, det Detector
 		}
 		place := destinations.Place{Spec: "downloads", Kind: "downloads", Description: "your Downloads folder", Path: dir}
 		if _, free, err := diskspace.Of(dir); err == nil {
-			place.Free = free // as for drives; unknown is left out
+			place.Free = &free // as for drives; unknown is left out
 		}
 		return []destinations.Place{place}, nil
 	})
@@ -63,7 +63,8 @@ func Register(r *destinations.Registry, getenv func(string) string, det Detector
 		}
 		places := make([]destinations.Place, len(drives))
 		for i, d := range drives {
-			places[i] = destinations.Place{Spec: DriveSpec(d, drives), Kind: "usb", Description: "removable drive " + d.Label, Path: d.MountPoint, Free: d.Free}
+			// A drive whose free space cannot be read is not listed.
+			places[i] = destinations.Place{Spec: DriveSpec(d, drives), Kind: "usb", Description: "removable drive " + d.Label, Path: d.MountPoint, Free: &d.Free}
 		}
 		return places, nil
 	})

@@ -2,7 +2,9 @@ package local
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -183,5 +185,33 @@ func TestRegisterFolderAndDownloads(t *testing.T) {
 				t.Fatalf("Spec = %s", d.Spec())
 			}
 		})
+	}
+}
+
+// TestDiscoveredFreeSpace: the places listed give their free space, and
+// a full drive's is 0, not left out as if it were unknown.
+func TestDiscoveredFreeSpace(t *testing.T) {
+	det, _ := sticksMachine(t, "sdb1")
+	for _, free := range []int64{0, 5 << 30} {
+		det.Space = func(string) (int64, int64, error) { return 8 << 30, free, nil }
+		r := destinations.NewRegistry()
+		Register(r, envOf(nil), det, nil)
+		places, err := r.Available(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var usb *destinations.Place
+		for i := range places {
+			if places[i].Kind == "usb" {
+				usb = &places[i]
+			}
+		}
+		if usb == nil || usb.Free == nil || *usb.Free != free {
+			t.Fatalf("with %d bytes free, places are %+v; want the drive with that free space", free, places)
+		}
+		b, err := json.Marshal(usb)
+		if err != nil || !strings.Contains(string(b), fmt.Sprintf(`"free_bytes":%d`, free)) {
+			t.Errorf("JSON %s (%v), want free_bytes %d", b, err, free)
+		}
 	}
 }

@@ -32,8 +32,8 @@ func destsCommand(e *env) *cli.Command {
 			fmt.Fprintln(tw, "DEST\tWHAT\tWHERE\tFREE")
 			for _, d := range out {
 				free := ""
-				if d.Free > 0 {
-					free = bytesize.Format(d.Free)
+				if d.Free != nil {
+					free = bytesize.Format(*d.Free)
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Spec, d.Description, d.Path, free)
 			}

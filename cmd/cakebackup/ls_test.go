@@ -109,7 +109,7 @@ func TestDestsShowsFreeSpaceOfDownloads(t *testing.T) {
 	if err := json.Unmarshal([]byte(c.mustRun("dests", "--json")), &dests); err != nil {
 		t.Fatal(err)
 	}
-	if len(dests.Destinations) == 0 || dests.Destinations[0].Kind != "downloads" || dests.Destinations[0].Free <= 0 {
+	if len(dests.Destinations) == 0 || dests.Destinations[0].Kind != "downloads" || dests.Destinations[0].Free == nil || *dests.Destinations[0].Free <= 0 {
 		t.Fatalf("dests --json = %+v, want Downloads with its free space", dests.Destinations)
 	}
 	out := c.mustRun("dests")

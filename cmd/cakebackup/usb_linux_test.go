@@ -109,7 +109,7 @@ func TestCreateToUSBStick(t *testing.T) {
 	}
 	found := false
 	for _, d := range dests.Destinations {
-		found = found || (d.Spec == "usb:CAKEUSB" && d.Path == mnt && d.Free > 0)
+		found = found || (d.Spec == "usb:CAKEUSB" && d.Path == mnt && d.Free != nil && *d.Free > 0)
 	}
 	if !found {
 		t.Fatalf("dests = %+v, want usb:CAKEUSB at %s", dests, mnt)
