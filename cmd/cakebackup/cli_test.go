@@ -40,9 +40,16 @@ func newCLI(t *testing.T) *cliRun {
 // from this run only.
 func (c *cliRun) run(args ...string) int {
 	c.t.Helper()
+	return c.runContext(context.Background(), args...)
+}
+
+// runContext runs args as run does, with ctx as the process's signal
+// context: cancelled with an *interruptedError, as by Ctrl-C.
+func (c *cliRun) runContext(ctx context.Context, args ...string) int {
+	c.t.Helper()
 	c.stdout.Reset()
 	c.stderr.Reset()
-	return run(context.Background(), append([]string{"cakebackup"}, args...), &env{
+	return run(ctx, append([]string{"cakebackup"}, args...), &env{
 		stdin:      strings.NewReader(c.stdin),
 		stdout:     &c.stdout,
 		stderr:     &c.stderr,

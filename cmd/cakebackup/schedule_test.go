@@ -556,11 +556,7 @@ func TestRunNowInterruptedSaysSo(t *testing.T) {
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(&interruptedError{code: 130})
-	s.stdout.Reset()
-	s.stderr.Reset()
-	code := run(ctx, []string{"cakebackup", "schedule", "run", "--now", "nightly"}, &env{
-		stdin: strings.NewReader(""), stdout: &s.stdout, stderr: &s.stderr, getenv: s.getenv,
-	})
+	code := s.runContext(ctx, "schedule", "run", "--now", "nightly")
 	if code != 130 || !strings.Contains(s.stderr.String(), "interrupted") {
 		t.Errorf("exit %d, stderr %q; want 130 and interrupted", code, s.stderr.String())
 	}

@@ -281,10 +281,7 @@ func TestSendJSONInterruptedExitCode(t *testing.T) {
 	c := newCLI(t)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(&interruptedError{code: 143})
-	code := run(ctx, []string{"cakebackup", "send", file, "--dest", t.TempDir(), "--json"}, &env{
-		stdin: strings.NewReader(""), stdout: &c.stdout, stderr: &c.stderr,
-		getenv: func(k string) string { return c.vars[k] },
-	})
+	code := c.runContext(ctx, "send", file, "--dest", t.TempDir(), "--json")
 	var res sentFilesJSON
 	if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
 		t.Fatalf("stdout %q: %v", c.stdout.String(), err)
@@ -302,10 +299,7 @@ func TestSendInterruptedSaysSo(t *testing.T) {
 	c := newCLI(t)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(&interruptedError{code: 130})
-	code := run(ctx, []string{"cakebackup", "send", file, "--dest", t.TempDir()}, &env{
-		stdin: strings.NewReader(""), stdout: &c.stdout, stderr: &c.stderr,
-		getenv: func(k string) string { return c.vars[k] },
-	})
+	code := c.runContext(ctx, "send", file, "--dest", t.TempDir())
 	out := c.stdout.String() + c.stderr.String()
 	if code != 130 || strings.Contains(out, "context canceled") || !strings.Contains(c.stdout.String(), file+": NOT sent: interrupted\n") {
 		t.Errorf("exit %d, printed:\n%s\nwant 130 and %q", code, out, file+": NOT sent: interrupted")
