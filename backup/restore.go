@@ -47,7 +47,7 @@ func (a *Archive) RestoreWith(ctx context.Context, password, dir string, opts Re
 // restore is RestoreWith with keys that may already be derived.
 func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts RestoreOptions) (_ *RestoreResult, err error) {
 	dir = filepath.Clean(dir)
-	if err := checkRestoreTarget(dir); err != nil {
+	if err := CheckRestoreTarget(dir); err != nil {
 		return nil, err
 	}
 	// Open and check the inner archive first, as Verify does: a wrong
@@ -169,9 +169,35 @@ func removeCreated(created []string) {
 	}
 }
 
-// checkRestoreTarget accepts a missing folder or an empty one.
-func checkRestoreTarget(dir string) error {
-	fi, err := os.Lstat(dir)
+// TargetError is the error for a restore target that is not a new or
+// empty folder: a file, or a folder holding something. It wraps
+// ErrTargetNotEmpty.
+type TargetError struct {
+	// Dir is the target as given; NotAFolder says it is a file (or
+	// anything else that is not a folder).
+	Dir        string
+	NotAFolder bool
+}
+
+// Error says what the target is, in true words.
+func (e *TargetError) Error() string {
+	if e.NotAFolder {
+		return e.Dir + " exists and is not a folder"
+	}
+	return e.Dir + " is not empty"
+}
+
+// Unwrap returns ErrTargetNotEmpty.
+func (e *TargetError) Unwrap() error { return ErrTargetNotEmpty }
+
+// CheckRestoreTarget returns a *TargetError when dir cannot be restored
+// into: Restore refuses anything but a new or empty folder. Callers may
+// ask before reading a backup, so that a mistake shows at once; Restore
+// asks again as it starts and as it moves the restored folder into
+// place.
+func CheckRestoreTarget(dir string) error {
+	// Cleaned: "FILE/" is FILE, not a folder.
+	fi, err := os.Lstat(filepath.Clean(dir))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -179,14 +205,14 @@ func checkRestoreTarget(dir string) error {
 		return fmt.Errorf("checking %s: %w", dir, err)
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("%s exists and is not a folder: %w", dir, ErrTargetNotEmpty)
+		return &TargetError{Dir: dir, NotAFolder: true}
 	}
 	names, err := readDirNames(dir)
 	if err != nil {
 		return err
 	}
 	if len(names) > 0 {
-		return fmt.Errorf("%s: %w", dir, ErrTargetNotEmpty)
+		return &TargetError{Dir: dir}
 	}
 	return nil
 }
@@ -207,7 +233,7 @@ func readDirNames(dir string) ([]string, error) {
 // moveIntoPlace renames the finished temporary folder to dir, replacing an
 // empty dir, and makes the rename durable.
 func moveIntoPlace(tmp, dir string) error {
-	if err := checkRestoreTarget(dir); err != nil {
+	if err := CheckRestoreTarget(dir); err != nil {
 		return err
 	}
 	if err := os.Remove(dir); err != nil && !errors.Is(err, fs.ErrNotExist) {

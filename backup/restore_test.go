@@ -207,3 +207,41 @@ func smallBackupTamperedAt(t *testing.T, i int) *Archive {
 	}
 	return a
 }
+
+// TestCheckRestoreTarget: only a new or empty folder can be restored
+// into; a file (however it is written) and a folder holding something
+// are a *TargetError that says which, wrapping ErrTargetNotEmpty.
+func TestCheckRestoreTarget(t *testing.T) {
+	dir := t.TempDir()
+	empty, full, file := filepath.Join(dir, "empty"), filepath.Join(dir, "full"), filepath.Join(dir, "file")
+	for _, d := range []string{empty, full} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{file, filepath.Join(full, "x")} {
+		if err := os.WriteFile(f, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		dir  string
+		want string // the error, "" for none
+	}{
+		{filepath.Join(dir, "new"), ""},
+		{empty, ""},
+		{full, full + " is not empty"},
+		{file, file + " exists and is not a folder"},
+		{file + "/", file + "/ exists and is not a folder"},
+	}
+	for _, tt := range tests {
+		err := CheckRestoreTarget(tt.dir)
+		var target *TargetError
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("CheckRestoreTarget(%s) = %v, want nil", tt.dir, err)
+		case tt.want != "" && (!errors.As(err, &target) || !errors.Is(err, ErrTargetNotEmpty) || err.Error() != tt.want):
+			t.Errorf("CheckRestoreTarget(%s) = %v, want a *TargetError %q wrapping ErrTargetNotEmpty", tt.dir, err, tt.want)
+		}
+	}
+}

@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
@@ -88,24 +86,13 @@ func restoreCommand(e *env) *cli.Command {
 
 // checkRestoreTo refuses a --to that restore would refuse only after the
 // password and the whole backup were read: a file, or a folder holding
-// anything. Where to restore is the person's choice, so it is a usage
-// error (exit 2). Anything else about the folder is left to restore.
+// anything (backup.CheckRestoreTarget). Where to restore is the person's
+// choice, so it is a usage error (exit 2). Anything else about the folder
+// is left to restore.
 func checkRestoreTo(dir string) error {
-	// Cleaned: "FILE/" is FILE, not a folder.
-	fi, err := os.Lstat(filepath.Clean(dir))
-	if err != nil {
-		return nil
-	}
-	if !fi.IsDir() {
-		return usageError(fmt.Errorf("--to %s exists and is not a folder: restore into a new or empty folder", dir))
-	}
-	f, err := os.Open(dir)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	if names, _ := f.Readdirnames(1); len(names) > 0 {
-		return usageError(fmt.Errorf("--to %s is not empty: restore into a new or empty folder", dir))
+	var target *backup.TargetError
+	if err := backup.CheckRestoreTarget(dir); errors.As(err, &target) {
+		return usageError(fmt.Errorf("--to %w: restore into a new or empty folder", target))
 	}
 	return nil
 }
