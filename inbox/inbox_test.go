@@ -463,3 +463,44 @@ func TestNotBackupReasonNamesFileOnce(t *testing.T) {
 		t.Errorf("%q gives the file's path again in its reason", line)
 	}
 }
+
+// TestRetentionDatesByTheExportsOwnTime: retention keeps the exports the
+// app made last (by the creation time each export carries), not those
+// whose file in the folder happens to be newer: exports copied in at once
+// share one time, and an old export copied in later has the newest. With
+// --remove-after-send the export pruned is gone from everywhere, so
+// keeping the wrong one loses the newest backup.
+func TestRetentionDatesByTheExportsOwnTime(t *testing.T) {
+	t.Parallel()
+	day := time.Date(2026, 11, 1, 9, 0, 0, 0, time.Local)
+	tests := []struct {
+		name  string
+		mtime func(i int) time.Time // of the i-th export made
+	}{
+		{"copied in at once", func(int) time.Time { return day }},
+		{"copied in newest first", func(i int) time.Time { return day.AddDate(0, 0, -i) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			dest := t.TempDir()
+			in := f.inbox(dest)
+			in.Retention = schedule.Retention{KeepLast: 2}
+			in.RemoveAfterSend = true
+			var exports [][]byte
+			for i, name := range []string{"export-a", "export-b", "export-c"} {
+				e := snapshot(t, name) // made in this order, so dated in it
+				exports = append(exports, e)
+				p := f.drop(t, name, e)
+				if err := os.Chtimes(p, tt.mtime(i), tt.mtime(i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if rep := once(t, in); rep.Err() != nil {
+				t.Fatal(rep.Err())
+			}
+			holdsOnly(t, dest, exports[1], exports[2])
+		})
+	}
+}

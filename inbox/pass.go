@@ -320,7 +320,7 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 		if s.Err != nil {
 			continue
 		}
-		r.st.record(s.Dest, sent.SHA512, Copy{Name: s.Entry.Name, Size: sent.Size, Made: m.ModTime, Shipped: now, Ours: !s.AlreadyThere})
+		r.st.record(s.Dest, sent.SHA512, Copy{Name: s.Entry.Name, Size: sent.Size, Made: m.ModTime, Created: sent.Info.Created, Shipped: now, Ours: !s.AlreadyThere})
 		r.dirty = true
 		if !s.AlreadyThere {
 			stored[s.Dest] = true

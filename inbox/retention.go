@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -14,7 +16,8 @@ import (
 
 // prune applies the inbox's retention at dest, which has just stored and
 // verified a new copy. Only copies this inbox stored there count, dated by
-// their export's time, and only those whose bytes still have the recorded
+// the creation time their export carries (else, and among equals, its
+// time in the folder), and only those whose bytes still have the recorded
 // SHA-512: a file of the same name that was replaced is neither counted
 // nor deleted. Deletions go oldest first and stop at the first error.
 func (r *runner) prune(ctx context.Context, dest string) ([]Pruned, error) {
@@ -50,8 +53,13 @@ func (r *runner) prune(ctx context.Context, dest string) ([]Pruned, error) {
 			r.in.log().Warn("retention leaves a copy alone: it is not the export that was shipped", "dest", dest, "name", e.Name, "error", oneLine(err.Error()))
 			continue
 		}
-		good = append(good, schedule.Dated{Entry: e, Time: copies[sum].Made})
+		good = append(good, schedule.Dated{Entry: e, Time: copies[sum].dated()})
 	}
+	// Apply's sort is stable: among copies of the same date, the one
+	// modified last in the folder counts as the newer.
+	slices.SortStableFunc(good, func(a, b schedule.Dated) int {
+		return copies[ours[b.Name]].Made.Compare(copies[ours[a.Name]].Made)
+	})
 	_, remove := r.in.Retention.Apply(good)
 	var pruned []Pruned
 	for i := len(remove) - 1; i >= 0; i-- {
@@ -68,6 +76,16 @@ func (r *runner) prune(ctx context.Context, dest string) ([]Pruned, error) {
 		r.in.log().Info("pruned", "dest", dest, "name", name)
 	}
 	return pruned, nil
+}
+
+// dated is the time retention dates the copy by: the creation time its
+// export carries, else (a bare v2 export, or a record from before it was
+// kept) the export's time in the folder.
+func (c Copy) dated() time.Time {
+	if !c.Created.IsZero() {
+		return c.Created
+	}
+	return c.Made
 }
 
 // errNotShipped is returned by hasHash for a copy whose bytes differ.

@@ -47,8 +47,12 @@ type Copy struct {
 	Name string `json:"name"`
 	Size int64  `json:"size"`
 	// Made is the export's modification time in the folder, which
-	// retention dates it by.
+	// retention dates it by when Created is unknown or the same.
 	Made time.Time `json:"made"`
+	// Created is the creation time the export carries (its README.txt),
+	// which retention dates it by: a file's time in the folder says when
+	// it was copied there, not when the app made it.
+	Created time.Time `json:"created,omitzero"`
 	// Shipped is when it was stored, or found already there.
 	Shipped time.Time `json:"shipped"`
 	// Ours is set when this inbox stored it; a copy that was already
