@@ -504,3 +504,43 @@ func TestRetentionDatesByTheExportsOwnTime(t *testing.T) {
 		})
 	}
 }
+
+// TestStateRecordsEachCopyAsItIsShipped: the state file records a copy as
+// soon as it is verified at its destination, before the pass goes on (to
+// remove the export from the folder, to ship the next one). A run killed
+// later in the pass (kill -9, power lost) left copies that no state named:
+// retention never pruned them, and a re-run found them "already there",
+// not its own.
+func TestStateRecordsEachCopyAsItIsShipped(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	dest := t.TempDir()
+	in := f.inbox(dest)
+	in.RemoveAfterSend = true
+	f.drop(t, "export-a", snapshot(t, "a"))
+	f.drop(t, "export-b", snapshot(t, "b"))
+	var looked int
+	open := in.Open
+	in.Open = func(ctx context.Context, spec string) (destinations.Destination, error) {
+		// What a kill at this moment leaves: a copy at the destination
+		// that the state file must know.
+		for _, name := range files(t, dest) {
+			if strings.HasPrefix(name, ".") {
+				continue
+			}
+			looked++
+			b, err := os.ReadFile(f.state)
+			if err != nil || !strings.Contains(string(b), `"name": "`+name+`"`) {
+				t.Errorf("with %s stored at the destination, the state file (%v) does not name it:\n%s", name, err, b)
+			}
+		}
+		return open(ctx, spec)
+	}
+	if rep := once(t, in); rep.Err() != nil {
+		t.Fatal(rep.Err())
+	}
+	if looked == 0 {
+		t.Fatal("no destination was opened after the first copy was stored")
+	}
+	holdsOnly(t, f.dir)
+}

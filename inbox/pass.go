@@ -139,16 +139,26 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error
 			rep.Errs = append(rep.Errs, err)
 		}
 	}
-	if r.dirty {
-		if err := r.st.save(r.in.State); err != nil {
-			return rep, err
-		}
-		r.dirty = false
+	if err := r.save(); err != nil {
+		return rep, err
 	}
 	if r.in.Observe != nil {
 		r.in.Observe(rep)
 	}
 	return rep, ctx.Err()
+}
+
+// save writes the state file if the state changed since it was read or
+// last written.
+func (r *runner) save() error {
+	if !r.dirty {
+		return nil
+	}
+	if err := r.st.save(r.in.State); err != nil {
+		return err
+	}
+	r.dirty = false
+	return nil
 }
 
 // forgetGone drops what is remembered of files no longer in the folder.
@@ -237,6 +247,12 @@ func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now ti
 	f.Status = Known
 	if len(missing) > 0 {
 		r.ship(ctx, &f, m, missing, now, stored)
+		// The copies are on record before anything else happens (the
+		// export's removal, the next shipment): a run killed after this
+		// leaves a state that knows them, for retention and re-runs.
+		if err := r.save(); err != nil && f.Status != Failed {
+			f.Status, f.Err = Failed, err
+		}
 	}
 	if r.in.RemoveAfterSend && f.Status != Failed {
 		r.remove(&f, m)
