@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -149,9 +150,21 @@ func (e *env) printSent(file string, sent *job.Sent, err error) {
 // storeMessage is why a destination holds no copy, for a line that names
 // the destination already: a destination that did not open is named by
 // its *destinations.OpenError, which is left out, whether the line names
-// it as given (/media/usb) or as the error does (folder:/media/usb).
+// it as given (/media/usb) or as the error does (folder:/media/usb), and
+// so is the "backup to D: " or "sending to D: " job starts a failed
+// store's error with.
 func storeMessage(st job.Stored) string {
-	return message(destinations.Cause(st.Err, st.Dest))
+	msg := message(destinations.Cause(st.Err, st.Dest))
+	// job names the destination in what failed there ("backup to D: ",
+	// "sending to D: "), for a line of its own; this line names it already.
+	for _, what := range []string{"backup to ", "sending to "} {
+		for _, spec := range []string{st.Dest, st.Spec} {
+			if rest, ok := strings.CutPrefix(msg, what+spec+": "); ok && spec != "" {
+				return rest
+			}
+		}
+	}
+	return msg
 }
 
 // fileMessage is why file was not sent, for a line that names the file

@@ -415,3 +415,41 @@ func TestDestinationGivenAsAPathNamedOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestFailedStoreNamesTheDestinationOnce: a destination that opens but
+// fails as the backup is stored (Proton over its quota) is named once in
+// its result line, not again by the error's "backup to D: " or
+// "sending to D: ".
+func TestFailedStoreNamesTheDestinationOnce(t *testing.T) {
+	t.Parallel()
+	const dest = "proton:/Backups/Cake"
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	for _, tc := range []struct {
+		args []string
+		line string
+	}{
+		{[]string{"create", "--source", sampleWallets, "--password-file", pwFile, "--dest", t.TempDir(), "--dest", dest}, "NOT saved to " + dest + ": "},
+		{[]string{"send", appExport(t, "v2"), "--dest", t.TempDir(), "--dest", dest}, "  NOT sent to " + dest + ": "},
+	} {
+		t.Run(tc.args[0], func(t *testing.T) {
+			t.Parallel()
+			c, srv := loggedInProtonCLI(t)
+			srv.SetQuota(1024)
+			if code := c.run(tc.args...); code != exitFailure {
+				t.Fatalf("exit %d, want %d; stderr %q", code, exitFailure, c.stderr.String())
+			}
+			var line string
+			for _, l := range strings.Split(c.stdout.String(), "\n") {
+				if strings.HasPrefix(l, tc.line) {
+					line = l
+				}
+			}
+			if line == "" {
+				t.Fatalf("no line starting %q in %q", tc.line, c.stdout.String())
+			}
+			if n := strings.Count(line, dest+": "); n != 1 {
+				t.Errorf("%q names %s %d times, want once", line, dest, n)
+			}
+		})
+	}
+}
