@@ -22,7 +22,7 @@ func errnoKind(err error) errKind {
 		return kindDenied
 	case unix.EIO:
 		return kindIO
-	case unix.ENODEV, unix.ENXIO, unix.ESTALE:
+	case unix.ENODEV, unix.ENXIO, unix.ESTALE, unix.ENOTCONN:
 		return kindGone
 	case unix.EFBIG:
 		return kindTooBig

@@ -27,6 +27,9 @@ func TestExplain(t *testing.T) {
 		{unix.EACCES, "writing x: no permission to write there (permission denied)", destinations.ErrReadOnly},
 		{unix.EIO, "writing x: the drive could not be read or written; was it unplugged? (input/output error)", nil},
 		{unix.ENODEV, "writing x: the drive was removed or unmounted (no such device)", nil},
+		// A FUSE file system (fusefat, an MTP phone, sshfs) whose daemon
+		// died or was unmounted under the writer.
+		{unix.ENOTCONN, "writing x: the drive was removed or unmounted (transport endpoint is not connected)", nil},
 		{unix.EFBIG, "writing x: the file is too large for this drive's file system (file too large)", nil},
 		{unix.EBADF, "writing x: failed (bad file descriptor)", nil},
 	}
