@@ -125,6 +125,11 @@ func (r *Report) Failed() []Result {
 // ErrFailed is wrapped by Run's error when a backup did not verify.
 var ErrFailed = errors.New("a backup did not verify")
 
+// ErrUnreadable is wrapped by Run's error when a backup it had to read
+// could not be read (a drive pulled out, a dropped connection): nothing
+// is known of it, so the check did not pass. ErrFailed goes first.
+var ErrUnreadable = errors.New("a backup could not be read")
+
 // Options are a check's settings.
 type Options struct {
 	Subset Subset
@@ -242,8 +247,10 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 			res.Status = Unchanged
 		default:
 			res = readFull(ctx, dest, e, identity, opts.Verify, opts.Memo, now())
-			rep.ReadCount++
-			rep.ReadBytes += e.Size
+			if res.Read {
+				rep.ReadCount++
+				rep.ReadBytes += e.Size
+			}
 		}
 		rep.Results = append(rep.Results, res)
 	}
@@ -255,12 +262,22 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 		}
 		return rep, fmt.Errorf("%w: %s", ErrFailed, strings.Join(names, "; "))
 	}
+	var unreadable []string
+	for _, res := range rep.Results {
+		if res.Status == Unreadable {
+			unreadable = append(unreadable, res.Location+": "+res.Error)
+		}
+	}
+	if len(unreadable) > 0 {
+		return rep, fmt.Errorf("%w: %s", ErrUnreadable, strings.Join(unreadable, "; "))
+	}
 	return rep, nil
 }
 
-// readFull reads e in full, verifies it and records the result.
+// readFull reads e in full, verifies it and records the result. One that
+// could not be read is Unreadable, not Read, and not recorded.
 func readFull(ctx context.Context, dest destinations.Destination, e destinations.Entry, identity string, verify destinations.Check, memo *schedule.Memo, at time.Time) Result {
-	res := Result{Entry: e, Read: true}
+	res := Result{Entry: e}
 	r, err := dest.Open(ctx, e.Name)
 	if err != nil {
 		res.Status, res.Error = Unreadable, err.Error()
@@ -278,6 +295,7 @@ func readFull(ctx context.Context, dest destinations.Destination, e destinations
 	default:
 		res.Status = Verified
 	}
+	res.Read = true
 	// Recorded even without an identity, which never matches: the failure
 	// is reported, the backup read again next time.
 	memo.Record(e.Name, r.Size(), identity, sum, at, err)

@@ -299,3 +299,38 @@ func TestOtherFilesAreIgnored(t *testing.T) {
 		t.Fatalf("check of a damaged once-verified copy = %v, %+v; want it failed", err, rep.Failed())
 	}
 }
+
+// unopenable is a destination that lists its backups but cannot open
+// them: a drive pulled out, a connection dropped after the listing.
+type unopenable struct{ *local.Folder }
+
+func (unopenable) Open(context.Context, string) (destinations.Reader, error) {
+	return nil, errors.New("transport endpoint is not connected")
+}
+
+// TestUnreadableBackupFailsTheCheck: a check that could not read a backup
+// it had to read fails (not as a backup that did not verify: nothing is
+// known of its bytes), counts nothing as read, and records nothing, so
+// the next check reads it. It passed, "1 read in full".
+func TestUnreadableBackupFailsTheCheck(t *testing.T) {
+	f := newFixture(t, 2)
+	memo, err := f.store.Memo(f.dest.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := check.Run(t.Context(), unopenable{f.dest}, check.Options{Memo: memo, Verify: startsGood})
+	if !errors.Is(err, check.ErrUnreadable) || errors.Is(err, check.ErrFailed) {
+		t.Fatalf("check = %v, want ErrUnreadable and not ErrFailed", err)
+	}
+	if rep == nil || len(rep.Results) != 2 || rep.ReadCount != 0 || rep.ReadBytes != 0 || len(readNames(rep)) != 0 {
+		t.Fatalf("report %+v, want two unreadable backups and nothing read", rep)
+	}
+	for _, r := range rep.Results {
+		if r.Status != check.Unreadable || !strings.Contains(err.Error(), r.Location) {
+			t.Errorf("%s: %s, and the error %q does not name it", r.Name, r.Status, err)
+		}
+	}
+	if rep, err := f.run(t, check.Options{}); err != nil || len(readNames(rep)) != 2 {
+		t.Fatalf("the next check read %v (%v), want both", readNames(rep), err)
+	}
+}
