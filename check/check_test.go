@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -332,5 +334,60 @@ func TestUnreadableBackupFailsTheCheck(t *testing.T) {
 	}
 	if rep, err := f.run(t, check.Options{}); err != nil || len(readNames(rep)) != 2 {
 		t.Fatalf("the next check read %v (%v), want both", readNames(rep), err)
+	}
+}
+
+// failingReads is a destination whose backups open but fail to read, as
+// a drive pulled out mid-read does.
+type failingReads struct{ *local.Folder }
+
+func (d failingReads) Open(ctx context.Context, name string) (destinations.Reader, error) {
+	r, err := d.Folder.Open(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return eioReader{r}, nil
+}
+
+type eioReader struct{ destinations.Reader }
+
+func (eioReader) ReadAt([]byte, int64) (int, error) {
+	return 0, &os.PathError{Op: "read", Path: "/media/STICK/x", Err: syscall.EIO}
+}
+
+// errLooksDamaged is what the format's check makes of any failure to
+// read data.bin: damage.
+var errLooksDamaged = errors.New("backup checksum mismatch (the file is damaged)")
+
+// TestReadErrorIsNotDamage: a backup whose read fails while it is
+// verified is unreadable, not failed, and nothing is recorded, even when
+// the verification words the read error as damage (the format's check
+// does: "chunk 0: reading data.bin: backup checksum mismatch"). It was
+// failed and recorded so: a drive pulled out for a moment left a backup
+// "DAMAGED" until its bytes changed.
+func TestReadErrorIsNotDamage(t *testing.T) {
+	f := newFixture(t, 1)
+	memo, err := f.store.Memo(f.dest.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	verify := func(ctx context.Context, r io.ReaderAt, size int64) error {
+		if _, err := r.ReadAt(make([]byte, 4), 0); err != nil {
+			return fmt.Errorf("chunk 0: reading data.bin: %w: %w", errLooksDamaged, err)
+		}
+		return startsGood(ctx, r, size)
+	}
+	rep, err := check.Run(t.Context(), failingReads{f.dest}, check.Options{Memo: memo, Verify: verify})
+	if !errors.Is(err, check.ErrUnreadable) || errors.Is(err, check.ErrFailed) {
+		t.Fatalf("check = %v, want ErrUnreadable and not ErrFailed", err)
+	}
+	if rep.Results[0].Status != check.Unreadable {
+		t.Fatalf("status %s, want unreadable", rep.Results[0].Status)
+	}
+	if err := f.store.Save(memo); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := f.run(t, check.Options{}); err != nil || len(readNames(rep)) != 1 || rep.Results[0].Status != check.Verified {
+		t.Fatalf("the next check: %+v (%v), want the backup read and verified", rep, err)
 	}
 }

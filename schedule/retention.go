@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
@@ -218,7 +219,7 @@ func (p Pruner) verify(ctx context.Context, e destinations.Entry) error {
 	return err
 }
 
-// SumReadError is a read error met while summing a backup that verified;
+// SumReadError is a read error met while verifying or summing a backup;
 // it says nothing of the backup itself.
 type SumReadError struct{ Err error }
 
@@ -226,10 +227,16 @@ func (e *SumReadError) Error() string { return "read: " + e.Err.Error() }
 func (e *SumReadError) Unwrap() error { return e.Err }
 
 // VerifyAndSum runs verify on the stored backup r and, when it passes,
-// returns the SHA-512 of its bytes. A read error while summing is a
-// *SumReadError.
+// returns the SHA-512 of its bytes. A read error while summing, or while
+// verifying when verify fails, is a *SumReadError: the format's check
+// words a failure to read as damage, which says nothing of the backup
+// when the drive was pulled out or the connection dropped.
 func VerifyAndSum(ctx context.Context, verify destinations.Check, r destinations.Reader) ([]byte, error) {
-	if err := verify(ctx, r, r.Size()); err != nil {
+	rec := &readErrRecorder{r: r}
+	if err := verify(ctx, rec, r.Size()); err != nil {
+		if rerr := rec.first(); rerr != nil {
+			return nil, &SumReadError{Err: rerr}
+		}
 		return nil, err
 	}
 	h := sha512.New()
@@ -237,4 +244,31 @@ func VerifyAndSum(ctx context.Context, verify destinations.Check, r destinations
 		return nil, &SumReadError{Err: err}
 	}
 	return h.Sum(nil), nil
+}
+
+// readErrRecorder passes reads on and keeps the first error other than
+// the end of the data that one returned. Reads may come from several
+// goroutines.
+type readErrRecorder struct {
+	r   io.ReaderAt
+	mu  sync.Mutex
+	err error
+}
+
+func (rr *readErrRecorder) ReadAt(p []byte, off int64) (int, error) {
+	n, err := rr.r.ReadAt(p, off)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		rr.mu.Lock()
+		if rr.err == nil {
+			rr.err = err
+		}
+		rr.mu.Unlock()
+	}
+	return n, err
+}
+
+func (rr *readErrRecorder) first() error {
+	rr.mu.Lock()
+	defer rr.mu.Unlock()
+	return rr.err
 }
