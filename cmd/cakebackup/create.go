@@ -228,8 +228,10 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 			Destinations: storesJSON(made.Stores),
 			Skipped:      made.Skipped,
 		}
-		if len(made.Stores.Good()) > 0 {
-			out.Location = made.Stores.Good()[0].Entry.Location
+		if good := made.Stores.Good(); len(good) > 0 {
+			// The name the first copy got: a destination that held the
+			// name already gave it another ("NAME-2").
+			out.Name, out.Location = good[0].Entry.Name, good[0].Entry.Location
 			out.Verified = made.Stores.Err() == nil
 		}
 		if generated {
@@ -255,7 +257,8 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 }
 
 type createdJSON struct {
-	// Location is the first destination's copy; Destinations has each.
+	// Location and Name are the first destination's copy's (the name
+	// asked for when no copy was stored); Destinations has each.
 	Location string `json:"location,omitempty"`
 	Name     string `json:"name"`
 	Size     int64  `json:"size"`

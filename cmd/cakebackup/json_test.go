@@ -160,3 +160,26 @@ func TestJSONEmptyListsAreArrays(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateJSONNamesTheStoredCopy: when the destination holds the name
+// already, the backup is stored as NAME-2, and create --json says so in
+// "name" too, not only in "location": a script that restores DEST/NAME
+// would get the older backup.
+func TestCreateJSONNamesTheStoredCopy(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	dir := t.TempDir()
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	args := []string{"create", "--source", sampleWallets, "--password-file", pwFile, "--dest", "folder:" + dir, "--name", "nightly", "--json"}
+	for i, want := range []string{"nightly", "nightly-2"} {
+		c.stdout.Reset()
+		c.mustRun(args...)
+		var got struct{ Name, Location string }
+		if err := json.Unmarshal(c.stdout.Bytes(), &got); err != nil {
+			t.Fatalf("run %d: %v: %s", i+1, err, c.stdout.String())
+		}
+		if got.Name != want || got.Location != filepath.Join(dir, want) {
+			t.Errorf("run %d: name %q, location %q; want %q in %s", i+1, got.Name, got.Location, want, dir)
+		}
+	}
+}
