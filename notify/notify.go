@@ -72,6 +72,10 @@ func (e Event) Message() string {
 		}
 	}
 	if e.Fix != "" {
+		// The error ends its sentence before the fix starts one.
+		if n := len(parts); n > 0 && !strings.HasSuffix(parts[n-1], ".") {
+			parts[n-1] += "."
+		}
 		parts = append(parts, "To fix: "+e.Fix+".")
 	}
 	if len(parts) == 0 {

@@ -151,3 +151,27 @@ func TestSendReportsUndelivered(t *testing.T) {
 		t.Fatalf("undelivered %+v", got)
 	}
 }
+
+// TestMessageSentences: an event's error ends its sentence before the fix
+// starts the next, whether or not the error ends in a full stop. A
+// failure notification read "not logged in to Proton To fix: run
+// `cakebackup proton login`.".
+func TestMessageSentences(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		e    Event
+		want string
+	}{
+		{"error with a fix", Event{Kind: Failure, Job: "j", Error: "destination proton:/B: not logged in to Proton", Fix: "run `cakebackup proton login`"},
+			"destination proton:/B: not logged in to Proton. To fix: run `cakebackup proton login`."},
+		{"error ending in a stop", Event{Kind: Overdue, Job: "j", Error: "no backup for 3 days.", Fix: "plug in the stick labelled WALLETS"},
+			"no backup for 3 days. To fix: plug in the stick labelled WALLETS."},
+		{"error without a fix", Event{Kind: Failure, Job: "j", Error: "the drive is full"}, "the drive is full"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.e.Message(); got != tt.want {
+				t.Errorf("Message() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
