@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"io/fs"
 
 	"github.com/cakebackup/cakebackup/backup"
 )
@@ -13,8 +14,14 @@ func backupExit(err error) error {
 		return nil
 	}
 	var chunk *backup.ChunkError
+	var readErr *fs.PathError
 	switch {
 	case exitCode(err) != exitFailure:
+		return err
+	case errors.As(err, &readErr):
+		// The system failed to read or write (a drive pulled out): a
+		// failure, though the format's check words a failed read of
+		// data.bin as damage.
 		return err
 	case errors.Is(err, backup.ErrDecrypt):
 		return withCode(exitWrongPassword, err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"syscall"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
@@ -26,6 +27,10 @@ func TestBackupExitCodes(t *testing.T) {
 		{fmt.Errorf("restore: %w", backup.ErrTargetNotEmpty), exitFailure},
 		{fmt.Errorf("open: %w", fs.ErrPermission), exitFailure},
 		{usageError(errors.New("bad flag")), exitUsage},
+		// A read that failed (a stick pulled out mid-verify) is a
+		// failure, though the format's check words it as damage.
+		{&backup.ChunkError{Index: 0, Err: fmt.Errorf("reading data.bin: %w: %w", backup.ErrBadChecksum, &fs.PathError{Op: "read", Path: "/media/STICK/b", Err: syscall.EIO})}, exitFailure},
+		{fmt.Errorf("reading metadata.json: %w: %w", backup.ErrNotBackup, &fs.PathError{Op: "read", Path: "/media/STICK/b", Err: syscall.ENOTCONN}), exitFailure},
 	}
 	for _, tt := range tests {
 		if got := exitCode(backupExit(tt.err)); got != tt.want {
