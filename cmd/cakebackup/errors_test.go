@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/schedule"
 )
 
 func TestBackupExitCodes(t *testing.T) {
@@ -35,6 +36,26 @@ func TestBackupExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		if got := exitCode(backupExit(tt.err)); got != tt.want {
 			t.Errorf("backupExit(%v) exits %d, want %d", tt.err, got, tt.want)
+		}
+	}
+}
+
+// TestRejectedLabel: schedule prune names a backup it left alone for
+// what its check found; one whose read failed (a stick pulled out) is
+// unreadable, not damaged nor "not a backup".
+func TestRejectedLabel(t *testing.T) {
+	t.Parallel()
+	readErr := &fs.PathError{Op: "read", Path: "/media/STICK/b", Err: syscall.EIO}
+	for _, tt := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("chunk 0: %w", backup.ErrBadChecksum), "damaged"},
+		{fmt.Errorf("f: %w", backup.ErrNotBackup), "not a backup"},
+		{&schedule.SumReadError{Err: readErr}, "unreadable"},
+	} {
+		if got := rejectedLabel(tt.err); got != tt.want {
+			t.Errorf("rejectedLabel(%v) = %q, want %q", tt.err, got, tt.want)
 		}
 	}
 }

@@ -231,10 +231,14 @@ func schedulePruneCommand(e *env) *cli.Command {
 }
 
 // rejectedLabel says what a file named like a job's backup that failed
-// its check is: a backup of the job that is damaged (as schedule status
-// calls it), or no backup at all.
+// its check is: one that could not be read now, a backup of the job that
+// is damaged (as schedule status calls it), or no backup at all.
 func rejectedLabel(err error) string {
 	var chunk *backup.ChunkError
+	var readErr *schedule.SumReadError
+	if errors.As(err, &readErr) {
+		return "unreadable"
+	}
 	if errors.Is(err, backup.ErrBadChecksum) || errors.As(err, &chunk) {
 		return "damaged"
 	}
