@@ -1,6 +1,7 @@
 package main
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -14,55 +15,11 @@ import (
 // command tree without being regenerated. They never ask with a "--"
 // among the words: urfave/cli then runs the command instead, so a Tab
 // after "send FILE --" would have sent FILE.
-const (
-	bashCompletion = `# bash completion for cakebackup: source <(cakebackup completion bash)
-_cakebackup() {
-  local cur=${COMP_WORDS[COMP_CWORD]}
-  local words=("${COMP_WORDS[@]:0:COMP_CWORD}")
-  local opts w ask=$cur
-  COMPREPLY=()
-  # After a "--" cakebackup would run the command rather than list words:
-  # leave those to file names. A "--" being typed asks with "-" instead.
-  for w in "${words[@]:1}"; do
-    [[ $w == -- ]] && return 0
-  done
-  [[ $ask == -- ]] && ask=-
-  if [[ $cur == -* ]]; then
-    opts=$("${words[@]}" "$ask" --generate-bash-completion 2>/dev/null)
-  else
-    opts=$("${words[@]}" --generate-bash-completion 2>/dev/null)
-  fi
-  COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-}
-complete -o bashdefault -o default -F _cakebackup cakebackup
-`
-	zshCompletion = `#compdef cakebackup
-# zsh completion for cakebackup: source <(cakebackup completion zsh)
-_cakebackup() {
-  local -a opts
-  local cur=${words[-1]} ask=${words[-1]} w
-  # After a "--" cakebackup would run the command rather than list words:
-  # leave those to file names. A "--" being typed asks with "-" instead.
-  for w in "${(@)words[2,-2]}"; do
-    if [[ $w == -- ]]; then
-      _files
-      return
-    fi
-  done
-  [[ $ask == -- ]] && ask=-
-  if [[ $cur == -* ]]; then
-    opts=("${(@f)$(${words[@]:0:#words[@]-1} $ask --generate-bash-completion 2>/dev/null)}")
-  else
-    opts=("${(@f)$(${words[@]:0:#words[@]-1} --generate-bash-completion 2>/dev/null)}")
-  fi
-  if [[ -n ${opts[1]} ]]; then
-    _describe 'values' opts
-  else
-    _files
-  fi
-}
-compdef _cakebackup cakebackup
-`
+var (
+	//go:embed completion/cakebackup.bash
+	bashCompletion string
+	//go:embed completion/cakebackup.zsh
+	zshCompletion string
 )
 
 func completionCommand(e *env) *cli.Command {
@@ -121,52 +78,14 @@ func manCommand(e *env) *cli.Command {
 
 // manDescription is the manual page's DESCRIPTION (roff), in README's
 // words: which backups the app can import, and which it cannot.
-const manDescription = `.SH DESCRIPTION
-cakebackup deals with two kinds of backup.
-
-.PP
-\fBApp exports\fP are made by the wallet app (Settings > Backup, with the
-password it shows once). Only a backup the app exported can go back into the
-app: use one to move to a new phone or desktop. \fBsend\fP and \fBwatch\fP
-check an export (no password needed) and copy it, byte for byte, to each
-destination; cakebackup never changes an export's bytes.
-
-.PP
-\fBcakebackup snapshots\fP are made by \fBcakebackup create\fP from a
-desktop wallet data folder. A snapshot restores with \fBcakebackup restore\fP
-only: the app cannot import it, since no third party can make the app-sealed
-keychain dump the app's import needs.
-
-.PP
-\fBcakebackup inspect FILE\fP tells the two kinds apart.
-
-`
+//
+//go:embed man/description.roff
+var manDescription string
 
 // manExitStatus is the manual page's EXIT STATUS section (roff).
-const manExitStatus = `
-.SH EXIT STATUS
-.TP
-.B 0
-success
-.TP
-.B 1
-failure: I/O, destination, network
-.TP
-.B 2
-usage error: a flag, an argument or a named thing that cannot be right, or a
-password or folder nobody can be asked for, with no terminal
-.TP
-.B 3
-wrong password
-.TP
-.B 4
-damaged file, or not a backup
-.TP
-.B 130
-interrupted (Ctrl-C); \fB143\fP for SIGTERM. Only \fBwatch\fP (without
-\fB--once\fP) and \fBschedule run\fP (without \fB--now\fP) exit 0 after a
-clean stop.
-`
+//
+//go:embed man/exit-status.roff
+var manExitStatus string
 
 // withManSections adds DESCRIPTION (before the options) and EXIT STATUS
 // (at the end) to the page urfave/cli made.
