@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -100,6 +101,60 @@ func TestPromptContextOnTerminal(t *testing.T) {
 			if tt.typed != "" && strings.Contains(echoed.String(), strings.TrimSpace(tt.typed)) && tt.want != "" {
 				t.Errorf("the terminal echoed what was typed: %q", echoed.String())
 			}
+		})
+	}
+}
+
+// TestPromptNew types a new password twice on a real pseudo-terminal: the
+// same answer twice is the password, two different ones or an empty one
+// are refused.
+func TestPromptNew(t *testing.T) {
+	tests := []struct {
+		name   string
+		typed  []string // one answer per prompt, in order
+		want   string
+		wantIs error
+	}{
+		{name: "the same twice", typed: []string{"hunter2 wallet\n", "hunter2 wallet\n"}, want: "hunter2 wallet"},
+		{name: "two different", typed: []string{"hunter2 wallet\n", "hunter3 wallet\n"}, wantIs: secret.ErrPasswordsDiffer},
+		{name: "empty first", typed: []string{"\n"}, wantIs: secret.ErrEmpty},
+		{name: "empty again", typed: []string{"hunter2 wallet\n", "\n"}, wantIs: secret.ErrEmpty},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ptmx, tty, err := pty.Open()
+			if err != nil {
+				t.Skip("no pseudo-terminal here:", err)
+			}
+			defer ptmx.Close()
+			defer tty.Close()
+			done := make(chan struct{})
+			go func() { io.Copy(io.Discard, ptmx); close(done) }()
+			var prompts []string
+			w := writerFunc(func(b []byte) (int, error) {
+				if s := string(b); strings.HasSuffix(s, ": ") {
+					prompts = append(prompts, s)
+					if n := len(prompts); n <= len(tt.typed) {
+						if _, err := ptmx.WriteString(tt.typed[n-1]); err != nil {
+							t.Error(err)
+						}
+					}
+				}
+				return len(b), nil
+			})
+			got, err := secret.PromptNew(context.Background(), tty, w, "New password: ", "Again: ")
+			if tt.wantIs != nil {
+				if !errors.Is(err, tt.wantIs) {
+					t.Fatalf("PromptNew = %q, %v; want %v", got, err, tt.wantIs)
+				}
+			} else if err != nil || got != tt.want {
+				t.Fatalf("PromptNew = %q, %v; want %q", got, err, tt.want)
+			}
+			if want := []string{"New password: ", "Again: "}[:len(tt.typed)]; !slices.Equal(prompts, want) {
+				t.Errorf("prompts shown: %q, want %q", prompts, want)
+			}
+			tty.Close()
+			<-done
 		})
 	}
 }

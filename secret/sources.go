@@ -139,3 +139,26 @@ func WriteNew(path, pw string) error {
 	}
 	return nil
 }
+
+// ErrPasswordsDiffer is returned by PromptNew when the password typed
+// again is not the one typed first.
+var ErrPasswordsDiffer = errors.New("the two passwords differ")
+
+// PromptNew asks for a new password on the terminal tty twice, hidden, as
+// PromptContext does, showing label and then again on w, and returns it
+// when both answers are the same, else ErrPasswordsDiffer: a typing
+// mistake nobody saw would lock the backups away. An empty answer is
+// ErrEmpty; an ended ctx returns its cause.
+func PromptNew(ctx context.Context, tty *os.File, w io.Writer, label, again string) (string, error) {
+	var typed [2]string
+	for i, l := range []string{label, again} {
+		var err error
+		if typed[i], err = PromptContext(ctx, tty, w, l); err != nil {
+			return "", err
+		}
+	}
+	if typed[0] != typed[1] {
+		return "", ErrPasswordsDiffer
+	}
+	return typed[0], nil
+}

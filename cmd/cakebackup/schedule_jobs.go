@@ -259,23 +259,17 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 	if !secret.IsTerminal(f) {
 		return "", usageError(errors.New("no terminal to type the password on: use --generate or --password-stdin"))
 	}
-	var typed [2]string
-	for i, prompt := range []string{"New backup password: ", "Again: "} {
-		var err error
-		if typed[i], err = secret.PromptContext(c.Context, f, e.stderr, prompt); err != nil {
-			return "", err
-		}
+	pw, err := secret.PromptNew(c.Context, f, e.stderr, "New backup password: ", "Again: ")
+	if errors.Is(err, secret.ErrPasswordsDiffer) {
+		return "", usageError(err)
 	}
-	if typed[0] != typed[1] {
-		return "", usageError(errors.New("the two passwords differ"))
+	if err != nil {
+		return "", err
 	}
-	if typed[0] == "" {
-		return "", usageError(errors.New("empty password"))
-	}
-	if w := backup.PasswordStrengthWarning(typed[0]); w != "" {
+	if w := backup.PasswordStrengthWarning(pw); w != "" {
 		e.warn("%s", w)
 	}
-	return typed[0], nil
+	return pw, nil
 }
 
 // jobPasswords reads the jobs' passwords from where each says: a file,
