@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
-	"github.com/cakebackup/cakebackup/config"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/picker"
 	"github.com/cakebackup/cakebackup/picker/protondrive"
@@ -35,7 +34,7 @@ func pickCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "terminal", Aliases: []string{"t"}, Usage: "use the terminal picker even on a desktop (it also browses Proton Drive)"},
 			&cli.BoolFlag{Name: "save-default", Usage: "save the choice as the default destination in the config file"},
 			&cli.StringFlag{Name: "save-to-job", Usage: "save the choice as the destination of scheduled job `NAME`"},
-			&cli.StringFlag{Name: "config", Usage: "config `FILE` (default $XDG_CONFIG_HOME/cakebackup/config.toml)"},
+			configFlag(),
 		},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError(err)
@@ -176,19 +175,6 @@ func (e *env) pickerTerminal() (in io.Reader, out io.Writer, closeTerm func(), e
 		return nil, nil, nil, fmt.Errorf("no terminal to draw the folder picker on: %w", err)
 	}
 	return stdin, tty, func() { tty.Close() }, nil
-}
-
-// configPath is the config file named by --config, or the default one.
-func (e *env) configPath(flag string) (string, error) {
-	if flag != "" {
-		return flag, nil
-	}
-	path, err := config.OSEnv(e.getenv).PrivateFile()
-	var dirErr *config.DirError
-	if err != nil && !errors.As(err, &dirErr) {
-		return "", fmt.Errorf("config file: %w (use --config FILE)", err)
-	}
-	return path, err
 }
 
 // pickSave is where a picked destination is to be saved, if anywhere.

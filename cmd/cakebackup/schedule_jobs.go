@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -38,10 +37,6 @@ func scheduleCommand(e *env) *cli.Command {
 			scheduleStatusCommand(e),
 		},
 	}
-}
-
-func configFlag() cli.Flag {
-	return &cli.StringFlag{Name: "config", Usage: "config `FILE` (default $XDG_CONFIG_HOME/cakebackup/config.toml)"}
 }
 
 func timingFlags() []cli.Flag {
@@ -276,70 +271,6 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 // the OS keyring or the environment.
 func (e *env) jobPasswords() jobPasswordSource {
 	return jobPasswordSource{schedule.PasswordSource{Getenv: e.getenv, Keyring: secret.OSKeyring{}}}
-}
-
-// loadScheduleConfig loads the --config file or the default one.
-func (e *env) loadScheduleConfig(c *cli.Context) (string, *schedule.Config, error) {
-	path, err := e.configPath(c.String("config"))
-	if err != nil {
-		return "", nil, err
-	}
-	cfg, err := schedule.LoadConfig(path)
-	if err != nil {
-		return "", nil, usageError(err)
-	}
-	return path, cfg, nil
-}
-
-// loadGivenScheduleConfig is loadScheduleConfig for the commands that
-// only read the config (list, status): a --config file that is not there
-// is a mistake (a typo in a monitoring script would otherwise read as "no
-// jobs, all well"), while the default file may not exist yet.
-func (e *env) loadGivenScheduleConfig(c *cli.Context) (string, *schedule.Config, error) {
-	path, cfg, err := e.loadScheduleConfig(c)
-	if err != nil {
-		return "", nil, err
-	}
-	if c.String("config") != "" {
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return "", nil, usageError(fmt.Errorf("%s: no such config file (schedule add creates it)", path))
-		}
-	}
-	return path, cfg, nil
-}
-
-// jobArgConfig is the single JOB argument and the --config file (or the
-// default one) it is looked up in.
-func (e *env) jobArgConfig(c *cli.Context) (name, path string, cfg *schedule.Config, err error) {
-	if name, err = oneJobArg(c); err != nil {
-		return "", "", nil, err
-	}
-	if path, cfg, err = e.loadScheduleConfig(c); err != nil {
-		return "", "", nil, err
-	}
-	return name, path, cfg, nil
-}
-
-// configJob is the job the single JOB argument names, with the config
-// file it is in.
-func (e *env) configJob(c *cli.Context) (path string, cfg *schedule.Config, job schedule.Job, err error) {
-	name, path, cfg, err := e.jobArgConfig(c)
-	if err != nil {
-		return "", nil, schedule.Job{}, err
-	}
-	if job, err = jobIn(cfg, path, name); err != nil {
-		return "", nil, schedule.Job{}, err
-	}
-	return path, cfg, job, nil
-}
-
-// jobIn is the job called name in cfg, loaded from path.
-func jobIn(cfg *schedule.Config, path, name string) (schedule.Job, error) {
-	j, err := cfg.Find(name)
-	if err != nil {
-		return schedule.Job{}, usageError(fmt.Errorf("%s: %w", path, err))
-	}
-	return j, nil
 }
 
 // oneJobArg is the single JOB argument.
