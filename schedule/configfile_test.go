@@ -73,3 +73,72 @@ func TestLoadNamedConfig(t *testing.T) {
 		})
 	}
 }
+
+func TestDestChoice(t *testing.T) {
+	tests := []struct {
+		name         string
+		choice       DestChoice
+		wantDefault  string
+		wantJobDests []string
+		wantReplaced []string
+		wantUnknown  bool
+	}{
+		{name: "default", choice: DestChoice{Default: true}, wantDefault: "usb:NEW", wantJobDests: []string{"folder:/srv/b"}},
+		{name: "job", choice: DestChoice{Job: "nightly"}, wantDefault: "downloads", wantJobDests: []string{"usb:NEW"}, wantReplaced: []string{"folder:/srv/b"}},
+		{name: "both", choice: DestChoice{Default: true, Job: "nightly"}, wantDefault: "usb:NEW", wantJobDests: []string{"usb:NEW"}, wantReplaced: []string{"folder:/srv/b"}},
+		{name: "unknown job", choice: DestChoice{Job: "weekly"}, wantUnknown: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfig(t, nightlyConfig)
+			checkErr := tt.choice.Check(path)
+			replaced, err := tt.choice.Save(path, "usb:NEW")
+			if tt.wantUnknown {
+				for _, err := range []error{checkErr, err} {
+					if !errors.Is(err, ErrUnknownJob) {
+						t.Errorf("Check and Save = %v, want an *UnknownJobError", err)
+					}
+				}
+				if data, _ := os.ReadFile(path); string(data) != nightlyConfig {
+					t.Errorf("a refused choice changed the file:\n%s", data)
+				}
+				return
+			}
+			if checkErr != nil || err != nil || !reflect.DeepEqual(replaced, tt.wantReplaced) {
+				t.Fatalf("Check = %v; Save = %q, %v; want %q", checkErr, replaced, err, tt.wantReplaced)
+			}
+			cfg, err := LoadConfig(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			j, _ := cfg.Job("nightly")
+			if cfg.DefaultDest != tt.wantDefault || !reflect.DeepEqual(cfg.DestsFor(j), tt.wantJobDests) {
+				t.Errorf("saved default_dest %q, job's dests %q; want %q, %q", cfg.DefaultDest, cfg.DestsFor(j), tt.wantDefault, tt.wantJobDests)
+			}
+		})
+	}
+}
+
+// TestDestChoiceSaveReadsAfresh: what was written to the file between
+// Check and Save (while the picker was open) is kept.
+func TestDestChoiceSaveReadsAfresh(t *testing.T) {
+	path := writeConfig(t, nightlyConfig)
+	choice := DestChoice{Default: true}
+	if err := choice.Check(path); err != nil {
+		t.Fatal(err)
+	}
+	edited := nightlyConfig + "\n[[job]]\nname = \"weekly\"\nsource = \"/data/cake\"\ncron = \"@weekly\"\npassword_keyring = true\n"
+	if err := os.WriteFile(path, []byte(edited), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := choice.Save(path, "usb:NEW"); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := cfg.Job("weekly"); !ok || cfg.DefaultDest != "usb:NEW" {
+		t.Errorf("after Save: default_dest %q, jobs %+v; want usb:NEW and the job added meanwhile", cfg.DefaultDest, cfg.Jobs)
+	}
+}

@@ -43,18 +43,17 @@ func pickCommand(e *env) *cli.Command {
 			if c.NArg() > 0 {
 				return usageError(fmt.Errorf("pick takes no arguments, got %q", c.Args().First()))
 			}
-			save := &pickSave{toDefault: c.Bool("save-default"), toJob: c.String("save-to-job")}
-			if c.IsSet("save-to-job") && save.toJob == "" {
+			save := &pickSave{DestChoice: schedule.DestChoice{Default: c.Bool("save-default"), Job: c.String("save-to-job")}}
+			if c.IsSet("save-to-job") && save.Job == "" {
 				return usageError(errors.New("--save-to-job needs a job name"))
 			}
-			if save.toDefault || save.toJob != "" {
+			if save.Default || save.Job != "" {
 				p, err := e.configPath(c.String("config"))
 				if err != nil {
 					return err
 				}
 				save.config = p
-				// Refuse a job that does not exist before asking anything.
-				if err := save.apply(""); err != nil {
+				if err := save.check(); err != nil {
 					return err
 				}
 			}
@@ -62,7 +61,7 @@ func pickCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := save.apply(spec); err != nil {
+			if err := save.save(spec); err != nil {
 				return err
 			}
 			if _, err := fmt.Fprintln(e.stdout, spec); err != nil {
@@ -179,51 +178,47 @@ func (e *env) pickerTerminal() (in io.Reader, out io.Writer, closeTerm func(), e
 
 // pickSave is where a picked destination is to be saved, if anywhere.
 type pickSave struct {
-	config    string // config file; "" means save nowhere
-	toDefault bool
-	toJob     string
+	config string // config file; "" means save nowhere
+	schedule.DestChoice
 	// replaced are the job's destinations the choice took the place of.
 	replaced []string
 }
 
-// apply writes spec into the config file as asked. With an empty spec it
-// only checks that it could: the file loads and the job exists. The file
-// is read afresh each time, so edits made while the picker was open are
-// kept.
-func (s *pickSave) apply(spec string) error {
+// check refuses, before anything is asked, a choice that could not be
+// saved: the file does not load, or the job does not exist.
+func (s *pickSave) check() error {
 	if s.config == "" {
 		return nil
 	}
-	cfg, err := schedule.LoadConfig(s.config)
-	if err != nil {
-		return err
-	}
-	if s.toDefault {
-		cfg.DefaultDest = spec
-	}
-	if s.toJob != "" {
-		if s.replaced, err = cfg.SetDest(s.toJob, spec); err != nil {
-			return usageError(fmt.Errorf("%s: %w", s.config, err))
-		}
-	}
-	if spec == "" {
+	return s.jobErr(s.Check(s.config))
+}
+
+// save writes spec into the config file as asked (schedule.DestChoice.Save).
+func (s *pickSave) save(spec string) (err error) {
+	if s.config == "" {
 		return nil
 	}
-	if err := cfg.Save(s.config); err != nil {
-		return fmt.Errorf("saving the chosen destination: %w", err)
+	s.replaced, err = s.Save(s.config, spec)
+	return s.jobErr(err)
+}
+
+// jobErr makes a job the config does not hold a usage error.
+func (s *pickSave) jobErr(err error) error {
+	if errors.Is(err, schedule.ErrUnknownJob) {
+		return usageError(fmt.Errorf("%s: %w", s.config, err))
 	}
-	return nil
+	return err
 }
 
 // report tells the person, on stderr, where the choice was saved.
 func (s *pickSave) report(w io.Writer, spec string) {
-	if s.toDefault {
+	if s.Default {
 		fmt.Fprintf(w, "Saved %s as the default destination in %s\n", spec, s.config)
 	}
-	if s.toJob == "" {
+	if s.Job == "" {
 		return
 	}
-	fmt.Fprintf(w, "Saved %s as the destination of job %q in %s", spec, s.toJob, s.config)
+	fmt.Fprintf(w, "Saved %s as the destination of job %q in %s", spec, s.Job, s.config)
 	if len(s.replaced) > 0 && !slices.Equal(s.replaced, []string{spec}) {
 		fmt.Fprintf(w, " (it was: %s)", strings.Join(s.replaced, " "))
 	}
