@@ -136,6 +136,22 @@ func (c *Config) Find(name string) (Job, error) {
 	return Job{}, &UnknownJobError{Name: name, Known: known}
 }
 
+// Named returns the jobs called names, in that order, or an
+// *UnknownJobError for the first name the config does not hold: a
+// front end running some of the config's jobs refuses a mistyped one
+// rather than run the others alone.
+func (c *Config) Named(names []string) ([]Job, error) {
+	jobs := make([]Job, 0, len(names))
+	for _, n := range names {
+		j, err := c.Find(n)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
+}
+
 // SetDest makes spec the one destination of the job called name, in
 // place of its dest or dests, and returns the ones it replaced (nil when
 // the job used the config's default_dest). An unknown name is an

@@ -210,3 +210,35 @@ func TestSetDest(t *testing.T) {
 		t.Errorf("Find in an empty config = %v", err)
 	}
 }
+
+func TestNamed(t *testing.T) {
+	cfg := &Config{Jobs: []Job{{Name: "one"}, {Name: "two"}, {Name: "three"}}}
+	tests := []struct {
+		names   []string
+		want    []string
+		wantErr string
+	}{
+		{names: []string{"three", "one"}, want: []string{"three", "one"}},
+		{names: []string{"two"}, want: []string{"two"}},
+		{names: nil, want: []string{}},
+		{names: []string{"one", "four", "five"}, wantErr: `no job "four" (jobs: one, two, three)`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.names, ","), func(t *testing.T) {
+			jobs, err := cfg.Named(tt.names)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr || !errors.Is(err, ErrUnknownJob) || jobs != nil {
+					t.Fatalf("Named = %v, %v; want %q wrapping ErrUnknownJob", jobs, err, tt.wantErr)
+				}
+				return
+			}
+			got := []string{}
+			for _, j := range jobs {
+				got = append(got, j.Name)
+			}
+			if err != nil || !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("Named = %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}

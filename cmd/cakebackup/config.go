@@ -99,17 +99,8 @@ func (e *env) configJob(c *cli.Context) (path string, cfg *schedule.Config, job 
 	if err != nil {
 		return "", nil, schedule.Job{}, err
 	}
-	if job, err = jobIn(cfg, path, name); err != nil {
-		return "", nil, schedule.Job{}, err
+	if job, err = cfg.Find(name); err != nil {
+		return "", nil, schedule.Job{}, usageError(fmt.Errorf("%s: %w", path, err))
 	}
 	return path, cfg, job, nil
-}
-
-// jobIn is the job called name in cfg, loaded from path.
-func jobIn(cfg *schedule.Config, path, name string) (schedule.Job, error) {
-	j, err := cfg.Find(name)
-	if err != nil {
-		return schedule.Job{}, usageError(fmt.Errorf("%s: %w", path, err))
-	}
-	return j, nil
 }

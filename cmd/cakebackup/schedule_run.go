@@ -87,15 +87,9 @@ func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordF
 		return nil, nil, err
 	}
 	if names := c.StringSlice("job"); len(names) > 0 {
-		var jobs []schedule.Job
-		for _, n := range names {
-			j, err := jobIn(cfg, path, n)
-			if err != nil {
-				return nil, nil, err
-			}
-			jobs = append(jobs, j)
+		if cfg.Jobs, err = cfg.Named(names); err != nil {
+			return nil, nil, usageError(fmt.Errorf("%s: %w", path, err))
 		}
-		cfg.Jobs = jobs
 	}
 	if len(cfg.Jobs) == 0 {
 		return nil, nil, usageError(fmt.Errorf("no jobs in %s: add one with `cakebackup schedule add`, or run one ad hoc with --source", path))
@@ -262,10 +256,8 @@ func (e *env) runJobsNow(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range names {
-		if _, err := jobIn(cfg, path, n); err != nil {
-			return err
-		}
+	if _, err := cfg.Named(names); err != nil {
+		return usageError(fmt.Errorf("%s: %w", path, err))
 	}
 	sched, err := e.scheduler(cfg, pw)
 	if err != nil {
