@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -42,18 +43,28 @@ func (e *env) loadGivenScheduleConfig(c *cli.Context) (string, *schedule.Config,
 	return e.loadConfig(c.String("config"), "schedule add", "")
 }
 
-// savedDefaultDest is the default destination saved in the config file
-// (by `cakebackup pick --save-default`), or "" when none is saved. A
-// --config file that is not there is a mistake, as for schedule list and
-// status (loadGivenScheduleConfig): a typo would otherwise send the
-// backup to Downloads instead of the saved default, and say nothing.
-// The default file may not exist yet.
-func (e *env) savedDefaultDest(configFlag string) (string, error) {
+// defaultDestConfigFlag is --config for the commands that only read the
+// saved default destination from it.
+func defaultDestConfigFlag() cli.Flag {
+	return &cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"}
+}
+
+// fallbackDest is where backups go when neither --dest nor a saved default
+// says otherwise, like the app's "Save to Downloads".
+const fallbackDest = "downloads"
+
+// defaultDest is the default destination saved in the config file (by
+// `cakebackup pick --save-default`), else fallbackDest. A --config file
+// that is not there is a mistake, as for schedule list and status
+// (loadGivenScheduleConfig): a typo would otherwise send the backup to
+// Downloads instead of the saved default, and say nothing. The default
+// file may not exist yet.
+func (e *env) defaultDest(configFlag string) (string, error) {
 	_, cfg, err := e.loadConfig(configFlag, "pick --save-default", "reading the saved default destination: ")
 	if err != nil {
 		return "", err
 	}
-	return cfg.DefaultDest, nil
+	return cmp.Or(cfg.DefaultDest, fallbackDest), nil
 }
 
 // loadConfig loads the config file flag names (--config), or the default

@@ -16,10 +16,6 @@ import (
 	"github.com/cakebackup/cakebackup/local"
 )
 
-// defaultDest is where backups go when neither --dest nor a saved default
-// says otherwise, like the app's "Save to Downloads".
-const defaultDest = "downloads"
-
 // appVersion names this program in every backup it makes (cakeVersion and
 // README.txt's "App version:" line).
 func appVersion() string { return appName + " " + version }
@@ -51,7 +47,7 @@ func createCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "pick", Usage: "choose the destination folder by browsing"},
 			&cli.StringFlag{Name: "name", Usage: "backup file `NAME` (default cake_wallet_backup_YYYY-MM-DD_HHMMSS)"},
 			&cli.StringFlag{Name: "for-app", Value: job.TargetApps()[0], Usage: "the `APP` that will restore it: \"Cake Wallet\" or \"Monero.com\""},
-			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
+			defaultDestConfigFlag(),
 			&cli.BoolFlag{Name: "verify-full", Usage: "check every chunk's checksums in each stored copy too (the copy is always compared with what was written)"},
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
 			passwordOutFlag(),
@@ -172,12 +168,11 @@ func (e *env) chosenDests(c *cli.Context) ([]string, error) {
 		}
 		return []string{spec}, nil
 	}
-	if saved, err := e.savedDefaultDest(c.String("config")); err != nil {
+	dest, err := e.defaultDest(c.String("config"))
+	if err != nil {
 		return nil, err
-	} else if saved != "" {
-		return []string{saved}, nil
 	}
-	return []string{defaultDest}, nil
+	return []string{dest}, nil
 }
 
 // createPassword returns the password for a new backup: the user's own

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -27,7 +26,7 @@ func lsCommand(e *env) *cli.Command {
 		Usage:     "list the backups at a destination (default: the saved default, else Downloads)",
 		ArgsUsage: "[DEST]",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
+			defaultDestConfigFlag(),
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 		},
 		Action: func(c *cli.Context) error {
@@ -36,11 +35,10 @@ func lsCommand(e *env) *cli.Command {
 			}
 			spec := c.Args().First()
 			if spec == "" {
-				saved, err := e.savedDefaultDest(c.String("config"))
-				if err != nil {
+				var err error
+				if spec, err = e.defaultDest(c.String("config")); err != nil {
 					return err
 				}
-				spec = cmp.Or(saved, defaultDest)
 			}
 			if _, err := destinations.ParseSpec(spec); err != nil {
 				return usageError(err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -116,10 +117,7 @@ func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFu
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg.Jobs = nil
-	if cfg.DefaultDest == "" {
-		cfg.DefaultDest = defaultDest
-	}
+	cfg.Jobs, cfg.DefaultDest = nil, cmp.Or(cfg.DefaultDest, fallbackDest)
 	pw, _, err := e.readPassword(c) // also refuses two sources at once
 	if errors.Is(err, errNoPassword) {
 		return nil, nil, usageError(fmt.Errorf("a scheduled run never asks for the password: use --password-file, --password-stdin or $%s", passwordEnv))
@@ -151,9 +149,13 @@ func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFu
 func (e *env) runner() runner.Runner {
 	return runner.Runner{
 		Getenv: e.getenv, Registry: e.registry(), AppVersion: appVersion(),
-		Log: slog.New(slog.NewTextHandler(e.stderr, nil)), Warnings: e.stderr,
+		Log: e.log(), Warnings: e.stderr,
 	}
 }
+
+// log is the logger of long runs (schedule run, watch): text lines on
+// stderr.
+func (e *env) log() *slog.Logger { return slog.New(slog.NewTextHandler(e.stderr, nil)) }
 
 // scheduler is the runner's scheduler over cfg's jobs, with this
 // environment's desktop notifications and the CLI's fixes.

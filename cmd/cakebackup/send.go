@@ -28,7 +28,7 @@ func sendCommand(e *env) *cli.Command {
 			"is skipped.",
 		Flags: append([]cli.Flag{
 			destFlag(),
-			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
+			defaultDestConfigFlag(),
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object, with a result per file"},
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,7 +26,7 @@ func watchCommand(e *env) *cli.Command {
 			"shipped at each destination, never DIR. For unattended use, see `schedule add JOB --watch DIR`.",
 		Flags: append(append([]cli.Flag{
 			destFlag(),
-			&cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"},
+			defaultDestConfigFlag(),
 			&cli.BoolFlag{Name: "remove-after-send", Usage: "delete an export from DIR once every destination holds a verified copy"},
 			&cli.BoolFlag{Name: "once", Usage: "look once (waiting for files still being written), ship, and exit"},
 			&cli.DurationFlag{Name: "settle", Value: inbox.DefaultSettle, Usage: "how long a file must stay unchanged (`DURATION`) before it is checked"},
@@ -64,7 +63,7 @@ func watchCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			in, err := inbox.New(dir, specs, e.registry().Open, paths, e.getenv, slog.New(slog.NewTextHandler(e.stderr, nil)))
+			in, err := inbox.New(dir, specs, e.registry().Open, paths, e.getenv, e.log())
 			if err != nil {
 				return inboxErr(err)
 			}
