@@ -46,6 +46,21 @@ func AppVersion(release string) string {
 	return joinAppVersion(v, fmt.Sprintf("%s@%d.%d.%d", appVersionProduct, v.Major(), v.Minor(), v.Patch()))
 }
 
+// ChosenAppVersion is the x-pm-appversion value to send: given (a
+// person's choice, such as a flag's value) when not blank, else
+// $CAKEBACKUP_PROTON_APP_VERSION when set, else AppVersion(release). The
+// first two let a person keep backups going when Proton changes which
+// versions it accepts before cakebackup is updated.
+func ChosenAppVersion(given string, getenv func(string) string, release string) string {
+	if v := strings.TrimSpace(given); v != "" {
+		return v
+	}
+	if v := strings.TrimSpace(getenv(AppVersionEnv)); v != "" {
+		return v
+	}
+	return AppVersion(release)
+}
+
 // joinAppVersion adds the channel and metadata of v to base
 // ("external-drive-cakebackup@X.Y.Z").
 func joinAppVersion(v *semver.Version, base string) string {

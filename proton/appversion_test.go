@@ -35,3 +35,26 @@ func TestAppVersion(t *testing.T) {
 		})
 	}
 }
+
+func TestChosenAppVersion(t *testing.T) {
+	tests := []struct {
+		name, given, env, want string
+	}{
+		{name: "given", given: " external-drive-x@2.0.0-stable ", env: "external-drive-y@3.0.0-stable", want: "external-drive-x@2.0.0-stable"},
+		{name: "environment", given: "  ", env: " external-drive-y@3.0.0-stable\n", want: "external-drive-y@3.0.0-stable"},
+		{name: "derived", want: "external-drive-cakebackup@0.1.0-stable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			getenv := func(k string) string {
+				if k == AppVersionEnv {
+					return tt.env
+				}
+				return ""
+			}
+			if got := ChosenAppVersion(tt.given, getenv, "0.1.0"); got != tt.want {
+				t.Errorf("ChosenAppVersion(%q) with $%s=%q = %q, want %q", tt.given, AppVersionEnv, tt.env, got, tt.want)
+			}
+		})
+	}
+}

@@ -43,17 +43,10 @@ func protonAppVersionFlag() cli.Flag {
 }
 
 // useProtonAppVersion runs before every command: the proton package,
-// which reads its settings from the environment, sees the app version of
-// --proton-app-version, else of $CAKEBACKUP_PROTON_APP_VERSION, else the
-// one derived from this build's version.
+// which reads its settings from the environment, sees the app version
+// proton.ChosenAppVersion picks, --proton-app-version first.
 func (e *env) useProtonAppVersion(c *cli.Context) error {
-	v := strings.TrimSpace(c.String("proton-app-version"))
-	if v == "" {
-		v = strings.TrimSpace(e.getenv(proton.AppVersionEnv))
-	}
-	if v == "" {
-		v = proton.AppVersion(version)
-	}
+	v := proton.ChosenAppVersion(c.String("proton-app-version"), e.getenv, version)
 	getenv := e.getenv
 	e.getenv = func(k string) string {
 		if k == proton.AppVersionEnv {
