@@ -255,8 +255,12 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 		return "", usageError(errors.New("no terminal to type the password on: use --generate or --password-stdin"))
 	}
 	pw, err := secret.PromptNew(c.Context, f, e.stderr, "New backup password: ", "Again: ")
-	if errors.Is(err, secret.ErrPasswordsDiffer) {
+	switch {
+	case errors.Is(err, secret.ErrPasswordsDiffer):
 		return "", usageError(err)
+	case errors.Is(err, secret.ErrEmpty):
+		// As at restore's prompt (readPassword).
+		return "", usageError(errors.New("empty password"))
 	}
 	if err != nil {
 		return "", err

@@ -102,3 +102,24 @@ func TestRestoreChecksBeforePrompting(t *testing.T) {
 		})
 	}
 }
+
+// TestSetPasswordRefusesEmptyAnswer: Enter alone at schedule
+// set-password's prompt is "empty password", a usage error (2), as at
+// restore's prompt, and stores nothing.
+func TestSetPasswordRefusesEmptyAnswer(t *testing.T) {
+	t.Parallel()
+	bin := programPath(t)
+	config := filepath.Join(t.TempDir(), "config.toml")
+	job := "[[job]]\nname = \"nightly\"\nsource = \"/srv/wallets\"\ndest = \"downloads\"\nevery = \"24h\"\npassword_keyring = true\n"
+	if err := os.WriteFile(config, []byte(job), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startInPTY(t, bin, t.TempDir(), "schedule", "set-password", "nightly", "--config", config)
+	p.screen.waitFor(t, "New backup password:")
+	p.send(t, "\r")
+	code := p.wait(t)
+	out := p.screen.String()
+	if code != 2 || !strings.Contains(out, "cakebackup: empty password") || strings.Contains(out, "Stored") {
+		t.Errorf("exit %d, terminal %q; want exit 2 and \"cakebackup: empty password\", nothing stored", code, out)
+	}
+}
