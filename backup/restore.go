@@ -174,14 +174,20 @@ func removeCreated(created []string) {
 // ErrTargetNotEmpty.
 type TargetError struct {
 	// Dir is the target as given; NotAFolder says it is a file (or
-	// anything else that is not a folder).
+	// anything else that is not a folder), Symlink that it is a symbolic
+	// link: the restored folder would replace the link, not fill the
+	// folder it points to.
 	Dir        string
 	NotAFolder bool
+	Symlink    bool
 }
 
 // Error says what the target is, in true words.
 func (e *TargetError) Error() string {
-	if e.NotAFolder {
+	switch {
+	case e.Symlink:
+		return e.Dir + " is a symbolic link, not a folder"
+	case e.NotAFolder:
 		return e.Dir + " exists and is not a folder"
 	}
 	return e.Dir + " is not empty"
@@ -203,6 +209,9 @@ func CheckRestoreTarget(dir string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("checking %s: %w", dir, err)
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		return &TargetError{Dir: dir, NotAFolder: true, Symlink: true}
 	}
 	if !fi.IsDir() {
 		return &TargetError{Dir: dir, NotAFolder: true}

@@ -209,8 +209,8 @@ func smallBackupTamperedAt(t *testing.T, i int) *Archive {
 }
 
 // TestCheckRestoreTarget: only a new or empty folder can be restored
-// into; a file (however it is written) and a folder holding something
-// are a *TargetError that says which, wrapping ErrTargetNotEmpty.
+// into; a file (however it is written), a symbolic link and a folder
+// holding something are a *TargetError that says which, wrapping ErrTargetNotEmpty.
 func TestCheckRestoreTarget(t *testing.T) {
 	dir := t.TempDir()
 	empty, full, file := filepath.Join(dir, "empty"), filepath.Join(dir, "full"), filepath.Join(dir, "file")
@@ -224,6 +224,10 @@ func TestCheckRestoreTarget(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(empty, link); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		dir  string
 		want string // the error, "" for none
@@ -233,6 +237,8 @@ func TestCheckRestoreTarget(t *testing.T) {
 		{full, full + " is not empty"},
 		{file, file + " exists and is not a folder"},
 		{file + "/", file + "/ exists and is not a folder"},
+		// Even to an empty folder: the rename would replace the link.
+		{link, link + " is a symbolic link, not a folder"},
 	}
 	for _, tt := range tests {
 		err := CheckRestoreTarget(tt.dir)
