@@ -273,9 +273,17 @@ type createdJSON struct {
 // printReclaimed says what interrupted earlier runs had left at a
 // destination and was removed.
 func (e *env) printReclaimed(st job.Stored) {
-	if n := st.Reclaimed.Files; n > 0 {
-		fmt.Fprintf(e.stdout, "Removed %d leftover file(s) of interrupted backups from %s (%s)\n", n, st.Dest, bytesize.Format(st.Reclaimed.Bytes))
+	n := st.Reclaimed.Files
+	if n == 0 {
+		return
 	}
+	// Proton Drive's unfinished uploads have no size (their drafts say
+	// 0 B), so none is shown rather than a wrong one.
+	size := ""
+	if st.Reclaimed.Bytes > 0 {
+		size = " (" + bytesize.Format(st.Reclaimed.Bytes) + ")"
+	}
+	fmt.Fprintf(e.stdout, "Removed %d leftover file(s) of interrupted backups from %s%s\n", n, st.Dest, size)
 }
 
 // storeJSON is one destination's outcome.
