@@ -59,14 +59,11 @@ func putDirect(t *testing.T, d *Destination, name string, data []byte) string {
 // it cannot must end in the expected one-line error, with nothing left on
 // the Drive but the older backup, unchanged.
 //
-// Faults are server-wide, so the cases run one after another, in five
-// groups with a server each; every case uses up exactly the faults it
-// queues, or resets them. Cases go round the groups in order: first the
-// four that succeed (and wait out the bridge's pause after the rename),
-// then the one that waits out three retries (go-proton-api waits
-// Retry-After plus 0 to 9 s of jitter before each), which so has the
-// fifth group to itself but for a case that fails at once, then those
-// that fail at once, so no group waits much longer than another.
+// Faults are server-wide, so each case has a server of its own, and the
+// cases run at once: most of a case is waiting, on the bridge's pause
+// after the rename or on go-proton-api's retries (it waits Retry-After
+// plus 0 to 9 s of random jitter before each retry of a 429 or 503), and
+// the test takes as long as its slowest case, not as a chain of them.
 func TestFaults(t *testing.T) {
 	t.Parallel()
 	const size = 2*4<<20 + 777 // Three blocks.
@@ -129,17 +126,10 @@ func TestFaults(t *testing.T) {
 			wantErr: destinations.ErrNoSpace,
 		},
 	}
-	const groups = 5
-	for group := range groups {
-		t.Run(fmt.Sprintf("group%d", group), func(t *testing.T) {
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFakeProton(t)
-			for i, tc := range cases {
-				if i%groups != group {
-					continue
-				}
-				t.Run(tc.name, func(t *testing.T) { runFault(t, f, size, tc.inject, tc.wantErr) })
-			}
+			runFault(t, newFakeProton(t), size, tc.inject, tc.wantErr)
 		})
 	}
 }
