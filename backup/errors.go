@@ -48,3 +48,23 @@ func (e *ChunkError) Unwrap() error { return e.Err }
 // outside the restore folder (an absolute path, "..", a backslash) or is a
 // symbolic link or special file.
 var ErrUnsafePath = errors.New("unsafe entry in backup")
+
+// ErrSourceChanged is wrapped (by ChangedError) when a file changed while
+// Write was reading it: its bytes in the backup could mix two versions.
+var ErrSourceChanged = errors.New("a file changed while it was being backed up")
+
+// ChangedError reports a source file that changed while Write read it.
+// The backup is not made: its bytes already went into the stream, so it
+// is not read again.
+type ChangedError struct {
+	// Path is the file on disk.
+	Path string
+}
+
+// Error tells which file changed and what to do.
+func (e *ChangedError) Error() string {
+	return e.Path + " changed while it was being backed up: close the wallet app (or wait for it to finish saving) and run the backup again"
+}
+
+// Unwrap returns ErrSourceChanged.
+func (e *ChangedError) Unwrap() error { return ErrSourceChanged }

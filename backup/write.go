@@ -224,12 +224,17 @@ type copyBuffers struct {
 	ahead [][]byte // a large file's read-ahead blocks
 }
 
-// addFile stores one source file in the inner ZIP.
+// addFile stores one source file in the inner ZIP. A file that changed
+// while it was read fails with a *ChangedError: its bytes could mix two
+// versions, which would restore as a corrupt wallet.
 func addFile(ctx context.Context, inner *zip.Writer, f File, bufs *copyBuffers, onProgress func(int64)) error {
 	// Look before opening: a file replaced by a FIFO would block the open.
-	if fi, err := os.Stat(f.Path); err != nil {
+	// This look is also what the file is checked against once read
+	// (checkUnchanged), so that the check costs a single fstat.
+	before, err := os.Stat(f.Path)
+	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", f.Path, unwrapPathErr(err))
-	} else if !fi.Mode().IsRegular() {
+	} else if !before.Mode().IsRegular() {
 		return fmt.Errorf("cannot read %s: it is no longer a regular file", f.Path)
 	}
 	in, err := os.Open(f.Path)
@@ -264,8 +269,10 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, bufs *copyBuffers, 
 			return bufs.small[:n], err
 		}
 	}
+	var read int64
 	for {
 		b, rerr := next()
+		read += int64(len(b))
 		for len(b) > 0 {
 			// A piece at a time, so that the copy after the CRC-32 reads
 			// the cache.
@@ -279,7 +286,7 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, bufs *copyBuffers, 
 			b = b[len(piece):]
 		}
 		if rerr == io.EOF {
-			return nil
+			return checkUnchanged(in, f.Path, before, read)
 		}
 		if rerr != nil {
 			return fmt.Errorf("cannot read %s: %w", f.Path, unwrapPathErr(rerr))
@@ -288,6 +295,25 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, bufs *copyBuffers, 
 			return err
 		}
 	}
+}
+
+// checkUnchanged returns a *ChangedError unless in, now that read bytes
+// of it were read, is still the file before (taken by path just before it
+// was opened) described: the same file, of that size, read whole, with
+// the same modification time and, where there is one, the same status
+// change time, which a writer cannot set back. tar checks the same way
+// ("file changed as we read it"). A file replaced between the look and
+// the open fails too: the check cannot tell that from a change.
+func checkUnchanged(in *os.File, path string, before os.FileInfo, read int64) error {
+	after, err := in.Stat()
+	if err != nil {
+		return fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+	}
+	if !os.SameFile(before, after) || read != before.Size() || after.Size() != before.Size() ||
+		!after.ModTime().Equal(before.ModTime()) || !changeTime(after).Equal(changeTime(before)) {
+		return &ChangedError{Path: path}
+	}
+	return nil
 }
 
 // A large wallet file is read readBlock bytes at a time, up to readAhead
