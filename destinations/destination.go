@@ -11,8 +11,9 @@
 //
 // A new kind of place is one package and one registry line. The package
 // implements Destination (and, where its medium allows, the optional
-// Reclaimer, to remove what interrupted runs left, and Identifier, so
-// unchanged backups need not be read again) and exports a Register
+// Reclaimer, to remove what interrupted runs left, Identifier, so
+// unchanged backups need not be read again, and LocalFolder, so one
+// folder reached two ways is not taken for two places) and exports a Register
 // function that calls Registry.Register with its scheme, a one-line usage
 // and an Opener, plus Registry.RegisterDiscovery if it can list the places
 // it offers; see local.Register and proton.Register. The command line then

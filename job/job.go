@@ -14,6 +14,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -213,10 +215,11 @@ func checkDests(specs []string) error {
 
 // checkOpened refuses, before anything is written, a destination list
 // holding a spec whose argument cannot be right (a
-// *destinations.ArgError, such as folder: without a path), and two
-// opened destinations that are one place under different spellings
-// (folder:DIR and DIR/), which checkDests cannot tell apart: each
-// destination's Spec is its canonical name.
+// *destinations.ArgError, such as folder: without a path), two opened
+// destinations that are one place under different spellings (folder:DIR
+// and DIR/), which checkDests cannot tell apart: each destination's Spec
+// is its canonical name, and two that are one folder reached two ways (see
+// sameFolder).
 func checkOpened(specs []string, dests []destinations.Destination, stores Stores) error {
 	for _, st := range stores {
 		if argErr := (*destinations.ArgError)(nil); errors.As(st.Err, &argErr) {
@@ -232,6 +235,38 @@ func checkOpened(specs []string, dests []destinations.Destination, stores Stores
 			return fmt.Errorf("destinations %s and %s are the same place, %s: %w", specs[j], specs[i], d.Spec(), ErrDestTwice)
 		}
 		first[d.Spec()] = i
+	}
+	return sameFolder(specs, dests)
+}
+
+// sameFolder refuses two destinations whose folders are one directory on
+// this computer (destinations.LocalFolder): a folder and a symbolic link
+// to it, a bind mount of it, a drive's folder named by its path too. Their
+// specs differ, yet both copies would land on one medium, and the person
+// would count two. A destination whose folder cannot be looked at now is
+// left to fail, and say why, when its copy is written.
+func sameFolder(specs []string, dests []destinations.Destination) error {
+	type folder struct {
+		i    int
+		info fs.FileInfo
+		rest string
+	}
+	var seen []folder
+	for i, d := range dests {
+		lf, ok := d.(destinations.LocalFolder)
+		if !ok {
+			continue
+		}
+		info, rest, err := lf.Directory()
+		if err != nil {
+			continue
+		}
+		for _, f := range seen {
+			if f.rest == rest && os.SameFile(f.info, info) {
+				return fmt.Errorf("destinations %s and %s are one folder, reached two ways (a link or a mount): %w", specs[f.i], specs[i], ErrDestTwice)
+			}
+		}
+		seen = append(seen, folder{i, info, rest})
 	}
 	return nil
 }

@@ -1,0 +1,20 @@
+package destinations
+
+import "io/fs"
+
+// LocalFolder is a Destination that stores its backups in a directory of
+// this computer's file systems. Two of them whose directories are one (a
+// folder and a symbolic link to it, a bind mount of it, a drive's folder
+// also named by its path) are one place whatever their specs say: the job
+// package refuses them as it refuses one spec given twice, since the
+// second copy would land beside the first on the same medium.
+type LocalFolder interface {
+	// Directory returns where backups are stored, as it is now. When the
+	// directory exists, info is its own (os.Stat's, following links) and
+	// rest is "". When it does not exist yet (the first backup makes it),
+	// info is that of its nearest existing parent and rest the clean
+	// relative path from there, such as "cake_wallet_backups". Two
+	// destinations are one folder when os.SameFile holds for their infos
+	// and their rests are equal.
+	Directory() (info fs.FileInfo, rest string, err error)
+}
