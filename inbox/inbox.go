@@ -18,7 +18,8 @@
 // destination to the copies this inbox shipped there, never to anything
 // else and never to the watched folder; an export is removed from the
 // folder (when asked to) only once every destination holds a verified
-// copy.
+// copy that retention kept: one that retention pruned at once (an old
+// export, older than the copies the rules keep) stays in the folder.
 package inbox
 
 import (
@@ -64,7 +65,8 @@ type Inbox struct {
 	// user who keeps exporting with the same one.
 	Password string
 	// RemoveAfterSend deletes an export from Dir once every destination
-	// holds a verified copy of it.
+	// holds a verified copy of it that retention kept; an export whose
+	// copy retention removed at once stays, with a warning.
 	RemoveAfterSend bool
 	// Retention applies at each destination to the copies shipped
 	// there by this inbox, dated by the export's modification time.
@@ -151,6 +153,10 @@ type File struct {
 	// Removed is set when the file was removed from the folder after
 	// every destination held it.
 	Removed bool
+	// Kept, with remove-after-send, is why the file stays in the folder
+	// although every destination got it: retention removed a copy at
+	// once, as older than the copies its rules keep.
+	Kept string
 	// Err is why the file is NotBackup, Failed or Unreadable.
 	Err error
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -467,9 +468,9 @@ func TestNotBackupReasonNamesFileOnce(t *testing.T) {
 // TestRetentionDatesByTheExportsOwnTime: retention keeps the exports the
 // app made last (by the creation time each export carries), not those
 // whose file in the folder happens to be newer: exports copied in at once
-// share one time, and an old export copied in later has the newest. With
-// --remove-after-send the export pruned is gone from everywhere, so
-// keeping the wrong one loses the newest backup.
+// share one time, and an old export copied in later has the newest.
+// Keeping the wrong one would leave the newest backup only in the folder;
+// --remove-after-send keeps the export pruned there.
 func TestRetentionDatesByTheExportsOwnTime(t *testing.T) {
 	t.Parallel()
 	day := time.Date(2026, 11, 1, 9, 0, 0, 0, time.Local)
@@ -501,6 +502,86 @@ func TestRetentionDatesByTheExportsOwnTime(t *testing.T) {
 				t.Fatal(rep.Err())
 			}
 			holdsOnly(t, dest, exports[1], exports[2])
+			// The pruned export is kept in the folder, not lost.
+			holdsOnly(t, f.dir, exports[0])
+		})
+	}
+}
+
+// TestRemoveAfterSendKeepsWhatRetentionPrunes: an old export copied into
+// the folder today is shipped, and retention removes its copies at once
+// as older than the ones it keeps; --remove-after-send then leaves it in
+// the folder (else it would be nowhere), says why once at WARN, naming
+// the destinations, and neither ships it again nor says it again, in the
+// same run or a later one.
+func TestRemoveAfterSendKeepsWhatRetentionPrunes(t *testing.T) {
+	t.Parallel()
+	old := snapshot(t, "old") // made first, so dated first
+	newer := [][]byte{snapshot(t, "b"), snapshot(t, "c")}
+	for _, n := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%d destinations", n), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			var dests []string
+			for range n {
+				dests = append(dests, t.TempDir())
+			}
+			var log bytes.Buffer
+			in := f.inbox(dests...)
+			in.Retention = schedule.Retention{KeepLast: 2}
+			in.RemoveAfterSend = true
+			in.Log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
+			f.drop(t, "export-b", newer[0])
+			f.drop(t, "export-c", newer[1])
+			if rep := once(t, in); rep.Err() != nil {
+				t.Fatal(rep.Err())
+			}
+			holdsOnly(t, f.dir)
+			f.drop(t, "export-old", old)
+			rep := once(t, in)
+			if rep.Err() != nil {
+				t.Fatal(rep.Err())
+			}
+			var got inbox.File
+			for _, file := range rep.Files {
+				if filepath.Base(file.Path) == "export-old" {
+					got = file
+				}
+			}
+			if got.Status != inbox.Shipped || got.Removed || got.Kept == "" || len(rep.Pruned) != n {
+				t.Errorf("export-old: status %v, removed %v, kept %q; pruned %v", got.Status, got.Removed, got.Kept, rep.Pruned)
+			}
+			holdsOnly(t, f.dir, old)
+			for _, d := range dests {
+				holdsOnly(t, d, newer...)
+			}
+			lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], "level=WARN") || !strings.Contains(lines[0], "kept in "+f.dir) || !strings.Contains(lines[0], "file=export-old") {
+				t.Fatalf("log, want one warning:\n%s", log.String())
+			}
+			for _, d := range dests {
+				if !strings.Contains(lines[0], "folder:"+d) {
+					t.Errorf("%q does not name folder:%s", lines[0], d)
+				}
+			}
+			// The same run's next pass, and a later run, neither ship it
+			// again nor say it again.
+			for _, again := range []*inbox.Inbox{in, f.inbox(dests...)} {
+				log.Reset()
+				again.Retention, again.RemoveAfterSend = in.Retention, true
+				again.Log = slog.New(slog.NewTextHandler(&log, nil))
+				rep := once(t, again)
+				if rep.Err() != nil || len(rep.Files) != 0 || len(rep.Pruned) != 0 {
+					t.Errorf("again: files %+v, pruned %v, err %v", rep.Files, rep.Pruned, rep.Err())
+				}
+				if log.Len() != 0 {
+					t.Errorf("again, logged:\n%s", log.String())
+				}
+				holdsOnly(t, f.dir, old)
+				for _, d := range dests {
+					holdsOnly(t, d, newer...)
+				}
+			}
 		})
 	}
 }

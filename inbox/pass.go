@@ -102,6 +102,7 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error
 	now := time.Now()
 	seen := map[string]bool{}
 	stored := map[string]bool{}
+	var removable []removal
 	for _, e := range entries {
 		if ctx.Err() != nil {
 			break
@@ -119,11 +120,17 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error
 		if err != nil {
 			continue // gone since the listing
 		}
-		if f, report := r.file(ctx, path, info, now, stored); report {
+		f, report := r.file(ctx, path, info, now, stored)
+		at := -1
+		if report {
 			rep.Files = append(rep.Files, f)
+			at = len(rep.Files) - 1
 			if f.Status == Failed {
 				rep.Errs = append(rep.Errs, fmt.Errorf("%s: %w", name, f.Err))
 			}
+		}
+		if r.in.RemoveAfterSend && (f.Status == Shipped || f.Status == Known) {
+			removable = append(removable, removal{f: f, at: at})
 		}
 	}
 	if only == nil && ctx.Err() == nil {
@@ -137,6 +144,23 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error
 		rep.Pruned = append(rep.Pruned, pruned...)
 		if err != nil {
 			rep.Errs = append(rep.Errs, err)
+		}
+	}
+	// What retention removed is on record before an export leaves the
+	// folder, and only then is it known which exports every destination
+	// still holds.
+	if err := r.save(); err != nil {
+		return rep, err
+	}
+	if ctx.Err() == nil {
+		for _, c := range removable {
+			r.remove(&c.f)
+			switch {
+			case c.at >= 0:
+				rep.Files[c.at] = c.f
+			case c.f.Removed:
+				rep.Files = append(rep.Files, c.f)
+			}
 		}
 	}
 	if err := r.save(); err != nil {
@@ -254,10 +278,15 @@ func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now ti
 			f.Status, f.Err = Failed, err
 		}
 	}
-	if r.in.RemoveAfterSend && f.Status != Failed {
-		r.remove(&f, m)
-	}
-	return f, fresh || f.Status != Known || f.Removed
+	return f, fresh || f.Status != Known
+}
+
+// removal is an export the pass may remove from the folder once
+// retention ran at the destinations (see remove), and where the report
+// lists it (-1: not yet).
+type removal struct {
+	f  File
+	at int
 }
 
 // settled reports whether the file had this size and time at a look at
@@ -395,16 +424,29 @@ func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error
 	})
 }
 
-// remove deletes the export from the folder when every destination holds
-// a verified copy and the file is still the one that was shipped.
-func (r *runner) remove(f *File, m memo) {
-	if f.Sent != nil && f.Sent.SHA512 != m.SHA512 {
+// remove deletes the export from the folder when, after this pass's
+// retention, every destination still holds a verified copy and the file is
+// still the one that was shipped. An export whose copy retention removed
+// somewhere at once (an old export copied into the folder today, older
+// than the copies the rules keep) would be nowhere without it: it stays,
+// and why is logged once (see keep).
+func (r *runner) remove(f *File) {
+	m, ok := r.st.Files[f.Path]
+	if !ok || m.SHA512 == "" || m.SHA512 != f.SHA512 || (f.Sent != nil && f.Sent.SHA512 != m.SHA512) {
 		return
 	}
+	var pruned []string
 	for _, d := range r.in.Dests {
-		if !r.st.present(d, m.SHA512) {
+		if !r.st.holds(d, m.SHA512) {
 			return
 		}
+		if !r.st.present(d, m.SHA512) {
+			pruned = append(pruned, d)
+		}
+	}
+	if len(pruned) > 0 {
+		r.keep(f, m, pruned)
+		return
 	}
 	fi, err := os.Lstat(f.Path)
 	if err != nil || !m.same(fi.Size(), fi.ModTime()) {
@@ -420,6 +462,26 @@ func (r *runner) remove(f *File, m memo) {
 	r.dirty = true
 	f.Removed = true
 	r.in.log().Info("removed from the folder: every destination holds a verified copy", "file", filepath.Base(f.Path))
+}
+
+// keep leaves in the folder an export whose copies at dests retention
+// removed, and logs why at WARN once: the reason is remembered with the
+// file (in the state file), so neither a later pass nor a later run says
+// it again, and the export, still recorded as shipped there, is not
+// shipped again.
+func (r *runner) keep(f *File, m memo, dests []string) {
+	why := "the copies at " + strings.Join(dests, ", ") + " are older than the retention keeps"
+	if len(dests) == 1 {
+		why = "the copy at " + dests[0] + " is older than the retention keeps"
+	}
+	f.Kept = why
+	if m.Kept == why {
+		return
+	}
+	m.Kept = why
+	r.st.Files[f.Path] = m
+	r.dirty = true
+	r.in.log().Warn("kept in "+r.dir+": "+why, "file", filepath.Base(f.Path))
 }
 
 // tell runs logIt unless the same problem was already logged for path.

@@ -39,6 +39,9 @@ type memo struct {
 	// Damaged is set for a file that is a backup by its structure but
 	// does not verify.
 	Damaged bool `json:"damaged,omitempty"`
+	// Kept is why remove-after-send left a shipped export in the folder
+	// (retention removed its copy somewhere), once that was logged.
+	Kept string `json:"kept,omitempty"`
 }
 
 // Copy is an export stored at a destination.
