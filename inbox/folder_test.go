@@ -2,10 +2,14 @@ package inbox_test
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -57,5 +61,51 @@ func TestNewRefusesTheWatchedFolderAndSharesState(t *testing.T) {
 	}
 	if dir, err := inbox.Folder(schedule.Job{Watch: other}, getenv); err != nil || dir != other {
 		t.Errorf("Folder(%s) = %q, %v", other, dir, err)
+	}
+}
+
+// TestDestinationThatIsTheWatchedFolderReachedThroughALink: watching
+// Downloads through a link and shipping to downloads, the "copy" found
+// there is the export itself. It is no copy: the shipment fails with
+// ErrDestIsInbox, and --remove-after-send leaves the export in place
+// rather than deleting the only one.
+func TestDestinationThatIsTheWatchedFolderReachedThroughALink(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	downloads := filepath.Join(home, "Downloads")
+	if err := os.Mkdir(downloads, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "dl")
+	if err := os.Symlink(downloads, link); err != nil {
+		t.Skip("cannot make a symbolic link:", err)
+	}
+	getenv := func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return ""
+	}
+	r := destinations.NewRegistry()
+	local.Register(r, getenv, local.Detector{}, nil)
+	in, err := inbox.New(link, []string{"downloads"}, r.Open, schedule.Paths{State: filepath.Join(t.TempDir(), "state.json")}, getenv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.RemoveAfterSend = true
+	in.Settle = time.Millisecond
+	export := snapshot(t, "only")
+	if err := os.WriteFile(filepath.Join(downloads, "export"), export, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		rep, err := in.Once(t.Context())
+		if !errors.Is(err, inbox.ErrDestIsInbox) {
+			t.Errorf("Once: %v, want ErrDestIsInbox", err)
+		}
+		if s, _ := status(rep, "export"); s != inbox.Failed {
+			t.Errorf("status %v, want failed", s)
+		}
+		holdsOnly(t, downloads, export)
 	}
 }

@@ -366,8 +366,17 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 		r.logShip(ctx, f, missing, err)
 		return
 	}
-	for _, s := range sent.Stores {
+	for i, s := range sent.Stores {
 		if s.Err != nil {
+			continue
+		}
+		if r.inFolder(s.Entry.Location) {
+			// The destination is the watched folder reached another way
+			// (downloads, when the folder is Downloads through a link):
+			// its "copy" is the export itself, which remove-after-send
+			// would then delete.
+			sent.Stores[i].Err = &DestIsInboxError{Dest: s.Dest, Dir: r.dir}
+			err = sent.Stores.Err()
 			continue
 		}
 		r.st.record(s.Dest, sent.SHA512, Copy{Name: s.Entry.Name, Size: sent.Size, Made: m.ModTime, Created: sent.Info.Created, Shipped: now, Ours: !s.AlreadyThere})
@@ -385,6 +394,18 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 		f.Status, f.Err = Failed, err
 	}
 	r.logShip(ctx, f, missing, err)
+}
+
+// inFolder reports whether location, a stored copy's, is a file in the
+// watched folder. A copy elsewhere, or one that is no local path (on
+// Proton Drive), is not.
+func (r *runner) inFolder(location string) bool {
+	if !filepath.IsAbs(location) {
+		return false
+	}
+	at, err1 := os.Stat(filepath.Dir(location))
+	dir, err2 := os.Stat(r.dir)
+	return err1 == nil && err2 == nil && os.SameFile(at, dir)
 }
 
 // logShip logs one line for a file sent (or not) to dests. A failure is
