@@ -2,6 +2,8 @@ package job
 
 import (
 	"hash"
+
+	"github.com/cakebackup/cakebackup/internal/directio"
 	"sync"
 	"sync/atomic"
 )
@@ -42,9 +44,10 @@ type behindBlock struct {
 	users atomic.Int32
 }
 
-// Sizes of writeBehind's blocks: enough for the check to go on reading
-// while a direct write (8 MiB, local's directBuffer) waits on the disk,
-// little against the check's own chunk buffers (four of 24 MiB).
+// Sizes of writeBehind's blocks, aligned (directio.Blocks) so that a
+// direct write (local) takes each block straight from the ring, 2 MiB at
+// a time, while the check fills the others: little against the check's
+// own chunk buffers (four of 24 MiB).
 const (
 	behindBlockSize = 2 << 20
 	behindBlocks    = 4
@@ -59,8 +62,8 @@ func newWriteBehind(w writerFunc, h hash.Hash) *writeBehind {
 		toW:  make(chan *behindBlock, behindBlocks),
 		toH:  make(chan *behindBlock, behindBlocks),
 	}
-	for range behindBlocks {
-		b.free <- &behindBlock{b: make([]byte, 0, behindBlockSize)}
+	for _, blk := range directio.Blocks(behindBlockSize, behindBlocks) {
+		b.free <- &behindBlock{b: blk[:0]}
 	}
 	b.wg.Add(2)
 	go b.write()
@@ -95,8 +98,8 @@ func (b *writeBehind) handOn() {
 	blk := b.cur
 	b.cur = nil
 	blk.users.Store(2)
-	b.toW <- blk
 	b.toH <- blk
+	b.toW <- blk
 }
 
 // done frees blk once both goroutines are done with it.

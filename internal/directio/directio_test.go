@@ -255,6 +255,62 @@ func TestWriter(t *testing.T) {
 	}
 }
 
+// TestWriterStraight writes pieces cut from an aligned buffer, so that
+// some start aligned with nothing gathered and go to the disk straight
+// from the caller's bytes, and others are gathered: the file holds the
+// bytes in order whichever way each piece went.
+func TestWriterStraight(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		pieces []int
+	}{
+		{"aligned blocks", []int{4 * Align, 4 * Align, Align}},
+		{"a block with an unaligned end", []int{4*Align + 100}},
+		{"gathered then aligned", []int{100, Align - 100, 2 * Align, 3}},
+		{"unaligned then a block", []int{5, 4 * Align}},
+		{"bigger than the buffer", []int{20 * Align, 7, 20*Align - 7}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			size := 0
+			for _, n := range c.pieces {
+				size += n
+			}
+			data := Buffer(size)
+			rand.Read(data)
+			path := filepath.Join(t.TempDir(), "f")
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			w := NewWriter(f, 8*Align)
+			if w == nil {
+				t.Skip("no direct writes here")
+			}
+			off := 0
+			for _, n := range c.pieces {
+				if m, err := w.Write(data[off : off+n]); m != n || err != nil {
+					t.Fatalf("Write = %d, %v", m, err)
+				}
+				off += n
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if !w.Direct() {
+				t.Error("a write was refused")
+			}
+			got, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, data) {
+				t.Fatalf("the file holds %d other bytes, not the %d written", len(got), len(data))
+			}
+		})
+	}
+}
+
 // TestWriterNeedsAnAlignedStart: a file not written from an aligned
 // offset is written plainly.
 func TestWriterNeedsAnAlignedStart(t *testing.T) {
