@@ -335,15 +335,7 @@ func TestSendResultNamesEachThingOnce(t *testing.T) {
 			if code := c.run("send", tc.file, "--dest", tc.dest); code == 0 {
 				t.Fatal("send succeeded")
 			}
-			var line string
-			for _, l := range strings.Split(c.stdout.String(), "\n") {
-				if strings.HasPrefix(l, tc.line) {
-					line = l
-				}
-			}
-			if line == "" {
-				t.Fatalf("no line starting %q in %q", tc.line, c.stdout.String())
-			}
+			line := lastLineStarting(t, c.stdout.String(), tc.line)
 			if n := strings.Count(line, tc.thing); n != 1 {
 				t.Errorf("%q names %s %d times, want once", line, tc.thing, n)
 			}
@@ -440,15 +432,7 @@ func TestFailedStoreNamesTheDestinationOnce(t *testing.T) {
 			if code := c.run(tc.args...); code != exitFailure {
 				t.Fatalf("exit %d, want %d; stderr %q", code, exitFailure, c.stderr.String())
 			}
-			var line string
-			for _, l := range strings.Split(c.stdout.String(), "\n") {
-				if strings.HasPrefix(l, tc.line) {
-					line = l
-				}
-			}
-			if line == "" {
-				t.Fatalf("no line starting %q in %q", tc.line, c.stdout.String())
-			}
+			line := lastLineStarting(t, c.stdout.String(), tc.line)
 			if n := strings.Count(line, dest+": "); n != 1 {
 				t.Errorf("%q names %s %d times, want once", line, dest, n)
 			}
@@ -476,4 +460,20 @@ func TestPrintReclaimed(t *testing.T) {
 			t.Errorf("printReclaimed(%+v) wrote %q, want %q", tt.reclaimed, out.String(), tt.want)
 		}
 	}
+}
+
+// lastLineStarting is the last line of out that starts with prefix; the
+// test fails when there is none.
+func lastLineStarting(t *testing.T, out, prefix string) string {
+	t.Helper()
+	var line string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			line = l
+		}
+	}
+	if line == "" {
+		t.Fatalf("no line starting %q in %q", prefix, out)
+	}
+	return line
 }
