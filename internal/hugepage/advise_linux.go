@@ -8,3 +8,9 @@ func advise(b []byte) {
 		_ = unix.Madvise(b, unix.MADV_HUGEPAGE) // advice only: ignore refusals
 	}
 }
+
+// populate faults b's pages in (MADV_POPULATE_WRITE), without writing to
+// b, and reports whether the kernel did.
+func populate(b []byte) bool {
+	return len(b) == 0 || unix.Madvise(b, unix.MADV_POPULATE_WRITE) == nil
+}

@@ -41,3 +41,24 @@ func Buffer(n int) []byte {
 	}
 	return b
 }
+
+// Populate faults in the pages of b, a buffer from Buffer, as writing to
+// it would, but without writing: it may run while another goroutine
+// writes to b. A goroutine can so take the cost of a fresh buffer's page
+// faults (the kernel zeroing the pages, and in a virtual machine the host
+// backing them) off the one that will fill it. It reports whether it did;
+// where the kernel cannot (before Linux 5.14, other systems) it does
+// nothing, and the pages fault as b is first written.
+func Populate(b []byte) bool {
+	// A huge page at a time: the kernel holds the process's memory map
+	// while it populates, and the Go runtime, mapping memory meanwhile,
+	// would wait for all of b.
+	for len(b) > 0 {
+		n := min(len(b), Size)
+		if !populate(b[:n]) {
+			return false
+		}
+		b = b[n:]
+	}
+	return true
+}

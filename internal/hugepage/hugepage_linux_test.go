@@ -45,3 +45,25 @@ func threadFaults(t *testing.T) int64 {
 	}
 	return ru.Minflt
 }
+
+// TestPopulateFaultsPagesIn checks that once Populate has run, writing the
+// whole buffer faults almost no pages: Populate faulted them in.
+func TestPopulateFaultsPagesIn(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	const n = 8*Size + 137
+	b := Buffer(n)
+	if !Populate(b) {
+		t.Skip("this kernel cannot populate (MADV_POPULATE_WRITE came in Linux 5.14)")
+	}
+	before := threadFaults(t)
+	for i := 0; i < n; i += 4096 {
+		b[i] = 1
+	}
+	// Untouched, the buffer takes 8 huge-page faults and one for its tail,
+	// or 4098 in ordinary pages.
+	if faults := threadFaults(t) - before; faults > 2 {
+		t.Errorf("writing %d populated bytes took %d page faults, want at most 2", n, faults)
+	}
+	runtime.KeepAlive(b)
+}

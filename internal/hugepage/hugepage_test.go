@@ -22,3 +22,31 @@ func TestBufferShape(t *testing.T) {
 		}
 	}
 }
+
+// TestPopulateKeepsContents checks that Populate leaves every byte as it
+// was, whatever was written before, and that the buffer can be written
+// after it.
+func TestPopulateKeepsContents(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int{0, 1, 4096, Size + 137, 3*Size + 4096} {
+		for _, written := range []int{0, n / 2, n} {
+			b := Buffer(n)
+			for i := range b[:written] {
+				b[i] = byte(i%251 + 1)
+			}
+			Populate(b)
+			for i, c := range b {
+				want := byte(0)
+				if i < written {
+					want = byte(i%251 + 1)
+				}
+				if c != want {
+					t.Fatalf("Buffer(%d), %d bytes written, then Populate: byte %d is %d, want %d", n, written, i, c, want)
+				}
+			}
+			for i := range b {
+				b[i] = byte(i)
+			}
+		}
+	}
+}
