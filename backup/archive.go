@@ -117,6 +117,11 @@ func openContainer(r io.ReaderAt, size int64) (*Archive, error) {
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, fmt.Errorf("%w: %w", ErrNotBackup, err)
 	}
+	// archive/zip reads only the central directory and the lengths in the
+	// local headers; the app's reader reads the rest.
+	if err := checkContainerLayout(r, size, zr.File); err != nil {
+		return nil, err
+	}
 	entries := map[string]*zip.File{}
 	for _, f := range zr.File {
 		switch f.Name {

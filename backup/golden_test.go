@@ -115,9 +115,8 @@ func TestGoldenBackupsRestore(t *testing.T) {
 
 // TestGoldenBackupsDamaged: one flipped byte in a golden backup's
 // signature, sealed data or ZIP directory is caught as damage or a failed
-// decryption, never taken for good. (Not every byte of a ZIP matters: the
-// sizes in a local file header are ignored in favour of the central
-// directory's, so flipping one there changes nothing restored.)
+// decryption, never taken for good. (TestEveryByteFlipRefused flips every
+// byte, and lists the few ZIP fields whose flip no reader can notice.)
 func TestGoldenBackupsDamaged(t *testing.T) {
 	t.Parallel()
 	for _, g := range goldenBackups {
