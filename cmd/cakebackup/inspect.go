@@ -117,6 +117,9 @@ func (e *env) printInspect(info backup.Info, files []backup.Entry, out inspectJS
 	fmt.Fprintf(tw, "Chunks:\t%d\n", out.Chunks)
 	tw.Flush()
 	if !out.Decrypted {
+		// inspect reads the container's structure, not the chunks: a
+		// damaged backup can show here as well as a good one.
+		fmt.Fprintln(e.stdout, "(contents not checked: `cakebackup verify FILE` checks every chunk)")
 		fmt.Fprintln(e.stdout, "(give the password to list the wallets and files inside)")
 		return
 	}

@@ -180,6 +180,10 @@ func TestInspectWording(t *testing.T) {
 			if !regexp.MustCompile(`(?m)^For app: +` + regexp.QuoteMeta(tt.forApp) + `$`).MatchString(out) {
 				t.Errorf("inspect does not name the app %s:\n%s", tt.forApp, out)
 			}
+			// Without the password nothing but the structure was read.
+			if !strings.Contains(out, "contents not checked: `cakebackup verify FILE` checks every chunk") {
+				t.Errorf("inspect does not say the contents were not checked:\n%s", out)
+			}
 		})
 	}
 }
