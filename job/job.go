@@ -213,6 +213,15 @@ func checkDests(specs []string) error {
 	return nil
 }
 
+// CheckOpened refuses two opened destinations that are one place: under
+// two spellings, or one folder reached two ways (a symbolic link, a bind
+// mount). It wraps ErrDestTwice. dests[i] is specs[i] opened, or nil when
+// it did not open. Make and Send check this themselves; a caller such as
+// a job's check before its first run may ask it beforehand.
+func CheckOpened(specs []string, dests []destinations.Destination) error {
+	return checkOpened(specs, dests, nil)
+}
+
 // checkOpened refuses, before anything is written, a destination list
 // holding a spec whose argument cannot be right (a
 // *destinations.ArgError, such as folder: without a path), two opened

@@ -802,3 +802,26 @@ func TestScheduleRemoveUninstallsItsTimer(t *testing.T) {
 		})
 	}
 }
+
+// TestScheduleAddRefusesOneFolderTwice: a job whose two destinations are
+// one folder (the second a symbolic link to the first) would fail every
+// run; schedule add refuses it (exit 2) and saves nothing.
+func TestScheduleAddRefusesOneFolderTwice(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	dir := t.TempDir()
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), "config.toml")
+	code := c.run("schedule", "add", "--config", cfg, "--source", sampleWallets, "--dest", "folder:"+dir, "--dest", "folder:"+link,
+		"--every", "24h", "--password-file", pwFile, "twice")
+	if code != exitUsage || !strings.Contains(c.stderr.String(), "are one folder, reached two ways") {
+		t.Errorf("exit %d, stderr %q; want %d and the two destinations named as one folder", code, c.stderr.String(), exitUsage)
+	}
+	if _, err := os.Stat(cfg); !os.IsNotExist(err) {
+		t.Errorf("config written after the refusal: %v", err)
+	}
+}

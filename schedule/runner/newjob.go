@@ -9,6 +9,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -95,21 +96,35 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 			return nil, &schedule.JobError{Job: j.Name, Err: &destinations.KindError{Spec: spec, Kind: s.Scheme, Known: known}}
 		}
 	}
-	for _, spec := range cfg.DestsFor(j) {
-		if err := r.probe(ctx, spec); err != nil {
-			warnings = append(warnings, &UnavailableError{Job: j.Name, Dest: spec, Err: err})
+	specs := cfg.DestsFor(j)
+	dests := make([]destinations.Destination, len(specs))
+	defer func() {
+		for _, d := range dests {
+			if d != nil {
+				_ = d.Close()
+			}
 		}
+	}()
+	for i, spec := range specs {
+		d, err := r.probe(ctx, spec)
+		if err != nil {
+			warnings = append(warnings, &UnavailableError{Job: j.Name, Dest: spec, Err: err})
+			continue
+		}
+		dests[i] = d
+	}
+	// Two destinations that are one folder would make every run fail:
+	// refuse them now.
+	if err := job.CheckOpened(specs, dests); err != nil {
+		return nil, &schedule.JobError{Job: j.Name, Err: err}
 	}
 	return warnings, nil
 }
 
-// probe opens a destination to see that it is there now.
-func (r Runner) probe(ctx context.Context, spec string) error {
+// probe opens a destination, within ProbeTimeout, to see that it is there
+// now; the caller closes it.
+func (r Runner) probe(ctx context.Context, spec string) (destinations.Destination, error) {
 	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
 	defer cancel()
-	d, err := r.Registry.Open(ctx, spec)
-	if err != nil {
-		return err
-	}
-	return d.Close()
+	return r.Registry.Open(ctx, spec)
 }
