@@ -3,6 +3,7 @@ package backup
 import (
 	"archive/zip"
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -90,7 +91,7 @@ func checkContainerLayout(r io.ReaderAt, size int64, files []*zip.File) error {
 	// the order of their local headers: a gap is bytes no reader reads,
 	// an overlap data two entries share.
 	slices.SortFunc(records, func(a, b dirRecord) int {
-		return compareUint64(a.headerOff, b.headerOff)
+		return cmp.Compare(a.headerOff, b.headerOff)
 	})
 	next := int64(0)
 	for i, rec := range records {
@@ -123,16 +124,6 @@ func countBytes(n int64) string {
 		return "1 byte"
 	}
 	return fmt.Sprintf("%d bytes", n)
-}
-
-func compareUint64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // readContainerEnd finds the end of central directory record as
