@@ -400,12 +400,7 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 // watched folder. A copy elsewhere, or one that is no local path (on
 // Proton Drive), is not.
 func (r *runner) inFolder(location string) bool {
-	if !filepath.IsAbs(location) {
-		return false
-	}
-	at, err1 := os.Stat(filepath.Dir(location))
-	dir, err2 := os.Stat(r.dir)
-	return err1 == nil && err2 == nil && os.SameFile(at, dir)
+	return filepath.IsAbs(location) && sameDir(filepath.Dir(location), r.dir)
 }
 
 // logShip logs one line for a file sent (or not) to dests. A failure is
