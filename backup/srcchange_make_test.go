@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
@@ -17,7 +18,8 @@ import (
 // TestMakeSourceChangedLeavesNothing: when a wallet file changes while
 // create reads it, the run fails with ErrSourceChanged and the
 // destination's pending file, there while the backup was written, is
-// removed: no backup, partial or whole, is left under any name.
+// removed: no backup, partial or whole, is left under any name. Make is
+// asked for a single attempt (job's tests cover its retries).
 func TestMakeSourceChangedLeavesNothing(t *testing.T) {
 	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/a/a": wallettest.RandomBytes(t, 64<<10)})
 	path := filepath.Join(dir, "wallets", "monero", "a", "a")
@@ -46,6 +48,7 @@ func TestMakeSourceChangedLeavesNothing(t *testing.T) {
 	_, err := job.Make(context.Background(), r.Open, job.Backup{
 		Source: dir, Dests: []string{"folder:" + out}, Name: "cake_wallet_backup_2026-12-02_1720",
 		Password: "a long and unguessable test password", OnProgress: onProgress,
+		RetryWaits: []time.Duration{},
 	})
 	var ce *backup.ChangedError
 	if !errors.Is(err, backup.ErrSourceChanged) || !errors.As(err, &ce) || ce.Path != path {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/cakebackup/cakebackup/backup"
@@ -39,6 +40,41 @@ type Backup struct {
 	// integrity check (every chunk's SHA-512 and BLAKE2b) besides
 	// comparing the stored bytes with what was written.
 	VerifyFull bool
+	// RetryWaits are the waits before each new attempt when a file
+	// changed while it was read (backup.ErrSourceChanged): one attempt
+	// more than there are waits. nil means DefaultRetryWaits; an empty
+	// slice that is not nil, a single attempt.
+	RetryWaits []time.Duration
+	// OnRetry, when set, is called when a file changed while it was read
+	// and Make is about to wait before attempt number attempt of of; err
+	// is the *backup.ChangedError. RetryNote words it.
+	OnRetry func(attempt, of int, wait time.Duration, err error)
+}
+
+// DefaultRetryWaits are the waits between Make's attempts when a file
+// changed while it was read: a wallet app saving a wallet writes it for
+// a moment, and the second wait gives a slow save more time. Three
+// attempts in all.
+func DefaultRetryWaits() []time.Duration { return []time.Duration{2 * time.Second, 5 * time.Second} }
+
+// RetryNote is the one line that reports a retry (see Backup.OnRetry):
+// "PATH changed while it was being read; trying again in 2 s (attempt 2
+// of 3)".
+func RetryNote(attempt, of int, wait time.Duration, err error) string {
+	what := "a file"
+	if ce := (*backup.ChangedError)(nil); errors.As(err, &ce) {
+		what = ce.Path
+	}
+	return fmt.Sprintf("%s changed while it was being read; trying again in %s (attempt %d of %d)", what, formatWait(wait), attempt, of)
+}
+
+// formatWait writes a wait in seconds ("2 s", "2.5 s"), or in
+// milliseconds when shorter than a second.
+func formatWait(d time.Duration) string {
+	if d < time.Second {
+		return strconv.FormatInt(d.Milliseconds(), 10) + " ms"
+	}
+	return strconv.FormatFloat(d.Round(100*time.Millisecond).Seconds(), 'f', -1, 64) + " s"
 }
 
 // Made is a backup Make produced.
@@ -103,12 +139,42 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	if err := stores.allFailed(); err != nil {
 		return nil, err
 	}
+	waits := b.RetryWaits
+	if waits == nil {
+		waits = DefaultRetryWaits()
+	}
+	for attempt := 1; ; attempt++ {
+		made, err := b.produce(ctx, src, dests, stores)
+		if made != nil || !errors.Is(err, backup.ErrSourceChanged) || attempt > len(waits) {
+			return made, err
+		}
+		wait := waits[attempt-1]
+		if b.OnRetry != nil {
+			b.OnRetry(attempt+1, len(waits)+1, wait, err)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+		if src, err = backup.Collect(ctx, b.Source, b.Settings); err != nil {
+			return nil, err
+		}
+		if b.OnCollected != nil {
+			b.OnCollected(src)
+		}
+	}
+}
 
+// produce is one attempt of Make: it writes src to a pending backup at
+// each destination still in the running (dests[i] opened, stores[i]
+// without an error) and commits each one that checks. Only a failure to
+// produce the backup returns a nil *Made, and then every pending backup
+// is aborted: nothing of the attempt is left at any destination.
+func (b Backup) produce(ctx context.Context, src *backup.Source, dests []destinations.Destination, stores Stores) (*Made, error) {
 	fan := &fanOut{stores: stores, digest: newStreamDigest()}
 	defer fan.abortAll(ctx)
 	size := backup.EstimateSize(src)
 	for i, d := range dests {
-		if d == nil {
+		if d == nil || stores[i].Err != nil {
 			continue
 		}
 		p, err := d.Create(ctx, b.Name, size)
@@ -145,6 +211,18 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	fan.commitAll(ctx, readBackCheck(fan.digest, b.VerifyFull, &record))
 	identify(ctx, dests, stores, record.hex())
 	return &Made{Name: b.Name, Summary: sum, Skipped: src.Skipped, Stores: stores}, stores.Err()
+}
+
+// sleep waits for d, or until ctx ends, and then returns ctx's error.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // allFailed returns an error when no destination is left to write to.
