@@ -7,7 +7,9 @@ import "io/fs"
 // folder and a symbolic link to it, a bind mount of it, a drive's folder
 // also named by its path) are one place whatever their specs say: the job
 // package refuses them as it refuses one spec given twice, since the
-// second copy would land beside the first on the same medium.
+// second copy would land beside the first on the same medium. One inside
+// the folder a backup is made of is refused too: each backup would hold
+// the ones before it.
 type LocalFolder interface {
 	// Directory returns where backups are stored, as it is now. When the
 	// directory exists, info is its own (os.Stat's, following links) and
@@ -17,4 +19,8 @@ type LocalFolder interface {
 	// destinations are one folder when os.SameFile holds for their infos
 	// and their rests are equal.
 	Directory() (info fs.FileInfo, rest string, err error)
+	// Dir returns the directory's absolute path as it was given, which
+	// may not exist yet. The job package walks up from it to refuse a
+	// destination inside the folder being backed up.
+	Dir() string
 }

@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -116,6 +117,12 @@ var ErrNoDestination = errors.New("no destination given")
 // names one place twice, spelled alike or not (folder:/srv/b and
 // /srv/b/): it would only get a second, renamed copy.
 var ErrDestTwice = errors.New("give each destination once")
+
+// ErrDestInSource is wrapped by the error of a backup whose destination
+// is the folder being backed up or a folder inside it, however it is
+// reached (a symbolic link, a bind mount): each backup would hold the
+// ones before it, growing without end.
+var ErrDestInSource = errors.New("keep backups outside the folder being backed up")
 
 // ErrNoPassword is returned by Make when the backup password is empty.
 var ErrNoPassword = errors.New("no backup password")
@@ -246,6 +253,67 @@ func checkOpened(specs []string, dests []destinations.Destination, stores Stores
 		first[d.Spec()] = i
 	}
 	return sameFolder(specs, dests)
+}
+
+// CheckNotInSource refuses a destination that stores its backups in the
+// folder source or in a folder inside it (destinations.LocalFolder),
+// reached however (a symbolic link, a bind mount of source). It wraps
+// ErrDestInSource. dests[i] is specs[i] opened, or nil when it did not
+// open. Make checks this itself; a caller such as a job's check before
+// its first run may ask it beforehand. A source that cannot be looked at
+// is left to Make to report.
+func CheckNotInSource(source string, specs []string, dests []destinations.Destination) error {
+	src, err := os.Stat(source)
+	if err != nil || !src.IsDir() {
+		return nil
+	}
+	for i, d := range dests {
+		lf, ok := d.(destinations.LocalFolder)
+		if !ok {
+			continue
+		}
+		if within(lf.Dir(), src) {
+			return fmt.Errorf("destination %s is in the folder being backed up, %s, so each backup would hold the ones before it: %w", specs[i], source, ErrDestInSource)
+		}
+	}
+	return nil
+}
+
+// within reports whether dir (which may not exist yet) is the directory
+// src or lies below it. It walks up from dir's nearest existing folder,
+// its symbolic links resolved, comparing each folder with src by inode:
+// so a link that leads into src counts, and so does a bind mount of src
+// (the same inode). A link inside src that leads out does not: the backup
+// skips links, so what is stored through one is not backed up again.
+func within(dir string, src fs.FileInfo) bool {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	for {
+		if _, err := os.Stat(dir); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false
+		}
+		dir = parent
+	}
+	dir, err = filepath.EvalSymlinks(dir)
+	if err != nil {
+		return false
+	}
+	for {
+		if fi, err := os.Stat(dir); err == nil && os.SameFile(fi, src) {
+			return true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return false
+		}
+		dir = parent
+	}
 }
 
 // sameFolder refuses two destinations whose folders are one directory on

@@ -136,6 +136,9 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	if err := checkOpened(b.Dests, dests, stores); err != nil {
 		return nil, err
 	}
+	if err := CheckNotInSource(b.Source, b.Dests, dests); err != nil {
+		return nil, err
+	}
 	if err := stores.allFailed(); err != nil {
 		return nil, err
 	}

@@ -28,6 +28,7 @@ func jobErr(err error) error {
 		badArg     *destinations.ArgError
 	)
 	if errors.As(err, &unknownApp) || errors.As(err, &badArg) || errors.Is(err, job.ErrNoDestination) || errors.Is(err, job.ErrDestTwice) ||
+		errors.Is(err, job.ErrDestInSource) ||
 		errors.Is(err, destinations.ErrNoSuchFile) {
 		return usageError(err)
 	}

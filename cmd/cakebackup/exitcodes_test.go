@@ -295,3 +295,43 @@ func TestRelativeFolderAsDestination(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateRefusesDestInSource: create, and schedule add, refuse a
+// --dest that is the --source folder or one inside it, reached directly
+// or through a symbolic link (exit 2, one line naming the destination):
+// each backup would hold the ones before it. Nothing is written there,
+// and schedule add saves no job.
+func TestCreateRefusesDestInSource(t *testing.T) {
+	t.Parallel()
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(sampleWallets)); err != nil {
+		t.Fatal(err)
+	}
+	inside := filepath.Join(src, "backups")
+	if err := os.Mkdir(inside, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(src, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, dest := range []string{"folder:" + src, inside, "folder:" + filepath.Join(link, "backups")} {
+		t.Run(dest, func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			code := c.run("create", "--source", src, "--dest", dest, "--password-file", pwFile)
+			wantOneLine(t, code, c.stderr.String(), exitUsage, dest+" is in the folder being backed up")
+			cfg := filepath.Join(t.TempDir(), "config.toml")
+			code = c.run("schedule", "add", "--config", cfg, "--source", src, "--dest", dest,
+				"--every", "24h", "--password-file", pwFile, "inside")
+			wantOneLine(t, code, c.stderr.String(), exitUsage, dest+" is in the folder being backed up")
+			if _, err := os.Stat(cfg); !os.IsNotExist(err) {
+				t.Errorf("config written after the refusal: %v", err)
+			}
+		})
+	}
+	if entries, _ := os.ReadDir(inside); len(entries) != 0 {
+		t.Errorf("%s holds %d files", inside, len(entries))
+	}
+}

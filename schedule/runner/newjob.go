@@ -54,7 +54,8 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 
 // CheckJob checks what can be checked now of a job about to be added to
 // cfg, so a mistake shows when it is added rather than at its first run:
-// a watch job's folder is there and no destination stores into it, its
+// a watch job's folder is there and no destination stores into it, a
+// backup job's destinations are outside its source, its
 // password can be read (password gives it), every destination is of a
 // kind the registry knows. It
 // returns warnings for what may be fine later: a destination that is not
@@ -117,6 +118,12 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 	// refuse them now.
 	if err := job.CheckOpened(specs, dests); err != nil {
 		return nil, &schedule.JobError{Job: j.Name, Err: err}
+	}
+	// So would a destination inside the folder it backs up.
+	if j.Watch == "" {
+		if err := job.CheckNotInSource(j.Source, specs, dests); err != nil {
+			return nil, &schedule.JobError{Job: j.Name, Err: err}
+		}
 	}
 	return warnings, nil
 }
