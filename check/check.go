@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -157,9 +158,11 @@ type folderChecker interface {
 // backup, or recognised by their content; job.IsBackup) and any file
 // whose last read here verified, which may be damaged past recognition
 // since. Other files (the rest of a Downloads folder) are counted in
-// Report.Ignored, never read in full, and not recorded. It returns an
-// error wrapping ErrFailed, naming the backups, when any failed; a
-// destination that cannot be listed is an error and no report.
+// Report.Ignored, never read in full, and not recorded; a file that could
+// not be read to tell is Unreadable, since it may be a backup. It returns
+// an error wrapping ErrFailed, naming the backups, when any failed, else
+// one wrapping ErrUnreadable when any could not be read; a destination
+// that cannot be listed is an error and no report.
 func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Report, error) {
 	// A cloud folder no backup made yet lists as empty: a check of it
 	// fails, as ls does, rather than pass with nothing and forget what
@@ -175,10 +178,24 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 	}
 	rep := &Report{Dest: dest.Spec(), Results: []Result{}} // [] in JSON, never null
 	var entries []destinations.Entry
+	// unreadable holds the files that could not be read to tell whether
+	// they are backups: they may be, so the check cannot pass.
+	unreadable := map[string]error{}
 	for _, e := range listing {
-		if opts.Memo.VerifiedOK(e.Name) || job.IsBackup(ctx, dest, e) {
+		if opts.Memo.VerifiedOK(e.Name) {
 			entries = append(entries, e)
-		} else {
+			continue
+		}
+		ok, err := job.IsBackup(ctx, dest, e)
+		switch {
+		case ctx.Err() != nil:
+			return rep, ctx.Err()
+		case err != nil:
+			unreadable[e.Name] = err
+			entries = append(entries, e)
+		case ok:
+			entries = append(entries, e)
+		default:
 			rep.Ignored++
 		}
 	}
@@ -233,6 +250,11 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 			return rep, err
 		}
 		res := Result{Entry: e}
+		if err, ok := unreadable[e.Name]; ok {
+			res.Status, res.Error = Unreadable, err.Error()
+			rep.Results = append(rep.Results, res)
+			continue
+		}
 		identity := ""
 		if idr != nil {
 			if id, err := idr.Identity(ctx, e.Name); err == nil {
@@ -258,18 +280,18 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 	if failed := rep.Failed(); len(failed) > 0 {
 		names := make([]string, len(failed))
 		for i, f := range failed {
-			names[i] = f.Location + ": " + f.Error
+			names[i] = backup.QuoteName(f.Location) + ": " + f.Error
 		}
 		return rep, fmt.Errorf("%w: %s", ErrFailed, strings.Join(names, "; "))
 	}
-	var unreadable []string
+	var unreadableNames []string
 	for _, res := range rep.Results {
 		if res.Status == Unreadable {
-			unreadable = append(unreadable, res.Location+": "+res.Error)
+			unreadableNames = append(unreadableNames, backup.QuoteName(res.Location)+": "+res.Error)
 		}
 	}
-	if len(unreadable) > 0 {
-		return rep, fmt.Errorf("%w: %s", ErrUnreadable, strings.Join(unreadable, "; "))
+	if len(unreadableNames) > 0 {
+		return rep, fmt.Errorf("%w: %s", ErrUnreadable, strings.Join(unreadableNames, "; "))
 	}
 	return rep, nil
 }

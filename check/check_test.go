@@ -391,3 +391,31 @@ func TestReadErrorIsNotDamage(t *testing.T) {
 		t.Fatalf("the next check: %+v (%v), want the backup read and verified", rep, err)
 	}
 }
+
+// TestUnopenedFileMayBeABackup: a file whose name is not a backup's and
+// that cannot be opened to tell (a renamed backup on a drive pulled out)
+// is unreadable, and the check does not pass. It was counted as "not a
+// backup" and the check passed. A file named as no backup and that opens
+// is still only counted.
+func TestUnopenedFileMayBeABackup(t *testing.T) {
+	f := newFixture(t, 1)
+	if err := os.WriteFile(filepath.Join(f.dir, "renamed_copy"), []byte("GOOD renamed"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	memo, err := f.store.Memo(f.dest.Spec())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := check.Run(t.Context(), unopenable{f.dest}, check.Options{Memo: memo, Verify: startsGood})
+	if !errors.Is(err, check.ErrUnreadable) || !strings.Contains(err.Error(), filepath.Join(f.dir, "renamed_copy")) {
+		t.Fatalf("check = %v, want ErrUnreadable naming renamed_copy", err)
+	}
+	if rep.Ignored != 0 || len(rep.Results) != 2 {
+		t.Fatalf("report %+v, want both files unreadable and none ignored", rep)
+	}
+	for _, r := range rep.Results {
+		if r.Status != check.Unreadable || r.Read {
+			t.Errorf("%s: %s (read %v), want unreadable and not read", r.Name, r.Status, r.Read)
+		}
+	}
+}

@@ -2,18 +2,33 @@ package job
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"strings"
+	"sync"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 )
 
-// Listing is what a destination holds: its backups and the other files,
-// which are left alone.
+// Listing is what a destination holds: its backups, the other files,
+// which are left alone, and the files that could not be read to tell.
 type Listing struct {
 	Backups []destinations.Entry
 	Others  []destinations.Entry
+	// Unreadable are the files not named as backups that could not be
+	// read to tell whether they are one (no permission, a name the
+	// destination cannot open, a read error): they may be backups, so
+	// they are neither listed as backups nor ignored quietly.
+	Unreadable []UnreadableEntry
+}
+
+// UnreadableEntry is a file that could not be read, and why.
+type UnreadableEntry struct {
+	destinations.Entry
+	Err error
 }
 
 // folderChecker is a destination whose folder can be missing after
@@ -36,9 +51,15 @@ func List(ctx context.Context, dest destinations.Destination) (Listing, error) {
 	}
 	l := Listing{Backups: []destinations.Entry{}}
 	for _, en := range entries {
-		if IsBackup(ctx, dest, en) {
+		ok, err := IsBackup(ctx, dest, en)
+		switch {
+		case ctx.Err() != nil:
+			return Listing{}, ctx.Err()
+		case err != nil:
+			l.Unreadable = append(l.Unreadable, UnreadableEntry{Entry: en, Err: err})
+		case ok:
 			l.Backups = append(l.Backups, en)
-		} else {
+		default:
 			l.Others = append(l.Others, en)
 		}
 	}
@@ -48,16 +69,54 @@ func List(ctx context.Context, dest destinations.Destination) (Listing, error) {
 // IsBackup tells backups from other files: by the name the app and
 // cakebackup give them, else by content (a v3 container or a v2 blob, as
 // backup.Open recognises them from the first bytes and the container's
-// directory).
-func IsBackup(ctx context.Context, dest destinations.Destination, en destinations.Entry) bool {
+// directory). A file that could not be opened or read to tell is an
+// error: nothing is known of it, and it may be a backup. A file gone
+// since it was listed is no backup and no error.
+func IsBackup(ctx context.Context, dest destinations.Destination, en destinations.Entry) (bool, error) {
 	if strings.HasPrefix(en.Name, strings.TrimSuffix(backupPrefix, "_")) {
-		return true
+		return true, nil
 	}
 	r, err := dest.Open(ctx, en.Name)
+	if errors.Is(err, destinations.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
 	if err != nil {
-		return false
+		return false, err
 	}
 	defer r.Close()
-	_, err = backup.Open(r, r.Size())
-	return err == nil
+	rec := &readErrors{r: r}
+	if _, err := backup.Open(rec, r.Size()); err != nil {
+		if rerr := rec.first(); rerr != nil {
+			return false, fmt.Errorf("reading %s: %w", en.Name, rerr)
+		}
+		return false, nil
+	}
+	return true, nil
+}
+
+// readErrors passes reads on and keeps the first error other than the
+// end of the data: the format's checks word a failed read as a file that
+// is no backup.
+type readErrors struct {
+	r   io.ReaderAt
+	mu  sync.Mutex
+	err error
+}
+
+func (rr *readErrors) ReadAt(p []byte, off int64) (int, error) {
+	n, err := rr.r.ReadAt(p, off)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		rr.mu.Lock()
+		if rr.err == nil {
+			rr.err = err
+		}
+		rr.mu.Unlock()
+	}
+	return n, err
+}
+
+func (rr *readErrors) first() error {
+	rr.mu.Lock()
+	defer rr.mu.Unlock()
+	return rr.err
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/destinations"
@@ -46,4 +47,58 @@ func TestList(t *testing.T) {
 	if got := names(l.Others); !slices.Equal(got, []string{"notes.txt"}) {
 		t.Errorf("others %q, want notes.txt", got)
 	}
+}
+
+// A file List cannot read to tell whether it is a backup is neither a
+// backup nor another file: it is listed as unreadable, with why. Here a
+// renamed backup whose name a folder does not open (a backslash), and
+// one whose reads fail. They were counted as other files.
+func TestListUnreadable(t *testing.T) {
+	dir := t.TempDir()
+	golden, err := os.ReadFile(filepath.Join("..", "backup", "testdata", "golden", "v3.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{`renamed\copy`, "failing reads", "fine"} {
+		if err := os.WriteFile(filepath.Join(dir, name), golden, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := job.List(t.Context(), failingReads{Destination: openFolder(t, dir), name: "failing reads"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Backups) != 1 || l.Backups[0].Name != "fine" || len(l.Others) != 0 {
+		t.Errorf("backups %v, others %v; want only fine, no others", l.Backups, l.Others)
+	}
+	var got []string
+	for _, u := range l.Unreadable {
+		got = append(got, u.Name+": "+u.Err.Error())
+	}
+	slices.Sort(got)
+	want := []string{`failing reads: reading failing reads: read /media/STICK/x: input/output error`, `renamed\copy: backup name "renamed\\copy" must be a plain file name, without / or \`}
+	if !slices.Equal(got, want) {
+		t.Errorf("unreadable %q, want %q", got, want)
+	}
+}
+
+// failingReads is a destination whose file called name opens but fails
+// to read, as a drive pulled out mid-read does.
+type failingReads struct {
+	destinations.Destination
+	name string
+}
+
+func (d failingReads) Open(ctx context.Context, name string) (destinations.Reader, error) {
+	r, err := d.Destination.Open(ctx, name)
+	if err != nil || name != d.name {
+		return r, err
+	}
+	return eioReader{r}, nil
+}
+
+type eioReader struct{ destinations.Reader }
+
+func (eioReader) ReadAt([]byte, int64) (int, error) {
+	return 0, &os.PathError{Op: "read", Path: "/media/STICK/x", Err: syscall.EIO}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/destinations"
@@ -53,7 +54,7 @@ func checkCommand(e *env) *cli.Command {
 				}
 			} else {
 				for _, r := range rep.Results {
-					line := fmt.Sprintf("%-10s %s", r.Status, r.Location)
+					line := fmt.Sprintf("%-10s %s", r.Status, backup.QuoteName(r.Location))
 					if r.Error != "" {
 						line += " (" + oneLine(r.Error) + ")"
 					}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +100,74 @@ func TestCheckSummaryInWords(t *testing.T) {
 		if out := c.mustRun("check", "folder:"+filepath.Dir(file)); !strings.HasSuffix(out, tc.want) {
 			t.Errorf("%s: check printed %q, want it to end %q", tc.name, out, tc.want)
 		}
+	}
+}
+
+// TestCheckAndLsReportWhatTheyCannotRead: a file check and ls cannot read
+// to tell whether it is a backup (here a renamed backup whose name, with
+// a backslash, a folder destination does not open) is no "other file":
+// check lists it as unreadable and exits 1 naming it, ls warns about it
+// on one line of stderr. Both quote a name with a newline, so one backup
+// stays one line. check passed, counting the backup as not one.
+func TestCheckAndLsReportWhatTheyCannotRead(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	file := createBackup(t, c, writePasswordFile(t, "a long and unguessable test password"))
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cannot := filepath.Join(dir, `renamed\copy`)
+	multi := filepath.Join(dir, "two\nlines")
+	for _, p := range []string{cannot, multi} {
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("my notes\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code := c.run("check", "folder:"+dir)
+	if code != exitFailure {
+		t.Fatalf("check: exit %d, want %d; stdout %q stderr %q", code, exitFailure, c.stdout.String(), c.stderr.String())
+	}
+	out := c.stdout.String()
+	wantLines := []string{
+		"unreadable " + cannot + " (",
+		"verified   " + strconv.Quote(multi),
+		"2 backups, 1 read in full",
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(wantLines) {
+		t.Fatalf("check printed %d lines, want %d: %q", len(lines), len(wantLines), out)
+	}
+	for _, want := range wantLines {
+		if !strings.Contains(out, want) {
+			t.Errorf("check printed %q, want a line with %q", out, want)
+		}
+	}
+	if msg := strings.TrimSuffix(c.stderr.String(), "\n"); strings.Contains(msg, "\n") || !strings.Contains(msg, cannot) {
+		t.Errorf("stderr %q: want one line naming %s", msg, cannot)
+	}
+
+	out = c.mustRun("ls", "folder:"+dir)
+	if strings.Contains(out, "renamed") || !strings.Contains(out, strconv.Quote("two\nlines")) || !strings.Contains(out, "1 other file ignored") {
+		t.Errorf("ls printed %q, want only %q listed and 1 other file ignored", out, "two\nlines")
+	}
+	if got := strings.Count(out, "\n"); got != 3 {
+		t.Errorf("ls printed %d lines, want a header, one backup and the count: %q", got, out)
+	}
+	warn := c.stderr.String()
+	if !strings.HasPrefix(warn, "warning: could not read "+cannot+" to tell whether it is a backup: ") || strings.Count(warn, "\n") != 1 {
+		t.Errorf("ls stderr %q, want one warning line naming %s", warn, cannot)
+	}
+	var listed lsJSON
+	if err := json.Unmarshal([]byte(c.mustRun("ls", "--json", "folder:"+dir)), &listed); err != nil {
+		t.Fatal(err)
+	}
+	if len(listed.Backups) != 1 || listed.Backups[0].Name != "two\nlines" || len(listed.Unreadable) != 1 || listed.Unreadable[0].Name != `renamed\copy` || listed.Ignored != 1 {
+		t.Errorf("ls --json = %+v, want the backup, the unreadable file and 1 ignored", listed)
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
@@ -18,6 +19,16 @@ type lsJSON struct {
 	Backups     []destinations.Entry `json:"backups"`
 	// Ignored counts the files there that are not backups.
 	Ignored int `json:"other_files_ignored"`
+	// Unreadable are the files that could not be read to tell whether
+	// they are backups.
+	Unreadable []lsUnreadable `json:"unreadable"`
+}
+
+// lsUnreadable is a file ls could not read, and why.
+type lsUnreadable struct {
+	Name     string `json:"name"`
+	Location string `json:"location"`
+	Error    string `json:"error"`
 }
 
 func lsCommand(e *env) *cli.Command {
@@ -52,9 +63,13 @@ func lsCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			out := lsJSON{Destination: dest.Spec(), Backups: l.Backups, Ignored: len(l.Others)}
+			out := lsJSON{Destination: dest.Spec(), Backups: l.Backups, Ignored: len(l.Others), Unreadable: []lsUnreadable{}}
 			for _, en := range l.Others {
-				e.detail("ignored %s: not a backup", en.Name)
+				e.detail("ignored %s: not a backup", backup.QuoteName(en.Name))
+			}
+			for _, u := range l.Unreadable {
+				out.Unreadable = append(out.Unreadable, lsUnreadable{Name: u.Name, Location: u.Location, Error: u.Err.Error()})
+				e.warn("could not read %s to tell whether it is a backup: %s", backup.QuoteName(u.Location), oneLine(u.Err.Error()))
 			}
 			if c.Bool("json") {
 				return writeJSON(e.stdout, out)
@@ -76,7 +91,7 @@ func printLs(e *env, out lsJSON) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSIZE\tTIME")
 	for _, en := range out.Backups {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", en.Name, bytesize.Format(en.Size), en.ModTime.Local().Format(time.DateTime))
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", backup.QuoteName(en.Name), bytesize.Format(en.Size), en.ModTime.Local().Format(time.DateTime))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
