@@ -1,6 +1,9 @@
 package schedule
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -70,4 +73,15 @@ func isClashSuffix(s string) bool {
 		}
 	}
 	return true
+}
+
+// AdHocJobName returns the name of the ad hoc job (one run from flags,
+// with no config file) that backs up source: "adhoc-" and the first 8 hex
+// digits of the SHA-256 of the cleaned absolute path. Two ad hoc sources
+// get two names, so retention, which finds a job's backups by its name,
+// never prunes one source's backups for the other's; the same source gets
+// the same name run after run. source must be absolute.
+func AdHocJobName(source string) string {
+	sum := sha256.Sum256([]byte(filepath.Clean(source)))
+	return "adhoc-" + hex.EncodeToString(sum[:4])
 }

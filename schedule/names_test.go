@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +84,28 @@ func TestPruneJobsSharingAPrefix(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, aNames[2])); err != nil {
 		t.Fatalf("the other job's pruning removed job a's newest backup: %v", err)
+	}
+}
+
+// TestAdHocJobName: one source folder, however its path is spelled, is
+// one valid job name; two folders are two.
+func TestAdHocJobName(t *testing.T) {
+	a := AdHocJobName("/home/ana/wallets")
+	tests := []struct {
+		source string
+		same   bool
+	}{
+		{"/home/ana/wallets/", true},
+		{"/home/ana/./wallets", true},
+		{"/home/bob/wallets", false},
+		{"/home/ana/wallets2", false},
+	}
+	if err := ValidateJobName(a); err != nil || !strings.HasPrefix(a, "adhoc-") {
+		t.Fatalf("AdHocJobName = %q: %v", a, err)
+	}
+	for _, tt := range tests {
+		if got := AdHocJobName(tt.source); (got == a) != tt.same {
+			t.Errorf("AdHocJobName(%q) = %q, beside %q; same = %v, want %v", tt.source, got, a, got == a, tt.same)
+		}
 	}
 }

@@ -17,10 +17,6 @@ import (
 	"github.com/cakebackup/cakebackup/secret"
 )
 
-// adhocJob is the name of the one job `schedule run --source ...` runs
-// when --job does not name it.
-const adhocJob = "adhoc"
-
 func scheduleCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "schedule",

@@ -25,7 +25,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 			"--once runs one pass of the due jobs and exits non-zero if any failed (what timers use).",
 		Flags: append([]cli.Flag{
 			configFlag(),
-			&cli.StringSliceFlag{Name: "job", Usage: "run only job `NAME` (repeatable); names the job when ad hoc"},
+			&cli.StringSliceFlag{Name: "job", Usage: "run only job `NAME` (repeatable); names the job when ad hoc (default: adhoc- and a hash of the source folder)"},
 			&cli.BoolFlag{Name: "once", Usage: "run the due jobs once and exit"},
 			&cli.StringSliceFlag{Name: "now", Usage: "run job `NAME` now whatever its schedule, and exit (repeatable)"},
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "ad hoc: the wallet app's data `DIR`"},
@@ -101,15 +101,20 @@ func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordF
 // adhocSchedule builds the one job given by flags; its password is read
 // once, now, from the create command's password options.
 func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFunc, error) {
-	name := adhocJob
-	if names := c.StringSlice("job"); len(names) > 1 {
+	names := c.StringSlice("job")
+	if len(names) > 1 {
 		return nil, nil, usageError(errors.New("an ad hoc run is one job: give --job once"))
-	} else if len(names) == 1 {
-		name = names[0]
 	}
-	job, err := jobFromFlags(c, name)
+	job, err := jobFromFlags(c, "")
 	if err != nil {
 		return nil, nil, err
+	}
+	// Unnamed, the job is named after its source: retention finds a job's
+	// backups by its name, and one shared name would have two ad hoc
+	// sources sending to one place prune each other's backups.
+	job.Name = schedule.AdHocJobName(job.Source)
+	if len(names) == 1 {
+		job.Name = names[0]
 	}
 	// The destination defaults as for create: the saved default, else
 	// Downloads.

@@ -302,6 +302,57 @@ func TestScheduleRunAdHoc(t *testing.T) {
 	}
 }
 
+// TestScheduleRunAdHocSourcesKeepTheirOwn: two ad hoc jobs without --job,
+// of two sources, sending to one folder with --keep-last 1, are two jobs
+// named after their sources: each keeps its own newest backup, and a
+// second run of one prunes only that one's older backup.
+func TestScheduleRunAdHocSourcesKeepTheirOwn(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	other := filepath.Join(t.TempDir(), "wallets")
+	if err := os.CopyFS(other, os.DirFS(sampleWallets)); err != nil {
+		t.Fatal(err)
+	}
+	absSample, err := filepath.Abs(sampleWallets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runAdHoc := func(src string) {
+		t.Helper()
+		s.mustRun("schedule", "run", "--once", "--source", src, "--dest", "folder:"+s.dest,
+			"--every", "1h", "--keep-last", "1", "--password-file", s.pw)
+	}
+	nameA, nameB := schedule.AdHocJobName(absSample), schedule.AdHocJobName(other)
+	if nameA == nameB || !strings.HasPrefix(nameA, "adhoc-") {
+		t.Fatalf("names %q and %q", nameA, nameB)
+	}
+	runAdHoc(sampleWallets)
+	if !strings.Contains(s.stderr.String(), "job="+nameA) {
+		t.Fatalf("the log does not name job %s: %s", nameA, s.stderr.String())
+	}
+	runAdHoc(other)
+	firstA := s.backups(t)
+	if len(firstA) != 2 {
+		t.Fatalf("after one run of each: folder = %v, want a backup of each source", firstA)
+	}
+	nextSecond() // backup names have one-second resolution
+	s.pretendLastRunWas(t, nameA, 2*time.Hour)
+	runAdHoc(sampleWallets)
+	got := s.backups(t)
+	var a, b []string
+	for _, n := range got {
+		switch {
+		case strings.HasPrefix(n, "cake_wallet_backup_"+nameA+"_"):
+			a = append(a, n)
+		case strings.HasPrefix(n, "cake_wallet_backup_"+nameB+"_"):
+			b = append(b, n)
+		}
+	}
+	if len(a) != 1 || len(b) != 1 || len(got) != 2 || slices.Contains(firstA, a[0]) {
+		t.Fatalf("folder = %v (before: %v); want the newest backup of %s and the one of %s", got, firstA, nameA, nameB)
+	}
+}
+
 func TestScheduleInstallUninstall(t *testing.T) {
 	t.Parallel()
 	s := newScheduleCLI(t)
