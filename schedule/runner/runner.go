@@ -40,6 +40,11 @@ type Runner struct {
 	// Warnings gets a "warning: job NAME: ..." line for each source
 	// entry a backup left out; nil discards.
 	Warnings io.Writer
+
+	// tweakBackup, when set, changes each backup before it is made:
+	// tests set its retry waits and change a wallet file while it is
+	// read (export_test.go).
+	tweakBackup func(*job.Backup)
 }
 
 // PasswordFunc returns a job's backup password.
@@ -103,10 +108,19 @@ func (r Runner) backUp(ctx context.Context, paths schedule.Paths, dests []string
 	if err != nil {
 		return schedule.Result{}, err
 	}
-	made, err := job.Make(ctx, r.Registry.Open, job.Backup{
+	b := job.Backup{
 		Source: run.Job.Source, Settings: run.Job.Settings, Dests: dests, Name: run.BackupName,
 		Password: pw, ForApp: run.Job.ForApp, AppVersion: r.AppVersion,
-	})
+		// A file the wallet app was saving: the log says why the run
+		// waits before it tries again.
+		OnRetry: func(attempt, of int, wait time.Duration, err error) {
+			r.log().Warn(job.RetryNote(attempt, of, wait, err), "job", run.Job.Name)
+		},
+	}
+	if r.tweakBackup != nil {
+		r.tweakBackup(&b)
+	}
+	made, err := job.Make(ctx, r.Registry.Open, b)
 	if made == nil {
 		return schedule.Result{}, err
 	}

@@ -1,8 +1,12 @@
 package runner_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,10 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/notify/notifytest"
 	"github.com/cakebackup/cakebackup/proton"
@@ -301,5 +307,67 @@ func TestSkippedWatchRunPingsNothing(t *testing.T) {
 	}
 	if got, want := rec.Lines(), []string{"POST /ping/start ", "POST /ping "}; !slices.Equal(got, want) {
 		t.Errorf("pings %q, want %q", got, want)
+	}
+}
+
+// A scheduled run that reads a wallet file while the wallet app saves it
+// (the file is appended to as its first bytes are read, in the first
+// attempt) logs why it waits, as create prints it, and the next attempt
+// stores the one backup.
+func TestSchedulerRetriesAChangedSource(t *testing.T) {
+	src := wallettest.Folder(t, map[string][]byte{
+		"wallets/monero/a/a":      wallettest.RandomBytes(t, 64<<10),
+		"wallets/monero/a/a.keys": []byte("keys"),
+	})
+	path := filepath.Join(src, "wallets", "monero", "a", "a")
+	var logged bytes.Buffer
+	r := newRunner(t).WithTweak(func(b *job.Backup) {
+		b.RetryWaits = []time.Duration{time.Millisecond, time.Millisecond}
+		attempts, changed := 0, false
+		b.OnCollected = func(*backup.Source) { attempts, changed = attempts+1, false }
+		b.OnProgress = func(int64) {
+			if changed || attempts > 1 {
+				return
+			}
+			changed = true
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.Write([]byte("saved meanwhile")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	r.Log = slog.New(slog.NewJSONHandler(&logged, nil))
+	out := t.TempDir()
+	cfg := &schedule.Config{Jobs: []schedule.Job{{Name: "nightly", Source: src, Dest: "folder:" + out, Every: "24h", PasswordFile: "/pw"}}}
+	sched, err := r.Scheduler(cfg, fixed(password, nil), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sched.RunNow(t.Context(), []string{"nightly"}); err != nil {
+		t.Fatal(err)
+	}
+	if entries, err := os.ReadDir(out); err != nil || len(entries) != 1 {
+		t.Fatalf("destination holds %v (%v), want the one backup", entries, err)
+	}
+	want := path + " changed while it was being read; trying again in 1 ms (attempt 2 of 3)"
+	var retries []string
+	dec := json.NewDecoder(&logged)
+	for {
+		var rec struct{ Level, Msg, Job string }
+		if err := dec.Decode(&rec); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(rec.Msg, "changed while") {
+			retries = append(retries, rec.Level+" "+rec.Job+": "+rec.Msg)
+		}
+	}
+	if len(retries) != 1 || retries[0] != "WARN nightly: "+want {
+		t.Errorf("logged %q, want the one retry line %q", retries, want)
 	}
 }
