@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 )
 
@@ -21,8 +22,10 @@ type cliRun struct {
 	drives *local.Detector // nil: this machine's drives
 	// executable stands for the program's path; nil: the test binary.
 	executable func() (string, error)
-	stdout     bytes.Buffer
-	stderr     bytes.Buffer
+	// tweakBackup changes the backup create makes (env.tweakBackup).
+	tweakBackup func(*job.Backup)
+	stdout      bytes.Buffer
+	stderr      bytes.Buffer
 }
 
 func newCLI(t *testing.T) *cliRun {
@@ -50,12 +53,13 @@ func (c *cliRun) runContext(ctx context.Context, args ...string) int {
 	c.stdout.Reset()
 	c.stderr.Reset()
 	return run(ctx, append([]string{"cakebackup"}, args...), &env{
-		stdin:      strings.NewReader(c.stdin),
-		stdout:     &c.stdout,
-		stderr:     &c.stderr,
-		getenv:     func(k string) string { return c.vars[k] },
-		drives:     c.drives,
-		executable: c.executable,
+		stdin:       strings.NewReader(c.stdin),
+		stdout:      &c.stdout,
+		stderr:      &c.stderr,
+		getenv:      func(k string) string { return c.vars[k] },
+		drives:      c.drives,
+		executable:  c.executable,
+		tweakBackup: c.tweakBackup,
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -86,18 +87,37 @@ func createCommand(e *env) *cli.Command {
 				return err
 			}
 			bar := newProgress(e.stderr, e.quiet || c.Bool("json"))
-			made, err := job.Make(c.Context, e.registry().Open, job.Backup{
-				Source:      source,
-				Settings:    c.String("settings"),
-				Dests:       specs,
-				Name:        c.String("name"),
-				Password:    pw,
-				ForApp:      c.String("for-app"),
-				AppVersion:  appVersion(),
-				VerifyFull:  c.Bool("verify-full"),
-				OnProgress:  bar.add,
-				OnCollected: func(src *backup.Source) { e.warnSkipped(src.Skipped); bar.start(src.TotalSize) },
-			})
+			warned := false
+			b := job.Backup{
+				Source:     source,
+				Settings:   c.String("settings"),
+				Dests:      specs,
+				Name:       c.String("name"),
+				Password:   pw,
+				ForApp:     c.String("for-app"),
+				AppVersion: appVersion(),
+				VerifyFull: c.Bool("verify-full"),
+				OnProgress: bar.add,
+				OnCollected: func(src *backup.Source) {
+					// Each attempt collects the source again; its
+					// skipped entries are warned of once.
+					if !warned {
+						e.warnSkipped(src.Skipped)
+						warned = true
+					}
+					bar.start(src.TotalSize)
+				},
+				// Said at once, even with --quiet, like a warning: the
+				// run waits, and the wallet app was saving meanwhile.
+				OnRetry: func(attempt, of int, wait time.Duration, err error) {
+					bar.finish(false)
+					fmt.Fprintln(e.stderr, job.RetryNote(attempt, of, wait, err))
+				},
+			}
+			if e.tweakBackup != nil {
+				e.tweakBackup(&b)
+			}
+			made, err := job.Make(c.Context, e.registry().Open, b)
 			bar.finish(err == nil)
 			if pwOut != "" && (made == nil || len(made.Stores.Good()) == 0) {
 				os.Remove(pwOut) // the password of no backup

@@ -16,6 +16,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/secret"
 )
@@ -96,6 +97,10 @@ type env struct {
 	// executable is this program's path for the timers schedule install
 	// writes; nil means os.Executable. Tests name an installed program.
 	executable func() (string, error)
+	// tweakBackup, when set, changes the backup create is about to make:
+	// tests set its retry waits and change a wallet file while it is
+	// read.
+	tweakBackup func(*job.Backup)
 
 	// Set by the global flags for this run.
 	quiet, verbose bool

@@ -85,7 +85,7 @@ func (p *progress) start(total int64) {
 	if p.off {
 		return
 	}
-	p.total = total
+	p.total, p.done = total, 0
 	p.bar = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(p.out),
 		progressbar.OptionSetDescription(p.label),
