@@ -1,6 +1,9 @@
 package destinations
 
-import "io/fs"
+import (
+	"io/fs"
+	"os"
+)
 
 // LocalFolder is a Destination that stores its backups in a directory of
 // this computer's file systems. Two of them whose directories are one (a
@@ -17,10 +20,30 @@ type LocalFolder interface {
 	// info is that of its nearest existing parent and rest the clean
 	// relative path from there, such as "cake_wallet_backups". Two
 	// destinations are one folder when os.SameFile holds for their infos
-	// and their rests are equal.
+	// and their rests are equal (see SameFolder).
 	Directory() (info fs.FileInfo, rest string, err error)
 	// Dir returns the directory's absolute path as it was given, which
 	// may not exist yet. The job package walks up from it to refuse a
 	// destination inside the folder being backed up.
 	Dir() string
+}
+
+// SameFolder reports whether a and b store into one directory, however
+// each reaches it (a symbolic link, a bind mount, a drive also named by
+// its path): their Directory infos are one file (os.SameFile, which
+// compares device and inode) and their rests are equal. It is the one
+// comparison of local folders: the job package refuses two destinations
+// it holds for, the inbox package a destination it holds for with the
+// watched folder. The error is either Directory's: a folder that cannot be
+// looked at now.
+func SameFolder(a, b LocalFolder) (bool, error) {
+	ai, ar, err := a.Directory()
+	if err != nil {
+		return false, err
+	}
+	bi, br, err := b.Directory()
+	if err != nil {
+		return false, err
+	}
+	return ar == br && os.SameFile(ai, bi), nil
 }

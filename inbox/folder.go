@@ -1,10 +1,13 @@
 package inbox
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
@@ -48,6 +51,77 @@ func New(dir string, dests []string, open job.Opener, paths schedule.Paths, gete
 		Log:   log,
 	}, nil
 }
+
+// CheckOpened refuses a destination that stores into the watched folder
+// dir (absolute) however it reaches it: a folder: through a symbolic link
+// or a bind mount, downloads when dir is the Downloads folder reached
+// through a link. The "copy" found there would be the export itself,
+// which remove-after-send would then delete. It is a *DestIsInboxError.
+// dests[i] is specs[i] opened, or nil when it did not open; only local
+// folders (destinations.LocalFolder) are compared, by
+// destinations.SameFolder, and one that cannot be looked at now is left to
+// fail when its copy is written. A watched folder that cannot be looked
+// at is that error.
+func CheckOpened(dir string, specs []string, dests []destinations.Destination) error {
+	watched, err := local.NewFolder(dir)
+	if err != nil {
+		return fmt.Errorf("the watched folder: %w", err)
+	}
+	for i, d := range dests {
+		lf, ok := d.(destinations.LocalFolder)
+		if !ok {
+			continue
+		}
+		if same, err := destinations.SameFolder(lf, watched); err == nil && same {
+			return &DestIsInboxError{Dest: specs[i], Dir: dir}
+		}
+	}
+	return nil
+}
+
+// CheckDests opens every destination and refuses, before anything is
+// shipped, what every pass would refuse: one that stores into the
+// watched folder however it reaches it (see CheckOpened, a
+// *DestIsInboxError), two that are one place (job.CheckOpened, wrapping
+// job.ErrDestTwice). A destination that does not open now (an unplugged
+// stick, no network) is left to the passes, which say why; each open is
+// bounded by OpenTimeout.
+func (in *Inbox) CheckDests(ctx context.Context) error {
+	if err := in.check(); err != nil {
+		return err
+	}
+	dir, err := filepath.Abs(in.Dir)
+	if err != nil {
+		return err
+	}
+	dests := make([]destinations.Destination, len(in.Dests))
+	defer func() {
+		for _, d := range dests {
+			if d != nil {
+				_ = d.Close()
+			}
+		}
+	}()
+	for i, spec := range in.Dests {
+		octx, cancel := context.WithTimeout(ctx, OpenTimeout)
+		d, err := in.Open(octx, spec)
+		cancel()
+		if err == nil {
+			dests[i] = d
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := CheckOpened(dir, in.Dests, dests); err != nil {
+		return err
+	}
+	return job.CheckOpened(in.Dests, dests)
+}
+
+// OpenTimeout bounds how long CheckDests waits on one destination (a
+// network one) to open.
+const OpenTimeout = 30 * time.Second
 
 // storesInto reports whether spec stores into the folder dir.
 func storesInto(spec, dir string, getenv func(string) string) bool {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -107,5 +108,72 @@ func TestDestinationThatIsTheWatchedFolderReachedThroughALink(t *testing.T) {
 			t.Errorf("status %v, want failed", s)
 		}
 		holdsOnly(t, downloads, export)
+	}
+}
+
+// TestCheckDestsRefusesTheWatchedFolderReachedAnotherWay: before anything
+// is shipped, a destination that is the watched folder through a symbolic
+// link (folder: on the link, downloads when Downloads is watched through a
+// link) is a *DestIsInboxError naming it, and two destinations that are
+// one folder are refused as one given twice; a destination that does not
+// open now is left to the passes, and a folder elsewhere is fine.
+func TestCheckDestsRefusesTheWatchedFolderReachedAnotherWay(t *testing.T) {
+	t.Parallel()
+	home := t.TempDir()
+	downloads := filepath.Join(home, "Downloads")
+	if err := os.Mkdir(downloads, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	links := t.TempDir()
+	dlLink := filepath.Join(links, "dl")
+	other := t.TempDir()
+	otherLink := filepath.Join(links, "other")
+	for target, link := range map[string]string{downloads: dlLink, other: otherLink} {
+		if err := os.Symlink(target, link); err != nil {
+			t.Skip("cannot make a symbolic link:", err)
+		}
+	}
+	getenv := func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return ""
+	}
+	r := destinations.NewRegistry()
+	local.Register(r, getenv, local.Detector{Getenv: getenv}, nil)
+	tests := []struct {
+		name    string
+		dir     string
+		dests   []string
+		refused string // the destination refused as the watched folder
+		twice   bool   // refused as one folder given twice
+	}{
+		{"a folder elsewhere", downloads, []string{"folder:" + other}, "", false},
+		{"the folder through a link", downloads, []string{"folder:" + other, "folder:" + dlLink}, "folder:" + dlLink, false},
+		{"watched through a link, shipped to downloads", dlLink, []string{"downloads"}, "downloads", false},
+		{"a stick not plugged in", downloads, []string{"usb:NO-SUCH-STICK", "folder:" + other}, "", false},
+		{"one folder two ways", downloads, []string{"folder:" + other, "folder:" + otherLink}, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in, err := inbox.New(tt.dir, tt.dests, r.Open, schedule.Paths{State: filepath.Join(t.TempDir(), "state.json")}, getenv, nil)
+			if err != nil {
+				t.Fatalf("New: %v (the path check should not see through the link)", err)
+			}
+			err = in.CheckDests(t.Context())
+			var refused *inbox.DestIsInboxError
+			switch {
+			case tt.refused != "":
+				if !errors.As(err, &refused) || !errors.Is(err, inbox.ErrDestIsInbox) || refused.Dest != tt.refused {
+					t.Fatalf("CheckDests: %v, want %s refused as the watched folder", err, tt.refused)
+				}
+			case tt.twice:
+				if !errors.Is(err, job.ErrDestTwice) {
+					t.Fatalf("CheckDests: %v, want ErrDestTwice", err)
+				}
+			case err != nil:
+				t.Fatalf("CheckDests: %v", err)
+			}
+		})
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
+	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -76,7 +77,8 @@ func (in *Inbox) start() (*runner, error) {
 
 func (r *runner) close() { r.lock.Release() }
 
-// sameDir reports whether path names the folder dir (absolute).
+// sameDir reports whether path names the folder dir (absolute), however
+// it reaches it (destinations.SameFolder).
 func sameDir(path, dir string) bool {
 	a, err := filepath.Abs(path)
 	if err != nil {
@@ -85,9 +87,13 @@ func sameDir(path, dir string) bool {
 	if a == dir {
 		return true
 	}
-	fa, err1 := os.Stat(a)
-	fd, err2 := os.Stat(dir)
-	return err1 == nil && err2 == nil && os.SameFile(fa, fd)
+	fa, err1 := local.NewFolder(a)
+	fd, err2 := local.NewFolder(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	same, err := destinations.SameFolder(fa, fd)
+	return err == nil && same
 }
 
 // pass looks at every file of the folder (or, with only, those paths),

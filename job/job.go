@@ -323,27 +323,20 @@ func within(dir string, src fs.FileInfo) bool {
 // would count two. A destination whose folder cannot be looked at now is
 // left to fail, and say why, when its copy is written.
 func sameFolder(specs []string, dests []destinations.Destination) error {
-	type folder struct {
-		i    int
-		info fs.FileInfo
-		rest string
-	}
-	var seen []folder
 	for i, d := range dests {
-		lf, ok := d.(destinations.LocalFolder)
+		a, ok := d.(destinations.LocalFolder)
 		if !ok {
 			continue
 		}
-		info, rest, err := lf.Directory()
-		if err != nil {
-			continue
-		}
-		for _, f := range seen {
-			if f.rest == rest && os.SameFile(f.info, info) {
-				return fmt.Errorf("destinations %s and %s are one folder, reached two ways (a link or a mount): %w", specs[f.i], specs[i], ErrDestTwice)
+		for j := range i {
+			b, ok := dests[j].(destinations.LocalFolder)
+			if !ok {
+				continue
+			}
+			if same, err := destinations.SameFolder(b, a); err == nil && same {
+				return fmt.Errorf("destinations %s and %s are one folder, reached two ways (a link or a mount): %w", specs[j], specs[i], ErrDestTwice)
 			}
 		}
-		seen = append(seen, folder{i, info, rest})
 	}
 	return nil
 }

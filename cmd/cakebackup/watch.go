@@ -69,6 +69,11 @@ func watchCommand(e *env) *cli.Command {
 			}
 			in.Password, in.RemoveAfterSend, in.Retention = pw, c.Bool("remove-after-send"), retentionFromFlags(c)
 			in.Settle, in.Poll = c.Duration("settle"), c.Duration("poll")
+			// A destination that is DIR reached through a link, or two
+			// that are one folder, would fail every pass: refuse them now.
+			if err := in.CheckDests(c.Context); err != nil {
+				return inboxErr(err)
+			}
 			if c.Bool("once") {
 				_, err := in.Once(c.Context)
 				return inboxErr(err)

@@ -197,3 +197,36 @@ func TestScheduleAddWatch(t *testing.T) {
 		t.Errorf("prune printed %q", out)
 	}
 }
+
+// TestWatchRefusesTheWatchedFolderThroughALink: a --dest that is the
+// watched folder reached through a symbolic link would find the export
+// itself "already there"; watch and schedule add refuse it before
+// anything is shipped or saved (exit 2, one line), and the export stays.
+func TestWatchRefusesTheWatchedFolderThroughALink(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	in := t.TempDir()
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(in, link); err != nil {
+		t.Skip("cannot make a symbolic link:", err)
+	}
+	src, export := dropExport(t, in, "v3")
+	for _, args := range [][]string{
+		{"watch", in, "--dest", "folder:" + link, "--once", "--remove-after-send", "--settle", "50ms"},
+		{"watch", in, "--dest", "folder:" + s.dest, "--dest", "folder:" + link, "--remove-after-send", "--settle", "50ms"},
+		{"schedule", "add", "loop", "--watch", in, "--dest", "folder:" + link, "--every", "15m"},
+	} {
+		code := s.run(args...)
+		oneLineError(t, s.cliRun, code, "folder:"+link+" is the watched folder")
+		if code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+		sameFile(t, src, export)
+	}
+	if entries, _ := os.ReadDir(s.dest); len(entries) != 0 {
+		t.Errorf("the other destination got %d files", len(entries))
+	}
+	if _, err := os.Stat(s.config); !os.IsNotExist(err) {
+		t.Errorf("config written after the refusal: %v", err)
+	}
+}

@@ -54,15 +54,17 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 
 // CheckJob checks what can be checked now of a job about to be added to
 // cfg, so a mistake shows when it is added rather than at its first run:
-// a watch job's folder is there and no destination stores into it, a
-// backup job's destinations are outside its source, its
-// password can be read (password gives it), every destination is of a
-// kind the registry knows. It
-// returns warnings for what may be fine later: a destination that is not
-// there now (an unplugged stick), a password not yet in the keyring. The
+// a watch job's folder is there and no destination stores into it (not
+// even through a link or a bind mount), a backup job's destinations are
+// outside its source, its password can be read (password gives it),
+// every destination is of a kind the registry knows and no two are one
+// place. It returns warnings for what may be fine later: a destination
+// that is not there now (an unplugged stick), a password not yet in the
+// keyring. The
 // source and settings of a backup job are the caller's to check, as
 // create checks them.
 func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.Job, password PasswordFunc) (warnings []error, err error) {
+	var watched string
 	if j.Watch != "" {
 		dir, err := inbox.Folder(j, r.Getenv)
 		if err != nil {
@@ -76,6 +78,7 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 		if _, err := inbox.New(dir, cfg.DestsFor(j), r.Registry.Open, schedule.Paths{}, r.Getenv, nil); err != nil {
 			return nil, &schedule.JobError{Job: j.Name, Err: err}
 		}
+		watched = dir
 	}
 	switch {
 	case j.PasswordEnv != "":
@@ -122,6 +125,13 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 	// So would a destination inside the folder it backs up.
 	if j.Watch == "" {
 		if err := job.CheckNotInSource(j.Source, specs, dests); err != nil {
+			return nil, &schedule.JobError{Job: j.Name, Err: err}
+		}
+	}
+	// So would a destination that is the watched folder reached another
+	// way (a link, a bind mount), and its "copy" would be the export.
+	if watched != "" {
+		if err := inbox.CheckOpened(watched, specs, dests); err != nil {
 			return nil, &schedule.JobError{Job: j.Name, Err: err}
 		}
 	}

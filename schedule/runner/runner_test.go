@@ -50,6 +50,10 @@ func TestCheckJob(t *testing.T) {
 	gone := "folder:" + filepath.Join(t.TempDir(), "not-yet")
 	noPassword := errors.New("no password in the keyring")
 	watched := t.TempDir()
+	watchedLink := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(watched, watchedLink); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		job      schedule.Job
@@ -74,6 +78,11 @@ func TestCheckJob(t *testing.T) {
 		{"watch job storing into its own folder", schedule.Job{Name: "j", Watch: watched, Dests: []string{dest, watched + "/"}}, nil,
 			func(err error) bool {
 				return errors.Is(err, inbox.ErrDestIsInbox) && strings.HasPrefix(err.Error(), "job j: ")
+			}, 0},
+		{"watch job storing into its own folder through a link", schedule.Job{Name: "j", Watch: watched, Dests: []string{dest, "folder:" + watchedLink}}, nil,
+			func(err error) bool {
+				var in *inbox.DestIsInboxError
+				return errors.As(err, &in) && in.Dest == "folder:"+watchedLink && strings.HasPrefix(err.Error(), "job j: ")
 			}, 0},
 		{"no password in the keyring yet", schedule.Job{Name: "j", Source: "/d", Dest: dest, PasswordKeyring: true}, fixed("", noPassword), nil, 1},
 		{"destinations not there now", schedule.Job{Name: "j", Source: "/d", Dests: []string{gone, dest, "usb:NO-SUCH-STICK"}, PasswordFile: "/pw"}, fixed(password, nil), nil, 2},
