@@ -6,8 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
@@ -144,10 +147,20 @@ func TestNamesCreateVerifyRestoreAgree(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Each report is one line of printable UTF-8: a name that is not
+		// is quoted.
+		for _, line := range src.Skipped {
+			if !utf8.ValidString(line) || strings.ContainsFunc(line, func(r rune) bool { return r != ' ' && !unicode.IsPrint(r) }) {
+				t.Errorf("skipped line %q is not one printable line", line)
+			}
+		}
 		// A file is reported, or the folder holding it.
 		for _, s := range skipped {
 			if !slices.ContainsFunc(src.Skipped, func(line string) bool {
 				p, _, _ := strings.Cut(strings.TrimPrefix(line, "skipped "), ": ")
+				if uq, err := strconv.Unquote(p); err == nil {
+					p = uq
+				}
 				return p == s || strings.HasPrefix(s, p+"/")
 			}) {
 				t.Errorf("%q neither collected nor reported as skipped", s)

@@ -58,9 +58,9 @@ func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 		// A file left out of the wallets folder would be a wallet
 		// missing from the backup.
 		if strings.HasPrefix(name, walletsFolder+"/") {
-			return fmt.Errorf("%s %s: %w", name, why, ErrUnportableName)
+			return fmt.Errorf("%s %s: %w", QuoteName(name), why, ErrUnportableName)
 		}
-		src.Skipped = append(src.Skipped, "skipped "+name+": it "+why+", so it could not be restored everywhere")
+		src.Skipped = append(src.Skipped, "skipped "+QuoteName(name)+": it "+why+", so it could not be restored everywhere")
 		return nil
 	}
 	// A wallet folder that is itself a symlink is followed; symlinks
@@ -77,14 +77,14 @@ func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 	}
 	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
-			return fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+			return fmt.Errorf("cannot read %s: %w", QuoteName(path), unwrapPathErr(err))
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		rel, err := filepath.Rel(dir, path)
 		if err != nil {
-			return fmt.Errorf("cannot place %s in the backup: %w", path, err)
+			return fmt.Errorf("cannot place %s in the backup: %w", QuoteName(path), err)
 		}
 		name := filepath.ToSlash(rel)
 		if name == "." {
@@ -103,18 +103,18 @@ func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 		case d.IsDir():
 			return nil
 		case t&fs.ModeSymlink != 0:
-			src.Skipped = append(src.Skipped, "skipped symlink "+name)
+			src.Skipped = append(src.Skipped, "skipped symlink "+QuoteName(name))
 			return nil
 		case !t.IsRegular():
-			src.Skipped = append(src.Skipped, "skipped special file "+name)
+			src.Skipped = append(src.Skipped, "skipped special file "+QuoteName(name))
 			return nil
 		}
 		if settingsFile != "" && name == preferencesEntry {
-			src.Skipped = append(src.Skipped, "skipped "+name+" (replaced by the settings file)")
+			src.Skipped = append(src.Skipped, "skipped "+QuoteName(name)+" (replaced by the settings file)")
 			return nil
 		}
 		if other, ok := names.add(name, false); !ok {
-			return unportable(name, "is the same file as "+other+" on macOS and Windows, or lies inside it")
+			return unportable(name, "is the same file as "+QuoteName(other)+" on macOS and Windows, or lies inside it")
 		}
 		f, err := collectFile(name, path)
 		if err != nil {
@@ -148,21 +148,21 @@ func Collect(ctx context.Context, dir, settingsFile string) (*Source, error) {
 func collectFile(name, path string) (File, error) {
 	// Look before opening: opening a FIFO for reading would block.
 	if fi, err := os.Stat(path); err != nil {
-		return File{}, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+		return File{}, fmt.Errorf("cannot read %s: %w", QuoteName(path), unwrapPathErr(err))
 	} else if !fi.Mode().IsRegular() {
-		return File{}, fmt.Errorf("%s is not a regular file", path)
+		return File{}, fmt.Errorf("%s is not a regular file", QuoteName(path))
 	}
 	fh, err := os.Open(path)
 	if err != nil {
-		return File{}, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+		return File{}, fmt.Errorf("cannot read %s: %w", QuoteName(path), unwrapPathErr(err))
 	}
 	defer fh.Close()
 	fi, err := fh.Stat()
 	if err != nil {
-		return File{}, fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+		return File{}, fmt.Errorf("cannot read %s: %w", QuoteName(path), unwrapPathErr(err))
 	}
 	if !fi.Mode().IsRegular() {
-		return File{}, fmt.Errorf("%s is not a regular file", path)
+		return File{}, fmt.Errorf("%s is not a regular file", QuoteName(path))
 	}
 	return File{Name: name, Path: path, Size: fi.Size(), ModTime: fi.ModTime()}, nil
 }
