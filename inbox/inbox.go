@@ -20,6 +20,10 @@
 // folder (when asked to) only once every destination holds a verified
 // copy that retention kept: one that retention pruned at once (an old
 // export, older than the copies the rules keep) stays in the folder.
+// Retention that failed at a destination is owed there (recorded in the
+// state file): later passes try it again, a minute after the failure and
+// then at doubling intervals up to an hour, and until it succeeds no
+// export leaves the folder.
 package inbox
 
 import (
@@ -88,6 +92,18 @@ type Inbox struct {
 	// (its state file's lock), before its first pass: a watcher or a
 	// pass refused with ErrBusy never calls it.
 	Started func()
+
+	// now, when set, is the clock retention owed at a destination is
+	// timed by (tests set it); nil means time.Now.
+	now func() time.Time
+}
+
+// clock is the time retention owed at a destination is timed by.
+func (in *Inbox) clock() time.Time {
+	if in.now != nil {
+		return in.now()
+	}
+	return time.Now()
 }
 
 // ErrBusy is returned when another process is shipping from the same

@@ -98,7 +98,7 @@ func sameDir(path, dir string) bool {
 
 // pass looks at every file of the folder (or, with only, those paths),
 // ships what is ready, applies retention where something new was stored
-// and saves the state.
+// or retention owed is due again, and saves the state.
 func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error) {
 	entries, err := os.ReadDir(r.dir)
 	if err != nil {
@@ -143,7 +143,10 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error
 		r.forgetGone(seen)
 	}
 	for _, dest := range r.in.Dests {
-		if !stored[dest] || ctx.Err() != nil {
+		if ctx.Err() != nil {
+			break
+		}
+		if !stored[dest] && !r.retentionDue(dest) {
 			continue
 		}
 		pruned, err := r.prune(ctx, dest)
@@ -151,6 +154,7 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error
 		if err != nil {
 			rep.Errs = append(rep.Errs, err)
 		}
+		r.retentionDone(ctx, dest, err)
 	}
 	// What retention removed is on record before an export leaves the
 	// folder, and only then is it known which exports every destination
@@ -176,6 +180,46 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error
 		r.in.Observe(rep)
 	}
 	return rep, ctx.Err()
+}
+
+// retentionDue reports whether retention owed at dest (see owed) is to be
+// tried again now.
+func (r *runner) retentionDue(dest string) bool {
+	o, ok := r.st.RetentionOwed[dest]
+	return ok && !r.in.clock().Before(o.Next)
+}
+
+// retentionDone records how retention at dest went: a failure makes it
+// owed there, tried again after a backoff, and is logged; a success pays
+// what was owed. Retention stopped by ctx is owed as it was, or tried
+// again at the next pass when nothing was owed.
+func (r *runner) retentionDone(ctx context.Context, dest string, err error) {
+	o, owes := r.st.RetentionOwed[dest]
+	switch {
+	case err == nil:
+		if owes {
+			delete(r.st.RetentionOwed, dest)
+			r.dirty = true
+			r.in.log().Info("retention done", "dest", dest, "owed_since", o.Since.Format(time.RFC3339))
+		}
+	case ctx.Err() != nil:
+		if !owes {
+			if r.st.RetentionOwed == nil {
+				r.st.RetentionOwed = map[string]owed{}
+			}
+			now := r.in.clock()
+			r.st.RetentionOwed[dest] = owed{Since: now, Next: now, Err: oneLine(err.Error())}
+			r.dirty = true
+		}
+	default:
+		o = r.st.owe(dest, err, r.in.clock())
+		r.dirty = true
+		msg := "retention failed; it is tried again"
+		if r.in.RemoveAfterSend {
+			msg = "retention failed; it is tried again, and the exports stay in the folder until it succeeds"
+		}
+		r.in.log().Error(msg, "dest", dest, "next", o.Next.Format(time.RFC3339), "error", o.Err)
+	}
 }
 
 // save writes the state file if the state changed since it was read or
@@ -447,7 +491,8 @@ func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error
 }
 
 // remove deletes the export from the folder when, after this pass's
-// retention, every destination still holds a verified copy and the file is
+// retention, every destination still holds a verified copy, no retention
+// is owed at any of them (it might yet remove the copy) and the file is
 // still the one that was shipped. An export whose copy retention removed
 // somewhere at once (an old export copied into the folder today, older
 // than the copies the rules keep) would be nowhere without it: it stays,
@@ -460,6 +505,10 @@ func (r *runner) remove(f *File) {
 	var pruned []string
 	for _, d := range r.in.Dests {
 		if !r.st.holds(d, m.SHA512) {
+			return
+		}
+		if _, owes := r.st.RetentionOwed[d]; owes {
+			// Retention there failed, and may yet remove this copy.
 			return
 		}
 		if !r.st.present(d, m.SHA512) {

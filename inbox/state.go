@@ -25,6 +25,58 @@ type state struct {
 	// Dests holds, per destination spec, the exports stored there by
 	// SHA-512.
 	Dests map[string]map[string]Copy `json:"dests"`
+	// RetentionOwed holds, per destination spec, retention that failed
+	// there after a copy was stored: later passes try it again, after a
+	// backoff (see retryDelay), and until it succeeds no export leaves
+	// the folder, since retention might yet remove its copy there.
+	RetentionOwed map[string]owed `json:"retention_owed,omitempty"`
+}
+
+// owed is retention that failed at a destination and is tried again.
+type owed struct {
+	// Since is when it first failed; Tries how many times it failed in a
+	// row; Next when it is tried again.
+	Since time.Time `json:"since"`
+	Tries int       `json:"tries"`
+	Next  time.Time `json:"next"`
+	// Err is the last failure, on one line.
+	Err string `json:"error"`
+}
+
+// Retention owed at a destination is tried again after retryDelay(tries):
+// a minute after the first failure, doubling up to an hour. Retention
+// lists (and on Proton Drive downloads) every copy there, so it is not
+// tried at every poll while a destination keeps failing.
+const (
+	firstRetry = time.Minute
+	maxRetry   = time.Hour
+)
+
+// retryDelay is how long after its tries-th failure in a row retention
+// owed at a destination is tried again.
+func retryDelay(tries int) time.Duration {
+	d := firstRetry
+	for i := 1; i < tries && d < maxRetry; i++ {
+		d *= 2
+	}
+	return min(d, maxRetry)
+}
+
+// owe records that retention failed at dest at now with err, and returns
+// the record.
+func (st *state) owe(dest string, err error, now time.Time) owed {
+	if st.RetentionOwed == nil {
+		st.RetentionOwed = map[string]owed{}
+	}
+	o, ok := st.RetentionOwed[dest]
+	if !ok {
+		o.Since = now
+	}
+	o.Tries++
+	o.Next = now.Add(retryDelay(o.Tries))
+	o.Err = oneLine(err.Error())
+	st.RetentionOwed[dest] = o
+	return o
 }
 
 // memo is what a file was found to be, valid while its size and
