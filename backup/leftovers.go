@@ -8,18 +8,20 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cakebackup/cakebackup/filelock"
 	"github.com/cakebackup/cakebackup/internal/process"
 )
 
 // A restore works in a folder ".<target>.restoring-<pid>-<random>" beside
-// its target, and holds a lock on the file of the same name plus ".lock"
+// its target (".cakebackup.restoring-<pid>-<random>" inside it, when it
+// fills an existing folder), and holds a lock on the file of the same name plus ".lock"
 // until it is done. When the lock can be taken (or, while there is no
 // lock file, when the process is no longer running) its restore was
 // killed or the machine lost power: the folder is a leftover holding
 // decrypted wallet files, and the next restore into the same parent
-// folder removes it. The lock works across PID namespaces (containers,
+// folder (into the same existing folder) removes it. The lock works across PID namespaces (containers,
 // sandboxes) and is not fooled by a reused PID; the PID covers the
 // moments before the lock file exists and after it is gone.
 const (
@@ -28,9 +30,36 @@ const (
 )
 
 // restoringPrefix is the os.MkdirTemp pattern of a restore into dir by
-// this process.
+// this process. A long name is cut short (at a character's start): the
+// temporary folder's name must fit where dir's does.
 func restoringPrefix(dir string) string {
-	return "." + filepath.Base(dir) + restoringMark + strconv.Itoa(os.Getpid()) + "-"
+	base := filepath.Base(dir)
+	if len(base) > maxPrefixBase {
+		i := maxPrefixBase
+		for i > 0 && !utf8.RuneStart(base[i]) {
+			i--
+		}
+		base = base[:i]
+	}
+	return "." + base + restoringMark + strconv.Itoa(os.Getpid()) + "-"
+}
+
+// maxPrefixBase is how much of the target's name a temporary folder's
+// name holds, in bytes.
+const maxPrefixBase = 64
+
+// staleRestore reports whether name, in dir, is what a restore that is
+// no longer running left there: its temporary folder or that folder's
+// lock file.
+func staleRestore(dir, name string) bool {
+	folder, _ := strings.CutSuffix(name, lockSuffix)
+	pid, ok := restoringOwner(folder)
+	if !ok {
+		return false
+	}
+	lock, alive := restoreAlive(filepath.Join(dir, folder)+lockSuffix, pid)
+	closeLock(lock)
+	return !alive
 }
 
 // restoringOwner returns the process id in a restore's temporary folder

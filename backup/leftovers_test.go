@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -102,8 +103,12 @@ func TestRestoreRemovesStaleLeftovers(t *testing.T) {
 }
 
 // TestRestoreKilled kills a real restore (this test binary, run again as
-// a child) with SIGKILL while it writes, then restores again into the
-// same parent folder: the killed run's decrypted files are removed.
+// a child) with SIGKILL while it writes, then restores again: the killed
+// run's decrypted files are removed. A restore into a new folder works
+// beside it, and the next restore into the same parent folder removes its
+// leftover; one into an existing empty folder works inside it, leaving
+// nothing there but its recognisable temporary folder, and the next
+// restore into that folder removes it and fills the folder.
 func TestRestoreKilled(t *testing.T) {
 	t.Parallel()
 	if os.Getenv("CAKEBACKUP_TEST_CHILD_RESTORE") != "" {
@@ -114,52 +119,78 @@ func TestRestoreKilled(t *testing.T) {
 	if err := os.WriteFile(backupPath, sealInnerFast(t, manySmallFiles(t, 500, 4096), 64<<10), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	parent := filepath.Join(dir, "restores")
-	child := exec.Command(os.Args[0], "-test.run=^TestRestoreChild$")
-	child.Env = append(os.Environ(), "CAKEBACKUP_TEST_CHILD_RESTORE="+backupPath, "CAKEBACKUP_TEST_CHILD_TARGET="+filepath.Join(parent, "first"))
-	if err := child.Start(); err != nil {
-		t.Fatal(err)
-	}
-	prefix := ".first.restoring-" + strconv.Itoa(child.Process.Pid) + "-"
-	var leftover string
-	for deadline := time.Now().Add(60 * time.Second); leftover == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		entries, _ := os.ReadDir(parent)
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), prefix) {
-				if files, _ := os.ReadDir(filepath.Join(parent, e.Name(), "wallets", "monero", "w")); len(files) > 10 {
-					leftover = filepath.Join(parent, e.Name())
+	for _, inPlace := range []bool{false, true} {
+		t.Run(map[bool]string{false: "new folder", true: "existing folder"}[inPlace], func(t *testing.T) {
+			t.Parallel()
+			parent := filepath.Join(t.TempDir(), "restores")
+			first := filepath.Join(parent, "first")
+			// Where the child's temporary folder shows, and its name.
+			work, prefix := parent, ".first.restoring-"
+			if inPlace {
+				if err := os.MkdirAll(first, 0o700); err != nil {
+					t.Fatal(err)
+				}
+				work, prefix = first, ".cakebackup.restoring-"
+			}
+			child := exec.Command(os.Args[0], "-test.run=^TestRestoreChild$")
+			child.Env = append(os.Environ(), "CAKEBACKUP_TEST_CHILD_RESTORE="+backupPath, "CAKEBACKUP_TEST_CHILD_TARGET="+first)
+			if err := child.Start(); err != nil {
+				t.Fatal(err)
+			}
+			prefix += strconv.Itoa(child.Process.Pid) + "-"
+			var leftover string
+			for deadline := time.Now().Add(60 * time.Second); leftover == "" && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+				entries, _ := os.ReadDir(work)
+				for _, e := range entries {
+					if strings.HasPrefix(e.Name(), prefix) {
+						if files, _ := os.ReadDir(filepath.Join(work, e.Name(), "wallets", "monero", "w")); len(files) > 10 {
+							leftover = filepath.Join(work, e.Name())
+						}
+					}
 				}
 			}
-		}
-	}
-	child.Process.Kill()
-	child.Wait()
-	if leftover == "" {
-		t.Fatal("the child restore never started writing (or finished first)")
-	}
-	if _, err := os.Stat(filepath.Join(parent, "first")); err == nil {
-		t.Fatal("the child finished before it was killed")
-	}
-	f, err := os.Open(backupPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fi, _ := f.Stat()
-	a, err := Open(f, fi.Size())
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := a.restore(t.Context(), testKeys, filepath.Join(parent, "second"), RestoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Reclaimed.Items != 1 || res.Reclaimed.Bytes == 0 {
-		t.Errorf("Reclaimed = %+v", res.Reclaimed)
-	}
-	entries, _ := os.ReadDir(parent)
-	if len(entries) != 1 || entries[0].Name() != "second" {
-		t.Errorf("beside the restore: %v", entries)
+			child.Process.Kill()
+			child.Wait()
+			if leftover == "" {
+				t.Fatal("the child restore never started writing (or finished first)")
+			}
+			if inPlace {
+				for _, e := range listNames(t, first) {
+					if !strings.HasPrefix(e, prefix) {
+						t.Errorf("the killed restore left %s in %s", e, first)
+					}
+				}
+			} else if _, err := os.Stat(first); err == nil {
+				t.Fatal("the child finished before it was killed")
+			}
+			f, err := os.Open(backupPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			fi, _ := f.Stat()
+			a, err := Open(f, fi.Size())
+			if err != nil {
+				t.Fatal(err)
+			}
+			second, wantBeside := filepath.Join(parent, "second"), []string{"second"}
+			if inPlace {
+				second, wantBeside = first, []string{"first"}
+			}
+			res, err := a.restore(t.Context(), testKeys, second, RestoreOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Reclaimed.Items != 1 || res.Reclaimed.Bytes == 0 {
+				t.Errorf("Reclaimed = %+v", res.Reclaimed)
+			}
+			if got := listNames(t, parent); !slices.Equal(got, wantBeside) {
+				t.Errorf("beside the restore: %v", got)
+			}
+			if got := listNames(t, second); !slices.Equal(got, []string{"wallets"}) {
+				t.Errorf("in the restored folder: %v", got)
+			}
+		})
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/diskspace"
@@ -26,8 +27,12 @@ type RestoreResult struct {
 	// Files is the number of files restored; Size their bytes.
 	Files int
 	Size  int64
+	// InPlace says the target existed (empty) and was filled in place;
+	// otherwise it was made.
+	InPlace bool
 	// Reclaimed describes the temporary folders of interrupted restores
-	// that this one removed from beside the target.
+	// that this one removed: from inside the target when InPlace, else
+	// from beside it.
 	Reclaimed Reclaimed
 }
 
@@ -35,14 +40,27 @@ type RestoreResult struct {
 // (ErrTargetNotEmpty otherwise). Every entry is checked first, as Verify
 // checks it (planExtraction), and the total is checked against
 // opts.MaxSize (ErrTooLarge) and the free space (ErrNoSpace) before
-// anything is written. It works in a temporary folder beside dir, named
-// for this process, and renames it into place only when everything is
-// extracted, verified and on disk; on any error nothing is left behind,
-// and what a killed restore left is removed by the next one in the same
-// parent folder. Files are created 0600 and folders 0700.
+// anything is written. Files are created 0600 and folders 0700.
+//
+// It extracts into a temporary folder named for this process, and only
+// when everything is extracted, verified and on disk does it publish it.
+// An absent dir is made by renaming that folder, made beside it, into
+// place. An existing empty dir is filled in place, so that its own
+// owner, mode and mount stay (a USB stick's root, the current folder):
+// the temporary folder is made inside it, on its file system, and its
+// entries are renamed up into dir one by one; should one fail, those
+// already moved are taken back, and dir is left empty. On any error
+// nothing is left behind, and what a killed restore left (beside dir, or
+// inside it) is removed by the next restore there. A restore killed in
+// the instant its entries are being moved up leaves those already moved.
 func (a *Archive) RestoreWith(ctx context.Context, password, dir string, opts RestoreOptions) (*RestoreResult, error) {
 	return a.restore(ctx, a.keysFor(password), dir, opts)
 }
+
+// inPlaceName stands for the target's name in the temporary folder of a
+// restore that fills an existing folder: the folder is made inside it,
+// and "." or a mount point's name would read poorly.
+const inPlaceName = "cakebackup"
 
 // restore is RestoreWith with keys that may already be derived.
 func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts RestoreOptions) (_ *RestoreResult, err error) {
@@ -59,23 +77,29 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 	}
 	defer pr.Close()
 
-	parent := filepath.Dir(dir)
+	// CheckRestoreTarget let dir through: it is absent, or an empty
+	// folder (but for what killed restores left in it).
 	res := &RestoreResult{}
-	res.Reclaimed, err = removeStaleRestores(parent)
+	work, prefix := filepath.Dir(dir), restoringPrefix(dir)
+	if fi, err := os.Lstat(dir); err == nil && fi.IsDir() {
+		res.InPlace = true
+		work, prefix = dir, restoringPrefix(inPlaceName)
+	}
+	res.Reclaimed, err = removeStaleRestores(work)
 	if err != nil {
 		return res, err
 	}
-	if err := checkFreeSpace(parent, plan.diskSize); err != nil {
+	if err := checkFreeSpace(work, plan.diskSize); err != nil {
 		return res, err
 	}
-	created, err := mkdirAllTracked(parent)
+	created, err := mkdirAllTracked(work)
 	if err != nil {
 		return res, err
 	}
-	tmp, err := os.MkdirTemp(parent, restoringPrefix(dir))
+	tmp, err := os.MkdirTemp(work, prefix)
 	if err != nil {
 		removeCreated(created)
-		return res, fmt.Errorf("creating a temporary folder in %s: %w", parent, err)
+		return res, fmt.Errorf("creating a temporary folder in %s: %w", work, err)
 	}
 	unlock, err := restoreLock(tmp)
 	if err != nil {
@@ -110,6 +134,9 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 	}
 	if err := syncTree(tmp); err != nil {
 		return res, err
+	}
+	if res.InPlace {
+		return res, fillInPlace(tmp, dir)
 	}
 	return res, moveIntoPlace(tmp, dir)
 }
@@ -197,11 +224,18 @@ func (e *TargetError) Error() string {
 func (e *TargetError) Unwrap() error { return ErrTargetNotEmpty }
 
 // CheckRestoreTarget returns a *TargetError when dir cannot be restored
-// into: Restore refuses anything but a new or empty folder. Callers may
-// ask before reading a backup, so that a mistake shows at once; Restore
-// asks again as it starts and as it moves the restored folder into
-// place.
+// into: Restore refuses anything but a new or empty folder. A folder
+// holding only what killed restores left (their temporary folders, which
+// the next restore removes) counts as empty. Callers may ask before
+// reading a backup, so that a mistake shows at once; Restore asks again
+// as it starts and as it publishes the restored files.
 func CheckRestoreTarget(dir string) error {
+	return checkTarget(dir, "")
+}
+
+// checkTarget is CheckRestoreTarget, counting own (the name of this
+// restore's temporary folder in dir, or "") as not there either.
+func checkTarget(dir, own string) error {
 	// Cleaned: "FILE/" is FILE, not a folder.
 	fi, err := os.Lstat(filepath.Clean(dir))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -216,27 +250,90 @@ func CheckRestoreTarget(dir string) error {
 	if !fi.IsDir() {
 		return &TargetError{Dir: dir, NotAFolder: true}
 	}
-	names, err := readDirNames(dir)
+	d, err := os.Open(dir)
 	if err != nil {
+		return fmt.Errorf("reading %s: %w", dir, err)
+	}
+	defer d.Close()
+	for {
+		names, err := d.Readdirnames(64)
+		for _, name := range names {
+			if own == "" || (name != own && name != own+lockSuffix) {
+				if !staleRestore(dir, name) {
+					return &TargetError{Dir: dir}
+				}
+			}
+		}
+		if err == io.EOF || (err == nil && len(names) == 0) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", dir, err)
+		}
+	}
+}
+
+// fillInPlace renames the entries of tmp, a finished temporary folder
+// inside dir, up into dir, then removes tmp, and makes it durable. dir
+// must still be empty but for tmp; an entry that cannot be moved (one
+// made in dir meanwhile under its name) stops it, and the entries
+// already moved are moved back into tmp, for the caller to remove.
+func fillInPlace(tmp, dir string) (err error) {
+	if err := checkTarget(dir, filepath.Base(tmp)); err != nil {
 		return err
 	}
-	if len(names) > 0 {
-		return &TargetError{Dir: dir}
+	d, err := os.Open(tmp)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", tmp, err)
 	}
+	names, err := d.Readdirnames(-1)
+	d.Close()
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", tmp, err)
+	}
+	slices.Sort(names)
+	var moved []string
+	defer func() {
+		if err == nil {
+			return
+		}
+		for i := len(moved) - 1; i >= 0; i-- {
+			from, back := filepath.Join(dir, moved[i]), filepath.Join(tmp, moved[i])
+			if os.Rename(from, back) != nil {
+				os.RemoveAll(from)
+			}
+		}
+	}()
+	for _, name := range names {
+		if err := renameNoReplace(filepath.Join(tmp, name), filepath.Join(dir, name)); err != nil {
+			return fmt.Errorf("moving restored files into %s: %w", dir, err)
+		}
+		moved = append(moved, name)
+	}
+	if err := os.Remove(tmp); err != nil {
+		return fmt.Errorf("moving restored files into %s: %w", dir, err)
+	}
+	syncDir(dir)
 	return nil
 }
 
-func readDirNames(dir string) ([]string, error) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", dir, err)
+// syncDir makes the renames in dir durable, where a folder can be
+// flushed.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
 	}
-	defer d.Close()
-	names, err := d.Readdirnames(1)
-	if err != nil && err != io.EOF {
-		return nil, fmt.Errorf("reading %s: %w", dir, err)
+}
+
+// renameChecked renames from to to unless to exists (fs.ErrExist). It
+// is not atomic: something made at to between the look and the rename
+// could be replaced.
+func renameChecked(from, to string) error {
+	if _, err := os.Lstat(to); err == nil {
+		return &os.LinkError{Op: "rename", Old: from, New: to, Err: fs.ErrExist}
 	}
-	return names, nil
+	return os.Rename(from, to)
 }
 
 // moveIntoPlace renames the finished temporary folder to dir, replacing an
@@ -251,10 +348,7 @@ func moveIntoPlace(tmp, dir string) error {
 	if err := os.Rename(tmp, dir); err != nil {
 		return fmt.Errorf("moving restored files into %s: %w", dir, err)
 	}
-	if d, err := os.Open(filepath.Dir(dir)); err == nil {
-		d.Sync()
-		d.Close()
-	}
+	syncDir(filepath.Dir(dir))
 	return nil
 }
 

@@ -86,9 +86,9 @@ func TestRestoreTarget(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 	})
-	t.Run("empty folder is replaced", func(t *testing.T) {
+	t.Run("empty folder is filled in place", func(t *testing.T) {
 		target := filepath.Join(t.TempDir(), "empty")
-		if err := os.Mkdir(target, 0o755); err != nil {
+		if err := os.Mkdir(target, 0o700); err != nil {
 			t.Fatal(err)
 		}
 		if err := restore(t.Context(), a, target); err != nil {

@@ -57,8 +57,12 @@ func restoreCommand(e *env) *cli.Command {
 			res, err := a.RestoreWith(c.Context, pw, to, opts)
 			e.readProgress.finish(err == nil)
 			if res != nil && res.Reclaimed.Items > 0 {
-				e.note("Removed %d folder(s) left by interrupted restores beside %s (%s)",
-					res.Reclaimed.Items, to, bytesize.Format(res.Reclaimed.Bytes))
+				where := "beside"
+				if res.InPlace {
+					where = "in"
+				}
+				e.note("Removed %d folder(s) left by interrupted restores %s %s (%s)",
+					res.Reclaimed.Items, where, to, bytesize.Format(res.Reclaimed.Bytes))
 			}
 			if errors.Is(err, backup.ErrTargetNotEmpty) {
 				// Filled while the backup was read, or a file: still the
