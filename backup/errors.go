@@ -59,11 +59,24 @@ var ErrSourceChanged = errors.New("a file changed while it was being backed up")
 type ChangedError struct {
 	// Path is the file on disk.
 	Path string
+	// Replaced is true when Path names another file than the one read:
+	// it was renamed over, or deleted (and maybe created again), as an
+	// app saving to a new file and renaming it into place does. It is
+	// false for a file written in place.
+	Replaced bool
 }
 
-// Error tells which file changed and what to do.
+// Error tells which file changed, or was replaced, and what to do.
 func (e *ChangedError) Error() string {
-	return e.Path + " changed while it was being backed up: close the wallet app (or wait for it to finish saving) and run the backup again"
+	return e.Path + " " + e.What() + " while it was being backed up: close the wallet app (or wait for it to finish saving) and run the backup again"
+}
+
+// What is "was replaced" or "changed", as Error words it.
+func (e *ChangedError) What() string {
+	if e.Replaced {
+		return "was replaced"
+	}
+	return "changed"
 }
 
 // Unwrap returns ErrSourceChanged.

@@ -18,7 +18,9 @@ import (
 // backup must fail with a *ChangedError naming the file, whose bytes
 // could otherwise mix two versions. A file left alone backs up and
 // restores byte for byte. Each change is made to a small file (read at
-// once) and to a large one (read ahead, in several blocks).
+// once) and to a large one (read ahead, in several blocks). A file
+// renamed over, or deleted and created again, "was replaced"; one
+// written in place "changed".
 func TestWriteSourceChanged(t *testing.T) {
 	// The file's modification time is set in the past, so that a write
 	// moves it whatever the file system's timestamp granularity.
@@ -28,24 +30,24 @@ func TestWriteSourceChanged(t *testing.T) {
 			name string
 			// change changes the file at path while it is read; it
 			// reports false when the change cannot be seen here.
-			change  func(t *testing.T, path string) bool
-			changed bool
+			change            func(t *testing.T, path string) bool
+			changed, replaced bool
 		}{
-			{"left alone", func(*testing.T, string) bool { return true }, false},
+			{"left alone", func(*testing.T, string) bool { return true }, false, false},
 			{"rewritten in place", func(t *testing.T, path string) bool {
 				writeAt(t, path, 10, []byte("torn"))
 				return true
-			}, true},
+			}, true, false},
 			{"grew", func(t *testing.T, path string) bool {
 				writeAt(t, path, int64(size), bytes.Repeat([]byte{1}, 1<<20))
 				return true
-			}, true},
+			}, true, false},
 			{"shrank", func(t *testing.T, path string) bool {
 				if err := os.Truncate(path, int64(size/2)); err != nil {
 					t.Fatal(err)
 				}
 				return true
-			}, true},
+			}, true, false},
 			{"rewritten, modification time set back", func(t *testing.T, path string) bool {
 				before := stat(t, path)
 				writeAt(t, path, 10, []byte("torn"))
@@ -55,7 +57,29 @@ func TestWriteSourceChanged(t *testing.T) {
 				// Only the status change time (ctime) shows this, where
 				// the system has one fine enough.
 				return !changeTime(stat(t, path)).Equal(changeTime(before))
-			}, true},
+			}, true, false},
+			{"renamed over", func(t *testing.T, path string) bool {
+				// As an app saving to a new file and renaming it into
+				// place: the file being read keeps its bytes, but the
+				// wallet is now another file.
+				tmp := path + ".tmp"
+				if err := os.WriteFile(tmp, []byte("saved anew"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Rename(tmp, path); err != nil {
+					t.Fatal(err)
+				}
+				return true
+			}, true, true},
+			{"deleted and created again", func(t *testing.T, path string) bool {
+				if err := os.Remove(path); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte("saved anew"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				return true
+			}, true, true},
 		} {
 			t.Run(tc.name+"/"+fmtSize(size), func(t *testing.T) {
 				content := wallettest.RandomBytes(t, size)
@@ -102,11 +126,15 @@ func TestWriteSourceChanged(t *testing.T) {
 					return
 				}
 				var ce *ChangedError
-				if !errors.As(err, &ce) || ce.Path != path || !errors.Is(err, ErrSourceChanged) {
-					t.Fatalf("got %v, want a *ChangedError for %s", err, path)
+				if !errors.As(err, &ce) || ce.Path != path || ce.Replaced != tc.replaced || !errors.Is(err, ErrSourceChanged) {
+					t.Fatalf("got %#v (%v), want a *ChangedError for %s, Replaced %v", ce, err, path, tc.replaced)
 				}
-				if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "run the backup again") {
-					t.Errorf("message %q does not name the file and say what to do", msg)
+				what := path + " changed while"
+				if tc.replaced {
+					what = path + " was replaced while"
+				}
+				if msg := err.Error(); !strings.HasPrefix(msg, what) || !strings.Contains(msg, "run the backup again") {
+					t.Errorf("message %q does not start %q and say what to do", msg, what)
 				}
 			})
 		}

@@ -299,21 +299,35 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, bufs *copyBuffers, 
 
 // checkUnchanged returns a *ChangedError unless in, now that read bytes
 // of it were read, is still the file before (taken by path just before it
-// was opened) described: the same file, of that size, read whole, with
-// the same modification time and, where there is one, the same status
-// change time, which a writer cannot set back. tar checks the same way
-// ("file changed as we read it"). A file replaced between the look and
-// the open fails too: the check cannot tell that from a change.
+// was opened) described: the same file, still linked, of that size, read
+// whole, with the same modification time and, where there is one, the
+// same status change time, which a writer cannot set back. tar checks the
+// same way ("file changed as we read it"). The error says the file was
+// replaced when path no longer names the file read (renamed over, deleted
+// and created again, or replaced between the look and the open); the
+// extra look by path costs nothing when nothing changed.
 func checkUnchanged(in *os.File, path string, before os.FileInfo, read int64) error {
 	after, err := in.Stat()
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
 	}
-	if !os.SameFile(before, after) || read != before.Size() || after.Size() != before.Size() ||
+	if !os.SameFile(before, after) || linkCount(after) == 0 || read != before.Size() || after.Size() != before.Size() ||
 		!after.ModTime().Equal(before.ModTime()) || !changeTime(after).Equal(changeTime(before)) {
-		return &ChangedError{Path: path}
+		return &ChangedError{Path: path, Replaced: replaced(path, before, after)}
 	}
 	return nil
+}
+
+// replaced tells whether path no longer names the file that was opened
+// (after, its fstat) as before (its stat by path before the open): it was
+// replaced before the open, or since (renamed over, deleted and maybe
+// created again), rather than written in place.
+func replaced(path string, before, after os.FileInfo) bool {
+	if !os.SameFile(before, after) || linkCount(after) == 0 {
+		return true
+	}
+	now, err := os.Stat(path)
+	return err != nil || !os.SameFile(now, after)
 }
 
 // A large wallet file is read readBlock bytes at a time, up to readAhead

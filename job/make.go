@@ -59,13 +59,13 @@ func DefaultRetryWaits() []time.Duration { return []time.Duration{2 * time.Secon
 
 // RetryNote is the one line that reports a retry (see Backup.OnRetry):
 // "PATH changed while it was being read; trying again in 2 s (attempt 2
-// of 3)".
+// of 3)", or "PATH was replaced while..." (see backup.ChangedError).
 func RetryNote(attempt, of int, wait time.Duration, err error) string {
-	what := "a file"
+	what := "a file changed"
 	if ce := (*backup.ChangedError)(nil); errors.As(err, &ce) {
-		what = ce.Path
+		what = ce.Path + " " + ce.What()
 	}
-	return fmt.Sprintf("%s changed while it was being read; trying again in %s (attempt %d of %d)", what, formatWait(wait), attempt, of)
+	return fmt.Sprintf("%s while it was being read; trying again in %s (attempt %d of %d)", what, formatWait(wait), attempt, of)
 }
 
 // formatWait writes a wait in seconds ("2 s", "2.5 s"), or in
