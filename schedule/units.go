@@ -389,3 +389,49 @@ func FindTimer(goos string, getenv func(string) string, absConfig string, job Jo
 	}
 	return TimerForJob, file, nil
 }
+
+// SystemdRunDir is the folder that exists only on a system booted with
+// systemd (the test sd_booted makes).
+const SystemdRunDir = "/run/systemd/system"
+
+// SystemdTimers reports whether systemd user timers can start jobs here:
+// the system was booted with systemd (runDir, normally SystemdRunDir,
+// is a folder) and systemctl is found by lookPath (exec.LookPath). A
+// container or a Linux with another init has neither, and its timers are
+// cron's.
+func SystemdTimers(runDir string, lookPath func(string) (string, error)) bool {
+	fi, err := os.Stat(runDir)
+	if err != nil || !fi.IsDir() {
+		return false
+	}
+	_, err = lookPath("systemctl")
+	return err == nil
+}
+
+// CrontabLine returns the crontab line that starts job as Install's
+// timers do, every tick, for a Unix without systemd: the command line is
+// quoted for the shell cron runs it with, and each % (which cron reads as
+// a newline) is escaped.
+func CrontabLine(u UnitTarget) (string, error) {
+	if err := u.check(unixAbs); err != nil {
+		return "", err
+	}
+	words := make([]string, 0, 8)
+	for _, a := range u.args() {
+		words = append(words, strings.ReplaceAll(shellQuote(a), "%", `\%`))
+	}
+	when := fmt.Sprintf("*/%d * * * *", int(timerTick(u.Job)/time.Minute))
+	if timerTick(u.Job) == time.Minute {
+		when = "* * * * *"
+	}
+	return when + " " + strings.Join(words, " "), nil
+}
+
+// shellQuote quotes s for a POSIX shell: as it is when it holds only
+// characters no shell treats specially, else in single quotes.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+=:,@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

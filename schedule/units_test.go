@@ -314,3 +314,82 @@ func TestFindTimer(t *testing.T) {
 		t.Errorf("plan9: %v, want a NoTimersError", err)
 	}
 }
+
+// TestCrontabLine: the line's schedule is the job's tick, and its command,
+// as cron hands it to sh (each \% made %), runs the program with the
+// config path and the job exactly, spaces, quotes, $ and % included.
+func TestCrontabLine(t *testing.T) {
+	if _, err := exec.LookPath("sh"); err != nil {
+		t.Skip("no sh")
+	}
+	exe := filepath.Join(t.TempDir(), "bin dir", "cake'backup")
+	if err := os.MkdirAll(filepath.Dir(exe), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(exe, []byte("#!/bin/sh\nfor a; do printf '%s\\n' \"$a\"; done\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		job    Job
+		config string
+		when   string
+	}{
+		{Job{Name: "nightly", Every: "24h"}, "/home/ana/.config/cakebackup/config.toml", "*/15 * * * *"},
+		{Job{Name: "often", Every: "5m"}, "/etc/cake backup/100%.toml", "*/5 * * * *"},
+		{Job{Name: "minutely", Every: "90s"}, "/srv/$HOME/it's.toml", "* * * * *"},
+		{Job{Name: "cron-job", Cron: "30 2 * * *"}, "/c.toml", "*/5 * * * *"},
+	}
+	for _, tt := range tests {
+		u := UnitTarget{Executable: exe, Config: tt.config, Job: tt.job}
+		line, err := CrontabLine(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd, ok := strings.CutPrefix(line, tt.when+" ")
+		if !ok {
+			t.Errorf("%s: line %q does not start with %q", tt.job.Name, line, tt.when)
+			continue
+		}
+		if strings.Contains(strings.ReplaceAll(cmd, `\%`, ""), "%") {
+			t.Errorf("%s: an unescaped %% in %q", tt.job.Name, cmd)
+		}
+		out, err := exec.Command("sh", "-c", strings.ReplaceAll(cmd, `\%`, "%")).Output()
+		if err != nil {
+			t.Fatalf("%s: sh -c %q: %v", tt.job.Name, cmd, err)
+		}
+		want := strings.Join(u.args()[1:], "\n") + "\n"
+		if string(out) != want {
+			t.Errorf("%s: the command ran with\n%s\nwant\n%s", tt.job.Name, out, want)
+		}
+	}
+	if _, err := CrontabLine(UnitTarget{Executable: "cakebackup", Config: "/c.toml", Job: Job{Name: "j", Every: "1h"}}); err == nil {
+		t.Error("a relative executable was accepted")
+	}
+}
+
+// TestSystemdTimers: systemd's timers are there only when the system was
+// booted with systemd and systemctl is found.
+func TestSystemdTimers(t *testing.T) {
+	booted := t.TempDir()
+	notAFolder := filepath.Join(booted, "file")
+	if err := os.WriteFile(notAFolder, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	found := func(string) (string, error) { return "/usr/bin/systemctl", nil }
+	missing := func(string) (string, error) { return "", exec.ErrNotFound }
+	tests := []struct {
+		runDir   string
+		lookPath func(string) (string, error)
+		want     bool
+	}{
+		{booted, found, true},
+		{booted, missing, false},
+		{filepath.Join(booted, "absent"), found, false},
+		{notAFolder, found, false},
+	}
+	for i, tt := range tests {
+		if got := SystemdTimers(tt.runDir, tt.lookPath); got != tt.want {
+			t.Errorf("%d: SystemdTimers(%s) = %v, want %v", i, tt.runDir, got, tt.want)
+		}
+	}
+}

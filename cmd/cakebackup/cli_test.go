@@ -24,8 +24,12 @@ type cliRun struct {
 	executable func() (string, error)
 	// tweakBackup changes the backup create makes (env.tweakBackup).
 	tweakBackup func(*job.Backup)
-	stdout      bytes.Buffer
-	stderr      bytes.Buffer
+	// noSystemd stands for a Linux without systemd (a container, another
+	// init); otherwise the tests' Linux has systemd's user timers,
+	// whatever the machine running them has.
+	noSystemd bool
+	stdout    bytes.Buffer
+	stderr    bytes.Buffer
 }
 
 func newCLI(t *testing.T) *cliRun {
@@ -60,6 +64,7 @@ func (c *cliRun) runContext(ctx context.Context, args ...string) int {
 		drives:      c.drives,
 		executable:  c.executable,
 		tweakBackup: c.tweakBackup,
+		systemd:     func() bool { return !c.noSystemd },
 	})
 }
 

@@ -101,6 +101,10 @@ type env struct {
 	// tests set its retry waits and change a wallet file while it is
 	// read.
 	tweakBackup func(*job.Backup)
+	// systemd reports whether systemd's user timers can start jobs here
+	// (Linux); nil means this machine's answer. Tests stand for a
+	// machine with or without systemd.
+	systemd func() bool
 
 	// Set by the global flags for this run.
 	quiet, verbose bool

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -131,10 +132,14 @@ func scheduleAddCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stderr, "warning: %s\n", oneLine(w.Error()))
 			}
 			fmt.Fprintf(e.stdout, "Added job %s to %s\n", name, path)
-			if job.PasswordKeyring {
-				fmt.Fprintf(e.stdout, "Store its password with: cakebackup schedule set-password %s\n", name)
+			abs, err := filepath.Abs(path)
+			if err != nil {
+				return err
 			}
-			fmt.Fprintf(e.stdout, "Start it from a timer with: cakebackup schedule install %s\n", name)
+			if job.PasswordKeyring {
+				fmt.Fprintf(e.stdout, "Store its password with: cakebackup schedule set-password%s %s\n", configArg(c, abs), name)
+			}
+			fmt.Fprintf(e.stdout, "Start it from a timer with: cakebackup schedule install%s %s\n", configArg(c, abs), name)
 			return nil
 		},
 	}

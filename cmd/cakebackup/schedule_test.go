@@ -876,3 +876,73 @@ func TestScheduleAddRefusesOneFolderTwice(t *testing.T) {
 		t.Errorf("config written after the refusal: %v", err)
 	}
 }
+
+// TestScheduleInstallTwoConfigs: a job installed from config B runs B
+// (its unit names B's file, and the commands printed name --config B);
+// installing a job of the same name from the default config refuses, on
+// one line with exit 2, to replace B's timer, and leaves it as it was.
+func TestScheduleInstallTwoConfigs(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("systemd units")
+	}
+	s := newScheduleCLI(t)
+	s.executable = installedProgram(t)
+	b := filepath.Join(t.TempDir(), "b config.toml")
+	out := s.mustRun("schedule", "add", "--config", b, "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
+	if want := "cakebackup schedule install --config '" + b + "' nightly"; !strings.Contains(out, want) {
+		t.Errorf("add said:\n%s\nwant %q", out, want)
+	}
+	out = s.mustRun("schedule", "install", "--config", b, "nightly")
+	if want := "cakebackup schedule status --config '" + b + "'"; !strings.Contains(out, want) {
+		t.Errorf("install said:\n%s\nwant %q", out, want)
+	}
+	service := filepath.Join(s.vars["XDG_CONFIG_HOME"], "systemd", "user", "cakebackup-nightly.service")
+	before, err := os.ReadFile(service)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `schedule run --config "` + b + `" --job nightly --once`; !strings.Contains(string(before), want) {
+		t.Fatalf("service does not run B's job (%q):\n%s", want, before)
+	}
+	// Installing it again from B replaces B's own timer.
+	s.mustRun("schedule", "install", "--config", b, "nightly")
+
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "1h", "--password-file", s.pw, "nightly")
+	wantOneLine(t, s.run("schedule", "install", "nightly"), s.stderr.String(), exitUsage, "from another config file; not replacing it")
+	if after, err := os.ReadFile(service); err != nil || string(after) != string(before) {
+		t.Fatalf("B's service changed: %v\n%s", err, after)
+	}
+}
+
+// TestScheduleInstallWithoutSystemd: on a Linux without systemd, install
+// writes no unit (nothing would start it) and prints the crontab line
+// that runs the job from its config file.
+func TestScheduleInstallWithoutSystemd(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("Linux without systemd")
+	}
+	s := newScheduleCLI(t)
+	s.executable = installedProgram(t)
+	s.noSystemd = true
+	b := filepath.Join(t.TempDir(), "b.toml")
+	s.mustRun("schedule", "add", "--config", b, "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
+	out := s.mustRun("schedule", "install", "--config", b, "nightly")
+	exe, err := s.executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"crontab -e", "*/15 * * * * " + exe + " schedule run --config " + b + " --job nightly --once\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("install said:\n%s\nwant %q", out, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(s.vars["XDG_CONFIG_HOME"], "systemd")); !os.IsNotExist(err) {
+		t.Errorf("install wrote systemd units without systemd: %v", err)
+	}
+	out = s.mustRun("schedule", "remove", "--config", b, "nightly")
+	if !strings.Contains(out, "crontab -e") {
+		t.Errorf("remove said:\n%s\nwant a word about the crontab line", out)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -31,14 +32,27 @@ func scheduleInstallCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			inst, err := schedule.Install(runtime.GOOS, e.getenv, schedule.UnitTarget{Executable: exe, Config: absConfig, Job: job})
-			if err != nil {
-				return err
+			target := schedule.UnitTarget{Executable: exe, Config: absConfig, Job: job}
+			if runtime.GOOS == "linux" && !e.hasSystemd() {
+				line, err := schedule.CrontabLine(target)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "systemd does not run here, so no timer was written. To start the job from cron, add this line to your crontab (crontab -e):\n  %s\n", line)
+			} else {
+				if err := e.refuseOtherConfigsTimer(absConfig, job); err != nil {
+					return err
+				}
+				inst, err := schedule.Install(runtime.GOOS, e.getenv, target)
+				if err != nil {
+					return err
+				}
+				for _, f := range inst.Files {
+					fmt.Fprintf(e.stdout, "Wrote %s\n", f)
+				}
+				fmt.Fprintf(e.stdout, "To enable it, run:\n  %s\n", strings.ReplaceAll(inst.Next, "\n", "\n  "))
 			}
-			for _, f := range inst.Files {
-				fmt.Fprintf(e.stdout, "Wrote %s\n", f)
-			}
-			fmt.Fprintf(e.stdout, "To enable it, run:\n  %s\n", strings.ReplaceAll(inst.Next, "\n", "\n  "))
+			fmt.Fprintf(e.stdout, "Its runs show in: cakebackup schedule status%s\n", configArg(c, absConfig))
 			if job.PasswordEnv != "" {
 				fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
 			} else if !job.NeedsPassword() {
@@ -78,6 +92,43 @@ func scheduleUninstallCommand(e *env) *cli.Command {
 	}
 }
 
+// refuseOtherConfigsTimer is a usage error when the timer installed
+// under job's name runs a job of that name from another config file:
+// installing over it would silently stop that config's job.
+func (e *env) refuseOtherConfigsTimer(absConfig string, job schedule.Job) error {
+	state, file, err := schedule.FindTimer(runtime.GOOS, e.getenv, absConfig, job)
+	if err != nil || state != schedule.TimerForOther {
+		return nil // Install says what is wrong with writing there
+	}
+	return usageError(fmt.Errorf("the timer installed as %s runs a job %s from another config file; not replacing it: remove it first with `cakebackup schedule uninstall %s`, or give this job another name", file, job.Name, job.Name))
+}
+
+// hasSystemd reports whether systemd's user timers can start jobs here.
+func (e *env) hasSystemd() bool {
+	if e.systemd != nil {
+		return e.systemd()
+	}
+	return schedule.SystemdTimers(schedule.SystemdRunDir, exec.LookPath)
+}
+
+// configArg is " --config FILE", quoted for a shell, for the commands a
+// command prints when it was given --config (abs is that file's absolute
+// path); "" for the default config file.
+func configArg(c *cli.Context, abs string) string {
+	if !c.IsSet("config") {
+		return ""
+	}
+	return " --config " + shellWord(abs)
+}
+
+// shellWord quotes s for a POSIX shell when it needs it.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+=:,@%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // installableExecutable is this program's path for a timer; a temporary
 // build is a usage error that says how to install cakebackup.
 func (e *env) installableExecutable() (string, error) {
@@ -108,6 +159,9 @@ func (e *env) removeJobTimer(path string, job schedule.Job) error {
 		return fmt.Errorf("job %s was removed, but whether a timer for it is installed is unknown: %w", job.Name, err)
 	case state == schedule.TimerUnseen:
 		fmt.Fprintf(e.stdout, "If you created a scheduled task for it, delete it: schtasks /Delete /F /TN \"cakebackup %s\"\n", job.Name)
+		return nil
+	case state == schedule.NoTimer && runtime.GOOS == "linux" && !e.hasSystemd():
+		fmt.Fprintf(e.stdout, "If you added a crontab line for it (schedule install's), remove it: crontab -e\n")
 		return nil
 	case state == schedule.NoTimer:
 		fmt.Fprintf(e.stdout, "No timer was installed for it.\n")
