@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	protonapi "github.com/rclone/go-proton-api"
+
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
@@ -101,4 +103,51 @@ func saveDuring(t *testing.T, path string, n int, onCollected func(*backup.Sourc
 			}
 			onProgress(k)
 		}
+}
+
+// TestCreateRetriesToProton: to Proton Drive (the real bridge and the
+// fake server), an attempt that saw a wallet file change leaves no file
+// behind, draft or uploaded: after three such attempts the drive holds
+// no backup; after one, and a good second attempt, the one backup.
+func TestCreateRetriesToProton(t *testing.T) {
+	t.Parallel()
+	c, srv := loggedInProtonCLI(t)
+	src := wallettest.Folder(t, map[string][]byte{
+		"wallets/monero/a/a":      wallettest.RandomBytes(t, 64<<10),
+		"wallets/monero/a/a.keys": []byte("keys"),
+	})
+	path := filepath.Join(src, "wallets", "monero", "a", "a")
+	pwFile := writePasswordFile(t, "backup password for the wallets")
+	for _, tc := range []struct {
+		changes, code, retries, files int
+	}{
+		{3, exitFailure, 2, 0},
+		{1, exitOK, 1, 1},
+	} {
+		c.tweakBackup = func(b *job.Backup) {
+			b.RetryWaits = []time.Duration{time.Millisecond, time.Millisecond}
+			b.OnCollected, b.OnProgress = saveDuring(t, path, tc.changes, b.OnCollected, b.OnProgress)
+		}
+		code := c.run("create", "--source", src, "--dest", "proton:/Backups/Cake", "--password-file", pwFile, "--quiet")
+		if code != tc.code || strings.Count(c.stderr.String(), " changed while it was being read; trying again") != tc.retries {
+			t.Fatalf("changed in %d attempts: exit %d, stderr %q; want exit %d and %d retries", tc.changes, code, c.stderr.String(), tc.code, tc.retries)
+		}
+		stored, err := srv.Stored()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var files, drafts int
+		for _, l := range stored.Links {
+			switch {
+			case l.Type != protonapi.LinkTypeFile:
+			case l.State == protonapi.LinkStateActive:
+				files++
+			case l.State == protonapi.LinkStateDraft:
+				drafts++
+			}
+		}
+		if files != tc.files || drafts != 0 {
+			t.Fatalf("changed in %d attempts: the drive holds %d files and %d drafts, want %d and none", tc.changes, files, drafts, tc.files)
+		}
+	}
 }
