@@ -54,8 +54,8 @@ var ErrUnsafePath = errors.New("unsafe entry in backup")
 var ErrSourceChanged = errors.New("a file changed while it was being backed up")
 
 // ChangedError reports a source file that changed while Write read it.
-// The backup is not made: its bytes already went into the stream, so it
-// is not read again.
+// Write fails rather than read the file again, since its bytes already
+// went into the stream; job.Make starts the whole backup over.
 type ChangedError struct {
 	// Path is the file on disk.
 	Path string

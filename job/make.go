@@ -32,9 +32,11 @@ type Backup struct {
 	// Now is the creation time; zero means time.Now().
 	Now time.Time
 	// OnCollected, when set, is called once the source is collected,
-	// before anything is written.
+	// before anything is written; again for each new attempt (see
+	// RetryWaits), which collects the source again.
 	OnCollected func(src *backup.Source)
-	// OnProgress, when set, is called with plaintext bytes consumed.
+	// OnProgress, when set, is called with plaintext bytes consumed,
+	// counting from 0 again in each attempt.
 	OnProgress func(n int64)
 	// VerifyFull makes each destination's read-back check run the whole
 	// integrity check (every chunk's SHA-512 and BLAKE2b) besides
