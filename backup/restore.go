@@ -13,6 +13,7 @@ import (
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/diskspace"
 	"github.com/cakebackup/cakebackup/internal/directio"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 // Restore is RestoreWith with default options, for callers that need no
@@ -242,7 +243,7 @@ func checkTarget(dir, own string) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("checking %s: %w", dir, err)
+		return errloc.Wrap(err, "checking "+dir, dir, filepath.Clean(dir))
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		return &TargetError{Dir: dir, NotAFolder: true, Symlink: true}

@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"strings"
+	"syscall"
+
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 // ErrNoBackupName is wrapped by OpenBackup's error for a spec that names
@@ -46,7 +50,8 @@ func (r *Registry) OpenBackup(ctx context.Context, spec string) (Reader, error) 
 	rd, err := d.Open(ctx, name)
 	if err != nil {
 		d.Close()
-		return nil, fmt.Errorf("%s: %w", strings.TrimSuffix(d.Spec(), "/")+"/"+name, err)
+		loc := strings.TrimSuffix(d.Spec(), "/") + "/" + name
+		return nil, errloc.Wrap(err, loc, Spellings(loc)...)
 	}
 	return &backupReader{Reader: rd, dest: d}, nil
 }
@@ -79,10 +84,15 @@ var ErrNoSuchFile = errors.New("no such backup file")
 // SplitBackup), such as
 // proton:/Backups/Cake/cake_wallet_backup_2026-11-25_010203. Besides
 // OpenBackup's errors, it returns ones wrapping ErrNotAFile and
-// ErrNoSuchFile.
+// ErrNoSuchFile, and a *ReadError for a file that may be there but
+// cannot be read (no permission to look, a loop of symbolic links).
 func (r *Registry) OpenStored(ctx context.Context, arg string) (Reader, error) {
-	if fi, err := os.Stat(arg); err == nil {
+	fi, err := os.Stat(arg)
+	switch {
+	case err == nil:
 		return openFile(arg, arg, fi)
+	case !notThere(err):
+		return nil, &ReadError{Loc: arg, Err: err}
 	}
 	ds, _, err := SplitBackup(arg)
 	switch {
@@ -95,8 +105,12 @@ func (r *Registry) OpenStored(ctx context.Context, arg string) (Reader, error) {
 	case err == nil && ds.Scheme == "folder":
 		// folder:PATH names the file at PATH, as ls folder:DIR lists it.
 		if s, err := ParseSpec(arg); err == nil && s.Arg != "" {
-			if fi, err := os.Stat(s.Arg); err == nil {
+			fi, err := os.Stat(s.Arg)
+			switch {
+			case err == nil:
 				return openFile(arg, s.Arg, fi)
+			case !notThere(err):
+				return nil, &ReadError{Loc: arg, Err: err}
 			}
 		}
 		// A path that is not there: saying "not found at folder:..."
@@ -116,7 +130,43 @@ func openFile(arg, path string, fi os.FileInfo) (Reader, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, &ReadError{Loc: arg, Err: err}
 	}
 	return NewFileReader(f, fi.Size()), nil
 }
+
+// notThere reports whether err, from os.Stat, says there is nothing at
+// the path: no such file, or a part of the path that is a file (ENOTDIR),
+// so nothing under it.
+func notThere(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+}
+
+// ReadError is the error for a backup file that cannot be read, though
+// it may be there: "LOC: why", with a refused read ([fs.ErrPermission])
+// said as "no permission to read it". It is not a missing file:
+// errors.Is(err, ErrNoSuchFile) is false.
+type ReadError struct {
+	// Loc is the backup as given, Err the system's error.
+	Loc string
+	Err error
+}
+
+// Error names the backup once and says why it cannot be read.
+func (e *ReadError) Error() string { return e.Loc + ": " + e.Reason() }
+
+// Reason is why the backup cannot be read, without its name: for a line
+// that names it already.
+func (e *ReadError) Reason() string {
+	if errors.Is(e.Err, fs.ErrPermission) {
+		return "no permission to read it"
+	}
+	var pe *fs.PathError
+	if errors.As(e.Err, &pe) && e.Err.Error() == pe.Error() {
+		return pe.Err.Error() // the path it names is Loc's
+	}
+	return e.Err.Error()
+}
+
+// Unwrap returns the system's error.
+func (e *ReadError) Unwrap() error { return e.Err }

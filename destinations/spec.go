@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 // Spec is a parsed --dest value: a scheme such as "folder", "downloads",
@@ -113,9 +115,24 @@ type OpenError struct {
 	Err  error
 }
 
-// Error names the destination and says why: "destination S: ...". A
-// message that names the destination already says Err alone.
-func (e *OpenError) Error() string { return "destination " + e.Spec + ": " + e.Err.Error() }
+// Error names the destination and says why: "destination S: ...". When
+// Err's text names the destination already, by its spec or by the path it
+// stands for ("folder /x does not exist"), it says Err alone.
+func (e *OpenError) Error() string {
+	return errloc.Wrap(e.Err, "destination "+e.Spec, Spellings(e.Spec)...).Error()
+}
+
+// Spellings returns the ways a message may name the destination spec
+// stands for: spec itself and, for a spec whose argument is a path
+// (folder:/media/usb, proton:/Backups), that path. A message that names
+// any of them names the destination (see errloc.Names).
+func Spellings(spec string) []string {
+	s, err := ParseSpec(spec)
+	if err != nil || !strings.ContainsAny(s.Arg, `/\`) {
+		return []string{spec}
+	}
+	return []string{spec, s.Arg}
+}
 
 // Unwrap returns why the destination did not open.
 func (e *OpenError) Unwrap() error { return e.Err }

@@ -100,10 +100,11 @@ func TestCause(t *testing.T) {
 	r.Register("folder", "folder:PATH  a folder", func(_ context.Context, arg string) (Destination, error) {
 		return nil, fmt.Errorf("folder %s is unplugged: %w", arg, ErrNotFound)
 	})
-	// A bare path is a folder: spec, which Open's error names canonically.
+	// A bare path is a folder: spec, which Open's error names canonically;
+	// its opener's error names the path, so the OpenError adds nothing.
 	usb := filepath.Join(t.TempDir(), "usb")
 	_, folderErr := r.Open(context.Background(), usb)
-	if folderErr == nil || folderErr.Error() != "destination folder:"+usb+": folder "+usb+" is unplugged: not found" {
+	if folderErr == nil || folderErr.Error() != "folder "+usb+" is unplugged: not found" {
 		t.Fatalf("Open: %v", folderErr)
 	}
 	tests := []struct {
@@ -127,5 +128,31 @@ func TestCause(t *testing.T) {
 				t.Errorf("Cause = %q, want %q, still ErrNotFound", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestOpenErrorNamesOnce: Open's error names the destination once: by
+// "destination S: " when the opener's reason does not name it, else by
+// the reason alone, whether that names the spec or the path it stands for.
+func TestOpenErrorNamesOnce(t *testing.T) {
+	tests := []struct {
+		spec, reason, want string
+	}{
+		{"gone:X", "not plugged in", "destination gone:X: not plugged in"},
+		{"gone:/media/usb", "folder /media/usb does not exist", "folder /media/usb does not exist"},
+		{"gone:/media/usb", "gone:/media/usb is busy", "gone:/media/usb is busy"},
+		{"gone:/media/usb", "folder /media/usb2 does not exist", "destination gone:/media/usb: folder /media/usb2 does not exist"},
+		// A word that is no path is not taken for the destination.
+		{"gone:X", "drive X is not plugged in", "destination gone:X: drive X is not plugged in"},
+	}
+	for _, tc := range tests {
+		r := NewRegistry()
+		r.Register("gone", "gone:X  never there", func(context.Context, string) (Destination, error) {
+			return nil, fmt.Errorf("%s: %w", tc.reason, ErrNotFound)
+		})
+		_, err := r.Open(context.Background(), tc.spec)
+		if want := tc.want + ": not found"; err == nil || err.Error() != want || !errors.Is(err, ErrNotFound) {
+			t.Errorf("Open(%q) = %v, want %q wrapping ErrNotFound", tc.spec, err, want)
+		}
 	}
 }

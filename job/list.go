@@ -42,12 +42,12 @@ type folderChecker interface {
 func List(ctx context.Context, dest destinations.Destination) (Listing, error) {
 	if f, ok := dest.(folderChecker); ok {
 		if err := f.CheckFolder(ctx); err != nil {
-			return Listing{}, fmt.Errorf("listing %s: %w", dest.Spec(), err)
+			return Listing{}, atDest("listing", dest.Spec(), err)
 		}
 	}
 	entries, err := dest.List(ctx)
 	if err != nil {
-		return Listing{}, fmt.Errorf("listing %s: %w", dest.Spec(), err)
+		return Listing{}, atDest("listing", dest.Spec(), err)
 	}
 	l := Listing{Backups: []destinations.Entry{}}
 	for _, en := range entries {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 // Backup is a backup to make from a wallet data folder.
@@ -184,10 +185,10 @@ func (b Backup) produce(ctx context.Context, src *backup.Source, dests []destina
 		}
 		p, err := d.Create(ctx, b.Name, size)
 		if err != nil {
-			stores[i].Err = fmt.Errorf("backup to %s: %w", d.Spec(), err)
+			stores[i].Err = atDest("backup to", d.Spec(), err)
 			continue
 		}
-		fan.add(i, "backup to "+d.Spec(), p)
+		fan.add(i, "backup to", d.Spec(), p)
 	}
 	if err := stores.allFailed(); err != nil {
 		return nil, err
@@ -256,12 +257,24 @@ type fanOut struct {
 // its errors start with ("backup to SPEC").
 type pendingAt struct {
 	i    int
-	what string
+	what string // "backup to", "sending to"
+	spec string // the destination's
 	p    destinations.Pending
 }
 
-func (f *fanOut) add(i int, what string, p destinations.Pending) {
-	f.pending = append(f.pending, pendingAt{i: i, what: what, p: p})
+// fail is the error of the backup pending at pa: what it was doing and
+// where, then why, naming the destination once (see atDest).
+func (pa pendingAt) fail(err error) error { return atDest(pa.what, pa.spec, err) }
+
+func (f *fanOut) add(i int, what, spec string, p destinations.Pending) {
+	f.pending = append(f.pending, pendingAt{i: i, what: what, spec: spec, p: p})
+}
+
+// atDest is err from doing what at the destination spec: "what SPEC:
+// err", or err alone when its text names the destination already (by its
+// spec or by the path it stands for: see destinations.Spellings).
+func atDest(what, spec string, err error) error {
+	return errloc.Wrap(err, what+" "+spec, destinations.Spellings(spec)...)
 }
 
 // errNoneLeft stops the stream once every destination has failed; the
@@ -273,7 +286,7 @@ func (f *fanOut) Write(b []byte) (int, error) {
 	live := f.pending[:0]
 	for _, pa := range f.pending {
 		if _, err := pa.p.Write(b); err != nil {
-			f.stores[pa.i].Err = fmt.Errorf("%s: %w", pa.what, err)
+			f.stores[pa.i].Err = pa.fail(err)
 			_ = pa.p.Abort(context.Background())
 			continue
 		}
@@ -303,7 +316,7 @@ func (f *fanOut) commitAll(ctx context.Context, check destinations.Check) {
 	for _, pa := range f.pending {
 		e, err := pa.p.Commit(ctx, check)
 		if err != nil {
-			f.stores[pa.i].Err = fmt.Errorf("%s: %w", pa.what, err)
+			f.stores[pa.i].Err = pa.fail(err)
 			continue
 		}
 		f.stores[pa.i].Entry = e

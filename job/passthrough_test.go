@@ -106,7 +106,7 @@ func TestCheckAndStreamReadsOnce(t *testing.T) {
 			var got bytes.Buffer
 			got.Grow(len(file))
 			fan := &fanOut{stores: make(Stores, 1), digest: newStreamDigest(), keepGoing: true}
-			fan.add(0, "test", writerPending{&got})
+			fan.add(0, "test", "folder:/test", writerPending{&got})
 			sent, err := checkAndStream(t.Context(), r, size, c.password, fan)
 			if err != nil {
 				t.Fatal(err)

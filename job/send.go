@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
@@ -99,7 +100,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		}
 		same[i], err = sameSize(ctx, d, fi.Size())
 		if err != nil {
-			stores[i].Err = fmt.Errorf("sending to %s: %w", d.Spec(), err)
+			stores[i].Err = atDest("sending to", d.Spec(), err)
 			continue
 		}
 		if len(same[i]) > 0 {
@@ -107,10 +108,10 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		}
 		p, err := d.Create(ctx, name, fi.Size())
 		if err != nil {
-			stores[i].Err = fmt.Errorf("sending to %s: %w", d.Spec(), err)
+			stores[i].Err = atDest("sending to", d.Spec(), err)
 			continue
 		}
-		fan.add(i, "sending to "+d.Spec(), p)
+		fan.add(i, "sending to", d.Spec(), p)
 	}
 
 	src := directio.NewColdReaderAt(f)
@@ -132,7 +133,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		}
 		entry, already, err := shipTo(ctx, d, name, src, same[i], fan.digest, sent.SHA512)
 		if err != nil {
-			stores[i].Err = fmt.Errorf("sending to %s: %w", d.Spec(), err)
+			stores[i].Err = atDest("sending to", d.Spec(), err)
 			continue
 		}
 		stores[i].Entry, stores[i].AlreadyThere = entry, already
@@ -178,15 +179,15 @@ func Check(ctx context.Context, file, password string) (*Sent, error) {
 }
 
 // openRegular opens file, which must be a regular file. A file that is
-// not there is destinations.ErrNoSuchFile, as for a backup named to
-// verify or restore.
+// not there is destinations.ErrNoSuchFile, and one that cannot be read a
+// *destinations.ReadError, as for a backup named to verify or restore.
 func openRegular(file string) (*os.File, os.FileInfo, error) {
 	f, err := os.Open(file)
-	if errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 		return nil, nil, fmt.Errorf("%s: %w", file, destinations.ErrNoSuchFile)
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, &destinations.ReadError{Loc: file, Err: err}
 	}
 	fi, err := f.Stat()
 	if err != nil {

@@ -28,13 +28,13 @@ func (f *Folder) Directory() (fs.FileInfo, string, error) {
 		return info, "", nil
 	}
 	if !f.makeDir || !errors.Is(err, fs.ErrNotExist) {
-		return nil, "", explain("opening folder "+f.dir, err)
+		return nil, "", explainRead("opening folder "+f.dir, err)
 	}
 	dir, rest := f.dir, ""
 	for {
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return nil, "", explain("opening folder "+f.dir, err)
+			return nil, "", explainRead("opening folder "+f.dir, err)
 		}
 		rest = filepath.Join(filepath.Base(dir), rest)
 		dir = parent
@@ -45,7 +45,7 @@ func (f *Folder) Directory() (fs.FileInfo, string, error) {
 		if perr == nil || !errors.Is(perr, fs.ErrNotExist) {
 			// A file in the way, or a parent that cannot be looked
 			// at: the first backup fails there and says why.
-			return nil, "", explain("opening folder "+f.dir, cmp.Or(perr, fmt.Errorf("%s is not a folder", dir)))
+			return nil, "", explainRead("opening folder "+f.dir, cmp.Or(perr, fmt.Errorf("%s is not a folder", dir)))
 		}
 	}
 }

@@ -34,7 +34,14 @@ func (e *diskError) Unwrap() []error {
 // explain wraps err, from doing op, with a plain-words reason when the
 // system's error is one people can act on (a full or read-only drive, a
 // missing permission, a drive that failed or went away).
-func explain(op string, err error) error {
+func explain(op string, err error) error { return explainAs(op, err, false) }
+
+// explainRead is explain for an op that only reads (opening, listing,
+// looking at a folder or a file): a refused read is "no permission to
+// read there", and not a read-only destination.
+func explainRead(op string, err error) error { return explainAs(op, err, true) }
+
+func explainAs(op string, err error, read bool) error {
 	if err == nil {
 		return nil
 	}
@@ -43,6 +50,9 @@ func explain(op string, err error) error {
 		return err
 	}
 	plain, kind := classify(err)
+	if read && errnoKind(err) == kindDenied {
+		plain, kind = reasonDeniedRead, nil
+	}
 	if plain == "" {
 		return &diskError{op: op, plain: "failed", err: err}
 	}
@@ -54,9 +64,12 @@ const (
 	reasonFull     = "the drive is full"
 	reasonReadOnly = "the drive is read-only"
 	reasonDenied   = "no permission to write there"
-	reasonIO       = "the drive could not be read or written; was it unplugged?"
-	reasonGone     = "the drive was removed or unmounted"
-	reasonTooBig   = "the file is too large for this drive's file system"
+	// reasonDeniedRead is a refused read (explainRead).
+	reasonDeniedRead = "no permission to read there"
+	reasonNotDir     = "a part of the path is a file, not a folder"
+	reasonIO         = "the drive could not be read or written; was it unplugged?"
+	reasonGone       = "the drive was removed or unmounted"
+	reasonTooBig     = "the file is too large for this drive's file system"
 )
 
 // classify returns the plain reason for err and the destinations sentinel
@@ -78,6 +91,8 @@ func classify(err error) (string, error) {
 		return reasonGone, nil
 	case kindTooBig:
 		return reasonTooBig, nil
+	case kindNotDir:
+		return reasonNotDir, nil
 	}
 	return "", nil
 }
@@ -93,6 +108,7 @@ const (
 	kindIO
 	kindGone
 	kindTooBig
+	kindNotDir // a file where the path needs a folder
 )
 
 // systemText is the innermost error's text ("no space left on device"),

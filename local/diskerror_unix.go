@@ -26,6 +26,8 @@ func errnoKind(err error) errKind {
 		return kindGone
 	case unix.EFBIG:
 		return kindTooBig
+	case unix.ENOTDIR:
+		return kindNotDir
 	}
 	return kindOther
 }

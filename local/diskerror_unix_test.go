@@ -31,6 +31,7 @@ func TestExplain(t *testing.T) {
 		// died or was unmounted under the writer.
 		{unix.ENOTCONN, "writing x: the drive was removed or unmounted (transport endpoint is not connected)", nil},
 		{unix.EFBIG, "writing x: the file is too large for this drive's file system (file too large)", nil},
+		{unix.ENOTDIR, "writing x: a part of the path is a file, not a folder (not a directory)", nil},
 		{unix.EBADF, "writing x: failed (bad file descriptor)", nil},
 	}
 	for _, tt := range tests {
@@ -56,8 +57,21 @@ func TestExplain(t *testing.T) {
 			}
 		})
 	}
-	if explain("x", nil) != nil {
+	if explain("x", nil) != nil || explainRead("x", nil) != nil {
 		t.Fatal("explain(nil) is not nil")
+	}
+	// A refused read is said as one, and is no read-only destination.
+	for _, errno := range []unix.Errno{unix.EACCES, unix.EPERM} {
+		read := explainRead("listing /media/STICK", &fs.PathError{Op: "open", Path: "/media/STICK", Err: errno})
+		if want := "listing /media/STICK: no permission to read there (" + errno.Error() + ")"; read.Error() != want {
+			t.Errorf("explainRead = %q, want %q", read, want)
+		}
+		if errors.Is(read, destinations.ErrReadOnly) || !errors.Is(read, fs.ErrPermission) {
+			t.Errorf("explainRead(%v) wraps ErrReadOnly, or not fs.ErrPermission", errno)
+		}
+	}
+	if read := explainRead("listing x", &fs.PathError{Op: "open", Path: "x", Err: unix.ENOSPC}); !errors.Is(read, destinations.ErrNoSpace) {
+		t.Errorf("explainRead of another error = %q, not as explain's", read)
 	}
 	gone := explain("saving x", &fs.PathError{Op: "stat", Path: "/media/STICK", Err: errDriveGone})
 	if !strings.Contains(gone.Error(), "the drive was removed or unmounted") {

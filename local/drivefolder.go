@@ -44,7 +44,7 @@ func NewDrive(drv Drive, folder string) (*DriveFolder, error) {
 	}
 	info, err := os.Stat(drv.MountPoint)
 	if err != nil {
-		return nil, explain("opening drive "+drv.Label+" at "+drv.MountPoint, err)
+		return nil, explainRead("opening drive "+drv.Label+" at "+drv.MountPoint, err)
 	}
 	if !info.IsDir() {
 		return nil, fmt.Errorf("drive %s: %s is not a folder", drv.Label, drv.MountPoint)

@@ -50,7 +50,7 @@ func NewFolder(dir string) (*Folder, error) {
 		return nil, &destinations.FolderMissingError{Msg: "folder " + abs + " does not exist"}
 	}
 	if err != nil {
-		return nil, explain("opening folder "+abs, err)
+		return nil, explainRead("opening folder "+abs, err)
 	}
 	if !info.IsDir() {
 		// The person's to fix, whatever is plugged in: a usage error.
@@ -118,7 +118,7 @@ func (f *Folder) List(ctx context.Context) ([]destinations.Entry, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, explain("listing "+f.dir, err)
+		return nil, explainRead("listing "+f.dir, err)
 	}
 	var entries []destinations.Entry
 	for _, de := range dirents {
@@ -130,7 +130,7 @@ func (f *Folder) List(ctx context.Context) ([]destinations.Entry, error) {
 			continue // deleted since ReadDir
 		}
 		if err != nil {
-			return nil, explain("listing "+f.dir, err)
+			return nil, explainRead("listing "+f.dir, err)
 		}
 		entries = append(entries, destinations.Entry{
 			Name:     de.Name(),
@@ -159,12 +159,12 @@ func (f *Folder) Open(ctx context.Context, name string) (destinations.Reader, er
 		return nil, fmt.Errorf("no backup %s in %s: %w", name, f.dir, destinations.ErrNotFound)
 	}
 	if err != nil {
-		return nil, explain("opening "+path, err)
+		return nil, explainRead("opening "+path, err)
 	}
 	info, err := file.Stat()
 	if err != nil {
 		file.Close()
-		return nil, explain("opening "+path, err)
+		return nil, explainRead("opening "+path, err)
 	}
 	if !info.Mode().IsRegular() {
 		file.Close()

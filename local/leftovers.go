@@ -29,7 +29,7 @@ func (f *Folder) Reclaim(ctx context.Context) (destinations.Reclaimed, error) {
 		return done, nil // no backup went there yet
 	}
 	if err != nil {
-		return done, explain("looking for leftovers in "+f.dir, err)
+		return done, explainRead("looking for leftovers in "+f.dir, err)
 	}
 	for _, de := range dirents {
 		if err := ctx.Err(); err != nil {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 func inspectCommand(e *env) *cli.Command {
@@ -29,7 +31,7 @@ func inspectCommand(e *env) *cli.Command {
 			var files []backup.Entry
 			if withPassword {
 				if files, err = a.List(c.Context, pw); err != nil {
-					return backupExit(fmt.Errorf("%s: %w", arg, err))
+					return backupExit(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
 				}
 				e.noteCanonical(b.canonical)
 			}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 
 	"github.com/urfave/cli/v2"
 )
@@ -70,13 +72,13 @@ func restoreCommand(e *env) *cli.Command {
 				if toErr := checkRestoreTo(to); toErr != nil {
 					return toErr
 				}
-				return usageError(fmt.Errorf("restore %s: %w", arg, err))
+				return usageError(errloc.Wrap(err, "restore "+arg, destinations.Spellings(arg)...))
 			}
 			if errors.Is(err, backup.ErrTooLarge) {
-				return tooLargeHint(fmt.Errorf("restore %s: %w", arg, err))
+				return tooLargeHint(errloc.Wrap(err, "restore "+arg, destinations.Spellings(arg)...))
 			}
 			if err != nil {
-				return backupExit(fmt.Errorf("restore %s: %w", arg, err))
+				return backupExit(errloc.Wrap(err, "restore "+arg, destinations.Spellings(arg)...))
 			}
 			e.noteCanonical(canonical)
 			if c.Bool("json") {

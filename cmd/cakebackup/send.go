@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -109,7 +110,7 @@ func asInterruption(ctx context.Context, err error) error {
 func sendable(file string) error {
 	fi, err := os.Stat(file)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
 		return usageError(&job.FileError{File: file, Err: destinations.ErrNoSuchFile})
 	case err != nil:
 		return nil // Send says why it cannot open it
@@ -168,11 +169,16 @@ func storeMessage(st job.Stored) string {
 }
 
 // fileMessage is why file was not sent, for a line that names the file
-// already: when err is file's *job.FileError ("FILE: why"), its why.
+// already: when err is file's *job.FileError or *destinations.ReadError
+// ("FILE: why"), its why.
 func fileMessage(file string, err error) string {
 	var fe *job.FileError
 	if errors.As(err, &fe) && fe.File == file && err.Error() == fe.Error() {
 		return message(fe.Err)
+	}
+	var re *destinations.ReadError
+	if errors.As(err, &re) && re.Loc == file && err.Error() == re.Error() {
+		return re.Reason()
 	}
 	return message(err)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/proton"
 )
 
@@ -64,7 +65,7 @@ func (e *env) openArchive(ctx context.Context, arg string) (*backup.Archive, fun
 	a, err := backup.Open(e.countReads(r), r.Size())
 	if err != nil {
 		r.Close()
-		return nil, nil, backupExit(fmt.Errorf("%s: %w", arg, err))
+		return nil, nil, backupExit(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
 	}
 	return a, func() { r.Close() }, nil
 }

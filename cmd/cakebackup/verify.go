@@ -6,6 +6,8 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 
 	"github.com/urfave/cli/v2"
 )
@@ -41,10 +43,10 @@ func verifyCommand(e *env) *cli.Command {
 			}
 			e.readProgress.finish(err == nil)
 			if errors.Is(err, backup.ErrTooLarge) {
-				return tooLargeHint(fmt.Errorf("%s: %w", arg, err))
+				return tooLargeHint(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
 			}
 			if err != nil {
-				return backupExit(fmt.Errorf("%s: %w", arg, err))
+				return backupExit(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
 			}
 			e.noteCanonical(b.canonical)
 			level := "checksums"

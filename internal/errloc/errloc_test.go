@@ -1,0 +1,91 @@
+package errloc
+
+import (
+	"errors"
+	"io/fs"
+	"syscall"
+	"testing"
+)
+
+func TestNames(t *testing.T) {
+	tests := []struct {
+		msg       string
+		spellings []string
+		want      bool
+	}{
+		{"open /x/y.bak: no such file or directory", []string{"/x/y.bak"}, true},
+		{"/x/y.bak: no such backup file", []string{"/x/y.bak"}, true},
+		{"folder /nope does not exist", []string{"folder:/nope", "/nope"}, true},
+		{"folder /nope does not exist", []string{"folder:/nope"}, false},
+		{"destination folder:/nope: gone", []string{"folder:/nope"}, true},
+		{"no backup NAME in /media/usb.", []string{"/media/usb"}, true},
+		{`cannot read "/a b/c"`, []string{"/a b/c"}, true},
+		{"(at /x/y)", []string{"/x/y"}, true},
+		{"lstat /x/y/: not a directory", []string{"/x/y"}, true},
+		{"proton:/Backups/: not found", []string{"proton:/Backups/"}, true},
+		{"proton:/Backups: not found", []string{"proton:/Backups/"}, true},
+		{"at proton:/ only", []string{"proton:/"}, true},
+		// More of a path is another path.
+		{"open /x/y.bak.part: no space", []string{"/x/y.bak"}, false},
+		{"open /var/tmp/x: denied", []string{"/tmp/x"}, false},
+		{"open /x/y/sub: denied", []string{"/x/y"}, false},
+		{"open tmp/x: denied", []string{"x"}, false},
+		{"open /x/y..: denied", []string{"/x/y"}, false},
+		{"is /x/y-2 there", []string{"/x/y"}, false},
+		{"ab", []string{"a"}, false},
+		// Nothing names the empty location.
+		{"anything", []string{""}, false},
+		{"anything", nil, false},
+		// A later occurrence counts when an earlier one is part of a word.
+		{"/x/y.part and /x/y: both", []string{"/x/y"}, true},
+	}
+	for _, tc := range tests {
+		if got := Names(tc.msg, tc.spellings...); got != tc.want {
+			t.Errorf("Names(%q, %q) = %v, want %v", tc.msg, tc.spellings, got, tc.want)
+		}
+	}
+}
+
+func TestWrap(t *testing.T) {
+	openErr := &fs.PathError{Op: "open", Path: "/x/y.bak", Err: syscall.ENOENT}
+	tests := []struct {
+		name      string
+		err       error
+		prefix    string
+		spellings []string
+		want      string
+	}{
+		{"names another place", errors.New("disk full"), "restore /x/y.bak", []string{"/x/y.bak"}, "restore /x/y.bak: disk full"},
+		{"the location's own path error", openErr, "restore /x/y.bak", []string{"/x/y.bak"}, "restore /x/y.bak: no such file or directory"},
+		{"path error of another path", &fs.PathError{Op: "open", Path: "/z", Err: syscall.ENOENT}, "restore /x/y.bak", []string{"/x/y.bak"}, "restore /x/y.bak: open /z: no such file or directory"},
+		{"named already", errors.New("folder /nope does not exist"), "sending to folder:/nope", []string{"folder:/nope", "/nope"}, "folder /nope does not exist"},
+		{"path error under words naming it", wrapf("checking /x/y.bak", openErr), "restore /x/y.bak", []string{"/x/y.bak"}, "checking /x/y.bak: open /x/y.bak: no such file or directory"},
+		{"no spellings", errors.New("why"), "doing", nil, "doing: why"},
+		{"no prefix", errors.New("why"), "", []string{"/x"}, "why"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Wrap(tc.err, tc.prefix, tc.spellings...)
+			if got.Error() != tc.want {
+				t.Errorf("Wrap = %q, want %q", got, tc.want)
+			}
+			if !errors.Is(got, tc.err) {
+				t.Errorf("Wrap's error does not wrap %v", tc.err)
+			}
+		})
+	}
+	if Wrap(nil, "doing", "/x") != nil {
+		t.Error("Wrap(nil) is not nil")
+	}
+}
+
+func TestWrapKeepsThePathError(t *testing.T) {
+	err := Wrap(&fs.PathError{Op: "read", Path: "/x", Err: syscall.EIO}, "verify /x", "/x")
+	var pe *fs.PathError
+	if !errors.As(err, &pe) || !errors.Is(err, syscall.EIO) {
+		t.Fatalf("%v: the *fs.PathError and its errno are gone", err)
+	}
+}
+
+// wrapf wraps err as fmt.Errorf(prefix+": %w") does.
+func wrapf(prefix string, err error) error { return &Error{msg: prefix + ": " + err.Error(), err: err} }
