@@ -23,10 +23,11 @@ func destsCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.Bool("json") {
-				if out == nil {
-					out = []destinations.Place{}
+				places := make([]placeJSON, len(out))
+				for i, p := range out {
+					places[i] = placeJSON{Dest: p.Spec, Place: p}
 				}
-				return writeJSON(e.stdout, map[string][]destinations.Place{"destinations": out})
+				return writeJSON(e.stdout, map[string][]placeJSON{"destinations": places})
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "DEST\tWHAT\tWHERE\tFREE")
@@ -40,4 +41,13 @@ func destsCommand(e *env) *cli.Command {
 			return tw.Flush()
 		},
 	}
+}
+
+// placeJSON is one destination in dests --json: the place's own keys,
+// and its spec under "dest" too, the key ls --json and check --json name
+// a destination by ("spec" is kept for the scripts that read it;
+// deprecated).
+type placeJSON struct {
+	Dest string `json:"dest"`
+	destinations.Place
 }

@@ -15,6 +15,10 @@ import (
 
 // lsJSON is what ls --json prints.
 type lsJSON struct {
+	// Dest is the destination's spec, as in dests --json and check --json.
+	Dest string `json:"dest"`
+	// Destination is Dest under its first name, kept for the scripts
+	// that read it; deprecated.
 	Destination string               `json:"destination"`
 	Backups     []destinations.Entry `json:"backups"`
 	// Ignored counts the files there that are not backups.
@@ -63,7 +67,7 @@ func lsCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			out := lsJSON{Destination: dest.Spec(), Backups: l.Backups, Ignored: len(l.Others), Unreadable: []lsUnreadable{}}
+			out := lsJSON{Dest: dest.Spec(), Destination: dest.Spec(), Backups: l.Backups, Ignored: len(l.Others), Unreadable: []lsUnreadable{}}
 			for _, en := range l.Others {
 				e.detail("ignored %s: not a backup", backup.QuoteName(en.Name))
 			}
@@ -85,7 +89,7 @@ func printLs(e *env, out lsJSON) error {
 		ignored = fmt.Sprintf("%d other %s ignored (not backups)\n", out.Ignored, plural(out.Ignored, "file", "files"))
 	}
 	if len(out.Backups) == 0 {
-		fmt.Fprintf(e.stdout, "No backups at %s\n%s", out.Destination, ignored)
+		fmt.Fprintf(e.stdout, "No backups at %s\n%s", out.Dest, ignored)
 		return nil
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)

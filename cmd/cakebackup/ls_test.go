@@ -299,3 +299,43 @@ func TestProtonMissingFolderHint(t *testing.T) {
 		})
 	}
 }
+
+// TestDestKey: ls --json and dests --json name a destination by its spec
+// under "dest", as check --json does, each still with its old key
+// ("destination", "spec") holding the same; a dest from one opens with
+// the other.
+func TestDestKey(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	if err := os.MkdirAll(filepath.Join(c.vars["HOME"], "Downloads"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var dests struct{ Destinations []map[string]any }
+	if err := json.Unmarshal([]byte(c.mustRun("dests", "--json")), &dests); err != nil {
+		t.Fatal(err)
+	}
+	if len(dests.Destinations) == 0 {
+		t.Fatal("dests --json lists nothing, want Downloads")
+	}
+	for _, d := range dests.Destinations {
+		dest, _ := d["dest"].(string)
+		if dest == "" || d["spec"] != dest {
+			t.Fatalf("dests --json gives %v, want a dest key equal to spec", d)
+		}
+		var listed map[string]any
+		if err := json.Unmarshal([]byte(c.mustRun("ls", dest, "--json")), &listed); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := listed["dest"].(string)
+		if again == "" || listed["destination"] != again {
+			t.Fatalf("ls %s --json gives %v, want a dest key equal to destination", dest, listed)
+		}
+		var relisted map[string]any
+		if err := json.Unmarshal([]byte(c.mustRun("ls", again, "--json")), &relisted); err != nil {
+			t.Fatal(err)
+		}
+		if relisted["dest"] != again {
+			t.Errorf("ls %s --json gives dest %v, want %s", again, relisted["dest"], again)
+		}
+	}
+}
