@@ -132,7 +132,9 @@ func asUnprivileged(t *testing.T) (dir string, run func(t *testing.T, args ...st
 	if os.Getuid() != 0 {
 		// The files are the test's own: make them another's by mode.
 		dir = t.TempDir()
-		t.Cleanup(func() { _ = filepath.Walk(dir, func(p string, _ os.FileInfo, _ error) error { return os.Chmod(p, 0o700) }) })
+		t.Cleanup(func() {
+			_ = filepath.Walk(dir, func(p string, _ os.FileInfo, _ error) error { return os.Chmod(p, 0o700) })
+		})
 		return dir, func(t *testing.T, args ...string) (int, string) {
 			t.Helper()
 			for _, p := range []string{filepath.Join(dir, "backup"), filepath.Join(dir, "locked")} {
