@@ -1,6 +1,7 @@
 package job_test
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"os"
@@ -46,11 +47,11 @@ type retry struct {
 }
 
 // TestMakeRetriesAChangedSource changes a real wallet file while Make
-// reads it, in one attempt or more: Make tries again under the same name
-// and password, the backup of a later attempt is the only file at each
-// destination and restores the file as it is now; when every attempt
-// sees a change, Make fails with the *backup.ChangedError and leaves
-// nothing at any destination.
+// reads it, in one attempt or more: Make tries again under the same
+// name, password and time; the backup of a later attempt is the only
+// file at each destination, dated the time Make was given, and restores
+// the file as it is now. When every attempt sees a change, Make fails
+// with the *backup.ChangedError and leaves nothing at any destination.
 func TestMakeRetriesAChangedSource(t *testing.T) {
 	waits := []time.Duration{time.Millisecond, 2 * time.Millisecond}
 	for _, tc := range []struct {
@@ -76,7 +77,7 @@ func TestMakeRetriesAChangedSource(t *testing.T) {
 			outs := []string{t.TempDir(), t.TempDir()}
 			onCollected, onProgress, collected := savedDuring(t, path, tc.changes)
 			var retries []retry
-			now := time.Date(2026, 12, 3, 4, 5, 6, 0, time.Local)
+			now := time.Date(2026, 12, 3, 4, 5, 6, 0, time.UTC)
 			made, err := job.Make(t.Context(), opener(), job.Backup{
 				Source: dir, Dests: []string{"folder:" + outs[0], "folder:" + outs[1]},
 				Password: savePassword, Now: now, RetryWaits: tc.waits,
@@ -122,6 +123,7 @@ func TestMakeRetriesAChangedSource(t *testing.T) {
 					t.Fatalf("%s holds %v (stored as %q), want only %s", out, entries, made.Stores[i].Entry.Name, name)
 				}
 				restoreAndCompare(t, filepath.Join(out, name), dir)
+				assertMadeAt(t, filepath.Join(out, name), now)
 			}
 		})
 	}
@@ -170,6 +172,22 @@ func TestRetryNote(t *testing.T) {
 	} {
 		if got := job.RetryNote(tc.attempt, tc.of, tc.wait, tc.err); got != tc.want {
 			t.Errorf("RetryNote(%d, %d, %v, %v)\n got %q\nwant %q", tc.attempt, tc.of, tc.wait, tc.err, got, tc.want)
+		}
+	}
+}
+
+// assertMadeAt checks that every entry of the backup file (the outer
+// ZIP: the data and README.txt) is dated now, the time Make was given.
+func assertMadeAt(t *testing.T, file string, now time.Time) {
+	t.Helper()
+	z, err := zip.OpenReader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	for _, f := range z.File {
+		if !f.Modified.Equal(now) {
+			t.Errorf("%s in %s is dated %v, want %v", f.Name, file, f.Modified, now)
 		}
 	}
 }
