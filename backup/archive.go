@@ -120,6 +120,9 @@ func openContainer(r io.ReaderAt, size int64) (*Archive, error) {
 	// archive/zip reads only the central directory and the lengths in the
 	// local headers; the app's reader reads the rest.
 	if err := checkContainerLayout(r, size, zr.File); err != nil {
+		if ce := (*ContainerError)(nil); errors.As(err, &ce) {
+			ce.Backup = namesBackup(zr.File)
+		}
 		return nil, err
 	}
 	entries := map[string]*zip.File{}

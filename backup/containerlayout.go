@@ -25,22 +25,50 @@ import (
 // ContainerError reports damage to the ZIP structure of a v3 container:
 // fields of a local header that disagree with the central directory, bytes
 // after the end of the archive, entries that overlap, or gaps between them.
-// It wraps ErrNotBackup, like the damage archive/zip itself finds.
+// It wraps ErrNotBackup, like the damage archive/zip itself finds. When
+// the container's directory names a backup's entries (Backup), the file
+// is a backup that was damaged, not some other ZIP: it matches
+// ErrBadChecksum too, and says so.
 type ContainerError struct {
 	// Offset is where in the file the damaged structure starts.
 	Offset int64
 	// Reason says what is wrong, as a clause.
 	Reason string
+	// Backup is set when the central directory names metadata.json and
+	// data.bin: a backup's container, damaged.
+	Backup bool
 }
 
-// Error returns "<reason> (at byte N of the container): not a Cake
-// Wallet backup, or its container is damaged".
+// Error returns "<reason> (at byte N of the container): " and, for a
+// backup's container, "the backup is damaged", else "not a Cake Wallet
+// backup, or its container is damaged".
 func (e *ContainerError) Error() string {
+	if e.Backup {
+		return fmt.Sprintf("%s (at byte %d of the container): %v", e.Reason, e.Offset, errDamagedContainer)
+	}
 	return fmt.Sprintf("%s (at byte %d of the container): %v", e.Reason, e.Offset, ErrNotBackup)
 }
 
+// errDamagedContainer ends the message of a ContainerError of a backup.
+var errDamagedContainer = errors.New("the backup is damaged")
+
 // Unwrap returns ErrNotBackup.
 func (e *ContainerError) Unwrap() error { return ErrNotBackup }
+
+// Is makes a ContainerError of a backup's container (Backup) match
+// ErrBadChecksum: the file was damaged in transfer or on disk.
+func (e *ContainerError) Is(target error) bool { return e.Backup && target == ErrBadChecksum }
+
+// namesBackup reports whether a container's directory names the entries
+// every backup has.
+func namesBackup(files []*zip.File) bool {
+	var meta, data bool
+	for _, f := range files {
+		meta = meta || f.Name == metadataEntry
+		data = data || f.Name == dataEntry
+	}
+	return meta && data
+}
 
 const (
 	localHeaderSig    = 0x04034b50

@@ -1,12 +1,14 @@
 package backup_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
@@ -209,5 +211,60 @@ func checkRestores(t *testing.T, bad []byte, at int, mask byte) {
 		if got, err := os.ReadFile(filepath.Join(to, filepath.FromSlash(name))); err != nil || !bytes.Equal(got, want) {
 			t.Errorf("byte %d ^ 0x%02x: restored %s = %q (%v), want %q", at, mask, name, got, err, want)
 		}
+	}
+}
+
+// TestDamagedContainerOfABackupIsDamaged: a container whose directory
+// names a backup's entries (metadata.json, data.bin) but whose structure
+// is damaged is a damaged backup: a *ContainerError with Backup set that
+// matches ErrBadChecksum, and still ErrNotBackup for callers that ask,
+// and says "damaged", not "not a Cake Wallet backup". Another ZIP damaged
+// the same way is no backup.
+func TestDamagedContainerOfABackupIsDamaged(t *testing.T) {
+	t.Parallel()
+	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "v3.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var other bytes.Buffer
+	zw := zip.NewWriter(&other)
+	w, err := zw.Create("notes.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte("shopping list")); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	flipSignature := func(b []byte) []byte { b = bytes.Clone(b); b[3] ^= 0xff; return b }
+	trailing := func(b []byte) []byte { return append(bytes.Clone(b), "junk"...) }
+	tests := []struct {
+		name   string
+		data   []byte
+		backup bool
+	}{
+		{"a backup with bytes after its end", trailing(golden), true},
+		{"a backup whose first local header is damaged", flipSignature(golden), true},
+		{"another ZIP with bytes after its end", trailing(other.Bytes()), false},
+		{"another ZIP whose first local header is damaged", flipSignature(other.Bytes()), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := backup.IntegrityCheck(t.Context(), bytes.NewReader(tt.data), int64(len(tt.data)))
+			var ce *backup.ContainerError
+			if !errors.As(err, &ce) || !errors.Is(err, backup.ErrNotBackup) {
+				t.Fatalf("IntegrityCheck = %v, want a ContainerError matching ErrNotBackup", err)
+			}
+			if ce.Backup != tt.backup || errors.Is(err, backup.ErrBadChecksum) != tt.backup {
+				t.Errorf("Backup %v, ErrBadChecksum %v; want both %v", ce.Backup, errors.Is(err, backup.ErrBadChecksum), tt.backup)
+			}
+			msg := err.Error()
+			if damaged := strings.Contains(msg, "the backup is damaged") && !strings.Contains(msg, "not a Cake Wallet backup"); damaged != tt.backup {
+				t.Errorf("message %q; want it to say damaged: %v", msg, tt.backup)
+			}
+		})
 	}
 }

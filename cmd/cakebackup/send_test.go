@@ -86,23 +86,40 @@ func TestSendWithPassword(t *testing.T) {
 	c.mustRun("send", file, "--dest", "folder:"+out, "--password-file", writePasswordFile(t, appExportPassword))
 }
 
+// TestSendRefusesDamagedFile: a damaged export, whether its data (a v2
+// blob with a flipped byte) or its container (a v3 export with bytes after
+// its end) is damaged, is refused as damaged, exit 4, in one line that
+// does not call it "not a backup", and nothing is sent; a text file is
+// refused with exit 4 too.
 func TestSendRefusesDamagedFile(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	file := appExport(t, "v2")
-	b, _ := os.ReadFile(file)
-	b[len(b)-10] ^= 1
-	damaged := filepath.Join(t.TempDir(), "damaged")
-	os.WriteFile(damaged, b, 0o600)
+	for _, tt := range []struct {
+		kind   string
+		damage func([]byte) []byte
+	}{
+		{"v2", func(b []byte) []byte { b[len(b)-10] ^= 1; return b }},
+		{"v3", func(b []byte) []byte { return append(b, "junk"...) }},
+	} {
+		b, err := os.ReadFile(appExport(t, tt.kind))
+		if err != nil {
+			t.Fatal(err)
+		}
+		damaged := filepath.Join(t.TempDir(), "damaged")
+		if err := os.WriteFile(damaged, tt.damage(b), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out := t.TempDir()
+		code := c.run("send", damaged, "--dest", "folder:"+out)
+		oneLineError(t, c, code, "damaged")
+		if code != exitDamaged || strings.Contains(c.stderr.String(), "not a Cake Wallet backup") {
+			t.Errorf("%s: exit %d, stderr %q; want %d, and damaged, not \"not a backup\"", tt.kind, code, c.stderr.String(), exitDamaged)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Fatalf("a damaged file was sent: %d files", len(entries))
+		}
+	}
 	out := t.TempDir()
-	code := c.run("send", damaged, "--dest", "folder:"+out)
-	oneLineError(t, c, code, "damaged")
-	if code != exitDamaged {
-		t.Errorf("exit %d, want %d", code, exitDamaged)
-	}
-	if entries, _ := os.ReadDir(out); len(entries) != 0 {
-		t.Fatalf("a damaged file was sent: %d files", len(entries))
-	}
 	notBackup := filepath.Join(t.TempDir(), "notes.txt")
 	os.WriteFile(notBackup, []byte("shopping list"), 0o600)
 	if code := c.run("send", notBackup, "--dest", "folder:"+out); code != exitDamaged {
