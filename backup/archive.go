@@ -84,9 +84,10 @@ func Open(r io.ReaderAt, size int64) (*Archive, error) {
 	if size <= 0 {
 		return nil, fmt.Errorf("the file is empty: %w", ErrBadLength)
 	}
+	r = mediumReader{r}
 	var first [1]byte
 	if _, err := r.ReadAt(first[:], 0); err != nil {
-		return nil, fmt.Errorf("reading backup: %w", err)
+		return nil, err
 	}
 	switch first[0] {
 	case legacyVersion:
@@ -114,6 +115,9 @@ func openBareBlob(r io.ReaderAt, size int64) (*Archive, error) {
 
 func openContainer(r io.ReaderAt, size int64) (*Archive, error) {
 	zr, err := zip.NewReader(r, size)
+	if isReadError(err) {
+		return nil, err
+	}
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		return nil, fmt.Errorf("%w: %w", ErrNotBackup, err)
 	}
@@ -208,8 +212,12 @@ func possibleSizes(f *zip.File, size int64) bool {
 }
 
 // outerReadErr classifies a failure to read entry name of the container:
-// a CRC-32 mismatch is damage, anything else a broken container.
+// a failed read of the medium is that, a CRC-32 mismatch is damage,
+// anything else a broken container.
 func outerReadErr(name string, err error) error {
+	if isReadError(err) {
+		return fmt.Errorf("reading %s: %w", name, err)
+	}
 	if errors.Is(err, zip.ErrChecksum) {
 		return fmt.Errorf("%s is damaged (its CRC-32 does not match): %w", name, ErrBadChecksum)
 	}
@@ -277,6 +285,9 @@ func (a *Archive) openData() (io.ReadCloser, error) {
 		return io.NopCloser(io.NewSectionReader(a.r, 0, a.size)), nil
 	}
 	rc, err := a.data.Open()
+	if isReadError(err) {
+		return nil, fmt.Errorf("opening data.bin: %w", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("opening data.bin: %w: %w", ErrNotBackup, err)
 	}

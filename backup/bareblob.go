@@ -41,7 +41,7 @@ func scanBareBlob(ctx context.Context, r io.ReaderAt, size int64) (*blobStream, 
 	}
 	head := make([]byte, min(size, blobOverhead))
 	if _, err := r.ReadAt(head, 0); err != nil && !(err == io.EOF && len(head) > 0) {
-		return nil, fmt.Errorf("reading backup: %w", err)
+		return nil, err // a *ReadError
 	}
 	if err := checkBlobVersion(head[0]); err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func blobChecksumAt(ctx context.Context, r io.ReaderAt, hdr []byte, off, size in
 		}
 		n := int(min(int64(len(buf)), size-off))
 		if _, err := r.ReadAt(buf[:n], off); err != nil && !(err == io.EOF && n > 0) {
-			return nil, fmt.Errorf("reading backup: %w", err)
+			return nil, err // a *ReadError
 		}
 		h.Write(buf[:n])
 		off += int64(n)
@@ -127,7 +127,7 @@ func (bs *blobStream) decrypt(ctx context.Context, r io.ReaderAt, key []byte, w 
 		}
 		n := int(min(int64(len(buf)), bs.ctLen-off))
 		if _, err := r.ReadAt(buf[:n], bs.ctOff+off); err != nil && !(err == io.EOF && n > 0) {
-			return fmt.Errorf("reading backup: %w", err)
+			return err // a *ReadError
 		}
 		mac.Write(buf[:n])
 		s.XORKeyStream(buf[:n], buf[:n])

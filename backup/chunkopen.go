@@ -226,10 +226,13 @@ func wrongPassword(err error) error {
 	return err
 }
 
-// dataReadErr classifies a failure to read data.bin: running short means
-// a bad length, a ZIP checksum failure means damage.
+// dataReadErr classifies a failure to read data.bin: a failed read of the
+// medium is that (a *ReadError), running short means a bad length, a ZIP
+// checksum failure means damage.
 func dataReadErr(err error) error {
 	switch {
+	case isReadError(err):
+		return fmt.Errorf("reading data.bin: %w", err)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return fmt.Errorf("data ends early: %w", ErrBadLength)
 	case errors.Is(err, ErrNotBackup), errors.Is(err, ErrBadLength), errors.Is(err, ErrBadChecksum):

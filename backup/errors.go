@@ -1,8 +1,10 @@
 package backup
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 )
 
 // The four blob errors FORMAT.md asks readers to keep apart, and the
@@ -81,3 +83,38 @@ func (e *ChangedError) What() string {
 
 // Unwrap returns ErrSourceChanged.
 func (e *ChangedError) Unwrap() error { return ErrSourceChanged }
+
+// ReadError is a failure to read the backup from its medium: a drive
+// pulled out or unmounted, a sector that cannot be read, a dropped
+// connection. The backup could not be checked, which says nothing about
+// whether it is damaged: it is never reported as ErrBadChecksum or
+// ErrNotBackup.
+type ReadError struct {
+	// Err is the reader's error, such as a *fs.PathError.
+	Err error
+}
+
+// Error says the backup could not be read, and why.
+func (e *ReadError) Error() string { return "cannot read the backup: " + e.Err.Error() }
+
+// Unwrap returns the reader's error.
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// isReadError reports whether err is, or wraps, a *ReadError.
+func isReadError(err error) bool {
+	var re *ReadError
+	return errors.As(err, &re)
+}
+
+// mediumReader marks the errors of the reader of a backup as *ReadError,
+// so that the checks further up tell a failed read from damage. The end
+// of the file (io.EOF) and a cancelled context are left as they are.
+type mediumReader struct{ r io.ReaderAt }
+
+func (m mediumReader) ReadAt(p []byte, off int64) (int, error) {
+	n, err := m.r.ReadAt(p, off)
+	if err != nil && err != io.EOF && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) && !isReadError(err) {
+		err = &ReadError{Err: err}
+	}
+	return n, err
+}

@@ -376,7 +376,8 @@ func (r *runner) judge(ctx context.Context, path string, size int64, mtime time.
 			why = fe.Err
 		}
 		m.NotBackup = oneLine(why.Error())
-		m.Damaged = errors.Is(err, backup.ErrBadChecksum) || errors.Is(err, backup.ErrDecrypt) || errors.As(err, &chunk)
+		m.Damaged = !errors.As(err, new(*backup.ReadError)) &&
+			(errors.Is(err, backup.ErrBadChecksum) || errors.Is(err, backup.ErrDecrypt) || errors.As(err, &chunk))
 		return m, nil
 	}
 	m.SHA512 = sent.SHA512
@@ -389,7 +390,7 @@ func (r *runner) judge(ctx context.Context, path string, size int64, mtime time.
 // or metadata.json that failed as damage: an error of the system's in
 // the chain says the bytes were never seen.
 func rejected(err error) bool {
-	if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+	if pe := (*fs.PathError)(nil); errors.As(err, &pe) || errors.As(err, new(*backup.ReadError)) {
 		return false
 	}
 	var chunk *backup.ChunkError

@@ -18,10 +18,9 @@ func backupExit(err error) error {
 	switch {
 	case exitCode(err) != exitFailure:
 		return err
-	case errors.As(err, &readErr):
-		// The system failed to read or write (a drive pulled out): a
-		// failure, though the format's check words a failed read of
-		// data.bin as damage.
+	case errors.As(err, &readErr), errors.As(err, new(*backup.ReadError)):
+		// The system failed to read or write (a drive pulled out, a
+		// dropped connection): a failure, not damage.
 		return err
 	case errors.Is(err, backup.ErrDecrypt):
 		return withCode(exitWrongPassword, err)

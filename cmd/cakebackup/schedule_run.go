@@ -237,7 +237,7 @@ func schedulePruneCommand(e *env) *cli.Command {
 func rejectedLabel(err error) string {
 	var chunk *backup.ChunkError
 	var readErr *schedule.SumReadError
-	if errors.As(err, &readErr) {
+	if errors.As(err, &readErr) || errors.As(err, new(*backup.ReadError)) {
 		return "unreadable"
 	}
 	if errors.Is(err, backup.ErrBadChecksum) || errors.As(err, &chunk) {
