@@ -8,9 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"runtime"
 	"time"
+
+	"github.com/zeebo/xxh3"
 
 	"github.com/cakebackup/cakebackup/internal/directio"
 	"github.com/cakebackup/cakebackup/internal/sha512pair"
@@ -231,11 +234,18 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, bufs *copyBuffers, 
 	// Look before opening: a file replaced by a FIFO would block the open.
 	// This look is also what the file is checked against once read
 	// (checkUnchanged), so that the check costs a single fstat.
+	start := time.Now()
 	before, err := os.Stat(f.Path)
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", f.Path, unwrapPathErr(err))
 	} else if !before.Mode().IsRegular() {
 		return fmt.Errorf("cannot read %s: it is no longer a regular file", f.Path)
+	}
+	// A file changed so recently that its times may not show a change
+	// made while it is read is hashed as it is read, and read again.
+	var sum *xxh3.Hasher
+	if needsReread(before, start) {
+		sum = xxh3.New()
 	}
 	in, err := os.Open(f.Path)
 	if err != nil {
@@ -273,6 +283,9 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, bufs *copyBuffers, 
 	for {
 		b, rerr := next()
 		read += int64(len(b))
+		if sum != nil {
+			_, _ = sum.Write(b) // never fails
+		}
 		for len(b) > 0 {
 			// A piece at a time, so that the copy after the CRC-32 reads
 			// the cache.
@@ -286,7 +299,10 @@ func addFile(ctx context.Context, inner *zip.Writer, f File, bufs *copyBuffers, 
 			b = b[len(piece):]
 		}
 		if rerr == io.EOF {
-			return checkUnchanged(in, f.Path, before, read)
+			if err := checkUnchanged(in, f.Path, before, read); err != nil || sum == nil {
+				return err
+			}
+			return checkReread(ctx, f.Path, before, sum.Sum128(), bufs)
 		}
 		if rerr != nil {
 			return fmt.Errorf("cannot read %s: %w", f.Path, unwrapPathErr(rerr))
@@ -328,6 +344,70 @@ func replaced(path string, before, after os.FileInfo) bool {
 	}
 	now, err := os.Stat(path)
 	return err != nil || !os.SameFile(now, after)
+}
+
+// coarseTimes is how long after a file's last change its times may still
+// not show another: FAT keeps modification times to 2 s (and no status
+// change time of its own), so a write in the same 2-second step as the
+// look before the read leaves the file's times as they were; other file
+// systems stamp with a clock that moves a tick (a few ms) at a time. The
+// extra 0.1 s covers the time taken between the clock's read and the look.
+const coarseTimes = 2100 * time.Millisecond
+
+// needsReread reports whether the times of a file that before described,
+// looked at when start said, are too recent to show a change made while
+// it is then read: its last modification or status change is less than
+// coarseTimes before start (or after it, by a clock set differently).
+func needsReread(before os.FileInfo, start time.Time) bool {
+	last := before.ModTime()
+	if ct := changeTime(before); ct.After(last) {
+		last = ct
+	}
+	return last.After(start.Add(-coarseTimes))
+}
+
+// checkReread reads the file at path again, whole, and returns a
+// *ChangedError unless it is still the file before described, with the
+// bytes whose hash (XXH3-128) is want: the check addFile makes of a file
+// changed so recently (needsReread) that its times cannot show a change
+// made while it was read. The bytes backed up then were one version of
+// the file: a write while they were read is in the second read and not
+// (or not all of it) in the first.
+func checkReread(ctx context.Context, path string, before os.FileInfo, want xxh3.Uint128, bufs *copyBuffers) error {
+	in, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return &ChangedError{Path: path, Replaced: true}
+		}
+		return fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+	}
+	defer in.Close()
+	if bufs.small == nil {
+		bufs.small = make([]byte, copyBufferSize)
+	}
+	h := xxh3.New()
+	var read int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := in.Read(bufs.small)
+		_, _ = h.Write(bufs.small[:n]) // never fails
+		read += int64(n)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w", path, unwrapPathErr(err))
+		}
+	}
+	if err := checkUnchanged(in, path, before, read); err != nil {
+		return err
+	}
+	if h.Sum128() != want {
+		return &ChangedError{Path: path}
+	}
+	return nil
 }
 
 // A large wallet file is read readBlock bytes at a time, up to readAhead
