@@ -68,9 +68,10 @@ type ChangedError struct {
 	Replaced bool
 }
 
-// Error tells which file changed, or was replaced, and what to do.
+// Error tells which file changed, or was replaced (its path on one line:
+// QuoteName), and what to do.
 func (e *ChangedError) Error() string {
-	return e.Path + " " + e.What() + " while it was being backed up: close the wallet app (or wait for it to finish saving) and run the backup again"
+	return QuoteName(e.Path) + " " + e.What() + " while it was being backed up: close the wallet app (or wait for it to finish saving) and run the backup again"
 }
 
 // What is "was replaced" or "changed", as Error words it.

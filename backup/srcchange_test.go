@@ -171,3 +171,21 @@ func fmtSize(n int) string {
 	}
 	return "small"
 }
+
+// TestChangedErrorMessage: the error names the file on one line (a
+// newline in its folder's name is quoted) and says whether it changed or
+// was replaced.
+func TestChangedErrorMessage(t *testing.T) {
+	for _, tc := range []struct {
+		err  *ChangedError
+		want string
+	}{
+		{&ChangedError{Path: "/home/u/cake/wallets/monero/a/a"}, "/home/u/cake/wallets/monero/a/a changed while it was being backed up: "},
+		{&ChangedError{Path: "/home/u/cake/wallets/monero/a/a", Replaced: true}, "/home/u/cake/wallets/monero/a/a was replaced while it was being backed up: "},
+		{&ChangedError{Path: "/home/u/new\nline/wallets/monero/a/a"}, `"/home/u/new\nline/wallets/monero/a/a" changed while it was being backed up: `},
+	} {
+		if got := tc.err.Error(); !strings.HasPrefix(got, tc.want) || strings.Contains(got, "\n") {
+			t.Errorf("%#v: %q, want one line starting %q", tc.err, got, tc.want)
+		}
+	}
+}

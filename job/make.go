@@ -66,7 +66,7 @@ func DefaultRetryWaits() []time.Duration { return []time.Duration{2 * time.Secon
 func RetryNote(attempt, of int, wait time.Duration, err error) string {
 	what := "a file changed"
 	if ce := (*backup.ChangedError)(nil); errors.As(err, &ce) {
-		what = ce.Path + " " + ce.What()
+		what = backup.QuoteName(ce.Path) + " " + ce.What()
 	}
 	return fmt.Sprintf("%s while it was being read; trying again in %s (attempt %d of %d)", what, formatWait(wait), attempt, of)
 }

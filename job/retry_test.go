@@ -168,6 +168,7 @@ func TestRetryNote(t *testing.T) {
 		{2, 4, 1500 * time.Millisecond, changed, "/home/u/cake/wallets/monero/a/a changed while it was being read; trying again in 1.5 s (attempt 2 of 4)"},
 		{2, 3, time.Millisecond, changed, "/home/u/cake/wallets/monero/a/a changed while it was being read; trying again in 1 ms (attempt 2 of 3)"},
 		{2, 3, 2 * time.Second, &backup.ChangedError{Path: "/w/a", Replaced: true}, "/w/a was replaced while it was being read; trying again in 2 s (attempt 2 of 3)"},
+		{2, 3, 2 * time.Second, &backup.ChangedError{Path: "/w/a\nb"}, `"/w/a\nb" changed while it was being read; trying again in 2 s (attempt 2 of 3)`},
 		{2, 3, time.Second, backup.ErrSourceChanged, "a file changed while it was being read; trying again in 1 s (attempt 2 of 3)"},
 	} {
 		if got := job.RetryNote(tc.attempt, tc.of, tc.wait, tc.err); got != tc.want {
