@@ -25,3 +25,13 @@ func createExclusive(path string) (*os.File, error) {
 		return os.NewFile(uintptr(fd), path), nil
 	}
 }
+
+// removedDir reports whether the folder f has open was removed (it has no
+// links left), rather than moved or made unreachable by an unmount.
+func removedDir(f *os.File) bool {
+	var st syscall.Stat_t
+	if err := syscall.Fstat(int(f.Fd()), &st); err != nil {
+		return false
+	}
+	return st.Nlink == 0
+}

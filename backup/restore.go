@@ -102,6 +102,15 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 		removeCreated(created)
 		return res, fmt.Errorf("creating a temporary folder in %s: %w", work, err)
 	}
+	// Held open so that, should the path stop leading to it (the folder
+	// removed, the drive unmounted), the failure can say so.
+	handle, err := os.Open(tmp)
+	if err != nil {
+		os.Remove(tmp)
+		removeCreated(created)
+		return res, fmt.Errorf("opening %s: %w", tmp, err)
+	}
+	defer handle.Close()
 	unlock, err := restoreLock(tmp)
 	if err != nil {
 		os.RemoveAll(tmp)
@@ -110,7 +119,7 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 	}
 	defer func() {
 		if err != nil {
-			os.RemoveAll(tmp)
+			err = discardTemp(err, work, tmp, handle)
 		}
 		unlock()
 		if err != nil {
@@ -140,6 +149,57 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 		return res, fillInPlace(tmp, dir)
 	}
 	return res, moveIntoPlace(tmp, dir)
+}
+
+// TargetGoneError is the error of a restore whose folder went away while
+// it wrote there: removed, or its drive unmounted or pulled out. It wraps
+// the error the restore met.
+type TargetGoneError struct {
+	// Dir is the folder that went away: the target when it was filled in
+	// place, else its parent.
+	Dir string
+	// Leftover is the partial restore's temporary folder, when it was not
+	// removed with Dir: it is on the drive that went away, and the next
+	// restore into Dir there removes it. "" when nothing is left.
+	Leftover string
+	// Err is what the restore met.
+	Err error
+}
+
+// Error says what went away and what it may still hold.
+func (e *TargetGoneError) Error() string {
+	s := e.Dir + " went away while the backup was restored there (the folder removed, or its drive unmounted or pulled out)"
+	if e.Leftover != "" {
+		s += "; should it come back, it holds the partial restore " + e.Leftover + ", which the next restore into " + e.Dir + " removes"
+	}
+	return s
+}
+
+// Unwrap returns what the restore met.
+func (e *TargetGoneError) Unwrap() error { return e.Err }
+
+// discardTemp removes tmp, the temporary folder in work of a restore that
+// failed with err, and returns err, told more plainly when work went
+// away (a *TargetGoneError: handle, tmp opened, says whether tmp went
+// with it) or naming tmp when it could not be removed.
+func discardTemp(err error, work, tmp string, handle *os.File) error {
+	if now, serr := os.Stat(tmp); serr != nil || !sameAsOpened(now, handle) {
+		gone := &TargetGoneError{Dir: work, Err: err}
+		if !removedDir(handle) {
+			gone.Leftover = filepath.Base(tmp)
+		}
+		return gone
+	}
+	if rerr := os.RemoveAll(tmp); rerr != nil {
+		return fmt.Errorf("%w; the partial restore %s is left behind (%v), and the next restore into %s removes it", err, tmp, rerr, work)
+	}
+	return err
+}
+
+// sameAsOpened reports whether info is that of the folder f has open.
+func sameAsOpened(info fs.FileInfo, f *os.File) bool {
+	opened, err := f.Stat()
+	return err == nil && os.SameFile(info, opened)
 }
 
 // ErrNoSpace is wrapped when the restore target's file system has less
@@ -380,13 +440,13 @@ func (x *extractor) write(e plannedEntry, r io.Reader) error {
 	f, rel := e.file, e.rel
 	target := filepath.Join(x.root, rel)
 	if e.dir {
-		if err := os.MkdirAll(target, 0o700); err != nil {
+		if err := mkdirBelow(x.root, rel); err != nil {
 			return fmt.Errorf("creating folder %s: %w", rel, err)
 		}
 		return nil
 	}
 	if parent := filepath.Dir(target); parent != x.made {
-		if err := os.MkdirAll(parent, 0o700); err != nil {
+		if err := mkdirBelow(x.root, filepath.Dir(rel)); err != nil {
 			return fmt.Errorf("creating folder for %s: %w", rel, err)
 		}
 		x.made = parent
@@ -408,6 +468,30 @@ func (x *extractor) write(e plannedEntry, r io.Reader) error {
 	}
 	if !f.Modified.IsZero() {
 		os.Chtimes(target, f.Modified, f.Modified)
+	}
+	return nil
+}
+
+// mkdirBelow makes the folder rel (a clean relative path) and its missing
+// parents below root (0700), which must exist: unlike os.MkdirAll it
+// never makes root again, so a restore whose folder went away (removed,
+// its drive unmounted) fails rather than carry on in a new folder where
+// the old one was.
+func mkdirBelow(root, rel string) error {
+	if rel == "." || rel == "" {
+		return nil
+	}
+	dir := filepath.Join(root, rel)
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		return nil
+	}
+	if parent := filepath.Dir(rel); parent != "." {
+		if err := mkdirBelow(root, parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
 	}
 	return nil
 }

@@ -18,9 +18,10 @@ func backupExit(err error) error {
 	switch {
 	case exitCode(err) != exitFailure:
 		return err
-	case errors.As(err, &readErr), errors.As(err, new(*backup.ReadError)):
+	case errors.As(err, &readErr), errors.As(err, new(*backup.ReadError)), errors.As(err, new(*backup.TargetGoneError)):
 		// The system failed to read or write (a drive pulled out, a
-		// dropped connection): a failure, not damage.
+		// dropped connection, a restore's folder gone): a failure, not
+		// damage.
 		return err
 	case errors.Is(err, backup.ErrDecrypt):
 		return withCode(exitWrongPassword, err)

@@ -33,6 +33,7 @@ func TestBackupExitCodes(t *testing.T) {
 		{&backup.ChunkError{Index: 0, Err: fmt.Errorf("reading data.bin: %w: %w", backup.ErrBadChecksum, &fs.PathError{Op: "read", Path: "/media/STICK/b", Err: syscall.EIO})}, exitFailure},
 		{fmt.Errorf("reading metadata.json: %w: %w", backup.ErrNotBackup, &fs.PathError{Op: "read", Path: "/media/STICK/b", Err: syscall.ENOTCONN}), exitFailure},
 		{&backup.ChunkError{Index: 3, Err: fmt.Errorf("reading data.bin: %w", &backup.ReadError{Err: errors.New("connection reset")})}, exitFailure},
+		{&backup.TargetGoneError{Dir: "/media/STICK", Err: &backup.ChunkError{Index: 1, Err: errors.New("gone")}}, exitFailure},
 	}
 	for _, tt := range tests {
 		if got := exitCode(backupExit(tt.err)); got != tt.want {

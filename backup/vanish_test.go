@@ -1,0 +1,205 @@
+package backup
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// hookedReader reads b and, before each read, calls hook until it
+// reports that it acted.
+type hookedReader struct {
+	b    []byte
+	mu   sync.Mutex
+	done bool
+	hook func() bool
+}
+
+func (h *hookedReader) ReadAt(p []byte, off int64) (int, error) {
+	h.mu.Lock()
+	if !h.done {
+		h.done = h.hook()
+	}
+	h.mu.Unlock()
+	return bytes.NewReader(h.b).ReadAt(p, off)
+}
+
+// manyWallets is an inner archive of n wallets of one file of size
+// bytes each, each in a folder of its own.
+func manyWallets(t testing.TB, n, size int) []byte {
+	var entries []zipEntry
+	for i := range n {
+		entries = append(entries, zipEntry{name: fmt.Sprintf("wallets/monero/w%04d/w%04d", i, i), body: bytes.Repeat([]byte{byte(i)}, size)})
+	}
+	return innerZip(t, entries)
+}
+
+// restoringIn returns the temporary folder of a restore in dir once it
+// holds restored files, else "".
+func restoringIn(dir string) string {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if _, ok := restoringOwner(e.Name()); ok && e.IsDir() {
+			tmp := filepath.Join(dir, e.Name())
+			if files, _ := os.ReadDir(filepath.Join(tmp, "wallets", "monero")); len(files) > 0 {
+				return tmp
+			}
+		}
+	}
+	return ""
+}
+
+// TestRestoreTargetRemovedMidway: the folder being filled is removed
+// while the restore writes there (moved away, then deleted). The restore
+// fails with a *TargetGoneError naming the folder, in one line, and does
+// not make the folder again to carry on there.
+func TestRestoreTargetRemovedMidway(t *testing.T) {
+	t.Parallel()
+	b := sealInnerFast(t, manyWallets(t, 300, 4096), 32<<10)
+	dir := filepath.Join(t.TempDir(), "mine")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r := &hookedReader{b: b, hook: func() bool {
+		if restoringIn(dir) == "" {
+			return false
+		}
+		// Moved first, so that the restore, writing by path, cannot
+		// add to it while it is deleted.
+		moved := dir + ".removed"
+		if err := os.Rename(dir, moved); err != nil {
+			t.Error(err)
+		}
+		if err := os.RemoveAll(moved); err != nil {
+			t.Error(err)
+		}
+		return true
+	}}
+	a, err := Open(r, int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.restore(t.Context(), testKeys, dir, RestoreOptions{})
+	if !r.done {
+		t.Fatal("the restore never wrote a file before it ended")
+	}
+	var gone *TargetGoneError
+	if !errors.As(err, &gone) || gone.Dir != dir || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("restore: %v, want a *TargetGoneError for %s", err, dir)
+	}
+	if _, err := os.Lstat(dir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s was made again: %v", dir, err)
+	}
+}
+
+// TestRestoreTargetUnmountedMidway: the drive being restored to is
+// unmounted (lazily, as a desktop does when it is pulled out) while the
+// restore writes there. The restore fails with a *TargetGoneError naming
+// the partial restore left on the drive, writes nothing where the drive
+// was, and the next restore into the drive, mounted again, removes the
+// leftover. Root only: it mounts a tmpfs.
+func TestRestoreTargetUnmountedMidway(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root")
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("mount tmpfs: %v: %s", err, out)
+	}
+	// The drive, mounted again: the same file system seen elsewhere.
+	again := t.TempDir()
+	if err := unix.Mount(mnt, again, "", unix.MS_BIND, ""); err != nil {
+		exec.Command("umount", mnt).Run()
+		t.Skipf("bind mount: %v", err)
+	}
+	t.Cleanup(func() { unix.Unmount(again, unix.MNT_DETACH); unix.Unmount(mnt, unix.MNT_DETACH) })
+
+	b := sealInnerFast(t, manyWallets(t, 300, 4096), 32<<10)
+	r := &hookedReader{b: b, hook: func() bool {
+		if restoringIn(mnt) == "" {
+			return false
+		}
+		if err := unix.Unmount(mnt, unix.MNT_DETACH); err != nil {
+			t.Errorf("unmount: %v", err)
+		}
+		return true
+	}}
+	a, err := Open(r, int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.restore(t.Context(), testKeys, mnt, RestoreOptions{})
+	if !r.done {
+		t.Fatal("the restore never wrote a file before it ended")
+	}
+	var gone *TargetGoneError
+	if !errors.As(err, &gone) || gone.Dir != mnt || !strings.HasPrefix(gone.Leftover, ".cakebackup.restoring-") ||
+		!strings.Contains(err.Error(), gone.Leftover) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("restore: %v, want a *TargetGoneError for %s naming the leftover", err, mnt)
+	}
+	if names := listNames(t, mnt); len(names) != 0 {
+		t.Errorf("written where the drive was: %v", names)
+	}
+	if names := listNames(t, again); !slices.Contains(names, gone.Leftover) {
+		t.Errorf("the drive holds %v, want the leftover %s", names, gone.Leftover)
+	}
+	res, err := openAndRestore(t, b, again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reclaimed.Items != 1 {
+		t.Errorf("Reclaimed = %+v, want the leftover", res.Reclaimed)
+	}
+	if names := listNames(t, again); !slices.Equal(names, []string{"wallets"}) {
+		t.Errorf("the drive holds %v after the next restore", names)
+	}
+}
+
+// openAndRestore restores the backup b into dir.
+func openAndRestore(t *testing.T, b []byte, dir string) (*RestoreResult, error) {
+	t.Helper()
+	a, err := openBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.restore(t.Context(), testKeys, dir, RestoreOptions{})
+}
+
+// TestRemovedDir: a folder held open is known as removed once it is
+// deleted, not when it is only moved.
+func TestRemovedDir(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	for _, deleted := range []bool{false, true} {
+		dir := filepath.Join(base, fmt.Sprint(deleted))
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if deleted {
+			err = os.Remove(dir)
+		} else {
+			err = os.Rename(dir, dir+"-moved")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := removedDir(f); got != deleted && runtime.GOOS == "linux" {
+			t.Errorf("removedDir after deleted=%v: %v", deleted, got)
+		}
+	}
+}
