@@ -40,7 +40,8 @@ func (t *tempFile) Close() error {
 }
 
 // downloadAttempts is how many times a download is tried when it fails
-// in a way a retry may fix (a server error, a broken connection).
+// in a way a retry may fix (a server error, a broken connection); not
+// when the bytes came but were wrong (ErrDamagedDownload).
 const downloadAttempts = 3
 
 // fileRef names a file to download: by the link a listing just returned,
@@ -73,10 +74,12 @@ func (d *Destination) downloadSum(ctx context.Context, file fileRef, what string
 	}
 }
 
-// transient reports errors a later try may not meet.
+// transient reports errors a later try may not meet. Data that came but
+// does not decrypt or match its hash or signature is not one: the
+// connection is TLS, so what came is what Proton Drive holds, and it
+// would come again the same.
 func transient(err error) bool {
-	return errors.Is(err, ErrServer) || errors.Is(err, ErrNetwork) ||
-		errors.Is(err, ErrDamagedDownload) || errors.Is(err, ErrRateLimited)
+	return errors.Is(err, ErrServer) || errors.Is(err, ErrNetwork) || errors.Is(err, ErrRateLimited)
 }
 
 func (d *Destination) downloadOnce(ctx context.Context, file fileRef, what string) (*tempFile, []byte, error) {

@@ -55,8 +55,9 @@ var (
 	// ErrNameTaken: a file or folder of that name already exists.
 	ErrNameTaken = errors.New("a file or folder of that name already exists on Proton Drive")
 	// ErrDamagedDownload: a downloaded block did not decrypt or did not
-	// match its hash or signature.
-	ErrDamagedDownload = errors.New("data downloaded from Proton Drive does not decrypt or verify (a server or network fault): try again")
+	// match its hash or signature. It is not retried: what Proton Drive
+	// holds is wrong.
+	ErrDamagedDownload = errors.New("the data Proton Drive sent does not decrypt or match its checksum or signature: the copy stored there is damaged")
 	// ErrDraftExists: another upload of the same name is in progress or
 	// was interrupted (seen in the Proton Drive apps as a failed upload).
 	ErrDraftExists = errors.New("an unfinished upload of that name is on Proton Drive: remove it in the Proton Drive app and try again")

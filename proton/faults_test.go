@@ -321,3 +321,41 @@ func deadPID(t *testing.T) int {
 	}
 	return cmd.Process.Pid
 }
+
+// TestWrongDataIsNotRetried: a backup whose stored bytes at Proton Drive
+// do not match their hash (a block changed on the server's disk) fails at
+// once, as damaged, after one download, not after the retries a server
+// error or a broken connection gets: the same bytes would come again.
+func TestWrongDataIsNotRetried(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	f := newFakeProtonWith(t, protontest.WithOptions(protontest.Options{DataDir: dir}))
+	d := f.newDest(t)
+	ctx := context.Background()
+	putDirect(t, d, "damaged", wallettest.RandomBytes(t, 1000))
+	blocks, err := os.ReadDir(dir + "/blocks")
+	if err != nil || len(blocks) != 1 {
+		t.Fatalf("the data dir holds %d blocks (%v), want 1", len(blocks), err)
+	}
+	path := dir + "/blocks/" + blocks[0].Name()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := f.srv.Calls(protontest.RouteDownloadBlock)
+	r, err := d.Open(ctx, "damaged")
+	if err == nil {
+		r.Close()
+		t.Fatal("a backup with a changed block opened")
+	}
+	if !errors.Is(err, ErrDamagedDownload) {
+		t.Fatalf("Open = %v, want ErrDamagedDownload", err)
+	}
+	if got := f.srv.Calls(protontest.RouteDownloadBlock) - before; got != 1 {
+		t.Errorf("the block was downloaded %d times, want once", got)
+	}
+}
