@@ -5,7 +5,9 @@
 //	fakeprotondrive --listen 127.0.0.1:0 --user NAME --password PW [--data-dir DIR] [--app-versions REGEXP]
 //
 // It prints the API base URL as the first line of standard output and
-// serves until SIGINT or SIGTERM. The password may instead come from the
+// serves until SIGINT or SIGTERM. Started again on the --data-dir of an
+// earlier run, with the same --user and --password, it serves the same
+// account (its keys, salts and address) and files. The password may instead come from the
 // FAKEPROTONDRIVE_PASSWORD environment variable, which keeps it out of the
 // process list.
 package main
@@ -57,20 +59,28 @@ type config struct {
 	appVersions *regexp.Regexp
 }
 
-func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+// usage is the first line of --help.
+const usage = "usage: fakeprotondrive --user NAME --password PW [--listen ADDR] [--data-dir DIR] [--app-versions REGEXP] [--verbose]"
+
+// parseArgs parses the command line. For --help (-h) it prints the help
+// to help and returns flag.ErrHelp.
+func parseArgs(args []string, getenv func(string) string, help io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("fakeprotondrive", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "loopback `address` to listen on")
 	fs.StringVar(&c.user, "user", "", "`name` of the account to create")
 	fs.StringVar(&c.password, "password", "", "`password` of the account (or set "+passwordEnv+")")
-	fs.StringVar(&c.dataDir, "data-dir", "", "keep blocks and metadata under `dir` (default: in memory)")
+	fs.StringVar(&c.dataDir, "data-dir", "", "keep blocks, metadata and the account's locked keys under `dir`, and serve what an earlier run left there (default: in memory)")
 	fs.BoolVar(&c.verbose, "verbose", false, "log every request (method, path, status) to stderr")
 	appVersions := fs.String("app-versions", "", "accept x-pm-appversion values matching this `regexp` (default: external-drive-NAME@X.Y.Z-CHANNEL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stderr)
+			fmt.Fprintln(help, usage)
+			fmt.Fprintln(help, "\nRuns a fake Proton Drive API server on loopback and prints its URL.\nA server started again on the --data-dir of an earlier one, with the same\n--user and --password, serves the same account and files.\n\nOptions:")
+			fs.SetOutput(help)
 			fs.PrintDefaults()
+			return c, flag.ErrHelp
 		}
 		return c, fmt.Errorf("%w: %w", errUsage, err)
 	}
@@ -95,7 +105,10 @@ func parseArgs(args []string, getenv func(string) string, stderr io.Writer) (con
 
 // run serves until ctx is done and returns the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	c, err := parseArgs(args, getenv, stderr)
+	c, err := parseArgs(args, getenv, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "fakeprotondrive: %v\n", err)
 		return exitUsage

@@ -28,6 +28,10 @@ import (
 // its core server (see NewForTest) the account and its drive keys are made
 // once per process and each server stores its own share and root folder
 // built from them.
+//
+// On a server whose DataDir an earlier server left, AddUser of one of the
+// accounts there, with its password, serves that account again: its
+// keys, salts and address, and its files (see resume.go).
 func (s *Server) AddUser(username, password string) error {
 	_, err := s.addUser(username, password, false)
 	return err
@@ -40,6 +44,14 @@ func (s *Server) AddUser(username, password string) error {
 func (s *Server) addUser(username, password string, keep bool) (*LoggedIn, error) {
 	if username == "" || password == "" {
 		return nil, errors.New("protontest: AddUser needs a username and a password")
+	}
+	if a, ok := s.drive.sleeping(username); ok {
+		// An account of an earlier server on this DataDir.
+		if err := s.resumeUser(a, password); err != nil {
+			return nil, err
+		}
+		s.drive.woke(username)
+		return nil, nil
 	}
 	if _, err := s.drive.userIDByName(username); err == nil {
 		return nil, fmt.Errorf("protontest: user %q already exists", username)
@@ -78,6 +90,7 @@ func (s *Server) addUser(username, password string, keep bool) (*LoggedIn, error
 		VolumeID:   newID(),
 		ShareID:    newID(),
 		CreateTime: now,
+		Keys:       keys.kept,
 	}
 	rootID := newID()
 	share := &shareRecord{
@@ -211,6 +224,9 @@ type driveKeys struct {
 	rootPassphraseSignature  string
 	rootName                 string
 	rootHashKey              string
+	// kept is what the account keeps of its core server account (see
+	// resume.go).
+	kept *keptKeys
 }
 
 // coreAppVersion is the x-pm-appversion of the server's own requests to
@@ -299,7 +315,10 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 		if addr.ID == "" {
 			return errors.New("address not found")
 		}
-		keys, err = buildDriveKeys(s.pgp, addr.Email, addr.Keys.Primary().ID, addrKR)
+		if keys, err = buildDriveKeys(s.pgp, addr.Email, addr.Keys.Primary().ID, addrKR); err != nil {
+			return err
+		}
+		keys.kept, err = keepKeys(user, salts, addr)
 		return err
 	})
 	return keys, session, err

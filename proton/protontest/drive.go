@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -33,6 +34,10 @@ type account struct {
 	VolumeID   string
 	ShareID    string
 	CreateTime int64
+	// Keys is what the core server made for the account, kept so that a
+	// server on the same DataDir can serve the account again (see
+	// resume.go).
+	Keys *keptKeys `json:",omitempty"`
 }
 
 type shareRecord struct {
@@ -83,6 +88,9 @@ type drive struct {
 	blocks map[string][]byte
 	// quota is the per-account storage limit in bytes; < 0 is unlimited.
 	quota int64
+	// asleep are the names of the accounts read from an earlier server's
+	// metadata.json that AddUser has not resumed yet (see resume.go).
+	asleep map[string]bool
 }
 
 func newDrive(dataDir, storageURL string) (*drive, error) {
@@ -98,14 +106,24 @@ func newDrive(dataDir, storageURL string) (*drive, error) {
 		},
 		blocks: map[string][]byte{},
 		quota:  -1,
+		asleep: map[string]bool{},
 	}
 	if dataDir != "" {
-		// Accounts and their keys live in the core server's memory, so a
-		// drive left by an earlier run could never be unlocked again.
-		if _, err := os.Stat(filepath.Join(dataDir, "metadata.json")); err == nil {
-			return nil, fmt.Errorf("protontest: data dir %s already holds a fake drive; use an empty directory", dataDir)
-		}
 		if err := os.MkdirAll(filepath.Join(dataDir, "blocks"), 0o700); err != nil {
+			return nil, fmt.Errorf("protontest: data dir: %w", err)
+		}
+		// A drive an earlier server left: its accounts sleep until
+		// AddUser resumes them (see resume.go).
+		raw, err := os.ReadFile(filepath.Join(dataDir, "metadata.json"))
+		switch {
+		case err == nil:
+			if err := json.Unmarshal(raw, &st.meta); err != nil {
+				return nil, fmt.Errorf("protontest: data dir %s: metadata.json: %w", dataDir, err)
+			}
+			for _, a := range st.meta.Accounts {
+				st.asleep[a.Username] = true
+			}
+		case !errors.Is(err, fs.ErrNotExist):
 			return nil, fmt.Errorf("protontest: data dir: %w", err)
 		}
 	}

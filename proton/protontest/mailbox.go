@@ -149,6 +149,8 @@ func (s *Server) serveRelockedKeys(res *http.Response) error {
 		rewrite = s.rewriteUser
 	case "/core/v4/keys/salts":
 		rewrite = s.rewriteSalts
+	case "/core/v4/addresses":
+		rewrite = s.rewriteAddresses
 	default:
 		return nil
 	}

@@ -35,7 +35,9 @@ type Options struct {
 	// DataDir, when set, keeps drive data on disk so a test can inspect
 	// exactly what the server received: encrypted blocks as files under
 	// DataDir/blocks and all metadata in DataDir/metadata.json, all 0600.
-	// "" keeps everything in memory.
+	// A server started on a DataDir an earlier one left serves its
+	// accounts and files again (see AddUser). "" keeps everything in
+	// memory.
 	DataDir string
 
 	// Addr is the loopback address to listen on; "" means 127.0.0.1:0.
@@ -71,6 +73,7 @@ type Server struct {
 	faults      *faults
 	twoFactor   *twoFactor
 	mailbox     *mailboxKeys
+	resumed     *resumedKeys
 	appVersions appVersions
 	refreshes   refreshes
 	// authLife is how long the core server's new access tokens live,
@@ -140,6 +143,7 @@ func newServer(opts Options, shared *sharedCore) (*Server, error) {
 
 		twoFactor: newTwoFactor(),
 		mailbox:   newMailboxKeys(),
+		resumed:   newResumedKeys(),
 		pgp:       crypto.PGP(),
 	}
 	s.authLife.Store(int64(coreAuthLife))
