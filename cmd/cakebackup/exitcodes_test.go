@@ -111,8 +111,8 @@ func TestRestoreToAFolderInUse(t *testing.T) {
 	}
 }
 
-// TestCreateFromAMissingSource: a --source that is not there, or is a
-// file, is a usage error (exit 2) as an empty --source is, in one line
+// TestCreateFromAMissingSource: a --source that is not there (a path
+// through a file is not either), or is a file, is a usage error (exit 2) as an empty --source is, in one line
 // naming it and the flag.
 func TestCreateFromAMissingSource(t *testing.T) {
 	t.Parallel()
@@ -120,6 +120,7 @@ func TestCreateFromAMissingSource(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "gone")
 	for _, tc := range []struct{ source, want string }{
 		{missing, "--source " + missing + ": no such file or folder"},
+		{filepath.Join(aFile, "wallets"), "--source " + filepath.Join(aFile, "wallets") + ": no such file or folder"}, // through a file: ENOTDIR
 		{aFile, "--source " + aFile + " is not a folder"},
 		{"", "--source is empty"},
 	} {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -24,7 +25,7 @@ func allowEmptyFlag() cli.Flag {
 func checkSource(dir string, allowEmpty bool) error {
 	fi, err := os.Stat(dir)
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
 		return usageError(fmt.Errorf("--source %s: no such file or folder", dir))
 	case err == nil && !fi.IsDir():
 		return usageError(fmt.Errorf("--source %s is not a folder: give the wallet app's data folder", dir))
