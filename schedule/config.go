@@ -36,6 +36,11 @@ type Config struct {
 	Alerts
 	// Jobs are the scheduled backups, in file order.
 	Jobs []Job `toml:"job,omitempty" json:"jobs"`
+	// File is the file LoadConfig read the config from (or would have:
+	// the default file may not exist yet); it is not part of the file.
+	// Its jobs' state is kept apart from other config files' (see
+	// Paths.ForConfig).
+	File string `toml:"-" json:"-"`
 }
 
 // Job is one scheduled backup.
@@ -211,12 +216,17 @@ func (c *Config) DestsFor(job Job) []string {
 func LoadConfig(path string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return &Config{}, nil
+		return &Config{File: path}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return parseConfig(path, data)
+	c, err := parseConfig(path, data)
+	if err != nil {
+		return nil, err
+	}
+	c.File = path
+	return c, nil
 }
 
 // parseConfig decodes and validates data, read from path.

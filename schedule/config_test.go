@@ -34,6 +34,10 @@ func TestConfigSaveLoadRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got.File != path {
+		t.Errorf("File = %q, want %q", got.File, path)
+	}
+	want.File = path
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, want)
 	}

@@ -58,7 +58,7 @@ func TestLoadNamedConfig(t *testing.T) {
 				}
 				// The default file may not exist yet: LoadConfig still
 				// reads it as empty.
-				if cfg, err := LoadConfig(path); err != nil || !reflect.DeepEqual(cfg, &Config{}) {
+				if cfg, err := LoadConfig(path); err != nil || !reflect.DeepEqual(cfg, &Config{File: path}) {
 					t.Errorf("LoadConfig of a missing file = %+v, %v; want an empty config", cfg, err)
 				}
 			case tt.wantErr:

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -11,11 +12,13 @@ import (
 // timeLayout is how status details show a time, in local time.
 const timeLayout = "2006-01-02 15:04"
 
-// LoadStatus reads the state and verification files under paths and
-// returns the status of each job of c at now (see StatusAt), with the
-// stored backups of each that failed a check.
-func LoadStatus(c *Config, paths Paths, now time.Time) ([]JobStatus, error) {
-	st, err := StateStore{Path: paths.State}.Load()
+// LoadStatus reads the state of c's jobs (see Paths.ForConfig) and the
+// verification file under paths and returns the status of each job of c
+// at now (see StatusAt), with the stored backups of each that failed a
+// check. log gets the warning of a damaged state file moved aside (see
+// StateStore.Load); nil discards it.
+func LoadStatus(c *Config, paths Paths, log *slog.Logger, now time.Time) ([]JobStatus, error) {
+	st, err := StateStore{Path: paths.ForConfig(c.File).State, Log: log}.Load()
 	if err != nil {
 		return nil, err
 	}

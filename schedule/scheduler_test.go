@@ -282,11 +282,78 @@ func TestStateFileIsPrivateAndKeepsOtherJobs(t *testing.T) {
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("state file mode: %v %v", fi, err)
 	}
-	if err := os.WriteFile(s.Path, []byte("{not json"), 0o600); err != nil {
-		t.Fatal(err)
+}
+
+// TestDamagedStateMovedAside: a state file that is not JSON, or not of
+// the state's shape, is moved aside to state.json.damaged-TIME with its
+// bytes, with a warning naming both files, and the state starts afresh;
+// the next record writes a good state file.
+func TestDamagedStateMovedAside(t *testing.T) {
+	for _, damaged := range []string{"{not json", `{"jobs": 5}`, "", "\x00\x00\x00"} {
+		dir := t.TempDir()
+		var log bytes.Buffer
+		s := StateStore{Path: filepath.Join(dir, "state.json"), Log: slog.New(slog.NewTextHandler(&log, nil))}
+		if err := os.WriteFile(s.Path, []byte(damaged), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		st, err := s.Load()
+		if err != nil || len(st.Jobs) != 0 || st.Jobs == nil {
+			t.Fatalf("%q: Load = %+v, %v; want a fresh state", damaged, st, err)
+		}
+		aside, _ := filepath.Glob(s.Path + ".damaged-*")
+		if len(aside) != 1 {
+			t.Fatalf("%q: moved aside: %v", damaged, aside)
+		}
+		if b, err := os.ReadFile(aside[0]); err != nil || string(b) != damaged {
+			t.Fatalf("%q: the file moved aside holds %q, %v", damaged, b, err)
+		}
+		if _, err := os.Stat(s.Path); !os.IsNotExist(err) {
+			t.Fatalf("%q: state file still there: %v", damaged, err)
+		}
+		if !strings.Contains(log.String(), "level=WARN") || !strings.Contains(log.String(), aside[0]) {
+			t.Fatalf("%q: warning: %s", damaged, log.String())
+		}
+		// A second damaged file in the same second gets a name of its own.
+		if err := os.WriteFile(s.Path, []byte(damaged), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Record("a", JobState{LastResult: ResultOK}); err != nil {
+			t.Fatal(err)
+		}
+		if aside, _ := filepath.Glob(s.Path + ".damaged-*"); len(aside) != 2 {
+			t.Fatalf("%q: moved aside: %v", damaged, aside)
+		}
+		if js, err := s.Job("a"); err != nil || js.LastResult != ResultOK {
+			t.Fatalf("%q: after a record: %+v, %v", damaged, js, err)
+		}
 	}
-	if _, err := s.Load(); err == nil || !strings.Contains(err.Error(), "damaged") {
-		t.Fatalf("damaged state: %v", err)
+}
+
+// TestPathsForConfig: the default config's jobs keep their state in
+// state.json, any other config's in a file of its own, one per file.
+func TestPathsForConfig(t *testing.T) {
+	p := Paths{Config: "/home/ana/.config/cakebackup/config.toml", State: "/home/ana/.local/state/cakebackup/state.json"}
+	tests := []struct {
+		file, other string
+		same        bool // the same state file as other's
+	}{
+		{"", p.Config, true},
+		{p.Config, "/home/ana/.config/cakebackup/../cakebackup/config.toml", true},
+		{"/srv/b.toml", p.Config, false},
+		{"/srv/b.toml", "/srv/c.toml", false},
+		{"/srv/b.toml", "/srv/./b.toml", true},
+	}
+	for _, tt := range tests {
+		a, b := p.ForConfig(tt.file).State, p.ForConfig(tt.other).State
+		if (a == b) != tt.same {
+			t.Errorf("ForConfig(%q) = %s, ForConfig(%q) = %s; same = %v, want %v", tt.file, a, tt.other, b, a == b, tt.same)
+		}
+		if filepath.Dir(a) != filepath.Dir(p.State) {
+			t.Errorf("ForConfig(%q) = %s, not beside %s", tt.file, a, p.State)
+		}
+	}
+	if got := p.ForConfig(p.Config).State; got != p.State {
+		t.Errorf("the default config's state is %s, want %s", got, p.State)
 	}
 }
 

@@ -1,10 +1,13 @@
 package schedule
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -60,25 +63,67 @@ type State struct {
 type StateStore struct {
 	// Path is the state file, e.g. ~/.local/state/cakebackup/state.json.
 	Path string
+	// Log gets a warning when a damaged state file is moved aside; nil
+	// discards it.
+	Log *slog.Logger
 }
 
-// Load reads the state; a missing file is an empty state.
+// damagedLayout dates a damaged state file moved aside.
+const damagedLayout = "20060102T150405Z"
+
+// Load reads the state; a missing file is an empty state. A file that is
+// not a state file (not JSON, or not of its shape: a disk error, an
+// editor's slip) is renamed PATH.damaged-TIME, with a warning, and the
+// state starts afresh: the state only says when jobs last ran, so the
+// jobs run again as if never run, and no backup is lost. A state file
+// that cannot be read at all is an error.
 func (s StateStore) Load() (*State, error) {
-	st := &State{Jobs: map[string]JobState{}}
-	data, err := os.ReadFile(s.Path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return st, nil
+	for range 3 {
+		data, err := os.ReadFile(s.Path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return &State{Jobs: map[string]JobState{}}, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read state: %w", err)
+		}
+		st := &State{}
+		jerr := json.Unmarshal(data, st)
+		if jerr == nil {
+			if st.Jobs == nil {
+				st.Jobs = map[string]JobState{}
+			}
+			return st, nil
+		}
+		moved, err := moveAside(s.Path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // another process moved it aside first: read afresh
+		}
+		if err != nil {
+			return nil, fmt.Errorf("state file %s is damaged (%v) and cannot be moved aside: %w", s.Path, jerr, err)
+		}
+		if s.Log != nil {
+			s.Log.Warn("the state file was damaged; moved it aside and starting afresh: every job runs as if it never ran, and no backup was touched",
+				"file", s.Path, "moved_to", moved, "error", oneLine(jerr.Error()))
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read state: %w", err)
+	return nil, fmt.Errorf("state file %s keeps changing while it is read", s.Path)
+}
+
+// moveAside renames the damaged file at path to path.damaged-TIME (with
+// -N added when that is taken) and returns the new name.
+func moveAside(path string) (string, error) {
+	base := path + ".damaged-" + time.Now().UTC().Format(damagedLayout)
+	to := base
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(to); errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		to = fmt.Sprintf("%s-%d", base, n)
 	}
-	if err := json.Unmarshal(data, st); err != nil {
-		return nil, fmt.Errorf("state file %s is damaged (%v): remove it to start afresh", s.Path, err)
+	if err := os.Rename(path, to); err != nil {
+		return "", err
 	}
-	if st.Jobs == nil {
-		st.Jobs = map[string]JobState{}
-	}
-	return st, nil
+	return to, nil
 }
 
 // Job returns the recorded state of the job called name.
@@ -111,6 +156,28 @@ func (s StateStore) Record(name string, js JobState) error {
 		return fmt.Errorf("write state: %w", err)
 	}
 	return nil
+}
+
+// ForConfig returns p with State set to the state file of the jobs of
+// the config file at file: state.json for the default config (file is ""
+// or p.Config), else state-HASH.json beside it (HASH from file's
+// absolute path). Jobs of one name in two config files then never
+// overwrite each other's last runs. The files beside the state file
+// (verified.json, the watched folders' state) are shared by all configs.
+func (p Paths) ForConfig(file string) Paths {
+	if file == "" || p.State == "" {
+		return p
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		abs = filepath.Clean(file)
+	}
+	if def, err := filepath.Abs(p.Config); err == nil && def == abs {
+		return p
+	}
+	sum := sha256.Sum256([]byte(abs))
+	p.State = filepath.Join(filepath.Dir(p.State), "state-"+hex.EncodeToString(sum[:4])+".json")
+	return p
 }
 
 // Paths are the files the scheduler uses, derived from the XDG base

@@ -26,7 +26,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 				return err
 			}
 			now := time.Now()
-			rows, err := schedule.LoadStatus(cfg, paths, now)
+			rows, err := schedule.LoadStatus(cfg, paths, e.log(), now)
 			if err != nil {
 				return err
 			}

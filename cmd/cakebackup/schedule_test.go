@@ -946,3 +946,66 @@ func TestScheduleInstallWithoutSystemd(t *testing.T) {
 		t.Errorf("remove said:\n%s\nwant a word about the crontab line", out)
 	}
 }
+
+// TestScheduleRunDamagedState: a state file that is not JSON is moved
+// aside with a warning, and the run goes on from a fresh state: it makes
+// its backup, and the backups made before are all still there.
+func TestScheduleRunDamagedState(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "--keep-last", "2", "nightly")
+	s.mustRun("schedule", "run", "--once")
+	first := s.backups(t)
+	state := s.state(t).Path
+	if err := os.WriteFile(state, []byte(`{"jobs": {"nightly": {"last_start": "yester`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	nextSecond() // backup names have one-second resolution
+	s.mustRun("schedule", "run", "--once")
+	if log := s.stderr.String(); !strings.Contains(log, "state file was damaged") || !strings.Contains(log, state+".damaged-") {
+		t.Errorf("no warning naming the damaged file: %s", log)
+	}
+	aside, _ := filepath.Glob(state + ".damaged-*")
+	if len(aside) != 1 {
+		t.Fatalf("moved aside: %v", aside)
+	}
+	got := s.backups(t)
+	if len(first) != 1 || len(got) != 2 || !slices.Contains(got, first[0]) {
+		t.Fatalf("folder = %v, before %v; want the old backup and a new one", got, first)
+	}
+	if js, err := s.state(t).Job("nightly"); err != nil || js.LastResult != schedule.ResultOK {
+		t.Fatalf("state after the run: %+v, %v", js, err)
+	}
+	if out := s.mustRun("schedule", "status"); !strings.Contains(out, "nightly") || !strings.Contains(out, "ok") {
+		t.Errorf("status:\n%s", out)
+	}
+}
+
+// TestScheduleTwoConfigsKeepTheirState: jobs of one name in two config
+// files each keep their own last run: each one's status shows its own
+// backup, and a run of one does not make the other look run.
+func TestScheduleTwoConfigsKeepTheirState(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	b, bDest := filepath.Join(t.TempDir(), "b.toml"), t.TempDir()
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
+	s.mustRun("schedule", "add", "--config", b, "--source", sampleWallets, "--dest", "folder:"+bDest, "--every", "24h", "--password-file", s.pw, "nightly")
+	s.mustRun("schedule", "run", "--once", "--config", b)
+	if out := s.mustRun("schedule", "status", "--config", b); !strings.Contains(out, bDest) {
+		t.Fatalf("B's status does not show B's backup:\n%s", out)
+	}
+	// The default config's job has not run: it is due, and runs.
+	if out := s.mustRun("schedule", "status"); strings.Contains(out, bDest) || !strings.Contains(out, "never") {
+		t.Fatalf("the default config's status shows B's run:\n%s", out)
+	}
+	s.mustRun("schedule", "run", "--once")
+	if got := s.backups(t); len(got) != 1 {
+		t.Fatalf("the default config's job did not run: %v", got)
+	}
+	for _, tt := range []struct{ config, dest, other string }{{b, bDest, s.dest}, {s.config, s.dest, bDest}} {
+		out := s.mustRun("schedule", "status", "--config", tt.config)
+		if !strings.Contains(out, tt.dest) || strings.Contains(out, tt.other) {
+			t.Errorf("status of %s:\n%s\nwant its own backup in %s", tt.config, out, tt.dest)
+		}
+	}
+}

@@ -164,7 +164,7 @@ func TestSchedulerBacksUpPrunesAndChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := schedule.LoadStatus(cfg, paths, time.Now())
+	rows, err := schedule.LoadStatus(cfg, paths, nil, time.Now())
 	if err != nil || len(rows) != 1 || rows[0].Last.LastResult != schedule.ResultOK || len(rows[0].Failed) != 1 || rows[0].Failed[0].Name != old {
 		t.Fatalf("status %+v, %v; want the run ok and %s failed", rows, err, old)
 	}
