@@ -321,12 +321,25 @@ func (p *pendingFile) publish() (string, error) {
 }
 
 // fail discards the temporary file after err and returns err, telling
-// also when the temporary file could not be removed.
+// also when the temporary file could not be removed. A drive that failed
+// the backup (pulled out, gone bad) most often fails the removal too, for
+// the same reason: that reason is said once, with what is left.
 func (p *pendingFile) fail(err error) error {
-	if derr := p.discard(); derr != nil {
-		return fmt.Errorf("%w; also %v", err, derr)
+	derr := p.discard()
+	if derr == nil {
+		return err
 	}
-	return err
+	if sameReason(err, derr) {
+		return fmt.Errorf("%w; the unfinished file %s is left there, for the next backup there to remove", err, p.tmpName)
+	}
+	return fmt.Errorf("%w; also %v", err, derr)
+}
+
+// sameReason reports whether a and b are disk errors that say the same
+// thing (the same plain reason and system error).
+func sameReason(a, b error) bool {
+	var da, db *diskError
+	return errors.As(a, &da) && errors.As(b, &db) && da.plain == db.plain && systemText(da.err) == systemText(db.err)
 }
 
 // Abort removes the temporary file. It does nothing after Commit.

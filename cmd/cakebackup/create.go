@@ -261,7 +261,11 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 	for _, st := range made.Stores {
 		e.printReclaimed(st)
 		if st.Err != nil {
-			fmt.Fprintf(e.stdout, "NOT saved to %s: %s\n", st.Dest, storeMessage(st))
+			// The only destination's failure is the run's error, said
+			// once on stderr.
+			if len(made.Stores) > 1 {
+				fmt.Fprintf(e.stdout, "NOT saved to %s: %s\n", st.Dest, storeMessage(st))
+			}
 			continue
 		}
 		fmt.Fprintf(e.stdout, "Backup saved and verified: %s (%s)\n", st.Entry.Location, bytesize.Format(st.Entry.Size))
