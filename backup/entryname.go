@@ -66,6 +66,33 @@ func entryNameProblem(name string) string {
 	return ""
 }
 
+// NameProblem says why name, a backup file's name, cannot be stored under
+// that name at every kind of destination (a FAT or exFAT stick, a Windows
+// or macOS folder, Proton Drive), or returns "" when it can: the rule the
+// inner archive's entry names follow, for one name without folders. It
+// refuses control characters, any of /\<>:"|?*, a trailing dot or space,
+// the device names Windows reserves (CON, NUL, COM1, ...), names longer
+// than 255 bytes and bytes that are not UTF-8. The problem is a clause:
+// "contains a control character".
+func NameProblem(name string) string {
+	switch {
+	case strings.Contains(name, "/"):
+		return "contains a slash"
+	case name == "." || name == "..":
+		return "is not a file name"
+	case len(name) > maxNameSegment:
+		return fmt.Sprintf("is longer than %d bytes", maxNameSegment)
+	case strings.HasSuffix(name, ".") || strings.HasSuffix(name, " "):
+		return "ends in a dot or space, which Windows drops"
+	case strings.ContainsAny(name, windowsForbidden) && utf8.ValidString(name):
+		// Said as such, not as a drive letter ("a:b").
+		return "contains one of " + windowsForbidden + ", which Windows does not allow"
+	case isWindowsReserved(name):
+		return "is a device name Windows reserves"
+	}
+	return entryNameProblem(name)
+}
+
 // isWindowsReserved reports whether seg names a Windows device, with or
 // without an extension ("NUL", "com1.txt", "LPT¹").
 func isWindowsReserved(seg string) bool {

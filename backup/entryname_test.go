@@ -237,3 +237,44 @@ func FuzzEntryName(f *testing.F) {
 		}
 	})
 }
+
+// TestNameProblem: a backup's file name that some destination (a FAT or
+// exFAT stick, Windows, Proton Drive) cannot store as it is, is refused
+// with why; the app's names and ordinary ones pass.
+func TestNameProblem(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name, problem string // problem: a part of the answer, "" for none
+	}{
+		{"cake_wallet_backup_2026-12-01_080000", ""},
+		{"Cake Wallet backup (1).zip", ""},
+		{"résumé – copie", ""},
+		{".hidden", ""},
+		{"a/b", "slash"},
+		{`a\b`, "backslash"},
+		{"..", "not a file name"},
+		{"tab\there", "control character"},
+		{"new\nline", "control character"},
+		{"del\x7f", "control character"},
+		{"a:b", "Windows does not allow"},
+		{"what?", "Windows does not allow"},
+		{"<x>", "Windows does not allow"},
+		{`say"`, "Windows does not allow"},
+		{"pipe|", "Windows does not allow"},
+		{"star*", "Windows does not allow"},
+		{"dot.", "ends in a dot or space"},
+		{"space ", "ends in a dot or space"},
+		{"CON", "device name"},
+		{"nul.txt", "device name"},
+		{"com1", "device name"},
+		{"LPT9.bak", "device name"},
+		{"bad\xffutf8", "UTF-8"},
+		{strings.Repeat("n", 256), "longer than 255 bytes"},
+		{"", "empty"},
+	} {
+		got := NameProblem(tt.name)
+		if (got == "") != (tt.problem == "") || !strings.Contains(got, tt.problem) {
+			t.Errorf("NameProblem(%q) = %q, want %q", tt.name, got, tt.problem)
+		}
+	}
+}

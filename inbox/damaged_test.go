@@ -3,11 +3,15 @@ package inbox_test
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/job"
 )
 
 // TestDamagedContainerIsReportedDamaged: an export whose container is
@@ -51,4 +55,40 @@ func zipOf(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// TestNameNotEveryDestinationStoresFails: an export whose name a FAT
+// stick or Proton Drive cannot take fails (it is not shipped under
+// another name), is logged naming it, and stays, in this run and the
+// next; renamed, it is shipped.
+func TestNameNotEveryDestinationStoresFails(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	dest := t.TempDir()
+	export := snapshot(t, "named")
+	p := f.drop(t, "export:1", export)
+	var log bytes.Buffer
+	in := f.inbox(dest)
+	in.Log = slog.New(slog.NewTextHandler(&log, nil))
+	rep := once(t, in)
+	var ne *job.NameError
+	if s, _ := status(rep, "export:1"); s != inbox.Failed || !errors.As(rep.Err(), &ne) {
+		t.Fatalf("status %v, error %v; want failed with a NameError", s, rep.Err())
+	}
+	if n := strings.Count(log.String(), "ship failed"); n != 1 || !strings.Contains(log.String(), "export:1") {
+		t.Errorf("log, want one failure naming the file:\n%s", log.String())
+	}
+	rep = once(t, in)
+	if s, _ := status(rep, "export:1"); s != inbox.Failed {
+		t.Errorf("again: status %v", s)
+	}
+	holdsOnly(t, dest)
+	holdsOnly(t, f.dir, export)
+	if err := os.Rename(p, filepath.Join(f.dir, "export-1")); err != nil {
+		t.Fatal(err)
+	}
+	if rep := once(t, in); rep.Err() != nil {
+		t.Fatal(rep.Err())
+	}
+	holdsOnly(t, dest, export)
 }

@@ -410,9 +410,13 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 	f.Sent = sent
 	if sent == nil {
 		// It no longer passes its check or cannot be read: judge it
-		// afresh next time.
-		delete(r.st.Files, f.Path)
-		r.dirty = true
+		// afresh next time. A name no destination may take (see
+		// job.NameError) is refused before the file is read: what is
+		// known of it holds, and it is not read again until renamed.
+		if ne := (*job.NameError)(nil); !errors.As(err, &ne) {
+			delete(r.st.Files, f.Path)
+			r.dirty = true
+		}
 		f.Status, f.Err = Failed, err
 		r.logShip(ctx, f, missing, err)
 		return

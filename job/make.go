@@ -127,6 +127,9 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	if b.Name == "" {
 		b.Name = BackupName("", b.Now)
 	}
+	if problem := backup.NameProblem(b.Name); problem != "" {
+		return nil, &NameError{Name: b.Name, Problem: problem}
+	}
 	src, err := backup.Collect(ctx, b.Source, b.Settings)
 	if err != nil {
 		return nil, err

@@ -34,6 +34,23 @@ type Shipment struct {
 	Password string
 }
 
+// NameError is returned by Send (and Make) for a backup whose name cannot
+// be stored as it is at every kind of destination (see
+// backup.NameProblem): a FAT stick or Proton Drive would refuse or change
+// it, and a copy under another name would not be the one listed. Nothing
+// is written anywhere.
+type NameError struct {
+	// Name is the backup's name; Problem why it cannot be used, as a
+	// clause ("contains a control character").
+	Name, Problem string
+}
+
+// Error names the backup, quoted when it holds control characters (see
+// backup.QuoteName), and says what is wrong with its name.
+func (e *NameError) Error() string {
+	return "the backup name " + backup.QuoteName(e.Name) + " " + e.Problem + ": not every destination can store it under that name"
+}
+
 // Sent is a backup Send shipped.
 type Sent struct {
 	// File is the path it was sent from.
@@ -84,6 +101,9 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	name := s.Name
 	if name == "" {
 		name = filepath.Base(s.File)
+	}
+	if problem := backup.NameProblem(name); problem != "" {
+		return nil, &NameError{Name: name, Problem: problem}
 	}
 	dests, stores := openAll(ctx, open, s.Dests)
 	defer closeAll(dests)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
@@ -297,5 +298,52 @@ func TestSendGoldenBackups(t *testing.T) {
 				assertEmpty(t, out)
 			})
 		}
+	}
+}
+
+// TestSendRefusesNamesNotEveryDestinationStores: an export whose name a
+// FAT stick, Windows or Proton Drive cannot store as it is (see
+// backup.NameProblem) is refused with a *job.NameError before anything is
+// written anywhere; its message shows a control character quoted, on one
+// line. A name given in the shipment is checked instead of the file's.
+func TestSendRefusesNamesNotEveryDestinationStores(t *testing.T) {
+	file, _ := export(t, "good")
+	orig, _ := os.ReadFile(file)
+	for _, tt := range []struct {
+		fileName, name string // the file's name; the name to store it under
+		refused        string // the name refused, "" for none
+	}{
+		{"cake_wallet_backup:1", "", "cake_wallet_backup:1"},
+		{"backup\nsecond line", "", "backup\nsecond line"},
+		{"nul.zip", "", "nul.zip"},
+		{"export.", "", "export."},
+		{"export", "what?", "what?"},
+		{"what?", "cake_wallet_backup_renamed", ""},
+	} {
+		t.Run(tt.fileName, func(t *testing.T) {
+			src := filepath.Join(t.TempDir(), tt.fileName)
+			if err := os.WriteFile(src, orig, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out := t.TempDir()
+			_, err := job.Send(t.Context(), opener(), job.Shipment{File: src, Name: tt.name, Dests: []string{"folder:" + out}})
+			if tt.refused == "" {
+				if err != nil {
+					t.Fatalf("Send: %v", err)
+				}
+				if got := names(t, out); len(got) != 1 || got[0] != tt.name {
+					t.Fatalf("stored %v, want %s", got, tt.name)
+				}
+				return
+			}
+			var ne *job.NameError
+			if !errors.As(err, &ne) || ne.Name != tt.refused || ne.Problem == "" {
+				t.Fatalf("Send: %v, want a NameError for %q", err, tt.refused)
+			}
+			if msg := err.Error(); strings.Contains(msg, "\n") || !strings.Contains(msg, backup.QuoteName(tt.refused)) {
+				t.Errorf("message %q: want the name as backup.QuoteName shows it, on one line", msg)
+			}
+			assertEmpty(t, out)
+		})
 	}
 }

@@ -27,8 +27,9 @@ func jobErr(err error) error {
 	var (
 		unknownApp *job.UnknownAppError
 		badArg     *destinations.ArgError
+		badName    *job.NameError
 	)
-	if errors.As(err, &unknownApp) || errors.As(err, &badArg) || errors.Is(err, job.ErrNoDestination) || errors.Is(err, job.ErrDestTwice) ||
+	if errors.As(err, &unknownApp) || errors.As(err, &badArg) || errors.As(err, &badName) || errors.Is(err, job.ErrNoDestination) || errors.Is(err, job.ErrDestTwice) ||
 		errors.Is(err, job.ErrDestInSource) ||
 		errors.Is(err, destinations.ErrNoSuchFile) {
 		return usageError(err)

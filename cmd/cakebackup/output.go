@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
+
+	"github.com/cakebackup/cakebackup/backup"
 )
 
 // writeJSON prints v as one indented JSON object.
@@ -19,8 +20,9 @@ func writeJSON(w io.Writer, v any) error {
 	return nil
 }
 
-// validName checks a --name: one plain file name, nothing that could point
-// elsewhere or hide the file. The empty name (use the default) is valid.
+// validName checks a --name: one plain file name that every kind of
+// destination stores as it is (backup.NameProblem), not hidden. The empty
+// name (use the default) is valid.
 func validName(name string) error {
 	if name == "" {
 		return nil
@@ -28,12 +30,11 @@ func validName(name string) error {
 	switch {
 	case len(name) > 200:
 		return errors.New("--name is too long (at most 200 bytes)")
-	case strings.ContainsAny(name, `/\:`):
-		return fmt.Errorf("--name %q must be a plain file name (no /, \\ or : in it)", name)
 	case strings.HasPrefix(name, "."):
-		return fmt.Errorf("--name %q must not start with a dot", name)
-	case strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return errors.New("--name must not contain control characters")
+		return fmt.Errorf("--name %s must not start with a dot", backup.QuoteName(name))
+	}
+	if problem := backup.NameProblem(name); problem != "" {
+		return fmt.Errorf("--name %s %s: give a plain file name", backup.QuoteName(name), problem)
 	}
 	return nil
 }

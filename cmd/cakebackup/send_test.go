@@ -498,3 +498,58 @@ func lastLineStarting(t *testing.T, out, prefix string) string {
 	}
 	return line
 }
+
+// TestSendRefusesNamesNotEveryDestinationStores: send of an export whose
+// name a FAT stick, Windows or Proton Drive cannot take, and create with
+// such a --name, are usage errors (exit 2) in one line that shows a
+// control character quoted; nothing is written.
+func TestSendRefusesNamesNotEveryDestinationStores(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	b, err := os.ReadFile(appExport(t, "v3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	for _, tt := range []struct {
+		name string
+		args func(out string) []string
+		want string
+	}{
+		{"a colon", func(out string) []string {
+			return []string{"send", writeNamed(t, "cake_wallet_backup 08:00", b), "--dest", "folder:" + out}
+		}, "cake_wallet_backup 08:00 contains one of"},
+		{"a newline", func(out string) []string {
+			return []string{"send", writeNamed(t, "backup\nsecond", b), "--dest", "folder:" + out}
+		}, `"backup\nsecond" contains a control character`},
+		{"a device name", func(out string) []string {
+			return []string{"send", writeNamed(t, "aux.zip", b), "--dest", "folder:" + out}
+		}, "device name"},
+		{"create --name ending in a dot", func(out string) []string {
+			return []string{"create", "--source", sampleWallets, "--dest", "folder:" + out, "--password-file", pwFile, "--name", "backup."}
+		}, "--name backup. ends in a dot"},
+		{"create --name with a tab", func(out string) []string {
+			return []string{"create", "--source", sampleWallets, "--dest", "folder:" + out, "--password-file", pwFile, "--name", "a\tb"}
+		}, `--name "a\tb" contains a control character`},
+	} {
+		out := t.TempDir()
+		code := c.run(tt.args(out)...)
+		oneLineError(t, c, code, tt.want)
+		if code != exitUsage {
+			t.Errorf("%s: exit %d, want %d", tt.name, code, exitUsage)
+		}
+		if entries, _ := os.ReadDir(out); len(entries) != 0 {
+			t.Errorf("%s: %d files written", tt.name, len(entries))
+		}
+	}
+}
+
+// writeNamed writes b to a file called name in a folder of its own.
+func writeNamed(t *testing.T, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
