@@ -118,9 +118,11 @@ func nameKey(name string) string {
 	return strings.ToLower(norm.NFC.String(name))
 }
 
-// nameSet tracks the files and folders of one restore by nameKey, to find
-// names that would land on the same file or under a file.
+// nameSet tracks the files and folders of one restore by a key (nameKey,
+// or the name itself), to find names that would land on the same file or
+// under a file.
 type nameSet struct {
+	key  func(string) string
 	kind map[string]nameKind
 	name map[string]string // the first name given for each key
 }
@@ -132,8 +134,16 @@ const (
 	kindDir
 )
 
+// newNameSet returns a set whose names clash as on macOS and Windows: two
+// names with equal nameKey are one file.
 func newNameSet(n int) *nameSet {
-	return &nameSet{kind: make(map[string]nameKind, n), name: make(map[string]string, n)}
+	return &nameSet{key: nameKey, kind: make(map[string]nameKind, n), name: make(map[string]string, n)}
+}
+
+// newExactNameSet returns a set whose names clash as on a case-sensitive
+// file system (Linux's, the phone's): only equal names are one file.
+func newExactNameSet(n int) *nameSet {
+	return &nameSet{key: func(s string) string { return s }, kind: make(map[string]nameKind, n), name: make(map[string]string, n)}
 }
 
 // add records name, a file or (when dir) a folder, and its parent
@@ -141,13 +151,15 @@ func newNameSet(n int) *nameSet {
 // file, a file where a folder is needed, or a folder where a file is.
 // Folders may repeat.
 func (s *nameSet) add(name string, dir bool) (clash string, ok bool) {
-	key := nameKey(name)
-	for i := strings.IndexByte(key, '/'); i >= 0; i = nextSlash(key, i) {
+	key := s.key(name)
+	// A key has its name's slashes (nameKey changes none), so j is in
+	// name where i is in key: a folder is remembered by its own name.
+	for i, j := strings.IndexByte(key, '/'), strings.IndexByte(name, '/'); i >= 0 && j >= 0; i, j = nextSlash(key, i), nextSlash(name, j) {
 		switch s.kind[key[:i]] {
 		case kindFile:
 			return s.name[key[:i]], false
 		case 0:
-			s.kind[key[:i]], s.name[key[:i]] = kindDir, key[:i]
+			s.kind[key[:i]], s.name[key[:i]] = kindDir, name[:j]
 		}
 	}
 	switch prev := s.kind[key]; {

@@ -65,6 +65,10 @@ type extractPlan struct {
 	// size is the sum of the files' declared sizes; diskSize the same
 	// rounded up to whole blocks, with a block per folder.
 	size, diskSize int64
+	// clashes are pairs of names (the earlier first) that differ only in
+	// case or accents, or where one lies inside a file the other names
+	// so: one file where those do not count (macOS, Windows).
+	clashes [][2]string
 }
 
 // diskBlock is the allocation unit assumed when checking free space.
@@ -72,12 +76,15 @@ const diskBlock = 4096
 
 // planExtraction applies the per-entry rules shared by Verify and
 // Restore: portable names (entryNameProblem), no two entries that would
-// land on the same file, regular files and folders only, compression
+// land on the same file of a case-sensitive file system (names that
+// would on macOS or Windows are recorded in clashes: the app makes them
+// on a phone, and Restore refuses them only where the file system it
+// writes to folds them), regular files and folders only, compression
 // methods archive/zip reads, sizes the data can hold, no entries sharing
 // data, and a total within limit.
 func planExtraction(zr *zip.Reader, offsets []int64, dirOffset, limit int64) (*extractPlan, error) {
 	plan := &extractPlan{entries: make([]plannedEntry, 0, len(zr.File))}
-	names := newNameSet(len(zr.File))
+	names, folded := newExactNameSet(len(zr.File)), newNameSet(len(zr.File))
 	for i, f := range zr.File {
 		unsafe := func(why string) error {
 			return fmt.Errorf("entry %q %s: %w", f.Name, why, ErrUnsafePath)
@@ -105,7 +112,13 @@ func planExtraction(zr *zip.Reader, offsets []int64, dirOffset, limit int64) (*e
 			if other == name {
 				return nil, unsafe("appears twice")
 			}
-			return nil, unsafe(fmt.Sprintf("is the same file as %q on macOS and Windows, or lies inside it", other))
+			return nil, unsafe(fmt.Sprintf("lies inside the file %q", other))
+		}
+		// Names one only where case or accents do not count (macOS,
+		// Windows) are the app's to make on a phone: restore checks the
+		// file system it writes to.
+		if other, ok := folded.add(name, dir); !ok {
+			plan.clashes = append(plan.clashes, [2]string{other, name})
 		}
 		switch f.Method {
 		case zip.Store:

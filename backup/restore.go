@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/diskspace"
@@ -127,6 +128,10 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 		}
 	}()
 
+	if err := checkClashes(tmp, dir, plan.clashes); err != nil {
+		return res, err
+	}
+
 	// Then read it as Verify does (readAll), writing each entry out.
 	x := &extractor{pr: pr, root: tmp}
 	err = a.readAll(ctx, pr, plan, func(e plannedEntry, r io.Reader) error {
@@ -200,6 +205,58 @@ func discardTemp(err error, work, tmp string, handle *os.File) error {
 func sameAsOpened(info fs.FileInfo, f *os.File) bool {
 	opened, err := f.Stat()
 	return err == nil && os.SameFile(info, opened)
+}
+
+// ErrNameClash is wrapped when a backup holds two names that differ only
+// in case or accents (as the app allows on a phone) and the file system a
+// restore writes to would make them one file.
+var ErrNameClash = errors.New("names that differ only in case or accents")
+
+// checkClashes returns an error wrapping ErrNameClash, naming the two
+// entries and dir, when the file system holding root, a new empty folder,
+// makes one file of the two names of any of clashes (planExtraction's).
+// It creates, in root, the first name's segment where the two differ, and
+// looks for the second's; it leaves root empty.
+func checkClashes(root, dir string, clashes [][2]string) error {
+	for _, c := range clashes {
+		a, b := strings.Split(c[0], "/"), strings.Split(c[1], "/")
+		for i := range min(len(a), len(b)) {
+			if a[i] == b[i] {
+				continue
+			}
+			one, err := sameEntry(root, a[i], b[i])
+			if err != nil {
+				return err
+			}
+			if one {
+				return fmt.Errorf("the backup holds %q and %q, which differ only in case or accents, and the file system of %s makes them one file: restore onto a case-sensitive file system (such as Linux's ext4): %w",
+					c[0], c[1], dir, ErrNameClash)
+			}
+			break
+		}
+	}
+	return nil
+}
+
+// sameEntry reports whether the names a and b are one file in the folder
+// root, where neither is: it creates a there, looks for b, and removes a.
+func sameEntry(root, a, b string) (bool, error) {
+	f, err := os.OpenFile(filepath.Join(root, a), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return false, fmt.Errorf("checking how %s compares names: %w", root, err)
+	}
+	f.Close()
+	_, err = os.Lstat(filepath.Join(root, b))
+	if rerr := os.Remove(filepath.Join(root, a)); rerr != nil {
+		return false, fmt.Errorf("checking how %s compares names: %w", root, rerr)
+	}
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	}
+	return false, fmt.Errorf("checking how %s compares names: %w", root, err)
 }
 
 // ErrNoSpace is wrapped when the restore target's file system has less
