@@ -36,7 +36,11 @@ func TestCaseClashRefusedOnFAT(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		t.Errorf("left on the FAT file system: %s", e.Name())
+		// fusefat names a file removed while still open so until the
+		// FUSE daemon hears it closed, which comes a moment later.
+		if !strings.HasPrefix(e.Name(), ".fuse_hidden") {
+			t.Errorf("left on the FAT file system: %s", e.Name())
+		}
 	}
 
 	b, err := openBytes(sealInnerFast(t, innerZip(t, caseClashWallets[:2]), 256))
