@@ -137,6 +137,7 @@ func (s *Server) addUser(username, password string, keep bool) (*LoggedIn, error
 	if err := s.drive.addAccount(a, share, root); err != nil {
 		return nil, fmt.Errorf("protontest: add user %q: %w", username, err)
 	}
+	s.relocker.remember(rootID, keys.rootPass)
 	return session, nil
 }
 
@@ -227,6 +228,8 @@ type driveKeys struct {
 	// kept is what the account keeps of its core server account (see
 	// resume.go).
 	kept *keptKeys
+	// rootPass is the root node key's passphrase, for a relocker.
+	rootPass []byte
 }
 
 // coreAppVersion is the x-pm-appversion of the server's own requests to
@@ -330,17 +333,18 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 func buildDriveKeys(pgp *crypto.PGPHandle, email, addressKeyID string, addrKR *crypto.KeyRing) (*driveKeys, error) {
 	k := &driveKeys{email: email, addressKeyID: addressKeyID}
 
-	shareKR, err := newDriveKey(pgp, "share", addrKR, addrKR, &k.shareKey, &k.sharePassphrase, &k.sharePassphraseSignature)
+	shareKR, _, err := newDriveKey(pgp, "share", addrKR, addrKR, &k.shareKey, &k.sharePassphrase, &k.sharePassphraseSignature)
 	if err != nil {
 		return nil, err
 	}
 	defer shareKR.ClearPrivateParams()
 
-	rootKR, err := newDriveKey(pgp, "root", shareKR, addrKR, &k.rootNodeKey, &k.rootPassphrase, &k.rootPassphraseSignature)
+	rootKR, rootPass, err := newDriveKey(pgp, "root", shareKR, addrKR, &k.rootNodeKey, &k.rootPassphrase, &k.rootPassphraseSignature)
 	if err != nil {
 		return nil, err
 	}
 	defer rootKR.ClearPrivateParams()
+	k.rootPass = rootPass
 
 	// The request type's setters encrypt the name to the parent (here the
 	// share) key signed by the address key, and the hash key to the node
@@ -361,22 +365,23 @@ func buildDriveKeys(pgp *crypto.PGPHandle, email, addressKeyID string, addrKR *c
 // locked with a random passphrase, encrypts the passphrase to parentKR and
 // signs it with addrKR. It stores the armored locked key, the encrypted
 // passphrase and its signature in key, passphrase and signature, and
-// returns the unlocked key ring, which the caller clears.
-func newDriveKey(pgp *crypto.PGPHandle, what string, parentKR, addrKR *crypto.KeyRing, key, passphrase, signature *string) (*crypto.KeyRing, error) {
+// returns the unlocked key ring, which the caller clears, and the
+// passphrase.
+func newDriveKey(pgp *crypto.PGPHandle, what string, parentKR, addrKR *crypto.KeyRing, key, passphrase, signature *string) (*crypto.KeyRing, []byte, error) {
 	pass, locked, err := newLockedKey(pgp)
 	if err != nil {
-		return nil, fmt.Errorf("%s key: %w", what, err)
+		return nil, nil, fmt.Errorf("%s key: %w", what, err)
 	}
 	*key = locked
 	*passphrase, *signature, err = encryptAndSign(parentKR, addrKR, pass)
 	if err != nil {
-		return nil, fmt.Errorf("%s passphrase: %w", what, err)
+		return nil, nil, fmt.Errorf("%s passphrase: %w", what, err)
 	}
 	kr, err := unlockKey(locked, pass)
 	if err != nil {
-		return nil, fmt.Errorf("%s key: %w", what, err)
+		return nil, nil, fmt.Errorf("%s key: %w", what, err)
 	}
-	return kr, nil
+	return kr, pass, nil
 }
 
 // newLockedKey generates a node or share key locked with a random

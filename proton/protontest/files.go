@@ -28,6 +28,7 @@ func (s *Server) handleCreateFile(w http.ResponseWriter, r *http.Request, userID
 		invalid(w, "ContentKeyPacket must be a base64 key packet")
 		return
 	}
+	nodeKey, pass := s.relock(userID, r.PathValue("shareID"), req.ParentLinkID, req.NodeKey, req.NodePassphrase)
 	linkID, revID, err := s.drive.createFile(userID, r.PathValue("shareID"), req.SignatureAddress, proton.Link{
 		ParentLinkID:            req.ParentLinkID,
 		Type:                    proton.LinkTypeFile,
@@ -35,7 +36,7 @@ func (s *Server) handleCreateFile(w http.ResponseWriter, r *http.Request, userID
 		Hash:                    req.Hash,
 		State:                   proton.LinkStateDraft,
 		MIMEType:                req.MIMEType,
-		NodeKey:                 req.NodeKey,
+		NodeKey:                 nodeKey,
 		NodePassphrase:          req.NodePassphrase,
 		NodePassphraseSignature: req.NodePassphraseSignature,
 		FileProperties: &proton.FileProperties{
@@ -43,6 +44,9 @@ func (s *Server) handleCreateFile(w http.ResponseWriter, r *http.Request, userID
 			ContentKeyPacketSignature: req.ContentKeyPacketSignature,
 		},
 	})
+	if err == nil {
+		s.relocker.remember(linkID, pass)
+	}
 	reply(w, struct {
 		Code int
 		File proton.CreateFileRes

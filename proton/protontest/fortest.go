@@ -108,7 +108,8 @@ func WithAuthLife(d time.Duration) TestOption {
 // NewForTest starts a server on loopback for a test, closes it with the
 // test, and creates one account (TestUser, TestPassword unless WithUser
 // says otherwise) with its drive. Account keys are made the cheap way (see
-// UseFastKeys).
+// UseFastKeys), and the node keys clients send are locked again the cheap
+// way before they are stored (see relocker).
 //
 // Unless WithOwnCore says otherwise, the server's core server (logins,
 // sessions, users, their keys and salts) is one go-proton-api server that
@@ -145,6 +146,7 @@ func NewForTest(t testing.TB, opts ...TestOption) *TestServer {
 		}
 	})
 	srv.pgp = fastPGP
+	srv.relocker = newRelocker()
 	for _, fn := range c.setup {
 		fn(srv)
 	}

@@ -79,6 +79,7 @@ func (s *Server) handleCreateFolder(w http.ResponseWriter, r *http.Request, user
 		invalid(w, "NodeKey and NodePassphraseSignature are required")
 		return
 	}
+	nodeKey, pass := s.relock(userID, r.PathValue("shareID"), req.ParentLinkID, req.NodeKey, req.NodePassphrase)
 	id, err := s.drive.createFolder(userID, r.PathValue("shareID"), req.SignatureAddress, proton.Link{
 		ParentLinkID:            req.ParentLinkID,
 		Type:                    proton.LinkTypeFolder,
@@ -86,15 +87,32 @@ func (s *Server) handleCreateFolder(w http.ResponseWriter, r *http.Request, user
 		Hash:                    req.Hash,
 		State:                   proton.LinkStateActive,
 		MIMEType:                "Folder",
-		NodeKey:                 req.NodeKey,
+		NodeKey:                 nodeKey,
 		NodePassphrase:          req.NodePassphrase,
 		NodePassphraseSignature: req.NodePassphraseSignature,
 		FolderProperties:        &proton.FolderProperties{NodeHashKey: req.NodeHashKey},
 	})
+	if err == nil {
+		s.relocker.remember(id, pass)
+	}
 	reply(w, struct {
 		Code   int
 		Folder proton.CreateFolderRes
 	}{CodeSuccess, proton.CreateFolderRes{ID: id}}, err)
+}
+
+// relock returns the node key a client sent for a new child of parentID,
+// locked again the cheap way when the server has a relocker and knows the
+// parent's key, and its passphrase (nil when not re-locked).
+func (s *Server) relock(userID, shareID, parentID, nodeKey, nodePassphrase string) (string, []byte) {
+	if s.relocker == nil {
+		return nodeKey, nil
+	}
+	parent, err := s.drive.link(userID, shareID, parentID)
+	if err != nil {
+		return nodeKey, nil
+	}
+	return s.relocker.relock(parentID, parent.NodeKey, nodeKey, nodePassphrase)
 }
 
 func (s *Server) handleCheckAvailableHashes(w http.ResponseWriter, r *http.Request, userID string) {

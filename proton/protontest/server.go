@@ -6,8 +6,10 @@
 // go-proton-api's server (SRP login, sessions, token refresh). Every
 // /drive/... route the bridge calls, and the block storage URLs, are served
 // here. The server stores and returns what clients send; it never holds a
-// private key in the clear and never decrypts anything. See README.md for
-// the list of routes and what is simplified.
+// private key in the clear and never decrypts anything, except that a
+// server of NewForTest locks the node keys clients send again with a
+// cheap S2K before it stores them (see relocker). See README.md for the
+// list of routes and what is simplified.
 package protontest
 
 import (
@@ -83,6 +85,9 @@ type Server struct {
 	// pgp generates and locks the keys the server makes for accounts
 	// (drive keys, re-locked user keys); NewForTest makes it cheap.
 	pgp *crypto.PGPHandle
+	// relocker re-locks the node keys clients send with a cheap S2K;
+	// NewForTest makes one, New never does (nil).
+	relocker *relocker
 
 	closeOnce sync.Once
 	closeErr  error
