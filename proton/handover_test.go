@@ -30,43 +30,41 @@ func TestStaleStoredTokensAreRenewed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
+			f := newFakeProton(t)
 			d := f.connect(t)
 			s, err := f.store.Load(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// Refreshes are counted from here: on a loaded machine the
-			// session's first token can expire while the test sets up, and
-			// connect then renews it, which is not what is tested.
-			granted0, refused0 := f.srv.Refreshes()
-			// Renewed elsewhere and saved, as another process would.
-			renewedAt := time.Now().UTC()
+			// Renewed elsewhere and saved, as another process would have a
+			// token life ago: the cache says when, and the fake ends both
+			// that access token and the Drive's.
 			s.AccessToken, s.RefreshToken = rotateElsewhere(t, f, s)
+			renewedAt := time.Now().UTC().Add(-life)
 			s.Refreshed = renewedAt.Truncate(time.Second)
 			elsewhere := s.RefreshToken
 			if tc.oldFile {
 				writeOldSessionFile(t, f, s)
 			} else {
-				s.Expires = renewedAt.Add(authLife)
+				s.Expires = renewedAt.Add(life)
 				if err := f.store.Save(ctx, s); err != nil {
 					t.Fatal(err)
 				}
 			}
-			time.Sleep(authLife + 100*time.Millisecond) // Both tokens expire.
+			f.srv.ExpireAccessTokens()
+			from := time.Now()
 			if _, err := d.Account(ctx); err != nil {
 				t.Fatalf("Account after the cached tokens expired: %v", err)
 			}
-			granted, refused := f.srv.Refreshes()
-			granted, refused = granted-granted0, refused-refused0
-			if granted != 2 || refused != 0 {
+			to := time.Now()
+			if granted, refused := f.srv.Refreshes(); granted != 2 || refused != 0 {
 				t.Fatalf("%d refreshes granted, %d refused; want 2 (elsewhere, then here) and none", granted, refused)
 			}
 			after, err := f.store.Load(ctx)
 			if err != nil || after.RefreshToken == elsewhere {
 				t.Fatalf("the cache still holds the tokens renewed elsewhere (%v)", err)
 			}
-			assertExpiry(t, after, authLife)
+			assertExpiry(t, after, from, to)
 			info, err := os.Stat(f.store.Where())
 			if err != nil || info.Mode().Perm() != 0o600 {
 				t.Fatalf("session file after the refresh: %v, %v; want mode 0600", info.Mode(), err)
@@ -75,6 +73,10 @@ func TestStaleStoredTokensAreRenewed(t *testing.T) {
 	}
 }
 
+// life is how long the fake's access tokens live, which its refresh
+// replies say (ExpiresIn).
+const life = protontest.DefaultAuthLife
+
 // TestFreshStoredTokensAreHandedOver: two Drives share the cached
 // session and their tokens expire; the first to call renews them, and
 // the second is handed those brand-new tokens, with no second refresh
@@ -82,45 +84,42 @@ func TestStaleStoredTokensAreRenewed(t *testing.T) {
 func TestFreshStoredTokensAreHandedOver(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	// Tokens are handed over while half their life is left: with a life
-	// of 3 s, a loaded machine took longer than 1.5 s between the two
-	// calls below (CI, 2026-12-02), and the second refreshed again.
-	const life = 3 * authLife
-	f := newFakeProtonWith(t, protontest.WithAuthLife(life))
+	f := newFakeProton(t)
 	first, second := f.connect(t), f.connect(t)
-	// Refreshes are counted from here (see TestStaleStoredTokensAreRenewed).
-	granted0, refused0 := f.srv.Refreshes()
-	time.Sleep(life + 100*time.Millisecond)
+	f.srv.ExpireAccessTokens()
+	from := time.Now()
 	if _, err := first.Account(ctx); err != nil {
 		t.Fatal(err)
 	}
+	to := time.Now()
 	s, err := f.store.Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertExpiry(t, s, life)
+	assertExpiry(t, s, from, to)
 	if _, err := second.Account(ctx); err != nil {
 		t.Fatalf("the second Drive: %v", err)
 	}
-	if granted, refused := f.srv.Refreshes(); granted-granted0 != 1 || refused-refused0 != 0 {
-		t.Fatalf("%d refreshes granted, %d refused; want 1 and none", granted-granted0, refused-refused0)
+	if granted, refused := f.srv.Refreshes(); granted != 1 || refused != 0 {
+		t.Fatalf("%d refreshes granted, %d refused; want 1 and none", granted, refused)
 	}
 	// The first still works: nobody renewed its tokens behind its back.
 	if _, err := first.Account(ctx); err != nil {
 		t.Fatalf("the first Drive afterwards: %v", err)
 	}
-	if granted, _ := f.srv.Refreshes(); granted-granted0 != 1 {
-		t.Fatalf("%d refreshes granted, want still 1", granted-granted0)
+	if granted, _ := f.srv.Refreshes(); granted != 1 {
+		t.Fatalf("%d refreshes granted, want still 1", granted)
 	}
 }
 
-// assertExpiry checks that the refresh that saved s recorded the access
-// token's expiry from the reply's ExpiresIn: authLife after it was
-// renewed (Refreshed is truncated to seconds).
-func assertExpiry(t *testing.T, s Session, want time.Duration) {
+// assertExpiry checks that the refresh that saved s, sent between from
+// and to, recorded the access token's expiry from the reply's ExpiresIn
+// (life, in whole seconds), counted from when it was sent: never later
+// than the server's own expiry.
+func assertExpiry(t *testing.T, s Session, from, to time.Time) {
 	t.Helper()
-	if life := s.Expires.Sub(s.Refreshed); life < want-time.Second || life > want+time.Second {
-		t.Fatalf("saved session expires %v after its refresh, want about %v", life, want)
+	if earliest, latest := from.Add(life), to.Add(life); s.Expires.Before(earliest) || s.Expires.After(latest) {
+		t.Fatalf("saved session expires at %v, want between %v and %v (a token life after the refresh was sent)", s.Expires, earliest, latest)
 	}
 }
 

@@ -6,58 +6,47 @@ import (
 	"net/http"
 	"sync"
 	"testing"
-	"time"
 
 	protonapi "github.com/rclone/go-proton-api"
 
 	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
-// authLife is the access token life in the refresh tests: short, so
-// every few calls need a refresh, yet longer than a refresh and the call
-// after it take on a busy 2-core machine running the tests in parallel.
-// (2 s was not: at a load average of 13 to 17 TestDrivesShareOneSession's
-// retried call twice arrived after its new token had expired.)
-const authLife = 3 * time.Second
-
 // TestDrivesShareOneSession: two Drives on one cached session (two
-// commands running at once), each refreshing as its access token
-// expires, never present a spent refresh token to Proton and never lose
-// the session. The fake refuses every reuse of a refresh token.
-//
-// A Drive whose token expired is handed the tokens the other renewed (the
-// refresher's step 2) only while at least half of their life is left;
-// older ones it renews itself. (Before that rule, with a pause of
-// authLife/2, a starved retry once came after the tokens it had been
-// handed expired and got 401.)
+// commands running at once) whose access tokens expire together, again
+// and again, so that both get 401 at once and race to renew the session.
+// They never present a spent refresh token to Proton (the fake refuses
+// every reuse of one) and never lose the session: each time one renews it
+// and the other is handed the new tokens (the refresher's step 2), so
+// there is one refresh per expiry.
 func TestDrivesShareOneSession(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
+	f := newFakeProton(t)
 	drives := []*Drive{f.connect(t), f.connect(t)}
-	const calls, pause = 6, authLife / 2
-	var wg sync.WaitGroup
-	for i, d := range drives {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range calls {
+	const rounds = 4
+	for round := range rounds {
+		f.srv.ExpireAccessTokens()
+		var wg sync.WaitGroup
+		for i, d := range drives {
+			wg.Go(func() {
 				if _, err := d.Account(ctx); err != nil {
-					t.Errorf("Drive %d: %v", i, err)
-					return
+					t.Errorf("expiry %d, Drive %d: %v", round+1, i, err)
 				}
-				time.Sleep(pause)
-			}
-			if err := d.SaveError(); err != nil {
-				t.Errorf("Drive %d: %v", i, err)
-			}
-		}()
+			})
+		}
+		wg.Wait()
+		if t.Failed() {
+			t.FailNow()
+		}
 	}
-	wg.Wait()
-	granted, refused := f.srv.Refreshes()
-	t.Logf("refreshes: %d granted, %d refused", granted, refused)
-	if refused != 0 || granted == 0 {
-		t.Fatalf("%d refreshes granted, %d refused; want some and none", granted, refused)
+	for i, d := range drives {
+		if err := d.SaveError(); err != nil {
+			t.Errorf("Drive %d: %v", i, err)
+		}
+	}
+	if granted, refused := f.srv.Refreshes(); refused != 0 || granted != rounds {
+		t.Fatalf("%d refreshes granted, %d refused; want %d (one per expiry) and none", granted, refused, rounds)
 	}
 	s, err := f.store.Load(ctx)
 	if err != nil || s.Refreshed.IsZero() || s.Created.IsZero() {
@@ -76,14 +65,14 @@ func TestDrivesShareOneSession(t *testing.T) {
 func TestRefreshServerErrorKeepsSession(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
+	f := newFakeProton(t)
 	d := f.connect(t)
 	before, err := f.store.Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, status := range []int{http.StatusInternalServerError, http.StatusBadGateway} {
-		time.Sleep(authLife + 100*time.Millisecond)
+		f.srv.ExpireAccessTokens()
 		f.srv.FailNext(protontest.RouteAuthRefresh, 1, status, 0)
 		_, err := d.Account(ctx)
 		if !errors.Is(err, ErrServer) || errors.Is(err, ErrSessionExpired) {
@@ -109,14 +98,13 @@ func TestRefreshServerErrorKeepsSession(t *testing.T) {
 func TestRefreshRefusedMarksSessionDead(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
+	f := newFakeProton(t)
 	d := f.connect(t)
 	cached, err := f.store.Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rotateElsewhere(t, f, cached)
-	time.Sleep(authLife + 100*time.Millisecond)
+	rotateElsewhere(t, f, cached) // which ends the access token too
 	if _, err := d.Account(ctx); !errors.Is(err, ErrSessionExpired) {
 		t.Fatalf("Account after the refresh token was spent elsewhere = %v, want ErrSessionExpired", err)
 	}
@@ -135,7 +123,7 @@ func TestRefreshRefusedMarksSessionDead(t *testing.T) {
 func TestRefreshRetriedWithTokenSavedMeanwhile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
+	f := newFakeProton(t)
 	store := &hookedStore{SessionStore: f.store}
 	d, err := Connect(ctx, f.opts, store)
 	if err != nil {
@@ -148,7 +136,7 @@ func TestRefreshRetriedWithTokenSavedMeanwhile(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	time.Sleep(authLife + 100*time.Millisecond)
+	f.srv.ExpireAccessTokens()
 	if _, err := d.Account(ctx); err != nil {
 		t.Fatalf("Account: %v", err)
 	}

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
 // grantThenGiveUp passes requests on; when Proton grants a token refresh
@@ -41,7 +39,7 @@ func (g *grantThenGiveUp) RoundTrip(req *http.Request) (*http.Response, error) {
 // leave the next run with a dead session and a new login to do.
 func TestGrantedRefreshSavedWhenCallerGivesUp(t *testing.T) {
 	t.Parallel()
-	f := newFakeProtonWith(t, protontest.WithAuthLife(authLife))
+	f := newFakeProton(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts := f.opts
@@ -51,7 +49,7 @@ func TestGrantedRefreshSavedWhenCallerGivesUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close(context.Background())
-	time.Sleep(authLife + 100*time.Millisecond)
+	f.srv.ExpireAccessTokens()
 	_, _ = d.Account(ctx) // Its caller gave up; the refresh was granted.
 	if granted, _ := f.srv.Refreshes(); granted != 1 {
 		t.Fatalf("%d refreshes granted, want 1", granted)

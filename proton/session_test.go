@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/proton/protontest"
@@ -93,13 +92,13 @@ func checkSessionReuseWithoutPassword(t *testing.T, f *fakeProton) {
 func TestRefreshedTokensAreSaved(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := newFakeProtonWith(t, protontest.WithAuthLife(2*time.Second))
+	f := newFakeProton(t)
 	before, err := f.store.Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d := f.connect(t)
-	time.Sleep(3 * time.Second)
+	f.srv.ExpireAccessTokens()
 	if _, err := d.Account(ctx); err != nil {
 		t.Fatalf("Account after the access token expired: %v", err)
 	}
@@ -126,7 +125,7 @@ func TestRefreshedTokensAreSaved(t *testing.T) {
 	if _, err := p.Write(wallettest.RandomBytes(t, 1<<20)); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(3 * time.Second)
+	f.srv.ExpireAccessTokens()
 	if err := p.Abort(ctx); err != nil {
 		t.Fatal(err)
 	}

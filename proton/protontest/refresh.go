@@ -81,6 +81,7 @@ func (s *Server) handleRefresh(next http.Handler) http.Handler {
 		}
 		body := rec.Body.Bytes()
 		if res.StatusCode == http.StatusOK {
+			s.tokens.grant(body)
 			body = withExpiresIn(body, time.Duration(s.authLife.Load()))
 		}
 		for k, v := range res.Header {

@@ -81,7 +81,8 @@ func (s *Server) routes() http.Handler {
 	return s.withLog(s.withAppVersion(mux))
 }
 
-// withFaults counts the call and applies latency, FailNext and HangUpNext. An empty
+// withFaults counts the call and applies latency, FailNext and HangUpNext,
+// and refuses access tokens ExpireAccessTokens ended. An empty
 // route means "name the route by method and literal path".
 func (s *Server) withFaults(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -97,6 +98,9 @@ func (s *Server) withFaults(route string, next http.Handler) http.Handler {
 			return
 		case fail != nil:
 			writeInjectedFailure(w, fail)
+			return
+		case s.tokens.refuses(r):
+			writeAPIError(w, http.StatusUnauthorized, http.StatusUnauthorized, "Invalid access token")
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -78,6 +78,8 @@ type Server struct {
 	resumed     *resumedKeys
 	appVersions appVersions
 	refreshes   refreshes
+	// tokens are the access tokens ExpireAccessTokens left working.
+	tokens accessTokens
 	// authLife is how long the core server's new access tokens live,
 	// for the ExpiresIn of refresh replies (see handleRefresh).
 	authLife atomic.Int64
@@ -166,9 +168,13 @@ func newServer(opts Options, shared *sharedCore) (*Server, error) {
 // in parallel. This lock guards go-proton-api's global, not state of ours.
 var coreServerBuild sync.Mutex
 
-// coreAuthLife is how long access tokens live on go-proton-api's server
-// until SetAuthLife (its server.New).
-const coreAuthLife = time.Hour
+// DefaultAuthLife is how long access tokens live on go-proton-api's
+// server (its server.New), and so on a Server, until SetAuthLife or
+// WithAuthLife says otherwise.
+const DefaultAuthLife = time.Hour
+
+// coreAuthLife is DefaultAuthLife.
+const coreAuthLife = DefaultAuthLife
 
 // newCoreServer starts go-proton-api's server on its own loopback port,
 // without TLS; it only ever talks to this process.

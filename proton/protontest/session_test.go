@@ -69,6 +69,38 @@ func TestDriveRoutesNeedASession(t *testing.T) {
 	}
 }
 
+// TestExpireAccessTokens: after ExpireAccessTokens the access token a
+// client holds gets 401 on a drive route and on a core route, as an
+// expired one does; the bridge refreshes once and its call goes through.
+// A server that shares its core server allows it.
+func TestExpireAccessTokens(t *testing.T) {
+	t.Parallel()
+	ts := NewForTest(t)
+	srv := ts.Server
+	ctx := context.Background()
+	cfg := sessionConfig(t, ts)
+	drive := sessionBridge(t, ctx, cfg)
+	headers := map[string]string{"x-pm-uid": cfg.ReusableCredential.UID, "Authorization": "Bearer " + cfg.ReusableCredential.AccessToken, "x-pm-appversion": cfg.AppVersion}
+	paths := []string{"/drive/shares/" + drive.MainShare.ShareID + "/links/" + drive.RootLink.LinkID, "/core/v4/users"}
+	for _, path := range paths {
+		if status, _ := rawGet(t, srv, path, headers); status != http.StatusOK {
+			t.Fatalf("GET %s before the tokens expired: %d", path, status)
+		}
+	}
+	srv.ExpireAccessTokens()
+	for _, path := range paths {
+		if status, _ := rawGet(t, srv, path, headers); status != http.StatusUnauthorized {
+			t.Fatalf("GET %s with an expired token: %d, want 401", path, status)
+		}
+	}
+	if _, err := drive.ListDirectory(ctx, drive.RootLink.LinkID); err != nil {
+		t.Fatalf("list after the token expired: %v", err)
+	}
+	if got := srv.Calls(RouteAuthRefresh); got != 1 {
+		t.Errorf("server saw %d refreshes, want 1", got)
+	}
+}
+
 // TestTokensRefresh: an expired access token gets 401 on a drive route;
 // go-proton-api refreshes it on the core route and retries.
 func TestTokensRefresh(t *testing.T) {

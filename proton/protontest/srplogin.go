@@ -75,6 +75,7 @@ func (s *Server) srpLogin(ctx context.Context, m *proton.Manager, username, pass
 	if serverProof, err := base64.StdEncoding.DecodeString(reply.ServerProof); err != nil || !bytes.Equal(serverProof, proofs.ExpectedServerProof) {
 		return nil, proton.Auth{}, errServerProof
 	}
+	s.tokens.grantToken(reply.AccessToken)
 	return m.NewClient(reply.UID, reply.AccessToken, reply.RefreshToken), reply, nil
 }
 

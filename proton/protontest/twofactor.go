@@ -197,6 +197,7 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 			storageFailure(w, err)
 			return
 		}
+		s.tokens.grant(reply)
 	}
 	for k, v := range res.Header {
 		if k != "Content-Length" {
