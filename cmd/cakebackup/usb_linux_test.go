@@ -55,7 +55,18 @@ func usbStick(t *testing.T, label string, size int64) (mnt string, det *local.De
 	if out, err := exec.Command("mount", loop, mnt).CombinedOutput(); err != nil {
 		t.Skipf("cannot mount ext4 here: %v: %s", err, out)
 	}
-	t.Cleanup(func() { _ = exec.Command("umount", mnt).Run() })
+	t.Cleanup(func() {
+		// The mount can be busy for a moment after the test (seen once
+		// under load: a child process another test starts while a file on
+		// the stick is open holds a copy of its descriptor until it
+		// executes its program). The stick is then detached lazily, so
+		// that TempDir can remove the folder.
+		if exec.Command("umount", mnt).Run() != nil {
+			if out, err := exec.Command("umount", "--lazy", mnt).CombinedOutput(); err != nil {
+				t.Errorf("umount --lazy %s: %v: %s", mnt, err, out)
+			}
+		}
+	})
 
 	var st unix.Stat_t
 	if err := unix.Stat(loop, &st); err != nil {
