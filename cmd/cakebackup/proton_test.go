@@ -344,19 +344,20 @@ func TestProtonFolderOfNewerApp(t *testing.T) {
 }
 
 // TestProtonTwoProcessesShareSession: cakebackup processes share one
-// cached session whose access token lives 2 seconds, so they renew it
-// often and at once: a backup, which renews it in the middle of its
-// upload, and alongside it bursts of three listings started together
-// whenever the token has expired, so that they race each other (and the
-// backup) to renew it. The fake refuses every spent refresh token; none
-// may be presented, and the session must work afterwards. With the
-// session store's lock taken out of the renewal, a refresh token is
-// presented twice in every run tried (7 of 7); the earlier version of
-// this test, two loops for 15 s, caught that in 1 of 2 runs at four
-// times the CPU.
+// cached session whose access token keeps expiring (the fake ends it on
+// demand: ExpireAccessTokens), so they renew it often and at once: a
+// backup, which renews it in the middle of its upload, and alongside it
+// bursts of three listings started together just after the token has
+// expired, so that they race each other (and the backup) to renew it.
+// The fake refuses every spent refresh token; none may be presented, and
+// the session must work afterwards. With the session store's lock taken
+// out of the renewal, a refresh token is presented twice in every run
+// tried. (The token used to live 2 seconds instead: on a loaded machine a
+// process then sometimes got tokens that expired before its retried call
+// arrived, and failed.)
 func TestProtonTwoProcessesShareSession(t *testing.T) {
 	t.Parallel()
-	c, srv := loggedInProtonCLI(t, protontest.WithOwnCore())
+	c, srv := loggedInProtonCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	drive, err := proton.Connect(ctx, proton.Options{APIURL: srv.URL()}, proton.NewSessionStore(func(k string) string { return c.vars[k] }))
@@ -369,9 +370,7 @@ func TestProtonTwoProcessesShareSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	pwFile := writePasswordFile(t, "backup password for the wallets")
-	const authLife = 2 * time.Second
-	srv.SetAuthLife(authLife)
-	time.Sleep(authLife) // the saved token, made before, has expired: the first runs all renew it
+	srv.ExpireAccessTokens() // the first runs all renew it
 
 	bin := programPath(t)
 	environ := []string{"PATH=" + os.Getenv("PATH")}
@@ -400,10 +399,14 @@ func TestProtonTwoProcessesShareSession(t *testing.T) {
 			wg.Go(func() { run("ls", "proton:/Race") })
 		}
 		wg.Wait()
+		// A pause, so that the backup's call retried after its renewal
+		// (go-proton-api retries once) is sent before the token expires
+		// again: a token that lived a day never expires in between.
 		select {
 		case <-creating:
 			done = true
-		case <-time.After(authLife): // until the token renewed by this burst has expired
+		case <-time.After(time.Second):
+			srv.ExpireAccessTokens()
 		}
 	}
 	<-creating
