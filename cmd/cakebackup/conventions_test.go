@@ -51,6 +51,12 @@ func TestHelpCommand(t *testing.T) {
 	if code := c.run("help", "restroe"); code != exitUsage || !strings.Contains(c.stderr.String(), `did you mean "restore"`) {
 		t.Errorf("help restroe: exit %d, stderr %q", code, c.stderr.String())
 	}
+	// --help and -h show what help does, and succeed.
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"--quiet", "--help"}} {
+		if code := c.run(args...); code != exitOK || c.stdout.String() != out || c.stderr.Len() != 0 {
+			t.Errorf("%s: exit %d, stderr %q, stdout the same as help's: %v", args, code, c.stderr.String(), c.stdout.String() == out)
+		}
+	}
 }
 
 // TestBashCompletion loads the script into a real bash and asks it to

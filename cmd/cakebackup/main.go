@@ -172,7 +172,11 @@ func newApp(e *env) *cli.App {
 	}
 	usageErrorsEverywhere(app.Commands)
 	// Setup adds the help command and flag, which interspersed must know.
+	// It adds no --help flag to an app that has a help command of its
+	// own, as this one does: without it "cakebackup --help" failed with
+	// "flag: help requested", exit 2.
 	app.Setup()
+	app.Flags = append(app.Flags, cli.HelpFlag)
 	return app
 }
 
