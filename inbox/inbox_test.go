@@ -410,31 +410,53 @@ func TestStoppedShipmentIsNotLoggedAsAFailure(t *testing.T) {
 	}
 }
 
-// TestFailedDestinationNamedOnce: the log line of a shipment to a
-// destination that does not open names it once ("D FAILED: why"), not
-// again in the reason ("D FAILED: destination D: why").
+// TestFailedDestinationNamedOnce: the "ship failed" line names each
+// place once: a destination that is not there by the path its failure
+// gives ("folder X does not exist"), not by its spec as well, beside a
+// destination that got its copy, named by its spec.
 func TestFailedDestinationNamedOnce(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	f.drop(t, "export-a", snapshot(t, "a"))
-	missing := filepath.Join(t.TempDir(), "unplugged")
-	in := f.inbox(missing)
-	var log bytes.Buffer
-	in.Log = slog.New(slog.NewTextHandler(&log, nil))
-	if _, err := in.Once(t.Context()); err == nil {
-		t.Fatal("Once succeeded with the destination missing")
-	}
-	var line string
-	for _, l := range strings.Split(log.String(), "\n") {
-		if strings.Contains(l, "ship failed") {
-			line = l
-		}
-	}
-	if line == "" {
-		t.Fatalf("no ship failed line in:\n%s", log.String())
-	}
-	if n := strings.Count(line, "folder:"+missing); n != 1 || !strings.Contains(line, "FAILED") {
-		t.Errorf("%q names folder:%s %d times, want once, as FAILED", line, missing, n)
+	for _, good := range []bool{false, true} {
+		t.Run(fmt.Sprintf("with a good destination: %v", good), func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			f.drop(t, "export-a", snapshot(t, "a"))
+			missing := filepath.Join(t.TempDir(), "unplugged")
+			dests := []string{missing}
+			if good {
+				dests = append(dests, t.TempDir())
+			}
+			in := f.inbox(dests...)
+			var log bytes.Buffer
+			in.Log = slog.New(slog.NewTextHandler(&log, nil))
+			if _, err := in.Once(t.Context()); err == nil {
+				t.Fatal("Once succeeded with the destination missing")
+			}
+			var line string
+			for _, l := range strings.Split(log.String(), "\n") {
+				if strings.Contains(l, "ship failed") {
+					line = l
+				}
+			}
+			if line == "" {
+				t.Fatalf("no ship failed line in:\n%s", log.String())
+			}
+			if n := strings.Count(line, missing); n != 1 || !strings.Contains(line, "FAILED: folder "+missing+" does not exist") {
+				t.Errorf("%q names %s %d times, want once, as FAILED", line, missing, n)
+			}
+			if good {
+				if n := strings.Count(line, dests[1]); n != 1 || !strings.Contains(line, "folder:"+dests[1]+" verified as export-a") {
+					t.Errorf("%q names %s %d times, want once, as verified", line, dests[1], n)
+				}
+			}
+			want := 1 // file=
+			if good {
+				want++ // and the copy's name
+			}
+			if n := strings.Count(line, "export-a"); n != want {
+				t.Errorf("%q names export-a %d times, want %d", line, n, want)
+			}
+		})
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -460,7 +461,10 @@ func (r *runner) inFolder(location string) bool {
 
 // logShip logs one line for a file sent (or not) to dests. A failure is
 // logged again only when it changes; a shipment stopped by ctx (Ctrl-C,
-// SIGTERM) is no failure, and is shipped next time.
+// SIGTERM) is no failure, and is shipped next time. The line names each
+// place once: a destination's failure whose text names it (see
+// errloc.Names: "folder /media/x does not exist") is not preceded by its
+// spec too, and the file, named by file=, is not named again.
 func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error) {
 	if err != nil && ctx.Err() != nil {
 		r.in.log().Info("stopped before it was shipped everywhere; it is shipped next time", "file", filepath.Base(f.Path))
@@ -469,20 +473,25 @@ func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error
 	var outcome []string
 	if f.Sent != nil {
 		for _, s := range f.Sent.Stores {
-			if s.Reclaimed.Files > 0 {
-				outcome = append(outcome, fmt.Sprintf("%s: removed %d leftover file(s) of interrupted runs", s.Dest, s.Reclaimed.Files))
-			}
+			var o string
 			switch {
 			case s.Err != nil:
-				outcome = append(outcome, s.Dest+" FAILED: "+oneLine(destinations.Cause(s.Err, s.Dest).Error()))
+				o = atDests("FAILED: ", []string{s.Dest}, destinations.Cause(s.Err, s.Dest))
 			case s.AlreadyThere:
-				outcome = append(outcome, s.Dest+" already there as "+s.Entry.Name)
+				o = s.Dest + " already there as " + s.Entry.Name
 			default:
-				outcome = append(outcome, s.Dest+" verified as "+s.Entry.Name)
+				o = s.Dest + " verified as " + s.Entry.Name
 			}
+			if s.Reclaimed.Files > 0 {
+				o += fmt.Sprintf(" (removed %d leftover file(s) of interrupted runs)", s.Reclaimed.Files)
+			}
+			outcome = append(outcome, o)
 		}
 	} else {
-		outcome = append(outcome, strings.Join(dests, ", ")+" not sent: "+oneLine(err.Error()))
+		if fe := (*job.FileError)(nil); errors.As(err, &fe) && fe.File == f.Path && err.Error() == fe.Error() {
+			err = fe.Err // file= names it
+		}
+		outcome = append(outcome, atDests("not sent: ", dests, err))
 	}
 	attrs := []any{"file", filepath.Base(f.Path), "size", f.Size, "dests", strings.Join(outcome, "; ")}
 	if err == nil {
@@ -493,6 +502,18 @@ func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error
 	r.tell(f.Path, strings.Join(outcome, "; "), func() {
 		r.in.log().Error("ship failed", append(attrs, "result", "failed")...)
 	})
+}
+
+// atDests is what failed at dests, on one line: "DESTS " + what + err,
+// or what + err alone when err's text names one of them already.
+func atDests(what string, dests []string, err error) string {
+	msg := oneLine(err.Error())
+	for _, d := range dests {
+		if errloc.Names(msg, destinations.Spellings(d)...) {
+			return what + msg
+		}
+	}
+	return strings.Join(dests, ", ") + " " + what + msg
 }
 
 // remove deletes the export from the folder when, after this pass's
