@@ -119,6 +119,13 @@ func openContainer(r io.ReaderAt, size int64) (*Archive, error) {
 		return nil, err
 	}
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
+		cut, cerr := cutShort(r, size)
+		switch {
+		case isReadError(cerr):
+			return nil, cerr
+		case cut:
+			return nil, &ContainerError{Offset: size, Reason: "the file ends before its container does", Backup: true, CutShort: true}
+		}
 		return nil, fmt.Errorf("%w: %w", ErrNotBackup, err)
 	}
 	// archive/zip reads only the central directory and the lengths in the

@@ -37,12 +37,20 @@ type ContainerError struct {
 	// Backup is set when the central directory names metadata.json and
 	// data.bin: a backup's container, damaged.
 	Backup bool
+	// CutShort is set for a backup's container whose file ends before
+	// the container does: its first entry is a backup's, and there is no
+	// end record. A copy or download that did not finish looks so.
+	CutShort bool
 }
 
 // Error returns "<reason> (at byte N of the container): " and, for a
 // backup's container, "the backup is damaged", else "not a Cake Wallet
-// backup, or its container is damaged".
+// backup, or its container is damaged"; for one cut short, "<reason>,
+// after N bytes: the backup was cut short (...)".
 func (e *ContainerError) Error() string {
+	if e.CutShort {
+		return fmt.Sprintf("%s, after %s: %v", e.Reason, countBytes(e.Offset), errCutShort)
+	}
 	if e.Backup {
 		return fmt.Sprintf("%s (at byte %d of the container): %v", e.Reason, e.Offset, errDamagedContainer)
 	}
@@ -51,6 +59,33 @@ func (e *ContainerError) Error() string {
 
 // errDamagedContainer ends the message of a ContainerError of a backup.
 var errDamagedContainer = errors.New("the backup is damaged")
+
+// errCutShort ends the message of a ContainerError of a backup cut short.
+var errCutShort = errors.New("the backup was cut short (a copy or download that did not finish)")
+
+// cutShort reports whether the file r, of size bytes, which archive/zip
+// could not open, is the start of a backup's container: it starts with the
+// local header of one of a backup's entries, and no end record is in its
+// last 65 KiB. Only a read error is an error.
+func cutShort(r io.ReaderAt, size int64) (bool, error) {
+	head := make([]byte, min(size, localHeaderLen+int64(len(metadataEntry))))
+	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
+		return false, err
+	}
+	if len(head) < localHeaderLen || string(head[:4]) != "PK\x03\x04" {
+		return false, nil
+	}
+	n := int(binary.LittleEndian.Uint16(head[26:]))
+	name := string(head[localHeaderLen:min(len(head), localHeaderLen+n)])
+	if len(name) != n || (name != dataEntry && name != metadataEntry && name != readmeEntry) {
+		return false, nil
+	}
+	tail := make([]byte, min(size, 65*1024))
+	if _, err := r.ReadAt(tail, size-int64(len(tail))); err != nil && err != io.EOF {
+		return false, err
+	}
+	return findDirectoryEnd(tail) < 0, nil
+}
 
 // Unwrap returns ErrNotBackup.
 func (e *ContainerError) Unwrap() error { return ErrNotBackup }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -264,6 +265,60 @@ func TestDamagedContainerOfABackupIsDamaged(t *testing.T) {
 			msg := err.Error()
 			if damaged := strings.Contains(msg, "the backup is damaged") && !strings.Contains(msg, "not a Cake Wallet backup"); damaged != tt.backup {
 				t.Errorf("message %q; want it to say damaged: %v", msg, tt.backup)
+			}
+		})
+	}
+}
+
+// TestCutShortBackupSaysSo: a backup's container that ends early (a copy
+// or download that did not finish: its first entry is a backup's, and no
+// end record follows) is a backup cut short, matching ErrBadChecksum and
+// ErrNotBackup as a damaged one does, and saying "cut short" and where the
+// file ends. It said "not a Cake Wallet backup, or its container is
+// damaged: zip: not a valid zip file". Other short files are no backups.
+func TestCutShortBackupSaysSo(t *testing.T) {
+	t.Parallel()
+	golden, err := os.ReadFile(filepath.Join("testdata", "golden", "v3.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var other bytes.Buffer
+	zw := zip.NewWriter(&other)
+	w, err := zw.Create("notes.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(bytes.Repeat([]byte("shopping list "), 100)); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		cut  bool
+	}{
+		{"a backup cut after its first header", golden[:50], true},
+		{"a backup cut in its data", golden[:len(golden)/2], true},
+		{"a backup cut just before its end record", golden[:len(golden)-22], true},
+		{"a backup cut inside its first header", golden[:20], false},
+		{"another ZIP cut short", other.Bytes()[:other.Len()/2], false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			err := backup.IntegrityCheck(t.Context(), bytes.NewReader(tc.data), int64(len(tc.data)))
+			if !errors.Is(err, backup.ErrNotBackup) {
+				t.Fatalf("IntegrityCheck = %v, want ErrNotBackup", err)
+			}
+			var ce *backup.ContainerError
+			cut := errors.As(err, &ce) && ce.CutShort
+			if cut != tc.cut || errors.Is(err, backup.ErrBadChecksum) != tc.cut {
+				t.Fatalf("IntegrityCheck = %v: cut short %v, ErrBadChecksum %v; want both %v", err, cut, errors.Is(err, backup.ErrBadChecksum), tc.cut)
+			}
+			want := fmt.Sprintf("the file ends before its container does, after %d bytes: the backup was cut short (a copy or download that did not finish)", len(tc.data))
+			if msg := err.Error(); tc.cut && msg != want {
+				t.Errorf("message %q, want %q", msg, want)
 			}
 		})
 	}

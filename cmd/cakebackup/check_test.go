@@ -171,3 +171,28 @@ func TestCheckAndLsReportWhatTheyCannotRead(t *testing.T) {
 		t.Errorf("ls --json = %+v, want the backup, the unreadable file and 1 ignored", listed)
 	}
 }
+
+// TestCheckSaysCutShort: a copy of a backup that did not finish (cut
+// short) fails the check (exit 4) saying it was cut short, not that it is
+// no backup or damaged.
+func TestCheckSaysCutShort(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	file := createBackup(t, c, writePasswordFile(t, "a long and unguessable test password"))
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	cut := filepath.Join(dir, "cake_wallet_backup_2026-12-01_0930")
+	if err := os.WriteFile(cut, data[:len(data)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.run("check", "folder:"+dir); code != exitDamaged {
+		t.Fatalf("check: exit %d, want %d; stderr %q", code, exitDamaged, c.stderr.String())
+	}
+	want := fmt.Sprintf("failed     %s (the file ends before its container does, after %d bytes: the backup was cut short (a copy or download that did not finish))\n", cut, len(data)/2)
+	if out := c.stdout.String(); !strings.HasPrefix(out, want) {
+		t.Errorf("check printed %q, want it to start %q", out, want)
+	}
+}

@@ -55,6 +55,9 @@ func TestRejectedLabel(t *testing.T) {
 		{fmt.Errorf("chunk 0: %w", backup.ErrBadChecksum), "damaged"},
 		{fmt.Errorf("f: %w", backup.ErrNotBackup), "not a backup"},
 		{&schedule.SumReadError{Err: readErr}, "unreadable"},
+		{&backup.ChunkError{Index: 2, Err: fmt.Errorf("reading data.bin: %w", &backup.ReadError{Err: readErr})}, "unreadable"},
+		{&backup.ContainerError{Offset: 2000, Reason: "the file ends before its container does", Backup: true, CutShort: true}, "cut short"},
+		{&backup.ContainerError{Offset: 20, Reason: "the end of central directory record is missing", Backup: true}, "damaged"},
 	} {
 		if got := rejectedLabel(tt.err); got != tt.want {
 			t.Errorf("rejectedLabel(%v) = %q, want %q", tt.err, got, tt.want)

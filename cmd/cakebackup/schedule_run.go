@@ -232,13 +232,18 @@ func schedulePruneCommand(e *env) *cli.Command {
 }
 
 // rejectedLabel says what a file named like a job's backup that failed
-// its check is: one that could not be read now, a backup of the job that
-// is damaged (as schedule status calls it), or no backup at all.
+// its check is: one that could not be read now, a backup of the job cut
+// short (a copy that did not finish) or otherwise damaged (as schedule
+// status calls it), or no backup at all.
 func rejectedLabel(err error) string {
 	var chunk *backup.ChunkError
 	var readErr *schedule.SumReadError
+	var container *backup.ContainerError
 	if errors.As(err, &readErr) || errors.As(err, new(*backup.ReadError)) {
 		return "unreadable"
+	}
+	if errors.As(err, &container) && container.CutShort {
+		return "cut short"
 	}
 	if errors.Is(err, backup.ErrBadChecksum) || errors.As(err, &chunk) {
 		return "damaged"
