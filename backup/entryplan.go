@@ -178,3 +178,21 @@ func fileKind(m fs.FileMode) string {
 	}
 	return "special file"
 }
+
+// inodes is how many files and folders extracting the plan makes: one
+// per file, and one per folder, named by an entry or holding one.
+func (p *extractPlan) inodes() int64 {
+	folders := map[string]bool{}
+	var n int64
+	for _, e := range p.entries {
+		d := e.rel
+		if !e.dir {
+			n++
+			d = filepath.Dir(d)
+		}
+		for ; d != "." && d != string(filepath.Separator) && !folders[d]; d = filepath.Dir(d) {
+			folders[d] = true
+		}
+	}
+	return n + int64(len(folders))
+}

@@ -1,6 +1,7 @@
 package backup
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/diskspace"
@@ -91,7 +93,7 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 	if err != nil {
 		return res, err
 	}
-	if err := checkFreeSpace(work, plan.diskSize); err != nil {
+	if err := checkFreeSpace(work, plan.diskSize, plan.inodes()+2); err != nil {
 		return res, err
 	}
 	created, err := mkdirAllTracked(work)
@@ -263,24 +265,50 @@ func sameEntry(root, a, b string) (bool, error) {
 // free space than the backup's files need.
 var ErrNoSpace = errors.New("not enough free space")
 
+// ErrNoInodes is wrapped when the restore target's file system cannot
+// make as many more files and folders as the backup holds: it is out of
+// inodes, though it may have bytes to spare. It matches ErrNoSpace too.
+var ErrNoInodes error = noInodes{}
+
+type noInodes struct{}
+
+func (noInodes) Error() string { return "no room for more files (out of inodes)" }
+
+// Is makes ErrNoInodes match ErrNoSpace.
+func (noInodes) Is(target error) bool { return target == ErrNoSpace }
+
 // checkFreeSpace refuses to start a restore that needs more than the free
-// space of the file system holding dir (or its nearest existing parent).
-// Where free space is unknown, it lets the restore try.
-func checkFreeSpace(dir string, need int64) error {
+// space of the file system holding dir (or its nearest existing parent),
+// need bytes, or more files and folders than it can still make, files
+// (it may run out of inodes with bytes to spare, after many small
+// files). Where either is unknown, it lets the restore try.
+func checkFreeSpace(dir string, need, files int64) error {
 	for {
 		if _, err := os.Stat(dir); err == nil || filepath.Dir(dir) == dir {
 			break
 		}
 		dir = filepath.Dir(dir)
 	}
-	_, free, err := diskspace.Of(dir)
-	if err != nil {
-		return nil
-	}
-	if need > free {
+	if _, free, err := diskspace.Of(dir); err == nil && need > free {
 		return fmt.Errorf("restoring needs %s but %s has %s free: %w", bytesize.Format(need), dir, bytesize.Format(free), ErrNoSpace)
 	}
+	if free, known, err := diskspace.FreeFiles(dir); err == nil && known && files > free {
+		return fmt.Errorf("restoring makes %d files and folders but the file system of %s can make only %d more: %w", files, dir, free, ErrNoInodes)
+	}
 	return nil
+}
+
+// noRoomErr words the failure to make rel below root for want of room:
+// when its file system has no inodes left, it says so, rather than "no
+// space left on device" with bytes to spare.
+func noRoomErr(root, rel string, err error) error {
+	if !errors.Is(err, syscall.ENOSPC) {
+		return nil
+	}
+	if free, known, ferr := diskspace.FreeFiles(root); ferr == nil && known && free == 0 {
+		return fmt.Errorf("creating %s under %s: %w", rel, filepath.Dir(root), ErrNoInodes)
+	}
+	return fmt.Errorf("creating %s: %w: %w", rel, ErrNoSpace, err)
 }
 
 // mkdirAllTracked creates dir and its missing parents (0700) and returns
@@ -498,19 +526,19 @@ func (x *extractor) write(e plannedEntry, r io.Reader) error {
 	target := filepath.Join(x.root, rel)
 	if e.dir {
 		if err := mkdirBelow(x.root, rel); err != nil {
-			return fmt.Errorf("creating folder %s: %w", rel, err)
+			return cmp.Or(noRoomErr(x.root, rel, err), fmt.Errorf("creating folder %s: %w", rel, err))
 		}
 		return nil
 	}
 	if parent := filepath.Dir(target); parent != x.made {
 		if err := mkdirBelow(x.root, filepath.Dir(rel)); err != nil {
-			return fmt.Errorf("creating folder for %s: %w", rel, err)
+			return cmp.Or(noRoomErr(x.root, rel, err), fmt.Errorf("creating folder for %s: %w", rel, err))
 		}
 		x.made = parent
 	}
 	out, err := createExclusive(target)
 	if err != nil {
-		return fmt.Errorf("creating %s: %w", rel, err)
+		return cmp.Or(noRoomErr(x.root, rel, err), fmt.Errorf("creating %s: %w", rel, err))
 	}
 	if err := x.copy(out, int64(f.UncompressedSize64), r); err != nil {
 		out.Close()

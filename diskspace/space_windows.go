@@ -18,3 +18,7 @@ func Of(path string) (total, free int64, err error) {
 	}
 	return int64(size), int64(avail), nil
 }
+
+// FreeFiles reports unknown: NTFS and FAT have no fixed count of files
+// to run out of.
+func FreeFiles(path string) (free int64, known bool, err error) { return 0, false, nil }
