@@ -60,11 +60,11 @@ func usbStick(t *testing.T, label string, size int64) (mnt string, det *local.De
 		// under load: a child process another test starts while a file on
 		// the stick is open holds a copy of its descriptor until it
 		// executes its program). The stick is then detached lazily, so
-		// that TempDir can remove the folder.
+		// that TempDir can remove the folder. A test that pulled the
+		// stick has unmounted it already: both fail, and TempDir's
+		// removal says whether anything is left.
 		if exec.Command("umount", mnt).Run() != nil {
-			if out, err := exec.Command("umount", "--lazy", mnt).CombinedOutput(); err != nil {
-				t.Errorf("umount --lazy %s: %v: %s", mnt, err, out)
-			}
+			_ = exec.Command("umount", "--lazy", mnt).Run()
 		}
 	})
 
