@@ -114,6 +114,13 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 		return res, fmt.Errorf("opening %s: %w", tmp, err)
 	}
 	defer handle.Close()
+	// So is the folder it is in, so that a partial restore can be removed
+	// even where the path no longer leads (a drive unmounted midway): it
+	// holds decrypted wallet files. Without it, the path is used.
+	parent, perr := os.OpenRoot(work)
+	if perr == nil {
+		defer parent.Close()
+	}
 	unlock, err := restoreLock(tmp)
 	if err != nil {
 		os.RemoveAll(tmp)
@@ -122,9 +129,12 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 	}
 	defer func() {
 		if err != nil {
-			err = discardTemp(err, work, tmp, handle)
+			err = discardTemp(err, work, tmp, handle, parent)
 		}
 		unlock()
+		if parent != nil {
+			_ = parent.Remove(filepath.Base(tmp) + lockSuffix) // gone already, unless the path no longer led there
+		}
 		if err != nil {
 			removeCreated(created)
 		}
@@ -165,9 +175,10 @@ type TargetGoneError struct {
 	// Dir is the folder that went away: the target when it was filled in
 	// place, else its parent.
 	Dir string
-	// Leftover is the partial restore's temporary folder, when it was not
-	// removed with Dir: it is on the drive that went away, and the next
-	// restore into Dir there removes it. "" when nothing is left.
+	// Leftover is the partial restore's temporary folder, when it could
+	// not be removed (a drive pulled out fails every write): it is on the
+	// drive that went away, and the next restore into Dir there removes
+	// it. "" when nothing is left.
 	Leftover string
 	// Err is what the restore met.
 	Err error
@@ -187,20 +198,52 @@ func (e *TargetGoneError) Unwrap() error { return e.Err }
 
 // discardTemp removes tmp, the temporary folder in work of a restore that
 // failed with err, and returns err, told more plainly when work went
-// away (a *TargetGoneError: handle, tmp opened, says whether tmp went
-// with it) or naming tmp when it could not be removed.
-func discardTemp(err error, work, tmp string, handle *os.File) error {
-	if now, serr := os.Stat(tmp); serr != nil || !sameAsOpened(now, handle) {
-		gone := &TargetGoneError{Dir: work, Err: err}
-		if !removedDir(handle) {
-			gone.Leftover = filepath.Base(tmp)
-		}
-		return gone
+// away (a *TargetGoneError) or naming tmp when it could not be removed.
+// handle has tmp open, and parent work (nil when it could not be
+// opened): when the path no longer leads to tmp (its drive unmounted, its
+// folder moved), tmp is removed through parent; when tmp was removed
+// along with its folder, nothing is left to remove.
+func discardTemp(err error, work, tmp string, handle *os.File, parent *os.Root) error {
+	base := filepath.Base(tmp)
+	now, serr := os.Stat(tmp)
+	gone := serr != nil || !sameAsOpened(now, handle)
+	var rerr error
+	switch {
+	case gone && removedDir(handle):
+	case gone && parent != nil:
+		rerr = parent.RemoveAll(base)
+	case gone:
+		rerr = cmp.Or(serr, errors.New("its path leads elsewhere"))
+	default:
+		rerr = os.RemoveAll(tmp)
 	}
-	if rerr := os.RemoveAll(tmp); rerr != nil {
-		return fmt.Errorf("%w; the partial restore %s is left behind (%v), and the next restore into %s removes it", err, tmp, rerr, work)
+	if gone {
+		g := &TargetGoneError{Dir: work, Err: err}
+		if rerr != nil {
+			g.Leftover = base
+		}
+		return g
+	}
+	if rerr != nil {
+		why := " (" + rerr.Error() + ")"
+		if innermost(rerr) == innermost(err) {
+			why = "" // the same reason, said once
+		}
+		return fmt.Errorf("%w; the partial restore %s is left behind%s, and the next restore into %s removes it", err, tmp, why, work)
 	}
 	return err
+}
+
+// innermost is the text of the error at the end of err's chain, such as
+// "input/output error".
+func innermost(err error) string {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err.Error()
+		}
+		err = next
+	}
 }
 
 // sameAsOpened reports whether info is that of the folder f has open.
