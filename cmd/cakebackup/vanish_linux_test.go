@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -27,19 +29,7 @@ func TestCreateToStickPulledMidWrite(t *testing.T) {
 		reason string
 		left   bool
 	}{
-		{"pulled out", func(t *testing.T, mnt string) {
-			fd, err := unix.Open(mnt, unix.O_RDONLY, 0)
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			defer unix.Close(fd)
-			// FS_IOC_SHUTDOWN without flushing the journal: every read
-			// and write fails from now on with EIO.
-			if err := unix.IoctlSetPointerInt(fd, 0x8004587d, 2); err != nil {
-				t.Skipf("cannot shut the file system down: %v", err)
-			}
-		}, "was it unplugged?", true},
+		{"pulled out", shutDown, "was it unplugged?", true},
 		{"unmounted", func(t *testing.T, mnt string) {
 			if err := unix.Unmount(mnt, unix.MNT_DETACH); err != nil {
 				t.Error(err)
@@ -84,5 +74,50 @@ func TestCreateToStickPulledMidWrite(t *testing.T) {
 				t.Errorf("stdout says it again: %q", c.stdout.String())
 			}
 		})
+	}
+}
+
+// shutDown makes the file system mounted at mnt fail every read and
+// write from now on with EIO, as a stick pulled out does
+// (FS_IOC_SHUTDOWN, without flushing the journal).
+func shutDown(t *testing.T, mnt string) {
+	fd, err := unix.Open(mnt, unix.O_RDONLY, 0)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer unix.Close(fd)
+	if err := unix.IoctlSetPointerInt(fd, 0x8004587d, 2); err != nil {
+		t.Skipf("cannot shut the file system down: %v", err)
+	}
+}
+
+// TestReadFromAPulledStick: verify, and restore, of a backup on a stick
+// that was pulled out fail (exit 1) in one line that says it could not
+// be read, never that the backup is damaged. It needs root (usbStick).
+func TestReadFromAPulledStick(t *testing.T) {
+	t.Parallel()
+	mnt, det := usbStick(t, "GONE", 64<<20)
+	c := newCLI(t)
+	c.drives = det
+	pwFile := writePasswordFile(t, "a strong enough password for the stick")
+	out := c.mustRun("create", "--source", sampleWallets, "--dest", "usb:GONE", "--password-file", pwFile, "--json")
+	var res createdJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	shutDown(t, mnt)
+	for _, args := range [][]string{
+		{"verify", res.Location},
+		{"verify", res.Location, "--password-file", pwFile},
+		{"verify", "usb:GONE/" + res.Name},
+		{"restore", res.Location, "--to", filepath.Join(t.TempDir(), "out"), "--password-file", pwFile},
+	} {
+		code := c.run(args...)
+		stderr := c.stderr.String()
+		wantOneLine(t, code, stderr, exitFailure, "input/output error")
+		if strings.Contains(stderr, "damaged") || strings.Contains(stderr, "not a ") {
+			t.Errorf("%v: %q calls it damaged", args, stderr)
+		}
 	}
 }
