@@ -3,7 +3,9 @@ package inbox_test
 import (
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -176,4 +178,33 @@ func TestCheckDestsRefusesTheWatchedFolderReachedAnotherWay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCheckDestsRefusesABindMountOfTheWatchedFolder: a destination that
+// is a bind mount of the watched folder (the same inode, no link to see
+// through) is refused as the watched folder, and an export stays put.
+func TestCheckDestsRefusesABindMountOfTheWatchedFolder(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" || os.Geteuid() != 0 {
+		t.Skip("a bind mount needs root on Linux")
+	}
+	watched := t.TempDir()
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "--bind", watched, mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot bind-mount %s: %v: %s", watched, err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", mnt).Run() })
+	export := snapshot(t, "bound")
+	if err := os.WriteFile(filepath.Join(watched, "export"), export, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in, err := inbox.New(watched, []string{"folder:" + mnt}, opener(), schedule.Paths{State: filepath.Join(t.TempDir(), "state.json")}, func(string) string { return "" }, nil)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	var refused *inbox.DestIsInboxError
+	if err := in.CheckDests(t.Context()); !errors.As(err, &refused) || refused.Dest != "folder:"+mnt {
+		t.Fatalf("CheckDests: %v, want folder:%s refused as the watched folder", err, mnt)
+	}
+	holdsOnly(t, watched, export)
 }
