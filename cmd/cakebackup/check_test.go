@@ -137,7 +137,7 @@ func TestCheckAndLsReportWhatTheyCannotRead(t *testing.T) {
 	wantLines := []string{
 		"unreadable " + cannot + " (",
 		"verified   " + strconv.Quote(multi),
-		"2 backups, 1 read in full",
+		"2 backups, 1 read in full (" + bytesize.Format(int64(len(data))) + "), 1 unreadable; 1 other file ignored (not backups)\n",
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 	if len(lines) != len(wantLines) {
@@ -192,7 +192,7 @@ func TestCheckSaysCutShort(t *testing.T) {
 		t.Fatalf("check: exit %d, want %d; stderr %q", code, exitDamaged, c.stderr.String())
 	}
 	want := fmt.Sprintf("failed     %s (the file ends before its container does, after %d bytes: the backup was cut short (a copy or download that did not finish))\n", cut, len(data)/2)
-	if out := c.stdout.String(); !strings.HasPrefix(out, want) {
-		t.Errorf("check printed %q, want it to start %q", out, want)
+	if out := c.stdout.String(); !strings.HasPrefix(out, want) || !strings.HasSuffix(out, "\n1 backup, 1 read in full ("+bytesize.Format(int64(len(data)/2))+"), 1 failed\n") {
+		t.Errorf("check printed %q, want it to start %q and count 1 failed", out, want)
 	}
 }
