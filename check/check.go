@@ -19,6 +19,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -251,7 +252,7 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 		}
 		res := Result{Entry: e}
 		if err, ok := unreadable[e.Name]; ok {
-			res.Status, res.Error = Unreadable, err.Error()
+			res.Status, res.Error = Unreadable, reason(err, e)
 			rep.Results = append(rep.Results, res)
 			continue
 		}
@@ -296,13 +297,20 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 	return rep, nil
 }
 
+// reason is why e failed or could not be read, for a result that names
+// its location: err's text without the location again (see
+// errloc.Reason).
+func reason(err error, e destinations.Entry) string {
+	return errloc.Reason(err, append(destinations.Spellings(e.Location), e.Location, e.Name)...)
+}
+
 // readFull reads e in full, verifies it and records the result. One that
 // could not be read is Unreadable, not Read, and not recorded.
 func readFull(ctx context.Context, dest destinations.Destination, e destinations.Entry, identity string, verify destinations.Check, memo *schedule.Memo, at time.Time) Result {
 	res := Result{Entry: e}
 	r, err := dest.Open(ctx, e.Name)
 	if err != nil {
-		res.Status, res.Error = Unreadable, err.Error()
+		res.Status, res.Error = Unreadable, reason(err, e)
 		return res
 	}
 	defer r.Close()
@@ -310,10 +318,10 @@ func readFull(ctx context.Context, dest destinations.Destination, e destinations
 	var readErr *schedule.SumReadError
 	switch {
 	case errors.As(err, &readErr) || ctx.Err() != nil:
-		res.Status, res.Error = Unreadable, err.Error()
+		res.Status, res.Error = Unreadable, reason(err, e)
 		return res
 	case err != nil:
-		res.Status, res.Error = Failed, err.Error()
+		res.Status, res.Error = Failed, reason(err, e)
 	default:
 		res.Status = Verified
 	}

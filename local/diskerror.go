@@ -34,14 +34,20 @@ func (e *diskError) Unwrap() []error {
 // explain wraps err, from doing op, with a plain-words reason when the
 // system's error is one people can act on (a full or read-only drive, a
 // missing permission, a drive that failed or went away).
-func explain(op string, err error) error { return explainAs(op, err, false) }
+func explain(op string, err error) error { return explainAs(op, err, "") }
 
 // explainRead is explain for an op that only reads (opening, listing,
 // looking at a folder or a file): a refused read is "no permission to
 // read there", and not a read-only destination.
-func explainRead(op string, err error) error { return explainAs(op, err, true) }
+func explainRead(op string, err error) error { return explainAs(op, err, reasonDeniedRead) }
 
-func explainAs(op string, err error, read bool) error {
+// explainReadFile is explainRead for reading one file: a refused read is
+// "no permission to read it".
+func explainReadFile(op string, err error) error { return explainAs(op, err, reasonDeniedReadFile) }
+
+// explainAs is explain; a non-empty denied is the reason for a refused
+// read, which is then not a read-only destination.
+func explainAs(op string, err error, denied string) error {
 	if err == nil {
 		return nil
 	}
@@ -50,8 +56,8 @@ func explainAs(op string, err error, read bool) error {
 		return err
 	}
 	plain, kind := classify(err)
-	if read && errnoKind(err) == kindDenied {
-		plain, kind = reasonDeniedRead, nil
+	if denied != "" && errnoKind(err) == kindDenied {
+		plain, kind = denied, nil
 	}
 	if plain == "" {
 		return &diskError{op: op, plain: "failed", err: err}
@@ -65,11 +71,12 @@ const (
 	reasonReadOnly = "the drive is read-only"
 	reasonDenied   = "no permission to write there"
 	// reasonDeniedRead is a refused read (explainRead).
-	reasonDeniedRead = "no permission to read there"
-	reasonNotDir     = "a part of the path is a file, not a folder"
-	reasonIO         = "the drive could not be read or written; was it unplugged?"
-	reasonGone       = "the drive was removed or unmounted"
-	reasonTooBig     = "the file is too large for this drive's file system"
+	reasonDeniedRead     = "no permission to read there"
+	reasonDeniedReadFile = "no permission to read it"
+	reasonNotDir         = "a part of the path is a file, not a folder"
+	reasonIO             = "the drive could not be read or written; was it unplugged?"
+	reasonGone           = "the drive was removed or unmounted"
+	reasonTooBig         = "the file is too large for this drive's file system"
 )
 
 // classify returns the plain reason for err and the destinations sentinel

@@ -70,6 +70,10 @@ func TestExplain(t *testing.T) {
 			t.Errorf("explainRead(%v) wraps ErrReadOnly, or not fs.ErrPermission", errno)
 		}
 	}
+	file := explainReadFile("opening /media/STICK/b", &fs.PathError{Op: "open", Path: "/media/STICK/b", Err: unix.EACCES})
+	if want := "opening /media/STICK/b: no permission to read it (permission denied)"; file.Error() != want {
+		t.Errorf("explainReadFile = %q, want %q", file, want)
+	}
 	if read := explainRead("listing x", &fs.PathError{Op: "open", Path: "x", Err: unix.ENOSPC}); !errors.Is(read, destinations.ErrNoSpace) {
 		t.Errorf("explainRead of another error = %q, not as explain's", read)
 	}

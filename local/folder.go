@@ -159,12 +159,12 @@ func (f *Folder) Open(ctx context.Context, name string) (destinations.Reader, er
 		return nil, fmt.Errorf("no backup %s in %s: %w", name, f.dir, destinations.ErrNotFound)
 	}
 	if err != nil {
-		return nil, explainRead("opening "+path, err)
+		return nil, explainReadFile("opening "+path, err)
 	}
 	info, err := file.Stat()
 	if err != nil {
 		file.Close()
-		return nil, explainRead("opening "+path, err)
+		return nil, explainReadFile("opening "+path, err)
 	}
 	if !info.Mode().IsRegular() {
 		file.Close()

@@ -28,7 +28,7 @@ func (f *Folder) Identity(ctx context.Context, name string) (string, error) {
 		return "", fmt.Errorf("no backup %s in %s: %w", name, f.dir, destinations.ErrNotFound)
 	}
 	if err != nil {
-		return "", explainRead("reading "+path, err)
+		return "", explainReadFile("reading "+path, err)
 	}
 	id := fmt.Sprintf("mtime=%d size=%d", info.ModTime().UnixNano(), info.Size())
 	if ino, ok := fileNumber(info); ok {

@@ -112,6 +112,8 @@ func TestRefusedReadIsNoMissingFile(t *testing.T) {
 		{"inspect", []string{"inspect", mine}, mine + ": no permission to read it"},
 		{"send", []string{"send", mine, "--dest", dir}, mine + ": no permission to read it"},
 		{"ls a locked folder", []string{"ls", "folder:" + locked}, "listing " + locked + ": no permission to read there (permission denied)"},
+		// check names the backup once, in its result line and in its error.
+		{"check", []string{"check", "folder:" + dir}, "a backup could not be read: " + mine + ": no permission to read it (permission denied)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

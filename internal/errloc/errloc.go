@@ -139,3 +139,29 @@ func Explain(err error, msg string) error {
 	}
 	return &Error{msg: msg, err: err}
 }
+
+// Reason is err's text for a line that names the location already, such
+// as "unreadable /x/b (REASON)": an [*fs.PathError] of the location gives
+// the system's reason alone, and a text whose first clause ends with the
+// location ("opening /x/b: why", "/x/b: why") drops that clause. Any
+// other text stays whole, even when it names the location later on.
+func Reason(err error, spellings ...string) string {
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) && msg == pe.Error() && isOneOf(pe.Path, spellings) {
+		return pe.Err.Error()
+	}
+	first, rest, ok := strings.Cut(msg, ": ")
+	if !ok || rest == "" {
+		return msg
+	}
+	for _, s := range spellings {
+		if loc := trimSlash(s); loc != "" && (first == loc || strings.HasSuffix(first, " "+loc)) {
+			return rest
+		}
+	}
+	return msg
+}

@@ -89,3 +89,29 @@ func TestWrapKeepsThePathError(t *testing.T) {
 
 // wrapf wraps err as fmt.Errorf(prefix+": %w") does.
 func wrapf(prefix string, err error) error { return &Error{msg: prefix + ": " + err.Error(), err: err} }
+
+func TestReason(t *testing.T) {
+	tests := []struct {
+		err       error
+		spellings []string
+		want      string
+	}{
+		{errors.New("opening /x/b: no permission to read it (permission denied)"), []string{"/x/b"}, "no permission to read it (permission denied)"},
+		{errors.New("/x/b: no such backup file"), []string{"/x/b"}, "no such backup file"},
+		{&fs.PathError{Op: "open", Path: "/x/b", Err: syscall.EIO}, []string{"/x/b"}, "input/output error"},
+		{errors.New("downloading proton:/B/b: network error"), []string{"/x/b", "proton:/B/b"}, "network error"},
+		// The location in a later clause, another location, no clause.
+		{errors.New("checking: /x/b: bad"), []string{"/x/b"}, "checking: /x/b: bad"},
+		{errors.New("opening /x/b2: denied"), []string{"/x/b"}, "opening /x/b2: denied"},
+		{errors.New("/x/b is not a file"), []string{"/x/b"}, "/x/b is not a file"},
+		{errors.New("chunk 0: checksum mismatch"), []string{"/x/b"}, "chunk 0: checksum mismatch"},
+	}
+	for _, tc := range tests {
+		if got := Reason(tc.err, tc.spellings...); got != tc.want {
+			t.Errorf("Reason(%q, %q) = %q, want %q", tc.err, tc.spellings, got, tc.want)
+		}
+	}
+	if Reason(nil, "/x") != "" {
+		t.Error("Reason(nil) is not empty")
+	}
+}
