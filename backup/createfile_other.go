@@ -12,3 +12,7 @@ func createExclusive(path string) (*os.File, error) {
 // removedDir reports whether the folder f has open was removed; here it
 // cannot tell, and says no.
 func removedDir(*os.File) bool { return false }
+
+// deviceOf is not known here: only a drive's root is known as a file
+// system's root.
+func deviceOf(os.FileInfo) (uint64, bool) { return 0, false }

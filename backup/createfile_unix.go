@@ -35,3 +35,12 @@ func removedDir(f *os.File) bool {
 	}
 	return st.Nlink == 0
 }
+
+// deviceOf returns the device of the file system holding fi's file.
+func deviceOf(fi os.FileInfo) (uint64, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return uint64(st.Dev), true
+}

@@ -444,14 +444,28 @@ func checkTarget(dir, own string) error {
 		return fmt.Errorf("reading %s: %w", dir, err)
 	}
 	defer d.Close()
+	root := -1 // whether dir is a file system's root: unknown yet
 	for {
 		names, err := d.Readdirnames(64)
 		for _, name := range names {
-			if own == "" || (name != own && name != own+lockSuffix) {
-				if !staleRestore(dir, name) {
-					return &TargetError{Dir: dir}
+			if own != "" && (name == own || name == own+lockSuffix) {
+				continue
+			}
+			if staleRestore(dir, name) {
+				continue
+			}
+			if systemFolders[name] {
+				if root < 0 {
+					root = 0
+					if isFSRoot(dir) {
+						root = 1
+					}
+				}
+				if fi, err := os.Lstat(filepath.Join(dir, name)); root == 1 && err == nil && fi.IsDir() {
+					continue
 				}
 			}
+			return &TargetError{Dir: dir}
 		}
 		if err == io.EOF || (err == nil && len(names) == 0) {
 			return nil
@@ -460,6 +474,41 @@ func checkTarget(dir, own string) error {
 			return fmt.Errorf("reading %s: %w", dir, err)
 		}
 	}
+}
+
+// systemFolders are the folders a file system or an operating system
+// makes at the root of a drive (ext4's lost+found, Windows' System
+// Volume Information, macOS's .Trashes...): a freshly formatted USB stick
+// holding only those counts as empty.
+var systemFolders = map[string]bool{
+	"lost+found":                true,
+	"System Volume Information": true,
+	"$RECYCLE.BIN":              true,
+	".Trashes":                  true,
+	".fseventsd":                true,
+	".Spotlight-V100":           true,
+}
+
+// isFSRoot reports whether dir is the root of a file system: a drive's
+// root (E:\ or /), or a mount point, on another device than its
+// parent folder.
+func isFSRoot(dir string) bool {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	parent := filepath.Dir(abs)
+	if parent == abs {
+		return true
+	}
+	fi, err1 := os.Stat(abs)
+	pi, err2 := os.Stat(parent)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	d1, ok1 := deviceOf(fi)
+	d2, ok2 := deviceOf(pi)
+	return ok1 && ok2 && d1 != d2
 }
 
 // fillInPlace renames the entries of tmp, a finished temporary folder
