@@ -256,8 +256,7 @@ func parseConfig(path string, data []byte) (*Config, error) {
 	if und := md.Undecoded(); len(und) > 0 {
 		// The metadata does not say which [[job]] an unknown key sits in;
 		// its first occurrence is reported.
-		k := und[0]
-		return nil, &FieldError{Path: path, Line: lines.find(-1, k[len(k)-1]), Field: k.String(), Msg: "unknown field"}
+		return nil, lines.unknown(path, und[0], c.Jobs)
 	}
 	if err := c.validate(); err != nil {
 		var fe *FieldError
@@ -315,36 +314,55 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("%s: %s: %s", where, e.Field, e.Msg)
 }
 
-// keyLines locates "key = value" lines in a TOML file, by [[job]] table.
+// keyLines locates "key = value" lines and table headers in a TOML
+// file, by [[job]] table. Lines inside a multi-line string are not read
+// as keys or headers.
 type keyLines struct {
-	top  map[string]int
-	jobs []map[string]int // per [[job]]: key -> line; "" -> header line
+	top     map[string]int
+	jobs    []map[string]int // per [[job]]: key -> line; "" -> header line
+	headers map[string]int   // "[x]" or "[[x]]" header -> its first line
 }
 
 func newKeyLines(data []byte) keyLines {
-	kl := keyLines{top: map[string]int{}}
+	kl := keyLines{top: map[string]int{}, headers: map[string]int{}}
 	cur := kl.top
+	closing := "" // the delimiter that ends the multi-line string we are in
 	for i, raw := range strings.Split(string(data), "\n") {
 		line := strings.TrimSpace(raw)
+		if closing != "" {
+			if strings.Count(line, closing)%2 == 1 {
+				closing = ""
+			}
+			continue
+		}
 		switch {
-		case strings.HasPrefix(line, "[["):
+		case strings.HasPrefix(line, "["):
 			name := strings.TrimSpace(strings.Trim(strings.SplitN(line, "#", 2)[0], "[] \t"))
-			if name == "job" {
+			name = strings.Join(strings.Fields(strings.ReplaceAll(name, " . ", ".")), "")
+			if _, seen := kl.headers[name]; !seen {
+				kl.headers[name] = i + 1
+			}
+			switch {
+			case strings.HasPrefix(line, "[[") && name == "job":
 				cur = map[string]int{"": i + 1}
 				kl.jobs = append(kl.jobs, cur)
-			} else {
+			default:
 				cur = map[string]int{}
 			}
-		case strings.HasPrefix(line, "["):
-			cur = map[string]int{}
 		default:
-			key, _, ok := strings.Cut(line, "=")
+			key, value, ok := strings.Cut(line, "=")
 			if !ok || strings.HasPrefix(line, "#") {
 				continue
 			}
 			key = strings.Trim(strings.TrimSpace(key), `"'`)
 			if _, seen := cur[key]; !seen {
 				cur[key] = i + 1
+			}
+			for _, delim := range []string{`"""`, "'''"} {
+				if strings.Count(value, delim)%2 == 1 {
+					closing = delim
+					break
+				}
 			}
 		}
 	}
@@ -372,6 +390,32 @@ func (kl keyLines) find(job int, key string) int {
 		return l
 	}
 	return kl.jobs[job][""]
+}
+
+// unknown is the error of a key the config does not have, where it is: a
+// key of a job (in the first job holding it, named), a top-level key, or
+// a table (such as [[jobs]] for [[job]]) at its header.
+func (kl keyLines) unknown(path string, k toml.Key, jobs []Job) *FieldError {
+	fe := &FieldError{Path: path, Field: k.String(), Msg: "unknown field"}
+	if len(k) == 2 && k[0] == "job" {
+		for i, m := range kl.jobs {
+			if l, ok := m[k[1]]; ok {
+				fe.Line = l
+				if i < len(jobs) && jobs[i].Name != "" {
+					fe.Field = fmt.Sprintf("job %q: %s", jobs[i].Name, k[1])
+				}
+				return fe
+			}
+		}
+	}
+	if l, ok := kl.headers[k.String()]; ok {
+		fe.Line = l
+		return fe
+	}
+	if len(k) == 1 {
+		fe.Line = kl.top[k[0]]
+	}
+	return fe
 }
 
 // WriteFileAtomic writes data to path through a synced temporary file in

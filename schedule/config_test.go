@@ -124,6 +124,15 @@ password_env = "PW"
 		{"duplicate", good + "\n" + good[strings.Index(good, "[[job]]"):], "c.toml:10", "already defined"},
 		{"wrong type", strings.Replace(good, `"24h"`, `24`, 1), "c.toml:6", "every"},
 		{"syntax", good + "name = \n", "c.toml:8", ""},
+		// A top-level key in a later job is that job's, at its line.
+		{"top-level key in the second job", good + "\n[[job]]\nname = \"b\"\nsource = \"/d\"\nevery = \"1h\"\npassword_env = \"PW\"\ndefault_dest = \"usb\"\n",
+			"c.toml:14:", `job "b": default_dest: unknown field`},
+		{"unknown field in the second job", good + "\n[[job]]\nname = \"b\"\nkeep_dayly = 3\n", "c.toml:11:", `job "b": keep_dayly`},
+		{"[[jobs]] for [[job]]", strings.Replace(good, "[[job]]", "[[jobs]]", 1), "c.toml:3:", "jobs: unknown field"},
+		{"a table in a job", good + "[job.x]\ny = 1\n", "c.toml:8:", "job.x: unknown field"},
+		// A multi-line string holding what looks like keys and a header.
+		{"multi-line hook", strings.Replace(good, "password_env = \"PW\"", "password_env = \"PW\"\non_failure = \"\"\"\nevery = 5\n[[job]]\n\"\"\"", 1) +
+			"\n[[job]]\nname = \"b\"\nsource = \"/d\"\nevery = \"soon\"\npassword_env = \"PW\"\n", "c.toml:16:", `job "b": every`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
