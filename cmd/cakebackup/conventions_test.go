@@ -48,6 +48,24 @@ func TestHelpCommand(t *testing.T) {
 	if out := c.mustRun("help", "schedule", "add"); !strings.Contains(out, "--every") {
 		t.Errorf("help schedule add does not show --every:\n%s", out)
 	}
+	// A command with subcommands lists them all.
+	for _, tt := range []struct {
+		cmd  string
+		subs []string
+	}{
+		{"schedule", []string{"add", "list", "remove", "set-password", "run", "prune", "install", "uninstall", "status"}},
+		{"proton", []string{"login", "logout", "whoami"}},
+	} {
+		out := c.mustRun("help", tt.cmd)
+		if !strings.Contains(out, "COMMANDS:") {
+			t.Errorf("help %s lists no commands:\n%s", tt.cmd, out)
+		}
+		for _, sub := range tt.subs {
+			if !strings.Contains(out, "\n   "+sub+" ") {
+				t.Errorf("help %s does not list %s:\n%s", tt.cmd, sub, out)
+			}
+		}
+	}
 	if code := c.run("help", "restroe"); code != exitUsage || !strings.Contains(c.stderr.String(), `did you mean "restore"`) {
 		t.Errorf("help restroe: exit %d, stderr %q", code, c.stderr.String())
 	}

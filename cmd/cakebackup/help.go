@@ -34,13 +34,21 @@ func helpCommand(e *env) *cli.Command {
 			}
 			tmpl := cli.CommandHelpTemplate
 			if len(cmd.Subcommands) > 0 {
-				tmpl = cli.SubcommandHelpTemplate
+				tmpl = subcommandHelpTemplate
 			}
 			cli.HelpPrinter(e.stdout, tmpl, cmd)
 			return nil
 		},
 	}
 }
+
+// subcommandHelpTemplate is urfave/cli's help of a command with
+// subcommands, listing them without their categories: a command's
+// categories are only filled in when it runs, not when help shows it,
+// and the template that reads them stopped the help before its list of
+// subcommands.
+var subcommandHelpTemplate = strings.Replace(cli.SubcommandHelpTemplate,
+	`{{template "visibleCommandCategoryTemplate" .}}`, `{{template "visibleCommandTemplate" .}}`, 1)
 
 // commandNames lists the names and aliases of cmds, hidden ones left out.
 func commandNames(cmds []*cli.Command) []string {
