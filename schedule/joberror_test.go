@@ -32,7 +32,7 @@ func TestWithJobName(t *testing.T) {
 		{"named further in", fmt.Errorf("run: %w", &JobError{Job: "a", Err: boom}), "run: job a: boom"},
 		{"no keyring entry, wrapped", fmt.Errorf("run: %w", &NotInKeyringError{Job: "a"}), "run: job a: no password in the OS keyring"},
 		{"another job's error", &JobError{Job: "b", Err: boom}, "job a: job b: boom"},
-		{"the job's lock is held", locked, "job a: " + ErrLocked.Error()},
+		{"the job's lock is held", locked, locked.Error()},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got := WithJobName("a", tt.err)

@@ -19,17 +19,43 @@ type Lock struct {
 }
 
 // LockJob takes the lock of job name in dir without waiting. It returns
-// an error wrapping ErrLocked when another scheduler runs the job.
+// a *JobLockedError (wrapping ErrLocked) when another process holds it:
+// a scheduler or a timer's run running the job, or a prune of its
+// backups.
 func LockJob(dir, name string) (*Lock, error) {
 	if err := ValidateJobName(name); err != nil {
 		return nil, err
 	}
-	l, err := acquireLock(filepath.Join(dir, name+".lock"), false)
+	file := filepath.Join(dir, name+".lock")
+	l, err := acquireLock(file, false)
+	if errors.Is(err, ErrLocked) {
+		return nil, &JobLockedError{Job: name, File: file}
+	}
 	if err != nil {
 		return nil, &JobError{Job: name, Err: err}
 	}
 	return l, nil
 }
+
+// JobLockedError is a job whose lock another process holds: it is
+// running the job (a scheduler, a timer's run, schedule run --now) or
+// pruning its backups. It wraps ErrLocked.
+type JobLockedError struct {
+	Job  string
+	File string // the lock file, which the other process holds open
+}
+
+// Error names the job, and the lock file by which the process holding it
+// can be found (fuser, lsof).
+func (e *JobLockedError) Error() string {
+	return fmt.Sprintf("job %s is busy: another cakebackup process is running it or pruning its backups (it holds %s)", e.Job, e.File)
+}
+
+// Unwrap returns ErrLocked.
+func (e *JobLockedError) Unwrap() error { return ErrLocked }
+
+// JobName is the job the message names.
+func (e *JobLockedError) JobName() string { return e.Job }
 
 // LockFile takes the lock on the lock file path (created 0600 with its
 // folder) without waiting. It returns ErrLocked when another process

@@ -43,6 +43,7 @@ func fixOf(err error) (fix string, after error) {
 	var session *proton.SessionError
 	var noKeyring *schedule.NotInKeyringError
 	var noTimers *schedule.NoTimersError
+	var locked *schedule.JobLockedError
 	switch {
 	case errors.As(err, &session) && session.Exposed:
 		return ": delete it and run " + login, session
@@ -58,6 +59,8 @@ func fixOf(err error) (fix string, after error) {
 		return ", then run " + login + " again", proton.ErrHumanVerification
 	case errors.Is(err, proton.ErrTwoFactorRequired):
 		return ": give it with --proton-2fa or at the prompt", proton.ErrTwoFactorRequired
+	case errors.As(err, &locked):
+		return "; wait for it to end and try again (`cakebackup schedule status` shows its last run)", locked
 	case errors.As(err, &noTimers):
 		return ": run `cakebackup schedule run` from your own service manager", noTimers
 	case errors.As(err, &noKeyring):

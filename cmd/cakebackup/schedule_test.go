@@ -1009,3 +1009,32 @@ func TestScheduleTwoConfigsKeepTheirState(t *testing.T) {
 		}
 	}
 }
+
+// TestScheduleJobBusy: a job another process holds the lock of is not run
+// or pruned; the one line names the job, the lock file and what to do.
+func TestScheduleJobBusy(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "--keep-last", "1", "nightly")
+	paths, err := schedule.DefaultPaths(s.getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, err := schedule.LockJob(paths.Locks, "nightly")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	for _, args := range [][]string{{"schedule", "run", "--now", "nightly"}, {"schedule", "prune", "nightly"}} {
+		code := s.run(args...)
+		wantOneLine(t, code, s.stderr.String(), exitFailure, "job nightly is busy")
+		for _, want := range []string{filepath.Join(paths.Locks, "nightly.lock"), "wait for it to end and try again"} {
+			if !strings.Contains(s.stderr.String(), want) {
+				t.Errorf("%v: %q lacks %q", args, s.stderr.String(), want)
+			}
+		}
+	}
+	if got := s.backups(t); len(got) != 0 {
+		t.Errorf("a busy job ran: %v", got)
+	}
+}
