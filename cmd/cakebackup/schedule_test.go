@@ -1038,3 +1038,30 @@ func TestScheduleJobBusy(t *testing.T) {
 		t.Errorf("a busy job ran: %v", got)
 	}
 }
+
+// TestScheduleRunLogsLeftoversRemoved: the temporary file a killed run
+// left at the destination is removed by the next scheduled run, whose
+// log says so, with the job, the destination and how much.
+func TestScheduleRunLogsLeftoversRemoved(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	leftover := filepath.Join(s.dest, ".cake_wallet_backup_nightly_2026-01-01_000000.cakebackup-tmp-4242-0123456789ab")
+	if err := os.WriteFile(leftover, make([]byte, 3000), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(leftover, old, old); err != nil {
+		t.Fatal(err)
+	}
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
+	s.mustRun("schedule", "run", "--once")
+	log := s.stderr.String()
+	for _, want := range []string{`msg="removed leftovers of interrupted runs" job=nightly dest=folder:` + s.dest + " files=1 bytes=3000"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	if _, err := os.Stat(leftover); !os.IsNotExist(err) {
+		t.Errorf("the leftover is still there: %v", err)
+	}
+}

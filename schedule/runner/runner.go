@@ -125,6 +125,13 @@ func (r Runner) backUp(ctx context.Context, paths schedule.Paths, dests []string
 	if made == nil {
 		return schedule.Result{}, err
 	}
+	for _, st := range made.Stores {
+		if st.Reclaimed.Files > 0 {
+			// What killed runs had left there, found and removed.
+			r.log().Info("removed leftovers of interrupted runs", "job", run.Job.Name, "dest", st.Dest,
+				"files", st.Reclaimed.Files, "bytes", st.Reclaimed.Bytes)
+		}
+	}
 	if r.Warnings != nil {
 		for _, s := range made.Skipped {
 			fmt.Fprintf(r.Warnings, "warning: job %s: %s\n", run.Job.Name, s)
