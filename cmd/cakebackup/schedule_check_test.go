@@ -150,7 +150,7 @@ func TestScheduleRunOnceAndNow(t *testing.T) {
 	if code := s.run("schedule", "run", "--now", "nightly"); code != exitFailure {
 		t.Fatalf("--now under another's lock: exit %d, want %d", code, exitFailure)
 	}
-	oneErrorLine(t, s.cliRun, "nightly", "locked")
+	oneErrorLine(t, s.cliRun, "job nightly is busy", "wait for it to end")
 	if got := s.backups(t); len(got) != 2 {
 		t.Fatalf("a locked-out --now made %v", got)
 	}
