@@ -2,11 +2,14 @@ package main
 
 import (
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/urfave/cli/v2"
 )
 
 // TestDocsLinksStayInRepository checks that every relative link in the
@@ -108,4 +111,192 @@ func readmeExample(readme, start string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestReadmeCommandsUseRealFlags: every cakebackup command line in
+// README's sh blocks names commands that exist and flags those commands
+// (or the global options) take, so a reader who copies one gets no
+// "unknown flag".
+func TestReadmeCommandsUseRealFlags(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := newApp(&env{getenv: func(string) string { return "" }})
+	lines := readmeShellLines(string(readme))
+	checked := 0
+	for _, line := range lines {
+		words := shellWords(line)
+		i := 0
+		for i < len(words) && words[i] != "cakebackup" && words[i] != "./cmd/cakebackup" {
+			i++
+		}
+		if i == len(words) {
+			continue
+		}
+		checked++
+		flags := append([]cli.Flag{}, app.Flags...)
+		cmds := app.Commands
+		path := "cakebackup"
+		sawArg := false
+		for _, w := range words[i+1:] {
+			w = strings.Trim(w, "[]")
+			switch {
+			case w == "|" || w == "&" || w == ">" || w == "<":
+				// The rest is another program.
+			case strings.HasPrefix(w, "-") && len(w) > 1:
+				name := strings.TrimLeft(w, "-")
+				name, _, _ = strings.Cut(name, "=")
+				if !hasFlag(flags, name) {
+					t.Errorf("README: %q: %s has no flag %s", line, path, w)
+				}
+				continue
+			default:
+				if sawArg {
+					continue
+				}
+				if c := findCommand(cmds, w); c != nil {
+					path += " " + w
+					flags = append(flags, c.Flags...)
+					cmds = c.Subcommands
+					continue
+				}
+				if len(cmds) > 0 && w == strings.ToLower(w) && !strings.ContainsAny(w, "/.~$:") {
+					t.Errorf("README: %q: %s has no command %s", line, path, w)
+				}
+				sawArg = true
+				continue
+			}
+			break
+		}
+	}
+	if checked < 40 {
+		t.Fatalf("checked only %d README command lines; the parser missed the sh blocks", checked)
+	}
+}
+
+// readmeShellLines returns the command lines of README's sh blocks, their
+// comments cut off and continuation lines joined.
+func readmeShellLines(readme string) []string {
+	var out []string
+	in, cont := false, ""
+	for _, l := range strings.Split(readme, "\n") {
+		if strings.HasPrefix(l, "```") {
+			in = strings.TrimPrefix(l, "```") == "sh"
+			continue
+		}
+		if !in {
+			continue
+		}
+		if strings.HasSuffix(l, "\\") {
+			cont += strings.TrimSuffix(l, "\\") + " "
+			continue
+		}
+		l, cont = cont+l, ""
+		if i := strings.Index(l, " # "); i >= 0 {
+			l = l[:i]
+		}
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// shellWords splits a command line into words as sh would, quotes
+// grouping and removed; an unquoted # starts a comment.
+func shellWords(line string) []string {
+	var words []string
+	var w strings.Builder
+	inWord := false
+	var quote rune
+	for _, r := range line {
+		switch {
+		case quote != 0:
+			if r == quote {
+				quote = 0
+			} else {
+				w.WriteRune(r)
+			}
+		case r == '\'' || r == '"':
+			quote, inWord = r, true
+		case r == ' ' || r == '\t':
+			if inWord {
+				words = append(words, w.String())
+				w.Reset()
+				inWord = false
+			}
+		default:
+			w.WriteRune(r)
+			inWord = true
+		}
+	}
+	if inWord {
+		words = append(words, w.String())
+	}
+	return words
+}
+
+// hasFlag reports whether one of flags is named or aliased name.
+func hasFlag(flags []cli.Flag, name string) bool {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestReadmeLayoutNamesEveryPackage: README's layout table has a row for
+// every package of the repository, and each row names a folder that is
+// there.
+func TestReadmeLayoutNamesEveryPackage(t *testing.T) {
+	t.Parallel()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, layout, ok := strings.Cut(string(readme), "\n## Layout\n")
+	if !ok {
+		t.Fatal("README has no ## Layout section")
+	}
+	layout, _, _ = strings.Cut(layout, "\n## ")
+	row := regexp.MustCompile("(?m)^\\| `([^`]+)` \\|")
+	rows := map[string]bool{}
+	for _, m := range row.FindAllStringSubmatch(layout, -1) {
+		rows[m[1]] = true
+		if _, err := os.Stat(filepath.Join(root, filepath.FromSlash(m[1]))); err != nil {
+			t.Errorf("README's layout names %s, which is not in the repository", m[1])
+		}
+	}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") && p != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		rel, err := filepath.Rel(root, filepath.Dir(p))
+		if err != nil {
+			return err
+		}
+		if rel = filepath.ToSlash(rel); rel != "." && !rows[rel] {
+			t.Errorf("README's layout has no row for package %s", rel)
+			rows[rel] = true // once
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
