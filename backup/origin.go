@@ -27,7 +27,7 @@ const (
 const cakebackupMaker = "cakebackup"
 
 // Maker tells who made the backup from its metadata.json and README.txt,
-// which need no password. They are claims, not proof: Importable, with
+// which need no password. They are claims, not proof: AppImportable, with
 // the inner archive's entries, says more.
 func (i Info) Maker() Maker {
 	v := strings.TrimSpace(i.AppVersion)

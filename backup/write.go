@@ -20,8 +20,10 @@ import (
 )
 
 // defaultAppName is written to README.txt when WriteOptions.AppName is
-// empty. Cake Wallet refuses to import a backup whose README names another
-// app, so this keeps our backups importable.
+// empty. README.txt names the app a backup is for, as the app's own
+// exports do (the app refuses a backup whose README names another app).
+// It does not make a snapshot importable: that needs an app-sealed
+// keychain dump, which only the app can make.
 const defaultAppName = "Cake Wallet"
 
 // WriteOptions configure Write.
