@@ -245,19 +245,28 @@ func regularFilesUnder(t *testing.T, root string) []string {
 // TestPickWithoutATerminal: pick, or create --pick, with neither a
 // terminal nor a desktop to ask on is a usage error (exit 2), as a
 // password nobody can be asked for is: the command line must say it.
+// The hint names what that command takes instead: create a --dest, pick
+// (which has no --dest) the specs dests lists.
 func TestPickWithoutATerminal(t *testing.T) {
 	t.Parallel()
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
-	for _, args := range [][]string{
-		{"pick"},
-		{"create", "--source", sampleWallets, "--password-file", pwFile, "--pick"},
+	for _, tt := range []struct {
+		args     []string
+		hint     string
+		notInMsg string
+	}{
+		{[]string{"pick"}, "see `cakebackup dests` for the destinations there are", "--dest"},
+		{[]string{"create", "--source", sampleWallets, "--password-file", pwFile, "--pick"}, "give --dest SPEC instead of --pick", ""},
 	} {
-		t.Run(args[0], func(t *testing.T) {
+		t.Run(tt.args[0], func(t *testing.T) {
 			t.Parallel()
 			c := newCLI(t) // stdin is no terminal; no DISPLAY or WAYLAND_DISPLAY
-			code := c.run(args...)
+			code := c.run(tt.args...)
 			stderr := c.stderr.String()
-			wantOneLine(t, code, stderr, exitUsage, "no terminal to show the folder picker on")
+			wantOneLine(t, code, stderr, exitUsage, "no terminal to show the folder picker on: run it in a terminal, or "+tt.hint)
+			if tt.notInMsg != "" && strings.Contains(stderr, tt.notInMsg) {
+				t.Errorf("stderr = %q; %s takes no %s", stderr, tt.args[0], tt.notInMsg)
+			}
 		})
 	}
 }

@@ -57,7 +57,7 @@ func pickCommand(e *env) *cli.Command {
 					return err
 				}
 			}
-			spec, err := e.pick(c.Context, c.Bool("terminal"))
+			spec, err := e.pick(c.Context, c.Bool("terminal"), "see `cakebackup dests` for the destinations there are")
 			if err != nil {
 				return err
 			}
@@ -78,13 +78,14 @@ func pickCommand(e *env) *cli.Command {
 // wrapping picker.ErrNoDestination ("no destination chosen"); Ctrl-C in
 // the terminal picker one wrapping picker.ErrInterrupted, exit code 130.
 func (e *env) pickDest(ctx context.Context) (string, error) {
-	return e.pick(ctx, false)
+	return e.pick(ctx, false, "give --dest SPEC instead of --pick (see `cakebackup dests`)")
 }
 
 // pick shows the desktop's folder chooser when there is a desktop
 // session, and the terminal picker otherwise, when forced, or when the
-// desktop's chooser fails to run.
-func (e *env) pick(ctx context.Context, terminalOnly bool) (string, error) {
+// desktop's chooser fails to run. instead says what the command line can
+// give in place of the picker, for when there is no terminal to show it on.
+func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (string, error) {
 	folders := e.localFolders(ctx)
 	var dialogErr error // why the desktop's chooser failed, if it did
 	if !terminalOnly {
@@ -99,7 +100,7 @@ func (e *env) pick(ctx context.Context, terminalOnly bool) (string, error) {
 			dialogErr = err
 		}
 	}
-	in, out, closeTerm, err := e.pickerTerminal()
+	in, out, closeTerm, err := e.pickerTerminal(instead)
 	if err != nil {
 		if dialogErr != nil {
 			// One line for the failure: both reasons.
@@ -158,13 +159,14 @@ func isDir(p string) bool {
 // pickerTerminal returns where the terminal picker reads keys and draws:
 // stdin, and stderr (or the controlling terminal when stderr is
 // redirected), never stdout, which carries the result. Without a terminal
-// on stdin there is nobody to ask.
-func (e *env) pickerTerminal() (in io.Reader, out io.Writer, closeTerm func(), err error) {
+// on stdin there is nobody to ask, and the error ends with instead: what
+// the command line can give in place of the picker.
+func (e *env) pickerTerminal(instead string) (in io.Reader, out io.Writer, closeTerm func(), err error) {
 	stdin, ok := e.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(stdin.Fd())) {
 		// Nobody to ask, as for a password (restore, --password-out):
 		// the command line must say it instead.
-		return nil, nil, nil, usageError(errors.New("no terminal to show the folder picker on: run it in a terminal, or give --dest SPEC (see `cakebackup dests`)"))
+		return nil, nil, nil, usageError(errors.New("no terminal to show the folder picker on: run it in a terminal, or " + instead))
 	}
 	if stderr, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(stderr.Fd())) {
 		return stdin, stderr, func() {}, nil
