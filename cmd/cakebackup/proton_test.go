@@ -419,3 +419,43 @@ func TestProtonTwoProcessesShareSession(t *testing.T) {
 		t.Fatalf("whoami after the renewals: %q", out)
 	}
 }
+
+// TestProtonDamagedCopy: a backup whose block at Proton Drive changed
+// (here on the fake server's disk) verifies and restores as damaged, exit
+// 4, in one line naming it once, after one download: the same bytes would
+// come again.
+func TestProtonDamagedCopy(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	c, srv := loggedInProtonCLI(t, protontest.WithOptions(protontest.Options{DataDir: data}))
+	file, pwFile := sampleBackup(t)
+	c.mustRun("send", file, "--dest", "proton:/Backups/Cake", "--quiet")
+	blocks, err := os.ReadDir(filepath.Join(data, "blocks"))
+	if err != nil || len(blocks) != 1 {
+		t.Fatalf("the fake holds %d blocks (%v), want 1", len(blocks), err)
+	}
+	block := filepath.Join(data, "blocks", blocks[0].Name())
+	b, err := os.ReadFile(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(block, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stored := "proton:/Backups/Cake/" + filepath.Base(file)
+	for _, args := range [][]string{
+		{"verify", stored},
+		{"restore", stored, "--to", filepath.Join(t.TempDir(), "to"), "--password-file", pwFile},
+	} {
+		before := srv.Calls(protontest.RouteDownloadBlock)
+		code := c.run(append(args, "--quiet")...)
+		want := "cakebackup: downloading " + stored + ": " + proton.ErrDamagedDownload.Error() + "\n"
+		if code != exitDamaged || c.stderr.String() != want {
+			t.Errorf("%s: exit %d, stderr %q; want exit 4, %q", args[0], code, c.stderr.String(), want)
+		}
+		if n := srv.Calls(protontest.RouteDownloadBlock) - before; n != 1 {
+			t.Errorf("%s downloaded the block %d times, want once", args[0], n)
+		}
+	}
+}
