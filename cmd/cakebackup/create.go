@@ -39,8 +39,12 @@ func jobErr(err error) error {
 
 func createCommand(e *env) *cli.Command {
 	return &cli.Command{
-		Name:      "create",
-		Usage:     "make an encrypted backup of a wallet data folder",
+		Name:  "create",
+		Usage: "make an encrypted backup of a wallet data folder",
+		Description: "The backup is a cakebackup snapshot: it restores with `cakebackup restore` only, since the\n" +
+			"app cannot import it (no third party can make the app-sealed keychain dump its import needs).\n" +
+			"To move wallets to a new phone or desktop, export a backup from the app (Settings > Backup)\n" +
+			"and ship it unchanged with `cakebackup send` or `cakebackup watch`.",
 		ArgsUsage: " ",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (default: Cake Wallet's, from $CAKE_WALLET_DIR or ~/Documents/cake_wallet on Linux)"},

@@ -300,3 +300,43 @@ func TestReadmeLayoutNamesEveryPackage(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestHelpNeverSaysTheAppImportsASnapshot: create's help says that what it
+// makes, a cakebackup snapshot, cannot be imported by the app, and no help
+// text of any command says the app can import something (only an export
+// the app made itself, which send and inspect tell from its contents).
+func TestHelpNeverSaysTheAppImportsASnapshot(t *testing.T) {
+	t.Parallel()
+	app := newApp(&env{getenv: func(string) string { return "" }})
+	claim := regexp.MustCompile(`(?i)\b(app can import|importable|can be imported|app imports|app will import)\b`)
+	var walk func(path string, cmds []*cli.Command)
+	walk = func(path string, cmds []*cli.Command) {
+		for _, c := range cmds {
+			p := path + " " + c.Name
+			texts := []string{c.Usage, c.Description, c.UsageText}
+			for _, f := range c.Flags {
+				if u, ok := f.(interface{ GetUsage() string }); ok {
+					texts = append(texts, u.GetUsage())
+				}
+			}
+			for _, s := range texts {
+				if m := claim.FindString(s); m != "" {
+					t.Errorf("%s: help says %q: %q", p, m, s)
+				}
+			}
+			walk(p, c.Subcommands)
+		}
+	}
+	walk("cakebackup", app.Commands)
+
+	c := newCLI(t)
+	if code := c.run("help", "create"); code != exitOK {
+		t.Fatalf("help create: exit %d, stderr %q", code, c.stderr.String())
+	}
+	help := strings.Join(strings.Fields(c.stdout.String()), " ")
+	for _, want := range []string{"cakebackup snapshot", "app cannot import it", "cakebackup restore", "cakebackup send"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("help create does not say %q:\n%s", want, c.stdout.String())
+		}
+	}
+}
