@@ -7,8 +7,24 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// setDirect turns O_DIRECT on or off for f.
+// errFUSE refuses direct I/O on a FUSE file system.
+var errFUSE = errors.New("no direct I/O on a FUSE file system")
+
+// setDirect turns O_DIRECT on or off for f. It refuses to turn it on for
+// a file on a FUSE file system (fusefat, exfat-fuse, ntfs-3g: sticks
+// mounted by a program): O_DIRECT there hands each read to the program
+// as it is, and fusefat answers a direct read of a file's last, partial
+// block with zeros once a read has gone past the file's end, so a sound
+// copy failed its read-back. Callers read such a file through the page
+// cache instead, after dropping its pages, as on file systems without
+// direct I/O.
 func setDirect(f *os.File, on bool) error {
+	if on {
+		var st unix.Statfs_t
+		if err := unix.Fstatfs(int(f.Fd()), &st); err == nil && st.Type == unix.FUSE_SUPER_MAGIC {
+			return errFUSE
+		}
+	}
 	flags, err := unix.FcntlInt(f.Fd(), unix.F_GETFL, 0)
 	if err != nil {
 		return err
