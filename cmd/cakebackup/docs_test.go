@@ -113,23 +113,28 @@ func readmeExample(readme, start string) string {
 	return b.String()
 }
 
-// TestReadmeCommandsUseRealFlags: every cakebackup command line in
-// README's sh blocks names commands that exist and flags those commands
-// (or the global options) take, so a reader who copies one gets no
-// "unknown flag".
+// TestReadmeCommandsUseRealFlags: every cakebackup command line in the
+// sh blocks of README and proton/README.md names commands that exist and
+// flags those commands (or the global options) take, so a reader who
+// copies one gets no "unknown flag".
 func TestReadmeCommandsUseRealFlags(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
+	var lines []string
+	for _, doc := range []string{"README.md", "proton/README.md"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(doc)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, readmeShellLines(string(b))...)
 	}
 	app := newApp(&env{getenv: func(string) string { return "" }})
-	lines := readmeShellLines(string(readme))
 	checked := 0
 	for _, line := range lines {
 		words := shellWords(line)
 		i := 0
-		for i < len(words) && words[i] != "cakebackup" && words[i] != "./cmd/cakebackup" {
+		// The program: cakebackup, or go run ./cmd/cakebackup (not go
+		// test ./cmd/cakebackup).
+		for i < len(words) && words[i] != "cakebackup" && (words[i] != "./cmd/cakebackup" || i < 2 || words[i-2] != "go" || words[i-1] != "run") {
 			i++
 		}
 		if i == len(words) {
