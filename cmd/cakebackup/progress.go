@@ -90,6 +90,9 @@ func (p *progress) start(total int64) {
 		progressbar.OptionSetWriter(p.out),
 		progressbar.OptionSetDescription(p.label),
 		progressbar.OptionShowBytes(true),
+		// KiB, MiB: the units of every other size cakebackup prints
+		// (bytesize), not the bar's default kB, MB.
+		progressbar.OptionUseIECUnits(true),
 		progressbar.OptionShowCount(),
 		progressbar.OptionSetPredictTime(true),
 		progressbar.OptionThrottle(100*time.Millisecond),
