@@ -279,6 +279,21 @@ func CheckNotInSource(source string, specs []string, dests []destinations.Destin
 	return nil
 }
 
+// folderSpecsNotInSource is CheckNotInSource for the specs that name a
+// folder by its path (folder:DIR, or DIR), before anything is opened.
+func folderSpecsNotInSource(source string, specs []string) error {
+	src, err := os.Stat(source)
+	if err != nil || !src.IsDir() {
+		return nil
+	}
+	for _, s := range specs {
+		if spec, err := destinations.ParseSpec(s); err == nil && spec.Scheme == "folder" && spec.Arg != "" && within(spec.Arg, src) {
+			return fmt.Errorf("destination %s is in the folder being backed up, %s, so each backup would hold the ones before it: %w", s, source, ErrDestInSource)
+		}
+	}
+	return nil
+}
+
 // within reports whether dir (which may not exist yet) is the directory
 // src or lies below it. It walks up from dir's nearest existing folder,
 // its symbolic links resolved, comparing each folder with src by inode:

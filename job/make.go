@@ -130,6 +130,12 @@ func Make(ctx context.Context, open Opener, b Backup) (*Made, error) {
 	if problem := backup.NameProblem(b.Name); problem != "" {
 		return nil, &NameError{Name: b.Name, Problem: problem}
 	}
+	// A folder given by its path is known to be inside the source before
+	// the source is walked (it may be large: it holds backups); others
+	// once they are open.
+	if err := folderSpecsNotInSource(b.Source, b.Dests); err != nil {
+		return nil, err
+	}
 	src, err := backup.Collect(ctx, b.Source, b.Settings)
 	if err != nil {
 		return nil, err

@@ -318,6 +318,11 @@ func TestCreateRefusesDestInSource(t *testing.T) {
 	if err := os.CopyFS(src, os.DirFS(sampleWallets)); err != nil {
 		t.Fatal(err)
 	}
+	// A name the backup would skip with a warning: the refusal is still
+	// the only line.
+	if err := os.WriteFile(filepath.Join(src, "notes: 1.txt"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	inside := filepath.Join(src, "backups")
 	if err := os.Mkdir(inside, 0o700); err != nil {
 		t.Fatal(err)
