@@ -265,7 +265,7 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 		prev, known := opts.Memo.Lookup(e.Name, e.Size, identity)
 		switch {
 		case known && !prev.OK():
-			res.Status, res.Error = Failed, prev.Error+" (unchanged since "+prev.At.Format(time.RFC3339)+")"
+			res.Status, res.Error = Failed, reason(errors.New(prev.Error), e)+" (unchanged since "+prev.At.Format(time.RFC3339)+")"
 		case known && !chosen[e.Name]:
 			res.Status = Unchanged
 		default:
@@ -305,10 +305,19 @@ func reason(err error, e destinations.Entry) string {
 }
 
 // readFull reads e in full, verifies it and records the result. One that
-// could not be read is Unreadable, not Read, and not recorded.
+// could not be read is Unreadable, not Read, and not recorded; one the
+// destination found damaged as it fetched it (destinations.ErrDamaged)
+// failed.
 func readFull(ctx context.Context, dest destinations.Destination, e destinations.Entry, identity string, verify destinations.Check, memo *schedule.Memo, at time.Time) Result {
 	res := Result{Entry: e}
 	r, err := dest.Open(ctx, e.Name)
+	if errors.Is(err, destinations.ErrDamaged) {
+		// The destination read it and found it damaged: failed, and
+		// recorded as such, as a backup that fails its check.
+		res.Status, res.Error, res.Read = Failed, reason(err, e), true
+		memo.Record(e.Name, e.Size, identity, nil, at, err)
+		return res
+	}
 	if err != nil {
 		res.Status, res.Error = Unreadable, reason(err, e)
 		return res

@@ -146,6 +146,12 @@ func (e *FolderMissingError) Error() string { return e.Msg }
 // Unwrap returns ErrNotFound.
 func (e *FolderMissingError) Unwrap() error { return ErrNotFound }
 
+// ErrDamaged is matched by errors for a stored backup whose bytes the
+// destination itself found wrong as it fetched them (a block that does
+// not match its checksum or signature): the copy there is damaged, and
+// fetching it again would bring the same bytes.
+var ErrDamaged = errors.New("the stored copy is damaged")
+
 // ErrNoSpace is wrapped by errors for a destination that is out of room
 // (a full disk, an exhausted cloud quota).
 var ErrNoSpace = errors.New("not enough space")

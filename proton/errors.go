@@ -56,8 +56,8 @@ var (
 	ErrNameTaken = errors.New("a file or folder of that name already exists on Proton Drive")
 	// ErrDamagedDownload: a downloaded block did not decrypt or did not
 	// match its hash or signature. It is not retried: what Proton Drive
-	// holds is wrong.
-	ErrDamagedDownload = errors.New("the data Proton Drive sent does not decrypt or match its checksum or signature: the copy stored there is damaged")
+	// holds is wrong. It matches destinations.ErrDamaged.
+	ErrDamagedDownload error = damagedDownload{}
 	// ErrDraftExists: another upload of the same name is in progress or
 	// was interrupted (seen in the Proton Drive apps as a failed upload).
 	ErrDraftExists = errors.New("an unfinished upload of that name is on Proton Drive: remove it in the Proton Drive app and try again")
@@ -274,3 +274,14 @@ func detailOf(err error) string {
 	}
 	return ""
 }
+
+// damagedDownload is ErrDamagedDownload's type: its own sentinel, which
+// matches destinations.ErrDamaged too.
+type damagedDownload struct{}
+
+func (damagedDownload) Error() string {
+	return "the data Proton Drive sent does not decrypt or match its checksum or signature: the copy stored there is damaged"
+}
+
+// Is matches destinations.ErrDamaged.
+func (damagedDownload) Is(target error) bool { return target == destinations.ErrDamaged }

@@ -458,4 +458,17 @@ func TestProtonDamagedCopy(t *testing.T) {
 			t.Errorf("%s downloaded the block %d times, want once", args[0], n)
 		}
 	}
+	// check finds it failed, not unreadable, and remembers it: the next
+	// check says so without downloading it again.
+	for run, wantDownloads := range []int{1, 0} {
+		before := srv.Calls(protontest.RouteDownloadBlock)
+		code := c.run("check", "proton:/Backups/Cake")
+		line := lastLineStarting(t, c.stdout.String(), "failed ")
+		if code != exitDamaged || !strings.Contains(line, stored+" ("+proton.ErrDamagedDownload.Error()) {
+			t.Errorf("check run %d: exit %d, line %q; want exit 4 and %s failed as damaged", run+1, code, line, stored)
+		}
+		if n := srv.Calls(protontest.RouteDownloadBlock) - before; n != wantDownloads {
+			t.Errorf("check run %d downloaded the block %d times, want %d", run+1, n, wantDownloads)
+		}
+	}
 }

@@ -39,9 +39,10 @@ func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, 
 	case errors.Is(err, destinations.ErrNotFound):
 		ds, _, _ := destinations.SplitBackup(arg)
 		return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, ds))
-	case errors.Is(err, proton.ErrDamagedDownload):
-		// What Proton Drive holds does not match its checksum or
-		// signature: a damaged backup, as a local file would be.
+	case errors.Is(err, destinations.ErrDamaged):
+		// What the destination holds does not match its checksum or
+		// signature (Proton Drive): a damaged backup, as a local file
+		// would be.
 		return nil, withCode(exitDamaged, err)
 	}
 	return r, err
