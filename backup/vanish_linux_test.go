@@ -175,3 +175,27 @@ func TestRestoreTargetPulledOutMidway(t *testing.T) {
 		t.Fatalf("restore: %v, want EIO, naming the partial restore left in %s", err, mnt)
 	}
 }
+
+// TestRestoreIntoAFreshStick: a freshly formatted stick's root, holding
+// only the lost+found folder ext4 makes, counts as empty and is filled
+// in place; a lost+found folder anywhere else is a folder like any other.
+// Root only: it mounts a loop device.
+func TestRestoreIntoAFreshStick(t *testing.T) {
+	elsewhere := t.TempDir()
+	if err := os.Mkdir(filepath.Join(elsewhere, "lost+found"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckRestoreTarget(elsewhere); !errors.Is(err, ErrTargetNotEmpty) {
+		t.Errorf("a folder holding lost+found: %v, want ErrTargetNotEmpty", err)
+	}
+	mnt := mountExt4(t)
+	if names := listNames(t, mnt); !slices.Equal(names, []string{"lost+found"}) {
+		t.Fatalf("the new file system holds %v", names)
+	}
+	if _, err := openAndRestore(t, smallBackup(t), mnt); err != nil {
+		t.Fatal(err)
+	}
+	if names := listNames(t, mnt); !slices.Equal(names, []string{"lost+found", "wallets"}) {
+		t.Errorf("the stick holds %v", names)
+	}
+}
