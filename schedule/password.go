@@ -77,6 +77,18 @@ func (s PasswordSource) Password(job Job) (string, error) {
 	return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w source: set password_file, password_keyring or password_env", ErrNoPassword)}
 }
 
+// CheckKeyring returns the error StorePassword would give for job when
+// there is no OS keyring to store in, without storing anything, so that
+// no one types a password twice only to hear that it cannot be kept. A
+// keyring that answers, with job's password or without, is there.
+func (s PasswordSource) CheckKeyring(job string) error {
+	_, err := s.Keyring.Get(KeyringService, job)
+	if err == nil || errors.Is(err, secret.ErrNotInKeyring) {
+		return nil
+	}
+	return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", oneLine(err.Error()))
+}
+
 // StorePassword saves pw in the OS keyring for job, for password_keyring.
 func (s PasswordSource) StorePassword(job, pw string) error {
 	if pw == "" {

@@ -85,6 +85,18 @@ func TestPasswordSources(t *testing.T) {
 			}
 		})
 	}
+	// A keyring that answers is there, whether it holds the job's
+	// password or not; one that does not answer is not.
+	for _, tt := range []struct {
+		job   string
+		store SecretStore
+		there bool
+	}{{"stored", secret.OSKeyring{}, true}, {"other", secret.OSKeyring{}, true}, {"j", brokenKeyring{}, false}} {
+		err := PasswordSource{Keyring: tt.store}.CheckKeyring(tt.job)
+		if (err == nil) != tt.there || (err != nil && !strings.Contains(err.Error(), "no OS keyring available")) {
+			t.Errorf("CheckKeyring(%s) = %v, want a keyring there: %v", tt.job, err, tt.there)
+		}
+	}
 	if err := (PasswordSource{Keyring: brokenKeyring{}}).StorePassword("j", pw); err == nil ||
 		!strings.Contains(err.Error(), "password_file") || strings.Contains(err.Error(), pw) {
 		t.Fatalf("StorePassword without keyring: %v", err)

@@ -101,6 +101,10 @@ type env struct {
 	// tests set its retry waits and change a wallet file while it is
 	// read.
 	tweakBackup func(*job.Backup)
+	// keyring is where job passwords are kept (schedule set-password,
+	// password_keyring); nil means the OS keyring. Tests keep them in
+	// memory.
+	keyring secret.Keyring
 	// systemd reports whether systemd's user timers can start jobs here
 	// (Linux); nil means this machine's answer. Tests stand for a
 	// machine with or without systemd.

@@ -216,6 +216,11 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 				return err
 			}
 			name := job.Name
+			// Before the password is typed: nobody types it twice only
+			// to hear that there is nowhere to keep it.
+			if err := e.jobPasswords().CheckKeyring(name); err != nil {
+				return err
+			}
 			pw, err := e.newJobPassword(c)
 			if err != nil {
 				return err
@@ -275,7 +280,11 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 // jobPasswords reads the jobs' passwords from where each says: a file,
 // the OS keyring or the environment.
 func (e *env) jobPasswords() jobPasswordSource {
-	return jobPasswordSource{schedule.PasswordSource{Getenv: e.getenv, Keyring: secret.OSKeyring{}}}
+	var kr secret.Keyring = secret.OSKeyring{}
+	if e.keyring != nil {
+		kr = e.keyring
+	}
+	return jobPasswordSource{schedule.PasswordSource{Getenv: e.getenv, Keyring: kr}}
 }
 
 // oneJobArg is the single JOB argument.

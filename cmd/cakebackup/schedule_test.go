@@ -406,6 +406,14 @@ func TestScheduleKeyringUnavailableIsClear(t *testing.T) {
 		!strings.Contains(s.stderr.String(), "no OS keyring available") || strings.Contains(s.stderr.String(), "typed-secret") {
 		t.Fatalf("set-password: exit %d, %q", code, s.stderr.String())
 	}
+	// Without a keyring there is nothing to type a password for: that is
+	// said first, before asking for one (here: before finding there is
+	// no terminal to ask on).
+	s.stdin = ""
+	if code := s.run("schedule", "set-password", "kr"); code == exitOK ||
+		!strings.Contains(s.stderr.String(), "no OS keyring available") || strings.Contains(s.stderr.String(), "terminal") {
+		t.Fatalf("set-password without a keyring: exit %d, %q", code, s.stderr.String())
+	}
 	if code := s.run("schedule", "run", "--once"); code == exitOK {
 		t.Fatal("run without a keyring exited 0")
 	}

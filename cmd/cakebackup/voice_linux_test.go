@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
+
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // TestInterruptAtPasswordPrompt: Ctrl-C while a command waits for an
@@ -103,23 +109,78 @@ func TestRestoreChecksBeforePrompting(t *testing.T) {
 	}
 }
 
-// TestSetPasswordRefusesEmptyAnswer: Enter alone at schedule
-// set-password's prompt is "empty password", a usage error (2), as at
-// restore's prompt, and stores nothing.
-func TestSetPasswordRefusesEmptyAnswer(t *testing.T) {
+// memKeyring is a keyring in memory, for one test.
+type memKeyring map[string]string
+
+func (m memKeyring) Get(service, account string) (string, error) {
+	if pw, ok := m[service+"/"+account]; ok {
+		return pw, nil
+	}
+	return "", secret.ErrNotInKeyring
+}
+
+func (m memKeyring) Set(service, account, pw string) error {
+	m[service+"/"+account] = pw
+	return nil
+}
+
+func (m memKeyring) Delete(service, account string) error {
+	if _, ok := m[service+"/"+account]; !ok {
+		return secret.ErrNotInKeyring
+	}
+	delete(m, service+"/"+account)
+	return nil
+}
+
+// TestSetPasswordAtTheTerminal: schedule set-password, with a keyring,
+// asks on the terminal for the password twice and stores it; Enter alone
+// is "empty password", a usage error (2), as at restore's prompt, and
+// stores nothing.
+func TestSetPasswordAtTheTerminal(t *testing.T) {
 	t.Parallel()
-	bin := programPath(t)
 	config := filepath.Join(t.TempDir(), "config.toml")
 	job := "[[job]]\nname = \"nightly\"\nsource = \"/srv/wallets\"\ndest = \"downloads\"\nevery = \"24h\"\npassword_keyring = true\n"
 	if err := os.WriteFile(config, []byte(job), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p := startInPTY(t, bin, t.TempDir(), "schedule", "set-password", "nightly", "--config", config)
-	p.screen.waitFor(t, "New backup password:")
-	p.send(t, "\r")
-	code := p.wait(t)
-	out := p.screen.String()
-	if code != 2 || !strings.Contains(out, "cakebackup: empty password") || strings.Contains(out, "Stored") {
-		t.Errorf("exit %d, terminal %q; want exit 2 and \"cakebackup: empty password\", nothing stored", code, out)
+	for _, tt := range []struct {
+		name, typed string
+		code        int
+		stored      string
+	}{
+		{"empty", "\n", exitUsage, ""},
+		{"typed twice", "wallet horse battery 7\nwallet horse battery 7\n", exitOK, "wallet horse battery 7"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			master, tty, err := pty.Open()
+			if err != nil {
+				t.Skipf("no pseudo-terminal: %v", err)
+			}
+			defer master.Close()
+			defer tty.Close()
+			go io.Copy(io.Discard, master) // the prompts' echo
+			if _, err := master.Write([]byte(tt.typed)); err != nil {
+				t.Fatal(err)
+			}
+			kr := memKeyring{}
+			var stdout, stderr bytes.Buffer
+			home := t.TempDir()
+			code := run(context.Background(), []string{"cakebackup", "schedule", "set-password", "--config", config, "nightly"}, &env{
+				stdin: tty, stdout: &stdout, stderr: &stderr, keyring: kr,
+				getenv: func(k string) string { return map[string]string{"HOME": home}[k] },
+			})
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d; stderr %q", code, tt.code, stderr.String())
+			}
+			if got := kr["cakebackup/nightly"]; got != tt.stored {
+				t.Errorf("stored %q, want %q", got, tt.stored)
+			}
+			if tt.code == exitUsage && !strings.Contains(stderr.String(), "cakebackup: empty password") {
+				t.Errorf("stderr %q, want \"cakebackup: empty password\"", stderr.String())
+			}
+			if strings.Contains(stdout.String()+stderr.String(), "wallet horse") {
+				t.Error("the password was shown")
+			}
+		})
 	}
 }
