@@ -25,17 +25,13 @@ func TestInterruptAtPasswordPrompt(t *testing.T) {
 	file, _ := sampleBackup(t)
 	bin := programPath(t)
 	to := filepath.Join(t.TempDir(), "restored")
-	config := filepath.Join(t.TempDir(), "config.toml")
-	job := "[[job]]\nname = \"nightly\"\nsource = \"/srv/wallets\"\ndest = \"downloads\"\nevery = \"24h\"\npassword_keyring = true\n"
-	if err := os.WriteFile(config, []byte(job), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	// schedule set-password's prompt needs a keyring: its interrupt is
+	// tested in-process (TestSetPasswordAtTheTerminal).
 	tests := []struct {
 		name, prompt string
 		args         []string
 	}{
 		{"restore", "Backup password:", []string{"restore", file, "--to", to}},
-		{"schedule set-password", "New backup password:", []string{"schedule", "set-password", "nightly", "--config", config}},
 		{"proton login, username", "Proton username:", []string{"proton", "login"}},
 		{"proton login, password", "Proton password:", []string{"proton", "login", "--proton-user", "alice"}},
 	}
@@ -183,4 +179,53 @@ func TestSetPasswordAtTheTerminal(t *testing.T) {
 			}
 		})
 	}
+	// Ctrl-C at the prompt (schedule set-password's, which asks twice,
+	// is not restore's) ends the run at once with "interrupted" and 130,
+	// and leaves the terminal echoing again; nothing is stored.
+	t.Run("interrupted", func(t *testing.T) {
+		master, tty, err := pty.Open()
+		if err != nil {
+			t.Skipf("no pseudo-terminal: %v", err)
+		}
+		defer master.Close()
+		defer tty.Close()
+		prompted := make(chan struct{})
+		var stderr bytes.Buffer
+		go func() {
+			var seen []byte
+			buf := make([]byte, 256)
+			for {
+				n, err := master.Read(buf)
+				seen = append(seen, buf[:n]...)
+				if bytes.Contains(seen, []byte("New backup password:")) {
+					close(prompted)
+					io.Copy(io.Discard, master)
+					return
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+		ctx, cancel := context.WithCancelCause(context.Background())
+		go func() {
+			<-prompted
+			cancel(&interruptedError{code: 130})
+		}()
+		kr := memKeyring{}
+		code := run(ctx, []string{"cakebackup", "schedule", "set-password", "--config", config, "nightly"}, &env{
+			stdin: tty, stdout: io.Discard, stderr: io.MultiWriter(&stderr, tty), keyring: kr,
+			getenv: func(string) string { return "" },
+		})
+		if code != 130 || !strings.Contains(stderr.String(), "cakebackup: interrupted") || len(kr) != 0 {
+			t.Errorf("exit %d, stderr %q, stored %d; want 130, the interrupted line, nothing stored", code, stderr.String(), len(kr))
+		}
+		tio, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tio.Lflag&unix.ECHO == 0 {
+			t.Error("the terminal was left without echo")
+		}
+	})
 }
