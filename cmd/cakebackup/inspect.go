@@ -66,10 +66,11 @@ type inspectJSON struct {
 	Chunks    int    `json:"chunks"`
 	SHA512    string `json:"inner_sha512,omitempty"`
 	// Decrypted says whether a password was given: only then are the
-	// wallets and files known, and whether the app can import it.
+	// wallets and files known.
 	Decrypted bool `json:"decrypted"`
-	// AppCanImport, known only with the password, is whether the wallet
-	// app can import the backup (it holds an app-sealed keychain dump).
+	// AppCanImport is whether the wallet app can import the backup (it
+	// holds an app-sealed keychain dump): false for a cakebackup snapshot,
+	// password or not; for another backup known only with the password.
 	AppCanImport *bool             `json:"app_can_import,omitempty"`
 	Wallets      []string          `json:"wallets,omitempty"`
 	Files        []inspectFileJSON `json:"files,omitempty"`
@@ -89,7 +90,7 @@ func newInspectJSON(arg string, info backup.Info, wallets []string, files []back
 	if !info.Created.IsZero() {
 		out.Created = &info.Created
 	}
-	if decrypted {
+	if decrypted || info.Maker() == backup.MakerCakebackup {
 		importable := backup.AppImportable(info, files)
 		out.AppCanImport = &importable
 	}

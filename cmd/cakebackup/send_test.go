@@ -172,6 +172,25 @@ func TestInspectTellsTheTwoKindsApart(t *testing.T) {
 	if res.MadeBy != "app" || res.AppCanImport == nil || !*res.AppCanImport {
 		t.Errorf("inspect --json = %+v", res)
 	}
+
+	// In JSON too: a snapshot is never importable, which needs no
+	// password to know; whether an export is needs its contents.
+	for _, tt := range []struct {
+		args []string
+		want string // app_can_import, "" for absent
+	}{
+		{[]string{"inspect", ours, "--json"}, "false"},
+		{[]string{"inspect", ours, "--json", "--password-file", pwFile}, "false"},
+		{[]string{"inspect", export, "--json"}, ""},
+	} {
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(c.mustRun(tt.args...)), &raw); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(raw["app_can_import"]); got != tt.want {
+			t.Errorf("%v: app_can_import = %q, want %q", tt.args, got, tt.want)
+		}
+	}
 }
 
 // TestInspectWording: inspect's text says who made a backup once, and
