@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"syscall"
 )
 
 // The four blob errors FORMAT.md asks readers to keep apart, and the
@@ -96,7 +97,12 @@ type ReadError struct {
 }
 
 // Error says the backup could not be read, and why.
-func (e *ReadError) Error() string { return "cannot read the backup: " + e.Err.Error() }
+func (e *ReadError) Error() string {
+	if errors.Is(e.Err, syscall.EIO) {
+		return "cannot read the backup (was its drive unplugged?): " + e.Err.Error()
+	}
+	return "cannot read the backup: " + e.Err.Error()
+}
 
 // Unwrap returns the reader's error.
 func (e *ReadError) Unwrap() error { return e.Err }

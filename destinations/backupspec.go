@@ -161,6 +161,9 @@ func (e *ReadError) Reason() string {
 	if errors.Is(e.Err, fs.ErrPermission) {
 		return "no permission to read it"
 	}
+	if errors.Is(e.Err, syscall.EIO) {
+		return "cannot read it (input/output error): was its drive unplugged?"
+	}
 	var pe *fs.PathError
 	if errors.As(e.Err, &pe) && e.Err.Error() == pe.Error() {
 		return pe.Err.Error() // the path it names is Loc's

@@ -116,6 +116,9 @@ func TestReadFromAPulledStick(t *testing.T) {
 		code := c.run(args...)
 		stderr := c.stderr.String()
 		wantOneLine(t, code, stderr, exitFailure, "input/output error")
+		if !strings.Contains(stderr, "unplugged?") {
+			t.Errorf("%v: %q does not ask whether the stick was unplugged", args, stderr)
+		}
 		if strings.Contains(stderr, "damaged") || strings.Contains(stderr, "not a ") {
 			t.Errorf("%v: %q calls it damaged", args, stderr)
 		}
