@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -91,7 +92,7 @@ func (r *Registry) OpenStored(ctx context.Context, arg string) (Reader, error) {
 	switch {
 	case err == nil:
 		return openFile(arg, arg, fi)
-	case !notThere(err):
+	case !notThere(err) && !r.namesKind(arg):
 		return nil, &ReadError{Loc: arg, Err: err}
 	}
 	ds, _, err := SplitBackup(arg)
@@ -133,6 +134,18 @@ func openFile(arg, path string, fi os.FileInfo) (Reader, error) {
 		return nil, &ReadError{Loc: arg, Err: err}
 	}
 	return NewFileReader(f, fi.Size()), nil
+}
+
+// namesKind reports whether arg starts with a registered kind and a
+// colon (proton:/..., downloads:NAME): a spec, whatever the system says
+// of it as a file's name (on Windows, "proton:/x" is no valid one, and
+// os.Stat's error is not fs.ErrNotExist).
+func (r *Registry) namesKind(arg string) bool {
+	if filepath.IsAbs(arg) {
+		return false
+	}
+	kind, _, ok := strings.Cut(strings.TrimSpace(arg), ":")
+	return ok && r.openers[kind] != nil
 }
 
 // notThere reports whether err, from os.Stat, says there is nothing at

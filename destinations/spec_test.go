@@ -156,3 +156,26 @@ func TestOpenErrorNamesOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesKind: OpenStored takes an argument that starts with a
+// registered kind and a colon for a spec even when the system says more
+// than "no such file" of it as a file's name (Windows refuses the colon).
+func TestNamesKind(t *testing.T) {
+	r := NewRegistry()
+	for _, kind := range []string{"proton", "downloads", "folder"} {
+		r.Register(kind, kind+"  test", func(context.Context, string) (Destination, error) { return nil, ErrNotFound })
+	}
+	for arg, want := range map[string]bool{
+		"proton:/Backups/NAME": true,
+		"downloads:NAME":       true,
+		"folder:/x/NAME":       true,
+		"usb:STICK/NAME":       false, // not registered here
+		"/abs/path/NAME":       false,
+		"NAME":                 false,
+		"a/b:c":                false,
+	} {
+		if got := r.namesKind(arg); got != want {
+			t.Errorf("namesKind(%q) = %v, want %v", arg, got, want)
+		}
+	}
+}
