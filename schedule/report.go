@@ -40,6 +40,27 @@ func LoadStatus(c *Config, paths Paths, log *slog.Logger, now time.Time) ([]JobS
 // overdue job has done no work and why, a failing job's error, why the
 // last run was skipped, or the last backup of a job that works.
 func (r JobStatus) Detail() string {
+	d := r.detail()
+	switch {
+	case r.Running:
+		return join("running since "+r.Last.RunningSince.Local().Format(timeLayout), d)
+	case r.Interrupted:
+		return join("the run started "+r.Last.RunningSince.Local().Format(timeLayout)+
+			" was killed before it ended (kill -9, a crash, the machine stopped); it runs again when due", d)
+	}
+	return d
+}
+
+// join is a and b, "; " between them when b is not empty.
+func join(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "; " + b
+}
+
+// detail is Detail without the run in progress or killed.
+func (r JobStatus) detail() string {
 	var d string
 	switch {
 	case r.Overdue:
@@ -88,6 +109,10 @@ type JobReport struct {
 	WarnAfter   float64    `json:"warn_after_seconds"`
 	// FailedBackups are the job's stored backups that failed a check.
 	FailedBackups []FailedBackup `json:"failed_backups,omitempty"`
+	// Running is set while a run is in progress; Interrupted when the
+	// last run started was killed before it ended.
+	Running     bool `json:"running,omitempty"`
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // Report is r as a JobReport; a job due now has now as its next run.
@@ -95,6 +120,7 @@ func (r JobStatus) Report(now time.Time) JobReport {
 	s := JobReport{
 		Job: r.Job, Result: r.Last.LastResult, Error: r.Last.LastError, LastBackup: r.Last.LastBackup, Next: r.Next,
 		Failing: r.Failing, Overdue: r.Overdue, WarnAfter: r.WarnAfter.Seconds(), FailedBackups: r.Failed,
+		Running: r.Running, Interrupted: r.Interrupted,
 	}
 	if !r.Last.LastStart.IsZero() {
 		s.LastStart = &r.Last.LastStart

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -203,6 +204,13 @@ func (s *Scheduler) runIfDue(ctx context.Context, job Job) error {
 // runLocked runs job once, prunes, records and logs the outcome.
 func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error {
 	start := s.Clock.Now()
+	// Marked as running, so that a run killed before it records its end
+	// shows as interrupted rather than as the run before it.
+	mark := last
+	mark.RunningSince, mark.RunningPID = start, os.Getpid()
+	if err := s.State.Record(job.Name, mark); err != nil {
+		s.Log.Warn("cannot record the run's start", "job", job.Name, "error", oneLine(err.Error()))
+	}
 	begun := false
 	begin := func() {
 		if !begun {
@@ -212,6 +220,7 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	}
 	res, err := s.Run(ctx, Run{Job: job, BackupName: BackupName(job.Name, start), Begin: begin})
 	js := last
+	js.RunningSince, js.RunningPID = time.Time{}, 0 // this run's mark, or a killed one's
 	var plan PrunePlan
 	if len(res.Copies) > 0 {
 		// The backup is made and verified there, whatever pruning does

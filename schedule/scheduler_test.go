@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -381,5 +382,64 @@ func TestWatchRunLogsWhatItPruned(t *testing.T) {
 	log := f.log.String()
 	if !strings.Contains(log, "pruned=2") || strings.Contains(log, "kept=") {
 		t.Errorf("log = %q, want pruned=2 and no kept count", log)
+	}
+}
+
+// TestRunMarkedWhileRunning: a run is marked in the state file as it
+// starts (this process, the start) and the mark is gone once its end is
+// recorded; status shows a marked job as running while the marking
+// process lives and as interrupted once it is gone (killed before it
+// could record its end).
+func TestRunMarkedWhileRunning(t *testing.T) {
+	start := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	f := newSchedulerFixture(t, Job{Name: "nightly", Every: "24h"}, start)
+	inner := f.sched.Run
+	var during JobState
+	f.sched.Run = func(ctx context.Context, run Run) (Result, error) {
+		var err error
+		if during, err = f.sched.State.Job("nightly"); err != nil {
+			t.Fatal(err)
+		}
+		return inner(ctx, run)
+	}
+	if err := f.sched.RunNow(context.Background(), []string{"nightly"}); err != nil {
+		t.Fatal(err)
+	}
+	if !during.RunningSince.Equal(start) || during.RunningPID != os.Getpid() {
+		t.Fatalf("during the run the state was %+v; want it marked running since %v by this process", during, start)
+	}
+	after, err := f.sched.State.Job("nightly")
+	if err != nil || !after.RunningSince.IsZero() || after.RunningPID != 0 || after.LastResult != ResultOK {
+		t.Fatalf("after the run: %+v, %v; want it ended ok, unmarked", after, err)
+	}
+
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Skip("no process to outlive: ", err)
+	}
+	cfg := &Config{Jobs: f.sched.Jobs}
+	for _, tt := range []struct {
+		name                 string
+		pid                  int
+		running, interrupted bool
+		detail               string
+	}{
+		{"running", os.Getpid(), true, false, "running since "},
+		{"killed", gone.Process.Pid, false, true, "was killed before it ended"},
+	} {
+		marked := after
+		marked.RunningSince, marked.RunningPID = start.Add(24*time.Hour), tt.pid
+		st := &State{Jobs: map[string]JobState{"nightly": marked}}
+		rows, err := StatusAt(cfg, st, start.Add(25*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rows[0]
+		if r.Running != tt.running || r.Interrupted != tt.interrupted || !strings.Contains(r.Detail(), tt.detail) {
+			t.Errorf("%s: running %v, interrupted %v, detail %q; want %v, %v, %q", tt.name, r.Running, r.Interrupted, r.Detail(), tt.running, tt.interrupted, tt.detail)
+		}
+		if rep := r.Report(start); rep.Running != tt.running || rep.Interrupted != tt.interrupted {
+			t.Errorf("%s: JSON report %+v", tt.name, rep)
+		}
 	}
 }

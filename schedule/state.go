@@ -51,6 +51,13 @@ type JobState struct {
 	// Notified is the condition the scheduler last told about: "ok",
 	// "failing" or "overdue"; empty when it told nothing yet.
 	Notified string `json:"notified,omitempty"`
+	// RunningSince and RunningPID mark a run in progress: recorded as it
+	// starts, cleared when its end is recorded. A mark whose process is
+	// gone is a run that was killed (kill -9, a crash, the machine
+	// stopped) before it could record anything; status shows it as
+	// interrupted.
+	RunningSince time.Time `json:"running_since,omitzero"`
+	RunningPID   int       `json:"running_pid,omitempty"`
 }
 
 // State is the state file: per-job last runs, keyed by job name.

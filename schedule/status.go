@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"slices"
 	"time"
+
+	"github.com/cakebackup/cakebackup/internal/process"
 )
 
 // JobStatus is one row of `schedule status`.
@@ -25,6 +27,10 @@ type JobStatus struct {
 	// Failed are the job's stored backups that failed a check (by
 	// retention or check_subset); set by LoadStatus.
 	Failed []FailedBackup
+	// Running is set while a run of the job is in progress; Interrupted
+	// when the last run started was killed before it ended (its process
+	// is gone, and it recorded no end). Last is the run before it.
+	Running, Interrupted bool
 }
 
 // Status returns one row per job in c, failing jobs first, then in config
@@ -37,13 +43,21 @@ func Status(c *Config, st *State) ([]JobStatus, error) {
 			return nil, &JobError{Job: j.Name, Err: err}
 		}
 		last := st.Jobs[j.Name]
-		rows = append(rows, JobStatus{
+		row := JobStatus{
 			Job:     j.Name,
 			Last:    last,
 			Next:    NextRun(t, last),
 			Failing: last.LastResult != "" && last.LastResult != ResultOK && last.LastResult != ResultSkipped,
 			Watch:   j.Watch != "",
-		})
+		}
+		if !last.RunningSince.IsZero() {
+			if last.RunningPID > 0 && process.Running(last.RunningPID) {
+				row.Running = true
+			} else {
+				row.Interrupted = true
+			}
+		}
+		rows = append(rows, row)
 	}
 	slices.SortStableFunc(rows, func(a, b JobStatus) int {
 		return cmp.Compare(boolRank(a.Failing), boolRank(b.Failing))

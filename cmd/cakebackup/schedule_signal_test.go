@@ -71,3 +71,52 @@ func TestScheduleSIGTERMMidBackup(t *testing.T) {
 		t.Fatalf("state %+v; stderr: %s", js, stderr.String())
 	}
 }
+
+// TestScheduleKilledRunShowsInterrupted runs the real binary's scheduler
+// and kills it with SIGKILL while a backup is being written: it records
+// nothing, so schedule status must tell from the run's mark that it was
+// killed ("interrupted"), in its table and in --json.
+func TestScheduleKilledRunShowsInterrupted(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the binary and backs up 48 MB")
+	}
+	s := newScheduleCLI(t)
+	source := bigWalletSource(t) // random, so it takes a while to compress and encrypt
+	s.mustRun("schedule", "add", "--source", source, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "big")
+
+	cmd := exec.Command(programPath(t), "schedule", "run", "--now", "big")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+	for _, k := range []string{"HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME"} {
+		cmd.Env = append(cmd.Env, k+"="+s.vars[k])
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Once the backup's temporary file is there, the run is marked.
+	deadline := time.Now().Add(time.Minute)
+	for len(s.backups(t)) == 0 {
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatal("no backup started")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	js, err := s.state(t).Job("big")
+	if err != nil || js.RunningPID != cmd.Process.Pid || js.RunningSince.IsZero() {
+		t.Fatalf("state after the kill: %+v, %v; want the killed run's mark", js, err)
+	}
+	out := s.mustRun("schedule", "status")
+	if !strings.Contains(out, "interrupted") || !strings.Contains(out, "was killed before it ended") {
+		t.Fatalf("status after the kill:\n%s", out)
+	}
+	s.mustRun("schedule", "status", "--json")
+	if !strings.Contains(s.stdout.String(), `"interrupted": true`) {
+		t.Errorf("status --json: %s", s.stdout.String())
+	}
+}

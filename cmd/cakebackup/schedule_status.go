@@ -52,9 +52,14 @@ func scheduleStatusCommand(e *env) *cli.Command {
 				if !r.Last.LastStart.IsZero() {
 					last, result = r.Last.LastStart.Local().Format(layout), r.Last.LastResult
 				}
-				if r.Overdue {
+				switch {
+				case r.Overdue:
 					result = "OVERDUE"
-				} else if r.Failing {
+				case r.Running:
+					result = "running"
+				case r.Interrupted:
+					result = "interrupted"
+				case r.Failing:
 					result = strings.ToUpper(result)
 				}
 				next := "now"
