@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -137,5 +138,60 @@ func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 	}
 	if failed := memo.Failed(); len(failed) != 1 || failed[0].Name != bad {
 		t.Fatalf("failed = %+v; want %s", failed, bad)
+	}
+}
+
+// TestPruneRemembersADamagedCopy: a backup whose block at Proton Drive
+// changed (on the fake server's disk) is rejected by prune as damaged
+// after one download, and remembered: the next prune rejects it again
+// without downloading it.
+func TestPruneRemembersADamagedCopy(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	data := t.TempDir()
+	f := newFakeProtonWith(t, protontest.WithOptions(protontest.Options{DataDir: data}))
+	dest, err := NewDestination(f.connect(t), "/Backups/Cake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := schedule.Job{Name: "daily", Retention: schedule.Retention{KeepLast: 20}}
+	name := schedule.BackupName(job.Name, time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC))
+	if _, err := putBackup(ctx, dest, name, []byte("GOOD backup "+name)); err != nil {
+		t.Fatal(err)
+	}
+	blocks, err := os.ReadDir(filepath.Join(data, "blocks"))
+	if err != nil || len(blocks) != 1 {
+		t.Fatalf("the fake holds %d blocks (%v), want 1", len(blocks), err)
+	}
+	block := filepath.Join(data, "blocks", blocks[0].Name())
+	b, err := os.ReadFile(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0xff
+	if err := os.WriteFile(block, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store := schedule.VerifiedStore{Path: filepath.Join(t.TempDir(), "verified.json")}
+	for run, wantDownloads := range []int{1, 0} {
+		memo, err := store.Memo(dest.Spec())
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := f.srv.Calls(protontest.RouteDownloadBlock)
+		p := schedule.Pruner{Store: dest, Verify: destinationtest.PrefixCheck("GOOD"), Location: time.UTC, Memo: memo}
+		plan, err := p.Prune(ctx, job, destinations.Entry{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plan.Keep) != 0 || len(plan.Rejected) != 1 || !strings.Contains(plan.Rejected[0].Err.Error(), ErrDamagedDownload.Error()) {
+			t.Fatalf("run %d: kept %d, rejected %+v; want %s rejected as damaged", run+1, len(plan.Keep), plan.Rejected, name)
+		}
+		if got := f.srv.Calls(protontest.RouteDownloadBlock) - before; got != wantDownloads {
+			t.Errorf("run %d downloaded %d blocks, want %d", run+1, got, wantDownloads)
+		}
+		if err := store.Save(memo); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

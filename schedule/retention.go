@@ -200,9 +200,19 @@ func (p Pruner) verify(ctx context.Context, e destinations.Entry) error {
 			}
 		}
 	}
+	now := time.Now
+	if p.Now != nil {
+		now = p.Now
+	}
 	r, err := p.Store.Open(ctx, e.Name)
 	if err != nil {
-		return fmt.Errorf("open: %w", err)
+		err = fmt.Errorf("open: %w", err)
+		if p.Memo != nil && errors.Is(err, destinations.ErrDamaged) {
+			// Fetched and found damaged: as a failed check, remembered
+			// until the stored object changes.
+			p.Memo.Record(e.Name, e.Size, identity, nil, now(), err)
+		}
+		return err
 	}
 	defer r.Close()
 	sum, err := VerifyAndSum(ctx, p.Verify, r)
@@ -210,10 +220,6 @@ func (p Pruner) verify(ctx context.Context, e destinations.Entry) error {
 	// Recorded even without an identity, which never matches: the failure
 	// is reported, the backup read again next time.
 	if p.Memo != nil && ctx.Err() == nil && !errors.As(err, &readErr) {
-		now := time.Now
-		if p.Now != nil {
-			now = p.Now
-		}
 		p.Memo.Record(e.Name, r.Size(), identity, sum, now(), err)
 	}
 	return err
