@@ -10,6 +10,7 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -73,7 +74,7 @@ func lsCommand(e *env) *cli.Command {
 			}
 			for _, u := range l.Unreadable {
 				out.Unreadable = append(out.Unreadable, lsUnreadable{Name: u.Name, Location: u.Location, Error: u.Err.Error()})
-				e.warn("could not read %s to tell whether it is a backup: %s", backup.QuoteName(u.Location), oneLine(u.Err.Error()))
+				e.warn("could not tell whether %s is a backup: %s", backup.QuoteName(u.Location), oneLine(errloc.Reason(u.Err, append(destinations.Spellings(u.Location), u.Location, u.Name)...)))
 			}
 			if c.Bool("json") {
 				return writeJSON(e.stdout, out)
