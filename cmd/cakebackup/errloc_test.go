@@ -3,9 +3,12 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -67,19 +70,118 @@ func TestErrorsNameEachPlaceOnce(t *testing.T) {
 	}
 }
 
-// TestSendNamesTheDestinationOnce: send's line for a destination that did
-// not open names it once, as the line's own "NOT sent to D:".
-func TestSendNamesTheDestinationOnce(t *testing.T) {
+// TestSendSaysEachFailureOnce: send's failure at the only destination is
+// said once, by the error line on stderr, with the README's exit code;
+// with two destinations, the failed one's stdout line names it once
+// ("NOT sent: folder X does not exist", not "NOT sent to folder:X:
+// folder X does not exist") and the other holds its verified copy. A
+// destination that is a file refuses the whole send before anything is
+// stored: one line, exit 2, nothing anywhere. The folders are real.
+func TestSendSaysEachFailureOnce(t *testing.T) {
 	t.Parallel()
-	backup, _ := sampleBackup(t)
-	missing := filepath.Join(t.TempDir(), "missing")
-	c := newCLI(t)
-	if code := c.run("send", backup, "--dest", "folder:"+missing, "--dest", "folder:"+t.TempDir()); code != 1 {
-		t.Fatalf("exit %d, want 1 (stderr %q)", code, c.stderr.String())
+	tests := []struct {
+		name string
+		// dests are the --dest values, given a missing path, a file and
+		// a folder that works.
+		dests func(missing, file, ok string) []string
+		code  int
+		// stdout is what follows the file's own line, given the same;
+		// nil when send prints nothing at all.
+		stdout func(missing, file, ok string) []string
+		stderr func(missing, file string) string // without "cakebackup: "
+		sent   bool                              // whether ok holds a copy
+	}{
+		{
+			name:   "the only destination is missing",
+			dests:  func(m, _, _ string) []string { return []string{"folder:" + m} },
+			code:   1,
+			stdout: func(string, string, string) []string { return []string{} },
+			stderr: func(m, _ string) string { return "folder " + m + " does not exist" },
+		},
+		{
+			name:   "the only destination is a missing bare path",
+			dests:  func(m, _, _ string) []string { return []string{m} },
+			code:   1,
+			stdout: func(string, string, string) []string { return []string{} },
+			stderr: func(m, _ string) string { return "folder " + m + " does not exist" },
+		},
+		{
+			name:   "the only destination is a file",
+			dests:  func(_, f, _ string) []string { return []string{"folder:" + f} },
+			code:   2,
+			stderr: func(_, f string) string { return f + " is not a folder" },
+		},
+		{
+			name:  "the first of two is missing",
+			dests: func(m, _, ok string) []string { return []string{"folder:" + m, "folder:" + ok} },
+			code:  1,
+			stdout: func(m, _, ok string) []string {
+				return []string{"  NOT sent: folder " + m + " does not exist", "  sent and verified: " + ok}
+			},
+			stderr: func(m, _ string) string { return "1 of 2 destinations failed: folder " + m + " does not exist" },
+			sent:   true,
+		},
+		{
+			name:  "the second of two is a missing bare path",
+			dests: func(m, _, ok string) []string { return []string{ok, m} },
+			code:  1,
+			stdout: func(m, _, ok string) []string {
+				return []string{"  sent and verified: " + ok, "  NOT sent: folder " + m + " does not exist"}
+			},
+			stderr: func(m, _ string) string { return "1 of 2 destinations failed: folder " + m + " does not exist" },
+			sent:   true,
+		},
+		{
+			name:   "one of two is a file",
+			dests:  func(_, f, ok string) []string { return []string{"folder:" + ok, f} },
+			code:   2,
+			stderr: func(_, f string) string { return f + " is not a folder" },
+		},
 	}
-	line := lastLineStarting(t, c.stdout.String(), "  NOT sent to ")
-	if want := "  NOT sent to folder:" + missing + ": folder " + missing + " does not exist"; line != want {
-		t.Errorf("send printed %q, want %q", line, want)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			backup := appExport(t, "v3")
+			dir := t.TempDir()
+			missing, file, ok := filepath.Join(dir, "missing"), filepath.Join(dir, "file"), filepath.Join(dir, "ok")
+			if err := os.WriteFile(file, []byte("not a folder"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(ok, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"send", backup}
+			for _, d := range tc.dests(missing, file, ok) {
+				args = append(args, "--dest", d)
+			}
+			c := newCLI(t)
+			code := c.run(args...)
+			if want := "cakebackup: " + tc.stderr(missing, file) + "\n"; code != tc.code || c.stderr.String() != want {
+				t.Errorf("exit %d, stderr %q; want exit %d, %q", code, c.stderr.String(), tc.code, want)
+			}
+			copyAt := filepath.Join(ok, filepath.Base(backup))
+			stdout := c.stdout.String()
+			if tc.stdout == nil {
+				if stdout != "" {
+					t.Errorf("stdout %q, want nothing", stdout)
+				}
+			} else {
+				lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+				if !strings.HasPrefix(lines[0], backup+": made by ") {
+					t.Errorf("stdout starts %q, want the file's own line", lines[0])
+				}
+				if want := tc.stdout(missing, file, copyAt); !slices.Equal(lines[1:], want) {
+					t.Errorf("stdout after the file's line:\n%q\nwant\n%q", lines[1:], want)
+				}
+			}
+			_, err := os.Stat(copyAt)
+			if got := err == nil; got != tc.sent {
+				t.Errorf("a copy in the folder that works: %v, want %v (%v)", got, tc.sent, err)
+			}
+			if _, err := os.Stat(missing); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("the missing folder: %v, want it still missing", err)
+			}
+		})
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -68,7 +69,7 @@ func sendCommand(e *env) *cli.Command {
 					results = append(results, newSentJSON(file, sent, err))
 					continue
 				}
-				e.printSent(file, sent, err)
+				e.printSent(file, sent, err, c.NArg() == 1)
 			}
 			if c.Bool("json") {
 				if err := writeJSON(e.stdout, sentFilesJSON{Files: results}); err != nil {
@@ -129,17 +130,23 @@ var (
 )
 
 // printSent reports one file: where it went, or why it went nowhere.
-func (e *env) printSent(file string, sent *job.Sent, err error) {
+// When it is the only file (alone), a failure that is the run's error,
+// said once on stderr, is not said here too: the file's, and the
+// destination's when there was one.
+func (e *env) printSent(file string, sent *job.Sent, err error, alone bool) {
 	if sent == nil {
-		fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, fileMessage(file, err))
+		if !alone {
+			fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, fileMessage(file, err))
+		}
 		return
 	}
 	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, describeMaker(sent.Info, nil), bytesize.Format(sent.Size))
 	for _, st := range sent.Stores {
 		e.printReclaimed(st)
 		switch {
+		case st.Err != nil && alone && len(sent.Stores) == 1:
 		case st.Err != nil:
-			fmt.Fprintf(e.stdout, "  NOT sent to %s: %s\n", st.Dest, storeMessage(st))
+			fmt.Fprintf(e.stdout, "  %s\n", failedStoreLine("NOT sent", st))
 		case st.AlreadyThere:
 			fmt.Fprintf(e.stdout, "  already there: %s\n", st.Entry.Location)
 		default:
@@ -166,6 +173,19 @@ func storeMessage(st job.Stored) string {
 		}
 	}
 	return msg
+}
+
+// failedStoreLine is the result line of a destination that holds no copy,
+// after verb ("NOT sent"): "verb to D: why", or "verb: why" when why names
+// the destination already (as given, by its canonical spec or by the path
+// it stands for: see errloc.Names), as "folder /media/usb does not exist"
+// does. So the line names the place once.
+func failedStoreLine(verb string, st job.Stored) string {
+	msg := storeMessage(st)
+	if errloc.Names(msg, append(destinations.Spellings(st.Dest), destinations.Spellings(st.Spec)...)...) {
+		return verb + ": " + msg
+	}
+	return verb + " to " + st.Dest + ": " + msg
 }
 
 // fileMessage is why file was not sent, for a line that names the file

@@ -334,22 +334,34 @@ func TestSendJSONInterruptedExitCode(t *testing.T) {
 }
 
 // TestSendInterruptedSaysSo: a file a signal stopped is reported as
-// interrupted, not with the context's "context canceled".
+// interrupted, not with the context's "context canceled": by the error
+// line alone when it is the only file, and by its result line too when
+// there are others.
 func TestSendInterruptedSaysSo(t *testing.T) {
 	t.Parallel()
 	file, _ := sampleBackup(t)
-	c := newCLI(t)
-	ctx, cancel := context.WithCancelCause(context.Background())
-	cancel(&interruptedError{code: 130})
-	code := c.runContext(ctx, "send", file, "--dest", t.TempDir())
-	out := c.stdout.String() + c.stderr.String()
-	if code != 130 || strings.Contains(out, "context canceled") || !strings.Contains(c.stdout.String(), file+": NOT sent: interrupted\n") {
-		t.Errorf("exit %d, printed:\n%s\nwant 130 and %q", code, out, file+": NOT sent: interrupted")
+	other := appExport(t, "v3")
+	for _, tc := range []struct {
+		files  []string
+		stdout string
+	}{
+		{[]string{file}, ""},
+		{[]string{file, other}, file + ": NOT sent: interrupted\n" + other + ": NOT sent: interrupted\n"},
+	} {
+		c := newCLI(t)
+		ctx, cancel := context.WithCancelCause(context.Background())
+		cancel(&interruptedError{code: 130})
+		code := c.runContext(ctx, append(append([]string{"send"}, tc.files...), "--dest", t.TempDir())...)
+		if code != 130 || c.stdout.String() != tc.stdout || !strings.HasSuffix(c.stderr.String(), ": interrupted\n") || strings.Contains(c.stderr.String(), "context canceled") {
+			t.Errorf("send %d file(s): exit %d, stdout %q, stderr %q; want 130, stdout %q and the error ending \": interrupted\"", len(tc.files), code, c.stdout.String(), c.stderr.String(), tc.stdout)
+		}
 	}
 }
 
 // TestSendResultNamesEachThingOnce: a file's or a destination's result
-// line names it once, not again in the error that follows.
+// line names it once, not again in the error that follows. Each run sends
+// two files to two destinations, so that each has a result line of its
+// own (the only file's or destination's failure is the error line alone).
 func TestSendResultNamesEachThingOnce(t *testing.T) {
 	t.Parallel()
 	notBackup := filepath.Join(t.TempDir(), "notes.txt")
@@ -365,14 +377,14 @@ func TestSendResultNamesEachThingOnce(t *testing.T) {
 		thing      string // named once in that line
 	}{
 		{"a file that is not a backup", notBackup, "folder:" + t.TempDir(), notBackup + ": NOT sent: ", notBackup},
-		{"a destination that fails", appExport(t, "v3"), missing, "  NOT sent to " + missing + ": ", missing},
+		{"a destination that fails", appExport(t, "v3"), missing, "  NOT sent: ", strings.TrimPrefix(missing, "folder:")},
 		{"a file that is not there", gone, "folder:" + t.TempDir(), gone + ": NOT sent: ", gone},
 		{"a folder", folder, "folder:" + t.TempDir(), folder + ": NOT sent: ", folder},
 		{"a destination with a fix", appExport(t, "v3"), "proton:/Backups/Cake", "  NOT sent to proton:/Backups/Cake: not logged in to Proton: run `cakebackup proton login`", "proton:/Backups/Cake"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCLI(t)
-			if code := c.run("send", tc.file, "--dest", tc.dest); code == 0 {
+			if code := c.run("send", tc.file, appExport(t, "v2"), "--dest", tc.dest, "--dest", t.TempDir()); code == 0 {
 				t.Fatal("send succeeded")
 			}
 			line := lastLineStarting(t, c.stdout.String(), tc.line)
@@ -435,7 +447,7 @@ func TestDestinationGivenAsAPathNamedOnce(t *testing.T) {
 		line string
 	}{
 		{[]string{"create", "--source", sampleWallets, "--password-file", pwFile, "--dest", t.TempDir(), "--dest", missing}, "NOT saved to " + missing + ": " + want},
-		{[]string{"send", appExport(t, "v3"), "--dest", missing}, "  NOT sent to " + missing + ": " + want},
+		{[]string{"send", appExport(t, "v3"), "--dest", t.TempDir(), "--dest", missing}, "  NOT sent: " + want},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {
 			t.Parallel()
