@@ -176,10 +176,10 @@ func storeMessage(st job.Stored) string {
 }
 
 // failedStoreLine is the result line of a destination that holds no copy,
-// after verb ("NOT sent"): "verb to D: why", or "verb: why" when why names
-// the destination already (as given, by its canonical spec or by the path
-// it stands for: see errloc.Names), as "folder /media/usb does not exist"
-// does. So the line names the place once.
+// after verb ("NOT sent", "NOT saved"): "verb to D: why", or "verb: why"
+// when why names the destination already (as given, by its canonical spec
+// or by the path it stands for: see errloc.Names), as "folder /media/usb
+// does not exist" does. So the line names the place once.
 func failedStoreLine(verb string, st job.Stored) string {
 	msg := storeMessage(st)
 	if errloc.Names(msg, append(destinations.Spellings(st.Dest), destinations.Spellings(st.Spec)...)...) {

@@ -248,12 +248,12 @@ func TestCreateToSeveralDestinations(t *testing.T) {
 		t.Fatalf("exit %d, want %d", code, exitFailure)
 	}
 	out := c.stdout.String()
-	if strings.Count(out, "Backup saved and verified") != 2 || !strings.Contains(out, "NOT saved to folder:"+missing) {
+	// The failed destination's line names it once.
+	if strings.Count(out, "Backup saved and verified") != 2 || !strings.Contains(out, "\nNOT saved: folder "+missing+" does not exist\n") {
 		t.Errorf("create printed %q", out)
 	}
-	// The failed destination's line names it once.
-	if n := strings.Count(out, "folder:"+missing); n != 1 {
-		t.Errorf("create names folder:%s %d times, want once: %q", missing, n, out)
+	if n := strings.Count(out, missing); n != 1 {
+		t.Errorf("create names %s %d times, want once: %q", missing, n, out)
 	}
 	for _, dir := range []string{a, b} {
 		entries, _ := os.ReadDir(dir)
@@ -446,7 +446,7 @@ func TestDestinationGivenAsAPathNamedOnce(t *testing.T) {
 		args []string
 		line string
 	}{
-		{[]string{"create", "--source", sampleWallets, "--password-file", pwFile, "--dest", t.TempDir(), "--dest", missing}, "NOT saved to " + missing + ": " + want},
+		{[]string{"create", "--source", sampleWallets, "--password-file", pwFile, "--dest", t.TempDir(), "--dest", missing}, "NOT saved: " + want},
 		{[]string{"send", appExport(t, "v3"), "--dest", t.TempDir(), "--dest", missing}, "  NOT sent: " + want},
 	} {
 		t.Run(tc.args[0], func(t *testing.T) {
