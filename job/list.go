@@ -84,9 +84,9 @@ func IsBackup(ctx context.Context, dest destinations.Destination, en destination
 		return false, err
 	}
 	defer r.Close()
-	rec := &readErrors{r: r}
+	rec := &ReadRecorder{R: r}
 	if _, err := backup.Open(rec, r.Size()); err != nil {
-		if rerr := rec.first(); rerr != nil {
+		if rerr := rec.First(); rerr != nil {
 			return false, fmt.Errorf("reading %s: %w", en.Name, rerr)
 		}
 		return false, nil
@@ -94,17 +94,20 @@ func IsBackup(ctx context.Context, dest destinations.Destination, en destination
 	return true, nil
 }
 
-// readErrors passes reads on and keeps the first error other than the
-// end of the data: the format's checks word a failed read as a file that
-// is no backup.
-type readErrors struct {
-	r   io.ReaderAt
+// ReadRecorder passes reads on to R and keeps the first error other than
+// the end of the data that one returned: the format's checks word a
+// failed read as a file that is no backup, or as damage, which says
+// nothing of the file when its drive was pulled out or the connection
+// dropped. Reads may come from several goroutines.
+type ReadRecorder struct {
+	R   io.ReaderAt
 	mu  sync.Mutex
 	err error
 }
 
-func (rr *readErrors) ReadAt(p []byte, off int64) (int, error) {
-	n, err := rr.r.ReadAt(p, off)
+// ReadAt reads from R and records the first real read error.
+func (rr *ReadRecorder) ReadAt(p []byte, off int64) (int, error) {
+	n, err := rr.R.ReadAt(p, off)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
 		rr.mu.Lock()
 		if rr.err == nil {
@@ -115,7 +118,8 @@ func (rr *readErrors) ReadAt(p []byte, off int64) (int, error) {
 	return n, err
 }
 
-func (rr *readErrors) first() error {
+// First returns the first read error recorded, or nil.
+func (rr *ReadRecorder) First() error {
 	rr.mu.Lock()
 	defer rr.mu.Unlock()
 	return rr.err

@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/job"
 )
 
 // Dated is a backup with the time it was made, read from its name.
@@ -238,9 +238,9 @@ func (e *SumReadError) Unwrap() error { return e.Err }
 // words a failure to read as damage, which says nothing of the backup
 // when the drive was pulled out or the connection dropped.
 func VerifyAndSum(ctx context.Context, verify destinations.Check, r destinations.Reader) ([]byte, error) {
-	rec := &readErrRecorder{r: r}
+	rec := &job.ReadRecorder{R: r}
 	if err := verify(ctx, rec, r.Size()); err != nil {
-		if rerr := rec.first(); rerr != nil {
+		if rerr := rec.First(); rerr != nil {
 			return nil, &SumReadError{Err: rerr}
 		}
 		return nil, err
@@ -250,31 +250,4 @@ func VerifyAndSum(ctx context.Context, verify destinations.Check, r destinations
 		return nil, &SumReadError{Err: err}
 	}
 	return h.Sum(nil), nil
-}
-
-// readErrRecorder passes reads on and keeps the first error other than
-// the end of the data that one returned. Reads may come from several
-// goroutines.
-type readErrRecorder struct {
-	r   io.ReaderAt
-	mu  sync.Mutex
-	err error
-}
-
-func (rr *readErrRecorder) ReadAt(p []byte, off int64) (int, error) {
-	n, err := rr.r.ReadAt(p, off)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-		rr.mu.Lock()
-		if rr.err == nil {
-			rr.err = err
-		}
-		rr.mu.Unlock()
-	}
-	return n, err
-}
-
-func (rr *readErrRecorder) first() error {
-	rr.mu.Lock()
-	defer rr.mu.Unlock()
-	return rr.err
 }
