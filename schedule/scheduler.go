@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/process"
 	"github.com/cakebackup/cakebackup/notify"
 )
 
@@ -208,6 +209,7 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	// shows as interrupted rather than as the run before it.
 	mark := last
 	mark.RunningSince, mark.RunningPID = start, os.Getpid()
+	mark.RunningPIDStart = process.Started(mark.RunningPID)
 	if err := s.State.Record(job.Name, mark); err != nil {
 		s.Log.Warn("cannot record the run's start", "job", job.Name, "error", oneLine(err.Error()))
 	}
@@ -220,7 +222,7 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	}
 	res, err := s.Run(ctx, Run{Job: job, BackupName: BackupName(job.Name, start), Begin: begin})
 	js := last
-	js.RunningSince, js.RunningPID = time.Time{}, 0 // this run's mark, or a killed one's
+	js.RunningSince, js.RunningPID, js.RunningPIDStart = time.Time{}, 0, "" // this run's mark, or a killed one's
 	var plan PrunePlan
 	if len(res.Copies) > 0 {
 		// The backup is made and verified there, whatever pruning does

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/process"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
@@ -389,7 +390,7 @@ func TestWatchRunLogsWhatItPruned(t *testing.T) {
 // starts (this process, the start) and the mark is gone once its end is
 // recorded; status shows a marked job as running while the marking
 // process lives and as interrupted once it is gone (killed before it
-// could record its end).
+// could record its end, or its id now another process's).
 func TestRunMarkedWhileRunning(t *testing.T) {
 	start := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
 	f := newSchedulerFixture(t, Job{Name: "nightly", Every: "24h"}, start)
@@ -405,11 +406,12 @@ func TestRunMarkedWhileRunning(t *testing.T) {
 	if err := f.sched.RunNow(context.Background(), []string{"nightly"}); err != nil {
 		t.Fatal(err)
 	}
-	if !during.RunningSince.Equal(start) || during.RunningPID != os.Getpid() {
-		t.Fatalf("during the run the state was %+v; want it marked running since %v by this process", during, start)
+	me := process.Started(os.Getpid())
+	if !during.RunningSince.Equal(start) || during.RunningPID != os.Getpid() || during.RunningPIDStart != me {
+		t.Fatalf("during the run the state was %+v; want it marked running since %v by this process (started %q)", during, start, me)
 	}
 	after, err := f.sched.State.Job("nightly")
-	if err != nil || !after.RunningSince.IsZero() || after.RunningPID != 0 || after.LastResult != ResultOK {
+	if err != nil || !after.RunningSince.IsZero() || after.RunningPID != 0 || after.RunningPIDStart != "" || after.LastResult != ResultOK {
 		t.Fatalf("after the run: %+v, %v; want it ended ok, unmarked", after, err)
 	}
 
@@ -418,17 +420,29 @@ func TestRunMarkedWhileRunning(t *testing.T) {
 		t.Skip("no process to outlive: ", err)
 	}
 	cfg := &Config{Jobs: f.sched.Jobs}
-	for _, tt := range []struct {
+	tests := []struct {
 		name                 string
 		pid                  int
+		started              string
 		running, interrupted bool
 		detail               string
 	}{
-		{"running", os.Getpid(), true, false, "running since "},
-		{"killed", gone.Process.Pid, false, true, "was killed before it ended"},
-	} {
+		{"running", os.Getpid(), me, true, false, "running since "},
+		// A state file written before the start was recorded, or where
+		// the system does not tell it: the id alone.
+		{"running, start unknown", os.Getpid(), "", true, false, "running since "},
+		{"killed", gone.Process.Pid, "", false, true, "was killed before it ended"},
+	}
+	if me != "" {
+		// The killed run's id now belongs to another process (this
+		// one), which started at another time.
+		tests = append(tests, tests[0])
+		last := &tests[len(tests)-1]
+		last.name, last.started, last.running, last.interrupted, last.detail = "killed, its id reused", me+"0", false, true, "was killed before it ended"
+	}
+	for _, tt := range tests {
 		marked := after
-		marked.RunningSince, marked.RunningPID = start.Add(24*time.Hour), tt.pid
+		marked.RunningSince, marked.RunningPID, marked.RunningPIDStart = start.Add(24*time.Hour), tt.pid, tt.started
 		st := &State{Jobs: map[string]JobState{"nightly": marked}}
 		rows, err := StatusAt(cfg, st, start.Add(25*time.Hour))
 		if err != nil {

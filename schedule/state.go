@@ -51,13 +51,18 @@ type JobState struct {
 	// Notified is the condition the scheduler last told about: "ok",
 	// "failing" or "overdue"; empty when it told nothing yet.
 	Notified string `json:"notified,omitempty"`
-	// RunningSince and RunningPID mark a run in progress: recorded as it
-	// starts, cleared when its end is recorded. A mark whose process is
-	// gone is a run that was killed (kill -9, a crash, the machine
-	// stopped) before it could record anything; status shows it as
-	// interrupted.
-	RunningSince time.Time `json:"running_since,omitzero"`
-	RunningPID   int       `json:"running_pid,omitempty"`
+	// RunningSince, RunningPID and RunningPIDStart mark a run in
+	// progress: recorded as it starts, cleared when its end is recorded.
+	// A mark whose process is gone is a run that was killed (kill -9, a
+	// crash, the machine stopped) before it could record anything; status
+	// shows it as interrupted. RunningPIDStart is when that process
+	// started, as the system tells it (process.Started: Linux, macOS,
+	// Windows), so that a new process given the killed one's id is not
+	// taken for it; "" where the system does not tell, and the id alone
+	// decides.
+	RunningSince    time.Time `json:"running_since,omitzero"`
+	RunningPID      int       `json:"running_pid,omitempty"`
+	RunningPIDStart string    `json:"running_pid_start,omitempty"`
 }
 
 // State is the state file: per-job last runs, keyed by job name.

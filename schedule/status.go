@@ -29,7 +29,10 @@ type JobStatus struct {
 	Failed []FailedBackup
 	// Running is set while a run of the job is in progress; Interrupted
 	// when the last run started was killed before it ended (its process
-	// is gone, and it recorded no end). Last is the run before it.
+	// is gone, and it recorded no end). Its process is known by its id
+	// and, where the system tells (Linux, macOS, Windows), when it
+	// started: a new process given the id of a killed run's is not taken
+	// for the run. Last is the run before it.
 	Running, Interrupted bool
 }
 
@@ -51,7 +54,7 @@ func Status(c *Config, st *State) ([]JobStatus, error) {
 			Watch:   j.Watch != "",
 		}
 		if !last.RunningSince.IsZero() {
-			if last.RunningPID > 0 && process.Running(last.RunningPID) {
+			if process.Same(last.RunningPID, last.RunningPIDStart) {
 				row.Running = true
 			} else {
 				row.Interrupted = true
