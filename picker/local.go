@@ -14,11 +14,15 @@ import (
 // LocalFolders is the FolderSource for this computer's file system.
 // Removable drives are offered as shortcuts. A whole drive is named by its
 // label ("usb:LABEL"), so a saved choice survives a changed mount point;
-// every other folder, Downloads included, by its path ("folder:PATH"), so
-// it means the same folder under a scheduler's environment.
+// the Downloads folder by "downloads", the spec `dests` lists it under
+// and the default destination; every other folder by its path
+// ("folder:PATH").
 type LocalFolders struct {
 	// Start is the folder browsing starts in, usually Downloads.
 	Start string
+	// Downloads is the user's Downloads folder, named "downloads" when
+	// chosen; "" names it by its path.
+	Downloads string
 	// Drives are the removable drives, shown at the top of every listing.
 	Drives []Place
 }
@@ -96,7 +100,9 @@ func (l LocalFolders) Mkdir(ctx context.Context, dir, name string) (string, erro
 }
 
 // Spec implements FolderSource: the drive's own spec for the top of a
-// removable drive (Place.Spec), "folder:PATH" for anything else.
+// removable drive (Place.Spec), "downloads" for the Downloads folder
+// (however the chooser spelled its path: a desktop's may give the target
+// of a link), "folder:PATH" for anything else.
 func (l LocalFolders) Spec(dir string) string {
 	dir = filepath.Clean(dir)
 	for _, d := range l.Drives {
@@ -104,7 +110,21 @@ func (l LocalFolders) Spec(dir string) string {
 			return d.Spec
 		}
 	}
+	if l.Downloads != "" && sameDir(l.Downloads, dir) {
+		return "downloads"
+	}
 	return "folder:" + dir
+}
+
+// sameDir reports whether a and b are one folder: the same path, or two
+// paths to one folder.
+func sameDir(a, b string) bool {
+	if filepath.Clean(a) == b {
+		return true
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 // pathErrCause strips the operation and path from a *fs.PathError so

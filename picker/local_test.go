@@ -34,6 +34,37 @@ func TestPickLocalFoldersSpec(t *testing.T) {
 	}
 }
 
+// TestPickLocalFoldersSpecDownloads: the Downloads folder is chosen as
+// "downloads", whichever path to it the chooser gives; a folder in it, or
+// one merely named Downloads, by its path.
+func TestPickLocalFoldersSpecDownloads(t *testing.T) {
+	home := t.TempDir()
+	dl := filepath.Join(home, "Downloads")
+	for _, d := range []string{"Downloads/Cake", "other/Downloads"} {
+		if err := os.MkdirAll(filepath.Join(home, d), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(home, "dl-link")
+	if err := os.Symlink(dl, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	l := LocalFolders{Start: dl, Downloads: dl}
+	tests := []struct{ dir, want string }{
+		{dl, "downloads"},
+		{dl + string(filepath.Separator), "downloads"},
+		{link, "downloads"},
+		{filepath.Join(dl, "Cake"), "folder:" + filepath.Join(dl, "Cake")},
+		{filepath.Join(home, "other", "Downloads"), "folder:" + filepath.Join(home, "other", "Downloads")},
+		{filepath.Join(home, "gone"), "folder:" + filepath.Join(home, "gone")},
+	}
+	for _, tc := range tests {
+		if got := l.Spec(tc.dir); got != tc.want {
+			t.Errorf("Spec(%q) = %q, want %q", tc.dir, got, tc.want)
+		}
+	}
+}
+
 func TestPickLocalFoldersList(t *testing.T) {
 	dir := t.TempDir()
 	for _, d := range []string{"b", "A", "c", ".git"} {

@@ -133,12 +133,12 @@ func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (stri
 // home folder when there is no Downloads folder), with the removable
 // drives plugged in now at the top.
 func (e *env) localFolders(ctx context.Context) picker.LocalFolders {
-	start := string(os.PathSeparator)
+	start, downloads := string(os.PathSeparator), ""
 	if home := e.getenv("HOME"); home != "" && isDir(home) {
 		start = home
 	}
 	if dl, err := local.DownloadsDir(e.getenv); err == nil && isDir(dl) {
-		start = dl
+		start, downloads = dl, dl
 	}
 	var places []picker.Place
 	// Without drive detection the picker still browses every folder, so
@@ -148,7 +148,7 @@ func (e *env) localFolders(ctx context.Context) picker.LocalFolders {
 			places = append(places, picker.Place{Label: d.Label, Path: d.MountPoint, Spec: local.DriveSpec(d, drives)})
 		}
 	}
-	return picker.LocalFolders{Start: start, Drives: places}
+	return picker.LocalFolders{Start: start, Downloads: downloads, Drives: places}
 }
 
 func isDir(p string) bool {

@@ -194,6 +194,43 @@ func TestPickSavesDefault(t *testing.T) {
 	}
 }
 
+// TestPickDownloads: choosing the Downloads folder, whichever path to it
+// the chooser gives, prints and saves "downloads", the spec dests lists it
+// under, and create then stores there.
+func TestPickDownloads(t *testing.T) {
+	t.Parallel()
+	for _, via := range []string{"path", "link"} {
+		t.Run(via, func(t *testing.T) {
+			p := newPickRun(t, "")
+			dl := filepath.Join(p.home, "Downloads")
+			chosen := dl
+			if via == "link" {
+				chosen = filepath.Join(p.home, "dl")
+				if err := os.Symlink(dl, chosen); err != nil {
+					t.Fatal(err)
+				}
+			}
+			writeScript(t, filepath.Join(p.zenity, "zenity"), "#!/bin/sh\necho '"+chosen+"'\n")
+			if code := p.run("pick", "--save-default"); code != 0 {
+				t.Fatalf("exit %d: %s", code, p.stderr.String())
+			}
+			if got := p.stdout.String(); got != "downloads\n" {
+				t.Errorf("stdout = %q, want %q", got, "downloads\n")
+			}
+			cfg, err := schedule.LoadConfig(p.defaultConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.DefaultDest != "downloads" {
+				t.Errorf("default_dest = %q, want downloads", cfg.DefaultDest)
+			}
+			if want := "Saved downloads as the default destination in " + p.defaultConfig() + "\n"; p.stderr.String() != want {
+				t.Errorf("stderr = %q, want %q", p.stderr.String(), want)
+			}
+		})
+	}
+}
+
 // jobConfig is a config file with two jobs.
 func jobConfig(t *testing.T, dir string) string {
 	t.Helper()
