@@ -3,66 +3,19 @@ package backup
 import (
 	"bytes"
 	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
-
+	"github.com/cakebackup/cakebackup/internal/disktest"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
-// mountFAT makes a small FAT image, puts it on a loop device and mounts
-// it (the kernel's vfat, else fusefat) on a new folder, unmounted when
-// the test ends. It skips without root, mkfs.vfat (dosfstools), a loop
-// device, or either driver.
+// mountFAT mounts a new small FAT file system (the kernel's vfat, else
+// fusefat), as root; elsewhere the test is skipped.
 func mountFAT(t *testing.T) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a FAT image needs root")
-	}
-	mkfs, err := exec.LookPath("mkfs.vfat")
-	if err != nil {
-		t.Skip("mkfs.vfat not found: install the dosfstools package")
-	}
-	img := filepath.Join(t.TempDir(), "fat.img")
-	if err := os.WriteFile(img, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(img, 40<<20); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(mkfs, img).CombinedOutput(); err != nil {
-		t.Fatalf("mkfs.vfat: %v: %s", err, out)
-	}
-	out, err := exec.Command("losetup", "--find", "--show", img).CombinedOutput()
-	if err != nil {
-		t.Skipf("cannot set up a loop device here: %v: %s", err, strings.TrimSpace(string(out)))
-	}
-	loop := strings.TrimSpace(string(out))
-	t.Cleanup(func() {
-		if out, err := exec.Command("losetup", "-d", loop).CombinedOutput(); err != nil {
-			t.Errorf("losetup -d %s: %v: %s", loop, err, out)
-		}
-	})
-	mnt := t.TempDir()
-	if kernelErr := unix.Mount(loop, mnt, "vfat", unix.MS_NOSUID|unix.MS_NODEV, "fmask=0077,dmask=0077"); kernelErr != nil {
-		fusefat, err := exec.LookPath("fusefat")
-		if err != nil {
-			t.Skipf("no vfat in this kernel (%v) and fusefat not found: install the fusefat package", kernelErr)
-		}
-		if out, err := exec.Command(fusefat, "-o", "rw+,blkdev,fsname="+loop, loop, mnt).CombinedOutput(); err != nil {
-			t.Skipf("no vfat in this kernel (%v) and fusefat failed: %v: %s", kernelErr, err, out)
-		}
-	}
-	t.Cleanup(func() {
-		if err := unix.Unmount(mnt, 0); err != nil {
-			t.Errorf("unmount %s: %v", mnt, err)
-		}
-	})
-	return mnt
+	return disktest.MountFAT(t, disktest.FAT{Size: 40 << 20}).Dir
 }
 
 // TestWriteSourceChangedOnFAT: on FAT, whose modification times move in

@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/cakebackup/cakebackup/internal/disktest"
 )
 
 // TestRestoreTargetUnmountedMidway: the drive being restored to is
@@ -109,31 +111,7 @@ func TestRemovedDir(t *testing.T) {
 // root; elsewhere, or without losetup and mkfs.ext4, the test is skipped.
 func mountExt4(t *testing.T) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a loop device needs root")
-	}
-	img := filepath.Join(t.TempDir(), "stick.img")
-	if err := os.WriteFile(img, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(img, 32<<20); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mkfs.ext4", "-q", img).CombinedOutput(); err != nil {
-		t.Skipf("mkfs.ext4: %v: %s", err, out)
-	}
-	out, err := exec.Command("losetup", "--find", "--show", img).CombinedOutput()
-	if err != nil {
-		t.Skipf("no loop device here: %v: %s", err, out)
-	}
-	loop := strings.TrimSpace(string(out))
-	t.Cleanup(func() { exec.Command("losetup", "-d", loop).Run() })
-	mnt := t.TempDir()
-	if out, err := exec.Command("mount", loop, mnt).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount ext4 here: %v: %s", err, out)
-	}
-	t.Cleanup(func() { unix.Unmount(mnt, unix.MNT_DETACH) })
-	return mnt
+	return disktest.MountExt4(t, disktest.Ext4{Size: 32 << 20}).Dir
 }
 
 // TestRestoreTargetPulledOutMidway: the drive being restored to fails

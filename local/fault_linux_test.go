@@ -368,7 +368,7 @@ func itoa(n uint32) string {
 // the backup to the medium. Commit must report it and leave nothing.
 func TestFakeCapacityStick(t *testing.T) {
 	ctx := context.Background()
-	mnt := mountFakeCapacity(t, "8m", "64m")
+	mnt := mountFakeCapacity(t, "8m", 64<<20)
 	d, err := NewDrive(Drive{Label: "FAKE", MountPoint: mnt, FSType: "ext4"}, "")
 	if err != nil {
 		t.Fatal(err)

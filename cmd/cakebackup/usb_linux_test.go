@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/disktest"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -20,53 +20,12 @@ import (
 // usbStick mounts a real ext4 file system on a loop device and describes
 // that device to the drive detector as a partition of a removable USB
 // disk, as sysfs and udev do for a plugged-in stick. The mount table and
-// statfs are the machine's own. It needs root, losetup and mkfs.ext4.
+// statfs are the machine's own. It needs root, losetup and mkfs.ext4
+// (disktest.MountExt4).
 func usbStick(t *testing.T, label string, size int64) (mnt string, det *local.Detector) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a test stick needs root")
-	}
-	for _, tool := range []string{"losetup", "mkfs.ext4", "mount", "umount"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("no %s (Debian packages util-linux, e2fsprogs, mount)", tool)
-		}
-	}
-	dir := t.TempDir()
-	img := filepath.Join(dir, "stick.img")
-	if err := os.WriteFile(img, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(img, size); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mkfs.ext4", "-q", "-L", label, img).CombinedOutput(); err != nil {
-		t.Fatalf("mkfs.ext4: %v: %s", err, out)
-	}
-	out, err := exec.Command("losetup", "--find", "--show", img).CombinedOutput()
-	if err != nil {
-		t.Skipf("no loop device here: %v: %s", err, out)
-	}
-	loop := strings.TrimSpace(string(out))
-	t.Cleanup(func() { _ = exec.Command("losetup", "-d", loop).Run() })
-	mnt = filepath.Join(dir, "media", label)
-	if err := os.MkdirAll(mnt, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mount", loop, mnt).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount ext4 here: %v: %s", err, out)
-	}
-	t.Cleanup(func() {
-		// The mount can be busy for a moment after the test (seen once
-		// under load: a child process another test starts while a file on
-		// the stick is open holds a copy of its descriptor until it
-		// executes its program). The stick is then detached lazily, so
-		// that TempDir can remove the folder. A test that pulled the
-		// stick has unmounted it already: both fail, and TempDir's
-		// removal says whether anything is left.
-		if exec.Command("umount", mnt).Run() != nil {
-			_ = exec.Command("umount", "--lazy", mnt).Run()
-		}
-	})
+	stick := disktest.MountExt4(t, disktest.Ext4{Size: size, Label: label, MountPoint: filepath.Join(t.TempDir(), "media", label)})
+	mnt, loop := stick.Dir, stick.Device
 
 	var st unix.Stat_t
 	if err := unix.Stat(loop, &st); err != nil {

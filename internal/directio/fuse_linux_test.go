@@ -4,64 +4,22 @@ import (
 	"bytes"
 	"crypto/rand"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"golang.org/x/sys/unix"
+	"github.com/cakebackup/cakebackup/internal/disktest"
 )
 
-// mountFusefat mounts a new FAT32 image through fusefat, as a stick is
-// mounted where the kernel has no vfat driver, and returns the mount
-// point. It skips without root, mkfs.vfat (dosfstools), losetup or
-// fusefat (package fusefat).
-func mountFusefat(t *testing.T) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a FAT image needs root")
-	}
-	for _, tool := range []string{"mkfs.vfat", "losetup", "fusefat"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("no %s (Debian packages dosfstools, util-linux, fusefat)", tool)
-		}
-	}
-	img := filepath.Join(t.TempDir(), "stick.img")
-	if err := os.WriteFile(img, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Truncate(img, 40<<20); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("mkfs.vfat", "-F", "32", "-s", "1", img).CombinedOutput(); err != nil {
-		t.Fatalf("mkfs.vfat: %v: %s", err, out)
-	}
-	out, err := exec.Command("losetup", "--find", "--show", img).CombinedOutput()
-	if err != nil {
-		t.Skipf("cannot set up a loop device here: %v: %s", err, out)
-	}
-	loop := strings.TrimSpace(string(out))
-	t.Cleanup(func() { _ = exec.Command("losetup", "-d", loop).Run() })
-	mnt := t.TempDir()
-	if out, err := exec.Command("fusefat", "-o", "rw+,blkdev,fsname="+loop, loop, mnt).CombinedOutput(); err != nil {
-		t.Skipf("fusefat failed: %v: %s", err, out)
-	}
-	t.Cleanup(func() {
-		if err := unix.Unmount(mnt, 0); err != nil {
-			t.Errorf("unmount %s: %v", mnt, err)
-		}
-	})
-	return mnt
-}
-
-// TestFUSEReadsThroughThePageCache: on a FUSE file system direct I/O is
+// TestFUSEReadsThroughThePageCache// TestFUSEReadsThroughThePageCache: on a FUSE file system direct I/O is
 // refused, so a ReaderAt and a Writer there use the page cache, and a
 // file whose last block is partial reads back whole whatever the order of
 // the reads. With O_DIRECT, fusefat answered the last read below (the
 // partial block again, after a read past the file's end) with zeros, and
 // every backup written to a stick it mounted failed its read-back.
 func TestFUSEReadsThroughThePageCache(t *testing.T) {
-	mnt := mountFusefat(t)
+	// A new FAT32 image through fusefat, as a stick is mounted where
+	// the kernel has no vfat driver.
+	mnt := disktest.MountFAT(t, disktest.FAT{Size: 40 << 20, FAT32: true, FUSE: true}).Dir
 	want := make([]byte, 4315) // a small backup: one full block and a partial one
 	if _, err := rand.Read(want); err != nil {
 		t.Fatal(err)
