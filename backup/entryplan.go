@@ -33,6 +33,10 @@ type RestoreOptions struct {
 	// files' declared sizes. Zero means 32 times the size of the inner
 	// archive, and at least 256 MiB.
 	MaxSize int64
+
+	// beforeMove is a test's hook: a restore filling an existing folder
+	// calls it before it moves each entry into place (fillInPlace).
+	beforeMove func(name string)
 }
 
 // maxSize returns the size limit for an inner archive of plainSize bytes.

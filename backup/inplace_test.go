@@ -212,7 +212,7 @@ func TestFillInPlaceTakesBackWhatItMoved(t *testing.T) {
 		}
 		t.Cleanup(func() { os.Chmod(stuck, 0o700) })
 	}
-	err := fillInPlace(tmp, dir)
+	err := fillInPlace(tmp, dir, nil, fillManifest{}, nil)
 	if err == nil {
 		t.Fatal("fillInPlace moved a mount point")
 	}

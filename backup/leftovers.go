@@ -21,7 +21,9 @@ import (
 // lock file, when the process is no longer running) its restore was
 // killed or the machine lost power: the folder is a leftover holding
 // decrypted wallet files, and the next restore into the same parent
-// folder (into the same existing folder) removes it. The lock works across PID namespaces (containers,
+// folder (into the same existing folder) removes it; one whose lock file
+// lists its entries was killed while it moved them up into the folder
+// it fills, and is finished instead (finishInterrupted). The lock works across PID namespaces (containers,
 // sandboxes) and is not fooled by a reused PID; the PID covers the
 // moments before the lock file exists and after it is gone.
 const (
@@ -115,6 +117,10 @@ func removeStaleRestores(parent string) (Reclaimed, error) {
 		if alive {
 			continue
 		}
+		if !isLock && publishing(lock) {
+			closeLock(lock) // being moved into parent: finishInterrupted's
+			continue
+		}
 		if !isLock && e.IsDir() {
 			size := treeSize(p)
 			if err := os.RemoveAll(p); err != nil {
@@ -161,18 +167,19 @@ func exists(path string) bool {
 }
 
 // restoreLock creates the lock file of the temporary folder tmp and locks
-// it for as long as the restore runs; release unlocks and removes it.
-func restoreLock(tmp string) (release func(), err error) {
-	f, err := os.OpenFile(tmp+lockSuffix, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+// it for as long as the restore runs; release unlocks and removes it. f
+// is the lock file, for its manifest (writeManifest).
+func restoreLock(tmp string) (f *os.File, release func(), err error) {
+	f, err = os.OpenFile(tmp+lockSuffix, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("creating the lock of %s: %w", tmp, err)
+		return nil, nil, fmt.Errorf("creating the lock of %s: %w", tmp, err)
 	}
 	if err := filelock.TryLock(f); err != nil {
 		f.Close()
 		os.Remove(f.Name())
-		return nil, fmt.Errorf("locking %s: %w", f.Name(), err)
+		return nil, nil, fmt.Errorf("locking %s: %w", f.Name(), err)
 	}
-	return func() {
+	return f, func() {
 		filelock.Release(f)
 		os.Remove(f.Name())
 	}, nil

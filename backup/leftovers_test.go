@@ -69,7 +69,7 @@ func TestRestoreRemovesStaleLeftovers(t *testing.T) {
 	for _, d := range []string{dead, live, legacy, held, freed} {
 		wallettest.Write(t, d, map[string][]byte{"wallets/monero/x/x.keys": bytes.Repeat([]byte("k"), 1000), "a": []byte("abc")})
 	}
-	release, err := restoreLock(held)
+	_, release, err := restoreLock(held)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,11 @@ type RestoreResult struct {
 	// that this one removed: from inside the target when InPlace, else
 	// from beside it.
 	Reclaimed Reclaimed
+	// Resumed says what this restore did with one into the same folder
+	// that was killed while it moved its files into place. When it was
+	// completed and was of the same backup (Resumed.Same), this restore
+	// is that one: Files and Size count its files.
+	Resumed Resumed
 }
 
 // RestoreWith extracts the backup into dir, which must be absent or empty
@@ -55,8 +60,14 @@ type RestoreResult struct {
 // entries are renamed up into dir one by one; should one fail, those
 // already moved are taken back, and dir is left empty. On any error
 // nothing is left behind, and what a killed restore left (beside dir, or
-// inside it) is removed by the next restore there. A restore killed in
-// the instant its entries are being moved up leaves those already moved.
+// inside it) is removed by the next restore there. A restore killed while
+// its entries were being moved up is finished by the next restore into
+// dir, before anything else (RestoreResult.Resumed): its files were all
+// verified and on disk. If that was a restore of the same backup, this
+// one is done; if not, dir now holds the other backup's files and this
+// restore fails with ErrTargetNotEmpty. Should a name it needs have been
+// taken since, what it had moved is taken back and removed instead, and
+// dir is as it was before it.
 func (a *Archive) RestoreWith(ctx context.Context, password, dir string, opts RestoreOptions) (*RestoreResult, error) {
 	return a.restore(ctx, a.keysFor(password), dir, opts)
 }
@@ -69,21 +80,35 @@ const inPlaceName = "cakebackup"
 // restore is RestoreWith with keys that may already be derived.
 func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts RestoreOptions) (_ *RestoreResult, err error) {
 	dir = filepath.Clean(dir)
-	if err := CheckRestoreTarget(dir); err != nil {
-		return nil, err
+	res := &RestoreResult{}
+	if fi, err := os.Lstat(dir); err == nil && fi.IsDir() {
+		// A restore killed while it moved its files up into dir is
+		// finished first: dir must not stay half restored.
+		if res.Resumed, err = finishInterrupted(dir); err != nil {
+			return res, err
+		}
+		res.Resumed.Same = res.Resumed.Completed && res.Resumed.backup != "" && res.Resumed.backup == a.restoreIdentity()
+	}
+	if !res.Resumed.Same {
+		if err := CheckRestoreTarget(dir); err != nil {
+			return res, err
+		}
 	}
 	// Open and check the inner archive first, as Verify does: a wrong
 	// password, a damaged directory or an unsafe entry fails before
 	// anything is created.
 	pr, plan, err := a.openPlanned(ctx, keys, opts)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	defer pr.Close()
+	if res.Resumed.Same {
+		res.InPlace, res.Files, res.Size = true, res.Resumed.Files, res.Resumed.Size
+		return res, nil
+	}
 
 	// CheckRestoreTarget let dir through: it is absent, or an empty
 	// folder (but for what killed restores left in it).
-	res := &RestoreResult{}
 	work, prefix := filepath.Dir(dir), restoringPrefix(dir)
 	if fi, err := os.Lstat(dir); err == nil && fi.IsDir() {
 		res.InPlace = true
@@ -121,7 +146,7 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 	if perr == nil {
 		defer parent.Close()
 	}
-	unlock, err := restoreLock(tmp)
+	lockFile, unlock, err := restoreLock(tmp)
 	if err != nil {
 		os.RemoveAll(tmp)
 		removeCreated(created)
@@ -163,7 +188,8 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 		return res, err
 	}
 	if res.InPlace {
-		return res, fillInPlace(tmp, dir)
+		m := fillManifest{Backup: a.restoreIdentity(), Files: res.Files, Size: res.Size}
+		return res, fillInPlace(tmp, dir, lockFile, m, opts.beforeMove)
 	}
 	return res, moveIntoPlace(tmp, dir)
 }
@@ -415,7 +441,9 @@ func (e *TargetError) Unwrap() error { return ErrTargetNotEmpty }
 // CheckRestoreTarget returns a *TargetError when dir cannot be restored
 // into: Restore refuses anything but a new or empty folder. A folder
 // holding only what killed restores left (their temporary folders, which
-// the next restore removes) counts as empty. Callers may ask before
+// the next restore removes, and what one killed while it moved its files
+// up into dir had moved, which the next restore finishes) counts as
+// empty. Callers may ask before
 // reading a backup, so that a mistake shows at once; Restore asks again
 // as it starts and as it publishes the restored files.
 func CheckRestoreTarget(dir string) error {
@@ -445,6 +473,7 @@ func checkTarget(dir, own string) error {
 	}
 	defer d.Close()
 	root := -1 // whether dir is a file system's root: unknown yet
+	var moved map[string]bool
 	for {
 		names, err := d.Readdirnames(64)
 		for _, name := range names {
@@ -464,6 +493,13 @@ func checkTarget(dir, own string) error {
 				if fi, err := os.Lstat(filepath.Join(dir, name)); root == 1 && err == nil && fi.IsDir() {
 					continue
 				}
+			}
+			if moved == nil {
+				all, _ := os.ReadDir(dir)
+				moved = movedByDeadFills(dir, entryNames(all))
+			}
+			if moved[name] {
+				continue
 			}
 			return &TargetError{Dir: dir}
 		}
@@ -516,7 +552,11 @@ func isFSRoot(dir string) bool {
 // must still be empty but for tmp; an entry that cannot be moved (one
 // made in dir meanwhile under its name) stops it, and the entries
 // already moved are moved back into tmp, for the caller to remove.
-func fillInPlace(tmp, dir string) (err error) {
+// Before it moves anything it writes m, naming the entries, into the
+// restore's lock file, lock (when not nil), so that the next restore can
+// finish a restore killed midway (finishInterrupted). beforeMove, when
+// not nil, is called before each entry is moved: a test's hook.
+func fillInPlace(tmp, dir string, lock *os.File, m fillManifest, beforeMove func(name string)) (err error) {
 	if err := checkTarget(dir, filepath.Base(tmp)); err != nil {
 		return err
 	}
@@ -530,6 +570,12 @@ func fillInPlace(tmp, dir string) (err error) {
 		return fmt.Errorf("reading %s: %w", tmp, err)
 	}
 	slices.Sort(names)
+	if lock != nil {
+		m.Names = names
+		if err := writeManifest(lock, m); err != nil {
+			return fmt.Errorf("moving restored files into %s: %w", dir, err)
+		}
+	}
 	var moved []string
 	defer func() {
 		if err == nil {
@@ -543,6 +589,9 @@ func fillInPlace(tmp, dir string) (err error) {
 		}
 	}()
 	for _, name := range names {
+		if beforeMove != nil {
+			beforeMove(name)
+		}
 		if err := renameNoReplace(filepath.Join(tmp, name), filepath.Join(dir, name)); err != nil {
 			return fmt.Errorf("moving restored files into %s: %w", dir, err)
 		}

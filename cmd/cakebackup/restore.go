@@ -58,6 +58,9 @@ func restoreCommand(e *env) *cli.Command {
 			to := c.String("to")
 			res, err := a.RestoreWith(c.Context, pw, to, opts)
 			e.readProgress.finish(err == nil)
+			if res != nil && res.Resumed.Same {
+				e.note("Finished the restore of this backup into %s that was interrupted while it moved its files into place (%d moved now)", to, res.Resumed.Moved)
+			}
 			if res != nil && res.Reclaimed.Items > 0 {
 				where := "beside"
 				if res.InPlace {
@@ -69,6 +72,9 @@ func restoreCommand(e *env) *cli.Command {
 			if errors.Is(err, backup.ErrTargetNotEmpty) {
 				// Filled while the backup was read, or a file: still the
 				// --to given. Say which, in true words.
+				if res != nil && (res.Resumed.Completed || res.Resumed.RolledBack) {
+					return usageError(resumedNotEmpty(res.Resumed, to))
+				}
 				if toErr := checkRestoreTo(to); toErr != nil {
 					return toErr
 				}
@@ -88,6 +94,16 @@ func restoreCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// resumedNotEmpty is the error of a restore into to, not empty once the
+// restore into it that was killed while it moved its files into place was
+// finished (of another backup) or taken back (a name it needed taken).
+func resumedNotEmpty(r backup.Resumed, to string) error {
+	if r.RolledBack {
+		return fmt.Errorf("--to %s is not empty: %s was made there after a restore into it was interrupted, which was taken back; restore into a new or empty folder", to, r.Taken)
+	}
+	return fmt.Errorf("--to %s is not empty: it holds another backup's files, from a restore into it that was interrupted while it moved them into place and is finished now; restore into a new or empty folder", to)
 }
 
 // checkRestoreTo refuses a --to that restore would refuse only after the

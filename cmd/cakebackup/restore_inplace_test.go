@@ -2,11 +2,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/backup"
 )
 
 // TestRestoreIntoAnExistingFolder: restore --to an existing empty folder
@@ -85,4 +89,92 @@ func TestRestoreIntoAnExistingFolder(t *testing.T) {
 			t.Errorf("%s holds %v (%v), want it there and empty", dir, entries, err)
 		}
 	})
+}
+
+// TestRestoreFinishesAnInterruptedFill: a folder holding what a restore
+// killed while it moved its files into place left (some entries moved,
+// the rest in its temporary folder, whose lock file lists them; the
+// backup package kills a real restore to make it) is finished by the
+// next restore --to it: of the same backup, it succeeds and notes it; of
+// another, it finishes it too and refuses in one line saying why the
+// folder is not empty now, exit 2.
+func TestRestoreFinishesAnInterruptedFill(t *testing.T) {
+	c := newCLI(t)
+	pwFile := writePasswordFile(t, "correct horse battery staple 42")
+	file := createBackup(t, c, pwFile)
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, _ := f.Stat()
+	a, err := backup.Open(f, fi.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	identity := "sha512:" + a.Info().SHA512
+	f.Close()
+	for _, c2 := range []struct {
+		name, backup string
+		wantCode     int
+		wantNote     string
+	}{
+		{"the same backup", identity, 0, "Finished the restore of this backup into "},
+		{"another backup", "sha512:" + strings.Repeat("0", 128), exitUsage, "--to "},
+	} {
+		t.Run(c2.name, func(t *testing.T) {
+			dir := t.TempDir()
+			c.mustRun("restore", file, "--to", dir, "--password-file", pwFile)
+			want := readTree(t, dir)
+			names := listNamesIn(t, dir)
+			if len(names) < 2 {
+				t.Fatalf("the backup restores %v: want two entries or more", names)
+			}
+			// The first entry moved, the rest still in the temporary
+			// folder of a restore by a process that is surely gone.
+			tmp := filepath.Join(dir, ".cakebackup.restoring-"+strconv.Itoa(1<<30)+"-1")
+			if err := os.Mkdir(tmp, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range names[1:] {
+				if err := os.Rename(filepath.Join(dir, n), filepath.Join(tmp, n)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			manifest, _ := json.Marshal(map[string]any{"backup": c2.backup, "files": len(want), "names": names})
+			if err := os.WriteFile(tmp+".lock", manifest, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code := c.run("restore", file, "--to", dir, "--password-file", pwFile)
+			stderr := c.stderr.String()
+			if code != c2.wantCode || !strings.Contains(stderr, c2.wantNote+dir) {
+				t.Errorf("exit %d, stderr %q; want exit %d and a note %q", code, stderr, c2.wantCode, c2.wantNote)
+			}
+			if code != 0 {
+				wantOneLine(t, code, stderr, exitUsage, dir+" is not empty: it holds another backup's files, from a restore into it that was interrupted")
+			}
+			if got := listNamesIn(t, dir); !slices.Equal(got, names) {
+				t.Errorf("%s holds %v, want %v", dir, got, names)
+			}
+			got := readTree(t, dir)
+			for n, b := range want {
+				if !bytes.Equal(got[n], b) {
+					t.Errorf("%s differs from the first restore's", n)
+				}
+			}
+		})
+	}
+}
+
+// listNamesIn returns the names in dir, sorted.
+func listNamesIn(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }
