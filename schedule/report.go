@@ -12,13 +12,13 @@ import (
 // timeLayout is how status details show a time, in local time.
 const timeLayout = "2006-01-02 15:04"
 
-// LoadStatus reads the state of c's jobs (see Paths.ForConfig) and the
+// LoadStatus reads the state of c's jobs (see Paths.StateFor) and the
 // verification file under paths and returns the status of each job of c
 // at now (see StatusAt), with the stored backups of each that failed a
 // check. log gets the warning of a damaged state file moved aside (see
 // StateStore.Load); nil discards it.
 func LoadStatus(c *Config, paths Paths, log *slog.Logger, now time.Time) ([]JobStatus, error) {
-	st, err := StateStore{Path: paths.ForConfig(c.File).State, Log: log}.Load()
+	st, err := paths.StateFor(c.File, log).Load()
 	if err != nil {
 		return nil, err
 	}

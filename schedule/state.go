@@ -160,14 +160,7 @@ func (s StateStore) Record(name string, js JobState) error {
 		return err
 	}
 	st.Jobs[name] = js
-	data, err := json.MarshalIndent(st, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode state: %w", err)
-	}
-	if err := WriteFileAtomic(s.Path, append(data, '\n'), 0o600); err != nil {
-		return fmt.Errorf("write state: %w", err)
-	}
-	return nil
+	return writeState(s.Path, st)
 }
 
 // ForConfig returns p with State set to the state file of the jobs of

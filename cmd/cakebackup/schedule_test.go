@@ -1018,6 +1018,37 @@ func TestScheduleTwoConfigsKeepTheirState(t *testing.T) {
 	}
 }
 
+// TestScheduleOtherConfigsRunsMigrate: the last runs a config other than
+// the default one recorded in the shared state.json, before it had a
+// state file of its own, are its runs after the upgrade: its status shows
+// them, and its job is not run again before it is due.
+func TestScheduleOtherConfigsRunsMigrate(t *testing.T) {
+	t.Parallel()
+	s := newScheduleCLI(t)
+	b := filepath.Join(t.TempDir(), "b.toml")
+	s.mustRun("schedule", "add", "--config", b, "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "weekly")
+	s.mustRun("schedule", "run", "--once", "--config", b)
+	// Its state file back where the version before kept it.
+	paths, err := schedule.DefaultPaths(s.getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(paths.ForConfig(b).State, paths.State); err != nil {
+		t.Fatal(err)
+	}
+	made := s.backups(t)
+	if out := s.mustRun("schedule", "status", "--config", b); !strings.Contains(out, made[0]) || strings.Contains(out, "never") {
+		t.Fatalf("status after the upgrade:\n%s\nwant the run that made %s", out, made[0])
+	}
+	s.mustRun("schedule", "run", "--once", "--config", b)
+	if got := s.backups(t); len(got) != 1 {
+		t.Fatalf("the job ran again before it was due: %v", got)
+	}
+	if js, err := s.state(t).Job("weekly"); err != nil || !js.LastStart.IsZero() {
+		t.Errorf("state.json still holds the other config's run: %+v, %v", js, err)
+	}
+}
+
 // TestScheduleJobBusy: a job another process holds the lock of is not run
 // or pruned; the one line names the job, the lock file and what to do.
 func TestScheduleJobBusy(t *testing.T) {

@@ -81,6 +81,7 @@ func (r Runner) Scheduler(cfg *schedule.Config, password PasswordFunc, desktop n
 	if err != nil {
 		return nil, err
 	}
+	state := paths.StateFor(cfg.File, r.log())
 	paths = paths.ForConfig(cfg.File)
 	return &schedule.Scheduler{
 		Jobs:    cfg.WithAlerts(cfg.Jobs),
@@ -95,7 +96,7 @@ func (r Runner) Scheduler(cfg *schedule.Config, password PasswordFunc, desktop n
 		},
 		Prune:   r.Prune(false),
 		Clock:   schedule.SystemClock{},
-		State:   schedule.StateStore{Path: paths.State, Log: r.log()},
+		State:   state,
 		LockDir: paths.Locks,
 		Log:     r.log(),
 	}, nil
