@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/internal/didyoumean"
 )
 
 // Shell completion scripts. They ask cakebackup itself for the words
@@ -49,7 +51,7 @@ func completionCommand(e *env) *cli.Command {
 				_, err = io.WriteString(e.stdout, script)
 				return err
 			default:
-				return usageError(fmt.Errorf("no completion for %q%s: choose bash, zsh or fish", shell, didYouMean(shell, []string{"bash", "zsh", "fish"})))
+				return usageError(fmt.Errorf("no completion for %q%s: choose bash, zsh or fish", shell, didyoumean.Hint(shell, []string{"bash", "zsh", "fish"})))
 			}
 		},
 	}
@@ -96,22 +98,4 @@ func withManSections(page string) (string, error) {
 		return "", errors.New("making the manual page: no GLOBAL OPTIONS section")
 	}
 	return page[:i] + manDescription + page[i:] + manExitStatus, nil
-}
-
-// errUnexpectedArgs is the usage error of a command that takes no
-// arguments.
-func errUnexpectedArgs(c *cli.Context) error {
-	return fmt.Errorf("%s takes no arguments, got %s", commandPath(c), strings.Join(c.Args().Slice(), " "))
-}
-
-// commandPath is the command's path as typed after the program's name,
-// such as "schedule status", for a message that names the command.
-func commandPath(c *cli.Context) string {
-	var names []string
-	for _, l := range c.Lineage() {
-		if l.Command != nil && l.Command.Name != "" && l.Command.Name != appName {
-			names = append([]string{l.Command.Name}, names...)
-		}
-	}
-	return strings.Join(names, " ")
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/internal/cliargs"
 )
 
 // TestDocsLinksStayInRepository checks that every relative link in the
@@ -161,7 +163,7 @@ func TestReadmeCommandsUseRealFlags(t *testing.T) {
 				if sawArg {
 					continue
 				}
-				if c := findCommand(cmds, w); c != nil {
+				if c := cliargs.FindCommand(cmds, w); c != nil {
 					path += " " + w
 					flags = append(flags, c.Flags...)
 					cmds = c.Subcommands

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/cliargs"
+	"github.com/cakebackup/cakebackup/internal/didyoumean"
 )
 
 // Exit codes, distinct so scripts and timers can tell failures apart.
@@ -33,11 +35,15 @@ func usageError(err error) error { return &codedError{code: exitUsage, err: err}
 // withCode marks err with an exit code.
 func withCode(code int, err error) error { return &codedError{code: code, err: err} }
 
-// exitCode returns the exit code for err.
+// exitCode returns the exit code for err: the one it was given, or
+// exitUsage for a mistake in the command line (cliargs.UsageError).
 func exitCode(err error) int {
 	var ce *codedError
-	if errors.As(err, &ce) {
+	switch {
+	case errors.As(err, &ce):
 		return ce.code
+	case errors.As(err, new(*cliargs.UsageError)):
+		return exitUsage
 	}
 	return exitFailure
 }
@@ -62,7 +68,7 @@ func (e *env) explain(err error) error {
 		if known == nil {
 			known = e.registry().Schemes()
 		}
-		hint := didYouMean(kind.Kind, known)
+		hint := didyoumean.Hint(kind.Kind, known)
 		if fi, statErr := os.Stat(kind.Spec); statErr == nil && fi.IsDir() {
 			// A folder here, named as rclone and restic take a bare
 			// path: say how to write it.

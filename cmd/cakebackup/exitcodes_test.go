@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/internal/cliargs"
 )
 
 // wantOneLine fails the test unless a run exited with code and printed
@@ -164,7 +166,7 @@ func TestPathFlagGivenAFlag(t *testing.T) {
 				}
 			}
 			for _, f := range cmd.Flags {
-				if what := pathArgument(f); what != "" {
+				if what := cliargs.PathArgument(f); what != "" {
 					cases = append(cases, pathFlag{p, "--" + f.Names()[0], what, next})
 				}
 			}

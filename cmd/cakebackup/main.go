@@ -16,6 +16,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/internal/cliargs"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/secret"
@@ -161,20 +162,14 @@ func newApp(e *env) *cli.App {
 			helpCommand(e),
 		},
 		HideHelpCommand: true, // ours is in Commands
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				name := c.Args().First()
-				return usageError(fmt.Errorf("unknown command %q%s (see cakebackup help)", name, didYouMean(name, commandNames(c.App.Commands))))
-			}
-			return cli.ShowAppHelp(c)
-		},
+		Action:          cliargs.AppAction,
 		// Errors are printed once, as one line, by run.
 		ExitErrHandler: func(*cli.Context, error) {},
 		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return flagUsageError(c.App.Flags, err)
+			return cliargs.FlagError(c.App.Flags, err)
 		},
 	}
-	usageErrorsEverywhere(app.Commands)
+	cliargs.Strict(app.Commands, globalFlags())
 	// Setup adds the help command and flag, which interspersed must know.
 	// It adds no --help flag to an app that has a help command of its
 	// own, as this one does: without it "cakebackup --help" failed with
@@ -191,7 +186,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	stdout := &countingWriter{w: e.stdout}
 	e.stdout = stdout
 	app := newApp(e)
-	err := app.RunContext(ctx, interspersed(app, args))
+	err := app.RunContext(ctx, cliargs.Interspersed(app, globalFlags(), args))
 	if err == nil || errors.Is(err, errVersionShown) {
 		e.flushNotes()
 		return exitOK

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/internal/cliargs"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
@@ -290,7 +291,7 @@ func (e *env) jobPasswords() jobPasswordSource {
 // oneJobArg is the single JOB argument.
 func oneJobArg(c *cli.Context) (string, error) {
 	if c.NArg() != 1 {
-		return "", usageError(fmt.Errorf("%s takes one JOB name", commandPath(c)))
+		return "", usageError(fmt.Errorf("%s takes one JOB name", cliargs.CommandPath(c)))
 	}
 	name := c.Args().First()
 	if err := schedule.ValidateJobName(name); err != nil {

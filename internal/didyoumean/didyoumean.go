@@ -1,4 +1,11 @@
-package main
+// Package didyoumean suggests the word meant when a mistyped one is
+// given: a command, a flag, a destination kind, a shell.
+//
+// A candidate is close when the word begins it (two letters at least: an
+// unfinished word) or is a few typing mistakes away from it (Levenshtein
+// distance at most one per three letters, and at most 2). Case is
+// ignored.
+package didyoumean
 
 import (
 	"slices"
@@ -7,22 +14,20 @@ import (
 	"github.com/xrash/smetrics"
 )
 
-// didYouMean returns ` (did you mean "X"?)` naming the candidates closest
-// to word, or "" when none is close: word begins one of them (two letters
-// at least), or is a few typing mistakes away (Levenshtein distance at
-// most one per three letters, and at most 2). Case is ignored.
-func didYouMean(word string, candidates []string) string {
-	best := suggest(word, candidates)
+// Hint returns ` (did you mean "X"?)` naming the candidates closest to
+// word, or "" when none is close.
+func Hint(word string, candidates []string) string {
+	best := Closest(word, candidates)
 	if len(best) == 0 {
 		return ""
 	}
 	return ` (did you mean "` + strings.Join(best, `" or "`) + `"?)`
 }
 
-// suggest returns the candidates closest to word (ties all), or none.
-// smetrics is already in the build through urfave/cli, which uses it for
-// the same.
-func suggest(word string, candidates []string) []string {
+// Closest returns the candidates closest to word (ties all, in their
+// order), or none. smetrics is already in the build through urfave/cli,
+// which uses it for the same.
+func Closest(word string, candidates []string) []string {
 	w := strings.ToLower(word)
 	if w == "" {
 		return nil
