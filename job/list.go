@@ -39,6 +39,15 @@ type folderChecker interface {
 
 // List lists the backups at dest. A destination whose folder is missing
 // fails, whatever its kind.
+//
+// schedule's Pruner.Prune lists a destination too, on purpose in a loop
+// of its own: List sorts every file there for a person (ls, check) and
+// calls one a backup from its name or its first bytes (IsBackup), while
+// pruning looks only at the backups its job made, dated by their names
+// (schedule.ParseBackupName), ignores every other file, and reads each
+// candidate in full (schedule.VerifyAndSum) before it deletes anything.
+// A listing shared between them would either read everything in full
+// for ls or let pruning trust a name.
 func List(ctx context.Context, dest destinations.Destination) (Listing, error) {
 	if f, ok := dest.(folderChecker); ok {
 		if err := f.CheckFolder(ctx); err != nil {

@@ -126,6 +126,10 @@ func (p Pruner) Prune(ctx context.Context, job Job, newest destinations.Entry) (
 	if loc == nil {
 		loc = time.Local
 	}
+	// Only the job's own backups, by their dated names; every other
+	// file, a backup or not, is left out of the plan unread. This is not
+	// job.List: that one tells backups from other files for ls and check
+	// by a name or the first bytes, which is not enough to delete by.
 	var ours []Dated
 	foundNewest := newest.Name == ""
 	for _, e := range entries {
