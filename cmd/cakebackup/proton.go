@@ -108,14 +108,14 @@ func protonLoginCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			ask := protonAsker{secret.NewPrompter(e.stdin, e.stderr)}
+			ask := proton.PromptAsker{P: secret.NewPrompter(e.stdin, e.stderr)}
 			cred := proton.Credentials{Username: strings.TrimSpace(c.String("proton-user")), TwoFactorCode: strings.TrimSpace(c.String("proton-2fa"))}
 			if cred.Username == "" {
-				if cred.Username, err = ask.ask(c.Context, false, "Proton username: ", "--proton-user"); err != nil {
-					return err
+				if cred.Username, err = ask.Ask(c.Context, proton.AskUsername); err != nil {
+					return protonAnswerErr(err)
 				}
 			}
-			if cred.Password, err = e.protonSecret(c, ask, "proton-password-file", protonPasswordEnv, "Proton password: "); err != nil {
+			if cred.Password, err = e.protonPassword(c, ask); err != nil {
 				return err
 			}
 			if f := c.String("proton-mailbox-password-file"); f != "" {
@@ -128,7 +128,7 @@ func protonLoginCommand(e *env) *cli.Command {
 			}
 			session, err := proton.LoginAsking(c.Context, login, cred, ask)
 			if err != nil {
-				return err
+				return protonAnswerErr(err)
 			}
 			store := proton.NewSessionStore(e.getenv)
 			if err := proton.Keep(c.Context, store, session); err != nil {
@@ -206,50 +206,39 @@ func sessionTime(t time.Time, unknown string) string {
 	return t.Local().Format("2006-01-02 15:04 MST")
 }
 
-// protonSecret returns a secret from --FLAG (a file), from $envVar, or
-// from the prompter, in that order.
-func (e *env) protonSecret(c *cli.Context, ask protonAsker, flag, envVar, prompt string) (string, error) {
-	if f := c.String(flag); f != "" {
+// protonPassword returns the Proton password from
+// --proton-password-file, from $CAKEBACKUP_PROTON_PASSWORD, or from ask,
+// in that order.
+func (e *env) protonPassword(c *cli.Context, ask proton.PromptAsker) (string, error) {
+	if f := c.String("proton-password-file"); f != "" {
 		s, err := secret.ReadFile(f)
 		if err != nil {
-			return "", usageError(fmt.Errorf("--%s: %w", flag, err))
+			return "", usageError(fmt.Errorf("--proton-password-file: %w", err))
 		}
 		return s, nil
 	}
-	if s := e.getenv(envVar); s != "" {
+	if s := e.getenv(protonPasswordEnv); s != "" {
 		return s, nil
 	}
-	return ask.ask(c.Context, true, prompt, "--"+flag+" or $"+envVar)
+	s, err := ask.Ask(c.Context, proton.AskPassword)
+	return s, protonAnswerErr(err)
 }
 
-// protonAsker asks the person for login answers; a missing one is a
-// usage error naming the flag that gives it.
-type protonAsker struct{ p *secret.Prompter }
-
-// ask asks for a visible or hidden answer. how names the flag that gives
-// it without asking, for when there is nobody to ask.
-func (a protonAsker) ask(ctx context.Context, hidden bool, prompt, how string) (string, error) {
-	answer := a.p.Line
-	if hidden {
-		answer = a.p.Hidden
+// protonAnswerErr makes a login question nobody answered a usage error,
+// naming the flag that gives the answer.
+func protonAnswerErr(err error) error {
+	var unanswered *proton.AnswerError
+	if !errors.As(err, &unanswered) {
+		return err
 	}
-	s, err := answer(ctx, prompt)
-	what := strings.ToLower(strings.TrimSuffix(prompt, ": "))
-	switch {
-	case errors.Is(err, secret.ErrNoAnswer):
-		return "", usageError(fmt.Errorf("%s needed: give it with %s", what, how))
-	case errors.Is(err, secret.ErrEmpty):
-		return "", usageError(fmt.Errorf("%s is empty", what))
+	if unanswered.Empty {
+		return usageError(err)
 	}
-	return s, err
-}
-
-// TwoFactorCode implements proton.Asker.
-func (a protonAsker) TwoFactorCode(ctx context.Context) (string, error) {
-	return a.ask(ctx, false, "Two-factor code: ", "--proton-2fa")
-}
-
-// MailboxPassword implements proton.Asker.
-func (a protonAsker) MailboxPassword(ctx context.Context) (string, error) {
-	return a.ask(ctx, true, "Mailbox password: ", "--proton-mailbox-password-file")
+	flag := map[proton.Question]string{
+		proton.AskUsername:        "--proton-user",
+		proton.AskPassword:        "--proton-password-file or $" + protonPasswordEnv,
+		proton.AskTwoFactorCode:   "--proton-2fa",
+		proton.AskMailboxPassword: "--proton-mailbox-password-file",
+	}[unanswered.Question]
+	return usageError(fmt.Errorf("%w: give it with %s", err, flag))
 }

@@ -288,8 +288,9 @@ func TestProtonLoginAsksWhatTheAccountNeeds(t *testing.T) {
 			}
 			cred := tc.cred
 			cred.Username, cred.Password = "ana", "pw"
-			ask := protonAsker{secret.NewPrompter(strings.NewReader(tc.stdin), io.Discard)}
+			ask := proton.PromptAsker{P: secret.NewPrompter(strings.NewReader(tc.stdin), io.Discard)}
 			s, err := proton.LoginAsking(context.Background(), login, cred, ask)
+			err = protonAnswerErr(err)
 			switch {
 			case tc.wantMsg != "":
 				if err == nil || !strings.Contains(err.Error(), tc.wantMsg) || exitCode(err) != exitUsage {
