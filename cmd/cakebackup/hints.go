@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -60,11 +62,11 @@ func fixOf(err error) (fix string, after error) {
 	case errors.Is(err, proton.ErrTwoFactorRequired):
 		return ": give it with --proton-2fa or at the prompt", proton.ErrTwoFactorRequired
 	case errors.As(err, &locked):
-		return "; wait for it to end and try again (`cakebackup schedule status` shows its last run)", locked
+		return "; wait for it to end and try again (`cakebackup schedule status" + configOf(err) + "` shows its last run)", locked
 	case errors.As(err, &noTimers):
 		return ": run `cakebackup schedule run` from your own service manager", noTimers
 	case errors.As(err, &noKeyring):
-		return fmt.Sprintf(": run `cakebackup schedule set-password %s`", noKeyring.Job), noKeyring
+		return fmt.Sprintf(": run `cakebackup schedule set-password%s %s`", configOf(err), noKeyring.Job), noKeyring
 	}
 	return "", nil
 }
@@ -79,6 +81,9 @@ func withFix(err error) error {
 	}
 	words := after.Error()
 	msg := err.Error()
+	if strings.Contains(msg, words+fix) {
+		return err // said already (a job's password error, fixed where it is read)
+	}
 	if i := strings.Index(msg, words); i >= 0 {
 		msg = msg[:i+len(words)] + fix + msg[i+len(words):]
 	} else {
@@ -92,13 +97,51 @@ func message(err error) string { return oneLine(withFix(err).Error()) }
 
 // jobPasswordSource is schedule.PasswordSource whose errors say how to
 // fix them with cakebackup, wherever they are shown or recorded.
-type jobPasswordSource struct{ schedule.PasswordSource }
+type jobPasswordSource struct {
+	schedule.PasswordSource
+	// config is " --config FILE" for the jobs of a config file given by
+	// --config, for the commands the fixes name; "" for the default one.
+	config string
+}
 
 // Password is schedule.PasswordSource.Password, with the fix.
 func (s jobPasswordSource) Password(j schedule.Job) (string, error) {
 	pw, err := s.PasswordSource.Password(j)
 	if err != nil {
+		if s.config != "" {
+			err = &configGivenError{err: err, arg: s.config}
+		}
 		return "", withFix(err)
 	}
 	return pw, nil
+}
+
+// configGivenError is an error of a command given the config file by
+// --config: the fixes that name a command working on the config's jobs
+// name the file too, as the command must be given it to find them.
+type configGivenError struct {
+	err error
+	arg string // " --config FILE", as givenConfigArg
+}
+
+func (e *configGivenError) Error() string { return e.err.Error() }
+func (e *configGivenError) Unwrap() error { return e.err }
+
+// inConfig marks err, the error of the command c, as one of a command
+// given --config (configGivenError), when it was.
+func inConfig(c *cli.Context, err error) error {
+	if arg := givenConfigArg(c); err != nil && arg != "" {
+		return &configGivenError{err: err, arg: arg}
+	}
+	return err
+}
+
+// configOf is " --config FILE" when err is a configGivenError's, for the
+// commands its fixes name; "".
+func configOf(err error) string {
+	var given *configGivenError
+	if errors.As(err, &given) {
+		return given.arg
+	}
+	return ""
 }

@@ -37,6 +37,15 @@ func TestWithFix(t *testing.T) {
 			"run: job nightly: no password in the OS keyring: run `cakebackup schedule set-password nightly`"},
 		{&schedule.NoTimersError{GOOS: "plan9"},
 			"timers are not supported on plan9: run `cakebackup schedule run` from your own service manager"},
+		// The commands a fix names are given the --config file the
+		// failed command was.
+		{&configGivenError{err: fmt.Errorf("run: %w", &schedule.NotInKeyringError{Job: "nightly"}), arg: " --config /srv/b.toml"},
+			"run: job nightly: no password in the OS keyring: run `cakebackup schedule set-password --config /srv/b.toml nightly`"},
+		{&configGivenError{err: &schedule.JobLockedError{Job: "nightly", File: "/s/nightly.lock"}, arg: " --config '/srv/my b.toml'"},
+			"job nightly is busy: another cakebackup process is running it or pruning its backups (it holds /s/nightly.lock); wait for it to end and try again (`cakebackup schedule status --config '/srv/my b.toml'` shows its last run)"},
+		// A fix given where the error was made is not given twice.
+		{fmt.Errorf("run: %w", withFix(&schedule.NotInKeyringError{Job: "nightly"})),
+			"run: job nightly: no password in the OS keyring: run `cakebackup schedule set-password nightly`"},
 		{errors.New("disk full"), "disk full"},
 	}
 	for _, tt := range tests {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -23,7 +22,7 @@ func scheduleCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "schedule",
 		Usage: "back up unattended on a schedule: jobs, a scheduler, timers, retention",
-		Subcommands: []*cli.Command{
+		Subcommands: inConfigs([]*cli.Command{
 			scheduleAddCommand(e),
 			scheduleListCommand(e),
 			scheduleRemoveCommand(e),
@@ -33,8 +32,19 @@ func scheduleCommand(e *env) *cli.Command {
 			scheduleInstallCommand(e),
 			scheduleUninstallCommand(e),
 			scheduleStatusCommand(e),
-		},
+		}),
 	}
+}
+
+// inConfigs makes the fixes of the errors of cmds name the --config file
+// each was given (see inConfig).
+func inConfigs(cmds []*cli.Command) []*cli.Command {
+	for _, cmd := range cmds {
+		if action := cmd.Action; action != nil {
+			cmd.Action = func(c *cli.Context) error { return inConfig(c, action(c)) }
+		}
+	}
+	return cmds
 }
 
 func timingFlags() []cli.Flag {
@@ -121,7 +131,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 			if err := cfg.ValidateJob(job); err != nil {
 				return usageError(fmt.Errorf("job %s: %w", name, err))
 			}
-			warnings, err := e.checkNewJob(c.Context, cfg, job, c.Bool("allow-empty"))
+			warnings, err := e.checkNewJob(c, cfg, job)
 			if err != nil {
 				return err
 			}
@@ -219,14 +229,14 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 			name := job.Name
 			// Before the password is typed: nobody types it twice only
 			// to hear that there is nowhere to keep it.
-			if err := e.jobPasswords().CheckKeyring(name); err != nil {
+			if err := e.jobPasswords(c).CheckKeyring(name); err != nil {
 				return err
 			}
 			pw, err := e.newJobPassword(c)
 			if err != nil {
 				return err
 			}
-			if err := e.jobPasswords().StorePassword(name, pw); err != nil {
+			if err := e.jobPasswords(c).StorePassword(name, pw); err != nil {
 				return err
 			}
 			if c.Bool("generate") {
@@ -279,13 +289,14 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 }
 
 // jobPasswords reads the jobs' passwords from where each says: a file,
-// the OS keyring or the environment.
-func (e *env) jobPasswords() jobPasswordSource {
+// the OS keyring or the environment; the fixes its errors give name the
+// --config file c was given.
+func (e *env) jobPasswords(c *cli.Context) jobPasswordSource {
 	var kr secret.Keyring = secret.OSKeyring{}
 	if e.keyring != nil {
 		kr = e.keyring
 	}
-	return jobPasswordSource{schedule.PasswordSource{Getenv: e.getenv, Keyring: kr}}
+	return jobPasswordSource{PasswordSource: schedule.PasswordSource{Getenv: e.getenv, Keyring: kr}, config: givenConfigArg(c)}
 }
 
 // oneJobArg is the single JOB argument.
@@ -305,18 +316,18 @@ func oneJobArg(c *cli.Context) (string, error) {
 // wallet data folder (see checkSource), the settings file JSON, and what
 // the runner checks (see runner.CheckJob). Its warnings are for what may
 // be fine later. Failures are usage errors.
-func (e *env) checkNewJob(ctx context.Context, cfg *schedule.Config, job schedule.Job, allowEmpty bool) (warnings []error, err error) {
+func (e *env) checkNewJob(c *cli.Context, cfg *schedule.Config, job schedule.Job) (warnings []error, err error) {
 	// A missing source is a mistake here, where create leaves it to the
 	// backup to report.
 	if job.Watch == "" {
-		if err := checkSource(job.Source, allowEmpty); err != nil {
+		if err := checkSource(job.Source, c.Bool("allow-empty")); err != nil {
 			return nil, usageError(fmt.Errorf("job %s: %w", job.Name, err))
 		}
 	}
 	if err := checkSettings(job.Settings); err != nil {
 		return nil, err
 	}
-	warnings, err = e.runner().CheckJob(ctx, cfg, job, e.jobPasswords().Password)
+	warnings, err = e.runner().CheckJob(c.Context, cfg, job, e.jobPasswords(c).Password)
 	if unset := (*runner.EnvUnsetError)(nil); errors.As(err, &unset) {
 		err = fmt.Errorf("%w: set it here and where the job will run, or use --password-file", err)
 	}

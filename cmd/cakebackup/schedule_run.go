@@ -95,7 +95,7 @@ func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordF
 	if len(cfg.Jobs) == 0 {
 		return nil, nil, usageError(fmt.Errorf("no jobs in %s: add one with `cakebackup schedule add`, or run one ad hoc with --source", path))
 	}
-	return cfg, e.jobPasswords().Password, nil
+	return cfg, e.jobPasswords(c).Password, nil
 }
 
 // adhocSchedule builds the one job given by flags; its password is read
@@ -133,10 +133,10 @@ func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFu
 	password := func(schedule.Job) (string, error) { return pw, nil }
 	if job.PasswordFile != "" {
 		// Read afresh each run, and only from a private file.
-		if _, err := e.jobPasswords().Password(job); err != nil {
+		if _, err := e.jobPasswords(c).Password(job); err != nil {
 			return nil, nil, usageError(err)
 		}
-		password = e.jobPasswords().Password
+		password = e.jobPasswords(c).Password
 	} else {
 		// Given once on start (stdin or environment): this marks the job
 		// as having a password source for validation; it is not re-read.

@@ -1076,6 +1076,16 @@ func TestScheduleJobBusy(t *testing.T) {
 	if got := s.backups(t); len(got) != 0 {
 		t.Errorf("a busy job ran: %v", got)
 	}
+	// A job of another config file: the command to see it names the file.
+	b := filepath.Join(t.TempDir(), "b.toml")
+	s.mustRun("schedule", "add", "--config", b, "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "--keep-last", "1", "nightly")
+	for _, args := range [][]string{{"schedule", "run", "--config", b, "--now", "nightly"}, {"schedule", "prune", "--config", b, "nightly"}} {
+		code := s.run(args...)
+		wantOneLine(t, code, s.stderr.String(), exitFailure, "job nightly is busy")
+		if want := "(`cakebackup schedule status --config " + b + "` shows its last run)"; !strings.Contains(s.stderr.String(), want) {
+			t.Errorf("%v: %q lacks %q", args, s.stderr.String(), want)
+		}
+	}
 }
 
 // TestScheduleRunLogsLeftoversRemoved: the temporary file a killed run

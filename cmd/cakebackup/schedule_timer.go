@@ -57,7 +57,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
 			} else if !job.NeedsPassword() {
 				// Exports are checked without a password.
-			} else if _, err := e.jobPasswords().Password(job); err != nil {
+			} else if _, err := e.jobPasswords(c).Password(job); err != nil {
 				// Better to hear it now than from tomorrow's failed run.
 				e.warn("%s", oneLine(err.Error()))
 			}
@@ -119,6 +119,19 @@ func configArg(c *cli.Context, abs string) string {
 		return ""
 	}
 	return " --config " + shellWord(abs)
+}
+
+// givenConfigArg is configArg for the --config file c was given, made
+// absolute; "" when it was not given (or cannot be made absolute).
+func givenConfigArg(c *cli.Context) string {
+	if !c.IsSet("config") {
+		return ""
+	}
+	abs, err := filepath.Abs(c.String("config"))
+	if err != nil {
+		return ""
+	}
+	return configArg(c, abs)
 }
 
 // shellWord quotes s for a POSIX shell when it needs it.
