@@ -62,8 +62,10 @@ func putDirect(t *testing.T, d *Destination, name string, data []byte) string {
 // Faults are server-wide, so each case has a server of its own, and the
 // cases run at once: most of a case is waiting, on the bridge's pause
 // after the rename or on go-proton-api's retries (it waits Retry-After
-// plus 0 to 9 s of random jitter before each retry of a 429 or 503), and
-// the test takes as long as its slowest case, not as a chain of them.
+// plus 0 to 9 s of random jitter before each retry of a 429 or 503:
+// catchRetryAfter in its response.go, with math/rand, which a test cannot
+// steer), and the test takes as long as its slowest case, not as a chain
+// of them. So each case meets at most one 429 or 503 that is retried.
 func TestFaults(t *testing.T) {
 	t.Parallel()
 	const size = 2*4<<20 + 777 // Three blocks.
@@ -89,9 +91,17 @@ func TestFaults(t *testing.T) {
 			inject: func(s *protontest.Server) { s.DropBlockUploadAfter(100<<10, 2) },
 		},
 		{
-			name: "429 on every try is a rate limit error",
-			// go-proton-api tries 4 times in all.
-			inject:  func(s *protontest.Server) { s.FailNext(protontest.RouteRequestBlockUpload, 4, 429, 0) },
+			name: "429 on the last try is a rate limit error",
+			// go-proton-api tries 4 times in all, and its last try's
+			// answer is the error. The first three end in a dropped
+			// connection, which it retries within a fraction of a
+			// second; three 429s would cost 0 to 27 s of its random
+			// jitter, and "one 429 on block request is retried" shows
+			// that it retries a 429.
+			inject: func(s *protontest.Server) {
+				s.HangUpNext(protontest.RouteRequestBlockUpload, 3)
+				s.FailNext(protontest.RouteRequestBlockUpload, 1, 429, 0)
+			},
 			wantErr: ErrRateLimited,
 		},
 		{
