@@ -14,29 +14,83 @@ import (
 	"github.com/cakebackup/cakebackup/job"
 )
 
-// TestDamagedContainerIsReportedDamaged: an export whose container is
-// damaged (bytes after its end) is not shipped, and, unlike a file that is
-// no backup (left alone quietly), is named at WARN as not verifying, the
-// reason saying the backup is damaged.
-func TestDamagedContainerIsReportedDamaged(t *testing.T) {
+// TestDamagedExportIsReportedDamaged: an export that is a backup but is
+// damaged (bytes after its container's end, a bit flipped in its data)
+// is not shipped, has the status Damaged, and, unlike a file that is no
+// backup (left alone quietly), is named at WARN as a damaged backup. One
+// that verifies but does not decrypt with the password given is
+// NoDecrypt, and said so. A partial copy (its container has no end yet)
+// is NotBackup, said at INFO to be cut short; a bare v2 blob that does
+// not verify is NotBackup too (damaged or cut short, it cannot tell),
+// with a warning saying so.
+// The next run neither reads nor notes them again.
+func TestDamagedExportIsReportedDamaged(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	dest := t.TempDir()
-	f.drop(t, "cake_wallet_backup_damaged", append(appExport(t, "v3", "container"), "junk"...))
-	f.drop(t, "photo.zip", zipOf(t, "photo.jpg"))
-	var log bytes.Buffer
-	in := f.inbox(dest)
-	in.Log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	rep := once(t, in)
-	lines := strings.Split(strings.TrimSpace(log.String()), "\n")
-	if len(lines) != 1 || !strings.Contains(lines[0], "level=WARN") || !strings.Contains(lines[0], "file=cake_wallet_backup_damaged") ||
-		!strings.Contains(lines[0], "does not verify") || !strings.Contains(lines[0], "the backup is damaged") {
-		t.Errorf("log, want one warning saying the export is damaged:\n%s", log.String())
+	export := appExport(t, "v3", "container")
+	flipped := bytes.Clone(export)
+	flipped[len(flipped)/2] ^= 1
+	other := snapshot(t, "another password")
+	v2 := appExport(t, "v2", "blob")
+	cases := []struct {
+		name     string
+		file     []byte
+		password string
+		want     inbox.Status
+		// wantLevel and wantLog are the one line's level and what it
+		// says; "" for no line at INFO or above.
+		wantLevel string
+		wantLog   []string
+	}{
+		{"junk after the container", append(bytes.Clone(export), "junk"...), "", inbox.Damaged, "WARN",
+			[]string{"not shipped: a damaged backup (it does not verify)", "the backup is damaged"}},
+		{"a bit flipped", flipped, "", inbox.Damaged, "WARN",
+			[]string{"not shipped: a damaged backup (it does not verify)", "the file is damaged"}},
+		{"another password", other, "not its password", inbox.NoDecrypt, "WARN",
+			[]string{"not shipped: it does not verify with the password given", "wrong password"}},
+		{"a partial copy", export[:len(export)/2], "", inbox.NotBackup, "INFO",
+			[]string{"left alone: not a whole backup yet (cut short)", "cut short"}},
+		{"a photo", zipOf(t, "photo.jpg"), "", inbox.NotBackup, "", nil},
+		// A bare v2 blob has no length: one cut short and one damaged
+		// look alike, and are said to be either.
+		{"a v2 blob that does not verify", v2[:len(v2)-7], "", inbox.NotBackup, "WARN",
+			[]string{"not shipped: a v2 backup that does not verify (damaged, or not whole yet)", "checksum does not match"}},
 	}
-	if s, _ := status(rep, "cake_wallet_backup_damaged"); s != inbox.NotBackup {
-		t.Errorf("status %v, want it left alone", s)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			dest := t.TempDir()
+			f.drop(t, "cake_wallet_backup_x", c.file)
+			var log bytes.Buffer
+			in := f.inbox(dest)
+			in.Password = c.password
+			in.Log = slog.New(slog.NewTextHandler(&log, nil))
+			rep := once(t, in)
+			if s, _ := status(rep, "cake_wallet_backup_x"); s != c.want {
+				t.Errorf("status %v, want %v", s, c.want)
+			}
+			if rep.Err() != nil {
+				t.Errorf("the pass failed: %v", rep.Err())
+			}
+			lines := strings.Split(strings.TrimSpace(log.String()), "\n")
+			switch {
+			case c.wantLevel == "" && log.Len() != 0:
+				t.Errorf("log, want nothing at INFO or above:\n%s", log.String())
+			case c.wantLevel != "" && (len(lines) != 1 || !strings.Contains(lines[0], "level="+c.wantLevel) || !strings.Contains(lines[0], "file=cake_wallet_backup_x")):
+				t.Errorf("log, want one line at %s naming the file:\n%s", c.wantLevel, log.String())
+			}
+			for _, w := range c.wantLog {
+				if !strings.Contains(log.String(), w) {
+					t.Errorf("log, want %q:\n%s", w, log.String())
+				}
+			}
+			holdsOnly(t, dest)
+			log.Reset()
+			if rep := once(t, in); len(rep.Files) != 0 || log.Len() != 0 {
+				t.Errorf("the second run looked again at %+v, logged %q", rep.Files, log.String())
+			}
+		})
 	}
-	holdsOnly(t, dest)
 }
 
 // zipOf returns a ZIP holding one small file called name.

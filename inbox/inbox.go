@@ -122,8 +122,9 @@ const (
 	// check was stopped by ctx); it is looked at again after the settle
 	// interval.
 	Settling Status = iota
-	// NotBackup: the file is not a backup (or not yet a whole one); it
-	// is left alone until it changes.
+	// NotBackup: the file is not a backup (or not yet a whole one: a
+	// partial copy, whose container has no end yet); it is left alone
+	// until it changes.
 	NotBackup
 	// Shipped: the file was sent this pass and every destination it
 	// went to holds a verified copy.
@@ -137,6 +138,16 @@ const (
 	// permission, say); the next pass tries again. It is logged once and
 	// does not fail the pass.
 	Unreadable
+	// Damaged: the file is a backup by its structure (a container, a v2
+	// blob) whose bytes do not verify: a chunk's checksum, or a file in
+	// it, is wrong. The export is bad: it is not shipped, is logged at
+	// WARN once, and is left alone until it changes. It does not fail the
+	// pass.
+	Damaged
+	// NoDecrypt: the file is a backup that verifies but does not decrypt
+	// with Password: another password's, or tampered with. Left alone as
+	// Damaged is.
+	NoDecrypt
 )
 
 func (s Status) String() string {
@@ -153,6 +164,10 @@ func (s Status) String() string {
 		return "failed"
 	case Unreadable:
 		return "unreadable"
+	case Damaged:
+		return "damaged"
+	case NoDecrypt:
+		return "does not decrypt"
 	}
 	return fmt.Sprintf("Status(%d)", int(s))
 }
@@ -173,7 +188,8 @@ type File struct {
 	// although every destination got it: retention removed a copy at
 	// once, as older than the copies its rules keep.
 	Kept string
-	// Err is why the file is NotBackup, Failed or Unreadable.
+	// Err is why the file is NotBackup, Damaged, NoDecrypt, Failed or
+	// Unreadable.
 	Err error
 }
 

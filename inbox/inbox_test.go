@@ -183,10 +183,13 @@ func TestOnlyExportsAreShipped(t *testing.T) {
 	if strings.Count(log.String(), "\n") != 1 || !strings.Contains(log.String(), "cake_wallet_backup_damaged") || !strings.Contains(log.String(), "does not verify") {
 		t.Errorf("log:\n%s", log.String())
 	}
-	for _, name := range []string{"notes.txt", "photo.zip", "cake_wallet_backup_damaged"} {
+	for _, name := range []string{"notes.txt", "photo.zip"} {
 		if s, _ := status(rep, name); s != inbox.NotBackup {
 			t.Errorf("%s: status %v, want not a backup", name, s)
 		}
+	}
+	if s, _ := status(rep, "cake_wallet_backup_damaged"); s != inbox.Damaged {
+		t.Errorf("the damaged export: status %v, want damaged", s)
 	}
 	for _, name := range []string{".hidden_backup", "cake_wallet_backup.crdownload"} {
 		if _, ok := status(rep, name); ok {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -296,6 +297,12 @@ func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now ti
 	delete(r.looks, path)
 	if m.NotBackup != "" {
 		f.Status, f.Err = NotBackup, errors.New(m.NotBackup)
+		switch {
+		case m.NoDecrypt:
+			f.Status = NoDecrypt
+		case m.Damaged:
+			f.Status = Damaged
+		}
 		if !fresh {
 			// Noted when it was judged, by this process or an earlier
 			// one (the state file remembers it): noted once.
@@ -305,8 +312,15 @@ func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now ti
 			// Most files in Downloads are no backups: only one that
 			// looks like a backup but does not verify is worth a word.
 			level, msg := slog.LevelDebug, "left alone: not a backup"
-			if m.Damaged {
-				level, msg = slog.LevelWarn, "not shipped: it does not verify (damaged, not whole yet, or another password)"
+			switch {
+			case m.Partial:
+				level, msg = slog.LevelInfo, "left alone: not a whole backup yet (cut short); it is looked at again when it changes"
+			case m.BlobMismatch:
+				level, msg = slog.LevelWarn, "not shipped: a v2 backup that does not verify (damaged, or not whole yet); it is looked at again when it changes"
+			case f.Status == Damaged:
+				level, msg = slog.LevelWarn, "not shipped: a damaged backup (it does not verify); export it again"
+			case f.Status == NoDecrypt:
+				level, msg = slog.LevelWarn, "not shipped: it does not verify with the password given (another password's backup, or tampered with)"
 			}
 			r.in.log().Log(ctx, level, msg, "file", filepath.Base(path), "size", size, "reason", m.NotBackup)
 		})
@@ -377,12 +391,35 @@ func (r *runner) judge(ctx context.Context, path string, size int64, mtime time.
 			why = fe.Err
 		}
 		m.NotBackup = oneLine(why.Error())
-		m.Damaged = !errors.As(err, new(*backup.ReadError)) &&
-			(errors.Is(err, backup.ErrBadChecksum) || errors.Is(err, backup.ErrDecrypt) || errors.As(err, &chunk))
+		var ce *backup.ContainerError
+		switch {
+		case errors.As(err, new(*backup.ReadError)):
+		case errors.As(err, &ce) && ce.CutShort:
+			m.Partial = true
+		case errors.Is(err, backup.ErrDecrypt):
+			m.NoDecrypt = true
+		case errors.Is(err, backup.ErrBadChecksum) && !errors.As(err, &chunk) && bareBlob(path):
+			m.BlobMismatch = true
+		default:
+			m.Damaged = errors.Is(err, backup.ErrBadChecksum) || errors.As(err, &chunk)
+		}
 		return m, nil
 	}
 	m.SHA512 = sent.SHA512
 	return m, nil
+}
+
+// bareBlob reports whether the file at path starts as a bare v2 blob does
+// (see backup.Open).
+func bareBlob(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, 1)
+	_, err = io.ReadFull(f, b)
+	return err == nil && b[0] == 0x02
 }
 
 // rejected reports whether err is a file's check saying it is not a

@@ -89,8 +89,15 @@ type memo struct {
 	SHA512    string `json:"sha512,omitempty"`
 	NotBackup string `json:"not_backup,omitempty"`
 	// Damaged is set for a file that is a backup by its structure but
-	// does not verify.
-	Damaged bool `json:"damaged,omitempty"`
+	// does not verify; NoDecrypt for one that verifies but does not
+	// decrypt with the password; Partial for the start of a backup's
+	// container, cut short (a copy or download that did not finish);
+	// BlobMismatch for a bare v2 blob whose checksum does not match,
+	// which is damaged or cut short: it has no length to tell.
+	Damaged      bool `json:"damaged,omitempty"`
+	NoDecrypt    bool `json:"no_decrypt,omitempty"`
+	Partial      bool `json:"partial,omitempty"`
+	BlobMismatch bool `json:"blob_mismatch,omitempty"`
 	// Kept is why remove-after-send left a shipped export in the folder
 	// (retention removed its copy somewhere), once that was logged.
 	Kept string `json:"kept,omitempty"`

@@ -230,3 +230,42 @@ func TestWatchRefusesTheWatchedFolderThroughALink(t *testing.T) {
 		t.Errorf("config written after the refusal: %v", err)
 	}
 }
+
+// TestWatchSaysAnExportIsDamaged: watch --once over a damaged export (a
+// bit flipped) ships nothing, exits 0 (the folder was looked at), and
+// says on stderr, in one warning naming the file, that the backup is
+// damaged; a partial copy is said to be cut short, not damaged.
+func TestWatchSaysAnExportIsDamaged(t *testing.T) {
+	t.Parallel()
+	c := newCLI(t)
+	in, dest := t.TempDir(), t.TempDir()
+	src, export := dropExport(t, in, "v3")
+	damaged := bytes.Clone(export)
+	damaged[len(damaged)/2] ^= 1
+	if err := os.WriteFile(src, damaged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	partial := filepath.Join(in, "cake_wallet_backup_partial")
+	if err := os.WriteFile(partial, export[:len(export)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.mustRun("watch", in, "--dest", "folder:"+dest, "--once", "--settle", "50ms")
+	var warn, info string
+	for _, l := range strings.Split(strings.TrimSpace(c.stderr.String()), "\n") {
+		switch {
+		case strings.Contains(l, "level=WARN"):
+			warn += l
+		case strings.Contains(l, "file="+filepath.Base(partial)):
+			info += l
+		}
+	}
+	if !strings.Contains(warn, `msg="not shipped: a damaged backup (it does not verify); export it again"`) || !strings.Contains(warn, "file="+filepath.Base(src)) || strings.Contains(warn, "partial") {
+		t.Errorf("stderr %q: want one warning that the export is damaged", c.stderr.String())
+	}
+	if !strings.Contains(info, "level=INFO") || !strings.Contains(info, "not a whole backup yet (cut short)") {
+		t.Errorf("stderr %q: want the partial copy said cut short", c.stderr.String())
+	}
+	if entries, _ := os.ReadDir(dest); len(entries) != 0 {
+		t.Errorf("destination holds %d files", len(entries))
+	}
+}
