@@ -102,7 +102,7 @@ func createCommand(e *env) *cli.Command {
 				ForApp:     c.String("for-app"),
 				AppVersion: appVersion(),
 				VerifyFull: c.Bool("verify-full"),
-				OnProgress: bar.add,
+				OnProgress: bar.Add,
 				OnCollected: func(src *backup.Source) {
 					// Each attempt collects the source again; its
 					// skipped entries are warned of once.
@@ -110,12 +110,12 @@ func createCommand(e *env) *cli.Command {
 						e.warnSkipped(src.Skipped)
 						warned = true
 					}
-					bar.start(src.TotalSize)
+					bar.Start(src.TotalSize)
 				},
 				// Said at once, even with --quiet, like a warning: the
 				// run waits, and the wallet app was saving meanwhile.
 				OnRetry: func(attempt, of int, wait time.Duration, err error) {
-					bar.finish(false)
+					bar.Finish(false)
 					fmt.Fprintln(e.stderr, job.RetryNote(attempt, of, wait, err))
 				},
 			}
@@ -123,7 +123,7 @@ func createCommand(e *env) *cli.Command {
 				e.tweakBackup(&b)
 			}
 			made, err := job.Make(c.Context, e.registry().Open, b)
-			bar.finish(err == nil)
+			bar.Finish(err == nil)
 			if pwOut != "" && (made == nil || len(made.Stores.Good()) == 0) {
 				os.Remove(pwOut) // the password of no backup
 			} else if pwOut != "" && !c.Bool("json") {

@@ -17,6 +17,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/internal/cliargs"
+	"github.com/cakebackup/cakebackup/internal/progress"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/secret"
@@ -118,7 +119,7 @@ type env struct {
 	notes []string
 	// readProgress, when set, shows the reading of the backup a command
 	// opens (verify, restore).
-	readProgress *progress
+	readProgress *progress.Bar
 	// advisedOwnPassword is set once the advice against a user-chosen
 	// password has been given in this run.
 	advisedOwnPassword bool

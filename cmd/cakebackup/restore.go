@@ -40,7 +40,7 @@ func restoreCommand(e *env) *cli.Command {
 			// The backup opens (is there, and a backup at a glance) before
 			// the password is asked for; its bar shows only after the prompt.
 			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Restoring")
-			e.readProgress.held = true
+			e.readProgress.Hold()
 			a, done, err := e.openArchive(c.Context, arg)
 			if err != nil {
 				return err
@@ -50,14 +50,14 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			e.readProgress.show()
+			e.readProgress.Show()
 			pw, canonical, err := a.AcceptedPassword(c.Context, pw)
 			if err != nil {
 				return err
 			}
 			to := c.String("to")
 			res, err := a.RestoreWith(c.Context, pw, to, opts)
-			e.readProgress.finish(err == nil)
+			e.readProgress.Finish(err == nil)
 			if res != nil && res.Resumed.Same {
 				e.note("Finished the restore of this backup into %s that was interrupted while it moved its files into place (%d moved now)", to, res.Resumed.Moved)
 			}

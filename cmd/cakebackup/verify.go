@@ -29,7 +29,7 @@ func verifyCommand(e *env) *cli.Command {
 			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Verifying")
 			b, err := e.openGivenBackup(c)
 			if err != nil {
-				e.readProgress.finish(false)
+				e.readProgress.Finish(false)
 				return err
 			}
 			defer b.close()
@@ -41,7 +41,7 @@ func verifyCommand(e *env) *cli.Command {
 			} else {
 				err = a.CheckIntegrity(c.Context)
 			}
-			e.readProgress.finish(err == nil)
+			e.readProgress.Finish(err == nil)
 			if errors.Is(err, backup.ErrTooLarge) {
 				return tooLargeHint(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
 			}
