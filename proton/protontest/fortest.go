@@ -71,7 +71,6 @@ type testConfig struct {
 	username, password string
 	setup              []func(*Server)
 	ownCore            bool
-	authLife           time.Duration
 }
 
 // WithOptions starts the server with opts (DataDir, Logf, AppVersions).
@@ -97,14 +96,6 @@ func WithOwnCore() TestOption {
 	return func(c *testConfig) { c.ownCore = true }
 }
 
-// WithAuthLife makes new access tokens live d (see SetAuthLife) from the
-// start: the server shares the core server of the process's servers with
-// that token life, one per life (see NewForTest), or sets it on a core
-// server of its own.
-func WithAuthLife(d time.Duration) TestOption {
-	return func(c *testConfig) { c.authLife = d }
-}
-
 // NewForTest starts a server on loopback for a test, closes it with the
 // test, and creates one account (TestUser, TestPassword unless WithUser
 // says otherwise) with its drive. Account keys are made the cheap way (see
@@ -113,8 +104,7 @@ func WithAuthLife(d time.Duration) TestOption {
 //
 // Unless WithOwnCore says otherwise, the server's core server (logins,
 // sessions, users, their keys and salts) is one go-proton-api server that
-// all of the process's NewForTest servers with the same WithAuthLife
-// share, and an account with its drive keys is made on it once per
+// all of the process's NewForTest servers share, and an account with its drive keys is made on it once per
 // username and reused (see sharedCore.account): making one costs three
 // bcrypt hashes, a safe-prime check and an SRP login. Everything else is the server's own: drive contents,
 // Calls, faults, two-factor and mailbox-password settings, app versions.
@@ -131,14 +121,11 @@ func NewForTest(t testing.TB, opts ...TestOption) *TestServer {
 	}
 	var shared *sharedCore
 	if !c.ownCore {
-		shared = sharedCoreFor(c.authLife)
+		shared = theSharedCore()
 	}
 	srv, err := newServer(c.opts, shared)
 	if err != nil {
 		t.Fatalf("protontest: %v", err)
-	}
-	if c.ownCore && c.authLife > 0 {
-		srv.SetAuthLife(c.authLife)
 	}
 	t.Cleanup(func() {
 		if err := srv.Close(); err != nil {
@@ -223,42 +210,30 @@ func keyPassword(key proton.Key, salts proton.Salts, password string) ([]byte, e
 	return salts.SaltForKey([]byte(password), key.ID)
 }
 
-// sharedCores are the core servers NewForTest's servers share unless
-// WithOwnCore, one per access token life (0: go-proton-api's default),
-// each started on first use and left running until the process ends. Like
-// fastKeyPassphrases they serve tests only and hold only test accounts.
+// sharedCores is the core server NewForTest's servers share unless
+// WithOwnCore, started on first use and left running until the process
+// ends. Like fastKeyPassphrases it serves tests only and holds only test
+// accounts.
 var sharedCores struct {
-	mu     sync.Mutex
-	byLife map[time.Duration]*sharedCore
+	once sync.Once
+	core *sharedCore
 }
 
 // sharedCore is a shared core server with the accounts made on it, by
 // username.
 type sharedCore struct {
-	srv *server.Server
-	// life is how long its access tokens live; 0 is the core's default.
-	life     time.Duration
+	srv      *server.Server
 	mu       sync.Mutex
 	accounts map[string]*sharedAccount
 }
 
-// sharedCoreFor returns the shared core server whose access tokens live
-// life, starting it the first time.
-func sharedCoreFor(life time.Duration) *sharedCore {
-	sharedCores.mu.Lock()
-	defer sharedCores.mu.Unlock()
-	if c, ok := sharedCores.byLife[life]; ok {
-		return c
-	}
-	c := &sharedCore{srv: newCoreServer(), life: life, accounts: map[string]*sharedAccount{}}
-	if life > 0 {
-		c.srv.SetAuthLife(life)
-	}
-	if sharedCores.byLife == nil {
-		sharedCores.byLife = map[time.Duration]*sharedCore{}
-	}
-	sharedCores.byLife[life] = c
-	return c
+// theSharedCore returns the shared core server, starting it the first
+// time.
+func theSharedCore() *sharedCore {
+	sharedCores.once.Do(func() {
+		sharedCores.core = &sharedCore{srv: newCoreServer(), accounts: map[string]*sharedAccount{}}
+	})
+	return sharedCores.core
 }
 
 // sharedAccount is an account on a shared core server, with the drive

@@ -154,9 +154,6 @@ func newServer(opts Options, shared *sharedCore) (*Server, error) {
 		pgp:       crypto.PGP(),
 	}
 	s.authLife.Store(int64(coreAuthLife))
-	if shared != nil && shared.life > 0 {
-		s.authLife.Store(int64(shared.life))
-	}
 	s.SetAppVersions(opts.AppVersions)
 	s.http = &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.http.Serve(l) }()
@@ -234,11 +231,10 @@ func (s *Server) Close() error {
 
 // SetAuthLife sets how long new access tokens stay valid; expired tokens
 // get 401 and the client refreshes them, as against the real API. It
-// panics on a server that shares its core server (see WithAuthLife and
-// WithOwnCore): the change would reach other tests' servers.
+// panics on a server that shares its core server (see WithOwnCore): the change would reach other tests' servers.
 func (s *Server) SetAuthLife(d time.Duration) {
 	if s.shared != nil {
-		panic("protontest: SetAuthLife on a server that shares its core server; start it WithAuthLife or WithOwnCore")
+		panic("protontest: SetAuthLife on a server that shares its core server; start it WithOwnCore")
 	}
 	s.core.SetAuthLife(d)
 	s.authLife.Store(int64(d))
