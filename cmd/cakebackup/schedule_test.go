@@ -955,6 +955,38 @@ func TestScheduleInstallWithoutSystemd(t *testing.T) {
 	}
 }
 
+// TestScheduleInstallKeyringJobFromCron: a job whose password is in the OS
+// keyring, installed where cron will start it, is installed with a
+// warning that says cron's runs may not reach the keyring and what to do;
+// a job with a password file gets none.
+func TestScheduleInstallKeyringJobFromCron(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("Linux without systemd")
+	}
+	s := newScheduleCLI(t)
+	s.executable = installedProgram(t)
+	s.noSystemd = true
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-keyring", "kr")
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "pf")
+	for _, tt := range []struct {
+		job  string
+		want string // "": no warning
+	}{
+		{"kr", "warning: job kr reads its password from the OS keyring, which a run started by cron usually cannot reach (no login session, no D-Bus): put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in " + s.config + "\n"},
+		{"pf", ""},
+	} {
+		out := s.mustRun("schedule", "install", tt.job)
+		if !strings.Contains(out, "crontab -e") {
+			t.Errorf("install %s said:\n%s\nwant the crontab line", tt.job, out)
+		}
+		got := s.stderr.String()
+		if tt.want == "" && strings.Contains(got, "cron") || !strings.Contains(got, tt.want) {
+			t.Errorf("install %s: stderr %q, want %q", tt.job, got, tt.want)
+		}
+	}
+}
+
 // TestScheduleRunDamagedState: a state file that is not JSON is moved
 // aside with a warning, and the run goes on from a fresh state: it makes
 // its backup, and the backups made before are all still there.

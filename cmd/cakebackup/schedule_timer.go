@@ -39,6 +39,11 @@ func scheduleInstallCommand(e *env) *cli.Command {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "systemd does not run here, so no timer was written. To start the job from cron, add this line to your crontab (crontab -e):\n  %s\n", line)
+				if job.PasswordKeyring {
+					// The keyring is reached over a login session's
+					// D-Bus, which cron's runs do not have.
+					e.warn("job %s reads its password from the OS keyring, which a run started by cron usually cannot reach (no login session, no D-Bus): put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in %s", job.Name, absConfig)
+				}
 			} else {
 				if err := e.refuseOtherConfigsTimer(absConfig, job); err != nil {
 					return err
