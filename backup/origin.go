@@ -22,6 +22,18 @@ const (
 	MakerCakebackup
 )
 
+// String is the maker as JSON results name it: "app", "cakebackup" or
+// "unknown".
+func (m Maker) String() string {
+	switch m {
+	case MakerApp:
+		return "app"
+	case MakerCakebackup:
+		return "cakebackup"
+	}
+	return "unknown"
+}
+
 // cakebackupMaker starts the version cakebackup writes into cakeVersion
 // and README.txt ("cakebackup 0.1.0").
 const cakebackupMaker = "cakebackup"

@@ -41,7 +41,8 @@ type Stored struct {
 	Err error
 	// Reclaimed is what interrupted earlier runs had left there and was
 	// removed before this one wrote.
-	Reclaimed destinations.Reclaimed // SHA512 is the lower-case hex SHA-512 of the stored bytes, and
+	Reclaimed destinations.Reclaimed
+	// SHA512 is the lower-case hex SHA-512 of the stored bytes, and
 	// Identity the destination's identity of the stored object (empty
 	// when it has none: see destinations.Identifier). A later check
 	// that finds the same identity need not read the backup again.

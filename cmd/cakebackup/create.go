@@ -269,7 +269,7 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 			// The only destination's failure is the run's error, said
 			// once on stderr.
 			if len(made.Stores) > 1 {
-				fmt.Fprintln(e.stdout, failedStoreLine("NOT saved", st))
+				fmt.Fprintln(e.stdout, st.FailedLine("NOT saved", message))
 			}
 			continue
 		}

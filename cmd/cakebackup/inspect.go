@@ -83,7 +83,7 @@ type inspectFileJSON struct {
 
 func newInspectJSON(arg string, info backup.Info, wallets []string, files []backup.Entry, decrypted bool) inspectJSON {
 	out := inspectJSON{
-		File: arg, Version: info.Version, MadeBy: makerName(info.Maker()), ForApp: info.AppName, AppVersion: info.AppVersion,
+		File: arg, Version: info.Version, MadeBy: info.Maker().String(), ForApp: info.AppName, AppVersion: info.AppVersion,
 		Size: info.Size, PlainSize: info.PlainSize, Chunks: info.Chunks, SHA512: info.SHA512,
 		Decrypted: decrypted, Wallets: wallets,
 	}

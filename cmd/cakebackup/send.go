@@ -4,17 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"strings"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
-	"github.com/cakebackup/cakebackup/destinations"
-	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -51,8 +45,10 @@ func sendCommand(e *env) *cli.Command {
 			)
 			for _, file := range c.Args().Slice() {
 				var sent *job.Sent
-				err := sendable(file)
-				if err == nil {
+				err := job.CheckFile(file)
+				if err != nil {
+					err = usageError(err) // as verify, inspect and restore refuse it
+				} else {
 					sent, err = job.Send(c.Context, e.registry().Open, job.Shipment{File: file, Dests: specs, Password: pw})
 					err = jobErr(err)
 				}
@@ -103,32 +99,6 @@ func asInterruption(ctx context.Context, err error) error {
 	return err
 }
 
-// sendable refuses, with the usage exit code as verify, inspect and
-// restore do, a FILE that is not there or names a folder or a device:
-// the argument is wrong, the file is not damaged (exit 4 is for a file
-// that is not a backup). Each refusal is a *job.FileError, as Send's
-// errors about the file are.
-func sendable(file string) error {
-	fi, err := os.Stat(file)
-	switch {
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
-		return usageError(&job.FileError{File: file, Err: destinations.ErrNoSuchFile})
-	case err != nil:
-		return nil // Send says why it cannot open it
-	case fi.IsDir():
-		return usageError(&job.FileError{File: file, Err: errFolderNotFile})
-	case !fi.Mode().IsRegular():
-		return usageError(&job.FileError{File: file, Err: errNotRegular})
-	}
-	return nil
-}
-
-// Why send refuses a FILE argument that is no file (see sendable).
-var (
-	errFolderNotFile = errors.New("a folder, not a backup file")
-	errNotRegular    = errors.New("not a regular file")
-)
-
 // printSent reports one file: where it went, or why it went nowhere.
 // When it is the only file (alone), a failure that is the run's error,
 // said once on stderr, is not said here too: the file's, and the
@@ -136,7 +106,7 @@ var (
 func (e *env) printSent(file string, sent *job.Sent, err error, alone bool) {
 	if sent == nil {
 		if !alone {
-			fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, fileMessage(file, err))
+			fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, job.FileReason(file, err, message))
 		}
 		return
 	}
@@ -146,61 +116,13 @@ func (e *env) printSent(file string, sent *job.Sent, err error, alone bool) {
 		switch {
 		case st.Err != nil && alone && len(sent.Stores) == 1:
 		case st.Err != nil:
-			fmt.Fprintf(e.stdout, "  %s\n", failedStoreLine("NOT sent", st))
+			fmt.Fprintf(e.stdout, "  %s\n", st.FailedLine("NOT sent", message))
 		case st.AlreadyThere:
 			fmt.Fprintf(e.stdout, "  already there: %s\n", st.Entry.Location)
 		default:
 			fmt.Fprintf(e.stdout, "  sent and verified: %s\n", st.Entry.Location)
 		}
 	}
-}
-
-// storeMessage is why a destination holds no copy, for a line that names
-// the destination already: a destination that did not open is named by
-// its *destinations.OpenError, which is left out, whether the line names
-// it as given (/media/usb) or as the error does (folder:/media/usb), and
-// so is the "backup to D: " or "sending to D: " job starts a failed
-// store's error with.
-func storeMessage(st job.Stored) string {
-	msg := message(destinations.Cause(st.Err, st.Dest))
-	// job names the destination in what failed there ("backup to D: ",
-	// "sending to D: "), for a line of its own; this line names it already.
-	for _, what := range []string{"backup to ", "sending to "} {
-		for _, spec := range []string{st.Dest, st.Spec} {
-			if rest, ok := strings.CutPrefix(msg, what+spec+": "); ok && spec != "" {
-				return rest
-			}
-		}
-	}
-	return msg
-}
-
-// failedStoreLine is the result line of a destination that holds no copy,
-// after verb ("NOT sent", "NOT saved"): "verb to D: why", or "verb: why"
-// when why names the destination already (as given, by its canonical spec
-// or by the path it stands for: see errloc.Names), as "folder /media/usb
-// does not exist" does. So the line names the place once.
-func failedStoreLine(verb string, st job.Stored) string {
-	msg := storeMessage(st)
-	if errloc.Names(msg, append(destinations.Spellings(st.Dest), destinations.Spellings(st.Spec)...)...) {
-		return verb + ": " + msg
-	}
-	return verb + " to " + st.Dest + ": " + msg
-}
-
-// fileMessage is why file was not sent, for a line that names the file
-// already: when err is file's *job.FileError or *destinations.ReadError
-// ("FILE: why"), its why.
-func fileMessage(file string, err error) string {
-	var fe *job.FileError
-	if errors.As(err, &fe) && fe.File == file && err.Error() == fe.Error() {
-		return message(fe.Err)
-	}
-	var re *destinations.ReadError
-	if errors.As(err, &re) && re.Loc == file && err.Error() == re.Error() {
-		return re.Reason()
-	}
-	return message(err)
 }
 
 // sentFilesJSON is what send --json prints: one result per file.
@@ -226,21 +148,10 @@ func newSentJSON(file string, sent *job.Sent, err error) sentJSON {
 		out.Error, out.ExitCode = message(err), exitCode(err)
 	}
 	if sent != nil {
-		out.Size, out.SHA512, out.MadeBy = sent.Size, sent.SHA512, makerName(sent.Info.Maker())
+		out.Size, out.SHA512, out.MadeBy = sent.Size, sent.SHA512, sent.Info.Maker().String()
 		out.Destinations = storesJSON(sent.Stores)
 	}
 	return out
-}
-
-// makerName is a backup.Maker in JSON.
-func makerName(m backup.Maker) string {
-	switch m {
-	case backup.MakerApp:
-		return "app"
-	case backup.MakerCakebackup:
-		return "cakebackup"
-	}
-	return "unknown"
 }
 
 // describeMaker says who made a backup and so who can restore it. With
