@@ -85,8 +85,11 @@ func CheckOpened(dir string, specs []string, dests []destinations.Destination) e
 // *DestIsInboxError), two that are one place (job.CheckOpened, wrapping
 // job.ErrDestTwice). A destination that does not open now (an unplugged
 // stick, no network) is left to the passes, which say why; each open is
-// bounded by OpenTimeout.
-func (in *Inbox) CheckDests(ctx context.Context) error {
+// bounded by OpenTimeout. The destinations that opened are kept for the
+// first pass of Once or Watch, so that each is opened once at the start
+// (one Proton Drive login, one question which drive); a refusal closes
+// them.
+func (in *Inbox) CheckDests(ctx context.Context) (err error) {
 	if err := in.check(); err != nil {
 		return err
 	}
@@ -94,11 +97,19 @@ func (in *Inbox) CheckDests(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	in.releaseHeld()
 	dests := make([]destinations.Destination, len(in.Dests))
 	defer func() {
-		for _, d := range dests {
-			if d != nil {
+		for i, d := range dests {
+			switch {
+			case d == nil:
+			case err != nil:
 				_ = d.Close()
+			default:
+				if in.held == nil {
+					in.held = map[string]destinations.Destination{}
+				}
+				in.held[in.Dests[i]] = d
 			}
 		}
 	}()
@@ -117,6 +128,14 @@ func (in *Inbox) CheckDests(ctx context.Context) error {
 		return err
 	}
 	return job.CheckOpened(in.Dests, dests)
+}
+
+// releaseHeld closes the destinations CheckDests kept that no pass took.
+func (in *Inbox) releaseHeld() {
+	for spec, d := range in.held {
+		_ = d.Close()
+		delete(in.held, spec)
+	}
 }
 
 // OpenTimeout bounds how long CheckDests waits on one destination (a

@@ -36,6 +36,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -96,6 +97,9 @@ type Inbox struct {
 	// now, when set, is the clock retention owed at a destination is
 	// timed by (tests set it); nil means time.Now.
 	now func() time.Time
+	// held are the destinations CheckDests opened, by spec, for the
+	// first pass of Once or Watch to use rather than open them again.
+	held map[string]destinations.Destination
 }
 
 // clock is the time retention owed at a destination is timed by.

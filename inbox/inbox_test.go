@@ -14,6 +14,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -611,6 +612,18 @@ func TestRemoveAfterSendKeepsWhatRetentionPrunes(t *testing.T) {
 	}
 }
 
+// creating is a folder destination that calls before as each copy
+// starts.
+type creating struct {
+	*local.Folder
+	before func()
+}
+
+func (c creating) Create(ctx context.Context, name string, size int64) (destinations.Pending, error) {
+	c.before()
+	return c.Folder.Create(ctx, name, size)
+}
+
 // TestStateRecordsEachCopyAsItIsShipped: the state file records a copy as
 // soon as it is verified at its destination, before the pass goes on (to
 // remove the export from the folder, to ship the next one). A run killed
@@ -628,25 +641,30 @@ func TestStateRecordsEachCopyAsItIsShipped(t *testing.T) {
 	var looked int
 	open := in.Open
 	in.Open = func(ctx context.Context, spec string) (destinations.Destination, error) {
-		// What a kill at this moment leaves: a copy at the destination
-		// that the state file must know.
-		for _, name := range files(t, dest) {
-			if strings.HasPrefix(name, ".") {
-				continue
-			}
-			looked++
-			b, err := os.ReadFile(f.state)
-			if err != nil || !strings.Contains(string(b), `"name": "`+name+`"`) {
-				t.Errorf("with %s stored at the destination, the state file (%v) does not name it:\n%s", name, err, b)
-			}
+		d, err := open(ctx, spec)
+		if err != nil {
+			return nil, err
 		}
-		return open(ctx, spec)
+		return creating{d.(*local.Folder), func() {
+			// What a kill at this moment leaves: a copy at the
+			// destination that the state file must know.
+			for _, name := range files(t, dest) {
+				if strings.HasPrefix(name, ".") {
+					continue
+				}
+				looked++
+				b, err := os.ReadFile(f.state)
+				if err != nil || !strings.Contains(string(b), `"name": "`+name+`"`) {
+					t.Errorf("with %s stored at the destination, the state file (%v) does not name it:\n%s", name, err, b)
+				}
+			}
+		}}, nil
 	}
 	if rep := once(t, in); rep.Err() != nil {
 		t.Fatal(rep.Err())
 	}
 	if looked == 0 {
-		t.Fatal("no destination was opened after the first copy was stored")
+		t.Fatal("no copy was started after the first copy was stored")
 	}
 	holdsOnly(t, f.dir)
 }

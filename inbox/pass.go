@@ -34,6 +34,10 @@ type runner struct {
 	// told is the last problem logged per path, so a problem that stays
 	// is logged once.
 	told map[string]string
+	// open are the destinations opened (by CheckDests, or by this
+	// runner) and not closed yet, by spec: a pass opens each at most
+	// once, for its shipments and its retention (openDest).
+	open map[string]destinations.Destination
 }
 
 // look is a file's size and time as seen at a moment.
@@ -74,10 +78,49 @@ func (in *Inbox) start() (*runner, error) {
 		lock.Release()
 		return nil, err
 	}
-	return &runner{in: in, dir: dir, lock: lock, st: st, looks: map[string]look{}, told: map[string]string{}}, nil
+	open := in.held
+	in.held = nil
+	if open == nil {
+		open = map[string]destinations.Destination{}
+	}
+	return &runner{in: in, dir: dir, lock: lock, st: st, looks: map[string]look{}, told: map[string]string{}, open: open}, nil
 }
 
-func (r *runner) close() { r.lock.Release() }
+func (r *runner) close() {
+	r.release()
+	r.lock.Release()
+}
+
+// openDest opens the destination spec, or returns the one the runner
+// holds open: opened once, it serves a pass's shipments and retention,
+// and, while a file settles, the pass that ships it (see pass).
+func (r *runner) openDest(ctx context.Context, spec string) (destinations.Destination, error) {
+	if d, ok := r.open[spec]; ok {
+		return d, nil
+	}
+	d, err := r.in.Open(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	r.open[spec] = d
+	return d, nil
+}
+
+// drop closes the destination spec the runner holds, if any: one that
+// failed is opened afresh next time (a stick swapped, a connection lost).
+func (r *runner) drop(spec string) {
+	if d, ok := r.open[spec]; ok {
+		_ = d.Close()
+		delete(r.open, spec)
+	}
+}
+
+// release closes every destination the runner holds.
+func (r *runner) release() {
+	for spec := range r.open {
+		r.drop(spec)
+	}
+}
 
 // sameDir reports whether path names the folder dir (absolute), however
 // it reaches it (destinations.SameFolder).
@@ -101,12 +144,19 @@ func sameDir(path, dir string) bool {
 // pass looks at every file of the folder (or, with only, those paths),
 // ships what is ready, applies retention where something new was stored
 // or retention owed is due again, and saves the state.
-func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error) {
+func (r *runner) pass(ctx context.Context, only map[string]bool) (rep *Report, err error) {
+	// The destinations opened stay open only while a file settles, for
+	// the pass that ships it; else the next pass opens them afresh.
+	defer func() {
+		if err != nil || rep == nil || !rep.Settling() {
+			r.release()
+		}
+	}()
 	entries, err := os.ReadDir(r.dir)
 	if err != nil {
 		return nil, fmt.Errorf("reading the watched folder: %w", err)
 	}
-	rep := &Report{}
+	rep = &Report{}
 	now := time.Now()
 	seen := map[string]bool{}
 	stored := map[string]bool{}
@@ -155,6 +205,7 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (*Report, error
 		rep.Pruned = append(rep.Pruned, pruned...)
 		if err != nil {
 			rep.Errs = append(rep.Errs, err)
+			r.drop(dest)
 		}
 		r.retentionDone(ctx, dest, err)
 	}
@@ -444,8 +495,19 @@ func rejected(err error) bool {
 // ship sends the export to the destinations that never had it and
 // records where it is now, logging one line.
 func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, now time.Time, stored map[string]bool) {
-	sent, err := job.Send(ctx, r.in.Open, job.Shipment{File: f.Path, Dests: missing, Password: r.in.Password})
+	sent, err := job.Send(ctx, r.openDest, job.Shipment{File: f.Path, Dests: missing, Password: r.in.Password, KeepOpen: true})
 	f.Sent = sent
+	if sent != nil {
+		for _, s := range sent.Stores {
+			if s.Err != nil {
+				r.drop(s.Dest)
+			}
+		}
+	} else if err != nil {
+		for _, d := range missing {
+			r.drop(d)
+		}
+	}
 	if sent == nil {
 		// It no longer passes its check or cannot be read: judge it
 		// afresh next time. A name no destination may take (see

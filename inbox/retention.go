@@ -31,11 +31,10 @@ func (r *runner) prune(ctx context.Context, dest string) ([]Pruned, error) {
 			ours[c.Name] = sum
 		}
 	}
-	d, err := r.in.Open(ctx, dest)
+	d, err := r.openDest(ctx, dest)
 	if err != nil {
 		return nil, fmt.Errorf("retention at %s: %w", dest, err)
 	}
-	defer d.Close()
 	list, err := d.List(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("retention at %s: %w", dest, err)

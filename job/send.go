@@ -32,6 +32,10 @@ type Shipment struct {
 	// before sending; without it only the password-free integrity check
 	// runs.
 	Password string
+	// KeepOpen leaves the destinations open when Send returns: its
+	// Opener hands out destinations its caller holds and closes (an
+	// inbox opens each once for a pass and its retention).
+	KeepOpen bool
 }
 
 // NameError is returned by Send (and Make) for a backup whose name cannot
@@ -106,7 +110,9 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		return nil, &NameError{Name: name, Problem: problem}
 	}
 	dests, stores := openAll(ctx, open, s.Dests)
-	defer closeAll(dests)
+	if !s.KeepOpen {
+		defer closeAll(dests)
+	}
 	if err := checkOpened(s.Dests, dests, stores); err != nil {
 		return nil, err
 	}
