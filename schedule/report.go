@@ -38,7 +38,8 @@ func LoadStatus(c *Config, paths Paths, log *slog.Logger, now time.Time) ([]JobS
 
 // Detail says in one line what a job's row needs to say: since when an
 // overdue job has done no work and why, a failing job's error, why the
-// last run was skipped, or the last backup of a job that works.
+// last run was skipped, or the last backup of a job that works (of a
+// watch job that never found an export to ship, that it found nothing).
 func (r JobStatus) Detail() string {
 	d := r.detail()
 	switch {
@@ -82,8 +83,11 @@ func (r JobStatus) detail() string {
 		}
 	case r.Last.LastResult == ResultSkipped:
 		return r.Last.LastError
-	case r.Last.LastResult == ResultOK:
+	case r.Last.LastResult == ResultOK && r.Last.LastBackup != "":
 		return fmt.Sprintf("%s (%s)", r.Last.LastBackup, bytesize.Format(r.Last.LastSize))
+	case r.Last.LastResult == ResultOK && r.Watch:
+		// Its runs found no export it had not shipped yet.
+		return "nothing new to ship"
 	default:
 		return ""
 	}

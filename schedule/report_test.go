@@ -18,6 +18,8 @@ func TestAttentionAndDetail(t *testing.T) {
 		{"all well", []JobStatus{{Job: "a", Last: JobState{LastResult: ResultOK, LastBackup: "folder:/b/x", LastSize: 2048}}},
 			"", "folder:/b/x (2.0 KiB)"},
 		{"never ran", []JobStatus{{Job: "a"}}, "", ""},
+		{"watch job that found nothing to ship", []JobStatus{{Job: "w", Watch: true, Last: JobState{LastResult: ResultOK, LastOK: at}}},
+			"", "nothing new to ship"},
 		{"overdue", []JobStatus{
 			{Job: "stale", Overdue: true, Failing: true, WarnAfter: 26 * time.Hour, Last: JobState{LastResult: ResultFailed, LastSuccess: at, LastError: "no space", LastFix: "free some"}},
 			{Job: "fine", Last: JobState{LastResult: ResultOK}}},

@@ -241,7 +241,14 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	switch {
 	case err == nil:
 		js.LastResult = ResultOK
-		attrs = append(attrs, "result", ResultOK, "size", js.LastSize, "where", js.LastBackup)
+		attrs = append(attrs, "result", ResultOK)
+		if len(res.Copies) > 0 {
+			attrs = append(attrs, "size", js.LastSize, "where", js.LastBackup)
+		} else {
+			// A watch job's run that found no export it had not
+			// shipped: js holds an earlier run's backup.
+			attrs = append(attrs, "note", "nothing new to ship")
+		}
 		if job.Watch == "" {
 			attrs = append(attrs, "kept", len(plan.Keep))
 		}

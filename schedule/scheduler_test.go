@@ -386,6 +386,34 @@ func TestWatchRunLogsWhatItPruned(t *testing.T) {
 	}
 }
 
+// TestWatchRunWithNothingNew: a watch job's run that finds no export it
+// has not shipped logs that it had nothing new to ship, not a size of 0 at
+// no place, nor the place of an earlier run's export; the state keeps the
+// export shipped last.
+func TestWatchRunWithNothingNew(t *testing.T) {
+	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	f := newSchedulerFixture(t, Job{Name: "exports", Watch: "/in", Every: "15m"}, now)
+	f.sched.Prune = nil
+	shipped := []Copy{{Dest: "folder:/out", Entry: destinations.Entry{Name: "e.zip", Location: "/out/e.zip", Size: 3}}}
+	for i, copies := range [][]Copy{nil, shipped, nil} {
+		f.sched.Run = func(context.Context, Run) (Result, error) { return Result{Copies: copies}, nil }
+		f.log.Reset()
+		if err := f.sched.RunNow(context.Background(), []string{"exports"}); err != nil {
+			t.Fatal(err)
+		}
+		log := f.log.String()
+		if copies == nil && (!strings.Contains(log, `note="nothing new to ship"`) || strings.Contains(log, "size=") || strings.Contains(log, "where=")) {
+			t.Errorf("run %d, nothing shipped, logged %q", i, log)
+		}
+		if copies != nil && (!strings.Contains(log, "size=3 where=/out/e.zip") || strings.Contains(log, "nothing new")) {
+			t.Errorf("run %d, one export shipped, logged %q", i, log)
+		}
+	}
+	if js, err := f.sched.State.Job("exports"); err != nil || js.LastBackup != "/out/e.zip" || js.LastResult != ResultOK {
+		t.Errorf("state after the last run: %+v, %v; want the export shipped before", js, err)
+	}
+}
+
 // TestRunMarkedWhileRunning: a run is marked in the state file as it
 // starts (this process, the start) and the mark is gone once its end is
 // recorded; status shows a marked job as running while the marking
