@@ -51,7 +51,7 @@ func (c *cliRun) run(args ...string) int {
 }
 
 // runContext runs args as run does, with ctx as the process's signal
-// context: cancelled with an *interruptedError, as by Ctrl-C.
+// context: cancelled with an *interrupt.Error, as by Ctrl-C.
 func (c *cliRun) runContext(ctx context.Context, args ...string) int {
 	c.t.Helper()
 	c.stdout.Reset()

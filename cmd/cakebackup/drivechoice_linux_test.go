@@ -10,6 +10,7 @@ import (
 
 	"github.com/creack/pty"
 
+	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/local"
 )
 
@@ -51,7 +52,7 @@ func TestChooseDriveOnTerminal(t *testing.T) {
 			}()
 			screen.waitFor(t, "Which one? [1-2]: ")
 			if tt.answer == "" {
-				cancel(&interruptedError{code: 130})
+				cancel(&interrupt.Error{Code: 130})
 			} else if _, err := ptmx.WriteString(tt.answer); err != nil {
 				t.Fatal(err)
 			}

@@ -11,12 +11,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/internal/cliargs"
+	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/internal/progress"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
@@ -32,7 +31,7 @@ const appName = "cakebackup"
 func main() {
 	// A core dump would hold every password this process read.
 	_ = secret.NoCoreDumps()
-	ctx, stop := interruptible(context.Background())
+	ctx, stop := interrupt.OnSignal(context.Background())
 	code := run(ctx, os.Args, &env{
 		stdin:  os.Stdin,
 		stdout: os.Stdout,
@@ -43,47 +42,14 @@ func main() {
 	os.Exit(code)
 }
 
-// interruptedError is the cause of a run's context ending on SIGINT
-// (Ctrl-C) or SIGTERM: the command stops, cleans up, and the process
-// exits with 128 + the signal's number, as shells report it.
-type interruptedError struct{ code int }
-
-func (*interruptedError) Error() string { return "interrupted" }
-
 // withSignalCode gives err the exit code of the signal that ended ctx,
 // when one did: a part of the result (one file of send) stopped by it
 // reports the code the process ends with.
 func withSignalCode(ctx context.Context, err error) error {
-	var intr *interruptedError
-	if err != nil && errors.As(context.Cause(ctx), &intr) {
-		return withCode(intr.code, err)
+	if code, ok := interrupt.Code(ctx); ok && err != nil {
+		return withCode(code, err)
 	}
 	return err
-}
-
-// interruptible returns a context that ends on SIGINT or SIGTERM with an
-// *interruptedError as its cause.
-func interruptible(parent context.Context) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(parent)
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		select {
-		case sig := <-sigs:
-			code := 130 // 128 + SIGINT
-			if sig == syscall.SIGTERM {
-				code = 143 // 128 + SIGTERM
-			}
-			cancel(&interruptedError{code: code})
-		case <-done:
-		}
-	}()
-	return ctx, func() {
-		signal.Stop(sigs)
-		close(done)
-		cancel(nil)
-	}
 }
 
 // env is everything a command touches outside its flags: the standard
@@ -193,9 +159,8 @@ func run(ctx context.Context, args []string, e *env) int {
 		return exitOK
 	}
 	msg, code := "", 0
-	var intr *interruptedError
-	if errors.As(context.Cause(ctx), &intr) {
-		msg, code = "interrupted", intr.code
+	if signalCode, ok := interrupt.Code(ctx); ok {
+		msg, code = "interrupted", signalCode
 	} else {
 		err = e.explain(protonHint(err))
 		msg, code = oneLine(err.Error()), exitCode(err)

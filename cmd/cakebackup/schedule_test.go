@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -614,7 +615,7 @@ func TestRunNowInterruptedSaysSo(t *testing.T) {
 	s := newScheduleCLI(t)
 	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "nightly")
 	ctx, cancel := context.WithCancelCause(context.Background())
-	cancel(&interruptedError{code: 130})
+	cancel(&interrupt.Error{Code: 130})
 	code := s.runContext(ctx, "schedule", "run", "--now", "nightly")
 	if code != 130 || !strings.Contains(s.stderr.String(), "interrupted") {
 		t.Errorf("exit %d, stderr %q; want 130 and interrupted", code, s.stderr.String())

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -92,8 +93,7 @@ var errInterrupted = errors.New("interrupted")
 // asInterruption words err, when a signal ended ctx and err is only the
 // context ending, as the interruption it is.
 func asInterruption(ctx context.Context, err error) error {
-	var intr *interruptedError
-	if err != nil && errors.Is(err, context.Canceled) && errors.As(context.Cause(ctx), &intr) {
+	if _, signalled := interrupt.Code(ctx); err != nil && errors.Is(err, context.Canceled) && signalled {
 		return errInterrupted
 	}
 	return err

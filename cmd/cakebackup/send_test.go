@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
 )
@@ -322,7 +323,7 @@ func TestSendJSONInterruptedExitCode(t *testing.T) {
 	file, _ := sampleBackup(t)
 	c := newCLI(t)
 	ctx, cancel := context.WithCancelCause(context.Background())
-	cancel(&interruptedError{code: 143})
+	cancel(&interrupt.Error{Code: 143})
 	code := c.runContext(ctx, "send", file, "--dest", t.TempDir(), "--json")
 	var res sentFilesJSON
 	if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
@@ -350,7 +351,7 @@ func TestSendInterruptedSaysSo(t *testing.T) {
 	} {
 		c := newCLI(t)
 		ctx, cancel := context.WithCancelCause(context.Background())
-		cancel(&interruptedError{code: 130})
+		cancel(&interrupt.Error{Code: 130})
 		code := c.runContext(ctx, append(append([]string{"send"}, tc.files...), "--dest", t.TempDir())...)
 		if code != 130 || c.stdout.String() != tc.stdout || !strings.HasSuffix(c.stderr.String(), ": interrupted\n") || strings.Contains(c.stderr.String(), "context canceled") {
 			t.Errorf("send %d file(s): exit %d, stdout %q, stderr %q; want 130, stdout %q and the error ending \": interrupted\"", len(tc.files), code, c.stdout.String(), c.stderr.String(), tc.stdout)

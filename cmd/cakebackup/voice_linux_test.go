@@ -13,6 +13,7 @@ import (
 	"github.com/creack/pty"
 	"golang.org/x/sys/unix"
 
+	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/secret"
 )
 
@@ -210,7 +211,7 @@ func TestSetPasswordAtTheTerminal(t *testing.T) {
 		ctx, cancel := context.WithCancelCause(context.Background())
 		go func() {
 			<-prompted
-			cancel(&interruptedError{code: 130})
+			cancel(&interrupt.Error{Code: 130})
 		}()
 		kr := memKeyring{}
 		code := run(ctx, []string{"cakebackup", "schedule", "set-password", "--config", config, "nightly"}, &env{
