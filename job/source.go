@@ -4,23 +4,56 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"syscall"
 
 	"github.com/cakebackup/cakebackup/backup"
 )
 
-// CheckSource refuses a data folder to back up that holds no wallets or
+// CheckSource refuses a folder to back up that is not there or is a
+// file, with a *SourceError, and a data folder that holds no wallets or
 // is the folder next to the app's data folder (a backup of the parent
 // would nest the wallets one level too deep), with the
 // *backup.DataFolderError that says which, unless allowEmpty. Other
-// problems (a missing or unreadable folder) are returned as they are.
+// problems (an unreadable folder) are returned as they are.
 func CheckSource(dir string, allowEmpty bool) error {
-	err := backup.CheckDataFolder(dir)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		return &SourceError{Dir: dir}
+	case err == nil && !fi.IsDir():
+		return &SourceError{Dir: dir, NotFolder: true}
+	}
+	err = backup.CheckDataFolder(dir)
 	var notData *backup.DataFolderError
 	if allowEmpty && errors.As(err, &notData) {
 		return nil
 	}
 	return err
+}
+
+// SourceError is a folder to back up that is not there (it wraps
+// fs.ErrNotExist) or is not a folder.
+type SourceError struct {
+	Dir       string
+	NotFolder bool
+}
+
+// Error implements error.
+func (e *SourceError) Error() string {
+	if e.NotFolder {
+		return e.Dir + " is not a folder"
+	}
+	return e.Dir + ": no such file or folder"
+}
+
+// Unwrap returns fs.ErrNotExist for a folder that is not there.
+func (e *SourceError) Unwrap() error {
+	if e.NotFolder {
+		return nil
+	}
+	return fs.ErrNotExist
 }
 
 // SettingsError is a settings file that is not the app's settings JSON.

@@ -23,6 +23,20 @@ func TestCheckSource(t *testing.T) {
 	if err := job.CheckSource(filepath.Join(empty, "missing"), true); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a missing folder, allowed empty: %v, want not found", err)
 	}
+	file := filepath.Join(empty, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ dir, want string }{
+		{filepath.Join(empty, "missing"), filepath.Join(empty, "missing") + ": no such file or folder"},
+		{filepath.Join(file, "under"), filepath.Join(file, "under") + ": no such file or folder"},
+		{file, file + " is not a folder"},
+	} {
+		var notThere *job.SourceError
+		if err := job.CheckSource(tc.dir, true); !errors.As(err, &notThere) || err.Error() != tc.want {
+			t.Errorf("CheckSource(%s) = %v, want a *SourceError %q", tc.dir, err, tc.want)
+		}
+	}
 }
 
 func TestCheckSettings(t *testing.T) {

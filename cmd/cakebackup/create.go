@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // appVersion names this program in every backup it makes (cakeVersion and
@@ -360,4 +362,90 @@ stored nowhere: without it the backup cannot be restored.
 ============================================================
 
 `, pw)
+}
+
+// allowEmptyFlag lets create and schedule add back up a folder that holds
+// no wallets, for the rare time that is meant.
+func allowEmptyFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "allow-empty", Usage: "back up a --source that holds no wallet files"}
+}
+
+// checkSource is job.CheckSource, its refusals usage errors naming the
+// flag that fixes them: a --source that is not there or is a file is as
+// much a mistake on the command line as an empty one.
+func checkSource(dir string, allowEmpty bool) error {
+	err := job.CheckSource(dir, allowEmpty)
+	var notThere *job.SourceError
+	var notData *backup.DataFolderError
+	switch {
+	case errors.As(err, &notThere) && notThere.NotFolder:
+		return usageError(fmt.Errorf("--source %w: give the wallet app's data folder", err))
+	case errors.As(err, &notThere):
+		return usageError(fmt.Errorf("--source %w", err))
+	case errors.As(err, &notData) && notData.DataDir != "":
+		return usageError(fmt.Errorf("%w: use --source %s", err, notData.DataDir))
+	case errors.As(err, &notData):
+		return usageError(fmt.Errorf("%w: give --source the app's data folder (the one holding wallets/), or add --allow-empty to back it up anyway", err))
+	}
+	return err
+}
+
+// checkSettings is job.CheckSettings, worded for --settings.
+func checkSettings(path string) error {
+	err := job.CheckSettings(path)
+	var bad *job.SettingsError
+	switch {
+	case errors.As(err, &bad):
+		return usageError(fmt.Errorf("--settings %w: give the settings file the app exported, or leave --settings out", err))
+	case err != nil:
+		return usageError(fmt.Errorf("--settings: %w", err))
+	}
+	return nil
+}
+
+// passwordOutFlag is where create saves a generated password when there
+// is no terminal to show it on.
+func passwordOutFlag() cli.Flag {
+	return &cli.StringFlag{Name: "password-out", Usage: "save the generated password in `FILE` (created 0600; never overwritten)"}
+}
+
+// keepGeneratedPassword makes sure a generated password reaches its owner
+// before anything is encrypted with it: it saves it in --password-out, or
+// relies on --json or the terminal to show it, and otherwise refuses, so
+// no backup is made that nobody can open. It returns the file it saved
+// the password in, or "".
+func (e *env) keepGeneratedPassword(c *cli.Context, pw string, generated bool) (string, error) {
+	out := c.String("password-out")
+	switch {
+	case !generated && out != "":
+		return "", usageError(errors.New("--password-out saves a generated password: leave out --password-file, --password-stdin and $" + passwordEnv + " to get one"))
+	case !generated:
+		return "", nil
+	case out != "":
+		return out, writePasswordOut(out, pw)
+	case c.Bool("json") || isTerminal(e.stdout): // it reaches a person
+		return "", nil
+	}
+	return "", usageError(errors.New("no terminal to show the generated password on: add --password-out FILE to save it in a file, or --json to get it in the result"))
+}
+
+// writePasswordOut saves pw in a new file path (secret.WriteNew).
+func writePasswordOut(path, pw string) error {
+	err := secret.WriteNew(path, pw)
+	var pathErr *fs.PathError
+	switch {
+	case errors.Is(err, fs.ErrExist):
+		return usageError(fmt.Errorf("--password-out %s already exists; it is never overwritten: give a new file name", path))
+	case errors.As(err, &pathErr) && pathErr.Op == "open":
+		return usageError(fmt.Errorf("--password-out: %w", err))
+	case err != nil:
+		return fmt.Errorf("saving the generated password in %s: %w", path, err)
+	}
+	return nil
+}
+
+// printPasswordSaved says where the generated password is, without
+// showing it: stdout may be a log.
+func (e *env) printPasswordSaved(path string) {
+	fmt.Fprintf(e.stdout, "The generated password is in %s (readable by you only). Without it the backup cannot be restored: keep it safe, apart from the backup.\n", path)
 }

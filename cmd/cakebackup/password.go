@@ -75,3 +75,11 @@ func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
 	}
 	return pw, err
 }
+
+// noteCanonical tells, once, that the password was taken in its canonical
+// form, so the user learns how to type it.
+func (e *env) noteCanonical(canonical bool) {
+	if canonical {
+		fmt.Fprintln(e.stderr, "note: the password was accepted in its canonical form (lower case, dashes between the groups of five, no spaces); type it that way next time")
+	}
+}
