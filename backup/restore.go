@@ -412,8 +412,8 @@ func removeCreated(created []string) {
 }
 
 // TargetError is the error for a restore target that is not a new or
-// empty folder: a file, or a folder holding something. It wraps
-// ErrTargetNotEmpty.
+// empty folder: a file, or a folder holding something, or a path below
+// a file, which cannot be made. It wraps ErrTargetNotEmpty.
 type TargetError struct {
 	// Dir is the target as given; NotAFolder says it is a file (or
 	// anything else that is not a folder), Symlink that it is a symbolic
@@ -422,11 +422,16 @@ type TargetError struct {
 	Dir        string
 	NotAFolder bool
 	Symlink    bool
+	// Under, when set, is the file above Dir (FILE for FILE/x): Dir is
+	// not there and cannot be made.
+	Under string
 }
 
 // Error says what the target is, in true words.
 func (e *TargetError) Error() string {
 	switch {
+	case e.Under != "":
+		return e.Dir + " cannot be made: " + e.Under + " exists and is not a folder"
 	case e.Symlink:
 		return e.Dir + " is a symbolic link, not a folder"
 	case e.NotAFolder:
@@ -455,6 +460,12 @@ func CheckRestoreTarget(dir string) error {
 func checkTarget(dir, own string) error {
 	// Cleaned: "FILE/" is FILE, not a folder.
 	fi, err := os.Lstat(filepath.Clean(dir))
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
+		// FILE/x: ENOTDIR on Unix, "not found" on Windows.
+		if under := fileAbove(filepath.Clean(dir)); under != "" {
+			return &TargetError{Dir: dir, Under: under}
+		}
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -508,6 +519,25 @@ func checkTarget(dir, own string) error {
 		}
 		if err != nil {
 			return fmt.Errorf("reading %s: %w", dir, err)
+		}
+	}
+}
+
+// fileAbove returns the nearest of path's parents that exists, when it
+// is not a folder (FILE for FILE/x/y), else "".
+func fileAbove(path string) string {
+	for d := filepath.Dir(path); ; d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		switch {
+		case err == nil && fi.IsDir():
+			return ""
+		case err == nil:
+			return d
+		case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, syscall.ENOTDIR):
+			return ""
+		}
+		if filepath.Dir(d) == d {
+			return ""
 		}
 	}
 }

@@ -239,6 +239,10 @@ func TestCheckRestoreTarget(t *testing.T) {
 		{file + "/", file + "/ exists and is not a folder"},
 		// Even to an empty folder: the rename would replace the link.
 		{link, link + " is a symbolic link, not a folder"},
+		// Below a file: it cannot be made.
+		{filepath.Join(file, "x"), filepath.Join(file, "x") + " cannot be made: " + file + " exists and is not a folder"},
+		{filepath.Join(file, "x", "y"), filepath.Join(file, "x", "y") + " cannot be made: " + file + " exists and is not a folder"},
+		{filepath.Join(link, "new"), ""},
 	}
 	for _, tt := range tests {
 		err := CheckRestoreTarget(tt.dir)

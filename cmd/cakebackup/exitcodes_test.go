@@ -78,8 +78,9 @@ func TestFileGivenForAFolder(t *testing.T) {
 }
 
 // TestRestoreToAFolderInUse: restore --to a folder that holds something,
-// or a file, is the usage error it is (exit 2), said in one line, with a
-// password or before one is asked for.
+// or a file, or a path below a file (which cannot be made), is the usage
+// error it is (exit 2), said in one line naming the file, with a password
+// or before one is asked for.
 func TestRestoreToAFolderInUse(t *testing.T) {
 	t.Parallel()
 	file, pwFile := sampleBackup(t)
@@ -95,6 +96,8 @@ func TestRestoreToAFolderInUse(t *testing.T) {
 		{"a folder in use", notEmpty, "is not empty", []string{"--password-file", pwFile}},
 		{"a file", aFile, "exists and is not a folder", []string{"--password-file", pwFile}},
 		{"a file, written as a folder", aFile + "/", "exists and is not a folder", []string{"--password-file", pwFile}},
+		{"below a file", filepath.Join(aFile, "x"), "cannot be made: " + aFile + " exists and is not a folder", []string{"--password-file", pwFile}},
+		{"below a file, deeper", filepath.Join(aFile, "x", "y"), "cannot be made: " + aFile + " exists and is not a folder", nil},
 		{"a folder in use, no password", notEmpty, "is not empty", nil}, // none on stdin either
 	} {
 		t.Run(tc.name, func(t *testing.T) {
