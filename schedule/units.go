@@ -418,7 +418,7 @@ func CrontabLine(u UnitTarget) (string, error) {
 	}
 	words := make([]string, 0, 8)
 	for _, a := range u.args() {
-		words = append(words, strings.ReplaceAll(shellQuote(a), "%", `\%`))
+		words = append(words, strings.ReplaceAll(ShellQuote(a), "%", `\%`))
 	}
 	when := fmt.Sprintf("*/%d * * * *", int(timerTick(u.Job)/time.Minute))
 	if timerTick(u.Job) == time.Minute {
@@ -427,9 +427,9 @@ func CrontabLine(u UnitTarget) (string, error) {
 	return when + " " + strings.Join(words, " "), nil
 }
 
-// shellQuote quotes s for a POSIX shell: as it is when it holds only
+// ShellQuote quotes s for a POSIX shell: as it is when it holds only
 // characters no shell treats specially, else in single quotes.
-func shellQuote(s string) string {
+func ShellQuote(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+=:,@%") == "" {
 		return s
 	}

@@ -33,11 +33,14 @@ func scheduleInstallCommand(e *env) *cli.Command {
 				return err
 			}
 			target := schedule.UnitTarget{Executable: exe, Config: absConfig, Job: job}
-			if runtime.GOOS == "linux" && !e.hasSystemd() {
-				line, err := schedule.CrontabLine(target)
-				if err != nil {
-					return err
-				}
+			inst, line, err := schedule.InstallTimer(runtime.GOOS, e.getenv, target, runtime.GOOS == "linux" && !e.hasSystemd())
+			if other := (*schedule.OtherConfigTimerError)(nil); errors.As(err, &other) {
+				return usageError(fmt.Errorf("%w: remove it first with `cakebackup schedule uninstall %s`, or give this job another name", err, other.Job))
+			}
+			if err != nil {
+				return err
+			}
+			if line != "" {
 				fmt.Fprintf(e.stdout, "systemd does not run here, so no timer was written. To start the job from cron, add this line to your crontab (crontab -e):\n  %s\n", line)
 				if job.PasswordKeyring {
 					// The keyring is reached over a login session's
@@ -45,13 +48,6 @@ func scheduleInstallCommand(e *env) *cli.Command {
 					e.warn("job %s reads its password from the OS keyring, which a run started by cron usually cannot reach (no login session, no D-Bus): put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in %s", job.Name, absConfig)
 				}
 			} else {
-				if err := e.refuseOtherConfigsTimer(absConfig, job); err != nil {
-					return err
-				}
-				inst, err := schedule.Install(runtime.GOOS, e.getenv, target)
-				if err != nil {
-					return err
-				}
 				for _, f := range inst.Files {
 					fmt.Fprintf(e.stdout, "Wrote %s\n", f)
 				}
@@ -97,17 +93,6 @@ func scheduleUninstallCommand(e *env) *cli.Command {
 	}
 }
 
-// refuseOtherConfigsTimer is a usage error when the timer installed
-// under job's name runs a job of that name from another config file:
-// installing over it would silently stop that config's job.
-func (e *env) refuseOtherConfigsTimer(absConfig string, job schedule.Job) error {
-	state, file, err := schedule.FindTimer(runtime.GOOS, e.getenv, absConfig, job)
-	if err != nil || state != schedule.TimerForOther {
-		return nil // Install says what is wrong with writing there
-	}
-	return usageError(fmt.Errorf("the timer installed as %s runs a job %s from another config file; not replacing it: remove it first with `cakebackup schedule uninstall %s`, or give this job another name", file, job.Name, job.Name))
-}
-
 // hasSystemd reports whether systemd's user timers can start jobs here.
 func (e *env) hasSystemd() bool {
 	if e.systemd != nil {
@@ -123,7 +108,7 @@ func configArg(c *cli.Context, abs string) string {
 	if !c.IsSet("config") {
 		return ""
 	}
-	return " --config " + shellWord(abs)
+	return " --config " + schedule.ShellQuote(abs)
 }
 
 // givenConfigArg is configArg for the --config file c was given, made
@@ -139,14 +124,6 @@ func givenConfigArg(c *cli.Context) string {
 	return configArg(c, abs)
 }
 
-// shellWord quotes s for a POSIX shell when it needs it.
-func shellWord(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-+=:,@%") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // installableExecutable is this program's path for a timer; a temporary
 // build is a usage error that says how to install cakebackup.
 func (e *env) installableExecutable() (string, error) {
@@ -159,41 +136,32 @@ func (e *env) installableExecutable() (string, error) {
 
 // removeJobTimer, for schedule remove, removes what schedule install wrote
 // for job when it runs job from the config file at path, which no longer
-// holds it: left in place, the timer would start a job that is not there,
-// and fail, every tick. A timer for a job of the same name from another
-// config file is left, and said so; where cakebackup cannot see the
-// timer (Windows' schtasks), it says what to run.
+// holds it (schedule.RemoveJobTimer), and says what it did; where
+// cakebackup cannot see the timer (Windows' schtasks, cron), it says what
+// to run.
 func (e *env) removeJobTimer(path string, job schedule.Job) error {
 	absConfig, err := filepath.Abs(path)
 	if err != nil {
 		return err
 	}
-	state, file, err := schedule.FindTimer(runtime.GOOS, e.getenv, absConfig, job)
-	var none *schedule.NoTimersError
+	state, file, inst, err := schedule.RemoveJobTimer(runtime.GOOS, e.getenv, absConfig, job)
 	switch {
-	case errors.As(err, &none):
+	case errors.As(err, new(*schedule.NoTimersError)):
 		return nil
-	case err != nil:
-		return fmt.Errorf("job %s was removed, but whether a timer for it is installed is unknown: %w", job.Name, err)
-	case state == schedule.TimerUnseen:
+	case err == nil && state == schedule.TimerUnseen:
 		fmt.Fprintf(e.stdout, "If you created a scheduled task for it, delete it: schtasks /Delete /F /TN \"cakebackup %s\"\n", job.Name)
-		return nil
-	case state == schedule.NoTimer && runtime.GOOS == "linux" && !e.hasSystemd():
+	case err == nil && state == schedule.NoTimer && runtime.GOOS == "linux" && !e.hasSystemd():
 		fmt.Fprintf(e.stdout, "If you added a crontab line for it (schedule install's), remove it: crontab -e\n")
-		return nil
-	case state == schedule.NoTimer:
+	case err == nil && state == schedule.NoTimer:
 		fmt.Fprintf(e.stdout, "No timer was installed for it.\n")
-		return nil
-	case state == schedule.TimerForOther:
+	case err == nil && state == schedule.TimerForOther:
 		fmt.Fprintf(e.stdout, "The timer installed as %s runs a job %s from another config file; it was left in place (cakebackup schedule uninstall %s removes it).\n", file, job.Name, job.Name)
-		return nil
 	}
-	inst, err := schedule.Uninstall(runtime.GOOS, e.getenv, job.Name)
 	for _, f := range inst.Files {
 		fmt.Fprintf(e.stdout, "Removed %s\n", f)
 	}
-	if err != nil {
-		return fmt.Errorf("job %s was removed, but its timer was not: %w", job.Name, err)
+	if err != nil || state != schedule.TimerForJob {
+		return err
 	}
 	fmt.Fprintf(e.stdout, "Its timer is uninstalled. To stop what is still loaded, run:\n  %s\n", inst.Next)
 	return nil

@@ -1,0 +1,59 @@
+package schedule
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestInstallAndRemoveJobTimer: a job's timer is written for its config
+// file, refused over another config's timer of the same job name, left by
+// RemoveJobTimer for that other config and removed for its own; with cron
+// nothing is written, and the crontab line is returned.
+func TestInstallAndRemoveJobTimer(t *testing.T) {
+	home := t.TempDir()
+	getenv := func(k string) string {
+		return map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config")}[k]
+	}
+	job := Job{Name: "nightly", Source: "/data", Every: "24h", PasswordEnv: "PW"}
+	a := UnitTarget{Executable: "/usr/bin/cakebackup", Config: "/srv/a.toml", Job: job}
+	b := a
+	b.Config = "/srv/b.toml"
+
+	inst, line, err := InstallTimer("linux", getenv, a, true)
+	if err != nil || len(inst.Files) != 0 || !strings.Contains(line, "/usr/bin/cakebackup schedule run --config /srv/a.toml --job nightly --once") {
+		t.Fatalf("cron install: %+v, %q, %v", inst, line, err)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".config", "systemd")); !os.IsNotExist(err) {
+		t.Fatalf("cron install wrote units: %v", err)
+	}
+	inst, line, err = InstallTimer("linux", getenv, a, false)
+	if err != nil || len(inst.Files) != 2 || line != "" {
+		t.Fatalf("install: %+v, %q, %v", inst, line, err)
+	}
+	_, _, err = InstallTimer("linux", getenv, b, false)
+	var other *OtherConfigTimerError
+	if !errors.As(err, &other) || other.File != inst.Files[0] || other.Job != "nightly" {
+		t.Fatalf("install over another config's timer: %v", err)
+	}
+	if state, file, removed, err := RemoveJobTimer("linux", getenv, b.Config, job); err != nil || state != TimerForOther || file != inst.Files[0] || len(removed.Files) != 0 {
+		t.Fatalf("remove for the other config: %v, %s, %+v, %v", state, file, removed, err)
+	}
+	state, _, removed, err := RemoveJobTimer("linux", getenv, a.Config, job)
+	if err != nil || state != TimerForJob || len(removed.Files) != 2 {
+		t.Fatalf("remove: %v, %+v, %v", state, removed, err)
+	}
+	for _, f := range inst.Files {
+		if _, err := os.Stat(f); !os.IsNotExist(err) {
+			t.Errorf("%s is still there: %v", f, err)
+		}
+	}
+	if state, _, _, err := RemoveJobTimer("linux", getenv, a.Config, job); err != nil || state != NoTimer {
+		t.Fatalf("remove again: %v, %v", state, err)
+	}
+	if _, _, _, err := RemoveJobTimer("plan9", getenv, a.Config, job); !errors.As(err, new(*NoTimersError)) {
+		t.Fatalf("remove on plan9: %v", err)
+	}
+}
