@@ -7,7 +7,8 @@ import (
 )
 
 // TestCreateGivesNoPasswordWhenNothingWasSaved: when every destination
-// fails after the backup was made (here Proton Drive's quota, mid-upload),
+// fails after the backup was made (here Proton Drive's quota, which
+// leaves no room for it),
 // no backup exists, so create hands out no password: a password written
 // down for a backup that is not there would only be taken for the next
 // one's.

@@ -55,9 +55,10 @@ func TestSendToUSBStickAndProton(t *testing.T) {
 	}
 }
 
-// TestSendKeepsStickCopyWhenProtonIsFull: Proton Drive refuses the upload
-// (quota), the stick keeps its verified copy, and the run exits 1 saying
-// which destination failed.
+// TestSendKeepsStickCopyWhenProtonIsFull: Proton Drive has no room for
+// the file (its quota, which the account reports, so the upload is
+// refused before it starts), the stick keeps its verified copy, and the
+// run exits 1 saying which destination failed and why.
 func TestSendKeepsStickCopyWhenProtonIsFull(t *testing.T) {
 	t.Parallel()
 	mnt, det := usbStick(t, "HALFUSB", 64<<20)
@@ -71,7 +72,7 @@ func TestSendKeepsStickCopyWhenProtonIsFull(t *testing.T) {
 		t.Fatalf("exit %d, want %d; stderr %s", code, exitFailure, c.stderr.String())
 	}
 	out := c.stdout.String()
-	if !strings.Contains(out, "NOT sent to proton:/Backups/Cake") || !strings.Contains(out, "sent and verified: "+filepath.Join(mnt, local.BackupFolder)) {
+	if !strings.Contains(out, "NOT sent: proton:/Backups/Cake: ") || !strings.Contains(out, "not enough space") || !strings.Contains(out, "sent and verified: "+filepath.Join(mnt, local.BackupFolder)) {
 		t.Fatalf("send printed %q", out)
 	}
 	if msg := c.stderr.String(); strings.Count(msg, "\n") != 1 {

@@ -16,6 +16,7 @@ import (
 	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
+	"github.com/cakebackup/cakebackup/proton/protontest"
 )
 
 // appExportPassword is the password of the app-style exports the tests
@@ -464,32 +465,44 @@ func TestDestinationGivenAsAPathNamedOnce(t *testing.T) {
 }
 
 // TestFailedStoreNamesTheDestinationOnce: a destination that opens but
-// fails as the backup is stored (Proton over its quota) is named once in
-// its result line, not again by the error's "backup to D: " or
-// "sending to D: ".
+// fails as the backup is stored is named once in its result line, not
+// again by the error's "backup to D: " or "sending to D: ": Proton with
+// too little room, which refuses the backup before the upload starts
+// ("the backup needs N bytes and the Proton account has M free" names
+// it), and Proton failing the upload's commit (server errors, which name
+// no place).
 func TestFailedStoreNamesTheDestinationOnce(t *testing.T) {
 	t.Parallel()
 	const dest = "proton:/Backups/Cake"
 	pwFile := writePasswordFile(t, "correct horse battery staple 42")
-	for _, tc := range []struct {
-		args []string
-		line string
+	for _, fault := range []struct {
+		name   string
+		inject func(*protontest.Server)
+		to     string // " to D" when the error does not name D
 	}{
-		{[]string{"create", "--source", sampleWallets, "--password-file", pwFile, "--dest", t.TempDir(), "--dest", dest}, "NOT saved to " + dest + ": "},
-		{[]string{"send", appExport(t, "v2"), "--dest", t.TempDir(), "--dest", dest}, "  NOT sent to " + dest + ": "},
+		{"full", func(s *protontest.Server) { s.SetQuota(1024) }, ""},
+		{"commit fails", func(s *protontest.Server) { s.FailNext(protontest.RouteCommitRevision, 100, 500, 0) }, " to " + dest},
 	} {
-		t.Run(tc.args[0], func(t *testing.T) {
-			t.Parallel()
-			c, srv := loggedInProtonCLI(t)
-			srv.SetQuota(1024)
-			if code := c.run(tc.args...); code != exitFailure {
-				t.Fatalf("exit %d, want %d; stderr %q", code, exitFailure, c.stderr.String())
-			}
-			line := lastLineStarting(t, c.stdout.String(), tc.line)
-			if n := strings.Count(line, dest+": "); n != 1 {
-				t.Errorf("%q names %s %d times, want once", line, dest, n)
-			}
-		})
+		for _, tc := range []struct {
+			args []string
+			line string
+		}{
+			{[]string{"create", "--source", sampleWallets, "--password-file", pwFile, "--dest", t.TempDir(), "--dest", dest}, "NOT saved" + fault.to + ": "},
+			{[]string{"send", appExport(t, "v2"), "--dest", t.TempDir(), "--dest", dest}, "  NOT sent" + fault.to + ": "},
+		} {
+			t.Run(fault.name+"/"+tc.args[0], func(t *testing.T) {
+				t.Parallel()
+				c, srv := loggedInProtonCLI(t)
+				fault.inject(srv.Server)
+				if code := c.run(tc.args...); code != exitFailure {
+					t.Fatalf("exit %d, want %d; stderr %q", code, exitFailure, c.stderr.String())
+				}
+				line := lastLineStarting(t, c.stdout.String(), tc.line)
+				if n := strings.Count(line, dest+": "); n != 1 {
+					t.Errorf("%q names %s %d times, want once", line, dest, n)
+				}
+			})
+		}
 	}
 }
 

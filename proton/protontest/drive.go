@@ -259,6 +259,14 @@ func (st *drive) userIDByName(username string) (string, error) {
 }
 
 // setQuota sets the per-account storage limit; bytes < 0 removes it.
+// space returns the bytes stored for userID and the quota, 0 when there
+// is none.
+func (st *drive) space(userID string) (used, limit int64) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.usedSpaceLocked(userID), max(st.quota, 0)
+}
+
 func (st *drive) setQuota(bytes int64) {
 	st.mu.Lock()
 	defer st.mu.Unlock()

@@ -72,7 +72,8 @@ func (s *Server) SetLatency(d time.Duration) { s.faults.setLatency(d) }
 
 // SetQuota limits each account's stored bytes (encrypted block sizes).
 // Block upload requests and uploads that would exceed it fail with HTTP
-// 422 and CodeQuotaExceeded. bytes < 0 removes the limit (the default).
+// 422 and CodeQuotaExceeded. The user's MaxSpace (GET /core/v4/users)
+// reports it, 0 without one. bytes < 0 removes the limit (the default).
 func (s *Server) SetQuota(bytes int64) { s.drive.setQuota(bytes) }
 
 // Calls returns how many requests for route reached the server, including

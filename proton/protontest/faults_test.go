@@ -230,3 +230,56 @@ func TestFaultBlockDownload(t *testing.T) {
 		t.Fatal("download after the failure differs")
 	}
 }
+
+// TestUserSpace: the user the bridge's About reads (GET /core/v4/users)
+// reports in UsedSpace the bytes the account's drive stores, as the
+// volume does, and the quota in MaxSpace (0 without one): it grows with
+// an upload, stays while the file is in the trash and falls back to 0
+// once the trash is emptied.
+func TestUserSpace(t *testing.T) {
+	t.Parallel()
+	ts := NewForTest(t)
+	srv := ts.Server
+	ctx := context.Background()
+	drive := sessionBridge(t, ctx, sessionConfig(t, ts))
+	space := func() (used, limit int64) {
+		t.Helper()
+		u, err := drive.About(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.UsedSpace, u.MaxSpace
+	}
+	if used, limit := space(); used != 0 || limit != 0 {
+		t.Fatalf("empty drive: UsedSpace %d, MaxSpace %d; want 0, 0", used, limit)
+	}
+
+	data := wallettest.RandomBytes(t, 100_000)
+	id := upload(t, ctx, drive, drive.RootLink.LinkID, "a.cake", data)
+	srv.SetQuota(10 << 20)
+	used, limit := space()
+	volumes, err := apiClient(t, ts).ListVolumes(ctx)
+	if err != nil || len(volumes) != 1 {
+		t.Fatalf("volumes: %d, %v", len(volumes), err)
+	}
+	if used != volumes[0].UsedSpace || used <= int64(len(data)) || used > int64(len(data))+4096 {
+		t.Errorf("after an upload: UsedSpace %d, want the volume's %d, the encrypted size of %d bytes", used, volumes[0].UsedSpace, len(data))
+	}
+	if limit != 10<<20 {
+		t.Errorf("MaxSpace %d, want the quota %d", limit, 10<<20)
+	}
+
+	if err := drive.MoveFileToTrashByID(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if trashed, _ := space(); trashed != used {
+		t.Errorf("in the trash: UsedSpace %d, want %d still", trashed, used)
+	}
+	if err := drive.EmptyTrash(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetQuota(-1)
+	if used, limit := space(); used != 0 || limit != 0 {
+		t.Errorf("after emptying the trash, no quota: UsedSpace %d, MaxSpace %d; want 0, 0", used, limit)
+	}
+}

@@ -138,7 +138,8 @@ func (s *Server) relockUserKeys(ctx context.Context, username, password, mailbox
 
 // serveRelockedKeys is the core proxy's ModifyResponse: in successful
 // replies of GET /core/v4/users and GET /core/v4/keys/salts it puts the
-// re-locked keys and their salts in place of the core server's.
+// re-locked keys and their salts in place of the core server's, and in
+// the user the space used and the quota (see withSpace).
 func (s *Server) serveRelockedKeys(res *http.Response) error {
 	if res.StatusCode != http.StatusOK || res.Request.Method != http.MethodGet {
 		return nil
@@ -168,7 +169,8 @@ func (s *Server) serveRelockedKeys(res *http.Response) error {
 	return nil
 }
 
-// rewriteUser replaces User.Keys[].PrivateKey of re-locked keys.
+// rewriteUser replaces User.Keys[].PrivateKey of re-locked keys and
+// sets User.UsedSpace and User.MaxSpace (see withSpace).
 func (s *Server) rewriteUser(body []byte) ([]byte, error) {
 	var reply map[string]json.RawMessage
 	if err := json.Unmarshal(body, &reply); err != nil {
@@ -177,6 +179,9 @@ func (s *Server) rewriteUser(body []byte) ([]byte, error) {
 	var user map[string]json.RawMessage
 	if err := json.Unmarshal(reply["User"], &user); err != nil {
 		return nil, fmt.Errorf("read user reply: %w", err)
+	}
+	if err := s.withSpace(user); err != nil {
+		return nil, err
 	}
 	var keys []map[string]json.RawMessage
 	if err := json.Unmarshal(user["Keys"], &keys); err != nil {
@@ -193,12 +198,11 @@ func (s *Server) rewriteUser(body []byte) ([]byte, error) {
 			changed = true
 		}
 	}
-	if !changed {
-		return body, nil
-	}
 	var err error
-	if user["Keys"], err = json.Marshal(keys); err != nil {
-		return nil, err
+	if changed {
+		if user["Keys"], err = json.Marshal(keys); err != nil {
+			return nil, err
+		}
 	}
 	if reply["User"], err = json.Marshal(user); err != nil {
 		return nil, err
@@ -231,4 +235,33 @@ func (s *Server) rewriteSalts(body []byte) ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(reply)
+}
+
+// withSpace sets the user's UsedSpace to the bytes their drive stores
+// and MaxSpace to the quota (SetQuota), or 0 without one; go-proton-api's
+// core server leaves both 0, so that whoami showed 0 B used.
+//
+// At Proton, GET /core/v4/users reports the account's storage in bytes
+// in UsedSpace and MaxSpace (go-proton-api's proton.User; its user events
+// carry a new UsedSpace), which the bridge's About returns and rclone's
+// protondrive backend reports as used and total (`rclone about`). What
+// Proton counts in it is not confirmed here: the fake counts what its
+// quota counts (drive.usedSpaceLocked), the encrypted blocks uploaded for
+// the user's files, from their upload on (before the revision is
+// committed), those of trashed files until they are deleted, and no
+// metadata. Whether Proton counts an uncommitted draft or the trash, when
+// exactly its number changes, and whether it covers all of Proton's
+// products (Mail too) or Drive alone, is not known.
+func (s *Server) withSpace(user map[string]json.RawMessage) error {
+	var id string
+	if err := json.Unmarshal(user["ID"], &id); err != nil || id == "" {
+		return fmt.Errorf("read user reply: no user ID")
+	}
+	used, limit := s.drive.space(id)
+	var err error
+	if user["UsedSpace"], err = json.Marshal(used); err != nil {
+		return err
+	}
+	user["MaxSpace"], err = json.Marshal(limit)
+	return err
 }
