@@ -1,13 +1,25 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"os"
 	"text/tabwriter"
+	"time"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 
+	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
+	"github.com/cakebackup/cakebackup/job"
+	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 func destsCommand(e *env) *cli.Command {
@@ -50,4 +62,215 @@ func destsCommand(e *env) *cli.Command {
 type placeJSON struct {
 	Dest string `json:"dest"`
 	destinations.Place
+}
+
+// registry returns every destination cakebackup knows, one line each.
+func (e *env) registry() *destinations.Registry {
+	r := destinations.NewRegistry()
+	local.Register(r, e.getenv, e.detector(), e.chooseDrive())
+	proton.Register(r, e.getenv)
+	return r
+}
+
+// detector finds removable drives on this machine.
+func (e *env) detector() local.Detector {
+	if e.drives != nil {
+		return *e.drives
+	}
+	return local.Detector{Getenv: e.getenv}
+}
+
+// chooseDrive asks on the terminal which drive to use when several are
+// plugged in; without a terminal there is nobody to ask.
+func (e *env) chooseDrive() local.ChooseDrive {
+	in, ok := e.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(in.Fd())) {
+		return nil
+	}
+	return local.AskDrive(e.stderr, secret.NewPrompter(in, e.stderr).Line)
+}
+
+// lsJSON is what ls --json prints.
+type lsJSON struct {
+	// Dest is the destination's spec, as in dests --json and check --json.
+	Dest string `json:"dest"`
+	// Destination is Dest under its first name, kept for the scripts
+	// that read it; deprecated.
+	Destination string               `json:"destination"`
+	Backups     []destinations.Entry `json:"backups"`
+	// Ignored counts the files there that are not backups.
+	Ignored int `json:"other_files_ignored"`
+	// Unreadable are the files that could not be read to tell whether
+	// they are backups.
+	Unreadable []lsUnreadable `json:"unreadable"`
+}
+
+// lsUnreadable is a file ls could not read, and why.
+type lsUnreadable struct {
+	Name     string `json:"name"`
+	Location string `json:"location"`
+	Error    string `json:"error"`
+}
+
+func lsCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "ls",
+		Usage:     "list the backups at a destination (default: the saved default, else Downloads)",
+		ArgsUsage: "[DEST]",
+		Flags: []cli.Flag{
+			defaultDestConfigFlag(),
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 1 {
+				return usageError(fmt.Errorf("ls takes at most one destination, got %d arguments", c.NArg()))
+			}
+			spec := c.Args().First()
+			if spec == "" {
+				var err error
+				if spec, err = e.defaultDest(c.String("config")); err != nil {
+					return err
+				}
+			}
+			if _, err := destinations.ParseSpec(spec); err != nil {
+				return usageError(err)
+			}
+			dest, err := e.openDest(c.Context, spec)
+			if err != nil {
+				return err
+			}
+			defer dest.Close()
+			l, err := job.List(c.Context, dest)
+			if err != nil {
+				return err
+			}
+			out := lsJSON{Dest: dest.Spec(), Destination: dest.Spec(), Backups: l.Backups, Ignored: len(l.Others), Unreadable: []lsUnreadable{}}
+			for _, en := range l.Others {
+				e.detail("ignored %s: not a backup", backup.QuoteName(en.Name))
+			}
+			for _, u := range l.Unreadable {
+				out.Unreadable = append(out.Unreadable, lsUnreadable{Name: u.Name, Location: u.Location, Error: u.Err.Error()})
+				e.warn("could not tell whether %s is a backup: %s", backup.QuoteName(u.Location), oneLine(errloc.Reason(u.Err, append(destinations.Spellings(u.Location), u.Location, u.Name)...)))
+			}
+			if c.Bool("json") {
+				return writeJSON(e.stdout, out)
+			}
+			return printLs(e, out)
+		},
+	}
+}
+
+func printLs(e *env, out lsJSON) error {
+	ignored := ""
+	if out.Ignored > 0 {
+		ignored = fmt.Sprintf("%d other %s ignored (not backups)\n", out.Ignored, plural(out.Ignored, "file", "files"))
+	}
+	if len(out.Backups) == 0 {
+		fmt.Fprintf(e.stdout, "No backups at %s\n%s", out.Dest, ignored)
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSIZE\tTIME")
+	for _, en := range out.Backups {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", backup.QuoteName(en.Name), bytesize.Format(en.Size), en.ModTime.Local().Format(time.DateTime))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprint(e.stdout, ignored)
+	return err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func checkCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "check every backup at a destination: size and identity of all, a full read of new, changed and a subset",
+		ArgsUsage: "DEST",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "read-data-subset", Usage: "also read in full `N/T` (the N-th of T groups), P% (at random) or SIZE (such as 500M, at random)"},
+			&cli.BoolFlag{Name: "rotate", Usage: "with N/T, move on by one group on each check at this destination"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON report"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageError(fmt.Errorf("check takes one destination, such as proton:/Backups/Cake or folder:/media/usb"))
+			}
+			var opts check.Options
+			if s := c.String("read-data-subset"); s != "" {
+				sub, err := check.ParseSubset(s, bytesize.Parse)
+				if err != nil {
+					return usageError(fmt.Errorf("--read-data-subset: %w", err))
+				}
+				opts.Subset = sub
+			}
+			if c.Bool("rotate") && opts.Subset.T == 0 {
+				return usageError(errors.New("--rotate needs --read-data-subset N/T"))
+			}
+			opts.Rotate = c.Bool("rotate")
+			dest, err := e.openDest(c.Context, c.Args().First())
+			if err != nil {
+				return err
+			}
+			defer dest.Close()
+			rep, err := e.runCheck(c.Context, dest, opts)
+			if rep == nil {
+				return err
+			}
+			if c.Bool("json") {
+				if jerr := writeJSON(e.stdout, rep); jerr != nil {
+					return jerr
+				}
+			} else {
+				for _, r := range rep.Results {
+					line := fmt.Sprintf("%-10s %s", r.Status, backup.QuoteName(r.Location))
+					if r.Error != "" {
+						line += " (" + oneLine(r.Error) + ")"
+					}
+					fmt.Fprintln(e.stdout, line)
+				}
+				n := len(rep.Results)
+				fmt.Fprintf(e.stdout, "%d %s, %d read in full", n, plural(n, "backup", "backups"), rep.ReadCount)
+				if rep.ReadCount > 0 {
+					fmt.Fprintf(e.stdout, " (%s)", bytesize.Format(rep.ReadBytes))
+				}
+				if rep.Groups > 0 {
+					fmt.Fprintf(e.stdout, ", group %d/%d", rep.Group, rep.Groups)
+				}
+				var failed, unreadable int
+				for _, r := range rep.Results {
+					switch r.Status {
+					case check.Failed:
+						failed++
+					case check.Unreadable:
+						unreadable++
+					}
+				}
+				if failed > 0 {
+					fmt.Fprintf(e.stdout, ", %d failed", failed)
+				}
+				if unreadable > 0 {
+					fmt.Fprintf(e.stdout, ", %d unreadable", unreadable)
+				}
+				if rep.Ignored > 0 {
+					fmt.Fprintf(e.stdout, "; %d other %s ignored (not backups)", rep.Ignored, plural(rep.Ignored, "file", "files"))
+				}
+				fmt.Fprintln(e.stdout)
+			}
+			return err
+		},
+	}
+}
+
+// runCheck checks dest with the format's integrity check, recording the
+// results in the verification file. A backup that failed is exit code 4.
+func (e *env) runCheck(ctx context.Context, dest destinations.Destination, opts check.Options) (*check.Report, error) {
+	rep, err := e.runner().Check(ctx, dest, opts)
+	return rep, runnerErr(err)
 }
