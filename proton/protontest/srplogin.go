@@ -3,12 +3,16 @@ package protontest
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/ProtonMail/go-srp"
@@ -38,7 +42,9 @@ var errServerProof = errors.New("the server's SRP proof does not match")
 // hash, is kept in srpHashes and used again on the next login with the
 // same password, salt and modulus, as a client that remembers it would:
 // a shared core server's account (see NewForTest) is logged into once per
-// server. The server does its part of every login in full.
+// server; and that the proofs are srpProofs', which do not test the
+// modulus for primality again. The server does its part of every login
+// in full.
 func (s *Server) srpLogin(ctx context.Context, m *proton.Manager, username, password string) (*proton.Client, proton.Auth, error) {
 	info, err := m.AuthInfo(ctx, proton.AuthInfoReq{Username: username})
 	if err != nil {
@@ -59,20 +65,20 @@ func (s *Server) srpLogin(ctx context.Context, m *proton.Manager, username, pass
 		}
 		srpHashes.Store(key, srpHash{hashed: auth.HashedPassword, modulus: auth.Modulus})
 	}
-	proofs, err := auth.GenerateProofs(2048)
+	proofs, err := srpProofs(auth.Modulus, auth.ServerEphemeral, auth.HashedPassword)
 	if err != nil {
 		return nil, proton.Auth{}, err
 	}
 	reply, err := s.postAuth(ctx, proton.AuthReq{
 		Username:        username,
-		ClientProof:     base64.StdEncoding.EncodeToString(proofs.ClientProof),
-		ClientEphemeral: base64.StdEncoding.EncodeToString(proofs.ClientEphemeral),
+		ClientProof:     base64.StdEncoding.EncodeToString(proofs.clientProof),
+		ClientEphemeral: base64.StdEncoding.EncodeToString(proofs.clientEphemeral),
 		SRPSession:      info.SRPSession,
 	})
 	if err != nil {
 		return nil, proton.Auth{}, err
 	}
-	if serverProof, err := base64.StdEncoding.DecodeString(reply.ServerProof); err != nil || !bytes.Equal(serverProof, proofs.ExpectedServerProof) {
+	if serverProof, err := base64.StdEncoding.DecodeString(reply.ServerProof); err != nil || !bytes.Equal(serverProof, proofs.serverProof) {
 		return nil, proton.Auth{}, errServerProof
 	}
 	s.tokens.grantToken(reply.AccessToken)
@@ -108,4 +114,91 @@ func (s *Server) postAuth(ctx context.Context, req proton.AuthReq) (proton.Auth,
 		return proton.Auth{}, fmt.Errorf("POST /auth/v4: %w", err)
 	}
 	return auth, nil
+}
+
+// srpClientProofs are the client's half of an SRP exchange.
+type srpClientProofs struct {
+	clientEphemeral, clientProof, serverProof []byte
+}
+
+// srpBits is the length of Proton's SRP modulus.
+const srpBits = 2048
+
+// srpProofs computes what go-srp's Auth.GenerateProofs(2048) computes from
+// the same little-endian modulus, server ephemeral and password hash, the
+// same way (SRP-6a with Proton's expandHash), except that it leaves out
+// GenerateProofs' checkParams: a test of the modulus for safe primality
+// (math/big's ProbablyPrime, some 40 ms of CPU a login) which protects a
+// client from a server choosing a weak group. These logins are the fake's
+// own, to its own core server, whose modulus srp.NewAuth took only once its
+// signature by Proton's modulus key checked; the bridge's logins still go
+// through go-srp in full. math/big is not constant-time, which does not
+// matter for test accounts either. A proof computed wrong fails the login:
+// the core server refuses it, or its own proof does not match.
+func srpProofs(modulusLE, serverEphemeralLE, hashedPasswordLE []byte) (srpClientProofs, error) {
+	n := leInt(modulusLE)
+	b := leInt(serverEphemeralLE)
+	x := leInt(hashedPasswordLE)
+	one := big.NewInt(1)
+	nMinusOne := new(big.Int).Sub(n, one)
+	if n.BitLen() != srpBits || b.Cmp(one) <= 0 || b.Cmp(nMinusOne) >= 0 {
+		return srpClientProofs{}, errors.New("SRP modulus or server ephemeral out of bounds")
+	}
+	g := big.NewInt(2)
+	k := leInt(srpExpandHash(append(leBytes(g), leBytes(n)...)))
+	k.Mod(k, n)
+	lowest := big.NewInt(2 * srpBits)
+	bBytes := leBytes(b)
+	var a, u *big.Int
+	var aBytes []byte
+	for {
+		var err error
+		if a, err = rand.Int(rand.Reader, nMinusOne); err != nil {
+			return srpClientProofs{}, err
+		}
+		if a.Cmp(lowest) <= 0 {
+			continue
+		}
+		aBytes = leBytes(new(big.Int).Exp(g, a, n))
+		if u = leInt(srpExpandHash(append(slices.Clip(aBytes), bBytes...))); u.Sign() != 0 {
+			break
+		}
+	}
+	// S = (B - k g^x)^(u x + a) mod N
+	base := new(big.Int).Exp(g, x, n)
+	base.Mul(base, k).Sub(b, base).Mod(base, n)
+	exp := new(big.Int).Mul(u, x)
+	exp.Add(exp, a).Mod(exp, nMinusOne)
+	shared := leBytes(new(big.Int).Exp(base, exp, n))
+	clientProof := srpExpandHash(slices.Concat(aBytes, bBytes, shared))
+	return srpClientProofs{
+		clientEphemeral: aBytes,
+		clientProof:     clientProof,
+		serverProof:     srpExpandHash(slices.Concat(aBytes, clientProof, shared)),
+	}, nil
+}
+
+// srpExpandHash is go-srp's expandHash: the SHA-512 of data followed by
+// each of the bytes 0 to 3, joined.
+func srpExpandHash(data []byte) []byte {
+	out := make([]byte, 0, 4*sha512.Size)
+	for i := range byte(4) {
+		sum := sha512.Sum512(append(slices.Clip(data), i))
+		out = append(out, sum[:]...)
+	}
+	return out
+}
+
+// leInt reads a little-endian unsigned integer, as go-srp stores them.
+func leInt(le []byte) *big.Int {
+	be := slices.Clone(le)
+	slices.Reverse(be)
+	return new(big.Int).SetBytes(be)
+}
+
+// leBytes writes v as srpBits/8 little-endian bytes.
+func leBytes(v *big.Int) []byte {
+	out := v.FillBytes(make([]byte, srpBits/8))
+	slices.Reverse(out)
+	return out
 }
