@@ -449,3 +449,22 @@ func writePasswordOut(path, pw string) error {
 func (e *env) printPasswordSaved(path string) {
 	fmt.Fprintf(e.stdout, "The generated password is in %s (readable by you only). Without it the backup cannot be restored: keep it safe, apart from the backup.\n", path)
 }
+
+// validName checks a --name: one plain file name that every kind of
+// destination stores as it is (backup.NameProblem), not hidden. The empty
+// name (use the default) is valid.
+func validName(name string) error {
+	if name == "" {
+		return nil
+	}
+	switch {
+	case len(name) > 200:
+		return errors.New("--name is too long (at most 200 bytes)")
+	case strings.HasPrefix(name, "."):
+		return fmt.Errorf("--name %s must not start with a dot", backup.QuoteName(name))
+	}
+	if problem := backup.NameProblem(name); problem != "" {
+		return fmt.Errorf("--name %s %s: give a plain file name", backup.QuoteName(name), problem)
+	}
+	return nil
+}

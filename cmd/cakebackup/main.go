@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
 
@@ -40,16 +41,6 @@ func main() {
 	})
 	stop()
 	os.Exit(code)
-}
-
-// withSignalCode gives err the exit code of the signal that ended ctx,
-// when one did: a part of the result (one file of send) stopped by it
-// reports the code the process ends with.
-func withSignalCode(ctx context.Context, err error) error {
-	if code, ok := interrupt.Code(ctx); ok && err != nil {
-		return withCode(code, err)
-	}
-	return err
 }
 
 // env is everything a command touches outside its flags: the standard
@@ -144,6 +135,48 @@ func newApp(e *env) *cli.App {
 	app.Setup()
 	app.Flags = append(app.Flags, cli.HelpFlag)
 	return app
+}
+
+// globalFlags apply to every command and may be written before or after
+// the command's name.
+func globalFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results and errors: no progress, notes or advice"},
+		&cli.BoolFlag{Name: "verbose", Usage: "also print details of what is done (on stderr)"},
+		&cli.BoolFlag{Name: "version", Usage: "print the version and exit"},
+		protonAppVersionFlag(),
+	}
+}
+
+// errVersionShown ends a run that printed the version: a success.
+var errVersionShown = errors.New("version shown")
+
+// readGlobalFlags takes in the global flags before any command runs.
+func (e *env) readGlobalFlags(c *cli.Context) error {
+	e.quiet, e.verbose = c.Bool("quiet"), c.Bool("verbose")
+	if e.quiet && e.verbose {
+		return usageError(errors.New("use --quiet or --verbose, not both"))
+	}
+	if c.Bool("version") {
+		fmt.Fprintln(e.stdout, versionLine())
+		return errVersionShown
+	}
+	return e.before(c)
+}
+
+// memoryLimit is the soft limit of the Go heap (GOMEMLIMIT) unless the
+// environment sets one: the garbage collector then frees the blocks the
+// Proton bridge drops at once, instead of letting the heap double, so a
+// create to Proton stays under 200 MiB RSS (proton/README.md). It is
+// soft: a command that needs more gets more, with more GC work.
+const memoryLimit = 160 << 20
+
+// before runs before every command, after the global flags are read.
+func (e *env) before(c *cli.Context) error {
+	if e.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+	return e.useProtonAppVersion(c)
 }
 
 // run executes the command line in args and returns the process exit code.

@@ -2,13 +2,65 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/cakebackup/cakebackup/backup"
+	"golang.org/x/term"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/progress"
 )
+
+// note records an informational line for stderr, left out with --quiet.
+func (e *env) note(format string, a ...any) {
+	if !e.quiet {
+		e.notes = append(e.notes, fmt.Sprintf(format, a...))
+	}
+}
+
+// warn records a warning for stderr; it is shown even with --quiet.
+func (e *env) warn(format string, a ...any) {
+	e.notes = append(e.notes, "warning: "+fmt.Sprintf(format, a...))
+}
+
+// detail records a line for stderr shown only with --verbose.
+func (e *env) detail(format string, a ...any) {
+	if e.verbose {
+		e.notes = append(e.notes, fmt.Sprintf(format, a...))
+	}
+}
+
+// flushNotes prints the run's notes. run calls it only after success, so
+// a failing run prints its error line alone.
+func (e *env) flushNotes() {
+	for _, n := range e.notes {
+		fmt.Fprintln(e.stderr, n)
+	}
+	e.notes = nil
+}
+
+// adviseOwnPassword says, once per run and only to a person at a terminal,
+// that a generated password is safer than the one given.
+func (e *env) adviseOwnPassword(source string) {
+	if e.advisedOwnPassword || e.quiet || !isTerminal(e.stderr) {
+		return
+	}
+	e.advisedOwnPassword = true
+	e.note("note: using the password from %s; a generated password is recommended (omit the password options to get one)", source)
+}
+
+// isTerminal reports whether w is a terminal: an *os.File, or a writer
+// wrapping one that passes its Fd on (as run's stdout does).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// oneLine folds an error message onto a single line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
 
 // writeJSON prints v as one indented JSON object.
 func writeJSON(w io.Writer, v any) error {
@@ -20,21 +72,23 @@ func writeJSON(w io.Writer, v any) error {
 	return nil
 }
 
-// validName checks a --name: one plain file name that every kind of
-// destination stores as it is (backup.NameProblem), not hidden. The empty
-// name (use the default) is valid.
-func validName(name string) error {
-	if name == "" {
-		return nil
+// newProgress returns the progress display of a backup being made on w,
+// which stays silent when quiet is set or w is not a terminal.
+func newProgress(w io.Writer, quiet bool) *progress.Bar {
+	return progress.New(w, !quiet && isTerminal(w), "Backing up", "Verifying the stored copy...")
+}
+
+// newReadProgress is newProgress for reading a backup (verify, restore):
+// the bytes counted are those read from the backup file.
+func newReadProgress(w io.Writer, quiet bool, label string) *progress.Bar {
+	return progress.New(w, !quiet && isTerminal(w), label, "")
+}
+
+// countReads returns r, counting what is read from it on e.readProgress
+// (over r's whole size) when a command set one.
+func (e *env) countReads(r destinations.Reader) io.ReaderAt {
+	if e.readProgress == nil {
+		return r
 	}
-	switch {
-	case len(name) > 200:
-		return errors.New("--name is too long (at most 200 bytes)")
-	case strings.HasPrefix(name, "."):
-		return fmt.Errorf("--name %s must not start with a dot", backup.QuoteName(name))
-	}
-	if problem := backup.NameProblem(name); problem != "" {
-		return fmt.Errorf("--name %s %s: give a plain file name", backup.QuoteName(name), problem)
-	}
-	return nil
+	return e.readProgress.Counting(r, r.Size())
 }

@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
-	"strings"
 
+	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
 	"github.com/cakebackup/cakebackup/internal/didyoumean"
+	"github.com/cakebackup/cakebackup/internal/interrupt"
 )
 
 // Exit codes, distinct so scripts and timers can tell failures apart.
@@ -48,11 +51,6 @@ func exitCode(err error) int {
 	return exitFailure
 }
 
-// oneLine folds an error message onto a single line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
-
 // explain gives mistakes that libraries report, and that are the user's to
 // fix, the usage exit code and a suggestion: a destination kind that is
 // not one (`--dest downlaods`, `--dest Downloads`, `ls backups` for the
@@ -75,6 +73,43 @@ func (e *env) explain(err error) error {
 			hint += fmt.Sprintf(" (for the folder %s here, write folder:%s)", kind.Spec, kind.Spec)
 		}
 		return usageError(fmt.Errorf("%w%s", err, hint))
+	}
+	return err
+}
+
+// withSignalCode gives err the exit code of the signal that ended ctx,
+// when one did: a part of the result (one file of send) stopped by it
+// reports the code the process ends with.
+func withSignalCode(ctx context.Context, err error) error {
+	if code, ok := interrupt.Code(ctx); ok && err != nil {
+		return withCode(code, err)
+	}
+	return err
+}
+
+// backupExit gives errors from reading or verifying a backup the exit code
+// that tells a wrong password from a damaged file.
+func backupExit(err error) error {
+	if err == nil {
+		return nil
+	}
+	var chunk *backup.ChunkError
+	var readErr *fs.PathError
+	switch {
+	case exitCode(err) != exitFailure:
+		return err
+	case errors.As(err, &readErr), errors.As(err, new(*backup.ReadError)), errors.As(err, new(*backup.TargetGoneError)):
+		// The system failed to read or write (a drive pulled out, a
+		// dropped connection, a restore's folder gone): a failure, not
+		// damage.
+		return err
+	case errors.Is(err, backup.ErrDecrypt):
+		return withCode(exitWrongPassword, err)
+	case errors.Is(err, backup.ErrBadLength), errors.Is(err, backup.ErrUnsupportedVersion),
+		errors.Is(err, backup.ErrBadChecksum), errors.Is(err, backup.ErrNotBackup),
+		errors.Is(err, backup.ErrLegacyV1), errors.Is(err, backup.ErrUnsafePath),
+		errors.As(err, &chunk):
+		return withCode(exitDamaged, err)
 	}
 	return err
 }
