@@ -26,7 +26,10 @@ import (
 // deletes anything in the folder. Should a name the killed restore needs
 // have been taken since (a file made there under that name), what it had
 // moved is taken back into its temporary folder, which is removed: the
-// folder is left as it was before that restore.
+// folder is left as it was before that restore. Should what it had moved
+// have been removed since, all of it, the rest is removed too (the folder
+// is as it was); some of it, the rest is moved up all the same, since
+// the folder holds files of it that may be in use (Resumed.Missing).
 
 // fillManifest is what a restore filling a folder in place writes into
 // its lock file before it moves its entries up.
@@ -118,12 +121,16 @@ type Resumed struct {
 	Moved     int
 	Files     int
 	Size      int64
+	// Missing are its entries that it had moved up and that were
+	// removed from the folder since: it is complete but for them.
+	Missing []string
 	// Same says the killed restore was of the same backup (the same
-	// files): this one is done with it.
+	// files) and is complete: this one is done with it.
 	Same bool
-	// RolledBack says it found one that it could not finish, since a name
-	// it needs was taken since (Taken): what the killed restore had moved
-	// was taken back and removed, and the folder is as it was before it.
+	// RolledBack says it found one that it did not finish, since a name
+	// it needs was taken since (Taken), or since what it had moved was
+	// removed since (Taken is ""): what the killed restore had moved was
+	// taken back and removed, and the folder is as it was before it.
 	RolledBack bool
 	Taken      string
 
@@ -173,6 +180,23 @@ func finishInterrupted(dir string) (Resumed, error) {
 // was moved and removes tmp instead.
 func finishFill(tmp, dir string, m fillManifest) (Resumed, error) {
 	r := Resumed{Files: m.Files, Size: m.Size, backup: m.Backup}
+	inDir := 0
+	for _, name := range m.Names {
+		switch {
+		case exists(filepath.Join(tmp, name)):
+		case exists(filepath.Join(dir, name)):
+			inDir++
+		default:
+			r.Missing = append(r.Missing, name)
+		}
+	}
+	if len(r.Missing) > 0 && inDir == 0 {
+		// What it had moved was removed since: the rest goes too.
+		if err := os.RemoveAll(tmp); err != nil {
+			return Resumed{}, fmt.Errorf("removing the interrupted restore %s: %w", tmp, err)
+		}
+		return Resumed{RolledBack: true, backup: m.Backup}, nil
+	}
 	for _, name := range m.Names {
 		from := filepath.Join(tmp, name)
 		if _, err := os.Lstat(from); errors.Is(err, fs.ErrNotExist) {

@@ -120,13 +120,17 @@ func TestRestoreFinishesAFillKilledMidway(t *testing.T) {
 		// restore's error.
 		want    func(t *testing.T, dir string)
 		wantErr error
-		// wantMoved is how many entries the next restore moves up.
+		// wantMoved is how many entries the next restore moves up;
+		// wantSame whether it finds the killed one complete and its own;
+		// wantMissing what it finds removed since.
 		wantMoved      int
 		wantRolledBack bool
+		wantSame       bool
+		wantMissing    []string
 	}{
-		{name: "same backup, 2 of 4 moved", moved: 2, want: wantFourEntries, wantMoved: 2},
-		{name: "same backup, none moved", moved: 0, want: wantFourEntries, wantMoved: 4},
-		{name: "same backup, 3 of 4 moved", moved: 3, want: wantFourEntries, wantMoved: 1},
+		{name: "same backup, 2 of 4 moved", moved: 2, want: wantFourEntries, wantMoved: 2, wantSame: true},
+		{name: "same backup, none moved", moved: 0, want: wantFourEntries, wantMoved: 4, wantSame: true},
+		{name: "same backup, 3 of 4 moved", moved: 3, want: wantFourEntries, wantMoved: 1, wantSame: true},
 		{name: "another backup", moved: 2, other: true, want: wantFourEntries, wantErr: ErrTargetNotEmpty, wantMoved: 2},
 		{name: "a restore into a new folder inside it between", moved: 2,
 			between: func(t *testing.T, dir string) {
@@ -140,7 +144,34 @@ func TestRestoreFinishesAFillKilledMidway(t *testing.T) {
 					t.Fatal(err)
 				}
 			},
-			want: wantFourEntries, wantMoved: 2},
+			want: wantFourEntries, wantMoved: 2, wantSame: true},
+		// What it had moved, removed since (a half restore cleaned up
+		// by hand): the rest is removed, and this restore fills the
+		// folder afresh.
+		{name: "all it moved removed since", moved: 2,
+			between: func(t *testing.T, dir string) {
+				for _, n := range []string{"a", "b"} {
+					if err := os.RemoveAll(filepath.Join(dir, n)); err != nil {
+						t.Fatal(err)
+					}
+				}
+			},
+			want: wantFourEntries, wantRolledBack: true},
+		// Part of it removed since: what is left there may be in use, and
+		// is not removed; the rest is moved up, and this restore, which
+		// cannot claim the folder complete, refuses.
+		{name: "part of what it moved removed since", moved: 2,
+			between: func(t *testing.T, dir string) {
+				if err := os.RemoveAll(filepath.Join(dir, "a")); err != nil {
+					t.Fatal(err)
+				}
+			},
+			want: func(t *testing.T, dir string) {
+				if got := listNames(t, dir); !slices.Equal(got, []string{"b", "c", "d.txt"}) {
+					t.Errorf("%s holds %v, want b, c and d.txt", dir, got)
+				}
+			},
+			wantErr: ErrTargetNotEmpty, wantMoved: 2, wantMissing: []string{"a"}},
 		{name: "a name taken since", moved: 2,
 			between: func(t *testing.T, dir string) {
 				if err := os.WriteFile(filepath.Join(dir, "c"), []byte("mine"), 0o600); err != nil {
@@ -200,11 +231,11 @@ func TestRestoreFinishesAFillKilledMidway(t *testing.T) {
 				t.Fatalf("restore: %v, want %v", err, c.wantErr)
 			}
 			r := res.Resumed
-			if r.Moved != c.wantMoved || r.RolledBack != c.wantRolledBack || r.Completed == c.wantRolledBack || r.Same != (!c.other && !c.wantRolledBack) {
-				t.Errorf("Resumed = %+v, want %d moved, rolled back %v", r, c.wantMoved, c.wantRolledBack)
+			if r.Moved != c.wantMoved || r.RolledBack != c.wantRolledBack || r.Completed == c.wantRolledBack || r.Same != c.wantSame || !slices.Equal(r.Missing, c.wantMissing) {
+				t.Errorf("Resumed = %+v, want %d moved, rolled back %v, same %v, missing %v", r, c.wantMoved, c.wantRolledBack, c.wantSame, c.wantMissing)
 			}
-			if c.wantRolledBack && r.Taken != filepath.Join(dir, "c") {
-				t.Errorf("Taken = %q", r.Taken)
+			if wantTaken := map[bool]string{true: filepath.Join(dir, "c")}[c.name == "a name taken since"]; r.Taken != wantTaken {
+				t.Errorf("Taken = %q, want %q", r.Taken, wantTaken)
 			}
 			if err == nil && (res.Files != 4 || !res.InPlace) {
 				t.Errorf("result %+v, want 4 files, in place", res)

@@ -87,7 +87,8 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 		if res.Resumed, err = finishInterrupted(dir); err != nil {
 			return res, err
 		}
-		res.Resumed.Same = res.Resumed.Completed && res.Resumed.backup != "" && res.Resumed.backup == a.restoreIdentity()
+		res.Resumed.Same = res.Resumed.Completed && len(res.Resumed.Missing) == 0 &&
+			res.Resumed.backup != "" && res.Resumed.backup == a.restoreIdentity()
 	}
 	if !res.Resumed.Same {
 		if err := CheckRestoreTarget(dir); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
@@ -58,8 +59,12 @@ func restoreCommand(e *env) *cli.Command {
 			to := c.String("to")
 			res, err := a.RestoreWith(c.Context, pw, to, opts)
 			e.readProgress.Finish(err == nil)
-			if res != nil && res.Resumed.Same {
+			switch {
+			case res == nil:
+			case res.Resumed.Same:
 				e.note("Finished the restore of this backup into %s that was interrupted while it moved its files into place (%d moved now)", to, res.Resumed.Moved)
+			case res.Resumed.RolledBack:
+				e.note("Removed what was left of a restore into %s that was interrupted while it moved its files into place", to)
 			}
 			if res != nil && res.Reclaimed.Items > 0 {
 				where := "beside"
@@ -72,7 +77,7 @@ func restoreCommand(e *env) *cli.Command {
 			if errors.Is(err, backup.ErrTargetNotEmpty) {
 				// Filled while the backup was read, or a file: still the
 				// --to given. Say which, in true words.
-				if res != nil && (res.Resumed.Completed || res.Resumed.RolledBack) {
+				if res != nil && (res.Resumed.Completed || res.Resumed.Taken != "") {
 					return usageError(resumedNotEmpty(res.Resumed, to))
 				}
 				if toErr := checkRestoreTo(to); toErr != nil {
@@ -96,12 +101,25 @@ func restoreCommand(e *env) *cli.Command {
 	}
 }
 
+// quoteNames joins names, each on one line (backup.QuoteName).
+func quoteNames(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = backup.QuoteName(n)
+	}
+	return strings.Join(q, ", ")
+}
+
 // resumedNotEmpty is the error of a restore into to, not empty once the
 // restore into it that was killed while it moved its files into place was
-// finished (of another backup) or taken back (a name it needed taken).
+// finished (of another backup, or but for entries removed since) or taken
+// back (a name it needed taken).
 func resumedNotEmpty(r backup.Resumed, to string) error {
-	if r.RolledBack {
+	switch {
+	case r.RolledBack && r.Taken != "":
 		return fmt.Errorf("--to %s is not empty: %s was made there after a restore into it was interrupted, which was taken back; restore into a new or empty folder", to, r.Taken)
+	case len(r.Missing) > 0:
+		return fmt.Errorf("--to %s is not empty: it holds the files of a restore into it that was interrupted while it moved them into place, finished now but for %s, removed since; restore into a new or empty folder", to, quoteNames(r.Missing))
 	}
 	return fmt.Errorf("--to %s is not empty: it holds another backup's files, from a restore into it that was interrupted while it moved them into place and is finished now; restore into a new or empty folder", to)
 }

@@ -97,7 +97,8 @@ func TestRestoreIntoAnExistingFolder(t *testing.T) {
 // backup package kills a real restore to make it) is finished by the
 // next restore --to it: of the same backup, it succeeds and notes it; of
 // another, it finishes it too and refuses in one line saying why the
-// folder is not empty now, exit 2.
+// folder is not empty now, exit 2; when what it had moved was removed
+// since, the rest is removed and the folder restored afresh.
 func TestRestoreFinishesAnInterruptedFill(t *testing.T) {
 	c := newCLI(t)
 	pwFile := writePasswordFile(t, "correct horse battery staple 42")
@@ -115,11 +116,14 @@ func TestRestoreFinishesAnInterruptedFill(t *testing.T) {
 	f.Close()
 	for _, c2 := range []struct {
 		name, backup string
-		wantCode     int
-		wantNote     string
+		// removeMoved removes what the killed restore had moved.
+		removeMoved bool
+		wantCode    int
+		wantNote    string
 	}{
-		{"the same backup", identity, 0, "Finished the restore of this backup into "},
-		{"another backup", "sha512:" + strings.Repeat("0", 128), exitUsage, "--to "},
+		{"the same backup", identity, false, 0, "Finished the restore of this backup into "},
+		{"another backup", "sha512:" + strings.Repeat("0", 128), false, exitUsage, "--to "},
+		{"what it moved removed since", identity, true, 0, "Removed what was left of a restore into "},
 	} {
 		t.Run(c2.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -137,6 +141,11 @@ func TestRestoreFinishesAnInterruptedFill(t *testing.T) {
 			}
 			for _, n := range names[1:] {
 				if err := os.Rename(filepath.Join(dir, n), filepath.Join(tmp, n)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if c2.removeMoved {
+				if err := os.RemoveAll(filepath.Join(dir, names[0])); err != nil {
 					t.Fatal(err)
 				}
 			}
