@@ -97,6 +97,55 @@ func (r JobStatus) detail() string {
 	return d
 }
 
+// Columns are r's last run, result and next run as schedule status's
+// table shows them at now: the last run's start ("never") and result
+// ("-" for none; OVERDUE, running or interrupted instead, a failing one
+// in capitals), and the next run: "now" when due, else its time, or
+// "overdue since" its time when that is over an hour past.
+func (r JobStatus) Columns(now time.Time) (last, result, next string) {
+	last, result = "never", "-"
+	if !r.Last.LastStart.IsZero() {
+		last, result = r.Last.LastStart.Local().Format(timeLayout), r.Last.LastResult
+	}
+	switch {
+	case r.Overdue:
+		result = "OVERDUE"
+	case r.Running:
+		result = "running"
+	case r.Interrupted:
+		result = "interrupted"
+	case r.Failing:
+		result = strings.ToUpper(result)
+	}
+	next = "now"
+	if !r.Next.IsZero() && r.Next.After(now) {
+		next = r.Next.Local().Format(timeLayout)
+	} else if !r.Next.IsZero() && now.Sub(r.Next) > time.Hour {
+		next = "overdue since " + r.Next.Local().Format(timeLayout)
+	}
+	return last, result, next
+}
+
+// Damaged is one line for each of r's stored backups that failed a
+// check, as schedule status prints them below its table.
+func (r JobStatus) Damaged() []string {
+	lines := make([]string, 0, len(r.Failed))
+	for _, f := range r.Failed {
+		lines = append(lines, fmt.Sprintf("DAMAGED backup of job %s at %s: %s (%s, checked %s); retention keeps it but never counts it as good",
+			r.Job, f.Dest, f.Name, oneLine(f.Error), f.At.Local().Format(timeLayout)))
+	}
+	return lines
+}
+
+// Reports are rows as JobReports (see JobStatus.Report).
+func Reports(rows []JobStatus, now time.Time) []JobReport {
+	out := make([]JobReport, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, r.Report(now))
+	}
+	return out
+}
+
 // JobReport is one job's status as `schedule status --json` prints it.
 type JobReport struct {
 	Job        string     `json:"job"`

@@ -64,3 +64,34 @@ func TestJobReport(t *testing.T) {
 		t.Errorf("Report = %+v", r)
 	}
 }
+
+// TestColumns: schedule status's columns for a row: what the last run
+// did, or what stands in for it, and when the next run is.
+func TestColumns(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.Local)
+	at := now.Add(-3 * time.Hour)
+	stamp := func(t time.Time) string { return t.Format(timeLayout) }
+	tests := []struct {
+		name               string
+		row                JobStatus
+		last, result, next string
+	}{
+		{"never ran", JobStatus{}, "never", "-", "now"},
+		{"ok, next later", JobStatus{Last: JobState{LastStart: at, LastResult: ResultOK}, Next: now.Add(time.Hour)}, stamp(at), "ok", stamp(now.Add(time.Hour))},
+		{"failing", JobStatus{Failing: true, Last: JobState{LastStart: at, LastResult: ResultFailed}, Next: now.Add(-time.Minute)}, stamp(at), "FAILED", "now"},
+		{"overdue, next long past", JobStatus{Overdue: true, Failing: true, Last: JobState{LastStart: at, LastResult: ResultFailed}, Next: now.Add(-2 * time.Hour)}, stamp(at), "OVERDUE", "overdue since " + stamp(now.Add(-2*time.Hour))},
+		{"running", JobStatus{Running: true, Last: JobState{LastStart: at, LastResult: ResultOK}, Next: now.Add(time.Hour)}, stamp(at), "running", stamp(now.Add(time.Hour))},
+		{"interrupted", JobStatus{Interrupted: true}, "never", "interrupted", "now"},
+	}
+	for _, tt := range tests {
+		last, result, next := tt.row.Columns(now)
+		if last != tt.last || result != tt.result || next != tt.next {
+			t.Errorf("%s: Columns = %q, %q, %q; want %q, %q, %q", tt.name, last, result, next, tt.last, tt.result, tt.next)
+		}
+	}
+	r := JobStatus{Job: "n", Failed: []FailedBackup{{Dest: "folder:/b", Verified: Verified{Name: "x", Error: "bad\nchecksum", At: at}}}}
+	want := "DAMAGED backup of job n at folder:/b: x (bad checksum, checked " + stamp(at) + "); retention keeps it but never counts it as good"
+	if got := r.Damaged(); len(got) != 1 || got[0] != want {
+		t.Errorf("Damaged = %q, want %q", got, want)
+	}
+}

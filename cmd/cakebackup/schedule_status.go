@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -31,11 +30,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.Bool("json") {
-				out := make([]schedule.JobReport, 0, len(rows))
-				for _, r := range rows {
-					out = append(out, r.Report(now))
-				}
-				if err := writeJSON(e.stdout, map[string][]schedule.JobReport{"jobs": out}); err != nil {
+				if err := writeJSON(e.stdout, map[string][]schedule.JobReport{"jobs": schedule.Reports(rows, now)}); err != nil {
 					return err
 				}
 				return schedule.Attention(rows)
@@ -44,39 +39,18 @@ func scheduleStatusCommand(e *env) *cli.Command {
 				fmt.Fprintln(e.stdout, "No scheduled jobs.")
 				return nil
 			}
-			const layout = "2006-01-02 15:04"
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "JOB\tLAST RUN\tRESULT\tNEXT RUN\tDETAIL")
 			for _, r := range rows {
-				last, result := "never", "-"
-				if !r.Last.LastStart.IsZero() {
-					last, result = r.Last.LastStart.Local().Format(layout), r.Last.LastResult
-				}
-				switch {
-				case r.Overdue:
-					result = "OVERDUE"
-				case r.Running:
-					result = "running"
-				case r.Interrupted:
-					result = "interrupted"
-				case r.Failing:
-					result = strings.ToUpper(result)
-				}
-				next := "now"
-				if !r.Next.IsZero() && r.Next.After(now) {
-					next = r.Next.Local().Format(layout)
-				} else if !r.Next.IsZero() && now.Sub(r.Next) > time.Hour {
-					next = "overdue since " + r.Next.Local().Format(layout)
-				}
+				last, result, next := r.Columns(now)
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Job, last, result, next, r.Detail())
 			}
 			if err := tw.Flush(); err != nil {
 				return err
 			}
 			for _, r := range rows {
-				for _, f := range r.Failed {
-					fmt.Fprintf(e.stdout, "DAMAGED backup of job %s at %s: %s (%s, checked %s); retention keeps it but never counts it as good\n",
-						r.Job, f.Dest, f.Name, oneLine(f.Error), f.At.Local().Format(layout))
+				for _, line := range r.Damaged() {
+					fmt.Fprintln(e.stdout, line)
 				}
 			}
 			return schedule.Attention(rows)
