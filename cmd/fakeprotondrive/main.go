@@ -7,7 +7,9 @@
 // It prints the API base URL as the first line of standard output and
 // serves until SIGINT or SIGTERM. Started again on the --data-dir of an
 // earlier run, with the same --user and --password, it serves the same
-// account (its keys, salts and address) and files. The password may instead come from the
+// account (its keys, salts and address) and files, and the sessions of
+// the clients logged in to it (on the same --listen address, which their
+// saved sessions name). The password may instead come from the
 // FAKEPROTONDRIVE_PASSWORD environment variable, which keeps it out of the
 // process list.
 package main
@@ -71,13 +73,13 @@ func parseArgs(args []string, getenv func(string) string, help io.Writer) (confi
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "loopback `address` to listen on")
 	fs.StringVar(&c.user, "user", "", "`name` of the account to create")
 	fs.StringVar(&c.password, "password", "", "`password` of the account (or set "+passwordEnv+")")
-	fs.StringVar(&c.dataDir, "data-dir", "", "keep blocks, metadata and the account's locked keys under `dir`, and serve what an earlier run left there (default: in memory)")
+	fs.StringVar(&c.dataDir, "data-dir", "", "keep blocks, metadata, the account's locked keys and the sessions' refresh tokens under `dir`, and serve what an earlier run left there (default: in memory)")
 	fs.BoolVar(&c.verbose, "verbose", false, "log every request (method, path, status) to stderr")
 	appVersions := fs.String("app-versions", "", "accept x-pm-appversion values matching this `regexp` (default: external-drive-NAME@X.Y.Z-CHANNEL)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(help, usage)
-			fmt.Fprintln(help, "\nRuns a fake Proton Drive API server on loopback and prints its URL.\nA server started again on the --data-dir of an earlier one, with the same\n--user and --password, serves the same account and files.\n\nOptions:")
+			fmt.Fprintln(help, "\nRuns a fake Proton Drive API server on loopback and prints its URL.\nA server started again on the --data-dir of an earlier one, with the same\n--user and --password, serves the same account and files, and clients\nlogged in before (to the same --listen address) stay logged in.\n\nOptions:")
 			fs.SetOutput(help)
 			fs.PrintDefaults()
 			return c, flag.ErrHelp

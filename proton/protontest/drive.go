@@ -38,6 +38,10 @@ type account struct {
 	// server on the same DataDir can serve the account again (see
 	// resume.go).
 	Keys *keptKeys `json:",omitempty"`
+	// Mailbox are the user keys re-locked with a mailbox password, in
+	// the order of the user's keys, when RequireMailboxPassword put the
+	// account in two-password mode (see mailbox.go).
+	Mailbox []keptMailboxKey `json:",omitempty"`
 }
 
 type shareRecord struct {
@@ -258,7 +262,6 @@ func (st *drive) userIDByName(username string) (string, error) {
 	return "", fmt.Errorf("%w: %q", errUnknownUser, username)
 }
 
-// setQuota sets the per-account storage limit; bytes < 0 removes it.
 // space returns the bytes stored for userID and the quota, 0 when there
 // is none.
 func (st *drive) space(userID string) (used, limit int64) {
@@ -267,6 +270,18 @@ func (st *drive) space(userID string) (used, limit int64) {
 	return st.usedSpaceLocked(userID), max(st.quota, 0)
 }
 
+// usernameOf returns the name of the account userID, or "" when the
+// server holds none.
+func (st *drive) usernameOf(userID string) string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if a, ok := st.meta.Accounts[userID]; ok {
+		return a.Username
+	}
+	return ""
+}
+
+// setQuota sets the per-account storage limit; bytes < 0 removes it.
 func (st *drive) setQuota(bytes int64) {
 	st.mu.Lock()
 	defer st.mu.Unlock()

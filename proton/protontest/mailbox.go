@@ -70,12 +70,42 @@ func (s *Server) RequireMailboxPassword(username, password, mailboxPassword stri
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	keys, err := s.relockUserKeys(ctx, username, password, mailboxPassword)
+	keys, ids, err := s.relockUserKeys(ctx, username, password, mailboxPassword)
 	if err != nil {
 		return fmt.Errorf("protontest: mailbox password of %q: %w", username, err)
 	}
 	s.mailbox.add(userID, keys)
+	kept := make([]keptMailboxKey, 0, len(ids))
+	for _, id := range ids {
+		kept = append(kept, keptMailboxKey{ID: id, PrivateKey: keys[id].privateKey, KeySalt: keys[id].salt})
+	}
+	if err := s.drive.keepMailbox(userID, kept); err != nil {
+		return fmt.Errorf("protontest: mailbox password of %q: %w", username, err)
+	}
 	return nil
+}
+
+// keptMailboxKey is a user key re-locked with the mailbox password, kept
+// in metadata.json so that a server started again on the DataDir serves
+// the account in two-password mode still (see resume.go). Like the other
+// kept keys it is locked.
+type keptMailboxKey struct {
+	ID         string // the user key's ID when it was re-locked
+	PrivateKey string // armored, locked with the mailbox password
+	KeySalt    string // base64
+}
+
+// keepMailbox records the re-locked user keys of userID, in the order of
+// its user keys, and saves.
+func (st *drive) keepMailbox(userID string, keys []keptMailboxKey) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	a, ok := st.meta.Accounts[userID]
+	if !ok {
+		return fmt.Errorf("%w: %q", errUnknownUser, userID)
+	}
+	a.Mailbox = keys
+	return st.saveLocked()
 }
 
 // add puts userID in two-password mode with its re-locked keys.
@@ -91,8 +121,10 @@ func (mk *mailboxKeys) add(userID string, keys map[string]*relockedKey) {
 // relockUserKeys logs in to the core server as the user, unlocks each user
 // key with the login password and locks it again with the mailbox password
 // under a new salt, as a client changing to two-password mode would.
-func (s *Server) relockUserKeys(ctx context.Context, username, password, mailboxPassword string) (map[string]*relockedKey, error) {
+// It returns them by key ID, and the IDs in the order of the user's keys.
+func (s *Server) relockUserKeys(ctx context.Context, username, password, mailboxPassword string) (map[string]*relockedKey, []string, error) {
 	var keys map[string]*relockedKey
+	var ids []string
 	err := s.asUser(ctx, username, password, func(_ *proton.Client, user proton.User, salts proton.Salts) error {
 		out := map[string]*relockedKey{}
 		for _, k := range user.Keys {
@@ -129,11 +161,12 @@ func (s *Server) relockUserKeys(ctx context.Context, username, password, mailbox
 				return fmt.Errorf("armor user key: %w", err)
 			}
 			out[k.ID] = &relockedKey{salt: b64Salt, privateKey: armored}
+			ids = append(ids, k.ID)
 		}
 		keys = out
 		return nil
 	})
-	return keys, err
+	return keys, ids, err
 }
 
 // serveRelockedKeys is the core proxy's ModifyResponse: in successful

@@ -83,6 +83,7 @@ func (s *Server) handleRefresh(next http.Handler) http.Handler {
 		if res.StatusCode == http.StatusOK {
 			s.tokens.grant(body)
 			body = withExpiresIn(body, time.Duration(s.authLife.Load()))
+			body = s.keptReply(body)
 		}
 		for k, v := range res.Header {
 			w.Header()[k] = v

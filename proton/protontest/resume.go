@@ -120,6 +120,14 @@ func (s *Server) resumeUser(a account, password string) error {
 		if acc.userID != a.UserID {
 			return fmt.Errorf("protontest: user %q in the data dir was made on another core server; start the server WithOwnCore", a.Username)
 		}
+		if len(a.Mailbox) > 0 {
+			// The same core account: its user keys have their IDs still.
+			relocked := map[string]*relockedKey{}
+			for _, k := range a.Mailbox {
+				relocked[k.ID] = &relockedKey{salt: k.KeySalt, privateKey: k.PrivateKey}
+			}
+			s.mailbox.add(a.UserID, relocked)
+		}
 		return nil
 	}
 	if a.Keys == nil || len(a.Keys.UserKeys) == 0 || len(a.Keys.AddressKeys) == 0 {
@@ -165,13 +173,30 @@ func (s *Server) resumeUser(a account, password string) error {
 	for i, id := range userKeyIDs {
 		relocked[id] = &relockedKey{salt: a.Keys.UserKeys[i].KeySalt, privateKey: a.Keys.UserKeys[i].PrivateKey}
 	}
-	s.mailbox.addKeys(relocked)
+	switch {
+	case len(a.Mailbox) == 0:
+		s.mailbox.addKeys(relocked)
+	case len(a.Mailbox) != len(userKeyIDs):
+		return fmt.Errorf("protontest: resume user %q: the data dir holds %d keys locked with its mailbox password, the account has %d user keys", a.Username, len(a.Mailbox), len(userKeyIDs))
+	default:
+		// A two-password account: its keys as the mailbox password
+		// locked them, under the new key IDs. (The password checked
+		// above is the login password, which the kept keys of the
+		// account's making still prove.)
+		for i, id := range userKeyIDs {
+			relocked[id] = &relockedKey{salt: a.Mailbox[i].KeySalt, privateKey: a.Mailbox[i].PrivateKey}
+		}
+		s.mailbox.add(userID, relocked)
+	}
 	s.resumed.mu.Lock()
 	for i, id := range addrKeyIDs {
 		s.resumed.address[id] = a.Keys.AddressKeys[i]
 	}
 	s.resumed.mu.Unlock()
-	return s.drive.moveAccount(a.UserID, userID, addrID)
+	if err := s.drive.moveAccount(a.UserID, userID, addrID); err != nil {
+		return err
+	}
+	return s.resumeSessions(ctx, a.Username, password)
 }
 
 // unlocksWith checks that password, salted with k's salt, unlocks k: a

@@ -78,7 +78,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle(RouteAuthRefresh, s.withFaults(RouteAuthRefresh, s.handleRefresh(s.coreGate(s.coreProxy()))))
 	mux.Handle("POST /auth/v4/info", s.withFaults("", s.coreGate(s.onlyOwnUsers(s.coreProxy()))))
 	mux.Handle("/", s.withFaults("", s.coreGate(s.coreProxy())))
-	return s.withLog(s.withAppVersion(mux))
+	return s.withLog(s.withAppVersion(s.withKeptSessions(mux)))
 }
 
 // withFaults counts the call and applies latency, FailNext and HangUpNext,

@@ -71,11 +71,13 @@ type Server struct {
 	url      string
 	logf     func(format string, args ...any)
 
-	drive       *drive
-	faults      *faults
-	twoFactor   *twoFactor
-	mailbox     *mailboxKeys
-	resumed     *resumedKeys
+	drive     *drive
+	faults    *faults
+	twoFactor *twoFactor
+	mailbox   *mailboxKeys
+	resumed   *resumedKeys
+	// kept are the sessions kept in DataDir (see keptsessions.go).
+	kept        *sessionKeeper
 	appVersions appVersions
 	refreshes   refreshes
 	// tokens are the access tokens ExpireAccessTokens left working.
@@ -121,6 +123,15 @@ func newServer(opts Options, shared *sharedCore) (*Server, error) {
 		_ = l.Close()
 		return nil, err
 	}
+	keptIn := opts.DataDir
+	if shared != nil {
+		keptIn = "" // the shared core server keeps its sessions
+	}
+	kept, err := newSessionKeeper(keptIn)
+	if err != nil {
+		_ = l.Close()
+		return nil, err
+	}
 
 	var core *server.Server
 	if shared != nil {
@@ -151,6 +162,7 @@ func newServer(opts Options, shared *sharedCore) (*Server, error) {
 		twoFactor: newTwoFactor(),
 		mailbox:   newMailboxKeys(),
 		resumed:   newResumedKeys(),
+		kept:      kept,
 		pgp:       crypto.PGP(),
 	}
 	s.authLife.Store(int64(coreAuthLife))
@@ -259,7 +271,7 @@ func (s *Server) RevokeSessions(username string) error {
 	if err := s.core.RevokeUser(userID); err != nil {
 		return fmt.Errorf("protontest: revoke sessions of %q: %w", username, err)
 	}
-	return nil
+	return s.forgetSessions(func(ks *keptSession) bool { return ks.Username == username })
 }
 
 // coreProxy forwards everything that is not a drive or storage route to

@@ -198,6 +198,13 @@ func (s *Server) handleAuth(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.tokens.grant(reply)
+		var auth struct{ UID, UserID, RefreshToken string }
+		if json.Unmarshal(reply, &auth) == nil {
+			if err := s.keepSession(auth.UID, s.drive.usernameOf(auth.UserID), auth.RefreshToken); err != nil {
+				storageFailure(w, err)
+				return
+			}
+		}
 	}
 	for k, v := range res.Header {
 		if k != "Content-Length" {
@@ -304,6 +311,10 @@ func (s *Server) handleAuth2FA(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		writeAPIError(w, http.StatusUnprocessableEntity, CodeWrongCredentials, wrongCredentials)
+		return
+	}
+	if err := s.saveSessions(); err != nil { // kept now that it passed
+		storageFailure(w, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
