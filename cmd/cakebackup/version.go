@@ -2,9 +2,10 @@ package main
 
 import (
 	"runtime"
-	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/internal/buildinfo"
 )
 
 // versionLine names the release, the Go version it was built with, the
@@ -12,34 +13,10 @@ import (
 // needs.
 func versionLine() string {
 	s := appName + " " + version + " (" + runtime.Version() + ", " + runtime.GOOS + "/" + runtime.GOARCH
-	if rev := buildRevision(); rev != "" {
+	if rev := buildinfo.Revision(); rev != "" {
 		s += ", commit " + rev
 	}
 	return s + ")"
-}
-
-// buildRevision is the VCS commit go build stamped into the binary (12
-// hex digits, "+modified" for a dirty tree), or "".
-func buildRevision() string {
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return ""
-	}
-	var rev, modified string
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value[:min(12, len(s.Value))]
-		case "vcs.modified":
-			if s.Value == "true" {
-				modified = "+modified"
-			}
-		}
-	}
-	if rev == "" {
-		return ""
-	}
-	return rev + modified
 }
 
 func versionCommand(e *env) *cli.Command {
@@ -52,7 +29,7 @@ func versionCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			if c.Bool("json") {
 				return writeJSON(e.stdout, versionJSON{
-					Version: version, GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, Commit: buildRevision(),
+					Version: version, GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, Commit: buildinfo.Revision(),
 				})
 			}
 			_, err := e.stdout.Write([]byte(versionLine() + "\n"))
