@@ -2,6 +2,7 @@ package inbox_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 
@@ -58,8 +59,8 @@ func (c *opens) counts(spec string) (opened, closed int) {
 // waiting in the folder (after it settled) and applies retention uses
 // that one: each destination is opened once (a Proton Drive login, a
 // question which drive), and closed once the pass is done. A later
-// export opens it again, once; a refused destination list is closed at
-// once.
+// export opens it again, once; a pass refused (the folder busy) or a
+// refused destination list closes them at once.
 func TestEachDestinationOpenedOnceAtStart(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -96,6 +97,27 @@ func TestEachDestinationOpenedOnceAtStart(t *testing.T) {
 		}
 	}
 	holdsOnly(t, a, second)
+
+	// Another process ships from the folder: the pass is refused, and
+	// what CheckDests opened is closed.
+	lock, err := schedule.LockFile(f.state + ".lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	busy := f.inbox(a, b)
+	busy.Open = c.opener()
+	if err := busy.CheckDests(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := busy.Once(t.Context()); !errors.Is(err, inbox.ErrBusy) {
+		t.Fatalf("Once while the folder is locked: %v, want ErrBusy", err)
+	}
+	lock.Release()
+	for _, spec := range busy.Dests {
+		if opened, closed := c.counts(spec); opened != 3 || closed != 3 {
+			t.Errorf("refused as busy, %s opened %d times, closed %d, want 3 each", spec, opened, closed)
+		}
+	}
 
 	// The same folder twice: refused, and closed.
 	twice := f.inbox(a, a+"/.")

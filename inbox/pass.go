@@ -47,8 +47,15 @@ type look struct {
 	at    time.Time
 }
 
-// start checks the inbox, takes its lock and loads its state.
-func (in *Inbox) start() (*runner, error) {
+// start checks the inbox, takes its lock and loads its state. The
+// destinations CheckDests kept go to the runner, or are closed when it
+// cannot start (another process ships from the folder).
+func (in *Inbox) start() (_ *runner, err error) {
+	defer func() {
+		if err != nil {
+			in.releaseHeld()
+		}
+	}()
 	if err := in.check(); err != nil {
 		return nil, err
 	}
