@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
-	"github.com/cakebackup/cakebackup/schedule"
 )
 
 func TestBackupExitCodes(t *testing.T) {
@@ -38,29 +37,6 @@ func TestBackupExitCodes(t *testing.T) {
 	for _, tt := range tests {
 		if got := exitCode(backupExit(tt.err)); got != tt.want {
 			t.Errorf("backupExit(%v) exits %d, want %d", tt.err, got, tt.want)
-		}
-	}
-}
-
-// TestRejectedLabel: schedule prune names a backup it left alone for
-// what its check found; one whose read failed (a stick pulled out) is
-// unreadable, not damaged nor "not a backup".
-func TestRejectedLabel(t *testing.T) {
-	t.Parallel()
-	readErr := &fs.PathError{Op: "read", Path: "/media/STICK/b", Err: syscall.EIO}
-	for _, tt := range []struct {
-		err  error
-		want string
-	}{
-		{fmt.Errorf("chunk 0: %w", backup.ErrBadChecksum), "damaged"},
-		{fmt.Errorf("f: %w", backup.ErrNotBackup), "not a backup"},
-		{&schedule.SumReadError{Err: readErr}, "unreadable"},
-		{&backup.ChunkError{Index: 2, Err: fmt.Errorf("reading data.bin: %w", &backup.ReadError{Err: readErr})}, "unreadable"},
-		{&backup.ContainerError{Offset: 2000, Reason: "the file ends before its container does", Backup: true, CutShort: true}, "cut short"},
-		{&backup.ContainerError{Offset: 20, Reason: "the end of central directory record is missing", Backup: true}, "damaged"},
-	} {
-		if got := rejectedLabel(tt.err); got != tt.want {
-			t.Errorf("rejectedLabel(%v) = %q, want %q", tt.err, got, tt.want)
 		}
 	}
 }

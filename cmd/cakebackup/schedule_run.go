@@ -9,7 +9,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
@@ -223,32 +222,12 @@ func schedulePruneCommand(e *env) *cli.Command {
 					fmt.Fprintf(e.stdout, "%-13s %s\n", verb, d.Location)
 				}
 				for _, r := range plan.Rejected {
-					fmt.Fprintf(e.stdout, "%-13s %s (%s); left alone\n", rejectedLabel(r.Err), r.Location, oneLine(r.Err.Error()))
+					fmt.Fprintf(e.stdout, "%-13s %s (%s); left alone\n", runner.RejectedLabel(r.Err), r.Location, oneLine(r.Err.Error()))
 				}
 			}
 			return runnerErr(err)
 		},
 	}
-}
-
-// rejectedLabel says what a file named like a job's backup that failed
-// its check is: one that could not be read now, a backup of the job cut
-// short (a copy that did not finish) or otherwise damaged (as schedule
-// status calls it), or no backup at all.
-func rejectedLabel(err error) string {
-	var chunk *backup.ChunkError
-	var readErr *schedule.SumReadError
-	var container *backup.ContainerError
-	if errors.As(err, &readErr) || errors.As(err, new(*backup.ReadError)) {
-		return "unreadable"
-	}
-	if errors.As(err, &container) && container.CutShort {
-		return "cut short"
-	}
-	if errors.Is(err, backup.ErrBadChecksum) || errors.As(err, &chunk) {
-		return "damaged"
-	}
-	return "not a backup"
 }
 
 // runJobsNow is schedule run --now: the named jobs of the config, at
