@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -79,7 +78,7 @@ func notifyCommand(e *env) *cli.Command {
 					return err
 				}
 				job = cfg.WithAlerts([]schedule.Job{job})[0]
-				out := &prefixWriter{w: e.stdout, prefix: "  | "}
+				out := notify.PrefixLines(e.stdout, "  | ")
 				perRun, onChange := job.Alerts.Notifiers(e.desktop(), out, schedule.PasswordEnvs(cfg.Jobs))
 				channels := append(perRun, onChange...)
 				if len(channels) == 0 {
@@ -103,27 +102,4 @@ func notifyCommand(e *env) *cli.Command {
 			},
 		}},
 	}
-}
-
-// prefixWriter starts each line written through it with prefix. A hook
-// writes its stdout and stderr through one, one Write at a time.
-type prefixWriter struct {
-	w      io.Writer
-	prefix string
-	mid    bool // in the middle of a line
-}
-
-func (p *prefixWriter) Write(b []byte) (int, error) {
-	var out []byte
-	for _, c := range b {
-		if !p.mid {
-			out = append(out, p.prefix...)
-		}
-		out = append(out, c)
-		p.mid = c != '\n'
-	}
-	if _, err := p.w.Write(out); err != nil {
-		return 0, err
-	}
-	return len(b), nil
 }
