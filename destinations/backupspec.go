@@ -36,6 +36,19 @@ func SplitBackup(spec string) (dest Spec, name string, err error) {
 	return Spec{Scheme: s.Scheme, Arg: dir}, name, nil
 }
 
+// JoinBackup spells the backup called name at the destination spec, the
+// inverse of SplitBackup: downloads:NAME for a kind alone (downloads),
+// proton:/Backups/NAME for a folder (proton:/Backups or proton:/Backups/).
+func JoinBackup(spec, name string) string {
+	switch {
+	case !strings.Contains(spec, ":"):
+		return spec + ":" + name
+	case strings.HasSuffix(spec, ":"):
+		return spec + name
+	}
+	return strings.TrimSuffix(spec, "/") + "/" + name
+}
+
 // OpenBackup opens the backup spec names (see SplitBackup) for reading.
 // Closing the returned Reader closes its destination too. A backup that
 // is not there gives an error wrapping ErrNotFound.

@@ -51,3 +51,23 @@ func TestOpenStored(t *testing.T) {
 		}
 	}
 }
+
+func TestJoinBackup(t *testing.T) {
+	for _, tc := range []struct{ spec, want string }{
+		{"downloads", "downloads:NAME"},
+		{"usb:", "usb:NAME"},
+		{"usb:WALLETS", "usb:WALLETS/NAME"},
+		{"proton:/", "proton:/NAME"},
+		{"proton:/Backups", "proton:/Backups/NAME"},
+		{"proton:/Backups/", "proton:/Backups/NAME"},
+		{"folder:/srv/b", "folder:/srv/b/NAME"},
+	} {
+		got := JoinBackup(tc.spec, "NAME")
+		if got != tc.want {
+			t.Errorf("JoinBackup(%q) = %q, want %q", tc.spec, got, tc.want)
+		}
+		if _, name, err := SplitBackup(got); err != nil || name != "NAME" {
+			t.Errorf("SplitBackup(%q) = %q, %v; want the name back", got, name, err)
+		}
+	}
+}

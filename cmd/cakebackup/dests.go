@@ -72,6 +72,11 @@ func (e *env) registry() *destinations.Registry {
 	return r
 }
 
+// openDest opens a --dest spec.
+func (e *env) openDest(ctx context.Context, spec string) (destinations.Destination, error) {
+	return e.registry().Open(ctx, spec)
+}
+
 // detector finds removable drives on this machine.
 func (e *env) detector() local.Detector {
 	if e.drives != nil {

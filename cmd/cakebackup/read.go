@@ -1,0 +1,463 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
+	"github.com/cakebackup/cakebackup/proton"
+)
+
+func restoreCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "restore",
+		Usage:     "decrypt a backup into an empty or new folder",
+		ArgsUsage: "FILE|DEST/NAME",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "to", Usage: "the `DIR` to restore into; it must be absent or empty (required)"},
+			maxSizeFlag(),
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
+		}, passwordFlags()...),
+		Action: func(c *cli.Context) error {
+			arg, err := oneArg(c, "backup FILE")
+			if err != nil {
+				return err
+			}
+			if err := requireFlags(c, "to"); err != nil {
+				return err
+			}
+			opts, err := restoreOptions(c)
+			if err != nil {
+				return err
+			}
+			if err := checkRestoreTo(c.String("to")); err != nil {
+				return err
+			}
+			// The backup opens (is there, and a backup at a glance) before
+			// the password is asked for; its bar shows only after the prompt.
+			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Restoring")
+			e.readProgress.Hold()
+			a, done, err := e.openArchive(c.Context, arg)
+			if err != nil {
+				return err
+			}
+			defer done()
+			pw, err := e.passwordOrPrompt(c, "restore")
+			if err != nil {
+				return err
+			}
+			e.readProgress.Show()
+			pw, canonical, err := a.AcceptedPassword(c.Context, pw)
+			if err != nil {
+				return err
+			}
+			to := c.String("to")
+			res, err := a.RestoreWith(c.Context, pw, to, opts)
+			e.readProgress.Finish(err == nil)
+			switch {
+			case res == nil:
+			case res.Resumed.Same:
+				e.note("Finished the restore of this backup into %s that was interrupted while it moved its files into place (%d moved now)", to, res.Resumed.Moved)
+			case res.Resumed.RolledBack:
+				e.note("Removed what was left of a restore into %s that was interrupted while it moved its files into place", to)
+			}
+			if res != nil && res.Reclaimed.Items > 0 {
+				where := "beside"
+				if res.InPlace {
+					where = "in"
+				}
+				e.note("Removed %d folder(s) left by interrupted restores %s %s (%s)",
+					res.Reclaimed.Items, where, to, bytesize.Format(res.Reclaimed.Bytes))
+			}
+			if errors.Is(err, backup.ErrTargetNotEmpty) {
+				// Filled while the backup was read, or a file: still the
+				// --to given. Say which, in true words.
+				if res != nil && (res.Resumed.Completed || res.Resumed.Taken != "") {
+					return usageError(resumedNotEmpty(res.Resumed, to))
+				}
+				if toErr := checkRestoreTo(to); toErr != nil {
+					return toErr
+				}
+				return usageError(errloc.Wrap(err, "restore "+arg, destinations.Spellings(arg)...))
+			}
+			if errors.Is(err, backup.ErrTooLarge) {
+				return tooLargeHint(errloc.Wrap(err, "restore "+arg, destinations.Spellings(arg)...))
+			}
+			if err != nil {
+				return backupExit(errloc.Wrap(err, "restore "+arg, destinations.Spellings(arg)...))
+			}
+			e.noteCanonical(canonical)
+			if c.Bool("json") {
+				return writeJSON(e.stdout, restoredJSON{File: arg, To: to, OK: true, Chunks: a.Info().Chunks})
+			}
+			fmt.Fprintf(e.stdout, "Restored %s into %s\n", arg, to)
+			return nil
+		},
+	}
+}
+
+// quoteNames joins names, each on one line (backup.QuoteName).
+func quoteNames(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = backup.QuoteName(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+// resumedNotEmpty is the error of a restore into to, not empty once the
+// restore into it that was killed while it moved its files into place was
+// finished (of another backup, or but for entries removed since) or taken
+// back (a name it needed taken).
+func resumedNotEmpty(r backup.Resumed, to string) error {
+	switch {
+	case r.RolledBack && r.Taken != "":
+		return fmt.Errorf("--to %s is not empty: %s was made there after a restore into it was interrupted, which was taken back; restore into a new or empty folder", to, r.Taken)
+	case len(r.Missing) > 0:
+		return fmt.Errorf("--to %s is not empty: it holds the files of a restore into it that was interrupted while it moved them into place, finished now but for %s, removed since; restore into a new or empty folder", to, quoteNames(r.Missing))
+	}
+	return fmt.Errorf("--to %s is not empty: it holds another backup's files, from a restore into it that was interrupted while it moved them into place and is finished now; restore into a new or empty folder", to)
+}
+
+// checkRestoreTo refuses a --to that restore would refuse only after the
+// password and the whole backup were read: a file, or a folder holding
+// anything (backup.CheckRestoreTarget). Where to restore is the person's
+// choice, so it is a usage error (exit 2). Anything else about the folder
+// is left to restore.
+func checkRestoreTo(dir string) error {
+	var target *backup.TargetError
+	if err := backup.CheckRestoreTarget(dir); errors.As(err, &target) {
+		return usageError(fmt.Errorf("--to %w: restore into a new or empty folder", target))
+	}
+	return nil
+}
+
+// restoredJSON is what restore --json prints.
+type restoredJSON struct {
+	File   string `json:"file"`
+	To     string `json:"restored_to"`
+	OK     bool   `json:"ok"`
+	Chunks int    `json:"chunks"`
+}
+
+func verifyCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "check a backup: checksums without a password, everything with one",
+		ArgsUsage: "FILE",
+		Flags: append([]cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON result object"},
+			maxSizeFlag(),
+		}, passwordFlags()...),
+		Action: func(c *cli.Context) error {
+			opts, err := restoreOptions(c)
+			if err != nil {
+				return err
+			}
+			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Verifying")
+			b, err := e.openGivenBackup(c)
+			if err != nil {
+				e.readProgress.Finish(false)
+				return err
+			}
+			defer b.close()
+			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
+			info := a.Info()
+			e.detail("%s: format version %d, %d %s, %s", arg, info.Version, info.Chunks, plural(info.Chunks, "chunk", "chunks"), bytesize.Format(info.Size))
+			if withPassword {
+				err = a.VerifyWith(c.Context, pw, opts)
+			} else {
+				err = a.CheckIntegrity(c.Context)
+			}
+			e.readProgress.Finish(err == nil)
+			if errors.Is(err, backup.ErrTooLarge) {
+				return tooLargeHint(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
+			}
+			if err != nil {
+				return backupExit(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
+			}
+			e.noteCanonical(b.canonical)
+			level := "checksums"
+			if withPassword {
+				level = "full"
+			}
+			if c.Bool("json") {
+				return writeJSON(e.stdout, verifiedJSON{File: arg, OK: true, Level: level, Chunks: info.Chunks})
+			}
+			if withPassword {
+				fmt.Fprintf(e.stdout, "OK: %s decrypts with this password and every chunk and file checks out (%d %s)\n", arg, info.Chunks, plural(info.Chunks, "chunk", "chunks"))
+			} else {
+				fmt.Fprintf(e.stdout, "OK: %s is intact (%d %s; give the password to also check it decrypts)\n", arg, info.Chunks, plural(info.Chunks, "chunk", "chunks"))
+			}
+			return nil
+		},
+	}
+}
+
+// verifiedJSON is what verify --json prints.
+type verifiedJSON struct {
+	File string `json:"file"`
+	OK   bool   `json:"ok"`
+	// Level is "checksums" without a password, "full" with one.
+	Level  string `json:"level"`
+	Chunks int    `json:"chunks"`
+}
+
+// requireFlags returns a usage error naming the first of names that was
+// not given.
+func requireFlags(c *cli.Context, names ...string) error {
+	for _, n := range names {
+		if c.String(n) == "" {
+			return usageError(fmt.Errorf("%s needs --%s", c.Command.Name, n))
+		}
+	}
+	return nil
+}
+
+// oneArg returns the command's single positional argument.
+func oneArg(c *cli.Context, what string) (string, error) {
+	if c.NArg() != 1 {
+		return "", usageError(fmt.Errorf("%s takes one %s, got %d arguments", c.Command.Name, what, c.NArg()))
+	}
+	return c.Args().First(), nil
+}
+
+func inspectCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "inspect",
+		Usage:     "show what a backup is; with the password, the wallets and files inside",
+		ArgsUsage: "FILE",
+		Flags: append([]cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+		}, passwordFlags()...),
+		Action: func(c *cli.Context) error {
+			b, err := e.openGivenBackup(c)
+			if err != nil {
+				return err
+			}
+			defer b.close()
+			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
+			var files []backup.Entry
+			if withPassword {
+				if files, err = a.List(c.Context, pw); err != nil {
+					return backupExit(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
+				}
+				e.noteCanonical(b.canonical)
+			}
+			// After List: a bare v2 blob's plain size is known only once
+			// it is decrypted.
+			info := a.Info()
+			out := newInspectJSON(arg, info, a.Wallets(files), files, withPassword)
+			if c.Bool("json") {
+				return writeJSON(e.stdout, out)
+			}
+			e.printInspect(info, files, out)
+			return nil
+		},
+	}
+}
+
+// inspectJSON is what inspect --json prints.
+type inspectJSON struct {
+	File string `json:"file"`
+	// Version is 2 for a bare blob, 3 for a container.
+	Version int `json:"version"`
+	// MadeBy is "app", "cakebackup" or "unknown", from the metadata.
+	MadeBy string `json:"made_by"`
+	// ForApp is the app README.txt names: the one the backup is for.
+	ForApp     string     `json:"for_app,omitempty"`
+	AppVersion string     `json:"app_version,omitempty"`
+	Created    *time.Time `json:"created,omitempty"`
+	Size       int64      `json:"size"`
+	// PlainSize is the inner archive's size; absent when unknown (a
+	// bare v2 blob without the password).
+	PlainSize int64  `json:"plain_size,omitempty"`
+	Chunks    int    `json:"chunks"`
+	SHA512    string `json:"inner_sha512,omitempty"`
+	// Decrypted says whether a password was given: only then are the
+	// wallets and files known.
+	Decrypted bool `json:"decrypted"`
+	// AppCanImport is whether the wallet app can import the backup (it
+	// holds an app-sealed keychain dump): false for a cakebackup snapshot,
+	// password or not; for another backup known only with the password.
+	AppCanImport *bool             `json:"app_can_import,omitempty"`
+	Wallets      []string          `json:"wallets,omitempty"`
+	Files        []inspectFileJSON `json:"files,omitempty"`
+}
+
+type inspectFileJSON struct {
+	Name string `json:"name"`
+	Size int64  `json:"size"`
+}
+
+func newInspectJSON(arg string, info backup.Info, wallets []string, files []backup.Entry, decrypted bool) inspectJSON {
+	out := inspectJSON{
+		File: arg, Version: info.Version, MadeBy: info.Maker().String(), ForApp: info.AppName, AppVersion: info.AppVersion,
+		Size: info.Size, PlainSize: info.PlainSize, Chunks: info.Chunks, SHA512: info.SHA512,
+		Decrypted: decrypted, Wallets: wallets,
+	}
+	if !info.Created.IsZero() {
+		out.Created = &info.Created
+	}
+	if decrypted || info.Maker() == backup.MakerCakebackup {
+		importable := backup.AppImportable(info, files)
+		out.AppCanImport = &importable
+	}
+	for _, f := range files {
+		out.Files = append(out.Files, inspectFileJSON(f))
+	}
+	return out
+}
+
+func (e *env) printInspect(info backup.Info, files []backup.Entry, out inspectJSON) {
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "File:\t%s\n", out.File)
+	fmt.Fprintf(tw, "Format:\tversion %d\n", out.Version)
+	// describeMaker's words start "made by ..." or "a bare v2 backup ...".
+	fmt.Fprintf(tw, "Kind:\t%s\n", describeMaker(info, files))
+	if out.ForApp != "" {
+		fmt.Fprintf(tw, "For app:\t%s\n", out.ForApp)
+	}
+	if !info.Created.IsZero() {
+		fmt.Fprintf(tw, "Created:\t%s\n", info.Created.Local().Format(time.DateTime))
+	}
+	if out.PlainSize > 0 {
+		fmt.Fprintf(tw, "Size:\t%s (%s of data)\n", bytesize.Format(out.Size), bytesize.Format(out.PlainSize))
+	} else {
+		fmt.Fprintf(tw, "Size:\t%s\n", bytesize.Format(out.Size))
+	}
+	fmt.Fprintf(tw, "Chunks:\t%d\n", out.Chunks)
+	tw.Flush()
+	if !out.Decrypted {
+		// inspect reads the container's structure, not the chunks: a
+		// damaged backup can show here as well as a good one.
+		fmt.Fprintln(e.stdout, "(contents not checked: `cakebackup verify FILE` checks every chunk)")
+		fmt.Fprintln(e.stdout, "(give the password to list the wallets and files inside)")
+		return
+	}
+	fmt.Fprintf(e.stdout, "\nWallets (%d):\n", len(out.Wallets))
+	for _, w := range out.Wallets {
+		fmt.Fprintf(e.stdout, "  %s\n", w)
+	}
+	fmt.Fprintf(e.stdout, "\nFiles (%d):\n", len(out.Files))
+	tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, f := range out.Files {
+		fmt.Fprintf(tw, "  %s\t  %s\n", bytesize.Format(f.Size), f.Name)
+	}
+	tw.Flush()
+}
+
+// openStored opens a backup named on the command line: a file path, or a
+// destination spec followed by the backup's name.
+func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, error) {
+	r, err := e.registry().OpenStored(ctx, arg)
+	var missing *destinations.FolderMissingError
+	switch {
+	case errors.Is(err, destinations.ErrNoBackupName):
+		spec := arg
+		if spec == proton.Scheme+":" {
+			spec += "/" // the Drive's root is spelled proton:/
+		}
+		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s (see cakebackup ls %s)", arg, destinations.JoinBackup(spec, "NAME"), spec))
+	case errors.Is(err, destinations.ErrNotAFile), errors.Is(err, destinations.ErrNoSuchFile):
+		return nil, usageError(err)
+	case errors.As(err, &missing):
+		// `ls` of the folder would only say it is missing.
+		return nil, usageError(fmt.Errorf("%s: %w", arg, missing))
+	case errors.Is(err, destinations.ErrNotFound):
+		ds, _, _ := destinations.SplitBackup(arg)
+		return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, ds))
+	case errors.Is(err, destinations.ErrDamaged):
+		// What the destination holds does not match its checksum or
+		// signature (Proton Drive): a damaged backup, as a local file
+		// would be.
+		return nil, withCode(exitDamaged, err)
+	}
+	return r, err
+}
+
+// openArchive opens the backup named on the command line as an archive.
+// The caller closes it with the returned function.
+func (e *env) openArchive(ctx context.Context, arg string) (*backup.Archive, func(), error) {
+	r, err := e.openStored(ctx, arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := backup.Open(e.countReads(r), r.Size())
+	if err != nil {
+		r.Close()
+		return nil, nil, backupExit(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
+	}
+	return a, func() { r.Close() }, nil
+}
+
+// givenBackup is the backup a command was given as its one argument,
+// opened, with the password if one was given.
+type givenBackup struct {
+	arg          string
+	archive      *backup.Archive
+	password     string
+	withPassword bool
+	// canonical is set when only the password's canonical form opened
+	// the backup (see backup.CanonicalPassword).
+	canonical bool
+	close     func()
+}
+
+// openGivenBackup opens the command's one backup argument, reading the
+// password first when one was given.
+func (e *env) openGivenBackup(c *cli.Context) (*givenBackup, error) {
+	arg, err := oneArg(c, "backup FILE")
+	if err != nil {
+		return nil, err
+	}
+	pw, withPassword, err := e.optionalPassword(c)
+	if err != nil {
+		return nil, err
+	}
+	a, done, err := e.openArchive(c.Context, arg)
+	if err != nil {
+		return nil, err
+	}
+	var canonical bool
+	if withPassword {
+		if pw, canonical, err = a.AcceptedPassword(c.Context, pw); err != nil {
+			done()
+			return nil, err
+		}
+	}
+	return &givenBackup{arg: arg, archive: a, password: pw, withPassword: withPassword, canonical: canonical, close: done}, nil
+}
+
+// maxSizeFlag is restore's limit on what it writes; verify takes it too,
+// so that it checks what that restore would accept.
+func maxSizeFlag() cli.Flag {
+	return &cli.StringFlag{Name: "max-size", Usage: "write at most `SIZE` on restore (such as 20G); the default is 32 times the backup's size, at least 256 MiB"}
+}
+
+// restoreOptions reads --max-size.
+func restoreOptions(c *cli.Context) (backup.RestoreOptions, error) {
+	var opts backup.RestoreOptions
+	if s := c.String("max-size"); s != "" {
+		n, err := bytesize.Parse(s)
+		if err != nil {
+			return opts, usageError(fmt.Errorf("--max-size: %w", err))
+		}
+		opts.MaxSize = n
+	}
+	return opts, nil
+}
+
+// tooLargeHint adds the flag that raises the limit to ErrTooLarge.
+func tooLargeHint(err error) error {
+	return fmt.Errorf("%w (if you trust this backup, raise the limit with --max-size)", err)
+}
