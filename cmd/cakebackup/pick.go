@@ -43,31 +43,37 @@ func pickCommand(e *env) *cli.Command {
 			if c.NArg() > 0 {
 				return usageError(fmt.Errorf("pick takes no arguments, got %q", c.Args().First()))
 			}
-			save := &pickSave{DestChoice: schedule.DestChoice{Default: c.Bool("save-default"), Job: c.String("save-to-job")}}
-			if c.IsSet("save-to-job") && save.Job == "" {
+			choice := schedule.DestChoice{Default: c.Bool("save-default"), Job: c.String("save-to-job")}
+			if c.IsSet("save-to-job") && choice.Job == "" {
 				return usageError(errors.New("--save-to-job needs a job name"))
 			}
-			if save.Default || save.Job != "" {
+			config := "" // where the choice is saved; "" for nowhere
+			if choice.Default || choice.Job != "" {
 				p, err := e.configPath(c.String("config"))
 				if err != nil {
 					return err
 				}
-				save.config = p
-				if err := save.check(); err != nil {
+				// Refused before anything is asked: a file that does
+				// not load, a job it does not hold.
+				if err := unknownJobErr(p, choice.Check(p)); err != nil {
 					return err
 				}
+				config = p
 			}
 			spec, err := e.pick(c.Context, c.Bool("terminal"), "see `cakebackup dests` for the destinations there are")
 			if err != nil {
 				return err
 			}
-			if err := save.save(spec); err != nil {
-				return err
+			var replaced []string
+			if config != "" {
+				if replaced, err = choice.Save(config, spec); err != nil {
+					return unknownJobErr(config, err)
+				}
 			}
 			if _, err := fmt.Fprintln(e.stdout, spec); err != nil {
 				return fmt.Errorf("print the chosen destination: %w", err)
 			}
-			save.report(e.stderr, spec)
+			printPickSaved(e.stderr, config, choice, spec, replaced)
 			return nil
 		},
 	}
@@ -178,51 +184,26 @@ func (e *env) pickerTerminal(instead string) (in io.Reader, out io.Writer, close
 	return stdin, tty, func() { tty.Close() }, nil
 }
 
-// pickSave is where a picked destination is to be saved, if anywhere.
-type pickSave struct {
-	config string // config file; "" means save nowhere
-	schedule.DestChoice
-	// replaced are the job's destinations the choice took the place of.
-	replaced []string
-}
-
-// check refuses, before anything is asked, a choice that could not be
-// saved: the file does not load, or the job does not exist.
-func (s *pickSave) check() error {
-	if s.config == "" {
-		return nil
-	}
-	return s.jobErr(s.Check(s.config))
-}
-
-// save writes spec into the config file as asked (schedule.DestChoice.Save).
-func (s *pickSave) save(spec string) (err error) {
-	if s.config == "" {
-		return nil
-	}
-	s.replaced, err = s.Save(s.config, spec)
-	return s.jobErr(err)
-}
-
-// jobErr makes a job the config does not hold a usage error.
-func (s *pickSave) jobErr(err error) error {
+// unknownJobErr makes a job the config file does not hold a usage error.
+func unknownJobErr(config string, err error) error {
 	if errors.Is(err, schedule.ErrUnknownJob) {
-		return usageError(fmt.Errorf("%s: %w", s.config, err))
+		return usageError(fmt.Errorf("%s: %w", config, err))
 	}
 	return err
 }
 
-// report tells the person, on stderr, where the choice was saved.
-func (s *pickSave) report(w io.Writer, spec string) {
-	if s.Default {
-		fmt.Fprintf(w, "Saved %s as the default destination in %s\n", spec, s.config)
+// printPickSaved tells the person, on w, where the choice spec was saved
+// in config, and which of the job's destinations it replaced.
+func printPickSaved(w io.Writer, config string, choice schedule.DestChoice, spec string, replaced []string) {
+	if choice.Default {
+		fmt.Fprintf(w, "Saved %s as the default destination in %s\n", spec, config)
 	}
-	if s.Job == "" {
+	if choice.Job == "" {
 		return
 	}
-	fmt.Fprintf(w, "Saved %s as the destination of job %q in %s", spec, s.Job, s.config)
-	if len(s.replaced) > 0 && !slices.Equal(s.replaced, []string{spec}) {
-		fmt.Fprintf(w, " (it was: %s)", strings.Join(s.replaced, " "))
+	fmt.Fprintf(w, "Saved %s as the destination of job %q in %s", spec, choice.Job, config)
+	if len(replaced) > 0 && !slices.Equal(replaced, []string{spec}) {
+		fmt.Fprintf(w, " (it was: %s)", strings.Join(replaced, " "))
 	}
 	fmt.Fprintln(w)
 }
