@@ -124,6 +124,17 @@ func (r *Report) Failed() []Result {
 	return out
 }
 
+// Count returns how many backups have status s.
+func (r *Report) Count(s Status) int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Status == s {
+			n++
+		}
+	}
+	return n
+}
+
 // ErrFailed is wrapped by Run's error when a backup did not verify.
 var ErrFailed = errors.New("a backup did not verify")
 

@@ -419,3 +419,15 @@ func TestUnopenedFileMayBeABackup(t *testing.T) {
 		}
 	}
 }
+
+func TestReportCount(t *testing.T) {
+	r := &check.Report{Results: []check.Result{{Status: check.Failed}, {Status: check.Verified}, {Status: check.Failed}, {Status: check.Unreadable}}}
+	for _, tc := range []struct {
+		s    check.Status
+		want int
+	}{{check.Failed, 2}, {check.Verified, 1}, {check.Unreadable, 1}, {check.Unchanged, 0}} {
+		if got := r.Count(tc.s); got != tc.want {
+			t.Errorf("Count(%s) = %d, want %d", tc.s, got, tc.want)
+		}
+	}
+}

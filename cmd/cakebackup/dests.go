@@ -248,19 +248,10 @@ func checkCommand(e *env) *cli.Command {
 				if rep.Groups > 0 {
 					fmt.Fprintf(e.stdout, ", group %d/%d", rep.Group, rep.Groups)
 				}
-				var failed, unreadable int
-				for _, r := range rep.Results {
-					switch r.Status {
-					case check.Failed:
-						failed++
-					case check.Unreadable:
-						unreadable++
-					}
-				}
-				if failed > 0 {
+				if failed := rep.Count(check.Failed); failed > 0 {
 					fmt.Fprintf(e.stdout, ", %d failed", failed)
 				}
-				if unreadable > 0 {
+				if unreadable := rep.Count(check.Unreadable); unreadable > 0 {
 					fmt.Fprintf(e.stdout, ", %d unreadable", unreadable)
 				}
 				if rep.Ignored > 0 {
