@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/cakebackup/cakebackup/local"
 )
 
 // LocalFolders is the FolderSource for this computer's file system.
@@ -25,6 +27,33 @@ type LocalFolders struct {
 	Downloads string
 	// Drives are the removable drives, shown at the top of every listing.
 	Drives []Place
+}
+
+// ThisComputer is this computer's folders, starting in Downloads (or the
+// home folder when there is no Downloads folder, else the root), with the
+// removable drives that drives (local.Detector.Drives) finds plugged in
+// now at the top. getenv is the environment they are found with.
+func ThisComputer(ctx context.Context, getenv func(string) string, drives func(context.Context) ([]local.Drive, error)) LocalFolders {
+	l := LocalFolders{Start: string(os.PathSeparator)}
+	if home := getenv("HOME"); home != "" && isDir(home) {
+		l.Start = home
+	}
+	if dl, err := local.DownloadsDir(getenv); err == nil && isDir(dl) {
+		l.Start, l.Downloads = dl, dl
+	}
+	// Without drive detection the picker still browses every folder, so
+	// a failure here is not worth stopping for.
+	if found, err := drives(ctx); err == nil {
+		for _, d := range found {
+			l.Drives = append(l.Drives, Place{Label: d.Label, Path: d.MountPoint, Spec: local.DriveSpec(d, found)})
+		}
+	}
+	return l
+}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 // Name implements FolderSource.

@@ -5,8 +5,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/local"
 )
 
 func TestPickLocalFoldersSpec(t *testing.T) {
@@ -172,5 +175,41 @@ func TestPickLocalFoldersMkdir(t *testing.T) {
 	}
 	if _, err := l.Mkdir(context.Background(), filepath.Join(dir, "missing"), "x"); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("Mkdir in missing folder = %v", err)
+	}
+}
+
+// TestThisComputer: browsing starts in Downloads when there is one, else
+// in the home folder; the drives found are at the top, named by their
+// spec; a failed drive search leaves them out.
+func TestThisComputer(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows finds Downloads as a known folder, not under HOME")
+	}
+	ctx := context.Background()
+	home := t.TempDir()
+	env := map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config")}
+	getenv := func(k string) string { return env[k] }
+	sticks := func(context.Context) ([]local.Drive, error) {
+		return []local.Drive{{Label: "WALLETS", MountPoint: "/media/ana/WALLETS"}}, nil
+	}
+	noDrives := func(context.Context) ([]local.Drive, error) { return nil, errors.New("no udev") }
+
+	l := ThisComputer(ctx, getenv, noDrives)
+	if l.Start != home || l.Downloads != "" || len(l.Drives) != 0 {
+		t.Errorf("without Downloads: %+v, want to start in %s", l, home)
+	}
+	dl := filepath.Join(home, "Downloads")
+	if err := os.Mkdir(dl, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	l = ThisComputer(ctx, getenv, sticks)
+	if l.Start != dl || l.Downloads != dl {
+		t.Errorf("with Downloads: start %q, Downloads %q; want %s", l.Start, l.Downloads, dl)
+	}
+	if want := []Place{{Label: "WALLETS", Path: "/media/ana/WALLETS", Spec: "usb:WALLETS"}}; len(l.Drives) != 1 || l.Drives[0] != want[0] {
+		t.Errorf("drives %+v, want %+v", l.Drives, want)
+	}
+	if got := l.Spec(dl); got != "downloads" {
+		t.Errorf("Spec(Downloads) = %q, want downloads", got)
 	}
 }

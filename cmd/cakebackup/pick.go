@@ -13,7 +13,6 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
-	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/picker"
 	"github.com/cakebackup/cakebackup/picker/protondrive"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -92,7 +91,7 @@ func (e *env) pickDest(ctx context.Context) (string, error) {
 // desktop's chooser fails to run. instead says what the command line can
 // give in place of the picker, for when there is no terminal to show it on.
 func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (string, error) {
-	folders := e.localFolders(ctx)
+	folders := picker.ThisComputer(ctx, e.getenv, e.detector().Drives)
 	var dialogErr error // why the desktop's chooser failed, if it did
 	if !terminalOnly {
 		if dialog, ok := picker.FindNativeDialog(runtime.GOOS, e.getenv); ok {
@@ -133,33 +132,6 @@ func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (stri
 		return "", err
 	}
 	return choice.Spec, nil
-}
-
-// localFolders is this computer's folders, starting in Downloads (or the
-// home folder when there is no Downloads folder), with the removable
-// drives plugged in now at the top.
-func (e *env) localFolders(ctx context.Context) picker.LocalFolders {
-	start, downloads := string(os.PathSeparator), ""
-	if home := e.getenv("HOME"); home != "" && isDir(home) {
-		start = home
-	}
-	if dl, err := local.DownloadsDir(e.getenv); err == nil && isDir(dl) {
-		start, downloads = dl, dl
-	}
-	var places []picker.Place
-	// Without drive detection the picker still browses every folder, so
-	// a failure here is not worth stopping for.
-	if drives, err := e.detector().Drives(ctx); err == nil {
-		for _, d := range drives {
-			places = append(places, picker.Place{Label: d.Label, Path: d.MountPoint, Spec: local.DriveSpec(d, drives)})
-		}
-	}
-	return picker.LocalFolders{Start: start, Downloads: downloads, Drives: places}
-}
-
-func isDir(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.IsDir()
 }
 
 // pickerTerminal returns where the terminal picker reads keys and draws:
