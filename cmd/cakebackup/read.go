@@ -14,6 +14,7 @@ import (
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/errloc"
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/proton"
 )
 
@@ -356,48 +357,47 @@ func (e *env) printInspect(info backup.Info, files []backup.Entry, out inspectJS
 	tw.Flush()
 }
 
-// openStored opens a backup named on the command line: a file path, or a
-// destination spec followed by the backup's name.
-func (e *env) openStored(ctx context.Context, arg string) (destinations.Reader, error) {
-	r, err := e.registry().OpenStored(ctx, arg)
+// storedErr is the error of opening arg, the backup named on the command
+// line (job.OpenArchive), in the command line's words: a usage error for
+// a backup that is not there or not named, with the command that lists
+// what is.
+func storedErr(arg string, err error) error {
 	var missing *destinations.FolderMissingError
 	switch {
+	case errors.As(err, new(*job.FormatError)):
+		return backupExit(err)
 	case errors.Is(err, destinations.ErrNoBackupName):
 		spec := arg
 		if spec == proton.Scheme+":" {
 			spec += "/" // the Drive's root is spelled proton:/
 		}
-		return nil, usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s (see cakebackup ls %s)", arg, destinations.JoinBackup(spec, "NAME"), spec))
+		return usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s (see cakebackup ls %s)", arg, destinations.JoinBackup(spec, "NAME"), spec))
 	case errors.Is(err, destinations.ErrNotAFile), errors.Is(err, destinations.ErrNoSuchFile):
-		return nil, usageError(err)
+		return usageError(err)
 	case errors.As(err, &missing):
 		// `ls` of the folder would only say it is missing.
-		return nil, usageError(fmt.Errorf("%s: %w", arg, missing))
+		return usageError(fmt.Errorf("%s: %w", arg, missing))
 	case errors.Is(err, destinations.ErrNotFound):
 		ds, _, _ := destinations.SplitBackup(arg)
-		return nil, usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, ds))
+		return usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, ds))
 	case errors.Is(err, destinations.ErrDamaged):
 		// What the destination holds does not match its checksum or
 		// signature (Proton Drive): a damaged backup, as a local file
 		// would be.
-		return nil, withCode(exitDamaged, err)
+		return withCode(exitDamaged, err)
 	}
-	return r, err
+	return err
 }
 
-// openArchive opens the backup named on the command line as an archive.
-// The caller closes it with the returned function.
+// openArchive opens the backup named on the command line as an archive,
+// counting its reads on e.readProgress. The caller closes it with the
+// returned function.
 func (e *env) openArchive(ctx context.Context, arg string) (*backup.Archive, func(), error) {
-	r, err := e.openStored(ctx, arg)
+	a, c, err := job.OpenArchive(ctx, e.registry(), arg, e.countReads)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, storedErr(arg, err)
 	}
-	a, err := backup.Open(e.countReads(r), r.Size())
-	if err != nil {
-		r.Close()
-		return nil, nil, backupExit(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
-	}
-	return a, func() { r.Close() }, nil
+	return a, func() { c.Close() }, nil
 }
 
 // givenBackup is the backup a command was given as its one argument,
