@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/internal/testparallel"
@@ -44,12 +45,19 @@ var programPath = onceFixture(func() (string, error) {
 })
 
 // copyExecutable copies the file at from to a new executable file to.
+// Like writeScript, it holds syscall.ForkLock while to is open for
+// writing: a process another test starts meanwhile would inherit the open
+// file until it calls exec, and running to would fail with "text file
+// busy" (ETXTBSY; Go issue 22315). Seen on a loaded machine as
+// TestRefusedReadIsNoMissingFile's first run as nobody failing.
 func copyExecutable(from, to string) error {
 	in, err := os.Open(from)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
 	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o700)
 	if err != nil {
 		return err
