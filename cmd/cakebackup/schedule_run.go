@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -108,10 +107,6 @@ func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFu
 	if err != nil {
 		return nil, nil, err
 	}
-	// Unnamed, the job is named after its source: retention finds a job's
-	// backups by its name, and one shared name would have two ad hoc
-	// sources sending to one place prune each other's backups.
-	job.Name = schedule.AdHocJobName(job.Source)
 	if len(names) == 1 {
 		job.Name = names[0]
 	}
@@ -121,7 +116,6 @@ func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFu
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg.Jobs, cfg.DefaultDest = nil, cmp.Or(cfg.DefaultDest, fallbackDest)
 	pw, _, err := e.readPassword(c) // also refuses two sources at once
 	if errors.Is(err, errNoPassword) {
 		return nil, nil, usageError(fmt.Errorf("a scheduled run never asks for the password: use --password-file, --password-stdin or $%s", passwordEnv))
@@ -129,22 +123,10 @@ func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFu
 	if err != nil {
 		return nil, nil, err
 	}
-	password := func(schedule.Job) (string, error) { return pw, nil }
-	if job.PasswordFile != "" {
-		// Read afresh each run, and only from a private file.
-		if _, err := e.jobPasswords(c).Password(job); err != nil {
-			return nil, nil, usageError(err)
-		}
-		password = e.jobPasswords(c).Password
-	} else {
-		// Given once on start (stdin or environment): this marks the job
-		// as having a password source for validation; it is not re-read.
-		job.PasswordEnv = passwordEnv
-	}
-	if err := cfg.ValidateJob(job); err != nil {
+	password, err := cfg.AdHoc(job, fallbackDest, schedule.AdHocPassword{Given: pw, GivenEnv: passwordEnv, File: e.jobPasswords(c).Password})
+	if err != nil {
 		return nil, nil, usageError(err)
 	}
-	cfg.Jobs = []schedule.Job{job}
 	return cfg, password, nil
 }
 

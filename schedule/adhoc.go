@@ -1,0 +1,50 @@
+package schedule
+
+import "cmp"
+
+// AdHocPassword is where the password of an ad hoc job (one run without
+// an entry in the config file) comes from.
+type AdHocPassword struct {
+	// Given is the password given once, on start (standard input or the
+	// environment); it is used when the job has no password file.
+	Given string
+	// GivenEnv is the environment variable Given may have come from: a
+	// job without a password file is marked as reading it, which gives
+	// it a password source for validation; it is not re-read.
+	GivenEnv string
+	// File reads a job's password file. A job that has one reads it
+	// afresh on each run; it is read once first, so an unreadable or
+	// public file is refused before the run starts.
+	File func(Job) (string, error)
+}
+
+// AdHoc makes c the config of a run of the one job j alone, given
+// outside the config file: c keeps its settings (its default
+// destination, else fallbackDest, is j's when j names none) and loses
+// its jobs. An unnamed j is named after its source (AdHocJobName):
+// retention finds a job's backups by its name, and one shared name would
+// have two ad hoc sources sending to one place prune each other's
+// backups. It returns the job's password function. On an error (the
+// password file's, or j's from ValidateJob) c is unchanged.
+func (c *Config) AdHoc(j Job, fallbackDest string, pw AdHocPassword) (func(Job) (string, error), error) {
+	if j.Name == "" {
+		j.Name = AdHocJobName(j.Source)
+	}
+	password := func(Job) (string, error) { return pw.Given, nil }
+	if j.PasswordFile != "" {
+		if _, err := pw.File(j); err != nil {
+			return nil, err
+		}
+		password = pw.File
+	} else {
+		j.PasswordEnv = pw.GivenEnv
+	}
+	adhoc := *c
+	adhoc.Jobs, adhoc.DefaultDest = nil, cmp.Or(c.DefaultDest, fallbackDest)
+	if err := adhoc.ValidateJob(j); err != nil {
+		return nil, err
+	}
+	adhoc.Jobs = []Job{j}
+	*c = adhoc
+	return password, nil
+}
