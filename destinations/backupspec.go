@@ -50,8 +50,10 @@ func JoinBackup(spec, name string) string {
 }
 
 // OpenBackup opens the backup spec names (see SplitBackup) for reading.
-// Closing the returned Reader closes its destination too. A backup that
-// is not there gives an error wrapping ErrNotFound.
+// Closing the returned Reader closes its destination too. A spec without
+// a backup's name gives an error wrapping ErrNoBackupName; once split, a
+// destination or backup that does not open gives a *BackupOpenError,
+// which wraps ErrNotFound for a backup that is not there.
 func (r *Registry) OpenBackup(ctx context.Context, spec string) (Reader, error) {
 	ds, name, err := SplitBackup(spec)
 	if err != nil {
@@ -59,16 +61,34 @@ func (r *Registry) OpenBackup(ctx context.Context, spec string) (Reader, error) 
 	}
 	d, err := r.Open(ctx, ds.String())
 	if err != nil {
-		return nil, err
+		return nil, &BackupOpenError{Dest: ds, Name: name, Err: err}
 	}
 	rd, err := d.Open(ctx, name)
 	if err != nil {
 		d.Close()
 		loc := strings.TrimSuffix(d.Spec(), "/") + "/" + name
-		return nil, errloc.Wrap(err, loc, Spellings(loc)...)
+		return nil, &BackupOpenError{Dest: ds, Name: name, Err: errloc.Wrap(err, loc, Spellings(loc)...)}
 	}
 	return &backupReader{Reader: rd, dest: d}, nil
 }
+
+// BackupOpenError is OpenBackup's error for a backup at a destination
+// that would not open: the destination, or the backup in it. Its text is
+// Err's.
+type BackupOpenError struct {
+	// Dest is the destination's spec as the backup's spec spells it
+	// (what ls takes to list it), Name the backup's name there.
+	Dest Spec
+	Name string
+	// Err is why it did not open.
+	Err error
+}
+
+// Error is Err's text.
+func (e *BackupOpenError) Error() string { return e.Err.Error() }
+
+// Unwrap returns why the backup did not open.
+func (e *BackupOpenError) Unwrap() error { return e.Err }
 
 // backupReader is a backup read from a destination, which it closes too.
 type backupReader struct {

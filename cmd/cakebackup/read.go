@@ -363,6 +363,7 @@ func (e *env) printInspect(info backup.Info, files []backup.Entry, out inspectJS
 // what is.
 func storedErr(arg string, err error) error {
 	var missing *destinations.FolderMissingError
+	var at *destinations.BackupOpenError
 	switch {
 	case errors.As(err, new(*job.FormatError)):
 		return backupExit(err)
@@ -377,9 +378,8 @@ func storedErr(arg string, err error) error {
 	case errors.As(err, &missing):
 		// `ls` of the folder would only say it is missing.
 		return usageError(fmt.Errorf("%s: %w", arg, missing))
-	case errors.Is(err, destinations.ErrNotFound):
-		ds, _, _ := destinations.SplitBackup(arg)
-		return usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, ds))
+	case errors.Is(err, destinations.ErrNotFound) && errors.As(err, &at):
+		return usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, at.Dest))
 	case errors.Is(err, destinations.ErrDamaged):
 		// What the destination holds does not match its checksum or
 		// signature (Proton Drive): a damaged backup, as a local file
