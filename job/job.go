@@ -3,7 +3,9 @@
 // and streams it to one or more destinations, each of which reads its copy
 // back and checks it before publishing it. Send ships a backup that already
 // exists (an export made by the wallet app) byte for byte, after checking
-// it, to the same destinations with the same verified commit.
+// it, to the same destinations with the same verified commit. OpenArchive
+// opens one backup, named by its path or its destination and name, to read
+// (inspect, verify, restore).
 //
 // The command line and the scheduler both call this package; it knows the
 // backup format only through the backup package and the places only
