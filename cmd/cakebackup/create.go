@@ -374,7 +374,11 @@ func allowEmptyFlag() cli.Flag {
 // flag that fixes them: a --source that is not there or is a file is as
 // much a mistake on the command line as an empty one.
 func checkSource(dir string, allowEmpty bool) error {
-	err := job.CheckSource(dir, allowEmpty)
+	return sourceErr(job.CheckSource(dir, allowEmpty))
+}
+
+// sourceErr words job.CheckSource's error err as checkSource does.
+func sourceErr(err error) error {
 	var notThere *job.SourceError
 	var notData *backup.DataFolderError
 	switch {
@@ -391,8 +395,10 @@ func checkSource(dir string, allowEmpty bool) error {
 }
 
 // checkSettings is job.CheckSettings, worded for --settings.
-func checkSettings(path string) error {
-	err := job.CheckSettings(path)
+func checkSettings(path string) error { return settingsErr(job.CheckSettings(path)) }
+
+// settingsErr words job.CheckSettings's error err as checkSettings does.
+func settingsErr(err error) error {
 	var bad *job.SettingsError
 	switch {
 	case errors.As(err, &bad):

@@ -311,24 +311,23 @@ func oneJobArg(c *cli.Context) (string, error) {
 	return name, nil
 }
 
-// checkNewJob checks what schedule add can check now, so a mistake shows
-// when the job is added rather than at its first run: the source is a
-// wallet data folder (see checkSource), the settings file JSON, and what
-// the runner checks (see runner.CheckJob). Its warnings are for what may
-// be fine later. Failures are usage errors.
+// checkNewJob is runner.CheckNewJob, so a mistake shows when the job is
+// added rather than at its first run, its failures usage errors worded
+// for the flags that fix them (see checkSource and checkSettings). Its
+// warnings are for what may be fine later.
 func (e *env) checkNewJob(c *cli.Context, cfg *schedule.Config, job schedule.Job) (warnings []error, err error) {
-	// A missing source is a mistake here, where create leaves it to the
-	// backup to report.
-	if job.Watch == "" {
-		if err := checkSource(job.Source, c.Bool("allow-empty")); err != nil {
-			return nil, usageError(fmt.Errorf("job %s: %w", job.Name, err))
-		}
-	}
-	if err := checkSettings(job.Settings); err != nil {
-		return nil, err
-	}
-	warnings, err = e.runner().CheckJob(c.Context, cfg, job, e.jobPasswords(c).Password)
-	if unset := (*runner.EnvUnsetError)(nil); errors.As(err, &unset) {
+	warnings, err = e.runner().CheckNewJob(c.Context, cfg, job, c.Bool("allow-empty"), e.jobPasswords(c).Password)
+	var (
+		source   *runner.SourceError
+		settings *runner.SettingsError
+		unset    *runner.EnvUnsetError
+	)
+	switch {
+	case errors.As(err, &source):
+		return nil, usageError(fmt.Errorf("job %s: %w", job.Name, sourceErr(source.Err)))
+	case errors.As(err, &settings):
+		return nil, settingsErr(settings.Err)
+	case errors.As(err, &unset):
 		err = fmt.Errorf("%w: set it here and where the job will run, or use --password-file", err)
 	}
 	if err != nil {

@@ -62,7 +62,7 @@ func (e *UnavailableError) Unwrap() error { return e.Err }
 // that is not there now (an unplugged stick), a password not yet in the
 // keyring. The
 // source and settings of a backup job are the caller's to check, as
-// create checks them.
+// create checks them, or CheckNewJob's.
 func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.Job, password PasswordFunc) (warnings []error, err error) {
 	var watched string
 	if j.Watch != "" {
@@ -144,4 +144,48 @@ func (r Runner) probe(ctx context.Context, spec string) (destinations.Destinatio
 	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
 	defer cancel()
 	return r.Registry.Open(ctx, spec)
+}
+
+// SourceError is CheckNewJob's error for the source of a backup job:
+// job.CheckSource's, in Err.
+type SourceError struct {
+	Job string
+	Err error
+}
+
+// Error names the job and says what is wrong with its source.
+func (e *SourceError) Error() string { return fmt.Sprintf("job %s: %v", e.Job, e.Err) }
+
+// Unwrap returns job.CheckSource's error.
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// SettingsError is CheckNewJob's error for a job's settings file:
+// job.CheckSettings's, in Err.
+type SettingsError struct {
+	Job string
+	Err error
+}
+
+// Error names the job and says what is wrong with its settings file.
+func (e *SettingsError) Error() string { return fmt.Sprintf("job %s: %v", e.Job, e.Err) }
+
+// Unwrap returns job.CheckSettings's error.
+func (e *SettingsError) Unwrap() error { return e.Err }
+
+// CheckNewJob is CheckJob after what create checks of a backup: the
+// source of a backup job is a wallet app's data folder (job.CheckSource;
+// allowEmpty lets one without wallets pass), a *SourceError if not, and
+// a settings file is a JSON object (job.CheckSettings), a *SettingsError
+// if not. A missing source is a mistake here, where create leaves it to
+// the backup to report.
+func (r Runner) CheckNewJob(ctx context.Context, cfg *schedule.Config, j schedule.Job, allowEmpty bool, password PasswordFunc) (warnings []error, err error) {
+	if j.Watch == "" {
+		if err := job.CheckSource(j.Source, allowEmpty); err != nil {
+			return nil, &SourceError{Job: j.Name, Err: err}
+		}
+	}
+	if err := job.CheckSettings(j.Settings); err != nil {
+		return nil, &SettingsError{Job: j.Name, Err: err}
+	}
+	return r.CheckJob(ctx, cfg, j, password)
 }

@@ -380,3 +380,56 @@ func TestSchedulerRetriesAChangedSource(t *testing.T) {
 		t.Errorf("logged %q, want the one retry line %q", retries, want)
 	}
 }
+
+// TestCheckNewJob: before CheckJob's checks, CheckNewJob refuses a backup
+// job's source that is no wallet data folder and a settings file that is
+// not a JSON object, each with its own error type naming the job.
+func TestCheckNewJob(t *testing.T) {
+	r := newRunner(t)
+	dest := "folder:" + t.TempDir()
+	empty := t.TempDir()
+	missing := filepath.Join(t.TempDir(), "gone")
+	notObject := filepath.Join(t.TempDir(), "settings.json")
+	if err := os.WriteFile(notObject, []byte("[]"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	watched := t.TempDir()
+	isSource := func(target any) func(error) bool {
+		return func(err error) bool {
+			var s *runner.SourceError
+			return errors.As(err, &s) && s.Job == "j" && errors.As(s.Err, target) && err.Error() == "job j: "+s.Err.Error()
+		}
+	}
+	tests := []struct {
+		name       string
+		job        schedule.Job
+		allowEmpty bool
+		fails      func(error) bool // nil: no error
+	}{
+		{"source missing", schedule.Job{Name: "j", Source: missing, Dest: dest, PasswordFile: "/pw"}, false, isSource(new(*job.SourceError))},
+		{"source without wallets", schedule.Job{Name: "j", Source: empty, Dest: dest, PasswordFile: "/pw"}, false, isSource(new(*backup.DataFolderError))},
+		{"source without wallets, allowed", schedule.Job{Name: "j", Source: empty, Dest: dest, PasswordFile: "/pw"}, true, nil},
+		{"settings not an object", schedule.Job{Name: "j", Source: empty, Settings: notObject, Dest: dest, PasswordFile: "/pw"}, true,
+			func(err error) bool {
+				var s *runner.SettingsError
+				var bad *job.SettingsError
+				return errors.As(err, &s) && s.Job == "j" && errors.As(s.Err, &bad) && err.Error() == "job j: "+s.Err.Error()
+			}},
+		{"a watch job has no source to check", schedule.Job{Name: "j", Watch: watched, Dest: dest}, false, nil},
+		{"then what CheckJob checks", schedule.Job{Name: "j", Source: empty, Dest: "ftp:x", PasswordFile: "/pw"}, true,
+			func(err error) bool { var k *destinations.KindError; return errors.As(err, &k) && k.Kind == "ftp" }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			warnings, err := r.CheckNewJob(t.Context(), &schedule.Config{}, tt.job, tt.allowEmpty, fixed(password, nil))
+			switch {
+			case tt.fails == nil && err != nil:
+				t.Fatalf("CheckNewJob: %v", err)
+			case tt.fails != nil && (err == nil || !tt.fails(err)):
+				t.Fatalf("CheckNewJob: %v; not the error wanted", err)
+			case len(warnings) != 0:
+				t.Fatalf("warnings %v, want none", warnings)
+			}
+		})
+	}
+}
