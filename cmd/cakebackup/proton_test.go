@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -345,17 +344,25 @@ func TestProtonFolderOfNewerApp(t *testing.T) {
 }
 
 // TestProtonTwoProcessesShareSession: cakebackup processes share one
-// cached session whose access token keeps expiring (the fake ends it on
-// demand: ExpireAccessTokens), so they renew it often and at once: a
-// backup, which renews it in the middle of its upload, and alongside it
-// bursts of three listings started together just after the token has
-// expired, so that they race each other (and the backup) to renew it.
+// cached session whose access token the fake ends on demand
+// (ExpireAccessTokens), so they renew it at once. In each round a backup
+// starts, its token is ended as soon as its upload has begun (the fake
+// has a file create call), and a burst of listings starts right then, so
+// that they race each other and the backup to renew it; once the backup
+// has ended, more bursts follow, each after the token was ended again.
 // The fake refuses every spent refresh token; none may be presented, and
 // the session must work afterwards. With the session store's lock taken
 // out of the renewal, a refresh token is presented twice in every run
-// tried. (The token used to live 2 seconds instead: on a loaded machine a
-// process then sometimes got tokens that expired before its retried call
-// arrived, and failed.)
+// tried.
+//
+// The token is ended only while no renewal can be under way: before the
+// renewals of a round's backup and first burst, or between bursts once
+// every process has ended. A token granted or handed over by a renewal
+// then still works when the process's retried call (go-proton-api retries
+// once) arrives. It used to be ended every second while the backup ran:
+// on a loaded machine the backup sometimes renewed just before an expiry
+// and its retried call, sent after it, failed with "Proton session
+// expired".
 func TestProtonTwoProcessesShareSession(t *testing.T) {
 	t.Parallel()
 	c, srv := loggedInProtonCLI(t)
@@ -371,48 +378,58 @@ func TestProtonTwoProcessesShareSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	pwFile := writePasswordFile(t, "backup password for the wallets")
-	srv.ExpireAccessTokens() // the first runs all renew it
 
 	bin := programPath(t)
 	environ := []string{"PATH=" + os.Getenv("PATH")}
 	for k, v := range c.vars {
 		environ = append(environ, k+"="+v)
 	}
-	var failed atomic.Bool
 	run := func(args ...string) {
 		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Env = environ
 		if out, err := cmd.CombinedOutput(); err != nil {
-			failed.Store(true)
 			t.Errorf("cakebackup %s: %v: %s", args[0], err, out)
 		}
 	}
-	creating := make(chan struct{})
-	go func() {
-		defer close(creating)
-		run("create", "--source", sampleWallets, "--settings", sampleSettings, "--dest", "proton:/Race", "--password-file", pwFile, "--quiet")
-	}()
-	const burst = 3
-	listed := 0
-	for done := false; !done && !failed.Load(); listed += burst {
+	const rounds, lsRounds, burst = 2, 3, 4
+	for round := range rounds {
+		uploading := srv.Calls(protontest.RouteCreateFile)
+		creating := make(chan struct{})
+		go func() {
+			defer close(creating)
+			run("create", "--source", sampleWallets, "--settings", sampleSettings, "--dest", "proton:/Race", "--password-file", pwFile, "--quiet")
+		}()
+		// Wait for the backup's upload to begin (or for the backup
+		// to end early, which the error above reports).
+	wait:
+		for srv.Calls(protontest.RouteCreateFile) == uploading {
+			select {
+			case <-creating:
+				break wait
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+		srv.ExpireAccessTokens()
 		var wg sync.WaitGroup
 		for range burst {
 			wg.Go(func() { run("ls", "proton:/Race") })
 		}
 		wg.Wait()
-		// A pause, so that the backup's call retried after its renewal
-		// (go-proton-api retries once) is sent before the token expires
-		// again: a token that lived a day never expires in between.
-		select {
-		case <-creating:
-			done = true
-		case <-time.After(time.Second):
+		<-creating
+		// More bursts, now that no process runs between them.
+		for range lsRounds {
 			srv.ExpireAccessTokens()
+			for range burst {
+				wg.Go(func() { run("ls", "proton:/Race") })
+			}
+			wg.Wait()
+		}
+		if t.Failed() {
+			t.Fatalf("round %d of %d failed", round+1, rounds)
 		}
 	}
-	<-creating
 	granted, refused := srv.Refreshes()
-	t.Logf("1 backup and %d listings; %d refreshes granted, %d refused", listed, granted, refused)
+	t.Logf("%d backups and %d listings; %d refreshes granted, %d refused", rounds, rounds*burst*(1+lsRounds), granted, refused)
 	if refused != 0 || granted == 0 {
 		t.Fatalf("%d refreshes refused (want none), %d granted (want some)", refused, granted)
 	}
