@@ -83,7 +83,7 @@ func scanBareBlob(ctx context.Context, r io.ReaderAt, size int64) (*blobStream, 
 			}, nil
 		}
 	}
-	return nil, fmt.Errorf("BLAKE2b checksum does not match: %w", ErrBadChecksum)
+	return nil, ErrBlobChecksum
 }
 
 // blobChecksumAt computes blobChecksum for the header hdr and the

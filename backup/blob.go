@@ -212,7 +212,7 @@ func parseBlobWith(bh *blake2b.Hasher, b []byte) (*blob, error) {
 			return newBlob(hdr, nonceSize, ciphertext), nil
 		}
 	}
-	return nil, fmt.Errorf("BLAKE2b checksum does not match: %w", ErrBadChecksum)
+	return nil, ErrBlobChecksum
 }
 
 // open authenticates and decrypts the blob with key, in place: the

@@ -19,6 +19,11 @@ var (
 	// ErrBadChecksum is wrapped when a checksum does not match: the file
 	// was damaged in transfer or on disk.
 	ErrBadChecksum = errors.New("backup checksum mismatch (the file is damaged)")
+	// ErrBlobChecksum is a v2 blob's BLAKE2b checksum not matching; it is
+	// ErrBadChecksum. A bare v2 blob (a backup file that is one blob)
+	// carries no length, so for one it may also mean that the file is not
+	// whole yet.
+	ErrBlobChecksum = fmt.Errorf("BLAKE2b checksum does not match: %w", ErrBadChecksum)
 	// ErrDecrypt is wrapped when decryption fails: a wrong password, or
 	// data tampered with after its checksum was recomputed.
 	ErrDecrypt = errors.New("cannot decrypt backup: wrong password or tampered data")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -456,7 +455,7 @@ func (r *runner) judge(ctx context.Context, path string, size int64, mtime time.
 			m.Partial = true
 		case errors.Is(err, backup.ErrDecrypt):
 			m.NoDecrypt = true
-		case errors.Is(err, backup.ErrBadChecksum) && !errors.As(err, &chunk) && bareBlob(path):
+		case errors.Is(err, backup.ErrBlobChecksum) && !errors.As(err, &chunk):
 			m.BlobMismatch = true
 		default:
 			m.Damaged = errors.Is(err, backup.ErrBadChecksum) || errors.As(err, &chunk)
@@ -465,19 +464,6 @@ func (r *runner) judge(ctx context.Context, path string, size int64, mtime time.
 	}
 	m.SHA512 = sent.SHA512
 	return m, nil
-}
-
-// bareBlob reports whether the file at path starts as a bare v2 blob does
-// (see backup.Open).
-func bareBlob(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	b := make([]byte, 1)
-	_, err = io.ReadFull(f, b)
-	return err == nil && b[0] == 0x02
 }
 
 // rejected reports whether err is a file's check saying it is not a
