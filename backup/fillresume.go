@@ -148,18 +148,11 @@ func finishInterrupted(dir string) (Resumed, error) {
 		return r, fmt.Errorf("reading %s: %w", dir, err)
 	}
 	for _, e := range entries {
-		folder, isLock := strings.CutSuffix(e.Name(), lockSuffix)
-		pid, ok := restoringOwner(folder)
-		if !isLock || !ok || !e.Type().IsRegular() {
+		if !e.Type().IsRegular() {
 			continue
 		}
-		lock, alive := restoreAlive(filepath.Join(dir, e.Name()), pid)
-		if alive {
-			continue
-		}
-		m, ok := readManifest(lock)
+		folder, lock, m, ok := deadFill(dir, e.Name())
 		if !ok {
-			closeLock(lock)
 			continue
 		}
 		one, err := finishFill(filepath.Join(dir, folder), dir, m)
@@ -173,6 +166,27 @@ func finishInterrupted(dir string) (Resumed, error) {
 		r = one
 	}
 	return r, nil
+}
+
+// deadFill reports whether name, in dir, is the lock file of a restore
+// that is no longer running and was killed while it moved its entries up
+// into dir: then it returns that restore's temporary folder's name, the
+// lock file, locked (close it with closeLock), and its manifest.
+func deadFill(dir, name string) (folder string, lock *os.File, m fillManifest, ok bool) {
+	folder, isLock := strings.CutSuffix(name, lockSuffix)
+	pid, ok := restoringOwner(folder)
+	if !isLock || !ok {
+		return "", nil, fillManifest{}, false
+	}
+	lock, alive := restoreAlive(filepath.Join(dir, name), pid)
+	if alive {
+		return "", nil, fillManifest{}, false
+	}
+	if m, ok = readManifest(lock); !ok {
+		closeLock(lock)
+		return "", nil, fillManifest{}, false
+	}
+	return folder, lock, m, true
 }
 
 // finishFill moves what the killed restore with manifest m left in tmp up
@@ -249,20 +263,11 @@ func rollBackFill(tmp, dir string, m fillManifest, taken string) (Resumed, error
 func movedByDeadFills(dir string, names []string) map[string]bool {
 	moved := map[string]bool{}
 	for _, name := range names {
-		folder, isLock := strings.CutSuffix(name, lockSuffix)
-		pid, ok := restoringOwner(folder)
-		if !isLock || !ok {
-			continue
-		}
-		lock, alive := restoreAlive(filepath.Join(dir, name), pid)
-		if alive {
-			continue
-		}
-		m, ok := readManifest(lock)
-		closeLock(lock)
+		folder, lock, m, ok := deadFill(dir, name)
 		if !ok {
 			continue
 		}
+		closeLock(lock)
 		for _, n := range m.Names {
 			if !exists(filepath.Join(dir, folder, n)) {
 				moved[n] = true
