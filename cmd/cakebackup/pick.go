@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/cakebackup/cakebackup/picker"
 	"github.com/cakebackup/cakebackup/picker/protondrive"
@@ -86,74 +84,35 @@ func (e *env) pickDest(ctx context.Context) (string, error) {
 	return e.pick(ctx, false, "give --dest SPEC instead of --pick (see `cakebackup dests`)")
 }
 
-// pick shows the desktop's folder chooser when there is a desktop
-// session, and the terminal picker otherwise, when forced, or when the
-// desktop's chooser fails to run. instead says what the command line can
-// give in place of the picker, for when there is no terminal to show it on.
+// pick lets the person choose a destination with picker.Chooser: the
+// desktop's folder chooser, or the terminal picker (always when
+// terminalOnly). instead says what the command line can give in place of
+// the picker, for when there is no terminal to show it on.
 func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (string, error) {
-	folders := picker.ThisComputer(ctx, e.getenv, e.detector().Drives)
-	var dialogErr error // why the desktop's chooser failed, if it did
-	if !terminalOnly {
-		if dialog, ok := picker.FindNativeDialog(runtime.GOOS, e.getenv); ok {
-			dir, err := dialog.Choose(ctx, folders.Start, pickTitle)
-			switch {
-			case err == nil:
-				return folders.Spec(dir), nil
-			case errors.Is(err, picker.ErrNoDestination), ctx.Err() != nil:
-				return "", err
+	spec, err := picker.Chooser{
+		Title: pickTitle, GOOS: runtime.GOOS, Getenv: e.getenv, Drives: e.detector().Drives,
+		Stdin: e.stdin, Stderr: e.stderr, TerminalOnly: terminalOnly,
+		More: func() []picker.FolderSource {
+			if p, ok := protondrive.LoggedIn(e.getenv); ok {
+				return []picker.FolderSource{p}
 			}
-			dialogErr = err
-		}
-	}
-	in, out, closeTerm, err := e.pickerTerminal(instead)
-	if err != nil {
-		if dialogErr != nil {
-			// One line for the failure: both reasons.
-			return "", fmt.Errorf("%s; and %w", oneLine(dialogErr.Error()), err)
-		}
-		return "", err
-	}
-	if dialogErr != nil {
-		fmt.Fprintf(e.stderr, "cakebackup: %s; using the terminal picker\n", oneLine(dialogErr.Error()))
-	}
-	defer closeTerm()
-	sources := []picker.FolderSource{folders}
-	if p, ok := protondrive.LoggedIn(e.getenv); ok {
-		defer p.Close(ctx)
-		sources = append(sources, p)
-	}
-	choice, err := picker.RunTerminal(ctx, in, out, sources)
-	if errors.Is(err, picker.ErrInterrupted) {
+			return nil
+		},
+		Fallback: func(err error) {
+			fmt.Fprintf(e.stderr, "cakebackup: %s; using the terminal picker\n", oneLine(err.Error()))
+		},
+	}.Choose(ctx)
+	switch {
+	case errors.Is(err, picker.ErrNoTerminal):
+		// Nobody to ask, as for a password (restore, --password-out):
+		// the command line must say it instead.
+		return "", usageError(fmt.Errorf("%w: run it in a terminal, or %s", err, instead))
+	case errors.Is(err, picker.ErrInterrupted):
 		// Ctrl-C, which the picker's raw terminal read as a key: the
 		// same end as Ctrl-C anywhere else.
 		return "", withCode(130, err)
 	}
-	if err != nil {
-		return "", err
-	}
-	return choice.Spec, nil
-}
-
-// pickerTerminal returns where the terminal picker reads keys and draws:
-// stdin, and stderr (or the controlling terminal when stderr is
-// redirected), never stdout, which carries the result. Without a terminal
-// on stdin there is nobody to ask, and the error ends with instead: what
-// the command line can give in place of the picker.
-func (e *env) pickerTerminal(instead string) (in io.Reader, out io.Writer, closeTerm func(), err error) {
-	stdin, ok := e.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(stdin.Fd())) {
-		// Nobody to ask, as for a password (restore, --password-out):
-		// the command line must say it instead.
-		return nil, nil, nil, usageError(errors.New("no terminal to show the folder picker on: run it in a terminal, or " + instead))
-	}
-	if stderr, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(stderr.Fd())) {
-		return stdin, stderr, func() {}, nil
-	}
-	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("no terminal to draw the folder picker on: %w", err)
-	}
-	return stdin, tty, func() { tty.Close() }, nil
+	return spec, err
 }
 
 // unknownJobErr makes a job the config file does not hold a usage error.
