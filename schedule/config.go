@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -195,6 +196,17 @@ func (e *UnknownJobError) Error() string {
 }
 
 func (e *UnknownJobError) Unwrap() error { return ErrUnknownJob }
+
+// MarshalJSON is c as JSON, as `schedule list --json` prints it: its
+// jobs are [] when it has none, never null.
+func (c Config) MarshalJSON() ([]byte, error) {
+	type plain Config // without this method
+	p := plain(c)
+	if p.Jobs == nil {
+		p.Jobs = []Job{}
+	}
+	return json.Marshal(p)
+}
 
 // DestsFor returns the destination specs job writes to: its own, or else
 // the config's default; none when neither is set.

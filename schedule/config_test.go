@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -251,6 +252,28 @@ func TestNamed(t *testing.T) {
 			}
 			if err != nil || !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("Named = %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestConfigJSON: schedule list --json's object is the config's own JSON,
+// its jobs [] when it has none; File is not part of it.
+func TestConfigJSON(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  *Config
+		want string
+	}{
+		{"empty", &Config{File: "/c.toml"}, `{"jobs":[]}`},
+		{"default dest and a job", &Config{DefaultDest: "usb:W", Jobs: []Job{{Name: "n", Source: "/s", Every: "24h", Retention: Retention{KeepLast: 3}}}},
+			`{"default_dest":"usb:W","jobs":[{"name":"n","source":"/s","every":"24h","keep_last":3}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := json.Marshal(tt.cfg)
+			if err != nil || string(got) != tt.want {
+				t.Errorf("JSON = %s, %v; want %s", got, err, tt.want)
 			}
 		})
 	}

@@ -137,13 +137,19 @@ func (r JobStatus) Damaged() []string {
 	return lines
 }
 
-// Reports are rows as JobReports (see JobStatus.Report).
-func Reports(rows []JobStatus, now time.Time) []JobReport {
+// StatusReport is the status of a config's jobs as `schedule status
+// --json` prints it: {"jobs": [...]}, [] when there are none.
+type StatusReport struct {
+	Jobs []JobReport `json:"jobs"`
+}
+
+// Reports are rows as a StatusReport (see JobStatus.Report).
+func Reports(rows []JobStatus, now time.Time) StatusReport {
 	out := make([]JobReport, 0, len(rows))
 	for _, r := range rows {
 		out = append(out, r.Report(now))
 	}
-	return out
+	return StatusReport{Jobs: out}
 }
 
 // JobReport is one job's status as `schedule status --json` prints it.

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 )
@@ -93,5 +94,28 @@ func TestColumns(t *testing.T) {
 	want := "DAMAGED backup of job n at folder:/b: x (bad checksum, checked " + stamp(at) + "); retention keeps it but never counts it as good"
 	if got := r.Damaged(); len(got) != 1 || got[0] != want {
 		t.Errorf("Damaged = %q, want %q", got, want)
+	}
+}
+
+// TestReportsJSON: schedule status --json's object, {"jobs": [...]},
+// with [] when there are no jobs.
+func TestReportsJSON(t *testing.T) {
+	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		rows []JobStatus
+		want string
+	}{
+		{"none", nil, `{"jobs":[]}`},
+		{"one", []JobStatus{{Job: "a", WarnAfter: time.Hour}},
+			`{"jobs":[{"job":"a","next_run":"2026-11-25T03:00:00Z","failing":false,"overdue":false,"warn_after_seconds":3600}]}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := json.Marshal(Reports(tt.rows, now))
+			if err != nil || string(got) != tt.want {
+				t.Errorf("JSON = %s, %v; want %s", got, err, tt.want)
+			}
+		})
 	}
 }

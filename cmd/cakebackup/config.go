@@ -30,8 +30,9 @@ func (e *env) configPath(flag string) (string, error) {
 	return path, err
 }
 
-// loadScheduleConfig loads the --config file or the default one.
-func (e *env) loadScheduleConfig(c *cli.Context) (string, *schedule.Config, error) {
+// loadScheduleConfig loads the --config file or the default one; the
+// config's File is its path.
+func (e *env) loadScheduleConfig(c *cli.Context) (*schedule.Config, error) {
 	return e.loadConfig(c.String("config"), "", "")
 }
 
@@ -39,7 +40,7 @@ func (e *env) loadScheduleConfig(c *cli.Context) (string, *schedule.Config, erro
 // only read the config (list, status): a --config file that is not there
 // is a mistake (a typo in a monitoring script would otherwise read as "no
 // jobs, all well"), while the default file may not exist yet.
-func (e *env) loadGivenScheduleConfig(c *cli.Context) (string, *schedule.Config, error) {
+func (e *env) loadGivenScheduleConfig(c *cli.Context) (*schedule.Config, error) {
 	return e.loadConfig(c.String("config"), "schedule add", "")
 }
 
@@ -60,7 +61,7 @@ const fallbackDest = "downloads"
 // Downloads instead of the saved default, and say nothing. The default
 // file may not exist yet.
 func (e *env) defaultDest(configFlag string) (string, error) {
-	_, cfg, err := e.loadConfig(configFlag, "pick --save-default", "reading the saved default destination: ")
+	cfg, err := e.loadConfig(configFlag, "pick --save-default", "reading the saved default destination: ")
 	if err != nil {
 		return "", err
 	}
@@ -72,10 +73,10 @@ func (e *env) defaultDest(configFlag string) (string, error) {
 // there is a mistake too (schedule.LoadNamedConfig), whose message names
 // the command that creates it. A config that does not load is the
 // person's to fix: a usage error, its message after prefix.
-func (e *env) loadConfig(flag, creator, prefix string) (string, *schedule.Config, error) {
+func (e *env) loadConfig(flag, creator, prefix string) (*schedule.Config, error) {
 	path, err := e.configPath(flag)
 	if err != nil {
-		return "", nil, err
+		return nil, err
 	}
 	load := schedule.LoadConfig
 	if flag != "" && creator != "" {
@@ -84,34 +85,33 @@ func (e *env) loadConfig(flag, creator, prefix string) (string, *schedule.Config
 	cfg, err := load(path)
 	switch {
 	case errors.As(err, new(*schedule.MissingConfigError)):
-		return "", nil, usageError(fmt.Errorf("%w (%s creates it)", err, creator))
+		return nil, usageError(fmt.Errorf("%w (%s creates it)", err, creator))
 	case err != nil:
-		return "", nil, usageError(fmt.Errorf("%s%w", prefix, err))
+		return nil, usageError(fmt.Errorf("%s%w", prefix, err))
 	}
-	return path, cfg, nil
+	return cfg, nil
 }
 
 // jobArgConfig is the single JOB argument and the --config file (or the
 // default one) it is looked up in.
-func (e *env) jobArgConfig(c *cli.Context) (name, path string, cfg *schedule.Config, err error) {
+func (e *env) jobArgConfig(c *cli.Context) (name string, cfg *schedule.Config, err error) {
 	if name, err = oneJobArg(c); err != nil {
-		return "", "", nil, err
+		return "", nil, err
 	}
-	if path, cfg, err = e.loadScheduleConfig(c); err != nil {
-		return "", "", nil, err
-	}
-	return name, path, cfg, nil
+	cfg, err = e.loadScheduleConfig(c)
+	return name, cfg, err
 }
 
 // configJob is the job the single JOB argument names, with the config
-// file it is in.
-func (e *env) configJob(c *cli.Context) (path string, cfg *schedule.Config, job schedule.Job, err error) {
-	name, path, cfg, err := e.jobArgConfig(c)
+// it is in.
+func (e *env) configJob(c *cli.Context) (*schedule.Config, schedule.Job, error) {
+	name, cfg, err := e.jobArgConfig(c)
 	if err != nil {
-		return "", nil, schedule.Job{}, err
+		return nil, schedule.Job{}, err
 	}
-	if job, err = cfg.Find(name); err != nil {
-		return "", nil, schedule.Job{}, usageError(fmt.Errorf("%s: %w", path, err))
+	job, err := cfg.Find(name)
+	if err != nil {
+		return nil, schedule.Job{}, usageError(fmt.Errorf("%s: %w", cfg.File, err))
 	}
-	return path, cfg, job, nil
+	return cfg, job, nil
 }

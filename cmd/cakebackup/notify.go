@@ -73,7 +73,7 @@ func notifyCommand(e *env) *cli.Command {
 			ArgsUsage: "JOB",
 			Flags:     []cli.Flag{configFlag()},
 			Action: func(c *cli.Context) error {
-				path, cfg, job, err := e.configJob(c)
+				cfg, job, err := e.configJob(c)
 				if err != nil {
 					return err
 				}
@@ -82,7 +82,7 @@ func notifyCommand(e *env) *cli.Command {
 				perRun, onChange := job.Alerts.Notifiers(e.desktop(), out, schedule.PasswordEnvs(cfg.Jobs))
 				channels := append(perRun, onChange...)
 				if len(channels) == 0 {
-					return usageError(fmt.Errorf("job %s has no notifications: set ping_url, webhook, notify_desktop or on_* hooks in %s, or at its top for every job", job.Name, path))
+					return usageError(fmt.Errorf("job %s has no notifications: set ping_url, webhook, notify_desktop or on_* hooks in %s, or at its top for every job", job.Name, cfg.File))
 				}
 				event := notify.Event{Job: job.Name, Kind: notify.Test, Time: time.Now()}
 				failed := 0

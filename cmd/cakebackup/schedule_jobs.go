@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
@@ -115,12 +114,12 @@ func scheduleAddCommand(e *env) *cli.Command {
 			allowEmptyFlag(),
 		}, append(timingFlags(), alertFlags()...)...),
 		Action: func(c *cli.Context) error {
-			name, path, cfg, err := e.jobArgConfig(c)
+			name, cfg, err := e.jobArgConfig(c)
 			if err != nil {
 				return err
 			}
 			if _, dup := cfg.Job(name); dup {
-				return usageError(fmt.Errorf("job %q already exists in %s (remove it first)", name, path))
+				return usageError(fmt.Errorf("job %q already exists in %s (remove it first)", name, cfg.File))
 			}
 			job, err := jobFromFlags(c, name)
 			if err != nil {
@@ -136,21 +135,17 @@ func scheduleAddCommand(e *env) *cli.Command {
 				return err
 			}
 			cfg.Jobs = append(cfg.Jobs, job)
-			if err := cfg.Save(path); err != nil {
+			if err := cfg.Save(cfg.File); err != nil {
 				return err
 			}
 			for _, w := range warnings {
 				fmt.Fprintf(e.stderr, "warning: %s\n", oneLine(w.Error()))
 			}
-			fmt.Fprintf(e.stdout, "Added job %s to %s\n", name, path)
-			abs, err := filepath.Abs(path)
-			if err != nil {
-				return err
-			}
+			fmt.Fprintf(e.stdout, "Added job %s to %s\n", name, cfg.File)
 			if job.PasswordKeyring {
-				fmt.Fprintf(e.stdout, "Store its password with: cakebackup schedule set-password%s %s\n", configArg(c, abs), name)
+				fmt.Fprintf(e.stdout, "Store its password with: cakebackup schedule set-password%s %s\n", givenConfigArg(c), name)
 			}
-			fmt.Fprintf(e.stdout, "Start it from a timer with: cakebackup schedule install%s %s\n", configArg(c, abs), name)
+			fmt.Fprintf(e.stdout, "Start it from a timer with: cakebackup schedule install%s %s\n", givenConfigArg(c), name)
 			return nil
 		},
 	}
@@ -162,14 +157,11 @@ func scheduleListCommand(e *env) *cli.Command {
 		Usage: "list the scheduled jobs",
 		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print the config as JSON"}},
 		Action: func(c *cli.Context) error {
-			_, cfg, err := e.loadGivenScheduleConfig(c)
+			cfg, err := e.loadGivenScheduleConfig(c)
 			if err != nil {
 				return err
 			}
 			if c.Bool("json") {
-				if cfg.Jobs == nil {
-					cfg.Jobs = []schedule.Job{} // [] in JSON, never null
-				}
 				return writeJSON(e.stdout, cfg)
 			}
 			if cfg.DefaultDest != "" {
@@ -196,17 +188,16 @@ func scheduleRemoveCommand(e *env) *cli.Command {
 		ArgsUsage: "JOB",
 		Flags:     []cli.Flag{configFlag()},
 		Action: func(c *cli.Context) error {
-			path, cfg, job, err := e.configJob(c)
+			cfg, job, err := e.configJob(c)
 			if err != nil {
 				return err
 			}
-			name := job.Name
-			cfg.Remove(name)
-			if err := cfg.Save(path); err != nil {
+			cfg.Remove(job.Name)
+			if err := cfg.Save(cfg.File); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "Removed job %s from %s; its backups were not touched.\n", name, path)
-			return e.removeJobTimer(path, job)
+			fmt.Fprintf(e.stdout, "Removed job %s from %s; its backups were not touched.\n", job.Name, cfg.File)
+			return e.removeJobTimer(cfg.File, job)
 		},
 	}
 }
@@ -222,7 +213,7 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
 		},
 		Action: func(c *cli.Context) error {
-			path, _, job, err := e.configJob(c)
+			cfg, job, err := e.configJob(c)
 			if err != nil {
 				return err
 			}
@@ -245,7 +236,7 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 			fmt.Fprintf(e.stdout, "Stored the password of job %s in the OS keyring.\n", name)
 			if !job.PasswordKeyring {
 				fmt.Fprintf(e.stdout, "Note: job %s reads its password from %s; set password_keyring = true (and remove the other source) in %s to use this one.\n",
-					name, job.PasswordFrom(), path)
+					name, job.PasswordFrom(), cfg.File)
 			}
 			return nil
 		},

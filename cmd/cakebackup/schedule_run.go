@@ -27,10 +27,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "once", Usage: "run the due jobs once and exit"},
 			&cli.StringSliceFlag{Name: "now", Usage: "run job `NAME` now whatever its schedule, and exit (repeatable)"},
 			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "ad hoc: the wallet app's data `DIR`"},
-			&cli.StringFlag{Name: "settings", Usage: "ad hoc: the app's settings JSON `FILE`"},
-			&cli.StringFlag{Name: "for-app", Usage: "ad hoc: the `APP` that will restore the job's backups: \"Cake Wallet\" (the default) or \"Monero.com\""},
-			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "ad hoc: destination `SPEC`, repeatable"},
-		}, append(timingFlags(), passwordFlags()...)...),
+		}, adHocFlags()...),
 		Action: func(c *cli.Context) error {
 			var (
 				cfg *schedule.Config
@@ -74,24 +71,34 @@ func scheduleRunCommand(e *env) *cli.Command {
 	}
 }
 
+// adHocFlags are run's flags of an ad hoc job besides --source, which
+// the config's jobs have in the config file.
+func adHocFlags() []cli.Flag {
+	return append(append([]cli.Flag{
+		&cli.StringFlag{Name: "settings", Usage: "ad hoc: the app's settings JSON `FILE`"},
+		&cli.StringFlag{Name: "for-app", Usage: "ad hoc: the `APP` that will restore the job's backups: \"Cake Wallet\" (the default) or \"Monero.com\""},
+		&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "ad hoc: destination `SPEC`, repeatable"},
+	}, timingFlags()...), passwordFlags()...)
+}
+
 // configSchedule loads the config's jobs (or the --job ones) for run.
 func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFunc, error) {
-	for _, f := range []string{"settings", "for-app", "dest", "every", "cron", "keep-last", "keep-daily", "keep-weekly", "keep-monthly", "password-file", "password-stdin"} {
-		if c.IsSet(f) {
-			return nil, nil, usageError(fmt.Errorf("--%s is for an ad hoc job: give --source too, or put it in the config file", f))
+	for _, f := range adHocFlags() {
+		if name := f.Names()[0]; c.IsSet(name) {
+			return nil, nil, usageError(fmt.Errorf("--%s is for an ad hoc job: give --source too, or put it in the config file", name))
 		}
 	}
-	path, cfg, err := e.loadScheduleConfig(c)
+	cfg, err := e.loadScheduleConfig(c)
 	if err != nil {
 		return nil, nil, err
 	}
 	if names := c.StringSlice("job"); len(names) > 0 {
 		if cfg.Jobs, err = cfg.Named(names); err != nil {
-			return nil, nil, usageError(fmt.Errorf("%s: %w", path, err))
+			return nil, nil, usageError(fmt.Errorf("%s: %w", cfg.File, err))
 		}
 	}
 	if len(cfg.Jobs) == 0 {
-		return nil, nil, usageError(fmt.Errorf("no jobs in %s: add one with `cakebackup schedule add`, or run one ad hoc with --source", path))
+		return nil, nil, usageError(fmt.Errorf("no jobs in %s: add one with `cakebackup schedule add`, or run one ad hoc with --source", cfg.File))
 	}
 	return cfg, e.jobPasswords(c).Password, nil
 }
@@ -112,7 +119,7 @@ func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFu
 	}
 	// The destination defaults as for create: the saved default, else
 	// Downloads.
-	_, cfg, err := e.loadScheduleConfig(c)
+	cfg, err := e.loadScheduleConfig(c)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -177,7 +184,7 @@ func schedulePruneCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "show what would be deleted, delete nothing"},
 		},
 		Action: func(c *cli.Context) error {
-			_, cfg, job, err := e.configJob(c)
+			cfg, job, err := e.configJob(c)
 			if err != nil {
 				return err
 			}
@@ -225,12 +232,8 @@ func (e *env) runJobsNow(c *cli.Context) error {
 		return err
 	}
 	names := c.StringSlice("now")
-	path, err := e.configPath(c.String("config"))
-	if err != nil {
-		return err
-	}
 	if _, err := cfg.Named(names); err != nil {
-		return usageError(fmt.Errorf("%s: %w", path, err))
+		return usageError(fmt.Errorf("%s: %w", cfg.File, err))
 	}
 	sched, err := e.scheduler(cfg, pw)
 	if err != nil {

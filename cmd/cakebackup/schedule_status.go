@@ -16,7 +16,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 		Usage: "last run, result and next run of each job, overdue and failing ones first; exits 1 if any",
 		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print one JSON object"}},
 		Action: func(c *cli.Context) error {
-			_, cfg, err := e.loadGivenScheduleConfig(c)
+			cfg, err := e.loadGivenScheduleConfig(c)
 			if err != nil {
 				return err
 			}
@@ -30,7 +30,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.Bool("json") {
-				if err := writeJSON(e.stdout, map[string][]schedule.JobReport{"jobs": schedule.Reports(rows, now)}); err != nil {
+				if err := writeJSON(e.stdout, schedule.Reports(rows, now)); err != nil {
 					return err
 				}
 				return schedule.Attention(rows)

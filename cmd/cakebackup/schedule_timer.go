@@ -20,7 +20,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 		ArgsUsage: "JOB",
 		Flags:     []cli.Flag{configFlag()},
 		Action: func(c *cli.Context) error {
-			path, _, job, err := e.configJob(c)
+			cfg, job, err := e.configJob(c)
 			if err != nil {
 				return err
 			}
@@ -28,7 +28,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			absConfig, err := filepath.Abs(path)
+			absConfig, err := filepath.Abs(cfg.File)
 			if err != nil {
 				return err
 			}
@@ -53,7 +53,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 				}
 				fmt.Fprintf(e.stdout, "To enable it, run:\n  %s\n", strings.ReplaceAll(inst.Next, "\n", "\n  "))
 			}
-			fmt.Fprintf(e.stdout, "Its runs show in: cakebackup schedule status%s\n", configArg(c, absConfig))
+			fmt.Fprintf(e.stdout, "Its runs show in: cakebackup schedule status%s\n", givenConfigArg(c))
 			if job.PasswordEnv != "" {
 				fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
 			} else if !job.NeedsPassword() {
@@ -101,18 +101,9 @@ func (e *env) hasSystemd() bool {
 	return schedule.SystemdTimers(schedule.SystemdRunDir, exec.LookPath)
 }
 
-// configArg is " --config FILE", quoted for a shell, for the commands a
-// command prints when it was given --config (abs is that file's absolute
-// path); "" for the default config file.
-func configArg(c *cli.Context, abs string) string {
-	if !c.IsSet("config") {
-		return ""
-	}
-	return " --config " + schedule.ShellQuote(abs)
-}
-
-// givenConfigArg is configArg for the --config file c was given, made
-// absolute; "" when it was not given (or cannot be made absolute).
+// givenConfigArg is " --config FILE", the --config file c was given made
+// absolute and quoted for a shell, for the commands a command prints;
+// "" when it was not given (or cannot be made absolute).
 func givenConfigArg(c *cli.Context) string {
 	if !c.IsSet("config") {
 		return ""
@@ -121,7 +112,7 @@ func givenConfigArg(c *cli.Context) string {
 	if err != nil {
 		return ""
 	}
-	return configArg(c, abs)
+	return " --config " + schedule.ShellQuote(abs)
 }
 
 // installableExecutable is this program's path for a timer; a temporary
