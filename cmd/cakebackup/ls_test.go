@@ -296,6 +296,9 @@ func TestProtonMissingFolderHint(t *testing.T) {
 			if (tc.hint == "") == strings.Contains(msg, "ls ") || !strings.Contains(msg, tc.hint) {
 				t.Errorf("%q: want the hint %q", msg, tc.hint)
 			}
+			if want := "cakebackup: " + tc.want + " (see cakebackup " + tc.hint + ")\n"; tc.hint != "" && msg != want {
+				t.Errorf("stderr %q, want %q", msg, want)
+			}
 		})
 	}
 }
