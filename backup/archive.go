@@ -71,9 +71,9 @@ type Info struct {
 // Entry is one file of the inner archive.
 type Entry struct {
 	// Name is the slash-separated path inside the inner archive.
-	Name string
+	Name string `json:"name"`
 	// Size is the uncompressed length in bytes.
-	Size int64
+	Size int64 `json:"size"`
 }
 
 // Open reads the structure of a backup of the given size: a v3 container

@@ -152,7 +152,7 @@ func TestCreateVerifyInspectRestore(t *testing.T) {
 		t.Errorf("verify with password printed %q", out)
 	}
 
-	var info inspectJSON
+	var info job.Inspection
 	if err := json.Unmarshal([]byte(c.mustRun("inspect", file, "--json", "--password-file", pwFile)), &info); err != nil {
 		t.Fatal(err)
 	}

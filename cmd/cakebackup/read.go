@@ -13,7 +13,6 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
-	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/proton"
 )
@@ -47,23 +46,23 @@ func restoreCommand(e *env) *cli.Command {
 			// the password is asked for; its bar shows only after the prompt.
 			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Restoring")
 			e.readProgress.Hold()
-			a, done, err := e.openArchive(c.Context, arg)
+			o, err := e.openBackup(c.Context, arg, "")
 			if err != nil {
 				return err
 			}
-			defer done()
+			defer o.Close()
 			pw, err := e.passwordOrPrompt(c, "restore")
 			if err != nil {
 				return err
 			}
 			e.readProgress.Show()
-			pw, canonical, err := a.AcceptedPassword(c.Context, pw)
-			if err != nil {
+			if err := o.Accept(c.Context, pw); err != nil {
 				return err
 			}
 			to := c.String("to")
-			res, err := a.RestoreWith(c.Context, pw, to, opts)
+			restored, err := o.Restore(c.Context, to, opts)
 			e.readProgress.Finish(err == nil)
+			res := restored.Result
 			switch {
 			case res == nil:
 			case res.Resumed.Same:
@@ -88,17 +87,14 @@ func restoreCommand(e *env) *cli.Command {
 				if toErr := checkRestoreTo(to); toErr != nil {
 					return toErr
 				}
-				return usageError(errloc.Wrap(err, "restore "+arg, destinations.Spellings(arg)...))
-			}
-			if errors.Is(err, backup.ErrTooLarge) {
-				return tooLargeHint(errloc.Wrap(err, "restore "+arg, destinations.Spellings(arg)...))
+				return usageError(err)
 			}
 			if err != nil {
-				return backupExit(errloc.Wrap(err, "restore "+arg, destinations.Spellings(arg)...))
+				return readErr(err)
 			}
-			e.noteCanonical(canonical)
+			e.noteCanonical(o.Canonical)
 			if c.Bool("json") {
-				return writeJSON(e.stdout, restoredJSON{File: arg, To: to, OK: true, Chunks: a.Info().Chunks})
+				return writeJSON(e.stdout, restored)
 			}
 			fmt.Fprintf(e.stdout, "Restored %s into %s\n", arg, to)
 			return nil
@@ -142,14 +138,6 @@ func checkRestoreTo(dir string) error {
 	return nil
 }
 
-// restoredJSON is what restore --json prints.
-type restoredJSON struct {
-	File   string `json:"file"`
-	To     string `json:"restored_to"`
-	OK     bool   `json:"ok"`
-	Chunks int    `json:"chunks"`
-}
-
 func verifyCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "verify",
@@ -165,52 +153,32 @@ func verifyCommand(e *env) *cli.Command {
 				return err
 			}
 			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Verifying")
-			b, err := e.openGivenBackup(c)
+			o, err := e.openGivenBackup(c)
 			if err != nil {
 				e.readProgress.Finish(false)
 				return err
 			}
-			defer b.close()
-			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
-			info := a.Info()
-			e.detail("%s: format version %d, %d %s, %s", arg, info.Version, info.Chunks, plural(info.Chunks, "chunk", "chunks"), bytesize.Format(info.Size))
-			if withPassword {
-				err = a.VerifyWith(c.Context, pw, opts)
-			} else {
-				err = a.CheckIntegrity(c.Context)
-			}
+			defer o.Close()
+			info := o.Info()
+			e.detail("%s: format version %d, %d %s, %s", o.Arg, info.Version, info.Chunks, plural(info.Chunks, "chunk", "chunks"), bytesize.Format(info.Size))
+			v, err := o.Verify(c.Context, opts)
 			e.readProgress.Finish(err == nil)
-			if errors.Is(err, backup.ErrTooLarge) {
-				return tooLargeHint(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
-			}
 			if err != nil {
-				return backupExit(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
+				return readErr(err)
 			}
-			e.noteCanonical(b.canonical)
-			level := "checksums"
-			if withPassword {
-				level = "full"
-			}
-			if c.Bool("json") {
-				return writeJSON(e.stdout, verifiedJSON{File: arg, OK: true, Level: level, Chunks: info.Chunks})
-			}
-			if withPassword {
-				fmt.Fprintf(e.stdout, "OK: %s decrypts with this password and every chunk and file checks out (%d %s)\n", arg, info.Chunks, plural(info.Chunks, "chunk", "chunks"))
-			} else {
-				fmt.Fprintf(e.stdout, "OK: %s is intact (%d %s; give the password to also check it decrypts)\n", arg, info.Chunks, plural(info.Chunks, "chunk", "chunks"))
+			e.noteCanonical(o.Canonical)
+			chunks := fmt.Sprintf("%d %s", v.Chunks, plural(v.Chunks, "chunk", "chunks"))
+			switch {
+			case c.Bool("json"):
+				return writeJSON(e.stdout, v)
+			case o.Password != "":
+				fmt.Fprintf(e.stdout, "OK: %s decrypts with this password and every chunk and file checks out (%s)\n", o.Arg, chunks)
+			default:
+				fmt.Fprintf(e.stdout, "OK: %s is intact (%s; give the password to also check it decrypts)\n", o.Arg, chunks)
 			}
 			return nil
 		},
 	}
-}
-
-// verifiedJSON is what verify --json prints.
-type verifiedJSON struct {
-	File string `json:"file"`
-	OK   bool   `json:"ok"`
-	// Level is "checksums" without a password, "full" with one.
-	Level  string `json:"level"`
-	Chunks int    `json:"chunks"`
 }
 
 // requireFlags returns a usage error naming the first of names that was
@@ -241,90 +209,32 @@ func inspectCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 		}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
-			b, err := e.openGivenBackup(c)
+			o, err := e.openGivenBackup(c)
 			if err != nil {
 				return err
 			}
-			defer b.close()
-			arg, a, pw, withPassword := b.arg, b.archive, b.password, b.withPassword
-			var files []backup.Entry
-			if withPassword {
-				if files, err = a.List(c.Context, pw); err != nil {
-					return backupExit(errloc.Wrap(err, arg, destinations.Spellings(arg)...))
-				}
-				e.noteCanonical(b.canonical)
+			defer o.Close()
+			in, err := o.Inspect(c.Context)
+			if err != nil {
+				return backupExit(err)
 			}
-			// After List: a bare v2 blob's plain size is known only once
-			// it is decrypted.
-			info := a.Info()
-			out := newInspectJSON(arg, info, a.Wallets(files), files, withPassword)
+			e.noteCanonical(o.Canonical)
 			if c.Bool("json") {
-				return writeJSON(e.stdout, out)
+				return writeJSON(e.stdout, in)
 			}
-			e.printInspect(info, files, out)
+			e.printInspect(in)
 			return nil
 		},
 	}
 }
 
-// inspectJSON is what inspect --json prints.
-type inspectJSON struct {
-	File string `json:"file"`
-	// Version is 2 for a bare blob, 3 for a container.
-	Version int `json:"version"`
-	// MadeBy is "app", "cakebackup" or "unknown", from the metadata.
-	MadeBy string `json:"made_by"`
-	// ForApp is the app README.txt names: the one the backup is for.
-	ForApp     string     `json:"for_app,omitempty"`
-	AppVersion string     `json:"app_version,omitempty"`
-	Created    *time.Time `json:"created,omitempty"`
-	Size       int64      `json:"size"`
-	// PlainSize is the inner archive's size; absent when unknown (a
-	// bare v2 blob without the password).
-	PlainSize int64  `json:"plain_size,omitempty"`
-	Chunks    int    `json:"chunks"`
-	SHA512    string `json:"inner_sha512,omitempty"`
-	// Decrypted says whether a password was given: only then are the
-	// wallets and files known.
-	Decrypted bool `json:"decrypted"`
-	// AppCanImport is whether the wallet app can import the backup (it
-	// holds an app-sealed keychain dump): false for a cakebackup snapshot,
-	// password or not; for another backup known only with the password.
-	AppCanImport *bool             `json:"app_can_import,omitempty"`
-	Wallets      []string          `json:"wallets,omitempty"`
-	Files        []inspectFileJSON `json:"files,omitempty"`
-}
-
-type inspectFileJSON struct {
-	Name string `json:"name"`
-	Size int64  `json:"size"`
-}
-
-func newInspectJSON(arg string, info backup.Info, wallets []string, files []backup.Entry, decrypted bool) inspectJSON {
-	out := inspectJSON{
-		File: arg, Version: info.Version, MadeBy: info.Maker().String(), ForApp: info.AppName, AppVersion: info.AppVersion,
-		Size: info.Size, PlainSize: info.PlainSize, Chunks: info.Chunks, SHA512: info.SHA512,
-		Decrypted: decrypted, Wallets: wallets,
-	}
-	if !info.Created.IsZero() {
-		out.Created = &info.Created
-	}
-	if decrypted || info.Maker() == backup.MakerCakebackup {
-		importable := backup.AppImportable(info, files)
-		out.AppCanImport = &importable
-	}
-	for _, f := range files {
-		out.Files = append(out.Files, inspectFileJSON(f))
-	}
-	return out
-}
-
-func (e *env) printInspect(info backup.Info, files []backup.Entry, out inspectJSON) {
+func (e *env) printInspect(out *job.Inspection) {
+	info := out.Info
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "File:\t%s\n", out.File)
 	fmt.Fprintf(tw, "Format:\tversion %d\n", out.Version)
 	// describeMaker's words start "made by ..." or "a bare v2 backup ...".
-	fmt.Fprintf(tw, "Kind:\t%s\n", describeMaker(info, files))
+	fmt.Fprintf(tw, "Kind:\t%s\n", describeMaker(info, out.Files))
 	if out.ForApp != "" {
 		fmt.Fprintf(tw, "For app:\t%s\n", out.ForApp)
 	}
@@ -389,53 +299,29 @@ func storedErr(arg string, err error) error {
 	return err
 }
 
-// openArchive opens the backup named on the command line as an archive,
-// counting its reads on e.readProgress. The caller closes it with the
-// returned function.
-func (e *env) openArchive(ctx context.Context, arg string) (*backup.Archive, func(), error) {
-	a, c, err := job.OpenArchive(ctx, e.registry(), arg, e.countReads)
+// openBackup opens the backup named on the command line with the
+// password pw, when it is not "" (job.Open), counting its reads on
+// e.readProgress.
+func (e *env) openBackup(ctx context.Context, arg, pw string) (*job.Opened, error) {
+	o, err := job.Open(ctx, e.registry(), arg, pw, e.countReads)
 	if err != nil {
-		return nil, nil, storedErr(arg, err)
+		return nil, storedErr(arg, err)
 	}
-	return a, func() { c.Close() }, nil
-}
-
-// givenBackup is the backup a command was given as its one argument,
-// opened, with the password if one was given.
-type givenBackup struct {
-	arg          string
-	archive      *backup.Archive
-	password     string
-	withPassword bool
-	// canonical is set when only the password's canonical form opened
-	// the backup (see backup.CanonicalPassword).
-	canonical bool
-	close     func()
+	return o, nil
 }
 
 // openGivenBackup opens the command's one backup argument, reading the
 // password first when one was given.
-func (e *env) openGivenBackup(c *cli.Context) (*givenBackup, error) {
+func (e *env) openGivenBackup(c *cli.Context) (*job.Opened, error) {
 	arg, err := oneArg(c, "backup FILE")
 	if err != nil {
 		return nil, err
 	}
-	pw, withPassword, err := e.optionalPassword(c)
+	pw, _, err := e.optionalPassword(c)
 	if err != nil {
 		return nil, err
 	}
-	a, done, err := e.openArchive(c.Context, arg)
-	if err != nil {
-		return nil, err
-	}
-	var canonical bool
-	if withPassword {
-		if pw, canonical, err = a.AcceptedPassword(c.Context, pw); err != nil {
-			done()
-			return nil, err
-		}
-	}
-	return &givenBackup{arg: arg, archive: a, password: pw, withPassword: withPassword, canonical: canonical, close: done}, nil
+	return e.openBackup(c.Context, arg, pw)
 }
 
 // maxSizeFlag is restore's limit on what it writes; verify takes it too,
@@ -457,7 +343,11 @@ func restoreOptions(c *cli.Context) (backup.RestoreOptions, error) {
 	return opts, nil
 }
 
-// tooLargeHint adds the flag that raises the limit to ErrTooLarge.
-func tooLargeHint(err error) error {
-	return fmt.Errorf("%w (if you trust this backup, raise the limit with --max-size)", err)
+// readErr gives the error of reading a backup its exit code
+// (backupExit), adding to ErrTooLarge the flag that raises the limit.
+func readErr(err error) error {
+	if errors.Is(err, backup.ErrTooLarge) {
+		return fmt.Errorf("%w (if you trust this backup, raise the limit with --max-size)", err)
+	}
+	return backupExit(err)
 }

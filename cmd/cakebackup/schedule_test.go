@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/internal/interrupt"
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -774,7 +775,7 @@ func (s *scheduleCLI) onlyBackupIsFor(t *testing.T, app string) {
 	if len(made) != 1 {
 		t.Fatalf("destination holds %v", made)
 	}
-	var info inspectJSON
+	var info job.Inspection
 	if err := json.Unmarshal([]byte(s.mustRun("inspect", filepath.Join(s.dest, made[0]), "--json", "--password-file", s.pw)), &info); err != nil || info.ForApp != app {
 		t.Fatalf("inspect: %+v (%v), want a backup for %s", info, err, app)
 	}

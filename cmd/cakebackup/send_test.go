@@ -167,7 +167,7 @@ func TestInspectTellsTheTwoKindsApart(t *testing.T) {
 	if out := c.mustRun("inspect", export); !strings.Contains(out, "the app can import") || !strings.Contains(out, "Cake Wallet 4.28.0") {
 		t.Errorf("inspect of an app export printed %q", out)
 	}
-	var res inspectJSON
+	var res job.Inspection
 	if err := json.Unmarshal([]byte(c.mustRun("inspect", export, "--json", "--password-file", writePasswordFile(t, appExportPassword))), &res); err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestInspectBareBlobPlainSize(t *testing.T) {
 	if v, ok := without["plain_size"]; ok {
 		t.Errorf("inspect --json without the password: plain_size %v, want none", v)
 	}
-	var with inspectJSON
+	var with job.Inspection
 	if err := json.Unmarshal([]byte(c.mustRun("inspect", export, "--json", "--password-file", pwFile)), &with); err != nil {
 		t.Fatal(err)
 	}

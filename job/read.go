@@ -1,0 +1,175 @@
+package job
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
+)
+
+// Opened is one backup opened to read (inspect, verify, restore), with
+// the password it is read with once one was accepted (Accept).
+type Opened struct {
+	*backup.Archive
+	// Arg is the backup as it was named: a file's path, or a destination
+	// spec followed by the backup's name.
+	Arg string
+	// Password is the password the backup is read with: the one given,
+	// or its canonical form when only that opens the backup (Canonical);
+	// "" when none was given.
+	Password  string
+	Canonical bool
+
+	closer io.Closer
+}
+
+// Open opens the backup arg names, as OpenArchive does (and with its
+// errors), and accepts pw when it is not "" (Accept). Closing the
+// returned Opened closes the backup and its destination.
+func Open(ctx context.Context, reg *destinations.Registry, arg, pw string, wrap func(destinations.Reader) io.ReaderAt) (*Opened, error) {
+	a, c, err := OpenArchive(ctx, reg, arg, wrap)
+	if err != nil {
+		return nil, err
+	}
+	o := &Opened{Archive: a, Arg: arg, closer: c}
+	if pw != "" {
+		if err := o.Accept(ctx, pw); err != nil {
+			o.Close()
+			return nil, err
+		}
+	}
+	return o, nil
+}
+
+// Accept sets the password the backup is read with: pw itself, or its
+// canonical form when pw looks like a generated password typed otherwise
+// and only that form opens the backup (backup.Archive.AcceptedPassword),
+// which sets Canonical. A wrong password is left to the operation that
+// uses it; the error is ctx's.
+func (o *Opened) Accept(ctx context.Context, pw string) error {
+	accepted, canonical, err := o.AcceptedPassword(ctx, pw)
+	if err != nil {
+		return err
+	}
+	o.Password, o.Canonical = accepted, canonical
+	return nil
+}
+
+// Close closes the backup and its destination.
+func (o *Opened) Close() error { return o.closer.Close() }
+
+// Verified is the result of a verify; its JSON is verify --json's.
+type Verified struct {
+	File string `json:"file"`
+	OK   bool   `json:"ok"`
+	// Level is "checksums" without a password, "full" with one.
+	Level  string `json:"level"`
+	Chunks int    `json:"chunks"`
+}
+
+// Verify checks the backup: without a password the container's
+// structure and every chunk's checksums (backup.Archive.CheckIntegrity),
+// with one everything, as a restore with opts would check it
+// (backup.Archive.VerifyWith). Its error names the backup.
+func (o *Opened) Verify(ctx context.Context, opts backup.RestoreOptions) (*Verified, error) {
+	var err error
+	level := "checksums"
+	if o.Password != "" {
+		err, level = o.VerifyWith(ctx, o.Password, opts), "full"
+	} else {
+		err = o.CheckIntegrity(ctx)
+	}
+	if err != nil {
+		return nil, errloc.Wrap(err, o.Arg, destinations.Spellings(o.Arg)...)
+	}
+	return &Verified{File: o.Arg, OK: true, Level: level, Chunks: o.Info().Chunks}, nil
+}
+
+// Restored is the result of a restore; its JSON is restore --json's.
+type Restored struct {
+	File   string `json:"file"`
+	To     string `json:"restored_to"`
+	OK     bool   `json:"ok"`
+	Chunks int    `json:"chunks"`
+	// Result is backup.Archive.RestoreWith's: what was reclaimed and
+	// resumed; it may be set when the restore failed.
+	Result *backup.RestoreResult `json:"-"`
+}
+
+// Restore extracts the backup into the folder to with the accepted
+// password (backup.Archive.RestoreWith). Its error names the restore of
+// the backup; the Restored it returns with one carries RestoreWith's
+// result, if any, and OK false.
+func (o *Opened) Restore(ctx context.Context, to string, opts backup.RestoreOptions) (*Restored, error) {
+	res, err := o.RestoreWith(ctx, o.Password, to, opts)
+	out := &Restored{File: o.Arg, To: to, OK: err == nil, Chunks: o.Info().Chunks, Result: res}
+	if err != nil {
+		return out, errloc.Wrap(err, "restore "+o.Arg, destinations.Spellings(o.Arg)...)
+	}
+	return out, nil
+}
+
+// Inspection is what a backup's structure tells of it and, read with
+// the password, the wallets and files inside; its JSON is inspect
+// --json's.
+type Inspection struct {
+	File string `json:"file"`
+	// Version is 2 for a bare blob, 3 for a container.
+	Version int `json:"version"`
+	// MadeBy is "app", "cakebackup" or "unknown", from the metadata.
+	MadeBy string `json:"made_by"`
+	// ForApp is the app README.txt names: the one the backup is for.
+	ForApp     string     `json:"for_app,omitempty"`
+	AppVersion string     `json:"app_version,omitempty"`
+	Created    *time.Time `json:"created,omitempty"`
+	Size       int64      `json:"size"`
+	// PlainSize is the inner archive's size; absent when unknown (a
+	// bare v2 blob without the password).
+	PlainSize int64  `json:"plain_size,omitempty"`
+	Chunks    int    `json:"chunks"`
+	SHA512    string `json:"inner_sha512,omitempty"`
+	// Decrypted says whether a password was given: only then are the
+	// wallets and files known.
+	Decrypted bool `json:"decrypted"`
+	// AppCanImport is whether the wallet app can import the backup (it
+	// holds an app-sealed keychain dump): false for a cakebackup
+	// snapshot, password or not; for another backup known only with the
+	// password.
+	AppCanImport *bool          `json:"app_can_import,omitempty"`
+	Wallets      []string       `json:"wallets,omitempty"`
+	Files        []backup.Entry `json:"files,omitempty"`
+	// Info is the backup's, read after the files were listed: a bare v2
+	// blob's plain size is known only once it is decrypted.
+	Info backup.Info `json:"-"`
+}
+
+// Inspect tells what the backup is and, with the accepted password, lists
+// the wallets and files inside (backup.Archive.List). Its error names
+// the backup.
+func (o *Opened) Inspect(ctx context.Context) (*Inspection, error) {
+	var files []backup.Entry
+	decrypted := o.Password != ""
+	if decrypted {
+		var err error
+		if files, err = o.List(ctx, o.Password); err != nil {
+			return nil, errloc.Wrap(err, o.Arg, destinations.Spellings(o.Arg)...)
+		}
+	}
+	info := o.Info()
+	in := &Inspection{
+		File: o.Arg, Version: info.Version, MadeBy: info.Maker().String(), ForApp: info.AppName, AppVersion: info.AppVersion,
+		Size: info.Size, PlainSize: info.PlainSize, Chunks: info.Chunks, SHA512: info.SHA512,
+		Decrypted: decrypted, Wallets: o.Wallets(files), Files: files, Info: info,
+	}
+	if !info.Created.IsZero() {
+		in.Created = &info.Created
+	}
+	if decrypted || info.Maker() == backup.MakerCakebackup {
+		importable := backup.AppImportable(info, files)
+		in.AppCanImport = &importable
+	}
+	return in, nil
+}
