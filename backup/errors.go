@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"syscall"
 )
 
@@ -129,4 +130,39 @@ func (m mediumReader) ReadAt(p []byte, off int64) (int, error) {
 		err = &ReadError{Err: err}
 	}
 	return n, err
+}
+
+// Verdict is what an error of reading, verifying or restoring a backup
+// says of the backup itself.
+type Verdict int
+
+const (
+	// NoVerdict: the error says nothing of the backup's bytes. The
+	// system failed to read them or to write what they hold (a drive
+	// pulled out, a dropped connection, a restore's folder gone), even
+	// where the format's check words that as damage; or the error is
+	// not the format's.
+	NoVerdict Verdict = iota
+	// WrongPassword: the backup does not decrypt with the password
+	// (ErrDecrypt).
+	WrongPassword
+	// Damaged: the file is damaged, not a backup, or one this program
+	// cannot read: a bad length or checksum, an unknown version, a
+	// legacy version 1 backup, an unsafe entry, a chunk that fails.
+	Damaged
+)
+
+// VerdictOf returns what err says of the backup it came from.
+func VerdictOf(err error) Verdict {
+	switch {
+	case err == nil, errors.As(err, new(*fs.PathError)), isReadError(err), errors.As(err, new(*TargetGoneError)):
+		return NoVerdict
+	case errors.Is(err, ErrDecrypt):
+		return WrongPassword
+	case errors.Is(err, ErrBadLength), errors.Is(err, ErrUnsupportedVersion), errors.Is(err, ErrBadChecksum),
+		errors.Is(err, ErrNotBackup), errors.Is(err, ErrLegacyV1), errors.Is(err, ErrUnsafePath),
+		errors.As(err, new(*ChunkError)):
+		return Damaged
+	}
+	return NoVerdict
 }

@@ -468,21 +468,9 @@ func (r *runner) judge(ctx context.Context, path string, size int64, mtime time.
 
 // rejected reports whether err is a file's check saying it is not a
 // whole, intact backup (or does not decrypt with the password), rather
-// than a failure to read it. The format's check words a read of data.bin
-// or metadata.json that failed as damage: an error of the system's in
-// the chain says the bytes were never seen.
+// than a failure to read it (backup.VerdictOf).
 func rejected(err error) bool {
-	if pe := (*fs.PathError)(nil); errors.As(err, &pe) || errors.As(err, new(*backup.ReadError)) {
-		return false
-	}
-	var chunk *backup.ChunkError
-	for _, e := range []error{backup.ErrNotBackup, backup.ErrBadLength, backup.ErrUnsupportedVersion,
-		backup.ErrBadChecksum, backup.ErrDecrypt, backup.ErrLegacyV1, backup.ErrUnsafePath} {
-		if errors.Is(err, e) {
-			return true
-		}
-	}
-	return errors.As(err, &chunk)
+	return backup.VerdictOf(err) != backup.NoVerdict
 }
 
 // ship sends the export to the destinations that never had it and

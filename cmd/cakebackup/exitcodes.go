@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 
 	"github.com/cakebackup/cakebackup/backup"
@@ -88,27 +87,15 @@ func withSignalCode(ctx context.Context, err error) error {
 }
 
 // backupExit gives errors from reading or verifying a backup the exit code
-// that tells a wrong password from a damaged file.
+// that tells a wrong password from a damaged file (backup.VerdictOf).
 func backupExit(err error) error {
-	if err == nil {
-		return nil
+	if exitCode(err) != exitFailure {
+		return err
 	}
-	var chunk *backup.ChunkError
-	var readErr *fs.PathError
-	switch {
-	case exitCode(err) != exitFailure:
-		return err
-	case errors.As(err, &readErr), errors.As(err, new(*backup.ReadError)), errors.As(err, new(*backup.TargetGoneError)):
-		// The system failed to read or write (a drive pulled out, a
-		// dropped connection, a restore's folder gone): a failure, not
-		// damage.
-		return err
-	case errors.Is(err, backup.ErrDecrypt):
+	switch backup.VerdictOf(err) {
+	case backup.WrongPassword:
 		return withCode(exitWrongPassword, err)
-	case errors.Is(err, backup.ErrBadLength), errors.Is(err, backup.ErrUnsupportedVersion),
-		errors.Is(err, backup.ErrBadChecksum), errors.Is(err, backup.ErrNotBackup),
-		errors.Is(err, backup.ErrLegacyV1), errors.Is(err, backup.ErrUnsafePath),
-		errors.As(err, &chunk):
+	case backup.Damaged:
 		return withCode(exitDamaged, err)
 	}
 	return err
