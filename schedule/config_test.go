@@ -278,3 +278,39 @@ func TestConfigJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestAdd: a new job is appended once it validates, its app in the app's
+// own spelling; a name the config holds, or a job that does not validate,
+// leaves the config as it was.
+func TestAdd(t *testing.T) {
+	tests := []struct {
+		name    string
+		job     Job
+		wantErr string
+		wantApp string
+	}{
+		{"new", Job{Name: "new", Source: "/s", Every: "1h", PasswordEnv: "PW"}, "", ""},
+		{"app spelled any case", Job{Name: "new", Source: "/s", Every: "1h", PasswordEnv: "PW", ForApp: "monero.COM"}, "", "Monero.com"},
+		{"existing", Job{Name: "old", Source: "/s", Every: "1h", PasswordEnv: "PW"}, `job "old" already exists`, ""},
+		{"invalid", Job{Name: "new", Source: "/s", PasswordEnv: "PW"}, "job new: ", ""},
+		{"unknown app", Job{Name: "new", Source: "/s", Every: "1h", PasswordEnv: "PW", ForApp: "Nope"}, `job new: for_app: unknown app "Nope"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := &Config{DefaultDest: "folder:/b", Jobs: []Job{{Name: "old", Source: "/o", Every: "1h", PasswordEnv: "PW"}}}
+			err := cfg.Add(tt.job)
+			if tt.wantErr != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) || len(cfg.Jobs) != 1 {
+					t.Fatalf("Add = %v, %d jobs; want %q..., 1 job", err, len(cfg.Jobs), tt.wantErr)
+				}
+				if tt.name == "existing" && !errors.As(err, new(*JobExistsError)) {
+					t.Errorf("Add = %T, want a *JobExistsError", err)
+				}
+				return
+			}
+			if err != nil || len(cfg.Jobs) != 2 || cfg.Jobs[1].Name != "new" || cfg.Jobs[1].ForApp != tt.wantApp {
+				t.Fatalf("Add = %v, jobs %+v; want job new for app %q appended", err, cfg.Jobs, tt.wantApp)
+			}
+		})
+	}
+}

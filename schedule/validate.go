@@ -73,6 +73,30 @@ func (c *Config) validate() error {
 	return nil
 }
 
+// JobExistsError is Add's refusal of a job whose name the config already
+// holds.
+type JobExistsError struct{ Name string }
+
+// Error names the job.
+func (e *JobExistsError) Error() string { return fmt.Sprintf("job %q already exists", e.Name) }
+
+// Add appends j to c's jobs once it passes ValidateJob (an error naming
+// the job if not), its app (ForApp) saved in the app's own spelling. A
+// job of the same name as one c holds is a *JobExistsError.
+func (c *Config) Add(j Job) error {
+	if _, dup := c.Job(j.Name); dup {
+		return &JobExistsError{Name: j.Name}
+	}
+	if app, ok := job.TargetApp(j.ForApp); ok {
+		j.ForApp = app
+	}
+	if err := c.ValidateJob(j); err != nil {
+		return fmt.Errorf("job %s: %w", j.Name, err)
+	}
+	c.Jobs = append(c.Jobs, j)
+	return nil
+}
+
 // ValidateJob checks one job as it would be checked in the config file c.
 func (c *Config) ValidateJob(j Job) error {
 	if err := c.validateJob(j); err != nil {

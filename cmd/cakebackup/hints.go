@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/urfave/cli/v2"
-
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -23,8 +21,8 @@ func (h *hintedError) Unwrap() error { return h.err }
 
 // protonHint words the Proton errors a user fixes with a flag or a
 // command as the one line that says which; other errors get their fix
-// from withFix.
-func protonHint(err error) error {
+// from withFix (config as there).
+func protonHint(err error, config string) error {
 	switch {
 	case errors.Is(err, proton.ErrAppVersionRefused):
 		return withCode(exitCode(err), &hintedError{msg: "Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)", err: err})
@@ -35,12 +33,14 @@ func protonHint(err error) error {
 	if errors.As(err, &fe) {
 		return withCode(exitCode(err), &hintedError{msg: err.Error() + "; use a folder cakebackup makes itself, such as proton:/cakebackup" + fe.Wanted, err: err})
 	}
-	return withFix(err)
+	return withFix(err, config)
 }
 
 // fixOf returns the command or flag that fixes err, if cakebackup knows
-// one, and the error in err's chain whose words it follows.
-func fixOf(err error) (fix string, after error) {
+// one, and the error in err's chain whose words it follows; the commands
+// it names that work on a config's jobs are given config (as
+// env.configArg).
+func fixOf(err error, config string) (fix string, after error) {
 	const login = "`cakebackup proton login`"
 	var session *proton.SessionError
 	var noKeyring *schedule.NotInKeyringError
@@ -62,20 +62,21 @@ func fixOf(err error) (fix string, after error) {
 	case errors.Is(err, proton.ErrTwoFactorRequired):
 		return ": give it with --proton-2fa or at the prompt", proton.ErrTwoFactorRequired
 	case errors.As(err, &locked):
-		return "; wait for it to end and try again (`cakebackup schedule status" + configOf(err) + "` shows its last run)", locked
+		return "; wait for it to end and try again (`cakebackup schedule status" + config + "` shows its last run)", locked
 	case errors.As(err, &noTimers):
 		return ": run `cakebackup schedule run` from your own service manager", noTimers
 	case errors.As(err, &noKeyring):
-		return fmt.Sprintf(": run `cakebackup schedule set-password%s %s`", configOf(err), noKeyring.Job), noKeyring
+		return fmt.Sprintf(": run `cakebackup schedule set-password%s %s`", config, noKeyring.Job), noKeyring
 	}
 	return "", nil
 }
 
 // withFix adds to err's message, right after the words of the error it
-// fixes, the command or flag that fixes it. Libraries say what is wrong;
-// how to fix it with cakebackup is said here.
-func withFix(err error) error {
-	fix, after := fixOf(err)
+// fixes, the command or flag that fixes it (fixOf, given config).
+// Libraries say what is wrong; how to fix it with cakebackup is said
+// here.
+func withFix(err error, config string) error {
+	fix, after := fixOf(err, config)
 	if after == nil {
 		return err
 	}
@@ -93,55 +94,4 @@ func withFix(err error) error {
 }
 
 // message is err's one line for people, with its fix.
-func message(err error) string { return oneLine(withFix(err).Error()) }
-
-// jobPasswordSource is schedule.PasswordSource whose errors say how to
-// fix them with cakebackup, wherever they are shown or recorded.
-type jobPasswordSource struct {
-	schedule.PasswordSource
-	// config is " --config FILE" for the jobs of a config file given by
-	// --config, for the commands the fixes name; "" for the default one.
-	config string
-}
-
-// Password is schedule.PasswordSource.Password, with the fix.
-func (s jobPasswordSource) Password(j schedule.Job) (string, error) {
-	pw, err := s.PasswordSource.Password(j)
-	if err != nil {
-		if s.config != "" {
-			err = &configGivenError{err: err, arg: s.config}
-		}
-		return "", withFix(err)
-	}
-	return pw, nil
-}
-
-// configGivenError is an error of a command given the config file by
-// --config: the fixes that name a command working on the config's jobs
-// name the file too, as the command must be given it to find them.
-type configGivenError struct {
-	err error
-	arg string // " --config FILE", as givenConfigArg
-}
-
-func (e *configGivenError) Error() string { return e.err.Error() }
-func (e *configGivenError) Unwrap() error { return e.err }
-
-// inConfig marks err, the error of the command c, as one of a command
-// given --config (configGivenError), when it was.
-func inConfig(c *cli.Context, err error) error {
-	if arg := givenConfigArg(c); err != nil && arg != "" {
-		return &configGivenError{err: err, arg: arg}
-	}
-	return err
-}
-
-// configOf is " --config FILE" when err is a configGivenError's, for the
-// commands its fixes name; "".
-func configOf(err error) string {
-	var given *configGivenError
-	if errors.As(err, &given) {
-		return given.arg
-	}
-	return ""
-}
+func message(err error) string { return oneLine(withFix(err, "").Error()) }

@@ -14,42 +14,43 @@ import (
 func TestWithFix(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		err  error
-		want string
+		err    error
+		config string // " --config FILE" of a schedule command given one
+		want   string
 	}{
-		{fmt.Errorf("uploading x: %w (Proton: Invalid access token, code 401, HTTP 401)", proton.ErrSessionExpired),
+		{fmt.Errorf("uploading x: %w (Proton: Invalid access token, code 401, HTTP 401)", proton.ErrSessionExpired), "",
 			"uploading x: the Proton session has expired or was revoked: run `cakebackup proton login` again (Proton: Invalid access token, code 401, HTTP 401)"},
-		{fmt.Errorf("destination proton:/B: %w", proton.ErrNotLoggedIn),
+		{fmt.Errorf("destination proton:/B: %w", proton.ErrNotLoggedIn), "",
 			"destination proton:/B: not logged in to Proton: run `cakebackup proton login`"},
-		{fmt.Errorf("logging in to Proton: %w", proton.ErrTwoFactorRequired),
+		{fmt.Errorf("logging in to Proton: %w", proton.ErrTwoFactorRequired), "",
 			"logging in to Proton: this Proton account needs a two-factor code: give it with --proton-2fa or at the prompt"},
-		{fmt.Errorf("opening Proton Drive: %w", proton.ErrKeysLocked),
+		{fmt.Errorf("opening Proton Drive: %w", proton.ErrKeysLocked), "",
 			"opening Proton Drive: your Proton keys did not unlock: check the mailbox password (two-password accounts), or run `cakebackup proton login` again if the password changed"},
-		{fmt.Errorf("logging in to Proton: %w", proton.ErrHumanVerification),
+		{fmt.Errorf("logging in to Proton: %w", proton.ErrHumanVerification), "",
 			"logging in to Proton: human verification (CAPTCHA) required by Proton: log in once at https://drive.proton.me in a web browser, then run `cakebackup proton login` again"},
-		{&proton.SessionError{Problem: "the Proton session file /c/proton-session.json can be read by other users (mode 0644)", Exposed: true},
+		{&proton.SessionError{Problem: "the Proton session file /c/proton-session.json can be read by other users (mode 0644)", Exposed: true}, "",
 			"the Proton session file /c/proton-session.json can be read by other users (mode 0644): delete it and run `cakebackup proton login`"},
-		{fmt.Errorf("the Proton session file /c/s.json: %w", &proton.SessionError{Problem: "damaged (not valid JSON)"}),
+		{fmt.Errorf("the Proton session file /c/s.json: %w", &proton.SessionError{Problem: "damaged (not valid JSON)"}), "",
 			"the Proton session file /c/s.json: damaged (not valid JSON): run `cakebackup proton login` again"},
-		{&proton.SessionError{Problem: "the cached Proton session is for API a, not b"},
+		{&proton.SessionError{Problem: "the cached Proton session is for API a, not b"}, "",
 			"the cached Proton session is for API a, not b: run `cakebackup proton login` again"},
-		{fmt.Errorf("run: %w", &schedule.NotInKeyringError{Job: "nightly"}),
+		{fmt.Errorf("run: %w", &schedule.NotInKeyringError{Job: "nightly"}), "",
 			"run: job nightly: no password in the OS keyring: run `cakebackup schedule set-password nightly`"},
-		{&schedule.NoTimersError{GOOS: "plan9"},
+		{&schedule.NoTimersError{GOOS: "plan9"}, "",
 			"timers are not supported on plan9: run `cakebackup schedule run` from your own service manager"},
 		// The commands a fix names are given the --config file the
 		// failed command was.
-		{&configGivenError{err: fmt.Errorf("run: %w", &schedule.NotInKeyringError{Job: "nightly"}), arg: " --config /srv/b.toml"},
+		{fmt.Errorf("run: %w", &schedule.NotInKeyringError{Job: "nightly"}), " --config /srv/b.toml",
 			"run: job nightly: no password in the OS keyring: run `cakebackup schedule set-password --config /srv/b.toml nightly`"},
-		{&configGivenError{err: &schedule.JobLockedError{Job: "nightly", File: "/s/nightly.lock"}, arg: " --config '/srv/my b.toml'"},
+		{&schedule.JobLockedError{Job: "nightly", File: "/s/nightly.lock"}, " --config '/srv/my b.toml'",
 			"job nightly is busy: another cakebackup process is running it or pruning its backups (it holds /s/nightly.lock); wait for it to end and try again (`cakebackup schedule status --config '/srv/my b.toml'` shows its last run)"},
 		// A fix given where the error was made is not given twice.
-		{fmt.Errorf("run: %w", withFix(&schedule.NotInKeyringError{Job: "nightly"})),
+		{fmt.Errorf("run: %w", withFix(&schedule.NotInKeyringError{Job: "nightly"}, "")), "",
 			"run: job nightly: no password in the OS keyring: run `cakebackup schedule set-password nightly`"},
-		{errors.New("disk full"), "disk full"},
+		{errors.New("disk full"), "", "disk full"},
 	}
 	for _, tt := range tests {
-		got := withFix(tt.err)
+		got := withFix(tt.err, tt.config)
 		if got.Error() != tt.want {
 			t.Errorf("withFix(%q)\n = %q\nwant %q", tt.err, got, tt.want)
 		}

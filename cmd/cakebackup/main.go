@@ -80,6 +80,11 @@ type env struct {
 	// advisedOwnPassword is set once the advice against a user-chosen
 	// password has been given in this run.
 	advisedOwnPassword bool
+	// configArg is " --config FILE" when a schedule command was given
+	// the config file by --config (givenConfigArg): the fixes its errors
+	// give name the file too, as the commands they name must be given it
+	// to find the config's jobs.
+	configArg string
 }
 
 // newApp builds the command tree. Each command lives in a file of its own
@@ -195,7 +200,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	if signalCode, ok := interrupt.Code(ctx); ok {
 		msg, code = "interrupted", signalCode
 	} else {
-		err = e.explain(protonHint(err))
+		err = e.explain(protonHint(err, e.configArg))
 		msg, code = oneLine(err.Error()), exitCode(err)
 	}
 	fmt.Fprintf(e.stderr, "cakebackup: %s\n", msg)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
-	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
 	"github.com/cakebackup/cakebackup/secret"
@@ -21,7 +20,7 @@ func scheduleCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "schedule",
 		Usage: "back up unattended on a schedule: jobs, a scheduler, timers, retention",
-		Subcommands: inConfigs([]*cli.Command{
+		Subcommands: e.inConfigs([]*cli.Command{
 			scheduleAddCommand(e),
 			scheduleListCommand(e),
 			scheduleRemoveCommand(e),
@@ -36,11 +35,14 @@ func scheduleCommand(e *env) *cli.Command {
 }
 
 // inConfigs makes the fixes of the errors of cmds name the --config file
-// each was given (see inConfig).
-func inConfigs(cmds []*cli.Command) []*cli.Command {
+// each was given (env.configArg).
+func (e *env) inConfigs(cmds []*cli.Command) []*cli.Command {
 	for _, cmd := range cmds {
 		if action := cmd.Action; action != nil {
-			cmd.Action = func(c *cli.Context) error { return inConfig(c, action(c)) }
+			cmd.Action = func(c *cli.Context) error {
+				e.configArg = givenConfigArg(c)
+				return action(c)
+			}
 		}
 	}
 	return cmds
@@ -75,10 +77,6 @@ func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
 		j.Dest = dests[0]
 	} else if len(dests) > 1 {
 		j.Dests = dests
-	}
-	// Saved in the app's own spelling; validation refuses an unknown one.
-	if app, ok := job.TargetApp(j.ForApp); ok {
-		j.ForApp = app
 	}
 	j, err := j.Absolute()
 	if err != nil {
@@ -118,23 +116,23 @@ func scheduleAddCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if _, dup := cfg.Job(name); dup {
-				return usageError(fmt.Errorf("job %q already exists in %s (remove it first)", name, cfg.File))
-			}
 			job, err := jobFromFlags(c, name)
 			if err != nil {
 				return err
 			}
 			job.PasswordKeyring, job.PasswordEnv = c.Bool("password-keyring"), c.String("password-env")
 			job.Alerts = alertsFromFlags(c)
-			if err := cfg.ValidateJob(job); err != nil {
-				return usageError(fmt.Errorf("job %s: %w", name, err))
+			err = cfg.Add(job)
+			if errors.As(err, new(*schedule.JobExistsError)) {
+				err = fmt.Errorf("%w in %s (remove it first)", err, cfg.File)
+			}
+			if err != nil {
+				return usageError(err)
 			}
 			warnings, err := e.checkNewJob(c, cfg, job)
 			if err != nil {
 				return err
 			}
-			cfg.Jobs = append(cfg.Jobs, job)
 			if err := cfg.Save(cfg.File); err != nil {
 				return err
 			}
@@ -220,14 +218,14 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 			name := job.Name
 			// Before the password is typed: nobody types it twice only
 			// to hear that there is nowhere to keep it.
-			if err := e.jobPasswords(c).CheckKeyring(name); err != nil {
+			if err := e.jobPasswords().CheckKeyring(name); err != nil {
 				return err
 			}
 			pw, err := e.newJobPassword(c)
 			if err != nil {
 				return err
 			}
-			if err := e.jobPasswords(c).StorePassword(name, pw); err != nil {
+			if err := e.jobPasswords().StorePassword(name, pw); err != nil {
 				return err
 			}
 			if c.Bool("generate") {
@@ -280,14 +278,23 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 }
 
 // jobPasswords reads the jobs' passwords from where each says: a file,
-// the OS keyring or the environment; the fixes its errors give name the
-// --config file c was given.
-func (e *env) jobPasswords(c *cli.Context) jobPasswordSource {
+// the OS keyring or the environment.
+func (e *env) jobPasswords() schedule.PasswordSource {
 	var kr secret.Keyring = secret.OSKeyring{}
 	if e.keyring != nil {
 		kr = e.keyring
 	}
-	return jobPasswordSource{PasswordSource: schedule.PasswordSource{Getenv: e.getenv, Keyring: kr}, config: givenConfigArg(c)}
+	return schedule.PasswordSource{Getenv: e.getenv, Keyring: kr}
+}
+
+// jobPassword is job j's password (jobPasswords); its error says how to
+// fix it with cakebackup, wherever it is shown or recorded.
+func (e *env) jobPassword(j schedule.Job) (string, error) {
+	pw, err := e.jobPasswords().Password(j)
+	if err != nil {
+		return "", withFix(err, e.configArg)
+	}
+	return pw, nil
 }
 
 // oneJobArg is the single JOB argument.
@@ -307,7 +314,7 @@ func oneJobArg(c *cli.Context) (string, error) {
 // for the flags that fix them (see checkSource and checkSettings). Its
 // warnings are for what may be fine later.
 func (e *env) checkNewJob(c *cli.Context, cfg *schedule.Config, job schedule.Job) (warnings []error, err error) {
-	warnings, err = e.runner().CheckNewJob(c.Context, cfg, job, c.Bool("allow-empty"), e.jobPasswords(c).Password)
+	warnings, err = e.runner().CheckNewJob(c.Context, cfg, job, c.Bool("allow-empty"), e.jobPassword)
 	var (
 		source   *runner.SourceError
 		settings *runner.SettingsError

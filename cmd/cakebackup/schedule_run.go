@@ -100,7 +100,7 @@ func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordF
 	if len(cfg.Jobs) == 0 {
 		return nil, nil, usageError(fmt.Errorf("no jobs in %s: add one with `cakebackup schedule add`, or run one ad hoc with --source", cfg.File))
 	}
-	return cfg, e.jobPasswords(c).Password, nil
+	return cfg, e.jobPassword, nil
 }
 
 // adhocSchedule builds the one job given by flags; its password is read
@@ -130,7 +130,7 @@ func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFu
 	if err != nil {
 		return nil, nil, err
 	}
-	password, err := cfg.AdHoc(job, fallbackDest, schedule.AdHocPassword{Given: pw, GivenEnv: passwordEnv, File: e.jobPasswords(c).Password})
+	password, err := cfg.AdHoc(job, fallbackDest, schedule.AdHocPassword{Given: pw, GivenEnv: passwordEnv, File: e.jobPassword})
 	if err != nil {
 		return nil, nil, usageError(err)
 	}

@@ -58,7 +58,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
 			} else if !job.NeedsPassword() {
 				// Exports are checked without a password.
-			} else if _, err := e.jobPasswords(c).Password(job); err != nil {
+			} else if _, err := e.jobPassword(job); err != nil {
 				// Better to hear it now than from tomorrow's failed run.
 				e.warn("%s", oneLine(err.Error()))
 			}
