@@ -243,20 +243,7 @@ const snapshotNote = "This backup was made by cakebackup from a data folder: res
 func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, generated bool) error {
 	generated = generated && len(made.Stores.Good()) > 0
 	if asJSON {
-		out := createdJSON{
-			Name:         made.Name,
-			Size:         made.Summary.Size,
-			Chunks:       made.Summary.Chunks,
-			SHA512:       made.Summary.SHA512,
-			Destinations: storesJSON(made.Stores),
-			Skipped:      made.Skipped,
-		}
-		if good := made.Stores.Good(); len(good) > 0 {
-			// The name the first copy got: a destination that held the
-			// name already gave it another ("NAME-2").
-			out.Name, out.Location = good[0].Entry.Name, good[0].Entry.Location
-			out.Verified = made.Stores.Err() == nil
-		}
+		out := createdJSON{MadeResult: made.Result(message)}
 		if generated {
 			out.Password = pw
 		}
@@ -283,20 +270,9 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 	return nil
 }
 
+// createdJSON is what create --json prints.
 type createdJSON struct {
-	// Location and Name are the first destination's copy's (the name
-	// asked for when no copy was stored); Destinations has each.
-	Location string `json:"location,omitempty"`
-	Name     string `json:"name"`
-	Size     int64  `json:"size"`
-	Chunks   int    `json:"chunks"`
-	// AppCanImport is always false: only the app's own exports can go
-	// back into the app.
-	AppCanImport bool        `json:"app_can_import"`
-	SHA512       string      `json:"inner_sha512"`
-	Verified     bool        `json:"verified"`
-	Destinations []storeJSON `json:"destinations"`
-	Skipped      []string    `json:"skipped,omitempty"`
+	job.MadeResult
 	// Password is set only when cakebackup generated it: this is the one
 	// time it is shown.
 	Password string `json:"generated_password,omitempty"`
@@ -316,35 +292,6 @@ func (e *env) printReclaimed(st job.Stored) {
 		size = " (" + bytesize.Format(st.Reclaimed.Bytes) + ")"
 	}
 	fmt.Fprintf(e.stdout, "Removed %d leftover file(s) of interrupted backups from %s%s\n", n, st.Dest, size)
-}
-
-// storeJSON is one destination's outcome.
-type storeJSON struct {
-	Dest         string `json:"dest"`
-	OK           bool   `json:"ok"`
-	AlreadyThere bool   `json:"already_there,omitempty"`
-	Name         string `json:"name,omitempty"`
-	Location     string `json:"location,omitempty"`
-	Size         int64  `json:"size,omitempty"`
-	Error        string `json:"error,omitempty"`
-	// Reclaimed is what interrupted earlier runs had left there and was
-	// removed first.
-	Reclaimed *destinations.Reclaimed `json:"reclaimed,omitempty"`
-}
-
-func storesJSON(stores job.Stores) []storeJSON {
-	out := make([]storeJSON, len(stores))
-	for i, st := range stores {
-		out[i] = storeJSON{Dest: st.Dest, OK: st.Err == nil, AlreadyThere: st.AlreadyThere,
-			Name: st.Entry.Name, Location: st.Entry.Location, Size: st.Entry.Size}
-		if st.Err != nil {
-			out[i].Error = message(st.Err)
-		}
-		if st.Reclaimed.Files > 0 {
-			out[i].Reclaimed = &st.Reclaimed
-		}
-	}
-	return out
 }
 
 // printPasswordNotice shows a generated password once, where the user

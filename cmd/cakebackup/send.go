@@ -138,14 +138,14 @@ type sentFilesJSON struct {
 
 // sentJSON is one file's result in send --json.
 type sentJSON struct {
-	File         string      `json:"file"`
-	OK           bool        `json:"ok"`
-	Size         int64       `json:"size,omitempty"`
-	SHA512       string      `json:"sha512,omitempty"`
-	MadeBy       string      `json:"made_by,omitempty"`
-	Error        string      `json:"error,omitempty"`
-	ExitCode     int         `json:"exit_code,omitempty"`
-	Destinations []storeJSON `json:"destinations,omitempty"`
+	File         string            `json:"file"`
+	OK           bool              `json:"ok"`
+	Size         int64             `json:"size,omitempty"`
+	SHA512       string            `json:"sha512,omitempty"`
+	MadeBy       string            `json:"made_by,omitempty"`
+	Error        string            `json:"error,omitempty"`
+	ExitCode     int               `json:"exit_code,omitempty"`
+	Destinations []job.StoreResult `json:"destinations,omitempty"`
 }
 
 func newSentJSON(file string, sent *job.Sent, err error) sentJSON {
@@ -155,7 +155,7 @@ func newSentJSON(file string, sent *job.Sent, err error) sentJSON {
 	}
 	if sent != nil {
 		out.Size, out.SHA512, out.MadeBy = sent.Size, sent.SHA512, sent.Info.Maker().String()
-		out.Destinations = storesJSON(sent.Stores)
+		out.Destinations = sent.Stores.Results(message)
 	}
 	return out
 }

@@ -1,0 +1,74 @@
+package job
+
+import "github.com/cakebackup/cakebackup/destinations"
+
+// StoreResult is one destination's outcome as a result object: its JSON
+// is an element of create's and send's "destinations".
+type StoreResult struct {
+	Dest         string `json:"dest"`
+	OK           bool   `json:"ok"`
+	AlreadyThere bool   `json:"already_there,omitempty"`
+	Name         string `json:"name,omitempty"`
+	Location     string `json:"location,omitempty"`
+	Size         int64  `json:"size,omitempty"`
+	Error        string `json:"error,omitempty"`
+	// Reclaimed is what interrupted earlier runs had left there and was
+	// removed first; absent when nothing was.
+	Reclaimed *destinations.Reclaimed `json:"reclaimed,omitempty"`
+}
+
+// Results returns each destination's outcome, with word turning an error
+// into its text.
+func (s Stores) Results(word func(error) string) []StoreResult {
+	out := make([]StoreResult, len(s))
+	for i, st := range s {
+		out[i] = StoreResult{Dest: st.Dest, OK: st.Err == nil, AlreadyThere: st.AlreadyThere,
+			Name: st.Entry.Name, Location: st.Entry.Location, Size: st.Entry.Size}
+		if st.Err != nil {
+			out[i].Error = word(st.Err)
+		}
+		if st.Reclaimed.Files > 0 {
+			out[i].Reclaimed = &st.Reclaimed
+		}
+	}
+	return out
+}
+
+// MadeResult is a made backup as a result object: its JSON is create
+// --json's, but for the generated password only the command line shows.
+type MadeResult struct {
+	// Location and Name are the first destination's copy's (the name
+	// asked for when no copy was stored); Destinations has each.
+	Location string `json:"location,omitempty"`
+	Name     string `json:"name"`
+	Size     int64  `json:"size"`
+	Chunks   int    `json:"chunks"`
+	// AppCanImport is always false: only the app's own exports can go
+	// back into the app.
+	AppCanImport bool   `json:"app_can_import"`
+	SHA512       string `json:"inner_sha512"`
+	// Verified is true when every destination holds a verified copy.
+	Verified     bool          `json:"verified"`
+	Destinations []StoreResult `json:"destinations"`
+	Skipped      []string      `json:"skipped,omitempty"`
+}
+
+// Result returns the made backup as a result object, with word turning
+// a destination's error into its text.
+func (m *Made) Result(word func(error) string) MadeResult {
+	out := MadeResult{
+		Name:         m.Name,
+		Size:         m.Summary.Size,
+		Chunks:       m.Summary.Chunks,
+		SHA512:       m.Summary.SHA512,
+		Destinations: m.Stores.Results(word),
+		Skipped:      m.Skipped,
+	}
+	if good := m.Stores.Good(); len(good) > 0 {
+		// The name the first copy got: a destination that held the name
+		// already gave it another ("NAME-2").
+		out.Name, out.Location = good[0].Entry.Name, good[0].Entry.Location
+		out.Verified = m.Stores.Err() == nil
+	}
+	return out
+}
