@@ -130,6 +130,19 @@ var ErrDestInSource = errors.New("keep backups outside the folder being backed u
 // ErrNoPassword is returned by Make when the backup password is empty.
 var ErrNoPassword = errors.New("no backup password")
 
+// BadRequest reports whether err is the error of a backup or a shipment
+// asked for in a way that cannot work, which only asking otherwise mends:
+// a target app that restores no backups of ours (*UnknownAppError), a
+// name not every destination can store (*NameError), no destination, one
+// given twice or inside the source, a destination's argument that cannot
+// be right (*destinations.ArgError), or a file to send that is not there
+// or no file (CheckFile's errors).
+func BadRequest(err error) bool {
+	return errors.As(err, new(*UnknownAppError)) || errors.As(err, new(*NameError)) || errors.As(err, new(*destinations.ArgError)) ||
+		errors.Is(err, ErrNoDestination) || errors.Is(err, ErrDestTwice) || errors.Is(err, ErrDestInSource) ||
+		errors.Is(err, destinations.ErrNoSuchFile) || errors.Is(err, ErrFolderNotFile) || errors.Is(err, ErrNotRegular)
+}
+
 // UnknownAppError is returned by Make for a target app that does not
 // restore our backups.
 type UnknownAppError struct{ App string }

@@ -3,6 +3,7 @@ package job_test
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -48,6 +49,50 @@ func TestMadeResult(t *testing.T) {
 		want := `{"location":"` + filepath.Join(out, name) + `","name":"` + name + `","size":` + fmt.Sprint(made.Summary.Size) + `,"chunks":1,"app_can_import":false,"inner_sha512":"` + made.Summary.SHA512 + `","verified":` + fmt.Sprint(tt.verified) + `,"destinations":` + dests + `}`
 		if string(b) != want {
 			t.Errorf("%v: JSON\n%s\nwant\n%s", tt.dests, b, want)
+		}
+	}
+}
+
+// BadRequest tells the errors of a backup or a shipment asked for in a
+// way that cannot work from those of one that failed.
+func TestBadRequest(t *testing.T) {
+	t.Parallel()
+	src := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("keys")})
+	out := t.TempDir()
+	backupTo := func(b job.Backup) error {
+		b.Source, b.Password = src, savePassword
+		_, err := job.Make(t.Context(), opener(), b)
+		return err
+	}
+	file := filepath.Join(t.TempDir(), "b")
+	if err := os.WriteFile(file, []byte("not a backup, but a file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"unknown app", backupTo(job.Backup{Dests: []string{"folder:" + out}, ForApp: "Wasabi"}), true},
+		{"no destination", backupTo(job.Backup{}), true},
+		{"destination twice", backupTo(job.Backup{Dests: []string{"folder:" + out, "folder:" + out + "/"}}), true},
+		{"destination in the source", backupTo(job.Backup{Dests: []string{"folder:" + filepath.Join(src, "wallets")}}), true},
+		{"folder: without a path", backupTo(job.Backup{Dests: []string{"folder:"}}), true},
+		{"name with a control character", backupTo(job.Backup{Dests: []string{"folder:" + out}, Name: "a\tb"}), true},
+		{"no such file", job.CheckFile(filepath.Join(out, "missing")), true},
+		{"a folder to send", job.CheckFile(out), true},
+		{"a missing destination", backupTo(job.Backup{Dests: []string{"folder:" + filepath.Join(out, "missing")}}), false},
+		{"not a backup", func() error {
+			_, err := job.Send(t.Context(), opener(), job.Shipment{File: file, Dests: []string{"folder:" + out}})
+			return err
+		}(), false},
+		{"nil", nil, false},
+	} {
+		if tt.err == nil && tt.name != "nil" {
+			t.Errorf("%s: no error", tt.name)
+		}
+		if got := job.BadRequest(tt.err); got != tt.want {
+			t.Errorf("%s: BadRequest(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
 		}
 	}
 }

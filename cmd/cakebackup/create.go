@@ -24,16 +24,10 @@ import (
 func appVersion() string { return appName + " " + version }
 
 // jobErr gives the orchestration package's errors their exit codes: a
-// mistake on the command line is a usage error, a damaged backup exit 4.
+// request that cannot work (job.BadRequest) is a usage error, a damaged
+// backup exit 4.
 func jobErr(err error) error {
-	var (
-		unknownApp *job.UnknownAppError
-		badArg     *destinations.ArgError
-		badName    *job.NameError
-	)
-	if errors.As(err, &unknownApp) || errors.As(err, &badArg) || errors.As(err, &badName) || errors.Is(err, job.ErrNoDestination) || errors.Is(err, job.ErrDestTwice) ||
-		errors.Is(err, job.ErrDestInSource) ||
-		errors.Is(err, destinations.ErrNoSuchFile) {
+	if job.BadRequest(err) {
 		return usageError(err)
 	}
 	return backupExit(err)

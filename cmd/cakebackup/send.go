@@ -52,14 +52,11 @@ func sendCommand(e *env) *cli.Command {
 			)
 			for _, file := range c.Args().Slice() {
 				var sent *job.Sent
-				err := job.CheckFile(file)
-				if err != nil {
-					err = usageError(err) // as verify, inspect and restore refuse it
-				} else {
+				err := job.CheckFile(file) // a usage error, as verify, inspect and restore refuse it
+				if err == nil {
 					sent, err = job.Send(c.Context, e.registry().Open, job.Shipment{File: file, Dests: specs, Password: pw})
-					err = jobErr(err)
 				}
-				if err != nil {
+				if err = jobErr(err); err != nil {
 					err = withSignalCode(c.Context, asInterruption(c.Context, err))
 					failed = append(failed, err)
 				}
