@@ -1,8 +1,6 @@
 package main
 
 import (
-	"runtime"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/internal/buildinfo"
@@ -11,13 +9,7 @@ import (
 // versionLine names the release, the Go version it was built with, the
 // platform and, when the build recorded it, the commit: what a bug report
 // needs.
-func versionLine() string {
-	s := appName + " " + version + " (" + runtime.Version() + ", " + runtime.GOOS + "/" + runtime.GOARCH
-	if rev := buildinfo.Revision(); rev != "" {
-		s += ", commit " + rev
-	}
-	return s + ")"
-}
+func versionLine() string { return buildinfo.Of(version).Line(appName) }
 
 func versionCommand(e *env) *cli.Command {
 	return &cli.Command{
@@ -28,21 +20,10 @@ func versionCommand(e *env) *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			if c.Bool("json") {
-				return writeJSON(e.stdout, versionJSON{
-					Version: version, GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, Commit: buildinfo.Revision(),
-				})
+				return writeJSON(e.stdout, buildinfo.Of(version))
 			}
 			_, err := e.stdout.Write([]byte(versionLine() + "\n"))
 			return err
 		},
 	}
-}
-
-// versionJSON is what version --json prints.
-type versionJSON struct {
-	Version   string `json:"version"`
-	GoVersion string `json:"go_version"`
-	OS        string `json:"os"`
-	Arch      string `json:"arch"`
-	Commit    string `json:"commit,omitempty"`
 }

@@ -25,3 +25,19 @@ func TestRevision(t *testing.T) {
 		}
 	}
 }
+
+func TestInfoLine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		info Info
+		want string
+	}{
+		{Info{Version: "0.1.0", GoVersion: "go1.26.8", OS: "linux", Arch: "amd64"}, "prog 0.1.0 (go1.26.8, linux/amd64)"},
+		{Info{Version: "0.1.0", GoVersion: "go1.26.8", OS: "darwin", Arch: "arm64", Commit: "0b3147a1c2d3+modified"}, "prog 0.1.0 (go1.26.8, darwin/arm64, commit 0b3147a1c2d3+modified)"},
+	}
+	for _, tt := range tests {
+		if got := tt.info.Line("prog"); got != tt.want {
+			t.Errorf("Line = %q, want %q", got, tt.want)
+		}
+	}
+}
