@@ -136,23 +136,25 @@ func TestFaults(t *testing.T) {
 			wantErr: destinations.ErrNoSpace,
 		},
 	}
+	// One payload for every case: each case stores it on a server of
+	// its own, and only reads it.
+	payload := wallettest.RandomBytes(t, size)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			runFault(t, newFakeProton(t), size, tc.inject, tc.wantErr)
+			runFault(t, newFakeProton(t), payload, tc.inject, tc.wantErr)
 		})
 	}
 }
 
-// runFault stores an older backup, injects a fault and stores a newer
-// one, and checks the outcome.
-func runFault(t *testing.T, f *fakeProton, size int, inject func(*protontest.Server), wantErr error) {
+// runFault stores an older backup, injects a fault and stores payload as
+// a newer one, and checks the outcome.
+func runFault(t *testing.T, f *fakeProton, payload []byte, inject func(*protontest.Server), wantErr error) {
 	ctx := context.Background()
 	d := f.newDest(t)
 	older := []byte("an older backup that must survive")
 	putDirect(t, d, "older", older)
 	before := f.residue(t, d)
-	payload := wallettest.RandomBytes(t, size)
 
 	inject(f.srv)
 	e, err := putBackup(ctx, d, "newer", payload)

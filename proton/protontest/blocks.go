@@ -107,7 +107,12 @@ func readBlockPart(r *http.Request, size int64) ([]byte, error) {
 		if part.FormName() != "Block" {
 			continue
 		}
+		// One allocation, room for the announced size (at most
+		// maxBlockSize), the byte more that tells a larger block and the
+		// spare bytes.Buffer.ReadFrom asks for, instead of growing it
+		// from empty (copying and clearing about twice the block).
 		var buf bytes.Buffer
+		buf.Grow(int(size) + 1 + bytes.MinRead)
 		if _, err := io.Copy(&buf, io.LimitReader(part, size+1)); err != nil {
 			return nil, errors.New("malformed multipart body")
 		}
