@@ -24,7 +24,9 @@ import (
 // plaintext goes to an unlinked temporary file that is handed out only
 // after the tag checks, as the one-shot AEAD would.
 
-// bareBufSize is how much of a bare blob is read at a time.
+// bareBufSize is how much of a bare blob is read at a time; a smaller
+// blob gets a buffer of its own size (an app export is often a few KiB,
+// and a check allocated and cleared 1 MiB twice for it).
 const bareBufSize = 1 << 20
 
 // blobStream locates the fields of a bare blob whose checksum validated.
@@ -90,7 +92,7 @@ func scanBareBlob(ctx context.Context, r io.ReaderAt, size int64) (*blobStream, 
 // ciphertext r holds from off to size, reading it in pieces.
 func blobChecksumAt(ctx context.Context, r io.ReaderAt, hdr []byte, off, size int64) ([]byte, error) {
 	h := newBlobHash(hdr)
-	buf := make([]byte, bareBufSize)
+	buf := make([]byte, min(bareBufSize, max(size-off, 0)))
 	for off < size {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -120,7 +122,7 @@ func (bs *blobStream) decrypt(ctx context.Context, r io.ReaderAt, key []byte, w 
 	s.SetCounter(1)
 	mac := poly1305.New(&polyKey)
 	writePadded(mac, []byte(blobAAD))
-	buf := make([]byte, bareBufSize)
+	buf := make([]byte, min(bareBufSize, bs.ctLen))
 	for off := int64(0); off < bs.ctLen; {
 		if err := ctx.Err(); err != nil {
 			return err
