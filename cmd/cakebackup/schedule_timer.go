@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/schedule/runner"
 )
 
 func scheduleInstallCommand(e *env) *cli.Command {
@@ -33,7 +34,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 				return err
 			}
 			target := schedule.UnitTarget{Executable: exe, Config: absConfig, Job: job}
-			inst, line, err := schedule.InstallTimer(runtime.GOOS, e.getenv, target, runtime.GOOS == "linux" && !e.hasSystemd())
+			inst, line, err := schedule.InstallTimer(runtime.GOOS, e.getenv, target, e.cronOnly())
 			if other := (*schedule.OtherConfigTimerError)(nil); errors.As(err, &other) {
 				return usageError(fmt.Errorf("%w: remove it first with `cakebackup schedule uninstall %s`, or give this job another name", err, other.Job))
 			}
@@ -56,9 +57,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 			fmt.Fprintf(e.stdout, "Its runs show in: cakebackup schedule status%s\n", givenConfigArg(c))
 			if job.PasswordEnv != "" {
 				fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
-			} else if !job.NeedsPassword() {
-				// Exports are checked without a password.
-			} else if _, err := e.jobPassword(job); err != nil {
+			} else if err := runner.CheckPasswords([]schedule.Job{job}, e.jobPassword); err != nil {
 				// Better to hear it now than from tomorrow's failed run.
 				e.warn("%s", oneLine(err.Error()))
 			}
@@ -93,12 +92,16 @@ func scheduleUninstallCommand(e *env) *cli.Command {
 	}
 }
 
-// hasSystemd reports whether systemd's user timers can start jobs here.
-func (e *env) hasSystemd() bool {
-	if e.systemd != nil {
-		return e.systemd()
+// cronOnly reports whether only cron can start jobs here: Linux without
+// systemd's user timers.
+func (e *env) cronOnly() bool {
+	switch {
+	case runtime.GOOS != "linux":
+		return false
+	case e.systemd != nil:
+		return !e.systemd()
 	}
-	return schedule.SystemdTimers(schedule.SystemdRunDir, exec.LookPath)
+	return !schedule.SystemdTimers(schedule.SystemdRunDir, exec.LookPath)
 }
 
 // givenConfigArg is " --config FILE", the --config file c was given made
@@ -141,7 +144,7 @@ func (e *env) removeJobTimer(path string, job schedule.Job) error {
 		return nil
 	case err == nil && state == schedule.TimerUnseen:
 		fmt.Fprintf(e.stdout, "If you created a scheduled task for it, delete it: schtasks /Delete /F /TN \"cakebackup %s\"\n", job.Name)
-	case err == nil && state == schedule.NoTimer && runtime.GOOS == "linux" && !e.hasSystemd():
+	case err == nil && state == schedule.NoTimer && e.cronOnly():
 		fmt.Fprintf(e.stdout, "If you added a crontab line for it (schedule install's), remove it: crontab -e\n")
 	case err == nil && state == schedule.NoTimer:
 		fmt.Fprintf(e.stdout, "No timer was installed for it.\n")
