@@ -2,7 +2,10 @@ package job
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/cakebackup/cakebackup/backup"
@@ -101,16 +104,49 @@ type Restored struct {
 
 // Restore extracts the backup into the folder to with the accepted
 // password (backup.Archive.RestoreWith). Its error names the restore of
-// the backup; the Restored it returns with one carries RestoreWith's
-// result, if any, and OK false.
+// the backup, but for a *ResumedError; the Restored it returns with one
+// carries RestoreWith's result, if any, and OK false.
 func (o *Opened) Restore(ctx context.Context, to string, opts backup.RestoreOptions) (*Restored, error) {
 	res, err := o.RestoreWith(ctx, o.Password, to, opts)
 	out := &Restored{File: o.Arg, To: to, OK: err == nil, Chunks: o.Info().Chunks, Result: res}
-	if err != nil {
+	switch {
+	case errors.Is(err, backup.ErrTargetNotEmpty) && res != nil && (res.Resumed.Completed || res.Resumed.Taken != ""):
+		return out, &ResumedError{To: to, Resumed: res.Resumed}
+	case err != nil:
 		return out, errloc.Wrap(err, "restore "+o.Arg, destinations.Spellings(o.Arg)...)
 	}
 	return out, nil
 }
+
+// ResumedError is Restore's error for a folder that is not empty once
+// the restore into it that was killed while it moved its files into place
+// was finished (of another backup, or but for entries removed since) or
+// taken back (a name it needed taken since). It wraps
+// backup.ErrTargetNotEmpty.
+type ResumedError struct {
+	// To is the folder; Resumed what was done with the killed restore.
+	To      string
+	Resumed backup.Resumed
+}
+
+// Error names the folder and says why it is not empty.
+func (e *ResumedError) Error() string {
+	r := e.Resumed
+	switch {
+	case r.RolledBack && r.Taken != "":
+		return fmt.Sprintf("%s is not empty: %s was made there after a restore into it was interrupted, which was taken back", e.To, r.Taken)
+	case len(r.Missing) > 0:
+		q := make([]string, len(r.Missing))
+		for i, n := range r.Missing {
+			q[i] = backup.QuoteName(n)
+		}
+		return fmt.Sprintf("%s is not empty: it holds the files of a restore into it that was interrupted while it moved them into place, finished now but for %s, removed since", e.To, strings.Join(q, ", "))
+	}
+	return fmt.Sprintf("%s is not empty: it holds another backup's files, from a restore into it that was interrupted while it moved them into place and is finished now", e.To)
+}
+
+// Unwrap returns backup.ErrTargetNotEmpty.
+func (e *ResumedError) Unwrap() error { return backup.ErrTargetNotEmpty }
 
 // Inspection is what a backup's structure tells of it and, read with
 // the password, the wallets and files inside; its JSON is inspect

@@ -207,3 +207,23 @@ func TestOpenAcceptsCanonicalPassword(t *testing.T) {
 		o.Close()
 	}
 }
+
+// A ResumedError says why the folder is not empty after the killed
+// restore into it was finished or taken back, naming it once; it is a
+// backup.ErrTargetNotEmpty.
+func TestResumedError(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		resumed backup.Resumed
+		want    string
+	}{
+		{backup.Resumed{Completed: true}, "/r is not empty: it holds another backup's files, from a restore into it that was interrupted while it moved them into place and is finished now"},
+		{backup.Resumed{Completed: true, Missing: []string{"wallets", "a\nb"}}, `/r is not empty: it holds the files of a restore into it that was interrupted while it moved them into place, finished now but for wallets, "a\nb", removed since`},
+		{backup.Resumed{RolledBack: true, Taken: "wallets"}, "/r is not empty: wallets was made there after a restore into it was interrupted, which was taken back"},
+	} {
+		err := &job.ResumedError{To: "/r", Resumed: tt.resumed}
+		if err.Error() != tt.want || !errors.Is(err, backup.ErrTargetNotEmpty) {
+			t.Errorf("%+v: %q, want %q, a backup.ErrTargetNotEmpty", tt.resumed, err, tt.want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -78,18 +77,17 @@ func restoreCommand(e *env) *cli.Command {
 				e.note("Removed %d folder(s) left by interrupted restores %s %s (%s)",
 					res.Reclaimed.Items, where, to, bytesize.Format(res.Reclaimed.Bytes))
 			}
-			if errors.Is(err, backup.ErrTargetNotEmpty) {
+			switch {
+			case errors.As(err, new(*job.ResumedError)):
+				return usageError(fmt.Errorf("--to %w; restore into a new or empty folder", err))
+			case errors.Is(err, backup.ErrTargetNotEmpty):
 				// Filled while the backup was read, or a file: still the
 				// --to given. Say which, in true words.
-				if res != nil && (res.Resumed.Completed || res.Resumed.Taken != "") {
-					return usageError(resumedNotEmpty(res.Resumed, to))
-				}
 				if toErr := checkRestoreTo(to); toErr != nil {
 					return toErr
 				}
 				return usageError(err)
-			}
-			if err != nil {
+			case err != nil:
 				return readErr(err)
 			}
 			e.noteCanonical(o.Canonical)
@@ -100,29 +98,6 @@ func restoreCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
-}
-
-// quoteNames joins names, each on one line (backup.QuoteName).
-func quoteNames(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = backup.QuoteName(n)
-	}
-	return strings.Join(q, ", ")
-}
-
-// resumedNotEmpty is the error of a restore into to, not empty once the
-// restore into it that was killed while it moved its files into place was
-// finished (of another backup, or but for entries removed since) or taken
-// back (a name it needed taken).
-func resumedNotEmpty(r backup.Resumed, to string) error {
-	switch {
-	case r.RolledBack && r.Taken != "":
-		return fmt.Errorf("--to %s is not empty: %s was made there after a restore into it was interrupted, which was taken back; restore into a new or empty folder", to, r.Taken)
-	case len(r.Missing) > 0:
-		return fmt.Errorf("--to %s is not empty: it holds the files of a restore into it that was interrupted while it moved them into place, finished now but for %s, removed since; restore into a new or empty folder", to, quoteNames(r.Missing))
-	}
-	return fmt.Errorf("--to %s is not empty: it holds another backup's files, from a restore into it that was interrupted while it moved them into place and is finished now; restore into a new or empty folder", to)
 }
 
 // checkRestoreTo refuses a --to that restore would refuse only after the

@@ -160,6 +160,9 @@ func TestRestoreFinishesAnInterruptedFill(t *testing.T) {
 			}
 			if code != 0 {
 				wantOneLine(t, code, stderr, exitUsage, dir+" is not empty: it holds another backup's files, from a restore into it that was interrupted")
+				if want := "cakebackup: --to " + dir + " is not empty: it holds another backup's files, from a restore into it that was interrupted while it moved them into place and is finished now; restore into a new or empty folder\n"; !strings.HasSuffix(stderr, want) {
+					t.Errorf("stderr %q, want it to end with %q", stderr, want)
+				}
 			}
 			if got := listNamesIn(t, dir); !slices.Equal(got, names) {
 				t.Errorf("%s holds %v, want %v", dir, got, names)
