@@ -2,6 +2,7 @@ package destinations
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 )
 
@@ -20,6 +21,17 @@ type Place struct {
 	// Free is its free space in bytes; nil when unknown (0 is a full
 	// disk).
 	Free *int64 `json:"free_bytes,omitempty"`
+}
+
+// MarshalJSON implements json.Marshaler: the place's keys, after its spec
+// under "dest" too, the key ls --json and check --json name a destination
+// by ("spec" is kept for the scripts that read it; deprecated).
+func (p Place) MarshalJSON() ([]byte, error) {
+	type place Place // Place without this method
+	return json.Marshal(struct {
+		Dest string `json:"dest"`
+		place
+	}{p.Spec, place(p)})
 }
 
 // Discover lists the places of one scheme that are available now.

@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +16,14 @@ import (
 
 // Listing is what a destination holds: its backups, the other files,
 // which are left alone, and the files that could not be read to tell.
+//
+// Its JSON (what ls --json prints) names the destination by its spec
+// under "dest", and under "destination" too for the scripts that read it
+// (deprecated); it counts the other files ("other_files_ignored") and
+// gives each unreadable file's name, location and error.
 type Listing struct {
+	// Dest is the destination's spec.
+	Dest    string
 	Backups []destinations.Entry
 	Others  []destinations.Entry
 	// Unreadable are the files not named as backups that could not be
@@ -25,10 +33,31 @@ type Listing struct {
 	Unreadable []UnreadableEntry
 }
 
+// MarshalJSON implements json.Marshaler.
+func (l Listing) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Dest        string               `json:"dest"`
+		Destination string               `json:"destination"`
+		Backups     []destinations.Entry `json:"backups"`
+		Ignored     int                  `json:"other_files_ignored"`
+		Unreadable  []UnreadableEntry    `json:"unreadable"`
+	}{l.Dest, l.Dest, l.Backups, len(l.Others), append([]UnreadableEntry{}, l.Unreadable...)})
+}
+
 // UnreadableEntry is a file that could not be read, and why.
 type UnreadableEntry struct {
 	destinations.Entry
 	Err error
+}
+
+// MarshalJSON implements json.Marshaler: the file's name and location,
+// and the error's text.
+func (u UnreadableEntry) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Name     string `json:"name"`
+		Location string `json:"location"`
+		Error    string `json:"error"`
+	}{u.Name, u.Location, u.Err.Error()})
 }
 
 // folderChecker is a destination whose folder can be missing after
@@ -58,7 +87,7 @@ func List(ctx context.Context, dest destinations.Destination) (Listing, error) {
 	if err != nil {
 		return Listing{}, atDest("listing", dest.Spec(), err)
 	}
-	l := Listing{Backups: []destinations.Entry{}}
+	l := Listing{Dest: dest.Spec(), Backups: []destinations.Entry{}}
 	for _, en := range entries {
 		ok, err := IsBackup(ctx, dest, en)
 		switch {

@@ -2,11 +2,14 @@ package job_test
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
@@ -101,4 +104,34 @@ type eioReader struct{ destinations.Reader }
 
 func (eioReader) ReadAt([]byte, int64) (int, error) {
 	return 0, &os.PathError{Op: "read", Path: "/media/STICK/x", Err: syscall.EIO}
+}
+
+// A Listing's JSON is what ls --json prints: the spec twice, the backups,
+// a count of the other files, and each unreadable file's error as text;
+// empty lists are [] rather than null.
+func TestListingJSON(t *testing.T) {
+	at := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name string
+		l    job.Listing
+		want string
+	}{
+		{"empty", job.Listing{Dest: "folder:/b", Backups: []destinations.Entry{}},
+			`{"dest":"folder:/b","destination":"folder:/b","backups":[],"other_files_ignored":0,"unreadable":[]}`},
+		{"full", job.Listing{Dest: "usb:W",
+			Backups:    []destinations.Entry{{Name: "a", Size: 3, ModTime: at, Location: "/m/a"}},
+			Others:     []destinations.Entry{{Name: "x"}, {Name: "y"}},
+			Unreadable: []job.UnreadableEntry{{Entry: destinations.Entry{Name: "c", Size: 9, Location: "/m/c"}, Err: errors.New("no permission")}}},
+			`{"dest":"usb:W","destination":"usb:W","backups":[{"name":"a","size":3,"time":"2026-12-01T09:30:00Z","location":"/m/a"}],"other_files_ignored":2,"unreadable":[{"name":"c","location":"/m/c","error":"no permission"}]}`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := json.Marshal(tt.l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != tt.want {
+				t.Errorf("JSON\n%s\nwant\n%s", b, tt.want)
+			}
+		})
+	}
 }

@@ -35,11 +35,7 @@ func destsCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.Bool("json") {
-				places := make([]placeJSON, len(out))
-				for i, p := range out {
-					places[i] = placeJSON{Dest: p.Spec, Place: p}
-				}
-				return writeJSON(e.stdout, map[string][]placeJSON{"destinations": places})
+				return writeJSON(e.stdout, map[string][]destinations.Place{"destinations": out})
 			}
 			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "DEST\tWHAT\tWHERE\tFREE")
@@ -53,15 +49,6 @@ func destsCommand(e *env) *cli.Command {
 			return tw.Flush()
 		},
 	}
-}
-
-// placeJSON is one destination in dests --json: the place's own keys,
-// and its spec under "dest" too, the key ls --json and check --json name
-// a destination by ("spec" is kept for the scripts that read it;
-// deprecated).
-type placeJSON struct {
-	Dest string `json:"dest"`
-	destinations.Place
 }
 
 // registry returns every destination cakebackup knows, one line each.
@@ -93,28 +80,6 @@ func (e *env) chooseDrive() local.ChooseDrive {
 		return nil
 	}
 	return local.AskDrive(e.stderr, secret.NewPrompter(in, e.stderr).Line)
-}
-
-// lsJSON is what ls --json prints.
-type lsJSON struct {
-	// Dest is the destination's spec, as in dests --json and check --json.
-	Dest string `json:"dest"`
-	// Destination is Dest under its first name, kept for the scripts
-	// that read it; deprecated.
-	Destination string               `json:"destination"`
-	Backups     []destinations.Entry `json:"backups"`
-	// Ignored counts the files there that are not backups.
-	Ignored int `json:"other_files_ignored"`
-	// Unreadable are the files that could not be read to tell whether
-	// they are backups.
-	Unreadable []lsUnreadable `json:"unreadable"`
-}
-
-// lsUnreadable is a file ls could not read, and why.
-type lsUnreadable struct {
-	Name     string `json:"name"`
-	Location string `json:"location"`
-	Error    string `json:"error"`
 }
 
 func lsCommand(e *env) *cli.Command {
@@ -149,26 +114,24 @@ func lsCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			out := lsJSON{Dest: dest.Spec(), Destination: dest.Spec(), Backups: l.Backups, Ignored: len(l.Others), Unreadable: []lsUnreadable{}}
 			for _, en := range l.Others {
 				e.detail("ignored %s: not a backup", backup.QuoteName(en.Name))
 			}
 			for _, u := range l.Unreadable {
-				out.Unreadable = append(out.Unreadable, lsUnreadable{Name: u.Name, Location: u.Location, Error: u.Err.Error()})
 				e.warn("could not tell whether %s is a backup: %s", backup.QuoteName(u.Location), oneLine(errloc.Reason(u.Err, append(destinations.Spellings(u.Location), u.Location, u.Name)...)))
 			}
 			if c.Bool("json") {
-				return writeJSON(e.stdout, out)
+				return writeJSON(e.stdout, l)
 			}
-			return printLs(e, out)
+			return printLs(e, l)
 		},
 	}
 }
 
-func printLs(e *env, out lsJSON) error {
+func printLs(e *env, out job.Listing) error {
 	ignored := ""
-	if out.Ignored > 0 {
-		ignored = fmt.Sprintf("%d other %s ignored (not backups)\n", out.Ignored, plural(out.Ignored, "file", "files"))
+	if n := len(out.Others); n > 0 {
+		ignored = fmt.Sprintf("%d other %s ignored (not backups)\n", n, plural(n, "file", "files"))
 	}
 	if len(out.Backups) == 0 {
 		fmt.Fprintf(e.stdout, "No backups at %s\n%s", out.Dest, ignored)
