@@ -23,6 +23,7 @@ const (
 // fakeProton is a fake Proton Drive on loopback with one account logged
 // in, its session kept in a file under a temporary config dir.
 type fakeProton struct {
+	ts     *protontest.TestServer
 	srv    *protontest.Server
 	opts   Options
 	getenv func(string) string
@@ -47,7 +48,7 @@ func newFakeProtonWith(t testing.TB, opts ...protontest.TestOption) *fakeProton 
 		// Never touch the real keyring of a developer's desktop.
 		SessionEnv: "file",
 	}
-	f := &fakeProton{srv: srv, opts: Options{APIURL: srv.URL()}, getenv: func(k string) string { return env[k] }}
+	f := &fakeProton{ts: ts, srv: srv, opts: Options{APIURL: srv.URL()}, getenv: func(k string) string { return env[k] }}
 	f.store = NewSessionStore(f.getenv)
 	// The server's session of the account (TestServer.Session) is saved
 	// as Login would save one: Login's own tests log in; the others need
@@ -79,10 +80,31 @@ func (f *fakeProton) connect(t testing.TB) *Drive {
 	return d
 }
 
-// newDest returns a destination in a new folder /Backups/tN.
+// newDest returns a destination in a new folder /Backups/tN, which the
+// destination makes when it stores its first backup.
 func (f *fakeProton) newDest(t testing.TB) *Destination {
 	t.Helper()
 	d, err := NewDestination(f.connect(t), fmt.Sprintf("/Backups/t%d", f.folder.Add(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// madeDest is newDest with the folder made already, by the server (see
+// protontest.TestServer.MakeFolders): for tests whose point is not
+// making folders, which then need not pay a client's key derivations for
+// /Backups and /Backups/tN.
+func (f *fakeProton) madeDest(t testing.TB) *Destination {
+	t.Helper()
+	return f.madeDestAt(t, fmt.Sprintf("/Backups/t%d", f.folder.Add(1)))
+}
+
+// madeDestAt is madeDest in the folder path.
+func (f *fakeProton) madeDestAt(t testing.TB, path string) *Destination {
+	t.Helper()
+	f.ts.MakeFolders(path)
+	d, err := NewDestination(f.connect(t), path)
 	if err != nil {
 		t.Fatal(err)
 	}

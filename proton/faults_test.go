@@ -36,21 +36,19 @@ func putBackup(ctx context.Context, d destinations.Destination, name string, dat
 	return p.Commit(ctx, destinationtest.SameBytes(data))
 }
 
-// putDirect stores data as name in d's folder with the bridge's own
-// upload, which publishes under the final name at once: a quick way to
-// set up an existing backup.
-func putDirect(t *testing.T, d *Destination, name string, data []byte) string {
+// putDirect stores data as name in d's folder (made by d if need be),
+// published under the final name at once, as the bridge's own upload
+// stores a file, and returns its link ID: a quick way to set up an
+// existing backup. The server makes the file (see
+// protontest.TestServer.MakeFile), sparing the bridge's key derivations
+// for a file that is not what the test is about.
+func putDirect(t *testing.T, f *fakeProton, d *Destination, name string, data []byte) string {
 	t.Helper()
-	ctx := context.Background()
-	folderID, err := d.folder(ctx, true)
+	folderID, err := d.folder(context.Background(), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, _, err := d.drive.bridge.UploadFileByReader(ctx, folderID, name, time.Now(), bytes.NewReader(data), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return id
+	return f.ts.MakeFile(folderID, name, data, time.Now())
 }
 
 // TestFaults injects each fault of the fake server into an upload next to
@@ -151,9 +149,9 @@ func TestFaults(t *testing.T) {
 // a newer one, and checks the outcome.
 func runFault(t *testing.T, f *fakeProton, payload []byte, inject func(*protontest.Server), wantErr error) {
 	ctx := context.Background()
-	d := f.newDest(t)
+	d := f.madeDest(t)
 	older := []byte("an older backup that must survive")
-	putDirect(t, d, "older", older)
+	putDirect(t, f, d, "older", older)
 	before := f.residue(t, d)
 
 	inject(f.srv)
@@ -194,8 +192,8 @@ func runFault(t *testing.T, f *fakeProton, payload []byte, inject func(*protonte
 // checkCancelLeavesNothing: a backup cancelled mid-upload (Ctrl-C) is
 // removed from the Drive even though its context is done.
 func checkCancelLeavesNothing(t *testing.T, f *fakeProton) {
-	d := f.newDest(t)
-	putDirect(t, d, "older", []byte("older"))
+	d := f.madeDest(t)
+	putDirect(t, f, d, "older", []byte("older"))
 	before := f.residue(t, d)
 	ctx, cancel := context.WithCancel(context.Background())
 	p, err := d.Create(ctx, "cancelled", -1)
@@ -243,7 +241,7 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 	if _, err := d.folder(ctx, false); !errors.Is(err, destinations.ErrNotFound) {
 		t.Fatalf("after Reclaim, the folder: %v, want not made", err)
 	}
-	putDirect(t, d, "kept", []byte("a backup"))
+	putDirect(t, f, d, "kept", []byte("a backup"))
 	self, dead, now := d.leftovers.self, deadPID(t), time.Now().Unix()
 	temp := func(w uploadWriter, random string) string { return ".kept" + uploadingMarker + w.tag() + "-" + random }
 	removed := map[string]bool{} // link ID: whether the next backup removes it
@@ -254,7 +252,7 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 		temp(uploadWriter{"0badc0de", dead, now - 13*3600}, "0011223344556677"): true,  // another host, old
 		".kept" + uploadingMarker + "0011223344556677":                          false, // the older form, young
 	} {
-		removed[putDirect(t, d, name, []byte("left by a crash"))] = gone
+		removed[putDirect(t, f, d, name, []byte("left by a crash"))] = gone
 	}
 	// A draft: the run died while the bridge was uploading.
 	folderID, err := d.folder(ctx, false)
@@ -342,9 +340,9 @@ func TestWrongDataIsNotRetried(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	f := newFakeProtonWith(t, protontest.WithOptions(protontest.Options{DataDir: dir}))
-	d := f.newDest(t)
+	d := f.madeDest(t)
 	ctx := context.Background()
-	putDirect(t, d, "damaged", wallettest.RandomBytes(t, 1000))
+	putDirect(t, f, d, "damaged", wallettest.RandomBytes(t, 1000))
 	blocks, err := os.ReadDir(dir + "/blocks")
 	if err != nil || len(blocks) != 1 {
 		t.Fatalf("the data dir holds %d blocks (%v), want 1", len(blocks), err)

@@ -19,17 +19,22 @@ func TestNoResponse(t *testing.T) {
 	tests := []struct {
 		name  string
 		route string
-		setup func(t *testing.T, d *Destination) // before the hang-ups
+		setup func(t *testing.T, f *fakeProton, d *Destination) // before the hang-ups
+		// made: the server makes the folder first (see madeDest).
+		made bool
 	}{
-		{"file draft", protontest.RouteCreateFile, func(t *testing.T, d *Destination) { putDirect(t, d, "older", []byte("older")) }},
-		{"new folder", protontest.RouteCreateFolder, func(*testing.T, *Destination) {}},
+		{"file draft", protontest.RouteCreateFile, func(t *testing.T, f *fakeProton, d *Destination) { putDirect(t, f, d, "older", []byte("older")) }, true},
+		{"new folder", protontest.RouteCreateFolder, func(*testing.T, *fakeProton, *Destination) {}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFakeProton(t)
 			d := f.newDest(t)
-			tt.setup(t, d)
+			if tt.made {
+				d = f.madeDest(t)
+			}
+			tt.setup(t, f, d)
 			f.srv.HangUpNext(tt.route, 1000)
 			_, err := putBackup(context.Background(), d, "newer", []byte("a backup"))
 			if !errors.Is(err, ErrNetwork) {

@@ -32,11 +32,10 @@ func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 	ctx := context.Background()
 	startsGood := destinationtest.PrefixCheck("GOOD") // the test's "backups" start with GOOD
 	f := newFakeProton(t)
-	d := f.connect(t)
-	dest, err := NewDestination(d, "/Backups/Cake")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The folder is made first (by the server), so the runs below do
+	// not race to make it.
+	dest := f.madeDestAt(t, "/Backups/Cake")
+	d := dest.drive
 	job := schedule.Job{Name: "daily", Retention: schedule.Retention{KeepLast: 20}}
 	base := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)
 	const n = 4
@@ -45,11 +44,7 @@ func TestPruneRemembersVerifiedRevisions(t *testing.T) {
 		names = append(names, schedule.BackupName(job.Name, base.Add(time.Duration(i)*24*time.Hour)))
 	}
 	// The backups are stored at once, as ten runs could: each waits
-	// out the bridge's pause after its rename. The folder is made first,
-	// so they do not race to make it.
-	if _, err := dest.folder(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	// out the bridge's pause after its rename.
 	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	for i, name := range names {
@@ -150,10 +145,7 @@ func TestPruneRemembersADamagedCopy(t *testing.T) {
 	ctx := context.Background()
 	data := t.TempDir()
 	f := newFakeProtonWith(t, protontest.WithOptions(protontest.Options{DataDir: data}))
-	dest, err := NewDestination(f.connect(t), "/Backups/Cake")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dest := f.madeDestAt(t, "/Backups/Cake")
 	job := schedule.Job{Name: "daily", Retention: schedule.Retention{KeepLast: 20}}
 	name := schedule.BackupName(job.Name, time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC))
 	if _, err := putBackup(ctx, dest, name, []byte("GOOD backup "+name)); err != nil {

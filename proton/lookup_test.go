@@ -28,12 +28,9 @@ func TestLookupRequests(t *testing.T) {
 	ctx := context.Background()
 	f := newFakeProton(t)
 	data := bytes.Repeat([]byte("cake"), 1000)
-	setup, err := NewDestination(f.connect(t), "/Backups/cake")
-	if err != nil {
-		t.Fatal(err)
-	}
-	putDirect(t, setup, "b1", data)
-	putDirect(t, setup, "b2", data)
+	setup := f.madeDestAt(t, "/Backups/cake")
+	putDirect(t, f, setup, "b1", data)
+	putDirect(t, f, setup, "b2", data)
 
 	cases := []struct {
 		name string

@@ -114,6 +114,7 @@ func TestRefreshedTokensAreSaved(t *testing.T) {
 	}
 	// Cleaning up after an abort, with the access token expired again,
 	// renews it without breaking the session for the next run.
+	f.ts.MakeFolders("/Backups/Refresh")
 	dest, err := NewDestination(d, "/Backups/Refresh")
 	if err != nil {
 		t.Fatal(err)

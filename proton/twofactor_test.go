@@ -61,7 +61,7 @@ func TestLoginTwoFactor(t *testing.T) {
 		if err := f.store.Save(ctx, s); err != nil {
 			t.Fatal(err)
 		}
-		dest := f.newDest(t)
+		dest := f.madeDest(t)
 		data := []byte("backup behind two-factor authentication")
 		destinationtest.Put(t, dest, "cake_wallet_backup_2fa", data)
 		entries, err := dest.List(ctx)
@@ -170,7 +170,7 @@ func TestLoginMailboxPassword(t *testing.T) {
 	if acct.Username != fakeUser {
 		t.Fatalf("Account = %+v", acct)
 	}
-	dest := f.newDest(t)
+	dest := f.madeDest(t)
 	data := []byte("backup of a two-password account")
 	destinationtest.Put(t, dest, "cake_wallet_backup_mbox", data)
 	if got := destinationtest.ReadAll(t, dest, "cake_wallet_backup_mbox"); !bytes.Equal(got, data) {

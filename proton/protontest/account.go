@@ -138,6 +138,7 @@ func (s *Server) addUser(username, password string, keep bool) (*LoggedIn, error
 		return nil, fmt.Errorf("protontest: add user %q: %w", username, err)
 	}
 	s.relocker.remember(rootID, keys.rootPass)
+	s.relocker.rememberSigner(userID, keys.signer)
 	return session, nil
 }
 
@@ -230,6 +231,9 @@ type driveKeys struct {
 	kept *keptKeys
 	// rootPass is the root node key's passphrase, for a relocker.
 	rootPass []byte
+	// signer is the unlocked address key ring that signed them, kept
+	// only for a server with a relocker (see MakeFolders); nil otherwise.
+	signer *crypto.KeyRing
 }
 
 // coreAppVersion is the x-pm-appversion of the server's own requests to
@@ -320,6 +324,11 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 		}
 		if keys, err = buildDriveKeys(s.pgp, addr.Email, addr.Keys.Primary().ID, addrKR); err != nil {
 			return err
+		}
+		if s.relocker != nil {
+			if keys.signer, err = addrKR.Copy(); err != nil {
+				return fmt.Errorf("keep address key: %w", err)
+			}
 		}
 		keys.kept, err = keepKeys(user, salts, addr)
 		return err

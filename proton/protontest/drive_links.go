@@ -266,3 +266,16 @@ func (st *drive) emptyTrash(userID, shareID string) error {
 	}
 	return st.saveLocked()
 }
+
+// activeChild returns the ID of the active child of type typ whose name
+// hash is hash in the folder parentID.
+func (st *drive) activeChild(parentID, hash string, typ proton.LinkType) (string, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, c := range st.childrenLocked(parentID) {
+		if c.Link.State == proton.LinkStateActive && c.Link.Type == typ && c.Link.Hash == hash {
+			return c.Link.LinkID, true
+		}
+	}
+	return "", false
+}

@@ -119,3 +119,30 @@ func (st *drive) signerLocked(userID, field, email string) (*account, error) {
 	}
 	return a, nil
 }
+
+// mainShare returns the main share of userID, its root link and the
+// account's address.
+func (st *drive) mainShare(userID string) (shareID, rootID, email string, err error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	a, ok := st.accountLocked(userID)
+	if !ok {
+		return "", "", "", errLinkNotFound
+	}
+	sh, ok := st.shareLocked(a.ShareID, userID)
+	if !ok {
+		return "", "", "", errLinkNotFound
+	}
+	return sh.Share.ShareID, sh.Share.LinkID, a.Email, nil
+}
+
+// addressID returns the address ID of userID's account.
+func (st *drive) addressID(userID string) (string, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	a, ok := st.accountLocked(userID)
+	if !ok {
+		return "", errLinkNotFound
+	}
+	return a.AddressID, nil
+}

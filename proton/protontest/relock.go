@@ -21,18 +21,54 @@ import (
 // only the cost of unlocking it drops. A key whose passphrase does not
 // decrypt (a test sending made-up keys) is stored as sent.
 //
-// This is the one place a server holds private keys and passphrases in
-// the clear, for the life of the process, and only for test accounts:
+// It also keeps each account's unlocked address key, with which
+// MakeFolders signs the folders it makes. This is the one place a server
+// holds private keys and passphrases in the clear, for the life of the
+// process, and only for test accounts:
 // New (and so cmd/fakeprotondrive) never makes a relocker, and its
 // servers store node keys exactly as clients send them.
 type relocker struct {
 	mu sync.Mutex
 	// passphrases are the node keys' passphrases, by link ID.
 	passphrases map[string][]byte
+	// signers are the accounts' unlocked address key rings, by user ID,
+	// which MakeFolders signs with.
+	signers map[string]*crypto.KeyRing
 }
 
 func newRelocker() *relocker {
-	return &relocker{passphrases: map[string][]byte{}}
+	return &relocker{passphrases: map[string][]byte{}, signers: map[string]*crypto.KeyRing{}}
+}
+
+// rememberSigner records the unlocked address key ring of userID. On a nil
+// relocker, or with a nil kr, it does nothing.
+func (r *relocker) rememberSigner(userID string, kr *crypto.KeyRing) {
+	if r == nil || kr == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.signers[userID] = kr
+}
+
+// signer returns the address key ring of userID, or nil.
+func (r *relocker) signer(userID string) *crypto.KeyRing {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.signers[userID]
+}
+
+// passphrase returns the remembered passphrase of linkID's node key, or nil.
+func (r *relocker) passphrase(linkID string) []byte {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.passphrases[linkID]
 }
 
 // remember records the passphrase of the node key of linkID. On a nil
