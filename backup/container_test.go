@@ -225,6 +225,7 @@ func testMetadataTampering(t *testing.T, chunkSize int) {
 			if err != nil {
 				t.Fatalf("Open: %v", err)
 			}
+			shareKeys(a, testKeys)
 			err = a.CheckIntegrity(t.Context())
 			if tt.checkErr != nil {
 				checkErrKind(t, "CheckIntegrity", err, tt.checkErr, tt.chunkIdx)
@@ -232,7 +233,8 @@ func testMetadataTampering(t *testing.T, chunkSize int) {
 				t.Errorf("CheckIntegrity: %v", err)
 			}
 			// Verify and Restore with the shared keys (smallBackup seals
-			// with them), Decrypt from the password.
+			// with them), Decrypt from the password, whose keys are
+			// those (shareKeys).
 			checkErrKind(t, "Verify", a.verify(t.Context(), testKeys, RestoreOptions{}), tt.verify, tt.chunkIdx)
 			checkErrKind(t, "Decrypt", a.Decrypt(t.Context(), testPassword, &bytes.Buffer{}), tt.verify, tt.chunkIdx)
 			target := t.TempDir() + "/out"
@@ -314,6 +316,7 @@ func TestDataTampering(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				shareKeys(a, testKeys)
 				err = a.CheckIntegrity(t.Context())
 				if checkWant == nil {
 					if err != nil {
@@ -324,7 +327,8 @@ func TestDataTampering(t *testing.T) {
 				}
 				before := runtime.NumGoroutine()
 				// Verify and Restore with the shared keys (smallBackup seals
-				// with them), Decrypt from the password.
+				// with them), Decrypt from the password, whose keys are
+				// those (shareKeys).
 				checkErrKind(t, "Verify", a.verify(t.Context(), testKeys, RestoreOptions{}), want, 1)
 				checkErrKind(t, "Decrypt", a.Decrypt(t.Context(), testPassword, io.Discard), want, 1)
 				target := t.TempDir() + "/out"

@@ -73,8 +73,8 @@ func isDamage(err error) bool {
 // its bits and its lowest bit, and checks that IntegrityCheck refuses the
 // copy as damaged, unless the byte is one harmlessBytes lists. A harmless
 // flip that passes must still verify with the password and restore the
-// same files (checked for the first entry's fields, once each: every
-// check derives a key).
+// same files (checked for the first entry's fields, once each; the copies
+// share the keys derived for the first, as no harmless byte is a salt).
 func TestEveryByteFlipRefused(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -90,6 +90,10 @@ func TestEveryByteFlipRefused(t *testing.T) {
 				harmless = harmlessBytes(t, data)
 			}
 			withPassword := map[string]bool{}
+			keys, err := backup.Open(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, mask := range []byte{0xff, 0x01} {
 				for _, at := range flipOffsets(g.version, len(data)) {
 					bad := bytes.Clone(data)
@@ -105,7 +109,7 @@ func TestEveryByteFlipRefused(t *testing.T) {
 						t.Errorf("byte %d ^ 0x%02x: IntegrityCheck accepts the damaged copy", at, mask)
 					case !withPassword[why]:
 						withPassword[why] = true
-						checkRestores(t, bad, at, mask)
+						checkRestores(t, bad, at, mask, keys)
 					}
 				}
 			}
@@ -194,8 +198,9 @@ func TestTrailingBytesRefused(t *testing.T) {
 }
 
 // checkRestores checks that bad, a golden backup with a harmless flip,
-// verifies with the password and restores the golden files.
-func checkRestores(t *testing.T, bad []byte, at int, mask byte) {
+// verifies with the password and restores the golden files, with the keys
+// of keys, the golden backup opened (backup.ShareKeys).
+func checkRestores(t *testing.T, bad []byte, at int, mask byte, keys *backup.Archive) {
 	t.Helper()
 	ctx := context.Background()
 	a, err := backup.Open(bytes.NewReader(bad), int64(len(bad)))
@@ -203,6 +208,7 @@ func checkRestores(t *testing.T, bad []byte, at int, mask byte) {
 		t.Errorf("byte %d ^ 0x%02x: IntegrityCheck accepts it but Open fails: %v", at, mask, err)
 		return
 	}
+	backup.ShareKeys(a, keys)
 	to := filepath.Join(t.TempDir(), "restored")
 	if err := a.Restore(ctx, goldenPassword, to); err != nil {
 		t.Errorf("byte %d ^ 0x%02x: IntegrityCheck accepts it but Restore fails: %v", at, mask, err)

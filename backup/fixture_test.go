@@ -125,6 +125,21 @@ var (
 	testSalt = []byte("0123456789abcdef")
 )
 
+// shareKeys has a take the keys for keys' password from keys instead of
+// deriving them (120,000 rounds of HMAC-SHA512, some 50 ms each) from the
+// password again: for tests that open a backup sealed with keys (testKeys
+// and testSalt, say) and whose point is not the derivation. The readers
+// still take the password and find its keys as they always do (keysFor).
+// TestAcceptedPassword, TestPasswordKeysDerivedOnce, the golden and the
+// vector tests derive.
+func shareKeys(a *Archive, keys *keyCache) *Archive {
+	if a.keys == nil {
+		a.keys = map[string]*keyCache{}
+	}
+	a.keys[keys.password] = keys
+	return a
+}
+
 // sealInnerFast wraps arbitrary inner archive bytes into a container with
 // the real writer, cut into chunks of chunk bytes, under the shared test
 // salt and keys.

@@ -109,7 +109,8 @@ func TestRoundTrip(t *testing.T) {
 // checkBackup runs every reader on backup b and compares with want.
 // Verify and Restore run as verify and restore with keys, the keys b was
 // sealed with (what Verify and Restore do after deriving them from
-// testPassword); List and Decrypt derive the key from testPassword.
+// testPassword); List and Decrypt take testPassword, whose keys the
+// Archive shares with keys (shareKeys) rather than deriving them again.
 func checkBackup(t *testing.T, b []byte, sum *Summary, keys *keyCache, want map[string][]byte, wantChunks int, wallets []string) {
 	t.Helper()
 	ctx := context.Background()
@@ -117,6 +118,7 @@ func checkBackup(t *testing.T, b []byte, sum *Summary, keys *keyCache, want map[
 	if err != nil {
 		t.Fatal(err)
 	}
+	shareKeys(a, keys)
 	info := a.Info()
 	if info.Version != 3 || info.AppName != "Cake Wallet" || info.AppVersion != "4.20.0" || info.Created.IsZero() {
 		t.Errorf("Info = %+v", info)
