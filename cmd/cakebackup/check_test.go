@@ -86,7 +86,7 @@ func TestCheckCommand(t *testing.T) {
 func TestCheckSummaryInWords(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	file := createBackup(t, c, writePasswordFile(t, "a long and unguessable test password"))
+	file, _ := sampleBackup(t)
 	fi, err := os.Stat(file)
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +112,7 @@ func TestCheckSummaryInWords(t *testing.T) {
 func TestCheckAndLsReportWhatTheyCannotRead(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	file := createBackup(t, c, writePasswordFile(t, "a long and unguessable test password"))
+	file, _ := sampleBackup(t)
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +178,7 @@ func TestCheckAndLsReportWhatTheyCannotRead(t *testing.T) {
 func TestCheckSaysCutShort(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	file := createBackup(t, c, writePasswordFile(t, "a long and unguessable test password"))
+	file, _ := sampleBackup(t)
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)

@@ -338,8 +338,7 @@ func TestDestinationArgumentMistakesAreUsageErrors(t *testing.T) {
 func TestVerifySaysOneChunk(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	pwFile := writePasswordFile(t, "correct horse battery staple 42")
-	file := createBackup(t, c, pwFile)
+	file, pwFile := sampleBackup(t)
 	for _, tc := range []struct {
 		name string
 		args []string

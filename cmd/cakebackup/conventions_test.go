@@ -110,7 +110,7 @@ func TestBashCompletion(t *testing.T) {
 	}
 	// A Tab after "--" lists words and runs nothing: asked with a "--",
 	// cakebackup would run the command (here: send the backup).
-	file := createBackup(t, c, writePasswordFile(t, "correct horse battery staple 42"))
+	file, _ := sampleBackup(t)
 	out := t.TempDir()
 	for _, words := range [][]string{
 		{"cakebackup", "send", file, "--dest", "folder:" + out, "--"},
@@ -141,7 +141,7 @@ func TestZshCompletionAfterDashDash(t *testing.T) {
 		t.Fatal(err)
 	}
 	bin := programPath(t)
-	file := createBackup(t, c, writePasswordFile(t, "correct horse battery staple 42"))
+	file, _ := sampleBackup(t)
 	out := t.TempDir()
 	for _, words := range [][]string{
 		{"cakebackup", "send", file, "--dest", "folder:" + out, "--"},

@@ -21,8 +21,7 @@ import (
 // folder.
 func TestRestoreIntoAnExistingFolder(t *testing.T) {
 	c := newCLI(t)
-	pwFile := writePasswordFile(t, "correct horse battery staple 42")
-	file := createBackup(t, c, pwFile)
+	file, pwFile := sampleBackup(t)
 	want := readTree(t, sampleWallets)
 	settings, err := os.ReadFile(sampleSettings)
 	if err != nil {
@@ -101,8 +100,7 @@ func TestRestoreIntoAnExistingFolder(t *testing.T) {
 // since, the rest is removed and the folder restored afresh.
 func TestRestoreFinishesAnInterruptedFill(t *testing.T) {
 	c := newCLI(t)
-	pwFile := writePasswordFile(t, "correct horse battery staple 42")
-	file := createBackup(t, c, pwFile)
+	file, pwFile := sampleBackup(t)
 	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
