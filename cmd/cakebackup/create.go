@@ -103,7 +103,9 @@ func createCommand(e *env) *cli.Command {
 					// Each attempt collects the source again; its
 					// skipped entries are warned of once.
 					if !warned {
-						e.warnSkipped(src.Skipped)
+						for _, s := range src.Skipped {
+							e.warn("%s", s)
+						}
 						warned = true
 					}
 					bar.Start(src.TotalSize)
@@ -165,23 +167,16 @@ func destFlag() cli.Flag {
 	return &cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "where to put it: downloads, folder:PATH, usb[:LABEL], proton:/PATH; repeat for several (`SPEC`)"}
 }
 
-// givenDests returns the --dest specs, checked, or nil when none was
-// given.
-func givenDests(c *cli.Context) ([]string, error) {
-	specs := c.StringSlice("dest")
-	for _, s := range specs {
-		if _, err := destinations.ParseSpec(s); err != nil {
-			return nil, usageError(err)
-		}
-	}
-	return specs, nil
-}
-
-// chosenDests are the --dest specs, a picked one, the saved default, or
-// Downloads.
+// chosenDests are the --dest specs, checked, a picked one, the saved
+// default, or Downloads.
 func (e *env) chosenDests(c *cli.Context) ([]string, error) {
-	if specs, err := givenDests(c); err != nil || len(specs) > 0 {
-		return specs, err
+	if specs := c.StringSlice("dest"); len(specs) > 0 {
+		for _, s := range specs {
+			if _, err := destinations.ParseSpec(s); err != nil {
+				return nil, usageError(err)
+			}
+		}
+		return specs, nil
 	}
 	if c.Bool("pick") {
 		spec, err := e.pickDest(c.Context)
@@ -217,12 +212,6 @@ func (e *env) createPassword(c *cli.Context) (pw string, generated bool, err err
 		return pw, true, nil
 	default:
 		return "", false, err
-	}
-}
-
-func (e *env) warnSkipped(skipped []string) {
-	for _, s := range skipped {
-		e.warn("%s", s)
 	}
 }
 

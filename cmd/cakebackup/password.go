@@ -48,13 +48,13 @@ func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
 }
 
 // optionalPassword is readPassword for commands that do more with a
-// password but need none: given reports whether one was.
-func (e *env) optionalPassword(c *cli.Context) (pw string, given bool, err error) {
-	pw, _, err = e.readPassword(c)
+// password but need none: "" when none was given.
+func (e *env) optionalPassword(c *cli.Context) (string, error) {
+	pw, _, err := e.readPassword(c)
 	if errors.Is(err, errNoPassword) {
-		return "", false, nil
+		return "", nil
 	}
-	return pw, err == nil, err
+	return pw, err
 }
 
 // passwordOrPrompt is readPassword, falling back to a hidden prompt when

@@ -292,7 +292,7 @@ func (e *env) openGivenBackup(c *cli.Context) (*job.Opened, error) {
 	if err != nil {
 		return nil, err
 	}
-	pw, _, err := e.optionalPassword(c)
+	pw, err := e.optionalPassword(c)
 	if err != nil {
 		return nil, err
 	}

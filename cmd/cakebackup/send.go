@@ -42,7 +42,7 @@ func sendCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			pw, _, err := e.optionalPassword(c)
+			pw, err := e.optionalPassword(c)
 			if err != nil {
 				return err
 			}
@@ -89,15 +89,13 @@ func sendCommand(e *env) *cli.Command {
 	}
 }
 
-// errInterrupted is what a file or a destination stopped by Ctrl-C or
-// SIGTERM reports, rather than the context's "context canceled".
-var errInterrupted = errors.New("interrupted")
-
-// asInterruption words err, when a signal ended ctx and err is only the
-// context ending, as the interruption it is.
+// asInterruption is err, or, when a signal ended ctx and err is only the
+// context ending ("context canceled"), the signal's *interrupt.Error
+// ("interrupted"): what a file or a destination stopped by Ctrl-C or
+// SIGTERM reports.
 func asInterruption(ctx context.Context, err error) error {
-	if _, signalled := interrupt.Code(ctx); err != nil && errors.Is(err, context.Canceled) && signalled {
-		return errInterrupted
+	if _, signalled := interrupt.Code(ctx); signalled && errors.Is(err, context.Canceled) {
+		return context.Cause(ctx)
 	}
 	return err
 }
@@ -225,7 +223,7 @@ func watchCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			pw, _, err := e.optionalPassword(c)
+			pw, err := e.optionalPassword(c)
 			if err != nil {
 				return err
 			}
