@@ -17,25 +17,17 @@ import (
 )
 
 // alertFlags are schedule add's flags for overdue warnings and
-// notifications; each is a key of the job's table in the config file.
-func alertFlags() []cli.Flag {
+// notifications, which set a's; each is a key of the job's table in the
+// config file.
+func alertFlags(a *schedule.Alerts) []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "warn-after", Usage: "the job is overdue when its last verified backup is older than `DURATION` (default 3x the interval, at least 26h)"},
-		&cli.StringFlag{Name: "on-failure", Usage: "run shell `COMMAND` when the job starts failing (the result in CAKEBACKUP_* variables)"},
-		&cli.StringFlag{Name: "on-success", Usage: "run shell `COMMAND` after every successful run"},
-		&cli.StringFlag{Name: "on-overdue", Usage: "run shell `COMMAND` when the job turns overdue"},
-		&cli.StringFlag{Name: "ping-url", Usage: "ping `URL` in the style of Healthchecks.io: URL/start, URL, URL/fail"},
-		&cli.StringFlag{Name: "webhook", Usage: "POST a JSON event to `URL` when the job fails, turns overdue or works again"},
-		&cli.BoolFlag{Name: "notify-desktop", Usage: "show a desktop notification when the job fails, turns overdue or works again"},
-	}
-}
-
-// alertsFromFlags is the job's alerts from schedule add's flags.
-func alertsFromFlags(c *cli.Context) schedule.Alerts {
-	return schedule.Alerts{
-		WarnAfter: c.String("warn-after"), OnFailure: c.String("on-failure"), OnSuccess: c.String("on-success"),
-		OnOverdue: c.String("on-overdue"), PingURL: c.String("ping-url"), Webhook: c.String("webhook"),
-		NotifyDesktop: c.Bool("notify-desktop"),
+		&cli.StringFlag{Name: "warn-after", Usage: "the job is overdue when its last verified backup is older than `DURATION` (default 3x the interval, at least 26h)", Destination: &a.WarnAfter},
+		&cli.StringFlag{Name: "on-failure", Usage: "run shell `COMMAND` when the job starts failing (the result in CAKEBACKUP_* variables)", Destination: &a.OnFailure},
+		&cli.StringFlag{Name: "on-success", Usage: "run shell `COMMAND` after every successful run", Destination: &a.OnSuccess},
+		&cli.StringFlag{Name: "on-overdue", Usage: "run shell `COMMAND` when the job turns overdue", Destination: &a.OnOverdue},
+		&cli.StringFlag{Name: "ping-url", Usage: "ping `URL` in the style of Healthchecks.io: URL/start, URL, URL/fail", Destination: &a.PingURL},
+		&cli.StringFlag{Name: "webhook", Usage: "POST a JSON event to `URL` when the job fails, turns overdue or works again", Destination: &a.Webhook},
+		&cli.BoolFlag{Name: "notify-desktop", Usage: "show a desktop notification when the job fails, turns overdue or works again", Destination: &a.NotifyDesktop},
 	}
 }
 

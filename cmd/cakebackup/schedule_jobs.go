@@ -48,31 +48,29 @@ func (e *env) inConfigs(cmds []*cli.Command) []*cli.Command {
 	return cmds
 }
 
-func timingFlags() []cli.Flag {
+// timingFlags are a job's schedule and retention (keepFlags), which set
+// j's.
+func timingFlags(j *schedule.Job) []cli.Flag {
 	return append([]cli.Flag{
-		&cli.StringFlag{Name: "every", Usage: "run every `DURATION`, such as 24h or 90m"},
-		&cli.StringFlag{Name: "cron", Usage: "run at the times of a cron `EXPR`, such as \"30 2 * * *\" or @daily"},
-	}, keepFlags()...)
+		&cli.StringFlag{Name: "every", Usage: "run every `DURATION`, such as 24h or 90m", Destination: &j.Every},
+		&cli.StringFlag{Name: "cron", Usage: "run at the times of a cron `EXPR`, such as \"30 2 * * *\" or @daily", Destination: &j.Cron},
+	}, keepFlags(&j.Retention)...)
 }
 
-// keepFlags are the retention rules.
-func keepFlags() []cli.Flag {
+// keepFlags are the retention rules, which set r's.
+func keepFlags(r *schedule.Retention) []cli.Flag {
 	return []cli.Flag{
-		&cli.IntFlag{Name: "keep-last", Usage: "keep the newest `N` backups"},
-		&cli.IntFlag{Name: "keep-daily", Usage: "keep the newest backup of each of the last `N` days"},
-		&cli.IntFlag{Name: "keep-weekly", Usage: "keep the newest backup of each of the last `N` weeks"},
-		&cli.IntFlag{Name: "keep-monthly", Usage: "keep the newest backup of each of the last `N` months"},
+		&cli.IntFlag{Name: "keep-last", Usage: "keep the newest `N` backups", Destination: &r.KeepLast},
+		&cli.IntFlag{Name: "keep-daily", Usage: "keep the newest backup of each of the last `N` days", Destination: &r.KeepDaily},
+		&cli.IntFlag{Name: "keep-weekly", Usage: "keep the newest backup of each of the last `N` weeks", Destination: &r.KeepWeekly},
+		&cli.IntFlag{Name: "keep-monthly", Usage: "keep the newest backup of each of the last `N` months", Destination: &r.KeepMonthly},
 	}
 }
 
-// jobFromFlags builds a job from the add / ad-hoc run flags, its paths
-// made absolute.
-func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
-	j := schedule.Job{
-		Name: name, Every: c.String("every"), Cron: c.String("cron"),
-		Source: c.String("source"), Settings: c.String("settings"), PasswordFile: c.String("password-file"), ForApp: c.String("for-app"),
-		Watch: c.String("watch"), Retention: retentionFromFlags(c), RemoveAfterSend: c.Bool("remove-after-send"),
-	}
+// flagJob is the job the add / ad hoc run flags set in j, with --dest's
+// destinations, named name, its paths made absolute.
+func flagJob(c *cli.Context, j schedule.Job, name string) (schedule.Job, error) {
+	j.Name = name
 	if dests := c.StringSlice("dest"); len(dests) == 1 {
 		j.Dest = dests[0]
 	} else if len(dests) > 1 {
@@ -85,43 +83,34 @@ func jobFromFlags(c *cli.Context, name string) (schedule.Job, error) {
 	return j, nil
 }
 
-// retentionFromFlags is the --keep-* rules.
-func retentionFromFlags(c *cli.Context) schedule.Retention {
-	return schedule.Retention{
-		KeepLast: c.Int("keep-last"), KeepDaily: c.Int("keep-daily"),
-		KeepWeekly: c.Int("keep-weekly"), KeepMonthly: c.Int("keep-monthly"),
-	}
-}
-
 func scheduleAddCommand(e *env) *cli.Command {
+	var j schedule.Job // set by the flags
 	return &cli.Command{
 		Name:      "add",
 		Usage:     "add a scheduled backup job to the config file",
 		ArgsUsage: "JOB",
 		Flags: append([]cli.Flag{
 			configFlag(),
-			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (this or --watch is required)"},
-			&cli.StringFlag{Name: "watch", Usage: "instead of --source: ship the app's exports found in `DIR` (or \"downloads\": the Downloads folder)"},
-			&cli.BoolFlag{Name: "remove-after-send", Usage: "with --watch: delete an export once every destination holds a verified copy"},
-			&cli.StringFlag{Name: "settings", Usage: "the app's settings JSON `FILE`"},
-			&cli.StringFlag{Name: "for-app", Usage: "the `APP` that will restore the job's backups: \"Cake Wallet\" (the default) or \"Monero.com\""},
+			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (this or --watch is required)", Destination: &j.Source},
+			&cli.StringFlag{Name: "watch", Usage: "instead of --source: ship the app's exports found in `DIR` (or \"downloads\": the Downloads folder)", Destination: &j.Watch},
+			&cli.BoolFlag{Name: "remove-after-send", Usage: "with --watch: delete an export once every destination holds a verified copy", Destination: &j.RemoveAfterSend},
+			&cli.StringFlag{Name: "settings", Usage: "the app's settings JSON `FILE`", Destination: &j.Settings},
+			&cli.StringFlag{Name: "for-app", Usage: "the `APP` that will restore the job's backups: \"Cake Wallet\" (the default) or \"Monero.com\"", Destination: &j.ForApp},
 			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "destination `SPEC`, repeatable (default: the config's default_dest)"},
-			&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (mode 0600 or 0400)"},
-			&cli.BoolFlag{Name: "password-keyring", Usage: "read the password from the OS keyring (see schedule set-password)"},
-			&cli.StringFlag{Name: "password-env", Usage: "read the password from environment variable `VAR`"},
+			&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (mode 0600 or 0400)", Destination: &j.PasswordFile},
+			&cli.BoolFlag{Name: "password-keyring", Usage: "read the password from the OS keyring (see schedule set-password)", Destination: &j.PasswordKeyring},
+			&cli.StringFlag{Name: "password-env", Usage: "read the password from environment variable `VAR`", Destination: &j.PasswordEnv},
 			allowEmptyFlag(),
-		}, append(timingFlags(), alertFlags()...)...),
+		}, append(timingFlags(&j), alertFlags(&j.Alerts)...)...),
 		Action: func(c *cli.Context) error {
 			name, cfg, err := e.jobArgConfig(c)
 			if err != nil {
 				return err
 			}
-			job, err := jobFromFlags(c, name)
+			job, err := flagJob(c, j, name)
 			if err != nil {
 				return err
 			}
-			job.PasswordKeyring, job.PasswordEnv = c.Bool("password-keyring"), c.String("password-env")
-			job.Alerts = alertsFromFlags(c)
 			err = cfg.Add(job)
 			if errors.As(err, new(*schedule.JobExistsError)) {
 				err = fmt.Errorf("%w in %s (remove it first)", err, cfg.File)

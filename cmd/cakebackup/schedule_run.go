@@ -14,6 +14,7 @@ import (
 )
 
 func scheduleRunCommand(e *env) *cli.Command {
+	var adHoc schedule.Job // set by the ad hoc flags
 	return &cli.Command{
 		Name:  "run",
 		Usage: "run due jobs in the foreground until stopped (for systemd, launchd, containers)",
@@ -26,8 +27,8 @@ func scheduleRunCommand(e *env) *cli.Command {
 			&cli.StringSliceFlag{Name: "job", Usage: "run only job `NAME` (repeatable); names the job when ad hoc (default: adhoc- and a hash of the source folder)"},
 			&cli.BoolFlag{Name: "once", Usage: "run the due jobs once and exit"},
 			&cli.StringSliceFlag{Name: "now", Usage: "run job `NAME` now whatever its schedule, and exit (repeatable)"},
-			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "ad hoc: the wallet app's data `DIR`"},
-		}, adHocFlags()...),
+			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "ad hoc: the wallet app's data `DIR`", Destination: &adHoc.Source},
+		}, adHocFlags(&adHoc)...),
 		Action: func(c *cli.Context) error {
 			var (
 				cfg *schedule.Config
@@ -38,7 +39,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 				return e.runJobsNow(c)
 			}
 			if c.IsSet("source") {
-				cfg, pw, err = e.adhocSchedule(c)
+				cfg, pw, err = e.adhocSchedule(c, adHoc)
 			} else {
 				cfg, pw, err = e.configSchedule(c)
 			}
@@ -72,18 +73,19 @@ func scheduleRunCommand(e *env) *cli.Command {
 }
 
 // adHocFlags are run's flags of an ad hoc job besides --source, which
-// the config's jobs have in the config file.
-func adHocFlags() []cli.Flag {
+// the config's jobs have in the config file; they set j's settings (its
+// password file is read with the password options).
+func adHocFlags(j *schedule.Job) []cli.Flag {
 	return append(append([]cli.Flag{
-		&cli.StringFlag{Name: "settings", Usage: "ad hoc: the app's settings JSON `FILE`"},
-		&cli.StringFlag{Name: "for-app", Usage: "ad hoc: the `APP` that will restore the job's backups: \"Cake Wallet\" (the default) or \"Monero.com\""},
+		&cli.StringFlag{Name: "settings", Usage: "ad hoc: the app's settings JSON `FILE`", Destination: &j.Settings},
+		&cli.StringFlag{Name: "for-app", Usage: "ad hoc: the `APP` that will restore the job's backups: \"Cake Wallet\" (the default) or \"Monero.com\"", Destination: &j.ForApp},
 		&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "ad hoc: destination `SPEC`, repeatable"},
-	}, timingFlags()...), passwordFlags()...)
+	}, timingFlags(j)...), passwordFlags()...)
 }
 
 // configSchedule loads the config's jobs (or the --job ones) for run.
 func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFunc, error) {
-	for _, f := range adHocFlags() {
+	for _, f := range adHocFlags(new(schedule.Job)) { // for their names
 		if name := f.Names()[0]; c.IsSet(name) {
 			return nil, nil, usageError(fmt.Errorf("--%s is for an ad hoc job: give --source too, or put it in the config file", name))
 		}
@@ -103,14 +105,15 @@ func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordF
 	return cfg, e.jobPassword, nil
 }
 
-// adhocSchedule builds the one job given by flags; its password is read
-// once, now, from the create command's password options.
-func (e *env) adhocSchedule(c *cli.Context) (*schedule.Config, runner.PasswordFunc, error) {
+// adhocSchedule builds the one job the flags set in j; its password is
+// read once, now, from the create command's password options.
+func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, runner.PasswordFunc, error) {
 	names := c.StringSlice("job")
 	if len(names) > 1 {
 		return nil, nil, usageError(errors.New("an ad hoc run is one job: give --job once"))
 	}
-	job, err := jobFromFlags(c, "")
+	j.PasswordFile = c.String("password-file")
+	job, err := flagJob(c, j, "")
 	if err != nil {
 		return nil, nil, err
 	}

@@ -183,6 +183,7 @@ func describeMaker(info backup.Info, entries []backup.Entry) string {
 }
 
 func watchCommand(e *env) *cli.Command {
+	var keep schedule.Retention // set by --keep-*
 	return &cli.Command{
 		Name:      "watch",
 		Usage:     "ship every backup the wallet app exports into a folder (default: Downloads) to destinations, each once",
@@ -199,7 +200,7 @@ func watchCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "once", Usage: "look once (waiting for files still being written), ship, and exit"},
 			&cli.DurationFlag{Name: "settle", Value: inbox.DefaultSettle, Usage: "how long a file must stay unchanged (`DURATION`) before it is checked"},
 			&cli.DurationFlag{Name: "poll", Value: inbox.DefaultPoll, Usage: "look at the whole folder every `DURATION`, whatever file system events say"},
-		}, keepFlags()...), passwordFlags()...),
+		}, keepFlags(&keep)...), passwordFlags()...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return usageError(fmt.Errorf("watch takes one folder, got %d", c.NArg()))
@@ -235,7 +236,7 @@ func watchCommand(e *env) *cli.Command {
 			if err != nil {
 				return inboxErr(err)
 			}
-			in.Password, in.RemoveAfterSend, in.Retention = pw, c.Bool("remove-after-send"), retentionFromFlags(c)
+			in.Password, in.RemoveAfterSend, in.Retention = pw, c.Bool("remove-after-send"), keep
 			in.Settle, in.Poll = c.Duration("settle"), c.Duration("poll")
 			// A destination that is DIR reached through a link, or two
 			// that are one folder, would fail every pass: refuse them now.
