@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 
 	"github.com/cakebackup/cakebackup/bytesize"
@@ -14,6 +15,16 @@ import (
 // ErrNoDriveChosen is AskDrive's error for an answer that names none of
 // the drives.
 var ErrNoDriveChosen = errors.New("no drive chosen")
+
+// AskDriveOn is AskDrive asking on the terminal in, listing the drives
+// on w (the terminal too: stderr). Without a terminal on in there is
+// nobody to ask: it returns nil.
+func AskDriveOn(in io.Reader, w io.Writer) ChooseDrive {
+	if f, ok := in.(*os.File); !ok || !secret.IsTerminal(f) {
+		return nil
+	}
+	return AskDrive(w, secret.NewPrompter(in, w).Line)
+}
 
 // AskDrive is the ChooseDrive that asks a person: it lists the drives on
 // w, numbered, and reads the number with line (secret.Prompter.Line, which

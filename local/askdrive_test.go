@@ -3,8 +3,12 @@ package local
 import (
 	"context"
 	"errors"
+	"io"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/creack/pty"
 
 	"github.com/cakebackup/cakebackup/secret"
 )
@@ -34,5 +38,33 @@ func TestAskDrive(t *testing.T) {
 				t.Errorf("shown %q, want %q", w.String(), listing)
 			}
 		})
+	}
+}
+
+// AskDriveOn asks only on a terminal: without one there is nobody to ask.
+func TestAskDriveOn(t *testing.T) {
+	if AskDriveOn(strings.NewReader("1\n"), io.Discard) != nil {
+		t.Error("AskDriveOn asks without a terminal")
+	}
+	if runtime.GOOS == "windows" {
+		return
+	}
+	ptm, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptm.Close()
+	defer tty.Close()
+	choose := AskDriveOn(tty, tty)
+	if choose == nil {
+		t.Fatal("AskDriveOn does not ask on a terminal")
+	}
+	go io.Copy(io.Discard, ptm) // what is shown
+	if _, err := ptm.Write([]byte("2\n")); err != nil {
+		t.Fatal(err)
+	}
+	d, err := choose(context.Background(), []Drive{{Label: "WALLETS"}, {Label: "SD"}})
+	if err != nil || d.Label != "SD" {
+		t.Errorf("chose %q, %v; want SD", d.Label, err)
 	}
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
@@ -19,7 +17,6 @@ import (
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/proton"
-	"github.com/cakebackup/cakebackup/secret"
 )
 
 func destsCommand(e *env) *cli.Command {
@@ -54,7 +51,8 @@ func destsCommand(e *env) *cli.Command {
 // registry returns every destination cakebackup knows, one line each.
 func (e *env) registry() *destinations.Registry {
 	r := destinations.NewRegistry()
-	local.Register(r, e.getenv, e.detector(), e.chooseDrive())
+	// Which of several drives: asked on the terminal, if there is one.
+	local.Register(r, e.getenv, e.detector(), local.AskDriveOn(e.stdin, e.stderr))
 	proton.Register(r, e.getenv)
 	return r
 }
@@ -70,16 +68,6 @@ func (e *env) detector() local.Detector {
 		return *e.drives
 	}
 	return local.Detector{Getenv: e.getenv}
-}
-
-// chooseDrive asks on the terminal which drive to use when several are
-// plugged in; without a terminal there is nobody to ask.
-func (e *env) chooseDrive() local.ChooseDrive {
-	in, ok := e.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(in.Fd())) {
-		return nil
-	}
-	return local.AskDrive(e.stderr, secret.NewPrompter(in, e.stderr).Line)
 }
 
 func lsCommand(e *env) *cli.Command {
