@@ -25,6 +25,15 @@ const (
 	testPassword = TestPassword
 )
 
+// The second account of the tests that need one (AddUser): one name and
+// password for all of them, so that the shared core server makes it once
+// (see sharedCore.account), not once per test. Each server holds its own
+// drive of it, and no test counts or ends its sessions.
+const (
+	otherUser     = "bob"
+	otherPassword = "bob's password"
+)
+
 // bridgeConfig is how cakebackup configures the bridge, pointed at srv.
 func bridgeConfig(t testing.TB, srv *Server, user, password string) *common.Config {
 	cfg := common.NewConfigWithDefaultValues()

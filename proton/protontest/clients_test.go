@@ -34,10 +34,10 @@ func TestBridgeTwoClientsOneAccount(t *testing.T) {
 	}
 
 	// A second account sees nothing of the first.
-	if err := srv.AddUser("bob", "another password"); err != nil {
+	if err := srv.AddUser(otherUser, otherPassword); err != nil {
 		t.Fatal(err)
 	}
-	bob := loginBridge(t, ctx, bridgeConfig(t, srv, "bob", "another password"))
+	bob := loginBridge(t, ctx, bridgeConfig(t, srv, otherUser, otherPassword))
 	if bob.MainShare.ShareID == a.MainShare.ShareID {
 		t.Fatal("two accounts share a main share")
 	}

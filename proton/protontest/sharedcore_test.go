@@ -33,7 +33,7 @@ func TestSharedCoreKeepsServersApart(t *testing.T) {
 		t.Errorf("shares %v and %v, want one each, not the same", storedA.Shares, storedB.Shares)
 	}
 
-	const user, password = "dora", "dora's password"
+	const user, password = otherUser, otherPassword
 	if err := a.AddUser(user, password); err != nil {
 		t.Fatal(err)
 	}

@@ -152,7 +152,7 @@ func TestSessionWithoutTwoFactorHasNoAccess(t *testing.T) {
 func TestUnverifiedSessionCanLogOut(t *testing.T) {
 	t.Parallel()
 	srv := NewForTest(t).Server
-	if err := srv.AddUser("ben", "ben's password"); err != nil {
+	if err := srv.AddUser(otherUser, otherPassword); err != nil {
 		t.Fatal(err)
 	}
 	if err := srv.RequireTwoFactor(testUser, testTwoFactorCode); err != nil {
@@ -169,16 +169,16 @@ func TestUnverifiedSessionCanLogOut(t *testing.T) {
 	)
 	t.Cleanup(m.Close)
 
-	ben, auth, err := m.NewClientWithLogin(ctx, "ben", []byte("ben's password"))
+	bob, auth, err := m.NewClientWithLogin(ctx, otherUser, []byte(otherPassword))
 	if err != nil {
-		t.Fatalf("login ben: %v", err)
+		t.Fatalf("login bob: %v", err)
 	}
-	t.Cleanup(ben.Close)
+	t.Cleanup(bob.Close)
 	if auth.TwoFA.Enabled != 0 {
-		t.Errorf("ben's login reports 2FA %+v, want none", auth.TwoFA)
+		t.Errorf("bob's login reports 2FA %+v, want none", auth.TwoFA)
 	}
-	if _, err := ben.ListVolumes(ctx); err != nil {
-		t.Errorf("ben: ListVolumes: %v", err)
+	if _, err := bob.ListVolumes(ctx); err != nil {
+		t.Errorf("bob: ListVolumes: %v", err)
 	}
 
 	alice, _, err := m.NewClientWithLogin(ctx, testUser, []byte(testPassword))
