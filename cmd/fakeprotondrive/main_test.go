@@ -59,22 +59,11 @@ func (l testLogger) Errorf(format string, v ...any) { l.t.Logf("ERROR: "+format,
 func (l testLogger) Warnf(format string, v ...any)  { l.t.Logf("WARN: "+format, v...) }
 func (l testLogger) Debugf(format string, v ...any) { l.t.Logf("DEBUG: "+format, v...) }
 
-// TestServesUntilCancelled runs the command, reads the URL from the first
+// TestRestartsOnItsDataDir runs the command, reads the URL from the first
 // line of stdout, logs the real bridge in through endpoint.Transport,
-// creates a folder, and stops the server by cancelling (as SIGTERM does).
-func TestServesUntilCancelled(t *testing.T) {
-	ctx := context.Background()
-	srv := start(t, "--listen", "127.0.0.1:0", "--user", "trial", "--data-dir", t.TempDir())
-	drive := logIn(t, ctx, srv.base, "trial")
-	if _, err := drive.CreateNewFolderByID(ctx, drive.RootLink.LinkID, "Backups"); err != nil {
-		t.Fatalf("create folder: %v", err)
-	}
-	_ = drive.Logout(ctx)
-	srv.stop(t)
-}
-
-// TestRestartsOnItsDataDir: the command started again on the --data-dir
-// of an earlier run, with the same user and password, serves the same
+// creates a folder, uploads a file and stops the server by cancelling (as
+// SIGTERM does), with exit code 0. The command started again on the
+// --data-dir of that run, with the same user and password, serves the same
 // account: the bridge logs in, unlocks the keys, reads the folder and file
 // names and downloads the file's bytes that it uploaded before the
 // restart. And it can still change the drive.
