@@ -71,10 +71,7 @@ func testLengths() []int {
 // a Sum in between (Sum must not change the state) and a Reset digest.
 func TestMatchesXCrypto(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	data := make([]byte, 24<<20)
-	for i := range data {
-		data[i] = byte(rng.Uint32())
-	}
+	data := data(24<<20, 1)
 	h := mustNew512(t)
 	for _, n := range testLengths() {
 		msg := data[:n]
