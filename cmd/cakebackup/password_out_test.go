@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -215,9 +214,9 @@ func TestCreateShowsGeneratedPasswordOnTerminal(t *testing.T) {
 	if len(backups) != 1 {
 		t.Fatalf("Downloads holds %v, want one backup", backups)
 	}
-	verify := exec.Command(bin, "verify", backups[0])
-	verify.Env = []string{"HOME=" + home, passwordEnv + "=" + pw}
-	if out, err := verify.CombinedOutput(); err != nil {
-		t.Errorf("the shown password does not open the backup: %v\n%s", err, out)
+	verify := newCLI(t)
+	verify.vars[passwordEnv] = pw
+	if verify.run("verify", backups[0]) != 0 {
+		t.Errorf("the shown password does not open the backup: %s", verify.stderr.String())
 	}
 }

@@ -117,28 +117,39 @@ func (d xDisplay) xdotool(t *testing.T, args ...string) string {
 	return string(out)
 }
 
-// waitForWindow polls until a window titled title is mapped and returns
+// waitForWindow waits until a window titled title is mapped and returns
 // its id. The program is given so that its early end is reported as such.
+// One xdotool waits for the window (search --sync), where starting one
+// every 50 ms to look cost more CPU than the dialog's own start.
 func (d xDisplay) waitForWindow(t *testing.T, title string, p *desktopProgram) string {
 	t.Helper()
-	deadline := time.Now().Add(desktopWait)
-	for {
-		cmd := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^"+title+"$")
-		cmd.Env = append(os.Environ(), "DISPLAY="+d.name)
-		out, _ := cmd.Output() // exit 1: no such window yet
-		if ids := strings.Fields(string(out)); len(ids) > 0 {
+	ctx, cancel := context.WithTimeout(context.Background(), desktopWait)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^"+title+"$")
+	cmd.Env = append(os.Environ(), "DISPLAY="+d.name)
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	found := make(chan error, 1)
+	go func() { found <- cmd.Wait() }()
+	select {
+	case err := <-found:
+		if ids := strings.Fields(out.String()); err == nil && len(ids) > 0 {
 			return ids[0]
 		}
-		select {
-		case <-p.exited:
-			t.Fatalf("cakebackup ended before the folder chooser appeared:\nstdout: %q\nstderr: %q", p.stdout.String(), p.stderr.String())
-		case <-time.After(50 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			p.stop()
+		p.stop()
+		if ctx.Err() != nil {
 			t.Fatalf("no window titled %q appeared in %v; cakebackup's stderr: %q", title, desktopWait, p.stderr.String())
 		}
+		t.Fatalf("xdotool search: %v: %s; cakebackup's stderr: %q", err, stderr.String(), p.stderr.String())
+	case <-p.exited:
+		cancel()
+		<-found
+		t.Fatalf("cakebackup ended before the folder chooser appeared:\nstdout: %q\nstderr: %q", p.stdout.String(), p.stderr.String())
 	}
+	return ""
 }
 
 // desktopProgram is the real cakebackup binary running in a desktop
@@ -307,8 +318,8 @@ func TestPickRealDesktopChooser(t *testing.T) {
 		if fi.Mode().Perm() != 0o600 || fi.Size() == 0 {
 			t.Errorf("backup %s: mode %v, size %d; want a non-empty 0600 file", files[0], fi.Mode(), fi.Size())
 		}
-		if out, err := exec.Command(bin, "verify", "--password-file", pwFile, files[0]).CombinedOutput(); err != nil {
-			t.Errorf("the backup does not verify: %v\n%s", err, out)
+		if v := newCLI(t); v.run("verify", "--password-file", pwFile, files[0]) != 0 {
+			t.Errorf("the backup does not verify: %s", v.stderr.String())
 		}
 	})
 

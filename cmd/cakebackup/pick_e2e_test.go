@@ -217,8 +217,8 @@ func TestPickEndToEnd(t *testing.T) {
 			t.Errorf("backup %s: mode %v, size %d; want a non-empty 0600 file", fi.Name(), fi.Mode(), fi.Size())
 		}
 		backupFile := filepath.Join(picked, fi.Name())
-		if out, err := exec.Command(bin, "verify", "--password-file", pwFile, backupFile).CombinedOutput(); err != nil {
-			t.Errorf("the picked backup does not verify: %v\n%s", err, out)
+		if v := newCLI(t); v.run("verify", "--password-file", pwFile, backupFile) != 0 {
+			t.Errorf("the picked backup does not verify: %s", v.stderr.String())
 		}
 		if es, _ := os.ReadDir(downloads); len(es) != 2 {
 			t.Errorf("Downloads holds %v, want only the two folders", es)
@@ -252,10 +252,10 @@ func TestPickEndToEnd(t *testing.T) {
 		if err != nil || len(entries) != 1 {
 			t.Fatalf("picked folder holds %v (%v), want one backup", entries, err)
 		}
-		verify := exec.Command(bin, "verify", "--password-stdin", filepath.Join(picked, entries[0].Name()))
-		verify.Stdin = strings.NewReader(pw + "\n")
-		if out, err := verify.CombinedOutput(); err != nil {
-			t.Errorf("the backup does not open with the password shown: %v\n%s", err, out)
+		verify := newCLI(t)
+		verify.stdin = pw + "\n"
+		if verify.run("verify", "--password-stdin", filepath.Join(picked, entries[0].Name())) != 0 {
+			t.Errorf("the backup does not open with the password shown: %s", verify.stderr.String())
 		}
 	})
 
