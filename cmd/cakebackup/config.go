@@ -102,16 +102,22 @@ func (e *env) jobArgConfig(c *cli.Context) (name string, cfg *schedule.Config, e
 	return name, cfg, err
 }
 
-// configJob is the job the single JOB argument names, with the config
-// it is in.
-func (e *env) configJob(c *cli.Context) (*schedule.Config, schedule.Job, error) {
-	name, cfg, err := e.jobArgConfig(c)
-	if err != nil {
-		return nil, schedule.Job{}, err
+// jobCommand is cmd as a command on one job of a config file: it takes
+// the job's name (JOB) and --config before its own flags, and its action
+// gets the config and the job.
+func (e *env) jobCommand(cmd *cli.Command, action func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error) *cli.Command {
+	cmd.ArgsUsage = "JOB"
+	cmd.Flags = append([]cli.Flag{configFlag()}, cmd.Flags...)
+	cmd.Action = func(c *cli.Context) error {
+		name, cfg, err := e.jobArgConfig(c)
+		if err != nil {
+			return err
+		}
+		job, err := cfg.Find(name)
+		if err != nil {
+			return usageError(fmt.Errorf("%s: %w", cfg.File, err))
+		}
+		return action(c, cfg, job)
 	}
-	job, err := cfg.Find(name)
-	if err != nil {
-		return nil, schedule.Job{}, usageError(fmt.Errorf("%s: %w", cfg.File, err))
-	}
-	return cfg, job, nil
+	return cmd
 }

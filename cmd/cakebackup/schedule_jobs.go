@@ -169,65 +169,51 @@ func scheduleListCommand(e *env) *cli.Command {
 }
 
 func scheduleRemoveCommand(e *env) *cli.Command {
-	return &cli.Command{
-		Name:      "remove",
-		Usage:     "remove a job from the config file, and the timer schedule install wrote for it (its backups stay)",
-		ArgsUsage: "JOB",
-		Flags:     []cli.Flag{configFlag()},
-		Action: func(c *cli.Context) error {
-			cfg, job, err := e.configJob(c)
-			if err != nil {
-				return err
-			}
-			cfg.Remove(job.Name)
-			if err := cfg.Save(cfg.File); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "Removed job %s from %s; its backups were not touched.\n", job.Name, cfg.File)
-			return e.removeJobTimer(cfg.File, job)
-		},
-	}
+	return e.jobCommand(&cli.Command{
+		Name:  "remove",
+		Usage: "remove a job from the config file, and the timer schedule install wrote for it (its backups stay)",
+	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
+		cfg.Remove(job.Name)
+		if err := cfg.Save(cfg.File); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Removed job %s from %s; its backups were not touched.\n", job.Name, cfg.File)
+		return e.removeJobTimer(cfg.File, job)
+	})
 }
 
 func scheduleSetPasswordCommand(e *env) *cli.Command {
-	return &cli.Command{
-		Name:      "set-password",
-		Usage:     "store a job's backup password in the OS keyring",
-		ArgsUsage: "JOB",
+	return e.jobCommand(&cli.Command{
+		Name:  "set-password",
+		Usage: "store a job's backup password in the OS keyring",
 		Flags: []cli.Flag{
-			configFlag(),
 			&cli.BoolFlag{Name: "generate", Usage: "generate a strong password, store it and show it once"},
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
 		},
-		Action: func(c *cli.Context) error {
-			cfg, job, err := e.configJob(c)
-			if err != nil {
-				return err
-			}
-			name := job.Name
-			// Before the password is typed: nobody types it twice only
-			// to hear that there is nowhere to keep it.
-			if err := e.jobPasswords().CheckKeyring(name); err != nil {
-				return err
-			}
-			pw, err := e.newJobPassword(c)
-			if err != nil {
-				return err
-			}
-			if err := e.jobPasswords().StorePassword(name, pw); err != nil {
-				return err
-			}
-			if c.Bool("generate") {
-				printPasswordNotice(e.stdout, pw)
-			}
-			fmt.Fprintf(e.stdout, "Stored the password of job %s in the OS keyring.\n", name)
-			if !job.PasswordKeyring {
-				fmt.Fprintf(e.stdout, "Note: job %s reads its password from %s; set password_keyring = true (and remove the other source) in %s to use this one.\n",
-					name, job.PasswordFrom(), cfg.File)
-			}
-			return nil
-		},
-	}
+	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
+		name := job.Name
+		// Before the password is typed: nobody types it twice only
+		// to hear that there is nowhere to keep it.
+		if err := e.jobPasswords().CheckKeyring(name); err != nil {
+			return err
+		}
+		pw, err := e.newJobPassword(c)
+		if err != nil {
+			return err
+		}
+		if err := e.jobPasswords().StorePassword(name, pw); err != nil {
+			return err
+		}
+		if c.Bool("generate") {
+			printPasswordNotice(e.stdout, pw)
+		}
+		fmt.Fprintf(e.stdout, "Stored the password of job %s in the OS keyring.\n", name)
+		if !job.PasswordKeyring {
+			fmt.Fprintf(e.stdout, "Note: job %s reads its password from %s; set password_keyring = true (and remove the other source) in %s to use this one.\n",
+				name, job.PasswordFrom(), cfg.File)
+		}
+		return nil
+	})
 }
 
 // newJobPassword is a generated password, one from standard input, or one

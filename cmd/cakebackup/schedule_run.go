@@ -178,48 +178,41 @@ func runnerErr(err error) error {
 }
 
 func schedulePruneCommand(e *env) *cli.Command {
-	return &cli.Command{
-		Name:      "prune",
-		Usage:     "apply a job's retention to its backups now",
-		ArgsUsage: "JOB",
+	return e.jobCommand(&cli.Command{
+		Name:  "prune",
+		Usage: "apply a job's retention to its backups now",
 		Flags: []cli.Flag{
-			configFlag(),
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "show what would be deleted, delete nothing"},
 		},
-		Action: func(c *cli.Context) error {
-			cfg, job, err := e.configJob(c)
-			if err != nil {
-				return err
+	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
+		name := job.Name
+		if job.Retention.Empty() {
+			fmt.Fprintf(e.stdout, "Job %s keeps all its backups (no keep_* rule).\n", name)
+			return nil
+		}
+		if job.Watch != "" {
+			fmt.Fprintf(e.stdout, "Job %s applies its keep_* rules to the exports it shipped each time it ships one.\n", name)
+			return nil
+		}
+		dry := c.Bool("dry-run")
+		verb := "deleted"
+		if dry {
+			verb = "would delete"
+		}
+		plans, err := e.runner().PruneJob(c.Context, job, cfg.DestsFor(job), dry)
+		for _, plan := range plans {
+			for _, d := range plan.Keep {
+				fmt.Fprintf(e.stdout, "keep          %s\n", d.Location)
 			}
-			name := job.Name
-			if job.Retention.Empty() {
-				fmt.Fprintf(e.stdout, "Job %s keeps all its backups (no keep_* rule).\n", name)
-				return nil
+			for _, d := range plan.Remove {
+				fmt.Fprintf(e.stdout, "%-13s %s\n", verb, d.Location)
 			}
-			if job.Watch != "" {
-				fmt.Fprintf(e.stdout, "Job %s applies its keep_* rules to the exports it shipped each time it ships one.\n", name)
-				return nil
+			for _, r := range plan.Rejected {
+				fmt.Fprintf(e.stdout, "%-13s %s (%s); left alone\n", runner.RejectedLabel(r.Err), r.Location, oneLine(r.Err.Error()))
 			}
-			dry := c.Bool("dry-run")
-			verb := "deleted"
-			if dry {
-				verb = "would delete"
-			}
-			plans, err := e.runner().PruneJob(c.Context, job, cfg.DestsFor(job), dry)
-			for _, plan := range plans {
-				for _, d := range plan.Keep {
-					fmt.Fprintf(e.stdout, "keep          %s\n", d.Location)
-				}
-				for _, d := range plan.Remove {
-					fmt.Fprintf(e.stdout, "%-13s %s\n", verb, d.Location)
-				}
-				for _, r := range plan.Rejected {
-					fmt.Fprintf(e.stdout, "%-13s %s (%s); left alone\n", runner.RejectedLabel(r.Err), r.Location, oneLine(r.Err.Error()))
-				}
-			}
-			return runnerErr(err)
-		},
-	}
+		}
+		return runnerErr(err)
+	})
 }
 
 // runJobsNow is schedule run --now: the named jobs of the config, at

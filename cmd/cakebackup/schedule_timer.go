@@ -15,55 +15,48 @@ import (
 )
 
 func scheduleInstallCommand(e *env) *cli.Command {
-	return &cli.Command{
-		Name:      "install",
-		Usage:     "start a job from the OS timer: systemd (Linux), launchd (macOS), schtasks (Windows)",
-		ArgsUsage: "JOB",
-		Flags:     []cli.Flag{configFlag()},
-		Action: func(c *cli.Context) error {
-			cfg, job, err := e.configJob(c)
-			if err != nil {
-				return err
+	return e.jobCommand(&cli.Command{
+		Name:  "install",
+		Usage: "start a job from the OS timer: systemd (Linux), launchd (macOS), schtasks (Windows)",
+	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
+		exe, err := e.installableExecutable()
+		if err != nil {
+			return err
+		}
+		absConfig, err := filepath.Abs(cfg.File)
+		if err != nil {
+			return err
+		}
+		target := schedule.UnitTarget{Executable: exe, Config: absConfig, Job: job}
+		inst, line, err := schedule.InstallTimer(runtime.GOOS, e.getenv, target, e.cronOnly())
+		if other := (*schedule.OtherConfigTimerError)(nil); errors.As(err, &other) {
+			return usageError(fmt.Errorf("%w: remove it first with `cakebackup schedule uninstall %s`, or give this job another name", err, other.Job))
+		}
+		if err != nil {
+			return err
+		}
+		if line != "" {
+			fmt.Fprintf(e.stdout, "systemd does not run here, so no timer was written. To start the job from cron, add this line to your crontab (crontab -e):\n  %s\n", line)
+			if job.PasswordKeyring {
+				// The keyring is reached over a login session's
+				// D-Bus, which cron's runs do not have.
+				e.warn("job %s reads its password from the OS keyring, which a run started by cron usually cannot reach (no login session, no D-Bus): put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in %s", job.Name, absConfig)
 			}
-			exe, err := e.installableExecutable()
-			if err != nil {
-				return err
+		} else {
+			for _, f := range inst.Files {
+				fmt.Fprintf(e.stdout, "Wrote %s\n", f)
 			}
-			absConfig, err := filepath.Abs(cfg.File)
-			if err != nil {
-				return err
-			}
-			target := schedule.UnitTarget{Executable: exe, Config: absConfig, Job: job}
-			inst, line, err := schedule.InstallTimer(runtime.GOOS, e.getenv, target, e.cronOnly())
-			if other := (*schedule.OtherConfigTimerError)(nil); errors.As(err, &other) {
-				return usageError(fmt.Errorf("%w: remove it first with `cakebackup schedule uninstall %s`, or give this job another name", err, other.Job))
-			}
-			if err != nil {
-				return err
-			}
-			if line != "" {
-				fmt.Fprintf(e.stdout, "systemd does not run here, so no timer was written. To start the job from cron, add this line to your crontab (crontab -e):\n  %s\n", line)
-				if job.PasswordKeyring {
-					// The keyring is reached over a login session's
-					// D-Bus, which cron's runs do not have.
-					e.warn("job %s reads its password from the OS keyring, which a run started by cron usually cannot reach (no login session, no D-Bus): put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in %s", job.Name, absConfig)
-				}
-			} else {
-				for _, f := range inst.Files {
-					fmt.Fprintf(e.stdout, "Wrote %s\n", f)
-				}
-				fmt.Fprintf(e.stdout, "To enable it, run:\n  %s\n", strings.ReplaceAll(inst.Next, "\n", "\n  "))
-			}
-			fmt.Fprintf(e.stdout, "Its runs show in: cakebackup schedule status%s\n", givenConfigArg(c))
-			if job.PasswordEnv != "" {
-				fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
-			} else if err := runner.CheckPasswords([]schedule.Job{job}, e.jobPassword); err != nil {
-				// Better to hear it now than from tomorrow's failed run.
-				e.warn("%s", oneLine(err.Error()))
-			}
-			return nil
-		},
-	}
+			fmt.Fprintf(e.stdout, "To enable it, run:\n  %s\n", strings.ReplaceAll(inst.Next, "\n", "\n  "))
+		}
+		fmt.Fprintf(e.stdout, "Its runs show in: cakebackup schedule status%s\n", givenConfigArg(c))
+		if job.PasswordEnv != "" {
+			fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
+		} else if err := runner.CheckPasswords([]schedule.Job{job}, e.jobPassword); err != nil {
+			// Better to hear it now than from tomorrow's failed run.
+			e.warn("%s", oneLine(err.Error()))
+		}
+		return nil
+	})
 }
 
 func scheduleUninstallCommand(e *env) *cli.Command {
