@@ -235,18 +235,9 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 	if generated {
 		printPasswordNotice(e.stdout, pw)
 	}
-	for _, st := range made.Stores {
-		e.printReclaimed(st)
-		if st.Err != nil {
-			// The only destination's failure is the run's error, said
-			// once on stderr.
-			if len(made.Stores) > 1 {
-				fmt.Fprintln(e.stdout, st.FailedLine("NOT saved", message))
-			}
-			continue
-		}
-		fmt.Fprintf(e.stdout, "Backup saved and verified: %s (%s)\n", st.Entry.Location, bytesize.Format(st.Entry.Size))
-	}
+	e.printStores(made.Stores, true, "", "NOT saved", func(st job.Stored) string {
+		return fmt.Sprintf("Backup saved and verified: %s (%s)", st.Entry.Location, bytesize.Format(st.Entry.Size))
+	})
 	if !quiet && len(made.Stores.Good()) > 0 {
 		fmt.Fprintln(e.stdout, snapshotNote)
 	}
@@ -259,6 +250,24 @@ type createdJSON struct {
 	// Password is set only when cakebackup generated it: this is the one
 	// time it is shown.
 	Password string `json:"generated_password,omitempty"`
+}
+
+// printStores prints, for each destination of a backup, what
+// printReclaimed says and the line where it stands, after indent: stored
+// gives a stored copy's, st.FailedLine with verb a failure's. The failure
+// of the only destination of the run's only backup (alone) is the run's
+// error, said once on stderr, so not here.
+func (e *env) printStores(stores job.Stores, alone bool, indent, verb string, stored func(job.Stored) string) {
+	for _, st := range stores {
+		e.printReclaimed(st)
+		switch {
+		case st.Err != nil && alone && len(stores) == 1:
+		case st.Err != nil:
+			fmt.Fprintln(e.stdout, indent+st.FailedLine(verb, message))
+		default:
+			fmt.Fprintln(e.stdout, indent+stored(st))
+		}
+	}
 }
 
 // printReclaimed says what interrupted earlier runs had left at a

@@ -112,18 +112,12 @@ func (e *env) printSent(file string, sent *job.Sent, err error, alone bool) {
 		return
 	}
 	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, describeMaker(sent.Info, nil), bytesize.Format(sent.Size))
-	for _, st := range sent.Stores {
-		e.printReclaimed(st)
-		switch {
-		case st.Err != nil && alone && len(sent.Stores) == 1:
-		case st.Err != nil:
-			fmt.Fprintf(e.stdout, "  %s\n", st.FailedLine("NOT sent", message))
-		case st.AlreadyThere:
-			fmt.Fprintf(e.stdout, "  already there: %s\n", st.Entry.Location)
-		default:
-			fmt.Fprintf(e.stdout, "  sent and verified: %s\n", st.Entry.Location)
+	e.printStores(sent.Stores, alone, "  ", "NOT sent", func(st job.Stored) string {
+		if st.AlreadyThere {
+			return "already there: " + st.Entry.Location
 		}
-	}
+		return "sent and verified: " + st.Entry.Location
+	})
 }
 
 // sentFilesJSON is what send --json prints: one result per file.
