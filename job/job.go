@@ -3,9 +3,11 @@
 // and streams it to one or more destinations, each of which reads its copy
 // back and checks it before publishing it. Send ships a backup that already
 // exists (an export made by the wallet app) byte for byte, after checking
-// it, to the same destinations with the same verified commit. OpenArchive
-// opens one backup, named by its path or its destination and name, to read
-// (inspect, verify, restore).
+// it, to the same destinations with the same verified commit. Open opens
+// one backup, named by its path or its destination and name, with the
+// password that opens it, to read: Opened's Inspect, Verify and Restore.
+// Their results (Made.Result, Verified, Inspection, Restored) are the
+// command line's --json objects.
 //
 // The command line and the scheduler both call this package; it knows the
 // backup format only through the backup package and the places only
