@@ -78,16 +78,6 @@ func (e *env) protonOptions(c *cli.Context) (proton.Options, error) {
 	return opts, nil
 }
 
-// protonSession returns the API options and the session cache that
-// logout and whoami work on.
-func (e *env) protonSession(c *cli.Context) (proton.Options, proton.SessionStore, error) {
-	opts, err := e.protonOptions(c)
-	if err != nil {
-		return proton.Options{}, nil, err
-	}
-	return opts, proton.NewSessionStore(e.getenv), nil
-}
-
 func protonLoginCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "login",
@@ -146,11 +136,11 @@ func protonLogoutCommand(e *env) *cli.Command {
 		Usage: "end the Proton session at Proton and forget it here",
 		Flags: []cli.Flag{protonURLFlag()},
 		Action: func(c *cli.Context) error {
-			opts, store, err := e.protonSession(c)
+			opts, err := e.protonOptions(c)
 			if err != nil {
 				return err
 			}
-			err = proton.Logout(c.Context, opts, store)
+			err = proton.Logout(c.Context, opts, proton.NewSessionStore(e.getenv))
 			if errors.Is(err, proton.ErrNotLoggedIn) {
 				fmt.Fprintln(e.stdout, "Not logged in to Proton.")
 				return nil
@@ -170,10 +160,11 @@ func protonWhoamiCommand(e *env) *cli.Command {
 		Usage: "show which Proton account backups go to, and whether its session still works",
 		Flags: []cli.Flag{protonURLFlag()},
 		Action: func(c *cli.Context) error {
-			opts, store, err := e.protonSession(c)
+			opts, err := e.protonOptions(c)
 			if err != nil {
 				return err
 			}
+			store := proton.NewSessionStore(e.getenv)
 			d, err := proton.Connect(c.Context, opts, store)
 			if err != nil {
 				return err
