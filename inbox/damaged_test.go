@@ -26,11 +26,11 @@ import (
 // The next run neither reads nor notes them again.
 func TestDamagedExportIsReportedDamaged(t *testing.T) {
 	t.Parallel()
-	export := appExport(t, "v3", "container")
+	export := appExport(t, "v3", 0)
 	flipped := bytes.Clone(export)
 	flipped[len(flipped)/2] ^= 1
 	other := snapshot(t, "another password")
-	v2 := appExport(t, "v2", "blob")
+	v2 := appExport(t, "v2", 0)
 	cases := []struct {
 		name     string
 		file     []byte

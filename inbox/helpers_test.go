@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -24,16 +25,48 @@ func opener() job.Opener {
 	return r.Open
 }
 
-// appExport makes an export as the wallet app does (see
-// wallettest.AppExport) and returns its bytes.
-func appExport(t *testing.T, kind, tag string) []byte {
+// appExport returns the bytes of the i-th export of kind the tests share,
+// made as the wallet app does (see wallettest.AppExport) by the first
+// test to ask for it: each is a run of the independent implementation,
+// some 0.25 s of CPU (Python starting, its PBKDF2), and a test needs an
+// export of its own only within itself (its folders and state are its
+// own). Exports differ by kind and i, in content too.
+func appExport(t *testing.T, kind string, i int) []byte {
 	t.Helper()
-	b, err := os.ReadFile(wallettest.AppExport(t, kind, tag))
-	if err != nil {
-		t.Fatal(err)
+	sharedExports.mu.Lock()
+	e := sharedExports.m[exportKey{kind, i}]
+	if e == nil {
+		e = &sharedExport{}
+		sharedExports.m[exportKey{kind, i}] = e
 	}
-	return b
+	sharedExports.mu.Unlock()
+	e.mu.Lock()
+	defer e.mu.Unlock() // also when AppExport skips or fails the test
+	if e.b == nil {
+		b, err := os.ReadFile(wallettest.AppExport(t, kind, fmt.Sprintf("%s %d", kind, i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.b = b
+	}
+	return bytes.Clone(e.b)
 }
+
+type exportKey struct {
+	kind string
+	i    int
+}
+
+type sharedExport struct {
+	mu sync.Mutex
+	b  []byte // nil until made
+}
+
+// sharedExports are appExport's, made once per test binary.
+var sharedExports = struct {
+	mu sync.Mutex
+	m  map[exportKey]*sharedExport
+}{m: map[exportKey]*sharedExport{}}
 
 // snapshot makes a backup with job.Make (a cakebackup snapshot, which is
 // shipped as an export is, and needs no Python to make) and returns its

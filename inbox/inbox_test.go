@@ -27,7 +27,7 @@ func TestSlowWriteIsShippedOnceComplete(t *testing.T) {
 	for _, kind := range []string{"v3", "v2"} {
 		t.Run(kind, func(t *testing.T) {
 			t.Parallel()
-			export := appExport(t, kind, "slow "+kind)
+			export := appExport(t, kind, 0)
 			f := newFixture(t)
 			a, b := t.TempDir(), t.TempDir()
 			in := f.inbox(a, b)
@@ -86,7 +86,7 @@ func TestSlowWriteIsShippedOnceComplete(t *testing.T) {
 // or copied export is recognised by its content and not shipped again.
 func TestShippedOnceAcrossRestarts(t *testing.T) {
 	t.Parallel()
-	export := appExport(t, "v3", "restart")
+	export := appExport(t, "v3", 0)
 	f := newFixture(t)
 	dest := t.TempDir()
 	src := f.drop(t, "cake_wallet_backup_2026-12-01_1000", export)
@@ -128,7 +128,7 @@ func TestShippedOnceAcrossRestarts(t *testing.T) {
 // removed once every destination holds a verified copy.
 func TestRemoveAfterSend(t *testing.T) {
 	t.Parallel()
-	export := appExport(t, "v2", "remove")
+	export := appExport(t, "v2", 0)
 	f := newFixture(t)
 	good := t.TempDir()
 	unplugged := filepath.Join(t.TempDir(), "stick")
@@ -166,7 +166,7 @@ func TestRemoveAfterSend(t *testing.T) {
 // file that is not a backup is read and noted once.
 func TestOnlyExportsAreShipped(t *testing.T) {
 	t.Parallel()
-	export := appExport(t, "v3", "only")
+	export := appExport(t, "v3", 0)
 	f := newFixture(t)
 	dest := t.TempDir()
 	f.drop(t, "notes.txt", []byte("shopping list"))
@@ -227,7 +227,7 @@ func TestRetentionKeepsN(t *testing.T) {
 	day := time.Date(2026, 11, 1, 9, 0, 0, 0, time.Local)
 	var exports [][]byte
 	for i := range 3 {
-		e := appExport(t, "v3", "day "+string(rune('a'+i)))
+		e := appExport(t, "v3", i)
 		exports = append(exports, e)
 		p := f.drop(t, "export-"+string(rune('a'+i)), e)
 		tm := day.AddDate(0, 0, i)
@@ -263,7 +263,7 @@ func TestRetentionKeepsN(t *testing.T) {
 // TestPollingFallback: with events off, polling alone finds an export.
 func TestPollingFallback(t *testing.T) {
 	t.Parallel()
-	export := appExport(t, "v2", "poll")
+	export := appExport(t, "v2", 0)
 	f := newFixture(t)
 	dest := t.TempDir()
 	in := f.inbox(dest)
