@@ -54,10 +54,15 @@ func bridgeConfig(t testing.TB, srv *Server, user, password string) *common.Conf
 // another SRP login (two bcrypt hashes and a primality test of the SRP
 // modulus).
 func sessionConfig(t testing.TB, ts *TestServer) *common.Config {
-	cfg := bridgeConfig(t, ts.Server, ts.Username, ts.Password)
+	return keptSessionConfig(t, ts.Server, ts.Session())
+}
+
+// keptSessionConfig is sessionConfig on session, a session of an account
+// of srv the server logged in to itself (see logIn and addUser).
+func keptSessionConfig(t testing.TB, srv *Server, session LoggedIn) *common.Config {
+	cfg := bridgeConfig(t, srv, "", "")
 	cfg.FirstLoginCredential = &common.FirstLoginCredentialData{}
 	cfg.UseReusableLogin = true
-	session := ts.Session()
 	cfg.ReusableCredential = &common.ReusableCredentialData{
 		UID:           session.UID,
 		AccessToken:   session.AccessToken,
@@ -65,6 +70,19 @@ func sessionConfig(t testing.TB, ts *TestServer) *common.Config {
 		SaltedKeyPass: session.SaltedKeyPass,
 	}
 	return cfg
+}
+
+// logInForTest logs the server in to the account username itself (see
+// logIn: the SRP password hash and the key password are remembered, not
+// derived again) and returns the session, for a test that needs one more
+// session of an account but is not about the client's login.
+func logInForTest(t testing.TB, srv *Server, username, password string) LoggedIn {
+	t.Helper()
+	s, err := srv.logIn(context.Background(), username, password)
+	if err != nil {
+		t.Fatalf("log in as %q: %v", username, err)
+	}
+	return *s
 }
 
 // sessionBridge starts the real bridge on ts's kept session (see

@@ -13,10 +13,14 @@ func TestBridgeTwoClientsOneAccount(t *testing.T) {
 	ts := NewForTest(t)
 	srv := ts.Server
 	ctx := context.Background()
-	// A starts on the session of NewForTest's login, B logs in: two
-	// sessions of one account.
+	// A starts on the session of NewForTest's login, B on another login:
+	// two sessions of one account. (The bridge's own login is what
+	// TestBridgeLogsInAndListsRoot and the login tests are about.)
 	a := sessionBridge(t, ctx, sessionConfig(t, ts))
-	b := loginBridge(t, ctx, bridgeConfig(t, srv, testUser, testPassword))
+	b := sessionBridge(t, ctx, keptSessionConfig(t, srv, logInForTest(t, srv, testUser, testPassword)))
+	if a.Config.ReusableCredential.UID == b.Config.ReusableCredential.UID {
+		t.Fatal("the two clients share a session")
+	}
 	if a.RootLink.LinkID != b.RootLink.LinkID {
 		t.Fatalf("clients see different roots: %s and %s", a.RootLink.LinkID, b.RootLink.LinkID)
 	}
@@ -37,7 +41,7 @@ func TestBridgeTwoClientsOneAccount(t *testing.T) {
 	if err := srv.AddUser(otherUser, otherPassword); err != nil {
 		t.Fatal(err)
 	}
-	bob := loginBridge(t, ctx, bridgeConfig(t, srv, otherUser, otherPassword))
+	bob := sessionBridge(t, ctx, keptSessionConfig(t, srv, logInForTest(t, srv, otherUser, otherPassword)))
 	if bob.MainShare.ShareID == a.MainShare.ShareID {
 		t.Fatal("two accounts share a main share")
 	}

@@ -41,10 +41,13 @@ func TestNodeKeysRelockedCheaply(t *testing.T) {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { _ = srv.Close() })
-				if err := srv.AddUser("nell", "nell's long test password"); err != nil {
+				// AddUser's own login, kept: the bridge starts on it
+				// instead of logging in again.
+				session, err := srv.addUser("nell", "nell's long test password", true)
+				if err != nil {
 					t.Fatal(err)
 				}
-				drive = loginBridge(t, ctx, bridgeConfig(t, srv, "nell", "nell's long test password"))
+				drive = sessionBridge(t, ctx, keptSessionConfig(t, srv, *session))
 			}
 			folder, err := drive.CreateNewFolderByID(ctx, drive.RootLink.LinkID, "f")
 			if err != nil {
