@@ -87,6 +87,7 @@ func TestUsageMistakesExit2(t *testing.T) {
 		{[]string{"restore", "f"}, "--to"},
 		{[]string{"ls", "a", "b"}, "at most one"},
 		{[]string{"create", "--dest"}, "--dest needs a value"},
+		{[]string{"verify", "f.zip", "--password-file"}, "--password-file needs a value"},
 	}
 	for _, tt := range tests {
 		code := c.run(tt.args...)

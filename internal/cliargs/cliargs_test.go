@@ -92,6 +92,11 @@ func TestInterspersed(t *testing.T) {
 		{[]string{"cb", "nosuch", "x"}, []string{"cb", "--", "nosuch", "x"}},
 		{[]string{"cb", "verify", "F", "--help"}, []string{"cb", "verify", "--help", "--", "F"}}, // a command's help, not the app's
 		{[]string{"cb", "verify", "F", "--nosuch", "X"}, []string{"cb", "verify", "--nosuch", "--", "F", "X"}},
+		// A flag that needs a value but ends the line is left last, so
+		// it is refused rather than given "--" or the file as its value.
+		{[]string{"cb", "verify", "F", "--json", "--password-file"}, []string{"cb", "verify", "--json", "--password-file"}},
+		{[]string{"cb", "-q", "ls", "proton:/", "--proton-app-version"}, []string{"cb", "-q", "--proton-app-version"}},
+		{[]string{"cb", "--proton-app-version"}, []string{"cb", "--proton-app-version"}},
 	}
 	for _, tt := range tests {
 		if got := Interspersed(app, globals(), tt.in); !slices.Equal(got, tt.want) {
@@ -117,6 +122,8 @@ func TestRefusals(t *testing.T) {
 		{[]string{"verify", "F", "-v"}, `unknown flag -v (did you mean "--verbose" or "--version"?)`},
 		{[]string{"-v"}, `unknown flag -v (did you mean "--verbose" or "--version"?)`},
 		{[]string{"verify", "--password-file"}, "--password-file needs a value"},
+		{[]string{"verify", "F", "--password-file"}, "--password-file needs a value"},
+		{[]string{"ls", "proton:/", "--proton-app-version"}, "--proton-app-version needs a value"},
 		{[]string{"verify", "F", "--password-file", "--json"}, "--password-file needs a file name; got --json"},
 		{[]string{"verify", "F", "--password-file", file}, ""},
 		{[]string{"restore", "F", "--to", "-q"}, "--to needs a folder name; got -q"},

@@ -13,15 +13,27 @@ import (
 // global flags (the app's own, help left out) may be written anywhere;
 // they are moved before the command. A completion request is left as it
 // is. args[0] is the program's name.
+//
+// A flag that takes a value but ends the command line (verify F
+// --password-file) is put last, with the positional arguments left out,
+// so that parsing fails on it ("needs a value") instead of taking the
+// next word, "--" or an argument, as its value.
 func Interspersed(app *cli.App, global []cli.Flag, args []string) []string {
 	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
 		return args
 	}
 	var globals, path, flagArgs, positional []string
+	dangling := func(flags []cli.Flag, i int) bool {
+		a := args[i]
+		return i == len(args)-1 && !strings.Contains(a, "=") && takesValue(flags, a)
+	}
 	cmds, flags := app.Commands, app.Flags
 	i := 1
 	for ; i < len(args); i++ {
 		if isGlobal(global, args[i]) {
+			if dangling(global, i) {
+				return append(append([]string{args[0]}, globals...), args[i])
+			}
 			globals, i = appendFlag(globals, global, args, i)
 			continue
 		}
@@ -43,8 +55,16 @@ func Interspersed(app *cli.App, global []cli.Flag, args []string) []string {
 			continue
 		}
 		if isGlobal(global, a) {
+			if dangling(global, i) {
+				return append(append([]string{args[0]}, globals...), a)
+			}
 			globals, i = appendFlag(globals, global, args, i)
 			continue
+		}
+		if dangling(flags, i) {
+			out := append([]string{args[0]}, globals...)
+			out = append(out, path...)
+			return append(append(out, flagArgs...), a)
 		}
 		flagArgs, i = appendFlag(flagArgs, flags, args, i)
 	}
