@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -45,13 +46,15 @@ func TestJSONOneStyle(t *testing.T) {
 	file, pwFile := sampleBackup(t)
 	cfg := filepath.Join(t.TempDir(), "config.toml")
 	c.mustRun("schedule", "add", "--config", cfg, "--source", sampleWallets, "--dest", "folder:"+filepath.Dir(file), "--every", "24h", "--password-file", pwFile, "daily")
+	// Its keys are checked below too, from the same run.
+	inspectWithPassword := []string{"inspect", file, "--password-file", pwFile}
 	commands := [][]string{
 		{"create", "--source", sampleWallets, "--dest", "folder:" + t.TempDir(), "--password-file", pwFile},
 		{"create", "--source", sampleWallets, "--dest", "folder:" + t.TempDir()}, // generated password
 		{"verify", file},
 		{"verify", file, "--password-file", pwFile},
 		{"inspect", file},
-		{"inspect", file, "--password-file", pwFile},
+		inspectWithPassword,
 		{"restore", file, "--to", filepath.Join(t.TempDir(), "r"), "--password-file", pwFile},
 		{"ls", "folder:" + filepath.Dir(file)},
 		{"dests"},
@@ -59,6 +62,7 @@ func TestJSONOneStyle(t *testing.T) {
 		{"schedule", "list", "--config", cfg},
 		{"schedule", "status", "--config", cfg},
 	}
+	var info map[string]any // what inspectWithPassword printed
 	for _, args := range commands {
 		out := c.mustRun(append(args, "--json")...)
 		var v any
@@ -67,9 +71,10 @@ func TestJSONOneStyle(t *testing.T) {
 			continue
 		}
 		checkKeys(t, strings.Join(args[:1], " "), v)
+		if slices.Equal(args, inspectWithPassword) {
+			info, _ = v.(map[string]any)
+		}
 	}
-	var info map[string]any
-	json.Unmarshal([]byte(c.mustRun("inspect", file, "--json", "--password-file", pwFile)), &info)
 	for _, k := range []string{"version", "plain_size", "for_app", "wallets", "files"} {
 		if _, ok := info[k]; !ok {
 			t.Errorf("inspect --json has no %q: %v", k, info)

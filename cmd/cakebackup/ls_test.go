@@ -275,7 +275,8 @@ func TestProtonRootWithoutNameHint(t *testing.T) {
 func TestProtonMissingFolderHint(t *testing.T) {
 	t.Parallel()
 	c, _ := loggedInProtonCLI(t)
-	c.mustRun("create", "--source", sampleWallets, "--dest", "proton:/Backups", "--password-file", writePasswordFile(t, "a long and unguessable test password"), "--quiet")
+	file, _ := sampleBackup(t)
+	c.mustRun("send", file, "--dest", "proton:/Backups", "--quiet")
 	for _, tc := range []struct {
 		arg        string
 		want, hint string // in the message; hint "" for none

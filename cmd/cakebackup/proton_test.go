@@ -318,8 +318,8 @@ func TestProtonFolderOfNewerApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pwFile := writePasswordFile(t, "backup password for the wallets")
-	c.mustRun("create", "--source", sampleWallets, "--settings", sampleSettings, "--dest", "proton:/Backups", "--password-file", pwFile, "--quiet")
+	file, pwFile := sampleBackup(t)
+	c.mustRun("send", file, "--dest", "proton:/Backups", "--quiet")
 	after, err := srv.Stored()
 	if err != nil {
 		t.Fatal(err)

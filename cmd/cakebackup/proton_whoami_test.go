@@ -26,8 +26,8 @@ func TestProtonWhoamiShowsSpace(t *testing.T) {
 		t.Errorf("whoami on an empty drive: %q, want 0 B used and no limit", line)
 	}
 
-	pwFile := writePasswordFile(t, "backup password for the wallets")
-	c.mustRun("create", "--source", sampleWallets, "--dest", "proton:/Backups/Cake", "--password-file", pwFile, "--quiet")
+	file, _ := sampleBackup(t)
+	c.mustRun("send", file, "--dest", "proton:/Backups/Cake", "--quiet")
 	stored, err := srv.Stored()
 	if err != nil {
 		t.Fatal(err)
