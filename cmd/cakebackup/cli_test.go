@@ -242,7 +242,7 @@ func TestFailuresExitWithOneLine(t *testing.T) {
 		{"unknown app", []string{"create", "--source", sampleWallets, "--for-app", "Other Wallet", "--password-file", pwFile}, exitUsage, "Other Wallet"},
 		{"bad name", []string{"create", "--source", sampleWallets, "--name", "../up", "--password-file", pwFile}, exitUsage, "--name"},
 		{"two password sources", []string{"verify", file, "--password-file", pwFile, "--password-stdin"}, exitUsage, "one way"},
-		{"restore without --to", []string{"restore", file, "--password-file", pwFile}, exitUsage, "to"},
+		{"restore without --to", []string{"restore", file, "--password-file", pwFile}, exitUsage, "cakebackup: restore needs --to"},
 		{"restore without password", []string{"restore", file, "--to", t.TempDir() + "/x"}, exitUsage, "password"},
 		{"wrong password", []string{"verify", file, "--password-file", wrongFile}, exitWrongPassword, "password"},
 		{"wrong password restore", []string{"restore", file, "--to", filepath.Join(t.TempDir(), "r"), "--password-file", wrongFile}, exitWrongPassword, "password"},

@@ -31,8 +31,8 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := requireFlags(c, "to"); err != nil {
-				return err
+			if c.String("to") == "" {
+				return usageError(errors.New("restore needs --to"))
 			}
 			opts, err := restoreOptions(c)
 			if err != nil {
@@ -154,17 +154,6 @@ func verifyCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
-}
-
-// requireFlags returns a usage error naming the first of names that was
-// not given.
-func requireFlags(c *cli.Context, names ...string) error {
-	for _, n := range names {
-		if c.String(n) == "" {
-			return usageError(fmt.Errorf("%s needs --%s", c.Command.Name, n))
-		}
-	}
-	return nil
 }
 
 // oneArg returns the command's single positional argument.
