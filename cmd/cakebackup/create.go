@@ -215,9 +215,12 @@ func (e *env) createPassword(c *cli.Context) (pw string, generated bool, err err
 	}
 }
 
+// snapshotKind is what a backup cakebackup made is (describeMaker).
+const snapshotKind = "made by cakebackup from a data folder: restore it with `cakebackup restore`; the app cannot import it (no app-sealed keychain dump)"
+
 // snapshotNote is what create says of every backup it makes, so nobody
 // takes it for an export the app can import.
-const snapshotNote = "This backup was made by cakebackup from a data folder: restore it with `cakebackup restore`; the app cannot import it (no app-sealed keychain dump)."
+const snapshotNote = "This backup was " + snapshotKind + "."
 
 // printCreated reports a made backup: where each destination stands and,
 // when the password was generated and some destination holds the backup,

@@ -156,7 +156,7 @@ func newSentJSON(file string, sent *job.Sent, err error) sentJSON {
 func describeMaker(info backup.Info, entries []backup.Entry) string {
 	switch info.Maker() {
 	case backup.MakerCakebackup:
-		return "made by cakebackup from a data folder: restore it with `cakebackup restore`; the app cannot import it (no app-sealed keychain dump)"
+		return snapshotKind
 	case backup.MakerApp:
 		app := info.AppName
 		if app == "" {
