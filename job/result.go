@@ -34,6 +34,12 @@ func (s Stores) Results(word func(error) string) []StoreResult {
 	return out
 }
 
+// Saved reports whether some destination holds a verified copy of the
+// made backup m, which may be nil (Make made none). Only then is its
+// password worth keeping: written down for a backup saved nowhere, it
+// would only be taken for the next backup's.
+func (m *Made) Saved() bool { return m != nil && len(m.Stores.Good()) > 0 }
+
 // MadeResult is a made backup as a result object: its JSON is create
 // --json's, but for the generated password only the command line shows.
 type MadeResult struct {

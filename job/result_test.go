@@ -31,6 +31,9 @@ func TestMadeResult(t *testing.T) {
 		if made == nil {
 			t.Fatalf("%v: nothing made", tt.dests)
 		}
+		if !made.Saved() {
+			t.Errorf("%v: Saved() false with a copy stored", tt.dests)
+		}
 		res := made.Result(word)
 		// The second run finds b taken and stores b-2.
 		name := filepath.Base(made.Stores.Good()[0].Entry.Location)
@@ -94,5 +97,16 @@ func TestBadRequest(t *testing.T) {
 		if got := job.BadRequest(tt.err); got != tt.want {
 			t.Errorf("%s: BadRequest(%v) = %v, want %v", tt.name, tt.err, got, tt.want)
 		}
+	}
+}
+
+// A backup no destination holds, or none made, is not Saved.
+func TestMadeNotSaved(t *testing.T) {
+	t.Parallel()
+	src := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("keys")})
+	made, err := job.Make(t.Context(), opener(), job.Backup{Source: src, Dests: []string{"folder:" + filepath.Join(t.TempDir(), "missing")}, Name: "b", Password: savePassword})
+	// Make made nothing: its one destination did not open.
+	if err == nil || made.Saved() {
+		t.Errorf("Make to a missing folder: %+v, %v; want it not saved", made, err)
 	}
 }

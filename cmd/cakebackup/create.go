@@ -122,7 +122,7 @@ func createCommand(e *env) *cli.Command {
 			}
 			made, err := job.Make(c.Context, e.registry().Open, b)
 			bar.Finish(err == nil)
-			if pwOut != "" && (made == nil || len(made.Stores.Good()) == 0) {
+			if pwOut != "" && !made.Saved() {
 				os.Remove(pwOut) // the password of no backup
 			} else if pwOut != "" && !c.Bool("json") {
 				e.printPasswordSaved(pwOut)
@@ -227,7 +227,7 @@ const snapshotNote = "This backup was " + snapshotKind + "."
 // the password, once. A backup saved nowhere gets no password: written
 // down, it would only be taken for the next backup's.
 func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, generated bool) error {
-	generated = generated && len(made.Stores.Good()) > 0
+	generated = generated && made.Saved()
 	if asJSON {
 		out := createdJSON{MadeResult: made.Result(message)}
 		if generated {
@@ -241,7 +241,7 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 	e.printStores(made.Stores, true, "", "NOT saved", func(st job.Stored) string {
 		return fmt.Sprintf("Backup saved and verified: %s (%s)", st.Entry.Location, bytesize.Format(st.Entry.Size))
 	})
-	if !quiet && len(made.Stores.Good()) > 0 {
+	if !quiet && made.Saved() {
 		fmt.Fprintln(e.stdout, snapshotNote)
 	}
 	return nil
