@@ -100,7 +100,8 @@ func TestBadRequest(t *testing.T) {
 	}
 }
 
-// A backup no destination holds, or none made, is not Saved.
+// Make that made no backup (its one destination did not open) returns a
+// Made, nil, that is not Saved.
 func TestMadeNotSaved(t *testing.T) {
 	t.Parallel()
 	src := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("keys")})
