@@ -206,7 +206,7 @@ func run(ctx context.Context, args []string, e *env) int {
 	fmt.Fprintf(e.stderr, "cakebackup: %s\n", msg)
 	// A command that printed its own JSON result (send, a create that
 	// stored some copies) has said where each thing stands.
-	if jsonRequested(args) && stdout.n == 0 {
+	if cliargs.BoolGiven(args, "json") && stdout.n == 0 {
 		_ = writeJSON(e.stdout, failureJSON{Error: msg, ExitCode: code})
 	}
 	return code
@@ -238,17 +238,4 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	n, err := c.w.Write(b)
 	c.n += int64(n)
 	return n, err
-}
-
-// jsonRequested reports whether --json is among args' flags.
-func jsonRequested(args []string) bool {
-	for _, a := range args {
-		switch a {
-		case "--":
-			return false
-		case "--json", "-json", "--json=true", "-json=true":
-			return true
-		}
-	}
-	return false
 }
