@@ -89,7 +89,7 @@ func TestMakeSurvivesADestinationFillingUp(t *testing.T) {
 // a second, renamed copy beside the first.
 func TestMakeAndSendRefuseRepeatedOrNoDestination(t *testing.T) {
 	dir := wallettest.Folder(t, map[string][]byte{"wallets/a/a.keys": []byte("k")})
-	file, _ := export(t, "exported")
+	file, _ := export(t, "exported", 0)
 	out := t.TempDir()
 	cases := []struct {
 		name  string

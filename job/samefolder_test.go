@@ -66,7 +66,7 @@ func symlinkTo(t *testing.T, target string) string {
 // would otherwise count two copies on two media where there is one.
 func TestMakeAndSendRefuseOneFolderReachedTwoWays(t *testing.T) {
 	dir := wallettest.Folder(t, map[string][]byte{"wallets/a/a.keys": []byte("k")})
-	file, _ := export(t, "exported")
+	file, _ := export(t, "exported", 0)
 	cases := []struct {
 		name string
 		// dests returns the two destinations, given the folder (or,
@@ -123,7 +123,7 @@ func TestMakeAndSendRefuseOneFolderReachedTwoWays(t *testing.T) {
 // one, is another place: both get their copy.
 func TestMakeAndSendTakeTwoFoldersOneOfThemLinked(t *testing.T) {
 	dir := wallettest.Folder(t, map[string][]byte{"wallets/a/a.keys": []byte("k")})
-	file, _ := export(t, "exported")
+	file, _ := export(t, "exported", 0)
 	cases := []struct {
 		name string
 		// dests returns two destinations and the folders they store in.

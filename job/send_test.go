@@ -2,6 +2,7 @@ package job_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha512"
 	"encoding/hex"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
@@ -17,16 +19,59 @@ import (
 	"github.com/cakebackup/cakebackup/job"
 )
 
-// export makes a backup file standing in for one the app exported, and
-// returns its path and the wallet folder it holds.
-func export(t *testing.T, name string) (string, string) {
+// export returns the path of a backup file standing in for one the app
+// exported, named name in a folder of the test's own, and a wallet folder
+// holding what it holds. It is the i-th (0 or 1) of two backups made once
+// per test binary by job.Make and shared (a Make derives a key, some 50
+// ms; a dozen tests only need a backup to send): the two are of the same
+// size and other bytes (the same files, sealed with other salts and
+// nonces).
+func export(t *testing.T, name string, i int) (string, string) {
 	t.Helper()
-	dir := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key " + name)})
-	out := t.TempDir()
-	if _, err := job.Make(t.Context(), opener(), job.Backup{Source: dir, Dests: []string{"folder:" + out}, Name: name, Password: savePassword}); err != nil {
+	b, err := sharedExports[i]()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return filepath.Join(out, name), dir
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file, wallettest.Folder(t, exportFiles())
+}
+
+// exportFiles is what export's backups hold.
+func exportFiles() map[string][]byte {
+	return map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key")}
+}
+
+// sharedExports are export's backups, made on first use.
+var sharedExports = [2]func() ([]byte, error){makeExport(0), makeExport(1)}
+
+func makeExport(i int) func() ([]byte, error) {
+	return sync.OnceValues(func() ([]byte, error) {
+		tmp, err := os.MkdirTemp("", "export")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(tmp)
+		src, out := filepath.Join(tmp, "src"), filepath.Join(tmp, "out")
+		for name, body := range exportFiles() {
+			p := filepath.Join(src, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+				return nil, err
+			}
+			if err := os.WriteFile(p, body, 0o600); err != nil {
+				return nil, err
+			}
+		}
+		if err := os.Mkdir(out, 0o700); err != nil {
+			return nil, err
+		}
+		if _, err := job.Make(context.Background(), opener(), job.Backup{Source: src, Dests: []string{"folder:" + out}, Name: "export", Password: savePassword}); err != nil {
+			return nil, err
+		}
+		return os.ReadFile(filepath.Join(out, "export"))
+	})
 }
 
 func names(t *testing.T, dir string) []string {
@@ -43,7 +88,7 @@ func names(t *testing.T, dir string) []string {
 }
 
 func TestSendStoresTheSameBytesOnce(t *testing.T) {
-	file, wallets := export(t, "cake_wallet_backup_export")
+	file, wallets := export(t, "cake_wallet_backup_export", 0)
 	orig, _ := os.ReadFile(file)
 	a, b := t.TempDir(), t.TempDir()
 	sent, err := job.Send(t.Context(), opener(), job.Shipment{File: file, Dests: []string{"folder:" + a, "folder:" + b}})
@@ -84,8 +129,8 @@ func TestSendStoresTheSameBytesOnce(t *testing.T) {
 }
 
 func TestSendNeverOverwritesAnotherBackupOfTheSameName(t *testing.T) {
-	first, _ := export(t, "cake_wallet_backup_x")
-	second, _ := export(t, "cake_wallet_backup_x")
+	first, _ := export(t, "cake_wallet_backup_x", 0)
+	second, _ := export(t, "cake_wallet_backup_x", 1)
 	out := t.TempDir()
 	for _, f := range []string{first, second} {
 		if _, err := job.Send(t.Context(), opener(), job.Shipment{File: f, Dests: []string{"folder:" + out}}); err != nil {
@@ -103,7 +148,7 @@ func TestSendNeverOverwritesAnotherBackupOfTheSameName(t *testing.T) {
 }
 
 func TestSendRefusesBadFilesAndSendsNothing(t *testing.T) {
-	file, _ := export(t, "good")
+	file, _ := export(t, "good", 0)
 	orig, _ := os.ReadFile(file)
 	damaged := filepath.Join(t.TempDir(), "damaged")
 	bad := bytes.Clone(orig)
@@ -137,7 +182,7 @@ func TestSendRefusesBadFilesAndSendsNothing(t *testing.T) {
 }
 
 func TestSendWithPasswordChecksEverything(t *testing.T) {
-	file, _ := export(t, "good")
+	file, _ := export(t, "good", 0)
 	out := t.TempDir()
 	if _, err := job.Send(t.Context(), opener(), job.Shipment{File: file, Dests: []string{"folder:" + out}, Password: savePassword}); err != nil {
 		t.Fatal(err)
@@ -148,7 +193,7 @@ func TestSendWithPasswordChecksEverything(t *testing.T) {
 }
 
 func TestSendKeepsGoodCopyWhenADestinationFails(t *testing.T) {
-	file, _ := export(t, "good")
+	file, _ := export(t, "good", 0)
 	out := t.TempDir()
 	sent, err := job.Send(t.Context(), opener(), job.Shipment{File: file, Dests: []string{"folder:" + filepath.Join(out, "missing"), "folder:" + out}})
 	var de *job.DestinationsError
@@ -166,8 +211,8 @@ func TestSendKeepsGoodCopyWhenADestinationFails(t *testing.T) {
 // there), beside a destination that gets it from the first; whether the
 // file is in the page cache (read through it) or not (read directly).
 func TestSendToADestinationHoldingAnotherBackupOfTheSameSize(t *testing.T) {
-	first, _ := export(t, "cake_wallet_backup_x")
-	second, _ := export(t, "cake_wallet_backup_x")
+	first, _ := export(t, "cake_wallet_backup_x", 0)
+	second, _ := export(t, "cake_wallet_backup_x", 1)
 	firstBytes, _ := os.ReadFile(first)
 	secondBytes, _ := os.ReadFile(second)
 	if len(firstBytes) != len(secondBytes) || bytes.Equal(firstBytes, secondBytes) {
@@ -208,7 +253,7 @@ func TestSendToADestinationHoldingAnotherBackupOfTheSameSize(t *testing.T) {
 // later one does because the first medium returned other bytes, no copy
 // reads back, or no copy is written at all.
 func TestSendReportsTheFileSHA512(t *testing.T) {
-	file, _ := export(t, "b")
+	file, _ := export(t, "b", 0)
 	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
@@ -307,7 +352,7 @@ func TestSendGoldenBackups(t *testing.T) {
 // written anywhere; its message shows a control character quoted, on one
 // line. A name given in the shipment is checked instead of the file's.
 func TestSendRefusesNamesNotEveryDestinationStores(t *testing.T) {
-	file, _ := export(t, "good")
+	file, _ := export(t, "good", 0)
 	orig, _ := os.ReadFile(file)
 	for _, tt := range []struct {
 		fileName, name string // the file's name; the name to store it under
