@@ -204,7 +204,7 @@ func (e *env) createPassword(c *cli.Context) (pw string, generated bool, err err
 			e.warn("%s", strings.TrimPrefix(w, "Warning: "))
 		}
 		return pw, false, nil
-	case errors.Is(err, errNoPassword):
+	case errors.Is(err, secret.ErrNoPassword):
 		pw, err = backup.GeneratePassword()
 		if err != nil {
 			return "", false, fmt.Errorf("generating a password: %w", err)

@@ -24,12 +24,9 @@ func passwordFlags() []cli.Flag {
 	}
 }
 
-// errNoPassword means none of the password sources was given.
-var errNoPassword = secret.ErrNoPassword
-
 // readPassword returns the password from --password-file, --password-stdin
 // or $CAKEBACKUP_PASSWORD, and which source it came from. Giving more than
-// one source is a usage error. It returns errNoPassword when none was
+// one source is a usage error. It returns secret.ErrNoPassword when none was
 // given.
 func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
 	src := secret.Sources{File: c.String("password-file"), Env: e.getenv(passwordEnv), EnvName: "$" + passwordEnv}
@@ -51,7 +48,7 @@ func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
 // password but need none: "" when none was given.
 func (e *env) optionalPassword(c *cli.Context) (string, error) {
 	pw, _, err := e.readPassword(c)
-	if errors.Is(err, errNoPassword) {
+	if errors.Is(err, secret.ErrNoPassword) {
 		return "", nil
 	}
 	return pw, err
@@ -62,7 +59,7 @@ func (e *env) optionalPassword(c *cli.Context) (string, error) {
 // a usage error.
 func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
 	pw, _, err := e.readPassword(c)
-	if !errors.Is(err, errNoPassword) {
+	if !errors.Is(err, secret.ErrNoPassword) {
 		return pw, err
 	}
 	f, _ := e.stdin.(*os.File)

@@ -11,6 +11,7 @@ import (
 	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 func scheduleRunCommand(e *env) *cli.Command {
@@ -127,7 +128,7 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 		return nil, nil, err
 	}
 	pw, _, err := e.readPassword(c) // also refuses two sources at once
-	if errors.Is(err, errNoPassword) {
+	if errors.Is(err, secret.ErrNoPassword) {
 		return nil, nil, usageError(fmt.Errorf("a scheduled run never asks for the password: use --password-file, --password-stdin or $%s", passwordEnv))
 	}
 	if err != nil {
