@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"text/tabwriter"
@@ -57,11 +56,6 @@ func (e *env) registry() *destinations.Registry {
 	return r
 }
 
-// openDest opens a --dest spec.
-func (e *env) openDest(ctx context.Context, spec string) (destinations.Destination, error) {
-	return e.registry().Open(ctx, spec)
-}
-
 // detector finds removable drives on this machine.
 func (e *env) detector() local.Detector {
 	if e.drives != nil {
@@ -93,7 +87,7 @@ func lsCommand(e *env) *cli.Command {
 			if _, err := destinations.ParseSpec(spec); err != nil {
 				return usageError(err)
 			}
-			dest, err := e.openDest(c.Context, spec)
+			dest, err := e.registry().Open(c.Context, spec)
 			if err != nil {
 				return err
 			}
@@ -170,12 +164,15 @@ func checkCommand(e *env) *cli.Command {
 				return usageError(errors.New("--rotate needs --read-data-subset N/T"))
 			}
 			opts.Rotate = c.Bool("rotate")
-			dest, err := e.openDest(c.Context, c.Args().First())
+			dest, err := e.registry().Open(c.Context, c.Args().First())
 			if err != nil {
 				return err
 			}
 			defer dest.Close()
-			rep, err := e.runCheck(c.Context, dest, opts)
+			// The results are recorded in the verification file; a
+			// backup that failed is exit code 4.
+			rep, err := e.runner().Check(c.Context, dest, opts)
+			err = runnerErr(err)
 			if rep == nil {
 				return err
 			}
@@ -213,11 +210,4 @@ func checkCommand(e *env) *cli.Command {
 			return err
 		},
 	}
-}
-
-// runCheck checks dest with the format's integrity check, recording the
-// results in the verification file. A backup that failed is exit code 4.
-func (e *env) runCheck(ctx context.Context, dest destinations.Destination, opts check.Options) (*check.Report, error) {
-	rep, err := e.runner().Check(ctx, dest, opts)
-	return rep, runnerErr(err)
 }
