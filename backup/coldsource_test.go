@@ -23,11 +23,12 @@ func TestColdWalletFilesRoundTrip(t *testing.T) {
 	}
 	dir := wallettest.Folder(t, want)
 	wallettest.DropCached(t, dir)
-	b, _ := makeBackup(t, dir, "", WriteOptions{chunkSize: 1 << 20})
+	b, _ := makeBackup(t, dir, "", WriteOptions{chunkSize: 1 << 20, salt: testSalt, keys: testKeys})
 	a, err := openBytes(b)
 	if err != nil {
 		t.Fatal(err)
 	}
+	shareKeys(a, testKeys) // the keys Write sealed with
 	target := filepath.Join(t.TempDir(), "restored")
 	if err := a.Restore(context.Background(), testPassword, target); err != nil {
 		t.Fatal(err)

@@ -95,6 +95,7 @@ type zipEntry struct {
 func innerZip(t testing.TB, entries []zipEntry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
+	buf.Grow(zipSize(entries)) // no copying as it grows (tens of MiB for some tests)
 	zw := zip.NewWriter(&buf)
 	for _, e := range entries {
 		h := &zip.FileHeader{Name: e.name, Method: zip.Store, Modified: time.Unix(1700000000, 0)}
@@ -195,11 +196,22 @@ func containerParts(t testing.TB, b []byte) map[string][]byte {
 	return parts
 }
 
+// zipSize is about the size of a stored ZIP of entries: their bodies and
+// names, and room for each entry's headers (ZIP64's included).
+func zipSize(entries []zipEntry) int {
+	n := 22 + 56
+	for _, e := range entries {
+		n += len(e.body) + 2*len(e.name) + 200
+	}
+	return n
+}
+
 // rebuildContainer writes a container from the given entries, in order,
 // with method (zip.Store or zip.Deflate) for each.
 func rebuildContainer(t testing.TB, method uint16, entries ...zipEntry) []byte {
 	t.Helper()
 	var buf bytes.Buffer
+	buf.Grow(zipSize(entries))
 	zw := zip.NewWriter(&buf)
 	for _, e := range entries {
 		w, err := zw.CreateHeader(&zip.FileHeader{Name: e.name, Method: method})

@@ -59,6 +59,7 @@ func TestWriteSourceChangedOnFAT(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				shareKeys(a, testKeys) // Write sealed with them
 				to := filepath.Join(t.TempDir(), "restored")
 				if err := a.Restore(t.Context(), testPassword, to); err != nil {
 					t.Fatal(err)

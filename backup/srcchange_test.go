@@ -116,6 +116,7 @@ func TestWriteSourceChanged(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
+					shareKeys(a, testKeys) // Write sealed with them
 					to := filepath.Join(t.TempDir(), "restored")
 					if err := a.Restore(t.Context(), testPassword, to); err != nil {
 						t.Fatal(err)
