@@ -200,9 +200,7 @@ func (e *env) createPassword(c *cli.Context) (pw string, generated bool, err err
 	switch {
 	case err == nil:
 		e.adviseOwnPassword(source)
-		if w := backup.PasswordStrengthWarning(pw); w != "" {
-			e.warn("%s", strings.TrimPrefix(w, "Warning: "))
-		}
+		e.warnWeakPassword(pw)
 		return pw, false, nil
 	case errors.Is(err, secret.ErrNoPassword):
 		pw, err = backup.GeneratePassword()

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/secret"
 )
 
@@ -78,5 +80,13 @@ func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
 func (e *env) noteCanonical(canonical bool) {
 	if canonical {
 		fmt.Fprintln(e.stderr, "note: the password was accepted in its canonical form (lower case, dashes between the groups of five, no spaces); type it that way next time")
+	}
+}
+
+// warnWeakPassword warns of a new backup password that looks weak, in
+// the words of backup.PasswordStrengthWarning after "warning: ".
+func (e *env) warnWeakPassword(pw string) {
+	if w := backup.PasswordStrengthWarning(pw); w != "" {
+		e.warn("%s", strings.TrimPrefix(w, "Warning: "))
 	}
 }

@@ -229,6 +229,9 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 		if errors.As(err, new(*secret.SourceError)) {
 			return "", usageError(err)
 		}
+		if err == nil {
+			e.warnWeakPassword(pw)
+		}
 		return pw, err
 	}
 	f, _ := e.stdin.(*os.File)
@@ -246,9 +249,7 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if w := backup.PasswordStrengthWarning(pw); w != "" {
-		e.warn("%s", w)
-	}
+	e.warnWeakPassword(pw)
 	return pw, nil
 }
 

@@ -132,7 +132,8 @@ func (m memKeyring) Delete(service, account string) error {
 // TestSetPasswordAtTheTerminal: schedule set-password, with a keyring,
 // asks on the terminal for the password twice and stores it; Enter alone
 // is "empty password", a usage error (2), as at restore's prompt, and
-// stores nothing.
+// stores nothing; a weak password is stored with create's one warning
+// line.
 func TestSetPasswordAtTheTerminal(t *testing.T) {
 	t.Parallel()
 	config := filepath.Join(t.TempDir(), "config.toml")
@@ -144,9 +145,11 @@ func TestSetPasswordAtTheTerminal(t *testing.T) {
 		name, typed string
 		code        int
 		stored      string
+		warning     string // the whole stderr line, "" for none
 	}{
-		{"empty", "\n", exitUsage, ""},
-		{"typed twice", "wallet horse battery 7\nwallet horse battery 7\n", exitOK, "wallet horse battery 7"},
+		{"empty", "\n", exitUsage, "", ""},
+		{"typed twice", "wallet horse battery 7\nwallet horse battery 7\n", exitOK, "wallet horse battery 7", ""},
+		{"weak", "hunter22x\nhunter22x\n", exitOK, "hunter22x", "warning: this 9-character password is weak against offline guessing; consider a generated password or at least 16 random characters.\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			master, tty, err := pty.Open()
@@ -175,11 +178,28 @@ func TestSetPasswordAtTheTerminal(t *testing.T) {
 			if tt.code == exitUsage && !strings.Contains(stderr.String(), "cakebackup: empty password") {
 				t.Errorf("stderr %q, want \"cakebackup: empty password\"", stderr.String())
 			}
-			if strings.Contains(stdout.String()+stderr.String(), "wallet horse") {
+			if want := "New backup password: \nAgain: \n" + tt.warning; tt.code == exitOK && stderr.String() != want {
+				t.Errorf("stderr %q, want %q", stderr.String(), want)
+			}
+			if tt.stored != "" && strings.Contains(stdout.String()+stderr.String(), tt.stored) {
 				t.Error("the password was shown")
 			}
 		})
 	}
+	// From standard input the same warning is given, once.
+	t.Run("weak from stdin", func(t *testing.T) {
+		kr := memKeyring{}
+		var stdout, stderr bytes.Buffer
+		home := t.TempDir()
+		code := run(context.Background(), []string{"cakebackup", "schedule", "set-password", "--config", config, "--password-stdin", "nightly"}, &env{
+			stdin: strings.NewReader("hunter22x\n"), stdout: &stdout, stderr: &stderr, keyring: kr,
+			getenv: func(k string) string { return map[string]string{"HOME": home}[k] },
+		})
+		want := "warning: this 9-character password is weak against offline guessing; consider a generated password or at least 16 random characters.\n"
+		if code != exitOK || stderr.String() != want || kr["cakebackup/nightly"] != "hunter22x" {
+			t.Errorf("exit %d, stderr %q, stored %q; want 0, %q and the password stored", code, stderr.String(), kr["cakebackup/nightly"], want)
+		}
+	})
 	// Ctrl-C at the prompt (schedule set-password's, which asks twice,
 	// is not restore's) ends the run at once with "interrupted" and 130,
 	// and leaves the terminal echoing again; nothing is stored.
