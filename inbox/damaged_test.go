@@ -29,7 +29,7 @@ func TestDamagedExportIsReportedDamaged(t *testing.T) {
 	export := appExport(t, "v3", 0)
 	flipped := bytes.Clone(export)
 	flipped[len(flipped)/2] ^= 1
-	other := snapshot(t, "another password")
+	other := snapshot(t, 0)
 	v2 := appExport(t, "v2", 0)
 	cases := []struct {
 		name     string
@@ -119,7 +119,7 @@ func TestNameNotEveryDestinationStoresFails(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	dest := t.TempDir()
-	export := snapshot(t, "named")
+	export := snapshot(t, 0)
 	p := f.drop(t, "export:1", export)
 	var log bytes.Buffer
 	in := f.inbox(dest)

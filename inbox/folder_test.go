@@ -97,7 +97,7 @@ func TestDestinationThatIsTheWatchedFolderReachedThroughALink(t *testing.T) {
 	}
 	in.RemoveAfterSend = true
 	in.Settle = time.Millisecond
-	export := snapshot(t, "only")
+	export := snapshot(t, 0)
 	if err := os.WriteFile(filepath.Join(downloads, "export"), export, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +194,7 @@ func TestCheckDestsRefusesABindMountOfTheWatchedFolder(t *testing.T) {
 		t.Skipf("cannot bind-mount %s: %v: %s", watched, err, out)
 	}
 	t.Cleanup(func() { _ = exec.Command("umount", mnt).Run() })
-	export := snapshot(t, "bound")
+	export := snapshot(t, 0)
 	if err := os.WriteFile(filepath.Join(watched, "export"), export, 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -68,22 +68,53 @@ var sharedExports = struct {
 	m  map[exportKey]*sharedExport
 }{m: map[exportKey]*sharedExport{}}
 
-// snapshot makes a backup with job.Make (a cakebackup snapshot, which is
-// shipped as an export is, and needs no Python to make) and returns its
-// bytes; tag makes its wallet, and so its bytes, its own.
-func snapshot(t *testing.T, tag string) []byte {
+// snapshot returns the bytes of the i-th (0 to 2) of three backups made
+// with job.Make (cakebackup snapshots, which are shipped as exports are,
+// and need no Python to make), each with a wallet and password of its
+// own. They are made once per test binary, in order, so that each is
+// dated after the one before (as tests that make exports in the order
+// of their dates need), and shared: a Make derives a key, some 50 ms,
+// and a test needs a backup of its own only within itself.
+func snapshot(t *testing.T, i int) []byte {
 	t.Helper()
-	src := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key " + tag)})
-	out := t.TempDir()
-	if _, err := job.Make(t.Context(), opener(), job.Backup{Source: src, Dests: []string{"folder:" + out}, Name: "b", Password: "snapshot password " + tag}); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(out, "b"))
+	all, err := sharedSnapshots()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b
+	return bytes.Clone(all[i])
 }
+
+// sharedSnapshots are snapshot's backups.
+var sharedSnapshots = sync.OnceValues(func() ([][]byte, error) {
+	tmp, err := os.MkdirTemp("", "snapshots")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	var all [][]byte
+	for i := range 3 {
+		src, out := filepath.Join(tmp, fmt.Sprint("src", i)), filepath.Join(tmp, fmt.Sprint("out", i))
+		keys := filepath.Join(src, "wallets", "monero", "main", "main.keys")
+		if err := os.MkdirAll(filepath.Dir(keys), 0o700); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(keys, fmt.Appendf(nil, "spend key %d", i), 0o600); err != nil {
+			return nil, err
+		}
+		if err := os.Mkdir(out, 0o700); err != nil {
+			return nil, err
+		}
+		if _, err := job.Make(context.Background(), opener(), job.Backup{Source: src, Dests: []string{"folder:" + out}, Name: "b", Password: fmt.Sprint("snapshot password ", i)}); err != nil {
+			return nil, err
+		}
+		b, err := os.ReadFile(filepath.Join(out, "b"))
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, b)
+	}
+	return all, nil
+})
 
 // fixture is a watched folder, its state file and destinations.
 type fixture struct {

@@ -325,8 +325,8 @@ func TestDamagedStateFile(t *testing.T) {
 func TestPassFailuresMakeOneLine(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	for _, name := range []string{"export-a", "export-b"} {
-		f.drop(t, name, snapshot(t, name))
+	for i, name := range []string{"export-a", "export-b"} {
+		f.drop(t, name, snapshot(t, i))
 	}
 	missing := filepath.Join(t.TempDir(), "unplugged")
 	_, err := f.inbox(missing).Once(t.Context())
@@ -355,7 +355,7 @@ func TestResultLeavesOutCopiesPrunedInThePass(t *testing.T) {
 	in.Retention = schedule.Retention{KeepLast: 1}
 	day := time.Date(2026, 11, 1, 9, 0, 0, 0, time.Local)
 	for i, name := range []string{"export-a", "export-b"} {
-		p := f.drop(t, name, snapshot(t, name))
+		p := f.drop(t, name, snapshot(t, i))
 		tm := day.AddDate(0, 0, i)
 		if err := os.Chtimes(p, tm, tm); err != nil {
 			t.Fatal(err)
@@ -388,7 +388,7 @@ func TestResultLeavesOutCopiesPrunedInThePass(t *testing.T) {
 func TestStoppedShipmentIsNotLoggedAsAFailure(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	f.drop(t, "export-a", snapshot(t, "a"))
+	f.drop(t, "export-a", snapshot(t, 0))
 	dest := t.TempDir()
 	in := f.inbox(dest)
 	var log bytes.Buffer
@@ -424,7 +424,7 @@ func TestFailedDestinationNamedOnce(t *testing.T) {
 		t.Run(fmt.Sprintf("with a good destination: %v", good), func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t)
-			f.drop(t, "export-a", snapshot(t, "a"))
+			f.drop(t, "export-a", snapshot(t, 0))
 			missing := filepath.Join(t.TempDir(), "unplugged")
 			dests := []string{missing}
 			if good {
@@ -517,7 +517,7 @@ func TestRetentionDatesByTheExportsOwnTime(t *testing.T) {
 			in.RemoveAfterSend = true
 			var exports [][]byte
 			for i, name := range []string{"export-a", "export-b", "export-c"} {
-				e := snapshot(t, name) // made in this order, so dated in it
+				e := snapshot(t, i) // made in this order, so dated in it
 				exports = append(exports, e)
 				p := f.drop(t, name, e)
 				if err := os.Chtimes(p, tt.mtime(i), tt.mtime(i)); err != nil {
@@ -542,8 +542,8 @@ func TestRetentionDatesByTheExportsOwnTime(t *testing.T) {
 // same run or a later one.
 func TestRemoveAfterSendKeepsWhatRetentionPrunes(t *testing.T) {
 	t.Parallel()
-	old := snapshot(t, "old") // made first, so dated first
-	newer := [][]byte{snapshot(t, "b"), snapshot(t, "c")}
+	old := snapshot(t, 0) // made first, so dated first
+	newer := [][]byte{snapshot(t, 1), snapshot(t, 2)}
 	for _, n := range []int{1, 2} {
 		t.Run(fmt.Sprintf("%d destinations", n), func(t *testing.T) {
 			t.Parallel()
@@ -636,8 +636,8 @@ func TestStateRecordsEachCopyAsItIsShipped(t *testing.T) {
 	dest := t.TempDir()
 	in := f.inbox(dest)
 	in.RemoveAfterSend = true
-	f.drop(t, "export-a", snapshot(t, "a"))
-	f.drop(t, "export-b", snapshot(t, "b"))
+	f.drop(t, "export-a", snapshot(t, 0))
+	f.drop(t, "export-b", snapshot(t, 1))
 	var looked int
 	open := in.Open
 	in.Open = func(ctx context.Context, spec string) (destinations.Destination, error) {

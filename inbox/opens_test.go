@@ -65,7 +65,7 @@ func TestEachDestinationOpenedOnceAtStart(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	a, b := t.TempDir(), t.TempDir()
-	first := snapshot(t, "first")
+	first := snapshot(t, 0)
 	f.drop(t, "cake_wallet_backup_first", first)
 	c := &opens{opened: map[string]int{}, closed: map[string]int{}}
 	in := f.inbox(a, b)
@@ -86,7 +86,7 @@ func TestEachDestinationOpenedOnceAtStart(t *testing.T) {
 	holdsOnly(t, a, first)
 	holdsOnly(t, b, first)
 
-	second := snapshot(t, "second")
+	second := snapshot(t, 1)
 	f.drop(t, "cake_wallet_backup_second", second)
 	if rep := once(t, in); rep.Err() != nil {
 		t.Fatal(rep.Err())

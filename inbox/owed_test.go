@@ -101,7 +101,7 @@ func TestRetentionOwedIsRetriedWithBackoff(t *testing.T) {
 	inbox.SetClock(in, func() time.Time { return now })
 	spec := "folder:" + dest
 
-	older, newer := snapshot(t, "older"), snapshot(t, "newer")
+	older, newer := snapshot(t, 0), snapshot(t, 1)
 	f.drop(t, "export-older", older)
 	if rep := once(t, in); rep.Err() != nil {
 		t.Fatal(rep.Err())
