@@ -267,7 +267,7 @@ func (r *runner) retentionDone(ctx context.Context, dest string, err error) {
 				r.st.RetentionOwed = map[string]owed{}
 			}
 			now := r.in.clock()
-			r.st.RetentionOwed[dest] = owed{Since: now, Next: now, Err: oneLine(err.Error())}
+			r.st.RetentionOwed[dest] = owed{Since: now, Next: now, Err: errloc.OneLine(err.Error())}
 			r.dirty = true
 		}
 	default:
@@ -344,7 +344,7 @@ func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now ti
 		case err != nil:
 			f.Status, f.Err = Unreadable, err
 			r.tell(path, err.Error(), func() {
-				r.in.log().Error("cannot read", "file", filepath.Base(path), "error", oneLine(err.Error()))
+				r.in.log().Error("cannot read", "file", filepath.Base(path), "error", errloc.OneLine(err.Error()))
 			})
 			return f, true
 		}
@@ -447,7 +447,7 @@ func (r *runner) judge(ctx context.Context, path string, size int64, mtime time.
 		if errors.As(err, &fe) {
 			why = fe.Err
 		}
-		m.NotBackup = oneLine(why.Error())
+		m.NotBackup = errloc.OneLine(why.Error())
 		var ce *backup.ContainerError
 		switch {
 		case errors.As(err, new(*backup.ReadError)):
@@ -587,7 +587,7 @@ func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error
 // atDests is what failed at dests, on one line: "DESTS " + what + err,
 // or what + err alone when err's text names one of them already.
 func atDests(what string, dests []string, err error) string {
-	msg := oneLine(err.Error())
+	msg := errloc.OneLine(err.Error())
 	for _, d := range dests {
 		if errloc.Names(msg, destinations.Spellings(d)...) {
 			return what + msg
@@ -631,7 +631,7 @@ func (r *runner) remove(f *File) {
 	}
 	if err := os.Remove(f.Path); err != nil {
 		r.tell(f.Path, err.Error(), func() {
-			r.in.log().Error("cannot remove the shipped export", "file", filepath.Base(f.Path), "error", oneLine(err.Error()))
+			r.in.log().Error("cannot remove the shipped export", "file", filepath.Base(f.Path), "error", errloc.OneLine(err.Error()))
 		})
 		return
 	}
@@ -668,9 +668,4 @@ func (r *runner) tell(path, problem string, logIt func()) {
 	}
 	r.told[path] = problem
 	logIt()
-}
-
-// oneLine keeps log values and state on one line.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

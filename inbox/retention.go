@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -49,7 +50,7 @@ func (r *runner) prune(ctx context.Context, dest string) ([]Pruned, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			r.in.log().Warn("retention leaves a copy alone: it is not the export that was shipped", "dest", dest, "name", e.Name, "error", oneLine(err.Error()))
+			r.in.log().Warn("retention leaves a copy alone: it is not the export that was shipped", "dest", dest, "name", e.Name, "error", errloc.OneLine(err.Error()))
 			continue
 		}
 		good = append(good, schedule.Dated{Entry: e, Time: copies[sum].dated()})

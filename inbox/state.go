@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -74,7 +75,7 @@ func (st *state) owe(dest string, err error, now time.Time) owed {
 	}
 	o.Tries++
 	o.Next = now.Add(retryDelay(o.Tries))
-	o.Err = oneLine(err.Error())
+	o.Err = errloc.OneLine(err.Error())
 	st.RetentionOwed[dest] = o
 	return o
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 // eventDelay gathers the burst of events one save makes into one pass.
@@ -43,7 +45,7 @@ func (in *Inbox) Watch(ctx context.Context) error {
 			err = w.Add(r.dir)
 		}
 		if err != nil {
-			in.log().Warn("no file system events: looking for exports by polling", "every", poll, "error", oneLine(err.Error()))
+			in.log().Warn("no file system events: looking for exports by polling", "every", poll, "error", errloc.OneLine(err.Error()))
 		} else {
 			defer w.Close()
 			events, errs = w.Events, w.Errors
@@ -81,7 +83,7 @@ func (in *Inbox) Watch(ctx context.Context) error {
 				continue
 			}
 			// An overflowed event queue loses events: look at everything.
-			in.log().Warn("file system events", "error", oneLine(err.Error()))
+			in.log().Warn("file system events", "error", errloc.OneLine(err.Error()))
 			at(0)
 		case <-ticker.C:
 			at(0)
@@ -93,7 +95,7 @@ func (in *Inbox) Watch(ctx context.Context) error {
 			}
 			if err != nil {
 				if err.Error() != lastErr {
-					in.log().Error("cannot look for exports", "folder", r.dir, "error", oneLine(err.Error()))
+					in.log().Error("cannot look for exports", "folder", r.dir, "error", errloc.OneLine(err.Error()))
 				}
 				lastErr = err.Error()
 				continue

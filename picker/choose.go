@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"golang.org/x/term"
 
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/local"
 )
 
@@ -71,7 +71,7 @@ func (c Chooser) Choose(ctx context.Context) (string, error) {
 	if err != nil {
 		if dialogErr != nil {
 			// One line for the failure: both reasons.
-			return "", fmt.Errorf("%s; and %w", strings.Join(strings.Fields(dialogErr.Error()), " "), err)
+			return "", fmt.Errorf("%s; and %w", errloc.OneLine(dialogErr.Error()), err)
 		}
 		return "", err
 	}

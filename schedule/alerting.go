@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/notify"
 )
 
@@ -243,7 +244,7 @@ func (s *Scheduler) send(ctx context.Context, job Job, alerts []alert) {
 		}
 		for _, u := range Deliver(ctx, ns, a.event, job.Alerts.HookTimeoutOrDefault()) {
 			s.Log.Error("notification not delivered", "job", job.Name, "event", string(a.event.Kind),
-				"via", u.Notifier, "error", oneLine(u.Err.Error()))
+				"via", u.Notifier, "error", errloc.OneLine(u.Err.Error()))
 		}
 		for _, line := range out.lines() {
 			s.Log.Info("hook output", "job", job.Name, "event", string(a.event.Kind), "line", line)

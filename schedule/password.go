@@ -3,8 +3,8 @@ package schedule
 import (
 	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/secret"
 )
 
@@ -61,7 +61,7 @@ func (s PasswordSource) Password(job Job) (string, error) {
 			return "", &NotInKeyringError{Job: job.Name}
 		}
 		if err != nil {
-			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: no OS keyring available (%s): use password_file or password_env instead", ErrNoPassword, oneLine(err.Error()))}
+			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: no OS keyring available (%s): use password_file or password_env instead", ErrNoPassword, errloc.OneLine(err.Error()))}
 		}
 		if pw == "" {
 			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: the OS keyring holds an empty password", ErrNoPassword)}
@@ -86,7 +86,7 @@ func (s PasswordSource) CheckKeyring(job string) error {
 	if err == nil || errors.Is(err, secret.ErrNotInKeyring) {
 		return nil
 	}
-	return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", oneLine(err.Error()))
+	return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", errloc.OneLine(err.Error()))
 }
 
 // StorePassword saves pw in the OS keyring for job, for password_keyring.
@@ -95,7 +95,7 @@ func (s PasswordSource) StorePassword(job, pw string) error {
 		return errors.New("refusing to store an empty password")
 	}
 	if err := s.Keyring.Set(KeyringService, job, pw); err != nil {
-		return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", oneLine(err.Error()))
+		return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", errloc.OneLine(err.Error()))
 	}
 	return nil
 }
@@ -110,6 +110,3 @@ func ReadPasswordFile(path string) (string, error) {
 	}
 	return pw, nil
 }
-
-// oneLine folds a message onto one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 // timeLayout is how status details show a time, in local time.
@@ -132,7 +133,7 @@ func (r JobStatus) Damaged() []string {
 	lines := make([]string, 0, len(r.Failed))
 	for _, f := range r.Failed {
 		lines = append(lines, fmt.Sprintf("DAMAGED backup of job %s at %s: %s (%s, checked %s); retention keeps it but never counts it as good",
-			r.Job, f.Dest, f.Name, oneLine(f.Error), f.At.Local().Format(timeLayout)))
+			r.Job, f.Dest, f.Name, errloc.OneLine(f.Error), f.At.Local().Format(timeLayout)))
 	}
 	return lines
 }

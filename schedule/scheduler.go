@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/internal/process"
 	"github.com/cakebackup/cakebackup/notify"
 )
@@ -116,7 +117,7 @@ func (s *Scheduler) RunDue(ctx context.Context) error {
 	}
 	// A job that turned overdue since the last pass is told about now.
 	if oerr := s.checkOverdue(ctx); oerr != nil {
-		s.Log.Error("cannot check for overdue jobs", "error", oneLine(oerr.Error()))
+		s.Log.Error("cannot check for overdue jobs", "error", errloc.OneLine(oerr.Error()))
 	}
 	return err
 }
@@ -211,7 +212,7 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	mark.RunningSince, mark.RunningPID = start, os.Getpid()
 	mark.RunningPIDStart = process.Started(mark.RunningPID)
 	if err := s.State.Record(job.Name, mark); err != nil {
-		s.Log.Warn("cannot record the run's start", "job", job.Name, "error", oneLine(err.Error()))
+		s.Log.Warn("cannot record the run's start", "job", job.Name, "error", errloc.OneLine(err.Error()))
 	}
 	begun := false
 	begin := func() {
@@ -260,10 +261,10 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 		js.LastResult, js.LastError = ResultAborted, "stopped by a signal before it finished; nothing was left behind"
 		attrs = append(attrs, "result", ResultAborted)
 	case skipped(err):
-		js.LastResult, js.LastError = ResultSkipped, oneLine(err.Error())
+		js.LastResult, js.LastError = ResultSkipped, errloc.OneLine(err.Error())
 		attrs = append(attrs, "result", ResultSkipped, "why", js.LastError)
 	default:
-		js.LastResult, js.LastError = ResultFailed, oneLine(err.Error())
+		js.LastResult, js.LastError = ResultFailed, errloc.OneLine(err.Error())
 		attrs = append(attrs, "result", ResultFailed, "error", js.LastError)
 	}
 	if js.LastResult == ResultOK || js.LastResult == ResultFailed {
@@ -271,7 +272,7 @@ func (s *Scheduler) runLocked(ctx context.Context, job Job, last JobState) error
 	}
 	alerts := s.runAlerts(job, &js, res, err, end, begun)
 	if rerr := s.State.Record(job.Name, js); rerr != nil {
-		s.Log.Error("cannot record run", "job", job.Name, "error", oneLine(rerr.Error()))
+		s.Log.Error("cannot record run", "job", job.Name, "error", errloc.OneLine(rerr.Error()))
 		if err == nil {
 			err = rerr
 		}

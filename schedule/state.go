@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/config"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 // Results of a run, as recorded in the state file.
@@ -115,7 +116,7 @@ func (s StateStore) Load() (*State, error) {
 		}
 		if s.Log != nil {
 			s.Log.Warn("the state file was damaged; moved it aside and starting afresh: every job runs as if it never ran, and no backup was touched",
-				"file", s.Path, "moved_to", moved, "error", oneLine(jerr.Error()))
+				"file", s.Path, "moved_to", moved, "error", errloc.OneLine(jerr.Error()))
 		}
 	}
 	return nil, fmt.Errorf("state file %s keeps changing while it is read", s.Path)

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"sort"
+
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 // StateFor returns the state store of the jobs of the config file at
@@ -31,7 +33,7 @@ func (p Paths) StateFor(file string, log *slog.Logger) StateStore {
 	}
 	if moved, err := p.migrateState(file, own.State, log); err != nil && log != nil {
 		log.Warn("cannot take this config's last runs from the shared state file; its jobs run as if they never had, and no backup was touched",
-			"config", file, "from", p.State, "to", own.State, "error", oneLine(err.Error()))
+			"config", file, "from", p.State, "to", own.State, "error", errloc.OneLine(err.Error()))
 	} else if len(moved) > 0 && log != nil {
 		log.Info("moved this config's last runs from the shared state file to its own", "config", file, "jobs", moved, "from", p.State, "to", own.State)
 	}

@@ -100,7 +100,7 @@ func lsCommand(e *env) *cli.Command {
 				e.detail("ignored %s: not a backup", backup.QuoteName(en.Name))
 			}
 			for _, u := range l.Unreadable {
-				e.warn("could not tell whether %s is a backup: %s", backup.QuoteName(u.Location), oneLine(errloc.Reason(u.Err, append(destinations.Spellings(u.Location), u.Location, u.Name)...)))
+				e.warn("could not tell whether %s is a backup: %s", backup.QuoteName(u.Location), errloc.OneLine(errloc.Reason(u.Err, append(destinations.Spellings(u.Location), u.Location, u.Name)...)))
 			}
 			if c.Bool("json") {
 				return writeJSON(e.stdout, l)
@@ -184,7 +184,7 @@ func checkCommand(e *env) *cli.Command {
 				for _, r := range rep.Results {
 					line := fmt.Sprintf("%-10s %s", r.Status, backup.QuoteName(r.Location))
 					if r.Error != "" {
-						line += " (" + oneLine(r.Error) + ")"
+						line += " (" + errloc.OneLine(r.Error) + ")"
 					}
 					fmt.Fprintln(e.stdout, line)
 				}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -94,4 +95,4 @@ func withFix(err error, config string) error {
 }
 
 // message is err's one line for people, with its fix.
-func message(err error) string { return oneLine(withFix(err, "").Error()) }
+func message(err error) string { return errloc.OneLine(withFix(err, "").Error()) }

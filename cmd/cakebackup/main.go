@@ -16,6 +16,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/internal/cliargs"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/internal/progress"
 	"github.com/cakebackup/cakebackup/job"
@@ -201,7 +202,7 @@ func run(ctx context.Context, args []string, e *env) int {
 		msg, code = "interrupted", signalCode
 	} else {
 		err = e.explain(protonHint(err, e.configArg))
-		msg, code = oneLine(err.Error()), exitCode(err)
+		msg, code = errloc.OneLine(err.Error()), exitCode(err)
 	}
 	fmt.Fprintf(e.stderr, "cakebackup: %s\n", msg)
 	// A command that printed its own JSON result (send, a create that

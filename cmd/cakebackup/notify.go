@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/inbox"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/notify"
 	"github.com/cakebackup/cakebackup/proton"
@@ -76,7 +77,7 @@ func notifyCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stdout, "%s ...\n", n.Name())
 				if u := schedule.Deliver(c.Context, []notify.Notifier{n}, event, job.Alerts.HookTimeoutOrDefault()); len(u) > 0 {
 					failed++
-					fmt.Fprintf(e.stdout, "  failed: %s\n", oneLine(u[0].Err.Error()))
+					fmt.Fprintf(e.stdout, "  failed: %s\n", errloc.OneLine(u[0].Err.Error()))
 					continue
 				}
 				fmt.Fprintln(e.stdout, "  sent")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/picker"
 	"github.com/cakebackup/cakebackup/picker/protondrive"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -99,7 +100,7 @@ func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (stri
 			return nil
 		},
 		Fallback: func(err error) {
-			fmt.Fprintf(e.stderr, "cakebackup: %s; using the terminal picker\n", oneLine(err.Error()))
+			fmt.Fprintf(e.stderr, "cakebackup: %s; using the terminal picker\n", errloc.OneLine(err.Error()))
 		},
 	}.Choose(ctx)
 	switch {

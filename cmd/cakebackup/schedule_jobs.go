@@ -11,6 +11,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
 	"github.com/cakebackup/cakebackup/secret"
@@ -126,7 +127,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 				return err
 			}
 			for _, w := range warnings {
-				fmt.Fprintf(e.stderr, "warning: %s\n", oneLine(w.Error()))
+				fmt.Fprintf(e.stderr, "warning: %s\n", errloc.OneLine(w.Error()))
 			}
 			fmt.Fprintf(e.stdout, "Added job %s to %s\n", name, cfg.File)
 			if job.PasswordKeyring {

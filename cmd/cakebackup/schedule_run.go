@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/check"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
 	"github.com/cakebackup/cakebackup/secret"
@@ -209,7 +210,7 @@ func schedulePruneCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stdout, "%-13s %s\n", verb, d.Location)
 			}
 			for _, r := range plan.Rejected {
-				fmt.Fprintf(e.stdout, "%-13s %s (%s); left alone\n", runner.RejectedLabel(r.Err), r.Location, oneLine(r.Err.Error()))
+				fmt.Fprintf(e.stdout, "%-13s %s (%s); left alone\n", runner.RejectedLabel(r.Err), r.Location, errloc.OneLine(r.Err.Error()))
 			}
 		}
 		return runnerErr(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
 )
@@ -53,7 +54,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 			fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
 		} else if err := runner.CheckPasswords([]schedule.Job{job}, e.jobPassword); err != nil {
 			// Better to hear it now than from tomorrow's failed run.
-			e.warn("%s", oneLine(err.Error()))
+			e.warn("%s", errloc.OneLine(err.Error()))
 		}
 		return nil
 	})

@@ -5,7 +5,8 @@
 // "restore /x/y.bak: open /x/y.bak: no such file or directory". The one
 // rule here, [Names], decides whether an error's text already names a
 // location; [Wrap] adds a layer's words only when it does not, and drops
-// the path an [*fs.PathError] repeats.
+// the path an [*fs.PathError] repeats. [OneLine] folds an error's text
+// onto the one line a message, log value or state field gives it.
 package errloc
 
 import (
@@ -164,4 +165,11 @@ func Reason(err error, spellings ...string) string {
 		}
 	}
 	return msg
+}
+
+// OneLine folds s onto one line: every run of white space (spaces, tabs,
+// \r, newlines) becomes one space, and leading and trailing white space
+// goes.
+func OneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

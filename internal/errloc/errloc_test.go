@@ -115,3 +115,21 @@ func TestReason(t *testing.T) {
 		t.Error("Reason(nil) is not empty")
 	}
 }
+
+func TestOneLine(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"plain", "plain"},
+		{"open /x: no such file\n", "open /x: no such file"},
+		{"first\nsecond", "first second"},
+		{"windows\r\nline", "windows line"},
+		{"a\tb", "a b"},
+		{"  runs   of \n\n spaces  ", "runs of spaces"},
+		{"\n\t\r ", ""},
+	}
+	for _, tt := range tests {
+		if got := OneLine(tt.in); got != tt.want {
+			t.Errorf("OneLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
