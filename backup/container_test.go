@@ -23,7 +23,7 @@ func TestContainerLayout(t *testing.T) {
 	dir := t.TempDir()
 	wallettest.Write(t, dir, map[string][]byte{"wallets/monero/a/a": []byte("hello")})
 	now := time.Date(2026, 11, 25, 1, 2, 3, 4_005_000, time.UTC)
-	b, sum := makeBackup(t, dir, "", WriteOptions{AppName: "Cake Wallet", AppVersion: "4.20.0", Now: now})
+	b, sum := makeBackup(t, dir, "", WriteOptions{AppName: "Cake Wallet", AppVersion: "4.20.0", Now: now, salt: testSalt, keys: testKeys})
 	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)

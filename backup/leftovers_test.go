@@ -83,6 +83,7 @@ func TestRestoreRemovesStaleLeftovers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	shareKeys(a, testKeys) // smallBackup seals with them
 	res, err := a.RestoreWith(t.Context(), testPassword, filepath.Join(parent, "out"), RestoreOptions{})
 	if err != nil {
 		t.Fatal(err)

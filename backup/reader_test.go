@@ -234,6 +234,7 @@ func TestReadCancel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	shareKeys(a, testKeys) // smallBackup seals with them
 	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(t.Context())
 	w := &cancellingWriter{limit: 1500, cancel: cancel}

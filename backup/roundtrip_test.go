@@ -228,6 +228,7 @@ func TestExampleWallets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	shareKeys(a, testKeys)
 	entries, err := a.List(context.Background(), testPassword)
 	if err != nil {
 		t.Fatal(err)

@@ -132,7 +132,7 @@ func TestWriteErrors(t *testing.T) {
 		}
 		defer full.Close()
 		before := runtime.NumGoroutine()
-		_, err = Write(t.Context(), full, src, WriteOptions{Password: testPassword, chunkSize: 1000})
+		_, err = Write(t.Context(), full, src, WriteOptions{Password: testPassword, chunkSize: 1000, salt: testSalt, keys: testKeys})
 		if !errors.Is(err, syscall.ENOSPC) {
 			t.Errorf("got %v, want ENOSPC", err)
 		}
