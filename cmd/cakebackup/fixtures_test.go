@@ -1,9 +1,7 @@
 package main
 
 import (
-	"crypto/rand"
 	"io"
-	mathrand "math/rand/v2"
 	"os"
 	"path/filepath"
 	"sync"
@@ -111,9 +109,7 @@ func sampleBackup(t *testing.T) (file, pwFile string) {
 // bigWalletSource makes, once per run, a wallet data folder holding one
 // 48 MiB wallet file of random bytes: random data does not compress, so
 // a backup of it takes a while (time to interrupt it) and needs more
-// room than a small stick has. The tests only read it. The bytes come
-// from a ChaCha8 stream seeded from crypto/rand, as incompressible as
-// crypto/rand's own for a fraction of the CPU.
+// room than a small stick has. The tests only read it.
 var bigWalletSource = onceFixture(func() (string, error) {
 	dir := filepath.Join(binDir, "fixtures", "big-wallets")
 	wallet := filepath.Join(dir, "wallets", "monero", "big")
@@ -124,9 +120,7 @@ var bigWalletSource = onceFixture(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var seed [32]byte
-	rand.Read(seed[:])
-	if _, err := io.CopyN(f, mathrand.NewChaCha8(seed), 48<<20); err != nil {
+	if _, err := f.Write(wallettest.Random(48 << 20)); err != nil {
 		f.Close()
 		return "", err
 	}
