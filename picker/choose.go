@@ -29,7 +29,7 @@ type Chooser struct {
 	GOOS   string
 	Getenv func(string) string
 	// Drives finds the removable drives plugged in now
-	// (local.Detector.Drives).
+	// (local.Detector.Drives); nil offers none.
 	Drives func(context.Context) ([]local.Drive, error)
 	// Stdin is where the terminal picker reads keys. It draws on Stderr,
 	// or on the controlling terminal when Stderr is not one: never on

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -76,6 +77,19 @@ func TestChooserWithoutTerminal(t *testing.T) {
 				t.Errorf("stderr got %q", stderr.String())
 			}
 		})
+	}
+}
+
+// A Chooser without a drive detector (Drives nil) offers no drives
+// rather than panicking.
+func TestChooserWithoutDrives(t *testing.T) {
+	home := t.TempDir()
+	bin := fakeProgram(t, "zenity", "echo '"+home+"'")
+	c := Chooser{Title: "Choose", GOOS: "linux", Getenv: envOf(map[string]string{"HOME": home, "PATH": bin, "DISPLAY": ":0"}),
+		Stdin: strings.NewReader(""), Stderr: io.Discard}
+	got, err := c.Choose(context.Background())
+	if want := "folder:" + home; got != want || err != nil {
+		t.Fatalf("Choose = %q, %v; want %q, nil", got, err, want)
 	}
 }
 

@@ -32,7 +32,8 @@ type LocalFolders struct {
 // ThisComputer is this computer's folders, starting in Downloads (or the
 // home folder when there is no Downloads folder, else the root), with the
 // removable drives that drives (local.Detector.Drives) finds plugged in
-// now at the top. getenv is the environment they are found with.
+// now at the top (none when drives is nil). getenv is the environment
+// they are found with.
 func ThisComputer(ctx context.Context, getenv func(string) string, drives func(context.Context) ([]local.Drive, error)) LocalFolders {
 	l := LocalFolders{Start: string(os.PathSeparator)}
 	if home := getenv("HOME"); home != "" && isDir(home) {
@@ -43,6 +44,9 @@ func ThisComputer(ctx context.Context, getenv func(string) string, drives func(c
 	}
 	// Without drive detection the picker still browses every folder, so
 	// a failure here is not worth stopping for.
+	if drives == nil {
+		return l
+	}
 	if found, err := drives(ctx); err == nil {
 		for _, d := range found {
 			l.Drives = append(l.Drives, Place{Label: d.Label, Path: d.MountPoint, Spec: local.DriveSpec(d, found)})

@@ -180,7 +180,7 @@ func TestPickLocalFoldersMkdir(t *testing.T) {
 
 // TestThisComputer: browsing starts in Downloads when there is one, else
 // in the home folder; the drives found are at the top, named by their
-// spec; a failed drive search leaves them out.
+// spec; a failed drive search, or none (nil), leaves them out.
 func TestThisComputer(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows finds Downloads as a known folder, not under HOME")
@@ -211,5 +211,9 @@ func TestThisComputer(t *testing.T) {
 	}
 	if got := l.Spec(dl); got != "downloads" {
 		t.Errorf("Spec(Downloads) = %q, want downloads", got)
+	}
+	l = ThisComputer(ctx, getenv, nil)
+	if l.Start != dl || len(l.Drives) != 0 {
+		t.Errorf("without a drive detector: %+v, want to start in %s with no drives", l, dl)
 	}
 }
