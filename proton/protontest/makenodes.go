@@ -65,24 +65,11 @@ func (s *Server) makeFolders(username, path string) (string, error) {
 // makeFolder returns the active folder called name in the folder parentID,
 // making it if there is none.
 func (s *Server) makeFolder(userID, shareID, parentID, email, name string) (string, error) {
-	parent, err := s.drive.link(userID, shareID, parentID)
-	if err != nil {
-		return "", err
-	}
-	parentPass := s.relocker.passphrase(parentID)
-	if parentPass == nil {
-		return "", errors.New("the server does not know the key of the parent folder")
-	}
-	parentKR, err := unlockKey(parent.NodeKey, parentPass)
+	parentKR, hashKey, err := s.folderKeys(userID, shareID, parentID)
 	if err != nil {
 		return "", err
 	}
 	defer parentKR.ClearPrivateParams()
-	// The hash key is signed with the folder's own key.
-	hashKey, err := parent.GetHashKey(parentKR, parentKR)
-	if err != nil {
-		return "", fmt.Errorf("hash key: %w", err)
-	}
 	hash, err := proton.GetNameHash(name, hashKey)
 	if err != nil {
 		return "", err
@@ -124,6 +111,32 @@ func (s *Server) makeFolder(userID, shareID, parentID, email, name string) (stri
 	}
 	s.relocker.remember(id, pass)
 	return id, nil
+}
+
+// folderKeys returns the unlocked node key of the folder folderID, which
+// the caller clears (ClearPrivateParams), and the folder's hash key, with
+// which the names in it are hashed: what MakeFolders and MakeFile need of
+// the folder they make a node in.
+func (s *Server) folderKeys(userID, shareID, folderID string) (*crypto.KeyRing, []byte, error) {
+	folder, err := s.drive.link(userID, shareID, folderID)
+	if err != nil {
+		return nil, nil, err
+	}
+	pass := s.relocker.passphrase(folderID)
+	if pass == nil {
+		return nil, nil, errors.New("the server does not know the key of the folder")
+	}
+	kr, err := unlockKey(folder.NodeKey, pass)
+	if err != nil {
+		return nil, nil, err
+	}
+	// The hash key is signed with the folder's own key.
+	hashKey, err := folder.GetHashKey(kr, kr)
+	if err != nil {
+		kr.ClearPrivateParams()
+		return nil, nil, fmt.Errorf("hash key: %w", err)
+	}
+	return kr, hashKey, nil
 }
 
 // fileBlockSize is the bridge's UPLOAD_BLOCK_SIZE: MakeFile cuts data into
@@ -170,23 +183,11 @@ func (s *Server) makeFile(username, folderID, name string, data []byte, modTime 
 	if err != nil {
 		return "", err
 	}
-	parent, err := s.drive.link(userID, shareID, folderID)
-	if err != nil {
-		return "", err
-	}
-	parentPass := s.relocker.passphrase(folderID)
-	if parentPass == nil {
-		return "", errors.New("the server does not know the key of the folder")
-	}
-	parentKR, err := unlockKey(parent.NodeKey, parentPass)
+	parentKR, hashKey, err := s.folderKeys(userID, shareID, folderID)
 	if err != nil {
 		return "", err
 	}
 	defer parentKR.ClearPrivateParams()
-	hashKey, err := parent.GetHashKey(parentKR, parentKR)
-	if err != nil {
-		return "", fmt.Errorf("hash key: %w", err)
-	}
 
 	// The bridge's createFileUploadDraft.
 	mimeType := mime.TypeByExtension(filepath.Ext(name))
