@@ -112,11 +112,7 @@ func TestCheckSummaryInWords(t *testing.T) {
 func TestCheckAndLsReportWhatTheyCannotRead(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	file, _ := sampleBackup(t)
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := sampleBackupData(t)
 	dir := t.TempDir()
 	cannot := filepath.Join(dir, `renamed\copy`)
 	multi := filepath.Join(dir, "two\nlines")
@@ -178,11 +174,7 @@ func TestCheckAndLsReportWhatTheyCannotRead(t *testing.T) {
 func TestCheckSaysCutShort(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	file, _ := sampleBackup(t)
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := sampleBackupData(t)
 	dir := t.TempDir()
 	cut := filepath.Join(dir, "cake_wallet_backup_2026-12-01_0930")
 	if err := os.WriteFile(cut, data[:len(data)/2], 0o600); err != nil {

@@ -106,6 +106,17 @@ func sampleBackup(t *testing.T) (file, pwFile string) {
 	return sampleBackupFixture.copyFor(t), writePasswordFile(t, sampleBackupPassword)
 }
 
+// sampleBackupData returns the bytes of sampleBackup's backup, for the
+// tests that store it under names of their own.
+func sampleBackupData(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile(sampleBackupFixture.copyFor(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 // bigWalletSource makes, once per run, a wallet data folder holding one
 // 48 MiB wallet file of random bytes: random data does not compress, so
 // a backup of it takes a while (time to interrupt it) and needs more

@@ -16,11 +16,7 @@ import (
 func TestLsAndDestsJSONWhole(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
-	file, _ := sampleBackup(t)
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := sampleBackupData(t)
 	dir := filepath.Join(c.vars["HOME"], "Downloads")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		t.Fatal(err)
