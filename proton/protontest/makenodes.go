@@ -38,24 +38,43 @@ func (ts *TestServer) MakeFolders(path string) string {
 	return id
 }
 
-func (s *Server) makeFolders(username, path string) (string, error) {
+// driveAccount is what making a node in an account's drive needs of the
+// account.
+type driveAccount struct {
+	userID, shareID, email string
+	rootID                 string          // the link ID of the drive's root folder
+	addrKR                 *crypto.KeyRing // the address key the server signs with
+}
+
+// account finds the account of username, its main share and the
+// address key the server keeps of it.
+func (s *Server) account(username string) (driveAccount, error) {
 	userID, err := s.drive.userIDByName(username)
 	if err != nil {
-		return "", err
+		return driveAccount{}, err
 	}
 	addrKR := s.relocker.signer(userID)
 	if addrKR == nil {
-		return "", errors.New("the server keeps no address key of the account")
+		return driveAccount{}, errors.New("the server keeps no address key of the account")
 	}
-	shareID, linkID, email, err := s.drive.mainShare(userID)
+	shareID, rootID, email, err := s.drive.mainShare(userID)
+	if err != nil {
+		return driveAccount{}, err
+	}
+	return driveAccount{userID: userID, shareID: shareID, email: email, rootID: rootID, addrKR: addrKR}, nil
+}
+
+func (s *Server) makeFolders(username, path string) (string, error) {
+	a, err := s.account(username)
 	if err != nil {
 		return "", err
 	}
+	linkID := a.rootID
 	for _, name := range strings.Split(path, "/") {
 		if name == "" {
 			continue
 		}
-		if linkID, err = s.makeFolder(userID, shareID, linkID, email, name); err != nil {
+		if linkID, err = s.makeFolder(a, linkID, name); err != nil {
 			return "", fmt.Errorf("%s: %w", name, err)
 		}
 	}
@@ -64,8 +83,8 @@ func (s *Server) makeFolders(username, path string) (string, error) {
 
 // makeFolder returns the active folder called name in the folder parentID,
 // making it if there is none.
-func (s *Server) makeFolder(userID, shareID, parentID, email, name string) (string, error) {
-	parentKR, hashKey, err := s.folderKeys(userID, shareID, parentID)
+func (s *Server) makeFolder(a driveAccount, parentID, name string) (string, error) {
+	parentKR, hashKey, err := s.folderKeys(a.userID, a.shareID, parentID)
 	if err != nil {
 		return "", err
 	}
@@ -78,14 +97,13 @@ func (s *Server) makeFolder(userID, shareID, parentID, email, name string) (stri
 		return id, nil
 	}
 
-	addrKR := s.relocker.signer(userID)
-	req := proton.CreateFolderReq{ParentLinkID: parentID, SignatureAddress: email}
-	kr, pass, err := newDriveKey(fastPGP, "node", parentKR, addrKR, &req.NodeKey, &req.NodePassphrase, &req.NodePassphraseSignature)
+	req := proton.CreateFolderReq{ParentLinkID: parentID, SignatureAddress: a.email}
+	kr, pass, err := newDriveKey(fastPGP, "node", parentKR, a.addrKR, &req.NodeKey, &req.NodePassphrase, &req.NodePassphraseSignature)
 	if err != nil {
 		return "", err
 	}
 	defer kr.ClearPrivateParams()
-	if err := req.SetName(name, addrKR, parentKR); err != nil {
+	if err := req.SetName(name, a.addrKR, parentKR); err != nil {
 		return "", fmt.Errorf("name: %w", err)
 	}
 	if err := req.SetHash(name, hashKey); err != nil {
@@ -94,7 +112,7 @@ func (s *Server) makeFolder(userID, shareID, parentID, email, name string) (stri
 	if err := req.SetNodeHashKey(kr); err != nil {
 		return "", fmt.Errorf("node hash key: %w", err)
 	}
-	id, err := s.drive.createFolder(userID, shareID, email, proton.Link{
+	id, err := s.drive.createFolder(a.userID, a.shareID, a.email, proton.Link{
 		ParentLinkID:            parentID,
 		Type:                    proton.LinkTypeFolder,
 		Name:                    req.Name,
@@ -167,23 +185,15 @@ func (ts *TestServer) MakeFile(folderID, name string, data []byte, modTime time.
 }
 
 func (s *Server) makeFile(username, folderID, name string, data []byte, modTime time.Time) (string, error) {
-	userID, err := s.drive.userIDByName(username)
+	a, err := s.account(username)
 	if err != nil {
 		return "", err
 	}
-	addrKR := s.relocker.signer(userID)
-	if addrKR == nil {
-		return "", errors.New("the server keeps no address key of the account")
-	}
-	shareID, _, email, err := s.drive.mainShare(userID)
+	addressID, err := s.drive.addressID(a.userID)
 	if err != nil {
 		return "", err
 	}
-	addressID, err := s.drive.addressID(userID)
-	if err != nil {
-		return "", err
-	}
-	parentKR, hashKey, err := s.folderKeys(userID, shareID, folderID)
+	parentKR, hashKey, err := s.folderKeys(a.userID, a.shareID, folderID)
 	if err != nil {
 		return "", err
 	}
@@ -194,13 +204,13 @@ func (s *Server) makeFile(username, folderID, name string, data []byte, modTime 
 	if mimeType == "" {
 		mimeType = "text/plain"
 	}
-	req := proton.CreateFileReq{ParentLinkID: folderID, MIMEType: mimeType, SignatureAddress: email}
-	nodeKR, pass, err := newDriveKey(fastPGP, "node", parentKR, addrKR, &req.NodeKey, &req.NodePassphrase, &req.NodePassphraseSignature)
+	req := proton.CreateFileReq{ParentLinkID: folderID, MIMEType: mimeType, SignatureAddress: a.email}
+	nodeKR, pass, err := newDriveKey(fastPGP, "node", parentKR, a.addrKR, &req.NodeKey, &req.NodePassphrase, &req.NodePassphraseSignature)
 	if err != nil {
 		return "", err
 	}
 	defer nodeKR.ClearPrivateParams()
-	if err := req.SetName(name, addrKR, parentKR); err != nil {
+	if err := req.SetName(name, a.addrKR, parentKR); err != nil {
 		return "", fmt.Errorf("name: %w", err)
 	}
 	if err := req.SetHash(name, hashKey); err != nil {
@@ -210,7 +220,7 @@ func (s *Server) makeFile(username, folderID, name string, data []byte, modTime 
 	if err != nil {
 		return "", fmt.Errorf("content key: %w", err)
 	}
-	linkID, revisionID, err := s.drive.createFile(userID, shareID, email, proton.Link{
+	linkID, revisionID, err := s.drive.createFile(a.userID, a.shareID, a.email, proton.Link{
 		ParentLinkID:            folderID,
 		Type:                    proton.LinkTypeFile,
 		Name:                    req.Name,
@@ -231,12 +241,12 @@ func (s *Server) makeFile(username, folderID, name string, data []byte, modTime 
 	s.relocker.remember(linkID, pass)
 
 	// The bridge's uploadAndCollectBlockData.
-	blockReq := proton.BlockUploadReq{AddressID: addressID, ShareID: shareID, LinkID: linkID, RevisionID: revisionID}
+	blockReq := proton.BlockUploadReq{AddressID: addressID, ShareID: a.shareID, LinkID: linkID, RevisionID: revisionID}
 	var blocks [][]byte
 	var manifest []byte
 	var sizes []int64
 	var requested int64
-	signer, err := crypto.PGP().Sign().SigningKeys(addrKR).Detached().New()
+	signer, err := crypto.PGP().Sign().SigningKeys(a.addrKR).Detached().New()
 	if err != nil {
 		return "", err
 	}
@@ -274,7 +284,7 @@ func (s *Server) makeFile(username, folderID, name string, data []byte, modTime 
 		})
 	}
 	if len(blocks) > 0 {
-		links, err := s.drive.requestBlockUpload(userID, blockReq, requested)
+		links, err := s.drive.requestBlockUpload(a.userID, blockReq, requested)
 		if err != nil {
 			return "", err
 		}
@@ -290,9 +300,9 @@ func (s *Server) makeFile(username, folderID, name string, data []byte, modTime 
 	if err != nil {
 		return "", fmt.Errorf("manifest signature: %w", err)
 	}
-	commit := proton.CommitRevisionReq{ManifestSignature: string(manifestSig), SignatureAddress: email}
+	commit := proton.CommitRevisionReq{ManifestSignature: string(manifestSig), SignatureAddress: a.email}
 	sha1sum := sha1.Sum(data)
-	if err := commit.SetEncXAttrString(addrKR, nodeKR, &proton.RevisionXAttrCommon{
+	if err := commit.SetEncXAttrString(a.addrKR, nodeKR, &proton.RevisionXAttrCommon{
 		ModificationTime: modTime.Format("2006-01-02T15:04:05-0700"),
 		Size:             int64(len(data)),
 		BlockSizes:       sizes,
@@ -300,7 +310,7 @@ func (s *Server) makeFile(username, folderID, name string, data []byte, modTime 
 	}); err != nil {
 		return "", fmt.Errorf("extended attributes: %w", err)
 	}
-	if err := s.drive.commitRevision(userID, shareID, linkID, revisionID, commit); err != nil {
+	if err := s.drive.commitRevision(a.userID, a.shareID, linkID, revisionID, commit); err != nil {
 		return "", err
 	}
 	return linkID, nil
