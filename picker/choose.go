@@ -25,7 +25,8 @@ type Chooser struct {
 	// Title is the title of the desktop's folder chooser.
 	Title string
 	// GOOS (runtime.GOOS) and Getenv find the desktop session, its
-	// chooser, the home and Downloads folders.
+	// chooser, the home and Downloads folders; a nil Getenv is an empty
+	// environment (no desktop session, no home folder).
 	GOOS   string
 	Getenv func(string) string
 	// Drives finds the removable drives plugged in now

@@ -93,6 +93,15 @@ func TestChooserWithoutDrives(t *testing.T) {
 	}
 }
 
+// The zero Chooser (no environment, no drive detector, no terminal)
+// says it has no terminal rather than panicking.
+func TestZeroChooser(t *testing.T) {
+	got, err := Chooser{}.Choose(context.Background())
+	if got != "" || !errors.Is(err, ErrNoTerminal) {
+		t.Fatalf("Choose = %q, %v; want \"\", %v", got, err, ErrNoTerminal)
+	}
+}
+
 // closingSource is a source that records that it was closed.
 type closingSource struct {
 	LocalFolders

@@ -33,8 +33,9 @@ type LocalFolders struct {
 // home folder when there is no Downloads folder, else the root), with the
 // removable drives that drives (local.Detector.Drives) finds plugged in
 // now at the top (none when drives is nil). getenv is the environment
-// they are found with.
+// they are found with (nil for an empty one: browsing starts at the root).
 func ThisComputer(ctx context.Context, getenv func(string) string, drives func(context.Context) ([]local.Drive, error)) LocalFolders {
+	getenv = envOrNone(getenv)
 	l := LocalFolders{Start: string(os.PathSeparator)}
 	if home := getenv("HOME"); home != "" && isDir(home) {
 		l.Start = home

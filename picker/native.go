@@ -34,8 +34,10 @@ const startEnv = "CAKEBACKUP_PICK_START"
 // process runs in, for the operating system goos (runtime.GOOS), looking
 // programs up on getenv("PATH"). It returns false when there is no desktop
 // session (no DISPLAY or WAYLAND_DISPLAY on Unix, an SSH login on macOS or
-// Windows) or no chooser program is installed.
+// Windows) or no chooser program is installed. A nil getenv is an empty
+// environment.
 func FindNativeDialog(goos string, getenv func(string) string) (NativeDialog, bool) {
+	getenv = envOrNone(getenv)
 	path := getenv("PATH")
 	var kinds []string
 	switch goos {
@@ -207,4 +209,13 @@ func firstLine(s string) string {
 		}
 	}
 	return ""
+}
+
+// envOrNone returns getenv, or for nil an empty environment: every
+// variable unset.
+func envOrNone(getenv func(string) string) func(string) string {
+	if getenv == nil {
+		return func(string) string { return "" }
+	}
+	return getenv
 }
