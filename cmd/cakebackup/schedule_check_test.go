@@ -119,6 +119,21 @@ func TestScheduleRunOnceAndNow(t *testing.T) {
 	if got := s.backups(t); len(got) != 1 {
 		t.Fatalf("a pass with nothing due made %v", got)
 	}
+	// The fix names the config file as every hint does: absolute and
+	// quoted for a shell, however --config was written.
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, s.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.mustRun("schedule", "run", "--once", "--config", rel)
+	want := "job nightly is not due until " + next + " (to run it now: cakebackup schedule run --config " + schedule.ShellQuote(s.config) + " --now nightly)\n"
+	if got := s.stderr.String(); got != want {
+		t.Errorf("with --config %s: stderr %q, want %q", rel, got, want)
+	}
 
 	// --now runs it anyway, and it is recorded like any run.
 	nextSecond() // backup names have one-second resolution

@@ -256,13 +256,9 @@ func (e *env) sayNotDue(c *cli.Context, sched *schedule.Scheduler) error {
 	if err != nil {
 		return err
 	}
-	config := ""
-	if c.IsSet("config") {
-		config = " --config " + c.String("config")
-	}
 	for _, w := range waiting {
 		fmt.Fprintf(e.stderr, "job %s is not due until %s (to run it now: cakebackup schedule run%s --now %s)\n",
-			w.Job, w.Next.Local().Format("2006-01-02 15:04"), config, w.Job)
+			w.Job, w.Next.Local().Format("2006-01-02 15:04"), givenConfigArg(c), w.Job)
 	}
 	return nil
 }
