@@ -7,10 +7,9 @@ import (
 	"io"
 	"os"
 
-	"golang.org/x/term"
-
 	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // ErrNoTerminal is returned by Chooser.Choose when the terminal picker is
@@ -103,10 +102,10 @@ func (c Chooser) Choose(ctx context.Context) (string, error) {
 // terminal. It returns ErrNoTerminal when stdin is not a terminal;
 // closeTerm closes what it opened.
 func OpenTerminal(stdin io.Reader, stderr io.Writer) (in io.Reader, out io.Writer, closeTerm func(), err error) {
-	if !isTerminal(stdin) {
+	if f, _ := stdin.(*os.File); !secret.IsTerminal(f) {
 		return nil, nil, nil, ErrNoTerminal
 	}
-	if isTerminal(stderr) {
+	if f, _ := stderr.(*os.File); secret.IsTerminal(f) {
 		return stdin, stderr, func() {}, nil
 	}
 	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
@@ -114,11 +113,4 @@ func OpenTerminal(stdin io.Reader, stderr io.Writer) (in io.Reader, out io.Write
 		return nil, nil, nil, fmt.Errorf("no terminal to draw the folder picker on: %w", err)
 	}
 	return stdin, tty, func() { tty.Close() }, nil
-}
-
-// isTerminal reports whether f, a standard stream, is an *os.File open
-// on a terminal.
-func isTerminal(f any) bool {
-	file, ok := f.(*os.File)
-	return ok && term.IsTerminal(int(file.Fd()))
 }
