@@ -4,19 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
-	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/job"
-	"github.com/cakebackup/cakebackup/local"
-	"github.com/cakebackup/cakebackup/schedule"
 )
 
 func sendCommand(e *env) *cli.Command {
@@ -174,92 +168,4 @@ func describeMaker(info backup.Info, entries []backup.Entry) string {
 		return "a bare v2 backup holding the app's keychain dump: the app can import it"
 	}
 	return "a bare v2 backup, which does not say who made it"
-}
-
-func watchCommand(e *env) *cli.Command {
-	var keep schedule.Retention // set by --keep-*
-	return &cli.Command{
-		Name:      "watch",
-		Usage:     "ship every backup the wallet app exports into a folder (default: Downloads) to destinations, each once",
-		ArgsUsage: "[DIR]",
-		Description: "Runs in the foreground until stopped (Ctrl-C). A file in DIR is an export when its content is a\n" +
-			"backup (checked as `send` checks it), whatever its name; it is looked at once its size stayed the\n" +
-			"same for --settle. Each export is stored unchanged at every --dest with a read-back check, once:\n" +
-			"a state file remembers what went where, across restarts and renames. --keep-* prune the copies it\n" +
-			"shipped at each destination, never DIR. For unattended use, see `schedule add JOB --watch DIR`.",
-		Flags: append(append([]cli.Flag{
-			destFlag(),
-			defaultDestConfigFlag(),
-			&cli.BoolFlag{Name: "remove-after-send", Usage: "delete an export from DIR once every destination holds a verified copy"},
-			&cli.BoolFlag{Name: "once", Usage: "look once (waiting for files still being written), ship, and exit"},
-			&cli.DurationFlag{Name: "settle", Value: inbox.DefaultSettle, Usage: "how long a file must stay unchanged (`DURATION`) before it is checked"},
-			&cli.DurationFlag{Name: "poll", Value: inbox.DefaultPoll, Usage: "look at the whole folder every `DURATION`, whatever file system events say"},
-		}, keepFlags(&keep)...), passwordFlags()...),
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 1 {
-				return usageError(fmt.Errorf("watch takes one folder, got %d", c.NArg()))
-			}
-			dir := c.Args().First()
-			if dir == "" {
-				d, err := local.DownloadsDir(e.getenv)
-				if err != nil {
-					return usageError(fmt.Errorf("watch needs a DIR: %w", err))
-				}
-				dir = d
-			}
-			dir, err := filepath.Abs(dir)
-			if err != nil {
-				return usageError(err)
-			}
-			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				return usageError(fmt.Errorf("%s is not a folder to watch", dir))
-			}
-			specs, err := e.chosenDests(c)
-			if err != nil {
-				return err
-			}
-			pw, err := e.optionalPassword(c)
-			if err != nil {
-				return err
-			}
-			paths, err := schedule.DefaultPaths(e.getenv)
-			if err != nil {
-				return err
-			}
-			in, err := inbox.New(dir, specs, e.registry().Open, paths, e.getenv, e.log())
-			if err != nil {
-				return inboxErr(err)
-			}
-			in.Password, in.RemoveAfterSend, in.Retention = pw, c.Bool("remove-after-send"), keep
-			in.Settle, in.Poll = c.Duration("settle"), c.Duration("poll")
-			// A destination that is DIR reached through a link, or two
-			// that are one folder, would fail every pass: refuse them now.
-			if err := in.CheckDests(c.Context); err != nil {
-				return inboxErr(err)
-			}
-			if c.Bool("once") {
-				_, err := in.Once(c.Context)
-				return inboxErr(err)
-			}
-			// Said once it holds the folder: a watch refused because
-			// another one ships from it fails in one line.
-			in.Started = func() {
-				fmt.Fprintf(e.stderr, "Watching %s for the wallet app's exports; shipping them to %s. Stop with Ctrl-C.\n", dir, strings.Join(specs, ", "))
-			}
-			return inboxErr(in.Watch(c.Context))
-		},
-	}
-}
-
-// inboxErr gives an inbox's errors the CLI's wording.
-func inboxErr(err error) error {
-	switch {
-	case errors.Is(err, inbox.ErrDestIsInbox):
-		return usageError(fmt.Errorf("%w: give another --dest", err))
-	case errors.Is(err, inbox.ErrBusy):
-		return fmt.Errorf("%w: only one `cakebackup watch` or watch job at a time ships from a folder", err)
-	case err != nil:
-		return jobErr(err)
-	}
-	return nil
 }

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/check"
+	"github.com/cakebackup/cakebackup/internal/errloc"
+)
+
+func checkCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "check every backup at a destination: size and identity of all, a full read of new, changed and a subset",
+		ArgsUsage: "DEST",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "read-data-subset", Usage: "also read in full `N/T` (the N-th of T groups), P% (at random) or SIZE (such as 500M, at random)"},
+			&cli.BoolFlag{Name: "rotate", Usage: "with N/T, move on by one group on each check at this destination"},
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON report"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageError(fmt.Errorf("check takes one destination, such as proton:/Backups/Cake or folder:/media/usb"))
+			}
+			var opts check.Options
+			if s := c.String("read-data-subset"); s != "" {
+				sub, err := check.ParseSubset(s, bytesize.Parse)
+				if err != nil {
+					return usageError(fmt.Errorf("--read-data-subset: %w", err))
+				}
+				opts.Subset = sub
+			}
+			if c.Bool("rotate") && opts.Subset.T == 0 {
+				return usageError(errors.New("--rotate needs --read-data-subset N/T"))
+			}
+			opts.Rotate = c.Bool("rotate")
+			dest, err := e.registry().Open(c.Context, c.Args().First())
+			if err != nil {
+				return err
+			}
+			defer dest.Close()
+			// The results are recorded in the verification file; a
+			// backup that failed is exit code 4.
+			rep, err := e.runner().Check(c.Context, dest, opts)
+			err = runnerErr(err)
+			if rep == nil {
+				return err
+			}
+			if c.Bool("json") {
+				if jerr := writeJSON(e.stdout, rep); jerr != nil {
+					return jerr
+				}
+			} else {
+				for _, r := range rep.Results {
+					line := fmt.Sprintf("%-10s %s", r.Status, backup.QuoteName(r.Location))
+					if r.Error != "" {
+						line += " (" + errloc.OneLine(r.Error) + ")"
+					}
+					fmt.Fprintln(e.stdout, line)
+				}
+				n := len(rep.Results)
+				fmt.Fprintf(e.stdout, "%d %s, %d read in full", n, plural(n, "backup", "backups"), rep.ReadCount)
+				if rep.ReadCount > 0 {
+					fmt.Fprintf(e.stdout, " (%s)", bytesize.Format(rep.ReadBytes))
+				}
+				if rep.Groups > 0 {
+					fmt.Fprintf(e.stdout, ", group %d/%d", rep.Group, rep.Groups)
+				}
+				if failed := rep.Count(check.Failed); failed > 0 {
+					fmt.Fprintf(e.stdout, ", %d failed", failed)
+				}
+				if unreadable := rep.Count(check.Unreadable); unreadable > 0 {
+					fmt.Fprintf(e.stdout, ", %d unreadable", unreadable)
+				}
+				if rep.Ignored > 0 {
+					fmt.Fprintf(e.stdout, "; %d other %s ignored (not backups)", rep.Ignored, plural(rep.Ignored, "file", "files"))
+				}
+				fmt.Fprintln(e.stdout)
+			}
+			return err
+		},
+	}
+}
