@@ -957,35 +957,55 @@ func TestScheduleInstallWithoutSystemd(t *testing.T) {
 	}
 }
 
-// TestScheduleInstallKeyringJobFromCron: a job whose password is in the OS
-// keyring, installed where cron will start it, is installed with a
-// warning that says cron's runs may not reach the keyring and what to do;
-// a job with a password file gets none.
-func TestScheduleInstallKeyringJobFromCron(t *testing.T) {
+// TestScheduleInstallKeyringJobWarning: a job whose password is in the OS
+// keyring is installed with a warning that says when the runs of what
+// starts it may not reach the keyring, and what to do: cron's runs (no
+// login session, no D-Bus), a systemd user timer's runs while the user is
+// not logged in (lingering). A job with a password file gets none.
+func TestScheduleInstallKeyringJobWarning(t *testing.T) {
 	t.Parallel()
 	if runtime.GOOS != "linux" {
-		t.Skip("Linux without systemd")
+		t.Skip("cron and systemd user timers are Linux's")
 	}
-	s := newScheduleCLI(t)
-	s.executable = installedProgram(t)
-	s.noSystemd = true
-	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-keyring", "kr")
-	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "pf")
-	for _, tt := range []struct {
-		job  string
-		want string // "": no warning
+	for _, timer := range []struct {
+		name      string
+		noSystemd bool
+		installed string // what stdout says of the timer
 	}{
-		{"kr", "warning: job kr reads its password from the OS keyring, which a run started by cron usually cannot reach (no login session, no D-Bus): put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in " + s.config + "\n"},
-		{"pf", ""},
+		{"cron", true, "crontab -e"},
+		{"systemd", false, "systemctl --user"},
 	} {
-		out := s.mustRun("schedule", "install", tt.job)
-		if !strings.Contains(out, "crontab -e") {
-			t.Errorf("install %s said:\n%s\nwant the crontab line", tt.job, out)
-		}
-		got := s.stderr.String()
-		if tt.want == "" && strings.Contains(got, "cron") || !strings.Contains(got, tt.want) {
-			t.Errorf("install %s: stderr %q, want %q", tt.job, got, tt.want)
-		}
+		t.Run(timer.name, func(t *testing.T) {
+			t.Parallel()
+			s := newScheduleCLI(t)
+			s.executable = installedProgram(t)
+			s.noSystemd = timer.noSystemd
+			s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-keyring", "kr")
+			s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "pf")
+			warnings := map[string]string{
+				"cron":    "warning: job kr reads its password from the OS keyring, which a run started by cron usually cannot reach (no login session, no D-Bus): put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in " + s.config + "\n",
+				"systemd": "warning: job kr reads its password from the OS keyring, which your login unlocks: a run of its systemd timer while you are not logged in (possible with loginctl enable-linger) may not be able to read it; put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in " + s.config + "\n",
+			}
+			for _, tt := range []struct {
+				job  string
+				want string // "": no warning
+			}{
+				{"kr", warnings[timer.name]},
+				{"pf", ""},
+			} {
+				out := s.mustRun("schedule", "install", tt.job)
+				if !strings.Contains(out, timer.installed) {
+					t.Errorf("install %s said:\n%s\nwant %q", tt.job, out, timer.installed)
+				}
+				// The warning is the first line; whether the keyring
+				// can be reached now is told after it, and depends on
+				// the machine.
+				got := s.stderr.String()
+				if first, _, _ := strings.Cut(got, "\n"); tt.want == "" && got != "" || tt.want != "" && first+"\n" != tt.want {
+					t.Errorf("install %s: stderr %q, want %q first", tt.job, got, tt.want)
+				}
+			}
+		})
 	}
 }
 

@@ -48,6 +48,9 @@ func scheduleInstallCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stdout, "Wrote %s\n", f)
 			}
 			fmt.Fprintf(e.stdout, "To enable it, run:\n  %s\n", strings.ReplaceAll(inst.Next, "\n", "\n  "))
+			if job.PasswordKeyring && runtime.GOOS == "linux" {
+				e.warn("%s", systemdKeyringWarning(job.Name, absConfig))
+			}
 		}
 		fmt.Fprintf(e.stdout, "Its runs show in: cakebackup schedule status%s\n", givenConfigArg(c))
 		if job.PasswordEnv != "" {
@@ -84,6 +87,24 @@ func scheduleUninstallCommand(e *env) *cli.Command {
 			return nil
 		},
 	}
+}
+
+// systemdKeyringWarning is what schedule install says of a job that reads
+// its password from the OS keyring when a systemd user timer starts it.
+// Its runs happen in the user's systemd instance (user@.service): without
+// lingering that instance runs only while the user is logged in; with it
+// (loginctl enable-linger) it is "spawned for the user at boot and kept
+// around after logouts" (loginctl(1)), so runs happen while nobody is
+// logged in. The keyring is the Secret Service (go-keyring v0.2.8's
+// secret_service, over the session bus: $DBUS_SESSION_BUS_ADDRESS or
+// /run/user/UID/bus), whose "login" collection go-keyring unlocks before
+// each read; the login keyring is unlocked with the password typed at
+// login (pam_gnome_keyring(8): "attempt to unlock login keyring"), so a
+// run after a boot, before any login, finds it locked. Whether a run
+// after a logout still reads it depends on whether the keyring daemon
+// outlived the session, which cakebackup cannot know: hence "may".
+func systemdKeyringWarning(job, config string) string {
+	return fmt.Sprintf("job %s reads its password from the OS keyring, which your login unlocks: a run of its systemd timer while you are not logged in (possible with loginctl enable-linger) may not be able to read it; put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in %s", job, config)
 }
 
 // cronOnly reports whether only cron can start jobs here: Linux without
