@@ -2,11 +2,13 @@ package job
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
 	"syscall"
 
+	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/errloc"
 )
@@ -83,4 +85,41 @@ func FileReason(file string, err error, word func(error) string) string {
 		return re.Reason()
 	}
 	return word(err)
+}
+
+// Kind says who made the backup info describes and so who can restore
+// it: the app's own exports go back into the app; a cakebackup snapshot,
+// or an app export without its keychain dump, does not, and the words
+// restoreWith (the caller's, such as "restore it with `cakebackup
+// restore`": the command line names its own command) say how it is
+// restored instead. With the inner archive's entries (read with the
+// password) it can tell for sure whether the app can import the backup;
+// with nil entries, it says what the metadata claims.
+func Kind(info backup.Info, entries []backup.Entry, restoreWith string) string {
+	switch info.Maker() {
+	case backup.MakerCakebackup:
+		return SnapshotKind(restoreWith)
+	case backup.MakerApp:
+		app := info.AppName
+		if app == "" {
+			app = "the wallet app"
+		}
+		switch {
+		case entries == nil:
+			return fmt.Sprintf("made by %s %s (from its metadata): an app export, which the app can import", app, info.AppVersion)
+		case backup.AppImportable(info, entries):
+			return fmt.Sprintf("made by %s %s: the app can import it", app, info.AppVersion)
+		}
+		return fmt.Sprintf("made by %s %s, but it holds no keychain dump: the app's import will fail; %s", app, info.AppVersion, restoreWith)
+	}
+	if entries != nil && backup.AppImportable(info, entries) {
+		return "a bare v2 backup holding the app's keychain dump: the app can import it"
+	}
+	return "a bare v2 backup, which does not say who made it"
+}
+
+// SnapshotKind is Kind of a backup cakebackup made from a data folder:
+// the app can never import one.
+func SnapshotKind(restoreWith string) string {
+	return "made by cakebackup from a data folder: " + restoreWith + "; the app cannot import it (no app-sealed keychain dump)"
 }

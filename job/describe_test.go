@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 )
 
@@ -89,6 +90,42 @@ func TestFileReason(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := FileReason("a", tc.err, plain); got != tc.want {
 				t.Errorf("FileReason = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestKind: the whole sentence for each kind of backup, with and
+// without the inner archive's entries; the caller's restore words go
+// where the app's import is not the way.
+func TestKind(t *testing.T) {
+	const restore = "restore it with RESTORE"
+	snapshot := backup.Info{AppName: "Cake Wallet", AppVersion: "cakebackup 0.1.0"}
+	app := backup.Info{AppName: "Cake Wallet", AppVersion: "4.19.0"}
+	unnamed := backup.Info{AppVersion: "4.19.0"}
+	bare := backup.Info{Version: 2}
+	dump := []backup.Entry{{Name: "wallets/w"}, {Name: backup.KeychainDumpEntry}}
+	noDump := []backup.Entry{{Name: "wallets/w"}}
+	tests := []struct {
+		name    string
+		info    backup.Info
+		entries []backup.Entry
+		want    string
+	}{
+		{"snapshot", snapshot, nil, "made by cakebackup from a data folder: restore it with RESTORE; the app cannot import it (no app-sealed keychain dump)"},
+		{"snapshot holding a dump", snapshot, dump, "made by cakebackup from a data folder: restore it with RESTORE; the app cannot import it (no app-sealed keychain dump)"},
+		{"export, no password", app, nil, "made by Cake Wallet 4.19.0 (from its metadata): an app export, which the app can import"},
+		{"export with its dump", app, dump, "made by Cake Wallet 4.19.0: the app can import it"},
+		{"export without a dump", app, noDump, "made by Cake Wallet 4.19.0, but it holds no keychain dump: the app's import will fail; restore it with RESTORE"},
+		{"export naming no app", unnamed, nil, "made by the wallet app 4.19.0 (from its metadata): an app export, which the app can import"},
+		{"bare, no password", bare, nil, "a bare v2 backup, which does not say who made it"},
+		{"bare with a dump", bare, dump, "a bare v2 backup holding the app's keychain dump: the app can import it"},
+		{"bare without a dump", bare, noDump, "a bare v2 backup, which does not say who made it"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Kind(tc.info, tc.entries, restore); got != tc.want {
+				t.Errorf("Kind = %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -213,13 +213,6 @@ func (e *env) createPassword(c *cli.Context) (pw string, generated bool, err err
 	}
 }
 
-// snapshotKind is what a backup cakebackup made is (describeMaker).
-const snapshotKind = "made by cakebackup from a data folder: restore it with `cakebackup restore`; the app cannot import it (no app-sealed keychain dump)"
-
-// snapshotNote is what create says of every backup it makes, so nobody
-// takes it for an export the app can import.
-const snapshotNote = "This backup was " + snapshotKind + "."
-
 // printCreated reports a made backup: where each destination stands and,
 // when the password was generated and some destination holds the backup,
 // the password, once. A backup saved nowhere gets no password: written
@@ -240,7 +233,8 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 		return fmt.Sprintf("Backup saved and verified: %s (%s)", st.Entry.Location, bytesize.Format(st.Entry.Size))
 	})
 	if !quiet && made.Saved() {
-		fmt.Fprintln(e.stdout, snapshotNote)
+		// So nobody takes it for an export the app can import.
+		fmt.Fprintln(e.stdout, "This backup was "+job.SnapshotKind(restoreHint)+".")
 	}
 	return nil
 }

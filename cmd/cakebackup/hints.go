@@ -10,6 +10,10 @@ import (
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
+// restoreHint is how a backup the app cannot import is restored, in the
+// words job.Kind puts into its description of such a backup.
+const restoreHint = "restore it with `cakebackup restore`"
+
 // hintedError is an error worded for the command line; errors.Is still
 // finds its cause.
 type hintedError struct {

@@ -197,8 +197,8 @@ func (e *env) printInspect(out *job.Inspection) {
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "File:\t%s\n", out.File)
 	fmt.Fprintf(tw, "Format:\tversion %d\n", out.Version)
-	// describeMaker's words start "made by ..." or "a bare v2 backup ...".
-	fmt.Fprintf(tw, "Kind:\t%s\n", describeMaker(info, out.Files))
+	// job.Kind's words start "made by ..." or "a bare v2 backup ...".
+	fmt.Fprintf(tw, "Kind:\t%s\n", job.Kind(info, out.Files, restoreHint))
 	if out.ForApp != "" {
 		fmt.Fprintf(tw, "For app:\t%s\n", out.ForApp)
 	}

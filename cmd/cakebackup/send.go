@@ -7,7 +7,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/job"
@@ -105,7 +104,7 @@ func (e *env) printSent(file string, sent *job.Sent, err error, alone bool) {
 		}
 		return
 	}
-	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, describeMaker(sent.Info, nil), bytesize.Format(sent.Size))
+	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, job.Kind(sent.Info, nil, restoreHint), bytesize.Format(sent.Size))
 	e.printStores(sent.Stores, alone, "  ", "NOT sent", func(st job.Stored) string {
 		if st.AlreadyThere {
 			return "already there: " + st.Entry.Location
@@ -141,31 +140,4 @@ func newSentJSON(file string, sent *job.Sent, err error) sentJSON {
 		out.Destinations = sent.Stores.Results(message)
 	}
 	return out
-}
-
-// describeMaker says who made a backup and so who can restore it. With
-// the inner archive's entries (read with the password) it can tell for
-// sure whether the app can import it; without, it says what the metadata
-// claims.
-func describeMaker(info backup.Info, entries []backup.Entry) string {
-	switch info.Maker() {
-	case backup.MakerCakebackup:
-		return snapshotKind
-	case backup.MakerApp:
-		app := info.AppName
-		if app == "" {
-			app = "the wallet app"
-		}
-		switch {
-		case entries == nil:
-			return fmt.Sprintf("made by %s %s (from its metadata): an app export, which the app can import", app, info.AppVersion)
-		case backup.AppImportable(info, entries):
-			return fmt.Sprintf("made by %s %s: the app can import it", app, info.AppVersion)
-		}
-		return fmt.Sprintf("made by %s %s, but it holds no keychain dump: the app's import will fail; restore it with `cakebackup restore`", app, info.AppVersion)
-	}
-	if entries != nil && backup.AppImportable(info, entries) {
-		return "a bare v2 backup holding the app's keychain dump: the app can import it"
-	}
-	return "a bare v2 backup, which does not say who made it"
 }
