@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/diskspace"
@@ -15,7 +16,9 @@ type ChooseDrive func(ctx context.Context, drives []Drive) (Drive, error)
 
 // Register adds the "folder", "downloads" and "usb" schemes to r. choose
 // is asked when "usb" finds several drives; nil means there is nobody to
-// ask, and the error lists the drives and how to pick one.
+// ask, and the error lists the drives and how to pick one. The drive
+// choose picks is what "usb" means for as long as r is used: it is not
+// asked again (see usbOpener).
 func Register(r *destinations.Registry, getenv func(string) string, det Detector, choose ChooseDrive) {
 	r.Register("folder", "folder:PATH  a folder on this computer (it must exist)", func(ctx context.Context, arg string) (destinations.Destination, error) {
 		if arg == "" {
@@ -29,22 +32,8 @@ func Register(r *destinations.Registry, getenv func(string) string, det Detector
 		}
 		return NewDownloads(getenv)
 	})
-	r.Register("usb", "usb[:LABEL|:/MOUNT/POINT]  a USB stick or SD card, in its "+BackupFolder+" folder", func(ctx context.Context, arg string) (destinations.Destination, error) {
-		drives, err := det.Drives(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("looking for removable drives: %w", err)
-		}
-		drv, err := pickDrive(ctx, drives, arg, choose)
-		if err != nil {
-			return nil, err
-		}
-		d, err := NewDrive(drv, "")
-		if err != nil {
-			return nil, err
-		}
-		d.spec = DriveSpec(drv, drives)
-		return d, nil
-	})
+	usb := &usbOpener{det: det, choose: choose}
+	r.Register("usb", "usb[:LABEL|:/MOUNT/POINT]  a USB stick or SD card, in its "+BackupFolder+" folder", usb.open)
 	r.RegisterDiscovery("downloads", func(ctx context.Context) ([]destinations.Place, error) {
 		dir, err := DownloadsDir(getenv)
 		if err != nil {
@@ -68,6 +57,94 @@ func Register(r *destinations.Registry, getenv func(string) string, det Detector
 		}
 		return places, nil
 	})
+}
+
+// usbOpener opens the "usb" destinations of one registry. A bare "usb"
+// with several drives plugged in asks choose which one; the answer holds
+// for the registry's life (a watch, a scheduler in a terminal): later
+// opens of "usb" use that drive, found again by what identifies it (its
+// label, or its mount point when it has none or shares it: DriveSpec),
+// without asking. When it is not plugged in, the open fails with the
+// NoDriveError that "usb:LABEL" or "usb:/MOUNT/POINT" would give: as a
+// restic repository or an rclone remote that is not there fails, the
+// place a person chose is not swapped for another drive that happens to
+// be plugged in (what a watch recorded as shipped to "usb", and the
+// copies its retention prunes there, are the chosen drive's).
+// Until a drive is chosen (no answer, or nobody to ask), each open looks
+// afresh, as without the memory.
+type usbOpener struct {
+	det    Detector
+	choose ChooseDrive
+
+	mu sync.Mutex // held while asking, so one question is asked at a time
+	// chosen is the drive choose picked (nil until one is), and byMount
+	// whether its mount point, not its label, finds it (DriveSpec).
+	chosen  *Drive
+	byMount bool
+}
+
+func (u *usbOpener) open(ctx context.Context, arg string) (destinations.Destination, error) {
+	drives, err := u.det.Drives(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("looking for removable drives: %w", err)
+	}
+	drv, err := u.pick(ctx, drives, arg)
+	if err != nil {
+		return nil, err
+	}
+	d, err := NewDrive(drv, "")
+	if err != nil {
+		return nil, err
+	}
+	d.spec = DriveSpec(drv, drives)
+	return d, nil
+}
+
+// pick is pickDrive, but a bare "usb" is the drive chosen before, once
+// one was.
+func (u *usbOpener) pick(ctx context.Context, drives []Drive, arg string) (Drive, error) {
+	if arg != "" || u.choose == nil {
+		return pickDrive(ctx, drives, arg, u.choose)
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.chosen != nil {
+		return findChosen(ctx, drives, *u.chosen, u.byMount)
+	}
+	drv, err := pickDrive(ctx, drives, "", u.choose)
+	if err == nil && len(drives) > 1 { // asked, and answered
+		u.chosen = &drv
+		u.byMount = DriveSpec(drv, drives) != "usb:"+drv.Label
+	}
+	return drv, err
+}
+
+// findChosen finds the drive chosen before among drives: by its mount
+// point when byMount, else by its label, exactly (a drive whose label
+// differs only in case is another drive); of several with its label, the
+// one at its mount point.
+func findChosen(ctx context.Context, drives []Drive, chosen Drive, byMount bool) (Drive, error) {
+	if byMount {
+		return pickDrive(ctx, drives, chosen.MountPoint, nil)
+	}
+	var matches []Drive
+	for _, d := range drives {
+		if d.Label == chosen.Label {
+			matches = append(matches, d)
+		}
+	}
+	if len(matches) == 0 {
+		return Drive{}, &NoDriveError{Want: chosen.Label, Found: drives}
+	}
+	for _, d := range matches {
+		if d.MountPoint == chosen.MountPoint {
+			return d, nil
+		}
+	}
+	if len(matches) == 1 {
+		return matches[0], nil
+	}
+	return Drive{}, sameLabelError(chosen.Label, matches)
 }
 
 // pickDrive chooses among drives: the one whose label or mount point is
@@ -117,7 +194,12 @@ func pickDrive(ctx context.Context, drives []Drive, arg string, choose ChooseDri
 	case 0:
 		return Drive{}, &NoDriveError{Want: arg, Found: drives}
 	}
-	return Drive{}, fmt.Errorf("several removable drives are labelled %q: %s; pick one with usb:/MOUNT/POINT", arg, listDrives(matches))
+	return Drive{}, sameLabelError(arg, matches)
+}
+
+// sameLabelError is the error of a label that several drives have.
+func sameLabelError(label string, drives []Drive) error {
+	return fmt.Errorf("several removable drives are labelled %q: %s; pick one with usb:/MOUNT/POINT", label, listDrives(drives))
 }
 
 // NoDriveError is the error of a usb destination whose drive is not

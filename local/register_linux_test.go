@@ -21,35 +21,53 @@ import (
 func sticksMachine(t *testing.T, plugged ...string) (Detector, string) {
 	t.Helper()
 	mnt := t.TempDir()
-	root := fixtureMachineWith(t, "sticks", func(mountinfo string) string {
-		var keep []string
-		for _, line := range strings.Split(mountinfo, "\n") {
-			m, err := parseMountinfo(strings.NewReader(line))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(m) == 0 {
-				continue
-			}
-			if strings.HasPrefix(m[0].MountPoint, "$MNT") {
-				dev := strings.TrimPrefix(m[0].Source, "/dev/")
-				if !contains(plugged, dev) {
-					continue
-				}
-				dir := strings.Replace(m[0].MountPoint, "$MNT", mnt, 1)
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-			}
-			keep = append(keep, strings.ReplaceAll(line, "$MNT", mnt))
-		}
-		return strings.Join(keep, "\n") + "\n"
-	})
+	root := fixtureMachineWith(t, "sticks", func(mountinfo string) string { return sticksPlugged(t, mountinfo, mnt, plugged) })
 	return Detector{ProcRoot: root, SysRoot: root, DevRoot: root, MountRoots: []string{}, Space: fakeSpace(map[string][2]int64{
 		mnt + "/WALLETS":        {8 * gib, 7 * gib},
 		mnt + "/BACKUP 2":       {16 * gib, 2 * gib},
 		mnt + "/second/WALLETS": {4 * gib, 1 * gib},
+		mnt + "/lower/wallets":  {2 * gib, 1 * gib},
 	})}, mnt
+}
+
+// sticksPlugged is the "sticks" fixture's mountinfo with only the devices
+// in plugged mounted, at real folders under mnt.
+func sticksPlugged(t *testing.T, mountinfo, mnt string, plugged []string) string {
+	t.Helper()
+	var keep []string
+	for _, line := range strings.Split(mountinfo, "\n") {
+		m, err := parseMountinfo(strings.NewReader(line))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m) == 0 {
+			continue
+		}
+		if strings.HasPrefix(m[0].MountPoint, "$MNT") {
+			dev := strings.TrimPrefix(m[0].Source, "/dev/")
+			if !contains(plugged, dev) {
+				continue
+			}
+			dir := strings.Replace(m[0].MountPoint, "$MNT", mnt, 1)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		keep = append(keep, strings.ReplaceAll(line, "$MNT", mnt))
+	}
+	return strings.Join(keep, "\n") + "\n"
+}
+
+// replug changes which of the "sticks" machine's devices are mounted, as
+// plugging and unplugging them does: det (sticksMachine's, with mnt) sees
+// only those in plugged from now on.
+func replug(t *testing.T, det Detector, mnt string, plugged ...string) {
+	t.Helper()
+	mountinfo, err := os.ReadFile(filepath.Join("testdata", "drives", "sticks", "mountinfo"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(det.ProcRoot, "proc/self/mountinfo"), sticksPlugged(t, string(mountinfo), mnt, plugged))
 }
 
 func contains(list []string, s string) bool {
@@ -141,6 +159,114 @@ func TestRegisterUSB(t *testing.T) {
 			}
 			if got, err := os.ReadFile(filepath.Join(wantDir, "backup")); err != nil || string(got) != "coins" {
 				t.Fatalf("backup on the drive holds %q, %v", got, err)
+			}
+		})
+	}
+}
+
+// TestRegisterUSBAsksOnce: the drive a person picks for a bare "usb" is
+// what "usb" means for the rest of the registry's life (a watch): later
+// opens are not asked, find that drive again by its label (or its mount
+// point, when it shares its label), fail with the usual one line when it
+// is not plugged in rather than take another drive, and use it again
+// once it is back. Until a drive is chosen, every open looks afresh; with
+// nobody to ask, nothing is remembered.
+func TestRegisterUSBAsksOnce(t *testing.T) {
+	type step struct {
+		plugged []string
+		spec    string // "" is "usb"
+		answer  int    // the drive (1-based) picked when asked; -1: no answer; 0: not to be asked
+		want    string // the opened drive's mount point under $MNT
+		err     string // the whole error, $MNT for the mount folder; "" for none
+	}
+	const (
+		wallets = "WALLETS ($MNT/WALLETS, vfat, 7.0 GiB free of 8.0 GiB)"
+		backup2 = "BACKUP 2 ($MNT/BACKUP 2, exfat, 2.0 GiB free of 16.0 GiB)"
+	)
+	for _, tc := range []struct {
+		name   string
+		nobody bool // no chooser: nobody to ask
+		steps  []step
+	}{
+		{name: "chosen by label", steps: []step{
+			{plugged: []string{"sdb1", "sdc1"}, answer: 2, want: "WALLETS"},
+			{plugged: []string{"sdb1", "sdc1"}, want: "WALLETS"},
+			{plugged: []string{"sdb1", "sdc1"}, spec: "usb:BACKUP 2", want: "BACKUP 2"},
+			{plugged: []string{"sdc1"}, err: `destination usb: no removable drive labelled "WALLETS"; drives found: ` + backup2},
+			{plugged: nil, err: `destination usb: no removable drive found (looking for "WALLETS"): plug one in, or use folder:PATH`},
+			// A label that differs in case is another drive's.
+			{plugged: []string{"sde1"}, err: `destination usb: no removable drive labelled "WALLETS"; drives found: wallets ($MNT/lower/wallets, vfat, 1.0 GiB free of 2.0 GiB)`},
+			// Another stick of that label, alone, is found by it.
+			{plugged: []string{"sdc1", "sdd1"}, want: "second/WALLETS"},
+			// Of two, the one chosen.
+			{plugged: []string{"sdb1", "sdd1"}, want: "WALLETS"},
+			{plugged: []string{"sdb1", "sdc1"}, want: "WALLETS"},
+		}},
+		{name: "chosen by mount point, its label shared", steps: []step{
+			{plugged: []string{"sdb1", "sdd1"}, answer: 2, want: "second/WALLETS"},
+			{plugged: []string{"sdb1"}, err: "destination usb: no removable drive is mounted at $MNT/second/WALLETS; drives found: " + wallets},
+			{plugged: []string{"sdb1", "sdc1", "sdd1"}, want: "second/WALLETS"},
+		}},
+		{name: "no answer, asked again", steps: []step{
+			{plugged: []string{"sdb1", "sdc1"}, answer: -1, err: "destination usb: choosing a drive: no drive chosen"},
+			{plugged: []string{"sdb1", "sdc1"}, answer: 1, want: "BACKUP 2"},
+			{plugged: []string{"sdb1", "sdc1"}, want: "BACKUP 2"},
+		}},
+		{name: "one drive, nothing asked, nothing remembered", steps: []step{
+			{plugged: []string{"sdb1"}, want: "WALLETS"},
+			{plugged: []string{"sdc1"}, want: "BACKUP 2"},
+			{plugged: []string{"sdb1", "sdc1"}, answer: 1, want: "BACKUP 2"},
+		}},
+		{name: "nobody to ask", nobody: true, steps: []step{
+			{plugged: []string{"sdb1", "sdc1"}, err: "several removable drives are plugged in: " + backup2 + ", " + wallets + "; pick one with usb:LABEL or usb:/MOUNT/POINT"},
+			{plugged: []string{"sdb1"}, want: "WALLETS"},
+			{plugged: []string{"sdc1"}, want: "BACKUP 2"},
+			{plugged: []string{"sdb1", "sdc1"}, err: "several removable drives are plugged in: " + backup2 + ", " + wallets + "; pick one with usb:LABEL or usb:/MOUNT/POINT"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			det, mnt := sticksMachine(t)
+			var (
+				answer int // the step's
+				asked  int // questions in the step
+			)
+			choose := func(ctx context.Context, drives []Drive) (Drive, error) {
+				asked++
+				if answer < 1 || answer > len(drives) {
+					return Drive{}, ErrNoDriveChosen
+				}
+				return drives[answer-1], nil
+			}
+			r := destinations.NewRegistry()
+			if tc.nobody {
+				Register(r, envOf(nil), det, nil)
+			} else {
+				Register(r, envOf(nil), det, choose)
+			}
+			for i, st := range tc.steps {
+				replug(t, det, mnt, st.plugged...)
+				answer, asked = st.answer, 0
+				spec := st.spec
+				if spec == "" {
+					spec = "usb"
+				}
+				d, err := r.Open(context.Background(), spec)
+				if want := st.answer != 0; (asked == 1) != want || asked > 1 {
+					t.Errorf("step %d: asked %d times; want a question: %v", i, asked, want)
+				}
+				if st.err != "" {
+					if want := strings.ReplaceAll(st.err, "$MNT", mnt); err == nil || err.Error() != want {
+						t.Fatalf("step %d: Open(%q) = %v, want the error %q", i, spec, err, want)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("step %d: Open(%q): %v", i, spec, err)
+				}
+				if got, want := d.(*DriveFolder).Dir(), filepath.Join(mnt, st.want, BackupFolder); got != want {
+					t.Errorf("step %d: Open(%q) is %s, want %s", i, spec, got, want)
+				}
+				d.Close()
 			}
 		})
 	}
