@@ -2,13 +2,10 @@ package main
 
 import (
 	"fmt"
-	"text/tabwriter"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
-	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/job"
@@ -55,30 +52,9 @@ func lsCommand(e *env) *cli.Command {
 			if c.Bool("json") {
 				return writeJSON(e.stdout, l)
 			}
-			return printLs(e, l)
+			return l.WriteText(e.stdout)
 		},
 	}
-}
-
-func printLs(e *env, out job.Listing) error {
-	ignored := ""
-	if n := len(out.Others); n > 0 {
-		ignored = fmt.Sprintf("%d other %s ignored (not backups)\n", n, plural(n, "file", "files"))
-	}
-	if len(out.Backups) == 0 {
-		fmt.Fprintf(e.stdout, "No backups at %s\n%s", out.Dest, ignored)
-		return nil
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tSIZE\tTIME")
-	for _, en := range out.Backups {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", backup.QuoteName(en.Name), bytesize.Format(en.Size), en.ModTime.Local().Format(time.DateTime))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	_, err := fmt.Fprint(e.stdout, ignored)
-	return err
 }
 
 func plural(n int, one, many string) string {

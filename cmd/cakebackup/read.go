@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"text/tabwriter"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -192,43 +190,18 @@ func inspectCommand(e *env) *cli.Command {
 	}
 }
 
-func (e *env) printInspect(out *job.Inspection) {
-	info := out.Info
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "File:\t%s\n", out.File)
-	fmt.Fprintf(tw, "Format:\tversion %d\n", out.Version)
-	// job.Kind's words start "made by ..." or "a bare v2 backup ...".
-	fmt.Fprintf(tw, "Kind:\t%s\n", job.Kind(info, out.Files, restoreHint))
-	if out.ForApp != "" {
-		fmt.Fprintf(tw, "For app:\t%s\n", out.ForApp)
-	}
-	if !info.Created.IsZero() {
-		fmt.Fprintf(tw, "Created:\t%s\n", info.Created.Local().Format(time.DateTime))
-	}
-	if out.PlainSize > 0 {
-		fmt.Fprintf(tw, "Size:\t%s (%s of data)\n", bytesize.Format(out.Size), bytesize.Format(out.PlainSize))
-	} else {
-		fmt.Fprintf(tw, "Size:\t%s\n", bytesize.Format(out.Size))
-	}
-	fmt.Fprintf(tw, "Chunks:\t%d\n", out.Chunks)
-	tw.Flush()
-	if !out.Decrypted {
-		// inspect reads the container's structure, not the chunks: a
-		// damaged backup can show here as well as a good one.
-		fmt.Fprintln(e.stdout, "(contents not checked: `cakebackup verify FILE` checks every chunk)")
-		fmt.Fprintln(e.stdout, "(give the password to list the wallets and files inside)")
+// printInspect prints in's text and, when it was read without the
+// password, what would tell more. As ever, a failing stdout does not
+// change inspect's exit code.
+func (e *env) printInspect(in *job.Inspection) {
+	in.WriteText(e.stdout, restoreHint)
+	if in.Decrypted {
 		return
 	}
-	fmt.Fprintf(e.stdout, "\nWallets (%d):\n", len(out.Wallets))
-	for _, w := range out.Wallets {
-		fmt.Fprintf(e.stdout, "  %s\n", w)
-	}
-	fmt.Fprintf(e.stdout, "\nFiles (%d):\n", len(out.Files))
-	tw = tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	for _, f := range out.Files {
-		fmt.Fprintf(tw, "  %s\t  %s\n", bytesize.Format(f.Size), f.Name)
-	}
-	tw.Flush()
+	// inspect reads the container's structure, not the chunks: a
+	// damaged backup can show here as well as a good one.
+	fmt.Fprintln(e.stdout, "(contents not checked: `cakebackup verify FILE` checks every chunk)")
+	fmt.Fprintln(e.stdout, "(give the password to list the wallets and files inside)")
 }
 
 // storedErr is the error of opening arg, the backup named on the command
