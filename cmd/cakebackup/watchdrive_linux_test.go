@@ -1,0 +1,165 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/schedule"
+)
+
+// plugSticks makes det (twoSticks') see only the sticks mounted at the
+// mount points in plugged, as unplugging the others does.
+func plugSticks(t *testing.T, det *local.Detector, plugged ...string) {
+	t.Helper()
+	mountinfo := "28 1 259:2 / / rw - ext4 /dev/nvme0n1p2 rw\n"
+	for i, mnt := range plugged {
+		mountinfo += fmt.Sprintf("%d 28 8:%d / %s rw,relatime - vfat /dev/sd%c1 rw\n", 700+i, 17+16*i, mnt, 'b'+i)
+	}
+	if err := os.WriteFile(filepath.Join(det.ProcRoot, "proc", "self", "mountinfo"), []byte(mountinfo), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// dropExportAs puts an app export of kind into dir under name.
+func dropExportAs(t *testing.T, dir, kind, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(appExport(t, kind))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// waitForFile waits until path holds want.
+func waitForFile(t *testing.T, path string, want []byte, screen *screen) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if got, err := os.ReadFile(path); err == nil && string(got) == string(want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s was not shipped; the terminal shows %q", path, screen.String())
+		}
+	}
+}
+
+// TestWatchAsksForTheDriveOnce: `watch --dest usb` with two sticks
+// plugged in asks on the terminal which one to use, once: every export
+// goes to the stick chosen, without another question; while that stick
+// is unplugged, an export is not shipped (nor put on the other stick),
+// the log says why in the usual no-drive words, and the export stays in
+// the folder; once the stick is back, the export is shipped to it.
+func TestWatchAsksForTheDriveOnce(t *testing.T) {
+	t.Parallel()
+	drives, first, second := twoSticks(t)
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	screen := newScreen(ptmx)
+	home, in := t.TempDir(), t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout strings.Builder
+	exited := make(chan int, 1)
+	go func() {
+		exited <- run(ctx, []string{"cakebackup", "watch", in, "--dest", "usb", "--settle", "1ms", "--poll", "100ms"}, &env{
+			stdin: tty, stdout: &stdout, stderr: tty, drives: drives,
+			getenv: func(k string) string {
+				return map[string]string{"HOME": home, "XDG_STATE_HOME": filepath.Join(home, "state")}[k]
+			},
+		})
+	}()
+	screen.waitFor(t, "Which one? [1-2]: ")
+	if _, err := ptmx.WriteString("2\n"); err != nil {
+		t.Fatal(err)
+	}
+	screen.waitFor(t, "Watching "+in)
+	onSecond := filepath.Join(second, local.BackupFolder)
+	for _, kind := range []string{"v3", "v2"} {
+		name := "cake_wallet_backup_" + kind
+		waitForFile(t, filepath.Join(onSecond, name), dropExportAs(t, in, kind, name), screen)
+	}
+
+	plugSticks(t, drives, first)
+	const unplugged = "cake_wallet_backup_while_unplugged"
+	export := dropExportAs(t, in, "v2chacha", unplugged)
+	screen.waitFor(t, fmt.Sprintf(`no removable drive is mounted at %s; drives found: WALLETS (%s, vfat, 4.0 GiB free of 8.0 GiB)`, second, first))
+	if _, err := os.Stat(filepath.Join(in, unplugged)); err != nil {
+		t.Fatalf("the export not shipped left the folder: %v", err)
+	}
+
+	plugSticks(t, drives, first, second)
+	waitForFile(t, filepath.Join(onSecond, unplugged), export, screen)
+	cancel()
+	select {
+	case code := <-exited:
+		if code != exitOK {
+			t.Fatalf("watch exited %d; the terminal shows %q", code, screen.String())
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("watch did not stop; the terminal shows %q", screen.String())
+	}
+	if n := strings.Count(screen.String(), "Which one?"); n != 1 {
+		t.Errorf("asked %d times which drive; the terminal shows %q", n, screen.String())
+	}
+	if entries, err := os.ReadDir(filepath.Join(first, local.BackupFolder)); len(entries) != 0 || !os.IsNotExist(err) {
+		t.Errorf("the stick not chosen holds %v (%v)", entries, err)
+	}
+	if entries, _ := os.ReadDir(onSecond); len(entries) != 3 {
+		t.Errorf("the stick chosen holds %d files, want the 3 exports", len(entries))
+	}
+}
+
+// TestWatchJobToUSBWithSeveralSticks: a watch job to "usb" has nobody to
+// ask which stick (schedule run, no terminal): with two plugged in, its
+// run fails with the line that lists them and how to pick one, and
+// nothing is shipped; with one, each run ships to whichever is plugged
+// in.
+func TestWatchJobToUSBWithSeveralSticks(t *testing.T) {
+	t.Parallel()
+	drives, first, second := twoSticks(t)
+	s := newScheduleCLI(t)
+	s.drives = drives
+	in := t.TempDir()
+	s.mustRun("schedule", "add", "exports", "--watch", in, "--dest", "usb", "--every", "1h")
+	export := dropExportAs(t, in, "v3", "cake_wallet_backup_first")
+
+	several := fmt.Sprintf("several removable drives are plugged in: WALLETS (%s, vfat, 4.0 GiB free of 8.0 GiB), WALLETS (%s, vfat, 4.0 GiB free of 8.0 GiB); pick one with usb:LABEL or usb:/MOUNT/POINT", first, second)
+	if code := s.run("schedule", "run", "--job", "exports", "--once"); code != exitFailure || !strings.Contains(s.stderr.String(), several) {
+		t.Fatalf("exit %d, stderr %s; want %d and %q", code, s.stderr.String(), exitFailure, several)
+	}
+	if js, err := s.state(t).Job("exports"); err != nil || js.LastResult != schedule.ResultFailed || !strings.Contains(js.LastError, several) {
+		t.Fatalf("state %+v (%v); want the run failed with %q", js, err, several)
+	}
+	for _, mnt := range []string{first, second} {
+		if _, err := os.Stat(filepath.Join(mnt, local.BackupFolder)); !os.IsNotExist(err) {
+			t.Fatalf("a run that failed wrote to %s: %v", mnt, err)
+		}
+	}
+
+	for i, mnt := range []string{first, second} {
+		plugSticks(t, drives, mnt)
+		name := "cake_wallet_backup_first"
+		if i > 0 {
+			name = "cake_wallet_backup_second"
+			export = dropExportAs(t, in, "v2", name)
+		}
+		s.pretendLastRunWas(t, "exports", 2*time.Hour)
+		s.mustRun("schedule", "run", "--job", "exports", "--once")
+		sameFile(t, filepath.Join(mnt, local.BackupFolder, name), export)
+	}
+}
