@@ -83,3 +83,82 @@ func plural(n int, one, many string) string {
 	}
 	return many
 }
+
+// ReclaimedLine says what interrupted earlier runs had left at the
+// destination and was removed before this run wrote, or is "" when
+// nothing was.
+func (st Stored) ReclaimedLine() string {
+	n := st.Reclaimed.Files
+	if n == 0 {
+		return ""
+	}
+	// Proton Drive's unfinished uploads have no size (their drafts say
+	// 0 B), so none is shown rather than a wrong one.
+	size := ""
+	if st.Reclaimed.Bytes > 0 {
+		size = " (" + bytesize.Format(st.Reclaimed.Bytes) + ")"
+	}
+	return fmt.Sprintf("Removed %d leftover file(s) of interrupted backups from %s%s", n, st.Dest, size)
+}
+
+// writeLines writes, for each destination of a backup, its
+// ReclaimedLine and the line where it stands, after indent: stored gives
+// a stored copy's, FailedLine with verb and word a failure's. The
+// failure of the only destination of the run's only backup (alone) is
+// the run's error, said once elsewhere, so not here.
+func (s Stores) writeLines(w io.Writer, alone bool, indent, verb string, stored func(Stored) string, word func(error) string) error {
+	for _, st := range s {
+		if line := st.ReclaimedLine(); line != "" {
+			if _, err := fmt.Fprintln(w, line); err != nil {
+				return err
+			}
+		}
+		line := indent + stored(st)
+		switch {
+		case st.Err != nil && alone && len(s) == 1:
+			continue
+		case st.Err != nil:
+			line = indent + st.FailedLine(verb, word)
+		}
+		if _, err := fmt.Fprintln(w, line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// WriteText writes what create says of the made backup at each
+// destination: "Backup saved and verified: LOCATION (SIZE)", or
+// FailedLine's "NOT saved ..." with word turning an error into its text.
+// The failure of its only destination is the run's error, said once
+// elsewhere, so not here.
+func (m *Made) WriteText(w io.Writer, word func(error) string) error {
+	return m.Stores.writeLines(w, true, "", "NOT saved", func(st Stored) string {
+		return fmt.Sprintf("Backup saved and verified: %s (%s)", st.Entry.Location, bytesize.Format(st.Entry.Size))
+	}, word)
+}
+
+// WriteText writes what send says of the file it sent: "FILE: KIND,
+// SIZE" (Kind, with restoreWith), then each destination's line,
+// indented: "sent and verified: LOCATION", "already there: LOCATION",
+// or FailedLine's "NOT sent ..." with word turning an error into its
+// text. When it is the only file (alone), the failure of its only
+// destination is the run's error, said once elsewhere, so not here.
+func (s *Sent) WriteText(w io.Writer, alone bool, restoreWith string, word func(error) string) error {
+	if _, err := fmt.Fprintf(w, "%s: %s, %s\n", s.File, Kind(s.Info, nil, restoreWith), bytesize.Format(s.Size)); err != nil {
+		return err
+	}
+	return s.Stores.writeLines(w, alone, "  ", "NOT sent", func(st Stored) string {
+		if st.AlreadyThere {
+			return "already there: " + st.Entry.Location
+		}
+		return "sent and verified: " + st.Entry.Location
+	}, word)
+}
+
+// NotSentLine is send's line of a file that went nowhere, with err why
+// (FileReason) and word turning an error into its text: "FILE: NOT
+// sent: why".
+func NotSentLine(file string, err error, word func(error) string) string {
+	return file + ": NOT sent: " + FileReason(file, err, word)
+}

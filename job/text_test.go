@@ -1,6 +1,7 @@
 package job
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -103,5 +104,124 @@ func TestListingWriteText(t *testing.T) {
 				t.Errorf("wrote\n%s\nwant\n%s", out.String(), tc.want)
 			}
 		})
+	}
+}
+
+// TestStoredReclaimedLine: the leftovers removed from a destination are
+// counted, with their size only when it is known (Proton Drive's
+// unfinished uploads report none).
+func TestStoredReclaimedLine(t *testing.T) {
+	tests := []struct {
+		reclaimed destinations.Reclaimed
+		want      string
+	}{
+		{destinations.Reclaimed{}, ""},
+		{destinations.Reclaimed{Files: 2, Bytes: 3 << 20}, "Removed 2 leftover file(s) of interrupted backups from D (3.0 MiB)"},
+		{destinations.Reclaimed{Files: 1}, "Removed 1 leftover file(s) of interrupted backups from D"},
+	}
+	for _, tt := range tests {
+		if got := (Stored{Dest: "D", Reclaimed: tt.reclaimed}).ReclaimedLine(); got != tt.want {
+			t.Errorf("ReclaimedLine of %+v = %q, want %q", tt.reclaimed, got, tt.want)
+		}
+	}
+}
+
+// storesForText are the destinations of the text tests: one that holds
+// a copy after leftovers were removed, one that held it already, one
+// that failed.
+func storesForText() (good, already, failed Stored) {
+	good = Stored{Dest: "downloads", Entry: destinations.Entry{Location: "/home/u/Downloads/b", Size: 2 << 20},
+		Reclaimed: destinations.Reclaimed{Files: 1, Bytes: 10}}
+	already = Stored{Dest: "usb", Entry: destinations.Entry{Location: "/media/usb/old-name", Size: 2 << 20}, AlreadyThere: true}
+	failed = Stored{Dest: "proton:/B", Err: errors.New("backup to proton:/B: no room left")}
+	return good, already, failed
+}
+
+// TestMadeWriteText: create's whole text at each destination; the
+// failure of the only destination is the run's error, not said here.
+func TestMadeWriteText(t *testing.T) {
+	good, _, failed := storesForText()
+	word := func(err error) string { return err.Error() + "!" }
+	tests := []struct {
+		name   string
+		stores Stores
+		want   string
+	}{
+		{"saved", Stores{good},
+			"Removed 1 leftover file(s) of interrupted backups from downloads (10 B)\n" +
+				"Backup saved and verified: /home/u/Downloads/b (2.0 MiB)\n"},
+		{"saved and not", Stores{good, failed},
+			"Removed 1 leftover file(s) of interrupted backups from downloads (10 B)\n" +
+				"Backup saved and verified: /home/u/Downloads/b (2.0 MiB)\n" +
+				"NOT saved to proton:/B: no room left!\n"},
+		{"the only one failed", Stores{failed}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out strings.Builder
+			if err := (&Made{Stores: tc.stores}).WriteText(&out, word); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tc.want {
+				t.Errorf("wrote\n%s\nwant\n%s", out.String(), tc.want)
+			}
+		})
+	}
+}
+
+// TestSentWriteText: send's whole text of a file, alone or one of
+// several; the only destination's failure is said only when the file is
+// not the run's only one.
+func TestSentWriteText(t *testing.T) {
+	good, already, failed := storesForText()
+	export := backup.Info{AppName: "Cake Wallet", AppVersion: "4.19.0"}
+	head := "export.zip: made by Cake Wallet 4.19.0 (from its metadata): an app export, which the app can import, 2.0 MiB\n"
+	tests := []struct {
+		name   string
+		stores Stores
+		alone  bool
+		want   string
+	}{
+		{"everywhere", Stores{good, already}, true,
+			head +
+				"Removed 1 leftover file(s) of interrupted backups from downloads (10 B)\n" +
+				"  sent and verified: /home/u/Downloads/b\n" +
+				"  already there: /media/usb/old-name\n"},
+		{"one of two failed", Stores{already, failed}, true,
+			head +
+				"  already there: /media/usb/old-name\n" +
+				"  NOT sent to proton:/B: no room left\n"},
+		{"the only destination failed, the only file", Stores{failed}, true, head},
+		{"the only destination failed, one of several files", Stores{failed}, false,
+			head + "  NOT sent to proton:/B: no room left\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out strings.Builder
+			sent := &Sent{File: "export.zip", Info: export, Size: 2 << 20, Stores: tc.stores}
+			if err := sent.WriteText(&out, tc.alone, "RESTORE", func(err error) string { return err.Error() }); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tc.want {
+				t.Errorf("wrote\n%s\nwant\n%s", out.String(), tc.want)
+			}
+		})
+	}
+}
+
+// TestNotSentLine: a file that went nowhere is named once.
+func TestNotSentLine(t *testing.T) {
+	word := func(err error) string { return err.Error() }
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{&FileError{File: "x.zip", Err: backup.ErrNotBackup}, "x.zip: NOT sent: " + backup.ErrNotBackup.Error()},
+		{errors.New("interrupted"), "x.zip: NOT sent: interrupted"},
+	}
+	for _, tt := range tests {
+		if got := NotSentLine("x.zip", tt.err, word); got != tt.want {
+			t.Errorf("NotSentLine(%v) = %q, want %q", tt.err, got, tt.want)
+		}
 	}
 }

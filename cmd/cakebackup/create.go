@@ -12,7 +12,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/backup"
-	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
@@ -229,9 +228,7 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 	if generated {
 		printPasswordNotice(e.stdout, pw)
 	}
-	e.printStores(made.Stores, true, "", "NOT saved", func(st job.Stored) string {
-		return fmt.Sprintf("Backup saved and verified: %s (%s)", st.Entry.Location, bytesize.Format(st.Entry.Size))
-	})
+	made.WriteText(e.stdout, message)
 	if !quiet && made.Saved() {
 		// So nobody takes it for an export the app can import.
 		fmt.Fprintln(e.stdout, "This backup was "+job.SnapshotKind(restoreHint)+".")
@@ -245,40 +242,6 @@ type createdJSON struct {
 	// Password is set only when cakebackup generated it: this is the one
 	// time it is shown.
 	Password string `json:"generated_password,omitempty"`
-}
-
-// printStores prints, for each destination of a backup, what
-// printReclaimed says and the line where it stands, after indent: stored
-// gives a stored copy's, st.FailedLine with verb a failure's. The failure
-// of the only destination of the run's only backup (alone) is the run's
-// error, said once on stderr, so not here.
-func (e *env) printStores(stores job.Stores, alone bool, indent, verb string, stored func(job.Stored) string) {
-	for _, st := range stores {
-		e.printReclaimed(st)
-		switch {
-		case st.Err != nil && alone && len(stores) == 1:
-		case st.Err != nil:
-			fmt.Fprintln(e.stdout, indent+st.FailedLine(verb, message))
-		default:
-			fmt.Fprintln(e.stdout, indent+stored(st))
-		}
-	}
-}
-
-// printReclaimed says what interrupted earlier runs had left at a
-// destination and was removed.
-func (e *env) printReclaimed(st job.Stored) {
-	n := st.Reclaimed.Files
-	if n == 0 {
-		return
-	}
-	// Proton Drive's unfinished uploads have no size (their drafts say
-	// 0 B), so none is shown rather than a wrong one.
-	size := ""
-	if st.Reclaimed.Bytes > 0 {
-		size = " (" + bytesize.Format(st.Reclaimed.Bytes) + ")"
-	}
-	fmt.Fprintf(e.stdout, "Removed %d leftover file(s) of interrupted backups from %s%s\n", n, st.Dest, size)
 }
 
 // printPasswordNotice shows a generated password once, where the user

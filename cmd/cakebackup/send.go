@@ -7,7 +7,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/job"
 )
@@ -98,19 +97,12 @@ func asInterruption(ctx context.Context, err error) error {
 // said once on stderr, is not said here too: the file's, and the
 // destination's when there was one.
 func (e *env) printSent(file string, sent *job.Sent, err error, alone bool) {
-	if sent == nil {
-		if !alone {
-			fmt.Fprintf(e.stdout, "%s: NOT sent: %s\n", file, job.FileReason(file, err, message))
-		}
-		return
+	switch {
+	case sent != nil:
+		sent.WriteText(e.stdout, alone, restoreHint, message)
+	case !alone:
+		fmt.Fprintln(e.stdout, job.NotSentLine(file, err, message))
 	}
-	fmt.Fprintf(e.stdout, "%s: %s, %s\n", file, job.Kind(sent.Info, nil, restoreHint), bytesize.Format(sent.Size))
-	e.printStores(sent.Stores, alone, "  ", "NOT sent", func(st job.Stored) string {
-		if st.AlreadyThere {
-			return "already there: " + st.Entry.Location
-		}
-		return "sent and verified: " + st.Entry.Location
-	})
 }
 
 // sentFilesJSON is what send --json prints: one result per file.

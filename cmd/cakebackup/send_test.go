@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
@@ -502,28 +501,6 @@ func TestFailedStoreNamesTheDestinationOnce(t *testing.T) {
 					t.Errorf("%q names %s %d times, want once", line, dest, n)
 				}
 			})
-		}
-	}
-}
-
-// TestPrintReclaimed: the leftovers removed from a destination are
-// counted, with their size only when it is known (Proton Drive's
-// unfinished uploads report none).
-func TestPrintReclaimed(t *testing.T) {
-	tests := []struct {
-		reclaimed destinations.Reclaimed
-		want      string
-	}{
-		{destinations.Reclaimed{}, ""},
-		{destinations.Reclaimed{Files: 2, Bytes: 3 << 20}, "Removed 2 leftover file(s) of interrupted backups from D (3.0 MiB)\n"},
-		{destinations.Reclaimed{Files: 1}, "Removed 1 leftover file(s) of interrupted backups from D\n"},
-	}
-	for _, tt := range tests {
-		var out strings.Builder
-		e := &env{stdout: &out}
-		e.printReclaimed(job.Stored{Dest: "D", Reclaimed: tt.reclaimed})
-		if out.String() != tt.want {
-			t.Errorf("printReclaimed(%+v) wrote %q, want %q", tt.reclaimed, out.String(), tt.want)
 		}
 	}
 }
