@@ -223,15 +223,16 @@ func (c *Config) DestsFor(job Job) []string {
 }
 
 // LoadConfig reads and validates the config file at path. A file that does
-// not exist yet is an empty config, not an error. Errors name the file,
-// the line and the field at fault.
+// not exist yet is an empty config, not an error; one that cannot be read,
+// or is no regular file, is a *ConfigFileError. Errors name the file, the
+// line and the field at fault.
 func LoadConfig(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &Config{File: path}, nil
-	}
+	data, found, err := readConfigFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read config: %w", err)
+		return nil, err
+	}
+	if !found {
+		return &Config{File: path}, nil
 	}
 	c, err := parseConfig(path, data)
 	if err != nil {

@@ -349,6 +349,12 @@ func TestHostileInput(t *testing.T) {
 		{h.unknownTOML, "bogus_key: unknown field"},
 		{h.emptyJobTOML, "name: missing"},
 		{"-", "-:"},
+		{h.dir, "a folder, not a config file"},
+		{h.fifo, "not a regular file, so not a config file"},
+		{"/dev/zero", "not a regular file, so not a config file"},
+		{"/dev/null", "not a regular file, so not a config file"},
+		{h.loop, "loop1: too many levels of symbolic links"},
+		{h.long, "file name too long"},
 	} {
 		for _, args := range [][]string{
 			{"ls"},
@@ -361,6 +367,9 @@ func TestHostileInput(t *testing.T) {
 			{"notify", "test", "j"},
 		} {
 			add(exitUsage, f.want, append(args, "--config", f.path)...)
+		}
+		if f.path != "-" && f.path != "/dev/null" && f.path != "/dev/zero" { // "-" is a new file here; and never a config saved over a device, should this regress
+			add(exitUsage, f.want, "schedule", "add", "j", "--config", f.path, "--source", sampleWallets, "--dest", "folder:"+h.out, "--password-file", h.pw, "--every", "1h")
 		}
 	}
 
