@@ -6,10 +6,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/check"
-	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 func checkCommand(e *env) *cli.Command {
@@ -55,31 +53,7 @@ func checkCommand(e *env) *cli.Command {
 					return jerr
 				}
 			} else {
-				for _, r := range rep.Results {
-					line := fmt.Sprintf("%-10s %s", r.Status, backup.QuoteName(r.Location))
-					if r.Error != "" {
-						line += " (" + errloc.OneLine(r.Error) + ")"
-					}
-					fmt.Fprintln(e.stdout, line)
-				}
-				n := len(rep.Results)
-				fmt.Fprintf(e.stdout, "%d %s, %d read in full", n, plural(n, "backup", "backups"), rep.ReadCount)
-				if rep.ReadCount > 0 {
-					fmt.Fprintf(e.stdout, " (%s)", bytesize.Format(rep.ReadBytes))
-				}
-				if rep.Groups > 0 {
-					fmt.Fprintf(e.stdout, ", group %d/%d", rep.Group, rep.Groups)
-				}
-				if failed := rep.Count(check.Failed); failed > 0 {
-					fmt.Fprintf(e.stdout, ", %d failed", failed)
-				}
-				if unreadable := rep.Count(check.Unreadable); unreadable > 0 {
-					fmt.Fprintf(e.stdout, ", %d unreadable", unreadable)
-				}
-				if rep.Ignored > 0 {
-					fmt.Fprintf(e.stdout, "; %d other %s ignored (not backups)", rep.Ignored, plural(rep.Ignored, "file", "files"))
-				}
-				fmt.Fprintln(e.stdout)
+				rep.WriteText(e.stdout)
 			}
 			return err
 		},
