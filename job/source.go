@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"syscall"
@@ -72,12 +73,14 @@ func (e *SettingsError) Error() string {
 // not a JSON object: the app keeps its settings as one JSON object of
 // keys and values (see examples/settings.json), and a restore would hand
 // anything else to the app as its settings. The empty path (no settings)
-// passes.
+// passes. Only a regular file of at most MaxSettingsSize bytes is read;
+// a file that cannot be read is "PATH: why", without the system call's
+// name.
 func CheckSettings(path string) error {
 	if path == "" {
 		return nil
 	}
-	b, err := os.ReadFile(path)
+	b, err := readSettings(path)
 	if err != nil {
 		return err
 	}
@@ -89,4 +92,49 @@ func CheckSettings(path string) error {
 		return &SettingsError{Path: path, Why: "null"}
 	}
 	return nil
+}
+
+// MaxSettingsSize bounds the settings file CheckSettings reads: the app's
+// settings are a few kilobytes, and a path such as /dev/zero must not
+// fill the memory.
+const MaxSettingsSize = 16 << 20
+
+// readSettings returns the bytes of the settings file at path, a regular
+// file of at most MaxSettingsSize bytes: one that is not (a FIFO would
+// wait for a writer that may never come, /dev/zero never ends) is a
+// *SettingsError.
+func readSettings(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, readErr(path, err)
+	}
+	switch {
+	case fi.IsDir():
+		return nil, &SettingsError{Path: path, Why: "a folder"}
+	case !fi.Mode().IsRegular():
+		return nil, &SettingsError{Path: path, Why: "not a regular file"}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, readErr(path, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxSettingsSize+1))
+	switch {
+	case err != nil:
+		return nil, readErr(path, err)
+	case len(b) > MaxSettingsSize:
+		return nil, &SettingsError{Path: path, Why: fmt.Sprintf("larger than %d MiB", MaxSettingsSize>>20)}
+	}
+	return b, nil
+}
+
+// readErr is err, from reading the file at path, worded "PATH: why"
+// rather than "open PATH: why"; it wraps the system's error.
+func readErr(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }

@@ -231,6 +231,7 @@ func TestHostileInput(t *testing.T) {
 	t.Parallel()
 	h := newHostileTree(t)
 	create := []string{"create", "--source", sampleWallets, "--dest", "folder:" + h.out}
+	job := []string{"schedule", "add", "j", "--config", filepath.Join(h.out, "c.toml"), "--source", sampleWallets, "--dest", "folder:" + h.out, "--password-file", h.pw}
 	var tests []hostileCase
 	add := func(code int, want string, args ...string) {
 		tests = append(tests, hostileCase{args: args, code: code, want: want})
@@ -281,6 +282,23 @@ func TestHostileInput(t *testing.T) {
 		add(f.code, f.want, "proton", "login", "--proton-user", "u", "--proton-password-file", f.arg)
 	}
 
+	// Settings files.
+	for _, f := range []struct {
+		arg, want string
+	}{
+		{h.dir, "(a folder)"},
+		{h.fifo, "(not a regular file)"},
+		{"/dev/zero", "(not a regular file)"},
+		{"/dev/null", "(not a regular file)"},
+		{h.pw, "is not the app's settings JSON"},
+		{h.loop, "loop1: too many levels of symbolic links"},
+		{h.long, "file name too long"},
+		{filepath.Join(h.root, "missing.json"), "missing.json: no such file or directory"},
+	} {
+		add(exitUsage, f.want, append(create, "--password-file", h.pw, "--settings", f.arg)...)
+		add(exitUsage, f.want, append(job, "--every", "1h", "--settings", f.arg)...)
+	}
+
 	// Sizes and numbers.
 	for _, v := range []string{"0", "-1", "1e30", "10XB", " "} {
 		add(exitUsage, "--max-size", "verify", h.backup, "--password-file", h.pw, "--max-size", v)
@@ -291,7 +309,6 @@ func TestHostileInput(t *testing.T) {
 	}
 
 	// Schedules.
-	job := []string{"schedule", "add", "j", "--config", filepath.Join(h.out, "c.toml"), "--source", sampleWallets, "--dest", "folder:" + h.out, "--password-file", h.pw}
 	for _, f := range []struct {
 		flags []string
 		want  string
