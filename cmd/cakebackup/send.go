@@ -41,12 +41,15 @@ func sendCommand(e *env) *cli.Command {
 			var (
 				results []sentJSON
 				failed  []error
+				// One registry for every file: the stick chosen for
+				// "usb" is asked once.
+				open = e.registry().Open
 			)
 			for _, file := range c.Args().Slice() {
 				var sent *job.Sent
 				err := job.CheckFile(file) // a usage error, as verify, inspect and restore refuse it
 				if err == nil {
-					sent, err = job.Send(c.Context, e.registry().Open, job.Shipment{File: file, Dests: specs, Password: pw})
+					sent, err = job.Send(c.Context, open, job.Shipment{File: file, Dests: specs, Password: pw})
 				}
 				if err = jobErr(err); err != nil {
 					err = withSignalCode(c.Context, asInterruption(c.Context, err))

@@ -163,3 +163,56 @@ func TestWatchJobToUSBWithSeveralSticks(t *testing.T) {
 		sameFile(t, filepath.Join(mnt, local.BackupFolder, name), export)
 	}
 }
+
+// TestSendAsksForTheDriveOnce: `send` of several exports with --dest usb
+// and two sticks plugged in asks once which stick, and every export goes
+// to it.
+func TestSendAsksForTheDriveOnce(t *testing.T) {
+	t.Parallel()
+	drives, first, second := twoSticks(t)
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	screen := newScreen(ptmx)
+	home, dir := t.TempDir(), t.TempDir()
+	kinds := []string{"v3", "v2", "v2chacha"}
+	args := []string{"cakebackup", "send", "--dest", "usb"}
+	exports := map[string][]byte{}
+	for _, kind := range kinds {
+		name := "cake_wallet_backup_" + kind
+		exports[name] = dropExportAs(t, dir, kind, name)
+		args = append(args, filepath.Join(dir, name))
+	}
+	var stdout strings.Builder
+	exited := make(chan int, 1)
+	go func() {
+		exited <- run(context.Background(), args, &env{
+			stdin: tty, stdout: &stdout, stderr: tty, drives: drives,
+			getenv: func(k string) string { return map[string]string{"HOME": home}[k] },
+		})
+	}()
+	screen.waitFor(t, "Which one? [1-2]: ")
+	if _, err := ptmx.WriteString("2\n"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case code := <-exited:
+		if code != exitOK {
+			t.Fatalf("send exited %d; the terminal shows %q", code, screen.String())
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("send did not end; the terminal shows %q", screen.String())
+	}
+	if n := strings.Count(screen.String(), "Which one?"); n != 1 {
+		t.Errorf("asked %d times which drive; the terminal shows %q", n, screen.String())
+	}
+	for name, export := range exports {
+		sameFile(t, filepath.Join(second, local.BackupFolder, name), export)
+	}
+	if _, err := os.Stat(filepath.Join(first, local.BackupFolder)); !os.IsNotExist(err) {
+		t.Errorf("send wrote to the stick not chosen: %v", err)
+	}
+}
