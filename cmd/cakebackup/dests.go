@@ -1,12 +1,8 @@
 package main
 
 import (
-	"fmt"
-	"text/tabwriter"
-
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/proton"
@@ -27,16 +23,7 @@ func destsCommand(e *env) *cli.Command {
 			if c.Bool("json") {
 				return writeJSON(e.stdout, map[string][]destinations.Place{"destinations": out})
 			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "DEST\tWHAT\tWHERE\tFREE")
-			for _, d := range out {
-				free := ""
-				if d.Free != nil {
-					free = bytesize.Format(*d.Free)
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", d.Spec, d.Description, d.Path, free)
-			}
-			return tw.Flush()
+			return destinations.WritePlaces(e.stdout, out)
 		},
 	}
 }
