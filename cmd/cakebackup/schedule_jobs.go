@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
@@ -152,19 +150,11 @@ func scheduleListCommand(e *env) *cli.Command {
 			if c.Bool("json") {
 				return writeJSON(e.stdout, cfg)
 			}
-			if cfg.DefaultDest != "" {
-				fmt.Fprintf(e.stdout, "Default destination: %s\n", cfg.DefaultDest)
+			if err := cfg.WriteJobs(e.stdout); err != nil || len(cfg.Jobs) > 0 {
+				return err
 			}
-			if len(cfg.Jobs) == 0 {
-				fmt.Fprintln(e.stdout, "No scheduled jobs (add one with: cakebackup schedule add JOB ...)")
-				return nil
-			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "JOB\tWHEN\tSOURCE\tDEST\tPASSWORD\tKEEP")
-			for _, j := range cfg.Jobs {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.When(), j.What(), strings.Join(cfg.DestsFor(j), " "), j.PasswordFrom(), j.KeepSummary())
-			}
-			return tw.Flush()
+			_, err = fmt.Fprintln(e.stdout, "No scheduled jobs (add one with: cakebackup schedule add JOB ...)")
+			return err
 		},
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -35,23 +33,8 @@ func scheduleStatusCommand(e *env) *cli.Command {
 				}
 				return schedule.Attention(rows)
 			}
-			if len(rows) == 0 {
-				fmt.Fprintln(e.stdout, "No scheduled jobs.")
-				return nil
-			}
-			tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "JOB\tLAST RUN\tRESULT\tNEXT RUN\tDETAIL")
-			for _, r := range rows {
-				last, result, next := r.Columns(now)
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Job, last, result, next, r.Detail())
-			}
-			if err := tw.Flush(); err != nil {
+			if err := schedule.WriteStatus(e.stdout, rows, now); err != nil || len(rows) == 0 {
 				return err
-			}
-			for _, r := range rows {
-				for _, line := range r.Damaged() {
-					fmt.Fprintln(e.stdout, line)
-				}
 			}
 			return schedule.Attention(rows)
 		},

@@ -1,0 +1,58 @@
+package schedule
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// WriteJobs writes what schedule list says of c: its default
+// destination, when it has one, and a table of its jobs (JOB, WHEN,
+// SOURCE, DEST, PASSWORD, KEEP), when it has any. How to add a job, when
+// there is none, is the command line's to say.
+func (c *Config) WriteJobs(w io.Writer) error {
+	if c.DefaultDest != "" {
+		if _, err := fmt.Fprintf(w, "Default destination: %s\n", c.DefaultDest); err != nil {
+			return err
+		}
+	}
+	if len(c.Jobs) == 0 {
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "JOB\tWHEN\tSOURCE\tDEST\tPASSWORD\tKEEP")
+	for _, j := range c.Jobs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.When(), j.What(), strings.Join(c.DestsFor(j), " "), j.PasswordFrom(), j.KeepSummary())
+	}
+	return tw.Flush()
+}
+
+// WriteStatus writes what schedule status says of rows at now: a table
+// of each job's last run, result, next run and detail (JobStatus.Columns
+// and Detail), then a line for each stored backup that failed a check
+// (JobStatus.Damaged); or that there are no jobs.
+func WriteStatus(w io.Writer, rows []JobStatus, now time.Time) error {
+	if len(rows) == 0 {
+		_, err := fmt.Fprintln(w, "No scheduled jobs.")
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "JOB\tLAST RUN\tRESULT\tNEXT RUN\tDETAIL")
+	for _, r := range rows {
+		last, result, next := r.Columns(now)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Job, last, result, next, r.Detail())
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		for _, line := range r.Damaged() {
+			if _, err := fmt.Fprintln(w, line); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

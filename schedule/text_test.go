@@ -1,0 +1,82 @@
+package schedule
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestConfigWriteJobs: schedule list's whole text: the default
+// destination and the jobs' table, each only when there is one.
+func TestConfigWriteJobs(t *testing.T) {
+	jobs := []Job{
+		{Name: "daily", Every: "24h", Source: "/home/u/cake", Dest: "usb:W", PasswordFile: "/home/u/pw", Retention: Retention{KeepLast: 3, KeepDaily: 7}},
+		{Name: "exports", Cron: "30 2 * * *", Watch: "/home/u/Downloads", Dests: []string{"downloads", "proton:/B"}, PasswordKeyring: true},
+		{Name: "d", Every: "1h", Source: "/s"},
+	}
+	tests := []struct {
+		name string
+		c    Config
+		want string
+	}{
+		{"empty", Config{}, ""},
+		{"a default, no jobs", Config{DefaultDest: "proton:/B"}, "Default destination: proton:/B\n"},
+		{"jobs", Config{DefaultDest: "downloads", Jobs: jobs},
+			"Default destination: downloads\n" +
+				"JOB      WHEN             SOURCE                   DEST                 PASSWORD         KEEP\n" +
+				"daily    every 24h        /home/u/cake             usb:W                file /home/u/pw  last 3, daily 7\n" +
+				"exports  cron 30 2 * * *  watch /home/u/Downloads  downloads proton:/B  keyring          all\n" +
+				"d        every 1h         /s                       downloads            none             all\n"},
+		{"jobs, no default", Config{Jobs: jobs[2:]},
+			"JOB  WHEN      SOURCE  DEST  PASSWORD  KEEP\n" +
+				"d    every 1h  /s            none      all\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out strings.Builder
+			if err := tc.c.WriteJobs(&out); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tc.want {
+				t.Errorf("wrote\n%q\nwant\n%q", out.String(), tc.want)
+			}
+		})
+	}
+}
+
+// TestWriteStatus: schedule status's whole text: the table, then a line
+// per damaged backup; or that there are no jobs.
+func TestWriteStatus(t *testing.T) {
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.Local)
+	ok := JobStatus{Job: "daily", Next: now.Add(12 * time.Hour), Last: JobState{
+		LastStart: now.Add(-12 * time.Hour), LastResult: ResultOK, LastSuccess: now.Add(-12 * time.Hour),
+		LastBackup: "/media/usb/b1", LastSize: 2 << 20}}
+	failing := JobStatus{Job: "cloud", Failing: true, Last: JobState{
+		LastStart: now.Add(-time.Hour), LastResult: ResultFailed, LastError: "no room left"},
+		Failed: []FailedBackup{{Dest: "proton:/B", Verified: Verified{Name: "b0", Error: "chunk 2:\nbad checksum", At: now.Add(-2 * time.Hour)}}}}
+	never := JobStatus{Job: "new", Next: now.Add(time.Hour)}
+	tests := []struct {
+		name string
+		rows []JobStatus
+		want string
+	}{
+		{"no jobs", nil, "No scheduled jobs.\n"},
+		{"jobs", []JobStatus{failing, ok, never},
+			"JOB    LAST RUN          RESULT  NEXT RUN          DETAIL\n" +
+				"cloud  2026-12-03 11:00  FAILED  now               no room left\n" +
+				"daily  2026-12-03 00:00  ok      2026-12-04 00:00  /media/usb/b1 (2.0 MiB)\n" +
+				"new    never             -       2026-12-03 13:00  \n" +
+				"DAMAGED backup of job cloud at proton:/B: b0 (chunk 2: bad checksum, checked 2026-12-03 10:00); retention keeps it but never counts it as good\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out strings.Builder
+			if err := WriteStatus(&out, tc.rows, now); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tc.want {
+				t.Errorf("wrote\n%q\nwant\n%q", out.String(), tc.want)
+			}
+		})
+	}
+}
