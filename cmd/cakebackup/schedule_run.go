@@ -9,7 +9,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/check"
-	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
 	"github.com/cakebackup/cakebackup/secret"
@@ -197,22 +196,8 @@ func schedulePruneCommand(e *env) *cli.Command {
 			return nil
 		}
 		dry := c.Bool("dry-run")
-		verb := "deleted"
-		if dry {
-			verb = "would delete"
-		}
 		plans, err := e.runner().PruneJob(c.Context, job, cfg.DestsFor(job), dry)
-		for _, plan := range plans {
-			for _, d := range plan.Keep {
-				fmt.Fprintf(e.stdout, "keep          %s\n", d.Location)
-			}
-			for _, d := range plan.Remove {
-				fmt.Fprintf(e.stdout, "%-13s %s\n", verb, d.Location)
-			}
-			for _, r := range plan.Rejected {
-				fmt.Fprintf(e.stdout, "%-13s %s (%s); left alone\n", runner.RejectedLabel(r.Err), r.Location, errloc.OneLine(r.Err.Error()))
-			}
-		}
+		runner.WritePlans(e.stdout, plans, dry)
 		return runnerErr(err)
 	})
 }

@@ -3,10 +3,12 @@ package runner
 import (
 	"fmt"
 	"io/fs"
+	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -28,6 +30,44 @@ func TestRejectedLabel(t *testing.T) {
 	} {
 		if got := RejectedLabel(tt.err); got != tt.want {
 			t.Errorf("RejectedLabel(%v) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
+
+// TestWritePlans: schedule prune's whole text for each destination's
+// plan, in a run and in a dry run.
+func TestWritePlans(t *testing.T) {
+	at := func(loc string) destinations.Entry { return destinations.Entry{Location: loc} }
+	plans := []schedule.PrunePlan{
+		{
+			Keep:     []schedule.Dated{{Entry: at("/media/usb/b3")}, {Entry: at("/media/usb/b2")}},
+			Remove:   []schedule.Dated{{Entry: at("/media/usb/b1")}},
+			Rejected: []schedule.Rejected{{Entry: at("/media/usb/b0"), Err: fmt.Errorf("chunk 1:\n%w", backup.ErrBadChecksum)}},
+		},
+		{Keep: []schedule.Dated{{Entry: at("proton:/B/b3")}}},
+	}
+	tests := []struct {
+		dryRun bool
+		want   string
+	}{
+		{false, "keep          /media/usb/b3\n" +
+			"keep          /media/usb/b2\n" +
+			"deleted       /media/usb/b1\n" +
+			"damaged       /media/usb/b0 (chunk 1: " + backup.ErrBadChecksum.Error() + "); left alone\n" +
+			"keep          proton:/B/b3\n"},
+		{true, "keep          /media/usb/b3\n" +
+			"keep          /media/usb/b2\n" +
+			"would delete  /media/usb/b1\n" +
+			"damaged       /media/usb/b0 (chunk 1: " + backup.ErrBadChecksum.Error() + "); left alone\n" +
+			"keep          proton:/B/b3\n"},
+	}
+	for _, tc := range tests {
+		var out strings.Builder
+		if err := WritePlans(&out, plans, tc.dryRun); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != tc.want {
+			t.Errorf("dry run %v: wrote\n%s\nwant\n%s", tc.dryRun, out.String(), tc.want)
 		}
 	}
 }
