@@ -82,16 +82,17 @@ func ReadLine(br *bufio.Reader) (string, error) {
 // ReadFile returns the first line of the file at path. A regular file
 // must not be readable or writable by group or others (0600, 0400); a
 // pipe or device (a shell's <(pass show x)) is read as it is, bounded
-// like every source.
+// like every source. A file that cannot be opened is "PATH: why", not
+// "open PATH: why"; the error wraps the system's.
 func ReadFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return "", pathError(path, err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return "", err
+		return "", pathError(path, err)
 	}
 	switch {
 	case fi.IsDir():
@@ -104,4 +105,14 @@ func ReadFile(path string) (string, error) {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	return pw, nil
+}
+
+// pathError is err, from opening the file at path, worded "PATH: why"
+// rather than as an *fs.PathError ("open PATH: why").
+func pathError(path string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s: %w", path, err)
 }

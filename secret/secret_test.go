@@ -2,6 +2,7 @@ package secret_test
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -60,6 +61,17 @@ func TestReadFile(t *testing.T) {
 	// A device that never ends a line is read no further than MaxSize.
 	if _, err := secret.ReadFile("/dev/zero"); !errors.Is(err, secret.ErrTooLong) {
 		t.Errorf("/dev/zero: %v, want ErrTooLong", err)
+	}
+}
+
+// TestReadFileMissing: a password file that cannot be opened is "PATH:
+// why", without the system call's "open ", and still a missing file to
+// errors.Is.
+func TestReadFileMissing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing")
+	_, err := secret.ReadFile(missing)
+	if want := missing + ": "; err == nil || !strings.HasPrefix(err.Error(), want) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ReadFile(missing) = %v, want it to start %q and wrap fs.ErrNotExist", err, want)
 	}
 }
 

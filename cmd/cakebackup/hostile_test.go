@@ -269,6 +269,11 @@ func TestHostileInput(t *testing.T) {
 		code int
 		want string
 	}{
+		{"-", exitUsage, "-: no such file or directory"},
+		{" ", exitUsage, ": no such file or directory"},
+		{filepath.Join(h.root, "nonexistent"), exitUsage, "nonexistent: no such file or directory"},
+		{h.loop, exitUsage, "loop1: too many levels of symbolic links"},
+		{h.long, exitUsage, "file name too long"},
 		{h.emptyPw, exitUsage, "the first line is empty"},
 		{h.newlinePw, exitUsage, "the first line is empty"},
 		{h.bigPw, exitUsage, "no line end within the first 4096 bytes"},
