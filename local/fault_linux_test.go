@@ -524,12 +524,12 @@ func TestFlusherKeepsItsError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fl := newFlusher(f)
-	fl.kick()
-	fl.kick()
+	fl := newFlusher(f, nil)
+	fl.kick(0)
+	fl.kick(0)
 	f.Close() // the next flush fails
-	fl.kick()
-	fl.kick()
+	fl.kick(0)
+	fl.kick(0)
 	if err := fl.stop(); !errors.Is(err, os.ErrClosed) {
 		t.Fatalf("stop = %v, want the failed flush's error", err)
 	}
