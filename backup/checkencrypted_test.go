@@ -51,7 +51,7 @@ func TestCheckEncrypted(t *testing.T) {
 			if c.wrongSum {
 				sum[5] ^= 1
 			}
-			bl, err := checkEncrypted(c.b, sum[:], nil, nil)
+			bl, err := checkEncrypted(c.b, sum[:], nil, nil, nil)
 			if c.wrongSum {
 				if err != errEncSum {
 					t.Fatalf("got %v, want %v", err, errEncSum)

@@ -97,15 +97,19 @@ func (a *Archive) chunkErr(i int, err error) error {
 // place: buf needs tagSize bytes of spare capacity to avoid a copy) and,
 // unless the caller does it (plainLater), checks the plaintext's SHA-512.
 // The encrypted bytes' SHA-512 and the blob's checksum are taken through
-// hs, which may be nil. It returns the plaintext, or nil when only
-// checking.
-func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, hs *chunkHashers, plainLater bool) ([]byte, error) {
+// hs, which may be nil. When fill is not nil, buf is still being filled
+// (see checkEncrypted); a failure to fill it is returned as fill has it.
+// It returns the plaintext, or nil when only checking.
+func (a *Archive) openChunk(i int, buf []byte, keys *keyCache, hs *chunkHashers, plainLater bool, fill *chunkFill) ([]byte, error) {
 	c := a.chunks[i]
 	sha, b2 := hs.hashers()
 	if int64(len(buf)) != c.encLen {
 		return nil, a.chunkErr(i, fmt.Errorf("got %d of %d bytes: %w", len(buf), c.encLen, ErrBadLength))
 	}
-	bl, err := checkEncrypted(buf, c.encSum, sha, b2)
+	bl, err := checkEncrypted(buf, c.encSum, sha, b2, fill)
+	if ferr := fill.failure(); ferr != nil {
+		return nil, ferr // the reader's error, which names the chunk
+	}
 	if err != nil {
 		return nil, a.chunkErr(i, err)
 	}
@@ -140,15 +144,32 @@ var errEncSum = fmt.Errorf("SHA-512 of the encrypted data does not match metadat
 // Where blake2b's fused kernel runs (FusedFast), both checksums of a
 // blob in the XChaCha20 layout are taken in one pass; the blob parses
 // then without hashing again, unless its checksum does not match, when
-// parseBlob tries the 2022 layout and reports the failure. Elsewhere
-// they are taken through the Hashers sha and b2 (either may be nil) at
-// once, on two goroutines: the other workers may have no chunk left
-// (the last chunks, the inner directory's chunk read first), and a core
-// would idle.
-func checkEncrypted(buf, encSum []byte, sha *sha512pair.Hasher, b2 *blake2b.Hasher) (*blob, error) {
+// parseBlob tries the 2022 layout and reports the failure. That pass
+// goes through buf as it is filled when fill is not nil (a chunk checked
+// while it is read): the check then ends soon after the chunk's last
+// byte arrives, not a whole chunk's hashing later. Elsewhere, once buf
+// is filled, the checksums are taken through the Hashers sha and b2
+// (either may be nil) at once, on two goroutines: the other workers may
+// have no chunk left (the last chunks, the inner directory's chunk read
+// first), and a core would idle. A failure to fill buf is returned as
+// fill's error.
+func checkEncrypted(buf, encSum []byte, sha *sha512pair.Hasher, b2 *blake2b.Hasher, fill *chunkFill) (*blob, error) {
+	const hdrLen = blobOverhead - checksumSize // of the XChaCha20 layout
+	if _, err := fill.wait(min(len(buf), hdrLen)); err != nil {
+		return nil, err
+	}
 	if hdr, stored, ciphertext, ok := blobParts(buf, xNonceSize); ok && encSum != nil && blake2b.FusedFast() {
 		var pbuf blobPrefixBuf
-		encGot, sum := blake2b.SHA512AndSum512(buf, blobPrefix(&pbuf, hdr), ciphertext)
+		sums := blake2b.NewFusedSums(buf, blobPrefix(&pbuf, hdr), ciphertext)
+		skip := len(buf) - len(ciphertext)
+		for have := hdrLen; have < len(buf); {
+			var err error
+			if have, err = fill.wait(min(len(buf), have+fillStep)); err != nil {
+				return nil, err
+			}
+			sums.Advance(have, max(have-skip, 0))
+		}
+		encGot, sum := sums.Sums()
 		if !bytes.Equal(encGot[:], encSum) {
 			return nil, errEncSum
 		}
@@ -156,6 +177,9 @@ func checkEncrypted(buf, encSum []byte, sha *sha512pair.Hasher, b2 *blake2b.Hash
 			return newBlob(hdr, xNonceSize, ciphertext), nil
 		}
 		return parseBlobWith(b2, buf)
+	}
+	if _, err := fill.wait(len(buf)); err != nil {
+		return nil, err
 	}
 	encOK := make(chan bool, 1)
 	if encSum != nil {
@@ -169,6 +193,11 @@ func checkEncrypted(buf, encSum []byte, sha *sha512pair.Hasher, b2 *blake2b.Hash
 	}
 	return bl, err
 }
+
+// fillStep is the least checkEncrypted waits to have arrived before it
+// hashes on: a few of the reader's pieces, so that it is not woken for
+// each one.
+const fillStep = 1 << 20
 
 // streamChunks passes every chunk, opened by a chunkStream, to sink in
 // order (plain is nil when keys is nil) and returns the stream, drained,

@@ -9,6 +9,7 @@ import (
 	"io"
 	"runtime"
 
+	"github.com/cakebackup/cakebackup/internal/blake2b"
 	"github.com/cakebackup/cakebackup/internal/hugepage"
 	"github.com/cakebackup/cakebackup/internal/sha512pair"
 )
@@ -33,6 +34,9 @@ type chunkStream struct {
 
 	// populated is closed once the first chunks' buffers are faulted in.
 	populated chan struct{}
+	// early: a chunk goes to the workers as soon as its reading starts,
+	// with its chunkFill, not once it is read.
+	early bool
 
 	// whole is written by the sink and err by the reading goroutine;
 	// both are read only once out is closed.
@@ -43,8 +47,18 @@ type chunkStream struct {
 // newChunkStream starts reading; close must be called.
 func (a *Archive) newChunkStream(ctx context.Context, keys *keyCache) *chunkStream {
 	workers := runtime.GOMAXPROCS(0)
+	// Without keys, a worker checks a chunk as the reader fills it
+	// (checkEncrypted): the first chunk's check starts as it starts
+	// arriving, and the last one's ends soon after its last byte. The
+	// reader then needs one buffer more than the workers, not two: the
+	// chunk it fills is one of theirs. A fresh buffer costs here (see
+	// populate), and peak memory is mostly buffers.
+	early := keys == nil && blake2b.FusedFast()
 	jobs := workers + 2
-	s := &chunkStream{ctx: ctx, a: a, hs: newChunkHashers(), out: make(chan *chunkJob, jobs), populated: make(chan struct{})}
+	if early {
+		jobs = workers + 1
+	}
+	s := &chunkStream{ctx: ctx, a: a, hs: newChunkHashers(), out: make(chan *chunkJob, jobs), populated: make(chan struct{}), early: early}
 	if keys != nil {
 		s.whole = sha512.New()
 	}
@@ -55,7 +69,7 @@ func (a *Archive) newChunkStream(ctx context.Context, keys *keyCache) *chunkStre
 	pair := keys != nil && a.pairHash()
 	s.pool = newOrderedPool(ctx, workers, jobs,
 		func(j *chunkJob) error {
-			plain, err := a.openChunk(j.index, j.buf, keys, s.hs, pair)
+			plain, err := a.openChunk(j.index, j.buf, keys, s.hs, pair, j.fill)
 			j.out = plain
 			return err
 		},
@@ -126,7 +140,22 @@ func (s *chunkStream) read() {
 				break // the pool stopped; close reports why
 			}
 			j.buf = sizedBuffer(j.buf, c.encLen)[:c.encLen]
-			if err := readPieces(rc, j.buf); err != nil {
+			if s.early {
+				if j.fill == nil {
+					j.fill = newChunkFill()
+				}
+				j.fill.reset()
+				s.pool.submit(j)
+				if err := readPieces(rc, j.buf, j.fill.set); err != nil {
+					// The worker returns readErr as the chunk's
+					// failure, which stops the pool.
+					readErr = s.a.chunkErr(i, dataReadErr(err))
+					j.fill.fail(readErr)
+					break
+				}
+				continue
+			}
+			if err := readPieces(rc, j.buf, nil); err != nil {
 				s.pool.release(j)
 				readErr = s.a.chunkErr(i, dataReadErr(err))
 				break
@@ -215,12 +244,16 @@ const readPiece = 256 << 10
 // checking a checksum as it reads (archive/zip's CRC-32 of data.bin) goes
 // over bytes the kernel has just copied, still in the cache, rather than
 // over a whole chunk from memory: over a 24 MiB buffer the CRC-32 ran ten
-// times slower than over a cached one. Short data is io.ErrUnexpectedEOF,
-// or io.EOF when none was read.
-func readPieces(r io.Reader, buf []byte) error {
+// times slower than over a cached one. After each piece it calls filled,
+// when not nil, with how many bytes of buf are filled. Short data is
+// io.ErrUnexpectedEOF, or io.EOF when none was read.
+func readPieces(r io.Reader, buf []byte, filled func(int)) error {
 	for off := 0; off < len(buf); {
 		n, err := io.ReadFull(r, buf[off:min(len(buf), off+readPiece)])
 		off += n
+		if filled != nil && n > 0 {
+			filled(off)
+		}
 		if err == io.EOF && off > 0 {
 			return io.ErrUnexpectedEOF
 		}

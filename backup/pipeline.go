@@ -16,8 +16,12 @@ type chunkJob struct {
 	// took it (a chunk sealer with pair), else nil.
 	plainSum []byte
 	rec      chunkRecord
-	err      error
-	done     chan struct{}
+	// fill, when not nil, tells the step how much of buf is filled: the
+	// producer submitted the job before filling it (a chunkStream
+	// without keys).
+	fill *chunkFill
+	err  error
+	done chan struct{}
 }
 
 // orderedPool runs step on chunks in parallel and hands them to sink one

@@ -167,7 +167,7 @@ func (p *plainReader) chunk(i int) ([]byte, error) {
 	if err != nil {
 		err = p.a.chunkErr(i, dataReadErr(err))
 	} else {
-		plain, err = p.a.openChunk(i, buf, p.keys, nil, false)
+		plain, err = p.a.openChunk(i, buf, p.keys, nil, false, nil)
 	}
 	if err != nil {
 		return nil, p.fail(err)

@@ -92,3 +92,57 @@ func TestReadErrorIsNotDamage(t *testing.T) {
 		})
 	}
 }
+
+// failingAt reads b; once armed, a read of the byte at off fails, as a
+// bad sector would.
+type failingAt struct {
+	b     []byte
+	off   int64
+	armed *atomic.Bool
+}
+
+func (f failingAt) ReadAt(p []byte, off int64) (int, error) {
+	if f.armed.Load() && off <= f.off && off+int64(len(p)) > f.off {
+		return 0, &fs.PathError{Op: "read", Path: "/media/stick/backup", Err: syscall.EIO}
+	}
+	return bytes.NewReader(f.b).ReadAt(p, off)
+}
+
+// TestCheckIntegrityReadFailsMidChunk: a read that fails inside a chunk,
+// which CheckIntegrity checks while it is read, fails the check with the
+// read's error, naming that chunk once, wherever in the chunk it fails.
+func TestCheckIntegrityReadFailsMidChunk(t *testing.T) {
+	t.Parallel()
+	b := sealInnerFast(t, manySmallFiles(t, 400, 4096), 256<<10)
+	a, err := openBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dataOff, err := a.data.DataOffset()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cannot = "reading data.bin: cannot read the backup (was its drive unplugged?): read /media/stick/backup: input/output error"
+	c2 := dataOff + a.chunks[2].encOff
+	for _, tt := range []struct {
+		off  int64
+		want string
+	}{
+		{dataOff, "chunk 0: " + cannot},
+		{dataOff + 5, "chunk 0: " + cannot},
+		{dataOff + a.chunks[0].encLen - 1, "chunk 0: " + cannot},
+		{c2, "chunk 2: " + cannot},
+		{c2 + readPiece + 100, "chunk 2: " + cannot},
+		{dataOff + a.chunks[6].encOff + a.chunks[6].encLen - 1, "chunk 6: " + cannot},
+	} {
+		r := failingAt{b: b, off: tt.off, armed: new(atomic.Bool)}
+		a, err := Open(r, int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.armed.Store(true)
+		if err := a.CheckIntegrity(t.Context()); err == nil || err.Error() != tt.want {
+			t.Errorf("a read failing at byte %d: %v, want %q", tt.off, err, tt.want)
+		}
+	}
+}

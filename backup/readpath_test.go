@@ -151,7 +151,7 @@ func TestReadPieces(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			buf := make([]byte, tt.want)
 			// OneByteReader makes every piece take many reads.
-			err := readPieces(iotest.OneByteReader(bytes.NewReader(data[:tt.avail])), buf)
+			err := readPieces(iotest.OneByteReader(bytes.NewReader(data[:tt.avail])), buf, nil)
 			if err != tt.wantErr {
 				t.Fatalf("readPieces: %v, want %v", err, tt.wantErr)
 			}

@@ -24,13 +24,62 @@ func FusedFast() bool { return hasFused() }
 // stream on one core, so that each fills the other's stalls. The rest is
 // hashed alone. Elsewhere the two are hashed one after the other.
 func SHA512AndSum512(shaMsg, prefix, p []byte) (sha [sha512.Size]byte, sum [Size]byte) {
+	return NewFusedSums(shaMsg, prefix, p).Sums()
+}
+
+// FusedSums takes SHA512AndSum512's two checksums of messages that are
+// still arriving, a piece at a time (a buffer being filled from the
+// disk): Advance hashes what has arrived, Sums the rest. A goroutine
+// checking a chunk as it is read so finishes soon after the last piece
+// arrives, where hashing only once it is whole would take the time of
+// the whole chunk after it. A FusedSums is for one goroutine.
+type FusedSums struct {
+	shaMsg, prefix, p []byte // p is the caller's until started, then what follows the prefix's block
+
+	d       *digest
+	sh      [8]uint64 // SHA-512's chain value after i bytes of shaMsg
+	i, n    int       // the bytes of both messages hashed together so far, and to hash so
+	skip    int       // the bytes of the caller's p that filled the prefix's block
+	started bool      // the prefix's block is filled
+}
+
+// NewFusedSums starts SHA512AndSum512(shaMsg, prefix, p) over messages
+// whose bytes arrive later: it reads none of shaMsg and p.
+func NewFusedSums(shaMsg, prefix, p []byte) *FusedSums {
+	return &FusedSums{shaMsg: shaMsg, prefix: prefix, p: p, sh: iv} // BLAKE2b's initialization vector is SHA-512's (RFC 7693, section 2.6)
+}
+
+// Advance hashes, where the fused kernel runs (FusedFast), the whole
+// blocks of both messages that have arrived: shaMsg's first shaAvail
+// bytes and p's first pAvail bytes. Elsewhere it does nothing and Sums
+// does all.
+func (f *FusedSums) Advance(shaAvail, pAvail int) {
 	if !hasFused() {
-		d := newWith(prefix)
-		d.Write(p)
-		return sha512.Sum512(shaMsg), d.checksum()
+		return
 	}
-	d := newWith(prefix)
-	p = d.fill(p)
+	if !f.start(pAvail) {
+		return
+	}
+	avail := min(shaAvail, pAvail-f.skip) - f.i
+	for f.i < f.n && avail >= BlockSize {
+		m := min(f.n-f.i, maxKernel, avail&^(BlockSize-1))
+		fused(&f.sh, &f.d.h, &f.d.c, f.shaMsg[f.i:f.i+m], f.p[f.i:f.i+m])
+		f.i += m
+		avail -= m
+	}
+}
+
+// start fills the prefix's last block from p once p's first pAvail bytes
+// have enough for it, and reports whether it has.
+func (f *FusedSums) start(pAvail int) bool {
+	if f.started {
+		return true
+	}
+	d := newWith(f.prefix)
+	if d.offset != 0 && d.offset != BlockSize && pAvail < min(len(f.p), BlockSize-d.offset) {
+		return false
+	}
+	p := d.fill(f.p)
 	if len(p) > 0 && d.offset == BlockSize {
 		hashBlocks(&d.h, &d.c, 0, d.block[:])
 		d.offset = 0
@@ -39,19 +88,26 @@ func SHA512AndSum512(shaMsg, prefix, p []byte) (sha [sha512.Size]byte, sum [Size
 	// is kept back for the final flag.
 	n := 0
 	if len(p) > 0 {
-		n = min(len(shaMsg), len(p)-1) &^ (BlockSize - 1)
+		n = min(len(f.shaMsg), len(p)-1) &^ (BlockSize - 1)
 	}
 	if d.c[0] > math.MaxUint64-uint64(n) {
 		n = 0 // the counter would carry: hashBlocks does that
 	}
-	sh := iv // BLAKE2b's initialization vector is SHA-512's (RFC 7693, section 2.6)
-	for i := 0; i < n; {
-		m := min(n-i, maxKernel)
-		fused(&sh, &d.h, &d.c, shaMsg[i:i+m], p[i:i+m])
-		i += m
+	f.d, f.skip, f.p, f.n, f.started = d, len(f.p)-len(p), p, n, true
+	return true
+}
+
+// Sums returns the two checksums, once every byte of both messages has
+// arrived.
+func (f *FusedSums) Sums() (sha [sha512.Size]byte, sum [Size]byte) {
+	if !hasFused() {
+		d := newWith(f.prefix)
+		d.Write(f.p)
+		return sha512.Sum512(f.shaMsg), d.checksum()
 	}
-	d.Write(p[n:])
-	return sha512Rest(sh, shaMsg, n), d.checksum()
+	f.Advance(len(f.shaMsg), len(f.p)+f.skip)
+	f.d.Write(f.p[f.n:])
+	return sha512Rest(f.sh, f.shaMsg, f.n), f.d.checksum()
 }
 
 // The encoding of crypto/sha512's state (crypto/internal/fips140/sha512,

@@ -25,7 +25,8 @@ func meterChunks(b *testing.B, chunks int) func() {
 
 // BenchmarkChunkChecksums takes a chunk's SHA-512 (over the blob) and
 // BLAKE2b-512 (over a 40-byte prefix and the blob after its header):
-// fused, with the fused kernel; separate, crypto/sha512 then this
+// fused, with the fused kernel; fused-arriving, the same through
+// FusedSums given the blob 1 MiB at a time; separate, crypto/sha512 then this
 // package's Go code; pairs, each through its two-message kernel with a
 // second chunk (WriteTwo), the CPU time split between the two chunks.
 func BenchmarkChunkChecksums(b *testing.B) {
@@ -35,6 +36,17 @@ func BenchmarkChunkChecksums(b *testing.B) {
 		defer meterChunks(b, 1)()
 		for range b.N {
 			SHA512AndSum512(blob, prefix, blob[121:])
+		}
+	})
+	b.Run("fused-arriving", func(b *testing.B) { // as a chunk checked while it is read, 1 MiB at a time
+		defer meterChunks(b, 1)()
+		for range b.N {
+			f := NewFusedSums(blob, prefix, blob[121:])
+			for have := 0; have < len(blob); {
+				have = min(len(blob), have+1<<20)
+				f.Advance(have, max(have-121, 0))
+			}
+			f.Sums()
 		}
 	})
 	b.Run("separate", func(b *testing.B) {

@@ -53,6 +53,51 @@ func TestSHA512AndSum512Blob(t *testing.T) {
 	checkFused(t, blob, bytes.Repeat([]byte{3}, 40), blob[121:])
 }
 
+// TestFusedSumsArriving: FusedSums given a blob's bytes as they arrive,
+// in pieces of every size (one byte, less than a block, blocks, more
+// than a kernel call), whole at once, or with the prefix's block not
+// filled until late, takes the checksums SHA512AndSum512 takes, and
+// reads no byte before it arrived: the bytes not yet arrived are
+// garbage until then.
+func TestFusedSumsArriving(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	whole := make([]byte, 2*maxKernel+3*BlockSize+77)
+	for i := range whole {
+		whole[i] = byte(r.Uint32())
+	}
+	for _, c := range []struct {
+		n, skip, prefix int
+		pieces          []int // sizes of the pieces, repeated
+	}{
+		{n: len(whole), skip: 121 + 64, prefix: 161, pieces: []int{256 << 10}},
+		{n: len(whole), skip: 121 + 64, prefix: 161, pieces: []int{1, 7, 100, 127}},
+		{n: len(whole), skip: 121 + 64, prefix: 161, pieces: []int{len(whole)}},
+		{n: len(whole), skip: 0, prefix: 0, pieces: []int{BlockSize, 3 * BlockSize}},
+		{n: len(whole), skip: 3, prefix: 40, pieces: []int{maxKernel + 1}},
+		{n: 5000, skip: 121 + 64, prefix: 128, pieces: []int{64, 1000}},
+		{n: 300, skip: 200, prefix: 127, pieces: []int{1}},
+		{n: 0, skip: 0, prefix: 5, pieces: []int{1}},
+	} {
+		want := whole[:c.n]
+		wantSHA, wantSum := SHA512AndSum512(want, whole[len(whole)-c.prefix:], want[c.skip:])
+		buf := make([]byte, c.n)
+		for i := range buf {
+			buf[i] = byte(i * 13) // not the message: read too early, it shows
+		}
+		f := NewFusedSums(buf, whole[len(whole)-c.prefix:], buf[c.skip:])
+		for have, k := 0, 0; have < c.n; k++ {
+			m := min(c.pieces[k%len(c.pieces)], c.n-have)
+			copy(buf[have:have+m], want[have:])
+			have += m
+			f.Advance(have, max(have-c.skip, 0))
+		}
+		sha, sum := f.Sums()
+		if sha != wantSHA || sum != wantSum {
+			t.Errorf("%d bytes, BLAKE2b from %d after a %d-byte prefix, pieces %v: the checksums differ from SHA512AndSum512's", c.n, c.skip, c.prefix, c.pieces)
+		}
+	}
+}
+
 func FuzzSHA512AndSum512(f *testing.F) {
 	f.Add([]byte("abc"), 0, 0)
 	f.Add(bytes.Repeat([]byte{1}, 1000), 121, 40)
