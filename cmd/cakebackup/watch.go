@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -64,7 +66,11 @@ func watchCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			in, err := inbox.New(dir, specs, e.registry().Open, paths, e.getenv, e.log())
+			reg := e.registry()
+			if err := askDrive(c.Context, reg, specs); err != nil {
+				return err
+			}
+			in, err := inbox.New(dir, specs, reg.Open, paths, e.getenv, e.log())
 			if err != nil {
 				return inboxErr(err)
 			}
@@ -87,6 +93,33 @@ func watchCommand(e *env) *cli.Command {
 			return inboxErr(in.Watch(c.Context))
 		},
 	}
+}
+
+// askDrive asks now which stick a bare "usb" among specs means, when
+// several are plugged in and there is a terminal to ask on: reg keeps the
+// answer for the whole watch. Asked here, the question waits for the
+// person as long as it takes and Ctrl-C ends it; asked by CheckDests, it
+// would be bounded by inbox.OpenTimeout, meant for network destinations,
+// and asked again by the first pass. A question left unanswered (or
+// answered with no drive) ends the watch: the person who gave usb is
+// there to pick one. A drive that is not plugged in is not an error
+// here: the passes say so until it is.
+func askDrive(ctx context.Context, reg *destinations.Registry, specs []string) error {
+	for _, spec := range specs {
+		if s, err := destinations.ParseSpec(spec); err != nil || s.Scheme != "usb" || s.Arg != "" {
+			continue
+		}
+		d, err := reg.Open(ctx, spec)
+		switch {
+		case err == nil:
+			_ = d.Close() // the first pass opens it again, with no question
+		case ctx.Err() != nil:
+			return withSignalCode(ctx, asInterruption(ctx, err))
+		case errors.Is(err, local.ErrNoDriveChosen):
+			return err
+		}
+	}
+	return nil
 }
 
 // inboxErr gives an inbox's errors the CLI's wording.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/creack/pty"
 
+	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -214,5 +215,63 @@ func TestSendAsksForTheDriveOnce(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(first, local.BackupFolder)); !os.IsNotExist(err) {
 		t.Errorf("send wrote to the stick not chosen: %v", err)
+	}
+}
+
+// TestWatchDriveQuestionUnanswered: a watch whose question which stick
+// gets no drive for an answer, or Ctrl-C, ends there, in one line after
+// the question, before it watches anything; the stick is not asked of
+// again by the passes.
+func TestWatchDriveQuestionUnanswered(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name     string
+		answer   string // typed at the question; "" means Ctrl-C
+		wantCode int
+		after    string // what the terminal shows after the question
+	}{
+		{"not a drive", "3\n", exitFailure, "3\r\ncakebackup: destination usb: choosing a drive: no drive chosen\r\n"},
+		{"interrupted", "", 130, "\r\ncakebackup: interrupted\r\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			drives, _, _ := twoSticks(t)
+			ptmx, tty, err := pty.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ptmx.Close()
+			defer tty.Close()
+			screen := newScreen(ptmx)
+			home, in := t.TempDir(), t.TempDir()
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			var stdout strings.Builder
+			exited := make(chan int, 1)
+			go func() {
+				exited <- run(ctx, []string{"cakebackup", "watch", in, "--dest", "usb"}, &env{
+					stdin: tty, stdout: &stdout, stderr: tty, drives: drives,
+					getenv: func(k string) string { return map[string]string{"HOME": home}[k] },
+				})
+			}()
+			screen.waitFor(t, "Which one? [1-2]: ")
+			if tt.answer == "" {
+				cancel(&interrupt.Error{Code: 130})
+			} else if _, err := ptmx.WriteString(tt.answer); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case code := <-exited:
+				if code != tt.wantCode {
+					t.Fatalf("exit %d, want %d; terminal: %q", code, tt.wantCode, screen.String())
+				}
+			case <-time.After(2 * time.Minute):
+				t.Fatalf("watch did not end; the terminal shows %q", screen.String())
+			}
+			screen.waitFor(t, tt.after)
+			if _, after, _ := strings.Cut(screen.String(), "Which one? [1-2]: "); after != tt.after {
+				t.Errorf("after the question the terminal shows %q, want %q", after, tt.after)
+			}
+		})
 	}
 }
