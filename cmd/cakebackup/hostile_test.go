@@ -269,6 +269,7 @@ func TestHostileInput(t *testing.T) {
 		code int
 		want string
 	}{
+		{"", exitUsage, "cakebackup: --password-file is empty: give the password file's path"},
 		{"-", exitUsage, "-: no such file or directory"},
 		{" ", exitUsage, ": no such file or directory"},
 		{filepath.Join(h.root, "nonexistent"), exitUsage, "nonexistent: no such file or directory"},
@@ -284,6 +285,9 @@ func TestHostileInput(t *testing.T) {
 	} {
 		add(f.code, f.want, "verify", h.backup, "--password-file", f.arg)
 		add(f.code, f.want, append(create, "--password-file", f.arg)...)
+		if f.arg == "" {
+			f.want = "proton password needed"
+		}
 		add(f.code, f.want, "proton", "login", "--proton-user", "u", "--proton-password-file", f.arg)
 	}
 
