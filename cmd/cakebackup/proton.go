@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/secret"
 )
@@ -174,27 +172,15 @@ func protonWhoamiCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			space := bytesize.Format(a.UsedSpace) + " used"
-			if a.MaxSpace > 0 {
-				space += " of " + bytesize.Format(a.MaxSpace)
-			}
-			fmt.Fprintf(e.stdout, "%s (%s), %s; session kept in %s\n", a.Username, a.Email, space, store.Where())
+			fmt.Fprintln(e.stdout, a.WhoamiLine(store.Where()))
 			// Asking for the account may have renewed the session: the
 			// cache has the latest times.
 			if s, err := store.Load(c.Context); err == nil {
-				fmt.Fprintf(e.stdout, "Session made %s, last renewed %s\n", sessionTime(s.Created, "at an unknown time"), sessionTime(s.Refreshed, "never"))
+				fmt.Fprintln(e.stdout, s.TimesLine())
 			}
 			return d.SaveError()
 		},
 	}
-}
-
-// sessionTime formats a session's time for whoami, or says unknown.
-func sessionTime(t time.Time, unknown string) string {
-	if t.IsZero() {
-		return unknown
-	}
-	return t.Local().Format("2006-01-02 15:04 MST")
 }
 
 // protonPassword returns the Proton password from
