@@ -227,3 +227,18 @@ func TestResumedError(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenedSummaryLine: verify's --verbose line of the golden v3
+// backup, a 2161-byte file of one chunk, named as it was given.
+func TestOpenedSummaryLine(t *testing.T) {
+	t.Parallel()
+	for _, arg := range []func(string) string{plainPath, folderSpec} {
+		o, err := openGolden(t, "v3.bin", arg, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := o.SummaryLine(), o.Arg+": format version 3, 1 chunk, 2.1 KiB"; got != want {
+			t.Errorf("SummaryLine = %q, want %q", got, want)
+		}
+	}
+}

@@ -162,3 +162,54 @@ func (s *Sent) WriteText(w io.Writer, alone bool, restoreWith string, word func(
 func NotSentLine(file string, err error, word func(error) string) string {
 	return file + ": NOT sent: " + FileReason(file, err, word)
 }
+
+// SummaryLine is what verify says, with --verbose, of the backup it
+// opened: "ARG: format version V, N chunks, SIZE".
+func (o *Opened) SummaryLine() string {
+	info := o.Info()
+	return fmt.Sprintf("%s: format version %d, %d %s, %s", o.Arg, info.Version, info.Chunks, plural(info.Chunks, "chunk", "chunks"), bytesize.Format(info.Size))
+}
+
+// Line is what verify says of a backup that checked out: read with the
+// password, that it decrypts and every chunk and file checks out;
+// without, that it is intact, and that the password would check that it
+// decrypts too.
+func (v *Verified) Line() string {
+	chunks := fmt.Sprintf("%d %s", v.Chunks, plural(v.Chunks, "chunk", "chunks"))
+	if v.Level == "full" {
+		return fmt.Sprintf("OK: %s decrypts with this password and every chunk and file checks out (%s)", v.File, chunks)
+	}
+	return fmt.Sprintf("OK: %s is intact (%s; give the password to also check it decrypts)", v.File, chunks)
+}
+
+// Notes are what restore says, besides its result, of what it found in
+// or beside the folder it restored into: a restore into it interrupted
+// while it moved its files into place, finished now or rolled back, and
+// the folders of interrupted restores it removed. They are said whether
+// or not the restore succeeded.
+func (r *Restored) Notes() []string {
+	if r == nil || r.Result == nil {
+		return nil
+	}
+	res := r.Result
+	var notes []string
+	switch {
+	case res.Resumed.Same:
+		notes = append(notes, fmt.Sprintf("Finished the restore of this backup into %s that was interrupted while it moved its files into place (%d moved now)", r.To, res.Resumed.Moved))
+	case res.Resumed.RolledBack:
+		notes = append(notes, fmt.Sprintf("Removed what was left of a restore into %s that was interrupted while it moved its files into place", r.To))
+	}
+	if res.Reclaimed.Items > 0 {
+		where := "beside"
+		if res.InPlace {
+			where = "in"
+		}
+		notes = append(notes, fmt.Sprintf("Removed %d folder(s) left by interrupted restores %s %s (%s)",
+			res.Reclaimed.Items, where, r.To, bytesize.Format(res.Reclaimed.Bytes)))
+	}
+	return notes
+}
+
+// Line is what restore says of a backup it restored: "Restored FILE
+// into DIR".
+func (r *Restored) Line() string { return fmt.Sprintf("Restored %s into %s", r.File, r.To) }

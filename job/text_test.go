@@ -2,6 +2,7 @@ package job
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -223,5 +224,63 @@ func TestNotSentLine(t *testing.T) {
 		if got := NotSentLine("x.zip", tt.err, word); got != tt.want {
 			t.Errorf("NotSentLine(%v) = %q, want %q", tt.err, got, tt.want)
 		}
+	}
+}
+
+// TestVerifiedLine: verify's line with and without the password, of
+// one chunk and of several.
+func TestVerifiedLine(t *testing.T) {
+	tests := []struct {
+		v    Verified
+		want string
+	}{
+		{Verified{File: "b", Level: "full", Chunks: 1}, "OK: b decrypts with this password and every chunk and file checks out (1 chunk)"},
+		{Verified{File: "b", Level: "full", Chunks: 3}, "OK: b decrypts with this password and every chunk and file checks out (3 chunks)"},
+		{Verified{File: "usb:/b", Level: "checksums", Chunks: 1}, "OK: usb:/b is intact (1 chunk; give the password to also check it decrypts)"},
+		{Verified{File: "b", Level: "checksums", Chunks: 2}, "OK: b is intact (2 chunks; give the password to also check it decrypts)"},
+	}
+	for _, tt := range tests {
+		if got := tt.v.Line(); got != tt.want {
+			t.Errorf("Line of %+v = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+}
+
+// TestRestoredNotesAndLine: restore's notes of a restore into the same
+// folder that was interrupted and of the leftovers removed, in or beside
+// the folder, and its result line.
+func TestRestoredNotesAndLine(t *testing.T) {
+	same := backup.Resumed{Completed: true, Same: true, Moved: 4}
+	tests := []struct {
+		name   string
+		result *backup.RestoreResult
+		want   []string
+	}{
+		{"nothing found", &backup.RestoreResult{}, nil},
+		{"no result", nil, nil},
+		{"finished, leftovers in it", &backup.RestoreResult{Resumed: same, InPlace: true, Reclaimed: backup.Reclaimed{Items: 2, Bytes: 2048}}, []string{
+			"Finished the restore of this backup into /r that was interrupted while it moved its files into place (4 moved now)",
+			"Removed 2 folder(s) left by interrupted restores in /r (2.0 KiB)",
+		}},
+		{"rolled back", &backup.RestoreResult{Resumed: backup.Resumed{RolledBack: true}}, []string{
+			"Removed what was left of a restore into /r that was interrupted while it moved its files into place",
+		}},
+		{"leftovers beside it", &backup.RestoreResult{Reclaimed: backup.Reclaimed{Items: 1, Bytes: 10}}, []string{
+			"Removed 1 folder(s) left by interrupted restores beside /r (10 B)",
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &Restored{File: "b", To: "/r", Result: tc.result}
+			if got := r.Notes(); !slices.Equal(got, tc.want) {
+				t.Errorf("Notes = %q, want %q", got, tc.want)
+			}
+			if got, want := r.Line(), "Restored b into /r"; got != want {
+				t.Errorf("Line = %q, want %q", got, want)
+			}
+		})
+	}
+	if notes := (*Restored)(nil).Notes(); notes != nil {
+		t.Errorf("a nil Restored's Notes = %q, want none", notes)
 	}
 }

@@ -56,10 +56,3 @@ func lsCommand(e *env) *cli.Command {
 		},
 	}
 }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

@@ -59,21 +59,8 @@ func restoreCommand(e *env) *cli.Command {
 			to := c.String("to")
 			restored, err := o.Restore(c.Context, to, opts)
 			e.readProgress.Finish(err == nil)
-			res := restored.Result
-			switch {
-			case res == nil:
-			case res.Resumed.Same:
-				e.note("Finished the restore of this backup into %s that was interrupted while it moved its files into place (%d moved now)", to, res.Resumed.Moved)
-			case res.Resumed.RolledBack:
-				e.note("Removed what was left of a restore into %s that was interrupted while it moved its files into place", to)
-			}
-			if res != nil && res.Reclaimed.Items > 0 {
-				where := "beside"
-				if res.InPlace {
-					where = "in"
-				}
-				e.note("Removed %d folder(s) left by interrupted restores %s %s (%s)",
-					res.Reclaimed.Items, where, to, bytesize.Format(res.Reclaimed.Bytes))
+			for _, n := range restored.Notes() {
+				e.note("%s", n)
 			}
 			switch {
 			case errors.As(err, new(*job.ResumedError)):
@@ -92,7 +79,7 @@ func restoreCommand(e *env) *cli.Command {
 			if c.Bool("json") {
 				return writeJSON(e.stdout, restored)
 			}
-			fmt.Fprintf(e.stdout, "Restored %s into %s\n", arg, to)
+			fmt.Fprintln(e.stdout, restored.Line())
 			return nil
 		},
 	}
@@ -132,23 +119,17 @@ func verifyCommand(e *env) *cli.Command {
 				return err
 			}
 			defer o.Close()
-			info := o.Info()
-			e.detail("%s: format version %d, %d %s, %s", o.Arg, info.Version, info.Chunks, plural(info.Chunks, "chunk", "chunks"), bytesize.Format(info.Size))
+			e.detail("%s", o.SummaryLine())
 			v, err := o.Verify(c.Context, opts)
 			e.readProgress.Finish(err == nil)
 			if err != nil {
 				return readErr(err)
 			}
 			e.noteCanonical(o.Canonical)
-			chunks := fmt.Sprintf("%d %s", v.Chunks, plural(v.Chunks, "chunk", "chunks"))
-			switch {
-			case c.Bool("json"):
+			if c.Bool("json") {
 				return writeJSON(e.stdout, v)
-			case o.Password != "":
-				fmt.Fprintf(e.stdout, "OK: %s decrypts with this password and every chunk and file checks out (%s)\n", o.Arg, chunks)
-			default:
-				fmt.Fprintf(e.stdout, "OK: %s is intact (%s; give the password to also check it decrypts)\n", o.Arg, chunks)
 			}
+			fmt.Fprintln(e.stdout, v.Line())
 			return nil
 		},
 	}
