@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,38 +32,16 @@ func TestChooseDriveOnTerminal(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			drives, first, second := twoSticks(t)
-			ptmx, tty, err := pty.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ptmx.Close()
-			defer tty.Close()
-			screen := newScreen(ptmx)
-			ctx, cancel := context.WithCancelCause(context.Background())
-			defer cancel(nil)
-			home := t.TempDir()
 			pwFile := writePasswordFile(t, "a long and strong password for tests 9")
-			var stdout strings.Builder
-			exited := make(chan int, 1)
-			go func() {
-				exited <- run(ctx, []string{"cakebackup", "create", "--source", sampleWallets, "--dest", "usb", "--password-file", pwFile}, &env{
-					stdin: tty, stdout: &stdout, stderr: tty, drives: drives,
-					getenv: func(k string) string { return map[string]string{"HOME": home}[k] },
-				})
-			}()
-			screen.waitFor(t, "Which one? [1-2]: ")
+			r := startOnTerminal(t, drives, "create", "--source", sampleWallets, "--dest", "usb", "--password-file", pwFile)
 			if tt.answer == "" {
-				cancel(&interrupt.Error{Code: 130})
-			} else if _, err := ptmx.WriteString(tt.answer); err != nil {
-				t.Fatal(err)
+				r.screen.waitFor(t, "Which one? [1-2]: ")
+				r.cancel(&interrupt.Error{Code: 130})
+			} else {
+				r.answer(t, tt.answer)
 			}
-			select {
-			case code := <-exited:
-				if code != tt.wantCode {
-					t.Fatalf("exit %d, want %d; terminal: %q", code, tt.wantCode, screen.String())
-				}
-			case <-time.After(2 * time.Minute):
-				t.Fatalf("create did not end; the terminal shows %q", screen.String())
+			if code := r.wait(t); code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; terminal: %q", code, tt.wantCode, r.screen.String())
 			}
 			stored := func(mount string) bool {
 				files, _ := os.ReadDir(filepath.Join(mount, local.BackupFolder))
@@ -74,3 +53,62 @@ func TestChooseDriveOnTerminal(t *testing.T) {
 		})
 	}
 }
+
+// onTerminal is cakebackup run in-process on a terminal (a pty: its
+// stdin and stderr), with drives as the removable drives.
+type onTerminal struct {
+	screen *screen
+	ptmx   *os.File // the terminal's other side, to type on
+	cancel context.CancelCauseFunc
+	exited chan int
+}
+
+// startOnTerminal runs args (without the program name) on a new terminal,
+// with $HOME in a new folder.
+func startOnTerminal(t *testing.T, drives *local.Detector, args ...string) *onTerminal {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ptmx.Close()
+		tty.Close()
+	})
+	ctx, cancel := context.WithCancelCause(context.Background())
+	r := &onTerminal{screen: newScreen(ptmx), ptmx: ptmx, cancel: cancel, exited: make(chan int, 1)}
+	home := t.TempDir()
+	vars := map[string]string{"HOME": home, "XDG_STATE_HOME": filepath.Join(home, "state")}
+	go func() {
+		r.exited <- run(ctx, append([]string{"cakebackup"}, args...), &env{
+			stdin: tty, stdout: io.Discard, stderr: tty, drives: drives,
+			getenv: func(k string) string { return vars[k] },
+		})
+	}()
+	t.Cleanup(func() { cancel(nil) })
+	return r
+}
+
+// answer waits for the question which drive and types line.
+func (r *onTerminal) answer(t *testing.T, line string) {
+	t.Helper()
+	r.screen.waitFor(t, "Which one? [1-2]: ")
+	if _, err := r.ptmx.WriteString(line); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wait returns the exit code once the run ends.
+func (r *onTerminal) wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case code := <-r.exited:
+		return code
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("the run did not end; the terminal shows %q", r.screen.String())
+	}
+	return 0
+}
+
+// questions counts the questions which drive the terminal shows.
+func (r *onTerminal) questions() int { return strings.Count(r.screen.String(), "Which one?") }

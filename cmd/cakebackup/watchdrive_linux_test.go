@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 
 	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/local"
@@ -64,30 +61,10 @@ func waitForFile(t *testing.T, path string, want []byte, screen *screen) {
 func TestWatchAsksForTheDriveOnce(t *testing.T) {
 	t.Parallel()
 	drives, first, second := twoSticks(t)
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ptmx.Close()
-	defer tty.Close()
-	screen := newScreen(ptmx)
-	home, in := t.TempDir(), t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var stdout strings.Builder
-	exited := make(chan int, 1)
-	go func() {
-		exited <- run(ctx, []string{"cakebackup", "watch", in, "--dest", "usb", "--settle", "1ms", "--poll", "100ms"}, &env{
-			stdin: tty, stdout: &stdout, stderr: tty, drives: drives,
-			getenv: func(k string) string {
-				return map[string]string{"HOME": home, "XDG_STATE_HOME": filepath.Join(home, "state")}[k]
-			},
-		})
-	}()
-	screen.waitFor(t, "Which one? [1-2]: ")
-	if _, err := ptmx.WriteString("2\n"); err != nil {
-		t.Fatal(err)
-	}
+	in := t.TempDir()
+	r := startOnTerminal(t, drives, "watch", in, "--dest", "usb", "--settle", "1ms", "--poll", "100ms")
+	screen := r.screen
+	r.answer(t, "2\n")
 	screen.waitFor(t, "Watching "+in)
 	onSecond := filepath.Join(second, local.BackupFolder)
 	for _, kind := range []string{"v3", "v2"} {
@@ -105,16 +82,11 @@ func TestWatchAsksForTheDriveOnce(t *testing.T) {
 
 	plugSticks(t, drives, first, second)
 	waitForFile(t, filepath.Join(onSecond, unplugged), export, screen)
-	cancel()
-	select {
-	case code := <-exited:
-		if code != exitOK {
-			t.Fatalf("watch exited %d; the terminal shows %q", code, screen.String())
-		}
-	case <-time.After(2 * time.Minute):
-		t.Fatalf("watch did not stop; the terminal shows %q", screen.String())
+	r.cancel(nil)
+	if code := r.wait(t); code != exitOK {
+		t.Fatalf("watch exited %d; the terminal shows %q", code, screen.String())
 	}
-	if n := strings.Count(screen.String(), "Which one?"); n != 1 {
+	if n := r.questions(); n != 1 {
 		t.Errorf("asked %d times which drive; the terminal shows %q", n, screen.String())
 	}
 	if entries, err := os.ReadDir(filepath.Join(first, local.BackupFolder)); len(entries) != 0 || !os.IsNotExist(err) {
@@ -171,44 +143,21 @@ func TestWatchJobToUSBWithSeveralSticks(t *testing.T) {
 func TestSendAsksForTheDriveOnce(t *testing.T) {
 	t.Parallel()
 	drives, first, second := twoSticks(t)
-	ptmx, tty, err := pty.Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ptmx.Close()
-	defer tty.Close()
-	screen := newScreen(ptmx)
-	home, dir := t.TempDir(), t.TempDir()
-	kinds := []string{"v3", "v2", "v2chacha"}
-	args := []string{"cakebackup", "send", "--dest", "usb"}
+	dir := t.TempDir()
+	args := []string{"send", "--dest", "usb"}
 	exports := map[string][]byte{}
-	for _, kind := range kinds {
+	for _, kind := range []string{"v3", "v2", "v2chacha"} {
 		name := "cake_wallet_backup_" + kind
 		exports[name] = dropExportAs(t, dir, kind, name)
 		args = append(args, filepath.Join(dir, name))
 	}
-	var stdout strings.Builder
-	exited := make(chan int, 1)
-	go func() {
-		exited <- run(context.Background(), args, &env{
-			stdin: tty, stdout: &stdout, stderr: tty, drives: drives,
-			getenv: func(k string) string { return map[string]string{"HOME": home}[k] },
-		})
-	}()
-	screen.waitFor(t, "Which one? [1-2]: ")
-	if _, err := ptmx.WriteString("2\n"); err != nil {
-		t.Fatal(err)
+	r := startOnTerminal(t, drives, args...)
+	r.answer(t, "2\n")
+	if code := r.wait(t); code != exitOK {
+		t.Fatalf("send exited %d; the terminal shows %q", code, r.screen.String())
 	}
-	select {
-	case code := <-exited:
-		if code != exitOK {
-			t.Fatalf("send exited %d; the terminal shows %q", code, screen.String())
-		}
-	case <-time.After(2 * time.Minute):
-		t.Fatalf("send did not end; the terminal shows %q", screen.String())
-	}
-	if n := strings.Count(screen.String(), "Which one?"); n != 1 {
-		t.Errorf("asked %d times which drive; the terminal shows %q", n, screen.String())
+	if n := r.questions(); n != 1 {
+		t.Errorf("asked %d times which drive; the terminal shows %q", n, r.screen.String())
 	}
 	for name, export := range exports {
 		sameFile(t, filepath.Join(second, local.BackupFolder, name), export)
@@ -236,37 +185,16 @@ func TestWatchDriveQuestionUnanswered(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			drives, _, _ := twoSticks(t)
-			ptmx, tty, err := pty.Open()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ptmx.Close()
-			defer tty.Close()
-			screen := newScreen(ptmx)
-			home, in := t.TempDir(), t.TempDir()
-			ctx, cancel := context.WithCancelCause(context.Background())
-			defer cancel(nil)
-			var stdout strings.Builder
-			exited := make(chan int, 1)
-			go func() {
-				exited <- run(ctx, []string{"cakebackup", "watch", in, "--dest", "usb"}, &env{
-					stdin: tty, stdout: &stdout, stderr: tty, drives: drives,
-					getenv: func(k string) string { return map[string]string{"HOME": home}[k] },
-				})
-			}()
-			screen.waitFor(t, "Which one? [1-2]: ")
+			r := startOnTerminal(t, drives, "watch", t.TempDir(), "--dest", "usb")
+			screen := r.screen
 			if tt.answer == "" {
-				cancel(&interrupt.Error{Code: 130})
-			} else if _, err := ptmx.WriteString(tt.answer); err != nil {
-				t.Fatal(err)
+				screen.waitFor(t, "Which one? [1-2]: ")
+				r.cancel(&interrupt.Error{Code: 130})
+			} else {
+				r.answer(t, tt.answer)
 			}
-			select {
-			case code := <-exited:
-				if code != tt.wantCode {
-					t.Fatalf("exit %d, want %d; terminal: %q", code, tt.wantCode, screen.String())
-				}
-			case <-time.After(2 * time.Minute):
-				t.Fatalf("watch did not end; the terminal shows %q", screen.String())
+			if code := r.wait(t); code != tt.wantCode {
+				t.Fatalf("exit %d, want %d; terminal: %q", code, tt.wantCode, screen.String())
 			}
 			screen.waitFor(t, tt.after)
 			if _, after, _ := strings.Cut(screen.String(), "Which one? [1-2]: "); after != tt.after {
