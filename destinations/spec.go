@@ -26,12 +26,16 @@ func (s Spec) String() string {
 	return s.Scheme + ":" + s.Arg
 }
 
+// ErrEmptySpec is ParseSpec's error for a spec that is empty or only
+// white space.
+var ErrEmptySpec = errors.New("empty destination: use downloads, folder:PATH, usb[:LABEL] or proton:/PATH")
+
 // ParseSpec parses a --dest value. A bare absolute path is read as
 // "folder:PATH". Scheme names are lower-case letters.
 func ParseSpec(spec string) (Spec, error) {
 	spec = strings.TrimSpace(spec)
 	if spec == "" {
-		return Spec{}, fmt.Errorf("empty destination: use downloads, folder:PATH, usb[:LABEL] or proton:/PATH")
+		return Spec{}, ErrEmptySpec
 	}
 	if filepath.IsAbs(spec) {
 		return Spec{Scheme: "folder", Arg: filepath.Clean(spec)}, nil

@@ -41,6 +41,17 @@ func TestParseSpec(t *testing.T) {
 	}
 }
 
+// TestParseSpecEmpty: an empty spec, or one of white space alone, is
+// ErrEmptySpec, which the command line tells from a destination that
+// failed (a usage error, not a failure).
+func TestParseSpecEmpty(t *testing.T) {
+	for _, in := range []string{"", " ", "\t\n"} {
+		if _, err := ParseSpec(in); !errors.Is(err, ErrEmptySpec) {
+			t.Errorf("ParseSpec(%q) error = %v, want ErrEmptySpec", in, err)
+		}
+	}
+}
+
 func TestRegistryOpen(t *testing.T) {
 	r := NewRegistry()
 	var gotArg string

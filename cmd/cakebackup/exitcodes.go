@@ -54,9 +54,9 @@ func exitCode(err error) int {
 // fix, the usage exit code and a suggestion: a destination kind that is
 // not one (`--dest downlaods`, `--dest Downloads`, `ls backups` for the
 // folder backups here), an argument that cannot be right (`--dest
-// folder:`).
+// folder:`), a destination that is empty (`check ""`).
 func (e *env) explain(err error) error {
-	if argErr := (*destinations.ArgError)(nil); errors.As(err, &argErr) {
+	if argErr := (*destinations.ArgError)(nil); errors.As(err, &argErr) || errors.Is(err, destinations.ErrEmptySpec) {
 		return usageError(err)
 	}
 	var kind *destinations.KindError

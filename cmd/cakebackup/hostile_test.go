@@ -361,11 +361,12 @@ func TestHostileInput(t *testing.T) {
 		add(d.code, d.want, append([]string{"create", "--source", sampleWallets, "--password-file", h.pw}, "--dest", d.spec)...)
 		add(d.code, d.want, "send", h.backup, "--dest", d.spec)
 		add(d.code, d.want, "ls", d.spec)
-		if d.spec != " " {
-			add(d.code, d.want, "check", d.spec)
-		}
+		add(d.code, d.want, "check", d.spec)
 	}
 	add(exitUsage, "empty destination", "create", "--source", sampleWallets, "--password-file", h.pw, "--dest", "")
+	add(exitUsage, "empty destination", "send", h.backup, "--dest", "")
+	add(exitUsage, "empty destination", "ls", "")
+	add(exitUsage, "empty destination", "check", "")
 
 	// Config files.
 	for _, f := range []struct {

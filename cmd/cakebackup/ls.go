@@ -25,7 +25,7 @@ func lsCommand(e *env) *cli.Command {
 				return usageError(fmt.Errorf("ls takes at most one destination, got %d arguments", c.NArg()))
 			}
 			spec := c.Args().First()
-			if spec == "" {
+			if c.NArg() == 0 { // not ls "", which is no destination
 				var err error
 				if spec, err = e.defaultDest(c.String("config")); err != nil {
 					return err
