@@ -29,7 +29,9 @@ const maxNameTries = 10000
 
 // pendingFile is a backup being written to a hidden temporary file in its
 // folder. Commit flushes it, reads it back for the check and only then
-// renames it to its final name, never replacing an existing file.
+// renames it to its final name, never replacing an existing file. A
+// backup written directly is read back as it is written (settler), so
+// that Commit has only its tail left to read back.
 type pendingFile struct {
 	dir     *dirHandle
 	name    string // the wanted final name
