@@ -55,8 +55,8 @@ type Inbox struct {
 	Dir string
 	// Dests are the --dest specs every export is stored at; at least
 	// one, none of them Dir itself. What was shipped is recorded per
-	// spec as given: "usb" (whichever stick is plugged in) counts as one
-	// destination.
+	// spec as given: "usb" (whichever stick it opens: the only one
+	// plugged in, or the one a person chose) counts as one destination.
 	Dests []string
 	// Open opens a destination from its spec.
 	Open job.Opener

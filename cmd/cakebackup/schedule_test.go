@@ -984,7 +984,7 @@ func TestScheduleInstallKeyringJobWarning(t *testing.T) {
 			s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "pf")
 			warnings := map[string]string{
 				"cron":    "warning: job kr reads its password from the OS keyring, which a run started by cron usually cannot reach (no login session, no D-Bus): put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in " + s.config + "\n",
-				"systemd": "warning: job kr reads its password from the OS keyring, which your login unlocks: a run of its systemd timer while you are not logged in (possible with loginctl enable-linger) may not be able to read it; put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in " + s.config + "\n",
+				"systemd": "warning: job kr reads its password from the OS keyring, which is usually unlocked when you log in: a run of its systemd timer while you are not logged in (possible with loginctl enable-linger) may not be able to read it; put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in " + s.config + "\n",
 			}
 			for _, tt := range []struct {
 				job  string

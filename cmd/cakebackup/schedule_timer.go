@@ -99,12 +99,15 @@ func scheduleUninstallCommand(e *env) *cli.Command {
 // secret_service, over the session bus: $DBUS_SESSION_BUS_ADDRESS or
 // /run/user/UID/bus), whose "login" collection go-keyring unlocks before
 // each read; the login keyring is unlocked with the password typed at
-// login (pam_gnome_keyring(8): "attempt to unlock login keyring"), so a
-// run after a boot, before any login, finds it locked. Whether a run
-// after a logout still reads it depends on whether the keyring daemon
-// outlived the session, which cakebackup cannot know: hence "may".
+// login (pam_gnome_keyring(8): "attempt to unlock login keyring"; the
+// GNOME wiki's Projects/GnomeKeyring/Pam: "usually installed by default
+// by a distro"), so a run after a boot, before any login, finds it
+// locked, or no keyring daemon running. Whether a run after a logout
+// still reads it depends on whether the daemon outlived the session,
+// which cakebackup cannot know: hence "may". Other Secret Service
+// keyrings were not checked: hence "usually".
 func systemdKeyringWarning(job, config string) string {
-	return fmt.Sprintf("job %s reads its password from the OS keyring, which your login unlocks: a run of its systemd timer while you are not logged in (possible with loginctl enable-linger) may not be able to read it; put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in %s", job, config)
+	return fmt.Sprintf("job %s reads its password from the OS keyring, which is usually unlocked when you log in: a run of its systemd timer while you are not logged in (possible with loginctl enable-linger) may not be able to read it; put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in %s", job, config)
 }
 
 // cronOnly reports whether only cron can start jobs here: Linux without
