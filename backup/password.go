@@ -54,6 +54,24 @@ const (
 	veryWeakPasswordBits = 40
 )
 
+// PasswordNotice is what shows a generated password pw, once, where
+// its owner cannot miss it: a framed notice that says to save it, how to
+// type it, and that without it the backup cannot be restored.
+func PasswordNotice(pw string) string {
+	return fmt.Sprintf(`
+==================== SAVE THIS PASSWORD ====================
+Your backup is encrypted with this generated password:
+
+    %s
+
+Type it exactly as shown, with its dashes. Write it down or
+keep it in a password manager. It is shown only now and
+stored nowhere: without it the backup cannot be restored.
+============================================================
+
+`, pw)
+}
+
 // PasswordStrengthWarning returns "" for a password that looks strong
 // enough, or else a one-line warning (sterner for shorter ones). It never
 // repeats the password. The estimate is crude on purpose: under 8

@@ -78,3 +78,21 @@ func TestPasswordStrengthWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestPasswordNotice: the whole notice a generated password is shown in.
+func TestPasswordNotice(t *testing.T) {
+	want := "\n" +
+		"==================== SAVE THIS PASSWORD ====================\n" +
+		"Your backup is encrypted with this generated password:\n" +
+		"\n" +
+		"    k7m2p-xq9rt\n" +
+		"\n" +
+		"Type it exactly as shown, with its dashes. Write it down or\n" +
+		"keep it in a password manager. It is shown only now and\n" +
+		"stored nowhere: without it the backup cannot be restored.\n" +
+		"============================================================\n" +
+		"\n"
+	if got := PasswordNotice("k7m2p-xq9rt"); got != want {
+		t.Errorf("PasswordNotice =\n%q\nwant\n%q", got, want)
+	}
+}

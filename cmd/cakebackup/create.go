@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"strings"
@@ -226,7 +225,7 @@ func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, genera
 		return writeJSON(e.stdout, out)
 	}
 	if generated {
-		printPasswordNotice(e.stdout, pw)
+		fmt.Fprint(e.stdout, backup.PasswordNotice(pw))
 	}
 	made.WriteText(e.stdout, message)
 	if !quiet && made.Saved() {
@@ -242,23 +241,6 @@ type createdJSON struct {
 	// Password is set only when cakebackup generated it: this is the one
 	// time it is shown.
 	Password string `json:"generated_password,omitempty"`
-}
-
-// printPasswordNotice shows a generated password once, where the user
-// cannot miss it.
-func printPasswordNotice(w io.Writer, pw string) {
-	fmt.Fprintf(w, `
-==================== SAVE THIS PASSWORD ====================
-Your backup is encrypted with this generated password:
-
-    %s
-
-Type it exactly as shown, with its dashes. Write it down or
-keep it in a password manager. It is shown only now and
-stored nowhere: without it the backup cannot be restored.
-============================================================
-
-`, pw)
 }
 
 // allowEmptyFlag lets create and schedule add back up a folder that holds

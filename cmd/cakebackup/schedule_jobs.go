@@ -196,7 +196,7 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 			return err
 		}
 		if c.Bool("generate") {
-			printPasswordNotice(e.stdout, pw)
+			fmt.Fprint(e.stdout, backup.PasswordNotice(pw))
 		}
 		fmt.Fprintf(e.stdout, "Stored the password of job %s in the OS keyring.\n", name)
 		if !job.PasswordKeyring {
