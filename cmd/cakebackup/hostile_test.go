@@ -317,6 +317,22 @@ func TestHostileInput(t *testing.T) {
 		add(exitUsage, "--read-data-subset", "check", "--read-data-subset", v, "folder:"+h.dir)
 	}
 
+	for _, f := range []struct {
+		flag, value, want string
+	}{
+		{"--keep-last", "x", `--keep-last: "x" is not a whole number`},
+		{"--keep-daily", "", `--keep-daily: "" is not a whole number`},
+		{"--keep-weekly", "1e3", `--keep-weekly: "1e3" is not a whole number`},
+		{"--keep-monthly", "99999999999999999999", `--keep-monthly: "99999999999999999999" is too large a number`},
+		{"--settle", "1 fortnight", `--settle: "1 fortnight" is not a length of time`},
+		{"--poll", "", `--poll: "" is not a length of time`},
+		{"--once", "maybe", `--once: "maybe" is not true or false`},
+	} {
+		add(exitUsage, f.want, "watch", h.dir, "--dest", "folder:"+h.out, f.flag+"="+f.value)
+	}
+	add(exitUsage, `--keep-last: "-" is not a whole number`, "schedule", "run", "--keep-last", "-")
+	add(exitUsage, `--json: "\n" is not true or false`, "verify", h.backup, "--json=\n")
+
 	// Schedules.
 	for _, f := range []struct {
 		flags []string

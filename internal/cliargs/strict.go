@@ -3,7 +3,9 @@ package cliargs
 import (
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -143,5 +145,42 @@ func FlagError(flags []cli.Flag, err error) error {
 		name = Dashed(name)
 		return usageError(fmt.Errorf("unknown flag %s%s", name, didyoumean.Hint("--"+strings.TrimLeft(name, "-"), names)))
 	}
+	if m := invalidValue.FindStringSubmatch(msg); m != nil {
+		value, uerr := strconv.Unquote(m[1])
+		if uerr != nil {
+			value = m[1]
+		}
+		return usageError(fmt.Errorf("%s: %q %s", Dashed(m[2]), value, wantValue(flags, m[2], m[3])))
+	}
 	return usageError(err)
+}
+
+// invalidValue matches the flag package's error for a value its flag
+// does not take: `invalid value "x" for flag -keep-last: parse error`,
+// `invalid boolean value "x" for -json: parse error`.
+var invalidValue = regexp.MustCompile(`^invalid (?:boolean )?value ("(?:[^"\\]|\\.)*") for (?:flag )?-([^:]+): (.*)$`)
+
+// wantValue says what the flag of flags called name takes, for a value
+// the flag package refused with reason.
+func wantValue(flags []cli.Flag, name, reason string) string {
+	var flag cli.Flag
+	for _, f := range flags {
+		if slices.Contains(f.Names(), name) {
+			flag = f
+		}
+	}
+	switch flag.(type) {
+	case *cli.IntFlag, *cli.Int64Flag, *cli.UintFlag, *cli.Uint64Flag:
+		if reason == "value out of range" {
+			return "is too large a number"
+		}
+		return "is not a whole number"
+	case *cli.Float64Flag:
+		return "is not a number"
+	case *cli.DurationFlag:
+		return "is not a length of time, such as 90s, 30m or 24h"
+	case *cli.BoolFlag:
+		return "is not true or false"
+	}
+	return "is not a value it takes (" + reason + ")"
 }
