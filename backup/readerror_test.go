@@ -12,15 +12,17 @@ import (
 )
 
 // failingFrom reads b; once armed, a read of anything past off fails as
-// on a drive pulled out.
+// on a drive pulled out, or, with to set, a read of anything from off to
+// to, as a bad sector would.
 type failingFrom struct {
 	b     []byte
 	off   int64
+	to    int64 // 0: the end of b
 	armed *atomic.Bool
 }
 
 func (f failingFrom) ReadAt(p []byte, off int64) (int, error) {
-	if f.armed.Load() && off+int64(len(p)) > f.off {
+	if f.armed.Load() && off+int64(len(p)) > f.off && (f.to == 0 || off < f.to) {
 		return 0, &fs.PathError{Op: "read", Path: "/media/stick/backup", Err: syscall.EIO}
 	}
 	return bytes.NewReader(f.b).ReadAt(p, off)
@@ -93,21 +95,6 @@ func TestReadErrorIsNotDamage(t *testing.T) {
 	}
 }
 
-// failingAt reads b; once armed, a read of the byte at off fails, as a
-// bad sector would.
-type failingAt struct {
-	b     []byte
-	off   int64
-	armed *atomic.Bool
-}
-
-func (f failingAt) ReadAt(p []byte, off int64) (int, error) {
-	if f.armed.Load() && off <= f.off && off+int64(len(p)) > f.off {
-		return 0, &fs.PathError{Op: "read", Path: "/media/stick/backup", Err: syscall.EIO}
-	}
-	return bytes.NewReader(f.b).ReadAt(p, off)
-}
-
 // TestCheckIntegrityReadFailsMidChunk: a read that fails inside a chunk,
 // which CheckIntegrity checks while it is read, fails the check with the
 // read's error, naming that chunk once, wherever in the chunk it fails.
@@ -135,7 +122,7 @@ func TestCheckIntegrityReadFailsMidChunk(t *testing.T) {
 		{c2 + readPiece + 100, "chunk 2: " + cannot},
 		{dataOff + a.chunks[6].encOff + a.chunks[6].encLen - 1, "chunk 6: " + cannot},
 	} {
-		r := failingAt{b: b, off: tt.off, armed: new(atomic.Bool)}
+		r := failingFrom{b: b, off: tt.off, to: tt.off + 1, armed: new(atomic.Bool)}
 		a, err := Open(r, int64(len(b)))
 		if err != nil {
 			t.Fatal(err)
