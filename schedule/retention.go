@@ -24,11 +24,13 @@ type Dated struct {
 // of each of the N newest days (ISO weeks, months) that have one; a rule
 // that still has count left at the oldest backup keeps it, so history is
 // as long as the counts allow. A backup is kept when any rule keeps it.
-// With no rule set everything is kept. keep and remove are newest first.
+// With no rule set everything is kept, and so it is with a count below
+// zero (which Check refuses): a mistake in a count never deletes. keep
+// and remove are newest first.
 func (r Retention) Apply(backups []Dated) (keep, remove []Dated) {
 	list := slices.Clone(backups)
 	slices.SortStableFunc(list, func(a, b Dated) int { return b.Time.Compare(a.Time) })
-	if r.Empty() {
+	if r.Empty() || r.Check() != nil {
 		return list, nil
 	}
 	type bucket struct {
@@ -64,6 +66,31 @@ func (r Retention) Apply(backups []Dated) (keep, remove []Dated) {
 		}
 	}
 	return keep, remove
+}
+
+// NegativeKeepError is a retention count below zero: Rule is its key in
+// the config ("keep_last", "keep_daily", "keep_weekly", "keep_monthly").
+type NegativeKeepError struct {
+	Rule string
+	N    int
+}
+
+// Error implements error.
+func (e *NegativeKeepError) Error() string { return fmt.Sprintf("%s: %d is negative", e.Rule, e.N) }
+
+// Check returns a *NegativeKeepError for the first count of r below zero.
+// Apply keeps everything for such an r: every rule would keep nothing, so
+// every copy would be deleted.
+func (r Retention) Check() error {
+	for _, k := range []struct {
+		rule string
+		n    int
+	}{{"keep_last", r.KeepLast}, {"keep_daily", r.KeepDaily}, {"keep_weekly", r.KeepWeekly}, {"keep_monthly", r.KeepMonthly}} {
+		if k.n < 0 {
+			return &NegativeKeepError{Rule: k.rule, N: k.n}
+		}
+	}
+	return nil
 }
 
 // BackupStore is the part of a destination pruning needs.

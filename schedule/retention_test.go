@@ -1,6 +1,8 @@
 package schedule
 
 import (
+	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -64,6 +66,10 @@ func TestRetentionApply(t *testing.T) {
 			[]string{"2026-11-25 03:00", "2026-11-24 03:00", "2026-11-23 03:00", "2026-11-22 03:00", "2026-11-21 03:00", "2026-11-20 03:00", "2026-11-19 03:00"}},
 		{"single backup always kept", Retention{KeepLast: 1}, []string{"2026-11-01 03:00"}, []string{"2026-11-01 03:00"}},
 		{"nothing to keep from", Retention{KeepLast: 1}, nil, nil},
+		// A count below zero (Check refuses it) would keep nothing by any
+		// rule: everything is kept instead.
+		{"negative keep-last keeps all", Retention{KeepLast: -1}, []string{"2026-11-01 03:00", "2026-11-02 03:00"}, []string{"2026-11-02 03:00", "2026-11-01 03:00"}},
+		{"negative beside a rule keeps all", Retention{KeepLast: 1, KeepMonthly: -2}, []string{"2026-11-01 03:00", "2026-11-02 03:00"}, []string{"2026-11-02 03:00", "2026-11-01 03:00"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,5 +87,24 @@ func TestRetentionApply(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestRetentionCheck(t *testing.T) {
+	for _, tt := range []struct {
+		r    Retention
+		want string
+	}{
+		{Retention{}, ""},
+		{Retention{KeepLast: 3, KeepDaily: 7}, ""},
+		{Retention{KeepLast: -1}, "keep_last: -1 is negative"},
+		{Retention{KeepDaily: 1, KeepWeekly: -5}, "keep_weekly: -5 is negative"},
+		{Retention{KeepMonthly: -2}, "keep_monthly: -2 is negative"},
+	} {
+		err := tt.r.Check()
+		var neg *NegativeKeepError
+		if got := fmt.Sprint(err); (tt.want == "" && err != nil) || (tt.want != "" && (got != tt.want || !errors.As(err, &neg))) {
+			t.Errorf("%+v.Check() = %v, want %q", tt.r, err, tt.want)
+		}
 	}
 }

@@ -330,6 +330,25 @@ func TestHostileInput(t *testing.T) {
 	} {
 		add(exitUsage, f.want, "watch", h.dir, "--dest", "folder:"+h.out, f.flag+"="+f.value)
 	}
+	// A count below zero pruned every copy watch shipped, the one it had
+	// just verified too; a length below zero stood for the default.
+	exports := filepath.Join(h.root, "exports")
+	if err := os.Mkdir(exports, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, h.backup, filepath.Join(exports, filepath.Base(h.backup)))
+	for _, f := range []struct {
+		flag, value, want string
+	}{
+		{"--keep-last", "-1", "cakebackup: --keep-last: -1 is negative: give how many backups to keep"},
+		{"--keep-daily", "-3", "cakebackup: --keep-daily: -3 is negative"},
+		{"--keep-weekly", "-1", "cakebackup: --keep-weekly: -1 is negative"},
+		{"--keep-monthly", "-1", "cakebackup: --keep-monthly: -1 is negative"},
+		{"--settle", "-1s", "cakebackup: --settle: -1s is negative"},
+		{"--poll", "-5m", "cakebackup: --poll: -5m0s is negative"},
+	} {
+		add(exitUsage, f.want, "watch", exports, "--once", "--settle", "1ms", "--dest", "folder:"+h.out, f.flag, f.value)
+	}
 	add(exitUsage, `--keep-last: "-" is not a whole number`, "schedule", "run", "--keep-last", "-")
 	add(exitUsage, `--json: "\n" is not true or false`, "verify", h.backup, "--json=\n")
 

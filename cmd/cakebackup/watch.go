@@ -39,6 +39,9 @@ func watchCommand(e *env) *cli.Command {
 			if c.NArg() > 1 {
 				return usageError(fmt.Errorf("watch takes one folder, got %d", c.NArg()))
 			}
+			if err := checkWatchFlags(c, keep); err != nil {
+				return err
+			}
 			dir := c.Args().First()
 			if dir == "" {
 				d, err := local.DownloadsDir(e.getenv)
@@ -131,6 +134,22 @@ func inboxErr(err error) error {
 		return fmt.Errorf("%w: only one `cakebackup watch` or watch job at a time ships from a folder", err)
 	case err != nil:
 		return jobErr(err)
+	}
+	return nil
+}
+
+// checkWatchFlags refuses --keep-* counts and --settle and --poll
+// lengths below zero, where a negative count would prune every copy
+// watch ships, and a negative length would stand for the default.
+func checkWatchFlags(c *cli.Context, keep schedule.Retention) error {
+	var neg *schedule.NegativeKeepError
+	if errors.As(keep.Check(), &neg) {
+		return usageError(fmt.Errorf("--%s: %d is negative: give how many backups to keep", strings.ReplaceAll(neg.Rule, "_", "-"), neg.N))
+	}
+	for _, name := range []string{"settle", "poll"} {
+		if d := c.Duration(name); d < 0 {
+			return usageError(fmt.Errorf("--%s: %s is negative", name, d))
+		}
 	}
 	return nil
 }
