@@ -3,6 +3,7 @@ package schedule
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -55,4 +56,25 @@ func WriteStatus(w io.Writer, rows []JobStatus, now time.Time) error {
 		}
 	}
 	return nil
+}
+
+// WriteSaved writes what pick says of the choice d once Save stored spec
+// in the config file config: that it is the default destination, and
+// that it is the job's, with the destinations it replaced (Save's
+// replaced) when they were others.
+func (d DestChoice) WriteSaved(w io.Writer, config, spec string, replaced []string) error {
+	if d.Default {
+		if _, err := fmt.Fprintf(w, "Saved %s as the default destination in %s\n", spec, config); err != nil {
+			return err
+		}
+	}
+	if d.Job == "" {
+		return nil
+	}
+	line := fmt.Sprintf("Saved %s as the destination of job %q in %s", spec, d.Job, config)
+	if len(replaced) > 0 && !slices.Equal(replaced, []string{spec}) {
+		line += fmt.Sprintf(" (it was: %s)", strings.Join(replaced, " "))
+	}
+	_, err := fmt.Fprintln(w, line)
+	return err
 }

@@ -80,3 +80,36 @@ func TestWriteStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestDestChoiceWriteSaved: pick's whole lines of a choice saved as the
+// default, as a job's (with what it replaced when that was another), or
+// both.
+func TestDestChoiceWriteSaved(t *testing.T) {
+	tests := []struct {
+		name     string
+		d        DestChoice
+		replaced []string
+		want     string
+	}{
+		{"nothing saved", DestChoice{}, nil, ""},
+		{"default", DestChoice{Default: true}, nil, "Saved usb:W as the default destination in /c.toml\n"},
+		{"a job that used the default", DestChoice{Job: "daily"}, nil, "Saved usb:W as the destination of job \"daily\" in /c.toml\n"},
+		{"a job's others", DestChoice{Job: "daily"}, []string{"downloads", "proton:/B"},
+			"Saved usb:W as the destination of job \"daily\" in /c.toml (it was: downloads proton:/B)\n"},
+		{"a job's same one", DestChoice{Job: "daily"}, []string{"usb:W"}, "Saved usb:W as the destination of job \"daily\" in /c.toml\n"},
+		{"both", DestChoice{Default: true, Job: "d"}, []string{"downloads"},
+			"Saved usb:W as the default destination in /c.toml\n" +
+				"Saved usb:W as the destination of job \"d\" in /c.toml (it was: downloads)\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out strings.Builder
+			if err := tc.d.WriteSaved(&out, "/c.toml", "usb:W", tc.replaced); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tc.want {
+				t.Errorf("wrote\n%q\nwant\n%q", out.String(), tc.want)
+			}
+		})
+	}
+}

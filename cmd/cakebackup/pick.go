@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
-	"slices"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -71,7 +68,7 @@ func pickCommand(e *env) *cli.Command {
 			if _, err := fmt.Fprintln(e.stdout, spec); err != nil {
 				return fmt.Errorf("print the chosen destination: %w", err)
 			}
-			printPickSaved(e.stderr, config, choice, spec, replaced)
+			choice.WriteSaved(e.stderr, config, spec, replaced)
 			return nil
 		},
 	}
@@ -122,20 +119,4 @@ func unknownJobErr(config string, err error) error {
 		return usageError(fmt.Errorf("%s: %w", config, err))
 	}
 	return err
-}
-
-// printPickSaved tells the person, on w, where the choice spec was saved
-// in config, and which of the job's destinations it replaced.
-func printPickSaved(w io.Writer, config string, choice schedule.DestChoice, spec string, replaced []string) {
-	if choice.Default {
-		fmt.Fprintf(w, "Saved %s as the default destination in %s\n", spec, config)
-	}
-	if choice.Job == "" {
-		return
-	}
-	fmt.Fprintf(w, "Saved %s as the destination of job %q in %s", spec, choice.Job, config)
-	if len(replaced) > 0 && !slices.Equal(replaced, []string{spec}) {
-		fmt.Fprintf(w, " (it was: %s)", strings.Join(replaced, " "))
-	}
-	fmt.Fprintln(w)
 }
