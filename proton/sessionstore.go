@@ -88,7 +88,7 @@ func (k *keyringOrFile) Load(ctx context.Context) (Session, error) {
 	if err := ctx.Err(); err != nil {
 		return Session{}, err
 	}
-	stored, err := k.keyring.Get(keyringService, keyringAccount)
+	stored, err := k.keyring.Get(ctx, keyringService, keyringAccount)
 	if err == nil {
 		s, err := decodeSession([]byte(stored))
 		if err != nil {
@@ -111,7 +111,7 @@ func (k *keyringOrFile) Save(ctx context.Context, s Session) error {
 	if err != nil {
 		return err
 	}
-	if err := k.keyring.Set(keyringService, keyringAccount, string(data)); err == nil {
+	if err := k.keyring.Set(ctx, keyringService, keyringAccount, string(data)); err == nil {
 		k.inKeyring = true
 		// The keyring now holds the newest session; a file would be stale.
 		return k.file.Delete(ctx)
@@ -126,10 +126,10 @@ func (k *keyringOrFile) Delete(ctx context.Context) error {
 		return err
 	}
 	var errs []error
-	if err := k.keyring.Delete(keyringService, keyringAccount); err != nil && !errors.Is(err, secret.ErrNotInKeyring) {
+	if err := k.keyring.Delete(ctx, keyringService, keyringAccount); err != nil && !errors.Is(err, secret.ErrNotInKeyring) {
 		// A missing keyring holds nothing to delete; only report failures
 		// when the keyring itself still has the secret.
-		if _, getErr := k.keyring.Get(keyringService, keyringAccount); getErr == nil {
+		if _, getErr := k.keyring.Get(ctx, keyringService, keyringAccount); getErr == nil {
 			errs = append(errs, fmt.Errorf("removing the Proton session from the OS keyring: %w", err))
 		}
 	}

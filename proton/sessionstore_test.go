@@ -40,7 +40,7 @@ type memKeyring struct {
 
 var errNoKeyring = errors.New("org.freedesktop.secrets was not provided by any .service files")
 
-func (m *memKeyring) Get(service, user string) (string, error) {
+func (m *memKeyring) Get(_ context.Context, service, user string) (string, error) {
 	if m.broken {
 		return "", errNoKeyring
 	}
@@ -51,7 +51,7 @@ func (m *memKeyring) Get(service, user string) (string, error) {
 	return s, nil
 }
 
-func (m *memKeyring) Set(service, user, secret string) error {
+func (m *memKeyring) Set(_ context.Context, service, user, secret string) error {
 	if m.broken {
 		return errNoKeyring
 	}
@@ -59,7 +59,7 @@ func (m *memKeyring) Set(service, user, secret string) error {
 	return nil
 }
 
-func (m *memKeyring) Delete(service, user string) error {
+func (m *memKeyring) Delete(_ context.Context, service, user string) error {
 	if m.broken {
 		return errNoKeyring
 	}

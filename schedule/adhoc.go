@@ -1,6 +1,9 @@
 package schedule
 
-import "cmp"
+import (
+	"cmp"
+	"context"
+)
 
 // AdHocPassword is where the password of an ad hoc job (one run without
 // an entry in the config file) comes from.
@@ -15,7 +18,7 @@ type AdHocPassword struct {
 	// File reads a job's password file. A job that has one reads it
 	// afresh on each run; it is read once first, so an unreadable or
 	// public file is refused before the run starts.
-	File func(Job) (string, error)
+	File func(context.Context, Job) (string, error)
 }
 
 // AdHoc makes c the config of a run of the one job j alone, given
@@ -26,13 +29,13 @@ type AdHocPassword struct {
 // have two ad hoc sources sending to one place prune each other's
 // backups. It returns the job's password function. On an error (the
 // password file's, or j's from ValidateJob) c is unchanged.
-func (c *Config) AdHoc(j Job, fallbackDest string, pw AdHocPassword) (func(Job) (string, error), error) {
+func (c *Config) AdHoc(ctx context.Context, j Job, fallbackDest string, pw AdHocPassword) (func(context.Context, Job) (string, error), error) {
 	if j.Name == "" {
 		j.Name = AdHocJobName(j.Source)
 	}
-	password := func(Job) (string, error) { return pw.Given, nil }
+	password := func(context.Context, Job) (string, error) { return pw.Given, nil }
 	if j.PasswordFile != "" {
-		if _, err := pw.File(j); err != nil {
+		if _, err := pw.File(ctx, j); err != nil {
 			return nil, err
 		}
 		password = pw.File

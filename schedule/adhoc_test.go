@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"testing"
@@ -8,7 +9,7 @@ import (
 
 func TestConfigAdHoc(t *testing.T) {
 	errUnreadable := errors.New("password file is readable by others")
-	files := func(j Job) (string, error) {
+	files := func(_ context.Context, j Job) (string, error) {
 		if j.PasswordFile == "/keys/public" {
 			return "", errUnreadable
 		}
@@ -74,7 +75,7 @@ func TestConfigAdHoc(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := tt.base
 			cfg.Jobs = append([]Job(nil), tt.base.Jobs...)
-			password, err := cfg.AdHoc(tt.job, "downloads", AdHocPassword{Given: "given", GivenEnv: "CAKEBACKUP_PASSWORD", File: files})
+			password, err := cfg.AdHoc(t.Context(), tt.job, "downloads", AdHocPassword{Given: "given", GivenEnv: "CAKEBACKUP_PASSWORD", File: files})
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr || (tt.isErr != nil && !errors.Is(err, tt.isErr)) {
 					t.Fatalf("AdHoc = %v, want %q", err, tt.wantErr)
@@ -93,7 +94,7 @@ func TestConfigAdHoc(t *testing.T) {
 			if cfg.DefaultDest != tt.wantDest || cfg.File != tt.base.File {
 				t.Fatalf("default destination %q, file %q; want %q, %q", cfg.DefaultDest, cfg.File, tt.wantDest, tt.base.File)
 			}
-			if pw, err := password(cfg.Jobs[0]); err != nil || pw != tt.wantPw {
+			if pw, err := password(t.Context(), cfg.Jobs[0]); err != nil || pw != tt.wantPw {
 				t.Fatalf("password = %q, %v; want %q", pw, err, tt.wantPw)
 			}
 		})

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
@@ -18,8 +19,8 @@ var ErrNoPassword = errors.New("no password")
 
 // SecretStore is the part of a secret.Keyring a job's password needs.
 type SecretStore interface {
-	Get(service, user string) (string, error)
-	Set(service, user, secret string) error
+	Get(ctx context.Context, service, user string) (string, error)
+	Set(ctx context.Context, service, user, secret string) error
 }
 
 // NotInKeyringError: a job reads its password from the OS keyring, which
@@ -46,8 +47,10 @@ type PasswordSource struct {
 // Password returns job's backup password from its password_file,
 // password_keyring or password_env. It never prompts; a missing or unsafe
 // secret is an error wrapping ErrNoPassword that names the job and says
-// how to fix it. The password itself never appears in an error.
-func (s PasswordSource) Password(job Job) (string, error) {
+// how to fix it. The password itself never appears in an error. A
+// keyring that does not answer (secret.TimeoutError) or ctx's end stops
+// the read.
+func (s PasswordSource) Password(ctx context.Context, job Job) (string, error) {
 	switch {
 	case job.PasswordFile != "":
 		pw, err := ReadPasswordFile(job.PasswordFile)
@@ -56,9 +59,12 @@ func (s PasswordSource) Password(job Job) (string, error) {
 		}
 		return pw, nil
 	case job.PasswordKeyring:
-		pw, err := s.Keyring.Get(KeyringService, job.Name)
+		pw, err := s.Keyring.Get(ctx, KeyringService, job.Name)
 		if errors.Is(err, secret.ErrNotInKeyring) {
 			return "", &NotInKeyringError{Job: job.Name}
+		}
+		if keyringGaveUp(ctx, err) {
+			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: %w", ErrNoPassword, err)}
 		}
 		if err != nil {
 			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: no OS keyring available (%s): use password_file or password_env instead", ErrNoPassword, errloc.OneLine(err.Error()))}
@@ -80,24 +86,40 @@ func (s PasswordSource) Password(job Job) (string, error) {
 // CheckKeyring returns the error StorePassword would give for job when
 // there is no OS keyring to store in, without storing anything, so that
 // no one types a password twice only to hear that it cannot be kept. A
-// keyring that answers, with job's password or without, is there.
-func (s PasswordSource) CheckKeyring(job string) error {
-	_, err := s.Keyring.Get(KeyringService, job)
+// keyring that answers, with job's password or without, is there; one
+// that does not answer in time is a *secret.TimeoutError.
+func (s PasswordSource) CheckKeyring(ctx context.Context, job string) error {
+	_, err := s.Keyring.Get(ctx, KeyringService, job)
 	if err == nil || errors.Is(err, secret.ErrNotInKeyring) {
 		return nil
+	}
+	if keyringGaveUp(ctx, err) {
+		return err
 	}
 	return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", errloc.OneLine(err.Error()))
 }
 
 // StorePassword saves pw in the OS keyring for job, for password_keyring.
-func (s PasswordSource) StorePassword(job, pw string) error {
+// A keyring that does not answer in time is a *secret.TimeoutError.
+func (s PasswordSource) StorePassword(ctx context.Context, job, pw string) error {
 	if pw == "" {
 		return errors.New("refusing to store an empty password")
 	}
-	if err := s.Keyring.Set(KeyringService, job, pw); err != nil {
+	err := s.Keyring.Set(ctx, KeyringService, job, pw)
+	if keyringGaveUp(ctx, err) {
+		return err
+	}
+	if err != nil {
 		return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", errloc.OneLine(err.Error()))
 	}
 	return nil
+}
+
+// keyringGaveUp reports whether err is the keyring's silence or ctx's
+// end rather than its answer: such an error says so as it is, where
+// other errors of the keyring mean there is none.
+func keyringGaveUp(ctx context.Context, err error) bool {
+	return err != nil && (errors.As(err, new(*secret.TimeoutError)) || ctx.Err() != nil)
 }
 
 // ReadPasswordFile reads a password from path the way every password

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -16,10 +17,10 @@ import (
 // no Secret Service.
 type brokenKeyring struct{}
 
-func (brokenKeyring) Get(string, string) (string, error) {
+func (brokenKeyring) Get(context.Context, string, string) (string, error) {
 	return "", errors.New("failed to connect to dbus: no such file")
 }
-func (brokenKeyring) Set(string, string, string) error {
+func (brokenKeyring) Set(context.Context, string, string, string) error {
 	return errors.New("failed to connect to dbus: no such file")
 }
 
@@ -37,7 +38,7 @@ func TestPasswordSources(t *testing.T) {
 		return p
 	}
 	keyring.MockInit()
-	if err := (PasswordSource{Keyring: secret.OSKeyring{}}).StorePassword("stored", pw); err != nil {
+	if err := (PasswordSource{Keyring: secret.OSKeyring{}}).StorePassword(t.Context(), "stored", pw); err != nil {
 		t.Fatal(err)
 	}
 	env := map[string]string{"CAKE_PW": pw}
@@ -65,7 +66,7 @@ func TestPasswordSources(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := PasswordSource{Getenv: getenv, Keyring: tt.store}.Password(tt.job)
+			got, err := PasswordSource{Getenv: getenv, Keyring: tt.store}.Password(t.Context(), tt.job)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
@@ -92,12 +93,12 @@ func TestPasswordSources(t *testing.T) {
 		store SecretStore
 		there bool
 	}{{"stored", secret.OSKeyring{}, true}, {"other", secret.OSKeyring{}, true}, {"j", brokenKeyring{}, false}} {
-		err := PasswordSource{Keyring: tt.store}.CheckKeyring(tt.job)
+		err := PasswordSource{Keyring: tt.store}.CheckKeyring(t.Context(), tt.job)
 		if (err == nil) != tt.there || (err != nil && !strings.Contains(err.Error(), "no OS keyring available")) {
 			t.Errorf("CheckKeyring(%s) = %v, want a keyring there: %v", tt.job, err, tt.there)
 		}
 	}
-	if err := (PasswordSource{Keyring: brokenKeyring{}}).StorePassword("j", pw); err == nil ||
+	if err := (PasswordSource{Keyring: brokenKeyring{}}).StorePassword(t.Context(), "j", pw); err == nil ||
 		!strings.Contains(err.Error(), "password_file") || strings.Contains(err.Error(), pw) {
 		t.Fatalf("StorePassword without keyring: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // restoreHint is how a backup the app cannot import is restored, in the
@@ -51,6 +52,7 @@ func fixOf(err error, config string) (fix string, after error) {
 	var noKeyring *schedule.NotInKeyringError
 	var noTimers *schedule.NoTimersError
 	var locked *schedule.JobLockedError
+	var keyringSilent *secret.TimeoutError
 	switch {
 	case errors.As(err, &session) && session.Exposed:
 		return ": delete it and run " + login, session
@@ -72,6 +74,8 @@ func fixOf(err error, config string) (fix string, after error) {
 		return ": run `cakebackup schedule run` from your own service manager", noTimers
 	case errors.As(err, &noKeyring):
 		return fmt.Sprintf(": run `cakebackup schedule set-password%s %s`", config, noKeyring.Job), noKeyring
+	case errors.As(err, &keyringSilent):
+		return "; for runs outside a desktop session, use a password_file (mode 0600) instead of password_keyring", keyringSilent
 	}
 	return "", nil
 }

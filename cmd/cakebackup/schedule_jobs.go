@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -185,14 +186,14 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 		name := job.Name
 		// Before the password is typed: nobody types it twice only
 		// to hear that there is nowhere to keep it.
-		if err := e.jobPasswords().CheckKeyring(name); err != nil {
+		if err := e.jobPasswords().CheckKeyring(c.Context, name); err != nil {
 			return err
 		}
 		pw, err := e.newJobPassword(c)
 		if err != nil {
 			return err
 		}
-		if err := e.jobPasswords().StorePassword(name, pw); err != nil {
+		if err := e.jobPasswords().StorePassword(c.Context, name, pw); err != nil {
 			return err
 		}
 		if c.Bool("generate") {
@@ -256,8 +257,8 @@ func (e *env) jobPasswords() schedule.PasswordSource {
 
 // jobPassword is job j's password (jobPasswords); its error says how to
 // fix it with cakebackup, wherever it is shown or recorded.
-func (e *env) jobPassword(j schedule.Job) (string, error) {
-	pw, err := e.jobPasswords().Password(j)
+func (e *env) jobPassword(ctx context.Context, j schedule.Job) (string, error) {
+	pw, err := e.jobPasswords().Password(ctx, j)
 	if err != nil {
 		return "", withFix(err, e.configArg)
 	}

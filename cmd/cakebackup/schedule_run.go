@@ -64,7 +64,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 				}
 				return nil
 			}
-			if err := runner.CheckPasswords(cfg.Jobs, pw); err != nil {
+			if err := runner.CheckPasswords(c.Context, cfg.Jobs, pw); err != nil {
 				return err
 			}
 			sched.Log.Info("scheduler started", "jobs", len(cfg.Jobs))
@@ -134,7 +134,7 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 	if err != nil {
 		return nil, nil, err
 	}
-	password, err := cfg.AdHoc(job, fallbackDest, schedule.AdHocPassword{Given: pw, GivenEnv: passwordEnv, File: e.jobPassword})
+	password, err := cfg.AdHoc(c.Context, job, fallbackDest, schedule.AdHocPassword{Given: pw, GivenEnv: passwordEnv, File: e.jobPassword})
 	if err != nil {
 		return nil, nil, usageError(err)
 	}

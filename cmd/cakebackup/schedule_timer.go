@@ -55,7 +55,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 		fmt.Fprintf(e.stdout, "Its runs show in: cakebackup schedule status%s\n", givenConfigArg(c))
 		if job.PasswordEnv != "" {
 			fmt.Fprintf(e.stdout, "Note: the timer must see $%s; a password_file (mode 0600) or the keyring is simpler.\n", job.PasswordEnv)
-		} else if err := runner.CheckPasswords([]schedule.Job{job}, e.jobPassword); err != nil {
+		} else if err := runner.CheckPasswords(c.Context, []schedule.Job{job}, e.jobPassword); err != nil {
 			// Better to hear it now than from tomorrow's failed run.
 			e.warn("%s", errloc.OneLine(err.Error()))
 		}

@@ -109,19 +109,19 @@ func TestRestoreChecksBeforePrompting(t *testing.T) {
 // memKeyring is a keyring in memory, for one test.
 type memKeyring map[string]string
 
-func (m memKeyring) Get(service, account string) (string, error) {
+func (m memKeyring) Get(_ context.Context, service, account string) (string, error) {
 	if pw, ok := m[service+"/"+account]; ok {
 		return pw, nil
 	}
 	return "", secret.ErrNotInKeyring
 }
 
-func (m memKeyring) Set(service, account, pw string) error {
+func (m memKeyring) Set(_ context.Context, service, account, pw string) error {
 	m[service+"/"+account] = pw
 	return nil
 }
 
-func (m memKeyring) Delete(service, account string) error {
+func (m memKeyring) Delete(_ context.Context, service, account string) error {
 	if _, ok := m[service+"/"+account]; !ok {
 		return secret.ErrNotInKeyring
 	}

@@ -86,11 +86,11 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 			return nil, &EnvUnsetError{Job: j.Name, Var: j.PasswordEnv}
 		}
 	case j.PasswordFile != "":
-		if _, err := password(j); err != nil {
+		if _, err := password(ctx, j); err != nil {
 			return nil, schedule.WithJobName(j.Name, err)
 		}
 	case j.PasswordKeyring:
-		if _, err := password(j); err != nil {
+		if _, err := password(ctx, j); err != nil {
 			warnings = append(warnings, err)
 		}
 	}

@@ -47,18 +47,19 @@ type Runner struct {
 	tweakBackup func(*job.Backup)
 }
 
-// PasswordFunc returns a job's backup password.
-type PasswordFunc func(schedule.Job) (string, error)
+// PasswordFunc returns a job's backup password; it gives up when ctx
+// ends.
+type PasswordFunc func(context.Context, schedule.Job) (string, error)
 
 // CheckPasswords returns the first error of reading the password of a
 // job of jobs that needs one: a long-running scheduler fails on start
 // rather than at 3 a.m.
-func CheckPasswords(jobs []schedule.Job, password PasswordFunc) error {
+func CheckPasswords(ctx context.Context, jobs []schedule.Job, password PasswordFunc) error {
 	for _, j := range jobs {
 		if !j.NeedsPassword() {
 			continue
 		}
-		if _, err := password(j); err != nil {
+		if _, err := password(ctx, j); err != nil {
 			return err
 		}
 	}
@@ -106,7 +107,7 @@ func (r Runner) Scheduler(cfg *schedule.Config, password PasswordFunc, desktop n
 // verified: it was read back as it was stored, so retention need not
 // read it again.
 func (r Runner) backUp(ctx context.Context, paths schedule.Paths, dests []string, run schedule.Run, password PasswordFunc) (schedule.Result, error) {
-	pw, err := password(run.Job)
+	pw, err := password(ctx, run.Job)
 	if err != nil {
 		return schedule.Result{}, err
 	}
@@ -157,7 +158,7 @@ func (r Runner) ship(ctx context.Context, paths schedule.Paths, dests []string, 
 	var pw string
 	if j.NeedsPassword() {
 		var err error
-		if pw, err = password(j); err != nil {
+		if pw, err = password(ctx, j); err != nil {
 			return schedule.Result{}, err
 		}
 	}

@@ -41,7 +41,7 @@ func newRunner(t *testing.T) runner.Runner {
 }
 
 func fixed(pw string, err error) runner.PasswordFunc {
-	return func(schedule.Job) (string, error) { return pw, err }
+	return func(context.Context, schedule.Job) (string, error) { return pw, err }
 }
 
 func TestCheckJob(t *testing.T) {
@@ -221,7 +221,7 @@ func TestStaleProtonSession(t *testing.T) {
 
 func TestCheckPasswords(t *testing.T) {
 	missing := errors.New("no password")
-	byName := func(j schedule.Job) (string, error) {
+	byName := func(_ context.Context, j schedule.Job) (string, error) {
 		if j.Name == "missing" {
 			return "", missing
 		}
@@ -238,7 +238,7 @@ func TestCheckPasswords(t *testing.T) {
 		{"unless it names one", []schedule.Job{{Name: "missing", Watch: "/in", PasswordKeyring: true}}, missing},
 	}
 	for _, tt := range tests {
-		if err := runner.CheckPasswords(tt.jobs, byName); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+		if err := runner.CheckPasswords(t.Context(), tt.jobs, byName); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 			t.Errorf("%s: CheckPasswords = %v, want %v", tt.name, err, tt.want)
 		}
 	}
