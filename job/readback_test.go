@@ -17,10 +17,10 @@ import (
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 )
 
-// TestReadBackCheck: the check publishing relies on refuses a copy the
-// medium returns with any byte changed, shortened or grown, and passes
-// the bytes that were written.
-func TestReadBackCheck(t *testing.T) {
+// smallBackup seals a small wallet folder and returns the backup's bytes
+// and their digest, taken as they were written.
+func smallBackup(t *testing.T) ([]byte, *streamDigest) {
+	t.Helper()
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "wallets", "m"), 0o700)
 	os.WriteFile(filepath.Join(dir, "wallets", "m", "k"), bytes.Repeat([]byte("key"), 5000), 0o600)
@@ -33,7 +33,14 @@ func TestReadBackCheck(t *testing.T) {
 	if _, err := backup.Write(context.Background(), io.MultiWriter(&buf, d), src, backup.WriteOptions{Password: "a test password"}); err != nil {
 		t.Fatal(err)
 	}
-	written := buf.Bytes()
+	return buf.Bytes(), d
+}
+
+// TestReadBackCheck: the check publishing relies on refuses a copy the
+// medium returns with any byte changed, shortened or grown, and passes
+// the bytes that were written.
+func TestReadBackCheck(t *testing.T) {
+	written, d := smallBackup(t)
 	ctx := context.Background()
 	for _, full := range []bool{false, true} {
 		check := readBackCheck(d, full, nil)
@@ -69,19 +76,7 @@ func (readBackBytes) ReadBack() bool { return true }
 // the size written and open as a backup; with a record whose sum is
 // still to take, the bytes are read and compared all the same.
 func TestReadBackCheckTrustsAReadBack(t *testing.T) {
-	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "wallets", "m"), 0o700)
-	os.WriteFile(filepath.Join(dir, "wallets", "m", "k"), bytes.Repeat([]byte("key"), 5000), 0o600)
-	src, err := backup.Collect(context.Background(), dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	d := newStreamDigest()
-	if _, err := backup.Write(context.Background(), io.MultiWriter(&buf, d), src, backup.WriteOptions{Password: "a test password"}); err != nil {
-		t.Fatal(err)
-	}
-	written := buf.Bytes()
+	written, d := smallBackup(t)
 	inData := bytes.Clone(written)
 	inData[len(inData)/2] ^= 0x01 // within the sealed data: the structure still opens
 	ctx := context.Background()

@@ -420,16 +420,8 @@ func TestLargeBackupWrittenDirectly(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
-			dir := t.TempDir()
-			d, err := NewFolder(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := d.Create(ctx, "big", int64(len(data)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer p.Abort(ctx)
+			dir, d, pf := createBig(t, len(data))
+			p := destinations.Pending(pf)
 			if p.(*pendingFile).direct == nil {
 				t.Fatal("a large backup on the test's file system is not written directly")
 			}

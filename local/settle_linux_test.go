@@ -38,17 +38,8 @@ func TestSettledAsWritten(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := context.Background()
-			dir := t.TempDir()
-			d, err := NewFolder(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := d.Create(ctx, "big", int64(len(data)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer p.Abort(ctx)
-			pf := p.(*pendingFile)
+			dir, d, pf := createBig(t, len(data))
+			p := destinations.Pending(pf)
 			if pf.settle == nil {
 				t.Skip("the test's file system is not written and read directly")
 			}
@@ -90,6 +81,24 @@ func TestSettledAsWritten(t *testing.T) {
 			}
 		})
 	}
+}
+
+// createBig starts a backup "big" of size bytes in a new folder, aborted
+// when the test ends, and returns the folder's path, the folder and the
+// backup.
+func createBig(t *testing.T, size int) (string, destinations.Destination, *pendingFile) {
+	t.Helper()
+	dir := t.TempDir()
+	d, err := NewFolder(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := d.Create(context.Background(), "big", int64(size))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Abort(context.Background()) })
+	return dir, d, p.(*pendingFile)
 }
 
 // changeByte flips the byte at off of the file at path and flushes it
