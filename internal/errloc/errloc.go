@@ -11,8 +11,12 @@ package errloc
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Names reports whether msg names the location of which spellings are
@@ -169,7 +173,32 @@ func Reason(err error, spellings ...string) string {
 
 // OneLine folds s onto one line: every run of white space (spaces, tabs,
 // \r, newlines) becomes one space, and leading and trailing white space
-// goes.
+// goes. What else a terminal would not print as text is written as Go
+// writes it in a quoted string: a control character (an escape sequence
+// in a file's name, which would recolour or rewrite the terminal) as
+// \x1b, a byte that is not UTF-8 as \xff.
 func OneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unprintable(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
+
+// unprintable reports whether r is no text a terminal prints: a control
+// or format character, or one of no category.
+func unprintable(r rune) bool { return r != ' ' && !unicode.IsPrint(r) }

@@ -126,6 +126,13 @@ func TestOneLine(t *testing.T) {
 		{"a\tb", "a b"},
 		{"  runs   of \n\n spaces  ", "runs of spaces"},
 		{"\n\t\r ", ""},
+		// Not printed raw: a terminal would act on them.
+		{"/tmp/\x1b[31mred: no such file", `/tmp/\x1b[31mred: no such file`},
+		{"a\x00b\x7fc", `a\x00b\x7fc`},
+		{"bell\a", `bell\a`},
+		{"bad \xff\xfe bytes", `bad \xff\xfe bytes`},
+		{"bidi \u202e override", `bidi \u202e override`},
+		{"café, Grüße, 日本", "café, Grüße, 日本"},
 	}
 	for _, tt := range tests {
 		if got := OneLine(tt.in); got != tt.want {
