@@ -3,17 +3,17 @@
 package notifytest
 
 import (
-	"bufio"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/godbus/dbus/v5"
+
+	"github.com/cakebackup/cakebackup/internal/dbustest"
 )
 
 // Notification is one notification the service was sent.
@@ -53,29 +53,12 @@ func (s *Service) Leave() error {
 	return err
 }
 
-// SessionBus starts a dbus-daemon of the test's own, puts a notification
-// Service on it and returns the bus address and the service. The test is
-// skipped where Debian's dbus-daemon is missing.
+// SessionBus starts a dbus-daemon of the test's own (dbustest.SessionBus),
+// puts a notification Service on it and returns the bus address and the
+// service. The test is skipped where Debian's dbus-daemon is missing.
 func SessionBus(t *testing.T) (string, *Service) {
 	t.Helper()
-	daemon, err := exec.LookPath("dbus-daemon")
-	if err != nil {
-		t.Skip("no dbus-daemon (Debian package dbus-daemon)")
-	}
-	cmd := exec.Command(daemon, "--session", "--nofork", "--print-address")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("dbus-daemon printed no address: %v", err)
-	}
-	addr = strings.TrimSpace(addr)
+	addr := dbustest.SessionBus(t)
 	conn, err := dbus.Connect(addr)
 	if err != nil {
 		t.Fatal(err)
