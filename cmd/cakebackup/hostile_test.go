@@ -433,6 +433,10 @@ func TestHostileInput(t *testing.T) {
 		} {
 			add(exitUsage, f.want, append(args, "--config", f.path)...)
 		}
+		if f.path != "-" { // not there: an empty config to save into
+			add(exitUsage, f.want, "pick", "--save-default", "--config", f.path)
+			add(exitUsage, f.want, "pick", "--save-to-job", "j", "--config", f.path)
+		}
 		if f.path != "-" && f.path != "/dev/null" && f.path != "/dev/zero" { // "-" is a new file here; and never a config saved over a device, should this regress
 			add(exitUsage, f.want, "schedule", "add", "j", "--config", f.path, "--source", sampleWallets, "--dest", "folder:"+h.out, "--password-file", h.pw, "--every", "1h")
 		}

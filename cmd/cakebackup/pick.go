@@ -49,9 +49,10 @@ func pickCommand(e *env) *cli.Command {
 					return err
 				}
 				// Refused before anything is asked: a file that does
-				// not load, a job it does not hold.
+				// not load, a job it does not hold; the person's to
+				// fix, as for every command that reads the config.
 				if err := unknownJobErr(p, choice.Check(p)); err != nil {
-					return err
+					return usageError(err)
 				}
 				config = p
 			}
