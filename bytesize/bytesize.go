@@ -24,6 +24,7 @@ func Format(n int64) string {
 
 // Parse reads a size such as "500M", "20G", "1.5T" or a plain number of
 // bytes; the units are binary (K = 1024), and "B", "iB" may follow them.
+// A string that is no size above zero is a *SizeError.
 func Parse(s string) (int64, error) {
 	t := strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(strings.TrimSpace(s)), "B"), "I")
 	mult := int64(1)
@@ -34,8 +35,18 @@ func Parse(s string) (int64, error) {
 		}
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(t), 64)
-	if err != nil || v <= 0 || v*float64(mult) >= 1<<62 {
-		return 0, fmt.Errorf("%q is not a size (use a number of bytes, or one with K, M, G or T)", s)
+	// !(v > 0) refuses NaN too, which int64 would turn into any number.
+	if err != nil || !(v > 0) || v*float64(mult) >= 1<<62 || int64(v*float64(mult)) < 1 {
+		return 0, &SizeError{Input: s}
 	}
 	return int64(v * float64(mult)), nil
+}
+
+// SizeError is Parse's error for a string that is no size: not a number
+// of at least one byte (and under 4 EiB), with or without a unit.
+type SizeError struct{ Input string }
+
+// Error implements error.
+func (e *SizeError) Error() string {
+	return fmt.Sprintf("%q is not a size (use a number of bytes, or one with K, M, G or T)", e.Input)
 }

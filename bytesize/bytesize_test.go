@@ -1,6 +1,7 @@
 package bytesize
 
 import (
+	"errors"
 	"math"
 	"testing"
 )
@@ -42,10 +43,17 @@ func TestParse(t *testing.T) {
 		{"lots", 0},
 		{"", 0},
 		{"99999999T", 0},
+		{"1e30", 0},
+		{"nan", 0},
+		{"NaNG", 0},
+		{"inf", 0},
+		{"-inf", 0},
+		{"0.1", 0}, // no whole byte
+		{"0.5K", 512},
 	}
 	for _, tt := range tests {
 		got, err := Parse(tt.in)
-		if (err == nil) != (tt.want != 0) || got != tt.want {
+		if se := (*SizeError)(nil); (err == nil) != (tt.want != 0) || got != tt.want || (err != nil && !errors.As(err, &se)) {
 			t.Errorf("Parse(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
 		}
 	}

@@ -311,11 +311,11 @@ func TestHostileInput(t *testing.T) {
 	}
 
 	// Sizes and numbers.
-	for _, v := range []string{"0", "-1", "1e30", "10XB", " "} {
+	for _, v := range []string{"0", "-1", "1e30", "10XB", " ", "nan", "NaNG", "inf", "0.1"} {
 		add(exitUsage, "--max-size", "verify", h.backup, "--password-file", h.pw, "--max-size", v)
 		add(exitUsage, "--max-size", "restore", h.backup, "--to", filepath.Join(h.out, "r"), "--password-file", h.pw, "--max-size", v)
 	}
-	for _, v := range []string{"0/0", "5/3", "101%", "-1", "10XB"} {
+	for _, v := range []string{"0/0", "5/3", "101%", "-1", "10XB", "nan", "0.1"} {
 		add(exitUsage, "--read-data-subset", "check", "--read-data-subset", v, "folder:"+h.dir)
 	}
 
