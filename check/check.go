@@ -53,7 +53,7 @@ func ParseSubset(s string, size func(string) (int64, error)) (Subset, error) {
 	}
 	if p, ok := strings.CutSuffix(s, "%"); ok {
 		v, err := strconv.ParseFloat(p, 64)
-		if err != nil || v <= 0 || v > 100 {
+		if err != nil || !(v > 0) || v > 100 { // !(v > 0): NaN too
 			return Subset{}, fmt.Errorf("%w: %q (a percentage is above 0 and at most 100)", ErrBadSubset, s)
 		}
 		return Subset{Percent: v}, nil

@@ -203,6 +203,8 @@ func TestParseSubset(t *testing.T) {
 		{"25%", check.Subset{Percent: 25}, true},
 		{"0%", check.Subset{}, false},
 		{"101%", check.Subset{}, false},
+		{"nan%", check.Subset{}, false},
+		{"NaN%", check.Subset{}, false},
 		{"1K", check.Subset{Bytes: 1024}, true},
 		{"lots", check.Subset{}, false},
 	} {
