@@ -322,7 +322,7 @@ func writePasswordOut(path, pw string) error {
 	case errors.Is(err, fs.ErrExist):
 		return usageError(fmt.Errorf("--password-out %s already exists; it is never overwritten: give a new file name", path))
 	case errors.As(err, &pathErr) && pathErr.Op == "open":
-		return usageError(fmt.Errorf("--password-out: %w", err))
+		return usageError(fmt.Errorf("--password-out %s: %w", path, pathErr.Err))
 	case err != nil:
 		return fmt.Errorf("saving the generated password in %s: %w", path, err)
 	}

@@ -310,12 +310,31 @@ func TestHostileInput(t *testing.T) {
 		add(exitUsage, f.want, append(job, "--every", "1h", "--settings", f.arg)...)
 	}
 
+	// --password-out: never over a file, nor in a folder that is not there.
+	for _, f := range []struct {
+		arg, want string
+	}{
+		{h.pw, "already exists; it is never overwritten"},
+		{h.fifo, "already exists; it is never overwritten"},
+		{h.dir, "already exists; it is never overwritten"},
+		{h.loop, "already exists; it is never overwritten"},
+		{"/dev/null", "already exists; it is never overwritten"},
+		{filepath.Join(h.root, "nodir", "pw"), "no such file or directory"},
+		{filepath.Join(h.pw, "pw"), "not a directory"},
+	} {
+		want := "--password-out " + f.arg + " " + f.want
+		if !strings.HasPrefix(f.want, "already") {
+			want = "--password-out " + f.arg + ": " + f.want
+		}
+		add(exitUsage, want, append(create, "--password-out", f.arg)...)
+	}
+
 	// Sizes and numbers.
 	for _, v := range []string{"0", "-1", "1e30", "10XB", " ", "nan", "NaNG", "inf", "0.1"} {
 		add(exitUsage, "--max-size", "verify", h.backup, "--password-file", h.pw, "--max-size", v)
 		add(exitUsage, "--max-size", "restore", h.backup, "--to", filepath.Join(h.out, "r"), "--password-file", h.pw, "--max-size", v)
 	}
-	for _, v := range []string{"0/0", "5/3", "101%", "-1", "10XB", "nan", "0.1"} {
+	for _, v := range []string{"0/0", "5/3", "101%", "nan%", "-1", "10XB", "nan", "0.1"} {
 		add(exitUsage, "--read-data-subset", "check", "--read-data-subset", v, "folder:"+h.dir)
 	}
 
