@@ -28,8 +28,11 @@ var ErrNotInKeyring = keyring.ErrNotFound
 
 // DefaultKeyringTimeout is how long OSKeyring waits for the OS keyring
 // to answer when its Timeout is zero. A keyring that is there answers in
-// milliseconds; one that waits for someone to unlock it may never.
-const DefaultKeyringTimeout = 15 * time.Second
+// milliseconds; a locked one waits for someone to unlock it, which at a
+// desktop is a person typing the keyring's password into its prompt
+// (given this long), and in a run outside a desktop session never
+// happens.
+const DefaultKeyringTimeout = time.Minute
 
 // TimeoutError is the error of an OS keyring that did not answer in
 // time: most often a locked one (the Secret Service's "login" collection
