@@ -154,6 +154,8 @@ type hostileCase struct {
 	code int
 	// want is in the error line, after "cakebackup: ".
 	want string
+	// stdin is the command's standard input.
+	stdin string
 	// writes: the command may write into the tree's out folder (and
 	// nowhere else), as it should with the value given.
 	writes bool
@@ -169,6 +171,7 @@ func (h *hostileTree) runHostile(t *testing.T, tc hostileCase) {
 	t.Helper()
 	before := snapshot(t, h.root)
 	c := h.cli(t)
+	c.stdin = tc.stdin
 	code := c.run(tc.args...)
 	stderr := c.stderr.String()
 	if code != tc.code {
@@ -329,6 +332,24 @@ func TestHostileInput(t *testing.T) {
 		add(exitUsage, want, append(create, "--password-out", f.arg)...)
 	}
 
+	// Passwords on standard input.
+	for _, in := range []struct {
+		stdin, want string
+	}{
+		{"", "password from standard input: the first line is empty"},
+		{"\n", "password from standard input: the first line is empty"},
+		{"\r\nsecond line", "password from standard input: the first line is empty"},
+		{strings.Repeat("\x00", 100000), "password from standard input: no line end within the first 4096 bytes"},
+	} {
+		for _, args := range [][]string{
+			{"verify", h.backup, "--password-stdin"},
+			{"restore", h.backup, "--to", filepath.Join(h.out, "r"), "--password-stdin"},
+			append(create, "--password-stdin"),
+		} {
+			tests = append(tests, hostileCase{args: args, stdin: in.stdin, code: exitUsage, want: in.want})
+		}
+	}
+
 	// Sizes and numbers.
 	for _, v := range []string{"0", "-1", "1e30", "10XB", " ", "nan", "NaNG", "inf", "0.1"} {
 		add(exitUsage, "--max-size", "verify", h.backup, "--password-file", h.pw, "--max-size", v)
@@ -472,7 +493,7 @@ func TestHostileInput(t *testing.T) {
 	}
 
 	for _, tc := range tests {
-		t.Run(fmt.Sprintf("%q", tc.args), func(t *testing.T) { h.runHostile(t, tc) })
+		t.Run(fmt.Sprintf("%q<%.8q", tc.args, tc.stdin), func(t *testing.T) { h.runHostile(t, tc) })
 	}
 }
 
