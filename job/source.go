@@ -4,12 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"syscall"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/internal/regularfile"
 )
 
 // CheckSource refuses a folder to back up that is not there or is a
@@ -100,41 +100,19 @@ func CheckSettings(path string) error {
 const MaxSettingsSize = 16 << 20
 
 // readSettings returns the bytes of the settings file at path, a regular
-// file of at most MaxSettingsSize bytes: one that is not (a FIFO would
-// wait for a writer that may never come, /dev/zero never ends) is a
-// *SettingsError.
+// file of at most MaxSettingsSize bytes (regularfile.Read): one that is
+// not is a *SettingsError; one that cannot be read is "PATH: why".
 func readSettings(path string) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, readErr(path, err)
-	}
+	b, err := regularfile.Read(path, MaxSettingsSize)
 	switch {
-	case fi.IsDir():
+	case errors.Is(err, regularfile.ErrFolder):
 		return nil, &SettingsError{Path: path, Why: "a folder"}
-	case !fi.Mode().IsRegular():
+	case errors.Is(err, regularfile.ErrNotRegular):
 		return nil, &SettingsError{Path: path, Why: "not a regular file"}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, readErr(path, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, MaxSettingsSize+1))
-	switch {
-	case err != nil:
-		return nil, readErr(path, err)
-	case len(b) > MaxSettingsSize:
+	case errors.Is(err, regularfile.ErrTooBig):
 		return nil, &SettingsError{Path: path, Why: fmt.Sprintf("larger than %d MiB", MaxSettingsSize>>20)}
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return b, nil
-}
-
-// readErr is err, from reading the file at path, worded "PATH: why"
-// rather than "open PATH: why"; it wraps the system's error.
-func readErr(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("%s: %w", path, err)
 }

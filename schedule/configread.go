@@ -3,9 +3,9 @@ package schedule
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
+
+	"github.com/cakebackup/cakebackup/internal/regularfile"
 )
 
 // MaxConfigSize bounds how much of a config file is read: a config is a
@@ -35,45 +35,22 @@ func (e *ConfigFileError) Unwrap() error { return e.Err }
 
 // readConfigFile returns the bytes of the config file at path; found is
 // false, with no error, when there is nothing at path. Only a regular
-// file is read, and at most MaxConfigSize bytes of it: a FIFO would wait
-// for a writer that may never come (and that even Ctrl-C cannot stop),
-// /dev/zero never ends, and a config saved over a device would replace
-// it.
+// file is read, and at most MaxConfigSize bytes of it
+// (regularfile.Read): a config saved over a device would replace it.
 func readConfigFile(path string) (data []byte, found bool, err error) {
-	fi, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err = regularfile.Read(path, MaxConfigSize)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		return nil, false, nil
+	case errors.Is(err, regularfile.ErrFolder):
+		err = ErrConfigFolder
+	case errors.Is(err, regularfile.ErrNotRegular):
+		err = ErrConfigNotRegular
+	case errors.Is(err, regularfile.ErrTooBig):
+		err = ErrConfigTooBig
 	}
 	if err != nil {
-		return nil, true, configFileError(path, err)
-	}
-	switch {
-	case fi.IsDir():
-		return nil, true, &ConfigFileError{Path: path, Err: ErrConfigFolder}
-	case !fi.Mode().IsRegular():
-		return nil, true, &ConfigFileError{Path: path, Err: ErrConfigNotRegular}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, true, configFileError(path, err)
-	}
-	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, MaxConfigSize+1))
-	switch {
-	case err != nil:
-		return nil, true, configFileError(path, err)
-	case len(data) > MaxConfigSize:
-		return nil, true, &ConfigFileError{Path: path, Err: ErrConfigTooBig}
+		return nil, true, &ConfigFileError{Path: path, Err: err}
 	}
 	return data, true, nil
-}
-
-// configFileError is err, from reading the file at path, as a
-// *ConfigFileError with the system's reason alone: not "open PATH: ...".
-func configFileError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return &ConfigFileError{Path: path, Err: err}
 }

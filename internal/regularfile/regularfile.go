@@ -1,0 +1,60 @@
+// Package regularfile reads small files people name on the command line
+// (a config, the app's settings) the one careful way: only a regular
+// file, and no more of it than a bound.
+package regularfile
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// Why a file was not read.
+var (
+	ErrFolder     = errors.New("a folder")
+	ErrNotRegular = errors.New("not a regular file")
+	ErrTooBig     = errors.New("too big")
+)
+
+// Read returns the bytes of the regular file at path, at most max of
+// them. It looks before it opens: opening a FIFO would wait for a writer
+// that may never come (and that even Ctrl-C cannot stop), and /dev/zero
+// never ends. A folder is ErrFolder, another file that is not regular
+// ErrNotRegular, a file over max bytes ErrTooBig; the system's errors
+// come without their *fs.PathError ("open PATH: "), so the caller names
+// the path once, and still match fs.ErrNotExist and the like.
+func Read(path string, max int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, unwrap(err)
+	}
+	switch {
+	case fi.IsDir():
+		return nil, ErrFolder
+	case !fi.Mode().IsRegular():
+		return nil, ErrNotRegular
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, unwrap(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	switch {
+	case err != nil:
+		return nil, unwrap(err)
+	case int64(len(data)) > max:
+		return nil, ErrTooBig
+	}
+	return data, nil
+}
+
+// unwrap drops err's *fs.PathError, keeping the system's reason.
+func unwrap(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
