@@ -3,10 +3,12 @@ package schedule
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
 
@@ -101,5 +103,64 @@ func TestPasswordSources(t *testing.T) {
 	if err := (PasswordSource{Keyring: brokenKeyring{}}).StorePassword(t.Context(), "j", pw); err == nil ||
 		!strings.Contains(err.Error(), "password_file") || strings.Contains(err.Error(), pw) {
 		t.Fatalf("StorePassword without keyring: %v", err)
+	}
+}
+
+// silentKeyring is a keyring that does not answer: each call gives up
+// with a *secret.TimeoutError, as secret.OSKeyring's do, or, with a
+// context that ends first, with the context's error.
+type silentKeyring struct{}
+
+func (silentKeyring) Get(ctx context.Context, _, _ string) (string, error) {
+	return "", silentKeyring{}.Set(ctx, "", "", "")
+}
+
+func (silentKeyring) Set(ctx context.Context, _, _, _ string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("waiting for the OS keyring: %w", err)
+	}
+	return &secret.TimeoutError{After: time.Minute}
+}
+
+// TestPasswordKeyringSilent: a keyring that does not answer, or a read
+// whose context ends, is said as it is, not as "no OS keyring
+// available", by Password (naming the job, wrapping ErrNoPassword),
+// CheckKeyring and StorePassword.
+func TestPasswordKeyringSilent(t *testing.T) {
+	const silent = "the OS keyring did not answer within 1m0s (locked, waiting for someone to unlock it?)"
+	ended, cancel := context.WithCancel(t.Context())
+	cancel()
+	src := PasswordSource{Keyring: silentKeyring{}}
+	for _, tt := range []struct {
+		name    string
+		ctx     context.Context
+		call    func(context.Context) error
+		want    string
+		timeout bool
+	}{
+		{"Password", t.Context(), func(ctx context.Context) error {
+			_, err := src.Password(ctx, Job{Name: "j", PasswordKeyring: true})
+			return err
+		}, "job j: no password: " + silent, true},
+		{"Password, context ended", ended, func(ctx context.Context) error {
+			_, err := src.Password(ctx, Job{Name: "j", PasswordKeyring: true})
+			return err
+		}, "job j: no password: waiting for the OS keyring: context canceled", false},
+		{"CheckKeyring", t.Context(), func(ctx context.Context) error { return src.CheckKeyring(ctx, "j") }, silent, true},
+		{"CheckKeyring, context ended", ended, func(ctx context.Context) error { return src.CheckKeyring(ctx, "j") },
+			"waiting for the OS keyring: context canceled", false},
+		{"StorePassword", t.Context(), func(ctx context.Context) error { return src.StorePassword(ctx, "j", "pw") }, silent, true},
+		{"StorePassword, context ended", ended, func(ctx context.Context) error { return src.StorePassword(ctx, "j", "pw") },
+			"waiting for the OS keyring: context canceled", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call(tt.ctx)
+			if err == nil || err.Error() != tt.want || errors.As(err, new(*secret.TimeoutError)) != tt.timeout || errors.Is(err, context.Canceled) == tt.timeout {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if strings.HasPrefix(tt.name, "Password") && !errors.Is(err, ErrNoPassword) {
+				t.Fatalf("err = %v, want it to wrap ErrNoPassword", err)
+			}
+		})
 	}
 }
