@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // The libraries say what is wrong; withFix adds the cakebackup command or
@@ -36,6 +38,8 @@ func TestWithFix(t *testing.T) {
 			"the cached Proton session is for API a, not b: run `cakebackup proton login` again"},
 		{fmt.Errorf("run: %w", &schedule.NotInKeyringError{Job: "nightly"}), "",
 			"run: job nightly: no password in the OS keyring: run `cakebackup schedule set-password nightly`"},
+		{&schedule.JobError{Job: "nightly", Err: fmt.Errorf("%w: %w", schedule.ErrNoPassword, &secret.TimeoutError{After: time.Minute})}, "",
+			"job nightly: no password: the OS keyring did not answer within 1m0s (locked, waiting for someone to unlock it?); for runs outside a desktop session, use a password_file (mode 0600) instead of password_keyring"},
 		{&schedule.NoTimersError{GOOS: "plan9"}, "",
 			"timers are not supported on plan9: run `cakebackup schedule run` from your own service manager"},
 		// The commands a fix names are given the --config file the
