@@ -104,27 +104,6 @@ type Pending interface {
 // bytes as they are on the medium, not as they were sent.
 type Check func(ctx context.Context, r io.ReaderAt, size int64) error
 
-// ReadBack is implemented by the reader a Pending's Commit hands its
-// Check when the Pending has already read back from the medium every byte
-// it was given, after flushing it there, and found them as written, in
-// order, no more and no fewer (local reads a large file back while it is
-// written). A check that only compares the stored bytes with what was
-// written may then skip reading them all again; one that reads them for
-// another reason (the backup's structure) still reads them from the
-// medium.
-type ReadBack interface {
-	io.ReaderAt
-	// ReadBack reports whether every byte was read back and found as
-	// written.
-	ReadBack() bool
-}
-
-// ErrReadBackDiffers is wrapped by the error of a copy whose medium
-// returned other bytes than were written to it (a fake-capacity stick, a
-// flaky cable, a cloud handing back another revision): found by a
-// Pending reading back as it writes (ReadBack) or by a Check.
-var ErrReadBackDiffers = errors.New("the stored copy differs from what was written")
-
 // Reader reads a stored backup.
 type Reader interface {
 	io.ReaderAt

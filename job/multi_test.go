@@ -170,10 +170,10 @@ func TestMakeRecordsTheSHA512OfACopyThatReadsBack(t *testing.T) {
 	made, err := job.Make(t.Context(), flakyOpener(), job.Backup{
 		Source: dir, Dests: []string{"flaky:" + bad, "folder:" + good}, Name: "b", Password: savePassword,
 	})
-	if !errors.Is(err, destinations.ErrReadBackDiffers) || made == nil {
+	if !errors.Is(err, job.ErrReadBackDiffers) || made == nil {
 		t.Fatalf("Make: %v, want the flaky copy failing with ErrReadBackDiffers", err)
 	}
-	if !errors.Is(made.Stores[0].Err, destinations.ErrReadBackDiffers) || made.Stores[0].SHA512 != "" || made.Stores[1].Err != nil {
+	if !errors.Is(made.Stores[0].Err, job.ErrReadBackDiffers) || made.Stores[0].SHA512 != "" || made.Stores[1].Err != nil {
 		t.Fatalf("stores %+v", made.Stores)
 	}
 	assertEmpty(t, bad)

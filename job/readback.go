@@ -6,6 +6,7 @@ import (
 	"crypto/sha512"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -16,6 +17,11 @@ import (
 	"github.com/cakebackup/cakebackup/internal/directio"
 	"github.com/zeebo/xxh3"
 )
+
+// ErrReadBackDiffers is wrapped by the read-back check's error when a
+// medium returns other bytes than were written to it: a fake-capacity
+// stick, a flaky cable, a cloud handing back another revision.
+var ErrReadBackDiffers = errors.New("the stored copy differs from what was written")
 
 // streamDigest is a 128-bit digest of a backup's bytes, computed while
 // they stream out, so the read-back check compares what the medium
@@ -118,18 +124,14 @@ func (d *streamDigest) blocksSum() xxh3.Uint128 {
 func readBackCheck(written *streamDigest, full bool, record *storedSum) destinations.Check {
 	return func(ctx context.Context, r io.ReaderAt, size int64) error {
 		if size != written.n {
-			return fmt.Errorf("%w: %d bytes stored, %d written", destinations.ErrReadBackDiffers, size, written.n)
+			return fmt.Errorf("%w: %d bytes stored, %d written", ErrReadBackDiffers, size, written.n)
 		}
-		var sum []byte
-		if !readBack(r) || record != nil && record.sum == nil {
-			same, s, err := readDigest(ctx, r, written, record != nil && record.sum == nil)
-			if err != nil {
-				return err
-			}
-			if !same {
-				return destinations.ErrReadBackDiffers
-			}
-			sum = s
+		same, sum, err := readDigest(ctx, r, written, record != nil && record.sum == nil)
+		if err != nil {
+			return err
+		}
+		if !same {
+			return ErrReadBackDiffers
 		}
 		if record != nil {
 			if sum != nil {
@@ -140,17 +142,9 @@ func readBackCheck(written *streamDigest, full bool, record *storedSum) destinat
 		if full {
 			return backup.IntegrityCheck(ctx, r, size)
 		}
-		_, err := backup.Open(r, size)
+		_, err = backup.Open(r, size)
 		return err
 	}
-}
-
-// readBack reports whether the Pending handing r to its check has read
-// every byte back from the medium already and found them as written
-// (destinations.ReadBack): they need not be read again for the digest.
-func readBack(r io.ReaderAt) bool {
-	rb, ok := r.(destinations.ReadBack)
-	return ok && rb.ReadBack()
 }
 
 // readDigest reads the first written.n bytes of r and reports whether

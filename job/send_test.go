@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
-	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
 )
@@ -274,7 +273,7 @@ func TestSendReportsTheFileSHA512(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			sent, err := job.Send(t.Context(), flakyOpener(), job.Shipment{File: file, Dests: c.dests})
-			if c.failed == 0 && err != nil || c.failed > 0 && !errors.Is(err, destinations.ErrReadBackDiffers) {
+			if c.failed == 0 && err != nil || c.failed > 0 && !errors.Is(err, job.ErrReadBackDiffers) {
 				t.Fatalf("Send: %v, want %d destinations failing", err, c.failed)
 			}
 			if sent == nil {

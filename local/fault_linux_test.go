@@ -420,8 +420,16 @@ func TestLargeBackupWrittenDirectly(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
-			dir, d, pf := createBig(t, len(data))
-			p := destinations.Pending(pf)
+			dir := t.TempDir()
+			d, err := NewFolder(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := d.Create(ctx, "big", int64(len(data)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Abort(ctx)
 			if p.(*pendingFile).direct == nil {
 				t.Fatal("a large backup on the test's file system is not written directly")
 			}
@@ -516,12 +524,12 @@ func TestFlusherKeepsItsError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fl := newFlusher(f, nil)
-	fl.kick(0)
-	fl.kick(0)
+	fl := newFlusher(f)
+	fl.kick()
+	fl.kick()
 	f.Close() // the next flush fails
-	fl.kick(0)
-	fl.kick(0)
+	fl.kick()
+	fl.kick()
 	if err := fl.stop(); !errors.Is(err, os.ErrClosed) {
 		t.Fatalf("stop = %v, want the failed flush's error", err)
 	}

@@ -6,12 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/filelock"
@@ -29,9 +27,7 @@ const maxNameTries = 10000
 
 // pendingFile is a backup being written to a hidden temporary file in its
 // folder. Commit flushes it, reads it back for the check and only then
-// renames it to its final name, never replacing an existing file. A
-// backup written directly is read back as it is written (settler), so
-// that Commit has only its tail left to read back.
+// renames it to its final name, never replacing an existing file.
 type pendingFile struct {
 	dir     *dirHandle
 	name    string // the wanted final name
@@ -39,8 +35,6 @@ type pendingFile struct {
 	file    *os.File         // nil once closed
 	direct  *directio.Writer // when not nil, writes go through it to file
 	flusher *flusher         // flushes a direct file while it is written
-	settle  *settler         // reads a direct file back while it is written; nil when not
-	reader  *os.File         // the settler's handle on the file
 	kicked  int64            // bytes written at the flusher's last kick
 	lock    *os.File         // holds the file's lock while the backup is unfinished
 	err     error            // the first write error; the temp file is gone then
@@ -97,12 +91,7 @@ func createPending(ctx context.Context, dirPath, name string, sizeHint int64) (*
 	if sizeHint >= directMin {
 		p.direct = directio.NewWriter(file, directBuffer)
 		if p.direct != nil {
-			p.startSettling()
-			var flushed func(int64)
-			if p.settle != nil {
-				flushed = p.settle.flushed
-			}
-			p.flusher = newFlusher(file, flushed)
+			p.flusher = newFlusher(file)
 		}
 	}
 	return p, nil
@@ -136,15 +125,12 @@ func (p *pendingFile) Write(b []byte) (int, error) {
 		return n, p.err
 	}
 	p.written += int64(n)
-	if p.settle != nil {
-		p.settle.wrote(b[:n])
-	}
 	if p.direct == nil && p.written-p.started >= writeBehind {
 		startWriteback(p.file, p.started, p.written-p.started)
 		p.started = p.written
 	}
 	if p.flusher != nil && p.written-p.kicked >= flushBehind {
-		p.flusher.kick(p.written - int64(p.direct.Buffered()))
+		p.flusher.kick()
 		p.kicked = p.written
 	}
 	return n, nil
@@ -165,20 +151,16 @@ const flushBehind = 64 << 20
 // backup is written leaves the final fsync little to wait for, where it
 // took a quarter of a second for 512 MiB. The final fsync is still made;
 // a flush error is kept for it, since a later fsync on the same file may
-// not report it again. After each flush that succeeded it tells flushed,
-// when not nil, how many of the file's first bytes it covered (the
-// settler then reads them back).
+// not report it again.
 type flusher struct {
-	f       *os.File
-	flushed func(n int64)
-	kicks   chan struct{}
-	done    chan struct{}
-	upTo    atomic.Int64 // the file's bytes written at the last kick
-	err     error        // the first flush error; read after done is closed
+	f     *os.File
+	kicks chan struct{}
+	done  chan struct{}
+	err   error // the first flush error; read after done is closed
 }
 
-func newFlusher(f *os.File, flushed func(n int64)) *flusher {
-	fl := &flusher{f: f, flushed: flushed, kicks: make(chan struct{}, 1), done: make(chan struct{})}
+func newFlusher(f *os.File) *flusher {
+	fl := &flusher{f: f, kicks: make(chan struct{}, 1), done: make(chan struct{})}
 	go fl.run()
 	return fl
 }
@@ -186,22 +168,15 @@ func newFlusher(f *os.File, flushed func(n int64)) *flusher {
 func (fl *flusher) run() {
 	defer close(fl.done)
 	for range fl.kicks {
-		if fl.err != nil {
-			continue
-		}
-		n := fl.upTo.Load()
-		fl.err = fl.f.Sync()
-		if fl.err == nil && fl.flushed != nil {
-			fl.flushed(n)
+		if fl.err == nil {
+			fl.err = fl.f.Sync()
 		}
 	}
 }
 
-// kick asks for a flush of the file's first n bytes, all written to it;
-// one asked for while another runs is made after it, and further ones are
-// merged into it. It never blocks.
-func (fl *flusher) kick(n int64) {
-	fl.upTo.Store(n)
+// kick asks for a flush; one asked for while another runs is made after
+// it, and further ones are merged into it. It never blocks.
+func (fl *flusher) kick() {
 	select {
 	case fl.kicks <- struct{}{}:
 	default:
@@ -270,12 +245,8 @@ func (p *pendingFile) commit(ctx context.Context, check destinations.Check) (des
 	if err != nil {
 		return destinations.Entry{}, explain(op, err)
 	}
-	readBack, err := p.settled(ctx)
-	if err != nil {
-		return destinations.Entry{}, err
-	}
 	if check != nil {
-		if err := p.check(ctx, check, readBack); err != nil {
+		if err := p.check(ctx, check); err != nil {
 			return destinations.Entry{}, err
 		}
 	}
@@ -299,10 +270,8 @@ func (p *pendingFile) commit(ctx context.Context, check destinations.Check) (des
 // check reopens the temporary file, so the bytes come from the medium
 // rather than from the writer's buffers, and passes it to check. It reads
 // directly (directio) where the file system allows, which reads the
-// medium whatever is cached; elsewhere dropCache emptied the cache. With
-// readBack, the settler read every byte back already: the reader says so
-// (destinations.ReadBack).
-func (p *pendingFile) check(ctx context.Context, check destinations.Check, readBack bool) error {
+// medium whatever is cached; elsewhere dropCache emptied the cache.
+func (p *pendingFile) check(ctx context.Context, check destinations.Check) error {
 	op := fmt.Sprintf("reading back backup %s from %s", p.name, p.where)
 	r, err := p.dir.openRead(p.tmpName)
 	if err != nil {
@@ -313,11 +282,7 @@ func (p *pendingFile) check(ctx context.Context, check destinations.Check, readB
 	if err != nil {
 		return explain(op, err)
 	}
-	var rd io.ReaderAt = directio.NewReaderAt(r)
-	if readBack {
-		rd = readBackReader{rd}
-	}
-	if err := check(ctx, rd, info.Size()); err != nil {
+	if err := check(ctx, directio.NewReaderAt(r), info.Size()); err != nil {
 		return fmt.Errorf("checking backup %s in %s: %w", p.name, p.where, err)
 	}
 	return nil
@@ -392,7 +357,6 @@ func (p *pendingFile) discard() error {
 	}
 	p.done = true
 	_ = p.stopFlusher()
-	p.stopSettling()
 	if p.file != nil {
 		p.file.Close()
 		p.file = nil

@@ -307,10 +307,6 @@ func (w *Writer) flush() {
 	w.buf = w.buf[:0]
 }
 
-// Buffered returns how many of the bytes given to Write are gathered and
-// not yet written to the file.
-func (w *Writer) Buffered() int { return len(w.buf) }
-
 // Direct reports whether every write so far went to the disk directly:
 // none was refused. After Close only the unaligned end went through the
 // page cache.
