@@ -57,6 +57,12 @@ func TestErrorsNameEachPlaceOnce(t *testing.T) {
 		{"create to missing", append(create, "folder:"+missing), 1, "folder " + missing + " does not exist"},
 		{"send to missing", []string{"send", backup, "--dest", "folder:" + missing}, 1, "folder " + missing + " does not exist"},
 		{"send to a file", []string{"send", backup, "--dest", "folder:" + file}, 2, file + " is not a folder"},
+		// An unset variable in a script ("$FILE"): said as such, where
+		// it was ": no such backup file". Nothing is sent.
+		{"verify empty", []string{"verify", ""}, 2, "the backup FILE given to verify is empty"},
+		{"inspect blank", []string{"inspect", " "}, 2, "the backup FILE given to inspect is empty"},
+		{"restore empty", []string{"restore", "", "--to", filepath.Join(dir, "to"), "--password-file", pw}, 2, "the backup FILE given to restore is empty"},
+		{"send one empty of two", []string{"send", backup, "", "--dest", "folder:" + dir}, 2, "a backup FILE given to send is empty"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -246,9 +246,9 @@ func TestHostileInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{"", exitUsage, "no such backup file"},
+		{"", exitUsage, "is empty"},
 		{"-", exitUsage, "no such backup file"},
-		{" ", exitUsage, "no such backup file"},
+		{" ", exitUsage, "is empty"},
 		{filepath.Join(h.root, "a\nb"), exitUsage, "no such backup file"},
 		{filepath.Join(h.root, "\x1b[31mred"), exitUsage, `\x1b[31mred: no such backup file`},
 		{"\xff\xfe", exitUsage, `\xff\xfe: no such backup file`},
@@ -264,6 +264,8 @@ func TestHostileInput(t *testing.T) {
 		add(f.code, f.want, "inspect", f.arg)
 		add(f.code, f.want, "restore", f.arg, "--to", filepath.Join(h.out, "r"), "--password-file", h.pw)
 	}
+	add(exitUsage, "a backup FILE given to send is empty", "send", h.backup, "", "--dest", "folder:"+h.out)
+	add(exitUsage, "a backup FILE given to send is empty", "send", " ", "--dest", "folder:"+h.out)
 	for _, args := range [][]string{{"verify", "--"}, {"inspect", "--"}, {"verify", h.backup, h.backup}} {
 		add(exitUsage, "takes one backup FILE", args...)
 	}

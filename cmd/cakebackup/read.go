@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -139,6 +140,10 @@ func verifyCommand(e *env) *cli.Command {
 func oneArg(c *cli.Context, what string) (string, error) {
 	if c.NArg() != 1 {
 		return "", usageError(fmt.Errorf("%s takes one %s, got %d arguments", c.Command.Name, what, c.NArg()))
+	}
+	if strings.TrimSpace(c.Args().First()) == "" {
+		// An unset variable in a script ("$FILE"), as for --source.
+		return "", usageError(fmt.Errorf("the %s given to %s is empty", what, c.Command.Name))
 	}
 	return c.Args().First(), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -29,6 +30,12 @@ func sendCommand(e *env) *cli.Command {
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return usageError(errors.New("send needs at least one backup FILE (an export saved by the wallet app)"))
+			}
+			for _, file := range c.Args().Slice() {
+				if strings.TrimSpace(file) == "" {
+					// An unset variable in a script ("$FILE"): nothing is sent.
+					return usageError(errors.New("a backup FILE given to send is empty"))
+				}
 			}
 			specs, err := e.chosenDests(c)
 			if err != nil {
