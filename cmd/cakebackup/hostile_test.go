@@ -276,9 +276,9 @@ func TestHostileInput(t *testing.T) {
 		code int
 		want string
 	}{
-		{"", exitUsage, "cakebackup: --password-file is empty: give the password file's path"},
+		{"", exitUsage, "password-file is empty: give a file name"},
 		{"-", exitUsage, "-: no such file or directory"},
-		{" ", exitUsage, ": no such file or directory"},
+		{" ", exitUsage, "password-file is empty: give a file name"},
 		{filepath.Join(h.root, "nonexistent"), exitUsage, "nonexistent: no such file or directory"},
 		{h.loop, exitUsage, "loop1: too many levels of symbolic links"},
 		{h.long, exitUsage, "file name too long"},
@@ -292,11 +292,17 @@ func TestHostileInput(t *testing.T) {
 	} {
 		add(f.code, f.want, "verify", h.backup, "--password-file", f.arg)
 		add(f.code, f.want, append(create, "--password-file", f.arg)...)
-		if f.arg == "" {
-			f.want = "proton password needed"
-		}
 		add(f.code, f.want, "proton", "login", "--proton-user", "u", "--proton-password-file", f.arg)
 	}
+
+	// An empty FILE or DIR flag (an unset "$CFG" in a script) is refused,
+	// where it was taken as not given: the default config, no settings.
+	add(exitUsage, "--config is empty: give a file name", "schedule", "list", "--config", "")
+	add(exitUsage, "--config is empty: give a file name", "schedule", "add", "j", "--source", sampleWallets, "--every", "24h", "--config", " ")
+	add(exitUsage, "--config is empty: give a file name", "ls", "--config", "")
+	add(exitUsage, "--settings is empty: give a file name", append(create, "--settings", "")...)
+	add(exitUsage, "--password-out is empty: give a file name", "create", "--source", sampleWallets, "--dest", "folder:"+h.out, "--password-out", "")
+	add(exitUsage, "--to is empty: give a folder name", "restore", h.backup, "--to", "", "--password-file", h.pw)
 
 	// Settings files.
 	for _, f := range []struct {

@@ -31,12 +31,9 @@ func passwordFlags() []cli.Flag {
 // one source is a usage error. It returns secret.ErrNoPassword when none was
 // given.
 func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
-	if c.IsSet("password-file") && c.String("password-file") == "" {
-		// An unset variable in a script ("--password-file $PWFILE"):
-		// going on without the password would verify without it, or
-		// make a backup with a generated one.
-		return "", "", usageError(errors.New("--password-file is empty: give the password file's path"))
-	}
+	// An empty --password-file (an unset "$PWFILE") never gets here:
+	// cliargs.Strict refuses an empty FILE flag, where going on would
+	// verify without the password, or make a backup with a generated one.
 	src := secret.Sources{File: c.String("password-file"), Env: e.getenv(passwordEnv), EnvName: "$" + passwordEnv}
 	if c.Bool("password-stdin") {
 		src.Stdin = e.stdin

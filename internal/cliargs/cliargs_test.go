@@ -128,6 +128,10 @@ func TestRefusals(t *testing.T) {
 		{[]string{"verify", "F", "--password-file", file}, ""},
 		{[]string{"restore", "F", "--to", "-q"}, "--to needs a folder name; got -q"},
 		{[]string{"create", "--source", "--help"}, "--source needs a folder name; got --help"},
+		// An unset variable in a script: refused, not taken as not given.
+		{[]string{"verify", "F", "--password-file", ""}, "--password-file is empty: give a file name"},
+		{[]string{"restore", "F", "--to", " "}, "--to is empty: give a folder name"},
+		{[]string{"create", "--source", ""}, "--source is empty: give a folder name"},
 		{[]string{"create", "--source", "S", "extra"}, "create takes no arguments, got extra"},
 		{[]string{"schedule", "status", "daily", "weekly"}, "schedule status takes no arguments, got daily weekly"},
 		{[]string{"schedule", "lst"}, `unknown command "schedule lst" (did you mean "list"?) (see cb help schedule)`},

@@ -55,8 +55,8 @@ func refuseArgs(action cli.ActionFunc) cli.ActionFunc {
 }
 
 // refuseFlagsAsPaths wraps the action of a command so that a flag naming
-// a file or a folder whose value is one of flags, and names nothing that
-// exists, is refused before anything is done: urfave/cli gives a string
+// a file or a folder whose value is empty, or is one of flags and names
+// nothing that exists, is refused before anything is done: urfave/cli gives a string
 // flag the next word whatever it is, so `--password-file --json` would
 // read a password from a file called --json and lose --json.
 func refuseFlagsAsPaths(flags []cli.Flag, action cli.ActionFunc) cli.ActionFunc {
@@ -68,6 +68,12 @@ func refuseFlagsAsPaths(flags []cli.Flag, action cli.ActionFunc) cli.ActionFunc 
 				continue
 			}
 			for _, v := range stringValues(c, f) {
+				if strings.TrimSpace(v) == "" {
+					// An unset variable in a script (--config "$CFG"):
+					// taken as not given, it would use the default
+					// config, or no settings, without a word.
+					return usageError(fmt.Errorf("%s is empty: give %s", Dashed(name), what))
+				}
 				if _, err := os.Lstat(v); err != nil && isFlag(flags, v) {
 					return usageError(fmt.Errorf("%s needs %s; got %s", Dashed(name), what, v))
 				}
