@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -213,13 +214,9 @@ func (c *Config) validateJob(j Job) *FieldError {
 	case sources > 1:
 		return bad("password_file", "set only one of password_file, password_keyring and password_env")
 	}
-	for _, k := range []struct {
-		key string
-		n   int
-	}{{"keep_last", j.KeepLast}, {"keep_daily", j.KeepDaily}, {"keep_weekly", j.KeepWeekly}, {"keep_monthly", j.KeepMonthly}} {
-		if k.n < 0 {
-			return bad(k.key, "%d is negative", k.n)
-		}
+	var neg *NegativeKeepError
+	if errors.As(j.Retention.Check(), &neg) {
+		return bad(neg.Rule, "%d is negative", neg.N)
 	}
 	if key, msg := j.Alerts.validate(); key != "" {
 		return bad(key, "%s", msg)
