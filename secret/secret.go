@@ -13,6 +13,8 @@ import (
 	"os"
 	"runtime"
 	"strings"
+
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 // MaxSize bounds how much of any password source is read: a password is
@@ -87,12 +89,12 @@ func ReadLine(br *bufio.Reader) (string, error) {
 func ReadFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", pathError(path, err)
+		return "", errloc.Wrap(err, path, path)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return "", pathError(path, err)
+		return "", errloc.Wrap(err, path, path)
 	}
 	switch {
 	case fi.IsDir():
@@ -105,14 +107,4 @@ func ReadFile(path string) (string, error) {
 		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	return pw, nil
-}
-
-// pathError is err, from opening the file at path, worded "PATH: why"
-// rather than as an *fs.PathError ("open PATH: why").
-func pathError(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	return fmt.Errorf("%s: %w", path, err)
 }
