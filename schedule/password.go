@@ -67,7 +67,7 @@ func (s PasswordSource) Password(ctx context.Context, job Job) (string, error) {
 			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: %w", ErrNoPassword, err)}
 		}
 		if err != nil {
-			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: no OS keyring available (%s): use password_file or password_env instead", ErrNoPassword, errloc.OneLine(err.Error()))}
+			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: %w", ErrNoPassword, noKeyring(err))}
 		}
 		if pw == "" {
 			return "", &JobError{Job: job.Name, Err: fmt.Errorf("%w: the OS keyring holds an empty password", ErrNoPassword)}
@@ -96,7 +96,7 @@ func (s PasswordSource) CheckKeyring(ctx context.Context, job string) error {
 	if keyringGaveUp(ctx, err) {
 		return err
 	}
-	return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", errloc.OneLine(err.Error()))
+	return noKeyring(err)
 }
 
 // StorePassword saves pw in the OS keyring for job, for password_keyring.
@@ -110,9 +110,17 @@ func (s PasswordSource) StorePassword(ctx context.Context, job, pw string) error
 		return err
 	}
 	if err != nil {
-		return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", errloc.OneLine(err.Error()))
+		return noKeyring(err)
 	}
 	return nil
+}
+
+// noKeyring is the error of a keyring that answered err: there is no
+// usable OS keyring. err's text is kept, on one line, but not err: such
+// an error says the keyring is missing, whatever the keyring's own error
+// matches.
+func noKeyring(err error) error {
+	return fmt.Errorf("no OS keyring available (%s): use password_file or password_env instead", errloc.OneLine(err.Error()))
 }
 
 // keyringGaveUp reports whether err is the keyring's silence or ctx's
