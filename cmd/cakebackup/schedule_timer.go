@@ -41,7 +41,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 			if job.PasswordKeyring {
 				// The keyring is reached over a login session's
 				// D-Bus, which cron's runs do not have.
-				e.warn("job %s reads its password from the OS keyring, which a run started by cron usually cannot reach (no login session, no D-Bus): put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in %s", job.Name, absConfig)
+				e.warn("job %s reads its password from the OS keyring, which a run started by cron usually cannot reach (no login session, no D-Bus): %s", job.Name, keyringFileFix(absConfig))
 			}
 		} else {
 			for _, f := range inst.Files {
@@ -107,7 +107,14 @@ func scheduleUninstallCommand(e *env) *cli.Command {
 // which cakebackup cannot know: hence "may". Other Secret Service
 // keyrings were not checked: hence "usually".
 func systemdKeyringWarning(job, config string) string {
-	return fmt.Sprintf("job %s reads its password from the OS keyring, which is usually unlocked when you log in: a run of its systemd timer while you are not logged in (possible with loginctl enable-linger) may not be able to read it; put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in %s", job, config)
+	return fmt.Sprintf("job %s reads its password from the OS keyring, which is usually unlocked when you log in: a run of its systemd timer while you are not logged in (possible with loginctl enable-linger) may not be able to read it; %s", job, keyringFileFix(config))
+}
+
+// keyringFileFix is how a job whose timer cannot read the keyring gets
+// its password instead, from the config file config: the fix of both of
+// schedule install's keyring warnings.
+func keyringFileFix(config string) string {
+	return "put the password in a file (mode 0600) and set password_file = \"FILE\" in place of password_keyring = true in " + config
 }
 
 // cronOnly reports whether only cron can start jobs here: Linux without
