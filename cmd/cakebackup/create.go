@@ -142,11 +142,8 @@ func createCommand(e *env) *cli.Command {
 // is found; create says which folder it backs up.
 func (e *env) createSource(c *cli.Context) (string, error) {
 	if c.IsSet("source") {
-		if strings.TrimSpace(c.String("source")) == "" {
-			// An unset variable in a script (--source "$DIR"), not a
-			// folder that is missing.
-			return "", usageError(errors.New("--source is empty: give the wallet app's data folder"))
-		}
+		// Not empty: cliargs.Strict refuses an empty DIR flag (an unset
+		// "$DIR" in a script) before create runs.
 		return c.String("source"), nil
 	}
 	dir, ok := local.CakeWalletDataDir(e.getenv)
