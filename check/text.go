@@ -6,6 +6,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/internal/english"
 	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
@@ -25,7 +26,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 	}
 	n := len(r.Results)
-	summary := fmt.Sprintf("%d %s, %d read in full", n, plural(n, "backup", "backups"), r.ReadCount)
+	summary := fmt.Sprintf("%d %s, %d read in full", n, english.Plural(n, "backup", "backups"), r.ReadCount)
 	if r.ReadCount > 0 {
 		summary += fmt.Sprintf(" (%s)", bytesize.Format(r.ReadBytes))
 	}
@@ -39,16 +40,8 @@ func (r *Report) WriteText(w io.Writer) error {
 		summary += fmt.Sprintf(", %d unreadable", unreadable)
 	}
 	if r.Ignored > 0 {
-		summary += fmt.Sprintf("; %d other %s ignored (not backups)", r.Ignored, plural(r.Ignored, "file", "files"))
+		summary += fmt.Sprintf("; %d other %s ignored (not backups)", r.Ignored, english.Plural(r.Ignored, "file", "files"))
 	}
 	_, err := fmt.Fprintln(w, summary)
 	return err
-}
-
-// plural is one when n is 1, else many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/internal/english"
 )
 
 // This file holds the text the command line prints of job's results;
@@ -58,7 +59,7 @@ func (in *Inspection) WriteText(w io.Writer, restoreWith string) error {
 func (l Listing) WriteText(w io.Writer) error {
 	ignored := ""
 	if n := len(l.Others); n > 0 {
-		ignored = fmt.Sprintf("%d other %s ignored (not backups)\n", n, plural(n, "file", "files"))
+		ignored = fmt.Sprintf("%d other %s ignored (not backups)\n", n, english.Plural(n, "file", "files"))
 	}
 	if len(l.Backups) == 0 {
 		_, err := fmt.Fprintf(w, "No backups at %s\n%s", l.Dest, ignored)
@@ -74,14 +75,6 @@ func (l Listing) WriteText(w io.Writer) error {
 	}
 	_, err := fmt.Fprint(w, ignored)
 	return err
-}
-
-// plural is one when n is 1, else many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // ReclaimedLine says what interrupted earlier runs had left at the
@@ -167,7 +160,7 @@ func NotSentLine(file string, err error, word func(error) string) string {
 // opened: "ARG: format version V, N chunks, SIZE".
 func (o *Opened) SummaryLine() string {
 	info := o.Info()
-	return fmt.Sprintf("%s: format version %d, %d %s, %s", o.Arg, info.Version, info.Chunks, plural(info.Chunks, "chunk", "chunks"), bytesize.Format(info.Size))
+	return fmt.Sprintf("%s: format version %d, %d %s, %s", o.Arg, info.Version, info.Chunks, english.Plural(info.Chunks, "chunk", "chunks"), bytesize.Format(info.Size))
 }
 
 // Line is what verify says of a backup that checked out: read with the
@@ -175,7 +168,7 @@ func (o *Opened) SummaryLine() string {
 // without, that it is intact, and that the password would check that it
 // decrypts too.
 func (v *Verified) Line() string {
-	chunks := fmt.Sprintf("%d %s", v.Chunks, plural(v.Chunks, "chunk", "chunks"))
+	chunks := fmt.Sprintf("%d %s", v.Chunks, english.Plural(v.Chunks, "chunk", "chunks"))
 	if v.Level == "full" {
 		return fmt.Sprintf("OK: %s decrypts with this password and every chunk and file checks out (%s)", v.File, chunks)
 	}

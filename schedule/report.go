@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/internal/english"
 	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
@@ -211,20 +212,12 @@ func (e *AttentionError) Error() string {
 	var parts []string
 	if n := len(e.Jobs); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d of %d %s %s attention: %s", n, e.Total,
-			plural(e.Total, "job", "jobs"), plural(n, "needs", "need"), strings.Join(e.Jobs, ", ")))
+			english.Plural(e.Total, "job", "jobs"), english.Plural(n, "needs", "need"), strings.Join(e.Jobs, ", ")))
 	}
 	if e.Damaged > 0 {
-		parts = append(parts, fmt.Sprintf("%d stored %s a check", e.Damaged, plural(e.Damaged, "backup failed", "backups failed")))
+		parts = append(parts, fmt.Sprintf("%d stored %s a check", e.Damaged, english.Plural(e.Damaged, "backup failed", "backups failed")))
 	}
 	return strings.Join(parts, "; ")
-}
-
-// plural is one when n is 1, else many.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // Attention returns an *AttentionError when some job of rows is overdue
