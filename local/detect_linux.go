@@ -26,7 +26,8 @@ func (d Detector) drives(ctx context.Context) ([]Drive, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the mount table %s: %w", mountinfo, err)
 	}
-	labels := d.labels()
+	labels := d.byDevice("dev/disk/by-label")
+	uuids := d.byDevice("dev/disk/by-uuid")
 	roots := d.mediaRoots()
 	type candidate struct {
 		drive     Drive
@@ -64,6 +65,7 @@ func (d Detector) drives(ctx context.Context) ([]Drive, error) {
 			}
 		}
 		drv.Label = labels[filepath.Base(drv.Device)]
+		drv.UUID = uuids[filepath.Base(drv.Device)]
 		if drv.Label == "" {
 			drv.Label = filepath.Base(m.MountPoint)
 		}
@@ -134,23 +136,24 @@ func (d Detector) blockDevice(m mount) (blockInfo, bool) {
 	}, true
 }
 
-// labels maps device names ("sdb1") to volume labels from udev's
-// dev/disk/by-label links.
-func (d Detector) labels() map[string]string {
-	dir := filepath.Join(rootOr(d.DevRoot), "dev/disk/by-label")
+// byDevice maps device names ("sdb1") to the names of udev's links to
+// them in dir under DevRoot: dev/disk/by-label gives volume labels,
+// dev/disk/by-uuid file system UUIDs.
+func (d Detector) byDevice(dir string) map[string]string {
+	dir = filepath.Join(rootOr(d.DevRoot), dir)
 	des, err := os.ReadDir(dir)
 	if err != nil {
 		return nil
 	}
-	labels := map[string]string{}
+	names := map[string]string{}
 	for _, de := range des {
 		target, err := os.Readlink(filepath.Join(dir, de.Name()))
 		if err != nil {
 			continue
 		}
-		labels[filepath.Base(target)] = unescapeUdev(de.Name())
+		names[filepath.Base(target)] = unescapeUdev(de.Name())
 	}
-	return labels
+	return names
 }
 
 // udevFSType returns the file system type udev's blkid probe found on

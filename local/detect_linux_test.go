@@ -91,11 +91,11 @@ func TestDetectorDrives(t *testing.T) {
 			user:    "ana",
 			want: []Drive{
 				{Label: "BTRSTICK", MountPoint: "/media/ana/BTRSTICK", Device: "/dev/sdg1", FSType: "btrfs", Size: 32 * gib, Free: 31 * gib, USB: true, Removable: true},
-				{Label: "FUSESTICK", MountPoint: "/media/ana/FUSESTICK", Device: "/dev/sdd1", FSType: "exfat", Size: 64 * gib, Free: 60 * gib, USB: true, Removable: true},
+				{Label: "FUSESTICK", MountPoint: "/media/ana/FUSESTICK", Device: "/dev/sdd1", FSType: "exfat", Size: 64 * gib, Free: 60 * gib, USB: true, Removable: true, UUID: "64E3-1A2B"},
 				{Label: "SD CARD", MountPoint: "/media/ana/SD CARD", Device: "/dev/mmcblk0p1", FSType: "exfat", Size: 32 * gib, Free: 30 * gib, Removable: true},
-				{Label: "WALLETS", MountPoint: "/media/ana/WALLETS", Device: "/dev/sdb1", FSType: "vfat", Size: 8 * gib, Free: 7 * gib, USB: true, Removable: true},
+				{Label: "WALLETS", MountPoint: "/media/ana/WALLETS", Device: "/dev/sdb1", FSType: "vfat", Size: 8 * gib, Free: 7 * gib, USB: true, Removable: true, UUID: "4A1C-9F02"},
 				{Label: "mystery", MountPoint: "/media/ana/mystery", Device: "/dev/sde1", FSType: "ext4", Size: 16 * gib, Free: 1 * gib, Removable: true},
-				{Label: "Big Disk", MountPoint: "/run/media/ana/Big Disk", Device: "/dev/sdc1", FSType: "ext4", Size: 1000 * gib, Free: 900 * gib, USB: true},
+				{Label: "Big Disk", MountPoint: "/run/media/ana/Big Disk", Device: "/dev/sdc1", FSType: "ext4", Size: 1000 * gib, Free: 900 * gib, USB: true, UUID: "0d6f1c2e-8a3b-4c5d-9e7f-1a2b3c4d5e6f"},
 			},
 		},
 		{
@@ -106,10 +106,10 @@ func TestDetectorDrives(t *testing.T) {
 			roots:   []string{},
 			want: []Drive{
 				{Label: "BTRSTICK", MountPoint: "/media/ana/BTRSTICK", Device: "/dev/sdg1", FSType: "btrfs", Size: 32 * gib, Free: 31 * gib, USB: true, Removable: true},
-				{Label: "FUSESTICK", MountPoint: "/media/ana/FUSESTICK", Device: "/dev/sdd1", FSType: "exfat", Size: 64 * gib, Free: 60 * gib, USB: true, Removable: true},
+				{Label: "FUSESTICK", MountPoint: "/media/ana/FUSESTICK", Device: "/dev/sdd1", FSType: "exfat", Size: 64 * gib, Free: 60 * gib, USB: true, Removable: true, UUID: "64E3-1A2B"},
 				{Label: "SD CARD", MountPoint: "/media/ana/SD CARD", Device: "/dev/mmcblk0p1", FSType: "exfat", Size: 32 * gib, Free: 30 * gib, Removable: true},
-				{Label: "WALLETS", MountPoint: "/media/ana/WALLETS", Device: "/dev/sdb1", FSType: "vfat", Size: 8 * gib, Free: 7 * gib, USB: true, Removable: true},
-				{Label: "Big Disk", MountPoint: "/run/media/ana/Big Disk", Device: "/dev/sdc1", FSType: "ext4", Size: 1000 * gib, Free: 900 * gib, USB: true},
+				{Label: "WALLETS", MountPoint: "/media/ana/WALLETS", Device: "/dev/sdb1", FSType: "vfat", Size: 8 * gib, Free: 7 * gib, USB: true, Removable: true, UUID: "4A1C-9F02"},
+				{Label: "Big Disk", MountPoint: "/run/media/ana/Big Disk", Device: "/dev/sdc1", FSType: "ext4", Size: 1000 * gib, Free: 900 * gib, USB: true, UUID: "0d6f1c2e-8a3b-4c5d-9e7f-1a2b3c4d5e6f"},
 			},
 		},
 		{machine: "desktop", user: "bob", want: nil},

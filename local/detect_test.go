@@ -97,7 +97,7 @@ func TestWinDrives(t *testing.T) {
 	vols := []winVolume{
 		{Root: `C:\`, HasMedium: true, Label: "Windows", FSName: "NTFS"},
 		{Root: `D:\`, Removable: true}, // an empty card reader slot
-		{Root: `E:\`, Removable: true, HasMedium: true, Label: "WALLETS", FSName: "FAT32"},
+		{Root: `E:\`, Removable: true, HasMedium: true, Label: "WALLETS", FSName: "FAT32", Serial: 0x4A1C9F02},
 		{Root: `F:\`, Removable: true, HasMedium: true, Label: "PULLED", FSName: "exFAT"}, // gone before its size was read
 		{Root: `G:\`, Removable: true, HasMedium: true, FSName: "exFAT"},
 		{Root: `Z:\`, HasMedium: true, Label: "USB HDD", FSName: "NTFS"}, // USB hard disks say they are fixed
@@ -107,7 +107,7 @@ func TestWinDrives(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Drive{
-		{Label: "WALLETS", MountPoint: `E:\`, Device: "E:", FSType: "fat32", Size: 8 * gib, Free: 7 * gib, Removable: true},
+		{Label: "WALLETS", MountPoint: `E:\`, Device: "E:", FSType: "fat32", Size: 8 * gib, Free: 7 * gib, Removable: true, UUID: "4A1C-9F02"},
 		{Label: "G:", MountPoint: `G:\`, Device: "G:", FSType: "exfat", Size: 64 * gib, Free: 60 * gib, Removable: true},
 	}
 	if !reflect.DeepEqual(got, want) {

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf16"
 )
@@ -14,6 +15,7 @@ type winVolume struct {
 	HasMedium bool   // GetVolumeInformation succeeded: a card is in the slot
 	Label     string // the volume label, maybe ""
 	FSName    string // e.g. "FAT32", "exFAT", "NTFS"
+	Serial    uint32 // the volume's serial number; 0 when unknown
 }
 
 // driveRoots decodes GetLogicalDriveStrings' answer, UTF-16 roots each
@@ -51,7 +53,7 @@ func winDrives(ctx context.Context, vols []winVolume, space func(string) (int64,
 		if label == "" {
 			label = letter
 		}
-		drives = append(drives, Drive{
+		drv := Drive{
 			Label:      label,
 			MountPoint: v.Root,
 			Device:     letter,
@@ -59,7 +61,12 @@ func winDrives(ctx context.Context, vols []winVolume, space func(string) (int64,
 			Size:       total,
 			Free:       free,
 			Removable:  true,
-		})
+		}
+		if v.Serial != 0 {
+			// Written as Linux's blkid writes a FAT or exFAT serial.
+			drv.UUID = fmt.Sprintf("%04X-%04X", v.Serial>>16, v.Serial&0xffff)
+		}
+		drives = append(drives, drv)
 	}
 	return drives, nil
 }

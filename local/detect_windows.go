@@ -27,8 +27,9 @@ func (d Detector) drives(ctx context.Context) ([]Drive, error) {
 		if v.Removable {
 			label := make([]uint16, windows.MAX_PATH+1)
 			fsName := make([]uint16, windows.MAX_PATH+1)
-			if err := windows.GetVolumeInformation(p, &label[0], uint32(len(label)), nil, nil, nil, &fsName[0], uint32(len(fsName))); err == nil {
-				v.HasMedium, v.Label, v.FSName = true, windows.UTF16ToString(label), windows.UTF16ToString(fsName)
+			var serial uint32
+			if err := windows.GetVolumeInformation(p, &label[0], uint32(len(label)), &serial, nil, nil, &fsName[0], uint32(len(fsName))); err == nil {
+				v.HasMedium, v.Label, v.FSName, v.Serial = true, windows.UTF16ToString(label), windows.UTF16ToString(fsName), serial
 			}
 		}
 		vols = append(vols, v)

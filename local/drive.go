@@ -19,6 +19,25 @@ type Drive struct {
 	Free       int64  // bytes available to an unprivileged user
 	USB        bool   // attached over USB
 	Removable  bool   // the medium reports itself removable
+	// UUID is the file system's UUID (on FAT and exFAT its volume serial
+	// number, such as "4A1C-9F02"), "" when the system does not say it:
+	// on Linux udev's dev/disk/by-uuid links, on Windows the volume's
+	// serial number; macOS is not asked.
+	UUID string
+}
+
+// ID tells the drive from other drives across unplugging, plugging into
+// another port and mounting elsewhere, for a record of what it holds:
+// "uuid:" and its UUID, which formatting sets and which differs from
+// stick to stick even when their labels and mount points are the same
+// (two sticks rotated under one label); else "label:" and its label (or
+// its mount point's name), which two such sticks share. The device name
+// (sdb1) is no identity: it follows the order drives are plugged in.
+func (d Drive) ID() string {
+	if d.UUID != "" {
+		return "uuid:" + d.UUID
+	}
+	return "label:" + d.Label
 }
 
 // String describes the drive for people, e.g.
@@ -52,7 +71,7 @@ func DriveSpec(drv Drive, drives []Drive) string {
 type Detector struct {
 	ProcRoot string // where proc/self/mountinfo is found; "" means "/"
 	SysRoot  string // where sys/dev/block and sys/class/block are found; "" means "/"
-	DevRoot  string // where dev/disk/by-label is found; "" means "/"
+	DevRoot  string // where dev/disk/by-label and by-uuid are found; "" means "/"
 	RunRoot  string // where run/udev/data is found; "" means "/"
 	// MountRoots are where desktops mount removable media; a mount below
 	// one whose device cannot be classified (no sysfs entry) still counts
