@@ -18,14 +18,27 @@ var (
 )
 
 // Read returns the bytes of the regular file at path, at most max of
-// them. It looks before it opens: opening a FIFO would wait for a writer
-// that may never come (and that even Ctrl-C cannot stop), and /dev/zero
-// never ends. A folder is ErrFolder, another file that is not regular
-// ErrNotRegular, a file over max bytes ErrTooBig; the system's errors
-// come without their *fs.PathError ("open PATH: "), so the caller names
-// the path once, and still match fs.ErrNotExist and the like.
+// them. It opens the path once, without waiting (see open: opening a
+// FIFO would wait for a writer that may never come, and that even
+// Ctrl-C cannot stop), then asks the open file what it is, so a FIFO or
+// device put in the file's place between a look and the open is refused
+// too; nor is /dev/zero, which never ends, read. A folder is ErrFolder,
+// another file that is not regular ErrNotRegular, a file over max bytes
+// ErrTooBig; the system's errors come without their *fs.PathError
+// ("open PATH: "), so the caller names the path once, and still match
+// fs.ErrNotExist and the like.
 func Read(path string, max int64) ([]byte, error) {
-	fi, err := os.Stat(path)
+	f, err := open(path)
+	if err != nil {
+		// A folder this user may not list cannot be opened, but is
+		// still a folder (which a look, opening nothing, tells).
+		if fi, serr := os.Stat(path); serr == nil && fi.IsDir() {
+			return nil, ErrFolder
+		}
+		return nil, unwrap(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, unwrap(err)
 	}
@@ -35,11 +48,6 @@ func Read(path string, max int64) ([]byte, error) {
 	case !fi.Mode().IsRegular():
 		return nil, ErrNotRegular
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, unwrap(err)
-	}
-	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	switch {
 	case err != nil:

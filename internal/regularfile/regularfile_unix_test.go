@@ -12,8 +12,8 @@ import (
 	"testing"
 )
 
-// TestRead: a regular file is read whole; a folder, a FIFO (not waited
-// on), a device (/dev/zero, not read without end) and a file over the
+// TestRead: a regular file is read whole; a folder (one this user may
+// not open too), a FIFO (not waited on), a device (/dev/zero, not read without end) and a file over the
 // bound are refused with their sentinel; the system's errors come
 // without "open PATH: " or "stat PATH: ".
 func TestRead(t *testing.T) {
@@ -25,6 +25,10 @@ func TestRead(t *testing.T) {
 	}
 	fifo := filepath.Join(dir, "fifo")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	locked := filepath.Join(dir, "locked")
+	if err := os.Mkdir(locked, 0o000); err != nil {
 		t.Fatal(err)
 	}
 	loop := filepath.Join(dir, "loop")
@@ -41,6 +45,7 @@ func TestRead(t *testing.T) {
 	}{
 		{ok, 4, ErrTooBig},
 		{dir, 1 << 20, ErrFolder},
+		{locked, 1 << 20, ErrFolder}, // not opened unless by root, still a folder
 		{fifo, 1 << 20, ErrNotRegular},
 		{"/dev/zero", 1 << 20, ErrNotRegular},
 		{"/dev/null", 1 << 20, ErrNotRegular},
@@ -51,6 +56,41 @@ func TestRead(t *testing.T) {
 		b, err := Read(tc.path, tc.max)
 		if b != nil || !errors.Is(err, tc.want) || strings.Contains(err.Error(), dir) {
 			t.Errorf("Read(%s, %d) = %q, %v; want %v, without the path", tc.path, tc.max, b, err, tc.want)
+		}
+	}
+}
+
+// TestOpenFIFONoWriter: the one open Read makes returns at once on a
+// FIFO that no process writes to (a plain open would wait for a writer,
+// and this test with it, until go test's timeout), giving the FIFO
+// itself, which Read then refuses; so does Read of a link to it, which
+// a look at the link alone would not tell from a regular file.
+func TestOpenFIFONoWriter(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "settings.json")
+	if err := os.Symlink(fifo, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{fifo, link} {
+		f, err := open(path)
+		if err != nil {
+			t.Fatalf("open(%s): %v", path, err)
+		}
+		fi, err := f.Stat()
+		f.Close()
+		if err != nil {
+			t.Fatalf("stat of open(%s): %v", path, err)
+		}
+		if fi.Mode().Type() != fs.ModeNamedPipe {
+			t.Errorf("open(%s) gave a file of mode %v; want the FIFO", path, fi.Mode())
+		}
+		if b, err := Read(path, 1<<20); b != nil || !errors.Is(err, ErrNotRegular) || err.Error() != "not a regular file" {
+			t.Errorf("Read(%s) = %q, %v; want %v", path, b, err, ErrNotRegular)
 		}
 	}
 }
