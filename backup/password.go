@@ -72,6 +72,12 @@ stored nowhere: without it the backup cannot be restored.
 `, pw)
 }
 
+// PasswordSavedNotice says where a generated password was saved (path),
+// without showing it: it is printed where a log may keep it.
+func PasswordSavedNotice(path string) string {
+	return "The generated password is in " + path + " (readable by you only). Without it the backup cannot be restored: keep it safe, apart from the backup.\n"
+}
+
 // PasswordStrengthWarning returns "" for a password that looks strong
 // enough, or else a one-line warning (sterner for shorter ones). It never
 // repeats the password. The estimate is crude on purpose: under 8

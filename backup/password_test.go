@@ -96,3 +96,12 @@ func TestPasswordNotice(t *testing.T) {
 		t.Errorf("PasswordNotice =\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestPasswordSavedNotice: the whole line that says where a generated
+// password was saved.
+func TestPasswordSavedNotice(t *testing.T) {
+	want := "The generated password is in /home/ana/pw.txt (readable by you only). Without it the backup cannot be restored: keep it safe, apart from the backup.\n"
+	if got := PasswordSavedNotice("/home/ana/pw.txt"); got != want {
+		t.Errorf("PasswordSavedNotice =\n%q\nwant\n%q", got, want)
+	}
+}

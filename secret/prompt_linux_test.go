@@ -158,3 +158,70 @@ func TestPromptNew(t *testing.T) {
 		})
 	}
 }
+
+// TestReadOrPromptOnTerminal: with standard input a real pseudo-terminal,
+// ReadOrPrompt asks once and ReadNew twice when no source is given; a
+// source given (or Generate) is taken without asking anything.
+func TestReadOrPromptOnTerminal(t *testing.T) {
+	generate := func() (string, error) { return "k7m2p-xq9rt", nil }
+	tests := []struct {
+		name        string
+		new         bool // ReadNew, else ReadOrPrompt
+		src         secret.Sources
+		typed       []string // one answer per prompt, in order
+		want        string
+		wantFrom    string
+		wantIs      error
+		wantPrompts []string
+	}{
+		{name: "asked", typed: []string{"hunter2 wallet\n"}, want: "hunter2 wallet", wantFrom: "the terminal", wantPrompts: []string{"Password: "}},
+		{name: "asked, empty", typed: []string{"\n"}, wantIs: secret.ErrEmpty, wantPrompts: []string{"Password: "}},
+		{name: "given, not asked", src: secret.Sources{Env: "from env", EnvName: "$PW"}, want: "from env", wantFrom: "$PW"},
+		{name: "new, the same twice", new: true, typed: []string{"hunter2 wallet\n", "hunter2 wallet\n"}, want: "hunter2 wallet", wantFrom: "the terminal", wantPrompts: []string{"New password: ", "Again: "}},
+		{name: "new, two different", new: true, typed: []string{"hunter2 wallet\n", "hunter3 wallet\n"}, wantIs: secret.ErrPasswordsDiffer, wantPrompts: []string{"New password: ", "Again: "}},
+		{name: "new, generated, not asked", new: true, src: secret.Sources{Generate: generate}, want: "k7m2p-xq9rt", wantFrom: secret.Generated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ptmx, tty, err := pty.Open()
+			if err != nil {
+				t.Skip("no pseudo-terminal here:", err)
+			}
+			defer ptmx.Close()
+			defer tty.Close()
+			done := make(chan struct{})
+			go func() { io.Copy(io.Discard, ptmx); close(done) }()
+			var prompts []string
+			w := writerFunc(func(b []byte) (int, error) {
+				if s := string(b); strings.HasSuffix(s, ": ") {
+					prompts = append(prompts, s)
+					if n := len(prompts); n <= len(tt.typed) {
+						if _, err := ptmx.WriteString(tt.typed[n-1]); err != nil {
+							t.Error(err)
+						}
+					}
+				}
+				return len(b), nil
+			})
+			ctx := context.Background()
+			var got, from string
+			if tt.new {
+				got, from, err = tt.src.ReadNew(ctx, tty, w, "New password: ", "Again: ")
+			} else {
+				got, from, err = tt.src.ReadOrPrompt(ctx, tty, w, "Password: ")
+			}
+			if tt.wantIs != nil {
+				if !errors.Is(err, tt.wantIs) {
+					t.Fatalf("read = %q, %q, %v; want %v", got, from, err, tt.wantIs)
+				}
+			} else if err != nil || got != tt.want || from != tt.wantFrom {
+				t.Fatalf("read = %q, %q, %v; want %q from %q", got, from, err, tt.want, tt.wantFrom)
+			}
+			if !slices.Equal(prompts, tt.wantPrompts) {
+				t.Errorf("prompts shown: %q, want %q", prompts, tt.wantPrompts)
+			}
+			tty.Close()
+			<-done
+		})
+	}
+}

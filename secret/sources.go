@@ -27,7 +27,14 @@ type Sources struct {
 	Stdin io.Reader
 	// Env is the value of the environment variable EnvName, or "".
 	Env, EnvName string
+	// Generate, when not nil, makes a new password when no source is
+	// given: Read then names it Generated.
+	Generate func() (string, error)
 }
+
+// Generated is where Sources.Read says a password came from when
+// Generate made it.
+const Generated = "generated"
 
 // SourceError is a password source that was given but gave no password.
 type SourceError struct {
@@ -43,8 +50,9 @@ func (e *SourceError) Error() string { return e.From + ": " + e.Err.Error() }
 func (e *SourceError) Unwrap() error { return e.Err }
 
 // Read returns the password and where it came from ("password file",
-// "standard input" or EnvName). It returns ErrSeveralSources when more
-// than one source is given, ErrNoPassword when none is, and a
+// "standard input", EnvName or Generated). It returns ErrSeveralSources
+// when more than one source is given, ErrNoPassword when none is and
+// there is no Generate, and a
 // *SourceError when the one given fails. A read that waits (a terminal
 // on standard input, a named pipe as the file) gives up when ctx ends,
 // returning ctx's cause.
@@ -72,8 +80,53 @@ func (s Sources) Read(ctx context.Context) (pw, from string, err error) {
 		return pw, "standard input", nil
 	case s.Env != "":
 		return s.Env, s.EnvName, nil
+	case s.Generate != nil:
+		pw, err = s.Generate()
+		if err != nil {
+			return "", "", fmt.Errorf("generating a password: %w", err)
+		}
+		return pw, Generated, nil
 	}
 	return "", "", ErrNoPassword
+}
+
+// ErrNoTerminal is returned when a password was to be typed but standard
+// input is not a terminal to type it on.
+var ErrNoTerminal = errors.New("no terminal to type the password on")
+
+// ReadOrPrompt is Read, falling back, when no source is given, to a
+// password typed hidden on in after label on w (PromptContext), named as
+// from "the terminal". Without a source, when in is not a terminal, it
+// returns ErrNoTerminal; an empty answer is ErrEmpty.
+func (s Sources) ReadOrPrompt(ctx context.Context, in io.Reader, w io.Writer, label string) (pw, from string, err error) {
+	return s.readOr(ctx, in, func(tty *os.File) (string, error) { return PromptContext(ctx, tty, w, label) })
+}
+
+// ReadNew is Read for a new password, falling back, when no source is
+// given, to one typed twice hidden on in (PromptNew, label then again on
+// w), named as from "the terminal": a typing mistake nobody saw would
+// lock the backups away. Without a source, when in is not a terminal, it
+// returns ErrNoTerminal; answers that differ are ErrPasswordsDiffer, an
+// empty one ErrEmpty.
+func (s Sources) ReadNew(ctx context.Context, in io.Reader, w io.Writer, label, again string) (pw, from string, err error) {
+	return s.readOr(ctx, in, func(tty *os.File) (string, error) { return PromptNew(ctx, tty, w, label, again) })
+}
+
+// readOr is Read, falling back to prompt on in when no source is given
+// and in is a terminal.
+func (s Sources) readOr(ctx context.Context, in io.Reader, prompt func(tty *os.File) (string, error)) (pw, from string, err error) {
+	pw, from, err = s.Read(ctx)
+	if !errors.Is(err, ErrNoPassword) {
+		return pw, from, err
+	}
+	tty, _ := in.(*os.File)
+	if !IsTerminal(tty) {
+		return "", "", ErrNoTerminal
+	}
+	if pw, err = prompt(tty); err != nil {
+		return "", "", err
+	}
+	return pw, "the terminal", nil
 }
 
 // fromSource makes read's error a *SourceError from the source from.
@@ -136,6 +189,36 @@ func WriteNew(path, pw string) error {
 	if err != nil {
 		os.Remove(path)
 		return err
+	}
+	return nil
+}
+
+// ErrNotGenerated is returned by KeepGenerated for a file to save a
+// password of the person's own in: only a generated one, which nobody
+// knows yet, is saved.
+var ErrNotGenerated = errors.New("only a generated password is saved in a file")
+
+// ErrNotShown is returned by KeepGenerated for a generated password with
+// no file to go to and nobody to be shown to.
+var ErrNotShown = errors.New("no terminal to show the generated password on")
+
+// KeepGenerated makes sure a generated password pw reaches its owner
+// before anything is encrypted with it, so that nothing is made that
+// nobody can open: it saves pw in the new file path (WriteNew) when path
+// is not "", or relies on shown (a terminal, or a result that carries
+// it), and otherwise returns ErrNotShown. A path for a password that was
+// not generated is ErrNotGenerated. An error saving it wraps WriteNew's.
+func KeepGenerated(pw string, generated bool, path string, shown bool) error {
+	switch {
+	case !generated && path != "":
+		return ErrNotGenerated
+	case !generated, path == "" && shown:
+		return nil
+	case path == "":
+		return ErrNotShown
+	}
+	if err := WriteNew(path, pw); err != nil {
+		return fmt.Errorf("saving the generated password in %s: %w", path, err)
 	}
 	return nil
 }

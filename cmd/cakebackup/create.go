@@ -123,7 +123,7 @@ func createCommand(e *env) *cli.Command {
 			if pwOut != "" && !made.Saved() {
 				os.Remove(pwOut) // the password of no backup
 			} else if pwOut != "" && !c.Bool("json") {
-				e.printPasswordSaved(pwOut)
+				fmt.Fprint(e.stdout, backup.PasswordSavedNotice(pwOut))
 			}
 			if made == nil {
 				return jobErr(err)
@@ -191,21 +191,18 @@ func (e *env) chosenDests(c *cli.Context) ([]string, error) {
 // (with a warning that a generated one is better), or a freshly generated
 // one, reported through generated so it is shown once.
 func (e *env) createPassword(c *cli.Context) (pw string, generated bool, err error) {
-	pw, source, err := e.readPassword(c)
+	src := e.passwordSources(c)
+	src.Generate = backup.GeneratePassword
+	pw, source, err := src.Read(c.Context)
 	switch {
-	case err == nil:
-		e.adviseOwnPassword(source)
-		e.warnWeakPassword(pw)
-		return pw, false, nil
-	case errors.Is(err, secret.ErrNoPassword):
-		pw, err = backup.GeneratePassword()
-		if err != nil {
-			return "", false, fmt.Errorf("generating a password: %w", err)
-		}
+	case err != nil:
+		return "", false, passwordErr(err)
+	case source == secret.Generated:
 		return pw, true, nil
-	default:
-		return "", false, err
 	}
+	e.adviseOwnPassword(source)
+	e.warnWeakPassword(pw)
+	return pw, false, nil
 }
 
 // printCreated reports a made backup: where each destination stands and,
@@ -292,44 +289,26 @@ func passwordOutFlag() cli.Flag {
 }
 
 // keepGeneratedPassword makes sure a generated password reaches its owner
-// before anything is encrypted with it: it saves it in --password-out, or
-// relies on --json or the terminal to show it, and otherwise refuses, so
-// no backup is made that nobody can open. It returns the file it saved
-// the password in, or "".
+// before anything is encrypted with it (secret.KeepGenerated): in
+// --password-out, or through --json or the terminal. It returns the file
+// it saved the password in, or "".
 func (e *env) keepGeneratedPassword(c *cli.Context, pw string, generated bool) (string, error) {
 	out := c.String("password-out")
-	switch {
-	case !generated && out != "":
-		return "", usageError(errors.New("--password-out saves a generated password: leave out --password-file, --password-stdin and $" + passwordEnv + " to get one"))
-	case !generated:
-		return "", nil
-	case out != "":
-		return out, writePasswordOut(out, pw)
-	case c.Bool("json") || isTerminal(e.stdout): // it reaches a person
-		return "", nil
-	}
-	return "", usageError(errors.New("no terminal to show the generated password on: add --password-out FILE to save it in a file, or --json to get it in the result"))
-}
-
-// writePasswordOut saves pw in a new file path (secret.WriteNew).
-func writePasswordOut(path, pw string) error {
-	err := secret.WriteNew(path, pw)
+	err := secret.KeepGenerated(pw, generated, out, c.Bool("json") || isTerminal(e.stdout))
 	var pathErr *fs.PathError
 	switch {
+	case errors.Is(err, secret.ErrNotGenerated):
+		return "", usageError(errors.New("--password-out saves a generated password: leave out --password-file, --password-stdin and $" + passwordEnv + " to get one"))
+	case errors.Is(err, secret.ErrNotShown):
+		return "", usageError(fmt.Errorf("%w: add --password-out FILE to save it in a file, or --json to get it in the result", err))
 	case errors.Is(err, fs.ErrExist):
-		return usageError(fmt.Errorf("--password-out %s already exists; it is never overwritten: give a new file name", path))
+		return "", usageError(fmt.Errorf("--password-out %s already exists; it is never overwritten: give a new file name", out))
 	case errors.As(err, &pathErr) && pathErr.Op == "open":
-		return usageError(fmt.Errorf("--password-out %s: %w", path, pathErr.Err))
-	case err != nil:
-		return fmt.Errorf("saving the generated password in %s: %w", path, err)
+		return "", usageError(fmt.Errorf("--password-out %s: %w", out, pathErr.Err))
+	case err != nil || !generated:
+		return "", err
 	}
-	return nil
-}
-
-// printPasswordSaved says where the generated password is, without
-// showing it: stdout may be a log.
-func (e *env) printPasswordSaved(path string) {
-	fmt.Fprintf(e.stdout, "The generated password is in %s (readable by you only). Without it the backup cannot be restored: keep it safe, apart from the backup.\n", path)
+	return out, nil
 }
 
 // validName checks a --name: one plain file name that every kind of

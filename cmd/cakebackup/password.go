@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -26,11 +25,9 @@ func passwordFlags() []cli.Flag {
 	}
 }
 
-// readPassword returns the password from --password-file, --password-stdin
-// or $CAKEBACKUP_PASSWORD, and which source it came from. Giving more than
-// one source is a usage error. It returns secret.ErrNoPassword when none was
-// given.
-func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
+// passwordSources are --password-file, --password-stdin and
+// $CAKEBACKUP_PASSWORD.
+func (e *env) passwordSources(c *cli.Context) secret.Sources {
 	// An empty --password-file (an unset "$PWFILE") never gets here:
 	// cliargs.Strict refuses an empty FILE flag, where going on would
 	// verify without the password, or make a backup with a generated one.
@@ -38,15 +35,30 @@ func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
 	if c.Bool("password-stdin") {
 		src.Stdin = e.stdin
 	}
-	pw, source, err = src.Read(c.Context)
-	var failed *secret.SourceError
+	return src
+}
+
+// readPassword returns the password from --password-file, --password-stdin
+// or $CAKEBACKUP_PASSWORD, and which source it came from. Giving more than
+// one source is a usage error. It returns secret.ErrNoPassword when none was
+// given.
+func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
+	pw, source, err = e.passwordSources(c).Read(c.Context)
+	return pw, source, passwordErr(err)
+}
+
+// passwordErr makes secret's refusals of a password usage errors, naming
+// the flags that give it one way only.
+func passwordErr(err error) error {
 	switch {
 	case errors.Is(err, secret.ErrSeveralSources):
-		return "", "", usageError(fmt.Errorf("give the password one way only: --password-file, --password-stdin or $%s", passwordEnv))
-	case errors.As(err, &failed):
-		return "", "", usageError(err)
+		return usageError(fmt.Errorf("give the password one way only: --password-file, --password-stdin or $%s", passwordEnv))
+	case errors.As(err, new(*secret.SourceError)), errors.Is(err, secret.ErrPasswordsDiffer):
+		return usageError(err)
+	case errors.Is(err, secret.ErrEmpty): // typed at a prompt
+		return usageError(errors.New("empty password"))
 	}
-	return pw, source, err
+	return err
 }
 
 // optionalPassword is readPassword for commands that do more with a
@@ -63,19 +75,11 @@ func (e *env) optionalPassword(c *cli.Context) (string, error) {
 // standard input is a terminal. Without a terminal, a missing password is
 // a usage error.
 func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
-	pw, _, err := e.readPassword(c)
-	if !errors.Is(err, secret.ErrNoPassword) {
-		return pw, err
-	}
-	f, _ := e.stdin.(*os.File)
-	if !secret.IsTerminal(f) {
+	pw, _, err := e.passwordSources(c).ReadOrPrompt(c.Context, e.stdin, e.stderr, "Backup password: ")
+	if errors.Is(err, secret.ErrNoTerminal) {
 		return "", usageError(fmt.Errorf("%s needs the backup password: use --password-file, --password-stdin or $%s", what, passwordEnv))
 	}
-	pw, err = secret.PromptContext(c.Context, f, e.stderr, "Backup password: ")
-	if errors.Is(err, secret.ErrEmpty) {
-		return "", usageError(errors.New("empty password"))
-	}
-	return pw, err
+	return pw, passwordErr(err)
 }
 
 // noteCanonical tells, once, that the password was taken in its canonical

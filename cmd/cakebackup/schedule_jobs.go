@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -211,38 +210,24 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 // newJobPassword is a generated password, one from standard input, or one
 // typed twice on the terminal.
 func (e *env) newJobPassword(c *cli.Context) (string, error) {
-	switch {
-	case c.Bool("generate") && c.Bool("password-stdin"):
+	if c.Bool("generate") && c.Bool("password-stdin") {
 		return "", usageError(errors.New("use --generate or --password-stdin, not both"))
-	case c.Bool("generate"):
-		return backup.GeneratePassword()
-	case c.Bool("password-stdin"):
-		pw, _, err := secret.Sources{Stdin: e.stdin}.Read(c.Context)
-		if errors.As(err, new(*secret.SourceError)) {
-			return "", usageError(err)
-		}
-		if err == nil {
-			e.warnWeakPassword(pw)
-		}
-		return pw, err
 	}
-	f, _ := e.stdin.(*os.File)
-	if !secret.IsTerminal(f) {
-		return "", usageError(errors.New("no terminal to type the password on: use --generate or --password-stdin"))
+	var src secret.Sources
+	if c.Bool("password-stdin") {
+		src.Stdin = e.stdin
 	}
-	pw, err := secret.PromptNew(c.Context, f, e.stderr, "New backup password: ", "Again: ")
-	switch {
-	case errors.Is(err, secret.ErrPasswordsDiffer):
-		return "", usageError(err)
-	case errors.Is(err, secret.ErrEmpty):
-		// As at restore's prompt (readPassword).
-		return "", usageError(errors.New("empty password"))
+	if c.Bool("generate") {
+		src.Generate = backup.GeneratePassword
 	}
-	if err != nil {
-		return "", err
+	pw, from, err := src.ReadNew(c.Context, e.stdin, e.stderr, "New backup password: ", "Again: ")
+	if errors.Is(err, secret.ErrNoTerminal) {
+		return "", usageError(fmt.Errorf("%w: use --generate or --password-stdin", err))
 	}
-	e.warnWeakPassword(pw)
-	return pw, nil
+	if err == nil && from != secret.Generated {
+		e.warnWeakPassword(pw)
+	}
+	return pw, passwordErr(err)
 }
 
 // jobPasswords reads the jobs' passwords from where each says: a file,
