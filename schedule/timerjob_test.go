@@ -22,38 +22,38 @@ func TestInstallAndRemoveJobTimer(t *testing.T) {
 	b := a
 	b.Config = "/srv/b.toml"
 
-	inst, line, err := InstallTimer("linux", getenv, a, true)
-	if err != nil || len(inst.Files) != 0 || !strings.Contains(line, "/usr/bin/cakebackup schedule run --config /srv/a.toml --job nightly --once") {
-		t.Fatalf("cron install: %+v, %q, %v", inst, line, err)
+	inst, err := InstallTimer("linux", getenv, a, true)
+	if err != nil || len(inst.Files) != 0 || !strings.Contains(inst.Crontab, "/usr/bin/cakebackup schedule run --config /srv/a.toml --job nightly --once") {
+		t.Fatalf("cron install: %+v, %v", inst, err)
 	}
 	if _, err := os.Stat(filepath.Join(home, ".config", "systemd")); !os.IsNotExist(err) {
 		t.Fatalf("cron install wrote units: %v", err)
 	}
-	inst, line, err = InstallTimer("linux", getenv, a, false)
-	if err != nil || len(inst.Files) != 2 || line != "" {
-		t.Fatalf("install: %+v, %q, %v", inst, line, err)
+	inst, err = InstallTimer("linux", getenv, a, false)
+	if err != nil || len(inst.Files) != 2 || inst.Crontab != "" {
+		t.Fatalf("install: %+v, %v", inst, err)
 	}
-	_, _, err = InstallTimer("linux", getenv, b, false)
+	_, err = InstallTimer("linux", getenv, b, false)
 	var other *OtherConfigTimerError
 	if !errors.As(err, &other) || other.File != inst.Files[0] || other.Job != "nightly" {
 		t.Fatalf("install over another config's timer: %v", err)
 	}
-	if state, file, removed, err := RemoveJobTimer("linux", getenv, b.Config, job); err != nil || state != TimerForOther || file != inst.Files[0] || len(removed.Files) != 0 {
-		t.Fatalf("remove for the other config: %v, %s, %+v, %v", state, file, removed, err)
+	if r, err := RemoveJobTimer("linux", getenv, b.Config, job, false); err != nil || r.State != TimerForOther || r.File != inst.Files[0] || len(r.Removed.Files) != 0 {
+		t.Fatalf("remove for the other config: %+v, %v", r, err)
 	}
-	state, _, removed, err := RemoveJobTimer("linux", getenv, a.Config, job)
-	if err != nil || state != TimerForJob || len(removed.Files) != 2 {
-		t.Fatalf("remove: %v, %+v, %v", state, removed, err)
+	r, err := RemoveJobTimer("linux", getenv, a.Config, job, false)
+	if err != nil || r.State != TimerForJob || len(r.Removed.Files) != 2 {
+		t.Fatalf("remove: %+v, %v", r, err)
 	}
 	for _, f := range inst.Files {
 		if _, err := os.Stat(f); !os.IsNotExist(err) {
 			t.Errorf("%s is still there: %v", f, err)
 		}
 	}
-	if state, _, _, err := RemoveJobTimer("linux", getenv, a.Config, job); err != nil || state != NoTimer {
-		t.Fatalf("remove again: %v, %v", state, err)
+	if r, err := RemoveJobTimer("linux", getenv, a.Config, job, false); err != nil || r.State != NoTimer {
+		t.Fatalf("remove again: %v, %v", r.State, err)
 	}
-	if _, _, _, err := RemoveJobTimer("plan9", getenv, a.Config, job); !errors.As(err, new(*NoTimersError)) {
+	if _, err := RemoveJobTimer("plan9", getenv, a.Config, job, false); !errors.As(err, new(*NoTimersError)) {
 		t.Fatalf("remove on plan9: %v", err)
 	}
 }

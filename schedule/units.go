@@ -192,6 +192,9 @@ type Installed struct {
 	Files []string
 	// Next is the command(s) the user runs to enable or stop the job.
 	Next string
+	// Unseen: the OS keeps its timers where cakebackup does not look
+	// (Windows' task scheduler), so Files is empty whatever is there.
+	Unseen bool
 }
 
 // Install writes the OS timer entries that start job (for goos "linux" a
@@ -240,7 +243,7 @@ func Install(goos string, getenv func(string) string, u UnitTarget) (Installed, 
 		if err != nil {
 			return Installed{}, err
 		}
-		return Installed{Next: cmd}, nil
+		return Installed{Next: cmd, Unseen: true}, nil
 	}
 	return Installed{}, &NoTimersError{GOOS: goos}
 }
@@ -282,7 +285,7 @@ func Uninstall(goos string, getenv func(string) string, job string) (Installed, 
 		files = []string{filepath.Join(home, "Library", "LaunchAgents", label+".plist")}
 		next = fmt.Sprintf("launchctl bootout gui/$(id -u)/%s", label)
 	case "windows":
-		return Installed{Next: fmt.Sprintf(`schtasks /Delete /F /TN "cakebackup %s"`, job)}, nil
+		return Installed{Next: fmt.Sprintf(`schtasks /Delete /F /TN "cakebackup %s"`, job), Unseen: true}, nil
 	default:
 		return Installed{}, &NoTimersError{GOOS: goos}
 	}
