@@ -48,12 +48,14 @@ func checkCommand(e *env) *cli.Command {
 			if rep == nil {
 				return err
 			}
+			var werr error
 			if c.Bool("json") {
-				if jerr := writeJSON(e.stdout, rep); jerr != nil {
-					return jerr
-				}
+				werr = writeJSON(e.stdout, rep)
 			} else {
-				rep.WriteText(e.stdout)
+				werr = rep.WriteText(e.stdout)
+			}
+			if werr != nil {
+				return werr
 			}
 			return err
 		},

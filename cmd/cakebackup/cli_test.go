@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -28,8 +29,11 @@ type cliRun struct {
 	// init); otherwise the tests' Linux has systemd's user timers,
 	// whatever the machine running them has.
 	noSystemd bool
-	stdout    bytes.Buffer
-	stderr    bytes.Buffer
+	// stdoutTo, when set, stands for stdout in place of the stdout
+	// buffer: a writer that fails.
+	stdoutTo io.Writer
+	stdout   bytes.Buffer
+	stderr   bytes.Buffer
 }
 
 func newCLI(t *testing.T) *cliRun {
@@ -56,9 +60,13 @@ func (c *cliRun) runContext(ctx context.Context, args ...string) int {
 	c.t.Helper()
 	c.stdout.Reset()
 	c.stderr.Reset()
+	var stdout io.Writer = &c.stdout
+	if c.stdoutTo != nil {
+		stdout = c.stdoutTo
+	}
 	return run(ctx, append([]string{"cakebackup"}, args...), &env{
 		stdin:       strings.NewReader(c.stdin),
-		stdout:      &c.stdout,
+		stdout:      stdout,
 		stderr:      &c.stderr,
 		getenv:      func(k string) string { return c.vars[k] },
 		drives:      c.drives,

@@ -118,7 +118,10 @@ func createCommand(e *env) *cli.Command {
 			if e.tweakBackup != nil {
 				e.tweakBackup(&b)
 			}
-			made, err := job.Make(c.Context, e.registry().Open, b)
+			// One registry, for removing what it stored too: the stick
+			// chosen for "usb" is asked once.
+			open := e.registry().Open
+			made, err := job.Make(c.Context, open, b)
 			bar.Finish(err == nil)
 			if pwOut != "" && !made.Saved() {
 				os.Remove(pwOut) // the password of no backup
@@ -130,7 +133,14 @@ func createCommand(e *env) *cli.Command {
 			}
 			// Some destinations may hold a verified copy while others
 			// failed: say where each one stands, then fail.
-			if perr := e.printCreated(c.Bool("json"), e.quiet, made, pw, generated && (pwOut == "" || c.Bool("json"))); perr != nil {
+			perr := e.printCreated(c.Bool("json"), e.quiet, made, pw, generated && (pwOut == "" || c.Bool("json")))
+			var unshown *unshownPasswordError
+			switch {
+			case errors.As(perr, &unshown) && pwOut == "":
+				return discardUnopenable(c.Context, open, made, unshown)
+			case errors.As(perr, &unshown):
+				return unshown.err // the password is in --password-out
+			case perr != nil:
 				return perr
 			}
 			return jobErr(err)
@@ -208,25 +218,36 @@ func (e *env) createPassword(c *cli.Context) (pw string, generated bool, err err
 // printCreated reports a made backup: where each destination stands and,
 // when the password was generated and some destination holds the backup,
 // the password, once. A backup saved nowhere gets no password: written
-// down, it would only be taken for the next backup's.
+// down, it would only be taken for the next backup's. A failed write of
+// the password is an *unshownPasswordError; while it is written, a
+// reader of stdout that is gone fails the write (catchBrokenPipe).
 func (e *env) printCreated(asJSON, quiet bool, made *job.Made, pw string, generated bool) error {
 	generated = generated && made.Saved()
+	if generated {
+		defer catchBrokenPipe()()
+	}
 	if asJSON {
 		out := createdJSON{MadeResult: made.Result(message)}
 		if generated {
 			out.Password = pw
 		}
-		return writeJSON(e.stdout, out)
+		err := writeJSON(e.stdout, out)
+		if err != nil && generated {
+			return &unshownPasswordError{err: onStdout(err)}
+		}
+		return err
 	}
 	if generated {
-		fmt.Fprint(e.stdout, backup.PasswordNotice(pw))
+		if _, err := fmt.Fprint(e.stdout, backup.PasswordNotice(pw)); err != nil {
+			return &unshownPasswordError{err: onStdout(err)}
+		}
 	}
-	made.WriteText(e.stdout, message)
-	if !quiet && made.Saved() {
-		// So nobody takes it for an export the app can import.
-		fmt.Fprintln(e.stdout, "This backup was "+job.SnapshotKind(restoreHint)+".")
+	if err := made.WriteText(e.stdout, message); err != nil || quiet || !made.Saved() {
+		return err
 	}
-	return nil
+	// So nobody takes it for an export the app can import.
+	_, err := fmt.Fprintln(e.stdout, "This backup was "+job.SnapshotKind(restoreHint)+".")
+	return err
 }
 
 // createdJSON is what create --json prints.

@@ -193,7 +193,18 @@ func run(ctx context.Context, args []string, e *env) int {
 	e.stdout = stdout
 	app := newApp(e)
 	err := app.RunContext(ctx, cliargs.Interspersed(app, globalFlags(), args))
-	if err == nil || errors.Is(err, errVersionShown) {
+	if errors.Is(err, errVersionShown) {
+		err = nil
+	}
+	// A result that did not reach stdout fails the run, with one line
+	// whatever else the command had to say: a script must not take an
+	// empty or cut short result for the whole one, and a person reading
+	// it must learn why it is missing. Only create's line of a generated
+	// password it could not show says more.
+	if stdout.err != nil && !errors.As(err, new(*unshownPasswordError)) {
+		err = stdout.err
+	}
+	if err == nil {
 		e.flushNotes()
 		return exitOK
 	}
@@ -220,10 +231,14 @@ type failureJSON struct {
 	ExitCode int    `json:"exit_code"`
 }
 
-// countingWriter counts what a run wrote on stdout.
+// countingWriter counts what a run wrote on stdout and keeps the first
+// write that failed, as a *stdoutError, for run to fail with. Nothing is
+// written after it: the rest of a result cut short would only pass for
+// a whole one.
 type countingWriter struct {
-	w io.Writer
-	n int64
+	w   io.Writer
+	n   int64
+	err error
 }
 
 // Fd passes on the file descriptor of the writer underneath, so terminal
@@ -236,7 +251,17 @@ func (c *countingWriter) Fd() uintptr {
 }
 
 func (c *countingWriter) Write(b []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
 	n, err := c.w.Write(b)
 	c.n += int64(n)
-	return n, err
+	if err == nil && n < len(b) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		c.err = &stdoutError{err: err}
+		return n, c.err
+	}
+	return n, nil
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 
 	"golang.org/x/term"
 
@@ -54,6 +56,32 @@ func (e *env) adviseOwnPassword(source string) {
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// stdoutError is a write on stdout that failed: a full disk, a closed
+// pipe, a terminal gone. It fails the run (see run), worded without the
+// system's "write /dev/stdout", as stdout is all it can be.
+type stdoutError struct{ err error }
+
+func (e *stdoutError) Error() string {
+	cause := e.err
+	var pathErr *fs.PathError
+	if errors.As(cause, &pathErr) {
+		cause = pathErr.Err
+	}
+	return "could not write to stdout: " + cause.Error()
+}
+
+func (e *stdoutError) Unwrap() error { return e.err }
+
+// onStdout is the *stdoutError err holds, without what its callers
+// added ("writing JSON: "), or else err.
+func onStdout(err error) error {
+	var out *stdoutError
+	if errors.As(err, &out) {
+		return out
+	}
+	return err
 }
 
 // writeJSON prints v as one indented JSON object.

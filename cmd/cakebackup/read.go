@@ -80,8 +80,8 @@ func restoreCommand(e *env) *cli.Command {
 			if c.Bool("json") {
 				return writeJSON(e.stdout, restored)
 			}
-			fmt.Fprintln(e.stdout, restored.Line())
-			return nil
+			_, err = fmt.Fprintln(e.stdout, restored.Line())
+			return err
 		},
 	}
 }
@@ -130,8 +130,8 @@ func verifyCommand(e *env) *cli.Command {
 			if c.Bool("json") {
 				return writeJSON(e.stdout, v)
 			}
-			fmt.Fprintln(e.stdout, v.Line())
-			return nil
+			_, err = fmt.Fprintln(e.stdout, v.Line())
+			return err
 		},
 	}
 }
@@ -170,24 +170,22 @@ func inspectCommand(e *env) *cli.Command {
 			if c.Bool("json") {
 				return writeJSON(e.stdout, in)
 			}
-			e.printInspect(in)
-			return nil
+			return e.printInspect(in)
 		},
 	}
 }
 
 // printInspect prints in's text and, when it was read without the
-// password, what would tell more. As ever, a failing stdout does not
-// change inspect's exit code.
-func (e *env) printInspect(in *job.Inspection) {
-	in.WriteText(e.stdout, restoreHint)
-	if in.Decrypted {
-		return
+// password, what would tell more.
+func (e *env) printInspect(in *job.Inspection) error {
+	if err := in.WriteText(e.stdout, restoreHint); err != nil || in.Decrypted {
+		return err
 	}
 	// inspect reads the container's structure, not the chunks: a
 	// damaged backup can show here as well as a good one.
-	fmt.Fprintln(e.stdout, "(contents not checked: `cakebackup verify FILE` checks every chunk)")
-	fmt.Fprintln(e.stdout, "(give the password to list the wallets and files inside)")
+	_, err := fmt.Fprint(e.stdout, "(contents not checked: `cakebackup verify FILE` checks every chunk)\n"+
+		"(give the password to list the wallets and files inside)\n")
+	return err
 }
 
 // storedErr is the error of opening arg, the backup named on the command

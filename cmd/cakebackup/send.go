@@ -48,6 +48,9 @@ func sendCommand(e *env) *cli.Command {
 			var (
 				results []sentJSON
 				failed  []error
+				// The first write of a file's result that failed:
+				// the files after it are sent all the same.
+				printErr error
 				// One registry for every file: the stick chosen for
 				// "usb" is asked once.
 				open = e.registry().Open
@@ -71,12 +74,15 @@ func sendCommand(e *env) *cli.Command {
 					results = append(results, newSentJSON(file, sent, err))
 					continue
 				}
-				e.printSent(file, sent, err, c.NArg() == 1)
+				if perr := e.printSent(file, sent, err, c.NArg() == 1); printErr == nil {
+					printErr = perr
+				}
 			}
 			if c.Bool("json") {
-				if err := writeJSON(e.stdout, sentFilesJSON{Files: results}); err != nil {
-					return err
-				}
+				printErr = writeJSON(e.stdout, sentFilesJSON{Files: results})
+			}
+			if printErr != nil {
+				return printErr
 			}
 			switch len(failed) {
 			case 0:
@@ -106,13 +112,15 @@ func asInterruption(ctx context.Context, err error) error {
 // When it is the only file (alone), a failure that is the run's error,
 // said once on stderr, is not said here too: the file's, and the
 // destination's when there was one.
-func (e *env) printSent(file string, sent *job.Sent, err error, alone bool) {
+func (e *env) printSent(file string, sent *job.Sent, err error, alone bool) error {
 	switch {
 	case sent != nil:
-		sent.WriteText(e.stdout, alone, restoreHint, message)
+		return sent.WriteText(e.stdout, alone, restoreHint, message)
 	case !alone:
-		fmt.Fprintln(e.stdout, job.NotSentLine(file, err, message))
+		_, err := fmt.Fprintln(e.stdout, job.NotSentLine(file, err, message))
+		return err
 	}
+	return nil
 }
 
 // sentFilesJSON is what send --json prints: one result per file.

@@ -1,0 +1,173 @@
+package main
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+// fullStdout stands for stdout on a full disk: it takes room bytes,
+// then fails every write as an *os.File on /dev/full does.
+type fullStdout struct {
+	room int
+	got  bytes.Buffer
+}
+
+func (w *fullStdout) Write(b []byte) (int, error) {
+	n := min(len(b), w.room)
+	w.got.Write(b[:n])
+	w.room -= n
+	if n < len(b) {
+		return n, &fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}
+	}
+	return n, nil
+}
+
+// stdoutFullLine is the whole stderr of a run whose stdout was full.
+const stdoutFullLine = "cakebackup: could not write to stdout: no space left on device\n"
+
+// TestFullStdoutFailsTheRun: a command whose result cannot be written
+// exits 1 with one line saying so, whatever it did besides; nothing is
+// written after the write that failed, so a result cut short is not
+// followed by more of it. What the command did is kept: the backup
+// create made with the owner's password, the file send stored.
+func TestFullStdoutFailsTheRun(t *testing.T) {
+	t.Parallel()
+	// Each run is given a backup (file, alone in its folder, with its
+	// password in pw) and a new folder out to write in.
+	type given struct{ file, pw, out string }
+	tests := []struct {
+		name string
+		args func(g given) []string
+		kept int // the entries the run leaves in out
+	}{
+		{"inspect", func(g given) []string { return []string{"inspect", g.file} }, 0},
+		{"inspect --json", func(g given) []string { return []string{"inspect", "--json", g.file} }, 0},
+		{"inspect with the password", func(g given) []string { return []string{"inspect", "--password-file", g.pw, g.file} }, 0},
+		{"verify", func(g given) []string { return []string{"verify", g.file} }, 0},
+		{"verify --json", func(g given) []string { return []string{"verify", "--json", g.file} }, 0},
+		{"restore", func(g given) []string {
+			return []string{"restore", "--password-file", g.pw, "--to", filepath.Join(g.out, "restored"), g.file}
+		}, 1},
+		{"check", func(g given) []string { return []string{"check", "folder:" + filepath.Dir(g.file)} }, 0},
+		{"check --json", func(g given) []string { return []string{"check", "--json", "folder:" + filepath.Dir(g.file)} }, 0},
+		{"ls", func(g given) []string { return []string{"ls", "folder:" + filepath.Dir(g.file)} }, 0},
+		{"send", func(g given) []string { return []string{"send", g.file, "--dest", "folder:" + g.out} }, 1},
+		{"send --json", func(g given) []string { return []string{"send", "--json", g.file, "--dest", "folder:" + g.out} }, 1},
+		{"create", func(g given) []string {
+			return []string{"create", "--source", sampleWallets, "--dest", "folder:" + g.out, "--password-file", g.pw}
+		}, 1},
+		{"create --json", func(g given) []string {
+			return []string{"create", "--json", "--source", sampleWallets, "--dest", "folder:" + g.out, "--password-file", g.pw}
+		}, 1},
+		{"version", func(given) []string { return []string{"version"} }, 0},
+		{"--help", func(given) []string { return []string{"--help"} }, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			// Each run is given a backup of its own, as check
+			// remembers what it checked.
+			newGiven := func() given {
+				file, pw := sampleBackup(t)
+				return given{file, pw, t.TempDir()}
+			}
+			// The whole output, to a stdout that takes it, then the
+			// same run's to one full from the start and to one full
+			// after its first bytes.
+			c := newCLI(t)
+			whole := c.mustRun(tt.args(newGiven())...)
+			for _, room := range []int{0, 7} {
+				g := newGiven()
+				stdout := &fullStdout{room: room}
+				c.stdoutTo = stdout
+				if code := c.run(tt.args(g)...); code != exitFailure {
+					t.Errorf("room %d: exit %d, want %d", room, code, exitFailure)
+				}
+				if got := c.stderr.String(); got != stdoutFullLine {
+					t.Errorf("room %d: stderr %q, want %q", room, got, stdoutFullLine)
+				}
+				if got, want := stdout.got.String(), whole[:room]; got != want {
+					t.Errorf("room %d: stdout took %q, want %q", room, got, want)
+				}
+				if entries, _ := os.ReadDir(g.out); len(entries) != tt.kept {
+					t.Errorf("room %d: the run left %v, want %d entries", room, entries, tt.kept)
+				}
+			}
+		})
+	}
+}
+
+// TestCreateRemovesTheBackupOfAnUnshownPassword: when the one write that
+// shows a generated password fails, nobody can ever open the backup
+// made with it: create removes it from every destination it stored it
+// in, says so in one line and exits 1. The backups that were there
+// before are left as they were. A password also saved in --password-out
+// is not lost: the backup stays.
+func TestCreateRemovesTheBackupOfAnUnshownPassword(t *testing.T) {
+	t.Parallel()
+	older, _ := sampleBackup(t)
+	olderData, err := os.ReadFile(older)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one, two := filepath.Dir(older), t.TempDir()
+	removed := func(dirs ...string) string {
+		var at []string
+		for _, d := range dirs {
+			at = append(at, filepath.Join(d, "fresh"))
+		}
+		return "cakebackup: the generated password could not be shown (could not write to stdout: no space left on device) and the backup cannot be opened without it, so it was removed from " +
+			strings.Join(at, " and ") + "; run create again (--password-out FILE keeps the password in a file)\n"
+	}
+	for _, tt := range []struct {
+		name string
+		room int // the bytes stdout takes before it is full
+		dirs []string
+	}{
+		{"full from the start", 0, []string{one}},
+		{"full before the password", 100, []string{one}},
+		{"two destinations", 0, []string{one, two}},
+	} {
+		c := newCLI(t)
+		args := []string{"create", "--json", "--name", "fresh", "--source", sampleWallets}
+		for _, d := range tt.dirs {
+			args = append(args, "--dest", "folder:"+d)
+		}
+		stdout := &fullStdout{room: tt.room}
+		c.stdoutTo = stdout
+		if code := c.run(args...); code != exitFailure {
+			t.Errorf("%s: exit %d, want %d", tt.name, code, exitFailure)
+		}
+		if got, want := c.stderr.String(), removed(tt.dirs...); got != want {
+			t.Errorf("%s: stderr\n%q, want\n%q", tt.name, got, want)
+		}
+		if generatedPassword.MatchString(stdout.got.String()) {
+			t.Errorf("%s: stdout took the password (%q), yet the backup was removed", tt.name, stdout.got.String())
+		}
+		if got := readTree(t, one); len(got) != 1 || !bytes.Equal(got[filepath.Base(older)], olderData) {
+			t.Errorf("%s: %s holds %d files, want the older backup alone, as it was", tt.name, one, len(got))
+		}
+		if got := readTree(t, two); len(got) != 0 {
+			t.Errorf("%s: %s holds %d files, want none", tt.name, two, len(got))
+		}
+	}
+
+	// With --password-out the password is in the file: the backup stays
+	// and opens with it; the run fails only for its result.
+	c := newCLI(t)
+	pwOut := filepath.Join(t.TempDir(), "pw")
+	c.stdoutTo = &fullStdout{}
+	if code := c.run("create", "--json", "--name", "fresh", "--source", sampleWallets, "--dest", "folder:"+two, "--password-out", pwOut); code != exitFailure {
+		t.Errorf("--password-out: exit %d, want %d", code, exitFailure)
+	}
+	if got := c.stderr.String(); got != stdoutFullLine {
+		t.Errorf("--password-out: stderr %q, want %q", got, stdoutFullLine)
+	}
+	c.stdoutTo = nil
+	c.mustRun("verify", "--password-file", pwOut, filepath.Join(two, "fresh"))
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/cakebackup/cakebackup/job"
+)
+
+// unshownPasswordError is create's failure to show the generated
+// password of the backup it made, the one time it is shown: the write
+// on stdout that carried it failed. It is the run's error even though
+// stdout failed (see run), as it says more: what became of the backup.
+type unshownPasswordError struct {
+	err error // the write's, a *stdoutError
+	// removed are the locations the backup was removed from;
+	// notRemoved the words of each removal that failed.
+	removed, notRemoved []string
+}
+
+func (e *unshownPasswordError) Error() string {
+	msg := "the generated password could not be shown (" + e.err.Error() + ") and the backup cannot be opened without it"
+	if len(e.removed) > 0 {
+		msg += ", so it was removed from " + strings.Join(e.removed, " and ")
+	}
+	for _, why := range e.notRemoved {
+		msg += "; could not remove it (" + why + "): delete it, nobody can open it"
+	}
+	return msg + "; run create again (--password-out FILE keeps the password in a file)"
+}
+
+func (e *unshownPasswordError) Unwrap() error { return e.err }
+
+// discardUnopenable removes every copy of made, a backup whose generated
+// password could not be shown and is gone with this process: nobody can
+// ever open it, and left among its owner's backups it would pass for
+// one (check and verify without the password find it sound), until the
+// day it is needed. As create removes the --password-out file of a
+// backup saved nowhere, it removes the backup of a password shown
+// nowhere. Older backups are not touched: only the copies this run
+// stored, under the names they were stored under. It returns unshown
+// with what became of each copy.
+func discardUnopenable(ctx context.Context, open job.Opener, made *job.Made, unshown *unshownPasswordError) error {
+	for _, st := range made.Stores.Good() {
+		if err := deleteStored(ctx, open, st); err != nil {
+			unshown.notRemoved = append(unshown.notRemoved, message(err))
+			continue
+		}
+		unshown.removed = append(unshown.removed, st.Entry.Location)
+	}
+	return unshown
+}
+
+// deleteStored removes the copy st stored at its destination.
+func deleteStored(ctx context.Context, open job.Opener, st job.Stored) error {
+	dest, err := open(ctx, st.Dest)
+	if err != nil {
+		return err
+	}
+	defer dest.Close()
+	return dest.Delete(ctx, st.Entry.Name)
+}
+
+// catchBrokenPipe makes a write on stdout whose reader is gone fail with
+// EPIPE until the returned func is called, where Go's runtime would end
+// the process by SIGPIPE at once: create, showing a generated password,
+// must learn that it was not shown (cakebackup create --json | true)
+// and not leave behind a backup that nobody can open. Every other write
+// dies by SIGPIPE as ever, the quiet end that `cakebackup ls | head -1`
+// expects.
+func catchBrokenPipe() (release func()) {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGPIPE)
+	return func() { signal.Stop(c) }
+}
