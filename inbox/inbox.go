@@ -12,8 +12,8 @@
 // changes.
 //
 // A state file remembers the SHA-512 of every export shipped to each
-// destination, so restarts, renames and re-runs never ship an export
-// twice, and a cache of path, size and modification time to SHA-512, so
+// destination (each stick a usb destination found, for sticks taken in
+// turns), so restarts, renames and re-runs never ship an export twice, and a cache of path, size and modification time to SHA-512, so
 // unchanged files are not even hashed again. Retention applies at each
 // destination to the copies this inbox shipped there, never to anything
 // else and never to the watched folder; an export is removed from the
@@ -55,8 +55,10 @@ type Inbox struct {
 	Dir string
 	// Dests are the --dest specs every export is stored at; at least
 	// one, none of them Dir itself. What was shipped is recorded per
-	// spec as given: "usb" (whichever stick it opens: the only one
-	// plugged in, or the one a person chose) counts as one destination.
+	// spec as given, and for a usb spec per drive: "usb" opens whichever
+	// stick is plugged in (or the one a person chose), and each stick it
+	// opens is a destination of its own, which gets what it lacks and
+	// whose retention counts its own copies (see local.Drive.ID).
 	Dests []string
 	// Open opens a destination from its spec.
 	Open job.Opener

@@ -37,6 +37,9 @@ type runner struct {
 	// runner) and not closed yet, by spec: a pass opens each at most
 	// once, for its shipments and its retention (openDest).
 	open map[string]destinations.Destination
+	// keys are, by spec, the state keys of the drives the pass's usb
+	// destinations found ("" for one that did not open): see where.
+	keys map[string]string
 }
 
 // look is a file's size and time as seen at a moment.
@@ -89,7 +92,7 @@ func (in *Inbox) start() (_ *runner, err error) {
 	if open == nil {
 		open = map[string]destinations.Destination{}
 	}
-	return &runner{in: in, dir: dir, lock: lock, st: st, looks: map[string]look{}, told: map[string]string{}, open: open}, nil
+	return &runner{in: in, dir: dir, lock: lock, st: st, looks: map[string]look{}, told: map[string]string{}, open: open, keys: map[string]string{}}, nil
 }
 
 func (r *runner) close() {
@@ -162,6 +165,15 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (rep *Report, e
 	if err != nil {
 		return nil, fmt.Errorf("reading the watched folder: %w", err)
 	}
+	// Which stick a usb destination is, is looked at afresh at each
+	// pass: one kept open while a file settled may have been swapped
+	// for another since.
+	r.keys = map[string]string{}
+	for _, dest := range r.in.Dests {
+		if isDrive(dest) {
+			r.drop(dest)
+		}
+	}
 	rep = &Report{}
 	now := time.Now()
 	seen := map[string]bool{}
@@ -223,7 +235,7 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (rep *Report, e
 	}
 	if ctx.Err() == nil {
 		for _, c := range removable {
-			r.remove(&c.f)
+			r.remove(ctx, &c.f)
 			switch {
 			case c.at >= 0:
 				rep.Files[c.at] = c.f
@@ -386,7 +398,7 @@ func (r *runner) file(ctx context.Context, path string, info fs.FileInfo, now ti
 	f.SHA512 = m.SHA512
 	var missing []string
 	for _, d := range r.in.Dests {
-		if !r.st.holds(d, m.SHA512) {
+		if !r.holds(ctx, d, m.SHA512) {
 			missing = append(missing, d)
 		}
 	}
@@ -515,7 +527,16 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 			err = sent.Stores.Err()
 			continue
 		}
-		r.st.record(s.Dest, sent.SHA512, Copy{Name: s.Entry.Name, Size: sent.Size, Made: m.ModTime, Created: sent.Info.Created, Shipped: now, Ours: !s.AlreadyThere})
+		// Recorded for the drive the copy went to, which the pass may
+		// not have found before (plugged in since).
+		key := s.Dest
+		if d, ok := r.open[s.Dest]; ok {
+			key = keyOf(s.Dest, d)
+			if isDrive(s.Dest) {
+				r.keys[s.Dest] = key
+			}
+		}
+		r.st.record(key, sent.SHA512, Copy{Name: s.Entry.Name, Size: sent.Size, Made: m.ModTime, Created: sent.Info.Created, Shipped: now, Ours: !s.AlreadyThere})
 		r.dirty = true
 		if !s.AlreadyThere {
 			stored[s.Dest] = true
@@ -603,21 +624,21 @@ func atDests(what string, dests []string, err error) string {
 // somewhere at once (an old export copied into the folder today, older
 // than the copies the rules keep) would be nowhere without it: it stays,
 // and why is logged once (see keep).
-func (r *runner) remove(f *File) {
+func (r *runner) remove(ctx context.Context, f *File) {
 	m, ok := r.st.Files[f.Path]
 	if !ok || m.SHA512 == "" || m.SHA512 != f.SHA512 || (f.Sent != nil && f.Sent.SHA512 != m.SHA512) {
 		return
 	}
 	var pruned []string
 	for _, d := range r.in.Dests {
-		if !r.st.holds(d, m.SHA512) {
+		if !r.holds(ctx, d, m.SHA512) {
 			return
 		}
 		if _, owes := r.st.RetentionOwed[d]; owes {
 			// Retention there failed, and may yet remove this copy.
 			return
 		}
-		if !r.st.present(d, m.SHA512) {
+		if !r.present(ctx, d, m.SHA512) {
 			pruned = append(pruned, d)
 		}
 	}

@@ -25,16 +25,21 @@ func (r *runner) prune(ctx context.Context, dest string) ([]Pruned, error) {
 	if r.in.Retention.Empty() {
 		return nil, nil
 	}
+	d, err := r.openDest(ctx, dest)
+	if err != nil {
+		return nil, fmt.Errorf("retention at %s: %w", dest, err)
+	}
+	// A drive's own copies only (see where).
+	key, ok := r.where(ctx, dest)
+	if !ok {
+		key = r.resolve(ctx, dest, d) // plugged in since the pass looked
+	}
 	ours := map[string]string{} // name there -> SHA-512
-	copies := r.st.Dests[dest]
+	copies := r.st.Dests[key]
 	for sum, c := range copies {
 		if c.Ours && !c.Pruned {
 			ours[c.Name] = sum
 		}
-	}
-	d, err := r.openDest(ctx, dest)
-	if err != nil {
-		return nil, fmt.Errorf("retention at %s: %w", dest, err)
 	}
 	list, err := d.List(ctx)
 	if err != nil {

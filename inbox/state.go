@@ -23,8 +23,9 @@ type state struct {
 	// Files remembers each file of the folder by path, with its size and
 	// modification time when it was judged.
 	Files map[string]memo `json:"files"`
-	// Dests holds, per destination spec, the exports stored there by
-	// SHA-512.
+	// Dests holds, per destination, the exports stored there by
+	// SHA-512: per spec, and for a usb spec per drive it found ("usb on
+	// uuid:4A1C-9F02"; see drivekey.go).
 	Dests map[string]map[string]Copy `json:"dests"`
 	// RetentionOwed holds, per destination spec, retention that failed
 	// there after a copy was stored: later passes try it again, after a
@@ -167,22 +168,25 @@ func (st *state) save(path string) error {
 	return nil
 }
 
-// holds reports whether dest was given the export with this hash, and so
-// must not get it again (even when retention has since removed it).
-func (st *state) holds(dest, sum string) bool {
-	_, ok := st.Dests[dest][sum]
+// holds reports whether the destination of state key key was given the
+// export with this hash (see runner.holds).
+func (st *state) holds(key, sum string) bool {
+	_, ok := st.Dests[key][sum]
 	return ok
 }
 
-// present reports whether dest still holds a verified copy of the export.
-func (st *state) present(dest, sum string) bool {
-	c, ok := st.Dests[dest][sum]
+// present reports whether the destination of state key key still holds
+// a verified copy of the export.
+func (st *state) present(key, sum string) bool {
+	c, ok := st.Dests[key][sum]
 	return ok && !c.Pruned
 }
 
-func (st *state) record(dest, sum string, c Copy) {
-	if st.Dests[dest] == nil {
-		st.Dests[dest] = map[string]Copy{}
+// record records c, the export with this hash, at the destination of
+// state key key.
+func (st *state) record(key, sum string, c Copy) {
+	if st.Dests[key] == nil {
+		st.Dests[key] = map[string]Copy{}
 	}
-	st.Dests[dest][sum] = c
+	st.Dests[key][sum] = c
 }

@@ -1,0 +1,168 @@
+package inbox
+
+import (
+	"context"
+	"strings"
+
+	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/local"
+)
+
+// A usb spec names whichever drive it finds when it is opened: "usb" the
+// only stick plugged in (or the one a person chose), "usb:WALLETS" any
+// stick labelled WALLETS. A person rotating two sticks under one spec
+// has two destinations, each holding what was shipped while it was
+// plugged in. So the state records what such a spec holds per drive,
+// under the key "SPEC on ID" (see local.Drive.ID: the file system's UUID
+// where the system says it, else the label), and a pass whose usb finds
+// another drive ships to it what it lacks and applies retention to its
+// own copies only.
+//
+// State files written before keep a drive's records under the bare spec,
+// without saying which drive: the first pass that finds a drive claims
+// for it every such record of a copy it holds (the name is there, with
+// the bytes shipped; see claim), so nothing is shipped to it again and
+// retention still counts those copies as its own. A record of a copy
+// retention removed (Pruned) cannot be claimed, as the copy is gone: it
+// stays, and every drive of that spec counts as having had that export,
+// which is not shipped again, as before.
+
+// onDrive is a destination on a removable drive (local.DriveFolder).
+type onDrive interface{ Drive() local.Drive }
+
+// isDrive reports whether spec names a removable drive, which may be
+// another drive at each pass.
+func isDrive(spec string) bool {
+	s, err := destinations.ParseSpec(spec)
+	return err == nil && s.Scheme == "usb"
+}
+
+// keyOf is the state key of what d, dest opened, holds: dest itself, or
+// for a drive "dest on ID".
+func keyOf(dest string, d destinations.Destination) string {
+	if od, ok := d.(onDrive); ok && isDrive(dest) {
+		return dest + " on " + od.Drive().ID()
+	}
+	return dest
+}
+
+// driveKeys are the state keys of the drives that dest named, with the
+// bare dest of older state files.
+func (st *state) driveKeys(dest string) []string {
+	var keys []string
+	for k := range st.Dests {
+		if k == dest || strings.HasPrefix(k, dest+" on ") {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// where is the state key of what dest holds in this pass: dest itself,
+// or for a drive the key of the one it finds, opened (and its older
+// records claimed) once per pass. ok is false for a drive that does not
+// open now (none plugged in, several with nobody to ask which).
+func (r *runner) where(ctx context.Context, dest string) (key string, ok bool) {
+	if !isDrive(dest) {
+		return dest, true
+	}
+	if key, ok := r.keys[dest]; ok {
+		return key, key != ""
+	}
+	d, err := r.openDest(ctx, dest)
+	if err != nil {
+		r.keys[dest] = "" // not opened again for this in this pass
+		return "", false
+	}
+	return r.resolve(ctx, dest, d), true
+}
+
+// resolve records for this pass that dest is d's drive, claims for it
+// the records of older state files it holds, and returns its key.
+func (r *runner) resolve(ctx context.Context, dest string, d destinations.Destination) string {
+	key := keyOf(dest, d)
+	r.keys[dest] = key
+	r.claim(ctx, dest, key, d)
+	return key
+}
+
+// claim moves to key, the drive d, the records an older state file kept
+// under its bare spec dest of copies d holds: a copy of that name with
+// the SHA-512 shipped. One that is not there (on another stick) stays
+// for the drive that holds it; one already recorded for key, or pruned,
+// stays too.
+func (r *runner) claim(ctx context.Context, dest, key string, d destinations.Destination) {
+	old := r.st.Dests[dest]
+	if key == dest || len(old) == 0 {
+		return
+	}
+	want := 0
+	for sum, c := range old {
+		if _, have := r.st.Dests[key][sum]; !have && !c.Pruned {
+			want++
+		}
+	}
+	if want == 0 {
+		return
+	}
+	list, err := d.List(ctx)
+	if err != nil {
+		return // tried again at the next pass
+	}
+	there := map[string]destinations.Entry{}
+	for _, e := range list {
+		there[e.Name] = e
+	}
+	for sum, c := range old {
+		e, listed := there[c.Name]
+		if _, have := r.st.Dests[key][sum]; have || c.Pruned || !listed {
+			continue
+		}
+		if hasHash(ctx, d, e, sum, c.Size) != nil {
+			continue
+		}
+		r.st.record(key, sum, c)
+		delete(old, sum)
+		r.dirty = true
+	}
+	if len(old) == 0 {
+		delete(r.st.Dests, dest)
+	}
+}
+
+// holds reports whether dest was given the export with this hash, and so
+// must not get it again (even when retention has since removed it). A
+// drive that does not open now holds what any drive of its spec was
+// given: an export shipped before is not tried again (and failed) at
+// every pass while no stick is plugged in.
+func (r *runner) holds(ctx context.Context, dest, sum string) bool {
+	key, ok := r.where(ctx, dest)
+	if ok {
+		if r.st.holds(key, sum) {
+			return true
+		}
+		c, old := r.st.Dests[dest][sum]
+		return key != dest && old && c.Pruned
+	}
+	for _, k := range r.st.driveKeys(dest) {
+		if r.st.holds(k, sum) {
+			return true
+		}
+	}
+	return false
+}
+
+// present reports whether dest still holds a verified copy of the
+// export; for a drive that does not open now, whether one of its spec's
+// drives does.
+func (r *runner) present(ctx context.Context, dest, sum string) bool {
+	if key, ok := r.where(ctx, dest); ok {
+		return r.st.present(key, sum)
+	}
+	for _, k := range r.st.driveKeys(dest) {
+		if r.st.present(k, sum) {
+			return true
+		}
+	}
+	return false
+}
