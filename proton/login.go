@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // Asker answers what a login may need beyond the username and password,
@@ -41,6 +44,76 @@ func LoginAsking(ctx context.Context, login LoginFunc, cred Credentials, ask Ask
 			return Session{}, err
 		}
 	}
+}
+
+// LoginGiven is what a person gave a login before being asked anything;
+// LoginAndKeep asks for what is missing.
+type LoginGiven struct {
+	// Username and TwoFactorCode are as typed: surrounding spaces are
+	// dropped.
+	Username, TwoFactorCode string
+	// Password is the Proton password itself, as a script's environment
+	// gives it, or "".
+	Password string
+	// PasswordFile and MailboxPasswordFile are files to read the Proton
+	// password and the mailbox password from (secret.ReadFile), or "".
+	// PasswordFile, when given, is read in place of Password.
+	PasswordFile, MailboxPasswordFile string
+}
+
+// FileError is a password file given to a login that could not be read.
+type FileError struct {
+	// Question is what the file was to answer: AskPassword or
+	// AskMailboxPassword.
+	Question Question
+	Err      error
+}
+
+// Error implements error.
+func (e *FileError) Error() string { return string(e.Question) + " file: " + e.Err.Error() }
+
+// Unwrap returns why the file could not be read.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// LoginAndKeep logs in to Proton as given, asking p for the username and
+// the password when they are missing, then for the two-factor code and
+// the mailbox password when Proton says the account needs them
+// (LoginAsking), and keeps the session in store (Keep). A question
+// nobody answers is an *AnswerError, a password file that cannot be read
+// a *FileError; both come before Proton is asked anything.
+func LoginAndKeep(ctx context.Context, opts Options, given LoginGiven, p Prompter, store SessionStore) (Session, error) {
+	ask := PromptAsker{P: p}
+	cred := Credentials{Username: strings.TrimSpace(given.Username), Password: given.Password, TwoFactorCode: strings.TrimSpace(given.TwoFactorCode)}
+	var err error
+	if cred.Username == "" {
+		if cred.Username, err = ask.Ask(ctx, AskUsername); err != nil {
+			return Session{}, err
+		}
+	}
+	switch {
+	case given.PasswordFile != "":
+		if cred.Password, err = secret.ReadFile(given.PasswordFile); err != nil {
+			return Session{}, &FileError{Question: AskPassword, Err: err}
+		}
+	case cred.Password == "":
+		if cred.Password, err = ask.Ask(ctx, AskPassword); err != nil {
+			return Session{}, err
+		}
+	}
+	if given.MailboxPasswordFile != "" {
+		if cred.MailboxPassword, err = secret.ReadFile(given.MailboxPasswordFile); err != nil {
+			return Session{}, &FileError{Question: AskMailboxPassword, Err: err}
+		}
+	}
+	login := func(ctx context.Context, cred Credentials) (Session, error) { return Login(ctx, opts, cred) }
+	s, err := LoginAsking(ctx, login, cred, ask)
+	if err != nil {
+		return Session{}, err
+	}
+	if err := Keep(ctx, store, s); err != nil {
+		return Session{}, err
+	}
+	return s, nil
 }
 
 // Keep saves the session of a new login in store, holding the store's

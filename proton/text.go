@@ -17,6 +17,12 @@ func (a Account) WhoamiLine(kept string) string {
 	return a.Username + " (" + a.Email + "), " + space + "; session kept in " + kept
 }
 
+// LoggedInLine is what proton login says of the session it made and kept
+// in kept (SessionStore.Where).
+func (s Session) LoggedInLine(kept string) string {
+	return "Logged in to Proton Drive as " + s.Username + "; the session is kept in " + kept + "."
+}
+
 // TimesLine is what proton whoami says of when the session was made and
 // last renewed, in local time; a time not known is said so.
 func (s Session) TimesLine() string {

@@ -38,3 +38,11 @@ func TestWhoamiLines(t *testing.T) {
 		}
 	}
 }
+
+// TestLoggedInLine: proton login's whole line.
+func TestLoggedInLine(t *testing.T) {
+	want := "Logged in to Proton Drive as ana@proton.me; the session is kept in the OS keyring."
+	if got := (Session{Username: "ana@proton.me"}).LoggedInLine("the OS keyring"); got != want {
+		t.Errorf("LoggedInLine = %q, want %q", got, want)
+	}
+}

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -96,33 +94,18 @@ func protonLoginCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			ask := proton.PromptAsker{P: secret.NewPrompter(e.stdin, e.stderr)}
-			cred := proton.Credentials{Username: strings.TrimSpace(c.String("proton-user")), TwoFactorCode: strings.TrimSpace(c.String("proton-2fa"))}
-			if cred.Username == "" {
-				if cred.Username, err = ask.Ask(c.Context, proton.AskUsername); err != nil {
-					return protonAnswerErr(err)
-				}
-			}
-			if cred.Password, err = e.protonPassword(c, ask); err != nil {
-				return err
-			}
-			if f := c.String("proton-mailbox-password-file"); f != "" {
-				if cred.MailboxPassword, err = secret.ReadFile(f); err != nil {
-					return usageError(fmt.Errorf("--proton-mailbox-password-file: %w", err))
-				}
-			}
-			login := func(ctx context.Context, cred proton.Credentials) (proton.Session, error) {
-				return proton.Login(ctx, opts, cred)
-			}
-			session, err := proton.LoginAsking(c.Context, login, cred, ask)
+			store := proton.NewSessionStore(e.getenv)
+			session, err := proton.LoginAndKeep(c.Context, opts, proton.LoginGiven{
+				Username:            c.String("proton-user"),
+				TwoFactorCode:       c.String("proton-2fa"),
+				Password:            e.getenv(protonPasswordEnv),
+				PasswordFile:        c.String("proton-password-file"),
+				MailboxPasswordFile: c.String("proton-mailbox-password-file"),
+			}, secret.NewPrompter(e.stdin, e.stderr), store)
 			if err != nil {
 				return protonAnswerErr(err)
 			}
-			store := proton.NewSessionStore(e.getenv)
-			if err := proton.Keep(c.Context, store, session); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "Logged in to Proton Drive as %s; the session is kept in %s.\n", session.Username, store.Where())
+			fmt.Fprintln(e.stdout, session.LoggedInLine(store.Where()))
 			return nil
 		},
 	}
@@ -183,29 +166,18 @@ func protonWhoamiCommand(e *env) *cli.Command {
 	}
 }
 
-// protonPassword returns the Proton password from
-// --proton-password-file, from $CAKEBACKUP_PROTON_PASSWORD, or from ask,
-// in that order.
-func (e *env) protonPassword(c *cli.Context, ask proton.PromptAsker) (string, error) {
-	if f := c.String("proton-password-file"); f != "" {
-		s, err := secret.ReadFile(f)
-		if err != nil {
-			return "", usageError(fmt.Errorf("--proton-password-file: %w", err))
-		}
-		return s, nil
-	}
-	if s := e.getenv(protonPasswordEnv); s != "" {
-		return s, nil
-	}
-	s, err := ask.Ask(c.Context, proton.AskPassword)
-	return s, protonAnswerErr(err)
-}
-
-// protonAnswerErr makes a login question nobody answered a usage error,
-// naming the flag that gives the answer.
+// protonAnswerErr makes a login question nobody answered, or a password
+// file that could not be read, a usage error naming the flag that gives
+// the answer.
 func protonAnswerErr(err error) error {
 	var unanswered *proton.AnswerError
-	if !errors.As(err, &unanswered) {
+	var unread *proton.FileError
+	switch {
+	case errors.As(err, &unread) && unread.Question == proton.AskMailboxPassword:
+		return usageError(fmt.Errorf("--proton-mailbox-password-file: %w", unread.Err))
+	case errors.As(err, &unread):
+		return usageError(fmt.Errorf("--proton-password-file: %w", unread.Err))
+	case !errors.As(err, &unanswered):
 		return err
 	}
 	if unanswered.Empty {
