@@ -21,15 +21,24 @@ type AdHocPassword struct {
 	File func(context.Context, Job) (string, error)
 }
 
+// FallbackDest is where backups go when neither the command, the job nor
+// the config's default_dest says otherwise, like the app's "Save to
+// Downloads".
+const FallbackDest = "downloads"
+
+// Destination is where a backup that names no destination goes: c's
+// default destination (saved by pick --save-default), else FallbackDest.
+func (c *Config) Destination() string { return cmp.Or(c.DefaultDest, FallbackDest) }
+
 // AdHoc makes c the config of a run of the one job j alone, given
-// outside the config file: c keeps its settings (its default
-// destination, else fallbackDest, is j's when j names none) and loses
+// outside the config file: c keeps its settings (its Destination is j's
+// when j names none) and loses
 // its jobs. An unnamed j is named after its source (AdHocJobName):
 // retention finds a job's backups by its name, and one shared name would
 // have two ad hoc sources sending to one place prune each other's
 // backups. It returns the job's password function. On an error (the
 // password file's, or j's from ValidateJob) c is unchanged.
-func (c *Config) AdHoc(ctx context.Context, j Job, fallbackDest string, pw AdHocPassword) (func(context.Context, Job) (string, error), error) {
+func (c *Config) AdHoc(ctx context.Context, j Job, pw AdHocPassword) (func(context.Context, Job) (string, error), error) {
 	if j.Name == "" {
 		j.Name = AdHocJobName(j.Source)
 	}
@@ -43,7 +52,7 @@ func (c *Config) AdHoc(ctx context.Context, j Job, fallbackDest string, pw AdHoc
 		j.PasswordEnv = pw.GivenEnv
 	}
 	adhoc := *c
-	adhoc.Jobs, adhoc.DefaultDest = nil, cmp.Or(c.DefaultDest, fallbackDest)
+	adhoc.Jobs, adhoc.DefaultDest = nil, c.Destination()
 	if err := adhoc.ValidateJob(j); err != nil {
 		return nil, err
 	}

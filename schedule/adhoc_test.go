@@ -75,7 +75,7 @@ func TestConfigAdHoc(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := tt.base
 			cfg.Jobs = append([]Job(nil), tt.base.Jobs...)
-			password, err := cfg.AdHoc(t.Context(), tt.job, "downloads", AdHocPassword{Given: "given", GivenEnv: "CAKEBACKUP_PASSWORD", File: files})
+			password, err := cfg.AdHoc(t.Context(), tt.job, AdHocPassword{Given: "given", GivenEnv: "CAKEBACKUP_PASSWORD", File: files})
 			if tt.wantErr != "" {
 				if err == nil || err.Error() != tt.wantErr || (tt.isErr != nil && !errors.Is(err, tt.isErr)) {
 					t.Fatalf("AdHoc = %v, want %q", err, tt.wantErr)

@@ -158,6 +158,31 @@ func (c *Config) Named(names []string) ([]Job, error) {
 	return jobs, nil
 }
 
+// Select keeps, for a run, c's jobs called names, in that order, or all
+// of them when names is empty. A name c does not hold is an
+// *UnknownJobError (after c's File), and nothing is kept; a config left
+// without jobs is a *NoJobsError.
+func (c *Config) Select(names []string) error {
+	if len(names) > 0 {
+		jobs, err := c.Named(names)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.File, err)
+		}
+		c.Jobs = jobs
+	}
+	if len(c.Jobs) == 0 {
+		return &NoJobsError{File: c.File}
+	}
+	return nil
+}
+
+// NoJobsError is Select's of a config file without jobs: a run would
+// have nothing to do.
+type NoJobsError struct{ File string }
+
+// Error names the config file.
+func (e *NoJobsError) Error() string { return "no jobs in " + e.File }
+
 // SetDest makes spec the one destination of the job called name, in
 // place of its dest or dests, and returns the ones it replaced (nil when
 // the job used the config's default_dest). An unknown name is an

@@ -78,3 +78,15 @@ func (d DestChoice) WriteSaved(w io.Writer, config, spec string, replaced []stri
 	_, err := fmt.Fprintln(w, line)
 	return err
 }
+
+// WriteNotDue writes what a single pass of the scheduler says of the jobs
+// it leaves alone because they are not due (Scheduler.NotDue): one line
+// each, with when it is due and runNow(job), the command that runs it now.
+func WriteNotDue(w io.Writer, waiting []Waiting, runNow func(job string) string) error {
+	for _, j := range waiting {
+		if _, err := fmt.Fprintf(w, "job %s is not due until %s (to run it now: %s)\n", j.Job, j.Next.Local().Format("2006-01-02 15:04"), runNow(j.Job)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

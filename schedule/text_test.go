@@ -113,3 +113,29 @@ func TestDestChoiceWriteSaved(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteNotDue: a single pass's whole text of the jobs it leaves: one
+// line each, in order, with when it is due (local time) and the command
+// that runs it now; nothing for none.
+func TestWriteNotDue(t *testing.T) {
+	next := time.Date(2026, 12, 4, 2, 30, 0, 0, time.Local)
+	runNow := func(job string) string { return "run --now " + job }
+	tests := []struct {
+		name    string
+		waiting []Waiting
+		want    string
+	}{
+		{"none", nil, ""},
+		{"two", []Waiting{{Job: "nightly", Next: next}, {Job: "weekly", Next: time.Date(2026, 12, 6, 3, 30, 0, 0, time.Local).UTC()}},
+			"job nightly is not due until 2026-12-04 02:30 (to run it now: run --now nightly)\n" +
+				"job weekly is not due until 2026-12-06 03:30 (to run it now: run --now weekly)\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			if err := WriteNotDue(&b, tt.waiting, runNow); err != nil || b.String() != tt.want {
+				t.Errorf("WriteNotDue: %v\n%s\nwant:\n%s", err, b.String(), tt.want)
+			}
+		})
+	}
+}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 
@@ -50,12 +49,8 @@ func defaultDestConfigFlag() cli.Flag {
 	return &cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"}
 }
 
-// fallbackDest is where backups go when neither --dest nor a saved default
-// says otherwise, like the app's "Save to Downloads".
-const fallbackDest = "downloads"
-
 // defaultDest is the default destination saved in the config file (by
-// `cakebackup pick --save-default`), else fallbackDest. A --config file
+// `cakebackup pick --save-default`), else schedule.FallbackDest. A --config file
 // that is not there is a mistake, as for schedule list and status
 // (loadGivenScheduleConfig): a typo would otherwise send the backup to
 // Downloads instead of the saved default, and say nothing. The default
@@ -65,7 +60,7 @@ func (e *env) defaultDest(configFlag string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return cmp.Or(cfg.DefaultDest, fallbackDest), nil
+	return cfg.Destination(), nil
 }
 
 // loadConfig loads the config file flag names (--config), or the default

@@ -51,10 +51,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if user, age, warn := e.runner().StaleProtonSession(c.Context, cfg, time.Now()); warn {
-				sched.Log.Warn("the Proton session has not been renewed for a long time and may soon expire: run `cakebackup proton login` to keep scheduled backups going",
-					"user", user, "days", int(age.Hours()/24))
-			}
+			e.runner().WarnStaleProtonSession(c.Context, cfg, time.Now(), ": run `cakebackup proton login` to keep scheduled backups going")
 			if c.Bool("once") {
 				if err := e.sayNotDue(c, sched); err != nil {
 					return err
@@ -95,13 +92,12 @@ func (e *env) configSchedule(c *cli.Context) (*schedule.Config, runner.PasswordF
 	if err != nil {
 		return nil, nil, err
 	}
-	if names := c.StringSlice("job"); len(names) > 0 {
-		if cfg.Jobs, err = cfg.Named(names); err != nil {
-			return nil, nil, usageError(fmt.Errorf("%s: %w", cfg.File, err))
-		}
+	err = cfg.Select(c.StringSlice("job"))
+	if errors.As(err, new(*schedule.NoJobsError)) {
+		err = fmt.Errorf("%w: add one with `cakebackup schedule add`, or run one ad hoc with --source", err)
 	}
-	if len(cfg.Jobs) == 0 {
-		return nil, nil, usageError(fmt.Errorf("no jobs in %s: add one with `cakebackup schedule add`, or run one ad hoc with --source", cfg.File))
+	if err != nil {
+		return nil, nil, usageError(err)
 	}
 	return cfg, e.jobPassword, nil
 }
@@ -134,7 +130,7 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 	if err != nil {
 		return nil, nil, err
 	}
-	password, err := cfg.AdHoc(c.Context, job, fallbackDest, schedule.AdHocPassword{Given: pw, GivenEnv: passwordEnv, File: e.jobPassword})
+	password, err := cfg.AdHoc(c.Context, job, schedule.AdHocPassword{Given: pw, GivenEnv: passwordEnv, File: e.jobPassword})
 	if err != nil {
 		return nil, nil, usageError(err)
 	}
@@ -235,15 +231,16 @@ func (e *env) runJobsNow(c *cli.Context) error {
 }
 
 // sayNotDue tells, one line each on stderr, which jobs a single pass
-// leaves alone because they are not due, and when they are.
+// leaves alone because they are not due, when they are, and the command
+// that runs each now.
 func (e *env) sayNotDue(c *cli.Context, sched *schedule.Scheduler) error {
 	waiting, err := sched.NotDue()
 	if err != nil {
 		return err
 	}
-	for _, w := range waiting {
-		fmt.Fprintf(e.stderr, "job %s is not due until %s (to run it now: cakebackup schedule run%s --now %s)\n",
-			w.Job, w.Next.Local().Format("2006-01-02 15:04"), givenConfigArg(c), w.Job)
-	}
+	// A line stderr did not take is no reason to leave the due jobs.
+	_ = schedule.WriteNotDue(e.stderr, waiting, func(job string) string {
+		return "cakebackup schedule run" + givenConfigArg(c) + " --now " + job
+	})
 	return nil
 }

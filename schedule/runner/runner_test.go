@@ -22,7 +22,6 @@ import (
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/notify/notifytest"
-	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
 )
@@ -188,19 +187,7 @@ func TestSchedulerBacksUpPrunesAndChecks(t *testing.T) {
 // The stale session warning comes once a day, and only for a config
 // that stores at Proton Drive.
 func TestStaleProtonSession(t *testing.T) {
-	r := newRunner(t)
-	vars := map[string]string{proton.SessionEnv: "file"}
-	getenv := r.Getenv
-	r.Getenv = func(k string) string {
-		if v, ok := vars[k]; ok {
-			return v
-		}
-		return getenv(k)
-	}
-	old := time.Now().Add(-25 * 24 * time.Hour)
-	if err := proton.NewSessionStore(r.Getenv).Save(context.Background(), proton.Session{Username: "alice", UID: "u", AccessToken: "a", RefreshToken: "r", SaltedKeyPass: "k", Created: old, Refreshed: old}); err != nil {
-		t.Fatal(err)
-	}
+	r := staleSessionRunner(t)
 	offline := &schedule.Config{Jobs: []schedule.Job{{Name: "j", Dest: "usb"}}}
 	if _, _, warn := r.StaleProtonSession(t.Context(), offline, time.Now()); warn {
 		t.Error("warned for a config that does not use Proton Drive")

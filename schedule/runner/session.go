@@ -14,6 +14,15 @@ import (
 // session was last warned of, so the warning comes once a day.
 const sessionWarnedFile = "proton-session-warned"
 
+// WarnStaleProtonSession logs the warning StaleProtonSession gives, when
+// it gives one, with the session's user and age in days; fix, after the
+// warning's words, says how to renew the session.
+func (r Runner) WarnStaleProtonSession(ctx context.Context, cfg *schedule.Config, now time.Time, fix string) {
+	if user, age, warn := r.StaleProtonSession(ctx, cfg, now); warn {
+		r.log().Warn("the Proton session has not been renewed for a long time and may soon expire"+fix, "user", user, "days", int(age.Hours()/24))
+	}
+}
+
 // StaleProtonSession reports, at most once a day, that the cached Proton
 // session has not been renewed for proton.StaleSessionAge, when a job of
 // cfg stores at Proton Drive: the warning before the session dies and
