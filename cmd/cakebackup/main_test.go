@@ -44,6 +44,19 @@ var programPath = onceFixture(func() (string, error) {
 	return bin, copyExecutable(self, bin)
 })
 
+// homeEnv is the environment of the program run as a process of its
+// own in home: its folders there, this PATH, and nothing else (no
+// password, no desktop).
+func homeEnv(home string) []string {
+	return []string{
+		"HOME=" + home,
+		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
+		"XDG_STATE_HOME=" + filepath.Join(home, ".local", "state"),
+		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
+		"PATH=" + os.Getenv("PATH"),
+	}
+}
+
 // copyExecutable copies the file at from to a new executable file to.
 // Like writeScript, it holds syscall.ForkLock while to is open for
 // writing: a process another test starts meanwhile would inherit the open

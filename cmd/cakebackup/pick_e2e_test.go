@@ -106,15 +106,8 @@ func startInPTY(t *testing.T, bin, home string, args ...string) *ptyProgram {
 func startInPTYWithEnv(t *testing.T, bin, home string, extraEnv []string, args ...string) *ptyProgram {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
-	cmd.Env = []string{
-		"HOME=" + home,
-		"XDG_CONFIG_HOME=" + filepath.Join(home, ".config"),
-		"XDG_STATE_HOME=" + filepath.Join(home, ".local", "state"),
-		"XDG_DATA_HOME=" + filepath.Join(home, ".local", "share"),
-		"PATH=" + os.Getenv("PATH"),
-		"TERM=xterm-256color",
-		// No DISPLAY or WAYLAND_DISPLAY: no desktop, unless extraEnv says.
-	}
+	// No DISPLAY or WAYLAND_DISPLAY: no desktop, unless extraEnv says.
+	cmd.Env = append(homeEnv(home), "TERM=xterm-256color")
 	cmd.Env = append(cmd.Env, extraEnv...)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 30, Cols: 120})
 	if err != nil {

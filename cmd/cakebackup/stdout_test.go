@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 )
@@ -15,6 +14,8 @@ import (
 type fullStdout struct {
 	room int
 	got  bytes.Buffer
+	// whenFull, when set, is done at the first write that fails.
+	whenFull func()
 }
 
 func (w *fullStdout) Write(b []byte) (int, error) {
@@ -22,6 +23,10 @@ func (w *fullStdout) Write(b []byte) (int, error) {
 	w.got.Write(b[:n])
 	w.room -= n
 	if n < len(b) {
+		if w.whenFull != nil {
+			w.whenFull()
+			w.whenFull = nil
+		}
 		return n, &fs.PathError{Op: "write", Path: "/dev/stdout", Err: syscall.ENOSPC}
 	}
 	return n, nil
@@ -116,35 +121,48 @@ func TestCreateRemovesTheBackupOfAnUnshownPassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	one, two := filepath.Dir(older), t.TempDir()
-	removed := func(dirs ...string) string {
-		var at []string
-		for _, d := range dirs {
-			at = append(at, filepath.Join(d, "fresh"))
-		}
-		return "cakebackup: the generated password could not be shown (could not write to stdout: no space left on device) and the backup cannot be opened without it, so it was removed from " +
-			strings.Join(at, " and ") + "; run create again (--password-out FILE keeps the password in a file)\n"
-	}
+	// gone stands for a stick pulled out once the backup was stored on
+	// it: the folder is no longer there to remove the backup from.
+	gone := filepath.Join(t.TempDir(), "stick")
+	const (
+		notShown = "cakebackup: the generated password could not be shown (could not write to stdout: no space left on device) and the backup cannot be opened without it"
+		again    = "; run create again (--password-out FILE keeps the password in a file)\n"
+	)
 	for _, tt := range []struct {
-		name string
-		room int // the bytes stdout takes before it is full
-		dirs []string
+		name     string
+		room     int // the bytes stdout takes before it is full
+		dirs     []string
+		whenFull func()
+		want     string
 	}{
-		{"full from the start", 0, []string{one}},
-		{"full before the password", 100, []string{one}},
-		{"two destinations", 0, []string{one, two}},
+		{"full from the start", 0, []string{one}, nil,
+			notShown + ", so it was removed from " + filepath.Join(one, "fresh") + again},
+		{"full before the password", 100, []string{one}, nil,
+			notShown + ", so it was removed from " + filepath.Join(one, "fresh") + again},
+		{"two destinations", 0, []string{one, two}, nil,
+			notShown + ", so it was removed from " + filepath.Join(one, "fresh") + " and " + filepath.Join(two, "fresh") + again},
+		{"a destination gone", 0, []string{one, gone}, func() {
+			if err := os.Rename(gone, gone+".away"); err != nil {
+				t.Error(err)
+			}
+		}, notShown + ", so it was removed from " + filepath.Join(one, "fresh") + "; could not remove it from " + filepath.Join(gone, "fresh") +
+			" (folder " + gone + " does not exist): delete it, nobody can open it" + again},
 	} {
+		if err := os.MkdirAll(gone, 0o700); err != nil {
+			t.Fatal(err)
+		}
 		c := newCLI(t)
 		args := []string{"create", "--json", "--name", "fresh", "--source", sampleWallets}
 		for _, d := range tt.dirs {
 			args = append(args, "--dest", "folder:"+d)
 		}
-		stdout := &fullStdout{room: tt.room}
+		stdout := &fullStdout{room: tt.room, whenFull: tt.whenFull}
 		c.stdoutTo = stdout
 		if code := c.run(args...); code != exitFailure {
 			t.Errorf("%s: exit %d, want %d", tt.name, code, exitFailure)
 		}
-		if got, want := c.stderr.String(), removed(tt.dirs...); got != want {
-			t.Errorf("%s: stderr\n%q, want\n%q", tt.name, got, want)
+		if got := c.stderr.String(); got != tt.want {
+			t.Errorf("%s: stderr\n%q, want\n%q", tt.name, got, tt.want)
 		}
 		if generatedPassword.MatchString(stdout.got.String()) {
 			t.Errorf("%s: stdout took the password (%q), yet the backup was removed", tt.name, stdout.got.String())

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -17,7 +19,8 @@ import (
 type unshownPasswordError struct {
 	err error // the write's, a *stdoutError
 	// removed are the locations the backup was removed from;
-	// notRemoved the words of each removal that failed.
+	// notRemoved says, of each location it could not be removed
+	// from, where and why.
 	removed, notRemoved []string
 }
 
@@ -27,7 +30,7 @@ func (e *unshownPasswordError) Error() string {
 		msg += ", so it was removed from " + strings.Join(e.removed, " and ")
 	}
 	for _, why := range e.notRemoved {
-		msg += "; could not remove it (" + why + "): delete it, nobody can open it"
+		msg += "; could not remove it from " + why + ": delete it, nobody can open it"
 	}
 	return msg + "; run create again (--password-out FILE keeps the password in a file)"
 }
@@ -46,7 +49,7 @@ func (e *unshownPasswordError) Unwrap() error { return e.err }
 func discardUnopenable(ctx context.Context, open job.Opener, made *job.Made, unshown *unshownPasswordError) error {
 	for _, st := range made.Stores.Good() {
 		if err := deleteStored(ctx, open, st); err != nil {
-			unshown.notRemoved = append(unshown.notRemoved, message(err))
+			unshown.notRemoved = append(unshown.notRemoved, st.Entry.Location+" ("+message(err)+")")
 			continue
 		}
 		unshown.removed = append(unshown.removed, st.Entry.Location)
@@ -61,7 +64,11 @@ func deleteStored(ctx context.Context, open job.Opener, st job.Stored) error {
 		return err
 	}
 	defer dest.Close()
-	return dest.Delete(ctx, st.Entry.Name)
+	err = dest.Delete(ctx, st.Entry.Name)
+	if errors.Is(err, destinations.ErrNotFound) {
+		return nil // already gone: as good as removed
+	}
+	return err
 }
 
 // catchBrokenPipe makes a write on stdout whose reader is gone fail with
