@@ -14,61 +14,83 @@ import (
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
-// The two sticks of sticks, by their file systems' UUIDs.
+// The two sticks of sticks, A and B.
 const (
-	stickA = "4A1C-9F02"
-	stickB = "64E3-1A2B"
+	stickA = 0
+	stickB = 1
+	none   = -1
 )
 
-// sticks is a machine where two sticks are taken in turns: both labelled
-// WALLETS, so the desktop mounts each at the same mount point, told apart
-// by their file systems' UUIDs alone, as the detector sees them through a
-// mount table and udev's by-label and by-uuid links under a temporary
-// root. A stick's files are in a folder of its own while it is
-// unplugged, and at the mount point while it is plugged in.
+// stick is a USB stick: its file system's UUID and label.
+type stick struct{ uuid, label string }
+
+// sticks is a machine where two sticks are taken in turns, as the
+// detector sees them through a mount table and udev's by-label and
+// by-uuid links under a temporary root. A stick's files are in a folder
+// of its own while it is unplugged, and at its mount point (named for
+// its label, as desktops do) while it is plugged in.
 type sticks struct {
-	root, mnt string
-	plugged   string // the UUID of the stick plugged in; "" for none
-	det       local.Detector
+	root    string
+	all     [2]stick
+	plugged int // the stick plugged in; none for none
+	// byUUID is whether udev gives UUIDs (dev/disk/by-uuid).
+	byUUID bool
+	det    local.Detector
 }
 
-func newSticks(t *testing.T) *sticks {
+// sameLabel are two sticks labelled alike, which the desktop mounts at
+// the same mount point, told apart by their file systems' UUIDs alone.
+var sameLabel = [2]stick{{"4A1C-9F02", "WALLETS"}, {"64E3-1A2B", "WALLETS"}}
+
+// ownLabels are two sticks labelled apart.
+var ownLabels = [2]stick{{"4A1C-9F02", "WALLETS-A"}, {"64E3-1A2B", "WALLETS-B"}}
+
+func newSticks(t *testing.T, all [2]stick, byUUID bool) *sticks {
 	t.Helper()
 	root := t.TempDir()
-	s := &sticks{root: root, mnt: filepath.Join(root, "media", "ana", "WALLETS")}
-	for _, dir := range []string{filepath.Dir(s.mnt), filepath.Join(root, "proc", "self"), filepath.Join(root, "sticks", stickA), filepath.Join(root, "sticks", stickB)} {
+	s := &sticks{root: root, all: all, plugged: none, byUUID: byUUID}
+	for _, dir := range []string{filepath.Join(root, "media", "ana"), filepath.Join(root, "proc", "self"), s.away(stickA), s.away(stickB)} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			t.Fatal(err)
 		}
 	}
 	s.det = local.Detector{ProcRoot: root, SysRoot: root, DevRoot: root, RunRoot: root, MountRoots: []string{filepath.Join(root, "media")},
 		Space: func(string) (int64, int64, error) { return 8 << 30, 4 << 30, nil }}
-	s.plug(t, "")
+	s.plug(t, none)
 	return s
 }
 
-// plug unplugs the stick plugged in, if any, and plugs in the stick
-// uuid ("" for none), as the kernel and udev would show it: mounted from
-// /dev/sdb1, with a by-label and a by-uuid link to that.
-func (s *sticks) plug(t *testing.T, uuid string) {
+// away is where stick i's files are while it is unplugged; mnt where
+// they are while it is plugged in.
+func (s *sticks) away(i int) string { return filepath.Join(s.root, "sticks", s.all[i].uuid) }
+func (s *sticks) mnt(i int) string  { return filepath.Join(s.root, "media", "ana", s.all[i].label) }
+
+// plug unplugs the stick plugged in, if any, and plugs in stick i (none
+// for none), as the kernel and udev would show it: mounted from
+// /dev/sdb1, with a by-label and (with byUUID) a by-uuid link to that.
+func (s *sticks) plug(t *testing.T, i int) {
 	t.Helper()
-	if s.plugged != "" {
-		if err := os.Rename(s.mnt, filepath.Join(s.root, "sticks", s.plugged)); err != nil {
+	if s.plugged != none {
+		if err := os.Rename(s.mnt(s.plugged), s.away(s.plugged)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	s.plugged = uuid
+	s.plugged = i
 	mountinfo := "28 1 259:2 / / rw - ext4 /dev/nvme0n1p2 rw\n"
 	disks := filepath.Join(s.root, "dev", "disk")
 	if err := os.RemoveAll(disks); err != nil {
 		t.Fatal(err)
 	}
-	if uuid != "" {
-		if err := os.Rename(filepath.Join(s.root, "sticks", uuid), s.mnt); err != nil {
+	if i != none {
+		if err := os.Rename(s.away(i), s.mnt(i)); err != nil {
 			t.Fatal(err)
 		}
-		mountinfo += fmt.Sprintf("700 28 8:17 / %s rw,relatime - vfat /dev/sdb1 rw\n", s.mnt)
-		for _, link := range []string{"by-label/WALLETS", "by-uuid/" + uuid} {
+		mountinfo += fmt.Sprintf("700 28 8:17 / %s rw,relatime - vfat /dev/sdb1 rw\n", s.mnt(i))
+		links := []string{"by-label/" + s.all[i].label}
+		if s.byUUID {
+			links = append(links, "by-uuid/"+s.all[i].uuid)
+		}
+		for _, link := range links {
 			path := filepath.Join(disks, link)
 			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 				t.Fatal(err)
@@ -83,12 +105,12 @@ func (s *sticks) plug(t *testing.T, uuid string) {
 	}
 }
 
-// backups is the folder where stick uuid holds its backups now.
-func (s *sticks) backups(uuid string) string {
-	if uuid == s.plugged {
-		return filepath.Join(s.mnt, local.BackupFolder)
+// backups is the folder where stick i holds its backups now.
+func (s *sticks) backups(i int) string {
+	if i == s.plugged {
+		return filepath.Join(s.mnt(i), local.BackupFolder)
 	}
-	return filepath.Join(s.root, "sticks", uuid, local.BackupFolder)
+	return filepath.Join(s.away(i), local.BackupFolder)
 }
 
 // inbox returns an Inbox over f shipping to "usb" on s.
@@ -128,48 +150,63 @@ func onceOK(t *testing.T, in *inbox.Inbox) *inbox.Report {
 // B is plugged in instead, is not shipped again to A when A is back, and
 // retention at each stick counts and prunes that stick's copies alone.
 // With no stick plugged in, exports shipped before are not tried again.
+// Sticks labelled alike are told apart by their UUIDs; where udev gives
+// no UUID, sticks labelled apart by their labels.
 func TestRotatedSticks(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	s := newSticks(t)
-	in := s.inbox(f)
-	first, second := snapshot(t, 0), snapshot(t, 1)
-	f.drop(t, "export-0", first)
+	for _, tt := range []struct {
+		name   string
+		all    [2]stick
+		byUUID bool
+	}{
+		{"one label, told apart by UUID", sameLabel, true},
+		{"labels of their own, no UUIDs", ownLabels, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			s := newSticks(t, tt.all, tt.byUUID)
+			in := s.inbox(f)
+			first, second := snapshot(t, 0), snapshot(t, 1)
+			f.drop(t, "export-0", first)
 
-	s.plug(t, stickA)
-	onceOK(t, in)
-	holdsOnly(t, s.backups(stickA), first)
+			s.plug(t, stickA)
+			onceOK(t, in)
+			holdsOnly(t, s.backups(stickA), first)
 
-	s.plug(t, stickB)
-	onceOK(t, in)
-	holdsOnly(t, s.backups(stickB), first)
-	holdsOnly(t, s.backups(stickA), first)
+			s.plug(t, stickB)
+			onceOK(t, in)
+			holdsOnly(t, s.backups(stickB), first)
+			holdsOnly(t, s.backups(stickA), first)
 
-	s.plug(t, stickA)
-	shippedNothing(t, onceOK(t, in))
-	holdsOnly(t, s.backups(stickA), first)
+			s.plug(t, stickA)
+			shippedNothing(t, onceOK(t, in))
+			holdsOnly(t, s.backups(stickA), first)
 
-	// Retention keeps one copy per stick: the newer export pushes the
-	// older out of A, and B keeps its copy until it gets the newer too.
-	in.Retention = schedule.Retention{KeepLast: 1}
-	f.drop(t, "export-1", second)
-	onceOK(t, in)
-	holdsOnly(t, s.backups(stickA), second)
-	holdsOnly(t, s.backups(stickB), first)
+			// Retention keeps one copy per stick: the newer export pushes
+			// the older out of A, and B keeps its copy until it gets the
+			// newer too.
+			in.Retention = schedule.Retention{KeepLast: 1}
+			f.drop(t, "export-1", second)
+			onceOK(t, in)
+			holdsOnly(t, s.backups(stickA), second)
+			holdsOnly(t, s.backups(stickB), first)
 
-	s.plug(t, stickB)
-	onceOK(t, in)
-	holdsOnly(t, s.backups(stickB), second)
-	holdsOnly(t, s.backups(stickA), second)
+			s.plug(t, stickB)
+			onceOK(t, in)
+			holdsOnly(t, s.backups(stickB), second)
+			holdsOnly(t, s.backups(stickA), second)
 
-	// The export retention pruned at A, still in the folder, is not
-	// shipped to A again.
-	s.plug(t, stickA)
-	shippedNothing(t, onceOK(t, in))
-	holdsOnly(t, s.backups(stickA), second)
+			// The export retention pruned at A, still in the folder, is
+			// not shipped to A again.
+			s.plug(t, stickA)
+			shippedNothing(t, onceOK(t, in))
+			holdsOnly(t, s.backups(stickA), second)
 
-	s.plug(t, "")
-	shippedNothing(t, onceOK(t, in))
+			s.plug(t, none)
+			shippedNothing(t, onceOK(t, in))
+		})
+	}
 }
 
 // TestSticksInAnOlderStateFile: a state file from before sticks were
@@ -182,15 +219,15 @@ func TestSticksInAnOlderStateFile(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
 		name  string
-		turns []string // the sticks plugged in, one run each, after the upgrade
+		turns []int // the sticks plugged in, one run each, after the upgrade
 	}{
-		{"the stick that holds them first", []string{stickA, stickB}},
-		{"the other stick first", []string{stickB, stickA}},
+		{"the stick that holds them first", []int{stickA, stickB}},
+		{"the other stick first", []int{stickB, stickA}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFixture(t)
-			s := newSticks(t)
+			s := newSticks(t, sameLabel, true)
 			in := s.inbox(f)
 			exports := [][]byte{snapshot(t, 0), snapshot(t, 1)}
 			for i, e := range exports {
@@ -201,13 +238,13 @@ func TestSticksInAnOlderStateFile(t *testing.T) {
 			holdsOnly(t, s.backups(stickA), exports...)
 			asOlderStateFile(t, f.state)
 
-			for _, stick := range tt.turns {
-				s.plug(t, stick)
+			for _, i := range tt.turns {
+				s.plug(t, i)
 				rep := onceOK(t, in)
-				if stick == stickA {
+				if i == stickA {
 					shippedNothing(t, rep)
 				}
-				holdsOnly(t, s.backups(stick), exports...)
+				holdsOnly(t, s.backups(i), exports...)
 			}
 
 			// The copies on A are the inbox's: retention prunes them.
@@ -219,6 +256,36 @@ func TestSticksInAnOlderStateFile(t *testing.T) {
 			holdsOnly(t, s.backups(stickA), newest)
 		})
 	}
+}
+
+// TestPrunedInAnOlderStateFile: an export an older state file records as
+// pruned at "usb" (gone from the stick that had it; which one, it does
+// not say) is not shipped again to any stick, as before the upgrade;
+// the export it kept is shipped to the other stick.
+func TestPrunedInAnOlderStateFile(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	s := newSticks(t, sameLabel, true)
+	in := s.inbox(f)
+	in.Retention = schedule.Retention{KeepLast: 1}
+	older, newer := snapshot(t, 0), snapshot(t, 1)
+	s.plug(t, stickA)
+	f.drop(t, "export-0", older)
+	onceOK(t, in)
+	f.drop(t, "export-1", newer)
+	onceOK(t, in)
+	holdsOnly(t, s.backups(stickA), newer)
+	asOlderStateFile(t, f.state)
+
+	s.plug(t, stickB)
+	rep := onceOK(t, in)
+	if st, _ := status(rep, "export-0"); st == inbox.Shipped {
+		t.Error("the export pruned before the upgrade was shipped to the other stick")
+	}
+	holdsOnly(t, s.backups(stickB), newer)
+	s.plug(t, stickA)
+	shippedNothing(t, onceOK(t, in))
+	holdsOnly(t, s.backups(stickA), newer)
 }
 
 // asOlderStateFile rewrites the state file at path as versions before
@@ -237,7 +304,7 @@ func asOlderStateFile(t *testing.T, path string) {
 	if err := json.Unmarshal(st["dests"], &dests); err != nil {
 		t.Fatal(err)
 	}
-	copies, ok := dests["usb on uuid:"+stickA]
+	copies, ok := dests["usb on uuid:"+sameLabel[stickA].uuid]
 	if len(dests) != 1 || !ok {
 		t.Fatalf("the state file records %s, want what usb on stick A holds", st["dests"])
 	}
