@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -105,6 +106,37 @@ func TestPromptContextOnTerminal(t *testing.T) {
 	}
 }
 
+// answeringTerminal is a real pseudo-terminal on which typed[i] is typed
+// as the i-th prompt (a write ending in ": ") shows on w; prompts returns
+// the prompts shown. It is closed when the test ends.
+func answeringTerminal(t *testing.T, typed []string) (tty *os.File, w io.Writer, prompts func() []string) {
+	t.Helper()
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skip("no pseudo-terminal here:", err)
+	}
+	done := make(chan struct{})
+	go func() { io.Copy(io.Discard, ptmx); close(done) }()
+	t.Cleanup(func() {
+		tty.Close()
+		<-done
+		ptmx.Close()
+	})
+	var shown []string
+	w = writerFunc(func(b []byte) (int, error) {
+		if s := string(b); strings.HasSuffix(s, ": ") {
+			shown = append(shown, s)
+			if n := len(shown); n <= len(typed) {
+				if _, err := ptmx.WriteString(typed[n-1]); err != nil {
+					t.Error(err)
+				}
+			}
+		}
+		return len(b), nil
+	})
+	return tty, w, func() []string { return shown }
+}
+
 // TestPromptNew types a new password twice on a real pseudo-terminal: the
 // same answer twice is the password, two different ones or an empty one
 // are refused.
@@ -122,26 +154,7 @@ func TestPromptNew(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ptmx, tty, err := pty.Open()
-			if err != nil {
-				t.Skip("no pseudo-terminal here:", err)
-			}
-			defer ptmx.Close()
-			defer tty.Close()
-			done := make(chan struct{})
-			go func() { io.Copy(io.Discard, ptmx); close(done) }()
-			var prompts []string
-			w := writerFunc(func(b []byte) (int, error) {
-				if s := string(b); strings.HasSuffix(s, ": ") {
-					prompts = append(prompts, s)
-					if n := len(prompts); n <= len(tt.typed) {
-						if _, err := ptmx.WriteString(tt.typed[n-1]); err != nil {
-							t.Error(err)
-						}
-					}
-				}
-				return len(b), nil
-			})
+			tty, w, prompts := answeringTerminal(t, tt.typed)
 			got, err := secret.PromptNew(context.Background(), tty, w, "New password: ", "Again: ")
 			if tt.wantIs != nil {
 				if !errors.Is(err, tt.wantIs) {
@@ -150,11 +163,9 @@ func TestPromptNew(t *testing.T) {
 			} else if err != nil || got != tt.want {
 				t.Fatalf("PromptNew = %q, %v; want %q", got, err, tt.want)
 			}
-			if want := []string{"New password: ", "Again: "}[:len(tt.typed)]; !slices.Equal(prompts, want) {
-				t.Errorf("prompts shown: %q, want %q", prompts, want)
+			if want := []string{"New password: ", "Again: "}[:len(tt.typed)]; !slices.Equal(prompts(), want) {
+				t.Errorf("prompts shown: %q, want %q", prompts(), want)
 			}
-			tty.Close()
-			<-done
 		})
 	}
 }
@@ -183,28 +194,10 @@ func TestReadOrPromptOnTerminal(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ptmx, tty, err := pty.Open()
-			if err != nil {
-				t.Skip("no pseudo-terminal here:", err)
-			}
-			defer ptmx.Close()
-			defer tty.Close()
-			done := make(chan struct{})
-			go func() { io.Copy(io.Discard, ptmx); close(done) }()
-			var prompts []string
-			w := writerFunc(func(b []byte) (int, error) {
-				if s := string(b); strings.HasSuffix(s, ": ") {
-					prompts = append(prompts, s)
-					if n := len(prompts); n <= len(tt.typed) {
-						if _, err := ptmx.WriteString(tt.typed[n-1]); err != nil {
-							t.Error(err)
-						}
-					}
-				}
-				return len(b), nil
-			})
+			tty, w, prompts := answeringTerminal(t, tt.typed)
 			ctx := context.Background()
 			var got, from string
+			var err error
 			if tt.new {
 				got, from, err = tt.src.ReadNew(ctx, tty, w, "New password: ", "Again: ")
 			} else {
@@ -217,11 +210,9 @@ func TestReadOrPromptOnTerminal(t *testing.T) {
 			} else if err != nil || got != tt.want || from != tt.wantFrom {
 				t.Fatalf("read = %q, %q, %v; want %q from %q", got, from, err, tt.want, tt.wantFrom)
 			}
-			if !slices.Equal(prompts, tt.wantPrompts) {
-				t.Errorf("prompts shown: %q, want %q", prompts, tt.wantPrompts)
+			if !slices.Equal(prompts(), tt.wantPrompts) {
+				t.Errorf("prompts shown: %q, want %q", prompts(), tt.wantPrompts)
 			}
-			tty.Close()
-			<-done
 		})
 	}
 }
