@@ -182,18 +182,8 @@ func schedulePruneCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "show what would be deleted, delete nothing"},
 		},
 	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
-		name := job.Name
-		if job.Retention.Empty() {
-			fmt.Fprintf(e.stdout, "Job %s keeps all its backups (no keep_* rule).\n", name)
-			return nil
-		}
-		if job.Watch != "" {
-			fmt.Fprintf(e.stdout, "Job %s applies its keep_* rules to the exports it shipped each time it ships one.\n", name)
-			return nil
-		}
-		dry := c.Bool("dry-run")
-		plans, err := e.runner().PruneJob(c.Context, job, cfg.DestsFor(job), dry)
-		runner.WritePlans(e.stdout, plans, dry)
+		pruning, err := e.runner().PruneNow(c.Context, cfg, job, c.Bool("dry-run"))
+		pruning.WriteText(e.stdout) // a write that failed fails the run (countingWriter)
 		return runnerErr(err)
 	})
 }

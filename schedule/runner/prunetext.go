@@ -36,3 +36,18 @@ func WritePlans(w io.Writer, plans []schedule.PrunePlan, dryRun bool) error {
 	}
 	return err
 }
+
+// WriteText writes what schedule prune says of p: that the job keeps all
+// its backups, or prunes them as it ships them, else its plans
+// (WritePlans).
+func (p Pruning) WriteText(w io.Writer) error {
+	switch {
+	case p.Job.Retention.Empty():
+		_, err := fmt.Fprintf(w, "Job %s keeps all its backups (no keep_* rule).\n", p.Job.Name)
+		return err
+	case p.Job.Watch != "":
+		_, err := fmt.Fprintf(w, "Job %s applies its keep_* rules to the exports it shipped each time it ships one.\n", p.Job.Name)
+		return err
+	}
+	return WritePlans(w, p.Plans, p.DryRun)
+}

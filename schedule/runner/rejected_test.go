@@ -71,3 +71,26 @@ func TestWritePlans(t *testing.T) {
 		}
 	}
 }
+
+// TestPruningWriteText: schedule prune's whole text of a job without
+// keep_* rules, of a watch job, and of one pruned (its plans).
+func TestPruningWriteText(t *testing.T) {
+	keep := schedule.Retention{KeepLast: 1}
+	plans := []schedule.PrunePlan{{Remove: []schedule.Dated{{Entry: destinations.Entry{Location: "/b/b1"}}}}}
+	for _, tt := range []struct {
+		name string
+		p    Pruning
+		want string
+	}{
+		{"no rule", Pruning{Job: schedule.Job{Name: "n"}}, "Job n keeps all its backups (no keep_* rule).\n"},
+		{"watch job", Pruning{Job: schedule.Job{Name: "w", Watch: "/d", Retention: keep}},
+			"Job w applies its keep_* rules to the exports it shipped each time it ships one.\n"},
+		{"pruned", Pruning{Job: schedule.Job{Name: "n", Retention: keep}, Plans: plans}, "deleted       /b/b1\n"},
+		{"dry run", Pruning{Job: schedule.Job{Name: "n", Retention: keep}, Plans: plans, DryRun: true}, "would delete  /b/b1\n"},
+	} {
+		var out strings.Builder
+		if err := tt.p.WriteText(&out); err != nil || out.String() != tt.want {
+			t.Errorf("%s: %v, wrote\n%s\nwant\n%s", tt.name, err, out.String(), tt.want)
+		}
+	}
+}

@@ -265,6 +265,28 @@ func (r Runner) PruneJob(ctx context.Context, j schedule.Job, dests []string, dr
 	return plans, errors.Join(errs...)
 }
 
+// Pruning is what PruneNow did for a job: its plan at each destination,
+// none for a job without keep_* rules or a watch job.
+type Pruning struct {
+	Job    schedule.Job
+	Plans  []schedule.PrunePlan
+	DryRun bool
+}
+
+// PruneNow is schedule prune: PruneJob at each of j's destinations in
+// cfg, unless j keeps all its backups (no keep_* rule) or is a watch
+// job, whose rules are applied to the exports it shipped each time it
+// ships one.
+func (r Runner) PruneNow(ctx context.Context, cfg *schedule.Config, j schedule.Job, dryRun bool) (Pruning, error) {
+	p := Pruning{Job: j, DryRun: dryRun}
+	if j.Retention.Empty() || j.Watch != "" {
+		return p, nil
+	}
+	var err error
+	p.Plans, err = r.PruneJob(ctx, j, cfg.DestsFor(j), dryRun)
+	return p, err
+}
+
 // Check checks dest with the format's integrity check (opts.Verify and
 // opts.Memo are set here), recording the results in the verification
 // file, so a later check or prune need not read again what has not

@@ -420,3 +420,35 @@ func TestCheckNewJob(t *testing.T) {
 		})
 	}
 }
+
+// TestPruneNow: a job without keep_* rules and a watch job are not
+// pruned (no plan), and a job with rules is, at each destination: here
+// its files are no backups, so they are left alone.
+func TestPruneNow(t *testing.T) {
+	r := newRunner(t)
+	dir := t.TempDir()
+	for _, name := range []string{"cake_wallet_backup_n_2026-01-01_000000", "cake_wallet_backup_n_2026-01-02_000000"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("not a backup"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := &schedule.Config{DefaultDest: "folder:" + dir}
+	for _, tt := range []struct {
+		name     string
+		job      schedule.Job
+		plans    int
+		rejected int // in the first plan
+	}{
+		{"no rule", schedule.Job{Name: "n", Every: "1h"}, 0, 0},
+		{"watch job", schedule.Job{Name: "n", Watch: t.TempDir(), Retention: schedule.Retention{KeepLast: 1}}, 0, 0},
+		{"kept last", schedule.Job{Name: "n", Every: "1h", Retention: schedule.Retention{KeepLast: 1}}, 1, 2},
+	} {
+		p, err := r.PruneNow(t.Context(), cfg, tt.job, false)
+		if err != nil || len(p.Plans) != tt.plans || tt.plans > 0 && len(p.Plans[0].Rejected) != tt.rejected || p.DryRun || p.Job.Name != "n" {
+			t.Errorf("%s: %+v, %v; want %d plans, %d files rejected", tt.name, p, err, tt.plans, tt.rejected)
+		}
+	}
+	if entries, err := os.ReadDir(dir); err != nil || len(entries) != 2 {
+		t.Errorf("the folder holds %v (%v), want both files", entries, err)
+	}
+}
