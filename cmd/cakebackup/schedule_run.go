@@ -61,11 +61,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 				}
 				return nil
 			}
-			if err := runner.CheckPasswords(c.Context, cfg.Jobs, pw); err != nil {
-				return err
-			}
-			sched.Log.Info("scheduler started", "jobs", len(cfg.Jobs))
-			return sched.Loop(c.Context)
+			return runner.Serve(c.Context, sched, pw)
 		},
 	}
 }

@@ -66,6 +66,17 @@ func CheckPasswords(ctx context.Context, jobs []schedule.Job, password PasswordF
 	return nil
 }
 
+// Serve runs sched's jobs as they fall due until ctx ends
+// (Scheduler.Loop), once the password of each that needs one reads
+// (CheckPasswords).
+func Serve(ctx context.Context, sched *schedule.Scheduler, password PasswordFunc) error {
+	if err := CheckPasswords(ctx, sched.Jobs, password); err != nil {
+		return err
+	}
+	sched.Log.Info("scheduler started", "jobs", len(sched.Jobs))
+	return sched.Loop(ctx)
+}
+
 func (r Runner) log() *slog.Logger {
 	if r.Log == nil {
 		return slog.New(slog.DiscardHandler)

@@ -231,6 +231,44 @@ func TestCheckPasswords(t *testing.T) {
 	}
 }
 
+// TestServe: a scheduler whose job's password does not read fails on
+// start, before it says it started; one whose passwords read says so and
+// runs until its context ends.
+func TestServe(t *testing.T) {
+	missing := errors.New("no password")
+	for _, tt := range []struct {
+		name string
+		pw   runner.PasswordFunc
+		want error
+		log  string
+	}{
+		{"no password", fixed("", missing), missing, ""},
+		{"password", fixed(password, nil), nil, "level=INFO msg=\"scheduler started\" jobs=1\n"},
+	} {
+		r := newRunner(t)
+		var log strings.Builder
+		r.Log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		}}))
+		cfg := &schedule.Config{Jobs: []schedule.Job{{Name: "a", Source: t.TempDir(), Dest: "folder:" + t.TempDir(), Every: "1h"}}}
+		sched, err := r.Scheduler(cfg, tt.pw, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel() // ended: the loop returns at once
+		if err := runner.Serve(ctx, sched, tt.pw); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+			t.Errorf("%s: Serve = %v, want %v", tt.name, err, tt.want)
+		}
+		if log.String() != tt.log {
+			t.Errorf("%s: logged %q, want %q", tt.name, log.String(), tt.log)
+		}
+	}
+}
+
 // A watch job's run ships through the inbox; what the inbox refuses is a
 // *ShipError, for the caller to word.
 func TestSchedulerShipsAWatchJob(t *testing.T) {
