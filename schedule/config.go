@@ -183,6 +183,18 @@ type NoJobsError struct{ File string }
 // Error names the config file.
 func (e *NoJobsError) Error() string { return "no jobs in " + e.File }
 
+// WithDests is j with dests as its destinations, in the config file's
+// form: one is its dest, more are its dests; none leaves j's as they are.
+func (j Job) WithDests(dests []string) Job {
+	switch {
+	case len(dests) == 1:
+		j.Dest, j.Dests = dests[0], nil
+	case len(dests) > 1:
+		j.Dest, j.Dests = "", dests
+	}
+	return j
+}
+
 // SetDest makes spec the one destination of the job called name, in
 // place of its dest or dests, and returns the ones it replaced (nil when
 // the job used the config's default_dest). An unknown name is an

@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"testing"
 )
@@ -57,6 +58,28 @@ func TestConfigDestination(t *testing.T) {
 	} {
 		if got := (&Config{DefaultDest: tt.saved}).Destination(); got != tt.want {
 			t.Errorf("Destination with default_dest %q = %q, want %q", tt.saved, got, tt.want)
+		}
+	}
+}
+
+// TestJobWithDests: one destination is a job's dest, more its dests, in
+// place of what it had; none leaves what it had.
+func TestJobWithDests(t *testing.T) {
+	one := Job{Name: "n", Dest: "usb"}
+	two := Job{Name: "n", Dests: []string{"usb", "downloads"}}
+	for _, tt := range []struct {
+		name  string
+		from  Job
+		dests []string
+		want  Job
+	}{
+		{"none", one, nil, one},
+		{"one", one, []string{"downloads"}, Job{Name: "n", Dest: "downloads"}},
+		{"two", one, []string{"downloads", "usb"}, Job{Name: "n", Dests: []string{"downloads", "usb"}}},
+		{"one over two", two, []string{"usb"}, Job{Name: "n", Dest: "usb"}},
+	} {
+		if got := tt.from.WithDests(tt.dests); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
 		}
 	}
 }

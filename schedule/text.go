@@ -90,3 +90,16 @@ func WriteNotDue(w io.Writer, waiting []Waiting, runNow func(job string) string)
 	}
 	return nil
 }
+
+// WriteStoredInKeyring writes what schedule set-password says once j's
+// password is in the OS keyring: that it is, and, when j reads its
+// password from elsewhere, what to change in the config file config for
+// j to read this one.
+func (j Job) WriteStoredInKeyring(w io.Writer, config string) error {
+	if _, err := fmt.Fprintf(w, "Stored the password of job %s in the OS keyring.\n", j.Name); err != nil || j.PasswordKeyring {
+		return err
+	}
+	_, err := fmt.Fprintf(w, "Note: job %s reads its password from %s; set password_keyring = true (and remove the other source) in %s to use this one.\n",
+		j.Name, j.PasswordFrom(), config)
+	return err
+}

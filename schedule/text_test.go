@@ -139,3 +139,26 @@ func TestWriteNotDue(t *testing.T) {
 		})
 	}
 }
+
+// TestJobWriteStoredInKeyring: set-password's whole text for a job that
+// reads its password from the keyring, and for one that reads it from
+// elsewhere (what to change in the config file).
+func TestJobWriteStoredInKeyring(t *testing.T) {
+	const stored = "Stored the password of job n in the OS keyring.\n"
+	for _, tt := range []struct {
+		name string
+		job  Job
+		want string
+	}{
+		{"keyring", Job{Name: "n", PasswordKeyring: true}, stored},
+		{"file", Job{Name: "n", PasswordFile: "/pw"}, stored +
+			"Note: job n reads its password from file /pw; set password_keyring = true (and remove the other source) in /c.toml to use this one.\n"},
+		{"environment", Job{Name: "n", PasswordEnv: "PW"}, stored +
+			"Note: job n reads its password from env $PW; set password_keyring = true (and remove the other source) in /c.toml to use this one.\n"},
+	} {
+		var b strings.Builder
+		if err := tt.job.WriteStoredInKeyring(&b, "/c.toml"); err != nil || b.String() != tt.want {
+			t.Errorf("%s: %v\n%s\nwant:\n%s", tt.name, err, b.String(), tt.want)
+		}
+	}
+}

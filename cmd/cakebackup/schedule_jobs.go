@@ -70,12 +70,7 @@ func keepFlags(r *schedule.Retention) []cli.Flag {
 // destinations, named name, its paths made absolute.
 func flagJob(c *cli.Context, j schedule.Job, name string) (schedule.Job, error) {
 	j.Name = name
-	if dests := c.StringSlice("dest"); len(dests) == 1 {
-		j.Dest = dests[0]
-	} else if len(dests) > 1 {
-		j.Dests = dests
-	}
-	j, err := j.Absolute()
+	j, err := j.WithDests(c.StringSlice("dest")).Absolute()
 	if err != nil {
 		return j, usageError(err)
 	}
@@ -198,12 +193,7 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 		if c.Bool("generate") {
 			fmt.Fprint(e.stdout, backup.PasswordNotice(pw))
 		}
-		fmt.Fprintf(e.stdout, "Stored the password of job %s in the OS keyring.\n", name)
-		if !job.PasswordKeyring {
-			fmt.Fprintf(e.stdout, "Note: job %s reads its password from %s; set password_keyring = true (and remove the other source) in %s to use this one.\n",
-				name, job.PasswordFrom(), cfg.File)
-		}
-		return nil
+		return job.WriteStoredInKeyring(e.stdout, cfg.File)
 	})
 }
 
