@@ -69,7 +69,7 @@ func NewSessionStore(getenv func(string) string) SessionStore {
 	if getenv(SessionEnv) == "file" {
 		return file
 	}
-	return &keyringOrFile{keyring: secret.OSKeyring{}, file: file}
+	return &keyringOrFile{keyring: &secret.OSKeyring{}, file: file}
 }
 
 // keyringOrFile keeps the session in the keyring when it works and in the

@@ -82,7 +82,7 @@ func TestSessionStoreRoundTrip(t *testing.T) {
 		{"no keyring daemon", &memKeyring{broken: true}, true, "proton-session.json"},
 		// This machine's real keyring: on CI there is no Secret Service,
 		// so it must fall back to the file; with one, the keyring is used.
-		{"os keyring", secret.OSKeyring{}, osKeyringBroken(), ""},
+		{"os keyring", &secret.OSKeyring{}, osKeyringBroken(), ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -151,7 +151,7 @@ func TestSessionStoreRoundTrip(t *testing.T) {
 // A keyring that does not answer within seconds (locked, its unlock
 // prompt unanswered) counts as none: go-keyring alone would wait forever.
 func osKeyringBroken() bool {
-	_, err := secret.OSKeyring{Timeout: 5 * time.Second}.Get(context.Background(), keyringService, "cakebackup-test-probe")
+	_, err := (&secret.OSKeyring{Timeout: 5 * time.Second}).Get(context.Background(), keyringService, "cakebackup-test-probe")
 	return err != nil && !errors.Is(err, keyring.ErrNotFound)
 }
 

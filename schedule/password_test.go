@@ -40,7 +40,7 @@ func TestPasswordSources(t *testing.T) {
 		return p
 	}
 	keyring.MockInit()
-	if err := (PasswordSource{Keyring: secret.OSKeyring{}}).StorePassword(t.Context(), "stored", pw); err != nil {
+	if err := (PasswordSource{Keyring: &secret.OSKeyring{}}).StorePassword(t.Context(), "stored", pw); err != nil {
 		t.Fatal(err)
 	}
 	env := map[string]string{"CAKE_PW": pw}
@@ -61,8 +61,8 @@ func TestPasswordSources(t *testing.T) {
 		{"folder", Job{Name: "j", PasswordFile: dir}, nil, "", "not a regular file"},
 		{"env", Job{Name: "j", PasswordEnv: "CAKE_PW"}, nil, pw, ""},
 		{"env unset", Job{Name: "j", PasswordEnv: "NOPE"}, nil, "", "NOPE is not set"},
-		{"keyring", Job{Name: "stored", PasswordKeyring: true}, secret.OSKeyring{}, pw, ""},
-		{"keyring without entry", Job{Name: "other", PasswordKeyring: true}, secret.OSKeyring{}, "", "job other: no password in the OS keyring"},
+		{"keyring", Job{Name: "stored", PasswordKeyring: true}, &secret.OSKeyring{}, pw, ""},
+		{"keyring without entry", Job{Name: "other", PasswordKeyring: true}, &secret.OSKeyring{}, "", "job other: no password in the OS keyring"},
 		{"no keyring service", Job{Name: "j", PasswordKeyring: true}, brokenKeyring{}, "", "no OS keyring available"},
 		{"no source", Job{Name: "j"}, nil, "", "no password source"},
 	}
@@ -94,7 +94,7 @@ func TestPasswordSources(t *testing.T) {
 		job   string
 		store SecretStore
 		there bool
-	}{{"stored", secret.OSKeyring{}, true}, {"other", secret.OSKeyring{}, true}, {"j", brokenKeyring{}, false}} {
+	}{{"stored", &secret.OSKeyring{}, true}, {"other", &secret.OSKeyring{}, true}, {"j", brokenKeyring{}, false}} {
 		err := PasswordSource{Keyring: tt.store}.CheckKeyring(t.Context(), tt.job)
 		if (err == nil) != tt.there || (err != nil && !strings.Contains(err.Error(), "no OS keyring available")) {
 			t.Errorf("CheckKeyring(%s) = %v, want a keyring there: %v", tt.job, err, tt.there)

@@ -3,6 +3,7 @@ package secret
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -54,48 +55,91 @@ func (e *TimeoutError) Timeout() bool { return true }
 // OSKeyring is the operating system's keyring: the Secret Service over
 // D-Bus on Linux, the Keychain on macOS, the Credential Manager on
 // Windows. Every call gives up after Timeout, or when its context ends.
+//
+// A call that gave up may still be blocked in the OS keyring (see
+// bounded); while it is, a later call on the same service and account
+// through the same OSKeyring waits for it, within its own Timeout and
+// context, rather than start another that would block beside it. So a
+// process that keeps one OSKeyring, as a long-running `schedule run`
+// does, holds at most one blocked call per service and account, however
+// many times a locked keyring is asked. Its zero value is ready to use;
+// it is used through a pointer and must not be copied.
 type OSKeyring struct {
-	// Timeout bounds each call; zero means DefaultKeyringTimeout.
+	// Timeout bounds each call, with its wait for a blocked one; zero
+	// means DefaultKeyringTimeout.
 	Timeout time.Duration
+
+	mu sync.Mutex
+	// running has, for each entry a call is running on (answered or
+	// not), a channel closed when that call returns.
+	running map[entry]chan struct{}
 }
 
+// entry is one secret's place in the keyring.
+type entry struct{ service, account string }
+
 // Get implements Keyring.
-func (k OSKeyring) Get(ctx context.Context, service, account string) (string, error) {
-	return bounded(ctx, k.timeout(), func() (string, error) { return keyring.Get(service, account) })
+func (k *OSKeyring) Get(ctx context.Context, service, account string) (string, error) {
+	return bounded(ctx, k, entry{service, account}, func() (string, error) { return keyring.Get(service, account) })
 }
 
 // Set implements Keyring.
-func (k OSKeyring) Set(ctx context.Context, service, account, secret string) error {
-	_, err := bounded(ctx, k.timeout(), func() (struct{}, error) { return struct{}{}, keyring.Set(service, account, secret) })
+func (k *OSKeyring) Set(ctx context.Context, service, account, secret string) error {
+	_, err := bounded(ctx, k, entry{service, account}, func() (struct{}, error) { return struct{}{}, keyring.Set(service, account, secret) })
 	return err
 }
 
 // Delete implements Keyring.
-func (k OSKeyring) Delete(ctx context.Context, service, account string) error {
-	_, err := bounded(ctx, k.timeout(), func() (struct{}, error) { return struct{}{}, keyring.Delete(service, account) })
+func (k *OSKeyring) Delete(ctx context.Context, service, account string) error {
+	_, err := bounded(ctx, k, entry{service, account}, func() (struct{}, error) { return struct{}{}, keyring.Delete(service, account) })
 	return err
 }
 
-func (k OSKeyring) timeout() time.Duration {
+func (k *OSKeyring) timeout() time.Duration {
 	if k.Timeout > 0 {
 		return k.Timeout
 	}
 	return DefaultKeyringTimeout
 }
 
-// bounded runs call, which takes no context (go-keyring's calls take
-// none), and returns its result, or a *TimeoutError after timeout, or
-// ctx's error when ctx ends first. go-keyring's Secret Service code waits
-// with no limit for the Completed signal of the unlock prompt a locked
-// collection answers with; the spec
+// claim makes e's running call the caller's and returns the channel to
+// close when it returns (release), or, when another call is running on
+// e, returns nil and that call's channel.
+func (k *OSKeyring) claim(e entry) (mine, other chan struct{}) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if other, ok := k.running[e]; ok {
+		return nil, other
+	}
+	if k.running == nil {
+		k.running = make(map[entry]chan struct{})
+	}
+	mine = make(chan struct{})
+	k.running[e] = mine
+	return mine, nil
+}
+
+// release ends e's running call, claimed as mine.
+func (k *OSKeyring) release(e entry, mine chan struct{}) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.running, e)
+	close(mine)
+}
+
+// bounded runs call on e, which takes no context (go-keyring's calls
+// take none), once no other call of k runs on e, and returns its result,
+// or a *TimeoutError after k's timeout (waiting for the other call
+// included), or ctx's error when ctx ends first. go-keyring's Secret
+// Service code waits with no limit for the Completed signal of the
+// unlock prompt a locked collection answers with; the spec
 // (specifications.freedesktop.org/secret-service, "Prompts and
 // Prompting") leaves that prompt to the user, and without a desktop
 // session nobody sees it. Such a call cannot be stopped: its goroutine is
-// left blocked. The leak is bounded to that one call: cakebackup gives up
-// on the keyring and the process, a command or a scheduled run, ends
-// soon after (a long-running `schedule run` keeps one such goroutine per
-// read that timed out, until the keyring answers it).
-func bounded[T any](ctx context.Context, timeout time.Duration, call func() (T, error)) (T, error) {
+// left blocked until the keyring answers it. The calls that come after
+// it on e wait for it instead of blocking beside it, so k holds at most
+// one such goroutine per entry.
+func bounded[T any](ctx context.Context, k *OSKeyring, e entry, call func() (T, error)) (T, error) {
 	type result struct {
 		v   T
 		err error
@@ -104,13 +148,26 @@ func bounded[T any](ctx context.Context, timeout time.Duration, call func() (T, 
 	if err := ctx.Err(); err != nil {
 		return zero, err
 	}
+	timeout := k.timeout()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	mine, other := k.claim(e)
+	for mine == nil {
+		select {
+		case <-other:
+			mine, other = k.claim(e)
+		case <-timer.C:
+			return zero, &TimeoutError{After: timeout}
+		case <-ctx.Done():
+			return zero, fmt.Errorf("waiting for the OS keyring: %w", ctx.Err())
+		}
+	}
 	done := make(chan result, 1) // buffered: a late answer never blocks the abandoned call
 	go func() {
 		v, err := call()
+		k.release(e, mine)
 		done <- result{v, err}
 	}()
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
 	select {
 	case r := <-done:
 		return r.v, r.err

@@ -3,6 +3,8 @@ package secret_test
 import (
 	"context"
 	"errors"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +35,7 @@ func TestOSKeyringLockedDoesNotHang(t *testing.T) {
 	}
 	for _, c := range calls {
 		t.Run(c.name+" times out", func(t *testing.T) {
-			err := c.call(t.Context(), secret.OSKeyring{Timeout: short})
+			err := c.call(t.Context(), &secret.OSKeyring{Timeout: short})
 			if !errors.As(err, new(*secret.TimeoutError)) || err.Error() != "the OS keyring did not answer within 100ms (locked, waiting for someone to unlock it?)" {
 				t.Fatalf("err = %v, want the keyring's timeout", err)
 			}
@@ -46,7 +48,7 @@ func TestOSKeyringLockedDoesNotHang(t *testing.T) {
 				<-svc.Shown()
 				cancel() // as Ctrl-C or a scheduler's stop would, while the prompt waits
 			}()
-			err := c.call(ctx, secret.OSKeyring{Timeout: time.Hour})
+			err := c.call(ctx, &secret.OSKeyring{Timeout: time.Hour})
 			if !errors.Is(err, context.Canceled) || err.Error() != "waiting for the OS keyring: context canceled" {
 				t.Fatalf("err = %v, want the context's end", err)
 			}
@@ -55,8 +57,80 @@ func TestOSKeyringLockedDoesNotHang(t *testing.T) {
 	t.Run("context ended before", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
 		cancel()
-		if _, err := (secret.OSKeyring{}).Get(ctx, "cakebackup", "nightly"); !errors.Is(err, context.Canceled) || err.Error() != "context canceled" {
+		if _, err := (&secret.OSKeyring{}).Get(ctx, "cakebackup", "nightly"); !errors.Is(err, context.Canceled) || err.Error() != "context canceled" {
 			t.Fatalf("err = %v, want context.Canceled", err)
 		}
 	})
+}
+
+// TestOSKeyringLockedBlocksOnce asks a locked keyring, whose unlock
+// prompt nobody answers, again and again through one OSKeyring, as a
+// long-running `schedule run` does at each run of a job: the first call
+// gives up and stays blocked in go-keyring (it cannot be stopped), and
+// every later call on that entry, a read, store or delete, waits for it
+// and gives up in turn, with no second call blocked beside it. Once the
+// keyring is unlocked, the blocked call ends and the next calls are
+// answered.
+func TestOSKeyringLockedBlocksOnce(t *testing.T) {
+	svc := secrettest.Start(t)
+	kr := &secret.OSKeyring{Timeout: 20 * time.Millisecond}
+	const want = "the OS keyring did not answer within 20ms (locked, waiting for someone to unlock it?)"
+	if _, err := kr.Get(t.Context(), "cakebackup", "nightly"); !errors.As(err, new(*secret.TimeoutError)) || err.Error() != want {
+		t.Fatalf("first get: err = %v, want the keyring's timeout", err)
+	}
+	<-svc.Shown() // the call did reach the unanswered prompt, and waits there
+	for i := range 10 {
+		for _, c := range []struct {
+			name string
+			call func() error
+		}{
+			{"get", func() error { _, err := kr.Get(t.Context(), "cakebackup", "nightly"); return err }},
+			{"set", func() error { return kr.Set(t.Context(), "cakebackup", "nightly", "correct horse battery staple") }},
+			{"delete", func() error { return kr.Delete(t.Context(), "cakebackup", "nightly") }},
+		} {
+			if err := c.call(); !errors.As(err, new(*secret.TimeoutError)) || err.Error() != want {
+				t.Fatalf("%s %d: err = %v, want the keyring's timeout", c.name, i, err)
+			}
+		}
+	}
+	if n := blockedInKeyring(t); n != 1 {
+		t.Fatalf("%d calls blocked in go-keyring after 31 calls that timed out, want 1", n)
+	}
+
+	svc.Unlock(t)
+	kr.Timeout = time.Minute // a bound only: the calls wait for the blocked one to end
+	if err := kr.Set(t.Context(), "cakebackup", "nightly", "correct horse battery staple"); err != nil {
+		t.Fatalf("set once unlocked: %v", err)
+	}
+	if got, err := kr.Get(t.Context(), "cakebackup", "nightly"); err != nil || got != "correct horse battery staple" {
+		t.Fatalf("get once unlocked = %q, %v; want the secret set", got, err)
+	}
+	if err := kr.Delete(t.Context(), "cakebackup", "nightly"); err != nil {
+		t.Fatalf("delete once unlocked: %v", err)
+	}
+	if _, err := kr.Get(t.Context(), "cakebackup", "nightly"); !errors.Is(err, secret.ErrNotInKeyring) {
+		t.Fatalf("get after delete: err = %v, want ErrNotInKeyring", err)
+	}
+}
+
+// blockedInKeyring counts the goroutines inside go-keyring, from a dump
+// of every goroutine's stack.
+func blockedInKeyring(t *testing.T) int {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "github.com/zalando/go-keyring.") {
+			count++
+		}
+	}
+	return count
 }

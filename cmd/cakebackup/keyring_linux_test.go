@@ -20,10 +20,13 @@ import (
 func TestScheduleLockedKeyring(t *testing.T) {
 	svc := secrettest.Start(t) // sets DBUS_SESSION_BUS_ADDRESS: not parallel
 	s := newScheduleCLI(t)
-	kr := secret.OSKeyring{Timeout: 100 * time.Millisecond}
 	run := func(stdin string, args ...string) int {
 		s.stdout.Reset()
 		s.stderr.Reset()
+		// Each command is a process of its own, with its own keyring:
+		// one OSKeyring would make a command wait for the call an
+		// earlier one left blocked, rather than reach the prompt.
+		kr := &secret.OSKeyring{Timeout: 100 * time.Millisecond}
 		return run(context.Background(), append([]string{"cakebackup"}, args...), &env{
 			stdin: strings.NewReader(stdin), stdout: &s.stdout, stderr: &s.stderr,
 			getenv: s.getenv, keyring: kr, systemd: func() bool { return true },

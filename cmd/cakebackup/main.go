@@ -39,6 +39,11 @@ func main() {
 		stdout: os.Stdout,
 		stderr: os.Stderr,
 		getenv: os.Getenv,
+		// One for the process: a keyring call that blocks (a locked
+		// keyring nobody unlocks) then holds off the next on its
+		// entry, in place of another blocked beside it at each run
+		// of a job (see secret.OSKeyring).
+		keyring: &secret.OSKeyring{},
 	})
 	stop()
 	os.Exit(code)
@@ -62,8 +67,8 @@ type env struct {
 	// read.
 	tweakBackup func(*job.Backup)
 	// keyring is where job passwords are kept (schedule set-password,
-	// password_keyring); nil means the OS keyring. Tests keep them in
-	// memory.
+	// password_keyring): main's one *secret.OSKeyring; nil means a new
+	// one at each use. Tests keep them in memory.
 	keyring secret.Keyring
 	// systemd reports whether systemd's user timers can start jobs here
 	// (Linux); nil means this machine's answer. Tests stand for a

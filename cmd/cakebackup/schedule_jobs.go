@@ -223,7 +223,7 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 // jobPasswords reads the jobs' passwords from where each says: a file,
 // the OS keyring or the environment.
 func (e *env) jobPasswords() schedule.PasswordSource {
-	var kr secret.Keyring = secret.OSKeyring{}
+	var kr secret.Keyring = &secret.OSKeyring{}
 	if e.keyring != nil {
 		kr = e.keyring
 	}

@@ -1,10 +1,12 @@
 // Package secrettest runs a fake Secret Service (the OS keyring of Linux
 // desktops, reached over D-Bus) on a private session bus, for tests of
-// how cakebackup copes with a keyring that does not answer.
+// how cakebackup copes with a keyring that does not answer, and with one
+// that answers once unlocked.
 package secrettest
 
 import (
 	"fmt"
+	"maps"
 	"sync"
 	"testing"
 
@@ -21,19 +23,47 @@ const (
 	serviceIface    = "org.freedesktop.Secret.Service"
 	promptIface     = "org.freedesktop.Secret.Prompt"
 	promptPathStart = "/org/freedesktop/secrets/prompt/"
+	collectionIface = "org.freedesktop.Secret.Collection"
+	itemIface       = "org.freedesktop.Secret.Item"
+	itemAttributes  = itemIface + ".Attributes"
+	errIsLocked     = "org.freedesktop.Secret.Error.IsLocked"
+	errNoSuchObject = "org.freedesktop.Secret.Error.NoSuchObject"
+	// The default collection's alias, which go-keyring uses when the
+	// service lists no "login" collection (this one lists none).
+	collectionPath = "/org/freedesktop/secrets/aliases/default"
+	itemPathStart  = "/org/freedesktop/secrets/collection/login/"
 )
 
 // LockedService is a Secret Service whose collections are all locked and
 // whose unlock prompts nobody answers, as on a desktop whose keyring was
 // not unlocked at login, reached from a run that no one watches: Unlock
 // answers with a prompt, and the prompt's Completed signal never comes
-// while the test runs.
+// while the test runs, unless the test unlocks the service (its Unlock
+// method), as a person at the desktop would. Unlocked, it keeps secrets
+// in memory.
 type LockedService struct {
-	conn  *dbus.Conn
-	shown chan struct{}
-	mu    sync.Mutex
-	made  int               // prompts made so far
-	open  []dbus.ObjectPath // prompts shown (Prompt called), not yet completed
+	conn     *dbus.Conn
+	shown    chan struct{}
+	mu       sync.Mutex
+	made     int      // prompts made so far
+	open     []prompt // prompts shown (Prompt called), not yet completed
+	unlocked bool
+	items    map[dbus.ObjectPath]item // the unlocked collection's
+	newItems int                      // items made so far
+}
+
+// item is a secret kept, with the attributes it is found by.
+type item struct {
+	attributes map[string]string
+	secret     []byte
+}
+
+// secretValue is the Secret Service's Secret struct, (oayays).
+type secretValue struct {
+	Session     dbus.ObjectPath
+	Parameters  []byte
+	Value       []byte
+	ContentType string
 }
 
 // Start starts a private session bus with a LockedService on it and
@@ -54,8 +84,11 @@ func Start(t *testing.T) *LockedService {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	s := &LockedService{conn: conn, shown: make(chan struct{}, 64)}
+	s := &LockedService{conn: conn, shown: make(chan struct{}, 64), items: map[dbus.ObjectPath]item{}}
 	if err := conn.Export(service{s}, servicePath, serviceIface); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.Export(collection{s}, collectionPath, collectionIface); err != nil {
 		t.Fatal(err)
 	}
 	if reply, err := conn.RequestName(busName, dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
@@ -80,6 +113,24 @@ func Start(t *testing.T) *LockedService {
 // prompt's Completed signal.
 func (s *LockedService) Shown() <-chan struct{} { return s.shown }
 
+// Unlock unlocks the service, as a person typing the keyring's password
+// into the prompts shown would: each completes, not dismissed, with the
+// objects it unlocks, and the clients waiting on them go on; from then on
+// Unlock unlocks at once, with no prompt.
+func (s *LockedService) Unlock(t *testing.T) {
+	t.Helper()
+	s.mu.Lock()
+	open := s.open
+	s.open = nil
+	s.unlocked = true
+	s.mu.Unlock()
+	for _, p := range open {
+		if err := s.conn.Emit(p.path, promptIface+".Completed", false, dbus.MakeVariant(p.objects)); err != nil {
+			t.Fatalf("completing prompt %s: %v", p.path, err)
+		}
+	}
+}
+
 // dismissAll completes the prompts shown as dismissed, as the
 // specification has a service do when a prompt is dismissed, and returns
 // once client has received every signal sent: a call's reply from this
@@ -93,8 +144,8 @@ func (s *LockedService) dismissAll(t *testing.T, client *dbus.Conn) {
 		return
 	}
 	for _, p := range open {
-		if err := s.conn.Emit(p, promptIface+".Completed", true, dbus.MakeVariant([]dbus.ObjectPath{})); err != nil {
-			t.Errorf("completing prompt %s: %v", p, err)
+		if err := s.conn.Emit(p.path, promptIface+".Completed", true, dbus.MakeVariant([]dbus.ObjectPath{})); err != nil {
+			t.Errorf("completing prompt %s: %v", p.path, err)
 		}
 	}
 	if err := client.Object(busName, servicePath).Call("org.freedesktop.DBus.Peer.Ping", 0).Err; err != nil {
@@ -103,7 +154,7 @@ func (s *LockedService) dismissAll(t *testing.T, client *dbus.Conn) {
 }
 
 // service is the org.freedesktop.Secret.Service interface, as much of it
-// as go-keyring calls before it waits on a prompt.
+// as go-keyring calls.
 type service struct{ s *LockedService }
 
 // OpenSession opens a session with no encryption ("plain").
@@ -111,35 +162,130 @@ func (v service) OpenSession(algorithm string, input dbus.Variant) (dbus.Variant
 	return dbus.MakeVariant(""), servicePath + "/session/1", nil
 }
 
-// Unlock unlocks nothing at once and returns a prompt that would unlock
-// objects.
+// Unlock, while the service is locked, unlocks nothing at once and
+// returns a prompt that would unlock objects; once it is unlocked, it
+// unlocks them at once.
 func (v service) Unlock(objects []dbus.ObjectPath) ([]dbus.ObjectPath, dbus.ObjectPath, *dbus.Error) {
 	s := v.s
 	s.mu.Lock()
+	if s.unlocked {
+		s.mu.Unlock()
+		return objects, "/", nil
+	}
 	s.made++
 	path := dbus.ObjectPath(fmt.Sprintf("%s%d", promptPathStart, s.made))
 	s.mu.Unlock()
-	if err := s.conn.Export(prompt{s: s, path: path}, path, promptIface); err != nil {
+	if err := s.conn.Export(prompt{s: s, path: path, objects: objects}, path, promptIface); err != nil {
 		return nil, "/", dbus.MakeFailedError(err)
 	}
 	return []dbus.ObjectPath{}, path, nil
 }
 
-// prompt is an org.freedesktop.Secret.Prompt nobody answers.
+// prompt is an org.freedesktop.Secret.Prompt nobody answers, to unlock
+// objects.
 type prompt struct {
-	s    *LockedService
-	path dbus.ObjectPath
+	s       *LockedService
+	path    dbus.ObjectPath
+	objects []dbus.ObjectPath
 }
 
 // Prompt "shows" the prompt: it returns at once, and Completed never
-// follows until the test ends.
+// follows until the test unlocks the service or ends.
 func (p prompt) Prompt(windowID string) *dbus.Error {
 	p.s.mu.Lock()
-	p.s.open = append(p.s.open, p.path)
+	p.s.open = append(p.s.open, p)
 	p.s.mu.Unlock()
 	select {
 	case p.s.shown <- struct{}{}:
 	default:
 	}
 	return nil
+}
+
+// collection is the org.freedesktop.Secret.Collection interface of the
+// one collection, as much of it as go-keyring calls; locked, it refuses
+// them.
+type collection struct{ s *LockedService }
+
+// CreateItem keeps secret under the attributes in properties, in place
+// of the item with the same attributes when replace is set. It needs no
+// prompt.
+func (c collection) CreateItem(properties map[string]dbus.Variant, secret secretValue, replace bool) (dbus.ObjectPath, dbus.ObjectPath, *dbus.Error) {
+	attributes, ok := properties[itemAttributes].Value().(map[string]string)
+	if !ok {
+		return "/", "/", dbus.MakeFailedError(fmt.Errorf("no %s", itemAttributes))
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.unlocked {
+		return "/", "/", dbus.NewError(errIsLocked, nil)
+	}
+	if replace {
+		for path, it := range s.items {
+			if maps.Equal(it.attributes, attributes) {
+				s.items[path] = item{attributes, secret.Value}
+				return path, "/", nil
+			}
+		}
+	}
+	s.newItems++
+	path := dbus.ObjectPath(fmt.Sprintf("%s%d", itemPathStart, s.newItems))
+	if err := s.conn.Export(itemObject{s: s, path: path}, path, itemIface); err != nil {
+		return "/", "/", dbus.MakeFailedError(err)
+	}
+	s.items[path] = item{attributes, secret.Value}
+	return path, "/", nil
+}
+
+// SearchItems returns the items that have all of attributes.
+func (c collection) SearchItems(attributes map[string]string) ([]dbus.ObjectPath, *dbus.Error) {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.unlocked {
+		return nil, dbus.NewError(errIsLocked, nil)
+	}
+	found := []dbus.ObjectPath{}
+	for path, it := range s.items {
+		match := true
+		for k, v := range attributes {
+			if it.attributes[k] != v {
+				match = false
+			}
+		}
+		if match {
+			found = append(found, path)
+		}
+	}
+	return found, nil
+}
+
+// itemObject is the org.freedesktop.Secret.Item interface of one item.
+type itemObject struct {
+	s    *LockedService
+	path dbus.ObjectPath
+}
+
+// GetSecret returns the item's secret, unencrypted (the "plain"
+// session's).
+func (o itemObject) GetSecret(session dbus.ObjectPath) (secretValue, *dbus.Error) {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	it, ok := o.s.items[o.path]
+	if !ok {
+		return secretValue{}, dbus.NewError(errNoSuchObject, nil)
+	}
+	return secretValue{Session: session, Parameters: []byte{}, Value: it.secret, ContentType: "text/plain"}, nil
+}
+
+// Delete removes the item, with no prompt.
+func (o itemObject) Delete() (dbus.ObjectPath, *dbus.Error) {
+	o.s.mu.Lock()
+	defer o.s.mu.Unlock()
+	if _, ok := o.s.items[o.path]; !ok {
+		return "/", dbus.NewError(errNoSuchObject, nil)
+	}
+	delete(o.s.items, o.path)
+	return "/", nil
 }
