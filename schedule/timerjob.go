@@ -148,3 +148,26 @@ func RemoveJobTimer(goos string, getenv func(string) string, config string, job 
 	}
 	return r, nil
 }
+
+// JobRemoval is what RemoveJob did.
+type JobRemoval struct {
+	Job string
+	// Config is the config file the job was removed from; "" when it
+	// could not be saved (the job is still there).
+	Config string
+	// Timer is what became of the job's timer.
+	Timer TimerRemoval
+}
+
+// RemoveJob removes job from c and saves c to its File, then removes the
+// timer Install wrote for it from that file (RemoveJobTimer, cron as
+// there). Once the file is saved the job is gone, whatever becomes of its
+// timer: the JobRemoval says so also with an error.
+func (c *Config) RemoveJob(goos string, getenv func(string) string, job Job, cron bool) (JobRemoval, error) {
+	c.Remove(job.Name)
+	if err := c.Save(c.File); err != nil {
+		return JobRemoval{Job: job.Name}, err
+	}
+	timer, err := RemoveJobTimer(goos, getenv, c.File, job, cron)
+	return JobRemoval{Job: job.Name, Config: c.File, Timer: timer}, err
+}

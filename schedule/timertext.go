@@ -87,3 +87,17 @@ func (r TimerRemoval) WriteText(w io.Writer, uninstall string) error {
 	}
 	return s.err
 }
+
+// WriteText writes what schedule remove says of r: that the job left its
+// config file, and its backups are untouched, then what became of its
+// timer (TimerRemoval.WriteText, uninstall as there); nothing when the
+// config file could not be saved.
+func (r JobRemoval) WriteText(w io.Writer, uninstall string) error {
+	if r.Config == "" {
+		return nil
+	}
+	if _, err := fmt.Fprintf(w, "Removed job %s from %s; its backups were not touched.\n", r.Job, r.Config); err != nil {
+		return err
+	}
+	return r.Timer.WriteText(w, uninstall)
+}

@@ -161,3 +161,61 @@ func TestRemoveJobTimerFailed(t *testing.T) {
 		t.Errorf("WriteText after the failure: %v, %q", err, b.String())
 	}
 }
+
+// TestConfigRemoveJob: schedule remove's whole text and its config file:
+// the job leaves the file, then its timer is looked for; where timers are
+// unknown only the first line is said, and a file that cannot be saved
+// says nothing and keeps the job.
+func TestConfigRemoveJob(t *testing.T) {
+	tests := []struct {
+		name    string
+		goos    string
+		noSave  bool
+		wantErr bool
+		want    string
+		left    []string // the jobs the file holds after
+	}{
+		{name: "linux", goos: "linux", want: "Removed job a from CONFIG; its backups were not touched.\nNo timer was installed for it.\n", left: []string{"b"}},
+		{name: "no timers", goos: "plan9", wantErr: true, want: "Removed job a from CONFIG; its backups were not touched.\n", left: []string{"b"}},
+		{name: "not saved", goos: "linux", noSave: true, wantErr: true, want: "", left: []string{"a", "b"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home := t.TempDir()
+			getenv := func(k string) string {
+				return map[string]string{"HOME": home, "XDG_CONFIG_HOME": filepath.Join(home, ".config")}[k]
+			}
+			path := filepath.Join(t.TempDir(), "config.toml")
+			jobs := []Job{{Name: "a", Source: "/d", Every: "1h", PasswordFile: "/pw"}, {Name: "b", Source: "/d", Every: "1h", PasswordFile: "/pw"}}
+			if err := (&Config{DefaultDest: "downloads", Jobs: jobs}).Save(path); err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := LoadConfig(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.noSave {
+				cfg.File = filepath.Join(path, "sub") // under a file: cannot be written
+			}
+			removal, err := cfg.RemoveJob(tt.goos, getenv, jobs[0], false)
+			if (err != nil) != tt.wantErr {
+				t.Errorf("error %v, want one: %v", err, tt.wantErr)
+			}
+			var b strings.Builder
+			if err := removal.WriteText(&b, "UNINSTALL"); err != nil || b.String() != strings.ReplaceAll(tt.want, "CONFIG", path) {
+				t.Errorf("WriteText: %v\n%s\nwant:\n%s", err, b.String(), tt.want)
+			}
+			saved, err := LoadConfig(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var left []string
+			for _, j := range saved.Jobs {
+				left = append(left, j.Name)
+			}
+			if strings.Join(left, " ") != strings.Join(tt.left, " ") {
+				t.Errorf("the file holds %v, want %v", left, tt.left)
+			}
+		})
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/urfave/cli/v2"
 
@@ -159,12 +160,14 @@ func scheduleRemoveCommand(e *env) *cli.Command {
 		Name:  "remove",
 		Usage: "remove a job from the config file, and the timer schedule install wrote for it (its backups stay)",
 	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
-		cfg.Remove(job.Name)
-		if err := cfg.Save(cfg.File); err != nil {
-			return err
+		removal, err := cfg.RemoveJob(runtime.GOOS, e.getenv, job, e.cronOnly())
+		if errors.As(err, new(*schedule.NoTimersError)) {
+			err = nil // no timer to remove: a service manager of the person's own runs the job
 		}
-		fmt.Fprintf(e.stdout, "Removed job %s from %s; its backups were not touched.\n", job.Name, cfg.File)
-		return e.removeJobTimer(cfg.File, job)
+		if werr := removal.WriteText(e.stdout, "cakebackup schedule uninstall "+job.Name); err == nil {
+			err = werr
+		}
+		return err
 	})
 }
 

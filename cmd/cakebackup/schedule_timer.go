@@ -105,18 +105,3 @@ func (e *env) installableExecutable() (string, error) {
 	}
 	return exe, err
 }
-
-// removeJobTimer, for schedule remove, removes what schedule install wrote
-// for job when it runs job from the config file at path, which no longer
-// holds it (schedule.RemoveJobTimer), and says what it did or what is
-// left to do.
-func (e *env) removeJobTimer(path string, job schedule.Job) error {
-	removal, err := schedule.RemoveJobTimer(runtime.GOOS, e.getenv, path, job, e.cronOnly())
-	if errors.As(err, new(*schedule.NoTimersError)) {
-		return nil
-	}
-	if werr := removal.WriteText(e.stdout, "cakebackup schedule uninstall "+job.Name); err == nil {
-		err = werr
-	}
-	return err
-}
