@@ -16,7 +16,8 @@ import (
 // under the key "SPEC on ID" (see local.Drive.ID: the file system's UUID
 // where the system says it, else the label), and a pass whose usb finds
 // another drive ships to it what it lacks and applies retention to its
-// own copies only.
+// own copies only; retention that failed on a drive is owed there alone
+// (state.RetentionOwed), tried again at a pass that finds that drive.
 //
 // State files written before keep a drive's records under the bare spec,
 // without saying which drive: the first pass that finds a drive claims
@@ -25,7 +26,9 @@ import (
 // retention still counts those copies as its own. A record of a copy
 // retention removed (Pruned) cannot be claimed, as the copy is gone: it
 // stays, and every drive of that spec counts as having had that export,
-// which is not shipped again, as before.
+// which is not shipped again, as before. Retention such a file owes
+// under the bare spec is taken over by the first drive found: which
+// drive it failed on, the file does not say.
 
 // onDrive is a destination on a removable drive (local.DriveFolder).
 type onDrive interface{ Drive() local.Drive }
@@ -82,8 +85,39 @@ func (r *runner) where(ctx context.Context, dest string) (key string, ok bool) {
 func (r *runner) resolve(ctx context.Context, dest string, d destinations.Destination) string {
 	key := keyOf(dest, d)
 	r.keys[dest] = key
+	if o, owes := r.st.RetentionOwed[dest]; owes && key != dest {
+		if _, has := r.st.RetentionOwed[key]; !has {
+			r.st.RetentionOwed[key] = o
+		}
+		delete(r.st.RetentionOwed, dest)
+		r.dirty = true
+	}
 	r.claim(ctx, dest, key, d)
 	return key
+}
+
+// found is the state key of what dest holds as this pass found it: for
+// a drive, the key of the one it found, else dest.
+func (r *runner) found(dest string) string {
+	if key := r.keys[dest]; key != "" {
+		return key
+	}
+	return dest
+}
+
+// owes reports whether retention is owed at dest: for a drive, at the
+// one it finds now, or when it finds none at any of its spec's drives.
+func (r *runner) owes(ctx context.Context, dest string) bool {
+	if key, ok := r.where(ctx, dest); ok {
+		_, owes := r.st.RetentionOwed[key]
+		return owes
+	}
+	for k := range r.st.RetentionOwed {
+		if k == dest || strings.HasPrefix(k, dest+" on ") {
+			return true
+		}
+	}
+	return false
 }
 
 // claim moves to key, the drive d, the records an older state file kept

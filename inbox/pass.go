@@ -216,7 +216,7 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (rep *Report, e
 		if ctx.Err() != nil {
 			break
 		}
-		if !stored[dest] && !r.retentionDue(dest) {
+		if !stored[dest] && !r.retentionDue(ctx, dest) {
 			continue
 		}
 		pruned, err := r.prune(ctx, dest)
@@ -254,22 +254,29 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (rep *Report, e
 }
 
 // retentionDue reports whether retention owed at dest (see owed) is to be
-// tried again now.
-func (r *runner) retentionDue(dest string) bool {
-	o, ok := r.st.RetentionOwed[dest]
-	return ok && !r.in.clock().Before(o.Next)
+// tried again now. For a drive, it is owed at the stick it failed on,
+// tried at a pass that finds that stick.
+func (r *runner) retentionDue(ctx context.Context, dest string) bool {
+	key, ok := r.where(ctx, dest)
+	if !ok {
+		return false
+	}
+	o, owes := r.st.RetentionOwed[key]
+	return owes && !r.in.clock().Before(o.Next)
 }
 
-// retentionDone records how retention at dest went: a failure makes it
-// owed there, tried again after a backoff, and is logged; a success pays
-// what was owed. Retention stopped by ctx is owed as it was, or tried
-// again at the next pass when nothing was owed.
+// retentionDone records how retention at dest went, for the stick it
+// found when dest is a drive: a failure makes it owed there, tried
+// again after a backoff, and is logged; a success pays what was owed
+// there. Retention stopped by ctx is owed as it was, or tried again at
+// the next pass when nothing was owed.
 func (r *runner) retentionDone(ctx context.Context, dest string, err error) {
-	o, owes := r.st.RetentionOwed[dest]
+	key := r.found(dest)
+	o, owes := r.st.RetentionOwed[key]
 	switch {
 	case err == nil:
 		if owes {
-			delete(r.st.RetentionOwed, dest)
+			delete(r.st.RetentionOwed, key)
 			r.dirty = true
 			r.in.log().Info("retention done", "dest", dest, "owed_since", o.Since.Format(time.RFC3339))
 		}
@@ -279,11 +286,11 @@ func (r *runner) retentionDone(ctx context.Context, dest string, err error) {
 				r.st.RetentionOwed = map[string]owed{}
 			}
 			now := r.in.clock()
-			r.st.RetentionOwed[dest] = owed{Since: now, Next: now, Err: errloc.OneLine(err.Error())}
+			r.st.RetentionOwed[key] = owed{Since: now, Next: now, Err: errloc.OneLine(err.Error())}
 			r.dirty = true
 		}
 	default:
-		o = r.st.owe(dest, err, r.in.clock())
+		o = r.st.owe(key, err, r.in.clock())
 		r.dirty = true
 		msg := "retention failed; it is tried again"
 		if r.in.RemoveAfterSend {
@@ -634,7 +641,7 @@ func (r *runner) remove(ctx context.Context, f *File) {
 		if !r.holds(ctx, d, m.SHA512) {
 			return
 		}
-		if _, owes := r.st.RetentionOwed[d]; owes {
+		if r.owes(ctx, d) {
 			// Retention there failed, and may yet remove this copy.
 			return
 		}

@@ -27,10 +27,12 @@ type state struct {
 	// SHA-512: per spec, and for a usb spec per drive it found ("usb on
 	// uuid:4A1C-9F02"; see drivekey.go).
 	Dests map[string]map[string]Copy `json:"dests"`
-	// RetentionOwed holds, per destination spec, retention that failed
-	// there after a copy was stored: later passes try it again, after a
-	// backoff (see retryDelay), and until it succeeds no export leaves
-	// the folder, since retention might yet remove its copy there.
+	// RetentionOwed holds, per destination as Dests keys it (for a usb
+	// spec per drive: retention that failed on one stick is owed there,
+	// not on the others), retention that failed there after a copy was
+	// stored: later passes try it again, after a backoff (see
+	// retryDelay), and until it succeeds no export leaves the folder,
+	// since retention might yet remove its copy there.
 	RetentionOwed map[string]owed `json:"retention_owed,omitempty"`
 }
 
@@ -64,20 +66,20 @@ func retryDelay(tries int) time.Duration {
 	return min(d, maxRetry)
 }
 
-// owe records that retention failed at dest at now with err, and returns
-// the record.
-func (st *state) owe(dest string, err error, now time.Time) owed {
+// owe records that retention failed at the destination of state key key
+// at now with err, and returns the record.
+func (st *state) owe(key string, err error, now time.Time) owed {
 	if st.RetentionOwed == nil {
 		st.RetentionOwed = map[string]owed{}
 	}
-	o, ok := st.RetentionOwed[dest]
+	o, ok := st.RetentionOwed[key]
 	if !ok {
 		o.Since = now
 	}
 	o.Tries++
 	o.Next = now.Add(retryDelay(o.Tries))
 	o.Err = errloc.OneLine(err.Error())
-	st.RetentionOwed[dest] = o
+	st.RetentionOwed[key] = o
 	return o
 }
 

@@ -2,7 +2,9 @@ package inbox_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +14,7 @@ import (
 	"github.com/cakebackup/cakebackup/inbox"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
+	"golang.org/x/sys/unix"
 )
 
 // The two sticks of sticks, A and B.
@@ -318,4 +321,103 @@ func asOlderStateFile(t *testing.T, path string) {
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestRetentionOwedPerStick: retention that failed on stick A is owed on
+// A alone. A pass that ships to stick B and prunes there does not pay
+// it: once A is back, after the backoff, A's older copy goes, though A
+// gets no new export. The delete fails for real: A's older copy is made
+// immutable (a file nobody may remove, root included).
+func TestRetentionOwedPerStick(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	s := newSticks(t, sameLabel, true)
+	in := s.inbox(f)
+	in.Retention = schedule.Retention{KeepLast: 1}
+	start := time.Date(2026, 12, 3, 4, 0, 0, 0, time.UTC)
+	now := start
+	inbox.SetClock(in, func() time.Time { return now })
+	older, newer := snapshot(t, 0), snapshot(t, 1)
+	keyA, keyB := "usb on uuid:"+sameLabel[stickA].uuid, "usb on uuid:"+sameLabel[stickB].uuid
+
+	f.drop(t, "export-0", older)
+	for _, i := range []int{stickA, stickB} {
+		s.plug(t, i)
+		onceOK(t, in)
+		holdsOnly(t, s.backups(i), older)
+	}
+
+	s.plug(t, stickA)
+	unremovable(t, filepath.Join(s.backups(stickA), "export-0"))
+	f.drop(t, "export-1", newer)
+	if err := once(t, in).Err(); !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("pass error %v, want the delete refused", err)
+	}
+	holdsOnly(t, s.backups(stickA), older, newer)
+	if o := owedState(t, f.state); len(o) != 1 || o[keyA].Tries != 1 {
+		t.Fatalf("state owes %+v, want one failed try on stick A alone", o)
+	}
+
+	s.plug(t, stickB)
+	if rep := onceOK(t, in); len(rep.Pruned) != 1 {
+		t.Fatalf("pruned %v on stick B, want its older copy", rep.Pruned)
+	}
+	holdsOnly(t, s.backups(stickB), newer)
+	if o := owedState(t, f.state); len(o) != 1 || o[keyA].Tries != 1 {
+		t.Fatalf("after B's retention the state owes %+v, want stick A's failed try still", o)
+	}
+
+	s.plug(t, stickA)
+	removable(t, filepath.Join(s.backups(stickA), "export-0"))
+	now = start.Add(time.Minute)
+	rep := onceOK(t, in)
+	shippedNothing(t, rep)
+	if len(rep.Pruned) != 1 {
+		t.Fatalf("pruned %v on stick A, want its older copy", rep.Pruned)
+	}
+	holdsOnly(t, s.backups(stickA), newer)
+	if o := owedState(t, f.state); len(o) != 0 {
+		t.Fatalf("state owes %+v after A's retention, want nothing (not %s either)", o, keyB)
+	}
+}
+
+// fsImmutable is FS_IMMUTABLE_FL (linux/fs.h): a file with it set cannot
+// be removed, renamed or written, by root either.
+const fsImmutable = 0x10
+
+// unremovable makes the file at path immutable, and removable again
+// when the test ends; it skips the test where that is not permitted (no
+// CAP_LINUX_IMMUTABLE, or a file system without the flag).
+func unremovable(t *testing.T, path string) {
+	t.Helper()
+	if err := setImmutable(path, true); err != nil {
+		t.Skipf("cannot make %s immutable here: %v", path, err)
+	}
+	t.Cleanup(func() { _ = setImmutable(path, false) })
+}
+
+// removable makes the file at path, immutable, removable again.
+func removable(t *testing.T, path string) {
+	t.Helper()
+	if err := setImmutable(path, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func setImmutable(path string, on bool) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	flags, err := unix.IoctlGetUint32(int(f.Fd()), unix.FS_IOC_GETFLAGS)
+	if err != nil {
+		return err
+	}
+	if on {
+		flags |= fsImmutable
+	} else {
+		flags &^= fsImmutable
+	}
+	return unix.IoctlSetPointerInt(int(f.Fd()), unix.FS_IOC_SETFLAGS, int(flags))
 }
