@@ -189,3 +189,39 @@ func TestCreateRemovesTheBackupOfAnUnshownPassword(t *testing.T) {
 	c.stdoutTo = nil
 	c.mustRun("verify", "--password-file", pwOut, filepath.Join(two, "fresh"))
 }
+
+// TestCreateLeavesAnotherFileAtTheNameOfAnUnshownBackup: create removes
+// the backup of a password it could not show only while the name it was
+// stored under still holds that very copy. A file put in its place
+// since (another program's, a copy renamed over it) is not create's to
+// delete: it stays, as it is, and the line says so.
+func TestCreateLeavesAnotherFileAtTheNameOfAnUnshownBackup(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "fresh")
+	other := []byte("another program's file, not the backup\n")
+	c := newCLI(t)
+	c.stdoutTo = &fullStdout{whenFull: func() {
+		// What a program saving a file does: a new file renamed
+		// over the name.
+		tmp := filepath.Join(dir, "other.tmp")
+		if err := os.WriteFile(tmp, other, 0o600); err != nil {
+			t.Error(err)
+		}
+		if err := os.Rename(tmp, fresh); err != nil {
+			t.Error(err)
+		}
+	}}
+	if code := c.run("create", "--json", "--name", "fresh", "--source", sampleWallets, "--dest", "folder:"+dir); code != exitFailure {
+		t.Errorf("exit %d, want %d", code, exitFailure)
+	}
+	want := "cakebackup: the generated password could not be shown (could not write to stdout: no space left on device) and the backup cannot be opened without it; " +
+		fresh + " is no longer the copy it stored (changed or replaced since): left as it is" +
+		"; run create again (--password-out FILE keeps the password in a file)\n"
+	if got := c.stderr.String(); got != want {
+		t.Errorf("stderr\n%q, want\n%q", got, want)
+	}
+	if got := readTree(t, dir); len(got) != 1 || !bytes.Equal(got["fresh"], other) {
+		t.Errorf("%s holds %d files (fresh: %q), want the other file alone, as it was", dir, len(got), got["fresh"])
+	}
+}

@@ -20,8 +20,9 @@ type unshownPasswordError struct {
 	err error // the write's, a *stdoutError
 	// removed are the locations the backup was removed from;
 	// notRemoved says, of each location it could not be removed
-	// from, where and why.
-	removed, notRemoved []string
+	// from, where and why; changed are the locations that no longer
+	// hold the copy stored there, left alone.
+	removed, notRemoved, changed []string
 }
 
 func (e *unshownPasswordError) Error() string {
@@ -31,6 +32,9 @@ func (e *unshownPasswordError) Error() string {
 	}
 	for _, why := range e.notRemoved {
 		msg += "; could not remove it from " + why + ": delete it, nobody can open it"
+	}
+	for _, loc := range e.changed {
+		msg += "; " + loc + " is no longer the copy it stored (changed or replaced since): left as it is"
 	}
 	return msg + "; run create again (--password-out FILE keeps the password in a file)"
 }
@@ -44,26 +48,51 @@ func (e *unshownPasswordError) Unwrap() error { return e.err }
 // day it is needed. As create removes the --password-out file of a
 // backup saved nowhere, it removes the backup of a password shown
 // nowhere. Older backups are not touched: only the copies this run
-// stored, under the names they were stored under. It returns unshown
-// with what became of each copy.
+// stored, under the names they were stored under, and only while the
+// name still holds that copy (its identity, where the destination has
+// one, is the one recorded when it was stored). It returns unshown with
+// what became of each copy.
 func discardUnopenable(ctx context.Context, open job.Opener, made *job.Made, unshown *unshownPasswordError) error {
 	for _, st := range made.Stores.Good() {
-		if err := deleteStored(ctx, open, st); err != nil {
+		err := deleteStored(ctx, open, st)
+		switch {
+		case errors.Is(err, errNotStored):
+			unshown.changed = append(unshown.changed, st.Entry.Location)
+		case err != nil:
 			unshown.notRemoved = append(unshown.notRemoved, st.Entry.Location+" ("+message(err)+")")
-			continue
+		default:
+			unshown.removed = append(unshown.removed, st.Entry.Location)
 		}
-		unshown.removed = append(unshown.removed, st.Entry.Location)
 	}
 	return unshown
 }
 
-// deleteStored removes the copy st stored at its destination.
+// errNotStored is deleteStored's refusal of a name that no longer holds
+// the copy stored under it.
+var errNotStored = errors.New("no longer the copy stored")
+
+// deleteStored removes the copy st stored at its destination, unless
+// the destination tells that its name now holds another file or the
+// copy changed (errNotStored): a copy renamed over by another program,
+// a "usb" that finds another stick now. Between that look and the
+// removal another program could still replace it.
 func deleteStored(ctx context.Context, open job.Opener, st job.Stored) error {
 	dest, err := open(ctx, st.Dest)
 	if err != nil {
 		return err
 	}
 	defer dest.Close()
+	if idr, ok := dest.(destinations.Identifier); ok && st.Identity != "" {
+		id, err := idr.Identity(ctx, st.Entry.Name)
+		switch {
+		case errors.Is(err, destinations.ErrNotFound):
+			return nil // already gone: as good as removed
+		case err != nil:
+			return err
+		case id != st.Identity:
+			return errNotStored
+		}
+	}
 	err = dest.Delete(ctx, st.Entry.Name)
 	if errors.Is(err, destinations.ErrNotFound) {
 		return nil // already gone: as good as removed
