@@ -247,12 +247,7 @@ func TestServe(t *testing.T) {
 	} {
 		r := newRunner(t)
 		var log strings.Builder
-		r.Log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
-			if a.Key == slog.TimeKey {
-				return slog.Attr{}
-			}
-			return a
-		}}))
+		r.Log = timelessLog(&log)
 		cfg := &schedule.Config{Jobs: []schedule.Job{{Name: "a", Source: t.TempDir(), Dest: "folder:" + t.TempDir(), Every: "1h"}}}
 		sched, err := r.Scheduler(cfg, tt.pw, nil, nil)
 		if err != nil {

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -32,17 +33,23 @@ func staleSessionRunner(t *testing.T) runner.Runner {
 	return r
 }
 
-// TestWarnStaleProtonSession: the warning's whole log line, with the fix
-// given, once a day, and only for a config that stores at Proton Drive.
-func TestWarnStaleProtonSession(t *testing.T) {
-	r := staleSessionRunner(t)
-	var log strings.Builder
-	r.Log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+// timelessLog is a text logger to w whose lines leave out the time, so
+// a test can compare them whole.
+func timelessLog(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 		if a.Key == slog.TimeKey {
 			return slog.Attr{}
 		}
 		return a
 	}}))
+}
+
+// TestWarnStaleProtonSession: the warning's whole log line, with the fix
+// given, once a day, and only for a config that stores at Proton Drive.
+func TestWarnStaleProtonSession(t *testing.T) {
+	r := staleSessionRunner(t)
+	var log strings.Builder
+	r.Log = timelessLog(&log)
 	offline := &schedule.Config{Jobs: []schedule.Job{{Name: "j", Dest: "usb"}}}
 	cloud := &schedule.Config{Jobs: []schedule.Job{{Name: "j", Dest: "proton:/Backups"}}}
 	now := time.Now()
