@@ -108,10 +108,19 @@ func (r *runner) found(dest string) string {
 // owes reports whether retention is owed at dest: for a drive, at the
 // one it finds now, or when it finds none at any of its spec's drives.
 func (r *runner) owes(ctx context.Context, dest string) bool {
+	if !r.owedAnywhere(dest) {
+		return false
+	}
 	if key, ok := r.where(ctx, dest); ok {
 		_, owes := r.st.RetentionOwed[key]
 		return owes
 	}
+	return true
+}
+
+// owedAnywhere reports whether retention is owed at dest, or for a drive
+// at any of its spec's drives, without looking which drive it finds.
+func (r *runner) owedAnywhere(dest string) bool {
 	for k := range r.st.RetentionOwed {
 		if k == dest || strings.HasPrefix(k, dest+" on ") {
 			return true

@@ -257,6 +257,9 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (rep *Report, e
 // tried again now. For a drive, it is owed at the stick it failed on,
 // tried at a pass that finds that stick.
 func (r *runner) retentionDue(ctx context.Context, dest string) bool {
+	if !r.owedAnywhere(dest) {
+		return false // no drive looked for
+	}
 	key, ok := r.where(ctx, dest)
 	if !ok {
 		return false
