@@ -31,9 +31,14 @@ func Read(path string, max int64) ([]byte, error) {
 	f, err := open(path)
 	if err != nil {
 		// A folder this user may not list cannot be opened, but is
-		// still a folder (which a look, opening nothing, tells).
-		if fi, serr := os.Stat(path); serr == nil && fi.IsDir() {
+		// still a folder, and a socket, which no open opens (ENXIO),
+		// is not a regular file: a look, opening nothing, tells.
+		fi, serr := os.Stat(path)
+		switch {
+		case serr == nil && fi.IsDir():
 			return nil, ErrFolder
+		case serr == nil && !fi.Mode().IsRegular():
+			return nil, ErrNotRegular
 		}
 		return nil, unwrap(err)
 	}

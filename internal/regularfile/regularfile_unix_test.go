@@ -5,6 +5,7 @@ package regularfile
 import (
 	"errors"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,8 @@ import (
 )
 
 // TestRead: a regular file is read whole; a folder (one this user may
-// not open too), a FIFO (not waited on), a device (/dev/zero, not read without end) and a file over the
+// not open too), a FIFO (not waited on), a device (/dev/zero, not read
+// without end), a socket (which no open opens) and a file over the
 // bound are refused with their sentinel; the system's errors come
 // without "open PATH: " or "stat PATH: ".
 func TestRead(t *testing.T) {
@@ -31,6 +33,12 @@ func TestRead(t *testing.T) {
 	if err := os.Mkdir(locked, 0o000); err != nil {
 		t.Fatal(err)
 	}
+	socket := filepath.Join(dir, "socket")
+	l, err := net.Listen("unix", socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
 	loop := filepath.Join(dir, "loop")
 	if err := os.Symlink(loop, loop); err != nil {
 		t.Fatal(err)
@@ -49,6 +57,7 @@ func TestRead(t *testing.T) {
 		{fifo, 1 << 20, ErrNotRegular},
 		{"/dev/zero", 1 << 20, ErrNotRegular},
 		{"/dev/null", 1 << 20, ErrNotRegular},
+		{socket, 1 << 20, ErrNotRegular},
 		{loop, 1 << 20, syscall.ELOOP},
 		{filepath.Join(dir, "missing"), 1 << 20, fs.ErrNotExist},
 		{filepath.Join(ok, "under"), 1 << 20, syscall.ENOTDIR},
