@@ -28,6 +28,24 @@ var (
 // ("open PATH: "), so the caller names the path once, and still match
 // fs.ErrNotExist and the like.
 func Read(path string, max int64) ([]byte, error) {
+	f, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	switch {
+	case err != nil:
+		return nil, unwrap(err)
+	case int64(len(data)) > max:
+		return nil, ErrTooBig
+	}
+	return data, nil
+}
+
+// openRegular opens the regular file at path for Read, refusing
+// anything else (see Read).
+func openRegular(path string) (*os.File, error) {
 	f, err := open(path)
 	if err != nil {
 		// A folder this user may not list cannot be opened, but is
@@ -42,25 +60,21 @@ func Read(path string, max int64) ([]byte, error) {
 		}
 		return nil, unwrap(err)
 	}
-	defer f.Close()
 	fi, err := f.Stat()
-	if err != nil {
-		return nil, unwrap(err)
-	}
-	switch {
-	case fi.IsDir():
-		return nil, ErrFolder
-	case !fi.Mode().IsRegular():
-		return nil, ErrNotRegular
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	switch {
 	case err != nil:
-		return nil, unwrap(err)
-	case int64(len(data)) > max:
-		return nil, ErrTooBig
+	case fi.IsDir():
+		err = ErrFolder
+	case !fi.Mode().IsRegular():
+		err = ErrNotRegular
+	default:
+		err = blocking(f)
 	}
-	return data, nil
+	if err != nil {
+		f.Close()
+		return nil, unwrap(err)
+	}
+	return f, nil
 }
 
 // unwrap drops err's *fs.PathError, keeping the system's reason.

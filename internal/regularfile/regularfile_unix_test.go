@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestRead: a regular file is read whole; a folder (one this user may
@@ -101,5 +103,31 @@ func TestOpenFIFONoWriter(t *testing.T) {
 		if b, err := Read(path, 1<<20); b != nil || !errors.Is(err, ErrNotRegular) || err.Error() != "not a regular file" {
 			t.Errorf("Read(%s) = %q, %v; want %v", path, b, err, ErrNotRegular)
 		}
+	}
+}
+
+// TestOpenedBlocking: the file openRegular gives is read as any file
+// is, without O_NONBLOCK, which it was opened with only so that opening
+// a FIFO would not wait. No local file system heeds the flag on a
+// regular file, but a FUSE one is handed it and may answer a read it
+// cannot serve at once with EAGAIN, which Go, that cannot wait on a
+// regular file, would return as the read's error.
+func TestOpenedBlocking(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f, err := openRegular(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	flags, err := unix.FcntlInt(f.Fd(), unix.F_GETFL, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flags&unix.O_NONBLOCK != 0 {
+		t.Errorf("the opened file's flags are %#x, with O_NONBLOCK (%#x)", flags, unix.O_NONBLOCK)
 	}
 }
