@@ -64,7 +64,11 @@ func (st *state) driveKeys(dest string) []string {
 // where is the state key of what dest holds in this pass: dest itself,
 // or for a drive the key of the one it finds, opened (and its older
 // records claimed) once per pass. ok is false for a drive that does not
-// open now (none plugged in, several with nobody to ask which).
+// open now (none plugged in, several with nobody to ask which) or not
+// without asking: which of several sticks "usb" is, is asked (see
+// local.WithoutAsking) only when an export needs shipping to it, one
+// that none of its sticks holds, as it was before they were told apart;
+// once answered, the stick chosen gets what it lacks.
 func (r *runner) where(ctx context.Context, dest string) (key string, ok bool) {
 	if !isDrive(dest) {
 		return dest, true
@@ -72,7 +76,7 @@ func (r *runner) where(ctx context.Context, dest string) (key string, ok bool) {
 	if key, ok := r.keys[dest]; ok {
 		return key, key != ""
 	}
-	d, err := r.openDest(ctx, dest)
+	d, err := r.openDest(local.WithoutAsking(ctx), dest)
 	if err != nil {
 		r.keys[dest] = "" // not opened again for this in this pass
 		return "", false
@@ -175,9 +179,10 @@ func (r *runner) claim(ctx context.Context, dest, key string, d destinations.Des
 
 // holds reports whether dest was given the export with this hash, and so
 // must not get it again (even when retention has since removed it). A
-// drive that does not open now holds what any drive of its spec was
-// given: an export shipped before is not tried again (and failed) at
-// every pass while no stick is plugged in.
+// drive that does not open now, or not without asking which, holds what
+// any drive of its spec was given: an export shipped before is not tried
+// again (and failed) at every pass while no stick is plugged in, nor
+// asked about while two are and nobody said which.
 func (r *runner) holds(ctx context.Context, dest, sum string) bool {
 	key, ok := r.where(ctx, dest)
 	if ok {

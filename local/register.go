@@ -111,12 +111,28 @@ func (u *usbOpener) pick(ctx context.Context, drives []Drive, arg string) (Drive
 	if u.chosen != nil {
 		return findChosen(ctx, drives, *u.chosen, u.byMount)
 	}
+	if ctx.Value(noAsking{}) != nil {
+		return pickDrive(ctx, drives, "", nil)
+	}
 	drv, err := pickDrive(ctx, drives, "", u.choose)
 	if err == nil && len(drives) > 1 { // asked, and answered
 		u.chosen = &drv
 		u.byMount = DriveSpec(drv, drives) != "usb:"+drv.Label
 	}
 	return drv, err
+}
+
+// noAsking is the key of WithoutAsking's context value.
+type noAsking struct{}
+
+// WithoutAsking returns ctx for opens that ask nobody which drive: under
+// it, a bare "usb" that would ask which of several drives (none chosen
+// yet) fails as with nobody to ask, and asks nothing. One chosen before
+// is found as always, and so is the only drive plugged in. A watch looks
+// with it which stick "usb" is now, and asks only when it has something
+// to ship there.
+func WithoutAsking(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noAsking{}, true)
 }
 
 // findChosen finds the drive chosen before among drives: by its mount

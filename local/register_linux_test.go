@@ -170,7 +170,8 @@ func TestRegisterUSB(t *testing.T) {
 // point, when it shares its label), fail with the usual one line when it
 // is not plugged in rather than take another drive, and use it again
 // once it is back. Until a drive is chosen, every open looks afresh; with
-// nobody to ask, nothing is remembered.
+// nobody to ask, nothing is remembered; an open WithoutAsking asks
+// nothing, and fails as with nobody to ask until a drive is chosen.
 func TestRegisterUSBAsksOnce(t *testing.T) {
 	type step struct {
 		plugged []string
@@ -178,6 +179,7 @@ func TestRegisterUSBAsksOnce(t *testing.T) {
 		answer  int    // the drive (1-based) picked when asked; -1: no answer; 0: not to be asked
 		want    string // the opened drive's mount point under $MNT
 		err     string // the whole error, $MNT for the mount folder; "" for none
+		quiet   bool   // opened WithoutAsking
 	}
 	const (
 		wallets = "WALLETS ($MNT/WALLETS, vfat, 7.0 GiB free of 8.0 GiB)"
@@ -217,6 +219,13 @@ func TestRegisterUSBAsksOnce(t *testing.T) {
 			{plugged: []string{"sdc1"}, want: "BACKUP 2"},
 			{plugged: []string{"sdb1", "sdc1"}, answer: 1, want: "BACKUP 2"},
 		}},
+		{name: "told not to ask", steps: []step{
+			{plugged: []string{"sdb1", "sdc1"}, quiet: true, err: "several removable drives are plugged in: " + backup2 + ", " + wallets + "; pick one with usb:LABEL or usb:/MOUNT/POINT"},
+			{plugged: []string{"sdb1"}, quiet: true, want: "WALLETS"},
+			{plugged: []string{"sdb1", "sdc1"}, answer: 2, want: "WALLETS"},
+			{plugged: []string{"sdb1", "sdc1"}, quiet: true, want: "WALLETS"},
+			{plugged: []string{"sdc1"}, quiet: true, err: `destination usb: no removable drive labelled "WALLETS"; drives found: ` + backup2},
+		}},
 		{name: "nobody to ask", nobody: true, steps: []step{
 			{plugged: []string{"sdb1", "sdc1"}, err: "several removable drives are plugged in: " + backup2 + ", " + wallets + "; pick one with usb:LABEL or usb:/MOUNT/POINT"},
 			{plugged: []string{"sdb1"}, want: "WALLETS"},
@@ -250,7 +259,11 @@ func TestRegisterUSBAsksOnce(t *testing.T) {
 				if spec == "" {
 					spec = "usb"
 				}
-				d, err := r.Open(context.Background(), spec)
+				ctx := context.Background()
+				if st.quiet {
+					ctx = WithoutAsking(ctx)
+				}
+				d, err := r.Open(ctx, spec)
 				if want := st.answer != 0; (asked == 1) != want || asked > 1 {
 					t.Errorf("step %d: asked %d times; want a question: %v", i, asked, want)
 				}

@@ -203,3 +203,61 @@ func TestWatchDriveQuestionUnanswered(t *testing.T) {
 		})
 	}
 }
+
+// TestWatchAsksOnlyToShip: `watch --dest usb` started with one stick
+// plugged in asks nothing; a second stick plugged in later (each known by
+// its UUID) is no reason to ask which one while every export in the
+// folder is on a stick already: passes go on (a file cut short, named to
+// come after the export, is still looked at and said so). The next new
+// export is: one question, and the stick chosen gets it and, as a stick
+// of its own, the export it lacked; the other keeps what it had.
+func TestWatchAsksOnlyToShip(t *testing.T) {
+	t.Parallel()
+	drives, first, second := twoSticks(t)
+	for uuid, dev := range map[string]string{"4A1C-9F02": "sdb1", "64E3-1A2B": "sdc1"} {
+		link := filepath.Join(drives.DevRoot, "dev", "disk", "by-uuid", uuid)
+		if err := os.MkdirAll(filepath.Dir(link), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink("../../"+dev, link); err != nil {
+			t.Fatal(err)
+		}
+	}
+	plugSticks(t, drives, first)
+	in := t.TempDir()
+	r := startOnTerminal(t, drives, "watch", in, "--dest", "usb", "--settle", "1ms", "--poll", "100ms")
+	screen := r.screen
+	screen.waitFor(t, "Watching "+in)
+	onFirst, onSecond := filepath.Join(first, local.BackupFolder), filepath.Join(second, local.BackupFolder)
+	const older, newer = "cake_wallet_backup_a", "cake_wallet_backup_b"
+	exportA := dropExportAs(t, in, "v3", older)
+	waitForFile(t, filepath.Join(onFirst, older), exportA, screen)
+
+	plugSticks(t, drives, first, second)
+	whole, err := os.ReadFile(appExport(t, "v3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(in, "zz_cut_short"), whole[:len(whole)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	screen.waitFor(t, `msg="left alone: not a whole backup yet (cut short); it is looked at again when it changes" file=zz_cut_short`)
+	if n := r.questions(); n != 0 {
+		t.Fatalf("asked %d times which drive with nothing new to ship; the terminal shows %q", n, screen.String())
+	}
+
+	exportB := dropExportAs(t, in, "v2chacha", newer)
+	r.answer(t, "2\n")
+	waitForFile(t, filepath.Join(onSecond, newer), exportB, screen)
+	waitForFile(t, filepath.Join(onSecond, older), exportA, screen)
+	r.cancel(nil)
+	if code := r.wait(t); code != exitOK {
+		t.Fatalf("watch exited %d; the terminal shows %q", code, screen.String())
+	}
+	if n := r.questions(); n != 1 {
+		t.Errorf("asked %d times which drive; the terminal shows %q", n, screen.String())
+	}
+	if entries, err := os.ReadDir(onFirst); err != nil || len(entries) != 1 || entries[0].Name() != older {
+		t.Errorf("the stick not chosen holds %v (%v), want %s alone", entries, err, older)
+	}
+}
