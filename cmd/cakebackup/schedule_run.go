@@ -53,13 +53,9 @@ func scheduleRunCommand(e *env) *cli.Command {
 			}
 			e.runner().WarnStaleProtonSession(c.Context, cfg, time.Now(), ": run `cakebackup proton login` to keep scheduled backups going")
 			if c.Bool("once") {
-				if err := e.sayNotDue(c, sched); err != nil {
-					return err
-				}
-				if err := sched.RunDue(c.Context); err != nil && c.Context.Err() == nil {
-					return runnerErr(err)
-				}
-				return nil
+				return runnerErr(runner.RunOnce(c.Context, sched, e.stderr, func(job string) string {
+					return "cakebackup schedule run" + givenConfigArg(c) + " --now " + job
+				}))
 			}
 			return runner.Serve(c.Context, sched, pw)
 		},
@@ -213,20 +209,5 @@ func (e *env) runJobsNow(c *cli.Context) error {
 		}
 		return runnerErr(err)
 	}
-	return nil
-}
-
-// sayNotDue tells, one line each on stderr, which jobs a single pass
-// leaves alone because they are not due, when they are, and the command
-// that runs each now.
-func (e *env) sayNotDue(c *cli.Context, sched *schedule.Scheduler) error {
-	waiting, err := sched.NotDue()
-	if err != nil {
-		return err
-	}
-	// A line stderr did not take is no reason to leave the due jobs.
-	_ = schedule.WriteNotDue(e.stderr, waiting, func(job string) string {
-		return "cakebackup schedule run" + givenConfigArg(c) + " --now " + job
-	})
 	return nil
 }

@@ -77,6 +77,23 @@ func Serve(ctx context.Context, sched *schedule.Scheduler, password PasswordFunc
 	return sched.Loop(ctx)
 }
 
+// RunOnce is one pass of sched, what a timer starts: it says on notDue,
+// one line each (schedule.WriteNotDue, runNow as there), which jobs it
+// leaves because they are not due, then runs the due ones
+// (Scheduler.RunDue). A pass stopped by the end of ctx is no failure.
+func RunOnce(ctx context.Context, sched *schedule.Scheduler, notDue io.Writer, runNow func(job string) string) error {
+	waiting, err := sched.NotDue()
+	if err != nil {
+		return err
+	}
+	// A line notDue did not take is no reason to leave the due jobs.
+	_ = schedule.WriteNotDue(notDue, waiting, runNow)
+	if err := sched.RunDue(ctx); err != nil && ctx.Err() == nil {
+		return err
+	}
+	return nil
+}
+
 func (r Runner) log() *slog.Logger {
 	if r.Log == nil {
 		return slog.New(slog.DiscardHandler)

@@ -264,6 +264,57 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// TestRunOnce: a pass runs the job that is due and says nothing; the
+// next says, in one whole line, that it is not due, when it is and the
+// command given, and makes nothing; a pass whose context has ended is no
+// failure and makes nothing.
+func TestRunOnce(t *testing.T) {
+	r := newRunner(t)
+	src := wallettest.Folder(t, map[string][]byte{"wallets/monero/main/main.keys": []byte("spend key")})
+	out := t.TempDir()
+	cfg := &schedule.Config{Jobs: []schedule.Job{{Name: "nightly", Source: src, Dest: "folder:" + out, Every: "24h", PasswordFile: "/pw"}}}
+	sched, err := r.Scheduler(cfg, fixed(password, nil), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runNow := func(job string) string { return "RUN " + job }
+	var said strings.Builder
+	if err := runner.RunOnce(t.Context(), sched, &said, runNow); err != nil || said.Len() != 0 {
+		t.Fatalf("first pass: %v, said %q", err, said.String())
+	}
+	made, err := os.ReadDir(out)
+	if err != nil || len(made) != 1 {
+		t.Fatalf("first pass made %v (%v), want one backup", made, err)
+	}
+	last, err := sched.State.Job("nightly")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "job nightly is not due until " + last.LastStart.Add(24*time.Hour).Local().Format("2006-01-02 15:04") + " (to run it now: RUN nightly)\n"
+	if err := runner.RunOnce(t.Context(), sched, &said, runNow); err != nil || said.String() != want {
+		t.Errorf("second pass: %v, said %q, want %q", err, said.String(), want)
+	}
+	ended, cancel := context.WithCancel(t.Context())
+	cancel()
+	sched.Clock = laterClock{time.Now().Add(48 * time.Hour)} // due again
+	said.Reset()
+	if err := runner.RunOnce(ended, sched, &said, runNow); err != nil || said.Len() != 0 {
+		t.Errorf("pass after the end: %v, said %q", err, said.String())
+	}
+	if after, err := os.ReadDir(out); err != nil || len(after) != 1 {
+		t.Errorf("the destination holds %v (%v), want the first backup alone", after, err)
+	}
+}
+
+// laterClock is the system clock at another time.
+type laterClock struct{ now time.Time }
+
+func (c laterClock) Now() time.Time { return c.now }
+
+func (laterClock) Sleep(ctx context.Context, d time.Duration) error {
+	return schedule.SystemClock{}.Sleep(ctx, d)
+}
+
 // A watch job's run ships through the inbox; what the inbox refuses is a
 // *ShipError, for the caller to word.
 func TestSchedulerShipsAWatchJob(t *testing.T) {
