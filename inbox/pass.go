@@ -498,7 +498,7 @@ func rejected(err error) bool {
 // ship sends the export to the destinations that never had it and
 // records where it is now, logging one line.
 func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, now time.Time, stored map[string]bool) {
-	sent, err := job.Send(ctx, r.openDest, job.Shipment{File: f.Path, Dests: missing, Password: r.in.Password, KeepOpen: true})
+	sent, err := job.Send(ctx, r.openDest, job.Shipment{File: f.Path, Dests: missing, Password: r.in.Password, KeepOpen: true, WantSHA512: true})
 	f.Sent = sent
 	if sent != nil {
 		for _, s := range sent.Stores {

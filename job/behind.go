@@ -20,6 +20,9 @@ import (
 // twice its CPU time. Behind it, the disk, the file's SHA-512 and the
 // chunks' checks overlap, for the price of one copy of the bytes.
 //
+// With no hash (h nil), only the writer's goroutine runs: send takes the
+// file's SHA-512 only for a caller that asks for it.
+//
 // The writer's first error is returned by a later Write and by close;
 // the writer gets nothing more after it. close must be called.
 type writeBehind struct {
@@ -53,7 +56,8 @@ const (
 	behindBlocks    = 4
 )
 
-// newWriteBehind starts passing a stream on to w and into h.
+// newWriteBehind starts passing a stream on to w and, unless h is nil,
+// into h.
 func newWriteBehind(w writerFunc, h hash.Hash) *writeBehind {
 	b := &writeBehind{
 		w:    w,
@@ -65,9 +69,12 @@ func newWriteBehind(w writerFunc, h hash.Hash) *writeBehind {
 	for _, blk := range directio.Blocks(behindBlockSize, behindBlocks) {
 		b.free <- &behindBlock{b: blk[:0]}
 	}
-	b.wg.Add(2)
+	b.wg.Add(1)
 	go b.write()
-	go b.hash()
+	if h != nil {
+		b.wg.Add(1)
+		go b.hash()
+	}
 	return b
 }
 
@@ -93,10 +100,16 @@ func (b *writeBehind) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// handOn gives the current block to both goroutines.
+// handOn gives the current block to both goroutines (to the writer's
+// alone without a hash).
 func (b *writeBehind) handOn() {
 	blk := b.cur
 	b.cur = nil
+	if b.h == nil {
+		blk.users.Store(1)
+		b.toW <- blk
+		return
+	}
 	blk.users.Store(2)
 	b.toH <- blk
 	b.toW <- blk

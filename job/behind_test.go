@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"crypto/sha512"
 	"errors"
+	"fmt"
+	"hash"
 	"testing"
 )
 
 // TestWriteBehind: whatever the sizes of the writes, the writer gets the
-// stream's bytes in order and the hash is theirs, once flush returned.
+// stream's bytes in order and the hash, when there is one, is theirs,
+// once flush returned.
 func TestWriteBehind(t *testing.T) {
 	const block = behindBlockSize
 	for _, c := range []struct {
@@ -23,35 +26,40 @@ func TestWriteBehind(t *testing.T) {
 		{"more blocks than the ring", []int{(behindBlocks + 3) * block}},
 		{"many small writes", repeat(8<<10+3, 3*block/(8<<10))},
 	} {
-		t.Run(c.name, func(t *testing.T) {
-			total := 0
-			for _, n := range c.sizes {
-				total += n
-			}
-			stream := make([]byte, total)
-			for i := range stream {
-				stream[i] = byte(i*7 + i>>13)
-			}
-			var got bytes.Buffer
-			h := sha512.New()
-			b := newWriteBehind(got.Write, h)
-			rest := stream
-			for _, n := range c.sizes {
-				if m, err := b.Write(rest[:n]); m != n || err != nil {
-					t.Fatalf("Write: %d, %v", m, err)
+		for _, hashed := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s hashed=%t", c.name, hashed), func(t *testing.T) {
+				total := 0
+				for _, n := range c.sizes {
+					total += n
 				}
-				rest = rest[n:]
-			}
-			if err := b.flush(); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(got.Bytes(), stream) {
-				t.Errorf("the writer got %d bytes, not the stream's %d", got.Len(), len(stream))
-			}
-			if want := sha512.Sum512(stream); !bytes.Equal(h.Sum(nil), want[:]) {
-				t.Error("the hash is not the stream's")
-			}
-		})
+				stream := make([]byte, total)
+				for i := range stream {
+					stream[i] = byte(i*7 + i>>13)
+				}
+				var got bytes.Buffer
+				var h hash.Hash
+				if hashed {
+					h = sha512.New()
+				}
+				b := newWriteBehind(got.Write, h)
+				rest := stream
+				for _, n := range c.sizes {
+					if m, err := b.Write(rest[:n]); m != n || err != nil {
+						t.Fatalf("Write: %d, %v", m, err)
+					}
+					rest = rest[n:]
+				}
+				if err := b.flush(); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got.Bytes(), stream) {
+					t.Errorf("the writer got %d bytes, not the stream's %d", got.Len(), len(stream))
+				}
+				if want := sha512.Sum512(stream); hashed && !bytes.Equal(h.Sum(nil), want[:]) {
+					t.Error("the hash is not the stream's")
+				}
+			})
+		}
 	}
 }
 

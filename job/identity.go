@@ -6,8 +6,8 @@ import (
 	"github.com/cakebackup/cakebackup/destinations"
 )
 
-// identify fills in each stored copy's destination spec, SHA-512 (sum, of the bytes written
-// and read back) and, where the destination is a
+// identify fills in each stored copy's destination spec, SHA-512 (sum, of
+// the bytes written and read back; "" when not taken) and, where the destination is a
 // destinations.Identifier, its identity, so the copy counts as verified
 // later without being read again. An identity that cannot be read is left
 // empty: the copy is then simply read again by the next check.

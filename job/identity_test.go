@@ -43,7 +43,7 @@ func TestStoredCopiesAreIdentified(t *testing.T) {
 		}
 	}
 	check(st, out)
-	sent, err := job.Send(t.Context(), opener(), job.Shipment{File: filepath.Join(out, st.Entry.Name), Dests: []string{"folder:" + out2}})
+	sent, err := job.Send(t.Context(), opener(), job.Shipment{File: filepath.Join(out, st.Entry.Name), Dests: []string{"folder:" + out2}, WantSHA512: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -46,9 +46,10 @@ type Stored struct {
 	// Reclaimed is what interrupted earlier runs had left there and was
 	// removed before this one wrote.
 	Reclaimed destinations.Reclaimed
-	// SHA512 is the lower-case hex SHA-512 of the stored bytes, and
-	// Identity the destination's identity of the stored object (empty
-	// when it has none: see destinations.Identifier). A later check
+	// SHA512 is the lower-case hex SHA-512 of the stored bytes ("" from
+	// a Send not asked for it: Shipment.WantSHA512), and Identity the
+	// destination's identity of the stored object (empty when it has
+	// none: see destinations.Identifier). A later check
 	// that finds the same identity need not read the backup again.
 	SHA512, Identity string
 	// Spec is the destination's canonical spec (Destination.Spec), under

@@ -107,7 +107,7 @@ func TestCheckAndStreamReadsOnce(t *testing.T) {
 			got.Grow(len(file))
 			fan := &fanOut{stores: make(Stores, 1), digest: newStreamDigest(), keepGoing: true}
 			fan.add(0, "test", "folder:/test", writerPending{&got})
-			sent, err := checkAndStream(t.Context(), r, size, c.password, fan)
+			sent, err := checkAndStream(t.Context(), r, size, c.password, fan, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -141,11 +141,13 @@ func TestCheckAndStreamRefusesBytesThatChanged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	changing := &changingReader{b: bytes.Clone(file), at: int64(len(file)) - 30}
-	fan := &fanOut{digest: newStreamDigest(), keepGoing: true}
-	_, err = checkAndStream(t.Context(), changing, int64(len(file)), "", fan)
-	if !errors.Is(err, ErrChangedWhileSending) {
-		t.Fatalf("checkAndStream: %v, want ErrChangedWhileSending", err)
+	for _, sum := range []bool{true, false} {
+		changing := &changingReader{b: bytes.Clone(file), at: int64(len(file)) - 30}
+		fan := &fanOut{digest: newStreamDigest(), keepGoing: true}
+		_, err = checkAndStream(t.Context(), changing, int64(len(file)), "", fan, sum)
+		if !errors.Is(err, ErrChangedWhileSending) {
+			t.Errorf("checkAndStream (SHA-512 taken: %t): %v, want ErrChangedWhileSending", sum, err)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -36,6 +37,11 @@ type Shipment struct {
 	// Opener hands out destinations its caller holds and closes (an
 	// inbox opens each once for a pass and its retention).
 	KeepOpen bool
+	// WantSHA512 has Send take the file's SHA-512 as it reads it, for
+	// Sent.SHA512 and each Stored.SHA512 (an inbox keeps it as the
+	// export's identity, send --json prints it). It is a core's worth of
+	// hashing beside the check; without it both are "".
+	WantSHA512 bool
 }
 
 // NameError is returned by Send (and Make) for a backup whose name cannot
@@ -62,7 +68,8 @@ type Sent struct {
 	// Info is what the backup's structure tells of it.
 	Info backup.Info
 	// Size and SHA512 (lower-case hex) are of the file's bytes, the same
-	// at every destination.
+	// at every destination. Send takes the SHA-512 only when asked
+	// (Shipment.WantSHA512): else SHA512 is "". Check always takes it.
 	Size   int64
 	SHA512 string
 	// Stores is the outcome at each destination.
@@ -90,7 +97,8 @@ var ErrChangedWhileSending = errors.New("the file changed while it was being sen
 // left as it is and reported as AlreadyThere. Elsewhere the file is
 // stored under s.Name (or a unique variant, never over another file). A
 // destination holding a backup of the same size but other bytes gets its
-// copy from a second read, once the file's digest is known. A failed
+// copy from a second read, once the file's digest is known: a file whose
+// bytes differ from the first read's is ErrChangedWhileSending there. A failed
 // destination does not stop the others: Send returns each one's outcome
 // and, when any failed, an error (Stores.Err).
 func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
@@ -141,7 +149,7 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 	}
 
 	src := directio.NewColdReaderAt(f)
-	sent, err := checkAndStream(ctx, src, fi.Size(), s.Password, fan)
+	sent, err := checkAndStream(ctx, src, fi.Size(), s.Password, fan, s.WantSHA512)
 	if err == nil {
 		err = unchanged(f, fi)
 	}
@@ -149,15 +157,15 @@ func Send(ctx context.Context, open Opener, s Shipment) (*Sent, error) {
 		return nil, &FileError{File: s.File, Err: err}
 	}
 	sent.File = s.File
-	// The file's SHA-512 was taken as it was written (writeBehind): the
-	// read-back of each copy only compares it with the digest written.
-	sum, _ := hex.DecodeString(sent.SHA512)
-	fan.commitAll(ctx, readBackCheck(fan.digest, false, &storedSum{sum: sum}))
+	// The file's SHA-512, when asked for, was taken as it was written
+	// (writeBehind): the read-back of each copy only compares it with the
+	// digest written.
+	fan.commitAll(ctx, readBackCheck(fan.digest, false, nil))
 	for i, d := range dests {
 		if len(same[i]) == 0 || stores[i].Err != nil {
 			continue
 		}
-		entry, already, err := shipTo(ctx, d, name, src, same[i], fan.digest, sent.SHA512)
+		entry, already, err := shipTo(ctx, d, name, src, same[i], fan.digest)
 		if err != nil {
 			stores[i].Err = atDest("sending to", d.Spec(), err)
 			continue
@@ -193,7 +201,7 @@ func Check(ctx context.Context, file, password string) (*Sent, error) {
 	}
 	defer f.Close()
 	fan := &fanOut{digest: newStreamDigest(), keepGoing: true}
-	sent, err := checkAndStream(ctx, directio.NewColdReaderAt(f), fi.Size(), password, fan)
+	sent, err := checkAndStream(ctx, directio.NewColdReaderAt(f), fi.Size(), password, fan, true)
 	if err == nil {
 		err = unchanged(f, fi)
 	}
@@ -232,11 +240,15 @@ func openRegular(file string) (*os.File, os.FileInfo, error) {
 // everything, else it runs the password-free integrity check. Every byte
 // the check read is a byte sent (ErrChangedWhileSending when not). The
 // bytes go to fan, and into the SHA-512 returned in the result, behind
-// the check's read (writeBehind).
-func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password string, fan *fanOut) (*Sent, error) {
+// the check's read (writeBehind); without sum the result's SHA512 is ""
+// and no SHA-512 is taken.
+func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password string, fan *fanOut, sum bool) (*Sent, error) {
 	checkCtx, stop := context.WithCancel(ctx)
 	defer stop()
-	h := sha512.New()
+	var h hash.Hash
+	if sum {
+		h = sha512.New()
+	}
 	behind := newWriteBehind(fan.Write, h)
 	defer behind.flush()
 	pt := newPassThrough(r, size, behind, stop)
@@ -261,7 +273,11 @@ func checkAndStream(ctx context.Context, r io.ReaderAt, size int64, password str
 	if err := behind.flush(); err != nil {
 		return nil, err
 	}
-	return &Sent{Info: a.Info(), Size: size, SHA512: hex.EncodeToString(h.Sum(nil))}, nil
+	sent := &Sent{Info: a.Info(), Size: size}
+	if h != nil {
+		sent.SHA512 = hex.EncodeToString(h.Sum(nil))
+	}
+	return sent, nil
 }
 
 // unchanged returns ErrChangedWhileSending when f's size or modification
@@ -296,9 +312,10 @@ func sameSize(ctx context.Context, d destinations.Destination, size int64) ([]de
 
 // shipTo stores the file r at d under name unless one of d's backups in
 // candidates holds the same bytes (as digest, of the file, tells). The
-// copy is a second read of the file, which must still have the SHA-512
-// sum the first read found.
-func shipTo(ctx context.Context, d destinations.Destination, name string, r io.ReaderAt, candidates []destinations.Entry, digest *streamDigest, sum string) (destinations.Entry, bool, error) {
+// copy is a second read of the file, which must still have the digest the
+// first read found (ErrChangedWhileSending when not): the stored bytes are
+// then the ones checked, and those of Sent.SHA512.
+func shipTo(ctx context.Context, d destinations.Destination, name string, r io.ReaderAt, candidates []destinations.Entry, digest *streamDigest) (destinations.Entry, bool, error) {
 	for _, e := range candidates {
 		same, err := holds(ctx, d, e.Name, digest)
 		if err != nil {
@@ -313,11 +330,11 @@ func shipTo(ctx context.Context, d destinations.Destination, name string, r io.R
 		return destinations.Entry{}, false, err
 	}
 	defer func() { _ = p.Abort(context.WithoutCancel(ctx)) }() // does nothing after Commit
-	written, h := digest.same(), sha512.New()
-	if err := copyAhead(ctx, io.MultiWriter(p, written, h), io.NewSectionReader(r, 0, digest.n)); err != nil {
+	written := digest.same()
+	if err := copyAhead(ctx, io.MultiWriter(p, written), io.NewSectionReader(r, 0, digest.n)); err != nil {
 		return destinations.Entry{}, false, err
 	}
-	if hex.EncodeToString(h.Sum(nil)) != sum {
+	if !written.equal(digest) {
 		return destinations.Entry{}, false, ErrChangedWhileSending
 	}
 	e, err := p.Commit(ctx, readBackCheck(written, false, nil))

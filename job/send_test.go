@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/wallettest"
 	"github.com/cakebackup/cakebackup/job"
 )
@@ -248,7 +249,7 @@ func TestSendToADestinationHoldingAnotherBackupOfTheSameSize(t *testing.T) {
 	}
 }
 
-// TestSendReportsTheFileSHA512: the SHA-512 Send reports is the file's,
+// TestSendReportsTheFileSHA512: the SHA-512 Send reports when asked is the file's,
 // taken as the check reads it, whether the first copy reads back, only a
 // later one does because the first medium returned other bytes, no copy
 // reads back, or no copy is written at all.
@@ -272,7 +273,7 @@ func TestSendReportsTheFileSHA512(t *testing.T) {
 		{"already there", []string{"folder:" + holding}, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			sent, err := job.Send(t.Context(), flakyOpener(), job.Shipment{File: file, Dests: c.dests})
+			sent, err := job.Send(t.Context(), flakyOpener(), job.Shipment{File: file, Dests: c.dests, WantSHA512: true})
 			if c.failed == 0 && err != nil || c.failed > 0 && !errors.Is(err, job.ErrReadBackDiffers) {
 				t.Fatalf("Send: %v, want %d destinations failing", err, c.failed)
 			}
@@ -324,7 +325,7 @@ func TestSendGoldenBackups(t *testing.T) {
 				os.WriteFile(bad, damaged, 0o600)
 
 				out := t.TempDir()
-				sent, err := job.Send(t.Context(), opener(), job.Shipment{File: good, Dests: []string{"folder:" + out}, Password: password})
+				sent, err := job.Send(t.Context(), opener(), job.Shipment{File: good, Dests: []string{"folder:" + out}, Password: password, WantSHA512: true})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -391,4 +392,114 @@ func TestSendRefusesNamesNotEveryDestinationStores(t *testing.T) {
 			assertEmpty(t, out)
 		})
 	}
+}
+
+// TestSendTakesTheSHA512OnlyWhenAsked: asked (Shipment.WantSHA512), Send
+// reports the file's SHA-512 for the file and each stored copy; not
+// asked, both are "". Either way every destination holds the file's
+// bytes: one that gets it from the first read, one holding another
+// backup of the same size (a second read), one already holding it.
+func TestSendTakesTheSHA512OnlyWhenAsked(t *testing.T) {
+	file, _ := export(t, "cake_wallet_backup_x", 1)
+	other, _ := export(t, "cake_wallet_backup_x", 0)
+	data, _ := os.ReadFile(file)
+	otherData, _ := os.ReadFile(other)
+	sum := sha512.Sum512(data)
+	for _, c := range []struct {
+		asked bool
+		want  string
+	}{
+		{true, hex.EncodeToString(sum[:])},
+		{false, ""},
+	} {
+		t.Run(fmt.Sprintf("asked=%t", c.asked), func(t *testing.T) {
+			fresh, holdingOther, holdingIt := t.TempDir(), t.TempDir(), t.TempDir()
+			os.WriteFile(filepath.Join(holdingOther, "cake_wallet_backup_x"), otherData, 0o600)
+			os.WriteFile(filepath.Join(holdingIt, "kept"), data, 0o600)
+			sent, err := job.Send(t.Context(), opener(), job.Shipment{File: file, WantSHA512: c.asked,
+				Dests: []string{"folder:" + fresh, "folder:" + holdingOther, "folder:" + holdingIt}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sent.SHA512 != c.want {
+				t.Errorf("SHA512 %q, want %q", sent.SHA512, c.want)
+			}
+			for i, st := range sent.Stores {
+				if st.SHA512 != c.want {
+					t.Errorf("destination %d: SHA512 %q, want %q", i, st.SHA512, c.want)
+				}
+				if got, err := os.ReadFile(st.Entry.Location); err != nil || !bytes.Equal(got, data) {
+					t.Errorf("destination %d: %s does not hold the file sent (%v)", i, st.Entry.Location, err)
+				}
+				if already := i == 2; st.AlreadyThere != already {
+					t.Errorf("destination %d: already there %t, want %t", i, st.AlreadyThere, already)
+				}
+			}
+		})
+	}
+}
+
+// TestSendRefusesAFileChangedBetweenItsTwoReads: a destination holding
+// another backup of the same size gets its copy from a second read of
+// the file; when the file's bytes changed since the first read (the
+// check's), that copy is refused (ErrChangedWhileSending) and nothing new
+// is left there, whether Send took the file's SHA-512 or not. The other
+// destination, which got the checked bytes in the first read, keeps
+// them.
+func TestSendRefusesAFileChangedBetweenItsTwoReads(t *testing.T) {
+	for _, asked := range []bool{true, false} {
+		t.Run(fmt.Sprintf("SHA-512 asked=%t", asked), func(t *testing.T) {
+			file, _ := export(t, "cake_wallet_backup_x", 1)
+			other, _ := export(t, "cake_wallet_backup_x", 0)
+			data, _ := os.ReadFile(file)
+			otherData, _ := os.ReadFile(other)
+			fresh, holding := t.TempDir(), t.TempDir()
+			os.WriteFile(filepath.Join(holding, "cake_wallet_backup_x"), otherData, 0o600)
+			// Send reads the backup the holding folder has, to compare it
+			// with the file, between its two reads of the file: the app
+			// rewrites its export then, same size, one byte changed.
+			changed := bytes.Clone(data)
+			changed[len(changed)/2] ^= 0x01
+			open := opener()
+			hooked := func(ctx context.Context, spec string) (destinations.Destination, error) {
+				d, err := open(ctx, spec)
+				if err != nil || spec != "folder:"+holding {
+					return d, err
+				}
+				return openHook{d, func() {
+					if err := os.WriteFile(file, changed, 0o600); err != nil {
+						t.Error(err)
+					}
+				}}, nil
+			}
+			sent, err := job.Send(t.Context(), hooked, job.Shipment{File: file, WantSHA512: asked,
+				Dests: []string{"folder:" + fresh, "folder:" + holding}})
+			if !errors.Is(err, job.ErrChangedWhileSending) || sent == nil {
+				t.Fatalf("Send: %v, want ErrChangedWhileSending", err)
+			}
+			if !errors.Is(sent.Stores[1].Err, job.ErrChangedWhileSending) || sent.Stores[0].Err != nil {
+				t.Fatalf("stores %+v, want the second one changed while sending", sent.Stores)
+			}
+			if got, err := os.ReadFile(filepath.Join(fresh, "cake_wallet_backup_x")); err != nil || !bytes.Equal(got, data) {
+				t.Errorf("the first destination does not hold the bytes checked (%v)", err)
+			}
+			if got := names(t, holding); !slices.Equal(got, []string{"cake_wallet_backup_x"}) {
+				t.Errorf("the holding folder has %v, want only the backup it held", got)
+			}
+			if kept, _ := os.ReadFile(filepath.Join(holding, "cake_wallet_backup_x")); !bytes.Equal(kept, otherData) {
+				t.Error("the backup already there was overwritten")
+			}
+		})
+	}
+}
+
+// openHook is a destination that calls onOpen before each Open.
+type openHook struct {
+	destinations.Destination
+	onOpen func()
+}
+
+func (d openHook) Open(ctx context.Context, name string) (destinations.Reader, error) {
+	d.onOpen()
+	return d.Destination.Open(ctx, name)
 }

@@ -59,7 +59,7 @@ func sendCommand(e *env) *cli.Command {
 				var sent *job.Sent
 				err := job.CheckFile(file) // a usage error, as verify, inspect and restore refuse it
 				if err == nil {
-					sent, err = job.Send(c.Context, open, job.Shipment{File: file, Dests: specs, Password: pw})
+					sent, err = job.Send(c.Context, open, job.Shipment{File: file, Dests: specs, Password: pw, WantSHA512: c.Bool("json")})
 				}
 				if err = jobErr(err); err != nil {
 					err = withSignalCode(c.Context, asInterruption(c.Context, err))

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha512"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -150,6 +152,47 @@ func TestSendOneDestinationFailing(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(good, filepath.Base(file))); err != nil {
 		t.Fatalf("the good destination has no copy: %v", err)
+	}
+}
+
+// TestSendJSONPrintsTheFileSHA512: send --json prints each file's
+// SHA-512, whether it was stored or already there.
+func TestSendJSONPrintsTheFileSHA512(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		already bool // the destination holds the files already
+	}{
+		{"stored", false},
+		{"already there", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			files := []string{appExport(t, "v3"), appExport(t, "v2")}
+			dest := t.TempDir()
+			if tt.already {
+				c.mustRun("send", files[0], files[1], "--dest", "folder:"+dest)
+			}
+			var out sentFilesJSON
+			if err := json.Unmarshal([]byte(c.mustRun("send", files[0], files[1], "--dest", "folder:"+dest, "--json")), &out); err != nil {
+				t.Fatal(err)
+			}
+			if len(out.Files) != len(files) {
+				t.Fatalf("send --json = %+v, want %d files", out, len(files))
+			}
+			for i, res := range out.Files {
+				data, err := os.ReadFile(files[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum := sha512.Sum512(data)
+				if res.File != files[i] || !res.OK || res.SHA512 != hex.EncodeToString(sum[:]) ||
+					len(res.Destinations) != 1 || res.Destinations[0].AlreadyThere != tt.already {
+					t.Errorf("file %d: %+v, want sha512 %x", i, res, sum)
+				}
+			}
+		})
 	}
 }
 
