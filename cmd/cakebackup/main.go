@@ -214,8 +214,13 @@ func run(ctx context.Context, args []string, e *env) int {
 		return exitOK
 	}
 	msg, code := "", 0
+	var unshown *unshownPasswordError
 	if signalCode, ok := interrupt.Code(ctx); ok {
 		msg, code = "interrupted", signalCode
+		if errors.As(err, &unshown) {
+			// What became of the backup it made says more.
+			msg = errloc.OneLine(unshown.Error())
+		}
 	} else {
 		err = e.explain(protonHint(err, e.configArg))
 		msg, code = errloc.OneLine(err.Error()), exitCode(err)

@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/interrupt"
 )
 
 // fullStdout stands for stdout on a full disk: it takes room bytes,
@@ -223,5 +226,31 @@ func TestCreateLeavesAnotherFileAtTheNameOfAnUnshownBackup(t *testing.T) {
 	}
 	if got := readTree(t, dir); len(got) != 1 || !bytes.Equal(got["fresh"], other) {
 		t.Errorf("%s holds %d files (fresh: %q), want the other file alone, as it was", dir, len(got), got["fresh"])
+	}
+}
+
+// TestCreateInterruptedRemovesTheBackupOfAnUnshownPassword: Ctrl-C
+// reaches a pipeline as a whole (cakebackup create --json | jq), so the
+// reader of the password may be gone because the run was interrupted.
+// The backup made with it is removed all the same, and the line says
+// what became of it, with the signal's exit code: "interrupted" alone
+// would not tell that a backup was made and removed.
+func TestCreateInterruptedRemovesTheBackupOfAnUnshownPassword(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	c := newCLI(t)
+	c.stdoutTo = &fullStdout{whenFull: func() { cancel(&interrupt.Error{Code: 130}) }}
+	if code := c.runContext(ctx, "create", "--json", "--name", "fresh", "--source", sampleWallets, "--dest", "folder:"+dir); code != 130 {
+		t.Errorf("exit %d, want 130", code)
+	}
+	want := "cakebackup: the generated password could not be shown (could not write to stdout: no space left on device) and the backup cannot be opened without it, so it was removed from " +
+		filepath.Join(dir, "fresh") + "; run create again (--password-out FILE keeps the password in a file)\n"
+	if got := c.stderr.String(); got != want {
+		t.Errorf("stderr\n%q, want\n%q", got, want)
+	}
+	if got := readTree(t, dir); len(got) != 0 {
+		t.Errorf("%s holds %d files, want none", dir, len(got))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
@@ -52,7 +53,14 @@ func (e *unshownPasswordError) Unwrap() error { return e.err }
 // name still holds that copy (its identity, where the destination has
 // one, is the one recorded when it was stored). It returns unshown with
 // what became of each copy.
+//
+// It removes them even once ctx has ended: Ctrl-C reaches a whole
+// pipeline (cakebackup create --json | jq), so the reader of the
+// password may be gone because the run was interrupted, and an
+// interrupted run cleans up what it leaves. removalTime bounds it then.
 func discardUnopenable(ctx context.Context, open job.Opener, made *job.Made, unshown *unshownPasswordError) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), removalTime)
+	defer cancel()
 	for _, st := range made.Stores.Good() {
 		err := deleteStored(ctx, open, st)
 		switch {
@@ -66,6 +74,11 @@ func discardUnopenable(ctx context.Context, open job.Opener, made *job.Made, uns
 	}
 	return unshown
 }
+
+// removalTime bounds discardUnopenable's removals, which an interrupt
+// does not end: a destination that does not answer (Proton Drive, its
+// network gone) must not hold the process forever.
+const removalTime = time.Minute
 
 // errNotStored is deleteStored's refusal of a name that no longer holds
 // the copy stored under it.
