@@ -162,7 +162,7 @@ func scheduleRemoveCommand(e *env) *cli.Command {
 	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
 		removal, err := cfg.RemoveJob(runtime.GOOS, e.getenv, job, e.cronOnly())
 		if errors.As(err, new(*schedule.NoTimersError)) {
-			err = nil // no timer to remove: a service manager of the person's own runs the job
+			err = nil // timers unknown here: schedule install wrote none
 		}
 		if werr := removal.WriteText(e.stdout, "cakebackup schedule uninstall "+job.Name); err == nil {
 			err = werr

@@ -51,6 +51,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 		return nil
 	})
 }
+
 func scheduleUninstallCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "uninstall",
