@@ -89,6 +89,9 @@ func (r *runner) where(ctx context.Context, dest string) (key string, ok bool) {
 func (r *runner) resolve(ctx context.Context, dest string, d destinations.Destination) string {
 	key := keyOf(dest, d)
 	r.keys[dest] = key
+	if od, ok := d.(onDrive); ok && key != dest {
+		r.sticks[dest] = od.Drive()
+	}
 	if o, owes := r.st.RetentionOwed[dest]; owes && key != dest {
 		if _, has := r.st.RetentionOwed[key]; !has {
 			r.st.RetentionOwed[key] = o
@@ -105,6 +108,16 @@ func (r *runner) resolve(ctx context.Context, dest string, d destinations.Destin
 func (r *runner) found(dest string) string {
 	if key := r.keys[dest]; key != "" {
 		return key
+	}
+	return dest
+}
+
+// named is dest as log lines name it: for a drive, with the stick the
+// pass found (local.Drive.Named: "usb on WALLETS (UUID 4A1C-9F02)"), so
+// that a person taking sticks in turns reads which one got a copy.
+func (r *runner) named(dest string) string {
+	if drv, ok := r.sticks[dest]; ok {
+		return dest + " on " + drv.Named()
 	}
 	return dest
 }

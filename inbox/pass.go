@@ -40,6 +40,9 @@ type runner struct {
 	// keys are, by spec, the state keys of the drives the pass's usb
 	// destinations found ("" for one that did not open): see where.
 	keys map[string]string
+	// sticks are, by spec, the drives the pass's usb destinations found,
+	// which the log lines about them name (see named).
+	sticks map[string]local.Drive
 }
 
 // look is a file's size and time as seen at a moment.
@@ -92,7 +95,7 @@ func (in *Inbox) start() (_ *runner, err error) {
 	if open == nil {
 		open = map[string]destinations.Destination{}
 	}
-	return &runner{in: in, dir: dir, lock: lock, st: st, looks: map[string]look{}, told: map[string]string{}, open: open, keys: map[string]string{}}, nil
+	return &runner{in: in, dir: dir, lock: lock, st: st, looks: map[string]look{}, told: map[string]string{}, open: open, keys: map[string]string{}, sticks: map[string]local.Drive{}}, nil
 }
 
 func (r *runner) close() {
@@ -169,6 +172,7 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (rep *Report, e
 	// pass: one kept open while a file settled may have been swapped
 	// for another since.
 	r.keys = map[string]string{}
+	r.sticks = map[string]local.Drive{}
 	for _, dest := range r.in.Dests {
 		if isDrive(dest) {
 			r.drop(dest)
@@ -281,7 +285,7 @@ func (r *runner) retentionDone(ctx context.Context, dest string, err error) {
 		if owes {
 			delete(r.st.RetentionOwed, key)
 			r.dirty = true
-			r.in.log().Info("retention done", "dest", dest, "owed_since", o.Since.Format(time.RFC3339))
+			r.in.log().Info("retention done", "dest", r.named(dest), "owed_since", o.Since.Format(time.RFC3339))
 		}
 	case ctx.Err() != nil:
 		if !owes {
@@ -299,7 +303,7 @@ func (r *runner) retentionDone(ctx context.Context, dest string, err error) {
 		if r.in.RemoveAfterSend {
 			msg = "retention failed; it is tried again, and the exports stay in the folder until it succeeds"
 		}
-		r.in.log().Error(msg, "dest", dest, "next", o.Next.Format(time.RFC3339), "error", o.Err)
+		r.in.log().Error(msg, "dest", r.named(dest), "next", o.Next.Format(time.RFC3339), "error", o.Err)
 	}
 }
 
@@ -502,6 +506,13 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 	f.Sent = sent
 	if sent != nil {
 		for _, s := range sent.Stores {
+			// Which stick a copy went to (or failed on) is named in the
+			// log, dropped or not.
+			if d, ok := r.open[s.Dest]; ok && isDrive(s.Dest) {
+				if od, ok := d.(onDrive); ok {
+					r.sticks[s.Dest] = od.Drive()
+				}
+			}
 			if s.Err != nil {
 				r.drop(s.Dest)
 			}
@@ -587,11 +598,11 @@ func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error
 			var o string
 			switch {
 			case s.Err != nil:
-				o = atDests("FAILED: ", []string{s.Dest}, destinations.Cause(s.Err, s.Dest))
+				o = r.atDests("FAILED: ", []string{s.Dest}, destinations.Cause(s.Err, s.Dest))
 			case s.AlreadyThere:
-				o = s.Dest + " already there as " + s.Entry.Name
+				o = r.named(s.Dest) + " already there as " + s.Entry.Name
 			default:
-				o = s.Dest + " verified as " + s.Entry.Name
+				o = r.named(s.Dest) + " verified as " + s.Entry.Name
 			}
 			if s.Reclaimed.Files > 0 {
 				o += fmt.Sprintf(" (removed %d leftover file(s) of interrupted runs)", s.Reclaimed.Files)
@@ -602,7 +613,7 @@ func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error
 		if fe := (*job.FileError)(nil); errors.As(err, &fe) && fe.File == f.Path && err.Error() == fe.Error() {
 			err = fe.Err // file= names it
 		}
-		outcome = append(outcome, atDests("not sent: ", dests, err))
+		outcome = append(outcome, r.atDests("not sent: ", dests, err))
 	}
 	attrs := []any{"file", filepath.Base(f.Path), "size", f.Size, "dests", strings.Join(outcome, "; ")}
 	if err == nil {
@@ -615,16 +626,19 @@ func (r *runner) logShip(ctx context.Context, f *File, dests []string, err error
 	})
 }
 
-// atDests is what failed at dests, on one line: "DESTS " + what + err,
-// or what + err alone when err's text names one of them already.
-func atDests(what string, dests []string, err error) string {
+// atDests is what failed at dests, on one line: "DESTS " + what + err
+// (each destination named), or what + err alone when err's text names
+// one of them already.
+func (r *runner) atDests(what string, dests []string, err error) string {
 	msg := errloc.OneLine(err.Error())
-	for _, d := range dests {
+	names := make([]string, len(dests))
+	for i, d := range dests {
 		if errloc.Names(msg, destinations.Spellings(d)...) {
 			return what + msg
 		}
+		names[i] = r.named(d)
 	}
-	return strings.Join(dests, ", ") + " " + what + msg
+	return strings.Join(names, ", ") + " " + what + msg
 }
 
 // remove deletes the export from the folder when, after this pass's
@@ -649,7 +663,7 @@ func (r *runner) remove(ctx context.Context, f *File) {
 			return
 		}
 		if !r.present(ctx, d, m.SHA512) {
-			pruned = append(pruned, d)
+			pruned = append(pruned, r.named(d))
 		}
 	}
 	if len(pruned) > 0 {

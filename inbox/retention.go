@@ -55,7 +55,7 @@ func (r *runner) prune(ctx context.Context, dest string) ([]Pruned, error) {
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
-			r.in.log().Warn("retention leaves a copy alone: it is not the export that was shipped", "dest", dest, "name", e.Name, "error", errloc.OneLine(err.Error()))
+			r.in.log().Warn("retention leaves a copy alone: it is not the export that was shipped", "dest", r.named(dest), "name", e.Name, "error", errloc.OneLine(err.Error()))
 			continue
 		}
 		good = append(good, schedule.Dated{Entry: e, Time: copies[sum].dated()})
@@ -78,7 +78,7 @@ func (r *runner) prune(ctx context.Context, dest string) ([]Pruned, error) {
 		copies[sum] = c
 		r.dirty = true
 		pruned = append(pruned, Pruned{Dest: dest, Name: name})
-		r.in.log().Info("pruned", "dest", dest, "name", name)
+		r.in.log().Info("pruned", "dest", r.named(dest), "name", name)
 	}
 	return pruned, nil
 }

@@ -1,12 +1,15 @@
 package inbox_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -327,13 +330,21 @@ func asOlderStateFile(t *testing.T, path string) {
 // A alone. A pass that ships to stick B and prunes there does not pay
 // it: once A is back, after the backoff, A's older copy goes, though A
 // gets no new export. The delete fails for real: A's older copy is made
-// immutable (a file nobody may remove, root included).
+// immutable (a file nobody may remove, root included). Every log line
+// about the destination says which stick, by its label and UUID.
 func TestRetentionOwedPerStick(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	s := newSticks(t, sameLabel, true)
 	in := s.inbox(f)
 	in.Retention = schedule.Retention{KeepLast: 1}
+	var log bytes.Buffer
+	in.Log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
+		if a.Key == slog.TimeKey {
+			return slog.Attr{}
+		}
+		return a
+	}}))
 	start := time.Date(2026, 12, 3, 4, 0, 0, 0, time.UTC)
 	now := start
 	inbox.SetClock(in, func() time.Time { return now })
@@ -378,6 +389,25 @@ func TestRetentionOwedPerStick(t *testing.T) {
 	holdsOnly(t, s.backups(stickA), newer)
 	if o := owedState(t, f.state); len(o) != 0 {
 		t.Fatalf("state owes %+v after A's retention, want nothing (not %s either)", o, keyB)
+	}
+	// Each line about the destination says which stick.
+	onA, onB := "usb on WALLETS (UUID "+sameLabel[stickA].uuid+")", "usb on WALLETS (UUID "+sameLabel[stickB].uuid+")"
+	shipped := func(name, on string) string {
+		return fmt.Sprintf(`level=INFO msg=shipped file=%s size=%d dests="%s verified as %s" result=ok`, name, len(older), on, name)
+	}
+	want := strings.Join([]string{
+		shipped("export-0", onA),
+		shipped("export-0", onB),
+		shipped("export-1", onA),
+		fmt.Sprintf(`level=ERROR msg="retention failed; it is tried again" dest="%s" next=2026-12-03T04:01:00Z error="retention at usb: delete export-0: deleting %s: no permission to write there (operation not permitted)"`,
+			onA, filepath.Join(s.mnt(stickA), local.BackupFolder, "export-0")),
+		shipped("export-1", onB),
+		`level=INFO msg=pruned dest="` + onB + `" name=export-0`,
+		`level=INFO msg=pruned dest="` + onA + `" name=export-0`,
+		`level=INFO msg="retention done" dest="` + onA + `" owed_since=2026-12-03T04:00:00Z`,
+	}, "\n") + "\n"
+	if log.String() != want {
+		t.Errorf("the log says\n%s\nwant\n%s", log.String(), want)
 	}
 }
 

@@ -40,6 +40,17 @@ func (d Drive) ID() string {
 	return "label:" + d.Label
 }
 
+// Named is the drive as ID tells it, in words for people: its label
+// and, when known, its UUID (what lsblk -f, or Windows as the volume's
+// serial number, shows), e.g. "WALLETS (UUID 4A1C-9F02)"; else its label.
+// A log line about a stick taken in turns says which stick with it.
+func (d Drive) Named() string {
+	if d.UUID != "" {
+		return d.Label + " (UUID " + d.UUID + ")"
+	}
+	return d.Label
+}
+
 // String describes the drive for people, e.g.
 // "WALLETS (/media/ana/WALLETS, vfat, 3.2 GiB free of 7.5 GiB)".
 func (d Drive) String() string {

@@ -29,19 +29,23 @@ func TestDriveSpec(t *testing.T) {
 
 // TestDriveID: a drive is known by its file system's UUID where the
 // system says it, whatever its label and mount point; else by its label.
+// Named says the same to people, with the label too.
 func TestDriveID(t *testing.T) {
 	tests := []struct {
-		name string
-		drv  Drive
-		want string
+		name      string
+		drv       Drive
+		id, named string
 	}{
-		{"UUID", Drive{Label: "WALLETS", MountPoint: "/media/ana/WALLETS", Device: "/dev/sdb1", UUID: "4A1C-9F02"}, "uuid:4A1C-9F02"},
-		{"its twin by label", Drive{Label: "WALLETS", MountPoint: "/media/ana/WALLETS", Device: "/dev/sdb1", UUID: "64E3-1A2B"}, "uuid:64E3-1A2B"},
-		{"no UUID known", Drive{Label: "WALLETS", MountPoint: "/media/ana/WALLETS1", Device: "/dev/sdc1"}, "label:WALLETS"},
+		{"UUID", Drive{Label: "WALLETS", MountPoint: "/media/ana/WALLETS", Device: "/dev/sdb1", UUID: "4A1C-9F02"}, "uuid:4A1C-9F02", "WALLETS (UUID 4A1C-9F02)"},
+		{"its twin by label", Drive{Label: "WALLETS", MountPoint: "/media/ana/WALLETS", Device: "/dev/sdb1", UUID: "64E3-1A2B"}, "uuid:64E3-1A2B", "WALLETS (UUID 64E3-1A2B)"},
+		{"no UUID known", Drive{Label: "WALLETS", MountPoint: "/media/ana/WALLETS1", Device: "/dev/sdc1"}, "label:WALLETS", "WALLETS"},
 	}
 	for _, tt := range tests {
-		if got := tt.drv.ID(); got != tt.want {
-			t.Errorf("%s: ID = %q, want %q", tt.name, got, tt.want)
+		if got := tt.drv.ID(); got != tt.id {
+			t.Errorf("%s: ID = %q, want %q", tt.name, got, tt.id)
+		}
+		if got := tt.drv.Named(); got != tt.named {
+			t.Errorf("%s: Named = %q, want %q", tt.name, got, tt.named)
 		}
 	}
 }

@@ -210,7 +210,8 @@ func TestWatchDriveQuestionUnanswered(t *testing.T) {
 // folder is on a stick already: passes go on (a file cut short, named to
 // come after the export, is still looked at and said so). The next new
 // export is: one question, and the stick chosen gets it and, as a stick
-// of its own, the export it lacked; the other keeps what it had.
+// of its own, the export it lacked; the other keeps what it had. Each
+// shipped line says which stick got the copy.
 func TestWatchAsksOnlyToShip(t *testing.T) {
 	t.Parallel()
 	drives, first, second := twoSticks(t)
@@ -256,6 +257,13 @@ func TestWatchAsksOnlyToShip(t *testing.T) {
 	}
 	if n := r.questions(); n != 1 {
 		t.Errorf("asked %d times which drive; the terminal shows %q", n, screen.String())
+	}
+	// The log says which stick got each copy.
+	for _, shipped := range []struct {
+		name, uuid string
+		export     []byte
+	}{{older, "4A1C-9F02", exportA}, {newer, "64E3-1A2B", exportB}, {older, "64E3-1A2B", exportA}} {
+		screen.waitFor(t, fmt.Sprintf(" level=INFO msg=shipped file=%s size=%d dests=\"usb on WALLETS (UUID %s) verified as %s\" result=ok\r\n", shipped.name, len(shipped.export), shipped.uuid, shipped.name))
 	}
 	if entries, err := os.ReadDir(onFirst); err != nil || len(entries) != 1 || entries[0].Name() != older {
 		t.Errorf("the stick not chosen holds %v (%v), want %s alone", entries, err, older)
