@@ -49,7 +49,7 @@ func newFakeProtonWith(t testing.TB, opts ...protontest.TestOption) *fakeProton 
 		SessionEnv: "file",
 	}
 	f := &fakeProton{ts: ts, srv: srv, opts: Options{APIURL: srv.URL()}, getenv: func(k string) string { return env[k] }}
-	f.store = NewSessionStore(f.getenv)
+	f.store = NewSessionStore(f.getenv, nil)
 	// The server's session of the account (TestServer.Session) is saved
 	// as Login would save one: Login's own tests log in; the others need
 	// not pay for another login.

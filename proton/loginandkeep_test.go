@@ -69,7 +69,7 @@ func TestLoginAndKeep(t *testing.T) {
 				f = twoPassword
 			}
 			env := map[string]string{"XDG_CONFIG_HOME": t.TempDir(), SessionEnv: "file"}
-			store := NewSessionStore(func(k string) string { return env[k] })
+			store := NewSessionStore(func(k string) string { return env[k] }, nil)
 			ctx := context.Background()
 			s, err := LoginAndKeep(ctx, f.opts, tc.given, secret.NewPrompter(strings.NewReader(tc.stdin), io.Discard), store)
 			kept, loadErr := store.Load(ctx)

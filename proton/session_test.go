@@ -58,7 +58,7 @@ func checkSessionReuseWithoutPassword(t *testing.T, f *fakeProton) {
 	}
 
 	// A new process: only the environment, no credentials.
-	dest, err := Open(ctx, "/Backups/Cake", f.getenv)
+	dest, err := Open(ctx, "/Backups/Cake", f.getenv, nil)
 	if err != nil {
 		t.Fatalf("Open with the cached session: %v", err)
 	}
@@ -70,7 +70,7 @@ func checkSessionReuseWithoutPassword(t *testing.T, f *fakeProton) {
 	if e.Location != "proton:/Backups/Cake/reused" {
 		t.Fatalf("Location = %q", e.Location)
 	}
-	again, err := Open(ctx, "/Backups/Cake", f.getenv)
+	again, err := Open(ctx, "/Backups/Cake", f.getenv, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func checkSessionReuseWithoutPassword(t *testing.T, f *fakeProton) {
 	if len(list) != 1 || list[0].Name != "reused" || list[0].Size != int64(len(payload)) || !list[0].ModTime.Equal(e.ModTime) {
 		t.Fatalf("List = %+v, want the one backup as committed (%+v)", list, e)
 	}
-	if user, ok := LoggedIn(f.getenv); !ok || user != fakeUser {
+	if user, ok := LoggedIn(f.getenv, nil); !ok || user != fakeUser {
 		t.Fatalf("LoggedIn = %q, %v", user, ok)
 	}
 }
@@ -152,7 +152,7 @@ func TestRevokedSession(t *testing.T) {
 	if err := f.srv.RevokeSessions(fakeUser); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Open(ctx, "/Backups/Cake", f.getenv)
+	_, err := Open(ctx, "/Backups/Cake", f.getenv, nil)
 	if !errors.Is(err, ErrSessionExpired) {
 		t.Fatalf("Open with a revoked session = %v, want ErrSessionExpired", err)
 	}

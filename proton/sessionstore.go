@@ -62,19 +62,37 @@ const (
 const SessionEnv = "CAKEBACKUP_PROTON_SESSION"
 
 // NewSessionStore returns the session cache of the user whose environment
-// getenv reads: the OS keyring where there is one, else a 0600 file
-// $XDG_CONFIG_HOME/cakebackup/proton-session.json.
-func NewSessionStore(getenv func(string) string) SessionStore {
+// getenv reads: the keyring kr where it works, else a 0600 file
+// $XDG_CONFIG_HOME/cakebackup/proton-session.json. kr is the process's
+// one *secret.OSKeyring, shared by every store the process makes: a
+// call it gave up on, still blocked in a locked keyring, then sends
+// every store to the file at once (secret.OSKeyring.Blocked), where a
+// keyring of each store's own would make each wait the keyring's
+// timeout and leave one more call blocked. A nil kr is a new OSKeyring
+// of the store's own.
+func NewSessionStore(getenv func(string) string, kr secret.Keyring) SessionStore {
 	file := &sessionFile{getenv: getenv}
 	if getenv(SessionEnv) == "file" {
 		return file
 	}
-	return &keyringOrFile{keyring: &secret.OSKeyring{}, file: file}
+	if kr == nil {
+		kr = &secret.OSKeyring{}
+	}
+	return &keyringOrFile{keyring: kr, file: file}
+}
+
+// blockable is a keyring that tells at once that a call on an entry gave
+// up and is still blocked (secret.OSKeyring.Blocked).
+type blockable interface {
+	Blocked(service, account string) error
 }
 
 // keyringOrFile keeps the session in the keyring when it works and in the
 // file otherwise. A session lives in one place only: saving to the
 // keyring removes a file left from a time the keyring was unavailable.
+// While a call on the session's entry is blocked in the keyring (a locked
+// keyring's prompt nobody answers), the keyring counts as unavailable
+// without being asked, and so without waiting its timeout again.
 type keyringOrFile struct {
 	keyring secret.Keyring
 	file    *sessionFile
@@ -88,7 +106,7 @@ func (k *keyringOrFile) Load(ctx context.Context) (Session, error) {
 	if err := ctx.Err(); err != nil {
 		return Session{}, err
 	}
-	stored, err := k.keyring.Get(ctx, keyringService, keyringAccount)
+	stored, err := k.get(ctx)
 	if err == nil {
 		s, err := decodeSession([]byte(stored))
 		if err != nil {
@@ -111,7 +129,11 @@ func (k *keyringOrFile) Save(ctx context.Context, s Session) error {
 	if err != nil {
 		return err
 	}
-	if err := k.keyring.Set(ctx, keyringService, keyringAccount, string(data)); err == nil {
+	err = k.blocked()
+	if err == nil {
+		err = k.keyring.Set(ctx, keyringService, keyringAccount, string(data))
+	}
+	if err == nil {
 		k.inKeyring = true
 		// The keyring now holds the newest session; a file would be stale.
 		return k.file.Delete(ctx)
@@ -126,10 +148,14 @@ func (k *keyringOrFile) Delete(ctx context.Context) error {
 		return err
 	}
 	var errs []error
-	if err := k.keyring.Delete(ctx, keyringService, keyringAccount); err != nil && !errors.Is(err, secret.ErrNotInKeyring) {
+	err := k.blocked()
+	if err == nil {
+		err = k.keyring.Delete(ctx, keyringService, keyringAccount)
+	}
+	if err != nil && !errors.Is(err, secret.ErrNotInKeyring) {
 		// A missing keyring holds nothing to delete; only report failures
 		// when the keyring itself still has the secret.
-		if _, getErr := k.keyring.Get(ctx, keyringService, keyringAccount); getErr == nil {
+		if _, getErr := k.get(ctx); getErr == nil {
 			errs = append(errs, fmt.Errorf("removing the Proton session from the OS keyring: %w", err))
 		}
 	}
@@ -137,6 +163,25 @@ func (k *keyringOrFile) Delete(ctx context.Context) error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// blocked returns the error of the keyring's call on the session's
+// entry that gave up and is still blocked, if there is one, without
+// asking the keyring.
+func (k *keyringOrFile) blocked() error {
+	if b, ok := k.keyring.(blockable); ok {
+		return b.Blocked(keyringService, keyringAccount)
+	}
+	return nil
+}
+
+// get reads the session's entry from the keyring, unless a call on it is
+// blocked.
+func (k *keyringOrFile) get(ctx context.Context) (string, error) {
+	if err := k.blocked(); err != nil {
+		return "", err
+	}
+	return k.keyring.Get(ctx, keyringService, keyringAccount)
 }
 
 // Lock implements SessionStore: a lock file beside the session file

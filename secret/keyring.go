@@ -62,17 +62,27 @@ func (e *TimeoutError) Timeout() bool { return true }
 // context, rather than start another that would block beside it. So a
 // process that keeps one OSKeyring, as a long-running `schedule run`
 // does, holds at most one blocked call per service and account, however
-// many times a locked keyring is asked. Its zero value is ready to use;
-// it is used through a pointer and must not be copied.
+// many times a locked keyring is asked. A caller with somewhere else to
+// keep its secret asks Blocked first, and need not wait at all while the
+// keyring has not answered the call that gave up. Its zero value is ready
+// to use; it is used through a pointer and must not be copied.
 type OSKeyring struct {
 	// Timeout bounds each call, with its wait for a blocked one; zero
 	// means DefaultKeyringTimeout.
 	Timeout time.Duration
 
 	mu sync.Mutex
-	// running has, for each entry a call is running on (answered or
-	// not), a channel closed when that call returns.
-	running map[entry]chan struct{}
+	// running has the call running on each entry (answered or not).
+	running map[entry]*keyringCall
+}
+
+// keyringCall is a call running on an entry.
+type keyringCall struct {
+	// done is closed when the call returns.
+	done chan struct{}
+	// gaveUp, once a caller gave up on the call (or on waiting for it)
+	// after its timeout, is that timeout: the call is blocked.
+	gaveUp time.Duration
 }
 
 // entry is one secret's place in the keyring.
@@ -102,29 +112,58 @@ func (k *OSKeyring) timeout() time.Duration {
 	return DefaultKeyringTimeout
 }
 
-// claim makes e's running call the caller's and returns the channel to
-// close when it returns (release), or, when another call is running on
-// e, returns nil and that call's channel.
-func (k *OSKeyring) claim(e entry) (mine, other chan struct{}) {
+// Blocked returns at once, without asking the OS keyring, the
+// *TimeoutError of a call on service and account that was given up on
+// (after Timeout, see bounded) and is still blocked in the OS keyring,
+// and nil when there is none. A call now on that entry would wait for the
+// blocked one and most likely give up in turn; a caller that has
+// somewhere else to keep the secret, as the Proton session store has its
+// file, goes there instead of waiting. Once the blocked call ends
+// (someone unlocked the keyring, or dismissed its prompt), Blocked
+// returns nil again.
+func (k *OSKeyring) Blocked(service, account string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if c, ok := k.running[entry{service, account}]; ok && c.gaveUp > 0 {
+		return &TimeoutError{After: c.gaveUp}
+	}
+	return nil
+}
+
+// claim makes e's running call the caller's and returns it, to release
+// when it returns, or, when another call is running on e, returns nil
+// and that call.
+func (k *OSKeyring) claim(e entry) (mine, other *keyringCall) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if other, ok := k.running[e]; ok {
 		return nil, other
 	}
 	if k.running == nil {
-		k.running = make(map[entry]chan struct{})
+		k.running = make(map[entry]*keyringCall)
 	}
-	mine = make(chan struct{})
+	mine = &keyringCall{done: make(chan struct{})}
 	k.running[e] = mine
 	return mine, nil
 }
 
 // release ends e's running call, claimed as mine.
-func (k *OSKeyring) release(e entry, mine chan struct{}) {
+func (k *OSKeyring) release(e entry, mine *keyringCall) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	delete(k.running, e)
-	close(mine)
+	close(mine.done)
+}
+
+// giveUp records that a caller gave up on c, or on waiting for it, after
+// timeout: c is blocked (see Blocked). It returns the caller's error.
+func (k *OSKeyring) giveUp(c *keyringCall, timeout time.Duration) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if c.gaveUp == 0 {
+		c.gaveUp = timeout
+	}
+	return &TimeoutError{After: timeout}
 }
 
 // bounded runs call on e, which takes no context (go-keyring's calls
@@ -138,7 +177,7 @@ func (k *OSKeyring) release(e entry, mine chan struct{}) {
 // session nobody sees it. Such a call cannot be stopped: its goroutine is
 // left blocked until the keyring answers it. The calls that come after
 // it on e wait for it instead of blocking beside it, so k holds at most
-// one such goroutine per entry.
+// one such goroutine per entry; k.Blocked reports it.
 func bounded[T any](ctx context.Context, k *OSKeyring, e entry, call func() (T, error)) (T, error) {
 	type result struct {
 		v   T
@@ -154,10 +193,10 @@ func bounded[T any](ctx context.Context, k *OSKeyring, e entry, call func() (T, 
 	mine, other := k.claim(e)
 	for mine == nil {
 		select {
-		case <-other:
+		case <-other.done:
 			mine, other = k.claim(e)
 		case <-timer.C:
-			return zero, &TimeoutError{After: timeout}
+			return zero, k.giveUp(other, timeout)
 		case <-ctx.Done():
 			return zero, fmt.Errorf("waiting for the OS keyring: %w", ctx.Err())
 		}
@@ -172,7 +211,7 @@ func bounded[T any](ctx context.Context, k *OSKeyring, e entry, call func() (T, 
 	case r := <-done:
 		return r.v, r.err
 	case <-timer.C:
-		return zero, &TimeoutError{After: timeout}
+		return zero, k.giveUp(mine, timeout)
 	case <-ctx.Done():
 		return zero, fmt.Errorf("waiting for the OS keyring: %w", ctx.Err())
 	}

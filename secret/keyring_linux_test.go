@@ -3,8 +3,6 @@ package secret_test
 import (
 	"context"
 	"errors"
-	"runtime"
-	"strings"
 	"testing"
 	"time"
 
@@ -93,7 +91,7 @@ func TestOSKeyringLockedBlocksOnce(t *testing.T) {
 			}
 		}
 	}
-	if n := blockedInKeyring(t); n != 1 {
+	if n := secrettest.BlockedCalls(t); n != 1 {
 		t.Fatalf("%d calls blocked in go-keyring after 31 calls that timed out, want 1", n)
 	}
 
@@ -113,24 +111,42 @@ func TestOSKeyringLockedBlocksOnce(t *testing.T) {
 	}
 }
 
-// blockedInKeyring counts the goroutines inside go-keyring, from a dump
-// of every goroutine's stack.
-func blockedInKeyring(t *testing.T) int {
-	t.Helper()
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
+// TestOSKeyringBlocked: Blocked answers at once, with the timeout of the
+// call that gave up, while that call is still blocked in a locked
+// keyring, for its entry only; nil before, and again once the keyring
+// is unlocked and the blocked call has ended.
+func TestOSKeyringBlocked(t *testing.T) {
+	svc := secrettest.Start(t)
+	kr := &secret.OSKeyring{Timeout: 20 * time.Millisecond}
+	if err := kr.Blocked("cakebackup", "nightly"); err != nil {
+		t.Fatalf("Blocked before any call = %v, want nil", err)
 	}
-	count := 0
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "github.com/zalando/go-keyring.") {
-			count++
+	if _, err := kr.Get(t.Context(), "cakebackup", "nightly"); !errors.As(err, new(*secret.TimeoutError)) {
+		t.Fatalf("get: err = %v, want the keyring's timeout", err)
+	}
+	<-svc.Shown()
+	const want = "the OS keyring did not answer within 20ms (locked, waiting for someone to unlock it?)"
+	for i := range 3 {
+		if err := kr.Blocked("cakebackup", "nightly"); !errors.As(err, new(*secret.TimeoutError)) || err.Error() != want {
+			t.Fatalf("Blocked %d while the call is blocked = %v, want the call's timeout", i, err)
 		}
 	}
-	return count
+	if err := kr.Blocked("cakebackup", "weekly"); err != nil {
+		t.Fatalf("Blocked on another entry = %v, want nil", err)
+	}
+	if n := secrettest.BlockedCalls(t); n != 1 {
+		t.Fatalf("%d calls blocked in go-keyring, want 1", n)
+	}
+
+	svc.Unlock(t)
+	kr.Timeout = time.Minute // a bound only: the set waits for the blocked call to end
+	if err := kr.Set(t.Context(), "cakebackup", "nightly", "correct horse battery staple"); err != nil {
+		t.Fatalf("set once unlocked: %v", err)
+	}
+	if err := kr.Blocked("cakebackup", "nightly"); err != nil {
+		t.Fatalf("Blocked once unlocked = %v, want nil", err)
+	}
+	if n := secrettest.BlockedCalls(t); n != 0 {
+		t.Fatalf("%d calls blocked in go-keyring once unlocked, want 0", n)
+	}
 }

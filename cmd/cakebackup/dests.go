@@ -33,7 +33,7 @@ func (e *env) registry() *destinations.Registry {
 	r := destinations.NewRegistry()
 	// Which of several drives: asked on the terminal, if there is one.
 	local.Register(r, e.getenv, e.detector(), local.AskDriveOn(e.stdin, e.stderr))
-	proton.Register(r, e.getenv)
+	proton.Register(r, e.getenv, e.keyring)
 	return r
 }
 

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/secret"
 	"github.com/cakebackup/cakebackup/secret/secrettest"
@@ -72,5 +74,49 @@ func TestScheduleLockedKeyring(t *testing.T) {
 				t.Fatalf("backups %v, want none", got)
 			}
 		})
+	}
+}
+
+// TestProtonLockedKeyring runs Proton commands one after another with
+// one keyring, as `schedule run` and `watch` connect at each run in one
+// process, against a Secret Service whose collection is locked and whose
+// unlock prompt nobody answers, with the session in its file. Every
+// command works from the file; the first gives up on the keyring and
+// leaves its call blocked, and the later ones find it blocked and do not
+// ask the keyring again: one call is left blocked in go-keyring, not one
+// per command, so the keyring reaches every Proton connection.
+func TestProtonLockedKeyring(t *testing.T) {
+	svc := secrettest.Start(t) // sets DBUS_SESSION_BUS_ADDRESS: not parallel
+	c, _ := loggedInProtonCLI(t)
+	delete(c.vars, proton.SessionEnv) // the keyring first, as by default
+	file := filepath.Join(c.vars["XDG_CONFIG_HOME"], "cakebackup", "proton-session.json")
+	kr := &secret.OSKeyring{Timeout: 100 * time.Millisecond}
+	run := func(args ...string) (int, string, string) {
+		var stdout, stderr strings.Builder
+		code := run(context.Background(), append([]string{"cakebackup"}, args...), &env{
+			stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
+			getenv: func(k string) string { return c.vars[k] }, keyring: kr,
+		})
+		return code, stdout.String(), stderr.String()
+	}
+	for i := range 3 {
+		for _, args := range [][]string{{"ls", "proton:/"}, {"proton", "whoami"}, {"dests"}} {
+			code, out, errOut := run(args...)
+			if code != exitOK || errOut != "" {
+				t.Fatalf("round %d: %s: exit %d, stderr %q", i, strings.Join(args, " "), code, errOut)
+			}
+			if args[0] == "proton" && !strings.Contains(out, file) {
+				t.Fatalf("round %d: whoami printed %q, want the session kept in %s", i, out, file)
+			}
+			if args[0] == "dests" && !strings.Contains(out, "Proton Drive of "+protonTestUser) {
+				t.Fatalf("round %d: dests printed %q, want the Proton Drive of %s", i, out, protonTestUser)
+			}
+			if i == 0 && args[0] == "ls" {
+				<-svc.Shown() // the first command reached the unanswered prompt
+			}
+		}
+	}
+	if n := secrettest.BlockedCalls(t); n != 1 {
+		t.Fatalf("%d calls blocked in go-keyring after 9 commands, want 1", n)
 	}
 }

@@ -42,7 +42,8 @@ func main() {
 		// One for the process: a keyring call that blocks (a locked
 		// keyring nobody unlocks) then holds off the next on its
 		// entry, in place of another blocked beside it at each run
-		// of a job (see secret.OSKeyring).
+		// of a job (see secret.OSKeyring), and sends the Proton
+		// session to its file at once while it is blocked.
 		keyring: &secret.OSKeyring{},
 	})
 	stop()
@@ -67,8 +68,9 @@ type env struct {
 	// read.
 	tweakBackup func(*job.Backup)
 	// keyring is where job passwords are kept (schedule set-password,
-	// password_keyring): main's one *secret.OSKeyring; nil means a new
-	// one at each use. Tests keep them in memory.
+	// password_keyring), and the Proton session where the keyring works
+	// (proton.NewSessionStore): main's one *secret.OSKeyring; nil means
+	// a new one at each use. Tests keep them in memory.
 	keyring secret.Keyring
 	// systemd reports whether systemd's user timers can start jobs here
 	// (Linux); nil means this machine's answer. Tests stand for a

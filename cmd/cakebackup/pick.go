@@ -92,7 +92,7 @@ func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (stri
 		Title: pickTitle, GOOS: runtime.GOOS, Getenv: e.getenv, Drives: e.detector().Drives,
 		Stdin: e.stdin, Stderr: e.stderr, TerminalOnly: terminalOnly,
 		More: func() []picker.FolderSource {
-			if p, ok := protondrive.LoggedIn(e.getenv); ok {
+			if p, ok := protondrive.LoggedIn(e.getenv, e.keyring); ok {
 				return []picker.FolderSource{p}
 			}
 			return nil

@@ -379,7 +379,7 @@ func fakeProtonEnv(t *testing.T) (*env, *proton.Drive) {
 	ctx := context.Background()
 	opts := proton.Options{APIURL: srv.URL()}
 	saveProtonSession(t, srv, getenv)
-	d, err := proton.Connect(ctx, opts, proton.NewSessionStore(getenv))
+	d, err := proton.Connect(ctx, opts, proton.NewSessionStore(getenv, nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,7 +415,7 @@ func TestPickProtonDrive(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			src, ok := protondrive.LoggedIn(e.getenv)
+			src, ok := protondrive.LoggedIn(e.getenv, nil)
 			if !ok {
 				t.Fatal("logged in, but Proton Drive is not offered")
 			}

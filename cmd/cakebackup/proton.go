@@ -94,7 +94,7 @@ func protonLoginCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			store := proton.NewSessionStore(e.getenv)
+			store := proton.NewSessionStore(e.getenv, e.keyring)
 			session, err := proton.LoginAndKeep(c.Context, opts, proton.LoginGiven{
 				Username:            c.String("proton-user"),
 				TwoFactorCode:       c.String("proton-2fa"),
@@ -121,7 +121,7 @@ func protonLogoutCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			err = proton.Logout(c.Context, opts, proton.NewSessionStore(e.getenv))
+			err = proton.Logout(c.Context, opts, proton.NewSessionStore(e.getenv, e.keyring))
 			if errors.Is(err, proton.ErrNotLoggedIn) {
 				fmt.Fprintln(e.stdout, "Not logged in to Proton.")
 				return nil
@@ -145,7 +145,7 @@ func protonWhoamiCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			store := proton.NewSessionStore(e.getenv)
+			store := proton.NewSessionStore(e.getenv, e.keyring)
 			d, err := proton.Connect(c.Context, opts, store)
 			if err != nil {
 				return err

@@ -20,7 +20,7 @@ func TestScheduleRunWarnsOfAnAgingProtonSession(t *testing.T) {
 	s := newScheduleCLI(t)
 	s.vars[proton.SessionEnv] = "file"
 	old := time.Now().Add(-25 * 24 * time.Hour)
-	store := proton.NewSessionStore(s.getenv)
+	store := proton.NewSessionStore(s.getenv, nil)
 	if err := store.Save(context.Background(), proton.Session{Username: "alice", UID: "u", AccessToken: "a", RefreshToken: "r", SaltedKeyPass: "k", Created: old, Refreshed: old}); err != nil {
 		t.Fatal(err)
 	}

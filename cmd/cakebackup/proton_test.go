@@ -66,7 +66,7 @@ func saveProtonSession(t *testing.T, srv *protontest.TestServer, getenv func(str
 		RefreshToken:  session.RefreshToken,
 		SaltedKeyPass: session.SaltedKeyPass,
 	}
-	if err := proton.NewSessionStore(getenv).Save(context.Background(), s); err != nil {
+	if err := proton.NewSessionStore(getenv, nil).Save(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -368,7 +368,7 @@ func TestProtonTwoProcessesShareSession(t *testing.T) {
 	c, srv := loggedInProtonCLI(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	drive, err := proton.Connect(ctx, proton.Options{APIURL: srv.URL()}, proton.NewSessionStore(func(k string) string { return c.vars[k] }))
+	drive, err := proton.Connect(ctx, proton.Options{APIURL: srv.URL()}, proton.NewSessionStore(func(k string) string { return c.vars[k] }, nil))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -134,7 +134,7 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 func (e *env) runner() runner.Runner {
 	return runner.Runner{
 		Getenv: e.getenv, Registry: e.registry(), AppVersion: appVersion(),
-		Log: e.log(), Warnings: e.stderr,
+		Log: e.log(), Warnings: e.stderr, Keyring: e.keyring,
 	}
 }
 

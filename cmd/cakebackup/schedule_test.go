@@ -499,7 +499,7 @@ func TestScheduleToProtonDrive(t *testing.T) {
 		s.pretendLastRunWas(t, "cloud", 48*time.Hour)
 		nextSecond() // backup names have one-second resolution
 	}
-	dest, err := proton.Open(ctx, "/Backups", s.getenv)
+	dest, err := proton.Open(ctx, "/Backups", s.getenv, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

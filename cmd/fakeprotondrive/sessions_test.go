@@ -21,7 +21,7 @@ func TestLoggedInAcrossRestarts(t *testing.T) {
 	first := start(t, "--listen", "127.0.0.1:0", "--user", "trial", "--data-dir", dir)
 	args := []string{"--listen", first.base.Host, "--user", "trial", "--data-dir", dir}
 	env := map[string]string{"XDG_CONFIG_HOME": t.TempDir(), proton.SessionEnv: "file"}
-	store := proton.NewSessionStore(func(k string) string { return env[k] })
+	store := proton.NewSessionStore(func(k string) string { return env[k] }, nil)
 	opts := proton.Options{APIURL: first.base.String()}
 	s, err := proton.Login(ctx, opts, proton.Credentials{Username: "trial", Password: "s3cret pass"})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/picker"
 	"github.com/cakebackup/cakebackup/proton"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // Tree is what browsing needs of a connected *proton.Drive: the names of
@@ -34,11 +35,12 @@ type Source struct {
 func New(connect Connect) *Source { return &Source{connect: connect} }
 
 // LoggedIn returns the Proton Drive of the session cached for the user
-// whose environment getenv reads, when there is one. It connects only
-// when first browsed, so the picker opens at once and works offline for
-// local folders.
-func LoggedIn(getenv func(string) string) (*Source, bool) {
-	if _, ok := proton.LoggedIn(getenv); !ok {
+// whose environment getenv reads, in kr (the process's keyring) or the
+// session file (see proton.NewSessionStore), when there is one. It
+// connects only when first browsed, so the picker opens at once and
+// works offline for local folders.
+func LoggedIn(getenv func(string) string, kr secret.Keyring) (*Source, bool) {
+	if _, ok := proton.LoggedIn(getenv, kr); !ok {
 		return nil, false
 	}
 	return New(func(ctx context.Context) (Tree, func(context.Context), error) {
@@ -46,7 +48,7 @@ func LoggedIn(getenv func(string) string) (*Source, bool) {
 		if err != nil {
 			return nil, nil, err
 		}
-		d, err := proton.Connect(ctx, opts, proton.NewSessionStore(getenv))
+		d, err := proton.Connect(ctx, opts, proton.NewSessionStore(getenv, kr))
 		if err != nil {
 			return nil, nil, err
 		}

@@ -36,7 +36,7 @@ func TestFailureKeepsPicker(t *testing.T) {
 
 func TestOnlyWhenLoggedIn(t *testing.T) {
 	vars := map[string]string{"HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir(), proton.SessionEnv: "file"}
-	if _, ok := LoggedIn(func(k string) string { return vars[k] }); ok {
+	if _, ok := LoggedIn(func(k string) string { return vars[k] }, nil); ok {
 		t.Error("Proton Drive offered without a session")
 	}
 }

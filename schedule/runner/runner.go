@@ -23,6 +23,7 @@ import (
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/notify"
 	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // Runner is what scheduled work needs from its surroundings.
@@ -40,6 +41,10 @@ type Runner struct {
 	// Warnings gets a "warning: job NAME: ..." line for each source
 	// entry a backup left out; nil discards.
 	Warnings io.Writer
+	// Keyring is the process's keyring, where the Proton session may be
+	// kept (see proton.NewSessionStore); nil means a new OSKeyring at
+	// each use.
+	Keyring secret.Keyring
 
 	// tweakBackup, when set, changes each backup before it is made:
 	// tests set its retry waits and change a wallet file while it is

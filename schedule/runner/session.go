@@ -33,7 +33,7 @@ func (r Runner) StaleProtonSession(ctx context.Context, cfg *schedule.Config, no
 	if !cfg.UsesScheme(proton.Scheme) {
 		return "", 0, false
 	}
-	s, err := proton.NewSessionStore(r.Getenv).Load(ctx)
+	s, err := proton.NewSessionStore(r.Getenv, r.Keyring).Load(ctx)
 	if err != nil {
 		return "", 0, false
 	}

@@ -27,7 +27,7 @@ func staleSessionRunner(t *testing.T) runner.Runner {
 		return getenv(k)
 	}
 	old := time.Now().Add(-25 * 24 * time.Hour)
-	if err := proton.NewSessionStore(r.Getenv).Save(context.Background(), proton.Session{Username: "alice", UID: "u", AccessToken: "a", RefreshToken: "r", SaltedKeyPass: "k", Created: old, Refreshed: old}); err != nil {
+	if err := proton.NewSessionStore(r.Getenv, nil).Save(context.Background(), proton.Session{Username: "alice", UID: "u", AccessToken: "a", RefreshToken: "r", SaltedKeyPass: "k", Created: old, Refreshed: old}); err != nil {
 		t.Fatal(err)
 	}
 	return r

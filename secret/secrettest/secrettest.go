@@ -7,6 +7,8 @@ package secrettest
 import (
 	"fmt"
 	"maps"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -112,6 +114,29 @@ func Start(t *testing.T) *LockedService {
 // (calls its Prompt method): from then on that client waits for the
 // prompt's Completed signal.
 func (s *LockedService) Shown() <-chan struct{} { return s.shown }
+
+// BlockedCalls counts the goroutines inside go-keyring, from a dump of
+// every goroutine's stack: the calls of this process still waiting for
+// the keyring, such as those blocked on a prompt nobody answers.
+func BlockedCalls(t testing.TB) int {
+	t.Helper()
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	count := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "github.com/zalando/go-keyring.") {
+			count++
+		}
+	}
+	return count
+}
 
 // Unlock unlocks the service, as a person typing the keyring's password
 // into the prompts shown would: each completes, not dismissed, with the

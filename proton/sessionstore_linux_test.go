@@ -1,0 +1,161 @@
+package proton
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/cakebackup/cakebackup/proton/protontest"
+	"github.com/cakebackup/cakebackup/secret"
+	"github.com/cakebackup/cakebackup/secret/secrettest"
+)
+
+// TestSessionStoreLockedKeyring logs in, connects again and again, each
+// time with a store of its own as each run of a scheduled job makes one,
+// and logs out, all in one process with its one OSKeyring, against a
+// Secret Service whose collection is locked and whose unlock prompt
+// nobody answers. Only the first call, the login's save, reaches the
+// keyring and waits for its timeout; every later load, save and delete
+// finds that call still blocked (OSKeyring.Blocked) and goes to the
+// session file at once, so one call is left blocked in go-keyring,
+// not one per connect. The session is saved to and loaded from the 0600
+// file throughout, and logging out removes it. Once the keyring is
+// unlocked, the next store keeps the session in the keyring again.
+func TestSessionStoreLockedKeyring(t *testing.T) {
+	svc := secrettest.Start(t) // sets DBUS_SESSION_BUS_ADDRESS: not parallel
+	ts := protontest.NewForTest(t)
+	dir := t.TempDir()
+	getenv := envWith(map[string]string{"XDG_CONFIG_HOME": dir, URLEnv: ts.Server.URL()})
+	opts := Options{APIURL: ts.Server.URL()}
+	kr := &watchedKeyring{OSKeyring: &secret.OSKeyring{Timeout: 50 * time.Millisecond}}
+	const timedOut = "the OS keyring did not answer within 50ms (locked, waiting for someone to unlock it?)"
+	file := filepath.Join(dir, "cakebackup", sessionFileName)
+	ctx := t.Context()
+
+	api := ts.Session()
+	s := Session{
+		Created:  time.Now().UTC().Truncate(time.Second),
+		Username: fakeUser, APIURL: ts.Server.URL(),
+		UID: api.UID, AccessToken: api.AccessToken, RefreshToken: api.RefreshToken, SaltedKeyPass: api.SaltedKeyPass,
+	}
+	if err := Keep(ctx, NewSessionStore(getenv, kr), s); err != nil {
+		t.Fatalf("Keep: %v", err)
+	}
+	<-svc.Shown() // the login's save reached the unanswered prompt
+	const connects = 5
+	for i := range connects {
+		store := NewSessionStore(getenv, kr)
+		d, err := Connect(ctx, opts, store)
+		if err != nil {
+			t.Fatalf("connect %d: %v", i, err)
+		}
+		d.Close(ctx)
+		if store.Where() != file {
+			t.Fatalf("connect %d: session kept in %q, want %q", i, store.Where(), file)
+		}
+		s.Refreshed = s.Created.Add(time.Duration(i+1) * time.Minute)
+		if err := NewSessionStore(getenv, kr).Save(ctx, s); err != nil {
+			t.Fatalf("save %d: %v", i, err)
+		}
+		if got, err := NewSessionStore(getenv, kr).Load(ctx); err != nil || got != s {
+			t.Fatalf("load %d = %v, %v; want the session saved", i, got, err)
+		}
+		if info, err := os.Stat(file); err != nil || info.Mode().Perm() != 0o600 {
+			t.Fatalf("session file after save %d: %v, %v; want mode 0600", i, info, err)
+		}
+	}
+	if err := Logout(ctx, opts, NewSessionStore(getenv, kr)); err != nil {
+		t.Fatalf("Logout: %v", err)
+	}
+	if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("session file after logout: %v, want none", err)
+	}
+	// Each connect loads once; each round saves and loads once more;
+	// logout loads twice (its check and its connect), and its delete
+	// skips the keyring's delete and the read that would tell whether
+	// the keyring still holds the session.
+	wantBlocked := 3*connects + 4
+	calls, blocked := kr.record()
+	if len(calls) != 1 || calls[0] != "set: "+timedOut || len(blocked) != wantBlocked {
+		t.Fatalf("the keyring was called %q and answered Blocked %d times, want one timed-out set and %d answers", calls, len(blocked), wantBlocked)
+	}
+	for i, err := range blocked {
+		if err != timedOut {
+			t.Fatalf("Blocked answer %d = %q, want %q", i, err, timedOut)
+		}
+	}
+	if n := secrettest.BlockedCalls(t); n != 1 {
+		t.Fatalf("%d calls blocked in go-keyring after %d stores, want 1", n, connects+2)
+	}
+
+	svc.Unlock(t)
+	// The blocked save ends once the keyring is unlocked; a call waits
+	// for it (Timeout is a bound only).
+	kr.Timeout = time.Minute
+	if _, err := kr.OSKeyring.Get(ctx, keyringService, keyringAccount); err != nil {
+		t.Fatalf("get once unlocked: %v", err)
+	}
+	store := NewSessionStore(getenv, kr)
+	if err := store.Save(ctx, s); err != nil || store.Where() != "the OS keyring" {
+		t.Fatalf("save once unlocked: %v, kept in %q; want the OS keyring", err, store.Where())
+	}
+	if got, err := NewSessionStore(getenv, kr).Load(ctx); err != nil || got != s {
+		t.Fatalf("load once unlocked = %v, %v; want the session saved", got, err)
+	}
+}
+
+// watchedKeyring is an OSKeyring that records what the session stores
+// asked of it: each call that reached it (which may wait its timeout),
+// and each answer of Blocked that kept a store from calling.
+type watchedKeyring struct {
+	*secret.OSKeyring
+	mu      sync.Mutex
+	calls   []string
+	blocked []string
+}
+
+func (w *watchedKeyring) called(op string, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.calls = append(w.calls, fmt.Sprintf("%s: %v", op, err))
+}
+
+// record returns the calls and the errors Blocked answered.
+func (w *watchedKeyring) record() (calls, blocked []string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.calls...), append([]string(nil), w.blocked...)
+}
+
+func (w *watchedKeyring) Get(ctx context.Context, service, account string) (string, error) {
+	v, err := w.OSKeyring.Get(ctx, service, account)
+	w.called("get", err)
+	return v, err
+}
+
+func (w *watchedKeyring) Set(ctx context.Context, service, account, secret string) error {
+	err := w.OSKeyring.Set(ctx, service, account, secret)
+	w.called("set", err)
+	return err
+}
+
+func (w *watchedKeyring) Delete(ctx context.Context, service, account string) error {
+	err := w.OSKeyring.Delete(ctx, service, account)
+	w.called("delete", err)
+	return err
+}
+
+func (w *watchedKeyring) Blocked(service, account string) error {
+	err := w.OSKeyring.Blocked(service, account)
+	if err != nil {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.blocked = append(w.blocked, err.Error())
+	}
+	return err
+}
