@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -252,5 +253,27 @@ func TestCreateInterruptedRemovesTheBackupOfAnUnshownPassword(t *testing.T) {
 	}
 	if got := readTree(t, dir); len(got) != 0 {
 		t.Errorf("%s holds %d files, want none", dir, len(got))
+	}
+}
+
+// TestCreateRemovesAnUnshownBackupFromProton: on Proton Drive the copy
+// of a backup whose generated password could not be shown is found by
+// the identity recorded when it was stored (its link and revision) and
+// removed (to the trash), as in a folder: ls lists nothing after.
+func TestCreateRemovesAnUnshownBackupFromProton(t *testing.T) {
+	t.Parallel()
+	c, _ := loggedInProtonCLI(t)
+	c.stdoutTo = &fullStdout{}
+	if code := c.run("create", "--json", "--name", "fresh", "--source", sampleWallets, "--dest", "proton:/Backups"); code != exitFailure {
+		t.Errorf("exit %d, want %d", code, exitFailure)
+	}
+	want := "cakebackup: the generated password could not be shown (could not write to stdout: no space left on device) and the backup cannot be opened without it, so it was removed from proton:/Backups/fresh" +
+		"; run create again (--password-out FILE keeps the password in a file)\n"
+	if got := c.stderr.String(); got != want {
+		t.Errorf("stderr\n%q, want\n%q", got, want)
+	}
+	c.stdoutTo = nil
+	if got := c.mustRun("ls", "--json", "proton:/Backups"); strings.Contains(got, "fresh") {
+		t.Errorf("ls proton:/Backups after the removal: %s", got)
 	}
 }
