@@ -68,15 +68,25 @@ func TestOSKeyringLockedDoesNotHang(t *testing.T) {
 // every later call on that entry, a read, store or delete, waits for it
 // and gives up in turn, with no second call blocked beside it. Once the
 // keyring is unlocked, the blocked call ends and the next calls are
-// answered.
+// answered. Blocked reports the blocked call at once while it lasts.
 func TestOSKeyringLockedBlocksOnce(t *testing.T) {
 	svc := secrettest.Start(t)
 	kr := &secret.OSKeyring{Timeout: 20 * time.Millisecond}
 	const want = "the OS keyring did not answer within 20ms (locked, waiting for someone to unlock it?)"
+	if err := kr.Blocked("cakebackup", "nightly"); err != nil {
+		t.Fatalf("Blocked before any call = %v, want nil", err)
+	}
 	if _, err := kr.Get(t.Context(), "cakebackup", "nightly"); !errors.As(err, new(*secret.TimeoutError)) || err.Error() != want {
 		t.Fatalf("first get: err = %v, want the keyring's timeout", err)
 	}
 	<-svc.Shown() // the call did reach the unanswered prompt, and waits there
+	// Blocked tells so at once, for that entry only.
+	if err := kr.Blocked("cakebackup", "nightly"); !errors.As(err, new(*secret.TimeoutError)) || err.Error() != want {
+		t.Fatalf("Blocked while the call is blocked = %v, want the call's timeout", err)
+	}
+	if err := kr.Blocked("cakebackup", "weekly"); err != nil {
+		t.Fatalf("Blocked on another entry = %v, want nil", err)
+	}
 	for i := range 10 {
 		for _, c := range []struct {
 			name string
@@ -100,6 +110,12 @@ func TestOSKeyringLockedBlocksOnce(t *testing.T) {
 	if err := kr.Set(t.Context(), "cakebackup", "nightly", "correct horse battery staple"); err != nil {
 		t.Fatalf("set once unlocked: %v", err)
 	}
+	if err := kr.Blocked("cakebackup", "nightly"); err != nil {
+		t.Fatalf("Blocked once unlocked = %v, want nil", err)
+	}
+	if n := secrettest.BlockedCalls(t); n != 0 {
+		t.Fatalf("%d calls blocked in go-keyring once unlocked, want 0", n)
+	}
 	if got, err := kr.Get(t.Context(), "cakebackup", "nightly"); err != nil || got != "correct horse battery staple" {
 		t.Fatalf("get once unlocked = %q, %v; want the secret set", got, err)
 	}
@@ -108,45 +124,5 @@ func TestOSKeyringLockedBlocksOnce(t *testing.T) {
 	}
 	if _, err := kr.Get(t.Context(), "cakebackup", "nightly"); !errors.Is(err, secret.ErrNotInKeyring) {
 		t.Fatalf("get after delete: err = %v, want ErrNotInKeyring", err)
-	}
-}
-
-// TestOSKeyringBlocked: Blocked answers at once, with the timeout of the
-// call that gave up, while that call is still blocked in a locked
-// keyring, for its entry only; nil before, and again once the keyring
-// is unlocked and the blocked call has ended.
-func TestOSKeyringBlocked(t *testing.T) {
-	svc := secrettest.Start(t)
-	kr := &secret.OSKeyring{Timeout: 20 * time.Millisecond}
-	if err := kr.Blocked("cakebackup", "nightly"); err != nil {
-		t.Fatalf("Blocked before any call = %v, want nil", err)
-	}
-	if _, err := kr.Get(t.Context(), "cakebackup", "nightly"); !errors.As(err, new(*secret.TimeoutError)) {
-		t.Fatalf("get: err = %v, want the keyring's timeout", err)
-	}
-	<-svc.Shown()
-	const want = "the OS keyring did not answer within 20ms (locked, waiting for someone to unlock it?)"
-	for i := range 3 {
-		if err := kr.Blocked("cakebackup", "nightly"); !errors.As(err, new(*secret.TimeoutError)) || err.Error() != want {
-			t.Fatalf("Blocked %d while the call is blocked = %v, want the call's timeout", i, err)
-		}
-	}
-	if err := kr.Blocked("cakebackup", "weekly"); err != nil {
-		t.Fatalf("Blocked on another entry = %v, want nil", err)
-	}
-	if n := secrettest.BlockedCalls(t); n != 1 {
-		t.Fatalf("%d calls blocked in go-keyring, want 1", n)
-	}
-
-	svc.Unlock(t)
-	kr.Timeout = time.Minute // a bound only: the set waits for the blocked call to end
-	if err := kr.Set(t.Context(), "cakebackup", "nightly", "correct horse battery staple"); err != nil {
-		t.Fatalf("set once unlocked: %v", err)
-	}
-	if err := kr.Blocked("cakebackup", "nightly"); err != nil {
-		t.Fatalf("Blocked once unlocked = %v, want nil", err)
-	}
-	if n := secrettest.BlockedCalls(t); n != 0 {
-		t.Fatalf("%d calls blocked in go-keyring once unlocked, want 0", n)
 	}
 }
