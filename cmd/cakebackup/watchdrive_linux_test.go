@@ -52,6 +52,19 @@ func waitForFile(t *testing.T, path string, want []byte, screen *screen) {
 	}
 }
 
+// stopAsked stops the watch r runs, and checks that it ended well (exit
+// 0) after asking which drive asked times.
+func (r *onTerminal) stopAsked(t *testing.T, asked int) {
+	t.Helper()
+	r.cancel(nil)
+	if code := r.wait(t); code != exitOK {
+		t.Fatalf("watch exited %d; the terminal shows %q", code, r.screen.String())
+	}
+	if n := r.questions(); n != asked {
+		t.Errorf("asked %d times which drive, want %d; the terminal shows %q", n, asked, r.screen.String())
+	}
+}
+
 // TestWatchAsksForTheDriveOnce: `watch --dest usb` with two sticks
 // plugged in asks on the terminal which one to use, once: every export
 // goes to the stick chosen, without another question; while that stick
@@ -82,13 +95,7 @@ func TestWatchAsksForTheDriveOnce(t *testing.T) {
 
 	plugSticks(t, drives, first, second)
 	waitForFile(t, filepath.Join(onSecond, unplugged), export, screen)
-	r.cancel(nil)
-	if code := r.wait(t); code != exitOK {
-		t.Fatalf("watch exited %d; the terminal shows %q", code, screen.String())
-	}
-	if n := r.questions(); n != 1 {
-		t.Errorf("asked %d times which drive; the terminal shows %q", n, screen.String())
-	}
+	r.stopAsked(t, 1)
 	if entries, err := os.ReadDir(filepath.Join(first, local.BackupFolder)); len(entries) != 0 || !os.IsNotExist(err) {
 		t.Errorf("the stick not chosen holds %v (%v)", entries, err)
 	}
@@ -251,13 +258,7 @@ func TestWatchAsksOnlyToShip(t *testing.T) {
 	r.answer(t, "2\n")
 	waitForFile(t, filepath.Join(onSecond, newer), exportB, screen)
 	waitForFile(t, filepath.Join(onSecond, older), exportA, screen)
-	r.cancel(nil)
-	if code := r.wait(t); code != exitOK {
-		t.Fatalf("watch exited %d; the terminal shows %q", code, screen.String())
-	}
-	if n := r.questions(); n != 1 {
-		t.Errorf("asked %d times which drive; the terminal shows %q", n, screen.String())
-	}
+	r.stopAsked(t, 1)
 	// The log says which stick got each copy.
 	for _, shipped := range []struct {
 		name, uuid string
