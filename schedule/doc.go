@@ -6,6 +6,6 @@
 // schtasks entries that start it from a timer.
 //
 // The package never makes a backup itself: the caller passes the work as a
-// RunFunc, so the CLI plugs in its backup pipeline and tests plug in real
-// files in temporary folders.
+// RunFunc, so package runner plugs in cakebackup's pipeline (job.Make, or
+// inbox for a watch job) and tests plug in real files in temporary folders.
 package schedule

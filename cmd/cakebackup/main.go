@@ -154,7 +154,7 @@ func newApp(e *env) *cli.App {
 // the command's name.
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results and errors: no progress, notes or advice"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results, warnings and errors: no progress, notes or advice"},
 		&cli.BoolFlag{Name: "verbose", Usage: "also print details of what is done (on stderr)"},
 		&cli.BoolFlag{Name: "version", Usage: "print the version and exit"},
 		protonAppVersionFlag(),
