@@ -18,15 +18,16 @@ var (
 )
 
 // Read returns the bytes of the regular file at path, at most max of
-// them. It opens the path once, without waiting (see open: opening a
-// FIFO would wait for a writer that may never come, and that even
-// Ctrl-C cannot stop), then asks the open file what it is, so a FIFO or
-// device put in the file's place between a look and the open is refused
-// too; nor is /dev/zero, which never ends, read. A folder is ErrFolder,
-// another file that is not regular ErrNotRegular, a file over max bytes
-// ErrTooBig; the system's errors come without their *fs.PathError
-// ("open PATH: "), so the caller names the path once, and still match
-// fs.ErrNotExist and the like.
+// them. It looks at the path first and opens only a regular file, then
+// opens it without waiting (see open: opening a FIFO would wait for a
+// writer that may never come, and that even Ctrl-C cannot stop) and
+// asks the open file what it is, so a FIFO or device put in the file's
+// place between the look and the open is refused too; nor is /dev/zero,
+// which never ends, read. A folder is ErrFolder, another file that is
+// not regular ErrNotRegular, a file over max bytes ErrTooBig; the
+// system's errors come without their *fs.PathError ("open PATH: "), so
+// the caller names the path once, and still match fs.ErrNotExist and the
+// like.
 func Read(path string, max int64) ([]byte, error) {
 	f, err := openRegular(path)
 	if err != nil {
@@ -46,18 +47,21 @@ func Read(path string, max int64) ([]byte, error) {
 // openRegular opens the regular file at path for Read, refusing
 // anything else (see Read).
 func openRegular(path string) (*os.File, error) {
-	f, err := open(path)
-	if err != nil {
-		// A folder this user may not list cannot be opened, but is
-		// still a folder, and a socket, which no open opens (ENXIO),
-		// is not a regular file: a look, opening nothing, tells.
-		fi, serr := os.Stat(path)
+	// A look first, opening nothing: a device named by mistake is
+	// refused without being opened, as opening some has effects (a
+	// watchdog starts counting, a tape rewinds), and so is a folder
+	// this user may not list, and a socket, which no open opens
+	// (ENXIO). What is not there yet is left to the open to say.
+	if fi, err := os.Stat(path); err == nil {
 		switch {
-		case serr == nil && fi.IsDir():
+		case fi.IsDir():
 			return nil, ErrFolder
-		case serr == nil && !fi.Mode().IsRegular():
+		case !fi.Mode().IsRegular():
 			return nil, ErrNotRegular
 		}
+	}
+	f, err := open(path)
+	if err != nil {
 		return nil, unwrap(err)
 	}
 	fi, err := f.Stat()
