@@ -295,7 +295,8 @@ func TestPrunedInAnOlderStateFile(t *testing.T) {
 }
 
 // asOlderStateFile rewrites the state file at path as versions before
-// sticks were told apart wrote it: what a stick holds under "usb" alone.
+// sticks were told apart wrote it: what a stick holds, and the retention
+// it owes, under "usb" alone.
 func asOlderStateFile(t *testing.T, path string) {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -317,6 +318,19 @@ func asOlderStateFile(t *testing.T, path string) {
 	st["dests"], err = json.Marshal(map[string]json.RawMessage{"usb": copies})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if raw, ok := st["retention_owed"]; ok {
+		var owed map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &owed); err != nil {
+			t.Fatal(err)
+		}
+		o, ok := owed["usb on uuid:"+sameLabel[stickA].uuid]
+		if len(owed) != 1 || !ok {
+			t.Fatalf("the state file owes %s, want retention on stick A alone", raw)
+		}
+		if st["retention_owed"], err = json.Marshal(map[string]json.RawMessage{"usb": o}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if b, err = json.Marshal(st); err != nil {
 		t.Fatal(err)
@@ -408,6 +422,45 @@ func TestRetentionOwedPerStick(t *testing.T) {
 	}, "\n") + "\n"
 	if log.String() != want {
 		t.Errorf("the log says\n%s\nwant\n%s", log.String(), want)
+	}
+}
+
+// TestRetentionOwedInAnOlderStateFile: retention an older state file
+// owes at "usb" (which stick, it does not say) is tried at the stick a
+// pass finds, once its backoff has passed, and is paid there.
+func TestRetentionOwedInAnOlderStateFile(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	s := newSticks(t, sameLabel, true)
+	in := s.inbox(f)
+	in.Retention = schedule.Retention{KeepLast: 1}
+	start := time.Date(2026, 12, 3, 4, 0, 0, 0, time.UTC)
+	now := start
+	inbox.SetClock(in, func() time.Time { return now })
+	older, newer := snapshot(t, 0), snapshot(t, 1)
+	s.plug(t, stickA)
+	f.drop(t, "export-0", older)
+	onceOK(t, in)
+	unremovable(t, filepath.Join(s.backups(stickA), "export-0"))
+	f.drop(t, "export-1", newer)
+	if err := once(t, in).Err(); !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("pass error %v, want the delete refused", err)
+	}
+	asOlderStateFile(t, f.state)
+	if o := owedState(t, f.state); len(o) != 1 || o["usb"].Tries != 1 {
+		t.Fatalf("the older state file owes %+v, want one failed try at usb", o)
+	}
+
+	removable(t, filepath.Join(s.backups(stickA), "export-0"))
+	now = start.Add(time.Minute)
+	rep := onceOK(t, in)
+	shippedNothing(t, rep)
+	if len(rep.Pruned) != 1 {
+		t.Fatalf("pruned %v, want stick A's older copy", rep.Pruned)
+	}
+	holdsOnly(t, s.backups(stickA), newer)
+	if o := owedState(t, f.state); len(o) != 0 {
+		t.Fatalf("state owes %+v after the retention, want nothing", o)
 	}
 }
 
