@@ -17,7 +17,7 @@
 // function that calls Registry.Register with its scheme, a one-line usage
 // and an Opener, plus Registry.RegisterDiscovery if it can list the places
 // it offers; see local.Register and proton.Register. The command line then
-// gains it by one call next to theirs in cmd/cakebackup/registry.go: every
+// gains it by one call next to theirs in cmd/cakebackup/dests.go: every
 // command that takes --dest, the dests listing and the scheduler use the
 // registry and nothing else. The proof that it is safe to store wallets
 // there is the conformance suite: a test that passes a Harness to
