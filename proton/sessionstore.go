@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/cakebackup/cakebackup/secret"
 )
@@ -101,7 +102,15 @@ type keyringOrFile struct {
 	inKeyring bool
 }
 
-// Load implements SessionStore.
+// Load implements SessionStore. When both the keyring and the file
+// hold a session, the newer one is returned (see newer): a save that
+// gave up on a locked keyring went to the file, and its keyring call,
+// still blocked, may land later, once someone unlocks the keyring, with
+// the session as it was when that save began. That older session's
+// refresh token may be spent already. Load does not move the newer
+// session into the keyring itself, since it runs without the Lock and
+// could overwrite a renewal saved meanwhile; the next Save, as after
+// every renewal, puts it there and removes the file.
 func (k *keyringOrFile) Load(ctx context.Context) (Session, error) {
 	if err := ctx.Err(); err != nil {
 		return Session{}, err
@@ -111,6 +120,12 @@ func (k *keyringOrFile) Load(ctx context.Context) (Session, error) {
 		s, err := decodeSession([]byte(stored))
 		if err != nil {
 			return Session{}, fmt.Errorf("the Proton session in the OS keyring: %w", err)
+		}
+		// A file that cannot be read or used leaves the keyring's
+		// session, as when the file was not looked at.
+		if f, err := k.file.Load(ctx); err == nil && !newer(s, f) {
+			k.inKeyring = false
+			return f, nil
 		}
 		k.inKeyring = true
 		return s, nil
@@ -194,4 +209,27 @@ func (k *keyringOrFile) Where() string {
 		return "the OS keyring"
 	}
 	return k.file.Where()
+}
+
+// newer reports whether session a is newer than b: last renewed (or, if
+// never, made) later. Those are the times of the tokens themselves:
+// each renewal spends the refresh token it used, so the session renewed
+// last holds the one that still works, and a new login is made after
+// every renewal of the session it replaces. When a session was saved
+// would not do, as an older session may be saved again later. Both
+// times are in whole seconds, so two copies may tie; b wins a tie, and
+// Load passes the file as b: the file is written only while the keyring
+// fails, so of two copies made in the same second the file's came after
+// the keyring's (the one a blocked call landed late).
+func newer(a, b Session) bool {
+	return lastRenewed(a).After(lastRenewed(b))
+}
+
+// lastRenewed is when Proton last renewed the session's tokens, or, if
+// never, when the session was made by logging in.
+func lastRenewed(s Session) time.Time {
+	if s.Refreshed.IsZero() {
+		return s.Created
+	}
+	return s.Refreshed
 }

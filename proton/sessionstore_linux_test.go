@@ -159,3 +159,74 @@ func (w *watchedKeyring) Blocked(service, account string) error {
 	}
 	return err
 }
+
+// TestSessionStoreLateKeyringSave saves a session while the keyring is
+// locked (the save times out and goes to the file, its keyring call
+// stays blocked), then a renewed session (to the file at once), then
+// unlocks the keyring: the blocked call ends and writes the first,
+// older session into the keyring. Load must return the renewed session
+// from the file, not the keyring's older one, whose refresh token Proton
+// has already spent. The next save puts the session in the keyring and
+// removes the file.
+func TestSessionStoreLateKeyringSave(t *testing.T) {
+	svc := secrettest.Start(t) // sets DBUS_SESSION_BUS_ADDRESS: not parallel
+	dir := t.TempDir()
+	getenv := envWith(map[string]string{"XDG_CONFIG_HOME": dir})
+	kr := &secret.OSKeyring{Timeout: 50 * time.Millisecond}
+	file := filepath.Join(dir, "cakebackup", sessionFileName)
+	ctx := t.Context()
+
+	made := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
+	older := testSession()
+	older.Created, older.Refreshed = made, made.Add(10*time.Minute)
+	renewed := older
+	renewed.AccessToken, renewed.RefreshToken = "access-2", "refresh-2"
+	renewed.Refreshed = older.Refreshed.Add(time.Minute)
+
+	store := NewSessionStore(getenv, kr)
+	if err := store.Save(ctx, older); err != nil || store.Where() != file {
+		t.Fatalf("save while locked: %v, kept in %q; want %q", err, store.Where(), file)
+	}
+	<-svc.Shown() // the save's keyring call waits on the unanswered prompt
+	store = NewSessionStore(getenv, kr)
+	if err := store.Save(ctx, renewed); err != nil || store.Where() != file {
+		t.Fatalf("save of the renewed session while locked: %v, kept in %q; want %q", err, store.Where(), file)
+	}
+
+	svc.Unlock(t)
+	// A call waits for the blocked one (Timeout is a bound only), which
+	// now ends and leaves the older session in the keyring.
+	kr.Timeout = time.Minute
+	inKeyring, err := kr.Get(ctx, keyringService, keyringAccount)
+	if err != nil {
+		t.Fatalf("get once unlocked: %v", err)
+	}
+	if s, err := decodeSession([]byte(inKeyring)); err != nil || s != older {
+		t.Fatalf("keyring once unlocked holds %v, %v; want the older session the blocked save began with", s, err)
+	}
+
+	store = NewSessionStore(getenv, kr)
+	if got, err := store.Load(ctx); err != nil || got != renewed || store.Where() != file {
+		t.Fatalf("load with both copies = %v (refreshed %v), %v, from %q; want the renewed session (refreshed %v) from %q",
+			got, got.Refreshed, err, store.Where(), renewed.Refreshed, file)
+	}
+	if info, err := os.Stat(file); err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("session file after load: %v, %v; want mode 0600", info, err)
+	}
+
+	// The next renewal's save converges: keyring only.
+	next := renewed
+	next.AccessToken, next.RefreshToken = "access-3", "refresh-3"
+	next.Refreshed = renewed.Refreshed.Add(time.Minute)
+	store = NewSessionStore(getenv, kr)
+	if err := store.Save(ctx, next); err != nil || store.Where() != "the OS keyring" {
+		t.Fatalf("save once unlocked: %v, kept in %q; want the OS keyring", err, store.Where())
+	}
+	if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("session file after saving to the keyring: %v, want none", err)
+	}
+	store = NewSessionStore(getenv, kr)
+	if got, err := store.Load(ctx); err != nil || got != next || store.Where() != "the OS keyring" {
+		t.Fatalf("load after the save = %v, %v, from %q; want the session saved, from the OS keyring", got, err, store.Where())
+	}
+}

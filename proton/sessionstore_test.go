@@ -286,3 +286,72 @@ func TestSessionLock(t *testing.T) {
 		t.Fatalf("lock file: %v, mode %v", err, info.Mode())
 	}
 }
+
+// TestSessionStoreLoadsNewerCopy puts a session in both the keyring and
+// the file, as a keyring save that gave up and landed later leaves them
+// (TestSessionStoreLateKeyringSave has the real one), and checks that
+// Load returns the one renewed (or, never renewed, made) last, the
+// file's on a tie, and the keyring's when the file cannot be used.
+func TestSessionStoreLoadsNewerCopy(t *testing.T) {
+	ctx := context.Background()
+	made := time.Date(2026, 12, 1, 8, 30, 0, 0, time.UTC)
+	session := func(token string, created, refreshed time.Duration) Session {
+		s := testSession()
+		s.AccessToken, s.RefreshToken = "access-SECRET-"+token, "refresh-SECRET-"+token
+		s.Created = made.Add(created)
+		if refreshed != 0 {
+			s.Refreshed = made.Add(refreshed)
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		name          string
+		keyring, file Session
+		// fileData, if set, is written as the file instead of file.
+		fileData string
+		want     string // "keyring" or "file"
+	}{
+		{name: "file renewed later", keyring: session("k", 0, time.Hour), file: session("f", 0, 2*time.Hour), want: "file"},
+		{name: "keyring renewed later", keyring: session("k", 0, 2*time.Hour), file: session("f", 0, time.Hour), want: "keyring"},
+		{name: "file renewed, keyring never", keyring: session("k", 0, 0), file: session("f", 0, time.Minute), want: "file"},
+		{name: "keyring renewed, file never", keyring: session("k", 0, time.Minute), file: session("f", 0, 0), want: "keyring"},
+		{name: "new login in the file", keyring: session("k", 0, 5*time.Hour), file: session("f", 6*time.Hour, 0), want: "file"},
+		{name: "new login in the keyring", keyring: session("k", 6*time.Hour, 0), file: session("f", 0, 5*time.Hour), want: "keyring"},
+		{name: "same second", keyring: session("k", 0, time.Hour), file: session("f", 0, time.Hour), want: "file"},
+		{name: "file damaged", keyring: session("k", 0, time.Hour), fileData: "access-SECRET-garbage", want: "keyring"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			getenv := envWith(map[string]string{"XDG_CONFIG_HOME": dir})
+			kr := &memKeyring{secrets: map[string]string{}}
+			st := &keyringOrFile{keyring: kr, file: &sessionFile{getenv: getenv}}
+			data, err := encodeSession(tc.keyring)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := kr.Set(ctx, keyringService, keyringAccount, string(data)); err != nil {
+				t.Fatal(err)
+			}
+			if tc.fileData != "" {
+				path := filepath.Join(dir, "cakebackup", sessionFileName)
+				if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(tc.fileData), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := st.file.Save(ctx, tc.file); err != nil {
+				t.Fatal(err)
+			}
+			want, where := tc.keyring, "the OS keyring"
+			if tc.want == "file" {
+				want, where = tc.file, st.file.Where()
+			}
+			got, err := st.Load(ctx)
+			if err != nil || got != want || st.Where() != where {
+				t.Fatalf("Load = %v (refresh token %s), %v, from %q; want refresh token %s from %q",
+					got, got.RefreshToken, err, st.Where(), want.RefreshToken, where)
+			}
+		})
+	}
+}
