@@ -350,8 +350,7 @@ func TestRetentionOwedPerStick(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	s := newSticks(t, sameLabel, true)
-	in := s.inbox(f)
-	in.Retention = schedule.Retention{KeepLast: 1}
+	in, now := keepOneOnAClock(s, f)
 	var log bytes.Buffer
 	in.Log = slog.New(slog.NewTextHandler(&log, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 		if a.Key == slog.TimeKey {
@@ -359,26 +358,8 @@ func TestRetentionOwedPerStick(t *testing.T) {
 		}
 		return a
 	}}))
-	start := time.Date(2026, 12, 3, 4, 0, 0, 0, time.UTC)
-	now := start
-	inbox.SetClock(in, func() time.Time { return now })
-	older, newer := snapshot(t, 0), snapshot(t, 1)
-	keyA, keyB := "usb on uuid:"+sameLabel[stickA].uuid, "usb on uuid:"+sameLabel[stickB].uuid
-
-	f.drop(t, "export-0", older)
-	for _, i := range []int{stickA, stickB} {
-		s.plug(t, i)
-		onceOK(t, in)
-		holdsOnly(t, s.backups(i), older)
-	}
-
-	s.plug(t, stickA)
-	unremovable(t, filepath.Join(s.backups(stickA), "export-0"))
-	f.drop(t, "export-1", newer)
-	if err := once(t, in).Err(); !errors.Is(err, fs.ErrPermission) {
-		t.Fatalf("pass error %v, want the delete refused", err)
-	}
-	holdsOnly(t, s.backups(stickA), older, newer)
+	keyA := "usb on uuid:" + sameLabel[stickA].uuid
+	older, newer := failOnA(t, f, s, in, stickA, stickB)
 	if o := owedState(t, f.state); len(o) != 1 || o[keyA].Tries != 1 {
 		t.Fatalf("state owes %+v, want one failed try on stick A alone", o)
 	}
@@ -393,17 +374,7 @@ func TestRetentionOwedPerStick(t *testing.T) {
 	}
 
 	s.plug(t, stickA)
-	removable(t, filepath.Join(s.backups(stickA), "export-0"))
-	now = start.Add(time.Minute)
-	rep := onceOK(t, in)
-	shippedNothing(t, rep)
-	if len(rep.Pruned) != 1 {
-		t.Fatalf("pruned %v on stick A, want its older copy", rep.Pruned)
-	}
-	holdsOnly(t, s.backups(stickA), newer)
-	if o := owedState(t, f.state); len(o) != 0 {
-		t.Fatalf("state owes %+v after A's retention, want nothing (not %s either)", o, keyB)
-	}
+	paidOnA(t, f, s, in, now, newer)
 	// Each line about the destination says which stick.
 	onA, onB := "usb on WALLETS (UUID "+sameLabel[stickA].uuid+")", "usb on WALLETS (UUID "+sameLabel[stickB].uuid+")"
 	shipped := func(name, on string) string {
@@ -432,35 +403,65 @@ func TestRetentionOwedInAnOlderStateFile(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	s := newSticks(t, sameLabel, true)
-	in := s.inbox(f)
-	in.Retention = schedule.Retention{KeepLast: 1}
-	start := time.Date(2026, 12, 3, 4, 0, 0, 0, time.UTC)
-	now := start
-	inbox.SetClock(in, func() time.Time { return now })
-	older, newer := snapshot(t, 0), snapshot(t, 1)
-	s.plug(t, stickA)
-	f.drop(t, "export-0", older)
-	onceOK(t, in)
-	unremovable(t, filepath.Join(s.backups(stickA), "export-0"))
-	f.drop(t, "export-1", newer)
-	if err := once(t, in).Err(); !errors.Is(err, fs.ErrPermission) {
-		t.Fatalf("pass error %v, want the delete refused", err)
-	}
+	in, now := keepOneOnAClock(s, f)
+	_, newer := failOnA(t, f, s, in, stickA)
 	asOlderStateFile(t, f.state)
 	if o := owedState(t, f.state); len(o) != 1 || o["usb"].Tries != 1 {
 		t.Fatalf("the older state file owes %+v, want one failed try at usb", o)
 	}
 
+	paidOnA(t, f, s, in, now, newer)
+}
+
+// keepOneOnAClock is s's inbox over f keeping one copy per stick, on a
+// clock that stands at 2026-12-03 04:00 UTC until the test moves *now.
+func keepOneOnAClock(s *sticks, f *fixture) (*inbox.Inbox, *time.Time) {
+	in := s.inbox(f)
+	in.Retention = schedule.Retention{KeepLast: 1}
+	now := time.Date(2026, 12, 3, 4, 0, 0, 0, time.UTC)
+	inbox.SetClock(in, func() time.Time { return now })
+	return in, &now
+}
+
+// failOnA ships export-0 (older) to each of the sticks first in turn,
+// then export-1 (newer) to stick A, where retention fails for real: A's
+// export-0 is made immutable. It checks the pass says so and A holds
+// both.
+func failOnA(t *testing.T, f *fixture, s *sticks, in *inbox.Inbox, first ...int) (older, newer []byte) {
+	t.Helper()
+	older, newer = snapshot(t, 0), snapshot(t, 1)
+	f.drop(t, "export-0", older)
+	for _, i := range first {
+		s.plug(t, i)
+		onceOK(t, in)
+		holdsOnly(t, s.backups(i), older)
+	}
+	s.plug(t, stickA)
+	unremovable(t, filepath.Join(s.backups(stickA), "export-0"))
+	f.drop(t, "export-1", newer)
+	if err := once(t, in).Err(); !errors.Is(err, fs.ErrPermission) {
+		t.Fatalf("pass error %v, want the delete refused", err)
+	}
+	holdsOnly(t, s.backups(stickA), older, newer)
+	return older, newer
+}
+
+// paidOnA lets stick A, plugged in, remove its export-0 again, moves
+// the clock past the first backoff, and checks that a pass ships nothing
+// and prunes that copy: A holds newer alone, and nothing is owed at any
+// stick.
+func paidOnA(t *testing.T, f *fixture, s *sticks, in *inbox.Inbox, now *time.Time, newer []byte) {
+	t.Helper()
 	removable(t, filepath.Join(s.backups(stickA), "export-0"))
-	now = start.Add(time.Minute)
+	*now = now.Add(time.Minute)
 	rep := onceOK(t, in)
 	shippedNothing(t, rep)
 	if len(rep.Pruned) != 1 {
-		t.Fatalf("pruned %v, want stick A's older copy", rep.Pruned)
+		t.Fatalf("pruned %v on stick A, want its older copy", rep.Pruned)
 	}
 	holdsOnly(t, s.backups(stickA), newer)
 	if o := owedState(t, f.state); len(o) != 0 {
-		t.Fatalf("state owes %+v after the retention, want nothing", o)
+		t.Fatalf("state owes %+v after A's retention, want nothing", o)
 	}
 }
 
