@@ -2,6 +2,14 @@
 // first line of a file, of standard input or of a hidden terminal prompt,
 // never more than MaxSize bytes of it, never from a file others can read;
 // and keeps them out of what cakebackup hands to other programs.
+//
+// Sources says where a password comes from and falls back to a prompt
+// on a terminal (ReadOrPrompt; ReadNew types a new one twice);
+// KeepGenerated makes sure a generated password reaches its owner (a new
+// 0600 file, or a terminal or result that shows it) before anything is
+// encrypted with it. OSKeyring reaches the OS keyring, each call bounded
+// by its context and a timeout, with at most one call left blocked per
+// entry in a locked keyring.
 package secret
 
 import (
