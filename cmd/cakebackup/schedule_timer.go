@@ -17,7 +17,7 @@ import (
 func scheduleInstallCommand(e *env) *cli.Command {
 	return e.jobCommand(&cli.Command{
 		Name:  "install",
-		Usage: "start a job from the OS timer: systemd (Linux), launchd (macOS), schtasks (Windows)",
+		Usage: "start a job from the OS timer: systemd (Linux; without it, a crontab line to add), launchd (macOS), schtasks (Windows)",
 	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
 		exe, err := e.installableExecutable()
 		if err != nil {
