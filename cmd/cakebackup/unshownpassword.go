@@ -9,7 +9,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -43,16 +42,13 @@ func (e *unshownPasswordError) Error() string {
 func (e *unshownPasswordError) Unwrap() error { return e.err }
 
 // discardUnopenable removes every copy of made, a backup whose generated
-// password could not be shown and is gone with this process: nobody can
-// ever open it, and left among its owner's backups it would pass for
-// one (check and verify without the password find it sound), until the
-// day it is needed. As create removes the --password-out file of a
-// backup saved nowhere, it removes the backup of a password shown
-// nowhere. Older backups are not touched: only the copies this run
-// stored, under the names they were stored under, and only while the
-// name still holds that copy (its identity, where the destination has
-// one, is the one recorded when it was stored). It returns unshown with
-// what became of each copy.
+// password could not be shown and is gone with this process
+// (job.Discard): nobody can ever open it, and left among its owner's
+// backups it would pass for one (check and verify without the password
+// find it sound), until the day it is needed. As create removes the
+// --password-out file of a backup saved nowhere, it removes the backup
+// of a password shown nowhere. It returns unshown with what became of
+// each copy.
 //
 // It removes them even once ctx has ended: Ctrl-C reaches a whole
 // pipeline (cakebackup create --json | jq), so the reader of the
@@ -61,15 +57,16 @@ func (e *unshownPasswordError) Unwrap() error { return e.err }
 func discardUnopenable(ctx context.Context, open job.Opener, made *job.Made, unshown *unshownPasswordError) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), removalTime)
 	defer cancel()
-	for _, st := range made.Stores.Good() {
-		err := deleteStored(ctx, open, st)
+	good := made.Stores.Good()
+	for i, err := range job.Discard(ctx, open, made.Stores) {
+		loc := good[i].Entry.Location
 		switch {
-		case errors.Is(err, errNotStored):
-			unshown.changed = append(unshown.changed, st.Entry.Location)
+		case errors.Is(err, job.ErrReplaced):
+			unshown.changed = append(unshown.changed, loc)
 		case err != nil:
-			unshown.notRemoved = append(unshown.notRemoved, st.Entry.Location+" ("+message(err)+")")
+			unshown.notRemoved = append(unshown.notRemoved, loc+" ("+message(err)+")")
 		default:
-			unshown.removed = append(unshown.removed, st.Entry.Location)
+			unshown.removed = append(unshown.removed, loc)
 		}
 	}
 	return unshown
@@ -79,39 +76,6 @@ func discardUnopenable(ctx context.Context, open job.Opener, made *job.Made, uns
 // does not end: a destination that does not answer (Proton Drive, its
 // network gone) must not hold the process forever.
 const removalTime = time.Minute
-
-// errNotStored is deleteStored's refusal of a name that no longer holds
-// the copy stored under it.
-var errNotStored = errors.New("no longer the copy stored")
-
-// deleteStored removes the copy st stored at its destination, unless
-// the destination tells that its name now holds another file or the
-// copy changed (errNotStored): a copy renamed over by another program,
-// a "usb" that finds another stick now. Between that look and the
-// removal another program could still replace it.
-func deleteStored(ctx context.Context, open job.Opener, st job.Stored) error {
-	dest, err := open(ctx, st.Dest)
-	if err != nil {
-		return err
-	}
-	defer dest.Close()
-	if idr, ok := dest.(destinations.Identifier); ok && st.Identity != "" {
-		id, err := idr.Identity(ctx, st.Entry.Name)
-		switch {
-		case errors.Is(err, destinations.ErrNotFound):
-			return nil // already gone: as good as removed
-		case err != nil:
-			return err
-		case id != st.Identity:
-			return errNotStored
-		}
-	}
-	err = dest.Delete(ctx, st.Entry.Name)
-	if errors.Is(err, destinations.ErrNotFound) {
-		return nil // already gone: as good as removed
-	}
-	return err
-}
 
 // catchBrokenPipe makes a write on stdout whose reader is gone fail with
 // EPIPE until the returned func is called, where Go's runtime would end
