@@ -47,13 +47,20 @@ func (t TimerInstall) WriteText(w io.Writer, status string) error {
 // WriteUninstalled writes what schedule uninstall says of what Uninstall
 // removed for job: each file, or that nothing was installed (unless the
 // OS keeps its timers unseen), then how to stop what is still loaded.
+// Where only cron starts jobs (i.Cron), install gave a crontab line, not
+// a timer: it says each file removed (units written while systemd ran
+// here), then to remove the crontab line, as schedule remove does.
 func (i Installed) WriteUninstalled(w io.Writer, job string) error {
 	s := &stickyWriter{w: w}
-	if len(i.Files) == 0 && !i.Unseen {
+	if len(i.Files) == 0 && !i.Unseen && !i.Cron {
 		s.printf("Nothing installed for job %s.\n", job)
 	}
 	for _, f := range i.Files {
 		s.printf("Removed %s\n", f)
+	}
+	if i.Cron {
+		s.printf("If you added a crontab line for it (schedule install's), remove it: crontab -e\n")
+		return s.err
 	}
 	s.printf("To stop what is still loaded, run:\n  %s\n", i.Next)
 	return s.err

@@ -98,6 +98,10 @@ func TestInstalledWriteUninstalled(t *testing.T) {
 			"Nothing installed for job a.\nTo stop what is still loaded, run:\n  systemctl --user stop a.timer\n"},
 		{"unseen", Installed{Next: `schtasks /Delete /F /TN "cakebackup a"`, Unseen: true},
 			"To stop what is still loaded, run:\n  schtasks /Delete /F /TN \"cakebackup a\"\n"},
+		{"cron", Installed{Next: "systemctl --user stop a.timer", Cron: true},
+			"If you added a crontab line for it (schedule install's), remove it: crontab -e\n"},
+		{"cron, units left from systemd", Installed{Files: []string{"/u/a.timer"}, Next: "systemctl --user stop a.timer", Cron: true},
+			"Removed /u/a.timer\nIf you added a crontab line for it (schedule install's), remove it: crontab -e\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -195,6 +195,10 @@ type Installed struct {
 	// Unseen: the OS keeps its timers where cakebackup does not look
 	// (Windows' task scheduler), so Files is empty whatever is there.
 	Unseen bool
+	// Cron is set by the caller of Uninstall where only cron can start
+	// jobs (Linux without systemd's user timers): what schedule install
+	// gave there is a crontab line, which only its owner can remove.
+	Cron bool
 }
 
 // Install writes the OS timer entries that start job (for goos "linux" a

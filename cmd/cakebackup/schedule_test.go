@@ -927,7 +927,8 @@ func TestScheduleInstallTwoConfigs(t *testing.T) {
 
 // TestScheduleInstallWithoutSystemd: on a Linux without systemd, install
 // writes no unit (nothing would start it) and prints the crontab line
-// that runs the job from its config file.
+// that runs the job from its config file; uninstall and remove say to
+// remove that line, not to stop a systemd timer.
 func TestScheduleInstallWithoutSystemd(t *testing.T) {
 	t.Parallel()
 	if runtime.GOOS != "linux" {
@@ -950,6 +951,10 @@ func TestScheduleInstallWithoutSystemd(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(s.vars["XDG_CONFIG_HOME"], "systemd")); !os.IsNotExist(err) {
 		t.Errorf("install wrote systemd units without systemd: %v", err)
+	}
+	const crontabWord = "If you added a crontab line for it (schedule install's), remove it: crontab -e\n"
+	if out := s.mustRun("schedule", "uninstall", "nightly"); out != crontabWord {
+		t.Errorf("uninstall said:\n%s\nwant:\n%s", out, crontabWord)
 	}
 	out = s.mustRun("schedule", "remove", "--config", b, "nightly")
 	if !strings.Contains(out, "crontab -e") {

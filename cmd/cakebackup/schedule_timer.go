@@ -66,6 +66,7 @@ func scheduleUninstallCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
+			inst.Cron = e.cronOnly()
 			return inst.WriteUninstalled(e.stdout, name)
 		},
 	}
