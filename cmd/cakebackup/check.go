@@ -54,10 +54,10 @@ func checkCommand(e *env) *cli.Command {
 			} else {
 				werr = rep.WriteText(e.stdout)
 			}
-			if werr != nil {
-				return werr
+			if err != nil {
+				return err // the verdict says more than a missing report (see run)
 			}
-			return err
+			return werr
 		},
 	}
 }

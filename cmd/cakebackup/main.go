@@ -203,12 +203,16 @@ func run(ctx context.Context, args []string, e *env) int {
 	if errors.Is(err, errVersionShown) {
 		err = nil
 	}
-	// A result that did not reach stdout fails the run, with one line
-	// whatever else the command had to say: a script must not take an
-	// empty or cut short result for the whole one, and a person reading
-	// it must learn why it is missing. Only create's line of a generated
-	// password it could not show says more.
-	if stdout.err != nil && !errors.As(err, new(*unshownPasswordError)) {
+	// A result that did not reach stdout fails a run that would have
+	// succeeded, with one line: a script must not take an empty or cut
+	// short result for the whole one, and a person reading it must learn
+	// why it is missing. A run that failed for its own reason keeps its
+	// line and exit code, which say more than a missing result: a check
+	// that found a damaged backup still exits 4. A failure that is the
+	// write's own ("writing JSON: ...") is said as the write's alone.
+	// Only create's line of a generated password it could not show says
+	// more.
+	if stdout.err != nil && (err == nil || errors.As(err, new(*stdoutError))) && !errors.As(err, new(*unshownPasswordError)) {
 		err = stdout.err
 	}
 	if err == nil {

@@ -81,12 +81,11 @@ func sendCommand(e *env) *cli.Command {
 			if c.Bool("json") {
 				printErr = writeJSON(e.stdout, sentFilesJSON{Files: results})
 			}
-			if printErr != nil {
-				return printErr
-			}
+			// A file that failed says more than a missing result
+			// (see run).
 			switch len(failed) {
 			case 0:
-				return nil
+				return printErr
 			case 1:
 				return failed[0]
 			}

@@ -277,3 +277,66 @@ func TestCreateRemovesAnUnshownBackupFromProton(t *testing.T) {
 		t.Errorf("ls proton:/Backups after the removal: %s", got)
 	}
 }
+
+// TestFullStdoutKeepsTheVerdict: a run that failed for its own reason
+// keeps its line and exit code when its stdout is full too: a check that
+// found a damaged backup exits 4, as does a send of two files one of
+// which is damaged, with the line the run gives on a stdout that takes
+// everything; only the result is missing.
+func TestFullStdoutKeepsTheVerdict(t *testing.T) {
+	t.Parallel()
+	damaged := func(t *testing.T) (dir, file string) {
+		good, _ := sampleBackup(t)
+		data, err := os.ReadFile(good)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data[len(data)/2] ^= 0xff
+		dir = t.TempDir()
+		file = filepath.Join(dir, "cake_wallet_backup_2026-12-03_010203")
+		if err := os.WriteFile(file, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return dir, file
+	}
+	tests := []struct {
+		name string
+		args func(t *testing.T) []string
+	}{
+		{"check of a damaged backup", func(t *testing.T) []string {
+			dir, _ := damaged(t)
+			return []string{"check", "folder:" + dir}
+		}},
+		{"send of two files, one damaged", func(t *testing.T) []string {
+			good, _ := sampleBackup(t)
+			_, bad := damaged(t)
+			return []string{"send", good, bad, "--dest", "folder:" + t.TempDir()}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := newCLI(t)
+			// The line and code on a stdout that takes everything.
+			args := tt.args(t)
+			code := c.run(args...)
+			if code != exitDamaged {
+				t.Fatalf("exit %d with a working stdout, want %d; stderr %q", code, exitDamaged, c.stderr.String())
+			}
+			if c.stdout.Len() == 0 {
+				t.Fatal("the run printed no result: a full stdout would change nothing")
+			}
+			line := c.stderr.String()
+			// The same run again, from a new home (check remembers what
+			// it found), to a full stdout.
+			full := newCLI(t)
+			full.stdoutTo = &fullStdout{}
+			if code := full.run(args...); code != exitDamaged {
+				t.Errorf("exit %d with a full stdout, want %d; stderr %q", code, exitDamaged, full.stderr.String())
+			}
+			if got := full.stderr.String(); got != line {
+				t.Errorf("stderr with a full stdout %q, want %q", got, line)
+			}
+		})
+	}
+}
