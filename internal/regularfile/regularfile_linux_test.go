@@ -4,7 +4,6 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -17,16 +16,8 @@ import (
 // shows the watch sees opens.
 func TestNotRegularNotOpened(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(dir, "settings.json")
-	if err := os.Symlink(fifo, link); err != nil {
-		t.Fatal(err)
-	}
-	regular := filepath.Join(dir, "config.toml")
+	fifo, link := fifoAndLink(t)
+	regular := filepath.Join(t.TempDir(), "config.toml")
 	if err := os.WriteFile(regular, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}

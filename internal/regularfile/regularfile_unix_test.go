@@ -78,15 +78,7 @@ func TestRead(t *testing.T) {
 // a look at the link alone would not tell from a regular file.
 func TestOpenFIFONoWriter(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	fifo := filepath.Join(dir, "fifo")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(dir, "settings.json")
-	if err := os.Symlink(fifo, link); err != nil {
-		t.Fatal(err)
-	}
+	fifo, link := fifoAndLink(t)
 	for _, path := range []string{fifo, link} {
 		f, err := open(path)
 		if err != nil {
@@ -130,4 +122,20 @@ func TestOpenedBlocking(t *testing.T) {
 	if flags&unix.O_NONBLOCK != 0 {
 		t.Errorf("the opened file's flags are %#x, with O_NONBLOCK (%#x)", flags, unix.O_NONBLOCK)
 	}
+}
+
+// fifoAndLink makes, in a new folder, a FIFO that no process writes to
+// and a link to it named as a settings file.
+func fifoAndLink(t *testing.T) (fifo, link string) {
+	t.Helper()
+	dir := t.TempDir()
+	fifo = filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link = filepath.Join(dir, "settings.json")
+	if err := os.Symlink(fifo, link); err != nil {
+		t.Fatal(err)
+	}
+	return fifo, link
 }
