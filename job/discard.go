@@ -12,6 +12,15 @@ import (
 // since it was stored (its identity differs), so it was left alone.
 var ErrReplaced = errors.New("no longer the copy stored")
 
+// Discarded is what became of one copy Discard was given.
+type Discarded struct {
+	// Location is where the copy was stored (its Entry's Location).
+	Location string
+	// Err is nil when the copy was removed or was already gone,
+	// ErrReplaced, or why it could not be removed.
+	Err error
+}
+
 // Discard removes the copies in stores that were stored (those without
 // Err), each under the name it was stored under, and only while that name
 // still holds it: where the destination identifies its files
@@ -19,17 +28,15 @@ var ErrReplaced = errors.New("no longer the copy stored")
 // whose identity differs is left alone (ErrReplaced): a copy renamed over
 // by another program, a "usb" that finds another stick now. Between that
 // look and the removal another program could still replace it. It
-// returns, for each stored copy in order (stores.Good()), nil when it
-// was removed or was already gone, ErrReplaced, or why it could not be
-// removed. It is for a backup nobody can open (its password lost), never
-// for older backups: it touches only the names in stores.
-func Discard(ctx context.Context, open Opener, stores Stores) []error {
-	good := stores.Good()
-	errs := make([]error, len(good))
-	for i, st := range good {
-		errs[i] = discardOne(ctx, open, st)
+// returns what became of each stored copy, in order. It is for a backup
+// nobody can open (its password lost), never for older backups: it
+// touches only the names in stores.
+func Discard(ctx context.Context, open Opener, stores Stores) []Discarded {
+	var out []Discarded
+	for _, st := range stores.Good() {
+		out = append(out, Discarded{Location: st.Entry.Location, Err: discardOne(ctx, open, st)})
 	}
-	return errs
+	return out
 }
 
 // discardOne removes st's copy as Discard does.

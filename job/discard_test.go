@@ -63,9 +63,9 @@ func TestDiscard(t *testing.T) {
 			}
 			path := filepath.Join(out, made.Stores.Good()[0].Entry.Name)
 			tc.change(t, path)
-			errs := job.Discard(t.Context(), opener(), made.Stores)
-			if len(errs) != 1 || !errors.Is(errs[0], tc.want) || (tc.want == nil) != (errs[0] == nil) {
-				t.Fatalf("Discard = %v; want [%v]", errs, tc.want)
+			got := job.Discard(t.Context(), opener(), made.Stores)
+			if len(got) != 1 || got[0].Location != made.Stores.Good()[0].Entry.Location || !errors.Is(got[0].Err, tc.want) || (tc.want == nil) != (got[0].Err == nil) {
+				t.Fatalf("Discard = %v; want the stored copy with %v", got, tc.want)
 			}
 			if _, err := os.Stat(path); tc.kept != (err == nil) {
 				t.Errorf("after Discard, stat %s: %v; want kept %v", path, err, tc.kept)

@@ -57,16 +57,14 @@ func (e *unshownPasswordError) Unwrap() error { return e.err }
 func discardUnopenable(ctx context.Context, open job.Opener, made *job.Made, unshown *unshownPasswordError) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), removalTime)
 	defer cancel()
-	good := made.Stores.Good()
-	for i, err := range job.Discard(ctx, open, made.Stores) {
-		loc := good[i].Entry.Location
+	for _, d := range job.Discard(ctx, open, made.Stores) {
 		switch {
-		case errors.Is(err, job.ErrReplaced):
-			unshown.changed = append(unshown.changed, loc)
-		case err != nil:
-			unshown.notRemoved = append(unshown.notRemoved, loc+" ("+message(err)+")")
+		case errors.Is(d.Err, job.ErrReplaced):
+			unshown.changed = append(unshown.changed, d.Location)
+		case d.Err != nil:
+			unshown.notRemoved = append(unshown.notRemoved, d.Location+" ("+message(d.Err)+")")
 		default:
-			unshown.removed = append(unshown.removed, loc)
+			unshown.removed = append(unshown.removed, d.Location)
 		}
 	}
 	return unshown
