@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/internal/stdout"
 )
 
 var snakeCase = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
@@ -101,7 +103,7 @@ func TestJSONFailure(t *testing.T) {
 	}
 	for _, tt := range tests {
 		code := c.run(tt.args...)
-		var got failureJSON
+		var got stdout.Failure
 		if err := json.Unmarshal(c.stdout.Bytes(), &got); err != nil {
 			t.Errorf("%v: stdout %q is not JSON: %v", tt.args, c.stdout.String(), err)
 			continue

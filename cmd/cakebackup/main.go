@@ -19,6 +19,7 @@ import (
 	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/internal/progress"
+	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/secret"
@@ -196,24 +197,17 @@ func (e *env) before(c *cli.Context) error {
 // Every failure is printed as exactly one line on stderr, and nothing else
 // is: the run's notes and warnings are printed only after success.
 func run(ctx context.Context, args []string, e *env) int {
-	stdout := &countingWriter{w: e.stdout}
-	e.stdout = stdout
+	out := stdout.New(e.stdout)
+	e.stdout = out
 	app := newApp(e)
 	err := app.RunContext(ctx, cliargs.Interspersed(app, globalFlags(), args))
 	if errors.Is(err, errVersionShown) {
 		err = nil
 	}
-	// A result that did not reach stdout fails a run that would have
-	// succeeded, with one line: a script must not take an empty or cut
-	// short result for the whole one, and a person reading it must learn
-	// why it is missing. A run that failed for its own reason keeps its
-	// line and exit code, which say more than a missing result: a check
-	// that found a damaged backup still exits 4. A failure that is the
-	// write's own ("writing JSON: ...") is said as the write's alone.
-	// Only create's line of a generated password it could not show says
-	// more.
-	if stdout.err != nil && (err == nil || errors.As(err, new(*stdoutError))) && !errors.As(err, new(*unshownPasswordError)) {
-		err = stdout.err
+	// A result that did not reach stdout fails the run (stdout.Verdict);
+	// only create's line of a generated password it could not show says more.
+	if !errors.As(err, new(*unshownPasswordError)) {
+		err = out.Verdict(err)
 	}
 	if err == nil {
 		e.flushNotes()
@@ -232,52 +226,8 @@ func run(ctx context.Context, args []string, e *env) int {
 		msg, code = errloc.OneLine(err.Error()), exitCode(err)
 	}
 	fmt.Fprintf(e.stderr, "cakebackup: %s\n", msg)
-	// A command that printed its own JSON result (send, a create that
-	// stored some copies) has said where each thing stands.
-	if cliargs.BoolGiven(args, "json") && stdout.n == 0 {
-		_ = writeJSON(e.stdout, failureJSON{Error: msg, ExitCode: code})
+	if cliargs.BoolGiven(args, "json") {
+		_ = out.WriteFailure(stdout.Failure{Error: msg, ExitCode: code})
 	}
 	return code
-}
-
-// failureJSON is what a failed command given --json prints on stdout, so
-// a script reading stdout always gets one JSON object.
-type failureJSON struct {
-	Error    string `json:"error"`
-	ExitCode int    `json:"exit_code"`
-}
-
-// countingWriter counts what a run wrote on stdout and keeps the first
-// write that failed, as a *stdoutError, for run to fail with. Nothing is
-// written after it: the rest of a result cut short would only pass for
-// a whole one.
-type countingWriter struct {
-	w   io.Writer
-	n   int64
-	err error
-}
-
-// Fd passes on the file descriptor of the writer underneath, so terminal
-// checks see through the count; ^0 (no such descriptor) for others.
-func (c *countingWriter) Fd() uintptr {
-	if f, ok := c.w.(interface{ Fd() uintptr }); ok {
-		return f.Fd()
-	}
-	return ^uintptr(0)
-}
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	if c.err != nil {
-		return 0, c.err
-	}
-	n, err := c.w.Write(b)
-	c.n += int64(n)
-	if err == nil && n < len(b) {
-		err = io.ErrShortWrite
-	}
-	if err != nil {
-		c.err = &stdoutError{err: err}
-		return n, c.err
-	}
-	return n, nil
 }

@@ -1,16 +1,14 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 
 	"golang.org/x/term"
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/progress"
+	"github.com/cakebackup/cakebackup/internal/stdout"
 )
 
 // note records an informational line for stderr, left out with --quiet.
@@ -58,41 +56,11 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// stdoutError is a write on stdout that failed: a full disk, a closed
-// pipe, a terminal gone. It fails the run (see run), worded without the
-// system's "write /dev/stdout", as stdout is all it can be.
-type stdoutError struct{ err error }
-
-func (e *stdoutError) Error() string {
-	cause := e.err
-	var pathErr *fs.PathError
-	if errors.As(cause, &pathErr) {
-		cause = pathErr.Err
-	}
-	return "could not write to stdout: " + cause.Error()
-}
-
-func (e *stdoutError) Unwrap() error { return e.err }
-
-// onStdout is the *stdoutError err holds, without what its callers
-// added ("writing JSON: "), or else err.
-func onStdout(err error) error {
-	var out *stdoutError
-	if errors.As(err, &out) {
-		return out
-	}
-	return err
-}
+// onStdout is stdout.Cause, for create's line of a password it could not show.
+func onStdout(err error) error { return stdout.Cause(err) }
 
 // writeJSON prints v as one indented JSON object.
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("writing JSON: %w", err)
-	}
-	return nil
-}
+func writeJSON(w io.Writer, v any) error { return stdout.WriteJSON(w, v) }
 
 // newProgress returns the progress display of a backup being made on w,
 // which stays silent when quiet is set or w is not a terminal.
