@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/proton"
@@ -15,37 +14,24 @@ import (
 // words job.Kind puts into its description of such a backup.
 const restoreHint = "restore it with `cakebackup restore`"
 
-// hintedError is an error worded for the command line; errors.Is still
-// finds its cause.
-type hintedError struct {
-	msg string
-	err error
-}
-
-func (h *hintedError) Error() string { return h.msg }
-func (h *hintedError) Unwrap() error { return h.err }
-
-// protonHint words the Proton errors a user fixes with a flag or a
-// command as the one line that says which; other errors get their fix
-// from withFix (config as there).
+// protonHint says the Proton errors a flag or command fixes as the one
+// line that says which; other errors get withFix's.
 func protonHint(err error, config string) error {
+	fe, folder := errors.AsType[*proton.FolderError](err)
 	switch {
 	case errors.Is(err, proton.ErrAppVersionRefused):
-		return withCode(exitCode(err), &hintedError{msg: "Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)", err: err})
+		return errloc.Explain(err, "Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)")
 	case errors.Is(err, proton.ErrSessionExpired):
-		return withCode(exitCode(err), &hintedError{msg: "Proton session expired: run `cakebackup proton login`", err: err})
-	}
-	var fe *proton.FolderError
-	if errors.As(err, &fe) {
-		return withCode(exitCode(err), &hintedError{msg: err.Error() + "; use a folder cakebackup makes itself, such as proton:/cakebackup" + fe.Wanted, err: err})
+		return errloc.Explain(err, "Proton session expired: run `cakebackup proton login`")
+	case folder:
+		return errloc.Explain(err, err.Error()+"; use a folder cakebackup makes itself, such as proton:/cakebackup"+fe.Wanted)
 	}
 	return withFix(err, config)
 }
 
-// fixOf returns the command or flag that fixes err, if cakebackup knows
-// one, and the error in err's chain whose words it follows; the commands
-// it names that work on a config's jobs are given config (as
-// env.configArg).
+// fixOf returns the command or flag that fixes err, if there is one, and
+// the error in err's chain it follows; config is env.configArg, for the
+// commands named that work on a config's jobs.
 func fixOf(err error, config string) (fix string, after error) {
 	const login = "`cakebackup proton login`"
 	var session *proton.SessionError
@@ -80,26 +66,13 @@ func fixOf(err error, config string) (fix string, after error) {
 	return "", nil
 }
 
-// withFix adds to err's message, right after the words of the error it
-// fixes, the command or flag that fixes it (fixOf, given config).
-// Libraries say what is wrong; how to fix it with cakebackup is said
-// here.
+// withFix adds fixOf's fix to err's line, right after the words of the
+// error it fixes: libraries say what is wrong, cmd how to fix it.
 func withFix(err error, config string) error {
-	fix, after := fixOf(err, config)
-	if after == nil {
-		return err
+	if fix, after := fixOf(err, config); after != nil {
+		return errloc.After(err, after, fix)
 	}
-	words := after.Error()
-	msg := err.Error()
-	if strings.Contains(msg, words+fix) {
-		return err // said already (a job's password error, fixed where it is read)
-	}
-	if i := strings.Index(msg, words); i >= 0 {
-		msg = msg[:i+len(words)] + fix + msg[i+len(words):]
-	} else {
-		msg += fix
-	}
-	return &hintedError{msg: msg, err: err}
+	return err
 }
 
 // message is err's one line for people, with its fix.

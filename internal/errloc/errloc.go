@@ -5,8 +5,9 @@
 // "restore /x/y.bak: open /x/y.bak: no such file or directory". The one
 // rule here, [Names], decides whether an error's text already names a
 // location; [Wrap] adds a layer's words only when it does not, and drops
-// the path an [*fs.PathError] repeats. [OneLine] folds an error's text
-// onto the one line a message, log value or state field gives it.
+// the path an [*fs.PathError] repeats; [After] adds words after a cause's
+// once. [OneLine] folds an error's text onto the one line a message, log
+// value or state field gives it.
 package errloc
 
 import (
@@ -143,6 +144,22 @@ func Explain(err error, msg string) error {
 		return nil
 	}
 	return &Error{msg: msg, err: err}
+}
+
+// After returns err with words written right after the text of cause,
+// an error in err's chain, or at the end when err's text does not hold
+// it: a fix said where its problem is ("...: not logged in to Proton: run
+// `cakebackup proton login` (code 401)"). When words follow cause's text
+// already (added where the error was made), err is returned unchanged.
+func After(err, cause error, words string) error {
+	at, msg := cause.Error(), err.Error()
+	if strings.Contains(msg, at+words) {
+		return err
+	}
+	if i := strings.Index(msg, at); i >= 0 {
+		return Explain(err, msg[:i+len(at)]+words+msg[i+len(at):])
+	}
+	return Explain(err, msg+words)
 }
 
 // Reason is err's text for a line that names the location already, such

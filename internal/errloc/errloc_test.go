@@ -2,6 +2,7 @@ package errloc
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"syscall"
 	"testing"
@@ -89,6 +90,28 @@ func TestWrapKeepsThePathError(t *testing.T) {
 
 // wrapf wraps err as fmt.Errorf(prefix+": %w") does.
 func wrapf(prefix string, err error) error { return &Error{msg: prefix + ": " + err.Error(), err: err} }
+
+// TestAfter: the words go right after the cause's text, at the end when
+// the text does not hold it, and are not added twice; errors.Is still
+// finds the cause.
+func TestAfter(t *testing.T) {
+	cause := errors.New("not logged in")
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{cause, "not logged in: log in"},
+		{fmt.Errorf("uploading x: %w (code 401)", cause), "uploading x: not logged in: log in (code 401)"},
+		{wrapf("uploading x", Explain(cause, "logged out")), "uploading x: logged out: log in"},
+		{fmt.Errorf("run: %w", After(cause, cause, ": log in")), "run: not logged in: log in"},
+	}
+	for _, tt := range tests {
+		got := After(tt.err, cause, ": log in")
+		if got.Error() != tt.want || !errors.Is(got, cause) {
+			t.Errorf("After(%q) = %q, want %q wrapping the cause", tt.err, got, tt.want)
+		}
+	}
+}
 
 func TestReason(t *testing.T) {
 	tests := []struct {
