@@ -10,7 +10,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/inbox"
-	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/notify"
 	"github.com/cakebackup/cakebackup/proton"
@@ -64,28 +63,11 @@ func notifyCommand(e *env) *cli.Command {
 			Name:  "test",
 			Usage: "send a test notification through each of a job's channels (ping, webhook, desktop, hooks)",
 		}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
-			job = cfg.WithAlerts([]schedule.Job{job})[0]
-			out := notify.PrefixLines(e.stdout, "  | ")
-			perRun, onChange := job.Alerts.Notifiers(e.desktop(), out, schedule.PasswordEnvs(cfg.Jobs))
-			channels := append(perRun, onChange...)
-			if len(channels) == 0 {
-				return usageError(fmt.Errorf("job %s has no notifications: set ping_url, webhook, notify_desktop or on_* hooks in %s, or at its top for every job", job.Name, cfg.File))
+			err := cfg.TestAlerts(c.Context, job, e.desktop(), e.stdout, time.Now())
+			if errors.As(err, new(*schedule.NoAlertsError)) {
+				return usageError(err)
 			}
-			event := notify.Event{Job: job.Name, Kind: notify.Test, Time: time.Now()}
-			failed := 0
-			for _, n := range channels {
-				fmt.Fprintf(e.stdout, "%s ...\n", n.Name())
-				if u := schedule.Deliver(c.Context, []notify.Notifier{n}, event, job.Alerts.HookTimeoutOrDefault()); len(u) > 0 {
-					failed++
-					fmt.Fprintf(e.stdout, "  failed: %s\n", errloc.OneLine(u[0].Err.Error()))
-					continue
-				}
-				fmt.Fprintln(e.stdout, "  sent")
-			}
-			if failed > 0 {
-				return fmt.Errorf("%d of %d notification channels of job %s failed", failed, len(channels), job.Name)
-			}
-			return nil
+			return err
 		})},
 	}
 }

@@ -136,6 +136,12 @@ func TestNotifyTest(t *testing.T) {
 	if code := s.run("notify", "test", "nosuch"); code != exitUsage {
 		t.Errorf("an unknown job: exit %d", code)
 	}
+	// A job without notifications is a mistake to fix in the config.
+	s.mustRun("schedule", "add", "--source", sampleWallets, "--dest", "folder:"+s.dest, "--every", "24h", "--password-file", s.pw, "quiet")
+	if code := s.run("notify", "test", "quiet"); code != exitUsage || s.stdout.Len() != 0 ||
+		!strings.Contains(s.stderr.String(), "job quiet has no notifications: set ping_url, webhook, notify_desktop or on_* hooks in ") {
+		t.Errorf("no notifications: exit %d\n%s%s", code, s.stdout.String(), s.stderr.String())
+	}
 }
 
 func TestFixFor(t *testing.T) {
