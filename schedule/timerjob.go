@@ -68,6 +68,22 @@ func InstallTimer(goos string, getenv func(string) string, u UnitTarget, cron bo
 	return t, nil
 }
 
+// InstallJobTimer is InstallTimer for job j of the config file config,
+// the timer starting the running program as find gives it (see
+// InstallableExecutable: a *TemporaryBuildError for a build that will be
+// gone).
+func InstallJobTimer(goos string, getenv func(string) string, find func() (string, error), config string, j Job, cron bool) (TimerInstall, error) {
+	exe, err := InstallableExecutable(find, getenv)
+	if err != nil {
+		return TimerInstall{}, err
+	}
+	abs, err := filepath.Abs(config)
+	if err != nil {
+		return TimerInstall{}, err
+	}
+	return InstallTimer(goos, getenv, UnitTarget{Executable: exe, Config: abs, Job: j}, cron)
+}
+
 // systemdKeyringWarning is what schedule install says of a job that reads
 // its password from the OS keyring when a systemd user timer starts it.
 // Its runs happen in the user's systemd instance (user@.service): without

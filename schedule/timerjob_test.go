@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -56,4 +57,50 @@ func TestInstallAndRemoveJobTimer(t *testing.T) {
 	if _, err := RemoveJobTimer("plan9", getenv, a.Config, job, false); !errors.As(err, new(*NoTimersError)) {
 		t.Fatalf("remove on plan9: %v", err)
 	}
+}
+
+// TestInstallJobTimer: the timer starts the running program, found and
+// its links resolved, with the config file made absolute; a program that
+// cannot be found, or a temporary build, gets no timer.
+func TestInstallJobTimer(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the program is /bin/sh")
+	}
+	sh, err := filepath.EvalSymlinks("/bin/sh")
+	if err != nil {
+		t.Skip(err)
+	}
+	getenv := func(string) string { return "" }
+	tests := []struct {
+		name, exe, err, crontab string
+		findErr                 error
+	}{
+		{name: "found", exe: "/bin/sh", crontab: sh + " schedule run --config /srv/a.toml --job nightly --once"},
+		{name: "lost", findErr: errors.New("no /proc"), err: "finding the cakebackup program: no /proc"},
+		{name: "temporary", exe: os.TempDir(), err: mustEval(t, os.TempDir()) + " is a temporary build (go run or a temporary folder) that will be gone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			find := func() (string, error) { return tt.exe, tt.findErr }
+			job := Job{Name: "nightly", Source: "/data", Every: "24h", PasswordEnv: "PW"}
+			inst, err := InstallJobTimer("linux", getenv, find, "/srv/../srv/a.toml", job, true)
+			got := ""
+			if err != nil {
+				got = err.Error()
+			}
+			if got != tt.err || !strings.Contains(inst.Crontab, tt.crontab) || (tt.crontab == "") != (inst.Crontab == "") {
+				t.Errorf("InstallJobTimer: %q, %q; want %q, %q", inst.Crontab, got, tt.crontab, tt.err)
+			}
+		})
+	}
+}
+
+// mustEval is path with its links resolved.
+func mustEval(t *testing.T, path string) string {
+	t.Helper()
+	p, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -24,19 +24,18 @@ func scheduleStatusCommand(e *env) *cli.Command {
 			}
 			now := time.Now()
 			rows, err := schedule.LoadStatus(cfg, paths, e.log(), now)
+			switch {
+			case err != nil:
+				return err
+			case c.Bool("json"):
+				err = writeJSON(e.stdout, schedule.Reports(rows, now))
+			default:
+				err = schedule.WriteStatus(e.stdout, rows, now)
+			}
 			if err != nil {
 				return err
 			}
-			if c.Bool("json") {
-				if err := writeJSON(e.stdout, schedule.Reports(rows, now)); err != nil {
-					return err
-				}
-				return schedule.Attention(rows)
-			}
-			if err := schedule.WriteStatus(e.stdout, rows, now); err != nil || len(rows) == 0 {
-				return err
-			}
-			return schedule.Attention(rows)
+			return schedule.Attention(rows) // exit 1 for a job to look at
 		},
 	}
 }

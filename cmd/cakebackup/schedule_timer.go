@@ -19,20 +19,14 @@ func scheduleInstallCommand(e *env) *cli.Command {
 		Name:  "install",
 		Usage: "start a job from the OS timer: systemd (Linux; without it, a crontab line to add), launchd (macOS), schtasks (Windows)",
 	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
-		exe, err := e.installableExecutable()
-		if err != nil {
-			return err
-		}
-		absConfig, err := filepath.Abs(cfg.File)
-		if err != nil {
-			return err
-		}
-		target := schedule.UnitTarget{Executable: exe, Config: absConfig, Job: job}
-		inst, err := schedule.InstallTimer(runtime.GOOS, e.getenv, target, e.cronOnly())
-		if other := (*schedule.OtherConfigTimerError)(nil); errors.As(err, &other) {
+		inst, err := schedule.InstallJobTimer(runtime.GOOS, e.getenv, e.executable, cfg.File, job, e.cronOnly())
+		var other *schedule.OtherConfigTimerError
+		switch {
+		case errors.As(err, new(*schedule.TemporaryBuildError)):
+			return usageError(fmt.Errorf("%w: install cakebackup with `go install ./cmd/cakebackup`, then run the installed cakebackup's schedule install", err))
+		case errors.As(err, &other):
 			return usageError(fmt.Errorf("%w: remove it first with `cakebackup schedule uninstall %s`, or give this job another name", err, other.Job))
-		}
-		if err != nil {
+		case err != nil:
 			return err
 		}
 		for _, w := range inst.Warnings {
@@ -41,11 +35,9 @@ func scheduleInstallCommand(e *env) *cli.Command {
 		if err := inst.WriteText(e.stdout, "cakebackup schedule status"+givenConfigArg(c)); err != nil {
 			return err
 		}
-		if job.PasswordEnv != "" {
-			return nil
-		}
-		if err := runner.CheckPasswords(c.Context, []schedule.Job{job}, e.jobPassword); err != nil {
-			// Better to hear it now than from tomorrow's failed run.
+		// Better to hear of a password it cannot read now than from
+		// tomorrow's failed run ($VAR is the timer's, not this shell's).
+		if err := runner.CheckPasswords(c.Context, []schedule.Job{job}, e.jobPassword); err != nil && job.PasswordEnv == "" {
 			e.warn("%s", errloc.OneLine(err.Error()))
 		}
 		return nil
@@ -96,14 +88,4 @@ func givenConfigArg(c *cli.Context) string {
 		return ""
 	}
 	return " --config " + schedule.ShellQuote(abs)
-}
-
-// installableExecutable is this program's path for a timer; a temporary
-// build is a usage error that says how to install cakebackup.
-func (e *env) installableExecutable() (string, error) {
-	exe, err := schedule.InstallableExecutable(e.executable, e.getenv)
-	if tmp := (*schedule.TemporaryBuildError)(nil); errors.As(err, &tmp) {
-		return "", usageError(fmt.Errorf("%w: install cakebackup with `go install ./cmd/cakebackup`, then run the installed cakebackup's schedule install", err))
-	}
-	return exe, err
 }
