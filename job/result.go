@@ -78,3 +78,40 @@ func (m *Made) Result(word func(error) string) MadeResult {
 	}
 	return out
 }
+
+// SentResults is the files SendFiles sent as a result object: send
+// --json's, one result per file.
+type SentResults struct {
+	Files []SentResult `json:"files"`
+}
+
+// SentResult is one file's outcome as a result object.
+type SentResult struct {
+	File         string        `json:"file"`
+	OK           bool          `json:"ok"`
+	Size         int64         `json:"size,omitempty"`
+	SHA512       string        `json:"sha512,omitempty"`
+	MadeBy       string        `json:"made_by,omitempty"`
+	Error        string        `json:"error,omitempty"`
+	ExitCode     int           `json:"exit_code,omitempty"`
+	Destinations []StoreResult `json:"destinations,omitempty"`
+}
+
+// Result returns the files' outcomes as a result object, with word
+// turning an error into its text and code into the exit code it ends a
+// run with.
+func (fs SentFiles) Result(word func(error) string, code func(error) int) SentResults {
+	out := SentResults{Files: make([]SentResult, 0, len(fs))}
+	for _, f := range fs {
+		r := SentResult{File: f.File, OK: f.Err == nil}
+		if f.Err != nil {
+			r.Error, r.ExitCode = word(f.Err), code(f.Err)
+		}
+		if f.Sent != nil {
+			r.Size, r.SHA512, r.MadeBy = f.Sent.Size, f.Sent.SHA512, f.Sent.Info.Maker().String()
+			r.Destinations = f.Sent.Stores.Results(word)
+		}
+		out.Files = append(out.Files, r)
+	}
+	return out
+}

@@ -149,6 +149,21 @@ func (s *Sent) WriteText(w io.Writer, alone bool, restoreWith string, word func(
 	}, word)
 }
 
+// WriteText writes what send says of the file: Sent.WriteText's lines,
+// or NotSentLine's when it went nowhere. When it is the only file
+// (alone), a failure that is the run's error, said once elsewhere, is
+// not said here too: the file's, and its only destination's.
+func (f SentFile) WriteText(w io.Writer, alone bool, restoreWith string, word func(error) string) error {
+	switch {
+	case f.Sent != nil:
+		return f.Sent.WriteText(w, alone, restoreWith, word)
+	case !alone:
+		_, err := fmt.Fprintln(w, NotSentLine(f.File, f.Err, word))
+		return err
+	}
+	return nil
+}
+
 // NotSentLine is send's line of a file that went nowhere, with err why
 // (FileReason) and word turning an error into its text: "FILE: NOT
 // sent: why".

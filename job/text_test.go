@@ -210,6 +210,37 @@ func TestSentWriteText(t *testing.T) {
 	}
 }
 
+// TestSentFileWriteText: a file sent somewhere gets Sent.WriteText's
+// lines; one that went nowhere its NotSentLine, unless it is the run's
+// only file, whose error is said once elsewhere.
+func TestSentFileWriteText(t *testing.T) {
+	good, _, _ := storesForText()
+	sent := &Sent{File: "export.zip", Info: backup.Info{AppName: "Cake Wallet", AppVersion: "4.19.0"}, Size: 2 << 20, Stores: Stores{good}}
+	refused := &FileError{File: "x.zip", Err: backup.ErrNotBackup}
+	tests := []struct {
+		name  string
+		file  SentFile
+		alone bool
+		want  string
+	}{
+		{"sent", SentFile{File: "export.zip", Sent: sent}, true,
+			"export.zip: made by Cake Wallet 4.19.0 (from its metadata): an app export, which the app can import, 2.0 MiB\n" +
+				"Removed 1 leftover file(s) of interrupted backups from downloads (10 B)\n" +
+				"  sent and verified: /home/u/Downloads/b\n"},
+		{"refused, one of several", SentFile{File: "x.zip", Err: refused}, false, "x.zip: NOT sent: " + backup.ErrNotBackup.Error() + "\n"},
+		{"refused, the only file", SentFile{File: "x.zip", Err: refused}, true, ""},
+	}
+	for _, tc := range tests {
+		var out strings.Builder
+		if err := tc.file.WriteText(&out, tc.alone, "RESTORE", func(err error) string { return err.Error() }); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != tc.want {
+			t.Errorf("%s: wrote\n%s\nwant\n%s", tc.name, out.String(), tc.want)
+		}
+	}
+}
+
 // TestNotSentLine: a file that went nowhere is named once.
 func TestNotSentLine(t *testing.T) {
 	word := func(err error) string { return err.Error() }

@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/internal/interrupt"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -45,108 +43,29 @@ func sendCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			var (
-				results []sentJSON
-				failed  []error
-				// The first write of a file's result that failed:
-				// the files after it are sent all the same.
-				printErr error
-				// One registry for every file: the stick chosen for
-				// "usb" is asked once.
-				open = e.registry().Open
-			)
-			for _, file := range c.Args().Slice() {
-				var sent *job.Sent
-				err := job.CheckFile(file) // a usage error, as verify, inspect and restore refuse it
-				if err == nil {
-					sent, err = job.Send(c.Context, open, job.Shipment{File: file, Dests: specs, Password: pw, WantSHA512: c.Bool("json")})
-				}
-				if err = jobErr(err); err != nil {
-					err = withSignalCode(c.Context, asInterruption(c.Context, err))
-					failed = append(failed, err)
-				}
-				if sent != nil {
-					for i := range sent.Stores {
-						sent.Stores[i].Err = asInterruption(c.Context, sent.Stores[i].Err)
-					}
-				}
+			var printErr error // the first failed write: the files after it are sent all the same
+			code := func(err error) error { return withSignalCode(c.Context, jobErr(err)) }
+			// One registry for every file: the stick chosen for "usb" is asked once.
+			shipment := job.Shipment{Dests: specs, Password: pw, WantSHA512: c.Bool("json")}
+			sent, err := job.SendFiles(c.Context, e.registry().Open, c.Args().Slice(), shipment, func(f job.SentFile) {
 				if c.Bool("json") {
-					results = append(results, newSentJSON(file, sent, err))
-					continue
+					return
 				}
-				if perr := e.printSent(file, sent, err, c.NArg() == 1); printErr == nil {
+				if perr := f.WriteText(e.stdout, c.NArg() == 1, restoreHint, message); printErr == nil {
 					printErr = perr
 				}
-			}
+			})
 			if c.Bool("json") {
-				printErr = writeJSON(e.stdout, sentFilesJSON{Files: results})
+				printErr = writeJSON(e.stdout, sent.Result(message, func(err error) int { return exitCode(code(err)) }))
 			}
-			// A file that failed says more than a missing result
-			// (see run).
-			switch len(failed) {
-			case 0:
-				return printErr
-			case 1:
-				return failed[0]
+			if err != nil {
+				return code(err) // a file that failed says more than a missing result (see run)
 			}
-			// The exit code is the first failure's; every file's result
-			// was printed above.
-			return fmt.Errorf("%d of %d files were not sent everywhere; the first: %w", len(failed), c.NArg(), failed[0])
+			return printErr
 		},
 	}
 }
 
-// asInterruption is err, or, when a signal ended ctx and err is only the
-// context ending ("context canceled"), the signal's *interrupt.Error
-// ("interrupted"): what a file or a destination stopped by Ctrl-C or
-// SIGTERM reports.
-func asInterruption(ctx context.Context, err error) error {
-	if _, signalled := interrupt.Code(ctx); signalled && errors.Is(err, context.Canceled) {
-		return context.Cause(ctx)
-	}
-	return err
-}
-
-// printSent reports one file: where it went, or why it went nowhere.
-// When it is the only file (alone), a failure that is the run's error,
-// said once on stderr, is not said here too: the file's, and the
-// destination's when there was one.
-func (e *env) printSent(file string, sent *job.Sent, err error, alone bool) error {
-	switch {
-	case sent != nil:
-		return sent.WriteText(e.stdout, alone, restoreHint, message)
-	case !alone:
-		_, err := fmt.Fprintln(e.stdout, job.NotSentLine(file, err, message))
-		return err
-	}
-	return nil
-}
-
-// sentFilesJSON is what send --json prints: one result per file.
-type sentFilesJSON struct {
-	Files []sentJSON `json:"files"`
-}
-
-// sentJSON is one file's result in send --json.
-type sentJSON struct {
-	File         string            `json:"file"`
-	OK           bool              `json:"ok"`
-	Size         int64             `json:"size,omitempty"`
-	SHA512       string            `json:"sha512,omitempty"`
-	MadeBy       string            `json:"made_by,omitempty"`
-	Error        string            `json:"error,omitempty"`
-	ExitCode     int               `json:"exit_code,omitempty"`
-	Destinations []job.StoreResult `json:"destinations,omitempty"`
-}
-
-func newSentJSON(file string, sent *job.Sent, err error) sentJSON {
-	out := sentJSON{File: file, OK: err == nil}
-	if err != nil {
-		out.Error, out.ExitCode = message(err), exitCode(err)
-	}
-	if sent != nil {
-		out.Size, out.SHA512, out.MadeBy = sent.Size, sent.SHA512, sent.Info.Maker().String()
-		out.Destinations = sent.Stores.Results(message)
-	}
-	return out
-}
+// asInterruption is job.Interrupted: what a file or a destination
+// stopped by Ctrl-C or SIGTERM reports.
+func asInterruption(ctx context.Context, err error) error { return job.Interrupted(ctx, err) }

@@ -140,7 +140,7 @@ func TestSendOneDestinationFailing(t *testing.T) {
 	if code != exitFailure {
 		t.Fatalf("exit %d, want %d; stderr %s", code, exitFailure, c.stderr.String())
 	}
-	var out sentFilesJSON
+	var out job.SentResults
 	err := json.Unmarshal(c.stdout.Bytes(), &out)
 	res := out.Files
 	if err != nil {
@@ -174,7 +174,7 @@ func TestSendJSONPrintsTheFileSHA512(t *testing.T) {
 			if tt.already {
 				c.mustRun("send", files[0], files[1], "--dest", "folder:"+dest)
 			}
-			var out sentFilesJSON
+			var out job.SentResults
 			if err := json.Unmarshal([]byte(c.mustRun("send", files[0], files[1], "--dest", "folder:"+dest, "--json")), &out); err != nil {
 				t.Fatal(err)
 			}
@@ -368,7 +368,7 @@ func TestSendJSONInterruptedExitCode(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(&interrupt.Error{Code: 143})
 	code := c.runContext(ctx, "send", file, "--dest", t.TempDir(), "--json")
-	var res sentFilesJSON
+	var res job.SentResults
 	if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
 		t.Fatalf("stdout %q: %v", c.stdout.String(), err)
 	}
@@ -466,7 +466,7 @@ func TestSendMissingFile(t *testing.T) {
 			if !slices.Contains(tc.args, "--json") {
 				return
 			}
-			var res sentFilesJSON
+			var res job.SentResults
 			if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
 				t.Fatalf("stdout %q: %v", c.stdout.String(), err)
 			}
