@@ -40,11 +40,8 @@ func main() {
 		stdout: os.Stdout,
 		stderr: os.Stderr,
 		getenv: os.Getenv,
-		// One for the process: a keyring call that blocks (a locked
-		// keyring nobody unlocks) then holds off the next on its
-		// entry, in place of another blocked beside it at each run
-		// of a job (see secret.OSKeyring), and sends the Proton
-		// session to its file at once while it is blocked.
+		// One for the process: a keyring call that blocks (locked, nobody unlocks it) holds off the next,
+		// not another blocked beside it at each job run, and the Proton session goes to its file meanwhile.
 		keyring: &secret.OSKeyring{},
 	})
 	stop()
@@ -58,53 +55,37 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
-	// drives overrides where removable drives are looked for; nil means
-	// this machine's /proc and /sys. Tests describe a drive with it.
+	// drives is where removable drives are looked for; nil: this machine's /proc and /sys.
 	drives *local.Detector
-	// executable is this program's path for the timers schedule install
-	// writes; nil means os.Executable. Tests name an installed program.
+	// executable is this program's path for the timers schedule install writes; nil: os.Executable.
 	executable func() (string, error)
-	// tweakBackup, when set, changes the backup create is about to make:
-	// tests set its retry waits and change a wallet file while it is
-	// read.
+	// tweakBackup changes the backup create is about to make: tests set retry waits, change files.
 	tweakBackup func(*job.Backup)
-	// keyring is where job passwords are kept (schedule set-password,
-	// password_keyring), and the Proton session where the keyring works
-	// (proton.NewSessionStore): main's one *secret.OSKeyring; nil means
-	// a new one at each use. Tests keep them in memory.
+	// keyring keeps job passwords and the Proton session (proton.NewSessionStore); nil: a new one at each use.
 	keyring secret.Keyring
-	// systemd reports whether systemd's user timers can start jobs here
-	// (Linux); nil means this machine's answer. Tests stand for a
-	// machine with or without systemd.
+	// systemd reports whether systemd's user timers can start jobs here (Linux); nil: this machine's answer.
 	systemd func() bool
 
 	// Set by the global flags for this run.
 	quiet, verbose bool
-	// notes are the run's messages for stderr besides its result and its
-	// error, printed once the command has succeeded.
+	// notes are the run's lines for stderr besides its result and error, printed once it has succeeded.
 	notes []string
-	// readProgress, when set, shows the reading of the backup a command
-	// opens (verify, restore).
+	// readProgress, when set, shows the reading of the backup a command opens (verify, restore).
 	readProgress *progress.Bar
-	// advisedOwnPassword is set once the advice against a user-chosen
-	// password has been given in this run.
+	// advisedOwnPassword is set once the advice against a chosen password has been given in this run.
 	advisedOwnPassword bool
-	// configArg is " --config FILE" when a schedule command was given
-	// the config file by --config (givenConfigArg): the fixes its errors
-	// give name the file too, as the commands they name must be given it
-	// to find the config's jobs.
+	// configArg is " --config FILE" when a schedule command was given --config (givenConfigArg):
+	// the commands its errors name as fixes must be given the file too.
 	configArg string
 }
 
-// newApp builds the command tree. Each command lives in a file of its own
-// and is built by a function taking the shared env.
+// newApp builds the command tree; each command is built, in a file of its own, from the shared env.
 func newApp(e *env) *cli.App {
-	app := &cli.App{
+	return cliargs.Prepare(&cli.App{
 		Name:    appName,
 		Usage:   "encrypted backups of your Cake Wallet / Monero.com wallets, and a safe home for the app's own exports",
 		Version: version,
-		// --version is ours (globalFlags): urfave's also answers to -v,
-		// which people expect to mean "verbose".
+		// --version is ours (globalFlags): urfave's also answers to -v, which people take for "verbose".
 		HideVersion:          true,
 		EnableBashCompletion: true,
 		Reader:               e.stdin,
@@ -133,22 +114,7 @@ func newApp(e *env) *cli.App {
 			manCommand(e),
 			helpCommand(e),
 		},
-		HideHelpCommand: true, // ours is in Commands
-		Action:          cliargs.AppAction,
-		// Errors are printed once, as one line, by run.
-		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return cliargs.FlagError(c.App.Flags, err)
-		},
-	}
-	cliargs.Strict(app.Commands, globalFlags())
-	// Setup adds the help command and flag, which interspersed must know.
-	// It adds no --help flag to an app that has a help command of its
-	// own, as this one does: without it "cakebackup --help" failed with
-	// "flag: help requested", exit 2.
-	app.Setup()
-	app.Flags = append(app.Flags, cli.HelpFlag)
-	return app
+	})
 }
 
 // globalFlags apply to every command and may be written before or after
@@ -165,6 +131,11 @@ func globalFlags() []cli.Flag {
 // errVersionShown ends a run that printed the version: a success.
 var errVersionShown = errors.New("version shown")
 
+// memoryLimit is the Go heap's soft limit unless GOMEMLIMIT is set: the GC then frees the blocks
+// the Proton bridge drops at once, where the heap would double, so a create to Proton stays under
+// 200 MiB RSS (proton/README.md). A command that needs more gets more, with more GC work.
+const memoryLimit = 160 << 20
+
 // readGlobalFlags takes in the global flags before any command runs.
 func (e *env) readGlobalFlags(c *cli.Context) error {
 	e.quiet, e.verbose = c.Bool("quiet"), c.Bool("verbose")
@@ -175,18 +146,6 @@ func (e *env) readGlobalFlags(c *cli.Context) error {
 		fmt.Fprintln(e.stdout, versionLine())
 		return errVersionShown
 	}
-	return e.before(c)
-}
-
-// memoryLimit is the soft limit of the Go heap (GOMEMLIMIT) unless the
-// environment sets one: the garbage collector then frees the blocks the
-// Proton bridge drops at once, instead of letting the heap double, so a
-// create to Proton stays under 200 MiB RSS (proton/README.md). It is
-// soft: a command that needs more gets more, with more GC work.
-const memoryLimit = 160 << 20
-
-// before runs before every command, after the global flags are read.
-func (e *env) before(c *cli.Context) error {
 	if e.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(memoryLimit)
 	}

@@ -4,9 +4,10 @@
 // urfave/cli v2 stops reading flags at the first positional argument,
 // gives a string flag the next word whatever it is, ignores arguments a
 // command does not take, and words its parsing errors for programmers.
-// [Interspersed] reorders the arguments before the app runs; [Strict]
-// wraps every command so that flag errors, arguments a command takes
-// none of, and flags given as a path are refused as a [*UsageError];
+// [Interspersed] reorders the arguments before the app runs; [Prepare]
+// sets the app up, and with [Strict] wraps every command so that flag
+// errors, arguments a command takes none of, and flags given as a path
+// are refused as a [*UsageError];
 // [AppAction] and [ShowHelp] answer an unknown command or a request for
 // help, suggesting the closest name (package didyoumean); [BoolGiven]
 // reads a boolean flag from the command line as typed, for a run that
@@ -76,6 +77,25 @@ func Dashed(name string) string {
 		return "--" + name
 	}
 	return "-" + name
+}
+
+// Prepare sets app up as this package says, once its flags (the global
+// ones) and commands are in: [Strict] commands, [AppAction], urfave/cli's
+// help command kept out, flag errors as [*UsageError], and errors left to
+// the program to print, once, as one line. The help flag is added after
+// app.Setup, as it adds none to an app with a help command of its own:
+// without it "APP --help" failed with "flag: help requested", exit 2.
+func Prepare(app *cli.App) *cli.App {
+	app.HideHelpCommand = true
+	app.Action = AppAction
+	app.ExitErrHandler = func(*cli.Context, error) {}
+	app.OnUsageError = func(c *cli.Context, err error, _ bool) error {
+		return FlagError(c.App.Flags, err)
+	}
+	Strict(app.Commands, app.Flags)
+	app.Setup()
+	app.Flags = append(app.Flags, cli.HelpFlag)
+	return app
 }
 
 // AppAction is the action of an app whose work is all in its commands:

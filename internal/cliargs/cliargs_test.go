@@ -31,17 +31,11 @@ func testApp(out *bytes.Buffer, ran *[]string) *cli.App {
 		*ran = append([]string{c.Command.Name}, c.Args().Slice()...)
 		return nil
 	}
-	app := &cli.App{
-		Name:            "cb",
-		Writer:          out,
-		ErrWriter:       out,
-		Flags:           globals(),
-		HideHelpCommand: true,
-		ExitErrHandler:  func(*cli.Context, error) {},
-		Action:          AppAction,
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return FlagError(c.App.Flags, err)
-		},
+	return Prepare(&cli.App{
+		Name:      "cb",
+		Writer:    out,
+		ErrWriter: out,
+		Flags:     globals(),
 		Commands: []*cli.Command{
 			{Name: "verify", ArgsUsage: "FILE", Action: record, Flags: []cli.Flag{
 				&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE`"},
@@ -61,11 +55,7 @@ func testApp(out *bytes.Buffer, ran *[]string) *cli.App {
 			}},
 			{Name: "help", ArgsUsage: "[COMMAND]", Action: ShowHelp(out)},
 		},
-	}
-	Strict(app.Commands, globals())
-	app.Setup()
-	app.Flags = append(app.Flags, cli.HelpFlag)
-	return app
+	})
 }
 
 func TestInterspersed(t *testing.T) {
