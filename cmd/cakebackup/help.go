@@ -9,13 +9,13 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/internal/buildinfo"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
 	"github.com/cakebackup/cakebackup/internal/didyoumean"
 )
 
-// helpCommand is `cakebackup help [COMMAND...]`. It is ours, not
-// urfave/cli's: that one is a single package-level value which every app
-// and command in the process appends to itself.
+// helpCommand is `cakebackup help [COMMAND...]`: ours (cliargs.ShowHelp), as
+// urfave/cli's is one value that every app and command in the process shares.
 func helpCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "help",
@@ -37,6 +37,8 @@ var (
 	zshCompletion string
 )
 
+// completionCommand prints a shell's completion script: bash's and zsh's
+// are ours, fish's is made from the command tree.
 func completionCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "completion",
@@ -49,27 +51,34 @@ func completionCommand(e *env) *cli.Command {
 			if c.NArg() != 1 {
 				return usageError(errors.New("completion needs one shell: bash, zsh or fish"))
 			}
-			switch shell := c.Args().First(); shell {
-			case "bash":
-				_, err := io.WriteString(e.stdout, bashCompletion)
-				return err
-			case "zsh":
-				_, err := io.WriteString(e.stdout, zshCompletion)
-				return err
-			case "fish":
-				script, err := c.App.ToFishCompletion()
-				if err != nil {
-					return fmt.Errorf("making the fish completion: %w", err)
-				}
-				_, err = io.WriteString(e.stdout, script)
-				return err
-			default:
+			shell := c.Args().First()
+			script, ok := map[string]string{"bash": bashCompletion, "zsh": zshCompletion, "fish": ""}[shell]
+			if !ok {
 				return usageError(fmt.Errorf("no completion for %q%s: choose bash, zsh or fish", shell, didyoumean.Hint(shell, []string{"bash", "zsh", "fish"})))
 			}
+			var err error
+			if shell == "fish" {
+				if script, err = c.App.ToFishCompletion(); err != nil {
+					return fmt.Errorf("making the fish completion: %w", err)
+				}
+			}
+			_, err = io.WriteString(e.stdout, script)
+			return err
 		},
 	}
 }
 
+// The manual page's DESCRIPTION (in README's words: which backups the app
+// can import, and which it cannot) and EXIT STATUS, in roff.
+var (
+	//go:embed man/description.roff
+	manDescription string
+	//go:embed man/exit-status.roff
+	manExitStatus string
+)
+
+// manCommand prints the page urfave/cli makes, with DESCRIPTION before
+// the options and EXIT STATUS at the end.
 func manCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "man",
@@ -81,34 +90,31 @@ func manCommand(e *env) *cli.Command {
 			if err != nil {
 				return fmt.Errorf("making the manual page: %w", err)
 			}
-			page, err = withManSections(page)
-			if err != nil {
-				return err
+			i := strings.Index(page, ".SH GLOBAL OPTIONS")
+			if i < 0 {
+				return errors.New("making the manual page: no GLOBAL OPTIONS section")
 			}
-			_, err = io.WriteString(e.stdout, page)
+			_, err = io.WriteString(e.stdout, page[:i]+manDescription+page[i:]+manExitStatus)
 			return err
 		},
 	}
 }
 
-// manDescription is the manual page's DESCRIPTION (roff), in README's
-// words: which backups the app can import, and which it cannot.
-//
-//go:embed man/description.roff
-var manDescription string
-
-// manExitStatus is the manual page's EXIT STATUS section (roff).
-//
-//go:embed man/exit-status.roff
-var manExitStatus string
-
-// withManSections adds DESCRIPTION (before the options) and EXIT STATUS
-// (at the end) to the page urfave/cli made.
-func withManSections(page string) (string, error) {
-	const options = ".SH GLOBAL OPTIONS"
-	i := strings.Index(page, options)
-	if i < 0 {
-		return "", errors.New("making the manual page: no GLOBAL OPTIONS section")
+// versionCommand prints what a bug report needs: the release, the Go
+// version, the platform and, when the build recorded it, the commit.
+func versionCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print the version, the Go version and the platform",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Bool("json") {
+				return writeJSON(e.stdout, buildinfo.Of(version))
+			}
+			_, err := fmt.Fprintln(e.stdout, buildinfo.Of(version).Line(appName))
+			return err
+		},
 	}
-	return page[:i] + manDescription + page[i:] + manExitStatus, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/internal/buildinfo"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
 	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/internal/interrupt"
@@ -143,7 +144,7 @@ func (e *env) readGlobalFlags(c *cli.Context) error {
 		return usageError(errors.New("use --quiet or --verbose, not both"))
 	}
 	if c.Bool("version") {
-		fmt.Fprintln(e.stdout, versionLine())
+		fmt.Fprintln(e.stdout, buildinfo.Of(version).Line(appName))
 		return errVersionShown
 	}
 	if e.getenv("GOMEMLIMIT") == "" {
