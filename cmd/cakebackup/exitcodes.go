@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
-	"github.com/cakebackup/cakebackup/internal/didyoumean"
 	"github.com/cakebackup/cakebackup/internal/interrupt"
 )
 
@@ -40,45 +38,30 @@ func withCode(code int, err error) error { return &codedError{code: code, err: e
 // exitCode returns the exit code for err: the one it was given, or
 // exitUsage for a mistake in the command line (cliargs.UsageError).
 func exitCode(err error) int {
-	var ce *codedError
-	switch {
-	case errors.As(err, &ce):
+	if ce, ok := errors.AsType[*codedError](err); ok {
 		return ce.code
-	case errors.As(err, new(*cliargs.UsageError)):
+	}
+	if errors.As(err, new(*cliargs.UsageError)) {
 		return exitUsage
 	}
 	return exitFailure
 }
 
-// explain gives mistakes that libraries report, and that are the user's to
-// fix, the usage exit code and a suggestion: a destination kind that is
-// not one (`--dest downlaods`, `--dest Downloads`, `ls backups` for the
-// folder backups here), an argument that cannot be right (`--dest
-// folder:`), a destination that is empty (`check ""`).
+// explain gives the destination mistakes that are the user's to fix the
+// usage exit code: a spec that cannot be right or is empty, and a kind
+// that is none, with a suggestion (`--dest downlaods`, `ls backups`).
 func (e *env) explain(err error) error {
-	if argErr := (*destinations.ArgError)(nil); errors.As(err, &argErr) || errors.Is(err, destinations.ErrEmptySpec) {
+	if errors.As(err, new(*destinations.ArgError)) || errors.Is(err, destinations.ErrEmptySpec) {
 		return usageError(err)
 	}
-	var kind *destinations.KindError
-	if errors.As(err, &kind) {
-		known := kind.Known
-		if known == nil {
-			known = e.registry().Schemes()
-		}
-		hint := didyoumean.Hint(kind.Kind, known)
-		if fi, statErr := os.Stat(kind.Spec); statErr == nil && fi.IsDir() {
-			// A folder here, named as rclone and restic take a bare
-			// path: say how to write it.
-			hint += fmt.Sprintf(" (for the folder %s here, write folder:%s)", kind.Spec, kind.Spec)
-		}
-		return usageError(fmt.Errorf("%w%s", err, hint))
+	if kind, ok := errors.AsType[*destinations.KindError](err); ok {
+		return usageError(fmt.Errorf("%w%s", err, kind.Suggestion(e.registry().Schemes())))
 	}
 	return err
 }
 
-// withSignalCode gives err the exit code of the signal that ended ctx,
-// when one did: a part of the result (one file of send) stopped by it
-// reports the code the process ends with.
+// withSignalCode gives err the exit code of the signal that ended ctx, if
+// one did, for a part of the result (one file of send) it stopped.
 func withSignalCode(ctx context.Context, err error) error {
 	if code, ok := interrupt.Code(ctx); ok && err != nil {
 		return withCode(code, err)
@@ -89,14 +72,9 @@ func withSignalCode(ctx context.Context, err error) error {
 // backupExit gives errors from reading or verifying a backup the exit code
 // that tells a wrong password from a damaged file (backup.VerdictOf).
 func backupExit(err error) error {
-	if exitCode(err) != exitFailure {
-		return err
-	}
-	switch backup.VerdictOf(err) {
-	case backup.WrongPassword:
-		return withCode(exitWrongPassword, err)
-	case backup.Damaged:
-		return withCode(exitDamaged, err)
+	codes := map[backup.Verdict]int{backup.WrongPassword: exitWrongPassword, backup.Damaged: exitDamaged}
+	if code, ok := codes[backup.VerdictOf(err)]; ok && exitCode(err) == exitFailure {
+		return withCode(code, err)
 	}
 	return err
 }
