@@ -30,7 +30,7 @@ every = "24h"
 password_file = "/etc/pw"
 `
 
-func TestLoadNamedConfig(t *testing.T) {
+func TestLoadConfigFile(t *testing.T) {
 	tests := []struct {
 		name        string
 		data        string // "" for no file
@@ -49,25 +49,29 @@ func TestLoadNamedConfig(t *testing.T) {
 			if tt.data != "" {
 				path = writeConfig(t, tt.data)
 			}
-			cfg, err := LoadNamedConfig(path)
+			cfg, err := LoadConfigFile(path, true)
 			var missing *MissingConfigError
 			switch {
 			case tt.wantMissing:
 				if !errors.As(err, &missing) || missing.Path != path || !errors.Is(err, fs.ErrNotExist) || err.Error() != path+": no such config file" {
-					t.Fatalf("LoadNamedConfig = %v, want a *MissingConfigError for %s", err, path)
+					t.Fatalf("LoadConfigFile = %v, want a *MissingConfigError for %s", err, path)
 				}
-				// The default file may not exist yet: LoadConfig still
-				// reads it as empty.
+				// The default file may not exist yet: LoadConfig, and
+				// LoadConfigFile of a file not named, still read it as
+				// empty.
 				if cfg, err := LoadConfig(path); err != nil || !reflect.DeepEqual(cfg, &Config{File: path}) {
 					t.Errorf("LoadConfig of a missing file = %+v, %v; want an empty config", cfg, err)
 				}
+				if cfg, err := LoadConfigFile(path, false); err != nil || !reflect.DeepEqual(cfg, &Config{File: path}) {
+					t.Errorf("LoadConfigFile(not named) of a missing file = %+v, %v; want an empty config", cfg, err)
+				}
 			case tt.wantErr:
 				if err == nil || errors.As(err, &missing) {
-					t.Fatalf("LoadNamedConfig = %v, want the file's own error", err)
+					t.Fatalf("LoadConfigFile = %v, want the file's own error", err)
 				}
 			default:
 				if err != nil || cfg.DefaultDest != tt.wantDefault {
-					t.Fatalf("LoadNamedConfig = %+v, %v; want default_dest %q", cfg, err, tt.wantDefault)
+					t.Fatalf("LoadConfigFile = %+v, %v; want default_dest %q", cfg, err, tt.wantDefault)
 				}
 			}
 		})

@@ -16,45 +16,41 @@ func configFlag() cli.Flag {
 	return &cli.StringFlag{Name: "config", Usage: "config `FILE` (default $XDG_CONFIG_HOME/cakebackup/config.toml)"}
 }
 
-// configPath is the config file named by --config, or the default one.
-func (e *env) configPath(flag string) (string, error) {
-	if flag != "" {
-		return flag, nil
-	}
-	path, err := config.OSEnv(e.getenv).PrivateFile()
-	var dirErr *config.DirError
-	if err != nil && !errors.As(err, &dirErr) {
-		return "", fmt.Errorf("config file: %w (use --config FILE)", err)
-	}
-	return path, err
-}
-
-// loadScheduleConfig loads the --config file or the default one; the
-// config's File is its path.
-func (e *env) loadScheduleConfig(c *cli.Context) (*schedule.Config, error) {
-	return e.loadConfig(c.String("config"), "", "")
-}
-
-// loadGivenScheduleConfig is loadScheduleConfig for the commands that
-// only read the config (list, status): a --config file that is not there
-// is a mistake (a typo in a monitoring script would otherwise read as "no
-// jobs, all well"), while the default file may not exist yet.
-func (e *env) loadGivenScheduleConfig(c *cli.Context) (*schedule.Config, error) {
-	return e.loadConfig(c.String("config"), "schedule add", "")
-}
-
 // defaultDestConfigFlag is --config for the commands that only read the
 // saved default destination from it.
 func defaultDestConfigFlag() cli.Flag {
 	return &cli.StringFlag{Name: "config", Usage: "config `FILE` holding a saved default destination"}
 }
 
-// defaultDest is the default destination saved in the config file (by
-// `cakebackup pick --save-default`), else schedule.FallbackDest. A --config file
-// that is not there is a mistake, as for schedule list and status
-// (loadGivenScheduleConfig): a typo would otherwise send the backup to
-// Downloads instead of the saved default, and say nothing. The default
-// file may not exist yet.
+// configPath is the config file named by --config, or the default one
+// (its folder made private; a *config.DirError when it cannot be).
+func (e *env) configPath(flag string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	path, err := config.OSEnv(e.getenv).PrivateFile()
+	if err != nil && !errors.As(err, new(*config.DirError)) {
+		return "", fmt.Errorf("config file: %w (use --config FILE)", err)
+	}
+	return path, err
+}
+
+// loadScheduleConfig loads the --config file or the default one, either
+// of which may not exist yet; the config's File is its path.
+func (e *env) loadScheduleConfig(c *cli.Context) (*schedule.Config, error) {
+	return e.loadConfig(c.String("config"), "", "")
+}
+
+// loadGivenScheduleConfig is loadScheduleConfig for list and status: a
+// --config file that is not there is a mistake, which a typo in a
+// monitoring script would otherwise read as "no jobs, all well".
+func (e *env) loadGivenScheduleConfig(c *cli.Context) (*schedule.Config, error) {
+	return e.loadConfig(c.String("config"), "schedule add", "")
+}
+
+// defaultDest is the default destination saved in the config file, else
+// schedule.FallbackDest. A --config file that is not there is a mistake:
+// a typo would otherwise send the backup to Downloads, and say nothing.
 func (e *env) defaultDest(configFlag string) (string, error) {
 	cfg, err := e.loadConfig(configFlag, "pick --save-default", "reading the saved default destination: ")
 	if err != nil {
@@ -63,21 +59,15 @@ func (e *env) defaultDest(configFlag string) (string, error) {
 	return cfg.Destination(), nil
 }
 
-// loadConfig loads the config file flag names (--config), or the default
-// one, which may not exist yet. With creator set, a named file that is not
-// there is a mistake too (schedule.LoadNamedConfig), whose message names
-// the command that creates it. A config that does not load is the
-// person's to fix: a usage error, its message after prefix.
+// loadConfig loads configPath(flag). With creator, a named file that is
+// not there is a usage error naming the command that creates it; a config
+// that does not load is a usage error too, its message after prefix.
 func (e *env) loadConfig(flag, creator, prefix string) (*schedule.Config, error) {
 	path, err := e.configPath(flag)
 	if err != nil {
 		return nil, err
 	}
-	load := schedule.LoadConfig
-	if flag != "" && creator != "" {
-		load = schedule.LoadNamedConfig
-	}
-	cfg, err := load(path)
+	cfg, err := schedule.LoadConfigFile(path, flag != "" && creator != "")
 	switch {
 	case errors.As(err, new(*schedule.MissingConfigError)):
 		return nil, usageError(fmt.Errorf("%w (%s creates it)", err, creator))
@@ -87,8 +77,8 @@ func (e *env) loadConfig(flag, creator, prefix string) (*schedule.Config, error)
 	return cfg, nil
 }
 
-// jobArgConfig is the single JOB argument and the --config file (or the
-// default one) it is looked up in.
+// jobArgConfig is the single JOB argument and the config it is looked up
+// in (loadScheduleConfig).
 func (e *env) jobArgConfig(c *cli.Context) (name string, cfg *schedule.Config, err error) {
 	if name, err = oneJobArg(c); err != nil {
 		return "", nil, err
@@ -98,8 +88,7 @@ func (e *env) jobArgConfig(c *cli.Context) (name string, cfg *schedule.Config, e
 }
 
 // jobCommand is cmd as a command on one job of a config file: it takes
-// the job's name (JOB) and --config before its own flags, and its action
-// gets the config and the job.
+// JOB and --config, and its action gets the config and the job.
 func (e *env) jobCommand(cmd *cli.Command, action func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error) *cli.Command {
 	cmd.ArgsUsage = "JOB"
 	cmd.Flags = append([]cli.Flag{configFlag()}, cmd.Flags...)
