@@ -11,7 +11,7 @@ import (
 	"github.com/cakebackup/cakebackup/secret"
 )
 
-// passwordEnv is the environment variable a script can set the backup
+// passwordEnv is the environment variable a script can give the backup
 // password in.
 const passwordEnv = "CAKEBACKUP_PASSWORD"
 
@@ -26,11 +26,9 @@ func passwordFlags() []cli.Flag {
 }
 
 // passwordSources are --password-file, --password-stdin and
-// $CAKEBACKUP_PASSWORD.
+// $CAKEBACKUP_PASSWORD. An empty --password-file (an unset "$PWFILE")
+// never gets here: cliargs.Strict refuses it.
 func (e *env) passwordSources(c *cli.Context) secret.Sources {
-	// An empty --password-file (an unset "$PWFILE") never gets here:
-	// cliargs.Strict refuses an empty FILE flag, where going on would
-	// verify without the password, or make a backup with a generated one.
 	src := secret.Sources{File: c.String("password-file"), Env: e.getenv(passwordEnv), EnvName: "$" + passwordEnv}
 	if c.Bool("password-stdin") {
 		src.Stdin = e.stdin
@@ -38,17 +36,15 @@ func (e *env) passwordSources(c *cli.Context) secret.Sources {
 	return src
 }
 
-// readPassword returns the password from --password-file, --password-stdin
-// or $CAKEBACKUP_PASSWORD, and which source it came from. Giving more than
-// one source is a usage error. It returns secret.ErrNoPassword when none was
-// given.
+// readPassword is the password from passwordSources and where it came
+// from, secret.ErrNoPassword when none was given.
 func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
 	pw, source, err = e.passwordSources(c).Read(c.Context)
 	return pw, source, passwordErr(err)
 }
 
 // passwordErr makes secret's refusals of a password usage errors, naming
-// the flags that give it one way only.
+// the flags for one given several ways.
 func passwordErr(err error) error {
 	switch {
 	case errors.Is(err, secret.ErrSeveralSources):
@@ -61,8 +57,7 @@ func passwordErr(err error) error {
 	return err
 }
 
-// optionalPassword is readPassword for commands that do more with a
-// password but need none: "" when none was given.
+// optionalPassword is readPassword's password, "" when none was given.
 func (e *env) optionalPassword(c *cli.Context) (string, error) {
 	pw, _, err := e.readPassword(c)
 	if errors.Is(err, secret.ErrNoPassword) {
@@ -71,9 +66,8 @@ func (e *env) optionalPassword(c *cli.Context) (string, error) {
 	return pw, err
 }
 
-// passwordOrPrompt is readPassword, falling back to a hidden prompt when
-// standard input is a terminal. Without a terminal, a missing password is
-// a usage error.
+// passwordOrPrompt is readPassword's password, else one typed at a hidden
+// prompt on a terminal; without one, the usage error says what needs it.
 func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
 	pw, _, err := e.passwordSources(c).ReadOrPrompt(c.Context, e.stdin, e.stderr, "Backup password: ")
 	if errors.Is(err, secret.ErrNoTerminal) {
@@ -82,16 +76,16 @@ func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
 	return pw, passwordErr(err)
 }
 
-// noteCanonical tells, once, that the password was taken in its canonical
-// form, so the user learns how to type it.
+// noteCanonical tells that the password was taken in its canonical form,
+// so the user learns how to type it.
 func (e *env) noteCanonical(canonical bool) {
 	if canonical {
 		fmt.Fprintln(e.stderr, "note: the password was accepted in its canonical form (lower case, dashes between the groups of five, no spaces); type it that way next time")
 	}
 }
 
-// warnWeakPassword warns of a new backup password that looks weak, in
-// the words of backup.PasswordStrengthWarning after "warning: ".
+// warnWeakPassword warns of a new password that looks weak
+// (backup.PasswordStrengthWarning, after "warning: ").
 func (e *env) warnWeakPassword(pw string) {
 	if w := backup.PasswordStrengthWarning(pw); w != "" {
 		e.warn("%s", strings.TrimPrefix(w, "Warning: "))
