@@ -103,3 +103,17 @@ func (j Job) WriteStoredInKeyring(w io.Writer, config string) error {
 		j.Name, j.PasswordFrom(), config)
 	return err
 }
+
+// WriteAdded writes what schedule add says once j is saved in the config
+// file config: that it is, the command setPassword that stores its
+// password when j reads it from the OS keyring, and the command install
+// that starts it from a timer.
+func (j Job) WriteAdded(w io.Writer, config, setPassword, install string) error {
+	s := &stickyWriter{w: w}
+	s.printf("Added job %s to %s\n", j.Name, config)
+	if j.PasswordKeyring {
+		s.printf("Store its password with: %s\n", setPassword)
+	}
+	s.printf("Start it from a timer with: %s\n", install)
+	return s.err
+}

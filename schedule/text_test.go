@@ -162,3 +162,22 @@ func TestJobWriteStoredInKeyring(t *testing.T) {
 		}
 	}
 }
+
+// TestJobWriteAdded: add's whole text, with the command that stores the
+// password only for a job that reads it from the keyring.
+func TestJobWriteAdded(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		job  Job
+		want string
+	}{
+		{"keyring", Job{Name: "n", PasswordKeyring: true},
+			"Added job n to /c.toml\nStore its password with: SET n\nStart it from a timer with: INSTALL n\n"},
+		{"file", Job{Name: "n", PasswordFile: "/pw"}, "Added job n to /c.toml\nStart it from a timer with: INSTALL n\n"},
+	} {
+		var b strings.Builder
+		if err := tt.job.WriteAdded(&b, "/c.toml", "SET n", "INSTALL n"); err != nil || b.String() != tt.want {
+			t.Errorf("%s: %v\n%s\nwant:\n%s", tt.name, err, b.String(), tt.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -413,6 +414,19 @@ func SystemdTimers(runDir string, lookPath func(string) (string, error)) bool {
 	}
 	_, err = lookPath("systemctl")
 	return err == nil
+}
+
+// CronOnly reports whether only cron can start jobs on goos: on a Linux
+// without systemd's user timers, as systemd reports (nil: SystemdTimers
+// of this system).
+func CronOnly(goos string, systemd func() bool) bool {
+	switch {
+	case goos != "linux":
+		return false
+	case systemd != nil:
+		return !systemd()
+	}
+	return !SystemdTimers(SystemdRunDir, exec.LookPath)
 }
 
 // CrontabLine returns the crontab line that starts job as Install's

@@ -393,3 +393,20 @@ func TestSystemdTimers(t *testing.T) {
 		}
 	}
 }
+
+// TestCronOnly: only a Linux without systemd's timers leaves jobs to
+// cron.
+func TestCronOnly(t *testing.T) {
+	yes, no := func() bool { return true }, func() bool { return false }
+	for _, tt := range []struct {
+		goos    string
+		systemd func() bool
+		want    bool
+	}{
+		{"linux", no, true}, {"linux", yes, false}, {"darwin", no, false}, {"windows", nil, false},
+	} {
+		if got := CronOnly(tt.goos, tt.systemd); got != tt.want {
+			t.Errorf("CronOnly(%s, systemd %v) = %v", tt.goos, tt.systemd != nil && tt.systemd(), got)
+		}
+	}
+}
