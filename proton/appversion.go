@@ -112,3 +112,16 @@ func isDecimal(s string) bool {
 	}
 	return true
 }
+
+// WithAppVersion returns getenv answering AppVersionEnv with
+// ChosenAppVersion(given, getenv, release), so that everything reading
+// the proton settings from the environment sends the version chosen.
+func WithAppVersion(getenv func(string) string, given, release string) func(string) string {
+	v := ChosenAppVersion(given, getenv, release)
+	return func(k string) string {
+		if k == AppVersionEnv {
+			return v
+		}
+		return getenv(k)
+	}
+}

@@ -36,6 +36,8 @@ func TestAppVersion(t *testing.T) {
 	}
 }
 
+// TestChosenAppVersion: the flag's value, else the environment's, else
+// the derived one; WithAppVersion gives the same to what reads getenv.
 func TestChosenAppVersion(t *testing.T) {
 	tests := []struct {
 		name, given, env, want string
@@ -47,13 +49,16 @@ func TestChosenAppVersion(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			getenv := func(k string) string {
-				if k == AppVersionEnv {
-					return tt.env
-				}
-				return ""
+				return map[string]string{AppVersionEnv: tt.env, URLEnv: "http://127.0.0.1:1"}[k]
 			}
 			if got := ChosenAppVersion(tt.given, getenv, "0.1.0"); got != tt.want {
 				t.Errorf("ChosenAppVersion(%q) with $%s=%q = %q, want %q", tt.given, AppVersionEnv, tt.env, got, tt.want)
+			}
+			// WithAppVersion's environment answers with the same choice,
+			// and passes every other variable through.
+			env := WithAppVersion(getenv, tt.given, "0.1.0")
+			if got, url := env(AppVersionEnv), env(URLEnv); got != tt.want || url != "http://127.0.0.1:1" {
+				t.Errorf("WithAppVersion(%q): $%s=%q, $%s=%q; want %q and the URL unchanged", tt.given, AppVersionEnv, got, URLEnv, url, tt.want)
 			}
 		})
 	}

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -20,11 +22,46 @@ func protonCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "proton",
 		Usage: "log in to Proton Drive, log out, or show who is logged in",
-		Subcommands: []*cli.Command{
-			protonLoginCommand(e),
-			protonLogoutCommand(e),
-			protonWhoamiCommand(e),
-		},
+		Subcommands: []*cli.Command{{
+			Name:  "login",
+			Usage: "log in to Proton and keep the session, so backups need no password",
+			Description: "Asks for the username, the password (hidden), and the two-factor code and mailbox password\n" +
+				"when the account needs them. Scripts give them with the flags below or $" + protonPasswordEnv + ";\n" +
+				"without a terminal, answers are read from standard input, one per line, in that order.\n" +
+				"The session is kept in the OS keyring, or in a 0600 file under the config directory.",
+			Flags: []cli.Flag{
+				protonURLFlag(),
+				&cli.StringFlag{Name: "proton-user", Usage: "Proton `USERNAME` or email address"},
+				&cli.StringFlag{Name: "proton-password-file", Usage: "read the Proton password from the first line of `FILE`"},
+				&cli.StringFlag{Name: "proton-2fa", Usage: "current two-factor `CODE`, for accounts with 2FA"},
+				&cli.StringFlag{Name: "proton-mailbox-password-file", Usage: "read the mailbox password of a two-password account from `FILE`"},
+			},
+			Action: func(c *cli.Context) error {
+				return e.protonAction(func(ctx context.Context, opts proton.Options, store proton.SessionStore) ([]string, error) {
+					session, err := proton.LoginAndKeep(ctx, opts, proton.LoginGiven{
+						Username:            c.String("proton-user"),
+						TwoFactorCode:       c.String("proton-2fa"),
+						Password:            e.getenv(protonPasswordEnv),
+						PasswordFile:        c.String("proton-password-file"),
+						MailboxPasswordFile: c.String("proton-mailbox-password-file"),
+					}, secret.NewPrompter(e.stdin, e.stderr), store)
+					if err != nil {
+						return nil, protonAnswerErr(err)
+					}
+					return []string{session.LoggedInLine(store.Where())}, nil
+				})(c)
+			},
+		}, {
+			Name:   "logout",
+			Usage:  "end the Proton session at Proton and forget it here",
+			Flags:  []cli.Flag{protonURLFlag()},
+			Action: e.protonAction(proton.LogoutLines),
+		}, {
+			Name:   "whoami",
+			Usage:  "show which Proton account backups go to, and whether its session still works",
+			Flags:  []cli.Flag{protonURLFlag()},
+			Action: e.protonAction(proton.WhoamiLines),
+		}},
 	}
 }
 
@@ -39,17 +76,9 @@ func protonAppVersionFlag() cli.Flag {
 }
 
 // useProtonAppVersion runs before every command: the proton package,
-// which reads its settings from the environment, sees the app version
-// proton.ChosenAppVersion picks, --proton-app-version first.
+// which reads its settings from the environment, sees the version chosen.
 func (e *env) useProtonAppVersion(c *cli.Context) error {
-	v := proton.ChosenAppVersion(c.String("proton-app-version"), e.getenv, version)
-	getenv := e.getenv
-	e.getenv = func(k string) string {
-		if k == proton.AppVersionEnv {
-			return v
-		}
-		return getenv(k)
-	}
+	e.getenv = proton.WithAppVersion(e.getenv, c.String("proton-app-version"), version)
 	return nil
 }
 
@@ -58,136 +87,48 @@ func protonURLFlag() cli.Flag {
 	return &cli.StringFlag{Name: "proton-url", Usage: "Proton API base `URL` (default: $" + proton.URLEnv + ", else Proton's own)"}
 }
 
-// protonOptions returns the API options: --proton-url, else the
-// environment.
-func (e *env) protonOptions(c *cli.Context) (proton.Options, error) {
-	opts, err := proton.OptionsFromEnv(e.getenv)
-	if err != nil {
-		return proton.Options{}, usageError(err)
-	}
-	if u := c.String("proton-url"); u != "" {
-		opts.APIURL = u
-		if err := opts.Check(); err != nil {
-			return proton.Options{}, usageError(fmt.Errorf("--proton-url: %w", err))
+// protonAction is a proton subcommand's action: do gets the API options
+// (--proton-url, else the environment) and the session store, and its
+// lines are printed on stdout, even with its error.
+func (e *env) protonAction(do func(context.Context, proton.Options, proton.SessionStore) ([]string, error)) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		opts, err := proton.OptionsFromEnv(e.getenv)
+		if err != nil {
+			return usageError(err)
 		}
-	}
-	return opts, nil
-}
-
-func protonLoginCommand(e *env) *cli.Command {
-	return &cli.Command{
-		Name:  "login",
-		Usage: "log in to Proton and keep the session, so backups need no password",
-		Description: "Asks for the username, the password (hidden), and the two-factor code and mailbox password\n" +
-			"when the account needs them. Scripts give them with the flags below or $" + protonPasswordEnv + ";\n" +
-			"without a terminal, answers are read from standard input, one per line, in that order.\n" +
-			"The session is kept in the OS keyring, or in a 0600 file under the config directory.",
-		Flags: []cli.Flag{
-			protonURLFlag(),
-			&cli.StringFlag{Name: "proton-user", Usage: "Proton `USERNAME` or email address"},
-			&cli.StringFlag{Name: "proton-password-file", Usage: "read the Proton password from the first line of `FILE`"},
-			&cli.StringFlag{Name: "proton-2fa", Usage: "current two-factor `CODE`, for accounts with 2FA"},
-			&cli.StringFlag{Name: "proton-mailbox-password-file", Usage: "read the mailbox password of a two-password account from `FILE`"},
-		},
-		Action: func(c *cli.Context) error {
-			opts, err := e.protonOptions(c)
-			if err != nil {
-				return err
+		if u := c.String("proton-url"); u != "" {
+			opts.APIURL = u
+			if err := opts.Check(); err != nil {
+				return usageError(fmt.Errorf("--proton-url: %w", err))
 			}
-			store := proton.NewSessionStore(e.getenv, e.keyring)
-			session, err := proton.LoginAndKeep(c.Context, opts, proton.LoginGiven{
-				Username:            c.String("proton-user"),
-				TwoFactorCode:       c.String("proton-2fa"),
-				Password:            e.getenv(protonPasswordEnv),
-				PasswordFile:        c.String("proton-password-file"),
-				MailboxPasswordFile: c.String("proton-mailbox-password-file"),
-			}, secret.NewPrompter(e.stdin, e.stderr), store)
-			if err != nil {
-				return protonAnswerErr(err)
-			}
-			fmt.Fprintln(e.stdout, session.LoggedInLine(store.Where()))
-			return nil
-		},
-	}
-}
-
-func protonLogoutCommand(e *env) *cli.Command {
-	return &cli.Command{
-		Name:  "logout",
-		Usage: "end the Proton session at Proton and forget it here",
-		Flags: []cli.Flag{protonURLFlag()},
-		Action: func(c *cli.Context) error {
-			opts, err := e.protonOptions(c)
-			if err != nil {
-				return err
-			}
-			err = proton.Logout(c.Context, opts, proton.NewSessionStore(e.getenv, e.keyring))
-			if errors.Is(err, proton.ErrNotLoggedIn) {
-				fmt.Fprintln(e.stdout, "Not logged in to Proton.")
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(e.stdout, "Logged out of Proton.")
-			return nil
-		},
-	}
-}
-
-func protonWhoamiCommand(e *env) *cli.Command {
-	return &cli.Command{
-		Name:  "whoami",
-		Usage: "show which Proton account backups go to, and whether its session still works",
-		Flags: []cli.Flag{protonURLFlag()},
-		Action: func(c *cli.Context) error {
-			opts, err := e.protonOptions(c)
-			if err != nil {
-				return err
-			}
-			store := proton.NewSessionStore(e.getenv, e.keyring)
-			d, err := proton.Connect(c.Context, opts, store)
-			if err != nil {
-				return err
-			}
-			defer d.Close(c.Context)
-			a, err := d.Account(c.Context)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(e.stdout, a.WhoamiLine(store.Where()))
-			// Asking for the account may have renewed the session: the
-			// cache has the latest times.
-			if s, err := store.Load(c.Context); err == nil {
-				fmt.Fprintln(e.stdout, s.TimesLine())
-			}
-			return d.SaveError()
-		},
+		}
+		lines, err := do(c.Context, opts, proton.NewSessionStore(e.getenv, e.keyring))
+		for _, line := range lines {
+			fmt.Fprintln(e.stdout, line)
+		}
+		return err
 	}
 }
 
 // protonAnswerErr makes a login question nobody answered, or a password
 // file that could not be read, a usage error naming the flag that gives
-// the answer.
+// the answer (the first of those listed).
 func protonAnswerErr(err error) error {
+	given := map[proton.Question][]string{
+		proton.AskUsername:        {"--proton-user"},
+		proton.AskPassword:        {"--proton-password-file", "$" + protonPasswordEnv},
+		proton.AskTwoFactorCode:   {"--proton-2fa"},
+		proton.AskMailboxPassword: {"--proton-mailbox-password-file"},
+	}
 	var unanswered *proton.AnswerError
 	var unread *proton.FileError
 	switch {
-	case errors.As(err, &unread) && unread.Question == proton.AskMailboxPassword:
-		return usageError(fmt.Errorf("--proton-mailbox-password-file: %w", unread.Err))
 	case errors.As(err, &unread):
-		return usageError(fmt.Errorf("--proton-password-file: %w", unread.Err))
-	case !errors.As(err, &unanswered):
-		return err
-	}
-	if unanswered.Empty {
+		return usageError(fmt.Errorf("%s: %w", given[unread.Question][0], unread.Err))
+	case errors.As(err, &unanswered) && unanswered.Empty:
 		return usageError(err)
+	case errors.As(err, &unanswered):
+		return usageError(fmt.Errorf("%w: give it with %s", err, strings.Join(given[unanswered.Question], " or ")))
 	}
-	flag := map[proton.Question]string{
-		proton.AskUsername:        "--proton-user",
-		proton.AskPassword:        "--proton-password-file or $" + protonPasswordEnv,
-		proton.AskTwoFactorCode:   "--proton-2fa",
-		proton.AskMailboxPassword: "--proton-mailbox-password-file",
-	}[unanswered.Question]
-	return usageError(fmt.Errorf("%w: give it with %s", err, flag))
+	return err
 }
