@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
-	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -39,49 +34,20 @@ func watchCommand(e *env) *cli.Command {
 			if c.NArg() > 1 {
 				return usageError(fmt.Errorf("watch takes one folder, got %d", c.NArg()))
 			}
-			if err := checkWatchFlags(c, keep); err != nil {
+			opts := inbox.Options{Dir: c.Args().First(), RemoveAfterSend: c.Bool("remove-after-send"), Retention: keep,
+				Settle: c.Duration("settle"), Poll: c.Duration("poll")}
+			if err := opts.Check(e.getenv); err != nil {
+				return usageError(watchCheckErr(err))
+			}
+			var err error
+			if opts.Dests, err = e.chosenDests(c); err != nil {
 				return err
 			}
-			dir := c.Args().First()
-			if dir == "" {
-				d, err := local.DownloadsDir(e.getenv)
-				if err != nil {
-					return usageError(fmt.Errorf("watch needs a DIR: %w", err))
-				}
-				dir = d
-			}
-			dir, err := filepath.Abs(dir)
-			if err != nil {
-				return usageError(err)
-			}
-			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-				return usageError(fmt.Errorf("%s is not a folder to watch", dir))
-			}
-			specs, err := e.chosenDests(c)
-			if err != nil {
+			if opts.Password, err = e.optionalPassword(c); err != nil {
 				return err
 			}
-			pw, err := e.optionalPassword(c)
+			in, err := opts.Open(c.Context, e.registry().Open, e.getenv, e.log())
 			if err != nil {
-				return err
-			}
-			paths, err := schedule.DefaultPaths(e.getenv)
-			if err != nil {
-				return err
-			}
-			reg := e.registry()
-			if err := askDrive(c.Context, reg, specs); err != nil {
-				return err
-			}
-			in, err := inbox.New(dir, specs, reg.Open, paths, e.getenv, e.log())
-			if err != nil {
-				return inboxErr(err)
-			}
-			in.Password, in.RemoveAfterSend, in.Retention = pw, c.Bool("remove-after-send"), keep
-			in.Settle, in.Poll = c.Duration("settle"), c.Duration("poll")
-			// A destination that is DIR reached through a link, or two
-			// that are one folder, would fail every pass: refuse them now.
-			if err := in.CheckDests(c.Context); err != nil {
 				return inboxErr(err)
 			}
 			if c.Bool("once") {
@@ -91,38 +57,28 @@ func watchCommand(e *env) *cli.Command {
 			// Said once it holds the folder: a watch refused because
 			// another one ships from it fails in one line.
 			in.Started = func() {
-				fmt.Fprintf(e.stderr, "Watching %s for the wallet app's exports; shipping them to %s. Stop with Ctrl-C.\n", dir, strings.Join(specs, ", "))
+				fmt.Fprintf(e.stderr, "Watching %s for the wallet app's exports; shipping them to %s. Stop with Ctrl-C.\n", opts.Dir, strings.Join(opts.Dests, ", "))
 			}
 			return inboxErr(in.Watch(c.Context))
 		},
 	}
 }
 
-// askDrive asks now which stick a bare "usb" among specs means, when
-// several are plugged in and there is a terminal to ask on: reg keeps the
-// answer for the whole watch. Asked here, the question waits for the
-// person as long as it takes and Ctrl-C ends it; asked by CheckDests, it
-// would be bounded by inbox.OpenTimeout, meant for network destinations,
-// and asked again by the first pass. A question left unanswered (or
-// answered with no drive) ends the watch: the person who gave usb is
-// there to pick one. A drive that is not plugged in is not an error
-// here: the passes say so until it is.
-func askDrive(ctx context.Context, reg *destinations.Registry, specs []string) error {
-	for _, spec := range specs {
-		if s, err := destinations.ParseSpec(spec); err != nil || s.Scheme != "usb" || s.Arg != "" {
-			continue
-		}
-		d, err := reg.Open(ctx, spec)
-		switch {
-		case err == nil:
-			_ = d.Close() // the first pass opens it again, with no question
-		case ctx.Err() != nil:
-			return withSignalCode(ctx, asInterruption(ctx, err))
-		case errors.Is(err, local.ErrNoDriveChosen):
-			return err
-		}
+// watchCheckErr says what inbox.Options.Check refused with the flag or
+// argument that gives it.
+func watchCheckErr(err error) error {
+	var keep *schedule.NegativeKeepError
+	var neg *inbox.NegativeError
+	var downloads *inbox.DownloadsError
+	switch {
+	case errors.As(err, &keep):
+		return fmt.Errorf("--%s: %d is negative: give how many backups to keep", strings.ReplaceAll(keep.Rule, "_", "-"), keep.N)
+	case errors.As(err, &neg):
+		return fmt.Errorf("--%s: %s is negative", neg.Setting, neg.D)
+	case errors.As(err, &downloads):
+		return fmt.Errorf("watch needs a DIR: %w", downloads.Err)
 	}
-	return nil
+	return err
 }
 
 // inboxErr gives an inbox's errors the CLI's wording.
@@ -134,22 +90,6 @@ func inboxErr(err error) error {
 		return fmt.Errorf("%w: only one `cakebackup watch` or watch job at a time ships from a folder", err)
 	case err != nil:
 		return jobErr(err)
-	}
-	return nil
-}
-
-// checkWatchFlags refuses --keep-* counts and --settle and --poll
-// lengths below zero, where a negative count would prune every copy
-// watch ships, and a negative length would stand for the default.
-func checkWatchFlags(c *cli.Context, keep schedule.Retention) error {
-	var neg *schedule.NegativeKeepError
-	if errors.As(keep.Check(), &neg) {
-		return usageError(fmt.Errorf("--%s: %d is negative: give how many backups to keep", strings.ReplaceAll(neg.Rule, "_", "-"), neg.N))
-	}
-	for _, name := range []string{"settle", "poll"} {
-		if d := c.Duration(name); d < 0 {
-			return usageError(fmt.Errorf("--%s: %s is negative", name, d))
-		}
 	}
 	return nil
 }
