@@ -47,8 +47,8 @@ func watchCommand(e *env) *cli.Command {
 				return err
 			}
 			in, err := opts.Open(c.Context, e.registry().Open, e.getenv, e.log())
-			if err != nil {
-				return inboxErr(err)
+			if err != nil { // Ctrl-C at the question which stick is said as anywhere else
+				return withSignalCode(c.Context, inboxErr(asInterruption(c.Context, err)))
 			}
 			if c.Bool("once") {
 				_, err := in.Once(c.Context)
