@@ -8,7 +8,9 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/english"
+	"github.com/cakebackup/cakebackup/internal/errloc"
 )
 
 // This file holds the text the command line prints of job's results;
@@ -18,8 +20,9 @@ import (
 // WriteText writes what inspect says of the backup: a table of what its
 // structure tells (File, Format, Kind with restoreWith as in Kind,
 // For app, Created, Size, Chunks) and, when it was decrypted, the
-// wallets and the files inside with their sizes.
-func (in *Inspection) WriteText(w io.Writer, restoreWith string) error {
+// wallets and the files inside with their sizes, else unread (the
+// caller's words for what would tell more).
+func (in *Inspection) WriteText(w io.Writer, restoreWith, unread string) error {
 	info := in.Info
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "File:\t%s\n", in.File)
@@ -38,7 +41,11 @@ func (in *Inspection) WriteText(w io.Writer, restoreWith string) error {
 		fmt.Fprintf(tw, "Size:\t%s\n", bytesize.Format(in.Size))
 	}
 	fmt.Fprintf(tw, "Chunks:\t%d\n", in.Chunks)
-	if err := tw.Flush(); err != nil || !in.Decrypted {
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if !in.Decrypted {
+		_, err := fmt.Fprint(w, unread)
 		return err
 	}
 	fmt.Fprintf(w, "\nWallets (%d):\n", len(in.Wallets))
@@ -190,6 +197,12 @@ func (v *Verified) Line() string {
 	return fmt.Sprintf("OK: %s is intact (%s; give the password to also check it decrypts)", v.File, chunks)
 }
 
+// WriteText writes Line.
+func (v *Verified) WriteText(w io.Writer) error {
+	_, err := fmt.Fprintln(w, v.Line())
+	return err
+}
+
 // Notes are what restore says, besides its result, of what it found in
 // or beside the folder it restored into: a restore into it interrupted
 // while it moved its files into place, finished now or rolled back, and
@@ -221,3 +234,23 @@ func (r *Restored) Notes() []string {
 // Line is what restore says of a backup it restored: "Restored FILE
 // into DIR".
 func (r *Restored) Line() string { return fmt.Sprintf("Restored %s into %s", r.File, r.To) }
+
+// WriteText writes Line.
+func (r *Restored) WriteText(w io.Writer) error {
+	_, err := fmt.Fprintln(w, r.Line())
+	return err
+}
+
+// Notes are what ls says on stderr, besides its listing, of the files
+// that are not listed: each other file ignored (for --verbose), and why
+// each unreadable one could not be told a backup or not (a warning).
+func (l Listing) Notes() (ignored, unreadable []string) {
+	for _, en := range l.Others {
+		ignored = append(ignored, "ignored "+backup.QuoteName(en.Name)+": not a backup")
+	}
+	for _, u := range l.Unreadable {
+		why := errloc.Reason(u.Err, append(destinations.Spellings(u.Location), u.Location, u.Name)...)
+		unreadable = append(unreadable, "could not tell whether "+backup.QuoteName(u.Location)+" is a backup: "+errloc.OneLine(why))
+	}
+	return ignored, unreadable
+}

@@ -19,11 +19,12 @@ func TestInspectionWriteText(t *testing.T) {
 	export := backup.Info{Version: 3, AppName: "Monero.com", AppVersion: "1.2.3"}
 	files := []backup.Entry{{Name: "wallets/monero/w1", Size: 3 << 20}, {Name: backup.KeychainDumpEntry, Size: 512}}
 	tests := []struct {
-		name string
-		in   Inspection
-		want string
+		name   string
+		in     Inspection
+		unread string
+		want   string
 	}{
-		{"snapshot without the password", Inspection{File: "b.zip", Version: 3, ForApp: "Cake Wallet", Size: 5 << 20, Chunks: 2, Info: snapshot},
+		{"snapshot without the password", Inspection{File: "b.zip", Version: 3, ForApp: "Cake Wallet", Size: 5 << 20, Chunks: 2, Info: snapshot}, "",
 			"File:     b.zip\n" +
 				"Format:   version 3\n" +
 				"Kind:     made by cakebackup from a data folder: RESTORE; the app cannot import it (no app-sealed keychain dump)\n" +
@@ -32,7 +33,7 @@ func TestInspectionWriteText(t *testing.T) {
 				"Size:     5.0 MiB\n" +
 				"Chunks:   2\n"},
 		{"export with the password", Inspection{File: "e.zip", Version: 3, Size: 4 << 20, PlainSize: 3<<20 + 512, Chunks: 1,
-			Decrypted: true, Wallets: []string{"w1"}, Files: files, Info: export},
+			Decrypted: true, Wallets: []string{"w1"}, Files: files, Info: export}, "UNREAD\n",
 			"File:    e.zip\n" +
 				"Format:  version 3\n" +
 				"Kind:    made by Monero.com 1.2.3: the app can import it\n" +
@@ -45,7 +46,7 @@ func TestInspectionWriteText(t *testing.T) {
 				"Files (2):\n" +
 				"    3.0 MiB  wallets/monero/w1\n" +
 				"      512 B  ~_keychain_dump\n"},
-		{"bare blob, decrypted, empty", Inspection{File: "v2", Version: 2, Size: 100, Chunks: 1, Decrypted: true, Files: []backup.Entry{}, Info: backup.Info{Version: 2}},
+		{"bare blob, decrypted, empty", Inspection{File: "v2", Version: 2, Size: 100, Chunks: 1, Decrypted: true, Files: []backup.Entry{}, Info: backup.Info{Version: 2}}, "",
 			"File:    v2\n" +
 				"Format:  version 2\n" +
 				"Kind:    a bare v2 backup, which does not say who made it\n" +
@@ -55,11 +56,19 @@ func TestInspectionWriteText(t *testing.T) {
 				"Wallets (0):\n" +
 				"\n" +
 				"Files (0):\n"},
+		{"export without the password, with what would tell more", Inspection{File: "e.zip", Version: 3, Size: 4 << 20, Chunks: 1, Info: export},
+			"UNREAD\n",
+			"File:    e.zip\n" +
+				"Format:  version 3\n" +
+				"Kind:    made by Monero.com 1.2.3 (from its metadata): an app export, which the app can import\n" +
+				"Size:    4.0 MiB\n" +
+				"Chunks:  1\n" +
+				"UNREAD\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder
-			if err := tc.in.WriteText(&out, "RESTORE"); err != nil {
+			if err := tc.in.WriteText(&out, "RESTORE", tc.unread); err != nil {
 				t.Fatal(err)
 			}
 			if out.String() != tc.want {
@@ -105,6 +114,31 @@ func TestListingWriteText(t *testing.T) {
 				t.Errorf("wrote\n%s\nwant\n%s", out.String(), tc.want)
 			}
 		})
+	}
+}
+
+// TestListingNotes: ls's stderr lines of each file ignored and of each
+// one that could not be read to tell, its error said without the names
+// the line gives already.
+func TestListingNotes(t *testing.T) {
+	tests := []struct {
+		name                string
+		l                   Listing
+		ignored, unreadable []string
+	}{
+		{"none", Listing{Dest: "downloads"}, nil, nil},
+		{"others and unreadable", Listing{
+			Others: []destinations.Entry{{Name: "notes.txt"}, {Name: "bad\nname"}},
+			Unreadable: []UnreadableEntry{{Entry: destinations.Entry{Name: "locked", Location: "/srv/b/locked"},
+				Err: errors.New("open /srv/b/locked: permission denied")}},
+		}, []string{"ignored notes.txt: not a backup", `ignored "bad\nname": not a backup`},
+			[]string{"could not tell whether /srv/b/locked is a backup: permission denied"}},
+	}
+	for _, tc := range tests {
+		ignored, unreadable := tc.l.Notes()
+		if !slices.Equal(ignored, tc.ignored) || !slices.Equal(unreadable, tc.unreadable) {
+			t.Errorf("%s: Notes = %q, %q; want %q, %q", tc.name, ignored, unreadable, tc.ignored, tc.unreadable)
+		}
 	}
 }
 
@@ -274,6 +308,10 @@ func TestVerifiedLine(t *testing.T) {
 		if got := tt.v.Line(); got != tt.want {
 			t.Errorf("Line of %+v = %q, want %q", tt.v, got, tt.want)
 		}
+		var out strings.Builder
+		if err := tt.v.WriteText(&out); err != nil || out.String() != tt.want+"\n" {
+			t.Errorf("WriteText of %+v wrote %q, %v; want %q", tt.v, out.String(), err, tt.want+"\n")
+		}
 	}
 }
 
@@ -308,6 +346,10 @@ func TestRestoredNotesAndLine(t *testing.T) {
 			}
 			if got, want := r.Line(), "Restored b into /r"; got != want {
 				t.Errorf("Line = %q, want %q", got, want)
+			}
+			var out strings.Builder
+			if err := r.WriteText(&out); err != nil || out.String() != "Restored b into /r\n" {
+				t.Errorf("WriteText wrote %q, %v", out.String(), err)
 			}
 		})
 	}

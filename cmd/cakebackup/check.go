@@ -6,7 +6,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/check"
 )
 
@@ -24,38 +23,26 @@ func checkCommand(e *env) *cli.Command {
 			if c.NArg() != 1 {
 				return usageError(fmt.Errorf("check takes one destination, such as proton:/Backups/Cake or folder:/media/usb"))
 			}
-			var opts check.Options
-			if s := c.String("read-data-subset"); s != "" {
-				sub, err := check.ParseSubset(s, bytesize.Parse)
-				if err != nil {
-					return usageError(fmt.Errorf("--read-data-subset: %w", err))
-				}
-				opts.Subset = sub
-			}
-			if c.Bool("rotate") && opts.Subset.T == 0 {
+			opts, err := check.ParseOptions(c.String("read-data-subset"), c.Bool("rotate"))
+			switch {
+			case errors.Is(err, check.ErrRotateWithoutGroups):
 				return usageError(errors.New("--rotate needs --read-data-subset N/T"))
+			case err != nil:
+				return usageError(fmt.Errorf("--read-data-subset: %w", err))
 			}
-			opts.Rotate = c.Bool("rotate")
 			dest, err := e.registry().Open(c.Context, c.Args().First())
 			if err != nil {
 				return err
 			}
 			defer dest.Close()
-			// The results are recorded in the verification file; a
-			// backup that failed is exit code 4.
+			// The results are recorded in the verification file; a backup that failed is exit code 4.
 			rep, err := e.runner().Check(c.Context, dest, opts)
-			err = runnerErr(err)
 			if rep == nil {
-				return err
+				return runnerErr(err)
 			}
-			var werr error
-			if c.Bool("json") {
-				werr = writeJSON(e.stdout, rep)
-			} else {
-				werr = rep.WriteText(e.stdout)
-			}
+			werr := e.printResult(c, rep, rep.WriteText)
 			if err != nil {
-				return err // the verdict says more than a missing report (see run)
+				return runnerErr(err) // the verdict says more than a missing report (see run)
 			}
 			return werr
 		},

@@ -5,9 +5,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/backup"
-	"github.com/cakebackup/cakebackup/destinations"
-	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -31,10 +28,7 @@ func lsCommand(e *env) *cli.Command {
 					return err
 				}
 			}
-			if _, err := destinations.ParseSpec(spec); err != nil {
-				return usageError(err)
-			}
-			dest, err := e.registry().Open(c.Context, spec)
+			dest, err := e.registry().Open(c.Context, spec) // a spec that is none is a usage error (see explain)
 			if err != nil {
 				return err
 			}
@@ -43,16 +37,14 @@ func lsCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			for _, en := range l.Others {
-				e.detail("ignored %s: not a backup", backup.QuoteName(en.Name))
+			ignored, unreadable := l.Notes()
+			for _, n := range ignored {
+				e.detail("%s", n)
 			}
-			for _, u := range l.Unreadable {
-				e.warn("could not tell whether %s is a backup: %s", backup.QuoteName(u.Location), errloc.OneLine(errloc.Reason(u.Err, append(destinations.Spellings(u.Location), u.Location, u.Name)...)))
+			for _, n := range unreadable {
+				e.warn("%s", n)
 			}
-			if c.Bool("json") {
-				return writeJSON(e.stdout, l)
-			}
-			return l.WriteText(e.stdout)
+			return e.printResult(c, l, l.WriteText)
 		},
 	}
 }

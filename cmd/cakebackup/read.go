@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -30,15 +31,17 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if c.String("to") == "" {
+			to := c.String("to")
+			if to == "" {
 				return usageError(errors.New("restore needs --to"))
 			}
 			opts, err := restoreOptions(c)
 			if err != nil {
 				return err
 			}
-			if err := checkRestoreTo(c.String("to")); err != nil {
-				return err
+			// What restore would refuse only after the password and the whole backup were read.
+			if err := backup.CheckRestoreTarget(to); errors.As(err, new(*backup.TargetError)) {
+				return toErr(to, err)
 			}
 			// The backup opens (is there, and a backup at a glance) before
 			// the password is asked for; its bar shows only after the prompt.
@@ -57,46 +60,35 @@ func restoreCommand(e *env) *cli.Command {
 			if err := o.Accept(c.Context, pw); err != nil {
 				return err
 			}
-			to := c.String("to")
 			restored, err := o.Restore(c.Context, to, opts)
 			e.readProgress.Finish(err == nil)
 			for _, n := range restored.Notes() {
 				e.note("%s", n)
 			}
-			switch {
-			case errors.As(err, new(*job.ResumedError)):
-				return usageError(fmt.Errorf("--to %w; restore into a new or empty folder", err))
-			case errors.Is(err, backup.ErrTargetNotEmpty):
-				// Filled while the backup was read, or a file: still the
-				// --to given. Say which, in true words.
-				if toErr := checkRestoreTo(to); toErr != nil {
-					return toErr
-				}
-				return usageError(err)
-			case err != nil:
-				return readErr(err)
+			if err != nil {
+				return toErr(to, err)
 			}
 			e.noteCanonical(o.Canonical)
-			if c.Bool("json") {
-				return writeJSON(e.stdout, restored)
-			}
-			_, err = fmt.Fprintln(e.stdout, restored.Line())
-			return err
+			return e.printResult(c, restored, restored.WriteText)
 		},
 	}
 }
 
-// checkRestoreTo refuses a --to that restore would refuse only after the
-// password and the whole backup were read: a file, or a folder holding
-// anything (backup.CheckRestoreTarget). Where to restore is the person's
-// choice, so it is a usage error (exit 2). Anything else about the folder
-// is left to restore.
-func checkRestoreTo(dir string) error {
-	var target *backup.TargetError
-	if err := backup.CheckRestoreTarget(dir); errors.As(err, &target) {
-		return usageError(fmt.Errorf("--to %w: restore into a new or empty folder", target))
+// toErr is a restore's error, with a --to that cannot be restored into
+// (a file, a folder holding anything) as a usage error: where to
+// restore is the person's choice.
+func toErr(to string, err error) error {
+	switch {
+	case errors.As(err, new(*job.ResumedError)):
+		return usageError(fmt.Errorf("--to %w; restore into a new or empty folder", err))
+	case errors.Is(err, backup.ErrTargetNotEmpty):
+		// Filled while the backup was read, or a file: say which, in true words.
+		if target, ok := errors.AsType[*backup.TargetError](backup.CheckRestoreTarget(to)); ok {
+			return usageError(fmt.Errorf("--to %w: restore into a new or empty folder", target))
+		}
+		return usageError(err)
 	}
-	return nil
+	return readErr(err)
 }
 
 func verifyCommand(e *env) *cli.Command {
@@ -127,25 +119,9 @@ func verifyCommand(e *env) *cli.Command {
 				return readErr(err)
 			}
 			e.noteCanonical(o.Canonical)
-			if c.Bool("json") {
-				return writeJSON(e.stdout, v)
-			}
-			_, err = fmt.Fprintln(e.stdout, v.Line())
-			return err
+			return e.printResult(c, v, v.WriteText)
 		},
 	}
-}
-
-// oneArg returns the command's single positional argument.
-func oneArg(c *cli.Context, what string) (string, error) {
-	if c.NArg() != 1 {
-		return "", usageError(fmt.Errorf("%s takes one %s, got %d arguments", c.Command.Name, what, c.NArg()))
-	}
-	if strings.TrimSpace(c.Args().First()) == "" {
-		// An unset variable in a script ("$FILE"), as for --source.
-		return "", usageError(fmt.Errorf("the %s given to %s is empty", what, c.Command.Name))
-	}
-	return c.Args().First(), nil
 }
 
 func inspectCommand(e *env) *cli.Command {
@@ -167,34 +143,39 @@ func inspectCommand(e *env) *cli.Command {
 				return backupExit(err)
 			}
 			e.noteCanonical(o.Canonical)
-			if c.Bool("json") {
-				return writeJSON(e.stdout, in)
-			}
-			return e.printInspect(in)
+			// Read without the password, only the structure was: a damaged backup shows as well as a good one.
+			const unread = "(contents not checked: `cakebackup verify FILE` checks every chunk)\n" +
+				"(give the password to list the wallets and files inside)\n"
+			return e.printResult(c, in, func(w io.Writer) error { return in.WriteText(w, restoreHint, unread) })
 		},
 	}
 }
 
-// printInspect prints in's text and, when it was read without the
-// password, what would tell more.
-func (e *env) printInspect(in *job.Inspection) error {
-	if err := in.WriteText(e.stdout, restoreHint); err != nil || in.Decrypted {
-		return err
+// printResult prints v as one JSON object with --json, else as text.
+func (e *env) printResult(c *cli.Context, v any, text func(io.Writer) error) error {
+	if c.Bool("json") {
+		return writeJSON(e.stdout, v)
 	}
-	// inspect reads the container's structure, not the chunks: a
-	// damaged backup can show here as well as a good one.
-	_, err := fmt.Fprint(e.stdout, "(contents not checked: `cakebackup verify FILE` checks every chunk)\n"+
-		"(give the password to list the wallets and files inside)\n")
-	return err
+	return text(e.stdout)
 }
 
-// storedErr is the error of opening arg, the backup named on the command
-// line (job.OpenArchive), in the command line's words: a usage error for
-// a backup that is not there or not named, with the command that lists
-// what is.
+// oneArg returns the command's single positional argument.
+func oneArg(c *cli.Context, what string) (string, error) {
+	if c.NArg() != 1 {
+		return "", usageError(fmt.Errorf("%s takes one %s, got %d arguments", c.Command.Name, what, c.NArg()))
+	}
+	if strings.TrimSpace(c.Args().First()) == "" { // an unset variable in a script ("$FILE")
+		return "", usageError(fmt.Errorf("the %s given to %s is empty", what, c.Command.Name))
+	}
+	return c.Args().First(), nil
+}
+
+// storedErr is the error of opening arg (job.Open) in the command line's
+// words: a backup that is not there or not named is a usage error, with
+// the command that lists what is.
 func storedErr(arg string, err error) error {
-	var missing *destinations.FolderMissingError
-	var at *destinations.BackupOpenError
+	missing, folderMissing := errors.AsType[*destinations.FolderMissingError](err)
+	at, atDest := errors.AsType[*destinations.BackupOpenError](err)
 	switch {
 	case errors.As(err, new(*job.FormatError)):
 		return backupExit(err)
@@ -206,23 +187,18 @@ func storedErr(arg string, err error) error {
 		return usageError(fmt.Errorf("%s names a folder; add the backup's name, e.g. %s (see cakebackup ls %s)", arg, destinations.JoinBackup(spec, "NAME"), spec))
 	case errors.Is(err, destinations.ErrNotAFile), errors.Is(err, destinations.ErrNoSuchFile):
 		return usageError(err)
-	case errors.As(err, &missing):
-		// `ls` of the folder would only say it is missing.
+	case folderMissing: // ls of the folder would only say it is missing
 		return usageError(fmt.Errorf("%s: %w", arg, missing))
-	case errors.Is(err, destinations.ErrNotFound) && errors.As(err, &at):
+	case atDest && errors.Is(err, destinations.ErrNotFound):
 		return usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, at.Dest))
-	case errors.Is(err, destinations.ErrDamaged):
-		// What the destination holds does not match its checksum or
-		// signature (Proton Drive): a damaged backup, as a local file
-		// would be.
+	case errors.Is(err, destinations.ErrDamaged): // not as its checksum or signature says (Proton Drive)
 		return withCode(exitDamaged, err)
 	}
 	return err
 }
 
-// openBackup opens the backup named on the command line with the
-// password pw, when it is not "" (job.Open), counting its reads on
-// e.readProgress.
+// openBackup opens the backup arg names with the password pw, if not ""
+// (job.Open), counting its reads on e.readProgress.
 func (e *env) openBackup(ctx context.Context, arg, pw string) (*job.Opened, error) {
 	o, err := job.Open(ctx, e.registry(), arg, pw, e.countReads)
 	if err != nil {
@@ -231,8 +207,8 @@ func (e *env) openBackup(ctx context.Context, arg, pw string) (*job.Opened, erro
 	return o, nil
 }
 
-// openGivenBackup opens the command's one backup argument, reading the
-// password first when one was given.
+// openGivenBackup opens the command's one backup argument with the
+// password, if one was given.
 func (e *env) openGivenBackup(c *cli.Context) (*job.Opened, error) {
 	arg, err := oneArg(c, "backup FILE")
 	if err != nil {
@@ -246,20 +222,17 @@ func (e *env) openGivenBackup(c *cli.Context) (*job.Opened, error) {
 }
 
 // maxSizeFlag is restore's limit on what it writes; verify takes it too,
-// so that it checks what that restore would accept.
+// to check what that restore would accept.
 func maxSizeFlag() cli.Flag {
 	return &cli.StringFlag{Name: "max-size", Usage: "write at most `SIZE` on restore (such as 20G); the default is 32 times the backup's size, at least 256 MiB"}
 }
 
 // restoreOptions reads --max-size.
-func restoreOptions(c *cli.Context) (backup.RestoreOptions, error) {
-	var opts backup.RestoreOptions
+func restoreOptions(c *cli.Context) (opts backup.RestoreOptions, err error) {
 	if s := c.String("max-size"); s != "" {
-		n, err := bytesize.Parse(s)
-		if err != nil {
+		if opts.MaxSize, err = bytesize.Parse(s); err != nil {
 			return opts, usageError(fmt.Errorf("--max-size: %w", err))
 		}
-		opts.MaxSize = n
 	}
 	return opts, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -29,11 +30,8 @@ func sendCommand(e *env) *cli.Command {
 			if c.NArg() == 0 {
 				return usageError(errors.New("send needs at least one backup FILE (an export saved by the wallet app)"))
 			}
-			for _, file := range c.Args().Slice() {
-				if strings.TrimSpace(file) == "" {
-					// An unset variable in a script ("$FILE"): nothing is sent.
-					return usageError(errors.New("a backup FILE given to send is empty"))
-				}
+			if slices.ContainsFunc(c.Args().Slice(), func(f string) bool { return strings.TrimSpace(f) == "" }) {
+				return usageError(errors.New("a backup FILE given to send is empty")) // an unset "$FILE": nothing is sent
 			}
 			specs, err := e.chosenDests(c)
 			if err != nil {
