@@ -7,11 +7,12 @@
 // [Interspersed] reorders the arguments before the app runs; [Prepare]
 // sets the app up, and with [Strict] wraps every command so that flag
 // errors, arguments a command takes none of, and flags given as a path
-// are refused as a [*UsageError];
-// [AppAction] and [ShowHelp] answer an unknown command or a request for
-// help, suggesting the closest name (package didyoumean); [BoolGiven]
-// reads a boolean flag from the command line as typed, for a run that
-// failed before its flags were parsed.
+// are refused as a [*UsageError]; [AppAction] and [ShowHelp] answer an
+// unknown command or a request for help, suggesting the closest name
+// (package didyoumean); [Completion] and [Manual] print a shell's
+// completion script and the manual page; [BoolGiven] reads a boolean
+// flag from the command line as typed, for a run that failed before its
+// flags were parsed.
 //
 // The app is expected to have a help command whose action is
 // [ShowHelp]: the messages point to `APP help COMMAND`.

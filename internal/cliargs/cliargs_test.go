@@ -53,6 +53,8 @@ func testApp(out *bytes.Buffer, ran *[]string) *cli.App {
 				{Name: "list", Action: record},
 				{Name: "status", Action: record},
 			}},
+			{Name: "completion", ArgsUsage: "SHELL", Action: Completion(out, "bash script\n", "zsh script\n")},
+			{Name: "man", Action: Manual(out, ".SH DESCRIPTION\nd\n", "\n.SH EXIT STATUS\ne\n")},
 			{Name: "help", ArgsUsage: "[COMMAND]", Action: ShowHelp(out)},
 		},
 	})
@@ -128,6 +130,9 @@ func TestRefusals(t *testing.T) {
 		{[]string{"verfiy", "F"}, `unknown command "verfiy" (did you mean "verify"?) (see cb help)`},
 		{[]string{"help", "restroe"}, `no command "restroe" (did you mean "restore"?)`},
 		{[]string{"help", "schedule", "lst"}, `no command "schedule lst" (did you mean "list"?)`},
+		{[]string{"completion"}, "completion needs one shell: bash, zsh or fish"},
+		{[]string{"completion", "bash", "zsh"}, "completion needs one shell: bash, zsh or fish"},
+		{[]string{"completion", "bsh"}, `no completion for "bsh" (did you mean "bash" or "zsh"?): choose bash, zsh or fish`},
 		{[]string{"schedule", "list"}, ""},
 		{[]string{"verify", "F"}, ""},
 	}
@@ -211,5 +216,45 @@ func TestDashed(t *testing.T) {
 		if got := Dashed(in); got != want {
 			t.Errorf("Dashed(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestScripts: completion prints the shell's script, bash's and zsh's as
+// given, fish's made from the commands; man prints the page with the
+// description before the global options and the exit status at the end.
+func TestScripts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want func(out string) bool
+	}{
+		{[]string{"completion", "bash"}, func(out string) bool { return out == "bash script\n" }},
+		{[]string{"completion", "zsh"}, func(out string) bool { return out == "zsh script\n" }},
+		{[]string{"completion", "fish"}, func(out string) bool {
+			return strings.Contains(out, "complete -c cb ") && strings.Contains(out, "password-file")
+		}},
+		{[]string{"man"}, func(out string) bool {
+			return strings.HasPrefix(out, ".nh\n.TH cb 1") && strings.HasSuffix(out, "\n.SH EXIT STATUS\ne\n") &&
+				strings.Contains(out, "\n.SH DESCRIPTION\nd\n.SH GLOBAL OPTIONS\n")
+		}},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		app := testApp(&out, new([]string))
+		if err := app.RunContext(context.Background(), append([]string{"cb"}, tt.args...)); err != nil || !tt.want(out.String()) {
+			t.Errorf("%q: %v, printed %q", tt.args, err, out.String())
+		}
+	}
+}
+
+// TestManualWithoutOptions: a page without its GLOBAL OPTIONS section,
+// where the description goes, is refused rather than printed without it.
+func TestManualWithoutOptions(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	app := &cli.App{Name: "cb", HideHelp: true, Commands: []*cli.Command{{Name: "man", Action: Manual(&out, "d", "e")}}}
+	err := app.RunContext(context.Background(), []string{"cb", "man"})
+	if !errors.Is(err, ErrNoOptions) || err.Error() != "making the manual page: no GLOBAL OPTIONS section" || out.Len() != 0 {
+		t.Errorf("err = %v, printed %q; want ErrNoOptions and nothing printed", err, out.String())
 	}
 }

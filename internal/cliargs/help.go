@@ -1,6 +1,7 @@
 package cliargs
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -48,3 +49,26 @@ func ShowHelp(w io.Writer) cli.ActionFunc {
 // subcommands.
 var subcommandHelpTemplate = strings.Replace(cli.SubcommandHelpTemplate,
 	`{{template "visibleCommandCategoryTemplate" .}}`, `{{template "visibleCommandTemplate" .}}`, 1)
+
+// ErrNoOptions is the failure of a manual page made without its GLOBAL
+// OPTIONS section, where [Manual] puts the description.
+var ErrNoOptions = errors.New("no GLOBAL OPTIONS section")
+
+// Manual is the action of an app's `APP man`, printing on w the manual
+// page urfave/cli makes from the command definitions (section 1: user
+// commands) with description, in roff, before the options and
+// exitStatus at the end.
+func Manual(w io.Writer, description, exitStatus string) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		page, err := c.App.ToManWithSection(1)
+		if err != nil {
+			return fmt.Errorf("making the manual page: %w", err)
+		}
+		i := strings.Index(page, ".SH GLOBAL OPTIONS")
+		if i < 0 {
+			return fmt.Errorf("making the manual page: %w", ErrNoOptions)
+		}
+		_, err = io.WriteString(w, page[:i]+description+page[i:]+exitStatus)
+		return err
+	}
+}
