@@ -1,8 +1,6 @@
-// Command cakebackup makes encrypted backups of a wallet app's data in
-// Cake Wallet's backup format, ships the app's own exports unchanged, and
-// keeps both where their owner wants them: the Downloads folder, a USB
-// flash drive, any folder, or Proton Drive. Only the app's exports can be
-// imported back into the app.
+// Command cakebackup makes encrypted backups of a wallet app's data in Cake Wallet's backup format, ships
+// the app's own exports unchanged, and keeps both where their owner wants them: the Downloads folder, a USB
+// flash drive, any folder, or Proton Drive. Only the app's exports can be imported back into the app.
 package main
 
 import (
@@ -26,11 +24,10 @@ import (
 	"github.com/cakebackup/cakebackup/secret"
 )
 
-// version is the cakebackup release, written into every backup's metadata.
-const version = "0.1.0"
-
-// appName is written into every backup's README.txt.
-const appName = "cakebackup"
+const (
+	version = "0.1.0"      // the cakebackup release, written into every backup's metadata
+	appName = "cakebackup" // written into every backup's README.txt
+)
 
 func main() {
 	// A core dump would hold every password this process read.
@@ -132,11 +129,6 @@ func globalFlags() []cli.Flag {
 // errVersionShown ends a run that printed the version: a success.
 var errVersionShown = errors.New("version shown")
 
-// memoryLimit is the Go heap's soft limit unless GOMEMLIMIT is set: the GC then frees the blocks
-// the Proton bridge drops at once, where the heap would double, so a create to Proton stays under
-// 200 MiB RSS (proton/README.md). A command that needs more gets more, with more GC work.
-const memoryLimit = 160 << 20
-
 // readGlobalFlags takes in the global flags before any command runs.
 func (e *env) readGlobalFlags(c *cli.Context) error {
 	e.quiet, e.verbose = c.Bool("quiet"), c.Bool("verbose")
@@ -147,8 +139,10 @@ func (e *env) readGlobalFlags(c *cli.Context) error {
 		fmt.Fprintln(e.stdout, buildinfo.Of(version).Line(appName))
 		return errVersionShown
 	}
+	// Unless GOMEMLIMIT is set, a soft heap limit makes the GC free the blocks the Proton bridge drops at once,
+	// where the heap would double: a create to Proton stays under 200 MiB RSS (proton/README.md).
 	if e.getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		debug.SetMemoryLimit(160 << 20)
 	}
 	return e.useProtonAppVersion(c)
 }
@@ -166,22 +160,20 @@ func run(ctx context.Context, args []string, e *env) int {
 	}
 	// A result that did not reach stdout fails the run (stdout.Verdict);
 	// only create's line of a generated password it could not show says more.
-	if !errors.As(err, new(*unshownPasswordError)) {
+	var unshown *unshownPasswordError
+	if !errors.As(err, &unshown) {
 		err = out.Verdict(err)
 	}
 	if err == nil {
 		e.flushNotes()
 		return exitOK
 	}
-	msg, code := "", 0
-	var unshown *unshownPasswordError
-	if signalCode, ok := interrupt.Code(ctx); ok {
-		msg, code = "interrupted", signalCode
-		if errors.As(err, &unshown) {
-			// What became of the backup it made says more.
-			msg = errloc.OneLine(unshown.Error())
-		}
-	} else {
+	signalCode, interrupted := interrupt.Code(ctx)
+	msg, code := "interrupted", signalCode
+	switch {
+	case interrupted && unshown != nil:
+		msg = errloc.OneLine(unshown.Error()) // what became of the backup it made says more
+	case !interrupted:
 		err = e.explain(protonHint(err, e.configArg))
 		msg, code = errloc.OneLine(err.Error()), exitCode(err)
 	}
