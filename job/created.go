@@ -1,12 +1,58 @@
 package job
 
 import (
+	"context"
 	"errors"
 	"io"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/cakebackup/cakebackup/backup"
 )
+
+// Create makes b (Make) and hands what was made to show, which says where
+// each copy stands and shows the generated password, if any, this once.
+// When no destination holds the backup, passwordFile (where its generated
+// password was saved, or "") is removed: written down, that password would
+// only be taken for the next backup's. When show fails with a
+// *PasswordLostError and no passwordFile holds the password, every copy
+// is removed and the error says what became of each; with passwordFile,
+// show's error is the write's alone. It returns Make's error, or else
+// show's.
+func Create(ctx context.Context, open Opener, b Backup, passwordFile string, show func(*Made) error) error {
+	made, err := Make(ctx, open, b)
+	if passwordFile != "" && !made.Saved() {
+		os.Remove(passwordFile)
+	}
+	if made == nil {
+		return err
+	}
+	var lost *PasswordLostError
+	switch showErr := show(made); {
+	case errors.As(showErr, &lost) && passwordFile == "":
+		lost.Discarded = discardLost(ctx, open, made)
+		return lost
+	case errors.As(showErr, &lost):
+		return lost.Err
+	case showErr != nil:
+		return showErr
+	}
+	return err
+}
+
+// discardLost removes every copy of made, whose password was lost
+// (Discard), even once ctx has ended: an interrupt reaches a whole
+// pipeline (cakebackup create --json | jq), so the password's reader may
+// be gone because the run was interrupted, and an interrupted run cleans
+// up what it leaves. A minute bounds it then: a destination that does not
+// answer (Proton Drive, its network gone) must not hold the process
+// forever.
+func discardLost(ctx context.Context, open Opener, made *Made) []Discarded {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	return Discard(ctx, open, made.Stores)
+}
 
 // CreatedResult is what create --json prints of a made backup.
 type CreatedResult struct {

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -73,79 +72,60 @@ func createCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			pw, pwOut, show, err := e.createPassword(c)
+			pw, shown, pwOut, err := e.createPassword(c)
 			if err != nil {
 				return err
 			}
-			return e.makeBackup(c, job.Backup{Source: source, Settings: c.String("settings"), Dests: specs, Name: c.String("name"),
-				Password: pw, ForApp: c.String("for-app"), AppVersion: appVersion(), VerifyFull: c.Bool("verify-full")}, pwOut, show)
+			bar := newProgress(e.stderr, e.quiet || c.Bool("json"))
+			defer bar.Finish(false) // when nothing was made; else done before the result
+			b := job.Backup{Source: source, Settings: c.String("settings"), Dests: specs, Name: c.String("name"), Password: pw,
+				ForApp: c.String("for-app"), AppVersion: appVersion(), VerifyFull: c.Bool("verify-full"),
+				OnProgress: bar.Add, OnCollected: func(src *backup.Source) { bar.Start(src.TotalSize) },
+				// Said at once, even with --quiet, like a warning: the run
+				// waits, and the wallet app was saving meanwhile.
+				OnRetry: func(attempt, of int, wait time.Duration, err error) {
+					bar.Finish(false)
+					fmt.Fprintln(e.stderr, job.RetryNote(attempt, of, wait, err))
+				}}
+			if e.tweakBackup != nil {
+				e.tweakBackup(&b)
+			}
+			// One registry, for removing what it stored too: the stick
+			// chosen for "usb" is asked once.
+			err = job.Create(c.Context, e.registry().Open, b, pwOut, func(made *job.Made) error {
+				bar.Finish(made.Stores.Err() == nil)
+				for _, s := range made.Skipped {
+					e.warn("%s", s)
+				}
+				return e.printCreated(c.Bool("json"), made, shown, pwOut)
+			})
+			if lost := (*job.PasswordLostError)(nil); errors.As(err, &lost) {
+				return &unshownPasswordError{lost}
+			}
+			return jobErr(err)
 		},
 	}
 }
 
-// makeBackup makes b, showing its progress, and says where each copy
-// stands, with the generated password when show is set. It removes the
-// password's file pwOut when the backup is saved nowhere, and the backup
-// when its password, in no file, could not be shown.
-func (e *env) makeBackup(c *cli.Context, b job.Backup, pwOut string, show bool) error {
-	bar := newProgress(e.stderr, e.quiet || c.Bool("json"))
-	b.OnProgress = bar.Add
-	b.OnCollected = func(src *backup.Source) { bar.Start(src.TotalSize) }
-	// Said at once, even with --quiet, like a warning: the run waits, and
-	// the wallet app was saving meanwhile.
-	b.OnRetry = func(attempt, of int, wait time.Duration, err error) {
-		bar.Finish(false)
-		fmt.Fprintln(e.stderr, job.RetryNote(attempt, of, wait, err))
-	}
-	if e.tweakBackup != nil {
-		e.tweakBackup(&b)
-	}
-	// One registry, for removing what it stored too: the stick chosen for
-	// "usb" is asked once.
-	open := e.registry().Open
-	made, err := job.Make(c.Context, open, b)
-	bar.Finish(err == nil)
-	if pwOut != "" && !made.Saved() {
-		os.Remove(pwOut) // the password of no backup
-	} else if pwOut != "" && !c.Bool("json") {
-		fmt.Fprint(e.stdout, backup.PasswordSavedNotice(pwOut))
-	}
-	if made == nil {
-		return jobErr(err)
-	}
-	for _, s := range made.Skipped {
-		e.warn("%s", s)
-	}
-	if !show {
-		b.Password = ""
-	}
-	var lost *job.PasswordLostError
-	switch perr := e.printCreated(c.Bool("json"), made, b.Password); {
-	case errors.As(perr, &lost) && pwOut == "":
-		return discardUnopenable(c.Context, open, made, lost)
-	case errors.As(perr, &lost):
-		return lost.Err // the password is in --password-out
-	case perr != nil:
-		return perr
-	}
-	return jobErr(err)
-}
-
-// printCreated prints what create says of made, with the generated
-// password pw unless it is "". While pw is written, a write on stdout
+// printCreated prints what create says of made: where the generated
+// password was saved (pwOut) or the password pw itself, shown this once,
+// then where each copy stands. While pw is written, a write on stdout
 // whose reader is gone fails rather than ending the process.
-func (e *env) printCreated(asJSON bool, made *job.Made, pw string) error {
+func (e *env) printCreated(asJSON bool, made *job.Made, pw, pwOut string) error {
 	if pw != "" && made.Saved() {
 		defer catchBrokenPipe()()
 	}
-	if !asJSON {
-		return made.WriteCreated(e.stdout, pw, e.quiet, restoreHint, message)
+	switch {
+	case asJSON:
+		err := writeJSON(e.stdout, made.Created(pw, message))
+		if err != nil && pw != "" && made.Saved() {
+			return &job.PasswordLostError{Err: onStdout(err)}
+		}
+		return err
+	case pwOut != "" && made.Saved():
+		fmt.Fprint(e.stdout, backup.PasswordSavedNotice(pwOut))
 	}
-	err := writeJSON(e.stdout, made.Created(pw, message))
-	if err != nil && pw != "" && made.Saved() {
-		return &job.PasswordLostError{Err: onStdout(err)}
-	}
-	return err
+	return made.WriteCreated(e.stdout, pw, e.quiet, restoreHint, message)
 }
 
 // createdJSON is what create --json prints.
@@ -199,13 +179,13 @@ func (e *env) chosenDests(c *cli.Context) ([]string, error) {
 // createPassword returns the new backup's password: the person's own
 // (advised against, warned of if weak), or a generated one, kept before
 // anything is sealed with it (secret.KeepGenerated): in the file
-// --password-out, returned as pwOut, or shown in the result (show).
-func (e *env) createPassword(c *cli.Context) (pw, pwOut string, show bool, err error) {
+// --password-out, returned as pwOut, or shown in the result (shown).
+func (e *env) createPassword(c *cli.Context) (pw, shown, pwOut string, err error) {
 	src := e.passwordSources(c)
 	src.Generate = backup.GeneratePassword
 	pw, source, err := src.Read(c.Context)
 	if err != nil {
-		return "", "", false, passwordErr(err)
+		return "", "", "", passwordErr(err)
 	}
 	generated := source == secret.Generated
 	if !generated {
@@ -225,11 +205,13 @@ func (e *env) createPassword(c *cli.Context) (pw, pwOut string, show bool, err e
 	case errors.As(err, &pathErr) && pathErr.Op == "open":
 		err = fmt.Errorf("--password-out %s: %w", pwOut, pathErr.Err)
 	case err != nil:
-		return "", "", false, err
+		return "", "", "", err
+	case generated && (pwOut == "" || c.Bool("json")):
+		return pw, pw, pwOut, nil
 	default:
-		return pw, pwOut, generated && (pwOut == "" || c.Bool("json")), nil
+		return pw, "", pwOut, nil
 	}
-	return "", "", false, usageError(err)
+	return "", "", "", usageError(err)
 }
 
 // allowEmptyFlag lets create and schedule add back up a folder that holds

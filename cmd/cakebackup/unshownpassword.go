@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/cakebackup/cakebackup/job"
 )
@@ -17,18 +15,6 @@ type unshownPasswordError struct{ *job.PasswordLostError }
 
 func (e *unshownPasswordError) Error() string {
 	return e.Text(message) + "; run create again (--password-out FILE keeps the password in a file)"
-}
-
-// discardUnopenable removes every copy of made, whose password was lost
-// (job.Discard), even once ctx has ended: Ctrl-C reaches a whole pipeline
-// (cakebackup create --json | jq), and an interrupted run cleans up what
-// it leaves. A minute bounds it then: a destination that does not answer
-// (Proton Drive, its network gone) must not hold the process forever.
-func discardUnopenable(ctx context.Context, open job.Opener, made *job.Made, lost *job.PasswordLostError) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
-	lost.Discarded = job.Discard(ctx, open, made.Stores)
-	return &unshownPasswordError{lost}
 }
 
 // catchBrokenPipe makes a write on stdout whose reader is gone fail with
