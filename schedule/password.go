@@ -115,6 +115,24 @@ func (s PasswordSource) StorePassword(ctx context.Context, job, pw string) error
 	return nil
 }
 
+// SetPassword stores the password newPassword gives in the OS keyring
+// for job, and returns it. The keyring is looked for first
+// (CheckKeyring): nobody types a password twice only to hear that there
+// is nowhere to keep it.
+func (s PasswordSource) SetPassword(ctx context.Context, job string, newPassword func() (string, error)) (string, error) {
+	if err := s.CheckKeyring(ctx, job); err != nil {
+		return "", err
+	}
+	pw, err := newPassword()
+	if err == nil {
+		err = s.StorePassword(ctx, job, pw)
+	}
+	if err != nil {
+		return "", err
+	}
+	return pw, nil
+}
+
 // noKeyring is the error of a keyring that answered err: there is no
 // usable OS keyring. err's text is kept, on one line, but not err: such
 // an error says the keyring is missing, whatever the keyring's own error

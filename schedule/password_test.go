@@ -106,6 +106,51 @@ func TestPasswordSources(t *testing.T) {
 	}
 }
 
+// TestSetPassword: the password is asked for only where a keyring is
+// there to keep it, and what was stored is read back; a password that
+// could not be had stores nothing.
+func TestSetPassword(t *testing.T) {
+	keyring.MockInit()
+	const pw = "set-password-test-pw"
+	refused := errors.New("passwords differ")
+	tests := []struct {
+		name, job string
+		store     SecretStore
+		given     error
+		err       string
+		asked     bool
+	}{
+		{name: "stored", job: "kept", store: &secret.OSKeyring{}, asked: true},
+		{name: "no keyring", job: "j", store: brokenKeyring{}, err: "no OS keyring available (failed to connect to dbus: no such file): use password_file or password_env instead"},
+		{name: "not given", job: "lost", store: &secret.OSKeyring{}, given: refused, err: "passwords differ", asked: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			asked := false
+			src := PasswordSource{Keyring: tt.store}
+			got, err := src.SetPassword(t.Context(), tt.job, func() (string, error) {
+				asked = true
+				return pw, tt.given
+			})
+			if tt.err != "" {
+				if err == nil || err.Error() != tt.err || got != "" || asked != tt.asked {
+					t.Fatalf("SetPassword = %q, %v (asked %v); want %q (asked %v)", got, err, asked, tt.err, tt.asked)
+				}
+				return
+			}
+			if err != nil || got != pw || !asked {
+				t.Fatalf("SetPassword = %q, %v (asked %v)", got, err, asked)
+			}
+			if back, err := src.Password(t.Context(), Job{Name: tt.job, PasswordKeyring: true}); err != nil || back != pw {
+				t.Fatalf("read back %q, %v", back, err)
+			}
+		})
+	}
+	if _, err := (PasswordSource{Keyring: &secret.OSKeyring{}}).Password(t.Context(), Job{Name: "lost", PasswordKeyring: true}); !errors.Is(err, ErrNoPassword) {
+		t.Errorf("a password not given was stored: %v", err)
+	}
+}
+
 // silentKeyring is a keyring that does not answer: each call gives up
 // with a *secret.TimeoutError, as secret.OSKeyring's do, or, with a
 // context that ends first, with the context's error.

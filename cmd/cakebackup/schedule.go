@@ -174,17 +174,8 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
 		},
 	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
-		name := job.Name
-		// Before the password is typed: nobody types it twice only
-		// to hear that there is nowhere to keep it.
-		if err := e.jobPasswords().CheckKeyring(c.Context, name); err != nil {
-			return err
-		}
-		pw, err := e.newJobPassword(c)
+		pw, err := e.jobPasswords().SetPassword(c.Context, job.Name, func() (string, error) { return e.newJobPassword(c) })
 		if err != nil {
-			return err
-		}
-		if err := e.jobPasswords().StorePassword(c.Context, name, pw); err != nil {
 			return err
 		}
 		if c.Bool("generate") {
