@@ -53,8 +53,7 @@ func (e *env) inConfigs(cmds []*cli.Command) []*cli.Command {
 	return cmds
 }
 
-// timingFlags are a job's schedule and retention (keepFlags), which set
-// j's.
+// timingFlags are a job's schedule and retention (keepFlags), which set j's.
 func timingFlags(j *schedule.Job) []cli.Flag {
 	return append([]cli.Flag{
 		&cli.StringFlag{Name: "every", Usage: "run every `DURATION`, such as 24h or 90m", Destination: &j.Every},
@@ -218,10 +217,7 @@ func (e *env) jobPasswords() schedule.PasswordSource {
 // fix it with cakebackup, wherever it is shown or recorded.
 func (e *env) jobPassword(ctx context.Context, j schedule.Job) (string, error) {
 	pw, err := e.jobPasswords().Password(ctx, j)
-	if err != nil {
-		return "", withFix(err, e.configArg)
-	}
-	return pw, nil
+	return pw, withFix(err, e.configArg)
 }
 
 // oneJobArg is the single JOB argument.
@@ -312,9 +308,8 @@ func scheduleRunCommand(e *env) *cli.Command {
 	}
 }
 
-// adHocFlags are run's flags of an ad hoc job besides --source, which
-// the config's jobs have in the config file; they set j's settings (its
-// password file is read with the password options).
+// adHocFlags are run's flags of an ad hoc job besides --source, which set
+// j's (its password file is read with the password options).
 func adHocFlags(j *schedule.Job) []cli.Flag {
 	return append(append([]cli.Flag{
 		&cli.StringFlag{Name: "settings", Usage: "ad hoc: the app's settings JSON `FILE`", Destination: &j.Settings},
@@ -401,8 +396,7 @@ func (e *env) runner() runner.Runner {
 	}
 }
 
-// log is the logger of long runs (schedule run, watch): text lines on
-// stderr.
+// log is the logger of long runs (schedule run, watch): text lines on stderr.
 func (e *env) log() *slog.Logger { return slog.New(slog.NewTextHandler(e.stderr, nil)) }
 
 // scheduler is the runner's scheduler over cfg's jobs, with this
@@ -411,11 +405,10 @@ func (e *env) scheduler(cfg *schedule.Config, password runner.PasswordFunc) (*sc
 	return e.runner().Scheduler(cfg, password, e.desktop(), fixFor)
 }
 
-// runnerErr gives the errors of the runner's work (scheduled runs,
-// prune, check) their exit codes and hints: a backup that failed a check
-// is exit 4. When several runs failed, each was logged with its own
-// error; a hint meant for one of them would mislead on the line that
-// gives the first, so it gets none.
+// runnerErr gives the errors of the runner's work (scheduled runs, prune,
+// check) their exit codes and hints: a backup that failed a check is exit
+// 4. Several failed runs get no hint: each was logged with its own error,
+// and one run's hint would mislead on the line that gives the first.
 func runnerErr(err error) error {
 	var runs *schedule.RunsError
 	switch {
@@ -500,11 +493,8 @@ func (e *env) cronOnly() bool { return schedule.CronOnly(runtime.GOOS, e.systemd
 // absolute and quoted for a shell, for the commands a command prints;
 // "" when it was not given (or cannot be made absolute).
 func givenConfigArg(c *cli.Context) string {
-	if !c.IsSet("config") {
-		return ""
-	}
 	abs, err := filepath.Abs(c.String("config"))
-	if err != nil {
+	if !c.IsSet("config") || err != nil {
 		return ""
 	}
 	return " --config " + schedule.ShellQuote(abs)
