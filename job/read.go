@@ -100,6 +100,57 @@ type Restored struct {
 	// Result is backup.Archive.RestoreWith's: what was reclaimed and
 	// resumed; it may be set when the restore failed.
 	Result *backup.RestoreResult `json:"-"`
+	// Canonical is set by Restore (the function) as Opened.Canonical.
+	Canonical bool `json:"-"`
+}
+
+// Restoring is a restore for Restore to run.
+type Restoring struct {
+	// Arg names the backup, as for Open; To is the folder to restore into.
+	Arg, To string
+	Options backup.RestoreOptions
+	// Password returns the password; it is asked for once the backup
+	// opened (is there, and a backup at a glance).
+	Password func() (string, error)
+	// Wrap, when not nil, wraps the backup's reader, as for Open.
+	Wrap func(destinations.Reader) io.ReaderAt
+}
+
+// OpenError is Restore's error for a backup that did not open: Open's
+// error, as it returned it.
+type OpenError struct{ Err error }
+
+// Error is Err's text.
+func (e *OpenError) Error() string { return e.Err.Error() }
+
+// Unwrap returns Open's error.
+func (e *OpenError) Unwrap() error { return e.Err }
+
+// Restore runs r: it refuses at once a folder the restore would refuse
+// only after the password and the whole backup were read (a
+// *backup.TargetError, as backup.CheckRestoreTarget returns it), opens
+// the backup (an *OpenError when it does not), asks for the password and
+// restores with it (Opened.Restore). Once the restore ran, the Restored
+// is returned with its error too.
+func Restore(ctx context.Context, reg *destinations.Registry, r Restoring) (*Restored, error) {
+	if err := backup.CheckRestoreTarget(r.To); errors.As(err, new(*backup.TargetError)) {
+		return nil, err
+	}
+	o, err := Open(ctx, reg, r.Arg, "", r.Wrap)
+	if err != nil {
+		return nil, &OpenError{Err: err}
+	}
+	defer o.Close()
+	pw, err := r.Password()
+	if err != nil {
+		return nil, err
+	}
+	if err := o.Accept(ctx, pw); err != nil {
+		return nil, err
+	}
+	restored, err := o.Restore(ctx, r.To, r.Options)
+	restored.Canonical = o.Canonical
+	return restored, err
 }
 
 // Restore extracts the backup into the folder to with the accepted

@@ -39,36 +39,29 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			// What restore would refuse only after the password and the whole backup were read.
-			if err := backup.CheckRestoreTarget(to); errors.As(err, new(*backup.TargetError)) {
-				return toErr(to, err)
-			}
-			// The backup opens (is there, and a backup at a glance) before
-			// the password is asked for; its bar shows only after the prompt.
 			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Restoring")
-			e.readProgress.Hold()
-			o, err := e.openBackup(c.Context, arg, "")
-			if err != nil {
-				return err
+			e.readProgress.Hold() // shown once the password was asked for
+			restored, err := job.Restore(c.Context, e.registry(), job.Restoring{Arg: arg, To: to, Options: opts, Wrap: e.countReads,
+				Password: func() (string, error) {
+					pw, err := e.passwordOrPrompt(c, "restore")
+					if err == nil {
+						e.readProgress.Show()
+					}
+					return pw, err
+				}})
+			if restored != nil {
+				e.readProgress.Finish(err == nil)
+				for _, n := range restored.Notes() {
+					e.note("%s", n)
+				}
 			}
-			defer o.Close()
-			pw, err := e.passwordOrPrompt(c, "restore")
-			if err != nil {
-				return err
-			}
-			e.readProgress.Show()
-			if err := o.Accept(c.Context, pw); err != nil {
-				return err
-			}
-			restored, err := o.Restore(c.Context, to, opts)
-			e.readProgress.Finish(err == nil)
-			for _, n := range restored.Notes() {
-				e.note("%s", n)
-			}
-			if err != nil {
+			switch {
+			case errors.As(err, new(*job.OpenError)):
+				return storedErr(arg, err)
+			case err != nil:
 				return toErr(to, err)
 			}
-			e.noteCanonical(o.Canonical)
+			e.noteCanonical(restored.Canonical)
 			return e.printResult(c, restored, restored.WriteText)
 		},
 	}
