@@ -8,6 +8,7 @@ import (
 	"github.com/cakebackup/cakebackup/proton"
 )
 
+// destsCommand lists the places a backup can go now, as a table or JSON.
 func destsCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "dests",
@@ -16,28 +17,26 @@ func destsCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
 		},
 		Action: func(c *cli.Context) error {
-			out, err := e.registry().Available(c.Context)
+			places, err := e.registry().Available(c.Context)
 			if err != nil {
 				return err
 			}
-			if c.Bool("json") {
-				return writeJSON(e.stdout, map[string][]destinations.Place{"destinations": out})
-			}
-			return destinations.WritePlaces(e.stdout, out)
+			list := destinations.PlaceList{Places: places}
+			return e.printResult(c, list, list.WriteText)
 		},
 	}
 }
 
-// registry returns every destination cakebackup knows, one line each.
+// registry returns every destination cakebackup knows, one line each;
+// which of several drives is asked on the terminal, if there is one.
 func (e *env) registry() *destinations.Registry {
 	r := destinations.NewRegistry()
-	// Which of several drives: asked on the terminal, if there is one.
 	local.Register(r, e.getenv, e.detector(), local.AskDriveOn(e.stdin, e.stderr))
 	proton.Register(r, e.getenv, e.keyring)
 	return r
 }
 
-// detector finds removable drives on this machine.
+// detector finds removable drives on this machine, or where tests say.
 func (e *env) detector() local.Detector {
 	if e.drives != nil {
 		return *e.drives
