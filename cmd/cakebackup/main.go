@@ -17,6 +17,7 @@ import (
 	"github.com/cakebackup/cakebackup/internal/cliargs"
 	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/internal/interrupt"
+	"github.com/cakebackup/cakebackup/internal/notes"
 	"github.com/cakebackup/cakebackup/internal/progress"
 	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/job"
@@ -67,7 +68,7 @@ type env struct {
 	// Set by the global flags for this run.
 	quiet, verbose bool
 	// notes are the run's lines for stderr besides its result and error, printed once it has succeeded.
-	notes []string
+	notes notes.Notes
 	// readProgress, when set, shows the reading of the backup a command opens (verify, restore).
 	readProgress *progress.Bar
 	// advisedOwnPassword is set once the advice against a chosen password has been given in this run.
@@ -165,7 +166,7 @@ func run(ctx context.Context, args []string, e *env) int {
 		err = out.Verdict(err)
 	}
 	if err == nil {
-		e.flushNotes()
+		e.notes.Print(e.stderr, e.quiet, e.verbose)
 		return exitOK
 	}
 	signalCode, interrupted := interrupt.Code(ctx)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"golang.org/x/term"
@@ -12,32 +11,13 @@ import (
 )
 
 // note records an informational line for stderr, left out with --quiet.
-func (e *env) note(format string, a ...any) {
-	if !e.quiet {
-		e.notes = append(e.notes, fmt.Sprintf(format, a...))
-	}
-}
+func (e *env) note(format string, a ...any) { e.notes.Note(format, a...) }
 
 // warn records a warning for stderr; it is shown even with --quiet.
-func (e *env) warn(format string, a ...any) {
-	e.notes = append(e.notes, "warning: "+fmt.Sprintf(format, a...))
-}
+func (e *env) warn(format string, a ...any) { e.notes.Warn(format, a...) }
 
 // detail records a line for stderr shown only with --verbose.
-func (e *env) detail(format string, a ...any) {
-	if e.verbose {
-		e.notes = append(e.notes, fmt.Sprintf(format, a...))
-	}
-}
-
-// flushNotes prints the run's notes. run calls it only after success, so
-// a failing run prints its error line alone.
-func (e *env) flushNotes() {
-	for _, n := range e.notes {
-		fmt.Fprintln(e.stderr, n)
-	}
-	e.notes = nil
-}
+func (e *env) detail(format string, a ...any) { e.notes.Detail(format, a...) }
 
 // adviseOwnPassword says, once per run and only to a person at a terminal,
 // that a generated password is safer than the one given.
