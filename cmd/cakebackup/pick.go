@@ -44,27 +44,19 @@ func pickCommand(e *env) *cli.Command {
 			}
 			config := "" // where the choice is saved; "" for nowhere
 			if choice.Default || choice.Job != "" {
-				p, err := e.configPath(c.String("config"))
-				if err != nil {
+				var err error
+				if config, err = e.configPath(c.String("config")); err != nil {
 					return err
 				}
-				// Refused before anything is asked: a file that does
-				// not load, a job it does not hold; the person's to
-				// fix, as for every command that reads the config.
-				if err := unknownJobErr(p, choice.Check(p)); err != nil {
-					return usageError(err)
-				}
-				config = p
 			}
-			spec, err := e.pick(c.Context, c.Bool("terminal"), "see `cakebackup dests` for the destinations there are")
-			if err != nil {
+			spec, replaced, err := choice.Pick(config, func() (string, error) {
+				return e.pick(c.Context, c.Bool("terminal"), "see `cakebackup dests` for the destinations there are")
+			})
+			switch {
+			case errors.As(err, new(*schedule.NotSavableError)), errors.Is(err, schedule.ErrUnknownJob):
+				return usageError(err) // the config file's, as for every command that reads it
+			case err != nil:
 				return err
-			}
-			var replaced []string
-			if config != "" {
-				if replaced, err = choice.Save(config, spec); err != nil {
-					return unknownJobErr(config, err)
-				}
 			}
 			if _, err := fmt.Fprintln(e.stdout, spec); err != nil {
 				return fmt.Errorf("print the chosen destination: %w", err)
@@ -75,36 +67,26 @@ func pickCommand(e *env) *cli.Command {
 	}
 }
 
-// pickDest lets the person choose a destination by browsing and returns
-// its --dest spec; `create --pick` uses it. Cancelling returns an error
-// wrapping picker.ErrNoDestination ("no destination chosen"); Ctrl-C in
-// the terminal picker one wrapping picker.ErrInterrupted, exit code 130.
+// pickDest is `create --pick`: the destination chosen by browsing.
 func (e *env) pickDest(ctx context.Context) (string, error) {
 	return e.pick(ctx, false, "give --dest SPEC instead of --pick (see `cakebackup dests`)")
 }
 
 // pick lets the person choose a destination with picker.Chooser: the
 // desktop's folder chooser, or the terminal picker (always when
-// terminalOnly). instead says what the command line can give in place of
-// the picker, for when there is no terminal to show it on.
+// terminalOnly). instead says what the command line can give in its
+// place, for when there is no terminal to show it on.
 func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (string, error) {
 	spec, err := picker.Chooser{
 		Title: pickTitle, GOOS: runtime.GOOS, Getenv: e.getenv, Drives: e.detector().Drives,
-		Stdin: e.stdin, Stderr: e.stderr, TerminalOnly: terminalOnly,
-		More: func() []picker.FolderSource {
-			if p, ok := protondrive.LoggedIn(e.getenv, e.keyring); ok {
-				return []picker.FolderSource{p}
-			}
-			return nil
-		},
+		Stdin: e.stdin, Stderr: e.stderr, TerminalOnly: terminalOnly, More: protondrive.More(e.getenv, e.keyring),
 		Fallback: func(err error) {
 			fmt.Fprintf(e.stderr, "cakebackup: %s; using the terminal picker\n", errloc.OneLine(err.Error()))
 		},
 	}.Choose(ctx)
 	switch {
 	case errors.Is(err, picker.ErrNoTerminal):
-		// Nobody to ask, as for a password (restore, --password-out):
-		// the command line must say it instead.
+		// Nobody to ask, as for a password: the command line must say it.
 		return "", usageError(fmt.Errorf("%w: run it in a terminal, or %s", err, instead))
 	case errors.Is(err, picker.ErrInterrupted):
 		// Ctrl-C, which the picker's raw terminal read as a key: the
@@ -112,12 +94,4 @@ func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (stri
 		return "", withCode(130, err)
 	}
 	return spec, err
-}
-
-// unknownJobErr makes a job the config file does not hold a usage error.
-func unknownJobErr(config string, err error) error {
-	if errors.Is(err, schedule.ErrUnknownJob) {
-		return usageError(fmt.Errorf("%s: %w", config, err))
-	}
-	return err
 }

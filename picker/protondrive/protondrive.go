@@ -56,6 +56,17 @@ func LoggedIn(getenv func(string) string, kr secret.Keyring) (*Source, bool) {
 	}), true
 }
 
+// More is picker.Chooser's More for Proton Drive: the Source LoggedIn
+// gives, when there is a session, asked for when the picker opens.
+func More(getenv func(string) string, kr secret.Keyring) func() []picker.FolderSource {
+	return func() []picker.FolderSource {
+		if p, ok := LoggedIn(getenv, kr); ok {
+			return []picker.FolderSource{p}
+		}
+		return nil
+	}
+}
+
 func (p *Source) folders(ctx context.Context) (Tree, error) {
 	if p.tree == nil {
 		t, closer, err := p.connect(ctx)

@@ -34,9 +34,22 @@ func TestFailureKeepsPicker(t *testing.T) {
 	}
 }
 
+// TestOnlyWhenLoggedIn: Proton Drive is offered (More) only once a
+// session is kept, and without connecting.
 func TestOnlyWhenLoggedIn(t *testing.T) {
 	vars := map[string]string{"HOME": t.TempDir(), "XDG_CONFIG_HOME": t.TempDir(), proton.SessionEnv: "file"}
-	if _, ok := LoggedIn(func(k string) string { return vars[k] }, nil); ok {
+	getenv := func(k string) string { return vars[k] }
+	if _, ok := LoggedIn(getenv, nil); ok {
 		t.Error("Proton Drive offered without a session")
+	}
+	if more := More(getenv, nil)(); more != nil {
+		t.Errorf("More without a session = %v, want none", more)
+	}
+	s := proton.Session{Username: "ana", UID: "uid", AccessToken: "a", RefreshToken: "r", SaltedKeyPass: "k"}
+	if err := proton.NewSessionStore(getenv, nil).Save(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	if more := More(getenv, nil)(); len(more) != 1 || more[0].Name() != "Proton Drive" {
+		t.Errorf("More with a session = %v, want Proton Drive", more)
 	}
 }
