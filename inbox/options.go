@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/cakebackup/cakebackup/destinations"
@@ -85,6 +86,11 @@ func (o *Options) Check(getenv func(string) string) error {
 	}
 	o.Dir = dir
 	return nil
+}
+
+// WatchingLine is what a watch says once it holds Dir (Inbox.Started).
+func (o Options) WatchingLine() string {
+	return "Watching " + o.Dir + " for the wallet app's exports; shipping them to " + strings.Join(o.Dests, ", ") + ". Stop with Ctrl-C."
 }
 
 // Open returns the Inbox of o (checked), its state file next to the

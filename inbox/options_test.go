@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,8 +86,9 @@ func TestOptionsCheck(t *testing.T) {
 
 // TestOptionsOpen: Open refuses a destination that is the watched folder
 // and gives the inbox the options' settings, its state file next to the
-// scheduler's; a bare usb is opened first, so that a question which drive
-// left unanswered ends it before anything else is opened.
+// scheduler's, and says what it watches and where it ships to; a bare
+// usb is opened first, so that a question which drive left unanswered
+// ends it before anything else is opened.
 func TestOptionsOpen(t *testing.T) {
 	t.Parallel()
 	home, dir, dest := t.TempDir(), t.TempDir(), t.TempDir()
@@ -112,6 +114,15 @@ func TestOptionsOpen(t *testing.T) {
 		Retention: in.Retention, Settle: in.Settle, Poll: in.Poll}
 	if fmt.Sprint(got) != fmt.Sprint(opts) || filepath.Dir(in.State) != filepath.Dir(paths.State) {
 		t.Errorf("Open made %+v with state %s, want %+v with state next to %s", got, in.State, opts, paths.State)
+	}
+
+	want := "Watching " + dir + " for the wallet app's exports; shipping them to folder:" + dest + ". Stop with Ctrl-C."
+	if line := opts.WatchingLine(); line != want {
+		t.Errorf("WatchingLine = %q, want %q", line, want)
+	}
+	opts.Dests = append(opts.Dests, "usb")
+	if line, want := opts.WatchingLine(), strings.Replace(want, dest+".", dest+", usb.", 1); line != want {
+		t.Errorf("WatchingLine = %q, want %q", line, want)
 	}
 
 	var opened []string

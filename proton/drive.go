@@ -54,6 +54,30 @@ func OptionsFromEnv(getenv func(string) string) (Options, error) {
 	return opts, nil
 }
 
+// GivenURLError is an API URL given in place of $CAKEBACKUP_PROTON_URL's
+// (OptionsGiven) that is not an http(s) URL.
+type GivenURLError struct{ Err error }
+
+// Error says what is wrong with the URL.
+func (e *GivenURLError) Error() string { return e.Err.Error() }
+
+// Unwrap returns what is wrong with the URL.
+func (e *GivenURLError) Unwrap() error { return e.Err }
+
+// OptionsGiven is OptionsFromEnv with the API URL url, when not "", in
+// place of the environment's; a url that is not one is a *GivenURLError.
+func OptionsGiven(getenv func(string) string, url string) (Options, error) {
+	opts, err := OptionsFromEnv(getenv)
+	if err != nil || url == "" {
+		return opts, err
+	}
+	opts.APIURL = url
+	if err := opts.Check(); err != nil {
+		return Options{}, &GivenURLError{Err: err}
+	}
+	return opts, nil
+}
+
 // Check reports an APIURL that is not an http(s) URL.
 func (o Options) Check() error {
 	_, err := o.transport()

@@ -17,6 +17,7 @@ import (
 // pickTitle is the title of the desktop's folder chooser.
 const pickTitle = "Choose where to save your wallet backups"
 
+// pickCommand is `cakebackup pick`: the picker's choice, printed and saved.
 func pickCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "pick",

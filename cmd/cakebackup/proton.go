@@ -12,8 +12,7 @@ import (
 	"github.com/cakebackup/cakebackup/secret"
 )
 
-// protonPasswordEnv is the environment variable a script can give the
-// Proton account password in.
+// protonPasswordEnv is where a script can give the Proton password.
 const protonPasswordEnv = "CAKEBACKUP_PROTON_PASSWORD"
 
 // protonCommand is `cakebackup proton login|logout|whoami`: it manages the
@@ -65,9 +64,8 @@ func protonCommand(e *env) *cli.Command {
 	}
 }
 
-// protonAppVersionFlag is the global --proton-app-version, for when
-// Proton changes which client versions it accepts before cakebackup is
-// updated.
+// protonAppVersionFlag is the global --proton-app-version, for when Proton
+// refuses this release's version before cakebackup is updated.
 func protonAppVersionFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:  "proton-app-version",
@@ -88,19 +86,15 @@ func protonURLFlag() cli.Flag {
 }
 
 // protonAction is a proton subcommand's action: do gets the API options
-// (--proton-url, else the environment) and the session store, and its
-// lines are printed on stdout, even with its error.
+// and the session store; its lines are printed, even with its error.
 func (e *env) protonAction(do func(context.Context, proton.Options, proton.SessionStore) ([]string, error)) cli.ActionFunc {
 	return func(c *cli.Context) error {
-		opts, err := proton.OptionsFromEnv(e.getenv)
+		opts, err := proton.OptionsGiven(e.getenv, c.String("proton-url"))
+		if errors.As(err, new(*proton.GivenURLError)) {
+			err = fmt.Errorf("--proton-url: %w", err)
+		}
 		if err != nil {
 			return usageError(err)
-		}
-		if u := c.String("proton-url"); u != "" {
-			opts.APIURL = u
-			if err := opts.Check(); err != nil {
-				return usageError(fmt.Errorf("--proton-url: %w", err))
-			}
 		}
 		lines, err := do(c.Context, opts, proton.NewSessionStore(e.getenv, e.keyring))
 		for _, line := range lines {
@@ -111,8 +105,7 @@ func (e *env) protonAction(do func(context.Context, proton.Options, proton.Sessi
 }
 
 // protonAnswerErr makes a login question nobody answered, or a password
-// file that could not be read, a usage error naming the flag that gives
-// the answer (the first of those listed).
+// file not read, a usage error naming the flags that give the answer.
 func protonAnswerErr(err error) error {
 	given := map[proton.Question][]string{
 		proton.AskUsername:        {"--proton-user"},

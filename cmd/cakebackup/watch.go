@@ -11,6 +11,7 @@ import (
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
+// watchCommand is `cakebackup watch [DIR]`: inbox.Inbox in the foreground.
 func watchCommand(e *env) *cli.Command {
 	var keep schedule.Retention // set by --keep-*
 	return &cli.Command{
@@ -56,9 +57,7 @@ func watchCommand(e *env) *cli.Command {
 			}
 			// Said once it holds the folder: a watch refused because
 			// another one ships from it fails in one line.
-			in.Started = func() {
-				fmt.Fprintf(e.stderr, "Watching %s for the wallet app's exports; shipping them to %s. Stop with Ctrl-C.\n", opts.Dir, strings.Join(opts.Dests, ", "))
-			}
+			in.Started = func() { fmt.Fprintln(e.stderr, opts.WatchingLine()) }
 			return inboxErr(in.Watch(c.Context))
 		},
 	}
