@@ -63,7 +63,7 @@ func notifyCommand(e *env) *cli.Command {
 			Name:  "test",
 			Usage: "send a test notification through each of a job's channels (ping, webhook, desktop, hooks)",
 		}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
-			err := cfg.TestAlerts(c.Context, job, e.desktop(), e.stdout, time.Now())
+			err := cfg.SendTestAlerts(c.Context, job, e.desktop(), e.stdout, time.Now())
 			if errors.As(err, new(*schedule.NoAlertsError)) {
 				return usageError(err)
 			}

@@ -10,7 +10,8 @@ import (
 	"github.com/cakebackup/cakebackup/notify"
 )
 
-// NoAlertsError is TestAlerts' error for a job without notifications.
+// NoAlertsError is SendTestAlerts' error for a job without
+// notifications.
 type NoAlertsError struct{ Job, File string }
 
 // Error names the job and the config keys that would give it some.
@@ -19,7 +20,7 @@ func (e *NoAlertsError) Error() string {
 		e.Job, e.File)
 }
 
-// AlertsFailedError is TestAlerts' error when Failed of a job's Of
+// AlertsFailedError is SendTestAlerts' error when Failed of a job's Of
 // channels could not deliver the test.
 type AlertsFailedError struct {
 	Job        string
@@ -31,13 +32,13 @@ func (e *AlertsFailedError) Error() string {
 	return fmt.Sprintf("%d of %d notification channels of job %s failed", e.Failed, e.Of, e.Job)
 }
 
-// TestAlerts sends a test event, at now, through each notification
+// SendTestAlerts sends a test event, at now, through each notification
 // channel of job j (its alerts merged with c's top-level ones), one at a
 // time, and writes to w how each went: "NAME ...", then "  sent" or
 // "  failed: why", with what a hook printed between, each line after
 // "  | ". Its error is a *NoAlertsError or an *AlertsFailedError, else a
 // write's to w.
-func (c *Config) TestAlerts(ctx context.Context, j Job, desktop notify.Notifier, w io.Writer, now time.Time) error {
+func (c *Config) SendTestAlerts(ctx context.Context, j Job, desktop notify.Notifier, w io.Writer, now time.Time) error {
 	j = c.WithAlerts([]Job{j})[0]
 	perRun, onChange := j.Alerts.Notifiers(desktop, notify.PrefixLines(w, "  | "), PasswordEnvs(c.Jobs))
 	channels := append(perRun, onChange...)

@@ -2,15 +2,15 @@ package schedule
 
 import (
 	"bytes"
-	"context"
 	"runtime"
 	"testing"
 	"time"
 )
 
-// TestAlerts sends through every channel of a job, its own and the
-// config's top-level ones, says how each went and counts the failures.
-func TestTestAlerts(t *testing.T) {
+// TestSendTestAlerts: a test goes through every channel of a job, its
+// own and the config's top-level ones, the output says how each went,
+// and the error counts the failures.
+func TestSendTestAlerts(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("the hooks are sh commands")
 	}
@@ -31,13 +31,13 @@ func TestTestAlerts(t *testing.T) {
 			j := Job{Name: "j", Every: "1h", Alerts: tt.alert}
 			c := &Config{File: "/c/config.toml", Alerts: tt.global, Jobs: []Job{j}}
 			var out bytes.Buffer
-			err := c.TestAlerts(context.Background(), j, nil, &out, time.Now())
+			err := c.SendTestAlerts(t.Context(), j, nil, &out, time.Now())
 			got := ""
 			if err != nil {
 				got = err.Error()
 			}
 			if got != tt.err || out.String() != tt.want {
-				t.Errorf("TestAlerts: %q, wrote\n%s\nwant %q, and\n%s", got, out.String(), tt.err, tt.want)
+				t.Errorf("SendTestAlerts: %q, wrote\n%s\nwant %q, and\n%s", got, out.String(), tt.err, tt.want)
 			}
 		})
 	}
