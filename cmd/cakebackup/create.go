@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -19,9 +22,8 @@ import (
 // README.txt's "App version:" line).
 func appVersion() string { return appName + " " + version }
 
-// jobErr gives the orchestration package's errors their exit codes: a
-// request that cannot work (job.BadRequest) is a usage error, a damaged
-// backup exit 4.
+// jobErr gives job's errors their exit codes: a request that cannot work
+// (job.BadRequest) is a usage error, a damaged backup exit 4.
 func jobErr(err error) error {
 	if job.BadRequest(err) {
 		return usageError(err)
@@ -59,9 +61,6 @@ func createCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if err := checkSource(source, c.Bool("allow-empty")); err != nil {
-				return err
-			}
 			if err := settingsErr(job.CheckSettings(c.String("settings"))); err != nil {
 				return err
 			}
@@ -90,8 +89,7 @@ func createCommand(e *env) *cli.Command {
 			if e.tweakBackup != nil {
 				e.tweakBackup(&b)
 			}
-			// One registry, for removing what it stored too: the stick
-			// chosen for "usb" is asked once.
+			// One registry for the removals too: the stick chosen for "usb" is asked once.
 			err = job.Create(c.Context, e.registry().Open, b, pwOut, func(made *job.Made) error {
 				bar.Finish(made.Stores.Err() == nil)
 				for _, s := range made.Skipped {
@@ -107,10 +105,9 @@ func createCommand(e *env) *cli.Command {
 	}
 }
 
-// printCreated prints what create says of made: where the generated
-// password was saved (pwOut) or the password pw itself, shown this once,
-// then where each copy stands. While pw is written, a write on stdout
-// whose reader is gone fails rather than ending the process.
+// printCreated prints where the generated password was saved (pwOut) or
+// the password pw, shown this once, and where each copy of made stands;
+// while pw is written, a reader of stdout that is gone fails the write.
 func (e *env) printCreated(asJSON bool, made *job.Made, pw, pwOut string) error {
 	if pw != "" && made.Saved() {
 		defer catchBrokenPipe()()
@@ -132,22 +129,22 @@ func (e *env) printCreated(asJSON bool, made *job.Made, pw, pwOut string) error 
 type createdJSON = job.CreatedResult
 
 // createSource is --source, or else Cake Wallet's own data folder when it
-// is found; create says which folder it backs up.
+// is found (create says which), checked (checkSource).
 func (e *env) createSource(c *cli.Context) (string, error) {
 	if c.IsSet("source") {
 		// Not empty: cliargs.Strict refuses an empty DIR flag (an unset
 		// "$DIR" in a script) before create runs.
-		return c.String("source"), nil
+		return c.String("source"), checkSource(c.String("source"), c.Bool("allow-empty"))
 	}
 	dir, ok := local.CakeWalletDataDir(e.getenv)
 	switch {
-	case ok:
-		e.note("Backing up Cake Wallet's data folder %s", dir)
-		return dir, nil
 	case dir == "":
 		return "", usageError(errors.New("create needs --source DIR: the wallet app's data folder"))
+	case !ok:
+		return "", usageError(fmt.Errorf("create needs --source DIR: no Cake Wallet data found in %s", dir))
 	}
-	return "", usageError(fmt.Errorf("create needs --source DIR: no Cake Wallet data found in %s", dir))
+	e.note("Backing up Cake Wallet's data folder %s", dir)
+	return dir, checkSource(dir, c.Bool("allow-empty"))
 }
 
 // destFlag is --dest, which may repeat: the backup goes to each.
@@ -176,10 +173,9 @@ func (e *env) chosenDests(c *cli.Context) ([]string, error) {
 	return []string{dest}, err
 }
 
-// createPassword returns the new backup's password: the person's own
-// (advised against, warned of if weak), or a generated one, kept before
-// anything is sealed with it (secret.KeepGenerated): in the file
-// --password-out, returned as pwOut, or shown in the result (shown).
+// createPassword returns the new backup's password: the person's own, or
+// a generated one kept before anything is sealed with it: in the file
+// pwOut (--password-out) or shown in the result (shown; secret.KeepGenerated).
 func (e *env) createPassword(c *cli.Context) (pw, shown, pwOut string, err error) {
 	src := e.passwordSources(c)
 	src.Generate = backup.GeneratePassword
@@ -220,15 +216,13 @@ func allowEmptyFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "allow-empty", Usage: "back up a --source that holds no wallet files"}
 }
 
-// checkSource is job.CheckSource, its refusals usage errors naming the
-// flag that fixes them.
+// checkSource is job.CheckSource, worded by sourceErr.
 func checkSource(dir string, allowEmpty bool) error {
 	return sourceErr(job.CheckSource(dir, allowEmpty))
 }
 
-// sourceErr words job.CheckSource's error err for the flags that fix it:
-// a --source that is not there or is a file is as much a mistake on the
-// command line as an empty one.
+// sourceErr words job.CheckSource's refusals as usage errors naming the
+// flags that fix them.
 func sourceErr(err error) error {
 	var notThere *job.SourceError
 	var notData *backup.DataFolderError
@@ -255,4 +249,23 @@ func settingsErr(err error) error {
 		return usageError(fmt.Errorf("--settings: %w", err))
 	}
 	return nil
+}
+
+// unshownPasswordError is create's *job.PasswordLostError, worded with the
+// fixes; run prefers it to a failed stdout, as it says more.
+type unshownPasswordError struct{ *job.PasswordLostError }
+
+func (e *unshownPasswordError) Error() string {
+	return e.Text(message) + "; run create again (--password-out FILE keeps the password in a file)"
+}
+
+// catchBrokenPipe makes a write on stdout whose reader is gone fail with
+// EPIPE until the returned func is called, where Go's runtime would end
+// the process by SIGPIPE: create, showing a generated password, must learn
+// that it was not shown (cakebackup create --json | true). Every other
+// write dies by SIGPIPE, the quiet end `cakebackup ls | head -1` expects.
+func catchBrokenPipe() (release func()) {
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, syscall.SIGPIPE)
+	return func() { signal.Stop(c) }
 }
