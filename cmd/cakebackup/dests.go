@@ -13,9 +13,7 @@ func destsCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "dests",
 		Usage: "list the destinations available now: Downloads, removable drives, Proton Drive",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
-		},
+		Flags: []cli.Flag{jsonFlag()},
 		Action: func(c *cli.Context) error {
 			places, err := e.registry().Available(c.Context)
 			if err != nil {

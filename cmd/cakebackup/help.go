@@ -65,9 +65,7 @@ func versionCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "version",
 		Usage: "print the version, the Go version and the platform",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
-		},
+		Flags: []cli.Flag{jsonFlag()},
 		Action: func(c *cli.Context) error {
 			if c.Bool("json") {
 				return writeJSON(e.stdout, buildinfo.Of(version))

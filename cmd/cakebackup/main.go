@@ -85,15 +85,12 @@ func newApp(e *env) *cli.App {
 		Usage:   "encrypted backups of your Cake Wallet / Monero.com wallets, and a safe home for the app's own exports",
 		Version: version,
 		// --version is ours (globalFlags): urfave's also answers to -v, which people take for "verbose".
-		HideVersion:          true,
-		EnableBashCompletion: true,
-		Reader:               e.stdin,
-		Writer:               e.stdout,
-		ErrWriter:            e.stderr,
-		Flags:                globalFlags(),
-		Before:               e.readGlobalFlags,
-		// A folder path may hold a comma: --dest repeats instead.
-		DisableSliceFlagSeparator: true,
+		HideVersion: true,
+		Reader:      e.stdin,
+		Writer:      e.stdout,
+		ErrWriter:   e.stderr,
+		Flags:       globalFlags(),
+		Before:      e.readGlobalFlags,
 		Commands: []*cli.Command{
 			createCommand(e),
 			sendCommand(e),

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 
+	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
 	"github.com/cakebackup/cakebackup/destinations"
@@ -35,6 +36,9 @@ func isTerminal(w io.Writer) bool {
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
 }
+
+// jsonFlag is --json, for a command whose result can be one JSON object.
+func jsonFlag() cli.Flag { return &cli.BoolFlag{Name: "json", Usage: "print one JSON object"} }
 
 // onStdout is stdout.Cause, for create's line of a password it could not show.
 func onStdout(err error) error { return stdout.Cause(err) }

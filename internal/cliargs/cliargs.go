@@ -82,11 +82,15 @@ func Dashed(name string) string {
 
 // Prepare sets app up as this package says, once its flags (the global
 // ones) and commands are in: [Strict] commands, [AppAction], urfave/cli's
-// help command kept out, flag errors as [*UsageError], and errors left to
-// the program to print, once, as one line. The help flag is added after
-// app.Setup, as it adds none to an app with a help command of its own:
-// without it "APP --help" failed with "flag: help requested", exit 2.
+// help command kept out, flag errors as [*UsageError], errors left to
+// the program to print, once, as one line, the words [Completion]'s
+// scripts ask for, and a repeated flag for a list (a path may hold a
+// comma). The help flag is added after app.Setup, as it adds none to an
+// app with a help command of its own: without it "APP --help" failed
+// with "flag: help requested", exit 2.
 func Prepare(app *cli.App) *cli.App {
+	app.EnableBashCompletion = true
+	app.DisableSliceFlagSeparator = true
 	app.HideHelpCommand = true
 	app.Action = AppAction
 	app.ExitErrHandler = func(*cli.Context, error) {}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -256,5 +257,24 @@ func TestManualWithoutOptions(t *testing.T) {
 	err := app.RunContext(context.Background(), []string{"cb", "man"})
 	if !errors.Is(err, ErrNoOptions) || err.Error() != "making the manual page: no GLOBAL OPTIONS section" || out.Len() != 0 {
 		t.Errorf("err = %v, printed %q; want ErrNoOptions and nothing printed", err, out.String())
+	}
+}
+
+// TestPrepared: a list flag's value keeps its commas (a path may hold
+// one). The completion scripts' question is cmd's TestBashCompletion:
+// urfave/cli's answer reads os.Args.
+func TestPrepared(t *testing.T) {
+	t.Parallel()
+	var sources []string
+	app := Prepare(&cli.App{Name: "cb", Commands: []*cli.Command{
+		{Name: "create", Flags: []cli.Flag{&cli.StringSliceFlag{Name: "source"}}, Action: func(c *cli.Context) error {
+			sources = c.StringSlice("source")
+			return nil
+		}},
+		{Name: "help", Action: ShowHelp(io.Discard)},
+	}})
+	if err := app.RunContext(context.Background(), []string{"cb", "create", "--source", "/a,b", "--source", "c"}); err != nil ||
+		!slices.Equal(sources, []string{"/a,b", "c"}) {
+		t.Errorf("--source /a,b --source c: %v, got %q", err, sources)
 	}
 }
