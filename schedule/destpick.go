@@ -3,6 +3,7 @@ package schedule
 import (
 	"errors"
 	"fmt"
+	"io"
 )
 
 // NotSavableError is a choice the config file cannot take, found by Pick
@@ -16,23 +17,49 @@ func (e *NotSavableError) Error() string { return e.Err.Error() }
 // Unwrap returns the config file's error.
 func (e *NotSavableError) Unwrap() error { return e.Err }
 
-// Pick is `cakebackup pick`'s flow: when d saves anything (in the config
-// file at path), it checks that the file can take the choice before
-// choose asks for it (else a *NotSavableError), then saves the spec
-// chosen (Save). It returns that spec and the job's destinations Save
-// replaced. A job the file does not hold is said after path.
-func (d DestChoice) Pick(path string, choose func() (string, error)) (spec string, replaced []string, err error) {
+// Picked is the destination Pick chose, and where it was saved.
+type Picked struct {
+	// Spec is the chosen destination's spec.
+	Spec string
+	// Config is the config file it was saved in; "" when not saved.
+	Config string
+	// Replaced are the job's destinations Save replaced.
+	Replaced []string
+	choice   DestChoice
+}
+
+// WriteSaved writes what pick says of where the choice was saved
+// (DestChoice.WriteSaved).
+func (p Picked) WriteSaved(w io.Writer) error {
+	return p.choice.WriteSaved(w, p.Config, p.Spec, p.Replaced)
+}
+
+// Pick is `cakebackup pick`'s flow. When d saves anything, it finds the
+// config file (configPath, whose error it returns as is) and checks that
+// the file can take the choice before choose asks for it (else a
+// *NotSavableError), then saves the spec chosen (Save). A job the file
+// does not hold is said after its path.
+func (d DestChoice) Pick(configPath, choose func() (string, error)) (Picked, error) {
+	p := Picked{choice: d}
 	saves := d.Default || d.Job != ""
+	var err error
 	if saves {
-		if err := d.Check(path); err != nil {
-			return "", nil, &NotSavableError{Err: inConfig(path, err)}
+		if p.Config, err = configPath(); err != nil {
+			return Picked{}, err
+		}
+		if err := d.Check(p.Config); err != nil {
+			return Picked{}, &NotSavableError{Err: inConfig(p.Config, err)}
 		}
 	}
-	if spec, err = choose(); err != nil || !saves {
-		return spec, nil, err
+	if p.Spec, err = choose(); err != nil {
+		return Picked{}, err
 	}
-	replaced, err = d.Save(path, spec)
-	return spec, replaced, inConfig(path, err)
+	if saves {
+		if p.Replaced, err = d.Save(p.Config, p.Spec); err != nil {
+			return Picked{}, inConfig(p.Config, err)
+		}
+	}
+	return p, nil
 }
 
 // inConfig says an *UnknownJobError after path, the file without the job.

@@ -43,14 +43,8 @@ func pickCommand(e *env) *cli.Command {
 			if c.IsSet("save-to-job") && choice.Job == "" {
 				return usageError(errors.New("--save-to-job needs a job name"))
 			}
-			config := "" // where the choice is saved; "" for nowhere
-			if choice.Default || choice.Job != "" {
-				var err error
-				if config, err = e.configPath(c.String("config")); err != nil {
-					return err
-				}
-			}
-			spec, replaced, err := choice.Pick(config, func() (string, error) {
+			configPath := func() (string, error) { return e.configPath(c.String("config")) }
+			picked, err := choice.Pick(configPath, func() (string, error) {
 				return e.pick(c.Context, c.Bool("terminal"), "see `cakebackup dests` for the destinations there are")
 			})
 			switch {
@@ -59,10 +53,10 @@ func pickCommand(e *env) *cli.Command {
 			case err != nil:
 				return err
 			}
-			if _, err := fmt.Fprintln(e.stdout, spec); err != nil {
+			if _, err := fmt.Fprintln(e.stdout, picked.Spec); err != nil {
 				return fmt.Errorf("print the chosen destination: %w", err)
 			}
-			choice.WriteSaved(e.stderr, config, spec, replaced)
+			picked.WriteSaved(e.stderr)
 			return nil
 		},
 	}

@@ -36,18 +36,16 @@ func protonCommand(e *env) *cli.Command {
 				&cli.StringFlag{Name: "proton-mailbox-password-file", Usage: "read the mailbox password of a two-password account from `FILE`"},
 			},
 			Action: func(c *cli.Context) error {
+				given := proton.LoginGiven{
+					Username:            c.String("proton-user"),
+					TwoFactorCode:       c.String("proton-2fa"),
+					Password:            e.getenv(protonPasswordEnv),
+					PasswordFile:        c.String("proton-password-file"),
+					MailboxPasswordFile: c.String("proton-mailbox-password-file"),
+				}
 				return e.protonAction(func(ctx context.Context, opts proton.Options, store proton.SessionStore) ([]string, error) {
-					session, err := proton.LoginAndKeep(ctx, opts, proton.LoginGiven{
-						Username:            c.String("proton-user"),
-						TwoFactorCode:       c.String("proton-2fa"),
-						Password:            e.getenv(protonPasswordEnv),
-						PasswordFile:        c.String("proton-password-file"),
-						MailboxPasswordFile: c.String("proton-mailbox-password-file"),
-					}, secret.NewPrompter(e.stdin, e.stderr), store)
-					if err != nil {
-						return nil, protonAnswerErr(err)
-					}
-					return []string{session.LoggedInLine(store.Where())}, nil
+					lines, err := proton.LoginLines(ctx, opts, given, secret.NewPrompter(e.stdin, e.stderr), store)
+					return lines, protonAnswerErr(err)
 				})(c)
 			},
 		}, {

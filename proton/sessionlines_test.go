@@ -3,8 +3,12 @@ package proton
 import (
 	"context"
 	"errors"
+	"io"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // TestWhoamiAndLogoutLines: whoami's two lines name the account and the
@@ -37,5 +41,23 @@ func TestWhoamiAndLogoutLines(t *testing.T) {
 	}
 	if lines, err := WhoamiLines(ctx, f.opts, f.store); !errors.Is(err, ErrNotLoggedIn) || lines != nil {
 		t.Fatalf("WhoamiLines after logout = %q, %v; want ErrNotLoggedIn", lines, err)
+	}
+}
+
+// TestLoginLines: a login says who logged in and where the session is
+// kept; a login that failed says nothing.
+func TestLoginLines(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFakeProton(t)
+	env := map[string]string{"XDG_CONFIG_HOME": t.TempDir(), SessionEnv: "file"}
+	store := NewSessionStore(func(k string) string { return env[k] }, nil)
+	ask := secret.NewPrompter(strings.NewReader(""), io.Discard)
+	want := []string{"Logged in to Proton Drive as " + fakeUser + "; the session is kept in " + store.Where() + "."}
+	if lines, err := LoginLines(ctx, f.opts, LoginGiven{Username: fakeUser, Password: fakePassword}, ask, store); err != nil || !slices.Equal(lines, want) {
+		t.Fatalf("LoginLines = %q, %v; want %q", lines, err, want)
+	}
+	if lines, err := LoginLines(ctx, f.opts, LoginGiven{Username: fakeUser}, ask, store); lines != nil || err == nil || err.Error() != "proton password needed" {
+		t.Fatalf("LoginLines with no password = %q, %v; want proton password needed", lines, err)
 	}
 }

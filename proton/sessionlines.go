@@ -5,6 +5,16 @@ import (
 	"errors"
 )
 
+// LoginLines is LoginAndKeep as proton login says it: the line naming the
+// account and where its session is kept (Session.LoggedInLine).
+func LoginLines(ctx context.Context, opts Options, given LoginGiven, p Prompter, store SessionStore) ([]string, error) {
+	s, err := LoginAndKeep(ctx, opts, given, p, store)
+	if err != nil {
+		return nil, err
+	}
+	return []string{s.LoggedInLine(store.Where())}, nil
+}
+
 // WhoamiLines is what proton whoami says of the session kept in store: the
 // account's line (Account.WhoamiLine) and, when the cache can be read,
 // when the session was made and renewed (Session.TimesLine), read after
