@@ -360,12 +360,9 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 		return nil, nil, usageError(errors.New("an ad hoc run is one job: give --job once"))
 	}
 	j.PasswordFile = c.String("password-file")
-	job, err := flagJob(c, j, "")
+	job, err := flagJob(c, j, cmp.Or(names...)) // unnamed: AdHoc names it
 	if err != nil {
 		return nil, nil, err
-	}
-	if len(names) == 1 {
-		job.Name = names[0]
 	}
 	// The destination defaults as for create: the saved default, else
 	// Downloads.
