@@ -1,13 +1,15 @@
 // Package job is the one path from what is backed up to where it is kept.
 // Make collects a wallet data folder, produces the encrypted backup once
 // and streams it to one or more destinations, each of which reads its copy
-// back and checks it before publishing it. Send ships a backup that already
-// exists (an export made by the wallet app) byte for byte, after checking
-// it, to the same destinations with the same verified commit. Open opens
-// one backup, named by its path or its destination and name, with the
-// password that opens it, to read: Opened's Inspect, Verify and Restore.
-// Their results (Made.Result, Verified, Inspection, Restored) are the
-// command line's --json objects.
+// back and checks it before publishing it; Create is Make for a backup
+// whose generated password is shown once, and removes one whose password
+// could not be shown, which nobody could open. Send ships a backup that
+// already exists (an export made by the wallet app) byte for byte, after
+// checking it, to the same destinations with the same verified commit.
+// Open opens one backup, named by its path or its destination and name,
+// with the password that opens it, to read: Opened's Inspect, Verify and
+// Restore. Their results (Made.Result, Verified, Inspection, Restored) are
+// the command line's --json objects.
 //
 // The command line and the scheduler both call this package; it knows the
 // backup format only through the backup package and the places only
