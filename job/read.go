@@ -100,7 +100,8 @@ type Restored struct {
 	// Result is backup.Archive.RestoreWith's: what was reclaimed and
 	// resumed; it may be set when the restore failed.
 	Result *backup.RestoreResult `json:"-"`
-	// Canonical is set by Restore (the function) as Opened.Canonical.
+	// Canonical is whether only the password's canonical form opened the
+	// backup (Opened.Canonical); Restore sets it.
 	Canonical bool `json:"-"`
 }
 

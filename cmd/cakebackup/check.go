@@ -21,7 +21,7 @@ func checkCommand(e *env) *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
-				return usageError(fmt.Errorf("check takes one destination, such as proton:/Backups/Cake or folder:/media/usb"))
+				return usageError(errors.New("check takes one destination, such as proton:/Backups/Cake or folder:/media/usb"))
 			}
 			opts, err := check.ParseOptions(c.String("read-data-subset"), c.Bool("rotate"))
 			switch {
