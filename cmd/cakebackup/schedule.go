@@ -501,7 +501,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "status",
 		Usage: "last run, result and next run of each job, overdue and failing ones first; exits 1 if any",
-		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print one JSON object"}},
+		Flags: []cli.Flag{configFlag(), jsonFlag()},
 		Action: func(c *cli.Context) error {
 			cfg, err := e.loadGivenScheduleConfig(c)
 			if err != nil {
