@@ -67,10 +67,8 @@ func (e *env) pickDest(ctx context.Context) (string, error) {
 	return e.pick(ctx, false, "give --dest SPEC instead of --pick (see `cakebackup dests`)")
 }
 
-// pick lets the person choose a destination with picker.Chooser: the
-// desktop's folder chooser, or the terminal picker (always when
-// terminalOnly). instead says what the command line can give in its
-// place, for when there is no terminal to show it on.
+// pick is picker.Chooser's choice (the terminal picker when terminalOnly);
+// instead says what the command line gives in its place without a terminal.
 func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (string, error) {
 	spec, err := picker.Chooser{
 		Title: pickTitle, GOOS: runtime.GOOS, Getenv: e.getenv, Drives: e.detector().Drives,
@@ -84,8 +82,7 @@ func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (stri
 		// Nobody to ask, as for a password: the command line must say it.
 		return "", usageError(fmt.Errorf("%w: run it in a terminal, or %s", err, instead))
 	case errors.Is(err, picker.ErrInterrupted):
-		// Ctrl-C, which the picker's raw terminal read as a key: the
-		// same end as Ctrl-C anywhere else.
+		// Ctrl-C, read as a key by the raw terminal, ends as it does anywhere.
 		return "", withCode(130, err)
 	}
 	return spec, err

@@ -71,8 +71,8 @@ func protonAppVersionFlag() cli.Flag {
 	}
 }
 
-// useProtonAppVersion runs before every command: the proton package,
-// which reads its settings from the environment, sees the version chosen.
+// useProtonAppVersion, run before every command, puts the version chosen
+// in the environment the proton package reads.
 func (e *env) useProtonAppVersion(c *cli.Context) error {
 	e.getenv = proton.WithAppVersion(e.getenv, c.String("proton-app-version"), version)
 	return nil
