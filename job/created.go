@@ -11,15 +11,16 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 )
 
-// Create makes b (Make) and hands what was made to show, which says where
-// each copy stands and shows the generated password, if any, this once.
+// Create makes b (Make) and, once it is produced, hands it to show, which
+// says where each copy stands and shows the generated password, if any,
+// this once.
 // When no destination holds the backup, passwordFile (where its generated
 // password was saved, or "") is removed: written down, that password would
-// only be taken for the next backup's. When show fails with a
+// only be taken for the next backup's. It returns show's error, or else
+// Make's (a destination that failed). When show fails with a
 // *PasswordLostError and no passwordFile holds the password, every copy
 // is removed and the error says what became of each; with passwordFile,
-// show's error is the write's alone. It returns Make's error, or else
-// show's.
+// show's error is the write's alone.
 func Create(ctx context.Context, open Opener, b Backup, passwordFile string, show func(*Made) error) error {
 	made, err := Make(ctx, open, b)
 	if passwordFile != "" && !made.Saved() {
