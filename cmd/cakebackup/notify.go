@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
 	"runtime"
 	"time"
@@ -39,16 +38,16 @@ func (e *env) desktop() notify.Notifier {
 // fixFor says what the person should do about a scheduled run's error,
 // for notifications; "" when there is nothing particular to say.
 func fixFor(_ schedule.Job, err error) string {
-	var noDrive *local.NoDriveError
+	noDrive, unplugged := errors.AsType[*local.NoDriveError](err)
 	switch {
 	case errors.Is(err, proton.ErrSessionExpired), errors.Is(err, proton.ErrNotLoggedIn), errors.Is(err, proton.ErrKeysLocked):
 		return "run `cakebackup proton login`"
-	case errors.As(err, &noDrive) && noDrive.Want == "":
+	case unplugged && noDrive.Want == "":
 		return "plug in the USB stick"
-	case errors.As(err, &noDrive) && filepath.IsAbs(noDrive.Want):
+	case unplugged && filepath.IsAbs(noDrive.Want):
 		return "plug in the stick mounted at " + noDrive.Want
-	case errors.As(err, &noDrive):
-		return fmt.Sprintf("plug in the stick labelled %s", noDrive.Want)
+	case unplugged:
+		return "plug in the stick labelled " + noDrive.Want
 	case errors.Is(err, inbox.ErrBusy):
 		return "only one `cakebackup watch` or watch job at a time ships from a folder: stop the other"
 	}
