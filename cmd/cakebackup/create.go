@@ -64,6 +64,9 @@ func createCommand(e *env) *cli.Command {
 			if err := settingsErr(job.CheckSettings(c.String("settings"))); err != nil {
 				return err
 			}
+			if c.IsSet("dest") && c.Bool("pick") { // before --name, as ever
+				return usageError(errors.New("use --dest or --pick, not both"))
+			}
 			if bad := (*job.BadNameError)(nil); errors.As(job.CheckName(c.String("name")), &bad) {
 				return usageError(errors.New(bad.Of("--name")))
 			}
@@ -156,8 +159,6 @@ func destFlag() cli.Flag {
 // create alone has), the saved default, or Downloads.
 func (e *env) chosenDests(c *cli.Context) ([]string, error) {
 	switch {
-	case c.IsSet("dest") && c.Bool("pick"):
-		return nil, usageError(errors.New("use --dest or --pick, not both"))
 	case c.IsSet("dest"):
 		for _, s := range c.StringSlice("dest") {
 			if _, err := destinations.ParseSpec(s); err != nil {
