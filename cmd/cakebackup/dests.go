@@ -25,8 +25,7 @@ func destsCommand(e *env) *cli.Command {
 	}
 }
 
-// registry returns every destination cakebackup knows, one line each;
-// which of several drives is asked on the terminal, if there is one.
+// registry returns every destination cakebackup knows; which of several drives is asked on a terminal, if any.
 func (e *env) registry() *destinations.Registry {
 	r := destinations.NewRegistry()
 	local.Register(r, e.getenv, e.detector(), local.AskDriveOn(e.stdin, e.stderr))

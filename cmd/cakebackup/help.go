@@ -10,8 +10,7 @@ import (
 	"github.com/cakebackup/cakebackup/internal/cliargs"
 )
 
-// helpCommand is `cakebackup help [COMMAND...]`: ours (cliargs.ShowHelp), as
-// urfave/cli's is one value that every app and command in the process shares.
+// helpCommand is ours (cliargs.ShowHelp): urfave/cli's is one value every app and command in the process shares.
 func helpCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:      "help",
@@ -59,8 +58,7 @@ func manCommand(e *env) *cli.Command {
 	}
 }
 
-// versionCommand prints what a bug report needs: the release, the Go
-// version, the platform and, when the build recorded it, the commit.
+// versionCommand prints what a bug report needs: release, Go version, platform and, if recorded, commit.
 func versionCommand(e *env) *cli.Command {
 	return &cli.Command{
 		Name:  "version",

@@ -49,8 +49,8 @@ func main() {
 	os.Exit(code)
 }
 
-// env is everything a command touches outside its flags: the standard
-// streams and the environment. Tests build one with buffers.
+// env is everything a command touches outside its flags: the standard streams, the environment and
+// the run's output (notes, progress). Tests build one with buffers.
 type env struct {
 	stdin  io.Reader
 	stdout io.Writer
@@ -89,8 +89,7 @@ func (e *env) warn(format string, a ...any) { e.notes.Warn(format, a...) }
 // detail records a line for stderr shown only with --verbose.
 func (e *env) detail(format string, a ...any) { e.notes.Detail(format, a...) }
 
-// adviseOwnPassword says, once per run and only to a person at a terminal,
-// that a generated password is safer than the one given.
+// adviseOwnPassword says, once a run and only at a terminal, that a generated password is safer than one given.
 func (e *env) adviseOwnPassword(source string) {
 	if e.advisedOwnPassword || e.quiet || !isTerminal(e.stderr) {
 		return
@@ -99,8 +98,7 @@ func (e *env) adviseOwnPassword(source string) {
 	e.note("note: using the password from %s; a generated password is recommended (omit the password options to get one)", source)
 }
 
-// isTerminal reports whether w is a terminal: an *os.File, or a writer
-// wrapping one that passes its Fd on (as run's stdout does).
+// isTerminal reports whether w is a terminal: an *os.File, or a writer passing its Fd on (run's stdout).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(interface{ Fd() uintptr })
 	return ok && term.IsTerminal(int(f.Fd()))
@@ -115,20 +113,17 @@ func onStdout(err error) error { return stdout.Cause(err) }
 // writeJSON prints v as one indented JSON object.
 func writeJSON(w io.Writer, v any) error { return stdout.WriteJSON(w, v) }
 
-// newProgress returns the progress display of a backup being made on w,
-// which stays silent when quiet is set or w is not a terminal.
+// newProgress is the progress bar of a backup being made, on w: silent when quiet or w is no terminal.
 func newProgress(w io.Writer, quiet bool) *progress.Bar {
 	return progress.New(w, !quiet && isTerminal(w), "Backing up", "Verifying the stored copy...")
 }
 
-// newReadProgress is newProgress for reading a backup (verify, restore):
-// the bytes counted are those read from the backup file.
+// newReadProgress is newProgress for reading a backup file (verify, restore).
 func newReadProgress(w io.Writer, quiet bool, label string) *progress.Bar {
 	return progress.New(w, !quiet && isTerminal(w), label, "")
 }
 
-// countReads returns r, counting what is read from it on e.readProgress
-// (over r's whole size) when a command set one.
+// countReads returns r, counting what is read from it on e.readProgress when a command set one.
 func (e *env) countReads(r destinations.Reader) io.ReaderAt {
 	if e.readProgress == nil {
 		return r
@@ -171,8 +166,7 @@ func newApp(e *env) *cli.App {
 	})
 }
 
-// globalFlags apply to every command and may be written before or after
-// the command's name.
+// globalFlags apply to every command and may be written before or after its name.
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results, warnings and errors: no progress, notes or advice"},
@@ -203,9 +197,8 @@ func (e *env) readGlobalFlags(c *cli.Context) error {
 	return e.useProtonAppVersion(c)
 }
 
-// run executes the command line in args and returns the process exit code.
-// Every failure is printed as exactly one line on stderr, and nothing else
-// is: the run's notes and warnings are printed only after success.
+// run executes the command line in args and returns the process exit code. A failure is printed as
+// one line on stderr and nothing else is: the run's notes and warnings are printed only after success.
 func run(ctx context.Context, args []string, e *env) int {
 	out := stdout.New(e.stdout)
 	e.stdout = out
