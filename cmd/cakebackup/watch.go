@@ -80,15 +80,13 @@ func watchCheckErr(err error) error {
 	return err
 }
 
-// inboxErr gives an inbox's errors the CLI's wording.
+// inboxErr gives an inbox's errors the CLI's wording; nil stays nil.
 func inboxErr(err error) error {
 	switch {
 	case errors.Is(err, inbox.ErrDestIsInbox):
 		return usageError(fmt.Errorf("%w: give another --dest", err))
 	case errors.Is(err, inbox.ErrBusy):
 		return fmt.Errorf("%w: only one `cakebackup watch` or watch job at a time ships from a folder", err)
-	case err != nil:
-		return jobErr(err)
 	}
-	return nil
+	return jobErr(err)
 }
