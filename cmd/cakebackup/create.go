@@ -135,8 +135,7 @@ type createdJSON = job.CreatedResult
 // is found (create says which), checked (checkSource).
 func (e *env) createSource(c *cli.Context) (string, error) {
 	if c.IsSet("source") {
-		// Not empty: cliargs.Strict refuses an empty DIR flag (an unset
-		// "$DIR" in a script) before create runs.
+		// Not empty: cliargs.Strict refuses an empty DIR (an unset "$DIR").
 		return c.String("source"), checkSource(c.String("source"), c.Bool("allow-empty"))
 	}
 	dir, ok := local.CakeWalletDataDir(e.getenv)
@@ -211,8 +210,7 @@ func (e *env) createPassword(c *cli.Context) (pw, shown, pwOut string, err error
 	return "", "", "", usageError(err)
 }
 
-// allowEmptyFlag lets create and schedule add back up a folder that holds
-// no wallets, for the rare time that is meant.
+// allowEmptyFlag lets create and schedule add back up a folder of no wallets.
 func allowEmptyFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "allow-empty", Usage: "back up a --source that holds no wallet files"}
 }
@@ -261,10 +259,9 @@ func (e *unshownPasswordError) Error() string {
 }
 
 // catchBrokenPipe makes a write on stdout whose reader is gone fail with
-// EPIPE until the returned func is called, where Go's runtime would end
-// the process by SIGPIPE: create, showing a generated password, must learn
-// that it was not shown (cakebackup create --json | true). Every other
-// write dies by SIGPIPE, the quiet end `cakebackup ls | head -1` expects.
+// EPIPE, not end the process by SIGPIPE, until release: create must learn
+// that a generated password was not shown (cakebackup create --json | true).
+// Other writes die by SIGPIPE, the quiet end `cakebackup ls | head -1` wants.
 func catchBrokenPipe() (release func()) {
 	c := make(chan os.Signal, 1)
 	signal.Notify(c, syscall.SIGPIPE)
