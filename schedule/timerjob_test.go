@@ -71,13 +71,17 @@ func TestInstallJobTimer(t *testing.T) {
 		t.Skip(err)
 	}
 	getenv := func(string) string { return "" }
+	built := filepath.Join(t.TempDir(), "cakebackup") // as by go run
+	if err := os.WriteFile(built, nil, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, exe, err, crontab string
 		findErr                 error
 	}{
 		{name: "found", exe: "/bin/sh", crontab: sh + " schedule run --config /srv/a.toml --job nightly --once"},
 		{name: "lost", findErr: errors.New("no /proc"), err: "finding the cakebackup program: no /proc"},
-		{name: "temporary", exe: os.TempDir(), err: mustEval(t, os.TempDir()) + " is a temporary build (go run or a temporary folder) that will be gone"},
+		{name: "temporary", exe: built, err: mustEval(t, built) + " is a temporary build (go run or a temporary folder) that will be gone"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
