@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/job"
 )
 
 // installCakeWallet copies the sample wallets where Cake Wallet desktop
@@ -35,7 +37,7 @@ func TestCreateWithoutSourceBacksUpCakeWallet(t *testing.T) {
 	if !strings.Contains(c.stderr.String(), "Backing up Cake Wallet's data folder "+data) {
 		t.Errorf("stderr %q does not say which folder it backs up", c.stderr.String())
 	}
-	var res createdJSON
+	var res job.CreatedResult
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}

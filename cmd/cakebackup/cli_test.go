@@ -106,7 +106,7 @@ func createBackup(t *testing.T, c *cliRun, pwFile string) string {
 	dir := t.TempDir()
 	out := c.mustRun("create", "--source", sampleWallets, "--settings", sampleSettings,
 		"--dest", "folder:"+dir, "--password-file", pwFile, "--json")
-	var res createdJSON
+	var res job.CreatedResult
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("create --json printed %q: %v", out, err)
 	}

@@ -128,9 +128,6 @@ func (e *env) printCreated(asJSON bool, made *job.Made, pw, pwOut string) error 
 	return made.WriteCreated(e.stdout, pw, e.quiet, restoreHint, message)
 }
 
-// createdJSON is what create --json prints.
-type createdJSON = job.CreatedResult
-
 // createSource is --source, or else Cake Wallet's own data folder when it
 // is found (create says which), checked (checkSource).
 func (e *env) createSource(c *cli.Context) (string, error) {

@@ -70,7 +70,7 @@ func TestCreateRetriesAChangedSource(t *testing.T) {
 				}
 				return
 			}
-			var res createdJSON
+			var res job.CreatedResult
 			if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
 				t.Fatalf("create --json printed %q: %v", c.stdout.String(), err)
 			}

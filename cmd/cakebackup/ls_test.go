@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -141,7 +142,7 @@ func TestTwoDrivesWithOneLabel(t *testing.T) {
 	}
 	pwFile := writePasswordFile(t, "a long and strong password for tests 9")
 	for i, spec := range specs {
-		var res createdJSON
+		var res job.CreatedResult
 		out := c.mustRun("create", "--source", sampleWallets, "--dest", spec, "--password-file", pwFile, "--json", "--name", fmt.Sprint("b", i))
 		if err := json.Unmarshal([]byte(out), &res); err != nil {
 			t.Fatal(err)

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/cakebackup/cakebackup/job"
 )
 
 // generatedPassword finds a generated password in text.
@@ -44,7 +46,7 @@ func TestCreateWithoutTerminalNeedsPasswordOutOrJSON(t *testing.T) {
 	}
 
 	// --json carries it, as before.
-	var res createdJSON
+	var res job.CreatedResult
 	if err := json.Unmarshal([]byte(c.mustRun("create", "--source", sampleWallets, "--json")), &res); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	protonapi "github.com/rclone/go-proton-api"
 
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/proton/protontest"
 	"github.com/cakebackup/cakebackup/secret"
@@ -116,7 +117,7 @@ func TestProtonEndToEnd(t *testing.T) {
 	pwFile := writePasswordFile(t, "backup password for the wallets")
 	out := c.mustRun("create", "--source", sampleWallets, "--settings", sampleSettings,
 		"--dest", "proton:/Backups/Cake", "--password-file", pwFile, "--json", "--quiet")
-	var res createdJSON
+	var res job.CreatedResult
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("create --json printed %q: %v", out, err)
 	}

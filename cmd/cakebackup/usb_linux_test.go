@@ -13,6 +13,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/disktest"
+	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/schedule"
 )
@@ -85,7 +86,7 @@ func TestCreateToUSBStick(t *testing.T) {
 		t.Fatalf("dests = %+v, want usb:CAKEUSB at %s", dests, mnt)
 	}
 
-	var res createdJSON
+	var res job.CreatedResult
 	out := c.mustRun("create", "--source", sampleWallets, "--dest", "usb", "--password-file", pwFile, "--json")
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)

@@ -102,7 +102,7 @@ func TestReadFromAPulledStick(t *testing.T) {
 	c.drives = det
 	pwFile := writePasswordFile(t, "a strong enough password for the stick")
 	out := c.mustRun("create", "--source", sampleWallets, "--dest", "usb:GONE", "--password-file", pwFile, "--json")
-	var res createdJSON
+	var res job.CreatedResult
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
