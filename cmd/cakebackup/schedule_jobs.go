@@ -1,0 +1,258 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/cakebackup/cakebackup/backup"
+	"github.com/cakebackup/cakebackup/internal/cliargs"
+	"github.com/cakebackup/cakebackup/internal/errloc"
+	"github.com/cakebackup/cakebackup/schedule"
+	"github.com/cakebackup/cakebackup/schedule/runner"
+	"github.com/cakebackup/cakebackup/secret"
+)
+
+func scheduleCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "schedule",
+		Usage: "back up unattended on a schedule: jobs, a scheduler, timers, retention",
+		Subcommands: e.inConfigs([]*cli.Command{
+			scheduleAddCommand(e),
+			scheduleListCommand(e),
+			scheduleRemoveCommand(e),
+			scheduleSetPasswordCommand(e),
+			scheduleRunCommand(e),
+			schedulePruneCommand(e),
+			scheduleInstallCommand(e),
+			scheduleUninstallCommand(e),
+			scheduleStatusCommand(e),
+		}),
+	}
+}
+
+// inConfigs makes the fixes of the errors of cmds name the --config file
+// each was given (env.configArg).
+func (e *env) inConfigs(cmds []*cli.Command) []*cli.Command {
+	for _, cmd := range cmds {
+		if action := cmd.Action; action != nil {
+			cmd.Action = func(c *cli.Context) error {
+				e.configArg = givenConfigArg(c)
+				return action(c)
+			}
+		}
+	}
+	return cmds
+}
+
+// timingFlags are a job's schedule and retention (keepFlags), which set j's.
+func timingFlags(j *schedule.Job) []cli.Flag {
+	return append([]cli.Flag{
+		&cli.StringFlag{Name: "every", Usage: "run every `DURATION`, such as 24h or 90m", Destination: &j.Every},
+		&cli.StringFlag{Name: "cron", Usage: "run at the times of a cron `EXPR`, such as \"30 2 * * *\" or @daily", Destination: &j.Cron},
+	}, keepFlags(&j.Retention)...)
+}
+
+// keepFlags are the retention rules, which set r's.
+func keepFlags(r *schedule.Retention) []cli.Flag {
+	return []cli.Flag{
+		&cli.IntFlag{Name: "keep-last", Usage: "keep the newest `N` backups", Destination: &r.KeepLast},
+		&cli.IntFlag{Name: "keep-daily", Usage: "keep the newest backup of each of the last `N` days", Destination: &r.KeepDaily},
+		&cli.IntFlag{Name: "keep-weekly", Usage: "keep the newest backup of each of the last `N` weeks", Destination: &r.KeepWeekly},
+		&cli.IntFlag{Name: "keep-monthly", Usage: "keep the newest backup of each of the last `N` months", Destination: &r.KeepMonthly},
+	}
+}
+
+// flagJob is the job the add / ad hoc run flags set in j, with --dest's
+// destinations, named name, its paths made absolute.
+func flagJob(c *cli.Context, j schedule.Job, name string) (schedule.Job, error) {
+	j.Name = name
+	j, err := j.WithDests(c.StringSlice("dest")).Absolute()
+	if err != nil {
+		return j, usageError(err)
+	}
+	return j, nil
+}
+
+func scheduleAddCommand(e *env) *cli.Command {
+	var j schedule.Job // set by the flags
+	return &cli.Command{
+		Name:      "add",
+		Usage:     "add a scheduled backup job to the config file",
+		ArgsUsage: "JOB",
+		Flags: append([]cli.Flag{
+			configFlag(),
+			&cli.StringFlag{Name: "source", Aliases: []string{"s"}, Usage: "the wallet app's data `DIR` (this or --watch is required)", Destination: &j.Source},
+			&cli.StringFlag{Name: "watch", Usage: "instead of --source: ship the app's exports found in `DIR` (or \"downloads\": the Downloads folder)", Destination: &j.Watch},
+			&cli.BoolFlag{Name: "remove-after-send", Usage: "with --watch: delete an export once every destination holds a verified copy", Destination: &j.RemoveAfterSend},
+			&cli.StringFlag{Name: "settings", Usage: "the app's settings JSON `FILE`", Destination: &j.Settings},
+			&cli.StringFlag{Name: "for-app", Usage: "the `APP` that will restore the job's backups: \"Cake Wallet\" (the default) or \"Monero.com\"", Destination: &j.ForApp},
+			&cli.StringSliceFlag{Name: "dest", Aliases: []string{"d"}, Usage: "destination `SPEC`, repeatable (default: the config's default_dest)"},
+			&cli.StringFlag{Name: "password-file", Usage: "read the password from `FILE` (mode 0600 or 0400)", Destination: &j.PasswordFile},
+			&cli.BoolFlag{Name: "password-keyring", Usage: "read the password from the OS keyring (see schedule set-password)", Destination: &j.PasswordKeyring},
+			&cli.StringFlag{Name: "password-env", Usage: "read the password from environment variable `VAR`", Destination: &j.PasswordEnv},
+			allowEmptyFlag(),
+		}, append(timingFlags(&j), alertFlags(&j.Alerts)...)...),
+		Action: func(c *cli.Context) error {
+			name, cfg, err := e.jobArgConfig(c)
+			if err != nil {
+				return err
+			}
+			job, err := flagJob(c, j, name)
+			if err != nil {
+				return err
+			}
+			warnings, err := e.checkNewJob(c, cfg, job)
+			if err != nil {
+				return err
+			}
+			if err := cfg.Save(cfg.File); err != nil {
+				return err
+			}
+			for _, w := range warnings {
+				fmt.Fprintf(e.stderr, "warning: %s\n", errloc.OneLine(w.Error()))
+			}
+			arg := givenConfigArg(c) + " " + name
+			return job.WriteAdded(e.stdout, cfg.File, "cakebackup schedule set-password"+arg, "cakebackup schedule install"+arg)
+		},
+	}
+}
+
+func scheduleListCommand(e *env) *cli.Command {
+	return &cli.Command{
+		Name:  "list",
+		Usage: "list the scheduled jobs",
+		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print the config as JSON"}},
+		Action: func(c *cli.Context) error {
+			cfg, err := e.loadGivenScheduleConfig(c)
+			if err != nil {
+				return err
+			}
+			if c.Bool("json") {
+				return writeJSON(e.stdout, cfg)
+			}
+			if err := cfg.WriteJobs(e.stdout); err != nil || len(cfg.Jobs) > 0 {
+				return err
+			}
+			_, err = fmt.Fprintln(e.stdout, "No scheduled jobs (add one with: cakebackup schedule add JOB ...)")
+			return err
+		},
+	}
+}
+
+func scheduleRemoveCommand(e *env) *cli.Command {
+	return e.jobCommand(&cli.Command{
+		Name:  "remove",
+		Usage: "remove a job from the config file, and the timer schedule install wrote for it (its backups stay)",
+	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
+		removal, err := cfg.RemoveJob(runtime.GOOS, e.getenv, job, e.cronOnly())
+		if errors.As(err, new(*schedule.NoTimersError)) {
+			err = nil // timers unknown here: schedule install wrote none
+		}
+		if werr := removal.WriteText(e.stdout, "cakebackup schedule uninstall "+job.Name); err == nil {
+			err = werr
+		}
+		return err
+	})
+}
+
+func scheduleSetPasswordCommand(e *env) *cli.Command {
+	return e.jobCommand(&cli.Command{
+		Name:  "set-password",
+		Usage: "store a job's backup password in the OS keyring",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "generate", Usage: "generate a strong password, store it and show it once"},
+			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
+		},
+	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
+		pw, err := e.jobPasswords().SetPassword(c.Context, job.Name, func() (string, error) { return e.newJobPassword(c) })
+		if err != nil {
+			return err
+		}
+		if c.Bool("generate") {
+			fmt.Fprint(e.stdout, backup.PasswordNotice(pw))
+		}
+		return job.WriteStoredInKeyring(e.stdout, cfg.File)
+	})
+}
+
+// newJobPassword is a generated password, one from standard input, or one
+// typed twice on the terminal.
+func (e *env) newJobPassword(c *cli.Context) (string, error) {
+	if c.Bool("generate") && c.Bool("password-stdin") {
+		return "", usageError(errors.New("use --generate or --password-stdin, not both"))
+	}
+	var src secret.Sources
+	if c.Bool("password-stdin") {
+		src.Stdin = e.stdin
+	}
+	if c.Bool("generate") {
+		src.Generate = backup.GeneratePassword
+	}
+	pw, from, err := src.ReadNew(c.Context, e.stdin, e.stderr, "New backup password: ", "Again: ")
+	if errors.Is(err, secret.ErrNoTerminal) {
+		return "", usageError(fmt.Errorf("%w: use --generate or --password-stdin", err))
+	}
+	if err == nil && from != secret.Generated {
+		e.warnWeakPassword(pw)
+	}
+	return pw, passwordErr(err)
+}
+
+// jobPasswords reads the jobs' passwords from where each says: a file,
+// the OS keyring or the environment.
+func (e *env) jobPasswords() schedule.PasswordSource {
+	return schedule.PasswordSource{Getenv: e.getenv, Keyring: cmp.Or[secret.Keyring](e.keyring, &secret.OSKeyring{})}
+}
+
+// jobPassword is job j's password (jobPasswords); its error says how to
+// fix it with cakebackup, wherever it is shown or recorded.
+func (e *env) jobPassword(ctx context.Context, j schedule.Job) (string, error) {
+	pw, err := e.jobPasswords().Password(ctx, j)
+	return pw, withFix(err, e.configArg)
+}
+
+// oneJobArg is the single JOB argument.
+func oneJobArg(c *cli.Context) (string, error) {
+	if c.NArg() != 1 {
+		return "", usageError(fmt.Errorf("%s takes one JOB name", cliargs.CommandPath(c)))
+	}
+	name := c.Args().First()
+	if err := schedule.ValidateJobName(name); err != nil {
+		return "", usageError(err)
+	}
+	return name, nil
+}
+
+// checkNewJob adds job to cfg if runner.CheckNewJob passes it, so a
+// mistake shows when the job is added rather than at its first run; its
+// failures are usage errors worded for the flags that fix them, its
+// warnings for what may be fine later.
+func (e *env) checkNewJob(c *cli.Context, cfg *schedule.Config, job schedule.Job) (warnings []error, err error) {
+	if err = cfg.Add(job); err == nil {
+		warnings, err = e.runner().CheckNewJob(c.Context, cfg, job, c.Bool("allow-empty"), e.jobPassword)
+	}
+	var (
+		source   *runner.SourceError
+		settings *runner.SettingsError
+		unset    *runner.EnvUnsetError
+	)
+	switch {
+	case errors.As(err, new(*schedule.JobExistsError)):
+		err = fmt.Errorf("%w in %s (remove it first)", err, cfg.File)
+	case errors.As(err, &source):
+		return nil, usageError(fmt.Errorf("job %s: %w", job.Name, sourceErr(source.Err)))
+	case errors.As(err, &settings):
+		return nil, settingsErr(settings.Err)
+	case errors.As(err, &unset):
+		err = fmt.Errorf("%w: set it here and where the job will run, or use --password-file", err)
+	}
+	if err != nil {
+		return nil, usageError(err)
+	}
+	return warnings, nil
+}
