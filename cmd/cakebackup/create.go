@@ -13,6 +13,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
 	"github.com/cakebackup/cakebackup/secret"
@@ -117,9 +118,9 @@ func (e *env) printCreated(asJSON bool, made *job.Made, pw, pwOut string) error 
 	}
 	switch {
 	case asJSON:
-		err := writeJSON(e.stdout, made.Created(pw, message))
+		err := stdout.WriteJSON(e.stdout, made.Created(pw, message))
 		if err != nil && pw != "" && made.Saved() {
-			return &job.PasswordLostError{Err: onStdout(err)}
+			return &job.PasswordLostError{Err: stdout.Cause(err)}
 		}
 		return err
 	case pwOut != "" && made.Saved():

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/internal/buildinfo"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
+	"github.com/cakebackup/cakebackup/internal/stdout"
 )
 
 // helpCommand is ours (cliargs.ShowHelp): urfave/cli's is one value every app and command in the process shares.
@@ -66,7 +67,7 @@ func versionCommand(e *env) *cli.Command {
 		Flags: []cli.Flag{jsonFlag()},
 		Action: func(c *cli.Context) error {
 			if c.Bool("json") {
-				return writeJSON(e.stdout, buildinfo.Of(version))
+				return stdout.WriteJSON(e.stdout, buildinfo.Of(version))
 			}
 			_, err := fmt.Fprintln(e.stdout, buildinfo.Of(version).Line(appName))
 			return err

@@ -107,12 +107,6 @@ func isTerminal(w io.Writer) bool {
 // jsonFlag is --json, for a command whose result can be one JSON object.
 func jsonFlag() cli.Flag { return &cli.BoolFlag{Name: "json", Usage: "print one JSON object"} }
 
-// onStdout is stdout.Cause, for create's line of a password it could not show.
-func onStdout(err error) error { return stdout.Cause(err) }
-
-// writeJSON prints v as one indented JSON object.
-func writeJSON(w io.Writer, v any) error { return stdout.WriteJSON(w, v) }
-
 // newProgress is the progress bar of a backup being made, on w: silent when quiet or w is no terminal.
 func newProgress(w io.Writer, quiet bool) *progress.Bar {
 	return progress.New(w, !quiet && isTerminal(w), "Backing up", "Verifying the stored copy...")

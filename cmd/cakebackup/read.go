@@ -12,6 +12,7 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
+	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/proton"
 )
@@ -147,7 +148,7 @@ func inspectCommand(e *env) *cli.Command {
 // printResult prints v as one JSON object with --json, else as text.
 func (e *env) printResult(c *cli.Context, v any, text func(io.Writer) error) error {
 	if c.Bool("json") {
-		return writeJSON(e.stdout, v)
+		return stdout.WriteJSON(e.stdout, v)
 	}
 	return text(e.stdout)
 }

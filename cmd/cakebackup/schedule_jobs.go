@@ -12,6 +12,7 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
 	"github.com/cakebackup/cakebackup/internal/errloc"
+	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
 	"github.com/cakebackup/cakebackup/secret"
@@ -133,7 +134,7 @@ func scheduleListCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.Bool("json") {
-				return writeJSON(e.stdout, cfg)
+				return stdout.WriteJSON(e.stdout, cfg)
 			}
 			if err := cfg.WriteJobs(e.stdout); err != nil || len(cfg.Jobs) > 0 {
 				return err

@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -28,7 +29,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 			case err != nil:
 				return err
 			case c.Bool("json"):
-				err = writeJSON(e.stdout, schedule.Reports(rows, now))
+				err = stdout.WriteJSON(e.stdout, schedule.Reports(rows, now))
 			default:
 				err = schedule.WriteStatus(e.stdout, rows, now)
 			}

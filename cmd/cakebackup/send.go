@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/job"
 )
 
@@ -54,7 +55,7 @@ func sendCommand(e *env) *cli.Command {
 				}
 			})
 			if c.Bool("json") {
-				printErr = writeJSON(e.stdout, sent.Result(message, func(err error) int { return exitCode(code(err)) }))
+				printErr = stdout.WriteJSON(e.stdout, sent.Result(message, func(err error) int { return exitCode(code(err)) }))
 			}
 			if err != nil {
 				return code(err) // a file that failed says more than a missing result (see run)
