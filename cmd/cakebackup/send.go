@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -64,7 +63,3 @@ func sendCommand(e *env) *cli.Command {
 		},
 	}
 }
-
-// asInterruption is job.Interrupted: what a file or a destination
-// stopped by Ctrl-C or SIGTERM reports.
-func asInterruption(ctx context.Context, err error) error { return job.Interrupted(ctx, err) }

@@ -48,8 +48,8 @@ func watchCommand(e *env) *cli.Command {
 				return err
 			}
 			in, err := opts.Open(c.Context, e.registry().Open, e.getenv, e.log())
-			if err != nil { // Ctrl-C at the question which stick is said as anywhere else
-				return withSignalCode(c.Context, inboxErr(asInterruption(c.Context, err)))
+			if err != nil { // Ctrl-C at the question which stick: run says "interrupted" with the signal's code
+				return inboxErr(err)
 			}
 			if c.Bool("once") {
 				_, err := in.Once(c.Context)
