@@ -164,7 +164,7 @@ func (e *env) chosenDests(c *cli.Context) ([]string, error) {
 		}
 		return c.StringSlice("dest"), nil
 	case c.Bool("pick"):
-		spec, err := e.pickDest(c.Context)
+		spec, err := e.pick(c.Context, false, "give --dest SPEC instead of --pick (see `cakebackup dests`)")
 		return []string{spec}, err
 	}
 	dest, err := e.defaultDest(c.String("config"))

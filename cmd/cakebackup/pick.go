@@ -62,11 +62,6 @@ func pickCommand(e *env) *cli.Command {
 	}
 }
 
-// pickDest is `create --pick`: the destination chosen by browsing.
-func (e *env) pickDest(ctx context.Context) (string, error) {
-	return e.pick(ctx, false, "give --dest SPEC instead of --pick (see `cakebackup dests`)")
-}
-
 // pick is picker.Chooser's choice (the terminal picker when terminalOnly);
 // instead says what the command line gives in its place without a terminal.
 func (e *env) pick(ctx context.Context, terminalOnly bool, instead string) (string, error) {
