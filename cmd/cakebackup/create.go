@@ -97,7 +97,7 @@ func createCommand(e *env) *cli.Command {
 			err = job.Create(c.Context, e.registry().Open, b, pwOut, func(made *job.Made) error {
 				bar.Finish(made.Stores.Err() == nil)
 				for _, s := range made.Skipped {
-					e.warn("%s", s)
+					e.notes.Warn("%s", s)
 				}
 				return e.printCreated(c.Bool("json"), made, shown, pwOut)
 			})
@@ -143,7 +143,7 @@ func (e *env) createSource(c *cli.Context) (string, error) {
 	case !ok:
 		return "", usageError(fmt.Errorf("create needs --source DIR: no Cake Wallet data found in %s", dir))
 	}
-	e.note("Backing up Cake Wallet's data folder %s", dir)
+	e.notes.Note("Backing up Cake Wallet's data folder %s", dir)
 	return dir, checkSource(dir, c.Bool("allow-empty"))
 }
 

@@ -39,10 +39,10 @@ func lsCommand(e *env) *cli.Command {
 			}
 			ignored, unreadable := l.Notes()
 			for _, n := range ignored {
-				e.detail("%s", n)
+				e.notes.Detail("%s", n)
 			}
 			for _, n := range unreadable {
-				e.warn("%s", n)
+				e.notes.Warn("%s", n)
 			}
 			return e.printResult(c, l, l.WriteText)
 		},

@@ -80,22 +80,13 @@ type env struct {
 	configArg string
 }
 
-// note records an informational line for stderr, left out with --quiet.
-func (e *env) note(format string, a ...any) { e.notes.Note(format, a...) }
-
-// warn records a warning for stderr; it is shown even with --quiet.
-func (e *env) warn(format string, a ...any) { e.notes.Warn(format, a...) }
-
-// detail records a line for stderr shown only with --verbose.
-func (e *env) detail(format string, a ...any) { e.notes.Detail(format, a...) }
-
 // adviseOwnPassword says, once a run and only at a terminal, that a generated password is safer than one given.
 func (e *env) adviseOwnPassword(source string) {
 	if e.advisedOwnPassword || e.quiet || !isTerminal(e.stderr) {
 		return
 	}
 	e.advisedOwnPassword = true
-	e.note("note: using the password from %s; a generated password is recommended (omit the password options to get one)", source)
+	e.notes.Note("note: using the password from %s; a generated password is recommended (omit the password options to get one)", source)
 }
 
 // isTerminal reports whether w is a terminal: an *os.File, or a writer passing its Fd on (run's stdout).

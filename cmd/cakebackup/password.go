@@ -88,6 +88,6 @@ func (e *env) noteCanonical(canonical bool) {
 // (backup.PasswordStrengthWarning, after "warning: ").
 func (e *env) warnWeakPassword(pw string) {
 	if w := backup.PasswordStrengthWarning(pw); w != "" {
-		e.warn("%s", strings.TrimPrefix(w, "Warning: "))
+		e.notes.Warn("%s", strings.TrimPrefix(w, "Warning: "))
 	}
 }

@@ -53,7 +53,7 @@ func restoreCommand(e *env) *cli.Command {
 			if restored != nil {
 				e.readProgress.Finish(err == nil)
 				for _, n := range restored.Notes() {
-					e.note("%s", n)
+					e.notes.Note("%s", n)
 				}
 			}
 			switch {
@@ -106,7 +106,7 @@ func verifyCommand(e *env) *cli.Command {
 				return err
 			}
 			defer o.Close()
-			e.detail("%s", o.SummaryLine())
+			e.notes.Detail("%s", o.SummaryLine())
 			v, err := o.Verify(c.Context, opts)
 			e.readProgress.Finish(err == nil)
 			if err != nil {

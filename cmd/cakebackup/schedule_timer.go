@@ -29,7 +29,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 			return err
 		}
 		for _, w := range inst.Warnings {
-			e.warn("%s", w)
+			e.notes.Warn("%s", w)
 		}
 		if err := inst.WriteText(e.stdout, "cakebackup schedule status"+givenConfigArg(c)); err != nil {
 			return err
@@ -37,7 +37,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 		// Better to hear of a password it cannot read now than from
 		// tomorrow's failed run ($VAR is the timer's, not this shell's).
 		if err := runner.CheckPasswords(c.Context, []schedule.Job{job}, e.jobPassword); err != nil && job.PasswordEnv == "" {
-			e.warn("%s", errloc.OneLine(err.Error()))
+			e.notes.Warn("%s", errloc.OneLine(err.Error()))
 		}
 		return nil
 	})
