@@ -183,7 +183,9 @@ func (e *env) createPassword(c *cli.Context) (pw, shown, pwOut string, err error
 	}
 	generated := source == secret.Generated
 	if !generated {
-		e.adviseOwnPassword(source)
+		if isTerminal(e.stderr) { // advice for a person at a terminal, not for logs
+			e.notes.Note("note: using the password from %s; a generated password is recommended (omit the password options to get one)", source)
+		}
 		e.warnWeakPassword(pw)
 	}
 	pwOut = c.String("password-out")

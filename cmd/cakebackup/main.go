@@ -73,20 +73,9 @@ type env struct {
 	notes notes.Notes
 	// readProgress, when set, shows the reading of the backup a command opens (verify, restore).
 	readProgress *progress.Bar
-	// advisedOwnPassword is set once the advice against a chosen password has been given in this run.
-	advisedOwnPassword bool
 	// configArg is " --config FILE" when a schedule command was given --config (givenConfigArg):
 	// the commands its errors name as fixes must be given the file too.
 	configArg string
-}
-
-// adviseOwnPassword says, once a run and only at a terminal, that a generated password is safer than one given.
-func (e *env) adviseOwnPassword(source string) {
-	if e.advisedOwnPassword || e.quiet || !isTerminal(e.stderr) {
-		return
-	}
-	e.advisedOwnPassword = true
-	e.notes.Note("note: using the password from %s; a generated password is recommended (omit the password options to get one)", source)
 }
 
 // isTerminal reports whether w is a terminal: an *os.File, or a writer passing its Fd on (run's stdout).
