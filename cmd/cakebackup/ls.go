@@ -13,10 +13,7 @@ func lsCommand(e *env) *cli.Command {
 		Name:      "ls",
 		Usage:     "list the backups at a destination (default: the saved default, else Downloads)",
 		ArgsUsage: "[DEST]",
-		Flags: []cli.Flag{
-			defaultDestConfigFlag(),
-			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
-		},
+		Flags:     []cli.Flag{defaultDestConfigFlag(), jsonFlag()},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 1 {
 				return usageError(fmt.Errorf("ls takes at most one destination, got %d arguments", c.NArg()))

@@ -123,9 +123,7 @@ func inspectCommand(e *env) *cli.Command {
 		Name:      "inspect",
 		Usage:     "show what a backup is; with the password, the wallets and files inside",
 		ArgsUsage: "FILE",
-		Flags: append([]cli.Flag{
-			&cli.BoolFlag{Name: "json", Usage: "print one JSON object"},
-		}, passwordFlags()...),
+		Flags:     append([]cli.Flag{jsonFlag()}, passwordFlags()...),
 		Action: func(c *cli.Context) error {
 			o, err := e.openGivenBackup(c)
 			if err != nil {
