@@ -11,9 +11,12 @@ import (
 	"github.com/cakebackup/cakebackup/secret"
 )
 
-// passwordEnv is the environment variable a script can give the backup
-// password in.
-const passwordEnv = "CAKEBACKUP_PASSWORD"
+const (
+	// passwordEnv is the environment variable a script can give the backup password in.
+	passwordEnv = "CAKEBACKUP_PASSWORD"
+	// passwordWays are the ways to give a chosen password, as hints name them.
+	passwordWays = "--password-file, --password-stdin or $" + passwordEnv
+)
 
 // passwordFlags are the ways a user-chosen password reaches cakebackup.
 // There is deliberately no --password flag: argv is visible to every user
@@ -48,7 +51,7 @@ func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
 func passwordErr(err error) error {
 	switch {
 	case errors.Is(err, secret.ErrSeveralSources):
-		return usageError(fmt.Errorf("give the password one way only: --password-file, --password-stdin or $%s", passwordEnv))
+		return usageError(errors.New("give the password one way only: " + passwordWays))
 	case errors.As(err, new(*secret.SourceError)), errors.Is(err, secret.ErrPasswordsDiffer):
 		return usageError(err)
 	case errors.Is(err, secret.ErrEmpty): // typed at a prompt
@@ -71,7 +74,7 @@ func (e *env) optionalPassword(c *cli.Context) (string, error) {
 func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
 	pw, _, err := e.passwordSources(c).ReadOrPrompt(c.Context, e.stdin, e.stderr, "Backup password: ")
 	if errors.Is(err, secret.ErrNoTerminal) {
-		return "", usageError(fmt.Errorf("%s needs the backup password: use --password-file, --password-stdin or $%s", what, passwordEnv))
+		return "", usageError(fmt.Errorf("%s needs the backup password: use %s", what, passwordWays))
 	}
 	return pw, passwordErr(err)
 }

@@ -22,7 +22,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 		Usage: "run due jobs in the foreground until stopped (for systemd, launchd, containers)",
 		Description: "With --config (or the default config) it runs the config's jobs, or those named by --job.\n" +
 			"Ad hoc, for one job without a config: --source DIR [--dest SPEC] (--every DUR | --cron EXPR) [--keep-last N] [--for-app APP]\n" +
-			"with the password from --password-file, --password-stdin or $" + passwordEnv + ".\n" +
+			"with the password from " + passwordWays + ".\n" +
 			"--once runs one pass of the due jobs and exits non-zero if any failed (what timers use).",
 		Flags: append([]cli.Flag{
 			configFlag(),
@@ -126,7 +126,7 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 	}
 	pw, _, err := e.readPassword(c) // also refuses two sources at once
 	if errors.Is(err, secret.ErrNoPassword) {
-		return nil, nil, usageError(fmt.Errorf("a scheduled run never asks for the password: use --password-file, --password-stdin or $%s", passwordEnv))
+		return nil, nil, usageError(errors.New("a scheduled run never asks for the password: use " + passwordWays))
 	}
 	if err != nil {
 		return nil, nil, err
