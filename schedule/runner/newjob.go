@@ -71,7 +71,7 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 			return nil, &schedule.JobError{Job: j.Name, Err: err}
 		}
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return nil, &schedule.JobError{Job: j.Name, Err: fmt.Errorf("%s is not a folder to watch", dir)}
+			return nil, &schedule.JobError{Job: j.Name, Err: &inbox.NotFolderError{Dir: dir}}
 		}
 		// A destination in the watched folder is refused by every run:
 		// refuse it now.

@@ -62,7 +62,10 @@ func TestCheckJob(t *testing.T) {
 	}{
 		{"all there", schedule.Job{Name: "j", Source: "/d", Dest: dest, PasswordFile: "/pw"}, fixed(password, nil), nil, 0},
 		{"watch folder missing", schedule.Job{Name: "j", Watch: "/nonexistent/in", Dest: dest}, nil,
-			func(err error) bool { return strings.Contains(err.Error(), "/nonexistent/in is not a folder to watch") }, 0},
+			func(err error) bool {
+				var nf *inbox.NotFolderError
+				return errors.As(err, &nf) && strings.Contains(err.Error(), "/nonexistent/in is not a folder to watch")
+			}, 0},
 		{"password variable unset", schedule.Job{Name: "j", Source: "/d", Dest: dest, PasswordEnv: "UNSET_PW"}, nil,
 			func(err error) bool { var u *runner.EnvUnsetError; return errors.As(err, &u) && u.Var == "UNSET_PW" }, 0},
 		{"password file unreadable", schedule.Job{Name: "j", Source: "/d", Dest: dest, PasswordFile: "/pw"}, fixed("", os.ErrNotExist),
