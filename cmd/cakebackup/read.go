@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -189,18 +188,8 @@ func storedErr(arg string, err error) error {
 	return err
 }
 
-// openBackup opens the backup arg names with the password pw, if not ""
-// (job.Open), counting its reads on e.readProgress.
-func (e *env) openBackup(ctx context.Context, arg, pw string) (*job.Opened, error) {
-	o, err := job.Open(ctx, e.registry(), arg, pw, e.countReads)
-	if err != nil {
-		return nil, storedErr(arg, err)
-	}
-	return o, nil
-}
-
 // openGivenBackup opens the command's one backup argument with the
-// password, if one was given.
+// password, if one was given (job.Open), counting its reads on e.readProgress.
 func (e *env) openGivenBackup(c *cli.Context) (*job.Opened, error) {
 	arg, err := oneArg(c, "backup FILE")
 	if err != nil {
@@ -210,7 +199,11 @@ func (e *env) openGivenBackup(c *cli.Context) (*job.Opened, error) {
 	if err != nil {
 		return nil, err
 	}
-	return e.openBackup(c.Context, arg, pw)
+	o, err := job.Open(c.Context, e.registry(), arg, pw, e.countReads)
+	if err != nil {
+		return nil, storedErr(arg, err)
+	}
+	return o, nil
 }
 
 // maxSizeFlag is restore's limit on what it writes; verify takes it too,
