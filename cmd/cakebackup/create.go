@@ -79,7 +79,7 @@ func createCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			bar := newProgress(e.stderr, e.quiet || c.Bool("json"))
+			bar := e.newProgress(c, "Backing up", "Verifying the stored copy...")
 			defer bar.Finish(false) // when nothing was made; else done before the result
 			b := job.Backup{Source: source, Settings: c.String("settings"), Dests: specs, Name: c.String("name"), Password: pw,
 				ForApp: c.String("for-app"), AppVersion: appVersion(), VerifyFull: c.Bool("verify-full"),

@@ -87,14 +87,9 @@ func isTerminal(w io.Writer) bool {
 // jsonFlag is --json, for a command whose result can be one JSON object.
 func jsonFlag() cli.Flag { return &cli.BoolFlag{Name: "json", Usage: "print one JSON object"} }
 
-// newProgress is the progress bar of a backup being made, on w: silent when quiet or w is no terminal.
-func newProgress(w io.Writer, quiet bool) *progress.Bar {
-	return progress.New(w, !quiet && isTerminal(w), "Backing up", "Verifying the stored copy...")
-}
-
-// newReadProgress is newProgress for reading a backup file (verify, restore).
-func newReadProgress(w io.Writer, quiet bool, label string) *progress.Bar {
-	return progress.New(w, !quiet && isTerminal(w), label, "")
+// newProgress is a progress bar on stderr (progress.New), silent with --quiet, --json or no terminal.
+func (e *env) newProgress(c *cli.Context, label, doneNote string) *progress.Bar {
+	return progress.New(e.stderr, !e.quiet && !c.Bool("json") && isTerminal(e.stderr), label, doneNote)
 }
 
 // countReads returns r, counting what is read from it on e.readProgress when a command set one.

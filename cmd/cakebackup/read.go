@@ -39,7 +39,7 @@ func restoreCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Restoring")
+			e.readProgress = e.newProgress(c, "Restoring", "")
 			e.readProgress.Hold() // shown once the password was asked for
 			restored, err := job.Restore(c.Context, e.registry(), job.Restoring{Arg: arg, To: to, Options: opts, Wrap: e.countReads,
 				Password: func() (string, error) {
@@ -98,7 +98,7 @@ func verifyCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			e.readProgress = newReadProgress(e.stderr, e.quiet || c.Bool("json"), "Verifying")
+			e.readProgress = e.newProgress(c, "Verifying", "")
 			o, err := e.openGivenBackup(c)
 			if err != nil {
 				e.readProgress.Finish(false)
