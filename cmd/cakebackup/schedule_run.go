@@ -36,7 +36,7 @@ func scheduleRunCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			sched, err := e.scheduler(cfg, pw)
+			sched, err := e.runner().Scheduler(cfg, pw, e.desktop(), fixFor) // fixFor: the CLI's fixes in notifications
 			if err != nil {
 				return err
 			}
@@ -149,12 +149,6 @@ func (e *env) runner() runner.Runner {
 
 // log is the logger of long runs (schedule run, watch): text lines on stderr.
 func (e *env) log() *slog.Logger { return slog.New(slog.NewTextHandler(e.stderr, nil)) }
-
-// scheduler is the runner's scheduler over cfg's jobs, with this
-// environment's desktop notifications and the CLI's fixes.
-func (e *env) scheduler(cfg *schedule.Config, password runner.PasswordFunc) (*schedule.Scheduler, error) {
-	return e.runner().Scheduler(cfg, password, e.desktop(), fixFor)
-}
 
 // runnerErr gives the errors of the runner's work (scheduled runs, prune,
 // check) their exit codes and hints: a backup that failed a check is exit
