@@ -24,6 +24,7 @@ import (
 	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/secret"
 )
 
@@ -163,7 +164,9 @@ func (e *env) readGlobalFlags(c *cli.Context) error {
 	if e.getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(160 << 20)
 	}
-	return e.useProtonAppVersion(c)
+	// The version --proton-app-version chose, in the environment the proton package reads.
+	e.getenv = proton.WithAppVersion(e.getenv, c.String("proton-app-version"), version)
+	return nil
 }
 
 // run executes the command line in args and returns the process exit code. A failure is printed as

@@ -71,13 +71,6 @@ func protonAppVersionFlag() cli.Flag {
 	}
 }
 
-// useProtonAppVersion, run before every command, puts the version chosen
-// in the environment the proton package reads.
-func (e *env) useProtonAppVersion(c *cli.Context) error {
-	e.getenv = proton.WithAppVersion(e.getenv, c.String("proton-app-version"), version)
-	return nil
-}
-
 // protonURLFlag is --proton-url, on each subcommand so it can follow it.
 func protonURLFlag() cli.Flag {
 	return &cli.StringFlag{Name: "proton-url", Usage: "Proton API base `URL` (default: $" + proton.URLEnv + ", else Proton's own)"}
