@@ -32,9 +32,6 @@ func pickCommand(e *env) *cli.Command {
 			&cli.StringFlag{Name: "save-to-job", Usage: "save the choice as the destination of scheduled job `NAME`"},
 			configFlag(),
 		},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return usageError(err)
-		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usageError(fmt.Errorf("pick takes no arguments, got %q", c.Args().First()))
