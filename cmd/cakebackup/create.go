@@ -130,21 +130,21 @@ func (e *env) printCreated(asJSON bool, made *job.Made, pw, pwOut string) error 
 }
 
 // createSource is --source, or else Cake Wallet's own data folder when it
-// is found (create says which), checked (checkSource).
+// is found (create says which), checked (job.CheckSource, worded by sourceErr).
 func (e *env) createSource(c *cli.Context) (string, error) {
-	if c.IsSet("source") {
-		// Not empty: cliargs.Strict refuses an empty DIR (an unset "$DIR").
-		return c.String("source"), checkSource(c.String("source"), c.Bool("allow-empty"))
+	dir := c.String("source") // not empty when set: cliargs.Strict refuses an empty DIR (an unset "$DIR")
+	if !c.IsSet("source") {
+		var found bool
+		dir, found = local.CakeWalletDataDir(e.getenv)
+		switch {
+		case dir == "":
+			return "", usageError(errors.New("create needs --source DIR: the wallet app's data folder"))
+		case !found:
+			return "", usageError(fmt.Errorf("create needs --source DIR: no Cake Wallet data found in %s", dir))
+		}
+		e.notes.Note("Backing up Cake Wallet's data folder %s", dir)
 	}
-	dir, ok := local.CakeWalletDataDir(e.getenv)
-	switch {
-	case dir == "":
-		return "", usageError(errors.New("create needs --source DIR: the wallet app's data folder"))
-	case !ok:
-		return "", usageError(fmt.Errorf("create needs --source DIR: no Cake Wallet data found in %s", dir))
-	}
-	e.notes.Note("Backing up Cake Wallet's data folder %s", dir)
-	return dir, checkSource(dir, c.Bool("allow-empty"))
+	return dir, sourceErr(job.CheckSource(dir, c.Bool("allow-empty")))
 }
 
 // destFlag is --dest, which may repeat: the backup goes to each.
@@ -213,11 +213,6 @@ func (e *env) createPassword(c *cli.Context) (pw, shown, pwOut string, err error
 // allowEmptyFlag lets create and schedule add back up a folder of no wallets.
 func allowEmptyFlag() cli.Flag {
 	return &cli.BoolFlag{Name: "allow-empty", Usage: "back up a --source that holds no wallet files"}
-}
-
-// checkSource is job.CheckSource, worded by sourceErr.
-func checkSource(dir string, allowEmpty bool) error {
-	return sourceErr(job.CheckSource(dir, allowEmpty))
 }
 
 // sourceErr words job.CheckSource's refusals as usage errors naming the
