@@ -229,7 +229,7 @@ func oneJobArg(c *cli.Context) (string, error) {
 	return name, nil
 }
 
-// checkNewJob adds job to cfg if runner.CheckNewJob passes it, so a
+// checkNewJob adds job to cfg, then checks it (runner.CheckNewJob), so a
 // mistake shows when the job is added rather than at its first run; its
 // failures are usage errors worded for the flags that fix them, its
 // warnings for what may be fine later.
