@@ -16,11 +16,12 @@ import (
 // this once.
 // When no destination holds the backup, passwordFile (where its generated
 // password was saved, or "") is removed: written down, that password would
-// only be taken for the next backup's. It returns show's error, or else
-// Make's (a destination that failed). When show fails with a
-// *PasswordLostError and no passwordFile holds the password, every copy
-// is removed and the error says what became of each; with passwordFile,
-// show's error is the write's alone.
+// only be taken for the next backup's. It returns Make's error (a
+// destination that failed), which says more than show's, or else show's.
+// When show fails with a *PasswordLostError and no passwordFile holds the
+// password, every copy is removed and that error, saying what became of
+// each, is returned first; with passwordFile, show's error is the write's
+// alone.
 func Create(ctx context.Context, open Opener, b Backup, passwordFile string, show func(*Made) error) error {
 	made, err := Make(ctx, open, b)
 	if passwordFile != "" && !made.Saved() {
@@ -34,12 +35,13 @@ func Create(ctx context.Context, open Opener, b Backup, passwordFile string, sho
 	case errors.As(showErr, &lost) && passwordFile == "":
 		lost.Discarded = discardLost(ctx, open, made)
 		return lost
+	case err != nil:
+		return err // a destination that failed says more than a result unshown
 	case errors.As(showErr, &lost):
 		return lost.Err
-	case showErr != nil:
+	default:
 		return showErr
 	}
-	return err
 }
 
 // discardLost removes every copy of made, whose password was lost

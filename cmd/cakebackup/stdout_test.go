@@ -301,16 +301,24 @@ func TestFullStdoutKeepsTheVerdict(t *testing.T) {
 	}
 	tests := []struct {
 		name string
+		code int
 		args func(t *testing.T) []string
 	}{
-		{"check of a damaged backup", func(t *testing.T) []string {
+		{"check of a damaged backup", exitDamaged, func(t *testing.T) []string {
 			dir, _ := damaged(t)
 			return []string{"check", "folder:" + dir}
 		}},
-		{"send of two files, one damaged", func(t *testing.T) []string {
+		{"send of two files, one damaged", exitDamaged, func(t *testing.T) []string {
 			good, _ := sampleBackup(t)
 			_, bad := damaged(t)
 			return []string{"send", good, bad, "--dest", "folder:" + t.TempDir()}
+		}},
+		// "1 of 2 destinations failed", where it said "could not write
+		// to stdout" (review doubt): the run's own failure says more.
+		{"create at two destinations, one missing", exitFailure, func(t *testing.T) []string {
+			missing := filepath.Join(t.TempDir(), "missing")
+			return []string{"create", "--source", sampleWallets, "--password-file", writePasswordFile(t, "correct horse battery staple"),
+				"--dest", "folder:" + t.TempDir(), "--dest", "folder:" + missing}
 		}},
 	}
 	for _, tt := range tests {
@@ -320,8 +328,8 @@ func TestFullStdoutKeepsTheVerdict(t *testing.T) {
 			// The line and code on a stdout that takes everything.
 			args := tt.args(t)
 			code := c.run(args...)
-			if code != exitDamaged {
-				t.Fatalf("exit %d with a working stdout, want %d; stderr %q", code, exitDamaged, c.stderr.String())
+			if code != tt.code {
+				t.Fatalf("exit %d with a working stdout, want %d; stderr %q", code, tt.code, c.stderr.String())
 			}
 			if c.stdout.Len() == 0 {
 				t.Fatal("the run printed no result: a full stdout would change nothing")
@@ -331,8 +339,8 @@ func TestFullStdoutKeepsTheVerdict(t *testing.T) {
 			// it found), to a full stdout.
 			full := newCLI(t)
 			full.stdoutTo = &fullStdout{}
-			if code := full.run(args...); code != exitDamaged {
-				t.Errorf("exit %d with a full stdout, want %d; stderr %q", code, exitDamaged, full.stderr.String())
+			if code := full.run(args...); code != tt.code {
+				t.Errorf("exit %d with a full stdout, want %d; stderr %q", code, tt.code, full.stderr.String())
 			}
 			if got := full.stderr.String(); got != line {
 				t.Errorf("stderr with a full stdout %q, want %q", got, line)
