@@ -3,12 +3,12 @@ package main
 import (
 	_ "embed"
 	"fmt"
+	"io"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/cakebackup/cakebackup/internal/buildinfo"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
-	"github.com/cakebackup/cakebackup/internal/stdout"
 )
 
 // helpCommand is ours (cliargs.ShowHelp): urfave/cli's is one value every app and command in the process shares.
@@ -66,11 +66,11 @@ func versionCommand(e *env) *cli.Command {
 		Usage: "print the version, the Go version and the platform",
 		Flags: []cli.Flag{jsonFlag()},
 		Action: func(c *cli.Context) error {
-			if c.Bool("json") {
-				return stdout.WriteJSON(e.stdout, buildinfo.Of(version))
-			}
-			_, err := fmt.Fprintln(e.stdout, buildinfo.Of(version).Line(appName))
-			return err
+			info := buildinfo.Of(version)
+			return e.printResult(c, info, func(w io.Writer) error {
+				_, err := fmt.Fprintln(w, info.Line(appName))
+				return err
+			})
 		},
 	}
 }

@@ -88,6 +88,14 @@ func isTerminal(w io.Writer) bool {
 // jsonFlag is --json, for a command whose result can be one JSON object.
 func jsonFlag() cli.Flag { return &cli.BoolFlag{Name: "json", Usage: "print one JSON object"} }
 
+// printResult prints v as one JSON object with --json, else as text.
+func (e *env) printResult(c *cli.Context, v any, text func(io.Writer) error) error {
+	if c.Bool("json") {
+		return stdout.WriteJSON(e.stdout, v)
+	}
+	return text(e.stdout)
+}
+
 // newProgress is a progress bar on stderr (progress.New), silent with --quiet, --json or no terminal.
 func (e *env) newProgress(c *cli.Context, label, doneNote string) *progress.Bar {
 	return progress.New(e.stderr, !e.quiet && !c.Bool("json") && isTerminal(e.stderr), label, doneNote)

@@ -11,7 +11,6 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/bytesize"
 	"github.com/cakebackup/cakebackup/destinations"
-	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/proton"
 )
@@ -140,14 +139,6 @@ func inspectCommand(e *env) *cli.Command {
 			return e.printResult(c, in, func(w io.Writer) error { return in.WriteText(w, restoreHint, unread) })
 		},
 	}
-}
-
-// printResult prints v as one JSON object with --json, else as text.
-func (e *env) printResult(c *cli.Context, v any, text func(io.Writer) error) error {
-	if c.Bool("json") {
-		return stdout.WriteJSON(e.stdout, v)
-	}
-	return text(e.stdout)
 }
 
 // oneArg returns the command's single positional argument.

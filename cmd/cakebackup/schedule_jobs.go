@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 
 	"github.com/urfave/cli/v2"
@@ -12,7 +13,6 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
 	"github.com/cakebackup/cakebackup/internal/errloc"
-	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
 	"github.com/cakebackup/cakebackup/secret"
@@ -133,14 +133,13 @@ func scheduleListCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			if c.Bool("json") {
-				return stdout.WriteJSON(e.stdout, cfg)
-			}
-			if err := cfg.WriteJobs(e.stdout); err != nil || len(cfg.Jobs) > 0 {
+			return e.printResult(c, cfg, func(w io.Writer) error {
+				if err := cfg.WriteJobs(w); err != nil || len(cfg.Jobs) > 0 {
+					return err
+				}
+				_, err := fmt.Fprintln(w, "No scheduled jobs (add one with: cakebackup schedule add JOB ...)")
 				return err
-			}
-			_, err = fmt.Fprintln(e.stdout, "No scheduled jobs (add one with: cakebackup schedule add JOB ...)")
-			return err
+			})
 		},
 	}
 }

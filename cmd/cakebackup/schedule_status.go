@@ -1,11 +1,11 @@
 package main
 
 import (
+	"io"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/cakebackup/cakebackup/internal/stdout"
 	"github.com/cakebackup/cakebackup/schedule"
 )
 
@@ -25,15 +25,12 @@ func scheduleStatusCommand(e *env) *cli.Command {
 			}
 			now := time.Now()
 			rows, err := schedule.LoadStatus(cfg, paths, e.log(), now)
-			switch {
-			case err != nil:
-				return err
-			case c.Bool("json"):
-				err = stdout.WriteJSON(e.stdout, schedule.Reports(rows, now))
-			default:
-				err = schedule.WriteStatus(e.stdout, rows, now)
-			}
 			if err != nil {
+				return err
+			}
+			if err := e.printResult(c, schedule.Reports(rows, now), func(w io.Writer) error {
+				return schedule.WriteStatus(w, rows, now)
+			}); err != nil {
 				return err
 			}
 			return schedule.Attention(rows) // exit 1 for a job to look at
