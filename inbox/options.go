@@ -81,10 +81,19 @@ func (o *Options) Check(getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
+	if err := CheckFolder(dir); err != nil {
+		return err
+	}
+	o.Dir = dir
+	return nil
+}
+
+// CheckFolder refuses, as a *NotFolderError, a dir to watch that is not
+// there or is not a folder.
+func CheckFolder(dir string) error {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return &NotFolderError{Dir: dir}
 	}
-	o.Dir = dir
 	return nil
 }
 

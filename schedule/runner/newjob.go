@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"time"
 
@@ -70,8 +69,8 @@ func (r Runner) CheckJob(ctx context.Context, cfg *schedule.Config, j schedule.J
 		if err != nil {
 			return nil, &schedule.JobError{Job: j.Name, Err: err}
 		}
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			return nil, &schedule.JobError{Job: j.Name, Err: &inbox.NotFolderError{Dir: dir}}
+		if err := inbox.CheckFolder(dir); err != nil {
+			return nil, &schedule.JobError{Job: j.Name, Err: err}
 		}
 		// A destination in the watched folder is refused by every run:
 		// refuse it now.
