@@ -35,34 +35,13 @@ func (e *env) configPath(flag string) (string, error) {
 	return path, err
 }
 
-// loadScheduleConfig loads the --config file or the default one, either
-// of which may not exist yet; the config's File is its path.
-func (e *env) loadScheduleConfig(c *cli.Context) (*schedule.Config, error) {
-	return e.loadConfig(c.String("config"), "", "")
-}
-
-// loadGivenScheduleConfig is loadScheduleConfig for list and status: a
-// --config file that is not there is a mistake, which a typo in a
-// monitoring script would otherwise read as "no jobs, all well".
-func (e *env) loadGivenScheduleConfig(c *cli.Context) (*schedule.Config, error) {
-	return e.loadConfig(c.String("config"), "schedule add", "")
-}
-
-// defaultDest is the default destination saved in the config file, else
-// schedule.FallbackDest. A --config file that is not there is a mistake:
-// a typo would otherwise send the backup to Downloads, and say nothing.
-func (e *env) defaultDest(configFlag string) (string, error) {
-	cfg, err := e.loadConfig(configFlag, "pick --save-default", "reading the saved default destination: ")
-	if err != nil {
-		return "", err
-	}
-	return cfg.Destination(), nil
-}
-
-// loadConfig loads configPath(flag). With creator, a named file that is
-// not there is a usage error naming the command that creates it; a config
+// loadConfig loads the --config file or the default one, either of which
+// may not exist yet, unless creator names the command that makes it: then
+// a --config file not there is a usage error, since a typo would otherwise
+// read as "no jobs, all well" (or send a backup to Downloads). A config
 // that does not load is a usage error too, its message after prefix.
-func (e *env) loadConfig(flag, creator, prefix string) (*schedule.Config, error) {
+func (e *env) loadConfig(c *cli.Context, creator, prefix string) (*schedule.Config, error) {
+	flag := c.String("config")
 	path, err := e.configPath(flag)
 	if err != nil {
 		return nil, err
@@ -77,13 +56,22 @@ func (e *env) loadConfig(flag, creator, prefix string) (*schedule.Config, error)
 	return cfg, nil
 }
 
-// jobArgConfig is the single JOB argument and the config it is looked up
-// in (loadScheduleConfig).
+// defaultDest is the default destination saved in the config file, else
+// schedule.FallbackDest.
+func (e *env) defaultDest(c *cli.Context) (string, error) {
+	cfg, err := e.loadConfig(c, "pick --save-default", "reading the saved default destination: ")
+	if err != nil {
+		return "", err
+	}
+	return cfg.Destination(), nil
+}
+
+// jobArgConfig is the single JOB argument and the config it is looked up in.
 func (e *env) jobArgConfig(c *cli.Context) (name string, cfg *schedule.Config, err error) {
 	if name, err = oneJobArg(c); err != nil {
 		return "", nil, err
 	}
-	cfg, err = e.loadScheduleConfig(c)
+	cfg, err = e.loadConfig(c, "", "")
 	return name, cfg, err
 }
 

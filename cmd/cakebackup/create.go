@@ -167,7 +167,7 @@ func (e *env) chosenDests(c *cli.Context) ([]string, error) {
 		spec, err := e.pick(c.Context, false, "give --dest SPEC instead of --pick (see `cakebackup dests`)")
 		return []string{spec}, err
 	}
-	dest, err := e.defaultDest(c.String("config"))
+	dest, err := e.defaultDest(c)
 	return []string{dest}, err
 }
 

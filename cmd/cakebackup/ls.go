@@ -21,7 +21,7 @@ func lsCommand(e *env) *cli.Command {
 			spec := c.Args().First()
 			if c.NArg() == 0 { // not ls "", which is no destination
 				var err error
-				if spec, err = e.defaultDest(c.String("config")); err != nil {
+				if spec, err = e.defaultDest(c); err != nil {
 					return err
 				}
 			}

@@ -129,7 +129,7 @@ func scheduleListCommand(e *env) *cli.Command {
 		Usage: "list the scheduled jobs",
 		Flags: []cli.Flag{configFlag(), &cli.BoolFlag{Name: "json", Usage: "print the config as JSON"}},
 		Action: func(c *cli.Context) error {
-			cfg, err := e.loadGivenScheduleConfig(c)
+			cfg, err := e.loadConfig(c, "schedule add", "")
 			if err != nil {
 				return err
 			}

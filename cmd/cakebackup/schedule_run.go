@@ -89,7 +89,7 @@ func (e *env) runSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, run
 			return nil, nil, usageError(fmt.Errorf("--%s is for an ad hoc job: give --source too, or put it in the config file", name))
 		}
 	}
-	cfg, err := e.loadScheduleConfig(c)
+	cfg, err := e.loadConfig(c, "", "")
 	if err != nil {
 		return nil, nil, err
 	}
@@ -120,7 +120,7 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 	}
 	// The destination defaults as for create: the saved default, else
 	// Downloads.
-	cfg, err := e.loadScheduleConfig(c)
+	cfg, err := e.loadConfig(c, "", "")
 	if err != nil {
 		return nil, nil, err
 	}

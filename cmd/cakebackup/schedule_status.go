@@ -15,7 +15,7 @@ func scheduleStatusCommand(e *env) *cli.Command {
 		Usage: "last run, result and next run of each job, overdue and failing ones first; exits 1 if any",
 		Flags: []cli.Flag{configFlag(), jsonFlag()},
 		Action: func(c *cli.Context) error {
-			cfg, err := e.loadGivenScheduleConfig(c)
+			cfg, err := e.loadConfig(c, "schedule add", "")
 			if err != nil {
 				return err
 			}
