@@ -39,13 +39,6 @@ func (e *env) passwordSources(c *cli.Context) secret.Sources {
 	return src
 }
 
-// readPassword is the password from passwordSources and where it came
-// from, secret.ErrNoPassword when none was given.
-func (e *env) readPassword(c *cli.Context) (pw, source string, err error) {
-	pw, source, err = e.passwordSources(c).Read(c.Context)
-	return pw, source, passwordErr(err)
-}
-
 // passwordErr makes secret's refusals of a password usage errors, naming
 // the flags for one given several ways.
 func passwordErr(err error) error {
@@ -60,16 +53,17 @@ func passwordErr(err error) error {
 	return err
 }
 
-// optionalPassword is readPassword's password, "" when none was given.
+// optionalPassword is the password from passwordSources, "" when none was
+// given (a source never gives "": secret.ErrEmpty).
 func (e *env) optionalPassword(c *cli.Context) (string, error) {
-	pw, _, err := e.readPassword(c)
+	pw, _, err := e.passwordSources(c).Read(c.Context)
 	if errors.Is(err, secret.ErrNoPassword) {
 		return "", nil
 	}
-	return pw, err
+	return pw, passwordErr(err)
 }
 
-// passwordOrPrompt is readPassword's password, else one typed at a hidden
+// passwordOrPrompt is the password from passwordSources, else one typed at a hidden
 // prompt on a terminal; without one, the usage error says what needs it.
 func (e *env) passwordOrPrompt(c *cli.Context, what string) (string, error) {
 	pw, _, err := e.passwordSources(c).ReadOrPrompt(c.Context, e.stdin, e.stderr, "Backup password: ")

@@ -12,7 +12,6 @@ import (
 	"github.com/cakebackup/cakebackup/check"
 	"github.com/cakebackup/cakebackup/schedule"
 	"github.com/cakebackup/cakebackup/schedule/runner"
-	"github.com/cakebackup/cakebackup/secret"
 )
 
 func scheduleRunCommand(e *env) *cli.Command {
@@ -124,12 +123,12 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 	if err != nil {
 		return nil, nil, err
 	}
-	pw, _, err := e.readPassword(c) // also refuses two sources at once
-	if errors.Is(err, secret.ErrNoPassword) {
-		return nil, nil, usageError(errors.New("a scheduled run never asks for the password: use " + passwordWays))
-	}
+	pw, err := e.optionalPassword(c) // also refuses two sources at once
 	if err != nil {
 		return nil, nil, err
+	}
+	if pw == "" {
+		return nil, nil, usageError(errors.New("a scheduled run never asks for the password: use " + passwordWays))
 	}
 	password, err := cfg.AdHoc(c.Context, job, schedule.AdHocPassword{Given: pw, GivenEnv: passwordEnv, File: e.jobPassword})
 	if err != nil {
