@@ -48,39 +48,17 @@ func restoreCommand(e *env) *cli.Command {
 					}
 					return pw, err
 				}})
-			if restored != nil {
-				e.readProgress.Finish(err == nil)
-				for _, n := range restored.Notes() {
-					e.notes.Note("%s", n)
-				}
+			e.readProgress.Finish(err == nil)
+			if err != nil {
+				return readErr(arg, to, err)
 			}
-			switch {
-			case errors.As(err, new(*job.OpenError)):
-				return storedErr(arg, err)
-			case err != nil:
-				return toErr(to, err)
+			for _, n := range restored.Notes() {
+				e.notes.Note("%s", n)
 			}
 			e.noteCanonical(restored.Canonical)
 			return e.printResult(c, restored, restored.WriteText)
 		},
 	}
-}
-
-// toErr is a restore's error, with a --to that cannot be restored into
-// (a file, a folder holding anything) as a usage error: where to
-// restore is the person's choice.
-func toErr(to string, err error) error {
-	switch {
-	case errors.As(err, new(*job.ResumedError)):
-		return usageError(fmt.Errorf("--to %w; restore into a new or empty folder", err))
-	case errors.Is(err, backup.ErrTargetNotEmpty):
-		// Filled while the backup was read, or a file: say which, in true words.
-		if target, ok := errors.AsType[*backup.TargetError](backup.CheckRestoreTarget(to)); ok {
-			return usageError(fmt.Errorf("--to %w: restore into a new or empty folder", target))
-		}
-		return usageError(err)
-	}
-	return readErr(err)
 }
 
 func verifyCommand(e *env) *cli.Command {
@@ -108,7 +86,7 @@ func verifyCommand(e *env) *cli.Command {
 			v, err := o.Verify(c.Context, opts)
 			e.readProgress.Finish(err == nil)
 			if err != nil {
-				return readErr(err)
+				return readErr(o.Arg, "", err)
 			}
 			e.noteCanonical(o.Canonical)
 			return e.printResult(c, v, v.WriteText)
@@ -152,15 +130,15 @@ func oneArg(c *cli.Context, what string) (string, error) {
 	return c.Args().First(), nil
 }
 
-// storedErr is the error of opening arg (job.Open) in the command line's
-// words: a backup that is not there or not named is a usage error, with
-// the command that lists what is.
-func storedErr(arg string, err error) error {
+// readErr is the error of opening the backup arg names (job.Open, or
+// job.Restore's *job.OpenError) or of reading it, into the folder to for
+// restore, in the command line's words: a backup that is not there or not
+// named and a --to that cannot be restored into are usage errors, with
+// what lists or fixes them; the rest get backupExit's codes.
+func readErr(arg, to string, err error) error {
 	missing, folderMissing := errors.AsType[*destinations.FolderMissingError](err)
 	at, atDest := errors.AsType[*destinations.BackupOpenError](err)
 	switch {
-	case errors.As(err, new(*job.FormatError)):
-		return backupExit(err)
 	case errors.Is(err, destinations.ErrNoBackupName):
 		spec := arg
 		if spec == proton.Scheme+":" {
@@ -175,8 +153,18 @@ func storedErr(arg string, err error) error {
 		return usageError(fmt.Errorf("%s: no such backup (see cakebackup ls %s)", arg, at.Dest))
 	case errors.Is(err, destinations.ErrDamaged): // not as its checksum or signature says (Proton Drive)
 		return withCode(exitDamaged, err)
+	case errors.As(err, new(*job.ResumedError)):
+		return usageError(fmt.Errorf("--to %w; restore into a new or empty folder", err))
+	case errors.Is(err, backup.ErrTargetNotEmpty):
+		// Filled while the backup was read, or a file: say which, in true words.
+		if target, ok := errors.AsType[*backup.TargetError](backup.CheckRestoreTarget(to)); ok {
+			return usageError(fmt.Errorf("--to %w: restore into a new or empty folder", target))
+		}
+		return usageError(err)
+	case errors.Is(err, backup.ErrTooLarge):
+		return fmt.Errorf("%w (if you trust this backup, raise the limit with --max-size)", err)
 	}
-	return err
+	return backupExit(err)
 }
 
 // openGivenBackup opens the command's one backup argument with the
@@ -191,10 +179,7 @@ func (e *env) openGivenBackup(c *cli.Context) (*job.Opened, error) {
 		return nil, err
 	}
 	o, err := job.Open(c.Context, e.registry(), arg, pw, e.countReads)
-	if err != nil {
-		return nil, storedErr(arg, err)
-	}
-	return o, nil
+	return o, readErr(arg, "", err)
 }
 
 // maxSizeFlag is restore's limit on what it writes; verify takes it too,
@@ -211,13 +196,4 @@ func restoreOptions(c *cli.Context) (opts backup.RestoreOptions, err error) {
 		}
 	}
 	return opts, nil
-}
-
-// readErr gives the error of reading a backup its exit code
-// (backupExit), adding to ErrTooLarge the flag that raises the limit.
-func readErr(err error) error {
-	if errors.Is(err, backup.ErrTooLarge) {
-		return fmt.Errorf("%w (if you trust this backup, raise the limit with --max-size)", err)
-	}
-	return backupExit(err)
 }
