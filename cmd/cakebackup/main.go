@@ -74,7 +74,7 @@ type env struct {
 	notes notes.Notes
 	// readProgress, when set, shows the reading of the backup a command opens (verify, restore).
 	readProgress *progress.Bar
-	// configArg is " --config FILE" when a schedule command was given --config (givenConfigArg):
+	// configArg is " --config FILE" when a schedule command was given --config (inConfigs):
 	// the commands its errors name as fixes must be given the file too.
 	configArg string
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 
 	"github.com/urfave/cli/v2"
@@ -36,15 +37,16 @@ func scheduleCommand(e *env) *cli.Command {
 	}
 }
 
-// inConfigs makes the fixes of the errors of cmds name the --config file
-// each was given (env.configArg).
+// inConfigs makes cmds name the --config file each was given, made
+// absolute and quoted for a shell, in the commands they print and in the
+// fixes of their errors (env.configArg).
 func (e *env) inConfigs(cmds []*cli.Command) []*cli.Command {
 	for _, cmd := range cmds {
-		if action := cmd.Action; action != nil {
-			cmd.Action = func(c *cli.Context) error {
-				e.configArg = givenConfigArg(c)
-				return action(c)
+		cmd.Before = func(c *cli.Context) error {
+			if abs, err := filepath.Abs(c.String("config")); c.IsSet("config") && err == nil {
+				e.configArg = " --config " + schedule.ShellQuote(abs)
 			}
+			return nil
 		}
 	}
 	return cmds
@@ -117,7 +119,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 			for _, w := range warnings {
 				fmt.Fprintf(e.stderr, "warning: %s\n", errloc.OneLine(w.Error()))
 			}
-			arg := givenConfigArg(c) + " " + name
+			arg := e.configArg + " " + name
 			return job.WriteAdded(e.stdout, cfg.File, "cakebackup schedule set-password"+arg, "cakebackup schedule install"+arg)
 		},
 	}

@@ -42,18 +42,13 @@ func scheduleRunCommand(e *env) *cli.Command {
 			if c.IsSet("now") {
 				// Unlike the scheduler under a service manager (run, run
 				// --once), --now is run by a person, as create is: stopped,
-				// it says so and exits 130 or 143 (run prints "interrupted"
-				// from the context's cause).
-				err := sched.RunNow(c.Context, c.StringSlice("now"))
-				if c.Context.Err() != nil {
-					return err
-				}
-				return runnerErr(err)
+				// it says so and exits 130 or 143 (see run).
+				return runnerErr(sched.RunNow(c.Context, c.StringSlice("now")))
 			}
 			e.runner().WarnStaleProtonSession(c.Context, cfg, time.Now(), ": run `cakebackup proton login` to keep scheduled backups going")
 			if c.Bool("once") {
 				return runnerErr(runner.RunOnce(c.Context, sched, e.stderr, func(job string) string {
-					return "cakebackup schedule run" + givenConfigArg(c) + " --now " + job
+					return "cakebackup schedule run" + e.configArg + " --now " + job
 				}))
 			}
 			return runner.Serve(c.Context, sched, pw)

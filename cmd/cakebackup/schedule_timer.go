@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 	"runtime"
 
 	"github.com/urfave/cli/v2"
@@ -31,7 +30,7 @@ func scheduleInstallCommand(e *env) *cli.Command {
 		for _, w := range inst.Warnings {
 			e.notes.Warn("%s", w)
 		}
-		if err := inst.WriteText(e.stdout, "cakebackup schedule status"+givenConfigArg(c)); err != nil {
+		if err := inst.WriteText(e.stdout, "cakebackup schedule status"+e.configArg); err != nil {
 			return err
 		}
 		// Better to hear of a password it cannot read now than from
@@ -65,14 +64,3 @@ func scheduleUninstallCommand(e *env) *cli.Command {
 
 // cronOnly reports whether only cron can start jobs here.
 func (e *env) cronOnly() bool { return schedule.CronOnly(runtime.GOOS, e.systemd) }
-
-// givenConfigArg is " --config FILE", the --config file c was given made
-// absolute and quoted for a shell, for the commands a command prints;
-// "" when it was not given (or cannot be made absolute).
-func givenConfigArg(c *cli.Context) string {
-	abs, err := filepath.Abs(c.String("config"))
-	if !c.IsSet("config") || err != nil {
-		return ""
-	}
-	return " --config " + schedule.ShellQuote(abs)
-}
