@@ -8,8 +8,11 @@ import (
 	"golang.org/x/term"
 )
 
-// IsTerminal reports whether f is a terminal a prompt can be shown on.
-func IsTerminal(f *os.File) bool { return f != nil && term.IsTerminal(int(f.Fd())) }
+// IsTerminal reports whether f is a terminal: an *os.File, or a stream passing its Fd on.
+func IsTerminal(f any) bool {
+	fd, ok := f.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(fd.Fd()))
+}
 
 // promptLine shows label on w and reads one line from the terminal tty
 // without echoing it. Callers run it through promptUntil, which turns

@@ -183,13 +183,13 @@ func (e *env) createPassword(c *cli.Context) (pw, shown, pwOut string, err error
 	}
 	generated := source == secret.Generated
 	if !generated {
-		if isTerminal(e.stderr) { // advice for a person at a terminal, not for logs
+		if secret.IsTerminal(e.stderr) { // advice for a person at a terminal, not for logs
 			e.notes.Note("note: using the password from %s; a generated password is recommended (omit the password options to get one)", source)
 		}
 		e.warnWeakPassword(pw)
 	}
 	pwOut = c.String("password-out")
-	err = secret.KeepGenerated(pw, generated, pwOut, c.Bool("json") || isTerminal(e.stdout))
+	err = secret.KeepGenerated(pw, generated, pwOut, c.Bool("json") || secret.IsTerminal(e.stdout))
 	var pathErr *fs.PathError
 	switch {
 	case errors.Is(err, secret.ErrNotGenerated):

@@ -12,7 +12,6 @@ import (
 	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/buildinfo"
@@ -79,12 +78,6 @@ type env struct {
 	configArg string
 }
 
-// isTerminal reports whether w is a terminal: an *os.File, or a writer passing its Fd on (run's stdout).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(interface{ Fd() uintptr })
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
 // jsonFlag is --json, for a command whose result can be one JSON object.
 func jsonFlag() cli.Flag { return &cli.BoolFlag{Name: "json", Usage: "print one JSON object"} }
 
@@ -98,7 +91,7 @@ func (e *env) printResult(c *cli.Context, v any, text func(io.Writer) error) err
 
 // newProgress is a progress bar on stderr (progress.New), silent with --quiet, --json or no terminal.
 func (e *env) newProgress(c *cli.Context, label, doneNote string) *progress.Bar {
-	return progress.New(e.stderr, !e.quiet && !c.Bool("json") && isTerminal(e.stderr), label, doneNote)
+	return progress.New(e.stderr, !e.quiet && !c.Bool("json") && secret.IsTerminal(e.stderr), label, doneNote)
 }
 
 // countReads returns r, counting what is read from it on e.readProgress when a command set one.
