@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/cakebackup/cakebackup/backup"
-	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/cliargs"
 	"github.com/cakebackup/cakebackup/internal/interrupt"
 )
@@ -45,19 +43,6 @@ func exitCode(err error) int {
 		return exitUsage
 	}
 	return exitFailure
-}
-
-// explain gives the destination mistakes that are the user's to fix the
-// usage exit code: a spec that cannot be right or is empty, and a kind
-// that is none, with a suggestion (`--dest downlaods`, `ls backups`).
-func (e *env) explain(err error) error {
-	if errors.As(err, new(*destinations.ArgError)) || errors.Is(err, destinations.ErrEmptySpec) {
-		return usageError(err)
-	}
-	if kind, ok := errors.AsType[*destinations.KindError](err); ok {
-		return usageError(fmt.Errorf("%w%s", err, kind.Suggestion(e.registry().Schemes())))
-	}
-	return err
 }
 
 // withSignalCode gives err the exit code of the signal that ended ctx, if

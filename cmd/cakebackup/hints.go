@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/internal/errloc"
 	"github.com/cakebackup/cakebackup/proton"
 	"github.com/cakebackup/cakebackup/schedule"
@@ -14,25 +15,35 @@ import (
 // words job.Kind puts into its description of such a backup.
 const restoreHint = "restore it with `cakebackup restore`"
 
-// protonHint says the Proton errors a flag or command fixes as the one
-// line that says which; other errors get withFix's.
-func protonHint(err error, config string) error {
+// explain words err for the run's last line: the Proton errors a flag or command fixes as the one line
+// that says which, other errors with withFix's fix; and it gives the destination mistakes that are the
+// user's to fix the usage exit code: a spec that cannot be right or is empty, and a kind that is none,
+// with a suggestion (`--dest downlaods`, `ls backups`).
+func (e *env) explain(err error) error {
 	fe, folder := errors.AsType[*proton.FolderError](err)
 	switch {
 	case errors.Is(err, proton.ErrAppVersionRefused):
-		return errloc.Explain(err, "Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)")
+		err = errloc.Explain(err, "Proton no longer accepts this version of cakebackup: update it (or set --proton-app-version)")
 	case errors.Is(err, proton.ErrSessionExpired):
-		return errloc.Explain(err, "Proton session expired: run `cakebackup proton login`")
+		err = errloc.Explain(err, "Proton session expired: run `cakebackup proton login`")
 	case folder:
-		return errloc.Explain(err, err.Error()+"; use a folder cakebackup makes itself, such as proton:/cakebackup"+fe.Wanted)
+		err = errloc.Explain(err, err.Error()+"; use a folder cakebackup makes itself, such as proton:/cakebackup"+fe.Wanted)
+	default:
+		err = withFix(err, e.configArg)
 	}
-	return withFix(err, config)
+	if errors.As(err, new(*destinations.ArgError)) || errors.Is(err, destinations.ErrEmptySpec) {
+		return usageError(err)
+	}
+	if kind, ok := errors.AsType[*destinations.KindError](err); ok {
+		return usageError(fmt.Errorf("%w%s", err, kind.Suggestion(e.registry().Schemes())))
+	}
+	return err
 }
 
-// fixOf returns the command or flag that fixes err, if there is one, and
-// the error in err's chain it follows; config is env.configArg, for the
-// commands named that work on a config's jobs.
-func fixOf(err error, config string) (fix string, after error) {
+// withFix adds the command or flag that fixes err, if there is one, to err's line, right after the
+// words of the error it fixes: libraries say what is wrong, cmd how to fix it. config is env.configArg,
+// for the commands named that work on a config's jobs.
+func withFix(err error, config string) error {
 	const login = "`cakebackup proton login`"
 	var session *proton.SessionError
 	var noKeyring *schedule.NotInKeyringError
@@ -41,36 +52,30 @@ func fixOf(err error, config string) (fix string, after error) {
 	var keyringSilent *secret.TimeoutError
 	switch {
 	case errors.As(err, &session) && session.Exposed:
-		return ": delete it and run " + login, session
+		return errloc.After(err, session, ": delete it and run "+login)
 	case errors.As(err, &session):
-		return ": run " + login + " again", session
+		return errloc.After(err, session, ": run "+login+" again")
 	case errors.Is(err, proton.ErrNotLoggedIn):
-		return ": run " + login, proton.ErrNotLoggedIn
+		return errloc.After(err, proton.ErrNotLoggedIn, ": run "+login)
 	case errors.Is(err, proton.ErrSessionExpired):
-		return ": run " + login + " again", proton.ErrSessionExpired
+		return errloc.After(err, proton.ErrSessionExpired, ": run "+login+" again")
 	case errors.Is(err, proton.ErrKeysLocked):
-		return ", or run " + login + " again if the password changed", proton.ErrKeysLocked
+		return errloc.After(err, proton.ErrKeysLocked, ", or run "+login+" again if the password changed")
 	case errors.Is(err, proton.ErrHumanVerification):
-		return ", then run " + login + " again", proton.ErrHumanVerification
+		return errloc.After(err, proton.ErrHumanVerification, ", then run "+login+" again")
 	case errors.Is(err, proton.ErrTwoFactorRequired):
-		return ": give it with --proton-2fa or at the prompt", proton.ErrTwoFactorRequired
+		return errloc.After(err, proton.ErrTwoFactorRequired, ": give it with --proton-2fa or at the prompt")
 	case errors.As(err, &locked):
-		return "; wait for it to end and try again (`cakebackup schedule status" + config + "` shows its last run)", locked
+		return errloc.After(err, locked,
+			"; wait for it to end and try again (`cakebackup schedule status"+config+"` shows its last run)")
 	case errors.As(err, &noTimers):
-		return ": run `cakebackup schedule run` from your own service manager", noTimers
+		return errloc.After(err, noTimers, ": run `cakebackup schedule run` from your own service manager")
 	case errors.As(err, &noKeyring):
-		return fmt.Sprintf(": run `cakebackup schedule set-password%s %s`", config, noKeyring.Job), noKeyring
+		return errloc.After(err, noKeyring,
+			fmt.Sprintf(": run `cakebackup schedule set-password%s %s`", config, noKeyring.Job))
 	case errors.As(err, &keyringSilent):
-		return "; for runs outside a desktop session, use a password_file (mode 0600) instead of password_keyring", keyringSilent
-	}
-	return "", nil
-}
-
-// withFix adds fixOf's fix to err's line, right after the words of the
-// error it fixes: libraries say what is wrong, cmd how to fix it.
-func withFix(err error, config string) error {
-	if fix, after := fixOf(err, config); after != nil {
-		return errloc.After(err, after, fix)
+		return errloc.After(err, keyringSilent,
+			"; for runs outside a desktop session, use a password_file (mode 0600) instead of password_keyring")
 	}
 	return err
 }

@@ -190,14 +190,13 @@ func run(ctx context.Context, args []string, e *env) int {
 		e.notes.Print(e.stderr, e.quiet, e.verbose)
 		return exitOK
 	}
-	signalCode, interrupted := interrupt.Code(ctx)
-	msg, code := "interrupted", signalCode
-	switch {
-	case interrupted && unshown != nil:
-		msg = errloc.OneLine(unshown.Error()) // what became of the backup it made says more
-	case !interrupted:
-		err = e.explain(protonHint(err, e.configArg))
-		msg, code = errloc.OneLine(err.Error()), exitCode(err)
+	err = e.explain(err)
+	msg, code := errloc.OneLine(err.Error()), exitCode(err)
+	if signalCode, interrupted := interrupt.Code(ctx); interrupted {
+		code = signalCode
+		if unshown == nil { // what became of the backup create made says more
+			msg = "interrupted"
+		}
 	}
 	fmt.Fprintf(e.stderr, "cakebackup: %s\n", msg)
 	if cliargs.BoolGiven(args, "json") {
