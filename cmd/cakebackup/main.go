@@ -143,7 +143,11 @@ func globalFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only results, warnings and errors: no progress, notes or advice"},
 		&cli.BoolFlag{Name: "verbose", Usage: "also print details of what is done (on stderr)"},
 		&cli.BoolFlag{Name: "version", Usage: "print the version and exit"},
-		protonAppVersionFlag(),
+		// For when Proton refuses this release's version before cakebackup is updated.
+		&cli.StringFlag{
+			Name:  "proton-app-version",
+			Usage: "identify to Proton as `VERSION` (x-pm-appversion; default: $" + proton.AppVersionEnv + ", else " + proton.AppVersion(version) + ")",
+		},
 	}
 }
 

@@ -44,8 +44,7 @@ func protonCommand(e *env) *cli.Command {
 					MailboxPasswordFile: c.String("proton-mailbox-password-file"),
 				}
 				return e.protonAction(func(ctx context.Context, opts proton.Options, store proton.SessionStore) ([]string, error) {
-					lines, err := proton.LoginLines(ctx, opts, given, secret.NewPrompter(e.stdin, e.stderr), store)
-					return lines, protonAnswerErr(err)
+					return proton.LoginLines(ctx, opts, given, secret.NewPrompter(e.stdin, e.stderr), store)
 				})(c)
 			},
 		}, {
@@ -62,22 +61,14 @@ func protonCommand(e *env) *cli.Command {
 	}
 }
 
-// protonAppVersionFlag is the global --proton-app-version, for when Proton
-// refuses this release's version before cakebackup is updated.
-func protonAppVersionFlag() cli.Flag {
-	return &cli.StringFlag{
-		Name:  "proton-app-version",
-		Usage: "identify to Proton as `VERSION` (x-pm-appversion; default: $" + proton.AppVersionEnv + ", else " + proton.AppVersion(version) + ")",
-	}
-}
-
 // protonURLFlag is --proton-url, on each subcommand so it can follow it.
 func protonURLFlag() cli.Flag {
 	return &cli.StringFlag{Name: "proton-url", Usage: "Proton API base `URL` (default: $" + proton.URLEnv + ", else Proton's own)"}
 }
 
 // protonAction is a proton subcommand's action: do gets the API options
-// and the session store; its lines are printed, even with its error.
+// and the session store; its lines are printed, even with its error
+// (worded by protonAnswerErr: only login asks questions).
 func (e *env) protonAction(do func(context.Context, proton.Options, proton.SessionStore) ([]string, error)) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		opts, err := proton.OptionsGiven(e.getenv, c.String("proton-url"))
@@ -91,7 +82,7 @@ func (e *env) protonAction(do func(context.Context, proton.Options, proton.Sessi
 		for _, line := range lines {
 			fmt.Fprintln(e.stdout, line)
 		}
-		return err
+		return protonAnswerErr(err)
 	}
 }
 
