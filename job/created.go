@@ -77,14 +77,22 @@ func (m *Made) Created(password string, word func(error) string) CreatedResult {
 }
 
 // WriteCreated writes what create says of m: the generated password, to
-// show this once (backup.PasswordNotice; a backup saved nowhere gets
-// none), each destination's line (WriteText), then, unless quiet or saved
-// nowhere, that it is a snapshot, so nobody takes it for an export the
-// app can import. A failed write of the password is a *PasswordLostError.
-func (m *Made) WriteCreated(w io.Writer, password string, quiet bool, restoreWith string, word func(error) string) error {
-	if password != "" && m.Saved() {
+// show this once (backup.PasswordNotice), or else where it was saved,
+// passwordFile (backup.PasswordSavedNotice), each only for a backup saved
+// somewhere; each destination's line (WriteText); then, unless quiet or
+// saved nowhere, that it is a snapshot, so nobody takes it for an export
+// the app can import. A failed write of the password is a
+// *PasswordLostError.
+func (m *Made) WriteCreated(w io.Writer, password, passwordFile string, quiet bool, restoreWith string,
+	word func(error) string) error {
+	switch {
+	case password != "" && m.Saved():
 		if _, err := io.WriteString(w, backup.PasswordNotice(password)); err != nil {
 			return &PasswordLostError{Err: err}
+		}
+	case passwordFile != "" && m.Saved():
+		if _, err := io.WriteString(w, backup.PasswordSavedNotice(passwordFile)); err != nil {
+			return err
 		}
 	}
 	if err := m.WriteText(w, word); err != nil || quiet || !m.Saved() {

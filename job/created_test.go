@@ -9,9 +9,10 @@ import (
 	"github.com/cakebackup/cakebackup/backup"
 )
 
-// TestWriteCreated: create's whole text: the generated password first
-// when some destination holds the backup, never for one saved nowhere,
-// and the snapshot line unless quiet or saved nowhere.
+// TestWriteCreated: create's whole text: the generated password, or the
+// file it was saved in, first when some destination holds the backup,
+// never for one saved nowhere, and the snapshot line unless quiet or saved
+// nowhere.
 func TestWriteCreated(t *testing.T) {
 	good, _, failed := storesForText()
 	word := func(err error) string { return err.Error() + "!" }
@@ -19,21 +20,23 @@ func TestWriteCreated(t *testing.T) {
 		"Backup saved and verified: /home/u/Downloads/b (2.0 MiB)\n"
 	kind := "This backup was made by cakebackup from a data folder: RESTORE; the app cannot import it (no app-sealed keychain dump).\n"
 	tests := []struct {
-		name     string
-		stores   Stores
-		password string
-		quiet    bool
-		want     string
+		name             string
+		stores           Stores
+		password, pwFile string
+		quiet            bool
+		want             string
 	}{
-		{"saved, password shown", Stores{good}, "pw-1", false, backup.PasswordNotice("pw-1") + lines + kind},
-		{"saved, password in a file", Stores{good}, "", false, lines + kind},
-		{"saved, quiet", Stores{good, failed}, "pw-1", true, backup.PasswordNotice("pw-1") + lines + "NOT saved to proton:/B: no room left!\n"},
-		{"saved nowhere", Stores{failed}, "pw-1", false, ""},
+		{"saved, password shown", Stores{good}, "pw-1", "", false, backup.PasswordNotice("pw-1") + lines + kind},
+		{"saved, password in a file", Stores{good}, "", "", false, lines + kind},
+		{"saved, password file named", Stores{good}, "", "/p/pw", false, backup.PasswordSavedNotice("/p/pw") + lines + kind},
+		{"saved, quiet", Stores{good, failed}, "pw-1", "", true, backup.PasswordNotice("pw-1") + lines + "NOT saved to proton:/B: no room left!\n"},
+		{"saved nowhere", Stores{failed}, "pw-1", "", false, ""},
+		{"saved nowhere, password file named", Stores{failed}, "", "/p/pw", false, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder
-			if err := (&Made{Stores: tc.stores}).WriteCreated(&out, tc.password, tc.quiet, "RESTORE", word); err != nil {
+			if err := (&Made{Stores: tc.stores}).WriteCreated(&out, tc.password, tc.pwFile, tc.quiet, "RESTORE", word); err != nil {
 				t.Fatal(err)
 			}
 			if out.String() != tc.want {
@@ -51,10 +54,10 @@ func TestWriteCreatedPasswordLost(t *testing.T) {
 	broken := errors.New("broken pipe")
 	made := &Made{Stores: Stores{good}}
 	var lost *PasswordLostError
-	if err := made.WriteCreated(failingWriter{broken}, "pw-1", false, "R", error.Error); !errors.As(err, &lost) || lost.Err != broken {
+	if err := made.WriteCreated(failingWriter{broken}, "pw-1", "", false, "R", error.Error); !errors.As(err, &lost) || lost.Err != broken {
 		t.Errorf("with the password: %v; want a *PasswordLostError of %v", err, broken)
 	}
-	if err := made.WriteCreated(failingWriter{broken}, "", false, "R", error.Error); err != broken {
+	if err := made.WriteCreated(failingWriter{broken}, "", "", false, "R", error.Error); err != broken {
 		t.Errorf("without the password: %v; want %v", err, broken)
 	}
 }

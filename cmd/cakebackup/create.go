@@ -109,24 +109,22 @@ func createCommand(e *env) *cli.Command {
 	}
 }
 
-// printCreated prints where the generated password was saved (pwOut) or
-// the password pw, shown this once, and where each copy of made stands;
+// printCreated prints made's result: the generated password pw, shown
+// this once, or the file pwOut it was saved in, and where each copy stands;
 // while pw is written, a reader of stdout that is gone fails the write.
 func (e *env) printCreated(asJSON bool, made *job.Made, pw, pwOut string) error {
-	if pw != "" && made.Saved() {
+	showing := pw != "" && made.Saved()
+	if showing {
 		defer catchBrokenPipe()()
 	}
-	switch {
-	case asJSON:
-		err := stdout.WriteJSON(e.stdout, made.Created(pw, message))
-		if err != nil && pw != "" && made.Saved() {
-			return &job.PasswordLostError{Err: stdout.Cause(err)}
-		}
-		return err
-	case pwOut != "" && made.Saved():
-		fmt.Fprint(e.stdout, backup.PasswordSavedNotice(pwOut))
+	if !asJSON {
+		return made.WriteCreated(e.stdout, pw, pwOut, e.quiet, restoreHint, message)
 	}
-	return made.WriteCreated(e.stdout, pw, e.quiet, restoreHint, message)
+	err := stdout.WriteJSON(e.stdout, made.Created(pw, message))
+	if err != nil && showing {
+		return &job.PasswordLostError{Err: stdout.Cause(err)}
+	}
+	return err
 }
 
 // createSource is --source, or else Cake Wallet's own data folder when it
@@ -218,16 +216,16 @@ func allowEmptyFlag() cli.Flag {
 // sourceErr words job.CheckSource's refusals as usage errors naming the
 // flags that fix them.
 func sourceErr(err error) error {
-	var notThere *job.SourceError
-	var notData *backup.DataFolderError
+	notThere, isSource := errors.AsType[*job.SourceError](err)
+	notData, isData := errors.AsType[*backup.DataFolderError](err)
 	switch {
-	case errors.As(err, &notThere) && notThere.NotFolder:
+	case isSource && notThere.NotFolder:
 		return usageError(fmt.Errorf("--source %w: give the wallet app's data folder", err))
-	case errors.As(err, &notThere):
+	case isSource:
 		return usageError(fmt.Errorf("--source %w", err))
-	case errors.As(err, &notData) && notData.DataDir != "":
+	case isData && notData.DataDir != "":
 		return usageError(fmt.Errorf("%w: use --source %s", err, notData.DataDir))
-	case errors.As(err, &notData):
+	case isData:
 		return usageError(fmt.Errorf("%w: give --source the app's data folder (the one holding wallets/), or add --allow-empty to back it up anyway", err))
 	}
 	return err
@@ -235,9 +233,8 @@ func sourceErr(err error) error {
 
 // settingsErr words job.CheckSettings's error err for --settings.
 func settingsErr(err error) error {
-	var bad *job.SettingsError
 	switch {
-	case errors.As(err, &bad):
+	case errors.As(err, new(*job.SettingsError)):
 		return usageError(fmt.Errorf("--settings %w: give the settings file the app exported, or leave --settings out", err))
 	case err != nil:
 		return usageError(fmt.Errorf("--settings: %w", err))
