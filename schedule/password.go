@@ -40,8 +40,18 @@ func (e *NotInKeyringError) Unwrap() []error { return []error{ErrNoPassword, sec
 
 // PasswordSource finds a job's password without asking anyone.
 type PasswordSource struct {
-	Getenv  func(string) string
+	Getenv func(string) string
+	// Keyring is the OS keyring; nil means a new secret.OSKeyring at
+	// each use.
 	Keyring SecretStore
+}
+
+// keyring is s.Keyring, or a new secret.OSKeyring when it is nil.
+func (s PasswordSource) keyring() SecretStore {
+	if s.Keyring == nil {
+		return &secret.OSKeyring{}
+	}
+	return s.Keyring
 }
 
 // Password returns job's backup password from its password_file,
@@ -59,7 +69,7 @@ func (s PasswordSource) Password(ctx context.Context, job Job) (string, error) {
 		}
 		return pw, nil
 	case job.PasswordKeyring:
-		pw, err := s.Keyring.Get(ctx, KeyringService, job.Name)
+		pw, err := s.keyring().Get(ctx, KeyringService, job.Name)
 		if errors.Is(err, secret.ErrNotInKeyring) {
 			return "", &NotInKeyringError{Job: job.Name}
 		}
@@ -89,7 +99,7 @@ func (s PasswordSource) Password(ctx context.Context, job Job) (string, error) {
 // keyring that answers, with job's password or without, is there; one
 // that does not answer in time is a *secret.TimeoutError.
 func (s PasswordSource) CheckKeyring(ctx context.Context, job string) error {
-	_, err := s.Keyring.Get(ctx, KeyringService, job)
+	_, err := s.keyring().Get(ctx, KeyringService, job)
 	if err == nil || errors.Is(err, secret.ErrNotInKeyring) {
 		return nil
 	}
@@ -105,7 +115,7 @@ func (s PasswordSource) StorePassword(ctx context.Context, job, pw string) error
 	if pw == "" {
 		return errors.New("refusing to store an empty password")
 	}
-	err := s.Keyring.Set(ctx, KeyringService, job, pw)
+	err := s.keyring().Set(ctx, KeyringService, job, pw)
 	if keyringGaveUp(ctx, err) {
 		return err
 	}

@@ -63,6 +63,7 @@ func TestPasswordSources(t *testing.T) {
 		{"env unset", Job{Name: "j", PasswordEnv: "NOPE"}, nil, "", "NOPE is not set"},
 		{"keyring", Job{Name: "stored", PasswordKeyring: true}, &secret.OSKeyring{}, pw, ""},
 		{"keyring without entry", Job{Name: "other", PasswordKeyring: true}, &secret.OSKeyring{}, "", "job other: no password in the OS keyring"},
+		{"no keyring given: the OS keyring", Job{Name: "stored", PasswordKeyring: true}, nil, pw, ""},
 		{"no keyring service", Job{Name: "j", PasswordKeyring: true}, brokenKeyring{}, "", "no OS keyring available"},
 		{"no source", Job{Name: "j"}, nil, "", "no password source"},
 	}

@@ -177,13 +177,17 @@ type JobRemoval struct {
 
 // RemoveJob removes job from c and saves c to its File, then removes the
 // timer Install wrote for it from that file (RemoveJobTimer, cron as
-// there). Once the file is saved the job is gone, whatever becomes of its
-// timer: the JobRemoval says so also with an error.
+// there); on an OS without timers Install wrote none, which is no error.
+// Once the file is saved the job is gone, whatever becomes of its timer:
+// the JobRemoval says so also with an error.
 func (c *Config) RemoveJob(goos string, getenv func(string) string, job Job, cron bool) (JobRemoval, error) {
 	c.Remove(job.Name)
 	if err := c.Save(c.File); err != nil {
 		return JobRemoval{Job: job.Name}, err
 	}
 	timer, err := RemoveJobTimer(goos, getenv, c.File, job, cron)
+	if errors.As(err, new(*NoTimersError)) {
+		err = nil
+	}
 	return JobRemoval{Job: job.Name, Config: c.File, Timer: timer}, err
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -70,17 +69,6 @@ func keepFlags(r *schedule.Retention) []cli.Flag {
 	}
 }
 
-// flagJob is the job the add / ad hoc run flags set in j, with --dest's
-// destinations, named name, its paths made absolute.
-func flagJob(c *cli.Context, j schedule.Job, name string) (schedule.Job, error) {
-	j.Name = name
-	j, err := j.WithDests(c.StringSlice("dest")).Absolute()
-	if err != nil {
-		return j, usageError(err)
-	}
-	return j, nil
-}
-
 func scheduleAddCommand(e *env) *cli.Command {
 	var j schedule.Job // set by the flags
 	return &cli.Command{
@@ -105,13 +93,14 @@ func scheduleAddCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			job, err := flagJob(c, j, name)
+			j.Name = name
+			job, err := j.WithDests(c.StringSlice("dest")).Absolute()
 			if err != nil {
-				return err
+				return usageError(err)
 			}
-			warnings, err := e.checkNewJob(c, cfg, job)
+			warnings, err := e.runner().CheckNewJob(c.Context, cfg, job, c.Bool("allow-empty"), e.jobPassword)
 			if err != nil {
-				return err
+				return newJobErr(err, cfg.File)
 			}
 			if err := cfg.Save(cfg.File); err != nil {
 				return err
@@ -152,9 +141,6 @@ func scheduleRemoveCommand(e *env) *cli.Command {
 		Usage: "remove a job from the config file, and the timer schedule install wrote for it (its backups stay)",
 	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
 		removal, err := cfg.RemoveJob(runtime.GOOS, e.getenv, job, e.cronOnly())
-		if errors.As(err, new(*schedule.NoTimersError)) {
-			err = nil // timers unknown here: schedule install wrote none
-		}
 		if werr := removal.WriteText(e.stdout, "cakebackup schedule uninstall "+job.Name); err == nil {
 			err = werr
 		}
@@ -171,7 +157,9 @@ func scheduleSetPasswordCommand(e *env) *cli.Command {
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
 		},
 	}, func(c *cli.Context, cfg *schedule.Config, job schedule.Job) error {
-		pw, err := e.jobPasswords().SetPassword(c.Context, job.Name, func() (string, error) { return e.newJobPassword(c) })
+		pw, err := schedule.PasswordSource{Keyring: e.keyring}.SetPassword(c.Context, job.Name, func() (string, error) {
+			return e.newJobPassword(c)
+		})
 		if err != nil {
 			return err
 		}
@@ -205,16 +193,11 @@ func (e *env) newJobPassword(c *cli.Context) (string, error) {
 	return pw, passwordErr(err)
 }
 
-// jobPasswords reads the jobs' passwords from where each says: a file,
-// the OS keyring or the environment.
-func (e *env) jobPasswords() schedule.PasswordSource {
-	return schedule.PasswordSource{Getenv: e.getenv, Keyring: cmp.Or[secret.Keyring](e.keyring, &secret.OSKeyring{})}
-}
-
-// jobPassword is job j's password (jobPasswords); its error says how to
-// fix it with cakebackup, wherever it is shown or recorded.
+// jobPassword is job j's password, from where it says (a file, the OS
+// keyring or the environment); its error says how to fix it with
+// cakebackup, wherever it is shown or recorded.
 func (e *env) jobPassword(ctx context.Context, j schedule.Job) (string, error) {
-	pw, err := e.jobPasswords().Password(ctx, j)
+	pw, err := schedule.PasswordSource{Getenv: e.getenv, Keyring: e.keyring}.Password(ctx, j)
 	return pw, withFix(err, e.configArg)
 }
 
@@ -230,31 +213,20 @@ func oneJobArg(c *cli.Context) (string, error) {
 	return name, nil
 }
 
-// checkNewJob adds job to cfg, then checks it (runner.CheckNewJob), so a
-// mistake shows when the job is added rather than at its first run; its
-// failures are usage errors worded for the flags that fix them, its
-// warnings for what may be fine later.
-func (e *env) checkNewJob(c *cli.Context, cfg *schedule.Config, job schedule.Job) (warnings []error, err error) {
-	if err = cfg.Add(job); err == nil {
-		warnings, err = e.runner().CheckNewJob(c.Context, cfg, job, c.Bool("allow-empty"), e.jobPassword)
-	}
-	var (
-		source   *runner.SourceError
-		settings *runner.SettingsError
-		unset    *runner.EnvUnsetError
-	)
+// newJobErr words the refusals of a job to add (runner.CheckNewJob) as
+// usage errors, with the flags or commands that fix them.
+func newJobErr(err error, config string) error {
+	source, isSource := errors.AsType[*runner.SourceError](err)
+	settings, isSettings := errors.AsType[*runner.SettingsError](err)
 	switch {
 	case errors.As(err, new(*schedule.JobExistsError)):
-		err = fmt.Errorf("%w in %s (remove it first)", err, cfg.File)
-	case errors.As(err, &source):
-		return nil, usageError(fmt.Errorf("job %s: %w", job.Name, sourceErr(source.Err)))
-	case errors.As(err, &settings):
-		return nil, settingsErr(settings.Err)
-	case errors.As(err, &unset):
+		err = fmt.Errorf("%w in %s (remove it first)", err, config)
+	case isSource:
+		return usageError(fmt.Errorf("job %s: %w", source.Job, sourceErr(source.Err)))
+	case isSettings:
+		return settingsErr(settings.Err)
+	case errors.As(err, new(*runner.EnvUnsetError)):
 		err = fmt.Errorf("%w: set it here and where the job will run, or use --password-file", err)
 	}
-	if err != nil {
-		return nil, usageError(err)
-	}
-	return warnings, nil
+	return usageError(err)
 }

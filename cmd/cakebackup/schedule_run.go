@@ -107,10 +107,11 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 	if len(names) > 1 {
 		return nil, nil, usageError(errors.New("an ad hoc run is one job: give --job once"))
 	}
+	j.Name = cmp.Or(names...) // unnamed: AdHoc names it
 	j.PasswordFile = c.String("password-file")
-	job, err := flagJob(c, j, cmp.Or(names...)) // unnamed: AdHoc names it
+	job, err := j.WithDests(c.StringSlice("dest")).Absolute()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, usageError(err)
 	}
 	// The destination defaults as for create: the saved default, else
 	// Downloads.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -455,9 +456,11 @@ func TestSchedulerRetriesAChangedSource(t *testing.T) {
 	}
 }
 
-// TestCheckNewJob: before CheckJob's checks, CheckNewJob refuses a backup
+// TestCheckNewJob: CheckNewJob adds the job to the config, refusing one
+// Config.Add refuses; then, before CheckJob's checks, it refuses a backup
 // job's source that is no wallet data folder and a settings file that is
-// not a JSON object, each with its own error type naming the job.
+// not a JSON object, each with its own error type naming the job. The
+// config holds the job once Add took it, whatever the later checks say.
 func TestCheckNewJob(t *testing.T) {
 	r := newRunner(t)
 	dest := "folder:" + t.TempDir()
@@ -480,22 +483,35 @@ func TestCheckNewJob(t *testing.T) {
 		allowEmpty bool
 		fails      func(error) bool // nil: no error
 	}{
-		{"source missing", schedule.Job{Name: "j", Source: missing, Dest: dest, PasswordFile: "/pw"}, false, isSource(new(*job.SourceError))},
-		{"source without wallets", schedule.Job{Name: "j", Source: empty, Dest: dest, PasswordFile: "/pw"}, false, isSource(new(*backup.DataFolderError))},
-		{"source without wallets, allowed", schedule.Job{Name: "j", Source: empty, Dest: dest, PasswordFile: "/pw"}, true, nil},
-		{"settings not an object", schedule.Job{Name: "j", Source: empty, Settings: notObject, Dest: dest, PasswordFile: "/pw"}, true,
+		{"a name the config holds", schedule.Job{Name: "taken", Every: "1h", Source: empty, Dest: dest, PasswordFile: "/pw"}, true,
+			func(err error) bool { return errors.As(err, new(*schedule.JobExistsError)) }},
+		{"no schedule", schedule.Job{Name: "j", Source: empty, Dest: dest, PasswordFile: "/pw"}, true,
+			func(err error) bool { return strings.HasPrefix(err.Error(), "job j: ") }},
+		{"source missing", schedule.Job{Name: "j", Every: "1h", Source: missing, Dest: dest, PasswordFile: "/pw"}, false, isSource(new(*job.SourceError))},
+		{"source without wallets", schedule.Job{Name: "j", Every: "1h", Source: empty, Dest: dest, PasswordFile: "/pw"}, false, isSource(new(*backup.DataFolderError))},
+		{"source without wallets, allowed", schedule.Job{Name: "j", Every: "1h", Source: empty, Dest: dest, PasswordFile: "/pw"}, true, nil},
+		{"settings not an object", schedule.Job{Name: "j", Every: "1h", Source: empty, Settings: notObject, Dest: dest, PasswordFile: "/pw"}, true,
 			func(err error) bool {
 				var s *runner.SettingsError
 				var bad *job.SettingsError
 				return errors.As(err, &s) && s.Job == "j" && errors.As(s.Err, &bad) && err.Error() == "job j: "+s.Err.Error()
 			}},
-		{"a watch job has no source to check", schedule.Job{Name: "j", Watch: watched, Dest: dest}, false, nil},
-		{"then what CheckJob checks", schedule.Job{Name: "j", Source: empty, Dest: "ftp:x", PasswordFile: "/pw"}, true,
+		{"a watch job has no source to check", schedule.Job{Name: "j", Every: "1h", Watch: watched, Dest: dest}, false, nil},
+		{"then what CheckJob checks", schedule.Job{Name: "j", Every: "1h", Source: empty, Dest: "ftp:x", PasswordFile: "/pw"}, true,
 			func(err error) bool { var k *destinations.KindError; return errors.As(err, &k) && k.Kind == "ftp" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			warnings, err := r.CheckNewJob(t.Context(), &schedule.Config{}, tt.job, tt.allowEmpty, fixed(password, nil))
+			taken := schedule.Job{Name: "taken", Every: "1h", Source: empty, PasswordFile: "/pw"}
+			cfg := &schedule.Config{Jobs: []schedule.Job{taken}}
+			warnings, err := r.CheckNewJob(t.Context(), cfg, tt.job, tt.allowEmpty, fixed(password, nil))
+			want := []schedule.Job{taken}
+			if tt.job.Name == "j" && tt.job.Every != "" { // Add takes it
+				want = append(want, tt.job)
+			}
+			if !reflect.DeepEqual(cfg.Jobs, want) {
+				t.Errorf("the config holds %v, want %v", cfg.Jobs, want)
+			}
 			switch {
 			case tt.fails == nil && err != nil:
 				t.Fatalf("CheckNewJob: %v", err)
