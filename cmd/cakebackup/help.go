@@ -21,9 +21,8 @@ func helpCommand(e *env) *cli.Command {
 	}
 }
 
-// The bash and zsh completion scripts, which ask cakebackup itself for the words that fit (never
-// after a "--", which makes urfave/cli run the command), and the manual page's DESCRIPTION (in
-// README's words: which backups the app can import, and which not) and EXIT STATUS, in roff.
+// The bash and zsh completion scripts, which ask cakebackup itself for the words that fit, and the
+// manual page's DESCRIPTION (which backups the app can import, and which not) and EXIT STATUS, in roff.
 var (
 	//go:embed completion/cakebackup.bash
 	bashCompletion string

@@ -15,10 +15,8 @@ import (
 // words job.Kind puts into its description of such a backup.
 const restoreHint = "restore it with `cakebackup restore`"
 
-// explain words err for the run's last line: the Proton errors a flag or command fixes as the one line
-// that says which, other errors with withFix's fix; and it gives the destination mistakes that are the
-// user's to fix the usage exit code: a spec that cannot be right or is empty, and a kind that is none,
-// with a suggestion (`--dest downlaods`, `ls backups`).
+// explain words err for the run's last line: a whole line for a Proton error a flag or command fixes, withFix
+// for others; a spec that cannot be right, is empty or of no kind (with a suggestion) is a usage error.
 func (e *env) explain(err error) error {
 	fe, folder := errors.AsType[*proton.FolderError](err)
 	switch {
@@ -40,9 +38,8 @@ func (e *env) explain(err error) error {
 	return err
 }
 
-// withFix adds the command or flag that fixes err, if there is one, to err's line, right after the
-// words of the error it fixes: libraries say what is wrong, cmd how to fix it. config is env.configArg,
-// for the commands named that work on a config's jobs.
+// withFix adds the command or flag that fixes err right after the words of the error it fixes (libraries
+// say what is wrong, cmd how to fix it); config is env.configArg, for commands on a config's jobs.
 func withFix(err error, config string) error {
 	const login = "`cakebackup proton login`"
 	var session *proton.SessionError
