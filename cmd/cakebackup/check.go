@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -40,11 +41,8 @@ func checkCommand(e *env) *cli.Command {
 			if rep == nil {
 				return runnerErr(err)
 			}
-			werr := e.printResult(c, rep, rep.WriteText)
-			if err != nil {
-				return runnerErr(err) // the verdict says more than a missing report (see run)
-			}
-			return werr
+			// The verdict says more than a missing report (see run).
+			return cmp.Or(runnerErr(err), e.printResult(c, rep, rep.WriteText))
 		},
 	}
 }

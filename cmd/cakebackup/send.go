@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"slices"
 	"strings"
@@ -41,25 +42,20 @@ func sendCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			var printErr error // the first failed write: the files after it are sent all the same
 			code := func(err error) error { return withSignalCode(c.Context, jobErr(err)) }
 			// One registry for every file: the stick chosen for "usb" is asked once.
 			shipment := job.Shipment{Dests: specs, Password: pw, WantSHA512: c.Bool("json")}
+			// A failed write fails the run (stdout.Verdict); the files after it are sent all the same.
 			sent, err := job.SendFiles(c.Context, e.registry().Open, c.Args().Slice(), shipment, func(f job.SentFile) {
-				if c.Bool("json") {
-					return
-				}
-				if perr := f.WriteText(e.stdout, c.NArg() == 1, restoreHint, message); printErr == nil {
-					printErr = perr
+				if !c.Bool("json") {
+					_ = f.WriteText(e.stdout, c.NArg() == 1, restoreHint, message)
 				}
 			})
-			if c.Bool("json") {
-				printErr = stdout.WriteJSON(e.stdout, sent.Result(message, func(err error) int { return exitCode(code(err)) }))
+			if !c.Bool("json") {
+				return code(err)
 			}
-			if err != nil {
-				return code(err) // a file that failed says more than a missing result (see run)
-			}
-			return printErr
+			werr := stdout.WriteJSON(e.stdout, sent.Result(message, func(err error) int { return exitCode(code(err)) }))
+			return cmp.Or(code(err), werr) // a file that failed says more than a missing result (see run)
 		},
 	}
 }
