@@ -35,11 +35,10 @@ func (e *env) configPath(flag string) (string, error) {
 	return path, err
 }
 
-// loadConfig loads the --config file or the default one, either of which
-// may not exist yet, unless creator names the command that makes it: then
-// a --config file not there is a usage error, since a typo would otherwise
-// read as "no jobs, all well" (or send a backup to Downloads). A config
-// that does not load is a usage error too, its message after prefix.
+// loadConfig loads the --config file or the default one; with creator (the
+// command that makes it), a --config file not there is a usage error, as a
+// typo would read as "no jobs, all well" or send a backup to Downloads.
+// A config that does not load is a usage error too, its message after prefix.
 func (e *env) loadConfig(c *cli.Context, creator, prefix string) (*schedule.Config, error) {
 	flag := c.String("config")
 	path, err := e.configPath(flag)

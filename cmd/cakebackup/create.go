@@ -19,8 +19,7 @@ import (
 	"github.com/cakebackup/cakebackup/secret"
 )
 
-// appVersion names this program in every backup it makes (cakeVersion and
-// README.txt's "App version:" line).
+// appVersion names this program in every backup it makes (cakeVersion, README.txt).
 func appVersion() string { return appName + " " + version }
 
 // jobErr gives job's errors their exit codes: a request that cannot work
@@ -169,9 +168,8 @@ func (e *env) chosenDests(c *cli.Context) ([]string, error) {
 	return []string{dest}, err
 }
 
-// createPassword returns the new backup's password: the person's own, or
-// a generated one kept before anything is sealed with it: in the file
-// pwOut (--password-out) or shown in the result (shown; secret.KeepGenerated).
+// createPassword returns the new backup's password: the person's own, or a
+// generated one kept (secret.KeepGenerated) in the file pwOut or in shown.
 func (e *env) createPassword(c *cli.Context) (pw, shown, pwOut string, err error) {
 	src := e.passwordSources(c)
 	src.Generate = backup.GeneratePassword

@@ -18,9 +18,8 @@ const (
 	passwordWays = "--password-file, --password-stdin or $" + passwordEnv
 )
 
-// passwordFlags are the ways a user-chosen password reaches cakebackup.
-// There is deliberately no --password flag: argv is visible to every user
-// of the machine.
+// passwordFlags are the ways a chosen password reaches cakebackup; there is
+// no --password flag, as argv is visible to every user of the machine.
 func passwordFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "password-file", Usage: "read the backup password from the first line of `FILE`"},
