@@ -32,13 +32,18 @@ func (c *Config) Destination() string { return cmp.Or(c.DefaultDest, FallbackDes
 
 // AdHoc makes c the config of a run of the one job j alone, given
 // outside the config file: c keeps its settings (its Destination is j's
-// when j names none) and loses
-// its jobs. An unnamed j is named after its source (AdHocJobName):
-// retention finds a job's backups by its name, and one shared name would
-// have two ad hoc sources sending to one place prune each other's
-// backups. It returns the job's password function. On an error (the
-// password file's, or j's from ValidateJob) c is unchanged.
+// when j names none) and loses its jobs. j's paths are made absolute
+// (Job.Absolute) and an unnamed j is named after its source
+// (AdHocJobName): retention finds a job's backups by its name, and one
+// shared name would have two ad hoc sources sending to one place prune
+// each other's backups. It returns the job's password function. On an
+// error (Absolute's, the password file's, or j's from ValidateJob) c is
+// unchanged.
 func (c *Config) AdHoc(ctx context.Context, j Job, pw AdHocPassword) (func(context.Context, Job) (string, error), error) {
+	j, err := j.Absolute()
+	if err != nil {
+		return nil, err
+	}
 	if j.Name == "" {
 		j.Name = AdHocJobName(j.Source)
 	}

@@ -3,6 +3,7 @@ package schedule
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -16,6 +17,15 @@ func TestConfigAdHoc(t *testing.T) {
 		return "from " + j.PasswordFile, nil
 	}
 	src := "/home/u/CakeWallet"
+	relSrc, relPw := filepath.Join("u", "CakeWallet"), filepath.Join("keys", "mine")
+	absSrc, err := filepath.Abs(relSrc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	absPw, err := filepath.Abs(relPw)
+	if err != nil {
+		t.Fatal(err)
+	}
 	saved := Config{DefaultDest: "usb:STICK", Jobs: []Job{{Name: "nightly", Source: "/other", Every: "24h", PasswordEnv: "PW"}}, File: "/cfg/schedule.toml"}
 	tests := []struct {
 		name     string
@@ -50,6 +60,14 @@ func TestConfigAdHoc(t *testing.T) {
 			want:     Job{Name: AdHocJobName(src), Source: src, Every: "1h", PasswordFile: "/keys/private"},
 			wantDest: "usb:STICK",
 			wantPw:   "from /keys/private",
+		},
+		{
+			name:     "relative paths are made absolute, and the name is the absolute source's",
+			base:     saved,
+			job:      Job{Source: relSrc, Every: "1h", PasswordFile: relPw},
+			want:     Job{Name: AdHocJobName(absSrc), Source: absSrc, Every: "1h", PasswordFile: absPw},
+			wantDest: "usb:STICK",
+			wantPw:   "from " + absPw,
 		},
 		{
 			name:    "an unreadable password file is refused",

@@ -161,8 +161,11 @@ func (c *Config) Named(names []string) ([]Job, error) {
 // Select keeps, for a run, c's jobs called names, in that order, or all
 // of them when names is empty. A name c does not hold is an
 // *UnknownJobError (after c's File), and nothing is kept; a config left
-// without jobs is a *NoJobsError.
-func (c *Config) Select(names []string) error {
+// without jobs is a *NoJobsError. The jobs now names, to run at once
+// (Scheduler.RunNow), must be among those kept, or their first unknown
+// name is an *UnknownJobError too: a mistyped name is refused before
+// anything runs.
+func (c *Config) Select(names []string, now ...string) error {
 	if len(names) > 0 {
 		jobs, err := c.Named(names)
 		if err != nil {
@@ -172,6 +175,9 @@ func (c *Config) Select(names []string) error {
 	}
 	if len(c.Jobs) == 0 {
 		return &NoJobsError{File: c.File}
+	}
+	if _, err := c.Named(now); err != nil {
+		return fmt.Errorf("%s: %w", c.File, err)
 	}
 	return nil
 }

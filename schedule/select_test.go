@@ -9,13 +9,15 @@ import (
 
 // TestConfigSelect: a run keeps the jobs named, in the order named, or
 // all; an unknown name is refused after the config file's name, keeping
-// nothing, and a config without jobs says so.
+// nothing, and a config without jobs says so, before an unknown name of
+// a job to run now.
 func TestConfigSelect(t *testing.T) {
 	jobs := []Job{{Name: "a"}, {Name: "b"}, {Name: "c"}}
 	tests := []struct {
 		name  string
 		jobs  []Job
 		names []string
+		now   []string
 		want  []string // the jobs kept
 		err   string
 	}{
@@ -24,11 +26,15 @@ func TestConfigSelect(t *testing.T) {
 		{name: "unknown", jobs: jobs, names: []string{"a", "x"}, want: []string{"a", "b", "c"}, err: `/srv/c.toml: no job "x" (jobs: a, b, c)`},
 		{name: "none", err: "no jobs in /srv/c.toml"},
 		{name: "none, named", names: []string{"a"}, err: `/srv/c.toml: no job "a" (there are no jobs yet)`},
+		{name: "to run now", jobs: jobs, now: []string{"b"}, want: []string{"a", "b", "c"}},
+		{name: "to run now, unknown", jobs: jobs, now: []string{"b", "y"}, want: []string{"a", "b", "c"},
+			err: `/srv/c.toml: no job "y" (jobs: a, b, c)`},
+		{name: "to run now, none", now: []string{"b"}, err: "no jobs in /srv/c.toml"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &Config{File: "/srv/c.toml", Jobs: slices.Clone(tt.jobs)}
-			err := c.Select(tt.names)
+			err := c.Select(tt.names, tt.now...)
 			if got := errText(err); got != tt.err {
 				t.Errorf("error %q, want %q", got, tt.err)
 			}

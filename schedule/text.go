@@ -11,16 +11,17 @@ import (
 
 // WriteJobs writes what schedule list says of c: its default
 // destination, when it has one, and a table of its jobs (JOB, WHEN,
-// SOURCE, DEST, PASSWORD, KEEP), when it has any. How to add a job, when
-// there is none, is the command line's to say.
-func (c *Config) WriteJobs(w io.Writer) error {
+// SOURCE, DEST, PASSWORD, KEEP), or that there are none and the command
+// add that adds one.
+func (c *Config) WriteJobs(w io.Writer, add string) error {
 	if c.DefaultDest != "" {
 		if _, err := fmt.Fprintf(w, "Default destination: %s\n", c.DefaultDest); err != nil {
 			return err
 		}
 	}
 	if len(c.Jobs) == 0 {
-		return nil
+		_, err := fmt.Fprintf(w, "No scheduled jobs (add one with: %s)\n", add)
+		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "JOB\tWHEN\tSOURCE\tDEST\tPASSWORD\tKEEP")

@@ -7,7 +7,8 @@ import (
 )
 
 // TestConfigWriteJobs: schedule list's whole text: the default
-// destination and the jobs' table, each only when there is one.
+// destination, when there is one, and the jobs' table, or that there are
+// none and the command that adds one.
 func TestConfigWriteJobs(t *testing.T) {
 	jobs := []Job{
 		{Name: "daily", Every: "24h", Source: "/home/u/cake", Dest: "usb:W", PasswordFile: "/home/u/pw", Retention: Retention{KeepLast: 3, KeepDaily: 7}},
@@ -19,8 +20,8 @@ func TestConfigWriteJobs(t *testing.T) {
 		c    Config
 		want string
 	}{
-		{"empty", Config{}, ""},
-		{"a default, no jobs", Config{DefaultDest: "proton:/B"}, "Default destination: proton:/B\n"},
+		{"empty", Config{}, "No scheduled jobs (add one with: ADD)\n"},
+		{"a default, no jobs", Config{DefaultDest: "proton:/B"}, "Default destination: proton:/B\nNo scheduled jobs (add one with: ADD)\n"},
 		{"jobs", Config{DefaultDest: "downloads", Jobs: jobs},
 			"Default destination: downloads\n" +
 				"JOB      WHEN             SOURCE                   DEST                 PASSWORD         KEEP\n" +
@@ -34,7 +35,7 @@ func TestConfigWriteJobs(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder
-			if err := tc.c.WriteJobs(&out); err != nil {
+			if err := tc.c.WriteJobs(&out, "ADD"); err != nil {
 				t.Fatal(err)
 			}
 			if out.String() != tc.want {

@@ -125,11 +125,7 @@ func scheduleListCommand(e *env) *cli.Command {
 				return err
 			}
 			return e.printResult(c, cfg, func(w io.Writer) error {
-				if err := cfg.WriteJobs(w); err != nil || len(cfg.Jobs) > 0 {
-					return err
-				}
-				_, err := fmt.Fprintln(w, "No scheduled jobs (add one with: cakebackup schedule add JOB ...)")
-				return err
+				return cfg.WriteJobs(w, "cakebackup schedule add JOB ...")
 			})
 		},
 	}

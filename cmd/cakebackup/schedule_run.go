@@ -87,12 +87,9 @@ func (e *env) runSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, run
 	if err != nil {
 		return nil, nil, err
 	}
-	err = cfg.Select(c.StringSlice("job"))
+	err = cfg.Select(c.StringSlice("job"), c.StringSlice("now")...)
 	if errors.As(err, new(*schedule.NoJobsError)) {
 		err = fmt.Errorf("%w: add one with `cakebackup schedule add`, or run one ad hoc with --source", err)
-	}
-	if _, nerr := cfg.Named(c.StringSlice("now")); err == nil && nerr != nil {
-		err = fmt.Errorf("%s: %w", cfg.File, nerr)
 	}
 	if err != nil {
 		return nil, nil, usageError(err)
@@ -109,10 +106,7 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 	}
 	j.Name = cmp.Or(names...) // unnamed: AdHoc names it
 	j.PasswordFile = c.String("password-file")
-	job, err := j.WithDests(c.StringSlice("dest")).Absolute()
-	if err != nil {
-		return nil, nil, usageError(err)
-	}
+	j = j.WithDests(c.StringSlice("dest"))
 	// The destination defaults as for create: the saved default, else
 	// Downloads.
 	cfg, err := e.loadConfig(c, "", "")
@@ -126,7 +120,7 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 	if pw == "" {
 		return nil, nil, usageError(errors.New("a scheduled run never asks for the password: use " + passwordWays))
 	}
-	password, err := cfg.AdHoc(c.Context, job, schedule.AdHocPassword{Given: pw, GivenEnv: passwordEnv, File: e.jobPassword})
+	password, err := cfg.AdHoc(c.Context, j, schedule.AdHocPassword{Given: pw, GivenEnv: passwordEnv, File: e.jobPassword})
 	if err != nil {
 		return nil, nil, usageError(err)
 	}

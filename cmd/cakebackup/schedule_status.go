@@ -19,12 +19,8 @@ func scheduleStatusCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			paths, err := schedule.DefaultPaths(e.getenv)
-			if err != nil {
-				return err
-			}
 			now := time.Now()
-			rows, err := schedule.LoadStatus(cfg, paths, e.log(), now)
+			rows, err := e.runner().Status(cfg, now)
 			if err != nil {
 				return err
 			}

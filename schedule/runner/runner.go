@@ -136,6 +136,16 @@ func (r Runner) Scheduler(cfg *schedule.Config, password PasswordFunc, desktop n
 	}, nil
 }
 
+// Status is the status of cfg's jobs at now (schedule.LoadStatus), from
+// the state Scheduler's runs keep in the default places.
+func (r Runner) Status(cfg *schedule.Config, now time.Time) ([]schedule.JobStatus, error) {
+	paths, err := schedule.DefaultPaths(r.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return schedule.LoadStatus(cfg, paths, r.log(), now)
+}
+
 // backUp makes a backup job's backup at dests and records each copy as
 // verified: it was read back as it was stored, so retention need not
 // read it again.
