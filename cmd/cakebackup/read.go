@@ -130,11 +130,9 @@ func oneArg(c *cli.Context, what string) (string, error) {
 	return c.Args().First(), nil
 }
 
-// readErr is the error of opening the backup arg names (job.Open, or
-// job.Restore's *job.OpenError) or of reading it, into the folder to for
-// restore, in the command line's words: a backup that is not there or not
-// named and a --to that cannot be restored into are usage errors, with
-// what lists or fixes them; the rest get backupExit's codes.
+// readErr words an error of opening the backup arg names or of reading it
+// (into to, for restore) for the command line: a backup not there or not
+// named and a --to that cannot be restored into are usage errors.
 func readErr(arg, to string, err error) error {
 	missing, folderMissing := errors.AsType[*destinations.FolderMissingError](err)
 	at, atDest := errors.AsType[*destinations.BackupOpenError](err)
