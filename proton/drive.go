@@ -346,12 +346,7 @@ func closeWithoutRevoking(ctx context.Context, pd *bridge.ProtonDrive) {
 // tokens, for what the bridge has no call for. Its refreshes go through
 // the Drive's refresher like the bridge's own.
 func (d *Drive) withClient(ctx context.Context, fn func(c *protonapi.Client) error) error {
-	m := protonapi.New(
-		protonapi.WithAppVersion(d.opts.appVersion()),
-		protonapi.WithUserAgent("cakebackup"),
-		protonapi.WithTransport(d.refresher),
-		protonapi.WithLogger(bridgeLogger{w: d.opts.Log}),
-	)
+	m := d.opts.manager(d.refresher)
 	defer m.Close()
 	s := d.currentSession()
 	c := m.NewClient(s.UID, s.AccessToken, s.RefreshToken)
@@ -366,4 +361,29 @@ func (d *Drive) deleteForever(ctx context.Context, parentLinkID string, linkIDs 
 		return c.DeleteChildren(ctx, d.bridge.MainShare.ShareID, parentLinkID, linkIDs...)
 	})
 	return d.translate(err, "deleting from Proton Drive")
+}
+
+// manager returns a go-proton-api manager for these options that sends
+// its requests through t.
+func (o Options) manager(t http.RoundTripper) *protonapi.Manager {
+	return protonapi.New(
+		protonapi.WithAppVersion(o.appVersion()),
+		protonapi.WithUserAgent("cakebackup"),
+		protonapi.WithTransport(t),
+		protonapi.WithLogger(bridgeLogger{w: o.Log}),
+	)
+}
+
+// revoke ends session s at Proton, as Drive.Logout does (DELETE
+// /auth/v4), without opening the Drive: for a session kept nowhere.
+func revoke(ctx context.Context, opts Options, s Session) error {
+	t, err := opts.transport()
+	if err != nil {
+		return err
+	}
+	m := opts.manager(t)
+	defer m.Close()
+	c := m.NewClient(s.UID, s.AccessToken, s.RefreshToken)
+	defer c.Close()
+	return translate(c.AuthDelete(ctx), "ending the session at Proton")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/cakebackup/cakebackup/secret"
 )
@@ -110,26 +111,87 @@ func LoginAndKeep(ctx context.Context, opts Options, given LoginGiven, p Prompte
 	if err != nil {
 		return Session{}, err
 	}
-	if err := Keep(ctx, store, s); err != nil {
-		return Session{}, err
+	if err := keep(ctx, store, s); err != nil {
+		return Session{}, undoLogin(ctx, opts, store, s, err)
 	}
 	return s, nil
 }
 
+// undoTimeout bounds undoLogin's call to Proton, which is made even after
+// ctx ended.
+const undoTimeout = 30 * time.Second
+
+// undoLogin ends at Proton the session s of a login that store could not
+// keep (notKept), so that no live session is left there that nobody
+// holds, and returns the *KeepError that says whether it did. It does so
+// even when ctx has ended, as when Ctrl-C gave up on the OS keyring's
+// unlock prompt, within undoTimeout. A session store holds after all (in
+// the keyring, with a stale file that could not be removed) is left.
+func undoLogin(ctx context.Context, opts Options, store SessionStore, s Session, notKept error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
+	defer cancel()
+	e := &KeepError{Err: notKept}
+	if kept, err := store.Load(ctx); err == nil && kept.UID == s.UID {
+		return e
+	}
+	// A session Proton no longer accepts is ended already.
+	if err := revoke(ctx, opts, s); err != nil && !errors.Is(err, ErrSessionExpired) {
+		e.UndoErr = err
+	} else {
+		e.Undone = true
+	}
+	return e
+}
+
 // Keep saves the session of a new login in store, holding the store's
 // lock so that no other cakebackup is saving renewed tokens meanwhile.
+// Its error is a *KeepError; LoginAndKeep ends at Proton a session it
+// could not keep, Keep does not.
 func Keep(ctx context.Context, store SessionStore, s Session) error {
-	unlock, err := store.Lock(ctx)
-	if err != nil {
-		return fmt.Errorf("logged in, but the session could not be kept: %w", err)
-	}
-	err = store.Save(ctx, s)
-	unlock()
-	if err != nil {
-		return fmt.Errorf("logged in, but the session could not be kept: %w", err)
+	if err := keep(ctx, store, s); err != nil {
+		return &KeepError{Err: err}
 	}
 	return nil
 }
+
+// keep is Keep, returning why the session could not be kept.
+func keep(ctx context.Context, store SessionStore, s Session) error {
+	unlock, err := store.Lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return store.Save(ctx, s)
+}
+
+// KeepError is a login that worked at Proton whose session could not be
+// kept here. LoginAndKeep then ends the session at Proton (Undone), or
+// says why it could not (UndoErr): the session may be alive there.
+type KeepError struct {
+	// Err is why the session could not be kept.
+	Err error
+	// Undone: the session was ended at Proton.
+	Undone bool
+	// UndoErr is why Proton could not be told to end the session.
+	UndoErr error
+}
+
+// Error implements error.
+func (e *KeepError) Error() string {
+	switch {
+	case e.Undone:
+		return "logged in, but the session could not be kept, so the login was undone " +
+			"(the session is ended at Proton): " + e.Err.Error()
+	case e.UndoErr != nil:
+		return fmt.Sprintf("logged in, but the session could not be kept (%v), "+
+			"and the login could not be undone: Proton could not be told to end the session (%v); "+
+			"end it in Proton's web settings under Security, Sessions", e.Err, e.UndoErr)
+	}
+	return "logged in, but the session could not be kept: " + e.Err.Error()
+}
+
+// Unwrap returns why the session could not be kept.
+func (e *KeepError) Unwrap() error { return e.Err }
 
 // Logout ends the session cached in store at Proton and forgets it here,
 // even when Proton cannot be told: the person asked for it to be gone

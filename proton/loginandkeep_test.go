@@ -96,3 +96,126 @@ func TestLoginAndKeep(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginUndoneWhenNotKept logs in against the fake server over HTTP
+// with a session store that cannot keep the session: no keyring works
+// and the session file's place is taken by a folder. The login is undone:
+// the fake refuses the session's tokens afterwards, and the error says
+// so; when Proton cannot be told (a 500 on DELETE /auth/v4), the error
+// says that, and the session still works. A Ctrl-C that ended the save
+// does not stop the undo. A session the keyring did take, with only the
+// stale file left, is kept and works.
+func TestLoginUndoneWhenNotKept(t *testing.T) {
+	t.Parallel()
+	f := newFakeProton(t)
+	const (
+		undone = "logged in, but the session could not be kept, " +
+			"so the login was undone (the session is ended at Proton): "
+		notUndone = "logged in, but the session could not be kept (saving the Proton session: rename "
+		notEnded  = "), and the login could not be undone: Proton could not be told to end the session " +
+			"(ending the session at Proton: server error at Proton Drive: try again later"
+		webSettings = "; end it in Proton's web settings under Security, Sessions"
+		stale       = "logged in, but the session could not be kept: removing the Proton session: remove "
+	)
+	for _, tc := range []struct {
+		name         string
+		keyring      *memKeyring
+		fileTaken    bool // a folder where the session file goes
+		revokeFails  bool
+		cancelOnSave bool
+		wantPrefix   string
+		wantContains []string
+		wantUndone   bool
+		wantLoaded   bool // the store holds the session
+		wantCanceled bool
+	}{
+		{name: "keyring and file fail", keyring: &memKeyring{broken: true}, fileTaken: true,
+			wantPrefix: undone + "saving the Proton session: rename ", wantUndone: true},
+		{name: "Proton not told", keyring: &memKeyring{broken: true}, fileTaken: true, revokeFails: true,
+			wantPrefix: notUndone, wantContains: []string{notEnded, webSettings}},
+		{name: "Ctrl-C during the save", keyring: &memKeyring{broken: true}, cancelOnSave: true,
+			wantPrefix: undone + "context canceled", wantUndone: true, wantCanceled: true},
+		{name: "kept in the keyring, stale file left", keyring: &memKeyring{secrets: map[string]string{}},
+			fileTaken: true, wantPrefix: stale, wantLoaded: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) { // not parallel: FailNext is the server's
+			dir := t.TempDir()
+			if tc.fileTaken {
+				taken := filepath.Join(dir, "cakebackup", sessionFileName, "taken")
+				if err := os.MkdirAll(taken, 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.revokeFails {
+				f.srv.FailNext("DELETE /auth/v4", 1, 500, 0)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			getenv := envWith(map[string]string{"XDG_CONFIG_HOME": dir})
+			store := &savesSeen{SessionStore: NewSessionStore(getenv, tc.keyring)}
+			if tc.cancelOnSave {
+				store.beforeSave = cancel
+			}
+			given := LoginGiven{Username: fakeUser, Password: fakePassword}
+			nobody := secret.NewPrompter(strings.NewReader(""), io.Discard)
+			s, err := LoginAndKeep(ctx, f.opts, given, nobody, store)
+			var ke *KeepError
+			if !errors.As(err, &ke) || ke.Undone != tc.wantUndone || (ke.UndoErr != nil) != tc.revokeFails {
+				t.Fatalf("LoginAndKeep = %v, %#v; want a *KeepError, undone %v", s, err, tc.wantUndone)
+			}
+			if msg := err.Error(); !strings.HasPrefix(msg, tc.wantPrefix) || strings.Contains(msg, "\n") {
+				t.Errorf("error %q; want one line starting %q", msg, tc.wantPrefix)
+			}
+			for _, want := range tc.wantContains {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q; want it to say %q", err, want)
+				}
+			}
+			if errors.Is(err, context.Canceled) != tc.wantCanceled {
+				t.Errorf("error %q: errors.Is(context.Canceled) = %v", err, !tc.wantCanceled)
+			}
+			if len(store.saved) != 1 {
+				t.Fatalf("%d sessions given to Save, want the login's", len(store.saved))
+			}
+			if _, err := store.SessionStore.Load(context.Background()); (err == nil) != tc.wantLoaded {
+				t.Errorf("the store after the login: %v; want a session kept %v", err, tc.wantLoaded)
+			}
+			// The login's session, at the fake: ended unless the undo failed
+			// or was not needed.
+			held := &sessionFile{getenv: envWith(map[string]string{"XDG_CONFIG_HOME": t.TempDir()})}
+			if err := held.Save(context.Background(), store.saved[0]); err != nil {
+				t.Fatal(err)
+			}
+			d, err := Connect(context.Background(), f.opts, held)
+			if tc.wantUndone {
+				if !errors.Is(err, ErrSessionExpired) {
+					t.Fatalf("Connect with the undone login's session = %v, want ErrSessionExpired", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Connect with the login's session, not ended: %v", err)
+			}
+			defer d.Close(context.Background())
+			if a, err := d.Account(context.Background()); err != nil || a.Username != fakeUser {
+				t.Fatalf("Account with the login's session, not ended = %v, %v", a, err)
+			}
+		})
+	}
+}
+
+// savesSeen is a session store that records each session given to Save,
+// and runs beforeSave, if set, before the store saves it.
+type savesSeen struct {
+	SessionStore
+	beforeSave func()
+	saved      []Session
+}
+
+func (r *savesSeen) Save(ctx context.Context, s Session) error {
+	r.saved = append(r.saved, s)
+	if r.beforeSave != nil {
+		r.beforeSave()
+	}
+	return r.SessionStore.Save(ctx, s)
+}
