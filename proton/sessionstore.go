@@ -88,6 +88,13 @@ type blockable interface {
 	Blocked(service, account string) error
 }
 
+// deferredDeleter is a keyring that, while a call on an entry is blocked,
+// deletes the entry once that call returns
+// (secret.OSKeyring.DeleteWhenAnswered).
+type deferredDeleter interface {
+	DeleteWhenAnswered(service, account string) error
+}
+
 // keyringOrFile keeps the session in the keyring when it works and in the
 // file otherwise. A session lives in one place only: saving to the
 // keyring removes a file left from a time the keyring was unavailable.
@@ -158,12 +165,20 @@ func (k *keyringOrFile) Save(ctx context.Context, s Session) error {
 }
 
 // Delete implements SessionStore: the session goes from both places.
+// While a call on the keyring's entry is blocked, the keyring deletes it
+// once that call returns: a blocked save that lands later, once someone
+// unlocks the keyring, would otherwise bring back a session logged out
+// of, which the next connect would find expired.
 func (k *keyringOrFile) Delete(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	var errs []error
 	err := k.blocked()
+	if d, ok := k.keyring.(deferredDeleter); ok && err != nil {
+		// nil when the blocked call ended meanwhile: delete as usual.
+		err = d.DeleteWhenAnswered(keyringService, keyringAccount)
+	}
 	if err == nil {
 		err = k.keyring.Delete(ctx, keyringService, keyringAccount)
 	}

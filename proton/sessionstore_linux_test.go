@@ -95,10 +95,15 @@ func TestSessionStoreLockedKeyring(t *testing.T) {
 
 	svc.Unlock(t)
 	// The blocked save ends once the keyring is unlocked; a call waits
-	// for it (Timeout is a bound only).
+	// for it (Timeout is a bound only). The logout's delete, left to the
+	// keyring while the save was blocked, is done after it: the session
+	// logged out of does not come back.
 	kr.Timeout = time.Minute
-	if _, err := kr.OSKeyring.Get(ctx, keyringService, keyringAccount); err != nil {
-		t.Fatalf("get once unlocked: %v", err)
+	if _, err := kr.OSKeyring.Get(ctx, keyringService, keyringAccount); !errors.Is(err, secret.ErrNotInKeyring) {
+		t.Fatalf("get once unlocked: %v; want ErrNotInKeyring", err)
+	}
+	if n := secrettest.BlockedCalls(t); n != 0 {
+		t.Fatalf("%d calls blocked in go-keyring once unlocked, want 0", n)
 	}
 	store := NewSessionStore(getenv, kr)
 	if err := store.Save(ctx, s); err != nil || store.Where() != "the OS keyring" {
@@ -228,5 +233,48 @@ func TestSessionStoreLateKeyringSave(t *testing.T) {
 	store = NewSessionStore(getenv, kr)
 	if got, err := store.Load(ctx); err != nil || got != next || store.Where() != "the OS keyring" {
 		t.Fatalf("load after the save = %v, %v, from %q; want the session saved, from the OS keyring", got, err, store.Where())
+	}
+}
+
+// TestSessionStoreLogoutWhileSaveBlocked logs in while the keyring is
+// locked and nobody answers its unlock prompt (the save goes to the file,
+// its keyring call stays blocked), logs out in the same process with its
+// one OSKeyring, then unlocks the keyring: the blocked save lands, and the
+// delete the logout left to the keyring is done after it. The next
+// connect finds no session (ErrNotLoggedIn), not the one logged out of,
+// which Proton has revoked (ErrSessionExpired).
+func TestSessionStoreLogoutWhileSaveBlocked(t *testing.T) {
+	svc := secrettest.Start(t) // sets DBUS_SESSION_BUS_ADDRESS: not parallel
+	ts := protontest.NewForTest(t)
+	getenv := envWith(map[string]string{"XDG_CONFIG_HOME": t.TempDir(), URLEnv: ts.Server.URL()})
+	opts := Options{APIURL: ts.Server.URL()}
+	kr := &secret.OSKeyring{Timeout: 50 * time.Millisecond}
+	ctx := t.Context()
+
+	api := ts.Session()
+	s := Session{
+		Created:  time.Now().UTC().Truncate(time.Second),
+		Username: fakeUser, APIURL: ts.Server.URL(),
+		UID: api.UID, AccessToken: api.AccessToken, RefreshToken: api.RefreshToken, SaltedKeyPass: api.SaltedKeyPass,
+	}
+	if err := Keep(ctx, NewSessionStore(getenv, kr), s); err != nil {
+		t.Fatalf("Keep: %v", err)
+	}
+	<-svc.Shown() // the login's save waits on the unanswered prompt
+	if err := Logout(ctx, opts, NewSessionStore(getenv, kr)); err != nil {
+		t.Fatalf("Logout: %v", err)
+	}
+
+	svc.Unlock(t)
+	kr.Timeout = time.Minute // a bound only: the get waits for the blocked save to end
+	_, getErr := kr.Get(ctx, keyringService, keyringAccount)
+	if n := secrettest.BlockedCalls(t); n != 0 {
+		t.Fatalf("%d calls blocked in go-keyring once unlocked, want 0", n)
+	}
+	if _, err := Connect(ctx, opts, NewSessionStore(getenv, kr)); !errors.Is(err, ErrNotLoggedIn) {
+		t.Fatalf("Connect after the logout, once unlocked = %v; want ErrNotLoggedIn", err)
+	}
+	if !errors.Is(getErr, secret.ErrNotInKeyring) {
+		t.Fatalf("the keyring after the logout, once unlocked: %v; want ErrNotInKeyring", getErr)
 	}
 }

@@ -64,8 +64,11 @@ func (e *TimeoutError) Timeout() bool { return true }
 // does, holds at most one blocked call per service and account, however
 // many times a locked keyring is asked. A caller with somewhere else to
 // keep its secret asks Blocked first, and need not wait at all while the
-// keyring has not answered the call that gave up. Its zero value is ready
-// to use; it is used through a pointer and must not be copied.
+// keyring has not answered the call that gave up. A delete that gave up
+// waiting for a blocked call, or was left to DeleteWhenAnswered, is done
+// once that call returns, so that a blocked save landing later does not
+// bring back a secret deleted after it. Its zero value is ready to use;
+// it is used through a pointer and must not be copied.
 type OSKeyring struct {
 	// Timeout bounds each call, with its wait for a blocked one; zero
 	// means DefaultKeyringTimeout.
@@ -83,6 +86,9 @@ type keyringCall struct {
 	// gaveUp, once a caller gave up on the call (or on waiting for it)
 	// after its timeout, is that timeout: the call is blocked.
 	gaveUp time.Duration
+	// thenDelete: a delete of the entry came while the call was blocked
+	// and could not wait for it; it is done when the call returns.
+	thenDelete bool
 }
 
 // entry is one secret's place in the keyring.
@@ -90,19 +96,35 @@ type entry struct{ service, account string }
 
 // Get implements Keyring.
 func (k *OSKeyring) Get(ctx context.Context, service, account string) (string, error) {
-	return bounded(ctx, k, entry{service, account}, func() (string, error) { return keyring.Get(service, account) })
+	return bounded(ctx, k, entry{service, account}, false, func() (string, error) { return keyring.Get(service, account) })
 }
 
 // Set implements Keyring.
 func (k *OSKeyring) Set(ctx context.Context, service, account, secret string) error {
-	_, err := bounded(ctx, k, entry{service, account}, func() (struct{}, error) { return struct{}{}, keyring.Set(service, account, secret) })
+	_, err := bounded(ctx, k, entry{service, account}, false, func() (struct{}, error) { return struct{}{}, keyring.Set(service, account, secret) })
 	return err
 }
 
-// Delete implements Keyring.
+// Delete implements Keyring. A delete that gives up waiting for a
+// blocked call on the entry is done when that call returns.
 func (k *OSKeyring) Delete(ctx context.Context, service, account string) error {
-	_, err := bounded(ctx, k, entry{service, account}, func() (struct{}, error) { return struct{}{}, keyring.Delete(service, account) })
+	_, err := bounded(ctx, k, entry{service, account}, true, func() (struct{}, error) { return struct{}{}, keyring.Delete(service, account) })
 	return err
+}
+
+// DeleteWhenAnswered is Delete for a caller that will not wait for a
+// blocked call (see Blocked): while a call on service and account is
+// blocked, it has the entry deleted once that call returns and returns
+// the call's *TimeoutError at once; otherwise it returns nil and does
+// nothing, and the caller deletes as usual.
+func (k *OSKeyring) DeleteWhenAnswered(service, account string) error {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if c, ok := k.running[entry{service, account}]; ok && c.gaveUp > 0 {
+		c.thenDelete = true
+		return &TimeoutError{After: c.gaveUp}
+	}
+	return nil
 }
 
 func (k *OSKeyring) timeout() time.Duration {
@@ -147,22 +169,33 @@ func (k *OSKeyring) claim(e entry) (mine, other *keyringCall) {
 	return mine, nil
 }
 
-// release ends e's running call, claimed as mine.
+// release ends e's running call, claimed as mine, once the delete that
+// came while it was blocked, if any, is done: no other call on e runs
+// between the two.
 func (k *OSKeyring) release(e entry, mine *keyringCall) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	for mine.thenDelete {
+		mine.thenDelete = false
+		k.mu.Unlock()
+		// Nobody waits for this answer; gone already is what was wanted.
+		_ = keyring.Delete(e.service, e.account)
+		k.mu.Lock()
+	}
 	delete(k.running, e)
 	close(mine.done)
 }
 
 // giveUp records that a caller gave up on c, or on waiting for it, after
-// timeout: c is blocked (see Blocked). It returns the caller's error.
-func (k *OSKeyring) giveUp(c *keyringCall, timeout time.Duration) error {
+// timeout: c is blocked (see Blocked), and a delete (del) is to be done
+// when c returns. It returns the caller's error.
+func (k *OSKeyring) giveUp(c *keyringCall, timeout time.Duration, del bool) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if c.gaveUp == 0 {
 		c.gaveUp = timeout
 	}
+	c.thenDelete = c.thenDelete || del
 	return &TimeoutError{After: timeout}
 }
 
@@ -177,8 +210,9 @@ func (k *OSKeyring) giveUp(c *keyringCall, timeout time.Duration) error {
 // session nobody sees it. Such a call cannot be stopped: its goroutine is
 // left blocked until the keyring answers it. The calls that come after
 // it on e wait for it instead of blocking beside it, so k holds at most
-// one such goroutine per entry; k.Blocked reports it.
-func bounded[T any](ctx context.Context, k *OSKeyring, e entry, call func() (T, error)) (T, error) {
+// one such goroutine per entry; k.Blocked reports it. A delete (del)
+// that gives up waiting for such a call is done when the call returns.
+func bounded[T any](ctx context.Context, k *OSKeyring, e entry, del bool, call func() (T, error)) (T, error) {
 	type result struct {
 		v   T
 		err error
@@ -196,7 +230,7 @@ func bounded[T any](ctx context.Context, k *OSKeyring, e entry, call func() (T, 
 		case <-other.done:
 			mine, other = k.claim(e)
 		case <-timer.C:
-			return zero, k.giveUp(other, timeout)
+			return zero, k.giveUp(other, timeout, del)
 		case <-ctx.Done():
 			return zero, fmt.Errorf("waiting for the OS keyring: %w", ctx.Err())
 		}
@@ -211,7 +245,7 @@ func bounded[T any](ctx context.Context, k *OSKeyring, e entry, call func() (T, 
 	case r := <-done:
 		return r.v, r.err
 	case <-timer.C:
-		return zero, k.giveUp(mine, timeout)
+		return zero, k.giveUp(mine, timeout, false)
 	case <-ctx.Done():
 		return zero, fmt.Errorf("waiting for the OS keyring: %w", ctx.Err())
 	}

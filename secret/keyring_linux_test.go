@@ -126,3 +126,51 @@ func TestOSKeyringLockedBlocksOnce(t *testing.T) {
 		t.Fatalf("get after delete: err = %v, want ErrNotInKeyring", err)
 	}
 }
+
+// TestOSKeyringDeleteBehindBlockedSet stores a secret while the keyring
+// is locked and nobody answers its unlock prompt, so the set stays
+// blocked, then deletes it through the same OSKeyring, as a logout does:
+// the delete times out waiting behind the set, or, by DeleteWhenAnswered,
+// does not wait at all. Once the keyring is unlocked the blocked set
+// lands, and the delete, done after it, wins: the entry is absent. A set
+// made after that is kept.
+func TestOSKeyringDeleteBehindBlockedSet(t *testing.T) {
+	const want = "the OS keyring did not answer within 20ms (locked, waiting for someone to unlock it?)"
+	for _, tc := range []struct {
+		name   string
+		delete func(*secret.OSKeyring) error
+	}{
+		{"delete times out", func(kr *secret.OSKeyring) error { return kr.Delete(t.Context(), "cakebackup", "proton") }},
+		{"DeleteWhenAnswered", func(kr *secret.OSKeyring) error { return kr.DeleteWhenAnswered("cakebackup", "proton") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			svc := secrettest.Start(t) // sets DBUS_SESSION_BUS_ADDRESS: not parallel
+			kr := &secret.OSKeyring{Timeout: 20 * time.Millisecond}
+			if err := kr.DeleteWhenAnswered("cakebackup", "proton"); err != nil {
+				t.Fatalf("DeleteWhenAnswered with nothing blocked = %v, want nil", err)
+			}
+			if err := kr.Set(t.Context(), "cakebackup", "proton", "a session logged out of"); err == nil || err.Error() != want {
+				t.Fatalf("set while locked: err = %v, want the keyring's timeout", err)
+			}
+			<-svc.Shown() // the set waits on the unanswered prompt
+			if err := tc.delete(kr); !errors.As(err, new(*secret.TimeoutError)) || err.Error() != want {
+				t.Fatalf("delete behind the blocked set: err = %v, want the keyring's timeout", err)
+			}
+
+			svc.Unlock(t)
+			kr.Timeout = time.Minute // a bound only: the get waits for the blocked set to end
+			if got, err := kr.Get(t.Context(), "cakebackup", "proton"); !errors.Is(err, secret.ErrNotInKeyring) {
+				t.Fatalf("get once unlocked = %q, %v; want ErrNotInKeyring: the delete came after the set", got, err)
+			}
+			if n := secrettest.BlockedCalls(t); n != 0 {
+				t.Fatalf("%d calls blocked in go-keyring once unlocked, want 0", n)
+			}
+			if err := kr.Set(t.Context(), "cakebackup", "proton", "a new session"); err != nil {
+				t.Fatalf("set after the delete: %v", err)
+			}
+			if got, err := kr.Get(t.Context(), "cakebackup", "proton"); err != nil || got != "a new session" {
+				t.Fatalf("get after a new set = %q, %v; want the new session", got, err)
+			}
+		})
+	}
+}
