@@ -94,11 +94,8 @@ func scheduleAddCommand(e *env) *cli.Command {
 				return err
 			}
 			j.Name = name
-			job, err := j.WithDests(c.StringSlice("dest")).Absolute()
-			if err != nil {
-				return usageError(err)
-			}
-			warnings, err := e.runner().CheckNewJob(c.Context, cfg, job, c.Bool("allow-empty"), e.jobPassword)
+			j = j.WithDests(c.StringSlice("dest"))
+			warnings, err := e.runner().CheckNewJob(c.Context, cfg, j, c.Bool("allow-empty"), e.jobPassword)
 			if err != nil {
 				return newJobErr(err, cfg.File)
 			}
@@ -109,7 +106,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 				fmt.Fprintf(e.stderr, "warning: %s\n", errloc.OneLine(w.Error()))
 			}
 			arg := e.configArg + " " + name
-			return job.WriteAdded(e.stdout, cfg.File, "cakebackup schedule set-password"+arg, "cakebackup schedule install"+arg)
+			return j.WriteAdded(e.stdout, cfg.File, "cakebackup schedule set-password"+arg, "cakebackup schedule install"+arg)
 		},
 	}
 }

@@ -144,13 +144,11 @@ func (e *env) log() *slog.Logger { return slog.New(slog.NewTextHandler(e.stderr,
 // 4. Several failed runs get no hint: each was logged with its own error,
 // and one run's hint would mislead on the line that gives the first.
 func runnerErr(err error) error {
-	var runs *schedule.RunsError
+	runs, isRuns := errors.AsType[*schedule.RunsError](err)
 	switch {
 	case errors.Is(err, check.ErrFailed):
 		return withCode(exitDamaged, err)
-	case errors.As(err, &runs) && len(runs.Failed) > 1:
-		return err
-	case errors.As(err, new(*runner.ShipError)):
+	case errors.As(err, new(*runner.ShipError)) && (!isRuns || len(runs.Failed) < 2):
 		return inboxErr(err)
 	}
 	return err

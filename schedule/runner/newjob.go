@@ -171,16 +171,21 @@ func (e *SettingsError) Error() string { return fmt.Sprintf("job %s: %v", e.Job,
 // Unwrap returns job.CheckSettings's error.
 func (e *SettingsError) Unwrap() error { return e.Err }
 
-// CheckNewJob adds j to cfg (Config.Add, which refuses a job that is not
-// valid or whose name is taken), then checks what create checks of a
-// backup: the source of a backup job is a wallet app's data folder
-// (job.CheckSource; allowEmpty lets one without wallets pass), a
-// *SourceError if not, and a settings file is a JSON object
-// (job.CheckSettings), a *SettingsError if not; then CheckJob's checks.
-// A missing source is a mistake here, where create leaves it to the
-// backup to report. cfg keeps j whatever the checks say: saving it is
-// the caller's, once they pass.
+// CheckNewJob adds j to cfg with its paths made absolute (Job.Absolute:
+// a timer does not start in the folder the job was added from), unless
+// Config.Add refuses it (not valid, or its name taken); then it checks
+// what create checks of a backup: the source of a backup job is a wallet
+// app's data folder (job.CheckSource; allowEmpty lets one without
+// wallets pass), a *SourceError if not, and a settings file is a JSON
+// object (job.CheckSettings), a *SettingsError if not; then CheckJob's
+// checks. A missing source is a mistake here, where create leaves it to
+// the backup to report. cfg keeps j whatever the checks say: saving it
+// is the caller's, once they pass.
 func (r Runner) CheckNewJob(ctx context.Context, cfg *schedule.Config, j schedule.Job, allowEmpty bool, password PasswordFunc) (warnings []error, err error) {
+	j, err = j.Absolute()
+	if err != nil {
+		return nil, err
+	}
 	if err := cfg.Add(j); err != nil {
 		return nil, err
 	}

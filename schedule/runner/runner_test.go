@@ -520,6 +520,29 @@ func TestCheckNewJob(t *testing.T) {
 	}
 }
 
+// TestCheckNewJobAbsolute: the config holds a new job with its paths
+// made absolute, and the checks see them so.
+func TestCheckNewJobAbsolute(t *testing.T) {
+	r := newRunner(t)
+	empty := t.TempDir()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &schedule.Config{}
+	j := schedule.Job{Name: "j", Every: "1h", Source: rel, Dest: "folder:" + t.TempDir(), PasswordFile: "pw"}
+	if _, err := r.CheckNewJob(t.Context(), cfg, j, true, fixed(password, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Jobs) != 1 || cfg.Jobs[0].Source != empty || cfg.Jobs[0].PasswordFile != filepath.Join(wd, "pw") {
+		t.Errorf("the config holds %+v, want source %s and password file %s", cfg.Jobs, empty, filepath.Join(wd, "pw"))
+	}
+}
+
 // TestPruneNow: a job without keep_* rules and a watch job are not
 // pruned (no plan), and a job with rules is, at each destination: here
 // its files are no backups, so they are left alone.
