@@ -16,8 +16,7 @@ import (
 )
 
 // alertFlags are schedule add's flags for overdue warnings and
-// notifications, which set a's; each is a key of the job's table in the
-// config file.
+// notifications, which set a's (each a key of the job's config table).
 func alertFlags(a *schedule.Alerts) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "warn-after", Usage: "the job is overdue when its last verified backup is older than `DURATION` (default 3x the interval, at least 26h)", Destination: &a.WarnAfter},

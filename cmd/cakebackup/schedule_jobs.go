@@ -36,9 +36,8 @@ func scheduleCommand(e *env) *cli.Command {
 	}
 }
 
-// inConfigs makes cmds name the --config file each was given, made
-// absolute and quoted for a shell, in the commands they print and in the
-// fixes of their errors (env.configArg).
+// inConfigs makes cmds name the --config file each was given (absolute,
+// shell-quoted: env.configArg) in the commands they print and their fixes.
 func (e *env) inConfigs(cmds []*cli.Command) []*cli.Command {
 	for _, cmd := range cmds {
 		cmd.Before = func(c *cli.Context) error {

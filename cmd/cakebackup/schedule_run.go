@@ -40,9 +40,8 @@ func scheduleRunCommand(e *env) *cli.Command {
 				return err
 			}
 			if c.IsSet("now") {
-				// Unlike the scheduler under a service manager (run, run
-				// --once), --now is run by a person, as create is: stopped,
-				// it says so and exits 130 or 143 (see run).
+				// Run by a person, as create is, not by a service manager:
+				// stopped, it says so and exits 130 or 143 (see run).
 				return runnerErr(sched.RunNow(c.Context, c.StringSlice("now")))
 			}
 			e.runner().WarnStaleProtonSession(c.Context, cfg, time.Now(), ": run `cakebackup proton login` to keep scheduled backups going")
@@ -67,8 +66,7 @@ func adHocFlags(j *schedule.Job) []cli.Flag {
 }
 
 // runSchedule is the config run works on and how it reads each job's
-// password: the config's jobs (those --job names; --now's are checked),
-// or the ad hoc one (adhocSchedule).
+// password: the config's jobs (those --job names) or the ad hoc one.
 func (e *env) runSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, runner.PasswordFunc, error) {
 	if c.IsSet("source") && !c.IsSet("now") {
 		return e.adhocSchedule(c, j)
@@ -107,8 +105,7 @@ func (e *env) adhocSchedule(c *cli.Context, j schedule.Job) (*schedule.Config, r
 	j.Name = cmp.Or(names...) // unnamed: AdHoc names it
 	j.PasswordFile = c.String("password-file")
 	j = j.WithDests(c.StringSlice("dest"))
-	// The destination defaults as for create: the saved default, else
-	// Downloads.
+	// The destination defaults as for create: the saved one, else Downloads.
 	cfg, err := e.loadConfig(c, "", "")
 	if err != nil {
 		return nil, nil, err
@@ -139,10 +136,9 @@ func (e *env) runner() runner.Runner {
 // log is the logger of long runs (schedule run, watch): text lines on stderr.
 func (e *env) log() *slog.Logger { return slog.New(slog.NewTextHandler(e.stderr, nil)) }
 
-// runnerErr gives the errors of the runner's work (scheduled runs, prune,
-// check) their exit codes and hints: a backup that failed a check is exit
-// 4. Several failed runs get no hint: each was logged with its own error,
-// and one run's hint would mislead on the line that gives the first.
+// runnerErr gives the errors of the runner's work (runs, prune, check)
+// their exit codes and hints; several failed runs get no hint, as one
+// run's would mislead on the line that gives the first (each was logged).
 func runnerErr(err error) error {
 	runs, isRuns := errors.AsType[*schedule.RunsError](err)
 	switch {
