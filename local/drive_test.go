@@ -49,3 +49,17 @@ func TestDriveID(t *testing.T) {
 		}
 	}
 }
+
+// TestNoDriveErrorStick: the drive to plug in, as the spec named it.
+func TestNoDriveErrorStick(t *testing.T) {
+	mount := t.TempDir() // absolute on every OS
+	for _, tt := range []struct{ want, stick string }{
+		{"", "the USB stick"},
+		{mount, "the stick mounted at " + mount},
+		{"WALLETS", "the stick labelled WALLETS"},
+	} {
+		if got := (&NoDriveError{Want: tt.want}).Stick(); got != tt.stick {
+			t.Errorf("Stick() with Want %q = %q, want %q", tt.want, got, tt.stick)
+		}
+	}
+}

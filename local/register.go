@@ -239,6 +239,18 @@ func (e *NoDriveError) Error() string {
 	return fmt.Sprintf("no removable drive labelled %q; drives found: %s", e.Want, listDrives(e.Found))
 }
 
+// Stick names the drive e looks for as a person would plug it in: "the
+// USB stick" (any), "the stick mounted at /M" or "the stick labelled L".
+func (e *NoDriveError) Stick() string {
+	switch {
+	case e.Want == "":
+		return "the USB stick"
+	case filepath.IsAbs(e.Want):
+		return "the stick mounted at " + e.Want
+	}
+	return "the stick labelled " + e.Want
+}
+
 // listDrives describes drives on one line.
 func listDrives(drives []Drive) string {
 	parts := make([]string, len(drives))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"path/filepath"
 	"runtime"
 	"time"
 
@@ -41,12 +40,8 @@ func fixFor(_ schedule.Job, err error) string {
 	switch {
 	case errors.Is(err, proton.ErrSessionExpired), errors.Is(err, proton.ErrNotLoggedIn), errors.Is(err, proton.ErrKeysLocked):
 		return "run `cakebackup proton login`"
-	case unplugged && noDrive.Want == "":
-		return "plug in the USB stick"
-	case unplugged && filepath.IsAbs(noDrive.Want):
-		return "plug in the stick mounted at " + noDrive.Want
 	case unplugged:
-		return "plug in the stick labelled " + noDrive.Want
+		return "plug in " + noDrive.Stick()
 	case errors.Is(err, inbox.ErrBusy):
 		return "only one `cakebackup watch` or watch job at a time ships from a folder: stop the other"
 	}
