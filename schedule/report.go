@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -19,23 +20,23 @@ const timeLayout = "2006-01-02 15:04"
 // at now (see StatusAt), with the stored backups of each that failed a
 // check. log gets the warning of a damaged state file moved aside (see
 // StateStore.Load); nil discards it.
-func LoadStatus(c *Config, paths Paths, log *slog.Logger, now time.Time) ([]JobStatus, error) {
+func LoadStatus(c *Config, paths Paths, log *slog.Logger, now time.Time) (Statuses, error) {
 	st, err := paths.StateFor(c.File, log).Load()
 	if err != nil {
-		return nil, err
+		return Statuses{}, err
 	}
 	rows, err := StatusAt(c, st, now)
 	if err != nil {
-		return nil, err
+		return Statuses{}, err
 	}
 	vf, err := VerifiedStore{Path: paths.VerifiedPath()}.Load()
 	if err != nil {
-		return nil, err
+		return Statuses{}, err
 	}
 	for i := range rows {
 		rows[i].Failed = vf.FailedFor(rows[i].Job, time.Local)
 	}
-	return rows, nil
+	return Statuses{Jobs: rows, At: now}, nil
 }
 
 // Detail says in one line what a job's row needs to say: since when an
@@ -139,19 +140,26 @@ func (r JobStatus) Damaged() []string {
 	return lines
 }
 
+// Statuses is the status of a config's jobs at At, as schedule status
+// shows it: as text (WriteText) or as JSON (a StatusReport).
+type Statuses struct {
+	Jobs []JobStatus
+	At   time.Time
+}
+
 // StatusReport is the status of a config's jobs as `schedule status
 // --json` prints it: {"jobs": [...]}, [] when there are none.
 type StatusReport struct {
 	Jobs []JobReport `json:"jobs"`
 }
 
-// Reports are rows as a StatusReport (see JobStatus.Report).
-func Reports(rows []JobStatus, now time.Time) StatusReport {
-	out := make([]JobReport, 0, len(rows))
-	for _, r := range rows {
-		out = append(out, r.Report(now))
+// MarshalJSON writes s as its StatusReport (see JobStatus.Report).
+func (s Statuses) MarshalJSON() ([]byte, error) {
+	out := make([]JobReport, 0, len(s.Jobs))
+	for _, r := range s.Jobs {
+		out = append(out, r.Report(s.At))
 	}
-	return StatusReport{Jobs: out}
+	return json.Marshal(StatusReport{Jobs: out})
 }
 
 // JobReport is one job's status as `schedule status --json` prints it.

@@ -97,9 +97,9 @@ func TestColumns(t *testing.T) {
 	}
 }
 
-// TestReportsJSON: schedule status --json's object, {"jobs": [...]},
+// TestStatusJSON: schedule status --json's object, {"jobs": [...]},
 // with [] when there are no jobs.
-func TestReportsJSON(t *testing.T) {
+func TestStatusJSON(t *testing.T) {
 	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string
@@ -112,7 +112,7 @@ func TestReportsJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := json.Marshal(Reports(tt.rows, now))
+			got, err := json.Marshal(Statuses{Jobs: tt.rows, At: now})
 			if err != nil || string(got) != tt.want {
 				t.Errorf("JSON = %s, %v; want %s", got, err, tt.want)
 			}

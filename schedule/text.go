@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 )
 
 // WriteJobs writes what schedule list says of c: its default
@@ -31,11 +30,12 @@ func (c *Config) WriteJobs(w io.Writer, add string) error {
 	return tw.Flush()
 }
 
-// WriteStatus writes what schedule status says of rows at now: a table
-// of each job's last run, result, next run and detail (JobStatus.Columns
-// and Detail), then a line for each stored backup that failed a check
+// WriteText writes what schedule status says of s: a table of each job's
+// last run, result, next run and detail (JobStatus.Columns and Detail),
+// then a line for each stored backup that failed a check
 // (JobStatus.Damaged); or that there are no jobs.
-func WriteStatus(w io.Writer, rows []JobStatus, now time.Time) error {
+func (s Statuses) WriteText(w io.Writer) error {
+	rows, now := s.Jobs, s.At
 	if len(rows) == 0 {
 		_, err := fmt.Fprintln(w, "No scheduled jobs.")
 		return err

@@ -45,9 +45,9 @@ func TestConfigWriteJobs(t *testing.T) {
 	}
 }
 
-// TestWriteStatus: schedule status's whole text: the table, then a line
+// TestStatusWriteText: schedule status's whole text: the table, then a line
 // per damaged backup; or that there are no jobs.
-func TestWriteStatus(t *testing.T) {
+func TestStatusWriteText(t *testing.T) {
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.Local)
 	ok := JobStatus{Job: "daily", Next: now.Add(12 * time.Hour), Last: JobState{
 		LastStart: now.Add(-12 * time.Hour), LastResult: ResultOK, LastSuccess: now.Add(-12 * time.Hour),
@@ -72,7 +72,7 @@ func TestWriteStatus(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out strings.Builder
-			if err := WriteStatus(&out, tc.rows, now); err != nil {
+			if err := (Statuses{Jobs: tc.rows, At: now}).WriteText(&out); err != nil {
 				t.Fatal(err)
 			}
 			if out.String() != tc.want {

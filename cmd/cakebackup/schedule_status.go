@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -19,17 +18,14 @@ func scheduleStatusCommand(e *env) *cli.Command {
 			if err != nil {
 				return err
 			}
-			now := time.Now()
-			rows, err := e.runner().Status(cfg, now)
+			st, err := e.runner().Status(cfg, time.Now())
 			if err != nil {
 				return err
 			}
-			if err := e.printResult(c, schedule.Reports(rows, now), func(w io.Writer) error {
-				return schedule.WriteStatus(w, rows, now)
-			}); err != nil {
+			if err := e.printResult(c, st, st.WriteText); err != nil {
 				return err
 			}
-			return schedule.Attention(rows) // exit 1 for a job to look at
+			return schedule.Attention(st.Jobs) // exit 1 for a job to look at
 		},
 	}
 }

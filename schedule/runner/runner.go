@@ -138,10 +138,10 @@ func (r Runner) Scheduler(cfg *schedule.Config, password PasswordFunc, desktop n
 
 // Status is the status of cfg's jobs at now (schedule.LoadStatus), from
 // the state Scheduler's runs keep in the default places.
-func (r Runner) Status(cfg *schedule.Config, now time.Time) ([]schedule.JobStatus, error) {
+func (r Runner) Status(cfg *schedule.Config, now time.Time) (schedule.Statuses, error) {
 	paths, err := schedule.DefaultPaths(r.Getenv)
 	if err != nil {
-		return nil, err
+		return schedule.Statuses{}, err
 	}
 	return schedule.LoadStatus(cfg, paths, r.log(), now)
 }

@@ -163,7 +163,8 @@ func TestSchedulerBacksUpPrunesAndChecks(t *testing.T) {
 	if len(entries) != 2 {
 		t.Fatalf("destination holds %v, want the new backup and the damaged file", entries)
 	}
-	rows, err := r.Status(cfg, time.Now()) // what the runs recorded
+	st, err := r.Status(cfg, time.Now()) // what the runs recorded
+	rows := st.Jobs
 	if err != nil || len(rows) != 1 || rows[0].Last.LastResult != schedule.ResultOK || len(rows[0].Failed) != 1 || rows[0].Failed[0].Name != old {
 		t.Fatalf("status %+v, %v; want the run ok and %s failed", rows, err, old)
 	}
