@@ -45,8 +45,10 @@ func sendCommand(e *env) *cli.Command {
 			code := func(err error) error { return withSignalCode(c.Context, jobErr(err)) }
 			// One registry for every file: the stick chosen for "usb" is asked once.
 			shipment := job.Shipment{Dests: specs, Password: pw, WantSHA512: c.Bool("json")}
+			var coded []error // each file's error with its exit code as it ended: a signal's only once one came
 			// A failed write fails the run (stdout.Verdict); the files after it are sent all the same.
 			sent, err := job.SendFiles(c.Context, e.registry().Open, c.Args().Slice(), shipment, func(f job.SentFile) {
+				coded = append(coded, code(f.Err))
 				if !c.Bool("json") {
 					_ = f.WriteText(e.stdout, c.NArg() == 1, restoreHint, message)
 				}
@@ -54,7 +56,10 @@ func sendCommand(e *env) *cli.Command {
 			if !c.Bool("json") {
 				return code(err)
 			}
-			werr := stdout.WriteJSON(e.stdout, sent.Result(message, func(err error) int { return exitCode(code(err)) }))
+			for i := range sent {
+				sent[i].Err = coded[i]
+			}
+			werr := stdout.WriteJSON(e.stdout, sent.Result(message, exitCode))
 			return cmp.Or(code(err), werr) // a file that failed says more than a missing result (see run)
 		},
 	}

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -374,6 +375,42 @@ func TestSendJSONInterruptedExitCode(t *testing.T) {
 	}
 	if code != 143 || len(res.Files) != 1 || res.Files[0].ExitCode != 143 || res.Files[0].Error != "interrupted" {
 		t.Errorf("exit %d, result %+v; want 143 for both, and the error \"interrupted\"", code, res.Files)
+	}
+}
+
+// TestSendJSONCodeOfFileFailedBeforeSignal: in a send of two files, the
+// first refused for its own reason (not there: exit 2) before a signal
+// stops the second keeps its own exit code in --json; the second gets the
+// signal's. The signal comes at the first environment lookup after the
+// password's, once the files are being sent.
+func TestSendJSONCodeOfFileFailedBeforeSignal(t *testing.T) {
+	t.Parallel()
+	good, _ := sampleBackup(t)
+	missing := filepath.Join(t.TempDir(), "missing.zip")
+	c := newCLI(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	var mu sync.Mutex
+	armed := false
+	getenv := func(k string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		if k == passwordEnv {
+			armed = true
+		} else if armed {
+			cancel(&interrupt.Error{Code: 130})
+		}
+		return c.vars[k]
+	}
+	var stdout, stderr strings.Builder
+	code := run(ctx, []string{"cakebackup", "send", missing, good, "--dest", "downloads", "--json"},
+		&env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: getenv})
+	var res job.SentResults
+	if err := json.Unmarshal([]byte(stdout.String()), &res); err != nil {
+		t.Fatalf("stdout %q: %v", stdout.String(), err)
+	}
+	if code != 130 || len(res.Files) != 2 || res.Files[0].ExitCode != exitUsage || res.Files[1].ExitCode != 130 ||
+		res.Files[1].Error != "interrupted" {
+		t.Errorf("exit %d, result %+v; want 130, the missing file's exit_code %d and the stopped file's 130", code, res.Files, exitUsage)
 	}
 }
 
