@@ -132,6 +132,7 @@ func undoLogin(ctx context.Context, opts Options, store SessionStore, s Session,
 	defer cancel()
 	e := &KeepError{Err: notKept}
 	if kept, err := store.Load(ctx); err == nil && kept.UID == s.UID {
+		e.Kept = true
 		return e
 	}
 	// A session Proton no longer accepts is ended already.
@@ -166,10 +167,14 @@ func keep(ctx context.Context, store SessionStore, s Session) error {
 
 // KeepError is a login that worked at Proton whose session could not be
 // kept here. LoginAndKeep then ends the session at Proton (Undone), or
-// says why it could not (UndoErr): the session may be alive there.
+// says why it could not (UndoErr): the session may be alive there. When
+// the store holds the session after all (Kept), it is left alone.
 type KeepError struct {
 	// Err is why the session could not be kept.
 	Err error
+	// Kept: the store holds the session all the same (in the OS keyring,
+	// with an older copy in the file it could not remove).
+	Kept bool
 	// Undone: the session was ended at Proton.
 	Undone bool
 	// UndoErr is why Proton could not be told to end the session.
@@ -179,6 +184,8 @@ type KeepError struct {
 // Error implements error.
 func (e *KeepError) Error() string {
 	switch {
+	case e.Kept:
+		return "logged in and the session is kept, but an older copy of it could not be removed: " + e.Err.Error()
 	case e.Undone:
 		return "logged in, but the session could not be kept, so the login was undone " +
 			"(the session is ended at Proton): " + e.Err.Error()

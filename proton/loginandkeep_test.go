@@ -115,7 +115,8 @@ func TestLoginUndoneWhenNotKept(t *testing.T) {
 		notEnded  = "), and the login could not be undone: Proton could not be told to end the session " +
 			"(ending the session at Proton: server error at Proton Drive: try again later"
 		webSettings = "; end it in Proton's web settings under Security, Sessions"
-		stale       = "logged in, but the session could not be kept: removing the Proton session: remove "
+		stale       = "logged in and the session is kept, but an older copy of it could not be removed: " +
+			"removing the Proton session: remove "
 	)
 	for _, tc := range []struct {
 		name         string
@@ -160,8 +161,9 @@ func TestLoginUndoneWhenNotKept(t *testing.T) {
 			nobody := secret.NewPrompter(strings.NewReader(""), io.Discard)
 			s, err := LoginAndKeep(ctx, f.opts, given, nobody, store)
 			var ke *KeepError
-			if !errors.As(err, &ke) || ke.Undone != tc.wantUndone || (ke.UndoErr != nil) != tc.revokeFails {
-				t.Fatalf("LoginAndKeep = %v, %#v; want a *KeepError, undone %v", s, err, tc.wantUndone)
+			if !errors.As(err, &ke) || ke.Undone != tc.wantUndone || (ke.UndoErr != nil) != tc.revokeFails ||
+				ke.Kept != tc.wantLoaded {
+				t.Fatalf("LoginAndKeep = %v, %#v; want a *KeepError, undone %v, kept %v", s, err, tc.wantUndone, tc.wantLoaded)
 			}
 			if msg := err.Error(); !strings.HasPrefix(msg, tc.wantPrefix) || strings.Contains(msg, "\n") {
 				t.Errorf("error %q; want one line starting %q", msg, tc.wantPrefix)
