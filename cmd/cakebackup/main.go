@@ -198,7 +198,8 @@ func run(ctx context.Context, args []string, e *env) int {
 	msg, code := errloc.OneLine(err.Error()), exitCode(err)
 	if signalCode, interrupted := interrupt.Code(ctx); interrupted {
 		code = signalCode
-		if unshown == nil { // what became of the backup create made says more
+		// What became of the backup create made, or of a login not kept (undone at Proton or not), says more.
+		if unshown == nil && !errors.As(err, new(*proton.KeepError)) {
 			msg = "interrupted"
 		}
 	}
