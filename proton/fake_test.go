@@ -53,20 +53,25 @@ func newFakeProtonWith(t testing.TB, opts ...protontest.TestOption) *fakeProton 
 	// The server's session of the account (TestServer.Session) is saved
 	// as Login would save one: Login's own tests log in; the others need
 	// not pay for another login.
-	session := ts.Session()
-	s := Session{
-		Created:       time.Now().UTC().Truncate(time.Second),
-		Username:      fakeUser,
-		APIURL:        srv.URL(),
-		UID:           session.UID,
-		AccessToken:   session.AccessToken,
-		RefreshToken:  session.RefreshToken,
-		SaltedKeyPass: session.SaltedKeyPass,
-	}
-	if err := f.store.Save(context.Background(), s); err != nil {
+	if err := f.store.Save(context.Background(), serverSession(ts)); err != nil {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// serverSession is the session of ts's account (TestServer.Session) as
+// Login would keep it.
+func serverSession(ts *protontest.TestServer) Session {
+	api := ts.Session()
+	return Session{
+		Created:       time.Now().UTC().Truncate(time.Second),
+		Username:      fakeUser,
+		APIURL:        ts.Server.URL(),
+		UID:           api.UID,
+		AccessToken:   api.AccessToken,
+		RefreshToken:  api.RefreshToken,
+		SaltedKeyPass: api.SaltedKeyPass,
+	}
 }
 
 // connect opens the Drive with the cached session.

@@ -37,12 +37,7 @@ func TestSessionStoreLockedKeyring(t *testing.T) {
 	file := filepath.Join(dir, "cakebackup", sessionFileName)
 	ctx := t.Context()
 
-	api := ts.Session()
-	s := Session{
-		Created:  time.Now().UTC().Truncate(time.Second),
-		Username: fakeUser, APIURL: ts.Server.URL(),
-		UID: api.UID, AccessToken: api.AccessToken, RefreshToken: api.RefreshToken, SaltedKeyPass: api.SaltedKeyPass,
-	}
+	s := serverSession(ts)
 	if err := Keep(ctx, NewSessionStore(getenv, kr), s); err != nil {
 		t.Fatalf("Keep: %v", err)
 	}
@@ -251,12 +246,7 @@ func TestSessionStoreLogoutWhileSaveBlocked(t *testing.T) {
 	kr := &secret.OSKeyring{Timeout: 50 * time.Millisecond}
 	ctx := t.Context()
 
-	api := ts.Session()
-	s := Session{
-		Created:  time.Now().UTC().Truncate(time.Second),
-		Username: fakeUser, APIURL: ts.Server.URL(),
-		UID: api.UID, AccessToken: api.AccessToken, RefreshToken: api.RefreshToken, SaltedKeyPass: api.SaltedKeyPass,
-	}
+	s := serverSession(ts)
 	if err := Keep(ctx, NewSessionStore(getenv, kr), s); err != nil {
 		t.Fatalf("Keep: %v", err)
 	}
