@@ -186,12 +186,17 @@ func (k *OSKeyring) release(e entry, mine *keyringCall) {
 	close(mine.done)
 }
 
-// giveUp records that a caller gave up on c, or on waiting for it, after
-// timeout: c is blocked (see Blocked), and a delete (del) is to be done
-// when c returns. It returns the caller's error.
-func (k *OSKeyring) giveUp(c *keyringCall, timeout time.Duration, del bool) error {
+// giveUp records that a caller gave up on c, e's call, or on waiting for
+// it, after timeout: c is blocked (see Blocked), and a delete (del) is to
+// be done when c returns. It returns the caller's error, or nil when c
+// returned as the timeout came: a delete marked on it then would never
+// be done.
+func (k *OSKeyring) giveUp(e entry, c *keyringCall, timeout time.Duration, del bool) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.running[e] != c {
+		return nil
+	}
 	if c.gaveUp == 0 {
 		c.gaveUp = timeout
 	}
@@ -230,7 +235,12 @@ func bounded[T any](ctx context.Context, k *OSKeyring, e entry, del bool, call f
 		case <-other.done:
 			mine, other = k.claim(e)
 		case <-timer.C:
-			return zero, k.giveUp(other, timeout, del)
+			if err := k.giveUp(e, other, timeout, del); err != nil {
+				return zero, err
+			}
+			// The other call returned as the timeout came: e is free.
+			timer.Reset(timeout)
+			mine, other = k.claim(e)
 		case <-ctx.Done():
 			return zero, fmt.Errorf("waiting for the OS keyring: %w", ctx.Err())
 		}
@@ -245,7 +255,11 @@ func bounded[T any](ctx context.Context, k *OSKeyring, e entry, del bool, call f
 	case r := <-done:
 		return r.v, r.err
 	case <-timer.C:
-		return zero, k.giveUp(mine, timeout, false)
+		if err := k.giveUp(e, mine, timeout, false); err != nil {
+			return zero, err
+		}
+		r := <-done // it returned as the timeout came: its answer is on its way
+		return r.v, r.err
 	case <-ctx.Done():
 		return zero, fmt.Errorf("waiting for the OS keyring: %w", ctx.Err())
 	}
