@@ -13,6 +13,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/job"
 	"github.com/cakebackup/cakebackup/local"
+	"github.com/cakebackup/cakebackup/secret"
 )
 
 // cli runs cakebackup in-process with the given environment and stdin.
@@ -32,6 +33,11 @@ type cliRun struct {
 	// stdoutTo, when set, stands for stdout in place of the stdout
 	// buffer: a writer that fails.
 	stdoutTo io.Writer
+	// keyring stands for the OS keyring (env.keyring); nil: a new one at each use.
+	keyring secret.Keyring
+	// onGetenv, when set, sees each environment lookup before vars answers
+	// it: where a test sends a signal in the middle of a run.
+	onGetenv func(key string)
 	stdout   bytes.Buffer
 	stderr   bytes.Buffer
 }
@@ -65,10 +71,16 @@ func (c *cliRun) runContext(ctx context.Context, args ...string) int {
 		stdout = c.stdoutTo
 	}
 	return run(ctx, append([]string{"cakebackup"}, args...), &env{
-		stdin:       strings.NewReader(c.stdin),
-		stdout:      stdout,
-		stderr:      &c.stderr,
-		getenv:      func(k string) string { return c.vars[k] },
+		stdin:  strings.NewReader(c.stdin),
+		stdout: stdout,
+		stderr: &c.stderr,
+		getenv: func(k string) string {
+			if c.onGetenv != nil {
+				c.onGetenv(k)
+			}
+			return c.vars[k]
+		},
+		keyring:     c.keyring,
 		drives:      c.drives,
 		executable:  c.executable,
 		tweakBackup: c.tweakBackup,

@@ -54,12 +54,9 @@ func TestProtonLoginInterruptedWhileKeeping(t *testing.T) {
 			}
 			ctx, cancel := context.WithCancelCause(context.Background())
 			defer cancel(nil)
-			var stdout, stderr strings.Builder
-			code := run(ctx, []string{"cakebackup", "proton", "login", "--proton-user", protonTestUser}, &env{
-				stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-				getenv: func(k string) string { return c.vars[k] }, keyring: interruptingKeyring{cancel},
-			})
-			msg := stderr.String()
+			c.keyring = interruptingKeyring{cancel}
+			code := c.runContext(ctx, "proton", "login", "--proton-user", protonTestUser)
+			msg := c.stderr.String()
 			if code != 130 || !strings.Contains(msg, tc.want) || strings.Count(msg, "\n") != 1 {
 				t.Errorf("exit %d, stderr %q; want 130 and one line saying %q", code, msg, tc.want)
 			}

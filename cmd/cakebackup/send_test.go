@@ -391,7 +391,7 @@ func TestSendJSONCodeOfFileFailedBeforeSignal(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	var mu sync.Mutex
 	armed := false
-	getenv := func(k string) string {
+	c.onGetenv = func(k string) {
 		mu.Lock()
 		defer mu.Unlock()
 		if k == passwordEnv {
@@ -399,14 +399,11 @@ func TestSendJSONCodeOfFileFailedBeforeSignal(t *testing.T) {
 		} else if armed {
 			cancel(&interrupt.Error{Code: 130})
 		}
-		return c.vars[k]
 	}
-	var stdout, stderr strings.Builder
-	code := run(ctx, []string{"cakebackup", "send", missing, good, "--dest", "downloads", "--json"},
-		&env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: getenv})
+	code := c.runContext(ctx, "send", missing, good, "--dest", "downloads", "--json")
 	var res job.SentResults
-	if err := json.Unmarshal([]byte(stdout.String()), &res); err != nil {
-		t.Fatalf("stdout %q: %v", stdout.String(), err)
+	if err := json.Unmarshal(c.stdout.Bytes(), &res); err != nil {
+		t.Fatalf("stdout %q: %v", c.stdout.String(), err)
 	}
 	if code != 130 || len(res.Files) != 2 || res.Files[0].ExitCode != exitUsage || res.Files[1].ExitCode != 130 ||
 		res.Files[1].Error != "interrupted" {
