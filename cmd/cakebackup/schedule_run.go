@@ -144,7 +144,9 @@ func runnerErr(err error) error {
 	switch {
 	case errors.Is(err, check.ErrFailed):
 		return withCode(exitDamaged, err)
-	case errors.As(err, new(*runner.ShipError)) && (!isRuns || len(runs.Failed) < 2):
+	case isRuns && len(runs.Failed) > 1:
+		return err
+	case errors.As(err, new(*runner.ShipError)):
 		return inboxErr(err)
 	}
 	return err
