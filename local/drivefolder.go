@@ -60,8 +60,19 @@ func NewDrive(drv Drive, folder string) (*DriveFolder, error) {
 		return nil, err
 	}
 	f.spec = DriveSpec(drv, nil)
+	f.mounted = func() error { return sameFolder(drv.MountPoint, info) }
 	f.room = func(dir string, sizeHint int64) error { return driveRoom(drv, dir, sizeHint) }
 	return &DriveFolder{Folder: f, drive: drv}, nil
+}
+
+// sameFolder fails, with errDriveGone, when path no longer leads to the
+// folder info describes: the drive mounted there was unmounted.
+func sameFolder(path string, info fs.FileInfo) error {
+	now, err := os.Stat(path)
+	if err != nil || !os.SameFile(info, now) {
+		return &fs.PathError{Op: "stat", Path: path, Err: errDriveGone}
+	}
+	return nil
 }
 
 // Drive returns the drive the destination is on.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -226,6 +227,41 @@ func TestDriveUnmountedMidWrite(t *testing.T) {
 	sameFiles(t, before, snapshot(t, still))
 	if _, err := os.Stat(filepath.Join(mnt, BackupFolder, "new")); err == nil {
 		t.Fatal("the backup appeared at the old mount point's folder")
+	}
+}
+
+// TestDriveUnmountedBeforeFirstBackup unmounts a drive whose backup
+// folder is not made yet after it was opened and before the backup
+// starts. The mount point stays as an empty folder of the file system
+// below (a mount point listed in /etc/fstab): the backup must fail, not
+// make the folder there and report a backup on the drive that is on
+// this computer's own disk.
+func TestDriveUnmountedBeforeFirstBackup(t *testing.T) {
+	ctx := context.Background()
+	mnt := mountTmpfs(t, "size=4m,mode=0755")
+	df, err := NewDrive(Drive{Label: "PULLED", MountPoint: mnt, FSType: "tmpfs"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Unmount(mnt, unix.MNT_DETACH); err != nil {
+		t.Fatal(err)
+	}
+	data := wallettest.RandomBytes(t, 64<<10)
+	p, err := df.Create(ctx, "new", int64(len(data)))
+	if err == nil {
+		defer p.Abort(ctx)
+		if _, err = p.Write(data); err == nil {
+			_, err = p.Commit(ctx, destinationtest.SameBytes(data))
+		}
+	}
+	if err == nil {
+		t.Fatal("a backup to an unmounted drive was reported saved")
+	}
+	if !strings.Contains(err.Error(), "the drive was removed or unmounted") {
+		t.Fatalf("error %q does not say the drive went away", err)
+	}
+	if _, err := os.Lstat(filepath.Join(mnt, BackupFolder)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("the backup folder was made at the old mount point, on the disk below: %v", err)
 	}
 }
 

@@ -30,6 +30,9 @@ type Folder struct {
 	// makeDir: dir may be missing (a Downloads folder no backup went to
 	// yet); the first backup makes it, and until then it lists as empty.
 	makeDir bool
+	// mounted, when set, fails when the drive dir is on is no longer
+	// mounted where it was when the destination was opened.
+	mounted func() error
 }
 
 // NewFolder returns the destination for the existing directory dir, made
@@ -81,6 +84,13 @@ func (f *Folder) Create(ctx context.Context, name string, sizeHint int64) (desti
 	}
 	if strings.HasPrefix(name, ".") {
 		return nil, fmt.Errorf("backup name %q must not start with a dot: the backup would be hidden", name)
+	}
+	// An unmounted drive leaves its mount point an empty folder of the
+	// disk below, where the folder would be made and the backup written.
+	if f.mounted != nil {
+		if err := f.mounted(); err != nil {
+			return nil, explain(fmt.Sprintf("starting backup %s in %s", name, f.dir), err)
+		}
 	}
 	// The room is checked before the folder is made, so that a backup
 	// refused for want of space leaves nothing behind.
