@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/cakebackup/cakebackup/config"
 )
@@ -19,6 +20,14 @@ const sessionFileName = "proton-session.json"
 
 // sessionLockName is the lock file beside it (see SessionStore.Lock).
 const sessionLockName = "proton-session.lock"
+
+// Save writes the session to a temporary file named
+// sessionTempPrefix+RANDOM+sessionTempSuffix beside the session file
+// first.
+const (
+	sessionTempPrefix = ".proton-session-"
+	sessionTempSuffix = ".tmp"
+)
 
 // sessionFile keeps the session in a 0600 JSON file in cakebackup's
 // config dir (0700), for machines without an OS keyring.
@@ -109,7 +118,10 @@ func (f *sessionFile) Save(ctx context.Context, s Session) error {
 	if err := config.PrivateDir(dir); err != nil {
 		return fmt.Errorf("saving the Proton session: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".proton-session-*.tmp") // CreateTemp makes it 0600.
+	// Saves run under the session's lock: a temporary file there now
+	// is a killed save's, holding tokens nobody will read.
+	_ = removeSaveLeftovers(dir)
+	tmp, err := os.CreateTemp(dir, sessionTempPrefix+"*"+sessionTempSuffix) // CreateTemp makes it 0600.
 	if err != nil {
 		return fmt.Errorf("saving the Proton session: %w", err)
 	}
@@ -146,6 +158,32 @@ func (f *sessionFile) Delete(ctx context.Context) error {
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("removing the Proton session: %w", err)
+	}
+	if err := removeSaveLeftovers(filepath.Dir(p)); err != nil {
+		return fmt.Errorf("removing the Proton session: %w", err)
+	}
+	return nil
+}
+
+// removeSaveLeftovers removes from dir the temporary files of saves that
+// were killed before they renamed them into place (kill -9, a power
+// cut): each holds a session's tokens.
+func removeSaveLeftovers(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.Type().IsRegular() || !strings.HasPrefix(name, sessionTempPrefix) || !strings.HasSuffix(name, sessionTempSuffix) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
 	}
 	return nil
 }

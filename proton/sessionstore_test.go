@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -351,6 +352,61 @@ func TestSessionStoreLoadsNewerCopy(t *testing.T) {
 			if err != nil || got != want || st.Where() != where {
 				t.Fatalf("Load = %v (refresh token %s), %v, from %q; want refresh token %s from %q",
 					got, got.RefreshToken, err, st.Where(), want.RefreshToken, where)
+			}
+		})
+	}
+}
+
+// TestSessionFileLeftoversRemoved: a Save killed between making its
+// temporary file and renaming it into place (kill -9, a power cut)
+// leaves the file, holding the session's tokens, in the config folder.
+// The next Save removes it, and so does a Delete (a logout): tokens must
+// not stay on disk once the person logged out.
+func TestSessionFileLeftoversRemoved(t *testing.T) {
+	ctx := context.Background()
+	for _, op := range []string{"save", "delete"} {
+		t.Run(op, func(t *testing.T) {
+			dir := t.TempDir()
+			f := &sessionFile{getenv: envWith(map[string]string{"XDG_CONFIG_HOME": dir})}
+			if err := f.Save(ctx, testSession()); err != nil {
+				t.Fatal(err)
+			}
+			folder := filepath.Join(dir, "cakebackup")
+			data, err := encodeSession(testSession())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// What a killed Save leaves: its temporary file, as it names it.
+			left := filepath.Join(folder, ".proton-session-123456789.tmp")
+			if err := os.WriteFile(left, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			// Files of the same folder that are not a Save's stay.
+			other := filepath.Join(folder, "proton-session.json.bak")
+			if err := os.WriteFile(other, []byte("mine"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			switch op {
+			case "save":
+				err = f.Save(ctx, testSession())
+			case "delete":
+				err = f.Delete(ctx)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Lstat(left); !errors.Is(err, fs.ErrNotExist) {
+				t.Fatalf("after %s, the killed save's file: %v, want it removed", op, err)
+			}
+			if _, err := os.Lstat(other); err != nil {
+				t.Fatalf("after %s, another file: %v, want it left", op, err)
+			}
+			_, err = f.Load(ctx)
+			if op == "save" && err != nil {
+				t.Fatalf("Load after Save: %v", err)
+			}
+			if op == "delete" && !errors.Is(err, ErrNotLoggedIn) {
+				t.Fatalf("Load after Delete: %v, want ErrNotLoggedIn", err)
 			}
 		})
 	}
