@@ -174,7 +174,10 @@ type folderChecker interface {
 // not be read to tell is Unreadable, since it may be a backup. It returns
 // an error wrapping ErrFailed, naming the backups, when any failed, else
 // one wrapping ErrUnreadable when any could not be read; a destination
-// that cannot be listed is an error and no report.
+// that cannot be listed is an error and no report. A check ctx ends
+// before its end returns ctx's error and no report: a read it cut short
+// is no result (neither failed nor unreadable) and is not recorded,
+// while what the reads that finished found stays recorded in the memo.
 func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Report, error) {
 	// A cloud folder no backup made yet lists as empty: a check of it
 	// fails, as ls does, rather than pass with nothing and forget what
@@ -201,7 +204,7 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 		ok, err := job.IsBackup(ctx, dest, e)
 		switch {
 		case ctx.Err() != nil:
-			return rep, ctx.Err()
+			return nil, ctx.Err()
 		case err != nil:
 			unreadable[e.Name] = err
 			entries = append(entries, e)
@@ -259,7 +262,7 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 	idr, _ := dest.(destinations.Identifier)
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
-			return rep, err
+			return nil, err
 		}
 		res := Result{Entry: e}
 		if err, ok := unreadable[e.Name]; ok {
@@ -280,7 +283,9 @@ func Run(ctx context.Context, dest destinations.Destination, opts Options) (*Rep
 		case known && !chosen[e.Name]:
 			res.Status = Unchanged
 		default:
-			res = readFull(ctx, dest, e, identity, opts.Verify, opts.Memo, now())
+			if res, err = readFull(ctx, dest, e, identity, opts.Verify, opts.Memo, now()); err != nil {
+				return nil, err
+			}
 			if res.Read {
 				rep.ReadCount++
 				rep.ReadBytes += e.Size
@@ -318,28 +323,36 @@ func reason(err error, e destinations.Entry) string {
 // readFull reads e in full, verifies it and records the result. One that
 // could not be read is Unreadable, not Read, and not recorded; one the
 // destination found damaged as it fetched it (destinations.ErrDamaged)
-// failed.
-func readFull(ctx context.Context, dest destinations.Destination, e destinations.Entry, identity string, verify destinations.Check, memo *schedule.Memo, at time.Time) Result {
+// failed. A read ctx ended before it finished is no result: whatever
+// error it surfaced (a read error, damage) says nothing of the backup, so
+// nothing is recorded and ctx's error is returned. One that finished is a
+// result, recorded, however soon ctx ends after.
+func readFull(ctx context.Context, dest destinations.Destination, e destinations.Entry, identity string, verify destinations.Check, memo *schedule.Memo, at time.Time) (Result, error) {
 	res := Result{Entry: e}
 	r, err := dest.Open(ctx, e.Name)
+	if err != nil && ctx.Err() != nil {
+		return res, ctx.Err()
+	}
 	if errors.Is(err, destinations.ErrDamaged) {
 		// The destination read it and found it damaged: failed, and
 		// recorded as such, as a backup that fails its check.
 		res.Status, res.Error, res.Read = Failed, reason(err, e), true
 		memo.Record(e.Name, e.Size, identity, nil, at, err)
-		return res
+		return res, nil
 	}
 	if err != nil {
 		res.Status, res.Error = Unreadable, reason(err, e)
-		return res
+		return res, nil
 	}
 	defer r.Close()
 	sum, err := schedule.VerifyAndSum(ctx, verify, r)
 	var readErr *schedule.SumReadError
 	switch {
-	case errors.As(err, &readErr) || ctx.Err() != nil:
+	case err != nil && ctx.Err() != nil:
+		return res, ctx.Err()
+	case errors.As(err, &readErr):
 		res.Status, res.Error = Unreadable, reason(err, e)
-		return res
+		return res, nil
 	case err != nil:
 		res.Status, res.Error = Failed, reason(err, e)
 	default:
@@ -349,5 +362,5 @@ func readFull(ctx context.Context, dest destinations.Destination, e destinations
 	// Recorded even without an identity, which never matches: the failure
 	// is reported, the backup read again next time.
 	memo.Record(e.Name, r.Size(), identity, sum, at, err)
-	return res
+	return res, nil
 }
