@@ -36,8 +36,13 @@ func checkCommand(e *env) *cli.Command {
 				return err
 			}
 			defer dest.Close()
+			if e.checkDest != nil {
+				dest = e.checkDest(dest)
+			}
 			// The results are recorded in the verification file; a backup that failed is exit code 4.
 			rep, err := e.runner().Check(c.Context, dest, opts)
+			// No report when the destination could not be listed or a signal cut the check short (check.Run):
+			// a read cut short is no backup's result, and run says "interrupted".
 			if rep == nil {
 				return runnerErr(err)
 			}

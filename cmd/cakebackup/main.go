@@ -66,6 +66,8 @@ type env struct {
 	keyring secret.Keyring
 	// systemd reports whether systemd's user timers can start jobs here (Linux); nil: this machine's answer.
 	systemd func() bool
+	// checkDest stands in for the destination check opened: tests wrap it to stop a read midway; nil: as opened.
+	checkDest func(destinations.Destination) destinations.Destination
 
 	// Set by the global flags for this run.
 	quiet, verbose bool
