@@ -42,9 +42,10 @@ func (d *pathDir) createExclusive(name string) (*os.File, error) {
 	return os.OpenFile(filepath.Join(d.path, name), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 }
 
-// openRead opens name for reading.
+// openRead opens name for reading, leaving it free to be renamed or
+// removed meanwhile (openDeletable).
 func (d *pathDir) openRead(name string) (*os.File, error) {
-	return os.Open(filepath.Join(d.path, name))
+	return openDeletable(filepath.Join(d.path, name))
 }
 
 // remove unlinks name.

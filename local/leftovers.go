@@ -57,7 +57,8 @@ var errTooYoung = errors.New("too young to be a leftover")
 // removeIfUnlocked removes the temporary file at path if nobody holds its
 // lock, holding the lock itself while it does, and returns its size.
 func removeIfUnlocked(path string) (int64, error) {
-	f, err := os.Open(path)
+	// Removed while open: openDeletable lets Windows do that.
+	f, err := openDeletable(path)
 	if err != nil {
 		return 0, err
 	}
