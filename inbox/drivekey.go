@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/cakebackup/cakebackup/destinations"
@@ -18,6 +19,22 @@ import (
 // another drive ships to it what it lacks and applies retention to its
 // own copies only; retention that failed on a drive is owed there alone
 // (state.RetentionOwed), tried again at a pass that finds that drive.
+//
+// Two sticks can share an ID: a dd clone has its original's UUID and
+// label, and where the ID is the label, a stick reformatted keeping its
+// label is the stick it was. And a stick emptied by hand lost copies
+// the state says it holds. So the records of the drive a pass finds are
+// not taken on trust: an export recorded there that the drive does not
+// list under its recorded name and size counts as not shipped to it
+// (see reconcile), and while it is in the folder it is shipped to it
+// again, verified as every shipment is. Its record stays, for the stick
+// that holds it. Retention counts and deletes only the copies it finds
+// with their SHA-512 (hasHash), so no stick's copies count for another.
+// A copy retention removed from one clone is recorded as pruned for
+// both: the other clone's copy is then left alone (neither counted nor
+// deleted), and that export is not shipped again. Other destinations
+// are one place each, opened only when something is shipped or pruned
+// there: a copy deleted there by hand is not shipped again.
 //
 // State files written before keep a drive's records under the bare spec,
 // without saying which drive: the first pass that finds a drive claims
@@ -100,7 +117,73 @@ func (r *runner) resolve(ctx context.Context, dest string, d destinations.Destin
 		r.dirty = true
 	}
 	r.claim(ctx, dest, key, d)
+	r.reconcile(ctx, dest, key, d)
 	return key
+}
+
+// reconcile notes, for this pass, the exports recorded as stored on the
+// drive d that dest found, of state key key, that it does not list under the name and
+// size recorded: d may be another stick than the one they went to (a
+// dd clone has its UUID and label) or have lost them (emptied,
+// reformatted keeping its label). Such an export is not held there (see
+// holds), so an export still in the folder is shipped to d again, and
+// retention, which counts and deletes only copies it finds with their
+// SHA-512, does not count it. The record stays, for the stick that has
+// it. Listing a drive is cheap; its copies are not read.
+func (r *runner) reconcile(ctx context.Context, dest, key string, d destinations.Destination) {
+	if key == dest {
+		return // not a drive: see isDrive
+	}
+	var want int
+	for _, c := range r.st.Dests[key] {
+		if !c.Pruned {
+			want++
+		}
+	}
+	if want == 0 {
+		return
+	}
+	list, err := d.List(ctx)
+	if err != nil {
+		return // the records stand; a shipment or retention there says what fails
+	}
+	there := make(map[string]int64, len(list))
+	for _, e := range list {
+		there[e.Name] = e.Size
+	}
+	inFolder := map[string]bool{}
+	for _, m := range r.st.Files {
+		if m.SHA512 != "" {
+			inFolder[m.SHA512] = true
+		}
+	}
+	lacks := map[string]bool{}
+	var names []string // of those still in the folder, to be shipped again
+	for sum, c := range r.st.Dests[key] {
+		if size, listed := there[c.Name]; c.Pruned || (listed && size == c.Size) {
+			continue
+		}
+		lacks[sum] = true
+		if inFolder[sum] {
+			names = append(names, c.Name)
+		}
+	}
+	r.lacks[key] = lacks
+	slices.Sort(names)
+	copies := strings.Join(names, ",")
+	told := r.toldLack[key]
+	r.toldLack[key] = copies
+	if copies == "" || copies == told {
+		return
+	}
+	r.in.log().Warn("the stick lacks copies the state file says it got (emptied, reformatted, or a clone of another stick): the exports still in the folder are shipped to it again",
+		"dest", r.named(dest), "copies", copies)
+}
+
+// lacking reports whether the drive of state key key, found this pass,
+// lacks the export recorded as stored there (see reconcile).
+func (r *runner) lacking(key, sum string) bool {
+	return r.lacks[key][sum]
 }
 
 // found is the state key of what dest holds as this pass found it: for
@@ -191,8 +274,9 @@ func (r *runner) claim(ctx context.Context, dest, key string, d destinations.Des
 }
 
 // holds reports whether dest was given the export with this hash, and so
-// must not get it again (even when retention has since removed it). A
-// drive that does not open now, or not without asking which, holds what
+// must not get it again (even when retention has since removed it); a
+// drive found now that lacks the copy recorded there was not (see
+// reconcile). A drive that does not open now, or not without asking which, holds what
 // any drive of its spec was given: an export shipped before is not tried
 // again (and failed) at every pass while no stick is plugged in, nor
 // asked about while two are and nobody said which.
@@ -200,7 +284,7 @@ func (r *runner) holds(ctx context.Context, dest, sum string) bool {
 	key, ok := r.where(ctx, dest)
 	if ok {
 		if r.st.holds(key, sum) {
-			return true
+			return !r.lacking(key, sum)
 		}
 		c, old := r.st.Dests[dest][sum]
 		return key != dest && old && c.Pruned
@@ -214,11 +298,12 @@ func (r *runner) holds(ctx context.Context, dest, sum string) bool {
 }
 
 // present reports whether dest still holds a verified copy of the
-// export; for a drive that does not open now, whether one of its spec's
+// export (for a drive found now, one it lists; see reconcile); for a
+// drive that does not open now, whether one of its spec's
 // drives does.
 func (r *runner) present(ctx context.Context, dest, sum string) bool {
 	if key, ok := r.where(ctx, dest); ok {
-		return r.st.present(key, sum)
+		return r.st.present(key, sum) && !r.lacking(key, sum)
 	}
 	for _, k := range r.st.driveKeys(dest) {
 		if r.st.present(k, sum) {

@@ -43,6 +43,13 @@ type runner struct {
 	// sticks are, by spec, the drives the pass's usb destinations found,
 	// which the log lines about them name (see named).
 	sticks map[string]local.Drive
+	// lacks are, by state key, the exports (by SHA-512) recorded as
+	// stored on a drive the pass found that it does not hold: see
+	// reconcile.
+	lacks map[string]map[string]bool
+	// toldLack is, by state key, the copies a drive lacked when that was
+	// last logged, so that it is logged once.
+	toldLack map[string]string
 }
 
 // look is a file's size and time as seen at a moment.
@@ -95,7 +102,7 @@ func (in *Inbox) start() (_ *runner, err error) {
 	if open == nil {
 		open = map[string]destinations.Destination{}
 	}
-	return &runner{in: in, dir: dir, lock: lock, st: st, looks: map[string]look{}, told: map[string]string{}, open: open, keys: map[string]string{}, sticks: map[string]local.Drive{}}, nil
+	return &runner{in: in, dir: dir, lock: lock, st: st, looks: map[string]look{}, told: map[string]string{}, open: open, keys: map[string]string{}, sticks: map[string]local.Drive{}, lacks: map[string]map[string]bool{}, toldLack: map[string]string{}}, nil
 }
 
 func (r *runner) close() {
@@ -173,6 +180,7 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (rep *Report, e
 	// for another since.
 	r.keys = map[string]string{}
 	r.sticks = map[string]local.Drive{}
+	r.lacks = map[string]map[string]bool{}
 	for _, dest := range r.in.Dests {
 		if isDrive(dest) {
 			r.drop(dest)
@@ -549,15 +557,17 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 			continue
 		}
 		// Recorded for the drive the copy went to, which the pass may
-		// not have found before (plugged in since).
+		// not have found before (plugged in since, or chosen when
+		// asked): found now, as where finds one.
 		key := s.Dest
 		if d, ok := r.open[s.Dest]; ok {
 			key = keyOf(s.Dest, d)
-			if isDrive(s.Dest) {
-				r.keys[s.Dest] = key
+			if isDrive(s.Dest) && r.keys[s.Dest] != key {
+				r.resolve(ctx, s.Dest, d)
 			}
 		}
 		r.st.record(key, sent.SHA512, Copy{Name: s.Entry.Name, Size: sent.Size, Made: m.ModTime, Created: sent.Info.Created, Shipped: now, Ours: !s.AlreadyThere})
+		delete(r.lacks[key], sent.SHA512)
 		r.dirty = true
 		if !s.AlreadyThere {
 			stored[s.Dest] = true

@@ -68,7 +68,7 @@ func newSticks(t *testing.T, all [2]stick, byUUID bool) *sticks {
 
 // away is where stick i's files are while it is unplugged; mnt where
 // they are while it is plugged in.
-func (s *sticks) away(i int) string { return filepath.Join(s.root, "sticks", s.all[i].uuid) }
+func (s *sticks) away(i int) string { return filepath.Join(s.root, "sticks", fmt.Sprint(i)) }
 func (s *sticks) mnt(i int) string  { return filepath.Join(s.root, "media", "ana", s.all[i].label) }
 
 // plug unplugs the stick plugged in, if any, and plugs in stick i (none
