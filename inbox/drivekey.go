@@ -19,6 +19,9 @@ import (
 // another drive ships to it what it lacks and applies retention to its
 // own copies only; retention that failed on a drive is owed there alone
 // (state.RetentionOwed), tried again at a pass that finds that drive.
+// A stick swapped for another within a pass, after a shipment to it
+// failed, keeps the retention it was due: it is owed there, and the
+// other stick is not pruned by its records (see prune).
 //
 // Two sticks can share an ID: a dd clone has its original's UUID and
 // label, and where the ID is the label, a stick reformatted keeping its

@@ -120,6 +120,12 @@ var ErrBusy = errors.New("another cakebackup process is shipping from this folde
 // itself.
 var ErrDestIsInbox = errors.New("a destination is the watched folder itself")
 
+// ErrStickSwapped is wrapped by the error of retention at a usb
+// destination when the stick it opens is not the one the pass found
+// there before (swapped within the pass, after a shipment failed): the
+// retention is owed on the stick found before.
+var ErrStickSwapped = errors.New("another stick is plugged in now")
+
 // Status is what a pass did with one file.
 type Status int
 

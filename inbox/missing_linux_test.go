@@ -2,13 +2,17 @@ package inbox_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/inbox"
 )
 
@@ -176,4 +180,61 @@ func (s *sticks) named(i int) string {
 		return s.all[i].label + " (UUID " + s.all[i].uuid + ")"
 	}
 	return s.all[i].label
+}
+
+// TestStickSwappedBeforeRetention: when, within one pass, a shipment
+// fails and another stick is plugged in before retention runs, retention
+// does not apply the first stick's records to the other stick: it is
+// owed on the stick that got the new copy, and done there once that
+// stick is back. The other stick is left as it was.
+func TestStickSwappedBeforeRetention(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	s := newSticks(t, sameLabel, true)
+	in, now := keepOneOnAClock(s, f)
+	first, second := snapshot(t, 0), snapshot(t, 1)
+	f.drop(t, "export-0", first)
+	for _, i := range []int{stickB, stickA} {
+		s.plug(t, i)
+		onceOK(t, in)
+		holdsOnly(t, s.backups(i), first)
+	}
+
+	// export-1 goes to A; export?2, a name not every destination can
+	// store, fails (the destination is closed, to be opened afresh);
+	// stick B is plugged in instead of A before retention opens it.
+	open := in.Open
+	swapped := false
+	in.Open = func(ctx context.Context, spec string) (destinations.Destination, error) {
+		if _, err := os.Stat(filepath.Join(s.backups(stickA), "export-1")); err == nil && !swapped {
+			swapped = true
+			s.plug(t, stickB)
+		}
+		return open(ctx, spec)
+	}
+	f.drop(t, "export-1", second)
+	bad := f.drop(t, "export?2", snapshot(t, 2))
+	err := once(t, in).Err()
+	if !swapped || !errors.Is(err, inbox.ErrStickSwapped) {
+		t.Fatalf("pass error %v (swapped %v), want retention at A refused on B", err, swapped)
+	}
+	holdsOnly(t, s.backups(stickB), first)
+	holdsOnly(t, s.backups(stickA), first, second)
+	keyA := "usb on uuid:" + sameLabel[stickA].uuid
+	if o := owedState(t, f.state); len(o) != 1 || o[keyA].Tries != 1 {
+		t.Fatalf("state owes %+v, want one failed try on stick A alone", o)
+	}
+
+	in.Open = open
+	if err := os.Remove(bad); err != nil {
+		t.Fatal(err)
+	}
+	s.plug(t, stickA)
+	*now = now.Add(time.Minute)
+	rep := onceOK(t, in)
+	shippedNothing(t, rep)
+	holdsOnly(t, s.backups(stickA), second)
+	if o := owedState(t, f.state); len(o) != 0 {
+		t.Fatalf("state owes %+v after A's retention, want nothing", o)
+	}
 }

@@ -29,10 +29,20 @@ func (r *runner) prune(ctx context.Context, dest string) ([]Pruned, error) {
 	if err != nil {
 		return nil, fmt.Errorf("retention at %s: %w", dest, err)
 	}
-	// A drive's own copies only (see where).
-	key, ok := r.where(ctx, dest)
-	if !ok {
-		key = r.resolve(ctx, dest, d) // plugged in since the pass looked
+	// A drive's own copies only (see where), on the drive opened now:
+	// one the pass found before may have been swapped for another since
+	// (a shipment there failed, and d was opened afresh). Retention due
+	// on the stick found before is then owed there, not applied to
+	// another stick by the first one's records.
+	key := keyOf(dest, d)
+	if od, ok := d.(onDrive); ok && key != dest {
+		switch r.keys[dest] {
+		case key:
+		case "":
+			r.resolve(ctx, dest, d) // plugged in since the pass looked
+		default:
+			return nil, fmt.Errorf("retention at %s: %w: %s", dest, ErrStickSwapped, od.Drive().Named())
+		}
 	}
 	ours := map[string]string{} // name there -> SHA-512
 	copies := r.st.Dests[key]
