@@ -133,7 +133,7 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 	}
 	// Held open so that, should the path stop leading to it (the folder
 	// removed, the drive unmounted), the failure can say so.
-	handle, err := os.Open(tmp)
+	handle, err := openFolder(tmp)
 	if err != nil {
 		os.Remove(tmp)
 		removeCreated(created)
