@@ -69,6 +69,10 @@ func TestLoggedInAcrossRestarts(t *testing.T) {
 	}
 	again.stop(t)
 	start(t, args...)
+	// Kept on another config dir, which holds no record of the logout
+	// (proton.SessionStore.Delete), so that the server is asked.
+	elsewhere := map[string]string{"XDG_CONFIG_HOME": t.TempDir(), proton.SessionEnv: "file"}
+	store = proton.NewSessionStore(func(k string) string { return elsewhere[k] }, nil)
 	if err := proton.Keep(ctx, store, loggedOut); err != nil {
 		t.Fatal(err)
 	}
