@@ -206,7 +206,8 @@ func (e *KeepError) Unwrap() error { return e.Err }
 // session is cached, and a *RevokeError when the session is forgotten
 // here but may still be alive at Proton.
 func Logout(ctx context.Context, opts Options, store SessionStore) error {
-	if _, err := store.Load(ctx); errors.Is(err, ErrNotLoggedIn) {
+	s, err := store.Load(ctx)
+	if errors.Is(err, ErrNotLoggedIn) {
 		return err
 	}
 	var revokeErr error
@@ -216,7 +217,9 @@ func Logout(ctx context.Context, opts Options, store SessionStore) error {
 	} else {
 		revokeErr = err
 	}
-	if err := store.Delete(ctx); err != nil {
+	// Recorded as logged out of: a copy saved by another process whose
+	// save was under way does not come back (SessionStore.Delete).
+	if err := store.Delete(ctx, s.UID); err != nil {
 		return err
 	}
 	// A session Proton no longer accepts is ended already.

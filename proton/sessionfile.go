@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 
 	"github.com/cakebackup/cakebackup/config"
@@ -65,7 +66,26 @@ func (f *sessionFile) Lock(ctx context.Context) (func(), error) {
 }
 
 // Load implements SessionStore. A file other users can read is refused.
+// A session logged out of (see Delete) is none; its file is removed
+// when no process holds the Lock (see dropLoggedOut).
 func (f *sessionFile) Load(ctx context.Context) (Session, error) {
+	s, err := f.read(ctx)
+	if err != nil {
+		return Session{}, err
+	}
+	out, err := f.loggedOut()
+	if err != nil {
+		return Session{}, err
+	}
+	if slices.Contains(out, s.UID) {
+		f.dropLoggedOut(ctx, out)
+		return Session{}, ErrNotLoggedIn
+	}
+	return s, nil
+}
+
+// read returns the file's session, logged out of or not.
+func (f *sessionFile) read(ctx context.Context) (Session, error) {
 	if err := ctx.Err(); err != nil {
 		return Session{}, err
 	}
@@ -114,41 +134,60 @@ func (f *sessionFile) Save(ctx context.Context, s Session) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Dir(p)
-	if err := config.PrivateDir(dir); err != nil {
-		return fmt.Errorf("saving the Proton session: %w", err)
-	}
 	// Saves run under the session's lock: a temporary file there now
 	// is a killed save's, holding tokens nobody will read.
-	_ = removeSaveLeftovers(dir)
-	tmp, err := os.CreateTemp(dir, sessionTempPrefix+"*"+sessionTempSuffix) // CreateTemp makes it 0600.
-	if err != nil {
-		return fmt.Errorf("saving the Proton session: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // Fails harmlessly once renamed.
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving the Proton session: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving the Proton session: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("saving the Proton session: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("saving the Proton session: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), p); err != nil {
+	_ = removeSaveLeftovers(filepath.Dir(p))
+	if err := writePrivate(p, sessionTempPrefix+"*"+sessionTempSuffix, data); err != nil {
 		return fmt.Errorf("saving the Proton session: %w", err)
 	}
 	return nil
 }
 
+// writePrivate writes data to a new 0600 file named by pattern (see
+// os.CreateTemp) in p's folder, made 0700 if need be, and renames it to
+// p: a crash leaves either p's old content or data, never part of it.
+func writePrivate(p, pattern string, data []byte) error {
+	dir := filepath.Dir(p)
+	if err := config.PrivateDir(dir); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, pattern) // CreateTemp makes it 0600.
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // Fails harmlessly once renamed.
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), p)
+}
+
 // Delete implements SessionStore.
-func (f *sessionFile) Delete(ctx context.Context) error {
+func (f *sessionFile) Delete(ctx context.Context, loggedOut string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var errs []error
+	if loggedOut != "" {
+		errs = append(errs, f.markLoggedOut(ctx, loggedOut))
+	}
+	return errors.Join(append(errs, f.remove(ctx))...)
+}
+
+// remove removes the file; removing nothing is no error.
+func (f *sessionFile) remove(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -186,6 +225,39 @@ func removeSaveLeftovers(dir string) error {
 		}
 	}
 	return nil
+}
+
+// tryLock takes the Lock if no one holds it: ok is false when another
+// process, or another store of this one, does.
+func (f *sessionFile) tryLock() (unlock func(), ok bool) {
+	p, err := f.path()
+	if err != nil {
+		return nil, false
+	}
+	return tryLockFile(filepath.Join(filepath.Dir(p), sessionLockName))
+}
+
+// dropLoggedOut removes the file if it holds a session logged out of
+// (out), unless a process holds the Lock. Load runs without the Lock,
+// and a process holding it may be saving a new session: removing the
+// file then could lose that one. With the Lock held, no save runs (each
+// takes it), and the file is read again under it. What is left is
+// removed by a later Load, or replaced by the next Save.
+func (f *sessionFile) dropLoggedOut(ctx context.Context, out []string) {
+	unlock, ok := f.tryLock()
+	if !ok {
+		return
+	}
+	defer unlock()
+	f.dropLoggedOutLocked(ctx, out)
+}
+
+// dropLoggedOutLocked is dropLoggedOut for a caller holding the Lock.
+func (f *sessionFile) dropLoggedOutLocked(ctx context.Context, out []string) {
+	if s, err := f.read(ctx); err == nil && slices.Contains(out, s.UID) {
+		// A file left is removed by the next Load that can.
+		_ = f.remove(ctx)
+	}
 }
 
 func encodeSession(s Session) ([]byte, error) {

@@ -47,3 +47,17 @@ func lockFile(ctx context.Context, path string) (func(), error) {
 		}
 	}
 }
+
+// tryLockFile is lockFile without the wait: ok is false when another
+// holder has the lock, or it cannot be taken.
+func tryLockFile(path string) (unlock func(), ok bool) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, false
+	}
+	if err := filelock.TryLock(f); err != nil {
+		_ = f.Close()
+		return nil, false
+	}
+	return func() { _ = filelock.Release(f) }, true
+}

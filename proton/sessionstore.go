@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/cakebackup/cakebackup/secret"
@@ -35,12 +36,20 @@ func (e *SessionError) Unwrap() error { return e.Err }
 // SessionStore keeps the one cached Proton session of this user.
 type SessionStore interface {
 	// Load returns the cached session, or an error wrapping
-	// ErrNotLoggedIn when there is none.
+	// ErrNotLoggedIn when there is none, or when it is one logged out of
+	// (see Delete). A record of the sessions logged out of that cannot
+	// be read is a *LoggedOutRecordError.
 	Load(ctx context.Context) (Session, error)
 	// Save replaces the cached session.
 	Save(ctx context.Context, s Session) error
 	// Delete removes the cached session; deleting nothing is no error.
-	Delete(ctx context.Context) error
+	// It first records loggedOut, the ID (Session.UID) of the session
+	// logged out of, if not "", in a 0600 file beside the session file:
+	// a copy of that session saved later, by a process whose save was
+	// under way (blocked in a locked keyring, or gone to the file after
+	// giving up on it), is then no session for Load, and is removed.
+	// Save never takes an ID off the record; a new login has a new one.
+	Delete(ctx context.Context, loggedOut string) error
 	// Where says, for people, where the session is kept.
 	Where() string
 	// Lock waits until this process holds the lock that lets one
@@ -117,29 +126,76 @@ type keyringOrFile struct {
 // refresh token may be spent already. Load does not move the newer
 // session into the keyring itself, since it runs without the Lock and
 // could overwrite a renewal saved meanwhile; the next Save, as after
-// every renewal, puts it there and removes the file.
+// every renewal, puts it there and removes the file. A copy of a
+// session logged out of (see Delete) counts as none, and is removed
+// when no process holds the Lock (see dropLoggedOut).
 func (k *keyringOrFile) Load(ctx context.Context) (Session, error) {
 	if err := ctx.Err(); err != nil {
 		return Session{}, err
 	}
+	var s Session
 	stored, err := k.get(ctx)
-	if err == nil {
-		s, err := decodeSession([]byte(stored))
-		if err != nil {
+	inKeyring := err == nil
+	if inKeyring {
+		if s, err = decodeSession([]byte(stored)); err != nil {
 			return Session{}, fmt.Errorf("the Proton session in the OS keyring: %w", err)
 		}
-		// A file that cannot be read or used leaves the keyring's
-		// session, as when the file was not looked at.
-		if f, err := k.file.Load(ctx); err == nil && !newer(s, f) {
-			k.inKeyring = false
-			return f, nil
-		}
-		k.inKeyring = true
-		return s, nil
 	}
 	// Not in the keyring, or no keyring here: the file may hold it.
+	f, fileErr := k.file.read(ctx)
 	k.inKeyring = false
-	return k.file.Load(ctx)
+	if !inKeyring && fileErr != nil {
+		return Session{}, fileErr
+	}
+	out, err := k.file.loggedOut()
+	if err != nil {
+		return Session{}, err
+	}
+	keyringOut := inKeyring && slices.Contains(out, s.UID)
+	fileOut := fileErr == nil && slices.Contains(out, f.UID)
+	if keyringOut || fileOut {
+		k.dropLoggedOut(ctx, out, keyringOut)
+	}
+	inKeyring = inKeyring && !keyringOut
+	// A file that cannot be read or used, or was logged out of, leaves
+	// the keyring's session, as when the file was not looked at.
+	inFile := fileErr == nil && !fileOut
+	switch {
+	case inKeyring && (!inFile || newer(s, f)):
+		k.inKeyring = true
+		return s, nil
+	case inFile:
+		return f, nil
+	case fileErr != nil:
+		return Session{}, fileErr
+	}
+	return Session{}, ErrNotLoggedIn
+}
+
+// dropLoggedOut removes the copies Load found of sessions logged out of
+// (out), the keyring's too if fromKeyring, unless a process holds the
+// Lock: see sessionFile.dropLoggedOut. The keyring's entry, too, is read
+// again under the Lock. A save blocked in the keyring is not held back
+// by the Lock and may land after; its session is on the record all the
+// same, and the next Load that can removes it.
+func (k *keyringOrFile) dropLoggedOut(ctx context.Context, out []string, fromKeyring bool) {
+	unlock, ok := k.file.tryLock()
+	if !ok {
+		return
+	}
+	defer unlock()
+	k.file.dropLoggedOutLocked(ctx, out)
+	if !fromKeyring {
+		return
+	}
+	stored, err := k.get(ctx)
+	if err != nil {
+		return
+	}
+	if s, err := decodeSession([]byte(stored)); err == nil && slices.Contains(out, s.UID) {
+		// An entry left is removed by the next Load that can.
+		_ = k.keyring.Delete(ctx, keyringService, keyringAccount)
+	}
 }
 
 // Save implements SessionStore.
@@ -158,7 +214,7 @@ func (k *keyringOrFile) Save(ctx context.Context, s Session) error {
 	if err == nil {
 		k.inKeyring = true
 		// The keyring now holds the newest session; a file would be stale.
-		return k.file.Delete(ctx)
+		return k.file.remove(ctx)
 	}
 	k.inKeyring = false
 	return k.file.Save(ctx, s)
@@ -166,14 +222,20 @@ func (k *keyringOrFile) Save(ctx context.Context, s Session) error {
 
 // Delete implements SessionStore: the session goes from both places.
 // While a call on the keyring's entry is blocked, the keyring deletes it
-// once that call returns: a blocked save that lands later, once someone
-// unlocks the keyring, would otherwise bring back a session logged out
-// of, which the next connect would find expired.
-func (k *keyringOrFile) Delete(ctx context.Context) error {
+// once that call returns: a blocked save of this process that lands
+// later, once someone unlocks the keyring, would otherwise bring back a
+// session logged out of, which the next connect would find expired. The
+// record of loggedOut covers the saves of other processes.
+func (k *keyringOrFile) Delete(ctx context.Context, loggedOut string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	var errs []error
+	if loggedOut != "" {
+		if err := k.file.markLoggedOut(ctx, loggedOut); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	err := k.blocked()
 	if d, ok := k.keyring.(deferredDeleter); ok && err != nil {
 		// nil when the blocked call ended meanwhile: delete as usual.
@@ -189,7 +251,7 @@ func (k *keyringOrFile) Delete(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("removing the Proton session from the OS keyring: %w", err))
 		}
 	}
-	if err := k.file.Delete(ctx); err != nil {
+	if err := k.file.remove(ctx); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

@@ -25,7 +25,8 @@ import (
 // session file at once, so one call is left blocked in go-keyring,
 // not one per connect. The session is saved to and loaded from the 0600
 // file throughout, and logging out removes it. Once the keyring is
-// unlocked, the next store keeps the session in the keyring again.
+// unlocked, the next store keeps the next login's session in the
+// keyring again.
 func TestSessionStoreLockedKeyring(t *testing.T) {
 	svc := secrettest.Start(t) // sets DBUS_SESSION_BUS_ADDRESS: not parallel
 	ts := protontest.NewForTest(t)
@@ -100,6 +101,9 @@ func TestSessionStoreLockedKeyring(t *testing.T) {
 	if n := secrettest.BlockedCalls(t); n != 0 {
 		t.Fatalf("%d calls blocked in go-keyring once unlocked, want 0", n)
 	}
+	// The next login's session (a new ID: the one logged out of is
+	// recorded as such, see SessionStore.Delete) goes to the keyring.
+	s.UID += "-next-login"
 	store := NewSessionStore(getenv, kr)
 	if err := store.Save(ctx, s); err != nil || store.Where() != "the OS keyring" {
 		t.Fatalf("save once unlocked: %v, kept in %q; want the OS keyring", err, store.Where())

@@ -90,7 +90,7 @@ func TestSessionStoreRoundTrip(t *testing.T) {
 			getenv := envWith(map[string]string{"XDG_CONFIG_HOME": dir, "HOME": "/nonexistent"})
 			st := &keyringOrFile{keyring: tc.keyring, file: &sessionFile{getenv: getenv}}
 			if tc.name == "os keyring" {
-				t.Cleanup(func() { _ = st.Delete(ctx) })
+				t.Cleanup(func() { _ = st.Delete(ctx, "") })
 			}
 			if _, err := st.Load(ctx); !errors.Is(err, ErrNotLoggedIn) {
 				t.Fatalf("Load before Save = %v, want ErrNotLoggedIn", err)
@@ -132,7 +132,7 @@ func TestSessionStoreRoundTrip(t *testing.T) {
 			if err == nil && len(entries) > 1 {
 				t.Fatalf("temporary files left in the config dir: %v", entries)
 			}
-			if err := st.Delete(ctx); err != nil {
+			if err := st.Delete(ctx, want.UID); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := st.Load(ctx); !errors.Is(err, ErrNotLoggedIn) {
@@ -141,7 +141,7 @@ func TestSessionStoreRoundTrip(t *testing.T) {
 			if _, err := os.Stat(path); err == nil {
 				t.Fatal("session file still there after Delete")
 			}
-			if err := st.Delete(ctx); err != nil {
+			if err := st.Delete(ctx, want.UID); err != nil {
 				t.Fatalf("second Delete = %v, want nil", err)
 			}
 		})
@@ -390,7 +390,7 @@ func TestSessionFileLeftoversRemoved(t *testing.T) {
 			case "save":
 				err = f.Save(ctx, testSession())
 			case "delete":
-				err = f.Delete(ctx)
+				err = f.Delete(ctx, testSession().UID) // as Logout does
 			}
 			if err != nil {
 				t.Fatal(err)
