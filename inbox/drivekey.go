@@ -21,7 +21,7 @@ import (
 // (state.RetentionOwed), tried again at a pass that finds that drive.
 // A stick swapped for another within a pass, after a shipment to it
 // failed, keeps the retention it was due: it is owed there, and the
-// other stick is not pruned by its records (see prune).
+// other stick is not pruned by its records (see prune, swapped).
 //
 // Two sticks can share an ID: a dd clone has its original's UUID and
 // label, and where the ID is the label, a stick reformatted keeping its

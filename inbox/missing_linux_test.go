@@ -238,3 +238,61 @@ func TestStickSwappedBeforeRetention(t *testing.T) {
 		t.Fatalf("state owes %+v after A's retention, want nothing", o)
 	}
 }
+
+// TestStickSwappedBetweenShipments: when, within one pass, stick A gets
+// a copy, a shipment fails and stick B, plugged in instead, gets the
+// next export, the retention A was due is owed on A (B's is done on B),
+// and done once A is back.
+func TestStickSwappedBetweenShipments(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	s := newSticks(t, sameLabel, true)
+	in, now := keepOneOnAClock(s, f)
+	first, second, third := snapshot(t, 0), snapshot(t, 1), snapshot(t, 2)
+	f.drop(t, "export-0", first)
+	for _, i := range []int{stickB, stickA} {
+		s.plug(t, i)
+		onceOK(t, in)
+		holdsOnly(t, s.backups(i), first)
+	}
+
+	// export-1 goes to A; export-2?, a name not every destination can
+	// store, fails (the destination is closed, to be opened afresh);
+	// stick B is plugged in instead of A and gets export-3.
+	open := in.Open
+	swapped := false
+	in.Open = func(ctx context.Context, spec string) (destinations.Destination, error) {
+		if _, err := os.Stat(filepath.Join(s.backups(stickA), "export-1")); err == nil && !swapped {
+			swapped = true
+			s.plug(t, stickB)
+		}
+		return open(ctx, spec)
+	}
+	f.drop(t, "export-1", second)
+	bad := f.drop(t, "export-2?", appExport(t, "v3", 0))
+	later := f.drop(t, "export-3", third)
+	err := once(t, in).Err()
+	if !swapped || !errors.Is(err, inbox.ErrStickSwapped) {
+		t.Fatalf("pass error %v (swapped %v), want retention at A owed", err, swapped)
+	}
+	holdsOnly(t, s.backups(stickA), first, second)
+	holdsOnly(t, s.backups(stickB), third)
+	keyA := "usb on uuid:" + sameLabel[stickA].uuid
+	if o := owedState(t, f.state); len(o) != 1 || o[keyA].Tries != 1 {
+		t.Fatalf("state owes %+v, want one failed try on stick A alone", o)
+	}
+
+	in.Open = open
+	for _, p := range []string{bad, later} {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.plug(t, stickA)
+	*now = now.Add(time.Minute)
+	shippedNothing(t, onceOK(t, in))
+	holdsOnly(t, s.backups(stickA), second)
+	if o := owedState(t, f.state); len(o) != 0 {
+		t.Fatalf("state owes %+v after A's retention, want nothing", o)
+	}
+}

@@ -47,6 +47,9 @@ type runner struct {
 	// stored on a drive the pass found that it does not hold: see
 	// reconcile.
 	lacks map[string]map[string]bool
+	// swaps are the failures of retention owed on sticks swapped for
+	// others within the pass (see swapped), for its report.
+	swaps []error
 	// toldLack is, by state key, the copies a drive lacked when that was
 	// last logged, so that it is logged once.
 	toldLack map[string]string
@@ -181,6 +184,7 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (rep *Report, e
 	r.keys = map[string]string{}
 	r.sticks = map[string]local.Drive{}
 	r.lacks = map[string]map[string]bool{}
+	r.swaps = nil
 	for _, dest := range r.in.Dests {
 		if isDrive(dest) {
 			r.drop(dest)
@@ -224,6 +228,7 @@ func (r *runner) pass(ctx context.Context, only map[string]bool) (rep *Report, e
 	if only == nil && ctx.Err() == nil {
 		r.forgetGone(seen)
 	}
+	rep.Errs = append(rep.Errs, r.swaps...)
 	for _, dest := range r.in.Dests {
 		if ctx.Err() != nil {
 			break
@@ -307,12 +312,32 @@ func (r *runner) retentionDone(ctx context.Context, dest string, err error) {
 	default:
 		o = r.st.owe(key, err, r.in.clock())
 		r.dirty = true
-		msg := "retention failed; it is tried again"
-		if r.in.RemoveAfterSend {
-			msg = "retention failed; it is tried again, and the exports stay in the folder until it succeeds"
-		}
-		r.in.log().Error(msg, "dest", r.named(dest), "next", o.Next.Format(time.RFC3339), "error", o.Err)
+		r.in.log().Error(r.retentionFailed(), "dest", r.named(dest), "next", o.Next.Format(time.RFC3339), "error", o.Err)
 	}
+}
+
+// swapped owes retention on the stick of state key old, drv, which got
+// a copy earlier in this pass and was swapped for now, the stick dest
+// finds now: the pass's retention at dest is now's, and old's is done
+// when that stick is back (see retentionDue).
+func (r *runner) swapped(dest, old string, drv, now local.Drive) {
+	named := dest
+	if dest+" on "+drv.ID() == old {
+		named = dest + " on " + drv.Named()
+	}
+	err := fmt.Errorf("retention at %s: %w: %s", dest, ErrStickSwapped, now.Named())
+	o := r.st.owe(old, err, r.in.clock())
+	r.dirty = true
+	r.swaps = append(r.swaps, err)
+	r.in.log().Error(r.retentionFailed(), "dest", named, "next", o.Next.Format(time.RFC3339), "error", o.Err)
+}
+
+// retentionFailed is the log line's message for retention that failed.
+func (r *runner) retentionFailed() string {
+	if r.in.RemoveAfterSend {
+		return "retention failed; it is tried again, and the exports stay in the folder until it succeeds"
+	}
+	return "retention failed; it is tried again"
 }
 
 // save writes the state file if the state changed since it was read or
@@ -512,12 +537,18 @@ func rejected(err error) bool {
 func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, now time.Time, stored map[string]bool) {
 	sent, err := job.Send(ctx, r.openDest, job.Shipment{File: f.Path, Dests: missing, Password: r.in.Password, KeepOpen: true, WantSHA512: true})
 	f.Sent = sent
+	// was are the sticks the pass had found before, which a copy stored
+	// now may not have gone to.
+	was := map[string]local.Drive{}
 	if sent != nil {
 		for _, s := range sent.Stores {
 			// Which stick a copy went to (or failed on) is named in the
 			// log, dropped or not.
 			if d, ok := r.open[s.Dest]; ok && isDrive(s.Dest) {
 				if od, ok := d.(onDrive); ok {
+					if drv, found := r.sticks[s.Dest]; found {
+						was[s.Dest] = drv
+					}
 					r.sticks[s.Dest] = od.Drive()
 				}
 			}
@@ -563,6 +594,9 @@ func (r *runner) ship(ctx context.Context, f *File, m memo, missing []string, no
 		if d, ok := r.open[s.Dest]; ok {
 			key = keyOf(s.Dest, d)
 			if isDrive(s.Dest) && r.keys[s.Dest] != key {
+				if od, ok := d.(onDrive); ok && r.keys[s.Dest] != "" && stored[s.Dest] {
+					r.swapped(s.Dest, r.keys[s.Dest], was[s.Dest], od.Drive())
+				}
 				r.resolve(ctx, s.Dest, d)
 			}
 		}
