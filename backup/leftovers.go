@@ -141,7 +141,7 @@ func removeStaleRestores(parent string) (Reclaimed, error) {
 // lock is returned holding it (close it once the leftover is removed);
 // without one, the process id does. When in doubt it says yes.
 func restoreAlive(lockPath string, pid int) (lock *os.File, alive bool) {
-	f, err := os.OpenFile(lockPath, os.O_RDWR, 0)
+	f, err := openLockFile(lockPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, pid == os.Getpid() || process.Running(pid)
 	}
