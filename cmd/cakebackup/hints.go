@@ -47,6 +47,7 @@ func withFix(err error, config string) error {
 	var noTimers *schedule.NoTimersError
 	var locked *schedule.JobLockedError
 	var keyringSilent *secret.TimeoutError
+	var record *proton.LoggedOutRecordError
 	switch {
 	case errors.As(err, &session) && session.Exposed:
 		return errloc.After(err, session, ": delete it and run "+login)
@@ -60,6 +61,8 @@ func withFix(err error, config string) error {
 		return errloc.After(err, proton.ErrKeysLocked, ", or run "+login+" again if the password changed")
 	case errors.Is(err, proton.ErrHumanVerification):
 		return errloc.After(err, proton.ErrHumanVerification, ", then run "+login+" again")
+	case errors.As(err, &record): // it only lists sessions ended at Proton
+		return errloc.After(err, record, "; delete that file and try again")
 	case errors.Is(err, proton.ErrTwoFactorRequired):
 		return errloc.After(err, proton.ErrTwoFactorRequired, ": give it with --proton-2fa or at the prompt")
 	case errors.As(err, &locked):
