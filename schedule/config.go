@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -476,13 +477,16 @@ func (kl keyLines) unknown(path string, k toml.Key, jobs []Job) *FieldError {
 
 // WriteFileAtomic writes data to path through a synced temporary file in
 // the same folder and a rename, so readers see the old or the new file,
-// never a part.
+// never a part. It first removes what writes of path killed before their
+// rename left (removeStaleTemps).
 func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	prefix := "." + filepath.Base(path) + ".tmp-"
+	removeStaleTemps(dir, prefix)
+	f, err := os.CreateTemp(dir, prefix+"*")
 	if err != nil {
 		return err
 	}
@@ -515,4 +519,28 @@ func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
 		d.Close()
 	}
 	return nil
+}
+
+// staleTempAge is how old a temporary file of WriteFileAtomic must be to
+// be a killed write's: a write of a few kilobytes takes far less.
+const staleTempAge = 10 * time.Minute
+
+// removeStaleTemps removes the files in dir named prefix+... that are
+// older than staleTempAge: temporary files of writes killed (kill -9, a
+// power cut) before their rename, which nothing else removes. A younger
+// one may be another process's write under way and stays. Failures are
+// left for the next write.
+func removeStaleTemps(dir, prefix string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTempAge {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
