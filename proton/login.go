@@ -204,10 +204,13 @@ func (e *KeepError) Unwrap() error { return e.Err }
 // even when Proton cannot be told: the person asked for it to be gone
 // from this machine. It returns an error wrapping ErrNotLoggedIn when no
 // session is cached, and a *RevokeError when the session is forgotten
-// here but may still be alive at Proton.
+// here but may still be alive at Proton. A record of the sessions logged
+// out of that cannot be read changes nothing: the session could not be
+// loaded to end it at Proton, and its *LoggedOutRecordError is returned.
 func Logout(ctx context.Context, opts Options, store SessionStore) error {
 	s, err := store.Load(ctx)
-	if errors.Is(err, ErrNotLoggedIn) {
+	var record *LoggedOutRecordError
+	if errors.Is(err, ErrNotLoggedIn) || errors.As(err, &record) {
 		return err
 	}
 	var revokeErr error

@@ -172,3 +172,41 @@ func TestLogoutInAnotherProcessFileOnly(t *testing.T) {
 		t.Errorf("config dir holds %q; want the record %s", names, loggedOutName)
 	}
 }
+
+// TestLogoutRecordUnreadable: with a record of the sessions logged out of
+// that cannot be read, Logout cannot load the session to end it at
+// Proton, so it changes nothing and returns the *LoggedOutRecordError:
+// the session is not forgotten here while alive at Proton. Once the
+// record is deleted, as the error's hint says, whoami works and Logout
+// ends the session.
+func TestLogoutRecordUnreadable(t *testing.T) {
+	t.Parallel()
+	ts := protontest.NewForTest(t)
+	dir := t.TempDir()
+	getenv := envWith(map[string]string{"XDG_CONFIG_HOME": dir, URLEnv: ts.Server.URL(), SessionEnv: "file"})
+	opts := Options{APIURL: ts.Server.URL()}
+	newStore := func() SessionStore { return NewSessionStore(getenv, nil) }
+	ctx := t.Context()
+	s := serverSession(ts)
+	if err := Keep(ctx, newStore(), s); err != nil {
+		t.Fatal(err)
+	}
+	record := filepath.Join(dir, "cakebackup", loggedOutName)
+	if err := os.WriteFile(record, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var re *LoggedOutRecordError
+	if err := Logout(ctx, opts, newStore()); !errors.As(err, &re) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("Logout with an unreadable record = %v; want the *LoggedOutRecordError, one line", err)
+	}
+	if err := os.Remove(record); err != nil {
+		t.Fatal(err)
+	}
+	if lines, err := WhoamiLines(ctx, opts, newStore()); err != nil || len(lines) != 2 {
+		t.Fatalf("whoami once the record is deleted = %q, %v; want the session kept and alive", lines, err)
+	}
+	if err := Logout(ctx, opts, newStore()); err != nil {
+		t.Fatalf("Logout once the record is deleted: %v", err)
+	}
+	checkLoggedOut(t, opts, newStore, filepath.Join(dir, "cakebackup", sessionFileName), nil)
+}
