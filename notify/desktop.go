@@ -18,6 +18,10 @@ type Desktop struct {
 	// Bus, when set, is the D-Bus address to use instead of the session
 	// bus from the environment (tests run a private bus).
 	Bus string
+	// Scrub names variables to take out of osascript's environment besides
+	// those that may hold a secret (secret.ScrubEnv): the ones jobs read
+	// their passwords from.
+	Scrub []string
 }
 
 // Name implements Notifier.
@@ -31,7 +35,9 @@ func (d Desktop) Notify(ctx context.Context, e Event) error {
 	}
 	if d.GOOS == "darwin" {
 		name, args := osascriptCommand(e)
-		return exec.CommandContext(ctx, name, args...).Run()
+		cmd := exec.CommandContext(ctx, name, args...)
+		cmd.Env = childEnv(d.Scrub) // a password in its environment would be any reader's of it
+		return cmd.Run()
 	}
 	return d.dbusNotify(ctx, e)
 }

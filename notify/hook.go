@@ -46,7 +46,7 @@ func (h Hook) Notify(ctx context.Context, e Event) error {
 	}
 	name, args := shellCommand(runtime.GOOS, h.Command)
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = append(h.scrub(secret.ScrubEnv(os.Environ())), hookEnv(e)...)
+	cmd.Env = append(childEnv(h.Scrub), hookEnv(e)...)
 	cmd.Stdout, cmd.Stderr = h.Output, h.Output
 	// A child of the shell may outlive it holding the output pipe: stop
 	// waiting for it soon after the shell is killed.
@@ -60,16 +60,15 @@ func (h Hook) Notify(ctx context.Context, e Event) error {
 	return nil
 }
 
-// scrub returns env without the variables named in h.Scrub.
-func (h Hook) scrub(env []string) []string {
-	out := env[:0:0]
-	for _, kv := range env {
+// childEnv is this process's environment for a program it starts,
+// without the variables that may hold a secret (secret.ScrubEnv) or are
+// named in scrub.
+func childEnv(scrub []string) []string {
+	env := secret.ScrubEnv(os.Environ())
+	return slices.DeleteFunc(env, func(kv string) bool {
 		key, _, _ := strings.Cut(kv, "=")
-		if !slices.Contains(h.Scrub, key) {
-			out = append(out, kv)
-		}
-	}
-	return out
+		return slices.Contains(scrub, key)
+	})
 }
 
 // shellCommand is how a hook's command line is run on goos.

@@ -122,6 +122,40 @@ func TestOsascriptCommand(t *testing.T) {
 	}
 }
 
+// TestOsascriptEnvironment: on macOS the desktop notification is a child
+// process, osascript; like a hook, it never gets a password in its
+// environment. A stand-in osascript on PATH records what it was given.
+func TestOsascriptEnvironment(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("the stand-in osascript is a shell script")
+	}
+	dir := t.TempDir()
+	envFile := filepath.Join(dir, "env")
+	script := "#!/bin/sh\nenv > '" + envFile + "'\n"
+	if err := os.WriteFile(filepath.Join(dir, "osascript"), []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	t.Setenv("CAKEBACKUP_PASSWORD", "the backup password")
+	t.Setenv("CAKEBACKUP_PROTON_PASSWORD", "the proton password")
+	t.Setenv("NIGHTLY_PW", "the job's password")
+	t.Setenv("NOT_A_SECRET", "kept")
+	d := Desktop{GOOS: "darwin", Scrub: []string{"NIGHTLY_PW"}}
+	if err := d.Notify(context.Background(), failed); err != nil {
+		t.Fatal(err)
+	}
+	env, err := os.ReadFile(envFile)
+	if err != nil {
+		t.Fatalf("osascript did not run: %v", err)
+	}
+	if strings.Contains(string(env), "password") {
+		t.Errorf("osascript saw a password:\n%s", env)
+	}
+	if !strings.Contains(string(env), "NOT_A_SECRET=kept\n") {
+		t.Errorf("osascript lost the rest of the environment:\n%s", env)
+	}
+}
+
 func TestDesktopOverDBus(t *testing.T) {
 	addr, svc := notifytest.SessionBus(t)
 	d := Desktop{GOOS: "linux", Bus: addr}

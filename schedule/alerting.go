@@ -27,8 +27,8 @@ const maxHookOutput = 16 << 10
 // was skipped (the ping; the on_success hook),
 // onChange get the events of a job that starts failing, turns overdue or
 // works again (the webhook, the desktop, the on_failure and on_overdue
-// hooks). Hooks write their output to hookOut, and never see the
-// variables named in scrub (the jobs' password_env).
+// hooks). Hooks write their output to hookOut; neither they nor the
+// desktop's osascript see the variables named in scrub (the jobs' password_env).
 func (a Alerts) Notifiers(desktop notify.Notifier, hookOut io.Writer, scrub []string) (perRun, onChange []notify.Notifier) {
 	if a.PingURL != "" {
 		perRun = append(perRun, notify.Ping{URL: a.PingURL})
@@ -42,6 +42,10 @@ func (a Alerts) Notifiers(desktop notify.Notifier, hookOut io.Writer, scrub []st
 	if a.NotifyDesktop {
 		if desktop == nil {
 			desktop = notify.Desktop{GOOS: runtime.GOOS}
+		}
+		if d, ok := desktop.(notify.Desktop); ok {
+			d.Scrub = scrub // osascript, like the hooks, never sees them
+			desktop = d
 		}
 		onChange = append(onChange, desktop)
 	}

@@ -440,3 +440,20 @@ func TestPingStartWaitsForBegin(t *testing.T) {
 		})
 	}
 }
+
+// TestDesktopNotifierScrubs: the desktop notifier a job's alerts get is told
+// the jobs' password variables, as the hooks are: on macOS it starts
+// osascript, which must not see them.
+func TestDesktopNotifierScrubs(t *testing.T) {
+	scrub := []string{"NIGHTLY_PW"}
+	for _, given := range []notify.Notifier{nil, notify.Desktop{GOOS: "darwin"}} {
+		_, onChange := Alerts{NotifyDesktop: true}.Notifiers(given, nil, scrub)
+		if len(onChange) != 1 {
+			t.Fatalf("notifiers %v, want the desktop alone", onChange)
+		}
+		d, ok := onChange[0].(notify.Desktop)
+		if !ok || !slices.Equal(d.Scrub, scrub) {
+			t.Errorf("given %#v: desktop notifier %#v, want Scrub %v", given, onChange[0], scrub)
+		}
+	}
+}
