@@ -85,13 +85,14 @@ func Dashed(name string) string {
 // help command kept out, flag errors as [*UsageError], errors left to
 // the program to print, once, as one line, the words [Completion]'s
 // scripts ask for, and a repeated flag for a list (a path may hold a
-// comma). The help flag is added after app.Setup, as it adds none to an
-// app with a help command of its own: without it "APP --help" failed
-// with "flag: help requested", exit 2.
+// comma). The app and every command get a help flag of their own (see
+// [ownHelp]), added after app.Setup, where urfave/cli's would have been:
+// without one "APP --help" failed with "flag: help requested", exit 2.
 func Prepare(app *cli.App) *cli.App {
 	app.EnableBashCompletion = true
 	app.DisableSliceFlagSeparator = true
 	app.HideHelpCommand = true
+	app.HideHelp = true
 	app.Action = AppAction
 	app.ExitErrHandler = func(*cli.Context, error) {}
 	app.OnUsageError = func(c *cli.Context, err error, _ bool) error {
@@ -99,7 +100,8 @@ func Prepare(app *cli.App) *cli.App {
 	}
 	Strict(app.Commands, app.Flags)
 	app.Setup()
-	app.Flags = append(app.Flags, cli.HelpFlag)
+	app.Flags = append(app.Flags, helpFlag())
+	ownHelp(app.Commands)
 	return app
 }
 

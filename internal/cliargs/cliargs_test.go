@@ -253,7 +253,9 @@ func TestScripts(t *testing.T) {
 func TestManualWithoutOptions(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	app := &cli.App{Name: "cb", HideHelp: true, Commands: []*cli.Command{{Name: "man", Action: Manual(&out, "d", "e")}}}
+	// HideHelp on the command too keeps urfave/cli's shared help flag,
+	// which parsing writes to, out (-race).
+	app := &cli.App{Name: "cb", HideHelp: true, Commands: []*cli.Command{{Name: "man", HideHelp: true, Action: Manual(&out, "d", "e")}}}
 	err := app.RunContext(context.Background(), []string{"cb", "man"})
 	if !errors.Is(err, ErrNoOptions) || err.Error() != "making the manual page: no GLOBAL OPTIONS section" || out.Len() != 0 {
 		t.Errorf("err = %v, printed %q; want ErrNoOptions and nothing printed", err, out.String())
@@ -276,5 +278,67 @@ func TestPrepared(t *testing.T) {
 	if err := app.RunContext(context.Background(), []string{"cb", "create", "--source", "/a,b", "--source", "c"}); err != nil ||
 		!slices.Equal(sources, []string{"/a,b", "c"}) {
 		t.Errorf("--source /a,b --source c: %v, got %q", err, sources)
+	}
+}
+
+// TestOwnHelpFlags runs apps from Prepare side by side, as cakebackup's
+// tests do, asking for help every way: each app and command must have a
+// help flag of its own, never urfave/cli's shared HelpFlag, which parsing
+// writes to (go test -race saw the apps race on it), and the help must
+// read as with urfave/cli's: --help, -h on a command and its subcommands,
+// `help COMMAND` without them.
+func TestOwnHelpFlags(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args      []string
+		want, not string
+	}{
+		{[]string{"--help"}, "--help, -h", ""},
+		{[]string{"-h"}, "cb - ", ""},
+		{[]string{"restore", "--help"}, "--help, -h", ""},
+		{[]string{"restore", "-h"}, "--to DIR", ""},
+		{[]string{"schedule", "list", "--help"}, "--help, -h", ""},
+		{[]string{"schedule", "--help"}, "status", ""},
+		{[]string{"schedule"}, "list", ""},
+		{[]string{"help", "restore"}, "--to DIR", "--help"},
+		{[]string{"help", "schedule", "list"}, "cb schedule list", "--help"},
+		{[]string{"completion", "fish"}, "-l help -s h -d 'show help'", ""},
+		{[]string{"man"}, "show help", ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			outs := make([]bytes.Buffer, 2)
+			apps := make([]*cli.App, 2)
+			errs := make(chan error, 2)
+			for i := range apps {
+				apps[i] = testApp(&outs[i], new([]string))
+				go func() { errs <- apps[i].RunContext(context.Background(), append([]string{"cb"}, tt.args...)) }()
+			}
+			for range apps {
+				if err := <-errs; err != nil {
+					t.Fatalf("%q: %v", tt.args, err)
+				}
+			}
+			for i, app := range apps {
+				out := outs[i].String()
+				if !strings.Contains(out, tt.want) || (tt.not != "" && strings.Contains(out, tt.not)) {
+					t.Errorf("%q shows %q: want %q, not %q", tt.args, out, tt.want, tt.not)
+				}
+				if slices.Contains(app.Flags, cli.HelpFlag) {
+					t.Errorf("%q: the app has urfave/cli's shared help flag", tt.args)
+				}
+				var walk func([]*cli.Command)
+				walk = func(cmds []*cli.Command) {
+					for _, c := range cmds {
+						if slices.Contains(c.Flags, cli.HelpFlag) {
+							t.Errorf("%q: command %s has urfave/cli's shared help flag", tt.args, c.Name)
+						}
+						walk(c.Subcommands)
+					}
+				}
+				walk(app.Commands)
+			}
+		})
 	}
 }

@@ -26,7 +26,7 @@ func Completion(w io.Writer, bash, zsh string) cli.ActionFunc {
 		}
 		var err error
 		if shell == "fish" {
-			if script, err = c.App.ToFishCompletion(); err != nil {
+			if script, err = shownApp(c).ToFishCompletion(); err != nil {
 				return fmt.Errorf("making the fish completion: %w", err)
 			}
 		}

@@ -32,6 +32,9 @@ func TestFlagValueErrors(t *testing.T) {
 			ExitErrHandler: func(*cli.Context, error) {},
 			Commands: []*cli.Command{{
 				Name: "watch",
+				// Not Prepare's app: HideHelp keeps urfave/cli's shared
+				// help flag, which parsing writes to, out (-race).
+				HideHelp: true,
 				Flags: []cli.Flag{
 					&cli.IntFlag{Name: "keep-last", Aliases: []string{"n"}},
 					&cli.DurationFlag{Name: "settle"},

@@ -37,7 +37,7 @@ func ShowHelp(w io.Writer) cli.ActionFunc {
 		if len(cmd.Subcommands) > 0 {
 			tmpl = subcommandHelpTemplate
 		}
-		cli.HelpPrinter(w, tmpl, cmd)
+		cli.HelpPrinter(w, tmpl, asShown([]*cli.Command{cmd}, runningCommands(c))[0])
 		return nil
 	}
 }
@@ -60,7 +60,7 @@ var ErrNoOptions = errors.New("no GLOBAL OPTIONS section")
 // exitStatus at the end.
 func Manual(w io.Writer, description, exitStatus string) cli.ActionFunc {
 	return func(c *cli.Context) error {
-		page, err := c.App.ToManWithSection(1)
+		page, err := shownApp(c).ToManWithSection(1)
 		if err != nil {
 			return fmt.Errorf("making the manual page: %w", err)
 		}

@@ -35,7 +35,7 @@ func Strict(cmds []*cli.Command, global []cli.Flag) {
 			c.Action = refuseArgs(action)
 		}
 		if action := c.Action; action != nil {
-			c.Action = refuseFlagsAsPaths(append(flags, cli.HelpFlag), action)
+			c.Action = refuseFlagsAsPaths(append(flags, helpFlag()), action)
 		}
 		Strict(c.Subcommands, global)
 	}
