@@ -52,6 +52,7 @@ func (e *env) loadConfig(c *cli.Context, creator, prefix string) (*schedule.Conf
 	case err != nil:
 		return nil, usageError(fmt.Errorf("%s%w", prefix, err))
 	}
+	e.holdPasswordEnvs(cfg.Jobs...)
 	return cfg, nil
 }
 
@@ -91,4 +92,13 @@ func (e *env) jobCommand(cmd *cli.Command, action func(c *cli.Context, cfg *sche
 		return action(c, cfg, job)
 	}
 	return cmd
+}
+
+// holdPasswordEnvs takes the variables jobs read their passwords from out
+// of the process environment (secret.HeldEnv) before anything starts a
+// program that would inherit them.
+func (e *env) holdPasswordEnvs(jobs ...schedule.Job) {
+	if e.holdEnv != nil {
+		e.holdEnv(schedule.PasswordEnvs(jobs)...)
+	}
 }

@@ -35,12 +35,16 @@ const (
 func main() {
 	// A core dump would hold every password this process read.
 	_ = secret.NoCoreDumps()
+	// The passwords in the environment, out of it before anything can start a program that would inherit them.
+	held := &secret.HeldEnv{}
+	held.Hold(secret.EnvVars()...)
 	ctx, stop := interrupt.OnSignal(context.Background())
 	code := run(ctx, os.Args, &env{
-		stdin:  os.Stdin,
-		stdout: os.Stdout,
-		stderr: os.Stderr,
-		getenv: os.Getenv,
+		stdin:   os.Stdin,
+		stdout:  os.Stdout,
+		stderr:  os.Stderr,
+		getenv:  held.Getenv,
+		holdEnv: held.Hold,
 		// One for the process: a keyring call that blocks (locked, nobody unlocks it) holds off the next,
 		// not another blocked beside it at each job run, and the Proton session goes to its file meanwhile.
 		keyring: &secret.OSKeyring{},
@@ -56,6 +60,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	getenv func(string) string
+	// holdEnv takes the variables jobs read their passwords from out of the process environment, for getenv
+	// alone (secret.HeldEnv); nil: they stay.
+	holdEnv func(names ...string)
 	// drives is where removable drives are looked for; nil: this machine's /proc and /sys.
 	drives *local.Detector
 	// executable is this program's path for the timers schedule install writes; nil: os.Executable.

@@ -94,6 +94,7 @@ func scheduleAddCommand(e *env) *cli.Command {
 			}
 			j.Name = name
 			j = j.WithDests(c.StringSlice("dest"))
+			e.holdPasswordEnvs(j)
 			warnings, err := e.runner().CheckNewJob(c.Context, cfg, j, c.Bool("allow-empty"), e.jobPassword)
 			if err != nil {
 				return newJobErr(err, cfg.File)
