@@ -298,7 +298,7 @@ func parseConfig(path string, data []byte) (*Config, error) {
 				where = fmt.Sprintf("%s:%d", path, pe.Position.Line)
 			}
 			if pe.LastKey != "" {
-				return nil, fmt.Errorf("%s: %s: %s", where, pe.LastKey, pe.Message)
+				return nil, fmt.Errorf("%s: %s: %s", where, pe.LastKey, hideSecretValue(pe.LastKey, pe.Message))
 			}
 			return nil, fmt.Errorf("%s: %s", where, pe.Message)
 		}
@@ -324,6 +324,20 @@ func parseConfig(path string, data []byte) (*Config, error) {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// hideSecretValue is msg, the parser's message about the value of key,
+// with the values it quotes replaced when key is for a password: a
+// password written into the config unquoted would be printed, and a
+// timer's run logged it.
+func hideSecretValue(key, msg string) string {
+	k := strings.ToLower(key[strings.LastIndex(key, ".")+1:])
+	if !strings.Contains(k, "pass") && !strings.Contains(k, "secret") && !strings.Contains(k, "token") {
+		return msg
+	}
+	// A value as the parser's messages quote it.
+	quoted := regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'[^']*'`)
+	return quoted.ReplaceAllString(msg, "a value not shown")
 }
 
 // Save validates c and writes it to path atomically (a temporary file in
