@@ -322,7 +322,7 @@ func (s *Server) newDriveKeys(ctx context.Context, username, password, addrID st
 		if addr.ID == "" {
 			return errors.New("address not found")
 		}
-		if keys, err = buildDriveKeys(s.pgp, addr.Email, addr.Keys.Primary().ID, addrKR); err != nil {
+		if keys, err = buildDriveKeys(s.pgp(), addr.Email, addr.Keys.Primary().ID, addrKR); err != nil {
 			return err
 		}
 		if s.relocker != nil {

@@ -144,16 +144,18 @@ func NewForTest(t testing.TB, opts ...TestOption) *TestServer {
 	return &TestServer{Server: srv, Username: c.username, Password: c.password, t: t, session: session}
 }
 
-// fastPGP generates curve25519 keys and locks them with the fewest S2K
-// iterations OpenPGP allows (65536 bytes hashed instead of the default
-// 16 MiB), so that locking and every later unlock, by the server and by
-// clients, costs microseconds instead of tens of milliseconds. The keys are
-// still real, distinct and locked.
-var fastPGP = func() *crypto.PGPHandle {
+// fastPGP returns a handle that generates curve25519 keys and locks them
+// with the fewest S2K iterations OpenPGP allows (65536 bytes hashed
+// instead of the default 16 MiB), so that locking and every later unlock,
+// by the server and by clients, costs microseconds instead of tens of
+// milliseconds. The keys are still real, distinct and locked. A new
+// handle at each call, as go-crypto writes to its S2K config as it locks
+// a key: one shared by concurrent requests was a data race.
+func fastPGP() *crypto.PGPHandle {
 	p := profile.Default()
 	p.S2kKeyEncryption = &s2k.Config{S2KMode: s2k.IteratedSaltedS2K, S2KCount: 65536}
 	return crypto.PGPWithProfile(p)
-}()
+}
 
 var fastKeysOnce sync.Once
 
@@ -171,12 +173,12 @@ func UseFastKeys() {
 // requested key type and size. It remembers each key's passphrase in
 // fastKeyPassphrases.
 func fastGenerateKey(name, email string, passphrase []byte, _ string, _ int) (string, error) {
-	key, err := fastPGP.KeyGeneration().AddUserId(name, email).New().GenerateKey()
+	key, err := fastPGP().KeyGeneration().AddUserId(name, email).New().GenerateKey()
 	if err != nil {
 		return "", err
 	}
 	defer key.ClearPrivateParams()
-	locked, err := fastPGP.LockKey(key, passphrase)
+	locked, err := fastPGP().LockKey(key, passphrase)
 	if err != nil {
 		return "", err
 	}

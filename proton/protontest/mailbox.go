@@ -151,7 +151,7 @@ func (s *Server) relockUserKeys(ctx context.Context, username, password, mailbox
 				unlocked.ClearPrivateParams()
 				return fmt.Errorf("salt mailbox password: %v", err)
 			}
-			relocked, err := s.pgp.LockKey(unlocked, newPass)
+			relocked, err := s.pgp().LockKey(unlocked, newPass)
 			unlocked.ClearPrivateParams()
 			if err != nil {
 				return fmt.Errorf("lock user key: %w", err)

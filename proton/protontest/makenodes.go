@@ -98,7 +98,7 @@ func (s *Server) makeFolder(a driveAccount, parentID, name string) (string, erro
 	}
 
 	req := proton.CreateFolderReq{ParentLinkID: parentID, SignatureAddress: a.email}
-	kr, pass, err := newDriveKey(fastPGP, "node", parentKR, a.addrKR, &req.NodeKey, &req.NodePassphrase, &req.NodePassphraseSignature)
+	kr, pass, err := newDriveKey(fastPGP(), "node", parentKR, a.addrKR, &req.NodeKey, &req.NodePassphrase, &req.NodePassphraseSignature)
 	if err != nil {
 		return "", err
 	}
@@ -205,7 +205,7 @@ func (s *Server) makeFile(username, folderID, name string, data []byte, modTime 
 		mimeType = "text/plain"
 	}
 	req := proton.CreateFileReq{ParentLinkID: folderID, MIMEType: mimeType, SignatureAddress: a.email}
-	nodeKR, pass, err := newDriveKey(fastPGP, "node", parentKR, a.addrKR, &req.NodeKey, &req.NodePassphrase, &req.NodePassphraseSignature)
+	nodeKR, pass, err := newDriveKey(fastPGP(), "node", parentKR, a.addrKR, &req.NodeKey, &req.NodePassphrase, &req.NodePassphraseSignature)
 	if err != nil {
 		return "", err
 	}

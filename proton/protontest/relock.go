@@ -120,7 +120,7 @@ func (r *relocker) relock(parentID, parentKey, nodeKey, nodePassphrase string) (
 		return nodeKey, nil
 	}
 	defer key.ClearPrivateParams()
-	relocked, err := fastPGP.LockKey(key, passphrase)
+	relocked, err := fastPGP().LockKey(key, passphrase)
 	if err != nil {
 		return nodeKey, nil
 	}

@@ -86,9 +86,12 @@ type Server struct {
 	// for the ExpiresIn of refresh replies (see handleRefresh).
 	authLife atomic.Int64
 
-	// pgp generates and locks the keys the server makes for accounts
-	// (drive keys, re-locked user keys); NewForTest makes it cheap.
-	pgp *crypto.PGPHandle
+	// pgp returns a handle that generates and locks the keys the server
+	// makes for accounts (drive keys, re-locked user keys), a new one at
+	// each call: go-crypto writes to a handle's S2K config as it locks a
+	// key, so one handle shared by concurrent requests is a data race.
+	// NewForTest makes it cheap.
+	pgp func() *crypto.PGPHandle
 	// relocker re-locks the node keys clients send with a cheap S2K;
 	// NewForTest makes one, New never does (nil).
 	relocker *relocker
@@ -163,7 +166,7 @@ func newServer(opts Options, shared *sharedCore) (*Server, error) {
 		mailbox:   newMailboxKeys(),
 		resumed:   newResumedKeys(),
 		kept:      kept,
-		pgp:       crypto.PGP(),
+		pgp:       crypto.PGP,
 	}
 	s.authLife.Store(int64(coreAuthLife))
 	s.SetAppVersions(opts.AppVersions)
