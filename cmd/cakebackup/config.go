@@ -102,3 +102,19 @@ func (e *env) holdPasswordEnvs(jobs ...schedule.Job) {
 		e.holdEnv(schedule.PasswordEnvs(jobs)...)
 	}
 }
+
+// holdDefaultPasswordEnvs is holdPasswordEnvs for the jobs of the default
+// config file, for the commands that never load it. A config that does
+// not load holds nothing here: the commands that need it say why.
+func (e *env) holdDefaultPasswordEnvs() {
+	if e.holdEnv == nil {
+		return
+	}
+	path, err := config.OSEnv(e.getenv).File()
+	if err != nil {
+		return
+	}
+	if cfg, err := schedule.LoadConfig(path); err == nil {
+		e.holdPasswordEnvs(cfg.Jobs...)
+	}
+}

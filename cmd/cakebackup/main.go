@@ -173,6 +173,8 @@ func (e *env) readGlobalFlags(c *cli.Context) error {
 		fmt.Fprintln(e.stdout, buildinfo.Of(version).Line(appName))
 		return errVersionShown
 	}
+	// Every command, even one that never reads the config, may start a keyring's program (holdPasswordEnvs).
+	e.holdDefaultPasswordEnvs()
 	// Unless GOMEMLIMIT is set, a soft heap limit makes the GC free the blocks the Proton bridge drops at once,
 	// where the heap would double: a create to Proton stays under 200 MiB RSS (proton/README.md).
 	if e.getenv("GOMEMLIMIT") == "" {

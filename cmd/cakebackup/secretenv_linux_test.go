@@ -19,7 +19,8 @@ import (
 // for go-keyring's /usr/bin/security on macOS). A stand-in dbus-launch on
 // PATH records its environment: it must hold none of the passwords the
 // run was given, $CAKEBACKUP_PASSWORD, $CAKEBACKUP_PROTON_PASSWORD or a
-// job's password_env variable (in a command that loads the config), which a real dbus-launch would hand on to
+// job's password_env variable (of the default config, or of the one the
+// command loads), which a real dbus-launch would hand on to
 // the session bus daemon it leaves running.
 func TestLibraryChildrenGetNoPassword(t *testing.T) {
 	t.Parallel()
@@ -33,13 +34,22 @@ func TestLibraryChildrenGetNoPassword(t *testing.T) {
 		protonPW = "proton-pw-Zr42"
 		jobPW    = "job-pw-Kd77"
 	)
-	// A command that loads no config does not know the jobs' variables.
 	tests := []struct {
 		name    string
 		secrets []string
 		args    func(home string) []string
 	}{
-		{"proton whoami", []string{backupPW, protonPW}, func(string) []string { return []string{"proton", "whoami"} }},
+		// The jobs of the default config are known to every command.
+		{"proton whoami", []string{backupPW, protonPW, jobPW}, func(home string) []string {
+			dir := filepath.Join(home, ".config", "cakebackup")
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(twoJobConfig(t, home), filepath.Join(dir, "config.toml")); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"proton", "whoami"}
+		}},
 		{"schedule run of a keyring job", []string{backupPW, protonPW, jobPW}, func(home string) []string {
 			return []string{"schedule", "run", "--config", twoJobConfig(t, home), "--now", "fromkeyring"}
 		}},
