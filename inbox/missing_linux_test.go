@@ -194,29 +194,17 @@ func TestStickSwappedBeforeRetention(t *testing.T) {
 	in, now := keepOneOnAClock(s, f)
 	first, second := snapshot(t, 0), snapshot(t, 1)
 	f.drop(t, "export-0", first)
-	for _, i := range []int{stickB, stickA} {
-		s.plug(t, i)
-		onceOK(t, in)
-		holdsOnly(t, s.backups(i), first)
-	}
+	bothSticksHold(t, s, in, first)
 
 	// export-1 goes to A; export?2, a name not every destination can
 	// store, fails (the destination is closed, to be opened afresh);
 	// stick B is plugged in instead of A before retention opens it.
-	open := in.Open
-	swapped := false
-	in.Open = func(ctx context.Context, spec string) (destinations.Destination, error) {
-		if _, err := os.Stat(filepath.Join(s.backups(stickA), "export-1")); err == nil && !swapped {
-			swapped = true
-			s.plug(t, stickB)
-		}
-		return open(ctx, spec)
-	}
+	swapped, open := swapOnceAHoldsExport1(t, s, in)
 	f.drop(t, "export-1", second)
 	bad := f.drop(t, "export?2", snapshot(t, 2))
 	err := once(t, in).Err()
-	if !swapped || !errors.Is(err, inbox.ErrStickSwapped) {
-		t.Fatalf("pass error %v (swapped %v), want retention at A refused on B", err, swapped)
+	if !*swapped || !errors.Is(err, inbox.ErrStickSwapped) {
+		t.Fatalf("pass error %v (swapped %v), want retention at A refused on B", err, *swapped)
 	}
 	holdsOnly(t, s.backups(stickB), first)
 	holdsOnly(t, s.backups(stickA), first, second)
@@ -250,30 +238,18 @@ func TestStickSwappedBetweenShipments(t *testing.T) {
 	in, now := keepOneOnAClock(s, f)
 	first, second, third := snapshot(t, 0), snapshot(t, 1), snapshot(t, 2)
 	f.drop(t, "export-0", first)
-	for _, i := range []int{stickB, stickA} {
-		s.plug(t, i)
-		onceOK(t, in)
-		holdsOnly(t, s.backups(i), first)
-	}
+	bothSticksHold(t, s, in, first)
 
 	// export-1 goes to A; export-2?, a name not every destination can
 	// store, fails (the destination is closed, to be opened afresh);
 	// stick B is plugged in instead of A and gets export-3.
-	open := in.Open
-	swapped := false
-	in.Open = func(ctx context.Context, spec string) (destinations.Destination, error) {
-		if _, err := os.Stat(filepath.Join(s.backups(stickA), "export-1")); err == nil && !swapped {
-			swapped = true
-			s.plug(t, stickB)
-		}
-		return open(ctx, spec)
-	}
+	swapped, open := swapOnceAHoldsExport1(t, s, in)
 	f.drop(t, "export-1", second)
 	bad := f.drop(t, "export-2?", appExport(t, "v3", 0))
 	later := f.drop(t, "export-3", third)
 	err := once(t, in).Err()
-	if !swapped || !errors.Is(err, inbox.ErrStickSwapped) {
-		t.Fatalf("pass error %v (swapped %v), want retention at A owed", err, swapped)
+	if !*swapped || !errors.Is(err, inbox.ErrStickSwapped) {
+		t.Fatalf("pass error %v (swapped %v), want retention at A owed", err, *swapped)
 	}
 	holdsOnly(t, s.backups(stickA), first, second)
 	holdsOnly(t, s.backups(stickB), third)
@@ -295,4 +271,32 @@ func TestStickSwappedBetweenShipments(t *testing.T) {
 	if o := owedState(t, f.state); len(o) != 0 {
 		t.Fatalf("state owes %+v after A's retention, want nothing", o)
 	}
+}
+
+// bothSticksHold ships the export in the folder to stick B, then to stick
+// A, each alone plugged in, and checks each then holds it alone.
+func bothSticksHold(t *testing.T, s *sticks, in *inbox.Inbox, export []byte) {
+	t.Helper()
+	for _, i := range []int{stickB, stickA} {
+		s.plug(t, i)
+		onceOK(t, in)
+		holdsOnly(t, s.backups(i), export)
+	}
+}
+
+// swapOnceAHoldsExport1 makes in's first opening of a destination once
+// stick A holds export-1 find stick B plugged in instead; swapped reports
+// whether that happened, and open is in.Open as it was.
+func swapOnceAHoldsExport1(t *testing.T, s *sticks, in *inbox.Inbox) (
+	swapped *bool, open func(context.Context, string) (destinations.Destination, error),
+) {
+	open, swapped = in.Open, new(bool)
+	in.Open = func(ctx context.Context, spec string) (destinations.Destination, error) {
+		if _, err := os.Stat(filepath.Join(s.backups(stickA), "export-1")); err == nil && !*swapped {
+			*swapped = true
+			s.plug(t, stickB)
+		}
+		return open(ctx, spec)
+	}
+	return swapped, open
 }
