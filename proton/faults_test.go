@@ -245,14 +245,31 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 	self, dead, now := d.leftovers.self, deadPID(t), time.Now().Unix()
 	temp := func(w uploadWriter, random string) string { return ".kept" + uploadingMarker + w.tag() + "-" + random }
 	removed := map[string]bool{} // link ID: whether the next backup removes it
-	for name, gone := range map[string]bool{
-		temp(uploadWriter{self.host, dead, now}, "0011223344556677"):            true,  // this host, process gone
-		temp(uploadWriter{self.host, os.Getppid(), now}, "0011223344556677"):    false, // this host, still running
-		temp(uploadWriter{"0badc0de", dead, now}, "0011223344556677"):           false, // another host, young
-		temp(uploadWriter{"0badc0de", dead, now - 13*3600}, "0011223344556677"): true,  // another host, old
-		".kept" + uploadingMarker + "0011223344556677":                          false, // the older form, young
+	for _, c := range []struct {
+		name string
+		made time.Duration // how long ago Proton made the link, by its clock
+		gone bool
+	}{
+		// this host, process gone
+		{temp(uploadWriter{self.host, dead, now}, "0011223344556677"), 0, true},
+		// this host, still running
+		{temp(uploadWriter{self.host, os.Getppid(), now}, "0011223344556677"), 0, false},
+		// another host, young
+		{temp(uploadWriter{"0badc0de", dead, now}, "0011223344556677"), 0, false},
+		// another host, old
+		{temp(uploadWriter{"0badc0de", dead, now - 13*3600}, "0011223344556677"), 13 * time.Hour, true},
+		// Another host whose clock is 13 hours behind: its START says old,
+		// Proton's clock says it began now. A live upload: left alone.
+		{temp(uploadWriter{"0badc0de", dead, now - 13*3600}, "8899aabbccddeeff"), 0, false},
+		{".kept" + uploadingMarker + "0011223344556677", 0, false}, // the older form, young
 	} {
-		removed[putDirect(t, f, d, name, []byte("left by a crash"))] = gone
+		id := putDirect(t, f, d, c.name, []byte("left by a crash"))
+		if c.made > 0 {
+			if err := f.srv.SetCreateTime(id, time.Now().Add(-c.made)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		removed[id] = c.gone
 	}
 	// A draft: the run died while the bridge was uploading.
 	folderID, err := d.folder(ctx, false)
@@ -274,8 +291,8 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 			drafts++
 		}
 	}
-	if len(before) != 7 || drafts != 1 {
-		t.Fatalf("residue = %v, want the backup, five temporary uploads and a draft", before)
+	if len(before) != 8 || drafts != 1 {
+		t.Fatalf("residue = %v, want the backup, six temporary uploads and a draft", before)
 	}
 
 	// The next backup reclaims first (as the job package does), and
@@ -314,7 +331,7 @@ func checkStaleUploadsRemoved(t *testing.T, f *fakeProton) {
 	}
 	// Once old enough, every temporary upload goes.
 	d.leftovers.maxAge = 0
-	if got := nextBackup(3); len(got) != 1 {
+	if got := nextBackup(4); len(got) != 1 {
 		t.Fatalf("residue = %v, want only the backup", got)
 	}
 	if got := destinationtest.ReadAll(t, d, "kept"); string(got) != "a backup" {

@@ -28,7 +28,8 @@ import (
 // midway) or an active file (the run died between upload and rename), is
 // stale, and removed by the next backup to its folder (Reclaim), when
 //
-//   - it began more than staleUploadAge ago, whoever wrote it; or
+//   - it began more than staleUploadAge ago, whoever wrote it, by both
+//     START and the time Proton gave the link; or
 //   - it was written on this host by a process that is no longer running.
 //
 // A live process, or another host's young upload, is left alone. A PID
@@ -97,7 +98,12 @@ func (l leftovers) stale(name string, created, now time.Time) bool {
 	if !ok {
 		return now.Sub(created) >= l.maxAge
 	}
-	if now.Sub(time.Unix(w.start, 0)) >= l.maxAge {
+	// Old by age only when the link's own time (Proton's clock) agrees
+	// with START (the writer's clock): a live upload from a host whose
+	// clock is half a day behind would otherwise be deleted, and if its
+	// rename to the final name came between our listing and the deletion,
+	// the new backup would go with it.
+	if now.Sub(time.Unix(w.start, 0)) >= l.maxAge && now.Sub(created) >= l.maxAge {
 		return true
 	}
 	return w.host == l.self.host && w.pid != l.self.pid && !l.running(w.pid)

@@ -1,6 +1,8 @@
 package protontest
 
 import (
+	"time"
+
 	"github.com/rclone/go-proton-api"
 )
 
@@ -25,6 +27,13 @@ func (s *Server) SetNameHash(linkID, hash string) error {
 // tests of names that do not decrypt.
 func (s *Server) SetEncryptedName(linkID, name string) error {
 	return s.editLink(linkID, func(l *proton.Link) { l.Name = name })
+}
+
+// SetCreateTime sets the creation time Proton gives the link linkID, for
+// tests of links made long ago (the server sets it from its own clock
+// when the link is made).
+func (s *Server) SetCreateTime(linkID string, t time.Time) error {
+	return s.editLink(linkID, func(l *proton.Link) { l.CreateTime = t.Unix() })
 }
 
 func (s *Server) editLink(linkID string, fn func(*proton.Link)) error {
