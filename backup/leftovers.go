@@ -12,6 +12,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/filelock"
 	"github.com/cakebackup/cakebackup/internal/process"
+	"github.com/cakebackup/cakebackup/internal/shareopen"
 )
 
 // A restore works in a folder ".<target>.restoring-<pid>-<random>" beside
@@ -141,7 +142,7 @@ func removeStaleRestores(parent string) (Reclaimed, error) {
 // lock is returned holding it (close it once the leftover is removed);
 // without one, the process id does. When in doubt it says yes.
 func restoreAlive(lockPath string, pid int) (lock *os.File, alive bool) {
-	f, err := openLockFile(lockPath)
+	f, err := shareopen.ReadWrite(lockPath) // removed while locked: see shareopen
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, pid == os.Getpid() || process.Running(pid)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/cakebackup/cakebackup/diskspace"
 	"github.com/cakebackup/cakebackup/internal/directio"
 	"github.com/cakebackup/cakebackup/internal/errloc"
+	"github.com/cakebackup/cakebackup/internal/shareopen"
 )
 
 // Restore is RestoreWith with default options, for callers that need no
@@ -133,7 +134,7 @@ func (a *Archive) restore(ctx context.Context, keys *keyCache, dir string, opts 
 	}
 	// Held open so that, should the path stop leading to it (the folder
 	// removed, the drive unmounted), the failure can say so.
-	handle, err := openFolder(tmp)
+	handle, err := shareopen.Folder(tmp)
 	if err != nil {
 		os.Remove(tmp)
 		removeCreated(created)

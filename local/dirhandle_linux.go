@@ -98,10 +98,6 @@ func (d *dirHandle) stat() (os.FileInfo, error) { return d.f.Stat() }
 
 func (d *dirHandle) close() error { return d.f.Close() }
 
-// openDeletable opens path for reading; on Linux an open file can be
-// renamed and removed.
-func openDeletable(path string) (*os.File, error) { return os.Open(path) }
-
 // dropCache asks the kernel to forget f's cached pages, so reading f back
 // reads what is on the medium rather than what is still in memory. It is
 // advice: a failure only means the read-back may come from memory.

@@ -5,6 +5,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/cakebackup/cakebackup/internal/shareopen"
 )
 
 // pathDir is a directory that backups are written into, addressed by its
@@ -43,9 +45,9 @@ func (d *pathDir) createExclusive(name string) (*os.File, error) {
 }
 
 // openRead opens name for reading, leaving it free to be renamed or
-// removed meanwhile (openDeletable).
+// removed meanwhile (shareopen.Read).
 func (d *pathDir) openRead(name string) (*os.File, error) {
-	return openDeletable(filepath.Join(d.path, name))
+	return shareopen.Read(filepath.Join(d.path, name))
 }
 
 // remove unlinks name.

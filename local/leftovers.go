@@ -10,6 +10,7 @@ import (
 
 	"github.com/cakebackup/cakebackup/destinations"
 	"github.com/cakebackup/cakebackup/filelock"
+	"github.com/cakebackup/cakebackup/internal/shareopen"
 )
 
 // minLeftoverAge spares a temporary file so young that its writer may
@@ -57,8 +58,8 @@ var errTooYoung = errors.New("too young to be a leftover")
 // removeIfUnlocked removes the temporary file at path if nobody holds its
 // lock, holding the lock itself while it does, and returns its size.
 func removeIfUnlocked(path string) (int64, error) {
-	// Removed while open: openDeletable lets Windows do that.
-	f, err := openDeletable(path)
+	// Removed while open: shareopen lets Windows do that.
+	f, err := shareopen.Read(path)
 	if err != nil {
 		return 0, err
 	}

@@ -9,10 +9,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// openDeletable opens path for reading; on Unix an open file can be
-// renamed and removed.
-func openDeletable(path string) (*os.File, error) { return os.Open(path) }
-
 func renameExclusive(oldPath, newPath string) error {
 	return os.Rename(oldPath, newPath)
 }

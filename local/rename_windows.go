@@ -1,30 +1,10 @@
 package local
 
 import (
-	"io/fs"
 	"os"
 
 	"golang.org/x/sys/windows"
 )
-
-// openDeletable opens path for reading, sharing it for deletion
-// (FILE_SHARE_DELETE), which os.Open does not: the lock on an unfinished
-// backup is held through such a handle, and the backup is renamed to its
-// final name, or removed, while it is open. Without that share Windows
-// refuses both (a sharing violation), and every backup failed.
-func openDeletable(path string) (*os.File, error) {
-	p, err := windows.UTF16PtrFromString(path)
-	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
-	}
-	h, err := windows.CreateFile(p, windows.GENERIC_READ,
-		windows.FILE_SHARE_READ|windows.FILE_SHARE_WRITE|windows.FILE_SHARE_DELETE,
-		nil, windows.OPEN_EXISTING, windows.FILE_ATTRIBUTE_NORMAL, 0)
-	if err != nil {
-		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
-	}
-	return os.NewFile(uintptr(h), path), nil
-}
 
 // renameExclusive moves oldPath to newPath, failing if newPath exists
 // (MoveFileEx without MOVEFILE_REPLACE_EXISTING).
